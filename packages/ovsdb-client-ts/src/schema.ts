@@ -80,8 +80,9 @@ function parseBaseType(json: unknown, where: string): BaseType {
   const e = json['enum'];
   if (e !== undefined) {
     // An enum is a datum: a single atom or ["set", [atoms]].
-    if (Array.isArray(e) && e[0] === 'set' && Array.isArray(e[1])) out.enum = e[1] as (string | number | boolean)[];
-    else out.enum = [e as string | number | boolean];
+    // Sorted, as OVSDB sorts set members, so the order in the file does not matter.
+    const atoms = Array.isArray(e) && e[0] === 'set' && Array.isArray(e[1]) ? (e[1] as (string | number | boolean)[]) : [e as string | number | boolean];
+    out.enum = [...atoms].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) as (string | number | boolean)[];
   }
   for (const k of ['minInteger', 'maxInteger', 'minReal', 'maxReal', 'minLength', 'maxLength'] as const) {
     const v = json[k];

@@ -1,1 +1,6 @@
-export {};
+// Test harness: private OVS/OVN servers and daemons in temp dirs, always cleaned up.
+export * from './tools.js';
+export * from './daemon.js';
+export * from './ovsdb.js';
+export * from './sandbox.js';
+export { useSandbox } from './vitest.js';

@@ -31,7 +31,7 @@ export interface ACL extends RowBase<'ACL'> {
   /** scalar; key: 0..32767 */
   readonly priority: number;
   /** optional */
-  readonly severity: ("alert" | "warning" | "notice" | "info" | "debug") | null;
+  readonly severity: ("alert" | "debug" | "info" | "notice" | "warning") | null;
 }
 
 /** Row of OVN_Northbound.Address_Set: root table; indexes: (name). */
@@ -61,7 +61,7 @@ export interface BFD extends RowBase<'BFD'> {
   /** map (0..unlimited elements) */
   readonly options: Record<string, string>;
   /** optional */
-  readonly status: ("down" | "init" | "up" | "admin_down") | null;
+  readonly status: ("admin_down" | "down" | "init" | "up") | null;
 }
 
 /** Row of OVN_Northbound.Chassis_Template_Var: root table; indexes: (chassis). */
@@ -183,9 +183,9 @@ export interface LoadBalancer extends RowBase<'Load_Balancer'> {
   /** map (0..unlimited elements) */
   readonly options: Record<string, string>;
   /** optional */
-  readonly protocol: ("tcp" | "udp" | "sctp") | null;
+  readonly protocol: ("sctp" | "tcp" | "udp") | null;
   /** set (0..unlimited elements) */
-  readonly selection_fields: ("eth_src" | "eth_dst" | "ip_src" | "ip_dst" | "tp_src" | "tp_dst")[];
+  readonly selection_fields: ("eth_dst" | "eth_src" | "ip_dst" | "ip_src" | "tp_dst" | "tp_src")[];
   /** map (0..unlimited elements) */
   readonly vips: Record<string, string>;
 }
@@ -293,7 +293,7 @@ export interface LogicalRouterStaticRoute extends RowBase<'Logical_Router_Static
   /** optional */
   readonly output_port: string | null;
   /** optional */
-  readonly policy: ("src-ip" | "dst-ip") | null;
+  readonly policy: ("dst-ip" | "src-ip") | null;
   /** scalar */
   readonly route_table: string;
 }
@@ -399,7 +399,7 @@ export interface Mirror extends RowBase<'Mirror'> {
   /** scalar */
   readonly sink: string;
   /** scalar */
-  readonly type: "gre" | "erspan";
+  readonly type: "erspan" | "gre";
 }
 
 /** Row of OVN_Northbound.NAT: non-root table (garbage-collected when unreferenced). */
@@ -425,7 +425,7 @@ export interface NAT extends RowBase<'NAT'> {
   /** map (0..unlimited elements) */
   readonly options: Record<string, string>;
   /** scalar */
-  readonly type: "dnat" | "snat" | "dnat_and_snat";
+  readonly type: "dnat" | "dnat_and_snat" | "snat";
 }
 
 /** Row of OVN_Northbound.NB_Global: root table; maxRows: 1. */
@@ -473,7 +473,7 @@ export interface QoS extends RowBase<'QoS'> {
   /** map (0..unlimited elements); value: 0..63 */
   readonly action: Partial<Record<"dscp", number>>;
   /** map (0..unlimited elements); value: 1..4294967295 */
-  readonly bandwidth: Partial<Record<"rate" | "burst", number>>;
+  readonly bandwidth: Partial<Record<"burst" | "rate", number>>;
   /** scalar */
   readonly direction: "from-lport" | "to-lport";
   /** map (0..unlimited elements) */
@@ -1203,7 +1203,7 @@ export const schema: DatabaseSchema = {
         protocol: {
           name: "protocol",
           type: {
-            key: { type: "string", enum: ["tcp", "udp", "sctp"] },
+            key: { type: "string", enum: ["sctp", "tcp", "udp"] },
             min: 0,
             max: 1,
           },
@@ -1234,7 +1234,7 @@ export const schema: DatabaseSchema = {
         selection_fields: {
           name: "selection_fields",
           type: {
-            key: { type: "string", enum: ["eth_src", "eth_dst", "ip_src", "ip_dst", "tp_src", "tp_dst"] },
+            key: { type: "string", enum: ["eth_dst", "eth_src", "ip_dst", "ip_src", "tp_dst", "tp_src"] },
             min: 0,
             max: Infinity,
           },
@@ -1401,7 +1401,7 @@ export const schema: DatabaseSchema = {
         severity: {
           name: "severity",
           type: {
-            key: { type: "string", enum: ["alert", "warning", "notice", "info", "debug"] },
+            key: { type: "string", enum: ["alert", "debug", "info", "notice", "warning"] },
             min: 0,
             max: 1,
           },
@@ -1501,7 +1501,7 @@ export const schema: DatabaseSchema = {
         bandwidth: {
           name: "bandwidth",
           type: {
-            key: { type: "string", enum: ["rate", "burst"] },
+            key: { type: "string", enum: ["burst", "rate"] },
             value: { type: "integer", minInteger: 1, maxInteger: 4294967295 },
             min: 0,
             max: Infinity,
@@ -1560,7 +1560,7 @@ export const schema: DatabaseSchema = {
         type: {
           name: "type",
           type: {
-            key: { type: "string", enum: ["gre", "erspan"] },
+            key: { type: "string", enum: ["erspan", "gre"] },
             min: 1,
             max: 1,
           },
@@ -1969,7 +1969,7 @@ export const schema: DatabaseSchema = {
         policy: {
           name: "policy",
           type: {
-            key: { type: "string", enum: ["src-ip", "dst-ip"] },
+            key: { type: "string", enum: ["dst-ip", "src-ip"] },
             min: 0,
             max: 1,
           },
@@ -2167,7 +2167,7 @@ export const schema: DatabaseSchema = {
         type: {
           name: "type",
           type: {
-            key: { type: "string", enum: ["dnat", "snat", "dnat_and_snat"] },
+            key: { type: "string", enum: ["dnat", "dnat_and_snat", "snat"] },
             min: 1,
             max: 1,
           },
@@ -2654,7 +2654,7 @@ export const schema: DatabaseSchema = {
         status: {
           name: "status",
           type: {
-            key: { type: "string", enum: ["down", "init", "up", "admin_down"] },
+            key: { type: "string", enum: ["admin_down", "down", "init", "up"] },
             min: 0,
             max: 1,
           },

@@ -37,7 +37,7 @@ export interface BFD extends RowBase<'BFD'> {
   /** scalar; key: 49152..65535 */
   readonly src_port: number;
   /** scalar */
-  readonly status: "down" | "init" | "up" | "admin_down";
+  readonly status: "admin_down" | "down" | "init" | "up";
 }
 
 /** Row of OVN_Southbound.Chassis: root table; indexes: (name). */
@@ -123,7 +123,7 @@ export interface DHCPOptions extends RowBase<'DHCP_Options'> {
   /** scalar */
   readonly name: string;
   /** scalar */
-  readonly type: "bool" | "uint8" | "uint16" | "uint32" | "ipv4" | "static_routes" | "str" | "host_id" | "domains";
+  readonly type: "bool" | "domains" | "host_id" | "ipv4" | "static_routes" | "str" | "uint16" | "uint32" | "uint8";
 }
 
 /** Row of OVN_Southbound.DHCPv6_Options: root table. */
@@ -133,7 +133,7 @@ export interface DHCPv6Options extends RowBase<'DHCPv6_Options'> {
   /** scalar */
   readonly name: string;
   /** scalar */
-  readonly type: "ipv6" | "str" | "mac";
+  readonly type: "ipv6" | "mac" | "str";
 }
 
 /** Row of OVN_Southbound.DNS: root table. */
@@ -265,7 +265,7 @@ export interface LoadBalancer extends RowBase<'Load_Balancer'> {
   /** map (0..unlimited elements) */
   readonly options: Record<string, string>;
   /** optional */
-  readonly protocol: ("tcp" | "udp" | "sctp") | null;
+  readonly protocol: ("sctp" | "tcp" | "udp") | null;
   /** map (0..unlimited elements) */
   readonly vips: Record<string, string>;
 }
@@ -291,7 +291,7 @@ export interface LogicalFlow extends RowBase<'Logical_Flow'> {
   /** scalar */
   readonly match: string;
   /** scalar */
-  readonly pipeline: "ingress" | "egress";
+  readonly pipeline: "egress" | "ingress";
   /** scalar; key: 0..65535 */
   readonly priority: number;
   /** scalar; key: 0..32 */
@@ -347,7 +347,7 @@ export interface Mirror extends RowBase<'Mirror'> {
   /** scalar */
   readonly sink: string;
   /** scalar */
-  readonly type: "gre" | "erspan";
+  readonly type: "erspan" | "gre";
 }
 
 /** Row of OVN_Southbound.Multicast_Group: root table; indexes: (datapath, tunnel_key) (datapath, name). */
@@ -491,7 +491,7 @@ export interface ServiceMonitor extends RowBase<'Service_Monitor'> {
   /** scalar */
   readonly src_mac: string;
   /** optional */
-  readonly status: ("online" | "offline" | "error") | null;
+  readonly status: ("error" | "offline" | "online") | null;
 }
 
 /** Row of OVN_Southbound.Static_MAC_Binding: root table; indexes: (logical_port, ip). */
@@ -910,7 +910,7 @@ export const schema: DatabaseSchema = {
         pipeline: {
           name: "pipeline",
           type: {
-            key: { type: "string", enum: ["ingress", "egress"] },
+            key: { type: "string", enum: ["egress", "ingress"] },
             min: 1,
             max: 1,
           },
@@ -1096,7 +1096,7 @@ export const schema: DatabaseSchema = {
         type: {
           name: "type",
           type: {
-            key: { type: "string", enum: ["gre", "erspan"] },
+            key: { type: "string", enum: ["erspan", "gre"] },
             min: 1,
             max: 1,
           },
@@ -1563,7 +1563,7 @@ export const schema: DatabaseSchema = {
         type: {
           name: "type",
           type: {
-            key: { type: "string", enum: ["bool", "uint8", "uint16", "uint32", "ipv4", "static_routes", "str", "host_id", "domains"] },
+            key: { type: "string", enum: ["bool", "domains", "host_id", "ipv4", "static_routes", "str", "uint16", "uint32", "uint8"] },
             min: 1,
             max: 1,
           },
@@ -1600,7 +1600,7 @@ export const schema: DatabaseSchema = {
         type: {
           name: "type",
           type: {
-            key: { type: "string", enum: ["ipv6", "str", "mac"] },
+            key: { type: "string", enum: ["ipv6", "mac", "str"] },
             min: 1,
             max: 1,
           },
@@ -2337,7 +2337,7 @@ export const schema: DatabaseSchema = {
         status: {
           name: "status",
           type: {
-            key: { type: "string", enum: ["online", "offline", "error"] },
+            key: { type: "string", enum: ["error", "offline", "online"] },
             min: 0,
             max: 1,
           },
@@ -2399,7 +2399,7 @@ export const schema: DatabaseSchema = {
         protocol: {
           name: "protocol",
           type: {
-            key: { type: "string", enum: ["tcp", "udp", "sctp"] },
+            key: { type: "string", enum: ["sctp", "tcp", "udp"] },
             min: 0,
             max: 1,
           },
@@ -2528,7 +2528,7 @@ export const schema: DatabaseSchema = {
         status: {
           name: "status",
           type: {
-            key: { type: "string", enum: ["down", "init", "up", "admin_down"] },
+            key: { type: "string", enum: ["admin_down", "down", "init", "up"] },
             min: 1,
             max: 1,
           },

@@ -33,7 +33,7 @@ export interface Bridge extends RowBase<'Bridge'> {
   /** map (0..unlimited elements) */
   readonly external_ids: Record<string, string>;
   /** optional */
-  readonly fail_mode: ("standalone" | "secure") | null;
+  readonly fail_mode: ("secure" | "standalone") | null;
   /** set (0..4096 elements); key: 0..4095 */
   readonly flood_vlans: number[];
   /** map (0..unlimited elements); key: 0..254; value: strong ref to Flow_Table */
@@ -71,7 +71,7 @@ export interface CTTimeoutPolicy extends RowBase<'CT_Timeout_Policy'> {
   /** map (0..unlimited elements) */
   readonly external_ids: Record<string, string>;
   /** map (0..unlimited elements); value: 0..4294967295 */
-  readonly timeouts: Partial<Record<"tcp_syn_sent" | "tcp_syn_recv" | "tcp_established" | "tcp_fin_wait" | "tcp_close_wait" | "tcp_last_ack" | "tcp_time_wait" | "tcp_close" | "tcp_syn_sent2" | "tcp_retransmit" | "tcp_unack" | "udp_first" | "udp_single" | "udp_multiple" | "icmp_first" | "icmp_reply", number>>;
+  readonly timeouts: Partial<Record<"icmp_first" | "icmp_reply" | "tcp_close" | "tcp_close_wait" | "tcp_established" | "tcp_fin_wait" | "tcp_last_ack" | "tcp_retransmit" | "tcp_syn_recv" | "tcp_syn_sent" | "tcp_syn_sent2" | "tcp_time_wait" | "tcp_unack" | "udp_first" | "udp_multiple" | "udp_single", number>>;
 }
 
 /** Row of Open_vSwitch.CT_Zone: non-root table (garbage-collected when unreferenced). */
@@ -111,7 +111,7 @@ export interface Controller extends RowBase<'Controller'> {
   /** map (0..unlimited elements) */
   readonly other_config: Record<string, string>;
   /** optional; ephemeral */
-  readonly role: ("other" | "master" | "slave") | null;
+  readonly role: ("master" | "other" | "slave") | null;
   /** map (0..unlimited elements); ephemeral */
   readonly status: Record<string, string>;
   /** scalar */
@@ -155,7 +155,7 @@ export interface FlowTable extends RowBase<'Flow_Table'> {
   /** optional */
   readonly name: string | null;
   /** optional */
-  readonly overflow_policy: ("refuse" | "evict") | null;
+  readonly overflow_policy: ("evict" | "refuse") | null;
   /** set (0..3 elements) */
   readonly prefixes: string[];
 }
@@ -183,7 +183,7 @@ export interface IPFIX extends RowBase<'IPFIX'> {
 /** Row of Open_vSwitch.Interface: non-root table (garbage-collected when unreferenced); indexes: (name). */
 export interface Interface extends RowBase<'Interface'> {
   /** optional; ephemeral */
-  readonly admin_state: ("up" | "down") | null;
+  readonly admin_state: ("down" | "up") | null;
   /** map (0..unlimited elements) */
   readonly bfd: Record<string, string>;
   /** map (0..unlimited elements); ephemeral */
@@ -201,9 +201,9 @@ export interface Interface extends RowBase<'Interface'> {
   /** set (0..unlimited elements); ephemeral */
   readonly cfm_remote_mpids: number[];
   /** optional; ephemeral */
-  readonly cfm_remote_opstate: ("up" | "down") | null;
+  readonly cfm_remote_opstate: ("down" | "up") | null;
   /** optional; ephemeral */
-  readonly duplex: ("half" | "full") | null;
+  readonly duplex: ("full" | "half") | null;
   /** optional */
   readonly error: string | null;
   /** map (0..unlimited elements) */
@@ -225,7 +225,7 @@ export interface Interface extends RowBase<'Interface'> {
   /** optional; ephemeral */
   readonly link_speed: number | null;
   /** optional; ephemeral */
-  readonly link_state: ("up" | "down") | null;
+  readonly link_state: ("down" | "up") | null;
   /** map (0..unlimited elements) */
   readonly lldp: Record<string, string>;
   /** optional */
@@ -361,7 +361,7 @@ export interface Port extends RowBase<'Port'> {
   /** scalar */
   readonly bond_fake_iface: boolean;
   /** optional */
-  readonly bond_mode: ("balance-tcp" | "balance-slb" | "active-backup") | null;
+  readonly bond_mode: ("active-backup" | "balance-slb" | "balance-tcp") | null;
   /** scalar */
   readonly bond_updelay: number;
   /** set (0..4096 elements); key: 0..4095 */
@@ -373,7 +373,7 @@ export interface Port extends RowBase<'Port'> {
   /** set (1..unlimited elements); key: strong ref to Interface */
   readonly interfaces: Uuid<'Interface'>[];
   /** optional */
-  readonly lacp: ("active" | "passive" | "off") | null;
+  readonly lacp: ("active" | "off" | "passive") | null;
   /** optional */
   readonly mac: string | null;
   /** scalar; immutable */
@@ -397,7 +397,7 @@ export interface Port extends RowBase<'Port'> {
   /** set (0..4096 elements); key: 0..4095 */
   readonly trunks: number[];
   /** optional */
-  readonly vlan_mode: ("trunk" | "access" | "native-tagged" | "native-untagged" | "dot1q-tunnel") | null;
+  readonly vlan_mode: ("access" | "dot1q-tunnel" | "native-tagged" | "native-untagged" | "trunk") | null;
 }
 
 /** Row of Open_vSwitch.QoS: root table. */
@@ -812,7 +812,7 @@ export const schema: DatabaseSchema = {
         fail_mode: {
           name: "fail_mode",
           type: {
-            key: { type: "string", enum: ["standalone", "secure"] },
+            key: { type: "string", enum: ["secure", "standalone"] },
             min: 0,
             max: 1,
           },
@@ -956,7 +956,7 @@ export const schema: DatabaseSchema = {
         vlan_mode: {
           name: "vlan_mode",
           type: {
-            key: { type: "string", enum: ["trunk", "access", "native-tagged", "native-untagged", "dot1q-tunnel"] },
+            key: { type: "string", enum: ["access", "dot1q-tunnel", "native-tagged", "native-untagged", "trunk"] },
             min: 0,
             max: 1,
           },
@@ -986,7 +986,7 @@ export const schema: DatabaseSchema = {
         bond_mode: {
           name: "bond_mode",
           type: {
-            key: { type: "string", enum: ["balance-tcp", "balance-slb", "active-backup"] },
+            key: { type: "string", enum: ["active-backup", "balance-slb", "balance-tcp"] },
             min: 0,
             max: 1,
           },
@@ -996,7 +996,7 @@ export const schema: DatabaseSchema = {
         lacp: {
           name: "lacp",
           type: {
-            key: { type: "string", enum: ["active", "passive", "off"] },
+            key: { type: "string", enum: ["active", "off", "passive"] },
             min: 0,
             max: 1,
           },
@@ -1345,7 +1345,7 @@ export const schema: DatabaseSchema = {
         cfm_remote_opstate: {
           name: "cfm_remote_opstate",
           type: {
-            key: { type: "string", enum: ["up", "down"] },
+            key: { type: "string", enum: ["down", "up"] },
             min: 0,
             max: 1,
           },
@@ -1419,7 +1419,7 @@ export const schema: DatabaseSchema = {
         admin_state: {
           name: "admin_state",
           type: {
-            key: { type: "string", enum: ["up", "down"] },
+            key: { type: "string", enum: ["down", "up"] },
             min: 0,
             max: 1,
           },
@@ -1429,7 +1429,7 @@ export const schema: DatabaseSchema = {
         link_state: {
           name: "link_state",
           type: {
-            key: { type: "string", enum: ["up", "down"] },
+            key: { type: "string", enum: ["down", "up"] },
             min: 0,
             max: 1,
           },
@@ -1459,7 +1459,7 @@ export const schema: DatabaseSchema = {
         duplex: {
           name: "duplex",
           type: {
-            key: { type: "string", enum: ["half", "full"] },
+            key: { type: "string", enum: ["full", "half"] },
             min: 0,
             max: 1,
           },
@@ -1528,7 +1528,7 @@ export const schema: DatabaseSchema = {
         overflow_policy: {
           name: "overflow_policy",
           type: {
-            key: { type: "string", enum: ["refuse", "evict"] },
+            key: { type: "string", enum: ["evict", "refuse"] },
             min: 0,
             max: 1,
           },
@@ -2201,7 +2201,7 @@ export const schema: DatabaseSchema = {
         role: {
           name: "role",
           type: {
-            key: { type: "string", enum: ["other", "master", "slave"] },
+            key: { type: "string", enum: ["master", "other", "slave"] },
             min: 0,
             max: 1,
           },
@@ -2399,7 +2399,7 @@ export const schema: DatabaseSchema = {
         timeouts: {
           name: "timeouts",
           type: {
-            key: { type: "string", enum: ["tcp_syn_sent", "tcp_syn_recv", "tcp_established", "tcp_fin_wait", "tcp_close_wait", "tcp_last_ack", "tcp_time_wait", "tcp_close", "tcp_syn_sent2", "tcp_retransmit", "tcp_unack", "udp_first", "udp_single", "udp_multiple", "icmp_first", "icmp_reply"] },
+            key: { type: "string", enum: ["icmp_first", "icmp_reply", "tcp_close", "tcp_close_wait", "tcp_established", "tcp_fin_wait", "tcp_last_ack", "tcp_retransmit", "tcp_syn_recv", "tcp_syn_sent", "tcp_syn_sent2", "tcp_time_wait", "tcp_unack", "udp_first", "udp_multiple", "udp_single"] },
             value: { type: "integer", minInteger: 0, maxInteger: 4294967295 },
             min: 0,
             max: Infinity,
