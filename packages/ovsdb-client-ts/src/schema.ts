@@ -81,7 +81,10 @@ function parseBaseType(json: unknown, where: string): BaseType {
   if (e !== undefined) {
     // An enum is a datum: a single atom or ["set", [atoms]].
     // Sorted, as OVSDB sorts set members, so the order in the file does not matter.
-    const atoms = Array.isArray(e) && e[0] === 'set' && Array.isArray(e[1]) ? (e[1] as (string | number | boolean)[]) : [e as string | number | boolean];
+    const atoms =
+      Array.isArray(e) && e[0] === 'set' && Array.isArray(e[1])
+        ? (e[1] as (string | number | boolean)[])
+        : [e as string | number | boolean];
     out.enum = [...atoms].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) as (string | number | boolean)[];
   }
   for (const k of ['minInteger', 'maxInteger', 'minReal', 'maxReal', 'minLength', 'maxLength'] as const) {

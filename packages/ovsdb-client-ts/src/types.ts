@@ -59,15 +59,16 @@ export type RowOf<M, T extends TableName<M>> = TablesOf<M>[T];
 export type Columns<R> = Omit<R, '_uuid' | '_version'>;
 
 /** Replace reference atoms with Ref so inserts can point at named-uuids. */
-type Writable<V> = V extends Uuid<infer T>
-  ? Ref<T>
-  : V extends readonly (infer E)[]
-    ? Writable<E>[]
-    : V extends null
-      ? null
-      : V extends object
-        ? { [K in keyof V]: Writable<V[K]> }
-        : V;
+type Writable<V> =
+  V extends Uuid<infer T>
+    ? Ref<T>
+    : V extends readonly (infer E)[]
+      ? Writable<E>[]
+      : V extends null
+        ? null
+        : V extends object
+          ? { [K in keyof V]: Writable<V[K]> }
+          : V;
 
 /** Values for an insert: every column optional (the server fills defaults). */
 export type Insert<R> = { [K in keyof Columns<R>]?: Writable<Columns<R>[K]> };

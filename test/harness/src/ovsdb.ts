@@ -78,7 +78,8 @@ export class OvsdbServer {
 
   static async start(opts: OvsdbServerOptions): Promise<OvsdbServer> {
     const s = new OvsdbServer(opts);
-    if (!existsSync(s.dbFile)) await runOk('ovsdb-tool', ['create', s.dbFile, SCHEMA_FILE[opts.kind]], { env: opts.env });
+    if (!existsSync(s.dbFile))
+      await runOk('ovsdb-tool', ['create', s.dbFile, SCHEMA_FILE[opts.kind]], { env: opts.env });
     await s.launch();
     return s;
   }
@@ -111,7 +112,14 @@ export class OvsdbServer {
       this.dbFile,
     ];
     const logBefore = this.port === 0 ? '' : await readFile(this.logFile, 'utf8').catch(() => '');
-    this.daemon = await startDetached(`ovsdb-server ${this.opts.name}`, 'ovsdb-server', args, this.pidFile, this.logFile, this.opts.env);
+    this.daemon = await startDetached(
+      `ovsdb-server ${this.opts.name}`,
+      'ovsdb-server',
+      args,
+      this.pidFile,
+      this.logFile,
+      this.opts.env,
+    );
     if (this.port === 0) {
       const log = (await readFile(this.logFile, 'utf8')).slice(logBefore.length);
       const m = /0:127\.0\.0\.1: listening on port (\d+)/.exec(log);
@@ -152,7 +160,13 @@ export class OvsdbCluster {
     readonly members: OvsdbServer[],
   ) {}
 
-  static async start(opts: { dir: string; name: string; kind: DbKind; env: NodeJS.ProcessEnv; size?: number }): Promise<OvsdbCluster> {
+  static async start(opts: {
+    dir: string;
+    name: string;
+    kind: DbKind;
+    env: NodeJS.ProcessEnv;
+    size?: number;
+  }): Promise<OvsdbCluster> {
     const size = opts.size ?? 3;
     const ports: number[] = [];
     while (ports.length < size) {
@@ -170,11 +184,22 @@ export class OvsdbCluster {
       // Members that joined wait for the others; start them all, each detaches once it has opened its file.
       for (let i = 0; i < size; i++) {
         members.push(
-          await OvsdbServer.start({ dir: opts.dir, name: `${opts.name}${i + 1}`, kind: opts.kind, env: opts.env, dbFile: files[i]! }),
+          await OvsdbServer.start({
+            dir: opts.dir,
+            name: `${opts.name}${i + 1}`,
+            kind: opts.kind,
+            env: opts.env,
+            dbFile: files[i]!,
+          }),
         );
       }
       const cluster = new OvsdbCluster(opts.kind, members);
-      await waitFor('the cluster to elect a leader and admit every member', async () => (await cluster.joinedCount()) === size, 30_000, 100);
+      await waitFor(
+        'the cluster to elect a leader and admit every member',
+        async () => (await cluster.joinedCount()) === size,
+        30_000,
+        100,
+      );
       return cluster;
     } catch (e) {
       await Promise.all(members.map((m) => m.stop()));

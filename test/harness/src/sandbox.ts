@@ -76,16 +76,30 @@ export class Sandbox {
   /** A Raft cluster (3 members by default) for one database. */
   async startCluster(kind: DbKind, opts: { name?: string; size?: number } = {}): Promise<OvsdbCluster> {
     return this.own(
-      await OvsdbCluster.start({ dir: this.dir, name: opts.name ?? `${kind}-c`, kind, env: this.env, ...(opts.size ? { size: opts.size } : {}) }),
+      await OvsdbCluster.start({
+        dir: this.dir,
+        name: opts.name ?? `${kind}-c`,
+        kind,
+        env: this.env,
+        ...(opts.size ? { size: opts.size } : {}),
+      }),
     );
   }
 
   /** Run a program with this sandbox's environment (OVS_RUNDIR etc. pointing here). */
-  run(program: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
+  run(
+    program: string,
+    args: readonly string[],
+    opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  ) {
     return run(program, args, { ...opts, env: { ...this.env, ...opts.env } });
   }
 
-  runOk(program: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
+  runOk(
+    program: string,
+    args: readonly string[],
+    opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  ) {
     return runOk(program, args, { ...opts, env: { ...this.env, ...opts.env } });
   }
 
@@ -239,7 +253,7 @@ export class Chassis {
       await startDetached(
         `ovn-controller ${this.name}`,
         'ovn-controller',
-        [`--pidfile=${f('pid')}`, `--log-file=${f('log')}`, `--unixctl=${f('ctl')}`, this.db.remotes.unix],
+        [`--pidfile=${f('pid')}`, `--log-file=${f('log')}`, this.db.remotes.unix],
         f('pid'),
         f('log'),
         this.env,
@@ -256,7 +270,17 @@ export class Chassis {
     // The kernel interface gets a machine-unique name (≤ 15 chars) so parallel sandboxes never collide;
     // the logical port name travels in iface-id.
     const ifname = `t${randomBytes(5).toString('hex')}`;
-    await this.vsctl('add-port', 'br-int', ifname, '--', 'set', 'Interface', ifname, 'type=internal', `external_ids:iface-id=${name}`);
+    await this.vsctl(
+      'add-port',
+      'br-int',
+      ifname,
+      '--',
+      'set',
+      'Interface',
+      ifname,
+      'type=internal',
+      `external_ids:iface-id=${name}`,
+    );
     await waitFor(`interface ${ifname}`, async () => (await run('ip', ['link', 'show', ifname])).code === 0, 5_000);
     await runOk('ip', ['link', 'set', ifname, 'netns', ns]);
     const nsx = (...args: string[]) => runOk('ip', ['netns', 'exec', ns, ...args]);
@@ -271,7 +295,8 @@ export class Chassis {
       netns: ns,
       mac,
       ip: ipCidr.split('/')[0]!,
-      exec: (cmd, args, timeoutMs) => run('ip', ['netns', 'exec', ns, cmd, ...args], { timeoutMs: timeoutMs ?? 30_000 }),
+      exec: (cmd, args, timeoutMs) =>
+        run('ip', ['netns', 'exec', ns, cmd, ...args], { timeoutMs: timeoutMs ?? 30_000 }),
     };
   }
 }
