@@ -1,0 +1,3 @@
+// Entry point of ovnts-nbctl.
+console.error('ovnts-nbctl: not built yet');
+process.exit(1);

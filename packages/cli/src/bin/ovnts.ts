@@ -1,0 +1,3 @@
+// Entry point of ovnts.
+console.error('ovnts: not built yet');
+process.exit(1);
