@@ -104,7 +104,7 @@ export class Daemon {
 
 /**
  * Start an OVS-style daemon with --detach and return once it is serving. `args` must include
- * --pidfile=<pidFile> and --log-file=<logFile>.
+ * --pidfile=<pidFile> and --log-file=<logFile>. With `netns`, it runs inside that network namespace.
  */
 export async function startDetached(
   name: string,
@@ -113,8 +113,11 @@ export async function startDetached(
   pidFile: string,
   logFile: string,
   env: NodeJS.ProcessEnv,
+  netns?: string,
 ): Promise<Daemon> {
-  await runOk(program, ['--detach', '--no-chdir', ...args], { env, timeoutMs: 20_000 });
+  const argv = ['--detach', '--no-chdir', ...args];
+  if (netns) await runOk('ip', ['netns', 'exec', netns, program, ...argv], { env, timeoutMs: 20_000 });
+  else await runOk(program, argv, { env, timeoutMs: 20_000 });
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${name}: bad pidfile ${pidFile}`);
   return new Daemon(name, pid, logFile);

@@ -146,9 +146,13 @@ export class Sandbox {
     const db = await this.startDb('vswitch', { name: `${name}-conf` });
     const vsctl = (...args: string[]) => this.runOk('ovs-vsctl', [`--db=${db.remotes.unix}`, ...args]);
     await vsctl('--no-wait', 'init');
-    // Each chassis needs its own rundir so br-int.mgmt sockets do not collide.
+    // Each chassis needs its own rundir (br-int.mgmt) and its own network namespace: a netdev datapath creates
+    // tap devices named after its bridges (br-int, ovs-netdev), which would collide between chassis and between
+    // parallel test files in one namespace.
     const rundir = this.file(name);
     await runOk('mkdir', ['-p', rundir]);
+    const netns = await this.addNetns(`${name}-host`);
+    await runOk('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
     const env = { ...this.env, OVS_RUNDIR: rundir, OVN_RUNDIR: rundir };
     const vswitchd = this.own(
       await startDetached(
@@ -163,6 +167,7 @@ export class Sandbox {
         this.file(name + '-vswitchd.pid'),
         this.file(name + '-vswitchd.log'),
         env,
+        netns,
       ),
     );
     await vsctl(
@@ -186,7 +191,7 @@ export class Sandbox {
     ];
     if (opts.bridgeMappings) ids.push(`external_ids:ovn-bridge-mappings=${opts.bridgeMappings}`);
     await vsctl('set', 'Open_vSwitch', '.', ...ids);
-    return new Chassis(this, name, db, vswitchd, rundir, env);
+    return new Chassis(this, name, db, vswitchd, rundir, env, netns);
   }
 
   /** Create a network namespace that is deleted at teardown. Needs root. */
@@ -227,6 +232,8 @@ export class Chassis {
     readonly vswitchd: Daemon,
     readonly rundir: string,
     readonly env: NodeJS.ProcessEnv,
+    /** The network namespace ovs-vswitchd runs in (its tap devices live there until moved). */
+    readonly netns: string,
   ) {}
 
   /** The OpenFlow management socket of a bridge. */
@@ -281,8 +288,12 @@ export class Chassis {
       'type=internal',
       `external_ids:iface-id=${name}`,
     );
-    await waitFor(`interface ${ifname}`, async () => (await run('ip', ['link', 'show', ifname])).code === 0, 5_000);
-    await runOk('ip', ['link', 'set', ifname, 'netns', ns]);
+    await waitFor(
+      `interface ${ifname}`,
+      async () => (await run('ip', ['-n', this.netns, 'link', 'show', ifname])).code === 0,
+      15_000,
+    );
+    await runOk('ip', ['-n', this.netns, 'link', 'set', ifname, 'netns', ns]);
     const nsx = (...args: string[]) => runOk('ip', ['netns', 'exec', ns, ...args]);
     await nsx('ip', 'link', 'set', ifname, 'address', mac);
     await nsx('ip', 'addr', 'add', ipCidr, 'dev', ifname);
