@@ -1,0 +1,226 @@
+// Datapath_Binding, Port_Binding and Multicast_Group content with stable tunnel keys. Keys already in
+// the SB are kept, options:requested-tnl-key wins when free, the rest is allocated sequentially.
+import type { Diagnostics } from './diagnostics.js';
+import type { SbKeyInput } from './input.js';
+import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
+import type { Datapath, Port, Topology } from './topology.js';
+
+export interface DatapathBindingOut {
+  /** Identity: the NB Logical_Switch / Logical_Router UUID. */
+  readonly id: string;
+  readonly kind: 'switch' | 'router';
+  readonly tunnelKey: number;
+  readonly externalIds: Readonly<Record<string, string>>;
+}
+
+export interface PortBindingOut {
+  /** Identity: the logical port name. */
+  readonly logicalPort: string;
+  readonly datapath: string;
+  readonly tunnelKey: number;
+  readonly type: string;
+  readonly mac: readonly string[];
+  readonly options: Readonly<Record<string, string>>;
+  readonly parentPort: string | null;
+  readonly tag: number | null;
+  readonly portSecurity: readonly string[];
+  readonly externalIds: Readonly<Record<string, string>>;
+}
+
+export interface MulticastGroupOut {
+  readonly datapath: string;
+  readonly name: McGroupName;
+  readonly tunnelKey: number;
+  /** Logical port names, sorted. */
+  readonly ports: readonly string[];
+}
+
+export interface Bindings {
+  readonly datapaths: readonly DatapathBindingOut[];
+  readonly ports: readonly PortBindingOut[];
+  readonly multicastGroups: readonly MulticastGroupOut[];
+  /** Datapaths and ports that received a key (those that did not are left out of every output). */
+  readonly dpKeys: ReadonlyMap<string, number>;
+  readonly portKeys: ReadonlyMap<string, number>;
+}
+
+/** True when any chassis uses VXLAN encapsulation: keys must then fit VXLAN's smaller fields. */
+export function vxlanMode(sb: SbKeyInput | undefined): boolean {
+  if (!sb) return false;
+  for (const ch of sb.Chassis.values()) {
+    for (const e of ch.encaps) if (sb.Encap.get(e)?.type === 'vxlan') return true;
+  }
+  return false;
+}
+
+function dpIdentityOfSb(ext: Readonly<Record<string, string>>): string | undefined {
+  return ext['logical-switch'] ?? ext['logical-router'];
+}
+
+export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: Diagnostics): Bindings {
+  const vx = vxlanMode(sb);
+  const dps: Datapath[] = [...topo.routers, ...topo.switches];
+
+  // Existing SB keys, by identity.
+  const sbDpKey = new Map<string, number>();
+  const sbDpUuidToId = new Map<string, string>();
+  const sbPortKey = new Map<string, { dp: string; key: number }>();
+  if (sb) {
+    for (const d of sb.Datapath_Binding.values()) {
+      const id = dpIdentityOfSb(d.external_ids);
+      if (id) {
+        sbDpKey.set(id, d.tunnel_key);
+        sbDpUuidToId.set(d._uuid, id);
+      }
+    }
+    for (const pb of sb.Port_Binding.values()) {
+      const dp = sbDpUuidToId.get(pb.datapath);
+      if (dp) sbPortKey.set(pb.logical_port, { dp, key: pb.tunnel_key });
+    }
+  }
+
+  const dpRange = vx ? KEY_RANGES.datapathVxlan : KEY_RANGES.datapath;
+  const dpAlloc = new KeyAllocator(dpRange.min, dpRange.max);
+  const dpKeys = new Map<string, number>();
+  assignKeys(
+    dps,
+    (d) => d.uuid,
+    (d) => requestedKey(d.kind === 'switch' ? d.nb.other_config['requested-tnl-key'] : d.nb.options['requested-tnl-key']),
+    (d) => sbDpKey.get(d.uuid),
+    dpAlloc,
+    dpKeys,
+    (d) => diag.error(d.kind === 'switch' ? 'Logical_Switch' : 'Logical_Router', d.name, 'all datapath tunnel keys are in use; datapath skipped'),
+    (d, k) => diag.warn(d.kind === 'switch' ? 'Logical_Switch' : 'Logical_Router', d.name, `requested tunnel key ${k} is unavailable`),
+  );
+
+  const portRange = vx ? KEY_RANGES.portVxlan : KEY_RANGES.port;
+  const portKeys = new Map<string, number>();
+  for (const d of dps) {
+    if (!dpKeys.has(d.uuid)) continue;
+    const ports: Port[] = d.ports;
+    assignKeys(
+      ports,
+      (p) => p.name,
+      (p) => requestedKey(p.nb.options['requested-tnl-key']),
+      (p) => {
+        const e = sbPortKey.get(p.name);
+        return e && e.dp === d.uuid ? e.key : undefined;
+      },
+      new KeyAllocator(portRange.min, portRange.max),
+      portKeys,
+      (p) => diag.error(tableOf(p), p.name, `all port tunnel keys of datapath ${d.name} are in use; port skipped`),
+      (p, k) => diag.warn(tableOf(p), p.name, `requested tunnel key ${k} is unavailable`),
+    );
+  }
+
+  const datapaths: DatapathBindingOut[] = [];
+  for (const d of dps) {
+    const key = dpKeys.get(d.uuid);
+    if (key === undefined) continue;
+    datapaths.push({
+      id: d.uuid,
+      kind: d.kind,
+      tunnelKey: key,
+      externalIds: d.kind === 'switch' ? { 'logical-switch': d.uuid, name: d.name } : { 'logical-router': d.uuid, name: d.name },
+    });
+  }
+
+  const ports: PortBindingOut[] = [];
+  const multicastGroups: MulticastGroupOut[] = [];
+  for (const d of dps) {
+    if (!dpKeys.has(d.uuid)) continue;
+    if (d.kind === 'router') {
+      for (const p of d.ports) {
+        const key = portKeys.get(p.name);
+        if (key === undefined) continue;
+        const options: Record<string, string> = {};
+        if (p.peer) options['peer'] = p.peer.name;
+        ports.push({
+          logicalPort: p.name,
+          datapath: d.uuid,
+          tunnelKey: key,
+          type: 'patch',
+          mac: [[p.nb.mac, ...p.nb.networks].join(' ')],
+          options,
+          parentPort: null,
+          tag: null,
+          portSecurity: [],
+          externalIds: {},
+        });
+      }
+      continue;
+    }
+    const flood: string[] = [];
+    const floodL2: string[] = [];
+    const unknown: string[] = [];
+    for (const p of d.ports) {
+      const key = portKeys.get(p.name);
+      if (key === undefined) continue;
+      const isRouter = p.type === 'router';
+      const options: Record<string, string> = isRouter ? {} : { ...p.nb.options };
+      if (isRouter) {
+        const rp = p.nb.options['router-port'];
+        if (rp !== undefined) options['peer'] = rp;
+      }
+      delete options['requested-tnl-key'];
+      ports.push({
+        logicalPort: p.name,
+        datapath: d.uuid,
+        tunnelKey: key,
+        type: isRouter ? 'patch' : p.type,
+        mac: [...p.nb.addresses],
+        options,
+        parentPort: p.nb.parent_name,
+        tag: p.nb.tag ?? p.nb.tag_request ?? null,
+        portSecurity: [...p.nb.port_security],
+        externalIds: { ...p.nb.external_ids },
+      });
+      if (!p.enabled) continue;
+      flood.push(p.name);
+      if (!isRouter) floodL2.push(p.name);
+      if (p.hasUnknown) unknown.push(p.name);
+    }
+    const mc = (name: McGroupName, members: string[]) => {
+      if (members.length) multicastGroups.push({ datapath: d.uuid, name, tunnelKey: MC_KEYS[name], ports: members.sort() });
+    };
+    mc('_MC_flood', flood);
+    mc('_MC_unknown', unknown);
+    mc('_MC_flood_l2', floodL2);
+  }
+  return { datapaths, ports, multicastGroups, dpKeys, portKeys };
+}
+
+function tableOf(p: Port): string {
+  return p.kind === 'lsp' ? 'Logical_Switch_Port' : 'Logical_Router_Port';
+}
+
+/** Requested keys first, then keys already in the SB, then sequential allocation for the rest. */
+function assignKeys<T>(
+  items: readonly T[],
+  id: (t: T) => string,
+  requested: (t: T) => number | null,
+  existing: (t: T) => number | undefined,
+  alloc: KeyAllocator,
+  out: Map<string, number>,
+  onExhausted: (t: T) => void,
+  onRequestedUnavailable: (t: T, k: number) => void,
+): void {
+  const pending: T[] = [];
+  for (const t of items) {
+    const r = requested(t);
+    if (r === null) continue;
+    if (alloc.claim(r)) out.set(id(t), r);
+    else onRequestedUnavailable(t, r);
+  }
+  for (const t of items) {
+    if (out.has(id(t))) continue;
+    const e = existing(t);
+    if (e !== undefined && alloc.claim(e)) out.set(id(t), e);
+    else pending.push(t);
+  }
+  for (const t of pending) {
+    const k = alloc.allocate();
+    if (k === null) onExhausted(t);
+    else out.set(id(t), k);
+  }
+}

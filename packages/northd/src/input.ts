@@ -1,0 +1,29 @@
+// What the compiler reads: the NB tables it compiles (as the replica cache exposes them) and, for key
+// stability, the SB tables that already hold keys. Only the tables listed here are needed, so a later
+// incremental engine can track exactly these inputs.
+import type { Uuid } from 'ovsdb-client-ts';
+import type { Tables as NbTables } from '@ovnts/schema/nb';
+import type { Tables as SbTables } from '@ovnts/schema/sb';
+
+/** A read-only view of some tables: table name → rows by UUID (same shape as the client's Snapshot). */
+export type TablesView<T, K extends keyof T> = { readonly [P in K]: ReadonlyMap<Uuid<P & string>, T[P]> };
+
+export const NB_INPUT_TABLES = [
+  'NB_Global',
+  'Logical_Switch',
+  'Logical_Switch_Port',
+  'Logical_Router',
+  'Logical_Router_Port',
+  'Logical_Router_Static_Route',
+] as const satisfies readonly (keyof NbTables)[];
+
+export const SB_INPUT_TABLES = [
+  'Datapath_Binding',
+  'Port_Binding',
+  'Chassis',
+  'Encap',
+] as const satisfies readonly (keyof SbTables)[];
+
+export type NbInput = TablesView<NbTables, (typeof NB_INPUT_TABLES)[number]>;
+/** The current SB content relevant to key allocation; omit for a cold start on an empty SB. */
+export type SbKeyInput = TablesView<SbTables, (typeof SB_INPUT_TABLES)[number]>;

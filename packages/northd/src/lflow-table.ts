@@ -1,0 +1,84 @@
+// The set of logical flows being built. Every flow is identified by (pipeline, table, priority, match,
+// actions); the same flow added for several datapaths is stored once with the set of datapaths, which is
+// exactly what Logical_DP_Group sharing needs and what an incremental engine can diff against.
+import { stage, type Pipeline, type StageName } from './stages.js';
+
+export interface LogicalFlow {
+  /** Datapath identities (NB UUIDs), sorted. One → logical_datapath; several → a Logical_DP_Group. */
+  readonly datapaths: readonly string[];
+  readonly pipeline: Pipeline;
+  readonly tableId: number;
+  readonly stageName: StageName;
+  readonly priority: number;
+  readonly match: string;
+  readonly actions: string;
+}
+
+/**
+ * Stable identity of a flow's content, independent of its datapaths. The stage name stands for
+ * (datapath kind, pipeline, table): switch and router flows never merge.
+ */
+export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' | 'actions'>): string {
+  return `${f.stageName}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
+}
+
+interface Entry {
+  readonly stageName: StageName;
+  readonly pipeline: Pipeline;
+  readonly tableId: number;
+  readonly priority: number;
+  readonly match: string;
+  readonly actions: string;
+  readonly datapaths: Set<string>;
+}
+
+export class LflowTable {
+  private readonly flows = new Map<string, Entry>();
+
+  add(datapath: string, stageName: StageName, priority: number, match: string, actions: string): void {
+    const st = stage(stageName);
+    const key = flowKey({ stageName, priority, match, actions });
+    let e = this.flows.get(key);
+    if (!e) {
+      e = { stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions, datapaths: new Set() };
+      this.flows.set(key, e);
+    }
+    e.datapaths.add(datapath);
+  }
+
+  get size(): number {
+    return this.flows.size;
+  }
+
+  /** All flows, deterministically ordered. */
+  toArray(): LogicalFlow[] {
+    const out: LogicalFlow[] = [];
+    for (const e of this.flows.values()) {
+      out.push({
+        datapaths: [...e.datapaths].sort(),
+        pipeline: e.pipeline,
+        tableId: e.tableId,
+        stageName: e.stageName,
+        priority: e.priority,
+        match: e.match,
+        actions: e.actions,
+      });
+    }
+    return out.sort(compareFlows);
+  }
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareFlows(a: LogicalFlow, b: LogicalFlow): number {
+  return (
+    cmp(a.pipeline, b.pipeline) ||
+    cmp(a.tableId, b.tableId) ||
+    cmp(b.priority, a.priority) ||
+    cmp(a.match, b.match) ||
+    cmp(a.actions, b.actions) ||
+    cmp(a.datapaths.join(','), b.datapaths.join(','))
+  );
+}

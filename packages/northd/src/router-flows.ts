@@ -1,0 +1,343 @@
+// Logical router pipelines (OVN 23.03 layout) for distributed routers without NAT/LB: admission,
+// neighbour lookup/learning, IP input (ARP/ND/ICMP replies for router addresses, TTL expiry, martians),
+// connected and static routing with ECMP, policy skeleton, ARP resolution, ARP/ND requests, delivery.
+import {
+  broadcastOf4,
+  formatIp,
+  formatMac,
+  formatNetwork,
+  isLinkLocal6,
+  netContains,
+  parseIp,
+  solicitedNode,
+  solicitedNodeMac,
+  type Ipv4Addr,
+  type IpNet,
+} from './addresses.js';
+import type { LflowTable } from './lflow-table.js';
+import type { StageName } from './stages.js';
+import type { RouterDatapath, RouterPort, StaticRoute } from './topology.js';
+
+const q = (name: string) => JSON.stringify(name);
+const DROP = 'drop;';
+type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+
+/** Longest-prefix match: priority = plen × 3 + origin offset (src-ip routes have offset 0). */
+const PRIO_MULT = 3;
+const PRIO_STATIC = 1;
+const PRIO_CONNECTED = 2;
+
+const set = (items: readonly string[], braceSingle: boolean) =>
+  items.length === 1 && !braceSingle ? items[0]! : `{${items.join(', ')}}`;
+
+const PASS_THROUGH: readonly StageName[] = [
+  'lr_in_unsnat',
+  'lr_in_defrag',
+  'lr_in_lb_aff_check',
+  'lr_in_dnat',
+  'lr_in_lb_aff_learn',
+  'lr_in_ecmp_stateful',
+  'lr_in_nd_ra_options',
+  'lr_in_nd_ra_response',
+  'lr_in_chk_pkt_len',
+  'lr_in_larger_pkts',
+  'lr_in_gw_redirect',
+  'lr_out_undnat',
+  'lr_out_post_undnat',
+  'lr_out_post_snat',
+  'lr_out_egr_loop',
+];
+
+export function buildRouterFlows(lr: RouterDatapath, t: LflowTable): void {
+  const add: Add = (st, prio, match, actions) => t.add(lr.uuid, st, prio, match, actions);
+
+  add('lr_in_admission', 100, 'vlan.present || eth.src[40]', DROP);
+  add('lr_in_admission', 0, '1', DROP);
+
+  add('lr_in_lookup_neighbor', 100, 'arp.op == 2', 'reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;');
+  add('lr_in_lookup_neighbor', 100, 'nd_na', 'reg9[2] = lookup_nd(inport, nd.target, nd.tll); next;');
+  add('lr_in_lookup_neighbor', 100, 'nd_ns', 'reg9[2] = lookup_nd(inport, ip6.src, nd.sll); next;');
+  add('lr_in_lookup_neighbor', 0, '1', 'reg9[2] = 1; next;');
+  add('lr_in_learn_neighbor', 100, 'reg9[2] == 1', 'next;');
+  add('lr_in_learn_neighbor', 95, 'nd_na && nd.tll == 0', 'put_nd(inport, nd.target, eth.src); next;');
+  add('lr_in_learn_neighbor', 95, 'nd_ns && (ip6.src == 0 || nd.sll == 0)', 'next;');
+  add('lr_in_learn_neighbor', 90, 'arp', 'put_arp(inport, arp.spa, arp.sha); next;');
+  add('lr_in_learn_neighbor', 90, 'nd_na', 'put_nd(inport, nd.target, nd.tll); next;');
+  add('lr_in_learn_neighbor', 90, 'nd_ns', 'put_nd(inport, ip6.src, nd.sll); next;');
+  add('lr_in_learn_neighbor', 0, '1', DROP);
+
+  add(
+    'lr_in_ip_input',
+    100,
+    'ip4.src_mcast ||ip4.src == 255.255.255.255 || ip4.src == 127.0.0.0/8 || ip4.dst == 127.0.0.0/8 || ip4.src == 0.0.0.0/8 || ip4.dst == 0.0.0.0/8',
+    DROP,
+  );
+  add('lr_in_ip_input', 85, 'arp || nd', DROP);
+  add('lr_in_ip_input', 84, 'nd_rs || nd_ra', 'next;');
+  add('lr_in_ip_input', 83, 'ip6.mcast_rsvd', DROP);
+  add('lr_in_ip_input', 82, 'ip4.mcast || ip6.mcast', DROP);
+  add('lr_in_ip_input', 50, 'eth.bcast', DROP);
+  add('lr_in_ip_input', 32, 'ip.ttl == {0, 1} && !ip.later_frag && (ip4.mcast || ip6.mcast)', DROP);
+  add('lr_in_ip_input', 30, 'ip.ttl == {0, 1}', DROP);
+  add('lr_in_ip_input', 0, '1', 'next;');
+
+  for (const st of PASS_THROUGH) add(st, 0, '1', 'next;');
+  add('lr_in_ip_routing_pre', 0, '1', 'reg7 = 0; next;');
+  add('lr_in_ip_routing', 10550, 'nd_rs || nd_ra', DROP);
+  add('lr_in_ip_routing', 0, '1', DROP);
+  add('lr_in_ip_routing_ecmp', 150, 'reg8[0..15] == 0', 'next;');
+  add('lr_in_ip_routing_ecmp', 0, '1', DROP);
+  add('lr_in_policy', 0, '1', 'reg8[0..15] = 0; next;');
+  add('lr_in_policy_ecmp', 150, 'reg8[0..15] == 0', 'next;');
+  add('lr_in_policy_ecmp', 0, '1', DROP);
+  add('lr_in_arp_resolve', 500, 'ip4.mcast || ip6.mcast', 'next;');
+  add('lr_in_arp_resolve', 1, 'ip4', 'get_arp(outport, reg0); next;');
+  add('lr_in_arp_resolve', 1, 'ip6', 'get_nd(outport, xxreg0); next;');
+  add('lr_in_arp_resolve', 0, '1', DROP);
+  add(
+    'lr_in_arp_request',
+    100,
+    'eth.dst == 00:00:00:00:00:00 && ip4',
+    'arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.spa = reg1; arp.tpa = reg0; arp.op = 1; output; };',
+  );
+  add('lr_in_arp_request', 100, 'eth.dst == 00:00:00:00:00:00 && ip6', 'nd_ns { nd.target = xxreg0; output; };');
+  add('lr_in_arp_request', 0, '1', 'output;');
+
+  add('lr_out_chk_dnat_local', 0, '1', 'reg9[4] = 0; next;');
+  add('lr_out_snat', 120, 'nd_ns', 'next;');
+  add('lr_out_snat', 0, '1', 'next;');
+  add('lr_out_delivery', 0, '1', DROP);
+
+  const routeTables = routeTableIds(lr);
+  for (const p of lr.ports) {
+    buildRouterPortFlows(p, add);
+    buildConnectedRoutes(p, add);
+    buildArpResolve(p, t);
+    const rt = p.nb.options['route_table'];
+    if (rt && routeTables.has(rt)) add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
+  }
+  buildStaticRoutes(lr, routeTables, add);
+}
+
+/** Route table names → ids (1…), in name order for determinism; the main table is 0. */
+function routeTableIds(lr: RouterDatapath): Map<string, number> {
+  const names = new Set<string>();
+  for (const p of lr.ports) {
+    const rt = p.nb.options['route_table'];
+    if (rt) names.add(rt);
+  }
+  for (const r of lr.routes) if (r.routeTable) names.add(r.routeTable);
+  return new Map([...names].sort().map((n, i) => [n, i + 1]));
+}
+
+function buildRouterPortFlows(p: RouterPort, add: Add): void {
+  if (!p.enabled) return;
+  const inp = q(p.name);
+  const setMac = `xreg0[0..47] = ${p.macS}; next;`;
+  add('lr_in_admission', 50, `eth.mcast && inport == ${inp}`, setMac);
+  add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}`, setMac);
+
+  for (const n of p.ipv4) {
+    add(
+      'lr_in_lookup_neighbor',
+      100,
+      `inport == ${inp} && arp.spa == ${formatNetwork(n.net)} && arp.op == 1`,
+      'reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;',
+    );
+  }
+
+  const v4 = p.ipv4.map((n) => n.addrS);
+  const v6 = p.ipv6.map((n) => n.addrS);
+  if (v4.length) {
+    const withBcast = p.ipv4.flatMap((n) => [n.addrS, formatIp({ family: 4, value: broadcastOf4(n.net as IpNet & { addr: Ipv4Addr }) })]);
+    add('lr_in_ip_input', 100, `ip4.src == ${set(withBcast, true)} && reg9[0] == 0`, DROP);
+    add(
+      'lr_in_ip_input',
+      90,
+      `ip4.dst == ${set(v4, false)} && icmp4.type == 8 && icmp4.code == 0`,
+      'ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 0; flags.loopback = 1; next; ',
+    );
+    add('lr_in_ip_input', 60, `ip4.dst == ${set(v4, true)}`, DROP);
+  }
+  for (const n of p.ipv4) {
+    add(
+      'lr_in_ip_input',
+      90,
+      `inport == ${inp} && arp.op == 1 && arp.tpa == ${n.addrS} && arp.spa == ${formatNetwork(n.net)}`,
+      'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;',
+    );
+    add(
+      'lr_in_ip_input',
+      31,
+      `inport == ${inp} && ip4 && ip.ttl == {0, 1} && !ip.later_frag`,
+      `icmp4 {eth.dst <-> eth.src; icmp4.type = 11; /* Time exceeded */ icmp4.code = 0; /* TTL exceeded in transit */ ip4.dst = ip4.src; ip4.src = ${n.addrS} ; ip.ttl = 254; outport = ${inp}; flags.loopback = 1; output; };`,
+    );
+    unreachables(add, 'ip4', n.addrS, 'icmp4', 3, 3, 2);
+  }
+  if (v6.length) {
+    add(
+      'lr_in_ip_input',
+      90,
+      `ip6.dst == ${set(v6, false)} && icmp6.type == 128 && icmp6.code == 0`,
+      'ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 129; flags.loopback = 1; next; ',
+    );
+    add('lr_in_ip_input', 60, `ip6.dst == ${set(v6, true)}`, DROP);
+  }
+  for (const n of p.ipv6) {
+    const sn = formatIp({ family: 6, value: solicitedNode(n.net.addr.value as bigint) });
+    add('lr_in_ip_input', 100, `ip6.dst == ${n.addrS} && udp.src == 547 && udp.dst == 546`, 'reg0 = 0; handle_dhcpv6_reply;');
+    add(
+      'lr_in_ip_input',
+      90,
+      `inport == ${inp} && ip6.dst == {${n.addrS}, ${sn}} && nd_ns && nd.target == ${n.addrS}`,
+      `nd_na_router { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };`,
+    );
+    unreachables(add, 'ip6', n.addrS, 'icmp6', 1, 4, 3);
+    if (!isLinkLocal6(n.net.addr.value as bigint)) {
+      add(
+        'lr_in_ip_input',
+        31,
+        `inport == ${inp} && ip6 && ip6.src == ${formatNetwork(n.net)} && ip.ttl == {0, 1} && !ip.later_frag`,
+        `icmp6 {eth.dst <-> eth.src; ip6.dst = ip6.src; ip6.src = ${n.addrS} ; ip.ttl = 254; icmp6.type = 3; /* Time exceeded */ icmp6.code = 0; /* TTL exceeded in transit */ outport = ${inp}; flags.loopback = 1; output; };`,
+      );
+    }
+  }
+  add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
+}
+
+/** TCP reset, SCTP abort and ICMP unreachable (port/protocol) for traffic to a router address. */
+function unreachables(add: Add, ip: 'ip4' | 'ip6', addr: string, icmp: 'icmp4' | 'icmp6', type: number, portCode: number, protoCode: number) {
+  const base = `${ip} && ${ip}.dst == ${addr} && !ip.later_frag`;
+  add('lr_in_ip_input', 80, `${base} && tcp`, `tcp_reset {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`);
+  add('lr_in_ip_input', 80, `${base} && sctp`, `sctp_abort {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`);
+  add(
+    'lr_in_ip_input',
+    80,
+    `${base} && udp`,
+    `${icmp} {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; ip.ttl = 255; ${icmp}.type = ${type}; ${icmp}.code = ${portCode}; next; };`,
+  );
+  add(
+    'lr_in_ip_input',
+    70,
+    base,
+    `${icmp} {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; ip.ttl = 255; ${icmp}.type = ${type}; ${icmp}.code = ${protoCode}; next; };`,
+  );
+}
+
+function routeActions(fam: 4 | 6, nexthop: string, srcAddr: string, p: RouterPort): string {
+  const [nh, src] = fam === 4 ? ['reg0', 'reg1'] : ['xxreg0', 'xxreg1'];
+  return `ip.ttl--; reg8[0..15] = 0; ${nh} = ${nexthop}; ${src} = ${srcAddr}; eth.src = ${p.macS}; outport = ${q(p.name)}; flags.loopback = 1; next;`;
+}
+
+function buildConnectedRoutes(p: RouterPort, add: Add): void {
+  for (const n of [...p.ipv4, ...p.ipv6]) {
+    const fam = n.net.addr.family;
+    const ipv = fam === 4 ? 'ip4' : 'ip6';
+    // Link-local networks exist on every port: route them only out of the port they came in on.
+    const inport = fam === 6 && isLinkLocal6(n.net.addr.value as bigint) ? `inport == ${q(p.name)} && ` : '';
+    add(
+      'lr_in_ip_routing',
+      n.net.plen * PRIO_MULT + PRIO_CONNECTED,
+      `${inport}${ipv}.dst == ${formatNetwork(n.net)}`,
+      routeActions(fam, `${ipv}.dst`, n.addrS, p),
+    );
+  }
+}
+
+function routeMatch(r: StaticRoute, rtb: number): { match: string; priority: number } {
+  const ipv = r.prefix.addr.family === 4 ? 'ip4' : 'ip6';
+  return {
+    // Destination routes always name their route table; source routes only a non-default one.
+    match: `${rtb || !r.isSrc ? `reg7 == ${rtb} && ` : ''}${ipv}.${r.isSrc ? 'src' : 'dst'} == ${formatNetwork(r.prefix)}`,
+    priority: r.prefix.plen * PRIO_MULT + (r.isSrc ? 0 : PRIO_STATIC),
+  };
+}
+
+function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, number>, add: Add): void {
+  // Routes to the same prefix (same table and direction) form an ECMP group.
+  const groups = new Map<string, StaticRoute[]>();
+  const routes = [...lr.routes].sort((a, b) => (a.nb._uuid < b.nb._uuid ? -1 : a.nb._uuid > b.nb._uuid ? 1 : 0));
+  for (const r of routes) {
+    const key = `${r.routeTable}\u0000${r.isSrc}\u0000${formatNetwork(r.prefix)}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  let ecmpId = 0;
+  for (const g of groups.values()) {
+    const first = g[0]!;
+    const rtb = first.routeTable ? (routeTables.get(first.routeTable) ?? 0) : 0;
+    const { match, priority } = routeMatch(first, rtb);
+    const fam = first.prefix.addr.family;
+    if (g.length === 1) {
+      if (first.discard || !first.outPort) add('lr_in_ip_routing', priority, match, DROP);
+      else add('lr_in_ip_routing', priority, match, routeActions(fam, formatIp(first.nexthop!), first.lrpAddrS, first.outPort));
+    } else {
+      const members = g.filter((r) => !r.discard && r.outPort && r.nexthop);
+      if (!members.length) continue;
+      ecmpId++;
+      add(
+        'lr_in_ip_routing',
+        priority,
+        match,
+        `ip.ttl--; flags.loopback = 1; reg8[0..15] = ${ecmpId}; reg8[16..31] = select(${members.map((_, i) => i + 1).join(', ')});`,
+      );
+      const [nh, src] = fam === 4 ? ['reg0', 'reg1'] : ['xxreg0', 'xxreg1'];
+      members.forEach((r, i) => {
+        add(
+          'lr_in_ip_routing_ecmp',
+          100,
+          `reg8[0..15] == ${ecmpId} && reg8[16..31] == ${i + 1}`,
+          `${nh} = ${formatIp(r.nexthop!)}; ${src} = ${r.lrpAddrS}; eth.src = ${r.outPort!.macS}; outport = ${q(r.outPort!.name)}; next;`,
+        );
+      });
+    }
+  }
+  // IPv6 next hops get a targeted neighbour solicitation.
+  for (const r of routes) {
+    if (!r.nexthop || r.nexthop.family !== 6) continue;
+    const nh = formatIp(r.nexthop);
+    const sn = solicitedNode(r.nexthop.value);
+    add(
+      'lr_in_arp_request',
+      200,
+      `eth.dst == 00:00:00:00:00:00 && ip6 && xxreg0 == ${nh}`,
+      `nd_ns { eth.dst = ${formatMac(solicitedNodeMac(r.nexthop.value))}; ip6.dst = ${formatIp({ family: 6, value: sn })}; nd.target = ${nh}; output; };`,
+    );
+  }
+}
+
+/**
+ * Static ARP/ND resolution on the router for addresses known from NB: the switch ports behind each
+ * router port, and other routers' ports on the same switch.
+ */
+function buildArpResolve(p: RouterPort, t: LflowTable): void {
+  const sw = p.peer?.dp;
+  if (!sw || !p.peer) return;
+  const out = q(p.name);
+  const add = (m: string, mac: string) => t.add(p.dp.uuid, 'lr_in_arp_resolve', 100, m, `eth.dst = ${mac}; next;`);
+  const inPortNets = (ip: string, fam: 4 | 6) =>
+    (fam === 4 ? p.ipv4 : p.ipv6).some((n) => netContainsStr(n.net, ip));
+  for (const lsp of sw.ports) {
+    if (!lsp.enabled) continue;
+    if (lsp.type === 'router') {
+      const other = lsp.peer;
+      if (!other || other === p) continue;
+      const v4 = other.ipv4.map((n) => n.addrS);
+      const v6 = other.ipv6.map((n) => n.addrS);
+      if (v4.length) add(`outport == ${out} && reg0 == ${set(v4, false)}`, other.macS);
+      if (v6.length) add(`outport == ${out} && xxreg0 == ${set(v6, false)}`, other.macS);
+      continue;
+    }
+    if (lsp.type === 'virtual') continue;
+    for (const a of lsp.addresses) {
+      for (const ip of a.ipv4) if (inPortNets(ip, 4)) add(`outport == ${out} && reg0 == ${ip}`, a.macS);
+      for (const ip of a.ipv6) if (inPortNets(ip, 6)) add(`outport == ${out} && xxreg0 == ${ip}`, a.macS);
+    }
+  }
+}
+
+function netContainsStr(n: IpNet, ip: string): boolean {
+  const a = parseIp(ip);
+  return a !== null && netContains(n, a);
+}
