@@ -74,3 +74,9 @@ type Writable<V> =
 export type Insert<R> = { [K in keyof Columns<R>]?: Writable<Columns<R>[K]> };
 /** Values for an update: any subset of the writable columns. */
 export type Update<R> = Insert<R>;
+
+/**
+ * A consistent, read-only view of a database: table name → rows by UUID. Snapshots taken from a Replica are
+ * immutable: later updates copy the affected tables instead of changing a snapshot already handed out.
+ */
+export type Snapshot<T extends TableMap> = { readonly [K in keyof T]: ReadonlyMap<Uuid<K & string>, T[K]> };

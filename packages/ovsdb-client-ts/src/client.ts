@@ -1,0 +1,444 @@
+// OvsdbClient: one logical connection to a database server (or Raft cluster) given as a remote list.
+// It owns reconnection (exponential backoff with jitter, rotating through the remotes), the Raft
+// leader check, locks, and the monitors that replicas register, which it resumes after each reconnect.
+
+import { EventEmitter } from 'node:events';
+import { pino, type Logger } from 'pino';
+import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
+import type { WireOperation, WireResult } from './operations.js';
+import { parseRemotes, type Remote } from './remote.js';
+import { RpcSession } from './rpc.js';
+import { parseSchema, type DatabaseSchema } from './schema.js';
+import { openStream, type SslFiles } from './transport.js';
+import type { DatabaseModel } from './types.js';
+import { Transaction } from './transaction.js';
+import { Replica, type MonitorOptions } from './replica.js';
+import { checkTransactResults } from './results.js';
+
+export interface BackoffOptions {
+  /** First retry delay after a failed attempt (ms, default 200). */
+  initialMs?: number;
+  /** Ceiling for the delay (ms, default 8000). */
+  maxMs?: number;
+  /** Fraction of the delay randomised away, 0..1 (default 0.3), so clients do not reconnect in lockstep. */
+  jitter?: number;
+}
+
+export interface ClientOptions {
+  /** Parent pino logger; the client logs through a child per connection. Default: silent. */
+  logger?: Logger;
+  /**
+   * Accept only a server that is the Raft leader of its clustered databases (default true, as writers need).
+   * Followers are skipped at connect time and the client fails over when leadership moves.
+   */
+  leaderOnly?: boolean;
+  /** Restrict the leader check to this database (default: every clustered database on the server). */
+  database?: string;
+  /** Key, certificate and CA certificate files for ssl: remotes. */
+  ssl?: SslFiles;
+  /** Reconnect after a lost connection (default true). `false` closes the client on disconnect. */
+  reconnect?: boolean | BackoffOptions;
+  /** Echo after this long without traffic; drop and reconnect after twice that (default 5000, 0 disables). */
+  inactivityProbeMs?: number;
+  /** Per-attempt connect timeout (ms, default 5000). */
+  connectTimeoutMs?: number;
+  /** How long `OvsdbClient.connect` keeps trying before it rejects (ms, default 30000). */
+  initialConnectTimeoutMs?: number;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'backoff' | 'closed';
+
+export interface ClientEvents {
+  /** Every state transition. */
+  state: [state: ConnectionState];
+  /** A session is up (leader check passed, monitors and locks resumed). */
+  connected: [remote: string];
+  /** A session ended; the client will reconnect unless closed. */
+  disconnected: [error: Error];
+  /** This client now holds the lock. */
+  locked: [name: string];
+  /** Another client stole the lock (the client re-queues for it). */
+  stolen: [name: string];
+  /** The lock was lost because the connection dropped (it is re-requested on reconnect). */
+  lockLost: [name: string];
+}
+
+/** What a monitor (a Replica) needs from the client: notifications, and a hook to resubscribe. */
+export interface MonitorHandle {
+  onNotification(method: string, params: readonly unknown[]): void;
+  /** Called on each new session (before waiters are released); must re-issue the monitor request. */
+  resume(session: RpcSession): Promise<void>;
+}
+
+interface LockState {
+  held: boolean;
+}
+
+const SERVER_MONITOR_ID = '_ovnts_server';
+
+export class OvsdbClient extends EventEmitter<ClientEvents> {
+  readonly remotes: readonly Remote[];
+  private readonly log: Logger;
+  private session: RpcSession | undefined;
+  private currentRemote: Remote | undefined;
+  private stateValue: ConnectionState = 'connecting';
+  private closedFlag = false;
+  private waiters: { resolve: (s: RpcSession) => void; reject: (e: Error) => void }[] = [];
+  private readonly monitors = new Map<string, MonitorHandle>();
+  private readonly locks = new Map<string, LockState>();
+  private wakeBackoff: (() => void) | undefined;
+  private sessionCount = 0;
+  private monitorSeq = 0;
+  /** Best monitor method the server accepted (learned once per client). */
+  monitorMethod: 'monitor_cond_since' | 'monitor_cond' | 'monitor' | undefined;
+
+  private constructor(
+    remotes: string,
+    readonly opts: ClientOptions,
+  ) {
+    super();
+    this.remotes = parseRemotes(remotes);
+    this.log = (opts.logger ?? pino({ level: 'silent' })).child({ component: 'ovsdb-client' });
+  }
+
+  /**
+   * Connect to the first reachable (and, with `leaderOnly`, leading) server of a remote list such as
+   * "unix:/run/ovn/ovnnb_db.sock" or "tcp:10.0.0.1:6641,tcp:10.0.0.2:6641,tcp:[fd00::3]:6641".
+   * Resolves once connected; rejects after `initialConnectTimeoutMs`.
+   */
+  static async connect(remotes: string, opts: ClientOptions = {}): Promise<OvsdbClient> {
+    const client = new OvsdbClient(remotes, opts);
+    void client.run();
+    const timeoutMs = opts.initialConnectTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.connected(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TimeoutError(`could not connect to ${remotes} in ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      await client.close();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    return client;
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** The remote of the current session, if connected. */
+  get remote(): string | undefined {
+    return this.stateValue === 'connected' ? this.currentRemote?.text : undefined;
+  }
+
+  /** Resolves with the live session, waiting for a reconnect if needed; rejects once the client is closed. */
+  connected(): Promise<RpcSession> {
+    if (this.closedFlag) return Promise.reject(new ClosedError());
+    if (this.session && !this.session.isClosed && this.stateValue === 'connected') return Promise.resolve(this.session);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  // ---- plain methods ----
+
+  /** Any JSON-RPC method, on the current (or next) session. */
+  async request(method: string, params: readonly unknown[]): Promise<unknown> {
+    const s = await this.connected();
+    return s.request(method, params);
+  }
+
+  async listDbs(): Promise<string[]> {
+    const r = await this.request('list_dbs', []);
+    if (!Array.isArray(r) || !r.every((x) => typeof x === 'string')) throw new ProtocolError('list_dbs: reply is not a list of names');
+    return r;
+  }
+
+  async getSchema(db: string): Promise<DatabaseSchema> {
+    return parseSchema(await this.request('get_schema', [db]));
+  }
+
+  /** Round-trip an echo; resolves with what the server echoed. */
+  async echo(...payload: unknown[]): Promise<unknown[]> {
+    const r = await this.request('echo', payload);
+    if (!Array.isArray(r)) throw new ProtocolError('echo: reply is not an array');
+    return r;
+  }
+
+  /**
+   * Send raw operations (already in wire notation). Resolves with the per-operation results;
+   * an operation error or a commit failure rejects with OvsdbError carrying `opIndex`.
+   */
+  async transact(db: string, ops: readonly WireOperation[]): Promise<WireResult[]> {
+    const r = await this.request('transact', [db, ...ops]);
+    return checkTransactResults(r, ops.length);
+  }
+
+  /** Start a typed transaction on `model`'s database (see Transaction). */
+  transaction<M extends DatabaseModel>(model: M): Transaction<M> {
+    return new Transaction(this, model);
+  }
+
+  /** Monitor `model`'s database into a replica; resolves once the initial contents are loaded. */
+  async monitor<M extends DatabaseModel>(model: M, opts: MonitorOptions<M> = {}): Promise<Replica<M>> {
+    const replica = new Replica(this, model, opts, this.log);
+    await replica.start();
+    return replica;
+  }
+
+  // ---- locks ----
+
+  /**
+   * Ask for a lock. Resolves true if granted at once; otherwise the client waits in the server's queue and
+   * emits 'locked' when granted. The lock is re-requested after reconnects until `unlock`.
+   */
+  async lock(name: string): Promise<boolean> {
+    if (!this.locks.has(name)) this.locks.set(name, { held: false });
+    return this.requestLock(name, 'lock');
+  }
+
+  /** Take a lock from its current holder (who gets 'stolen'). */
+  async steal(name: string): Promise<boolean> {
+    if (!this.locks.has(name)) this.locks.set(name, { held: false });
+    return this.requestLock(name, 'steal');
+  }
+
+  async unlock(name: string): Promise<void> {
+    const had = this.locks.delete(name);
+    if (had) await this.request('unlock', [name]);
+  }
+
+  isLockHolder(name: string): boolean {
+    return this.locks.get(name)?.held ?? false;
+  }
+
+  private async requestLock(name: string, method: 'lock' | 'steal', session?: RpcSession): Promise<boolean> {
+    const s = session ?? (await this.connected());
+    const r = (await s.request(method, [name])) as { locked?: unknown } | null;
+    const locked = r?.locked === true;
+    const st = this.locks.get(name);
+    if (locked && st && !st.held) {
+      st.held = true;
+      this.emit('locked', name);
+    }
+    return locked;
+  }
+
+  // ---- monitors (used by Replica) ----
+
+  /** A fresh monitor id for this client. */
+  nextMonitorId(): string {
+    return `m${++this.monitorSeq}`;
+  }
+
+  registerMonitor(id: string, handle: MonitorHandle): void {
+    this.monitors.set(id, handle);
+  }
+
+  unregisterMonitor(id: string): void {
+    this.monitors.delete(id);
+  }
+
+  // ---- lifecycle ----
+
+  /** Close the session and stop reconnecting. Pending requests reject with ClosedError. */
+  async close(): Promise<void> {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.setState('closed');
+    this.wakeBackoff?.();
+    const err = new ClosedError();
+    for (const w of this.waiters.splice(0)) w.reject(err);
+    this.session?.close(err);
+    this.session = undefined;
+  }
+
+  private setState(s: ConnectionState): void {
+    if (this.stateValue === s) return;
+    this.stateValue = s;
+    this.emit('state', s);
+  }
+
+  private backoff(): Required<BackoffOptions> {
+    const r = typeof this.opts.reconnect === 'object' ? this.opts.reconnect : {};
+    return { initialMs: r.initialMs ?? 200, maxMs: r.maxMs ?? 8000, jitter: r.jitter ?? 0.3 };
+  }
+
+  /** The connection loop: try remotes in turn; after a session ends, start over (unless closed). */
+  private async run(): Promise<void> {
+    let failures = 0;
+    let next = 0;
+    while (!this.closedFlag) {
+      const remote = this.remotes[next % this.remotes.length]!;
+      next++;
+      this.setState('connecting');
+      let session: RpcSession | undefined;
+      try {
+        session = await this.establish(remote);
+      } catch (e) {
+        this.log.info({ remote: remote.text, err: (e as Error).message }, 'connect attempt failed');
+      }
+      if (session) {
+        failures = 0;
+        const err = await new Promise<Error | undefined>((resolve) => {
+          if (session.isClosed) resolve(new ConnectionError('closed during setup'));
+          else session.once('close', resolve);
+        });
+        if (this.closedFlag) break;
+        this.session = undefined;
+        this.log.info({ remote: remote.text, err: err?.message }, 'disconnected');
+        this.emit('disconnected', err ?? new ConnectionError('disconnected'));
+        for (const [name, st] of this.locks) {
+          if (st.held) {
+            st.held = false;
+            this.emit('lockLost', name);
+          }
+        }
+        if (this.opts.reconnect === false) {
+          await this.close();
+          break;
+        }
+        continue; // try the next remote straight away (Raft failover)
+      }
+      if (this.opts.reconnect === false && next >= this.remotes.length) {
+        // Without reconnect, one pass over the remotes is all connect() gets.
+        await this.close();
+        break;
+      }
+      failures++;
+      // Back off once per full pass over the remotes, exponentially, with jitter.
+      if (next % this.remotes.length === 0) {
+        const b = this.backoff();
+        const base = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(20, Math.floor(failures / this.remotes.length) - 1));
+        const delay = Math.round(base * (1 - b.jitter * Math.random()));
+        this.setState('backoff');
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          this.wakeBackoff = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wakeBackoff = undefined;
+      }
+    }
+  }
+
+  private async establish(remote: Remote): Promise<RpcSession> {
+    const stream = await openStream(remote, this.opts.connectTimeoutMs ?? 5000, this.opts.ssl);
+    if (this.closedFlag) {
+      stream.destroy();
+      throw new ClosedError();
+    }
+    const n = ++this.sessionCount;
+    const log = this.log.child({ remote: remote.text, session: n });
+    const session = new RpcSession(stream, log, { inactivityProbeMs: this.opts.inactivityProbeMs ?? 5000 });
+    session.on('notification', (method, params) => this.onNotification(session, method, params));
+    try {
+      if (this.opts.leaderOnly !== false) await this.checkLeader(session);
+      await session.request('set_db_change_aware', [true]).catch(() => undefined);
+      this.session = session;
+      this.currentRemote = remote;
+      for (const m of this.monitors.values()) await m.resume(session);
+      for (const name of this.locks.keys()) await this.requestLock(name, 'lock', session);
+    } catch (e) {
+      session.close(e as Error);
+      this.session = undefined;
+      throw e;
+    }
+    if (this.closedFlag) {
+      session.close(new ClosedError());
+      throw new ClosedError();
+    }
+    log.info('connected');
+    this.setState('connected');
+    this.emit('connected', remote.text);
+    for (const w of this.waiters.splice(0)) w.resolve(session);
+    return session;
+  }
+
+  /** Monitor _Server.Database: reject a server that is not the leader; drop the session if it stops being one. */
+  private async checkLeader(session: RpcSession): Promise<void> {
+    let reply: unknown;
+    try {
+      reply = await session.request('monitor', [
+        '_Server',
+        SERVER_MONITOR_ID,
+        { Database: { columns: ['name', 'model', 'connected', 'leader'] } },
+      ]);
+    } catch (e) {
+      if (e instanceof OvsdbError) return; // an old server without _Server: nothing to check
+      throw e;
+    }
+    const rows = new Map<string, Record<string, unknown>>();
+    const apply = (updates: unknown) => {
+      const t = (updates as { Database?: Record<string, { new?: Record<string, unknown> }> } | null)?.Database ?? {};
+      for (const [uuid, u] of Object.entries(t)) {
+        if (u.new) rows.set(uuid, { ...rows.get(uuid), ...u.new });
+        else rows.delete(uuid);
+      }
+    };
+    const verdict = (): string | undefined => {
+      for (const r of rows.values()) {
+        if (r['model'] !== 'clustered') continue;
+        if (this.opts.database !== undefined && r['name'] !== this.opts.database) continue;
+        if (r['connected'] !== true) return `${String(r['name'])} is not connected to its cluster`;
+        if (r['leader'] !== true) return `not the leader for ${String(r['name'])}`;
+      }
+      return undefined;
+    };
+    apply(reply);
+    const bad = verdict();
+    if (bad) throw new ConnectionError(bad);
+    session.on('notification', (method, params) => {
+      if (method !== 'update' || params[0] !== SERVER_MONITOR_ID) return;
+      apply(params[1]);
+      const why = verdict();
+      if (why) {
+        this.log.info({ why }, 'server lost leadership; reconnecting');
+        session.close(new ConnectionError(why));
+      }
+    });
+  }
+
+  private onNotification(session: RpcSession, method: string, params: readonly unknown[]): void {
+    if (session !== this.session) return;
+    switch (method) {
+      case 'update':
+      case 'update2':
+      case 'update3': {
+        const id = params[0];
+        if (id === SERVER_MONITOR_ID) return;
+        const h = typeof id === 'string' ? this.monitors.get(id) : undefined;
+        if (h) h.onNotification(method, params);
+        else if (session === this.session) this.log.debug({ method, id }, 'update for an unknown monitor');
+        return;
+      }
+      case 'locked': {
+        const name = params[0];
+        const st = typeof name === 'string' ? this.locks.get(name) : undefined;
+        if (st && !st.held) {
+          st.held = true;
+          this.emit('locked', name as string);
+        }
+        return;
+      }
+      case 'stolen': {
+        const name = params[0];
+        const st = typeof name === 'string' ? this.locks.get(name) : undefined;
+        if (st) {
+          st.held = false;
+          this.emit('stolen', name as string);
+          // Stay in the queue, as a daemon that wants the lock back would.
+          this.requestLock(name as string, 'lock', session).catch(() => undefined);
+        }
+        return;
+      }
+      default:
+        this.log.debug({ method }, 'unhandled notification');
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// Splits a byte stream into concatenated JSON values (OVSDB has no length prefix).
+// It tracks nesting depth and string/escape state byte by byte, so each byte is looked at once and a
+// message's chunks are joined once: linear in message size. Braces and quotes are ASCII, which never
+// occur inside a UTF-8 multibyte sequence, so scanning bytes is safe and chunks split mid-character
+// are only decoded after joining.
+
+import { FramingError } from './errors.js';
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+export interface FramerOptions {
+  /** Largest accepted message in bytes (default 1 GiB); larger ones raise FramingError. */
+  maxMessageBytes?: number;
+}
+
+export class JsonFramer {
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private failed: FramingError | undefined;
+  private readonly maxBytes: number;
+
+  constructor(opts: FramerOptions = {}) {
+    this.maxBytes = opts.maxMessageBytes ?? 1 << 30;
+  }
+
+  /** True if part of a message has been received but not its end. */
+  get pending(): boolean {
+    return this.depth > 0;
+  }
+
+  /**
+   * Feed a chunk; returns the complete values it finished (parsed). After a FramingError the framer
+   * stays failed: the stream cannot be resynchronised, the connection must be dropped.
+   */
+  push(chunk: Buffer): unknown[] {
+    if (this.failed) throw this.failed;
+    const out: unknown[] = [];
+    let start = 0; // start of the current message within this chunk (if it began here)
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.depth === 0) {
+        // Between messages: skip whitespace, expect an object or array.
+        const b = chunk[i]!;
+        if (isSpace(b)) {
+          i++;
+          continue;
+        }
+        if (b !== OPEN_BRACE && b !== OPEN_BRACKET) {
+          return this.fail(`unexpected byte 0x${b.toString(16)} between messages`);
+        }
+        this.depth = 1;
+        start = i;
+        i++;
+        continue;
+      }
+      if (this.inString) {
+        // Tight loop over string bytes; only quote and backslash matter.
+        for (; i < n; i++) {
+          const b = chunk[i]!;
+          if (this.escape) this.escape = false;
+          else if (b === BACKSLASH) this.escape = true;
+          else if (b === QUOTE) {
+            this.inString = false;
+            i++;
+            break;
+          }
+        }
+        continue;
+      }
+      const b = chunk[i]!;
+      i++;
+      if (b === QUOTE) this.inString = true;
+      else if (b === OPEN_BRACE || b === OPEN_BRACKET) this.depth++;
+      else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (--this.depth === 0) {
+          const piece = chunk.subarray(start, i);
+          let whole: Buffer;
+          if (this.parts.length === 0) whole = piece;
+          else {
+            this.parts.push(piece);
+            whole = Buffer.concat(this.parts, this.partBytes + piece.length);
+            this.parts = [];
+            this.partBytes = 0;
+          }
+          if (whole.length > this.maxBytes) return this.fail(`message of ${whole.length} bytes exceeds the limit`);
+          try {
+            out.push(JSON.parse(whole.toString('utf8')));
+          } catch (e) {
+            return this.fail(`invalid JSON: ${(e as Error).message}`);
+          }
+        }
+      }
+    }
+    if (this.depth > 0) {
+      const piece = chunk.subarray(start);
+      // Copy: the socket may reuse its buffer. Only the unfinished tail is kept.
+      this.parts.push(Buffer.from(piece));
+      this.partBytes += piece.length;
+      if (this.partBytes > this.maxBytes) return this.fail(`message exceeds ${this.maxBytes} bytes`);
+    }
+    return out;
+  }
+
+  /** Forget any partial message (e.g. on reconnect). */
+  reset(): void {
+    this.parts = [];
+    this.partBytes = 0;
+    this.depth = 0;
+    this.inString = false;
+    this.escape = false;
+    this.failed = undefined;
+  }
+
+  private fail(msg: string): never {
+    this.failed = new FramingError(msg);
+    this.parts = [];
+    this.partBytes = 0;
+    throw this.failed;
+  }
+}

@@ -1,0 +1,586 @@
+// Replica: an in-memory copy of (part of) a database kept current by a monitor, like the C IDL.
+// Fed by update2/update3 (or legacy update) notifications; rows are immutable objects replaced on change.
+// Tables are copy-on-write so snapshot() hands out a view that later updates never mutate.
+
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { applyDiff, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
+import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
+import type { Where } from './operations.js';
+import type { RpcSession } from './rpc.js';
+import type { ColumnType, TableSchema } from './schema.js';
+import { encodeWhere } from './transaction.js';
+import type { DatabaseModel, RowOf, Snapshot, TableMap, TableName, TablesOf, Uuid } from './types.js';
+import type { MonitorHandle, OvsdbClient } from './client.js';
+
+export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
+
+export interface TableMonitorOptions<R> {
+  /** Columns to replicate (default: all). Unreplicated columns are absent from rows. */
+  columns?: readonly (keyof R & string)[];
+  /** Only rows matching this condition (monitor_cond and later). */
+  where?: Where<R>;
+}
+
+export interface MonitorOptions<M extends DatabaseModel> {
+  /** Tables to replicate: a list, or per-table options. Default: every table, every column. */
+  tables?: readonly TableName<M>[] | { readonly [T in TableName<M>]?: TableMonitorOptions<RowOf<M, T>> | true };
+  /** Force a monitor method (default: the best the server supports). */
+  method?: MonitorMethod;
+  /** Keep coalesced changes for takeChanges() (default true). */
+  trackChanges?: boolean;
+  /** Replicate each row's `_version` (default true); otherwise it reads as the zero UUID. */
+  versions?: boolean;
+}
+
+export type RowChange<T extends TableMap> = {
+  [K in keyof T & string]:
+    | { readonly kind: 'insert'; readonly table: K; readonly uuid: Uuid<K>; readonly old: undefined; readonly new: T[K] }
+    | { readonly kind: 'modify'; readonly table: K; readonly uuid: Uuid<K>; readonly old: T[K]; readonly new: T[K] }
+    | { readonly kind: 'delete'; readonly table: K; readonly uuid: Uuid<K>; readonly old: T[K]; readonly new: undefined };
+}[keyof T & string];
+
+export interface ChangeBatch<T extends TableMap> {
+  readonly changes: readonly RowChange<T>[];
+  /** True when the batch came from a full re-download after reconnect (the diff against the old contents). */
+  readonly resync: boolean;
+}
+
+export interface ReplicaEvents<T extends TableMap> {
+  change: [batch: ChangeBatch<T>];
+  /** The monitor was re-established after a reconnect; `full` says whether everything was re-downloaded. */
+  resumed: [info: { full: boolean; method: MonitorMethod }];
+  error: [error: Error];
+}
+
+/** A custom secondary index: key → rows (non-unique). */
+export interface ReplicaIndex<R> {
+  get(key: string): R[];
+  first(key: string): R | undefined;
+  keys(): IterableIterator<string>;
+}
+
+type Row = Record<string, unknown> & { _uuid: string };
+type Table = Map<string, Row>;
+
+interface TableSpec {
+  readonly schema: TableSchema;
+  readonly columns: readonly string[];
+  readonly where?: readonly (readonly [string, string, unknown])[];
+  /** Row with every replicated column at its default (frozen empty sets/maps, safe to share). */
+  readonly template: Readonly<Record<string, unknown>>;
+  readonly types: ReadonlyMap<string, ColumnType>;
+  /** Schema indexes whose columns are all replicated. */
+  readonly indexes: readonly (readonly string[])[];
+}
+
+interface CustomIndex {
+  readonly table: string;
+  readonly keyOf: (row: Row) => string | readonly string[] | undefined;
+  readonly map: Map<string, Set<string>>;
+}
+
+function indexKey(cols: readonly string[], row: Record<string, unknown>): string {
+  return cols.length === 1 ? JSON.stringify(row[cols[0]!]) : JSON.stringify(cols.map((c) => row[c]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    const s = new Set(a);
+    return b.every((x) => s.has(x));
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
+export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents<TablesOf<M>>> {
+  readonly id: string;
+  private readonly specs = new Map<string, TableSpec>();
+  private tables = new Map<string, Table>();
+  private readonly shared = new Set<string>();
+  private snap: Snapshot<TablesOf<M>> | undefined;
+  private readonly unique = new Map<string, Map<string, Map<string, string>>>(); // table → index cols → key → uuid
+  private readonly custom = new Map<string, CustomIndex>();
+  private pending = new Map<string, Map<string, { old: Row | undefined; new: Row | undefined }>>();
+  private resyncPending = false;
+  private boundSession: RpcSession | undefined;
+  private resuming: Promise<void> | undefined;
+  private loaded = false;
+  private closed = false;
+  private method: MonitorMethod | undefined;
+  private readonly log: Logger;
+  private readonly track: boolean;
+  private readonly versions: boolean;
+  /** The last transaction id seen (monitor_cond_since), used to resume without a full download. */
+  lastTxnId: string = ZERO_UUID;
+  /** Counters for observability and tests. */
+  readonly stats = { fullLoads: 0, incrementalResumes: 0, updates: 0 };
+  /** Resolves once the initial contents are in (monitor() already awaits it). */
+  readonly ready: Promise<void>;
+  private readyResolve!: () => void;
+
+  constructor(
+    private readonly client: OvsdbClient,
+    readonly model: M,
+    opts: MonitorOptions<M>,
+    log: Logger,
+  ) {
+    super();
+    this.id = client.nextMonitorId();
+    this.log = log.child({ monitor: this.id, db: model.schema.name });
+    this.track = opts.trackChanges !== false;
+    this.versions = opts.versions !== false;
+    if (opts.method) this.method = opts.method;
+    this.ready = new Promise((r) => (this.readyResolve = r));
+    const all = model.schema.tables;
+    const sel = opts.tables;
+    const chosen: [string, TableMonitorOptions<Record<string, unknown>>][] =
+      sel === undefined
+        ? Object.keys(all).map((t) => [t, {}])
+        : Array.isArray(sel)
+          ? (sel as readonly string[]).map((t) => [t, {}])
+          : Object.entries(sel as Record<string, TableMonitorOptions<Record<string, unknown>> | true | undefined>)
+              .filter(([, v]) => v !== undefined)
+              .map(([t, v]) => [t, v === true ? {} : (v as TableMonitorOptions<Record<string, unknown>>)]);
+    for (const [name, o] of chosen) {
+      const schema = all[name];
+      if (!schema) throw new ProtocolError(`database ${model.schema.name} has no table ${name}`);
+      const columns = o.columns ? [...o.columns] : Object.keys(schema.columns);
+      const template: Record<string, unknown> = {};
+      const types = new Map<string, ColumnType>();
+      for (const c of columns) {
+        const col = schema.columns[c];
+        if (!col) throw new ProtocolError(`table ${name} has no column ${c}`);
+        types.set(c, col.type);
+        template[c] = Object.freeze(defaultValue(col.type));
+      }
+      const indexes = schema.indexes.filter((ix) => ix.every((c) => types.has(c)));
+      this.specs.set(name, {
+        schema,
+        columns,
+        ...(o.where ? { where: o.where as readonly (readonly [string, string, unknown])[] } : {}),
+        template,
+        types,
+        indexes,
+      });
+      this.unique.set(name, new Map(indexes.map((ix) => [ix.join(','), new Map()])));
+    }
+    for (const name of Object.keys(all)) this.tables.set(name, new Map());
+  }
+
+  // ---- reading ----
+
+  /** An immutable view of every table (unreplicated tables are empty). Cheap when nothing changed. */
+  snapshot(): Snapshot<TablesOf<M>> {
+    if (!this.snap) {
+      const out: Record<string, ReadonlyMap<string, Row>> = {};
+      for (const [name, t] of this.tables) {
+        out[name] = t;
+        this.shared.add(name);
+      }
+      this.snap = Object.freeze(out) as unknown as Snapshot<TablesOf<M>>;
+    }
+    return this.snap;
+  }
+
+  /** The rows of one table as of now. */
+  table<T extends TableName<M>>(table: T): ReadonlyMap<Uuid<T>, RowOf<M, T>> {
+    return (this.tables.get(table) ?? new Map()) as unknown as ReadonlyMap<Uuid<T>, RowOf<M, T>>;
+  }
+
+  get<T extends TableName<M>>(table: T, uuid: Uuid<T> | string): RowOf<M, T> | undefined {
+    return this.tables.get(table)?.get(uuid) as RowOf<M, T> | undefined;
+  }
+
+  /**
+   * Find the row whose columns equal `key`, through the schema index on exactly those columns
+   * (e.g. `lookup('Logical_Switch', { name: 'ls1' })`); without such an index, a scan.
+   */
+  lookup<T extends TableName<M>>(table: T, key: Partial<RowOf<M, T>>): RowOf<M, T> | undefined {
+    const cols = Object.keys(key);
+    const spec = this.specs.get(table);
+    const ix = spec?.indexes.find((i) => i.length === cols.length && i.every((c) => cols.includes(c)));
+    if (ix) {
+      const uuid = this.unique.get(table)?.get(ix.join(','))?.get(indexKey(ix, key as Record<string, unknown>));
+      return uuid === undefined ? undefined : this.get(table, uuid);
+    }
+    for (const row of this.tables.get(table)?.values() ?? []) {
+      if (cols.every((c) => sameValue(row[c], (key as Record<string, unknown>)[c]))) return row as unknown as RowOf<M, T>;
+    }
+    return undefined;
+  }
+
+  /** Define a secondary index: `keyOf` maps a row to zero, one or several keys. */
+  addIndex<T extends TableName<M>>(
+    table: T,
+    name: string,
+    keyOf: (row: RowOf<M, T>) => string | readonly string[] | undefined,
+  ): ReplicaIndex<RowOf<M, T>> {
+    if (this.custom.has(name)) throw new ProtocolError(`index ${name} already exists`);
+    const ix: CustomIndex = { table, keyOf: keyOf as unknown as CustomIndex['keyOf'], map: new Map() };
+    this.custom.set(name, ix);
+    for (const row of this.tables.get(table)?.values() ?? []) this.indexAdd(ix, row);
+    return this.index<T>(name);
+  }
+
+  /** A secondary index defined with addIndex. */
+  index<T extends TableName<M>>(name: string): ReplicaIndex<RowOf<M, T>> {
+    const ix = this.custom.get(name);
+    if (!ix) throw new ProtocolError(`no index ${name}`);
+    const rows = (key: string) => {
+      const out: RowOf<M, T>[] = [];
+      const t = this.tables.get(ix.table);
+      for (const u of ix.map.get(key) ?? []) {
+        const r = t?.get(u);
+        if (r) out.push(r as unknown as RowOf<M, T>);
+      }
+      return out;
+    };
+    return { get: rows, first: (key) => rows(key)[0], keys: () => ix.map.keys() };
+  }
+
+  /**
+   * Every change since the previous call (or since the start), coalesced per row: an insert then a modify
+   * is one insert, an insert then a delete is nothing, and so on. `resync` is true if a full re-download
+   * happened in between.
+   */
+  takeChanges(): ChangeBatch<TablesOf<M>> {
+    const changes: RowChange<TablesOf<M>>[] = [];
+    for (const [table, rows] of this.pending) {
+      for (const [uuid, c] of rows) {
+        const ch = this.change(table, uuid, c.old, c.new);
+        if (ch) changes.push(ch);
+      }
+    }
+    this.pending = new Map();
+    const resync = this.resyncPending;
+    this.resyncPending = false;
+    return { changes, resync };
+  }
+
+  /** Resolve when `predicate` holds (checked now and after every update). */
+  waitFor(predicate: (replica: this) => boolean, timeoutMs = 10_000): Promise<void> {
+    if (predicate(this)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (predicate(this)) {
+          done();
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new TimeoutError(`condition not met within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.off('change', check);
+        this.off('resumed', check);
+      };
+      this.on('change', check);
+      this.on('resumed', check);
+    });
+  }
+
+  /** Change the condition of one monitored table (monitor_cond_change). */
+  async setCondition<T extends TableName<M>>(table: T, where: Where<RowOf<M, T>> | undefined): Promise<void> {
+    const spec = this.specs.get(table);
+    if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
+    const updated: TableSpec = { ...spec, ...(where ? { where: where as TableSpec['where'] } : {}) };
+    if (!where) delete (updated as { where?: unknown }).where;
+    this.specs.set(table, updated);
+    if (this.method === 'monitor') throw new ProtocolError('the server does not support conditional monitors');
+    const s = await this.client.connected();
+    await s.request('monitor_cond_change', [
+      this.id,
+      this.id,
+      { [table]: [{ where: encodeWhere(spec.schema, where ?? []), columns: [...spec.columns] }] },
+    ]);
+  }
+
+  /** Stop monitoring (monitor_cancel) and forget this replica on reconnects. The contents stay readable. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.unregisterMonitor(this.id);
+    const s = this.boundSession;
+    if (s && !s.isClosed) await s.request('monitor_cancel', [this.id]).catch(() => undefined);
+  }
+
+  // ---- lifecycle (called by the client) ----
+
+  /** Register with the client and load the initial contents. */
+  async start(): Promise<void> {
+    this.client.registerMonitor(this.id, this);
+    try {
+      for (;;) {
+        const s = await this.client.connected();
+        try {
+          if (this.boundSession !== s) await this.resume(s);
+          else await this.resuming;
+        } catch (e) {
+          if (e instanceof ConnectionError && !(e instanceof ClosedError)) continue; // reconnecting: try again
+          throw e;
+        }
+        if (this.loaded) return;
+      }
+    } catch (e) {
+      this.client.unregisterMonitor(this.id);
+      throw e;
+    }
+  }
+
+  /** (Re)issue the monitor on a new session: monitor_cond_since with the last txn id when possible. */
+  resume(session: RpcSession): Promise<void> {
+    this.boundSession = session;
+    this.resuming = this.subscribe(session);
+    return this.resuming;
+  }
+
+  private requests(method: MonitorMethod): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, spec] of this.specs) {
+      const columns = this.versions ? [...spec.columns, '_version'] : [...spec.columns];
+      if (method === 'monitor') {
+        if (spec.where) throw new ProtocolError('the server does not support conditional monitors');
+        out[name] = { columns };
+      } else {
+        out[name] = [{ columns, ...(spec.where ? { where: encodeWhere(spec.schema, spec.where) } : {}) }];
+      }
+    }
+    return out;
+  }
+
+  private async subscribe(session: RpcSession): Promise<void> {
+    const db = this.model.schema.name;
+    const candidates: MonitorMethod[] = this.method
+      ? [this.method]
+      : this.client.monitorMethod
+        ? [this.client.monitorMethod]
+        : ['monitor_cond_since', 'monitor_cond', 'monitor'];
+    for (let i = 0; i < candidates.length; i++) {
+      const method = candidates[i]!;
+      const params: unknown[] = [db, this.id, this.requests(method)];
+      if (method === 'monitor_cond_since') params.push(this.loaded ? this.lastTxnId : ZERO_UUID);
+      let reply: unknown;
+      try {
+        reply = await session.request(method, params);
+      } catch (e) {
+        if (e instanceof OvsdbError && e.error === 'unknown method' && i < candidates.length - 1) continue;
+        throw e;
+      }
+      if (!this.method) this.client.monitorMethod = method;
+      this.method = method;
+      this.onReply(method, reply);
+      return;
+    }
+  }
+
+  private onReply(method: MonitorMethod, reply: unknown): void {
+    let full = true;
+    if (method === 'monitor_cond_since') {
+      if (!Array.isArray(reply) || reply.length !== 3 || typeof reply[0] !== 'boolean' || typeof reply[1] !== 'string') {
+        throw new ProtocolError('monitor_cond_since: malformed reply');
+      }
+      const [found, txnId, updates] = reply as [boolean, string, unknown];
+      full = !(found && this.loaded);
+      if (full) this.replaceAll(updates, 2);
+      else this.applyBatch(updates, 2, false);
+      this.lastTxnId = txnId;
+    } else {
+      this.replaceAll(reply, method === 'monitor' ? 1 : 2);
+    }
+    if (full) this.stats.fullLoads++;
+    else this.stats.incrementalResumes++;
+    const first = !this.loaded;
+    this.loaded = true;
+    this.log.debug({ method, full }, first ? 'monitor loaded' : 'monitor resumed');
+    if (first) this.readyResolve();
+    else this.emit('resumed', { full, method });
+  }
+
+  onNotification(method: string, params: readonly unknown[]): void {
+    if (this.closed) return;
+    try {
+      if (method === 'update3') {
+        if (typeof params[1] === 'string') this.lastTxnId = params[1];
+        this.applyBatch(params[2], 2, false);
+      } else if (method === 'update2') this.applyBatch(params[1], 2, false);
+      else if (method === 'update') this.applyBatch(params[1], 1, false);
+    } catch (e) {
+      // A malformed update leaves the replica unreliable: report it and force a fresh download.
+      this.log.error({ err: (e as Error).message }, 'bad update; resynchronising');
+      this.emit('error', e as Error);
+      this.loaded = false;
+      this.boundSession?.close(e as Error);
+    }
+  }
+
+  // ---- applying updates ----
+
+  private writable(table: string): Table {
+    let t = this.tables.get(table)!;
+    if (this.shared.has(table)) {
+      t = new Map(t);
+      this.tables.set(table, t);
+      this.shared.delete(table);
+    }
+    this.snap = undefined;
+    return t;
+  }
+
+  /** Decode a row object (all columns present or defaulted) from an initial/insert value. */
+  private fullRow(spec: TableSpec, uuid: string, json: unknown): Row {
+    const row: Row = { _uuid: uuid, _version: ZERO_UUID, ...spec.template };
+    if (typeof json !== 'object' || json === null) throw new ProtocolError(`row ${uuid}: not an object`);
+    for (const col in json) {
+      const type = spec.types.get(col);
+      if (type) row[col] = decodeDatum(type, (json as Record<string, unknown>)[col]);
+      else if (col === '_version') row[col] = decodeDatum(UUID_COLUMN_TYPE, (json as Record<string, unknown>)[col]);
+    }
+    return row;
+  }
+
+  private modifiedRow(spec: TableSpec, old: Row, json: unknown, format: 1 | 2): Row {
+    const row: Row = { ...old };
+    if (typeof json !== 'object' || json === null) throw new ProtocolError(`row ${old._uuid}: not an object`);
+    for (const col in json) {
+      const type = col === '_version' ? UUID_COLUMN_TYPE : spec.types.get(col);
+      if (!type) continue;
+      const v = (json as Record<string, unknown>)[col];
+      row[col] = format === 2 ? applyDiff(type, old[col], v) : decodeDatum(type, v);
+    }
+    return row;
+  }
+
+  /** Apply one table-updates(2) object as a batch of changes. */
+  private applyBatch(updates: unknown, format: 1 | 2, resync: boolean): void {
+    if (typeof updates !== 'object' || updates === null) throw new ProtocolError('table-updates is not an object');
+    this.stats.updates++;
+    const changes: RowChange<TablesOf<M>>[] | undefined = this.listenerCount('change') > 0 ? [] : undefined;
+    for (const table in updates) {
+      const spec = this.specs.get(table);
+      if (!spec) continue;
+      const rows = (updates as Record<string, Record<string, unknown>>)[table]!;
+      const t = this.writable(table);
+      for (const uuid in rows) {
+        const u = rows[uuid] as Record<string, unknown>;
+        const old = t.get(uuid);
+        let next: Row | undefined;
+        if (format === 2) {
+          if (u['initial'] !== undefined) next = this.fullRow(spec, uuid, u['initial']);
+          else if (u['insert'] !== undefined) next = this.fullRow(spec, uuid, u['insert']);
+          else if (u['modify'] !== undefined) {
+            if (!old) throw new ProtocolError(`modify of unknown row ${table} ${uuid}`);
+            next = this.modifiedRow(spec, old, u['modify'], 2);
+          } else if (u['delete'] !== undefined) next = undefined;
+          else throw new ProtocolError(`row update for ${table} ${uuid} has no action`);
+        } else {
+          const nv = u['new'];
+          next = nv === undefined ? undefined : old ? this.modifiedRow(spec, old, nv, 1) : this.fullRow(spec, uuid, nv);
+        }
+        this.put(table, t, uuid, old, next, changes);
+      }
+    }
+    if (changes) this.emit('change', { changes, resync });
+  }
+
+  /** Replace all contents with a full download; emit the difference as one batch. */
+  private replaceAll(updates: unknown, format: 1 | 2): void {
+    if (!this.loaded) {
+      this.applyBatch(updates, format, false);
+      return;
+    }
+    if (typeof updates !== 'object' || updates === null) throw new ProtocolError('table-updates is not an object');
+    const changes: RowChange<TablesOf<M>>[] | undefined = this.listenerCount('change') > 0 ? [] : undefined;
+    for (const [table, spec] of this.specs) {
+      const rows = ((updates as Record<string, unknown>)[table] ?? {}) as Record<string, Record<string, unknown>>;
+      const t = this.writable(table);
+      const seen = new Set<string>();
+      for (const uuid in rows) {
+        const u = rows[uuid]!;
+        const value = format === 2 ? (u['initial'] ?? u['insert']) : u['new'];
+        if (value === undefined) continue;
+        seen.add(uuid);
+        const next = this.fullRow(spec, uuid, value);
+        const old = t.get(uuid);
+        if (old && old['_version'] === next['_version'] && spec.columns.every((c) => sameValue(old[c], next[c]))) continue;
+        this.put(table, t, uuid, old, next, changes);
+      }
+      for (const [uuid, old] of [...t]) if (!seen.has(uuid)) this.put(table, t, uuid, old, undefined, changes);
+    }
+    this.resyncPending = true;
+    if (changes) this.emit('change', { changes, resync: true });
+  }
+
+  private put(table: string, t: Table, uuid: string, old: Row | undefined, next: Row | undefined, changes: RowChange<TablesOf<M>>[] | undefined): void {
+    if (next) t.set(uuid, next);
+    else if (old) t.delete(uuid);
+    else return;
+    this.reindex(table, uuid, old, next);
+    if (this.track) {
+      let p = this.pending.get(table);
+      if (!p) this.pending.set(table, (p = new Map()));
+      const prev = p.get(uuid);
+      if (prev) prev.new = next;
+      else p.set(uuid, { old, new: next });
+    }
+    if (changes) {
+      const c = this.change(table, uuid, old, next);
+      if (c) changes.push(c);
+    }
+  }
+
+  private change(table: string, uuid: string, old: Row | undefined, next: Row | undefined): RowChange<TablesOf<M>> | undefined {
+    const kind = old ? (next ? 'modify' : 'delete') : next ? 'insert' : undefined;
+    if (!kind) return undefined;
+    return { kind, table, uuid, old, new: next } as unknown as RowChange<TablesOf<M>>;
+  }
+
+  private reindex(table: string, uuid: string, old: Row | undefined, next: Row | undefined): void {
+    const spec = this.specs.get(table)!;
+    const uniq = this.unique.get(table)!;
+    for (const ix of spec.indexes) {
+      const m = uniq.get(ix.join(','))!;
+      if (old) {
+        const k = indexKey(ix, old);
+        if (m.get(k) === uuid) m.delete(k);
+      }
+      if (next) m.set(indexKey(ix, next), uuid);
+    }
+    for (const ix of this.custom.values()) {
+      if (ix.table !== table) continue;
+      if (old) this.indexRemove(ix, old);
+      if (next) this.indexAdd(ix, next);
+    }
+  }
+
+  private keysOf(ix: CustomIndex, row: Row): readonly string[] {
+    const k = ix.keyOf(row);
+    return k === undefined ? [] : typeof k === 'string' ? [k] : k;
+  }
+
+  private indexAdd(ix: CustomIndex, row: Row): void {
+    for (const k of this.keysOf(ix, row)) {
+      let s = ix.map.get(k);
+      if (!s) ix.map.set(k, (s = new Set()));
+      s.add(row._uuid);
+    }
+  }
+
+  private indexRemove(ix: CustomIndex, row: Row): void {
+    for (const k of this.keysOf(ix, row)) {
+      const s = ix.map.get(k);
+      if (s) {
+        s.delete(row._uuid);
+        if (s.size === 0) ix.map.delete(k);
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// Checking a `transact` reply: one result per operation, plus an extra error element when the
+// commit itself failed (e.g. a referential integrity violation found at commit time).
+
+import { OvsdbError, ProtocolError } from './errors.js';
+import type { WireResult } from './operations.js';
+
+export function checkTransactResults(reply: unknown, nOps: number, opIndexOffset = 0): WireResult[] {
+  if (!Array.isArray(reply)) throw new ProtocolError('transact: reply is not an array');
+  for (let i = 0; i < reply.length; i++) {
+    const r = reply[i] as unknown;
+    if (r === null) continue; // operations after a failed one are not executed
+    if (typeof r !== 'object' || Array.isArray(r)) throw new ProtocolError(`transact: result ${i} is not an object`);
+    const { error, details } = r as WireResult;
+    if (typeof error === 'string') {
+      // Index ≥ nOps is the commit-level error: it has no operation.
+      const opIndex = i < nOps ? i - opIndexOffset : undefined;
+      throw new OvsdbError(error, typeof details === 'string' ? details : undefined, opIndex, 'transact');
+    }
+  }
+  if (reply.length < nOps) throw new ProtocolError(`transact: ${reply.length} results for ${nOps} operations`);
+  return reply as WireResult[];
+}
