@@ -1,12 +1,31 @@
 // The pure compiler: NB input (+ current SB keys) → the complete desired content of the SB tables
 // northd owns. No I/O; the same input always yields the same output, in the same order.
-import { buildBindings, type DatapathBindingOut, type MulticastGroupOut, type PortBindingOut } from './bindings.js';
+import { buildBindings, vxlanMode, type DatapathBindingOut, type MulticastGroupOut, type PortBindingOut } from './bindings.js';
 import { Diagnostics, type Diagnostic } from './diagnostics.js';
 import type { NbInput, SbKeyInput } from './input.js';
 import { LflowTable, type LogicalFlow } from './lflow-table.js';
 import { buildRouterFlows } from './router-flows.js';
 import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
+import { KEY_RANGES } from './keys.js';
+
+/**
+ * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
+ * 23.03.1 logical flow dialect, so we publish the same one.
+ */
+export const NORTHD_INTERNAL_VERSION = '23.03.1-20.27.0-70.6';
+
+/** `$svc_monitor_mac` in switch flows resolves through an SB address set of that name. */
+function addressSets(nb: NbInput): { name: string; addresses: string[] }[] {
+  const mac = [...nb.NB_Global.values()][0]?.options['svc_monitor_mac'];
+  return [{ name: 'svc_monitor_mac', addresses: mac ? [mac] : [] }];
+}
+
+function sbGlobalOptions(nb: NbInput, sb: SbKeyInput | undefined): Record<string, string> {
+  const global = [...nb.NB_Global.values()][0];
+  const max = vxlanMode(sb) ? KEY_RANGES.datapathVxlan.max : KEY_RANGES.datapath.max;
+  return { ...(global?.options ?? {}), max_tunid: String(max), northd_internal_version: NORTHD_INTERNAL_VERSION };
+}
 
 export interface CompileOptions {
   /** Current SB content, so existing tunnel keys are kept. */
@@ -18,6 +37,10 @@ export interface CompiledSb {
   readonly portBindings: readonly PortBindingOut[];
   readonly multicastGroups: readonly MulticastGroupOut[];
   readonly logicalFlows: readonly LogicalFlow[];
+  /** SB Address_Set rows (name → addresses); for now the `svc_monitor_mac` set the flows refer to. */
+  readonly addressSets: readonly { readonly name: string; readonly addresses: readonly string[] }[];
+  /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
+  readonly sbGlobalOptions: Readonly<Record<string, string>>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -33,6 +56,8 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
     portBindings: bindings.ports,
     multicastGroups: bindings.multicastGroups,
     logicalFlows: flows.toArray(),
+    sbGlobalOptions: sbGlobalOptions(nb, opts.sb),
+    addressSets: addressSets(nb),
     diagnostics: diag.list,
   };
 }

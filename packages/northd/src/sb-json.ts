@@ -8,9 +8,10 @@ const map = (o: Readonly<Record<string, string>>): Json => ['map', Object.entrie
 const named = (n: string): Json => ['named-uuid', n];
 const opt = (v: Json | null): Json => (v === null ? set([]) : v);
 
-/** Insert operations that load `c` into an empty SB (no SB_Global; see the daemon for that). */
+/** Insert operations that load `c` into an empty SB, SB_Global included. */
 export function insertOps(c: CompiledSb): Json[] {
-  const ops: Json[] = [];
+  const ops: Json[] = [{ op: 'insert', table: 'SB_Global', row: { options: map(c.sbGlobalOptions) } }];
+  for (const a of c.addressSets) ops.push({ op: 'insert', table: 'Address_Set', row: { name: a.name, addresses: set(a.addresses) } });
   const dpName = new Map<string, string>();
   c.datapaths.forEach((d, i) => {
     const n = `dp${i}`;
