@@ -1,0 +1,4 @@
+// Commands of the misc group.
+import type { CommandImpl } from './context.js';
+
+export const commands: Record<string, CommandImpl> = {};

@@ -1,0 +1,4 @@
+// Commands of the router group.
+import type { CommandImpl } from './context.js';
+
+export const commands: Record<string, CommandImpl> = {};

@@ -1,0 +1,252 @@
+// ovnts-nbctl's driver: parse the command line, read the NB database, run every command against one
+// working copy, commit all of it as a single transaction (or nothing, on any error), print outputs,
+// then honour --wait. Only modules the given commands need are loaded.
+import { parseArgs, UsageError, type GlobalOptions, type ParsedCommand } from './args.js';
+import type { Group } from './syntax.js';
+import { CommandError, Symbols, type CommandImpl, type Ctx } from './context.js';
+import type { NbSession, NbStore } from '@ovnts/nb';
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readonly env: NodeJS.ProcessEnv;
+  /** Used in messages, like argv[0] for the C tool. */
+  readonly programName: string;
+}
+
+/** Thrown to end the run with a status after printing; never escapes runNbctl. */
+class Exit extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+  }
+}
+
+export const OVN_VERSION = '23.03.1';
+export const NB_SCHEMA_VERSION = '7.0.0';
+export const OVNTS_VERSION = '0.1.0';
+
+type Impls = Record<string, CommandImpl>;
+type Pre = Record<string, (ctx: Ctx) => void>;
+
+async function loadGroup(g: Group): Promise<{ commands: Impls; prerequisites?: Pre }> {
+  switch (g) {
+    case 'switch':
+      return import('./cmd-switch.js');
+    case 'router':
+      return import('./cmd-router.js');
+    case 'acl':
+      return import('./cmd-acl.js');
+    case 'lb':
+      return import('./cmd-lb.js');
+    case 'misc':
+      return import('./cmd-misc.js');
+    case 'general':
+      return import('./cmd-general.js');
+    case 'db':
+      return import('../dbctl/commands.js');
+  }
+}
+
+function defaultDb(env: NodeJS.ProcessEnv): string {
+  return `unix:${env['OVN_RUNDIR'] ?? '/var/run/ovn'}/ovnnb_db.sock`;
+}
+
+/** Run ovnts-nbctl with `argv` (no program name). Resolves with the exit status. */
+export async function runNbctl(argv: readonly string[], io: Io): Promise<number> {
+  const fail = (msg: string): never => {
+    io.stderr(`${io.programName}: ${msg}\n`);
+    throw new Exit(1);
+  };
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs(argv, io.env);
+    } catch (e) {
+      if (e instanceof UsageError) fail(e.message);
+      throw e;
+    }
+    const g = parsed.global;
+    if (g.help) {
+      io.stdout((await import('./usage.js')).usage(io.programName, defaultDb(io.env)));
+      return 0;
+    }
+    if (g.version) {
+      io.stdout(`${io.programName} (ovnts ${OVNTS_VERSION}) ${OVN_VERSION}\nDB Schema ${NB_SCHEMA_VERSION}\n`);
+      return 0;
+    }
+    if (g.detach) fail('daemon mode (--detach) is not supported by ovnts-nbctl');
+    const db = g.db ?? io.env['OVN_NB_DB'] ?? defaultDb(io.env);
+    return await execute(parsed.commands, g, db, io, fail);
+  } catch (e) {
+    if (e instanceof Exit) return e.status;
+    const msg = e instanceof Error ? e.message : String(e);
+    io.stderr(`${io.programName}: ${msg}\n`);
+    return 1;
+  }
+}
+
+async function execute(
+  commands: readonly ParsedCommand[],
+  g: GlobalOptions,
+  db: string,
+  io: Io,
+  fail: (msg: string) => never,
+): Promise<number> {
+  const groups = [...new Set(commands.map((c) => c.syntax.group))];
+  const [nb, loaded, tableMod] = await Promise.all([
+    import('@ovnts/nb'),
+    Promise.all(groups.map(async (grp) => [grp, await loadGroup(grp)] as const)),
+    commands.some((c) => c.syntax.group === 'db') ? import('../dbctl/table.js') : undefined,
+  ]);
+  const impls = new Map(loaded);
+  if (commands.some((c) => c.syntax.group === 'db')) {
+    const dbc = await import('../dbctl/commands.js');
+    dbc.setWarn((m) => io.stderr(`${new Date().toISOString().slice(0, 19)}Z|00001|db_ctl_base|WARN|${m}\n`));
+  }
+
+  const deadline = g.timeoutSec ? Date.now() + g.timeoutSec * 1000 : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    if (deadline) timer = setTimeout(() => reject(new CommandError('timeout expired')), deadline - Date.now());
+  });
+  const withTimeout = <T>(p: Promise<T>): Promise<T> => (deadline ? Promise.race([p, timeout]) : p);
+
+  let session: NbSession;
+  try {
+    session = await withTimeout(nb.NbSession.open(db, { leaderOnly: g.leaderOnly }));
+  } catch (e) {
+    if (e instanceof nb.ConnectError) fail(`${db}: database connection failed (${e.reason})`);
+    throw e;
+  }
+  try {
+    for (;;) {
+      const store = await withTimeout(session.load());
+      const ctxs = runCommands(commands, store, impls, nb, fail);
+      if (ctxs === 'try-again') {
+        // wait-until: poll until the condition holds (bounded by --timeout, like the C tool).
+        await withTimeout(new Promise((r) => setTimeout(r, 100)));
+        continue;
+      }
+      const wait = g.wait !== 'none' && !g.dryRun;
+      let nbCfg: number | undefined;
+      if (!g.dryRun) {
+        const force = commands.some((c) => c.syntax.name === 'sync');
+        if (wait && force && !store.changed) touchNbGlobal(store);
+        try {
+          const res = await withTimeout(
+            session.commit(store, { comment: `${io.programName}: ${argvText(commands, g)}`, bumpNbCfg: wait }),
+          );
+          if (res.changed) nbCfg = res.nbCfg;
+        } catch (e) {
+          if (e instanceof nb.NbTransactionError) fail(`transaction error: ${e.message}`);
+          throw e;
+        }
+      }
+      printOutputs(ctxs, g, io, tableMod);
+      if (wait && nbCfg !== undefined) {
+        const start = Date.now();
+        const row = await withTimeout(session.waitForCfg(g.wait as 'sb' | 'hv', nbCfg));
+        if (g.printWaitTime) {
+          const ts = (k: string) => Number(row[k] ?? 0) - start;
+          let s = `Time spent on processing nb_cfg ${nbCfg}:\n`;
+          s += `\tovn-northd delay before processing:\t${ts('nb_cfg_timestamp')}ms\n`;
+          s += `\tovn-northd completion:\t\t\t${ts('sb_cfg_timestamp')}ms\n`;
+          if (g.wait === 'hv') s += `\tovn-controller(s) completion:\t\t${ts('hv_cfg_timestamp')}ms\n`;
+          io.stdout(s);
+        }
+      }
+      return 0;
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    session.close();
+  }
+}
+
+/** "sync" with --wait must bump nb_cfg even when nothing else changes. */
+function touchNbGlobal(store: NbStore): void {
+  const nbg = store.rows('NB_Global')[0];
+  if (nbg) store.set('NB_Global', nbg, 'nb_cfg', nbg['nb_cfg'] ?? 0);
+}
+
+function argvText(commands: readonly ParsedCommand[], _g: GlobalOptions): string {
+  return commands.map((c) => c.argv.join(' ')).join(' -- ');
+}
+
+function runCommands(
+  commands: readonly ParsedCommand[],
+  store: NbStore,
+  impls: Map<Group, { commands: Impls; prerequisites?: Pre }>,
+  nb: typeof import('@ovnts/nb'),
+  fail: (msg: string) => never,
+): Ctx[] | 'try-again' {
+  const symbols = new Symbols();
+  const ctxs: Ctx[] = commands.map((c, i) => ({
+    store,
+    argv: c.argv,
+    options: c.options,
+    symbols,
+    lastCommand: i === commands.length - 1,
+    output: '',
+    tryAgain: false,
+  }));
+  const guard = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof CommandError || e instanceof nb.NbError || isKnownError(e)) fail((e as Error).message);
+      throw e;
+    }
+  };
+  // Prerequisites first (table/column names), as ovn-nbctl checks them before running anything.
+  commands.forEach((c, i) => {
+    const pre = impls.get(c.syntax.group)?.prerequisites?.[c.syntax.name];
+    if (pre) guard(() => pre(ctxs[i]!));
+  });
+  // The C tool always has an NB_Global row to work with; create it if the database has none.
+  if (store.rows('NB_Global').length === 0) store.insert('NB_Global', {});
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i]!;
+    const impl = impls.get(c.syntax.group)?.commands[c.syntax.name];
+    if (!impl) fail(`'${c.syntax.name}' command is not implemented by ovnts-nbctl`);
+    const ctx = ctxs[i]!;
+    guard(() => impl!(ctx));
+    if (ctx.tryAgain) return 'try-again';
+  }
+  for (const [name, sym] of symbols.map) {
+    if (!sym.created) {
+      fail(`row id "${name}" is referenced but never created (e.g. with "-- --id=${name} create ...")`);
+    }
+  }
+  return ctxs;
+}
+
+function isKnownError(e: unknown): boolean {
+  return e instanceof Error && ['DatumError', 'NameError'].includes(e.name);
+}
+
+function printOutputs(
+  ctxs: readonly Ctx[],
+  g: GlobalOptions,
+  io: Io,
+  tableMod: typeof import('../dbctl/table.js') | undefined,
+): void {
+  let first = true;
+  let out = '';
+  for (const ctx of ctxs) {
+    if (ctx.table && tableMod) {
+      out += tableMod.renderTable(
+        ctx.table,
+        { format: g.format, data: g.data, headings: g.headings, pretty: g.pretty },
+        first,
+      );
+      first = false;
+    } else if (g.oneline) {
+      const body = ctx.output.replace(/\n$/, '');
+      out += body.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') + '\n';
+    } else {
+      out += ctx.output;
+    }
+  }
+  if (out) io.stdout(out);
+}

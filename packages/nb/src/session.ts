@@ -1,0 +1,182 @@
+// A connection to the NB database for batch work: read a snapshot into an NbStore, change it with the
+// typed operations, commit the whole batch as one transaction. Also the `--wait` machinery
+// (bump NB_Global.nb_cfg, wait for northd/chassis to catch up).
+import { model } from '@ovnts/schema/nb';
+import { ConnectError, JsonRpcConnection } from './jsonrpc.js';
+import { NbTransactionError } from './errors.js';
+import { NbStore, type Row } from './store.js';
+import { decodeDatum, type Value } from './wire.js';
+
+export const NB_DB = 'OVN_Northbound';
+const schema = model.schema;
+
+export interface OpenOptions {
+  /** Only accept the Raft leader of a clustered database (ovn-nbctl's default). */
+  readonly leaderOnly?: boolean;
+}
+
+export interface CommitOptions {
+  /** Added as an OVSDB "comment" op (shows in the server log). */
+  readonly comment?: string;
+  /** Increment NB_Global.nb_cfg in the same transaction (for --wait); commit then reports the new value. */
+  readonly bumpNbCfg?: boolean;
+}
+
+export interface CommitResult {
+  /** False when there was nothing to write (no transaction was sent). */
+  readonly changed: boolean;
+  /** The new NB_Global.nb_cfg when `bumpNbCfg` was set. */
+  readonly nbCfg?: number;
+}
+
+function decodeRow(table: string, json: Record<string, unknown>): Row {
+  const ts = schema.tables[table];
+  if (!ts) throw new TypeError(`no table ${table}`);
+  const row: Record<string, Value> = { _uuid: (json['_uuid'] as [string, string])[1] };
+  for (const [name, col] of Object.entries(ts.columns)) {
+    if (name in json) row[name] = decodeDatum(json[name], col.type);
+  }
+  return row as Row;
+}
+
+export class NbSession {
+  private constructor(private readonly conn: JsonRpcConnection) {}
+
+  get remote(): string {
+    return this.conn.remote;
+  }
+
+  /**
+   * Connect to the first usable remote of a comma-separated list. With `leaderOnly`, a clustered member
+   * that is not the leader is skipped. Throws ConnectError with the OS's reason if none works.
+   */
+  static async open(remotes: string, opts: OpenOptions = {}): Promise<NbSession> {
+    const list = remotes.split(',').filter((r) => r.length > 0);
+    let last: Error = new ConnectError(remotes, 'no remote');
+    for (const remote of list) {
+      let conn: JsonRpcConnection;
+      try {
+        conn = await JsonRpcConnection.connect(remote);
+      } catch (e) {
+        last = e as Error;
+        continue;
+      }
+      if (opts.leaderOnly && list.length > 1 && !(await isLeader(conn))) {
+        conn.close();
+        last = new ConnectError(remote, 'not the cluster leader');
+        continue;
+      }
+      return new NbSession(conn);
+    }
+    throw last;
+  }
+
+  /** Read every NB table into a fresh working copy. */
+  async load(): Promise<NbStore> {
+    const tables = Object.keys(schema.tables);
+    const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
+    const results = (await this.conn.request('transact', [NB_DB, ...ops])) as { rows?: Record<string, unknown>[] }[];
+    const store = new NbStore(schema);
+    tables.forEach((table, i) => {
+      for (const r of results[i]?.rows ?? []) store.load(table, decodeRow(table, r));
+    });
+    return store;
+  }
+
+  /** Send the store's changes as one transaction. Throws NbTransactionError with the server's error. */
+  async commit(store: NbStore, opts: CommitOptions = {}): Promise<CommitResult> {
+    const ops = store.toOps();
+    if (ops.length === 0) return { changed: false };
+    let selectAt = -1;
+    if (opts.bumpNbCfg) {
+      const nb = store.rows('NB_Global')[0];
+      if (nb && !store.isNew(nb._uuid)) {
+        const where = [['_uuid', '==', ['uuid', nb._uuid]]];
+        ops.push({ op: 'mutate', table: 'NB_Global', where, mutations: [['nb_cfg', '+=', 1]] });
+        selectAt = ops.length;
+        ops.push({ op: 'select', table: 'NB_Global', where, columns: ['nb_cfg'] });
+      } else if (nb) {
+        // A brand-new NB_Global: its first nb_cfg is 1.
+        store.set('NB_Global', nb, 'nb_cfg', 1);
+        return this.commit(store, { ...opts, bumpNbCfg: false }).then((r) => ({ ...r, nbCfg: 1 }));
+      }
+    }
+    if (opts.comment) ops.push({ op: 'comment', comment: opts.comment });
+    const results = (await this.conn.request('transact', [NB_DB, ...ops])) as (Record<string, unknown> | null)[];
+    const failed = results.find((r) => r !== null && typeof r === 'object' && 'error' in r);
+    if (failed) throw new NbTransactionError(sortedJson(failed));
+    if (results.length > ops.length) {
+      const extra = results[ops.length];
+      if (extra && 'error' in extra) throw new NbTransactionError(sortedJson(extra));
+    }
+    if (selectAt >= 0) {
+      const rows = (results[selectAt] as { rows?: { nb_cfg: number }[] } | null)?.rows;
+      return { changed: true, nbCfg: rows?.[0]?.nb_cfg ?? 0 };
+    }
+    return { changed: true };
+  }
+
+  /**
+   * Wait until NB_Global shows that northd (`sb`) or also every chassis (`hv`) processed `nbCfg`.
+   * Resolves with that NB_Global row's timestamps.
+   */
+  async waitForCfg(kind: 'sb' | 'hv', nbCfg: number): Promise<Row> {
+    const columns = ['nb_cfg_timestamp', 'sb_cfg', 'sb_cfg_timestamp', 'hv_cfg', 'hv_cfg_timestamp'];
+    return new Promise<Row>((resolve, reject) => {
+      let current: Record<string, unknown> = {};
+      const check = (): boolean => {
+        const sb = Number(current['sb_cfg'] ?? 0);
+        const hv = Number(current['hv_cfg'] ?? 0);
+        const cur = kind === 'sb' ? sb : Math.min(sb, hv);
+        if (cur >= nbCfg && cur - nbCfg < 2 ** 31 - 1) {
+          resolve({ _uuid: '', ...current } as Row);
+          return true;
+        }
+        return false;
+      };
+      const apply = (updates: unknown) => {
+        const t = (updates as Record<string, Record<string, { new?: Record<string, unknown> }>>)['NB_Global'] ?? {};
+        for (const u of Object.values(t)) if (u.new) current = { ...current, ...u.new };
+      };
+      this.conn.onNotify = (method, params) => {
+        if (method === 'update') {
+          apply(params[1]);
+          check();
+        }
+      };
+      this.conn
+        .request('monitor', [NB_DB, 'wait', { NB_Global: { columns } }])
+        .then((initial) => {
+          apply(initial);
+          check();
+        })
+        .catch(reject);
+    });
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+}
+
+async function isLeader(conn: JsonRpcConnection): Promise<boolean> {
+  const res = (await conn.request('transact', [
+    '_Server',
+    { op: 'select', table: 'Database', where: [['name', '==', NB_DB]], columns: ['model', 'leader', 'connected'] },
+  ])) as { rows?: { model: string; leader: boolean; connected: boolean }[] }[];
+  const row = res[0]?.rows?.[0];
+  return !row || row.model !== 'clustered' || (row.leader && row.connected);
+}
+
+/** JSON with object keys sorted, as OVS prints transaction errors. */
+export function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

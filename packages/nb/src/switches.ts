@@ -1,0 +1,209 @@
+// Logical switches and their ports. Every function changes the given NbStore only, so several calls
+// commit together as one transaction; errors (NbError, with ovn-nbctl's wording) leave the batch to be
+// dropped by the caller.
+import { NbError } from './errors.js';
+import { KINDS, lookup } from './lookup.js';
+import type { NbStore, Row } from './store.js';
+import { parseLspAddresses, startsWithMac, isIPv4, isIPv6 } from './validate.js';
+
+export interface AddOptions {
+  /** Succeed without change if it already exists. */
+  readonly mayExist?: boolean;
+  /** Create even if the name is taken. */
+  readonly addDuplicate?: boolean;
+}
+
+export function findSwitch(s: NbStore, id: string): Row;
+export function findSwitch(s: NbStore, id: string, mustExist: boolean): Row | undefined;
+export function findSwitch(s: NbStore, id: string, mustExist = true): Row | undefined {
+  return lookup(s, KINDS.switch, id, mustExist);
+}
+
+export function findSwitchPort(s: NbStore, id: string): Row;
+export function findSwitchPort(s: NbStore, id: string, mustExist: boolean): Row | undefined;
+export function findSwitchPort(s: NbStore, id: string, mustExist = true): Row | undefined {
+  return lookup(s, KINDS.switchPort, id, mustExist);
+}
+
+/** Add a switch (unnamed if `name` is undefined). Returns the new row, or the existing one with mayExist. */
+export function addSwitch(s: NbStore, name: string | undefined, opts: AddOptions = {}): Row | undefined {
+  if (opts.mayExist && opts.addDuplicate) throw new NbError('--may-exist and --add-duplicate may not be used together');
+  if (name !== undefined) {
+    if (!opts.addDuplicate) {
+      const existing = s.rows('Logical_Switch').find((r) => r['name'] === name);
+      if (existing) {
+        if (opts.mayExist) return existing;
+        throw new NbError(`${name}: a switch with this name already exists`);
+      }
+    }
+  } else if (opts.mayExist) {
+    throw new NbError('--may-exist requires specifying a name');
+  } else if (opts.addDuplicate) {
+    throw new NbError('--add-duplicate requires specifying a name');
+  }
+  return s.insert('Logical_Switch', name !== undefined ? { name } : {});
+}
+
+/** Delete a switch (its ports go with it). */
+export function deleteSwitch(s: NbStore, id: string, opts: { ifExists?: boolean } = {}): void {
+  const ls = findSwitch(s, id, !opts.ifExists);
+  if (ls) s.delete('Logical_Switch', ls);
+}
+
+/** Switches sorted by name, as ls-list prints them. */
+export function listSwitches(s: NbStore): Row[] {
+  return sortByName(s.rows('Logical_Switch'));
+}
+
+export function sortByName(rows: Row[]): Row[] {
+  return [...rows].sort((a, b) => cmp(String(a['name']), String(b['name'])) || cmp(a._uuid, b._uuid));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The switch a port belongs to (by port name, as ovn-nbctl tracks it). */
+export function switchOfPort(s: NbStore, lsp: Row): Row {
+  const name = lsp['name'];
+  const ls = s
+    .rows('Logical_Switch')
+    .find((r) => (r['ports'] as string[]).some((u) => s.get('Logical_Switch_Port', u)?.['name'] === name));
+  if (!ls) throw new NbError(`logical port ${String(name)} is not part of any logical switch`);
+  return ls;
+}
+
+const switchName = (ls: Row): string => (ls['name'] ? String(ls['name']) : ls._uuid);
+
+export interface AddPortOptions {
+  readonly mayExist?: boolean;
+  /** For a container port: the parent (VM) port and the VLAN tag 0..4095. */
+  readonly parent?: { readonly name: string; readonly tag: number };
+}
+
+/** Add a port to a switch. */
+export function addSwitchPort(s: NbStore, switchId: string, name: string, opts: AddPortOptions = {}): Row {
+  const ls = findSwitch(s, switchId);
+  const parent = opts.parent;
+  if (parent && (!Number.isInteger(parent.tag) || parent.tag < 0 || parent.tag > 4095)) {
+    throw new NbError(`${parent.tag}: invalid tag (must be in range 0 to 4095)`);
+  }
+  const existing = findSwitchPort(s, name, false);
+  if (existing) {
+    if (!opts.mayExist) throw new NbError(`${name}: a port with this name already exists`);
+    const lsw = switchOfPort(s, existing);
+    if (lsw !== ls) throw new NbError(`${name}: port already exists but in switch ${switchName(lsw)}`);
+    const parentName = existing['parent_name'] as string | null;
+    if (parent) {
+      if (parentName === null) throw new NbError(`${name}: port already exists but has no parent`);
+      if (parentName !== parent.name) throw new NbError(`${name}: port already exists with different parent ${parentName}`);
+      const tr = existing['tag_request'] as number | null;
+      if (tr === null) throw new NbError(`${name}: port already exists but has no tag_request`);
+      if (tr !== parent.tag) throw new NbError(`${name}: port already exists with different tag_request ${tr}`);
+    } else if (parentName !== null) {
+      throw new NbError(`${name}: port already exists but has parent ${parentName}`);
+    }
+    return existing;
+  }
+  const lsp = s.insert(
+    'Logical_Switch_Port',
+    parent ? { name, parent_name: parent.name, tag_request: parent.tag } : { name },
+  );
+  s.set('Logical_Switch', ls, 'ports', [...(ls['ports'] as string[]), lsp._uuid]);
+  return lsp;
+}
+
+/** Remove a port from its switch and delete it. */
+export function deleteSwitchPort(s: NbStore, id: string, opts: { ifExists?: boolean } = {}): void {
+  const lsp = findSwitchPort(s, id, !opts.ifExists);
+  if (!lsp) return;
+  const ls = switchOfPort(s, lsp);
+  s.set('Logical_Switch', ls, 'ports', (ls['ports'] as string[]).filter((u) => u !== lsp._uuid));
+  s.delete('Logical_Switch_Port', lsp);
+}
+
+/** A switch's ports sorted by name. */
+export function listSwitchPorts(s: NbStore, switchId: string): Row[] {
+  const ls = findSwitch(s, switchId);
+  return sortByName((ls['ports'] as string[]).map((u) => s.get('Logical_Switch_Port', u)).filter((r): r is Row => !!r));
+}
+
+const ADDRESS_KEYWORDS = ['unknown', 'dynamic', 'router'];
+
+function isValidAddressArg(a: string): boolean {
+  if (ADDRESS_KEYWORDS.includes(a) || startsWithMac(a)) return true;
+  const m = /^dynamic (\S+)/.exec(a);
+  return !!m && (isIPv4(m[1]!) || isIPv6(m[1]!.split('/')[0]!));
+}
+
+/** Set a port's addresses ("MAC IP...", "unknown", "dynamic", "router"), rejecting IPs used by another port of the switch. */
+export function setSwitchPortAddresses(s: NbStore, id: string, addresses: readonly string[]): void {
+  const lsp = findSwitchPort(s, id);
+  const ls = switchOfPort(s, lsp);
+  for (const a of addresses) {
+    if (!isValidAddressArg(a)) {
+      throw new NbError(
+        `${a}: Invalid address format. See ovn-nb(5). Hint: An Ethernet address must be listed before an IP address, together as a single argument.`,
+      );
+    }
+    const mine = parseLspAddresses(a);
+    if (!mine) continue;
+    for (const u of ls['ports'] as string[]) {
+      const other = s.get('Logical_Switch_Port', u);
+      if (!other || other === lsp) continue;
+      for (let addr of other['addresses'] as string[]) {
+        const dyn = other['dynamic_addresses'] as string | null;
+        if (/^dynamic\b/.test(addr) && dyn) addr = dyn;
+        const theirs = parseLspAddresses(addr);
+        if (!theirs) continue;
+        const dup4 = mine.ipv4.find((x) => theirs.ipv4.includes(x));
+        const dup6 = dup4 ? undefined : mine.ipv6.find((x) => theirs.ipv6.includes(x));
+        if (dup4 || dup6) {
+          throw new NbError(
+            `Error on switch ${String(ls['name'])}: duplicate IPv${dup4 ? 4 : 6} address '${dup4 ?? dup6}' found on logical switch port '${String(other['name'])}'`,
+          );
+        }
+      }
+    }
+  }
+  s.set('Logical_Switch_Port', lsp, 'addresses', [...addresses]);
+}
+
+/** Known Logical_Switch_Port.type values (ovn-nb(5)). */
+export const LSP_TYPES = [
+  '',
+  'l2gateway',
+  'localnet',
+  'localport',
+  'router',
+  'vtep',
+  'external',
+  'virtual',
+  'remote',
+] as const;
+
+export function setSwitchPortType(s: NbStore, id: string, type: string): void {
+  const lsp = findSwitchPort(s, id);
+  if (!(LSP_TYPES as readonly string[]).includes(type)) {
+    throw new NbError(`Logical switch port type '${type}' is unrecognized. Not setting type.`);
+  }
+  s.set('Logical_Switch_Port', lsp, 'type', type);
+}
+
+export function setSwitchPortEnabled(s: NbStore, id: string, enabled: boolean): void {
+  s.set('Logical_Switch_Port', findSwitchPort(s, id), 'enabled', enabled);
+}
+
+/** "enabled"/"disabled" (any case) → boolean, as lsp-set-enabled and lrp-set-enabled accept. */
+export function parseEnabled(state: string): boolean {
+  const l = state.toLowerCase();
+  if (l === 'enabled') return true;
+  if (l === 'disabled') return false;
+  throw new NbError(`${state}: state must be "enabled" or "disabled"`);
+}
+
+export function setSwitchPortOptions(s: NbStore, id: string, options: Record<string, string>): void {
+  s.set('Logical_Switch_Port', findSwitchPort(s, id), 'options', { ...options });
+}
+
+export function setSwitchPortSecurity(s: NbStore, id: string, addrs: readonly string[]): void {
+  s.set('Logical_Switch_Port', findSwitchPort(s, id), 'port_security', [...addrs]);
+}
