@@ -11,8 +11,8 @@ interface Topology {
   readonly name: string;
   /** ovn-nbctl argument lists, run in order. */
   readonly nbctl: readonly (readonly string[])[];
-  /** [datapath, microflow] pairs for ovn-trace. */
-  readonly packets: readonly (readonly [string, string])[];
+  /** [datapath, microflow, ECMP member to pick (default 1)] for ovn-trace. */
+  readonly packets: readonly (readonly [string, string, number?])[];
 }
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
@@ -131,7 +131,8 @@ const TOPOLOGIES: readonly Topology[] = [
     packets: [
       ['ls1', P.icmp4(a1, R1, '8.8.8.8')],
       ['ls2', P.icmp4(b1, R2, '172.16.5.5')],
-      ['ls2', P.icmp4(b1, R2, '192.168.3.3')],
+      ['ls2', P.icmp4(b1, R2, '192.168.3.3'), 1],
+      ['ls2', P.icmp4(b1, R2, '192.168.3.3'), 2],
       ['ls1', P.icmp4({ ...a1, ip: '10.0.1.200' }, R1, '8.8.4.4')],
       ['ls1', P.icmp6({ ...a1, ip: 'fd00:1::11' }, R1, 'fd00:99::5')],
       ['ls1', P.icmp4(a1, R1, '198.51.100.7')],
@@ -191,8 +192,8 @@ const TOPOLOGIES: readonly Topology[] = [
   },
 ];
 
-async function trace(sb: Sandbox, remote: string, dp: string, flow: string): Promise<string> {
-  const r = await sb.run('ovn-trace', [`--db=${remote}`, '--minimal', dp, flow]);
+async function trace(sb: Sandbox, remote: string, dp: string, flow: string, selectId: number): Promise<string> {
+  const r = await sb.run('ovn-trace', [`--db=${remote}`, '--minimal', `--select-id=${selectId}`, dp, flow]);
   // The microflow header shows the inport's tunnel key, which each northd allocates its own way.
   const out = r.stdout.trim().replace(/\breg14=0x[0-9a-f]+,/, '');
   return `${r.code === 0 ? '' : `exit ${r.code}: `}${out}`;
@@ -226,8 +227,11 @@ describe('parity with the real ovn-northd (ovn-trace verdicts)', () => {
           [...missing.map((l) => `\n  - ${l}`), ...extra.map((l) => `\n  + ${l}`)].join(''),
       );
 
-      for (const [dp, flow] of topo.packets) {
-        const [want, got] = await Promise.all([trace(sb, sb1.remotes.unix, dp, flow), trace(sb, sb2.remotes.unix, dp, flow)]);
+      for (const [dp, flow, select = 1] of topo.packets) {
+        const [want, got] = await Promise.all([
+          trace(sb, sb1.remotes.unix, dp, flow, select),
+          trace(sb, sb2.remotes.unix, dp, flow, select),
+        ]);
         expect({ dp, flow, verdict: got }).toEqual({ dp, flow, verdict: want });
       }
     });
