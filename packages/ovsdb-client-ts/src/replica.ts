@@ -510,7 +510,11 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
         seen.add(uuid);
         const next = this.fullRow(spec, uuid, value);
         const old = t.get(uuid);
-        if (old && old['_version'] === next['_version'] && spec.columns.every((c) => sameValue(old[c], next[c]))) continue;
+        if (old && spec.columns.every((c) => sameValue(old[c], next[c]))) {
+          // Same data. A restarted standalone server renumbers _version: take it silently, it is no change.
+          if (old['_version'] !== next['_version']) t.set(uuid, next);
+          continue;
+        }
         this.put(table, t, uuid, old, next, changes);
       }
       for (const [uuid, old] of [...t]) if (!seen.has(uuid)) this.put(table, t, uuid, old, undefined, changes);
