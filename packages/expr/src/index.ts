@@ -1,1 +1,14 @@
-export {};
+// @ovnts/expr: the OVN logical match and action language — lexer, parsers, symbol table, normalization
+// and OpenFlow emission.
+export { ExprError, type ExprErrorKind, type Result } from './errors.js';
+export { tokenize, type Token, type TokenType } from './lexer.js';
+export * from './expr.js';
+export { SYMBOLS, type Sym, type SymbolTable, type FieldSymbol, type StringSymbol, type SubfieldSymbol, type PredicateSymbol } from './symbols.js';
+export { OFTABLE, REG, MLF, LOG_PIPELINE_LEN, pipelineTable, type Pipeline } from './tables.js';
+export { MatchParser, type ParseEnv, type FieldRef, type IntValue, type ConstSet } from './match-parser.js';
+export { ActionParser, type ActionEnv, type ParsedActions } from './action-parser.js';
+export type { OvnAction, NestedKind, ResultFn } from './actions.js';
+export { Annotator } from './annotate.js';
+export { simplify, evaluateConditions } from './simplify.js';
+export { normalize } from './normalize.js';
+export { parseMatch, parseActions } from './parse.js';
