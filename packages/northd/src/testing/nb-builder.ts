@@ -31,7 +31,7 @@ export class NbBuilder {
     const row = makeRow<LogicalSwitchPort>(schema, 'Logical_Switch_Port', { name, ...values }, nextUuid());
     this.lsps.set(name, row);
     const sw = this.switches.get(ls)!;
-    sw.ports = [...sw.ports, row._uuid];
+    sw.ports.push(row._uuid);
     return this;
   }
 
@@ -49,7 +49,7 @@ export class NbBuilder {
     const row = makeRow<LogicalRouterPort>(schema, 'Logical_Router_Port', { name, mac, networks, ...values }, nextUuid());
     this.lrps.set(name, row);
     const r = this.routers.get(lr)!;
-    r.ports = [...r.ports, row._uuid];
+    r.ports.push(row._uuid);
     return this;
   }
 
@@ -64,7 +64,7 @@ export class NbBuilder {
     const row = makeRow<LogicalRouterStaticRoute>(schema, 'Logical_Router_Static_Route', { ip_prefix: prefix, nexthop, ...values }, nextUuid());
     this.routes.set(row._uuid, row);
     const r = this.routers.get(lr)!;
-    r.static_routes = [...r.static_routes, row._uuid];
+    r.static_routes.push(row._uuid);
     return this;
   }
 

@@ -1,0 +1,62 @@
+// An in-memory SB for unit tests: applies what diffSb writes (named-uuids resolved like a commit) and
+// exposes the result as an SbState, so diffs can be checked for idempotence and minimality.
+import { randomUUID } from 'node:crypto';
+import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
+import { schema as sbSchema } from '@ovnts/schema/sb';
+import { SB_OWNED_TABLES, type SbState, type SbWriter } from '../sb-diff.js';
+import { makeRow } from './rows.js';
+
+type Row = Record<string, unknown>;
+
+export class MemSb {
+  readonly tables = new Map<string, Map<string, Row>>(SB_OWNED_TABLES.map((t) => [t, new Map()]));
+
+  state(): SbState {
+    return Object.fromEntries([...this.tables].map(([t, m]) => [t, new Map(m)])) as unknown as SbState;
+  }
+
+  /** A writer whose operations are applied when `commit()` is called. */
+  begin(): SbWriter & { commit(): void; ops: string[] } {
+    const named = new Map<string, string>();
+    const pending: (() => void)[] = [];
+    const ops: string[] = [];
+    let n = 0;
+    const resolve = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(resolve);
+      if (v && typeof v === 'object' && 'namedUuid' in v) return named.get((v as NamedUuid).namedUuid);
+      return v;
+    };
+    const tables = this.tables;
+    return {
+      ops,
+      insert<T extends string>(table: T, row: Row): NamedUuid<T> {
+        const ref = { namedUuid: `row${n++}`, table } as NamedUuid<T>;
+        const uuid = randomUUID();
+        named.set(ref.namedUuid, uuid);
+        ops.push(`insert ${table}`);
+        pending.push(() => {
+          const full = makeRow<Row>(sbSchema, table, {}, uuid);
+          for (const [k, v] of Object.entries(row)) full[k] = resolve(v);
+          tables.get(table)!.set(uuid, full);
+        });
+        return ref;
+      },
+      update(table: string, uuid: Uuid, row: Row): void {
+        ops.push(`update ${table} ${Object.keys(row).sort().join(',')}`);
+        pending.push(() => {
+          const cur = tables.get(table)!.get(uuid)!;
+          const next = { ...cur };
+          for (const [k, v] of Object.entries(row)) next[k] = resolve(v);
+          tables.get(table)!.set(uuid, next);
+        });
+      },
+      delete(table: string, uuid: Uuid): void {
+        ops.push(`delete ${table}`);
+        pending.push(() => tables.get(table)!.delete(uuid));
+      },
+      commit() {
+        for (const p of pending) p();
+      },
+    };
+  }
+}
