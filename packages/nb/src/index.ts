@@ -4,7 +4,7 @@ export { NbError, NbTransactionError } from './errors.js';
 export { NbStore, type Row } from './store.js';
 export { NbSession, NB_DB, sortedJson, type OpenOptions, type CommitOptions, type CommitResult } from './session.js';
 export { ConnectError, JsonRpcConnection, JsonSplitter } from './jsonrpc.js';
-export { decodeDatum, encodeDatum, defaultValue, type Atom, type Value } from './wire.js';
+export { decodeDatum, encodeDatum, defaultValue, columnKind, type Atom, type Value, type ColumnKind } from './wire.js';
 export { lookup, referrers, isUuid, DuplicateNameError, KINDS, type Kind } from './lookup.js';
 export * from './validate.js';
 export * from './switches.js';

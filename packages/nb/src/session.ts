@@ -72,11 +72,11 @@ export class NbSession {
   }
 
   /** Read every NB table into a fresh working copy. */
-  async load(): Promise<NbStore> {
+  async load(opts: { deferredMutations?: boolean } = {}): Promise<NbStore> {
     const tables = Object.keys(schema.tables);
     const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
     const results = (await this.conn.request('transact', [NB_DB, ...ops])) as { rows?: Record<string, unknown>[] }[];
-    const store = new NbStore(schema);
+    const store = new NbStore(schema, opts.deferredMutations ?? false);
     tables.forEach((table, i) => {
       for (const r of results[i]?.rows ?? []) store.load(table, decodeRow(table, r));
     });

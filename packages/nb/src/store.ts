@@ -3,11 +3,16 @@
 // so a batch of operations either all apply or none do.
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
-import { columnKind } from 'ovsdb-client-ts';
-import { defaultValue, encodeDatum, type Atom, type Value } from './wire.js';
+import { columnKind, defaultValue, encodeDatum, type Atom, type Value } from './wire.js';
 
 /** A row of the working copy: `_uuid` plus every column in the value model. */
 export type Row = Record<string, Value> & { readonly _uuid: string };
+
+/** Elements to add to / remove from a set or map column without rewriting it (an OVSDB "mutate"). */
+interface Mutation {
+  readonly insert: Atom[] | Record<string, Atom>;
+  readonly remove: Atom[];
+}
 
 interface Change {
   readonly table: string;
@@ -19,8 +24,18 @@ interface Change {
 export class NbStore {
   private readonly tables = new Map<string, Map<string, Row>>();
   private readonly changes = new Map<string, Change>();
+  private readonly mutations = new Map<string, { table: string; column: string; m: Mutation }[]>();
+  private readonly dropped = new Set<string>();
 
-  constructor(readonly schema: DatabaseSchema) {
+  /**
+   * With `deferredMutations` (the CLI's mode, matching ovn-nbctl's IDL), addToSet/removeFromSet are
+   * sent as mutations and a later read of the column in the same batch still sees the old value.
+   * Otherwise they change the value at once, which is what library callers expect.
+   */
+  constructor(
+    readonly schema: DatabaseSchema,
+    readonly deferredMutations = false,
+  ) {
     for (const name of Object.keys(schema.tables)) this.tables.set(name, new Map());
   }
 
@@ -65,12 +80,40 @@ export class NbStore {
     }
   }
 
+  /** Add references/values to a set column (or pairs to a map column, keeping existing keys). */
+  addToSet(table: string, row: Row, column: string, values: Atom[] | Record<string, Atom>): void {
+    this.mutate(table, row, column, { insert: values, remove: [] });
+  }
+
+  /** Remove values from a set column (or keys from a map column). */
+  removeFromSet(table: string, row: Row, column: string, values: Atom[]): void {
+    this.mutate(table, row, column, { insert: [], remove: values });
+  }
+
+  /** The column's value with this batch's pending mutations applied. */
+  effective(row: Row, column: string): Value {
+    let v = row[column] ?? null;
+    for (const { column: c, m } of this.mutations.get(row._uuid) ?? []) if (c === column) v = applyMutation(v, m);
+    return v;
+  }
+
+  private mutate(table: string, row: Row, column: string, m: Mutation): void {
+    if (!this.deferredMutations) {
+      this.set(table, row, column, applyMutation(row[column] ?? null, m));
+      return;
+    }
+    let list = this.mutations.get(row._uuid);
+    if (!list) this.mutations.set(row._uuid, (list = []));
+    list.push({ table, column, m });
+  }
+
   /** Delete a row. References to it must be removed by the caller (as ovsdb-server requires). */
   delete(table: string, row: Row): void {
     this.map(table).delete(row._uuid);
     const c = this.changes.get(row._uuid);
     if (c?.kind === 'insert') {
       this.changes.delete(row._uuid);
+      this.dropped.add(row._uuid);
     } else if (c) {
       c.kind = 'delete';
     } else {
@@ -84,7 +127,7 @@ export class NbStore {
   }
 
   get changed(): boolean {
-    return this.changes.size > 0;
+    return this.changes.size > 0 || this.mutations.size > 0;
   }
 
   /**
@@ -116,6 +159,28 @@ export class NbStore {
         ops.push({ op: 'update', table: c.table, where, row: out });
       }
     }
+    for (const [uuid, list] of this.mutations) {
+      const c = this.changes.get(uuid);
+      if (c?.kind === 'delete' || list.length === 0) continue;
+      const ts = this.tableSchema(list[0]!.table);
+      const mutations: unknown[] = [];
+      for (const { column, m } of list) {
+        const col = ts.columns[column];
+        if (!col) continue;
+        const keep = (a: Atom) => !this.dropped.has(String(a));
+        if (Array.isArray(m.insert)) {
+          const ins = m.insert.filter(keep);
+          if (ins.length) mutations.push([column, 'insert', encodeDatum(ins, { ...col.type, value: undefined, min: 0, max: Infinity })]);
+        } else if (Object.keys(m.insert).length) {
+          mutations.push([column, 'insert', encodeDatum(m.insert, col.type)]);
+        }
+        const rm = m.remove.filter(keep);
+        if (rm.length) mutations.push([column, 'delete', encodeDatum(rm, { key: col.type.key, min: 0, max: Infinity })]);
+      }
+      if (mutations.length) {
+        ops.push({ op: 'mutate', table: list[0]!.table, where: [['_uuid', '==', ['uuid', uuid]]], mutations });
+      }
+    }
     return ops;
   }
 
@@ -131,4 +196,18 @@ function isEmpty(v: Value | undefined, kind: string): boolean {
   if (kind === 'set') return (v as Atom[]).length === 0;
   if (kind === 'map') return Object.keys(v as object).length === 0;
   return false;
+}
+
+function applyMutation(v: Value, m: Mutation): Value {
+  if (Array.isArray(v) || v === null) {
+    const cur = (v ?? []) as Atom[];
+    const ins = (Array.isArray(m.insert) ? m.insert : []).filter((x) => !cur.includes(x));
+    return [...cur, ...ins].filter((x) => !m.remove.includes(x));
+  }
+  if (typeof v === 'object') {
+    const out: Record<string, Atom> = { ...(Array.isArray(m.insert) ? {} : m.insert), ...v };
+    for (const k of m.remove) delete out[String(k)];
+    return out;
+  }
+  return v;
 }

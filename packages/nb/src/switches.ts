@@ -66,7 +66,7 @@ export function switchOfPort(s: NbStore, lsp: Row): Row {
   const name = lsp['name'];
   const ls = s
     .rows('Logical_Switch')
-    .find((r) => (r['ports'] as string[]).some((u) => s.get('Logical_Switch_Port', u)?.['name'] === name));
+    .find((r) => (s.effective(r, 'ports') as string[]).some((u) => s.get('Logical_Switch_Port', u)?.['name'] === name));
   if (!ls) throw new NbError(`logical port ${String(name)} is not part of any logical switch`);
   return ls;
 }
@@ -107,7 +107,7 @@ export function addSwitchPort(s: NbStore, switchId: string, name: string, opts: 
     'Logical_Switch_Port',
     parent ? { name, parent_name: parent.name, tag_request: parent.tag } : { name },
   );
-  s.set('Logical_Switch', ls, 'ports', [...(ls['ports'] as string[]), lsp._uuid]);
+  s.addToSet('Logical_Switch', ls, 'ports', [lsp._uuid]);
   return lsp;
 }
 
@@ -116,7 +116,7 @@ export function deleteSwitchPort(s: NbStore, id: string, opts: { ifExists?: bool
   const lsp = findSwitchPort(s, id, !opts.ifExists);
   if (!lsp) return;
   const ls = switchOfPort(s, lsp);
-  s.set('Logical_Switch', ls, 'ports', (ls['ports'] as string[]).filter((u) => u !== lsp._uuid));
+  s.removeFromSet('Logical_Switch', ls, 'ports', [lsp._uuid]);
   s.delete('Logical_Switch_Port', lsp);
 }
 

@@ -76,12 +76,38 @@ export function networkAddress(c: Cidr): string {
   }
   const big = ip().IPv6.fromString(c.address).getValue();
   const mask = c.plen === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - c.plen)) - 1n);
-  return ip().IPv6.fromBigInt(big & mask).toString();
+  return formatIPv6(big & mask);
 }
 
-/** Canonical text of an IPv6 address (RFC 5952, as inet_ntop writes it). */
+/** Canonical text of an IPv6 address, as inet_ntop writes it (RFC 5952 "::" compression). */
 export function normalizeIPv6(s: string): string {
-  return ip().IPv6.fromString(s).toString();
+  return formatIPv6(ip().IPv6.fromString(s).getValue());
+}
+
+export function formatIPv6(v: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  // IPv4-mapped and -compatible forms keep the dotted quad, as glibc prints them.
+  const dotted = () => `${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${dotted()}`;
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
+  if (best < 0) return hex(groups);
+  return `${hex(groups.slice(0, best))}::${hex(groups.slice(best + bestLen))}`;
 }
 
 /** Is every host bit of the CIDR zero? */

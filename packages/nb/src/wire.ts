@@ -4,7 +4,16 @@
 // Pure codec between OVSDB wire datums (RFC 7047 §5.1) and the value model of CONTRIBUTING.md
 // (scalar → atom, optional → atom | null, set → array, map → object), driven by the column type.
 import type { BaseType, ColumnType } from 'ovsdb-client-ts';
-import { columnKind } from 'ovsdb-client-ts';
+
+export type ColumnKind = 'scalar' | 'optional' | 'set' | 'map';
+
+/** How a column's values are shaped. Kept here (not imported) so a one-shot CLI never loads the full client. */
+export function columnKind(t: ColumnType): ColumnKind {
+  if (t.value) return 'map';
+  if (t.min === 1 && t.max === 1) return 'scalar';
+  if (t.min === 0 && t.max === 1) return 'optional';
+  return 'set';
+}
 
 export type Atom = string | number | boolean;
 export type Value = Atom | null | Atom[] | Record<string, Atom>;

@@ -1,7 +1,7 @@
 // The generic database commands (ovs-vsctl(8) "Database Commands"): list, find, get, set, add, remove,
 // clear, create, destroy, wait-until, comment — over the NB working copy.
 import type { ColumnSchema, ColumnType, TableSchema } from 'ovsdb-client-ts';
-import type { NbStore, Row } from '@ovnts/nb';
+import type { Atom, NbStore, Row } from '@ovnts/nb';
 import { CommandError, has, opt, type CommandImpl, type Ctx } from '../nbctl/context.js';
 import {
   atomFromString,
@@ -400,6 +400,15 @@ export const commands: Record<string, CommandImpl> = {
     if (!row) return;
     checkMutable(ctx, table, row, column);
     const type = column.type;
+    if (ctx.lastCommand) {
+      // As ovn-nbctl: the last command adds by mutation, so limits are the server's to enforce.
+      for (const a of ctx.argv.slice(4)) {
+        const add = datumFromString(type, a, ctx.symbols, { min: 1, max: Infinity });
+        const v = fromDatum(add, { ...type, min: 0, max: Infinity });
+        ctx.store.addToSet(table.name, row, column.name, v as Atom[] | Record<string, Atom>);
+      }
+      return;
+    }
     const cur = toDatum(row[column.name] ?? null, type);
     for (const a of ctx.argv.slice(4)) {
       const add = datumFromString(type, a, ctx.symbols, { min: 1, max: Infinity });

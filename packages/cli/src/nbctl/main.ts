@@ -120,7 +120,7 @@ async function execute(
   }
   try {
     for (;;) {
-      const store = await withTimeout(session.load());
+      const store = await withTimeout(session.load({ deferredMutations: true }));
       const ctxs = runCommands(commands, store, impls, nb, fail);
       if (ctxs === 'try-again') {
         // wait-until: poll until the condition holds (bounded by --timeout, like the C tool).
@@ -138,7 +138,11 @@ async function execute(
           );
           if (res.changed) nbCfg = res.nbCfg;
         } catch (e) {
-          if (e instanceof nb.NbTransactionError) fail(`transaction error: ${e.message}`);
+          if (e instanceof nb.NbTransactionError) {
+            // ovn-nbctl's IDL also logs the failure at WARN level on the console.
+            io.stderr(`${new Date().toISOString().slice(0, 19)}Z|00001|ovsdb_idl|WARN|transaction error: ${e.message}\n`);
+            fail(`transaction error: ${e.message}`);
+          }
           throw e;
         }
       }
