@@ -26,6 +26,7 @@ export class NbStore {
   private readonly changes = new Map<string, Change>();
   private readonly mutations = new Map<string, { table: string; column: string; m: Mutation }[]>();
   private readonly dropped = new Set<string>();
+  private readonly deleted = new Map<string, Row>();
 
   /**
    * With `deferredMutations` (the CLI's mode, matching ovn-nbctl's IDL), addToSet/removeFromSet are
@@ -52,6 +53,14 @@ export class NbStore {
 
   get(table: string, uuid: string): Row | undefined {
     return this.map(table).get(uuid);
+  }
+
+  /**
+   * Follow a reference: like get(), but a row deleted in this batch is still returned (the way the
+   * IDL keeps deleted rows reachable from references until commit).
+   */
+  deref(table: string, uuid: string): Row | undefined {
+    return this.map(table).get(uuid) ?? this.deleted.get(uuid);
   }
 
   /** Load a row as the server has it (no change recorded). */
@@ -110,6 +119,7 @@ export class NbStore {
   /** Delete a row. References to it must be removed by the caller (as ovsdb-server requires). */
   delete(table: string, row: Row): void {
     this.map(table).delete(row._uuid);
+    this.deleted.set(row._uuid, row);
     const c = this.changes.get(row._uuid);
     if (c?.kind === 'insert') {
       this.changes.delete(row._uuid);

@@ -123,7 +123,7 @@ export function deleteSwitchPort(s: NbStore, id: string, opts: { ifExists?: bool
 /** A switch's ports sorted by name. */
 export function listSwitchPorts(s: NbStore, switchId: string): Row[] {
   const ls = findSwitch(s, switchId);
-  return sortByName((ls['ports'] as string[]).map((u) => s.get('Logical_Switch_Port', u)).filter((r): r is Row => !!r));
+  return sortByName((ls['ports'] as string[]).map((u) => s.deref('Logical_Switch_Port', u)).filter((r): r is Row => !!r));
 }
 
 const ADDRESS_KEYWORDS = ['unknown', 'dynamic', 'router'];

@@ -5,7 +5,7 @@ import type { CommandImpl } from './context.js';
 const byUuid = (s: NbStore, table: string, uuids: readonly string[]): Row[] =>
   [...uuids]
     .sort()
-    .map((u) => s.get(table, u))
+    .map((u) => s.deref(table, u))
     .filter((r): r is Row => !!r);
 
 function alias(ids: Record<string, string>, key: string): string {
