@@ -92,7 +92,8 @@ const CASES: ParityCase[] = [
     ['lsp-get-addresses', 'p2'],
     ['lsp-set-addresses', 'nope', 'unknown'],
     // (show lists ports in UUID order, which differs run to run: one port only.)
-    ['lsp-del', 'p2', '--', 'show'],
+    ['lsp-del', 'p2'],
+    ['show'],
   ),
   c(
     'lsp port security',
@@ -154,6 +155,7 @@ const CASES: ParityCase[] = [
     ['ls-add', 'a', '--', 'set', 'Logical_Switch', 'a', 'nosuchcolumn=1'],
     ['ls-list'],
   ),
+  c('chain: deleted port still listed until commit', ['ls-add', 'a'], ['lsp-add', 'a', 'p'], ['lsp-del', 'p', '--', 'show']),
   c('chain sees its own changes', ['ls-add', 'a', '--', 'lsp-add', 'a', 'p', '--', 'lsp-list', 'a', '--', 'lsp-del', 'p', '--', 'lsp-list', 'a']),
   // Database commands.
   c(
