@@ -19,7 +19,8 @@ import {
 
 export function formatSubfield(sf: Subfield, tlvBytes = 4): string {
   const d = field(sf.field);
-  const bits = fieldBits(d, tlvBytes);
+  // in_port is referenced as the 16-bit NXM_OF_IN_PORT in subfield syntax.
+  const bits = sf.field === 'in_port' ? 16 : fieldBits(d, tlvBytes);
   if (sf.start === 0 && sf.nBits === bits) return `${d.nxmName}[]`;
   if (sf.nBits === 1) return `${d.nxmName}[${sf.start}]`;
   return `${d.nxmName}[${sf.start}..${sf.start + sf.nBits - 1}]`;

@@ -61,10 +61,11 @@ export function parseSubfield(text: string): Subfield {
   if (!m) throw new FlowSyntaxError('bad subfield', text);
   const d = fieldByName(m[1]!);
   if (!d) throw new FlowSyntaxError(`unknown field ${m[1]}`, text);
-  if (m[2] === undefined) return { field: d.name, start: 0, nBits: fieldBits(d) };
+  const width = d.name === 'in_port' ? 16 : fieldBits(d);
+  if (m[2] === undefined) return { field: d.name, start: 0, nBits: width };
   const start = Number(m[2]);
   const end = m[3] === undefined ? start : Number(m[3]);
-  if (end < start || end >= fieldBits(d)) throw new FlowSyntaxError('subfield out of range', text);
+  if (end < start || end >= width) throw new FlowSyntaxError('subfield out of range', text);
   return { field: d.name, start, nBits: end - start + 1 };
 }
 

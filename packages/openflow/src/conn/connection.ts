@@ -1,0 +1,425 @@
+// A resilient OpenFlow 1.5 connection to one switch (ovs-vswitchd's bridge.mgmt socket or a TCP controller
+// port): version negotiation, echo keepalive, reconnect with backoff, request/reply by xid (multipart
+// continuation included), barriers, bundles, flow-table sync and the packet-in stream.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { pino, type Logger } from 'pino';
+import { OfDecodeError } from '../codec/buffer.js';
+import { OFP15_VERSION } from '../codec/constants.js';
+import { OpenFlowError } from '../codec/errors.js';
+import { FrameSplitter } from '../codec/frames.js';
+import { decodeMessage, encodeMessage, type FlowStats, type MultipartReply, type MultipartRequest, type OfMessage, type PacketIn2, type PortDesc } from '../codec/messages.js';
+import type { CodecOptions } from '../codec/oxm.js';
+import type { Flow, Group, Meter, TlvMapping } from '../model/flow.js';
+import type { MatchEntry } from '../model/match.js';
+import { planMessages, planSync, type SyncPlan } from './sync.js';
+import { parseTarget } from './target.js';
+
+export class ConnectionClosedError extends Error {
+  override readonly name = 'ConnectionClosedError';
+}
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+/** A bundle the switch refused; `errors` are the per-message rejections (with their xids). */
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+  constructor(
+    readonly bundleId: number,
+    readonly errors: readonly OpenFlowError[],
+  ) {
+    super(`bundle ${bundleId} failed: ${errors.map((e) => `${e.errorName}@xid ${e.xid}`).join(', ')}`);
+  }
+}
+
+export interface ConnectionOptions extends CodecOptions {
+  /** unix:PATH or tcp:HOST:PORT. */
+  readonly target: string;
+  readonly logger?: Logger;
+  /** Keepalive: send an echo after this much idle time (default 5 s); give up after 3 missed intervals. */
+  readonly echoIntervalMs?: number;
+  /** Reconnect backoff bounds (defaults 100 ms .. 8 s); `reconnect: false` disables reconnecting. */
+  readonly backoffMinMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly reconnect?: boolean;
+  /** Per-request timeout (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** Ask the switch for NXT_PACKET_IN2 (default true). */
+  readonly packetIn2?: boolean;
+}
+
+interface Pending {
+  resolve: (m: OfMessage) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  /** Multipart replies collected so far. */
+  parts?: MultipartReply[];
+}
+
+export interface SwitchConnectionEvents {
+  connected: [];
+  disconnected: [Error | undefined];
+  packet_in: [PacketIn2];
+  /** An error with an xid nobody is waiting for. */
+  switch_error: [OpenFlowError];
+  message: [OfMessage, number];
+}
+
+export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
+  private readonly log: Logger;
+  private socket: net.Socket | undefined;
+  private nextXid = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** xids of fire-and-forget messages whose errors a `checked` batch is collecting. */
+  private readonly watched = new Map<number, OpenFlowError[]>();
+  private closed = false;
+  private ready = false;
+  private backoff: number;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private echoTimer: NodeJS.Timeout | undefined;
+  private lastRx = Date.now();
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private nextBundleId = 1;
+
+  constructor(readonly opts: ConnectionOptions) {
+    super();
+    this.log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ component: 'openflow', target: opts.target });
+    this.backoff = opts.backoffMinMs ?? 100;
+  }
+
+  /** Connects (retrying with backoff when `reconnect` is on) and resolves once HELLO is exchanged. */
+  connect(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.socket && !this.reconnectTimer) this.open();
+    return p;
+  }
+
+  get isConnected(): boolean {
+    return this.ready;
+  }
+
+  private open(): void {
+    this.reconnectTimer = undefined;
+    if (this.closed) return;
+    const sock = net.connect(parseTarget(this.opts.target));
+    this.socket = sock;
+    sock.setNoDelay?.(true);
+    const frames = new FrameSplitter();
+    sock.on('connect', () => {
+      this.log.debug('connected, sending hello');
+      this.lastRx = Date.now();
+      this.write(encodeMessage({ type: 'hello', versions: [OFP15_VERSION] }, this.xid()));
+    });
+    sock.on('data', (chunk: Buffer) => {
+      this.lastRx = Date.now();
+      let bufs: Buffer[];
+      try {
+        bufs = frames.push(chunk);
+      } catch (e) {
+        this.log.error({ err: e }, 'bad framing; dropping connection');
+        sock.destroy(e as Error);
+        return;
+      }
+      for (const b of bufs) this.onFrame(b);
+    });
+    sock.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    sock.on('close', () => this.onClose(sock));
+  }
+
+  private onClose(sock: net.Socket): void {
+    if (this.socket !== sock) return;
+    this.socket = undefined;
+    const wasReady = this.ready;
+    this.ready = false;
+    clearInterval(this.echoTimer);
+    const err = new ConnectionClosedError(`connection to ${this.opts.target} closed`);
+    for (const [xid, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(err);
+      this.pending.delete(xid);
+    }
+    if (wasReady) this.emit('disconnected', err);
+    if (this.closed || this.opts.reconnect === false) {
+      for (const w of this.waiters.splice(0)) w.reject(err);
+      return;
+    }
+    const delay = Math.min(this.backoff, this.opts.backoffMaxMs ?? 8000);
+    this.backoff = Math.min(delay * 2, this.opts.backoffMaxMs ?? 8000);
+    this.log.info({ delayMs: delay }, 'reconnecting');
+    this.reconnectTimer = setTimeout(() => this.open(), delay * (0.75 + Math.random() / 2));
+  }
+
+  private onFrame(buf: Buffer): void {
+    let xid: number;
+    let message: OfMessage;
+    try {
+      ({ xid, message } = decodeMessage(buf, this.opts));
+    } catch (e) {
+      if (e instanceof OfDecodeError) {
+        this.log.warn({ err: e.message }, 'undecodable message ignored');
+        return;
+      }
+      throw e;
+    }
+    this.emit('message', message, xid);
+    switch (message.type) {
+      case 'hello':
+        if (!message.versions.includes(OFP15_VERSION) && !(buf.readUInt8(0) >= OFP15_VERSION && message.versions.length === 0)) {
+          this.log.error({ versions: message.versions }, 'switch does not speak OpenFlow 1.5');
+          this.write(encodeMessage({ type: 'error', errType: 0, code: 0, name: 'OFPHFC_INCOMPATIBLE', data: Buffer.alloc(0) }, xid));
+          this.socket?.destroy();
+          return;
+        }
+        this.onHello();
+        return;
+      case 'echo_request':
+        this.write(encodeMessage({ type: 'echo_reply', data: message.data }, xid));
+        return;
+      case 'packet_in2':
+        this.emit('packet_in', message);
+        return;
+      case 'error': {
+        const err = new OpenFlowError(message.name, xid, message.errType, message.code, message.data);
+        const p = this.pending.get(xid);
+        if (p) {
+          this.pending.delete(xid);
+          clearTimeout(p.timer);
+          p.reject(err);
+          return;
+        }
+        const w = this.watched.get(xid);
+        if (w) {
+          w.push(err);
+          return;
+        }
+        this.log.warn({ xid, error: message.name }, 'switch error');
+        this.emit('switch_error', err);
+        return;
+      }
+    }
+    const p = this.pending.get(xid);
+    if (!p) return;
+    if (message.type === 'multipart_reply') {
+      (p.parts ??= []).push(message.body);
+      if (message.flags & 1) return; // OFPMPF_REPLY_MORE: wait for the rest
+    }
+    this.pending.delete(xid);
+    clearTimeout(p.timer);
+    p.resolve(message);
+  }
+
+  private onHello(): void {
+    this.backoff = this.opts.backoffMinMs ?? 100;
+    const interval = this.opts.echoIntervalMs ?? 5000;
+    clearInterval(this.echoTimer);
+    this.echoTimer = setInterval(() => {
+      const idle = Date.now() - this.lastRx;
+      if (idle > 3 * interval) {
+        this.log.warn({ idleMs: idle }, 'switch unresponsive; reconnecting');
+        this.socket?.destroy();
+      } else if (idle >= interval) this.write(encodeMessage({ type: 'echo_request', data: Buffer.alloc(0) }, this.xid()));
+    }, Math.max(50, interval / 2));
+    this.echoTimer.unref();
+    if (this.opts.packetIn2 !== false) this.write(encodeMessage({ type: 'set_packet_in_format', format: 'nxt_packet_in2' }, this.xid()));
+    this.ready = true;
+    this.log.info('OpenFlow 1.5 session up');
+    for (const w of this.waiters.splice(0)) w.resolve();
+    this.emit('connected');
+  }
+
+  private xid(): number {
+    const x = this.nextXid;
+    this.nextXid = this.nextXid >= 0xfffffff0 ? 1 : this.nextXid + 1;
+    return x;
+  }
+
+  private write(buf: Buffer): boolean {
+    if (!this.socket) throw new ConnectionClosedError(`not connected to ${this.opts.target}`);
+    return this.socket.write(buf);
+  }
+
+  private requireReady(): void {
+    if (!this.ready) throw new ConnectionClosedError(`not connected to ${this.opts.target}`);
+  }
+
+  /** Sends without waiting; returns the xid. Errors for it surface as `switch_error` (or via `sendChecked`). */
+  send(message: OfMessage): number {
+    this.requireReady();
+    const xid = this.xid();
+    this.write(encodeMessage(message, xid, this.opts));
+    return xid;
+  }
+
+  /** Sends a message that has a reply and resolves with it (multipart replies merged into one). */
+  request(message: OfMessage, timeoutMs = this.opts.requestTimeoutMs ?? 30_000): Promise<OfMessage> {
+    this.requireReady();
+    const xid = this.xid();
+    const buf = encodeMessage(message, xid, this.opts);
+    return new Promise<OfMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(xid);
+        reject(new TimeoutError(`no reply to ${message.type} xid ${xid} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      const entry: Pending = {
+        resolve: (m) => {
+          if (m.type === 'multipart_reply' && entry.parts && entry.parts.length > 1) resolve({ ...m, flags: 0, body: mergeParts(entry.parts) });
+          else resolve(m);
+        },
+        reject,
+        timer,
+      };
+      this.pending.set(xid, entry);
+      this.write(buf);
+    });
+  }
+
+  async barrier(): Promise<void> {
+    await this.request({ type: 'barrier_request' });
+  }
+
+  /**
+   * Sends messages that have no reply (flow/group/meter mods, packet-outs…) followed by a barrier; rejects with
+   * the first OpenFlowError (its xid identifies the message) if the switch refused any of them.
+   */
+  async sendChecked(messages: readonly OfMessage[]): Promise<number[]> {
+    this.requireReady();
+    const errors: OpenFlowError[] = [];
+    const xids: number[] = [];
+    for (const m of messages) {
+      const xid = this.xid();
+      xids.push(xid);
+      this.watched.set(xid, errors);
+      if (!this.write(encodeMessage(m, xid, this.opts))) await this.drain();
+    }
+    try {
+      await this.barrier();
+    } finally {
+      for (const x of xids) this.watched.delete(x);
+    }
+    if (errors.length) throw errors[0]!;
+    return xids;
+  }
+
+  private drain(): Promise<void> {
+    return new Promise((resolve) => (this.socket ? this.socket.once('drain', resolve) : resolve()));
+  }
+
+  /** Applies messages atomically and in order in one bundle; BundleError lists each refused message. */
+  async bundle(messages: readonly OfMessage[]): Promise<void> {
+    this.requireReady();
+    const bundleId = this.nextBundleId++;
+    const flags = { atomic: true, ordered: true };
+    await this.request({ type: 'bundle_control', bundleId, ctrl: 'open_request', ...flags });
+    const errors: OpenFlowError[] = [];
+    const xids: number[] = [];
+    try {
+      for (const message of messages) {
+        const innerXid = this.xid();
+        const xid = this.xid();
+        xids.push(innerXid, xid);
+        this.watched.set(innerXid, errors);
+        this.watched.set(xid, errors);
+        if (!this.write(encodeMessage({ type: 'bundle_add', bundleId, ...flags, xid: innerXid, message }, xid, this.opts))) await this.drain();
+      }
+      try {
+        await this.request({ type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags });
+      } catch (e) {
+        if (e instanceof OpenFlowError) errors.push(e);
+        else throw e;
+      }
+      // Errors for individual adds arrive before the commit reply; a barrier makes sure none is in flight.
+      await this.barrier();
+    } finally {
+      for (const x of xids) this.watched.delete(x);
+    }
+    if (errors.length) throw new BundleError(bundleId, errors);
+  }
+
+  async dumpFlows(filter: { table?: number; cookie?: bigint; cookieMask?: bigint; match?: readonly MatchEntry[] } = {}): Promise<FlowStats[]> {
+    const r = await this.request({ type: 'multipart_request', flags: 0, body: { kind: 'flow_desc', ...filter } });
+    return r.type === 'multipart_reply' && r.body.kind === 'flow_desc' ? [...r.body.flows] : [];
+  }
+
+  async dumpGroups(): Promise<Group[]> {
+    const r = await this.request({ type: 'multipart_request', flags: 0, body: { kind: 'group_desc' } });
+    return r.type === 'multipart_reply' && r.body.kind === 'group_desc' ? [...r.body.groups] : [];
+  }
+
+  async dumpMeters(): Promise<Meter[]> {
+    const r = await this.request({ type: 'multipart_request', flags: 0, body: { kind: 'meter_desc' } });
+    return r.type === 'multipart_reply' && r.body.kind === 'meter_desc' ? [...r.body.meters] : [];
+  }
+
+  async dumpPorts(): Promise<PortDesc[]> {
+    const r = await this.request({ type: 'multipart_request', flags: 0, body: { kind: 'port_desc' } });
+    return r.type === 'multipart_reply' && r.body.kind === 'port_desc' ? [...r.body.ports] : [];
+  }
+
+  async features(): Promise<Extract<OfMessage, { type: 'features_reply' }>> {
+    const r = await this.request({ type: 'features_request' });
+    if (r.type !== 'features_reply') throw new OfDecodeError('unknown', `unexpected ${r.type}`);
+    return r;
+  }
+
+  async tlvMap(): Promise<TlvMapping[]> {
+    const r = await this.request({ type: 'tlv_table_request' });
+    return r.type === 'tlv_table_reply' ? [...r.mappings] : [];
+  }
+
+  /** Adds TLV mappings not yet present (an existing identical mapping is not an error). */
+  async ensureTlvMap(mappings: readonly TlvMapping[]): Promise<void> {
+    const have = await this.tlvMap();
+    const same = (a: TlvMapping, b: TlvMapping) => a.optClass === b.optClass && a.optType === b.optType && a.optLen === b.optLen && a.index === b.index;
+    const missing = mappings.filter((m) => !have.some((h) => same(h, m)));
+    if (missing.length) await this.sendChecked([{ type: 'tlv_table_mod', command: 'add', mappings: missing }]);
+  }
+
+  /**
+   * Makes the switch's flows (optionally only those of `scope.table` / matching `scope.cookie`) equal to
+   * `desired`, with the minimal set of changes, atomically in one bundle.
+   */
+  async syncFlows(desired: readonly Flow[], scope: { table?: number; cookie?: bigint; cookieMask?: bigint } = {}): Promise<SyncPlan> {
+    const current = (await this.dumpFlows(scope)).map((s) => s.flow);
+    const plan = planSync(current, desired);
+    const msgs = planMessages(plan);
+    if (msgs.length) await this.bundle(msgs);
+    this.log.debug({ add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length }, 'flow sync');
+    return plan;
+  }
+
+  /** Stops reconnecting, fails pending requests and closes the socket. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.echoTimer);
+    const s = this.socket;
+    if (!s) {
+      for (const w of this.waiters.splice(0)) w.reject(new ConnectionClosedError('closed'));
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      s.once('close', () => resolve());
+      s.end();
+      setTimeout(() => s.destroy(), 1000).unref();
+    });
+  }
+}
+
+function mergeParts(parts: MultipartReply[]): MultipartReply {
+  const first = parts[0]!;
+  switch (first.kind) {
+    case 'flow_desc':
+      return { kind: 'flow_desc', flows: parts.flatMap((p) => (p.kind === 'flow_desc' ? p.flows : [])) };
+    case 'group_desc':
+      return { kind: 'group_desc', groups: parts.flatMap((p) => (p.kind === 'group_desc' ? p.groups : [])) };
+    case 'meter_desc':
+      return { kind: 'meter_desc', meters: parts.flatMap((p) => (p.kind === 'meter_desc' ? p.meters : [])) };
+    case 'port_desc':
+      return { kind: 'port_desc', ports: parts.flatMap((p) => (p.kind === 'port_desc' ? p.ports : [])) };
+    case 'raw':
+      return { kind: 'raw', mpType: first.mpType, body: Buffer.concat(parts.map((p) => (p.kind === 'raw' ? p.body : Buffer.alloc(0)))) };
+  }
+}
+
+export type { MultipartRequest };
