@@ -1,0 +1,226 @@
+// The ovnts-northd control loop: replicate NB and the SB tables northd owns, hold the "ovn_northd" SB
+// lock (standby instances wait in the server's queue), and on every change recompute the SB content and
+// write only the difference, in one SB transaction per round. Also runs the nb_cfg handshake that
+// `ovn-nbctl --wait=sb|hv` waits on, and publishes the NB_Global options real northd maintains.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { OvsdbClient, type NamedUuid, type Replica, type Uuid } from 'ovsdb-client-ts';
+import { model as nbModel, type NBGlobal } from '@ovnts/schema/nb';
+import { model as sbModel } from '@ovnts/schema/sb';
+import { compile, NORTHD_INTERNAL_VERSION } from '../compile.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { NB_INPUT_TABLES } from '../input.js';
+import { KEY_RANGES } from '../keys.js';
+import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
+
+export const NORTHD_LOCK = 'ovn_northd';
+
+export interface NorthdOptions {
+  readonly nbRemote: string;
+  readonly sbRemote: string;
+  readonly logger: Logger;
+  /** Compute and log, write nothing. */
+  readonly dryRun?: boolean;
+}
+
+export interface RoundStats extends DiffStats {
+  readonly nbCfg: number;
+  readonly flows: number;
+  readonly computeMs: number;
+  readonly commitMs: number;
+}
+
+type NbReplica = Replica<typeof nbModel>;
+type SbReplica = Replica<typeof sbModel>;
+
+/** A locally administered unicast MAC (or its 3-byte prefix), random as real northd generates them. */
+function randomMac(bytes: number): string {
+  const b = randomBytes(bytes);
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+export class Northd {
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly logged = new Set<string>();
+  /** Rounds that wrote to the SB (tests and the demo read these). */
+  readonly rounds: RoundStats[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly opts: NorthdOptions,
+    private readonly nb: OvsdbClient,
+    private readonly sb: OvsdbClient,
+    private readonly nbReplica: NbReplica,
+    private readonly sbReplica: SbReplica,
+  ) {}
+
+  static async start(opts: NorthdOptions): Promise<Northd> {
+    const log = opts.logger;
+    const nb = await OvsdbClient.connect(opts.nbRemote, { logger: log.child({ db: 'nb' }), database: 'OVN_Northbound' });
+    const sb = await OvsdbClient.connect(opts.sbRemote, { logger: log.child({ db: 'sb' }), database: 'OVN_Southbound' });
+    const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], trackChanges: false, versions: false });
+    const sbReplica = await sb.monitor(sbModel, {
+      tables: [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'],
+      trackChanges: false,
+      versions: false,
+    });
+    const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
+    nbReplica.on('change', () => d.schedule());
+    sbReplica.on('change', () => d.schedule());
+    nbReplica.on('resumed', () => d.schedule());
+    sbReplica.on('resumed', () => d.schedule());
+    sb.on('locked', () => {
+      log.info('acquired lock %s: this instance is now active', NORTHD_LOCK);
+      d.schedule();
+    });
+    sb.on('stolen', () => log.warn('lock %s was taken by another instance: standing by', NORTHD_LOCK));
+    sb.on('lockLost', () => log.warn('lost lock %s with the SB connection: standing by', NORTHD_LOCK));
+    const got = await sb.lock(NORTHD_LOCK);
+    if (!got) log.info('another instance holds lock %s: standing by', NORTHD_LOCK);
+    d.schedule();
+    return d;
+  }
+
+  get active(): boolean {
+    return this.sb.isLockHolder(NORTHD_LOCK);
+  }
+
+  /** Resolves when no round is running or pending. */
+  idle(): Promise<void> {
+    if (!this.running && !this.again) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await Promise.allSettled([this.nbReplica.close(), this.sbReplica.close()]);
+    await Promise.allSettled([this.sb.unlock(NORTHD_LOCK)]);
+    await Promise.allSettled([this.nb.close(), this.sb.close()]);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.again = true;
+    if (!this.running) setImmediate(() => void this.loop());
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.again && !this.stopped) {
+        this.again = false;
+        try {
+          await this.round();
+        } catch (e) {
+          this.opts.logger.warn({ err: (e as Error).message }, 'round failed; retrying');
+          clearTimeout(this.retryTimer);
+          this.retryTimer = setTimeout(() => this.schedule(), 500);
+        }
+      }
+    } finally {
+      this.running = false;
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async round(): Promise<void> {
+    if (!this.active) return;
+    const log = this.opts.logger;
+    const nbSnap = this.nbReplica.snapshot();
+    const global = [...nbSnap.NB_Global.values()][0];
+    if (!global) return; // NB not initialised yet (ovn-nbctl init)
+    if (!this.opts.dryRun && (await this.publishNbOptions(global))) return; // the NB change triggers the next round
+
+    const t0 = performance.now();
+    const sbSnap = this.sbReplica.snapshot();
+    const compiled = compile(nbSnap, { sb: sbSnap });
+    for (const d of compiled.diagnostics) {
+      const msg = formatDiagnostic(d);
+      if (this.logged.has(msg)) continue;
+      this.logged.add(msg);
+      if (d.level === 'error') log.error(msg);
+      else log.warn(msg);
+    }
+    const nbCfg = global.nb_cfg;
+    const sbGlobal = [...sbSnap.SB_Global.values()][0];
+    const txn = this.sb.transaction(sbModel).assert(NORTHD_LOCK);
+    const firstInsert: { table?: string; ref?: NamedUuid } = {};
+    const deleted: [string, Uuid][] = [];
+    const writer: SbWriter = {
+      insert: (table, row) => {
+        // The diff builds rows from the generated schema's own column names and value model.
+        const ref = txn.insert(table as never, row as never) as NamedUuid<never>;
+        if (!firstInsert.ref) Object.assign(firstInsert, { table, ref });
+        return ref;
+      },
+      update: (table, uuid, row) => void txn.update(table as never, [['_uuid', '==', uuid]] as never, row as never),
+      delete: (table, uuid) => {
+        deleted.push([table, uuid]);
+        txn.delete(table as never, [['_uuid', '==', uuid]] as never);
+      },
+    };
+    const stats = diffSb(compiled, sbSnap, writer, sbGlobal?.nb_cfg === nbCfg ? undefined : nbCfg);
+    const computeMs = performance.now() - t0;
+    const writes = stats.inserted + stats.updated + stats.deleted;
+    if (writes && this.opts.dryRun) {
+      log.info({ ...stats, flows: compiled.logicalFlows.length }, 'dry run: would write %d changes', writes);
+    } else if (writes) {
+      const t1 = performance.now();
+      const res = await txn.commit();
+      // Wait until our own write is visible in the replica, so the next round diffs against it.
+      const ins = firstInsert.ref ? ([firstInsert.table!, res.uuidOf(firstInsert.ref)] as const) : undefined;
+      const del = deleted[0];
+      await this.sbReplica
+        .waitFor((r) => (ins ? r.get(ins[0] as never, ins[1]) !== undefined : del ? r.get(del[0] as never, del[1]) === undefined : true), 10_000)
+        .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
+      const round: RoundStats = { ...stats, nbCfg, flows: compiled.logicalFlows.length, computeMs, commitMs: performance.now() - t1 };
+      this.rounds.push(round);
+      log.info(round, 'SB updated');
+    }
+    if (!this.opts.dryRun) await this.publishCfg(nbCfg);
+  }
+
+  /** Fill NB_Global options that northd owns (once; the NB change triggers a new round). */
+  private async publishNbOptions(global: NBGlobal): Promise<boolean> {
+    const o = global.options;
+    const vxlan = [...this.sbReplica.table('Encap').values()].some((e) => e.type === 'vxlan');
+    const want: Record<string, string> = {
+      mac_prefix: o['mac_prefix'] ?? randomMac(3),
+      svc_monitor_mac: o['svc_monitor_mac'] ?? randomMac(6),
+      max_tunid: String(vxlan ? KEY_RANGES.datapathVxlan.max : KEY_RANGES.datapath.max),
+      northd_internal_version: NORTHD_INTERNAL_VERSION,
+    };
+    if (Object.entries(want).every(([k, v]) => o[k] === v)) return false;
+    const txn = this.nb.transaction(nbModel);
+    txn.update('NB_Global', [['_uuid', '==', global._uuid]], { options: { ...o, ...want } });
+    await txn.commit();
+    await this.nbReplica.waitFor((r) => r.get('NB_Global', global._uuid)?.options['northd_internal_version'] !== undefined, 5_000).catch(() => {});
+    return true;
+  }
+
+  /** The second half of the handshake: NB sb_cfg follows SB nb_cfg, hv_cfg the slowest chassis. */
+  private async publishCfg(nbCfg: number): Promise<void> {
+    const sbGlobal = [...this.sbReplica.table('SB_Global').values()][0];
+    const global = [...this.nbReplica.table('NB_Global').values()][0];
+    if (!sbGlobal || !global || sbGlobal.nb_cfg !== nbCfg) return;
+    let hvCfg = nbCfg;
+    let hvTs = 0;
+    for (const c of this.sbReplica.table('Chassis_Private').values()) {
+      if (c.nb_cfg < hvCfg) hvCfg = c.nb_cfg;
+      if (c.nb_cfg_timestamp > hvTs) hvTs = c.nb_cfg_timestamp;
+    }
+    const row: Record<string, number> = {};
+    if (global.sb_cfg !== nbCfg) Object.assign(row, { sb_cfg: nbCfg, sb_cfg_timestamp: Date.now() });
+    if (global.hv_cfg !== hvCfg) Object.assign(row, { hv_cfg: hvCfg, hv_cfg_timestamp: hvTs || Date.now() });
+    if (!Object.keys(row).length) return;
+    const txn = this.nb.transaction(nbModel);
+    txn.update('NB_Global', [['_uuid', '==', global._uuid]], row);
+    await txn.commit();
+  }
+}
