@@ -12,3 +12,7 @@ export { Annotator } from './annotate.js';
 export { simplify, evaluateConditions } from './simplify.js';
 export { normalize } from './normalize.js';
 export { parseMatch, parseActions } from './parse.js';
+export { Compiler, type LogicalFlow, type DatapathContext, type CompiledFlow } from './compile.js';
+export { encodeActions, type EncodeContext } from './encode.js';
+export { toMatches, toEntries, type ExprMatch, type Conjunction, type PortLookup } from './matches.js';
+export { OPCODE, encodeActionsOf15, controllerUserdata } from './userdata.js';

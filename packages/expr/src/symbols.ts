@@ -5,8 +5,10 @@
 // reg4..7 of xxreg1, reg8/reg9 the halves of xreg4; xreg0..3 are the 64-bit halves of xxreg0/1.
 import { REG } from './tables.js';
 
-/** OpenFlow field names, spelled as ovs-ofctl prints them (the @ovnts/openflow FieldName spelling). */
-export type OfFieldName = string;
+import type { FieldName } from '@ovnts/openflow';
+
+/** OpenFlow field names, spelled as ovs-ofctl prints them. */
+export type OfFieldName = FieldName;
 
 export type Level = 'nominal' | 'boolean' | 'ordinal';
 
@@ -64,7 +66,7 @@ const FIELDS: readonly FieldSpec[] = [
   ['xxreg0', 'xxreg0', 128, null, true, false, 'rw'],
   ['xxreg1', 'xxreg1', 128, null, true, false, 'rw'],
   ['xreg4', 'xreg4', 64, null, true, false, 'rw'],
-  ['flags', `reg${REG.flags}`, 32, null, true, false, 'rw'],
+  ['flags', `reg${REG.flags}` as FieldName, 32, null, true, false, 'rw'],
   ['ct_mark', 'ct_mark', 32, null, true, false, 'ct_commit'],
   ['ct_label', 'ct_label', 128, null, true, false, 'ct_commit'],
   ['ct_state', 'ct_state', 32, null, true, false, 'ro'],
@@ -205,8 +207,8 @@ export type SymbolTable = ReadonlyMap<string, Sym>;
 
 function build(): SymbolTable {
   const t = new Map<string, Sym>();
-  t.set('inport', { kind: 'string', name: 'inport', width: 0, level: 'nominal', rw: 'rw', of: `reg${REG.inport}` });
-  t.set('outport', { kind: 'string', name: 'outport', width: 0, level: 'nominal', rw: 'rw', of: `reg${REG.outport}` });
+  t.set('inport', { kind: 'string', name: 'inport', width: 0, level: 'nominal', rw: 'rw', of: `reg${REG.inport}` as FieldName });
+  t.set('outport', { kind: 'string', name: 'outport', width: 0, level: 'nominal', rw: 'rw', of: `reg${REG.outport}` as FieldName });
   for (const [name, of, width, prereqs, maskable, crossproduct, rw] of FIELDS) {
     t.set(name, {
       kind: 'field',

@@ -1,0 +1,143 @@
+// One Logical_Flow → OpenFlow flows, as the OVN 23.03 controller installs them for one local datapath:
+// parse actions (collecting their match prerequisites), parse + annotate + simplify the match, evaluate
+// is_chassis_resident(), normalize, expand to matches (with conjunctions), then attach metadata, table,
+// priority, cookie and the encoded actions.
+import type { Action, Flow, Group } from '@ovnts/openflow';
+import { ActionParser } from './action-parser.js';
+import { Annotator } from './annotate.js';
+import { Cursor } from './cursor.js';
+import { ExprError, type Result, capture } from './errors.js';
+import { type Expr, combine } from './expr.js';
+import { encodeOrError } from './encode.js';
+import { MatchParser } from './match-parser.js';
+import { toEntries, toMatches } from './matches.js';
+import { normalize } from './normalize.js';
+import { evaluateConditions, simplify } from './simplify.js';
+import { SYMBOLS, type SymbolTable } from './symbols.js';
+import { DATAPATH_FIELD, type Pipeline, REG, pipelineTable } from './tables.js';
+
+export interface LogicalFlow {
+  /** Logical_Flow row UUID; the cookie is its first 32 bits. */
+  readonly uuid: string;
+  readonly pipeline: Pipeline;
+  readonly table: number;
+  readonly priority: number;
+  readonly match: string;
+  readonly actions: string;
+  readonly controllerMeter?: string;
+}
+
+/** What the controller knows about the chassis and the southbound DB, for one logical datapath. */
+export interface DatapathContext {
+  readonly dpKey: number;
+  readonly isSwitch: boolean;
+  /** Logical port or multicast group of this datapath → tunnel key. */
+  lookupPort(name: string): number | undefined;
+  isChassisResident(port: string): boolean;
+  /**
+   * Whether a port key of this (switch) datapath is local or related to this chassis; flows that match
+   * on another port's inport (ingress) / outport (egress) are not installed. Absent = all ports related.
+   */
+  isPortRelated?(portKey: number): boolean;
+  addressSet?(name: string): readonly string[] | undefined;
+  /** By SB name (`<dpKey>_<name>`). */
+  portGroup?(sbName: string): readonly string[] | undefined;
+  groupId(group: Omit<Group, 'groupId'>): number;
+  meterId?(name: string): number | undefined;
+  /** First id of `n` fresh conjunction ids (unique across the flow table). */
+  allocConjIds?(n: number): number;
+  readonly snatCtZone?: boolean;
+  readonly dhcpOptions?: ReadonlyMap<string, { code: number; type: string }>;
+  readonly dhcpv6Options?: ReadonlyMap<string, { code: number; type: string }>;
+}
+
+export interface CompiledFlow extends Flow {
+  /** The OpenFlow flow is a conjunction clause (cookie 0, as the real controller installs them). */
+  readonly clause?: boolean;
+}
+
+export class Compiler {
+  private readonly annotator: Annotator;
+  constructor(readonly symbols: SymbolTable = SYMBOLS) {
+    this.annotator = new Annotator(symbols);
+  }
+
+  /** Compiles one logical flow for one datapath; never throws (errors are positioned ExprErrors). */
+  compile(lf: LogicalFlow, dp: DatapathContext): Result<CompiledFlow[]> {
+    return capture(lf.match, () => this.compileOrThrow(lf, dp));
+  }
+
+  compileOrThrow(lf: LogicalFlow, dp: DatapathContext): CompiledFlow[] {
+    const env = {
+      symbols: this.symbols,
+      dpKey: dp.dpKey,
+      ...(dp.addressSet ? { addressSet: (n: string) => dp.addressSet!(n) } : {}),
+      ...(dp.portGroup ? { portGroup: (n: string) => dp.portGroup!(n) } : {}),
+    };
+    const parsed = new ActionParser(lf.actions, {
+      ...env,
+      pipeline: lf.pipeline,
+      table: lf.table,
+      ...(dp.dhcpOptions ? { dhcpOptions: dp.dhcpOptions } : {}),
+      ...(dp.dhcpv6Options ? { dhcpv6Options: dp.dhcpv6Options } : {}),
+    }).parseAll();
+    let expr: Expr = new MatchParser(new Cursor(lf.match), env).parseAll();
+    for (const p of parsed.prereqs) expr = combine('and', expr, this.prereq(p));
+    expr = simplify(this.annotator.annotate(expr, lf.match));
+    expr = normalize(evaluateConditions(expr, (p) => dp.isChassisResident(p)));
+    const { matches, nConjs } = toMatches(expr, (n) => dp.lookupPort(n));
+    if (!matches.length) return [];
+
+    const ctrlMeterId = lf.controllerMeter ? dp.meterId?.(lf.controllerMeter) : undefined;
+    const actions: Action[] = encodeOrError(
+      {
+        symbols: this.symbols,
+        pipeline: lf.pipeline,
+        isSwitch: dp.isSwitch,
+        lookupPort: (n) => dp.lookupPort(n),
+        groupId: (g) => dp.groupId(g),
+        ...(ctrlMeterId !== undefined ? { ctrlMeterId } : {}),
+        ...(dp.snatCtZone ? { snatCtZone: true } : {}),
+        ...(dp.dhcpOptions ? { dhcpOptions: dp.dhcpOptions } : {}),
+      },
+      parsed.actions,
+      lf.actions,
+    );
+    const conjBase = nConjs ? (dp.allocConjIds?.(nConjs) ?? 1) - 1 : 0;
+    const cookie = BigInt('0x' + lf.uuid.replaceAll('-', '').slice(0, 8));
+    const table = pipelineTable(lf.pipeline, lf.table);
+    const portReg = `reg${lf.pipeline === 'ingress' ? REG.inport : REG.outport}`;
+    const out: CompiledFlow[] = [];
+    for (const m of matches) {
+      const entries = toEntries(m.fields);
+      if (dp.isSwitch && dp.isPortRelated) {
+        const port = entries.find((e) => e.field === portReg && e.mask === undefined);
+        if (port && port.value !== 0n && !dp.isPortRelated(Number(port.value))) continue;
+      }
+      entries.push({ field: DATAPATH_FIELD, value: BigInt(dp.dpKey) });
+      if (m.conjId !== undefined) entries.push({ field: 'conj_id', value: BigInt(conjBase + m.conjId) });
+      if (m.conjunctions.length) {
+        out.push({
+          table,
+          priority: lf.priority,
+          match: entries,
+          actions: m.conjunctions.map((c) => ({ type: 'conjunction', id: conjBase + c.id, clause: c.clause + 1, nClauses: c.nClauses })),
+          clause: true,
+        });
+      } else out.push({ table, priority: lf.priority, cookie, match: entries, actions });
+    }
+    return out;
+  }
+
+  private readonly prereqCache = new Map<string, Expr>();
+  private prereq(text: string): Expr {
+    let e = this.prereqCache.get(text);
+    if (!e) {
+      e = new MatchParser(new Cursor(text), { symbols: this.symbols }).parseAll();
+      this.prereqCache.set(text, e);
+    }
+    return e;
+  }
+}
+
+export { ExprError };

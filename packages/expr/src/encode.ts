@@ -1,0 +1,333 @@
+// Logical actions → OpenFlow actions, following the OVN 23.03 controller's encodings: `next` and
+// `output` become resubmits, assignments set_field/move, exchanges push/pop pairs, conntrack actions
+// ct(…) in the right zone register, load balancing select groups, and pinctrl actions controller(…)
+// whose userdata carries the opcode and (for packet builders) the nested actions in OF1.5 encoding.
+import { type Action, type Bucket, type CtAction, type FieldName, type Group, type NatRange, type Subfield, ones } from '@ovnts/openflow';
+import type { IpAddr, OvnAction } from './actions.js';
+import { ExprError } from './errors.js';
+import type { FieldRef } from './match-parser.js';
+import type { PortLookup } from './matches.js';
+import { resolveBase, type SymbolTable } from './symbols.js';
+import { CT_BIT, MLF, OFTABLE, type Pipeline, REG, pipelineTable } from './tables.js';
+import { OPCODE, UnencodableAction, controllerUserdata, encodeActionsOf15, fieldHeaderBytes } from './userdata.js';
+
+export interface EncodeContext {
+  readonly symbols: SymbolTable;
+  readonly pipeline: Pipeline;
+  readonly isSwitch: boolean;
+  readonly lookupPort: PortLookup;
+  /** Id for a group (load balancer / select), stable for equal content; the caller owns the group table. */
+  readonly groupId: (group: Omit<Group, 'groupId'>) => number;
+  /** Meter for controller actions of this flow (Logical_Flow.controller_meter), if any. */
+  readonly ctrlMeterId?: number;
+  /** Datapath has external_ids:snat-ct-zone: the common NAT zone is the SNAT zone. */
+  readonly snatCtZone?: boolean;
+  /** The datapath supports all-zero SNAT at commit (OVS ≥ 2.x kernels do; the real flows show nat(src)). */
+  readonly ctZeroSnat?: boolean;
+  /** DHCP option codes/types by name for put_dhcp_opts / put_dhcpv6_opts. */
+  readonly dhcpOptions?: ReadonlyMap<string, { code: number; type: string }>;
+  readonly dhcpv6Options?: ReadonlyMap<string, { code: number; type: string }>;
+}
+
+const reg = (n: number) => `reg${n}` as FieldName;
+const zoneOf = (r: number): Subfield => ({ field: reg(r), start: 0, nBits: 16 });
+
+export function subfield(ctx: EncodeContext, f: FieldRef): Subfield {
+  const { base, ofs } = resolveBase(ctx.symbols, f.sym);
+  if (base.kind !== 'field' && base.kind !== 'string') throw new UnencodableAction(`${f.sym.name} is not an OpenFlow field`);
+  const nBits = base.kind === 'string' ? 32 : f.nBits;
+  return { field: base.of, start: ofs + f.ofs, nBits };
+}
+
+function load(sf: Subfield, value: bigint, mask?: bigint): Action {
+  const m = (mask ?? ones(sf.nBits)) << BigInt(sf.start);
+  return { type: 'set_field', field: sf.field, value: (value << BigInt(sf.start)) & m, mask: m };
+}
+
+const resubmit = (table: number): Action => ({ type: 'resubmit', table });
+
+function controller(ctx: EncodeContext, opcode: number, body: readonly number[] = [], pause = false): Action {
+  return {
+    type: 'controller',
+    userdata: controllerUserdata(opcode, body),
+    ...(pause ? { pause: true } : {}),
+    ...(ctx.ctrlMeterId !== undefined ? { meterId: ctx.ctrlMeterId } : {}),
+  };
+}
+
+/** Save the argument registers, copy the sources in, and (after the call) restore them. */
+function withArgs(ctx: EncodeContext, args: [FieldRef, Subfield][], body: Action[]): Action[] {
+  const live = args.map(([src, dst]) => [subfield(ctx, src), dst] as const).filter(([s, d]) => s.field !== d.field);
+  const out: Action[] = [];
+  for (const [, d] of live) out.push({ type: 'push', field: d });
+  for (const [s] of [...live].reverse()) out.push({ type: 'push', field: s });
+  for (const [, d] of live) out.push({ type: 'pop', field: d });
+  out.push(...body);
+  for (const [, d] of [...live].reverse()) out.push({ type: 'pop', field: d });
+  return out;
+}
+
+const whole = (name: FieldName, nBits: number): Subfield => ({ field: name, start: 0, nBits });
+
+function natRange(kind: 'src' | 'dst', ip: IpAddr | undefined, ports?: readonly [number, number]): NatRange {
+  return {
+    kind,
+    ...(ip ? { ipMin: ip.value, ipv6: ip.v6 } : {}),
+    ...(ports ? { portMin: ports[0], ...(ports[1] ? { portMax: ports[1] } : {}) } : {}),
+  };
+}
+
+const NESTED_OPCODE = {
+  arp: OPCODE.arp,
+  icmp4: OPCODE.icmp,
+  icmp6: OPCODE.icmp,
+  icmp4_error: OPCODE.icmp4Error,
+  icmp6_error: OPCODE.icmp6Error,
+  tcp_reset: OPCODE.tcpReset,
+  sctp_abort: OPCODE.sctpAbort,
+  reject: OPCODE.reject,
+  nd_na: OPCODE.ndNa,
+  nd_na_router: OPCODE.ndNaRouter,
+  nd_ns: OPCODE.ndNs,
+} as const;
+
+export function encodeActions(ctx: EncodeContext, actions: readonly OvnAction[]): Action[] {
+  const out: Action[] = [];
+  for (const a of actions) out.push(...encodeAction(ctx, a));
+  return out;
+}
+
+function resultBit(ctx: EncodeContext, dst: FieldRef, table: number, bit: number): Action[] {
+  return [
+    load(whole(reg(REG.flags), 32), 0n, 1n << BigInt(bit)),
+    resubmit(table),
+    { type: 'move', src: { field: reg(REG.flags), start: bit, nBits: 1 }, dst: subfield(ctx, dst) },
+  ];
+}
+
+function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
+  const ctZone = ctx.isSwitch ? REG.ctZone : REG.dnatZone;
+  switch (a.t) {
+    case 'next':
+      return [resubmit(pipelineTable(a.pipeline, a.table))];
+    case 'output':
+      return [resubmit(ctx.pipeline === 'ingress' ? OFTABLE.outputInit : OFTABLE.saveInport)];
+    case 'load': {
+      const sf = subfield(ctx, a.dst);
+      if (typeof a.value === 'string') return [load(sf, BigInt(ctx.lookupPort(a.value) ?? 0))];
+      return [load(sf, a.value.value & ones(sf.nBits), a.value.mask === undefined ? undefined : a.value.mask & ones(sf.nBits))];
+    }
+    case 'move':
+      return [{ type: 'move', src: subfield(ctx, a.src), dst: subfield(ctx, a.dst) }];
+    case 'exchange': {
+      const x = subfield(ctx, a.a);
+      const y = subfield(ctx, a.b);
+      return [
+        { type: 'push', field: y },
+        { type: 'push', field: x },
+        { type: 'pop', field: y },
+        { type: 'pop', field: x },
+      ];
+    }
+    case 'push':
+    case 'pop':
+      return [{ type: a.t, field: subfield(ctx, a.field) }];
+    case 'dec_ttl':
+      return [{ type: 'dec_ttl' }];
+    case 'ct_next':
+      return [{ type: 'ct', table: pipelineTable(ctx.pipeline, a.table), zone: zoneOf(ctZone) }];
+    case 'ct_commit': {
+      const exec = encodeActions(ctx, a.nested);
+      const ct: CtAction = {
+        type: 'ct',
+        commit: true,
+        zone: zoneOf(ctZone),
+        ...(ctx.ctZeroSnat !== false ? { nat: { kind: 'src' } } : {}),
+        ...(exec.length ? { exec } : {}),
+      };
+      return [ct];
+    }
+    case 'ct_commit_v1': {
+      const exec: Action[] = [];
+      if (a.mark) exec.push({ type: 'set_field', field: 'ct_mark', value: a.mark.value, mask: a.mark.mask });
+      if (a.label) exec.push({ type: 'set_field', field: 'ct_label', value: a.label.value, mask: a.label.mask });
+      return [
+        {
+          type: 'ct',
+          commit: true,
+          zone: zoneOf(REG.ctZone),
+          ...(ctx.ctZeroSnat !== false ? { nat: { kind: 'src' } } : {}),
+          ...(exec.length ? { exec } : {}),
+        },
+      ];
+    }
+    case 'ct_nat': {
+      const zone =
+        a.kind === 'ct_dnat'
+          ? REG.dnatZone
+          : a.kind === 'ct_snat'
+            ? REG.snatZone
+            : a.kind === 'ct_commit_nat'
+              ? ctZone
+              : ctx.snatCtZone
+                ? REG.snatZone
+                : REG.dnatZone;
+      const kind = a.kind === 'ct_dnat' || a.kind === 'ct_dnat_in_czone' ? 'dst' : 'src';
+      const commit = a.kind === 'ct_commit_nat' || a.ip !== undefined;
+      return [
+        {
+          type: 'ct',
+          ...(commit ? { commit: true } : {}),
+          table: pipelineTable(ctx.pipeline, a.table),
+          zone: zoneOf(zone),
+          nat: a.ip ? natRange(kind, a.ip, a.ports) : {},
+        },
+      ];
+    }
+    case 'ct_lb': {
+      const table = pipelineTable(ctx.pipeline, a.table);
+      if (!a.backends.length) return [{ type: 'ct', table, zone: zoneOf(ctZone), nat: {} }];
+      const flagField: FieldName = a.mark ? 'ct_mark' : 'ct_label';
+      const natted = 1n << BigInt(CT_BIT.natted);
+      const buckets: Bucket[] = a.backends.map((b, i) => {
+        const exec: Action[] = [{ type: 'set_field', field: flagField, value: natted, mask: natted }];
+        if (a.flag) {
+          const bit = 1n << BigInt(a.flag === 'skip_snat' ? CT_BIT.lbSkipSnat : CT_BIT.lbForceSnat);
+          exec.push({ type: 'set_field', field: flagField, value: bit, mask: bit });
+        }
+        return {
+          bucketId: i,
+          weight: 100,
+          actions: [{ type: 'ct', commit: true, table, zone: zoneOf(ctZone), nat: natRange('dst', b, b.port ? [b.port, 0] : undefined), exec }],
+        };
+      });
+      const fields = a.hashFields?.split(',').map((s) => s.trim()) as FieldName[] | undefined;
+      const id = ctx.groupId({
+        type: 'select',
+        selectionMethod: fields ? 'hash' : 'dp_hash',
+        ...(fields ? { fields } : {}),
+        buckets,
+      });
+      return [{ type: 'group', groupId: id }];
+    }
+    case 'ct_clear':
+      return [{ type: 'ct_clear' }];
+    case 'igmp':
+      return [controller(ctx, OPCODE.igmp)];
+    case 'dhcp6_reply':
+      return [controller(ctx, OPCODE.dhcp6Server)];
+    case 'bfd_msg':
+      return [controller(ctx, OPCODE.bfdMsg)];
+    case 'ct_snat_to_vip':
+      return [resubmit(OFTABLE.ctSnatHairpin)];
+    case 'nested': {
+      if (a.kind === 'clone') return [{ type: 'clone', actions: encodeActions(ctx, a.actions) }];
+      const inner = encodeActions(ctx, a.actions);
+      return [controller(ctx, NESTED_OPCODE[a.kind], encodeActionsOf15(inner))];
+    }
+    case 'get_mac':
+      return withArgs(
+        ctx,
+        [
+          [a.port, whole(reg(REG.outport), 32)],
+          [a.ip, a.v6 ? whole('xxreg0', 128) : whole('reg0', 32)],
+        ],
+        [load(whole('eth_dst', 48), 0n), resubmit(OFTABLE.macBinding)],
+      );
+    case 'put_mac':
+      return withArgs(
+        ctx,
+        [
+          [a.port, whole(reg(REG.inport), 32)],
+          [a.ip, a.v6 ? whole('xxreg0', 128) : whole('reg0', 32)],
+          [a.mac, whole('eth_src', 48)],
+        ],
+        [controller(ctx, a.v6 ? OPCODE.putNd : OPCODE.putArp)],
+      );
+    case 'lookup_mac':
+      return withArgs(
+        ctx,
+        [
+          [a.port, whole(reg(REG.inport), 32)],
+          [a.ip, a.v6 ? whole('xxreg0', 128) : whole('reg0', 32)],
+          [a.mac, whole('eth_src', 48)],
+        ],
+        resultBit(ctx, a.dst, OFTABLE.macLookup, MLF.lookupMac),
+      );
+    case 'lookup_mac_ip':
+      return withArgs(
+        ctx,
+        [
+          [a.port, whole(reg(REG.outport), 32)],
+          [a.ip, a.v6 ? whole('xxreg0', 128) : whole('reg0', 32)],
+        ],
+        [{ type: 'push', field: whole('eth_dst', 48) }, ...resultBit(ctx, a.dst, OFTABLE.macBinding, MLF.lookupMac), { type: 'pop', field: whole('eth_dst', 48) }],
+      );
+    case 'result':
+      switch (a.fn) {
+        case 'chk_lb_hairpin':
+          return resultBit(ctx, a.dst, OFTABLE.chkLbHairpin, MLF.lookupLbHairpin);
+        case 'chk_lb_hairpin_reply':
+          return resultBit(ctx, a.dst, OFTABLE.chkLbHairpinReply, MLF.lookupLbHairpin);
+        case 'check_in_port_sec':
+          return resultBit(ctx, a.dst, OFTABLE.chkInPortSec, MLF.checkPortSec);
+        case 'check_out_port_sec':
+          return resultBit(ctx, a.dst, OFTABLE.chkOutPortSec, MLF.checkPortSec);
+        case 'chk_ecmp_nh_mac':
+          return resultBit(ctx, a.dst, OFTABLE.ecmpNhMac, MLF.lookupCommitEcmpNh);
+        case 'chk_ecmp_nh':
+          return resultBit(ctx, a.dst, OFTABLE.ecmpNh, MLF.lookupCommitEcmpNh);
+        case 'chk_lb_aff':
+          return resultBit(ctx, a.dst, OFTABLE.chkLbAffinity, MLF.useLbAffSession);
+        case 'dns_lookup': {
+          const sf = subfield(ctx, a.dst);
+          const ofs = [0, 0, 0, sf.start];
+          return [controller(ctx, OPCODE.dnsLookup, [...fieldHeaderBytes(sf.field), ...ofs.map((x) => x & 0xff)], true)];
+        }
+      }
+      break;
+    case 'get_fdb': {
+      const dst = subfield(ctx, a.dst);
+      const out = withArgs(ctx, [[a.mac, whole('eth_dst', 48)]], [load(whole(reg(REG.outport), 32), 0n), resubmit(OFTABLE.getFdb)]);
+      if (dst.field !== reg(REG.outport)) out.push({ type: 'move', src: whole(reg(REG.outport), 32), dst });
+      return out;
+    }
+    case 'lookup_fdb':
+      return withArgs(
+        ctx,
+        [
+          [a.port, whole(reg(REG.inport), 32)],
+          [a.mac, whole('eth_src', 48)],
+        ],
+        resultBit(ctx, a.dst, OFTABLE.lookupFdb, MLF.lookupFdb),
+      );
+    case 'put_fdb':
+      return withArgs(
+        ctx,
+        [
+          [a.port, whole(reg(REG.inport), 32)],
+          [a.mac, whole('eth_src', 48)],
+        ],
+        [controller(ctx, OPCODE.putFdb)],
+      );
+    case 'handle_svc_check':
+      return withArgs(ctx, [[a.port, whole(reg(REG.inport), 32)]], [controller(ctx, OPCODE.handleSvcCheck)]);
+    case 'check_pkt_larger':
+      return [{ type: 'check_pkt_larger', len: a.len, dst: subfield(ctx, a.dst) }];
+    case 'set_queue':
+      throw new UnencodableAction('set_queue is not supported by this encoder');
+    default:
+      break;
+  }
+  throw new UnencodableAction(`action ${a.t} is not supported by this encoder`);
+}
+
+/** Wraps encoder failures as positioned (column 0) compile errors. */
+export function encodeOrError(ctx: EncodeContext, actions: readonly OvnAction[], source: string): Action[] {
+  try {
+    return encodeActions(ctx, actions);
+  } catch (e) {
+    if (e instanceof UnencodableAction) throw new ExprError('compile', e.message, 0, source);
+    throw e;
+  }
+}
