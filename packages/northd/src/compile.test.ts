@@ -186,6 +186,25 @@ describe('diffSb', () => {
     expect(diffSb(c2, mem.state(), again)).toEqual({ inserted: 0, updated: 0, deleted: 0 });
   });
 
+  it('adding a switch rewrites shared datapath groups in place instead of re-inserting flows', () => {
+    const b = twoSubnets();
+    const mem = new MemSb();
+    const w1 = mem.begin();
+    diffSb(compile(b.build()), mem.state(), w1);
+    w1.commit();
+    const flowsBefore = new Set(mem.state().Logical_Flow.keys());
+    b.ls('ls3');
+    const c2 = compile(b.build(), { sb: { ...mem.state(), Chassis: new Map(), Encap: new Map() } as unknown as SbKeyInput });
+    const w2 = mem.begin();
+    diffSb(c2, mem.state(), w2);
+    w2.commit();
+    expect(w2.ops.filter((o) => o.startsWith('delete'))).toEqual([]);
+    expect(w2.ops.filter((o) => o.startsWith('update Logical_DP_Group')).length).toBeGreaterThan(0);
+    expect([...flowsBefore].every((u) => mem.state().Logical_Flow.has(u as never))).toBe(true);
+    const again = mem.begin();
+    expect(diffSb(c2, mem.state(), again)).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+  });
+
   it('removes everything of a deleted switch', () => {
     const b = twoSubnets();
     const mem = new MemSb();

@@ -58,10 +58,6 @@ function changed(current: Row, desired: Row): Row | null {
   return any ? out : null;
 }
 
-export function sbFlowIdentity(pipeline: string, tableId: number, priority: number, match: string, actions: string, dps: readonly string[]): string {
-  return `${pipeline}\u0000${tableId}\u0000${priority}\u0000${match}\u0000${actions}\u0000${[...dps].sort().join(',')}`;
-}
-
 /**
  * Write the difference between `c` (desired) and `sb` (current) into `w`. `nbCfg`, when given, is
  * published in SB_Global.nb_cfg in the same transaction (the first half of the --wait=sb handshake).
@@ -165,20 +161,29 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
   }
   for (const [key, g] of currentMc) if (!desiredMc.has(key)) del('Multicast_Group', g._uuid);
 
-  // Logical_DP_Group: reuse existing groups with the same datapath set (unreferenced ones are
-  // garbage-collected by the server, so they are never deleted explicitly).
+  // Logical flows are matched by content (datapath kind, pipeline, table, priority, match, actions).
+  // When only a flow's datapath set changes, the row is kept and re-pointed; when every flow of a
+  // Logical_DP_Group moves to the same new set, the group itself is updated in place (one write
+  // instead of hundreds). Unreferenced groups are garbage-collected by the server.
+  const kindOf = new Map(c.datapaths.map((d) => [d.id, d.kind]));
+  const contentKey = (kind: string, pipeline: string, tableId: number, priority: number, match: string, actions: string) =>
+    `${kind}\u0000${pipeline}\u0000${tableId}\u0000${priority}\u0000${match}\u0000${actions}`;
   const groupDps = new Map<string, string[]>();
   const groupBySet = new Map<string, Ref<'Logical_DP_Group'>>();
   for (const g of sb.Logical_DP_Group.values()) {
-    const ids = g.datapaths.map((u) => dpIdOfUuid.get(u)).filter((x) => x !== undefined);
-    if (ids.length !== g.datapaths.length) continue;
-    groupDps.set(g._uuid, ids);
-    const k = [...ids].sort().join(',');
+    const ids = g.datapaths.map((u) => dpIdOfUuid.get(u));
+    if (ids.some((x) => x === undefined || !desiredDpIds.has(x))) continue;
+    const sorted = (ids as string[]).sort();
+    groupDps.set(g._uuid, sorted);
+    const k = sorted.join(',');
     if (!groupBySet.has(k)) groupBySet.set(k, g._uuid);
   }
-
-  // Logical_Flow by content + datapath set.
-  const currentFlows = new Map<string, Uuid<'Logical_Flow'>>();
+  interface Cur {
+    readonly uuid: Uuid<'Logical_Flow'>;
+    readonly dps: readonly string[];
+    readonly group: Uuid<'Logical_DP_Group'> | null;
+  }
+  const current = new Map<string, Cur>();
   for (const f of sb.Logical_Flow.values()) {
     let dps: readonly string[] | undefined;
     if (f.logical_datapath) {
@@ -187,29 +192,53 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
     } else if (f.logical_dp_group) {
       dps = groupDps.get(f.logical_dp_group);
     }
-    const key = dps && sbFlowIdentity(f.pipeline, f.table_id, f.priority, f.match, f.actions, dps);
-    if (!key || currentFlows.has(key)) del('Logical_Flow', f._uuid);
-    else currentFlows.set(key, f._uuid);
+    const kind = dps && kindOf.get(dps[0]!);
+    const key = kind && contentKey(kind, f.pipeline, f.table_id, f.priority, f.match, f.actions);
+    if (!key || current.has(key)) del('Logical_Flow', f._uuid);
+    else current.set(key, { uuid: f._uuid, dps: dps!, group: f.logical_dp_group });
   }
-  const desiredFlows = new Set<string>();
-  for (const f of c.logicalFlows) {
-    const key = sbFlowIdentity(f.pipeline, f.tableId, f.priority, f.match, f.actions, f.datapaths);
-    desiredFlows.add(key);
-    if (currentFlows.has(key)) continue;
-    let where: Row;
-    if (f.datapaths.length === 1) {
-      where = { logical_datapath: dpRef.get(f.datapaths[0]!)! };
-    } else {
-      const setKey = f.datapaths.join(',');
-      let g = groupBySet.get(setKey);
-      if (!g) {
-        g = ins('Logical_DP_Group', { datapaths: f.datapaths.map((d) => dpRef.get(d)!) });
-        groupBySet.set(setKey, g);
-      }
-      where = { logical_dp_group: g };
+  const desired = new Map<string, (typeof c.logicalFlows)[number]>();
+  for (const f of c.logicalFlows) desired.set(contentKey(kindOf.get(f.datapaths[0]!)!, f.pipeline, f.tableId, f.priority, f.match, f.actions), f);
+
+  // Groups whose matched flows all move to one new set are rewritten in place.
+  const moves = new Map<string, Set<string>>();
+  for (const [key, cur] of current) {
+    const f = desired.get(key);
+    if (!f || !cur.group) continue;
+    let m = moves.get(cur.group);
+    if (!m) moves.set(cur.group, (m = new Set()));
+    m.add(f.datapaths.join(','));
+  }
+  for (const [g, targets] of moves) {
+    const oldSet = groupDps.get(g)!.join(',');
+    const [target] = [...targets];
+    if (targets.size !== 1 || target === oldSet || !target || !target.includes(',') || groupBySet.has(target)) continue;
+    if (groupBySet.get(oldSet) === g) groupBySet.delete(oldSet);
+    groupBySet.set(target, g as Uuid<'Logical_DP_Group'>);
+    groupDps.set(g, target.split(','));
+    upd('Logical_DP_Group', g as Uuid, { datapaths: target.split(',').map((d) => dpRef.get(d)!) });
+  }
+  const groupFor = (dps: readonly string[]): Ref<'Logical_DP_Group'> => {
+    const setKey = dps.join(',');
+    let g = groupBySet.get(setKey);
+    if (!g) {
+      g = ins('Logical_DP_Group', { datapaths: dps.map((d) => dpRef.get(d)!) });
+      groupBySet.set(setKey, g);
+    }
+    return g;
+  };
+  const placement = (dps: readonly string[]): Row =>
+    dps.length === 1 ? { logical_datapath: dpRef.get(dps[0]!)!, logical_dp_group: null } : { logical_datapath: null, logical_dp_group: groupFor(dps) };
+
+  for (const [key, f] of desired) {
+    const cur = current.get(key);
+    if (cur) {
+      const now = cur.group ? (groupDps.get(cur.group) ?? cur.dps) : cur.dps;
+      if (now.join(',') !== f.datapaths.join(',')) upd('Logical_Flow', cur.uuid, placement(f.datapaths));
+      continue;
     }
     ins('Logical_Flow', {
-      ...where,
+      ...placement(f.datapaths),
       pipeline: f.pipeline,
       table_id: f.tableId,
       priority: f.priority,
@@ -218,7 +247,7 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
       external_ids: { 'stage-name': f.stageName },
     });
   }
-  for (const [key, u] of currentFlows) if (!desiredFlows.has(key)) del('Logical_Flow', u);
+  for (const [key, cur] of current) if (!desired.has(key)) del('Logical_Flow', cur.uuid);
 
   // Address_Set by name.
   const currentAs = new Map<string, SbTables['Address_Set']>();

@@ -1,0 +1,39 @@
+// Start ovnts-northd from its TypeScript source (no build needed) as a separate process in a sandbox.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Daemon, waitFor, type Sandbox } from '@ovnts/test-harness';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const VITE_NODE = path.join(ROOT, 'node_modules/.bin/vite-node');
+const ENTRY = path.join(ROOT, 'packages/northd/src/bin/ovnts-northd.ts');
+
+export async function startOvntsNorthd(
+  sb: Sandbox,
+  nbRemote: string,
+  sbRemote: string,
+  opts: { name?: string; extraArgs?: readonly string[] } = {},
+): Promise<Daemon> {
+  const name = opts.name ?? 'ovnts-northd';
+  const pidFile = sb.file(`${name}.pid`);
+  const logFile = sb.file(`${name}.log`);
+  const child = spawn(
+    VITE_NODE,
+    [
+      '--config',
+      path.join(ROOT, 'vitest.config.ts'),
+      ENTRY,
+      `--ovnnb-db=${nbRemote}`,
+      `--ovnsb-db=${sbRemote}`,
+      `--pidfile=${pidFile}`,
+      `--log-file=${logFile}`,
+      ...(opts.extraArgs ?? []),
+    ],
+    { cwd: ROOT, env: sb.env, stdio: 'ignore' },
+  );
+  child.unref();
+  await waitFor(`${name} pidfile`, () => existsSync(pidFile), 30_000);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return sb.own(new Daemon(name, pid, logFile));
+}
