@@ -29,8 +29,8 @@ export interface OpRef<Kind extends 'count' | 'rows' | 'none', R = unknown> {
 export interface CommitOptions {
   /** Re-send (guarded) after a failover when the outcome is unknown (default true). */
   retryOnFailover?: boolean;
-  /** How many guarded re-sends to try (default 5). */
-  maxRetries?: number;
+  /** How long to keep re-sending (guarded) before giving up with outcome 'unknown' (ms, default 60000). */
+  failoverTimeoutMs?: number;
 }
 
 /** Encode a where clause against a table. */
@@ -244,31 +244,31 @@ export class Transaction<M extends DatabaseModel> {
     } catch (e) {
       const guard = this.firstInsert;
       if (!isUnknownOutcome(e) || !guard || opts.retryOnFailover === false) throw e;
-      const maxRetries = opts.maxRetries ?? 5;
-      let last: unknown = e;
-      for (let attempt = 0; attempt < maxRetries; attempt++) {
-        const check: WireOperation = {
-          op: 'wait',
-          table: guard.table,
-          where: [['_uuid', '==', ['uuid', guard.uuid]]],
-          columns: ['_uuid'],
-          until: '==',
-          rows: [],
-          timeout: 0,
-        };
+      const deadline = Date.now() + (opts.failoverTimeoutMs ?? 60_000);
+      const check: WireOperation = {
+        op: 'wait',
+        table: guard.table,
+        where: [['_uuid', '==', ['uuid', guard.uuid]]],
+        columns: ['_uuid'],
+        until: '==',
+        rows: [],
+        timeout: 0,
+      };
+      // Until we get an answer: every attempt that fails to get one leaves the outcome unknown.
+      while (Date.now() < deadline) {
         try {
           const r = await this.client.request('transact', [db, check, ...ops]);
           return this.result(checkTransactResults(r, ops.length + 1, 1).slice(1), false);
         } catch (e2) {
           if (e2 instanceof OvsdbError && e2.opIndex === -1 && e2.error === 'timed out') {
-            // The guard row exists: the earlier attempt committed.
+            // The guard row exists: an earlier attempt committed.
             return this.result(ops.map(() => ({})), true);
           }
-          if (!isUnknownOutcome(e2)) throw e2;
-          last = e2;
+          if (!isUnknownOutcome(e2) && !(e2 instanceof ConnectionError && !(e2 instanceof ClosedError))) throw e2;
+          await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }
-      throw last;
+      throw new ConnectionError('transact: outcome unknown: no answer from the cluster before the failover timeout', 'unknown');
     }
   }
 
@@ -284,6 +284,8 @@ export class Transaction<M extends DatabaseModel> {
   }
 }
 
+/** Sent but unanswered, or cancelled by the server (e.g. on a leadership change) after it may have been submitted. */
 function isUnknownOutcome(e: unknown): boolean {
+  if (e instanceof OvsdbError) return e.error === 'canceled';
   return e instanceof ConnectionError && !(e instanceof ClosedError) && e.outcome === 'unknown';
 }
