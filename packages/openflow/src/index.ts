@@ -6,6 +6,7 @@ export * from './model/flow.js';
 export { formatMatch } from './text/format-match.js';
 export { formatAction, formatActions, formatSubfield, formatFieldValue } from './text/format-actions.js';
 export { formatFlow } from './text/format-flow.js';
+export { formatGroup, formatMeter } from './text/format-group.js';
 export { parseFlow, parseActions, parseSubfield, FlowSyntaxError } from './text/parse.js';
 export { OfDecodeError, Reader, Writer } from './codec/buffer.js';
 export { OFP15_VERSION, OFPT, NXT, FLOW_MOD_COMMANDS, type FlowModCommand, type BundleCtrlType } from './codec/constants.js';

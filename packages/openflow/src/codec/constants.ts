@@ -24,5 +24,5 @@ export const BUNDLE_CTRL_TYPES = [
 ] as const;
 export type BundleCtrlType = (typeof BUNDLE_CTRL_TYPES)[number];
 
-export const OFPG = { ANY: 0xffffffff } as const;
+export const OFPG = { ALL: 0xfffffffc, ANY: 0xffffffff } as const;
 export const NO_BUFFER = 0xffffffff;

@@ -164,7 +164,8 @@ function encodeSelectionMethod(w: Writer, g: Group): void {
   const name = Buffer.alloc(16);
   name.write(g.selectionMethod, 'ascii');
   w.bytes(name).u64(g.selectionMethodParam ?? 0n);
-  for (const f of g.fields ?? []) putHeader(w, field(f), false, field(f).bytes);
+  // The field array holds OXM entries whose value is the hash mask; all-ones = the whole field.
+  for (const f of g.fields ?? []) encodeEntry(w, { field: f, value: ones(field(f).bits) });
   w.setU16(start + 2, w.length - start);
   w.pad(8, start);
 }
@@ -190,7 +191,7 @@ function encodeMultipartRequest(w: Writer, b: MultipartRequest, opts: CodecOptio
       encodeMatch(w, b.match ?? [], opts);
       return;
     case 'group_desc':
-      w.u16(OFPMP.GROUP_DESC).u16(0).zeros(4).u32(b.groupId ?? OFPG.ANY).zeros(4);
+      w.u16(OFPMP.GROUP_DESC).u16(0).zeros(4).u32(b.groupId ?? OFPG.ALL).zeros(4);
       return;
     case 'meter_desc':
       w.u16(OFPMP.METER_DESC).u16(0).zeros(4).u32(b.meterId ?? 0xffffffff).zeros(4);
@@ -400,7 +401,7 @@ function decodeFlowDesc(r: Reader): FlowStats[] {
   return out;
 }
 
-function decodeBuckets(r: Reader): Group['buckets'][number][] {
+function decodeBuckets(r: Reader, gtype: GroupType): Group['buckets'][number][] {
   const out: Group['buckets'][number][] = [];
   while (r.remaining > 0) {
     const len = r.u16('bucket length');
@@ -411,9 +412,17 @@ function decodeBuckets(r: Reader): Group['buckets'][number][] {
     const actions = decodeActionList(b.sub(alen, 'bucket actions'));
     const bucket: { -readonly [K in keyof Group['buckets'][number]]: Group['buckets'][number][K] } = { bucketId, actions };
     for (const p of props(b)) {
-      if (p.type === OFPGBPT.WEIGHT) bucket.weight = p.body.u16();
-      else if (p.type === OFPGBPT.WATCH_PORT) bucket.watchPort = p.body.u32();
-      else if (p.type === OFPGBPT.WATCH_GROUP) bucket.watchGroup = p.body.u32();
+      // Defaults (weight 1 for select else 0, watch ANY) are left out so decoded groups equal what was sent.
+      if (p.type === OFPGBPT.WEIGHT) {
+        const w = p.body.u16();
+        if (w !== (gtype === 'select' ? 1 : 0)) bucket.weight = w;
+      } else if (p.type === OFPGBPT.WATCH_PORT) {
+        const x = p.body.u32();
+        if (x !== 0xffffffff) bucket.watchPort = x;
+      } else if (p.type === OFPGBPT.WATCH_GROUP) {
+        const x = p.body.u32();
+        if (x !== 0xffffffff) bucket.watchGroup = x;
+      }
     }
     out.push(bucket);
   }
@@ -433,9 +442,7 @@ function decodeGroupProps(r: Reader): Pick<Group, 'selectionMethod' | 'selection
     const param = p.body.u64();
     const fields: FieldName[] = [];
     while (p.body.remaining >= 4) {
-      const h = readHeader(p.body);
-      if (h.hasMask) p.body.skip(h.payload / 2);
-      fields.push(h.def.name);
+      fields.push(decodeEntry(p.body).field);
     }
     out = { selectionMethod: name, ...(param ? { selectionMethodParam: param } : {}), ...(fields.length ? { fields } : {}) };
   }
@@ -454,13 +461,13 @@ function decodeGroupDesc(r: Reader): Group[] {
     const groupId = b.u32();
     const blen = b.u16();
     b.skip(6);
-    const buckets = decodeBuckets(b.sub(blen, 'buckets'));
+    const buckets = decodeBuckets(b.sub(blen, 'buckets'), type);
     out.push({ groupId, type, buckets, ...decodeGroupProps(b) });
   }
   return out;
 }
 
-function decodeBands(r: Reader): Meter['bands'][number][] {
+function decodeBands(r: Reader, burst: boolean): Meter['bands'][number][] {
   const bands: Meter['bands'][number][] = [];
   while (r.remaining > 0) {
     const type = r.u16();
@@ -470,7 +477,8 @@ function decodeBands(r: Reader): Meter['bands'][number][] {
     const rate = b.u32();
     const burstSize = b.u32();
     if (type !== 1) throw new OfDecodeError('unknown', `meter band type ${type}`);
-    bands.push(burstSize ? { type: 'drop', rate, burstSize } : { type: 'drop', rate });
+    // Without the burst flag OVS reports a burst size it does not use; leave it out.
+    bands.push(burst && burstSize ? { type: 'drop', rate, burstSize } : { type: 'drop', rate });
   }
   return bands;
 }
@@ -483,7 +491,7 @@ function decodeMeterDesc(r: Reader): Meter[] {
     const b = r.sub(len - 2);
     const flags = bitsToFlags(b.u16(), METER_FLAGS);
     const meterId = b.u32();
-    out.push({ meterId, flags, bands: decodeBands(b) });
+    out.push({ meterId, flags, bands: decodeBands(b, flags.includes('burst')) });
   }
   return out;
 }
@@ -685,7 +693,7 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       const groupId = r.u32();
       const blen = r.u16();
       r.skip(6);
-      const buckets = decodeBuckets(r.sub(blen, 'buckets'));
+      const buckets = decodeBuckets(r.sub(blen, 'buckets'), gtype);
       return { type: 'group_mod', command, group: { groupId, type: gtype, buckets, ...decodeGroupProps(r) } };
     }
     case OFPT.METER_MOD: {
@@ -693,7 +701,7 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       if (!command) throw new OfDecodeError('bad_value', 'meter_mod');
       const flags = bitsToFlags(r.u16(), METER_FLAGS);
       const meterId = r.u32();
-      return { type: 'meter_mod', command, meter: { meterId, flags, bands: decodeBands(r) } };
+      return { type: 'meter_mod', command, meter: { meterId, flags, bands: decodeBands(r, flags.includes('burst')) } };
     }
     case OFPT.MULTIPART_REQUEST: {
       const mpType = r.u16();

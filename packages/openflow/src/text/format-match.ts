@@ -181,7 +181,7 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
   const gbpf = get('tun_gbp_flags');
   if (gbpf) out.push(`tun_gbp_flags=${hex(gbpf.v)}`);
   const tf = get('tun_flags');
-  if (tf) out.push(`tun_flags=${formatFlags(['oam'], tf.v, tf.m === 1n ? undefined : tf.m, 1n)}`);
+  if (tf) out.push(`tun_flags=${formatFlags(['oam'], tf.v, tf.m, 0xffffn)}`); // OVS always prints the +/- form here
   for (let i = 0; i < 64; i++) masked(`tun_metadata${i}`, `tun_metadata${i}`);
 
   masked('metadata', 'metadata');

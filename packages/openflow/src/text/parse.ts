@@ -41,6 +41,8 @@ export function parseFieldValue(d: FieldDef, text: string): { value: bigint; mas
       return parseFlags(CT_STATE_BITS, text, 0xffn);
     case 'tcp_flags':
       return parseFlags(TCP_FLAG_BITS, text, 0xfffn);
+    case 'tun_flags':
+      return parseFlags(['oam'], text, 1n);
     case 'port':
       return /^\d|^0x/.test(text) ? parseNumberMasked(text) : { value: BigInt(parsePort(text)) };
     case 'frag': {
