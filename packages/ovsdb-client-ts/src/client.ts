@@ -246,11 +246,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
 
   /** Close the session and stop reconnecting. Pending requests reject with ClosedError. */
   async close(): Promise<void> {
+    this.closeWith(new ClosedError());
+  }
+
+  private closeWith(err: Error): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.setState('closed');
     this.wakeBackoff?.();
-    const err = new ClosedError();
     for (const w of this.waiters.splice(0)) w.reject(err);
     this.session?.close(err);
     this.session = undefined;
@@ -271,6 +274,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private async run(): Promise<void> {
     let failures = 0;
     let next = 0;
+    let lastError = '';
     while (!this.closedFlag) {
       const remote = this.remotes[next % this.remotes.length]!;
       next++;
@@ -279,7 +283,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       try {
         session = await this.establish(remote);
       } catch (e) {
-        this.log.info({ remote: remote.text, err: (e as Error).message }, 'connect attempt failed');
+        lastError = (e as Error).message;
+        this.log.info({ remote: remote.text, err: lastError }, 'connect attempt failed');
       }
       if (session) {
         failures = 0;
@@ -298,14 +303,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
           }
         }
         if (this.opts.reconnect === false) {
-          await this.close();
+          this.closeWith(new ConnectionError(`connection to ${remote.text} lost: ${err?.message ?? 'closed'}`));
           break;
         }
         continue; // try the next remote straight away (Raft failover)
       }
       if (this.opts.reconnect === false && next >= this.remotes.length) {
         // Without reconnect, one pass over the remotes is all connect() gets.
-        await this.close();
+        this.closeWith(new ConnectionError(`could not connect to ${this.remotes.map((r) => r.text).join(',')}: ${lastError}`));
         break;
       }
       failures++;

@@ -1,0 +1,78 @@
+// Acceptance: two clients contend for a lock; locked/stolen notifications drive isLockHolder.
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '@ovnts/test-harness';
+import { model } from '@ovnts/schema/sb';
+import { OvsdbClient, OvsdbError } from 'ovsdb-client-ts';
+
+function next<T>(emitter: { once(ev: string, f: (v: T) => void): unknown }, ev: string): Promise<T> {
+  return new Promise((resolve) => emitter.once(ev, resolve));
+}
+
+describe('locks', () => {
+  const sandbox = useSandbox();
+
+  it('lock, queue, unlock hand-over, steal, assert, and re-lock after reconnect', async () => {
+    const sb = sandbox();
+    const server = await sb.startDb('sb');
+    const a = await OvsdbClient.connect(server.remotes.unix, { reconnect: { initialMs: 20, maxMs: 100 } });
+    const b = await OvsdbClient.connect(server.remotes.tcp);
+    try {
+      expect(await a.lock('ovn_northd')).toBe(true);
+      expect(a.isLockHolder('ovn_northd')).toBe(true);
+      // b queues behind a.
+      expect(await b.lock('ovn_northd')).toBe(false);
+      expect(b.isLockHolder('ovn_northd')).toBe(false);
+
+      // Only the holder's transactions pass `assert`.
+      const ok = a.transaction(model).assert('ovn_northd');
+      ok.insert('SB_Global', {});
+      await ok.commit();
+      const refused = b.transaction(model).assert('ovn_northd');
+      refused.comment('must fail');
+      await expect(refused.commit()).rejects.toMatchObject({ name: 'OvsdbError', error: 'not owner', opIndex: 0 });
+
+      // a unlocks: b gets "locked".
+      const bLocked = next<string>(b, 'locked');
+      await a.unlock('ovn_northd');
+      expect(await bLocked).toBe('ovn_northd');
+      expect(b.isLockHolder('ovn_northd')).toBe(true);
+      expect(a.isLockHolder('ovn_northd')).toBe(false);
+
+      // a steals it back: b gets "stolen", then re-queues and gets it again when a unlocks.
+      const bStolen = next<string>(b, 'stolen');
+      expect(await a.steal('ovn_northd')).toBe(true);
+      expect(await bStolen).toBe('ovn_northd');
+      expect(a.isLockHolder('ovn_northd')).toBe(true);
+      expect(b.isLockHolder('ovn_northd')).toBe(false);
+      const bAgain = next<string>(b, 'locked');
+      await a.unlock('ovn_northd');
+      await bAgain;
+      expect(b.isLockHolder('ovn_northd')).toBe(true);
+
+      // A lost connection loses the lock; the client asks again after reconnecting.
+      expect(await a.lock('other')).toBe(true);
+      const lost = next<string>(a, 'lockLost');
+      const regained = next<string>(a, 'locked');
+      await server.kill();
+      expect(await lost).toBe('other');
+      expect(a.isLockHolder('other')).toBe(false);
+      await server.restart();
+      expect(await regained).toBe('other');
+      expect(a.isLockHolder('other')).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('reports unknown lock names and bad requests as OvsdbError', async () => {
+    const sb = sandbox();
+    const server = await sb.startDb('sb');
+    const c = await OvsdbClient.connect(server.remotes.unix);
+    try {
+      await expect(c.request('lock', [])).rejects.toBeInstanceOf(OvsdbError);
+    } finally {
+      await c.close();
+    }
+  });
+});
