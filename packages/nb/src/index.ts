@@ -8,3 +8,5 @@ export { decodeDatum, encodeDatum, defaultValue, columnKind, type Atom, type Val
 export { lookup, referrers, isUuid, DuplicateNameError, KINDS, type Kind } from './lookup.js';
 export * from './validate.js';
 export * from './switches.js';
+export * from './routers.js';
+export * from './addr.js';

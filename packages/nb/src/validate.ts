@@ -51,19 +51,52 @@ export interface Cidr {
   readonly plen: number;
 }
 
-/** "A.B.C.D[/LEN]" or "X:X::X[/LEN]"; a missing length means a host route. */
+/**
+ * An IPv4 address the way OVS's CIDR scanner reads it: four decimal numbers, each taken modulo 256
+ * (so "10.0.0.300" is accepted as 10.0.0.44). Returns the canonical dotted quad.
+ */
+export function scanIPv4(s: string): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (!m) return undefined;
+  return m.slice(1).map((o) => Number(BigInt(o) % 256n)).join('.');
+}
+
+function ipv4MaskBits(mask: string): number | undefined {
+  const m = scanIPv4(mask);
+  if (!m) return undefined;
+  const bin = m.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+  const r = /^(1*)0*$/.exec(bin);
+  return r ? r[1]!.length : undefined;
+}
+
+/**
+ * "A.B.C.D[/LEN|/MASK]" or "X:X::X[/LEN]" (OVS's ip_parse_cidr/ipv6_parse_cidr); a missing length
+ * means a host address. IPv4 addresses come back canonical (see scanIPv4).
+ */
 export function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
   const addr = slash >= 0 ? s.slice(0, slash) : s;
   const lenText = slash >= 0 ? s.slice(slash + 1) : undefined;
-  const family = isIPv4(addr) ? 4 : isIPv6(addr) ? 6 : undefined;
-  if (!family) return undefined;
-  const max = family === 4 ? 32 : 128;
-  if (lenText === undefined) return { family, address: addr, plen: max };
+  const v4 = scanIPv4(addr);
+  if (v4) {
+    if (lenText === undefined) return { family: 4, address: v4, plen: 32 };
+    const plen = /^\d+$/.test(lenText) ? Number(lenText) : ipv4MaskBits(lenText);
+    if (plen === undefined || plen > 32) return undefined;
+    return { family: 4, address: v4, plen };
+  }
+  if (!isIPv6(addr)) return undefined;
+  if (lenText === undefined) return { family: 6, address: addr, plen: 128 };
   if (!/^\d+$/.test(lenText)) return undefined;
   const plen = Number(lenText);
-  if (plen > max) return undefined;
-  return { family, address: addr, plen };
+  if (plen > 128) return undefined;
+  return { family: 6, address: addr, plen };
+}
+
+/** Is `ip` inside the network of `cidr` ("10.0.0.1/24" contains 10.0.0.7)? */
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const other = parseCidr(ip);
+  if (!other || other.family !== cidr.family) return false;
+  return networkAddress({ ...other, plen: cidr.plen }) === networkAddress(cidr);
 }
 
 /** The network address of a CIDR with host bits cleared, e.g. "10.0.0.5/24" → "10.0.0.0". */

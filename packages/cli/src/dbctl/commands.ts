@@ -232,7 +232,7 @@ function checkMutable(ctx: Ctx, table: TableSchema, row: Row, column: ColumnSche
 }
 
 /** set_column: "column[:key]=value". */
-function setColumn(ctx: Ctx, table: TableSchema, row: Row, arg: string): void {
+export function setColumn(ctx: Ctx, table: TableSchema, row: Row, arg: string): void {
   const { column, key, value } = parseColumnKeyValue(arg, table, ['=']);
   if (value === undefined) throw new CommandError(`${arg}: missing value`);
   checkMutable(ctx, table, row, column);

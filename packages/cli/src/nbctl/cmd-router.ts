@@ -1,4 +1,280 @@
-// Commands of the router group.
-import type { CommandImpl } from './context.js';
+// lr-*, lrp-*, lr-route-*, lr-nat-* commands.
+import {
+  addNat,
+  addRoute,
+  addRouter,
+  addRouterPort,
+  deleteGatewayChassis,
+  deleteNat,
+  deleteRouter,
+  deleteRouterPort,
+  deleteRoutes,
+  findRouter,
+  findRouterPort,
+  gatewayChassisByPriority,
+  ipv4ToNumber,
+  isValidPortRange,
+  listRouterPorts,
+  listRouters,
+  normalizePrefix,
+  parseCidr,
+  parseEnabled,
+  parsePriority,
+  setGatewayChassis,
+  setRedirectType,
+  normalizeNatAddresses,
+  lookup,
+  KINDS,
+  parseMac,
+  type Row,
+} from '@ovnts/nb';
+import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
+import { keyValues } from './cmd-switch.js';
+import { setColumn } from '../dbctl/commands.js';
+import { getTable } from '../dbctl/schema-match.js';
 
-export const commands: Record<string, CommandImpl> = {};
+const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
+
+/** printf("%-W.Ps"): pad to W, truncate to P. */
+const col = (s: string, w: number, p: number) => s.slice(0, p).padEnd(w);
+
+function routeList(ctx: Ctx): void {
+  const s = ctx.store;
+  const lr = findRouter(s, arg(ctx, 1));
+  const table = opt(ctx, '--route-table');
+  interface R {
+    prio: number;
+    v4: boolean;
+    key: number | bigint | string;
+    route: Row;
+  }
+  const v4: R[] = [];
+  const v6: R[] = [];
+  for (const u of lr['static_routes'] as string[]) {
+    const route = s.deref('Logical_Router_Static_Route', u);
+    if (!route) continue;
+    if (table !== undefined && route['route_table'] !== table) continue;
+    const c = parseCidr(String(route['ip_prefix']));
+    if (!c) continue;
+    const policy = (route['policy'] as string | null) ?? 'dst-ip';
+    const prio = policy === 'dst-ip' ? 2 * c.plen + 1 : 2 * c.plen;
+    if (c.family === 4) v4.push({ prio, v4: true, key: ipv4ToNumber(c.address), route });
+    else v6.push({ prio, v4: false, key: v6Key(c.address), route });
+  }
+  const base = (a: R, b: R) => {
+    const ta = String(a.route['route_table']);
+    const tb = String(b.route['route_table']);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    if (a.prio !== b.prio) return a.prio > b.prio ? -1 : 1;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  };
+  const details = (a: Row, b: Row) => {
+    const na = String(a['nexthop']);
+    const nb = String(b['nexthop']);
+    if (na !== nb) return na < nb ? -1 : 1;
+    const pa = a['output_port'] as string | null;
+    const pb = b['output_port'] as string | null;
+    if (pa !== null && pb !== null) return pa < pb ? -1 : pa > pb ? 1 : 0;
+    if (pa === null && pb === null) return 0;
+    return pa !== null ? 1 : -1;
+  };
+  const full = (a: R, b: R) => base(a, b) || details(a.route, b.route);
+  const print = (rs: R[]) => {
+    rs.sort(full);
+    rs.forEach((r, i) => {
+      const ecmp = (i < rs.length - 1 && !base(r, rs[i + 1]!)) || (i > 0 && !base(r, rs[i - 1]!));
+      const rt = String(r.route['route_table']);
+      if (!i || rt !== String(rs[i - 1]!.route['route_table'])) {
+        ctx.output += `${i ? '\n' : ''}Route Table ${rt || '<main>'}:\n`;
+      }
+      ctx.output += formatRoute(r.route, ecmp);
+    });
+  };
+  if (v4.length) ctx.output += 'IPv4 Routes\n';
+  print(v4);
+  if (v6.length) ctx.output += `${v4.length ? '\n' : ''}IPv6 Routes\n`;
+  print(v6);
+}
+
+function v6Key(a: string): string {
+  // Byte order of the address = order of its fully expanded hex text.
+  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.map((g) => g.padStart(4, '0')).join('');
+}
+
+function formatRoute(r: Row, ecmp: boolean): string {
+  const prefix = normalizePrefix(String(r['ip_prefix'])) ?? '';
+  const nh = String(r['nexthop']);
+  const next = nh === 'discard' ? 'discard' : nh ? (normalizePrefix(nh) ?? '') : '';
+  let o = `${prefix.padStart(25)} ${next.padStart(25)}`;
+  o += ` ${(r['policy'] as string | null) ?? 'dst-ip'}`;
+  if (r['output_port'] !== null) o += ` ${String(r['output_port'])}`;
+  if ((r['external_ids'] as Record<string, string>)['ic-learned-route'] !== undefined) o += ' (learned)';
+  if (ecmp) o += ' ecmp';
+  const esr = (r['options'] as Record<string, string>)['ecmp_symmetric_reply'];
+  if (esr === 'true' || esr === 'yes' || esr === 'on' || esr === '1') o += ' ecmp-symmetric-reply';
+  if (r['bfd'] !== null) o += ' bfd';
+  return o + '\n';
+}
+
+function natList(ctx: Ctx): void {
+  const s = ctx.store;
+  const lr = findRouter(s, arg(ctx, 1));
+  const lines: [string, string][] = [];
+  for (const u of lr['nat'] as string[]) {
+    const n = s.deref('NAT', u);
+    if (!n) continue;
+    const gp = n['gateway_port'] as string | null;
+    const gpName = gp ? String(s.deref('Logical_Router_Port', gp)?.['name'] ?? '') : '';
+    const key = col(String(n['type']), 17, 13) + col(gpName, 22, 18) + String(n['external_ip']);
+    const range = String(n['external_port_range']);
+    const value =
+      n['external_mac'] !== null && n['logical_port'] !== null
+        ? col(range, 17, 13) + col(String(n['logical_ip']), 20, 16) + col(String(n['external_mac']), 21, 17) + String(n['logical_port'])
+        : col(range, 17, 13) + String(n['logical_ip']);
+    lines.push([key, value]);
+  }
+  if (!lines.length) return;
+  lines.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  ctx.output +=
+    col('TYPE', 17, 13) +
+    col('GATEWAY_PORT', 22, 18) +
+    col('EXTERNAL_IP', 19, 15) +
+    col('EXTERNAL_PORT', 17, 13) +
+    col('LOGICAL_IP', 20, 16) +
+    col('EXTERNAL_MAC', 21, 17) +
+    'LOGICAL_PORT\n';
+  for (const [k, v] of lines) ctx.output += `${col(k, 58, 54)}${v}\n`;
+}
+
+export const commands: Record<string, CommandImpl> = {
+  'lr-add': (ctx) => {
+    addRouter(ctx.store, ctx.argv.length === 2 ? arg(ctx, 1) : undefined, {
+      mayExist: has(ctx, '--may-exist'),
+      addDuplicate: has(ctx, '--add-duplicate'),
+    });
+  },
+  'lr-del': (ctx) => deleteRouter(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
+  'lr-list': (ctx) => {
+    for (const lr of listRouters(ctx.store)) ctx.output += `${lr._uuid} (${String(lr['name'])})\n`;
+  },
+  'lrp-add': (ctx) => {
+    const rest = ctx.argv.slice(4);
+    let n = rest.findIndex((a) => a.includes('='));
+    if (n < 0) n = rest.length;
+    const networks = rest.slice(0, n);
+    const settings = rest.slice(n);
+    const peer = settings.find((x) => x.startsWith('peer='))?.slice(5);
+    const { row, created } = addRouterPort(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), networks, {
+      mayExist: has(ctx, '--may-exist'),
+      ...(peer !== undefined ? { peer } : {}),
+    });
+    if (!created) return;
+    const table = getTable(ctx.store.schema, 'Logical_Router_Port');
+    for (const s of settings) setColumn(ctx, table, row, s);
+  },
+  'lrp-del': (ctx) => deleteRouterPort(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
+  'lrp-list': (ctx) => {
+    for (const p of listRouterPorts(ctx.store, arg(ctx, 1))) ctx.output += `${p._uuid} (${String(p['name'])})\n`;
+  },
+  'lrp-set-enabled': (ctx) => {
+    const lrp = findRouterPort(ctx.store, arg(ctx, 1));
+    ctx.store.set('Logical_Router_Port', lrp, 'enabled', parseEnabled(arg(ctx, 2)));
+  },
+  'lrp-get-enabled': (ctx) => {
+    ctx.output += `${findRouterPort(ctx.store, arg(ctx, 1))['enabled'] === false ? 'disabled' : 'enabled'}\n`;
+  },
+  'lrp-set-options': (ctx) => {
+    const lrp = findRouterPort(ctx.store, arg(ctx, 1));
+    ctx.store.set('Logical_Router_Port', lrp, 'options', keyValues(ctx.argv.slice(2)));
+  },
+  'lrp-set-gateway-chassis': (ctx) => {
+    findRouterPort(ctx.store, arg(ctx, 1));
+    const prio = ctx.argv.length === 4 ? parsePriority(arg(ctx, 3)) : 0;
+    setGatewayChassis(ctx.store, arg(ctx, 1), arg(ctx, 2), prio);
+  },
+  'lrp-del-gateway-chassis': (ctx) => deleteGatewayChassis(ctx.store, arg(ctx, 1), arg(ctx, 2)),
+  'lrp-get-gateway-chassis': (ctx) => {
+    const lrp = findRouterPort(ctx.store, arg(ctx, 1));
+    for (const gc of gatewayChassisByPriority(ctx.store, lrp)) {
+      ctx.output += `${String(gc['name'])} ${String(gc['priority']).padStart(5)}\n`;
+    }
+  },
+  'lrp-set-redirect-type': (ctx) => setRedirectType(ctx.store, arg(ctx, 1), arg(ctx, 2)),
+  'lrp-get-redirect-type': (ctx) => {
+    const lrp = findRouterPort(ctx.store, arg(ctx, 1));
+    ctx.output += `${(lrp['options'] as Record<string, string>)['redirect-type'] ?? 'overlay'}\n`;
+  },
+  'lr-route-add': (ctx) => {
+    const bfd = ctx.options.get('--bfd');
+    const policy = opt(ctx, '--policy');
+    const routeTable = opt(ctx, '--route-table');
+    addRoute(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), ctx.argv.length === 5 ? arg(ctx, 4) : undefined, {
+      mayExist: has(ctx, '--may-exist'),
+      ecmp: has(ctx, '--ecmp'),
+      ecmpSymmetricReply: has(ctx, '--ecmp-symmetric-reply'),
+      ...(policy !== undefined ? { policy } : {}),
+      ...(routeTable !== undefined ? { routeTable } : {}),
+      ...(bfd !== undefined ? { bfd: bfd === null ? true : bfd } : {}),
+    });
+  },
+  'lr-route-del': (ctx) => {
+    const policy = opt(ctx, '--policy');
+    const routeTable = opt(ctx, '--route-table');
+    const a = (i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
+    deleteRoutes(ctx.store, arg(ctx, 1), a(2), a(3), a(4), {
+      ifExists: has(ctx, '--if-exists'),
+      ...(policy !== undefined ? { policy } : {}),
+      ...(routeTable !== undefined ? { routeTable } : {}),
+    });
+  },
+  'lr-route-list': routeList,
+  'lr-nat-add': (ctx) => {
+    const s = ctx.store;
+    findRouter(s, arg(ctx, 1));
+    const portrange = has(ctx, '--portrange');
+    let logicalPort: string | undefined;
+    let externalMac: string | undefined;
+    let portRange: string | undefined;
+    const type = arg(ctx, 2);
+    const n = ctx.argv.length;
+    normalizeNatAddresses(type, arg(ctx, 3), arg(ctx, 4));
+    if (n === 6) {
+      if (!portrange) throw new CommandError('lr-nat-add with logical_port must also specify external_mac.');
+      portRange = arg(ctx, 5);
+      if (!isValidPortRange(portRange)) throw new CommandError(`invalid port range ${portRange}.`);
+    } else if (n >= 7) {
+      if (type !== 'dnat_and_snat') {
+        throw new CommandError('logical_port and external_mac are only valid when type is "dnat_and_snat".');
+      }
+      if (n === 7 && portrange) throw new CommandError('lr-nat-add with logical_port must also specify external_mac.');
+      logicalPort = arg(ctx, 5);
+      lookup(s, KINDS.switchPort, logicalPort, true);
+      externalMac = arg(ctx, 6);
+      if (!parseMac(externalMac)) throw new CommandError(`invalid mac address ${externalMac}.`);
+      if (n > 7) {
+        portRange = arg(ctx, 7);
+        if (!isValidPortRange(portRange)) throw new CommandError(`invalid port range ${portRange}.`);
+      }
+    }
+    const gatewayPort = opt(ctx, '--gateway-port');
+    addNat(s, arg(ctx, 1), type, arg(ctx, 3), arg(ctx, 4), {
+      mayExist: has(ctx, '--may-exist'),
+      stateless: has(ctx, '--stateless'),
+      addRoute: has(ctx, '--add-route'),
+      ...(gatewayPort !== undefined ? { gatewayPort } : {}),
+      ...(logicalPort !== undefined ? { logicalPort } : {}),
+      ...(externalMac !== undefined ? { externalMac } : {}),
+      ...(portRange !== undefined ? { portRange } : {}),
+    });
+  },
+  'lr-nat-del': (ctx) => {
+    const a = (i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
+    deleteNat(ctx.store, arg(ctx, 1), a(2), a(3), a(4), { ifExists: has(ctx, '--if-exists') });
+  },
+  'lr-nat-list': natList,
+};
+

@@ -121,7 +121,7 @@ async function execute(
   try {
     for (;;) {
       const store = await withTimeout(session.load({ deferredMutations: true }));
-      const ctxs = runCommands(commands, store, impls, nb, fail);
+      const ctxs = runCommands(commands, store, impls, nb, fail, io);
       if (ctxs === 'try-again') {
         // wait-until: poll until the condition holds (bounded by --timeout, like the C tool).
         await withTimeout(new Promise((r) => setTimeout(r, 100)));
@@ -183,6 +183,7 @@ function runCommands(
   impls: Map<Group, { commands: Impls; prerequisites?: Pre }>,
   nb: typeof import('@ovnts/nb'),
   fail: (msg: string) => never,
+  io: Io,
 ): Ctx[] | 'try-again' {
   const symbols = new Symbols();
   const ctxs: Ctx[] = commands.map((c, i) => ({
@@ -198,6 +199,9 @@ function runCommands(
     try {
       f();
     } catch (e) {
+      if (e instanceof nb.NbError) {
+        for (const d of e.discarded) io.stderr(`${logTime()}|00001|db_ctl_base|ERR|Discarding unhandled error: ${d}\n`);
+      }
       if (e instanceof CommandError || e instanceof nb.NbError || isKnownError(e)) fail((e as Error).message);
       throw e;
     }
@@ -224,6 +228,8 @@ function runCommands(
   }
   return ctxs;
 }
+
+const logTime = () => `${new Date().toISOString().slice(0, 19)}Z`;
 
 function isKnownError(e: unknown): boolean {
   return e instanceof Error && ['DatumError', 'NameError'].includes(e.name);

@@ -1,0 +1,589 @@
+// Logical routers, their ports, gateway chassis, static routes and NAT rules. Like switches.ts, every
+// function only changes the NbStore it is given; errors are NbErrors with ovn-nbctl's wording.
+import { NbError } from './errors.js';
+import { KINDS, lookup, type Kind } from './lookup.js';
+import type { NbStore, Row } from './store.js';
+import { sortByName, type AddOptions } from './switches.js';
+import { cidrContains, parseMac, parseCidr } from './validate.js';
+import {
+  normalizeIPv4Addr,
+  normalizeIPv4Prefix,
+  normalizeIPv6Addr,
+  normalizeIPv6Prefix,
+  normalizePrefix,
+} from './addr.js';
+
+export function findRouter(s: NbStore, id: string): Row;
+export function findRouter(s: NbStore, id: string, mustExist: boolean): Row | undefined;
+export function findRouter(s: NbStore, id: string, mustExist = true): Row | undefined {
+  return lookup(s, KINDS.router, id, mustExist);
+}
+
+export function findRouterPort(s: NbStore, id: string): Row;
+export function findRouterPort(s: NbStore, id: string, mustExist: boolean): Row | undefined;
+export function findRouterPort(s: NbStore, id: string, mustExist = true): Row | undefined {
+  return lookup(s, KINDS.routerPort, id, mustExist);
+}
+
+export function addRouter(s: NbStore, name: string | undefined, opts: AddOptions = {}): Row | undefined {
+  if (opts.mayExist && opts.addDuplicate) throw new NbError('--may-exist and --add-duplicate may not be used together');
+  if (name !== undefined) {
+    if (!opts.addDuplicate) {
+      const existing = s.rows('Logical_Router').find((r) => r['name'] === name);
+      if (existing) {
+        if (opts.mayExist) return existing;
+        throw new NbError(`${name}: a router with this name already exists`);
+      }
+    }
+  } else if (opts.mayExist) {
+    throw new NbError('--may-exist requires specifying a name');
+  } else if (opts.addDuplicate) {
+    throw new NbError('--add-duplicate requires specifying a name');
+  }
+  return s.insert('Logical_Router', name !== undefined ? { name } : {});
+}
+
+export function deleteRouter(s: NbStore, id: string, opts: { ifExists?: boolean } = {}): void {
+  const lr = findRouter(s, id, !opts.ifExists);
+  if (lr) s.delete('Logical_Router', lr);
+}
+
+export function listRouters(s: NbStore): Row[] {
+  return sortByName(s.rows('Logical_Router'));
+}
+
+export function routerOfPort(s: NbStore, lrp: Row): Row {
+  const name = lrp['name'];
+  const lr = s
+    .rows('Logical_Router')
+    .find((r) => (s.effective(r, 'ports') as string[]).some((u) => s.get('Logical_Router_Port', u)?.['name'] === name));
+  if (!lr) throw new NbError(`port ${String(name)} is not part of any logical router`);
+  return lr;
+}
+
+/** The set of normalized networks, or undefined if any is invalid. */
+function networkSet(networks: readonly string[]): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const n of networks) {
+    const norm = normalizePrefix(n);
+    if (!norm) return undefined;
+    out.add(norm);
+  }
+  return out;
+}
+
+export interface AddRouterPortOptions {
+  readonly mayExist?: boolean;
+  /** The peer router port (for router-to-router links). */
+  readonly peer?: string;
+}
+
+/**
+ * Add a router port with a MAC and networks ("IP/LEN"). Further columns (e.g. peer) can be set on the
+ * returned row; with mayExist an identical existing port is returned instead.
+ */
+export function addRouterPort(
+  s: NbStore,
+  routerId: string,
+  name: string,
+  mac: string,
+  networks: readonly string[],
+  opts: AddRouterPortOptions = {},
+): { row: Row; created: boolean } {
+  const lr = findRouter(s, routerId);
+  if (networks.length === 0) throw new NbError(`${name}: router port requires specifying a network`);
+  const ea = parseMac(mac);
+  if (!ea) throw new NbError(`${name}: invalid mac address ${mac}`);
+  const existing = findRouterPort(s, name, false);
+  if (existing) {
+    if (!opts.mayExist) throw new NbError(`${name}: a port with this name already exists`);
+    const bound = routerOfPort(s, existing);
+    if (bound !== lr) {
+      throw new NbError(`${name}: port already exists but in router ${bound['name'] ? String(bound['name']) : bound._uuid}`);
+    }
+    if (parseMac(String(existing['mac'])) !== ea) throw new NbError(`${name}: port already exists with mac ${String(existing['mac'])}`);
+    const want = networkSet(networks);
+    if (!want) throw new NbError(`${name}: Invalid networks configured`);
+    const have = networkSet(existing['networks'] as string[]);
+    if (!have) throw new NbError(`${name}: Existing port has invalid networks configured`);
+    if (want.size !== have.size || [...want].some((n) => !have.has(n))) {
+      throw new NbError(`${name}: port already exists with different network`);
+    }
+    const peer = existing['peer'] as string | null;
+    if ((opts.peer === undefined) !== (peer === null) || (peer !== null && peer !== opts.peer)) {
+      throw new NbError(`${name}: port already exists with mismatching peer`);
+    }
+    return { row: existing, created: false };
+  }
+  for (const n of networks) {
+    if (!parseCidr(n)) throw new NbError(`${name}: invalid network address: ${n}`);
+  }
+  const row = s.insert('Logical_Router_Port', { name, mac, networks: [...networks] });
+  s.addToSet('Logical_Router', lr, 'ports', [row._uuid]);
+  return { row, created: true };
+}
+
+export function deleteRouterPort(s: NbStore, id: string, opts: { ifExists?: boolean } = {}): void {
+  const lrp = findRouterPort(s, id, !opts.ifExists);
+  if (!lrp) return;
+  const lr = routerOfPort(s, lrp);
+  s.removeFromSet('Logical_Router', lr, 'ports', [lrp._uuid]);
+  s.delete('Logical_Router_Port', lrp);
+}
+
+export function listRouterPorts(s: NbStore, routerId: string): Row[] {
+  const lr = findRouter(s, routerId);
+  return sortByName((lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r));
+}
+
+/** Priority 0..32767 (ACLs, policies, gateway chassis, QoS). */
+export function parsePriority(arg: string): number {
+  const m = /^\s*[-+]?\d+/.exec(arg);
+  const p = m ? Number(m[0]) : NaN;
+  if (!m || p < 0 || p > 32767) throw new NbError(`${arg}: priority must in range 0...32767`);
+  return p;
+}
+
+const GATEWAY_CHASSIS: Kind = { table: 'Gateway_Chassis', noun: 'gateway chassis' };
+
+/** Pin a router port to a chassis with a priority (distributed gateway port). */
+export function setGatewayChassis(s: NbStore, portId: string, chassis: string, priority = 0): Row {
+  const lrp = findRouterPort(s, portId);
+  const name = `${portId}-${chassis}`;
+  let gc = lookup(s, GATEWAY_CHASSIS, name, false);
+  if (!gc) gc = s.insert('Gateway_Chassis', { name, chassis_name: chassis });
+  s.set('Gateway_Chassis', gc, 'priority', priority);
+  s.addToSet('Logical_Router_Port', lrp, 'gateway_chassis', [gc._uuid]);
+  return gc;
+}
+
+export function deleteGatewayChassis(s: NbStore, portId: string, chassis: string): void {
+  const lrp = findRouterPort(s, portId);
+  const gcs = lrp['gateway_chassis'] as string[];
+  for (const u of gcs) {
+    const gc = s.deref('Gateway_Chassis', u);
+    const cn = String(gc?.['chassis_name'] ?? '');
+    // ovn-nbctl compares only the length of the stored name (a prefix match).
+    if (gc && chassis.startsWith(cn)) {
+      if (gcs.length === 1) s.set('Logical_Router_Port', lrp, 'gateway_chassis', []);
+      else s.removeFromSet('Logical_Router_Port', lrp, 'gateway_chassis', [gc._uuid]);
+      s.delete('Gateway_Chassis', gc);
+      return;
+    }
+  }
+  throw new NbError(`chassis ${chassis} is not added to logical port ${portId}`);
+}
+
+/** Gateway chassis of a port, highest priority first. */
+export function gatewayChassisByPriority(s: NbStore, lrp: Row): Row[] {
+  return (lrp['gateway_chassis'] as string[])
+    .map((u) => s.deref('Gateway_Chassis', u))
+    .filter((r): r is Row => !!r)
+    .sort((a, b) => Number(b['priority']) - Number(a['priority']) || cmp(String(b['name']), String(a['name'])));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function setRedirectType(s: NbStore, portId: string, type: string): void {
+  const lrp = findRouterPort(s, portId);
+  const l = type.toLowerCase();
+  if (l !== 'bridged' && l !== 'overlay') throw new NbError(`Invalid redirect type: ${type}`);
+  s.set('Logical_Router_Port', lrp, 'options', { ...(lrp['options'] as Record<string, string>), 'redirect-type': type });
+}
+
+// ---- Static routes ----
+
+export interface RouteOptions {
+  readonly mayExist?: boolean;
+  readonly ecmp?: boolean;
+  readonly ecmpSymmetricReply?: boolean;
+  readonly policy?: string;
+  readonly routeTable?: string;
+  /** BFD: true to find/create the BFD row for the next hop, or a BFD row UUID. */
+  readonly bfd?: true | string;
+}
+
+function routeMatches(r: Row, prefix: string, nexthop: string, srcRoute: boolean, ecmp: boolean, table?: string): boolean {
+  const isSrc = r['policy'] === 'src-ip';
+  if (isSrc !== srcRoute) return false;
+  if (String(r['route_table']) !== (table ?? '')) return false;
+  if (normalizePrefix(String(r['ip_prefix'])) !== prefix) return false;
+  return !ecmp || String(r['nexthop']) === nexthop;
+}
+
+/** Add a static route "PREFIX via NEXTHOP [PORT]" (NEXTHOP may be "discard" or, without one, a port). */
+export function addRoute(
+  s: NbStore,
+  routerId: string,
+  prefixArg: string,
+  nexthopArg: string,
+  portId: string | undefined,
+  opts: RouteOptions = {},
+): Row | undefined {
+  const lr = findRouter(s, routerId);
+  const srcRoute = opts.policy === 'src-ip';
+  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip') throw new NbError(`bad policy: ${opts.policy}`);
+  let v6 = false;
+  let prefix = normalizeIPv4Prefix(prefixArg);
+  if (!prefix) {
+    prefix = normalizeIPv6Prefix(prefixArg);
+    v6 = true;
+  }
+  if (!prefix) throw new NbError(`bad prefix argument: ${prefixArg}`);
+  const discard = nexthopArg === 'discard';
+  let nexthop: string;
+  let outPort: Row | undefined;
+  if (discard) {
+    nexthop = 'discard';
+  } else {
+    const nh = v6 ? normalizeIPv6Addr(nexthopArg) : normalizeIPv4Addr(nexthopArg);
+    if (nh) {
+      nexthop = nh;
+    } else {
+      outPort = findRouterPort(s, nexthopArg, false);
+      if (!outPort) throw new NbError(`bad ${v6 ? 'IPv6' : 'IPv4'} nexthop argument: ${nexthopArg}`);
+      nexthop = '';
+    }
+  }
+  if (portId !== undefined) outPort = findRouterPort(s, portId);
+  let bfdRow: Row | undefined;
+  if (opts.bfd !== undefined) {
+    if (opts.bfd !== true) {
+      bfdRow = /^[0-9a-f-]{36}$/i.test(opts.bfd) ? s.get('BFD', opts.bfd.toLowerCase()) : undefined;
+      if (!bfdRow) throw new NbError('no entry found in the BFD table');
+    } else {
+      bfdRow = s
+        .rows('BFD')
+        .find((b) => b['dst_ip'] === nexthop && (!outPort || b['logical_port'] === outPort['name']));
+    }
+  }
+  const ecmp = !!opts.ecmp || !!opts.ecmpSymmetricReply;
+  const routes = (lr['static_routes'] as string[]).map((u) => s.deref('Logical_Router_Static_Route', u)).filter((r): r is Row => !!r);
+  const existing = routes.find((r) => routeMatches(r, prefix, nexthop, srcRoute, ecmp, opts.routeTable));
+  if (discard) {
+    if (ecmp) throw new NbError('ecmp is not valid for discard routes.');
+    if (opts.bfd !== undefined) throw new NbError('bfd dst_ip cannot be discard.');
+    if (outPort) throw new NbError('outport is not valid for discard routes.');
+  }
+  const attachBfd = (route: Row) => {
+    if (opts.bfd === undefined) return;
+    if (!bfdRow) {
+      if (!outPort) throw new NbError('insert entry in the BFD table failed');
+      bfdRow = s.insert('BFD', { dst_ip: nexthop, logical_port: outPort['name'] as string });
+    }
+    s.set('Logical_Router_Static_Route', route, 'bfd', bfdRow._uuid);
+  };
+  if (!ecmp) {
+    if (existing && (existing['external_ids'] as Record<string, string>)['ic-learned-route'] === undefined) {
+      if (!opts.mayExist) {
+        throw new NbError(
+          `duplicate prefix: ${prefix} (policy: ${srcRoute ? 'src-ip' : 'dst-ip'}). Use option --ecmp to allow this for ECMP routing.`,
+        );
+      }
+      s.set('Logical_Router_Static_Route', existing, 'ip_prefix', prefix);
+      s.set('Logical_Router_Static_Route', existing, 'nexthop', nexthop);
+      if (outPort) s.set('Logical_Router_Static_Route', existing, 'output_port', outPort['name'] as string);
+      if (opts.policy !== undefined) s.set('Logical_Router_Static_Route', existing, 'policy', opts.policy);
+      attachBfd(existing);
+      return existing;
+    }
+  } else if (existing) {
+    if (!opts.mayExist) throw new NbError('duplicate nexthop for the same ECMP route');
+    return existing;
+  }
+  if (routes.some((r) => routeMatches(r, prefix, 'discard', srcRoute, true, opts.routeTable))) {
+    throw new NbError('discard nexthop for the same ECMP route exists.');
+  }
+  const route = s.insert('Logical_Router_Static_Route', {
+    ip_prefix: prefix,
+    nexthop,
+    ...(outPort ? { output_port: outPort['name'] as string } : {}),
+    ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+    ...(opts.routeTable ? { route_table: opts.routeTable } : {}),
+    ...(opts.ecmpSymmetricReply ? { options: { ecmp_symmetric_reply: 'true' } } : {}),
+  });
+  s.addToSet('Logical_Router', lr, 'static_routes', [route._uuid]);
+  attachBfd(route);
+  return route;
+}
+
+export interface DelRouteOptions {
+  readonly ifExists?: boolean;
+  readonly policy?: string;
+  readonly routeTable?: string;
+}
+
+/** Delete routes matching the given prefix/next hop/port (all of the router's routes with no filter). */
+export function deleteRoutes(
+  s: NbStore,
+  routerId: string,
+  prefixArg?: string,
+  nexthopArg?: string,
+  port?: string,
+  opts: DelRouteOptions = {},
+): void {
+  const lr = findRouter(s, routerId);
+  const srcRoute = opts.policy === 'src-ip';
+  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip') throw new NbError(`bad policy: ${opts.policy}`);
+  if (prefixArg === undefined && opts.policy === undefined) {
+    s.set('Logical_Router', lr, 'static_routes', []);
+    return;
+  }
+  let prefix: string | undefined;
+  if (prefixArg !== undefined) {
+    prefix = normalizePrefix(prefixArg);
+    if (!prefix) throw new NbError(`bad prefix argument: ${prefixArg}`);
+  }
+  let nexthop: string | undefined;
+  if (nexthopArg !== undefined) {
+    nexthop = nexthopArg === 'discard' ? 'discard' : normalizePrefix(nexthopArg);
+    if (!nexthop) throw new NbError(`bad nexthop argument: ${nexthopArg}`);
+  }
+  let removed = 0;
+  for (const u of lr['static_routes'] as string[]) {
+    const r = s.deref('Logical_Router_Static_Route', u);
+    if (!r) continue;
+    if (opts.policy !== undefined && (r['policy'] === 'src-ip') !== srcRoute) continue;
+    if (prefix !== undefined && normalizePrefix(String(r['ip_prefix'])) !== prefix) continue;
+    if (nexthop !== undefined) {
+      const rn = r['nexthop'] === 'discard' ? 'discard' : normalizePrefix(String(r['nexthop']));
+      if (rn !== nexthop) continue;
+    }
+    if (String(r['route_table']) !== (opts.routeTable ?? '')) continue;
+    if (port !== undefined && r['output_port'] !== port) continue;
+    const bfd = r['bfd'] as string | null;
+    if (bfd) {
+      const b = s.get('BFD', bfd);
+      if (b) s.delete('BFD', b);
+    }
+    s.removeFromSet('Logical_Router', lr, 'static_routes', [r._uuid]);
+    removed++;
+  }
+  if (!removed && !opts.ifExists) {
+    throw new NbError(
+      `no matching route: policy '${opts.policy ?? 'any'}', prefix '${prefix ?? '(null)'}', nexthop '${nexthop ?? 'any'}', output_port '${port ?? 'any'}'.`,
+    );
+  }
+}
+
+// ---- NAT ----
+
+export type NatType = 'snat' | 'dnat' | 'dnat_and_snat';
+
+export interface NatOptions {
+  readonly mayExist?: boolean;
+  readonly stateless?: boolean;
+  readonly addRoute?: boolean;
+  readonly gatewayPort?: string;
+  /** For dnat_and_snat: the VM's port and the MAC to use for the external IP (distributed NAT). */
+  readonly logicalPort?: string;
+  readonly externalMac?: string;
+  readonly portRange?: string;
+}
+
+export function checkNatType(t: string): NatType {
+  if (t !== 'dnat' && t !== 'snat' && t !== 'dnat_and_snat') {
+    throw new NbError(`${t}: type must be one of "dnat", "snat" and "dnat_and_snat".`);
+  }
+  return t;
+}
+
+/**
+ * Check a NAT's type and addresses: external is an IPv4/IPv6 address; logical is an address of the
+ * same family, or for snat also a network. Returns them normalized.
+ */
+export function normalizeNatAddresses(
+  typeArg: string,
+  externalIp: string,
+  logicalIp: string,
+): { type: NatType; external: string; logical: string } {
+  const type = checkNatType(typeArg);
+  let v6 = false;
+  let ext = normalizeIPv4Addr(externalIp);
+  if (!ext) {
+    ext = normalizeIPv6Addr(externalIp);
+    v6 = true;
+  }
+  if (!ext) throw new NbError(`${externalIp}: Not a valid IPv4 or IPv6 address.`);
+  let logical: string | undefined;
+  if (type !== 'snat') {
+    logical = v6 ? normalizeIPv6Addr(logicalIp) : normalizeIPv4Addr(logicalIp);
+    if (!logical) throw new NbError(`${logicalIp}: Not a valid ${v6 ? 'IPv6' : 'IPv4'} address.`);
+  } else {
+    logical = v6 ? normalizeIPv6Prefix(logicalIp) : normalizeIPv4Prefix(logicalIp);
+    if (!logical) throw new NbError(`${logicalIp}: should be an ${v6 ? 'IPv6' : 'IPv4'} address or network.`);
+  }
+  return { type, external: ext, logical };
+}
+
+/** Is "LO[-HI]" a valid port range (1..65535, LO < HI)? */
+export function isValidPortRange(r: string): boolean {
+  const parts = r.split('-');
+  const lo = parseInt(parts[0] ?? '', 10);
+  if (!(lo > 0)) return false;
+  if (!r.includes('-')) return true;
+  if (parts.length !== 2) return false;
+  const hi = parseInt(parts[1] ?? '', 10);
+  return Number.isFinite(hi) && lo < hi && hi <= 65535;
+}
+
+function isGatewayPort(lrp: Row): boolean {
+  return lrp['ha_chassis_group'] !== null || (lrp['gateway_chassis'] as string[]).length > 0;
+}
+
+function ipInNetworks(lrp: Row, ip: string): boolean {
+  return (lrp['networks'] as string[]).some((n) => {
+    const c = parseCidr(n);
+    return !!c && cidrContains(c, ip);
+  });
+}
+
+export function addNat(
+  s: NbStore,
+  routerId: string,
+  typeArg: string,
+  externalIp: string,
+  logicalIp: string,
+  opts: NatOptions = {},
+): Row | undefined {
+  const lr = findRouter(s, routerId);
+  const { type, external: ext, logical } = normalizeNatAddresses(typeArg, externalIp, logicalIp);
+  const isSnat = type === 'snat';
+  if (opts.portRange !== undefined && !isValidPortRange(opts.portRange)) {
+    throw new NbError(`invalid port range ${opts.portRange}.`);
+  }
+  if (opts.externalMac !== undefined && !parseMac(opts.externalMac)) {
+    throw new NbError(`invalid mac address ${opts.externalMac}.`);
+  }
+  if (type !== 'dnat_and_snat' && opts.stateless) throw new NbError('stateless is not applicable to dnat or snat types');
+  if (isSnat && opts.addRoute) throw new NbError('routes cannot be added for snat types.');
+  const ports = (lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r);
+  let dgw: Row | undefined;
+  let nGw = 0;
+  if (opts.gatewayPort !== undefined) {
+    dgw = findRouterPort(s, opts.gatewayPort);
+    nGw = ports.filter(isGatewayPort).length;
+    if (!ports.includes(dgw)) throw new NbError(`${opts.gatewayPort} is not a router port of logical router: ${routerId}.`);
+    if (!isGatewayPort(dgw)) throw new NbError(`${opts.gatewayPort} is not a distributed gateway router port.`);
+  } else {
+    for (const p of ports) {
+      if (!isGatewayPort(p)) continue;
+      nGw++;
+      if (ipInNetworks(p, ext)) dgw = p;
+    }
+    if (nGw > 1 && !dgw) {
+      throw new NbError(
+        `logical router: ${routerId} has multiple distributed gateway ports and gateway_port can not be determined from external IP of NAT rule.`,
+      );
+    }
+  }
+  for (const u of lr['nat'] as string[]) {
+    const nat = s.deref('NAT', u);
+    if (!nat) continue;
+    const oldExt = normalizePrefix(String(nat['external_ip']));
+    const oldLogical = normalizePrefix(String(nat['logical_ip']));
+    if (!oldExt || !oldLogical) continue;
+    const gp = nat['gateway_port'] as string | null;
+    const errors: string[] = [];
+    let stop: Row | undefined;
+    if (
+      nat['type'] === type &&
+      (nGw <= 1 || (gp !== null && gp === dgw?._uuid) || (gp === null && !!dgw && ipInNetworks(dgw, oldExt)))
+    ) {
+      if ((isSnat ? logical : ext) === (isSnat ? oldLogical : oldExt)) {
+        if ((isSnat ? ext : logical) === (isSnat ? oldExt : oldLogical)) {
+          if (opts.mayExist) {
+            s.set('NAT', nat, 'logical_port', opts.logicalPort ?? null);
+            s.set('NAT', nat, 'external_mac', opts.externalMac ?? null);
+            stop = nat;
+          } else {
+            errors.push(`${ext}, ${logical}: a NAT with this external_ip and logical_ip already exists`);
+          }
+        } else {
+          errors.push(
+            `a NAT with this type (${type}), ${isSnat ? 'logical_ip' : 'external_ip'} (${isSnat ? logical : ext}) already exists`,
+          );
+        }
+        stop ??= nat;
+      }
+    }
+    if ((type === 'dnat_and_snat' || nat['type'] === 'dnat_and_snat') && oldExt === ext) {
+      if ((nat['options'] as Record<string, string>)['stateless'] === 'true' || opts.stateless) {
+        if (!opts.mayExist) {
+          errors.push(`${ext}, ${logical}: External ip cannot be shared across stateless and stateful NATs`);
+        }
+        stop ??= nat;
+      }
+    }
+    if (errors.length) {
+      // ovn-nbctl reports the last error of the pass; earlier ones are logged as discarded.
+      const e = new NbError(errors[errors.length - 1]!);
+      e.discarded = errors.slice(0, -1);
+      throw e;
+    }
+    if (stop) return stop;
+  }
+  const options: Record<string, string> = { stateless: opts.stateless ? 'true' : 'false' };
+  if (opts.addRoute) options['add_route'] = 'true';
+  const nat = s.insert('NAT', {
+    type,
+    external_ip: externalIp,
+    logical_ip: logical,
+    ...(opts.logicalPort !== undefined && opts.externalMac !== undefined
+      ? { logical_port: opts.logicalPort, external_mac: opts.externalMac }
+      : {}),
+    ...(opts.portRange !== undefined ? { external_port_range: opts.portRange } : {}),
+    options,
+  });
+  if (opts.gatewayPort !== undefined && dgw) s.set('NAT', nat, 'gateway_port', dgw._uuid);
+  s.addToSet('Logical_Router', lr, 'nat', [nat._uuid]);
+  return nat;
+}
+
+/** Delete NAT rules: all, all of a type, by IP (logical IP for snat, external IP otherwise), and/or gateway port. */
+export function deleteNat(
+  s: NbStore,
+  routerId: string,
+  typeArg?: string,
+  ip?: string,
+  gatewayPort?: string,
+  opts: { ifExists?: boolean } = {},
+): void {
+  const lr = findRouter(s, routerId);
+  if (typeArg === undefined) {
+    s.set('Logical_Router', lr, 'nat', []);
+    return;
+  }
+  const type = checkNatType(typeArg);
+  const nats = (lr['nat'] as string[]).map((u) => s.deref('NAT', u)).filter((r): r is Row => !!r);
+  const del = (n: Row) => s.removeFromSet('Logical_Router', lr, 'nat', [n._uuid]);
+  if (ip === undefined) {
+    for (const n of nats) if (n['type'] === type) del(n);
+    return;
+  }
+  const natIp = normalizePrefix(ip);
+  const isSnat = type === 'snat';
+  const oldIp = (n: Row) => normalizePrefix(String(isSnat ? n['logical_ip'] : n['external_ip']));
+  if (gatewayPort === undefined) {
+    if (!natIp) {
+      const dgw = findRouterPort(s, ip);
+      for (const n of nats) if (n['type'] === type && n['gateway_port'] === dgw._uuid) del(n);
+      return;
+    }
+    for (const n of nats) if (n['type'] === type && oldIp(n) === natIp) del(n);
+    return;
+  }
+  if (!natIp) throw new NbError(`${ip}: Invalid IP address or CIDR`);
+  const dgw = findRouterPort(s, gatewayPort);
+  for (const n of nats) {
+    if (n['type'] === type && oldIp(n) === natIp && n['gateway_port'] === dgw._uuid) {
+      del(n);
+      return;
+    }
+  }
+  if (!opts.ifExists) {
+    throw new NbError(
+      `no matching NAT with the type (${type}), ${isSnat ? 'logical_ip' : 'external_ip'} (${natIp}) and gateway_port (${gatewayPort})`,
+    );
+  }
+}
