@@ -37,6 +37,7 @@ const PIPELINE_TABLES = (t: number) => (t >= 8 && t < 37) || (t >= 42 && t < 64)
 function groupText(g: Omit<Group, 'groupId'>): string {
   let s = `type=${g.type}`;
   if (g.selectionMethod) s += `,selection_method=${g.selectionMethod}`;
+  if (g.selectionMethodParam) s += `,selection_method_param=${g.selectionMethodParam}`;
   if (g.fields?.length) s += `,fields(${g.fields.join(',')})`;
   for (const [i, b] of g.buckets.entries()) s += `,bucket=bucket_id:${b.bucketId ?? i},weight:${b.weight ?? 100},actions=${formatActions(b.actions)}`;
   return s;

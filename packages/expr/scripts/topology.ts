@@ -73,3 +73,70 @@ export async function captureLab(sb: Sandbox, lab: Lab): Promise<Record<string, 
   out['tlv'] = await lab.hv.ofctl('dump-tlv-map', lab.hv.mgmt());
   return out;
 }
+
+/**
+ * A gateway topology: ls-int (vm4, IPv6 + DHCPv6 + RA, port security, mcast snooping, reject/log ACLs with a
+ * meter, an LB without backends raising controller events) behind lr0, whose distributed gateway port
+ * lr0-ext (gateway chassis hv1, gateway_mtu) reaches a localnet switch; SNAT, DNAT_and_SNAT, ECMP routes
+ * and an LB with affinity and selection fields.
+ */
+export async function buildGatewayTopology(sb: Sandbox): Promise<Lab> {
+  const { nb, sb: sbdb } = await sb.startCentral();
+  await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
+  const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
+  const script = [
+    ['set', 'NB_Global', '.', 'options:controller_event=true'],
+    ['ls-add', 'ls-int'],
+    ['set', 'Logical_Switch', 'ls-int', 'other_config:mcast_snoop=true'],
+    ['lsp-add', 'ls-int', 'vm4'],
+    ['lsp-set-addresses', 'vm4', '02:ac:10:ff:01:44 10.0.0.10 fd10::10'],
+    ['lsp-set-port-security', 'vm4', '02:ac:10:ff:01:44 10.0.0.10 fd10::10'],
+    ['lsp-add', 'ls-int', 'vm5'],
+    ['lsp-set-addresses', 'vm5', 'dynamic'],
+    ['set', 'Logical_Switch', 'ls-int', 'other_config:subnet=10.0.0.0/24'],
+    ['ls-add', 'ls-ext'],
+    ['lsp-add', 'ls-ext', 'ln-ext'],
+    ['lsp-set-type', 'ln-ext', 'localnet'],
+    ['lsp-set-addresses', 'ln-ext', 'unknown'],
+    ['lsp-set-options', 'ln-ext', 'network_name=phys'],
+    ['lr-add', 'lr0'],
+    ['lrp-add', 'lr0', 'lr0-int', '02:ac:10:ff:01:01', '10.0.0.1/24', 'fd10::1/64'],
+    ['set', 'Logical_Router_Port', 'lr0-int', 'ipv6_ra_configs:address_mode=dhcpv6_stateful', 'ipv6_ra_configs:send_periodic=false'],
+    ['lrp-add', 'lr0', 'lr0-ext', '02:ac:10:ff:01:02', '172.16.0.1/24'],
+    ['lrp-set-gateway-chassis', 'lr0-ext', 'hv1'],
+    ['lrp-set-options', 'lr0-ext', 'gateway_mtu=1400'],
+    ['lsp-add', 'ls-int', 'int-lr0'],
+    ['lsp-set-type', 'int-lr0', 'router'],
+    ['lsp-set-addresses', 'int-lr0', 'router'],
+    ['lsp-set-options', 'int-lr0', 'router-port=lr0-int'],
+    ['lsp-add', 'ls-ext', 'ext-lr0'],
+    ['lsp-set-type', 'ext-lr0', 'router'],
+    ['lsp-set-addresses', 'ext-lr0', 'router'],
+    ['lsp-set-options', 'ext-lr0', 'router-port=lr0-ext'],
+    ['lr-nat-add', 'lr0', 'snat', '172.16.0.1', '10.0.0.0/24'],
+    ['lr-nat-add', 'lr0', 'dnat_and_snat', '172.16.0.10', '10.0.0.10'],
+    ['lr-route-add', 'lr0', '0.0.0.0/0', '172.16.0.254'],
+    ['--ecmp', 'lr-route-add', 'lr0', '192.168.50.0/24', '172.16.0.253'],
+    ['--ecmp', 'lr-route-add', 'lr0', '192.168.50.0/24', '172.16.0.252'],
+    ['meter-add', 'm1', 'drop', '10', 'pktps'],
+    ['acl-add', 'ls-int', 'from-lport', '1001', 'ip4 && tcp.dst == 23', 'reject'],
+    ['--log', '--meter=m1', '--severity=info', '--name=acl1', 'acl-add', 'ls-int', 'to-lport', '900', 'udp', 'allow-related'],
+    ['lb-add', 'lb3', '172.16.0.100:80', '10.0.0.10:80,10.0.0.11:80', 'tcp'],
+    ['set', 'Load_Balancer', 'lb3', 'options:affinity_timeout=60', 'selection_fields=ip_src,ip_dst'],
+    ['lr-lb-add', 'lr0', 'lb3'],
+    ['ls-lb-add', 'ls-int', 'lb3'],
+    ['create', 'Load_Balancer', 'name=lb4', 'vips:"10.0.0.200:80"=""', 'protocol=tcp'],
+    ['ls-lb-add', 'ls-int', 'lb4'],
+  ];
+  for (const cmd of script) await nbctl(...cmd);
+  const d6 = (await nbctl('dhcp-options-create', 'fd10::/64')).trim();
+  const uuid = (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="fd10::/64"')).trim() || d6;
+  await nbctl('dhcp-options-set-options', uuid, 'server_id=02:ac:10:ff:01:01', 'dns_server={fd10::53}');
+  await nbctl('lsp-set-dhcpv6-options', 'vm4', uuid);
+  const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phys:br-phys' });
+  await hv.vsctl('--', 'add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev', 'fail-mode=standalone');
+  await hv.startRealController();
+  await hv.addVm('vm4', '02:ac:10:ff:01:44', '10.0.0.10/24', '10.0.0.1');
+  await nbctl('--timeout=30', '--wait=hv', 'sync');
+  return { nb, sbdb, hv };
+}

@@ -2,18 +2,22 @@
 // `output` become resubmits, assignments set_field/move, exchanges push/pop pairs, conntrack actions
 // ct(…) in the right zone register, load balancing select groups, and pinctrl actions controller(…)
 // whose userdata carries the opcode and (for packet builders) the nested actions in OF1.5 encoding.
-import { type Action, type Bucket, type CtAction, type FieldName, type Group, type NatRange, type Subfield, ones } from '@ovnts/openflow';
+import { type Action, type Bucket, type CtAction, FIELDS, type FieldName, type Group, type NatRange, type Subfield, ones } from '@ovnts/openflow';
 import type { IpAddr, OvnAction } from './actions.js';
 import { ExprError } from './errors.js';
 import type { FieldRef } from './match-parser.js';
 import type { PortLookup } from './matches.js';
 import { resolveBase, type SymbolTable } from './symbols.js';
 import { CT_BIT, MLF, OFTABLE, type Pipeline, REG, pipelineTable } from './tables.js';
+import { encodeDhcpv4, encodeDhcpv6 } from './dhcp.js';
+import { eventBody, lbAffinityLearn, logBody, ndRaBody } from './pinctrl-args.js';
 import { OPCODE, UnencodableAction, controllerUserdata, encodeActionsOf15, fieldHeaderBytes } from './userdata.js';
 
 export interface EncodeContext {
   readonly symbols: SymbolTable;
   readonly pipeline: Pipeline;
+  /** Logical table of the flow (select resubmits to the next one). */
+  readonly table: number;
   readonly isSwitch: boolean;
   readonly lookupPort: PortLookup;
   /** Id for a group (load balancer / select), stable for equal content; the caller owns the group table. */
@@ -24,6 +28,10 @@ export interface EncodeContext {
   readonly snatCtZone?: boolean;
   /** The datapath supports all-zero SNAT at commit (OVS ≥ 2.x kernels do; the real flows show nat(src)). */
   readonly ctZeroSnat?: boolean;
+  /** Meter id for a meter name (log actions with meter=…). */
+  readonly meterId?: (name: string) => number | undefined;
+  /** The datapath can hash L4 symmetrically (dp_hash selection_method_param bit 32); true on current OVS. */
+  readonly dpHashL4Sym?: boolean;
   /** DHCP option codes/types by name for put_dhcp_opts / put_dhcpv6_opts. */
   readonly dhcpOptions?: ReadonlyMap<string, { code: number; type: string }>;
   readonly dhcpv6Options?: ReadonlyMap<string, { code: number; type: string }>;
@@ -46,12 +54,12 @@ function load(sf: Subfield, value: bigint, mask?: bigint): Action {
 
 const resubmit = (table: number): Action => ({ type: 'resubmit', table });
 
-function controller(ctx: EncodeContext, opcode: number, body: readonly number[] = [], pause = false): Action {
+function controller(ctx: EncodeContext, opcode: number, body: readonly number[] = [], pause = false, meterId = ctx.ctrlMeterId): Action {
   return {
     type: 'controller',
     userdata: controllerUserdata(opcode, body),
     ...(pause ? { pause: true } : {}),
-    ...(ctx.ctrlMeterId !== undefined ? { meterId: ctx.ctrlMeterId } : {}),
+    ...(meterId !== undefined ? { meterId } : {}),
   };
 }
 
@@ -201,7 +209,9 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
           actions: [{ type: 'ct', commit: true, table, zone: zoneOf(ctZone), nat: natRange('dst', b, b.port ? [b.port, 0] : undefined), exec }],
         };
       });
-      const fields = a.hashFields?.split(',').map((s) => s.trim()) as FieldName[] | undefined;
+      // OVS keeps hash fields in its own field order, whatever order OVN lists them in.
+      const order = (n: string) => FIELDS.findIndex((d) => d.name === n || d.aliases.includes(n));
+      const fields = a.hashFields?.split(',').map((s) => s.trim()).sort((x, y) => order(x) - order(y)) as FieldName[] | undefined;
       const id = ctx.groupId({
         type: 'select',
         selectionMethod: fields ? 'hash' : 'dp_hash',
@@ -314,6 +324,51 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
       return withArgs(ctx, [[a.port, whole(reg(REG.inport), 32)]], [controller(ctx, OPCODE.handleSvcCheck)]);
     case 'check_pkt_larger':
       return [{ type: 'check_pkt_larger', len: a.len, dst: subfield(ctx, a.dst) }];
+    case 'put_opts': {
+      const sf = subfield(ctx, a.dst);
+      const head = [...fieldHeaderBytes(sf.field), 0, 0, 0, sf.start & 0xff];
+      if (a.kind === 'nd_ra') return [controller(ctx, OPCODE.putNdRaOpts, [...head, ...ndRaBody(a.options)], true)];
+      const body = a.kind === 'dhcpv4' ? encodeDhcpv4(a.options, ctx.dhcpOptions) : encodeDhcpv6(a.options, ctx.dhcpv6Options);
+      return [controller(ctx, a.kind === 'dhcpv4' ? OPCODE.putDhcpOpts : OPCODE.putDhcpv6Opts, [...head, ...body], true)];
+    }
+    case 'ovnfield_load': {
+      const v4 = a.field === 'icmp4.frag_mtu';
+      const v = a.value.value;
+      const body = v4 ? [Number((v >> 8n) & 0xffn), Number(v & 0xffn)] : [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn));
+      return [controller(ctx, v4 ? OPCODE.putIcmp4FragMtu : OPCODE.putIcmp6FragMtu, body, true)];
+    }
+    case 'select': {
+      const sf = subfield(ctx, a.dst);
+      const table = pipelineTable(ctx.pipeline, ctx.table + 1);
+      const id = ctx.groupId({
+        type: 'select',
+        selectionMethod: 'dp_hash',
+        ...(ctx.dpHashL4Sym !== false ? { selectionMethodParam: 1n << 32n } : {}),
+        buckets: a.values.map((v, i) => ({ bucketId: i, weight: v.weight, actions: [load(sf, v.value), resubmit(table)] })),
+      });
+      return [{ type: 'group', groupId: id }];
+    }
+    case 'keyed':
+      switch (a.name) {
+        case 'log': {
+          const { body, meter } = logBody(a.args);
+          const meterId = meter === undefined ? undefined : ctx.meterId?.(meter);
+          return [controller(ctx, OPCODE.log, body, false, meterId)];
+        }
+        case 'trigger_event':
+          return [controller(ctx, OPCODE.event, eventBody(a.args))];
+        case 'commit_lb_aff':
+          return [lbAffinityLearn(a.args, ctx.isSwitch)];
+        default:
+          throw new UnencodableAction(`${a.name} is not supported by this encoder`);
+      }
+    case 'bind_vport': {
+      const key = ctx.lookupPort(a.vport);
+      if (key === undefined) return [];
+      return withArgs(ctx, [[a.port, whole(reg(REG.inport), 32)]], [controller(ctx, OPCODE.bindVport, [24, 16, 8, 0].map((s) => (key >>> s) & 0xff))]);
+    }
+    case 'set_meter':
+      throw new UnencodableAction('set_meter is not supported by this encoder');
     case 'set_queue':
       throw new UnencodableAction('set_queue is not supported by this encoder');
     default:

@@ -101,6 +101,30 @@ function putResubmit(w: Bytes, table: number): void {
   w.u16(0xffff).u16(16).u32(0x2320).u16(14).u16(0xfff8).u8(table).u8(0).u8(0).u8(0);
 }
 
+const REASONS = { no_match: 0, action: 1, invalid_ttl: 2, action_set: 3, group: 4, packet_out: 5 } as const;
+
+/** NXAST_CONTROLLER2: a 16-byte header, then properties for every non-default setting. */
+function putController2(w: Bytes, a: Extract<Action, { type: 'controller' }>): void {
+  const start = w.b.length;
+  w.u16(0xffff).u16(0).u32(0x2320).u16(37);
+  for (let i = 0; i < 6; i++) w.u8(0);
+  const prop = (type: number, body: number[]) => {
+    const ps = w.b.length;
+    w.u16(type).u16(4 + body.length);
+    for (const x of body) w.u8(x);
+    w.pad8(ps);
+  };
+  if (a.maxLen !== undefined && a.maxLen !== 0xffff) prop(0, [a.maxLen >>> 8, a.maxLen & 0xff, 0, 0]);
+  if (a.controllerId) prop(1, [a.controllerId >>> 8, a.controllerId & 0xff, 0, 0]);
+  if (a.reason && a.reason !== 'action') prop(2, [REASONS[a.reason], 0, 0, 0]);
+  if (a.userdata?.length) prop(3, [...a.userdata]);
+  if (a.pause) prop(4, []);
+  if (a.meterId !== undefined) prop(5, new Bytes().u32(a.meterId).b);
+  const len = w.b.length - start;
+  w.b[start + 2] = len >>> 8;
+  w.b[start + 3] = len & 0xff;
+}
+
 /** OpenFlow 1.5 wire encoding of the action kinds that appear inside OVN nested actions. */
 export function encodeActionsOf15(actions: readonly Action[]): number[] {
   const w = new Bytes();
@@ -122,6 +146,9 @@ export function encodeActionsOf15(actions: readonly Action[]): number[] {
       case 'dec_ttl':
         // OFPAT_DEC_NW_TTL
         w.u16(24).u16(8).u32(0);
+        break;
+      case 'controller':
+        putController2(w, a);
         break;
       case 'ct_clear':
         w.u16(0xffff).u16(16).u32(0x2320).u16(43).u16(0).u32(0);
