@@ -1,0 +1,118 @@
+// Cold compute of ovnts-northd vs the real ovn-northd 23.03 on the same generated Kubernetes-like NB:
+// each daemon starts against the populated NB and an empty SB of its own; the clock runs from spawn
+// until its SB_Global.nb_cfg reaches the NB's nb_cfg. Peak RSS from /proc (VmHWM). Also the in-process
+// breakdown of ovnts: pure compile time and the number of logical flows.
+//   npx vite-node --config vitest.config.ts packages/northd/bench/cold.bench.ts [NODESxPODS …]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+// The harness index pulls in vitest hooks; a bench script imports the pieces directly.
+import { Daemon, waitFor } from '../../../test/harness/src/daemon.js';
+import { Sandbox } from '../../../test/harness/src/sandbox.js';
+import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
+import { compile } from '../src/compile.js';
+import { k8sNbOps } from '../src/testing/k8s-topology.js';
+import { readNb, type Runner } from '../src/testing/lab.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const shapes = (process.argv.slice(2).length ? process.argv.slice(2) : ['20x50', '100x50']).map((s) => {
+  const [n, k] = s.split('x').map(Number);
+  return { nodes: n!, podsPerNode: k! };
+});
+
+// Prefer the built daemon (plain node, like production); fall back to running the TS source.
+const built = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], { cwd: ROOT }).status === 0;
+const distBin = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
+const ours = built && existsSync(distBin)
+  ? { cmd: process.execPath, args: [distBin], how: 'node dist' }
+  : { cmd: path.join(ROOT, 'node_modules/.bin/vite-node'), args: ['--config', path.join(ROOT, 'vitest.config.ts'), path.join(ROOT, 'packages/northd/src/bin/ovnts-northd.ts')], how: 'vite-node (build failed)' };
+
+function vmHwmMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function sbNbCfg(sb: Sandbox, remote: string): Promise<number> {
+  const r = await sb.run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', { op: 'select', table: 'SB_Global', where: [], columns: ['nb_cfg'] }])]);
+  if (r.code !== 0) return -1;
+  const rows = (JSON.parse(r.stdout) as { rows: { nb_cfg: number }[] }[])[0]?.rows ?? [];
+  return rows[0]?.nb_cfg ?? -1;
+}
+
+async function lflowCount(sb: Sandbox, remote: string): Promise<number> {
+  const r = await sb.runOk('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', { op: 'select', table: 'Logical_Flow', where: [], columns: ['_uuid'] }])]);
+  return ((JSON.parse(r) as { rows: unknown[] }[])[0]?.rows ?? []).length;
+}
+
+interface Result {
+  coldMs: number;
+  rssMb: number;
+  flows: number;
+}
+
+async function timeDaemon(sb: Sandbox, sbRemote: string, start: () => Promise<number>): Promise<Result> {
+  const t0 = performance.now();
+  const pid = await start();
+  await waitFor('SB nb_cfg', async () => (await sbNbCfg(sb, sbRemote)) === 1, 600_000, 25);
+  const coldMs = performance.now() - t0;
+  return { coldMs, rssMb: vmHwmMb(pid), flows: await lflowCount(sb, sbRemote) };
+}
+
+const rows: string[][] = [];
+for (const shape of shapes) {
+  const sb = new Sandbox('ovnts-bench-');
+  try {
+    const nb = await sb.startDb('nb');
+    const sbReal = await sb.startDb('sb', { name: 'sb-real' });
+    const sbOurs = await sb.startDb('sb', { name: 'sb-ours' });
+    await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
+    const loader = await OvsdbClient.connect(nb.remotes.unix, { reconnect: false });
+    const res = await loader.transact('OVN_Northbound', k8sNbOps(shape) as WireOperation[]);
+    await loader.close();
+    const failed = res.find((r) => r && typeof r === 'object' && 'error' in r);
+    if (failed) throw new Error(`NB load failed: ${JSON.stringify(failed)}`);
+    // Target nb_cfg = 1: each daemon is done when its SB says so.
+    await sb.runOk('ovsdb-client', ['transact', nb.remotes.unix, JSON.stringify(['OVN_Northbound', { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } }])]);
+
+    const real = await timeDaemon(sb, sbReal.remotes.unix, async () => (await sb.startRealNorthd(nb.remotes.unix, sbReal.remotes.unix)).pid);
+    // The real northd has now filled NB_Global options (mac_prefix, svc_monitor_mac) for both.
+    const ovnts = await timeDaemon(sb, sbOurs.remotes.unix, async () => {
+      const pidFile = sb.file('ovnts.pid');
+      const child = spawn(ours.cmd, [...ours.args, `--ovnnb-db=${nb.remotes.unix}`, `--ovnsb-db=${sbOurs.remotes.unix}`, `--pidfile=${pidFile}`, `--log-file=${sb.file('ovnts.log')}`], { cwd: ROOT, env: sb.env, stdio: 'ignore' });
+      child.unref();
+      await waitFor('pidfile', () => existsSync(pidFile), 60_000, 5);
+      sb.own(new Daemon('ovnts-northd', child.pid!, sb.file('ovnts.log')));
+      return child.pid!;
+    });
+
+    const run: Runner = (p, a) => sb.runOk(p, a, { timeoutMs: 120_000 }).then((stdout) => ({ stdout }));
+    const input = await readNb(run, nb.remotes.unix);
+    const c0 = performance.now();
+    const compiled = compile(input);
+    const compileMs = performance.now() - c0;
+
+    rows.push([
+      `${shape.nodes}x${shape.podsPerNode}`,
+      String(real.flows),
+      String(ovnts.flows),
+      real.coldMs.toFixed(0),
+      ovnts.coldMs.toFixed(0),
+      (ovnts.coldMs / real.coldMs).toFixed(2),
+      compileMs.toFixed(0),
+      real.rssMb.toFixed(0),
+      ovnts.rssMb.toFixed(0),
+      (ovnts.rssMb / real.rssMb).toFixed(2),
+    ]);
+    void compiled;
+  } finally {
+    await sb.stop();
+  }
+}
+
+const head = ['topology', 'lflows real', 'lflows ovnts', 'cold ms real', 'cold ms ovnts', 'ratio', 'compile ms', 'RSS MB real', 'RSS MB ovnts', 'RSS ratio'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i]!)).join('  ');
+console.log(`ovnts-northd cold start vs real ovn-northd 23.03 (ovnts run as ${ours.how}; ratio < 1 means ovnts is faster)`);
+console.log(line(head));
+for (const r of rows) console.log(line(r));
