@@ -105,6 +105,8 @@ for (const shape of shapes) {
       (ovnts.rssMb / real.rssMb).toFixed(2),
     ]);
     void compiled;
+    if (process.env['BENCH_LOG']) await new Promise((r) => setTimeout(r, 5000));
+    if (process.env['BENCH_LOG']) console.log(readFileSync(sb.file('ovnts.log'), 'utf8').split('\n').filter((l) => /SB updated|starting|acquired/.test(l)).join('\n'));
   } finally {
     await sb.stop();
   }
