@@ -27,8 +27,11 @@ export class BundleError extends Error {
   constructor(
     readonly bundleId: number,
     readonly errors: readonly OpenFlowError[],
+    /** Position in the submitted list of each refused message (-1 for bundle-level errors). */
+    readonly indexes: readonly number[] = [],
   ) {
-    super(`bundle ${bundleId} failed: ${errors.map((e) => `${e.errorName}@xid ${e.xid}`).join(', ')}`);
+    const shown = errors.slice(0, 5).map((e) => `${e.errorName}@xid ${e.xid}`);
+    super(`bundle ${bundleId} failed: ${shown.join(', ')}${errors.length > 5 ? ` and ${errors.length - 5} more` : ''}`);
   }
 }
 
@@ -315,25 +318,30 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     const xids: number[] = [];
     try {
       for (const message of messages) {
-        const innerXid = this.xid();
+        // OVS insists that the embedded message carries the bundle_add's own xid.
         const xid = this.xid();
-        xids.push(innerXid, xid);
-        this.watched.set(innerXid, errors);
+        xids.push(xid);
         this.watched.set(xid, errors);
-        if (!this.write(encodeMessage({ type: 'bundle_add', bundleId, ...flags, xid: innerXid, message }, xid, this.opts))) await this.drain();
+        if (!this.write(encodeMessage({ type: 'bundle_add', bundleId, ...flags, xid, message }, xid, this.opts))) await this.drain();
       }
-      try {
-        await this.request({ type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags });
-      } catch (e) {
-        if (e instanceof OpenFlowError) errors.push(e);
-        else throw e;
-      }
-      // Errors for individual adds arrive before the commit reply; a barrier makes sure none is in flight.
+      // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
+      // collect the add errors first (barrier) and discard instead of committing a partial bundle.
       await this.barrier();
+      if (errors.length) {
+        await this.request({ type: 'bundle_control', bundleId, ctrl: 'discard_request', ...flags }).catch(() => undefined);
+      } else {
+        try {
+          await this.request({ type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags });
+        } catch (e) {
+          if (e instanceof OpenFlowError) errors.push(e);
+          else throw e;
+        }
+        await this.barrier();
+      }
     } finally {
       for (const x of xids) this.watched.delete(x);
     }
-    if (errors.length) throw new BundleError(bundleId, errors);
+    if (errors.length) throw new BundleError(bundleId, errors, errors.map((e) => xids.indexOf(e.xid)));
   }
 
   async dumpFlows(filter: { table?: number; cookie?: bigint; cookieMask?: bigint; match?: readonly MatchEntry[] } = {}): Promise<FlowStats[]> {
