@@ -131,11 +131,14 @@ function routeTableIds(lr: RouterDatapath): Map<string, number> {
 }
 
 function buildRouterPortFlows(p: RouterPort, add: Add): void {
-  if (!p.enabled) return;
   const inp = q(p.name);
-  const setMac = `xreg0[0..47] = ${p.macS}; next;`;
-  add('lr_in_admission', 50, `eth.mcast && inport == ${inp}`, setMac);
-  add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}`, setMac);
+  // A disabled port admits nothing and delivers nothing; its other flows stay (as in 23.03).
+  if (p.enabled) {
+    const setMac = `xreg0[0..47] = ${p.macS}; next;`;
+    add('lr_in_admission', 50, `eth.mcast && inport == ${inp}`, setMac);
+    add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}`, setMac);
+    add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
+  }
 
   for (const n of p.ipv4) {
     add(
@@ -202,7 +205,6 @@ function buildRouterPortFlows(p: RouterPort, add: Add): void {
       );
     }
   }
-  add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
 }
 
 /** TCP reset, SCTP abort and ICMP unreachable (port/protocol) for traffic to a router address. */

@@ -1,6 +1,7 @@
 // Parity-lab helpers that only need a way to run programs: read a whole NB through
 // `ovsdb-client transact` selects, load compiled output into an empty SB, and normalise lflow-list.
 import { schema as nbSchema } from '@ovnts/schema/nb';
+import { schema as sbSchema } from '@ovnts/schema/sb';
 import type { CompiledSb } from '../compile.js';
 import { NB_INPUT_TABLES, type NbInput } from '../input.js';
 import { insertOps } from '../sb-json.js';
@@ -40,4 +41,57 @@ export function normaliseLflowList(text: string): string[] {
     if (f) out.push(`${header} ${f[2]} ${f[3]} match=(${f[4]}) action=(${f[5]})`);
   }
   return out.sort();
+}
+
+/**
+ * The SB rows a northd writes besides flows, keyed by identity and without UUIDs or tunnel keys of
+ * ports (each northd allocates those its own way): for comparing two SBs.
+ */
+export async function bindingSummary(run: Runner, remote: string): Promise<Record<string, unknown>> {
+  const tables = ['Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set'] as const;
+  const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
+  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', ...ops])]);
+  const results = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
+  const rows = (i: number) => (results[i]?.rows ?? []).map((r) => decodeWireRow(sbSchema.tables[tables[i]!]!, r));
+  const dps = rows(0);
+  const dpName = new Map(dps.map((d) => [d['_uuid'] as string, (d['external_ids'] as Record<string, string>)['name'] ?? '?']));
+  const pbs = rows(1);
+  const pbName = new Map(pbs.map((p) => [p['_uuid'] as string, p['logical_port'] as string]));
+  const sortBy = <T>(xs: T[], k: (x: T) => string) => xs.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
+  return {
+    datapaths: sortBy(
+      dps.map((d) => {
+        const e = { ...(d['external_ids'] as Record<string, string>) };
+        for (const k of ['logical-switch', 'logical-router']) if (k in e) e[k] = '<nb uuid>';
+        return e;
+      }),
+      (e) => e['name'] ?? '',
+    ),
+    ports: sortBy(
+      pbs.map((p) => ({
+        logical_port: p['logical_port'],
+        datapath: dpName.get(p['datapath'] as string),
+        type: p['type'],
+        mac: p['mac'],
+        options: p['options'],
+        parent_port: p['parent_port'],
+        tag: p['tag'],
+        port_security: p['port_security'],
+      })),
+      (p) => String(p.logical_port),
+    ),
+    multicastGroups: sortBy(
+      rows(2).map((g) => ({
+        datapath: dpName.get(g['datapath'] as string),
+        name: g['name'],
+        tunnel_key: g['tunnel_key'],
+        ports: (g['ports'] as string[]).map((u) => pbName.get(u)).sort(),
+      })),
+      (g) => `${g.datapath} ${String(g.name)}`,
+    ),
+    addressSets: sortBy(
+      rows(3).map((a) => ({ name: a['name'], addresses: a['addresses'] })),
+      (a) => String(a.name),
+    ),
+  };
 }
