@@ -47,7 +47,7 @@ export interface ConnectionOptions extends CodecOptions {
   readonly reconnect?: boolean;
   /** Per-request timeout (default 30 s). */
   readonly requestTimeoutMs?: number;
-  /** Ask the switch for NXT_PACKET_IN2 (default true). */
+  /** Receive packet-ins as NXT_PACKET_IN2 (default true); false leaves the session's async config alone. */
   readonly packetIn2?: boolean;
 }
 
@@ -224,11 +224,30 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       } else if (idle >= interval) this.write(encodeMessage({ type: 'echo_request', data: Buffer.alloc(0) }, this.xid()));
     }, Math.max(50, interval / 2));
     this.echoTimer.unref();
-    if (this.opts.packetIn2 !== false) this.write(encodeMessage({ type: 'set_packet_in_format', format: 'nxt_packet_in2' }, this.xid()));
     this.ready = true;
-    this.log.info('OpenFlow 1.5 session up');
-    for (const w of this.waiters.splice(0)) w.resolve();
-    this.emit('connected');
+    void this.setup().then(
+      () => {
+        this.log.info('OpenFlow 1.5 session up');
+        for (const w of this.waiters.splice(0)) w.resolve();
+        this.emit('connected');
+      },
+      (err: unknown) => {
+        this.log.warn({ err: (err as Error).message }, 'session setup failed');
+        this.socket?.destroy();
+      },
+    );
+  }
+
+  /**
+   * Per-session switch setup. A management-socket ("service") connection only gets asynchronous messages
+   * (packet-ins) once miss_send_len is non-zero, so raise it, keeping the switch's other config flags.
+   */
+  private async setup(): Promise<void> {
+    if (this.opts.packetIn2 === false) return;
+    this.write(encodeMessage({ type: 'set_packet_in_format', format: 'nxt_packet_in2' }, this.xid()));
+    const cfg = await this.request({ type: 'get_config_request' });
+    const flags = cfg.type === 'get_config_reply' ? cfg.flags : 0;
+    this.write(encodeMessage({ type: 'set_config', flags, missSendLen: 0xffff }, this.xid()));
   }
 
   private xid(): number {
