@@ -4,8 +4,11 @@
 /** A request the NB model rejects (bad input, missing or duplicate object). Nothing is written. */
 export class NbError extends Error {
   override readonly name = 'NbError';
-  /** Earlier errors of the same check that ovn-nbctl would log as discarded before this one. */
-  discarded: string[] = [];
+  /**
+   * Log lines ("module|LEVEL|text") ovn-nbctl writes to stderr before the error itself, e.g. parse
+   * failures it logs, or earlier errors of the same check that it discards.
+   */
+  logs: string[] = [];
 }
 
 /** The server refused the transaction or the connection failed. */

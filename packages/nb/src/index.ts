@@ -10,3 +10,4 @@ export * from './validate.js';
 export * from './switches.js';
 export * from './routers.js';
 export * from './addr.js';
+export * from './loadbalancers.js';

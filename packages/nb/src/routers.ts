@@ -518,7 +518,7 @@ export function addNat(
     if (errors.length) {
       // ovn-nbctl reports the last error of the pass; earlier ones are logged as discarded.
       const e = new NbError(errors[errors.length - 1]!);
-      e.discarded = errors.slice(0, -1);
+      e.logs = errors.slice(0, -1).map((d) => `db_ctl_base|ERR|Discarding unhandled error: ${d}`);
       throw e;
     }
     if (stop) return stop;

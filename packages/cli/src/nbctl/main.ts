@@ -200,7 +200,7 @@ function runCommands(
       f();
     } catch (e) {
       if (e instanceof nb.NbError) {
-        for (const d of e.discarded) io.stderr(`${logTime()}|00001|db_ctl_base|ERR|Discarding unhandled error: ${d}\n`);
+        for (const l of e.logs) io.stderr(`${logTime()}|00001|${l}\n`);
       }
       if (e instanceof CommandError || e instanceof nb.NbError || isKnownError(e)) fail((e as Error).message);
       throw e;

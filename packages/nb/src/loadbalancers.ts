@@ -1,0 +1,189 @@
+// Load balancers: VIPs ("IP[:PORT]") mapped to backends, and their attachment to switches and
+// routers. Addresses are checked and normalized as OVN does before they are stored.
+import { NbError } from './errors.js';
+import { KINDS, lookup } from './lookup.js';
+import type { NbStore, Row } from './store.js';
+import { normalizeIPv4Addr, normalizeIPv6Addr } from './addr.js';
+
+export interface Endpoint {
+  readonly family: 4 | 6;
+  /** Canonical address text. */
+  readonly ip: string;
+  readonly port?: number;
+}
+
+/** "IP", "IP:PORT", "IPv6", "[IPv6]" or "[IPv6]:PORT" (inet_parse_active with numeric hosts). */
+export function parseEndpoint(s: string): Endpoint | undefined {
+  const r = parseEndpointLogged(s);
+  return 'error' in r ? undefined : r;
+}
+
+/** As parseEndpoint, but says why it failed the way OVS logs it. */
+export function parseEndpointLogged(s: string): Endpoint | { error: string } {
+  let host = s;
+  let portText: string | undefined;
+  const br = /^\[([^\]]*)\](?::(.*))?$/.exec(s);
+  if (br) {
+    host = br[1]!;
+    portText = br[2];
+  } else if ((s.match(/:/g) ?? []).length === 1) {
+    const i = s.indexOf(':');
+    host = s.slice(0, i);
+    portText = s.slice(i + 1);
+  }
+  const v4 = normalizeIPv4Addr(host);
+  const v6 = v4 ? undefined : normalizeIPv6Addr(host);
+  if ((!v4 && !v6) || (v4 && br)) return { error: `socket_util|ERR|${s}: bad IP address "${host}"` };
+  let port: number | undefined;
+  if (portText !== undefined) {
+    if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
+      return { error: `socket_util|ERR|${s}: bad port number "${portText}"` };
+    }
+    port = Number(portText) || undefined;
+  }
+  return { family: v4 ? 4 : 6, ip: (v4 ?? v6)!, ...(port !== undefined ? { port } : {}) };
+}
+
+export function formatEndpoint(e: Endpoint, withPort: boolean): string {
+  const host = e.family === 6 && withPort ? `[${e.ip}]` : e.ip;
+  return withPort && e.port !== undefined ? `${host}:${e.port}` : host;
+}
+
+/** Check a VIP and its comma-separated backends; returns the normalized key and value for `vips`. */
+export function normalizeVip(vip: string, backends: string): { key: string; value: string; hasPort: boolean } {
+  const v = parseEndpointLogged(vip);
+  if ('error' in v) {
+    const e = new NbError(`${vip}: should be an IP address (or an IP address and a port number with : as a separator).`);
+    e.logs = [v.error];
+    throw e;
+  }
+  const hasPort = v.port !== undefined;
+  const errors: string[] = [];
+  const logs: string[] = [];
+  const ok: Endpoint[] = [];
+  for (const token of backends.split(',').filter((t) => t.length > 0)) {
+    const b = parseEndpointLogged(token);
+    const shape = hasPort ? `${token}: should be an IP address and a port number with : as a separator` : `${token}: should be an IP address`;
+    if ('error' in b) {
+      errors.push(shape);
+      logs.push(b.error);
+    }
+    else if (b.family !== v.family) errors.push(`${token}: IP address family is different from VIP ${v.ip}`);
+    else if (hasPort !== (b.port !== undefined)) errors.push(shape);
+    else ok.push(b);
+  }
+  if (errors.length) {
+    const e = new NbError(`${errors.join(', ')}.`);
+    e.logs = logs;
+    throw e;
+  }
+  return {
+    key: formatEndpoint(v, hasPort),
+    value: ok.map((b) => formatEndpoint(b, hasPort)).join(','),
+    hasPort,
+  };
+}
+
+export interface LbAddOptions {
+  readonly mayExist?: boolean;
+  readonly addDuplicate?: boolean;
+  /** Reject (TCP RST/ICMP) instead of dropping when there are no backends. */
+  readonly reject?: boolean;
+  /** Emit a controller event when there are no backends. */
+  readonly event?: boolean;
+  readonly addRoute?: boolean;
+  readonly protocol?: 'tcp' | 'udp' | 'sctp';
+}
+
+/** Add a VIP to the named load balancer, creating it if needed. */
+export function addLoadBalancer(s: NbStore, name: string, vip: string, backends: string, opts: LbAddOptions = {}): Row {
+  if (opts.event && opts.reject) throw new NbError("--reject and --event can't specified at the same time");
+  const proto = opts.protocol;
+  if (proto !== undefined && !['tcp', 'udp', 'sctp'].includes(proto)) {
+    throw new NbError(`${String(proto)}: protocol must be one of "tcp", "udp",  or "sctp".`);
+  }
+  const { key, value, hasPort } = normalizeVip(vip, backends);
+  if (proto !== undefined && !hasPort) throw new NbError('Protocol is unnecessary when no port of vip is given.');
+  if (!opts.addDuplicate) {
+    const lb = lookup(s, KINDS.loadBalancer, name, false);
+    if (lb) {
+      const vips = lb['vips'] as Record<string, string>;
+      if (vips[key] !== undefined && !opts.mayExist) {
+        throw new NbError(`${name}: a load balancer with this vip (${key}) already exists`);
+      }
+      if (proto !== undefined) s.set('Load_Balancer', lb, 'protocol', proto);
+      s.set('Load_Balancer', lb, 'vips', { ...vips, [key]: value });
+      return lb;
+    }
+  }
+  const options: Record<string, string> = {};
+  if (opts.reject) options['reject'] = 'true';
+  if (opts.event) options['event'] = 'true';
+  if (opts.addRoute) options['add_route'] = 'true';
+  return s.insert('Load_Balancer', { name, protocol: proto ?? 'tcp', vips: { [key]: value }, options });
+}
+
+/** Delete a load balancer, or one VIP of it (the balancer goes when its last VIP does). */
+export function deleteLoadBalancer(s: NbStore, id: string, vip?: string, opts: { ifExists?: boolean } = {}): void {
+  // Like ovn-nbctl, deleting a balancer that does not exist is not an error.
+  const lb = lookup(s, KINDS.loadBalancer, id, false);
+  if (!lb) return;
+  if (vip === undefined) {
+    s.delete('Load_Balancer', lb);
+    return;
+  }
+  const vips = { ...(lb['vips'] as Record<string, string>) };
+  if (vips[vip] === undefined) {
+    if (!opts.ifExists) throw new NbError(`vip ${vip} is not part of the load balancer.`);
+    return;
+  }
+  delete vips[vip];
+  if (Object.keys(vips).length === 0) s.delete('Load_Balancer', lb);
+  else s.set('Load_Balancer', lb, 'vips', vips);
+}
+
+type Owner = 'switch' | 'router';
+const OWNER = {
+  switch: { kind: KINDS.switch, table: 'Logical_Switch', noun: 'logical switch' },
+  router: { kind: KINDS.router, table: 'Logical_Router', noun: 'logical router' },
+} as const;
+
+/** Attach a load balancer to a switch or router. */
+export function attachLoadBalancer(s: NbStore, owner: Owner, ownerId: string, lbId: string, opts: { mayExist?: boolean } = {}): void {
+  const o = OWNER[owner];
+  const row = lookup(s, o.kind, ownerId, true)!;
+  const lb = lookup(s, KINDS.loadBalancer, lbId, true)!;
+  if ((row['load_balancer'] as string[]).includes(lb._uuid)) {
+    if (opts.mayExist) return;
+    throw new NbError(`${lb._uuid} : a load balancer with this UUID already exists`);
+  }
+  s.addToSet(o.table, row, 'load_balancer', [lb._uuid]);
+}
+
+/** Detach one load balancer (or all of them) from a switch or router. */
+export function detachLoadBalancer(s: NbStore, owner: Owner, ownerId: string, lbId?: string, opts: { ifExists?: boolean } = {}): void {
+  const o = OWNER[owner];
+  const row = lookup(s, o.kind, ownerId, true)!;
+  if (lbId === undefined) {
+    s.set(o.table, row, 'load_balancer', []);
+    return;
+  }
+  const lb = lookup(s, KINDS.loadBalancer, lbId, true)!;
+  if ((row['load_balancer'] as string[]).includes(lb._uuid)) {
+    s.removeFromSet(o.table, row, 'load_balancer', [lb._uuid]);
+    return;
+  }
+  if (!opts.ifExists) throw new NbError(`load balancer ${String(lb['name'])} is not part of any ${o.noun}.`);
+}
+
+/** The load balancers of a switch or router, directly and through load balancer groups. */
+export function loadBalancersOf(s: NbStore, owner: Owner, ownerId: string): Row[] {
+  const o = OWNER[owner];
+  const row = lookup(s, o.kind, ownerId, true)!;
+  const out = (row['load_balancer'] as string[]).map((u) => s.deref('Load_Balancer', u));
+  for (const g of row['load_balancer_group'] as string[]) {
+    const grp = s.deref('Load_Balancer_Group', g);
+    for (const u of (grp?.['load_balancer'] as string[] | undefined) ?? []) out.push(s.deref('Load_Balancer', u));
+  }
+  return out.filter((r): r is Row => !!r);
+}
