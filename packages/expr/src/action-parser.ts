@@ -319,8 +319,9 @@ export class ActionParser {
       if (lo === 0) c.syntax('range can\'t be 0');
       let hi = 0;
       if (c.match('-')) {
+        const hiTok = c.tok;
         hi = c.forceInt(65535);
-        if (hi <= lo) c.syntax('range high should be greater than range low');
+        if (hi <= lo) c.syntax('range high should be greater than range low', hiTok);
       }
       ports = [lo, hi];
     }

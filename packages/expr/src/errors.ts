@@ -5,14 +5,20 @@ export type ExprErrorKind = 'lex' | 'syntax' | 'type' | 'symbol' | 'compile';
 
 export class ExprError extends Error {
   override readonly name = 'ExprError';
-  constructor(
-    readonly kind: ExprErrorKind,
-    message: string,
-    /** 0-based offset into the source string. */
-    readonly pos: number,
-    readonly source: string,
-  ) {
+  readonly kind: ExprErrorKind;
+  /** 0-based offset into the source string. */
+  readonly pos: number;
+  readonly source: string;
+
+  constructor(kind: ExprErrorKind, message: string, pos: number, source: string) {
+    // Parse errors are expected input outcomes, not bugs: skip the (costly) stack capture.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.kind = kind;
+    this.pos = pos;
+    this.source = source;
   }
 
   /** "message (at column N: …context…)" for logs and CLI output. */
