@@ -11,3 +11,5 @@ export * from './switches.js';
 export * from './routers.js';
 export * from './addr.js';
 export * from './loadbalancers.js';
+export * from './acls.js';
+export * from './dhcp-ha.js';

@@ -1,4 +1,46 @@
-// Commands of the misc group.
-import type { CommandImpl } from './context.js';
+// dhcp-options-* and ha-chassis-group-* commands.
+import {
+  addHaChassis,
+  addHaChassisGroup,
+  createDhcpOptions,
+  deleteDhcpOptions,
+  deleteHaChassisGroup,
+  findDhcpOptions,
+  removeHaChassis,
+  setDhcpOptions,
+  setHaChassisPriority,
+} from '@ovnts/nb';
+import { has, type CommandImpl, type Ctx } from './context.js';
+import { keyValues, printMap } from './cmd-switch.js';
 
-export const commands: Record<string, CommandImpl> = {};
+const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
+
+export const commands: Record<string, CommandImpl> = {
+  'dhcp-options-create': (ctx) => void createDhcpOptions(ctx.store, arg(ctx, 1), keyValues(ctx.argv.slice(2))),
+  'dhcp-options-del': (ctx) => deleteDhcpOptions(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
+  'dhcp-options-list': (ctx) => {
+    const rows = [...ctx.store.rows('DHCP_Options')].sort((a, b) =>
+      String(a['cidr']) < String(b['cidr']) ? -1 : String(a['cidr']) > String(b['cidr']) ? 1 : 0,
+    );
+    for (const r of rows) ctx.output += `${r._uuid}\n`;
+  },
+  'dhcp-options-set-options': (ctx) => setDhcpOptions(ctx.store, arg(ctx, 1), keyValues(ctx.argv.slice(2))),
+  'dhcp-options-get-options': (ctx) => {
+    ctx.output += printMap(findDhcpOptions(ctx.store, arg(ctx, 1))!['options'] as Record<string, string>);
+  },
+  'ha-chassis-group-add': (ctx) => void addHaChassisGroup(ctx.store, arg(ctx, 1)),
+  'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
+  'ha-chassis-group-list': (ctx) => {
+    for (const g of ctx.store.rows('HA_Chassis_Group')) {
+      ctx.output += `${g._uuid} (${String(g['name'])})\n`;
+      for (const u of [...(g['ha_chassis'] as string[])].sort()) {
+        const c = ctx.store.deref('HA_Chassis', u);
+        if (c) ctx.output += `    ${c._uuid} (${String(c['chassis_name'])})\n    priority ${String(c['priority'])}\n\n`;
+      }
+      ctx.output += '\n';
+    }
+  },
+  'ha-chassis-group-add-chassis': (ctx) => void addHaChassis(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
+  'ha-chassis-group-remove-chassis': (ctx) => removeHaChassis(ctx.store, arg(ctx, 1), arg(ctx, 2)),
+  'ha-chassis-group-set-chassis-prio': (ctx) => setHaChassisPriority(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
+};
