@@ -15,6 +15,9 @@ export interface Io {
 }
 
 /** Thrown to end the run with a status after printing; never escapes runNbctl. */
+/** --timeout ran out. ovn-nbctl dies of SIGALRM then: a log line and status 128+14. */
+class TimeoutExpired extends Error {}
+
 class Exit extends Error {
   constructor(readonly status: number) {
     super(`exit ${status}`);
@@ -79,6 +82,10 @@ export async function runNbctl(argv: readonly string[], io: Io): Promise<number>
     return await execute(parsed.commands, g, db, io, fail);
   } catch (e) {
     if (e instanceof Exit) return e.status;
+    if (e instanceof TimeoutExpired) {
+      io.stderr(`${logTime()}|00001|fatal_signal|WARN|terminating with signal 14 (Alarm clock)\n`);
+      return 142;
+    }
     const msg = e instanceof Error ? e.message : String(e);
     io.stderr(`${io.programName}: ${msg}\n`);
     return 1;
@@ -107,7 +114,7 @@ async function execute(
   const deadline = g.timeoutSec ? Date.now() + g.timeoutSec * 1000 : undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    if (deadline) timer = setTimeout(() => reject(new CommandError('timeout expired')), deadline - Date.now());
+    if (deadline) timer = setTimeout(() => reject(new TimeoutExpired()), deadline - Date.now());
   });
   const withTimeout = <T>(p: Promise<T>): Promise<T> => (deadline ? Promise.race([p, timeout]) : p);
 
