@@ -131,6 +131,11 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return this.stateValue;
   }
 
+  /** Traffic counters of the current session (zeros when disconnected). */
+  get sessionStats(): RpcSession['stats'] {
+    return this.session?.stats ?? { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+  }
+
   /** The remote of the current session, if connected. */
   get remote(): string | undefined {
     return this.stateValue === 'connected' ? this.currentRemote?.text : undefined;

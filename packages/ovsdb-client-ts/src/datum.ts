@@ -202,13 +202,9 @@ export function decodeDatum(type: ColumnType, json: unknown): unknown {
 export function applyDiff(type: ColumnType, old: unknown, diff: unknown): unknown {
   const kind = columnKind(type);
   if (kind === 'scalar') return decodeDatum(type, diff);
-  if (kind === 'optional') {
-    // The diff is the symmetric difference of old and new ({a} → {b} sends {a, b}).
-    const result = new Set<Atom>(old === null ? [] : [old as Atom]);
-    for (const a of setAtoms(type.key, diff)) if (!result.delete(a)) result.add(a);
-    if (result.size > 1) throw new DatumError(`diff leaves ${result.size} values in an optional column`);
-    return result.size === 0 ? null : [...result][0];
-  }
+  // ovsdb-server sends the new value for every non-composite column (max 1, no map), optional ones included:
+  // {4} → {0} arrives as 0 and {a} → {} as the empty set (ovsdb_datum_diff in OVS lib/ovsdb-data.c).
+  if (kind === 'optional') return decodeDatum(type, diff);
   if (kind === 'set') {
     const atoms = setAtoms(type.key, diff);
     const result = new Set<Atom>(old as Atom[]);
@@ -277,4 +273,23 @@ export function withDefaults(table: TableSchema, values: Record<string, unknown>
 function describe(v: unknown): string {
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * A decoder specialised for one column type: the common wire shapes (a bare atom, ["uuid", u]) take a
+ * short path; anything else goes through decodeDatum, which validates fully. Used on hot paths (replica).
+ */
+export function columnDecoder(type: ColumnType): (json: unknown) => unknown {
+  const kind = columnKind(type);
+  const t = type.key.type;
+  if (kind === 'scalar' || kind === 'optional') {
+    if (t === 'uuid') {
+      return (j) =>
+        Array.isArray(j) && j.length === 2 && j[0] === 'uuid' && typeof j[1] === 'string' ? j[1] : decodeDatum(type, j);
+    }
+    const js = t === 'integer' || t === 'real' ? 'number' : t;
+    if (t === 'integer') return (j) => (typeof j === 'number' && Number.isInteger(j) ? j : decodeDatum(type, j));
+    return (j) => (typeof j === js ? j : decodeDatum(type, j));
+  }
+  return (j) => decodeDatum(type, j);
 }

@@ -67,16 +67,26 @@ export class JsonFramer {
         continue;
       }
       if (this.inString) {
-        // Tight loop over string bytes; only quote and backslash matter.
-        for (; i < n; i++) {
-          const b = chunk[i]!;
-          if (this.escape) this.escape = false;
-          else if (b === BACKSLASH) this.escape = true;
-          else if (b === QUOTE) {
-            this.inString = false;
-            i++;
-            break;
-          }
+        // Jump quote to quote with indexOf (native, fast); a quote preceded by an odd run of
+        // backslashes is escaped. `escape` carries a pending backslash across chunk boundaries.
+        if (this.escape) {
+          this.escape = false;
+          i++;
+          continue;
+        }
+        const q = chunk.indexOf(QUOTE, i);
+        const end = q < 0 ? n : q;
+        let k = end - 1;
+        while (k >= i && chunk[k] === BACKSLASH) k--;
+        const escaped = (end - 1 - k) % 2 === 1;
+        if (q < 0) {
+          this.escape = escaped;
+          i = n;
+        } else if (escaped) {
+          i = q + 1;
+        } else {
+          this.inString = false;
+          i = q + 1;
         }
         continue;
       }
@@ -106,8 +116,8 @@ export class JsonFramer {
     }
     if (this.depth > 0) {
       const piece = chunk.subarray(start);
-      // Copy: the socket may reuse its buffer. Only the unfinished tail is kept.
-      this.parts.push(Buffer.from(piece));
+      // Node hands out a fresh buffer per read, so keeping a reference (no copy) is safe.
+      this.parts.push(piece);
       this.partBytes += piece.length;
       if (this.partBytes > this.maxBytes) return this.fail(`message exceeds ${this.maxBytes} bytes`);
     }

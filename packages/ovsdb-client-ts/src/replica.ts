@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { applyDiff, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
+import { applyDiff, columnDecoder, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
 import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
 import type { Where } from './operations.js';
 import type { RpcSession } from './rpc.js';
@@ -70,6 +70,8 @@ interface TableSpec {
   /** Row with every replicated column at its default (frozen empty sets/maps, safe to share). */
   readonly template: Readonly<Record<string, unknown>>;
   readonly types: ReadonlyMap<string, ColumnType>;
+  /** Per-column decoders for full values (initial/insert), `_version` included. */
+  readonly decoders: ReadonlyMap<string, (json: unknown) => unknown>;
   /** Schema indexes whose columns are all replicated. */
   readonly indexes: readonly (readonly string[])[];
 }
@@ -161,12 +163,15 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
         template[c] = Object.freeze(defaultValue(col.type));
       }
       const indexes = schema.indexes.filter((ix) => ix.every((c) => types.has(c)));
+      const decoders = new Map<string, (json: unknown) => unknown>([['_version', columnDecoder(UUID_COLUMN_TYPE)]]);
+      for (const [c, t] of types) decoders.set(c, columnDecoder(t));
       this.specs.set(name, {
         schema,
         columns,
         ...(o.where ? { where: o.where as readonly (readonly [string, string, unknown])[] } : {}),
         template,
         types,
+        decoders,
         indexes,
       });
       this.unique.set(name, new Map(indexes.map((ix) => [ix.join(','), new Map()])));
@@ -440,9 +445,8 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     const row: Row = { _uuid: uuid, _version: ZERO_UUID, ...spec.template };
     if (typeof json !== 'object' || json === null) throw new ProtocolError(`row ${uuid}: not an object`);
     for (const col in json) {
-      const type = spec.types.get(col);
-      if (type) row[col] = decodeDatum(type, (json as Record<string, unknown>)[col]);
-      else if (col === '_version') row[col] = decodeDatum(UUID_COLUMN_TYPE, (json as Record<string, unknown>)[col]);
+      const decode = spec.decoders.get(col);
+      if (decode) row[col] = decode((json as Record<string, unknown>)[col]);
     }
     return row;
   }

@@ -58,6 +58,8 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   private lastRx = Date.now();
   private probeSent = false;
   private probeTimer: NodeJS.Timeout | undefined;
+  /** Traffic counters for this session. */
+  readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
 
   constructor(
     private readonly socket: Duplex,
@@ -89,14 +91,20 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
       this.log.debug({ method, id, bytes: text.length }, 'request');
-      this.socket.write(text);
+      this.send(text);
     });
   }
 
   /** Send a notification (no reply expected). */
   notify(method: string, params: readonly unknown[]): void {
     if (this.closed) return;
-    this.socket.write(toWire(jsonrpc.notification(method, params as Json[]), null));
+    this.send(toWire(jsonrpc.notification(method, params as Json[]), null));
+  }
+
+  private send(text: string): void {
+    this.stats.bytesOut += Buffer.byteLength(text);
+    this.stats.messagesOut++;
+    this.socket.write(text);
   }
 
   /** Close the session; pending requests fail with `error`. */
@@ -106,8 +114,10 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   }
 
   private onData(chunk: Buffer): void {
+    // Any bytes count as activity, so a long transfer of one huge reply does not trip the probe.
     this.lastRx = Date.now();
     this.probeSent = false;
+    this.stats.bytesIn += chunk.length;
     let messages: unknown[];
     try {
       messages = this.framer.push(chunk);
@@ -116,6 +126,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
       this.close(e as Error);
       return;
     }
+    this.stats.messagesIn += messages.length;
     for (const m of messages) {
       if (this.closed) return;
       this.dispatch(m, messages.length === 1 ? chunk.length : undefined);
@@ -135,9 +146,9 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     if (type === 'request') {
       const p = parsed.payload as { id: number | string; method: string; params?: unknown };
       if (p.method === 'echo') {
-        this.socket.write(JSON.stringify({ id: p.id, result: p.params ?? [], error: null }));
+        this.send(JSON.stringify({ id: p.id, result: p.params ?? [], error: null }));
       } else {
-        this.socket.write(JSON.stringify({ id: p.id, result: null, error: { error: 'unknown method', details: p.method } }));
+        this.send(JSON.stringify({ id: p.id, result: null, error: { error: 'unknown method', details: p.method } }));
       }
       return;
     }
