@@ -12,7 +12,7 @@ function replicaTables(replica: NbReplica): Record<string, Map<string, Record<st
   const out: Record<string, Map<string, Record<string, unknown>>> = {};
   for (const [table, rows] of Object.entries(replica.snapshot())) {
     out[table] = new Map(
-      [...(rows as ReadonlyMap<string, Record<string, unknown>>)].map(([u, r]) => {
+      [...(rows as unknown as ReadonlyMap<string, Record<string, unknown>>)].map(([u, r]) => {
         const { _version, ...rest } = r;
         return [u, rest];
       }),
@@ -99,9 +99,9 @@ describe('replica cache vs ovsdb-client dump', () => {
       expect(replica.lookup('Logical_Switch', { name: 'ls2' })).toBeUndefined();
       const afterRestart = replica.takeChanges();
       expect(afterRestart.resync).toBe(true);
-      expect(afterRestart.changes.filter((c) => c.kind === 'delete').map((c) => c.old.name).sort()).toEqual(['ls1', 'ls2', 'lsp1', 'lsp2']); // ports garbage-collected
+      expect(afterRestart.changes.filter((c) => c.kind === 'delete').map((c) => (c.old as { name?: string }).name).sort()).toEqual(['ls1', 'ls2', 'lsp1', 'lsp2']); // ports garbage-collected
       expect(afterRestart.changes.filter((c) => c.kind === 'insert')).toHaveLength(1);
-      expect(afterRestart.changes.filter((c) => c.kind === 'modify').map((c) => c.new.name)).toEqual(['as2']);
+      expect(afterRestart.changes.filter((c) => c.kind === 'modify').map((c) => (c.new as { name?: string }).name)).toEqual(['as2']);
       expect(snap.Logical_Switch.size).toBe(before);
       expect(replica.snapshot().Logical_Switch.size).toBe(before - 1);
 
