@@ -1,0 +1,97 @@
+// The OpenFlow tables as the classifier sees them: per table, flows by descending priority, with
+// conjunctive matches resolved the way OVS does (all clauses of an id at one priority, then the conj_id flow).
+import type { ConjunctionAction, Flow, Group, MatchEntry } from '@ovnts/openflow';
+import { ones } from '@ovnts/openflow';
+import { widthOf, type PacketState } from './state.js';
+
+export class FlowTables {
+  private readonly byTable = new Map<number, Flow[]>();
+  readonly groups: ReadonlyMap<number, Group>;
+
+  constructor(flows: readonly Flow[], groups: readonly Group[] = []) {
+    for (const f of flows) {
+      const list = this.byTable.get(f.table) ?? [];
+      list.push(f);
+      this.byTable.set(f.table, list);
+    }
+    for (const list of this.byTable.values()) list.sort((a, b) => b.priority - a.priority);
+    this.groups = new Map(groups.map((g) => [g.groupId, g]));
+  }
+
+  flows(table: number): readonly Flow[] {
+    return this.byTable.get(table) ?? [];
+  }
+
+  /** The flow a packet hits in `table`, or undefined on a miss. */
+  lookup(table: number, st: PacketState): Flow | undefined {
+    return this.lookupDetailed(table, st).flow;
+  }
+
+  /**
+   * Also tells whether the decision depended on conntrack fields: a flow at or above the hit's priority
+   * that matched everything but its ct_* entries. The megaflow then has to match ct_state.
+   */
+  lookupDetailed(table: number, st: PacketState): { flow?: Flow; ctDependent: boolean } {
+    const flow = this.lookupFlow(table, st);
+    const floor = flow?.priority ?? -1;
+    let ctDependent = false;
+    for (const f of this.flows(table)) {
+      if (f.priority < floor) break;
+      const ct = f.match.filter((e) => e.field.startsWith('ct_'));
+      if (ct.length === 0) continue;
+      if (f === flow || (matches(f.match.filter((e) => !e.field.startsWith('ct_') && e.field !== 'conj_id'), st) && !matches(ct, st))) {
+        ctDependent = true;
+        break;
+      }
+    }
+    return flow ? { flow, ctDependent } : { ctDependent };
+  }
+
+  private lookupFlow(table: number, st: PacketState): Flow | undefined {
+    const flows = this.flows(table);
+    let i = 0;
+    while (i < flows.length) {
+      const prio = flows[i]!.priority;
+      let j = i;
+      while (j < flows.length && flows[j]!.priority === prio) j++;
+      const level = flows.slice(i, j);
+      const plain = level.find((f) => !isConjunctive(f) && !hasConjId(f) && matches(f.match, st));
+      if (plain) return plain;
+      const clauses = new Map<number, { n: number; seen: Set<number> }>();
+      for (const f of level) {
+        if (!isConjunctive(f) || !matches(f.match, st)) continue;
+        for (const a of f.actions as readonly ConjunctionAction[]) {
+          const c = clauses.get(a.id) ?? { n: a.nClauses, seen: new Set<number>() };
+          c.seen.add(a.clause);
+          clauses.set(a.id, c);
+        }
+      }
+      for (const [id, c] of clauses) {
+        if (c.seen.size < c.n) continue;
+        const hit = level.find((f) => hasConjId(f, id) && matches(f.match, st, id));
+        if (hit) return hit;
+      }
+      i = j;
+    }
+    return undefined;
+  }
+}
+
+function isConjunctive(f: Flow): boolean {
+  return f.actions.length > 0 && f.actions.every((a) => a.type === 'conjunction');
+}
+
+function hasConjId(f: Flow, id?: number): boolean {
+  return f.match.some((e) => e.field === 'conj_id' && (id === undefined || e.value === BigInt(id)));
+}
+
+export function entryMatches(e: MatchEntry, st: PacketState, conjId?: number): boolean {
+  const full = ones(widthOf(e.field));
+  const mask = (e.mask ?? full) & full;
+  const v = e.field === 'conj_id' ? BigInt(conjId ?? -1) & full : st.get(e.field);
+  return (v & mask) === (e.value & mask);
+}
+
+export function matches(match: readonly MatchEntry[], st: PacketState, conjId?: number): boolean {
+  return match.every((e) => entryMatches(e, st, conjId));
+}
