@@ -17,7 +17,14 @@ export const SB_OWNED_TABLES = [
   'Address_Set',
 ] as const satisfies readonly (keyof SbTables)[];
 
-export type SbState = TablesView<SbTables, (typeof SB_OWNED_TABLES)[number]>;
+/** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
+export type FlowRow = Pick<SbTables['Logical_Flow'], '_uuid' | 'logical_datapath' | 'logical_dp_group' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions'>;
+export type DpGroupRow = Pick<SbTables['Logical_DP_Group'], '_uuid' | 'datapaths'>;
+
+export type SbState = TablesView<SbTables, Exclude<(typeof SB_OWNED_TABLES)[number], 'Logical_Flow' | 'Logical_DP_Group'>> & {
+  readonly Logical_Flow: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow>;
+  readonly Logical_DP_Group: ReadonlyMap<Uuid<'Logical_DP_Group'>, DpGroupRow>;
+};
 
 type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
 type Row = Record<string, unknown>;

@@ -12,6 +12,7 @@ import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
 import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
+import { FlowMirror } from './flow-mirror.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
@@ -27,7 +28,10 @@ export interface RoundStats extends DiffStats {
   readonly nbCfg: number;
   readonly flows: number;
   readonly computeMs: number;
+  /** Encoding, sending and the server's commit. */
   readonly commitMs: number;
+  /** Until the SB replica shows the transaction. */
+  readonly syncMs: number;
 }
 
 type NbReplica = Replica<typeof nbModel>;
@@ -49,6 +53,7 @@ export class Northd {
   /** Rounds that wrote to the SB (tests and the demo read these). */
   readonly rounds: RoundStats[] = [];
   private idleWaiters: (() => void)[] = [];
+  private readonly mirror = new FlowMirror();
 
   private constructor(
     private readonly opts: NorthdOptions,
@@ -64,7 +69,7 @@ export class Northd {
     const sb = await OvsdbClient.connect(opts.sbRemote, { logger: log.child({ db: 'sb' }), database: 'OVN_Southbound' });
     const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], trackChanges: false, versions: false });
     const sbReplica = await sb.monitor(sbModel, {
-      tables: [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'],
+      tables: [...SB_OWNED_TABLES.filter((t) => !FlowMirror.isMirrored(t)), 'Chassis', 'Encap', 'Chassis_Private'],
       trackChanges: false,
       versions: false,
     });
@@ -72,8 +77,12 @@ export class Northd {
     nbReplica.on('change', () => d.schedule());
     sbReplica.on('change', () => d.schedule());
     nbReplica.on('resumed', () => d.schedule());
-    sbReplica.on('resumed', () => d.schedule());
+    sbReplica.on('resumed', () => {
+      d.mirror.invalidate();
+      d.schedule();
+    });
     sb.on('locked', () => {
+      d.mirror.invalidate();
       log.info('acquired lock %s: this instance is now active', NORTHD_LOCK);
       d.schedule();
     });
@@ -137,9 +146,11 @@ export class Northd {
     if (!global) return; // NB not initialised yet (ovn-nbctl init)
     if (!this.opts.dryRun && (await this.publishNbOptions(global))) return; // the NB change triggers the next round
 
+    if (!this.mirror.loaded) await this.mirror.load(this.sb);
     const t0 = performance.now();
-    const sbSnap = this.sbReplica.snapshot();
-    const compiled = compile(nbSnap, { sb: sbSnap });
+    const replicaSnap = this.sbReplica.snapshot();
+    const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows, Logical_DP_Group: this.mirror.groups };
+    const compiled = compile(nbSnap, { sb: replicaSnap });
     for (const d of compiled.diagnostics) {
       const msg = formatDiagnostic(d);
       if (this.logged.has(msg)) continue;
@@ -152,34 +163,60 @@ export class Northd {
     const txn = this.sb.transaction(sbModel).assert(NORTHD_LOCK);
     const firstInsert: { table?: string; ref?: NamedUuid } = {};
     const deleted: [string, Uuid][] = [];
+    const mirror = this.mirror;
+    // The diff builds rows from the generated schema's own column names and value model, so the
+    // untyped table names and rows it hands over are valid for these typed calls.
     const writer: SbWriter = {
       insert: (table, row) => {
-        // The diff builds rows from the generated schema's own column names and value model.
         const ref = txn.insert(table as never, row as never) as NamedUuid<never>;
-        if (!firstInsert.ref) Object.assign(firstInsert, { table, ref });
+        if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'insert', table, ref, row });
+        else if (!firstInsert.ref) Object.assign(firstInsert, { table, ref });
         return ref;
       },
-      update: (table, uuid, row) => void txn.update(table as never, [['_uuid', '==', uuid]] as never, row as never),
+      update: (table, uuid, row) => {
+        if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'update', table, uuid, row });
+        txn.update(table as never, [['_uuid', '==', uuid]] as never, row as never);
+      },
       delete: (table, uuid) => {
-        deleted.push([table, uuid]);
+        if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'delete', table, uuid });
+        else deleted.push([table, uuid]);
+        if (table === 'Datapath_Binding') mirror.recordDatapathDelete(uuid);
         txn.delete(table as never, [['_uuid', '==', uuid]] as never);
       },
     };
-    const stats = diffSb(compiled, sbSnap, writer, sbGlobal?.nb_cfg === nbCfg ? undefined : nbCfg);
+    const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
+    const stats = diffSb(compiled, sbSnap, writer, publishNbCfg ? nbCfg : undefined);
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
     if (writes && this.opts.dryRun) {
+      mirror.discard();
       log.info({ ...stats, flows: compiled.logicalFlows.length }, 'dry run: would write %d changes', writes);
     } else if (writes) {
       const t1 = performance.now();
-      const res = await txn.commit();
+      let res;
+      try {
+        res = await txn.commit();
+      } catch (e) {
+        // Whether it committed is unknown: re-read the mirrored tables before the next round.
+        mirror.discard();
+        mirror.invalidate();
+        throw e;
+      }
+      mirror.commit(res);
+      const commitMs = performance.now() - t1;
       // Wait until our own write is visible in the replica, so the next round diffs against it.
       const ins = firstInsert.ref ? ([firstInsert.table!, res.uuidOf(firstInsert.ref)] as const) : undefined;
       const del = deleted[0];
       await this.sbReplica
-        .waitFor((r) => (ins ? r.get(ins[0] as never, ins[1]) !== undefined : del ? r.get(del[0] as never, del[1]) === undefined : true), 10_000)
+        .waitFor(
+          (r) =>
+            (!ins || r.get(ins[0] as never, ins[1]) !== undefined) &&
+            (!del || r.get(del[0] as never, del[1]) === undefined) &&
+            (!publishNbCfg || [...r.table('SB_Global').values()][0]?.nb_cfg === nbCfg),
+          10_000,
+        )
         .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
-      const round: RoundStats = { ...stats, nbCfg, flows: compiled.logicalFlows.length, computeMs, commitMs: performance.now() - t1 };
+      const round: RoundStats = { ...stats, nbCfg, flows: compiled.logicalFlows.length, computeMs, commitMs, syncMs: performance.now() - t1 - commitMs };
       this.rounds.push(round);
       log.info(round, 'SB updated');
     }
