@@ -1,7 +1,6 @@
 // An in-memory working copy of the NB database for one transaction. Operations read and change it as
 // if they were alone; commit turns the difference into one OVSDB transaction (insert/update/delete),
 // so a batch of operations either all apply or none do.
-import { randomUUID } from 'node:crypto';
 import type { DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
 import { columnKind, defaultValue, encodeDatum, type Atom, type Value } from './wire.js';
 
@@ -69,7 +68,7 @@ export class NbStore {
   }
 
   /** Insert a row; unset columns get their defaults. Returns its UUID (chosen here, sent with the insert). */
-  insert(table: string, values: Record<string, Value>, uuid: string = randomUUID()): Row {
+  insert(table: string, values: Record<string, Value>, uuid: string = globalThis.crypto.randomUUID()): Row {
     const ts = this.tableSchema(table);
     const row: Record<string, Value> = { _uuid: uuid };
     for (const [name, col] of Object.entries(ts.columns)) row[name] = values[name] ?? defaultValue(col.type);

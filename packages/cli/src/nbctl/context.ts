@@ -1,6 +1,5 @@
 // What a running command sees: the working copy, its arguments and options, its output, and the
 // transaction-wide symbol table for --id=@name references.
-import { randomUUID } from 'node:crypto';
 import type { BaseType } from 'ovsdb-client-ts';
 import type { NbStore } from '@ovnts/nb';
 import type { OutTable } from '../dbctl/table.js';
@@ -25,7 +24,7 @@ export class Symbols implements SymbolTable {
   get(name: string): Symbol {
     let sym = this.map.get(name);
     if (!sym) {
-      sym = { uuid: randomUUID(), created: false, strongRef: false, weakRef: false };
+      sym = { uuid: globalThis.crypto.randomUUID(), created: false, strongRef: false, weakRef: false };
       this.map.set(name, sym);
     }
     return sym;
