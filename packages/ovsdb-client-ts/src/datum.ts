@@ -204,7 +204,12 @@ export function applyDiff(type: ColumnType, old: unknown, diff: unknown): unknow
   if (kind === 'scalar') return decodeDatum(type, diff);
   // ovsdb-server sends the new value for every non-composite column (max 1, no map), optional ones included:
   // {4} → {0} arrives as 0 and {a} → {} as the empty set (ovsdb_datum_diff in OVS lib/ovsdb-data.c).
-  if (kind === 'optional') return decodeDatum(type, diff);
+  // A two-element diff can only be a symmetric difference ({a} → {b} as {a, b}); accept that spelling too.
+  if (kind === 'optional') {
+    const atoms = setAtoms(type.key, diff);
+    if (atoms.length === 2) return atoms.find((a) => a !== old) ?? null;
+    return atoms.length === 0 ? null : atoms[0];
+  }
   if (kind === 'set') {
     const atoms = setAtoms(type.key, diff);
     const result = new Set<Atom>(old as Atom[]);

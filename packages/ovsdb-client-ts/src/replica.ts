@@ -305,7 +305,7 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     await s.request('monitor_cond_change', [
       this.id,
       this.id,
-      { [table]: [{ where: encodeWhere(spec.schema, where ?? []), columns: [...spec.columns] }] },
+      { [table]: [{ where: encodeWhere(spec.schema, where ?? []) }] }, // the server refuses column changes here
     ]);
   }
 
