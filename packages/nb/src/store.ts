@@ -172,18 +172,28 @@ export class NbStore {
       const c = this.changes.get(uuid);
       if (c?.kind === 'delete' || list.length === 0) continue;
       const ts = this.tableSchema(list[0]!.table);
-      const mutations: unknown[] = [];
+      // One insert and one delete per column, as the IDL sends them (not one op per call).
+      // Per column and element the last call wins (as in the IDL's partial updates).
+      const byColumn = new Map<string, { last: Map<Atom, 'ins' | 'rm'>; insMap: Record<string, Atom> }>();
       for (const { column, m } of list) {
+        let acc = byColumn.get(column);
+        if (!acc) byColumn.set(column, (acc = { last: new Map(), insMap: {} }));
+        if (Array.isArray(m.insert)) for (const a of m.insert) acc.last.set(a, 'ins');
+        else Object.assign(acc.insMap, m.insert);
+        for (const a of m.remove) {
+          acc.last.set(a, 'rm');
+          delete acc.insMap[String(a)];
+        }
+      }
+      const mutations: unknown[] = [];
+      for (const [column, acc] of byColumn) {
         const col = ts.columns[column];
         if (!col) continue;
         const keep = (a: Atom) => !this.dropped.has(String(a));
-        if (Array.isArray(m.insert)) {
-          const ins = m.insert.filter(keep);
-          if (ins.length) mutations.push([column, 'insert', encodeDatum(ins, { ...col.type, value: undefined, min: 0, max: Infinity })]);
-        } else if (Object.keys(m.insert).length) {
-          mutations.push([column, 'insert', encodeDatum(m.insert, col.type)]);
-        }
-        const rm = m.remove.filter(keep);
+        const ins = [...acc.last].filter(([a, op]) => op === 'ins' && keep(a)).map(([a]) => a);
+        if (ins.length) mutations.push([column, 'insert', encodeDatum(ins, { ...col.type, value: undefined, min: 0, max: Infinity })]);
+        if (Object.keys(acc.insMap).length) mutations.push([column, 'insert', encodeDatum(acc.insMap, col.type)]);
+        const rm = [...acc.last].filter(([a, op]) => op === 'rm' && keep(a)).map(([a]) => a);
         if (rm.length) mutations.push([column, 'delete', encodeDatum(rm, { key: col.type.key, min: 0, max: Infinity })]);
       }
       if (mutations.length) {
