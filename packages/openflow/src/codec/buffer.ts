@@ -55,6 +55,16 @@ export class Reader {
   /** An unsigned big-endian integer of any width. */
   uint(n: number, what = 'value'): bigint {
     this.need(n, what);
+    if (n <= 6 && n > 0) {
+      const v = this.buf.readUIntBE(this.pos, n);
+      this.pos += n;
+      return BigInt(v);
+    }
+    if (n === 8) {
+      const v = this.buf.readBigUInt64BE(this.pos);
+      this.pos += 8;
+      return v;
+    }
     let v = 0n;
     for (let i = 0; i < n; i++) v = (v << 8n) | BigInt(this.buf[this.pos + i]!);
     this.pos += n;
@@ -119,6 +129,17 @@ export class Writer {
   }
   uint(v: bigint, n: number): this {
     this.room(n);
+    // Fast paths for the common widths; BigInt byte-by-byte is the slow general case.
+    if (n <= 6) {
+      this.buf.writeUIntBE(Number(BigInt.asUintN(n * 8, v)), this.len, n);
+      this.len += n;
+      return this;
+    }
+    if (n === 8) {
+      this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.len);
+      this.len += 8;
+      return this;
+    }
     let x = v;
     for (let i = n - 1; i >= 0; i--) {
       this.buf[this.len + i] = Number(x & 0xffn);

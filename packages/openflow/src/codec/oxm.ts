@@ -74,11 +74,18 @@ export function widenPort(p: number): number {
 export function encodeEntry(w: Writer, e: MatchEntry, opts: CodecOptions = {}): void {
   const d = field(e.field);
   const n = fieldBytes(d, opts);
-  const full = ones(d.bytes === 0 ? n * 8 : fieldBits(d));
-  const mask = e.mask === undefined || (e.mask & full) === full ? undefined : e.mask & full;
-  putHeader(w, d, mask !== undefined, mask === undefined ? n : 2 * n);
-  w.uint(e.value & (mask ?? full), n);
-  if (mask !== undefined) w.uint(mask, n);
+  const full = ones(d.bytes === 0 ? n * 8 : d.bits);
+  // Hot path (every match entry of every flow): avoid BigInt arithmetic when the value needs no masking.
+  if (e.mask === undefined || e.mask === full) {
+    putHeader(w, d, false, n);
+    w.uint(e.value <= full && e.value >= 0n ? e.value : e.value & full, n);
+    return;
+  }
+  const mask = e.mask & full;
+  if (mask === full) return encodeEntry(w, { field: e.field, value: e.value }, opts);
+  putHeader(w, d, true, 2 * n);
+  w.uint(e.value & mask, n);
+  w.uint(mask, n);
 }
 
 export function decodeEntry(r: Reader): MatchEntry {

@@ -308,12 +308,12 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.requireReady();
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
-    for (const m of messages) {
+    await this.writeBatched(messages.length, (i) => {
       const xid = this.xid();
       xids.push(xid);
       this.watched.set(xid, errors);
-      if (!this.write(encodeMessage(m, xid, this.opts))) await this.drain();
-    }
+      return encodeMessage(messages[i]!, xid, this.opts);
+    });
     try {
       await this.barrier();
     } finally {
@@ -321,6 +321,27 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     }
     if (errors.length) throw errors[0]!;
     return xids;
+  }
+
+  /**
+   * Writes n encoded messages, coalesced into large socket writes (one write per message costs more than
+   * the encoding), honouring backpressure.
+   */
+  private async writeBatched(n: number, encode: (i: number) => Buffer): Promise<void> {
+    const LIMIT = 256 * 1024;
+    let batch: Buffer[] = [];
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const b = encode(i);
+      batch.push(b);
+      size += b.length;
+      if (size >= LIMIT || i === n - 1) {
+        const ok = this.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size));
+        batch = [];
+        size = 0;
+        if (!ok) await this.drain();
+      }
+    }
   }
 
   private drain(): Promise<void> {
@@ -336,13 +357,13 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
     try {
-      for (const message of messages) {
+      await this.writeBatched(messages.length, (i) => {
         // OVS insists that the embedded message carries the bundle_add's own xid.
         const xid = this.xid();
         xids.push(xid);
         this.watched.set(xid, errors);
-        if (!this.write(encodeMessage({ type: 'bundle_add', bundleId, ...flags, xid, message }, xid, this.opts))) await this.drain();
-      }
+        return encodeMessage({ type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
+      });
       // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
       // collect the add errors first (barrier) and discard instead of committing a partial bundle.
       await this.barrier();

@@ -81,6 +81,7 @@ export function ipv6(text: string): bigint {
 }
 
 /** The all-ones value of a width. */
+const onesCache: bigint[] = [];
 export function ones(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  return (onesCache[bits] ??= (1n << BigInt(bits)) - 1n);
 }
