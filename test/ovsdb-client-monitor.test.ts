@@ -105,11 +105,18 @@ describe('replica cache vs ovsdb-client dump', () => {
       expect(snap.Logical_Switch.size).toBe(before);
       expect(replica.snapshot().Logical_Switch.size).toBe(before - 1);
 
-      // And it keeps following live changes after the resync.
+      // And it keeps following live changes after the resync, incl. optional columns set, cleared and set again.
       const t3 = writer.transaction(model);
       t3.insert('Logical_Switch', { name: 'after-restart' });
+      t3.insert('BFD', { logical_port: 'p', dst_ip: '192.0.2.9', detect_mult: 3 });
       await t3.commit();
       await replica.waitFor((r) => r.lookup('Logical_Switch', { name: 'after-restart' }) !== undefined);
+      for (const v of [5, null, 7]) {
+        const t = writer.transaction(model);
+        t.update('BFD', [['dst_ip', '==', '192.0.2.9']], { detect_mult: v });
+        await t.commit();
+        await replica.waitFor((r) => r.lookup('BFD', { logical_port: 'p', dst_ip: '192.0.2.9' })?.detect_mult === v);
+      }
       expect(replicaTables(replica)).toEqual(await dump());
     } finally {
       await writer.close();

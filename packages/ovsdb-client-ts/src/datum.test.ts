@@ -51,9 +51,12 @@ describe('wire notation', () => {
 
   it('applies update2 diffs', () => {
     expect(applyDiff(str, 'a', 'b')).toBe('b');
+    // Optional columns: ovsdb-server sends the new value (as seen on the wire: 3 → 5 → ["set",[]] → 7).
+    expect(applyDiff(optInt, 3, 5)).toBe(5);
+    expect(applyDiff(optInt, 5, ['set', []])).toBeNull();
+    expect(applyDiff(optInt, null, 7)).toBe(7);
+    // The symmetric-difference spelling ({a} → {b} as {a, b}) is accepted too.
     expect(applyDiff(optInt, 1, ['set', [1, 2]])).toBe(2);
-    expect(applyDiff(optInt, null, 3)).toBe(3);
-    expect(applyDiff(optInt, 3, 3)).toBeNull();
     expect(applyDiff(uuidSet, [U1], ['set', [['uuid', U1], ['uuid', U2]]])).toEqual([U2]);
     expect(applyDiff(strMap, { a: '1', b: '2' }, ['map', [['a', '1'], ['b', '3'], ['c', '4']]])).toEqual({ b: '3', c: '4' });
   });

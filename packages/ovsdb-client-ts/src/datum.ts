@@ -196,8 +196,8 @@ export function decodeDatum(type: ColumnType, json: unknown): unknown {
 }
 
 /**
- * Apply an update2 "modify" diff to a column value: scalars are replaced; set elements in the diff
- * are toggled; map keys are added, removed (same value) or replaced (different value).
+ * Apply an update2 "modify" diff to a column value: scalars and optionals are replaced; set elements in
+ * the diff are toggled; map keys are added, removed (same value) or replaced (different value).
  */
 export function applyDiff(type: ColumnType, old: unknown, diff: unknown): unknown {
   const kind = columnKind(type);
