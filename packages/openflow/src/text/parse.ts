@@ -152,9 +152,10 @@ function parseNat(args: string | undefined): CtAction['nat'] {
       ports = range.slice(i + 1);
     }
     const [lo, hi] = addr.split('-') as [string, string | undefined];
-    r.ipv6 = lo.includes(':');
-    r.ipMin = r.ipv6 ? ipv6(lo) : ipv4(lo);
-    if (hi) r.ipMax = r.ipv6 ? ipv6(hi) : ipv4(hi);
+    const v6 = lo.includes(':');
+    if (v6) r.ipv6 = true;
+    r.ipMin = v6 ? ipv6(lo) : ipv4(lo);
+    if (hi) r.ipMax = v6 ? ipv6(hi) : ipv4(hi);
     if (ports) {
       const [pl, ph] = ports.split('-');
       r.portMin = Number(pl);
@@ -302,7 +303,8 @@ function parseAction(t: string): Action {
       return arg.includes('[') ? { type: 'output_reg', src: parseSubfield(arg) } : { type: 'output', port: parsePort(arg) };
     case 'CONTROLLER':
     case 'controller':
-      return { type: 'controller', maxLen: arg ? Number(arg) : 0xffff };
+      // 65535 ("send the whole packet") is the default and is left out, as the decoder does.
+      return arg && Number(arg) !== 0xffff ? { type: 'controller', maxLen: Number(arg) } : { type: 'controller' };
     case 'group':
       return { type: 'group', groupId: Number(arg) };
     case 'set_field':
@@ -354,7 +356,7 @@ function parseAction(t: string): Action {
   }
   if (colon < 0 && /^[A-Z_]+$|^\d+$/.test(t)) {
     const port = parsePort(t);
-    return port === OFPP.CONTROLLER ? { type: 'controller', maxLen: 0xffff } : { type: 'output', port };
+    return port === OFPP.CONTROLLER ? { type: 'controller' } : { type: 'output', port };
   }
   throw new FlowSyntaxError(`unknown action ${t}`, t);
 }
