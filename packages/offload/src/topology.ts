@@ -1,0 +1,115 @@
+// Who is where: local OpenFlow ports from table 0 (ofport → datapath key + logical port key), tunnel ports,
+// and, when SB rows are given, the logical names, addresses, routers, load balancers and gateways.
+import { ipv4, mac, type Flow } from '@ovnts/openflow';
+import type { SbContext, SbPortBinding } from './sb.js';
+
+/** OVN's physical-to-logical table. */
+export const TABLE_PHY_TO_LOG = 0;
+
+export interface LocalPort {
+  readonly ofport: number;
+  readonly dpKey: number;
+  readonly portKey: number;
+  readonly cookie: bigint;
+}
+
+export interface LogicalPort {
+  readonly name: string;
+  readonly type: string;
+  readonly dpKey: number;
+  readonly portKey: number;
+  readonly dpName: string;
+  readonly mac?: bigint;
+  readonly ips: readonly { readonly ip: bigint; readonly prefix: number }[];
+  readonly options: Readonly<Record<string, string>>;
+  readonly chassis: string | null;
+  /** Set when the port is a VIF bound on this bridge. */
+  readonly ofport?: number;
+}
+
+export interface Topology {
+  readonly local: readonly LocalPort[];
+  readonly tunnelPorts: ReadonlySet<number>;
+  readonly ports: readonly LogicalPort[];
+  readonly byName: ReadonlyMap<string, LogicalPort>;
+  readonly sb?: SbContext;
+}
+
+function setsOf(f: Flow): { metadata?: bigint; reg14?: bigint } {
+  const out: { metadata?: bigint; reg14?: bigint } = {};
+  for (const a of f.actions) if (a.type === 'set_field' && (a.field === 'metadata' || a.field === 'reg14') && a.mask === undefined) out[a.field] = a.value;
+  return out;
+}
+
+/** Local ports and tunnel ports from table 0. */
+export function localPorts(flows: readonly Flow[]): { local: LocalPort[]; tunnelPorts: Set<number> } {
+  const local = new Map<number, LocalPort>();
+  const tunnelPorts = new Set<number>();
+  for (const f of flows) {
+    if (f.table !== TABLE_PHY_TO_LOG) continue;
+    const inPort = f.match.find((e) => e.field === 'in_port');
+    if (!inPort) continue;
+    const port = Number(inPort.value);
+    if (f.actions.some((a) => a.type === 'move' && a.src.field === 'tun_id') || f.match.some((e) => e.field.startsWith('tun_'))) {
+      tunnelPorts.add(port);
+      continue;
+    }
+    // A VIF's table-0 flow matches only in_port and loads the datapath and the logical inport.
+    const s = setsOf(f);
+    const onlyInPort = f.match.every((e) => e.field === 'in_port');
+    if (onlyInPort && s.metadata !== undefined && s.reg14 !== undefined && !local.has(port))
+      local.set(port, { ofport: port, dpKey: Number(s.metadata), portKey: Number(s.reg14), cookie: f.cookie ?? 0n });
+  }
+  return { local: [...local.values()].sort((a, b) => a.ofport - b.ofport), tunnelPorts };
+}
+
+/** "MAC IP/prefix IP …" → the MAC and IPv4 addresses. */
+export function parseAddresses(text: string | undefined): { mac?: bigint; ips: { ip: bigint; prefix: number }[] } {
+  const ips: { ip: bigint; prefix: number }[] = [];
+  let m: bigint | undefined;
+  for (const tok of (text ?? '').split(/\s+/)) {
+    if (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(tok)) m ??= mac(tok);
+    else {
+      const v4 = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(tok);
+      if (v4) ips.push({ ip: ipv4(v4[1]!), prefix: v4[2] ? Number(v4[2]) : 32 });
+    }
+  }
+  return m === undefined ? { ips } : { mac: m, ips };
+}
+
+export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology {
+  const { local, tunnelPorts } = localPorts(flows);
+  const ofportOf = new Map(local.map((l) => [`${l.dpKey}/${l.portKey}`, l.ofport]));
+  const ports: LogicalPort[] = [];
+  if (sb) {
+    const dps = new Map(sb.datapaths.map((d) => [d._uuid as string, d]));
+    for (const pb of sb.portBindings) {
+      const dp = dps.get(pb.datapath as string);
+      if (!dp) continue;
+      const addr = parseAddresses(addressText(pb));
+      const ofport = ofportOf.get(`${dp.tunnel_key}/${pb.tunnel_key}`);
+      ports.push({
+        name: pb.logical_port,
+        type: pb.type,
+        dpKey: dp.tunnel_key,
+        portKey: pb.tunnel_key,
+        dpName: dp.external_ids['name'] ?? `dp${dp.tunnel_key}`,
+        ...(addr.mac !== undefined ? { mac: addr.mac } : {}),
+        ips: addr.ips,
+        options: pb.options,
+        chassis: (pb.chassis as string | null) ?? null,
+        ...(ofport !== undefined ? { ofport } : {}),
+      });
+    }
+  } else {
+    // Without SB: name ports after their keys; addresses are unknown, so only port-local classes run.
+    for (const l of local)
+      ports.push({ name: `dp${l.dpKey}:port${l.portKey}`, type: '', dpKey: l.dpKey, portKey: l.portKey, dpName: `dp${l.dpKey}`, ips: [], options: {}, chassis: null, ofport: l.ofport });
+  }
+  return { local, tunnelPorts, ports, byName: new Map(ports.map((p) => [p.name, p])), ...(sb ? { sb } : {}) };
+}
+
+function addressText(pb: SbPortBinding): string | undefined {
+  // VIFs: "MAC IP…"; router ports (LRP bindings): "MAC IP/len…".
+  return pb.mac[0];
+}
