@@ -114,6 +114,8 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
   private boundSession: RpcSession | undefined;
   private resuming: Promise<void> | undefined;
   private loaded = false;
+  /** Set after a bad update: the next subscription must download everything. */
+  private forceFull = false;
   private closed = false;
   private method: MonitorMethod | undefined;
   private readonly log: Logger;
@@ -344,8 +346,20 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
   /** (Re)issue the monitor on a new session: monitor_cond_since with the last txn id when possible. */
   resume(session: RpcSession): Promise<void> {
     this.boundSession = session;
-    this.resuming = this.subscribe(session);
+    const first = !this.loaded;
+    this.resuming = this.subscribe(session).catch((e: unknown) => {
+      // The first subscription reports to monitor()'s caller. A failed re-subscription must not take the
+      // whole client down (it would reconnect forever): the replica reports it and stays as it was.
+      if (first || (e instanceof ConnectionError && !(e instanceof ClosedError))) throw e;
+      this.log.error({ err: (e as Error).message }, 'resubscription failed; replica is stale');
+      this.reportError(e as Error);
+    });
     return this.resuming;
+  }
+
+  /** 'error' events only when someone listens (an unheard 'error' would throw from the socket handler). */
+  private reportError(e: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 
   private requests(method: MonitorMethod): Record<string, unknown> {
@@ -372,7 +386,7 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     for (let i = 0; i < candidates.length; i++) {
       const method = candidates[i]!;
       const params: unknown[] = [db, this.id, this.requests(method)];
-      if (method === 'monitor_cond_since') params.push(this.loaded ? this.lastTxnId : ZERO_UUID);
+      if (method === 'monitor_cond_since') params.push(this.loaded && !this.forceFull ? this.lastTxnId : ZERO_UUID);
       let reply: unknown;
       try {
         reply = await session.request(method, params);
@@ -394,7 +408,7 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
         throw new ProtocolError('monitor_cond_since: malformed reply');
       }
       const [found, txnId, updates] = reply as [boolean, string, unknown];
-      full = !(found && this.loaded);
+      full = !(found && this.loaded && !this.forceFull);
       if (full) this.replaceAll(updates, 2);
       else this.applyBatch(updates, 2, false);
       this.lastTxnId = txnId;
@@ -403,6 +417,7 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     }
     if (full) this.stats.fullLoads++;
     else this.stats.incrementalResumes++;
+    this.forceFull = false;
     const first = !this.loaded;
     this.loaded = true;
     this.log.debug({ method, full }, first ? 'monitor loaded' : 'monitor resumed');
@@ -421,8 +436,8 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     } catch (e) {
       // A malformed update leaves the replica unreliable: report it and force a fresh download.
       this.log.error({ err: (e as Error).message }, 'bad update; resynchronising');
-      this.emit('error', e as Error);
-      this.loaded = false;
+      this.reportError(e as Error);
+      this.forceFull = true;
       this.boundSession?.close(e as Error);
     }
   }
