@@ -1,1 +1,10 @@
-export {};
+// @ovnts/controller: ovnts-controller, the chassis controller that turns the OVN southbound DB into OpenFlow.
+export { startController, type ControllerOptions, type ControllerHandle, type ControllerStats } from './controller.js';
+export { parseChassisConfig, parseBridgeMappings, ConfigError, type ChassisConfig, type EncapType } from './config.js';
+export { buildLocalView, uuidCookie, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
+export { planBindings, type BindingPlan } from './bindings.js';
+export { assignZones, zonesFromExternalIds } from './zones.js';
+export { physicalFlows, GENEVE_TLV, type PhysicalContext } from './physical.js';
+export { logicalFlows, type LogicalResult } from './logical.js';
+export { neighborFlows } from './neighbor.js';
+export { GroupTable } from './groups.js';

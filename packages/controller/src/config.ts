@@ -1,0 +1,64 @@
+// Chassis configuration as ovn-controller reads it from Open_vSwitch.external_ids (pure).
+
+export type EncapType = 'geneve' | 'vxlan';
+
+export interface ChassisConfig {
+  readonly systemId: string;
+  readonly remote: string;
+  readonly encapTypes: readonly EncapType[];
+  readonly encapIps: readonly string[];
+  readonly bridge: string;
+  readonly bridgeDatapathType: string;
+  /** physical network name → OVS bridge. */
+  readonly bridgeMappings: ReadonlyMap<string, string>;
+  readonly probeIntervalMs: number;
+  readonly monitorAll: boolean;
+  readonly hostname: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Parses `phys1:br-eth0,phys2:br-eth1`; malformed entries are errors, not silently dropped. */
+export function parseBridgeMappings(s: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of list(s)) {
+    const i = item.indexOf(':');
+    if (i <= 0 || i === item.length - 1) throw new ConfigError(`bad ovn-bridge-mappings entry "${item}" (want network:bridge)`);
+    out.set(item.slice(0, i), item.slice(i + 1));
+  }
+  return out;
+}
+
+/** Returns the configuration, or a ConfigError naming the first missing/invalid key. */
+export function parseChassisConfig(ids: Readonly<Record<string, string>>, hostname: string): ChassisConfig {
+  const systemId = ids['system-id'];
+  if (!systemId) throw new ConfigError('Open_vSwitch external_ids:system-id is not set');
+  const remote = ids['ovn-remote'];
+  if (!remote) throw new ConfigError('Open_vSwitch external_ids:ovn-remote is not set');
+  const encapTypes = list(ids['ovn-encap-type']);
+  if (!encapTypes.length) throw new ConfigError('Open_vSwitch external_ids:ovn-encap-type is not set');
+  for (const t of encapTypes) if (t !== 'geneve' && t !== 'vxlan') throw new ConfigError(`unsupported ovn-encap-type "${t}"`);
+  const encapIps = list(ids['ovn-encap-ip']);
+  if (!encapIps.length) throw new ConfigError('Open_vSwitch external_ids:ovn-encap-ip is not set');
+  const probe = Number(ids['ovn-remote-probe-interval'] ?? 5000);
+  return {
+    systemId,
+    remote,
+    encapTypes: encapTypes as EncapType[],
+    encapIps,
+    bridge: ids['ovn-bridge'] || 'br-int',
+    bridgeDatapathType: ids['ovn-bridge-datapath-type'] ?? '',
+    bridgeMappings: parseBridgeMappings(ids['ovn-bridge-mappings']),
+    probeIntervalMs: Number.isFinite(probe) && probe >= 0 ? probe : 5000,
+    monitorAll: ids['ovn-monitor-all'] === 'true',
+    hostname: ids['hostname'] || hostname,
+  };
+}

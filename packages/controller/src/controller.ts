@@ -1,0 +1,335 @@
+// The ovnts-controller runtime: keeps replicas of the local OVS DB and the southbound DB, and on every change
+// recomputes this chassis's state (bindings, tunnels, zones, OpenFlow) and applies the difference. The switch
+// is never flushed: after a (re)connect we read what it has and sync from there.
+import os from 'node:os';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { OvsdbClient, type Replica, type Uuid } from 'ovsdb-client-ts';
+import { model as sbModel } from '@ovnts/schema/sb';
+import { model as vswitchModel } from '@ovnts/schema/vswitch';
+import { type Flow, type Group, type OfMessage, SwitchConnection, formatFlow, planMessages, planSync } from '@ovnts/openflow';
+import { Compiler } from '@ovnts/expr';
+import { type ChassisConfig, ConfigError, parseChassisConfig } from './config.js';
+import { registerChassis, unregisterChassis } from './chassis.js';
+import { planBindings } from './bindings.js';
+import { GroupTable, groupText } from './groups.js';
+import { logicalFlows } from './logical.js';
+import { neighborFlows } from './neighbor.js';
+import { GENEVE_TLV, physicalFlows } from './physical.js';
+import { type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncTunnels, type TunnelSpec } from './ovs-state.js';
+import { buildLocalView, type LocalView, type SbSnapshot } from './view.js';
+import { assignZones, dnatKey, snatKey, zonesFromExternalIds } from './zones.js';
+import { Pinctrl } from './pinctrl.js';
+import { applyFlowMods, describeRefused } from './install.js';
+import { prereqOrder } from './match-order.js';
+
+export interface ControllerOptions {
+  /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
+  readonly ovsRemote: string;
+  /** Where `<bridge>.mgmt` lives (default $OVS_RUNDIR or /var/run/openvswitch). */
+  readonly rundir?: string;
+  readonly logger?: Logger;
+  /** How long to wait for system-id / ovn-remote to appear (default 30 s). */
+  readonly configTimeoutMs?: number;
+}
+
+export interface ControllerStats {
+  readonly recomputes: number;
+  readonly flows: number;
+  readonly groups: number;
+  readonly lflowErrors: number;
+  readonly lastRecomputeMs: number;
+  readonly lastInstall: { add: number; modify: number; remove: number };
+}
+
+export interface ControllerHandle {
+  readonly chassisName: string;
+  readonly config: ChassisConfig;
+  /** Resolves once no recomputation is pending or running. */
+  whenIdle(): Promise<void>;
+  /** The flows and groups last computed for the switch. */
+  desired(): { flows: readonly Flow[]; groups: readonly Group[] };
+  stats(): ControllerStats;
+  /** Stops; with `cleanup` (the default) releases bindings and removes the chassis from the SB. */
+  stop(opts?: { cleanup?: boolean }): Promise<void>;
+}
+
+export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
+  const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ component: 'controller' });
+  const ovs = await OvsdbClient.connect(opts.ovsRemote, { logger: log });
+  let ovsRep: Replica<typeof vswitchModel> | undefined;
+  let sb: OvsdbClient | undefined;
+  try {
+    ovsRep = await ovs.monitor(vswitchModel, { tables: ['Open_vSwitch', 'Bridge', 'Port', 'Interface'] });
+    let cfg: ChassisConfig | undefined;
+    let lastErr: unknown;
+    const tryCfg = () => {
+      const root = [...ovsRep!.table('Open_vSwitch').values()][0];
+      if (!root) return false;
+      try {
+        cfg = parseChassisConfig(root.external_ids, os.hostname());
+        return true;
+      } catch (e) {
+        lastErr = e;
+        return false;
+      }
+    };
+    if (!tryCfg()) {
+      await ovsRep.waitFor(tryCfg, opts.configTimeoutMs ?? 30_000).catch(() => {
+        throw lastErr instanceof ConfigError ? lastErr : new ConfigError('Open_vSwitch table is empty');
+      });
+    }
+    sb = await OvsdbClient.connect(cfg!.remote, { logger: log, inactivityProbeMs: cfg!.probeIntervalMs });
+    const sbRep = await sb.monitor(sbModel);
+    const c = new Controller(cfg!, ovs, ovsRep, sb, sbRep, opts.rundir ?? process.env['OVS_RUNDIR'] ?? '/var/run/openvswitch', log);
+    await c.start();
+    return c;
+  } catch (e) {
+    await sb?.close();
+    await ovs.close();
+    throw e;
+  }
+}
+
+class Controller implements ControllerHandle {
+  readonly chassisName: string;
+  private readonly of: SwitchConnection;
+  private readonly groupTable = new GroupTable();
+  private readonly compiler = new Compiler();
+  private readonly pinctrl: Pinctrl;
+  private installedFlows: Flow[] | undefined;
+  private installedGroups = new Map<number, string>();
+  private desiredFlows: Flow[] = [];
+  private readonly refused = new Set<string>();
+  private desiredGroups: Group[] = [];
+  private running: Promise<void> | undefined;
+  private dirty = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private st = { recomputes: 0, flows: 0, groups: 0, lflowErrors: 0, lastRecomputeMs: 0, lastInstall: { add: 0, modify: 0, remove: 0 } };
+
+  constructor(
+    readonly config: ChassisConfig,
+    private readonly ovs: OvsdbClient,
+    private readonly ovsRep: Replica<typeof vswitchModel>,
+    private readonly sb: OvsdbClient,
+    private readonly sbRep: Replica<typeof sbModel>,
+    rundir: string,
+    private readonly log: Logger,
+  ) {
+    this.chassisName = config.systemId;
+    this.of = new SwitchConnection({ target: `unix:${path.join(rundir, config.bridge + '.mgmt')}`, logger: log, backoffMaxMs: 1000 });
+    this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log);
+  }
+
+  async start(): Promise<void> {
+    await ensureBridge(this.ovs, this.ovsRep.snapshot(), this.config);
+    this.ovsRep.on('change', () => this.schedule());
+    this.sbRep.on('change', () => this.schedule());
+    this.of.on('connected', () => {
+      this.installedFlows = undefined; // re-read the switch before the next sync
+      this.schedule();
+    });
+    this.of.on('disconnected', () => (this.installedFlows = undefined));
+    this.of.on('packet_in', (p) => this.pinctrl.handle(p));
+    void this.of.connect().catch((e: unknown) => this.log.warn({ err: String(e) }, 'OpenFlow connect failed'));
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.dirty = true;
+    if (this.running || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+        if (this.dirty && !this.stopped) this.schedule();
+        else for (const w of this.idleWaiters.splice(0)) w();
+      });
+    }, 5);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty && !this.stopped) {
+      this.dirty = false;
+      try {
+        await this.recompute();
+      } catch (e) {
+        this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'recompute failed; retrying');
+        await new Promise((r) => setTimeout(r, 200));
+        this.dirty = true;
+      }
+    }
+  }
+
+  whenIdle(): Promise<void> {
+    if (!this.running && !this.timer && !this.dirty) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  desired(): { flows: readonly Flow[]; groups: readonly Group[] } {
+    return { flows: this.desiredFlows, groups: this.desiredGroups };
+  }
+
+  stats(): ControllerStats {
+    return { ...this.st };
+  }
+
+  private async recompute(): Promise<void> {
+    const t0 = performance.now();
+    const vs: VsSnapshot = this.ovsRep.snapshot();
+    const root = [...vs.Open_vSwitch.values()][0];
+    const sbSnap: SbSnapshot = this.sbRep.snapshot();
+    if (await registerChassis(this.sb, sbSnap, this.config, root?.iface_types ?? [])) return; // the change re-triggers us
+    const chassis = [...sbSnap.Chassis.values()].find((c) => c.name === this.chassisName);
+    const bridge = findBridge(vs, this.config.bridge);
+    if (!chassis || !bridge) return;
+
+    const ifaces = bridgeIfaces(vs, bridge);
+    const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
+    if (await this.applyBindings(sbSnap, chassis._uuid, ifaceIds)) return;
+    if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
+
+    const view = buildLocalView(sbSnap, this.chassisName, ifaces);
+    const zones = this.zones(view, bridge.external_ids);
+    if (await persistZones(this.ovs, bridge, zones)) return;
+
+    this.groupTable.begin();
+    const ctx = { view, sb: sbSnap, zone: (k: string) => zones.get(k) ?? 0 };
+    const logical = logicalFlows(view, sbSnap, this.groupTable, this.compiler);
+    const flows: Flow[] = [...physicalFlows(ctx), ...logical.flows, ...neighborFlows(view, sbSnap)].map(prereqOrder);
+    const groups = this.groupTable.end();
+    if (logical.errors.length && logical.errors.length !== this.st.lflowErrors)
+      this.log.warn({ count: logical.errors.length, first: logical.errors[0] }, 'logical flows that did not compile');
+    this.desiredFlows = flows;
+    this.desiredGroups = groups;
+    this.st = { ...this.st, recomputes: this.st.recomputes + 1, flows: flows.length, groups: groups.length, lflowErrors: logical.errors.length };
+
+    if (!this.of.isConnected) return;
+    await this.install(flows, groups);
+    this.st.lastRecomputeMs = performance.now() - t0;
+    await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
+  }
+
+  private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>): Promise<boolean> {
+    const plan = planBindings(sbSnap, me, ifaceIds);
+    if (!plan.claim.length && !plan.release.length) return false;
+    const txn = this.sb.transaction(sbModel);
+    for (const pb of plan.claim) {
+      this.log.info({ port: pb.logical_port }, 'claiming port');
+      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me });
+    }
+    for (const pb of plan.release) {
+      this.log.info({ port: pb.logical_port }, 'releasing port');
+      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: null, up: false });
+    }
+    await txn.commit();
+    return true;
+  }
+
+  private tunnelSpecs(sbSnap: SbSnapshot): TunnelSpec[] {
+    const out: TunnelSpec[] = [];
+    const localIp = this.config.encapIps.length > 1 ? this.config.encapIps[0] : undefined;
+    for (const ch of sbSnap.Chassis.values()) {
+      if (ch.name === this.chassisName) continue;
+      const encaps = ch.encaps.map((u) => sbSnap.Encap.get(u)).filter((e) => e !== undefined);
+      // Prefer the first of our encap types the remote chassis also offers.
+      const e = this.config.encapTypes.map((t) => encaps.find((x) => x.type === t)).find((x) => x !== undefined);
+      if (e) out.push({ chassis: ch.name, type: e.type, remoteIp: e.ip, ...(localIp ? { localIp } : {}) });
+    }
+    return out;
+  }
+
+  private zones(view: LocalView, ids: Readonly<Record<string, string>>): Map<string, number> {
+    const needed: string[] = [];
+    for (const d of view.localDps.keys()) needed.push(dnatKey(d), snatKey(d));
+    for (const pbUuid of view.localVifs.keys()) {
+      const pb = this.sbRep.get('Port_Binding', pbUuid);
+      if (pb) needed.push(pb.logical_port);
+    }
+    return assignZones(needed, zonesFromExternalIds(ids));
+  }
+
+  private async install(flows: readonly Flow[], groups: readonly Group[]): Promise<void> {
+    if (!this.installedFlows) {
+      await this.of.ensureTlvMap([GENEVE_TLV]);
+      this.installedFlows = (await this.of.dumpFlows()).map((s) => s.flow);
+      this.installedGroups = new Map((await this.of.dumpGroups()).map((g) => [g.groupId, groupText(g)]));
+    }
+    const wantGroups = new Map(groups.map((g) => [g.groupId, g]));
+    const groupAdds: OfMessage[] = [];
+    for (const g of groups) {
+      const have = this.installedGroups.get(g.groupId);
+      if (have === undefined) groupAdds.push({ type: 'group_mod', command: 'add', group: g });
+      else if (have !== groupText(g)) groupAdds.push({ type: 'group_mod', command: 'modify', group: g });
+    }
+    const groupDels: OfMessage[] = [...this.installedGroups.keys()]
+      .filter((id) => !wantGroups.has(id))
+      .map((groupId) => ({ type: 'group_mod', command: 'delete', group: { groupId, type: 'all', buckets: [] } }));
+    // Flows the switch refused before stay out until they change (no retry storm on every recompute).
+    if (this.refused.size) flows = flows.filter((f) => !this.refused.has(formatFlow(f)));
+    const plan = planSync(this.installedFlows, flows);
+    const msgs = planMessages(plan);
+    // Groups exist before the flows that use them and go away after them.
+    if (groupAdds.length) await this.of.sendChecked(groupAdds);
+    const refused = await applyFlowMods(this.of, msgs);
+    if (refused.length) {
+      this.log.warn({ count: refused.length, examples: refused.slice(0, 5).map(describeRefused) }, 'switch refused flows');
+      const bad = new Set(refused.map((r) => r.flow));
+      for (const r of refused) this.refused.add(formatFlow(r.flow));
+      flows = flows.filter((f) => !bad.has(f));
+    }
+    if (groupDels.length) await this.of.sendChecked(groupDels);
+    this.installedFlows = [...flows];
+    this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
+    this.st.lastInstall = { add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length };
+    if (msgs.length) this.log.debug(this.st.lastInstall, 'flows installed');
+  }
+
+  /** Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. */
+  private async afterInstall(view: LocalView, sbSnap: SbSnapshot, me: Uuid<'Chassis'>, vs: VsSnapshot, bridge: NonNullable<ReturnType<typeof findBridge>>): Promise<void> {
+    const txn = this.sb.transaction(sbModel);
+    let n = 0;
+    const upNames = new Set<string>();
+    for (const pbUuid of view.localVifs.keys()) {
+      const pb = sbSnap.Port_Binding.get(pbUuid);
+      if (!pb || pb.chassis !== me) continue;
+      upNames.add(pb.logical_port);
+      if (pb.up !== true) {
+        txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { up: true });
+        n++;
+      }
+    }
+    const nbCfg = [...sbSnap.SB_Global.values()][0]?.nb_cfg ?? 0;
+    const priv = [...sbSnap.Chassis_Private.values()].find((p) => p.name === this.chassisName);
+    if (priv && priv.nb_cfg !== nbCfg) {
+      txn.update('Chassis_Private', [['_uuid', '==', priv._uuid]], { nb_cfg: nbCfg, nb_cfg_timestamp: Date.now() });
+      n++;
+    }
+    if (n) await txn.commit();
+    await markInstalled(this.ovs, vs, upNames);
+    await setBridgeNbCfg(this.ovs, bridge, nbCfg);
+  }
+
+  async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+    this.pinctrl.stop();
+    await this.of.close();
+    if (opts.cleanup !== false) {
+      try {
+        await unregisterChassis(this.sb, this.sbRep.snapshot(), this.chassisName);
+      } catch (e) {
+        this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not remove chassis from the SB');
+      }
+    }
+    await this.sb.close();
+    await this.ovs.close();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,158 @@
+// Reading and writing the local Open_vSwitch database: the integration bridge and its interfaces, tunnel
+// ports to other chassis, and conntrack zones kept in the bridge's external_ids.
+import type { OvsdbClient, Replica, Snapshot, Uuid } from 'ovsdb-client-ts';
+import { model as vswitchModel, type Tables as VsTables, type Bridge } from '@ovnts/schema/vswitch';
+import type { ChassisConfig } from './config.js';
+import type { OvsIface } from './view.js';
+import { ZONE_PREFIX } from './zones.js';
+
+export type VsSnapshot = Snapshot<VsTables>;
+export type VsReplica = Replica<typeof vswitchModel>;
+
+export function findBridge(vs: VsSnapshot, name: string): Bridge | undefined {
+  for (const b of vs.Bridge.values()) if (b.name === name) return b;
+  return undefined;
+}
+
+/** The interfaces of a bridge, with what OVN reads from them. */
+export function bridgeIfaces(vs: VsSnapshot, bridge: Bridge): OvsIface[] {
+  const out: OvsIface[] = [];
+  for (const pu of bridge.ports) {
+    const port = vs.Port.get(pu);
+    if (!port) continue;
+    for (const iu of port.interfaces) {
+      const i = vs.Interface.get(iu);
+      if (!i) continue;
+      const chassisId = port.external_ids['ovn-chassis-id'];
+      const ifaceId = i.external_ids['iface-id'];
+      const localnet = port.external_ids['ovn-localnet-port'];
+      out.push({
+        name: i.name,
+        ofport: i.ofport ?? -1,
+        type: i.type,
+        ...(ifaceId ? { ifaceId } : {}),
+        ...(chassisId ? { tunnelChassis: chassisId.split('@')[0]! } : {}),
+        ...(localnet ? { localnetPort: localnet } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Creates the integration bridge as ovn-controller does when it is missing. */
+export async function ensureBridge(ovs: OvsdbClient, vs: VsSnapshot, cfg: ChassisConfig): Promise<void> {
+  if (findBridge(vs, cfg.bridge)) return;
+  const root = [...vs.Open_vSwitch.values()][0];
+  if (!root) return;
+  const txn = ovs.transaction(vswitchModel);
+  const iface = txn.insert('Interface', { name: cfg.bridge, type: 'internal' });
+  const port = txn.insert('Port', { name: cfg.bridge, interfaces: [iface] });
+  const br = txn.insert('Bridge', {
+    name: cfg.bridge,
+    ports: [port],
+    fail_mode: 'secure',
+    datapath_type: cfg.bridgeDatapathType,
+    other_config: { 'disable-in-band': 'true' },
+  });
+  txn.mutate('Open_vSwitch', [['_uuid', '==', root._uuid]], [['bridges', 'insert', [br]]]);
+  await txn.commit();
+}
+
+export interface TunnelSpec {
+  readonly chassis: string;
+  readonly type: string;
+  readonly remoteIp: string;
+  readonly localIp?: string;
+}
+
+const tunnelId = (t: TunnelSpec) => `${t.chassis}@${t.remoteIp}`;
+
+/** Adds/removes `ovn-<id>-N` tunnel ports so the bridge has exactly one per remote chassis encap. */
+export async function syncTunnels(ovs: OvsdbClient, vs: VsSnapshot, bridge: Bridge, want: readonly TunnelSpec[]): Promise<boolean> {
+  const have = new Map<string, { port: Uuid<'Port'>; name: string; fingerprint: string }>();
+  const names = new Set<string>();
+  for (const pu of bridge.ports) {
+    const p = vs.Port.get(pu);
+    if (!p) continue;
+    names.add(p.name);
+    const id = p.external_ids['ovn-chassis-id'];
+    if (!id) continue;
+    const i = vs.Interface.get(p.interfaces[0]!);
+    have.set(id, { port: pu, name: p.name, fingerprint: `${i?.type}|${i?.options['remote_ip']}|${i?.options['local_ip'] ?? ''}` });
+  }
+  const wanted = new Map(want.map((t) => [tunnelId(t), t]));
+  const txn = ovs.transaction(vswitchModel);
+  let changed = false;
+  const removePorts: Uuid<'Port'>[] = [];
+  for (const [id, h] of have) {
+    const t = wanted.get(id);
+    if (!t || h.fingerprint !== `${t.type}|${t.remoteIp}|${t.localIp ?? ''}`) {
+      removePorts.push(h.port);
+      names.delete(h.name);
+      have.delete(id);
+    }
+  }
+  const addPorts = [];
+  for (const [id, t] of wanted) {
+    if (have.has(id)) continue;
+    let name = '';
+    for (let i = 0; i < 0xffff; i++) {
+      name = `ovn-${t.chassis.slice(0, 6)}-${i.toString(16)}`;
+      if (!names.has(name)) break;
+    }
+    names.add(name);
+    const iface = txn.insert('Interface', {
+      name,
+      type: t.type,
+      options: { remote_ip: t.remoteIp, key: 'flow', csum: 'true', ...(t.localIp ? { local_ip: t.localIp } : {}) },
+    });
+    addPorts.push(txn.insert('Port', { name, interfaces: [iface], external_ids: { 'ovn-chassis-id': id } }));
+  }
+  if (removePorts.length) {
+    txn.mutate('Bridge', [['_uuid', '==', bridge._uuid]], [['ports', 'delete', removePorts]]);
+    changed = true;
+  }
+  if (addPorts.length) {
+    txn.mutate('Bridge', [['_uuid', '==', bridge._uuid]], [['ports', 'insert', addPorts]]);
+    changed = true;
+  }
+  if (changed) await txn.commit();
+  return changed;
+}
+
+/** Rewrites the `ct-zone-*` keys of the bridge's external_ids when the assignment changed. */
+export async function persistZones(ovs: OvsdbClient, bridge: Bridge, zones: ReadonlyMap<string, number>): Promise<boolean> {
+  const stale = Object.keys(bridge.external_ids).filter((k) => k.startsWith(ZONE_PREFIX) && zones.get(k.slice(ZONE_PREFIX.length)) === undefined);
+  const fresh: Record<string, string> = {};
+  for (const [k, z] of zones) if (bridge.external_ids[ZONE_PREFIX + k] !== String(z)) fresh[ZONE_PREFIX + k] = String(z);
+  if (!stale.length && !Object.keys(fresh).length) return false;
+  const txn = ovs.transaction(vswitchModel);
+  const where = [['_uuid', '==', bridge._uuid]] as const;
+  const del = [...stale, ...Object.keys(fresh)];
+  if (del.length) txn.mutate('Bridge', where, [['external_ids', 'delete', del]]);
+  if (Object.keys(fresh).length) txn.mutate('Bridge', where, [['external_ids', 'insert', fresh]]);
+  await txn.commit();
+  return true;
+}
+
+/** Marks interfaces whose port's flows are installed (external_ids:ovn-installed), as CMSes expect. */
+export async function markInstalled(ovs: OvsdbClient, vs: VsSnapshot, ifaceIds: ReadonlySet<string>): Promise<void> {
+  const txn = ovs.transaction(vswitchModel);
+  let n = 0;
+  for (const i of vs.Interface.values()) {
+    const id = i.external_ids['iface-id'];
+    if (!id || !ifaceIds.has(id) || i.external_ids['ovn-installed'] === 'true') continue;
+    txn.mutate('Interface', [['_uuid', '==', i._uuid]], [['external_ids', 'insert', { 'ovn-installed': 'true', 'ovn-installed-ts': String(Date.now()) }]]);
+    n++;
+  }
+  if (n) await txn.commit();
+}
+
+export async function setBridgeNbCfg(ovs: OvsdbClient, bridge: Bridge, nbCfg: number): Promise<void> {
+  if (bridge.external_ids['ovn-nb-cfg'] === String(nbCfg)) return;
+  const txn = ovs.transaction(vswitchModel);
+  const where = [['_uuid', '==', bridge._uuid]] as const;
+  txn.mutate('Bridge', where, [['external_ids', 'delete', ['ovn-nb-cfg', 'ovn-nb-cfg-ts']]]);
+  txn.mutate('Bridge', where, [['external_ids', 'insert', { 'ovn-nb-cfg': String(nbCfg), 'ovn-nb-cfg-ts': String(Date.now()) }]]);
+  await txn.commit();
+}

@@ -1,0 +1,179 @@
+// The physical flows ovn-controller installs around the logical pipeline (pure): table 0 (physical → logical),
+// 37–41 (output: large packets, remote via tunnels, local, loopback check), 64–65 (logical → physical, patch
+// ports re-entering the pipeline of the peer datapath) and multicast-group fan-out.
+import { type Action, type FieldName, type Flow, type MatchEntry, load, m, sub } from '@ovnts/openflow';
+import { MLF, OFTABLE, REG } from '@ovnts/expr';
+import type { MulticastGroup, PortBinding } from '@ovnts/schema/sb';
+import type { Uuid } from 'ovsdb-client-ts';
+import { type LocalView, type SbSnapshot, uuidCookie } from './view.js';
+import { dnatKey, snatKey } from './zones.js';
+
+const reg = (n: number) => `reg${n}` as FieldName;
+const setReg = (n: number, v: number | bigint, start = 0, bits = 32): Action => load(sub(reg(n), start, bits), v);
+const resubmit = (table: number): Action => ({ type: 'resubmit', table });
+const flag = (bit: number): MatchEntry => m(reg(REG.flags), 1n << BigInt(bit), 1n << BigInt(bit));
+const clearScratchRegs = (): Action[] => Array.from({ length: 10 }, (_, i) => setReg(i, 0));
+
+/**
+ * Runs `then` with in_port = OFPP_NONE, so output to the packet's own ingress port is allowed, and restores
+ * in_port afterwards. OVS only accepts writing in_port through the 16-bit NXM field, which a set_field cannot
+ * name in OpenFlow 1.5, so the value goes through reg0 (saved and restored around it).
+ */
+function clearInPortThen(then: Action): Action[] {
+  return [
+    { type: 'push', field: sub('in_port', 0, 16) },
+    { type: 'push', field: sub('reg0', 0, 32) },
+    setReg(0, OFPP_NONE_16),
+    { type: 'move', src: sub('reg0', 0, 16), dst: sub('in_port', 0, 16) },
+    { type: 'pop', field: sub('reg0', 0, 32) },
+    then,
+    { type: 'pop', field: sub('in_port', 0, 16) },
+  ];
+}
+const OFPP_NONE_16 = 0xffff;
+
+/** Tun_metadata0 layout: 0 (1 bit) | logical inport (15) | logical outport (16). */
+export const GENEVE_TLV = { optClass: 0x0102, optType: 0x80, optLen: 4, index: 0 } as const;
+
+export interface PhysicalContext {
+  readonly view: LocalView;
+  readonly sb: SbSnapshot;
+  /** Conntrack zone for a key (see zones.ts); 0 when none was allocated. */
+  zone(key: string): number;
+}
+
+function dpZones(ctx: PhysicalContext, dp: string): Action[] {
+  return [setReg(REG.dnatZone, ctx.zone(dnatKey(dp))), setReg(REG.snatZone, ctx.zone(snatKey(dp)))];
+}
+
+/** Geneve encapsulation towards a remote chassis, for logical outport `outKey` (a port or an MC group). */
+function encapsulate(dpKey: number, outKey: number, tunnelOfport: number): Action[] {
+  return [
+    { type: 'set_field', field: 'tun_id', value: BigInt(dpKey) },
+    { type: 'set_field', field: 'tun_metadata0', value: BigInt(outKey) },
+    { type: 'move', src: sub(reg(REG.inport), 0, 15), dst: sub('tun_metadata0', 16, 15) },
+    { type: 'output', port: tunnelOfport },
+  ];
+}
+
+export function physicalFlows(ctx: PhysicalContext): Flow[] {
+  const { view, sb } = ctx;
+  const out: Flow[] = [];
+  const add = (table: number, priority: number, match: MatchEntry[], actions: Action[], cookie?: bigint) =>
+    out.push(cookie ? { table, priority, cookie, match, actions } : { table, priority, match, actions });
+
+  for (const [dpUuid, dp] of view.localDps) {
+    const md = m('metadata', dp.tunnel_key);
+    for (const pb of view.portsByDp.get(dpUuid) ?? []) {
+      const cookie = uuidCookie(pb._uuid);
+      const key = pb.tunnel_key;
+      const portMatch = [m(reg(REG.outport), key), md];
+      const vifOfport = view.localVifs.get(pb._uuid) ?? view.localnet.get(pb._uuid);
+      const peer = pb.type === 'patch' ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
+      const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
+      const remote = view.remotePorts.get(pb._uuid);
+
+      if (vifOfport !== undefined) {
+        const isVif = view.localVifs.has(pb._uuid);
+        const zoneLoad = isVif ? [setReg(REG.ctZone, ctx.zone(pb.logical_port))] : [];
+        const inMatch: MatchEntry[] = [m('in_port', vifOfport)];
+        const inActions: Action[] = [...zoneLoad, ...dpZones(ctx, dpUuid), load(sub('metadata', 0, 64), dp.tunnel_key), setReg(REG.inport, key), resubmit(OFTABLE.ingress)];
+        add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
+        add(OFTABLE.localOutput, 100, portMatch, [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
+        add(OFTABLE.logToPhy, 100, portMatch, [{ type: 'output', port: vifOfport }], cookie);
+      } else if (peer && peerDp) {
+        add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
+        // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).
+        add(OFTABLE.logToPhy, 100, portMatch, [
+          {
+            type: 'clone',
+            actions: [
+              { type: 'ct_clear' },
+              setReg(REG.dnatZone, 0),
+              setReg(REG.snatZone, 0),
+              setReg(REG.ctZone, 0),
+              ...dpZones(ctx, peer.datapath),
+              load(sub('metadata', 0, 64), peerDp.tunnel_key),
+              setReg(REG.inport, peer.tunnel_key),
+              setReg(REG.flags, 0),
+              setReg(REG.outport, 0),
+              ...clearScratchRegs(),
+              resubmit(OFTABLE.ingress),
+            ],
+          },
+        ], cookie);
+      } else if (remote !== undefined) {
+        add(OFTABLE.remoteOutput, 100, portMatch, encapsulate(dp.tunnel_key, key, remote), cookie);
+        continue;
+      } else continue;
+
+      // Loopback protection and the in_port reset that lets a packet leave where it came in when allowed.
+      add(OFTABLE.checkLoopback, 100, [m(reg(REG.flags), 0, 1n << BigInt(MLF.allowLoopback)), m(reg(REG.inport), key), m(reg(REG.outport), key), md], [], cookie);
+      add(OFTABLE.saveInport, 100, [flag(MLF.allowLoopback), m(reg(REG.outport), key), md], [
+        ...clearInPortThen(resubmit(OFTABLE.logToPhy)),
+      ], cookie);
+    }
+  }
+
+  for (const mc of sb.Multicast_Group.values()) if (view.localDps.has(mc.datapath)) out.push(...multicastFlows(ctx, mc));
+
+  // Packets from tunnels carry datapath, inport and outport; they only ever go to local ports.
+  for (const ofport of new Set(view.tunnels.values())) {
+    add(OFTABLE.phyToLog, 100, [m('in_port', ofport)], [
+      { type: 'move', src: sub('tun_id', 0, 24), dst: sub('metadata', 0, 24) },
+      { type: 'move', src: sub('tun_metadata0', 16, 15), dst: sub(reg(REG.inport), 0, 15) },
+      { type: 'move', src: sub('tun_metadata0', 0, 16), dst: sub(reg(REG.outport), 0, 16) },
+      resubmit(OFTABLE.localOutput),
+    ]);
+  }
+
+  // Fixed flows.
+  add(OFTABLE.phyToLog, 0, [], []);
+  add(OFTABLE.outputInit, 0, [], [resubmit(OFTABLE.remoteOutput)]);
+  add(OFTABLE.outputLargePktProcess, 10, [flag(MLF.allowLoopback)], [resubmit(OFTABLE.localOutput)]);
+  add(OFTABLE.outputLargePktProcess, 0, [], [resubmit(OFTABLE.remoteOutput)]);
+  const rampMask = (1n << BigInt(MLF.rcvFromRamp)) | (1n << BigInt(MLF.allowLoopback));
+  add(OFTABLE.remoteOutput, 150, [m(reg(REG.flags), 1n << BigInt(MLF.rcvFromRamp), rampMask)], [resubmit(OFTABLE.localOutput)]);
+  add(OFTABLE.remoteOutput, 150, [flag(MLF.localOnly)], [resubmit(OFTABLE.localOutput)]);
+  add(OFTABLE.remoteOutput, 0, [], [resubmit(OFTABLE.localOutput)]);
+  add(OFTABLE.localOutput, 0, [], []);
+  add(OFTABLE.checkLoopback, 0, [], [...clearScratchRegs(), resubmit(OFTABLE.egress)]);
+  add(OFTABLE.saveInport, 0, [], [resubmit(OFTABLE.logToPhy)]);
+  add(OFTABLE.logToPhy, 0, [], []);
+  return out;
+}
+
+/**
+ * A multicast group fans out in table 40 to local VIFs (each through the loopback check) and in table 39 to
+ * patch/localnet ports and to each remote chassis once (the receiving chassis fans out again locally).
+ */
+function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
+  const { view } = ctx;
+  const dp = view.localDps.get(mc.datapath)!;
+  const cookie = uuidCookie(mc._uuid);
+  const match = [m(reg(REG.outport), mc.tunnel_key), m('metadata', dp.tunnel_key)];
+  const local: Action[] = [];
+  const remote: Action[] = [];
+  const tunnels = new Set<number>();
+  const ports = mc.ports.map((u) => ctx.sb.Port_Binding.get(u as Uuid<'Port_Binding'>)).filter((p): p is PortBinding => p !== undefined);
+  for (const pb of ports) {
+    const toPort = [setReg(REG.outport, pb.tunnel_key), resubmit(OFTABLE.checkLoopback)];
+    if (view.localVifs.has(pb._uuid)) local.push(setReg(REG.ctZone, ctx.zone(pb.logical_port)), ...toPort);
+    else if (view.localnet.has(pb._uuid)) local.push(...toPort);
+    else if (pb.type === 'patch' && view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>)))
+      remote.push(...toPort);
+    else {
+      const tun = view.remotePorts.get(pb._uuid);
+      if (tun !== undefined) tunnels.add(tun);
+    }
+  }
+  const flows: Flow[] = [];
+  if (local.length) flows.push({ table: OFTABLE.localOutput, priority: 100, cookie, match, actions: [...local, setReg(REG.outport, mc.tunnel_key)] });
+  if (remote.length || tunnels.size) {
+    if (remote.length) remote.push(setReg(REG.outport, mc.tunnel_key));
+    for (const t of [...tunnels].sort((a, b) => a - b)) remote.push(...encapsulate(dp.tunnel_key, mc.tunnel_key, t));
+    if (local.length) remote.push(resubmit(OFTABLE.localOutput));
+    flows.push({ table: OFTABLE.remoteOutput, priority: 100, cookie, match, actions: remote });
+  }
+  return flows;
+}

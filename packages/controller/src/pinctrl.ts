@@ -1,0 +1,107 @@
+// Packet-in handling for the controller actions the logical pipeline uses: `arp { … }` (build an ARP request
+// for the packet's destination and run the nested actions on it) and `put_arp` (learn a MAC binding into the
+// SB, through a local cache so repeated ARPs do not write). Rate-limited so a storm cannot starve the daemon.
+import type { Logger } from 'pino';
+import { type Action, type MatchEntry, type PacketIn2, OFPP, Reader, type SwitchConnection, decodeActionList } from '@ovnts/openflow';
+import { OPCODE } from '@ovnts/expr';
+import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
+import { model as sbModel } from '@ovnts/schema/sb';
+import { arpRequest, formatIpv4, formatMac, ipv4Addrs, parseEth } from './packets.js';
+import type { SbSnapshot } from './view.js';
+
+/** Packet-ins handled per second at most; the rest are dropped (and counted). */
+const RATE_PER_SEC = 1000;
+
+export class Pinctrl {
+  private windowStart = Date.now();
+  private inWindow = 0;
+  dropped = 0;
+  handled = 0;
+  private readonly learned = new Map<string, string>();
+  private stopped = false;
+
+  constructor(
+    private readonly of: SwitchConnection,
+    private readonly sb: OvsdbClient,
+    private readonly snapshot: () => SbSnapshot,
+    private readonly log: Logger,
+  ) {}
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  handle(pin: PacketIn2): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.inWindow = 0;
+    }
+    if (++this.inWindow > RATE_PER_SEC) {
+      this.dropped++;
+      return;
+    }
+    const ud = pin.userdata;
+    if (!ud || ud.length < 8) return;
+    const opcode = ud.readUInt32BE(0);
+    const body = ud.subarray(8);
+    this.handled++;
+    void this.dispatch(opcode, body, pin).catch((e: unknown) => this.log.debug({ err: e instanceof Error ? e.message : String(e), opcode }, 'packet-in not handled'));
+  }
+
+  private async dispatch(opcode: number, body: Buffer, pin: PacketIn2): Promise<void> {
+    switch (opcode) {
+      case OPCODE.arp:
+        return this.arp(body, pin);
+      case OPCODE.putArp:
+        return this.putArp(pin);
+      default:
+        return;
+    }
+  }
+
+  /** The pipeline state to restore on the packet we send back (datapath, registers, logical ports). */
+  private static pipelineMetadata(md: readonly MatchEntry[]): MatchEntry[] {
+    return md.filter((e) => e.field === 'metadata' || /^(x{0,2})reg\d+$/.test(e.field) || e.field === 'tun_id');
+  }
+
+  private async arp(body: Buffer, pin: PacketIn2): Promise<void> {
+    const eth = parseEth(pin.packet);
+    if (eth.ethType !== 0x0800) return;
+    const ip = ipv4Addrs(eth.payload);
+    const packet = arpRequest(eth.dst, eth.src, ip.src, ip.dst, eth.vlanTci);
+    const actions: Action[] = decodeActionList(new Reader(body));
+    this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
+  }
+
+  private async putArp(pin: PacketIn2): Promise<void> {
+    const get = (f: string) => pin.metadata.find((e) => e.field === f)?.value;
+    const dpKey = get('metadata');
+    const portKey = get('reg14');
+    const ipVal = get('reg0');
+    if (dpKey === undefined || portKey === undefined || ipVal === undefined) return;
+    const eth = parseEth(pin.packet);
+    const mac = formatMac(Buffer.from(eth.src));
+    const ip = formatIpv4(ipVal);
+    const snap = this.snapshot();
+    const dp = [...snap.Datapath_Binding.values()].find((d) => BigInt(d.tunnel_key) === dpKey);
+    if (!dp) return;
+    const pb = [...snap.Port_Binding.values()].find((p) => p.datapath === dp._uuid && BigInt(p.tunnel_key) === portKey);
+    if (!pb) return;
+    const key = `${pb.logical_port}|${ip}`;
+    if (this.learned.get(key) === mac) return;
+    const existing = [...snap.MAC_Binding.values()].find((b) => b.logical_port === pb.logical_port && b.ip === ip);
+    this.learned.set(key, mac);
+    if (existing?.mac === mac) return;
+    const txn = this.sb.transaction(sbModel);
+    if (existing) txn.update('MAC_Binding', [['_uuid', '==', existing._uuid]], { mac, timestamp: Date.now() });
+    else txn.insert('MAC_Binding', { logical_port: pb.logical_port, ip, mac, datapath: dp._uuid as Uuid<'Datapath_Binding'>, timestamp: Date.now() });
+    try {
+      await txn.commit();
+    } catch (e) {
+      this.learned.delete(key);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// The chassis-local view of the southbound DB: which datapaths are local, which ports are bound here (with
+// their OpenFlow port), which live on other chassis (and the tunnel that reaches them). Pure: built from an
+// SB snapshot and the local OVS state, consumed by the physical and logical flow builders.
+import type { Snapshot, Uuid } from 'ovsdb-client-ts';
+import type { Tables as SbTables, DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
+
+export type SbSnapshot = Snapshot<SbTables>;
+
+/** An OVS interface on the integration bridge, as far as OVN cares. */
+export interface OvsIface {
+  readonly name: string;
+  readonly ofport: number;
+  readonly type: string;
+  readonly ifaceId?: string;
+  /** Tunnel ports we created: the remote chassis name (Port external_ids:ovn-chassis-id, before the `@`). */
+  readonly tunnelChassis?: string;
+  /** Localnet patch ports: the physical network (Port external_ids:ovn-localnet-port). */
+  readonly localnetPort?: string;
+}
+
+export interface LocalView {
+  readonly chassisName: string;
+  readonly chassis: Chassis | undefined;
+  /** Datapaths with a port bound here, plus everything reachable from them over patch ports. */
+  readonly localDps: ReadonlyMap<Uuid<'Datapath_Binding'>, DatapathBinding>;
+  /** Port bindings of local datapaths, by datapath. */
+  readonly portsByDp: ReadonlyMap<Uuid<'Datapath_Binding'>, readonly PortBinding[]>;
+  readonly pbByName: ReadonlyMap<string, PortBinding>;
+  /** VIFs bound to this chassis that have an OpenFlow port: pb uuid → ofport. */
+  readonly localVifs: ReadonlyMap<Uuid<'Port_Binding'>, number>;
+  /** Localnet ports of local datapaths that have a patch port to their physical bridge: pb uuid → ofport. */
+  readonly localnet: ReadonlyMap<Uuid<'Port_Binding'>, number>;
+  /** Ports bound to other chassis that we have a tunnel to: pb uuid → tunnel ofport. */
+  readonly remotePorts: ReadonlyMap<Uuid<'Port_Binding'>, number>;
+  /** Tunnel ofports by remote chassis name. */
+  readonly tunnels: ReadonlyMap<string, number>;
+}
+
+/** Port types whose binding is decided by the `chassis` column (VIF-like). */
+export const VIF_TYPES: ReadonlySet<string> = new Set(['', 'virtual', 'external']);
+
+export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalView {
+  const chassis = [...sb.Chassis.values()].find((c) => c.name === chassisName);
+  const chassisNames = new Map([...sb.Chassis.values()].map((c) => [c._uuid as string, c.name]));
+  const pbByName = new Map<string, PortBinding>();
+  const allByDp = new Map<string, PortBinding[]>();
+  for (const pb of sb.Port_Binding.values()) {
+    pbByName.set(pb.logical_port, pb);
+    const l = allByDp.get(pb.datapath);
+    if (l) l.push(pb);
+    else allByDp.set(pb.datapath, [pb]);
+  }
+  const ofportByIfaceId = new Map<string, number>();
+  const tunnels = new Map<string, number>();
+  const localnetOfport = new Map<string, number>();
+  for (const i of ifaces) {
+    if (i.ofport <= 0) continue;
+    if (i.ifaceId) ofportByIfaceId.set(i.ifaceId, i.ofport);
+    if (i.tunnelChassis) tunnels.set(i.tunnelChassis, i.ofport);
+    if (i.localnetPort) localnetOfport.set(i.localnetPort, i.ofport);
+  }
+
+  const localVifs = new Map<Uuid<'Port_Binding'>, number>();
+  const seeds: string[] = [];
+  for (const pb of sb.Port_Binding.values()) {
+    const ofport = ofportByIfaceId.get(pb.logical_port);
+    if (chassis && pb.chassis === chassis._uuid && ofport !== undefined) {
+      localVifs.set(pb._uuid, ofport);
+      seeds.push(pb.datapath);
+    } else if (chassis && pb.chassis === chassis._uuid) seeds.push(pb.datapath);
+  }
+  const localDps = new Map<Uuid<'Datapath_Binding'>, DatapathBinding>();
+  while (seeds.length) {
+    const d = seeds.pop()!;
+    if (localDps.has(d as Uuid<'Datapath_Binding'>)) continue;
+    const dp = sb.Datapath_Binding.get(d as Uuid<'Datapath_Binding'>);
+    if (!dp) continue;
+    localDps.set(dp._uuid, dp);
+    for (const pb of allByDp.get(d) ?? []) {
+      if (pb.type !== 'patch' && pb.type !== 'l3gateway') continue;
+      const peer = pbByName.get(pb.options['peer'] ?? '');
+      if (peer) seeds.push(peer.datapath);
+    }
+  }
+  const portsByDp = new Map<Uuid<'Datapath_Binding'>, PortBinding[]>();
+  const localnet = new Map<Uuid<'Port_Binding'>, number>();
+  const remotePorts = new Map<Uuid<'Port_Binding'>, number>();
+  for (const d of localDps.keys()) {
+    const ports = allByDp.get(d) ?? [];
+    portsByDp.set(d, ports);
+    for (const pb of ports) {
+      if (pb.type === 'localnet') {
+        const ofport = localnetOfport.get(pb.logical_port);
+        if (ofport !== undefined) localnet.set(pb._uuid, ofport);
+      } else if (VIF_TYPES.has(pb.type) && pb.chassis && pb.chassis !== chassis?._uuid) {
+        const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
+        if (tun !== undefined) remotePorts.set(pb._uuid, tun);
+      }
+    }
+  }
+  return { chassisName, chassis, localDps, portsByDp, pbByName, localVifs, localnet, remotePorts, tunnels };
+}
+
+/** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */
+export function uuidCookie(uuid: string): bigint {
+  return BigInt('0x' + uuid.slice(0, 8));
+}
