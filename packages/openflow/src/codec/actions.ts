@@ -482,23 +482,19 @@ function decodeNx(r: Reader, subtype: number, depth: number): Action {
       const table = r.u8();
       r.skip(3);
       const alg = r.u16();
-      const inner = decodeActionList(r, depth + 1);
+      const { nat, exec } = decodeCtNested(r, depth + 1);
       const a: { -readonly [K in keyof CtAction]: CtAction[K] } = { type: 'ct' };
       if (flags & NX_CT_F.COMMIT) a.commit = true;
       if (flags & NX_CT_F.FORCE) a.force = true;
       if (zone !== undefined) a.zone = zone;
       if (table !== RECIRC_NONE) a.table = table;
       if (alg) a.alg = alg;
-      const nat = inner.findIndex((x) => (x as { type: string }).type === 'nat');
-      if (nat >= 0) a.nat = (inner[nat] as unknown as { nat: CtAction['nat'] }).nat;
-      const exec = inner.filter((_, i) => i !== nat);
+      if (nat) a.nat = nat;
       if (exec.length) a.exec = exec;
       return a;
     }
     case NXAST.NAT:
-      // Only valid inside ct(); carried to the CT decoder as a pseudo-action.
-      if (depth === 0) throw new OfDecodeError('bad_value', 'nat outside ct');
-      return { type: 'nat', nat: decodeNat(r) } as unknown as Action;
+      throw new OfDecodeError('bad_value', 'nat is only valid inside ct()');
     case NXAST.CLONE:
       r.skip(6);
       return { type: 'clone', actions: decodeActionList(r, depth + 1) };
@@ -512,6 +508,31 @@ function decodeNx(r: Reader, subtype: number, depth: number): Action {
     default:
       throw new OfDecodeError('unknown', `unsupported Nicira action subtype ${subtype}`);
   }
+}
+
+/** Whether the next action in `r` is NXAST_NAT (which only lives inside ct() and is not a model Action). */
+function nextIsNat(r: Reader): boolean {
+  if (r.remaining < 10) return false;
+  const o = r.offset;
+  return r.buf.readUInt16BE(o) === OFPAT.EXPERIMENTER && r.buf.readUInt32BE(o + 4) === NX_EXP && r.buf.readUInt16BE(o + 8) === NXAST.NAT;
+}
+
+/** ct()'s nested actions: an optional leading-or-anywhere nat() plus the exec() list. */
+function decodeCtNested(r: Reader, depth: number): { nat?: NonNullable<CtAction['nat']>; exec: Action[] } {
+  if (depth > 16) throw new OfDecodeError('bad_value', 'actions nested too deeply');
+  let nat: NonNullable<CtAction['nat']> | undefined;
+  const exec: Action[] = [];
+  while (r.remaining > 0) {
+    if (nextIsNat(r)) {
+      r.skip(2);
+      const len = r.u16('nat length');
+      if (len < 16 || len % 8) throw new OfDecodeError('bad_length', `nat length ${len}`);
+      const b = r.sub(len - 4, 'nat');
+      b.skip(6);
+      nat = decodeNat(b);
+    } else exec.push(decodeOne(r, depth));
+  }
+  return nat ? { nat, exec } : { exec };
 }
 
 function decodeOne(r: Reader, depth: number): Action {
