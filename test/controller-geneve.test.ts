@@ -1,0 +1,63 @@
+// Two chassis, each its own OVS DB, netdev ovs-vswitchd (in its own namespace) and ovnts-controller, joined by
+// an underlay: a veth pair between the two namespaces, each end on a br-phy bridge that holds the encap IP
+// (OVS userspace tunneling). A VM on hv1 pings a VM on hv2 through Geneve.
+import { describe, expect, it } from 'vitest';
+import { type Chassis, type Sandbox, runOk, useSandbox } from '@ovnts/test-harness';
+import { startController } from '@ovnts/controller';
+
+const UNDERLAY = '172.31.0';
+
+/** br-phy with the encap IP on each chassis, and a veth between them. */
+async function connectUnderlay(sb: Sandbox, a: Chassis, b: Chassis): Promise<void> {
+  const tag = sb.dir.slice(-6).replace(/[^a-zA-Z0-9]/g, 'x');
+  const ends = [`ua${tag}`, `ub${tag}`];
+  await runOk('ip', ['link', 'add', ends[0]!, 'netns', a.netns, 'type', 'veth', 'peer', 'name', ends[1]!, 'netns', b.netns]);
+  for (const [i, hv] of [a, b].entries()) {
+    await hv.vsctl('add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', ends[i]!);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', ends[i]!, 'up']);
+    await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${UNDERLAY}.${i + 1}/24`, 'dev', 'br-phy']);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
+  }
+}
+
+describe('ovnts-controller: two chassis over Geneve', () => {
+  const sandbox = useSandbox();
+
+  it('VM on hv1 pings VM on hv2 through a Geneve tunnel', async () => {
+    const sb = sandbox();
+    const { nb, sb: sbdb } = await sb.startCentral();
+    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
+    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+    await nbctl('ls-add', 'ls1');
+    await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
+    await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+    const hv1 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv1', encapIp: `${UNDERLAY}.1` });
+    const hv2 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv2', encapIp: `${UNDERLAY}.2` });
+    await connectUnderlay(sb, hv1, hv2);
+    sb.own(await startController({ ovsRemote: hv1.db.remotes.unix, rundir: hv1.rundir }));
+    sb.own(await startController({ ovsRemote: hv2.db.remotes.unix, rundir: hv2.rundir }));
+    const vm1 = await hv1.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
+    await hv2.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
+    await nbctl('--timeout=20', '--wait=hv', 'sync');
+
+    // One tunnel port per remote chassis, and the Geneve option mapped to tun_metadata0.
+    expect(await hv1.vsctl('--bare', '--columns=options', 'find', 'Interface', 'type=geneve')).toMatch(/remote_ip="?172\.31\.0\.2/);
+    expect(await hv1.ofctl('-O', 'OpenFlow15', 'dump-tlv-map', hv1.mgmt())).toMatch(/0x102\s+0x80\s+4\s+tun_metadata0/);
+
+    const ping = await vm1.exec('ping', ['-c', '3', '-i', '0.3', '-W', '2', '192.168.100.11']);
+    expect(ping.stdout).toMatch(/ 0% packet loss/);
+
+    // ofproto/trace: the packet leaves on the tunnel with tun_id = datapath key, tun_metadata0 = inport<<16|outport.
+    const key = (lp: string) => sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=tunnel_key', 'find', 'Port_Binding', `logical_port=${lp}`]);
+    const dpKey = Number(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=tunnel_key', 'list', 'Datapath_Binding']));
+    const [in1, out2] = [Number(await key('vm1')), Number(await key('vm2'))];
+    const ofport = (await hv1.vsctl('--bare', '--columns=ofport', 'find', 'Interface', 'external_ids:iface-id=vm1')).trim();
+    const trace = await hv1.appctl(
+      'ofproto/trace', 'br-int',
+      `in_port=${ofport},icmp,dl_src=02:ac:10:ff:00:11,dl_dst=02:ac:10:ff:00:22,nw_src=192.168.100.10,nw_dst=192.168.100.11,nw_ttl=64`,
+    );
+    expect(trace).toContain(`set_field:0x${dpKey.toString(16)}->tun_id`);
+    expect(trace).toMatch(new RegExp(`tun_metadata0=0x${((in1 << 16) | out2).toString(16)}\\b|set_field:0x${out2.toString(16)}->tun_metadata0`));
+    expect(trace).toMatch(/Datapath actions:.*tnl_push/);
+  });
+});
