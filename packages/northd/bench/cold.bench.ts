@@ -16,6 +16,8 @@ import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { readNb, type Runner } from '../src/testing/lab.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+// These machines are shared and noisy: each daemon runs REPEAT times, interleaved, and the best run counts.
+const REPEAT = Number(process.env['BENCH_REPEAT'] ?? 2);
 const shapes = (process.argv.slice(2).length ? process.argv.slice(2) : ['20x50', '100x50']).map((s) => {
   const [n, k] = s.split('x').map(Number);
   return { nodes: n!, podsPerNode: k! };
@@ -64,8 +66,6 @@ for (const shape of shapes) {
   const sb = new Sandbox('ovnts-bench-');
   try {
     const nb = await sb.startDb('nb');
-    const sbReal = await sb.startDb('sb', { name: 'sb-real' });
-    const sbOurs = await sb.startDb('sb', { name: 'sb-ours' });
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
     const loader = await OvsdbClient.connect(nb.remotes.unix, { reconnect: false });
     const res = await loader.transact('OVN_Northbound', k8sNbOps(shape) as WireOperation[]);
@@ -75,16 +75,40 @@ for (const shape of shapes) {
     // Target nb_cfg = 1: each daemon is done when its SB says so.
     await sb.runOk('ovsdb-client', ['transact', nb.remotes.unix, JSON.stringify(['OVN_Northbound', { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } }])]);
 
-    const real = await timeDaemon(sb, sbReal.remotes.unix, async () => (await sb.startRealNorthd(nb.remotes.unix, sbReal.remotes.unix)).pid);
-    // The real northd has now filled NB_Global options (mac_prefix, svc_monitor_mac) for both.
-    const ovnts = await timeDaemon(sb, sbOurs.remotes.unix, async () => {
-      const pidFile = sb.file('ovnts.pid');
-      const child = spawn(ours.cmd, [...ours.args, `--ovnnb-db=${nb.remotes.unix}`, `--ovnsb-db=${sbOurs.remotes.unix}`, `--pidfile=${pidFile}`, `--log-file=${sb.file('ovnts.log')}`], { cwd: ROOT, env: sb.env, stdio: 'ignore' });
-      child.unref();
-      await waitFor('pidfile', () => existsSync(pidFile), 60_000, 5);
-      sb.own(new Daemon('ovnts-northd', child.pid!, sb.file('ovnts.log')));
-      return child.pid!;
-    });
+    let real: Result | undefined;
+    let ovnts: Result | undefined;
+    const best = (a: Result | undefined, b: Result) => (!a || b.coldMs < a.coldMs ? { ...b, rssMb: Math.max(a?.rssMb ?? 0, b.rssMb) } : { ...a, rssMb: Math.max(a.rssMb, b.rssMb) });
+    for (let rep = 0; rep < REPEAT; rep++) {
+      const sbReal = await sb.startDb('sb', { name: `sb-real-${rep}` });
+      const sbOurs = await sb.startDb('sb', { name: `sb-ours-${rep}` });
+      const realDaemon = { d: undefined as Daemon | undefined };
+      real = best(
+        real,
+        await timeDaemon(sb, sbReal.remotes.unix, async () => {
+          realDaemon.d = await sb.startRealNorthd(nb.remotes.unix, sbReal.remotes.unix, `northd-${rep}`);
+          return realDaemon.d.pid;
+        }),
+      );
+      await realDaemon.d?.stop();
+      // The real northd has filled NB_Global options (mac_prefix, svc_monitor_mac) for both.
+      const oursDaemon = { d: undefined as Daemon | undefined };
+      ovnts = best(
+        ovnts,
+        await timeDaemon(sb, sbOurs.remotes.unix, async () => {
+          const pidFile = sb.file(`ovnts-${rep}.pid`);
+          const child = spawn(ours.cmd, [...ours.args, `--ovnnb-db=${nb.remotes.unix}`, `--ovnsb-db=${sbOurs.remotes.unix}`, `--pidfile=${pidFile}`, `--log-file=${sb.file('ovnts.log')}`], { cwd: ROOT, env: sb.env, stdio: 'ignore' });
+          child.unref();
+          await waitFor('pidfile', () => existsSync(pidFile), 60_000, 5);
+          oursDaemon.d = sb.own(new Daemon('ovnts-northd', child.pid!, sb.file('ovnts.log')));
+          return child.pid!;
+        }),
+      );
+      if (process.env['BENCH_LOG']) await new Promise((r) => setTimeout(r, 3000));
+      await oursDaemon.d?.stop();
+      await sbReal.kill();
+      await sbOurs.kill();
+    }
+    if (!real || !ovnts) throw new Error('no runs');
 
     const run: Runner = (p, a) => sb.runOk(p, a, { timeoutMs: 120_000 }).then((stdout) => ({ stdout }));
     const input = await readNb(run, nb.remotes.unix);
@@ -105,7 +129,6 @@ for (const shape of shapes) {
       (ovnts.rssMb / real.rssMb).toFixed(2),
     ]);
     void compiled;
-    if (process.env['BENCH_LOG']) await new Promise((r) => setTimeout(r, 5000));
     if (process.env['BENCH_LOG']) console.log(readFileSync(sb.file('ovnts.log'), 'utf8').split('\n').filter((l) => /SB updated|starting|acquired/.test(l)).join('\n'));
   } finally {
     await sb.stop();

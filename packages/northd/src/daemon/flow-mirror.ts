@@ -2,9 +2,10 @@
 // it holds the lock, so instead of monitoring them (the server would echo every flow we write, which
 // doubles the cost of a large commit) the daemon loads them once when it becomes active or reconnects,
 // then applies its own committed writes — with the server-assigned UUIDs — to this mirror.
-import type { NamedUuid, OvsdbClient, TransactionResult, Uuid } from 'ovsdb-client-ts';
+import type { NamedUuid, OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import type { DpGroupRow, FlowRow } from '../sb-diff.js';
+import type { InsertedUuids } from './wire-writer.js';
 
 export const MIRRORED_TABLES = ['Logical_Flow', 'Logical_DP_Group'] as const;
 type Mirrored = (typeof MIRRORED_TABLES)[number];
@@ -62,7 +63,7 @@ export class FlowMirror {
   }
 
   /** Apply the recorded writes of a committed transaction. */
-  commit(res: TransactionResult): void {
+  commit(res: InsertedUuids): void {
     const resolve = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(resolve);
       if (v && typeof v === 'object' && 'namedUuid' in v) return res.uuidOf(v as NamedUuid);

@@ -13,6 +13,7 @@ import { NB_INPUT_TABLES } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
 import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
 import { FlowMirror } from './flow-mirror.js';
+import { WireWriter } from './wire-writer.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
@@ -160,28 +161,26 @@ export class Northd {
     }
     const nbCfg = global.nb_cfg;
     const sbGlobal = [...sbSnap.SB_Global.values()][0];
-    const txn = this.sb.transaction(sbModel).assert(NORTHD_LOCK);
+    const txn = new WireWriter(NORTHD_LOCK);
     const firstInsert: { table?: string; ref?: NamedUuid } = {};
     const deleted: [string, Uuid][] = [];
     const mirror = this.mirror;
-    // The diff builds rows from the generated schema's own column names and value model, so the
-    // untyped table names and rows it hands over are valid for these typed calls.
     const writer: SbWriter = {
       insert: (table, row) => {
-        const ref = txn.insert(table as never, row as never) as NamedUuid<never>;
+        const ref = txn.insert(table, row);
         if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'insert', table, ref, row });
         else if (!firstInsert.ref) Object.assign(firstInsert, { table, ref });
         return ref;
       },
       update: (table, uuid, row) => {
         if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'update', table, uuid, row });
-        txn.update(table as never, [['_uuid', '==', uuid]] as never, row as never);
+        txn.update(table, uuid, row);
       },
       delete: (table, uuid) => {
         if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'delete', table, uuid });
         else deleted.push([table, uuid]);
         if (table === 'Datapath_Binding') mirror.recordDatapathDelete(uuid);
-        txn.delete(table as never, [['_uuid', '==', uuid]] as never);
+        txn.delete(table, uuid);
       },
     };
     const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
@@ -195,7 +194,7 @@ export class Northd {
       const t1 = performance.now();
       let res;
       try {
-        res = await txn.commit();
+        res = await txn.commit(this.sb);
       } catch (e) {
         // Whether it committed is unknown: re-read the mirrored tables before the next round.
         mirror.discard();
