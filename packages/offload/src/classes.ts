@@ -122,7 +122,8 @@ export function buildClasses(topo: Topology): TrafficClass[] {
     }
     const vip = lbVipsFor(topo, dpUuidByKey.get(src.dpKey))[0];
     if (vip) {
-      const dstMac = gwLrp?.mac ?? localPeer?.mac ?? BROADCAST;
+      // A peer MAC keeps the (un-NATed, as in ofproto/trace) packet on the switch; the router MAC would route the VIP.
+      const dstMac = localPeer?.mac ?? gwLrp?.mac ?? BROADCAST;
       const l4: Record<string, number> = vip.proto === UDP ? { udp_src: 40000, udp_dst: vip.port } : { tcp_src: 40000, tcp_dst: vip.port };
       add('lb-vip', `→ ${fmtIp(vip.vip)}:${vip.port}`, pkt({ ...ipBase, eth_dst: dstMac, ip_dst: vip.vip, nw_proto: vip.proto, ...l4 }));
     }

@@ -21,6 +21,8 @@ export interface Finding {
 
 export interface Judgement {
   readonly verdict: Verdict;
+  /** Other distinct blocking findings after the first (`action hash`…). */
+  readonly alsoBlockedBy: readonly string[];
   /** The first blocking finding for `not`, the first partial one for `partial`. */
   readonly reason?: Finding;
   readonly findings: readonly Finding[];
@@ -36,15 +38,16 @@ export function judgePass(profile: NicProfile, pass: DpPass, scenario: CtScenari
     const rule = matchRule(profile, t);
     if (rule.support !== 'full') out.push({ kind: 'match', what: t, rule, scenario, pass: index, cookie: pass.matchCookies?.get(t) });
   }
-  // A pass whose match cannot be offloaded gets no hardware rule at all; its actions do not matter.
-  if (out.some((f) => f.rule.support === 'none')) return out;
+  // A pass whose match cannot be offloaded gets no hardware rule at all (not even MARK+RSS); its actions are
+  // still listed so a report can say everything that stands in the way.
+  const matchBlocked = out.some((f) => f.rule.support === 'none');
   const actionFindings: Finding[] = [];
   walkActions(pass.actions, (a: DpAction) => {
     const rule = actionRule(profile, a);
     if (rule.support !== 'full') actionFindings.push({ kind: 'action', what: describeAction(a), rule, scenario, pass: index, cookie: a.cookie });
   });
   const blocking = actionFindings.find((f) => f.rule.support === 'none');
-  if (blocking && profile.markRssFallback) {
+  if (blocking && profile.markRssFallback && !matchBlocked) {
     // OVS 3.1 netdev-offload-dpdk: failed actions fall back to MARK+RSS when the match is offloadable.
     out.push({
       ...blocking,
@@ -67,11 +70,13 @@ export function judgeClass(profile: NicProfile, path: ClassPath): Judgement {
     if (!passes) continue;
     passes.forEach((p, i) => findings.push(...judgePass(profile, p, scenario, i)));
   }
-  const blocking = findings.find((f) => f.rule.support === 'none');
-  if (blocking) return { verdict: 'not', reason: blocking, findings };
+  const blockers = findings.filter((f) => f.rule.support === 'none');
+  const blocking = blockers[0];
+  const also = [...new Set(blockers.slice(1).map((f) => `${f.kind} ${f.what}`))].filter((k) => !blocking || k !== `${blocking.kind} ${blocking.what}`);
+  if (blocking) return { verdict: 'not', reason: blocking, alsoBlockedBy: also, findings };
   const part = findings.find((f) => f.rule.support === 'partial');
-  if (part) return { verdict: 'partial', reason: part, findings };
-  return { verdict: 'offloadable', findings };
+  if (part) return { verdict: 'partial', reason: part, alsoBlockedBy: [], findings };
+  return { verdict: 'offloadable', alsoBlockedBy: [], findings };
 }
 
 /** A stable one-line reason, e.g. `action hash: …` — what the acceptance test compares. */

@@ -36,6 +36,8 @@ export interface ClassVerdict {
   readonly verdict: Verdict;
   /** `action hash`, `match recirc_id`…; empty when offloadable. */
   readonly reason: string;
+  /** Further blocking findings, e.g. `action hash` behind a first `match recirc_id`. */
+  readonly alsoBlockedBy?: readonly string[];
   readonly note?: string;
   readonly source?: string;
   readonly scenario?: 'new' | 'est';
@@ -111,11 +113,14 @@ export function verdictFor(profile: NicProfile, j: Judgement, sb?: SbContext): C
   const f = j.reason;
   if (!f) return { profile: profile.id, verdict: j.verdict, reason: '' };
   const lflow = lflowFor(sb, f.cookie);
-  const fix = suggestFix(f, profile);
+  // The load-balancer fix matters most when a dp_hash is anywhere in the way.
+  const lb = j.findings.find((x) => x.rule.support === 'none' && (x.what === 'hash' || x.what === 'dp_hash'));
+  const fix = suggestFix(lb ?? f, profile);
   return {
     profile: profile.id,
     verdict: j.verdict,
     reason: reasonKey(j),
+    ...(j.alsoBlockedBy.length > 0 ? { alsoBlockedBy: j.alsoBlockedBy } : {}),
     note: f.rule.note,
     source: f.rule.source,
     scenario: f.scenario,
@@ -168,7 +173,8 @@ export function formatReportTable(r: OffloadReport): string {
     for (const v of c.verdicts) {
       if (v.verdict === 'offloadable') continue;
       const lf = v.lflow ? ` [${v.lflow.stage ?? 'cookie ' + v.lflow.cookie}${v.lflow.match !== undefined ? `: ${v.lflow.match}` : ''}]` : '';
-      out.push(`  ${c.port} ${c.class} ${v.profile}: ${MARK[v.verdict]} ${v.reason} — ${v.note ?? ''}${lf}`);
+      const also = v.alsoBlockedBy ? ` (also: ${v.alsoBlockedBy.join(', ')})` : '';
+      out.push(`  ${c.port} ${c.class} ${v.profile}: ${MARK[v.verdict]} ${v.reason}${also} — ${v.note ?? ''}${lf}`);
       if (v.fix) out.push(`      fix: ${v.fix}`);
     }
   for (const e of r.environment) {

@@ -1,0 +1,169 @@
+// `ovnts offload-report`: read flows (a live bridge through ovs-ofctl, or a dump file), optional SB and
+// Open_vSwitch context, run the pass, print a table or JSON. Exit 0 on a report, 1 on bad input or a
+// failing tool, 2 on usage errors (incl. an unknown profile).
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { parseDump, type FlowDump } from './dump.js';
+import { ovsContextFromRows, type OvsContext } from './env.js';
+import { OffloadError } from './errors.js';
+import { getProfile, PROFILE_IDS } from './profiles.js';
+import { analyze, formatReportJson, formatReportTable } from './report.js';
+import { decodeListJson, normaliseRow, SB_TABLES, sbContextFromJson, type SbContext } from './sb.js';
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface OffloadIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readFile?(path: string): Promise<string>;
+  /** Runs a tool (ovs-ofctl, ovn-sbctl, ovs-vsctl); injectable for tests. */
+  exec?(cmd: string, args: readonly string[]): Promise<ExecResult>;
+}
+
+export const USAGE = `usage: ovnts offload-report [--profile P]... [--format table|json]
+         (--bridge <mgmt-socket> --sb <remote> [--ovs-db <remote>] | --flows <dump-file> [--sb-json <file>])
+  --profile P   ${PROFILE_IDS.join(', ')} (aliases: cx7, bf2, bf3, dpdk…); default: all
+  --bridge      br-int's OpenFlow management socket (unix:/var/run/openvswitch/br-int.mgmt)
+  --sb          OVN southbound remote, read with ovn-sbctl
+  --ovs-db      Open_vSwitch DB remote for the environment checks (hw-offload, tc-policy, bonds, encap)
+  --flows       'ovs-ofctl -O OpenFlow15 dump-flows' output (may include 'dump-groups' output)
+  --sb-json     {"Port_Binding": <ovn-sbctl -f json list Port_Binding>, "Datapath_Binding": …, …}
+`;
+
+class UsageError extends Error {}
+
+interface Options {
+  profiles: string[];
+  format: 'table' | 'json';
+  bridge?: string;
+  sb?: string;
+  ovsDb?: string;
+  flows?: string;
+  sbJson?: string;
+}
+
+function parseArgv(argv: readonly string[]): Options | 'help' {
+  const o: Options = { profiles: [], format: 'table' };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    if (raw === '-h' || raw === '--help') return 'help';
+    const eq = raw.indexOf('=');
+    const name = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--profile':
+        o.profiles.push(...value().split(','));
+        break;
+      case '--format': {
+        const f = value();
+        if (f !== 'table' && f !== 'json') throw new UsageError(`--format must be table or json, not "${f}"`);
+        o.format = f;
+        break;
+      }
+      case '--bridge':
+        o.bridge = value();
+        break;
+      case '--sb':
+        o.sb = value();
+        break;
+      case '--ovs-db':
+        o.ovsDb = value();
+        break;
+      case '--flows':
+        o.flows = value();
+        break;
+      case '--sb-json':
+        o.sbJson = value();
+        break;
+      default:
+        throw new UsageError(`unknown option ${raw}`);
+    }
+  }
+  if (!!o.bridge === !!o.flows) throw new UsageError('give either --bridge (with --sb) or --flows');
+  if (o.bridge && !o.sb) throw new UsageError('--bridge needs --sb');
+  if (o.flows && o.sb) throw new UsageError('--sb goes with --bridge; use --sb-json with --flows');
+  return o;
+}
+
+const defaultExec = (cmd: string, args: readonly string[]): Promise<ExecResult> =>
+  new Promise((resolve) => {
+    execFile(cmd, [...args], { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 127) : 0;
+      resolve({ code, stdout: String(stdout), stderr: err && code === 127 && !stderr ? `${cmd}: ${err.message}` : String(stderr) });
+    });
+  });
+
+async function tool(io: OffloadIo, cmd: string, args: readonly string[]): Promise<string> {
+  const r = await (io.exec ?? defaultExec)(cmd, args);
+  if (r.code !== 0) throw new OffloadError('io', `${cmd} ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+async function readText(io: OffloadIo, path: string): Promise<string> {
+  try {
+    return await (io.readFile ?? ((p: string) => readFile(p, 'utf8')))(path);
+  } catch (e) {
+    throw new OffloadError('io', `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function liveDump(io: OffloadIo, mgmt: string): Promise<FlowDump> {
+  const flows = await tool(io, 'ovs-ofctl', ['-O', 'OpenFlow15', 'dump-flows', mgmt]);
+  const groups = await tool(io, 'ovs-ofctl', ['-O', 'OpenFlow15', 'dump-groups', mgmt]);
+  return parseDump(`${flows}\n${groups}`, `dump of ${mgmt}`);
+}
+
+async function liveSb(io: OffloadIo, remote: string): Promise<SbContext> {
+  const doc: Record<string, unknown> = {};
+  for (const table of Object.keys(SB_TABLES)) doc[table] = JSON.parse(await tool(io, 'ovn-sbctl', [`--db=${remote}`, '-f', 'json', 'list', table])) as unknown;
+  return sbContextFromJson(JSON.stringify(doc));
+}
+
+async function liveOvs(io: OffloadIo, remote: string): Promise<OvsContext> {
+  const list = async (t: string) => decodeListJson(await tool(io, 'ovs-vsctl', [`--db=${remote}`, '-f', 'json', 'list', t]), t).map(normaliseRow);
+  const [ovs] = await list('Open_vSwitch');
+  if (!ovs) throw new OffloadError('bad-input', `${remote}: no Open_vSwitch row`);
+  return ovsContextFromRows({ openVswitch: ovs, bridges: await list('Bridge'), ports: await list('Port'), interfaces: await list('Interface') });
+}
+
+/** The `ovnts offload-report` command. Returns the exit status. */
+export async function runOffloadReport(argv: readonly string[], io: OffloadIo): Promise<number> {
+  let opts: Options | 'help';
+  try {
+    opts = parseArgv(argv);
+    if (opts !== 'help') for (const p of opts.profiles) getProfile(p);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof OffloadError && e.code === 'unknown-profile')) {
+      io.stderr(`ovnts offload-report: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  try {
+    const dump = opts.flows ? parseDump(await readText(io, opts.flows), opts.flows) : await liveDump(io, opts.bridge!);
+    const sb = opts.sbJson ? sbContextFromJson(await readText(io, opts.sbJson)) : opts.sb ? await liveSb(io, opts.sb) : undefined;
+    const ovs = opts.ovsDb ? await liveOvs(io, opts.ovsDb) : undefined;
+    const report = analyze({ dump, ...(sb ? { sb } : {}), ...(ovs ? { ovs } : {}), profiles: opts.profiles });
+    io.stdout(opts.format === 'json' ? formatReportJson(report) : formatReportTable(report));
+    return 0;
+  } catch (e) {
+    if (e instanceof OffloadError) {
+      io.stderr(`ovnts offload-report: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
