@@ -587,3 +587,89 @@ export function deleteNat(
     );
   }
 }
+
+// ---- Routing policies ----
+
+/** Add a routing policy; `reroute` needs next hops (one address family), extra args are KEY=VALUE options. */
+export function addPolicy(
+  s: NbStore,
+  routerId: string,
+  priorityArg: string,
+  match: string,
+  action: string,
+  nexthops: string | undefined,
+  options: readonly string[],
+  opts: { mayExist?: boolean } = {},
+): Row | undefined {
+  const lr = findRouter(s, routerId);
+  const priority = parsePriority(priorityArg);
+  if (action !== 'allow' && action !== 'drop' && action !== 'reroute') {
+    throw new NbError(`${action}: action must be one of "allow", "drop", and "reroute"`);
+  }
+  const reroute = action === 'reroute';
+  if (reroute && nexthops === undefined) throw new NbError('Nexthop is required when action is reroute.');
+  const policies = (lr['policies'] as string[]).map((u) => s.deref('Logical_Router_Policy', u)).filter((r): r is Row => !!r);
+  if (policies.some((p) => p['priority'] === priority && p['match'] === match)) {
+    if (!opts.mayExist) throw new NbError(`Same routing policy already existed on the logical router ${routerId}.`);
+    return undefined;
+  }
+  const hops: string[] = [];
+  if (reroute) {
+    let v4: boolean | undefined;
+    for (const tok of nexthops!.split(',').filter(Boolean)) {
+      const nh = normalizeIPv4Addr(tok) ?? normalizeIPv6Addr(tok);
+      if (!nh) throw new NbError(`bad next hop argument: ${nexthops}`);
+      const isV4 = nh.includes('.');
+      v4 ??= isV4;
+      if (isV4 !== v4) throw new NbError(`bad next hops argument, not in the same addr family : ${nexthops}`);
+      hops.push(nh);
+    }
+  }
+  const kv: Record<string, string> = {};
+  for (const o of options) {
+    const eq = o.indexOf('=');
+    const key = eq < 0 ? o : o.slice(0, eq);
+    const value = eq < 0 ? '' : o.slice(eq + 1);
+    if (!value) throw new NbError(`No value specified for the option : ${key}`);
+    kv[key] = value;
+  }
+  const policy = s.insert('Logical_Router_Policy', {
+    priority,
+    match,
+    action,
+    ...(reroute ? { nexthops: hops } : {}),
+    options: kv,
+  });
+  s.addToSet('Logical_Router', lr, 'policies', [policy._uuid]);
+  return policy;
+}
+
+/** Delete all policies, those of a priority, one by UUID, or one by priority and match. */
+export function deletePolicies(
+  s: NbStore,
+  routerId: string,
+  priorityOrUuid?: string,
+  match?: string,
+  opts: { ifExists?: boolean } = {},
+): void {
+  const lr = findRouter(s, routerId);
+  if (priorityOrUuid === undefined) {
+    s.set('Logical_Router', lr, 'policies', []);
+    return;
+  }
+  const policies = (lr['policies'] as string[]).map((u) => s.deref('Logical_Router_Policy', u)).filter((r): r is Row => !!r);
+  const del = (p: Row) => s.removeFromSet('Logical_Router', lr, 'policies', [p._uuid]);
+  const isUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(priorityOrUuid);
+  const priority = isUuid ? 0 : parsePriority(priorityOrUuid);
+  if (match === undefined) {
+    if (isUuid) {
+      const p = policies.find((x) => x._uuid === priorityOrUuid.toLowerCase());
+      if (p) del(p);
+      else if (!opts.ifExists) throw new NbError('Logical router policy uuid is not found.');
+    } else {
+      for (const p of policies) if (p['priority'] === priority) del(p);
+    }
+    return;
+  }
+  for (const p of policies) if (p['priority'] === priority && p['match'] === match) del(p);
+}

@@ -1,5 +1,7 @@
 // lr-*, lrp-*, lr-route-*, lr-nat-* commands.
 import {
+  addPolicy,
+  deletePolicies,
   addNat,
   addRoute,
   addRouter,
@@ -276,5 +278,40 @@ export const commands: Record<string, CommandImpl> = {
     deleteNat(ctx.store, arg(ctx, 1), a(2), a(3), a(4), { ifExists: has(ctx, '--if-exists') });
   },
   'lr-nat-list': natList,
+  'lr-policy-add': (ctx) => {
+    const reroute = arg(ctx, 4) === 'reroute';
+    addPolicy(
+      ctx.store,
+      arg(ctx, 1),
+      arg(ctx, 2),
+      arg(ctx, 3),
+      arg(ctx, 4),
+      reroute && ctx.argv.length > 5 ? arg(ctx, 5) : undefined,
+      ctx.argv.slice(reroute ? 6 : 5),
+      { mayExist: has(ctx, '--may-exist') },
+    );
+  },
+  'lr-policy-del': (ctx) => {
+    const a = (i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
+    deletePolicies(ctx.store, arg(ctx, 1), a(2), a(3), { ifExists: has(ctx, '--if-exists') });
+  },
+  'lr-policy-list': (ctx) => {
+    const lr = findRouter(ctx.store, arg(ctx, 1));
+    const ps = (lr['policies'] as string[])
+      .map((u) => ctx.store.deref('Logical_Router_Policy', u))
+      .filter((r): r is Row => !!r)
+      .sort((x, y) => Number(y['priority']) - Number(x['priority']) || (String(x['match']) < String(y['match']) ? -1 : 1));
+    if (ps.length) ctx.output += 'Routing Policies\n';
+    for (const p of ps) {
+      let o = `${String(p['priority']).padStart(10)} ${String(p['match']).padStart(50)} ${String(p['action']).padStart(15)}`;
+      (p['nexthops'] as string[]).forEach((nh, i) => {
+        const n = normalizePrefix(nh) ?? '';
+        o += i ? `, ${n}` : ` ${n.padStart(25)}`;
+      });
+      const opts = Object.entries(p['options'] as Record<string, string>);
+      if (opts.length) o += ''.padStart(15) + opts.map(([k, v]) => `${k}=${v}`).join(',');
+      ctx.output += o + '\n';
+    }
+  },
 };
 
