@@ -13,15 +13,12 @@ import { type ChassisConfig, ConfigError, parseChassisConfig } from './config.js
 import { registerChassis, unregisterChassis } from './chassis.js';
 import { planBindings } from './bindings.js';
 import { GroupTable, groupText } from './groups.js';
-import { logicalFlows } from './logical.js';
-import { neighborFlows } from './neighbor.js';
-import { GENEVE_TLV, physicalFlows } from './physical.js';
+import { GENEVE_TLV } from './physical.js';
+import { computeChassis } from './compute.js';
 import { type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncTunnels, type TunnelSpec } from './ovs-state.js';
-import { buildLocalView, type LocalView, type SbSnapshot } from './view.js';
-import { assignZones, dnatKey, snatKey, zonesFromExternalIds } from './zones.js';
+import type { LocalView, SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { applyFlowMods, describeRefused } from './install.js';
-import { prereqOrder } from './match-order.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -192,20 +189,19 @@ class Controller implements ControllerHandle {
     if (await this.applyBindings(sbSnap, chassis._uuid, ifaceIds)) return;
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
 
-    const view = buildLocalView(sbSnap, this.chassisName, ifaces);
-    const zones = this.zones(view, bridge.external_ids);
+    const { view, zones, flows, groups, errors } = computeChassis({
+      sb: sbSnap,
+      chassisName: this.chassisName,
+      ifaces,
+      bridgeExternalIds: bridge.external_ids,
+      groups: this.groupTable,
+      compiler: this.compiler,
+    });
     if (await persistZones(this.ovs, bridge, zones)) return;
-
-    this.groupTable.begin();
-    const ctx = { view, sb: sbSnap, zone: (k: string) => zones.get(k) ?? 0 };
-    const logical = logicalFlows(view, sbSnap, this.groupTable, this.compiler);
-    const flows: Flow[] = [...physicalFlows(ctx), ...logical.flows, ...neighborFlows(view, sbSnap)].map(prereqOrder);
-    const groups = this.groupTable.end();
-    if (logical.errors.length && logical.errors.length !== this.st.lflowErrors)
-      this.log.warn({ count: logical.errors.length, first: logical.errors[0] }, 'logical flows that did not compile');
+    if (errors.length && errors.length !== this.st.lflowErrors) this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
     this.desiredFlows = flows;
     this.desiredGroups = groups;
-    this.st = { ...this.st, recomputes: this.st.recomputes + 1, flows: flows.length, groups: groups.length, lflowErrors: logical.errors.length };
+    this.st = { ...this.st, recomputes: this.st.recomputes + 1, flows: flows.length, groups: groups.length, lflowErrors: errors.length };
 
     if (!this.of.isConnected) return;
     await this.install(flows, groups);
@@ -240,16 +236,6 @@ class Controller implements ControllerHandle {
       if (e) out.push({ chassis: ch.name, type: e.type, remoteIp: e.ip, ...(localIp ? { localIp } : {}) });
     }
     return out;
-  }
-
-  private zones(view: LocalView, ids: Readonly<Record<string, string>>): Map<string, number> {
-    const needed: string[] = [];
-    for (const d of view.localDps.keys()) needed.push(dnatKey(d), snatKey(d));
-    for (const pbUuid of view.localVifs.keys()) {
-      const pb = this.sbRep.get('Port_Binding', pbUuid);
-      if (pb) needed.push(pb.logical_port);
-    }
-    return assignZones(needed, zonesFromExternalIds(ids));
   }
 
   private async install(flows: readonly Flow[], groups: readonly Group[]): Promise<void> {

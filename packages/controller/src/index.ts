@@ -8,3 +8,7 @@ export { physicalFlows, GENEVE_TLV, type PhysicalContext } from './physical.js';
 export { logicalFlows, type LogicalResult } from './logical.js';
 export { neighborFlows } from './neighbor.js';
 export { GroupTable } from './groups.js';
+export { computeChassis, type ComputeInput, type ComputeResult } from './compute.js';
+export { compareFlows, normalizeFlows, formatParity, type ParityReport } from './parity.js';
+export { bridgeIfaces, findBridge } from './ovs-state.js';
+export { prereqOrder } from './match-order.js';

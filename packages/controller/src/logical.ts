@@ -93,7 +93,7 @@ export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable
         ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
       };
       const r = compiler.compile(input, contextFor(dp));
-      if (r.ok) for (const f of r.value) flows.push(f);
+      if (r.ok) for (const f of r.value) flows.push(withDecTtlIds(f));
       else errors.push({ lflow: `${lf._uuid} ${lf.match} => ${lf.actions}`, error: r.error.describe() });
     }
   }
@@ -104,4 +104,13 @@ function datapathsOf(lf: LogicalFlow, sb: SbSnapshot): readonly Uuid<'Datapath_B
   if (lf.logical_datapath) return [lf.logical_datapath];
   if (lf.logical_dp_group) return sb.Logical_DP_Group.get(lf.logical_dp_group)?.datapaths ?? [];
   return [];
+}
+
+/**
+ * ovn-controller's dec_ttl names no controller ids (`dec_ttl()`): an expiring TTL is dropped silently, the
+ * logical pipeline generates the ICMP error itself. A bare dec_ttl would also send a packet-in to controller 0.
+ */
+function withDecTtlIds(f: CompiledFlow): CompiledFlow {
+  if (!f.actions.some((a) => a.type === 'dec_ttl' && a.controllerIds === undefined)) return f;
+  return { ...f, actions: f.actions.map((a) => (a.type === 'dec_ttl' && a.controllerIds === undefined ? { ...a, controllerIds: [] } : a)) };
 }

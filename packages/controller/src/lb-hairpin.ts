@@ -1,0 +1,85 @@
+// Load-balancer hairpin flows (pure): when a backend reaches itself through its LB's VIP, table 68 flags the
+// packet and learns a reply flow into table 69, and table 70 SNATs it to the VIP so the reply comes back
+// through conntrack. Covers northd's hairpin_orig_tuple mode (the original VIP/port kept in reg1/xxreg1 and
+// reg2), which ovn-northd 23.03 always sets; LBs without it are skipped.
+import { type Flow, parseFlow } from '@ovnts/openflow';
+import { OFTABLE } from '@ovnts/expr';
+import type { LoadBalancer } from '@ovnts/schema/sb';
+import { type LocalView, type SbSnapshot, uuidCookie } from './view.js';
+
+interface Endpoint {
+  readonly ip: string;
+  readonly v6: boolean;
+  readonly port?: number;
+}
+
+/** "10.0.0.1:80", "[fd00::1]:80", "10.0.0.1". */
+export function parseEndpoint(s: string): Endpoint | undefined {
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(s);
+  if (v6) return { ip: v6[1]!, v6: true, ...(v6[2] ? { port: Number(v6[2]) } : {}) };
+  const v4 = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(s);
+  if (v4) return { ip: v4[1]!, v6: false, ...(v4[2] ? { port: Number(v4[2]) } : {}) };
+  if (/^[0-9a-fA-F:]+$/.test(s) && s.includes(':')) return { ip: s, v6: true };
+  return undefined;
+}
+
+const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
+
+function ipv4Hex(ip: string): string {
+  return '0x' + ip.split('.').reduce((v, p) => (v << 8n) | BigInt(p), 0n).toString(16);
+}
+
+function isLocal(lb: LoadBalancer, view: LocalView, sb: SbSnapshot): boolean {
+  const dps = [...lb.datapaths, ...(lb.datapath_group ? (sb.Logical_DP_Group.get(lb.datapath_group)?.datapaths ?? []) : [])];
+  return dps.some((d) => view.localDps.has(d));
+}
+
+export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
+  const out: Flow[] = [];
+  for (const lb of sb.Load_Balancer.values()) {
+    if (lb.options['hairpin_orig_tuple'] !== 'true' || !isLocal(lb, view, sb)) continue;
+    const protoName = lb.protocol ?? 'tcp';
+    const proto = PROTO[protoName];
+    const cookie = `0x${uuidCookie(lb._uuid).toString(16)}`;
+    for (const [vipText, backendsText] of Object.entries(lb.vips)) {
+      const vip = parseEndpoint(vipText);
+      if (!vip) continue;
+      const l3 = vip.v6 ? 'ipv6' : 'ip';
+      const origDst = vip.v6 ? `xxreg1=${ipv6Hex(vip.ip)}` : `reg1=${ipv4Hex(vip.ip)}`;
+      const origPort = vip.port !== undefined ? `,reg2=0x${vip.port.toString(16)}/0xffff` : '';
+      const l4 = vip.port !== undefined ? protoName + (vip.v6 ? '6' : '') : l3;
+      for (const b of backendsText.split(',')) {
+        const be = parseEndpoint(b.trim());
+        if (!be || be.v6 !== vip.v6) continue;
+        const src = vip.v6 ? 'ipv6_src' : 'nw_src';
+        const dst = vip.v6 ? 'ipv6_dst' : 'nw_dst';
+        const tp = be.port !== undefined && vip.port !== undefined ? `,tp_dst=${be.port}` : '';
+        const learnL4 =
+          vip.port !== undefined ? `,nw_proto=${proto},NXM_OF_${protoName.toUpperCase()}_SRC[]=NXM_OF_${protoName.toUpperCase()}_DST[]` : '';
+        const learn =
+          `learn(table=${OFTABLE.chkLbHairpinReply},delete_learned,cookie=${cookie},OXM_OF_METADATA[],eth_type=${vip.v6 ? '0x86dd' : '0x800'},` +
+          `${vip.v6 ? 'NXM_NX_IPV6_SRC[]' : 'NXM_OF_IP_SRC[]'},${vip.v6 ? 'ipv6_dst' : 'ip_dst'}=${vip.ip}${learnL4},load:0x1->NXM_NX_REG10[7])`;
+        out.push(
+          parseFlow(
+            `cookie=${cookie},table=${OFTABLE.chkLbHairpin},priority=100,ct_mark=0x2/0x2,${l4},${origDst}${origPort},${src}=${be.ip},${dst}=${be.ip}${tp} actions=set_field:0x80/0x80->reg10,${learn}`,
+          ),
+        );
+      }
+      out.push(
+        parseFlow(
+          `cookie=${cookie},table=${OFTABLE.ctSnatHairpin},priority=${vip.port !== undefined ? 100 : 90},${l4},${origDst}${origPort} actions=ct(commit,zone=NXM_NX_REG12[0..15],nat(src=${vip.v6 ? `[${vip.ip}]` : vip.ip}))`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function ipv6Hex(ip: string): string {
+  const halves = ip.split('::');
+  const g = (s: string | undefined) => (s ? s.split(':') : []);
+  const head = g(halves[0]);
+  const tail = g(halves[1]);
+  const groups = halves.length === 2 ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  return '0x' + groups.reduce((v, x) => (v << 16n) | BigInt(parseInt(x || '0', 16)), 0n).toString(16);
+}
