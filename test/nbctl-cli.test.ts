@@ -1,0 +1,77 @@
+// ovnts-nbctl as a program: the built binary, environment (OVN_NB_DB), a clustered NB with the leader
+// among several remotes, and --no-leader-only.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useSandbox, type Sandbox } from '@ovnts/test-harness';
+import { runNbctl } from '../packages/cli/src/nbctl/main.js';
+import { NbSession } from '@ovnts/nb';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+async function nbctl(sb: Sandbox, env: NodeJS.ProcessEnv, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runNbctl(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    env: { ...sb.env, ...env },
+    programName: 'ovnts-nbctl',
+  });
+  return { code, stdout, stderr };
+}
+
+describe('ovnts-nbctl as a program', () => {
+  const sandbox = useSandbox();
+  let sb: Sandbox;
+  beforeAll(() => {
+    sb = sandbox();
+    // The real binary runs from dist/: build the cli package (and what it references) once.
+    execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'ignore' });
+  });
+
+  it('the built binary works through node_modules/.bin and reads OVN_NB_DB', async () => {
+    const nb = await sb.startDb('nb');
+    const bin = path.join(root, 'node_modules/.bin/ovnts-nbctl');
+    const env = { ...sb.env, OVN_NB_DB: nb.remotes.unix };
+    expect((await sb.run(bin, ['ls-add', 'b1', '--', 'lsp-add', 'b1', 'bp'], { env })).code).toBe(0);
+    const r = await sb.run(bin, ['lsp-list', 'b1'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^[0-9a-f-]{36} \(bp\)\n$/);
+    const bad = await sb.run(bin, ['lsp-add', 'nope', 'x'], { env });
+    expect(bad).toMatchObject({ code: 1, stdout: '', stderr: 'ovnts-nbctl: nope: switch name not found\n' });
+    const v = await sb.run(bin, ['--version'], { env });
+    expect(v.stdout).toContain('ovnts');
+    expect(v.stdout).toContain('23.03.1');
+  });
+
+  it('an unreachable database fails like ovn-nbctl', async () => {
+    const r = await nbctl(sb, {}, `--db=unix:${sb.file('missing.sock')}`, 'ls-list');
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `ovnts-nbctl: unix:${sb.file('missing.sock')}: database connection failed (No such file or directory)\n` });
+  });
+
+  it('finds the Raft leader among the remotes; --no-leader-only takes any member', async () => {
+    const cl = await sb.startCluster('nb');
+    const all = cl.remotes.tcp;
+    expect((await nbctl(sb, {}, `--db=${all}`, 'init')).code).toBe(0);
+    expect((await nbctl(sb, {}, `--db=${all}`, 'ls-add', 'c1')).code).toBe(0);
+    const seen = await sb.runOk('ovn-nbctl', [`--db=${all}`, 'ls-list']);
+    expect(seen).toMatch(/\(c1\)/);
+    // Reverse the order so the first remote is likely a follower: still served (by the leader or, without leader-only, by anyone).
+    const reversed = all.split(',').reverse().join(',');
+    const r = await nbctl(sb, {}, `--db=${reversed}`, 'ls-list');
+    expect(r.stdout).toMatch(/\(c1\)/);
+    const any = await nbctl(sb, {}, `--db=${reversed}`, '--no-leader-only', 'ls-list');
+    expect(any.stdout).toMatch(/\(c1\)/);
+    // With the leader last in the list, leader-only still ends up on the leader; without, on the first member.
+    const leader = await cl.leader();
+    const members = all.split(',');
+    const order = [...members.filter((_, i) => i !== leader), members[leader]!].join(',');
+    const s1 = await NbSession.open(order, { leaderOnly: true });
+    expect(s1.remote).toBe(members[leader]);
+    s1.close();
+    const s2 = await NbSession.open(order, { leaderOnly: false });
+    expect(s2.remote).toBe(order.split(',')[0]);
+    s2.close();
+  });
+});
