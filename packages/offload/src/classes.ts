@@ -77,7 +77,14 @@ export function buildClasses(topo: Topology): TrafficClass[] {
   const out: TrafficClass[] = [];
   const dpUuidByKey = new Map((topo.sb?.datapaths ?? []).map((d) => [d.tunnel_key, d._uuid as string]));
   for (const src of topo.ports) {
-    if (src.ofport === undefined || !isVif(src)) continue;
+    if (src.ofport === undefined) continue;
+    if (!topo.sb) {
+      // Without SB the addresses are unknown: only the class that needs none (a placeholder MAC, as a DHCP
+      // client without port security would send).
+      out.push({ id: 'dhcp', port: src.name, description: `${CLASS_TITLES.dhcp}: discover (broadcast, placeholder MAC)`, packet: pkt({ in_port: src.ofport, eth_src: 0x020000000001n, eth_dst: BROADCAST, eth_type: ETH_IP, ip_src: 0, ip_dst: 0xffffffff, nw_ttl: 64, nw_proto: UDP, udp_src: 68, udp_dst: 67 }) });
+      continue;
+    }
+    if (!isVif(src)) continue;
     const srcIp = ip(src)!;
     const base = { in_port: src.ofport, eth_src: src.mac!, nw_ttl: 64 };
     const ipBase = { ...base, eth_type: ETH_IP, ip_src: srcIp };

@@ -186,7 +186,7 @@ const dpdk: NicProfile = {
   provider: 'rte_flow',
   actions: {
     output: full('PORT_ID/REPRESENTED_PORT to a port of the same eSwitch', `${DPDK} add_output_action()`),
-    drop: full('DROP', DPDK_ACTIONS),
+    drop: full('DROP action', DPDK_ACTIONS),
     push_vlan: full('OF_PUSH_VLAN + SET_VLAN_VID/PCP', `${DPDK} parse_vlan_push_action()`),
     pop_vlan: full('OF_POP_VLAN', DPDK_ACTIONS),
     'set:eth': full('SET_MAC_SRC/DST', `${DPDK} parse_set_actions()`),
