@@ -35,7 +35,7 @@ const TOPOLOGIES: readonly Topology[] = [
     name: 'single switch',
     nbctl: [
       ['ls-add', 'ls1'],
-      lsp('ls1', 'a1', `${a1.mac} ${a1.ip}`),
+      lsp('ls1', 'a1', `${a1.mac} ${a1.ip}`, '--', 'set', 'Logical_Switch_Port', 'a1', 'external_ids:neutron\\:port_name=web-1', 'external_ids:owner=me'),
       lsp('ls1', 'a2', `${a2.mac} ${a2.ip}`, '--', 'lsp-set-port-security', 'a2', `${a2.mac} ${a2.ip}`),
       lsp('ls1', 'off', '02:ac:10:00:00:99 10.0.1.99', '--', 'lsp-set-enabled', 'off', 'disabled'),
     ],

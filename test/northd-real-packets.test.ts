@@ -42,6 +42,9 @@ describe('real packets through ovnts-northd', () => {
     // The controller saw our bindings and claimed the VIFs.
     const show = await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'show']);
     expect(show).toMatch(/Port_Binding vm1/);
+    // NB Logical_Switch_Port.up follows the binding.
+    expect((await nbctl('lsp-get-up', 'vm1')).trim()).toBe('up');
+    expect((await nbctl('lsp-get-up', 'ls1-lr1')).trim()).toBe('up');
     expect(await northd.log()).not.toMatch(/"level":50/);
   });
 });

@@ -173,7 +173,7 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
         parentPort: p.nb.parent_name,
         tag: p.nb.tag ?? p.nb.tag_request ?? null,
         portSecurity: [...p.nb.port_security],
-        externalIds: { ...p.nb.external_ids },
+        externalIds: lspExternalIds(p.nb.external_ids),
       });
       if (!p.enabled) continue;
       flood.push(p.name);
@@ -188,6 +188,14 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
     mc('_MC_flood_l2', floodL2);
   }
   return { datapaths, ports, multicastGroups, dpKeys, portKeys };
+}
+
+/** LSP external_ids, plus `name` from `neutron:port_name` as 23.03 publishes it. */
+function lspExternalIds(ext: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...ext };
+  const name = ext['neutron:port_name'];
+  if (name) out['name'] = name;
+  return out;
 }
 
 function tableOf(p: Port): string {

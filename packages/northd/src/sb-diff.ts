@@ -138,10 +138,11 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
       external_ids: p.externalIds,
     };
     const cur = currentPb.get(p.logicalPort);
+    // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.
     if (cur) {
-      upd('Port_Binding', cur._uuid, changed(cur as unknown as Row, row));
+      upd('Port_Binding', cur._uuid, changed(cur as unknown as Row, cur.up === null ? { ...row, up: false } : row));
       pbRef.set(p.logicalPort, cur._uuid);
-    } else pbRef.set(p.logicalPort, ins('Port_Binding', row));
+    } else pbRef.set(p.logicalPort, ins('Port_Binding', { ...row, up: false }));
   }
 
   // Multicast_Group by (datapath identity, name).

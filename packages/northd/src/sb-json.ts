@@ -37,6 +37,7 @@ export function insertOps(c: CompiledSb): Json[] {
         tag: opt(p.tag),
         port_security: set(p.portSecurity),
         external_ids: map(p.externalIds),
+        up: false,
       },
     });
   });

@@ -12,6 +12,7 @@ import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
 import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
+import { portUpUpdates } from '../port-up.js';
 import { FlowMirror } from './flow-mirror.js';
 import { WireWriter } from './wire-writer.js';
 
@@ -219,7 +220,19 @@ export class Northd {
       this.rounds.push(round);
       log.info(round, 'SB updated');
     }
-    if (!this.opts.dryRun) await this.publishCfg(nbCfg);
+    if (!this.opts.dryRun) {
+      await this.publishPortUp();
+      await this.publishCfg(nbCfg);
+    }
+  }
+
+  /** NB Logical_Switch_Port.up from the SB bindings, in one NB transaction. */
+  private async publishPortUp(): Promise<void> {
+    const updates = portUpUpdates(this.nbReplica.snapshot(), this.sbReplica.snapshot());
+    if (!updates.length) return;
+    const txn = this.nb.transaction(nbModel);
+    for (const u of updates) txn.update('Logical_Switch_Port', [['_uuid', '==', u.uuid]], { up: u.up });
+    await txn.commit();
   }
 
   /** Fill NB_Global options that northd owns (once; the NB change triggers a new round). */

@@ -77,6 +77,8 @@ export async function bindingSummary(run: Runner, remote: string): Promise<Recor
         parent_port: p['parent_port'],
         tag: p['tag'],
         port_security: p['port_security'],
+        external_ids: p['external_ids'],
+        up: p['up'],
       })),
       (p) => String(p.logical_port),
     ),
