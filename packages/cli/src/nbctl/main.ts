@@ -111,6 +111,10 @@ async function execute(
     dbc.setWarn((m) => io.stderr(`${new Date().toISOString().slice(0, 19)}Z|00001|db_ctl_base|WARN|${m}\n`));
   }
 
+  // Logging only with -v/--verbose: pino is not even loaded otherwise.
+  const log = g.verbose ? await verboseLogger() : undefined;
+  log?.info({ argv: commands.map((c) => c.argv) }, 'called');
+
   const deadline = g.timeoutSec ? Date.now() + g.timeoutSec * 1000 : undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -121,6 +125,7 @@ async function execute(
   let session: NbSession;
   try {
     session = await withTimeout(nb.NbSession.open(db, { leaderOnly: g.leaderOnly }));
+    log?.debug({ remote: session.remote }, 'connected');
   } catch (e) {
     if (e instanceof nb.ConnectError) fail(`${db}: database connection failed (${e.reason})`);
     throw e;
@@ -140,10 +145,12 @@ async function execute(
         const force = commands.some((c) => c.syntax.name === 'sync');
         if (wait && force && !store.changed) touchNbGlobal(store);
         try {
+          log?.debug({ ops: store.toOps() }, 'transaction');
           const res = await withTimeout(
             session.commit(store, { comment: `${io.programName}: ${argvText(commands, g)}`, bumpNbCfg: wait }),
           );
           if (res.changed) nbCfg = res.nbCfg;
+          log?.info({ changed: res.changed, nbCfg: res.nbCfg }, 'committed');
         } catch (e) {
           if (e instanceof nb.NbTransactionError) {
             // ovn-nbctl's IDL also logs the failure at WARN level on the console.
@@ -172,6 +179,11 @@ async function execute(
     if (timer) clearTimeout(timer);
     session.close();
   }
+}
+
+async function verboseLogger() {
+  const { pino } = await import('pino');
+  return pino({ name: 'ovnts-nbctl', level: 'debug' }, pino.destination(2));
 }
 
 /** "sync" with --wait must bump nb_cfg even when nothing else changes. */
