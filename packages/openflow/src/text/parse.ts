@@ -177,7 +177,7 @@ function parseCt(args: string): CtAction {
     else if (p === 'force') a.force = true;
     else if (p === 'nat') a.nat = {};
     else if (call?.[0] === 'nat') a.nat = parseNat(call[1]);
-    else if (call?.[0] === 'exec') a.exec = parseActions(call[1]);
+    else if (call?.[0] === 'exec') a.exec = parseActionsUnchecked(call[1]);
     else if (p.startsWith('table=')) a.table = Number(p.slice(6));
     else if (p.startsWith('zone=')) a.zone = /^\d+$/.test(p.slice(5)) ? Number(p.slice(5)) : parseSubfield(p.slice(5));
     else if (p.startsWith('alg=')) {
@@ -362,13 +362,31 @@ function parseAction(t: string): Action {
 }
 
 export function parseActions(text: string): Action[] {
+  return typed(text, () => parseActionsUnchecked(text));
+}
+
+function parseActionsUnchecked(text: string): Action[] {
   const t = text.trim();
   if (t === 'drop' || t === '') return [];
   return splitTop(t, ',').map(parseAction);
 }
 
+/** Value-level helpers throw plain errors; callers of the parser get FlowSyntaxError only. */
+function typed<T>(text: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof FlowSyntaxError) throw e;
+    throw new FlowSyntaxError((e as Error).message, text);
+  }
+}
+
 /** Parses one flow in ovs-ofctl syntax (dump-flows output, stats columns optional). */
 export function parseFlow(text: string): Flow {
+  return typed(text, () => parseFlowUnchecked(text));
+}
+
+function parseFlowUnchecked(text: string): Flow {
   const t = text.trim();
   const ai = t.search(/(^|[\s,])actions=/);
   if (ai < 0) throw new FlowSyntaxError('missing actions=', t);
@@ -398,7 +416,7 @@ export function parseFlow(text: string): Flow {
     priority: priority ?? DEFAULT_PRIORITY,
     ...(cookie ? { cookie } : {}),
     match: entries,
-    actions: parseActions(actionsText),
+    actions: parseActionsUnchecked(actionsText),
     ...(idleTimeout ? { idleTimeout } : {}),
     ...(hardTimeout ? { hardTimeout } : {}),
     ...(importance ? { importance } : {}),
