@@ -94,6 +94,16 @@ describe('ovnts-northd daemon', () => {
     expect(flows).toContain('eth.dst == 02:ac:10:ff:00:55');
   });
 
+  it('--dry-run computes but writes nothing', async () => {
+    const sb = sandbox();
+    const { nb, sb: sbdb } = await sb.startCentral();
+    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix, { extraArgs: ['--dry-run'] });
+    for (const args of topology) await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...args]);
+    await waitFor('a dry-run round', async () => /dry run: would write/.test(await northd.log()), 15_000);
+    const s = await sbState(sb, sbdb.remotes.unix);
+    expect([s.dpCount, s.pbCount, s.flowUuids.size]).toEqual([0, 0, 0]);
+  });
+
   it('runs one active instance under the SB lock; the standby takes over within 5 s', async () => {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
