@@ -1,8 +1,9 @@
 // DHCP_Options rows and HA chassis groups.
 import { NbError } from './errors.js';
 import type { NbStore, Row } from './store.js';
-import { parseCidr } from './validate.js';
-import { parsePriority } from './routers.js';
+import { parseCidr, parseMac } from './validate.js';
+import { findRouterPort, parsePriority } from './routers.js';
+import { normalizeIPv4Addr, normalizeIPv6Addr } from './addr.js';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -75,4 +76,56 @@ export function setHaChassisPriority(s: NbStore, groupId: string, chassis: strin
   const c = chassisIn(s, grp, chassis);
   if (!c) throw new NbError(`${chassis}: ha chassis not found in ${groupId} ha chassis group`);
   s.set('HA_Chassis', c, 'priority', priority);
+}
+
+// ---- Static MAC bindings and NB connections ----
+
+/** A static MAC binding for a router port's neighbor IP. */
+export function addStaticMacBinding(
+  s: NbStore,
+  port: string,
+  ip: string,
+  mac: string,
+  opts: { mayExist?: boolean } = {},
+): Row {
+  findRouterPort(s, port);
+  const newIp = normalizeIPv4Addr(ip) ?? normalizeIPv6Addr(ip);
+  if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
+  if (!parseMac(mac)) throw new NbError(`invalid mac address ${mac}.`);
+  // ovn-nbctl looks the binding up by the IP as typed.
+  const existing = s.rows('Static_MAC_Binding').find((r) => r['logical_port'] === port && r['ip'] === ip);
+  if (existing) {
+    if (!opts.mayExist) {
+      throw new NbError(`${port}, ${newIp}: a Static_MAC_Binding with this logical_port and ip already exists`);
+    }
+    if (existing['mac'] !== mac) s.set('Static_MAC_Binding', existing, 'mac', mac);
+    return existing;
+  }
+  return s.insert('Static_MAC_Binding', { logical_port: port, ip: newIp, mac });
+}
+
+export function deleteStaticMacBinding(s: NbStore, port: string, ip: string, opts: { ifExists?: boolean } = {}): void {
+  findRouterPort(s, port);
+  const newIp = normalizeIPv4Addr(ip) ?? normalizeIPv6Addr(ip);
+  if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
+  const existing = s.rows('Static_MAC_Binding').find((r) => r['logical_port'] === port && r['ip'] === newIp);
+  if (existing) s.delete('Static_MAC_Binding', existing);
+  else if (!opts.ifExists) throw new NbError(`no matching Static_MAC_Binding with port ${port} and ip ${newIp}`);
+}
+
+/** Replace NB_Global's connections with these targets ("ptcp:6641", ...). */
+export function setConnections(s: NbStore, targets: readonly string[], inactivityProbeMs?: number): void {
+  deleteConnections(s);
+  const nbg = s.rows('NB_Global')[0];
+  if (!nbg) return;
+  const rows = targets.map((target) =>
+    s.insert('Connection', { target, ...(inactivityProbeMs !== undefined ? { inactivity_probe: inactivityProbeMs } : {}) }),
+  );
+  s.set('NB_Global', nbg, 'connections', rows.map((r) => r._uuid));
+}
+
+export function deleteConnections(s: NbStore): void {
+  for (const c of s.rows('Connection')) s.delete('Connection', c);
+  const nbg = s.rows('NB_Global')[0];
+  if (nbg) s.set('NB_Global', nbg, 'connections', []);
 }

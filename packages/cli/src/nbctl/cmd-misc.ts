@@ -1,5 +1,9 @@
 // dhcp-options-* and ha-chassis-group-* commands.
 import {
+  addStaticMacBinding,
+  deleteStaticMacBinding,
+  setConnections,
+  deleteConnections,
   addHaChassis,
   addHaChassisGroup,
   createDhcpOptions,
@@ -27,6 +31,28 @@ export const commands: Record<string, CommandImpl> = {
   'dhcp-options-set-options': (ctx) => setDhcpOptions(ctx.store, arg(ctx, 1), keyValues(ctx.argv.slice(2))),
   'dhcp-options-get-options': (ctx) => {
     ctx.output += printMap(findDhcpOptions(ctx.store, arg(ctx, 1))!['options'] as Record<string, string>);
+  },
+  'static-mac-binding-add': (ctx) =>
+    void addStaticMacBinding(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), { mayExist: has(ctx, '--may-exist') }),
+  'static-mac-binding-del': (ctx) =>
+    deleteStaticMacBinding(ctx.store, arg(ctx, 1), arg(ctx, 2), { ifExists: has(ctx, '--if-exists') }),
+  'static-mac-binding-list': (ctx) => {
+    const rows = ctx.store
+      .rows('Static_MAC_Binding')
+      .map((r) => [String(r['logical_port']).padEnd(25) + String(r['ip']).padEnd(25), String(r['mac'])] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (!rows.length) return;
+    ctx.output += `${'LOGICAL_PORT'.padEnd(25)}${'IP'.padEnd(25)}MAC\n`;
+    for (const [k, v] of rows) ctx.output += `${k.padEnd(25)}${v}\n`;
+  },
+  'get-connection': (ctx) => {
+    const targets = [...new Set(ctx.store.rows('Connection').map((c) => String(c['target'])))].sort();
+    for (const t of targets) ctx.output += `${t}\n`;
+  },
+  'del-connection': (ctx) => deleteConnections(ctx.store),
+  'set-connection': (ctx) => {
+    const probe = ctx.options.get('--inactivity-probe');
+    setConnections(ctx.store, ctx.argv.slice(1), probe != null ? parseInt(probe, 10) || 0 : undefined);
   },
   'ha-chassis-group-add': (ctx) => void addHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
