@@ -45,6 +45,23 @@ describe('ovnts-nbctl as a program', () => {
     expect(v.stdout).toContain('23.03.1');
   });
 
+  it('wait-until blocks until another client makes the condition true', async () => {
+    const nb = await sb.startDb('nb', { name: 'nb-wait' });
+    await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
+    let done = false;
+    const waiting = nbctl(sb, {}, `--db=${nb.remotes.unix}`, '-t', '10', 'wait-until', 'Logical_Switch', 'later', 'other_config:ready=yes').then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'ls-add', 'later']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'set', 'Logical_Switch', 'later', 'other_config:ready=yes']);
+    expect(await waiting).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('an unreachable database fails like ovn-nbctl', async () => {
     const r = await nbctl(sb, {}, `--db=unix:${sb.file('missing.sock')}`, 'ls-list');
     expect(r).toEqual({ code: 1, stdout: '', stderr: `ovnts-nbctl: unix:${sb.file('missing.sock')}: database connection failed (No such file or directory)\n` });

@@ -27,6 +27,7 @@ const CASES: ParityCase[] = [
   c('too few args', ['lsp-add', 'a']),
   c('missing command after --', ['ls-add', 'a', '--']),
   c('missing argument to command option', ['--', '--id', 'get', 'Logical_Switch', 'x']),
+  c('dry run writes nothing but is checked by the server', ['--dry-run', 'ls-add', 'a'], ['ls-list'], ['--dry-run', 'create', 'Address_Set', 'name=x', '--', 'create', 'Address_Set', 'name=y'], ['--columns=name', 'list', 'Address_Set']),
   c('init and sync', ['init'], ['sync'], ['--wait=none', 'sync']),
   c('oneline', ['ls-add', 'a'], ['--oneline', 'ls-list', '--', 'ls-list', '--', 'lsp-list', 'a']),
   // Logical switches.

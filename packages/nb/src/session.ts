@@ -20,6 +20,8 @@ export interface CommitOptions {
   readonly comment?: string;
   /** Increment NB_Global.nb_cfg in the same transaction (for --wait); commit then reports the new value. */
   readonly bumpNbCfg?: boolean;
+  /** Let the server check the transaction, then abort it (nothing is written). */
+  readonly dryRun?: boolean;
 }
 
 export interface CommitResult {
@@ -102,9 +104,13 @@ export class NbSession {
       }
     }
     if (opts.comment) ops.push({ op: 'comment', comment: opts.comment });
+    if (opts.dryRun) ops.push({ op: 'abort' });
     const results = (await this.conn.request('transact', [NB_DB, ...ops])) as (Record<string, unknown> | null)[];
-    const failed = results.find((r) => r !== null && typeof r === 'object' && 'error' in r);
+    const failed = results.find(
+      (r, i) => r !== null && typeof r === 'object' && 'error' in r && !(opts.dryRun && i === ops.length - 1),
+    );
     if (failed) throw new NbTransactionError(sortedJson(failed));
+    if (opts.dryRun) return { changed: false };
     if (results.length > ops.length) {
       const extra = results[ops.length];
       if (extra && 'error' in extra) throw new NbTransactionError(sortedJson(extra));

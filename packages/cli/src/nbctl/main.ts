@@ -141,13 +141,17 @@ async function execute(
       }
       const wait = g.wait !== 'none' && !g.dryRun;
       let nbCfg: number | undefined;
-      if (!g.dryRun) {
+      {
         const force = commands.some((c) => c.syntax.name === 'sync');
         if (wait && force && !store.changed) touchNbGlobal(store);
         try {
           log?.debug({ ops: store.toOps() }, 'transaction');
           const res = await withTimeout(
-            session.commit(store, { comment: `${io.programName}: ${argvText(commands, g)}`, bumpNbCfg: wait }),
+            session.commit(store, {
+              comment: `${io.programName}: ${argvText(commands, g)}`,
+              bumpNbCfg: wait,
+              dryRun: g.dryRun,
+            }),
           );
           if (res.changed) nbCfg = res.nbCfg;
           log?.info({ changed: res.changed, nbCfg: res.nbCfg }, 'committed');
