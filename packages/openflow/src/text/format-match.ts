@@ -170,7 +170,10 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
     else if (dt === ETH_TYPE.MPLS_MCAST) out.push('mplsm');
     else skipType = false;
   }
-  for (let i = 0; i < 16; i++) masked(`reg${i}`, `reg${i}`);
+  // Only look up the numbered fields actually present (this runs for every flow in a sync).
+  const numbered = (prefix: string) =>
+    [...f.keys()].filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(prefix.length))).sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+  for (const k of numbered('reg')) masked(k, k);
 
   masked('tun_id', 'tun_id');
   ip4('tun_src', 'tun_src');
@@ -182,7 +185,7 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
   if (gbpf) out.push(`tun_gbp_flags=${hex(gbpf.v)}`);
   const tf = get('tun_flags');
   if (tf) out.push(`tun_flags=${formatFlags(['oam'], tf.v, tf.m, 0xffffn)}`); // OVS always prints the +/- form here
-  for (let i = 0; i < 64; i++) masked(`tun_metadata${i}`, `tun_metadata${i}`);
+  for (const k of numbered('tun_metadata')) masked(k, k);
 
   masked('metadata', 'metadata');
   const inPort = get('in_port');
