@@ -275,9 +275,15 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
 
   /** Sends a message that has a reply and resolves with it (multipart replies merged into one). */
   request(message: OfMessage, timeoutMs = this.opts.requestTimeoutMs ?? 30_000): Promise<OfMessage> {
-    this.requireReady();
-    const xid = this.xid();
-    const buf = encodeMessage(message, xid, this.opts);
+    let xid: number;
+    let buf: Buffer;
+    try {
+      this.requireReady();
+      xid = this.xid();
+      buf = encodeMessage(message, xid, this.opts);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     return new Promise<OfMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(xid);

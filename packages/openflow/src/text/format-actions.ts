@@ -172,8 +172,13 @@ export function formatAction(a: Action): string {
       return `push_vlan:0x${a.ethertype.toString(16)}`;
     case 'pop_vlan':
       return 'pop_vlan';
-    case 'note':
-      return `note:${formatHexBytes(a.data)}`;
+    case 'note': {
+      // The switch hands notes back zero-padded to the 8-byte action boundary (10-byte header, ≥16 total);
+      // print them padded so a desired flow and its dump render the same.
+      const padded = Math.max(16, Math.ceil((10 + a.data.length) / 8) * 8) - 10;
+      const data = a.data.length >= padded ? a.data : Uint8Array.from([...a.data, ...new Uint8Array(padded - a.data.length)]);
+      return `note:${formatHexBytes(data)}`;
+    }
     case 'check_pkt_larger':
       return `check_pkt_larger(${a.len})->${formatSubfield(a.dst)}`;
     case 'meter':

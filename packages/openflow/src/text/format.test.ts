@@ -20,6 +20,8 @@ describe('parser input spellings', () => {
     ['priority=5,icmp6,icmp_type=135 actions=resubmit:3,LOCAL', 'priority=5,icmp6,icmp_type=135 actions=resubmit:3,LOCAL'],
     ['priority=5,ip,nw_tos=16,dl_vlan=7,dl_vlan_pcp=3 actions=drop', 'priority=5,ip,dl_vlan=7,dl_vlan_pcp=3,nw_tos=16 actions=drop'],
     ['priority=32768,xxreg0=0x1/0x1 actions=drop', 'reg3=0x1/0x1 actions=drop'],
+    ['priority=1 actions=note:01.02.03', 'priority=1 actions=note:01.02.03.00.00.00'],
+    ['priority=1 actions=note:01.02.03.04.05.06.07', 'priority=1 actions=note:01.02.03.04.05.06.07.00.00.00.00.00.00.00'],
   ];
   for (const [input, canonical] of cases) {
     it(input.slice(0, 60), () => expect(formatFlow(parseFlow(input))).toBe(canonical));
