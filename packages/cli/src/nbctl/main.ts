@@ -101,7 +101,7 @@ async function execute(
 ): Promise<number> {
   const groups = [...new Set(commands.map((c) => c.syntax.group))];
   const [nb, loaded, tableMod] = await Promise.all([
-    import('@ovnts/nb'),
+    loadNb(),
     Promise.all(groups.map(async (grp) => [grp, await loadGroup(grp)] as const)),
     commands.some((c) => c.syntax.group === 'db') ? import('../dbctl/table.js') : undefined,
   ]);
@@ -185,6 +185,16 @@ async function execute(
   }
 }
 
+/** The parts of @ovnts/nb the driver itself needs (not the whole library). */
+async function loadNb() {
+  const [session, errors, jsonrpc] = await Promise.all([
+    import('@ovnts/nb/session'),
+    import('@ovnts/nb/errors'),
+    import('@ovnts/nb/jsonrpc'),
+  ]);
+  return { NbSession: session.NbSession, ConnectError: jsonrpc.ConnectError, ...errors };
+}
+
 async function verboseLogger() {
   const { pino } = await import('pino');
   return pino({ name: 'ovnts-nbctl', level: 'debug' }, pino.destination(2));
@@ -204,7 +214,7 @@ function runCommands(
   commands: readonly ParsedCommand[],
   store: NbStore,
   impls: Map<Group, { commands: Impls; prerequisites?: Pre }>,
-  nb: typeof import('@ovnts/nb'),
+  nb: Awaited<ReturnType<typeof loadNb>>,
   fail: (msg: string) => never,
   io: Io,
 ): Ctx[] | 'try-again' {
