@@ -40,6 +40,9 @@ async function main(): Promise<number> {
         logger.info({ signal: sig }, 'exiting');
         resolve();
       };
+      // The daemon owns its signals: a dev runner (vite-node) installs a SIGTERM hook that exits at once,
+      // which would skip the graceful cleanup below.
+      process.removeAllListeners('SIGTERM');
       process.once('SIGTERM', () => onSignal('SIGTERM'));
       process.once('SIGINT', () => onSignal('SIGINT'));
     });
