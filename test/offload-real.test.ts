@@ -3,8 +3,9 @@
 // localnet and gateway_mtu), then for every traffic class the pass builds, the real ovs-vswitchd is asked
 // (`ofproto/trace --ct-next`) for its megaflow datapath actions; judging those must give the same verdict and
 // reason as the pass, which works only from the OpenFlow dump + SB rows.
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { useSandbox, type Chassis } from '@ovnts/test-harness';
+import { runOk, useSandbox, type Chassis } from '@ovnts/test-harness';
 import {
   analyze,
   classPathFor,
@@ -48,19 +49,26 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
       '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet', '--', 'lsp-set-addresses', 'pub-ln', 'unknown',
       '--', 'lsp-set-options', 'pub-ln', 'network_name=phyNet',
     );
-    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1');
+    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '--', 'lsp-add', 'ls1', 'vm4', '--', 'lsp-set-addresses', 'vm4', '02:ac:10:ff:00:44 192.168.100.14');
     await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4 && tcp', 'allow-related');
     await nbctl('acl-add', 'ls2', 'from-lport', '1000', 'ip4', 'allow-related');
     await nbctl('lb-add', 'lb1', '192.168.100.100:80', '192.168.100.11:80,192.168.200.10:80', 'tcp', '--', 'ls-lb-add', 'ls1', 'lb1');
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.16.0.1', '192.168.100.0/24');
     await nbctl('static-mac-binding-add', 'lr1-pub', '172.16.0.50', '02:00:00:00:00:50');
-    hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys' });
-    await hv.vsctl('add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev');
+    hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys', encapIp: '10.99.0.1' });
+    // br-phys doubles as the underlay: the encap IP lives on it, so the userspace datapath can tnl_push.
+    await hv.vsctl('add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev', '--', 'add-port', 'br-phys', 'up0', '--', 'set', 'Interface', 'up0', 'type=internal');
+    await runOk('ip', ['-n', hv.netns, 'addr', 'add', '10.99.0.1/24', 'dev', 'br-phys']);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phys', 'up']);
+    const hv2 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv2', encapIp: '10.99.0.2' });
     await hv.startRealController();
+    await hv2.startRealController();
+    await hv2.addVm('vm4', '02:ac:10:ff:00:44', '192.168.100.14/24', '192.168.100.1');
     await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
     await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
     await hv.addVm('vm3', '02:ac:10:ff:00:33', '192.168.200.10/24', '192.168.200.1');
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=30', '--wait=hv', 'sync']);
+    await hv.appctl('tnl/arp/set', 'br-phys', '10.99.0.2', '02:99:00:00:00:02');
 
     // What the pass gets: the OpenFlow dump (flows + groups) and SB rows, nothing else.
     const flows = await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt());
@@ -78,7 +86,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
 
   it('builds every traffic class for vm1', () => {
     const vm1 = report.classes.filter((c) => c.port === 'vm1').map((c) => c.class);
-    expect(vm1).toEqual(expect.arrayContaining(['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'external-snat', 'oversize', 'dhcp']));
+    expect(vm1).toEqual(expect.arrayContaining(['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'external-snat', 'oversize', 'dhcp', 'to-tunnel', 'from-tunnel']));
   });
 
   it('reaches the real datapath verdict and reason for every class and profile', async () => {
@@ -94,6 +102,8 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
         const j = judgeClass(getProfile(id), real);
         const ours = c.verdicts.find((v) => v.profile === id)!;
         compared++;
+        if (process.env['OFFLOAD_DEBUG'] && (j.verdict !== ours.verdict || reasonKey(j) !== ours.reason))
+          writeFileSync(`/tmp/offload-debug-${c.port}-${c.class}.txt`, `${c.traceFlow}\n${JSON.stringify({ real, ours: c.path }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n${await hv.appctl('ofproto/trace', 'br-int', c.traceFlow)}\n${await hv.ofctl('dump-flows', hv.mgmt())}`);
         if (j.verdict !== ours.verdict || reasonKey(j) !== ours.reason)
           mismatches.push(`${c.port} ${c.class} ${id}: real ${j.verdict} "${reasonKey(j)}" vs pass ${ours.verdict} "${ours.reason}"`);
       }
@@ -110,6 +120,8 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(v('vm1', 'external-snat', 'mlx5-cx6dx')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'lr_in_larger_pkts' } });
     expect(v('vm1', 'oversize', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)' });
     expect(v('vm1', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match recirc_id' });
+    expect(v('vm1', 'from-tunnel', 'mlx5-cx5')).toMatchObject({ verdict: 'not', reason: 'match tun_metadata' });
+    expect(v('vm1', 'to-tunnel', 'mlx5-cx6dx').verdict).toBe('partial'); // ct of the stateful switch, not the encap
   });
 
   it('LB VIP traffic: not offloadable on every profile because of dp_hash, with the documented fix', async () => {

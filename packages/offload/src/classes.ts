@@ -3,7 +3,7 @@
 import { ipv4, type FieldName } from '@ovnts/openflow';
 import type { LogicalPort, Topology } from './topology.js';
 
-export const CLASS_IDS = ['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'dhcp', 'to-tunnel', 'external-snat', 'oversize'] as const;
+export const CLASS_IDS = ['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'dhcp', 'to-tunnel', 'from-tunnel', 'external-snat', 'oversize'] as const;
 export type ClassId = (typeof CLASS_IDS)[number];
 
 export const CLASS_TITLES: Readonly<Record<ClassId, string>> = {
@@ -14,6 +14,7 @@ export const CLASS_TITLES: Readonly<Record<ClassId, string>> = {
   'arp-router': 'ARP request for the router IP',
   dhcp: 'DHCP discover',
   'to-tunnel': 'to a port on another chassis (tunnel)',
+  'from-tunnel': 'from a port on another chassis (tunnel)',
   'external-snat': 'to an external host through the gateway (SNAT, localnet)',
   oversize: 'oversize packet through the gateway (gateway_mtu)',
 };
@@ -33,6 +34,9 @@ const ETH_IP = 0x0800n;
 const TCP = 6n;
 const UDP = 17n;
 const BROADCAST = 0xffffffffffffn;
+/** Outer addresses for packets from a tunnel: OVN's flows never match them, so TEST-NET placeholders do. */
+const TUN_REMOTE = 0xc0000202n;
+const TUN_LOCAL = 0xc0000201n;
 
 function pkt(entries: Record<string, bigint | number>): Packet {
   return new Map(Object.entries(entries).map(([k, v]) => [k as FieldName, BigInt(v)]));
@@ -98,8 +102,16 @@ export function buildClasses(topo: Topology): TrafficClass[] {
       add('l2', `→ ${localPeer.name}`, pkt({ ...ipBase, eth_dst: localPeer.mac!, ip_dst: ip(localPeer)!, nw_proto: UDP, udp_src: 40000, udp_dst: 5000 }));
       add('acl-conntrack', `→ ${localPeer.name}:80`, pkt({ ...ipBase, eth_dst: localPeer.mac!, ip_dst: ip(localPeer)!, nw_proto: TCP, tcp_src: 40000, tcp_dst: 80 }));
     }
-    if (remotePeer)
+    if (remotePeer) {
       add('to-tunnel', `→ ${remotePeer.name}`, pkt({ ...ipBase, eth_dst: remotePeer.mac!, ip_dst: ip(remotePeer)!, nw_proto: UDP, udp_src: 40000, udp_dst: 5000 }));
+      const tunnel = [...topo.tunnelPorts].sort((a, b) => a - b)[0];
+      // OVN's Geneve encoding: VNI = datapath key, option 0x0102/0x80 = logical inport << 16 | outport.
+      if (tunnel !== undefined)
+        add('from-tunnel', `${remotePeer.name} →`, pkt({
+          in_port: tunnel, tun_id: src.dpKey, tun_src: TUN_REMOTE, tun_dst: TUN_LOCAL, tun_metadata0: (BigInt(remotePeer.portKey) << 16n) | BigInt(src.portKey),
+          eth_src: remotePeer.mac!, eth_dst: src.mac!, eth_type: ETH_IP, ip_src: ip(remotePeer)!, ip_dst: srcIp, nw_ttl: 64, nw_proto: UDP, udp_src: 5000, udp_dst: 40000,
+        }));
+    }
 
     const lrps = routerPortsOf(topo, src.dpKey);
     const gwLrp = lrps[0];
@@ -149,6 +161,10 @@ export function traceFlow(p: Packet): string {
   if (ethType === 0x0806n) parts.push('arp');
   else if (ethType === ETH_IP) parts.push(proto === TCP ? 'tcp' : proto === UDP ? 'udp' : proto === 1n ? 'icmp' : 'ip');
   parts.push(`in_port=${g('in_port') ?? 0n}`);
+  if (g('tun_id') !== undefined) {
+    parts.push(`tun_id=0x${g('tun_id')!.toString(16)}`, `tun_src=${fmtIp(g('tun_src') ?? 0n)}`, `tun_dst=${fmtIp(g('tun_dst') ?? 0n)}`);
+    if (g('tun_metadata0') !== undefined) parts.push(`tun_metadata0=0x${g('tun_metadata0')!.toString(16)}`);
+  }
   if (g('eth_src') !== undefined) parts.push(`dl_src=${macs(g('eth_src')!)}`);
   if (g('eth_dst') !== undefined) parts.push(`dl_dst=${macs(g('eth_dst')!)}`);
   if (ethType === 0x0806n) {

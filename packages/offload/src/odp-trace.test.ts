@@ -31,8 +31,9 @@ describe('ofproto/trace parser', () => {
     expect(parseOdpActions('ct(commit,zone=9,nat(src=172.16.0.1)),recirc(0xb)')).toMatchObject([{ kind: 'ct', commit: true, nat: true, helper: false }, { kind: 'recirc' }]);
     expect(parseOdpActions('ct(commit,zone=1,helper=ftp)')).toMatchObject([{ kind: 'ct', helper: true }]);
     expect(parseOdpActions('userspace(pid=0,slow_path(action))')).toMatchObject([{ kind: 'userspace', why: 'slow_path' }]);
-    expect(parseOdpActions('clone(tnl_push(tnl_port(3),header(size=50,type=5),out_port(2)),3)')).toMatchObject([
-      { kind: 'clone', actions: [{ kind: 'set', target: 'tunnel' }, { kind: 'output', port: '2' }, { kind: 'output', port: '3' }] },
+    expect(parseOdpActions('clone(tnl_push(tnl_port(3),header(size=50,type=5),out_port(2)),3),clone(ct_clear,4)')).toMatchObject([
+      { kind: 'set', target: 'tunnel' }, { kind: 'output', port: '2' }, { kind: 'output', port: '3' },
+      { kind: 'clone', actions: [{ kind: 'ct_clear' }, { kind: 'output', port: '4' }] },
     ]);
     expect(parseOdpActions('push_vlan(vid=10,pcp=0),meter(3),2')).toMatchObject([{ kind: 'push_vlan' }, { kind: 'meter' }, { kind: 'output' }]);
     expect(parseOdpActions('set(skb_mark(0x1)),frobnicate(1)')).toMatchObject([{ kind: 'set', target: 'skb_mark' }, { kind: 'other' }]);

@@ -72,7 +72,13 @@ export function parseOdpActions(text: string): DpAction[] {
       const size = Number(/size=(\d+)/.exec(args)?.[1] ?? 0);
       const branch = (b: string) => head(parts.find((p) => p.startsWith(`${b}(`)) ?? `${b}()`)[1];
       out.push({ kind: 'check_pkt_len', size, gt: parseOdpActions(branch('gt')), le: parseOdpActions(branch('le')) });
-    } else if (name === 'clone') out.push({ kind: 'clone', actions: parseOdpActions(args) });
+    } else if (name === 'clone') {
+      const body = parseOdpActions(args);
+      // Userspace native tunnelling wraps an encap that is not the last action in clone(tnl_push(…),out);
+      // the kernel datapath says the same with set(tunnel),output. Normalise to the latter.
+      if (/^tnl_push\(/.test(args) && body.every((a) => a.kind === 'output' || (a.kind === 'set' && a.target === 'tunnel'))) out.push(...body);
+      else out.push({ kind: 'clone', actions: body });
+    }
     else if (name === 'tnl_push') {
       // Userspace-datapath encap; normalised to what the kernel datapath does (set(tunnel) then output).
       out.push({ kind: 'set', target: 'tunnel' });

@@ -28,8 +28,10 @@ export class FlowTables {
   }
 
   /**
-   * Also tells whether the decision depended on conntrack fields: a flow at or above the hit's priority
-   * that matched everything but its ct_* entries. The megaflow then has to match ct_state.
+   * Also tells whether the decision depended on conntrack fields, i.e. whether the megaflow must match
+   * ct_state/ct_mark. OVS probes every subtable that could beat the hit, and hashes the first lookup stage
+   * (metadata, registers, ct_*) as a whole, so a ct field of any flow at or above the hit's priority counts,
+   * even one of another logical datapath (seen with real ofproto/trace megaflows).
    */
   lookupDetailed(table: number, st: PacketState): { flow?: Flow; ctDependent: boolean } {
     const flow = this.lookupFlow(table, st);
@@ -37,12 +39,9 @@ export class FlowTables {
     let ctDependent = false;
     for (const f of this.flows(table)) {
       if (f.priority < floor) break;
-      const ct = f.match.filter((e) => e.field.startsWith('ct_'));
-      if (ct.length === 0) continue;
-      if (f === flow || (matches(f.match.filter((e) => !e.field.startsWith('ct_') && e.field !== 'conj_id'), st) && !matches(ct, st))) {
-        ctDependent = true;
-        break;
-      }
+      if (!f.match.some((e) => e.field.startsWith('ct_'))) continue;
+      ctDependent = true;
+      break;
     }
     return flow ? { flow, ctDependent } : { ctDependent };
   }
