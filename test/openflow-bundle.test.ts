@@ -2,16 +2,34 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox, type Chassis } from '@ovnts/test-harness';
-import { BundleError, OpenFlowError, SwitchConnection, formatFlow, m, parseFlow, type Flow, type OfMessage } from '@ovnts/openflow';
+import {
+  BundleError,
+  OpenFlowError,
+  SwitchConnection,
+  formatFlow,
+  m,
+  parseFlow,
+  type Flow,
+  type OfMessage,
+} from '@ovnts/openflow';
 
 const add = (flow: Flow): OfMessage => ({ type: 'flow_mod', command: 'add', flow });
 const flowCount = async (hv: Chassis, table?: number) => {
-  const out = await hv.ofctl('-O', 'OpenFlow15', 'dump-aggregate', hv.mgmt(), ...(table === undefined ? [] : [`table=${table}`]));
+  const out = await hv.ofctl(
+    '-O',
+    'OpenFlow15',
+    'dump-aggregate',
+    hv.mgmt(),
+    ...(table === undefined ? [] : [`table=${table}`]),
+  );
   return Number(/flow_count=(\d+)/.exec(out)?.[1]);
 };
 const dump = async (hv: Chassis, table: number) =>
   (await hv.ofctl('-O', 'OpenFlow15', '--no-stats', 'dump-flows', hv.mgmt(), `table=${table}`))
-    .split('\n').filter((l) => l.startsWith(' ')).map((l) => l.trim()).sort();
+    .split('\n')
+    .filter((l) => l.startsWith(' '))
+    .map((l) => l.trim())
+    .sort();
 
 describe('bundles, errors and sync against ovs-vswitchd', () => {
   const sandbox = useSandbox();
@@ -28,10 +46,17 @@ describe('bundles, errors and sync against ovs-vswitchd', () => {
   });
 
   it('a bundle with one invalid flow applies nothing and names the offending message', async () => {
-    const good = Array.from({ length: 20 }, (_, i): Flow => ({ table: 10, priority: 100 + i, match: [m('reg0', i)], actions: [{ type: 'resubmit', table: 11 }] }));
+    const good = Array.from({ length: 20 }, (_, i): Flow => ({
+      table: 10,
+      priority: 100 + i,
+      match: [m('reg0', i)],
+      actions: [{ type: 'resubmit', table: 11 }],
+    }));
     // tcp_dst without ip+tcp prerequisites: OVS refuses it with OFPBMC_BAD_PREREQ.
     const bad: Flow = { table: 10, priority: 1, match: [m('tcp_dst', 80)], actions: [] };
-    const err = await conn.bundle([...good.slice(0, 10).map(add), add(bad), ...good.slice(10).map(add)]).catch((e: unknown) => e);
+    const err = await conn
+      .bundle([...good.slice(0, 10).map(add), add(bad), ...good.slice(10).map(add)])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BundleError);
     const names = (err as BundleError).errors.map((e) => e.errorName);
     expect(names).toEqual(['OFPBMC_BAD_PREREQ']);
@@ -48,11 +73,16 @@ describe('bundles, errors and sync against ovs-vswitchd', () => {
       table: 20,
       priority: 1000,
       match: [m('eth_type', 0x0800), m('metadata', 1 + (i >> 12)), m('reg14', i & 0xfff), m('ip_dst', 0x0a000000 + i)],
-      actions: [{ type: 'set_field', field: 'reg15', value: BigInt(i) }, { type: 'resubmit', table: 21 }],
+      actions: [
+        { type: 'set_field', field: 'reg15', value: BigInt(i) },
+        { type: 'resubmit', table: 21 },
+      ],
     }));
     await conn.bundle(flows.map(add));
     expect(await flowCount(hv, 20)).toBe(50_000);
-    await conn.sendChecked([{ type: 'flow_mod', command: 'delete', flow: { table: 20, priority: 0, match: [], actions: [] } }]);
+    await conn.sendChecked([
+      { type: 'flow_mod', command: 'delete', flow: { table: 20, priority: 0, match: [], actions: [] } },
+    ]);
     expect(await flowCount(hv, 20)).toBe(0);
   }, 60_000);
 
@@ -66,14 +96,24 @@ describe('bundles, errors and sync against ovs-vswitchd', () => {
 
     // ct_nw_src without a tracked connection is a bad prerequisite (a "bad field" for this match).
     const bad = add({ table: 0, priority: 1, match: [m('eth_type', 0x0800), m('ct_nw_src', 0x01010101)], actions: [] });
-    const e2 = await conn.sendChecked([add({ table: 0, priority: 2, match: [], actions: [] }), bad]).catch((e: unknown) => e);
+    const e2 = await conn
+      .sendChecked([add({ table: 0, priority: 2, match: [], actions: [] }), bad])
+      .catch((e: unknown) => e);
     expect(e2).toBeInstanceOf(OpenFlowError);
     expect((e2 as OpenFlowError).errorName).toBe('OFPBMC_BAD_PREREQ');
     // The first message of the batch was fine and stays installed; the error's xid is the second one's.
     expect(await dump(hv, 0)).toContain('priority=2 actions=drop');
 
     // Vendor (Nicira) error: a TLV mapping onto an out-of-range field index.
-    const e3 = await conn.sendChecked([{ type: 'tlv_table_mod', command: 'add', mappings: [{ optClass: 0x102, optType: 0x81, optLen: 4, index: 200 }] }]).catch((e: unknown) => e);
+    const e3 = await conn
+      .sendChecked([
+        {
+          type: 'tlv_table_mod',
+          command: 'add',
+          mappings: [{ optClass: 0x102, optType: 0x81, optLen: 4, index: 200 }],
+        },
+      ])
+      .catch((e: unknown) => e);
     expect((e3 as OpenFlowError).errorName).toBe('NXTTMFC_BAD_FIELD_IDX');
   });
 

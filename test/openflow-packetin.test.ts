@@ -6,7 +6,8 @@ import { useSandbox, type Chassis, type Vm } from '@ovnts/test-harness';
 import { OFPP, SwitchConnection, m, type PacketIn2 } from '@ovnts/openflow';
 
 const USERDATA = Uint8Array.from([0xde, 0xad, 0xbe, 0xef]);
-const rxPackets = async (vm: Vm) => Number((await vm.exec('cat', [`/sys/class/net/${vm.ifname}/statistics/rx_packets`])).stdout.trim());
+const rxPackets = async (vm: Vm) =>
+  Number((await vm.exec('cat', [`/sys/class/net/${vm.ifname}/statistics/rx_packets`])).stdout.trim());
 
 describe('packet-in / resume / packet-out against ovs-vswitchd', () => {
   const sandbox = useSandbox();
@@ -29,10 +30,19 @@ describe('packet-in / resume / packet-out against ovs-vswitchd', () => {
     conn.on('packet_in', (pi) => {
       seen.push(pi);
       // Continue the paused pipeline: the rest of the flow's actions forward to vm2.
-      if (pi.continuation) conn.send({ type: 'resume', packet: pi.packet, metadata: pi.metadata, continuation: pi.continuation });
+      if (pi.continuation)
+        conn.send({ type: 'resume', packet: pi.packet, metadata: pi.metadata, continuation: pi.continuation });
     });
     await conn.syncFlows([
-      { table: 0, priority: 100, match: [m('in_port', p1)], actions: [{ type: 'controller', userdata: USERDATA, pause: true }, { type: 'output', port: p2 }] },
+      {
+        table: 0,
+        priority: 100,
+        match: [m('in_port', p1)],
+        actions: [
+          { type: 'controller', userdata: USERDATA, pause: true },
+          { type: 'output', port: p2 },
+        ],
+      },
       { table: 0, priority: 100, match: [m('in_port', p2)], actions: [{ type: 'output', port: p1 }] },
     ]);
   });
@@ -60,7 +70,9 @@ describe('packet-in / resume / packet-out against ovs-vswitchd', () => {
     const frame = Buffer.alloc(60);
     Buffer.from('ffffffffffff02ac10ff001188b5', 'hex').copy(frame);
     frame.write('ovnts packet-out', 14);
-    await conn.sendChecked([{ type: 'packet_out', inPort: OFPP.CONTROLLER, actions: [{ type: 'output', port: p2 }], packet: frame }]);
+    await conn.sendChecked([
+      { type: 'packet_out', inPort: OFPP.CONTROLLER, actions: [{ type: 'output', port: p2 }], packet: frame },
+    ]);
     let after = before;
     for (let i = 0; i < 50 && after === before; i++) {
       await new Promise((r) => setTimeout(r, 20));

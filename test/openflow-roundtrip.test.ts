@@ -16,9 +16,15 @@ import {
   type OfMessage,
 } from '@ovnts/openflow';
 
-const corpus = readFileSync(new URL('../packages/openflow/fixtures/flows.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+const corpus = readFileSync(new URL('../packages/openflow/fixtures/flows.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean);
 const ofctl = (hv: Chassis, ...args: string[]) => hv.ofctl('-O', 'OpenFlow15', ...args);
-const lines = (text: string) => text.split('\n').filter((l) => l.startsWith(' ')).map((l) => l.trim());
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(' '))
+    .map((l) => l.trim());
 
 describe('openflow codec against ovs-vswitchd', () => {
   const sandbox = useSandbox();
@@ -44,17 +50,51 @@ describe('openflow codec against ovs-vswitchd', () => {
 
   it('groups and meters round-trip (dump-groups / dump-meters text and decoded structures)', async () => {
     const groups: Group[] = [
-      { groupId: 1, type: 'all', buckets: [{ actions: [{ type: 'output', port: 1 }] }, { actions: [{ type: 'resubmit', table: 3 }] }] },
       {
-        groupId: 2, type: 'select', selectionMethod: 'dp_hash',
+        groupId: 1,
+        type: 'all',
+        buckets: [{ actions: [{ type: 'output', port: 1 }] }, { actions: [{ type: 'resubmit', table: 3 }] }],
+      },
+      {
+        groupId: 2,
+        type: 'select',
+        selectionMethod: 'dp_hash',
         buckets: [
-          { bucketId: 0, weight: 100, actions: [{ type: 'ct', commit: true, table: 5, nat: { kind: 'dst', ipMin: 0x0a000001n, portMin: 80 } }] },
+          {
+            bucketId: 0,
+            weight: 100,
+            actions: [{ type: 'ct', commit: true, table: 5, nat: { kind: 'dst', ipMin: 0x0a000001n, portMin: 80 } }],
+          },
           { bucketId: 1, weight: 50, actions: [{ type: 'output', port: 2 }] },
         ],
       },
-      { groupId: 3, type: 'select', selectionMethod: 'hash', fields: ['ip_src', 'tcp_dst'], buckets: [{ actions: [{ type: 'output', port: 1 }] }] },
-      { groupId: 4, type: 'ff', buckets: [{ watchPort: 1, actions: [{ type: 'output', port: 1 }] }, { watchPort: 2, actions: [{ type: 'output', port: 2 }] }] },
-      { groupId: 5, type: 'indirect', buckets: [{ actions: [{ type: 'set_field', field: 'reg0', value: 5n }, { type: 'resubmit', table: 9 }] }] },
+      {
+        groupId: 3,
+        type: 'select',
+        selectionMethod: 'hash',
+        fields: ['ip_src', 'tcp_dst'],
+        buckets: [{ actions: [{ type: 'output', port: 1 }] }],
+      },
+      {
+        groupId: 4,
+        type: 'ff',
+        buckets: [
+          { watchPort: 1, actions: [{ type: 'output', port: 1 }] },
+          { watchPort: 2, actions: [{ type: 'output', port: 2 }] },
+        ],
+      },
+      {
+        groupId: 5,
+        type: 'indirect',
+        buckets: [
+          {
+            actions: [
+              { type: 'set_field', field: 'reg0', value: 5n },
+              { type: 'resubmit', table: 9 },
+            ],
+          },
+        ],
+      },
     ];
     const meters: Meter[] = [
       { meterId: 1, flags: ['pktps'], bands: [{ type: 'drop', rate: 100 }] },
@@ -88,11 +128,16 @@ describe('openflow codec against ovs-vswitchd', () => {
     // Our own flow-stats decoding renders the same, and re-encoding the decoded flows is a fixed point.
     const stats = await conn.dumpFlows();
     expect(stats.map((s) => formatFlow(s.flow)).sort()).toEqual(theirs);
-    for (const s of stats) expect(parseFlow(formatFlow(s.flow))).toEqual(parseFlow(formatFlow(parseFlow(formatFlow(s.flow)))));
+    for (const s of stats)
+      expect(parseFlow(formatFlow(s.flow))).toEqual(parseFlow(formatFlow(parseFlow(formatFlow(s.flow)))));
     // Structures: the decoded actions are exactly the ones we encoded (the match may differ in spelling only:
     // OVS answers with xregs for regs, which the canonical text above already proves equivalent).
     const byText = new Map(flows.map((f) => [formatFlow(f), f]));
-    for (const s of stats) expect({ text: formatFlow(s.flow), actions: s.flow.actions }).toEqual({ text: formatFlow(s.flow), actions: byText.get(formatFlow(s.flow))!.actions });
+    for (const s of stats)
+      expect({ text: formatFlow(s.flow), actions: s.flow.actions }).toEqual({
+        text: formatFlow(s.flow),
+        actions: byText.get(formatFlow(s.flow))!.actions,
+      });
   });
 
   it('syncing to the installed corpus is a no-op (the switch echoes flows in a form that compares equal)', async () => {
@@ -101,7 +146,10 @@ describe('openflow codec against ovs-vswitchd', () => {
   });
 
   it('odd-length notes come back padded exactly as we render them', async () => {
-    const flows = ['table=40, priority=1 actions=note:01.02.03', 'table=40, priority=2 actions=note:01.02.03.04.05.06.07'].map(parseFlow);
+    const flows = [
+      'table=40, priority=1 actions=note:01.02.03',
+      'table=40, priority=2 actions=note:01.02.03.04.05.06.07',
+    ].map(parseFlow);
     await conn.sendChecked(flows.map((flow): OfMessage => ({ type: 'flow_mod', command: 'add', flow })));
     const theirs = lines(await ofctl(hv, '--no-stats', 'dump-flows', hv.mgmt(), 'table=40')).sort();
     expect(theirs).toEqual(flows.map(formatFlow).sort());

@@ -9,11 +9,34 @@ export { formatFlow } from './text/format-flow.js';
 export { formatGroup, formatMeter } from './text/format-group.js';
 export { parseFlow, parseActions, parseSubfield, FlowSyntaxError } from './text/parse.js';
 export { OfDecodeError, Reader, Writer } from './codec/buffer.js';
-export { OFP15_VERSION, OFPT, NXT, FLOW_MOD_COMMANDS, type FlowModCommand, type BundleCtrlType } from './codec/constants.js';
+export {
+  OFP15_VERSION,
+  OFPT,
+  NXT,
+  FLOW_MOD_COMMANDS,
+  type FlowModCommand,
+  type BundleCtrlType,
+} from './codec/constants.js';
 export { OpenFlowError, errorName } from './codec/errors.js';
 export { FrameSplitter } from './codec/frames.js';
-export { encodeMessage, decodeMessage, type OfMessage, type OfMessageType, type FlowStats, type PortDesc, type PacketIn2, type MultipartRequest, type MultipartReply } from './codec/messages.js';
+export {
+  encodeMessage,
+  decodeMessage,
+  type OfMessage,
+  type OfMessageType,
+  type FlowStats,
+  type PortDesc,
+  type PacketIn2,
+  type MultipartRequest,
+  type MultipartReply,
+} from './codec/messages.js';
 export { encodeMatch, decodeMatch, type CodecOptions } from './codec/oxm.js';
 export { encodeActions, decodeActionList, encodeInstructions, decodeInstructions } from './codec/actions.js';
-export { SwitchConnection, ConnectionClosedError, TimeoutError, BundleError, type ConnectionOptions } from './conn/connection.js';
+export {
+  SwitchConnection,
+  ConnectionClosedError,
+  TimeoutError,
+  BundleError,
+  type ConnectionOptions,
+} from './conn/connection.js';
 export { planSync, planMessages, flowKey, type SyncPlan } from './conn/sync.js';

@@ -1,26 +1,96 @@
 // Actions and instructions for OpenFlow 1.5 (standard actions where OF1.5 has them, Nicira extensions for the
 // rest), encoded the way OVS encodes them for OF1.5 so that what the switch echoes back decodes to the same model.
-import type { Action, ControllerAction, CtAction, LearnAction, LearnSpec, NatRange, PacketInReason } from '../model/actions.js';
+import type {
+  Action,
+  ControllerAction,
+  CtAction,
+  LearnAction,
+  LearnSpec,
+  NatRange,
+  PacketInReason,
+} from '../model/actions.js';
 import { INSTRUCTION_TYPES, OFPP } from '../model/actions.js';
 import { NX_EXP, field, fieldBits } from '../model/fields.js';
 import { ones, type Subfield } from '../model/match.js';
 import { OfDecodeError, Reader, type Writer } from './buffer.js';
-import { decodeEntry, encodeEntry, fieldBytes, putSubfieldHeader, readHeader, widenPort, type CodecOptions } from './oxm.js';
+import {
+  decodeEntry,
+  encodeEntry,
+  fieldBytes,
+  putSubfieldHeader,
+  readHeader,
+  widenPort,
+  type CodecOptions,
+} from './oxm.js';
 
-const OFPAT = { OUTPUT: 0, DEC_MPLS_TTL: 16, PUSH_VLAN: 17, POP_VLAN: 18, SET_QUEUE: 21, GROUP: 22, DEC_NW_TTL: 24, SET_FIELD: 25, COPY_FIELD: 28, METER: 29, EXPERIMENTER: 0xffff } as const;
-const NXAST = {
-  RESUBMIT: 1, NOTE: 8, RESUBMIT_TABLE: 14, OUTPUT_REG: 15, LEARN: 16, EXIT: 17, DEC_TTL: 18, CONTROLLER: 20,
-  DEC_TTL_CNT_IDS: 21, WRITE_METADATA: 22, STACK_PUSH: 27, STACK_POP: 28, SAMPLE: 29, OUTPUT_REG2: 32, REG_LOAD2: 33,
-  CONJUNCTION: 34, CT: 35, NAT: 36, CONTROLLER2: 37, OUTPUT_TRUNC: 39, CLONE: 42, CT_CLEAR: 43, RESUBMIT_TABLE_CT: 44,
-  CHECK_PKT_LARGER: 49, REG_MOVE: 6, REG_LOAD: 7,
+const OFPAT = {
+  OUTPUT: 0,
+  DEC_MPLS_TTL: 16,
+  PUSH_VLAN: 17,
+  POP_VLAN: 18,
+  SET_QUEUE: 21,
+  GROUP: 22,
+  DEC_NW_TTL: 24,
+  SET_FIELD: 25,
+  COPY_FIELD: 28,
+  METER: 29,
+  EXPERIMENTER: 0xffff,
 } as const;
-const OFPIT = { GOTO_TABLE: 1, WRITE_METADATA: 2, WRITE_ACTIONS: 3, APPLY_ACTIONS: 4, CLEAR_ACTIONS: 5, METER: 6 } as const;
+const NXAST = {
+  RESUBMIT: 1,
+  NOTE: 8,
+  RESUBMIT_TABLE: 14,
+  OUTPUT_REG: 15,
+  LEARN: 16,
+  EXIT: 17,
+  DEC_TTL: 18,
+  CONTROLLER: 20,
+  DEC_TTL_CNT_IDS: 21,
+  WRITE_METADATA: 22,
+  STACK_PUSH: 27,
+  STACK_POP: 28,
+  SAMPLE: 29,
+  OUTPUT_REG2: 32,
+  REG_LOAD2: 33,
+  CONJUNCTION: 34,
+  CT: 35,
+  NAT: 36,
+  CONTROLLER2: 37,
+  OUTPUT_TRUNC: 39,
+  CLONE: 42,
+  CT_CLEAR: 43,
+  RESUBMIT_TABLE_CT: 44,
+  CHECK_PKT_LARGER: 49,
+  REG_MOVE: 6,
+  REG_LOAD: 7,
+} as const;
+const OFPIT = {
+  GOTO_TABLE: 1,
+  WRITE_METADATA: 2,
+  WRITE_ACTIONS: 3,
+  APPLY_ACTIONS: 4,
+  CLEAR_ACTIONS: 5,
+  METER: 6,
+} as const;
 const NXAC2PT = { MAX_LEN: 0, CONTROLLER_ID: 1, REASON: 2, USERDATA: 3, PAUSE: 4, METER_ID: 5 } as const;
 const NX_CT_F = { COMMIT: 1, FORCE: 2 } as const;
 const NX_NAT_F = { SRC: 1, DST: 2, PERSISTENT: 4, PROTO_HASH: 8, PROTO_RANDOM: 16 } as const;
 const NX_NAT_RANGE = { IPV4_MIN: 1, IPV4_MAX: 2, IPV6_MIN: 4, IPV6_MAX: 8, PROTO_MIN: 16, PROTO_MAX: 32 } as const;
-const NX_LEARN = { SRC_IMMEDIATE: 1 << 13, DST_LOAD: 1 << 11, DST_OUTPUT: 2 << 11, F_SEND_FLOW_REM: 1, F_DELETE_LEARNED: 2 } as const;
-export const PACKET_IN_REASONS: readonly PacketInReason[] = ['no_match', 'action', 'invalid_ttl', 'action_set', 'group', 'packet_out'];
+const NX_LEARN = {
+  SRC_IMMEDIATE: 1 << 13,
+  DST_LOAD: 1 << 11,
+  DST_OUTPUT: 2 << 11,
+  F_SEND_FLOW_REM: 1,
+  F_DELETE_LEARNED: 2,
+} as const;
+export const PACKET_IN_REASONS: readonly PacketInReason[] = [
+  'no_match',
+  'action',
+  'invalid_ttl',
+  'action_set',
+  'group',
+  'packet_out',
+];
 const NO_METER = 0;
 const RECIRC_NONE = 255;
 
@@ -39,7 +109,8 @@ const ofsNbits = (sf: Subfield) => (sf.start << 6) | (sf.nBits - 1);
 function checkSubfield(sf: Subfield, opts: CodecOptions): void {
   const d = field(sf.field);
   const bits = sf.field === 'in_port' ? 16 : d.bytes === 0 ? fieldBytes(d, opts) * 8 : fieldBits(d);
-  if (sf.nBits < 1 || sf.start < 0 || sf.start + sf.nBits > bits) throw new RangeError(`subfield ${sf.field}[${sf.start}+${sf.nBits}] out of range`);
+  if (sf.nBits < 1 || sf.start < 0 || sf.start + sf.nBits > bits)
+    throw new RangeError(`subfield ${sf.field}[${sf.start}+${sf.nBits}] out of range`);
 }
 
 function putProp(w: Writer, type: number, body: (w: Writer) => void): void {
@@ -54,7 +125,10 @@ function encodeController(w: Writer, a: ControllerAction): void {
   const reason = PACKET_IN_REASONS.indexOf(a.reason ?? 'action');
   if (!a.userdata?.length && !a.pause && a.meterId === undefined) {
     const s = beginNx(w, NXAST.CONTROLLER);
-    w.u16(a.maxLen ?? 0xffff).u16(a.controllerId ?? 0).u8(reason).u8(0);
+    w.u16(a.maxLen ?? 0xffff)
+      .u16(a.controllerId ?? 0)
+      .u8(reason)
+      .u8(0);
     return endAction(w, s);
   }
   const s = beginNx(w, NXAST.CONTROLLER2);
@@ -100,7 +174,13 @@ function encodeLearn(w: Writer, a: LearnAction, opts: CodecOptions): void {
   let flags = 0;
   if (a.sendFlowRem) flags |= NX_LEARN.F_SEND_FLOW_REM;
   if (a.deleteLearned) flags |= NX_LEARN.F_DELETE_LEARNED;
-  w.u16(a.idleTimeout ?? 0).u16(a.hardTimeout ?? 0).u16(a.priority ?? 32768).u64(a.cookie ?? 0n).u16(flags).u8(a.table).u8(0);
+  w.u16(a.idleTimeout ?? 0)
+    .u16(a.hardTimeout ?? 0)
+    .u16(a.priority ?? 32768)
+    .u64(a.cookie ?? 0n)
+    .u16(flags)
+    .u8(a.table)
+    .u8(0);
   w.u16(a.finIdleTimeout ?? 0).u16(a.finHardTimeout ?? 0);
   const sfRef = (sf: Subfield) => {
     checkSubfield(sf, opts);
@@ -130,7 +210,11 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
         w.u16(a.port).u32(a.maxLen);
         return endAction(w, s);
       }
-      w.u16(OFPAT.OUTPUT).u16(16).u32(a.port).u16(a.maxLen ?? (a.port === OFPP.CONTROLLER ? 0xffff : 0)).zeros(6);
+      w.u16(OFPAT.OUTPUT)
+        .u16(16)
+        .u32(a.port)
+        .u16(a.maxLen ?? (a.port === OFPP.CONTROLLER ? 0xffff : 0))
+        .zeros(6);
       return;
     }
     case 'output_reg': {
@@ -147,7 +231,11 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
     case 'set_field': {
       const s = w.length;
       w.u16(OFPAT.SET_FIELD).u16(0);
-      encodeEntry(w, a.mask === undefined ? { field: a.field, value: a.value } : { field: a.field, value: a.value, mask: a.mask }, opts);
+      encodeEntry(
+        w,
+        a.mask === undefined ? { field: a.field, value: a.value } : { field: a.field, value: a.value, mask: a.mask },
+        opts,
+      );
       return endAction(w, s);
     }
     case 'move': {
@@ -173,7 +261,9 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
       const s = beginNx(w, a.ct ? NXAST.RESUBMIT_TABLE_CT : NXAST.RESUBMIT_TABLE);
       const port = a.port ?? OFPP.IN_PORT;
       // 16-bit OF1.0 port numbers inside the NX action.
-      w.u16(port >= 0xffffff00 ? port - 0xffff0000 : port).u8(a.table ?? 255).zeros(3);
+      w.u16(port >= 0xffffff00 ? port - 0xffff0000 : port)
+        .u8(a.table ?? 255)
+        .zeros(3);
       return endAction(w, s);
     }
     case 'ct': {
@@ -187,7 +277,9 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
         putSubfieldHeader(w, a.zone.field, opts);
         w.u16(ofsNbits(a.zone));
       } else w.u32(0).u16(a.zone ?? 0);
-      w.u8(a.table ?? RECIRC_NONE).zeros(3).u16(a.alg ?? 0);
+      w.u8(a.table ?? RECIRC_NONE)
+        .zeros(3)
+        .u16(a.alg ?? 0);
       if (a.nat) encodeNat(w, a.nat);
       for (const x of a.exec ?? []) encodeOne(w, x, opts);
       return endAction(w, s);
@@ -200,7 +292,9 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
       return encodeLearn(w, a, opts);
     case 'conjunction': {
       const s = beginNx(w, NXAST.CONJUNCTION);
-      w.u8(a.clause - 1).u8(a.nClauses).u32(a.id);
+      w.u8(a.clause - 1)
+        .u8(a.nClauses)
+        .u32(a.id);
       return endAction(w, s);
     }
     case 'clone': {
@@ -282,7 +376,12 @@ export function encodeInstructions(w: Writer, actions: readonly Action[], opts: 
     }
   }
   for (const a of actions) {
-    if (a.type === 'write_metadata') w.u16(OFPIT.WRITE_METADATA).u16(24).zeros(4).u64(a.value).u64(a.mask ?? ones(64));
+    if (a.type === 'write_metadata')
+      w.u16(OFPIT.WRITE_METADATA)
+        .u16(24)
+        .zeros(4)
+        .u64(a.value)
+        .u64(a.mask ?? ones(64));
   }
   for (const a of actions) if (a.type === 'goto_table') w.u16(OFPIT.GOTO_TABLE).u16(8).u8(a.table).zeros(3);
 }
@@ -292,7 +391,8 @@ export function encodeInstructions(w: Writer, actions: readonly Action[], opts: 
 function readSubfieldHeader(r: Reader, start: number, nBits: number): Subfield {
   const h = readHeader(r);
   const bits = h.narrowInPort ? 16 : h.def.bytes === 0 ? h.payload * 8 : fieldBits(h.def);
-  if (nBits < 1 || start + nBits > bits) throw new OfDecodeError('bad_value', `subfield ${h.def.name}[${start}+${nBits}] out of range`);
+  if (nBits < 1 || start + nBits > bits)
+    throw new OfDecodeError('bad_value', `subfield ${h.def.name}[${start}+${nBits}] out of range`);
   return { field: h.def.name, start, nBits };
 }
 
@@ -386,18 +486,29 @@ function decodeController2(r: Reader): ControllerAction {
     const p = r.sub(len - 4);
     r.skip(Math.min(r.remaining, ((len + 7) & ~7) - len));
     switch (type) {
-      case NXAC2PT.MAX_LEN: a.maxLen = p.u16(); break;
-      case NXAC2PT.CONTROLLER_ID: a.controllerId = p.u16(); break;
+      case NXAC2PT.MAX_LEN:
+        a.maxLen = p.u16();
+        break;
+      case NXAC2PT.CONTROLLER_ID:
+        a.controllerId = p.u16();
+        break;
       case NXAC2PT.REASON: {
         const reason = PACKET_IN_REASONS[p.u8()];
         if (!reason) throw new OfDecodeError('bad_value', 'controller reason');
         a.reason = reason;
         break;
       }
-      case NXAC2PT.USERDATA: a.userdata = Uint8Array.from(p.bytes(p.remaining)); break;
-      case NXAC2PT.PAUSE: a.pause = true; break;
-      case NXAC2PT.METER_ID: a.meterId = p.u32(); break;
-      default: throw new OfDecodeError('unknown', `controller2 property ${type}`);
+      case NXAC2PT.USERDATA:
+        a.userdata = Uint8Array.from(p.bytes(p.remaining));
+        break;
+      case NXAC2PT.PAUSE:
+        a.pause = true;
+        break;
+      case NXAC2PT.METER_ID:
+        a.meterId = p.u32();
+        break;
+      default:
+        throw new OfDecodeError('unknown', `controller2 property ${type}`);
     }
   }
   return a;
@@ -464,7 +575,13 @@ function decodeNx(r: Reader, subtype: number, depth: number): Action {
       return { type: subtype === NXAST.STACK_PUSH ? 'push' : 'pop', field: { field: h.def.name, start, nBits } };
     }
     case NXAST.SAMPLE:
-      return { type: 'sample', probability: r.u16(), collectorSetId: r.u32(), obsDomainId: r.u32(), obsPointId: r.u32() };
+      return {
+        type: 'sample',
+        probability: r.u16(),
+        collectorSetId: r.u32(),
+        obsDomainId: r.u32(),
+        obsPointId: r.u32(),
+      };
     case NXAST.CONJUNCTION: {
       const clause = r.u8() + 1;
       const nClauses = r.u8();
@@ -476,7 +593,9 @@ function decodeNx(r: Reader, subtype: number, depth: number): Action {
       const zoneWord = r.u16();
       let zone: CtAction['zone'];
       if (zoneHdr) {
-        const hr = new Reader(Buffer.from([zoneHdr >>> 24, (zoneHdr >>> 16) & 0xff, (zoneHdr >>> 8) & 0xff, zoneHdr & 0xff]));
+        const hr = new Reader(
+          Buffer.from([zoneHdr >>> 24, (zoneHdr >>> 16) & 0xff, (zoneHdr >>> 8) & 0xff, zoneHdr & 0xff]),
+        );
         zone = readSubfieldHeader(hr, zoneWord >> 6, (zoneWord & 63) + 1);
       } else if (zoneWord) zone = zoneWord;
       const table = r.u8();
@@ -514,7 +633,11 @@ function decodeNx(r: Reader, subtype: number, depth: number): Action {
 function nextIsNat(r: Reader): boolean {
   if (r.remaining < 10) return false;
   const o = r.offset;
-  return r.buf.readUInt16BE(o) === OFPAT.EXPERIMENTER && r.buf.readUInt32BE(o + 4) === NX_EXP && r.buf.readUInt16BE(o + 8) === NXAST.NAT;
+  return (
+    r.buf.readUInt16BE(o) === OFPAT.EXPERIMENTER &&
+    r.buf.readUInt32BE(o + 4) === NX_EXP &&
+    r.buf.readUInt16BE(o + 8) === NXAST.NAT
+  );
 }
 
 /** ct()'s nested actions: an optional leading-or-anywhere nat() plus the exec() list. */
@@ -558,7 +681,9 @@ function decodeOne(r: Reader, depth: number): Action {
       return { type: 'meter', meterId: b.u32() };
     case OFPAT.SET_FIELD: {
       const e = decodeEntry(b);
-      return e.mask === undefined ? { type: 'set_field', field: e.field, value: e.value } : { type: 'set_field', field: e.field, value: e.value, mask: e.mask };
+      return e.mask === undefined
+        ? { type: 'set_field', field: e.field, value: e.value }
+        : { type: 'set_field', field: e.field, value: e.value, mask: e.mask };
     }
     case OFPAT.COPY_FIELD: {
       const nBits = b.u16();

@@ -28,7 +28,11 @@ export class Reader {
     return this.end - this.pos;
   }
   private need(n: number, what: string): void {
-    if (n < 0 || this.pos + n > this.end) throw new OfDecodeError('truncated', `truncated ${what}: need ${n} bytes at ${this.pos}, have ${this.end - this.pos}`);
+    if (n < 0 || this.pos + n > this.end)
+      throw new OfDecodeError(
+        'truncated',
+        `truncated ${what}: need ${n} bytes at ${this.pos}, have ${this.end - this.pos}`,
+      );
   }
   u8(what = 'u8'): number {
     this.need(1, what);

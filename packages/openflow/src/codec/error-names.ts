@@ -199,5 +199,4 @@ export const NX_ERRORS: ReadonlyArray<readonly [number, string]> = [
   [35, 'NXR_STALE'],
   [36, 'NXST_NOT_CONFIGURED'],
 ];
-export const ONF_ERRORS: ReadonlyArray<readonly [number, string]> = [
-];
+export const ONF_ERRORS: ReadonlyArray<readonly [number, string]> = [];

@@ -22,16 +22,33 @@ function prng(seed: number): () => number {
   };
 }
 
-const corpus = readFileSync(new URL('../../fixtures/flows.txt', import.meta.url), 'utf8').split('\n').filter(Boolean).map(parseFlow);
+const corpus = readFileSync(new URL('../../fixtures/flows.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map(parseFlow);
 
 function flowDescReply(): Buffer {
   const w = new Writer();
   w.u16(1).u16(0).zeros(4);
   for (const f of corpus.slice(0, 6)) {
     const s = w.length;
-    w.u16(0).zeros(2).u8(f.table).u8(0).u16(f.priority).u16(0).u16(0).u16(0).u16(0).u64(f.cookie ?? 0n);
+    w.u16(0)
+      .zeros(2)
+      .u8(f.table)
+      .u8(0)
+      .u16(f.priority)
+      .u16(0)
+      .u16(0)
+      .u16(0)
+      .u16(0)
+      .u64(f.cookie ?? 0n);
     encodeMatch(w, f.match);
-    w.u16(0).u16(4 + 12).u16(0x8002).u8(3 << 1).u8(8).u64(5n); // OXS block: packet_count=5
+    w.u16(0)
+      .u16(4 + 12)
+      .u16(0x8002)
+      .u8(3 << 1)
+      .u8(8)
+      .u64(5n); // OXS block: packet_count=5
     encodeInstructions(w, f.actions);
     w.setU16(s, w.length - s);
   }
@@ -46,13 +63,48 @@ const seeds: Buffer[] = [
       { type: 'error', errType: 4, code: 9, name: '', data: Buffer.from('0600001000000001', 'hex') },
       { type: 'echo_request', data: Buffer.from('abc') },
       { type: 'features_reply', datapathId: 5n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f },
-      { type: 'group_mod', command: 'add', group: { groupId: 2, type: 'select', selectionMethod: 'hash', fields: ['ip_src'], buckets: [{ weight: 3, actions: [{ type: 'output', port: 1 }] }] } },
-      { type: 'meter_mod', command: 'add', meter: { meterId: 1, flags: ['kbps', 'burst'], bands: [{ type: 'drop', rate: 5, burstSize: 6 }] } },
-      { type: 'bundle_add', bundleId: 1, atomic: true, ordered: true, xid: 9, message: { type: 'flow_mod', command: 'add', flow: corpus[4]! } },
+      {
+        type: 'group_mod',
+        command: 'add',
+        group: {
+          groupId: 2,
+          type: 'select',
+          selectionMethod: 'hash',
+          fields: ['ip_src'],
+          buckets: [{ weight: 3, actions: [{ type: 'output', port: 1 }] }],
+        },
+      },
+      {
+        type: 'meter_mod',
+        command: 'add',
+        meter: { meterId: 1, flags: ['kbps', 'burst'], bands: [{ type: 'drop', rate: 5, burstSize: 6 }] },
+      },
+      {
+        type: 'bundle_add',
+        bundleId: 1,
+        atomic: true,
+        ordered: true,
+        xid: 9,
+        message: { type: 'flow_mod', command: 'add', flow: corpus[4]! },
+      },
       { type: 'bundle_control', bundleId: 1, ctrl: 'commit_request', atomic: true, ordered: true },
-      { type: 'packet_in2', packet: Buffer.alloc(60, 1), tableId: 3, cookie: 9n, reason: 'action', userdata: Buffer.from('dead', 'hex'), metadata: corpus[5]!.match, continuation: Buffer.alloc(24, 2) },
+      {
+        type: 'packet_in2',
+        packet: Buffer.alloc(60, 1),
+        tableId: 3,
+        cookie: 9n,
+        reason: 'action',
+        userdata: Buffer.from('dead', 'hex'),
+        metadata: corpus[5]!.match,
+        continuation: Buffer.alloc(24, 2),
+      },
       { type: 'packet_out', inPort: 0xfffffffd, actions: [{ type: 'output', port: 2 }], packet: Buffer.alloc(42) },
-      { type: 'tlv_table_reply', maxOptionSpace: 256, maxFields: 64, mappings: [{ optClass: 0x102, optType: 0x80, optLen: 4, index: 0 }] },
+      {
+        type: 'tlv_table_reply',
+        maxOptionSpace: 256,
+        maxFields: 64,
+        mappings: [{ optClass: 0x102, optType: 0x80, optLen: 4, index: 0 }],
+      },
       { type: 'role_request', role: 'master', generationId: 1n },
     ] satisfies OfMessage[]
   ).map((m, i) => encodeMessage(m, 100 + i)),
@@ -64,7 +116,8 @@ function mutate(rand: () => number, b: Buffer): Buffer {
   const kind = Math.floor(rand() * 5);
   if (kind === 0) {
     // flip a few bytes
-    for (let i = 0, n = 1 + Math.floor(rand() * 4); i < n; i++) x[Math.floor(rand() * x.length)] = Math.floor(rand() * 256);
+    for (let i = 0, n = 1 + Math.floor(rand() * 4); i < n; i++)
+      x[Math.floor(rand() * x.length)] = Math.floor(rand() * 256);
     return x;
   }
   if (kind === 1) return x.subarray(0, Math.floor(rand() * x.length)); // truncate
@@ -108,10 +161,12 @@ describe('decoder fuzz', () => {
         // What decodes must also render (the controller logs decoded flows).
         if (message.type === 'flow_mod') formatFlow(message.flow);
         if (message.type === 'group_mod') formatGroup(message.group);
-        if (message.type === 'multipart_reply' && message.body.kind === 'flow_desc') message.body.flows.forEach((f) => formatFlow(f.flow));
+        if (message.type === 'multipart_reply' && message.body.kind === 'flow_desc')
+          message.body.flows.forEach((f) => formatFlow(f.flow));
         ok++;
       } catch (e) {
-        if (!(e instanceof OfDecodeError)) throw new Error(`iteration ${i}: ${(e as Error).name}: ${(e as Error).message} for ${input.toString('hex')}`);
+        if (!(e instanceof OfDecodeError))
+          throw new Error(`iteration ${i}: ${(e as Error).name}: ${(e as Error).message} for ${input.toString('hex')}`);
         typed++;
       }
     }
@@ -125,7 +180,7 @@ describe('decoder fuzz', () => {
     const stream = Buffer.concat(seeds);
     const fs = new FrameSplitter();
     const out: Buffer[] = [];
-    for (let off = 0; off < stream.length; ) {
+    for (let off = 0; off < stream.length;) {
       const n = 1 + Math.floor(rand() * 300);
       out.push(...fs.push(stream.subarray(off, off + n)));
       off += n;

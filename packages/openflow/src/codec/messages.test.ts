@@ -12,7 +12,14 @@ const flow = parseFlow(
 const messages: OfMessage[] = [
   { type: 'hello', versions: [4, 6] },
   { type: 'error', errType: 5, code: 2, name: 'OFPFMFC_BAD_TABLE_ID', data: Buffer.from('06', 'hex') },
-  { type: 'error', errType: 0xffff, code: 18, experimenter: 0x2320, name: 'NXTTMFC_BAD_FIELD_IDX', data: Buffer.alloc(0) },
+  {
+    type: 'error',
+    errType: 0xffff,
+    code: 18,
+    experimenter: 0x2320,
+    name: 'NXTTMFC_BAD_FIELD_IDX',
+    data: Buffer.alloc(0),
+  },
   { type: 'echo_request', data: Buffer.from('x') },
   { type: 'echo_reply', data: Buffer.alloc(0) },
   { type: 'features_request' },
@@ -22,27 +29,78 @@ const messages: OfMessage[] = [
   { type: 'set_config', flags: 0, missSendLen: 0xffff },
   { type: 'flow_mod', command: 'add', flow, outPort: 0, outGroup: 0 },
   { type: 'flow_mod', command: 'modify_strict', flow, outPort: 0, outGroup: 0 },
-  { type: 'flow_mod', command: 'delete', flow: { ...flow, actions: [] }, cookieMask: 0xffn, outPort: 0xffffffff, outGroup: 0xffffffff },
-  { type: 'group_mod', command: 'add', group: { groupId: 7, type: 'select', selectionMethod: 'dp_hash', buckets: [{ bucketId: 0, weight: 5, actions: [{ type: 'output', port: 3 }] }] } },
-  { type: 'group_mod', command: 'add', group: { groupId: 8, type: 'ff', buckets: [{ bucketId: 0, watchPort: 3, actions: [{ type: 'output', port: 3 }] }] } },
-  { type: 'meter_mod', command: 'add', meter: { meterId: 1, flags: ['kbps', 'burst'], bands: [{ type: 'drop', rate: 1000, burstSize: 10 }] } },
+  {
+    type: 'flow_mod',
+    command: 'delete',
+    flow: { ...flow, actions: [] },
+    cookieMask: 0xffn,
+    outPort: 0xffffffff,
+    outGroup: 0xffffffff,
+  },
+  {
+    type: 'group_mod',
+    command: 'add',
+    group: {
+      groupId: 7,
+      type: 'select',
+      selectionMethod: 'dp_hash',
+      buckets: [{ bucketId: 0, weight: 5, actions: [{ type: 'output', port: 3 }] }],
+    },
+  },
+  {
+    type: 'group_mod',
+    command: 'add',
+    group: { groupId: 8, type: 'ff', buckets: [{ bucketId: 0, watchPort: 3, actions: [{ type: 'output', port: 3 }] }] },
+  },
+  {
+    type: 'meter_mod',
+    command: 'add',
+    meter: { meterId: 1, flags: ['kbps', 'burst'], bands: [{ type: 'drop', rate: 1000, burstSize: 10 }] },
+  },
   { type: 'barrier_request' },
   { type: 'barrier_reply' },
   { type: 'role_request', role: 'master', generationId: 3n },
   { type: 'role_reply', role: 'slave', generationId: 3n },
   { type: 'bundle_control', bundleId: 9, ctrl: 'open_request', atomic: true, ordered: true },
   { type: 'bundle_control', bundleId: 9, ctrl: 'commit_reply', atomic: true, ordered: false },
-  { type: 'bundle_add', bundleId: 9, atomic: true, ordered: true, xid: 77, message: { type: 'flow_mod', command: 'add', flow, outPort: 0, outGroup: 0 } },
   {
-    type: 'packet_in2', packet: Buffer.alloc(64, 7), fullLen: 64, tableId: 8, cookie: 5n, reason: 'action',
-    metadata: [{ field: 'in_port', value: 3n }, { field: 'metadata', value: 1n }, { field: 'reg14', value: 2n }],
-    userdata: Buffer.from('01020304', 'hex'), continuation: Buffer.alloc(40, 9),
+    type: 'bundle_add',
+    bundleId: 9,
+    atomic: true,
+    ordered: true,
+    xid: 77,
+    message: { type: 'flow_mod', command: 'add', flow, outPort: 0, outGroup: 0 },
+  },
+  {
+    type: 'packet_in2',
+    packet: Buffer.alloc(64, 7),
+    fullLen: 64,
+    tableId: 8,
+    cookie: 5n,
+    reason: 'action',
+    metadata: [
+      { field: 'in_port', value: 3n },
+      { field: 'metadata', value: 1n },
+      { field: 'reg14', value: 2n },
+    ],
+    userdata: Buffer.from('01020304', 'hex'),
+    continuation: Buffer.alloc(40, 9),
   },
   { type: 'packet_out', inPort: 0xfffffffd, actions: [{ type: 'output', port: 2 }], packet: Buffer.alloc(60, 1) },
-  { type: 'resume', packet: Buffer.alloc(60, 2), metadata: [{ field: 'in_port', value: 1n }], continuation: Buffer.alloc(16, 3) },
+  {
+    type: 'resume',
+    packet: Buffer.alloc(60, 2),
+    metadata: [{ field: 'in_port', value: 1n }],
+    continuation: Buffer.alloc(16, 3),
+  },
   { type: 'tlv_table_mod', command: 'add', mappings: [{ optClass: 0x102, optType: 0x80, optLen: 4, index: 0 }] },
   { type: 'tlv_table_request' },
-  { type: 'tlv_table_reply', maxOptionSpace: 256, maxFields: 64, mappings: [{ optClass: 0x102, optType: 0x80, optLen: 4, index: 0 }] },
+  {
+    type: 'tlv_table_reply',
+    maxOptionSpace: 256,
+    maxFields: 64,
+    mappings: [{ optClass: 0x102, optType: 0x80, optLen: 4, index: 0 }],
+  },
   { type: 'set_packet_in_format', format: 'nxt_packet_in2' },
   { type: 'set_controller_id', controllerId: 7 },
   { type: 'multipart_request', flags: 0, body: { kind: 'raw', mpType: 12, body: Buffer.alloc(0) } },
@@ -78,7 +136,41 @@ describe('message codec', () => {
   });
 
   it('refuses to encode actions that cannot be expressed', () => {
-    expect(() => encodeMessage({ type: 'flow_mod', command: 'add', flow: { table: 0, priority: 1, match: [], actions: [{ type: 'move', src: { field: 'reg0', start: 0, nBits: 16 }, dst: { field: 'reg1', start: 20, nBits: 16 } }] } }, 1)).toThrow(RangeError);
-    expect(() => encodeMessage({ type: 'flow_mod', command: 'add', flow: { table: 0, priority: 1, match: [], actions: [{ type: 'clone', actions: [{ type: 'goto_table', table: 3 }] }] } }, 1)).toThrow(RangeError);
+    expect(() =>
+      encodeMessage(
+        {
+          type: 'flow_mod',
+          command: 'add',
+          flow: {
+            table: 0,
+            priority: 1,
+            match: [],
+            actions: [
+              {
+                type: 'move',
+                src: { field: 'reg0', start: 0, nBits: 16 },
+                dst: { field: 'reg1', start: 20, nBits: 16 },
+              },
+            ],
+          },
+        },
+        1,
+      ),
+    ).toThrow(RangeError);
+    expect(() =>
+      encodeMessage(
+        {
+          type: 'flow_mod',
+          command: 'add',
+          flow: {
+            table: 0,
+            priority: 1,
+            match: [],
+            actions: [{ type: 'clone', actions: [{ type: 'goto_table', table: 3 }] }],
+          },
+        },
+        1,
+      ),
+    ).toThrow(RangeError);
   });
 });

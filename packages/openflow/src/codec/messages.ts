@@ -5,8 +5,25 @@ import type { Flow, FlowModFlag, Group, GroupType, Meter, MeterFlag, TlvMapping 
 import { NX_EXP, type FieldName } from '../model/fields.js';
 import { ones, type MatchEntry } from '../model/match.js';
 import { OfDecodeError, Reader, Writer } from './buffer.js';
-import { PACKET_IN_REASONS, decodeActionList, decodeInstructions, encodeActions, encodeInstructions } from './actions.js';
-import { BUNDLE_CTRL_TYPES, FLOW_MOD_COMMANDS, NO_BUFFER, NXT, OFP15_VERSION, OFPG, OFPMP, OFPT, type BundleCtrlType, type FlowModCommand } from './constants.js';
+import {
+  PACKET_IN_REASONS,
+  decodeActionList,
+  decodeInstructions,
+  encodeActions,
+  encodeInstructions,
+} from './actions.js';
+import {
+  BUNDLE_CTRL_TYPES,
+  FLOW_MOD_COMMANDS,
+  NO_BUFFER,
+  NXT,
+  OFP15_VERSION,
+  OFPG,
+  OFPMP,
+  OFPT,
+  type BundleCtrlType,
+  type FlowModCommand,
+} from './constants.js';
 import { OFPET_EXPERIMENTER, errorName } from './errors.js';
 import { decodeEntry, decodeMatch, encodeEntry, encodeMatch, putHeader, readHeader, type CodecOptions } from './oxm.js';
 import { field } from '../model/fields.js';
@@ -27,7 +44,15 @@ export interface PortDesc {
 }
 
 export type MultipartRequest =
-  | { readonly kind: 'flow_desc'; readonly table?: number; readonly outPort?: number; readonly outGroup?: number; readonly cookie?: bigint; readonly cookieMask?: bigint; readonly match?: readonly MatchEntry[] }
+  | {
+      readonly kind: 'flow_desc';
+      readonly table?: number;
+      readonly outPort?: number;
+      readonly outGroup?: number;
+      readonly cookie?: bigint;
+      readonly cookieMask?: bigint;
+      readonly match?: readonly MatchEntry[];
+    }
   | { readonly kind: 'group_desc'; readonly groupId?: number }
   | { readonly kind: 'meter_desc'; readonly meterId?: number }
   | { readonly kind: 'port_desc' }
@@ -56,11 +81,25 @@ export interface PacketIn2 {
 
 export type OfMessage =
   | { readonly type: 'hello'; readonly versions: readonly number[] }
-  | { readonly type: 'error'; readonly errType: number; readonly code: number; readonly experimenter?: number; readonly name: string; readonly data: Buffer }
+  | {
+      readonly type: 'error';
+      readonly errType: number;
+      readonly code: number;
+      readonly experimenter?: number;
+      readonly name: string;
+      readonly data: Buffer;
+    }
   | { readonly type: 'echo_request'; readonly data: Buffer }
   | { readonly type: 'echo_reply'; readonly data: Buffer }
   | { readonly type: 'features_request' }
-  | { readonly type: 'features_reply'; readonly datapathId: bigint; readonly nBuffers: number; readonly nTables: number; readonly auxiliaryId: number; readonly capabilities: number }
+  | {
+      readonly type: 'features_reply';
+      readonly datapathId: bigint;
+      readonly nBuffers: number;
+      readonly nTables: number;
+      readonly auxiliaryId: number;
+      readonly capabilities: number;
+    }
   | { readonly type: 'get_config_request' }
   | { readonly type: 'get_config_reply' | 'set_config'; readonly flags: number; readonly missSendLen: number }
   | {
@@ -77,27 +116,80 @@ export type OfMessage =
   | { readonly type: 'multipart_reply'; readonly flags: number; readonly body: MultipartReply }
   | { readonly type: 'barrier_request' }
   | { readonly type: 'barrier_reply' }
-  | { readonly type: 'role_request' | 'role_reply'; readonly role: 'nochange' | 'equal' | 'master' | 'slave'; readonly generationId: bigint }
-  | { readonly type: 'bundle_control'; readonly bundleId: number; readonly ctrl: BundleCtrlType; readonly atomic: boolean; readonly ordered: boolean }
-  | { readonly type: 'bundle_add'; readonly bundleId: number; readonly atomic: boolean; readonly ordered: boolean; readonly xid: number; readonly message: OfMessage }
+  | {
+      readonly type: 'role_request' | 'role_reply';
+      readonly role: 'nochange' | 'equal' | 'master' | 'slave';
+      readonly generationId: bigint;
+    }
+  | {
+      readonly type: 'bundle_control';
+      readonly bundleId: number;
+      readonly ctrl: BundleCtrlType;
+      readonly atomic: boolean;
+      readonly ordered: boolean;
+    }
+  | {
+      readonly type: 'bundle_add';
+      readonly bundleId: number;
+      readonly atomic: boolean;
+      readonly ordered: boolean;
+      readonly xid: number;
+      readonly message: OfMessage;
+    }
   | PacketIn2
-  | { readonly type: 'packet_out'; readonly inPort: number; readonly actions: readonly Action[]; readonly packet: Buffer; readonly metadata?: readonly MatchEntry[] }
-  | { readonly type: 'resume'; readonly packet: Buffer; readonly metadata: readonly MatchEntry[]; readonly continuation: Buffer }
-  | { readonly type: 'tlv_table_mod'; readonly command: 'add' | 'delete' | 'clear'; readonly mappings: readonly TlvMapping[] }
+  | {
+      readonly type: 'packet_out';
+      readonly inPort: number;
+      readonly actions: readonly Action[];
+      readonly packet: Buffer;
+      readonly metadata?: readonly MatchEntry[];
+    }
+  | {
+      readonly type: 'resume';
+      readonly packet: Buffer;
+      readonly metadata: readonly MatchEntry[];
+      readonly continuation: Buffer;
+    }
+  | {
+      readonly type: 'tlv_table_mod';
+      readonly command: 'add' | 'delete' | 'clear';
+      readonly mappings: readonly TlvMapping[];
+    }
   | { readonly type: 'tlv_table_request' }
-  | { readonly type: 'tlv_table_reply'; readonly maxOptionSpace: number; readonly maxFields: number; readonly mappings: readonly TlvMapping[] }
+  | {
+      readonly type: 'tlv_table_reply';
+      readonly maxOptionSpace: number;
+      readonly maxFields: number;
+      readonly mappings: readonly TlvMapping[];
+    }
   | { readonly type: 'set_packet_in_format'; readonly format: 'standard' | 'nxt_packet_in' | 'nxt_packet_in2' }
   | { readonly type: 'set_controller_id'; readonly controllerId: number }
   | { readonly type: 'unknown'; readonly msgType: number; readonly subtype?: number; readonly body: Buffer };
 
 export type OfMessageType = OfMessage['type'];
 
-const FLAG_BITS: readonly FlowModFlag[] = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts'];
+const FLAG_BITS: readonly FlowModFlag[] = [
+  'send_flow_rem',
+  'check_overlap',
+  'reset_counts',
+  'no_packet_counts',
+  'no_byte_counts',
+];
 const GROUP_TYPES: readonly GroupType[] = ['all', 'select', 'indirect', 'ff'];
 const METER_FLAGS: readonly MeterFlag[] = ['kbps', 'pktps', 'burst', 'stats'];
 const ROLES = ['nochange', 'equal', 'master', 'slave'] as const;
 const PIN_FORMATS = ['standard', 'nxt_packet_in', 'nxt_packet_in2'] as const;
-const NXPINT = { PACKET: 0, FULL_LEN: 1, BUFFER_ID: 2, TABLE_ID: 3, COOKIE: 4, REASON: 5, METADATA: 6, USERDATA: 7, CONTINUATION: 8 } as const;
+const NXPINT = {
+  PACKET: 0,
+  FULL_LEN: 1,
+  BUFFER_ID: 2,
+  TABLE_ID: 3,
+  COOKIE: 4,
+  REASON: 5,
+  METADATA: 6,
+  USERDATA: 7,
+  CONTINUATION: 8,
+} as const;
 const NTR_VENDOR_ID = 0x0000154d;
 const NTR_COMPAT_VENDOR_ID = 0x00001540;
 const NTRT_SELECTION_METHOD = 1;
@@ -105,7 +197,8 @@ const OFPGBPT = { WEIGHT: 0, WATCH_PORT: 1, WATCH_GROUP: 2 } as const;
 
 const flagsToBits = (flags: readonly string[] | undefined, names: readonly string[]) =>
   (flags ?? []).reduce((v, f) => v | (1 << names.indexOf(f)), 0);
-const bitsToFlags = <T extends string>(bits: number, names: readonly T[]): T[] => names.filter((_, i) => bits & (1 << i));
+const bitsToFlags = <T extends string>(bits: number, names: readonly T[]): T[] =>
+  names.filter((_, i) => bits & (1 << i));
 
 function putProp(w: Writer, type: number, body: (w: Writer) => void): void {
   const start = w.length;
@@ -139,8 +232,12 @@ function encodeFlowMod(w: Writer, m: Extract<OfMessage, { type: 'flow_mod' }>, o
   const isDelete = m.command === 'delete' || m.command === 'delete_strict';
   w.u64(f.cookie ?? 0n).u64(m.cookieMask ?? 0n);
   w.u8(f.table).u8(FLOW_MOD_COMMANDS.indexOf(m.command));
-  w.u16(f.idleTimeout ?? 0).u16(f.hardTimeout ?? 0).u16(f.priority);
-  w.u32(NO_BUFFER).u32(m.outPort ?? (isDelete ? 0xffffffff : 0)).u32(m.outGroup ?? (isDelete ? OFPG.ANY : 0));
+  w.u16(f.idleTimeout ?? 0)
+    .u16(f.hardTimeout ?? 0)
+    .u16(f.priority);
+  w.u32(NO_BUFFER)
+    .u32(m.outPort ?? (isDelete ? 0xffffffff : 0))
+    .u32(m.outGroup ?? (isDelete ? OFPG.ANY : 0));
   w.u16(flagsToBits(f.flags, FLAG_BITS)).u16(f.importance ?? 0);
   encodeMatch(w, f.match, opts);
   if (!isDelete) encodeInstructions(w, f.actions, opts);
@@ -148,7 +245,9 @@ function encodeFlowMod(w: Writer, m: Extract<OfMessage, { type: 'flow_mod' }>, o
 
 function encodeBucket(w: Writer, b: Group['buckets'][number], i: number, opts: CodecOptions): void {
   const start = w.length;
-  w.u16(0).u16(0).u32(b.bucketId ?? i);
+  w.u16(0)
+    .u16(0)
+    .u32(b.bucketId ?? i);
   encodeActions(w, b.actions, opts);
   w.setU16(start + 2, w.length - start - 8);
   if (b.weight !== undefined) putProp(w, OFPGBPT.WEIGHT, (x) => x.u16(b.weight!).zeros(2));
@@ -179,22 +278,39 @@ function encodeGroupBody(w: Writer, g: Group, opts: CodecOptions): number {
 }
 
 function encodeMeterBands(w: Writer, m: Meter): void {
-  for (const b of m.bands) w.u16(1).u16(16).u32(b.rate).u32(b.burstSize ?? 0).zeros(4);
+  for (const b of m.bands)
+    w.u16(1)
+      .u16(16)
+      .u32(b.rate)
+      .u32(b.burstSize ?? 0)
+      .zeros(4);
 }
 
 function encodeMultipartRequest(w: Writer, b: MultipartRequest, opts: CodecOptions): void {
   switch (b.kind) {
     case 'flow_desc':
       w.u16(OFPMP.FLOW_DESC).u16(0).zeros(4);
-      w.u8(b.table ?? 0xff).zeros(3).u32(b.outPort ?? 0xffffffff).u32(b.outGroup ?? OFPG.ANY).zeros(4);
+      w.u8(b.table ?? 0xff)
+        .zeros(3)
+        .u32(b.outPort ?? 0xffffffff)
+        .u32(b.outGroup ?? OFPG.ANY)
+        .zeros(4);
       w.u64(b.cookie ?? 0n).u64(b.cookieMask ?? 0n);
       encodeMatch(w, b.match ?? [], opts);
       return;
     case 'group_desc':
-      w.u16(OFPMP.GROUP_DESC).u16(0).zeros(4).u32(b.groupId ?? OFPG.ALL).zeros(4);
+      w.u16(OFPMP.GROUP_DESC)
+        .u16(0)
+        .zeros(4)
+        .u32(b.groupId ?? OFPG.ALL)
+        .zeros(4);
       return;
     case 'meter_desc':
-      w.u16(OFPMP.METER_DESC).u16(0).zeros(4).u32(b.meterId ?? 0xffffffff).zeros(4);
+      w.u16(OFPMP.METER_DESC)
+        .u16(0)
+        .zeros(4)
+        .u32(b.meterId ?? 0xffffffff)
+        .zeros(4);
       return;
     case 'port_desc':
       w.u16(OFPMP.PORT_DESC).u16(0).zeros(4).u32(0xffffffff).zeros(4);
@@ -213,7 +329,9 @@ function encodeBody(w: Writer, m: OfMessage, opts: CodecOptions): number {
   switch (m.type) {
     case 'hello': {
       const bitmap = m.versions.reduce((v, x) => v | (1 << x), 0);
-      w.u16(1).u16(8).u32(bitmap >>> 0);
+      w.u16(1)
+        .u16(8)
+        .u32(bitmap >>> 0);
       return OFPT.HELLO;
     }
     case 'error':
@@ -251,7 +369,9 @@ function encodeBody(w: Writer, m: OfMessage, opts: CodecOptions): number {
       return OFPT.GROUP_MOD;
     }
     case 'meter_mod':
-      w.u16(['add', 'modify', 'delete'].indexOf(m.command)).u16(flagsToBits(m.meter.flags, METER_FLAGS)).u32(m.meter.meterId);
+      w.u16(['add', 'modify', 'delete'].indexOf(m.command))
+        .u16(flagsToBits(m.meter.flags, METER_FLAGS))
+        .u32(m.meter.meterId);
       if (m.command !== 'delete') encodeMeterBands(w, m.meter);
       return OFPT.METER_MOD;
     case 'multipart_request':
@@ -270,10 +390,14 @@ function encodeBody(w: Writer, m: OfMessage, opts: CodecOptions): number {
       w.u32(ROLES.indexOf(m.role)).zeros(4).u64(m.generationId);
       return m.type === 'role_request' ? OFPT.ROLE_REQUEST : OFPT.ROLE_REPLY;
     case 'bundle_control':
-      w.u32(m.bundleId).u16(BUNDLE_CTRL_TYPES.indexOf(m.ctrl)).u16((m.atomic ? 1 : 0) | (m.ordered ? 2 : 0));
+      w.u32(m.bundleId)
+        .u16(BUNDLE_CTRL_TYPES.indexOf(m.ctrl))
+        .u16((m.atomic ? 1 : 0) | (m.ordered ? 2 : 0));
       return OFPT.BUNDLE_CONTROL;
     case 'bundle_add': {
-      w.u32(m.bundleId).zeros(2).u16((m.atomic ? 1 : 0) | (m.ordered ? 2 : 0));
+      w.u32(m.bundleId)
+        .zeros(2)
+        .u16((m.atomic ? 1 : 0) | (m.ordered ? 2 : 0));
       w.bytes(encodeMessage(m.message, m.xid, opts));
       const r = (w.length - 0) % 8;
       if (r) w.zeros(8 - r);
@@ -410,7 +534,10 @@ function decodeBuckets(r: Reader, gtype: GroupType): Group['buckets'][number][] 
     const b = r.sub(len - 4, 'bucket');
     const bucketId = b.u32();
     const actions = decodeActionList(b.sub(alen, 'bucket actions'));
-    const bucket: { -readonly [K in keyof Group['buckets'][number]]: Group['buckets'][number][K] } = { bucketId, actions };
+    const bucket: { -readonly [K in keyof Group['buckets'][number]]: Group['buckets'][number][K] } = {
+      bucketId,
+      actions,
+    };
     for (const p of props(b)) {
       // Defaults (weight 1 for select else 0, watch ANY) are left out so decoded groups equal what was sent.
       if (p.type === OFPGBPT.WEIGHT) {
@@ -444,7 +571,11 @@ function decodeGroupProps(r: Reader): Pick<Group, 'selectionMethod' | 'selection
     while (p.body.remaining >= 4) {
       fields.push(decodeEntry(p.body).field);
     }
-    out = { selectionMethod: name, ...(param ? { selectionMethodParam: param } : {}), ...(fields.length ? { fields } : {}) };
+    out = {
+      selectionMethod: name,
+      ...(param ? { selectionMethodParam: param } : {}),
+      ...(fields.length ? { fields } : {}),
+    };
   }
   return out;
 }
@@ -529,36 +660,67 @@ function decodeMultipartReply(r: Reader): Extract<OfMessage, { type: 'multipart_
     case OFPMP.PORT_DESC:
       return { type: 'multipart_reply', flags, body: { kind: 'port_desc', ports: decodePortDesc(rest) } };
     default:
-      return { type: 'multipart_reply', flags, body: { kind: 'raw', mpType, body: Buffer.from(rest.bytes(rest.remaining)) } };
+      return {
+        type: 'multipart_reply',
+        flags,
+        body: { kind: 'raw', mpType, body: Buffer.from(rest.bytes(rest.remaining)) },
+      };
   }
 }
 
-function decodePacketIn2(r: Reader): { packet: Buffer; metadata: MatchEntry[]; continuation?: Buffer; rest: Omit<PacketIn2, 'type' | 'packet' | 'metadata' | 'continuation'> } {
+function decodePacketIn2(r: Reader): {
+  packet: Buffer;
+  metadata: MatchEntry[];
+  continuation?: Buffer;
+  rest: Omit<PacketIn2, 'type' | 'packet' | 'metadata' | 'continuation'>;
+} {
   let packet: Buffer | undefined;
   let metadata: MatchEntry[] = [];
   let continuation: Buffer | undefined;
   const rest: { -readonly [K in keyof PacketIn2]?: PacketIn2[K] } = {};
   for (const p of props(r)) {
     switch (p.type) {
-      case NXPINT.PACKET: packet = Buffer.from(p.body.bytes(p.body.remaining)); break;
-      case NXPINT.FULL_LEN: rest.fullLen = p.body.u32(); break;
-      case NXPINT.BUFFER_ID: break;
-      case NXPINT.TABLE_ID: rest.tableId = p.body.u8(); break;
-      case NXPINT.COOKIE: p.body.skip(4); rest.cookie = p.body.u64(); break;
+      case NXPINT.PACKET:
+        packet = Buffer.from(p.body.bytes(p.body.remaining));
+        break;
+      case NXPINT.FULL_LEN:
+        rest.fullLen = p.body.u32();
+        break;
+      case NXPINT.BUFFER_ID:
+        break;
+      case NXPINT.TABLE_ID:
+        rest.tableId = p.body.u8();
+        break;
+      case NXPINT.COOKIE:
+        p.body.skip(4);
+        rest.cookie = p.body.u64();
+        break;
       case NXPINT.REASON: {
         const reason = PACKET_IN_REASONS[p.body.u8()];
         if (!reason) throw new OfDecodeError('bad_value', 'packet-in reason');
         rest.reason = reason;
         break;
       }
-      case NXPINT.METADATA: metadata = rawEntries(p.body); break;
-      case NXPINT.USERDATA: rest.userdata = Buffer.from(p.body.bytes(p.body.remaining)); break;
-      case NXPINT.CONTINUATION: continuation = Buffer.from(p.body.bytes(p.body.remaining)); break;
-      default: break; // unknown properties are skipped, as the spec asks
+      case NXPINT.METADATA:
+        metadata = rawEntries(p.body);
+        break;
+      case NXPINT.USERDATA:
+        rest.userdata = Buffer.from(p.body.bytes(p.body.remaining));
+        break;
+      case NXPINT.CONTINUATION:
+        continuation = Buffer.from(p.body.bytes(p.body.remaining));
+        break;
+      default:
+        break; // unknown properties are skipped, as the spec asks
     }
   }
   if (!packet) throw new OfDecodeError('bad_value', 'packet-in without packet');
-  return { packet, metadata, ...(continuation ? { continuation } : {}), rest: rest as Omit<PacketIn2, 'type' | 'packet' | 'metadata' | 'continuation'> };
+  return {
+    packet,
+    metadata,
+    ...(continuation ? { continuation } : {}),
+    rest: rest as Omit<PacketIn2, 'type' | 'packet' | 'metadata' | 'continuation'>,
+  };
 }
 
 function decodeTlvMaps(r: Reader): TlvMapping[] {
@@ -577,7 +739,8 @@ function decodeTlvMaps(r: Reader): TlvMapping[] {
 function decodeExperimenter(r: Reader, opts: CodecOptions): OfMessage {
   const exp = r.u32('experimenter');
   const subtype = r.u32('experimenter subtype');
-  if (exp !== NX_EXP) return { type: 'unknown', msgType: OFPT.EXPERIMENTER, subtype, body: Buffer.from(r.bytes(r.remaining)) };
+  if (exp !== NX_EXP)
+    return { type: 'unknown', msgType: OFPT.EXPERIMENTER, subtype, body: Buffer.from(r.bytes(r.remaining)) };
   switch (subtype) {
     case NXT.PACKET_IN2:
     case NXT.RESUME: {
@@ -586,7 +749,13 @@ function decodeExperimenter(r: Reader, opts: CodecOptions): OfMessage {
         if (!d.continuation) throw new OfDecodeError('bad_value', 'resume without continuation');
         return { type: 'resume', packet: d.packet, metadata: d.metadata, continuation: d.continuation };
       }
-      return { type: 'packet_in2', packet: d.packet, metadata: d.metadata, ...(d.continuation ? { continuation: d.continuation } : {}), ...d.rest };
+      return {
+        type: 'packet_in2',
+        packet: d.packet,
+        metadata: d.metadata,
+        ...(d.continuation ? { continuation: d.continuation } : {}),
+        ...d.rest,
+      };
     }
     case NXT.TLV_TABLE_MOD: {
       const command = (['add', 'delete', 'clear'] as const)[r.u16()];
@@ -641,7 +810,14 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       const code = r.u16();
       const experimenter = errType === OFPET_EXPERIMENTER ? r.u32() : undefined;
       const data = Buffer.from(r.bytes(r.remaining));
-      return { type: 'error', errType, code, ...(experimenter === undefined ? {} : { experimenter }), name: errorName(errType, code, experimenter), data };
+      return {
+        type: 'error',
+        errType,
+        code,
+        ...(experimenter === undefined ? {} : { experimenter }),
+        name: errorName(errType, code, experimenter),
+        data,
+      };
     }
     case OFPT.ECHO_REQUEST:
       return { type: 'echo_request', data: Buffer.from(r.bytes(r.remaining)) };
@@ -661,7 +837,11 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       return { type: 'get_config_request' };
     case OFPT.GET_CONFIG_REPLY:
     case OFPT.SET_CONFIG:
-      return { type: type === OFPT.SET_CONFIG ? 'set_config' : 'get_config_reply', flags: r.u16(), missSendLen: r.u16() };
+      return {
+        type: type === OFPT.SET_CONFIG ? 'set_config' : 'get_config_reply',
+        flags: r.u16(),
+        missSendLen: r.u16(),
+      };
     case OFPT.FLOW_MOD: {
       const cookie = r.u64();
       const cookieMask = r.u64();
@@ -679,9 +859,15 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       const match = decodeMatch(r);
       const actions = decodeInstructions(r);
       const flow: Flow = {
-        table, priority, ...(cookie ? { cookie } : {}), match, actions,
-        ...(idle ? { idleTimeout: idle } : {}), ...(hard ? { hardTimeout: hard } : {}),
-        ...(importance ? { importance } : {}), ...(flags ? { flags: bitsToFlags(flags, FLAG_BITS) } : {}),
+        table,
+        priority,
+        ...(cookie ? { cookie } : {}),
+        match,
+        actions,
+        ...(idle ? { idleTimeout: idle } : {}),
+        ...(hard ? { hardTimeout: hard } : {}),
+        ...(importance ? { importance } : {}),
+        ...(flags ? { flags: bitsToFlags(flags, FLAG_BITS) } : {}),
       };
       return { type: 'flow_mod', command, flow, ...(cookieMask ? { cookieMask } : {}), outPort, outGroup };
     }
@@ -707,7 +893,11 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       const mpType = r.u16();
       const flags = r.u16();
       r.skip(4);
-      return { type: 'multipart_request', flags, body: { kind: 'raw', mpType, body: Buffer.from(r.bytes(r.remaining)) } };
+      return {
+        type: 'multipart_request',
+        flags,
+        body: { kind: 'raw', mpType, body: Buffer.from(r.bytes(r.remaining)) },
+      };
     }
     case OFPT.MULTIPART_REPLY:
       return decodeMultipartReply(r);
@@ -745,7 +935,13 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
       const actions = decodeActionList(r.sub(alen, 'packet-out actions'));
       const inPort = Number(match.find((e) => e.field === 'in_port')?.value ?? 0n);
       const metadata = match.filter((e) => e.field !== 'in_port');
-      return { type: 'packet_out', inPort, actions, packet: Buffer.from(r.bytes(r.remaining)), ...(metadata.length ? { metadata } : {}) };
+      return {
+        type: 'packet_out',
+        inPort,
+        actions,
+        packet: Buffer.from(r.bytes(r.remaining)),
+        ...(metadata.length ? { metadata } : {}),
+      };
     }
     case OFPT.EXPERIMENTER:
       return decodeExperimenter(r, opts);
@@ -758,14 +954,20 @@ function decodeBody(type: number, r: Reader, opts: CodecOptions): OfMessage {
  * Decodes one complete message (header included). Throws OfDecodeError on anything malformed.
  * `trailing` allows bytes after the message (bundle_add pads its inner message).
  */
-export function decodeMessage(buf: Buffer, opts: CodecOptions = {}, trailing = false): { xid: number; version: number; message: OfMessage } {
+export function decodeMessage(
+  buf: Buffer,
+  opts: CodecOptions = {},
+  trailing = false,
+): { xid: number; version: number; message: OfMessage } {
   const r = new Reader(buf);
   const version = r.u8('version');
   const type = r.u8('type');
   const length = r.u16('length');
   const xid = r.u32('xid');
-  if (length < 8 || length > buf.length || (!trailing && length !== buf.length)) throw new OfDecodeError('bad_length', `header length ${length} for ${buf.length} bytes`);
-  if (version !== OFP15_VERSION && type !== OFPT.HELLO && type !== OFPT.ERROR) throw new OfDecodeError('bad_version', `version ${version}`);
+  if (length < 8 || length > buf.length || (!trailing && length !== buf.length))
+    throw new OfDecodeError('bad_length', `header length ${length} for ${buf.length} bytes`);
+  if (version !== OFP15_VERSION && type !== OFPT.HELLO && type !== OFPT.ERROR)
+    throw new OfDecodeError('bad_version', `version ${version}`);
   const body = new Reader(buf, 8, length);
   const message = decodeBody(type, body, opts);
   return { xid, version, message };

@@ -62,7 +62,11 @@ export function readHeader(r: Reader): DecodedHeader {
   const hasMask = (fm & 1) === 1;
   if (cls === OXM_CLASS.NXM_0 && fld === 0) return { def: field('in_port'), hasMask, payload: len, narrowInPort: true };
   const def = fieldByHeader(cls, fld, exp);
-  if (!def) throw new OfDecodeError('unknown', `unknown OXM field class=0x${cls.toString(16)} field=${fld}${exp === undefined ? '' : ` exp=0x${exp.toString(16)}`}`);
+  if (!def)
+    throw new OfDecodeError(
+      'unknown',
+      `unknown OXM field class=0x${cls.toString(16)} field=${fld}${exp === undefined ? '' : ` exp=0x${exp.toString(16)}`}`,
+    );
   return { def, hasMask, payload: len, narrowInPort: false };
 }
 
@@ -91,7 +95,13 @@ export function encodeEntry(w: Writer, e: MatchEntry, opts: CodecOptions = {}): 
 export function decodeEntry(r: Reader): MatchEntry {
   const h = readHeader(r);
   const n = h.hasMask ? h.payload / 2 : h.payload;
-  if (!Number.isInteger(n) || n === 0 || (h.def.bytes !== 0 && !h.narrowInPort && n !== h.def.bytes) || (h.narrowInPort && n !== 2) || n > 124)
+  if (
+    !Number.isInteger(n) ||
+    n === 0 ||
+    (h.def.bytes !== 0 && !h.narrowInPort && n !== h.def.bytes) ||
+    (h.narrowInPort && n !== 2) ||
+    n > 124
+  )
     throw new OfDecodeError('bad_length', `bad length ${h.payload} for ${h.def.name}`);
   let value = r.uint(n, h.def.name);
   const mask = h.hasMask ? r.uint(n, `${h.def.name} mask`) : undefined;

@@ -26,16 +26,29 @@ function portDescPart(more: boolean, names: string[]): OfMessage {
   for (const [i, name] of names.entries()) {
     const n = Buffer.alloc(16);
     n.write(name);
-    w.u32(i + 1).u16(40).zeros(2).uint(0x020000000000n + BigInt(i), 6).zeros(2).bytes(n).u32(0).u32(4);
+    w.u32(i + 1)
+      .u16(40)
+      .zeros(2)
+      .uint(0x020000000000n + BigInt(i), 6)
+      .zeros(2)
+      .bytes(n)
+      .u32(0)
+      .u32(4);
   }
-  const body = new Writer().u16(13).u16(more ? 1 : 0).zeros(4).bytes(w.finish()).finish();
+  const body = new Writer()
+    .u16(13)
+    .u16(more ? 1 : 0)
+    .zeros(4)
+    .bytes(w.finish())
+    .finish();
   return { type: 'unknown', msgType: 19, body };
 }
 
 const defaultResponder: Responder = (m, xid, reply) => {
   if (m.type === 'get_config_request') reply({ type: 'get_config_reply', flags: 0, missSendLen: 0 });
   else if (m.type === 'barrier_request') reply({ type: 'barrier_reply' });
-  else if (m.type === 'features_request') reply({ type: 'features_reply', datapathId: 42n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0 });
+  else if (m.type === 'features_request')
+    reply({ type: 'features_reply', datapathId: 42n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0 });
   else if (m.type === 'multipart_request') {
     reply(portDescPart(true, ['p1', 'p2']));
     reply(portDescPart(false, ['p3']));
@@ -48,7 +61,13 @@ async function fakeSwitch(opts: { versions?: number[]; respond?: Responder } = {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ofconn-'));
   dirs.push(dir);
   const sockPath = path.join(dir, 'br.mgmt');
-  const fs: FakeSwitch = { target: `unix:${sockPath}`, connections: 0, sockets: [], received: [], close: async () => undefined };
+  const fs: FakeSwitch = {
+    target: `unix:${sockPath}`,
+    connections: 0,
+    sockets: [],
+    received: [],
+    close: async () => undefined,
+  };
   const server = net.createServer((sock) => {
     fs.connections++;
     fs.sockets.push(sock);
@@ -87,7 +106,9 @@ describe('SwitchConnection', () => {
     open.push(conn);
     await conn.connect();
     await conn.barrier(); // everything sent before it has reached the switch
-    expect(sw.received.map((r) => r.message.type)).toEqual(expect.arrayContaining(['hello', 'set_packet_in_format', 'get_config_request', 'set_config']));
+    expect(sw.received.map((r) => r.message.type)).toEqual(
+      expect.arrayContaining(['hello', 'set_packet_in_format', 'get_config_request', 'set_config']),
+    );
     const setCfg = sw.received.find((r) => r.message.type === 'set_config')!.message;
     expect(setCfg).toMatchObject({ missSendLen: 0xffff });
     const [f1, f2] = await Promise.all([conn.features(), conn.features()]);
@@ -96,7 +117,10 @@ describe('SwitchConnection', () => {
 
     sw.sockets[0]!.write(encodeMessage({ type: 'echo_request', data: Buffer.from('ping') }, 777));
     await new Promise((r) => setTimeout(r, 50));
-    expect(sw.received.find((r) => r.message.type === 'echo_reply')).toEqual({ xid: 777, message: { type: 'echo_reply', data: Buffer.from('ping') } });
+    expect(sw.received.find((r) => r.message.type === 'echo_reply')).toEqual({
+      xid: 777,
+      message: { type: 'echo_reply', data: Buffer.from('ping') },
+    });
   });
 
   it('merges multipart replies flagged MORE into one result', async () => {
@@ -120,7 +144,10 @@ describe('SwitchConnection', () => {
   });
 
   it('fails pending requests on disconnect and reconnects with backoff', async () => {
-    const sw = await fakeSwitch({ respond: (m, xid, reply) => (m.type === 'features_request' ? undefined : defaultResponder(m, xid, reply, undefined as never)) });
+    const sw = await fakeSwitch({
+      respond: (m, xid, reply) =>
+        m.type === 'features_request' ? undefined : defaultResponder(m, xid, reply, undefined as never),
+    });
     open.push(sw);
     const conn = new SwitchConnection({ target: sw.target, backoffMinMs: 20, backoffMaxMs: 100 });
     open.push(conn);
@@ -140,7 +167,9 @@ describe('SwitchConnection', () => {
 
   it('detects a silent switch by echo keepalive and reconnects', async () => {
     let silent = false;
-    const sw = await fakeSwitch({ respond: (m, xid, reply, sock) => (silent ? undefined : defaultResponder(m, xid, reply, sock)) });
+    const sw = await fakeSwitch({
+      respond: (m, xid, reply, sock) => (silent ? undefined : defaultResponder(m, xid, reply, sock)),
+    });
     open.push(sw);
     const conn = new SwitchConnection({ target: sw.target, echoIntervalMs: 40, backoffMinMs: 10 });
     open.push(conn);
@@ -156,7 +185,10 @@ describe('SwitchConnection', () => {
   });
 
   it('times out a request that never gets a reply, and close() is clean', async () => {
-    const sw = await fakeSwitch({ respond: (m, xid, reply, sock) => (m.type === 'features_request' ? undefined : defaultResponder(m, xid, reply, sock)) });
+    const sw = await fakeSwitch({
+      respond: (m, xid, reply, sock) =>
+        m.type === 'features_request' ? undefined : defaultResponder(m, xid, reply, sock),
+    });
     open.push(sw);
     const conn = new SwitchConnection({ target: sw.target, reconnect: false, requestTimeoutMs: 50 });
     await conn.connect();

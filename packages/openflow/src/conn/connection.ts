@@ -8,7 +8,16 @@ import { OfDecodeError } from '../codec/buffer.js';
 import { OFP15_VERSION } from '../codec/constants.js';
 import { OpenFlowError } from '../codec/errors.js';
 import { FrameSplitter } from '../codec/frames.js';
-import { decodeMessage, encodeMessage, type FlowStats, type MultipartReply, type MultipartRequest, type OfMessage, type PacketIn2, type PortDesc } from '../codec/messages.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  type FlowStats,
+  type MultipartReply,
+  type MultipartRequest,
+  type OfMessage,
+  type PacketIn2,
+  type PortDesc,
+} from '../codec/messages.js';
 import type { CodecOptions } from '../codec/oxm.js';
 import type { Flow, Group, Meter, TlvMapping } from '../model/flow.js';
 import type { MatchEntry } from '../model/match.js';
@@ -86,7 +95,10 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
 
   constructor(readonly opts: ConnectionOptions) {
     super();
-    this.log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ component: 'openflow', target: opts.target });
+    this.log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({
+      component: 'openflow',
+      target: opts.target,
+    });
     this.backoff = opts.backoffMinMs ?? 100;
   }
 
@@ -168,9 +180,17 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.emit('message', message, xid);
     switch (message.type) {
       case 'hello':
-        if (!message.versions.includes(OFP15_VERSION) && !(buf.readUInt8(0) >= OFP15_VERSION && message.versions.length === 0)) {
+        if (
+          !message.versions.includes(OFP15_VERSION) &&
+          !(buf.readUInt8(0) >= OFP15_VERSION && message.versions.length === 0)
+        ) {
           this.log.error({ versions: message.versions }, 'switch does not speak OpenFlow 1.5');
-          this.write(encodeMessage({ type: 'error', errType: 0, code: 0, name: 'OFPHFC_INCOMPATIBLE', data: Buffer.alloc(0) }, xid));
+          this.write(
+            encodeMessage(
+              { type: 'error', errType: 0, code: 0, name: 'OFPHFC_INCOMPATIBLE', data: Buffer.alloc(0) },
+              xid,
+            ),
+          );
           this.socket?.destroy();
           return;
         }
@@ -216,13 +236,17 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.backoff = this.opts.backoffMinMs ?? 100;
     const interval = this.opts.echoIntervalMs ?? 5000;
     clearInterval(this.echoTimer);
-    this.echoTimer = setInterval(() => {
-      const idle = Date.now() - this.lastRx;
-      if (idle > 3 * interval) {
-        this.log.warn({ idleMs: idle }, 'switch unresponsive; reconnecting');
-        this.socket?.destroy();
-      } else if (idle >= interval) this.write(encodeMessage({ type: 'echo_request', data: Buffer.alloc(0) }, this.xid()));
-    }, Math.max(50, interval / 2));
+    this.echoTimer = setInterval(
+      () => {
+        const idle = Date.now() - this.lastRx;
+        if (idle > 3 * interval) {
+          this.log.warn({ idleMs: idle }, 'switch unresponsive; reconnecting');
+          this.socket?.destroy();
+        } else if (idle >= interval)
+          this.write(encodeMessage({ type: 'echo_request', data: Buffer.alloc(0) }, this.xid()));
+      },
+      Math.max(50, interval / 2),
+    );
     this.echoTimer.unref();
     this.ready = true;
     void this.setup().then(
@@ -291,7 +315,8 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       }, timeoutMs);
       const entry: Pending = {
         resolve: (m) => {
-          if (m.type === 'multipart_reply' && entry.parts && entry.parts.length > 1) resolve({ ...m, flags: 0, body: mergeParts(entry.parts) });
+          if (m.type === 'multipart_reply' && entry.parts && entry.parts.length > 1)
+            resolve({ ...m, flags: 0, body: mergeParts(entry.parts) });
           else resolve(m);
         },
         reject,
@@ -374,7 +399,9 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       // collect the add errors first (barrier) and discard instead of committing a partial bundle.
       await this.barrier();
       if (errors.length) {
-        await this.request({ type: 'bundle_control', bundleId, ctrl: 'discard_request', ...flags }).catch(() => undefined);
+        await this.request({ type: 'bundle_control', bundleId, ctrl: 'discard_request', ...flags }).catch(
+          () => undefined,
+        );
       } else {
         try {
           await this.request({ type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags });
@@ -387,10 +414,17 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     } finally {
       for (const x of xids) this.watched.delete(x);
     }
-    if (errors.length) throw new BundleError(bundleId, errors, errors.map((e) => xids.indexOf(e.xid)));
+    if (errors.length)
+      throw new BundleError(
+        bundleId,
+        errors,
+        errors.map((e) => xids.indexOf(e.xid)),
+      );
   }
 
-  async dumpFlows(filter: { table?: number; cookie?: bigint; cookieMask?: bigint; match?: readonly MatchEntry[] } = {}): Promise<FlowStats[]> {
+  async dumpFlows(
+    filter: { table?: number; cookie?: bigint; cookieMask?: bigint; match?: readonly MatchEntry[] } = {},
+  ): Promise<FlowStats[]> {
     const r = await this.request({ type: 'multipart_request', flags: 0, body: { kind: 'flow_desc', ...filter } });
     return r.type === 'multipart_reply' && r.body.kind === 'flow_desc' ? [...r.body.flows] : [];
   }
@@ -424,7 +458,8 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
   /** Adds TLV mappings not yet present (an existing identical mapping is not an error). */
   async ensureTlvMap(mappings: readonly TlvMapping[]): Promise<void> {
     const have = await this.tlvMap();
-    const same = (a: TlvMapping, b: TlvMapping) => a.optClass === b.optClass && a.optType === b.optType && a.optLen === b.optLen && a.index === b.index;
+    const same = (a: TlvMapping, b: TlvMapping) =>
+      a.optClass === b.optClass && a.optType === b.optType && a.optLen === b.optLen && a.index === b.index;
     const missing = mappings.filter((m) => !have.some((h) => same(h, m)));
     if (missing.length) await this.sendChecked([{ type: 'tlv_table_mod', command: 'add', mappings: missing }]);
   }
@@ -433,7 +468,10 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
    * Makes the switch's flows (optionally only those of `scope.table` / matching `scope.cookie`) equal to
    * `desired`, with the minimal set of changes, atomically in one bundle.
    */
-  async syncFlows(desired: readonly Flow[], scope: { table?: number; cookie?: bigint; cookieMask?: bigint } = {}): Promise<SyncPlan> {
+  async syncFlows(
+    desired: readonly Flow[],
+    scope: { table?: number; cookie?: bigint; cookieMask?: bigint } = {},
+  ): Promise<SyncPlan> {
     const current = (await this.dumpFlows(scope)).map((s) => s.flow);
     const plan = planSync(current, desired);
     const msgs = planMessages(plan);
@@ -472,7 +510,11 @@ function mergeParts(parts: MultipartReply[]): MultipartReply {
     case 'port_desc':
       return { kind: 'port_desc', ports: parts.flatMap((p) => (p.kind === 'port_desc' ? p.ports : [])) };
     case 'raw':
-      return { kind: 'raw', mpType: first.mpType, body: Buffer.concat(parts.map((p) => (p.kind === 'raw' ? p.body : Buffer.alloc(0)))) };
+      return {
+        kind: 'raw',
+        mpType: first.mpType,
+        body: Buffer.concat(parts.map((p) => (p.kind === 'raw' ? p.body : Buffer.alloc(0)))),
+      };
   }
 }
 

@@ -21,12 +21,35 @@ export const OFPP = {
 /** Reasons a controller action / packet-in can carry. */
 export type PacketInReason = 'no_match' | 'action' | 'invalid_ttl' | 'action_set' | 'group' | 'packet_out';
 
-export interface OutputAction { readonly type: 'output'; readonly port: number; readonly maxLen?: number }
-export interface OutputRegAction { readonly type: 'output_reg'; readonly src: Subfield; readonly maxLen?: number }
-export interface GroupAction { readonly type: 'group'; readonly groupId: number }
-export interface SetFieldAction { readonly type: 'set_field'; readonly field: FieldName; readonly value: bigint; readonly mask?: bigint }
-export interface MoveAction { readonly type: 'move'; readonly src: Subfield; readonly dst: Subfield }
-export interface StackAction { readonly type: 'push' | 'pop'; readonly field: Subfield }
+export interface OutputAction {
+  readonly type: 'output';
+  readonly port: number;
+  readonly maxLen?: number;
+}
+export interface OutputRegAction {
+  readonly type: 'output_reg';
+  readonly src: Subfield;
+  readonly maxLen?: number;
+}
+export interface GroupAction {
+  readonly type: 'group';
+  readonly groupId: number;
+}
+export interface SetFieldAction {
+  readonly type: 'set_field';
+  readonly field: FieldName;
+  readonly value: bigint;
+  readonly mask?: bigint;
+}
+export interface MoveAction {
+  readonly type: 'move';
+  readonly src: Subfield;
+  readonly dst: Subfield;
+}
+export interface StackAction {
+  readonly type: 'push' | 'pop';
+  readonly field: Subfield;
+}
 export interface ResubmitAction {
   readonly type: 'resubmit';
   /** Absent = the packet's in_port (OFPP_IN_PORT). */
@@ -97,16 +120,46 @@ export interface LearnAction {
   readonly specs: readonly LearnSpec[];
 }
 
-export interface ConjunctionAction { readonly type: 'conjunction'; readonly id: number; readonly clause: number; readonly nClauses: number }
-export interface CloneAction { readonly type: 'clone'; readonly actions: readonly Action[] }
-export interface DecTtlAction { readonly type: 'dec_ttl'; readonly controllerIds?: readonly number[] }
-export interface PushVlanAction { readonly type: 'push_vlan'; readonly ethertype: number }
-export interface PopVlanAction { readonly type: 'pop_vlan' }
-export interface NoteAction { readonly type: 'note'; readonly data: Uint8Array }
-export interface CheckPktLargerAction { readonly type: 'check_pkt_larger'; readonly len: number; readonly dst: Subfield }
-export interface MeterAction { readonly type: 'meter'; readonly meterId: number }
-export interface CtClearAction { readonly type: 'ct_clear' }
-export interface ExitAction { readonly type: 'exit' }
+export interface ConjunctionAction {
+  readonly type: 'conjunction';
+  readonly id: number;
+  readonly clause: number;
+  readonly nClauses: number;
+}
+export interface CloneAction {
+  readonly type: 'clone';
+  readonly actions: readonly Action[];
+}
+export interface DecTtlAction {
+  readonly type: 'dec_ttl';
+  readonly controllerIds?: readonly number[];
+}
+export interface PushVlanAction {
+  readonly type: 'push_vlan';
+  readonly ethertype: number;
+}
+export interface PopVlanAction {
+  readonly type: 'pop_vlan';
+}
+export interface NoteAction {
+  readonly type: 'note';
+  readonly data: Uint8Array;
+}
+export interface CheckPktLargerAction {
+  readonly type: 'check_pkt_larger';
+  readonly len: number;
+  readonly dst: Subfield;
+}
+export interface MeterAction {
+  readonly type: 'meter';
+  readonly meterId: number;
+}
+export interface CtClearAction {
+  readonly type: 'ct_clear';
+}
+export interface ExitAction {
+  readonly type: 'exit';
+}
 export interface SampleAction {
   readonly type: 'sample';
   readonly probability: number;
@@ -114,10 +167,22 @@ export interface SampleAction {
   readonly obsDomainId: number;
   readonly obsPointId: number;
 }
-export interface WriteMetadataInstruction { readonly type: 'write_metadata'; readonly value: bigint; readonly mask?: bigint }
-export interface GotoTableInstruction { readonly type: 'goto_table'; readonly table: number }
-export interface ClearActionsInstruction { readonly type: 'clear_actions' }
-export interface WriteActionsInstruction { readonly type: 'write_actions'; readonly actions: readonly Action[] }
+export interface WriteMetadataInstruction {
+  readonly type: 'write_metadata';
+  readonly value: bigint;
+  readonly mask?: bigint;
+}
+export interface GotoTableInstruction {
+  readonly type: 'goto_table';
+  readonly table: number;
+}
+export interface ClearActionsInstruction {
+  readonly type: 'clear_actions';
+}
+export interface WriteActionsInstruction {
+  readonly type: 'write_actions';
+  readonly actions: readonly Action[];
+}
 
 export type Action =
   | OutputAction
@@ -149,12 +214,18 @@ export type Action =
 export type ActionType = Action['type'];
 
 /** Instruction-level items; they follow the apply-actions list. */
-export const INSTRUCTION_TYPES: ReadonlySet<ActionType> = new Set(['clear_actions', 'write_actions', 'write_metadata', 'goto_table']);
+export const INSTRUCTION_TYPES: ReadonlySet<ActionType> = new Set([
+  'clear_actions',
+  'write_actions',
+  'write_metadata',
+  'goto_table',
+]);
 
 /** `load:value->dst[start..end]` expressed the way OVS 3.x keeps it: a masked set_field. */
 export function load(dst: Subfield, value: bigint | number): SetFieldAction {
   const v = BigInt(value);
-  if (dst.start === 0 && dst.nBits === fieldBits(field(dst.field))) return { type: 'set_field', field: dst.field, value: v };
+  if (dst.start === 0 && dst.nBits === fieldBits(field(dst.field)))
+    return { type: 'set_field', field: dst.field, value: v };
   const maskBits = ((1n << BigInt(dst.nBits)) - 1n) << BigInt(dst.start);
   return { type: 'set_field', field: dst.field, value: v << BigInt(dst.start), mask: maskBits };
 }

@@ -17,16 +17,7 @@ export const OXM_CLASS = {
 } as const;
 
 export type FieldFormat =
-  | 'hex'
-  | 'dec'
-  | 'ipv4'
-  | 'ipv6'
-  | 'mac'
-  | 'ct_state'
-  | 'tcp_flags'
-  | 'port'
-  | 'frag'
-  | 'tun_flags';
+  'hex' | 'dec' | 'ipv4' | 'ipv6' | 'mac' | 'ct_state' | 'tcp_flags' | 'port' | 'frag' | 'tun_flags';
 
 /** What a match on the field presupposes (ovs-fields(7) "Prerequisites"). */
 export type Prerequisite =
@@ -128,8 +119,7 @@ export type FixedFieldName =
   | 'icmpv6_code'
   | 'nd_target'
   | 'nd_sll'
-  | 'nd_tll'
-;
+  | 'nd_tll';
 
 /** Every field name the model knows (the canonical ovs-ofctl spelling). */
 export type FieldName = FixedFieldName | RegName | XregName | XxregName | TunMetadataName;
@@ -165,7 +155,17 @@ function f(
   bits?: number,
   alias?: string,
 ): FieldDef {
-  return { name, aliases: alias ? [alias] : [], nxmName, bytes, bits: bits ?? bytes * 8, maskable, prereq, format, headers };
+  return {
+    name,
+    aliases: alias ? [alias] : [],
+    nxmName,
+    bytes,
+    bits: bits ?? bytes * 8,
+    maskable,
+    prereq,
+    format,
+    headers,
+  };
 }
 
 const FIXED: readonly FieldDef[] = [
@@ -247,7 +247,9 @@ function numbered(): FieldDef[] {
   for (let i = 0; i < 4; i++)
     out.push(f(`xxreg${i}` as XxregName, 16, true, 'hex', undefined, `NXM_NX_XXREG${i}`, [h(0x1, 111 + i)]));
   for (let i = 0; i < 64; i++)
-    out.push(f(`tun_metadata${i}` as TunMetadataName, 0, true, 'hex', undefined, `NXM_NX_TUN_METADATA${i}`, [h(0x1, 40 + i)]));
+    out.push(
+      f(`tun_metadata${i}` as TunMetadataName, 0, true, 'hex', undefined, `NXM_NX_TUN_METADATA${i}`, [h(0x1, 40 + i)]),
+    );
   return out;
 }
 
@@ -266,8 +268,11 @@ const extraHeaders: ReadonlyArray<[FieldName, WireHeader]> = [
 ];
 const byHeader = new Map<string, { def: FieldDef; header: WireHeader }>();
 const headerKey = (c: number, fld: number, exp?: number) => `${c}:${fld}:${exp ?? 0}`;
-for (const d of FIELDS) for (const hd of d.headers) byHeader.set(headerKey(hd.oxmClass, hd.oxmField, hd.experimenter), { def: d, header: hd });
-for (const [n, hd] of extraHeaders) byHeader.set(headerKey(hd.oxmClass, hd.oxmField), { def: byName.get(n)!, header: hd });
+for (const d of FIELDS)
+  for (const hd of d.headers)
+    byHeader.set(headerKey(hd.oxmClass, hd.oxmField, hd.experimenter), { def: d, header: hd });
+for (const [n, hd] of extraHeaders)
+  byHeader.set(headerKey(hd.oxmClass, hd.oxmField), { def: byName.get(n)!, header: hd });
 
 /** Looks a field up by canonical name, alias or NXM/OXM name. */
 export function fieldByName(name: string): FieldDef | undefined {

@@ -2,12 +2,7 @@
 import type { Action } from './actions.js';
 import type { Match } from './match.js';
 
-export type FlowModFlag =
-  | 'send_flow_rem'
-  | 'check_overlap'
-  | 'reset_counts'
-  | 'no_packet_counts'
-  | 'no_byte_counts';
+export type FlowModFlag = 'send_flow_rem' | 'check_overlap' | 'reset_counts' | 'no_packet_counts' | 'no_byte_counts';
 
 export interface Flow {
   readonly table: number;

@@ -29,7 +29,15 @@ export function sub(field: FieldName, start: number, nBits: number): Subfield {
 }
 
 // Ethernet types and IP protocols that shorthands such as `ip`, `tcp6`, `arp` stand for.
-export const ETH_TYPE = { IP: 0x0800, ARP: 0x0806, RARP: 0x8035, IPV6: 0x86dd, MPLS: 0x8847, MPLS_MCAST: 0x8848, VLAN: 0x8100 } as const;
+export const ETH_TYPE = {
+  IP: 0x0800,
+  ARP: 0x0806,
+  RARP: 0x8035,
+  IPV6: 0x86dd,
+  MPLS: 0x8847,
+  MPLS_MCAST: 0x8848,
+  VLAN: 0x8100,
+} as const;
 export const IP_PROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58, SCTP: 132 } as const;
 
 /** Parses dotted IPv4 into its bigint value. */

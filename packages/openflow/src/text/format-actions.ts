@@ -107,7 +107,8 @@ function formatLearn(a: LearnAction): string {
       if (spec.src.field !== spec.dst.field || spec.src.start !== spec.dst.start) s += `=${formatSubfield(spec.src)}`;
     } else {
       const d = field(spec.dst.field);
-      if (spec.dst.start === 0 && spec.dst.nBits === fieldBits(d)) s += `${d.name}=${formatFieldValue(d.name, spec.value)}`;
+      if (spec.dst.start === 0 && spec.dst.nBits === fieldBits(d))
+        s += `${d.name}=${formatFieldValue(d.name, spec.value)}`;
       else s += `${formatSubfield(spec.dst)}=${hex(spec.value)}`;
     }
   }
@@ -176,7 +177,8 @@ export function formatAction(a: Action): string {
       // The switch hands notes back zero-padded to the 8-byte action boundary (10-byte header, ≥16 total);
       // print them padded so a desired flow and its dump render the same.
       const padded = Math.max(16, Math.ceil((10 + a.data.length) / 8) * 8) - 10;
-      const data = a.data.length >= padded ? a.data : Uint8Array.from([...a.data, ...new Uint8Array(padded - a.data.length)]);
+      const data =
+        a.data.length >= padded ? a.data : Uint8Array.from([...a.data, ...new Uint8Array(padded - a.data.length)]);
       return `note:${formatHexBytes(data)}`;
     }
     case 'check_pkt_larger':
@@ -188,7 +190,9 @@ export function formatAction(a: Action): string {
     case 'sample':
       return `sample(probability=${a.probability},collector_set_id=${a.collectorSetId},obs_domain_id=${a.obsDomainId},obs_point_id=${a.obsPointId})`;
     case 'write_metadata':
-      return a.mask === undefined || a.mask === ones(64) ? `write_metadata:${hex(a.value)}` : `write_metadata:${hex(a.value)}/${hex(a.mask)}`;
+      return a.mask === undefined || a.mask === ones(64)
+        ? `write_metadata:${hex(a.value)}`
+        : `write_metadata:${hex(a.value)}/${hex(a.mask)}`;
     case 'goto_table':
       return `goto_table:${a.table}`;
     case 'clear_actions':

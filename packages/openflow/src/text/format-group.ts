@@ -29,6 +29,8 @@ export function formatMeter(m: Meter): string {
   const flags = order.filter((f) => m.flags.includes(f));
   // burst_size only means something (and is only printed) with the burst flag.
   const burst = m.flags.includes('burst');
-  const bands = m.bands.map((b) => `type=${b.type} rate=${b.rate}${burst && b.burstSize ? ` burst_size=${b.burstSize}` : ''}`);
+  const bands = m.bands.map(
+    (b) => `type=${b.type} rate=${b.rate}${burst && b.burstSize ? ` burst_size=${b.burstSize}` : ''}`,
+  );
   return [`meter=${m.meterId} ${flags.join(' ')} bands=`, ...bands].join('\n');
 }

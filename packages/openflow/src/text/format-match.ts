@@ -31,11 +31,26 @@ function put(f: Folded, key: string, v: bigint, m: bigint): void {
 
 /** Where each model field lands in OVS's flow layout. */
 const SLOT_OF: Partial<Record<FieldName, string>> = {
-  tcp_src: 'tp_src', udp_src: 'tp_src', sctp_src: 'tp_src', icmp_type: 'tp_src', icmpv6_type: 'tp_src',
-  tcp_dst: 'tp_dst', udp_dst: 'tp_dst', sctp_dst: 'tp_dst', icmp_code: 'tp_dst', icmpv6_code: 'tp_dst',
-  ip_src: 'nw_src', arp_spa: 'nw_src', ip_dst: 'nw_dst', arp_tpa: 'nw_dst',
-  nw_proto: 'nw_proto', arp_op: 'nw_proto',
-  arp_sha: 'arp_sha', nd_sll: 'arp_sha', arp_tha: 'arp_tha', nd_tll: 'arp_tha',
+  tcp_src: 'tp_src',
+  udp_src: 'tp_src',
+  sctp_src: 'tp_src',
+  icmp_type: 'tp_src',
+  icmpv6_type: 'tp_src',
+  tcp_dst: 'tp_dst',
+  udp_dst: 'tp_dst',
+  sctp_dst: 'tp_dst',
+  icmp_code: 'tp_dst',
+  icmpv6_code: 'tp_dst',
+  ip_src: 'nw_src',
+  arp_spa: 'nw_src',
+  ip_dst: 'nw_dst',
+  arp_tpa: 'nw_dst',
+  nw_proto: 'nw_proto',
+  arp_op: 'nw_proto',
+  arp_sha: 'arp_sha',
+  nd_sll: 'arp_sha',
+  arp_tha: 'arp_tha',
+  nd_tll: 'arp_tha',
 };
 
 export function foldMatch(match: Match, tlvBytes = 4): Folded {
@@ -133,7 +148,8 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
   const cs = get('ct_state');
   if (cs) out.push(`ct_state=${formatFlags(CT_STATE_BITS, cs.v, cs.m === 0xffn ? undefined : cs.m, 0xffn)}`);
   const zone = get('ct_zone');
-  if (zone) out.push(zone.m === 0xffffn ? `ct_zone=${zone.v}` : `ct_zone=0x${zone.v.toString(16)}/0x${zone.m.toString(16)}`);
+  if (zone)
+    out.push(zone.m === 0xffffn ? `ct_zone=${zone.v}` : `ct_zone=0x${zone.v.toString(16)}/0x${zone.m.toString(16)}`);
   masked('ct_mark', 'ct_mark');
   masked('ct_label', 'ct_label');
   ip4('ct_nw_src', 'ct_nw_src');
@@ -161,9 +177,13 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
         out.push(v4[np]!);
       } else out.push(dflt);
     };
-    if (dt === ETH_TYPE.IP) named({ [IP_PROTO.ICMP]: 'icmp', [IP_PROTO.TCP]: 'tcp', [IP_PROTO.UDP]: 'udp', [IP_PROTO.SCTP]: 'sctp' }, 'ip');
+    if (dt === ETH_TYPE.IP)
+      named({ [IP_PROTO.ICMP]: 'icmp', [IP_PROTO.TCP]: 'tcp', [IP_PROTO.UDP]: 'udp', [IP_PROTO.SCTP]: 'sctp' }, 'ip');
     else if (dt === ETH_TYPE.IPV6)
-      named({ [IP_PROTO.ICMPV6]: 'icmp6', [IP_PROTO.TCP]: 'tcp6', [IP_PROTO.UDP]: 'udp6', [IP_PROTO.SCTP]: 'sctp6' }, 'ipv6');
+      named(
+        { [IP_PROTO.ICMPV6]: 'icmp6', [IP_PROTO.TCP]: 'tcp6', [IP_PROTO.UDP]: 'udp6', [IP_PROTO.SCTP]: 'sctp6' },
+        'ipv6',
+      );
     else if (dt === ETH_TYPE.ARP) out.push('arp');
     else if (dt === ETH_TYPE.RARP) out.push('rarp');
     else if (dt === ETH_TYPE.MPLS) out.push('mpls');
@@ -172,7 +192,9 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
   }
   // Only look up the numbered fields actually present (this runs for every flow in a sync).
   const numbered = (prefix: string) =>
-    [...f.keys()].filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(prefix.length))).sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+    [...f.keys()]
+      .filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(prefix.length)))
+      .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
   for (const k of numbered('reg')) masked(k, k);
 
   masked('tun_id', 'tun_id');
@@ -262,7 +284,9 @@ export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, t
   }
   const tcpFlags = get('tcp_flags');
   if (tcpFlags && np === IP_PROTO.TCP && (dt === ETH_TYPE.IP || dt === ETH_TYPE.IPV6)) {
-    out.push(`tcp_flags=${formatFlags(TCP_FLAG_BITS, tcpFlags.v, tcpFlags.m === 0xfffn ? undefined : tcpFlags.m, 0xfffn)}`);
+    out.push(
+      `tcp_flags=${formatFlags(TCP_FLAG_BITS, tcpFlags.v, tcpFlags.m === 0xfffn ? undefined : tcpFlags.m, 0xfffn)}`,
+    );
   }
   return out.join(',');
 }

@@ -1,6 +1,15 @@
 // Parses the ovs-ofctl flow syntax that formatFlow prints (and the common input spellings: field aliases,
 // `load:`, `output:`, protocol shorthands), into the model.
-import { OFPP, load, type Action, type CtAction, type LearnAction, type LearnSpec, type NatRange, type PacketInReason } from '../model/actions.js';
+import {
+  OFPP,
+  load,
+  type Action,
+  type CtAction,
+  type LearnAction,
+  type LearnSpec,
+  type NatRange,
+  type PacketInReason,
+} from '../model/actions.js';
 import { fieldBits, fieldByName, type FieldDef, type FieldName } from '../model/fields.js';
 import { DEFAULT_PRIORITY, type Flow, type FlowModFlag } from '../model/flow.js';
 import { ETH_TYPE, IP_PROTO, ipv4, ipv6, ones, type MatchEntry, type Subfield } from '../model/match.js';
@@ -21,12 +30,28 @@ import {
 export { FlowSyntaxError } from './split.js';
 
 const SHORTHANDS: Record<string, [number, number?]> = {
-  ip: [ETH_TYPE.IP], icmp: [ETH_TYPE.IP, IP_PROTO.ICMP], tcp: [ETH_TYPE.IP, IP_PROTO.TCP], udp: [ETH_TYPE.IP, IP_PROTO.UDP],
-  sctp: [ETH_TYPE.IP, IP_PROTO.SCTP], ipv6: [ETH_TYPE.IPV6], icmp6: [ETH_TYPE.IPV6, IP_PROTO.ICMPV6],
-  tcp6: [ETH_TYPE.IPV6, IP_PROTO.TCP], udp6: [ETH_TYPE.IPV6, IP_PROTO.UDP], sctp6: [ETH_TYPE.IPV6, IP_PROTO.SCTP],
-  arp: [ETH_TYPE.ARP], rarp: [ETH_TYPE.RARP], mpls: [ETH_TYPE.MPLS], mplsm: [ETH_TYPE.MPLS_MCAST],
+  ip: [ETH_TYPE.IP],
+  icmp: [ETH_TYPE.IP, IP_PROTO.ICMP],
+  tcp: [ETH_TYPE.IP, IP_PROTO.TCP],
+  udp: [ETH_TYPE.IP, IP_PROTO.UDP],
+  sctp: [ETH_TYPE.IP, IP_PROTO.SCTP],
+  ipv6: [ETH_TYPE.IPV6],
+  icmp6: [ETH_TYPE.IPV6, IP_PROTO.ICMPV6],
+  tcp6: [ETH_TYPE.IPV6, IP_PROTO.TCP],
+  udp6: [ETH_TYPE.IPV6, IP_PROTO.UDP],
+  sctp6: [ETH_TYPE.IPV6, IP_PROTO.SCTP],
+  arp: [ETH_TYPE.ARP],
+  rarp: [ETH_TYPE.RARP],
+  mpls: [ETH_TYPE.MPLS],
+  mplsm: [ETH_TYPE.MPLS_MCAST],
 };
-const FLOW_FLAGS: readonly FlowModFlag[] = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts'];
+const FLOW_FLAGS: readonly FlowModFlag[] = [
+  'send_flow_rem',
+  'check_overlap',
+  'reset_counts',
+  'no_packet_counts',
+  'no_byte_counts',
+];
 
 /** A value in the field's text format, with optional mask. */
 export function parseFieldValue(d: FieldDef, text: string): { value: bigint; mask?: bigint } {
@@ -47,7 +72,11 @@ export function parseFieldValue(d: FieldDef, text: string): { value: bigint; mas
       return /^\d|^0x/.test(text) ? parseNumberMasked(text) : { value: BigInt(parsePort(text)) };
     case 'frag': {
       const map: Record<string, [bigint, bigint]> = {
-        no: [0n, 3n], yes: [1n, 1n], first: [1n, 3n], later: [3n, 3n], not_later: [0n, 2n],
+        no: [0n, 3n],
+        yes: [1n, 1n],
+        first: [1n, 3n],
+        later: [3n, 3n],
+        not_later: [0n, 2n],
       };
       const v = map[text];
       if (!v) return parseNumberMasked(text);
@@ -99,7 +128,9 @@ function parseMatchItems(items: string[]): { entries: MatchEntry[]; priority?: n
   if (proto !== undefined) entries.push({ field: isArp ? 'arp_op' : 'nw_proto', value: BigInt(proto) });
   const tp = (dir: 'src' | 'dst'): FieldName => {
     if (proto === IP_PROTO.ICMP || proto === IP_PROTO.ICMPV6)
-      return (isV6 ? (dir === 'src' ? 'icmpv6_type' : 'icmpv6_code') : dir === 'src' ? 'icmp_type' : 'icmp_code') as FieldName;
+      return (
+        isV6 ? (dir === 'src' ? 'icmpv6_type' : 'icmpv6_code') : dir === 'src' ? 'icmp_type' : 'icmp_code'
+      ) as FieldName;
     if (proto === IP_PROTO.UDP) return `udp_${dir}`;
     if (proto === IP_PROTO.SCTP) return `sctp_${dir}`;
     return `tcp_${dir}`;
@@ -205,7 +236,11 @@ function parseLearn(args: string): LearnAction {
     else if (p.startsWith('load:')) {
       const [src, dst] = p.slice(5).split('->') as [string, string];
       const d = parseSubfield(dst);
-      specs.push(/^(0x|\d)/.test(src) ? { type: 'load', dst: d, value: parseNumber(src) } : { type: 'load', dst: d, src: parseSubfield(src) });
+      specs.push(
+        /^(0x|\d)/.test(src)
+          ? { type: 'load', dst: d, value: parseNumber(src) }
+          : { type: 'load', dst: d, src: parseSubfield(src) },
+      );
     } else if (p.startsWith('output:')) specs.push({ type: 'output', src: parseSubfield(p.slice(7)) });
     else if (p.includes('[')) {
       const eq = p.indexOf('=');
@@ -213,12 +248,20 @@ function parseLearn(args: string): LearnAction {
       if (eq < 0) specs.push({ type: 'match', dst, src: dst });
       else {
         const src = p.slice(eq + 1);
-        specs.push(/^(0x|\d)/.test(src) ? { type: 'match', dst, value: parseNumber(src) } : { type: 'match', dst, src: parseSubfield(src) });
+        specs.push(
+          /^(0x|\d)/.test(src)
+            ? { type: 'match', dst, value: parseNumber(src) }
+            : { type: 'match', dst, src: parseSubfield(src) },
+        );
       }
     } else {
       const d = fieldByName(k);
       if (!d) throw new FlowSyntaxError(`bad learn argument ${p}`, args);
-      specs.push({ type: 'match', dst: { field: d.name, start: 0, nBits: fieldBits(d) }, value: parseFieldValue(d, v).value });
+      specs.push({
+        type: 'match',
+        dst: { field: d.name, start: 0, nBits: fieldBits(d) },
+        value: parseFieldValue(d, v).value,
+      });
     }
   }
   a.specs = specs;
@@ -244,7 +287,9 @@ function parseAction(t: string): Action {
       case 'ct':
         return parseCt(args);
       case 'controller': {
-        const a: { -readonly [K in keyof Extract<Action, { type: 'controller' }>]: Extract<Action, { type: 'controller' }>[K] } = { type: 'controller' };
+        const a: {
+          -readonly [K in keyof Extract<Action, { type: 'controller' }>]: Extract<Action, { type: 'controller' }>[K];
+        } = { type: 'controller' };
         for (const p of splitTop(args, ',')) {
           const [k, v = ''] = p.split('=') as [string, string | undefined];
           if (k === 'reason') {
@@ -276,7 +321,8 @@ function parseAction(t: string): Action {
         const kv = Object.fromEntries(splitTop(args, ',').map((p) => p.split('=') as [string, string]));
         const port = kv['port'] ?? '';
         const maxLen = kv['max_len'] === undefined ? undefined : Number(kv['max_len']);
-        if (port.includes('[')) return { type: 'output_reg', src: parseSubfield(port), ...(maxLen === undefined ? {} : { maxLen }) };
+        if (port.includes('['))
+          return { type: 'output_reg', src: parseSubfield(port), ...(maxLen === undefined ? {} : { maxLen }) };
         return { type: 'output', port: parsePort(port), ...(maxLen === undefined ? {} : { maxLen }) };
       }
       case 'sample': {
@@ -300,7 +346,9 @@ function parseAction(t: string): Action {
     case 'drop':
       throw new FlowSyntaxError('"drop" must be the only action', t);
     case 'output':
-      return arg.includes('[') ? { type: 'output_reg', src: parseSubfield(arg) } : { type: 'output', port: parsePort(arg) };
+      return arg.includes('[')
+        ? { type: 'output_reg', src: parseSubfield(arg) }
+        : { type: 'output', port: parsePort(arg) };
     case 'CONTROLLER':
     case 'controller':
       // 65535 ("send the whole packet") is the default and is left out, as the decoder does.
@@ -316,7 +364,9 @@ function parseAction(t: string): Action {
       const d = fieldByName(dstText);
       if (!d) throw new FlowSyntaxError(`unknown field ${dstText}`, t);
       const { value, mask } = parseFieldValue(d, arg.slice(0, i));
-      return mask === undefined || mask === ones(fieldBits(d)) ? { type: 'set_field', field: d.name, value } : { type: 'set_field', field: d.name, value, mask };
+      return mask === undefined || mask === ones(fieldBits(d))
+        ? { type: 'set_field', field: d.name, value }
+        : { type: 'set_field', field: d.name, value, mask };
     }
     case 'move': {
       const [src, dst] = arg.split('->') as [string, string | undefined];

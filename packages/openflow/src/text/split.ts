@@ -2,7 +2,10 @@
 
 export class FlowSyntaxError extends Error {
   override readonly name = 'FlowSyntaxError';
-  constructor(message: string, readonly text: string) {
+  constructor(
+    message: string,
+    readonly text: string,
+  ) {
     super(`${message} in "${text}"`);
   }
 }
