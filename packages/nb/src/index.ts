@@ -13,3 +13,4 @@ export * from './addr.js';
 export * from './loadbalancers.js';
 export * from './acls.js';
 export * from './dhcp-ha.js';
+export * from './mirrors.js';

@@ -1,5 +1,9 @@
 // dhcp-options-* and ha-chassis-group-* commands.
 import {
+  addMirror,
+  attachMirror,
+  deleteMirrors,
+  detachMirror,
   addStaticMacBinding,
   deleteStaticMacBinding,
   setConnections,
@@ -54,6 +58,17 @@ export const commands: Record<string, CommandImpl> = {
     const probe = ctx.options.get('--inactivity-probe');
     setConnections(ctx.store, ctx.argv.slice(1), probe != null ? parseInt(probe, 10) || 0 : undefined);
   },
+  'mirror-add': (ctx) => void addMirror(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), arg(ctx, 5)),
+  'mirror-del': (ctx) => deleteMirrors(ctx.store, ctx.argv.length > 1 ? arg(ctx, 1) : undefined),
+  'mirror-list': (ctx) => {
+    const ms = [...ctx.store.rows('Mirror')].sort((a, b) => (String(a['name']) < String(b['name']) ? -1 : 1));
+    for (const m of ms) {
+      ctx.output += `${String(m['name'])}:\n  Type     :  ${String(m['type'])}\n  Sink     :  ${String(m['sink'])}\n`;
+      ctx.output += `  Filter   :  ${String(m['filter'])}\n  Index/Key:  ${String(m['index'])}\n\n`;
+    }
+  },
+  'lsp-attach-mirror': (ctx) => attachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
+  'lsp-detach-mirror': (ctx) => detachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2)),
   'ha-chassis-group-add': (ctx) => void addHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-list': (ctx) => {
