@@ -15,6 +15,7 @@ import {
   parseTrace,
   PROFILE_IDS,
   reasonKey,
+  runOffloadReport,
   sbContextFromJson,
   SB_TABLES,
   type ClassPath,
@@ -25,10 +26,12 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
   const sandbox = useSandbox();
   let hv: Chassis;
   let report: OffloadReport;
+  let sbRemote: string;
 
   beforeAll(async () => {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
+    sbRemote = sbdb.remotes.unix;
     await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
     const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
     const lsp = (ls: string, name: string, addr: string) => ['--', 'lsp-add', ls, name, '--', 'lsp-set-addresses', name, addr];
@@ -54,6 +57,10 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     await nbctl('acl-add', 'ls2', 'from-lport', '1000', 'ip4', 'allow-related');
     await nbctl('lb-add', 'lb1', '192.168.100.100:80', '192.168.100.11:80,192.168.200.10:80', 'tcp', '--', 'ls-lb-add', 'ls1', 'lb1');
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.16.0.1', '192.168.100.0/24');
+    // DHCP served by ovn-controller for vm1 (put_dhcp_opts → controller), not for vm2 (plain broadcast).
+    const dhcp = (await nbctl('dhcp-options-create', '192.168.100.0/24')).trim() || (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.100.0/24"')).trim();
+    await nbctl('dhcp-options-set-options', dhcp, 'server_id=192.168.100.1', 'server_mac=02:ac:10:ff:00:01', 'lease_time=3600', 'router=192.168.100.1');
+    await nbctl('lsp-set-dhcpv4-options', 'vm1', dhcp);
     await nbctl('static-mac-binding-add', 'lr1-pub', '172.16.0.50', '02:00:00:00:00:50');
     hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys', encapIp: '10.99.0.1' });
     // br-phys doubles as the underlay: the encap IP lives on it, so the userspace datapath can tnl_push.
@@ -120,8 +127,28 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(v('vm1', 'external-snat', 'mlx5-cx6dx')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'lr_in_larger_pkts' } });
     expect(v('vm1', 'oversize', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)' });
     expect(v('vm1', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match recirc_id' });
+    expect(v('vm1', 'dhcp', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'ls_in_dhcp_options' } });
+    expect(v('vm2', 'dhcp', 'tc-flower').verdict).not.toBe('not');
     expect(v('vm1', 'from-tunnel', 'mlx5-cx5')).toMatchObject({ verdict: 'not', reason: 'match tun_metadata' });
     expect(v('vm1', 'to-tunnel', 'mlx5-cx6dx').verdict).toBe('partial'); // ct of the stateful switch, not the encap
+  });
+
+  it('the CLI reads the live bridge, SB and Open_vSwitch DB with the real tools', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runOffloadReport(
+      ['--bridge', hv.mgmt(), '--sb', sbRemote, '--ovs-db', hv.db.remotes.unix, '--profile', 'mlx5-cx6dx', '--format', 'json'],
+      { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
+    );
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    const doc = JSON.parse(out.join('')) as OffloadReport;
+    const lb = doc.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip')!;
+    expect(lb.verdicts[0]).toMatchObject({ verdict: 'not', reason: 'action hash' });
+    const env = doc.environment[0]!.findings;
+    expect(env.find((f) => f.check === 'hw-offload')!.severity).toBe('error'); // the lab does not enable it
+    expect(env.find((f) => f.check === 'datapath-type')!.message).toMatch(/datapath_type=netdev, but mlx5-cx6dx offloads through the system datapath/);
+    expect(env.find((f) => f.check === 'encap')!.message).toMatch(/ovn-encap-type=geneve/);
   });
 
   it('LB VIP traffic: not offloadable on every profile because of dp_hash, with the documented fix', async () => {

@@ -44,6 +44,12 @@ describe('ofproto/trace parser', () => {
     expect([...megaflowTraits('recirc_id=0x3,ct_state=+est+trk,eth,ip')].sort()).toEqual(['ct_state', 'recirc_id']);
   });
 
+  it('adds back the userspace action of a pausing controller action, which ofproto/trace leaves out', () => {
+    const trace = '28. udp,reg14=0x3, priority 100, cookie 0x56382a57\n    controller(userdata=00.00.00.02,pause)\n\nMegaflow: recirc_id=0,eth,udp\nDatapath actions: drop\n';
+    expect(parseTrace(trace)[0]!.actions).toEqual([{ kind: 'userspace', why: 'controller' }]);
+    expect(parseTrace('Megaflow: recirc_id=0,eth\nDatapath actions: drop\n')[0]!.actions).toEqual([]);
+  });
+
   it('a trace without datapath actions is an error', () => {
     expect(() => parseTrace('Flow: in_port=1\nbridge("br-int")\n')).toThrow(OffloadError);
   });

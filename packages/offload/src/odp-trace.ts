@@ -108,15 +108,27 @@ export function megaflowTraits(text: string): Set<MatchTrait> {
   return s;
 }
 
-/** All passes of one ofproto/trace output, in order. */
+/**
+ * All passes of one ofproto/trace output, in order.
+ *
+ * One correction: a pausing controller action (OVN's put_dhcp_opts, icmp4 errors…) becomes a userspace
+ * action with a continuation only when the translation may have side effects; ofproto/trace has none, so it
+ * prints the pass without it (OVS v3.1.0 ofproto-dpif-xlate.c finish_freezing()). We add it back so the
+ * trace says what the datapath does.
+ */
 export function parseTrace(text: string): DpPass[] {
   const passes: DpPass[] = [];
   let megaflow: string | undefined;
+  let paused = false;
   for (const line of text.split('\n')) {
-    if (line.startsWith('Megaflow: ')) megaflow = line.slice('Megaflow: '.length);
+    if (/^\s+controller\(.*\bpause\b.*\)\s*$/.test(line)) paused = true;
+    else if (line.startsWith('Megaflow: ')) megaflow = line.slice('Megaflow: '.length);
     else if (line.startsWith('Datapath actions: ')) {
-      passes.push({ matches: megaflowTraits(megaflow ?? ''), actions: parseOdpActions(line.slice('Datapath actions: '.length)) });
+      const actions = parseOdpActions(line.slice('Datapath actions: '.length));
+      if (paused && !actions.some((a) => a.kind === 'userspace')) actions.push({ kind: 'userspace', why: 'controller' });
+      passes.push({ matches: megaflowTraits(megaflow ?? ''), actions });
       megaflow = undefined;
+      paused = false;
     }
   }
   if (passes.length === 0) throw new OffloadError('bad-trace', 'no "Datapath actions:" line in the trace output');
