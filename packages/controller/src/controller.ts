@@ -18,6 +18,7 @@ import { computeChassis } from './compute.js';
 import { type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncTunnels, type TunnelSpec } from './ovs-state.js';
 import type { LocalView, SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
+import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { applyFlowMods, describeRefused } from './install.js';
 
 export interface ControllerOptions {
@@ -101,6 +102,9 @@ class Controller implements ControllerHandle {
   private desiredGroups: Group[] = [];
   private running: Promise<void> | undefined;
   private dirty = false;
+  private reportDirty = false;
+  /** What the flows on the switch were computed from, for status-only rounds. */
+  private current: { view: LocalView; me: Uuid<'Chassis'> } | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -122,8 +126,9 @@ class Controller implements ControllerHandle {
 
   async start(): Promise<void> {
     await ensureBridge(this.ovs, this.ovsRep.snapshot(), this.config);
-    this.ovsRep.on('change', () => this.schedule());
-    this.sbRep.on('change', () => this.schedule());
+    this.ovsRep.on('change', (b) => this.onChanges(b.changes));
+    this.sbRep.on('change', (b) => this.onChanges(b.changes));
+    this.sbRep.on('resumed', () => this.schedule());
     this.of.on('connected', () => {
       this.installedFlows = undefined; // re-read the switch before the next sync
       this.schedule();
@@ -134,25 +139,36 @@ class Controller implements ControllerHandle {
     this.schedule();
   }
 
-  private schedule(): void {
+  private onChanges(changes: readonly { kind: 'insert' | 'modify' | 'delete'; table: string; old: unknown; new: unknown }[]): void {
+    if (changes.some(affectsFlows)) this.schedule();
+    else if (changes.some(bumpsNbCfg)) this.schedule('report');
+  }
+
+  /** A full recomputation, or (`report`) only re-reporting status for flows that are already current. */
+  private schedule(what: 'all' | 'report' = 'all'): void {
     if (this.stopped) return;
-    this.dirty = true;
+    if (what === 'all') this.dirty = true;
+    else this.reportDirty = true;
     if (this.running || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.loop().finally(() => {
         this.running = undefined;
         if (this.dirty && !this.stopped) this.schedule();
+        else if (this.reportDirty && !this.stopped) this.schedule('report');
         else for (const w of this.idleWaiters.splice(0)) w();
       });
     }, 5);
   }
 
   private async loop(): Promise<void> {
-    while (this.dirty && !this.stopped) {
+    while ((this.dirty || this.reportDirty) && !this.stopped) {
+      const full = this.dirty;
       this.dirty = false;
+      this.reportDirty = false;
       try {
-        await this.recompute();
+        if (full) await this.recompute();
+        else await this.report();
       } catch (e) {
         this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'recompute failed; retrying');
         await new Promise((r) => setTimeout(r, 200));
@@ -162,7 +178,7 @@ class Controller implements ControllerHandle {
   }
 
   whenIdle(): Promise<void> {
-    if (!this.running && !this.timer && !this.dirty) return Promise.resolve();
+    if (!this.running && !this.timer && !this.dirty && !this.reportDirty) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -197,16 +213,26 @@ class Controller implements ControllerHandle {
       groups: this.groupTable,
       compiler: this.compiler,
     });
-    if (await persistZones(this.ovs, bridge, zones)) return;
+    // The zones are in the flows already; persisting them is bookkeeping for the next start.
+    await persistZones(this.ovs, bridge, zones);
     if (errors.length && errors.length !== this.st.lflowErrors) this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
     this.desiredFlows = flows;
     this.desiredGroups = groups;
     this.st = { ...this.st, recomputes: this.st.recomputes + 1, flows: flows.length, groups: groups.length, lflowErrors: errors.length };
 
+    this.current = undefined;
     if (!this.of.isConnected) return;
     await this.install(flows, groups);
     this.st.lastRecomputeMs = performance.now() - t0;
+    this.current = { view, me: chassis._uuid };
     await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
+  }
+
+  private async report(): Promise<void> {
+    const vs = this.ovsRep.snapshot();
+    const bridge = findBridge(vs, this.config.bridge);
+    if (!this.current || !bridge || !this.of.isConnected || !this.installedFlows) return;
+    await this.afterInstall(this.current.view, this.sbRep.snapshot(), this.current.me, vs, bridge);
   }
 
   private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>): Promise<boolean> {
