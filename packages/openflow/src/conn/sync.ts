@@ -3,7 +3,7 @@
 import type { Flow } from '../model/flow.js';
 import type { OfMessage } from '../codec/messages.js';
 import { formatActions } from '../text/format-actions.js';
-import { formatMatch } from '../text/format-match.js';
+import { matchKey } from '../text/format-match.js';
 
 export interface SyncPlan {
   readonly add: readonly Flow[];
@@ -12,7 +12,7 @@ export interface SyncPlan {
 }
 
 export function flowKey(f: Flow): string {
-  return `${f.table}|${formatMatch(f.match, f.priority)}`;
+  return `${f.table}|${f.priority}|${matchKey(f.match)}`;
 }
 
 /** Everything about a flow except its identity that a modify must bring in line. */

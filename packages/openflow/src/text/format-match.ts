@@ -102,6 +102,17 @@ export function foldMatch(match: Match, tlvBytes = 4): Folded {
   return f;
 }
 
+/**
+ * A canonical identity for a match (equal iff OVS would consider the matches identical), much cheaper
+ * than rendering it: the folded slots, sorted.
+ */
+export function matchKey(match: Match, tlvBytes = 4): string {
+  const parts: string[] = [];
+  for (const [k, { v, m }] of foldMatch(match, tlvBytes))
+    if (m !== 0n) parts.push(`${k}=${v.toString(16)}/${m.toString(16)}`);
+  return parts.sort().join(',');
+}
+
 /** The match text (with `priority=` first when not the default), as in `ovs-ofctl dump-flows`. */
 export function formatMatch(match: Match, priority: number = DEFAULT_PRIORITY, tlvBytes = 4): string {
   const f = foldMatch(match, tlvBytes);
