@@ -1,5 +1,10 @@
 // dhcp-options-* and ha-chassis-group-* commands.
 import {
+  addForwardingGroup,
+  deleteForwardingGroup,
+  fwdGroupSwitch,
+  lookup,
+  KINDS,
   addMirror,
   attachMirror,
   deleteMirrors,
@@ -18,7 +23,7 @@ import {
   setDhcpOptions,
   setHaChassisPriority,
 } from '@ovnts/nb';
-import { has, type CommandImpl, type Ctx } from './context.js';
+import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 import { keyValues, printMap } from './cmd-switch.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
@@ -69,6 +74,27 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lsp-attach-mirror': (ctx) => attachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
   'lsp-detach-mirror': (ctx) => detachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2)),
+  'fwd-group-add': (ctx) => {
+    if (ctx.argv.length <= 5) {
+      throw new CommandError('Usage : ovn-nbctl fwd-group-add group switch vip vmac child_ports...');
+    }
+    addForwardingGroup(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), ctx.argv.slice(5), {
+      liveness: has(ctx, '--liveness'),
+    });
+  },
+  'fwd-group-del': (ctx) => deleteForwardingGroup(ctx.store, arg(ctx, 1)),
+  'fwd-group-list': (ctx) => {
+    const only = ctx.argv.length > 1 ? arg(ctx, 1) : undefined;
+    if (only !== undefined) lookup(ctx.store, KINDS.switch, only, true);
+    const col = (s: string, w: number, p: number) => s.slice(0, p).padEnd(w);
+    ctx.output += `${col('FWD_GROUP', 16, 16)}${col('LS', 14, 16)}${col('VIP', 16, 7)}${col('VMAC', 22, 21)}CHILD_PORTS\n`;
+    for (const g of ctx.store.rows('Forwarding_Group')) {
+      const ls = fwdGroupSwitch(ctx.store, g);
+      if (!ls || (only !== undefined && ls['name'] !== only)) continue;
+      ctx.output += `${col(String(g['name']), 16, 16)}${col(String(ls['name']), 14, 18)}${col(String(g['vip']), 15, 16)}${col(String(g['vmac']), 9, 18)}     `;
+      ctx.output += (g['child_port'] as string[]).map((p) => ` ${p}`).join('') + '\n';
+    }
+  },
   'ha-chassis-group-add': (ctx) => void addHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-list': (ctx) => {
