@@ -3,7 +3,7 @@ export * from './model/fields.js';
 export * from './model/match.js';
 export * from './model/actions.js';
 export * from './model/flow.js';
-export { formatMatch } from './text/format-match.js';
+export { formatMatch, matchKey } from './text/format-match.js';
 export { formatAction, formatActions, formatSubfield, formatFieldValue } from './text/format-actions.js';
 export { formatFlow } from './text/format-flow.js';
 export { formatGroup, formatMeter } from './text/format-group.js';
