@@ -56,6 +56,8 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4 && tcp', 'allow-related');
     await nbctl('acl-add', 'ls2', 'from-lport', '1000', 'ip4', 'allow-related');
     await nbctl('lb-add', 'lb1', '192.168.100.100:80', '192.168.100.11:80,192.168.200.10:80', 'tcp', '--', 'ls-lb-add', 'ls1', 'lb1');
+    // The documented alternative: selection_fields makes OVN use selection_method=hash (no datapath hash).
+    await nbctl('lb-add', 'lb2', '192.168.100.200:80', '192.168.100.11:80,192.168.200.10:80', 'tcp', '--', 'set', 'Load_Balancer', 'lb2', 'selection_fields=ip_src,ip_dst,tp_src,tp_dst', '--', 'ls-lb-add', 'ls1', 'lb2');
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.16.0.1', '192.168.100.0/24');
     // DHCP served by ovn-controller for vm1 (put_dhcp_opts → controller), not for vm2 (plain broadcast).
     const dhcp = (await nbctl('dhcp-options-create', '192.168.100.0/24')).trim() || (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.100.0/24"')).trim();
@@ -133,6 +135,12 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(v('vm1', 'to-tunnel', 'mlx5-cx6dx').verdict).toBe('partial'); // ct of the stateful switch, not the encap
   });
 
+  it('an LB with selection_fields (selection_method=hash) needs no datapath hash: only conntrack keeps it partial', () => {
+    const c = report.classes.find((x) => x.port === 'vm1' && x.class === 'lb-vip' && x.description.includes('192.168.100.200'))!;
+    expect(c.path.new!.flatMap((p) => p.actions.map((a) => a.kind))).not.toContain('hash');
+    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx']) expect(c.verdicts.find((v) => v.profile === id)).toMatchObject({ verdict: 'partial' });
+  });
+
   it('the CLI reads the live bridge, SB and Open_vSwitch DB with the real tools', async () => {
     const out: string[] = [];
     const err: string[] = [];
@@ -143,7 +151,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(out.join('')) as OffloadReport;
-    const lb = doc.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip')!;
+    const lb = doc.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'))!;
     expect(lb.verdicts[0]).toMatchObject({ verdict: 'not', reason: 'action hash' });
     const env = doc.environment[0]!.findings;
     expect(env.find((f) => f.check === 'hw-offload')!.severity).toBe('error'); // the lab does not enable it
@@ -152,12 +160,14 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
   });
 
   it('LB VIP traffic: not offloadable on every profile because of dp_hash, with the documented fix', async () => {
-    const lb = report.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip')!;
+    const lb = report.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'))!;
     // The real datapath agrees on the mechanism: a new connection to the VIP gets hash(l4(0)),recirc.
     const real = await realPasses(lb.traceFlow, 'new');
     expect(real.flatMap((p) => p.actions.map((a) => a.kind))).toContain('hash');
     expect(lb.path.new!.flatMap((p) => p.actions.map((a) => a.kind))).toContain('hash');
-    for (const c of report.classes.filter((x) => x.class === 'lb-vip')) {
+    const dpHashLb = report.classes.filter((x) => x.class === 'lb-vip' && x.description.includes('192.168.100.100'));
+    expect(dpHashLb.length).toBe(2); // vm1, vm2
+    for (const c of dpHashLb) {
       for (const v of c.verdicts) {
         expect(v.verdict).toBe('not');
         expect([v.reason, ...(v.alsoBlockedBy ?? [])]).toContain('action hash');

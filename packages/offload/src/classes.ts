@@ -37,6 +37,7 @@ const BROADCAST = 0xffffffffffffn;
 /** Outer addresses for packets from a tunnel: OVN's flows never match them, so TEST-NET placeholders do. */
 const TUN_REMOTE = 0xc0000202n;
 const TUN_LOCAL = 0xc0000201n;
+const MAX_VIPS_PER_PORT = 8;
 
 function pkt(entries: Record<string, bigint | number>): Packet {
   return new Map(Object.entries(entries).map(([k, v]) => [k as FieldName, BigInt(v)]));
@@ -139,8 +140,8 @@ export function buildClasses(topo: Topology): TrafficClass[] {
         break;
       }
     }
-    const vip = lbVipsFor(topo, dpUuidByKey.get(src.dpKey))[0];
-    if (vip) {
+    // One class per VIP (bounded): LBs differ in how they pick a backend (dp_hash vs selection_fields).
+    for (const vip of lbVipsFor(topo, dpUuidByKey.get(src.dpKey)).slice(0, MAX_VIPS_PER_PORT)) {
       // A peer MAC keeps the (un-NATed, as in ofproto/trace) packet on the switch; the router MAC would route the VIP.
       const dstMac = localPeer?.mac ?? gwLrp?.mac ?? BROADCAST;
       const l4: Record<string, number> = vip.proto === UDP ? { udp_src: 40000, udp_dst: vip.port } : { tcp_src: 40000, tcp_dst: vip.port };

@@ -18,7 +18,8 @@ describe('ovnts offload-report', () => {
     const text = t.out.join('');
     expect(text).toMatch(/^port\s+class\s+tc-flower\s+mlx5-cx5\s+mlx5-cx6dx\s+dpdk-rte-flow/);
     expect(text).toMatch(/vm1\s+lb-vip\s+✗\s+✗\s+✗\s+✗/);
-    expect(text).toMatch(/vm1 lb-vip mlx5-cx6dx: ✗ action hash .*\[ls_in_lb: ct\.new && ip4\.dst == 192\.168\.100\.100/);
+    expect(text).toMatch(/  vm1 lb-vip \(to a load-balancer VIP: → 192\.168\.100\.100:80\)\n    ✗ tc-flower: action hash/);
+    expect(text).toMatch(/✗ mlx5-cx5, mlx5-cx6dx: action hash .*\[ls_in_lb: ct\.new && ip4\.dst == 192\.168\.100\.100/);
     expect(text).toMatch(/fix: .*disable the OVN LB/);
     expect(t.err).toEqual([]);
   });

@@ -168,15 +168,25 @@ export function formatReportTable(r: OffloadReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
-  out.push('Reasons:');
-  for (const c of r.classes)
+  out.push('Reasons (first blocking or partial finding; profiles with the same finding share a line):');
+  for (const c of r.classes) {
+    const groups = new Map<string, { profiles: string[]; v: ClassVerdict }>();
     for (const v of c.verdicts) {
       if (v.verdict === 'offloadable') continue;
+      const key = JSON.stringify([v.verdict, v.reason, v.note, v.fix, v.lflow?.cookie, v.alsoBlockedBy]);
+      const g = groups.get(key) ?? { profiles: [], v };
+      g.profiles.push(v.profile);
+      groups.set(key, g);
+    }
+    if (groups.size === 0) continue;
+    out.push(`  ${c.port} ${c.class} (${c.description})`);
+    for (const { profiles, v } of groups.values()) {
       const lf = v.lflow ? ` [${v.lflow.stage ?? 'cookie ' + v.lflow.cookie}${v.lflow.match !== undefined ? `: ${v.lflow.match}` : ''}]` : '';
       const also = v.alsoBlockedBy ? ` (also: ${v.alsoBlockedBy.join(', ')})` : '';
-      out.push(`  ${c.port} ${c.class} ${v.profile}: ${MARK[v.verdict]} ${v.reason}${also} — ${v.note ?? ''}${lf}`);
+      out.push(`    ${MARK[v.verdict]} ${profiles.join(', ')}: ${v.reason}${also} — ${v.note ?? ''}${lf}`);
       if (v.fix) out.push(`      fix: ${v.fix}`);
     }
+  }
   for (const e of r.environment) {
     out.push('', `Environment (${e.profile}):`);
     for (const f of e.findings) out.push(`  ${f.severity.padEnd(7)} ${f.check}: ${f.message}`);
