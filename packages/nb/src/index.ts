@@ -14,3 +14,4 @@ export * from './loadbalancers.js';
 export * from './acls.js';
 export * from './dhcp-ha.js';
 export * from './mirrors.js';
+export * from './copp.js';

@@ -1,5 +1,9 @@
 // dhcp-options-* and ha-chassis-group-* commands.
 import {
+  addCoppMeter,
+  deleteCopp,
+  findCopp,
+  setCopp,
   addForwardingGroup,
   deleteForwardingGroup,
   fwdGroupSwitch,
@@ -95,6 +99,14 @@ export const commands: Record<string, CommandImpl> = {
       ctx.output += (g['child_port'] as string[]).map((p) => ` ${p}`).join('') + '\n';
     }
   },
+  'copp-add': (ctx) => void addCoppMeter(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
+  'copp-del': (ctx) => deleteCopp(ctx.store, arg(ctx, 1), ctx.argv.length === 3 ? arg(ctx, 2) : undefined),
+  'copp-list': (ctx) => {
+    const copp = findCopp(ctx.store, arg(ctx, 1), false);
+    if (copp) ctx.output += printMap(copp['meters'] as Record<string, string>).replace(/=/g, ': ');
+  },
+  'ls-copp-add': (ctx) => setCopp(ctx.store, 'switch', arg(ctx, 2), arg(ctx, 1)),
+  'lr-copp-add': (ctx) => setCopp(ctx.store, 'router', arg(ctx, 2), arg(ctx, 1)),
   'ha-chassis-group-add': (ctx) => void addHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-list': (ctx) => {
