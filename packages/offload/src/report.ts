@@ -82,7 +82,7 @@ export function classPathFor(tc: Pick<TrafficClass, 'branch'>, path: ClassPath):
 /** A fix to suggest for a blocking/partial finding, when there is a documented one. */
 export function suggestFix(f: Finding, profile: NicProfile): string | undefined {
   if (f.what === 'hash' || f.what === 'dp_hash')
-    return 'OVN load balancer (select group, selection_method=dp_hash): disable the OVN LB for these ports (ovn-nbctl ls-lb-del / lr-lb-del), or use a profile that can hash; setting Load_Balancer selection_fields makes OVS hash at translation time (selection_method=hash) — re-run this report to confirm';
+    return 'OVN load balancer (select group, selection_method=dp_hash): disable the OVN LB for these ports (ovn-nbctl ls-lb-del / lr-lb-del), or use a profile that can hash; or set Load_Balancer selection_fields (OVN then emits selection_method=hash, which OVS resolves at translation time without a datapath hash; the connection stays behind conntrack)';
   if (f.what.startsWith('userspace') && f.scenario && f.kind === 'action' && profile.provider === 'tc')
     return 'packets to ovn-controller stay on the CPU; if this comes from gateway_mtu (check_pkt_len), TC refuses the whole flow: drop options:gateway_mtu or make the MTUs match so the check is not needed';
   if (f.kind === 'match' && (f.what === 'recirc_id' || f.what === 'ct_state') && profile.provider === 'rte_flow')
@@ -133,16 +133,19 @@ export function analyze(input: AnalyzeInput): OffloadReport {
   const profiles = (input.profiles && input.profiles.length > 0 ? input.profiles : PROFILE_IDS).map(getProfile);
   const topo = buildTopology(input.dump.flows, input.sb);
   const tables = new FlowTables(input.dump.flows, input.dump.groups);
-  const classes: ClassReport[] = buildClasses(topo).map((tc) => {
-    const path = classPathFor(tc, translateClass(tables, new PacketState(tc.packet), { tunnelPorts: topo.tunnelPorts }));
-    return {
+  const classes: ClassReport[] = buildClasses(topo).flatMap((tc) => {
+    const full = translateClass(tables, new PacketState(tc.packet), { tunnelPorts: topo.tunnelPorts });
+    // "oversize" only exists where the pipeline checks the length (gateway_mtu).
+    if (tc.branch === 'gt' && !full.est.some((p) => p.actions.some((a) => a.kind === 'check_pkt_len'))) return [];
+    const path = classPathFor(tc, full);
+    return [{
       port: tc.port,
       class: tc.id,
       description: tc.description,
       traceFlow: traceFlow(tc.packet),
       path,
       verdicts: profiles.map((p) => verdictFor(p, judgeClass(p, path), input.sb)),
-    };
+    }];
   });
   const summary: Record<string, Record<Verdict, number>> = {};
   for (const p of profiles) {
