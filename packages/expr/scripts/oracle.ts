@@ -66,9 +66,25 @@ function canonical(flows: Flow[], groupById: (id: number) => string): string[] {
     .sort();
 }
 
-export function runOracle(input: OracleInput, compiler = new Compiler()): OracleReport {
-  const t = (name: string): Row[] => sbRows(input.tables[name] ?? '{"headings":[],"data":[]}');
-  const chassis = t('Chassis').find((c) => c['name'] === input.chassis);
+/** One logical flow and the local datapaths it applies to. */
+export interface LocalFlow {
+  readonly flow: LogicalFlow;
+  readonly dps: readonly { readonly uuid: string; readonly key: number }[];
+}
+
+/** The SB as the controller of one chassis sees it: local logical flows and per-datapath contexts. */
+export interface SbView {
+  readonly lflows: number;
+  readonly local: LocalFlow[];
+  /** A fresh context for a datapath; group ids and conjunction ids are shared across calls. */
+  context(dpUuid: string): DatapathContext;
+  groupText(id: number): string | undefined;
+}
+
+/** Builds the chassis view of a southbound snapshot given as `ovn-sbctl -f json list` texts. */
+export function sbView(tables: Readonly<Record<string, string>>, chassisName: string): SbView {
+  const t = (name: string): Row[] => sbRows(tables[name] ?? '{"headings":[],"data":[]}');
+  const chassis = t('Chassis').find((c) => c['name'] === chassisName);
   const dps = new Map(t('Datapath_Binding').map((d) => [d._uuid, d]));
   const pbs = t('Port_Binding');
   const mcs = t('Multicast_Group');
@@ -98,6 +114,83 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
     pbs.filter((p) => local(p) || ['patch', 'localport', 'localnet', 'l3gateway'].includes(p['type'] as string)).map((p) => `${p['datapath']}_${p['tunnel_key']}`),
   );
 
+  const myGroups = new Map<number, string>();
+  const groupIds = new Map<string, number>();
+  let nextConj = 1;
+  const contexts = new Map<string, Omit<DatapathContext, 'groupId' | 'allocConjIds'>>();
+  const context = (dpUuid: string): DatapathContext => {
+    let base = contexts.get(dpUuid);
+    if (!base) {
+      const dpRow = dps.get(dpUuid)!;
+      const ext = dpRow['external_ids'] as Record<string, string>;
+      const portKeys = new Map<string, number>();
+      for (const p of pbs) if (p['datapath'] === dpUuid) portKeys.set(p['logical_port'] as string, p['tunnel_key'] as number);
+      for (const m of mcs) if (m['datapath'] === dpUuid && !portKeys.has(m['name'] as string)) portKeys.set(m['name'] as string, m['tunnel_key'] as number);
+      base = {
+        dpKey: dpRow['tunnel_key'] as number,
+        isSwitch: ext['logical-switch'] !== undefined,
+        lookupPort: (name) => portKeys.get(name),
+        isChassisResident: (name) => {
+          const p = pbByName.get(name);
+          return p !== undefined && local(p);
+        },
+        isPortRelated: (key) => related.has(`${dpUuid}_${key}`),
+        addressSet: (n) => addrSets.get(n),
+        portGroup: (n) => portGroups.get(n),
+        meterId: (n) => meters.get(n),
+        ...(ext['snat-ct-zone'] !== undefined ? { snatCtZone: true } : {}),
+        dhcpOptions: dhcp,
+        dhcpv6Options: dhcp6,
+      };
+      contexts.set(dpUuid, base);
+    }
+    return {
+      ...base,
+      groupId: (g) => {
+        const text = groupText(g);
+        let id = groupIds.get(text);
+        if (id === undefined) {
+          id = groupIds.size + 1;
+          groupIds.set(text, id);
+          myGroups.set(id, text);
+        }
+        return id;
+      },
+      allocConjIds: (n) => {
+        const first = nextConj;
+        nextConj += n;
+        return first;
+      },
+    };
+  };
+
+  const lflowRows = t('Logical_Flow');
+  const localFlows: LocalFlow[] = [];
+  for (const lf of lflowRows) {
+    const dpList = asSet<string>(lf['logical_datapath']).length
+      ? asSet<string>(lf['logical_datapath'])
+      : (dpGroups.get(asSet<string>(lf['logical_dp_group'])[0] ?? '') ?? []);
+    const locals = dpList.filter((d) => localDps.has(d) && dps.has(d)).map((d) => ({ uuid: d, key: dps.get(d)!['tunnel_key'] as number }));
+    if (!locals.length) continue;
+    const meter = asSet<string>(lf['controller_meter'])[0];
+    localFlows.push({
+      flow: {
+        uuid: lf._uuid,
+        pipeline: lf['pipeline'] as 'ingress' | 'egress',
+        table: lf['table_id'] as number,
+        priority: lf['priority'] as number,
+        match: lf['match'] as string,
+        actions: lf['actions'] as string,
+        ...(meter ? { controllerMeter: meter } : {}),
+      },
+      dps: locals,
+    });
+  }
+  return { lflows: lflowRows.length, local: localFlows, context, groupText: (id) => myGroups.get(id) };
+}
+
+export function runOracle(input: OracleInput, compiler = new Compiler()): OracleReport {
+  const view = sbView(input.tables, input.chassis);
   // Real flows, grouped by cookie; conjunction clause flows (cookie 0) follow their conj_id flow's cookie.
   const realGroups = new Map<number, string>();
   for (const line of input.groups.split('\n')) {
@@ -141,80 +234,22 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
     }
   }
 
-  const report: OracleReport = { lflows: 0, pairs: 0, exact: 0, compileErrors: [], mismatches: [], realFlows: 0, emptyPairs: 0 };
-  const myGroups = new Map<number, string>();
-  const groupIds = new Map<string, number>();
-  let nextConj = 1;
-  for (const lf of t('Logical_Flow')) {
-    (report as { lflows: number }).lflows++;
-    const dpList = lf['logical_datapath'] !== undefined && !Array.isArray(lf['logical_datapath'])
-      ? [lf['logical_datapath'] as string]
-      : asSet<string>(lf['logical_datapath']).length
-        ? asSet<string>(lf['logical_datapath'])
-        : (dpGroups.get(asSet<string>(lf['logical_dp_group'])[0] ?? '') ?? []);
-    const flow: LogicalFlow = {
-      uuid: lf._uuid,
-      pipeline: lf['pipeline'] as 'ingress' | 'egress',
-      table: lf['table_id'] as number,
-      priority: lf['priority'] as number,
-      match: lf['match'] as string,
-      actions: lf['actions'] as string,
-      ...(asSet<string>(lf['controller_meter'])[0] ? { controllerMeter: asSet<string>(lf['controller_meter'])[0]! } : {}),
-    };
-    for (const dpUuid of dpList) {
-      const dpRow = dps.get(dpUuid);
-      if (!dpRow || !localDps.has(dpUuid)) continue;
-      const dpKey = dpRow['tunnel_key'] as number;
-      const ext = dpRow['external_ids'] as Record<string, string>;
-      const ctx: DatapathContext = {
-        dpKey,
-        isSwitch: ext['logical-switch'] !== undefined,
-        lookupPort: (name) => {
-          const p = pbByName.get(name);
-          if (p && p['datapath'] === dpUuid) return p['tunnel_key'] as number;
-          const mc = mcs.find((m) => m['name'] === name && m['datapath'] === dpUuid);
-          return mc ? (mc['tunnel_key'] as number) : undefined;
-        },
-        isChassisResident: (name) => {
-          const p = pbByName.get(name);
-          return p !== undefined && local(p);
-        },
-        isPortRelated: (key) => related.has(`${dpUuid}_${key}`),
-        addressSet: (n) => addrSets.get(n),
-        portGroup: (n) => portGroups.get(n),
-        groupId: (g) => {
-          const text = groupText(g);
-          let id = groupIds.get(text);
-          if (id === undefined) {
-            id = groupIds.size + 1;
-            groupIds.set(text, id);
-            myGroups.set(id, text);
-          }
-          return id;
-        },
-        meterId: (n) => meters.get(n),
-        allocConjIds: (n) => {
-          const first = nextConj;
-          nextConj += n;
-          return first;
-        },
-        ...(ext['snat-ct-zone'] !== undefined ? { snatCtZone: true } : {}),
-        dhcpOptions: dhcp,
-        dhcpv6Options: dhcp6,
-      };
-      const r = compiler.compile(flow, ctx);
+  const report: OracleReport = { lflows: view.lflows, pairs: 0, exact: 0, compileErrors: [], mismatches: [], realFlows: 0, emptyPairs: 0 };
+  for (const { flow, dps } of view.local) {
+    for (const dp of dps) {
+      const r = compiler.compile(flow, view.context(dp.uuid));
       if (!r.ok) {
         report.compileErrors.push({ match: flow.match, actions: flow.actions, error: r.error.describe() });
         continue;
       }
       (report as { pairs: number }).pairs++;
       const cookie = BigInt('0x' + flow.uuid.slice(0, 8));
-      const expected = canonical(realByKey.get(`${cookie}/${dpKey}`) ?? [], (id) => realGroups.get(id) ?? `?${id}`);
-      const actual = canonical(r.value, (id) => myGroups.get(id) ?? `?${id}`);
+      const expected = canonical(realByKey.get(`${cookie}/${dp.key}`) ?? [], (id) => realGroups.get(id) ?? `?${id}`);
+      const actual = canonical(r.value, (id) => view.groupText(id) ?? `?${id}`);
       (report as { realFlows: number }).realFlows += expected.length;
       if (!expected.length && !actual.length) (report as { emptyPairs: number }).emptyPairs++;
       if (expected.length === actual.length && expected.every((x, i) => x === actual[i])) (report as { exact: number }).exact++;
-      else report.mismatches.push({ lflow: `${flow.pipeline} ${flow.table} ${flow.priority} ${flow.match} => ${flow.actions}`, dp: dpKey, expected, actual });
+      else report.mismatches.push({ lflow: `${flow.pipeline} ${flow.table} ${flow.priority} ${flow.match} => ${flow.actions}`, dp: dp.key, expected, actual });
     }
   }
   return report;

@@ -1,6 +1,8 @@
 // Topologies for the oracle test and the dev capture script: real ovn-northd + real ovn-controller on a
 // netdev ovs-vswitchd, with the features whose logical flows the compiler must reproduce.
-import type { Chassis, OvsdbServer, Sandbox } from '../../../test/harness/src/sandbox.js';
+import type { Daemon } from '../../../test/harness/src/daemon.js';
+import type { OvsdbServer } from '../../../test/harness/src/ovsdb.js';
+import type { Chassis, Sandbox } from '../../../test/harness/src/sandbox.js';
 
 export interface Lab {
   nb: OvsdbServer;
@@ -139,4 +141,60 @@ export async function buildGatewayTopology(sb: Sandbox): Promise<Lab> {
   await hv.addVm('vm4', '02:ac:10:ff:01:44', '10.0.0.10/24', '10.0.0.1');
   await nbctl('--timeout=30', '--wait=hv', 'sync');
   return { nb, sbdb, hv };
+}
+
+export interface ScaleOptions {
+  readonly switches: number;
+  readonly portsPerSwitch: number;
+}
+
+/**
+ * A big SB for benchmarks: `switches` logical switches of `portsPerSwitch` VIFs each (addresses, port
+ * security), all attached to one router, ACLs on a port group with an address set, one LB per switch.
+ * One VIF is bound on the chassis, which makes every datapath local (they share the router).
+ */
+export async function buildScaleTopology(sb: Sandbox, o: ScaleOptions): Promise<Lab & { northd: Daemon }> {
+  const { nb, sb: sbdb } = await sb.startCentral();
+  const nbctl = (args: string[][]) =>
+    sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...args.flatMap((a, i) => (i ? ['--', ...a] : a))], { timeoutMs: 600_000 });
+  await nbctl([['lr-add', 'lr0'], ['pg-add', 'pg_all'], ['create', 'Address_Set', 'name=as_mgmt', 'addresses="10.255.0.1","10.255.0.2","10.254.0.0/16"']]);
+  for (let s = 0; s < o.switches; s++) {
+    const ls = `ls${s}`;
+    const hi = s >> 8;
+    const lo = s & 0xff;
+    const cmds: string[][] = [
+      ['ls-add', ls],
+      ['lrp-add', 'lr0', `lr0-${ls}`, `02:00:00:ff:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}`, `10.${hi}.${lo}.1/24`],
+      ['lsp-add', ls, `${ls}-lr0`],
+      ['lsp-set-type', `${ls}-lr0`, 'router'],
+      ['lsp-set-addresses', `${ls}-lr0`, 'router'],
+      ['lsp-set-options', `${ls}-lr0`, `router-port=lr0-${ls}`],
+      ['lb-add', `lb${s}`, `172.31.${hi}.${lo}:80`, `10.${hi}.${lo}.10:8080,10.${hi}.${lo}.11:8080`, 'tcp'],
+      ['ls-lb-add', ls, `lb${s}`],
+    ];
+    const ports: string[] = [];
+    for (let p = 0; p < o.portsPerSwitch; p++) {
+      const name = `vif-${s}-${p}`;
+      const mac = `0a:00:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}:00:${(p + 10).toString(16).padStart(2, '0')}`;
+      const ip = `10.${hi}.${lo}.${p + 10}`;
+      cmds.push(['lsp-add', ls, name], ['lsp-set-addresses', name, `${mac} ${ip}`], ['lsp-set-port-security', name, `${mac} ${ip}`]);
+      ports.push(name);
+    }
+    cmds.push(['pg-set-ports', 'pg_all', ...ports]);
+    await nbctl(cmds);
+  }
+  await nbctl([
+    ['acl-add', 'pg_all', 'to-lport', '1002', 'outport == @pg_all && ip4.src == $as_mgmt && tcp.dst == {22, 443}', 'allow-related'],
+    ['acl-add', 'pg_all', 'to-lport', '1001', 'outport == @pg_all && tcp.dst >= 8000 && tcp.dst <= 8999', 'allow-related'],
+    ['acl-add', 'pg_all', 'from-lport', '1000', 'inport == @pg_all && ip4', 'allow-related'],
+    ['acl-add', 'pg_all', 'to-lport', '900', 'outport == @pg_all && ip4', 'drop'],
+  ]);
+  const northd = await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
+  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=sb', 'sync'], { timeoutMs: 600_000 });
+  const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
+  await hv.vsctl('set', 'Open_vSwitch', '.', 'external_ids:ovn-enable-lflow-cache=false');
+  await hv.startRealController();
+  await hv.vsctl('add-port', 'br-int', 'benchvif', '--', 'set', 'Interface', 'benchvif', 'type=internal', 'external_ids:iface-id=vif-0-0');
+  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=hv', 'sync'], { timeoutMs: 600_000 });
+  return { nb, sbdb, hv, northd };
 }
