@@ -230,6 +230,17 @@ const CASES: ParityCase[] = [
     ['copp-add', '11111111-2222-3333-4444-555555555555', 'arp', 'm1'],
   ),
   c(
+    'ssl',
+    ['get-ssl'],
+    ['set-ssl', '/k.pem', '/c.pem', '/ca.pem'],
+    ['get-ssl'],
+    ['--bootstrap', 'set-ssl', '/k2.pem', '/c2.pem', '/ca2.pem', 'TLSv1.2', 'HIGH'],
+    ['get-ssl'],
+    ['--columns=ssl_protocols,ssl_ciphers', 'list', 'SSL'],
+    ['del-ssl'],
+    ['get-ssl'],
+  ),
+  c(
     'connections',
     ['get-connection'],
     ['set-connection', 'ptcp:6641', 'punix:/tmp/x.sock'],

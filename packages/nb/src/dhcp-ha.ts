@@ -129,3 +129,38 @@ export function deleteConnections(s: NbStore): void {
   const nbg = s.rows('NB_Global')[0];
   if (nbg) s.set('NB_Global', nbg, 'connections', []);
 }
+
+// ---- SSL settings of the NB database server ----
+
+export interface SslSettings {
+  readonly privateKey: string;
+  readonly certificate: string;
+  readonly caCert: string;
+  readonly bootstrap?: boolean;
+  readonly protocols?: string;
+  readonly ciphers?: string;
+}
+
+/** Replace NB_Global's SSL row. */
+export function setSsl(s: NbStore, ssl: SslSettings): Row {
+  deleteSsl(s);
+  const row = s.insert('SSL', {
+    private_key: ssl.privateKey,
+    certificate: ssl.certificate,
+    ca_cert: ssl.caCert,
+    bootstrap_ca_cert: !!ssl.bootstrap,
+    ...(ssl.protocols !== undefined ? { ssl_protocols: ssl.protocols } : {}),
+    ...(ssl.ciphers !== undefined ? { ssl_ciphers: ssl.ciphers } : {}),
+  });
+  const nbg = s.rows('NB_Global')[0];
+  if (nbg) s.set('NB_Global', nbg, 'ssl', row._uuid);
+  return row;
+}
+
+export function deleteSsl(s: NbStore): void {
+  const ssl = s.rows('SSL')[0];
+  if (!ssl) return;
+  s.delete('SSL', ssl);
+  const nbg = s.rows('NB_Global')[0];
+  if (nbg) s.set('NB_Global', nbg, 'ssl', null);
+}

@@ -673,3 +673,30 @@ export function deletePolicies(
   }
   for (const p of policies) if (p['priority'] === priority && p['match'] === match) del(p);
 }
+
+/** Point a NAT rule's allowed (or exempted) external IPs at an address set. */
+export function setNatExternalIps(
+  s: NbStore,
+  routerId: string,
+  typeArg: string,
+  ip: string,
+  addressSetId: string,
+  opts: { exempted?: boolean } = {},
+): void {
+  const lr = findRouter(s, routerId);
+  const type = checkNatType(typeArg);
+  const as = lookup(s, KINDS.addressSet, addressSetId, true)!;
+  const natIp = normalizePrefix(ip);
+  if (!natIp) throw new NbError(`${ip}: Invalid IP address or CIDR`);
+  const isSnat = type === 'snat';
+  let found = false;
+  for (const u of lr['nat'] as string[]) {
+    const n = s.deref('NAT', u);
+    if (!n) continue;
+    if (n['type'] === type && normalizePrefix(String(isSnat ? n['logical_ip'] : n['external_ip'])) === natIp) {
+      found = true;
+      s.set('NAT', n, opts.exempted ? 'exempted_ext_ips' : 'allowed_ext_ips', as._uuid);
+    }
+  }
+  if (!found) throw new NbError(`${type}: Could not locate nat rule for: ${natIp}.`);
+}

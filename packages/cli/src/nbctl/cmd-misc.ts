@@ -1,5 +1,7 @@
 // dhcp-options-* and ha-chassis-group-* commands.
 import {
+  setSsl,
+  deleteSsl,
   addCoppMeter,
   deleteCopp,
   findCopp,
@@ -107,6 +109,22 @@ export const commands: Record<string, CommandImpl> = {
   },
   'ls-copp-add': (ctx) => setCopp(ctx.store, 'switch', arg(ctx, 2), arg(ctx, 1)),
   'lr-copp-add': (ctx) => setCopp(ctx.store, 'router', arg(ctx, 2), arg(ctx, 1)),
+  'get-ssl': (ctx) => {
+    const ssl = ctx.store.rows('SSL')[0];
+    if (!ssl) return;
+    ctx.output += `Private key: ${String(ssl['private_key'])}\nCertificate: ${String(ssl['certificate'])}\n`;
+    ctx.output += `CA Certificate: ${String(ssl['ca_cert'])}\nBootstrap: ${ssl['bootstrap_ca_cert'] ? 'true' : 'false'}\n`;
+  },
+  'del-ssl': (ctx) => deleteSsl(ctx.store),
+  'set-ssl': (ctx) =>
+    void setSsl(ctx.store, {
+      privateKey: arg(ctx, 1),
+      certificate: arg(ctx, 2),
+      caCert: arg(ctx, 3),
+      bootstrap: has(ctx, '--bootstrap'),
+      ...(ctx.argv.length > 4 ? { protocols: arg(ctx, 4) } : {}),
+      ...(ctx.argv.length > 5 ? { ciphers: arg(ctx, 5) } : {}),
+    }),
   'ha-chassis-group-add': (ctx) => void addHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-list': (ctx) => {

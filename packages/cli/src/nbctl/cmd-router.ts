@@ -1,5 +1,6 @@
 // lr-*, lrp-*, lr-route-*, lr-nat-* commands.
 import {
+  setNatExternalIps,
   addPolicy,
   deletePolicies,
   addNat,
@@ -278,6 +279,8 @@ export const commands: Record<string, CommandImpl> = {
     deleteNat(ctx.store, arg(ctx, 1), a(2), a(3), a(4), { ifExists: has(ctx, '--if-exists') });
   },
   'lr-nat-list': natList,
+  'lr-nat-update-ext-ip': (ctx) =>
+    setNatExternalIps(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), { exempted: has(ctx, '--is-exempted') }),
   'lr-policy-add': (ctx) => {
     const reroute = arg(ctx, 4) === 'reroute';
     addPolicy(
