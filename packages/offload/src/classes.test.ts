@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildClasses, traceFlow } from './classes.js';
+import { parseDump } from './dump.js';
+import { sbContextFromJson } from './sb.js';
+import { buildTopology, localPorts, parseAddresses } from './topology.js';
+
+const fx = (n: string) => readFileSync(new URL(`../fixtures/${n}`, import.meta.url), 'utf8');
+const dump = parseDump(fx('lab-flows.txt'));
+const sb = sbContextFromJson(fx('lab-sb.json'));
+
+describe('topology and traffic classes', () => {
+  it('finds local VIFs (ofport → datapath, port key) in table 0', () => {
+    const { local } = localPorts(dump.flows);
+    expect(local.map((l) => [l.ofport, l.dpKey, l.portKey])).toEqual([
+      [1, 1, 1],
+      [3, 1, 2],
+      [4, 2, 1],
+    ]);
+  });
+
+  it('names ports and routers from SB and builds the classes per VIF', () => {
+    const topo = buildTopology(dump.flows, sb);
+    expect(topo.byName.get('vm1')).toMatchObject({ ofport: 1, dpName: 'ls1', type: '' });
+    expect(topo.byName.get('lr1-ls1')!.ips[0]!.prefix).toBe(24);
+    const classes = buildClasses(topo);
+    expect(classes.filter((c) => c.port === 'vm1').map((c) => c.id)).toEqual(['l2', 'acl-conntrack', 'arp-router', 'routed', 'external-snat', 'oversize', 'lb-vip', 'dhcp']);
+    // vm3 is alone on ls2 and its switch has no LB.
+    expect(classes.filter((c) => c.port === 'vm3').map((c) => c.id)).toEqual(['arp-router', 'routed', 'external-snat', 'oversize', 'dhcp']);
+    const routed = classes.find((c) => c.port === 'vm1' && c.id === 'routed')!;
+    expect(routed.description).toBe('routed to another switch (TCP): → vm3 via lr1-ls1');
+    expect(traceFlow(routed.packet)).toBe('tcp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=02:ac:10:ff:00:01,nw_src=192.168.100.10,nw_dst=192.168.200.10,nw_ttl=64,tcp_src=40000,tcp_dst=80');
+    const arp = classes.find((c) => c.port === 'vm1' && c.id === 'arp-router')!;
+    expect(traceFlow(arp.packet)).toBe('arp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=192.168.100.10,arp_tpa=192.168.100.1,arp_op=1,arp_sha=02:ac:10:ff:00:11');
+  });
+
+  it('address strings', () => {
+    expect(parseAddresses('02:ac:10:ff:00:01 192.168.100.1/24 fe80::1')).toEqual({ mac: 0x02ac10ff0001n, ips: [{ ip: 0xc0a86401n, prefix: 24 }] });
+    expect(parseAddresses('router')).toEqual({ ips: [] });
+  });
+});
