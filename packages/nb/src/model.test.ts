@@ -1,7 +1,7 @@
 // The typed operations on an in-memory working copy: batching, validation and ovn-nbctl's rules.
 import { describe, expect, it } from 'vitest';
 import { model } from '@ovnts/schema/nb';
-import { NbStore } from './store.js';
+import { NbStore, view } from './store.js';
 import { NbError } from './errors.js';
 import { DuplicateNameError } from './lookup.js';
 import { addSwitch, addSwitchPort, deleteSwitchPort, findSwitch, listSwitchPorts, setSwitchPortAddresses } from './switches.js';
@@ -25,6 +25,10 @@ describe('NB model operations', () => {
       'Logical_Switch_Port',
       'Logical_Switch_Port',
     ]);
+    const ls = view('Logical_Switch', findSwitch(s, 'ls1'));
+    const name: string = ls.name;
+    expect(name).toBe('ls1');
+    expect(ls.ports).toHaveLength(2);
     deleteSwitchPort(s, 'vm2');
     expect(listSwitchPorts(s, 'ls1').map((p) => p['name'])).toEqual(['vm1']);
   });

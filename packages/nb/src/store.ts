@@ -2,7 +2,17 @@
 // if they were alone; commit turns the difference into one OVSDB transaction (insert/update/delete),
 // so a batch of operations either all apply or none do.
 import type { DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
+import type { TableName, Tables } from '@ovnts/schema/nb';
 import { columnKind, defaultValue, encodeDatum, type Atom, type Value } from './wire.js';
+
+/**
+ * A typed view of a working-copy row, e.g. `view('Logical_Switch', row).ports`. Rows follow the value
+ * model of @ovnts/schema/nb (UUIDs are plain strings here, branded there).
+ */
+export function view<T extends TableName>(table: T, row: Row): Tables[T] {
+  void table;
+  return row as unknown as Tables[T];
+}
 
 /** A row of the working copy: `_uuid` plus every column in the value model. */
 export type Row = Record<string, Value> & { readonly _uuid: string };
