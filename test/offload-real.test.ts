@@ -95,7 +95,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
 
   it('builds every traffic class for vm1', () => {
     const vm1 = report.classes.filter((c) => c.port === 'vm1').map((c) => c.class);
-    expect(vm1).toEqual(expect.arrayContaining(['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'external-snat', 'oversize', 'dhcp', 'to-tunnel', 'from-tunnel']));
+    expect(vm1).toEqual(expect.arrayContaining(['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'external-snat', 'oversize', 'dhcp', 'to-tunnel', 'from-tunnel', 'nd-router']));
   });
 
   it('reaches the real datapath verdict and reason for every class and profile', async () => {
@@ -129,6 +129,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(v('vm1', 'external-snat', 'mlx5-cx6dx')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'lr_in_larger_pkts' } });
     expect(v('vm1', 'oversize', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)' });
     expect(v('vm1', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match recirc_id' });
+    expect(v('vm1', 'nd-router', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'match nd' });
     expect(v('vm1', 'dhcp', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'ls_in_dhcp_options' } });
     expect(v('vm2', 'dhcp', 'tc-flower').verdict).not.toBe('not');
     expect(v('vm1', 'from-tunnel', 'mlx5-cx5')).toMatchObject({ verdict: 'not', reason: 'match tun_metadata' });

@@ -1,9 +1,9 @@
 // Traffic classes per local logical port, each a representative packet (as OpenFlow field values) that the
 // translator follows. Classes needing addresses or peers are only built when the SB context provides them.
 import { ipv4, type FieldName } from '@ovnts/openflow';
-import type { LogicalPort, Topology } from './topology.js';
+import { linkLocal, type LogicalPort, type Topology } from './topology.js';
 
-export const CLASS_IDS = ['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'dhcp', 'to-tunnel', 'from-tunnel', 'external-snat', 'oversize'] as const;
+export const CLASS_IDS = ['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'nd-router', 'dhcp', 'to-tunnel', 'from-tunnel', 'external-snat', 'oversize'] as const;
 export type ClassId = (typeof CLASS_IDS)[number];
 
 export const CLASS_TITLES: Readonly<Record<ClassId, string>> = {
@@ -12,6 +12,7 @@ export const CLASS_TITLES: Readonly<Record<ClassId, string>> = {
   routed: 'routed to another switch (TCP)',
   'lb-vip': 'to a load-balancer VIP',
   'arp-router': 'ARP request for the router IP',
+  'nd-router': 'IPv6 neighbour solicitation for the router',
   dhcp: 'DHCP discover',
   'to-tunnel': 'to a port on another chassis (tunnel)',
   'from-tunnel': 'from a port on another chassis (tunnel)',
@@ -45,6 +46,7 @@ function pkt(entries: Record<string, bigint | number>): Packet {
 
 const ip = (p: LogicalPort | undefined) => p?.ips[0]?.ip;
 const isVif = (p: LogicalPort) => p.type === '' && p.mac !== undefined && p.ips.length > 0;
+const fmtIp6 = (v: bigint) => Array.from({ length: 8 }, (_, i) => ((v >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
 const fmtIp = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
 
 /** The router port (LRP binding) a switch connects to, via its router-type LSP. */
@@ -120,6 +122,14 @@ export function buildClasses(topo: Topology): TrafficClass[] {
       const rIp = gwLrp.ips[0]?.ip;
       if (rIp !== undefined)
         add('arp-router', `who-has ${fmtIp(rIp)}`, pkt({ ...base, eth_dst: BROADCAST, eth_type: 0x0806, arp_op: 1, arp_spa: srcIp, arp_tpa: rIp, arp_sha: src.mac! }));
+      // ND for the router port's first IPv6 address (its link-local one when it has none), from the VM's.
+      const r6 = gwLrp.ip6s[0]?.ip ?? linkLocal(gwLrp.mac!);
+      const s6 = src.ip6s[0]?.ip ?? linkLocal(src.mac!);
+      const solicited = (0xff0200000000000000000001ff000000n) | (r6 & 0xffffffn);
+      add('nd-router', `who-has ${fmtIp6(r6)}`, pkt({
+        ...base, nw_ttl: 255, eth_dst: 0x3333ff000000n | (r6 & 0xffffffn), eth_type: 0x86dd, nw_proto: 58,
+        ipv6_src: s6, ipv6_dst: solicited, icmpv6_type: 135, icmpv6_code: 0, nd_target: r6, nd_sll: src.mac!,
+      }));
       // Other switches on the same router.
       const routerDp = gwLrp.dpKey;
       const others = topo.ports.filter((p) => p.dpKey === routerDp && p !== gwLrp && p.type === 'patch' && p.mac !== undefined);
@@ -160,6 +170,7 @@ export function traceFlow(p: Packet): string {
   const ethType = g('eth_type');
   const proto = g('nw_proto');
   if (ethType === 0x0806n) parts.push('arp');
+  else if (ethType === 0x86ddn) parts.push(proto === 58n ? 'icmp6' : proto === TCP ? 'tcp6' : proto === UDP ? 'udp6' : 'ipv6');
   else if (ethType === ETH_IP) parts.push(proto === TCP ? 'tcp' : proto === UDP ? 'udp' : proto === 1n ? 'icmp' : 'ip');
   parts.push(`in_port=${g('in_port') ?? 0n}`);
   if (g('tun_id') !== undefined) {
@@ -172,6 +183,13 @@ export function traceFlow(p: Packet): string {
     for (const f of ['arp_spa', 'arp_tpa'] as const) if (g(f) !== undefined) parts.push(`${f}=${fmtIp(g(f)!)}`);
     if (g('arp_op') !== undefined) parts.push(`arp_op=${g('arp_op')}`);
     if (g('arp_sha') !== undefined) parts.push(`arp_sha=${macs(g('arp_sha')!)}`);
+  } else if (ethType === 0x86ddn) {
+    parts.push(`ipv6_src=${fmtIp6(g('ipv6_src') ?? 0n)}`, `ipv6_dst=${fmtIp6(g('ipv6_dst') ?? 0n)}`, `nw_ttl=${g('nw_ttl') ?? 64n}`);
+    if (proto === 58n) {
+      parts.push(`icmpv6_type=${g('icmpv6_type') ?? 0n}`, `icmpv6_code=${g('icmpv6_code') ?? 0n}`);
+      if (g('nd_target') !== undefined) parts.push(`nd_target=${fmtIp6(g('nd_target')!)}`);
+      if (g('nd_sll') !== undefined) parts.push(`nd_sll=${macs(g('nd_sll')!)}`);
+    }
   } else if (ethType === ETH_IP) {
     parts.push(`nw_src=${fmtIp(g('ip_src') ?? 0n)}`, `nw_dst=${fmtIp(g('ip_dst') ?? 0n)}`, `nw_ttl=${g('nw_ttl') ?? 64n}`);
     for (const f of ['tcp_src', 'tcp_dst', 'udp_src', 'udp_dst'] as const) if (g(f) !== undefined) parts.push(`${f}=${g(f)}`);

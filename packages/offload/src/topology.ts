@@ -1,6 +1,6 @@
 // Who is where: local OpenFlow ports from table 0 (ofport → datapath key + logical port key), tunnel ports,
 // and, when SB rows are given, the logical names, addresses, routers, load balancers and gateways.
-import { ipv4, mac, type Flow } from '@ovnts/openflow';
+import { ipv4, ipv6, mac, type Flow } from '@ovnts/openflow';
 import type { SbContext, SbPortBinding } from './sb.js';
 
 /** OVN's physical-to-logical table. */
@@ -21,6 +21,7 @@ export interface LogicalPort {
   readonly dpName: string;
   readonly mac?: bigint;
   readonly ips: readonly { readonly ip: bigint; readonly prefix: number }[];
+  readonly ip6s: readonly { readonly ip: bigint; readonly prefix: number }[];
   readonly options: Readonly<Record<string, string>>;
   readonly chassis: string | null;
   /** Set when the port is a VIF bound on this bridge. */
@@ -63,18 +64,36 @@ export function localPorts(flows: readonly Flow[]): { local: LocalPort[]; tunnel
   return { local: [...local.values()].sort((a, b) => a.ofport - b.ofport), tunnelPorts };
 }
 
-/** "MAC IP/prefix IP …" → the MAC and IPv4 addresses. */
-export function parseAddresses(text: string | undefined): { mac?: bigint; ips: { ip: bigint; prefix: number }[] } {
-  const ips: { ip: bigint; prefix: number }[] = [];
+type Addr = { ip: bigint; prefix: number };
+
+/** "MAC IP/prefix IP6/prefix …" → the MAC, IPv4 and IPv6 addresses. */
+export function parseAddresses(text: string | undefined): { mac?: bigint; ips: Addr[]; ip6s: Addr[] } {
+  const ips: Addr[] = [];
+  const ip6s: Addr[] = [];
   let m: bigint | undefined;
   for (const tok of (text ?? '').split(/\s+/)) {
     if (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(tok)) m ??= mac(tok);
     else {
       const v4 = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(tok);
       if (v4) ips.push({ ip: ipv4(v4[1]!), prefix: v4[2] ? Number(v4[2]) : 32 });
+      const v6 = /^([0-9a-f:.]*:[0-9a-f:.]*)(?:\/(\d+))?$/i.exec(tok);
+      if (v6) {
+        try {
+          ip6s.push({ ip: ipv6(v6[1]!), prefix: v6[2] ? Number(v6[2]) : 128 });
+        } catch {
+          // not an address after all (e.g. a stray token); ignore like ovn-northd's parser would reject it
+        }
+      }
     }
   }
-  return m === undefined ? { ips } : { mac: m, ips };
+  return m === undefined ? { ips, ip6s } : { mac: m, ips, ip6s };
+}
+
+/** The EUI-64 link-local address OVN gives every port with a MAC (fe80::/64). */
+export function linkLocal(m: bigint): bigint {
+  const hi = (m >> 24n) ^ 0x020000n; // flip the universal/local bit of the first octet
+  const lo = m & 0xffffffn;
+  return (0xfe80n << 112n) | (hi << 40n) | (0xfffen << 24n) | lo;
 }
 
 export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology {
@@ -96,6 +115,7 @@ export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology 
         dpName: dp.external_ids['name'] ?? `dp${dp.tunnel_key}`,
         ...(addr.mac !== undefined ? { mac: addr.mac } : {}),
         ips: addr.ips,
+        ip6s: addr.ip6s,
         options: pb.options,
         chassis: (pb.chassis as string | null) ?? null,
         ...(ofport !== undefined ? { ofport } : {}),
@@ -104,7 +124,7 @@ export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology 
   } else {
     // Without SB: name ports after their keys; addresses are unknown, so only port-local classes run.
     for (const l of local)
-      ports.push({ name: `dp${l.dpKey}:port${l.portKey}`, type: '', dpKey: l.dpKey, portKey: l.portKey, dpName: `dp${l.dpKey}`, ips: [], options: {}, chassis: null, ofport: l.ofport });
+      ports.push({ name: `dp${l.dpKey}:port${l.portKey}`, type: '', dpKey: l.dpKey, portKey: l.portKey, dpName: `dp${l.dpKey}`, ips: [], ip6s: [], options: {}, chassis: null, ofport: l.ofport });
   }
   return { local, tunnelPorts, ports, byName: new Map(ports.map((p) => [p.name, p])), ...(sb ? { sb } : {}) };
 }
