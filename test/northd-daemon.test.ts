@@ -67,6 +67,13 @@ describe('ovnts-northd daemon', () => {
     const nbGlobal = await nbctl('get', 'NB_Global', '.', 'options');
     expect(nbGlobal).toMatch(/mac_prefix=.*svc_monitor_mac=/);
 
+    // A bare handshake (nb_cfg bump only) is answered without a recompute.
+    const recomputes = async () => (await northd.log()).match(/SB updated|SB unchanged after recompute/g)?.length ?? 0;
+    const rounds = await recomputes();
+    await nbctl('--wait=sb', 'sync');
+    await nbctl('--wait=sb', 'sync');
+    expect(await recomputes()).toBe(rounds);
+
     // One more port: the old flows stay (same rows), only a handful are added.
     await nbctl('--wait=sb', 'lsp-add', 'ls2', 'vm4', '--', 'lsp-set-addresses', 'vm4', '02:ac:10:ff:01:44 192.168.200.11');
     const s2 = await sbState(sb, sbdb.remotes.unix);

@@ -13,6 +13,7 @@ import { NB_INPUT_TABLES } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
 import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
 import { portUpUpdates } from '../port-up.js';
+import { affectsCompile } from '../change-filter.js';
 import { FlowMirror } from './flow-mirror.js';
 import { WireWriter } from './wire-writer.js';
 
@@ -56,6 +57,8 @@ export class Northd {
   readonly rounds: RoundStats[] = [];
   private idleWaiters: (() => void)[] = [];
   private readonly mirror = new FlowMirror();
+  /** A full recompute is due (start, lock gained, resync, failure, or a change the compiler reads). */
+  private dirty = true;
 
   private constructor(
     private readonly opts: NorthdOptions,
@@ -69,10 +72,9 @@ export class Northd {
     const log = opts.logger;
     const nb = await OvsdbClient.connect(opts.nbRemote, { logger: log.child({ db: 'nb' }), database: 'OVN_Northbound' });
     const sb = await OvsdbClient.connect(opts.sbRemote, { logger: log.child({ db: 'sb' }), database: 'OVN_Southbound' });
-    const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], trackChanges: false, versions: false });
+    const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false });
     const sbReplica = await sb.monitor(sbModel, {
       tables: [...SB_OWNED_TABLES.filter((t) => !FlowMirror.isMirrored(t)), 'Chassis', 'Encap', 'Chassis_Private'],
-      trackChanges: false,
       versions: false,
     });
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
@@ -81,10 +83,12 @@ export class Northd {
     nbReplica.on('resumed', () => d.schedule());
     sbReplica.on('resumed', () => {
       d.mirror.invalidate();
+      d.dirty = true;
       d.schedule();
     });
     sb.on('locked', () => {
       d.mirror.invalidate();
+      d.dirty = true;
       log.info('acquired lock %s: this instance is now active', NORTHD_LOCK);
       d.schedule();
     });
@@ -129,6 +133,7 @@ export class Northd {
         try {
           await this.round();
         } catch (e) {
+          this.dirty = true;
           this.opts.logger.warn({ err: (e as Error).message }, 'round failed; retrying');
           clearTimeout(this.retryTimer);
           this.retryTimer = setTimeout(() => this.schedule(), 500);
@@ -148,7 +153,24 @@ export class Northd {
     if (!global) return; // NB not initialised yet (ovn-nbctl init)
     if (!this.opts.dryRun && (await this.publishNbOptions(global))) return; // the NB change triggers the next round
 
-    if (!this.mirror.loaded) await this.mirror.load(this.sb);
+    if (!this.mirror.loaded) {
+      await this.mirror.load(this.sb);
+      this.dirty = true;
+    }
+    const nbChanges = this.nbReplica.takeChanges();
+    const sbChanges = this.sbReplica.takeChanges();
+    if (nbChanges.resync || sbChanges.resync || nbChanges.changes.some(affectsCompile) || sbChanges.changes.some(affectsCompile)) this.dirty = true;
+    const nbCfg = global.nb_cfg;
+    if (!this.dirty) {
+      // Nothing the compiler reads changed: only the handshake and port state need work.
+      await this.publishNbCfgOnly(nbCfg);
+      if (!this.opts.dryRun) {
+        await this.publishPortUp();
+        await this.publishCfg(nbCfg);
+      }
+      return;
+    }
+    this.dirty = false;
     const t0 = performance.now();
     const replicaSnap = this.sbReplica.snapshot();
     const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows, Logical_DP_Group: this.mirror.groups };
@@ -160,7 +182,6 @@ export class Northd {
       if (d.level === 'error') log.error(msg);
       else log.warn(msg);
     }
-    const nbCfg = global.nb_cfg;
     const sbGlobal = [...sbSnap.SB_Global.values()][0];
     const txn = new WireWriter(NORTHD_LOCK);
     const firstInsert: { table?: string; ref?: NamedUuid } = {};
@@ -216,14 +237,32 @@ export class Northd {
           10_000,
         )
         .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
+      // Our own writes echo back through the monitor; they need no recompute. Changes by others to
+      // what the compiler reads (encaps) in the same window still force one.
+      if (this.sbReplica.takeChanges().changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
       const round: RoundStats = { ...stats, nbCfg, flows: compiled.logicalFlows.length, computeMs, commitMs, syncMs: performance.now() - t1 - commitMs };
       this.rounds.push(round);
       log.info(round, 'SB updated');
+    } else if (!writes) {
+      log.info({ computeMs, flows: compiled.logicalFlows.length }, 'SB unchanged after recompute');
     }
     if (!this.opts.dryRun) {
       await this.publishPortUp();
       await this.publishCfg(nbCfg);
     }
+  }
+
+  /** Publish NB nb_cfg in SB_Global when nothing else needs writing. */
+  private async publishNbCfgOnly(nbCfg: number): Promise<void> {
+    const g = [...this.sbReplica.table('SB_Global').values()][0];
+    if (!g || g.nb_cfg === nbCfg || this.opts.dryRun) return;
+    const w = new WireWriter(NORTHD_LOCK);
+    w.update('SB_Global', g._uuid, { nb_cfg: nbCfg });
+    await w.commit(this.sb);
+    await this.sbReplica
+      .waitFor((r) => [...r.table('SB_Global').values()][0]?.nb_cfg === nbCfg, 10_000)
+      .catch(() => this.opts.logger.warn('SB replica did not show nb_cfg within 10 s'));
+    if (this.sbReplica.takeChanges().changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
   }
 
   /** NB Logical_Switch_Port.up from the SB bindings, in one NB transaction. */

@@ -1,0 +1,38 @@
+// Which replicated changes can alter the compiled SB content. Changes that cannot — the nb_cfg
+// handshake counters, NB Logical_Switch_Port.up, what ovn-controller writes into Port_Binding
+// (chassis, up, encap), Chassis_Private — must not trigger a full recompute, or every handshake step
+// and every VM boot would cost one.
+
+export interface Change {
+  readonly kind: 'insert' | 'modify' | 'delete';
+  readonly table: string;
+  readonly old: unknown;
+  readonly new: unknown;
+}
+
+/** Columns per table whose changes never affect the compiled output. */
+const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
+  NB_Global: new Set(['nb_cfg', 'nb_cfg_timestamp', 'sb_cfg', 'sb_cfg_timestamp', 'hv_cfg', 'hv_cfg_timestamp', 'connections', 'ssl', 'ipsec', 'external_ids', 'name']),
+  Logical_Switch_Port: new Set(['up']),
+  SB_Global: new Set(['nb_cfg', 'connections', 'ssl', 'ipsec', 'external_ids']),
+  Port_Binding: new Set(['chassis', 'additional_chassis', 'encap', 'additional_encap', 'virtual_parent', 'requested_chassis', 'requested_additional_chassis', 'gateway_chassis', 'ha_chassis_group', 'nat_addresses', 'mirror_rules']),
+  Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'hostname', 'transport_zones', 'vtep_logical_switches']),
+};
+/** Tables whose changes never affect the compiled output. */
+const IGNORED_TABLES: ReadonlySet<string> = new Set(['Chassis_Private']);
+
+export function affectsCompile(c: Change): boolean {
+  if (IGNORED_TABLES.has(c.table)) return false;
+  if (c.kind !== 'modify') return true;
+  const ignored = IGNORED[c.table];
+  if (!ignored) return true;
+  const o = c.old as Record<string, unknown>;
+  const n = c.new as Record<string, unknown>;
+  for (const k of Object.keys(n)) {
+    if (k === '_version' || ignored.has(k)) continue;
+    // `up` on a binding only matters when it disappears (northd seeds it with false).
+    if (c.table === 'Port_Binding' && k === 'up' && n[k] !== null) continue;
+    if (JSON.stringify(o[k]) !== JSON.stringify(n[k])) return true;
+  }
+  return false;
+}
