@@ -9,10 +9,17 @@ export interface BindingPlan {
   readonly release: readonly PortBinding[];
 }
 
-export function planBindings(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>): BindingPlan {
+export function planBindings(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>, chassisName = ''): BindingPlan {
   const claim: PortBinding[] = [];
   const release: PortBinding[] = [];
   for (const pb of sb.Port_Binding.values()) {
+    // A gateway router's ports belong to the chassis its options name.
+    if (pb.type === 'l3gateway') {
+      const mine = chassisName !== '' && pb.options['l3gateway-chassis'] === chassisName;
+      if (mine && pb.chassis !== chassisUuid) claim.push(pb);
+      else if (!mine && pb.chassis === chassisUuid) release.push(pb);
+      continue;
+    }
     if (!VIF_TYPES.has(pb.type)) continue;
     const wanted = ifaceIds.has(pb.logical_port);
     // requested-chassis pins a port to one chassis; another chassis must not steal it.

@@ -15,8 +15,8 @@ import { planBindings } from './bindings.js';
 import { GroupTable, groupText } from './groups.js';
 import { GENEVE_TLV } from './physical.js';
 import { computeChassis } from './compute.js';
-import { type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncTunnels, type TunnelSpec } from './ovs-state.js';
-import type { LocalView, SbSnapshot } from './view.js';
+import { type LocalnetPatch, type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncLocalnetPatches, syncTunnels, type TunnelSpec } from './ovs-state.js';
+import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { applyFlowMods, describeRefused } from './install.js';
@@ -204,6 +204,7 @@ class Controller implements ControllerHandle {
     const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
     if (await this.applyBindings(sbSnap, chassis._uuid, ifaceIds)) return;
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
+    if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
 
     const { view, zones, flows, groups, errors } = computeChassis({
       sb: sbSnap,
@@ -222,7 +223,9 @@ class Controller implements ControllerHandle {
 
     this.current = undefined;
     if (!this.of.isConnected) return;
+    const t1 = performance.now();
     await this.install(flows, groups);
+    this.log.debug({ computeMs: Math.round(t1 - t0), installMs: Math.round(performance.now() - t1), flows: flows.length, ...this.st.lastInstall }, 'recomputed');
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
@@ -236,7 +239,7 @@ class Controller implements ControllerHandle {
   }
 
   private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>): Promise<boolean> {
-    const plan = planBindings(sbSnap, me, ifaceIds);
+    const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName);
     if (!plan.claim.length && !plan.release.length) return false;
     const txn = this.sb.transaction(sbModel);
     for (const pb of plan.claim) {
@@ -249,6 +252,18 @@ class Controller implements ControllerHandle {
     }
     await txn.commit();
     return true;
+  }
+
+  /** Localnet ports of the datapaths local to this chassis whose network has a bridge mapping. */
+  private localnetPatches(sbSnap: SbSnapshot, ifaces: readonly OvsIface[]): LocalnetPatch[] {
+    const view = buildLocalView(sbSnap, this.chassisName, ifaces);
+    const out: LocalnetPatch[] = [];
+    for (const ports of view.portsByDp.values())
+      for (const pb of ports) {
+        const bridge = pb.type === 'localnet' ? this.config.bridgeMappings.get(pb.options['network_name'] ?? '') : undefined;
+        if (bridge) out.push({ port: pb.logical_port, bridge });
+      }
+    return out;
   }
 
   private tunnelSpecs(sbSnap: SbSnapshot): TunnelSpec[] {

@@ -156,3 +156,57 @@ export async function setBridgeNbCfg(ovs: OvsdbClient, bridge: Bridge, nbCfg: nu
   txn.mutate('Bridge', where, [['external_ids', 'insert', { 'ovn-nb-cfg': String(nbCfg), 'ovn-nb-cfg-ts': String(Date.now()) }]]);
   await txn.commit();
 }
+
+export interface LocalnetPatch {
+  /** The localnet logical port. */
+  readonly port: string;
+  /** The physical bridge its network maps to. */
+  readonly bridge: string;
+}
+
+const patchNames = (p: LocalnetPatch, intBridge: string) => ({
+  onInt: `patch-${intBridge}-to-${p.port}`,
+  onPhys: `patch-${p.port}-to-${intBridge}`,
+});
+
+/**
+ * Keeps one pair of patch ports per localnet port between the integration bridge and the bridge its
+ * physical network maps to (ovn-bridge-mappings), as ovn-controller names them. Returns whether it wrote.
+ */
+export async function syncLocalnetPatches(ovs: OvsdbClient, vs: VsSnapshot, intBridge: Bridge, want: readonly LocalnetPatch[]): Promise<boolean> {
+  const wanted = new Map<string, { bridge: Bridge; peer: string; port: string }>();
+  for (const p of want) {
+    const phys = findBridge(vs, p.bridge);
+    if (!phys) continue;
+    const n = patchNames(p, intBridge.name);
+    wanted.set(`${intBridge.name}|${n.onInt}`, { bridge: intBridge, peer: n.onPhys, port: p.port });
+    wanted.set(`${phys.name}|${n.onPhys}`, { bridge: phys, peer: n.onInt, port: p.port });
+  }
+  const txn = ovs.transaction(vswitchModel);
+  let changed = false;
+  const have = new Set<string>();
+  for (const br of vs.Bridge.values()) {
+    const stale: Uuid<'Port'>[] = [];
+    for (const pu of br.ports) {
+      const port = vs.Port.get(pu);
+      if (!port?.external_ids['ovn-localnet-port']) continue;
+      const key = `${br.name}|${port.name}`;
+      if (wanted.has(key)) have.add(key);
+      else stale.push(pu);
+    }
+    if (stale.length) {
+      txn.mutate('Bridge', [['_uuid', '==', br._uuid]], [['ports', 'delete', stale]]);
+      changed = true;
+    }
+  }
+  for (const [key, w] of wanted) {
+    if (have.has(key)) continue;
+    const name = key.slice(key.indexOf('|') + 1);
+    const iface = txn.insert('Interface', { name, type: 'patch', options: { peer: w.peer } });
+    const port = txn.insert('Port', { name, interfaces: [iface], external_ids: { 'ovn-localnet-port': w.port } });
+    txn.mutate('Bridge', [['_uuid', '==', w.bridge._uuid]], [['ports', 'insert', [port]]]);
+    changed = true;
+  }
+  if (changed) await txn.commit();
+  return changed;
+}

@@ -5,7 +5,7 @@ import { type Action, type FieldName, type Flow, type MatchEntry, load, m, sub }
 import { MLF, OFTABLE, REG } from '@ovnts/expr';
 import type { MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { Uuid } from 'ovsdb-client-ts';
-import { type LocalView, type SbSnapshot, uuidCookie } from './view.js';
+import { type LocalView, type SbSnapshot, isPatchLike, uuidCookie } from './view.js';
 import { dnatKey, snatKey } from './zones.js';
 
 const reg = (n: number) => `reg${n}` as FieldName;
@@ -69,7 +69,7 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
       const key = pb.tunnel_key;
       const portMatch = [m(reg(REG.outport), key), md];
       const vifOfport = view.localVifs.get(pb._uuid) ?? view.localnet.get(pb._uuid);
-      const peer = pb.type === 'patch' ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
+      const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
       const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
       const remote = view.remotePorts.get(pb._uuid);
 
@@ -78,7 +78,15 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
         const zoneLoad = isVif ? [setReg(REG.ctZone, ctx.zone(pb.logical_port))] : [];
         const inMatch: MatchEntry[] = [m('in_port', vifOfport)];
         const inActions: Action[] = [...zoneLoad, ...dpZones(ctx, dpUuid), load(sub('metadata', 0, 64), dp.tunnel_key), setReg(REG.inport, key), resubmit(OFTABLE.ingress)];
-        add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
+        if (isVif) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
+        else {
+          // A localnet port takes untagged frames, and priority-tagged ones with the tag stripped.
+          add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0x1000, 0x1fff)], [{ type: 'pop_vlan' }, ...inActions], cookie);
+          add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0, 0x1000)], inActions, cookie);
+          // Neither localport traffic nor local-only traffic may leave through the physical network.
+          add(OFTABLE.checkLoopback, 160, [flag(MLF.localport), ...portMatch], [], cookie);
+          add(OFTABLE.checkLoopback, 160, [flag(MLF.localOnly), ...portMatch], [], cookie);
+        }
         add(OFTABLE.localOutput, 100, portMatch, [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
         add(OFTABLE.logToPhy, 100, portMatch, [{ type: 'output', port: vifOfport }], cookie);
       } else if (peer && peerDp) {
@@ -160,7 +168,7 @@ function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
     const toPort = [setReg(REG.outport, pb.tunnel_key), resubmit(OFTABLE.checkLoopback)];
     if (view.localVifs.has(pb._uuid)) local.push(setReg(REG.ctZone, ctx.zone(pb.logical_port)), ...toPort);
     else if (view.localnet.has(pb._uuid)) local.push(...toPort);
-    else if (pb.type === 'patch' && view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>)))
+    else if (isPatchLike(pb, view.chassisName) && view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>)))
       remote.push(...toPort);
     else {
       const tun = view.remotePorts.get(pb._uuid);

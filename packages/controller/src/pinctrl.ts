@@ -43,6 +43,7 @@ export class Pinctrl {
       return;
     }
     const ud = pin.userdata;
+    this.log.debug({ table: pin.tableId, bytes: pin.packet.length, userdata: ud?.length }, 'packet-in');
     if (!ud || ud.length < 8) return;
     const opcode = ud.readUInt32BE(0);
     const body = ud.subarray(8);
@@ -76,11 +77,10 @@ export class Pinctrl {
   }
 
   private async putArp(pin: PacketIn2): Promise<void> {
-    const get = (f: string) => pin.metadata.find((e) => e.field === f)?.value;
-    const dpKey = get('metadata');
-    const portKey = get('reg14');
-    const ipVal = get('reg0');
-    if (dpKey === undefined || portKey === undefined || ipVal === undefined) return;
+    const dpKey = pin.metadata.find((e) => e.field === 'metadata')?.value;
+    const portKey = register(pin.metadata, 14);
+    const ipVal = register(pin.metadata, 0);
+    if (dpKey === undefined || ipVal === 0n) return;
     const eth = parseEth(pin.packet);
     const mac = formatMac(Buffer.from(eth.src));
     const ip = formatIpv4(ipVal);
@@ -104,4 +104,16 @@ export class Pinctrl {
       throw e;
     }
   }
+}
+
+/**
+ * A 32-bit register from packet-in metadata. OpenFlow 1.5 switches report registers as 64-bit packet
+ * registers (xregN = reg2N << 32 | reg2N+1), so look there when the 32-bit one is absent; absent = 0.
+ */
+export function register(md: readonly MatchEntry[], n: number): bigint {
+  const direct = md.find((e) => e.field === `reg${n}`);
+  if (direct) return direct.value;
+  const x = md.find((e) => e.field === `xreg${n >> 1}`);
+  if (!x) return 0n;
+  return n % 2 === 0 ? (x.value >> 32n) & 0xffffffffn : x.value & 0xffffffffn;
 }

@@ -77,7 +77,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     if (!dp) continue;
     localDps.set(dp._uuid, dp);
     for (const pb of allByDp.get(d) ?? []) {
-      if (pb.type !== 'patch' && pb.type !== 'l3gateway') continue;
+      if (!isPatchLike(pb, chassisName)) continue;
       const peer = pbByName.get(pb.options['peer'] ?? '');
       if (peer) seeds.push(peer.datapath);
     }
@@ -104,4 +104,9 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
 /** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */
 export function uuidCookie(uuid: string): bigint {
   return BigInt('0x' + uuid.slice(0, 8));
+}
+
+/** Ports that connect two datapaths on this chassis: patch ports, and l3gateway ports of a gateway router here. */
+export function isPatchLike(pb: PortBinding, chassisName: string): boolean {
+  return pb.type === 'patch' || (pb.type === 'l3gateway' && pb.options['l3gateway-chassis'] === chassisName);
 }
