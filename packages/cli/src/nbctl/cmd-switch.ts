@@ -1,5 +1,4 @@
 // ls-* and lsp-* commands: argument handling and output; the model work is @ovnts/nb's.
-// Subpath imports keep a one-shot lsp-add from loading the whole model library.
 import {
   addSwitch,
   addSwitchPort,
@@ -8,16 +7,18 @@ import {
   findSwitchPort,
   listSwitches,
   listSwitchPorts,
+  lookup,
+  KINDS,
+  parseCidr,
   parseEnabled,
   setSwitchPortAddresses,
   setSwitchPortEnabled,
   setSwitchPortOptions,
   setSwitchPortSecurity,
   setSwitchPortType,
-} from '@ovnts/nb/switches';
-import { lookup, KINDS } from '@ovnts/nb/lookup';
-import { parseCidr } from '@ovnts/nb/validate';
-import type { NbStore, Row } from '@ovnts/nb/store';
+  type NbStore,
+  type Row,
+} from '@ovnts/nb';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';

@@ -185,14 +185,9 @@ async function execute(
   }
 }
 
-/** The parts of @ovnts/nb the driver itself needs (not the whole library). */
+/** The model library, loaded once the command line has been checked. */
 async function loadNb() {
-  const [session, errors, jsonrpc] = await Promise.all([
-    import('@ovnts/nb/session'),
-    import('@ovnts/nb/errors'),
-    import('@ovnts/nb/jsonrpc'),
-  ]);
-  return { NbSession: session.NbSession, ConnectError: jsonrpc.ConnectError, ...errors };
+  return import('@ovnts/nb');
 }
 
 async function verboseLogger() {
