@@ -6,6 +6,10 @@ import { widthOf, type PacketState } from './state.js';
 
 export class FlowTables {
   private readonly byTable = new Map<number, Flow[]>();
+  /** Highest priority of a flow matching a ct_* field, per table (see lookupDetailed). */
+  private readonly ctPriority = new Map<number, number>();
+  /** Per table and exact metadata value: the flows that can match it (OVN keys every stage by datapath). */
+  private readonly byMetadata = new Map<number, Map<bigint, Flow[]>>();
   readonly groups: ReadonlyMap<number, Group>;
 
   constructor(flows: readonly Flow[], groups: readonly Group[] = []) {
@@ -13,9 +17,25 @@ export class FlowTables {
       const list = this.byTable.get(f.table) ?? [];
       list.push(f);
       this.byTable.set(f.table, list);
+      if (f.match.some((e) => e.field.startsWith('ct_'))) this.ctPriority.set(f.table, Math.max(this.ctPriority.get(f.table) ?? -1, f.priority));
     }
     for (const list of this.byTable.values()) list.sort((a, b) => b.priority - a.priority);
     this.groups = new Map(groups.map((g) => [g.groupId, g]));
+  }
+
+  /** The flows of `table` that could match a packet with this metadata, in priority order. */
+  private candidates(table: number, metadata: bigint): readonly Flow[] {
+    let perMd = this.byMetadata.get(table);
+    if (!perMd) this.byMetadata.set(table, (perMd = new Map()));
+    let list = perMd.get(metadata);
+    if (!list) {
+      list = this.flows(table).filter((f) => {
+        const md = f.match.find((e) => e.field === 'metadata');
+        return !md || (md.mask === undefined ? md.value === metadata : (md.value & md.mask) === (metadata & md.mask));
+      });
+      perMd.set(metadata, list);
+    }
+    return list;
   }
 
   flows(table: number): readonly Flow[] {
@@ -35,19 +55,13 @@ export class FlowTables {
    */
   lookupDetailed(table: number, st: PacketState): { flow?: Flow; ctDependent: boolean } {
     const flow = this.lookupFlow(table, st);
-    const floor = flow?.priority ?? -1;
-    let ctDependent = false;
-    for (const f of this.flows(table)) {
-      if (f.priority < floor) break;
-      if (!f.match.some((e) => e.field.startsWith('ct_'))) continue;
-      ctDependent = true;
-      break;
-    }
+    const ctTop = this.ctPriority.get(table);
+    const ctDependent = ctTop !== undefined && ctTop >= (flow?.priority ?? -1);
     return flow ? { flow, ctDependent } : { ctDependent };
   }
 
   private lookupFlow(table: number, st: PacketState): Flow | undefined {
-    const flows = this.flows(table);
+    const flows = this.candidates(table, st.get('metadata'));
     let i = 0;
     while (i < flows.length) {
       const prio = flows[i]!.priority;
