@@ -22,11 +22,17 @@ describe('ovnts-controller flow parity', () => {
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
       await nbctl('lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`);
       await nbctl('lsp-add', `ls${n}`, `vm${n}`, '--', 'lsp-set-addresses', `vm${n}`, `02:ac:10:ff:0${n}:10 192.168.${n}.10`);
+      await nbctl('lsp-set-port-security', `vm${n}`, `02:ac:10:ff:0${n}:10 192.168.${n}.10`);
+      // A port bound on another chassis: reached through a tunnel.
+      await nbctl('lsp-add', `ls${n}`, `far${n}`, '--', 'lsp-set-addresses', `far${n}`, `02:ac:10:ff:0${n}:20 192.168.${n}.20`);
     }
     await nbctl('acl-add', 'ls2', 'to-lport', '1001', 'ip4.src == 192.168.1.10 && tcp.dst == {80, 443}', 'allow-related');
     await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4', 'drop');
     await nbctl('lb-add', 'lb1', '10.0.0.100:80', '192.168.2.10:80,192.168.1.10:80', 'tcp');
     await nbctl('ls-lb-add', 'ls1', 'lb1');
+    await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'chassis-add', 'hv2', 'geneve', '127.0.0.2']);
+    await nbctl('--wait=sb', 'sync');
+    for (const n of [1, 2]) await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'lsp-bind', `far${n}`, 'hv2']);
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     await hv.startRealController();
     await hv.addVm('vm1', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');

@@ -9,6 +9,7 @@ import { logicalFlows } from './logical.js';
 import { prereqOrder } from './match-order.js';
 import { neighborFlows } from './neighbor.js';
 import { lbHairpinFlows } from './lb-hairpin.js';
+import { portSecurityFlows } from './port-security.js';
 import { physicalFlows } from './physical.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { assignZones, dnatKey, snatKey, zonesFromExternalIds } from './zones.js';
@@ -48,6 +49,6 @@ export function computeChassis(input: ComputeInput): ComputeResult {
   const groups = input.groups ?? new GroupTable();
   groups.begin();
   const logical = logicalFlows(view, input.sb, groups, input.compiler ?? new Compiler());
-  const flows = [...physicalFlows({ view, sb: input.sb, zone: (k) => zones.get(k) ?? 0 }), ...logical.flows, ...neighborFlows(view, input.sb), ...lbHairpinFlows(view, input.sb)].map(prereqOrder);
+  const flows = [...physicalFlows({ view, sb: input.sb, zone: (k) => zones.get(k) ?? 0 }), ...logical.flows, ...neighborFlows(view, input.sb), ...lbHairpinFlows(view, input.sb), ...portSecurityFlows(view, input.sb)].map(prereqOrder);
   return { view, zones, flows, groups: groups.end(), errors: logical.errors };
 }

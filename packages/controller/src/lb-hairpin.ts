@@ -36,6 +36,8 @@ function isLocal(lb: LoadBalancer, view: LocalView, sb: SbSnapshot): boolean {
 
 export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
   const out: Flow[] = [];
+  // ct_mark carries "natted" unless northd says some chassis still needs the older ct_label bit.
+  const natted = [...sb.SB_Global.values()][0]?.options['lb_hairpin_use_ct_mark'] === 'false' ? 'ct_label=0x2/0x2' : 'ct_mark=0x2/0x2';
   for (const lb of sb.Load_Balancer.values()) {
     if (lb.options['hairpin_orig_tuple'] !== 'true' || !isLocal(lb, view, sb)) continue;
     const protoName = lb.protocol ?? 'tcp';
@@ -61,7 +63,7 @@ export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
           `${vip.v6 ? 'NXM_NX_IPV6_SRC[]' : 'NXM_OF_IP_SRC[]'},${vip.v6 ? 'ipv6_dst' : 'ip_dst'}=${vip.ip}${learnL4},load:0x1->NXM_NX_REG10[7])`;
         out.push(
           parseFlow(
-            `cookie=${cookie},table=${OFTABLE.chkLbHairpin},priority=100,ct_mark=0x2/0x2,${l4},${origDst}${origPort},${src}=${be.ip},${dst}=${be.ip}${tp} actions=set_field:0x80/0x80->reg10,${learn}`,
+            `cookie=${cookie},table=${OFTABLE.chkLbHairpin},priority=100,${natted},${l4},${origDst}${origPort},${src}=${be.ip},${dst}=${be.ip}${tp} actions=set_field:0x80/0x80->reg10,${learn}`,
           ),
         );
       }

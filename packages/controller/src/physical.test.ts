@@ -81,10 +81,10 @@ describe('physical flows', () => {
 
   it('sends remote ports and multicast copies through the tunnel with tun_id = datapath, tun_metadata0 = in<<16|out', () => {
     expect(flows).toContain(
-      'cookie=0xb0b0b0b, table=39, priority=100,reg15=0x9,metadata=0x1 actions=set_field:0x1->tun_id,set_field:0x9->tun_metadata0,move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:5',
+      'cookie=0xb0b0b0b, table=39, priority=100,reg15=0x9,metadata=0x1 actions=set_field:0x1/0xffffff->tun_id,set_field:0x9->tun_metadata0,move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:5,resubmit(,40)',
     );
     expect(flows).toContain(
-      'cookie=0xa8cba19e, table=39, priority=100,reg15=0x8000,metadata=0x1 actions=set_field:0x3->reg15,resubmit(,41),set_field:0x8000->reg15,set_field:0x1->tun_id,set_field:0x8000->tun_metadata0,move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:5,resubmit(,40)',
+      'cookie=0xa8cba19e, table=39, priority=100,reg15=0x8000,metadata=0x1 actions=set_field:0x3->reg15,resubmit(,41),set_field:0x8000->reg15,set_field:0x1/0xffffff->tun_id,set_field:0x8000->tun_metadata0,move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:5,resubmit(,40)',
     );
     expect(flows).toContain(
       'priority=100,in_port=5 actions=move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23],move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15],resubmit(,40)',

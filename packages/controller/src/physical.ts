@@ -49,7 +49,7 @@ function dpZones(ctx: PhysicalContext, dp: string): Action[] {
 /** Geneve encapsulation towards a remote chassis, for logical outport `outKey` (a port or an MC group). */
 function encapsulate(dpKey: number, outKey: number, tunnelOfport: number): Action[] {
   return [
-    { type: 'set_field', field: 'tun_id', value: BigInt(dpKey) },
+    load(sub('tun_id', 0, 24), dpKey),
     { type: 'set_field', field: 'tun_metadata0', value: BigInt(outKey) },
     { type: 'move', src: sub(reg(REG.inport), 0, 15), dst: sub('tun_metadata0', 16, 15) },
     { type: 'output', port: tunnelOfport },
@@ -111,7 +111,7 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
           },
         ], cookie);
       } else if (remote !== undefined) {
-        add(OFTABLE.remoteOutput, 100, portMatch, encapsulate(dp.tunnel_key, key, remote), cookie);
+        add(OFTABLE.remoteOutput, 100, portMatch, [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)], cookie);
         continue;
       } else continue;
 
@@ -180,7 +180,7 @@ function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
   if (remote.length || tunnels.size) {
     if (remote.length) remote.push(setReg(REG.outport, mc.tunnel_key));
     for (const t of [...tunnels].sort((a, b) => a - b)) remote.push(...encapsulate(dp.tunnel_key, mc.tunnel_key, t));
-    if (local.length) remote.push(resubmit(OFTABLE.localOutput));
+    remote.push(resubmit(OFTABLE.localOutput));
     flows.push({ table: OFTABLE.remoteOutput, priority: 100, cookie, match, actions: remote });
   }
   return flows;
