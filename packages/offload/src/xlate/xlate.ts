@@ -82,6 +82,11 @@ class Pass {
     const { flow, ctDependent } = this.run.tables.lookupDetailed(table, this.st);
     if (ctDependent && !this.traits.has('ct_state')) this.traits.set('ct_state', flow?.cookie ?? 0n);
     if (!flow) return;
+    // Name the logical flow behind packet-level traits: the first hit that matches those fields.
+    for (const e of flow.match) {
+      const t: MatchTrait | undefined = e.field.startsWith('arp_') ? 'arp' : e.field.startsWith('nd_') ? 'nd' : e.field.startsWith('tun_metadata') ? 'tun_metadata' : undefined;
+      if (t && !this.traits.has(t) && flow.cookie) this.traits.set(t, flow.cookie);
+    }
     const saved = this.table;
     this.table = table;
     this.exec(flow.actions, flow.cookie ?? 0n, depth);
@@ -283,7 +288,8 @@ class Run {
         if (!(e instanceof ExitSignal)) throw e;
       }
       const traits = new Map(fr.traits);
-      for (const [k, v] of pass.traits) if (!traits.has(k)) traits.set(k, v);
+      // Discovered traits add to the pass's own; they also name the flow behind a packet-level trait (cookie 0).
+      for (const [k, v] of pass.traits) if (!traits.has(k) || (traits.get(k) === 0n && fr.traits.has(k))) traits.set(k, v);
       this.passes.push({ matches: new Set(traits.keys()), actions: pass.actions, matchCookies: traits });
     }
   }
