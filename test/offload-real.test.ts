@@ -34,41 +34,178 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     sbRemote = sbdb.remotes.unix;
     await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
     const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
-    const lsp = (ls: string, name: string, addr: string) => ['--', 'lsp-add', ls, name, '--', 'lsp-set-addresses', name, addr];
+    const lsp = (ls: string, name: string, addr: string) => [
+      '--',
+      'lsp-add',
+      ls,
+      name,
+      '--',
+      'lsp-set-addresses',
+      name,
+      addr,
+    ];
     const routerPort = (ls: string, lrp: string) => [
-      '--', 'lsp-add', ls, `${ls}-lr1`, '--', 'lsp-set-type', `${ls}-lr1`, 'router',
-      '--', 'lsp-set-addresses', `${ls}-lr1`, 'router', '--', 'lsp-set-options', `${ls}-lr1`, `router-port=${lrp}`,
+      '--',
+      'lsp-add',
+      ls,
+      `${ls}-lr1`,
+      '--',
+      'lsp-set-type',
+      `${ls}-lr1`,
+      'router',
+      '--',
+      'lsp-set-addresses',
+      `${ls}-lr1`,
+      'router',
+      '--',
+      'lsp-set-options',
+      `${ls}-lr1`,
+      `router-port=${lrp}`,
     ];
     // One transaction-ish batch per concern keeps northd's recomputes few.
     await nbctl(
-      'ls-add', 'ls1', ...lsp('ls1', 'vm1', '02:ac:10:ff:00:11 192.168.100.10'), ...lsp('ls1', 'vm2', '02:ac:10:ff:00:22 192.168.100.11'),
-      '--', 'ls-add', 'ls2', ...lsp('ls2', 'vm3', '02:ac:10:ff:00:33 192.168.200.10'),
-      '--', 'lr-add', 'lr1', '--', 'lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24',
-      '--', 'lrp-add', 'lr1', 'lr1-ls2', '02:ac:10:ff:00:02', '192.168.200.1/24',
-      ...routerPort('ls1', 'lr1-ls1'), ...routerPort('ls2', 'lr1-ls2'),
-      '--', 'lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:00:03', '172.16.0.1/24',
-      '--', 'set', 'Logical_Router_Port', 'lr1-pub', 'options:gateway_mtu=1400',
-      '--', 'ls-add', 'pub', ...routerPort('pub', 'lr1-pub'),
-      '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet', '--', 'lsp-set-addresses', 'pub-ln', 'unknown',
-      '--', 'lsp-set-options', 'pub-ln', 'network_name=phyNet',
+      'ls-add',
+      'ls1',
+      ...lsp('ls1', 'vm1', '02:ac:10:ff:00:11 192.168.100.10'),
+      ...lsp('ls1', 'vm2', '02:ac:10:ff:00:22 192.168.100.11'),
+      '--',
+      'ls-add',
+      'ls2',
+      ...lsp('ls2', 'vm3', '02:ac:10:ff:00:33 192.168.200.10'),
+      '--',
+      'lr-add',
+      'lr1',
+      '--',
+      'lrp-add',
+      'lr1',
+      'lr1-ls1',
+      '02:ac:10:ff:00:01',
+      '192.168.100.1/24',
+      '--',
+      'lrp-add',
+      'lr1',
+      'lr1-ls2',
+      '02:ac:10:ff:00:02',
+      '192.168.200.1/24',
+      ...routerPort('ls1', 'lr1-ls1'),
+      ...routerPort('ls2', 'lr1-ls2'),
+      '--',
+      'lrp-add',
+      'lr1',
+      'lr1-pub',
+      '02:ac:10:ff:00:03',
+      '172.16.0.1/24',
+      '--',
+      'set',
+      'Logical_Router_Port',
+      'lr1-pub',
+      'options:gateway_mtu=1400',
+      '--',
+      'ls-add',
+      'pub',
+      ...routerPort('pub', 'lr1-pub'),
+      '--',
+      'lsp-add',
+      'pub',
+      'pub-ln',
+      '--',
+      'lsp-set-type',
+      'pub-ln',
+      'localnet',
+      '--',
+      'lsp-set-addresses',
+      'pub-ln',
+      'unknown',
+      '--',
+      'lsp-set-options',
+      'pub-ln',
+      'network_name=phyNet',
     );
     // A stateless switch (no LB, no ACL): plain L2 that every profile can offload.
-    await nbctl('ls-add', 'ls3', ...lsp('ls3', 'vm5', '02:ac:10:ff:00:55 192.168.30.5'), ...lsp('ls3', 'vm6', '02:ac:10:ff:00:66 192.168.30.6'));
-    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '--', 'lsp-add', 'ls1', 'vm4', '--', 'lsp-set-addresses', 'vm4', '02:ac:10:ff:00:44 192.168.100.14');
+    await nbctl(
+      'ls-add',
+      'ls3',
+      ...lsp('ls3', 'vm5', '02:ac:10:ff:00:55 192.168.30.5'),
+      ...lsp('ls3', 'vm6', '02:ac:10:ff:00:66 192.168.30.6'),
+    );
+    await nbctl(
+      'lrp-set-gateway-chassis',
+      'lr1-pub',
+      'hv1',
+      '--',
+      'lsp-add',
+      'ls1',
+      'vm4',
+      '--',
+      'lsp-set-addresses',
+      'vm4',
+      '02:ac:10:ff:00:44 192.168.100.14',
+    );
     await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4 && tcp', 'allow-related');
     await nbctl('acl-add', 'ls2', 'from-lport', '1000', 'ip4', 'allow-related');
-    await nbctl('lb-add', 'lb1', '192.168.100.100:80', '192.168.100.11:80,192.168.200.10:80', 'tcp', '--', 'ls-lb-add', 'ls1', 'lb1');
+    await nbctl(
+      'lb-add',
+      'lb1',
+      '192.168.100.100:80',
+      '192.168.100.11:80,192.168.200.10:80',
+      'tcp',
+      '--',
+      'ls-lb-add',
+      'ls1',
+      'lb1',
+    );
     // The documented alternative: selection_fields makes OVN use selection_method=hash (no datapath hash).
-    await nbctl('lb-add', 'lb2', '192.168.100.200:80', '192.168.100.11:80,192.168.200.10:80', 'tcp', '--', 'set', 'Load_Balancer', 'lb2', 'selection_fields=ip_src,ip_dst,tp_src,tp_dst', '--', 'ls-lb-add', 'ls1', 'lb2');
+    await nbctl(
+      'lb-add',
+      'lb2',
+      '192.168.100.200:80',
+      '192.168.100.11:80,192.168.200.10:80',
+      'tcp',
+      '--',
+      'set',
+      'Load_Balancer',
+      'lb2',
+      'selection_fields=ip_src,ip_dst,tp_src,tp_dst',
+      '--',
+      'ls-lb-add',
+      'ls1',
+      'lb2',
+    );
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.16.0.1', '192.168.100.0/24');
     // DHCP served by ovn-controller for vm1 (put_dhcp_opts → controller), not for vm2 (plain broadcast).
-    const dhcp = (await nbctl('dhcp-options-create', '192.168.100.0/24')).trim() || (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.100.0/24"')).trim();
-    await nbctl('dhcp-options-set-options', dhcp, 'server_id=192.168.100.1', 'server_mac=02:ac:10:ff:00:01', 'lease_time=3600', 'router=192.168.100.1');
+    const dhcp =
+      (await nbctl('dhcp-options-create', '192.168.100.0/24')).trim() ||
+      (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.100.0/24"')).trim();
+    await nbctl(
+      'dhcp-options-set-options',
+      dhcp,
+      'server_id=192.168.100.1',
+      'server_mac=02:ac:10:ff:00:01',
+      'lease_time=3600',
+      'router=192.168.100.1',
+    );
     await nbctl('lsp-set-dhcpv4-options', 'vm1', dhcp);
     await nbctl('static-mac-binding-add', 'lr1-pub', '172.16.0.50', '02:00:00:00:00:50');
     hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys', encapIp: '10.99.0.1' });
     // br-phys doubles as the underlay: the encap IP lives on it, so the userspace datapath can tnl_push.
-    await hv.vsctl('add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev', '--', 'add-port', 'br-phys', 'up0', '--', 'set', 'Interface', 'up0', 'type=internal');
+    await hv.vsctl(
+      'add-br',
+      'br-phys',
+      '--',
+      'set',
+      'bridge',
+      'br-phys',
+      'datapath_type=netdev',
+      '--',
+      'add-port',
+      'br-phys',
+      'up0',
+      '--',
+      'set',
+      'Interface',
+      'up0',
+      'type=internal',
+    );
     await runOk('ip', ['-n', hv.netns, 'addr', 'add', '10.99.0.1/24', 'dev', 'br-phys']);
     await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phys', 'up']);
     const hv2 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv2', encapIp: '10.99.0.2' });
@@ -87,7 +224,8 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     const flows = await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt());
     const groups = await hv.ofctl('-O', 'OpenFlow15', 'dump-groups', hv.mgmt());
     const doc: Record<string, unknown> = {};
-    for (const t of Object.keys(SB_TABLES)) doc[t] = JSON.parse(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '-f', 'json', 'list', t]));
+    for (const t of Object.keys(SB_TABLES))
+      doc[t] = JSON.parse(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '-f', 'json', 'list', t]));
     report = analyze({ dump: parseDump(`${flows}\n${groups}`), sb: sbContextFromJson(JSON.stringify(doc)) });
   });
 
@@ -99,7 +237,21 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
 
   it('builds every traffic class for vm1', () => {
     const vm1 = report.classes.filter((c) => c.port === 'vm1').map((c) => c.class);
-    expect(vm1).toEqual(expect.arrayContaining(['l2', 'acl-conntrack', 'routed', 'lb-vip', 'arp-router', 'external-snat', 'oversize', 'dhcp', 'to-tunnel', 'from-tunnel', 'nd-router']));
+    expect(vm1).toEqual(
+      expect.arrayContaining([
+        'l2',
+        'acl-conntrack',
+        'routed',
+        'lb-vip',
+        'arp-router',
+        'external-snat',
+        'oversize',
+        'dhcp',
+        'to-tunnel',
+        'from-tunnel',
+        'nd-router',
+      ]),
+    );
   });
 
   it('reaches the real datapath verdict and reason for every class and profile', async () => {
@@ -116,9 +268,14 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
         const ours = c.verdicts.find((v) => v.profile === id)!;
         compared++;
         if (process.env['OFFLOAD_DEBUG'] && (j.verdict !== ours.verdict || reasonKey(j) !== ours.reason))
-          writeFileSync(`/tmp/offload-debug-${c.port}-${c.class}.txt`, `${c.traceFlow}\n${JSON.stringify({ real, ours: c.path }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n${await hv.appctl('ofproto/trace', 'br-int', c.traceFlow)}\n${await hv.ofctl('dump-flows', hv.mgmt())}`);
+          writeFileSync(
+            `/tmp/offload-debug-${c.port}-${c.class}.txt`,
+            `${c.traceFlow}\n${JSON.stringify({ real, ours: c.path }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n${await hv.appctl('ofproto/trace', 'br-int', c.traceFlow)}\n${await hv.ofctl('dump-flows', hv.mgmt())}`,
+          );
         if (j.verdict !== ours.verdict || reasonKey(j) !== ours.reason)
-          mismatches.push(`${c.port} ${c.class} ${id}: real ${j.verdict} "${reasonKey(j)}" vs pass ${ours.verdict} "${ours.reason}"`);
+          mismatches.push(
+            `${c.port} ${c.class} ${id}: real ${j.verdict} "${reasonKey(j)}" vs pass ${ours.verdict} "${ours.reason}"`,
+          );
       }
     }
     expect(mismatches).toEqual([]);
@@ -126,50 +283,84 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
   });
 
   it('expected verdicts: ct partial, ARP and gateway_mtu blocked on TC, everything stateful blocked on rte_flow', () => {
-    const v = (port: string, cls: string, profile: string) => report.classes.find((c) => c.port === port && c.class === cls)!.verdicts.find((x) => x.profile === profile)!;
+    const v = (port: string, cls: string, profile: string) =>
+      report.classes.find((c) => c.port === port && c.class === cls)!.verdicts.find((x) => x.profile === profile)!;
     expect(v('vm1', 'l2', 'mlx5-cx6dx')).toMatchObject({ verdict: 'partial', reason: 'action ct(nat)' });
     expect(v('vm3', 'routed', 'tc-flower')).toMatchObject({ verdict: 'partial' });
-    expect(v('vm1', 'arp-router', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action set(arp)', lflow: { stage: 'ls_in_arp_rsp' } });
-    expect(v('vm1', 'external-snat', 'mlx5-cx6dx')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'lr_in_larger_pkts' } });
+    expect(v('vm1', 'arp-router', 'tc-flower')).toMatchObject({
+      verdict: 'not',
+      reason: 'action set(arp)',
+      lflow: { stage: 'ls_in_arp_rsp' },
+    });
+    expect(v('vm1', 'external-snat', 'mlx5-cx6dx')).toMatchObject({
+      verdict: 'not',
+      reason: 'action userspace(controller)',
+      lflow: { stage: 'lr_in_larger_pkts' },
+    });
     expect(v('vm1', 'oversize', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)' });
     expect(v('vm1', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match recirc_id' });
-    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx']) expect(v('vm5', 'l2', id)).toMatchObject({ verdict: 'offloadable', reason: '' });
+    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx'])
+      expect(v('vm5', 'l2', id)).toMatchObject({ verdict: 'offloadable', reason: '' });
     // Even on a stateless switch the megaflow matches ct_state: flows of stateful datapaths share the tables
     // (OVS unwildcards the first lookup stage), and OVS 3.1 rte_flow does not consume ct_state.
     expect(v('vm5', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match ct_state' });
     expect(v('vm1', 'nd-router', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'match nd' });
-    expect(v('vm1', 'dhcp', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)', lflow: { stage: 'ls_in_dhcp_options' } });
+    expect(v('vm1', 'dhcp', 'tc-flower')).toMatchObject({
+      verdict: 'not',
+      reason: 'action userspace(controller)',
+      lflow: { stage: 'ls_in_dhcp_options' },
+    });
     expect(v('vm2', 'dhcp', 'tc-flower').verdict).not.toBe('not');
     expect(v('vm1', 'from-tunnel', 'mlx5-cx5')).toMatchObject({ verdict: 'not', reason: 'match tun_metadata' });
     expect(v('vm1', 'to-tunnel', 'mlx5-cx6dx').verdict).toBe('partial'); // ct of the stateful switch, not the encap
   });
 
   it('an LB with selection_fields (selection_method=hash) needs no datapath hash: only conntrack keeps it partial', () => {
-    const c = report.classes.find((x) => x.port === 'vm1' && x.class === 'lb-vip' && x.description.includes('192.168.100.200'))!;
+    const c = report.classes.find(
+      (x) => x.port === 'vm1' && x.class === 'lb-vip' && x.description.includes('192.168.100.200'),
+    )!;
     expect(c.path.new!.flatMap((p) => p.actions.map((a) => a.kind))).not.toContain('hash');
-    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx']) expect(c.verdicts.find((v) => v.profile === id)).toMatchObject({ verdict: 'partial' });
+    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx'])
+      expect(c.verdicts.find((v) => v.profile === id)).toMatchObject({ verdict: 'partial' });
   });
 
   it('the CLI reads the live bridge, SB and Open_vSwitch DB with the real tools', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runOffloadReport(
-      ['--bridge', hv.mgmt(), '--sb', sbRemote, '--ovs-db', hv.db.remotes.unix, '--profile', 'mlx5-cx6dx', '--format', 'json'],
+      [
+        '--bridge',
+        hv.mgmt(),
+        '--sb',
+        sbRemote,
+        '--ovs-db',
+        hv.db.remotes.unix,
+        '--profile',
+        'mlx5-cx6dx',
+        '--format',
+        'json',
+      ],
       { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
     );
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(out.join('')) as OffloadReport;
-    const lb = doc.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'))!;
+    const lb = doc.classes.find(
+      (c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'),
+    )!;
     expect(lb.verdicts[0]).toMatchObject({ verdict: 'not', reason: 'action hash' });
     const env = doc.environment[0]!.findings;
     expect(env.find((f) => f.check === 'hw-offload')!.severity).toBe('error'); // the lab does not enable it
-    expect(env.find((f) => f.check === 'datapath-type')!.message).toMatch(/datapath_type=netdev, but mlx5-cx6dx offloads through the system datapath/);
+    expect(env.find((f) => f.check === 'datapath-type')!.message).toMatch(
+      /datapath_type=netdev, but mlx5-cx6dx offloads through the system datapath/,
+    );
     expect(env.find((f) => f.check === 'encap')!.message).toMatch(/ovn-encap-type=geneve/);
   });
 
   it('LB VIP traffic: not offloadable on every profile because of dp_hash, with the documented fix', async () => {
-    const lb = report.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'))!;
+    const lb = report.classes.find(
+      (c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'),
+    )!;
     // The real datapath agrees on the mechanism: a new connection to the VIP gets hash(l4(0)),recirc.
     const real = await realPasses(lb.traceFlow, 'new');
     expect(real.flatMap((p) => p.actions.map((a) => a.kind))).toContain('hash');

@@ -18,19 +18,64 @@ try {
   const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
   const cmds: string[] = ['lr-add', 'lr1'];
   for (let s = 1; s <= SWITCHES; s++) {
-    cmds.push('--', 'ls-add', `ls${s}`, '--', 'lrp-add', 'lr1', `lr1-ls${s}`, `02:aa:00:00:${hex(s)}:01`, `10.${s}.0.1/24`);
-    cmds.push('--', 'lsp-add', `ls${s}`, `ls${s}-lr1`, '--', 'lsp-set-type', `ls${s}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${s}-lr1`, 'router');
+    cmds.push(
+      '--',
+      'ls-add',
+      `ls${s}`,
+      '--',
+      'lrp-add',
+      'lr1',
+      `lr1-ls${s}`,
+      `02:aa:00:00:${hex(s)}:01`,
+      `10.${s}.0.1/24`,
+    );
+    cmds.push(
+      '--',
+      'lsp-add',
+      `ls${s}`,
+      `ls${s}-lr1`,
+      '--',
+      'lsp-set-type',
+      `ls${s}-lr1`,
+      'router',
+      '--',
+      'lsp-set-addresses',
+      `ls${s}-lr1`,
+      'router',
+    );
     cmds.push('--', 'lsp-set-options', `ls${s}-lr1`, `router-port=lr1-ls${s}`);
-    for (let v = 1; v <= VMS; v++) cmds.push('--', 'lsp-add', `ls${s}`, `vm${s}-${v}`, '--', 'lsp-set-addresses', `vm${s}-${v}`, `02:aa:00:${hex(s)}:${hex(v)}:10 10.${s}.0.${10 + v}`);
+    for (let v = 1; v <= VMS; v++)
+      cmds.push(
+        '--',
+        'lsp-add',
+        `ls${s}`,
+        `vm${s}-${v}`,
+        '--',
+        'lsp-set-addresses',
+        `vm${s}-${v}`,
+        `02:aa:00:${hex(s)}:${hex(v)}:10 10.${s}.0.${10 + v}`,
+      );
   }
   await nbctl(...cmds);
   for (let s = 1; s <= SWITCHES; s++) {
-    await nbctl('lb-add', `lb${s}`, `10.${s}.0.100:80`, `10.${s}.0.11:80,10.${s}.0.12:80`, 'tcp', '--', 'ls-lb-add', `ls${s}`, `lb${s}`);
+    await nbctl(
+      'lb-add',
+      `lb${s}`,
+      `10.${s}.0.100:80`,
+      `10.${s}.0.11:80,10.${s}.0.12:80`,
+      'tcp',
+      '--',
+      'ls-lb-add',
+      `ls${s}`,
+      `lb${s}`,
+    );
     await nbctl('acl-add', `ls${s}`, 'from-lport', '1000', 'ip4', 'allow-related');
   }
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
   await hv.startRealController();
-  for (let s = 1; s <= SWITCHES; s++) for (let v = 1; v <= VMS; v++) await hv.addVm(`vm${s}-${v}`, `02:aa:00:${hex(s)}:${hex(v)}:10`, `10.${s}.0.${10 + v}/24`, `10.${s}.0.1`);
+  for (let s = 1; s <= SWITCHES; s++)
+    for (let v = 1; v <= VMS; v++)
+      await hv.addVm(`vm${s}-${v}`, `02:aa:00:${hex(s)}:${hex(v)}:10`, `10.${s}.0.${10 + v}/24`, `10.${s}.0.1`);
   await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=60', '--wait=hv', 'sync']);
 
   const time = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
@@ -42,12 +87,16 @@ try {
   let dumpText = '';
   let realDump = Infinity;
   for (let i = 0; i < ROUNDS; i++) {
-    const [text, ms] = await time(async () => `${await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt())}\n${await hv.ofctl('-O', 'OpenFlow15', 'dump-groups', hv.mgmt())}`);
+    const [text, ms] = await time(
+      async () =>
+        `${await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt())}\n${await hv.ofctl('-O', 'OpenFlow15', 'dump-groups', hv.mgmt())}`,
+    );
     dumpText = text;
     realDump = Math.min(realDump, ms);
   }
   const doc: Record<string, unknown> = {};
-  for (const t of Object.keys(SB_TABLES)) doc[t] = JSON.parse(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '-f', 'json', 'list', t]));
+  for (const t of Object.keys(SB_TABLES))
+    doc[t] = JSON.parse(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '-f', 'json', 'list', t]));
   const sbText = JSON.stringify(doc);
 
   // Ours: parse + analyze everything (best of ROUNDS).
@@ -68,17 +117,34 @@ try {
   const [, realTrace] = await time(async () => {
     for (const c of report.classes)
       for (const st of c.path.new ? ['new', 'est'] : ['est'])
-        await hv.appctl('ofproto/trace', 'br-int', c.traceFlow, ...Array.from({ length: 6 }, () => ['--ct-next', `trk,${st}`]).flat());
+        await hv.appctl(
+          'ofproto/trace',
+          'br-int',
+          c.traceFlow,
+          ...Array.from({ length: 6 }, () => ['--ct-next', `trk,${st}`]).flat(),
+        );
   });
 
   const rows: [string, string, string][] = [
-    ['flows / groups in the dump', `${nFlows} / ${report.classes.length ? (dumpText.match(/group_id=/g) ?? []).length : 0}`, ''],
+    [
+      'flows / groups in the dump',
+      `${nFlows} / ${report.classes.length ? (dumpText.match(/group_id=/g) ?? []).length : 0}`,
+      '',
+    ],
     ['traffic classes (port × class)', String(report.classes.length), `${questions} conntrack scenarios`],
     ['ours: parse dump', `${parseBest.toFixed(1)} ms`, ''],
     ['ours: parse + analyze (4 profiles)', `${best.toFixed(1)} ms`, `${(best / questions).toFixed(2)} ms per scenario`],
     ['real: ovs-ofctl dump-flows + dump-groups', `${realDump.toFixed(1)} ms`, ''],
-    ['real: ofproto/trace, every scenario', `${realTrace.toFixed(1)} ms`, `${(realTrace / questions).toFixed(2)} ms per scenario`],
-    ['ratio ours(analyze) / real(trace all)', (best / realTrace).toFixed(3), best < realTrace ? 'ours faster' : 'real faster'],
+    [
+      'real: ofproto/trace, every scenario',
+      `${realTrace.toFixed(1)} ms`,
+      `${(realTrace / questions).toFixed(2)} ms per scenario`,
+    ],
+    [
+      'ratio ours(analyze) / real(trace all)',
+      (best / realTrace).toFixed(3),
+      best < realTrace ? 'ours faster' : 'real faster',
+    ],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

@@ -24,18 +24,39 @@ describe('topology and traffic classes', () => {
     expect(topo.byName.get('vm1')).toMatchObject({ ofport: 1, dpName: 'ls1', type: '' });
     expect(topo.byName.get('lr1-ls1')!.ips[0]!.prefix).toBe(24);
     const classes = buildClasses(topo);
-    expect(classes.filter((c) => c.port === 'vm1').map((c) => c.id)).toEqual(['l2', 'acl-conntrack', 'arp-router', 'nd-router', 'routed', 'external-snat', 'oversize', 'lb-vip', 'dhcp']);
+    expect(classes.filter((c) => c.port === 'vm1').map((c) => c.id)).toEqual([
+      'l2',
+      'acl-conntrack',
+      'arp-router',
+      'nd-router',
+      'routed',
+      'external-snat',
+      'oversize',
+      'lb-vip',
+      'dhcp',
+    ]);
     // vm3 is alone on ls2 and its switch has no LB.
-    expect(classes.filter((c) => c.port === 'vm3').map((c) => c.id)).toEqual(['arp-router', 'nd-router', 'routed', 'external-snat', 'oversize', 'dhcp']);
+    expect(classes.filter((c) => c.port === 'vm3').map((c) => c.id)).toEqual([
+      'arp-router',
+      'nd-router',
+      'routed',
+      'external-snat',
+      'oversize',
+      'dhcp',
+    ]);
     const routed = classes.find((c) => c.port === 'vm1' && c.id === 'routed')!;
     expect(routed.description).toBe('routed to another switch (TCP): → vm3 via lr1-ls1');
-    expect(traceFlow(routed.packet)).toBe('tcp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=02:ac:10:ff:00:01,nw_src=192.168.100.10,nw_dst=192.168.200.10,nw_ttl=64,tcp_src=40000,tcp_dst=80');
+    expect(traceFlow(routed.packet)).toBe(
+      'tcp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=02:ac:10:ff:00:01,nw_src=192.168.100.10,nw_dst=192.168.200.10,nw_ttl=64,tcp_src=40000,tcp_dst=80',
+    );
     const nd = classes.find((c) => c.port === 'vm1' && c.id === 'nd-router')!;
     expect(traceFlow(nd.packet)).toBe(
       'icmp6,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=33:33:ff:ff:00:01,ipv6_src=fe80:0:0:0:ac:10ff:feff:11,ipv6_dst=ff02:0:0:0:0:1:ffff:1,nw_ttl=255,icmpv6_type=135,icmpv6_code=0,nd_target=fe80:0:0:0:ac:10ff:feff:1,nd_sll=02:ac:10:ff:00:11',
     );
     const arp = classes.find((c) => c.port === 'vm1' && c.id === 'arp-router')!;
-    expect(traceFlow(arp.packet)).toBe('arp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=192.168.100.10,arp_tpa=192.168.100.1,arp_op=1,arp_sha=02:ac:10:ff:00:11');
+    expect(traceFlow(arp.packet)).toBe(
+      'arp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=192.168.100.10,arp_tpa=192.168.100.1,arp_op=1,arp_sha=02:ac:10:ff:00:11',
+    );
   });
 
   it('address strings', () => {

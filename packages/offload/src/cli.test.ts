@@ -8,7 +8,11 @@ const fx = (n: string) => fileURLToPath(new URL(`../fixtures/${n}`, import.meta.
 function io(extra: Partial<OffloadIo> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), ...extra } satisfies OffloadIo };
+  return {
+    out,
+    err,
+    io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), ...extra } satisfies OffloadIo,
+  };
 }
 
 describe('ovnts offload-report', () => {
@@ -18,7 +22,9 @@ describe('ovnts offload-report', () => {
     const text = t.out.join('');
     expect(text).toMatch(/^port\s+class\s+tc-flower\s+mlx5-cx5\s+mlx5-cx6dx\s+dpdk-rte-flow/);
     expect(text).toMatch(/vm1\s+lb-vip\s+✗\s+✗\s+✗\s+✗/);
-    expect(text).toMatch(/  vm1 lb-vip \(to a load-balancer VIP: → 192\.168\.100\.100:80\)\n    ✗ tc-flower: action hash/);
+    expect(text).toMatch(
+      /  vm1 lb-vip \(to a load-balancer VIP: → 192\.168\.100\.100:80\)\n    ✗ tc-flower: action hash/,
+    );
     expect(text).toMatch(/✗ mlx5-cx5, mlx5-cx6dx: action hash .*\[ls_in_lb: ct\.new && ip4\.dst == 192\.168\.100\.100/);
     expect(text).toMatch(/fix: .*disable the OVN LB/);
     expect(t.err).toEqual([]);
@@ -26,8 +32,16 @@ describe('ovnts offload-report', () => {
 
   it('JSON for one profile', async () => {
     const t = io();
-    expect(await runOffloadReport(['--profile', 'cx7', '--format=json', '--flows', fx('lab-flows.txt'), '--sb-json', fx('lab-sb.json')], t.io)).toBe(0);
-    const doc = JSON.parse(t.out.join('')) as { profiles: { id: string }[]; classes: { port: string; class: string; verdicts: { verdict: string; reason: string }[] }[] };
+    expect(
+      await runOffloadReport(
+        ['--profile', 'cx7', '--format=json', '--flows', fx('lab-flows.txt'), '--sb-json', fx('lab-sb.json')],
+        t.io,
+      ),
+    ).toBe(0);
+    const doc = JSON.parse(t.out.join('')) as {
+      profiles: { id: string }[];
+      classes: { port: string; class: string; verdicts: { verdict: string; reason: string }[] }[];
+    };
     expect(doc.profiles.map((p) => p.id)).toEqual(['mlx5-cx6dx']);
     const arp = doc.classes.find((c) => c.port === 'vm1' && c.class === 'arp-router')!;
     expect(arp.verdicts).toMatchObject([{ verdict: 'not', reason: 'action set(arp)' }]);
@@ -45,12 +59,19 @@ describe('ovnts offload-report', () => {
     const t = io({
       exec: async (cmd, args) => {
         calls.push(`${cmd} ${args.join(' ')}`);
-        if (cmd === 'ovs-ofctl') return { code: 0, stdout: args.includes('dump-flows') ? readFileSync(fx('lab-flows.txt'), 'utf8') : '', stderr: '' };
+        if (cmd === 'ovs-ofctl')
+          return {
+            code: 0,
+            stdout: args.includes('dump-flows') ? readFileSync(fx('lab-flows.txt'), 'utf8') : '',
+            stderr: '',
+          };
         const table = args[args.length - 1]!;
         return { code: 0, stdout: JSON.stringify(sb[table] ?? { headings: ['_uuid'], data: [] }), stderr: '' };
       },
     });
-    expect(await runOffloadReport(['--bridge', 'unix:/x/br-int.mgmt', '--sb', 'unix:/x/sb.sock', '--profile', 'tc'], t.io)).toBe(0);
+    expect(
+      await runOffloadReport(['--bridge', 'unix:/x/br-int.mgmt', '--sb', 'unix:/x/sb.sock', '--profile', 'tc'], t.io),
+    ).toBe(0);
     expect(calls).toContain('ovs-ofctl -O OpenFlow15 dump-flows unix:/x/br-int.mgmt');
     expect(calls).toContain('ovn-sbctl --db=unix:/x/sb.sock -f json list Port_Binding');
     expect(t.out.join('')).toMatch(/vm1\s+lb-vip\s+✗/);
@@ -72,16 +93,22 @@ describe('ovnts offload-report', () => {
   });
 
   it('bad input exits 1 with the file and line', async () => {
-    const t = io({ readFile: async () => ' table=0, priority=1 actions=drop\n table=0, priority=1 actions=frobnicate\n' });
+    const t = io({
+      readFile: async () => ' table=0, priority=1 actions=drop\n table=0, priority=1 actions=frobnicate\n',
+    });
     expect(await runOffloadReport(['--flows', 'dump.txt'], t.io)).toBe(1);
     expect(t.err.join('')).toMatch(/ovnts offload-report: dump\.txt line 2: /);
     const missing = io();
     expect(await runOffloadReport(['--flows', '/nonexistent/flows.txt'], missing.io)).toBe(1);
     expect(missing.err.join('')).toMatch(/cannot read \/nonexistent\/flows\.txt/);
     const badSb = io();
-    expect(await runOffloadReport(['--flows', fx('lab-flows.txt'), '--sb-json', fx('lab-flows.txt')], badSb.io)).toBe(1);
+    expect(await runOffloadReport(['--flows', fx('lab-flows.txt'), '--sb-json', fx('lab-flows.txt')], badSb.io)).toBe(
+      1,
+    );
     expect(badSb.err.join('')).toMatch(/SB JSON: not JSON/);
-    const failing = io({ exec: async () => ({ code: 1, stdout: '', stderr: 'ovs-ofctl: unix:/x: connection failed' }) });
+    const failing = io({
+      exec: async () => ({ code: 1, stdout: '', stderr: 'ovs-ofctl: unix:/x: connection failed' }),
+    });
     expect(await runOffloadReport(['--bridge', 'unix:/x', '--sb', 'unix:/y'], failing.io)).toBe(1);
     expect(failing.err.join('')).toMatch(/ovs-ofctl .* failed \(1\): ovs-ofctl: unix:\/x: connection failed/);
   });

@@ -98,7 +98,11 @@ const defaultExec = (cmd: string, args: readonly string[]): Promise<ExecResult> 
   new Promise((resolve) => {
     execFile(cmd, [...args], { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 127) : 0;
-      resolve({ code, stdout: String(stdout), stderr: err && code === 127 && !stderr ? `${cmd}: ${err.message}` : String(stderr) });
+      resolve({
+        code,
+        stdout: String(stdout),
+        stderr: err && code === 127 && !stderr ? `${cmd}: ${err.message}` : String(stderr),
+      });
     });
   });
 
@@ -124,15 +128,22 @@ async function liveDump(io: OffloadIo, mgmt: string): Promise<FlowDump> {
 
 async function liveSb(io: OffloadIo, remote: string): Promise<SbContext> {
   const doc: Record<string, unknown> = {};
-  for (const table of Object.keys(SB_TABLES)) doc[table] = JSON.parse(await tool(io, 'ovn-sbctl', [`--db=${remote}`, '-f', 'json', 'list', table])) as unknown;
+  for (const table of Object.keys(SB_TABLES))
+    doc[table] = JSON.parse(await tool(io, 'ovn-sbctl', [`--db=${remote}`, '-f', 'json', 'list', table])) as unknown;
   return sbContextFromJson(JSON.stringify(doc));
 }
 
 async function liveOvs(io: OffloadIo, remote: string): Promise<OvsContext> {
-  const list = async (t: string) => decodeListJson(await tool(io, 'ovs-vsctl', [`--db=${remote}`, '-f', 'json', 'list', t]), t).map(normaliseRow);
+  const list = async (t: string) =>
+    decodeListJson(await tool(io, 'ovs-vsctl', [`--db=${remote}`, '-f', 'json', 'list', t]), t).map(normaliseRow);
   const [ovs] = await list('Open_vSwitch');
   if (!ovs) throw new OffloadError('bad-input', `${remote}: no Open_vSwitch row`);
-  return ovsContextFromRows({ openVswitch: ovs, bridges: await list('Bridge'), ports: await list('Port'), interfaces: await list('Interface') });
+  return ovsContextFromRows({
+    openVswitch: ovs,
+    bridges: await list('Bridge'),
+    ports: await list('Port'),
+    interfaces: await list('Interface'),
+  });
 }
 
 /** The `ovnts offload-report` command. Returns the exit status. */
@@ -154,7 +165,11 @@ export async function runOffloadReport(argv: readonly string[], io: OffloadIo): 
   }
   try {
     const dump = opts.flows ? parseDump(await readText(io, opts.flows), opts.flows) : await liveDump(io, opts.bridge!);
-    const sb = opts.sbJson ? sbContextFromJson(await readText(io, opts.sbJson)) : opts.sb ? await liveSb(io, opts.sb) : undefined;
+    const sb = opts.sbJson
+      ? sbContextFromJson(await readText(io, opts.sbJson))
+      : opts.sb
+        ? await liveSb(io, opts.sb)
+        : undefined;
     const ovs = opts.ovsDb ? await liveOvs(io, opts.ovsDb) : undefined;
     const report = analyze({ dump, ...(sb ? { sb } : {}), ...(ovs ? { ovs } : {}), profiles: opts.profiles });
     io.stdout(opts.format === 'json' ? formatReportJson(report) : formatReportTable(report));

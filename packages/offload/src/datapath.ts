@@ -22,14 +22,45 @@ export type SetTarget =
 export type DpAction =
   | { readonly kind: 'output'; readonly port?: string; readonly cookie?: bigint }
   | { readonly kind: 'set'; readonly target: SetTarget; readonly cookie?: bigint }
-  | { readonly kind: 'ct'; readonly commit: boolean; readonly nat: boolean; readonly helper: boolean; readonly zone?: number; readonly cookie?: bigint }
+  | {
+      readonly kind: 'ct';
+      readonly commit: boolean;
+      readonly nat: boolean;
+      readonly helper: boolean;
+      readonly zone?: number;
+      readonly cookie?: bigint;
+    }
   | { readonly kind: 'ct_clear'; readonly cookie?: bigint }
   | { readonly kind: 'recirc'; readonly cookie?: bigint }
   | { readonly kind: 'hash'; readonly cookie?: bigint }
-  | { readonly kind: 'userspace'; readonly why: 'controller' | 'slow_path' | 'sample' | 'other'; readonly cookie?: bigint }
-  | { readonly kind: 'check_pkt_len'; readonly size: number; readonly gt: readonly DpAction[]; readonly le: readonly DpAction[]; readonly cookie?: bigint }
+  | {
+      readonly kind: 'userspace';
+      readonly why: 'controller' | 'slow_path' | 'sample' | 'other';
+      readonly cookie?: bigint;
+    }
+  | {
+      readonly kind: 'check_pkt_len';
+      readonly size: number;
+      readonly gt: readonly DpAction[];
+      readonly le: readonly DpAction[];
+      readonly cookie?: bigint;
+    }
   | { readonly kind: 'clone'; readonly actions: readonly DpAction[]; readonly cookie?: bigint }
-  | { readonly kind: 'push_vlan' | 'pop_vlan' | 'meter' | 'sample' | 'trunc' | 'tnl_push' | 'tnl_pop' | 'push_mpls' | 'pop_mpls' | 'other'; readonly detail?: string; readonly cookie?: bigint };
+  | {
+      readonly kind:
+        | 'push_vlan'
+        | 'pop_vlan'
+        | 'meter'
+        | 'sample'
+        | 'trunc'
+        | 'tnl_push'
+        | 'tnl_pop'
+        | 'push_mpls'
+        | 'pop_mpls'
+        | 'other';
+      readonly detail?: string;
+      readonly cookie?: bigint;
+    };
 
 export type DpActionKind = DpAction['kind'];
 

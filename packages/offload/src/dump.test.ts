@@ -14,13 +14,16 @@ describe('flow/group dump reader', () => {
   });
 
   it('bucket properties and multi-action buckets', () => {
-    const g = parseGroup('group_id=3,type=all,bucket=bucket_id:0,actions=set_field:0x1->reg15,resubmit(,40),bucket=bucket_id:1,actions=drop');
+    const g = parseGroup(
+      'group_id=3,type=all,bucket=bucket_id:0,actions=set_field:0x1->reg15,resubmit(,40),bucket=bucket_id:1,actions=drop',
+    );
     expect(g.buckets.map((b) => b.actions.length)).toEqual([2, 0]);
     expect(g.buckets[0]!.bucketId).toBe(0);
   });
 
   it('unparsable lines are errors with their line number', () => {
-    const text = 'OFPST_FLOW reply (OF1.5) (xid=0x2):\n table=0, priority=1 actions=drop\n table=0, priority=1,frob=1 actions=drop\n';
+    const text =
+      'OFPST_FLOW reply (OF1.5) (xid=0x2):\n table=0, priority=1 actions=drop\n table=0, priority=1,frob=1 actions=drop\n';
     expect(() => parseDump(text, 'x.txt')).toThrow(DumpParseError);
     expect(() => parseDump(text, 'x.txt')).toThrow(/x\.txt line 3:/);
     expect(() => parseDump('hello world\n')).toThrow(/line 1: neither a flow/);

@@ -55,14 +55,16 @@ export function parseGroup(line: string): Group {
       // bucket=bucket_id:N,weight:W,…,actions=a,b,c — the actions run up to the next bucket.
       const props: string[] = [t.slice(7)];
       i++;
-      while (i < toks.length && !toks[i]!.startsWith('actions=') && !toks[i]!.startsWith('bucket=')) props.push(toks[i++]!);
+      while (i < toks.length && !toks[i]!.startsWith('actions=') && !toks[i]!.startsWith('bucket='))
+        props.push(toks[i++]!);
       const acts: string[] = [];
       if (i < toks.length && toks[i]!.startsWith('actions=')) {
         acts.push(toks[i]!.slice(8));
         i++;
         while (i < toks.length && !toks[i]!.startsWith('bucket=')) acts.push(toks[i++]!);
       }
-      const prop = (k: string) => props.map((p) => new RegExp(`^${k}[:=](\\d+)$`).exec(p)?.[1]).find((v) => v !== undefined);
+      const prop = (k: string) =>
+        props.map((p) => new RegExp(`^${k}[:=](\\d+)$`).exec(p)?.[1]).find((v) => v !== undefined);
       const id = prop('bucket_id');
       const w = prop('weight');
       buckets.push({

@@ -4,7 +4,10 @@ import { getProfile } from './profiles.js';
 
 describe('environment checks', () => {
   const ctx = ovsContextFromRows({
-    openVswitch: { other_config: { 'hw-offload': 'true', 'tc-policy': 'skip_hw' }, external_ids: { 'ovn-encap-type': 'geneve', 'ovn-bridge-mappings': 'phys:br-phys' } },
+    openVswitch: {
+      other_config: { 'hw-offload': 'true', 'tc-policy': 'skip_hw' },
+      external_ids: { 'ovn-encap-type': 'geneve', 'ovn-bridge-mappings': 'phys:br-phys' },
+    },
     bridges: [
       { _uuid: 'b1', name: 'br-int', datapath_type: '', ports: [] },
       { _uuid: 'b2', name: 'br-phys', datapath_type: '', ports: ['p1'] },
@@ -27,7 +30,10 @@ describe('environment checks', () => {
   });
 
   it('hw-offload off and a kernel datapath for rte_flow are errors', () => {
-    const off = ovsContextFromRows({ openVswitch: { other_config: {}, external_ids: { 'ovn-encap-type': 'vxlan' } }, bridges: [{ name: 'br-int', datapath_type: 'system', ports: [] }] });
+    const off = ovsContextFromRows({
+      openVswitch: { other_config: {}, external_ids: { 'ovn-encap-type': 'vxlan' } },
+      bridges: [{ name: 'br-int', datapath_type: 'system', ports: [] }],
+    });
     const f = checkEnvironment(off, getProfile('dpdk-rte-flow'));
     expect(f.find((x) => x.check === 'hw-offload')!.severity).toBe('error');
     expect(f.find((x) => x.check === 'datapath-type')!.message).toMatch(/offloads through the netdev datapath/);

@@ -6,8 +6,17 @@ export interface OvsContext {
   /** Open_vSwitch row: other_config and external_ids. */
   readonly otherConfig: Readonly<Record<string, string>>;
   readonly externalIds: Readonly<Record<string, string>>;
-  readonly bridges?: readonly { readonly name: string; readonly datapathType: string; readonly ports: readonly string[] }[];
-  readonly ports?: readonly { readonly name: string; readonly interfaces: readonly string[]; readonly bondMode: string | null; readonly lacp?: string | null }[];
+  readonly bridges?: readonly {
+    readonly name: string;
+    readonly datapathType: string;
+    readonly ports: readonly string[];
+  }[];
+  readonly ports?: readonly {
+    readonly name: string;
+    readonly interfaces: readonly string[];
+    readonly bondMode: string | null;
+    readonly lacp?: string | null;
+  }[];
 }
 
 export type Severity = 'ok' | 'warning' | 'error';
@@ -32,14 +41,22 @@ export function checkEnvironment(ovs: OvsContext, profile: NicProfile): EnvFindi
   out.push(
     hw === 'true'
       ? { check: 'hw-offload', severity: 'ok', message: 'other_config:hw-offload=true' }
-      : { check: 'hw-offload', severity: 'error', message: 'other_config:hw-offload is not true: nothing is offloaded (set it and restart ovs-vswitchd)' },
+      : {
+          check: 'hw-offload',
+          severity: 'error',
+          message: 'other_config:hw-offload is not true: nothing is offloaded (set it and restart ovs-vswitchd)',
+        },
   );
   if (profile.provider === 'tc') {
     const pol = ovs.otherConfig['tc-policy'] ?? 'none';
     out.push(
       pol === 'skip_hw'
         ? { check: 'tc-policy', severity: 'error', message: 'tc-policy=skip_hw keeps every TC rule in software' }
-        : { check: 'tc-policy', severity: 'ok', message: `tc-policy=${pol}${pol === 'none' ? ' (hardware when possible, else TC software)' : ''}` },
+        : {
+            check: 'tc-policy',
+            severity: 'ok',
+            message: `tc-policy=${pol}${pol === 'none' ? ' (hardware when possible, else TC software)' : ''}`,
+          },
     );
   }
   const bridgeName = ovs.externalIds['ovn-bridge'] ?? 'br-int';
@@ -50,7 +67,11 @@ export function checkEnvironment(ovs: OvsContext, profile: NicProfile): EnvFindi
     out.push(
       dt === wanted
         ? { check: 'datapath-type', severity: 'ok', message: `${bridgeName} datapath_type=${dt}` }
-        : { check: 'datapath-type', severity: 'error', message: `${bridgeName} datapath_type=${dt}, but ${profile.id} offloads through the ${wanted} datapath` },
+        : {
+            check: 'datapath-type',
+            severity: 'error',
+            message: `${bridgeName} datapath_type=${dt}, but ${profile.id} offloads through the ${wanted} datapath`,
+          },
     );
   }
   const uplinks = new Set(uplinkBridges(ovs));
@@ -71,7 +92,11 @@ export function checkEnvironment(ovs: OvsContext, profile: NicProfile): EnvFindi
     const tlv = profile.matches.tun_metadata;
     out.push(
       geneve && tlv && tlv.support !== 'full'
-        ? { check: 'encap', severity: 'warning', message: `ovn-encap-type=${encap}: OVN carries ports in a Geneve TLV option; ${profile.id}: ${tlv.note}` }
+        ? {
+            check: 'encap',
+            severity: 'warning',
+            message: `ovn-encap-type=${encap}: OVN carries ports in a Geneve TLV option; ${profile.id}: ${tlv.note}`,
+          }
         : { check: 'encap', severity: 'ok', message: `ovn-encap-type=${encap}` },
     );
   }

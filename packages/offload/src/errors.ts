@@ -12,14 +12,21 @@ export class OffloadError extends Error {
 }
 
 export class UnknownProfileError extends OffloadError {
-  constructor(readonly profile: string, known: readonly string[]) {
+  constructor(
+    readonly profile: string,
+    known: readonly string[],
+  ) {
     super('unknown-profile', `unknown NIC profile "${profile}" (known: ${known.join(', ')})`);
   }
 }
 
 /** A flow/group dump line that does not parse; `line` is 1-based. */
 export class DumpParseError extends OffloadError {
-  constructor(readonly line: number, detail: string, readonly source = 'flow dump') {
+  constructor(
+    readonly line: number,
+    detail: string,
+    readonly source = 'flow dump',
+  ) {
     super('bad-dump', `${source} line ${line}: ${detail}`);
   }
 }

@@ -65,7 +65,13 @@ export function parseOdpActions(text: string): DpAction[] {
       });
     } else if (name === 'ct_clear' || name === 'recirc' || name === 'hash') out.push({ kind: name });
     else if (name === 'userspace') {
-      const why = /controller\(/.test(args) ? 'controller' : /slow_path\(/.test(args) ? 'slow_path' : /(sFlow|flow_sample|ipfix)\(/.test(args) ? 'sample' : 'other';
+      const why = /controller\(/.test(args)
+        ? 'controller'
+        : /slow_path\(/.test(args)
+          ? 'slow_path'
+          : /(sFlow|flow_sample|ipfix)\(/.test(args)
+            ? 'sample'
+            : 'other';
       out.push({ kind: 'userspace', why });
     } else if (name === 'check_pkt_len') {
       const parts = splitTop(args);
@@ -76,10 +82,13 @@ export function parseOdpActions(text: string): DpAction[] {
       const body = parseOdpActions(args);
       // Userspace native tunnelling wraps an encap that is not the last action in clone(tnl_push(…),out);
       // the kernel datapath says the same with set(tunnel),output. Normalise to the latter.
-      if (/^tnl_push\(/.test(args) && body.every((a) => a.kind === 'output' || (a.kind === 'set' && a.target === 'tunnel'))) out.push(...body);
+      if (
+        /^tnl_push\(/.test(args) &&
+        body.every((a) => a.kind === 'output' || (a.kind === 'set' && a.target === 'tunnel'))
+      )
+        out.push(...body);
       else out.push({ kind: 'clone', actions: body });
-    }
-    else if (name === 'tnl_push') {
+    } else if (name === 'tnl_push') {
       // Userspace-datapath encap; normalised to what the kernel datapath does (set(tunnel) then output).
       out.push({ kind: 'set', target: 'tunnel' });
       const port = /out_port\((\d+)\)/.exec(args)?.[1];
@@ -125,7 +134,8 @@ export function parseTrace(text: string): DpPass[] {
     else if (line.startsWith('Megaflow: ')) megaflow = line.slice('Megaflow: '.length);
     else if (line.startsWith('Datapath actions: ')) {
       const actions = parseOdpActions(line.slice('Datapath actions: '.length));
-      if (paused && !actions.some((a) => a.kind === 'userspace')) actions.push({ kind: 'userspace', why: 'controller' });
+      if (paused && !actions.some((a) => a.kind === 'userspace'))
+        actions.push({ kind: 'userspace', why: 'controller' });
       passes.push({ matches: megaflowTraits(megaflow ?? ''), actions });
       megaflow = undefined;
       paused = false;

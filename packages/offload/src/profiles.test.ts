@@ -46,21 +46,45 @@ describe('NIC profiles', () => {
         expect(verdict('tc-flower', pass([a, out])).verdict, a.kind).toBe('not');
     });
     it('offloads ct once established (partial), but never ct helpers', () => {
-      expect(verdict('tc-flower', pass([{ kind: 'ct', commit: true, nat: false, helper: false }, { kind: 'recirc' }]), pass([out], ['recirc_id', 'ct_state']))).toMatchObject({ verdict: 'partial', reason: { what: 'ct(commit)' } });
-      expect(verdict('tc-flower', pass([{ kind: 'ct', commit: true, nat: false, helper: true }, out])).verdict).toBe('not');
+      expect(
+        verdict(
+          'tc-flower',
+          pass([{ kind: 'ct', commit: true, nat: false, helper: false }, { kind: 'recirc' }]),
+          pass([out], ['recirc_id', 'ct_state']),
+        ),
+      ).toMatchObject({ verdict: 'partial', reason: { what: 'ct(commit)' } });
+      expect(verdict('tc-flower', pass([{ kind: 'ct', commit: true, nat: false, helper: true }, out])).verdict).toBe(
+        'not',
+      );
     });
     it('judges check_pkt_len by both branches', () => {
       const ok: DpAction = { kind: 'check_pkt_len', size: 1414, gt: [out], le: [out] };
-      const ctl: DpAction = { kind: 'check_pkt_len', size: 1414, gt: [{ kind: 'userspace', why: 'controller' }], le: [out] };
+      const ctl: DpAction = {
+        kind: 'check_pkt_len',
+        size: 1414,
+        gt: [{ kind: 'userspace', why: 'controller' }],
+        le: [out],
+      };
       expect(verdict('tc-flower', pass([ok])).verdict).toBe('offloadable');
-      expect(verdict('tc-flower', pass([ctl]))).toMatchObject({ verdict: 'not', reason: { what: 'userspace(controller)' } });
+      expect(verdict('tc-flower', pass([ctl]))).toMatchObject({
+        verdict: 'not',
+        reason: { what: 'userspace(controller)' },
+      });
     });
     it('matches: dp_hash, ND, IPv6 fragments and pkt_mark are refused; ct, ARP, Geneve options are fine', () => {
-      for (const t of ['dp_hash', 'nd', 'ipv6_frag', 'pkt_mark'] as MatchTrait[]) expect(verdict('tc-flower', pass([out], [t])).verdict, t).toBe('not');
-      expect(verdict('tc-flower', pass([{ kind: 'set', target: 'tunnel' }, out], ['recirc_id', 'ct_state', 'arp', 'tunnel', 'tun_metadata'])).verdict).toBe('offloadable');
+      for (const t of ['dp_hash', 'nd', 'ipv6_frag', 'pkt_mark'] as MatchTrait[])
+        expect(verdict('tc-flower', pass([out], [t])).verdict, t).toBe('not');
+      expect(
+        verdict(
+          'tc-flower',
+          pass([{ kind: 'set', target: 'tunnel' }, out], ['recirc_id', 'ct_state', 'arp', 'tunnel', 'tun_metadata']),
+        ).verdict,
+      ).toBe('offloadable');
     });
     it('meters, vlan push/pop and ct_clear are offloadable', () => {
-      expect(verdict('tc-flower', pass([{ kind: 'meter' }, { kind: 'push_vlan' }, { kind: 'ct_clear' }, out])).verdict).toBe('offloadable');
+      expect(
+        verdict('tc-flower', pass([{ kind: 'meter' }, { kind: 'push_vlan' }, { kind: 'ct_clear' }, out])).verdict,
+      ).toBe('offloadable');
     });
   });
 
@@ -81,23 +105,37 @@ describe('NIC profiles', () => {
 
   describe('dpdk-rte-flow (netdev-offload-dpdk.c)', () => {
     it('only recirc_id=0 without conntrack matches; a refused match blocks the flow', () => {
-      expect(verdict('dpdk-rte-flow', pass([out], ['recirc_id']))).toMatchObject({ verdict: 'not', reason: { kind: 'match', what: 'recirc_id' } });
+      expect(verdict('dpdk-rte-flow', pass([out], ['recirc_id']))).toMatchObject({
+        verdict: 'not',
+        reason: { kind: 'match', what: 'recirc_id' },
+      });
       expect(verdict('dpdk-rte-flow', pass([out], ['ct_state'])).verdict).toBe('not');
       expect(verdict('dpdk-rte-flow', pass([out], ['arp'])).verdict).toBe('not');
     });
     it('unsupported actions fall back to MARK+RSS (partial) when the match is offloadable', () => {
-      const f = judgePass(getProfile('dpdk-rte-flow'), pass([{ kind: 'ct', commit: false, nat: true, helper: false }, { kind: 'recirc' }]), 'est', 0);
+      const f = judgePass(
+        getProfile('dpdk-rte-flow'),
+        pass([{ kind: 'ct', commit: false, nat: true, helper: false }, { kind: 'recirc' }]),
+        'est',
+        0,
+      );
       expect(f).toHaveLength(1);
       expect(f[0]).toMatchObject({ markRss: true, rule: { support: 'partial' } });
       expect(f[0]!.rule.note).toMatch(/MARK\+RSS/);
     });
     it('offloads tunnel push and vlan push', () => {
-      expect(verdict('dpdk-rte-flow', pass([{ kind: 'push_vlan' }, { kind: 'set', target: 'tunnel' }, out])).verdict).toBe('offloadable');
+      expect(
+        verdict('dpdk-rte-flow', pass([{ kind: 'push_vlan' }, { kind: 'set', target: 'tunnel' }, out])).verdict,
+      ).toBe('offloadable');
     });
   });
 
   it('the first blocker wins and the rest are listed', () => {
-    const j = verdict('dpdk-rte-flow', pass([{ kind: 'ct', commit: false, nat: true, helper: false }, { kind: 'recirc' }]), pass([{ kind: 'hash' }, { kind: 'recirc' }], ['recirc_id', 'ct_state']));
+    const j = verdict(
+      'dpdk-rte-flow',
+      pass([{ kind: 'ct', commit: false, nat: true, helper: false }, { kind: 'recirc' }]),
+      pass([{ kind: 'hash' }, { kind: 'recirc' }], ['recirc_id', 'ct_state']),
+    );
     expect(j.reason).toMatchObject({ kind: 'match', what: 'recirc_id', pass: 1 });
     expect(j.alsoBlockedBy).toContain('action hash');
   });

@@ -81,14 +81,23 @@ const TC_ACTION_RULES: Record<ActionKey, Rule> = {
   'set:skb_mark': none('skb_mark rewrite is not translated', TC_SET),
   'set:skb_priority': none('skb_priority rewrite is not translated', TC_SET),
   'set:other': none('unsupported set action type', TC_SET),
-  ct: partial('tc act_ct: a connection is offloaded to hardware once established; its first packets are handled by software conntrack', TC_CT),
+  ct: partial(
+    'tc act_ct: a connection is offloaded to hardware once established; its first packets are handled by software conntrack',
+    TC_CT,
+  ),
   'ct:nat': partial('tc act_ct with NAT: offloaded once established', `${TC} parse_put_flow_nat_action()`),
   'ct:helper': none('ct helpers (ALGs) are refused by tc-ct', TC_CT),
   ct_clear: full('ct clear', TC_ACTIONS),
   recirc: full('recirculation maps to a tc chain (goto chain); needs recirc_id sharing with tc', TC_ACTIONS),
   meter: full('meter maps to a police action (needs meter offload)', TC_ACTIONS),
-  check_pkt_len: full('police mtu with jumps; both branches must themselves be offloadable', `${TC} parse_check_pkt_len_action()`),
-  hash: none('no dp_hash/hash action in TC flower: OVN load balancers (select groups with selection_method=dp_hash) stay in software', TC_ACTIONS),
+  check_pkt_len: full(
+    'police mtu with jumps; both branches must themselves be offloadable',
+    `${TC} parse_check_pkt_len_action()`,
+  ),
+  hash: none(
+    'no dp_hash/hash action in TC flower: OVN load balancers (select groups with selection_method=dp_hash) stay in software',
+    TC_ACTIONS,
+  ),
   'userspace:controller': none('packets to ovn-controller (userspace action) are never offloaded', TC_ACTIONS),
   'userspace:slow_path': none('slow-path userspace action', TC_ACTIONS),
   'userspace:sample': none('sFlow/IPFIX sampling via userspace action is not offloaded in OVS 3.1', TC_ACTIONS),
@@ -103,7 +112,10 @@ const TC_ACTION_RULES: Record<ActionKey, Rule> = {
 
 const TC_MATCH_RULES: Partial<Record<MatchTrait, Rule>> = {
   recirc_id: full('recirc_id maps to the tc chain', `${TC} netdev_tc_flow_put()`),
-  ct_state: full('ct_state/zone/mark/label map to flower ct keys (needs kernel ct_state support)', `${TC} parse_match_ct_state_to_flower()`),
+  ct_state: full(
+    'ct_state/zone/mark/label map to flower ct keys (needs kernel ct_state support)',
+    `${TC} parse_match_ct_state_to_flower()`,
+  ),
   dp_hash: none('matching dp_hash is refused ("offloading attribute dp_hash isn\'t supported")', TC_MATCH),
   arp: full('flower matches ARP op/sha/tha/spa/tpa', `${TC} netdev_tc_flow_put()`),
   nd: none('IPv6 ND target/sll/tll have no flower key', TC_MATCH),
@@ -147,7 +159,10 @@ const cx6dx: NicProfile = {
   actions: {
     ...TC_ACTION_RULES,
     hash: none(LB_NOTE, `${TC_ACTIONS}; ${KUBEOVN}`),
-    ct: partial('CT offload: established connections in the eSwitch, new ones through software conntrack', `${TC_CT}; ${NV_ASAP}`),
+    ct: partial(
+      'CT offload: established connections in the eSwitch, new ones through software conntrack',
+      `${TC_CT}; ${NV_ASAP}`,
+    ),
     'ct:nat': partial('CT-NAT offload: established connections in the eSwitch', `${TC_CT}; ${NV_ASAP}`),
   },
   matches: {
@@ -195,7 +210,10 @@ const dpdk: NicProfile = {
     'set:tcp': full('SET_TP_SRC/DST', `${DPDK} parse_set_actions()`),
     'set:udp': full('SET_TP_SRC/DST', `${DPDK} parse_set_actions()`),
     tnl_push: full('RAW_ENCAP (tunnel push), also inside a final clone', `${DPDK} add_tunnel_push_action()`),
-    tnl_pop: partial('tunnel pop needs the experimental packet-restoration API and is VXLAN only', `${DPDK} add_tnl_pop_action()`),
+    tnl_pop: partial(
+      'tunnel pop needs the experimental packet-restoration API and is VXLAN only',
+      `${DPDK} add_tnl_pop_action()`,
+    ),
     ct: dpdkNo('conntrack is not offloaded by rte_flow in OVS 3.1'),
     'ct:nat': dpdkNo('conntrack/NAT is not offloaded by rte_flow in OVS 3.1'),
     'ct:helper': dpdkNo('conntrack is not offloaded by rte_flow in OVS 3.1'),
@@ -212,7 +230,10 @@ const dpdk: NicProfile = {
     'set:nd': dpdkNo('no ND rewrite in rte_flow set actions'),
     'set:icmp': dpdkNo('no ICMP rewrite in rte_flow set actions'),
     'set:icmpv6': dpdkNo('no ICMPv6 rewrite in rte_flow set actions'),
-    'set:tunnel': full('tunnel encap (tnl_push on the userspace datapath) as RAW_ENCAP', `${DPDK} add_tunnel_push_action()`),
+    'set:tunnel': full(
+      'tunnel encap (tnl_push on the userspace datapath) as RAW_ENCAP',
+      `${DPDK} add_tunnel_push_action()`,
+    ),
   },
   matches: {
     recirc_id: none('only recirc_id=0 flows are offloaded ("recirc id must be zero")', DPDK_MATCH),
@@ -220,7 +241,10 @@ const dpdk: NicProfile = {
     dp_hash: none('dp_hash is not consumed by the rte_flow pattern', DPDK_MATCH),
     arp: none('ARP fields are not consumed by the rte_flow pattern', DPDK_MATCH),
     nd: none('ND fields are not consumed by the rte_flow pattern', DPDK_MATCH),
-    tunnel: partial('tunnel matches need the experimental packet-restoration API, VXLAN only', `${DPDK} parse_flow_tnl_match()`),
+    tunnel: partial(
+      'tunnel matches need the experimental packet-restoration API, VXLAN only',
+      `${DPDK} parse_flow_tnl_match()`,
+    ),
     tun_metadata: none('Geneve options are not matched by rte_flow in OVS 3.1', `${DPDK} parse_flow_tnl_match()`),
     ipv6_frag: full('IPv6 fragment extension header item', DPDK_MATCH),
     pkt_mark: none('pkt_mark is not consumed by the rte_flow pattern', DPDK_MATCH),

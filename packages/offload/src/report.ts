@@ -56,7 +56,11 @@ export interface ClassReport {
 }
 
 export interface OffloadReport {
-  readonly profiles: readonly { readonly id: ProfileId; readonly title: string; readonly requirements: readonly string[] }[];
+  readonly profiles: readonly {
+    readonly id: ProfileId;
+    readonly title: string;
+    readonly requirements: readonly string[];
+  }[];
   readonly classes: readonly ClassReport[];
   readonly environment: readonly { readonly profile: ProfileId; readonly findings: readonly EnvFinding[] }[];
   readonly summary: Readonly<Record<string, Readonly<Record<Verdict, number>>>>;
@@ -64,7 +68,8 @@ export interface OffloadReport {
 
 /** Only the check_pkt_len "greater" branch: what an oversize packet actually executes. */
 export function takeGreaterBranch(passes: readonly DpPass[]): DpPass[] {
-  const pick = (acts: readonly DpAction[]): DpAction[] => acts.flatMap((a) => (a.kind === 'check_pkt_len' ? pick(a.gt) : [a]));
+  const pick = (acts: readonly DpAction[]): DpAction[] =>
+    acts.flatMap((a) => (a.kind === 'check_pkt_len' ? pick(a.gt) : [a]));
   const out: DpPass[] = [];
   for (const p of passes) {
     const hit = p.actions.some((a) => a.kind === 'check_pkt_len');
@@ -76,7 +81,9 @@ export function takeGreaterBranch(passes: readonly DpPass[]): DpPass[] {
 
 export function classPathFor(tc: Pick<TrafficClass, 'branch'>, path: ClassPath): ClassPath {
   if (tc.branch !== 'gt') return path;
-  return path.new ? { new: takeGreaterBranch(path.new), est: takeGreaterBranch(path.est) } : { est: takeGreaterBranch(path.est) };
+  return path.new
+    ? { new: takeGreaterBranch(path.new), est: takeGreaterBranch(path.est) }
+    : { est: takeGreaterBranch(path.est) };
 }
 
 /** A fix to suggest for a blocking/partial finding, when there is a documented one. */
@@ -87,8 +94,10 @@ export function suggestFix(f: Finding, profile: NicProfile): string | undefined 
     return 'packets to ovn-controller stay on the CPU; if this comes from gateway_mtu (check_pkt_len), TC refuses the whole flow: drop options:gateway_mtu or make the MTUs match so the check is not needed';
   if (f.kind === 'match' && (f.what === 'recirc_id' || f.what === 'ct_state') && profile.provider === 'rte_flow')
     return 'rte_flow in OVS 3.1 offloads only recirc_id=0 flows without conntrack: remove stateful ACLs and load balancers from the switch, or use a TC-based profile';
-  if (f.what.startsWith('ct')) return 'expected with stateful ACLs / load balancers: established connections are offloaded, first packets are not';
-  if (f.what === 'set(arp)' || f.what === 'set(nd)') return 'ARP/ND answered by OVN flows rewrite ARP/ND fields; this control traffic stays on the CPU (expected)';
+  if (f.what.startsWith('ct'))
+    return 'expected with stateful ACLs / load balancers: established connections are offloaded, first packets are not';
+  if (f.what === 'set(arp)' || f.what === 'set(nd)')
+    return 'ARP/ND answered by OVN flows rewrite ARP/ND fields; this control traffic stays on the CPU (expected)';
   return undefined;
 }
 
@@ -138,14 +147,16 @@ export function analyze(input: AnalyzeInput): OffloadReport {
     // "oversize" only exists where the pipeline checks the length (gateway_mtu).
     if (tc.branch === 'gt' && !full.est.some((p) => p.actions.some((a) => a.kind === 'check_pkt_len'))) return [];
     const path = classPathFor(tc, full);
-    return [{
-      port: tc.port,
-      class: tc.id,
-      description: tc.description,
-      traceFlow: traceFlow(tc.packet),
-      path,
-      verdicts: profiles.map((p) => verdictFor(p, judgeClass(p, path), input.sb)),
-    }];
+    return [
+      {
+        port: tc.port,
+        class: tc.id,
+        description: tc.description,
+        traceFlow: traceFlow(tc.packet),
+        path,
+        verdicts: profiles.map((p) => verdictFor(p, judgeClass(p, path), input.sb)),
+      },
+    ];
   });
   const summary: Record<string, Record<Verdict, number>> = {};
   for (const p of profiles) {
@@ -166,10 +177,18 @@ const MARK: Readonly<Record<Verdict, string>> = { offloadable: '✓', partial: '
 /** Human table: one row per port × class, one column per profile, then the reasons. */
 export function formatReportTable(r: OffloadReport): string {
   const ids = r.profiles.map((p) => p.id);
-  const rows = r.classes.map((c) => [c.port, c.class, ...ids.map((id) => MARK[c.verdicts.find((v) => v.profile === id)?.verdict ?? 'not'])]);
+  const rows = r.classes.map((c) => [
+    c.port,
+    c.class,
+    ...ids.map((id) => MARK[c.verdicts.find((v) => v.profile === id)?.verdict ?? 'not']),
+  ]);
   const head = ['port', 'class', ...ids];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
   out.push('Reasons (first blocking or partial finding; profiles with the same finding share a line):');
   for (const c of r.classes) {
@@ -184,7 +203,9 @@ export function formatReportTable(r: OffloadReport): string {
     if (groups.size === 0) continue;
     out.push(`  ${c.port} ${c.class} (${c.description})`);
     for (const { profiles, v } of groups.values()) {
-      const lf = v.lflow ? ` [${v.lflow.stage ?? 'cookie ' + v.lflow.cookie}${v.lflow.match !== undefined ? `: ${v.lflow.match}` : ''}]` : '';
+      const lf = v.lflow
+        ? ` [${v.lflow.stage ?? 'cookie ' + v.lflow.cookie}${v.lflow.match !== undefined ? `: ${v.lflow.match}` : ''}]`
+        : '';
       const also = v.alsoBlockedBy ? ` (also: ${v.alsoBlockedBy.join(', ')})` : '';
       out.push(`    ${MARK[v.verdict]} ${profiles.join(', ')}: ${v.reason}${also} — ${v.note ?? ''}${lf}`);
       if (v.fix) out.push(`      fix: ${v.fix}`);
@@ -195,11 +216,25 @@ export function formatReportTable(r: OffloadReport): string {
     for (const f of e.findings) out.push(`  ${f.severity.padEnd(7)} ${f.check}: ${f.message}`);
   }
   out.push('', 'Summary:');
-  for (const [id, s] of Object.entries(r.summary)) out.push(`  ${id}: ${s.offloadable} offloadable, ${s.partial} partial, ${s.not} not`);
+  for (const [id, s] of Object.entries(r.summary))
+    out.push(`  ${id}: ${s.offloadable} offloadable, ${s.partial} partial, ${s.not} not`);
   return out.join('\n') + '\n';
 }
 
 /** JSON for tools: bigints as hex strings; datapath paths included. */
 export function formatReportJson(r: OffloadReport): string {
-  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 2) + '\n';
+  return (
+    JSON.stringify(
+      r,
+      (_k, v: unknown) =>
+        typeof v === 'bigint'
+          ? `0x${v.toString(16)}`
+          : v instanceof Set
+            ? [...(v as Set<unknown>)]
+            : v instanceof Map
+              ? Object.fromEntries(v as Map<string, unknown>)
+              : v,
+      2,
+    ) + '\n'
+  );
 }

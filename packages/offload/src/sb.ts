@@ -1,13 +1,30 @@
 // The logical context the pass may use: SB rows as plain typed inputs (a subset of each row), and a decoder
 // for `ovn-sbctl -f json list <Table>` / `ovs-vsctl -f json list <Table>` output.
-import type { DatapathBinding, LoadBalancer, LogicalDPGroup, LogicalFlow, MACBinding, PortBinding, StaticMACBinding } from '@ovnts/schema/sb';
+import type {
+  DatapathBinding,
+  LoadBalancer,
+  LogicalDPGroup,
+  LogicalFlow,
+  MACBinding,
+  PortBinding,
+  StaticMACBinding,
+} from '@ovnts/schema/sb';
 import { InputError } from './errors.js';
 
-export type SbPortBinding = Pick<PortBinding, '_uuid' | 'logical_port' | 'tunnel_key' | 'datapath' | 'type' | 'mac' | 'options' | 'chassis'>;
+export type SbPortBinding = Pick<
+  PortBinding,
+  '_uuid' | 'logical_port' | 'tunnel_key' | 'datapath' | 'type' | 'mac' | 'options' | 'chassis'
+>;
 export type SbDatapathBinding = Pick<DatapathBinding, '_uuid' | 'tunnel_key' | 'external_ids'>;
-export type SbLoadBalancer = Pick<LoadBalancer, '_uuid' | 'name' | 'vips' | 'protocol' | 'datapaths' | 'datapath_group'>;
+export type SbLoadBalancer = Pick<
+  LoadBalancer,
+  '_uuid' | 'name' | 'vips' | 'protocol' | 'datapaths' | 'datapath_group'
+>;
 export type SbDpGroup = Pick<LogicalDPGroup, '_uuid' | 'datapaths'>;
-export type SbLogicalFlow = Pick<LogicalFlow, '_uuid' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions' | 'external_ids'>;
+export type SbLogicalFlow = Pick<
+  LogicalFlow,
+  '_uuid' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions' | 'external_ids'
+>;
 export type SbMacBinding = Pick<MACBinding | StaticMACBinding, 'logical_port' | 'ip' | 'mac'>;
 
 export interface SbContext {
@@ -31,7 +48,16 @@ export const SB_TABLES = {
 } as const satisfies Record<string, keyof SbContext>;
 
 /** Optional (0..1) columns: an empty set becomes null, one value the value. */
-const OPTIONAL = new Set(['chassis', 'protocol', 'datapath_group', 'logical_datapath', 'logical_dp_group', 'parent_port', 'tag', 'bond_mode']);
+const OPTIONAL = new Set([
+  'chassis',
+  'protocol',
+  'datapath_group',
+  'logical_datapath',
+  'logical_dp_group',
+  'parent_port',
+  'tag',
+  'bond_mode',
+]);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -53,7 +79,8 @@ export function decodeListJson(text: string, table = 'table'): Record<string, un
   } catch (e) {
     throw new InputError(`${table}: not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!Array.isArray(doc.headings) || !Array.isArray(doc.data)) throw new InputError(`${table}: expected {"headings": [...], "data": [...]} from "-f json list"`);
+  if (!Array.isArray(doc.headings) || !Array.isArray(doc.data))
+    throw new InputError(`${table}: expected {"headings": [...], "data": [...]} from "-f json list"`);
   const heads = doc.headings;
   return doc.data.map((row) => {
     const out: Record<string, unknown> = {};
@@ -72,7 +99,8 @@ const SET_COLUMNS = new Set(['mac', 'datapaths', 'interfaces', 'ports']);
 
 export function normaliseRow(r: Record<string, unknown>): Record<string, unknown> {
   const out = { ...r };
-  for (const k of SET_COLUMNS) if (k in out && !Array.isArray(out[k])) out[k] = out[k] === null || out[k] === undefined ? [] : [out[k]];
+  for (const k of SET_COLUMNS)
+    if (k in out && !Array.isArray(out[k])) out[k] = out[k] === null || out[k] === undefined ? [] : [out[k]];
   return out;
 }
 
@@ -94,6 +122,7 @@ export function sbContextFromJson(text: string): SbContext {
     const rows = Array.isArray(v) ? (v as Record<string, unknown>[]) : decodeListJson(JSON.stringify(v), table);
     ctx[key] = [...(ctx[key] ?? []), ...rows.map(normaliseRow)];
   }
-  if (!ctx.portBindings || !ctx.datapaths) throw new InputError('SB JSON needs at least Port_Binding and Datapath_Binding');
+  if (!ctx.portBindings || !ctx.datapaths)
+    throw new InputError('SB JSON needs at least Port_Binding and Datapath_Binding');
   return ctx as unknown as SbContext;
 }

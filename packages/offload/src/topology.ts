@@ -38,7 +38,9 @@ export interface Topology {
 
 function setsOf(f: Flow): { metadata?: bigint; reg14?: bigint } {
   const out: { metadata?: bigint; reg14?: bigint } = {};
-  for (const a of f.actions) if (a.type === 'set_field' && (a.field === 'metadata' || a.field === 'reg14') && a.mask === undefined) out[a.field] = a.value;
+  for (const a of f.actions)
+    if (a.type === 'set_field' && (a.field === 'metadata' || a.field === 'reg14') && a.mask === undefined)
+      out[a.field] = a.value;
   return out;
 }
 
@@ -51,7 +53,10 @@ export function localPorts(flows: readonly Flow[]): { local: LocalPort[]; tunnel
     const inPort = f.match.find((e) => e.field === 'in_port');
     if (!inPort) continue;
     const port = Number(inPort.value);
-    if (f.actions.some((a) => a.type === 'move' && a.src.field === 'tun_id') || f.match.some((e) => e.field.startsWith('tun_'))) {
+    if (
+      f.actions.some((a) => a.type === 'move' && a.src.field === 'tun_id') ||
+      f.match.some((e) => e.field.startsWith('tun_'))
+    ) {
       tunnelPorts.add(port);
       continue;
     }
@@ -124,7 +129,18 @@ export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology 
   } else {
     // Without SB: name ports after their keys; addresses are unknown, so only port-local classes run.
     for (const l of local)
-      ports.push({ name: `dp${l.dpKey}:port${l.portKey}`, type: '', dpKey: l.dpKey, portKey: l.portKey, dpName: `dp${l.dpKey}`, ips: [], ip6s: [], options: {}, chassis: null, ofport: l.ofport });
+      ports.push({
+        name: `dp${l.dpKey}:port${l.portKey}`,
+        type: '',
+        dpKey: l.dpKey,
+        portKey: l.portKey,
+        dpName: `dp${l.dpKey}`,
+        ips: [],
+        ip6s: [],
+        options: {},
+        chassis: null,
+        ofport: l.ofport,
+      });
   }
   return { local, tunnelPorts, ports, byName: new Map(ports.map((p) => [p.name, p])), ...(sb ? { sb } : {}) };
 }

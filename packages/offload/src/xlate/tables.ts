@@ -17,7 +17,8 @@ export class FlowTables {
       const list = this.byTable.get(f.table) ?? [];
       list.push(f);
       this.byTable.set(f.table, list);
-      if (f.match.some((e) => e.field.startsWith('ct_'))) this.ctPriority.set(f.table, Math.max(this.ctPriority.get(f.table) ?? -1, f.priority));
+      if (f.match.some((e) => e.field.startsWith('ct_')))
+        this.ctPriority.set(f.table, Math.max(this.ctPriority.get(f.table) ?? -1, f.priority));
     }
     for (const list of this.byTable.values()) list.sort((a, b) => b.priority - a.priority);
     this.groups = new Map(groups.map((g) => [g.groupId, g]));

@@ -5,10 +5,19 @@ import { PacketState } from './state.js';
 import { FlowTables } from './tables.js';
 import { translate, translateClass } from './xlate.js';
 
-const tables = (lines: string[], groups: Group[] = []) => new FlowTables(lines.map((l) => parseFlow(l)), groups);
-const pkt = (o: Record<string, number | bigint>) => new PacketState(Object.entries(o).map(([k, v]) => [k as 'in_port', BigInt(v)]));
+const tables = (lines: string[], groups: Group[] = []) =>
+  new FlowTables(
+    lines.map((l) => parseFlow(l)),
+    groups,
+  );
+const pkt = (o: Record<string, number | bigint>) =>
+  new PacketState(Object.entries(o).map(([k, v]) => [k as 'in_port', BigInt(v)]));
 const kinds = (t: FlowTables, p: PacketState, scenario: 'new' | 'est' = 'est') =>
-  translate(t, p, { scenario }).map((x) => x.actions.map((a) => (a.kind === 'set' ? `set:${a.target}` : a.kind === 'ct' ? `ct${a.commit ? '+commit' : ''}` : a.kind)));
+  translate(t, p, { scenario }).map((x) =>
+    x.actions.map((a) =>
+      a.kind === 'set' ? `set:${a.target}` : a.kind === 'ct' ? `ct${a.commit ? '+commit' : ''}` : a.kind,
+    ),
+  );
 const IP = { in_port: 1, eth_type: 0x800, nw_proto: 17, ip_src: 0x0a000001, ip_dst: 0x0a000002, nw_ttl: 64 };
 
 describe('OpenFlow → datapath translation', () => {
@@ -26,7 +35,10 @@ describe('OpenFlow → datapath translation', () => {
       'table=5, priority=20,ct_state=+new+trk,ip actions=ct(commit,zone=7),output:2',
       'table=5, priority=20,ct_state=+est+trk,ip actions=output:2',
     ]);
-    expect(kinds(t, pkt(IP), 'new')).toEqual([['ct', 'recirc'], ['ct+commit', 'output']]);
+    expect(kinds(t, pkt(IP), 'new')).toEqual([
+      ['ct', 'recirc'],
+      ['ct+commit', 'output'],
+    ]);
     expect(kinds(t, pkt(IP), 'est')).toEqual([['ct', 'recirc'], ['output']]);
     const est = translate(t, pkt(IP), { scenario: 'est' });
     expect([...est[1]!.matches].sort()).toEqual(['ct_state', 'recirc_id']);
@@ -41,11 +53,15 @@ describe('OpenFlow → datapath translation', () => {
       'table=0, priority=1 actions=output:4',
     ]);
     expect(translate(t, pkt(IP), { scenario: 'est' })[0]!.actions).toMatchObject([{ kind: 'output', port: '3' }]);
-    expect(translate(t, pkt({ ...IP, ip_src: 0x0a000009 }), { scenario: 'est' })[0]!.actions).toMatchObject([{ kind: 'output', port: '4' }]);
+    expect(translate(t, pkt({ ...IP, ip_src: 0x0a000009 }), { scenario: 'est' })[0]!.actions).toMatchObject([
+      { kind: 'output', port: '4' },
+    ]);
   });
 
   it('dp_hash select groups hash and recirculate into the bucket; hash selection stays in userspace', () => {
-    const g = parseGroup('group_id=1,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=output:5,bucket=bucket_id:1,weight:100,actions=output:6');
+    const g = parseGroup(
+      'group_id=1,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=output:5,bucket=bucket_id:1,weight:100,actions=output:6',
+    );
     const t = tables(['table=0, priority=1 actions=group:1'], [g]);
     const passes = translate(t, pkt(IP), { scenario: 'est' });
     expect(passes.map((p) => p.actions.map((a) => a.kind))).toEqual([['hash', 'recirc'], ['output']]);
@@ -61,7 +77,9 @@ describe('OpenFlow → datapath translation', () => {
       'table=1, priority=1 actions=output:2',
     ]);
     const [p] = translate(t, pkt(IP), { scenario: 'est' });
-    expect(p!.actions).toMatchObject([{ kind: 'check_pkt_len', size: 1414, gt: [{ kind: 'userspace', why: 'controller' }], le: [{ kind: 'output' }] }]);
+    expect(p!.actions).toMatchObject([
+      { kind: 'check_pkt_len', size: 1414, gt: [{ kind: 'userspace', why: 'controller' }], le: [{ kind: 'output' }] },
+    ]);
   });
 
   it('resubmit loops are bounded', () => {

@@ -72,7 +72,8 @@ class Pass {
   commit(): void {
     for (const [group, fields, applies] of HEADER_GROUPS) {
       if (applies && !applies(this.st)) continue;
-      if (fields.some((f) => this.st.get(f) !== this.base.get(f))) this.actions.push({ kind: 'set', target: group, cookie: this.writers.get(group) });
+      if (fields.some((f) => this.st.get(f) !== this.base.get(f)))
+        this.actions.push({ kind: 'set', target: group, cookie: this.writers.get(group) });
     }
     this.base = this.st.clone();
   }
@@ -84,7 +85,13 @@ class Pass {
     if (!flow) return;
     // Name the logical flow behind packet-level traits: the first hit that matches those fields.
     for (const e of flow.match) {
-      const t: MatchTrait | undefined = e.field.startsWith('arp_') ? 'arp' : e.field.startsWith('nd_') ? 'nd' : e.field.startsWith('tun_metadata') ? 'tun_metadata' : undefined;
+      const t: MatchTrait | undefined = e.field.startsWith('arp_')
+        ? 'arp'
+        : e.field.startsWith('nd_')
+          ? 'nd'
+          : e.field.startsWith('tun_metadata')
+            ? 'tun_metadata'
+            : undefined;
       if (t && !this.traits.has(t) && flow.cookie) this.traits.set(t, flow.cookie);
     }
     const saved = this.table;
@@ -165,7 +172,14 @@ class Pass {
         case 'ct': {
           this.commit();
           const zone = a.zone === undefined ? 0 : typeof a.zone === 'number' ? a.zone : Number(st().getSub(a.zone));
-          this.actions.push({ kind: 'ct', commit: !!a.commit, nat: a.nat !== undefined, helper: !!a.alg, zone, cookie });
+          this.actions.push({
+            kind: 'ct',
+            commit: !!a.commit,
+            nat: a.nat !== undefined,
+            helper: !!a.alg,
+            zone,
+            cookie,
+          });
           this.conntracked = true;
           if (a.table !== undefined) {
             this.actions.push({ kind: 'recirc', cookie });
@@ -258,7 +272,11 @@ class Pass {
       // The datapath computes the hash and recirculates; the bucket runs in the next pass.
       this.commit();
       this.actions.push({ kind: 'hash', cookie }, { kind: 'recirc', cookie });
-      this.freeze({ st: this.st.clone(), bucket: bucket.actions }, cookie, this.conntracked ? ['dp_hash', 'ct_state'] : ['dp_hash']);
+      this.freeze(
+        { st: this.st.clone(), bucket: bucket.actions },
+        cookie,
+        this.conntracked ? ['dp_hash', 'ct_state'] : ['dp_hash'],
+      );
       return;
     }
     // selection_method=hash (or OVS's default): hashed in userspace at translation time, no datapath action.
@@ -289,7 +307,8 @@ class Run {
       }
       const traits = new Map(fr.traits);
       // Discovered traits add to the pass's own; they also name the flow behind a packet-level trait (cookie 0).
-      for (const [k, v] of pass.traits) if (!traits.has(k) || (traits.get(k) === 0n && fr.traits.has(k))) traits.set(k, v);
+      for (const [k, v] of pass.traits)
+        if (!traits.has(k) || (traits.get(k) === 0n && fr.traits.has(k))) traits.set(k, v);
       this.passes.push({ matches: new Set(traits.keys()), actions: pass.actions, matchCookies: traits });
     }
   }
@@ -300,7 +319,8 @@ function packetTraits(packet: PacketState, tunnelPorts?: ReadonlySet<number>): M
   const t = new Map<MatchTrait, bigint>();
   const ethType = packet.get('eth_type');
   if (ethType === 0x0806n) t.set('arp', 0n);
-  if (ethType === 0x86ddn && packet.get('nw_proto') === 58n && [135n, 136n].includes(packet.get('icmpv6_type'))) t.set('nd', 0n);
+  if (ethType === 0x86ddn && packet.get('nw_proto') === 58n && [135n, 136n].includes(packet.get('icmpv6_type')))
+    t.set('nd', 0n);
   if (tunnelPorts?.has(Number(packet.get('in_port')))) {
     t.set('tunnel', 0n);
     t.set('tun_metadata', 0n);
@@ -345,7 +365,11 @@ function findMarker(passes: readonly DpPass[]): [number, number] | undefined {
 }
 
 /** A class followed for a connection's first packets and its steady state (only `est` when no conntrack). */
-export function translateClass(tables: FlowTables, packet: PacketState, opts: Omit<XlateOptions, 'scenario'> = {}): ClassPath {
+export function translateClass(
+  tables: FlowTables,
+  packet: PacketState,
+  opts: Omit<XlateOptions, 'scenario'> = {},
+): ClassPath {
   const est = translate(tables, packet, { ...opts, scenario: 'est' });
   const usesCt = est.some((p) => p.actions.some((a) => a.kind === 'ct'));
   return usesCt ? { new: translate(tables, packet, { ...opts, scenario: 'new' }), est } : { est };
