@@ -1,22 +1,7 @@
-// Constants of the language: up to 128-bit unsigned integers held as bigint, with the textual format
-// they were written in (which decides e.g. CIDR rendering and whether a string or number is expected).
+// Constants of the language: up to 128-bit unsigned integers held as bigint, tagged with the textual
+// format they were written in (which decides e.g. how a decimal mask is read: a CIDR prefix for addresses).
 
 export type ConstFormat = 'decimal' | 'hex' | 'ipv4' | 'ipv6' | 'mac';
-
-export interface IntConst {
-  readonly kind: 'int';
-  readonly value: bigint;
-  /** Present for masked constants (`10.0.0.0/8`, `0x10/0xf0`); 1-bits are the compared bits. */
-  readonly mask?: bigint;
-  readonly format: ConstFormat;
-}
-
-export interface StrConst {
-  readonly kind: 'string';
-  readonly value: string;
-}
-
-export type Constant = IntConst | StrConst;
 
 export function ones(bits: number): bigint {
   return (1n << BigInt(bits)) - 1n;
@@ -96,39 +81,6 @@ export function parseIpv6(s: string): bigint | undefined {
 export function parseMac(s: string): bigint | undefined {
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s)) return undefined;
   return BigInt('0x' + s.replaceAll(':', ''));
-}
-
-export function formatMac(v: bigint): string {
-  const h = v.toString(16).padStart(12, '0');
-  return h.match(/../g)!.join(':');
-}
-
-export function formatIpv4(v: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
-}
-
-/** RFC 5952 text (longest zero run compressed), as inet_ntop prints it. */
-export function formatIpv6(v: bigint): string {
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
 }
 
 /** Number of leading 1-bits if `mask` is a CIDR mask of `width` bits, else undefined. */
