@@ -12,6 +12,10 @@ export interface LogicalFlow {
   readonly priority: number;
   readonly match: string;
   readonly actions: string;
+  /** flowKey() of this flow, computed once. */
+  readonly key: string;
+  /** The datapaths joined with ',' (the identity of the datapath set). */
+  readonly dpKey: string;
 }
 
 /**
@@ -23,6 +27,7 @@ export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' 
 }
 
 interface Entry {
+  readonly key: string;
   readonly stageName: StageName;
   readonly pipeline: Pipeline;
   readonly tableId: number;
@@ -40,7 +45,7 @@ export class LflowTable {
     const key = flowKey({ stageName, priority, match, actions });
     let e = this.flows.get(key);
     if (!e) {
-      e = { stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions, datapaths: new Set() };
+      e = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions, datapaths: new Set() };
       this.flows.set(key, e);
     }
     e.datapaths.add(datapath);
@@ -56,15 +61,30 @@ export class LflowTable {
    */
   toArray(): LogicalFlow[] {
     const out: LogicalFlow[] = [];
+    // Most flows share a few datapath sets (skeletons on every switch): build each sorted set once.
+    const sets = new Map<string, { dps: readonly string[]; key: string }>();
     for (const e of this.flows.values()) {
+      let set: { dps: readonly string[]; key: string } | undefined;
+      if (e.datapaths.size === 1) {
+        const only = e.datapaths.values().next().value as string;
+        set = sets.get(only);
+        if (!set) sets.set(only, (set = { dps: [only], key: only }));
+      } else {
+        const dps = [...e.datapaths].sort();
+        const key = dps.join(',');
+        set = sets.get(key);
+        if (!set) sets.set(key, (set = { dps, key }));
+      }
       out.push({
-        datapaths: [...e.datapaths].sort(),
+        datapaths: set.dps,
+        dpKey: set.key,
         pipeline: e.pipeline,
         tableId: e.tableId,
         stageName: e.stageName,
         priority: e.priority,
         match: e.match,
         actions: e.actions,
+        key: e.key,
       });
     }
     return out;

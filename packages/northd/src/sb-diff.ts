@@ -6,6 +6,8 @@ import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { CompiledSb } from './compile.js';
 import type { TablesView } from './input.js';
+import { flowKey } from './lflow-table.js';
+import { stageAt } from './stages.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -42,12 +44,26 @@ export interface DiffStats {
   deleted: number;
 }
 
-const isEqual = (a: unknown, b: unknown): boolean => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
-function canon(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canon).map((x) => JSON.stringify(x)).sort();
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return v;
+/** Value equality for the row model: sets compare regardless of order, maps by entries. */
+function isEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    if (a.every((x, i) => isEqual(x, b[i]))) return true;
+    const sa = a.map((x) => JSON.stringify(x)).sort();
+    const sb = b.map((x) => JSON.stringify(x)).sort();
+    return sa.every((x, i) => x === sb[i]);
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => isEqual((a as Row)[k], (b as Row)[k]));
+  }
+  return false;
 }
+
+/** Content keys of SB flow rows; rows are immutable objects in replicas and mirrors, so cache per row. */
+const rowKeys = new WeakMap<object, string>();
 
 /** Only the columns that differ, or null when the row already matches. */
 function changed(current: Row, desired: Row): Row | null {
@@ -174,8 +190,6 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
   // Logical_DP_Group moves to the same new set, the group itself is updated in place (one write
   // instead of hundreds). Unreferenced groups are garbage-collected by the server.
   const kindOf = new Map(c.datapaths.map((d) => [d.id, d.kind]));
-  const contentKey = (kind: string, pipeline: string, tableId: number, priority: number, match: string, actions: string) =>
-    `${kind}\u0000${pipeline}\u0000${tableId}\u0000${priority}\u0000${match}\u0000${actions}`;
   const groupDps = new Map<string, string[]>();
   const groupBySet = new Map<string, Ref<'Logical_DP_Group'>>();
   for (const g of sb.Logical_DP_Group.values()) {
@@ -201,12 +215,17 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
       dps = groupDps.get(f.logical_dp_group);
     }
     const kind = dps && kindOf.get(dps[0]!);
-    const key = kind && contentKey(kind, f.pipeline, f.table_id, f.priority, f.match, f.actions);
+    let key = kind && rowKeys.get(f);
+    if (kind && key === undefined) {
+      const st = stageAt(kind, f.pipeline, f.table_id);
+      key = st ? flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions }) : '';
+      rowKeys.set(f, key);
+    }
     if (!key || current.has(key)) del('Logical_Flow', f._uuid);
     else current.set(key, { uuid: f._uuid, dps: dps!, group: f.logical_dp_group });
   }
   const desired = new Map<string, (typeof c.logicalFlows)[number]>();
-  for (const f of c.logicalFlows) desired.set(contentKey(kindOf.get(f.datapaths[0]!)!, f.pipeline, f.tableId, f.priority, f.match, f.actions), f);
+  for (const f of c.logicalFlows) desired.set(f.key, f);
 
   // Groups whose matched flows all move to one new set are rewritten in place.
   const moves = new Map<string, Set<string>>();
@@ -215,7 +234,7 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
     if (!f || !cur.group) continue;
     let m = moves.get(cur.group);
     if (!m) moves.set(cur.group, (m = new Set()));
-    m.add(f.datapaths.join(','));
+    m.add(f.dpKey);
   }
   for (const [g, targets] of moves) {
     const oldSet = groupDps.get(g)!.join(',');
@@ -226,6 +245,7 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
     groupDps.set(g, target.split(','));
     upd('Logical_DP_Group', g as Uuid, { datapaths: target.split(',').map((d) => dpRef.get(d)!) });
   }
+  const groupKey = new Map<string, string>([...groupDps].map(([g, dps]) => [g, dps.join(',')]));
   const groupFor = (dps: readonly string[]): Ref<'Logical_DP_Group'> => {
     const setKey = dps.join(',');
     let g = groupBySet.get(setKey);
@@ -241,8 +261,8 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
   for (const [key, f] of desired) {
     const cur = current.get(key);
     if (cur) {
-      const now = cur.group ? (groupDps.get(cur.group) ?? cur.dps) : cur.dps;
-      if (now.join(',') !== f.datapaths.join(',')) upd('Logical_Flow', cur.uuid, placement(f.datapaths));
+      const now = cur.group ? (groupKey.get(cur.group) ?? cur.dps.join(',')) : cur.dps[0];
+      if (now !== f.dpKey) upd('Logical_Flow', cur.uuid, placement(f.datapaths));
       continue;
     }
     ins('Logical_Flow', {

@@ -112,3 +112,10 @@ export function stage(name: StageName): Stage {
 export function stagesOf(kind: DatapathKind): readonly Stage[] {
   return STAGES.filter((s) => s.kind === kind);
 }
+
+const BY_POSITION = new Map<string, Stage>(STAGES.map((s) => [`${s.kind}/${s.pipeline}/${s.table}`, s]));
+
+/** The stage at a table of a pipeline of a datapath kind (how SB rows name their stage). */
+export function stageAt(kind: DatapathKind, pipeline: Pipeline, table: number): Stage | undefined {
+  return BY_POSITION.get(`${kind}/${pipeline}/${table}`);
+}
