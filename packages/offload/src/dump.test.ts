@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDump, parseGroup } from './dump.js';
+import { normaliseOf10, parseDump, parseGroup } from './dump.js';
 import { DumpParseError } from './errors.js';
 
 describe('flow/group dump reader', () => {
@@ -19,6 +19,23 @@ describe('flow/group dump reader', () => {
     );
     expect(g.buckets.map((b) => b.actions.length)).toEqual([2, 0]);
     expect(g.buckets[0]!.bucketId).toBe(0);
+  });
+
+  it('reads OpenFlow 1.0 mod_* spellings as set_field', () => {
+    expect(
+      normaliseOf10(
+        ' priority=180,conj_id=100,in_port=2 actions=load:0xa->NXM_NX_REG13[],mod_dl_src:02:ac:10:ff:00:03,resubmit(,8)',
+      ),
+    ).toBe(
+      ' priority=180,conj_id=100,in_port=2 actions=load:0xa->NXM_NX_REG13[],set_field:02:ac:10:ff:00:03->eth_src,resubmit(,8)',
+    );
+    const f = parseDump('table=0, priority=1,ip actions=mod_nw_dst:10.0.0.1,mod_dl_dst:02:00:00:00:00:01,output:1\n')
+      .flows[0]!;
+    expect(f.actions).toMatchObject([
+      { type: 'set_field', field: 'ip_dst', value: 0x0a000001n },
+      { type: 'set_field', field: 'eth_dst', value: 0x020000000001n },
+      { type: 'output', port: 1 },
+    ]);
   });
 
   it('unparsable lines are errors with their line number', () => {

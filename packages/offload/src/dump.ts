@@ -21,7 +21,7 @@ export function parseDump(text: string, source = 'flow dump'): FlowDump {
     if (NOISE.test(line) || line.startsWith('#')) return;
     try {
       if (line.startsWith('group_id=')) groups.push(parseGroup(line));
-      else if (line.includes('actions=')) flows.push(parseFlow(line));
+      else if (line.includes('actions=')) flows.push(parseFlow(normaliseOf10(line)));
       else throw new Error('neither a flow (no "actions=") nor a group');
     } catch (e) {
       throw new DumpParseError(i + 1, e instanceof Error ? e.message : String(e), source);
@@ -29,6 +29,28 @@ export function parseDump(text: string, source = 'flow dump'): FlowDump {
   });
   if (flows.length === 0 && groups.length === 0) throw new DumpParseError(1, 'no flows found', source);
   return { flows, groups };
+}
+
+/**
+ * OpenFlow 1.0 dumps (`ovs-ofctl dump-flows` without -O) spell some rewrites as mod_* actions; read them as
+ * the set_field they are, so either dump works.
+ */
+const OF10_ACTIONS: readonly [RegExp, string][] = [
+  [/\bmod_dl_src:([0-9a-f:]+)/gi, 'set_field:$1->eth_src'],
+  [/\bmod_dl_dst:([0-9a-f:]+)/gi, 'set_field:$1->eth_dst'],
+  [/\bmod_nw_src:([\d.]+)/g, 'set_field:$1->ip_src'],
+  [/\bmod_nw_dst:([\d.]+)/g, 'set_field:$1->ip_dst'],
+  [/\bmod_tp_src:(\d+)/g, 'set_field:$1->tp_src'],
+  [/\bmod_tp_dst:(\d+)/g, 'set_field:$1->tp_dst'],
+  [/\bmod_vlan_vid:(\d+)/g, 'set_field:$1->vlan_vid'],
+];
+
+export function normaliseOf10(line: string): string {
+  const i = line.indexOf('actions=');
+  if (i < 0 || !line.includes('mod_')) return line;
+  let acts = line.slice(i);
+  for (const [re, to] of OF10_ACTIONS) acts = acts.replace(re, to);
+  return line.slice(0, i) + acts;
 }
 
 const GROUP_TYPES: readonly GroupType[] = ['all', 'select', 'indirect', 'ff'];
