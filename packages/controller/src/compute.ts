@@ -5,7 +5,7 @@ import type { Flow, Group } from '@ovnts/openflow';
 import { Compiler } from '@ovnts/expr';
 import type { Bridge } from '@ovnts/schema/vswitch';
 import { GroupTable } from './groups.js';
-import { logicalFlows } from './logical.js';
+import { LflowCache, logicalFlows } from './logical.js';
 import { prereqOrder } from './match-order.js';
 import { neighborFlows } from './neighbor.js';
 import { lbHairpinFlows } from './lb-hairpin.js';
@@ -23,6 +23,8 @@ export interface ComputeInput {
   /** Reused across computations so group ids stay stable. */
   readonly groups?: GroupTable;
   readonly compiler?: Compiler;
+  /** Reused across computations so unchanged logical flows are not compiled again. */
+  readonly cache?: LflowCache;
 }
 
 export interface ComputeResult {
@@ -48,7 +50,7 @@ export function computeChassis(input: ComputeInput): ComputeResult {
   const zones = assignZones(neededZones(view, input.sb), zonesFromExternalIds(input.bridgeExternalIds));
   const groups = input.groups ?? new GroupTable();
   groups.begin();
-  const logical = logicalFlows(view, input.sb, groups, input.compiler ?? new Compiler());
+  const logical = logicalFlows(view, input.sb, groups, input.compiler ?? new Compiler(), input.cache);
   const flows = [...physicalFlows({ view, sb: input.sb, zone: (k) => zones.get(k) ?? 0 }), ...logical.flows, ...neighborFlows(view, input.sb), ...lbHairpinFlows(view, input.sb), ...portSecurityFlows(view, input.sb)].map(prereqOrder);
   return { view, zones, flows, groups: groups.end(), errors: logical.errors };
 }

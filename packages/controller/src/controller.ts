@@ -15,6 +15,7 @@ import { planBindings } from './bindings.js';
 import { GroupTable, groupText } from './groups.js';
 import { GENEVE_TLV } from './physical.js';
 import { computeChassis } from './compute.js';
+import { LflowCache } from './logical.js';
 import { type LocalnetPatch, type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncLocalnetPatches, syncTunnels, type TunnelSpec } from './ovs-state.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
@@ -94,6 +95,7 @@ class Controller implements ControllerHandle {
   private readonly of: SwitchConnection;
   private readonly groupTable = new GroupTable();
   private readonly compiler = new Compiler();
+  private readonly lflowCache = new LflowCache();
   private readonly pinctrl: Pinctrl;
   private installedFlows: Flow[] | undefined;
   private installedGroups = new Map<number, string>();
@@ -213,6 +215,7 @@ class Controller implements ControllerHandle {
       bridgeExternalIds: bridge.external_ids,
       groups: this.groupTable,
       compiler: this.compiler,
+      cache: this.lflowCache,
     });
     // The zones are in the flows already; persisting them is bookkeeping for the next start.
     await persistZones(this.ovs, bridge, zones);

@@ -5,7 +5,7 @@ export { buildLocalView, uuidCookie, type LocalView, type OvsIface, type SbSnaps
 export { planBindings, type BindingPlan } from './bindings.js';
 export { assignZones, zonesFromExternalIds } from './zones.js';
 export { physicalFlows, GENEVE_TLV, type PhysicalContext } from './physical.js';
-export { logicalFlows, type LogicalResult } from './logical.js';
+export { logicalFlows, LflowCache, type LogicalResult } from './logical.js';
 export { neighborFlows } from './neighbor.js';
 export { GroupTable } from './groups.js';
 export { computeChassis, type ComputeInput, type ComputeResult } from './compute.js';

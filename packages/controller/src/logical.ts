@@ -2,7 +2,9 @@
 // expanded). Flows that fail to compile are reported, not fatal: one bad row must not stop the chassis.
 import { Compiler, type DatapathContext, type LogicalFlow as ExprFlow, type CompiledFlow } from '@ovnts/expr';
 import type { Uuid } from 'ovsdb-client-ts';
-import type { DatapathBinding, LogicalFlow } from '@ovnts/schema/sb';
+import { createHash } from 'node:crypto';
+import type { Group } from '@ovnts/openflow';
+import type { DatapathBinding, LogicalFlow, PortBinding } from '@ovnts/schema/sb';
 import type { GroupTable } from './groups.js';
 import { type LocalView, type SbSnapshot, VIF_TYPES } from './view.js';
 
@@ -35,21 +37,68 @@ class SbIndex {
   }
 }
 
-export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable, compiler = new Compiler()): LogicalResult {
+/**
+ * Compiled flows per (logical flow, datapath), reused while the logical flow row and everything its
+ * compilation can depend on are unchanged: the datapath's ports (names, keys, locality), multicast groups,
+ * and the SB-wide address sets, port groups, meters and DHCP options. Conjunction ids come from a counter
+ * that never restarts, so reused flows keep ids no fresh compilation hands out again.
+ */
+export class LflowCache {
+  private entries = new Map<string, CacheEntry>();
+  private nextConj = 1;
+  hits = 0;
+  misses = 0;
+
+  allocConj(n: number): number {
+    const first = this.nextConj;
+    this.nextConj += n;
+    if (this.nextConj > 0xf0000000) this.nextConj = 1; // far beyond any live table; ids are per recompute-generation
+    return first;
+  }
+
+  get(key: string, fingerprint: string): CacheEntry | undefined {
+    const e = this.entries.get(key);
+    return e && e.fingerprint === fingerprint ? e : undefined;
+  }
+
+  /** Replaces the whole cache with the entries used this round (evicting rows and datapaths that went away). */
+  swap(used: Map<string, CacheEntry>): void {
+    this.entries = used;
+  }
+}
+
+interface CacheEntry {
+  readonly fingerprint: string;
+  readonly flows: readonly CompiledFlow[];
+  readonly groups: readonly Omit<Group, 'groupId'>[];
+  readonly error?: string;
+}
+
+function sbFingerprint(sb: SbSnapshot): string {
+  const h = createHash('sha1');
+  for (const t of ['Address_Set', 'Port_Group', 'Meter', 'DHCP_Options', 'DHCPv6_Options'] as const)
+    for (const r of sb[t].values()) h.update(`${t}|${r._uuid}|${r._version}\n`);
+  return h.digest('hex');
+}
+
+export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable, compiler = new Compiler(), cache = new LflowCache()): LogicalResult {
   const idx = new SbIndex(sb);
   const me = view.chassis?._uuid;
-  let nextConj = 1;
-  const contexts = new Map<string, DatapathContext>();
-  const contextFor = (dp: DatapathBinding): DatapathContext => {
-    let ctx = contexts.get(dp._uuid);
-    if (ctx) return ctx;
+  const global = sbFingerprint(sb);
+  const contexts = new Map<string, { ctx: DatapathContext; fingerprint: string; used: Omit<Group, 'groupId'>[] }>();
+  const contextFor = (dp: DatapathBinding) => {
+    let c = contexts.get(dp._uuid);
+    if (c) return c;
     const ports = view.portsByDp.get(dp._uuid) ?? [];
     const byName = new Map(ports.map((p) => [p.logical_port, p.tunnel_key]));
     const mcs = idx.mcByDp.get(dp._uuid);
-    const related = new Set(
-      ports.filter((p) => (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type)).map((p) => p.tunnel_key),
-    );
-    ctx = {
+    const isRelated = (p: PortBinding) => (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type);
+    const related = new Set(ports.filter(isRelated).map((p) => p.tunnel_key));
+    const fp = createHash('sha1').update(`${global}|${dp.tunnel_key}|${JSON.stringify(dp.external_ids)}`);
+    for (const p of ports) fp.update(`|${p.logical_port}:${p.tunnel_key}:${isRelated(p) ? 1 : 0}:${me !== undefined && p.chassis === me ? 1 : 0}`);
+    for (const [n, k] of mcs ?? []) fp.update(`|mc:${n}:${k}`);
+    const used: Omit<Group, 'groupId'>[] = [];
+    const ctx: DatapathContext = {
       dpKey: dp.tunnel_key,
       isSwitch: dp.external_ids['logical-switch'] !== undefined,
       lookupPort: (name) => byName.get(name) ?? mcs?.get(name),
@@ -60,43 +109,61 @@ export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable
       isPortRelated: (key) => related.has(key),
       addressSet: (n) => idx.addressSets.get(n),
       portGroup: (n) => idx.portGroups.get(n),
-      groupId: (g) => groups.id(g),
-      meterId: (n) => idx.meters.get(n),
-      allocConjIds: (n) => {
-        const first = nextConj;
-        nextConj += n;
-        return first;
+      groupId: (g) => {
+        used.push(g);
+        return groups.id(g);
       },
+      meterId: (n) => idx.meters.get(n),
+      allocConjIds: (n) => cache.allocConj(n),
       ...(dp.external_ids['snat-ct-zone'] !== undefined ? { snatCtZone: true } : {}),
       dhcpOptions: idx.dhcp,
       dhcpv6Options: idx.dhcp6,
     };
-    contexts.set(dp._uuid, ctx);
-    return ctx;
+    c = { ctx, fingerprint: fp.digest('hex'), used };
+    contexts.set(dp._uuid, c);
+    return c;
   };
 
   const flows: CompiledFlow[] = [];
   const errors: { lflow: string; error: string }[] = [];
+  const usedEntries = new Map<string, CacheEntry>();
   for (const lf of sb.Logical_Flow.values()) {
     const dps = datapathsOf(lf, sb);
     let input: ExprFlow | undefined;
     for (const d of dps) {
       const dp = view.localDps.get(d);
       if (!dp) continue;
-      input ??= {
-        uuid: lf._uuid,
-        pipeline: lf.pipeline,
-        table: lf.table_id,
-        priority: lf.priority,
-        match: lf.match,
-        actions: lf.actions,
-        ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
-      };
-      const r = compiler.compile(input, contextFor(dp));
-      if (r.ok) for (const f of r.value) flows.push(withDecTtlIds(f));
-      else errors.push({ lflow: `${lf._uuid} ${lf.match} => ${lf.actions}`, error: r.error.describe() });
+      const c = contextFor(dp);
+      const key = `${lf._uuid}|${d}`;
+      // The row's _version changes with any column; without versions, fall back to the text that matters.
+      const fingerprint = `${c.fingerprint}|${lf._version}|${lf.table_id}|${lf.priority}|${lf.match}|${lf.actions}`;
+      let entry = cache.get(key, fingerprint);
+      if (entry) {
+        cache.hits++;
+        for (const g of entry.groups) groups.id(g);
+      } else {
+        cache.misses++;
+        input ??= {
+          uuid: lf._uuid,
+          pipeline: lf.pipeline,
+          table: lf.table_id,
+          priority: lf.priority,
+          match: lf.match,
+          actions: lf.actions,
+          ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
+        };
+        c.used.length = 0;
+        const r = compiler.compile(input, c.ctx);
+        entry = r.ok
+          ? { fingerprint, flows: r.value.map(withDecTtlIds), groups: [...c.used] }
+          : { fingerprint, flows: [], groups: [], error: r.error.describe() };
+      }
+      usedEntries.set(key, entry);
+      if (entry.error !== undefined) errors.push({ lflow: `${lf._uuid} ${lf.match} => ${lf.actions}`, error: entry.error });
+      else for (const f of entry.flows) flows.push(f);
     }
   }
+  cache.swap(usedEntries);
   return { flows, errors };
 }
 

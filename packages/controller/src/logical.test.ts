@@ -1,0 +1,70 @@
+// Logical-flow compilation for local datapaths: datapath groups expanded, only local datapaths, and the
+// compile cache (reuse while nothing relevant changed, recompile when the datapath's ports change).
+import { describe, expect, it } from 'vitest';
+import { formatFlow } from '@ovnts/openflow';
+import { TABLE_NAMES } from '@ovnts/schema/sb';
+import { GroupTable } from './groups.js';
+import { LflowCache, logicalFlows } from './logical.js';
+import { buildLocalView, type SbSnapshot } from './view.js';
+
+type AnyRow = Record<string, unknown> & { _uuid: string };
+const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+function snapshot(rows: Record<string, AnyRow[]>): SbSnapshot {
+  const s: Record<string, Map<string, AnyRow>> = {};
+  for (const t of TABLE_NAMES) s[t] = new Map((rows[t] ?? []).map((r) => [r._uuid, r]));
+  return s as unknown as SbSnapshot;
+}
+
+const HV1 = U(0x300);
+const dp = (n: number, key: number): AnyRow => ({ _uuid: U(n), tunnel_key: key, external_ids: { 'logical-switch': String(n) } });
+const pb = (n: number, name: string, d: number, key: number, chassis: string | null): AnyRow => ({
+  _uuid: U(n), logical_port: name, datapath: U(d), tunnel_key: key, type: '', options: {}, chassis, requested_chassis: null, up: false,
+});
+const lflow = (n: number, match: string, actions: string, where: Partial<AnyRow>): AnyRow => ({
+  _uuid: U(n), _version: U(n + 1), pipeline: 'ingress', table_id: 0, priority: 100, match, actions, controller_meter: null, logical_datapath: null, logical_dp_group: null, ...where,
+});
+
+function base(extraPorts: AnyRow[] = []): SbSnapshot {
+  return snapshot({
+    Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
+    Datapath_Binding: [dp(0x10, 1), dp(0x20, 2), dp(0x30, 3)],
+    Port_Binding: [pb(0x11, 'a', 0x10, 1, HV1), pb(0x21, 'b', 0x20, 1, HV1), pb(0x31, 'c', 0x30, 1, null), ...extraPorts],
+    Logical_DP_Group: [{ _uuid: U(0x99), datapaths: [U(0x10), U(0x20), U(0x30)] }],
+    Logical_Flow: [
+      lflow(0x1000, 'eth.src == 00:00:00:00:00:01', 'next;', { logical_dp_group: U(0x99) }),
+      lflow(0x2000, 'inport == "a"', 'outport = "a"; output;', { logical_datapath: U(0x10) }),
+    ],
+  });
+}
+const ifaces = [
+  { name: 'ta', ofport: 1, type: 'internal', ifaceId: 'a' },
+  { name: 'tb', ofport: 2, type: 'internal', ifaceId: 'b' },
+];
+
+describe('logical flows', () => {
+  it('expands datapath groups over local datapaths only', () => {
+    const sb = base();
+    const r = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, new GroupTable());
+    expect(r.errors).toEqual([]);
+    const text = r.flows.map(formatFlow).sort();
+    expect(text.filter((t) => t.includes('dl_src=00:00:00:00:00:01')).map((t) => /metadata=0x(\d)/.exec(t)?.[1])).toEqual(['1', '2']);
+    expect(text).toContain('cookie=0x2000, table=8, priority=100,reg14=0x1,metadata=0x1 actions=set_field:0x1->reg15,resubmit(,37)');
+  });
+
+  it('reuses compiled flows until the datapath changes', () => {
+    const cache = new LflowCache();
+    const groups = new GroupTable();
+    const sb = base();
+    const first = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, groups, undefined, cache).flows.map(formatFlow);
+    expect(cache.misses).toBe(3);
+    const again = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, groups, undefined, cache).flows.map(formatFlow);
+    expect(cache.hits).toBe(3);
+    expect(again).toEqual(first);
+    // A new port on datapath 1 invalidates only datapath 1's flows.
+    const sb2 = base([pb(0x12, 'a2', 0x10, 2, null)]);
+    logicalFlows(buildLocalView(sb2, 'hv1', ifaces), sb2, groups, undefined, cache);
+    expect(cache.misses).toBe(5);
+    expect(cache.hits).toBe(4);
+  });
+});
