@@ -6,7 +6,7 @@ import { buildGatewayTopology, buildRichTopology, captureLab } from './topology.
 const outDir = process.argv[2] ?? '/tmp/expr-capture';
 const sb = new Sandbox();
 try {
-  const lab = await (process.argv[3] === 'gateway' ? buildGatewayTopology : buildRichTopology)(sb);
+  const lab = process.argv[3] === 'gateway' ? await buildGatewayTopology(sb) : await buildRichTopology(sb, { twoChassis: process.argv[3] === 'two' });
   await new Promise((r) => setTimeout(r, 2000));
   const files = await captureLab(sb, lab);
   mkdirSync(outDir, { recursive: true });

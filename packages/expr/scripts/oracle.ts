@@ -110,9 +110,11 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
         if (peer) todo.push(peer['datapath'] as string);
       }
   }
-  const related = new Set(
-    pbs.filter((p) => local(p) || ['patch', 'localport', 'localnet', 'l3gateway'].includes(p['type'] as string)).map((p) => `${p['datapath']}_${p['tunnel_key']}`),
-  );
+  const relatedPbs = pbs.filter((p) => local(p) || ['patch', 'localport', 'localnet', 'l3gateway'].includes(p['type'] as string));
+  const related = new Set(relatedPbs.map((p) => `${p['datapath']}_${p['tunnel_key']}`));
+  // Like ovn-controller, port groups only contain the ports related to this chassis.
+  const relatedNames = new Set(relatedPbs.map((p) => p['logical_port'] as string));
+  for (const [name, ports] of portGroups) portGroups.set(name, ports.filter((p) => relatedNames.has(p)));
 
   const myGroups = new Map<number, string>();
   const groupIds = new Map<string, number>();

@@ -8,10 +8,12 @@ export interface Lab {
   nb: OvsdbServer;
   sbdb: OvsdbServer;
   hv: Chassis;
+  /** Present when the topology spans two chassis (hv2 hosts vm2). */
+  hv2?: Chassis;
 }
 
 /** ls1 (vm1, vm2) + ls2 (vm3) joined by lr1; ACLs on a port group with address sets, LBs, DHCP, DNS. */
-export async function buildRichTopology(sb: Sandbox): Promise<Lab> {
+export async function buildRichTopology(sb: Sandbox, opts: { twoChassis?: boolean } = {}): Promise<Lab> {
   const { nb, sb: sbdb } = await sb.startCentral();
   await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
   const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
@@ -57,22 +59,27 @@ export async function buildRichTopology(sb: Sandbox): Promise<Lab> {
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
   await hv.startRealController();
   await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
-  await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
+  let hv2: Chassis | undefined;
+  if (opts.twoChassis) {
+    hv2 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv2', systemId: 'hv2', encapIp: '127.0.0.2' });
+    await hv2.startRealController();
+  }
+  await (hv2 ?? hv).addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
   await hv.addVm('vm3', '02:ac:10:ff:00:33', '192.168.200.10/24', '192.168.200.1');
   await nbctl('--timeout=30', '--wait=hv', 'sync');
-  return { nb, sbdb, hv };
+  return { nb, sbdb, hv, ...(hv2 ? { hv2 } : {}) };
 }
 
 /** The SB tables the compiler needs, as ovn-sbctl JSON, plus the installed OpenFlow 1.5 flows. */
-export async function captureLab(sb: Sandbox, lab: Lab): Promise<Record<string, string>> {
+export async function captureLab(sb: Sandbox, lab: Lab, hv: Chassis = lab.hv): Promise<Record<string, string>> {
   const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${lab.sbdb.remotes.unix}`, ...a]);
   const out: Record<string, string> = {};
   for (const t of ['Logical_Flow', 'Logical_DP_Group', 'Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set', 'Port_Group', 'Chassis', 'Load_Balancer', 'Meter', 'DHCP_Options', 'DHCPv6_Options']) {
     out[t] = await sbctl('-f', 'json', 'list', t);
   }
-  out['flows'] = await lab.hv.ofctl('-O', 'OpenFlow15', '--no-stats', 'dump-flows', lab.hv.mgmt());
-  out['groups'] = await lab.hv.ofctl('-O', 'OpenFlow15', 'dump-groups', lab.hv.mgmt());
-  out['tlv'] = await lab.hv.ofctl('dump-tlv-map', lab.hv.mgmt());
+  out['flows'] = await hv.ofctl('-O', 'OpenFlow15', '--no-stats', 'dump-flows', hv.mgmt());
+  out['groups'] = await hv.ofctl('-O', 'OpenFlow15', 'dump-groups', hv.mgmt());
+  out['tlv'] = await hv.ofctl('dump-tlv-map', hv.mgmt());
   return out;
 }
 

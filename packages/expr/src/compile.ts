@@ -40,7 +40,10 @@ export interface DatapathContext {
    */
   isPortRelated?(portKey: number): boolean;
   addressSet?(name: string): readonly string[] | undefined;
-  /** By SB name (`<dpKey>_<name>`). */
+  /**
+   * Port group members by SB name (`<dpKey>_<name>`). As in ovn-controller, only the members related to
+   * this chassis should be returned: that turns `outport == @pg` into plain matches instead of conjunctions.
+   */
   portGroup?(sbName: string): readonly string[] | undefined;
   groupId(group: Omit<Group, 'groupId'>): number;
   meterId?(name: string): number | undefined;
