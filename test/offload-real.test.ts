@@ -73,6 +73,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
       'ls-add',
       'ls2',
       ...lsp('ls2', 'vm3', '02:ac:10:ff:00:33 192.168.200.10'),
+      ...lsp('ls2', 'vm7', '02:ac:10:ff:00:77 192.168.200.17'),
       '--',
       'lr-add',
       'lr1',
@@ -216,6 +217,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
     await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
     await hv.addVm('vm3', '02:ac:10:ff:00:33', '192.168.200.10/24', '192.168.200.1');
+    await hv.addVm('vm7', '02:ac:10:ff:00:77', '192.168.200.17/24', '192.168.200.1');
     await hv.addVm('vm5', '02:ac:10:ff:00:55', '192.168.30.5/24');
     await hv.addVm('vm6', '02:ac:10:ff:00:66', '192.168.30.6/24');
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=30', '--wait=hv', 'sync']);
@@ -297,6 +299,10 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
       report.classes.find((c) => c.port === port && c.class === cls)!.verdicts.find((x) => x.profile === profile)!;
     expect(v('vm1', 'l2', 'mlx5-cx6dx')).toMatchObject({ verdict: 'partial', reason: 'action ct(nat)' });
     expect(v('vm3', 'routed', 'tc-flower')).toMatchObject({ verdict: 'partial' });
+    // ls2's allow-related ACLs: conntrack without NAT, committed for new connections.
+    expect(v('vm3', 'acl-conntrack', 'tc-flower')).toMatchObject({ verdict: 'partial', reason: 'action ct', lflow: { stage: 'ls_in_pre_stateful' } });
+    const acl = report.classes.find((c) => c.port === 'vm3' && c.class === 'acl-conntrack')!;
+    expect(acl.path.new!.flatMap((p) => p.actions).some((a) => a.kind === 'ct' && a.commit)).toBe(true);
     expect(v('vm1', 'arp-router', 'tc-flower')).toMatchObject({
       verdict: 'not',
       reason: 'action set(arp)',
