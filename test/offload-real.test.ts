@@ -300,7 +300,11 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(v('vm1', 'l2', 'mlx5-cx6dx')).toMatchObject({ verdict: 'partial', reason: 'action ct(nat)' });
     expect(v('vm3', 'routed', 'tc-flower')).toMatchObject({ verdict: 'partial' });
     // ls2's allow-related ACLs: conntrack without NAT, committed for new connections.
-    expect(v('vm3', 'acl-conntrack', 'tc-flower')).toMatchObject({ verdict: 'partial', reason: 'action ct', lflow: { stage: 'ls_in_pre_stateful' } });
+    expect(v('vm3', 'acl-conntrack', 'tc-flower')).toMatchObject({
+      verdict: 'partial',
+      reason: 'action ct',
+      lflow: { stage: 'ls_in_pre_stateful' },
+    });
     const acl = report.classes.find((c) => c.port === 'vm3' && c.class === 'acl-conntrack')!;
     expect(acl.path.new!.flatMap((p) => p.actions).some((a) => a.kind === 'ct' && a.commit)).toBe(true);
     expect(v('vm1', 'arp-router', 'tc-flower')).toMatchObject({
