@@ -9,40 +9,66 @@ import { NbTransactionError } from './errors.js';
 
 export type Notify = (method: string, params: unknown[]) => void;
 
-/** Split a byte stream into top-level JSON texts (ovsdb-server writes them back to back). */
+/**
+ * Split a byte stream into top-level JSON texts (ovsdb-server writes them back to back). Scanning jumps
+ * from one structural character to the next (strings are skipped whole), and resumes where the previous
+ * chunk ended, so large replies cost one pass.
+ */
 export class JsonSplitter {
   private buf = '';
   private depth = 0;
   private inString = false;
-  private escape = false;
   private scanned = 0;
+  private start = 0;
+  private static readonly STRUCT = /[{}[\]"]/g;
 
   push(chunk: string): unknown[] {
     this.buf += chunk;
     const out: unknown[] = [];
-    let start = 0;
-    for (let i = this.scanned; i < this.buf.length; i++) {
-      const c = this.buf.charCodeAt(i);
+    const buf = this.buf;
+    let i = this.scanned;
+    while (i < buf.length) {
       if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (c === 92) this.escape = true;
-        else if (c === 34) this.inString = false;
-      } else if (c === 34) {
-        this.inString = true;
-      } else if (c === 123 || c === 91) {
-        this.depth++;
-      } else if (c === 125 || c === 93) {
-        this.depth--;
-        if (this.depth === 0) {
-          out.push(JSON.parse(this.buf.slice(start, i + 1)));
-          start = i + 1;
+        const q = buf.indexOf('"', i);
+        if (q < 0) {
+          i = buf.length;
+          break;
         }
-      } else if (this.depth === 0 && (c === 32 || c === 10 || c === 13 || c === 9)) {
-        start = i + 1;
+        // A quote preceded by an odd number of backslashes is escaped.
+        let bs = 0;
+        for (let k = q - 1; k >= 0 && buf.charCodeAt(k) === 92; k--) bs++;
+        i = q + 1;
+        if (bs % 2 === 0) this.inString = false;
+        continue;
+      }
+      const re = JsonSplitter.STRUCT;
+      re.lastIndex = i;
+      const m = re.exec(buf);
+      if (!m) {
+        i = buf.length;
+        break;
+      }
+      const c = m[0];
+      i = m.index + 1;
+      if (c === '"') {
+        this.inString = true;
+      } else if (c === '{' || c === '[') {
+        if (this.depth === 0) this.start = m.index;
+        this.depth++;
+      } else if (--this.depth === 0) {
+        out.push(JSON.parse(buf.slice(this.start, i)));
+        this.start = i;
       }
     }
-    this.buf = this.buf.slice(start);
-    this.scanned = this.buf.length;
+    if (this.depth === 0 && !this.inString) {
+      this.buf = '';
+      this.scanned = 0;
+      this.start = 0;
+    } else {
+      this.buf = buf.slice(this.start);
+      this.scanned = i - this.start;
+      this.start = 0;
+    }
     return out;
   }
 }

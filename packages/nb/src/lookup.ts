@@ -48,7 +48,7 @@ export function lookup(store: NbStore, kind: Kind, id: string, mustExist: boolea
   let row = uuidForm ? store.get(kind.table, id.toLowerCase()) : undefined;
   if (!row) {
     const col = kind.nameColumn ?? 'name';
-    const matches = store.rows(kind.table).filter((r) => r[col] === id);
+    const matches = store.findBy(kind.table, col, id);
     if (matches.length > 1 && kind.plural) {
       throw new DuplicateNameError(
         `Multiple ${kind.plural} named '${id}'.  Use a UUID.`,

@@ -48,6 +48,19 @@ describe('NbStore', () => {
     expect(ops[1]!.mutations).toEqual([['ports', 'insert', ['set', [['uuid', p1._uuid]]]]]);
   });
 
+  it('column index follows inserts, updates and deletes', () => {
+    const s = new NbStore(model.schema);
+    const a = s.insert('Logical_Switch', { name: 'a' });
+    expect(s.findBy('Logical_Switch', 'name', 'a')).toEqual([a]);
+    const b = s.insert('Logical_Switch', { name: 'a' });
+    expect(s.findBy('Logical_Switch', 'name', 'a')).toEqual([a, b]);
+    s.set('Logical_Switch', a, 'name', 'z');
+    expect(s.findBy('Logical_Switch', 'name', 'a')).toEqual([b]);
+    expect(s.findBy('Logical_Switch', 'name', 'z')).toEqual([a]);
+    s.delete('Logical_Switch', b);
+    expect(s.findBy('Logical_Switch', 'name', 'a')).toEqual([]);
+  });
+
   it('without deferral, set mutations apply at once', () => {
     const s = new NbStore(model.schema);
     const ls = s.insert('Logical_Switch', { name: 'a' });

@@ -36,6 +36,8 @@ export class NbStore {
   private readonly mutations = new Map<string, { table: string; column: string; m: Mutation }[]>();
   private readonly dropped = new Set<string>();
   private readonly deleted = new Map<string, Row>();
+  /** Lazily built column indexes ("table\0column" → value → rows), kept current by insert/set/delete. */
+  private readonly indexes = new Map<string, Map<Value, Row[]>>();
 
   /**
    * With `deferredMutations` (the CLI's mode, matching ovn-nbctl's IDL), addToSet/removeFromSet are
@@ -75,6 +77,32 @@ export class NbStore {
   /** Load a row as the server has it (no change recorded). */
   load(table: string, row: Row): void {
     this.map(table).set(row._uuid, row);
+    this.reindex(table, row, undefined, 'add');
+  }
+
+  /** Rows whose scalar `column` equals `value`, in insertion order (indexed: O(1) after the first call). */
+  findBy(table: string, column: string, value: Value): Row[] {
+    const key = `${table}\0${column}`;
+    let idx = this.indexes.get(key);
+    if (!idx) {
+      idx = new Map();
+      for (const r of this.map(table).values()) addTo(idx, r[column] ?? null, r);
+      this.indexes.set(key, idx);
+    }
+    return idx.get(value) ?? [];
+  }
+
+  private reindex(table: string, row: Row, column: string | undefined, how: 'add' | 'remove'): void {
+    for (const [key, idx] of this.indexes) {
+      const [t, c] = key.split('\0') as [string, string];
+      if (t !== table || (column !== undefined && c !== column)) continue;
+      const v = row[c] ?? null;
+      if (how === 'add') addTo(idx, v, row);
+      else {
+        const list = idx.get(v);
+        if (list) idx.set(v, list.filter((r) => r !== row));
+      }
+    }
   }
 
   /** Insert a row; unset columns get their defaults. Returns its UUID (chosen here, sent with the insert). */
@@ -83,13 +111,17 @@ export class NbStore {
     const row: Record<string, Value> = { _uuid: uuid };
     for (const [name, col] of Object.entries(ts.columns)) row[name] = values[name] ?? defaultValue(col.type);
     this.map(table).set(uuid, row as Row);
+    this.reindex(table, row as Row, undefined, 'add');
     this.changes.set(uuid, { table, uuid, kind: 'insert', columns: new Set(Object.keys(values)) });
     return row as Row;
   }
 
   /** Set one column of a row. */
   set(table: string, row: Row, column: string, value: Value): void {
+    const live = this.map(table).get(row._uuid) === row;
+    if (live) this.reindex(table, row, column, 'remove');
     (row as Record<string, Value>)[column] = value;
+    if (live) this.reindex(table, row, column, 'add');
     const c = this.changes.get(row._uuid);
     if (c) {
       c.columns.add(column);
@@ -127,6 +159,7 @@ export class NbStore {
 
   /** Delete a row. References to it must be removed by the caller (as ovsdb-server requires). */
   delete(table: string, row: Row): void {
+    if (this.map(table).get(row._uuid) === row) this.reindex(table, row, undefined, 'remove');
     this.map(table).delete(row._uuid);
     this.deleted.set(row._uuid, row);
     const c = this.changes.get(row._uuid);
@@ -225,6 +258,12 @@ function isEmpty(v: Value | undefined, kind: string): boolean {
   if (kind === 'set') return (v as Atom[]).length === 0;
   if (kind === 'map') return Object.keys(v as object).length === 0;
   return false;
+}
+
+function addTo(idx: Map<Value, Row[]>, v: Value, row: Row): void {
+  const list = idx.get(v);
+  if (list) list.push(row);
+  else idx.set(v, [row]);
 }
 
 function applyMutation(v: Value, m: Mutation): Value {

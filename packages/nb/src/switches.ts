@@ -30,7 +30,7 @@ export function addSwitch(s: NbStore, name: string | undefined, opts: AddOptions
   if (opts.mayExist && opts.addDuplicate) throw new NbError('--may-exist and --add-duplicate may not be used together');
   if (name !== undefined) {
     if (!opts.addDuplicate) {
-      const existing = s.rows('Logical_Switch').find((r) => r['name'] === name);
+      const existing = s.findBy('Logical_Switch', 'name', name)[0];
       if (existing) {
         if (opts.mayExist) return existing;
         throw new NbError(`${name}: a switch with this name already exists`);
