@@ -40,11 +40,18 @@ describe('ovnts offload-report', () => {
     ).toBe(0);
     const doc = JSON.parse(t.out.join('')) as {
       profiles: { id: string }[];
-      classes: { port: string; class: string; verdicts: { verdict: string; reason: string }[] }[];
+      classes: {
+        port: string;
+        class: string;
+        recirculations: number;
+        verdicts: { verdict: string; reason: string }[];
+      }[];
     };
     expect(doc.profiles.map((p) => p.id)).toEqual(['mlx5-cx6dx']);
     const arp = doc.classes.find((c) => c.port === 'vm1' && c.class === 'arp-router')!;
     expect(arp.verdicts).toMatchObject([{ verdict: 'not', reason: 'action set(arp)' }]);
+    expect(arp.recirculations).toBe(0);
+    expect(doc.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip')!.recirculations).toBe(4);
   });
 
   it('without SB the ports are named by keys', async () => {

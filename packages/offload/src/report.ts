@@ -52,6 +52,8 @@ export interface ClassReport {
   /** The representative packet as an ofproto/trace flow. */
   readonly traceFlow: string;
   readonly path: ClassPath;
+  /** Recirculations of the longest scenario (each is one more datapath flow to offload). */
+  readonly recirculations: number;
   readonly verdicts: readonly ClassVerdict[];
 }
 
@@ -154,6 +156,7 @@ export function analyze(input: AnalyzeInput): OffloadReport {
         description: tc.description,
         traceFlow: traceFlow(tc.packet),
         path,
+        recirculations: Math.max(path.est.length, path.new?.length ?? 0) - 1,
         verdicts: profiles.map((p) => verdictFor(p, judgeClass(p, path), input.sb)),
       },
     ];
