@@ -3,7 +3,7 @@
 // is_chassis_resident(), normalize, expand to matches (with conjunctions), then attach metadata, table,
 // priority, cookie and the encoded actions.
 import type { Action, Flow, Group } from '@ovnts/openflow';
-import { ActionParser } from './action-parser.js';
+import { ActionParser, type ParsedActions } from './action-parser.js';
 import { Annotator } from './annotate.js';
 import { Cursor } from './cursor.js';
 import { ExprError, type Result, capture } from './errors.js';
@@ -59,10 +59,29 @@ export interface CompiledFlow extends Flow {
   readonly clause?: boolean;
 }
 
+export interface CompilerOptions {
+  /**
+   * Reuse the parsed actions and the annotated, simplified match of a logical flow across datapaths and
+   * calls when its text does not refer to address sets or port groups (whose contents vary). Default on;
+   * use a new Compiler when the SB DHCP option tables change.
+   */
+  readonly cache?: boolean;
+}
+
+interface Prepared {
+  readonly actions: ParsedActions['actions'];
+  readonly expr: Expr;
+}
+
 export class Compiler {
   private readonly annotator: Annotator;
-  constructor(readonly symbols: SymbolTable = SYMBOLS) {
+  private readonly cache: Map<string, Prepared> | undefined;
+  constructor(
+    readonly symbols: SymbolTable = SYMBOLS,
+    opts: CompilerOptions = {},
+  ) {
     this.annotator = new Annotator(symbols);
+    this.cache = opts.cache === false ? undefined : new Map();
   }
 
   /** Compiles one logical flow for one datapath; never throws (errors are positioned ExprErrors). */
@@ -71,6 +90,19 @@ export class Compiler {
   }
 
   compileOrThrow(lf: LogicalFlow, dp: DatapathContext): CompiledFlow[] {
+    const cacheable = this.cache !== undefined && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
+    const key = cacheable ? `${lf.pipeline}/${lf.table}/${lf.match}\u0000${lf.actions}` : '';
+    let prep = cacheable ? this.cache!.get(key) : undefined;
+    if (!prep) {
+      prep = this.prepare(lf, dp);
+      if (cacheable) this.cache!.set(key, prep);
+    }
+    const expr = normalize(evaluateConditions(prep.expr, (p) => dp.isChassisResident(p)));
+    return this.emit(lf, dp, prep.actions, expr);
+  }
+
+  /** Parse, annotate and simplify: everything that does not depend on the chassis or datapath keys. */
+  private prepare(lf: LogicalFlow, dp: DatapathContext): Prepared {
     const env = {
       symbols: this.symbols,
       dpKey: dp.dpKey,
@@ -86,8 +118,10 @@ export class Compiler {
     }).parseAll();
     let expr: Expr = new MatchParser(new Cursor(lf.match), env).parseAll();
     for (const p of parsed.prereqs) expr = combine('and', expr, this.prereq(p));
-    expr = simplify(this.annotator.annotate(expr, lf.match));
-    expr = normalize(evaluateConditions(expr, (p) => dp.isChassisResident(p)));
+    return { actions: parsed.actions, expr: simplify(this.annotator.annotate(expr, lf.match)) };
+  }
+
+  private emit(lf: LogicalFlow, dp: DatapathContext, parsedActions: Prepared['actions'], expr: Expr): CompiledFlow[] {
     const { matches, nConjs } = toMatches(expr, (n) => dp.lookupPort(n));
     if (!matches.length) return [];
 
@@ -106,7 +140,7 @@ export class Compiler {
         ...(dp.dhcpOptions ? { dhcpOptions: dp.dhcpOptions } : {}),
         ...(dp.dhcpv6Options ? { dhcpv6Options: dp.dhcpv6Options } : {}),
       },
-      parsed.actions,
+      parsedActions,
       lf.actions,
     );
     const conjBase = nConjs ? (dp.allocConjIds?.(nConjs) ?? 1) - 1 : 0;
