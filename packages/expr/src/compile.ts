@@ -6,7 +6,7 @@ import type { Action, Flow, Group } from '@ovnts/openflow';
 import { ActionParser, type ParsedActions } from './action-parser.js';
 import { Annotator } from './annotate.js';
 import { Cursor } from './cursor.js';
-import { ExprError, type Result, capture } from './errors.js';
+import { type Result, capture } from './errors.js';
 import { type Expr, combine } from './expr.js';
 import { encodeOrError } from './encode.js';
 import { MatchParser } from './match-parser.js';
@@ -180,4 +180,3 @@ export class Compiler {
   }
 }
 
-export { ExprError };
