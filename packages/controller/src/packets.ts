@@ -59,3 +59,41 @@ export const formatMac = (b: Buffer | bigint): string =>
   (typeof b === 'bigint' ? Buffer.from(b.toString(16).padStart(12, '0'), 'hex') : b).toString('hex').replace(/(..)(?!$)/g, '$1:');
 
 export const formatIpv4 = (v: bigint): string => [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn)).join('.');
+
+/** The Internet checksum (RFC 1071) of a buffer. */
+export function inetChecksum(b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < b.length; i += 2) sum += b.readUInt16BE(i);
+  if (b.length % 2) sum += b[b.length - 1]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+/**
+ * An ICMPv4 "destination unreachable" for the IPv4 packet `ip` (RFC 1122/792): as much of the offending
+ * packet as fits in 576 bytes, sent from the original source MAC/IP to the original destination — the
+ * logical actions that run on it then swap addresses and set type/code as the pipeline wants.
+ */
+export function icmp4Error(eth: EthFrame, code: number): Buffer {
+  const ip = eth.payload;
+  const inLen = Math.min(ip.readUInt16BE(2), ip.length, 576 - 14 - 20 - 8);
+  const icmp = Buffer.alloc(8 + inLen);
+  icmp[0] = 3; // destination unreachable
+  icmp[1] = code;
+  ip.copy(icmp, 8, 0, inLen);
+  icmp.writeUInt16BE(inetChecksum(icmp), 2);
+  const hdr = Buffer.alloc(20);
+  hdr[0] = 0x45;
+  hdr.writeUInt16BE(20 + icmp.length, 2);
+  hdr.writeUInt16BE(0x4000, 6); // DF
+  hdr[8] = 255;
+  hdr[9] = 1; // ICMP
+  ip.copy(hdr, 12, 12, 16);
+  ip.copy(hdr, 16, 16, 20);
+  hdr.writeUInt16BE(inetChecksum(hdr), 10);
+  const l2 = Buffer.alloc(14);
+  eth.dst.copy(l2, 0);
+  eth.src.copy(l2, 6);
+  l2.writeUInt16BE(0x0800, 12);
+  return Buffer.concat([l2, hdr, icmp]);
+}

@@ -6,7 +6,7 @@ import { type Action, type MatchEntry, type PacketIn2, OFPP, Reader, type Switch
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { arpRequest, formatIpv4, formatMac, ipv4Addrs, parseEth } from './packets.js';
+import { arpRequest, formatIpv4, formatMac, icmp4Error, ipv4Addrs, parseEth } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
@@ -57,6 +57,10 @@ export class Pinctrl {
         return this.arp(body, pin);
       case OPCODE.putArp:
         return this.putArp(pin);
+      case OPCODE.icmp:
+        return this.icmp4(body, pin, true);
+      case OPCODE.icmp4Error:
+        return this.icmp4(body, pin, false);
       default:
         return;
     }
@@ -72,6 +76,16 @@ export class Pinctrl {
     if (eth.ethType !== 0x0800) return;
     const ip = ipv4Addrs(eth.payload);
     const packet = arpRequest(eth.dst, eth.src, ip.src, ip.dst, eth.vlanTci);
+    const actions: Action[] = decodeActionList(new Reader(body));
+    this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
+  }
+
+  /** icmp4 {…} / icmp4_error {…}: answer an IPv4 packet with an ICMP error built from it. */
+  private async icmp4(body: Buffer, pin: PacketIn2, portUnreachForUdp: boolean): Promise<void> {
+    const eth = parseEth(pin.packet);
+    if (eth.ethType !== 0x0800 || eth.payload.length < 20) return;
+    const code = portUnreachForUdp && eth.payload[9] === 17 ? 3 : 1;
+    const packet = icmp4Error(eth, code);
     const actions: Action[] = decodeActionList(new Reader(body));
     this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
   }
