@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { model } from '@ovnts/schema/sb';
-import { OvsdbClient, OvsdbError } from 'ovsdb-client-ts';
+import { DatumError, OvsdbClient, OvsdbError } from 'ovsdb-client-ts';
 
 function next<T>(emitter: { once(ev: string, f: (v: T) => void): unknown }, ev: string): Promise<T> {
   return new Promise((resolve) => emitter.once(ev, resolve));
@@ -56,21 +56,26 @@ describe('locks', () => {
       await server.kill();
       expect(await lost).toBe('other');
       expect(a.isLockHolder('other')).toBe(false);
+      // Asked for while disconnected: requested once, on the next session.
+      const pending = a.lock('asked_while_down');
       await server.restart();
       expect(await regained).toBe('other');
       expect(a.isLockHolder('other')).toBe(true);
+      expect(await pending).toBe(true);
+      expect(a.isLockHolder('asked_while_down')).toBe(true);
     } finally {
       await a.close();
       await b.close();
     }
   });
 
-  it('reports unknown lock names and bad requests as OvsdbError', async () => {
+  it('reports bad lock names and bad lock requests as typed errors', async () => {
     const sb = sandbox();
     const server = await sb.startDb('sb');
     const c = await OvsdbClient.connect(server.remotes.unix);
     try {
       await expect(c.request('lock', [])).rejects.toBeInstanceOf(OvsdbError);
+      await expect(c.lock('not-an-id')).rejects.toBeInstanceOf(DatumError);
     } finally {
       await c.close();
     }

@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
-import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
+import { ClosedError, ConnectionError, DatumError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
 import type { WireOperation, WireResult } from './operations.js';
 import { parseRemotes, type Remote } from './remote.js';
 import { RpcSession } from './rpc.js';
@@ -72,9 +72,16 @@ export interface MonitorHandle {
 
 interface LockState {
   held: boolean;
+  /** The session the last lock/steal request went out on (a lock is requested once per session). */
+  requestedOn?: RpcSession;
 }
 
 const SERVER_MONITOR_ID = '_ovnts_server';
+
+/** Lock names are OVSDB <id>s; checking here gives a typed error instead of a server syntax error. */
+function checkLockName(name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new DatumError(`lock name "${name}" is not an <id> (letters, digits, _)`);
+}
 
 export class OvsdbClient extends EventEmitter<ClientEvents> {
   readonly remotes: readonly Remote[];
@@ -201,12 +208,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * emits 'locked' when granted. The lock is re-requested after reconnects until `unlock`.
    */
   async lock(name: string): Promise<boolean> {
+    checkLockName(name);
     if (!this.locks.has(name)) this.locks.set(name, { held: false });
     return this.requestLock(name, 'lock');
   }
 
   /** Take a lock from its current holder (who gets 'stolen'). */
   async steal(name: string): Promise<boolean> {
+    checkLockName(name);
     if (!this.locks.has(name)) this.locks.set(name, { held: false });
     return this.requestLock(name, 'steal');
   }
@@ -222,6 +231,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
 
   private async requestLock(name: string, method: 'lock' | 'steal', session?: RpcSession): Promise<boolean> {
     const s = session ?? (await this.connected());
+    const before = this.locks.get(name);
+    // Already queued on this session (e.g. re-requested by the reconnect path): asking twice is an error.
+    if (method === 'lock' && before?.requestedOn === s) return before.held;
+    if (before) before.requestedOn = s;
     const r = (await s.request(method, [name])) as { locked?: unknown } | null;
     const locked = r?.locked === true;
     const st = this.locks.get(name);
@@ -353,7 +366,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       this.session = session;
       this.currentRemote = remote;
       for (const m of this.monitors.values()) await m.resume(session);
-      for (const name of this.locks.keys()) await this.requestLock(name, 'lock', session);
+      for (const name of [...this.locks.keys()]) {
+        // A refused lock must not fail the session (that would reconnect forever): drop it, say so.
+        await this.requestLock(name, 'lock', session).catch((e: unknown) => {
+          if (!(e instanceof OvsdbError)) throw e;
+          log.warn({ lock: name, err: e.message }, 'lock refused; dropped');
+          this.locks.delete(name);
+        });
+      }
     } catch (e) {
       session.close(e as Error);
       this.session = undefined;
@@ -441,6 +461,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         const st = typeof name === 'string' ? this.locks.get(name) : undefined;
         if (st) {
           st.held = false;
+          st.requestedOn = undefined;
           this.emit('stolen', name as string);
           // Stay in the queue, as a daemon that wants the lock back would.
           this.requestLock(name as string, 'lock', session).catch(() => undefined);
