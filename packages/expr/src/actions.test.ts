@@ -22,7 +22,7 @@ function encode(actions: string, opts: { pipeline?: Pipeline; table?: number; is
     lookupPort: (n) => PORTS[n],
     isChassisResident: () => true,
     groupId: (g) => groups.push(JSON.stringify(g, (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
-    meterId: (n) => (n === 'm1' ? 7 : undefined),
+    meterId: (n) => (n === 'm1' ? 7 : n === '__string: uuid 00000001-0000-0000-0000-000000000000 kbps burst stats bands=type=drop rate=1000 burst_size=100' ? 9 : undefined),
     dhcpOptions: DHCP,
   };
   const r = new Compiler().compile(
@@ -94,6 +94,7 @@ describe('action encodings (as ovn-controller 23.03 installs them)', () => {
       'controller(userdata=00.00.00.0e.00.00.00.00.00.19.00.18.80.01.09.10.00.00.00.00.00.00.00.01.00.00.00.00.00.00.00.01.00.19.00.18.80.01.09.10.00.00.00.00.00.00.00.00.00.00.00.00.00.00.00.02.00.19.00.10.80.00.06.06.02.ac.10.ff.01.02.00.00.00.1c.00.18.00.20.00.00.00.00.00.00.80.00.16.04.80.00.18.04.00.00.00.00.00.19.00.10.80.00.16.04.ac.10.00.01.00.00.00.00.00.19.00.10.00.01.3a.01.ff.00.00.00.00.00.00.00.00.19.00.10.80.00.26.01.03.00.00.00.00.00.00.00.00.19.00.10.80.00.28.01.04.00.00.00.00.00.00.00.ff.ff.00.28.00.00.23.20.00.25.00.00.00.00.00.00.00.03.00.0e.00.00.00.0d.00.00.00.00.05.78.00.00.00.04.00.04.00.00.00.00.ff.ff.00.10.00.00.23.20.00.0e.ff.f8.08.00.00.00)',
     ],
     ['reg8[16..31] = select(1, 2=50);', 'group:1'],
+    ['set_meter(1000, 100);', 'meter:9'],
     ['reg1 = 10.0.0.100; ct_lb_mark(backends=10.0.0.1:80, [fd00::1]:80; hash_fields="ip_dst,ip_src"; skip_snat);', 'set_field:0xa0000640000000000000000/0xffffffff0000000000000000->xxreg0,group:1'],
   ])('%s', (actions, expected) => {
     expect(encode(actions)).toBe(expected);

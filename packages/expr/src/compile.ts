@@ -131,6 +131,7 @@ export class Compiler {
         symbols: this.symbols,
         pipeline: lf.pipeline,
         table: lf.table,
+        lflowUuid: lf.uuid,
         isSwitch: dp.isSwitch,
         ...(dp.meterId ? { meterId: (n: string) => dp.meterId!(n) } : {}),
         lookupPort: (n) => dp.lookupPort(n),

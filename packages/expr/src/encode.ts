@@ -28,7 +28,9 @@ export interface EncodeContext {
   readonly snatCtZone?: boolean;
   /** The datapath supports all-zero SNAT at commit (OVS ≥ 2.x kernels do; the real flows show nat(src)). */
   readonly ctZeroSnat?: boolean;
-  /** Meter id for a meter name (log actions with meter=…). */
+  /** The logical flow's UUID (names the per-flow meters of set_meter). */
+  readonly lflowUuid?: string;
+  /** Meter id for a meter name (log actions with meter=…, and set_meter's `__string: …` descriptions). */
   readonly meterId?: (name: string) => number | undefined;
   /** The datapath can hash L4 symmetrically (dp_hash selection_method_param bit 32); true on current OVS. */
   readonly dpHashL4Sym?: boolean;
@@ -367,8 +369,16 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
       if (key === undefined) return [];
       return withArgs(ctx, [[a.port, whole(reg(REG.inport), 32)]], [controller(ctx, OPCODE.bindVport, [24, 16, 8, 0].map((s) => (key >>> s) & 0xff))]);
     }
-    case 'set_meter':
-      throw new UnencodableAction('set_meter is not supported by this encoder');
+    case 'set_meter': {
+      // Like ovn-controller, the meter is named by its own description, so equal rates share nothing across flows.
+      const name =
+        a.burst !== undefined
+          ? `__string: uuid ${ctx.lflowUuid ?? ''} kbps burst stats bands=type=drop rate=${a.rate} burst_size=${a.burst}`
+          : `__string: uuid ${ctx.lflowUuid ?? ''} kbps stats bands=type=drop rate=${a.rate}`;
+      const id = ctx.meterId?.(name);
+      if (id === undefined) throw new UnencodableAction('set_meter needs a meter table (EncodeContext.meterId)');
+      return [{ type: 'meter', meterId: id }];
+    }
     case 'set_queue':
       throw new UnencodableAction('set_queue is not supported by this encoder');
     default:
