@@ -128,6 +128,33 @@ describe('client API against ovsdb-server', () => {
     }
   });
 
+  it('a schema conversion cancels monitors; the replica resubscribes (db-change-aware)', async () => {
+    const sb = sandbox();
+    const server = await sb.startDb('nb');
+    const c = await OvsdbClient.connect(server.remotes.unix);
+    try {
+      const replica = await c.monitor(model, { tables: ['Logical_Switch'] });
+      const t = c.transaction(model);
+      t.insert('Logical_Switch', { name: 'before' });
+      await t.commit();
+      await replica.waitFor((r) => r.lookup('Logical_Switch', { name: 'before' }) !== undefined);
+      const resumed = new Promise<{ full: boolean }>((r) => replica.once('resumed', r));
+      let disconnects = 0;
+      c.on('disconnected', () => disconnects++);
+      await sb.runOk('ovsdb-client', ['convert', server.remotes.unix, SCHEMA_FILE.nb]);
+      expect((await resumed).full).toBe(true);
+      expect(disconnects).toBe(0); // monitor_canceled, not a dropped connection
+      expect(c.state).toBe('connected');
+      const t2 = c.transaction(model);
+      t2.insert('Logical_Switch', { name: 'after' });
+      await t2.commit();
+      await replica.waitFor((r) => r.lookup('Logical_Switch', { name: 'after' }) !== undefined);
+      expect(replica.table('Logical_Switch').size).toBe(2);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('IPv6 remotes and connection-state events across a server restart', async () => {
     const sb = sandbox();
     const port = await freePort();

@@ -66,6 +66,8 @@ export interface ClientEvents {
 /** What a monitor (a Replica) needs from the client: notifications, and a hook to resubscribe. */
 export interface MonitorHandle {
   onNotification(method: string, params: readonly unknown[]): void;
+  /** The server cancelled the monitor (the database was converted or removed): subscribe again. */
+  onCanceled(session: RpcSession): void;
   /** Called on each new session (before waiters are released); must re-issue the monitor request. */
   resume(session: RpcSession): Promise<void>;
 }
@@ -445,6 +447,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         const h = typeof id === 'string' ? this.monitors.get(id) : undefined;
         if (h) h.onNotification(method, params);
         else if (session === this.session) this.log.debug({ method, id }, 'update for an unknown monitor');
+        return;
+      }
+      case 'monitor_canceled': {
+        // Sent instead of a disconnect because we are db-change-aware (e.g. after a schema conversion).
+        const id = params[0];
+        const h = typeof id === 'string' ? this.monitors.get(id) : undefined;
+        this.log.info({ monitor: id }, 'monitor cancelled by the server; resubscribing');
+        h?.onCanceled(session);
         return;
       }
       case 'locked': {

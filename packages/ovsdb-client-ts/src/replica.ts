@@ -357,6 +357,15 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     return this.resuming;
   }
 
+  onCanceled(session: RpcSession): void {
+    if (this.closed) return;
+    this.forceFull = true;
+    this.resume(session).catch((e: unknown) => {
+      this.log.error({ err: (e as Error).message }, 'resubscription after cancel failed');
+      this.reportError(e as Error);
+    });
+  }
+
   /** 'error' events only when someone listens (an unheard 'error' would throw from the socket handler). */
   private reportError(e: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', e);
