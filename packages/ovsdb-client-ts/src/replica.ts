@@ -101,7 +101,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents<TablesOf<M>>> {
+export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents<TablesOf<M>>> implements MonitorHandle {
   readonly id: string;
   private readonly specs = new Map<string, TableSpec>();
   private tables = new Map<string, Table>();

@@ -64,7 +64,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   constructor(
     private readonly socket: Duplex,
     private readonly log: Logger,
-    private readonly opts: RpcOptions = {},
+    opts: RpcOptions = {},
   ) {
     super();
     this.framer = new JsonFramer(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {});
