@@ -40,6 +40,11 @@ describe('ovnts-nbctl as a program', () => {
     expect(r.stdout).toMatch(/^[0-9a-f-]{36} \(bp\)\n$/);
     const bad = await sb.run(bin, ['lsp-add', 'nope', 'x'], { env });
     expect(bad).toMatchObject({ code: 1, stdout: '', stderr: 'ovnts-nbctl: nope: switch name not found\n' });
+    // -v logs (pino JSON on stderr) without changing stdout.
+    const verbose = await sb.run(bin, ['-v', 'ls-add', 'b2'], { env });
+    expect(verbose.code).toBe(0);
+    const logs = verbose.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    expect(logs.map((l) => l.msg)).toEqual(['called', 'connected', 'transaction', 'committed']);
     const v = await sb.run(bin, ['--version'], { env });
     expect(v.stdout).toContain('ovnts');
     expect(v.stdout).toContain('23.03.1');
