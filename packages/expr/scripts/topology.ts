@@ -205,3 +205,65 @@ export async function buildScaleTopology(sb: Sandbox, o: ScaleOptions): Promise<
   await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=hv', 'sync'], { timeoutMs: 600_000 });
   return { nb, sbdb, hv, northd };
 }
+
+/**
+ * An L3 gateway router (options:chassis=hv1) with LB force_snat/skip_snat, SNAT, a virtual port, a localport,
+ * IPv6-only VIF with port security, reject ACLs and a stateless ACL, joined to a tenant router over a join switch.
+ */
+export async function buildL3GatewayTopology(sb: Sandbox): Promise<Lab> {
+  const { nb, sb: sbdb } = await sb.startCentral();
+  await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
+  const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
+  const script = [
+    ['ls-add', 'ls-a'],
+    ['lsp-add', 'ls-a', 'vm6'],
+    ['lsp-set-addresses', 'vm6', '02:ac:10:ff:02:66 10.1.0.10 fd20::10'],
+    ['lsp-set-port-security', 'vm6', '02:ac:10:ff:02:66 10.1.0.10 fd20::10'],
+    ['lsp-add', 'ls-a', 'vm7'],
+    ['lsp-set-addresses', 'vm7', '02:ac:10:ff:02:77 fd20::77'],
+    ['lsp-add', 'ls-a', 'vip1'],
+    ['lsp-set-type', 'vip1', 'virtual'],
+    ['lsp-set-addresses', 'vip1', '02:ac:10:ff:02:99 10.1.0.99'],
+    ['lsp-set-options', 'vip1', 'virtual-ip=10.1.0.99', 'virtual-parents=vm6,vm7'],
+    ['lsp-add', 'ls-a', 'lp1'],
+    ['lsp-set-type', 'lp1', 'localport'],
+    ['lsp-set-addresses', 'lp1', '02:ac:10:ff:02:01 10.1.0.2'],
+    ['acl-add', 'ls-a', 'from-lport', '1100', 'ip6 && udp.dst == 53', 'reject'],
+    ['acl-add', 'ls-a', 'to-lport', '1000', 'ip4 && icmp4', 'allow-stateless'],
+    ['lr-add', 'lr-t'],
+    ['lrp-add', 'lr-t', 'lrt-a', '02:ac:10:ff:02:fe', '10.1.0.1/24', 'fd20::1/64'],
+    ['lsp-add', 'ls-a', 'a-lrt'],
+    ['lsp-set-type', 'a-lrt', 'router'],
+    ['lsp-set-addresses', 'a-lrt', 'router'],
+    ['lsp-set-options', 'a-lrt', 'router-port=lrt-a'],
+    ['ls-add', 'join'],
+    ['lrp-add', 'lr-t', 'lrt-join', '02:ac:10:ff:03:01', '100.64.0.1/16'],
+    ['lsp-add', 'join', 'join-lrt'],
+    ['lsp-set-type', 'join-lrt', 'router'],
+    ['lsp-set-addresses', 'join-lrt', 'router'],
+    ['lsp-set-options', 'join-lrt', 'router-port=lrt-join'],
+    ['lr-add', 'gw'],
+    ['set', 'Logical_Router', 'gw', 'options:chassis=hv1', 'options:lb_force_snat_ip=router_ip', 'options:dynamic_neigh_routers=true'],
+    ['lrp-add', 'gw', 'gw-join', '02:ac:10:ff:03:02', '100.64.0.2/16'],
+    ['lsp-add', 'join', 'join-gw'],
+    ['lsp-set-type', 'join-gw', 'router'],
+    ['lsp-set-addresses', 'join-gw', 'router'],
+    ['lsp-set-options', 'join-gw', 'router-port=gw-join'],
+    ['lr-route-add', 'lr-t', '0.0.0.0/0', '100.64.0.2'],
+    ['lr-route-add', 'gw', '10.1.0.0/24', '100.64.0.1'],
+    ['lr-nat-add', 'gw', 'snat', '100.64.0.2', '10.1.0.0/24'],
+    ['lb-add', 'lb-gw', '100.64.0.100:443', '10.1.0.10:8443', 'tcp'],
+    ['set', 'Load_Balancer', 'lb-gw', 'options:skip_snat=true'],
+    ['lr-lb-add', 'gw', 'lb-gw'],
+    ['lb-add', 'lb-gw6', '[fd20::100]:80', '[fd20::10]:8080', 'tcp'],
+    ['lr-lb-add', 'lr-t', 'lb-gw6'],
+    ['ls-lb-add', 'ls-a', 'lb-gw6'],
+  ];
+  for (const cmd of script) await nbctl(...cmd);
+  const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
+  await hv.startRealController();
+  await hv.addVm('vm6', '02:ac:10:ff:02:66', '10.1.0.10/24', '10.1.0.1');
+  await hv.vsctl('add-port', 'br-int', 'lp1', '--', 'set', 'Interface', 'lp1', 'type=internal', 'external_ids:iface-id=lp1');
+  await nbctl('--timeout=30', '--wait=hv', 'sync');
+  return { nb, sbdb, hv };
+}
