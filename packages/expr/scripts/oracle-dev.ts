@@ -7,7 +7,13 @@ const rd = (n: string) => readFileSync(`${dir}/${n}.txt`, 'utf8');
 const tables: Record<string, string> = {};
 for (const t of ['Logical_Flow', 'Logical_DP_Group', 'Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set', 'Port_Group', 'Chassis', 'Meter', 'DHCP_Options', 'DHCPv6_Options'])
   tables[t] = rd(t);
-const r = runOracle({ tables, flows: rd('flows'), groups: rd('groups'), chassis: process.argv[3] ?? 'hv1' });
+let meters = '';
+try {
+  meters = rd('meters');
+} catch {
+  // older captures have no meters
+}
+const r = runOracle({ tables, flows: rd('flows'), groups: rd('groups'), meters, chassis: process.argv[3] ?? 'hv1' });
 for (const e of r.compileErrors) console.log('ERROR', e.match, '|', e.actions, '→', e.error);
 for (const m of r.mismatches.slice(0, Number(process.argv[4] ?? 30))) {
   console.log('\nMISMATCH dp', m.dp, m.lflow);

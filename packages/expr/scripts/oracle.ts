@@ -14,6 +14,8 @@ export interface OracleInput {
   readonly flows: string;
   /** `ovs-ofctl -O OpenFlow15 dump-groups` output. */
   readonly groups: string;
+  /** `ovs-ofctl -O OpenFlow15 dump-meters` output (to compare set_meter meters by contents). */
+  readonly meters?: string;
   /** Chassis name (system-id) of the hypervisor the flows came from. */
   readonly chassis: string;
 }
@@ -44,7 +46,7 @@ function groupText(g: Omit<Group, 'groupId'>): string {
 }
 
 /** Replaces conjunction/conj_id numbers by their rank within the given set, group ids by contents. */
-function canonical(flows: Flow[], groupById: (id: number) => string): string[] {
+function canonical(flows: Flow[], groupById: (id: number) => string, meterById: (id: number) => string): string[] {
   const ids = new Set<number>();
   for (const f of flows) {
     for (const e of f.match) if (e.field === 'conj_id') ids.add(Number(e.value));
@@ -61,7 +63,9 @@ function canonical(flows: Flow[], groupById: (id: number) => string): string[] {
         match: f.match.map((e) => (e.field === 'conj_id' ? { ...e, value: BigInt(rank.get(Number(e.value))!) } : e)),
         actions: fixActions(f.actions),
       };
-      return formatFlow(g).replace(/group:(\d+)/g, (_, id: string) => `group:{${groupById(Number(id))}}`);
+      return formatFlow(g)
+        .replace(/group:(\d+)/g, (_, id: string) => `group:{${groupById(Number(id))}}`)
+        .replace(/meter:(\d+)/g, (_, id: string) => `meter:{${meterById(Number(id))}}`);
     })
     .sort();
 }
@@ -79,6 +83,8 @@ export interface SbView {
   /** A fresh context for a datapath; group ids and conjunction ids are shared across calls. */
   context(dpUuid: string): DatapathContext;
   groupText(id: number): string | undefined;
+  /** Description of a meter this view allocated for set_meter. */
+  meterText(id: number): string | undefined;
 }
 
 /** Builds the chassis view of a southbound snapshot given as `ovn-sbctl -f json list` texts. */
@@ -118,6 +124,8 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
 
   const myGroups = new Map<number, string>();
   const groupIds = new Map<string, number>();
+  const myMeters = new Map<number, string>();
+  const meterIds = new Map<string, number>();
   let nextConj = 1;
   const contexts = new Map<string, Omit<DatapathContext, 'groupId' | 'allocConjIds'>>();
   const context = (dpUuid: string): DatapathContext => {
@@ -139,7 +147,18 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
         isPortRelated: (key) => related.has(`${dpUuid}_${key}`),
         addressSet: (n) => addrSets.get(n),
         portGroup: (n) => portGroups.get(n),
-        meterId: (n) => meters.get(n),
+        meterId: (n) => {
+          // Per-flow set_meter meters are named by their description; compare them by that, minus the UUID.
+          const m = /^__string: uuid \S* (.*)$/.exec(n);
+          if (!m) return meters.get(n);
+          let id = meterIds.get(m[1]!);
+          if (id === undefined) {
+            id = 1000 + meterIds.size;
+            meterIds.set(m[1]!, id);
+            myMeters.set(id, m[1]!);
+          }
+          return id;
+        },
         ...(ext['snat-ct-zone'] !== undefined ? { snatCtZone: true } : {}),
         dhcpOptions: dhcp,
         dhcpv6Options: dhcp6,
@@ -188,7 +207,7 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
       dps: locals,
     });
   }
-  return { lflows: lflowRows.length, local: localFlows, context, groupText: (id) => myGroups.get(id) };
+  return { lflows: lflowRows.length, local: localFlows, context, groupText: (id) => myGroups.get(id), meterText: (id) => myMeters.get(id) };
 }
 
 export function runOracle(input: OracleInput, compiler = new Compiler()): OracleReport {
@@ -199,6 +218,9 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
     const m = /group_id=(\d+),(.*)$/.exec(line.trim());
     if (m) realGroups.set(Number(m[1]), m[2]!);
   }
+  // dump-meters prints "meter=N <flags> bands=" and the band on the next line.
+  const realMeters = new Map<number, string>();
+  for (const m of (input.meters ?? '').replace(/bands=\s*\n/g, 'bands=').matchAll(/meter=(\d+) (.*)/g)) realMeters.set(Number(m[1]), m[2]!.trim());
   const real: Flow[] = [];
   for (const line of input.flows.split('\n')) {
     if (!line.includes('actions=')) continue;
@@ -246,8 +268,16 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
       }
       (report as { pairs: number }).pairs++;
       const cookie = BigInt('0x' + flow.uuid.slice(0, 8));
-      const expected = canonical(realByKey.get(`${cookie}/${dp.key}`) ?? [], (id) => realGroups.get(id) ?? `?${id}`);
-      const actual = canonical(r.value, (id) => view.groupText(id) ?? `?${id}`);
+      const expected = canonical(
+        realByKey.get(`${cookie}/${dp.key}`) ?? [],
+        (id) => realGroups.get(id) ?? `?${id}`,
+        (id) => realMeters.get(id) ?? `?${id}`,
+      );
+      const actual = canonical(
+        r.value,
+        (id) => view.groupText(id) ?? `?${id}`,
+        (id) => view.meterText(id) ?? `?${id}`,
+      );
       (report as { realFlows: number }).realFlows += expected.length;
       if (!expected.length && !actual.length) (report as { emptyPairs: number }).emptyPairs++;
       if (expected.length === actual.length && expected.every((x, i) => x === actual[i])) (report as { exact: number }).exact++;

@@ -79,6 +79,7 @@ export async function captureLab(sb: Sandbox, lab: Lab, hv: Chassis = lab.hv): P
   }
   out['flows'] = await hv.ofctl('-O', 'OpenFlow15', '--no-stats', 'dump-flows', hv.mgmt());
   out['groups'] = await hv.ofctl('-O', 'OpenFlow15', 'dump-groups', hv.mgmt());
+  out['meters'] = await hv.ofctl('-O', 'OpenFlow15', 'dump-meters', hv.mgmt());
   out['tlv'] = await hv.ofctl('dump-tlv-map', hv.mgmt());
   return out;
 }
@@ -258,6 +259,8 @@ export async function buildL3GatewayTopology(sb: Sandbox): Promise<Lab> {
     ['lb-add', 'lb-gw6', '[fd20::100]:80', '[fd20::10]:8080', 'tcp'],
     ['lr-lb-add', 'lr-t', 'lb-gw6'],
     ['ls-lb-add', 'ls-a', 'lb-gw6'],
+    ['qos-add', 'ls-a', 'from-lport', '100', 'ip4 && udp', 'rate=1000', 'burst=100'],
+    ['qos-add', 'ls-a', 'to-lport', '101', 'ip4 && tcp', 'dscp=10'],
   ];
   for (const cmd of script) await nbctl(...cmd);
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
