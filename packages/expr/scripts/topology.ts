@@ -253,6 +253,8 @@ export async function buildL3GatewayTopology(sb: Sandbox): Promise<Lab> {
     ['lr-route-add', 'lr-t', '0.0.0.0/0', '100.64.0.2'],
     ['lr-route-add', 'gw', '10.1.0.0/24', '100.64.0.1'],
     ['lr-nat-add', 'gw', 'snat', '100.64.0.2', '10.1.0.0/24'],
+    ['--ecmp-symmetric-reply', 'lr-route-add', 'gw', '192.168.70.0/24', '100.64.0.10'],
+    ['--ecmp-symmetric-reply', 'lr-route-add', 'gw', '192.168.70.0/24', '100.64.0.11'],
     ['lb-add', 'lb-gw', '100.64.0.100:443', '10.1.0.10:8443', 'tcp'],
     ['set', 'Load_Balancer', 'lb-gw', 'options:skip_snat=true'],
     ['lr-lb-add', 'gw', 'lb-gw'],

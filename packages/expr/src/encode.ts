@@ -10,7 +10,7 @@ import type { PortLookup } from './matches.js';
 import { resolveBase, type SymbolTable } from './symbols.js';
 import { CT_BIT, MLF, OFTABLE, type Pipeline, REG, pipelineTable } from './tables.js';
 import { encodeDhcpv4, encodeDhcpv6 } from './dhcp.js';
-import { eventBody, lbAffinityLearn, logBody, ndRaBody } from './pinctrl-args.js';
+import { ecmpNhLearns, eventBody, lbAffinityLearn, logBody, ndRaBody } from './pinctrl-args.js';
 import { OPCODE, UnencodableAction, controllerUserdata, encodeActionsOf15, fieldHeaderBytes } from './userdata.js';
 
 export interface EncodeContext {
@@ -361,6 +361,8 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
           return [controller(ctx, OPCODE.event, eventBody(a.args))];
         case 'commit_lb_aff':
           return [lbAffinityLearn(a.args, ctx.isSwitch)];
+        case 'commit_ecmp_nh':
+          return ecmpNhLearns(a.args);
         default:
           throw new UnencodableAction(`${a.name} is not supported by this encoder`);
       }

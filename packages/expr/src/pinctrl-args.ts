@@ -149,3 +149,33 @@ const WIDTH: Record<string, number> = {
 function whole(name: 'metadata' | 'eth_type' | 'ip_src' | 'ip_dst' | 'ipv6_src' | 'ipv6_dst' | 'nw_proto' | 'tcp_dst' | 'udp_dst' | 'sctp_dst' | 'reg4' | 'xxreg0' | 'xxreg1') {
   return { field: name, start: 0, nBits: WIDTH[name]! };
 }
+
+/**
+ * commit_ecmp_nh: two learn actions remembering, per connection, the ECMP next hop's MAC (keyed by the
+ * original direction and source MAC) and the reply direction, for symmetric replies.
+ */
+export function ecmpNhLearns(args: readonly KeyArg[]): Action[] {
+  const ipv6 = args.find((a) => a.key === 'ipv6')?.value === true;
+  const protoName = args.find((a) => a.key === 'proto')?.value;
+  const p = PROTO[typeof protoName === 'string' ? protoName : ''];
+  if (!p) throw new UnencodableAction('invalid commit_ecmp_nh proto');
+  const ports = { 6: ['tcp_src', 'tcp_dst'], 17: ['udp_src', 'udp_dst'], 132: ['sctp_src', 'sctp_dst'] } as const;
+  const [srcPort, dstPort] = ports[p.num as 6 | 17 | 132];
+  const f16 = (field: string) => ({ field: field as 'tcp_src', start: 0, nBits: 16 });
+  const learn = (nwConn: boolean): LearnAction => {
+    const [ipSrc, ipDst] = ipv6 ? (['ipv6_src', 'ipv6_dst'] as const) : (['ip_src', 'ip_dst'] as const);
+    const specs: LearnSpec[] = [{ type: 'match', dst: whole('metadata'), src: whole('metadata') }];
+    if (nwConn) specs.push({ type: 'match', dst: { field: 'eth_src', start: 0, nBits: 48 }, src: { field: 'eth_src', start: 0, nBits: 48 } });
+    specs.push(
+      { type: 'match', dst: whole('eth_type'), value: ipv6 ? 0x86ddn : 0x0800n },
+      { type: 'match', dst: whole(ipSrc), src: whole(nwConn ? ipSrc : ipDst) },
+      { type: 'match', dst: whole(ipDst), src: whole(nwConn ? ipDst : ipSrc) },
+      { type: 'match', dst: whole('nw_proto'), value: BigInt(p.num) },
+      { type: 'match', dst: f16(srcPort), src: f16(nwConn ? srcPort : dstPort) },
+      { type: 'match', dst: f16(dstPort), src: f16(nwConn ? dstPort : srcPort) },
+      { type: 'load', dst: { field: `reg${REG.flags}` as 'reg10', start: MLF.lookupCommitEcmpNh, nBits: 1 }, value: 1n },
+    );
+    return { type: 'learn', table: nwConn ? OFTABLE.ecmpNhMac : OFTABLE.ecmpNh, idleTimeout: 20, hardTimeout: 30, deleteLearned: true, specs };
+  };
+  return [learn(true), learn(false)];
+}
