@@ -1,8 +1,7 @@
 // Acceptance oracle: the real ovn-northd and ovn-controller program a netdev ovs-vswitchd for an L3
 // gateway router pinned to hv1 (SNAT, LBs with skip_snat, IPv6 LB, ECMP symmetric-reply routes, QoS meter),
-// a virtual port, a localport, reject and
-// stateless ACLs and IPv6 port security; every logical flow of every local datapath must compile with
-// @ovnts/expr to exactly the OpenFlow flows the real controller installed (cookie = first 32 bits of the
+// a virtual port, a localport, reject and stateless ACLs and IPv6 port security; every logical flow of every
+// local datapath must compile with @ovnts/expr to exactly the OpenFlow flows the real controller installed (cookie = first 32 bits of the
 // Logical_Flow UUID; conjunction ids and group ids normalized).
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';

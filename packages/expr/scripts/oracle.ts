@@ -80,7 +80,7 @@ export interface LocalFlow {
 export interface SbView {
   readonly lflows: number;
   readonly local: LocalFlow[];
-  /** A fresh context for a datapath; group ids and conjunction ids are shared across calls. */
+  /** The context of a datapath (cached); group ids and conjunction ids are shared across datapaths. */
   context(dpUuid: string): DatapathContext;
   groupText(id: number): string | undefined;
   /** Description of a meter this view allocated for set_meter. */
@@ -127,7 +127,22 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
   const myMeters = new Map<number, string>();
   const meterIds = new Map<string, number>();
   let nextConj = 1;
-  const contexts = new Map<string, Omit<DatapathContext, 'groupId' | 'allocConjIds'>>();
+  const contexts = new Map<string, DatapathContext>();
+  const groupId = (g: Parameters<DatapathContext['groupId']>[0]) => {
+    const text = groupText(g);
+    let id = groupIds.get(text);
+    if (id === undefined) {
+      id = groupIds.size + 1;
+      groupIds.set(text, id);
+      myGroups.set(id, text);
+    }
+    return id;
+  };
+  const allocConjIds = (n: number) => {
+    const first = nextConj;
+    nextConj += n;
+    return first;
+  };
   const context = (dpUuid: string): DatapathContext => {
     let base = contexts.get(dpUuid);
     if (!base) {
@@ -162,27 +177,12 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
         ...(ext['snat-ct-zone'] !== undefined ? { snatCtZone: true } : {}),
         dhcpOptions: dhcp,
         dhcpv6Options: dhcp6,
+        groupId,
+        allocConjIds,
       };
       contexts.set(dpUuid, base);
     }
-    return {
-      ...base,
-      groupId: (g) => {
-        const text = groupText(g);
-        let id = groupIds.get(text);
-        if (id === undefined) {
-          id = groupIds.size + 1;
-          groupIds.set(text, id);
-          myGroups.set(id, text);
-        }
-        return id;
-      },
-      allocConjIds: (n) => {
-        const first = nextConj;
-        nextConj += n;
-        return first;
-      },
-    };
+    return base;
   };
 
   const lflowRows = t('Logical_Flow');
