@@ -1,7 +1,8 @@
 // ovnts-controller under the REAL ovn-northd: a gateway router SNATs a VM's traffic to 172.18.1.2 out through a
 // localnet port (ovn-bridge-mappings physnet:br-phys, patch ports created by the controller) to an "outside"
 // namespace on br-phys, which sees the connection come from 172.18.1.2. The router resolves the outside
-// host's MAC with arp {} / put_arp through pinctrl.
+// host's MAC with arp {} / put_arp through pinctrl. Once with a gateway router, once with a distributed router
+// whose gateway port is hosted here (chassisredirect).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -11,18 +12,20 @@ import { startController } from '@ovnts/controller';
 describe('ovnts-controller: SNAT through a localnet port', () => {
   const sandbox = useSandbox();
 
-  it('the outside host sees 172.18.1.2', async () => {
+  async function scenario(gateway: 'gateway-router' | 'distributed-gateway-port'): Promise<void> {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
     await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
     const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', 'options:chassis=hv1');
+    if (gateway === 'gateway-router') await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', 'options:chassis=hv1');
+    else await nbctl('lr-add', 'lr1');
     await nbctl('ls-add', 'ls1', '--', 'lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:01:10 192.168.1.10');
     await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
     await nbctl('lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1');
     await nbctl('ls-add', 'pub', '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet', '--', 'lsp-set-addresses', 'pub-ln', 'unknown', '--', 'lsp-set-options', 'pub-ln', 'network_name=physnet');
     await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
     await nbctl('lsp-add', 'pub', 'pub-lr1', '--', 'lsp-set-type', 'pub-lr1', 'router', '--', 'lsp-set-addresses', 'pub-lr1', 'router', '--', 'lsp-set-options', 'pub-lr1', 'router-port=lr1-pub');
+    if (gateway === 'distributed-gateway-port') await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '10');
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
     await nbctl('lr-route-add', 'lr1', '0.0.0.0/0', '172.18.1.1');
 
@@ -53,5 +56,8 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     expect(mb).toContain('172.18.1.1');
     const r = await vm1.exec('curl', ['-s', '--max-time', '3', 'http://172.18.1.1/']);
     expect(r.stdout).toBe('172.18.1.2');
-  });
+  }
+
+  it('gateway router (l3gateway ports): the outside host sees 172.18.1.2', () => scenario('gateway-router'));
+  it('distributed gateway port (chassisredirect): the outside host sees 172.18.1.2', () => scenario('distributed-gateway-port'));
 });

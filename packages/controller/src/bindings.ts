@@ -13,6 +13,13 @@ export function planBindings(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, iface
   const claim: PortBinding[] = [];
   const release: PortBinding[] = [];
   for (const pb of sb.Port_Binding.values()) {
+    // A distributed gateway port's redirect port lives on its highest-priority gateway chassis.
+    if (pb.type === 'chassisredirect') {
+      const mine = activeGateway(sb, pb) === chassisUuid;
+      if (mine && pb.chassis !== chassisUuid) claim.push(pb);
+      else if (!mine && pb.chassis === chassisUuid) release.push(pb);
+      continue;
+    }
     // A gateway router's ports belong to the chassis its options name.
     if (pb.type === 'l3gateway') {
       const mine = chassisName !== '' && pb.options['l3gateway-chassis'] === chassisName;
@@ -34,4 +41,26 @@ export function planBindings(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, iface
 /** Ports bound here whose `up` must become true once their flows are installed. */
 export function portsToMarkUp(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, installed: ReadonlySet<string>): PortBinding[] {
   return [...sb.Port_Binding.values()].filter((pb) => pb.chassis === chassisUuid && pb.up !== true && installed.has(pb._uuid));
+}
+
+/**
+ * The chassis that should host a chassisredirect port: the highest-priority member of its HA chassis group
+ * (or, for older northds, of its gateway_chassis list) that exists. BFD liveness is not considered.
+ */
+export function activeGateway(sb: SbSnapshot, pb: PortBinding): Uuid<'Chassis'> | undefined {
+  const candidates: { chassis: Uuid<'Chassis'>; priority: number }[] = [];
+  const group = pb.ha_chassis_group ? sb.HA_Chassis_Group.get(pb.ha_chassis_group) : undefined;
+  if (group) {
+    for (const u of group.ha_chassis) {
+      const h = sb.HA_Chassis.get(u);
+      if (h?.chassis && sb.Chassis.has(h.chassis)) candidates.push({ chassis: h.chassis, priority: h.priority });
+    }
+  } else {
+    for (const u of pb.gateway_chassis) {
+      const g = sb.Gateway_Chassis.get(u);
+      if (g?.chassis && sb.Chassis.has(g.chassis)) candidates.push({ chassis: g.chassis, priority: g.priority });
+    }
+  }
+  candidates.sort((a, b) => b.priority - a.priority || (a.chassis < b.chassis ? -1 : 1));
+  return candidates[0]?.chassis;
 }

@@ -110,6 +110,11 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
             ],
           },
         ], cookie);
+      } else if (view.localRedirects.has(pb._uuid)) {
+        // Output to a gateway port hosted here continues as output to the distributed router port.
+        const dist = view.localRedirects.get(pb._uuid)!;
+        add(OFTABLE.localOutput, 100, portMatch, [setReg(REG.outport, dist.tunnel_key), ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
+        continue;
       } else if (remote !== undefined) {
         add(OFTABLE.remoteOutput, 100, portMatch, [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)], cookie);
         continue;

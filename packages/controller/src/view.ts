@@ -34,6 +34,8 @@ export interface LocalView {
   readonly remotePorts: ReadonlyMap<Uuid<'Port_Binding'>, number>;
   /** Tunnel ofports by remote chassis name. */
   readonly tunnels: ReadonlyMap<string, number>;
+  /** Chassisredirect ports bound here: pb uuid → the distributed (router) port they stand for. */
+  readonly localRedirects: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
 }
 
 /** Port types whose binding is decided by the `chassis` column (VIF-like). */
@@ -85,20 +87,24 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
   const portsByDp = new Map<Uuid<'Datapath_Binding'>, PortBinding[]>();
   const localnet = new Map<Uuid<'Port_Binding'>, number>();
   const remotePorts = new Map<Uuid<'Port_Binding'>, number>();
+  const localRedirects = new Map<Uuid<'Port_Binding'>, PortBinding>();
   for (const d of localDps.keys()) {
     const ports = allByDp.get(d) ?? [];
     portsByDp.set(d, ports);
     for (const pb of ports) {
-      if (pb.type === 'localnet') {
+      if (pb.type === 'chassisredirect' && chassis && pb.chassis === chassis._uuid) {
+        const dist = pbByName.get(pb.options['distributed-port'] ?? '');
+        if (dist && dist.datapath === pb.datapath) localRedirects.set(pb._uuid, dist);
+      } else if (pb.type === 'localnet') {
         const ofport = localnetOfport.get(pb.logical_port);
         if (ofport !== undefined) localnet.set(pb._uuid, ofport);
-      } else if (VIF_TYPES.has(pb.type) && pb.chassis && pb.chassis !== chassis?._uuid) {
+      } else if ((VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect') && pb.chassis && pb.chassis !== chassis?._uuid) {
         const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
         if (tun !== undefined) remotePorts.set(pb._uuid, tun);
       }
     }
   }
-  return { chassisName, chassis, localDps, portsByDp, pbByName, localVifs, localnet, remotePorts, tunnels };
+  return { chassisName, chassis, localDps, portsByDp, pbByName, localVifs, localnet, remotePorts, tunnels, localRedirects };
 }
 
 /** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */
