@@ -416,6 +416,8 @@ export class ActionParser {
       if (t.type === 'string') args.push({ key, value: t.text });
       else if (t.type === 'int') args.push({ key, value: t.mask === undefined ? { value: t.value, format: t.format } : { value: t.value, mask: t.mask, format: t.format } });
       else if (t.type === 'id') args.push({ key, value: t.text === 'true' ? true : t.text === 'false' ? false : t.text });
+      // sample(obs_point=$cookie): the observation point is the logical flow's cookie.
+      else if (t.type === 'addr_set' && t.text === 'cookie') args.push({ key, value: { macro: 'cookie' } });
       else c.syntax('expecting argument value');
       c.next();
       // `vip = "…"` in trigger_event and a few others may use `:port` tails inside strings only.

@@ -24,6 +24,7 @@ function encode(actions: string, opts: { pipeline?: Pipeline; table?: number; is
     groupId: (g) => groups.push(JSON.stringify(g, (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
     meterId: (n) => (n === 'm1' ? 7 : n === '__string: uuid 00000001-0000-0000-0000-000000000000 kbps burst stats bands=type=drop rate=1000 burst_size=100' ? 9 : undefined),
     dhcpOptions: DHCP,
+    flowCollectorIds: new Set([5]),
   };
   const r = new Compiler().compile(
     { uuid: '00000001-0000-0000-0000-000000000000', pipeline: opts.pipeline ?? 'ingress', table: opts.table ?? 3, priority: 1, match: opts.match ?? '1', actions },
@@ -95,6 +96,8 @@ describe('action encodings (as ovn-controller 23.03 installs them)', () => {
     ],
     ['reg8[16..31] = select(1, 2=50);', 'group:1'],
     ['set_meter(1000, 100);', 'meter:9'],
+    ['sample(probability=65535, collector_set=5, obs_domain=2, obs_point=$cookie);', 'sample(probability=65535,collector_set_id=5,obs_domain_id=33554433,obs_point_id=1)'],
+    ['sample(probability=10, collector_set=6, obs_domain=2, obs_point=7);', 'drop'],
     ['reg1 = 10.0.0.100; ct_lb_mark(backends=10.0.0.1:80, [fd00::1]:80; hash_fields="ip_dst,ip_src"; skip_snat);', 'set_field:0xa0000640000000000000000/0xffffffff0000000000000000->xxreg0,group:1'],
   ])('%s', (actions, expected) => {
     expect(encode(actions)).toBe(expected);

@@ -46,7 +46,8 @@ export interface GenOption {
 /** Generic `name=value` argument of the less common actions (log, trigger_event, sample, …). */
 export interface KeyArg {
   readonly key: string;
-  readonly value: string | IntValue | boolean;
+  /** `$name` (only `$cookie`, in sample's obs_point) is a macro. */
+  readonly value: string | IntValue | boolean | { readonly macro: string };
 }
 
 export type OvnAction =

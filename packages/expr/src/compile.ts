@@ -50,6 +50,8 @@ export interface DatapathContext {
   /** First id of `n` fresh conjunction ids (unique across the flow table). */
   allocConjIds?(n: number): number;
   readonly snatCtZone?: boolean;
+  /** Flow_Sample_Collector_Set ids configured on br-int (for sample()). */
+  readonly flowCollectorIds?: ReadonlySet<number>;
   readonly dhcpOptions?: ReadonlyMap<string, { code: number; type: string }>;
   readonly dhcpv6Options?: ReadonlyMap<string, { code: number; type: string }>;
 }
@@ -132,6 +134,8 @@ export class Compiler {
         pipeline: lf.pipeline,
         table: lf.table,
         lflowUuid: lf.uuid,
+        dpKey: dp.dpKey,
+        ...(dp.flowCollectorIds ? { flowCollectorIds: dp.flowCollectorIds } : {}),
         isSwitch: dp.isSwitch,
         ...(dp.meterId ? { meterId: (n: string) => dp.meterId!(n) } : {}),
         lookupPort: (n) => dp.lookupPort(n),

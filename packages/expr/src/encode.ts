@@ -10,7 +10,7 @@ import type { PortLookup } from './matches.js';
 import { resolveBase, type SymbolTable } from './symbols.js';
 import { CT_BIT, MLF, OFTABLE, type Pipeline, REG, pipelineTable } from './tables.js';
 import { encodeDhcpv4, encodeDhcpv6 } from './dhcp.js';
-import { ecmpNhLearns, eventBody, lbAffinityLearn, logBody, ndRaBody } from './pinctrl-args.js';
+import { ecmpNhLearns, eventBody, lbAffinityLearn, logBody, ndRaBody, sampleAction } from './pinctrl-args.js';
 import { OPCODE, UnencodableAction, controllerUserdata, encodeActionsOf15, fieldHeaderBytes } from './userdata.js';
 
 export interface EncodeContext {
@@ -28,6 +28,10 @@ export interface EncodeContext {
   readonly snatCtZone?: boolean;
   /** The datapath supports all-zero SNAT at commit (OVS ≥ 2.x kernels do; the real flows show nat(src)). */
   readonly ctZeroSnat?: boolean;
+  /** Tunnel key of the datapath (sample's observation domain). */
+  readonly dpKey?: number;
+  /** Flow_Sample_Collector_Set ids configured on the bridge; sample() toward others is dropped. */
+  readonly flowCollectorIds?: ReadonlySet<number>;
   /** The logical flow's UUID (names the per-flow meters of set_meter). */
   readonly lflowUuid?: string;
   /** Meter id for a meter name (log actions with meter=…, and set_meter's `__string: …` descriptions). */
@@ -363,6 +367,8 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
           return [lbAffinityLearn(a.args, ctx.isSwitch)];
         case 'commit_ecmp_nh':
           return ecmpNhLearns(a.args);
+        case 'sample':
+          return sampleAction(a.args, ctx.dpKey ?? 0, Number.parseInt((ctx.lflowUuid ?? '0').slice(0, 8), 16), ctx.flowCollectorIds);
         default:
           throw new UnencodableAction(`${a.name} is not supported by this encoder`);
       }

@@ -109,7 +109,7 @@ export function lbAffinityLearn(args: readonly KeyArg[], isSwitch: boolean): Act
   const backend = hostPort(String(get('backend') ?? ''));
   const protoName = get('proto');
   const timeoutArg = get('timeout');
-  const timeout = typeof timeoutArg === 'object' ? Number(timeoutArg.value) : 0;
+  const timeout = typeof timeoutArg === 'object' && 'value' in timeoutArg ? Number(timeoutArg.value) : 0;
   const sf = (field: Parameters<typeof whole>[0]) => whole(field);
   const specs: LearnSpec[] = [
     { type: 'match', dst: sf('metadata'), src: sf('metadata') },
@@ -178,4 +178,26 @@ export function ecmpNhLearns(args: readonly KeyArg[]): Action[] {
     return { type: 'learn', table: nwConn ? OFTABLE.ecmpNhMac : OFTABLE.ecmpNh, idleTimeout: 20, hardTimeout: 30, deleteLearned: true, specs };
   };
   return [learn(true), learn(false)];
+}
+
+/** sample(): an OVS sample action; dropped (as in ovn-controller) when the collector set is not configured. */
+export function sampleAction(args: readonly KeyArg[], dpKey: number, cookie: number, collectors: ReadonlySet<number> | undefined): Action[] {
+  const num = (k: string) => {
+    const v = args.find((a) => a.key === k)?.value;
+    return typeof v === 'object' && 'value' in v ? v : undefined;
+  };
+  const collector = Number(num('collector_set')?.value ?? 0n);
+  if (!collectors?.has(collector)) return [];
+  const obsPoint = num('obs_point');
+  const obsArg = args.find((a) => a.key === 'obs_point')?.value;
+  const useCookie = typeof obsArg === 'object' && 'macro' in obsArg;
+  return [
+    {
+      type: 'sample',
+      probability: Number(num('probability')?.value ?? 0n),
+      collectorSetId: collector,
+      obsDomainId: ((Number(num('obs_domain')?.value ?? 0n) << 24) | (dpKey & 0xffffff)) >>> 0,
+      obsPointId: useCookie ? cookie : Number(obsPoint?.value ?? 0n),
+    },
+  ];
 }
