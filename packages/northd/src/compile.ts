@@ -8,6 +8,7 @@ import { buildRouterFlows } from './router-flows.js';
 import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
 import { KEY_RANGES } from './keys.js';
+import { Stateful, type SbPortGroupOut } from './stateful/index.js';
 
 /**
  * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
@@ -39,6 +40,8 @@ export interface CompiledSb {
   readonly logicalFlows: readonly LogicalFlow[];
   /** SB Address_Set rows (name → addresses); for now the `svc_monitor_mac` set the flows refer to. */
   readonly addressSets: readonly { readonly name: string; readonly addresses: readonly string[] }[];
+  /** SB Port_Group rows: one per (port group, switch with members), named `<dp key>_<group>`. */
+  readonly portGroups: readonly SbPortGroupOut[];
   /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
   readonly sbGlobalOptions: Readonly<Record<string, string>>;
   readonly diagnostics: readonly Diagnostic[];
@@ -49,7 +52,12 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
   const topo = buildTopology(nb, diag);
   const bindings = buildBindings(topo, opts.sb, diag);
   const flows = new LflowTable();
-  for (const sw of topo.switches) if (bindings.dpKeys.has(sw.uuid)) buildSwitchFlows(sw, flows);
+  const stateful = new Stateful(nb, topo, diag);
+  for (const sw of topo.switches) {
+    if (!bindings.dpKeys.has(sw.uuid)) continue;
+    buildSwitchFlows(sw, flows, stateful.flags(sw));
+    stateful.buildSwitchFlows(sw, flows);
+  }
   for (const lr of topo.routers) if (bindings.dpKeys.has(lr.uuid)) buildRouterFlows(lr, flows);
   return {
     datapaths: bindings.datapaths,
@@ -57,7 +65,8 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
     multicastGroups: bindings.multicastGroups,
     logicalFlows: flows.toArray(),
     sbGlobalOptions: sbGlobalOptions(nb, opts.sb),
-    addressSets: addressSets(nb),
+    addressSets: [...addressSets(nb), ...stateful.addressSets()],
+    portGroups: stateful.portGroups(bindings.dpKeys),
     diagnostics: diag.list,
   };
 }

@@ -15,6 +15,11 @@ export const NB_INPUT_TABLES = [
   'Logical_Router',
   'Logical_Router_Port',
   'Logical_Router_Static_Route',
+  'ACL',
+  'Port_Group',
+  'Address_Set',
+  'Load_Balancer',
+  'Load_Balancer_Group',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

@@ -5,6 +5,7 @@
 import { formatIpv6, parseIpv6, solicitedNode } from './addresses.js';
 import type { LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
+import { NO_CONNTRACK, type ConntrackFlags } from './stateful/switch-config.js';
 import type { SwitchDatapath, SwitchPort } from './topology.js';
 
 const q = (name: string) => JSON.stringify(name);
@@ -32,7 +33,8 @@ const PASS_THROUGH: readonly StageName[] = [
 const ND_MLD = 'nd || nd_rs || nd_ra || mldv1 || mldv2';
 const ND_MLD_ACL = 'nd || nd_ra || nd_rs || mldv1 || mldv2';
 
-export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable): void {
+/** `ct`: what is stateful on the switch; its flows come from stateful/, only the skeleton differs here. */
+export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable, ct: ConntrackFlags = NO_CONNTRACK): void {
   const dp = sw.uuid;
   const add = (st: StageName, prio: number, match: string, actions: string) => t.add(dp, st, prio, match, actions);
 
@@ -62,11 +64,12 @@ export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable): void {
   add('ls_out_pre_lb', 110, ND_MLD, 'next;');
   add('ls_out_pre_lb', 110, 'reg0[16] == 1', 'next;');
   add('ls_out_pre_lb', 0, '1', 'next;');
-  // Router and localnet ports skip conntrack: their traffic's state lives elsewhere.
+  // Router and localnet ports skip conntrack: their traffic's state lives elsewhere (localnet
+  // traffic is tracked when it may be load-balanced).
   for (const p of sw.ports) {
-    if (p.type !== 'router' && p.type !== 'localnet') continue;
+    if (p.type !== 'router' && (p.type !== 'localnet' || ct.hasLbVip)) continue;
     add('ls_in_pre_lb', 110, `ip && inport == ${q(p.name)}`, 'next;');
-    add('ls_out_pre_lb', 110, `ip && outport == ${q(p.name)}`, 'ct_clear; next;');
+    add('ls_out_pre_lb', 110, `ip && outport == ${q(p.name)}`, ct.hasStatefulAcl ? 'next;' : 'ct_clear; next;');
   }
 
   for (const st of ['ls_in_pre_stateful', 'ls_out_pre_stateful'] as const) {
@@ -74,11 +77,13 @@ export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable): void {
     add(st, 100, 'reg0[0] == 1', 'ct_next;');
     add(st, 0, '1', 'next;');
   }
-  add('ls_in_acl_hint', 65535, '1', 'next;');
-  add('ls_out_acl_hint', 65535, '1', 'next;');
-  add('ls_in_acl', 65535, '1', 'next;');
+  if (!ct.hasAcls && !ct.hasLbVip) {
+    add('ls_in_acl_hint', 65535, '1', 'next;');
+    add('ls_out_acl_hint', 65535, '1', 'next;');
+    add('ls_in_acl', 65535, '1', 'next;');
+    add('ls_out_acl', 65535, '1', 'next;');
+  }
   add('ls_in_acl', 65532, ND_MLD_ACL, 'next;');
-  add('ls_out_acl', 65535, '1', 'next;');
   add('ls_out_acl', 65532, ND_MLD_ACL, 'next;');
   add('ls_in_acl_after_lb', 65532, ND_MLD_ACL, 'next;');
   add('ls_in_acl_after_lb', 0, '1', 'next;');

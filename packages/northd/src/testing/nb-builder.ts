@@ -77,6 +77,11 @@ export class NbBuilder {
       Logical_Router: m(this.routers.values()),
       Logical_Router_Port: m(this.lrps.values()),
       Logical_Router_Static_Route: m(this.routes.values()),
+      ACL: m([]),
+      Port_Group: m([]),
+      Address_Set: m([]),
+      Load_Balancer: m([]),
+      Load_Balancer_Group: m([]),
     } as unknown as NbInput;
   }
 }

@@ -1,0 +1,57 @@
+// Stateful services on top of the core compiler: per-compile context (resolved port groups, parsed
+// load balancers), per-switch flows, and the SB rows they need (Port_Group, Address_Set).
+import type { Diagnostics } from '../diagnostics.js';
+import type { NbInput } from '../input.js';
+import type { LflowTable } from '../lflow-table.js';
+import type { StageName } from '../stages.js';
+import type { SwitchDatapath, Topology } from '../topology.js';
+import { buildAclFlows } from './acl.js';
+import { parseLb, type ParsedLb } from './lb-vip.js';
+import { resolvePortGroups, sbAddressSets, sbPortGroups, type SbAddressSetOut, type SbPortGroupOut } from './port-groups.js';
+import { buildSwitchLbFlows } from './switch-lb.js';
+import { switchStateful, type ConntrackFlags, type StatefulContext } from './switch-config.js';
+
+export { NO_CONNTRACK, type ConntrackFlags } from './switch-config.js';
+export type { SbAddressSetOut, SbPortGroupOut } from './port-groups.js';
+
+export class Stateful {
+  private readonly ctx: StatefulContext;
+  private readonly lbs = new Map<string, ParsedLb>();
+
+  constructor(
+    private readonly nb: NbInput,
+    topo: Topology,
+    private readonly diag: Diagnostics,
+  ) {
+    this.ctx = { nb, portGroups: resolvePortGroups(nb, topo, diag) };
+  }
+
+  /** What the core switch builder must know to leave out its "nothing stateful" flows. */
+  flags(sw: SwitchDatapath): ConntrackFlags {
+    return switchStateful(sw, this.ctx);
+  }
+
+  buildSwitchFlows(sw: SwitchDatapath, t: LflowTable): void {
+    const st = switchStateful(sw, this.ctx);
+    const add = (s: StageName, prio: number, match: string, actions: string) => t.add(sw.uuid, s, prio, match, actions);
+    buildAclFlows(sw, st, add);
+    buildSwitchLbFlows(st.lbs.map((lb) => this.parsed(lb._uuid)), st.hasLbVip, add);
+  }
+
+  portGroups(dpKeys: ReadonlyMap<string, number>): SbPortGroupOut[] {
+    return sbPortGroups(this.ctx.portGroups, dpKeys);
+  }
+
+  addressSets(): SbAddressSetOut[] {
+    return sbAddressSets(this.nb);
+  }
+
+  private parsed(uuid: string): ParsedLb {
+    let p = this.lbs.get(uuid);
+    if (!p) {
+      p = parseLb(this.nb.Load_Balancer.get(uuid as never)!, this.diag);
+      this.lbs.set(uuid, p);
+    }
+    return p;
+  }
+}

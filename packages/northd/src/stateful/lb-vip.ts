@@ -1,0 +1,70 @@
+// Load balancer VIPs as northd reads them: "IP", "IP:port", "[IPv6]:port" keys mapped to a
+// comma-separated backend list of the same shape. Bad entries are reported and left out.
+import type { LoadBalancer } from '@ovnts/schema/nb';
+import { formatIp, parseIp } from '../addresses.js';
+import type { Diagnostics } from '../diagnostics.js';
+
+export interface LbEndpoint {
+  readonly ip: string;
+  readonly family: 4 | 6;
+  /** 0 when the entry has no port. */
+  readonly port: number;
+}
+
+export interface LbVip extends LbEndpoint {
+  /** The backend list exactly as configured (flows carry it verbatim). */
+  readonly backendsRaw: string;
+  readonly backends: readonly LbEndpoint[];
+}
+
+export interface ParsedLb {
+  readonly nb: LoadBalancer;
+  /** "tcp" unless configured otherwise. */
+  readonly proto: 'tcp' | 'udp' | 'sctp';
+  readonly vips: readonly LbVip[];
+  /** options:reject — answer VIPs without backends with a reset/unreachable instead of dropping. */
+  readonly rejectEmpty: boolean;
+}
+
+export function parseEndpoint(s: string): LbEndpoint | null {
+  const t = s.trim();
+  let host = t;
+  let port = 0;
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+  if (v6) {
+    host = v6[1]!;
+    port = v6[2] !== undefined ? Number(v6[2]) : 0;
+  } else if (/^[^:]+:\d+$/.test(t)) {
+    const i = t.lastIndexOf(':');
+    host = t.slice(0, i);
+    port = Number(t.slice(i + 1));
+  }
+  const a = parseIp(host);
+  if (!a || port > 65535) return null;
+  if (v6 && a.family !== 6) return null;
+  return { ip: formatIp(a), family: a.family, port };
+}
+
+export function parseLb(lb: LoadBalancer, diag: Diagnostics): ParsedLb {
+  const vips: LbVip[] = [];
+  for (const [key, value] of Object.entries(lb.vips).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const vip = parseEndpoint(key);
+    if (!vip) {
+      diag.warn('Load_Balancer', lb.name, `bad VIP ${JSON.stringify(key)}; skipped`);
+      continue;
+    }
+    const backends: LbEndpoint[] = [];
+    for (const tok of value.split(',')) {
+      if (!tok.trim()) continue;
+      const b = parseEndpoint(tok);
+      // A backend must look like its VIP: same family, a port exactly when the VIP has one.
+      if (!b || b.family !== vip.family || (vip.port !== 0) !== (b.port !== 0)) {
+        diag.warn('Load_Balancer', lb.name, `bad backend ${JSON.stringify(tok)} for VIP ${key}; skipped`);
+        continue;
+      }
+      backends.push(b);
+    }
+    vips.push({ ...vip, backendsRaw: value, backends });
+  }
+  return { nb: lb, proto: lb.protocol ?? 'tcp', vips, rejectEmpty: lb.options['reject'] === 'true' };
+}

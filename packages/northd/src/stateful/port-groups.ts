@@ -1,0 +1,90 @@
+// Port groups and address sets as the SB sees them. A port group becomes one SB Port_Group per
+// switch it has ports on, named `<datapath tunnel key>_<group>` (ovn-controller resolves `@pg` in a
+// flow against the group of the flow's datapath), plus two derived address sets `<group>_ip4` and
+// `<group>_ip6` holding the IPs of its member ports. NB address sets are copied as they are.
+import type { PortGroup } from '@ovnts/schema/nb';
+import type { Diagnostics } from '../diagnostics.js';
+import type { NbInput } from '../input.js';
+import { parseLspAddress, type SwitchPort, type Topology } from '../topology.js';
+
+export interface SbPortGroupOut {
+  readonly name: string;
+  /** Logical port names. */
+  readonly ports: readonly string[];
+}
+
+export interface SbAddressSetOut {
+  readonly name: string;
+  readonly addresses: readonly string[];
+}
+
+/** A port group with its members split by switch (switch NB UUID → member ports, in group order). */
+export interface ResolvedPortGroup {
+  readonly nb: PortGroup;
+  readonly bySwitch: ReadonlyMap<string, readonly SwitchPort[]>;
+}
+
+const byName = <T extends { name: string; _uuid: string }>(a: T, b: T) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : a._uuid > b._uuid ? 1 : 0;
+
+export function resolvePortGroups(nb: NbInput, topo: Topology, diag: Diagnostics): ResolvedPortGroup[] {
+  const out: ResolvedPortGroup[] = [];
+  for (const pg of [...nb.Port_Group.values()].sort(byName)) {
+    const bySwitch = new Map<string, SwitchPort[]>();
+    for (const u of pg.ports) {
+      const lsp = nb.Logical_Switch_Port.get(u);
+      const port = lsp ? topo.lsps.get(lsp.name) : undefined;
+      if (!port || port.nb !== lsp) {
+        diag.warn('Port_Group', pg.name, `port ${lsp?.name ?? u} is on no logical switch; left out`);
+        continue;
+      }
+      const members = bySwitch.get(port.dp.uuid);
+      if (members) members.push(port);
+      else bySwitch.set(port.dp.uuid, [port]);
+    }
+    out.push({ nb: pg, bySwitch });
+  }
+  return out;
+}
+
+/** SB Port_Group rows; switches without a tunnel key (not bound) are left out. */
+export function sbPortGroups(pgs: readonly ResolvedPortGroup[], dpKeys: ReadonlyMap<string, number>): SbPortGroupOut[] {
+  const out: SbPortGroupOut[] = [];
+  for (const pg of pgs) {
+    for (const [ls, ports] of pg.bySwitch) {
+      const key = dpKeys.get(ls);
+      if (key !== undefined) out.push({ name: `${key}_${pg.nb.name}`, ports: ports.map((p) => p.name) });
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Static and dynamically assigned IPs of a port group's members, split by family and sorted. */
+function portGroupIps(nb: NbInput, pg: PortGroup): { v4: string[]; v6: string[] } {
+  const v4 = new Set<string>();
+  const v6 = new Set<string>();
+  const take = (s: string) => {
+    const a = parseLspAddress(s);
+    if (!a) return;
+    for (const ip of a.ipv4) v4.add(ip);
+    for (const ip of a.ipv6) v6.add(ip);
+  };
+  for (const u of pg.ports) {
+    const lsp = nb.Logical_Switch_Port.get(u);
+    if (!lsp) continue;
+    for (const a of lsp.addresses) if (!/(^|\s)dynamic(\s|$)/.test(a.trim())) take(a);
+    if (lsp.dynamic_addresses) take(lsp.dynamic_addresses);
+  }
+  return { v4: [...v4].sort(), v6: [...v6].sort() };
+}
+
+/** SB Address_Set rows from NB address sets and port groups (without northd's own sets). */
+export function sbAddressSets(nb: NbInput): SbAddressSetOut[] {
+  const out: SbAddressSetOut[] = [];
+  for (const as of nb.Address_Set.values()) out.push({ name: as.name, addresses: [...as.addresses] });
+  for (const pg of nb.Port_Group.values()) {
+    const { v4, v6 } = portGroupIps(nb, pg);
+    out.push({ name: `${pg.name}_ip4`, addresses: v4 }, { name: `${pg.name}_ip6`, addresses: v6 });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

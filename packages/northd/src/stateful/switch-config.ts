@@ -1,0 +1,62 @@
+// What is stateful on one switch: its ACLs (own and from port groups with ports on it), its load
+// balancers (own and through groups), and the three flags the 23.03 pipeline keys its conntrack
+// stages on.
+import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
+import type { NbInput } from '../input.js';
+import type { SwitchDatapath } from '../topology.js';
+import type { ResolvedPortGroup } from './port-groups.js';
+
+/** The flags the core switch builder needs to leave out the "nothing stateful" skeleton flows. */
+export interface ConntrackFlags {
+  /** Any ACL applies to the switch. */
+  readonly hasAcls: boolean;
+  /** Any of them is allow-related: every IP packet then goes through conntrack. */
+  readonly hasStatefulAcl: boolean;
+  /** A load balancer with at least one VIP applies to the switch. */
+  readonly hasLbVip: boolean;
+}
+
+export const NO_CONNTRACK: ConntrackFlags = { hasAcls: false, hasStatefulAcl: false, hasLbVip: false };
+
+export interface SwitchStateful extends ConntrackFlags {
+  readonly acls: readonly ACL[];
+  readonly lbs: readonly LoadBalancer[];
+}
+
+export interface StatefulContext {
+  readonly nb: NbInput;
+  readonly portGroups: readonly ResolvedPortGroup[];
+}
+
+export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): SwitchStateful {
+  const { nb } = ctx;
+  const acls = new Map<string, ACL>();
+  for (const u of sw.nb.acls) {
+    const a = nb.ACL.get(u);
+    if (a) acls.set(a._uuid, a);
+  }
+  for (const pg of ctx.portGroups) {
+    if (!pg.bySwitch.has(sw.uuid)) continue;
+    for (const u of pg.nb.acls) {
+      const a = nb.ACL.get(u);
+      if (a) acls.set(a._uuid, a);
+    }
+  }
+  const lbs = new Map<string, LoadBalancer>();
+  const addLb = (u: string) => {
+    const lb = nb.Load_Balancer.get(u as never);
+    if (lb) lbs.set(lb._uuid, lb);
+  };
+  for (const u of sw.nb.load_balancer) addLb(u);
+  for (const g of sw.nb.load_balancer_group) for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) addLb(u);
+
+  const aclList = [...acls.values()];
+  const lbList = [...lbs.values()];
+  return {
+    acls: aclList,
+    lbs: lbList,
+    hasAcls: aclList.length > 0,
+    hasStatefulAcl: aclList.some((a) => a.action === 'allow-related'),
+    hasLbVip: lbList.some((lb) => Object.keys(lb.vips).length > 0),
+  };
+}
