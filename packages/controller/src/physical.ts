@@ -185,7 +185,7 @@ function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
   if (remote.length || tunnels.size) {
     if (remote.length) remote.push(setReg(REG.outport, mc.tunnel_key));
     for (const t of [...tunnels].sort((a, b) => a - b)) remote.push(...encapsulate(dp.tunnel_key, mc.tunnel_key, t));
-    remote.push(resubmit(OFTABLE.localOutput));
+    if (local.length) remote.push(resubmit(OFTABLE.localOutput));
     flows.push({ table: OFTABLE.remoteOutput, priority: 100, cookie, match, actions: remote });
   }
   return flows;
