@@ -8,7 +8,7 @@ import { buildRouterFlows } from './router-flows.js';
 import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
 import { KEY_RANGES } from './keys.js';
-import { Stateful, type SbPortGroupOut } from './stateful/index.js';
+import { Stateful, type SbLoadBalancerOut, type SbPortGroupOut } from './stateful/index.js';
 
 /**
  * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
@@ -42,6 +42,8 @@ export interface CompiledSb {
   readonly addressSets: readonly { readonly name: string; readonly addresses: readonly string[] }[];
   /** SB Port_Group rows: one per (port group, switch with members), named `<dp key>_<group>`. */
   readonly portGroups: readonly SbPortGroupOut[];
+  /** SB Load_Balancer rows for the load balancers applied to switches. */
+  readonly loadBalancers: readonly SbLoadBalancerOut[];
   /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
   readonly sbGlobalOptions: Readonly<Record<string, string>>;
   readonly diagnostics: readonly Diagnostic[];
@@ -67,6 +69,7 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
     sbGlobalOptions: sbGlobalOptions(nb, opts.sb),
     addressSets: [...addressSets(nb), ...stateful.addressSets()],
     portGroups: stateful.portGroups(bindings.dpKeys),
+    loadBalancers: stateful.loadBalancers(),
     diagnostics: diag.list,
   };
 }

@@ -54,6 +54,22 @@ export function insertOps(c: CompiledSb): Json[] {
       },
     });
   }
+  c.loadBalancers.forEach((lb, i) => {
+    const g = `lbdpg${i}`;
+    ops.push({ op: 'insert', table: 'Logical_DP_Group', 'uuid-name': g, row: { datapaths: set(lb.datapaths.map((d) => named(dpName.get(d)!))) } });
+    ops.push({
+      op: 'insert',
+      table: 'Load_Balancer',
+      row: {
+        name: lb.name,
+        vips: map(lb.vips),
+        protocol: opt(lb.protocol),
+        options: map(lb.options),
+        external_ids: map(lb.externalIds),
+        datapath_group: named(g),
+      },
+    });
+  });
   const groupName = new Map<string, string>();
   for (const f of c.logicalFlows) {
     let where: Record<string, Json>;

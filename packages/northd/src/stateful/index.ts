@@ -8,15 +8,20 @@ import type { SwitchDatapath, Topology } from '../topology.js';
 import { buildAclFlows } from './acl.js';
 import { parseLb, type ParsedLb } from './lb-vip.js';
 import { resolvePortGroups, sbAddressSets, sbPortGroups, type SbAddressSetOut, type SbPortGroupOut } from './port-groups.js';
+import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
-import { switchStateful, type ConntrackFlags, type StatefulContext } from './switch-config.js';
+import { switchStateful, type ConntrackFlags, type StatefulContext, type SwitchStateful } from './switch-config.js';
 
 export { NO_CONNTRACK, type ConntrackFlags } from './switch-config.js';
 export type { SbAddressSetOut, SbPortGroupOut } from './port-groups.js';
+export type { SbLoadBalancerOut } from './sb-load-balancers.js';
 
 export class Stateful {
   private readonly ctx: StatefulContext;
   private readonly lbs = new Map<string, ParsedLb>();
+  /** Load balancer → the bound switches it applies to (for the SB rows). */
+  private readonly lbSwitches = new Map<string, Set<string>>();
+  private readonly perSwitch = new Map<string, SwitchStateful>();
 
   constructor(
     private readonly nb: NbInput,
@@ -28,11 +33,22 @@ export class Stateful {
 
   /** What the core switch builder must know to leave out its "nothing stateful" flows. */
   flags(sw: SwitchDatapath): ConntrackFlags {
-    return switchStateful(sw, this.ctx);
+    return this.of(sw);
+  }
+
+  private of(sw: SwitchDatapath): SwitchStateful {
+    let st = this.perSwitch.get(sw.uuid);
+    if (!st) this.perSwitch.set(sw.uuid, (st = switchStateful(sw, this.ctx)));
+    return st;
   }
 
   buildSwitchFlows(sw: SwitchDatapath, t: LflowTable): void {
-    const st = switchStateful(sw, this.ctx);
+    const st = this.of(sw);
+    for (const lb of st.lbs) {
+      const set = this.lbSwitches.get(lb._uuid);
+      if (set) set.add(sw.uuid);
+      else this.lbSwitches.set(lb._uuid, new Set([sw.uuid]));
+    }
     const add = (s: StageName, prio: number, match: string, actions: string) => t.add(sw.uuid, s, prio, match, actions);
     buildAclFlows(sw, st, add);
     buildSwitchLbFlows(st.lbs.map((lb) => this.parsed(lb._uuid)), st.hasLbVip, add);
@@ -40,6 +56,13 @@ export class Stateful {
 
   portGroups(dpKeys: ReadonlyMap<string, number>): SbPortGroupOut[] {
     return sbPortGroups(this.ctx.portGroups, dpKeys);
+  }
+
+  /** Call after the switch flows were built: the SB rows of the load balancers they used. */
+  loadBalancers(): SbLoadBalancerOut[] {
+    return [...this.lbSwitches]
+      .map(([uuid, switches]) => sbLoadBalancer(this.nb.Load_Balancer.get(uuid as never)!, switches))
+      .sort((a, b) => (a.externalIds['lb_id']! < b.externalIds['lb_id']! ? -1 : 1));
   }
 
   addressSets(): SbAddressSetOut[] {
