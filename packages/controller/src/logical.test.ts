@@ -57,15 +57,15 @@ describe('logical flows', () => {
     const groups = new GroupTable();
     const sb = base();
     const first = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, groups, undefined, cache).flows.map(formatFlow);
-    expect(cache.misses).toBe(3);
+    // The shared flow compiles once and is retargeted to the second datapath.
+    expect([cache.misses, cache.hits]).toEqual([2, 1]);
     const again = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, groups, undefined, cache).flows.map(formatFlow);
-    expect(cache.hits).toBe(3);
+    expect([cache.misses, cache.hits]).toEqual([2, 4]);
     expect(again).toEqual(first);
-    // A new port on datapath 1 invalidates only datapath 1's flows.
+    // A new port on datapath 1 invalidates only the flows that can depend on datapath 1's ports.
     const sb2 = base([pb(0x12, 'a2', 0x10, 2, null)]);
     logicalFlows(buildLocalView(sb2, 'hv1', ifaces), sb2, groups, undefined, cache);
-    expect(cache.misses).toBe(5);
-    expect(cache.hits).toBe(4);
+    expect([cache.misses, cache.hits]).toEqual([3, 6]);
   });
 });
 

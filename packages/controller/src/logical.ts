@@ -130,16 +130,27 @@ export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable
   for (const lf of sb.Logical_Flow.values()) {
     const dps = datapathsOf(lf, sb);
     let input: ExprFlow | undefined;
+    // A flow shared by several datapaths that names no port (no string literal, no port group) compiles to
+    // the same OpenFlow on each of them but for the datapath key: compile it once per datapath kind.
+    const shared = dps.length > 1 && !/["@]/.test(lf.match) && !/["@]/.test(lf.actions);
+    const templates = shared ? new Map<string, { dpKey: number; entry: CacheEntry }>() : undefined;
+    const text = `${lf._version}|${lf.table_id}|${lf.priority}|${lf.match}|${lf.actions}`;
     for (const d of dps) {
       const dp = view.localDps.get(d);
       if (!dp) continue;
       const c = contextFor(dp);
       const key = `${lf._uuid}|${d}`;
+      const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
       // The row's _version changes with any column; without versions, fall back to the text that matters.
-      const fingerprint = `${c.fingerprint}|${lf._version}|${lf.table_id}|${lf.priority}|${lf.match}|${lf.actions}`;
+      const fingerprint = shared ? `${global}|shared|${kind}|${dp.tunnel_key}|${text}` : `${c.fingerprint}|${text}`;
       let entry = cache.get(key, fingerprint);
+      const template = templates?.get(kind);
       if (entry) {
         cache.hits++;
+        for (const g of entry.groups) groups.id(g);
+      } else if (template && template.entry.error === undefined) {
+        cache.hits++;
+        entry = { fingerprint, flows: retarget(template.entry.flows, dp.tunnel_key, cache), groups: template.entry.groups };
         for (const g of entry.groups) groups.id(g);
       } else {
         cache.misses++;
@@ -158,6 +169,7 @@ export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable
           ? { fingerprint, flows: pruneIncompleteConjunctions(r.value.map(withDecTtlIds)), groups: [...c.used] }
           : { fingerprint, flows: [], groups: [], error: r.error.describe() };
       }
+      if (templates && !template) templates.set(kind, { dpKey: dp.tunnel_key, entry });
       usedEntries.set(key, entry);
       if (entry.error !== undefined) errors.push({ lflow: `${lf._uuid} ${lf.match} => ${lf.actions}`, error: entry.error });
       else for (const f of entry.flows) flows.push(f);
@@ -214,4 +226,26 @@ export function pruneIncompleteConjunctions(flows: readonly CompiledFlow[]): Com
     if (actions.length) out.push({ ...f, actions });
   }
   return out;
+}
+
+/** A shared flow's compilation moved to another datapath: new metadata, fresh conjunction ids. */
+function retarget(flows: readonly CompiledFlow[], dpKey: number, cache: LflowCache): CompiledFlow[] {
+  const ids = new Set<number>();
+  for (const f of flows) {
+    for (const e of f.match) if (e.field === 'conj_id') ids.add(Number(e.value));
+    for (const a of f.actions) if (a.type === 'conjunction') ids.add(a.id);
+  }
+  const remap = new Map<number, number>();
+  if (ids.size) {
+    const base = cache.allocConj(ids.size);
+    [...ids].sort((a, b) => a - b).forEach((id, i) => remap.set(id, base + i));
+  }
+  const md = BigInt(dpKey);
+  return flows.map((f) => ({
+    ...f,
+    match: f.match.map((e) =>
+      e.field === 'metadata' ? { ...e, value: md } : e.field === 'conj_id' ? { ...e, value: BigInt(remap.get(Number(e.value))!) } : e,
+    ),
+    ...(ids.size ? { actions: f.actions.map((a) => (a.type === 'conjunction' ? { ...a, id: remap.get(a.id)! } : a)) } : {}),
+  }));
 }
