@@ -8,6 +8,7 @@ import type { CompiledSb } from './compile.js';
 import type { TablesView } from './input.js';
 import { flowKey } from './lflow-table.js';
 import { stageAt } from './stages.js';
+import { diffStatefulRows } from './stateful/sb-diff-rows.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -17,6 +18,8 @@ export const SB_OWNED_TABLES = [
   'Logical_Flow',
   'Logical_DP_Group',
   'Address_Set',
+  'Port_Group',
+  'Load_Balancer',
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
@@ -291,6 +294,8 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
     else ins('Address_Set', row);
   }
   for (const [name, a] of currentAs) if (!desiredAs.has(name)) del('Address_Set', a._uuid);
+
+  diffStatefulRows(c, sb, (id) => dpRef.get(id), { ins, upd: (t, u, cur, row) => upd(t, u, changed(cur, row)), del });
 
   return stats;
 }

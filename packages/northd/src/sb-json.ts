@@ -54,9 +54,7 @@ export function insertOps(c: CompiledSb): Json[] {
       },
     });
   }
-  c.loadBalancers.forEach((lb, i) => {
-    const g = `lbdpg${i}`;
-    ops.push({ op: 'insert', table: 'Logical_DP_Group', 'uuid-name': g, row: { datapaths: set(lb.datapaths.map((d) => named(dpName.get(d)!))) } });
+  for (const lb of c.loadBalancers) {
     ops.push({
       op: 'insert',
       table: 'Load_Balancer',
@@ -66,10 +64,10 @@ export function insertOps(c: CompiledSb): Json[] {
         protocol: opt(lb.protocol),
         options: map(lb.options),
         external_ids: map(lb.externalIds),
-        datapath_group: named(g),
+        datapaths: set(lb.datapaths.map((d) => named(dpName.get(d)!))),
       },
     });
-  });
+  }
   const groupName = new Map<string, string>();
   for (const f of c.logicalFlows) {
     let where: Record<string, Json>;

@@ -9,7 +9,10 @@ export interface SbLoadBalancerOut {
   readonly protocol: string | null;
   readonly options: Readonly<Record<string, string>>;
   readonly externalIds: Readonly<Record<string, string>>;
-  /** Switch NB UUIDs, sorted (written as the row's Logical_DP_Group). */
+  /**
+   * Switch NB UUIDs, sorted. Written to the `datapaths` column (which ovn-controller 23.03 reads as
+   * well as `datapath_group`) so the rows never share a Logical_DP_Group with flows.
+   */
   readonly datapaths: readonly string[];
 }
 
