@@ -4,6 +4,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { SbKeyInput } from './input.js';
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
 import type { Datapath, Port, Topology } from './topology.js';
+import { l3gatewayChassis } from './stateful/gateway-bindings.js';
 
 export interface DatapathBindingOut {
   /** Identity: the NB Logical_Switch / Logical_Router UUID. */
@@ -135,11 +136,13 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
         if (key === undefined) continue;
         const options: Record<string, string> = {};
         if (p.peer) options['peer'] = p.peer.name;
+        const gw = l3gatewayChassis(p);
+        if (gw) options['l3gateway-chassis'] = gw;
         ports.push({
           logicalPort: p.name,
           datapath: d.uuid,
           tunnelKey: key,
-          type: 'patch',
+          type: gw ? 'l3gateway' : 'patch',
           mac: [[p.nb.mac, ...p.nb.networks].join(' ')],
           options,
           parentPort: null,
@@ -158,16 +161,18 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
       if (key === undefined) continue;
       const isRouter = p.type === 'router';
       const options: Record<string, string> = isRouter ? {} : { ...p.nb.options };
+      const gw = isRouter ? l3gatewayChassis(p) : null;
       if (isRouter) {
         const rp = p.nb.options['router-port'];
         if (rp !== undefined) options['peer'] = rp;
+        if (gw) options['l3gateway-chassis'] = gw;
       }
       delete options['requested-tnl-key'];
       ports.push({
         logicalPort: p.name,
         datapath: d.uuid,
         tunnelKey: key,
-        type: isRouter ? 'patch' : p.type,
+        type: isRouter ? (gw ? 'l3gateway' : 'patch') : p.type,
         mac: [...p.nb.addresses],
         options,
         parentPort: p.nb.parent_name,

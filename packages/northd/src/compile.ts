@@ -60,7 +60,12 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
     buildSwitchFlows(sw, flows, stateful.flags(sw));
     stateful.buildSwitchFlows(sw, flows);
   }
-  for (const lr of topo.routers) if (bindings.dpKeys.has(lr.uuid)) buildRouterFlows(lr, flows);
+  for (const lr of topo.routers) {
+    if (!bindings.dpKeys.has(lr.uuid)) continue;
+    const nat = stateful.routerNat(lr);
+    buildRouterFlows(lr, flows, nat);
+    stateful.buildRouterFlows(lr, nat, flows);
+  }
   return {
     datapaths: bindings.datapaths,
     portBindings: bindings.ports,

@@ -20,6 +20,7 @@ export const NB_INPUT_TABLES = [
   'Address_Set',
   'Load_Balancer',
   'Load_Balancer_Group',
+  'NAT',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

@@ -17,6 +17,7 @@ import {
 import type { LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort, StaticRoute } from './topology.js';
+import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
@@ -48,7 +49,8 @@ const PASS_THROUGH: readonly StageName[] = [
   'lr_out_egr_loop',
 ];
 
-export function buildRouterFlows(lr: RouterDatapath, t: LflowTable): void {
+/** `nat`: what NAT changes in the core flows; the NAT flows themselves come from stateful/. */
+export function buildRouterFlows(lr: RouterDatapath, t: LflowTable, nat: RouterNatFlags = NO_NAT): void {
   const add: Add = (st, prio, match, actions) => t.add(lr.uuid, st, prio, match, actions);
 
   add('lr_in_admission', 100, 'vlan.present || eth.src[40]', DROP);
@@ -110,7 +112,7 @@ export function buildRouterFlows(lr: RouterDatapath, t: LflowTable): void {
 
   const routeTables = routeTableIds(lr);
   for (const p of lr.ports) {
-    buildRouterPortFlows(p, add);
+    buildRouterPortFlows(p, add, nat);
     buildConnectedRoutes(p, add);
     buildArpResolve(p, t);
     const rt = p.nb.options['route_table'];
@@ -130,7 +132,7 @@ function routeTableIds(lr: RouterDatapath): Map<string, number> {
   return new Map([...names].sort().map((n, i) => [n, i + 1]));
 }
 
-function buildRouterPortFlows(p: RouterPort, add: Add): void {
+function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): void {
   const inp = q(p.name);
   // A disabled port admits nothing and delivers nothing; its other flows stay (as in 23.03).
   if (p.enabled) {
@@ -160,7 +162,9 @@ function buildRouterPortFlows(p: RouterPort, add: Add): void {
       `ip4.dst == ${set(v4, false)} && icmp4.type == 8 && icmp4.code == 0`,
       'ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 0; flags.loopback = 1; next; ',
     );
-    add('lr_in_ip_input', 60, `ip4.dst == ${set(v4, true)}`, DROP);
+    // SNAT addresses must reach unSNAT; they are dropped later if nothing matched.
+    const drop4 = v4.filter((a) => !nat.snatIps.has(a));
+    if (drop4.length) add('lr_in_ip_input', 60, `ip4.dst == ${set(drop4, true)}`, DROP);
   }
   for (const n of p.ipv4) {
     add(
@@ -175,7 +179,8 @@ function buildRouterPortFlows(p: RouterPort, add: Add): void {
       `inport == ${inp} && ip4 && ip.ttl == {0, 1} && !ip.later_frag`,
       `icmp4 {eth.dst <-> eth.src; icmp4.type = 11; /* Time exceeded */ icmp4.code = 0; /* TTL exceeded in transit */ ip4.dst = ip4.src; ip4.src = ${n.addrS} ; ip.ttl = 254; outport = ${inp}; flags.loopback = 1; output; };`,
     );
-    unreachables(add, 'ip4', n.addrS, 'icmp4', 3, 3, 2);
+    // Gateway routers leave unknown traffic to their own addresses to NAT/LB.
+    if (!nat.isGatewayRouter) unreachables(add, 'ip4', n.addrS, 'icmp4', 3, 3, 2);
   }
   if (v6.length) {
     add(
@@ -184,7 +189,8 @@ function buildRouterPortFlows(p: RouterPort, add: Add): void {
       `ip6.dst == ${set(v6, false)} && icmp6.type == 128 && icmp6.code == 0`,
       'ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 129; flags.loopback = 1; next; ',
     );
-    add('lr_in_ip_input', 60, `ip6.dst == ${set(v6, true)}`, DROP);
+    const drop6 = v6.filter((a) => !nat.snatIps.has(a));
+    if (drop6.length) add('lr_in_ip_input', 60, `ip6.dst == ${set(drop6, true)}`, DROP);
   }
   for (const n of p.ipv6) {
     const sn = formatIp({ family: 6, value: solicitedNode(n.net.addr.value as bigint) });
@@ -195,7 +201,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add): void {
       `inport == ${inp} && ip6.dst == {${n.addrS}, ${sn}} && nd_ns && nd.target == ${n.addrS}`,
       `nd_na_router { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };`,
     );
-    unreachables(add, 'ip6', n.addrS, 'icmp6', 1, 4, 3);
+    if (!nat.isGatewayRouter) unreachables(add, 'ip6', n.addrS, 'icmp6', 1, 4, 3);
     if (!isLinkLocal6(n.net.addr.value as bigint)) {
       add(
         'lr_in_ip_input',

@@ -4,7 +4,8 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import type { LflowTable } from '../lflow-table.js';
 import type { StageName } from '../stages.js';
-import type { SwitchDatapath, Topology } from '../topology.js';
+import type { RouterDatapath, SwitchDatapath, Topology } from '../topology.js';
+import { buildRouterNatFlows, routerNat, type RouterNat } from './router-nat.js';
 import { buildAclFlows } from './acl.js';
 import { parseLb, type ParsedLb } from './lb-vip.js';
 import { resolvePortGroups, sbAddressSets, sbPortGroups, type SbAddressSetOut, type SbPortGroupOut } from './port-groups.js';
@@ -52,6 +53,14 @@ export class Stateful {
     const add = (s: StageName, prio: number, match: string, actions: string) => t.add(sw.uuid, s, prio, match, actions);
     buildAclFlows(sw, st, add);
     buildSwitchLbFlows(st.lbs.map((lb) => this.parsed(lb._uuid)), st.hasLbVip, add);
+  }
+
+  routerNat(lr: RouterDatapath): RouterNat {
+    return routerNat(lr, this.nb, this.diag);
+  }
+
+  buildRouterFlows(lr: RouterDatapath, nat: RouterNat, t: LflowTable): void {
+    buildRouterNatFlows(lr, nat, (s, prio, match, actions) => t.add(lr.uuid, s, prio, match, actions));
   }
 
   portGroups(dpKeys: ReadonlyMap<string, number>): SbPortGroupOut[] {

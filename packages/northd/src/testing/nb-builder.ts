@@ -82,6 +82,7 @@ export class NbBuilder {
       Address_Set: m([]),
       Load_Balancer: m([]),
       Load_Balancer_Group: m([]),
+      NAT: m([]),
     } as unknown as NbInput;
   }
 }

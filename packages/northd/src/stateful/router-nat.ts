@@ -1,0 +1,109 @@
+// NAT on gateway routers (a router with options:chassis, all of whose ports are bound there as
+// l3gateway ports), 23.03 layout: unSNAT replies in lr_in_unsnat, DNAT in lr_in_dnat, SNAT by
+// longest logical prefix in lr_out_snat, un-DNAT and commit in the egress stages, ARP replies for
+// external addresses. Distributed routers with gateway ports are not handled here yet.
+import type { NAT } from '@ovnts/schema/nb';
+import { formatIp, parseCidr, parseIp } from '../addresses.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { NbInput } from '../input.js';
+import type { StageName } from '../stages.js';
+import type { RouterDatapath, RouterPort } from '../topology.js';
+
+type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+
+/** What the core router builder needs to know about NAT on a router. */
+export interface RouterNatFlags {
+  /** options:chassis is set: the router runs on one chassis and owns conntrack there. */
+  readonly isGatewayRouter: boolean;
+  /** External IPs of SNAT rules: router addresses among them are not dropped at IP input. */
+  readonly snatIps: ReadonlySet<string>;
+}
+
+export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, snatIps: new Set() };
+
+interface NatEntry {
+  readonly nb: NAT;
+  readonly family: 4 | 6;
+  readonly externalIp: string;
+  /** Prefix length of logical_ip (32/128 for a single address). */
+  readonly logicalPlen: number;
+  readonly stateless: boolean;
+}
+
+export interface RouterNat extends RouterNatFlags {
+  readonly entries: readonly NatEntry[];
+}
+
+export function isGatewayRouter(lr: RouterDatapath): boolean {
+  return !!lr.nb.options['chassis'];
+}
+
+export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics): RouterNat {
+  const entries: NatEntry[] = [];
+  const snatIps = new Set<string>();
+  for (const u of lr.nb.nat) {
+    const nat = nb.NAT.get(u);
+    if (!nat) continue;
+    const ext = parseIp(nat.external_ip);
+    const logical = parseCidr(nat.logical_ip, true);
+    // DNAT needs one logical address to translate to.
+    const fullLen = logical?.addr.family === 6 ? 128 : 32;
+    if (!ext || !logical || ext.family !== logical.addr.family || (nat.type !== 'snat' && logical.plen !== fullLen)) {
+      diag.warn('NAT', `${lr.name} ${nat.type} ${nat.external_ip}`, 'bad external_ip or logical_ip; entry skipped');
+      continue;
+    }
+    const externalIp = formatIp(ext);
+    if (nat.type === 'snat') snatIps.add(externalIp);
+    entries.push({
+      nb: nat,
+      family: ext.family,
+      externalIp,
+      logicalPlen: logical.plen,
+      stateless: nat.type === 'dnat_and_snat' && nat.options['stateless'] === 'true',
+    });
+  }
+  return { isGatewayRouter: isGatewayRouter(lr), snatIps, entries };
+}
+
+const ARP_REPLY =
+  'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;';
+
+export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add): void {
+  // ARP for external addresses, on every port.
+  // (Identical flows are stored once.) IPv6 external addresses are not answered yet.
+  for (const e of nat.entries) if (e.family === 4) add('lr_in_ip_input', 90, `arp.op == 1 && arp.tpa == ${e.externalIp}`, ARP_REPLY);
+  // Router addresses used for SNAT pass IP input (for unSNAT) and are dropped late if nothing matched.
+  for (const p of lr.ports) dropSnatRouterIps(p, nat.snatIps, add);
+
+  if (!nat.isGatewayRouter) return;
+  if (nat.entries.length) {
+    add('lr_out_undnat', 100, 'nd || nd_rs || nd_ra', 'next;');
+    add('lr_out_undnat', 50, 'ip', 'flags.loopback = 1; ct_dnat;');
+    add('lr_out_post_undnat', 50, 'ip && ct.new', 'ct_commit { } ; next; ');
+    add('lr_out_chk_dnat_local', 50, 'ip && ct_mark.natted == 1', 'reg9[4] = 1; next;');
+  }
+  for (const e of nat.entries) {
+    const ip = e.family === 4 ? 'ip4' : 'ip6';
+    const t = e.nb.type;
+    const range = e.nb.external_port_range ? `,${e.nb.external_port_range}` : '';
+    if (t === 'snat' || t === 'dnat_and_snat') {
+      add('lr_in_unsnat', 90, `ip && ${ip}.dst == ${e.externalIp}`, e.stateless ? 'next;' : 'ct_snat;');
+      if (e.stateless) add('lr_out_snat', e.logicalPlen + 1, `ip && ${ip}.src == ${e.nb.logical_ip}`, `${ip}.src=${e.externalIp}; next;`);
+      else add('lr_out_snat', e.logicalPlen + 1, `ip && ${ip}.src == ${e.nb.logical_ip} && (!ct.trk || !ct.rpl)`, `ct_snat(${e.externalIp}${range});`);
+    }
+    if (t === 'dnat' || t === 'dnat_and_snat') {
+      const action = e.stateless ? `flags.loopback = 1; ${ip}.dst=${e.nb.logical_ip}; next;` : `flags.loopback = 1; ct_dnat(${e.nb.logical_ip}${range});`;
+      add('lr_in_dnat', 100, `ip && ${ip}.dst == ${e.externalIp}`, action);
+    }
+  }
+}
+
+function dropSnatRouterIps(p: RouterPort, snatIps: ReadonlySet<string>, add: Add): void {
+  for (const [ip, nets] of [
+    ['ip4', p.ipv4],
+    ['ip6', p.ipv6],
+  ] as const) {
+    const own = nets.map((n) => n.addrS).filter((a) => snatIps.has(a));
+    if (own.length) add('lr_in_arp_resolve', 2, `${ip}.dst == {${own.join(', ')}}`, 'drop;');
+  }
+}
