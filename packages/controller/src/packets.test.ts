@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arpRequest, formatIpv4, formatMac, icmp4Error, inetChecksum, parseEth } from './packets.js';
+import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, icmp6Checksum, inetChecksum, ndNa, ndNs, parseEth } from './packets.js';
 import { linkLocal, parsePortSecurity } from './port-security.js';
 import { parseEndpoint } from './lb-hairpin.js';
 import { register } from './pinctrl.js';
@@ -33,6 +33,32 @@ describe('packet builders', () => {
     expect([icmp[0], icmp[1]]).toEqual([3, 3]);
     expect(inetChecksum(icmp)).toBe(0);
     expect(icmp.subarray(8, 8 + 32).equals(orig.subarray(14, 46))).toBe(true);
+  });
+});
+
+describe('neighbor discovery', () => {
+  const v6 = (s: string) => Buffer.from(s.replaceAll(':', ''), 'hex');
+  it('solicits the solicited-node group from the link-local address, with a valid checksum', () => {
+    const e = parseEth(ndNs(mac('02:ac:10:ff:01:10'), v6('fd00:0002:0000:0000:0000:0000:0000:0010')));
+    expect(formatMac(e.dst)).toBe('33:33:ff:00:00:10');
+    const ip = e.payload;
+    expect(formatIpv6(BigInt('0x' + ip.subarray(8, 24).toString('hex')))).toBe('fe80::ac:10ff:feff:110');
+    expect(formatIpv6(BigInt('0x' + ip.subarray(24, 40).toString('hex')))).toBe('ff02::1:ff00:10');
+    expect(icmp6Checksum(ip.subarray(8, 24), ip.subarray(24, 40), ip.subarray(40))).toBe(0);
+    expect(ip[40]).toBe(135);
+  });
+
+  it('answers a solicitation from the target back to the solicitor (router flag when asked)', () => {
+    const ns = parseEth(ndNs(mac('02:ac:10:ff:01:10'), v6('fd00:0001:0000:0000:0000:0000:0000:0001')));
+    const na = parseEth(ndNa(ns, true)!);
+    const ip = na.payload;
+    expect(formatMac(na.dst)).toBe('02:ac:10:ff:01:10');
+    expect(formatIpv6(BigInt('0x' + ip.subarray(8, 24).toString('hex')))).toBe('fd00:1::1');
+    expect(ip[40]).toBe(136);
+    expect(ip.readUInt32BE(44) >>> 29).toBe(0b111);
+    expect(icmp6Checksum(ip.subarray(8, 24), ip.subarray(24, 40), ip.subarray(40))).toBe(0);
+    expect(formatIpv6(0n)).toBe('::');
+    expect(formatIpv6(BigInt('0x20010db8000000000001000000000001'))).toBe('2001:db8::1:0:0:1');
   });
 });
 

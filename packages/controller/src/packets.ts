@@ -97,3 +97,106 @@ export function icmp4Error(eth: EthFrame, code: number): Buffer {
   l2.writeUInt16BE(0x0800, 12);
   return Buffer.concat([l2, hdr, icmp]);
 }
+
+/** ICMPv6 checksum over the IPv6 pseudo-header (RFC 8200 §8.1). */
+export function icmp6Checksum(src: Buffer, dst: Buffer, icmp: Buffer): number {
+  const pseudo = Buffer.alloc(40);
+  src.copy(pseudo, 0);
+  dst.copy(pseudo, 16);
+  pseudo.writeUInt32BE(icmp.length, 32);
+  pseudo[39] = 58;
+  return inetChecksum(Buffer.concat([pseudo, icmp]));
+}
+
+/** Ethernet + IPv6 (hop limit 255) + an ICMPv6 message whose checksum is filled in. */
+function ipv6Icmp(ethDst: Buffer, ethSrc: Buffer, src: Buffer, dst: Buffer, icmp: Buffer): Buffer {
+  icmp.writeUInt16BE(0, 2);
+  icmp.writeUInt16BE(icmp6Checksum(src, dst, icmp), 2);
+  const l2 = Buffer.alloc(14);
+  ethDst.copy(l2, 0);
+  ethSrc.copy(l2, 6);
+  l2.writeUInt16BE(0x86dd, 12);
+  const ip = Buffer.alloc(40);
+  ip.writeUInt32BE(0x60000000, 0);
+  ip.writeUInt16BE(icmp.length, 4);
+  ip[6] = 58;
+  ip[7] = 255;
+  src.copy(ip, 8);
+  dst.copy(ip, 24);
+  return Buffer.concat([l2, ip, icmp]);
+}
+
+/** The link-local address (EUI-64) for a MAC. */
+export function linkLocalOf(mac: Buffer): Buffer {
+  const a = Buffer.alloc(16);
+  a[0] = 0xfe;
+  a[1] = 0x80;
+  a[8] = mac[0]! ^ 2;
+  a[9] = mac[1]!;
+  a[10] = mac[2]!;
+  a[11] = 0xff;
+  a[12] = 0xfe;
+  a[13] = mac[3]!;
+  a[14] = mac[4]!;
+  a[15] = mac[5]!;
+  return a;
+}
+
+/** A neighbor solicitation for `target` from `mac` (source: its link-local address), to the solicited-node group. */
+export function ndNs(mac: Buffer, target: Buffer): Buffer {
+  const sn = Buffer.from('ff020000000000000000000000000000', 'hex');
+  sn[11] = 1;
+  sn[12] = 0xff;
+  target.copy(sn, 13, 13, 16);
+  const ethDst = Buffer.from([0x33, 0x33, sn[12]!, sn[13]!, sn[14]!, sn[15]!]);
+  const icmp = Buffer.alloc(32);
+  icmp[0] = 135;
+  target.copy(icmp, 8);
+  icmp[24] = 1; // source link-layer address option
+  icmp[25] = 1;
+  mac.copy(icmp, 26);
+  return ipv6Icmp(ethDst, mac, linkLocalOf(mac), sn, icmp);
+}
+
+/**
+ * A neighbor advertisement answering the solicitation `eth` (solicited + override, + router when asked):
+ * from the solicited target back to the solicitor; the target link-layer option is rewritten by the logical
+ * actions that run on it.
+ */
+export function ndNa(eth: EthFrame, router: boolean): Buffer | undefined {
+  const ip = eth.payload;
+  if (ip.length < 40 + 24 || ip[6] !== 58 || ip[40] !== 135) return undefined;
+  const src = ip.subarray(8, 24);
+  const target = ip.subarray(48, 64);
+  const icmp = Buffer.alloc(32);
+  icmp[0] = 136;
+  icmp.writeUInt32BE(((router ? 0x80000000 : 0) | 0x40000000 | 0x20000000) >>> 0, 4);
+  target.copy(icmp, 8);
+  icmp[24] = 2; // target link-layer address option
+  icmp[25] = 1;
+  eth.dst.copy(icmp, 26);
+  return ipv6Icmp(eth.src, eth.dst, target, src, icmp);
+}
+
+export function formatIpv6(v: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(112 - 16 * i)) & 0xffffn));
+  // Compress the longest run of zero groups (length ≥ 2), as inet_ntop does.
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}

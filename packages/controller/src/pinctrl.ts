@@ -6,7 +6,7 @@ import { type Action, type MatchEntry, type PacketIn2, OFPP, Reader, type Switch
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { arpRequest, formatIpv4, formatMac, icmp4Error, ipv4Addrs, parseEth } from './packets.js';
+import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, ipv4Addrs, ndNa, ndNs, parseEth } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
@@ -57,6 +57,14 @@ export class Pinctrl {
         return this.arp(body, pin);
       case OPCODE.putArp:
         return this.putArp(pin);
+      case OPCODE.putNd:
+        return this.putNd(pin);
+      case OPCODE.ndNs:
+        return this.ndNs(body, pin);
+      case OPCODE.ndNa:
+        return this.ndNa(body, pin, false);
+      case OPCODE.ndNaRouter:
+        return this.ndNa(body, pin, true);
       case OPCODE.icmp:
         return this.icmp4(body, pin, true);
       case OPCODE.icmp4Error:
@@ -80,6 +88,26 @@ export class Pinctrl {
     this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
   }
 
+  private resend(packet: Buffer, body: Buffer, pin: PacketIn2): void {
+    const actions: Action[] = decodeActionList(new Reader(body));
+    this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
+  }
+
+  /** nd_ns {…}: solicit the IPv6 destination of the packet. */
+  private async ndNs(body: Buffer, pin: PacketIn2): Promise<void> {
+    const eth = parseEth(pin.packet);
+    if (eth.ethType !== 0x86dd || eth.payload.length < 40) return;
+    this.resend(ndNs(Buffer.from(eth.src), eth.payload.subarray(24, 40)), body, pin);
+  }
+
+  /** nd_na {…} / nd_na_router {…}: answer a neighbor solicitation. */
+  private async ndNa(body: Buffer, pin: PacketIn2, router: boolean): Promise<void> {
+    const eth = parseEth(pin.packet);
+    if (eth.ethType !== 0x86dd) return;
+    const packet = ndNa(eth, router);
+    if (packet) this.resend(packet, body, pin);
+  }
+
   /** icmp4 {…} / icmp4_error {…}: answer an IPv4 packet with an ICMP error built from it. */
   private async icmp4(body: Buffer, pin: PacketIn2, portUnreachForUdp: boolean): Promise<void> {
     const eth = parseEth(pin.packet);
@@ -91,13 +119,23 @@ export class Pinctrl {
   }
 
   private async putArp(pin: PacketIn2): Promise<void> {
+    const ipVal = register(pin.metadata, 0);
+    if (ipVal !== 0n) await this.learn(pin, formatIpv4(ipVal));
+  }
+
+  /** put_nd: the IPv6 address is in xxreg0 (reg0..reg3). */
+  private async putNd(pin: PacketIn2): Promise<void> {
+    const v = [0, 1, 2, 3].reduce((acc, i) => (acc << 32n) | register(pin.metadata, i), 0n);
+    if (v !== 0n) await this.learn(pin, formatIpv6(v));
+  }
+
+  /** Records (logical port, IP) → the packet's source MAC in the SB MAC_Binding table. */
+  private async learn(pin: PacketIn2, ip: string): Promise<void> {
     const dpKey = pin.metadata.find((e) => e.field === 'metadata')?.value;
     const portKey = register(pin.metadata, 14);
-    const ipVal = register(pin.metadata, 0);
-    if (dpKey === undefined || ipVal === 0n) return;
+    if (dpKey === undefined) return;
     const eth = parseEth(pin.packet);
     const mac = formatMac(Buffer.from(eth.src));
-    const ip = formatIpv4(ipVal);
     const snap = this.snapshot();
     const dp = [...snap.Datapath_Binding.values()].find((d) => BigInt(d.tunnel_key) === dpKey);
     if (!dp) return;
