@@ -13,6 +13,7 @@ import { openStream, type SslFiles } from './transport.js';
 import type { DatabaseModel } from './types.js';
 import { Transaction } from './transaction.js';
 import { Replica, type MonitorOptions } from './replica.js';
+import { leaderVerdict, LEADER_COLUMNS } from './leader.js';
 import { checkTransactResults } from './results.js';
 
 export interface BackoffOptions {
@@ -399,7 +400,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       reply = await session.request('monitor', [
         '_Server',
         SERVER_MONITOR_ID,
-        { Database: { columns: ['name', 'model', 'connected', 'leader'] } },
+        { Database: { columns: [...LEADER_COLUMNS] } },
       ]);
     } catch (e) {
       if (e instanceof OvsdbError) return; // an old server without _Server: nothing to check
@@ -413,15 +414,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         else rows.delete(uuid);
       }
     };
-    const verdict = (): string | undefined => {
-      for (const r of rows.values()) {
-        if (r['model'] !== 'clustered') continue;
-        if (this.opts.database !== undefined && r['name'] !== this.opts.database) continue;
-        if (r['connected'] !== true) return `${String(r['name'])} is not connected to its cluster`;
-        if (r['leader'] !== true) return `not the leader for ${String(r['name'])}`;
-      }
-      return undefined;
-    };
+    const verdict = (): string | undefined => leaderVerdict(rows.values(), this.opts.database);
     apply(reply);
     const bad = verdict();
     if (bad) throw new ConnectionError(bad);

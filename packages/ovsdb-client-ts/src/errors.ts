@@ -42,6 +42,8 @@ export class ConnectionError extends Error {
      * (see Transaction.commit for how the builder resolves this), 'not-sent' means it certainly did not.
      */
     readonly outcome: 'not-sent' | 'unknown' = 'not-sent',
+    /** Why connecting failed, in the OS's words ("No such file or directory"), as the OVS tools print it. */
+    readonly reason?: string,
   ) {
     super(message);
   }

@@ -43,8 +43,10 @@ export type {
   WireResult,
   WireRow,
 } from './operations.js';
-export { RpcSession, type RpcOptions, type RpcEvents } from './rpc.js';
-export type { SslFiles } from './transport.js';
+export { RpcSession, type RpcOptions, type RpcEvents, type RpcLog } from './rpc.js';
+export { osErrorText, type SslFiles } from './transport.js';
+export { connectFirst, type ConnectFirstOptions } from './connect.js';
+export { leaderVerdict, checkLeaderOnce } from './leader.js';
 export {
   OvsdbClient,
   type ClientOptions,

@@ -22,6 +22,11 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** The logging a session does; a pino Logger fits. Without one the session logs nothing (one-shot tools skip pino). */
+export type RpcLog = Pick<Logger, 'debug' | 'warn'>;
+
+const SILENT: RpcLog = { debug: () => undefined, warn: () => undefined };
+
 export interface RpcOptions {
   /** Send an echo after this long without receiving anything; drop the session after twice that. 0 disables. */
   inactivityProbeMs?: number;
@@ -63,7 +68,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
 
   constructor(
     private readonly socket: Duplex,
-    private readonly log: Logger,
+    private readonly log: RpcLog = SILENT,
     opts: RpcOptions = {},
   ) {
     super();

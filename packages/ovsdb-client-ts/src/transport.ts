@@ -2,7 +2,6 @@
 
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { ConnectionError } from './errors.js';
 import type { Remote } from './remote.js';
@@ -22,7 +21,13 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
   else if (remote.kind === 'tcp') socket = net.connect({ host: remote.host, port: remote.port });
   else {
     if (!ssl) throw new ConnectionError(`${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`);
-    const [key, cert, ca] = await Promise.all([readFile(ssl.privateKey), readFile(ssl.certificate), readFile(ssl.caCert)]);
+    // node:tls is loaded only for ssl: remotes (it costs one-shot tools several ms of start-up).
+    const [tls, key, cert, ca] = await Promise.all([
+      import('node:tls'),
+      readFile(ssl.privateKey),
+      readFile(ssl.certificate),
+      readFile(ssl.caCert),
+    ]);
     // Like OVS: trust is the CA chain; certificates from ovs-pki do not name hosts, so no hostname check.
     socket = tls.connect({
       host: remote.host,
@@ -36,11 +41,14 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
     readyEvent = 'secureConnect';
   }
   return new Promise<Duplex>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-    const fail = (e: Error) => {
+    const timer = setTimeout(
+      () => fail(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
+    const fail = (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new ConnectionError(`${remote.text}: ${e.message}`));
+      reject(new ConnectionError(`${remote.text}: ${e.message}`, 'not-sent', osErrorText(e)));
     };
     socket.once('error', fail);
     socket.once(readyEvent, () => {
@@ -50,4 +58,23 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
       resolve(socket);
     });
   });
+}
+
+// strerror(3) wording for the errors connecting can hit, so tools can print what the C tools print.
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'No such file or directory',
+  ECONNREFUSED: 'Connection refused',
+  EACCES: 'Permission denied',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ENOTSOCK: 'Socket operation on non-socket',
+  ECONNRESET: 'Connection reset by peer',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  ENOTFOUND: 'Name or service not known',
+};
+
+/** The OS's text for a socket error (strerror), or Node's message for codes without one here. */
+export function osErrorText(e: NodeJS.ErrnoException): string {
+  return (e.code !== undefined ? ERRNO_TEXT[e.code] : undefined) ?? e.message;
 }
