@@ -1,11 +1,14 @@
 // A connection to the NB database for batch work: read a snapshot into an NbStore, change it with the
 // typed operations, commit the whole batch as one transaction. Also the `--wait` machinery
 // (bump NB_Global.nb_cfg, wait for northd/chassis to catch up).
+// The wire work is ovsdb-client-ts's, imported by module (not its index) so a one-shot CLI loads no pino.
 import { model } from '@ovnts/schema/nb';
-import { ConnectError, JsonRpcConnection } from './jsonrpc.js';
+import { connectFirst } from 'ovsdb-client-ts/connect';
+import { decodeDatum } from 'ovsdb-client-ts/datum';
+import { ConnectionError, OvsdbError } from 'ovsdb-client-ts/errors';
+import type { RpcSession } from 'ovsdb-client-ts/rpc';
 import { NbTransactionError } from './errors.js';
-import { NbStore, type Row } from './store.js';
-import { decodeDatum, type Value } from './wire.js';
+import { NbStore, type Row, type Value } from './store.js';
 
 export const NB_DB = 'OVN_Northbound';
 const schema = model.schema;
@@ -36,48 +39,47 @@ function decodeRow(table: string, json: Record<string, unknown>): Row {
   if (!ts) throw new TypeError(`no table ${table}`);
   const row: Record<string, Value> = { _uuid: (json['_uuid'] as [string, string])[1] };
   for (const [name, col] of Object.entries(ts.columns)) {
-    if (name in json) row[name] = decodeDatum(json[name], col.type);
+    if (name in json) row[name] = decodeDatum(col.type, json[name]) as Value;
   }
   return row as Row;
 }
 
 export class NbSession {
-  private constructor(private readonly conn: JsonRpcConnection) {}
-
-  get remote(): string {
-    return this.conn.remote;
-  }
+  private constructor(
+    private readonly session: RpcSession,
+    readonly remote: string,
+  ) {}
 
   /**
-   * Connect to the first usable remote of a comma-separated list. With `leaderOnly`, a clustered member
-   * that is not the leader is skipped. Throws ConnectError with the OS's reason if none works.
+   * Connect to the first usable remote of a comma-separated list. With `leaderOnly` and more than one
+   * remote, a clustered member that is not the leader is skipped. If none works, throws the client's
+   * ConnectionError, whose `reason` is the OS's wording.
    */
   static async open(remotes: string, opts: OpenOptions = {}): Promise<NbSession> {
-    const list = remotes.split(',').filter((r) => r.length > 0);
-    let last: Error = new ConnectError(remotes, 'no remote');
-    for (const remote of list) {
-      let conn: JsonRpcConnection;
-      try {
-        conn = await JsonRpcConnection.connect(remote);
-      } catch (e) {
-        last = e as Error;
-        continue;
-      }
-      if (opts.leaderOnly && list.length > 1 && !(await isLeader(conn))) {
-        conn.close();
-        last = new ConnectError(remote, 'not the cluster leader');
-        continue;
-      }
-      return new NbSession(conn);
+    const many = remotes.split(',').filter((r) => r.trim().length > 0).length > 1;
+    const { session, remote } = await connectFirst(remotes, {
+      // No connect timeout of its own: the caller bounds the whole run (ovn-nbctl's --timeout).
+      connectTimeoutMs: 2 ** 31 - 1,
+      ...(opts.leaderOnly && many ? { leaderOf: NB_DB } : {}),
+    });
+    return new NbSession(session, remote.text);
+  }
+
+  /** A request whose failure (error reply, lost connection) is reported as NbTransactionError. */
+  private async request(method: string, params: readonly unknown[]): Promise<unknown> {
+    try {
+      return await this.session.request(method, params);
+    } catch (e) {
+      if (e instanceof ConnectionError || e instanceof OvsdbError) throw new NbTransactionError(`${this.remote}: ${e.message}`);
+      throw e;
     }
-    throw last;
   }
 
   /** Read every NB table into a fresh working copy. */
   async load(opts: { deferredMutations?: boolean } = {}): Promise<NbStore> {
     const tables = Object.keys(schema.tables);
     const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
-    const results = (await this.conn.request('transact', [NB_DB, ...ops])) as { rows?: Record<string, unknown>[] }[];
+    const results = (await this.request('transact', [NB_DB, ...ops])) as { rows?: Record<string, unknown>[] }[];
     const store = new NbStore(schema, opts.deferredMutations ?? false);
     tables.forEach((table, i) => {
       for (const r of results[i]?.rows ?? []) store.load(table, decodeRow(table, r));
@@ -105,7 +107,7 @@ export class NbSession {
     }
     if (opts.comment) ops.push({ op: 'comment', comment: opts.comment });
     if (opts.dryRun) ops.push({ op: 'abort' });
-    const results = (await this.conn.request('transact', [NB_DB, ...ops])) as (Record<string, unknown> | null)[];
+    const results = (await this.request('transact', [NB_DB, ...ops])) as (Record<string, unknown> | null)[];
     const failed = results.find(
       (r, i) => r !== null && typeof r === 'object' && 'error' in r && !(opts.dryRun && i === ops.length - 1),
     );
@@ -144,13 +146,13 @@ export class NbSession {
         const t = (updates as Record<string, Record<string, { new?: Record<string, unknown> }>>)['NB_Global'] ?? {};
         for (const u of Object.values(t)) if (u.new) current = { ...current, ...u.new };
       };
-      this.conn.onNotify = (method, params) => {
+      this.session.on('notification', (method, params) => {
         if (method === 'update') {
           apply(params[1]);
           check();
         }
-      };
-      this.conn
+      });
+      this
         .request('monitor', [NB_DB, 'wait', { NB_Global: { columns } }])
         .then((initial) => {
           apply(initial);
@@ -161,17 +163,8 @@ export class NbSession {
   }
 
   close(): void {
-    this.conn.close();
+    this.session.close();
   }
-}
-
-async function isLeader(conn: JsonRpcConnection): Promise<boolean> {
-  const res = (await conn.request('transact', [
-    '_Server',
-    { op: 'select', table: 'Database', where: [['name', '==', NB_DB]], columns: ['model', 'leader', 'connected'] },
-  ])) as { rows?: { model: string; leader: boolean; connected: boolean }[] }[];
-  const row = res[0]?.rows?.[0];
-  return !row || row.model !== 'clustered' || (row.leader && row.connected);
 }
 
 /** JSON with object keys sorted, as OVS prints transaction errors. */

@@ -3,7 +3,12 @@
 // so a batch of operations either all apply or none do.
 import type { DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
 import type { TableName, Tables } from '@ovnts/schema/nb';
-import { columnKind, defaultValue, encodeDatum, type Atom, type Value } from './wire.js';
+import { defaultValue, encodeDatum, type Atom } from 'ovsdb-client-ts/datum';
+import { columnKind } from 'ovsdb-client-ts/schema';
+
+export type { Atom };
+/** A cell in the value model of CONTRIBUTING.md: scalar → atom, optional → atom | null, set → array, map → object. */
+export type Value = Atom | null | Atom[] | Record<string, Atom>;
 
 /**
  * A typed view of a working-copy row, e.g. `view('Logical_Switch', row).ports`. Rows follow the value
@@ -109,7 +114,7 @@ export class NbStore {
   insert(table: string, values: Record<string, Value>, uuid: string = globalThis.crypto.randomUUID()): Row {
     const ts = this.tableSchema(table);
     const row: Record<string, Value> = { _uuid: uuid };
-    for (const [name, col] of Object.entries(ts.columns)) row[name] = values[name] ?? defaultValue(col.type);
+    for (const [name, col] of Object.entries(ts.columns)) row[name] = values[name] ?? (defaultValue(col.type) as Value);
     this.map(table).set(uuid, row as Row);
     this.reindex(table, row as Row, undefined, 'add');
     this.changes.set(uuid, { table, uuid, kind: 'insert', columns: new Set(Object.keys(values)) });
@@ -203,7 +208,7 @@ export class NbStore {
         if (!col) continue;
         const v = row[name];
         if (c.kind === 'insert' && isEmpty(v, columnKind(col.type))) continue;
-        out[name] = encodeDatum(v ?? null, col.type);
+        out[name] = encodeDatum(col.type, v ?? null);
       }
       if (c.kind === 'insert') {
         ops.push({ op: 'insert', table: c.table, uuid: c.uuid, row: out });
@@ -234,10 +239,10 @@ export class NbStore {
         if (!col) continue;
         const keep = (a: Atom) => !this.dropped.has(String(a));
         const ins = [...acc.last].filter(([a, op]) => op === 'ins' && keep(a)).map(([a]) => a);
-        if (ins.length) mutations.push([column, 'insert', encodeDatum(ins, { ...col.type, value: undefined, min: 0, max: Infinity })]);
-        if (Object.keys(acc.insMap).length) mutations.push([column, 'insert', encodeDatum(acc.insMap, col.type)]);
+        if (ins.length) mutations.push([column, 'insert', encodeDatum({ key: col.type.key, min: 0, max: Infinity }, ins)]);
+        if (Object.keys(acc.insMap).length) mutations.push([column, 'insert', encodeDatum(col.type, acc.insMap)]);
         const rm = [...acc.last].filter(([a, op]) => op === 'rm' && keep(a)).map(([a]) => a);
-        if (rm.length) mutations.push([column, 'delete', encodeDatum(rm, { key: col.type.key, min: 0, max: Infinity })]);
+        if (rm.length) mutations.push([column, 'delete', encodeDatum({ key: col.type.key, min: 0, max: Infinity }, rm)]);
       }
       if (mutations.length) {
         ops.push({ op: 'mutate', table: list[0]!.table, where: [['_uuid', '==', ['uuid', uuid]]], mutations });

@@ -2,7 +2,9 @@
 // `[a, b]`, `{k=v}`, quoted strings and integer ranges into typed datums, and printing them back in
 // the "string" and "bare" cell formats. Pure; error texts match OVS's.
 import type { BaseType, ColumnType } from 'ovsdb-client-ts';
-import { columnKind, type Atom, type Value } from '@ovnts/nb/wire';
+import type { Atom } from 'ovsdb-client-ts/datum';
+import { columnKind } from 'ovsdb-client-ts/schema';
+import type { Value } from '@ovnts/nb';
 
 /** A datum as OVSDB holds it: sorted keys (and values for maps). */
 export interface Datum {

@@ -127,7 +127,7 @@ async function execute(
     session = await withTimeout(nb.NbSession.open(db, { leaderOnly: g.leaderOnly }));
     log?.debug({ remote: session.remote }, 'connected');
   } catch (e) {
-    if (e instanceof nb.ConnectError) fail(`${db}: database connection failed (${e.reason})`);
+    if (e instanceof nb.ConnectionError) fail(`${db}: database connection failed (${e.reason ?? e.message})`);
     throw e;
   }
   try {
