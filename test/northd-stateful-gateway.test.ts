@@ -63,6 +63,29 @@ const CASES: readonly ParityCase[] = [
       { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.2') },
     ],
   },
+  {
+    name: 'gateway router with DNAT, dnat_and_snat (stateful and stateless), port range; VLAN-tagged localnet',
+    nbctl: [
+      ...GATEWAY,
+      ['set', 'Logical_Switch_Port', 'phyNet', 'tag=42'],
+      ['lr-nat-add', 'gw1', 'snat', '172.18.1.2', '192.168.100.0/24'],
+      ['lr-nat-add', 'gw1', 'dnat_and_snat', '172.18.1.10', vm1.ip],
+      ['--stateless', 'lr-nat-add', 'gw1', 'dnat_and_snat', '172.18.1.11', vm2.ip],
+      ['lr-nat-add', 'gw1', 'dnat', '172.18.1.12', '192.168.100.12'],
+      ['--portrange', 'lr-nat-add', 'gw1', 'snat', '172.18.1.13', '192.168.200.0/24', '10000-20000'],
+    ],
+    packets: [
+      { dp: 'ls1', flow: P.icmp4(vm1, R1, '172.18.0.1'), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'ls1', flow: P.icmp4(vm2, R1, '172.18.0.1'), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'outside', flow: P.icmp4(outsideHost, GW_OUT, '172.18.1.10'), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'outside', flow: P.icmp4(outsideHost, GW_OUT, '172.18.1.11'), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.12', 22), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'outside', flow: P.icmp4(outsideHost, GW_OUT, '172.18.1.2'), ct: ['est', 'est', 'est', 'est'] },
+      { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.10') },
+      { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.13') },
+      { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.99') },
+    ],
+  },
 ];
 
 describe('stateful parity: gateway router, SNAT, localnet', () => {

@@ -11,6 +11,7 @@ import { parseLb, type ParsedLb } from './lb-vip.js';
 import { resolvePortGroups, sbAddressSets, sbPortGroups, type SbAddressSetOut, type SbPortGroupOut } from './port-groups.js';
 import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
+import { buildRouterNatArpFlows } from './switch-router-arp.js';
 import { switchStateful, type ConntrackFlags, type StatefulContext, type SwitchStateful } from './switch-config.js';
 
 export { NO_CONNTRACK, type ConntrackFlags } from './switch-config.js';
@@ -19,10 +20,12 @@ export type { SbLoadBalancerOut } from './sb-load-balancers.js';
 
 export class Stateful {
   private readonly ctx: StatefulContext;
+  private readonly routers: ReadonlyMap<string, RouterDatapath>;
   private readonly lbs = new Map<string, ParsedLb>();
   /** Load balancer → the bound switches it applies to (for the SB rows). */
   private readonly lbSwitches = new Map<string, Set<string>>();
   private readonly perSwitch = new Map<string, SwitchStateful>();
+  private readonly perRouter = new Map<string, RouterNat>();
 
   constructor(
     private readonly nb: NbInput,
@@ -30,6 +33,7 @@ export class Stateful {
     private readonly diag: Diagnostics,
   ) {
     this.ctx = { nb, portGroups: resolvePortGroups(nb, topo, diag) };
+    this.routers = new Map(topo.routers.map((r) => [r.uuid, r]));
   }
 
   /** What the core switch builder must know to leave out its "nothing stateful" flows. */
@@ -53,10 +57,14 @@ export class Stateful {
     const add = (s: StageName, prio: number, match: string, actions: string) => t.add(sw.uuid, s, prio, match, actions);
     buildAclFlows(sw, st, add);
     buildSwitchLbFlows(st.lbs.map((lb) => this.parsed(lb._uuid)), st.hasLbVip, add);
+    buildRouterNatArpFlows(sw, (uuid) => this.routerNat(this.routers.get(uuid)!), add);
   }
 
+  /** NAT of a router, parsed once per compile (switches consult their peer routers' NAT too). */
   routerNat(lr: RouterDatapath): RouterNat {
-    return routerNat(lr, this.nb, this.diag);
+    let nat = this.perRouter.get(lr.uuid);
+    if (!nat) this.perRouter.set(lr.uuid, (nat = routerNat(lr, this.nb, this.diag)));
+    return nat;
   }
 
   buildRouterFlows(lr: RouterDatapath, nat: RouterNat, t: LflowTable): void {

@@ -1,0 +1,23 @@
+// ARP requests / neighbour solicitations for a peer router's DNAT addresses are sent straight to
+// that router's port on the switch (and still flooded to the other non-router ports), like the
+// router's own addresses; SNAT-only addresses are not answered this way.
+import type { StageName } from '../stages.js';
+import type { SwitchDatapath } from '../topology.js';
+import type { RouterNat } from './router-nat.js';
+
+type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+
+export function buildRouterNatArpFlows(sw: SwitchDatapath, natOf: (routerUuid: string) => RouterNat, add: Add): void {
+  const onlyRouterPorts = sw.routerPorts.length === sw.nb.ports.length;
+  for (const p of sw.routerPorts) {
+    const rp = p.peer;
+    if (!rp || !rp.enabled) continue;
+    const port = JSON.stringify(p.name);
+    const action = onlyRouterPorts ? `outport = ${port}; output;` : `clone {outport = ${port}; output; }; outport = "_MC_flood_l2"; output;`;
+    for (const e of natOf(rp.dp.uuid).entries) {
+      if (e.nb.type === 'snat') continue;
+      const m = e.family === 4 ? `arp.op == 1 && arp.tpa == ${e.externalIp}` : `nd_ns && nd.target == ${e.externalIp}`;
+      add('ls_in_l2_lkup', 80, `flags[1] == 0 && ${m}`, action);
+    }
+  }
+}
