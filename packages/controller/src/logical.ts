@@ -81,7 +81,15 @@ function sbFingerprint(sb: SbSnapshot): string {
   return h.digest('hex');
 }
 
-export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable, compiler = new Compiler(), cache = new LflowCache()): LogicalResult {
+export function logicalFlows(
+  view: LocalView,
+  sb: SbSnapshot,
+  groups: GroupTable,
+  compiler = new Compiler(),
+  cache = new LflowCache(),
+  /** Compile port-free flows shared by several datapaths once per datapath kind (off: once per datapath). */
+  shareCompiles = true,
+): LogicalResult {
   const idx = new SbIndex(sb);
   const me = view.chassis?._uuid;
   const global = sbFingerprint(sb);
@@ -132,7 +140,7 @@ export function logicalFlows(view: LocalView, sb: SbSnapshot, groups: GroupTable
     let input: ExprFlow | undefined;
     // A flow shared by several datapaths that names no port (no string literal, no port group) compiles to
     // the same OpenFlow on each of them but for the datapath key: compile it once per datapath kind.
-    const shared = dps.length > 1 && !/["@]/.test(lf.match) && !/["@]/.test(lf.actions);
+    const shared = shareCompiles && dps.length > 1 && !/["@]/.test(lf.match) && !/["@]/.test(lf.actions);
     const templates = shared ? new Map<string, { dpKey: number; entry: CacheEntry }>() : undefined;
     const text = `${lf._version}|${lf.table_id}|${lf.priority}|${lf.match}|${lf.actions}`;
     for (const d of dps) {
