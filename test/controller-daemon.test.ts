@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSandbox, waitFor } from '@ovnts/test-harness';
+import { startController } from '@ovnts/controller';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -50,5 +51,18 @@ describe('ovnts-controller daemon', () => {
     expect(await sbctl('--bare', '--columns=chassis', 'find', 'Port_Binding', 'logical_port=vm1')).toBe('');
     expect(existsSync(pidfile)).toBe(false);
     expect(readFileSync(logFile, 'utf8')).toMatch(/ovnts-controller started/);
+  });
+
+  it('creates the integration bridge named by ovn-bridge when it is missing', async () => {
+    const sb = sandbox();
+    const { sb: sbdb } = await sb.startCentral();
+    const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
+    await hv.vsctl('set', 'Open_vSwitch', '.', 'external_ids:ovn-bridge=br-ovn');
+    const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
+    await waitFor('br-ovn', async () => (await hv.vsctl('list-br')).split('\n').includes('br-ovn'), 10_000);
+    expect((await hv.vsctl('get', 'Bridge', 'br-ovn', 'datapath_type', 'fail_mode')).split('\n').slice(0, 2)).toEqual(['netdev', 'secure']);
+    // Its flows land on the new bridge's management socket.
+    await waitFor('flows on br-ovn', async () => /table=37/.test(await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt('br-ovn'))), 10_000);
+    expect(ctl.config.bridge).toBe('br-ovn');
   });
 });
