@@ -86,6 +86,25 @@ const CASES: readonly ParityCase[] = [
       { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.99') },
     ],
   },
+  {
+    name: 'examples/gateway.sh in full: SNAT plus a load balancer on gw1 and ls1',
+    nbctl: [
+      ...GATEWAY,
+      ['lr-nat-add', 'gw1', 'snat', '172.18.1.2', '192.168.100.0/24'],
+      ['lb-add', 'lb1', '172.18.1.254:80', `${vm1.ip}:80,${vm2.ip}:80`],
+      ['lr-lb-add', 'gw1', 'lb1'],
+      ['ls-lb-add', 'ls1', 'lb1'],
+    ],
+    packets: [
+      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80), ct: ['new', 'new', 'new', 'new'], lbDst: `${vm1.ip}:80` },
+      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80), ct: ['new', 'new', 'new', 'new'], lbDst: `${vm2.ip}:80` },
+      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80), ct: ['est', 'est', 'est', 'est'] },
+      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 22), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.254') },
+      { dp: 'ls1', flow: P.tcp4(vm1, R1, '172.18.1.254', 80), ct: ['new', 'new', 'new', 'new'], lbDst: `${vm2.ip}:80` },
+      { dp: 'ls1', flow: P.icmp4(vm1, R1, '172.18.0.1'), ct: ['new', 'new', 'new', 'new'] },
+    ],
+  },
 ];
 
 describe('stateful parity: gateway router, SNAT, localnet', () => {

@@ -54,7 +54,7 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
   const topo = buildTopology(nb, diag);
   const bindings = buildBindings(topo, opts.sb, diag);
   const flows = new LflowTable();
-  const stateful = new Stateful(nb, topo, diag);
+  const stateful = new Stateful(nb, topo, diag, bindings.dpKeys);
   for (const sw of topo.switches) {
     if (!bindings.dpKeys.has(sw.uuid)) continue;
     buildSwitchFlows(sw, flows, stateful.flags(sw));

@@ -163,7 +163,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       'ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 0; flags.loopback = 1; next; ',
     );
     // SNAT addresses must reach unSNAT; they are dropped later if nothing matched.
-    const drop4 = v4.filter((a) => !nat.snatIps.has(a));
+    const drop4 = v4.filter((a) => !nat.natIps.has(a));
     if (drop4.length) add('lr_in_ip_input', 60, `ip4.dst == ${set(drop4, true)}`, DROP);
   }
   for (const n of p.ipv4) {
@@ -189,7 +189,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       `ip6.dst == ${set(v6, false)} && icmp6.type == 128 && icmp6.code == 0`,
       'ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 129; flags.loopback = 1; next; ',
     );
-    const drop6 = v6.filter((a) => !nat.snatIps.has(a));
+    const drop6 = v6.filter((a) => !nat.natIps.has(a));
     if (drop6.length) add('lr_in_ip_input', 60, `ip6.dst == ${set(drop6, true)}`, DROP);
   }
   for (const n of p.ipv6) {

@@ -12,6 +12,7 @@ import { resolvePortGroups, sbAddressSets, sbPortGroups, type SbAddressSetOut, t
 import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
 import { buildRouterNatArpFlows } from './switch-router-arp.js';
+import { buildRouterLbFlows, lbAddressSetName, routerLbs, type RouterLbs } from './router-lb.js';
 import { switchStateful, type ConntrackFlags, type StatefulContext, type SwitchStateful } from './switch-config.js';
 
 export { NO_CONNTRACK, type ConntrackFlags } from './switch-config.js';
@@ -26,11 +27,14 @@ export class Stateful {
   private readonly lbSwitches = new Map<string, Set<string>>();
   private readonly perSwitch = new Map<string, SwitchStateful>();
   private readonly perRouter = new Map<string, RouterNat>();
+  private readonly perRouterLbs = new Map<string, RouterLbs>();
 
   constructor(
     private readonly nb: NbInput,
     topo: Topology,
     private readonly diag: Diagnostics,
+    /** Datapath tunnel keys (router LB address sets are named by them). */
+    private readonly dpKeys: ReadonlyMap<string, number>,
   ) {
     this.ctx = { nb, portGroups: resolvePortGroups(nb, topo, diag) };
     this.routers = new Map(topo.routers.map((r) => [r.uuid, r]));
@@ -57,18 +61,38 @@ export class Stateful {
     const add = (s: StageName, prio: number, match: string, actions: string) => t.add(sw.uuid, s, prio, match, actions);
     buildAclFlows(sw, st, add);
     buildSwitchLbFlows(st.lbs.map((lb) => this.parsed(lb._uuid)), st.hasLbVip, add);
-    buildRouterNatArpFlows(sw, (uuid) => this.routerNat(this.routers.get(uuid)!), add);
+    buildRouterNatArpFlows(
+      sw,
+      (uuid) => this.routerNat(this.routers.get(uuid)!),
+      (uuid) => this.routerLbs(this.routers.get(uuid)!),
+      add,
+    );
   }
 
   /** NAT of a router, parsed once per compile (switches consult their peer routers' NAT too). */
   routerNat(lr: RouterDatapath): RouterNat {
     let nat = this.perRouter.get(lr.uuid);
-    if (!nat) this.perRouter.set(lr.uuid, (nat = routerNat(lr, this.nb, this.diag)));
+    if (!nat) this.perRouter.set(lr.uuid, (nat = routerNat(lr, this.nb, this.diag, this.routerLbs(lr).ips)));
     return nat;
   }
 
   buildRouterFlows(lr: RouterDatapath, nat: RouterNat, t: LflowTable): void {
-    buildRouterNatFlows(lr, nat, (s, prio, match, actions) => t.add(lr.uuid, s, prio, match, actions));
+    const add = (s: StageName, prio: number, match: string, actions: string) => t.add(lr.uuid, s, prio, match, actions);
+    buildRouterNatFlows(lr, nat, add);
+    const external = new Set(nat.entries.map((e) => e.externalIp));
+    buildRouterLbFlows(lr, this.routerLbs(lr), this.dpKeys.get(lr.uuid), external, add);
+  }
+
+  /** Load balancers applied to a router (directly or through groups), parsed once per compile. */
+  private routerLbs(lr: RouterDatapath): RouterLbs {
+    let rl = this.perRouterLbs.get(lr.uuid);
+    if (!rl) {
+      const uuids = new Set<string>(lr.nb.load_balancer);
+      for (const g of lr.nb.load_balancer_group) for (const u of this.nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) uuids.add(u);
+      const lbs = [...uuids].filter((u) => this.nb.Load_Balancer.has(u as never)).sort().map((u) => this.parsed(u));
+      this.perRouterLbs.set(lr.uuid, (rl = routerLbs(lr, lbs)));
+    }
+    return rl;
   }
 
   portGroups(dpKeys: ReadonlyMap<string, number>): SbPortGroupOut[] {
@@ -82,8 +106,17 @@ export class Stateful {
       .sort((a, b) => (a.externalIds['lb_id']! < b.externalIds['lb_id']! ? -1 : 1));
   }
 
+  /** NB and port-group address sets, plus each bound router's reachable VIPs. */
   addressSets(): SbAddressSetOut[] {
-    return sbAddressSets(this.nb);
+    const out = sbAddressSets(this.nb);
+    for (const [uuid, lr] of this.routers) {
+      const key = this.dpKeys.get(uuid);
+      if (key === undefined) continue;
+      const rl = this.routerLbs(lr);
+      if (rl.reachable4.length) out.push({ name: lbAddressSetName(key, 4), addresses: rl.reachable4 });
+      if (rl.reachable6.length) out.push({ name: lbAddressSetName(key, 6), addresses: rl.reachable6 });
+    }
+    return out;
   }
 
   private parsed(uuid: string): ParsedLb {

@@ -15,11 +15,14 @@ type Add = (st: StageName, prio: number, match: string, actions: string) => void
 export interface RouterNatFlags {
   /** options:chassis is set: the router runs on one chassis and owns conntrack there. */
   readonly isGatewayRouter: boolean;
-  /** External IPs of SNAT rules: router addresses among them are not dropped at IP input. */
-  readonly snatIps: ReadonlySet<string>;
+  /**
+   * External IPs of SNAT rules and load balancer VIPs: router addresses among them are not dropped
+   * at IP input (unSNAT/un-DNAT needs them) but only late, in ARP resolution.
+   */
+  readonly natIps: ReadonlySet<string>;
 }
 
-export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, snatIps: new Set() };
+export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, natIps: new Set() };
 
 interface NatEntry {
   readonly nb: NAT;
@@ -32,15 +35,17 @@ interface NatEntry {
 
 export interface RouterNat extends RouterNatFlags {
   readonly entries: readonly NatEntry[];
+  /** A load balancer with VIPs applies to the router. */
+  readonly hasLbVip: boolean;
 }
 
 export function isGatewayRouter(lr: RouterDatapath): boolean {
   return !!lr.nb.options['chassis'];
 }
 
-export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics): RouterNat {
+export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lbIps: ReadonlySet<string>): RouterNat {
   const entries: NatEntry[] = [];
-  const snatIps = new Set<string>();
+  const natIps = new Set<string>(lbIps);
   for (const u of lr.nb.nat) {
     const nat = nb.NAT.get(u);
     if (!nat) continue;
@@ -53,7 +58,7 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics): R
       continue;
     }
     const externalIp = formatIp(ext);
-    if (nat.type === 'snat') snatIps.add(externalIp);
+    if (nat.type === 'snat') natIps.add(externalIp);
     entries.push({
       nb: nat,
       family: ext.family,
@@ -62,7 +67,7 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics): R
       stateless: nat.type === 'dnat_and_snat' && nat.options['stateless'] === 'true',
     });
   }
-  return { isGatewayRouter: isGatewayRouter(lr), snatIps, entries };
+  return { isGatewayRouter: isGatewayRouter(lr), natIps, entries, hasLbVip: lbIps.size > 0 };
 }
 
 const ARP_REPLY =
@@ -73,15 +78,15 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
   // (Identical flows are stored once.) IPv6 external addresses are not answered yet.
   for (const e of nat.entries) if (e.family === 4) add('lr_in_ip_input', 90, `arp.op == 1 && arp.tpa == ${e.externalIp}`, ARP_REPLY);
   // Router addresses used for SNAT pass IP input (for unSNAT) and are dropped late if nothing matched.
-  for (const p of lr.ports) dropSnatRouterIps(p, nat.snatIps, add);
+  for (const p of lr.ports) dropSnatRouterIps(p, nat.natIps, add);
 
   if (!nat.isGatewayRouter) return;
-  if (nat.entries.length) {
+  if (nat.entries.length || nat.hasLbVip) {
     add('lr_out_undnat', 100, 'nd || nd_rs || nd_ra', 'next;');
     add('lr_out_undnat', 50, 'ip', 'flags.loopback = 1; ct_dnat;');
     add('lr_out_post_undnat', 50, 'ip && ct.new', 'ct_commit { } ; next; ');
-    add('lr_out_chk_dnat_local', 50, 'ip && ct_mark.natted == 1', 'reg9[4] = 1; next;');
   }
+  if (nat.entries.length) add('lr_out_chk_dnat_local', 50, 'ip && ct_mark.natted == 1', 'reg9[4] = 1; next;');
   for (const e of nat.entries) {
     const ip = e.family === 4 ? 'ip4' : 'ip6';
     const t = e.nb.type;
@@ -98,12 +103,12 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
   }
 }
 
-function dropSnatRouterIps(p: RouterPort, snatIps: ReadonlySet<string>, add: Add): void {
+function dropSnatRouterIps(p: RouterPort, natIps: ReadonlySet<string>, add: Add): void {
   for (const [ip, nets] of [
     ['ip4', p.ipv4],
     ['ip6', p.ipv6],
   ] as const) {
-    const own = nets.map((n) => n.addrS).filter((a) => snatIps.has(a));
+    const own = nets.map((n) => n.addrS).filter((a) => natIps.has(a));
     if (own.length) add('lr_in_arp_resolve', 2, `${ip}.dst == {${own.join(', ')}}`, 'drop;');
   }
 }

@@ -4,20 +4,27 @@
 import type { StageName } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
 import type { RouterNat } from './router-nat.js';
+import { portReaches, type RouterLbs } from './router-lb.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
-export function buildRouterNatArpFlows(sw: SwitchDatapath, natOf: (routerUuid: string) => RouterNat, add: Add): void {
+export function buildRouterNatArpFlows(
+  sw: SwitchDatapath,
+  natOf: (routerUuid: string) => RouterNat,
+  lbsOf: (routerUuid: string) => RouterLbs,
+  add: Add,
+): void {
   const onlyRouterPorts = sw.routerPorts.length === sw.nb.ports.length;
   for (const p of sw.routerPorts) {
     const rp = p.peer;
     if (!rp || !rp.enabled) continue;
     const port = JSON.stringify(p.name);
     const action = onlyRouterPorts ? `outport = ${port}; output;` : `clone {outport = ${port}; output; }; outport = "_MC_flood_l2"; output;`;
-    for (const e of natOf(rp.dp.uuid).entries) {
-      if (e.nb.type === 'snat') continue;
-      const m = e.family === 4 ? `arp.op == 1 && arp.tpa == ${e.externalIp}` : `nd_ns && nd.target == ${e.externalIp}`;
-      add('ls_in_l2_lkup', 80, `flags[1] == 0 && ${m}`, action);
-    }
+    const toRouter = (ip: string) =>
+      add('ls_in_l2_lkup', 80, `flags[1] == 0 && ${ip.includes(':') ? `nd_ns && nd.target == ${ip}` : `arp.op == 1 && arp.tpa == ${ip}`}`, action);
+    const lbIps = lbsOf(rp.dp.uuid).ips;
+    // VIPs only where the router port's networks reach them.
+    for (const ip of lbIps) if (portReaches(rp, ip)) toRouter(ip);
+    for (const e of natOf(rp.dp.uuid).entries) if (e.nb.type !== 'snat' && !lbIps.has(e.externalIp)) toRouter(e.externalIp);
   }
 }

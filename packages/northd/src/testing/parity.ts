@@ -46,16 +46,25 @@ export async function trace(sb: Sandbox, remote: string, p: TracePacket): Promis
   return `${r.code === 0 ? '' : `exit ${r.code}: `}${out}`;
 }
 
-/** SB Port_Group rows with the datapath key prefix replaced by the datapath's name. */
-export async function portGroupSummary(run: Runner, remote: string): Promise<string[]> {
-  const ops = ['Datapath_Binding', 'Port_Group'].map((table) => ({ op: 'select', table, where: [] }));
-  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', ...ops])]);
-  const [dps, pgs] = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
+/** Datapath tunnel key → datapath name: each northd allocates keys its own way. */
+async function datapathNames(run: Runner, remote: string): Promise<Map<string, string>> {
+  const op = { op: 'select', table: 'Datapath_Binding', where: [] };
+  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', op])]);
+  const [dps] = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
   const names = new Map<string, string>();
   for (const d of dps?.rows ?? []) {
     const ext = new Map((d['external_ids'] as [string, [string, string][]])[1]);
     names.set(String(d['tunnel_key']), ext.get('name') ?? '?');
   }
+  return names;
+}
+
+/** SB Port_Group rows with the datapath key prefix replaced by the datapath's name. */
+export async function portGroupSummary(run: Runner, remote: string): Promise<string[]> {
+  const op = { op: 'select', table: 'Port_Group', where: [] };
+  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', op])]);
+  const [pgs] = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
+  const names = await datapathNames(run, remote);
   const members = (v: unknown): string[] => (Array.isArray(v) && v[0] === 'set' ? (v[1] as string[]) : [v as string]).slice().sort();
   return (pgs?.rows ?? [])
     .map((g) => {
@@ -77,12 +86,27 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   const compiled = compile(await readNb(run, nb.remotes.unix));
   await loadSb(run, sb2.remotes.unix, compiled);
 
-  const real = normaliseLflowList(await sb.runOk('ovn-sbctl', [`--db=${sb1.remotes.unix}`, 'lflow-list']));
-  const ours = normaliseLflowList(await sb.runOk('ovn-sbctl', [`--db=${sb2.remotes.unix}`, 'lflow-list']));
+  // Flows name router load balancer address sets by the router's tunnel key: compare by name.
+  const flows = async (remote: string) => {
+    const names = await datapathNames(run, remote);
+    const text = await sb.runOk('ovn-sbctl', [`--db=${remote}`, 'lflow-list']);
+    return normaliseLflowList(text.replace(/\$_rtr_lb_(\d+)_/g, (_, k: string) => `$_rtr_lb_<${names.get(k) ?? k}>_`));
+  };
+  const real = await flows(sb1.remotes.unix);
+  const ours = await flows(sb2.remotes.unix);
   const realSet = new Set(real);
   const oursSet = new Set(ours);
 
-  const summary = async (remote: string) => ({ ...(await bindingSummary(run, remote)), portGroups: await portGroupSummary(run, remote) });
+  const summary = async (remote: string) => {
+    const s = await bindingSummary(run, remote);
+    const names = await datapathNames(run, remote);
+    // Router load balancer address sets are named by the router's tunnel key.
+    const sets = (s['addressSets'] as { name: string; addresses: unknown }[]).map((a) => ({
+      ...a,
+      name: a.name.replace(/^_rtr_lb_(\d+)_/, (_, k: string) => `_rtr_lb_<${names.get(k) ?? k}>_`),
+    }));
+    return { ...s, addressSets: sets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), portGroups: await portGroupSummary(run, remote) };
+  };
   const verdicts = [];
   for (const packet of c.packets) {
     const [r, o] = await Promise.all([trace(sb, sb1.remotes.unix, packet), trace(sb, sb2.remotes.unix, packet)]);

@@ -1,0 +1,95 @@
+// Load balancing on routers without a distributed gateway port (gateway routers, plain routers),
+// 23.03 layout: VIP traffic is defragmented and un-DNATed in lr_in_defrag, new connections are
+// load-balanced in lr_in_dnat, established/related ones keep their snat flags; the router answers
+// ARP for its reachable VIPs through a per-router address set `_rtr_lb_<key>_ip4`.
+import { netContains, parseIp } from '../addresses.js';
+import type { StageName } from '../stages.js';
+import { stage } from '../stages.js';
+import type { RouterDatapath } from '../topology.js';
+import type { LbVip, ParsedLb } from './lb-vip.js';
+
+type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+
+const ARP_REPLY =
+  'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;';
+
+export interface RouterLbs {
+  readonly lbs: readonly ParsedLb[];
+  /** Every VIP address (v4 and v6). */
+  readonly ips: ReadonlySet<string>;
+  /** VIPs the router answers ARP/ND for, by family (sorted). */
+  readonly reachable4: readonly string[];
+  readonly reachable6: readonly string[];
+}
+
+export const lbAddressSetName = (routerKey: number, family: 4 | 6) => `_rtr_lb_${routerKey}_ip${family}`;
+
+/** Whether `ip` lies in one of the networks of a router port (of its family). */
+export function portReaches(p: { ipv4: readonly { net: import('../addresses.js').IpNet }[]; ipv6: readonly { net: import('../addresses.js').IpNet }[] }, ip: string): boolean {
+  const a = parseIp(ip);
+  if (!a) return false;
+  return (a.family === 4 ? p.ipv4 : p.ipv6).some((n) => netContains(n.net, a));
+}
+
+export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterLbs {
+  const ips = new Set<string>();
+  const r4 = new Set<string>();
+  const r6 = new Set<string>();
+  for (const lb of lbs) {
+    const mode = lb.nb.options['neighbor_responder'] ?? 'reachable';
+    for (const v of lb.vips) {
+      ips.add(v.ip);
+      if (mode === 'none') continue;
+      if (mode === 'all' || lr.ports.some((p) => portReaches(p, v.ip))) (v.family === 4 ? r4 : r6).add(v.ip);
+    }
+  }
+  return { lbs, ips, reachable4: [...r4].sort(), reachable6: [...r6].sort() };
+}
+
+/** The ct_lb_mark action on a router (flags for options:skip_snat), or drop/reject without backends. */
+function routerVipAction(lb: ParsedLb, vip: LbVip): string {
+  const skip = lb.nb.options['skip_snat'] === 'true';
+  const prefix = skip ? 'flags.skip_snat_for_lb = 1; ' : '';
+  if (vip.backends.length === 0) {
+    if (lb.rejectEmpty) return `${prefix}reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('lr_out_snat').table});};`;
+    return `${prefix}drop;`;
+  }
+  const fields = [...lb.nb.selection_fields].sort().join(',');
+  return `${prefix}ct_lb_mark(backends=${vip.backendsRaw}${fields ? `; hash_fields="${fields}"` : ''}${skip ? '; skip_snat' : ''});`;
+}
+
+export function buildRouterLbFlows(
+  lr: RouterDatapath,
+  rl: RouterLbs,
+  routerKey: number | undefined,
+  natExternalIps: ReadonlySet<string>,
+  add: Add,
+): void {
+  if (!rl.ips.size) return;
+  add('lr_in_dnat', 70, 'ct.rel && !ct.est && !ct.new && ct_mark.skip_snat == 1', 'flags.skip_snat_for_lb = 1; ct_commit_nat;');
+  add('lr_in_dnat', 70, 'ct.rel && !ct.est && !ct.new && ct_mark.force_snat == 1', 'flags.force_snat_for_lb = 1; ct_commit_nat;');
+  add('lr_in_dnat', 50, 'ct.rel && !ct.est && !ct.new', 'ct_commit_nat;');
+  add('lr_in_dnat', 70, 'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.skip_snat == 1', 'flags.skip_snat_for_lb = 1; next;');
+  add('lr_in_dnat', 70, 'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.force_snat == 1', 'flags.force_snat_for_lb = 1; next;');
+  add('lr_in_dnat', 50, 'ct.est && !ct.rel && !ct.new && ct_mark.natted', 'next;');
+
+  for (const lb of rl.lbs) {
+    for (const vip of lb.vips) {
+      const ip = vip.family === 4 ? 'ip4' : 'ip6';
+      add('lr_in_defrag', 100, `ip && ${ip}.dst == ${vip.ip}`, 'ct_dnat;');
+      const l4 = vip.port ? ` && ${lb.proto} && ${lb.proto}.dst == ${vip.port}` : '';
+      add('lr_in_dnat', vip.port ? 120 : 110, `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}`, routerVipAction(lb, vip));
+      // A VIP that is also a NAT address must not be unSNATed.
+      if (natExternalIps.has(vip.ip)) {
+        add('lr_in_unsnat', 120, `${ip} && ${ip}.dst == ${vip.ip} && ${lb.proto}${vip.port ? ` && ${lb.proto}.dst == ${vip.port}` : ''}`, 'next;');
+      }
+    }
+  }
+
+  // ARP for reachable VIPs on every port (IPv6 ND for VIPs is not generated yet).
+  if (rl.reachable4.length && routerKey !== undefined) {
+    for (const p of lr.ports) {
+      add('lr_in_ip_input', 90, `inport == ${JSON.stringify(p.name)} && arp.op == 1 && arp.tpa == $${lbAddressSetName(routerKey, 4)}`, ARP_REPLY);
+    }
+  }
+}
