@@ -57,7 +57,17 @@ async function reset(sb: Sandbox, db: OvsdbServer): Promise<void> {
   ];
   const ops = tables.map((table) => ({ op: 'delete', table, where: [] }));
   ops.push({ op: 'update', table: 'NB_Global', where: [], row: { connections: ['set', []], ssl: ['set', []] } } as never);
-  await sb.runOk('ovsdb-client', ['transact', db.remotes.unix, JSON.stringify(['OVN_Northbound', ...ops])]);
+  const transact = (o: readonly object[]) =>
+    sb.runOk('ovsdb-client', ['transact', db.remotes.unix, JSON.stringify(['OVN_Northbound', ...o])]);
+  // ovsdb-client exits 0 even when the transaction fails. It does fail when a root row is still referenced
+  // by a row that only this transaction orphans (NAT.allowed_ext_ips → Address_Set): the server checks
+  // references before it collects orphans. Then delete table by table, so the referrers go first.
+  for (let pass = 0; pass < 3; pass++) {
+    const out = await transact(ops);
+    if (!out.includes('"error"')) return;
+    for (const op of ops) await transact([op]);
+  }
+  throw new Error(`parity reset of ${db.remotes.unix} keeps failing`);
 }
 
 export class ParityRunner {
