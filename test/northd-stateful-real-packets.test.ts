@@ -1,12 +1,29 @@
 // Real packets with ovnts-northd's stateful flows: the REAL ovn-controller 23.03 and a netdev
 // ovs-vswitchd consume our SB. A port-group ACL drop blocks ping and removing it restores it; an
 // allow-related ACL (conntrack, address set derived from a port group) lets ping through again
-// while a lower-priority drop still blocks everyone else.
+// while a lower-priority drop still blocks everyone else. curl to a switch load balancer VIP
+// reaches both backends.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { type Sandbox, type Vm, useSandbox } from '@ovnts/test-harness';
 import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
 
-describe('real packets through ovnts-northd: ACLs', () => {
+/** An HTTP server in the VM's namespace answering with the VM's name; stopped with the sandbox. */
+async function serveName(sb: Sandbox, vm: Vm): Promise<void> {
+  const code = `require('http').createServer((q, s) => s.end('${vm.name}')).listen(80, '${vm.ip}', () => console.log('up'))`;
+  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  sb.own({
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  });
+  await once(child.stdout, 'data');
+}
+
+describe('real packets through ovnts-northd: ACLs and load balancers', () => {
   const sandbox = useSandbox();
 
   it('an ACL drop blocks ping, removing it restores it; allow-related lets only the port group in', async () => {
@@ -54,6 +71,52 @@ describe('real packets through ovnts-northd: ACLs', () => {
     expect(await reaches(vm1, '192.168.100.11')).toBe(true);
     expect(await reaches(vm3, '192.168.100.11')).toBe(false);
     expect(await reaches(vm3, '192.168.100.10')).toBe(true);
+    expect(await northd.log()).not.toMatch(/"level":50/);
+  });
+
+  it('curl to a switch load balancer VIP reaches both backends (through a router, with allow-related ACLs)', async () => {
+    const sb = sandbox();
+    const { nb, sb: sbdb } = await sb.startCentral();
+    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix);
+    const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=20', ...a]);
+    await nbctl('lr-add', 'lr1');
+    for (const n of [1, 2]) {
+      await nbctl('ls-add', `ls${n}`);
+      await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
+      await nbctl(
+        'lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--',
+        'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`,
+      );
+    }
+    await nbctl('lsp-add', 'ls1', 'client', '--', 'lsp-set-addresses', 'client', '02:ac:10:ff:01:10 192.168.1.10');
+    await nbctl('lsp-add', 'ls2', 'web1', '--', 'lsp-set-addresses', 'web1', '02:ac:10:ff:02:11 192.168.2.11');
+    await nbctl('lsp-add', 'ls2', 'web2', '--', 'lsp-set-addresses', 'web2', '02:ac:10:ff:02:12 192.168.2.12');
+    await nbctl('lb-add', 'lb1', '10.0.0.100:80', '192.168.2.11:80,192.168.2.12:80', 'tcp');
+    await nbctl('ls-lb-add', 'ls1', 'lb1');
+    // Only HTTP reaches the web servers, and only as connections they did not open.
+    await nbctl('pg-add', 'pg_web', 'web1', 'web2');
+    await nbctl('acl-add', 'pg_web', 'to-lport', '1001', 'outport == @pg_web && tcp.dst == 80', 'allow-related');
+    await nbctl('acl-add', 'pg_web', 'to-lport', '1000', 'outport == @pg_web && ip4', 'drop');
+    const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
+    await hv.startRealController();
+    const client = await hv.addVm('client', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');
+    const web1 = await hv.addVm('web1', '02:ac:10:ff:02:11', '192.168.2.11/24', '192.168.2.1');
+    const web2 = await hv.addVm('web2', '02:ac:10:ff:02:12', '192.168.2.12/24', '192.168.2.1');
+    await serveName(sb, web1);
+    await serveName(sb, web2);
+    await nbctl('--wait=hv', 'sync');
+
+    // 10 requests must all succeed; a few more (bounded) if the hash happened to pick one backend.
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 30 && (i < 10 || seen.size < 2); i++) {
+      const r = await client.exec('curl', ['-s', '--max-time', '2', 'http://10.0.0.100/']);
+      expect(r.code).toBe(0);
+      seen.set(r.stdout, (seen.get(r.stdout) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual(['web1', 'web2']);
+    // The drop ACL still holds for anything else.
+    const ping = await client.exec('ping', ['-c', '1', '-W', '1', '192.168.2.11']).catch((e: unknown) => ({ stdout: String(e) }));
+    expect(ping.stdout).toMatch(/100% packet loss/);
     expect(await northd.log()).not.toMatch(/"level":50/);
   });
 });
