@@ -3,11 +3,24 @@
 // Address_Set rows; the flow-level diff against the real lflow-list is printed.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { formatFlowDiff, runParityCase, type ParityCase, type TracePacket } from '../packages/northd/src/testing/parity.js';
+import {
+  formatFlowDiff,
+  runParityCase,
+  type ParityCase,
+  type TracePacket,
+} from '../packages/northd/src/testing/parity.js';
 import * as P from '../packages/northd/src/testing/packets.js';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
-const lsp = (ls: string, name: string, h: P.Host) => ['lsp-add', ls, name, '--', 'lsp-set-addresses', name, `${h.mac} ${h.ip}`];
+const lsp = (ls: string, name: string, h: P.Host) => [
+  'lsp-add',
+  ls,
+  name,
+  '--',
+  'lsp-set-addresses',
+  name,
+  `${h.mac} ${h.ip}`,
+];
 const R1 = '02:ac:10:ff:00:01';
 const a1 = vm('a1', '02:ac:10:00:00:11', '10.0.1.11');
 const a2 = vm('a2', '02:ac:10:00:00:12', '10.0.1.12');
@@ -31,10 +44,58 @@ const base: string[][] = [
   lsp('ls1', 'a3', a3),
   lsp('ls2', 'b1', b1),
   ['lrp-add', 'lr1', 'lr1-ls1', R1, '10.0.1.1/24'],
-  ['lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1'],
+  [
+    'lsp-add',
+    'ls1',
+    'ls1-lr1',
+    '--',
+    'lsp-set-type',
+    'ls1-lr1',
+    'router',
+    '--',
+    'lsp-set-addresses',
+    'ls1-lr1',
+    'router',
+    '--',
+    'lsp-set-options',
+    'ls1-lr1',
+    'router-port=lr1-ls1',
+  ],
   ['lrp-add', 'lr1', 'lr1-ls2', '02:ac:10:ff:01:01', '10.0.2.1/24'],
-  ['lsp-add', 'ls2', 'ls2-lr1', '--', 'lsp-set-type', 'ls2-lr1', 'router', '--', 'lsp-set-addresses', 'ls2-lr1', 'router', '--', 'lsp-set-options', 'ls2-lr1', 'router-port=lr1-ls2'],
-  ['lsp-add', 'ls1', 'ln1', '--', 'lsp-set-type', 'ln1', 'localnet', '--', 'lsp-set-addresses', 'ln1', 'unknown', '--', 'lsp-set-options', 'ln1', 'network_name=phys'],
+  [
+    'lsp-add',
+    'ls2',
+    'ls2-lr1',
+    '--',
+    'lsp-set-type',
+    'ls2-lr1',
+    'router',
+    '--',
+    'lsp-set-addresses',
+    'ls2-lr1',
+    'router',
+    '--',
+    'lsp-set-options',
+    'ls2-lr1',
+    'router-port=lr1-ls2',
+  ],
+  [
+    'lsp-add',
+    'ls1',
+    'ln1',
+    '--',
+    'lsp-set-type',
+    'ln1',
+    'localnet',
+    '--',
+    'lsp-set-addresses',
+    'ln1',
+    'unknown',
+    '--',
+    'lsp-set-options',
+    'ln1',
+    'network_name=phys',
+  ],
 ];
 
 const CASES: readonly ParityCase[] = [
@@ -74,7 +135,17 @@ const CASES: readonly ParityCase[] = [
       ['acl-add', 'pg_db', 'to-lport', '200', 'outport == @pg_db && tcp.dst == 5432', 'allow'],
       ['acl-add', 'pg_db', 'to-lport', '100', 'outport == @pg_db && ip', 'drop'],
       ['acl-add', 'ls1', 'from-lport', '300', 'inport == "a3" && icmp4', 'reject'],
-      ['--log', '--name=audit', '--severity=warning', 'acl-add', 'ls1', 'from-lport', '250', 'inport == "a1" && udp', 'drop'],
+      [
+        '--log',
+        '--name=audit',
+        '--severity=warning',
+        'acl-add',
+        'ls1',
+        'from-lport',
+        '250',
+        'inport == "a1" && udp',
+        'drop',
+      ],
     ],
     packets: [
       { dp: 'ls1', flow: P.tcp4(a1, a2.mac, a2.ip, 5432) },
@@ -91,7 +162,17 @@ const CASES: readonly ParityCase[] = [
     nbctl: [
       ...base,
       ['pg-add', 'pg_all', 'a1', 'b1'],
-      ['--label=1234', '--log', '--severity=info', 'acl-add', 'pg_all', 'to-lport', '1000', 'outport == @pg_all && icmp4', 'allow-related'],
+      [
+        '--label=1234',
+        '--log',
+        '--severity=info',
+        'acl-add',
+        'pg_all',
+        'to-lport',
+        '1000',
+        'outport == @pg_all && icmp4',
+        'allow-related',
+      ],
       ['--label=77', 'acl-add', 'pg_all', 'from-lport', '900', 'inport == @pg_all && ip4', 'allow'],
       ['--apply-after-lb', 'acl-add', 'ls1', 'from-lport', '800', 'inport == "a3" && udp.dst == 53', 'drop'],
       ['acl-add', 'ls2', 'to-lport', '100', 'outport == "b1" && tcp', 'reject'],

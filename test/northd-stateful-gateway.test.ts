@@ -8,7 +8,21 @@ import * as P from '../packages/northd/src/testing/packets.js';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
 const routerPort = (ls: string, lsp: string, lrp: string) => [
-  'lsp-add', ls, lsp, '--', 'lsp-set-type', lsp, 'router', '--', 'lsp-set-addresses', lsp, 'router', '--', 'lsp-set-options', lsp, `router-port=${lrp}`,
+  'lsp-add',
+  ls,
+  lsp,
+  '--',
+  'lsp-set-type',
+  lsp,
+  'router',
+  '--',
+  'lsp-set-addresses',
+  lsp,
+  'router',
+  '--',
+  'lsp-set-options',
+  lsp,
+  `router-port=${lrp}`,
 ];
 const vm1 = vm('vm1', '02:ac:10:ff:00:11', '192.168.100.10');
 const vm2 = vm('vm2', '02:ac:10:ff:00:22', '192.168.100.11');
@@ -35,7 +49,23 @@ const GATEWAY: string[][] = [
   ['ls-add', 'outside'],
   ['lrp-add', 'gw1', 'gw1-outside', GW_OUT, '172.18.1.2/16'],
   routerPort('outside', 'outside-gw1', 'gw1-outside'),
-  ['lsp-add', 'outside', 'phyNet', '--', 'lsp-set-type', 'phyNet', 'localnet', '--', 'lsp-set-addresses', 'phyNet', 'unknown', '--', 'lsp-set-options', 'phyNet', 'network_name=phyNet'],
+  [
+    'lsp-add',
+    'outside',
+    'phyNet',
+    '--',
+    'lsp-set-type',
+    'phyNet',
+    'localnet',
+    '--',
+    'lsp-set-addresses',
+    'phyNet',
+    'unknown',
+    '--',
+    'lsp-set-options',
+    'phyNet',
+    'network_name=phyNet',
+  ],
   ['lr-route-add', 'gw1', '0.0.0.0/0', '172.18.0.1'],
 ];
 
@@ -96,8 +126,18 @@ const CASES: readonly ParityCase[] = [
       ['ls-lb-add', 'ls1', 'lb1'],
     ],
     packets: [
-      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80), ct: ['new', 'new', 'new', 'new'], lbDst: `${vm1.ip}:80` },
-      { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80), ct: ['new', 'new', 'new', 'new'], lbDst: `${vm2.ip}:80` },
+      {
+        dp: 'outside',
+        flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80),
+        ct: ['new', 'new', 'new', 'new'],
+        lbDst: `${vm1.ip}:80`,
+      },
+      {
+        dp: 'outside',
+        flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80),
+        ct: ['new', 'new', 'new', 'new'],
+        lbDst: `${vm2.ip}:80`,
+      },
       { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 80), ct: ['est', 'est', 'est', 'est'] },
       { dp: 'outside', flow: P.tcp4(outsideHost, GW_OUT, '172.18.1.254', 22), ct: ['new', 'new', 'new', 'new'] },
       { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.254') },

@@ -8,7 +8,15 @@ import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/nort
 import * as P from '../packages/northd/src/testing/packets.js';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
-const lsp = (ls: string, h: P.Host, extra = '') => ['lsp-add', ls, h.port, '--', 'lsp-set-addresses', h.port, `${h.mac} ${h.ip}${extra}`];
+const lsp = (ls: string, h: P.Host, extra = '') => [
+  'lsp-add',
+  ls,
+  h.port,
+  '--',
+  'lsp-set-addresses',
+  h.port,
+  `${h.mac} ${h.ip}${extra}`,
+];
 const R1 = '02:ac:10:ff:00:01';
 const R2 = '02:ac:10:ff:01:01';
 const c1 = vm('c1', '02:ac:10:00:00:11', '10.0.1.11');
@@ -26,10 +34,58 @@ const topology: string[][] = [
   lsp('ls1', s2, ' fd00:1::22'),
   lsp('ls2', b1),
   ['lrp-add', 'lr1', 'lr1-ls1', R1, '10.0.1.1/24', 'fd00:1::1/64'],
-  ['lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1'],
+  [
+    'lsp-add',
+    'ls1',
+    'ls1-lr1',
+    '--',
+    'lsp-set-type',
+    'ls1-lr1',
+    'router',
+    '--',
+    'lsp-set-addresses',
+    'ls1-lr1',
+    'router',
+    '--',
+    'lsp-set-options',
+    'ls1-lr1',
+    'router-port=lr1-ls1',
+  ],
   ['lrp-add', 'lr1', 'lr1-ls2', R2, '10.0.2.1/24'],
-  ['lsp-add', 'ls2', 'ls2-lr1', '--', 'lsp-set-type', 'ls2-lr1', 'router', '--', 'lsp-set-addresses', 'ls2-lr1', 'router', '--', 'lsp-set-options', 'ls2-lr1', 'router-port=lr1-ls2'],
-  ['lsp-add', 'ls1', 'ln1', '--', 'lsp-set-type', 'ln1', 'localnet', '--', 'lsp-set-addresses', 'ln1', 'unknown', '--', 'lsp-set-options', 'ln1', 'network_name=phys'],
+  [
+    'lsp-add',
+    'ls2',
+    'ls2-lr1',
+    '--',
+    'lsp-set-type',
+    'ls2-lr1',
+    'router',
+    '--',
+    'lsp-set-addresses',
+    'ls2-lr1',
+    'router',
+    '--',
+    'lsp-set-options',
+    'ls2-lr1',
+    'router-port=lr1-ls2',
+  ],
+  [
+    'lsp-add',
+    'ls1',
+    'ln1',
+    '--',
+    'lsp-set-type',
+    'ln1',
+    'localnet',
+    '--',
+    'lsp-set-addresses',
+    'ln1',
+    'unknown',
+    '--',
+    'lsp-set-options',
+    'ln1',
+    'network_name=phys',
+  ],
 ];
 
 const lbs: string[][] = [
@@ -45,13 +101,29 @@ const lbs: string[][] = [
   ['ls-lb-add', 'ls1', 'refuse'],
   // The UDP one only through a load balancer group.
   [
-    '--id=@lb', 'create', 'Load_Balancer', 'name=dns', 'protocol=udp', 'vips:"10.0.1.102:53"="10.0.1.21:53"',
-    '--', '--id=@g', 'create', 'Load_Balancer_Group', 'name=grp', 'load_balancer=@lb',
-    '--', 'add', 'Logical_Switch', 'ls1', 'load_balancer_group', '@g',
+    '--id=@lb',
+    'create',
+    'Load_Balancer',
+    'name=dns',
+    'protocol=udp',
+    'vips:"10.0.1.102:53"="10.0.1.21:53"',
+    '--',
+    '--id=@g',
+    'create',
+    'Load_Balancer_Group',
+    'name=grp',
+    'load_balancer=@lb',
+    '--',
+    'add',
+    'Logical_Switch',
+    'ls1',
+    'load_balancer_group',
+    '@g',
   ],
 ];
 
-const toVip = (h: P.Host, vip: string, port?: number) => (port === undefined ? P.icmp4(h, R1, vip) : P.tcp4(h, R1, vip, port));
+const toVip = (h: P.Host, vip: string, port?: number) =>
+  port === undefined ? P.icmp4(h, R1, vip) : P.tcp4(h, R1, vip, port);
 
 const CASES: readonly ParityCase[] = [
   {
@@ -66,10 +138,20 @@ const CASES: readonly ParityCase[] = [
       { dp: 'ls1', flow: P.udp4(c1, R1, '10.0.1.102', 53), ct: ['new', 'new'], lbDst: '10.0.1.21:53' },
       { dp: 'ls1', flow: P.tcp4(c1, R1, '10.0.1.103', 80), ct: ['new', 'new'] },
       { dp: 'ls1', flow: P.tcp4(c1, R1, '10.0.1.104', 80), ct: ['new', 'new'] },
-      { dp: 'ls1', flow: `${P.icmp6(c6, R1, 'fd00:1::100').replace(/icmp6\.type == 128 && icmp6\.code == 0/, 'tcp.src == 33333 && tcp.dst == 80')}`, ct: ['new', 'new'], lbDst: '[fd00:1::22]:8080' },
+      {
+        dp: 'ls1',
+        flow: `${P.icmp6(c6, R1, 'fd00:1::100').replace(/icmp6\.type == 128 && icmp6\.code == 0/, 'tcp.src == 33333 && tcp.dst == 80')}`,
+        ct: ['new', 'new'],
+        lbDst: '[fd00:1::22]:8080',
+      },
       { dp: 'ls1', flow: P.icmp4(c1, s1.mac, s1.ip), ct: ['new', 'new'] },
       { dp: 'ls1', flow: P.tcp4(s1, R1, '10.0.1.100', 80), ct: ['new', 'new'], lbDst: '10.0.1.21:8080' },
-      { dp: 'ls1', flow: P.icmp4(vm('ln1', '02:00:00:00:00:99', '10.0.1.99'), R1, '10.0.1.101'), ct: ['new', 'new'], lbDst: '10.0.1.21' },
+      {
+        dp: 'ls1',
+        flow: P.icmp4(vm('ln1', '02:00:00:00:00:99', '10.0.1.99'), R1, '10.0.1.101'),
+        ct: ['new', 'new'],
+        lbDst: '10.0.1.21',
+      },
       { dp: 'ls2', flow: P.tcp4(b1, R2, '10.0.1.100', 80), ct: ['new', 'new'] },
       { dp: 'ls1', flow: P.arpRequest(c1, '10.0.1.100') },
     ],

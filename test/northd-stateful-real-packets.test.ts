@@ -12,7 +12,9 @@ import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
 /** An HTTP server in the VM's namespace answering with the VM's name; stopped with the sandbox. */
 async function serveName(sb: Sandbox, vm: Vm): Promise<void> {
   const code = `require('http').createServer((q, s) => s.end('${vm.name}')).listen(80, '${vm.ip}', () => console.log('up'))`;
-  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   sb.own({
     stop: async () => {
       if (child.exitCode !== null) return;
@@ -44,7 +46,9 @@ describe('real packets through ovnts-northd: ACLs and load balancers', () => {
 
     // ping exits non-zero when nothing comes back; its summary line is what counts either way.
     const reaches = async (vm: typeof vm1, ip: string) => {
-      const r = await vm.exec('ping', ['-c', '2', '-i', '0.2', '-W', '1', ip]).catch((e: unknown) => ({ stdout: String(e) }));
+      const r = await vm
+        .exec('ping', ['-c', '2', '-i', '0.2', '-W', '1', ip])
+        .catch((e: unknown) => ({ stdout: String(e) }));
       const loss = / (\d+)% packet loss/.exec(r.stdout)?.[1];
       expect(loss, r.stdout).toBeDefined();
       return loss === '0';
@@ -65,7 +69,14 @@ describe('real packets through ovnts-northd: ACLs and load balancers', () => {
 
     // Stateful: only members of pg_clients (vm1) may open connections to the servers.
     await nbctl('pg-add', 'pg_clients', 'vm1');
-    await nbctl('acl-add', 'pg_servers', 'to-lport', '1001', 'outport == @pg_servers && ip4.src == $pg_clients_ip4', 'allow-related');
+    await nbctl(
+      'acl-add',
+      'pg_servers',
+      'to-lport',
+      '1001',
+      'outport == @pg_servers && ip4.src == $pg_clients_ip4',
+      'allow-related',
+    );
     await nbctl('acl-add', 'pg_servers', 'to-lport', '1000', 'outport == @pg_servers && ip4', 'drop');
     await nbctl('--wait=hv', 'sync');
     expect(await reaches(vm1, '192.168.100.11')).toBe(true);
@@ -84,8 +95,21 @@ describe('real packets through ovnts-northd: ACLs and load balancers', () => {
       await nbctl('ls-add', `ls${n}`);
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
       await nbctl(
-        'lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--',
-        'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`,
+        'lsp-add',
+        `ls${n}`,
+        `ls${n}-lr1`,
+        '--',
+        'lsp-set-type',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `ls${n}-lr1`,
+        `router-port=lr1-ls${n}`,
       );
     }
     await nbctl('lsp-add', 'ls1', 'client', '--', 'lsp-set-addresses', 'client', '02:ac:10:ff:01:10 192.168.1.10');
@@ -115,7 +139,9 @@ describe('real packets through ovnts-northd: ACLs and load balancers', () => {
     }
     expect([...seen.keys()].sort()).toEqual(['web1', 'web2']);
     // The drop ACL still holds for anything else.
-    const ping = await client.exec('ping', ['-c', '1', '-W', '1', '192.168.2.11']).catch((e: unknown) => ({ stdout: String(e) }));
+    const ping = await client
+      .exec('ping', ['-c', '1', '-W', '1', '192.168.2.11'])
+      .catch((e: unknown) => ({ stdout: String(e) }));
     expect(ping.stdout).toMatch(/100% packet loss/);
     expect(await northd.log()).not.toMatch(/"level":50/);
   });

@@ -133,7 +133,9 @@ function aclStage(acl: ACL): StageName {
 /** Reject: answer with a TCP RST / ICMP unreachable sent back the way the packet came. */
 function addReject(acl: ACL, s: StageName, extraMatch: string, extraActions: string, add: Add): void {
   const ingress = stage(s).pipeline === 'ingress';
-  const next = ingress ? `next(pipeline=egress,table=${stage('ls_out_qos_mark').table});` : `next(pipeline=ingress,table=${stage('ls_in_l2_lkup').table});`;
+  const next = ingress
+    ? `next(pipeline=egress,table=${stage('ls_out_qos_mark').table});`
+    : `next(pipeline=ingress,table=${stage('ls_in_l2_lkup').table});`;
   const match = extraMatch ? `(${extraMatch}) && ${acl.match}` : acl.match;
   const actions =
     // The extra actions end in a space and get one more (as 23.03 writes them).

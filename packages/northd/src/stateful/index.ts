@@ -8,7 +8,13 @@ import type { RouterDatapath, SwitchDatapath, Topology } from '../topology.js';
 import { buildRouterNatFlows, routerNat, type RouterNat } from './router-nat.js';
 import { buildAclFlows } from './acl.js';
 import { parseLb, type ParsedLb } from './lb-vip.js';
-import { resolvePortGroups, sbAddressSets, sbPortGroups, type SbAddressSetOut, type SbPortGroupOut } from './port-groups.js';
+import {
+  resolvePortGroups,
+  sbAddressSets,
+  sbPortGroups,
+  type SbAddressSetOut,
+  type SbPortGroupOut,
+} from './port-groups.js';
 import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
 import { buildRouterNatArpFlows } from './switch-router-arp.js';
@@ -60,7 +66,11 @@ export class Stateful {
     }
     const add = (s: StageName, prio: number, match: string, actions: string) => t.add(sw.uuid, s, prio, match, actions);
     buildAclFlows(sw, st, add);
-    buildSwitchLbFlows(st.lbs.map((lb) => this.parsed(lb._uuid)), st.hasLbVip, add);
+    buildSwitchLbFlows(
+      st.lbs.map((lb) => this.parsed(lb._uuid)),
+      st.hasLbVip,
+      add,
+    );
     buildRouterNatArpFlows(
       sw,
       (uuid) => this.routerNat(this.routers.get(uuid)!),
@@ -88,8 +98,12 @@ export class Stateful {
     let rl = this.perRouterLbs.get(lr.uuid);
     if (!rl) {
       const uuids = new Set<string>(lr.nb.load_balancer);
-      for (const g of lr.nb.load_balancer_group) for (const u of this.nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) uuids.add(u);
-      const lbs = [...uuids].filter((u) => this.nb.Load_Balancer.has(u as never)).sort().map((u) => this.parsed(u));
+      for (const g of lr.nb.load_balancer_group)
+        for (const u of this.nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) uuids.add(u);
+      const lbs = [...uuids]
+        .filter((u) => this.nb.Load_Balancer.has(u as never))
+        .sort()
+        .map((u) => this.parsed(u));
       this.perRouterLbs.set(lr.uuid, (rl = routerLbs(lr, lbs)));
     }
     return rl;

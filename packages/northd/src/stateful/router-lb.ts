@@ -5,7 +5,7 @@
 import { netContains, parseIp } from '../addresses.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
-import type { RouterDatapath } from '../topology.js';
+import type { RouterDatapath, RouterPort } from '../topology.js';
 import type { LbVip, ParsedLb } from './lb-vip.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
@@ -25,7 +25,7 @@ export interface RouterLbs {
 export const lbAddressSetName = (routerKey: number, family: 4 | 6) => `_rtr_lb_${routerKey}_ip${family}`;
 
 /** Whether `ip` lies in one of the networks of a router port (of its family). */
-export function portReaches(p: { ipv4: readonly { net: import('../addresses.js').IpNet }[]; ipv6: readonly { net: import('../addresses.js').IpNet }[] }, ip: string): boolean {
+export function portReaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, ip: string): boolean {
   const a = parseIp(ip);
   if (!a) return false;
   return (a.family === 4 ? p.ipv4 : p.ipv6).some((n) => netContains(n.net, a));
@@ -51,7 +51,8 @@ function routerVipAction(lb: ParsedLb, vip: LbVip): string {
   const skip = lb.nb.options['skip_snat'] === 'true';
   const prefix = skip ? 'flags.skip_snat_for_lb = 1; ' : '';
   if (vip.backends.length === 0) {
-    if (lb.rejectEmpty) return `${prefix}reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('lr_out_snat').table});};`;
+    if (lb.rejectEmpty)
+      return `${prefix}reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('lr_out_snat').table});};`;
     return `${prefix}drop;`;
   }
   const fields = [...lb.nb.selection_fields].sort().join(',');
@@ -66,11 +67,31 @@ export function buildRouterLbFlows(
   add: Add,
 ): void {
   if (!rl.ips.size) return;
-  add('lr_in_dnat', 70, 'ct.rel && !ct.est && !ct.new && ct_mark.skip_snat == 1', 'flags.skip_snat_for_lb = 1; ct_commit_nat;');
-  add('lr_in_dnat', 70, 'ct.rel && !ct.est && !ct.new && ct_mark.force_snat == 1', 'flags.force_snat_for_lb = 1; ct_commit_nat;');
+  add(
+    'lr_in_dnat',
+    70,
+    'ct.rel && !ct.est && !ct.new && ct_mark.skip_snat == 1',
+    'flags.skip_snat_for_lb = 1; ct_commit_nat;',
+  );
+  add(
+    'lr_in_dnat',
+    70,
+    'ct.rel && !ct.est && !ct.new && ct_mark.force_snat == 1',
+    'flags.force_snat_for_lb = 1; ct_commit_nat;',
+  );
   add('lr_in_dnat', 50, 'ct.rel && !ct.est && !ct.new', 'ct_commit_nat;');
-  add('lr_in_dnat', 70, 'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.skip_snat == 1', 'flags.skip_snat_for_lb = 1; next;');
-  add('lr_in_dnat', 70, 'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.force_snat == 1', 'flags.force_snat_for_lb = 1; next;');
+  add(
+    'lr_in_dnat',
+    70,
+    'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.skip_snat == 1',
+    'flags.skip_snat_for_lb = 1; next;',
+  );
+  add(
+    'lr_in_dnat',
+    70,
+    'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.force_snat == 1',
+    'flags.force_snat_for_lb = 1; next;',
+  );
   add('lr_in_dnat', 50, 'ct.est && !ct.rel && !ct.new && ct_mark.natted', 'next;');
 
   for (const lb of rl.lbs) {
@@ -78,10 +99,20 @@ export function buildRouterLbFlows(
       const ip = vip.family === 4 ? 'ip4' : 'ip6';
       add('lr_in_defrag', 100, `ip && ${ip}.dst == ${vip.ip}`, 'ct_dnat;');
       const l4 = vip.port ? ` && ${lb.proto} && ${lb.proto}.dst == ${vip.port}` : '';
-      add('lr_in_dnat', vip.port ? 120 : 110, `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}`, routerVipAction(lb, vip));
+      add(
+        'lr_in_dnat',
+        vip.port ? 120 : 110,
+        `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}`,
+        routerVipAction(lb, vip),
+      );
       // A VIP that is also a NAT address must not be unSNATed.
       if (natExternalIps.has(vip.ip)) {
-        add('lr_in_unsnat', 120, `${ip} && ${ip}.dst == ${vip.ip} && ${lb.proto}${vip.port ? ` && ${lb.proto}.dst == ${vip.port}` : ''}`, 'next;');
+        add(
+          'lr_in_unsnat',
+          120,
+          `${ip} && ${ip}.dst == ${vip.ip} && ${lb.proto}${vip.port ? ` && ${lb.proto}.dst == ${vip.port}` : ''}`,
+          'next;',
+        );
       }
     }
   }
@@ -89,7 +120,12 @@ export function buildRouterLbFlows(
   // ARP for reachable VIPs on every port (IPv6 ND for VIPs is not generated yet).
   if (rl.reachable4.length && routerKey !== undefined) {
     for (const p of lr.ports) {
-      add('lr_in_ip_input', 90, `inport == ${JSON.stringify(p.name)} && arp.op == 1 && arp.tpa == $${lbAddressSetName(routerKey, 4)}`, ARP_REPLY);
+      add(
+        'lr_in_ip_input',
+        90,
+        `inport == ${JSON.stringify(p.name)} && arp.op == 1 && arp.tpa == $${lbAddressSetName(routerKey, 4)}`,
+        ARP_REPLY,
+      );
     }
   }
 }

@@ -76,7 +76,8 @@ const ARP_REPLY =
 export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add): void {
   // ARP for external addresses, on every port.
   // (Identical flows are stored once.) IPv6 external addresses are not answered yet.
-  for (const e of nat.entries) if (e.family === 4) add('lr_in_ip_input', 90, `arp.op == 1 && arp.tpa == ${e.externalIp}`, ARP_REPLY);
+  for (const e of nat.entries)
+    if (e.family === 4) add('lr_in_ip_input', 90, `arp.op == 1 && arp.tpa == ${e.externalIp}`, ARP_REPLY);
   // Router addresses used for SNAT pass IP input (for unSNAT) and are dropped late if nothing matched.
   for (const p of lr.ports) dropSnatRouterIps(p, nat.natIps, add);
 
@@ -93,11 +94,25 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
     const range = e.nb.external_port_range ? `,${e.nb.external_port_range}` : '';
     if (t === 'snat' || t === 'dnat_and_snat') {
       add('lr_in_unsnat', 90, `ip && ${ip}.dst == ${e.externalIp}`, e.stateless ? 'next;' : 'ct_snat;');
-      if (e.stateless) add('lr_out_snat', e.logicalPlen + 1, `ip && ${ip}.src == ${e.nb.logical_ip}`, `${ip}.src=${e.externalIp}; next;`);
-      else add('lr_out_snat', e.logicalPlen + 1, `ip && ${ip}.src == ${e.nb.logical_ip} && (!ct.trk || !ct.rpl)`, `ct_snat(${e.externalIp}${range});`);
+      if (e.stateless)
+        add(
+          'lr_out_snat',
+          e.logicalPlen + 1,
+          `ip && ${ip}.src == ${e.nb.logical_ip}`,
+          `${ip}.src=${e.externalIp}; next;`,
+        );
+      else
+        add(
+          'lr_out_snat',
+          e.logicalPlen + 1,
+          `ip && ${ip}.src == ${e.nb.logical_ip} && (!ct.trk || !ct.rpl)`,
+          `ct_snat(${e.externalIp}${range});`,
+        );
     }
     if (t === 'dnat' || t === 'dnat_and_snat') {
-      const action = e.stateless ? `flags.loopback = 1; ${ip}.dst=${e.nb.logical_ip}; next;` : `flags.loopback = 1; ct_dnat(${e.nb.logical_ip}${range});`;
+      const action = e.stateless
+        ? `flags.loopback = 1; ${ip}.dst=${e.nb.logical_ip}; next;`
+        : `flags.loopback = 1; ct_dnat(${e.nb.logical_ip}${range});`;
       add('lr_in_dnat', 100, `ip && ${ip}.dst == ${e.externalIp}`, action);
     }
   }

@@ -20,7 +20,12 @@ export interface StatefulSbState {
 }
 
 /** Rows keyed by identity; duplicates and rows no longer desired are deleted. */
-function byKey<R extends { _uuid: string }>(rows: Iterable<R>, key: (r: R) => string | undefined, table: string, ops: RowOps): Map<string, R> {
+function byKey<R extends { _uuid: string }>(
+  rows: Iterable<R>,
+  key: (r: R) => string | undefined,
+  table: string,
+  ops: RowOps,
+): Map<string, R> {
   const out = new Map<string, R>();
   for (const r of rows) {
     const k = key(r);

@@ -25,14 +25,39 @@ function fixture(opts: { acl?: boolean; lb?: boolean } = {}) {
   const input = b.build();
   const rows = input as unknown as Rows;
   const ls = b.switches.get('ls1')!;
-  const acl = makeRow<ACL>(schema, 'ACL', { direction: 'to-lport', priority: 1000, action: 'allow-related', match: 'outport == @pg_web && ip4.src == $clients' }, 'a0000000-0000-4000-8000-000000000001');
-  const pg = makeRow<PortGroup>(schema, 'Port_Group', {
-    name: 'pg_web',
-    ports: [b.lsps.get('web1')!._uuid, b.lsps.get('web2')!._uuid],
-    acls: opts.acl === false ? [] : [acl._uuid],
-  }, 'a0000000-0000-4000-8000-000000000002');
-  const as = makeRow<AddressSet>(schema, 'Address_Set', { name: 'clients', addresses: ['10.0.0.3'] }, 'a0000000-0000-4000-8000-000000000003');
-  const lb = makeRow<LoadBalancer>(schema, 'Load_Balancer', { name: 'vip', protocol: 'tcp', vips: { '10.0.0.100:80': '10.0.0.1:8080,10.0.0.2:8080' } }, 'a0000000-0000-4000-8000-000000000004');
+  const acl = makeRow<ACL>(
+    schema,
+    'ACL',
+    {
+      direction: 'to-lport',
+      priority: 1000,
+      action: 'allow-related',
+      match: 'outport == @pg_web && ip4.src == $clients',
+    },
+    'a0000000-0000-4000-8000-000000000001',
+  );
+  const pg = makeRow<PortGroup>(
+    schema,
+    'Port_Group',
+    {
+      name: 'pg_web',
+      ports: [b.lsps.get('web1')!._uuid, b.lsps.get('web2')!._uuid],
+      acls: opts.acl === false ? [] : [acl._uuid],
+    },
+    'a0000000-0000-4000-8000-000000000002',
+  );
+  const as = makeRow<AddressSet>(
+    schema,
+    'Address_Set',
+    { name: 'clients', addresses: ['10.0.0.3'] },
+    'a0000000-0000-4000-8000-000000000003',
+  );
+  const lb = makeRow<LoadBalancer>(
+    schema,
+    'Load_Balancer',
+    { name: 'vip', protocol: 'tcp', vips: { '10.0.0.100:80': '10.0.0.1:8080,10.0.0.2:8080' } },
+    'a0000000-0000-4000-8000-000000000004',
+  );
   rows['ACL']!.set(acl._uuid, acl);
   rows['Port_Group']!.set(pg._uuid, pg);
   rows['Address_Set']!.set(as._uuid, as);
@@ -48,21 +73,35 @@ describe('stateful compile', () => {
     const key = c.datapaths[0]!.tunnelKey;
     expect(c.portGroups).toEqual([{ name: `${key}_pg_web`, ports: ['web1', 'web2'] }]);
     const sets = Object.fromEntries(c.addressSets.map((a) => [a.name, a.addresses]));
-    expect(sets).toMatchObject({ clients: ['10.0.0.3'], pg_web_ip4: ['10.0.0.1', '10.0.0.2'], pg_web_ip6: ['fd00::1'] });
+    expect(sets).toMatchObject({
+      clients: ['10.0.0.3'],
+      pg_web_ip4: ['10.0.0.1', '10.0.0.2'],
+      pg_web_ip6: ['fd00::1'],
+    });
     expect(c.loadBalancers).toHaveLength(1);
-    expect(c.loadBalancers[0]).toMatchObject({ name: 'vip', options: { hairpin_orig_tuple: 'true' }, datapaths: [c.datapaths[0]!.id] });
+    expect(c.loadBalancers[0]).toMatchObject({
+      name: 'vip',
+      options: { hairpin_orig_tuple: 'true' },
+      datapaths: [c.datapaths[0]!.id],
+    });
   });
 
   it('commits allowed new connections and load-balances VIP traffic', () => {
     const flows = compile(nb()).logicalFlows.map((f) => `${f.stageName} ${f.priority} ${f.match} => ${f.actions}`);
-    expect(flows).toContain('ls_out_acl 2000 reg0[7] == 1 && (outport == @pg_web && ip4.src == $clients) => reg0[1] = 1; next;');
-    expect(flows).toContain('ls_in_lb 120 ct.new && ip4.dst == 10.0.0.100 && tcp.dst == 80 => reg0[1] = 0; ct_lb_mark(backends=10.0.0.1:8080,10.0.0.2:8080);');
+    expect(flows).toContain(
+      'ls_out_acl 2000 reg0[7] == 1 && (outport == @pg_web && ip4.src == $clients) => reg0[1] = 1; next;',
+    );
+    expect(flows).toContain(
+      'ls_in_lb 120 ct.new && ip4.dst == 10.0.0.100 && tcp.dst == 80 => reg0[1] = 0; ct_lb_mark(backends=10.0.0.1:8080,10.0.0.2:8080);',
+    );
     // With something stateful the pass-everything skeleton flows are gone.
     expect(flows).not.toContain('ls_in_acl 65535 1 => next;');
   });
 
   it('keeps the stateless skeleton when nothing is stateful', () => {
-    const flows = compile(nb({ acl: false, lb: false })).logicalFlows.map((f) => `${f.stageName} ${f.priority} ${f.match}`);
+    const flows = compile(nb({ acl: false, lb: false })).logicalFlows.map(
+      (f) => `${f.stageName} ${f.priority} ${f.match}`,
+    );
     expect(flows).toContain('ls_in_acl 65535 1');
     expect(flows.filter((f) => f.startsWith('ls_in_acl_hint'))).toEqual(['ls_in_acl_hint 65535 1']);
   });

@@ -48,7 +48,8 @@ export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): Switch
     if (lb) lbs.set(lb._uuid, lb);
   };
   for (const u of sw.nb.load_balancer) addLb(u);
-  for (const g of sw.nb.load_balancer_group) for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) addLb(u);
+  for (const g of sw.nb.load_balancer_group)
+    for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) addLb(u);
 
   const aclList = [...acls.values()];
   const lbList = [...lbs.values()];

@@ -18,7 +18,8 @@ const ORIG_DPORT = 'reg2[0..15]';
 /** The ct_lb_mark action for a VIP on a switch (or the drop/reject when it has no backend). */
 export function switchVipAction(lb: ParsedLb, backendsRaw: string, nBackends: number): string {
   if (nBackends === 0) {
-    if (lb.rejectEmpty) return `reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('ls_out_qos_mark').table});};`;
+    if (lb.rejectEmpty)
+      return `reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('ls_out_qos_mark').table});};`;
     return 'drop;';
   }
   const fields = [...lb.nb.selection_fields].sort().join(',');
@@ -30,11 +31,21 @@ export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, 
     add('ls_in_pre_lb', 100, 'ip', `${CT_NAT} = 1; next;`);
     add('ls_out_pre_lb', 100, 'ip', `${CT_NAT} = 1; next;`);
 
-    add('ls_in_pre_hairpin', 100, 'ip && ct.trk', `${HAIRPIN} = chk_lb_hairpin(); ${HAIRPIN_REPLY} = chk_lb_hairpin_reply(); next;`);
+    add(
+      'ls_in_pre_hairpin',
+      100,
+      'ip && ct.trk',
+      `${HAIRPIN} = chk_lb_hairpin(); ${HAIRPIN_REPLY} = chk_lb_hairpin_reply(); next;`,
+    );
     add('ls_in_nat_hairpin', 100, `ip && ct.new && ct.trk && ${HAIRPIN} == 1`, 'ct_snat_to_vip; next;');
     add('ls_in_nat_hairpin', 100, `ip && ct.est && ct.trk && ${HAIRPIN} == 1`, 'ct_snat;');
     add('ls_in_nat_hairpin', 90, `ip && ${HAIRPIN_REPLY} == 1`, 'ct_snat;');
-    add('ls_in_hairpin', 1, `(${HAIRPIN} == 1 || ${HAIRPIN_REPLY} == 1)`, 'eth.dst <-> eth.src; outport = inport; flags.loopback = 1; output;');
+    add(
+      'ls_in_hairpin',
+      1,
+      `(${HAIRPIN} == 1 || ${HAIRPIN_REPLY} == 1)`,
+      'eth.dst <-> eth.src; outport = inport; flags.loopback = 1; output;',
+    );
   }
 
   for (const lb of lbs) {

@@ -19,12 +19,20 @@ export function buildRouterNatArpFlows(
     const rp = p.peer;
     if (!rp || !rp.enabled) continue;
     const port = JSON.stringify(p.name);
-    const action = onlyRouterPorts ? `outport = ${port}; output;` : `clone {outport = ${port}; output; }; outport = "_MC_flood_l2"; output;`;
+    const action = onlyRouterPorts
+      ? `outport = ${port}; output;`
+      : `clone {outport = ${port}; output; }; outport = "_MC_flood_l2"; output;`;
     const toRouter = (ip: string) =>
-      add('ls_in_l2_lkup', 80, `flags[1] == 0 && ${ip.includes(':') ? `nd_ns && nd.target == ${ip}` : `arp.op == 1 && arp.tpa == ${ip}`}`, action);
+      add(
+        'ls_in_l2_lkup',
+        80,
+        `flags[1] == 0 && ${ip.includes(':') ? `nd_ns && nd.target == ${ip}` : `arp.op == 1 && arp.tpa == ${ip}`}`,
+        action,
+      );
     const lbIps = lbsOf(rp.dp.uuid).ips;
     // VIPs only where the router port's networks reach them.
     for (const ip of lbIps) if (portReaches(rp, ip)) toRouter(ip);
-    for (const e of natOf(rp.dp.uuid).entries) if (e.nb.type !== 'snat' && !lbIps.has(e.externalIp)) toRouter(e.externalIp);
+    for (const e of natOf(rp.dp.uuid).entries)
+      if (e.nb.type !== 'snat' && !lbIps.has(e.externalIp)) toRouter(e.externalIp);
   }
 }

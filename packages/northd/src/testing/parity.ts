@@ -65,7 +65,8 @@ export async function portGroupSummary(run: Runner, remote: string): Promise<str
   const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', op])]);
   const [pgs] = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
   const names = await datapathNames(run, remote);
-  const members = (v: unknown): string[] => (Array.isArray(v) && v[0] === 'set' ? (v[1] as string[]) : [v as string]).slice().sort();
+  const members = (v: unknown): string[] =>
+    (Array.isArray(v) && v[0] === 'set' ? (v[1] as string[]) : [v as string]).slice().sort();
   return (pgs?.rows ?? [])
     .map((g) => {
       const name = String(g['name']);
@@ -105,7 +106,11 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
       ...a,
       name: a.name.replace(/^_rtr_lb_(\d+)_/, (_, k: string) => `_rtr_lb_<${names.get(k) ?? k}>_`),
     }));
-    return { ...s, addressSets: sets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), portGroups: await portGroupSummary(run, remote) };
+    return {
+      ...s,
+      addressSets: sets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      portGroups: await portGroupSummary(run, remote),
+    };
   };
   const verdicts = [];
   for (const packet of c.packets) {
