@@ -6,7 +6,7 @@ import { type Action, type MatchEntry, type PacketIn2, OFPP, Reader, type Switch
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, ipv4Addrs, ndNa, ndNs, parseEth } from './packets.js';
+import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
@@ -69,6 +69,10 @@ export class Pinctrl {
         return this.icmp4(body, pin, true);
       case OPCODE.icmp4Error:
         return this.icmp4(body, pin, false);
+      case OPCODE.tcpReset:
+        return this.tcpReset(body, pin, false);
+      case OPCODE.reject:
+        return this.reject(body, pin);
       default:
         return;
     }
@@ -108,12 +112,37 @@ export class Pinctrl {
     if (packet) this.resend(packet, body, pin);
   }
 
+  /** tcp_reset {…}: answer a TCP segment with RST. */
+  private async tcpReset(body: Buffer, pin: PacketIn2, loopback: boolean): Promise<void> {
+    const eth = parseEth(pin.packet);
+    if (eth.ethType !== 0x0800) return;
+    const packet = tcpReset4(eth, loopback);
+    if (packet) this.resend(packet, body, pin);
+  }
+
+  /**
+   * reject {…} (ACL action): a TCP segment gets a RST, anything else an ICMP unreachable, both sent straight
+   * back to the sender. Resets and unreachables themselves are not answered (no ping-pong).
+   */
+  private async reject(body: Buffer, pin: PacketIn2): Promise<void> {
+    const eth = parseEth(pin.packet);
+    if (eth.ethType !== 0x0800 || eth.payload.length < 20) return;
+    const ip = eth.payload;
+    const l4 = ip.subarray((ip[0]! & 0x0f) * 4);
+    if (ip[9] === 6) {
+      if (l4.length >= 14 && l4[13]! & 0x04) return;
+      return this.tcpReset(body, pin, true);
+    }
+    if (ip[9] === 1 && l4[0] === 3) return;
+    return this.icmp4(body, pin, true, true);
+  }
+
   /** icmp4 {…} / icmp4_error {…}: answer an IPv4 packet with an ICMP error built from it. */
-  private async icmp4(body: Buffer, pin: PacketIn2, portUnreachForUdp: boolean): Promise<void> {
+  private async icmp4(body: Buffer, pin: PacketIn2, portUnreachForUdp: boolean, loopback = false): Promise<void> {
     const eth = parseEth(pin.packet);
     if (eth.ethType !== 0x0800 || eth.payload.length < 20) return;
     const code = portUnreachForUdp && eth.payload[9] === 17 ? 3 : 1;
-    const packet = icmp4Error(eth, code);
+    const packet = icmp4Error(eth, code, loopback);
     const actions: Action[] = decodeActionList(new Reader(body));
     this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
   }

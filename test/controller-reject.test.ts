@@ -1,0 +1,40 @@
+// ovnts-controller under the REAL ovn-northd: an ACL "reject" answers through pinctrl — a TCP connection to a
+// listening server is refused at once (RST from the pipeline) and a ping gets an ICMP unreachable.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '@ovnts/test-harness';
+import { startController } from '@ovnts/controller';
+
+describe('ovnts-controller: ACL reject', () => {
+  const sandbox = useSandbox();
+
+  it('TCP gets a reset and ICMP an unreachable', async () => {
+    const sb = sandbox();
+    const { nb, sb: sbdb } = await sb.startCentral();
+    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
+    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+    await nbctl('ls-add', 'ls1');
+    await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
+    await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+    const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
+    sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
+    const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
+    const vm2 = await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
+    const code = `require('http').createServer((q, s) => s.end('vm2')).listen(80, '${vm2.ip}', () => console.log('up'))`;
+    const server = spawn('ip', ['netns', 'exec', vm2.netns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    sb.own({ stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))) });
+    await once(server.stdout, 'data');
+    await nbctl('--timeout=20', '--wait=hv', 'sync');
+    expect((await vm1.exec('curl', ['-s', '--max-time', '3', 'http://192.168.100.11/'])).stdout).toBe('vm2');
+
+    await nbctl('acl-add', 'ls1', 'to-lport', '1001', 'ip4.src == 192.168.100.10', 'reject');
+    await nbctl('--timeout=20', '--wait=hv', 'sync');
+    const t0 = Date.now();
+    const curl = await vm1.exec('curl', ['-s', '--max-time', '3', 'http://192.168.100.11/']);
+    expect(curl.code).toBe(7); // connection refused, not a timeout (28)
+    expect(Date.now() - t0).toBeLessThan(2500);
+    const ping = await vm1.exec('ping', ['-c', '1', '-W', '2', '192.168.100.11']);
+    expect(ping.stdout).toMatch(/From 192\.168\.100\.11 .*Destination (Host|Port) Unreachable/);
+  });
+});
