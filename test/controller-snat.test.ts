@@ -12,7 +12,7 @@ import { startController } from '@ovnts/controller';
 describe('ovnts-controller: SNAT through a localnet port', () => {
   const sandbox = useSandbox();
 
-  async function scenario(gateway: 'gateway-router' | 'distributed-gateway-port'): Promise<void> {
+  async function scenario(gateway: 'gateway-router' | 'distributed-gateway-port', vlan?: number): Promise<void> {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
     await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
@@ -23,6 +23,7 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
     await nbctl('lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1');
     await nbctl('ls-add', 'pub', '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet', '--', 'lsp-set-addresses', 'pub-ln', 'unknown', '--', 'lsp-set-options', 'pub-ln', 'network_name=physnet');
+    if (vlan) await nbctl('set', 'Logical_Switch_Port', 'pub-ln', `tag_request=${vlan}`);
     await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
     await nbctl('lsp-add', 'pub', 'pub-lr1', '--', 'lsp-set-type', 'pub-lr1', 'router', '--', 'lsp-set-addresses', 'pub-lr1', 'router', '--', 'lsp-set-options', 'pub-lr1', 'router-port=lr1-pub');
     if (gateway === 'distributed-gateway-port') await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '10');
@@ -37,6 +38,8 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     await runOk('ip', ['-n', hv.netns, 'link', 'set', 'ext0', 'netns', outside]);
     await runOk('ip', ['-n', outside, 'addr', 'add', '172.18.1.1/24', 'dev', 'ext0']);
     await runOk('ip', ['-n', outside, 'link', 'set', 'ext0', 'up']);
+    // With a VLAN, the outside host is an access port of that VLAN on br-phys (the patch port is a trunk).
+    if (vlan) await hv.vsctl('set', 'Port', 'ext0', `tag=${vlan}`);
     await runOk('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
     const code = `require('http').createServer((q, s) => s.end(q.socket.remoteAddress)).listen(80, '172.18.1.1', () => console.log('up'))`;
     const server = spawn('ip', ['netns', 'exec', outside, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -60,4 +63,5 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
 
   it('gateway router (l3gateway ports): the outside host sees 172.18.1.2', () => scenario('gateway-router'));
   it('distributed gateway port (chassisredirect): the outside host sees 172.18.1.2', () => scenario('distributed-gateway-port'));
+  it('VLAN-backed localnet (tag 100): the outside host on VLAN 100 sees 172.18.1.2', () => scenario('gateway-router', 100));
 });

@@ -78,17 +78,33 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
         const zoneLoad = isVif ? [setReg(REG.ctZone, ctx.zone(pb.logical_port))] : [];
         const inMatch: MatchEntry[] = [m('in_port', vifOfport)];
         const inActions: Action[] = [...zoneLoad, ...dpZones(ctx, dpUuid), load(sub('metadata', 0, 64), dp.tunnel_key), setReg(REG.inport, key), resubmit(OFTABLE.ingress)];
+        const tag = isVif ? 0 : (pb.tag ?? 0);
         if (isVif) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
-        else {
+        else if (tag) {
+          // A VLAN-backed localnet port takes only frames of its VLAN, tag stripped.
+          add(OFTABLE.phyToLog, 150, [...inMatch, m('vlan_tci', 0x1000 | tag, 0x1fff)], [{ type: 'pop_vlan' }, ...inActions], cookie);
+        } else {
           // A localnet port takes untagged frames, and priority-tagged ones with the tag stripped.
           add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0x1000, 0x1fff)], [{ type: 'pop_vlan' }, ...inActions], cookie);
           add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0, 0x1000)], inActions, cookie);
+        }
+        if (!isVif) {
           // Neither localport traffic nor local-only traffic may leave through the physical network.
           add(OFTABLE.checkLoopback, 160, [flag(MLF.localport), ...portMatch], [], cookie);
           add(OFTABLE.checkLoopback, 160, [flag(MLF.localOnly), ...portMatch], [], cookie);
         }
         add(OFTABLE.localOutput, 100, portMatch, [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
-        add(OFTABLE.logToPhy, 100, portMatch, [{ type: 'output', port: vifOfport }], cookie);
+        const out: Action = { type: 'output', port: vifOfport };
+        const ethertype = Number(pb.options['ethtype'] === '802.1ad' ? 0x88a8 : 0x8100);
+        add(
+          OFTABLE.logToPhy,
+          100,
+          portMatch,
+          tag
+            ? [{ type: 'push_vlan', ethertype }, { type: 'set_field', field: 'vlan_vid', value: BigInt(0x1000 | tag) }, out, { type: 'pop_vlan' }]
+            : [out],
+          cookie,
+        );
       } else if (peer && peerDp) {
         add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
         // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).
