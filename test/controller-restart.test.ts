@@ -1,5 +1,5 @@
 // Resilience of ovnts-controller: the SB server restarts without the switch being flushed (packets keep
-// flowing), and a restarted ovs-vswitchd gets its flows back within 5 s.
+// flowing), a restarted controller changes nothing, and a restarted ovs-vswitchd gets its flows back within 5 s.
 import { describe, expect, it } from 'vitest';
 import { startDetached, useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
@@ -16,7 +16,7 @@ describe('ovnts-controller: restarts', () => {
     await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
     await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
-    const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
+    let ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
     await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
     await nbctl('--timeout=20', '--wait=hv', 'sync');
@@ -35,6 +35,17 @@ describe('ovnts-controller: restarts', () => {
     expect((await pinging).stdout).toMatch(/ 0% packet loss/);
     await ctl.whenIdle();
     expect(await dump()).toEqual(before);
+
+    // Controller restart (no cleanup): the new one finds the same flows and zones and changes nothing.
+    const zones = await hv.vsctl('get', 'Bridge', 'br-int', 'external_ids');
+    await ctl.stop({ cleanup: false });
+    ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
+    await nbctl('--timeout=20', '--wait=hv', 'sync');
+    await ctl.whenIdle();
+    expect(ctl.stats().recomputes).toBeGreaterThan(0);
+    expect(ctl.stats().lastInstall).toEqual({ add: 0, modify: 0, remove: 0 });
+    expect(await dump()).toEqual(before);
+    expect((await hv.vsctl('get', 'Bridge', 'br-int', 'external_ids')).match(/ct-zone-[^,}]*/g)).toEqual(zones.match(/ct-zone-[^,}]*/g));
 
     // ovs-vswitchd restart: it comes back with an empty table; the controller reinstalls everything.
     await hv.vswitchd.kill();
