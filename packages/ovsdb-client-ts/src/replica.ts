@@ -109,6 +109,8 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
   private snap: Snapshot<TablesOf<M>> | undefined;
   private readonly unique = new Map<string, Map<string, Map<string, string>>>(); // table → index cols → key → uuid
   private readonly custom = new Map<string, CustomIndex>();
+  /** Notifications that arrived while a monitor request's reply was still being delivered. */
+  private held: [string, readonly unknown[]][] | undefined;
   private pending = new Map<string, Map<string, { old: Row | undefined; new: Row | undefined }>>();
   private resyncPending = false;
   private boundSession: RpcSession | undefined;
@@ -397,15 +399,22 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
       const params: unknown[] = [db, this.id, this.requests(method)];
       if (method === 'monitor_cond_since') params.push(this.loaded && !this.forceFull ? this.lastTxnId : ZERO_UUID);
       let reply: unknown;
+      // The reply resolves a promise (a microtask later), while update notifications that follow it in the
+      // same chunk are dispatched at once: hold them back until the reply's contents are applied.
+      this.held = [];
       try {
         reply = await session.request(method, params);
       } catch (e) {
+        this.held = undefined;
         if (e instanceof OvsdbError && e.error === 'unknown method' && i < candidates.length - 1) continue;
         throw e;
       }
       if (!this.method) this.client.monitorMethod = method;
       this.method = method;
+      const held = this.held;
+      this.held = undefined;
       this.onReply(method, reply);
+      for (const [m, p] of held) this.onNotification(m, p);
       return;
     }
   }
@@ -436,6 +445,10 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
 
   onNotification(method: string, params: readonly unknown[]): void {
     if (this.closed) return;
+    if (this.held) {
+      this.held.push([method, params]);
+      return;
+    }
     try {
       if (method === 'update3') {
         if (typeof params[1] === 'string') this.lastTxnId = params[1];
