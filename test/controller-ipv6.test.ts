@@ -1,6 +1,6 @@
 // ovnts-controller under the REAL ovn-northd, IPv6: neighbor discovery answered through pinctrl (nd_na for
 // known VIF addresses on the switch, nd_na_router on the router), VM↔VM on a switch, VM→router and across
-// subnets through the router.
+// subnets through the router; a hop-limit-1 ping gets the router's ICMPv6 time exceeded.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
@@ -41,5 +41,8 @@ describe('ovnts-controller: IPv6', () => {
     expect(await ping6('fd00:1::11')).toMatch(/ 0% packet loss/);
     expect(await ping6('fd00:1::1')).toMatch(/ 0% packet loss/);
     expect(await ping6('fd00:2::10')).toMatch(/ 0% packet loss/);
+    // Hop limit 1 through the router: ICMPv6 time exceeded from the router (icmp6 {} through pinctrl).
+    const hop = await vm1.exec('ping', ['-6', '-c', '1', '-t', '1', '-W', '2', 'fd00:2::10']);
+    expect(hop.stdout).toMatch(/From fd00:1::1 .*Time exceeded/i);
   });
 });

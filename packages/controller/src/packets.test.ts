@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, icmp6Checksum, inetChecksum, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
+import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, icmp6Checksum, icmp6Error, inetChecksum, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
 import { linkLocal, parsePortSecurity } from './port-security.js';
 import { parseEndpoint } from './lb-hairpin.js';
 import { register } from './pinctrl.js';
@@ -78,6 +78,11 @@ describe('neighbor discovery', () => {
     expect(ip[40]).toBe(136);
     expect(ip.readUInt32BE(44) >>> 29).toBe(0b111);
     expect(icmp6Checksum(ip.subarray(8, 24), ip.subarray(24, 40), ip.subarray(40))).toBe(0);
+    // An ICMPv6 error quoting the NS, sent back to the solicitor when looped back.
+    const err = parseEth(icmp6Error(ns, 4, true)).payload;
+    expect([err[40], err[41]]).toEqual([1, 4]);
+    expect(err.subarray(24, 40).equals(ns.payload.subarray(8, 24))).toBe(true);
+    expect(icmp6Checksum(err.subarray(8, 24), err.subarray(24, 40), err.subarray(40))).toBe(0);
     expect(formatIpv6(0n)).toBe('::');
     expect(formatIpv6(BigInt('0x20010db8000000000001000000000001'))).toBe('2001:db8::1:0:0:1');
   });

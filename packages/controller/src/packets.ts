@@ -235,3 +235,19 @@ export function formatIpv6(v: bigint): string {
   if (best < 0) return hex.join(':');
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
+
+/**
+ * An ICMPv6 "destination unreachable" (RFC 4443 §3.1) for the IPv6 packet in `eth`: as much of it as fits in
+ * the minimum MTU, from the original source to the original destination (the logical actions swap them).
+ */
+export function icmp6Error(eth: EthFrame, code: number, loopback = false): Buffer {
+  const ip = eth.payload;
+  const inLen = Math.min(40 + ip.readUInt16BE(4), ip.length, 1280 - 14 - 40 - 8);
+  const src = ip.subarray(loopback ? 24 : 8, loopback ? 40 : 24);
+  const dst = ip.subarray(loopback ? 8 : 24, loopback ? 24 : 40);
+  const icmp = Buffer.alloc(8 + inLen);
+  icmp[0] = 1;
+  icmp[1] = code;
+  ip.copy(icmp, 8, 0, inLen);
+  return ipv6Icmp(loopback ? eth.src : eth.dst, loopback ? eth.dst : eth.src, Buffer.from(src), Buffer.from(dst), icmp);
+}

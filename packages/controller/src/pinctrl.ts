@@ -6,7 +6,7 @@ import { type Action, type MatchEntry, type PacketIn2, OFPP, Reader, type Switch
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
+import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, icmp6Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
@@ -68,6 +68,7 @@ export class Pinctrl {
       case OPCODE.icmp:
         return this.icmp4(body, pin, true);
       case OPCODE.icmp4Error:
+      case OPCODE.icmp6Error:
         return this.icmp4(body, pin, false);
       case OPCODE.tcpReset:
         return this.tcpReset(body, pin, false);
@@ -137,9 +138,13 @@ export class Pinctrl {
     return this.icmp4(body, pin, true, true);
   }
 
-  /** icmp4 {…} / icmp4_error {…}: answer an IPv4 packet with an ICMP error built from it. */
+  /** icmp4/icmp6 {…}, icmp4_error/icmp6_error {…}: answer an IP packet with an ICMP error built from it. */
   private async icmp4(body: Buffer, pin: PacketIn2, portUnreachForUdp: boolean, loopback = false): Promise<void> {
     const eth = parseEth(pin.packet);
+    if (eth.ethType === 0x86dd && eth.payload.length >= 40) {
+      const code = portUnreachForUdp && eth.payload[6] === 17 ? 4 : 1;
+      return this.resend(icmp6Error(eth, code, loopback), body, pin);
+    }
     if (eth.ethType !== 0x0800 || eth.payload.length < 20) return;
     const code = portUnreachForUdp && eth.payload[9] === 17 ? 3 : 1;
     const packet = icmp4Error(eth, code, loopback);
