@@ -8,7 +8,7 @@ import { buildRouterFlows } from './router-flows.js';
 import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
 import { KEY_RANGES } from './keys.js';
-import { Stateful, type SbLoadBalancerOut, type SbPortGroupOut } from './stateful/index.js';
+import { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES, Stateful, type DhcpOptionCode, type SbLoadBalancerOut, type SbPortGroupOut } from './stateful/index.js';
 
 /**
  * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
@@ -44,6 +44,9 @@ export interface CompiledSb {
   readonly portGroups: readonly SbPortGroupOut[];
   /** SB Load_Balancer rows for the load balancers applied to switches. */
   readonly loadBalancers: readonly SbLoadBalancerOut[];
+  /** SB DHCP_Options / DHCPv6_Options: the option vocabulary put_dhcp_opts/put_dhcpv6_opts parse. */
+  readonly dhcpOptions: readonly DhcpOptionCode[];
+  readonly dhcpv6Options: readonly DhcpOptionCode[];
   /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
   readonly sbGlobalOptions: Readonly<Record<string, string>>;
   readonly diagnostics: readonly Diagnostic[];
@@ -75,6 +78,8 @@ export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
     addressSets: [...addressSets(nb), ...stateful.addressSets()],
     portGroups: stateful.portGroups(bindings.dpKeys),
     loadBalancers: stateful.loadBalancers(),
+    dhcpOptions: DHCPV4_OPTION_CODES,
+    dhcpv6Options: DHCPV6_OPTION_CODES,
     diagnostics: diag.list,
   };
 }

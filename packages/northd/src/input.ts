@@ -21,6 +21,7 @@ export const NB_INPUT_TABLES = [
   'Load_Balancer',
   'Load_Balancer_Group',
   'NAT',
+  'DHCP_Options',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

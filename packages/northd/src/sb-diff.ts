@@ -20,6 +20,8 @@ export const SB_OWNED_TABLES = [
   'Address_Set',
   'Port_Group',
   'Load_Balancer',
+  'DHCP_Options',
+  'DHCPv6_Options',
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */

@@ -13,6 +13,8 @@ export function insertOps(c: CompiledSb): Json[] {
   const ops: Json[] = [{ op: 'insert', table: 'SB_Global', row: { options: map(c.sbGlobalOptions) } }];
   for (const a of c.addressSets) ops.push({ op: 'insert', table: 'Address_Set', row: { name: a.name, addresses: set(a.addresses) } });
   for (const g of c.portGroups) ops.push({ op: 'insert', table: 'Port_Group', row: { name: g.name, ports: set(g.ports) } });
+  for (const o of c.dhcpOptions) ops.push({ op: 'insert', table: 'DHCP_Options', row: { ...o } });
+  for (const o of c.dhcpv6Options) ops.push({ op: 'insert', table: 'DHCPv6_Options', row: { ...o } });
   const dpName = new Map<string, string>();
   c.datapaths.forEach((d, i) => {
     const n = `dp${i}`;

@@ -18,12 +18,14 @@ import {
 import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
 import { buildRouterNatArpFlows } from './switch-router-arp.js';
+import { buildDhcpFlows } from './dhcp.js';
 import { buildRouterLbFlows, lbAddressSetName, routerLbs, type RouterLbs } from './router-lb.js';
 import { switchStateful, type ConntrackFlags, type StatefulContext, type SwitchStateful } from './switch-config.js';
 
 export { NO_CONNTRACK, type ConntrackFlags } from './switch-config.js';
 export type { SbAddressSetOut, SbPortGroupOut } from './port-groups.js';
 export type { SbLoadBalancerOut } from './sb-load-balancers.js';
+export { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES, type DhcpOptionCode } from './dhcp-codes.js';
 
 export class Stateful {
   private readonly ctx: StatefulContext;
@@ -71,6 +73,7 @@ export class Stateful {
       st.hasLbVip,
       add,
     );
+    buildDhcpFlows(sw, this.nb, st.hasStatefulAcl || st.hasLbVip, add);
     buildRouterNatArpFlows(
       sw,
       (uuid) => this.routerNat(this.routers.get(uuid)!),

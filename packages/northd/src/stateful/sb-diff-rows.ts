@@ -4,6 +4,7 @@ import type { Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { SbLoadBalancerOut } from './sb-load-balancers.js';
 import type { SbPortGroupOut } from './port-groups.js';
+import type { DhcpOptionCode } from './dhcp-codes.js';
 
 type Row = Record<string, unknown>;
 
@@ -17,6 +18,8 @@ export interface RowOps {
 export interface StatefulSbState {
   readonly Port_Group: ReadonlyMap<Uuid<'Port_Group'>, SbTables['Port_Group']>;
   readonly Load_Balancer: ReadonlyMap<Uuid<'Load_Balancer'>, SbTables['Load_Balancer']>;
+  readonly DHCP_Options: ReadonlyMap<Uuid<'DHCP_Options'>, SbTables['DHCP_Options']>;
+  readonly DHCPv6_Options: ReadonlyMap<Uuid<'DHCPv6_Options'>, SbTables['DHCPv6_Options']>;
 }
 
 /** Rows keyed by identity; duplicates and rows no longer desired are deleted. */
@@ -36,7 +39,12 @@ function byKey<R extends { _uuid: string }>(
 }
 
 export function diffStatefulRows(
-  desired: { readonly portGroups: readonly SbPortGroupOut[]; readonly loadBalancers: readonly SbLoadBalancerOut[] },
+  desired: {
+    readonly portGroups: readonly SbPortGroupOut[];
+    readonly loadBalancers: readonly SbLoadBalancerOut[];
+    readonly dhcpOptions: readonly DhcpOptionCode[];
+    readonly dhcpv6Options: readonly DhcpOptionCode[];
+  },
   sb: StatefulSbState,
   /** Datapath NB identity → its current or to-be-inserted Datapath_Binding reference. */
   dpRef: (id: string) => unknown,
@@ -70,4 +78,25 @@ export function diffStatefulRows(
     lbs.delete(id);
   }
   for (const r of lbs.values()) ops.del('Load_Balancer', r._uuid);
+
+  // The DHCP option vocabularies, by option name.
+  for (const [table, codes] of [
+    ['DHCP_Options', desired.dhcpOptions],
+    ['DHCPv6_Options', desired.dhcpv6Options],
+  ] as const) {
+    const current = byKey<SbTables['DHCP_Options'] | SbTables['DHCPv6_Options']>(
+      sb[table].values(),
+      (r) => r.name,
+      table,
+      ops,
+    );
+    for (const o of codes) {
+      const row: Row = { name: o.name, code: o.code, type: o.type };
+      const cur = current.get(o.name);
+      if (cur) ops.upd(table, cur._uuid as Uuid, cur as unknown as Row, row);
+      else ops.ins(table, row);
+      current.delete(o.name);
+    }
+    for (const r of current.values()) ops.del(table, r._uuid as Uuid);
+  }
 }

@@ -83,6 +83,7 @@ export class NbBuilder {
       Load_Balancer: m([]),
       Load_Balancer_Group: m([]),
       NAT: m([]),
+      DHCP_Options: m([]),
     } as unknown as NbInput;
   }
 }
