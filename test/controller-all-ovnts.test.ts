@@ -18,7 +18,23 @@ describe('ovnts-northd + ovnts-controller', () => {
     for (const n of [1, 2]) {
       await nbctl('ls-add', `ls${n}`);
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
-      await nbctl('lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `ls${n}-lr1`,
+        '--',
+        'lsp-set-type',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `ls${n}-lr1`,
+        `router-port=lr1-ls${n}`,
+      );
     }
     await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:01:10 192.168.1.10');
     await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:01:11 192.168.1.11');

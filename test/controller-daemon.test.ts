@@ -24,7 +24,15 @@ describe('ovnts-controller daemon', () => {
     const logFile = sb.file('ctl.log');
     const child = spawn(
       path.join(ROOT, 'node_modules/.bin/vite-node'),
-      ['--config', path.join(ROOT, 'vitest.config.ts'), path.join(ROOT, 'packages/controller/src/bin/ovnts-controller.ts'), `--pidfile=${pidfile}`, `--log-file=${logFile}`, '-vinfo', hv.db.remotes.unix],
+      [
+        '--config',
+        path.join(ROOT, 'vitest.config.ts'),
+        path.join(ROOT, 'packages/controller/src/bin/ovnts-controller.ts'),
+        `--pidfile=${pidfile}`,
+        `--log-file=${logFile}`,
+        '-vinfo',
+        hv.db.remotes.unix,
+      ],
       { env: hv.env, stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT },
     );
     let stderr = '';
@@ -37,10 +45,18 @@ describe('ovnts-controller daemon', () => {
         }
       },
     });
-    await waitFor('chassis registered', async () => (await sbctl('--bare', '--columns=name', 'list', 'Chassis')) === 'chassis-a', 20_000);
+    await waitFor(
+      'chassis registered',
+      async () => (await sbctl('--bare', '--columns=name', 'list', 'Chassis')) === 'chassis-a',
+      20_000,
+    );
     expect(Number(readFileSync(pidfile, 'utf8'))).toBeGreaterThan(0);
     await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
-    await waitFor('vm1 claimed and up', async () => (await sbctl('--bare', '--columns=up', 'find', 'Port_Binding', 'logical_port=vm1')) === 'true', 10_000);
+    await waitFor(
+      'vm1 claimed and up',
+      async () => (await sbctl('--bare', '--columns=up', 'find', 'Port_Binding', 'logical_port=vm1')) === 'true',
+      10_000,
+    );
     expect(await sbctl('--bare', '--columns=hostname', 'list', 'Chassis')).not.toBe('');
 
     child.kill('SIGTERM');
@@ -60,9 +76,16 @@ describe('ovnts-controller daemon', () => {
     await hv.vsctl('set', 'Open_vSwitch', '.', 'external_ids:ovn-bridge=br-ovn');
     const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     await waitFor('br-ovn', async () => (await hv.vsctl('list-br')).split('\n').includes('br-ovn'), 10_000);
-    expect((await hv.vsctl('get', 'Bridge', 'br-ovn', 'datapath_type', 'fail_mode')).split('\n').slice(0, 2)).toEqual(['netdev', 'secure']);
+    expect((await hv.vsctl('get', 'Bridge', 'br-ovn', 'datapath_type', 'fail_mode')).split('\n').slice(0, 2)).toEqual([
+      'netdev',
+      'secure',
+    ]);
     // Its flows land on the new bridge's management socket.
-    await waitFor('flows on br-ovn', async () => /table=37/.test(await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt('br-ovn'))), 10_000);
+    await waitFor(
+      'flows on br-ovn',
+      async () => /table=37/.test(await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt('br-ovn'))),
+      10_000,
+    );
     expect(ctl.config.bridge).toBe('br-ovn');
   });
 });

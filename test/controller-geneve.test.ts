@@ -11,9 +11,34 @@ const UNDERLAY = '172.31.0';
 async function connectUnderlay(sb: Sandbox, a: Chassis, b: Chassis): Promise<void> {
   const tag = sb.dir.slice(-6).replace(/[^a-zA-Z0-9]/g, 'x');
   const ends = [`ua${tag}`, `ub${tag}`];
-  await runOk('ip', ['link', 'add', ends[0]!, 'netns', a.netns, 'type', 'veth', 'peer', 'name', ends[1]!, 'netns', b.netns]);
+  await runOk('ip', [
+    'link',
+    'add',
+    ends[0]!,
+    'netns',
+    a.netns,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    ends[1]!,
+    'netns',
+    b.netns,
+  ]);
   for (const [i, hv] of [a, b].entries()) {
-    await hv.vsctl('add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', ends[i]!);
+    await hv.vsctl(
+      'add-br',
+      'br-phy',
+      '--',
+      'set',
+      'bridge',
+      'br-phy',
+      'datapath_type=netdev',
+      '--',
+      'add-port',
+      'br-phy',
+      ends[i]!,
+    );
     await runOk('ip', ['-n', hv.netns, 'link', 'set', ends[i]!, 'up']);
     await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${UNDERLAY}.${i + 1}/24`, 'dev', 'br-phy']);
     await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
@@ -41,24 +66,47 @@ describe('ovnts-controller: two chassis over Geneve', () => {
     await nbctl('--timeout=20', '--wait=hv', 'sync');
 
     // One tunnel port per remote chassis, and the Geneve option mapped to tun_metadata0.
-    expect(await hv1.vsctl('--bare', '--columns=options', 'find', 'Interface', 'type=geneve')).toMatch(/remote_ip="?172\.31\.0\.2/);
+    expect(await hv1.vsctl('--bare', '--columns=options', 'find', 'Interface', 'type=geneve')).toMatch(
+      /remote_ip="?172\.31\.0\.2/,
+    );
     expect(await hv1.ofctl('-O', 'OpenFlow15', 'dump-tlv-map', hv1.mgmt())).toMatch(/0x102\s+0x80\s+4\s+tun_metadata0/);
 
     const ping = await vm1.exec('ping', ['-c', '3', '-i', '0.3', '-W', '2', '192.168.100.11']);
     expect(ping.stdout).toMatch(/ 0% packet loss/);
 
     // ofproto/trace: the packet leaves on the tunnel with tun_id = datapath key, tun_metadata0 = inport<<16|outport.
-    const key = (lp: string) => sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=tunnel_key', 'find', 'Port_Binding', `logical_port=${lp}`]);
-    const dpKey = Number(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=tunnel_key', 'list', 'Datapath_Binding']));
+    const key = (lp: string) =>
+      sb.runOk('ovn-sbctl', [
+        `--db=${sbdb.remotes.unix}`,
+        '--bare',
+        '--columns=tunnel_key',
+        'find',
+        'Port_Binding',
+        `logical_port=${lp}`,
+      ]);
+    const dpKey = Number(
+      await sb.runOk('ovn-sbctl', [
+        `--db=${sbdb.remotes.unix}`,
+        '--bare',
+        '--columns=tunnel_key',
+        'list',
+        'Datapath_Binding',
+      ]),
+    );
     const [in1, out2] = [Number(await key('vm1')), Number(await key('vm2'))];
-    const ofport = (await hv1.vsctl('--bare', '--columns=ofport', 'find', 'Interface', 'external_ids:iface-id=vm1')).trim();
+    const ofport = (
+      await hv1.vsctl('--bare', '--columns=ofport', 'find', 'Interface', 'external_ids:iface-id=vm1')
+    ).trim();
     const trace = await hv1.appctl(
-      'ofproto/trace', 'br-int',
+      'ofproto/trace',
+      'br-int',
       `in_port=${ofport},icmp,dl_src=02:ac:10:ff:00:11,dl_dst=02:ac:10:ff:00:22,nw_src=192.168.100.10,nw_dst=192.168.100.11,nw_ttl=64`,
     );
     // The datapath pushes a Geneve header: VNI = datapath key, option {0x102, 0x80, 4} = inport << 16 | outport.
     const opt = ((in1 << 16) | out2).toString(16);
-    expect(trace).toMatch(new RegExp(`geneve\\([^)]*vni=0x${dpKey.toString(16)},options\\(\\{class=0x102,type=0x80,len=4,0x${opt}\\}\\)`));
+    expect(trace).toMatch(
+      new RegExp(`geneve\\([^)]*vni=0x${dpKey.toString(16)},options\\(\\{class=0x102,type=0x80,len=4,0x${opt}\\}\\)`),
+    );
     expect(trace).toMatch(/Datapath actions:.*tnl_push/);
   });
 });

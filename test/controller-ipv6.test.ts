@@ -17,7 +17,23 @@ describe('ovnts-controller: IPv6', () => {
     for (const n of [1, 2]) {
       await nbctl('ls-add', `ls${n}`);
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`, `fd00:${n}::1/64`);
-      await nbctl('lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `ls${n}-lr1`,
+        '--',
+        'lsp-set-type',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `ls${n}-lr1`,
+        `router-port=lr1-ls${n}`,
+      );
     }
     const vms = [
       ['vm1', 1, '10'],
@@ -25,7 +41,15 @@ describe('ovnts-controller: IPv6', () => {
       ['vm3', 2, '10'],
     ] as const;
     for (const [name, n, host] of vms)
-      await nbctl('lsp-add', `ls${n}`, name, '--', 'lsp-set-addresses', name, `02:ac:10:ff:0${n}:${host} 192.168.${n}.${host} fd00:${n}::${host}`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        name,
+        '--',
+        'lsp-set-addresses',
+        name,
+        `02:ac:10:ff:0${n}:${host} 192.168.${n}.${host} fd00:${n}::${host}`,
+      );
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const started = [];
@@ -37,7 +61,8 @@ describe('ovnts-controller: IPv6', () => {
     }
     await nbctl('--timeout=20', '--wait=hv', 'sync');
     const vm1 = started[0]!;
-    const ping6 = async (dst: string) => (await vm1.exec('ping', ['-6', '-c', '2', '-i', '0.2', '-W', '2', dst])).stdout;
+    const ping6 = async (dst: string) =>
+      (await vm1.exec('ping', ['-6', '-c', '2', '-i', '0.2', '-W', '2', dst])).stdout;
     expect(await ping6('fd00:1::11')).toMatch(/ 0% packet loss/);
     expect(await ping6('fd00:1::1')).toMatch(/ 0% packet loss/);
     expect(await ping6('fd00:2::10')).toMatch(/ 0% packet loss/);

@@ -13,10 +13,37 @@ describe('ovnts-controller with the real ovn-northd', () => {
     await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
     const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
     const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
-    await nbctl('ls-add', 'ls1', '--', 'lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
+    await nbctl(
+      'ls-add',
+      'ls1',
+      '--',
+      'lsp-add',
+      'ls1',
+      'vm1',
+      '--',
+      'lsp-set-addresses',
+      'vm1',
+      '02:ac:10:ff:00:11 192.168.100.10',
+    );
     await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
     await nbctl('lr-add', 'lr1', '--', 'lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24');
-    await nbctl('lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1');
+    await nbctl(
+      'lsp-add',
+      'ls1',
+      'ls1-lr1',
+      '--',
+      'lsp-set-type',
+      'ls1-lr1',
+      'router',
+      '--',
+      'lsp-set-addresses',
+      'ls1-lr1',
+      'router',
+      '--',
+      'lsp-set-options',
+      'ls1-lr1',
+      'router-port=lr1-ls1',
+    );
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');

@@ -9,7 +9,9 @@ import { startController } from '@ovnts/controller';
 /** A tiny HTTP server in the VM's namespace that answers with the VM's name; stopped with the sandbox. */
 async function serve(sb: Sandbox, vm: Vm): Promise<void> {
   const code = `require('http').createServer((q, s) => s.end('${vm.name}')).listen(80, '${vm.ip}', () => console.log('up'))`;
-  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   sb.own({
     stop: async () => {
       if (child.exitCode !== null) return;
@@ -32,7 +34,23 @@ describe('ovnts-controller: load balancer', () => {
     for (const n of [1, 2]) {
       await nbctl('ls-add', `ls${n}`);
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
-      await nbctl('lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `ls${n}-lr1`,
+        '--',
+        'lsp-set-type',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `ls${n}-lr1`,
+        `router-port=lr1-ls${n}`,
+      );
     }
     await nbctl('lsp-add', 'ls1', 'client', '--', 'lsp-set-addresses', 'client', '02:ac:10:ff:01:10 192.168.1.10');
     await nbctl('lsp-add', 'ls2', 'web1', '--', 'lsp-set-addresses', 'web1', '02:ac:10:ff:02:11 192.168.2.11');

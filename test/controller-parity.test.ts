@@ -6,7 +6,14 @@ import { OvsdbClient } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vsModel } from '@ovnts/schema/vswitch';
 import { SwitchConnection } from '@ovnts/openflow';
-import { bridgeIfaces, compareFlows, computeChassis, findBridge, formatParity, normalizeFlows } from '@ovnts/controller';
+import {
+  bridgeIfaces,
+  compareFlows,
+  computeChassis,
+  findBridge,
+  formatParity,
+  normalizeFlows,
+} from '@ovnts/controller';
 
 describe('ovnts-controller flow parity', () => {
   const sandbox = useSandbox();
@@ -20,13 +27,52 @@ describe('ovnts-controller flow parity', () => {
     for (const n of [1, 2]) {
       await nbctl('ls-add', `ls${n}`);
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
-      await nbctl('lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`);
-      await nbctl('lsp-add', `ls${n}`, `vm${n}`, '--', 'lsp-set-addresses', `vm${n}`, `02:ac:10:ff:0${n}:10 192.168.${n}.10`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `ls${n}-lr1`,
+        '--',
+        'lsp-set-type',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `ls${n}-lr1`,
+        `router-port=lr1-ls${n}`,
+      );
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `vm${n}`,
+        '--',
+        'lsp-set-addresses',
+        `vm${n}`,
+        `02:ac:10:ff:0${n}:10 192.168.${n}.10`,
+      );
       await nbctl('lsp-set-port-security', `vm${n}`, `02:ac:10:ff:0${n}:10 192.168.${n}.10`);
       // A port bound on another chassis: reached through a tunnel.
-      await nbctl('lsp-add', `ls${n}`, `far${n}`, '--', 'lsp-set-addresses', `far${n}`, `02:ac:10:ff:0${n}:20 192.168.${n}.20`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `far${n}`,
+        '--',
+        'lsp-set-addresses',
+        `far${n}`,
+        `02:ac:10:ff:0${n}:20 192.168.${n}.20`,
+      );
     }
-    await nbctl('acl-add', 'ls2', 'to-lport', '1001', 'ip4.src == 192.168.1.10 && tcp.dst == {80, 443}', 'allow-related');
+    await nbctl(
+      'acl-add',
+      'ls2',
+      'to-lport',
+      '1001',
+      'ip4.src == 192.168.1.10 && tcp.dst == {80, 443}',
+      'allow-related',
+    );
     await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4', 'drop');
     await nbctl('lb-add', 'lb1', '10.0.0.100:80', '192.168.2.10:80,192.168.1.10:80', 'tcp');
     await nbctl('ls-lb-add', 'ls1', 'lb1');
@@ -49,7 +95,12 @@ describe('ovnts-controller flow parity', () => {
       const sbSnap = (await sbc.monitor(sbModel)).snapshot();
       const vs = (await vsc.monitor(vsModel, { tables: ['Open_vSwitch', 'Bridge', 'Port', 'Interface'] })).snapshot();
       const br = findBridge(vs, 'br-int')!;
-      const ours = computeChassis({ sb: sbSnap, chassisName: 'hv1', ifaces: bridgeIfaces(vs, br), bridgeExternalIds: br.external_ids });
+      const ours = computeChassis({
+        sb: sbSnap,
+        chassisName: 'hv1',
+        ifaces: bridgeIfaces(vs, br),
+        bridgeExternalIds: br.external_ids,
+      });
       expect(ours.errors).toEqual([]);
       const rep = compareFlows(normalizeFlows(ours.flows, ours.groups), normalizeFlows(realFlows, realGroups));
       console.log(formatParity(rep, 40));
@@ -58,7 +109,9 @@ describe('ovnts-controller flow parity', () => {
       // The one known difference: OVS refuses an OF1.5 set_field on the 32-bit in_port, so our table-64
       // loopback flows reset in_port through reg0 (same effect as the real controller's 16-bit NXM load).
       expect(rep.onlyReal.filter((s) => !/table=64,.*set_field:ANY->in_port/.test(s))).toEqual([]);
-      expect(rep.onlyOurs.filter((s) => !/table=64,.*move:NXM_NX_REG0\[0\.\.15\]->NXM_OF_IN_PORT\[\]/.test(s))).toEqual([]);
+      expect(rep.onlyOurs.filter((s) => !/table=64,.*move:NXM_NX_REG0\[0\.\.15\]->NXM_OF_IN_PORT\[\]/.test(s))).toEqual(
+        [],
+      );
     } finally {
       await of.close();
       await sbc.close();

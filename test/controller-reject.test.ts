@@ -22,8 +22,12 @@ describe('ovnts-controller: ACL reject', () => {
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
     const vm2 = await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
     const code = `require('http').createServer((q, s) => s.end('vm2')).listen(80, '${vm2.ip}', () => console.log('up'))`;
-    const server = spawn('ip', ['netns', 'exec', vm2.netns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-    sb.own({ stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))) });
+    const server = spawn('ip', ['netns', 'exec', vm2.netns, process.execPath, '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    sb.own({
+      stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))),
+    });
     await once(server.stdout, 'data');
     await nbctl('--timeout=20', '--wait=hv', 'sync');
     expect((await vm1.exec('curl', ['-s', '--max-time', '3', 'http://192.168.100.11/'])).stdout).toBe('vm2');

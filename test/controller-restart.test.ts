@@ -45,7 +45,9 @@ describe('ovnts-controller: restarts', () => {
     expect(ctl.stats().recomputes).toBeGreaterThan(0);
     expect(ctl.stats().lastInstall).toEqual({ add: 0, modify: 0, remove: 0 });
     expect(await dump()).toEqual(before);
-    expect((await hv.vsctl('get', 'Bridge', 'br-int', 'external_ids')).match(/ct-zone-[^,}]*/g)).toEqual(zones.match(/ct-zone-[^,}]*/g));
+    expect((await hv.vsctl('get', 'Bridge', 'br-int', 'external_ids')).match(/ct-zone-[^,}]*/g)).toEqual(
+      zones.match(/ct-zone-[^,}]*/g),
+    );
 
     // ovs-vswitchd restart: it comes back with an empty table; the controller reinstalls everything.
     await hv.vswitchd.kill();

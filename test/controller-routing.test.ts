@@ -21,7 +21,23 @@ describe('ovnts-controller: router and ACLs', () => {
     ] as const) {
       await nbctl('ls-add', `ls${n}`);
       await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `${net}.1/24`);
-      await nbctl('lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router', '--', 'lsp-set-addresses', `ls${n}-lr1`, 'router', '--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`);
+      await nbctl(
+        'lsp-add',
+        `ls${n}`,
+        `ls${n}-lr1`,
+        '--',
+        'lsp-set-type',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `ls${n}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `ls${n}-lr1`,
+        `router-port=lr1-ls${n}`,
+      );
     }
     await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:01:10 192.168.100.10');
     await nbctl('lsp-add', 'ls2', 'vm3', '--', 'lsp-set-addresses', 'vm3', '02:ac:10:ff:02:10 192.168.200.10');

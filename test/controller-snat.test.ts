@@ -17,22 +17,102 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     const { nb, sb: sbdb } = await sb.startCentral();
     await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
     const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    if (gateway === 'gateway-router') await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', 'options:chassis=hv1');
+    if (gateway === 'gateway-router')
+      await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', 'options:chassis=hv1');
     else await nbctl('lr-add', 'lr1');
-    await nbctl('ls-add', 'ls1', '--', 'lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:01:10 192.168.1.10');
+    await nbctl(
+      'ls-add',
+      'ls1',
+      '--',
+      'lsp-add',
+      'ls1',
+      'vm1',
+      '--',
+      'lsp-set-addresses',
+      'vm1',
+      '02:ac:10:ff:01:10 192.168.1.10',
+    );
     await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
-    await nbctl('lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1');
-    await nbctl('ls-add', 'pub', '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet', '--', 'lsp-set-addresses', 'pub-ln', 'unknown', '--', 'lsp-set-options', 'pub-ln', 'network_name=physnet');
+    await nbctl(
+      'lsp-add',
+      'ls1',
+      'ls1-lr1',
+      '--',
+      'lsp-set-type',
+      'ls1-lr1',
+      'router',
+      '--',
+      'lsp-set-addresses',
+      'ls1-lr1',
+      'router',
+      '--',
+      'lsp-set-options',
+      'ls1-lr1',
+      'router-port=lr1-ls1',
+    );
+    await nbctl(
+      'ls-add',
+      'pub',
+      '--',
+      'lsp-add',
+      'pub',
+      'pub-ln',
+      '--',
+      'lsp-set-type',
+      'pub-ln',
+      'localnet',
+      '--',
+      'lsp-set-addresses',
+      'pub-ln',
+      'unknown',
+      '--',
+      'lsp-set-options',
+      'pub-ln',
+      'network_name=physnet',
+    );
     if (vlan) await nbctl('set', 'Logical_Switch_Port', 'pub-ln', `tag_request=${vlan}`);
     await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
-    await nbctl('lsp-add', 'pub', 'pub-lr1', '--', 'lsp-set-type', 'pub-lr1', 'router', '--', 'lsp-set-addresses', 'pub-lr1', 'router', '--', 'lsp-set-options', 'pub-lr1', 'router-port=lr1-pub');
+    await nbctl(
+      'lsp-add',
+      'pub',
+      'pub-lr1',
+      '--',
+      'lsp-set-type',
+      'pub-lr1',
+      'router',
+      '--',
+      'lsp-set-addresses',
+      'pub-lr1',
+      'router',
+      '--',
+      'lsp-set-options',
+      'pub-lr1',
+      'router-port=lr1-pub',
+    );
     if (gateway === 'distributed-gateway-port') await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '10');
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
     await nbctl('lr-route-add', 'lr1', '0.0.0.0/0', '172.18.1.1');
 
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'physnet:br-phys' });
     // The physical network: br-phys (a normal learning switch) with the outside host on an internal port.
-    await hv.vsctl('add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev', '--', 'add-port', 'br-phys', 'ext0', '--', 'set', 'Interface', 'ext0', 'type=internal');
+    await hv.vsctl(
+      'add-br',
+      'br-phys',
+      '--',
+      'set',
+      'bridge',
+      'br-phys',
+      'datapath_type=netdev',
+      '--',
+      'add-port',
+      'br-phys',
+      'ext0',
+      '--',
+      'set',
+      'Interface',
+      'ext0',
+      'type=internal',
+    );
     await waitFor('ext0', async () => (await run('ip', ['-n', hv.netns, 'link', 'show', 'ext0'])).code === 0, 15_000);
     const outside = await sb.addNetns('outside');
     await runOk('ip', ['-n', hv.netns, 'link', 'set', 'ext0', 'netns', outside]);
@@ -42,8 +122,12 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     if (vlan) await hv.vsctl('set', 'Port', 'ext0', `tag=${vlan}`);
     await runOk('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
     const code = `require('http').createServer((q, s) => s.end(q.socket.remoteAddress)).listen(80, '172.18.1.1', () => console.log('up'))`;
-    const server = spawn('ip', ['netns', 'exec', outside, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-    sb.own({ stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))) });
+    const server = spawn('ip', ['netns', 'exec', outside, process.execPath, '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    sb.own({
+      stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))),
+    });
     await once(server.stdout, 'data');
 
     sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
@@ -53,15 +137,24 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
 
     // The first packet to the outside triggers the router's ARP (pinctrl); retry briefly until learned.
     let ping = { stdout: '' };
-    for (let i = 0; i < 5 && !/ 0% packet loss/.test(ping.stdout); i++) ping = await vm1.exec('ping', ['-c', '2', '-i', '0.2', '-W', '1', '172.18.1.1']);
+    for (let i = 0; i < 5 && !/ 0% packet loss/.test(ping.stdout); i++)
+      ping = await vm1.exec('ping', ['-c', '2', '-i', '0.2', '-W', '1', '172.18.1.1']);
     expect(ping.stdout).toMatch(/ 0% packet loss/);
-    const mb = await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=ip', 'list', 'MAC_Binding']);
+    const mb = await sb.runOk('ovn-sbctl', [
+      `--db=${sbdb.remotes.unix}`,
+      '--bare',
+      '--columns=ip',
+      'list',
+      'MAC_Binding',
+    ]);
     expect(mb).toContain('172.18.1.1');
     const r = await vm1.exec('curl', ['-s', '--max-time', '3', 'http://172.18.1.1/']);
     expect(r.stdout).toBe('172.18.1.2');
   }
 
   it('gateway router (l3gateway ports): the outside host sees 172.18.1.2', () => scenario('gateway-router'));
-  it('distributed gateway port (chassisredirect): the outside host sees 172.18.1.2', () => scenario('distributed-gateway-port'));
-  it('VLAN-backed localnet (tag 100): the outside host on VLAN 100 sees 172.18.1.2', () => scenario('gateway-router', 100));
+  it('distributed gateway port (chassisredirect): the outside host sees 172.18.1.2', () =>
+    scenario('distributed-gateway-port'));
+  it('VLAN-backed localnet (tag 100): the outside host on VLAN 100 sees 172.18.1.2', () =>
+    scenario('gateway-router', 100));
 });

@@ -15,7 +15,8 @@ import { LflowCache, bridgeIfaces, computeChassis, findBridge, startController }
 const NODES = Number(process.env['BENCH_NODES'] ?? 100);
 const PODS = Number(process.env['BENCH_PODS'] ?? 50);
 const ip = (node: number, host: number) => `10.${128 + (node >> 8)}.${node & 0xff}.${host}`;
-const mac = (node: number, host: number) => `0a:58:${[128 + (node >> 8), node & 0xff, host >> 8, host & 0xff].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+const mac = (node: number, host: number) =>
+  `0a:58:${[128 + (node >> 8), node & 0xff, host >> 8, host & 0xff].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
 
 const sb = new Sandbox('ovnts-bench-');
 const rows: string[][] = [];
@@ -23,19 +24,60 @@ try {
   const t0 = performance.now();
   const { nb, sb: sbdb } = await sb.startCentral();
   await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-  const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
-  const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
+  const nbctl = (...a: string[]) =>
+    sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
+  const sbctl = (...a: string[]) =>
+    sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
   await nbctl('lr-add', 'cluster', '--', 'pg-add', 'pods');
   for (let n = 1; n <= NODES; n++) {
-    const a: string[] = ['ls-add', `node${n}`, '--', 'lrp-add', 'cluster', `rtos-node${n}`, mac(n, 1), `${ip(n, 1)}/24`];
-    a.push('--', 'lsp-add', `node${n}`, `stor-node${n}`, '--', 'lsp-set-type', `stor-node${n}`, 'router', '--', 'lsp-set-addresses', `stor-node${n}`, 'router');
+    const a: string[] = [
+      'ls-add',
+      `node${n}`,
+      '--',
+      'lrp-add',
+      'cluster',
+      `rtos-node${n}`,
+      mac(n, 1),
+      `${ip(n, 1)}/24`,
+    ];
+    a.push(
+      '--',
+      'lsp-add',
+      `node${n}`,
+      `stor-node${n}`,
+      '--',
+      'lsp-set-type',
+      `stor-node${n}`,
+      'router',
+      '--',
+      'lsp-set-addresses',
+      `stor-node${n}`,
+      'router',
+    );
     a.push('--', 'lsp-set-options', `stor-node${n}`, `router-port=rtos-node${n}`);
     for (let p = 2; p < PODS + 2; p++) {
       const name = `p${n}-${p}`;
-      a.push('--', 'lsp-add', `node${n}`, name, '--', 'lsp-set-addresses', name, `${mac(n, p)} ${ip(n, p)}`, '--', 'lsp-set-port-security', name, `${mac(n, p)} ${ip(n, p)}`);
+      a.push(
+        '--',
+        'lsp-add',
+        `node${n}`,
+        name,
+        '--',
+        'lsp-set-addresses',
+        name,
+        `${mac(n, p)} ${ip(n, p)}`,
+        '--',
+        'lsp-set-port-security',
+        name,
+        `${mac(n, p)} ${ip(n, p)}`,
+      );
     }
     await nbctl(...a);
-    await nbctl('pg-set-ports', 'pods', ...Array.from({ length: PODS * n }, (_, i) => `p${Math.floor(i / PODS) + 1}-${(i % PODS) + 2}`));
+    await nbctl(
+      'pg-set-ports',
+      'pods',
+      ...Array.from({ length: PODS * n }, (_, i) => `p${Math.floor(i / PODS) + 1}-${(i % PODS) + 2}`),
+    );
   }
   await nbctl('acl-add', 'pods', 'to-lport', '1001', 'outport == @pods && tcp.dst == {80, 443}', 'allow-related');
   await nbctl('acl-add', 'pods', 'to-lport', '1000', 'outport == @pods && ip4', 'drop');
@@ -45,12 +87,17 @@ try {
   await nbctl('--wait=sb', 'sync');
   // Bind the other nodes' pods to their chassis in one transaction.
   const sbc = await OvsdbClient.connect(sbdb.remotes.unix);
-  const rep = await sbc.monitor(sbModel, { tables: ['Chassis', 'Port_Binding', 'Logical_Flow', 'Chassis_Private', 'SB_Global'] });
+  const rep = await sbc.monitor(sbModel, {
+    tables: ['Chassis', 'Port_Binding', 'Logical_Flow', 'Chassis_Private', 'SB_Global'],
+  });
   const chassisByName = new Map([...rep.table('Chassis').values()].map((c) => [c.name, c._uuid]));
   const txn = sbc.transaction(sbModel);
   for (const pb of rep.table('Port_Binding').values()) {
     const m = /^p(\d+)-\d+$/.exec(pb.logical_port);
-    if (m && Number(m[1]) > 1) txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: chassisByName.get(`hv${m[1]}`) as Uuid<'Chassis'> });
+    if (m && Number(m[1]) > 1)
+      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], {
+        chassis: chassisByName.get(`hv${m[1]}`) as Uuid<'Chassis'>,
+      });
   }
   await txn.commit();
   const lflows = rep.table('Logical_Flow').size;
@@ -58,9 +105,22 @@ try {
 
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
   const add: string[] = [];
-  for (let p = 2; p < PODS + 2; p++) add.push('--', 'add-port', 'br-int', `pod${p}`, '--', 'set', 'Interface', `pod${p}`, 'type=internal', `external_ids:iface-id=p1-${p}`);
+  for (let p = 2; p < PODS + 2; p++)
+    add.push(
+      '--',
+      'add-port',
+      'br-int',
+      `pod${p}`,
+      '--',
+      'set',
+      'Interface',
+      `pod${p}`,
+      'type=internal',
+      `external_ids:iface-id=p1-${p}`,
+    );
   await hv.vsctl(...add.slice(1));
-  const flowCount = async () => Number(/flow_count=(\d+)/.exec(await hv.ofctl('-O', 'OpenFlow15', 'dump-aggregate', hv.mgmt()))?.[1] ?? 0);
+  const flowCount = async () =>
+    Number(/flow_count=(\d+)/.exec(await hv.ofctl('-O', 'OpenFlow15', 'dump-aggregate', hv.mgmt()))?.[1] ?? 0);
 
   /** Time from start until the chassis reports the current nb_cfg (flows installed) with all local pods up. */
   async function measure(start: () => Promise<unknown>): Promise<number> {
@@ -98,7 +158,9 @@ try {
 
   // ovnts-controller, in this process.
   let handle: Awaited<ReturnType<typeof startController>> | undefined;
-  const oursS = await measure(async () => (handle = await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir })));
+  const oursS = await measure(
+    async () => (handle = await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir })),
+  );
   const oursFlows = await flowCount();
   const stats = handle!.stats();
 
@@ -111,23 +173,47 @@ try {
   let computed = 0;
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    computed = computeChassis({ sb: full, chassisName: 'hv1', ifaces: bridgeIfaces(vs, br), bridgeExternalIds: br.external_ids }).flows.length;
+    computed = computeChassis({
+      sb: full,
+      chassisName: 'hv1',
+      ifaces: bridgeIfaces(vs, br),
+      bridgeExternalIds: br.external_ids,
+    }).flows.length;
     times.push(performance.now() - t);
   }
   const computeS = times.sort((a, b) => a - b)[1]! / 1000;
   // A recomputation after an unrelated change: every compiled logical flow comes from the cache.
   const cache = new LflowCache();
-  computeChassis({ sb: full, chassisName: 'hv1', ifaces: bridgeIfaces(vs, br), bridgeExternalIds: br.external_ids, cache });
+  computeChassis({
+    sb: full,
+    chassisName: 'hv1',
+    ifaces: bridgeIfaces(vs, br),
+    bridgeExternalIds: br.external_ids,
+    cache,
+  });
   const tw = performance.now();
-  computeChassis({ sb: full, chassisName: 'hv1', ifaces: bridgeIfaces(vs, br), bridgeExternalIds: br.external_ids, cache });
+  computeChassis({
+    sb: full,
+    chassisName: 'hv1',
+    ifaces: bridgeIfaces(vs, br),
+    bridgeExternalIds: br.external_ids,
+    cache,
+  });
   const warmS = (performance.now() - tw) / 1000;
   await handle!.stop({ cleanup: false });
   await vsc.close();
   await sbc.close();
 
-  console.log(`\nchassis bench: ${NODES} nodes x ${PODS} pods = ${NODES * PODS} pods, ${lflows} logical flows, setup ${setupS.toFixed(1)} s`);
+  console.log(
+    `\nchassis bench: ${NODES} nodes x ${PODS} pods = ${NODES * PODS} pods, ${lflows} logical flows, setup ${setupS.toFixed(1)} s`,
+  );
   rows.push(['metric', 'ovnts-controller', 'ovn-controller', 'ratio (ovnts/real)']);
-  rows.push(['start → flows installed, ports up, nb_cfg (s)', oursS.toFixed(2), realS.toFixed(2), (oursS / realS).toFixed(2)]);
+  rows.push([
+    'start → flows installed, ports up, nb_cfg (s)',
+    oursS.toFixed(2),
+    realS.toFixed(2),
+    (oursS / realS).toFixed(2),
+  ]);
   rows.push(['OpenFlow flows installed', String(oursFlows), String(realFlows), (oursFlows / realFlows).toFixed(3)]);
   rows.push(['pure computation, cold, median of 3 (s)', computeS.toFixed(2), '-', '-']);
   rows.push(['pure recomputation, lflow cache warm (s)', warmS.toFixed(2), '-', '-']);

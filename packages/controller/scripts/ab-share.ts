@@ -3,7 +3,8 @@ import { Sandbox } from '../../../test/harness/src/sandbox.js';
 import { OvsdbClient } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { computeChassis, formatParity, compareFlows, normalizeFlows } from '../src/index.js';
-const N = Number(process.env['N'] ?? 40), P = Number(process.env['P'] ?? 5);
+const N = Number(process.env['N'] ?? 40),
+  P = Number(process.env['P'] ?? 5);
 const sb = new Sandbox();
 try {
   const { nb, sb: sbdb } = await sb.startCentral();
@@ -11,8 +12,43 @@ try {
   const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
   await nbctl('lr-add', 'cluster', '--', 'pg-add', 'pods');
   for (let n = 1; n <= N; n++) {
-    const a = ['ls-add', `node${n}`, '--', 'lrp-add', 'cluster', `rtos-node${n}`, `0a:58:00:00:${n.toString(16).padStart(2, '0')}:01`, `10.1.${n}.1/24`, '--', 'lsp-add', `node${n}`, `stor-node${n}`, '--', 'lsp-set-type', `stor-node${n}`, 'router', '--', 'lsp-set-addresses', `stor-node${n}`, 'router', '--', 'lsp-set-options', `stor-node${n}`, `router-port=rtos-node${n}`];
-    for (let p = 2; p < P + 2; p++) a.push('--', 'lsp-add', `node${n}`, `p${n}-${p}`, '--', 'lsp-set-addresses', `p${n}-${p}`, `0a:58:00:00:${n.toString(16).padStart(2, '0')}:${p.toString(16).padStart(2, '0')} 10.1.${n}.${p}`);
+    const a = [
+      'ls-add',
+      `node${n}`,
+      '--',
+      'lrp-add',
+      'cluster',
+      `rtos-node${n}`,
+      `0a:58:00:00:${n.toString(16).padStart(2, '0')}:01`,
+      `10.1.${n}.1/24`,
+      '--',
+      'lsp-add',
+      `node${n}`,
+      `stor-node${n}`,
+      '--',
+      'lsp-set-type',
+      `stor-node${n}`,
+      'router',
+      '--',
+      'lsp-set-addresses',
+      `stor-node${n}`,
+      'router',
+      '--',
+      'lsp-set-options',
+      `stor-node${n}`,
+      `router-port=rtos-node${n}`,
+    ];
+    for (let p = 2; p < P + 2; p++)
+      a.push(
+        '--',
+        'lsp-add',
+        `node${n}`,
+        `p${n}-${p}`,
+        '--',
+        'lsp-set-addresses',
+        `p${n}-${p}`,
+        `0a:58:00:00:${n.toString(16).padStart(2, '0')}:${p.toString(16).padStart(2, '0')} 10.1.${n}.${p}`,
+      );
     await nbctl(...a);
   }
   await nbctl('acl-add', 'pods', 'to-lport', '1001', 'outport == @pods && tcp.dst == {80, 443}', 'allow-related');
@@ -21,19 +57,32 @@ try {
   await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'lsp-bind', 'p1-2', 'hv1']);
   const c = await OvsdbClient.connect(sbdb.remotes.unix);
   const snap = (await c.monitor(sbModel)).snapshot();
-  const input = { sb: snap, chassisName: 'hv1', ifaces: [{ name: 't', ofport: 1, type: 'internal', ifaceId: 'p1-2' }], bridgeExternalIds: {} };
+  const input = {
+    sb: snap,
+    chassisName: 'hv1',
+    ifaces: [{ name: 't', ofport: 1, type: 'internal', ifaceId: 'p1-2' }],
+    bridgeExternalIds: {},
+  };
   const t = { on: [] as number[], off: [] as number[] };
-  let a = computeChassis({ ...input, shareCompiles: true }), b = computeChassis({ ...input, shareCompiles: false });
+  let a = computeChassis({ ...input, shareCompiles: true }),
+    b = computeChassis({ ...input, shareCompiles: false });
   for (let i = 0; i < 4; i++) {
     for (const mode of ['on', 'off'] as const) {
       const t0 = performance.now();
       const r = computeChassis({ ...input, shareCompiles: mode === 'on' });
       t[mode].push(performance.now() - t0);
-      if (mode === 'on') a = r; else b = r;
+      if (mode === 'on') a = r;
+      else b = r;
     }
   }
   const med = (x: number[]) => x.sort((p, q) => p - q)[Math.floor(x.length / 2)]!.toFixed(0);
-  console.log(`lflows ${snap.Logical_Flow.size}, flows ${a.flows.length}/${b.flows.length}; shared on ${med(t.on)} ms, off ${med(t.off)} ms`);
-  console.log(formatParity(compareFlows(normalizeFlows(a.flows, a.groups), normalizeFlows(b.flows, b.groups)), 5).split('\n')[0]);
+  console.log(
+    `lflows ${snap.Logical_Flow.size}, flows ${a.flows.length}/${b.flows.length}; shared on ${med(t.on)} ms, off ${med(t.off)} ms`,
+  );
+  console.log(
+    formatParity(compareFlows(normalizeFlows(a.flows, a.groups), normalizeFlows(b.flows, b.groups)), 5).split('\n')[0],
+  );
   await c.close();
-} finally { await sb.stop(); }
+} finally {
+  await sb.stop();
+}

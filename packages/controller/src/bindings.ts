@@ -9,7 +9,12 @@ export interface BindingPlan {
   readonly release: readonly PortBinding[];
 }
 
-export function planBindings(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>, chassisName = ''): BindingPlan {
+export function planBindings(
+  sb: SbSnapshot,
+  chassisUuid: Uuid<'Chassis'>,
+  ifaceIds: ReadonlySet<string>,
+  chassisName = '',
+): BindingPlan {
   const claim: PortBinding[] = [];
   const release: PortBinding[] = [];
   for (const pb of sb.Port_Binding.values()) {
@@ -39,8 +44,14 @@ export function planBindings(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, iface
 }
 
 /** Ports bound here whose `up` must become true once their flows are installed. */
-export function portsToMarkUp(sb: SbSnapshot, chassisUuid: Uuid<'Chassis'>, installed: ReadonlySet<string>): PortBinding[] {
-  return [...sb.Port_Binding.values()].filter((pb) => pb.chassis === chassisUuid && pb.up !== true && installed.has(pb._uuid));
+export function portsToMarkUp(
+  sb: SbSnapshot,
+  chassisUuid: Uuid<'Chassis'>,
+  installed: ReadonlySet<string>,
+): PortBinding[] {
+  return [...sb.Port_Binding.values()].filter(
+    (pb) => pb.chassis === chassisUuid && pb.up !== true && installed.has(pb._uuid),
+  );
 }
 
 /**

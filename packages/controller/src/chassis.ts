@@ -31,15 +31,24 @@ export function chassisOtherConfig(cfg: ChassisConfig, ifaceTypes: readonly stri
 const encapKey = (type: string, ip: string) => `${type}|${ip}`;
 
 /** Makes the SB rows for this chassis match `cfg`; only writes when something differs. */
-export async function registerChassis(sb: OvsdbClient, snap: SbSnapshot, cfg: ChassisConfig, ifaceTypes: readonly string[]): Promise<boolean> {
+export async function registerChassis(
+  sb: OvsdbClient,
+  snap: SbSnapshot,
+  cfg: ChassisConfig,
+  ifaceTypes: readonly string[],
+): Promise<boolean> {
   const name = cfg.systemId;
   const chassis = [...snap.Chassis.values()].find((c) => c.name === name);
   const priv = [...snap.Chassis_Private.values()].find((c) => c.name === name);
   const other = chassisOtherConfig(cfg, ifaceTypes);
   const wantEncaps = cfg.encapTypes.flatMap((t) => cfg.encapIps.map((ip) => encapKey(t, ip)));
-  const haveEncaps = (chassis?.encaps ?? []).map((u) => snap.Encap.get(u)).map((e) => (e ? encapKey(e.type, e.ip) : '?'));
+  const haveEncaps = (chassis?.encaps ?? [])
+    .map((u) => snap.Encap.get(u))
+    .map((e) => (e ? encapKey(e.type, e.ip) : '?'));
   const encapsOk = wantEncaps.length === haveEncaps.length && wantEncaps.every((k) => haveEncaps.includes(k));
-  const otherOk = chassis !== undefined && JSON.stringify(chassis.other_config) === JSON.stringify(Object.fromEntries(Object.entries(other).sort()));
+  const otherOk =
+    chassis !== undefined &&
+    JSON.stringify(chassis.other_config) === JSON.stringify(Object.fromEntries(Object.entries(other).sort()));
   const chassisOk = chassis !== undefined && encapsOk && otherOk && chassis.hostname === cfg.hostname;
   const privOk = priv !== undefined && chassis !== undefined && priv.chassis === chassis._uuid;
   if (chassisOk && privOk) return false;
@@ -68,7 +77,8 @@ export async function unregisterChassis(sb: OvsdbClient, snap: SbSnapshot, name:
   const txn = sb.transaction(sbModel);
   if (chassis) {
     for (const pb of snap.Port_Binding.values())
-      if (pb.chassis === chassis._uuid) txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: null, up: false });
+      if (pb.chassis === chassis._uuid)
+        txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: null, up: false });
   }
   txn.delete('Chassis_Private', [['name', '==', name]]);
   txn.delete('Chassis', [['name', '==', name]]);

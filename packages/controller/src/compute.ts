@@ -52,7 +52,20 @@ export function computeChassis(input: ComputeInput): ComputeResult {
   const zones = assignZones(neededZones(view, input.sb), zonesFromExternalIds(input.bridgeExternalIds));
   const groups = input.groups ?? new GroupTable();
   groups.begin();
-  const logical = logicalFlows(view, input.sb, groups, input.compiler ?? new Compiler(), input.cache, input.shareCompiles ?? true);
-  const flows = [...physicalFlows({ view, sb: input.sb, zone: (k) => zones.get(k) ?? 0 }), ...logical.flows, ...neighborFlows(view, input.sb), ...lbHairpinFlows(view, input.sb), ...portSecurityFlows(view, input.sb)].map(prereqOrder);
+  const logical = logicalFlows(
+    view,
+    input.sb,
+    groups,
+    input.compiler ?? new Compiler(),
+    input.cache,
+    input.shareCompiles ?? true,
+  );
+  const flows = [
+    ...physicalFlows({ view, sb: input.sb, zone: (k) => zones.get(k) ?? 0 }),
+    ...logical.flows,
+    ...neighborFlows(view, input.sb),
+    ...lbHairpinFlows(view, input.sb),
+    ...portSecurityFlows(view, input.sb),
+  ].map(prereqOrder);
   return { view, zones, flows, groups: groups.end(), errors: logical.errors };
 }

@@ -3,15 +3,43 @@ import { ConfigError, parseBridgeMappings, parseChassisConfig } from './config.j
 import { parseCli, UsageError } from './options.js';
 
 describe('chassis configuration', () => {
-  const base = { 'system-id': 'hv1', 'ovn-remote': 'unix:/sb.sock', 'ovn-encap-type': 'geneve', 'ovn-encap-ip': '10.0.0.1' };
+  const base = {
+    'system-id': 'hv1',
+    'ovn-remote': 'unix:/sb.sock',
+    'ovn-encap-type': 'geneve',
+    'ovn-encap-ip': '10.0.0.1',
+  };
 
   it('reads what ovn-controller reads, with its defaults', () => {
     const c = parseChassisConfig(base, 'host1');
-    expect(c).toMatchObject({ systemId: 'hv1', remote: 'unix:/sb.sock', encapTypes: ['geneve'], encapIps: ['10.0.0.1'], bridge: 'br-int', bridgeDatapathType: '', probeIntervalMs: 5000, monitorAll: false, hostname: 'host1' });
-    const d = parseChassisConfig({ ...base, 'ovn-bridge': 'br-x', 'ovn-encap-type': 'geneve,vxlan', 'ovn-bridge-mappings': 'phys:br-phys, ext:br-ex', 'ovn-remote-probe-interval': '1000', 'ovn-monitor-all': 'true' }, 'h');
+    expect(c).toMatchObject({
+      systemId: 'hv1',
+      remote: 'unix:/sb.sock',
+      encapTypes: ['geneve'],
+      encapIps: ['10.0.0.1'],
+      bridge: 'br-int',
+      bridgeDatapathType: '',
+      probeIntervalMs: 5000,
+      monitorAll: false,
+      hostname: 'host1',
+    });
+    const d = parseChassisConfig(
+      {
+        ...base,
+        'ovn-bridge': 'br-x',
+        'ovn-encap-type': 'geneve,vxlan',
+        'ovn-bridge-mappings': 'phys:br-phys, ext:br-ex',
+        'ovn-remote-probe-interval': '1000',
+        'ovn-monitor-all': 'true',
+      },
+      'h',
+    );
     expect(d.bridge).toBe('br-x');
     expect(d.encapTypes).toEqual(['geneve', 'vxlan']);
-    expect([...d.bridgeMappings]).toEqual([['phys', 'br-phys'], ['ext', 'br-ex']]);
+    expect([...d.bridgeMappings]).toEqual([
+      ['phys', 'br-phys'],
+      ['ext', 'br-ex'],
+    ]);
     expect(d.probeIntervalMs).toBe(1000);
     expect(d.monitorAll).toBe(true);
   });
@@ -19,7 +47,9 @@ describe('chassis configuration', () => {
   it('names the missing or bad key', () => {
     expect(() => parseChassisConfig({ ...base, 'system-id': '' }, 'h')).toThrow(/system-id/);
     expect(() => parseChassisConfig({ ...base, 'ovn-remote': '' }, 'h')).toThrow(ConfigError);
-    expect(() => parseChassisConfig({ ...base, 'ovn-encap-type': 'stt' }, 'h')).toThrow(/unsupported ovn-encap-type "stt"/);
+    expect(() => parseChassisConfig({ ...base, 'ovn-encap-type': 'stt' }, 'h')).toThrow(
+      /unsupported ovn-encap-type "stt"/,
+    );
     expect(() => parseBridgeMappings('phys')).toThrow(/bad ovn-bridge-mappings entry "phys"/);
     expect(() => parseBridgeMappings('phys:')).toThrow(ConfigError);
   });
@@ -27,8 +57,18 @@ describe('chassis configuration', () => {
 
 describe('command line', () => {
   it('accepts ovn-controller options', () => {
-    const o = parseCli(['--pidfile=/r/c.pid', '--log-file=/r/c.log', '-vconsole:dbg', '--no-chdir', 'unix:/r/db.sock'], { OVS_RUNDIR: '/r' });
-    expect(o).toEqual({ ovsRemote: 'unix:/r/db.sock', pidfile: '/r/c.pid', logFile: '/r/c.log', detach: false, logLevel: 'debug', help: false });
+    const o = parseCli(
+      ['--pidfile=/r/c.pid', '--log-file=/r/c.log', '-vconsole:dbg', '--no-chdir', 'unix:/r/db.sock'],
+      { OVS_RUNDIR: '/r' },
+    );
+    expect(o).toEqual({
+      ovsRemote: 'unix:/r/db.sock',
+      pidfile: '/r/c.pid',
+      logFile: '/r/c.log',
+      detach: false,
+      logLevel: 'debug',
+      help: false,
+    });
     expect(parseCli([], { OVS_RUNDIR: '/x' }).ovsRemote).toBe('unix:/x/db.sock');
     expect(parseCli(['--pidfile'], { OVS_RUNDIR: '/x' }).pidfile).toBe('/x/ovn-controller.pid');
     expect(parseCli(['-vwarn', '--detach'], {})).toMatchObject({ logLevel: 'warn', detach: true });

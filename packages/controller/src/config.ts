@@ -31,7 +31,8 @@ export function parseBridgeMappings(s: string | undefined): Map<string, string> 
   const out = new Map<string, string>();
   for (const item of list(s)) {
     const i = item.indexOf(':');
-    if (i <= 0 || i === item.length - 1) throw new ConfigError(`bad ovn-bridge-mappings entry "${item}" (want network:bridge)`);
+    if (i <= 0 || i === item.length - 1)
+      throw new ConfigError(`bad ovn-bridge-mappings entry "${item}" (want network:bridge)`);
     out.set(item.slice(0, i), item.slice(i + 1));
   }
   return out;
@@ -45,7 +46,8 @@ export function parseChassisConfig(ids: Readonly<Record<string, string>>, hostna
   if (!remote) throw new ConfigError('Open_vSwitch external_ids:ovn-remote is not set');
   const encapTypes = list(ids['ovn-encap-type']);
   if (!encapTypes.length) throw new ConfigError('Open_vSwitch external_ids:ovn-encap-type is not set');
-  for (const t of encapTypes) if (t !== 'geneve' && t !== 'vxlan') throw new ConfigError(`unsupported ovn-encap-type "${t}"`);
+  for (const t of encapTypes)
+    if (t !== 'geneve' && t !== 'vxlan') throw new ConfigError(`unsupported ovn-encap-type "${t}"`);
   const encapIps = list(ids['ovn-encap-ip']);
   if (!encapIps.length) throw new ConfigError('Open_vSwitch external_ids:ovn-encap-ip is not set');
   const probe = Number(ids['ovn-remote-probe-interval'] ?? 5000);

@@ -7,7 +7,15 @@ import { pino, type Logger } from 'pino';
 import { OvsdbClient, type Replica, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vswitchModel } from '@ovnts/schema/vswitch';
-import { type Flow, type Group, type OfMessage, SwitchConnection, formatFlow, planMessages, planSync } from '@ovnts/openflow';
+import {
+  type Flow,
+  type Group,
+  type OfMessage,
+  SwitchConnection,
+  formatFlow,
+  planMessages,
+  planSync,
+} from '@ovnts/openflow';
 import { Compiler } from '@ovnts/expr';
 import { type ChassisConfig, ConfigError, parseChassisConfig } from './config.js';
 import { registerChassis, unregisterChassis } from './chassis.js';
@@ -16,7 +24,19 @@ import { GroupTable, groupText } from './groups.js';
 import { GENEVE_TLV } from './physical.js';
 import { computeChassis } from './compute.js';
 import { LflowCache } from './logical.js';
-import { type LocalnetPatch, type VsSnapshot, bridgeIfaces, ensureBridge, findBridge, markInstalled, persistZones, setBridgeNbCfg, syncLocalnetPatches, syncTunnels, type TunnelSpec } from './ovs-state.js';
+import {
+  type LocalnetPatch,
+  type VsSnapshot,
+  bridgeIfaces,
+  ensureBridge,
+  findBridge,
+  markInstalled,
+  persistZones,
+  setBridgeNbCfg,
+  syncLocalnetPatches,
+  syncTunnels,
+  type TunnelSpec,
+} from './ovs-state.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
@@ -54,7 +74,9 @@ export interface ControllerHandle {
 }
 
 export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
-  const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ component: 'controller' });
+  const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({
+    component: 'controller',
+  });
   const ovs = await OvsdbClient.connect(opts.ovsRemote, { logger: log });
   let ovsRep: Replica<typeof vswitchModel> | undefined;
   let sb: OvsdbClient | undefined;
@@ -80,7 +102,15 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     }
     sb = await OvsdbClient.connect(cfg!.remote, { logger: log, inactivityProbeMs: cfg!.probeIntervalMs });
     const sbRep = await sb.monitor(sbModel);
-    const c = new Controller(cfg!, ovs, ovsRep, sb, sbRep, opts.rundir ?? process.env['OVS_RUNDIR'] ?? '/var/run/openvswitch', log);
+    const c = new Controller(
+      cfg!,
+      ovs,
+      ovsRep,
+      sb,
+      sbRep,
+      opts.rundir ?? process.env['OVS_RUNDIR'] ?? '/var/run/openvswitch',
+      log,
+    );
     await c.start();
     return c;
   } catch (e) {
@@ -110,7 +140,14 @@ class Controller implements ControllerHandle {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
-  private st = { recomputes: 0, flows: 0, groups: 0, lflowErrors: 0, lastRecomputeMs: 0, lastInstall: { add: 0, modify: 0, remove: 0 } };
+  private st = {
+    recomputes: 0,
+    flows: 0,
+    groups: 0,
+    lflowErrors: 0,
+    lastRecomputeMs: 0,
+    lastInstall: { add: 0, modify: 0, remove: 0 },
+  };
 
   constructor(
     readonly config: ChassisConfig,
@@ -122,7 +159,11 @@ class Controller implements ControllerHandle {
     private readonly log: Logger,
   ) {
     this.chassisName = config.systemId;
-    this.of = new SwitchConnection({ target: `unix:${path.join(rundir, config.bridge + '.mgmt')}`, logger: log, backoffMaxMs: 1000 });
+    this.of = new SwitchConnection({
+      target: `unix:${path.join(rundir, config.bridge + '.mgmt')}`,
+      logger: log,
+      backoffMaxMs: 1000,
+    });
     this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log);
   }
 
@@ -141,7 +182,9 @@ class Controller implements ControllerHandle {
     this.schedule();
   }
 
-  private onChanges(changes: readonly { kind: 'insert' | 'modify' | 'delete'; table: string; old: unknown; new: unknown }[]): void {
+  private onChanges(
+    changes: readonly { kind: 'insert' | 'modify' | 'delete'; table: string; old: unknown; new: unknown }[],
+  ): void {
     if (changes.some(affectsFlows)) this.schedule();
     else if (changes.some(bumpsNbCfg)) this.schedule('report');
   }
@@ -219,16 +262,31 @@ class Controller implements ControllerHandle {
     });
     // The zones are in the flows already; persisting them is bookkeeping for the next start.
     await persistZones(this.ovs, bridge, zones);
-    if (errors.length && errors.length !== this.st.lflowErrors) this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
+    if (errors.length && errors.length !== this.st.lflowErrors)
+      this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
     this.desiredFlows = flows;
     this.desiredGroups = groups;
-    this.st = { ...this.st, recomputes: this.st.recomputes + 1, flows: flows.length, groups: groups.length, lflowErrors: errors.length };
+    this.st = {
+      ...this.st,
+      recomputes: this.st.recomputes + 1,
+      flows: flows.length,
+      groups: groups.length,
+      lflowErrors: errors.length,
+    };
 
     this.current = undefined;
     if (!this.of.isConnected) return;
     const t1 = performance.now();
     await this.install(flows, groups);
-    this.log.debug({ computeMs: Math.round(t1 - t0), installMs: Math.round(performance.now() - t1), flows: flows.length, ...this.st.lastInstall }, 'recomputed');
+    this.log.debug(
+      {
+        computeMs: Math.round(t1 - t0),
+        installMs: Math.round(performance.now() - t1),
+        flows: flows.length,
+        ...this.st.lastInstall,
+      },
+      'recomputed',
+    );
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
@@ -241,7 +299,11 @@ class Controller implements ControllerHandle {
     await this.afterInstall(this.current.view, this.sbRep.snapshot(), this.current.me, vs, bridge);
   }
 
-  private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaceIds: ReadonlySet<string>): Promise<boolean> {
+  private async applyBindings(
+    sbSnap: SbSnapshot,
+    me: Uuid<'Chassis'>,
+    ifaceIds: ReadonlySet<string>,
+  ): Promise<boolean> {
     const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName);
     if (!plan.claim.length && !plan.release.length) return false;
     const txn = this.sb.transaction(sbModel);
@@ -263,7 +325,8 @@ class Controller implements ControllerHandle {
     const out: LocalnetPatch[] = [];
     for (const ports of view.portsByDp.values())
       for (const pb of ports) {
-        const bridge = pb.type === 'localnet' ? this.config.bridgeMappings.get(pb.options['network_name'] ?? '') : undefined;
+        const bridge =
+          pb.type === 'localnet' ? this.config.bridgeMappings.get(pb.options['network_name'] ?? '') : undefined;
         if (bridge) out.push({ port: pb.logical_port, bridge });
       }
     return out;
@@ -306,7 +369,10 @@ class Controller implements ControllerHandle {
     if (groupAdds.length) await this.of.sendChecked(groupAdds);
     const refused = await applyFlowMods(this.of, msgs);
     if (refused.length) {
-      this.log.warn({ count: refused.length, examples: refused.slice(0, 5).map(describeRefused) }, 'switch refused flows');
+      this.log.warn(
+        { count: refused.length, examples: refused.slice(0, 5).map(describeRefused) },
+        'switch refused flows',
+      );
       const bad = new Set(refused.map((r) => r.flow));
       for (const r of refused) this.refused.add(formatFlow(r.flow));
       flows = flows.filter((f) => !bad.has(f));
@@ -319,7 +385,13 @@ class Controller implements ControllerHandle {
   }
 
   /** Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. */
-  private async afterInstall(view: LocalView, sbSnap: SbSnapshot, me: Uuid<'Chassis'>, vs: VsSnapshot, bridge: NonNullable<ReturnType<typeof findBridge>>): Promise<void> {
+  private async afterInstall(
+    view: LocalView,
+    sbSnap: SbSnapshot,
+    me: Uuid<'Chassis'>,
+    vs: VsSnapshot,
+    bridge: NonNullable<ReturnType<typeof findBridge>>,
+  ): Promise<void> {
     const txn = this.sb.transaction(sbModel);
     let n = 0;
     const upNames = new Set<string>();

@@ -6,7 +6,8 @@ export function groupText(g: Omit<Group, 'groupId'>): string {
   let s = `type=${g.type}`;
   if (g.selectionMethod) s += `,selection_method=${g.selectionMethod}`;
   if (g.fields?.length) s += `,fields(${g.fields.join(',')})`;
-  for (const [i, b] of g.buckets.entries()) s += `,bucket=bucket_id:${b.bucketId ?? i},weight:${b.weight ?? 100},actions=${formatActions(b.actions)}`;
+  for (const [i, b] of g.buckets.entries())
+    s += `,bucket=bucket_id:${b.bucketId ?? i},weight:${b.weight ?? 100},actions=${formatActions(b.actions)}`;
   return s;
 }
 

@@ -1,7 +1,14 @@
 // Applying a flow-table plan to the switch. The plan goes in one atomic bundle; when the switch refuses some
 // flow-mods (a flow our compiler got wrong must not block the whole chassis), the bundle is replayed one
 // message at a time and the refused flows are reported and left out.
-import { BundleError, type Flow, type OfMessage, type OpenFlowError, type SwitchConnection, formatFlow } from '@ovnts/openflow';
+import {
+  BundleError,
+  type Flow,
+  type OfMessage,
+  type OpenFlowError,
+  type SwitchConnection,
+  formatFlow,
+} from '@ovnts/openflow';
 
 export interface Refused {
   readonly flow: Flow;
@@ -9,7 +16,10 @@ export interface Refused {
 }
 
 /** Sends messages without a bundle; returns those the switch refused. */
-async function sendEach(conn: SwitchConnection, msgs: readonly OfMessage[]): Promise<{ message: OfMessage; error: OpenFlowError }[]> {
+async function sendEach(
+  conn: SwitchConnection,
+  msgs: readonly OfMessage[],
+): Promise<{ message: OfMessage; error: OpenFlowError }[]> {
   const byXid = new Map<number, OfMessage>();
   const refused: { message: OfMessage; error: OpenFlowError }[] = [];
   const onError = (e: OpenFlowError) => {
@@ -35,7 +45,9 @@ export async function applyFlowMods(conn: SwitchConnection, msgs: readonly OfMes
     if (!(e instanceof BundleError)) throw e;
   }
   const refused = await sendEach(conn, msgs);
-  return refused.flatMap((r) => (r.message.type === 'flow_mod' ? [{ flow: r.message.flow, error: r.error.errorName }] : []));
+  return refused.flatMap((r) =>
+    r.message.type === 'flow_mod' ? [{ flow: r.message.flow, error: r.error.errorName }] : [],
+  );
 }
 
 export const describeRefused = (r: Refused) => `${r.error}: ${formatFlow(r.flow)}`;

@@ -26,18 +26,30 @@ export function parseEndpoint(s: string): Endpoint | undefined {
 const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
 
 function ipv4Hex(ip: string): string {
-  return '0x' + ip.split('.').reduce((v, p) => (v << 8n) | BigInt(p), 0n).toString(16);
+  return (
+    '0x' +
+    ip
+      .split('.')
+      .reduce((v, p) => (v << 8n) | BigInt(p), 0n)
+      .toString(16)
+  );
 }
 
 function isLocal(lb: LoadBalancer, view: LocalView, sb: SbSnapshot): boolean {
-  const dps = [...lb.datapaths, ...(lb.datapath_group ? (sb.Logical_DP_Group.get(lb.datapath_group)?.datapaths ?? []) : [])];
+  const dps = [
+    ...lb.datapaths,
+    ...(lb.datapath_group ? (sb.Logical_DP_Group.get(lb.datapath_group)?.datapaths ?? []) : []),
+  ];
   return dps.some((d) => view.localDps.has(d));
 }
 
 export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
   const out: Flow[] = [];
   // ct_mark carries "natted" unless northd says some chassis still needs the older ct_label bit.
-  const natted = [...sb.SB_Global.values()][0]?.options['lb_hairpin_use_ct_mark'] === 'false' ? 'ct_label=0x2/0x2' : 'ct_mark=0x2/0x2';
+  const natted =
+    [...sb.SB_Global.values()][0]?.options['lb_hairpin_use_ct_mark'] === 'false'
+      ? 'ct_label=0x2/0x2'
+      : 'ct_mark=0x2/0x2';
   for (const lb of sb.Load_Balancer.values()) {
     if (lb.options['hairpin_orig_tuple'] !== 'true' || !isLocal(lb, view, sb)) continue;
     const protoName = lb.protocol ?? 'tcp';
@@ -57,7 +69,9 @@ export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
         const dst = vip.v6 ? 'ipv6_dst' : 'nw_dst';
         const tp = be.port !== undefined && vip.port !== undefined ? `,tp_dst=${be.port}` : '';
         const learnL4 =
-          vip.port !== undefined ? `,nw_proto=${proto},NXM_OF_${protoName.toUpperCase()}_SRC[]=NXM_OF_${protoName.toUpperCase()}_DST[]` : '';
+          vip.port !== undefined
+            ? `,nw_proto=${proto},NXM_OF_${protoName.toUpperCase()}_SRC[]=NXM_OF_${protoName.toUpperCase()}_DST[]`
+            : '';
         const learn =
           `learn(table=${OFTABLE.chkLbHairpinReply},delete_learned,cookie=${cookie},OXM_OF_METADATA[],eth_type=${vip.v6 ? '0x86dd' : '0x800'},` +
           `${vip.v6 ? 'NXM_NX_IPV6_SRC[]' : 'NXM_OF_IP_SRC[]'},${vip.v6 ? 'ipv6_dst' : 'ip_dst'}=${vip.ip}${learnL4},load:0x1->NXM_NX_REG10[7])`;
@@ -82,6 +96,7 @@ function ipv6Hex(ip: string): string {
   const g = (s: string | undefined) => (s ? s.split(':') : []);
   const head = g(halves[0]);
   const tail = g(halves[1]);
-  const groups = halves.length === 2 ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  const groups =
+    halves.length === 2 ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail] : head;
   return '0x' + groups.reduce((v, x) => (v << 16n) | BigInt(parseInt(x || '0', 16)), 0n).toString(16);
 }

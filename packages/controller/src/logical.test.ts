@@ -17,19 +17,46 @@ function snapshot(rows: Record<string, AnyRow[]>): SbSnapshot {
 }
 
 const HV1 = U(0x300);
-const dp = (n: number, key: number): AnyRow => ({ _uuid: U(n), tunnel_key: key, external_ids: { 'logical-switch': String(n) } });
+const dp = (n: number, key: number): AnyRow => ({
+  _uuid: U(n),
+  tunnel_key: key,
+  external_ids: { 'logical-switch': String(n) },
+});
 const pb = (n: number, name: string, d: number, key: number, chassis: string | null): AnyRow => ({
-  _uuid: U(n), logical_port: name, datapath: U(d), tunnel_key: key, type: '', options: {}, chassis, requested_chassis: null, up: false,
+  _uuid: U(n),
+  logical_port: name,
+  datapath: U(d),
+  tunnel_key: key,
+  type: '',
+  options: {},
+  chassis,
+  requested_chassis: null,
+  up: false,
 });
 const lflow = (n: number, match: string, actions: string, where: Partial<AnyRow>): AnyRow => ({
-  _uuid: U(n), _version: U(n + 1), pipeline: 'ingress', table_id: 0, priority: 100, match, actions, controller_meter: null, logical_datapath: null, logical_dp_group: null, ...where,
+  _uuid: U(n),
+  _version: U(n + 1),
+  pipeline: 'ingress',
+  table_id: 0,
+  priority: 100,
+  match,
+  actions,
+  controller_meter: null,
+  logical_datapath: null,
+  logical_dp_group: null,
+  ...where,
 });
 
 function base(extraPorts: AnyRow[] = []): SbSnapshot {
   return snapshot({
     Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
     Datapath_Binding: [dp(0x10, 1), dp(0x20, 2), dp(0x30, 3)],
-    Port_Binding: [pb(0x11, 'a', 0x10, 1, HV1), pb(0x21, 'b', 0x20, 1, HV1), pb(0x31, 'c', 0x30, 1, null), ...extraPorts],
+    Port_Binding: [
+      pb(0x11, 'a', 0x10, 1, HV1),
+      pb(0x21, 'b', 0x20, 1, HV1),
+      pb(0x31, 'c', 0x30, 1, null),
+      ...extraPorts,
+    ],
     Logical_DP_Group: [{ _uuid: U(0x99), datapaths: [U(0x10), U(0x20), U(0x30)] }],
     Logical_Flow: [
       lflow(0x1000, 'eth.src == 00:00:00:00:00:01', 'next;', { logical_dp_group: U(0x99) }),
@@ -48,8 +75,12 @@ describe('logical flows', () => {
     const r = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, new GroupTable());
     expect(r.errors).toEqual([]);
     const text = r.flows.map(formatFlow).sort();
-    expect(text.filter((t) => t.includes('dl_src=00:00:00:00:00:01')).map((t) => /metadata=0x(\d)/.exec(t)?.[1])).toEqual(['1', '2']);
-    expect(text).toContain('cookie=0x2000, table=8, priority=100,reg14=0x1,metadata=0x1 actions=set_field:0x1->reg15,resubmit(,37)');
+    expect(
+      text.filter((t) => t.includes('dl_src=00:00:00:00:00:01')).map((t) => /metadata=0x(\d)/.exec(t)?.[1]),
+    ).toEqual(['1', '2']);
+    expect(text).toContain(
+      'cookie=0x2000, table=8, priority=100,reg14=0x1,metadata=0x1 actions=set_field:0x1->reg15,resubmit(,37)',
+    );
   });
 
   it('reuses compiled flows until the datapath changes', () => {
@@ -81,7 +112,15 @@ describe('conjunction pruning', () => {
       { table: 46, priority: 1, match: [m('reg1', 1)], actions: [conj(2, 2, 2)] },
       { table: 46, priority: 1, match: [m('conj_id', 3)], actions: [] },
     ];
-    const out = pruneIncompleteConjunctions(flows).map((f) => JSON.stringify(f, (_, v) => (typeof v === 'bigint' ? Number(v) : v)));
-    expect(out).toEqual([flows[1]!, flows[2]!, flows[3]!].map((f, i) => JSON.stringify(i === 0 ? { ...f, actions: [conj(2, 1, 2)] } : f, (_, v) => (typeof v === 'bigint' ? Number(v) : v))));
+    const out = pruneIncompleteConjunctions(flows).map((f) =>
+      JSON.stringify(f, (_, v) => (typeof v === 'bigint' ? Number(v) : v)),
+    );
+    expect(out).toEqual(
+      [flows[1]!, flows[2]!, flows[3]!].map((f, i) =>
+        JSON.stringify(i === 0 ? { ...f, actions: [conj(2, 1, 2)] } : f, (_, v) =>
+          typeof v === 'bigint' ? Number(v) : v,
+        ),
+      ),
+    );
   });
 });

@@ -33,7 +33,10 @@ class SbIndex {
     }
     for (const d of sb.DHCP_Options.values()) this.dhcp.set(d.name, { code: d.code, type: d.type });
     for (const d of sb.DHCPv6_Options.values()) this.dhcp6.set(d.name, { code: d.code, type: d.type });
-    [...sb.Meter.values()].map((r) => r.name).sort().forEach((n, i) => this.meters.set(n, i + 1));
+    [...sb.Meter.values()]
+      .map((r) => r.name)
+      .sort()
+      .forEach((n, i) => this.meters.set(n, i + 1));
   }
 }
 
@@ -100,10 +103,14 @@ export function logicalFlows(
     const ports = view.portsByDp.get(dp._uuid) ?? [];
     const byName = new Map(ports.map((p) => [p.logical_port, p.tunnel_key]));
     const mcs = idx.mcByDp.get(dp._uuid);
-    const isRelated = (p: PortBinding) => (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type);
+    const isRelated = (p: PortBinding) =>
+      (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type);
     const related = new Set(ports.filter(isRelated).map((p) => p.tunnel_key));
     const fp = createHash('sha1').update(`${global}|${dp.tunnel_key}|${JSON.stringify(dp.external_ids)}`);
-    for (const p of ports) fp.update(`|${p.logical_port}:${p.tunnel_key}:${isRelated(p) ? 1 : 0}:${me !== undefined && p.chassis === me ? 1 : 0}`);
+    for (const p of ports)
+      fp.update(
+        `|${p.logical_port}:${p.tunnel_key}:${isRelated(p) ? 1 : 0}:${me !== undefined && p.chassis === me ? 1 : 0}`,
+      );
     for (const [n, k] of mcs ?? []) fp.update(`|mc:${n}:${k}`);
     const used: Omit<Group, 'groupId'>[] = [];
     const ctx: DatapathContext = {
@@ -158,7 +165,11 @@ export function logicalFlows(
         for (const g of entry.groups) groups.id(g);
       } else if (template && template.entry.error === undefined) {
         cache.hits++;
-        entry = { fingerprint, flows: retarget(template.entry.flows, dp.tunnel_key, cache), groups: template.entry.groups };
+        entry = {
+          fingerprint,
+          flows: retarget(template.entry.flows, dp.tunnel_key, cache),
+          groups: template.entry.groups,
+        };
         for (const g of entry.groups) groups.id(g);
       } else {
         cache.misses++;
@@ -179,7 +190,8 @@ export function logicalFlows(
       }
       if (templates && !template) templates.set(kind, { dpKey: dp.tunnel_key, entry });
       usedEntries.set(key, entry);
-      if (entry.error !== undefined) errors.push({ lflow: `${lf._uuid} ${lf.match} => ${lf.actions}`, error: entry.error });
+      if (entry.error !== undefined)
+        errors.push({ lflow: `${lf._uuid} ${lf.match} => ${lf.actions}`, error: entry.error });
       else for (const f of entry.flows) flows.push(f);
     }
   }
@@ -199,7 +211,12 @@ function datapathsOf(lf: LogicalFlow, sb: SbSnapshot): readonly Uuid<'Datapath_B
  */
 function withDecTtlIds(f: CompiledFlow): CompiledFlow {
   if (!f.actions.some((a) => a.type === 'dec_ttl' && a.controllerIds === undefined)) return f;
-  return { ...f, actions: f.actions.map((a) => (a.type === 'dec_ttl' && a.controllerIds === undefined ? { ...a, controllerIds: [] } : a)) };
+  return {
+    ...f,
+    actions: f.actions.map((a) =>
+      a.type === 'dec_ttl' && a.controllerIds === undefined ? { ...a, controllerIds: [] } : a,
+    ),
+  };
 }
 
 /**
@@ -252,8 +269,14 @@ function retarget(flows: readonly CompiledFlow[], dpKey: number, cache: LflowCac
   return flows.map((f) => ({
     ...f,
     match: f.match.map((e) =>
-      e.field === 'metadata' ? { ...e, value: md } : e.field === 'conj_id' ? { ...e, value: BigInt(remap.get(Number(e.value))!) } : e,
+      e.field === 'metadata'
+        ? { ...e, value: md }
+        : e.field === 'conj_id'
+          ? { ...e, value: BigInt(remap.get(Number(e.value))!) }
+          : e,
     ),
-    ...(ids.size ? { actions: f.actions.map((a) => (a.type === 'conjunction' ? { ...a, id: remap.get(a.id)! } : a)) } : {}),
+    ...(ids.size
+      ? { actions: f.actions.map((a) => (a.type === 'conjunction' ? { ...a, id: remap.get(a.id)! } : a)) }
+      : {}),
   }));
 }

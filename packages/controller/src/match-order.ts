@@ -17,6 +17,7 @@ const rank = (e: MatchEntry) => RANK[e.field] ?? 10;
 
 export function prereqOrder(f: Flow): Flow {
   const ms = f.match;
-  for (let i = 1; i < ms.length; i++) if (rank(ms[i - 1]!) > rank(ms[i]!)) return { ...f, match: [...ms].sort((a, b) => rank(a) - rank(b)) };
+  for (let i = 1; i < ms.length; i++)
+    if (rank(ms[i - 1]!) > rank(ms[i]!)) return { ...f, match: [...ms].sort((a, b) => rank(a) - rank(b)) };
   return f;
 }

@@ -1,7 +1,19 @@
 // MAC bindings (learned MAC_Binding rows and Static_MAC_Binding) → the two helper tables the logical
 // actions consult: get_arp/get_nd (table 66: IP + outport → eth.dst) and lookup_arp/lookup_nd (table 67:
 // IP + inport + source MAC known?). Pure.
-import { type Action, type Flow, type MatchEntry, ETH_TYPE, IP_PROTO, ipv4, ipv6, load, m, mac, sub } from '@ovnts/openflow';
+import {
+  type Action,
+  type Flow,
+  type MatchEntry,
+  ETH_TYPE,
+  IP_PROTO,
+  ipv4,
+  ipv6,
+  load,
+  m,
+  mac,
+  sub,
+} from '@ovnts/openflow';
 import { MLF, OFTABLE, REG } from '@ovnts/expr';
 import { type LocalView, type SbSnapshot, uuidCookie } from './view.js';
 
@@ -15,9 +27,16 @@ interface Neighbor {
 
 export function neighborFlows(view: LocalView, sb: SbSnapshot): Flow[] {
   const all: Neighbor[] = [];
-  for (const b of sb.MAC_Binding.values()) all.push({ uuid: b._uuid, port: b.logical_port, ip: b.ip, mac: b.mac, priority: 100 });
+  for (const b of sb.MAC_Binding.values())
+    all.push({ uuid: b._uuid, port: b.logical_port, ip: b.ip, mac: b.mac, priority: 100 });
   for (const s of sb.Static_MAC_Binding.values())
-    all.push({ uuid: s._uuid, port: s.logical_port, ip: s.ip, mac: s.mac, priority: s.override_dynamic_mac ? 150 : 50 });
+    all.push({
+      uuid: s._uuid,
+      port: s.logical_port,
+      ip: s.ip,
+      mac: s.mac,
+      priority: s.override_dynamic_mac ? 150 : 50,
+    });
   const out: Flow[] = [];
   for (const n of all) {
     const pb = view.pbByName.get(n.port);

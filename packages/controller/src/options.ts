@@ -13,7 +13,15 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const LEVELS: Record<string, string> = { dbg: 'debug', debug: 'debug', info: 'info', warn: 'warn', err: 'error', emer: 'fatal', off: 'silent' };
+const LEVELS: Record<string, string> = {
+  dbg: 'debug',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  err: 'error',
+  emer: 'fatal',
+  off: 'silent',
+};
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   let ovsRemote: string | undefined;
@@ -35,13 +43,23 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     else if (a.startsWith('-v') || a.startsWith('--verbose=')) {
       // ovs-style "-vconsole:info", "-vdbg", "--verbose=file:warn": the last level word wins.
       const words = a.replace(/^(-v|--verbose=)/, '').split(':');
-      const lvl = words.map((w) => LEVELS[w]).filter(Boolean).pop();
+      const lvl = words
+        .map((w) => LEVELS[w])
+        .filter(Boolean)
+        .pop();
       if (lvl) logLevel = lvl;
     } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (ovsRemote) throw new UsageError('at most one OVS database remote may be given');
     else ovsRemote = a;
   }
-  return { ovsRemote: ovsRemote ?? `unix:${rundir}/db.sock`, ...(logFile ? { logFile } : {}), ...(pidfile ? { pidfile } : {}), detach, logLevel, help };
+  return {
+    ovsRemote: ovsRemote ?? `unix:${rundir}/db.sock`,
+    ...(logFile ? { logFile } : {}),
+    ...(pidfile ? { pidfile } : {}),
+    detach,
+    logLevel,
+    help,
+  };
 }
 
 export const USAGE = `ovnts-controller: OVN chassis controller (drop-in for ovn-controller 23.03)

@@ -68,7 +68,12 @@ export interface TunnelSpec {
 const tunnelId = (t: TunnelSpec) => `${t.chassis}@${t.remoteIp}`;
 
 /** Adds/removes `ovn-<id>-N` tunnel ports so the bridge has exactly one per remote chassis encap. */
-export async function syncTunnels(ovs: OvsdbClient, vs: VsSnapshot, bridge: Bridge, want: readonly TunnelSpec[]): Promise<boolean> {
+export async function syncTunnels(
+  ovs: OvsdbClient,
+  vs: VsSnapshot,
+  bridge: Bridge,
+  want: readonly TunnelSpec[],
+): Promise<boolean> {
   const have = new Map<string, { port: Uuid<'Port'>; name: string; fingerprint: string }>();
   const names = new Set<string>();
   for (const pu of bridge.ports) {
@@ -78,7 +83,11 @@ export async function syncTunnels(ovs: OvsdbClient, vs: VsSnapshot, bridge: Brid
     const id = p.external_ids['ovn-chassis-id'];
     if (!id) continue;
     const i = vs.Interface.get(p.interfaces[0]!);
-    have.set(id, { port: pu, name: p.name, fingerprint: `${i?.type}|${i?.options['remote_ip']}|${i?.options['local_ip'] ?? ''}` });
+    have.set(id, {
+      port: pu,
+      name: p.name,
+      fingerprint: `${i?.type}|${i?.options['remote_ip']}|${i?.options['local_ip'] ?? ''}`,
+    });
   }
   const wanted = new Map(want.map((t) => [tunnelId(t), t]));
   const txn = ovs.transaction(vswitchModel);
@@ -121,10 +130,17 @@ export async function syncTunnels(ovs: OvsdbClient, vs: VsSnapshot, bridge: Brid
 }
 
 /** Rewrites the `ct-zone-*` keys of the bridge's external_ids when the assignment changed. */
-export async function persistZones(ovs: OvsdbClient, bridge: Bridge, zones: ReadonlyMap<string, number>): Promise<boolean> {
-  const stale = Object.keys(bridge.external_ids).filter((k) => k.startsWith(ZONE_PREFIX) && zones.get(k.slice(ZONE_PREFIX.length)) === undefined);
+export async function persistZones(
+  ovs: OvsdbClient,
+  bridge: Bridge,
+  zones: ReadonlyMap<string, number>,
+): Promise<boolean> {
+  const stale = Object.keys(bridge.external_ids).filter(
+    (k) => k.startsWith(ZONE_PREFIX) && zones.get(k.slice(ZONE_PREFIX.length)) === undefined,
+  );
   const fresh: Record<string, string> = {};
-  for (const [k, z] of zones) if (bridge.external_ids[ZONE_PREFIX + k] !== String(z)) fresh[ZONE_PREFIX + k] = String(z);
+  for (const [k, z] of zones)
+    if (bridge.external_ids[ZONE_PREFIX + k] !== String(z)) fresh[ZONE_PREFIX + k] = String(z);
   if (!stale.length && !Object.keys(fresh).length) return false;
   const txn = ovs.transaction(vswitchModel);
   const where = [['_uuid', '==', bridge._uuid]] as const;
@@ -142,7 +158,11 @@ export async function markInstalled(ovs: OvsdbClient, vs: VsSnapshot, ifaceIds: 
   for (const i of vs.Interface.values()) {
     const id = i.external_ids['iface-id'];
     if (!id || !ifaceIds.has(id) || i.external_ids['ovn-installed'] === 'true') continue;
-    txn.mutate('Interface', [['_uuid', '==', i._uuid]], [['external_ids', 'insert', { 'ovn-installed': 'true', 'ovn-installed-ts': String(Date.now()) }]]);
+    txn.mutate(
+      'Interface',
+      [['_uuid', '==', i._uuid]],
+      [['external_ids', 'insert', { 'ovn-installed': 'true', 'ovn-installed-ts': String(Date.now()) }]],
+    );
     n++;
   }
   if (n) await txn.commit();
@@ -153,7 +173,9 @@ export async function setBridgeNbCfg(ovs: OvsdbClient, bridge: Bridge, nbCfg: nu
   const txn = ovs.transaction(vswitchModel);
   const where = [['_uuid', '==', bridge._uuid]] as const;
   txn.mutate('Bridge', where, [['external_ids', 'delete', ['ovn-nb-cfg', 'ovn-nb-cfg-ts']]]);
-  txn.mutate('Bridge', where, [['external_ids', 'insert', { 'ovn-nb-cfg': String(nbCfg), 'ovn-nb-cfg-ts': String(Date.now()) }]]);
+  txn.mutate('Bridge', where, [
+    ['external_ids', 'insert', { 'ovn-nb-cfg': String(nbCfg), 'ovn-nb-cfg-ts': String(Date.now()) }],
+  ]);
   await txn.commit();
 }
 
@@ -173,7 +195,12 @@ const patchNames = (p: LocalnetPatch, intBridge: string) => ({
  * Keeps one pair of patch ports per localnet port between the integration bridge and the bridge its
  * physical network maps to (ovn-bridge-mappings), as ovn-controller names them. Returns whether it wrote.
  */
-export async function syncLocalnetPatches(ovs: OvsdbClient, vs: VsSnapshot, intBridge: Bridge, want: readonly LocalnetPatch[]): Promise<boolean> {
+export async function syncLocalnetPatches(
+  ovs: OvsdbClient,
+  vs: VsSnapshot,
+  intBridge: Bridge,
+  want: readonly LocalnetPatch[],
+): Promise<boolean> {
   const wanted = new Map<string, { bridge: Bridge; peer: string; port: string }>();
   for (const p of want) {
     const phys = findBridge(vs, p.bridge);

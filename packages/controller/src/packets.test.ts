@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, icmp6Checksum, icmp6Error, inetChecksum, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
+import {
+  arpRequest,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  icmp4Error,
+  icmp6Checksum,
+  icmp6Error,
+  inetChecksum,
+  ndNa,
+  ndNs,
+  parseEth,
+  tcpReset4,
+} from './packets.js';
 import { linkLocal, parsePortSecurity } from './port-security.js';
 import { parseEndpoint } from './lb-hairpin.js';
 import { register } from './pinctrl.js';
@@ -16,14 +29,21 @@ describe('packet builders', () => {
     expect(formatMac(e.src)).toBe('02:00:00:00:00:01');
     expect(e.payload.readUInt16BE(6)).toBe(1);
     expect([...e.payload.subarray(24, 28)]).toEqual([10, 0, 0, 2]);
-    const tagged = parseEth(arpRequest(mac('ff:ff:ff:ff:ff:ff'), mac('02:00:00:00:00:01'), ip('10.0.0.1'), ip('10.0.0.2'), 0x0064));
+    const tagged = parseEth(
+      arpRequest(mac('ff:ff:ff:ff:ff:ff'), mac('02:00:00:00:00:01'), ip('10.0.0.1'), ip('10.0.0.2'), 0x0064),
+    );
     expect(tagged.vlanTci).toBe(0x64);
     expect(tagged.ethType).toBe(0x0806);
   });
 
   it('builds an ICMP destination unreachable quoting the offending packet, with valid checksums', () => {
     const ipHdr = Buffer.from('450000200000400040110000c0a8010ac0a802', 'hex');
-    const orig = Buffer.concat([Buffer.from('0200000000020200000000010800', 'hex'), ipHdr, Buffer.from('0a', 'hex'), Buffer.alloc(12, 7)]);
+    const orig = Buffer.concat([
+      Buffer.from('0200000000020200000000010800', 'hex'),
+      ipHdr,
+      Buffer.from('0a', 'hex'),
+      Buffer.alloc(12, 7),
+    ]);
     const out = parseEth(icmp4Error(parseEth(orig), 3));
     const l3 = out.payload;
     expect(inetChecksum(l3.subarray(0, 20))).toBe(0);
@@ -107,7 +127,10 @@ describe('address parsing', () => {
     expect(parseEndpoint('10.0.0.1:80')).toEqual({ ip: '10.0.0.1', v6: false, port: 80 });
     expect(parseEndpoint('[fd00::1]:443')).toEqual({ ip: 'fd00::1', v6: true, port: 443 });
     expect(parseEndpoint('10.0.0.1')).toEqual({ ip: '10.0.0.1', v6: false });
-    const md = [{ field: 'xreg0' as const, value: (0xc0a80101n << 32n) | 5n }, { field: 'xreg7' as const, value: (3n << 32n) | 4n }];
+    const md = [
+      { field: 'xreg0' as const, value: (0xc0a80101n << 32n) | 5n },
+      { field: 'xreg7' as const, value: (3n << 32n) | 4n },
+    ];
     expect(register(md, 0)).toBe(0xc0a80101n);
     expect(register(md, 1)).toBe(5n);
     expect(register(md, 14)).toBe(3n);

@@ -25,7 +25,13 @@ export function parseEth(p: Buffer): EthFrame {
     type = p.readUInt16BE(16);
     off = 18;
   }
-  return { dst: p.subarray(0, 6), src: p.subarray(6, 12), ...(vlanTci !== undefined ? { vlanTci } : {}), ethType: type, payload: p.subarray(off) };
+  return {
+    dst: p.subarray(0, 6),
+    src: p.subarray(6, 12),
+    ...(vlanTci !== undefined ? { vlanTci } : {}),
+    ethType: type,
+    payload: p.subarray(off),
+  };
 }
 
 export function ipv4Addrs(payload: Buffer): { src: Buffer; dst: Buffer } {
@@ -56,7 +62,9 @@ export function arpRequest(dst: Buffer, sha: Buffer, spa: Buffer, tpa: Buffer, v
 }
 
 export const formatMac = (b: Buffer | bigint): string =>
-  (typeof b === 'bigint' ? Buffer.from(b.toString(16).padStart(12, '0'), 'hex') : b).toString('hex').replace(/(..)(?!$)/g, '$1:');
+  (typeof b === 'bigint' ? Buffer.from(b.toString(16).padStart(12, '0'), 'hex') : b)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1:');
 
 export const formatIpv4 = (v: bigint): string => [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn)).join('.');
 
@@ -218,7 +226,7 @@ export function formatIpv6(v: bigint): string {
   // Compress the longest run of zero groups (length ≥ 2), as inet_ntop does.
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

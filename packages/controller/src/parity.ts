@@ -17,7 +17,13 @@ export interface ParityReport {
 }
 
 function normalizeActions(as: readonly Action[]): Action[] {
-  return as.map((a) => (a.type === 'conjunction' ? { ...a, id: 0 } : a.type === 'clone' ? { ...a, actions: normalizeActions(a.actions) } : a));
+  return as.map((a) =>
+    a.type === 'conjunction'
+      ? { ...a, id: 0 }
+      : a.type === 'clone'
+        ? { ...a, actions: normalizeActions(a.actions) }
+        : a,
+  );
 }
 
 export function normalizeFlows(flows: readonly Flow[], groups: readonly Group[]): string[] {
@@ -63,14 +69,29 @@ export function compareFlows(ours: readonly string[], real: readonly string[]): 
     t(s).ours += n;
     for (let i = Math.min(n, r.get(s) ?? 0); i < n; i++) onlyOurs.push(s);
   }
-  return { ours: ours.length, real: real.length, matched, share: real.length ? matched / real.length : 1, onlyOurs: onlyOurs.sort(), onlyReal: onlyReal.sort(), byTable };
+  return {
+    ours: ours.length,
+    real: real.length,
+    matched,
+    share: real.length ? matched / real.length : 1,
+    onlyOurs: onlyOurs.sort(),
+    onlyReal: onlyReal.sort(),
+    byTable,
+  };
 }
 
 export function formatParity(rep: ParityReport, examples = 10): string {
-  const lines = [`flow parity: ${rep.matched}/${rep.real} real flows reproduced (${(rep.share * 100).toFixed(1)}%), ours ${rep.ours}`];
+  const lines = [
+    `flow parity: ${rep.matched}/${rep.real} real flows reproduced (${(rep.share * 100).toFixed(1)}%), ours ${rep.ours}`,
+  ];
   lines.push('table   real   ours  match');
-  for (const [t, e] of [...rep.byTable].sort((a, b) => a[0] - b[0])) lines.push(`${String(t).padStart(5)} ${String(e.real).padStart(6)} ${String(e.ours).padStart(6)} ${String(e.matched).padStart(6)}`);
-  if (rep.onlyReal.length) lines.push(`only real (${rep.onlyReal.length}):`, ...rep.onlyReal.slice(0, examples).map((s) => '  ' + s));
-  if (rep.onlyOurs.length) lines.push(`only ours (${rep.onlyOurs.length}):`, ...rep.onlyOurs.slice(0, examples).map((s) => '  ' + s));
+  for (const [t, e] of [...rep.byTable].sort((a, b) => a[0] - b[0]))
+    lines.push(
+      `${String(t).padStart(5)} ${String(e.real).padStart(6)} ${String(e.ours).padStart(6)} ${String(e.matched).padStart(6)}`,
+    );
+  if (rep.onlyReal.length)
+    lines.push(`only real (${rep.onlyReal.length}):`, ...rep.onlyReal.slice(0, examples).map((s) => '  ' + s));
+  if (rep.onlyOurs.length)
+    lines.push(`only ours (${rep.onlyOurs.length}):`, ...rep.onlyOurs.slice(0, examples).map((s) => '  ' + s));
   return lines.join('\n');
 }

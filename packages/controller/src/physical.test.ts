@@ -19,7 +19,16 @@ function snapshot(rows: Record<string, AnyRow[]>): SbSnapshot {
 
 const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 const pb = (n: number, name: string, dp: string, key: number, extra: Partial<AnyRow> = {}): AnyRow => ({
-  _uuid: U(n), logical_port: name, datapath: dp, tunnel_key: key, type: '', options: {}, chassis: null, requested_chassis: null, up: false, ...extra,
+  _uuid: U(n),
+  logical_port: name,
+  datapath: dp,
+  tunnel_key: key,
+  type: '',
+  options: {},
+  chassis: null,
+  requested_chassis: null,
+  up: false,
+  ...extra,
 });
 
 const LS = U(0x100);
@@ -43,14 +52,29 @@ const sb = snapshot({
     pb(0x0b0b0b0b, 'vm9', LS, 9, { chassis: HV2 }),
     pb(0x0c0c0c0c, 'vm7', LS, 7),
   ],
-  Multicast_Group: [{ _uuid: U(0xa8cba19e), datapath: LS, name: '_MC_flood', tunnel_key: 0x8000, ports: [U(0xa70efbbd), U(0xf17fb3e5), U(0x087db001), U(0x0b0b0b0b)] }],
+  Multicast_Group: [
+    {
+      _uuid: U(0xa8cba19e),
+      datapath: LS,
+      name: '_MC_flood',
+      tunnel_key: 0x8000,
+      ports: [U(0xa70efbbd), U(0xf17fb3e5), U(0x087db001), U(0x0b0b0b0b)],
+    },
+  ],
 });
 const ifaces = [
   { name: 't1', ofport: 1, type: 'internal', ifaceId: 'vm1' },
   { name: 't2', ofport: 2, type: 'internal', ifaceId: 'vm2' },
   { name: 'ovn-hv2-0', ofport: 5, type: 'geneve', tunnelChassis: 'hv2' },
 ];
-const zones: Record<string, number> = { vm1: 2, vm2: 6, [`${LS}_dnat`]: 5, [`${LS}_snat`]: 4, [`${LR}_dnat`]: 3, [`${LR}_snat`]: 1 };
+const zones: Record<string, number> = {
+  vm1: 2,
+  vm2: 6,
+  [`${LS}_dnat`]: 5,
+  [`${LS}_snat`]: 4,
+  [`${LR}_dnat`]: 3,
+  [`${LR}_snat`]: 1,
+};
 
 describe('physical flows', () => {
   const view = buildLocalView(sb, 'hv1', ifaces);

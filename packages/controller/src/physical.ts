@@ -77,15 +77,33 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
         const isVif = view.localVifs.has(pb._uuid);
         const zoneLoad = isVif ? [setReg(REG.ctZone, ctx.zone(pb.logical_port))] : [];
         const inMatch: MatchEntry[] = [m('in_port', vifOfport)];
-        const inActions: Action[] = [...zoneLoad, ...dpZones(ctx, dpUuid), load(sub('metadata', 0, 64), dp.tunnel_key), setReg(REG.inport, key), resubmit(OFTABLE.ingress)];
+        const inActions: Action[] = [
+          ...zoneLoad,
+          ...dpZones(ctx, dpUuid),
+          load(sub('metadata', 0, 64), dp.tunnel_key),
+          setReg(REG.inport, key),
+          resubmit(OFTABLE.ingress),
+        ];
         const tag = isVif ? 0 : (pb.tag ?? 0);
         if (isVif) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
         else if (tag) {
           // A VLAN-backed localnet port takes only frames of its VLAN, tag stripped.
-          add(OFTABLE.phyToLog, 150, [...inMatch, m('vlan_tci', 0x1000 | tag, 0x1fff)], [{ type: 'pop_vlan' }, ...inActions], cookie);
+          add(
+            OFTABLE.phyToLog,
+            150,
+            [...inMatch, m('vlan_tci', 0x1000 | tag, 0x1fff)],
+            [{ type: 'pop_vlan' }, ...inActions],
+            cookie,
+          );
         } else {
           // A localnet port takes untagged frames, and priority-tagged ones with the tag stripped.
-          add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0x1000, 0x1fff)], [{ type: 'pop_vlan' }, ...inActions], cookie);
+          add(
+            OFTABLE.phyToLog,
+            100,
+            [...inMatch, m('vlan_tci', 0x1000, 0x1fff)],
+            [{ type: 'pop_vlan' }, ...inActions],
+            cookie,
+          );
           add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0, 0x1000)], inActions, cookie);
         }
         if (!isVif) {
@@ -93,7 +111,13 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
           add(OFTABLE.checkLoopback, 160, [flag(MLF.localport), ...portMatch], [], cookie);
           add(OFTABLE.checkLoopback, 160, [flag(MLF.localOnly), ...portMatch], [], cookie);
         }
-        add(OFTABLE.localOutput, 100, portMatch, [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
+        add(
+          OFTABLE.localOutput,
+          100,
+          portMatch,
+          [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)],
+          cookie,
+        );
         const out: Action = { type: 'output', port: vifOfport };
         const ethertype = Number(pb.options['ethtype'] === '802.1ad' ? 0x88a8 : 0x8100);
         add(
@@ -101,59 +125,98 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
           100,
           portMatch,
           tag
-            ? [{ type: 'push_vlan', ethertype }, { type: 'set_field', field: 'vlan_vid', value: BigInt(0x1000 | tag) }, out, { type: 'pop_vlan' }]
+            ? [
+                { type: 'push_vlan', ethertype },
+                { type: 'set_field', field: 'vlan_vid', value: BigInt(0x1000 | tag) },
+                out,
+                { type: 'pop_vlan' },
+              ]
             : [out],
           cookie,
         );
       } else if (peer && peerDp) {
         add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
         // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).
-        add(OFTABLE.logToPhy, 100, portMatch, [
-          {
-            type: 'clone',
-            actions: [
-              { type: 'ct_clear' },
-              setReg(REG.dnatZone, 0),
-              setReg(REG.snatZone, 0),
-              setReg(REG.ctZone, 0),
-              ...dpZones(ctx, peer.datapath),
-              load(sub('metadata', 0, 64), peerDp.tunnel_key),
-              setReg(REG.inport, peer.tunnel_key),
-              setReg(REG.flags, 0),
-              setReg(REG.outport, 0),
-              ...clearScratchRegs(),
-              resubmit(OFTABLE.ingress),
-            ],
-          },
-        ], cookie);
+        add(
+          OFTABLE.logToPhy,
+          100,
+          portMatch,
+          [
+            {
+              type: 'clone',
+              actions: [
+                { type: 'ct_clear' },
+                setReg(REG.dnatZone, 0),
+                setReg(REG.snatZone, 0),
+                setReg(REG.ctZone, 0),
+                ...dpZones(ctx, peer.datapath),
+                load(sub('metadata', 0, 64), peerDp.tunnel_key),
+                setReg(REG.inport, peer.tunnel_key),
+                setReg(REG.flags, 0),
+                setReg(REG.outport, 0),
+                ...clearScratchRegs(),
+                resubmit(OFTABLE.ingress),
+              ],
+            },
+          ],
+          cookie,
+        );
       } else if (view.localRedirects.has(pb._uuid)) {
         // Output to a gateway port hosted here continues as output to the distributed router port.
         const dist = view.localRedirects.get(pb._uuid)!;
-        add(OFTABLE.localOutput, 100, portMatch, [setReg(REG.outport, dist.tunnel_key), ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
+        add(
+          OFTABLE.localOutput,
+          100,
+          portMatch,
+          [setReg(REG.outport, dist.tunnel_key), ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)],
+          cookie,
+        );
         continue;
       } else if (remote !== undefined) {
-        add(OFTABLE.remoteOutput, 100, portMatch, [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)], cookie);
+        add(
+          OFTABLE.remoteOutput,
+          100,
+          portMatch,
+          [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)],
+          cookie,
+        );
         continue;
       } else continue;
 
       // Loopback protection and the in_port reset that lets a packet leave where it came in when allowed.
-      add(OFTABLE.checkLoopback, 100, [m(reg(REG.flags), 0, 1n << BigInt(MLF.allowLoopback)), m(reg(REG.inport), key), m(reg(REG.outport), key), md], [], cookie);
-      add(OFTABLE.saveInport, 100, [flag(MLF.allowLoopback), m(reg(REG.outport), key), md], [
-        ...clearInPortThen(resubmit(OFTABLE.logToPhy)),
-      ], cookie);
+      add(
+        OFTABLE.checkLoopback,
+        100,
+        [m(reg(REG.flags), 0, 1n << BigInt(MLF.allowLoopback)), m(reg(REG.inport), key), m(reg(REG.outport), key), md],
+        [],
+        cookie,
+      );
+      add(
+        OFTABLE.saveInport,
+        100,
+        [flag(MLF.allowLoopback), m(reg(REG.outport), key), md],
+        [...clearInPortThen(resubmit(OFTABLE.logToPhy))],
+        cookie,
+      );
     }
   }
 
-  for (const mc of sb.Multicast_Group.values()) if (view.localDps.has(mc.datapath)) out.push(...multicastFlows(ctx, mc));
+  for (const mc of sb.Multicast_Group.values())
+    if (view.localDps.has(mc.datapath)) out.push(...multicastFlows(ctx, mc));
 
   // Packets from tunnels carry datapath, inport and outport; they only ever go to local ports.
   for (const ofport of new Set(view.tunnels.values())) {
-    add(OFTABLE.phyToLog, 100, [m('in_port', ofport)], [
-      { type: 'move', src: sub('tun_id', 0, 24), dst: sub('metadata', 0, 24) },
-      { type: 'move', src: sub('tun_metadata0', 16, 15), dst: sub(reg(REG.inport), 0, 15) },
-      { type: 'move', src: sub('tun_metadata0', 0, 16), dst: sub(reg(REG.outport), 0, 16) },
-      resubmit(OFTABLE.localOutput),
-    ]);
+    add(
+      OFTABLE.phyToLog,
+      100,
+      [m('in_port', ofport)],
+      [
+        { type: 'move', src: sub('tun_id', 0, 24), dst: sub('metadata', 0, 24) },
+        { type: 'move', src: sub('tun_metadata0', 16, 15), dst: sub(reg(REG.inport), 0, 15) },
+        { type: 'move', src: sub('tun_metadata0', 0, 16), dst: sub(reg(REG.outport), 0, 16) },
+        resubmit(OFTABLE.localOutput),
+      ],
+    );
   }
 
   // Fixed flows.
@@ -162,7 +225,12 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
   add(OFTABLE.outputLargePktProcess, 10, [flag(MLF.allowLoopback)], [resubmit(OFTABLE.localOutput)]);
   add(OFTABLE.outputLargePktProcess, 0, [], [resubmit(OFTABLE.remoteOutput)]);
   const rampMask = (1n << BigInt(MLF.rcvFromRamp)) | (1n << BigInt(MLF.allowLoopback));
-  add(OFTABLE.remoteOutput, 150, [m(reg(REG.flags), 1n << BigInt(MLF.rcvFromRamp), rampMask)], [resubmit(OFTABLE.localOutput)]);
+  add(
+    OFTABLE.remoteOutput,
+    150,
+    [m(reg(REG.flags), 1n << BigInt(MLF.rcvFromRamp), rampMask)],
+    [resubmit(OFTABLE.localOutput)],
+  );
   add(OFTABLE.remoteOutput, 150, [flag(MLF.localOnly)], [resubmit(OFTABLE.localOutput)]);
   add(OFTABLE.remoteOutput, 0, [], [resubmit(OFTABLE.localOutput)]);
   add(OFTABLE.localOutput, 0, [], []);
@@ -184,12 +252,17 @@ function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
   const local: Action[] = [];
   const remote: Action[] = [];
   const tunnels = new Set<number>();
-  const ports = mc.ports.map((u) => ctx.sb.Port_Binding.get(u as Uuid<'Port_Binding'>)).filter((p): p is PortBinding => p !== undefined);
+  const ports = mc.ports
+    .map((u) => ctx.sb.Port_Binding.get(u as Uuid<'Port_Binding'>))
+    .filter((p): p is PortBinding => p !== undefined);
   for (const pb of ports) {
     const toPort = [setReg(REG.outport, pb.tunnel_key), resubmit(OFTABLE.checkLoopback)];
     if (view.localVifs.has(pb._uuid)) local.push(setReg(REG.ctZone, ctx.zone(pb.logical_port)), ...toPort);
     else if (view.localnet.has(pb._uuid)) local.push(...toPort);
-    else if (isPatchLike(pb, view.chassisName) && view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>)))
+    else if (
+      isPatchLike(pb, view.chassisName) &&
+      view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>))
+    )
       remote.push(...toPort);
     else {
       const tun = view.remotePorts.get(pb._uuid);
@@ -197,7 +270,14 @@ function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
     }
   }
   const flows: Flow[] = [];
-  if (local.length) flows.push({ table: OFTABLE.localOutput, priority: 100, cookie, match, actions: [...local, setReg(REG.outport, mc.tunnel_key)] });
+  if (local.length)
+    flows.push({
+      table: OFTABLE.localOutput,
+      priority: 100,
+      cookie,
+      match,
+      actions: [...local, setReg(REG.outport, mc.tunnel_key)],
+    });
   if (remote.length || tunnels.size) {
     if (remote.length) remote.push(setReg(REG.outport, mc.tunnel_key));
     for (const t of [...tunnels].sort((a, b) => a - b)) remote.push(...encapsulate(dp.tunnel_key, mc.tunnel_key, t));

@@ -2,11 +2,31 @@
 // for the packet's destination and run the nested actions on it) and `put_arp` (learn a MAC binding into the
 // SB, through a local cache so repeated ARPs do not write). Rate-limited so a storm cannot starve the daemon.
 import type { Logger } from 'pino';
-import { type Action, type MatchEntry, type PacketIn2, OFPP, Reader, type SwitchConnection, decodeActionList } from '@ovnts/openflow';
+import {
+  type Action,
+  type MatchEntry,
+  type PacketIn2,
+  OFPP,
+  Reader,
+  type SwitchConnection,
+  decodeActionList,
+} from '@ovnts/openflow';
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { arpRequest, formatIpv4, formatIpv6, formatMac, icmp4Error, icmp6Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
+import {
+  arpRequest,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  icmp4Error,
+  icmp6Error,
+  ipv4Addrs,
+  ndNa,
+  ndNs,
+  parseEth,
+  tcpReset4,
+} from './packets.js';
 import type { SbSnapshot } from './view.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
@@ -48,7 +68,9 @@ export class Pinctrl {
     const opcode = ud.readUInt32BE(0);
     const body = ud.subarray(8);
     this.handled++;
-    void this.dispatch(opcode, body, pin).catch((e: unknown) => this.log.debug({ err: e instanceof Error ? e.message : String(e), opcode }, 'packet-in not handled'));
+    void this.dispatch(opcode, body, pin).catch((e: unknown) =>
+      this.log.debug({ err: e instanceof Error ? e.message : String(e), opcode }, 'packet-in not handled'),
+    );
   }
 
   private async dispatch(opcode: number, body: Buffer, pin: PacketIn2): Promise<void> {
@@ -90,12 +112,24 @@ export class Pinctrl {
     const ip = ipv4Addrs(eth.payload);
     const packet = arpRequest(eth.dst, eth.src, ip.src, ip.dst, eth.vlanTci);
     const actions: Action[] = decodeActionList(new Reader(body));
-    this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
+    this.of.send({
+      type: 'packet_out',
+      inPort: OFPP.CONTROLLER,
+      actions,
+      packet,
+      metadata: Pinctrl.pipelineMetadata(pin.metadata),
+    });
   }
 
   private resend(packet: Buffer, body: Buffer, pin: PacketIn2): void {
     const actions: Action[] = decodeActionList(new Reader(body));
-    this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
+    this.of.send({
+      type: 'packet_out',
+      inPort: OFPP.CONTROLLER,
+      actions,
+      packet,
+      metadata: Pinctrl.pipelineMetadata(pin.metadata),
+    });
   }
 
   /** nd_ns {…}: solicit the IPv6 destination of the packet. */
@@ -149,7 +183,13 @@ export class Pinctrl {
     const code = portUnreachForUdp && eth.payload[9] === 17 ? 3 : 1;
     const packet = icmp4Error(eth, code, loopback);
     const actions: Action[] = decodeActionList(new Reader(body));
-    this.of.send({ type: 'packet_out', inPort: OFPP.CONTROLLER, actions, packet, metadata: Pinctrl.pipelineMetadata(pin.metadata) });
+    this.of.send({
+      type: 'packet_out',
+      inPort: OFPP.CONTROLLER,
+      actions,
+      packet,
+      metadata: Pinctrl.pipelineMetadata(pin.metadata),
+    });
   }
 
   private async putArp(pin: PacketIn2): Promise<void> {
@@ -182,7 +222,14 @@ export class Pinctrl {
     if (existing?.mac === mac) return;
     const txn = this.sb.transaction(sbModel);
     if (existing) txn.update('MAC_Binding', [['_uuid', '==', existing._uuid]], { mac, timestamp: Date.now() });
-    else txn.insert('MAC_Binding', { logical_port: pb.logical_port, ip, mac, datapath: dp._uuid as Uuid<'Datapath_Binding'>, timestamp: Date.now() });
+    else
+      txn.insert('MAC_Binding', {
+        logical_port: pb.logical_port,
+        ip,
+        mac,
+        datapath: dp._uuid as Uuid<'Datapath_Binding'>,
+        timestamp: Date.now(),
+      });
     try {
       await txn.commit();
     } catch (e) {

@@ -29,7 +29,9 @@ function v6ToInt(s: string): bigint {
   const g = (x: string | undefined) => (x ? x.split(':') : []);
   const head = g(h);
   const tail = g(t);
-  const groups = s.includes('::') ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  const groups = s.includes('::')
+    ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail]
+    : head;
   return groups.reduce((v, x) => (v << 16n) | BigInt(parseInt(x || '0', 16)), 0n);
 }
 
@@ -46,7 +48,12 @@ export function parsePortSecurity(s: string): PsEntry | undefined {
       const plen = p === undefined ? 32 : Number(p);
       const hostMask = plen >= 32 ? 0n : (1n << BigInt(32 - plen)) - 1n;
       const a = v4ToInt(addr);
-      v4.push({ addr, plen, network: plen < 32 && (a & hostMask) === 0n, ...(plen < 32 && a & hostMask ? { bcast: intToV4(a | hostMask) } : {}) });
+      v4.push({
+        addr,
+        plen,
+        network: plen < 32 && (a & hostMask) === 0n,
+        ...(plen < 32 && a & hostMask ? { bcast: intToV4(a | hostMask) } : {}),
+      });
     } else if (addr.includes(':')) {
       const plen = p === undefined ? 128 : Number(p);
       const hostMask = plen >= 128 ? 0n : (1n << BigInt(128 - plen)) - 1n;
@@ -85,7 +92,8 @@ function portFlows(pb: PortBinding, dpKey: number): Flow[] {
   const outp = `reg15=${pb.tunnel_key},metadata=${dpKey}`;
   const cookie = `cookie=0x${uuidCookie(pb._uuid).toString(16)}`;
   const lines: string[] = [];
-  const add = (table: number, prio: number, match: string, actions: string) => lines.push(`${cookie},table=${table},priority=${prio},${match} actions=${actions}`);
+  const add = (table: number, prio: number, match: string, actions: string) =>
+    lines.push(`${cookie},table=${table},priority=${prio},${match} actions=${actions}`);
   const IN = OFTABLE.chkInPortSec;
   const ND = OFTABLE.chkInPortSecNd;
   const OUT = OFTABLE.chkOutPortSec;
@@ -112,7 +120,8 @@ function portFlows(pb: PortBinding, dpKey: number): Flow[] {
     if (e.v6.length) {
       for (const p of e.v6) add(IN, 90, `ipv6,${src},ipv6_src=${v6m(p)}`, nd);
       add(IN, 90, `ipv6,${src},ipv6_src=${lla}`, nd);
-      for (const t of [131, 143]) add(IN, 90, `icmp6,${src},ipv6_src=::,ipv6_dst=ff02::/16,icmp_type=${t},icmp_code=0`, allow);
+      for (const t of [131, 143])
+        add(IN, 90, `icmp6,${src},ipv6_src=::,ipv6_dst=ff02::/16,icmp_type=${t},icmp_code=0`, allow);
       add(IN, 90, `icmp6,${src},ipv6_src=::,ipv6_dst=ff02::/16,icmp_type=135,icmp_code=0`, nd);
     }
     const ns = `icmp6,${inp},nw_ttl=225,icmp_type=135,icmp_code=0`;

@@ -4,7 +4,27 @@
 
 /** Columns whose changes never affect flows, per table (either database). */
 const IGNORED_COLUMNS: Readonly<Record<string, ReadonlySet<string>>> = {
-  Interface: new Set(['statistics', 'status', 'link_state', 'link_speed', 'link_resets', 'admin_state', 'mtu', 'duplex', 'ifindex', 'mac_in_use', 'lacp_current', 'bfd_status', 'cfm_fault', 'cfm_fault_status', 'cfm_health', 'cfm_flap_count', 'cfm_remote_mpids', 'cfm_remote_opstate', 'error']),
+  Interface: new Set([
+    'statistics',
+    'status',
+    'link_state',
+    'link_speed',
+    'link_resets',
+    'admin_state',
+    'mtu',
+    'duplex',
+    'ifindex',
+    'mac_in_use',
+    'lacp_current',
+    'bfd_status',
+    'cfm_fault',
+    'cfm_fault_status',
+    'cfm_health',
+    'cfm_flap_count',
+    'cfm_remote_mpids',
+    'cfm_remote_opstate',
+    'error',
+  ]),
   Port: new Set(['statistics', 'status', 'rstp_statistics', 'rstp_status']),
   Bridge: new Set(['status', 'rstp_status', 'datapath_version']),
   Open_vSwitch: new Set(['cur_cfg', 'next_cfg', 'statistics', 'dpdk_initialized', 'dpdk_version']),

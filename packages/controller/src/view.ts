@@ -98,13 +98,28 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
       } else if (pb.type === 'localnet') {
         const ofport = localnetOfport.get(pb.logical_port);
         if (ofport !== undefined) localnet.set(pb._uuid, ofport);
-      } else if ((VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect') && pb.chassis && pb.chassis !== chassis?._uuid) {
+      } else if (
+        (VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect') &&
+        pb.chassis &&
+        pb.chassis !== chassis?._uuid
+      ) {
         const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
         if (tun !== undefined) remotePorts.set(pb._uuid, tun);
       }
     }
   }
-  return { chassisName, chassis, localDps, portsByDp, pbByName, localVifs, localnet, remotePorts, tunnels, localRedirects };
+  return {
+    chassisName,
+    chassis,
+    localDps,
+    portsByDp,
+    pbByName,
+    localVifs,
+    localnet,
+    remotePorts,
+    tunnels,
+    localRedirects,
+  };
 }
 
 /** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */

@@ -30,7 +30,10 @@ async function main(): Promise<number> {
     child.unref();
     return 0;
   }
-  const logger = pino({ level: cli.logLevel }, cli.logFile ? pino.destination({ dest: cli.logFile, sync: true, mkdir: true }) : pino.destination(2));
+  const logger = pino(
+    { level: cli.logLevel },
+    cli.logFile ? pino.destination({ dest: cli.logFile, sync: true, mkdir: true }) : pino.destination(2),
+  );
   if (cli.pidfile) writeFileSync(cli.pidfile, `${process.pid}\n`);
   try {
     const handle = await startController({ ovsRemote: cli.ovsRemote, logger });
