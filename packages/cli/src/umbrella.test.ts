@@ -51,7 +51,11 @@ describe('ovnts (umbrella)', () => {
   it('help, and unknown commands', async () => {
     expect(await run(['help'])).toEqual({ code: 0, stdout: UMBRELLA_USAGE, stderr: '' });
     expect(await run([])).toEqual({ code: 0, stdout: UMBRELLA_USAGE, stderr: '' });
-    expect(await run(['frobnicate'])).toEqual({ code: 1, stdout: '', stderr: `ovnts: unknown command 'frobnicate'; use "ovnts help"\n` });
+    expect(await run(['frobnicate'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ovnts: unknown command 'frobnicate'; use "ovnts help"\n`,
+    });
   });
 
   it('nbctl runs ovnts-nbctl in-process under the name "ovnts nbctl"', async () => {

@@ -70,7 +70,8 @@ export class NbSession {
     try {
       return await this.session.request(method, params);
     } catch (e) {
-      if (e instanceof ConnectionError || e instanceof OvsdbError) throw new NbTransactionError(`${this.remote}: ${e.message}`);
+      if (e instanceof ConnectionError || e instanceof OvsdbError)
+        throw new NbTransactionError(`${this.remote}: ${e.message}`);
       throw e;
     }
   }
@@ -152,8 +153,7 @@ export class NbSession {
           check();
         }
       });
-      this
-        .request('monitor', [NB_DB, 'wait', { NB_Global: { columns } }])
+      this.request('monitor', [NB_DB, 'wait', { NB_Global: { columns } }])
         .then((initial) => {
           apply(initial);
           check();

@@ -58,10 +58,16 @@ describe('connectFirst', () => {
     expect(await reason(connectFirst('tcp:127.0.0.1:1'))).toBe('Connection refused');
     expect(await reason(connectFirst('foo:bar'))).toBe('Address family not supported by protocol');
     expect(await reason(connectFirst(''))).toBe('no remote');
+    expect(await reason(connectFirst('ssl:127.0.0.1:1'))).toBe('Protocol not available'); // no key/certificate/CA given
   });
 
   it('with leaderOf, skips a follower of that clustered database and takes the leader', async () => {
-    const follower = await fakeServer('follower.sock', { name: 'DB', model: 'clustered', connected: true, leader: false });
+    const follower = await fakeServer('follower.sock', {
+      name: 'DB',
+      model: 'clustered',
+      connected: true,
+      leader: false,
+    });
     const leader = await fakeServer('leader.sock', { name: 'DB', model: 'clustered', connected: true, leader: true });
     const { session, remote } = await connectFirst(`${follower},${leader}`, { leaderOf: 'DB' });
     expect(remote.text).toBe(leader);
@@ -74,7 +80,12 @@ describe('connectFirst', () => {
 });
 
 describe('leaderVerdict', () => {
-  const row = (name: string, model: string, connected: boolean, leader: boolean) => ({ name, model, connected, leader });
+  const row = (name: string, model: string, connected: boolean, leader: boolean) => ({
+    name,
+    model,
+    connected,
+    leader,
+  });
   it('accepts standalone databases and clustered leaders, rejects followers and disconnected members', () => {
     expect(leaderVerdict([row('A', 'standalone', false, false), row('B', 'clustered', true, true)])).toBeUndefined();
     expect(leaderVerdict([row('B', 'clustered', true, false)])).toBe('not the leader for B');
@@ -85,7 +96,9 @@ describe('leaderVerdict', () => {
 
 describe('osErrorText', () => {
   it('gives strerror wording for known codes and the message otherwise', () => {
-    expect(osErrorText(Object.assign(new Error('connect ENOENT /x'), { code: 'ENOENT' }))).toBe('No such file or directory');
+    expect(osErrorText(Object.assign(new Error('connect ENOENT /x'), { code: 'ENOENT' }))).toBe(
+      'No such file or directory',
+    );
     expect(osErrorText(Object.assign(new Error('odd'), { code: 'EWEIRD' }))).toBe('odd');
   });
 });

@@ -31,7 +31,13 @@ export async function connectFirst(
   remotes: string | readonly Remote[],
   opts: ConnectFirstOptions = {},
 ): Promise<{ session: RpcSession; remote: Remote }> {
-  const list = typeof remotes === 'string' ? remotes.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : remotes;
+  const list =
+    typeof remotes === 'string'
+      ? remotes
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : remotes;
   let last = new ConnectionError(`${String(remotes)}: no remote`, 'not-sent', 'no remote');
   for (const item of list) {
     let remote: Remote;

@@ -9,7 +9,10 @@ import type { RpcSession } from './rpc.js';
 export const LEADER_COLUMNS = ['name', 'model', 'connected', 'leader'] as const;
 
 /** Why this server is not usable for `database` (every clustered one when omitted), or undefined if it is. */
-export function leaderVerdict(rows: Iterable<Readonly<Record<string, unknown>>>, database?: string): string | undefined {
+export function leaderVerdict(
+  rows: Iterable<Readonly<Record<string, unknown>>>,
+  database?: string,
+): string | undefined {
   for (const r of rows) {
     if (r['model'] !== 'clustered') continue;
     if (database !== undefined && r['name'] !== database) continue;

@@ -20,7 +20,10 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
   if (remote.kind === 'unix') socket = net.connect({ path: remote.path });
   else if (remote.kind === 'tcp') socket = net.connect({ host: remote.host, port: remote.port });
   else {
-    if (!ssl) throw new ConnectionError(`${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`);
+    if (!ssl) {
+      // ENOPROTOOPT, as OVS's stream-ssl reports a missing key/certificate/CA.
+      throw new ConnectionError(`${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`, 'not-sent', 'Protocol not available');
+    }
     // node:tls is loaded only for ssl: remotes (it costs one-shot tools several ms of start-up).
     const [tls, key, cert, ca] = await Promise.all([
       import('node:tls'),
