@@ -3,7 +3,9 @@
 // for a battery of packets. Verdicts are returned side by side; the flow-level diff is a report.
 import type { Sandbox } from '@ovnts/test-harness';
 import { compile, type CompiledSb } from '../compile.js';
-import { bindingSummary, loadSb, normaliseLflowList, readNb, type Runner } from './lab.js';
+import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
+import { insertOps } from '../sb-json.js';
+import { bindingSummary, normaliseLflowList, readNb, type Runner } from './lab.js';
 
 /** One ovn-trace run: datapath, microflow and the conntrack/LB/ECMP choices to simulate. */
 export interface TracePacket {
@@ -19,9 +21,23 @@ export interface TracePacket {
 
 export interface ParityCase {
   readonly name: string;
+  /** OVSDB operations (wire format) run in one NB transaction first, for generated topologies. */
+  readonly nbOps?: readonly unknown[];
   /** ovn-nbctl argument lists, run in order. */
   readonly nbctl: readonly (readonly string[])[];
   readonly packets: readonly TracePacket[];
+}
+
+/** One OVSDB transaction through the client (large loads exceed a command line). */
+async function transact(remote: string, db: string, ops: readonly unknown[]): Promise<void> {
+  const client = await OvsdbClient.connect(remote, { reconnect: false });
+  try {
+    const res = await client.transact(db, ops as WireOperation[]);
+    const failed = res.find((r) => r && typeof r === 'object' && 'error' in r);
+    if (failed) throw new Error(`${db} transaction failed: ${JSON.stringify(failed)}`);
+  } finally {
+    await client.close();
+  }
 }
 
 export interface ParityResult {
@@ -80,12 +96,13 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   const { nb, sb: sb1 } = await sb.startCentral();
   const sb2 = await sb.startDb('sb', { name: 'sb2' });
   await sb.startRealNorthd(nb.remotes.unix, sb1.remotes.unix);
+  if (c.nbOps) await transact(nb.remotes.unix, 'OVN_Northbound', c.nbOps);
   for (const args of c.nbctl) await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...args]);
   await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=20', '--wait=sb', 'sync']);
 
   const run: Runner = (p, a) => sb.runOk(p, a).then((stdout) => ({ stdout }));
   const compiled = compile(await readNb(run, nb.remotes.unix));
-  await loadSb(run, sb2.remotes.unix, compiled);
+  await transact(sb2.remotes.unix, 'OVN_Southbound', insertOps(compiled));
 
   // Flows name router load balancer address sets by the router's tunnel key: compare by name.
   const flows = async (remote: string) => {
