@@ -11,11 +11,10 @@ import {
   deletePortGroup,
   deleteQos,
   listAcls,
-  lookup,
-  KINDS,
   setPortGroupPorts,
-  type Row,
-} from '@ovnts/nb';
+} from '@ovnts/nb/acls';
+import { lookup, KINDS } from '@ovnts/nb/lookup';
+import type { Row } from '@ovnts/nb/store';
 import { has, opt, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';

@@ -1,20 +1,8 @@
 // dhcp-options-* and ha-chassis-group-* commands.
+import { addCoppMeter, deleteCopp, findCopp, setCopp } from '@ovnts/nb/copp';
 import {
   setSsl,
   deleteSsl,
-  addCoppMeter,
-  deleteCopp,
-  findCopp,
-  setCopp,
-  addForwardingGroup,
-  deleteForwardingGroup,
-  fwdGroupSwitch,
-  lookup,
-  KINDS,
-  addMirror,
-  attachMirror,
-  deleteMirrors,
-  detachMirror,
   addStaticMacBinding,
   deleteStaticMacBinding,
   setConnections,
@@ -28,7 +16,17 @@ import {
   removeHaChassis,
   setDhcpOptions,
   setHaChassisPriority,
-} from '@ovnts/nb';
+} from '@ovnts/nb/dhcp-ha';
+import { lookup, KINDS } from '@ovnts/nb/lookup';
+import {
+  addForwardingGroup,
+  deleteForwardingGroup,
+  fwdGroupSwitch,
+  addMirror,
+  attachMirror,
+  deleteMirrors,
+  detachMirror,
+} from '@ovnts/nb/mirrors';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 import { keyValues, printMap } from './cmd-switch.js';
 

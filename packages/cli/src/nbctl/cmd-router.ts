@@ -1,4 +1,6 @@
 // lr-*, lrp-*, lr-route-*, lr-nat-* commands.
+import { ipv4ToNumber, normalizePrefix } from '@ovnts/nb/addr';
+import { lookup, KINDS } from '@ovnts/nb/lookup';
 import {
   setNatExternalIps,
   addPolicy,
@@ -15,22 +17,17 @@ import {
   findRouter,
   findRouterPort,
   gatewayChassisByPriority,
-  ipv4ToNumber,
   isValidPortRange,
   listRouterPorts,
   listRouters,
-  normalizePrefix,
-  parseCidr,
-  parseEnabled,
   parsePriority,
   setGatewayChassis,
   setRedirectType,
   normalizeNatAddresses,
-  lookup,
-  KINDS,
-  parseMac,
-  type Row,
-} from '@ovnts/nb';
+} from '@ovnts/nb/routers';
+import type { Row } from '@ovnts/nb/store';
+import { parseEnabled } from '@ovnts/nb/switches';
+import { parseCidr, parseMac } from '@ovnts/nb/validate';
 import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
 import { keyValues } from './cmd-switch.js';
 import { setColumn } from '../dbctl/commands.js';

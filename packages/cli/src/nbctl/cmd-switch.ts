@@ -1,4 +1,6 @@
 // ls-* and lsp-* commands: argument handling and output; the model work is @ovnts/nb's.
+import { lookup, KINDS } from '@ovnts/nb/lookup';
+import type { NbStore, Row } from '@ovnts/nb/store';
 import {
   addSwitch,
   addSwitchPort,
@@ -7,18 +9,14 @@ import {
   findSwitchPort,
   listSwitches,
   listSwitchPorts,
-  lookup,
-  KINDS,
-  parseCidr,
   parseEnabled,
   setSwitchPortAddresses,
   setSwitchPortEnabled,
   setSwitchPortOptions,
   setSwitchPortSecurity,
   setSwitchPortType,
-  type NbStore,
-  type Row,
-} from '@ovnts/nb';
+} from '@ovnts/nb/switches';
+import { parseCidr } from '@ovnts/nb/validate';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';

@@ -185,9 +185,17 @@ async function execute(
   }
 }
 
-/** The model library, loaded once the command line has been checked. */
+/**
+ * The model library's session and errors, loaded once the command line has been checked. By module, not
+ * @ovnts/nb's index: each command group imports just the model modules it uses (start-up time).
+ */
 async function loadNb() {
-  return import('@ovnts/nb');
+  const [{ NbSession }, { NbError, NbTransactionError }, { ConnectionError }] = await Promise.all([
+    import('@ovnts/nb/session'),
+    import('@ovnts/nb/errors'),
+    import('ovsdb-client-ts/errors'),
+  ]);
+  return { NbSession, NbError, NbTransactionError, ConnectionError };
 }
 
 async function verboseLogger() {
