@@ -19,6 +19,7 @@ import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
 import { buildRouterNatArpFlows } from './switch-router-arp.js';
 import { buildDhcpFlows } from './dhcp.js';
+import { hasDistributedGatewayPort, reportUnsupportedLb, reportUnsupportedRouter } from './unsupported.js';
 import { buildRouterLbFlows, lbAddressSetName, routerLbs, type RouterLbs } from './router-lb.js';
 import { switchStateful, type ConntrackFlags, type StatefulContext, type SwitchStateful } from './switch-config.js';
 
@@ -85,7 +86,11 @@ export class Stateful {
   /** NAT of a router, parsed once per compile (switches consult their peer routers' NAT too). */
   routerNat(lr: RouterDatapath): RouterNat {
     let nat = this.perRouter.get(lr.uuid);
-    if (!nat) this.perRouter.set(lr.uuid, (nat = routerNat(lr, this.nb, this.diag, this.routerLbs(lr).ips)));
+    if (!nat) {
+      const lbs = this.routerLbs(lr);
+      reportUnsupportedRouter(lr, lr.nb.nat.length, lbs.lbs.length, this.diag);
+      this.perRouter.set(lr.uuid, (nat = routerNat(lr, this.nb, this.diag, lbs.ips)));
+    }
     return nat;
   }
 
@@ -93,7 +98,10 @@ export class Stateful {
     const add = (s: StageName, prio: number, match: string, actions: string) => t.add(lr.uuid, s, prio, match, actions);
     buildRouterNatFlows(lr, nat, add);
     const external = new Set(nat.entries.map((e) => e.externalIp));
-    buildRouterLbFlows(lr, this.routerLbs(lr), this.dpKeys.get(lr.uuid), external, add);
+    // Routers with a distributed gateway port balance differently (not implemented; reported).
+    if (nat.isGatewayRouter || !hasDistributedGatewayPort(lr)) {
+      buildRouterLbFlows(lr, this.routerLbs(lr), this.dpKeys.get(lr.uuid), external, add);
+    }
   }
 
   /** Load balancers applied to a router (directly or through groups), parsed once per compile. */
@@ -139,7 +147,9 @@ export class Stateful {
   private parsed(uuid: string): ParsedLb {
     let p = this.lbs.get(uuid);
     if (!p) {
-      p = parseLb(this.nb.Load_Balancer.get(uuid as never)!, this.diag);
+      const lb = this.nb.Load_Balancer.get(uuid as never)!;
+      reportUnsupportedLb(lb, this.diag);
+      p = parseLb(lb, this.diag);
       this.lbs.set(uuid, p);
     }
     return p;

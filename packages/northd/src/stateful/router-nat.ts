@@ -8,6 +8,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
+import { hasDistributedGatewayPort } from './unsupported.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -46,6 +47,9 @@ export function isGatewayRouter(lr: RouterDatapath): boolean {
 export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lbIps: ReadonlySet<string>): RouterNat {
   const entries: NatEntry[] = [];
   const natIps = new Set<string>(lbIps);
+  // Distributed routers with a gateway port need chassisredirect handling (not implemented; reported).
+  if (!isGatewayRouter(lr) && hasDistributedGatewayPort(lr))
+    return { isGatewayRouter: false, natIps, entries, hasLbVip: lbIps.size > 0 };
   for (const u of lr.nb.nat) {
     const nat = nb.NAT.get(u);
     if (!nat) continue;

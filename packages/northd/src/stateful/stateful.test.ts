@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ACL, AddressSet, LoadBalancer, PortGroup } from '@ovnts/schema/nb';
+import type { ACL, AddressSet, LoadBalancer, NAT, PortGroup } from '@ovnts/schema/nb';
 import { schema } from '@ovnts/schema/nb';
 import { compile } from '../compile.js';
 import type { NbInput } from '../input.js';
@@ -135,5 +135,32 @@ describe('load balancer endpoints', () => {
     expect(parseEndpoint('fd00::1')).toEqual({ ip: 'fd00::1', family: 6, port: 0 });
     expect(parseEndpoint('10.0.0.1:99999')).toBeNull();
     expect(parseEndpoint('nope:80')).toBeNull();
+  });
+});
+
+describe('unsupported configurations', () => {
+  it('reports NAT on a distributed gateway port instead of compiling half of it', () => {
+    const b = new NbBuilder()
+      .ls('ls1')
+      .lr('lr1')
+      .link('lr1', 'ls1', '02:00:00:00:01:01', ['10.0.0.1/24'])
+      .lrp('lr1', 'lr1-out', '02:00:00:00:02:01', ['172.16.0.1/24'], {
+        gateway_chassis: ['b0000000-0000-4000-8000-000000000001' as never],
+      });
+    const input = b.build();
+    const nat = makeRow<NAT>(
+      schema,
+      'NAT',
+      { type: 'snat', external_ip: '172.16.0.1', logical_ip: '10.0.0.0/24' },
+      'b0000000-0000-4000-8000-000000000002',
+    );
+    (input as unknown as Rows)['NAT']!.set(nat._uuid, nat);
+    b.routers.get('lr1')!.nat = [nat._uuid];
+    const c = compile(input);
+    expect(c.diagnostics.map((d) => d.message)).toEqual([
+      'distributed gateway ports are not supported yet (no chassisredirect port is created)',
+      'NAT on a router with a distributed gateway port is not supported yet; entries ignored',
+    ]);
+    expect(c.logicalFlows.some((f) => f.stageName === 'lr_out_snat' && f.actions.startsWith('ct_snat'))).toBe(false);
   });
 });

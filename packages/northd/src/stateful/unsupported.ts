@@ -1,0 +1,45 @@
+// Configurations the stateful compiler does not implement yet. They are reported once per compile as
+// diagnostics (the daemon logs them) instead of silently producing a pipeline that differs from
+// ovn-northd's.
+import type { LoadBalancer } from '@ovnts/schema/nb';
+import type { Diagnostics } from '../diagnostics.js';
+import type { RouterDatapath } from '../topology.js';
+
+/** A router port bound to gateway chassis makes the router distributed with a gateway port. */
+export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
+  return lr.ports.some(
+    (p) => p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null || !!p.nb.options['redirect-chassis'],
+  );
+}
+
+export function reportUnsupportedRouter(lr: RouterDatapath, nNat: number, nLbs: number, diag: Diagnostics): void {
+  if (!lr.nb.options['chassis'] && hasDistributedGatewayPort(lr)) {
+    diag.warn(
+      'Logical_Router',
+      lr.name,
+      'distributed gateway ports are not supported yet (no chassisredirect port is created)',
+    );
+    if (nNat)
+      diag.warn(
+        'Logical_Router',
+        lr.name,
+        'NAT on a router with a distributed gateway port is not supported yet; entries ignored',
+      );
+    if (nLbs)
+      diag.warn(
+        'Logical_Router',
+        lr.name,
+        'load balancers on a router with a distributed gateway port are not supported yet',
+      );
+  }
+  for (const opt of ['lb_force_snat_ip', 'dnat_force_snat_ip'] as const) {
+    if (lr.nb.options[opt]) diag.warn('Logical_Router', lr.name, `options:${opt} is not supported yet; ignored`);
+  }
+}
+
+export function reportUnsupportedLb(lb: LoadBalancer, diag: Diagnostics): void {
+  if (lb.options['affinity_timeout'])
+    diag.warn('Load_Balancer', lb.name, 'options:affinity_timeout is not supported yet; ignored');
+  if (lb.health_check.length)
+    diag.warn('Load_Balancer', lb.name, 'health checks are not supported yet; all backends are used');
+}
