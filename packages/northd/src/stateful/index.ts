@@ -19,7 +19,12 @@ import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
 import { buildRouterNatArpFlows } from './switch-router-arp.js';
 import { buildDhcpFlows } from './dhcp.js';
-import { hasDistributedGatewayPort, reportUnsupportedLb, reportUnsupportedRouter } from './unsupported.js';
+import {
+  hasDistributedGatewayPort,
+  reportUnsupportedAcl,
+  reportUnsupportedLb,
+  reportUnsupportedRouter,
+} from './unsupported.js';
 import { buildRouterLbFlows, lbAddressSetName, routerLbs, type RouterLbs } from './router-lb.js';
 import { switchStateful, type ConntrackFlags, type StatefulContext, type SwitchStateful } from './switch-config.js';
 
@@ -37,6 +42,7 @@ export class Stateful {
   private readonly perSwitch = new Map<string, SwitchStateful>();
   private readonly perRouter = new Map<string, RouterNat>();
   private readonly perRouterLbs = new Map<string, RouterLbs>();
+  private readonly reportedAcls = new Set<string>();
 
   constructor(
     private readonly nb: NbInput,
@@ -62,6 +68,11 @@ export class Stateful {
 
   buildSwitchFlows(sw: SwitchDatapath, t: LflowTable): void {
     const st = this.of(sw);
+    for (const acl of st.acls) {
+      if (this.reportedAcls.has(acl._uuid)) continue;
+      this.reportedAcls.add(acl._uuid);
+      reportUnsupportedAcl(acl, this.diag);
+    }
     for (const lb of st.lbs) {
       const set = this.lbSwitches.get(lb._uuid);
       if (set) set.add(sw.uuid);

@@ -1,7 +1,7 @@
 // Configurations the stateful compiler does not implement yet. They are reported once per compile as
 // diagnostics (the daemon logs them) instead of silently producing a pipeline that differs from
 // ovn-northd's.
-import type { LoadBalancer } from '@ovnts/schema/nb';
+import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
 import type { Diagnostics } from '../diagnostics.js';
 import type { RouterDatapath } from '../topology.js';
 
@@ -42,4 +42,9 @@ export function reportUnsupportedLb(lb: LoadBalancer, diag: Diagnostics): void {
     diag.warn('Load_Balancer', lb.name, 'options:affinity_timeout is not supported yet; ignored');
   if (lb.health_check.length)
     diag.warn('Load_Balancer', lb.name, 'health checks are not supported yet; all backends are used');
+}
+
+export function reportUnsupportedAcl(acl: ACL, diag: Diagnostics): void {
+  if (acl.meter !== null)
+    diag.warn('ACL', acl.name ?? acl._uuid, `meter ${JSON.stringify(acl.meter)}: meters are not synced to the SB yet`);
 }
