@@ -145,6 +145,46 @@ const CASES: readonly ParityCase[] = [
       { dp: 'ls1', flow: P.icmp4(vm1, R1, '172.18.0.1'), ct: ['new', 'new', 'new', 'new'] },
     ],
   },
+  {
+    name: 'IPv6 NAT on a gateway router (snat of a prefix, dnat_and_snat)',
+    nbctl: [
+      ['ls-add', 'in'],
+      ['ls-add', 'out'],
+      ['lr-add', 'gw', '--', 'set', 'Logical_Router', 'gw', 'options:chassis=hv1'],
+      ['lrp-add', 'gw', 'gw-out', '02:00:00:00:00:01', '172.18.1.2/16', 'fd00:18::2/64'],
+      ['lrp-add', 'gw', 'gw-in', '02:00:00:00:00:02', '192.168.1.1/24', 'fd00:1::1/64'],
+      routerPort('out', 'out-gw', 'gw-out'),
+      routerPort('in', 'in-gw', 'gw-in'),
+      ['lsp-add', 'in', 'v6vm', '--', 'lsp-set-addresses', 'v6vm', '02:00:00:00:01:10 fd00:1::10'],
+      ['lsp-add', 'out', 'v6ext', '--', 'lsp-set-addresses', 'v6ext', '02:00:00:00:02:20 fd00:18::20'],
+      ['lr-nat-add', 'gw', 'snat', 'fd00:18::2', 'fd00:1::/64'],
+      ['lr-nat-add', 'gw', 'dnat_and_snat', 'fd00:18::10', 'fd00:1::10'],
+    ],
+    packets: [
+      {
+        dp: 'in',
+        flow: P.icmp6({ port: 'v6vm', mac: '02:00:00:00:01:10', ip: 'fd00:1::10' }, '02:00:00:00:00:02', 'fd00:18::20'),
+        ct: ['new', 'new', 'new', 'new'],
+      },
+      {
+        dp: 'out',
+        flow: P.icmp6(
+          { port: 'v6ext', mac: '02:00:00:00:02:20', ip: 'fd00:18::20' },
+          '02:00:00:00:00:01',
+          'fd00:18::10',
+        ),
+        ct: ['new', 'new', 'new', 'new'],
+      },
+      {
+        dp: 'out',
+        flow: P.neighborSolicit({ port: 'v6ext', mac: '02:00:00:00:02:20', ip: 'fd00:18::20' }, 'fd00:18::10'),
+      },
+      {
+        dp: 'out',
+        flow: P.neighborSolicit({ port: 'v6ext', mac: '02:00:00:00:02:20', ip: 'fd00:18::20' }, 'fd00:18::2'),
+      },
+    ],
+  },
 ];
 
 describe('stateful parity: gateway router, SNAT, localnet', () => {

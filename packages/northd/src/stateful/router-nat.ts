@@ -3,7 +3,7 @@
 // longest logical prefix in lr_out_snat, un-DNAT and commit in the egress stages, ARP replies for
 // external addresses. Distributed routers with gateway ports are not handled here yet.
 import type { NAT } from '@ovnts/schema/nb';
-import { formatIp, parseCidr, parseIp } from '../addresses.js';
+import { formatIp, formatIpv6, parseCidr, parseIp, parseIpv6, solicitedNode } from '../addresses.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
@@ -77,11 +77,24 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lb
 const ARP_REPLY =
   'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;';
 
+const ND_REPLY =
+  'nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };';
+
 export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add): void {
-  // ARP for external addresses, on every port.
-  // (Identical flows are stored once.) IPv6 external addresses are not answered yet.
-  for (const e of nat.entries)
-    if (e.family === 4) add('lr_in_ip_input', 90, `arp.op == 1 && arp.tpa == ${e.externalIp}`, ARP_REPLY);
+  // ARP / ND for external addresses, on every port (identical flows are stored once).
+  for (const e of nat.entries) {
+    if (e.family === 4) {
+      add('lr_in_ip_input', 90, `arp.op == 1 && arp.tpa == ${e.externalIp}`, ARP_REPLY);
+    } else {
+      const sn = formatIpv6(solicitedNode(parseIpv6(e.externalIp)!));
+      add(
+        'lr_in_ip_input',
+        90,
+        `ip6.dst == {${e.externalIp}, ${sn}} && nd_ns && nd.target == ${e.externalIp}`,
+        ND_REPLY,
+      );
+    }
+  }
   // Router addresses used for SNAT pass IP input (for unSNAT) and are dropped late if nothing matched.
   for (const p of lr.ports) dropSnatRouterIps(p, nat.natIps, add);
 
