@@ -6,7 +6,6 @@ import { Compiler } from '@ovnts/expr';
 import type { Bridge } from '@ovnts/schema/vswitch';
 import { GroupTable } from './groups.js';
 import { LflowCache, logicalFlows } from './logical.js';
-import { prereqOrder } from './match-order.js';
 import { neighborFlows } from './neighbor.js';
 import { lbHairpinFlows } from './lb-hairpin.js';
 import { portSecurityFlows } from './port-security.js';
@@ -66,6 +65,6 @@ export function computeChassis(input: ComputeInput): ComputeResult {
     ...neighborFlows(view, input.sb),
     ...lbHairpinFlows(view, input.sb),
     ...portSecurityFlows(view, input.sb),
-  ].map(prereqOrder);
+  ];
   return { view, zones, flows, groups: groups.end(), errors: logical.errors };
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { assignZones, zonesFromExternalIds } from './zones.js';
-import { prereqOrder } from './match-order.js';
-import { m } from '@ovnts/openflow';
 
 describe('conntrack zones', () => {
   it('keeps persisted zones and gives new keys the lowest free ones', () => {
@@ -32,19 +30,5 @@ describe('conntrack zones', () => {
     expect(z.get('a')).toBe(7);
     expect(z.get('b')).toBe(1);
     expect(z.has('gone')).toBe(false);
-  });
-});
-
-describe('match prerequisite order', () => {
-  it('puts eth_type and nw_proto before the fields that need them, keeping the rest stable', () => {
-    const f = prereqOrder({
-      table: 1,
-      priority: 1,
-      match: [m('arp_op', 1), m('metadata', 1), m('eth_type', 0x806)],
-      actions: [],
-    });
-    expect(f.match.map((e) => e.field)).toEqual(['eth_type', 'arp_op', 'metadata']);
-    const g = { table: 1, priority: 1, match: [m('eth_type', 0x800), m('nw_proto', 6), m('tcp_dst', 80)], actions: [] };
-    expect(prereqOrder(g)).toBe(g);
   });
 });

@@ -109,11 +109,24 @@ export function decodeEntry(r: Reader): MatchEntry {
   return mask === undefined ? { field: h.def.name, value } : { field: h.def.name, value, mask };
 }
 
-/** struct ofp_match (OXM type) incl. padding to 8 bytes. */
+const rank = (e: MatchEntry) => field(e.field).prereqRank;
+
+/**
+ * The entries in an order OVS accepts: it checks each entry's prerequisites against the entries before it,
+ * so e.g. arp_op ahead of eth_type is OFPBMC_BAD_PREREQ. Stable sort by prerequisite rank (as ovs-ofctl,
+ * which always writes eth_type, then ip fields, then L4 fields); the input array when it is already in order.
+ */
+export function prereqOrder(match: Match): Match {
+  for (let i = 1; i < match.length; i++)
+    if (rank(match[i - 1]!) > rank(match[i]!)) return [...match].sort((a, b) => rank(a) - rank(b));
+  return match;
+}
+
+/** struct ofp_match (OXM type) incl. padding to 8 bytes, fields in prerequisite order. */
 export function encodeMatch(w: Writer, match: Match, opts: CodecOptions = {}): void {
   const start = w.length;
   w.u16(1).u16(0);
-  for (const e of match) encodeEntry(w, e, opts);
+  for (const e of prereqOrder(match)) encodeEntry(w, e, opts);
   const len = w.length - start;
   w.setU16(start + 2, len);
   w.pad(8, start);

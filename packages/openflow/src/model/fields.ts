@@ -37,6 +37,30 @@ export type Prerequisite =
   | 'nd_ns'
   | 'nd_na';
 
+/**
+ * How many prerequisite fields precede a field that has this prerequisite: OVS checks prerequisites entry by
+ * entry while it parses a match, so every field must come after the ones it presupposes (ct_state before
+ * ct_nw_src; vlan_tci before vlan_pcp; eth_type before ip/arp/mpls fields; nw_proto, itself an ip field,
+ * before L4 ports and ICMP type/code; ICMPv6 type/code before nd_target/nd_sll/nd_tll).
+ */
+const PREREQ_DEPTH: Readonly<Record<Prerequisite, number>> = {
+  ct: 1,
+  vlan: 1,
+  mpls: 1,
+  ip: 1,
+  ipv6: 1,
+  ip_any: 1,
+  arp: 1,
+  tcp: 2,
+  udp: 2,
+  sctp: 2,
+  icmp: 2,
+  icmp6: 2,
+  nd: 3,
+  nd_ns: 3,
+  nd_na: 3,
+};
+
 export interface WireHeader {
   readonly oxmClass: number;
   readonly oxmField: number;
@@ -138,6 +162,8 @@ export interface FieldDef {
   readonly prereq: Prerequisite | undefined;
   readonly format: FieldFormat;
   readonly headers: readonly WireHeader[];
+  /** Position class in a valid prerequisite order (0 = needs nothing); see PREREQ_DEPTH. */
+  readonly prereqRank: number;
 }
 
 function h(oxmClass: number, oxmField: number, experimenter?: number): WireHeader {
@@ -165,6 +191,7 @@ function f(
     prereq,
     format,
     headers,
+    prereqRank: prereq === undefined ? 0 : PREREQ_DEPTH[prereq],
   };
 }
 
