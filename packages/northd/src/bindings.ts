@@ -4,7 +4,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { SbKeyInput } from './input.js';
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
 import type { Datapath, Port, Topology } from './topology.js';
-import { l3gatewayChassis } from './stateful/gateway-bindings.js';
+import { l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
 
 export interface DatapathBindingOut {
   /** Identity: the NB Logical_Switch / Logical_Router UUID. */
@@ -99,6 +99,7 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
   for (const d of dps) {
     if (!dpKeys.has(d.uuid)) continue;
     const ports: Port[] = d.ports;
+    const alloc = new KeyAllocator(portRange.min, portRange.max);
     assignKeys(
       ports,
       (p) => p.name,
@@ -107,11 +108,27 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
         const e = sbPortKey.get(p.name);
         return e && e.dp === d.uuid ? e.key : undefined;
       },
-      new KeyAllocator(portRange.min, portRange.max),
+      alloc,
       portKeys,
       (p) => diag.error(tableOf(p), p.name, `all port tunnel keys of datapath ${d.name} are in use; port skipped`),
       (p, k) => diag.warn(tableOf(p), p.name, `requested tunnel key ${k} is unavailable`),
     );
+    // Chassisredirect ports of distributed gateway ports take keys in the router after its own ports.
+    if (d.kind === 'router') {
+      assignKeys(
+        [...redirectPorts(d).values()],
+        (n) => n,
+        () => null,
+        (n) => {
+          const e = sbPortKey.get(n);
+          return e && e.dp === d.uuid ? e.key : undefined;
+        },
+        alloc,
+        portKeys,
+        (n) => diag.error('Logical_Router_Port', n, `all port tunnel keys of datapath ${d.name} are in use; port skipped`),
+        () => {},
+      );
+    }
   }
 
   const datapaths: DatapathBindingOut[] = [];
@@ -138,18 +155,36 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
         if (p.peer) options['peer'] = p.peer.name;
         const gw = l3gatewayChassis(p);
         if (gw) options['l3gateway-chassis'] = gw;
+        const cr = redirectPortOf(p);
+        const crKey = cr ? portKeys.get(cr) : undefined;
+        if (cr && crKey !== undefined) options['chassis-redirect-port'] = cr;
+        const mac = [[p.nb.mac, ...p.nb.networks].join(' ')];
         ports.push({
           logicalPort: p.name,
           datapath: d.uuid,
           tunnelKey: key,
           type: gw ? 'l3gateway' : 'patch',
-          mac: [[p.nb.mac, ...p.nb.networks].join(' ')],
+          mac,
           options,
           parentPort: null,
           tag: null,
           portSecurity: [],
           externalIds: {},
         });
+        if (cr && crKey !== undefined) {
+          ports.push({
+            logicalPort: cr,
+            datapath: d.uuid,
+            tunnelKey: crKey,
+            type: 'chassisredirect',
+            mac,
+            options: { 'always-redirect': 'true', 'distributed-port': p.name },
+            parentPort: null,
+            tag: null,
+            portSecurity: [],
+            externalIds: {},
+          });
+        }
       }
       continue;
     }

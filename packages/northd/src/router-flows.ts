@@ -135,10 +135,13 @@ function routeTableIds(lr: RouterDatapath): Map<string, number> {
 function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): void {
   const inp = q(p.name);
   // A disabled port admits nothing and delivers nothing; its other flows stay (as in 23.03).
+  // A distributed gateway port answers only on the chassis its chassisredirect port is bound to.
+  const cr = nat.redirect.get(p.name);
+  const res = cr ? ` && is_chassis_resident(${q(cr)})` : '';
   if (p.enabled) {
     const setMac = `xreg0[0..47] = ${p.macS}; next;`;
     add('lr_in_admission', 50, `eth.mcast && inport == ${inp}`, setMac);
-    add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}`, setMac);
+    add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}${res}`, setMac);
     add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
   }
 
@@ -146,7 +149,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
     add(
       'lr_in_lookup_neighbor',
       100,
-      `inport == ${inp} && arp.spa == ${formatNetwork(n.net)} && arp.op == 1`,
+      `inport == ${inp} && arp.spa == ${formatNetwork(n.net)} && arp.op == 1${res}`,
       'reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;',
     );
   }
@@ -170,17 +173,17 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
     add(
       'lr_in_ip_input',
       90,
-      `inport == ${inp} && arp.op == 1 && arp.tpa == ${n.addrS} && arp.spa == ${formatNetwork(n.net)}`,
+      `inport == ${inp} && arp.op == 1 && arp.tpa == ${n.addrS} && arp.spa == ${formatNetwork(n.net)}${res}`,
       'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;',
     );
     add(
       'lr_in_ip_input',
       31,
       `inport == ${inp} && ip4 && ip.ttl == {0, 1} && !ip.later_frag`,
-      `icmp4 {eth.dst <-> eth.src; icmp4.type = 11; /* Time exceeded */ icmp4.code = 0; /* TTL exceeded in transit */ ip4.dst = ip4.src; ip4.src = ${n.addrS} ; ip.ttl = 254; outport = ${inp}; flags.loopback = 1; output; };`,
+      `icmp4 {eth.dst <-> eth.src; icmp4.type = 11; /* Time exceeded */ icmp4.code = 0; /* TTL exceeded in transit */ ${cr ? 'ip4.dst <-> ip4.src' : `ip4.dst = ip4.src; ip4.src = ${n.addrS}`} ; ip.ttl = 254; outport = ${inp}; flags.loopback = 1; output; };`,
     );
     // Gateway routers leave unknown traffic to their own addresses to NAT/LB.
-    if (!nat.isGatewayRouter) unreachables(add, 'ip4', n.addrS, 'icmp4', 3, 3, 2);
+    if (!nat.isGatewayRouter && !nat.redirect.size) unreachables(add, 'ip4', n.addrS, 'icmp4', 3, 3, 2);
   }
   if (v6.length) {
     add(
@@ -198,16 +201,16 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
     add(
       'lr_in_ip_input',
       90,
-      `inport == ${inp} && ip6.dst == {${n.addrS}, ${sn}} && nd_ns && nd.target == ${n.addrS}`,
+      `inport == ${inp} && ip6.dst == {${n.addrS}, ${sn}} && nd_ns && nd.target == ${n.addrS}${res}`,
       `nd_na_router { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };`,
     );
-    if (!nat.isGatewayRouter) unreachables(add, 'ip6', n.addrS, 'icmp6', 1, 4, 3);
+    if (!nat.isGatewayRouter && !nat.redirect.size) unreachables(add, 'ip6', n.addrS, 'icmp6', 1, 4, 3);
     if (!isLinkLocal6(n.net.addr.value as bigint)) {
       add(
         'lr_in_ip_input',
         31,
         `inport == ${inp} && ip6 && ip6.src == ${formatNetwork(n.net)} && ip.ttl == {0, 1} && !ip.later_frag`,
-        `icmp6 {eth.dst <-> eth.src; ip6.dst = ip6.src; ip6.src = ${n.addrS} ; ip.ttl = 254; icmp6.type = 3; /* Time exceeded */ icmp6.code = 0; /* TTL exceeded in transit */ outport = ${inp}; flags.loopback = 1; output; };`,
+        `icmp6 {eth.dst <-> eth.src; ${cr ? 'ip6.dst <-> ip6.src' : `ip6.dst = ip6.src; ip6.src = ${n.addrS}`} ; ip.ttl = 254; icmp6.type = 3; /* Time exceeded */ icmp6.code = 0; /* TTL exceeded in transit */ outport = ${inp}; flags.loopback = 1; output; };`,
       );
     }
   }

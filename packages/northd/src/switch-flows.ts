@@ -6,6 +6,7 @@ import { formatIpv6, parseIpv6, solicitedNode } from './addresses.js';
 import type { LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
 import { NO_CONNTRACK, type ConntrackFlags } from './stateful/switch-config.js';
+import { redirectPortOf } from './stateful/gateway-bindings.js';
 import type { SwitchDatapath, SwitchPort } from './topology.js';
 
 const q = (name: string) => JSON.stringify(name);
@@ -175,5 +176,8 @@ function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add)
       }
     }
   }
-  for (const a of p.addresses) add('ls_in_l2_lkup', 50, `eth.dst == ${a.macS}`, toPort);
+  // A distributed gateway port's MAC is only reachable on its gateway chassis.
+  const cr = p.type === 'router' && p.peer ? redirectPortOf(p.peer) : null;
+  const res = cr ? ` && is_chassis_resident(${q(cr)})` : '';
+  for (const a of p.addresses) add('ls_in_l2_lkup', 50, `eth.dst == ${a.macS}${res}`, toPort);
 }

@@ -9,6 +9,7 @@ import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import { hasDistributedGatewayPort } from './unsupported.js';
+import { redirectPorts } from './gateway-bindings.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -21,9 +22,11 @@ export interface RouterNatFlags {
    * at IP input (unSNAT/un-DNAT needs them) but only late, in ARP resolution.
    */
   readonly natIps: ReadonlySet<string>;
+  /** Distributed gateway port → its chassisredirect port. */
+  readonly redirect: ReadonlyMap<string, string>;
 }
 
-export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, natIps: new Set() };
+export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, natIps: new Set(), redirect: new Map() };
 
 interface NatEntry {
   readonly nb: NAT;
@@ -49,7 +52,7 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lb
   const natIps = new Set<string>(lbIps);
   // Distributed routers with a gateway port need chassisredirect handling (not implemented; reported).
   if (!isGatewayRouter(lr) && hasDistributedGatewayPort(lr))
-    return { isGatewayRouter: false, natIps, entries, hasLbVip: lbIps.size > 0 };
+    return { isGatewayRouter: false, natIps, entries, hasLbVip: lbIps.size > 0, redirect: redirectPorts(lr) };
   for (const u of lr.nb.nat) {
     const nat = nb.NAT.get(u);
     if (!nat) continue;
@@ -71,7 +74,13 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lb
       stateless: nat.type === 'dnat_and_snat' && nat.options['stateless'] === 'true',
     });
   }
-  return { isGatewayRouter: isGatewayRouter(lr), natIps, entries, hasLbVip: lbIps.size > 0 };
+  return {
+    isGatewayRouter: isGatewayRouter(lr),
+    natIps,
+    entries,
+    hasLbVip: lbIps.size > 0,
+    redirect: redirectPorts(lr),
+  };
 }
 
 const ARP_REPLY =
@@ -97,6 +106,10 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
   }
   // Router addresses used for SNAT pass IP input (for unSNAT) and are dropped late if nothing matched.
   for (const p of lr.ports) dropSnatRouterIps(p, nat.natIps, add);
+
+  // Traffic leaving through a distributed gateway port is first sent to the gateway chassis.
+  for (const [port, cr] of nat.redirect)
+    add('lr_in_gw_redirect', 50, `outport == ${JSON.stringify(port)}`, `outport = ${JSON.stringify(cr)}; next;`);
 
   if (!nat.isGatewayRouter) return;
   if (nat.entries.length || nat.hasLbVip) {

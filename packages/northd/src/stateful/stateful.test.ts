@@ -158,9 +158,13 @@ describe('unsupported configurations', () => {
     b.routers.get('lr1')!.nat = [nat._uuid];
     const c = compile(input);
     expect(c.diagnostics.map((d) => d.message)).toEqual([
-      'distributed gateway ports are not supported yet (no chassisredirect port is created)',
       'NAT on a router with a distributed gateway port is not supported yet; entries ignored',
     ]);
+    // The port itself is supported: a chassisredirect port is bound for it.
+    expect(c.portBindings.find((p) => p.logicalPort === 'cr-lr1-out')).toMatchObject({
+      type: 'chassisredirect',
+      options: { 'distributed-port': 'lr1-out' },
+    });
     expect(c.logicalFlows.some((f) => f.stageName === 'lr_out_snat' && f.actions.startsWith('ct_snat'))).toBe(false);
   });
 });

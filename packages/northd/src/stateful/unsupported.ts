@@ -14,11 +14,6 @@ export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
 
 export function reportUnsupportedRouter(lr: RouterDatapath, nNat: number, nLbs: number, diag: Diagnostics): void {
   if (!lr.nb.options['chassis'] && hasDistributedGatewayPort(lr)) {
-    diag.warn(
-      'Logical_Router',
-      lr.name,
-      'distributed gateway ports are not supported yet (no chassisredirect port is created)',
-    );
     if (nNat)
       diag.warn(
         'Logical_Router',
