@@ -185,7 +185,7 @@ export function logicalFlows(
         c.used.length = 0;
         const r = compiler.compile(input, c.ctx);
         entry = r.ok
-          ? { fingerprint, flows: pruneIncompleteConjunctions(r.value.map(withDecTtlIds)), groups: [...c.used] }
+          ? { fingerprint, flows: pruneIncompleteConjunctions(r.value), groups: [...c.used] }
           : { fingerprint, flows: [], groups: [], error: r.error.describe() };
       }
       if (templates && !template) templates.set(kind, { dpKey: dp.tunnel_key, entry });
@@ -203,20 +203,6 @@ function datapathsOf(lf: LogicalFlow, sb: SbSnapshot): readonly Uuid<'Datapath_B
   if (lf.logical_datapath) return [lf.logical_datapath];
   if (lf.logical_dp_group) return sb.Logical_DP_Group.get(lf.logical_dp_group)?.datapaths ?? [];
   return [];
-}
-
-/**
- * ovn-controller's dec_ttl names no controller ids (`dec_ttl()`): an expiring TTL is dropped silently, the
- * logical pipeline generates the ICMP error itself. A bare dec_ttl would also send a packet-in to controller 0.
- */
-function withDecTtlIds(f: CompiledFlow): CompiledFlow {
-  if (!f.actions.some((a) => a.type === 'dec_ttl' && a.controllerIds === undefined)) return f;
-  return {
-    ...f,
-    actions: f.actions.map((a) =>
-      a.type === 'dec_ttl' && a.controllerIds === undefined ? { ...a, controllerIds: [] } : a,
-    ),
-  };
 }
 
 /**

@@ -55,7 +55,7 @@ describe('action encodings (as ovn-controller 23.03 installs them)', () => {
     ['outport = inport;', 'move:NXM_NX_REG14[]->NXM_NX_REG15[]'],
     ['eth.dst <-> eth.src;', 'push:NXM_OF_ETH_SRC[],push:NXM_OF_ETH_DST[],pop:NXM_OF_ETH_SRC[],pop:NXM_OF_ETH_DST[]'],
     ['push(reg0); pop(reg1);', 'push:NXM_NX_XXREG0[96..127],pop:NXM_NX_XXREG0[64..95]'],
-    ['ip.ttl--;', 'dec_ttl'],
+    ['ip.ttl--;', 'dec_ttl()'],
     ['ct_next;', 'ct(table=12,zone=NXM_NX_REG13[0..15])'],
     ['ct_commit;', 'ct(commit,zone=NXM_NX_REG13[0..15],nat(src))'],
     ['ct_commit { ct_mark.blocked = 1; };', 'ct(commit,zone=NXM_NX_REG13[0..15],nat(src),exec(set_field:0x1/0x1->ct_mark))'],

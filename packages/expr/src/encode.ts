@@ -147,7 +147,10 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
     case 'pop':
       return [{ type: a.t, field: subfield(ctx, a.field) }];
     case 'dec_ttl':
-      return [{ type: 'dec_ttl' }];
+      // ovn-controller's dec_ttl names no controller (NXAST_DEC_TTL_CNT_IDS with zero ids, `dec_ttl()`): an
+      // expiring TTL is dropped silently and the logical pipeline sends the ICMP error itself. A bare dec_ttl
+      // would also send a packet-in to controller 0.
+      return [{ type: 'dec_ttl', controllerIds: [] }];
     case 'ct_next':
       return [{ type: 'ct', table: pipelineTable(ctx.pipeline, a.table), zone: zoneOf(ctZone) }];
     case 'ct_commit': {

@@ -37,6 +37,8 @@ describe('parser input spellings', () => {
       'priority=5,ip,dl_vlan=7,dl_vlan_pcp=3,nw_tos=16 actions=drop',
     ],
     ['priority=32768,xxreg0=0x1/0x1 actions=drop', 'reg3=0x1/0x1 actions=drop'],
+    // dec_ttl() (no controller ids, as OVN installs it) stays distinct from dec_ttl = dec_ttl(0).
+    ['priority=1 actions=dec_ttl(),dec_ttl(0),dec_ttl(3)', 'priority=1 actions=dec_ttl(),dec_ttl,dec_ttl(3)'],
     ['priority=1 actions=note:01.02.03', 'priority=1 actions=note:01.02.03.00.00.00'],
     [
       'priority=1 actions=note:01.02.03.04.05.06.07',

@@ -316,7 +316,9 @@ function parseAction(t: string): Action {
       case 'write_actions':
         return { type: 'write_actions', actions: parseActions(args) };
       case 'dec_ttl':
-        return { type: 'dec_ttl', controllerIds: args.split(',').map(Number) };
+        // dump-flows prints NXAST_DEC_TTL_CNT_IDS with no ids as `dec_ttl()`: read it back as that (ovs-ofctl's
+        // own parser would take it for a bare dec_ttl, i.e. controller 0), so parse inverts format.
+        return { type: 'dec_ttl', controllerIds: args.trim() === '' ? [] : args.split(',').map(Number) };
       case 'output': {
         const kv = Object.fromEntries(splitTop(args, ',').map((p) => p.split('=') as [string, string]));
         const port = kv['port'] ?? '';
