@@ -76,6 +76,29 @@ const CASES: readonly ParityCase[] = [
       { dp: 'outside', flow: P.tcp4(outsideHost, R_OUT, '172.18.1.2', 22) },
     ],
   },
+  {
+    name: 'distributed gateway port with SNAT, a distributed floating IP and a centralized dnat_and_snat',
+    nbctl: [
+      ...DGP,
+      ['lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.100.0/24'],
+      ['lr-nat-add', 'lr1', 'dnat_and_snat', '172.18.1.10', vm1.ip, 'vm1', '02:ac:10:ff:aa:10'],
+      ['lr-nat-add', 'lr1', 'dnat_and_snat', '172.18.1.11', vm2.ip],
+    ],
+    packets: [
+      { dp: 'ls1', flow: P.icmp4(vm1, R1, '172.18.0.1'), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'ls1', flow: P.icmp4(vm2, R1, '172.18.0.1'), ct: ['new', 'new', 'new', 'new'] },
+      {
+        dp: 'outside',
+        flow: P.icmp4(outsideHost, '02:ac:10:ff:aa:10', '172.18.1.10'),
+        ct: ['new', 'new', 'new', 'new'],
+      },
+      { dp: 'outside', flow: P.icmp4(outsideHost, R_OUT, '172.18.1.11'), ct: ['new', 'new', 'new', 'new'] },
+      { dp: 'outside', flow: P.icmp4(outsideHost, R_OUT, '172.18.1.2'), ct: ['est', 'est', 'est', 'est'] },
+      { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.10') },
+      { dp: 'outside', flow: P.arpRequest(outsideHost, '172.18.1.11') },
+      { dp: 'ls1', flow: P.icmp4(vm2, R1, '172.18.1.10'), ct: ['new', 'new', 'new', 'new', 'new', 'new'] },
+    ],
+  },
 ];
 
 describe('stateful parity: distributed gateway ports', () => {

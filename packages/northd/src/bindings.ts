@@ -58,7 +58,13 @@ function dpIdentityOfSb(ext: Readonly<Record<string, string>>): string | undefin
   return ext['logical-switch'] ?? ext['logical-router'];
 }
 
-export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: Diagnostics): Bindings {
+export function buildBindings(
+  topo: Topology,
+  sb: SbKeyInput | undefined,
+  diag: Diagnostics,
+  /** Routers with distributed floating IPs (their chassisredirect ports do not always redirect). */
+  distributedNat: ReadonlySet<string> = new Set(),
+): Bindings {
   const vx = vxlanMode(sb);
   const dps: Datapath[] = [...topo.routers, ...topo.switches];
 
@@ -178,7 +184,7 @@ export function buildBindings(topo: Topology, sb: SbKeyInput | undefined, diag: 
             tunnelKey: crKey,
             type: 'chassisredirect',
             mac,
-            options: { 'always-redirect': 'true', 'distributed-port': p.name },
+            options: distributedNat.has(d.uuid) ? { 'distributed-port': p.name } : { 'always-redirect': 'true', 'distributed-port': p.name },
             parentPort: null,
             tag: null,
             portSecurity: [],

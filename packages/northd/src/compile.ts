@@ -8,6 +8,7 @@ import { buildRouterFlows } from './router-flows.js';
 import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
 import { KEY_RANGES } from './keys.js';
+import { routersWithDistributedNat } from './stateful/gateway-bindings.js';
 import { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES, Stateful, type DhcpOptionCode, type SbLoadBalancerOut, type SbPortGroupOut } from './stateful/index.js';
 
 /**
@@ -55,7 +56,7 @@ export interface CompiledSb {
 export function compile(nb: NbInput, opts: CompileOptions = {}): CompiledSb {
   const diag = new Diagnostics();
   const topo = buildTopology(nb, diag);
-  const bindings = buildBindings(topo, opts.sb, diag);
+  const bindings = buildBindings(topo, opts.sb, diag, routersWithDistributedNat(nb));
   const flows = new LflowTable();
   const stateful = new Stateful(nb, topo, diag, bindings.dpKeys);
   for (const sw of topo.switches) {

@@ -110,12 +110,12 @@ export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable, ct: Conntrac
   add('ls_out_apply_port_sec', 0, '1', 'output;');
 
   const onlyRouterPorts = sw.routerPorts.length === sw.nb.ports.length;
-  for (const p of sw.ports) buildSwitchPortFlows(p, onlyRouterPorts, add);
+  for (const p of sw.ports) buildSwitchPortFlows(p, onlyRouterPorts, add, ct);
 }
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
-function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add): void {
+function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add, ct: ConntrackFlags): void {
   if (p.type === 'external') return;
   const inp = q(p.name);
 
@@ -172,7 +172,8 @@ function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add)
       for (const n of rp.ipv4) add('ls_in_l2_lkup', 80, `flags[1] == 0 && arp.op == 1 && arp.tpa == ${n.addrS}`, action);
       for (const n of rp.ipv6) add('ls_in_l2_lkup', 80, `flags[1] == 0 && nd_ns && nd.target == ${n.addrS}`, action);
       if (!onlyRouterPorts) {
-        add('ls_in_l2_lkup', 75, `eth.src == {${rp.macS}} && (arp.op == 1 || rarp.op == 3 || nd_ns)`, 'outport = "_MC_flood_l2"; output;');
+        const macs = [rp.macS, ...(ct.routerNatMacs.get(rp.dp.uuid) ?? [])].join(', ');
+        add('ls_in_l2_lkup', 75, `eth.src == {${macs}} && (arp.op == 1 || rarp.op == 3 || nd_ns)`, 'outport = "_MC_flood_l2"; output;');
       }
     }
   }

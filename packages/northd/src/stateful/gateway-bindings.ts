@@ -2,6 +2,7 @@
 // are bound to that chassis: SB type "l3gateway" with options:l3gateway-chassis, instead of "patch".
 // A distributed router's port with gateway chassis (a distributed gateway port) gets a companion
 // "chassisredirect" port `cr-<port>` that is bound where the gateway is active.
+import type { NbInput } from '../input.js';
 import type { Port, RouterDatapath, RouterPort } from '../topology.js';
 
 /** The chassis a port is pinned to as an l3gateway port, or null for a plain patch port. */
@@ -23,6 +24,43 @@ export function redirectPorts(lr: RouterDatapath): Map<string, string> {
   for (const p of lr.ports) {
     const cr = redirectPortOf(p);
     if (cr) out.set(p.name, cr);
+  }
+  return out;
+}
+
+/**
+ * Routers (NB UUIDs) with a distributed floating IP (dnat_and_snat with logical_port and
+ * external_mac): their chassisredirect ports do not always redirect, since such traffic leaves from
+ * the VM's own chassis.
+ */
+export function routersWithDistributedNat(nb: NbInput): Set<string> {
+  const out = new Set<string>();
+  for (const lr of nb.Logical_Router.values()) {
+    for (const u of lr.nat) {
+      const n = nb.NAT.get(u);
+      if (n && n.type === 'dnat_and_snat' && n.logical_port !== null && n.external_mac !== null) out.add(lr._uuid);
+    }
+  }
+  return out;
+}
+
+/** Router NB UUID → external MACs of its distributed floating IPs, in NAT order. */
+export function distributedNatMacs(nb: NbInput): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const lr of nb.Logical_Router.values()) {
+    const macs: string[] = [];
+    for (const u of lr.nat) {
+      const n = nb.NAT.get(u);
+      if (
+        n &&
+        n.type === 'dnat_and_snat' &&
+        n.logical_port !== null &&
+        n.external_mac !== null &&
+        !macs.includes(n.external_mac)
+      )
+        macs.push(n.external_mac);
+    }
+    if (macs.length) out.set(lr._uuid, macs.sort());
   }
   return out;
 }

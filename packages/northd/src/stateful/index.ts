@@ -19,6 +19,7 @@ import { sbLoadBalancer, type SbLoadBalancerOut } from './sb-load-balancers.js';
 import { buildSwitchLbFlows } from './switch-lb.js';
 import { buildRouterNatArpFlows } from './switch-router-arp.js';
 import { buildDhcpFlows } from './dhcp.js';
+import { distributedNatMacs } from './gateway-bindings.js';
 import {
   hasDistributedGatewayPort,
   reportUnsupportedAcl,
@@ -51,7 +52,7 @@ export class Stateful {
     /** Datapath tunnel keys (router LB address sets are named by them). */
     private readonly dpKeys: ReadonlyMap<string, number>,
   ) {
-    this.ctx = { nb, portGroups: resolvePortGroups(nb, topo, diag) };
+    this.ctx = { nb, portGroups: resolvePortGroups(nb, topo, diag), routerNatMacs: distributedNatMacs(nb) };
     this.routers = new Map(topo.routers.map((r) => [r.uuid, r]));
   }
 
@@ -99,7 +100,7 @@ export class Stateful {
     let nat = this.perRouter.get(lr.uuid);
     if (!nat) {
       const lbs = this.routerLbs(lr);
-      reportUnsupportedRouter(lr, lr.nb.nat.length, lbs.lbs.length, this.diag);
+      reportUnsupportedRouter(lr, lbs.lbs.length, this.diag);
       this.perRouter.set(lr.uuid, (nat = routerNat(lr, this.nb, this.diag, lbs.ips)));
     }
     return nat;

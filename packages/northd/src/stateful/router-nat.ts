@@ -8,8 +8,8 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
-import { hasDistributedGatewayPort } from './unsupported.js';
 import { redirectPorts } from './gateway-bindings.js';
+import { buildDgpNatFlows } from './dgp-nat.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -50,9 +50,6 @@ export function isGatewayRouter(lr: RouterDatapath): boolean {
 export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lbIps: ReadonlySet<string>): RouterNat {
   const entries: NatEntry[] = [];
   const natIps = new Set<string>(lbIps);
-  // Distributed routers with a gateway port need chassisredirect handling (not implemented; reported).
-  if (!isGatewayRouter(lr) && hasDistributedGatewayPort(lr))
-    return { isGatewayRouter: false, natIps, entries, hasLbVip: lbIps.size > 0, redirect: redirectPorts(lr) };
   for (const u of lr.nb.nat) {
     const nat = nb.NAT.get(u);
     if (!nat) continue;
@@ -111,7 +108,10 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
   for (const [port, cr] of nat.redirect)
     add('lr_in_gw_redirect', 50, `outport == ${JSON.stringify(port)}`, `outport = ${JSON.stringify(cr)}; next;`);
 
-  if (!nat.isGatewayRouter) return;
+  if (!nat.isGatewayRouter) {
+    buildDgpNatFlows(lr, nat, add);
+    return;
+  }
   if (nat.entries.length || nat.hasLbVip) {
     add('lr_out_undnat', 100, 'nd || nd_rs || nd_ra', 'next;');
     add('lr_out_undnat', 50, 'ip', 'flags.loopback = 1; ct_dnat;');

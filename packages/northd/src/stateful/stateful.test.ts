@@ -138,8 +138,8 @@ describe('load balancer endpoints', () => {
   });
 });
 
-describe('unsupported configurations', () => {
-  it('reports NAT on a distributed gateway port instead of compiling half of it', () => {
+describe('distributed gateway ports', () => {
+  it('bind a chassisredirect port and NAT through it on the gateway chassis', () => {
     const b = new NbBuilder()
       .ls('ls1')
       .lr('lr1')
@@ -157,14 +157,15 @@ describe('unsupported configurations', () => {
     (input as unknown as Rows)['NAT']!.set(nat._uuid, nat);
     b.routers.get('lr1')!.nat = [nat._uuid];
     const c = compile(input);
-    expect(c.diagnostics.map((d) => d.message)).toEqual([
-      'NAT on a router with a distributed gateway port is not supported yet; entries ignored',
-    ]);
-    // The port itself is supported: a chassisredirect port is bound for it.
+    expect(c.diagnostics).toEqual([]);
     expect(c.portBindings.find((p) => p.logicalPort === 'cr-lr1-out')).toMatchObject({
       type: 'chassisredirect',
-      options: { 'distributed-port': 'lr1-out' },
+      options: { 'always-redirect': 'true', 'distributed-port': 'lr1-out' },
     });
-    expect(c.logicalFlows.some((f) => f.stageName === 'lr_out_snat' && f.actions.startsWith('ct_snat'))).toBe(false);
+    const flows = c.logicalFlows.map((f) => `${f.stageName} ${f.priority} ${f.match} => ${f.actions}`);
+    expect(flows).toContain(
+      'lr_out_snat 153 ip && ip4.src == 10.0.0.0/24 && outport == "lr1-out" && is_chassis_resident("cr-lr1-out") => ct_snat_in_czone(172.16.0.1);',
+    );
+    expect(flows).toContain('lr_in_gw_redirect 50 outport == "lr1-out" => outport = "cr-lr1-out"; next;');
   });
 });

@@ -14,9 +14,16 @@ export interface ConntrackFlags {
   readonly hasStatefulAcl: boolean;
   /** A load balancer with at least one VIP applies to the switch. */
   readonly hasLbVip: boolean;
+  /** External MACs of distributed floating IPs, by router NB UUID (they ARP from those MACs too). */
+  readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
 }
 
-export const NO_CONNTRACK: ConntrackFlags = { hasAcls: false, hasStatefulAcl: false, hasLbVip: false };
+export const NO_CONNTRACK: ConntrackFlags = {
+  hasAcls: false,
+  hasStatefulAcl: false,
+  hasLbVip: false,
+  routerNatMacs: new Map(),
+};
 
 export interface SwitchStateful extends ConntrackFlags {
   readonly acls: readonly ACL[];
@@ -26,6 +33,7 @@ export interface SwitchStateful extends ConntrackFlags {
 export interface StatefulContext {
   readonly nb: NbInput;
   readonly portGroups: readonly ResolvedPortGroup[];
+  readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
 }
 
 export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): SwitchStateful {
@@ -59,5 +67,6 @@ export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): Switch
     hasAcls: aclList.length > 0,
     hasStatefulAcl: aclList.some((a) => a.action === 'allow-related'),
     hasLbVip: lbList.some((lb) => Object.keys(lb.vips).length > 0),
+    routerNatMacs: ctx.routerNatMacs,
   };
 }

@@ -32,7 +32,20 @@ export function buildRouterNatArpFlows(
     const lbIps = lbsOf(rp.dp.uuid).ips;
     // VIPs only where the router port's networks reach them.
     for (const ip of lbIps) if (portReaches(rp, ip)) toRouter(ip);
-    for (const e of natOf(rp.dp.uuid).entries)
-      if (e.nb.type !== 'snat' && !lbIps.has(e.externalIp)) toRouter(e.externalIp);
+    const nat = natOf(rp.dp.uuid);
+    for (const e of nat.entries) if (e.nb.type !== 'snat' && !lbIps.has(e.externalIp)) toRouter(e.externalIp);
+    // A distributed floating IP's MAC leads to the router on the chassis of its logical port.
+    if (nat.redirect.has(rp.name)) {
+      for (const e of nat.entries) {
+        const n = e.nb;
+        if (n.type !== 'dnat_and_snat' || n.logical_port === null || n.external_mac === null) continue;
+        add(
+          'ls_in_l2_lkup',
+          50,
+          `eth.dst == ${n.external_mac} && is_chassis_resident(${JSON.stringify(n.logical_port)})`,
+          `outport = ${port}; output;`,
+        );
+      }
+    }
   }
 }

@@ -12,14 +12,8 @@ export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
   );
 }
 
-export function reportUnsupportedRouter(lr: RouterDatapath, nNat: number, nLbs: number, diag: Diagnostics): void {
+export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: Diagnostics): void {
   if (!lr.nb.options['chassis'] && hasDistributedGatewayPort(lr)) {
-    if (nNat)
-      diag.warn(
-        'Logical_Router',
-        lr.name,
-        'NAT on a router with a distributed gateway port is not supported yet; entries ignored',
-      );
     if (nLbs)
       diag.warn(
         'Logical_Router',

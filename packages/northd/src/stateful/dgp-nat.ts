@@ -1,0 +1,132 @@
+// NAT on a distributed router through its distributed gateway port (DGP), 23.03 layout. Centralized
+// entries are handled on the gateway chassis (is_chassis_resident of the chassisredirect port) in the
+// port's own conntrack zone (ct_*_in_czone); a dnat_and_snat with logical_port and external_mac is a
+// distributed floating IP, handled on the chassis of that logical port with its own MAC. Packets to a
+// NAT address from the router itself loop back into the ingress pipeline (lr_out_egr_loop).
+import { formatMac, parseMac } from '../addresses.js';
+import type { StageName } from '../stages.js';
+import { stage } from '../stages.js';
+import type { RouterDatapath } from '../topology.js';
+import type { RouterNat } from './router-nat.js';
+
+type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+
+const q = (s: string) => JSON.stringify(s);
+const ARP_REPLY = (mac: string) =>
+  `eth.dst = eth.src; eth.src = ${mac}; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = ${mac}; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;`;
+
+export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add): void {
+  const [dgpName, crName] = [...nat.redirect][0] ?? [];
+  const dgp = lr.ports.find((p) => p.name === dgpName);
+  if (!dgp || !crName || !nat.entries.length) return;
+  const P = q(dgp.name);
+  const crRes = `is_chassis_resident(${q(crName)})`;
+
+  add('lr_out_chk_dnat_local', 50, 'ip && ct_mark.natted == 1', 'reg9[4] = 1; next;');
+
+  const seen = new Set<string>();
+  for (const e of nat.entries) {
+    const n = e.nb;
+    const ip = e.family === 4 ? 'ip4' : 'ip6';
+    const ext = e.externalIp;
+    const range = n.external_port_range ? `,${n.external_port_range}` : '';
+    const extMac = n.external_mac ? parseMac(n.external_mac) : null;
+    const distributed = n.type === 'dnat_and_snat' && n.logical_port !== null && extMac !== null;
+    const macS = extMac !== null ? formatMac(extMac) : '';
+    const res = distributed ? `is_chassis_resident(${q(n.logical_port!)})` : crRes;
+    const centralRes = distributed ? '' : ` && ${crRes}`;
+    const snat = n.type === 'snat' || n.type === 'dnat_and_snat';
+    const dnat = n.type === 'dnat' || n.type === 'dnat_and_snat';
+
+    if (snat) {
+      add(
+        'lr_in_unsnat',
+        100,
+        `ip && ${ip}.dst == ${ext} && inport == ${P} && flags.loopback == 0${centralRes}`,
+        e.stateless ? 'next;' : 'ct_snat_in_czone;',
+      );
+      if (!e.stateless) {
+        add(
+          'lr_in_unsnat',
+          100,
+          `ip && ${ip}.dst == ${ext} && inport == ${P} && flags.loopback == 1 && flags.use_snat_zone == 1${centralRes}`,
+          'ct_snat;',
+        );
+      }
+    }
+    if (dnat) {
+      add(
+        'lr_in_dnat',
+        100,
+        `ip && ${ip}.dst == ${ext} && inport == ${P}${centralRes}`,
+        n.type === 'dnat_and_snat' && e.stateless
+          ? `${ip}.dst=${n.logical_ip}; next;`
+          : `ct_dnat_in_czone(${n.logical_ip}${range});`,
+      );
+    }
+    if (!seen.has(ext)) {
+      seen.add(ext);
+      add('lr_in_arp_resolve', 150, `inport == ${P} && outport == ${P} && ${ip}.dst == ${ext}`, 'drop;');
+      add(
+        'lr_in_arp_resolve',
+        100,
+        `outport == ${P} && ${e.family === 4 ? 'reg0' : 'xxreg0'} == ${ext}`,
+        `eth.dst = ${distributed ? n.external_mac : dgp.macS}; next;`,
+      );
+    }
+    add('lr_out_chk_dnat_local', 50, `ip && ${ip}.dst == ${ext} && ${res}`, 'reg9[4] = 1; next;');
+    if (dnat) {
+      add(
+        'lr_out_undnat',
+        100,
+        `ip && ${ip}.src == ${n.logical_ip} && outport == ${P}${centralRes}`,
+        `${distributed ? `eth.src = ${macS}; ` : ''}${e.stateless ? 'next;' : 'ct_dnat_in_czone;'}`,
+      );
+    }
+    if (snat) {
+      const prio = e.logicalPlen + 1 + 128;
+      const m = `ip && ${ip}.src == ${n.logical_ip} && outport == ${P} && ${res}`;
+      const eth = distributed ? `eth.src = ${macS}; ` : '';
+      add(
+        'lr_out_snat',
+        prio,
+        m,
+        `${eth}${e.stateless ? `${ip}.src=${ext}; next;` : `ct_snat_in_czone(${ext}${range});`}`,
+      );
+      if (!e.stateless)
+        add('lr_out_snat', prio + 1, `${m} && reg9[4] == 1`, `${eth}reg9[4] = 0; ct_snat(${ext}${range});`);
+    }
+    if (n.type === 'snat') add('lr_in_ip_input', 120, `inport == ${P} && ${ip}.src == ${ext}`, 'next;');
+    if (distributed) {
+      add(
+        'lr_in_admission',
+        50,
+        `eth.dst == ${macS} && inport == ${P} && is_chassis_resident(${q(n.logical_port!)})`,
+        `xreg0[0..47] = ${dgp.macS}; next;`,
+      );
+      add(
+        'lr_in_gw_redirect',
+        100,
+        `${ip}.src == ${n.logical_ip} && outport == ${P} && is_chassis_resident(${q(n.logical_port!)})`,
+        `eth.src = ${macS}; ${e.family === 4 ? 'reg1' : 'xxreg1'} = ${ext}; next;`,
+      );
+    }
+    const regs = Array.from({ length: 10 }, (_, i) => `reg${i} = 0; `).join('');
+    add(
+      'lr_out_egr_loop',
+      100,
+      `${ip}.dst == ${ext} && outport == ${P} && ${res}`,
+      `clone { ct_clear; inport = outport; outport = ""; eth.dst <-> eth.src; flags = 0; flags.loopback = 1; flags.use_snat_zone = reg9[4]; ${regs}reg9[0] = 1; next(pipeline=ingress, table=${stage('lr_in_admission').table}); };`,
+    );
+    // ARP for the external address on the gateway port: answered where the address lives.
+    if (e.family === 4) {
+      add(
+        'lr_in_ip_input',
+        92,
+        `inport == ${P} && arp.op == 1 && arp.tpa == ${ext} && ${res}`,
+        ARP_REPLY(distributed ? macS : 'xreg0[0..47]'),
+      );
+      add('lr_in_ip_input', 91, `inport == ${P} && arp.op == 1 && arp.tpa == ${ext}`, 'drop;');
+    }
+  }
+}
