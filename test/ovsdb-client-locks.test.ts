@@ -80,4 +80,22 @@ describe('locks', () => {
       await c.close();
     }
   });
+
+  it('unlock with the server gone returns at once (the lock died with the session), so shutdown never hangs', async () => {
+    const sb = sandbox();
+    const server = await sb.startDb('sb');
+    const c = await OvsdbClient.connect(server.remotes.unix, { reconnect: { initialMs: 20, maxMs: 100 } });
+    try {
+      expect(await c.lock('ovn_northd')).toBe(true);
+      const lost = next<string>(c, 'lockLost');
+      await server.kill();
+      await lost;
+      const t0 = Date.now();
+      await c.unlock('ovn_northd');
+      expect(Date.now() - t0).toBeLessThan(5_000); // before the fix it waited for a reconnect that never came
+      expect(c.isLockHolder('ovn_northd')).toBe(false);
+    } finally {
+      await c.close();
+    }
+  });
 });

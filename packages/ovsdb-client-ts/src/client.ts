@@ -83,7 +83,8 @@ const SERVER_MONITOR_ID = '_ovnts_server';
 
 /** Lock names are OVSDB <id>s; checking here gives a typed error instead of a server syntax error. */
 function checkLockName(name: string): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new DatumError(`lock name "${name}" is not an <id> (letters, digits, _)`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new DatumError(`lock name "${name}" is not an <id> (letters, digits, _)`);
 }
 
 export class OvsdbClient extends EventEmitter<ClientEvents> {
@@ -125,7 +126,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       await Promise.race([
         client.connected(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TimeoutError(`could not connect to ${remotes} in ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new TimeoutError(`could not connect to ${remotes} in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (e) {
@@ -168,7 +172,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
 
   async listDbs(): Promise<string[]> {
     const r = await this.request('list_dbs', []);
-    if (!Array.isArray(r) || !r.every((x) => typeof x === 'string')) throw new ProtocolError('list_dbs: reply is not a list of names');
+    if (!Array.isArray(r) || !r.every((x) => typeof x === 'string'))
+      throw new ProtocolError('list_dbs: reply is not a list of names');
     return r;
   }
 
@@ -225,7 +230,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
 
   async unlock(name: string): Promise<void> {
     const had = this.locks.delete(name);
-    if (had) await this.request('unlock', [name]);
+    // The server drops a session's locks when the session ends, so with no live session there is nothing
+    // to tell it (and waiting for a reconnect here would hang shutdown when the server is gone).
+    const s = this.session;
+    if (had && s && !s.isClosed && this.stateValue === 'connected') await s.request('unlock', [name]);
   }
 
   isLockHolder(name: string): boolean {
@@ -331,7 +339,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       }
       if (this.opts.reconnect === false && next >= this.remotes.length) {
         // Without reconnect, one pass over the remotes is all connect() gets.
-        this.closeWith(new ConnectionError(`could not connect to ${this.remotes.map((r) => r.text).join(',')}: ${lastError}`));
+        this.closeWith(
+          new ConnectionError(`could not connect to ${this.remotes.map((r) => r.text).join(',')}: ${lastError}`),
+        );
         break;
       }
       failures++;
