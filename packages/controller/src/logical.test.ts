@@ -99,28 +99,3 @@ describe('logical flows', () => {
     expect([cache.misses, cache.hits]).toEqual([3, 6]);
   });
 });
-
-describe('conjunction pruning', () => {
-  it('drops a conjunction whose clause lost all its flows, keeps complete ones', async () => {
-    const { pruneIncompleteConjunctions } = await import('./logical.js');
-    const { m } = await import('@ovnts/openflow');
-    const conj = (id: number, clause: number, n: number) => ({ type: 'conjunction' as const, id, clause, nClauses: n });
-    const flows = [
-      { table: 46, priority: 1, match: [m('conj_id', 1)], actions: [] },
-      { table: 46, priority: 1, match: [m('reg0', 1)], actions: [conj(1, 1, 2), conj(2, 1, 2)] },
-      { table: 46, priority: 1, match: [m('conj_id', 2)], actions: [] },
-      { table: 46, priority: 1, match: [m('reg1', 1)], actions: [conj(2, 2, 2)] },
-      { table: 46, priority: 1, match: [m('conj_id', 3)], actions: [] },
-    ];
-    const out = pruneIncompleteConjunctions(flows).map((f) =>
-      JSON.stringify(f, (_, v) => (typeof v === 'bigint' ? Number(v) : v)),
-    );
-    expect(out).toEqual(
-      [flows[1]!, flows[2]!, flows[3]!].map((f, i) =>
-        JSON.stringify(i === 0 ? { ...f, actions: [conj(2, 1, 2)] } : f, (_, v) =>
-          typeof v === 'bigint' ? Number(v) : v,
-        ),
-      ),
-    );
-  });
-});

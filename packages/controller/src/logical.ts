@@ -185,7 +185,7 @@ export function logicalFlows(
         c.used.length = 0;
         const r = compiler.compile(input, c.ctx);
         entry = r.ok
-          ? { fingerprint, flows: pruneIncompleteConjunctions(r.value), groups: [...c.used] }
+          ? { fingerprint, flows: r.value, groups: [...c.used] }
           : { fingerprint, flows: [], groups: [], error: r.error.describe() };
       }
       if (templates && !template) templates.set(kind, { dpKey: dp.tunnel_key, entry });
@@ -203,40 +203,6 @@ function datapathsOf(lf: LogicalFlow, sb: SbSnapshot): readonly Uuid<'Datapath_B
   if (lf.logical_datapath) return [lf.logical_datapath];
   if (lf.logical_dp_group) return sb.Logical_DP_Group.get(lf.logical_dp_group)?.datapaths ?? [];
   return [];
-}
-
-/**
- * A conjunctive match only fires when every clause has a flow. When the port filter (flows for ports not on
- * this chassis are skipped) empties one clause, the real controller installs none of that conjunction; so do
- * we, instead of leaving the other clauses and the conj_id flow behind as dead flows.
- */
-export function pruneIncompleteConjunctions(flows: readonly CompiledFlow[]): CompiledFlow[] {
-  const clauses = new Map<number, { n: number; seen: Set<number> }>();
-  for (const f of flows)
-    for (const a of f.actions)
-      if (a.type === 'conjunction') {
-        let c = clauses.get(a.id);
-        if (!c) clauses.set(a.id, (c = { n: a.nClauses, seen: new Set() }));
-        c.seen.add(a.clause);
-      }
-  const dead = new Set([...clauses].filter(([, c]) => c.seen.size < c.n).map(([id]) => id));
-  for (const f of flows) {
-    const conj = f.match.find((e) => e.field === 'conj_id');
-    if (conj && !clauses.has(Number(conj.value))) dead.add(Number(conj.value));
-  }
-  if (!dead.size) return [...flows];
-  const out: CompiledFlow[] = [];
-  for (const f of flows) {
-    const conj = f.match.find((e) => e.field === 'conj_id');
-    if (conj && dead.has(Number(conj.value))) continue;
-    if (!f.actions.some((a) => a.type === 'conjunction' && dead.has(a.id))) {
-      out.push(f);
-      continue;
-    }
-    const actions = f.actions.filter((a) => !(a.type === 'conjunction' && dead.has(a.id)));
-    if (actions.length) out.push({ ...f, actions });
-  }
-  return out;
 }
 
 /** A shared flow's compilation moved to another datapath: new metadata, fresh conjunction ids. */

@@ -2,7 +2,7 @@
 // parse actions (collecting their match prerequisites), parse + annotate + simplify the match, evaluate
 // is_chassis_resident(), normalize, expand to matches (with conjunctions), then attach metadata, table,
 // priority, cookie and the encoded actions.
-import type { Action, Flow, Group } from '@ovnts/openflow';
+import type { Action, Flow, Group, MatchEntry } from '@ovnts/openflow';
 import { ActionParser, type ParsedActions } from './action-parser.js';
 import { Annotator } from './annotate.js';
 import { Cursor } from './cursor.js';
@@ -10,7 +10,7 @@ import { type Result, capture } from './errors.js';
 import { type Expr, combine } from './expr.js';
 import { encodeOrError } from './encode.js';
 import { MatchParser } from './match-parser.js';
-import { toEntries, toMatches } from './matches.js';
+import { type ExprMatch, toEntries, toMatches } from './matches.js';
 import { normalize } from './normalize.js';
 import { evaluateConditions, simplify } from './simplify.js';
 import { SYMBOLS, type SymbolTable } from './symbols.js';
@@ -152,21 +152,29 @@ export class Compiler {
     const cookie = BigInt('0x' + lf.uuid.replaceAll('-', '').slice(0, 8));
     const table = pipelineTable(lf.pipeline, lf.table);
     const portReg = `reg${lf.pipeline === 'ingress' ? REG.inport : REG.outport}`;
-    const out: CompiledFlow[] = [];
+    const kept: { m: ExprMatch; entries: MatchEntry[] }[] = [];
     for (const m of matches) {
       const entries = toEntries(m.fields);
       if (dp.isSwitch && dp.isPortRelated) {
         const port = entries.find((e) => e.field === portReg && e.mask === undefined);
         if (port && port.value !== 0n && !dp.isPortRelated(Number(port.value))) continue;
       }
+      kept.push({ m, entries });
+    }
+    const dead = incompleteConjunctions(kept.map((k) => k.m));
+    const out: CompiledFlow[] = [];
+    for (const { m, entries } of kept) {
+      if (m.conjId !== undefined && dead.has(m.conjId)) continue;
+      const conjunctions = dead.size ? m.conjunctions.filter((c) => !dead.has(c.id)) : m.conjunctions;
+      if (m.conjunctions.length && !conjunctions.length) continue;
       entries.push({ field: DATAPATH_FIELD, value: BigInt(dp.dpKey) });
       if (m.conjId !== undefined) entries.push({ field: 'conj_id', value: BigInt(conjBase + m.conjId) });
-      if (m.conjunctions.length) {
+      if (conjunctions.length) {
         out.push({
           table,
           priority: lf.priority,
           match: entries,
-          actions: m.conjunctions.map((c) => ({ type: 'conjunction', id: conjBase + c.id, clause: c.clause + 1, nClauses: c.nClauses })),
+          actions: conjunctions.map((c) => ({ type: 'conjunction', id: conjBase + c.id, clause: c.clause + 1, nClauses: c.nClauses })),
           clause: true,
         });
       } else out.push({ table, priority: lf.priority, cookie, match: entries, actions });
@@ -185,3 +193,21 @@ export class Compiler {
   }
 }
 
+/**
+ * Conjunction ids (expression-local) that can never fire: some clause has no flow left, because the port
+ * filter dropped all of its flows or a clause could not match at all. ovn-controller installs nothing of such
+ * a conjunction, neither the remaining clauses nor the conj_id flow.
+ */
+function incompleteConjunctions(matches: readonly ExprMatch[]): Set<number> {
+  const seen = new Map<number, { n: number; clauses: Set<number> }>();
+  for (const m of matches)
+    for (const c of m.conjunctions) {
+      let e = seen.get(c.id);
+      if (!e) seen.set(c.id, (e = { n: c.nClauses, clauses: new Set() }));
+      e.clauses.add(c.clause);
+    }
+  const dead = new Set<number>();
+  for (const [id, e] of seen) if (e.clauses.size < e.n) dead.add(id);
+  for (const m of matches) if (m.conjId !== undefined && !seen.has(m.conjId)) dead.add(m.conjId);
+  return dead;
+}

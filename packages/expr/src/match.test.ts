@@ -122,6 +122,21 @@ describe('match grammar', () => {
     expect(flows('inport == {"vm1", "vm2"}', dp({ isPortRelated: (k) => k === 2 }))).toEqual([`${P}reg14=0x2,metadata=0x1 actions=resubmit(,9)`]);
   });
 
+  it('drops a conjunction one of whose clauses has no flow left', () => {
+    const m = 'inport == {"vm1", "vm2"} && ip4.src == {10.0.0.1, 10.0.0.2}';
+    const clauses = (f: string[]) => f.filter((x) => x.includes('conjunction'));
+    // Only vm2 is related: the inport clause keeps one flow, the conjunction stays.
+    const some = flows(m, dp({ isPortRelated: (k) => k === 2 }));
+    expect(some).toHaveLength(4);
+    expect(some).toContain(`${P}conj_id=1,ip,metadata=0x1 actions=resubmit(,9)`);
+    expect(clauses(some).filter((x) => x.includes('reg14'))).toEqual(['table=8, priority=100,ip,reg14=0x2,metadata=0x1 actions=conjunction(1,1/2)']);
+    // Neither port is related: the port filter empties the inport clause, so nothing of the conjunction remains.
+    expect(flows(m, dp({ isPortRelated: (k) => k === 3 }))).toEqual([]);
+    // A clause that cannot match at all (unknown ports) leaves no orphan clause flows either.
+    expect(flows('ip4.src == {10.0.0.1, 10.0.0.2} && inport == {"nope", "nope2"}')).toEqual([]);
+    expect(flows('inport == {"nope", "nope2"} && ip4.src == {10.0.0.1, 10.0.0.2}')).toEqual([]);
+  });
+
   it('intersects conflicting terms to nothing', () => {
     expect(flows('ip4 && ip6')).toEqual([]);
     expect(flows('reg0 == 1 && reg0 == 2')).toEqual([]);
