@@ -45,9 +45,12 @@ describe('match encoding in prerequisite order', () => {
   });
 
   it('puts ct_state before ct_nw_* and vlan_tci before vlan_pcp', () => {
-    expect(roundTrip([m('ct_nw_src', 1), m('vlan_pcp', 3), m('ct_state', 0x20, 0x20), m('vlan_vid', 0x1005)])).toEqual(
-      ['ct_state', 'vlan_vid', 'ct_nw_src', 'vlan_pcp'],
-    );
+    expect(roundTrip([m('ct_nw_src', 1), m('vlan_pcp', 3), m('ct_state', 0x20, 0x20), m('vlan_vid', 0x1005)])).toEqual([
+      'ct_state',
+      'vlan_vid',
+      'ct_nw_src',
+      'vlan_pcp',
+    ]);
   });
 
   it('leaves a match that is already in order untouched (same array, same bytes)', () => {
