@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Chassis, type Sandbox, runOk, useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { addTwoVmSwitch, startCentral } from './controller-fixtures.js';
 
 const UNDERLAY = '172.31.0';
 
@@ -50,12 +51,8 @@ describe('ovnts-controller: two chassis over Geneve', () => {
 
   it('VM on hv1 pings VM on hv2 through a Geneve tunnel', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    await nbctl('ls-add', 'ls1');
-    await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
-    await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+    const { sbdb, nbctl } = await startCentral(sb);
+    await addTwoVmSwitch(nbctl);
     const hv1 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv1', encapIp: `${UNDERLAY}.1` });
     const hv2 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv2', encapIp: `${UNDERLAY}.2` });
     await connectUnderlay(sb, hv1, hv2);

@@ -4,37 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { addRouterWithSwitches, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller: IPv6', () => {
   const sandbox = useSandbox();
 
   it('ping6 on a switch, to the router and through it', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    await nbctl('lr-add', 'lr1');
-    for (const n of [1, 2]) {
-      await nbctl('ls-add', `ls${n}`);
-      await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`, `fd00:${n}::1/64`);
-      await nbctl(
-        'lsp-add',
-        `ls${n}`,
-        `ls${n}-lr1`,
-        '--',
-        'lsp-set-type',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-addresses',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-options',
-        `ls${n}-lr1`,
-        `router-port=lr1-ls${n}`,
-      );
-    }
+    const { sbdb, nbctl } = await startCentral(sb);
+    await addRouterWithSwitches(nbctl, [
+      ['192.168.1.1/24', 'fd00:1::1/64'],
+      ['192.168.2.1/24', 'fd00:2::1/64'],
+    ]);
     const vms = [
       ['vm1', 1, '10'],
       ['vm2', 1, '11'],

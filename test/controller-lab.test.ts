@@ -3,15 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller with the real ovn-northd', () => {
   const sandbox = useSandbox();
 
   it('VM↔VM on a switch and VM→router IP', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+    const { nb, sbdb, nbctl } = await startCentral(sb);
     const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
     await nbctl(
       'ls-add',

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { type Sandbox, type Vm, useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
 
 /** A tiny HTTP server in the VM's namespace that answers with the VM's name; stopped with the sandbox. */
 async function serve(sb: Sandbox, vm: Vm): Promise<void> {
@@ -27,34 +28,11 @@ describe('ovnts-controller: load balancer', () => {
 
   it('curl to the VIP reaches both backends', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    await nbctl('lr-add', 'lr1');
-    for (const n of [1, 2]) {
-      await nbctl('ls-add', `ls${n}`);
-      await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
-      await nbctl(
-        'lsp-add',
-        `ls${n}`,
-        `ls${n}-lr1`,
-        '--',
-        'lsp-set-type',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-addresses',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-options',
-        `ls${n}-lr1`,
-        `router-port=lr1-ls${n}`,
-      );
-    }
-    await nbctl('lsp-add', 'ls1', 'client', '--', 'lsp-set-addresses', 'client', '02:ac:10:ff:01:10 192.168.1.10');
-    await nbctl('lsp-add', 'ls2', 'web1', '--', 'lsp-set-addresses', 'web1', '02:ac:10:ff:02:11 192.168.2.11');
-    await nbctl('lsp-add', 'ls2', 'web2', '--', 'lsp-set-addresses', 'web2', '02:ac:10:ff:02:12 192.168.2.12');
+    const { sbdb, nbctl } = await startCentral(sb);
+    await addRouterWithSwitches(nbctl, [['192.168.1.1/24'], ['192.168.2.1/24']]);
+    await addVif(nbctl, 'ls1', 'client', '02:ac:10:ff:01:10 192.168.1.10');
+    await addVif(nbctl, 'ls2', 'web1', '02:ac:10:ff:02:11 192.168.2.11');
+    await addVif(nbctl, 'ls2', 'web2', '02:ac:10:ff:02:12 192.168.2.12');
     await nbctl('lb-add', 'lb1', '10.0.0.100:80', '192.168.2.11:80,192.168.2.12:80', 'tcp');
     await nbctl('ls-lb-add', 'ls1', 'lb1');
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });

@@ -14,56 +14,20 @@ import {
   formatParity,
   normalizeFlows,
 } from '@ovnts/controller';
+import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller flow parity', () => {
   const sandbox = useSandbox();
 
   it('reproduces the real ovn-controller flow table for a routed topology with ACLs and a load balancer', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    await nbctl('lr-add', 'lr1');
+    const { sbdb, nbctl } = await startCentral(sb);
+    await addRouterWithSwitches(nbctl, [['192.168.1.1/24'], ['192.168.2.1/24']]);
     for (const n of [1, 2]) {
-      await nbctl('ls-add', `ls${n}`);
-      await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
-      await nbctl(
-        'lsp-add',
-        `ls${n}`,
-        `ls${n}-lr1`,
-        '--',
-        'lsp-set-type',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-addresses',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-options',
-        `ls${n}-lr1`,
-        `router-port=lr1-ls${n}`,
-      );
-      await nbctl(
-        'lsp-add',
-        `ls${n}`,
-        `vm${n}`,
-        '--',
-        'lsp-set-addresses',
-        `vm${n}`,
-        `02:ac:10:ff:0${n}:10 192.168.${n}.10`,
-      );
+      await addVif(nbctl, `ls${n}`, `vm${n}`, `02:ac:10:ff:0${n}:10 192.168.${n}.10`);
       await nbctl('lsp-set-port-security', `vm${n}`, `02:ac:10:ff:0${n}:10 192.168.${n}.10`);
       // A port bound on another chassis: reached through a tunnel.
-      await nbctl(
-        'lsp-add',
-        `ls${n}`,
-        `far${n}`,
-        '--',
-        'lsp-set-addresses',
-        `far${n}`,
-        `02:ac:10:ff:0${n}:20 192.168.${n}.20`,
-      );
+      await addVif(nbctl, `ls${n}`, `far${n}`, `02:ac:10:ff:0${n}:20 192.168.${n}.20`);
     }
     await nbctl(
       'acl-add',

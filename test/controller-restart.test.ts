@@ -3,18 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { startDetached, useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { addTwoVmSwitch, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller: restarts', () => {
   const sandbox = useSandbox();
 
   it('keeps flows across an SB restart and restores them after an ovs-vswitchd restart', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
-    await nbctl('ls-add', 'ls1');
-    await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
-    await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+    const { sbdb, nbctl } = await startCentral(sb);
+    await addTwoVmSwitch(nbctl);
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     let ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');

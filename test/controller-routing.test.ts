@@ -4,43 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller: router and ACLs', () => {
   const sandbox = useSandbox();
 
   it('pings across subnets, then ACL drop, then allow-related', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+    const { sbdb, nbctl } = await startCentral(sb);
     const waitHv = () => nbctl('--timeout=20', '--wait=hv', 'sync');
-    await nbctl('lr-add', 'lr1');
-    for (const [n, net] of [
-      [1, '192.168.100'],
-      [2, '192.168.200'],
-    ] as const) {
-      await nbctl('ls-add', `ls${n}`);
-      await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `${net}.1/24`);
-      await nbctl(
-        'lsp-add',
-        `ls${n}`,
-        `ls${n}-lr1`,
-        '--',
-        'lsp-set-type',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-addresses',
-        `ls${n}-lr1`,
-        'router',
-        '--',
-        'lsp-set-options',
-        `ls${n}-lr1`,
-        `router-port=lr1-ls${n}`,
-      );
-    }
-    await nbctl('lsp-add', 'ls1', 'vm1', '--', 'lsp-set-addresses', 'vm1', '02:ac:10:ff:01:10 192.168.100.10');
-    await nbctl('lsp-add', 'ls2', 'vm3', '--', 'lsp-set-addresses', 'vm3', '02:ac:10:ff:02:10 192.168.200.10');
+    await addRouterWithSwitches(nbctl, [['192.168.100.1/24'], ['192.168.200.1/24']]);
+    await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:ff:01:10 192.168.100.10');
+    await addVif(nbctl, 'ls2', 'vm3', '02:ac:10:ff:02:10 192.168.200.10');
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:01:10', '192.168.100.10/24', '192.168.100.1');

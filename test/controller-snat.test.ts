@@ -8,15 +8,14 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { runOk, useSandbox, waitFor, run } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller: SNAT through a localnet port', () => {
   const sandbox = useSandbox();
 
   async function scenario(gateway: 'gateway-router' | 'distributed-gateway-port', vlan?: number): Promise<void> {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+    const { sbdb, nbctl } = await startCentral(sb);
     if (gateway === 'gateway-router')
       await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', 'options:chassis=hv1');
     else await nbctl('lr-add', 'lr1');

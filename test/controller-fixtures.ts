@@ -1,0 +1,68 @@
+// Setup shared by the ovnts-controller real-server tests: the central databases with a northd, an ovn-nbctl
+// bound to the NB, and the small logical topologies several tests start from.
+import type { OvsdbServer, Sandbox } from '@ovnts/test-harness';
+
+/** `ovn-nbctl --db=<nb> …`, trimmed stdout. */
+export type Nbctl = (...args: string[]) => Promise<string>;
+
+export interface Central {
+  readonly nb: OvsdbServer;
+  readonly sbdb: OvsdbServer;
+  readonly nbctl: Nbctl;
+}
+
+/**
+ * NB + SB (NB initialised) and a northd between them: the real ovn-northd unless `northd` starts another one
+ * (e.g. ovnts-northd) given the two unix remotes.
+ */
+export async function startCentral(
+  sb: Sandbox,
+  northd: (nbRemote: string, sbRemote: string) => Promise<unknown> = (n, s) => sb.startRealNorthd(n, s),
+): Promise<Central> {
+  const { nb, sb: sbdb } = await sb.startCentral();
+  await northd(nb.remotes.unix, sbdb.remotes.unix);
+  const nbctl: Nbctl = async (...a) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+  return { nb, sbdb, nbctl };
+}
+
+/** A logical switch port with addresses (`"<mac> <ip>…"`). */
+export async function addVif(nbctl: Nbctl, ls: string, name: string, addresses: string): Promise<void> {
+  await nbctl('lsp-add', ls, name, '--', 'lsp-set-addresses', name, addresses);
+}
+
+/**
+ * Router lr1 with switches ls1, ls2, …: switch ls<n> is attached through router port lr1-ls<n> (MAC
+ * 02:ac:10:ff:0<n>:01, the given networks) and its peer ls<n>-lr1.
+ */
+export async function addRouterWithSwitches(nbctl: Nbctl, networks: readonly (readonly string[])[]): Promise<void> {
+  await nbctl('lr-add', 'lr1');
+  for (const [i, nets] of networks.entries()) {
+    const n = i + 1;
+    await nbctl('ls-add', `ls${n}`);
+    await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, ...nets);
+    await nbctl(
+      'lsp-add',
+      `ls${n}`,
+      `ls${n}-lr1`,
+      '--',
+      'lsp-set-type',
+      `ls${n}-lr1`,
+      'router',
+      '--',
+      'lsp-set-addresses',
+      `ls${n}-lr1`,
+      'router',
+      '--',
+      'lsp-set-options',
+      `ls${n}-lr1`,
+      `router-port=lr1-ls${n}`,
+    );
+  }
+}
+
+/** Switch ls1 with vm1 (02:ac:10:ff:00:11, 192.168.100.10) and vm2 (02:ac:10:ff:00:22, 192.168.100.11). */
+export async function addTwoVmSwitch(nbctl: Nbctl): Promise<void> {
+  await nbctl('ls-add', 'ls1');
+  await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
+  await addVif(nbctl, 'ls1', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+}
