@@ -3,10 +3,8 @@
 // namespace on br-phys, which sees the connection come from 172.18.1.2. The router resolves the outside
 // host's MAC with arp {} / put_arp through pinctrl. Once with a gateway router, once with a distributed router
 // whose gateway port is hosted here (chassisredirect).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { runOk, useSandbox, waitFor, run } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startCentral } from './controller-fixtures.js';
 
@@ -93,41 +91,10 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     await nbctl('lr-route-add', 'lr1', '0.0.0.0/0', '172.18.1.1');
 
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'physnet:br-phys' });
-    // The physical network: br-phys (a normal learning switch) with the outside host on an internal port.
-    await hv.vsctl(
-      'add-br',
-      'br-phys',
-      '--',
-      'set',
-      'bridge',
-      'br-phys',
-      'datapath_type=netdev',
-      '--',
-      'add-port',
-      'br-phys',
-      'ext0',
-      '--',
-      'set',
-      'Interface',
-      'ext0',
-      'type=internal',
-    );
-    await waitFor('ext0', async () => (await run('ip', ['-n', hv.netns, 'link', 'show', 'ext0'])).code === 0, 15_000);
-    const outside = await sb.addNetns('outside');
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'ext0', 'netns', outside]);
-    await runOk('ip', ['-n', outside, 'addr', 'add', '172.18.1.1/24', 'dev', 'ext0']);
-    await runOk('ip', ['-n', outside, 'link', 'set', 'ext0', 'up']);
-    // With a VLAN, the outside host is an access port of that VLAN on br-phys (the patch port is a trunk).
-    if (vlan) await hv.vsctl('set', 'Port', 'ext0', `tag=${vlan}`);
-    await runOk('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
-    const code = `require('http').createServer((q, s) => s.end(q.socket.remoteAddress)).listen(80, '172.18.1.1', () => console.log('up'))`;
-    const server = spawn('ip', ['netns', 'exec', outside, process.execPath, '-e', code], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    sb.own({
-      stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))),
-    });
-    await once(server.stdout, 'data');
+    // The physical network: br-phys with the outside host; with a VLAN it is an access port of that VLAN
+    // (the patch port is a trunk).
+    const outside = await hv.addPhysicalHost('outside', '172.18.1.1/24', vlan ? { vlan } : {});
+    await sb.startHttpServer(outside.netns, '172.18.1.1');
 
     sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');

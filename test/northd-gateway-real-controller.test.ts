@@ -1,12 +1,10 @@
 // examples/gateway.sh compiled by ovnts-northd and run by the REAL ovn-controller 23.03: a VM behind the
 // distributed router1 → join → gateway router gw1 (pinned to hv1) reaches a host on the outside network
 // through the localnet port phyNet, and that host sees the SNAT address 172.18.1.2.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run, runOk, useSandbox, waitFor } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
 
 const GATEWAY_SH = path.join(path.dirname(fileURLToPath(import.meta.url)), '../examples/gateway.sh');
@@ -26,39 +24,9 @@ describe('gateway topology: ovnts-northd + the real ovn-controller', () => {
       systemId: 'hv1',
       bridgeMappings: 'phyNet:br-phys',
     });
-    // The physical network: br-phys with the outside host (172.18.0.1/16) on an internal port in its own namespace.
-    await hv.vsctl(
-      'add-br',
-      'br-phys',
-      '--',
-      'set',
-      'bridge',
-      'br-phys',
-      'datapath_type=netdev',
-      '--',
-      'add-port',
-      'br-phys',
-      'ext0',
-      '--',
-      'set',
-      'Interface',
-      'ext0',
-      'type=internal',
-    );
-    await waitFor('ext0', async () => (await run('ip', ['-n', hv.netns, 'link', 'show', 'ext0'])).code === 0, 15_000);
-    const outside = await sb.addNetns('outside');
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'ext0', 'netns', outside]);
-    await runOk('ip', ['-n', outside, 'addr', 'add', '172.18.0.1/16', 'dev', 'ext0']);
-    await runOk('ip', ['-n', outside, 'link', 'set', 'ext0', 'up']);
-    await runOk('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
-    const code = `require('http').createServer((q, s) => s.end(q.socket.remoteAddress)).listen(80, '172.18.0.1', () => console.log('up'))`;
-    const server = spawn('ip', ['netns', 'exec', outside, process.execPath, '-e', code], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    sb.own({
-      stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))),
-    });
-    await once(server.stdout, 'data');
+    // The physical network: br-phys with the outside host 172.18.0.1/16.
+    const outside = await hv.addPhysicalHost('outside', '172.18.0.1/16');
+    await sb.startHttpServer(outside.netns, '172.18.0.1');
 
     await hv.startRealController();
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');

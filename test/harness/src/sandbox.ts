@@ -1,7 +1,9 @@
 // A Sandbox is one private temp dir with everything a test started in it: OVSDB servers, the real
 // ovn-northd / ovs-vswitchd / ovn-controller (or ours), network namespaces. stop() tears all of it down,
 // in reverse order, and removes the dir. Nothing is global, so test files can run in parallel.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,6 +196,26 @@ export class Sandbox {
     return new Chassis(this, name, db, vswitchd, rundir, env, netns);
   }
 
+  /**
+   * A tiny HTTP server on `ip`:80 inside a namespace, stopped at teardown. It answers each request with
+   * `body`, or with the client's address when `body` is omitted (to see what a NAT made of the source).
+   */
+  async startHttpServer(netns: string, ip: string, body?: string): Promise<void> {
+    const reply = body === undefined ? 'q.socket.remoteAddress' : JSON.stringify(body);
+    const code = `require('http').createServer((q, s) => s.end(${reply})).listen(80, '${ip}', () => console.log('up'))`;
+    const server = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.own({
+      stop: async () => {
+        if (server.exitCode !== null || server.signalCode !== null) return;
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+      },
+    });
+    await once(server.stdout!, 'data');
+  }
+
   /** Create a network namespace that is deleted at teardown. Needs root. */
   async addNetns(name: string): Promise<string> {
     const ns = `${path.basename(this.dir)}-${name}`.slice(0, 60);
@@ -266,6 +288,55 @@ export class Chassis {
         this.env,
       ),
     );
+  }
+
+  /**
+   * A host on the physical network: an internal port of `bridge` (created as a plain netdev learning switch
+   * if absent; map it with startChassis({ bridgeMappings })) moved into its own namespace with `ipCidr`.
+   * With `vlan`, the host is an access port of that VLAN. Needs root.
+   */
+  async addPhysicalHost(name: string, ipCidr: string, opts: { bridge?: string; vlan?: number } = {}): Promise<Vm> {
+    const bridge = opts.bridge ?? 'br-phys';
+    const ifname = `p${randomBytes(5).toString('hex')}`;
+    await this.vsctl(
+      '--may-exist',
+      'add-br',
+      bridge,
+      '--',
+      'set',
+      'bridge',
+      bridge,
+      'datapath_type=netdev',
+      '--',
+      'add-port',
+      bridge,
+      ifname,
+      '--',
+      'set',
+      'Interface',
+      ifname,
+      'type=internal',
+      ...(opts.vlan ? ['--', 'set', 'Port', ifname, `tag=${opts.vlan}`] : []),
+    );
+    await waitFor(
+      `interface ${ifname}`,
+      async () => (await run('ip', ['-n', this.netns, 'link', 'show', ifname])).code === 0,
+      15_000,
+    );
+    const ns = await this.sandbox.addNetns(name);
+    await runOk('ip', ['-n', this.netns, 'link', 'set', ifname, 'netns', ns]);
+    await runOk('ip', ['-n', ns, 'addr', 'add', ipCidr, 'dev', ifname]);
+    await runOk('ip', ['-n', ns, 'link', 'set', ifname, 'up']);
+    await runOk('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    return {
+      name,
+      ifname,
+      netns: ns,
+      mac: '',
+      ip: ipCidr.split('/')[0]!,
+      exec: (cmd, args, timeoutMs) =>
+        run('ip', ['netns', 'exec', ns, cmd, ...args], { timeoutMs: timeoutMs ?? 30_000 }),
+    };
   }
 
   /**
