@@ -1,7 +1,7 @@
 // ovnts-controller under the REAL ovn-northd on a real netdev ovs-vswitchd: VMs in namespaces ping each other
 // on a logical switch and the router's IP; the chassis registers, claims its ports and answers --wait=hv.
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { useSandbox, routerPortArgs } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startCentral } from './controller-fixtures.js';
 
@@ -26,23 +26,7 @@ describe('ovnts-controller with the real ovn-northd', () => {
     );
     await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
     await nbctl('lr-add', 'lr1', '--', 'lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24');
-    await nbctl(
-      'lsp-add',
-      'ls1',
-      'ls1-lr1',
-      '--',
-      'lsp-set-type',
-      'ls1-lr1',
-      'router',
-      '--',
-      'lsp-set-addresses',
-      'ls1-lr1',
-      'router',
-      '--',
-      'lsp-set-options',
-      'ls1-lr1',
-      'router-port=lr1-ls1',
-    );
+    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');

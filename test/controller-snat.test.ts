@@ -4,7 +4,7 @@
 // host's MAC with arp {} / put_arp through pinctrl. Once with a gateway router, once with a distributed router
 // whose gateway port is hosted here (chassisredirect).
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { useSandbox, routerPortArgs } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startCentral } from './controller-fixtures.js';
 
@@ -30,23 +30,7 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
       '02:ac:10:ff:01:10 192.168.1.10',
     );
     await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
-    await nbctl(
-      'lsp-add',
-      'ls1',
-      'ls1-lr1',
-      '--',
-      'lsp-set-type',
-      'ls1-lr1',
-      'router',
-      '--',
-      'lsp-set-addresses',
-      'ls1-lr1',
-      'router',
-      '--',
-      'lsp-set-options',
-      'ls1-lr1',
-      'router-port=lr1-ls1',
-    );
+    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
     await nbctl(
       'ls-add',
       'pub',
@@ -69,23 +53,7 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
     );
     if (vlan) await nbctl('set', 'Logical_Switch_Port', 'pub-ln', `tag_request=${vlan}`);
     await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
-    await nbctl(
-      'lsp-add',
-      'pub',
-      'pub-lr1',
-      '--',
-      'lsp-set-type',
-      'pub-lr1',
-      'router',
-      '--',
-      'lsp-set-addresses',
-      'pub-lr1',
-      'router',
-      '--',
-      'lsp-set-options',
-      'pub-lr1',
-      'router-port=lr1-pub',
-    );
+    await nbctl(...routerPortArgs('pub', 'pub-lr1', 'lr1-pub'));
     if (gateway === 'distributed-gateway-port') await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '10');
     await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
     await nbctl('lr-route-add', 'lr1', '0.0.0.0/0', '172.18.1.1');

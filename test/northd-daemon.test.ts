@@ -2,7 +2,7 @@
 // stable keys across restarts and unrelated changes, bad NB rows logged by name, HA through the SB lock.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { useSandbox, waitFor, type Sandbox } from '@ovnts/test-harness';
+import { useSandbox, waitFor, type Sandbox, routerPortArgs } from '@ovnts/test-harness';
 import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
 
 interface SbRow {
@@ -11,13 +11,25 @@ interface SbRow {
 }
 
 async function sbRows(sb: Sandbox, remote: string, table: string, columns: string[]): Promise<SbRow[]> {
-  const out = await sb.runOk('ovn-sbctl', [`--db=${remote}`, '-f', 'json', `--columns=_uuid,${columns.join(',')}`, 'list', table]);
+  const out = await sb.runOk('ovn-sbctl', [
+    `--db=${remote}`,
+    '-f',
+    'json',
+    `--columns=_uuid,${columns.join(',')}`,
+    'list',
+    table,
+  ]);
   const j = JSON.parse(out) as { headings: string[]; data: unknown[][] };
   return j.data.map((r) => {
     const row: Record<string, unknown> = {};
     j.headings.forEach((h, i) => {
       const v = r[i];
-      row[h] = Array.isArray(v) && v[0] === 'uuid' ? v[1] : Array.isArray(v) && v[0] === 'map' ? Object.fromEntries(v[1] as [string, string][]) : v;
+      row[h] =
+        Array.isArray(v) && v[0] === 'uuid'
+          ? v[1]
+          : Array.isArray(v) && v[0] === 'map'
+            ? Object.fromEntries(v[1] as [string, string][])
+            : v;
     });
     return row as SbRow;
   });
@@ -29,7 +41,9 @@ async function sbState(sb: Sandbox, remote: string) {
   const pbs = await sbRows(sb, remote, 'Port_Binding', ['logical_port', 'tunnel_key', 'datapath']);
   const flows = await sbRows(sb, remote, 'Logical_Flow', []);
   return {
-    dpKeys: new Map(dps.map((d) => [(d['external_ids'] as Record<string, string>)['name']!, d['tunnel_key'] as number])),
+    dpKeys: new Map(
+      dps.map((d) => [(d['external_ids'] as Record<string, string>)['name']!, d['tunnel_key'] as number]),
+    ),
     portKeys: new Map(pbs.map((p) => [p['logical_port'] as string, p['tunnel_key'] as number])),
     flowUuids: new Set(flows.map((f) => f._uuid)),
     dpCount: dps.length,
@@ -46,8 +60,8 @@ const topology = [
   ['lsp-add', 'ls2', 'vm3', '--', 'lsp-set-addresses', 'vm3', '02:ac:10:ff:01:33 192.168.200.10'],
   ['lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24'],
   ['lrp-add', 'lr1', 'lr1-ls2', '02:ac:10:ff:01:01', '192.168.200.1/24'],
-  ['lsp-add', 'ls1', 'ls1-lr1', '--', 'lsp-set-type', 'ls1-lr1', 'router', '--', 'lsp-set-addresses', 'ls1-lr1', 'router', '--', 'lsp-set-options', 'ls1-lr1', 'router-port=lr1-ls1'],
-  ['lsp-add', 'ls2', 'ls2-lr1', '--', 'lsp-set-type', 'ls2-lr1', 'router', '--', 'lsp-set-addresses', 'ls2-lr1', 'router', '--', 'lsp-set-options', 'ls2-lr1', 'router-port=lr1-ls2'],
+  routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'),
+  routerPortArgs('ls2', 'ls2-lr1', 'lr1-ls2'),
 ];
 
 describe('ovnts-northd daemon', () => {
@@ -75,7 +89,16 @@ describe('ovnts-northd daemon', () => {
     expect(await recomputes()).toBe(rounds);
 
     // One more port: the old flows stay (same rows), only a handful are added.
-    await nbctl('--wait=sb', 'lsp-add', 'ls2', 'vm4', '--', 'lsp-set-addresses', 'vm4', '02:ac:10:ff:01:44 192.168.200.11');
+    await nbctl(
+      '--wait=sb',
+      'lsp-add',
+      'ls2',
+      'vm4',
+      '--',
+      'lsp-set-addresses',
+      'vm4',
+      '02:ac:10:ff:01:44 192.168.200.11',
+    );
     const s2 = await sbState(sb, sbdb.remotes.unix);
     const kept = [...s1.flowUuids].filter((u) => s2.flowUuids.has(u)).length;
     expect(kept).toBe(s1.flowUuids.size);
@@ -87,15 +110,46 @@ describe('ovnts-northd daemon', () => {
     expect(existsSync(sb.file('ovnts-northd.pid'))).toBe(false);
     expect(await northd.log()).toMatch(/SIGTERM: exiting/);
     northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix, { name: 'ovnts-northd-2' });
-    await nbctl('--wait=sb', 'ls-add', 'aaa', '--', 'lsp-add', 'aaa', 'x1', '--', 'lsp-set-addresses', 'x1', '02:00:00:00:00:01 10.9.9.9');
+    await nbctl(
+      '--wait=sb',
+      'ls-add',
+      'aaa',
+      '--',
+      'lsp-add',
+      'aaa',
+      'x1',
+      '--',
+      'lsp-set-addresses',
+      'x1',
+      '02:00:00:00:00:01 10.9.9.9',
+    );
     const s3 = await sbState(sb, sbdb.remotes.unix);
     for (const [p, k] of s2.portKeys) expect(s3.portKeys.get(p)).toBe(k);
     for (const [d, k] of s2.dpKeys) expect(s3.dpKeys.get(d)).toBe(k);
     expect([...s2.flowUuids].every((u) => s3.flowUuids.has(u))).toBe(true);
 
     // Bad NB content is logged with the row's name; the rest still compiles.
-    await nbctl('--wait=sb', 'lsp-add', 'ls1', 'bad1', '--', 'set', 'Logical_Switch_Port', 'bad1', 'addresses="zz:zz 192.168.100.99"');
-    await nbctl('--wait=sb', 'lsp-add', 'ls1', 'vm5', '--', 'lsp-set-addresses', 'vm5', '02:ac:10:ff:00:55 192.168.100.55');
+    await nbctl(
+      '--wait=sb',
+      'lsp-add',
+      'ls1',
+      'bad1',
+      '--',
+      'set',
+      'Logical_Switch_Port',
+      'bad1',
+      'addresses="zz:zz 192.168.100.99"',
+    );
+    await nbctl(
+      '--wait=sb',
+      'lsp-add',
+      'ls1',
+      'vm5',
+      '--',
+      'lsp-set-addresses',
+      'vm5',
+      '02:ac:10:ff:00:55 192.168.100.55',
+    );
     expect(await northd.log()).toMatch(/Logical_Switch_Port \\?"bad1\\?": invalid syntax/);
     const flows = await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'lflow-list', 'ls1']);
     expect(flows).toContain('eth.dst == 02:ac:10:ff:00:55');
@@ -126,7 +180,16 @@ describe('ovnts-northd daemon', () => {
 
     await a.kill();
     const t0 = Date.now();
-    await nbctl('--wait=sb', 'lsp-add', 'ls1', 'vm9', '--', 'lsp-set-addresses', 'vm9', '02:ac:10:ff:00:99 192.168.100.99');
+    await nbctl(
+      '--wait=sb',
+      'lsp-add',
+      'ls1',
+      'vm9',
+      '--',
+      'lsp-set-addresses',
+      'vm9',
+      '02:ac:10:ff:00:99 192.168.100.99',
+    );
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(await b.log()).toMatch(/acquired lock ovn_northd/);
     const after = await sbState(sb, sbdb.remotes.unix);

@@ -2,7 +2,7 @@
 // verdicts on both SBs for new and established connections (`--ct`), the same SB Port_Group and
 // Address_Set rows; the flow-level diff against the real lflow-list is printed.
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { useSandbox, routerPortArgs, localnetPortArgs } from '@ovnts/test-harness';
 import {
   formatFlowDiff,
   runParityCase,
@@ -44,58 +44,10 @@ const base: string[][] = [
   lsp('ls1', 'a3', a3),
   lsp('ls2', 'b1', b1),
   ['lrp-add', 'lr1', 'lr1-ls1', R1, '10.0.1.1/24'],
-  [
-    'lsp-add',
-    'ls1',
-    'ls1-lr1',
-    '--',
-    'lsp-set-type',
-    'ls1-lr1',
-    'router',
-    '--',
-    'lsp-set-addresses',
-    'ls1-lr1',
-    'router',
-    '--',
-    'lsp-set-options',
-    'ls1-lr1',
-    'router-port=lr1-ls1',
-  ],
+  routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'),
   ['lrp-add', 'lr1', 'lr1-ls2', '02:ac:10:ff:01:01', '10.0.2.1/24'],
-  [
-    'lsp-add',
-    'ls2',
-    'ls2-lr1',
-    '--',
-    'lsp-set-type',
-    'ls2-lr1',
-    'router',
-    '--',
-    'lsp-set-addresses',
-    'ls2-lr1',
-    'router',
-    '--',
-    'lsp-set-options',
-    'ls2-lr1',
-    'router-port=lr1-ls2',
-  ],
-  [
-    'lsp-add',
-    'ls1',
-    'ln1',
-    '--',
-    'lsp-set-type',
-    'ln1',
-    'localnet',
-    '--',
-    'lsp-set-addresses',
-    'ln1',
-    'unknown',
-    '--',
-    'lsp-set-options',
-    'ln1',
-    'network_name=phys',
-  ],
+  routerPortArgs('ls2', 'ls2-lr1', 'lr1-ls2'),
+  localnetPortArgs('ls1', 'ln1', 'phys'),
 ];
 
 const CASES: readonly ParityCase[] = [

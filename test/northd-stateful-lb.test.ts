@@ -3,7 +3,7 @@
 // LBs combined with allow-related ACLs; traced with the backend ct_lb_mark picks (`--lb-dst`) and
 // as new/established connections.
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { useSandbox, routerPortArgs, localnetPortArgs } from '@ovnts/test-harness';
 import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/northd/src/testing/parity.js';
 import * as P from '../packages/northd/src/testing/packets.js';
 
@@ -34,58 +34,10 @@ const topology: string[][] = [
   lsp('ls1', s2, ' fd00:1::22'),
   lsp('ls2', b1),
   ['lrp-add', 'lr1', 'lr1-ls1', R1, '10.0.1.1/24', 'fd00:1::1/64'],
-  [
-    'lsp-add',
-    'ls1',
-    'ls1-lr1',
-    '--',
-    'lsp-set-type',
-    'ls1-lr1',
-    'router',
-    '--',
-    'lsp-set-addresses',
-    'ls1-lr1',
-    'router',
-    '--',
-    'lsp-set-options',
-    'ls1-lr1',
-    'router-port=lr1-ls1',
-  ],
+  routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'),
   ['lrp-add', 'lr1', 'lr1-ls2', R2, '10.0.2.1/24'],
-  [
-    'lsp-add',
-    'ls2',
-    'ls2-lr1',
-    '--',
-    'lsp-set-type',
-    'ls2-lr1',
-    'router',
-    '--',
-    'lsp-set-addresses',
-    'ls2-lr1',
-    'router',
-    '--',
-    'lsp-set-options',
-    'ls2-lr1',
-    'router-port=lr1-ls2',
-  ],
-  [
-    'lsp-add',
-    'ls1',
-    'ln1',
-    '--',
-    'lsp-set-type',
-    'ln1',
-    'localnet',
-    '--',
-    'lsp-set-addresses',
-    'ln1',
-    'unknown',
-    '--',
-    'lsp-set-options',
-    'ln1',
-    'network_name=phys',
-  ],
+  routerPortArgs('ls2', 'ls2-lr1', 'lr1-ls2'),
+  localnetPortArgs('ls1', 'ln1', 'phys'),
 ];
 
 const lbs: string[][] = [

@@ -1,7 +1,7 @@
 // The harness can stand up the whole real OVN stack: real ovn-northd, real ovn-controller, a netdev
 // ovs-vswitchd and two VMs in namespaces that ping each other. Later suites swap in ovnts pieces.
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { useSandbox, routerPortArgs } from '@ovnts/test-harness';
 
 describe('real OVN lab through the harness', () => {
   const sandbox = useSandbox();
@@ -25,23 +25,7 @@ describe('real OVN lab through the harness', () => {
     );
     await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
     await nbctl('lr-add', 'lr1', '--', 'lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24');
-    await nbctl(
-      'lsp-add',
-      'ls1',
-      'ls1-lr1',
-      '--',
-      'lsp-set-type',
-      'ls1-lr1',
-      'router',
-      '--',
-      'lsp-set-addresses',
-      'ls1-lr1',
-      'router',
-      '--',
-      'lsp-set-options',
-      'ls1-lr1',
-      'router-port=lr1-ls1',
-    );
+    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     await hv.startRealController();
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');

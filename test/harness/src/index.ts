@@ -3,4 +3,5 @@ export * from './tools.js';
 export * from './daemon.js';
 export * from './ovsdb.js';
 export * from './sandbox.js';
+export * from './nbctl-args.js';
 export { useSandbox } from './vitest.js';
