@@ -2,6 +2,8 @@
 // IPv4 dotted quads, IPv6 in RFC 5952 canonical form, link-local and solicited-node addresses derived
 // the way the router pipeline needs them. Pure functions; invalid input yields null, never throws.
 
+import { formatIPv6 as formatIpv6 } from '@ovnts/nb/validate';
+
 export type Mac = bigint;
 
 const MAC_RE = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/;
@@ -91,31 +93,8 @@ export function parseIpv6(s: string): bigint | null {
   return v;
 }
 
-/** RFC 5952: lower case, longest run (≥ 2) of zero groups compressed, leftmost on ties. */
-export function formatIpv6(v: bigint): string {
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (g: number) => g.toString(16);
-  if (bestLen < 2) return groups.map(hex).join(':');
-  const left = groups.slice(0, bestStart).map(hex).join(':');
-  const right = groups.slice(bestStart + bestLen).map(hex).join(':');
-  return `${left}::${right}`;
-}
+// RFC 5952 text (IPv4-mapped addresses as ::ffff:a.b.c.d, as ovn-northd prints them): one formatter, @ovnts/nb's.
+export { formatIpv6 };
 
 export function parseIp(s: string): IpAddr | null {
   if (s.includes(':')) {
