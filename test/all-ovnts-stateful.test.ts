@@ -104,14 +104,15 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
     expect([...seen.keys()].sort()).toEqual(['web1', 'web2']);
   });
 
-  it('examples/gateway.sh: a VM behind gw1 reaches the outside network as 172.18.1.2', async () => {
+  /** The examples/gateway.sh topology on chassis hv1, with the outside host 172.18.0.1 on br-phys (phyNet). */
+  async function gatewayLab() {
     const sb = sandbox();
-    const { nb, sbdb, nbctl, waitHv } = await central(sb);
+    const { nb, sbdb, waitHv } = await central(sb);
     await sb.runOk('sh', [path.join(ROOT, 'examples/gateway.sh'), 'hv1'], {
       env: { NBCTL: 'ovn-nbctl', OVN_NB_DB: nb.remotes.unix },
     });
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys' });
-    // The physical network: br-phys (a learning switch) with the outside host 172.18.0.1 on an internal port.
+    // The physical network: br-phys (a learning switch) with the outside host on an internal port.
     await hv.vsctl(
       ...['add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev'],
       ...['--', 'add-port', 'br-phys', 'ext0', '--', 'set', 'Interface', 'ext0', 'type=internal'],
@@ -122,14 +123,18 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
     await runOk('ip', ['-n', outside, 'addr', 'add', '172.18.0.1/16', 'dev', 'ext0']);
     await runOk('ip', ['-n', outside, 'link', 'set', 'ext0', 'up']);
     await runOk('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
-    await serve(sb, outside, '172.18.0.1', 'q.socket.remoteAddress');
-
     const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
+    const vm2 = await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
     await waitHv();
     expect(ctl.stats().lflowErrors).toBe(0);
     expect(await hv.vsctl('list-ports', 'br-phys')).toMatch(/patch-phyNet-to-br-int/);
+    return { sb, outside, vm1, vm2 };
+  }
 
+  it('examples/gateway.sh: a VM behind gw1 reaches the outside network as 172.18.1.2', async () => {
+    const { sb, outside, vm1 } = await gatewayLab();
+    await serve(sb, outside, '172.18.0.1', 'q.socket.remoteAddress');
     // The first packet out triggers gw1's ARP for 172.18.0.1 (pinctrl); retry briefly until learned.
     let ping = '';
     for (let i = 0; i < 5 && !/ 0% packet loss/.test(ping); i++)
@@ -137,5 +142,30 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
     expect(ping).toMatch(/ 0% packet loss/);
     const r = await vm1.exec('curl', ['-s', '--max-time', '3', 'http://172.18.0.1/']);
     expect(r.stdout).toBe('172.18.1.2');
+  });
+
+  it('examples/gateway.sh: the outside host reaches both VMs through gw1 VIP 172.18.1.254', async () => {
+    const { sb, outside, vm1, vm2 } = await gatewayLab();
+    await serve(sb, vm1.netns, vm1.ip, `'vm1'`);
+    await serve(sb, vm2.netns, vm2.ip, `'vm2'`);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 30 && (i < 10 || seen.size < 2); i++) {
+      const r = await runOk('ip', ['netns', 'exec', outside, 'curl', '-s', '--max-time', '2', 'http://172.18.1.254/']);
+      seen.set(r, (seen.get(r) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual(['vm1', 'vm2']);
+  });
+
+  it('examples/gateway.sh: VMs on ls1 reach the VIP too (ls1 balancer, hairpin to themselves)', async () => {
+    const { sb, vm1, vm2 } = await gatewayLab();
+    await serve(sb, vm1.netns, vm1.ip, `'vm1'`);
+    await serve(sb, vm2.netns, vm2.ip, `'vm2'`);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 30 && (i < 10 || seen.size < 2); i++) {
+      const r = await vm1.exec('curl', ['-s', '--max-time', '2', 'http://172.18.1.254/']);
+      expect(r.code).toBe(0);
+      seen.set(r.stdout, (seen.get(r.stdout) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual(['vm1', 'vm2']);
   });
 });
