@@ -2,27 +2,16 @@
 // packets: the scenarios controller-routing/-lb/-snat.test.ts run under the real ovn-northd.
 // (1) a port-group ACL drop blocks ping and removing it restores it; (2) a switch LB VIP spreads curl over
 // both backends; (3) the examples/gateway.sh topology: a VM behind gateway router gw1 reaches a host on the
-// localnet outside network, which sees the connection come from the SNAT address 172.18.1.2.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+// localnet outside network, which sees the connection come from the SNAT address 172.18.1.2; gw1's VIP
+// 172.18.1.254 reaches both VMs from the outside host and (ls1's copy of the balancer, hairpin) from a VM.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type Sandbox, runOk, run, useSandbox, waitFor } from '@ovnts/test-harness';
+import { type Sandbox, routerPortArgs, useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** A tiny HTTP server in a namespace answering with `reply(socket)`; stopped with the sandbox. */
-async function serve(sb: Sandbox, netns: string, ip: string, reply: string): Promise<void> {
-  const code = `require('http').createServer((q, s) => s.end(${reply})).listen(80, '${ip}', () => console.log('up'))`;
-  const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', code], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  sb.own({ stop: async () => void (child.exitCode === null && (child.kill('SIGTERM'), await once(child, 'exit'))) });
-  await once(child.stdout, 'data');
-}
 
 async function central(sb: Sandbox) {
   const { nb, sb: sbdb } = await sb.startCentral();
@@ -38,11 +27,7 @@ async function twoSubnets(nbctl: (...a: string[]) => Promise<string>): Promise<v
   for (const n of [1, 2]) {
     await nbctl('ls-add', `ls${n}`);
     await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, `192.168.${n}.1/24`);
-    await nbctl(
-      ...['lsp-add', `ls${n}`, `ls${n}-lr1`, '--', 'lsp-set-type', `ls${n}-lr1`, 'router'],
-      ...['--', 'lsp-set-addresses', `ls${n}-lr1`, 'router'],
-      ...['--', 'lsp-set-options', `ls${n}-lr1`, `router-port=lr1-ls${n}`],
-    );
+    await nbctl(...routerPortArgs(`ls${n}`, `ls${n}-lr1`, `lr1-ls${n}`));
   }
 }
 
@@ -88,8 +73,8 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
     const client = await hv.addVm('client', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');
     const web1 = await hv.addVm('web1', '02:ac:10:ff:02:11', '192.168.2.11/24', '192.168.2.1');
     const web2 = await hv.addVm('web2', '02:ac:10:ff:02:12', '192.168.2.12/24', '192.168.2.1');
-    await serve(sb, web1.netns, web1.ip, `'web1'`);
-    await serve(sb, web2.netns, web2.ip, `'web2'`);
+    await sb.startHttpServer(web1.netns, web1.ip, 'web1');
+    await sb.startHttpServer(web2.netns, web2.ip, 'web2');
     await waitHv();
     expect(ctl.stats().lflowErrors).toBe(0);
     expect(ctl.desired().groups.length).toBeGreaterThan(0);
@@ -112,17 +97,8 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
       env: { NBCTL: 'ovn-nbctl', OVN_NB_DB: nb.remotes.unix },
     });
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys' });
-    // The physical network: br-phys (a learning switch) with the outside host on an internal port.
-    await hv.vsctl(
-      ...['add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev'],
-      ...['--', 'add-port', 'br-phys', 'ext0', '--', 'set', 'Interface', 'ext0', 'type=internal'],
-    );
-    await waitFor('ext0', async () => (await run('ip', ['-n', hv.netns, 'link', 'show', 'ext0'])).code === 0, 15_000);
-    const outside = await sb.addNetns('outside');
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'ext0', 'netns', outside]);
-    await runOk('ip', ['-n', outside, 'addr', 'add', '172.18.0.1/16', 'dev', 'ext0']);
-    await runOk('ip', ['-n', outside, 'link', 'set', 'ext0', 'up']);
-    await runOk('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
+    // The physical network: br-phys (a learning switch) with the outside host 172.18.0.1.
+    const outside = await hv.addPhysicalHost('outside', '172.18.0.1/16');
     const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
     const vm2 = await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
@@ -134,7 +110,7 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
 
   it('examples/gateway.sh: a VM behind gw1 reaches the outside network as 172.18.1.2', async () => {
     const { sb, outside, vm1 } = await gatewayLab();
-    await serve(sb, outside, '172.18.0.1', 'q.socket.remoteAddress');
+    await sb.startHttpServer(outside.netns, outside.ip);
     // The first packet out triggers gw1's ARP for 172.18.0.1 (pinctrl); retry briefly until learned.
     let ping = '';
     for (let i = 0; i < 5 && !/ 0% packet loss/.test(ping); i++)
@@ -146,20 +122,21 @@ describe('ovnts-northd + ovnts-controller: stateful services', () => {
 
   it('examples/gateway.sh: the outside host reaches both VMs through gw1 VIP 172.18.1.254', async () => {
     const { sb, outside, vm1, vm2 } = await gatewayLab();
-    await serve(sb, vm1.netns, vm1.ip, `'vm1'`);
-    await serve(sb, vm2.netns, vm2.ip, `'vm2'`);
+    await sb.startHttpServer(vm1.netns, vm1.ip, 'vm1');
+    await sb.startHttpServer(vm2.netns, vm2.ip, 'vm2');
     const seen = new Map<string, number>();
     for (let i = 0; i < 30 && (i < 10 || seen.size < 2); i++) {
-      const r = await runOk('ip', ['netns', 'exec', outside, 'curl', '-s', '--max-time', '2', 'http://172.18.1.254/']);
-      seen.set(r, (seen.get(r) ?? 0) + 1);
+      const r = await outside.exec('curl', ['-s', '--max-time', '2', 'http://172.18.1.254/']);
+      expect(r.code).toBe(0);
+      seen.set(r.stdout, (seen.get(r.stdout) ?? 0) + 1);
     }
     expect([...seen.keys()].sort()).toEqual(['vm1', 'vm2']);
   });
 
   it('examples/gateway.sh: VMs on ls1 reach the VIP too (ls1 balancer, hairpin to themselves)', async () => {
     const { sb, vm1, vm2 } = await gatewayLab();
-    await serve(sb, vm1.netns, vm1.ip, `'vm1'`);
-    await serve(sb, vm2.netns, vm2.ip, `'vm2'`);
+    await sb.startHttpServer(vm1.netns, vm1.ip, 'vm1');
+    await sb.startHttpServer(vm2.netns, vm2.ip, 'vm2');
     const seen = new Map<string, number>();
     for (let i = 0; i < 30 && (i < 10 || seen.size < 2); i++) {
       const r = await vm1.exec('curl', ['-s', '--max-time', '2', 'http://172.18.1.254/']);
