@@ -1,6 +1,6 @@
 // The all-ovnts stack: ovnts-northd + ovnts-controller on real ovsdb-servers and a real netdev ovs-vswitchd.
-// VM↔VM on a switch, VM→router IP, across subnets through the router. (ACLs: ovnts-northd does not emit
-// ACL flows yet, so they are covered with the real ovn-northd in controller-routing.test.ts.)
+// VM↔VM on a switch, VM→router IP, across subnets through the router. ACLs, load balancers and SNAT through
+// a localnet port on the all-ovnts stack are in all-ovnts-stateful.test.ts.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
