@@ -6,7 +6,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 
 const PACKAGES = ['openvswitch-switch', 'ovn-central', 'ovn-host', 'iproute2', 'iputils-ping', 'curl'];
-const NEEDED = ['ovsdb-server', 'ovsdb-tool', 'ovs-vswitchd', 'ovn-northd', 'ovn-controller', 'ovn-nbctl', 'ip', 'ping', 'curl'];
+const NEEDED = [
+  'ovsdb-server',
+  'ovsdb-tool',
+  'ovs-vswitchd',
+  'ovn-northd',
+  'ovn-controller',
+  'ovn-nbctl',
+  'ip',
+  'ping',
+  'curl',
+];
 const APT_LINE = `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
 function installed(bin) {

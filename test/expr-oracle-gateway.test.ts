@@ -16,8 +16,16 @@ describe('expr oracle: gateway router, NAT, localnet, IPv6 RA/DHCPv6, meters, EC
     const sb = sandbox();
     const lab = await buildGatewayTopology(sb);
     const cap = await captureLab(sb, lab);
-    const report = runOracle({ tables: cap, flows: cap['flows']!, groups: cap['groups']!, meters: cap['meters']!, chassis: 'hv1' });
-    console.log(`gateway topology: ${report.exact}/${report.pairs} (logical flow, datapath) pairs exact, ${report.realFlows} real flows, ${report.lflows} lflows`);
+    const report = runOracle({
+      tables: cap,
+      flows: cap['flows']!,
+      groups: cap['groups']!,
+      meters: cap['meters']!,
+      chassis: 'hv1',
+    });
+    console.log(
+      `gateway topology: ${report.exact}/${report.pairs} (logical flow, datapath) pairs exact, ${report.realFlows} real flows, ${report.lflows} lflows`,
+    );
     expect(report.compileErrors).toEqual([]);
     expect(report.mismatches.map((m) => ({ lflow: m.lflow, expected: m.expected, actual: m.actual }))).toEqual([]);
     expect(report.pairs).toBeGreaterThan(300);

@@ -14,7 +14,13 @@ describe('expr oracle: two chassis', () => {
     const lab = await buildRichTopology(sb, { twoChassis: true });
     for (const hv of [lab.hv, lab.hv2!]) {
       const cap = await captureLab(sb, lab, hv);
-      const report = runOracle({ tables: cap, flows: cap['flows']!, groups: cap['groups']!, meters: cap['meters']!, chassis: hv.name });
+      const report = runOracle({
+        tables: cap,
+        flows: cap['flows']!,
+        groups: cap['groups']!,
+        meters: cap['meters']!,
+        chassis: hv.name,
+      });
       console.log(`${hv.name}: ${report.exact}/${report.pairs} pairs exact, ${report.realFlows} real flows`);
       expect(report.compileErrors).toEqual([]);
       expect(report.mismatches.map((m) => ({ lflow: m.lflow, expected: m.expected, actual: m.actual }))).toEqual([]);

@@ -43,7 +43,10 @@ describe('ovnts-nbctl as a program', () => {
     // -v logs (pino JSON on stderr) without changing stdout.
     const verbose = await sb.run(bin, ['-v', 'ls-add', 'b2'], { env });
     expect(verbose.code).toBe(0);
-    const logs = verbose.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const logs = verbose.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(logs.map((l) => l.msg)).toEqual(['called', 'connected', 'transaction', 'committed']);
     const v = await sb.run(bin, ['--version'], { env });
     expect(v.stdout).toContain('ovnts');
@@ -54,7 +57,17 @@ describe('ovnts-nbctl as a program', () => {
     const nb = await sb.startDb('nb', { name: 'nb-wait' });
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
     let done = false;
-    const waiting = nbctl(sb, {}, `--db=${nb.remotes.unix}`, '-t', '10', 'wait-until', 'Logical_Switch', 'later', 'other_config:ready=yes').then((r) => {
+    const waiting = nbctl(
+      sb,
+      {},
+      `--db=${nb.remotes.unix}`,
+      '-t',
+      '10',
+      'wait-until',
+      'Logical_Switch',
+      'later',
+      'other_config:ready=yes',
+    ).then((r) => {
       done = true;
       return r;
     });
@@ -63,13 +76,23 @@ describe('ovnts-nbctl as a program', () => {
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'ls-add', 'later']);
     await new Promise((r) => setTimeout(r, 300));
     expect(done).toBe(false);
-    await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'set', 'Logical_Switch', 'later', 'other_config:ready=yes']);
+    await sb.runOk('ovn-nbctl', [
+      `--db=${nb.remotes.unix}`,
+      'set',
+      'Logical_Switch',
+      'later',
+      'other_config:ready=yes',
+    ]);
     expect(await waiting).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
   it('an unreachable database fails like ovn-nbctl', async () => {
     const r = await nbctl(sb, {}, `--db=unix:${sb.file('missing.sock')}`, 'ls-list');
-    expect(r).toEqual({ code: 1, stdout: '', stderr: `ovnts-nbctl: unix:${sb.file('missing.sock')}: database connection failed (No such file or directory)\n` });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ovnts-nbctl: unix:${sb.file('missing.sock')}: database connection failed (No such file or directory)\n`,
+    });
   });
 
   it('finds the Raft leader among the remotes; --no-leader-only takes any member', async () => {

@@ -14,7 +14,13 @@ async function showAll(sb: Sandbox, db: OvsdbServer): Promise<string> {
   for (const x of ['ls1', 'join', 'outside', 'router1', 'gw1']) {
     out += await sb.runOk('ovn-nbctl', [`--db=${db.remotes.unix}`, 'show', x]);
   }
-  for (const cmd of [['lr-nat-list', 'gw1'], ['lr-route-list', 'gw1'], ['lr-route-list', 'router1'], ['lb-list'], ['ls-lb-list', 'ls1']]) {
+  for (const cmd of [
+    ['lr-nat-list', 'gw1'],
+    ['lr-route-list', 'gw1'],
+    ['lr-route-list', 'router1'],
+    ['lb-list'],
+    ['ls-lb-list', 'ls1'],
+  ]) {
     out += await sb.runOk('ovn-nbctl', [`--db=${db.remotes.unix}`, ...cmd]);
   }
   out += await sb.runOk('ovn-nbctl', [`--db=${db.remotes.unix}`, 'get', 'Logical_Router', 'gw1', 'options']);
@@ -39,7 +45,9 @@ describe('@ovnts/nb against ovsdb-server', () => {
       addSwitchPort(s1, 'ls1', 'p1');
       setSwitchPortAddresses(s1, 'p1', ['00:00:00:00:00:01 10.0.0.1']);
       expect(await session.commit(s1)).toEqual({ changed: true });
-      expect(await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'lsp-get-addresses', 'p1'])).toBe('00:00:00:00:00:01 10.0.0.1\n');
+      expect(await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'lsp-get-addresses', 'p1'])).toBe(
+        '00:00:00:00:00:01 10.0.0.1\n',
+      );
 
       const s2 = await session.load();
       addSwitch(s2, 'ls2');

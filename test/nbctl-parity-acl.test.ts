@@ -260,7 +260,9 @@ describe('ovnts-nbctl parity with ovn-nbctl 23.03 (ACLs, port groups, QoS, meter
     runner = await ParityRunner.start(sandbox());
   });
   afterAll(() => {
-    console.log(`nbctl parity (acl etc.): ${CASES.length} cases, ${runner.compared} steps compared, ${runner.mismatches} mismatching cases`);
+    console.log(
+      `nbctl parity (acl etc.): ${CASES.length} cases, ${runner.compared} steps compared, ${runner.mismatches} mismatching cases`,
+    );
   });
   for (const pc of CASES) it(pc.name, () => runner.check(pc));
 });

@@ -9,8 +9,26 @@ const LR = ['lr-add', 'r'];
 const LRP = ['lrp-add', 'r', 'rp', '00:00:00:00:01:01', '10.0.0.1/24'];
 
 const CASES: ParityCase[] = [
-  c('lr-add/list/del', ['lr-add', 'r1'], ['lr-add', 'r0'], ['lr-list'], ['lr-del', 'r1'], ['lr-list'], ['lr-del', 'r1'], ['--if-exists', 'lr-del', 'r1']),
-  c('lr-add duplicates', LR, LR, ['--may-exist', 'lr-add', 'r'], ['--add-duplicate', 'lr-add', 'r'], ['lr-del', 'r'], ['--may-exist', 'lr-add'], ['lr-add']),
+  c(
+    'lr-add/list/del',
+    ['lr-add', 'r1'],
+    ['lr-add', 'r0'],
+    ['lr-list'],
+    ['lr-del', 'r1'],
+    ['lr-list'],
+    ['lr-del', 'r1'],
+    ['--if-exists', 'lr-del', 'r1'],
+  ),
+  c(
+    'lr-add duplicates',
+    LR,
+    LR,
+    ['--may-exist', 'lr-add', 'r'],
+    ['--add-duplicate', 'lr-add', 'r'],
+    ['lr-del', 'r'],
+    ['--may-exist', 'lr-add'],
+    ['lr-add'],
+  ),
   c(
     'lrp-add/list/del',
     LR,
@@ -224,7 +242,11 @@ const CASES: ParityCase[] = [
     ['lr-policy-del', 'r'],
     ['lr-policy-list', 'r'],
   ),
-  c('chained router build is atomic', ['lr-add', 'a', '--', 'lrp-add', 'a', 'p', '00:00:00:00:00:01', '10.0.0.1/24', '--', 'lr-route-add', 'a', 'x', 'y'], ['lr-list']),
+  c(
+    'chained router build is atomic',
+    ['lr-add', 'a', '--', 'lrp-add', 'a', 'p', '00:00:00:00:00:01', '10.0.0.1/24', '--', 'lr-route-add', 'a', 'x', 'y'],
+    ['lr-list'],
+  ),
 ];
 
 describe('ovnts-nbctl parity with ovn-nbctl 23.03 (routers, routes, NAT)', () => {
@@ -234,7 +256,9 @@ describe('ovnts-nbctl parity with ovn-nbctl 23.03 (routers, routes, NAT)', () =>
     runner = await ParityRunner.start(sandbox());
   });
   afterAll(() => {
-    console.log(`nbctl parity (routers): ${CASES.length} cases, ${runner.compared} steps compared, ${runner.mismatches} mismatching cases`);
+    console.log(
+      `nbctl parity (routers): ${CASES.length} cases, ${runner.compared} steps compared, ${runner.mismatches} mismatching cases`,
+    );
   });
   for (const pc of CASES) it(pc.name, () => runner.check(pc));
 });

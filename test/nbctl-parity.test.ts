@@ -27,16 +27,38 @@ const CASES: ParityCase[] = [
   c('too few args', ['lsp-add', 'a']),
   c('missing command after --', ['ls-add', 'a', '--']),
   c('missing argument to command option', ['--', '--id', 'get', 'Logical_Switch', 'x']),
-  c('dry run writes nothing but is checked by the server', ['--dry-run', 'ls-add', 'a'], ['ls-list'], ['--dry-run', 'create', 'Address_Set', 'name=x', '--', 'create', 'Address_Set', 'name=y'], ['--columns=name', 'list', 'Address_Set']),
+  c(
+    'dry run writes nothing but is checked by the server',
+    ['--dry-run', 'ls-add', 'a'],
+    ['ls-list'],
+    ['--dry-run', 'create', 'Address_Set', 'name=x', '--', 'create', 'Address_Set', 'name=y'],
+    ['--columns=name', 'list', 'Address_Set'],
+  ),
   c('init and sync', ['init'], ['sync'], ['--wait=none', 'sync']),
   c('oneline', ['ls-add', 'a'], ['--oneline', 'ls-list', '--', 'ls-list', '--', 'lsp-list', 'a']),
   // Logical switches.
   c('ls-add/list/del', ['ls-add', 'sw0'], ['ls-add', 'sw1'], ['ls-list'], ['ls-del', 'sw0'], ['ls-list']),
   c('ls-add duplicate', ['ls-add', 'sw0'], ['ls-add', 'sw0'], ['--may-exist', 'ls-add', 'sw0'], ['ls-list']),
-  c('ls-add --add-duplicate', ['ls-add', 'sw0'], ['--add-duplicate', 'ls-add', 'sw0'], ['ls-del', 'sw0'], ['lsp-add', 'sw0', 'p']),
-  c('ls-add option conflicts', ['--may-exist', '--add-duplicate', 'ls-add', 's'], ['--may-exist', 'ls-add'], ['--add-duplicate', 'ls-add']),
+  c(
+    'ls-add --add-duplicate',
+    ['ls-add', 'sw0'],
+    ['--add-duplicate', 'ls-add', 'sw0'],
+    ['ls-del', 'sw0'],
+    ['lsp-add', 'sw0', 'p'],
+  ),
+  c(
+    'ls-add option conflicts',
+    ['--may-exist', '--add-duplicate', 'ls-add', 's'],
+    ['--may-exist', 'ls-add'],
+    ['--add-duplicate', 'ls-add'],
+  ),
   c('ls-add unnamed', ['ls-add'], ['ls-list']),
-  c('ls-del missing', ['ls-del', 'nope'], ['--if-exists', 'ls-del', 'nope'], ['ls-del', '11111111-2222-3333-4444-555555555555']),
+  c(
+    'ls-del missing',
+    ['ls-del', 'nope'],
+    ['--if-exists', 'ls-del', 'nope'],
+    ['ls-del', '11111111-2222-3333-4444-555555555555'],
+  ),
   c('ls-del by uuid', ['ls-add', 'sw0'], ['--bare', '--columns=_uuid', 'list', 'Logical_Switch']),
   // Logical switch ports.
   c(
@@ -49,7 +71,14 @@ const CASES: ParityCase[] = [
     ['lsp-list', 'sw0'],
     ['lsp-get-ls', 'p2'],
   ),
-  c('lsp-add errors', ['lsp-add', 'nosw', 'p'], ['ls-add', 's'], ['lsp-add', 's', 'p'], ['lsp-add', 's', 'p'], ['lsp-add', 's', 'q', 'parent']),
+  c(
+    'lsp-add errors',
+    ['lsp-add', 'nosw', 'p'],
+    ['ls-add', 's'],
+    ['lsp-add', 's', 'p'],
+    ['lsp-add', 's', 'p'],
+    ['lsp-add', 's', 'q', 'parent'],
+  ),
   c(
     'lsp-add --may-exist rules',
     ['ls-add', 's1'],
@@ -144,8 +173,21 @@ const CASES: ParityCase[] = [
     ['lsp-set-dhcpv4-options', 'p1'],
     ['lsp-get-dhcpv6-options', 'p1'],
   ),
-  c('lsp missing port', ['lsp-get-type', 'nope'], ['lsp-del', 'nope'], ['--if-exists', 'lsp-del', 'nope'], ['lsp-list', 'nosw']),
-  c('show one switch', ['ls-add', 's'], ['lsp-add', 's', 'p', 'vm', '3'], ['lsp-set-type', 'p', 'localport'], ['show', 's'], ['show', 'nothing']),
+  c(
+    'lsp missing port',
+    ['lsp-get-type', 'nope'],
+    ['lsp-del', 'nope'],
+    ['--if-exists', 'lsp-del', 'nope'],
+    ['lsp-list', 'nosw'],
+  ),
+  c(
+    'show one switch',
+    ['ls-add', 's'],
+    ['lsp-add', 's', 'p', 'vm', '3'],
+    ['lsp-set-type', 'p', 'localport'],
+    ['show', 's'],
+    ['show', 'nothing'],
+  ),
   // Chained commands are one transaction.
   c(
     'failed chain changes nothing',
@@ -156,8 +198,29 @@ const CASES: ParityCase[] = [
     ['ls-add', 'a', '--', 'set', 'Logical_Switch', 'a', 'nosuchcolumn=1'],
     ['ls-list'],
   ),
-  c('chain: deleted port still listed until commit', ['ls-add', 'a'], ['lsp-add', 'a', 'p'], ['lsp-del', 'p', '--', 'show']),
-  c('chain sees its own changes', ['ls-add', 'a', '--', 'lsp-add', 'a', 'p', '--', 'lsp-list', 'a', '--', 'lsp-del', 'p', '--', 'lsp-list', 'a']),
+  c(
+    'chain: deleted port still listed until commit',
+    ['ls-add', 'a'],
+    ['lsp-add', 'a', 'p'],
+    ['lsp-del', 'p', '--', 'show'],
+  ),
+  c('chain sees its own changes', [
+    'ls-add',
+    'a',
+    '--',
+    'lsp-add',
+    'a',
+    'p',
+    '--',
+    'lsp-list',
+    'a',
+    '--',
+    'lsp-del',
+    'p',
+    '--',
+    'lsp-list',
+    'a',
+  ]),
   // Database commands.
   c(
     'list/get/find formats',
@@ -275,7 +338,12 @@ const CASES: ParityCase[] = [
     ['--columns=name', 'list', 'Address_Set'],
     // (A duplicate-name create fails in the server; its message orders the rows by hash: not compared.)
   ),
-  c('wait-until satisfied', ['ls-add', 'a'], ['wait-until', 'Logical_Switch', 'a', 'name=a'], ['wait-until', 'Logical_Switch', 'a', 'nosuch=a']),
+  c(
+    'wait-until satisfied',
+    ['ls-add', 'a'],
+    ['wait-until', 'Logical_Switch', 'a', 'name=a'],
+    ['wait-until', 'Logical_Switch', 'a', 'nosuch=a'],
+  ),
   c('uuid prefix lookup', ['create', 'Address_Set', 'name=x'], ['--columns=name', 'list', 'Address_Set', 'x']),
 ];
 
@@ -286,7 +354,9 @@ describe('ovnts-nbctl parity with ovn-nbctl 23.03 (general, switches, database c
     runner = await ParityRunner.start(sandbox());
   });
   afterAll(() => {
-    console.log(`nbctl parity: ${CASES.length} cases, ${runner.compared} steps compared, ${runner.mismatches} mismatching cases`);
+    console.log(
+      `nbctl parity: ${CASES.length} cases, ${runner.compared} steps compared, ${runner.mismatches} mismatching cases`,
+    );
   });
   for (const pc of CASES) it(pc.name, () => runner.check(pc));
 });

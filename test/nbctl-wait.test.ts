@@ -35,7 +35,13 @@ describe('ovnts-nbctl --wait with the real ovn-northd', () => {
     expect(nbCfg).toBeGreaterThan(0);
     expect(sbCfg).toBe(nbCfg);
     // Northd has already created the datapath and the port binding.
-    const dp = await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=logical_port', 'list', 'Port_Binding']);
+    const dp = await sb.runOk('ovn-sbctl', [
+      `--db=${sbdb.remotes.unix}`,
+      '--bare',
+      '--columns=logical_port',
+      'list',
+      'Port_Binding',
+    ]);
     expect(dp.trim()).toBe('w1p');
   });
 
@@ -44,7 +50,9 @@ describe('ovnts-nbctl --wait with the real ovn-northd', () => {
     const r = await nbctl(sb, nb, '--wait=sb', '--print-wait-time', 'sync');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      new RegExp(`^Time spent on processing nb_cfg ${before + 1}:\\n\\tovn-northd delay before processing:\\t-?\\d+ms\\n\\tovn-northd completion:\\t\\t\\t-?\\d+ms\\n$`),
+      new RegExp(
+        `^Time spent on processing nb_cfg ${before + 1}:\\n\\tovn-northd delay before processing:\\t-?\\d+ms\\n\\tovn-northd completion:\\t\\t\\t-?\\d+ms\\n$`,
+      ),
     );
     const after = Number((await nbctl(sb, nb, 'get', 'NB_Global', '.', 'sb_cfg')).stdout);
     expect(after).toBe(before + 1);

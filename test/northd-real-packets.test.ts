@@ -23,8 +23,21 @@ describe('real packets through ovnts-northd', () => {
     ] as const) {
       await nbctl('lrp-add', 'lr1', `lr1-${ls}`, mac, net);
       await nbctl(
-        'lsp-add', ls, `${ls}-lr1`, '--', 'lsp-set-type', `${ls}-lr1`, 'router', '--',
-        'lsp-set-addresses', `${ls}-lr1`, 'router', '--', 'lsp-set-options', `${ls}-lr1`, `router-port=lr1-${ls}`,
+        'lsp-add',
+        ls,
+        `${ls}-lr1`,
+        '--',
+        'lsp-set-type',
+        `${ls}-lr1`,
+        'router',
+        '--',
+        'lsp-set-addresses',
+        `${ls}-lr1`,
+        'router',
+        '--',
+        'lsp-set-options',
+        `${ls}-lr1`,
+        `router-port=lr1-${ls}`,
       );
     }
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });

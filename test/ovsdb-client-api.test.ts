@@ -16,7 +16,9 @@ describe('client API against ovsdb-server', () => {
     const c = await OvsdbClient.connect(server.remotes.unix);
     try {
       expect(await c.listDbs()).toEqual(['OVN_Northbound', '_Server']);
-      expect(await c.getSchema('OVN_Northbound')).toEqual(parseSchema(JSON.parse(await readFile(SCHEMA_FILE.nb, 'utf8'))));
+      expect(await c.getSchema('OVN_Northbound')).toEqual(
+        parseSchema(JSON.parse(await readFile(SCHEMA_FILE.nb, 'utf8'))),
+      );
       expect(await c.echo('a', 1, { b: [true] })).toEqual(['a', 1, { b: [true] }]);
       const res = await c.transact('OVN_Northbound', [
         { op: 'insert', table: 'Logical_Switch', row: { name: 'raw' }, 'uuid-name': 'x' },
@@ -39,14 +41,20 @@ describe('client API against ovsdb-server', () => {
       t1.comment('second op fails');
       t1.mutate('Logical_Switch', [['name', '==', 'a']], [['other_config', 'insert', { k: 'v' }]]);
       t1.update('ACL', [], { priority: 99999 });
-      const e1 = await t1.commit().then(() => undefined, (e: unknown) => e);
+      const e1 = await t1.commit().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(e1).toBeInstanceOf(OvsdbError);
       expect(e1).toMatchObject({ error: 'constraint violation', opIndex: 3 });
 
       // A dangling strong reference is found at commit: no operation to blame.
       const t2 = c.transaction(model);
       t2.insert('Logical_Switch', { name: 'b', ports: ['6a0d3f3e-8a5c-4c8e-9d3f-000000000001' as never] });
-      const e2 = await t2.commit().then(() => undefined, (e: unknown) => e);
+      const e2 = await t2.commit().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(e2).toMatchObject({ name: 'OvsdbError', error: 'referential integrity violation', opIndex: undefined });
 
       // abort() fails the transaction where it stands.
@@ -82,7 +90,9 @@ describe('client API against ovsdb-server', () => {
 
       const ta = a.transaction(model);
       ta.verify('Logical_Switch', seen, ['other_config']);
-      ta.update('Logical_Switch', [['_uuid', '==', seen._uuid]], { other_config: { n: String(Number(seen.other_config['n']) + 1) } });
+      ta.update('Logical_Switch', [['_uuid', '==', seen._uuid]], {
+        other_config: { n: String(Number(seen.other_config['n']) + 1) },
+      });
       await expect(ta.commit()).rejects.toMatchObject({ error: 'timed out', opIndex: 0 });
 
       // With the current row, the same transaction goes through.
@@ -107,12 +117,19 @@ describe('client API against ovsdb-server', () => {
       for (const name of ['a1', 'a2', 'b1']) t.insert('Logical_Switch', { name, external_ids: { group: name[0]! } });
       await t.commit();
       const replica = await c.monitor(model, {
-        tables: { Logical_Switch: { columns: ['name', 'external_ids'], where: [['external_ids', 'includes', { group: 'a' }]] } },
+        tables: {
+          Logical_Switch: { columns: ['name', 'external_ids'], where: [['external_ids', 'includes', { group: 'a' }]] },
+        },
       });
       const names = () => [...replica.table('Logical_Switch').values()].map((r) => r.name).sort();
       expect(names()).toEqual(['a1', 'a2']);
       // Unreplicated columns are absent; replicated ones are typed values.
-      expect(Object.keys(replica.lookup('Logical_Switch', { name: 'a1' })!).sort()).toEqual(['_uuid', '_version', 'external_ids', 'name']);
+      expect(Object.keys(replica.lookup('Logical_Switch', { name: 'a1' })!).sort()).toEqual([
+        '_uuid',
+        '_version',
+        'external_ids',
+        'name',
+      ]);
 
       await replica.setCondition('Logical_Switch', [['name', '==', 'b1']]);
       await replica.waitFor(() => names().join() === 'b1');

@@ -26,7 +26,8 @@ async function scriptedServer(sock: string, answer: (ops: WireOperation[]) => un
         if (m.method === 'monitor') reply(null, 'unknown database');
         else if (m.method === 'transact') {
           transacts.push(m.params.slice(1) as WireOperation[]);
-          if (transacts.length === 1) c.destroy(); // the reply is lost
+          if (transacts.length === 1)
+            c.destroy(); // the reply is lost
           else reply(answer(m.params.slice(1) as WireOperation[]));
         } else if (m.method === 'echo') reply(m.params);
         else reply({});
@@ -49,7 +50,10 @@ describe('transactions across a lost connection', () => {
   const opts = { reconnect: { initialMs: 10, maxMs: 20 }, inactivityProbeMs: 0 };
 
   it('the first attempt had committed: the guard says so and commit() reports it (recovered)', async () => {
-    const srv = await scriptedServer(path.join(dir, 'a.sock'), () => [{ error: 'timed out', details: 'guard row exists' }, null]);
+    const srv = await scriptedServer(path.join(dir, 'a.sock'), () => [
+      { error: 'timed out', details: 'guard row exists' },
+      null,
+    ]);
     const c = await OvsdbClient.connect(`unix:${path.join(dir, 'a.sock')}`, opts);
     try {
       const txn = c.transaction(model);
@@ -77,7 +81,11 @@ describe('transactions across a lost connection', () => {
   });
 
   it('the first attempt had not committed: the guarded re-send applies it once', async () => {
-    const srv = await scriptedServer(path.join(dir, 'b.sock'), (ops) => [{}, { uuid: ['uuid', (ops[1] as { uuid: string }).uuid] }, { count: 1 }]);
+    const srv = await scriptedServer(path.join(dir, 'b.sock'), (ops) => [
+      {},
+      { uuid: ['uuid', (ops[1] as { uuid: string }).uuid] },
+      { count: 1 },
+    ]);
     const c = await OvsdbClient.connect(`unix:${path.join(dir, 'b.sock')}`, opts);
     try {
       const txn = c.transaction(model);
@@ -100,7 +108,10 @@ describe('transactions across a lost connection', () => {
     try {
       const txn = c.transaction(model);
       txn.mutate('Logical_Switch', [['name', '==', 'z']], [['other_config', 'insert', { k: 'v' }]]);
-      const err = await txn.commit().then(() => undefined, (e: unknown) => e);
+      const err = await txn.commit().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ConnectionError);
       expect((err as ConnectionError).outcome).toBe('unknown');
       await c.echo(); // reconnected meanwhile; still only the one attempt

@@ -36,18 +36,33 @@ const isTyped = (e: unknown) => TYPED.some((T) => e instanceof T);
 function randomJson(rnd: () => number, depth = 0): unknown {
   const k = Math.floor(rnd() * (depth > 3 ? 6 : 10));
   switch (k) {
-    case 0: return null;
-    case 1: return rnd() < 0.5;
-    case 2: return Math.floor(rnd() * 2000) - 1000;
-    case 3: return rnd() * 10;
-    case 4: return ['', 'uuid', 'set', 'map', 'named-uuid', '0b7b7d96-8a9d-4a04-bb5b-0b93c1a0a1a3', 'é"{'][Math.floor(rnd() * 7)];
-    case 5: return ['uuid', '0b7b7d96-8a9d-4a04-bb5b-0b93c1a0a1a3'];
-    case 6: return ['set', Array.from({ length: Math.floor(rnd() * 3) }, () => randomJson(rnd, depth + 1))];
-    case 7: return ['map', Array.from({ length: Math.floor(rnd() * 3) }, () => [randomJson(rnd, depth + 1), randomJson(rnd, depth + 1)])];
-    case 8: return Array.from({ length: Math.floor(rnd() * 3) }, () => randomJson(rnd, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return rnd() < 0.5;
+    case 2:
+      return Math.floor(rnd() * 2000) - 1000;
+    case 3:
+      return rnd() * 10;
+    case 4:
+      return ['', 'uuid', 'set', 'map', 'named-uuid', '0b7b7d96-8a9d-4a04-bb5b-0b93c1a0a1a3', 'é"{'][
+        Math.floor(rnd() * 7)
+      ];
+    case 5:
+      return ['uuid', '0b7b7d96-8a9d-4a04-bb5b-0b93c1a0a1a3'];
+    case 6:
+      return ['set', Array.from({ length: Math.floor(rnd() * 3) }, () => randomJson(rnd, depth + 1))];
+    case 7:
+      return [
+        'map',
+        Array.from({ length: Math.floor(rnd() * 3) }, () => [randomJson(rnd, depth + 1), randomJson(rnd, depth + 1)]),
+      ];
+    case 8:
+      return Array.from({ length: Math.floor(rnd() * 3) }, () => randomJson(rnd, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      for (let i = Math.floor(rnd() * 3); i > 0; i--) o[['a', 'name', 'ports', 'external_ids', 'other_config'][Math.floor(rnd() * 5)]!] = randomJson(rnd, depth + 1);
+      for (let i = Math.floor(rnd() * 3); i > 0; i--)
+        o[['a', 'name', 'ports', 'external_ids', 'other_config'][Math.floor(rnd() * 5)]!] = randomJson(rnd, depth + 1);
       return o;
     }
   }
@@ -56,7 +71,9 @@ function randomJson(rnd: () => number, depth = 0): unknown {
 describe('fuzz', () => {
   it('framer: 100k random chunks (valid fragments, junk, truncations) only ever yield values or FramingError', () => {
     const rnd = prng(1);
-    const valid = Buffer.from(JSON.stringify({ id: 1, result: ['a{', 'ü"}', { x: [1, 2, { y: '\\' }] }], error: null }));
+    const valid = Buffer.from(
+      JSON.stringify({ id: 1, result: ['a{', 'ü"}', { x: [1, 2, { y: '\\' }] }], error: null }),
+    );
     let framer = new JsonFramer({ maxMessageBytes: 1 << 16 });
     let values = 0;
     let errors = 0;
@@ -69,7 +86,9 @@ describe('fuzz', () => {
       } else if (r < 0.8) {
         chunk = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 32) }, () => Math.floor(rnd() * 256)));
       } else {
-        chunk = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => '{}[]",:\\ 1a'.charCodeAt(Math.floor(rnd() * 12))));
+        chunk = Buffer.from(
+          Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => '{}[]",:\\ 1a'.charCodeAt(Math.floor(rnd() * 12))),
+        );
       }
       try {
         values += framer.push(chunk).length;
@@ -85,7 +104,9 @@ describe('fuzz', () => {
 
   it('decoder: random JSON against every NB column type only ever yields values or DatumError', () => {
     const rnd = prng(2);
-    const types: ColumnType[] = Object.values(model.schema.tables).flatMap((t) => Object.values(t.columns).map((c) => c.type));
+    const types: ColumnType[] = Object.values(model.schema.tables).flatMap((t) =>
+      Object.values(t.columns).map((c) => c.type),
+    );
     const tables = Object.values(model.schema.tables);
     let ok = 0;
     for (let i = 0; i < 100_000; i++) {
@@ -171,7 +192,11 @@ describe('fuzz', () => {
         await expect(c.getSchema('x')).rejects.toThrow();
         await expect(c.transact('x', [{ op: 'comment', comment: 'x' }])).rejects.toBeInstanceOf(ProtocolError);
         await expect(c.monitor(model)).rejects.toBeInstanceOf(ProtocolError);
-        await expect(c.request('lock', ['x'])).rejects.toMatchObject({ name: 'OvsdbError', error: 'nope', details: 'fuzz' });
+        await expect(c.request('lock', ['x'])).rejects.toMatchObject({
+          name: 'OvsdbError',
+          error: 'nope',
+          details: 'fuzz',
+        });
         const t = c.transaction(model);
         t.insert('Logical_Switch', { name: 'x' });
         await expect(t.commit()).rejects.toBeInstanceOf(ProtocolError);
@@ -184,10 +209,16 @@ describe('fuzz', () => {
     it('random garbage from the server drops the connection with a typed error', async () => {
       const rnd = prng(3);
       for (let round = 0; round < 30; round++) {
-        const srv = await fakeServer(`garbage${round}`, (_m, id) => {
-          const junk = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256))).toString('latin1');
-          return rnd() < 0.5 ? junk : `{"id":${JSON.stringify(id)},"result":` + junk;
-        }, true);
+        const srv = await fakeServer(
+          `garbage${round}`,
+          (_m, id) => {
+            const junk = Buffer.from(
+              Array.from({ length: 1 + Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256)),
+            ).toString('latin1');
+            return rnd() < 0.5 ? junk : `{"id":${JSON.stringify(id)},"result":` + junk;
+          },
+          true,
+        );
         const c = await OvsdbClient.connect(srv.remote, { reconnect: false, inactivityProbeMs: 200 });
         try {
           const err = await c.echo('x').then(
@@ -204,7 +235,9 @@ describe('fuzz', () => {
     });
 
     it('a silent server trips the inactivity probe', async () => {
-      const srv = await fakeServer('silent', (method, id) => (method === 'echo' ? '' : JSON.stringify({ id, result: [], error: null })));
+      const srv = await fakeServer('silent', (method, id) =>
+        method === 'echo' ? '' : JSON.stringify({ id, result: [], error: null }),
+      );
       const c = await OvsdbClient.connect(srv.remote, { reconnect: false, inactivityProbeMs: 100 });
       try {
         // The fake answers everything but echo: after 100 ms of silence the probe echo goes unanswered.
@@ -221,5 +254,20 @@ describe('fuzz', () => {
 });
 
 function decodeDatumSafe(type: ColumnType): unknown {
-  return decodeDatum(type, type.value ? ['map', []] : type.min === 0 ? ['set', []] : type.key.type === 'uuid' ? ['uuid', '0b7b7d96-8a9d-4a04-bb5b-0b93c1a0a1a3'] : type.key.enum ? type.key.enum[0] : type.key.type === 'string' ? '' : type.key.type === 'boolean' ? false : 0);
+  return decodeDatum(
+    type,
+    type.value
+      ? ['map', []]
+      : type.min === 0
+        ? ['set', []]
+        : type.key.type === 'uuid'
+          ? ['uuid', '0b7b7d96-8a9d-4a04-bb5b-0b93c1a0a1a3']
+          : type.key.enum
+            ? type.key.enum[0]
+            : type.key.type === 'string'
+              ? ''
+              : type.key.type === 'boolean'
+                ? false
+                : 0,
+  );
 }

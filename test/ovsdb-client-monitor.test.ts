@@ -27,7 +27,11 @@ describe('replica cache vs ovsdb-client dump', () => {
   it('10k rows written in batches by another client; then kill, offline change, restart: resync', async () => {
     const sb = sandbox();
     const server = await sb.startDb('nb');
-    const dump = async () => decodeDump(model.schema, await sb.runOk('ovsdb-client', ['dump', '-f', 'json', server.remotes.unix, 'OVN_Northbound']));
+    const dump = async () =>
+      decodeDump(
+        model.schema,
+        await sb.runOk('ovsdb-client', ['dump', '-f', 'json', server.remotes.unix, 'OVN_Northbound']),
+      );
     const writer = await OvsdbClient.connect(server.remotes.tcp);
     const reader = await OvsdbClient.connect(server.remotes.unix, { reconnect: { initialMs: 50, maxMs: 200 } });
     try {
@@ -42,8 +46,18 @@ describe('replica cache vs ovsdb-client dump', () => {
         const txn = writer.transaction(model);
         for (let i = 0; i < 100; i++) {
           const n = b * 100 + i;
-          const port = txn.insert('Logical_Switch_Port', { name: `lsp${n}`, addresses: [`02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')} 10.${b}.0.${i}`] });
-          txn.insert('Logical_Switch', { name: `ls${n}`, ports: [port], external_ids: { prefix: `p${n % 10}` }, other_config: { n: String(n) } });
+          const port = txn.insert('Logical_Switch_Port', {
+            name: `lsp${n}`,
+            addresses: [
+              `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')} 10.${b}.0.${i}`,
+            ],
+          });
+          txn.insert('Logical_Switch', {
+            name: `ls${n}`,
+            ports: [port],
+            external_ids: { prefix: `p${n % 10}` },
+            other_config: { n: String(n) },
+          });
         }
         txn.insert('Address_Set', { name: `as${b}`, addresses: [`10.${b}.0.1`, `10.${b}.0.2`] });
         await txn.commit();
@@ -99,9 +113,16 @@ describe('replica cache vs ovsdb-client dump', () => {
       expect(replica.lookup('Logical_Switch', { name: 'ls2' })).toBeUndefined();
       const afterRestart = replica.takeChanges();
       expect(afterRestart.resync).toBe(true);
-      expect(afterRestart.changes.filter((c) => c.kind === 'delete').map((c) => (c.old as { name?: string }).name).sort()).toEqual(['ls1', 'ls2', 'lsp1', 'lsp2']); // ports garbage-collected
+      expect(
+        afterRestart.changes
+          .filter((c) => c.kind === 'delete')
+          .map((c) => (c.old as { name?: string }).name)
+          .sort(),
+      ).toEqual(['ls1', 'ls2', 'lsp1', 'lsp2']); // ports garbage-collected
       expect(afterRestart.changes.filter((c) => c.kind === 'insert')).toHaveLength(1);
-      expect(afterRestart.changes.filter((c) => c.kind === 'modify').map((c) => (c.new as { name?: string }).name)).toEqual(['as2']);
+      expect(
+        afterRestart.changes.filter((c) => c.kind === 'modify').map((c) => (c.new as { name?: string }).name),
+      ).toEqual(['as2']);
       expect(snap.Logical_Switch.size).toBe(before);
       expect(replica.snapshot().Logical_Switch.size).toBe(before - 1);
 

@@ -18,7 +18,9 @@ describe('Raft failover', () => {
     const trace: string[] = [];
     reader.on('connected', (r) => trace.push(`reader connected to ${r}`));
     reader.on('disconnected', (e) => trace.push(`reader disconnected: ${e.message}`));
-    trace.push(`reader on ${reader.remote}, writer on ${writer.remote}, leader ${cl.members[await cl.leader()]!.remotes.tcp}`);
+    trace.push(
+      `reader on ${reader.remote}, writer on ${writer.remote}, leader ${cl.members[await cl.leader()]!.remotes.tcp}`,
+    );
     try {
       const replica = await reader.monitor(model, { tables: ['Logical_Switch'] });
       replica.on('resumed', (i) => trace.push(`resumed ${i.method} full=${i.full}`));
@@ -31,7 +33,10 @@ describe('Raft failover', () => {
         for (const at of [60, 150]) {
           while (committed.length + failed.length < at) await new Promise((r) => setTimeout(r, 5));
           // Kill only when the reader is current (resumed and caught up), which is the case the resume is for.
-          await replica.waitFor((r) => reader.state === 'connected' && r.table('Logical_Switch').size >= committed.length, 20_000);
+          await replica.waitFor(
+            (r) => reader.state === 'connected' && r.table('Logical_Switch').size >= committed.length,
+            20_000,
+          );
           const leader = await cl.leader();
           trace.push(`kill member ${leader} (${cl.members[leader]!.remotes.tcp}) after ${committed.length} commits`);
           await cl.members[leader]!.kill();
@@ -73,7 +78,9 @@ describe('Raft failover', () => {
       expect(replica.stats.fullLoads, trace.join('\n')).toBe(1);
       expect(replica.stats.incrementalResumes, trace.join('\n')).toBeGreaterThanOrEqual(2);
       // The message trace: each resume was a monitor_cond_since answered with found=true (no re-dump).
-      expect(trace.filter((l) => l.startsWith('resumed')).every((l) => l === 'resumed monitor_cond_since full=false')).toBe(true);
+      expect(
+        trace.filter((l) => l.startsWith('resumed')).every((l) => l === 'resumed monitor_cond_since full=false'),
+      ).toBe(true);
     } finally {
       await writer.close();
       await reader.close();

@@ -202,7 +202,8 @@ describe('ovsdb-client-ts round-trips every column type against ovsdb-client dum
           const got = afterUpdate[table]!.get(tested.get(table)!)!;
           for (const [c, v] of Object.entries(row)) {
             const kindOf = columnKind(m.schema.tables[table]!.columns[c]!.type);
-            if (kindOf === 'set') expect(new Set(got[c] as unknown[]), `${table}.${c}`).toEqual(new Set(v as unknown[]));
+            if (kindOf === 'set')
+              expect(new Set(got[c] as unknown[]), `${table}.${c}`).toEqual(new Set(v as unknown[]));
             else expect(got[c], `${table}.${c}`).toEqual(v);
           }
         }
@@ -215,7 +216,8 @@ describe('ovsdb-client-ts round-trips every column type against ovsdb-client dum
           const row = afterUpdate[table]!.get(uuid)!;
           for (const [name, col] of Object.entries(ts.columns)) {
             const t = col.type;
-            if (!col.mutable || t.max !== Infinity || t.key.type === 'uuid' || t.value?.type === 'uuid' || t.key.enum) continue;
+            if (!col.mutable || t.max !== Infinity || t.key.type === 'uuid' || t.value?.type === 'uuid' || t.key.enum)
+              continue;
             const where = [['_uuid', '==', uuid]] as never;
             if (columnKind(t) === 'set') {
               const fresh = atom(t.key, ++salt + 500_000);
@@ -225,7 +227,8 @@ describe('ovsdb-client-ts round-trips every column type against ovsdb-client dum
               const current = Object.keys(row[name] as Record<string, unknown>);
               const k = atom(t.key, ++salt + 700_000);
               const muts: unknown[] = [[name, 'insert', { [String(k)]: atom(t.value!, salt) }]];
-              if (current.length > t.min) muts.push([name, 'delete', [t.key.type === 'string' ? current[0] : Number(current[0])]]);
+              if (current.length > t.min)
+                muts.push([name, 'delete', [t.key.type === 'string' ? current[0] : Number(current[0])]]);
               mtxn.mutate(table as never, where, muts as never);
               mutations++;
             }

@@ -67,23 +67,39 @@ try {
   }
   {
     // The same chained call run in this process: what the command engine costs without Node start-up.
-    const { runNbctl } = (await import(path.join(root, 'packages/cli/dist/nbctl/main.js'))) as typeof import('../src/nbctl/main.js');
+    const { runNbctl } = (await import(
+      path.join(root, 'packages/cli/dist/nbctl/main.js')
+    )) as typeof import('../src/nbctl/main.js');
     const [a, b] = [await fresh(sb, 'real3'), await fresh(sb, 'ours3')];
     const args = [`--db=${b.remotes.unix}`];
     for (let i = 0; i < N; i++) args.push(...(i ? ['--'] : []), 'lsp-add', 'ls0', `d${i}`);
-    await runNbctl([`--db=${b.remotes.unix}`, 'ls-list'], { stdout: () => {}, stderr: () => {}, env: {}, programName: 'x' });
+    await runNbctl([`--db=${b.remotes.unix}`, 'ls-list'], {
+      stdout: () => {},
+      stderr: () => {},
+      env: {},
+      programName: 'x',
+    });
     const t0 = performance.now();
-    const code = await runNbctl(args, { stdout: () => {}, stderr: (e) => console.error(e), env: {}, programName: 'ovnts-nbctl' });
+    const code = await runNbctl(args, {
+      stdout: () => {},
+      stderr: (e) => console.error(e),
+      env: {},
+      programName: 'ovnts-nbctl',
+    });
     const inProc = performance.now() - t0;
     if (code !== 0) throw new Error('in-process chained run failed');
     rows.push([`same, in-process (no start-up)`, chained('ovn-nbctl', a, N), inProc]);
   }
   const fmt = (ms: number) => `${ms.toFixed(0)} ms`.padStart(10);
   console.log(`\novnts-nbctl vs ovn-nbctl 23.03 (N=${N}; node -e 0 alone: ${nodeStart.toFixed(0)} ms per start)`);
-  console.log(`${'case'.padEnd(32)}${'ovn-nbctl'.padStart(10)}${'ovnts'.padStart(10)}${'ratio'.padStart(8)}${'ovnts/call'.padStart(12)}`);
+  console.log(
+    `${'case'.padEnd(32)}${'ovn-nbctl'.padStart(10)}${'ovnts'.padStart(10)}${'ratio'.padStart(8)}${'ovnts/call'.padStart(12)}`,
+  );
   for (const [name, real, mine] of rows) {
     const per = name.includes('one-shot') ? `${(mine / N).toFixed(1)} ms` : '';
-    console.log(`${name.padEnd(32)}${fmt(real)}${fmt(mine)}${(mine / real).toFixed(2).padStart(7)}x${per.padStart(12)}`);
+    console.log(
+      `${name.padEnd(32)}${fmt(real)}${fmt(mine)}${(mine / real).toFixed(2).padStart(7)}x${per.padStart(12)}`,
+    );
   }
 } finally {
   await sb.stop();

@@ -56,7 +56,12 @@ async function reset(sb: Sandbox, db: OvsdbServer): Promise<void> {
     'Mirror',
   ];
   const ops = tables.map((table) => ({ op: 'delete', table, where: [] }));
-  ops.push({ op: 'update', table: 'NB_Global', where: [], row: { connections: ['set', []], ssl: ['set', []] } } as never);
+  ops.push({
+    op: 'update',
+    table: 'NB_Global',
+    where: [],
+    row: { connections: ['set', []], ssl: ['set', []] },
+  } as never);
   const transact = (o: readonly object[]) =>
     sb.runOk('ovsdb-client', ['transact', db.remotes.unix, JSON.stringify(['OVN_Northbound', ...o])]);
   // ovsdb-client exits 0 even when the transaction fails. It does fail when a root row is still referenced
@@ -81,7 +86,10 @@ export class ParityRunner {
   ) {}
 
   static async start(sb: Sandbox): Promise<ParityRunner> {
-    const [real, ours] = await Promise.all([sb.startDb('nb', { name: 'nb-real' }), sb.startDb('nb', { name: 'nb-ours' })]);
+    const [real, ours] = await Promise.all([
+      sb.startDb('nb', { name: 'nb-real' }),
+      sb.startDb('nb', { name: 'nb-ours' }),
+    ]);
     await Promise.all([real, ours].map((db) => sb.runOk('ovn-nbctl', [`--db=${db.remotes.unix}`, 'init'])));
     return new ParityRunner(sb, real, ours);
   }

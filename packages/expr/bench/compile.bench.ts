@@ -20,7 +20,19 @@ import { buildScaleTopology } from '../scripts/topology.js';
 const SWITCHES = Number(process.env['BENCH_SWITCHES'] ?? 100);
 const PORTS = Number(process.env['BENCH_PORTS'] ?? 100);
 const COPIES = Number(process.env['BENCH_COPIES'] ?? 5);
-const TABLES = ['Logical_Flow', 'Logical_DP_Group', 'Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set', 'Port_Group', 'Chassis', 'Meter', 'DHCP_Options', 'DHCPv6_Options'];
+const TABLES = [
+  'Logical_Flow',
+  'Logical_DP_Group',
+  'Datapath_Binding',
+  'Port_Binding',
+  'Multicast_Group',
+  'Address_Set',
+  'Port_Group',
+  'Chassis',
+  'Meter',
+  'DHCP_Options',
+  'DHCPv6_Options',
+];
 
 /** One OVSDB JSON-RPC transact over the server's unix socket (transactions too big for argv). */
 function transact(remote: string, params: unknown[]): Promise<void> {
@@ -49,7 +61,8 @@ try {
   const t0 = Date.now();
   const lab = await buildScaleTopology(sb, { switches: SWITCHES, portsPerSwitch: PORTS });
   await lab.northd.stop();
-  const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${lab.sbdb.remotes.unix}`, ...a], { timeoutMs: 600_000 });
+  const sbctl = (...a: string[]) =>
+    sb.runOk('ovn-sbctl', [`--db=${lab.sbdb.remotes.unix}`, ...a], { timeoutMs: 600_000 });
 
   // Clone the logical flows (northd is stopped, so nobody reverts this).
   const base = sbRows(await sbctl('-f', 'json', 'list', 'Logical_Flow'));
@@ -83,9 +96,11 @@ try {
   const rundir = lab.hv.rundir;
   const ctl = readdirSync(rundir).find((f) => /^ovn-controller\.\d+\.ctl$/.test(f));
   if (!ctl) throw new Error(`no ovn-controller control socket in ${rundir}`);
-  const appctl = (...a: string[]) => sb.runOk('ovn-appctl', ['-t', path.join(rundir, ctl), ...a], { timeoutMs: 600_000, env: lab.hv.env });
+  const appctl = (...a: string[]) =>
+    sb.runOk('ovn-appctl', ['-t', path.join(rundir, ctl), ...a], { timeoutMs: 600_000, env: lab.hv.env });
   // northd is stopped, so --wait=hv cannot work: wait until the installed flow count stops changing.
-  const flowCount = async () => Number(/flow_count=(\d+)/.exec(await lab.hv.ofctl('dump-aggregate', lab.hv.mgmt()))?.[1] ?? 0);
+  const flowCount = async () =>
+    Number(/flow_count=(\d+)/.exec(await lab.hv.ofctl('dump-aggregate', lab.hv.mgmt()))?.[1] ?? 0);
   for (let prev = -1, cur = await flowCount(), i = 0; cur !== prev && i < 600; i++) {
     await new Promise((r) => setTimeout(r, 1000));
     prev = cur;
@@ -93,7 +108,10 @@ try {
   }
   const samples = async () => {
     const out = await appctl('stopwatch/show', 'flow-generation');
-    return { n: Number(/Total samples: (\d+)/.exec(out)?.[1] ?? 0), max: Number(/Maximum: ([\d.]+)/.exec(out)?.[1] ?? NaN) };
+    return {
+      n: Number(/Total samples: (\d+)/.exec(out)?.[1] ?? 0),
+      max: Number(/Maximum: ([\d.]+)/.exec(out)?.[1] ?? NaN),
+    };
   };
   const realRuns: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -141,14 +159,22 @@ try {
   const ourNoCacheMs = best(uncached);
   const r0 = ourRuns[0]!;
   const row = (name: string, ms: number, note: string) =>
-    console.log(`${name.padEnd(34)} ${ms.toFixed(0).padStart(9)} ms ${((view.lflows / ms) * 1000).toFixed(0).padStart(10)} lflows/s   ${note}`);
-  console.log(`\nSB: ${view.lflows} logical flows (${base.length} from ovn-northd × ${COPIES}), ${SWITCHES} switches × ${PORTS} VIFs; setup ${setupS.toFixed(0)} s`);
-  console.log(`local (logical flow, datapath) pairs: ${r0.pairs}; OpenFlow flows: ours ${r0.flows}, real controller ${ofFlows}; compile errors: ${r0.errors}\n`);
+    console.log(
+      `${name.padEnd(34)} ${ms.toFixed(0).padStart(9)} ms ${((view.lflows / ms) * 1000).toFixed(0).padStart(10)} lflows/s   ${note}`,
+    );
+  console.log(
+    `\nSB: ${view.lflows} logical flows (${base.length} from ovn-northd × ${COPIES}), ${SWITCHES} switches × ${PORTS} VIFs; setup ${setupS.toFixed(0)} s`,
+  );
+  console.log(
+    `local (logical flow, datapath) pairs: ${r0.pairs}; OpenFlow flows: ours ${r0.flows}, real controller ${ofFlows}; compile errors: ${r0.errors}\n`,
+  );
   console.log(`${'engine'.padEnd(34)} ${'time'.padStart(12)} ${'throughput'.padStart(17)}`);
   row('ovn-controller 23.03 full recompute', realMs, `(flow-generation, best of ${realRuns.join('/')} ms)`);
   row('@ovnts/expr compile (parse cache)', ourMs, `(best of ${cached.map((x) => x.toFixed(0)).join('/')} ms)`);
   row('@ovnts/expr compile (no cache)', ourNoCacheMs, `(best of ${uncached.map((x) => x.toFixed(0)).join('/')} ms)`);
-  console.log(`\nratio ours/real time: ${(ourMs / realMs).toFixed(2)}× with cache, ${(ourNoCacheMs / realMs).toFixed(2)}× without (< 1 = faster than ovn-controller)`);
+  console.log(
+    `\nratio ours/real time: ${(ourMs / realMs).toFixed(2)}× with cache, ${(ourNoCacheMs / realMs).toFixed(2)}× without (< 1 = faster than ovn-controller)`,
+  );
 } finally {
   await sb.stop();
 }

@@ -6,7 +6,12 @@ import { buildGatewayTopology, buildL3GatewayTopology, buildRichTopology, captur
 const outDir = process.argv[2] ?? '/tmp/expr-capture';
 const sb = new Sandbox();
 try {
-  const lab = process.argv[3] === 'l3gw' ? await buildL3GatewayTopology(sb) : process.argv[3] === 'gateway' ? await buildGatewayTopology(sb) : await buildRichTopology(sb, { twoChassis: process.argv[3] === 'two' });
+  const lab =
+    process.argv[3] === 'l3gw'
+      ? await buildL3GatewayTopology(sb)
+      : process.argv[3] === 'gateway'
+        ? await buildGatewayTopology(sb)
+        : await buildRichTopology(sb, { twoChassis: process.argv[3] === 'two' });
   await new Promise((r) => setTimeout(r, 2000));
   const files = await captureLab(sb, lab);
   mkdirSync(outDir, { recursive: true });

@@ -5,7 +5,19 @@ import { runOracle } from './oracle.js';
 const dir = process.argv[2] ?? '/tmp/expr-capture';
 const rd = (n: string) => readFileSync(`${dir}/${n}.txt`, 'utf8');
 const tables: Record<string, string> = {};
-for (const t of ['Logical_Flow', 'Logical_DP_Group', 'Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set', 'Port_Group', 'Chassis', 'Meter', 'DHCP_Options', 'DHCPv6_Options'])
+for (const t of [
+  'Logical_Flow',
+  'Logical_DP_Group',
+  'Datapath_Binding',
+  'Port_Binding',
+  'Multicast_Group',
+  'Address_Set',
+  'Port_Group',
+  'Chassis',
+  'Meter',
+  'DHCP_Options',
+  'DHCPv6_Options',
+])
   tables[t] = rd(t);
 let meters = '';
 try {
@@ -23,4 +35,6 @@ for (const m of r.mismatches.slice(0, Number(process.argv[4] ?? 30))) {
   for (const x of m.actual) if (!exp.has(x)) console.log('  + ', x);
 }
 console.log(`real flows ${r.realFlows}, empty pairs ${r.emptyPairs}`);
-console.log(`\nlflows ${r.lflows}, pairs ${r.pairs}, exact ${r.exact} (${((100 * r.exact) / Math.max(1, r.pairs)).toFixed(1)}%), errors ${r.compileErrors.length}`);
+console.log(
+  `\nlflows ${r.lflows}, pairs ${r.pairs}, exact ${r.exact} (${((100 * r.exact) / Math.max(1, r.pairs)).toFixed(1)}%), errors ${r.compileErrors.length}`,
+);

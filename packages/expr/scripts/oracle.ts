@@ -41,7 +41,8 @@ function groupText(g: Omit<Group, 'groupId'>): string {
   if (g.selectionMethod) s += `,selection_method=${g.selectionMethod}`;
   if (g.selectionMethodParam) s += `,selection_method_param=${g.selectionMethodParam}`;
   if (g.fields?.length) s += `,fields(${g.fields.join(',')})`;
-  for (const [i, b] of g.buckets.entries()) s += `,bucket=bucket_id:${b.bucketId ?? i},weight:${b.weight ?? 100},actions=${formatActions(b.actions)}`;
+  for (const [i, b] of g.buckets.entries())
+    s += `,bucket=bucket_id:${b.bucketId ?? i},weight:${b.weight ?? 100},actions=${formatActions(b.actions)}`;
   return s;
 }
 
@@ -54,7 +55,13 @@ function canonical(flows: Flow[], groupById: (id: number) => string, meterById: 
   }
   const rank = new Map([...ids].sort((a, b) => a - b).map((id, i) => [id, i + 1]));
   const fixActions = (as: readonly Action[]): Action[] =>
-    as.map((a) => (a.type === 'conjunction' ? { ...a, id: rank.get(a.id)! } : a.type === 'clone' ? { ...a, actions: fixActions(a.actions) } : a));
+    as.map((a) =>
+      a.type === 'conjunction'
+        ? { ...a, id: rank.get(a.id)! }
+        : a.type === 'clone'
+          ? { ...a, actions: fixActions(a.actions) }
+          : a,
+    );
   return flows
     .map((f) => {
       const g: Flow = {
@@ -98,8 +105,12 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
   const addrSets = new Map(t('Address_Set').map((r) => [r['name'] as string, asSet<string>(r['addresses'])]));
   const portGroups = new Map(t('Port_Group').map((r) => [r['name'] as string, asSet<string>(r['ports'])]));
   const meters = new Map(t('Meter').map((r, i) => [r['name'] as string, i + 1]));
-  const dhcp = new Map(t('DHCP_Options').map((r) => [r['name'] as string, { code: r['code'] as number, type: r['type'] as string }]));
-  const dhcp6 = new Map(t('DHCPv6_Options').map((r) => [r['name'] as string, { code: r['code'] as number, type: r['type'] as string }]));
+  const dhcp = new Map(
+    t('DHCP_Options').map((r) => [r['name'] as string, { code: r['code'] as number, type: r['type'] as string }]),
+  );
+  const dhcp6 = new Map(
+    t('DHCPv6_Options').map((r) => [r['name'] as string, { code: r['code'] as number, type: r['type'] as string }]),
+  );
   const pbByName = new Map(pbs.map((p) => [p['logical_port'] as string, p]));
   const local = (p: Row) => chassis !== undefined && p['chassis'] === chassis._uuid;
 
@@ -116,11 +127,17 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
         if (peer) todo.push(peer['datapath'] as string);
       }
   }
-  const relatedPbs = pbs.filter((p) => local(p) || ['patch', 'localport', 'localnet', 'l3gateway'].includes(p['type'] as string));
+  const relatedPbs = pbs.filter(
+    (p) => local(p) || ['patch', 'localport', 'localnet', 'l3gateway'].includes(p['type'] as string),
+  );
   const related = new Set(relatedPbs.map((p) => `${p['datapath']}_${p['tunnel_key']}`));
   // Like ovn-controller, port groups only contain the ports related to this chassis.
   const relatedNames = new Set(relatedPbs.map((p) => p['logical_port'] as string));
-  for (const [name, ports] of portGroups) portGroups.set(name, ports.filter((p) => relatedNames.has(p)));
+  for (const [name, ports] of portGroups)
+    portGroups.set(
+      name,
+      ports.filter((p) => relatedNames.has(p)),
+    );
 
   const myGroups = new Map<number, string>();
   const groupIds = new Map<string, number>();
@@ -149,8 +166,11 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
       const dpRow = dps.get(dpUuid)!;
       const ext = dpRow['external_ids'] as Record<string, string>;
       const portKeys = new Map<string, number>();
-      for (const p of pbs) if (p['datapath'] === dpUuid) portKeys.set(p['logical_port'] as string, p['tunnel_key'] as number);
-      for (const m of mcs) if (m['datapath'] === dpUuid && !portKeys.has(m['name'] as string)) portKeys.set(m['name'] as string, m['tunnel_key'] as number);
+      for (const p of pbs)
+        if (p['datapath'] === dpUuid) portKeys.set(p['logical_port'] as string, p['tunnel_key'] as number);
+      for (const m of mcs)
+        if (m['datapath'] === dpUuid && !portKeys.has(m['name'] as string))
+          portKeys.set(m['name'] as string, m['tunnel_key'] as number);
       base = {
         dpKey: dpRow['tunnel_key'] as number,
         isSwitch: ext['logical-switch'] !== undefined,
@@ -191,7 +211,9 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
     const dpList = asSet<string>(lf['logical_datapath']).length
       ? asSet<string>(lf['logical_datapath'])
       : (dpGroups.get(asSet<string>(lf['logical_dp_group'])[0] ?? '') ?? []);
-    const locals = dpList.filter((d) => localDps.has(d) && dps.has(d)).map((d) => ({ uuid: d, key: dps.get(d)!['tunnel_key'] as number }));
+    const locals = dpList
+      .filter((d) => localDps.has(d) && dps.has(d))
+      .map((d) => ({ uuid: d, key: dps.get(d)!['tunnel_key'] as number }));
     if (!locals.length) continue;
     const meter = asSet<string>(lf['controller_meter'])[0];
     localFlows.push({
@@ -207,7 +229,13 @@ export function sbView(tables: Readonly<Record<string, string>>, chassisName: st
       dps: locals,
     });
   }
-  return { lflows: lflowRows.length, local: localFlows, context, groupText: (id) => myGroups.get(id), meterText: (id) => myMeters.get(id) };
+  return {
+    lflows: lflowRows.length,
+    local: localFlows,
+    context,
+    groupText: (id) => myGroups.get(id),
+    meterText: (id) => myMeters.get(id),
+  };
 }
 
 export function runOracle(input: OracleInput, compiler = new Compiler()): OracleReport {
@@ -220,7 +248,8 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
   }
   // dump-meters prints "meter=N <flags> bands=" and the band on the next line.
   const realMeters = new Map<number, string>();
-  for (const m of (input.meters ?? '').replace(/bands=\s*\n/g, 'bands=').matchAll(/meter=(\d+) (.*)/g)) realMeters.set(Number(m[1]), m[2]!.trim());
+  for (const m of (input.meters ?? '').replace(/bands=\s*\n/g, 'bands=').matchAll(/meter=(\d+) (.*)/g))
+    realMeters.set(Number(m[1]), m[2]!.trim());
   const real: Flow[] = [];
   for (const line of input.flows.split('\n')) {
     if (!line.includes('actions=')) continue;
@@ -258,7 +287,15 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
     }
   }
 
-  const report: OracleReport = { lflows: view.lflows, pairs: 0, exact: 0, compileErrors: [], mismatches: [], realFlows: 0, emptyPairs: 0 };
+  const report: OracleReport = {
+    lflows: view.lflows,
+    pairs: 0,
+    exact: 0,
+    compileErrors: [],
+    mismatches: [],
+    realFlows: 0,
+    emptyPairs: 0,
+  };
   for (const { flow, dps } of view.local) {
     for (const dp of dps) {
       const r = compiler.compile(flow, view.context(dp.uuid));
@@ -280,8 +317,15 @@ export function runOracle(input: OracleInput, compiler = new Compiler()): Oracle
       );
       (report as { realFlows: number }).realFlows += expected.length;
       if (!expected.length && !actual.length) (report as { emptyPairs: number }).emptyPairs++;
-      if (expected.length === actual.length && expected.every((x, i) => x === actual[i])) (report as { exact: number }).exact++;
-      else report.mismatches.push({ lflow: `${flow.pipeline} ${flow.table} ${flow.priority} ${flow.match} => ${flow.actions}`, dp: dp.key, expected, actual });
+      if (expected.length === actual.length && expected.every((x, i) => x === actual[i]))
+        (report as { exact: number }).exact++;
+      else
+        report.mismatches.push({
+          lflow: `${flow.pipeline} ${flow.table} ${flow.priority} ${flow.match} => ${flow.actions}`,
+          dp: dp.key,
+          expected,
+          actual,
+        });
     }
   }
   return report;

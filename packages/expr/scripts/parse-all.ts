@@ -16,7 +16,11 @@ for (const f of lflows) {
     bad++;
     console.log('MATCH', f['match'], '→', m.error.describe());
   }
-  const a = parseActions(f['actions'] as string, { ...env, pipeline: f['pipeline'] as 'ingress' | 'egress', table: f['table_id'] as number });
+  const a = parseActions(f['actions'] as string, {
+    ...env,
+    pipeline: f['pipeline'] as 'ingress' | 'egress',
+    table: f['table_id'] as number,
+  });
   if (!a.ok) {
     bad++;
     console.log('ACTIONS', f['actions'], '→', a.error.describe());

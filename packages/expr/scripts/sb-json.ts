@@ -7,7 +7,8 @@ function decode(v: unknown): unknown {
   const [tag, inner] = v as [string, unknown];
   if (tag === 'uuid' || tag === 'named-uuid') return inner;
   if (tag === 'set') return (inner as unknown[]).map(decode);
-  if (tag === 'map') return Object.fromEntries((inner as [unknown, unknown][]).map(([k, x]) => [String(decode(k)), decode(x)]));
+  if (tag === 'map')
+    return Object.fromEntries((inner as [unknown, unknown][]).map(([k, x]) => [String(decode(k)), decode(x)]));
   return v;
 }
 

@@ -41,7 +41,14 @@ export async function buildRichTopology(sb: Sandbox, opts: { twoChassis?: boolea
     ['pg-add', 'pg_web', 'vm1', 'vm2'],
     ['create', 'Address_Set', 'name=as_admin', 'addresses="10.0.0.1","10.0.0.2","10.1.0.0/16"'],
     ['acl-add', 'pg_web', 'from-lport', '1002', 'inport == @pg_web && ip4', 'allow-related'],
-    ['acl-add', 'pg_web', 'to-lport', '1002', 'outport == @pg_web && ip4.src == $as_admin && tcp.dst == {22, 80, 443}', 'allow-related'],
+    [
+      'acl-add',
+      'pg_web',
+      'to-lport',
+      '1002',
+      'outport == @pg_web && ip4.src == $as_admin && tcp.dst == {22, 80, 443}',
+      'allow-related',
+    ],
     ['acl-add', 'pg_web', 'to-lport', '1001', 'outport == @pg_web && tcp.dst >= 1000 && tcp.dst <= 1999', 'allow'],
     ['acl-add', 'pg_web', 'to-lport', '1000', 'outport == @pg_web && ip4', 'drop'],
     ['lb-add', 'lb1', '10.0.0.100:80', '192.168.100.10:8080,192.168.100.11:8080', 'tcp'],
@@ -52,10 +59,30 @@ export async function buildRichTopology(sb: Sandbox, opts: { twoChassis?: boolea
   ];
   for (const cmd of script) await nbctl(...cmd);
   const dhcp = (await nbctl('dhcp-options-create', '192.168.100.0/24')).trim();
-  const uuid = (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.100.0/24"')).trim() || dhcp;
-  await nbctl('dhcp-options-set-options', uuid, 'lease_time=3600', 'router=192.168.100.1', 'server_id=192.168.100.1', 'server_mac=02:ac:10:ff:00:01');
+  const uuid =
+    (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.100.0/24"')).trim() || dhcp;
+  await nbctl(
+    'dhcp-options-set-options',
+    uuid,
+    'lease_time=3600',
+    'router=192.168.100.1',
+    'server_id=192.168.100.1',
+    'server_mac=02:ac:10:ff:00:01',
+  );
   await nbctl('lsp-set-dhcpv4-options', 'vm1', uuid);
-  await nbctl('--', '--id=@d', 'create', 'DNS', 'records={"vm1.ovn"="192.168.100.10"}', '--', 'add', 'Logical_Switch', 'ls1', 'dns_records', '@d');
+  await nbctl(
+    '--',
+    '--id=@d',
+    'create',
+    'DNS',
+    'records={"vm1.ovn"="192.168.100.10"}',
+    '--',
+    'add',
+    'Logical_Switch',
+    'ls1',
+    'dns_records',
+    '@d',
+  );
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
   await hv.startRealController();
   await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
@@ -74,7 +101,20 @@ export async function buildRichTopology(sb: Sandbox, opts: { twoChassis?: boolea
 export async function captureLab(sb: Sandbox, lab: Lab, hv: Chassis = lab.hv): Promise<Record<string, string>> {
   const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${lab.sbdb.remotes.unix}`, ...a]);
   const out: Record<string, string> = {};
-  for (const t of ['Logical_Flow', 'Logical_DP_Group', 'Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set', 'Port_Group', 'Chassis', 'Load_Balancer', 'Meter', 'DHCP_Options', 'DHCPv6_Options']) {
+  for (const t of [
+    'Logical_Flow',
+    'Logical_DP_Group',
+    'Datapath_Binding',
+    'Port_Binding',
+    'Multicast_Group',
+    'Address_Set',
+    'Port_Group',
+    'Chassis',
+    'Load_Balancer',
+    'Meter',
+    'DHCP_Options',
+    'DHCPv6_Options',
+  ]) {
     out[t] = await sbctl('-f', 'json', 'list', t);
   }
   out['flows'] = await hv.ofctl('-O', 'OpenFlow15', '--no-stats', 'dump-flows', hv.mgmt());
@@ -111,7 +151,13 @@ export async function buildGatewayTopology(sb: Sandbox): Promise<Lab> {
     ['lsp-set-options', 'ln-ext', 'network_name=phys'],
     ['lr-add', 'lr0'],
     ['lrp-add', 'lr0', 'lr0-int', '02:ac:10:ff:01:01', '10.0.0.1/24', 'fd10::1/64'],
-    ['set', 'Logical_Router_Port', 'lr0-int', 'ipv6_ra_configs:address_mode=dhcpv6_stateful', 'ipv6_ra_configs:send_periodic=false'],
+    [
+      'set',
+      'Logical_Router_Port',
+      'lr0-int',
+      'ipv6_ra_configs:address_mode=dhcpv6_stateful',
+      'ipv6_ra_configs:send_periodic=false',
+    ],
     ['lrp-add', 'lr0', 'lr0-ext', '02:ac:10:ff:01:02', '172.16.0.1/24'],
     ['lrp-set-gateway-chassis', 'lr0-ext', 'hv1'],
     ['lrp-set-options', 'lr0-ext', 'gateway_mtu=1400'],
@@ -130,7 +176,18 @@ export async function buildGatewayTopology(sb: Sandbox): Promise<Lab> {
     ['--ecmp', 'lr-route-add', 'lr0', '192.168.50.0/24', '172.16.0.252'],
     ['meter-add', 'm1', 'drop', '10', 'pktps'],
     ['acl-add', 'ls-int', 'from-lport', '1001', 'ip4 && tcp.dst == 23', 'reject'],
-    ['--log', '--meter=m1', '--severity=info', '--name=acl1', 'acl-add', 'ls-int', 'to-lport', '900', 'udp', 'allow-related'],
+    [
+      '--log',
+      '--meter=m1',
+      '--severity=info',
+      '--name=acl1',
+      'acl-add',
+      'ls-int',
+      'to-lport',
+      '900',
+      'udp',
+      'allow-related',
+    ],
     ['lb-add', 'lb3', '172.16.0.100:80', '10.0.0.10:80,10.0.0.11:80', 'tcp'],
     ['set', 'Load_Balancer', 'lb3', 'options:affinity_timeout=60', 'selection_fields=ip_src,ip_dst'],
     ['lr-lb-add', 'lr0', 'lb3'],
@@ -144,7 +201,17 @@ export async function buildGatewayTopology(sb: Sandbox): Promise<Lab> {
   await nbctl('dhcp-options-set-options', uuid, 'server_id=02:ac:10:ff:01:01', 'dns_server={fd10::53}');
   await nbctl('lsp-set-dhcpv6-options', 'vm4', uuid);
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phys:br-phys' });
-  await hv.vsctl('--', 'add-br', 'br-phys', '--', 'set', 'bridge', 'br-phys', 'datapath_type=netdev', 'fail-mode=standalone');
+  await hv.vsctl(
+    '--',
+    'add-br',
+    'br-phys',
+    '--',
+    'set',
+    'bridge',
+    'br-phys',
+    'datapath_type=netdev',
+    'fail-mode=standalone',
+  );
   await hv.startRealController();
   await hv.addVm('vm4', '02:ac:10:ff:01:44', '10.0.0.10/24', '10.0.0.1');
   await nbctl('--timeout=30', '--wait=hv', 'sync');
@@ -164,15 +231,29 @@ export interface ScaleOptions {
 export async function buildScaleTopology(sb: Sandbox, o: ScaleOptions): Promise<Lab & { northd: Daemon }> {
   const { nb, sb: sbdb } = await sb.startCentral();
   const nbctl = (args: string[][]) =>
-    sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...args.flatMap((a, i) => (i ? ['--', ...a] : a))], { timeoutMs: 600_000 });
-  await nbctl([['lr-add', 'lr0'], ['pg-add', 'pg_all'], ['create', 'Address_Set', 'name=as_mgmt', 'addresses="10.255.0.1","10.255.0.2","10.254.0.0/16"']]);
+    sb.runOk(
+      'ovn-nbctl',
+      [`--db=${nb.remotes.unix}`, '--timeout=600', ...args.flatMap((a, i) => (i ? ['--', ...a] : a))],
+      { timeoutMs: 600_000 },
+    );
+  await nbctl([
+    ['lr-add', 'lr0'],
+    ['pg-add', 'pg_all'],
+    ['create', 'Address_Set', 'name=as_mgmt', 'addresses="10.255.0.1","10.255.0.2","10.254.0.0/16"'],
+  ]);
   for (let s = 0; s < o.switches; s++) {
     const ls = `ls${s}`;
     const hi = s >> 8;
     const lo = s & 0xff;
     const cmds: string[][] = [
       ['ls-add', ls],
-      ['lrp-add', 'lr0', `lr0-${ls}`, `02:00:00:ff:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}`, `10.${hi}.${lo}.1/24`],
+      [
+        'lrp-add',
+        'lr0',
+        `lr0-${ls}`,
+        `02:00:00:ff:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}`,
+        `10.${hi}.${lo}.1/24`,
+      ],
       ['lsp-add', ls, `${ls}-lr0`],
       ['lsp-set-type', `${ls}-lr0`, 'router'],
       ['lsp-set-addresses', `${ls}-lr0`, 'router'],
@@ -185,25 +266,57 @@ export async function buildScaleTopology(sb: Sandbox, o: ScaleOptions): Promise<
       const name = `vif-${s}-${p}`;
       const mac = `0a:00:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}:00:${(p + 10).toString(16).padStart(2, '0')}`;
       const ip = `10.${hi}.${lo}.${p + 10}`;
-      cmds.push(['lsp-add', ls, name], ['lsp-set-addresses', name, `${mac} ${ip}`], ['lsp-set-port-security', name, `${mac} ${ip}`]);
+      cmds.push(
+        ['lsp-add', ls, name],
+        ['lsp-set-addresses', name, `${mac} ${ip}`],
+        ['lsp-set-port-security', name, `${mac} ${ip}`],
+      );
       ports.push(name);
     }
     cmds.push(['pg-set-ports', 'pg_all', ...ports]);
     await nbctl(cmds);
   }
   await nbctl([
-    ['acl-add', 'pg_all', 'to-lport', '1002', 'outport == @pg_all && ip4.src == $as_mgmt && tcp.dst == {22, 443}', 'allow-related'],
-    ['acl-add', 'pg_all', 'to-lport', '1001', 'outport == @pg_all && tcp.dst >= 8000 && tcp.dst <= 8999', 'allow-related'],
+    [
+      'acl-add',
+      'pg_all',
+      'to-lport',
+      '1002',
+      'outport == @pg_all && ip4.src == $as_mgmt && tcp.dst == {22, 443}',
+      'allow-related',
+    ],
+    [
+      'acl-add',
+      'pg_all',
+      'to-lport',
+      '1001',
+      'outport == @pg_all && tcp.dst >= 8000 && tcp.dst <= 8999',
+      'allow-related',
+    ],
     ['acl-add', 'pg_all', 'from-lport', '1000', 'inport == @pg_all && ip4', 'allow-related'],
     ['acl-add', 'pg_all', 'to-lport', '900', 'outport == @pg_all && ip4', 'drop'],
   ]);
   const northd = await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=sb', 'sync'], { timeoutMs: 600_000 });
+  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=sb', 'sync'], {
+    timeoutMs: 600_000,
+  });
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
   await hv.vsctl('set', 'Open_vSwitch', '.', 'external_ids:ovn-enable-lflow-cache=false');
   await hv.startRealController();
-  await hv.vsctl('add-port', 'br-int', 'benchvif', '--', 'set', 'Interface', 'benchvif', 'type=internal', 'external_ids:iface-id=vif-0-0');
-  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=hv', 'sync'], { timeoutMs: 600_000 });
+  await hv.vsctl(
+    'add-port',
+    'br-int',
+    'benchvif',
+    '--',
+    'set',
+    'Interface',
+    'benchvif',
+    'type=internal',
+    'external_ids:iface-id=vif-0-0',
+  );
+  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', '--wait=hv', 'sync'], {
+    timeoutMs: 600_000,
+  });
   return { nb, sbdb, hv, northd };
 }
 
@@ -244,7 +357,14 @@ export async function buildL3GatewayTopology(sb: Sandbox): Promise<Lab> {
     ['lsp-set-addresses', 'join-lrt', 'router'],
     ['lsp-set-options', 'join-lrt', 'router-port=lrt-join'],
     ['lr-add', 'gw'],
-    ['set', 'Logical_Router', 'gw', 'options:chassis=hv1', 'options:lb_force_snat_ip=router_ip', 'options:dynamic_neigh_routers=true'],
+    [
+      'set',
+      'Logical_Router',
+      'gw',
+      'options:chassis=hv1',
+      'options:lb_force_snat_ip=router_ip',
+      'options:dynamic_neigh_routers=true',
+    ],
     ['lrp-add', 'gw', 'gw-join', '02:ac:10:ff:03:02', '100.64.0.2/16'],
     ['lsp-add', 'join', 'join-gw'],
     ['lsp-set-type', 'join-gw', 'router'],
@@ -268,7 +388,17 @@ export async function buildL3GatewayTopology(sb: Sandbox): Promise<Lab> {
   const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
   await hv.startRealController();
   await hv.addVm('vm6', '02:ac:10:ff:02:66', '10.1.0.10/24', '10.1.0.1');
-  await hv.vsctl('add-port', 'br-int', 'lp1', '--', 'set', 'Interface', 'lp1', 'type=internal', 'external_ids:iface-id=lp1');
+  await hv.vsctl(
+    'add-port',
+    'br-int',
+    'lp1',
+    '--',
+    'set',
+    'Interface',
+    'lp1',
+    'type=internal',
+    'external_ids:iface-id=lp1',
+  );
   await nbctl('--timeout=30', '--wait=hv', 'sync');
   return { nb, sbdb, hv };
 }

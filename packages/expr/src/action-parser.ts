@@ -96,15 +96,18 @@ export class ActionParser {
 
   private typeCheck(f: FieldRef, nBits: number, rw: boolean, scope: WriteScope): void {
     const c = this.c;
-    if (f.sym.kind === 'predicate') c.error('type', `Predicate symbol ${f.sym.name} used where lvalue required.`, f.pos);
+    if (f.sym.kind === 'predicate')
+      c.error('type', `Predicate symbol ${f.sym.name} used where lvalue required.`, f.pos);
     if (f.sym.kind === 'ovn_field' && !rw) c.error('type', `Can't read ovn field ${f.sym.name}.`, f.pos);
     if (nBits !== f.nBits) {
-      if (nBits === 0 || f.nBits === 0) c.error('type', `${f.sym.name} expected to be a ${nBits ? 'integer' : 'string'} field.`, f.pos);
+      if (nBits === 0 || f.nBits === 0)
+        c.error('type', `${f.sym.name} expected to be a ${nBits ? 'integer' : 'string'} field.`, f.pos);
       c.error('type', `${f.sym.name} expected to be ${nBits}-bit field but is ${f.nBits}-bit.`, f.pos);
     }
     if (rw) {
       if (f.sym.rw === 'ro') c.error('type', `Field ${f.sym.name} is not modifiable.`, f.pos);
-      if (f.sym.rw === 'ct_commit' && scope !== 'ct_commit') c.error('type', `Field ${f.sym.name} is not modifiable.`, f.pos);
+      if (f.sym.rw === 'ct_commit' && scope !== 'ct_commit')
+        c.error('type', `Field ${f.sym.name} is not modifiable.`, f.pos);
     }
   }
 
@@ -238,7 +241,12 @@ export class ActionParser {
       case 'commit_lb_aff':
         return { t: 'keyed', name, args: this.parseKeyArgs() };
       default:
-        if (name in NESTED) return { t: 'nested', kind: name as NestedKind, actions: this.parseNested(prereqs, depth, NESTED[name as NestedKind], name === 'clone' ? 'rw' : scope) };
+        if (name in NESTED)
+          return {
+            t: 'nested',
+            kind: name as NestedKind,
+            actions: this.parseNested(prereqs, depth, NESTED[name as NestedKind], name === 'clone' ? 'rw' : scope),
+          };
         return c.syntax('expecting action', nameTok);
     }
   }
@@ -268,7 +276,8 @@ export class ActionParser {
       }
       c.force(')');
     }
-    if (table >= LOG_PIPELINE_LEN) c.error('syntax', `"next" action cannot advance beyond table ${LOG_PIPELINE_LEN - 1}.`);
+    if (table >= LOG_PIPELINE_LEN)
+      c.error('syntax', `"next" action cannot advance beyond table ${LOG_PIPELINE_LEN - 1}.`);
     return { t: 'next', pipeline, table };
   }
 
@@ -289,7 +298,11 @@ export class ActionParser {
     let mark: { value: bigint; mask: bigint } | undefined;
     let label: { value: bigint; mask: bigint } | undefined;
     while (!c.match(')')) {
-      const which = c.matchId('ct_mark') ? 'mark' : c.matchId('ct_label') ? 'label' : c.syntax('expecting ct_mark or ct_label');
+      const which = c.matchId('ct_mark')
+        ? 'mark'
+        : c.matchId('ct_label')
+          ? 'label'
+          : c.syntax('expecting ct_mark or ct_label');
       c.force('=');
       const t = c.tok;
       if (t.type !== 'int') c.syntax('expecting integer');
@@ -310,13 +323,14 @@ export class ActionParser {
     const table = this.env.table + 1;
     if (!c.match('(')) return { t: 'ct_nat', kind, table };
     const t = c.tok;
-    if (t.type !== 'int' || (t.format !== 'ipv4' && t.format !== 'ipv6') || t.mask !== undefined) c.syntax('expecting IPv4 or IPv6 address');
+    if (t.type !== 'int' || (t.format !== 'ipv4' && t.format !== 'ipv6') || t.mask !== undefined)
+      c.syntax('expecting IPv4 or IPv6 address');
     c.next();
     const ip = { v6: t.format === 'ipv6', value: t.value };
     let ports: [number, number] | undefined;
     if (c.match(',')) {
       const lo = c.forceInt(65535);
-      if (lo === 0) c.syntax('range can\'t be 0');
+      if (lo === 0) c.syntax("range can't be 0");
       let hi = 0;
       if (c.match('-')) {
         const hiTok = c.tok;
@@ -414,8 +428,16 @@ export class ActionParser {
       c.force('=');
       const t = c.tok;
       if (t.type === 'string') args.push({ key, value: t.text });
-      else if (t.type === 'int') args.push({ key, value: t.mask === undefined ? { value: t.value, format: t.format } : { value: t.value, mask: t.mask, format: t.format } });
-      else if (t.type === 'id') args.push({ key, value: t.text === 'true' ? true : t.text === 'false' ? false : t.text });
+      else if (t.type === 'int')
+        args.push({
+          key,
+          value:
+            t.mask === undefined
+              ? { value: t.value, format: t.format }
+              : { value: t.value, mask: t.mask, format: t.format },
+        });
+      else if (t.type === 'id')
+        args.push({ key, value: t.text === 'true' ? true : t.text === 'false' ? false : t.text });
       // sample(obs_point=$cookie): the observation point is the logical flow's cookie.
       else if (t.type === 'addr_set' && t.text === 'cookie') args.push({ key, value: { macro: 'cookie' } });
       else c.syntax('expecting argument value');
@@ -531,15 +553,21 @@ export class ActionParser {
       this.typeCheck(lhs, lhs.nBits, true, scope);
       const at = c.tok;
       if (at.type === 'string') {
-        if (lhs.sym.width) c.error('type', `Integer field ${lhs.sym.name} is not compatible with string constant.`, at.pos);
+        if (lhs.sym.width)
+          c.error('type', `Integer field ${lhs.sym.name} is not compatible with string constant.`, at.pos);
         c.next();
         return { t: 'load', dst: lhs, value: at.text };
       }
       if (at.type !== 'int') c.syntax('expecting constant');
-      if (!lhs.sym.width) c.error('type', `String field ${lhs.sym.name} is not compatible with integer constant.`, at.pos);
-      const v: IntValue = at.mask === undefined ? { value: at.value, format: at.format } : { value: at.value, mask: at.mask, format: at.format };
+      if (!lhs.sym.width)
+        c.error('type', `String field ${lhs.sym.name} is not compatible with integer constant.`, at.pos);
+      const v: IntValue =
+        at.mask === undefined
+          ? { value: at.value, format: at.format }
+          : { value: at.value, mask: at.mask, format: at.format };
       const w = constWidth(v);
-      if (w > lhs.sym.width) c.error('type', `${w}-bit constant is not compatible with ${lhs.sym.width}-bit field ${lhs.sym.name}.`, at.pos);
+      if (w > lhs.sym.width)
+        c.error('type', `${w}-bit constant is not compatible with ${lhs.sym.width}-bit field ${lhs.sym.name}.`, at.pos);
       c.next();
       return { t: 'load', dst: lhs, value: v };
     }
@@ -561,19 +589,26 @@ export class ActionParser {
     if (lhs.nBits !== rhs.nBits)
       c.error(
         'type',
-        exchange ? `Can't exchange ${lhs.nBits}-bit field with ${rhs.nBits}-bit field.` : `Can't assign ${rhs.nBits}-bit value to ${lhs.nBits}-bit destination.`,
+        exchange
+          ? `Can't exchange ${lhs.nBits}-bit field with ${rhs.nBits}-bit field.`
+          : `Can't assign ${rhs.nBits}-bit value to ${lhs.nBits}-bit destination.`,
         rhs.pos,
       );
     this.typeCheck(lhs, lhs.nBits, true, scope);
     this.typeCheck(rhs, rhs.nBits, exchange, scope);
   }
 
-  private parsePutOpts(fn: 'put_dhcp_opts' | 'put_dhcpv6_opts' | 'put_nd_ra_opts', dst: FieldRef, scope: WriteScope): OvnAction {
+  private parsePutOpts(
+    fn: 'put_dhcp_opts' | 'put_dhcpv6_opts' | 'put_nd_ra_opts',
+    dst: FieldRef,
+    scope: WriteScope,
+  ): OvnAction {
     const c = this.c;
     c.next();
     c.next();
     this.typeCheck(dst, 1, true, scope);
-    const table = fn === 'put_dhcp_opts' ? this.env.dhcpOptions : fn === 'put_dhcpv6_opts' ? this.env.dhcpv6Options : undefined;
+    const table =
+      fn === 'put_dhcp_opts' ? this.env.dhcpOptions : fn === 'put_dhcpv6_opts' ? this.env.dhcpv6Options : undefined;
     const options: GenOption[] = [];
     while (!c.match(')')) {
       if (!c.is('id')) c.syntax('expecting option name');
@@ -584,7 +619,13 @@ export class ActionParser {
       options.push({ name, values: this.m.parseConstSet() });
       c.match(',');
     }
-    if (fn === 'put_dhcp_opts' && !options.some((o) => o.name === 'offerip')) c.error('syntax', 'put_dhcp_opts requires offerip to be specified.');
-    return { t: 'put_opts', kind: fn === 'put_dhcp_opts' ? 'dhcpv4' : fn === 'put_dhcpv6_opts' ? 'dhcpv6' : 'nd_ra', dst, options };
+    if (fn === 'put_dhcp_opts' && !options.some((o) => o.name === 'offerip'))
+      c.error('syntax', 'put_dhcp_opts requires offerip to be specified.');
+    return {
+      t: 'put_opts',
+      kind: fn === 'put_dhcp_opts' ? 'dhcpv4' : fn === 'put_dhcpv6_opts' ? 'dhcpv6' : 'nd_ra',
+      dst,
+      options,
+    };
   }
 }

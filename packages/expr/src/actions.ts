@@ -61,8 +61,18 @@ export type OvnAction =
   | { readonly t: 'dec_ttl' }
   | { readonly t: 'ct_next'; readonly table: number }
   | { readonly t: 'ct_commit'; readonly nested: readonly OvnAction[] }
-  | { readonly t: 'ct_commit_v1'; readonly mark?: { value: bigint; mask: bigint }; readonly label?: { value: bigint; mask: bigint } }
-  | { readonly t: 'ct_nat'; readonly kind: CtNatKind; readonly table: number; readonly ip?: IpAddr; readonly ports?: readonly [number, number] }
+  | {
+      readonly t: 'ct_commit_v1';
+      readonly mark?: { value: bigint; mask: bigint };
+      readonly label?: { value: bigint; mask: bigint };
+    }
+  | {
+      readonly t: 'ct_nat';
+      readonly kind: CtNatKind;
+      readonly table: number;
+      readonly ip?: IpAddr;
+      readonly ports?: readonly [number, number];
+    }
   | {
       readonly t: 'ct_lb';
       readonly mark: boolean;
@@ -74,14 +84,38 @@ export type OvnAction =
   | { readonly t: 'ct_clear' | 'igmp' | 'dhcp6_reply' | 'bfd_msg' | 'ct_snat_to_vip' }
   | { readonly t: 'nested'; readonly kind: NestedKind; readonly actions: readonly OvnAction[] }
   | { readonly t: 'get_mac'; readonly v6: boolean; readonly port: FieldRef; readonly ip: FieldRef }
-  | { readonly t: 'put_mac'; readonly v6: boolean; readonly port: FieldRef; readonly ip: FieldRef; readonly mac: FieldRef }
-  | { readonly t: 'lookup_mac'; readonly v6: boolean; readonly dst: FieldRef; readonly port: FieldRef; readonly ip: FieldRef; readonly mac: FieldRef }
-  | { readonly t: 'lookup_mac_ip'; readonly v6: boolean; readonly dst: FieldRef; readonly port: FieldRef; readonly ip: FieldRef }
+  | {
+      readonly t: 'put_mac';
+      readonly v6: boolean;
+      readonly port: FieldRef;
+      readonly ip: FieldRef;
+      readonly mac: FieldRef;
+    }
+  | {
+      readonly t: 'lookup_mac';
+      readonly v6: boolean;
+      readonly dst: FieldRef;
+      readonly port: FieldRef;
+      readonly ip: FieldRef;
+      readonly mac: FieldRef;
+    }
+  | {
+      readonly t: 'lookup_mac_ip';
+      readonly v6: boolean;
+      readonly dst: FieldRef;
+      readonly port: FieldRef;
+      readonly ip: FieldRef;
+    }
   | { readonly t: 'result'; readonly fn: ResultFn; readonly dst: FieldRef }
   | { readonly t: 'get_fdb'; readonly dst: FieldRef; readonly mac: FieldRef }
   | { readonly t: 'lookup_fdb'; readonly dst: FieldRef; readonly port: FieldRef; readonly mac: FieldRef }
   | { readonly t: 'put_fdb'; readonly port: FieldRef; readonly mac: FieldRef }
-  | { readonly t: 'put_opts'; readonly kind: 'dhcpv4' | 'dhcpv6' | 'nd_ra'; readonly dst: FieldRef; readonly options: readonly GenOption[] }
+  | {
+      readonly t: 'put_opts';
+      readonly kind: 'dhcpv4' | 'dhcpv6' | 'nd_ra';
+      readonly dst: FieldRef;
+      readonly options: readonly GenOption[];
+    }
   | { readonly t: 'check_pkt_larger'; readonly dst: FieldRef; readonly len: number }
   | { readonly t: 'select'; readonly dst: FieldRef; readonly values: readonly { value: bigint; weight: number }[] }
   | { readonly t: 'handle_svc_check'; readonly port: FieldRef }
@@ -91,4 +125,8 @@ export type OvnAction =
   | { readonly t: 'fwd_group'; readonly liveness: boolean; readonly ports: readonly string[] }
   | { readonly t: 'ovnfield_load'; readonly field: string; readonly value: IntValue }
   /** Keyword-argument actions that only travel to pinctrl or to sampling: log, trigger_event, sample, commit_ecmp_nh, commit_lb_aff. */
-  | { readonly t: 'keyed'; readonly name: 'log' | 'trigger_event' | 'sample' | 'commit_ecmp_nh' | 'commit_lb_aff'; readonly args: readonly KeyArg[] };
+  | {
+      readonly t: 'keyed';
+      readonly name: 'log' | 'trigger_event' | 'sample' | 'commit_ecmp_nh' | 'commit_lb_aff';
+      readonly args: readonly KeyArg[];
+    };

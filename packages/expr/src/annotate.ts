@@ -23,7 +23,12 @@ export class Annotator {
       parsed = new MatchParser(new Cursor(text), { symbols: this.symbols }).parseAll();
     } catch (e) {
       const msg = e instanceof ExprError ? e.message : String(e);
-      throw new ExprError('symbol', `Error parsing expression \`${text}' encountered as prerequisite or predicate of initial expression: ${msg}`, 0, source);
+      throw new ExprError(
+        'symbol',
+        `Error parsing expression \`${text}' encountered as prerequisite or predicate of initial expression: ${msg}`,
+        0,
+        source,
+      );
     }
     const out = this.annotate_(parsed, true, nesting, source);
     this.cache.set(text, out);
@@ -39,7 +44,8 @@ export class Annotator {
       case 'cmp':
       case 'scmp': {
         const sym = e.sym;
-        if (nesting.has(sym.name)) throw new ExprError('symbol', `Recursive expansion of symbol \`${sym.name}'.`, 0, source);
+        if (nesting.has(sym.name))
+          throw new ExprError('symbol', `Recursive expansion of symbol \`${sym.name}'.`, 0, source);
         nesting.add(sym.name);
         try {
           const prereqs = appendPrereqs && sym.prereqs ? this.expansion(sym.prereqs, nesting, source) : undefined;

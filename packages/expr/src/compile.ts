@@ -174,7 +174,12 @@ export class Compiler {
           table,
           priority: lf.priority,
           match: entries,
-          actions: conjunctions.map((c) => ({ type: 'conjunction', id: conjBase + c.id, clause: c.clause + 1, nClauses: c.nClauses })),
+          actions: conjunctions.map((c) => ({
+            type: 'conjunction',
+            id: conjBase + c.id,
+            clause: c.clause + 1,
+            nClauses: c.nClauses,
+          })),
           clause: true,
         });
       } else out.push({ table, priority: lf.priority, cookie, match: entries, actions });

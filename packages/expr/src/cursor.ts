@@ -46,7 +46,8 @@ export class Cursor {
   /** A non-negative decimal integer that fits in `max`. */
   forceInt(max = 0x7fffffff): number {
     const t = this.tok;
-    if (t.type !== 'int' || t.mask !== undefined || t.format !== 'decimal' || t.value > BigInt(max)) this.syntax('expecting small integer');
+    if (t.type !== 'int' || t.mask !== undefined || t.format !== 'decimal' || t.value > BigInt(max))
+      this.syntax('expecting small integer');
     this.next();
     return Number(t.value);
   }

@@ -2,7 +2,17 @@
 // `output` become resubmits, assignments set_field/move, exchanges push/pop pairs, conntrack actions
 // ct(…) in the right zone register, load balancing select groups, and pinctrl actions controller(…)
 // whose userdata carries the opcode and (for packet builders) the nested actions in OF1.5 encoding.
-import { type Action, type Bucket, type CtAction, FIELDS, type FieldName, type Group, type NatRange, type Subfield, ones } from '@ovnts/openflow';
+import {
+  type Action,
+  type Bucket,
+  type CtAction,
+  FIELDS,
+  type FieldName,
+  type Group,
+  type NatRange,
+  type Subfield,
+  ones,
+} from '@ovnts/openflow';
 import type { IpAddr, OvnAction } from './actions.js';
 import { ExprError } from './errors.js';
 import type { FieldRef } from './match-parser.js';
@@ -48,7 +58,8 @@ const zoneOf = (r: number): Subfield => ({ field: reg(r), start: 0, nBits: 16 })
 
 export function subfield(ctx: EncodeContext, f: FieldRef): Subfield {
   const { base, ofs } = resolveBase(ctx.symbols, f.sym);
-  if (base.kind !== 'field' && base.kind !== 'string') throw new UnencodableAction(`${f.sym.name} is not an OpenFlow field`);
+  if (base.kind !== 'field' && base.kind !== 'string')
+    throw new UnencodableAction(`${f.sym.name} is not an OpenFlow field`);
   const nBits = base.kind === 'string' ? 32 : f.nBits;
   return { field: base.of, start: ofs + f.ofs, nBits };
 }
@@ -60,7 +71,13 @@ function load(sf: Subfield, value: bigint, mask?: bigint): Action {
 
 const resubmit = (table: number): Action => ({ type: 'resubmit', table });
 
-function controller(ctx: EncodeContext, opcode: number, body: readonly number[] = [], pause = false, meterId = ctx.ctrlMeterId): Action {
+function controller(
+  ctx: EncodeContext,
+  opcode: number,
+  body: readonly number[] = [],
+  pause = false,
+  meterId = ctx.ctrlMeterId,
+): Action {
   return {
     type: 'controller',
     userdata: controllerUserdata(opcode, body),
@@ -129,7 +146,13 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
     case 'load': {
       const sf = subfield(ctx, a.dst);
       if (typeof a.value === 'string') return [load(sf, BigInt(ctx.lookupPort(a.value) ?? 0))];
-      return [load(sf, a.value.value & ones(sf.nBits), a.value.mask === undefined ? undefined : a.value.mask & ones(sf.nBits))];
+      return [
+        load(
+          sf,
+          a.value.value & ones(sf.nBits),
+          a.value.mask === undefined ? undefined : a.value.mask & ones(sf.nBits),
+        ),
+      ];
     }
     case 'move':
       return [{ type: 'move', src: subfield(ctx, a.src), dst: subfield(ctx, a.dst) }];
@@ -215,12 +238,24 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
         return {
           bucketId: i,
           weight: 100,
-          actions: [{ type: 'ct', commit: true, table, zone: zoneOf(ctZone), nat: natRange('dst', b, b.port ? [b.port, 0] : undefined), exec }],
+          actions: [
+            {
+              type: 'ct',
+              commit: true,
+              table,
+              zone: zoneOf(ctZone),
+              nat: natRange('dst', b, b.port ? [b.port, 0] : undefined),
+              exec,
+            },
+          ],
         };
       });
       // OVS keeps hash fields in its own field order, whatever order OVN lists them in.
       const order = (n: string) => FIELDS.findIndex((d) => d.name === n || d.aliases.includes(n));
-      const fields = a.hashFields?.split(',').map((s) => s.trim()).sort((x, y) => order(x) - order(y)) as FieldName[] | undefined;
+      const fields = a.hashFields
+        ?.split(',')
+        .map((s) => s.trim())
+        .sort((x, y) => order(x) - order(y)) as FieldName[] | undefined;
       const id = ctx.groupId({
         type: 'select',
         selectionMethod: fields ? 'hash' : 'dp_hash',
@@ -280,7 +315,11 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
           [a.port, whole(reg(REG.outport), 32)],
           [a.ip, a.v6 ? whole('xxreg0', 128) : whole('reg0', 32)],
         ],
-        [{ type: 'push', field: whole('eth_dst', 48) }, ...resultBit(ctx, a.dst, OFTABLE.macBinding, MLF.lookupMac), { type: 'pop', field: whole('eth_dst', 48) }],
+        [
+          { type: 'push', field: whole('eth_dst', 48) },
+          ...resultBit(ctx, a.dst, OFTABLE.macBinding, MLF.lookupMac),
+          { type: 'pop', field: whole('eth_dst', 48) },
+        ],
       );
     case 'result':
       switch (a.fn) {
@@ -301,13 +340,19 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
         case 'dns_lookup': {
           const sf = subfield(ctx, a.dst);
           const ofs = [0, 0, 0, sf.start];
-          return [controller(ctx, OPCODE.dnsLookup, [...fieldHeaderBytes(sf.field), ...ofs.map((x) => x & 0xff)], true)];
+          return [
+            controller(ctx, OPCODE.dnsLookup, [...fieldHeaderBytes(sf.field), ...ofs.map((x) => x & 0xff)], true),
+          ];
         }
       }
       break;
     case 'get_fdb': {
       const dst = subfield(ctx, a.dst);
-      const out = withArgs(ctx, [[a.mac, whole('eth_dst', 48)]], [load(whole(reg(REG.outport), 32), 0n), resubmit(OFTABLE.getFdb)]);
+      const out = withArgs(
+        ctx,
+        [[a.mac, whole('eth_dst', 48)]],
+        [load(whole(reg(REG.outport), 32), 0n), resubmit(OFTABLE.getFdb)],
+      );
       if (dst.field !== reg(REG.outport)) out.push({ type: 'move', src: whole(reg(REG.outport), 32), dst });
       return out;
     }
@@ -337,13 +382,18 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
       const sf = subfield(ctx, a.dst);
       const head = [...fieldHeaderBytes(sf.field), 0, 0, 0, sf.start & 0xff];
       if (a.kind === 'nd_ra') return [controller(ctx, OPCODE.putNdRaOpts, [...head, ...ndRaBody(a.options)], true)];
-      const body = a.kind === 'dhcpv4' ? encodeDhcpv4(a.options, ctx.dhcpOptions) : encodeDhcpv6(a.options, ctx.dhcpv6Options);
-      return [controller(ctx, a.kind === 'dhcpv4' ? OPCODE.putDhcpOpts : OPCODE.putDhcpv6Opts, [...head, ...body], true)];
+      const body =
+        a.kind === 'dhcpv4' ? encodeDhcpv4(a.options, ctx.dhcpOptions) : encodeDhcpv6(a.options, ctx.dhcpv6Options);
+      return [
+        controller(ctx, a.kind === 'dhcpv4' ? OPCODE.putDhcpOpts : OPCODE.putDhcpv6Opts, [...head, ...body], true),
+      ];
     }
     case 'ovnfield_load': {
       const v4 = a.field === 'icmp4.frag_mtu';
       const v = a.value.value;
-      const body = v4 ? [Number((v >> 8n) & 0xffn), Number(v & 0xffn)] : [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn));
+      const body = v4
+        ? [Number((v >> 8n) & 0xffn), Number(v & 0xffn)]
+        : [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn));
       return [controller(ctx, v4 ? OPCODE.putIcmp4FragMtu : OPCODE.putIcmp6FragMtu, body, true)];
     }
     case 'select': {
@@ -353,7 +403,11 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
         type: 'select',
         selectionMethod: 'dp_hash',
         ...(ctx.dpHashL4Sym !== false ? { selectionMethodParam: 1n << 32n } : {}),
-        buckets: a.values.map((v, i) => ({ bucketId: i, weight: v.weight, actions: [load(sf, v.value), resubmit(table)] })),
+        buckets: a.values.map((v, i) => ({
+          bucketId: i,
+          weight: v.weight,
+          actions: [load(sf, v.value), resubmit(table)],
+        })),
       });
       return [{ type: 'group', groupId: id }];
     }
@@ -371,14 +425,29 @@ function encodeAction(ctx: EncodeContext, a: OvnAction): Action[] {
         case 'commit_ecmp_nh':
           return ecmpNhLearns(a.args);
         case 'sample':
-          return sampleAction(a.args, ctx.dpKey ?? 0, Number.parseInt((ctx.lflowUuid ?? '0').slice(0, 8), 16), ctx.flowCollectorIds);
+          return sampleAction(
+            a.args,
+            ctx.dpKey ?? 0,
+            Number.parseInt((ctx.lflowUuid ?? '0').slice(0, 8), 16),
+            ctx.flowCollectorIds,
+          );
         default:
           throw new UnencodableAction(`${a.name} is not supported by this encoder`);
       }
     case 'bind_vport': {
       const key = ctx.lookupPort(a.vport);
       if (key === undefined) return [];
-      return withArgs(ctx, [[a.port, whole(reg(REG.inport), 32)]], [controller(ctx, OPCODE.bindVport, [24, 16, 8, 0].map((s) => (key >>> s) & 0xff))]);
+      return withArgs(
+        ctx,
+        [[a.port, whole(reg(REG.inport), 32)]],
+        [
+          controller(
+            ctx,
+            OPCODE.bindVport,
+            [24, 16, 8, 0].map((s) => (key >>> s) & 0xff),
+          ),
+        ],
+      );
     }
     case 'set_meter': {
       // Like ovn-controller, the meter is named by its own description, so equal rates share nothing across flows.

@@ -37,7 +37,53 @@ const ACTIONS = [
   'ct_dnat(10.0.0.10, 8000-9000); ct_snat_in_czone(172.16.0.1); ct_commit_nat;',
   'trigger_event(event = "empty_lb_backends", vip = "10.0.0.200:80", protocol = "tcp", load_balancer = "x");',
 ];
-const TOKENS = [' ', '&&', '||', '!', '(', ')', '{', '}', '[', ']', '..', '==', '!=', '<', '<=', '>=', '=', '<->', '--', ';', ',', '"', '$', '@', '/', '*', ':', '.', '0', '1', '0x', '255', 'ip4', 'reg0', 'inport', 'next', 'output', 'ct_lb', 'fd00::', '10.0.0.1', 'ff:ff:ff:ff:ff:ff', '\\', '\n', '\u00e9', '#'];
+const TOKENS = [
+  ' ',
+  '&&',
+  '||',
+  '!',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '..',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>=',
+  '=',
+  '<->',
+  '--',
+  ';',
+  ',',
+  '"',
+  '$',
+  '@',
+  '/',
+  '*',
+  ':',
+  '.',
+  '0',
+  '1',
+  '0x',
+  '255',
+  'ip4',
+  'reg0',
+  'inport',
+  'next',
+  'output',
+  'ct_lb',
+  'fd00::',
+  '10.0.0.1',
+  'ff:ff:ff:ff:ff:ff',
+  '\\',
+  '\n',
+  '\u00e9',
+  '#',
+];
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -115,19 +161,33 @@ describe('fuzz', () => {
       const kind = i % 2 === 0 ? 'match' : 'actions';
       const seeds = kind === 'match' ? MATCHES : ACTIONS;
       const text = r() < 0.8 ? mutate(seeds[Math.floor(r() * seeds.length)]!, r) : random(r);
-      const res = kind === 'match' ? parseMatch(text, env) : parseActions(text, { ...env, pipeline: 'ingress', table: Math.floor(r() * 28) });
+      const res =
+        kind === 'match'
+          ? parseMatch(text, env)
+          : parseActions(text, { ...env, pipeline: 'ingress', table: Math.floor(r() * 28) });
       if (res.ok) {
         ok++;
         // Parsed matches must also compile without internal errors (a bounded sample keeps this fast).
         if (kind === 'match' && i % 16 === 0) {
-          const c = compiler.compile({ uuid: '00000000-0000-0000-0000-000000000000', pipeline: 'ingress', table: 0, priority: 1, match: text, actions: 'next;' }, dp);
+          const c = compiler.compile(
+            {
+              uuid: '00000000-0000-0000-0000-000000000000',
+              pipeline: 'ingress',
+              table: 0,
+              priority: 1,
+              match: text,
+              actions: 'next;',
+            },
+            dp,
+          );
           if (!c.ok && /internal error/.test(c.error.message)) violations.push(`${text}: ${c.error.message}`);
         }
         continue;
       }
       failed++;
       const e = res.error;
-      if (/internal error/.test(e.message) || e.pos < 0 || e.pos > text.length || !KINDS.has(e.kind)) violations.push(`${text}: ${e.kind} ${e.pos} ${e.message}`);
+      if (/internal error/.test(e.message) || e.pos < 0 || e.pos > text.length || !KINDS.has(e.kind))
+        violations.push(`${text}: ${e.kind} ${e.pos} ${e.message}`);
     }
     expect(violations).toEqual([]);
     // Both outcomes must be well represented, or the fuzzer is not exercising the parser.

@@ -3,7 +3,15 @@
 export { ExprError, type ExprErrorKind, type Result } from './errors.js';
 export { tokenize, type Token, type TokenType } from './lexer.js';
 export * from './expr.js';
-export { SYMBOLS, type Sym, type SymbolTable, type FieldSymbol, type StringSymbol, type SubfieldSymbol, type PredicateSymbol } from './symbols.js';
+export {
+  SYMBOLS,
+  type Sym,
+  type SymbolTable,
+  type FieldSymbol,
+  type StringSymbol,
+  type SubfieldSymbol,
+  type PredicateSymbol,
+} from './symbols.js';
 export { OFTABLE, REG, MLF, LOG_PIPELINE_LEN, pipelineTable, type Pipeline } from './tables.js';
 export { MatchParser, type ParseEnv, type FieldRef, type IntValue, type ConstSet } from './match-parser.js';
 export { ActionParser, type ActionEnv, type ParsedActions } from './action-parser.js';

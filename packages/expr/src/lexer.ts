@@ -120,7 +120,11 @@ export function tokenize(src: string): Token[] {
     let mask: bigint;
     let format = n.format;
     if (m.format === n.format) mask = m.value;
-    else if ((n.format === 'ipv4' || n.format === 'ipv6') && m.format === 'decimal' && m.value <= BigInt(widthOf(n.format)))
+    else if (
+      (n.format === 'ipv4' || n.format === 'ipv6') &&
+      m.format === 'decimal' &&
+      m.value <= BigInt(widthOf(n.format))
+    )
       mask = prefixMask(Number(m.value), widthOf(n.format));
     else if (n.format === 'decimal' && m.format === 'hex' && n.value === 0n) {
       mask = m.value;
@@ -267,7 +271,12 @@ export function tokenize(src: string): Token[] {
       p += n.length;
       continue;
     }
-    err(code >= 0x20 && code < 0x7f ? `Invalid character \`${c}' in input.` : `Invalid byte 0x${code.toString(16)} in input.`, start);
+    err(
+      code >= 0x20 && code < 0x7f
+        ? `Invalid character \`${c}' in input.`
+        : `Invalid byte 0x${code.toString(16)} in input.`,
+      start,
+    );
   }
   out.push(tok('end', src.length));
   return out;

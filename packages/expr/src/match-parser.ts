@@ -61,7 +61,12 @@ export function addressSetValues(addresses: readonly string[]): IntValue[] {
     try {
       const c = new Cursor(a);
       const t = c.tok;
-      if (t.type === 'int') out.push(t.mask === undefined ? { value: t.value, format: t.format } : { value: t.value, mask: t.mask, format: t.format });
+      if (t.type === 'int')
+        out.push(
+          t.mask === undefined
+            ? { value: t.value, format: t.format }
+            : { value: t.value, mask: t.mask, format: t.format },
+        );
     } catch {
       // Invalid entries are ignored, as ovn-controller does.
     }
@@ -95,7 +100,8 @@ export class MatchParser {
       do {
         e = combine(op === '&&' ? 'and' : 'or', e, this.parseNot());
       } while (this.c.match(op));
-      if (this.c.is('&&') || this.c.is('||')) this.c.error('syntax', '&& and || must be parenthesized when used together.');
+      if (this.c.is('&&') || this.c.is('||'))
+        this.c.error('syntax', '&& and || must be parenthesized when used together.');
     }
     return e;
   }
@@ -138,8 +144,11 @@ export class MatchParser {
       if (!RELOPS.has(relTok.type)) {
         if (!f.nBits || c.is('=')) c.syntax('expecting relational operator');
         if (f.nBits > 1 && !this.negated)
-          c.error('type', 'Explicit `!= 0\' is required for inequality test of multibit field against 0.', relTok.pos);
-        return { e: this.makeCmp(f, '!=', { type: 'int', values: [{ value: 0n, format: 'hex' }], inCurlies: false }, relTok), atomic: true };
+          c.error('type', "Explicit `!= 0' is required for inequality test of multibit field against 0.", relTok.pos);
+        return {
+          e: this.makeCmp(f, '!=', { type: 'int', values: [{ value: 0n, format: 'hex' }], inCurlies: false }, relTok),
+          atomic: true,
+        };
       }
       c.next();
       const cs = this.parseConstSet();
@@ -194,8 +203,10 @@ export class MatchParser {
     const hi = c.match('..') ? c.forceInt() : lo;
     c.force(']');
     if (lo > hi) c.error('type', `Invalid bit range ${lo} to ${hi}.`, t.pos);
-    if (hi >= sym.width) c.error('type', `Cannot select bits ${lo} to ${hi} of ${sym.width}-bit field ${sym.name}.`, t.pos);
-    if (sym.level === 'nominal' && (lo !== 0 || hi !== sym.width - 1)) c.error('type', `Cannot select subfield of nominal field ${sym.name}.`, t.pos);
+    if (hi >= sym.width)
+      c.error('type', `Cannot select bits ${lo} to ${hi} of ${sym.width}-bit field ${sym.name}.`, t.pos);
+    if (sym.level === 'nominal' && (lo !== 0 || hi !== sym.width - 1))
+      c.error('type', `Cannot select subfield of nominal field ${sym.name}.`, t.pos);
     return { sym, ofs: lo, nBits: hi - lo + 1, pos: t.pos };
   }
 
@@ -204,9 +215,16 @@ export class MatchParser {
     const c: Cursor = this.c;
     let set: ConstSet = { type: 'empty', inCurlies: false };
     const add = (type: 'int' | 'string', at: Token, ints: IntValue[], strs: string[]) => {
-      if (set.type !== 'empty' && set.type !== type) c.syntax(`expecting ${set.type === 'int' ? 'integer' : 'string'}`, at);
-      if (type === 'int') set = { type: 'int', values: [...(set.type === 'int' ? set.values : []), ...ints], inCurlies: set.inCurlies };
-      else set = { type: 'string', values: [...(set.type === 'string' ? set.values : []), ...strs], inCurlies: set.inCurlies };
+      if (set.type !== 'empty' && set.type !== type)
+        c.syntax(`expecting ${set.type === 'int' ? 'integer' : 'string'}`, at);
+      if (type === 'int')
+        set = { type: 'int', values: [...(set.type === 'int' ? set.values : []), ...ints], inCurlies: set.inCurlies };
+      else
+        set = {
+          type: 'string',
+          values: [...(set.type === 'string' ? set.values : []), ...strs],
+          inCurlies: set.inCurlies,
+        };
     };
     const one = () => {
       const t = c.tok;
@@ -215,7 +233,16 @@ export class MatchParser {
           add('string', t, [], [t.text]);
           break;
         case 'int':
-          add('int', t, [t.mask === undefined ? { value: t.value, format: t.format } : { value: t.value, mask: t.mask, format: t.format }], []);
+          add(
+            'int',
+            t,
+            [
+              t.mask === undefined
+                ? { value: t.value, format: t.format }
+                : { value: t.value, mask: t.mask, format: t.format },
+            ],
+            [],
+          );
           break;
         case 'addr_set': {
           const a = this.env.addressSet?.(t.text);
@@ -248,30 +275,48 @@ export class MatchParser {
     const c: Cursor = this.c;
     const sym = f.sym;
     if (cs.type !== 'empty' && cs.type !== (sym.width ? 'int' : 'string'))
-      c.error('type', `${sym.width ? 'Integer' : 'String'} field ${sym.name} is not compatible with ${cs.type === 'int' ? 'integer' : 'string'} constant.`, at.pos);
+      c.error(
+        'type',
+        `${sym.width ? 'Integer' : 'String'} field ${sym.name} is not compatible with ${cs.type === 'int' ? 'integer' : 'string'} constant.`,
+        at.pos,
+      );
     if (cs.type === 'int')
       for (const v of cs.values) {
         const w = constWidth(v);
-        if (w > sym.width) c.error('type', `${w}-bit constant is not compatible with ${sym.width}-bit field ${sym.name}.`, at.pos);
+        if (w > sym.width)
+          c.error('type', `${w}-bit constant is not compatible with ${sym.width}-bit field ${sym.name}.`, at.pos);
       }
     if (r !== '==' && r !== '!=') {
       if (cs.inCurlies) c.error('type', 'Only == and != operators may be used with value sets.', at.pos);
       if (sym.level === 'nominal' || sym.level === 'boolean')
         c.error('type', `Only == and != operators may be used with ${sym.level} field ${sym.name}.`, at.pos);
-      if (cs.type === 'empty') c.error('type', 'Only == and != operators may be used to compare a field against an empty value set.', at.pos);
+      if (cs.type === 'empty')
+        c.error('type', 'Only == and != operators may be used to compare a field against an empty value set.', at.pos);
       if (cs.type === 'int' && cs.values[0]!.mask !== undefined)
-        c.error('type', 'Only == and != operators may be used with masked constants.  Consider using subfields instead.', at.pos);
+        c.error(
+          'type',
+          'Only == and != operators may be used with masked constants.  Consider using subfields instead.',
+          at.pos,
+        );
     }
     if (sym.level === 'nominal') {
       if (sym.kind === 'predicate') {
         if (cs.type === 'int')
           for (const v of cs.values) {
-            const positive = ((v.value & 1n) !== 0n) !== (r === '!=') !== this.negated;
+            const positive = (((v.value & 1n) !== 0n) !== (r === '!=')) !== this.negated;
             if (!positive)
-              c.error('type', `Nominal predicate ${sym.name} may only be tested positively, e.g. \`${sym.name}' or \`${sym.name} == 1' but not \`!${sym.name}' or \`${sym.name} == 0'.`, at.pos);
+              c.error(
+                'type',
+                `Nominal predicate ${sym.name} may only be tested positively, e.g. \`${sym.name}' or \`${sym.name} == 1' but not \`!${sym.name}' or \`${sym.name} == 0'.`,
+                at.pos,
+              );
           }
       } else if (r !== (this.negated ? '!=' : '=='))
-        c.error('type', `Nominal field ${sym.name} may only be tested for equality (taking enclosing \`!' operators into account).`, at.pos);
+        c.error(
+          'type',
+          `Nominal field ${sym.name} may only be tested for equality (taking enclosing \`!' operators into account).`,
+          at.pos,
+        );
     }
     if (cs.type === 'empty') return bool(r === '!=');
     const joiner = r === '==' ? 'or' : 'and';

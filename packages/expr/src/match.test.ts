@@ -26,7 +26,17 @@ function dp(over: Partial<DatapathContext> = {}): DatapathContext {
 
 /** Flows (as ovs-ofctl prints them, sorted) for a match with `next;` in ingress table 0. */
 function flows(match: string, ctx = dp()): string[] {
-  const r = new Compiler().compile({ uuid: '12345678-0000-0000-0000-000000000000', pipeline: 'ingress', table: 0, priority: 100, match, actions: 'next;' }, ctx);
+  const r = new Compiler().compile(
+    {
+      uuid: '12345678-0000-0000-0000-000000000000',
+      pipeline: 'ingress',
+      table: 0,
+      priority: 100,
+      match,
+      actions: 'next;',
+    },
+    ctx,
+  );
   if (!r.ok) throw new Error(r.error.describe());
   return r.value.map((f) => formatFlow(f)).sort();
 }
@@ -49,7 +59,13 @@ describe('match grammar', () => {
     ['!ct.trk', [`${P}ct_state=-trk,metadata=0x1 actions=resubmit(,9)`]],
     ['ip4.src == 10.0.0.0/8', [`${P}ip,metadata=0x1,nw_src=10.0.0.0/8 actions=resubmit(,9)`]],
     ['vlan.vid == 5', [`${P}metadata=0x1,dl_vlan=5 actions=resubmit(,9)`]],
-    ['ip.later_frag', [`${P}ip,metadata=0x1,nw_frag=later actions=resubmit(,9)`, `${P}ipv6,metadata=0x1,nw_frag=later actions=resubmit(,9)`]],
+    [
+      'ip.later_frag',
+      [
+        `${P}ip,metadata=0x1,nw_frag=later actions=resubmit(,9)`,
+        `${P}ipv6,metadata=0x1,nw_frag=later actions=resubmit(,9)`,
+      ],
+    ],
   ])('%s', (m, expected) => {
     expect(flows(m)).toEqual(expected);
   });
@@ -72,17 +88,28 @@ describe('match grammar', () => {
         'tp_dst=1998',
         'tp_dst=1999',
       ]
-        .flatMap((t) => [`${P}tcp,metadata=0x1,${t} actions=resubmit(,9)`, `${P}tcp6,metadata=0x1,${t} actions=resubmit(,9)`])
+        .flatMap((t) => [
+          `${P}tcp,metadata=0x1,${t} actions=resubmit(,9)`,
+          `${P}tcp6,metadata=0x1,${t} actions=resubmit(,9)`,
+        ])
         .sort(),
     );
     expect(flows('1 < tcp.src < 4')).toEqual(
-      ['tp_src=0x2/0xfffe'].flatMap((t) => [`${P}tcp,metadata=0x1,${t} actions=resubmit(,9)`, `${P}tcp6,metadata=0x1,${t} actions=resubmit(,9)`]).sort(),
+      ['tp_src=0x2/0xfffe']
+        .flatMap((t) => [
+          `${P}tcp,metadata=0x1,${t} actions=resubmit(,9)`,
+          `${P}tcp6,metadata=0x1,${t} actions=resubmit(,9)`,
+        ])
+        .sort(),
     );
     expect(flows('tcp.dst <= 65535 && ip4')).toEqual([`${P}tcp,metadata=0x1 actions=resubmit(,9)`]);
   });
 
   it('expands != into single-bit disjuncts', () => {
-    expect(flows('reg0[0..1] != 2')).toEqual([`${P}reg0=0/0x2,metadata=0x1 actions=resubmit(,9)`, `${P}reg0=0x1/0x1,metadata=0x1 actions=resubmit(,9)`]);
+    expect(flows('reg0[0..1] != 2')).toEqual([
+      `${P}reg0=0/0x2,metadata=0x1 actions=resubmit(,9)`,
+      `${P}reg0=0x1/0x1,metadata=0x1 actions=resubmit(,9)`,
+    ]);
   });
 
   it('uses conjunctive matches for two independent sets', () => {
@@ -108,7 +135,10 @@ describe('match grammar', () => {
       `${P}ip,metadata=0x1,nw_dst=10.0.0.2 actions=resubmit(,9)`,
       `${P}ip,metadata=0x1,nw_dst=10.1.0.0/16 actions=resubmit(,9)`,
     ]);
-    expect(flows('inport == {@pg1, "nope"}')).toEqual([`${P}reg14=0x1,metadata=0x1 actions=resubmit(,9)`, `${P}reg14=0x2,metadata=0x1 actions=resubmit(,9)`]);
+    expect(flows('inport == {@pg1, "nope"}')).toEqual([
+      `${P}reg14=0x1,metadata=0x1 actions=resubmit(,9)`,
+      `${P}reg14=0x2,metadata=0x1 actions=resubmit(,9)`,
+    ]);
     expect(flows('inport == "nope"')).toEqual([]);
   });
 
@@ -119,7 +149,9 @@ describe('match grammar', () => {
   });
 
   it('skips flows for switch ports that are not related to this chassis', () => {
-    expect(flows('inport == {"vm1", "vm2"}', dp({ isPortRelated: (k) => k === 2 }))).toEqual([`${P}reg14=0x2,metadata=0x1 actions=resubmit(,9)`]);
+    expect(flows('inport == {"vm1", "vm2"}', dp({ isPortRelated: (k) => k === 2 }))).toEqual([
+      `${P}reg14=0x2,metadata=0x1 actions=resubmit(,9)`,
+    ]);
   });
 
   it('drops a conjunction one of whose clauses has no flow left', () => {
@@ -129,7 +161,9 @@ describe('match grammar', () => {
     const some = flows(m, dp({ isPortRelated: (k) => k === 2 }));
     expect(some).toHaveLength(4);
     expect(some).toContain(`${P}conj_id=1,ip,metadata=0x1 actions=resubmit(,9)`);
-    expect(clauses(some).filter((x) => x.includes('reg14'))).toEqual(['table=8, priority=100,ip,reg14=0x2,metadata=0x1 actions=conjunction(1,1/2)']);
+    expect(clauses(some).filter((x) => x.includes('reg14'))).toEqual([
+      'table=8, priority=100,ip,reg14=0x2,metadata=0x1 actions=conjunction(1,1/2)',
+    ]);
     // Neither port is related: the port filter empties the inport clause, so nothing of the conjunction remains.
     expect(flows(m, dp({ isPortRelated: (k) => k === 3 }))).toEqual([]);
     // A clause that cannot match at all (unknown ports) leaves no orphan clause flows either.
@@ -158,16 +192,28 @@ describe('match errors', () => {
     ['inport[0] == 1', 'Cannot select subfield of string field inport.'],
     ['ip.proto > 5', 'Only == and != operators may be used with nominal field ip.proto.'],
     ['tcp.dst < {5, 6}', 'Only == and != operators may be used with value sets.'],
-    ['tcp.dst < 0x10/0xf0', 'Only == and != operators may be used with masked constants.  Consider using subfields instead.'],
-    ['1 < tcp.dst > 5', "Range expressions must have the form `x < field < y' or `x > field > y', with each `<' optionally replaced by `<=' or `>' by `>=')."],
+    [
+      'tcp.dst < 0x10/0xf0',
+      'Only == and != operators may be used with masked constants.  Consider using subfields instead.',
+    ],
+    [
+      '1 < tcp.dst > 5',
+      "Range expressions must have the form `x < field < y' or `x > field > y', with each `<' optionally replaced by `<=' or `>' by `>=').",
+    ],
     ['inport == 1', 'String field inport is not compatible with integer constant.'],
     ['reg0 == "x"', 'Integer field reg0 is not compatible with string constant.'],
     ['tcp.dst == 65536', '17-bit constant is not compatible with 16-bit field tcp.dst.'],
-    ['!ip4', "Nominal predicate ip4 may only be tested positively, e.g. `ip4' or `ip4 == 1' but not `!ip4' or `ip4 == 0'."],
-    ['ip.proto != 6', "Nominal field ip.proto may only be tested for equality (taking enclosing `!' operators into account)."],
+    [
+      '!ip4',
+      "Nominal predicate ip4 may only be tested positively, e.g. `ip4' or `ip4 == 1' but not `!ip4' or `ip4 == 0'.",
+    ],
+    [
+      'ip.proto != 6',
+      "Nominal field ip.proto may only be tested for equality (taking enclosing `!' operators into account).",
+    ],
     ['ip4.src == $nope', "Syntax error at `$nope' expecting address set name."],
     ['inport == @nope', "Syntax error at `@nope' expecting port group name."],
-    ['reg0 == {1, "a"}', "Syntax error at `\"a\"' expecting integer."],
+    ['reg0 == {1, "a"}', 'Syntax error at `"a"\' expecting integer.'],
     ['frob(1)', "Unknown function `frob'."],
     ['is_chassis_resident(vm1)', "Syntax error at `vm1' expecting string."],
     ['(ip4', "Syntax error at `end of input' expecting `)'."],

@@ -43,7 +43,9 @@ function constrain(cmp: NumCmp | StrCmp, fields: ExprMatch['fields'], lookupPort
 }
 
 function matchKey(fields: ExprMatch['fields'], conjId?: number): string {
-  const parts = [...fields].filter(([, v]) => v.mask !== 0n).map(([k, v]) => `${k}=${v.value.toString(16)}/${v.mask.toString(16)}`);
+  const parts = [...fields]
+    .filter(([, v]) => v.mask !== 0n)
+    .map(([k, v]) => `${k}=${v.value.toString(16)}/${v.mask.toString(16)}`);
   parts.sort();
   if (conjId !== undefined) parts.push(`conj_id=${conjId}`);
   return parts.join(',');
@@ -64,7 +66,13 @@ class MatchSet {
   }
 }
 
-function addDisjunction(or: Expr & { t: 'or' }, base: ExprMatch['fields'], conj: Conjunction | undefined, out: MatchSet, lookupPort: PortLookup): boolean {
+function addDisjunction(
+  or: Expr & { t: 'or' },
+  base: ExprMatch['fields'],
+  conj: Conjunction | undefined,
+  out: MatchSet,
+  lookupPort: PortLookup,
+): boolean {
   let n = 0;
   for (const sub of or.subs) {
     const fields = copy(base);
@@ -121,7 +129,8 @@ export function toMatches(e: Expr, lookupPort: PortLookup): { matches: ExprMatch
       break;
     case 'or':
       if (uniqueSymbol(e)) for (const s of e.subs) addCmp(s, out, lookupPort);
-      else for (const s of e.subs) s.t === 'and' ? addConjunction(s, out, lookupPort, nConjs) : addCmp(s, out, lookupPort);
+      else
+        for (const s of e.subs) s.t === 'and' ? addConjunction(s, out, lookupPort, nConjs) : addCmp(s, out, lookupPort);
       break;
     case 'bool':
       if (e.value) out.add({ fields: new Map(), conjunctions: [] });
@@ -162,8 +171,13 @@ export function toEntries(fields: ExprMatch['fields']): MatchEntry[] {
       const full = ones(fieldBits(field(e.field)));
       const em = e.mask ?? full;
       const old = merged.get(e.field);
-      merged.set(e.field, old ? { value: (old.value & ~em) | e.value, mask: old.mask | em } : { value: e.value, mask: em });
+      merged.set(
+        e.field,
+        old ? { value: (old.value & ~em) | e.value, mask: old.mask | em } : { value: e.value, mask: em },
+      );
     }
   }
-  return [...merged].map(([f, { value, mask }]) => (mask === ones(fieldBits(field(f))) ? { field: f, value } : { field: f, value, mask }));
+  return [...merged].map(([f, { value, mask }]) =>
+    mask === ones(fieldBits(field(f))) ? { field: f, value } : { field: f, value, mask },
+  );
 }

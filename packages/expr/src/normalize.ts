@@ -2,7 +2,18 @@
 // comparisons over a single symbol. Terms over the same symbol are crushed together (intersected),
 // ORs over symbols that may not be conjunctive dimensions are distributed (cross product). The result
 // maps directly onto OpenFlow flows and conjunctive matches.
-import { type And, type AndOr, type Expr, FALSE, type NumCmp, type Or, type StrCmp, TRUE, bool, uniqueSymbol } from './expr.js';
+import {
+  type And,
+  type AndOr,
+  type Expr,
+  FALSE,
+  type NumCmp,
+  type Or,
+  type StrCmp,
+  TRUE,
+  bool,
+  uniqueSymbol,
+} from './expr.js';
 import type { Sym } from './symbols.js';
 
 type Cmp = NumCmp | StrCmp;
@@ -47,7 +58,7 @@ function crushOr(e: Or, sym: Sym): Expr {
 
 function crushAndString(e: And, sym: Sym): Expr {
   let singleton: StrCmp | undefined;
-  const ors: (Or)[] = [];
+  const ors: Or[] = [];
   for (const s of e.subs) {
     const c = crush(s, sym);
     if (c.t === 'scmp') {
@@ -75,7 +86,7 @@ function crushAndString(e: And, sym: Sym): Expr {
 function crushAndNumeric(e: And, sym: Sym): Expr {
   let value = 0n;
   let mask = 0n;
-  const ors: (Or)[] = [];
+  const ors: Or[] = [];
   for (const s of e.subs) {
     const c = crush(s, sym);
     if (c.t === 'cmp') {
@@ -97,7 +108,7 @@ function crushAndNumeric(e: And, sym: Sym): Expr {
     return crush({ t: 'or', subs }, sym);
   }
   // x && (a0 || a1) && (b0 || b1) && rest  →  (x·a0·b0 || x·a0·b1 || …) && rest
-  const [as, bs, ...rest] = ors as [Or, Or, ...(Or)[]];
+  const [as, bs, ...rest] = ors as [Or, Or, ...Or[]];
   const product: Expr[] = [];
   for (const a of as.subs as NumCmp[]) {
     const ax = intersect(value, mask, a.value, a.mask);
@@ -108,7 +119,8 @@ function crushAndNumeric(e: And, sym: Sym): Expr {
     }
   }
   if (product.length === 0) return FALSE;
-  if (product.length === 1) return rest.length === 0 ? crush(product[0]!, sym) : crush({ t: 'and', subs: [product[0]!, ...rest] }, sym);
+  if (product.length === 1)
+    return rest.length === 0 ? crush(product[0]!, sym) : crush({ t: 'and', subs: [product[0]!, ...rest] }, sym);
   const or: Expr = { t: 'or', subs: product };
   return rest.length ? crush({ t: 'and', subs: [or, ...rest] }, sym) : crush(or, sym);
 }
@@ -141,7 +153,7 @@ function sortAnd(e: And): Expr {
     return 0;
   });
   const out: Expr[] = [];
-  for (let i = 0; i < items.length; ) {
+  for (let i = 0; i < items.length;) {
     const it = items[i]!;
     if (!it.symbol) {
       out.push(it.expr);
@@ -151,7 +163,10 @@ function sortAnd(e: And): Expr {
     let j = i + 1;
     while (j < items.length && items[j]!.symbol === it.symbol) j++;
     const group = items.slice(i, j).map((x) => x.expr);
-    const crushed = crush(group.length === 1 ? group[0]! : { t: 'and', subs: group.flatMap((g) => (g.t === 'and' ? g.subs : [g])) }, it.symbol);
+    const crushed = crush(
+      group.length === 1 ? group[0]! : { t: 'and', subs: group.flatMap((g) => (g.t === 'and' ? g.subs : [g])) },
+      it.symbol,
+    );
     if (crushed.t === 'bool') {
       if (!crushed.value) return FALSE;
     } else out.push(crushed);
@@ -166,7 +181,7 @@ function normalizeAnd(e0: And): Expr {
   const e = sortAnd(e0);
   if (e.t !== 'and') return e;
   const subs = [...e.subs];
-  for (let i = 0; i + 1 < subs.length; ) {
+  for (let i = 0; i + 1 < subs.length;) {
     const a = subs[i]!;
     const b = subs[i + 1]!;
     if ((a.t === 'cmp' || a.t === 'scmp') && (b.t === 'cmp' || b.t === 'scmp') && a.sym === b.sym) {

@@ -19,7 +19,8 @@ function be(v: bigint | number, bytes: number): number[] {
   return out;
 }
 
-const argText = (a: KeyArg | undefined): string | undefined => (a === undefined ? undefined : typeof a.value === 'string' ? a.value : undefined);
+const argText = (a: KeyArg | undefined): string | undefined =>
+  a === undefined ? undefined : typeof a.value === 'string' ? a.value : undefined;
 
 export function logBody(args: readonly KeyArg[]): { body: number[]; meter?: string } {
   const get = (k: string) => args.find((a) => a.key === k);
@@ -123,10 +124,21 @@ export function lbAffinityLearn(args: readonly KeyArg[], isSwitch: boolean): Act
     specs.push({ type: 'match', dst: sf('nw_proto'), value: BigInt(p.num) });
     specs.push({ type: 'match', dst: sf(p.dst), value: BigInt(vip.port) });
   }
-  specs.push({ type: 'load', dst: { field: `reg${REG.flags}` as 'reg10', start: MLF.useLbAffSession, nBits: 1 }, value: 1n });
+  specs.push({
+    type: 'load',
+    dst: { field: `reg${REG.flags}` as 'reg10', start: MLF.useLbAffSession, nBits: 1 },
+    value: 1n,
+  });
   specs.push({ type: 'load', dst: sf(backend.v6 ? (isSwitch ? 'xxreg0' : 'xxreg1') : 'reg4'), value: backend.ip });
-  if (backend.port) specs.push({ type: 'load', dst: { field: 'reg8', start: 0, nBits: 16 }, value: BigInt(backend.port) });
-  const learn: LearnAction = { type: 'learn', table: OFTABLE.chkLbAffinity, idleTimeout: timeout, deleteLearned: true, specs };
+  if (backend.port)
+    specs.push({ type: 'load', dst: { field: 'reg8', start: 0, nBits: 16 }, value: BigInt(backend.port) });
+  const learn: LearnAction = {
+    type: 'learn',
+    table: OFTABLE.chkLbAffinity,
+    idleTimeout: timeout,
+    deleteLearned: true,
+    specs,
+  };
   return learn;
 }
 
@@ -146,7 +158,22 @@ const WIDTH: Record<string, number> = {
   xxreg1: 128,
 };
 
-function whole(name: 'metadata' | 'eth_type' | 'ip_src' | 'ip_dst' | 'ipv6_src' | 'ipv6_dst' | 'nw_proto' | 'tcp_dst' | 'udp_dst' | 'sctp_dst' | 'reg4' | 'xxreg0' | 'xxreg1') {
+function whole(
+  name:
+    | 'metadata'
+    | 'eth_type'
+    | 'ip_src'
+    | 'ip_dst'
+    | 'ipv6_src'
+    | 'ipv6_dst'
+    | 'nw_proto'
+    | 'tcp_dst'
+    | 'udp_dst'
+    | 'sctp_dst'
+    | 'reg4'
+    | 'xxreg0'
+    | 'xxreg1',
+) {
   return { field: name, start: 0, nBits: WIDTH[name]! };
 }
 
@@ -165,7 +192,12 @@ export function ecmpNhLearns(args: readonly KeyArg[]): Action[] {
   const learn = (nwConn: boolean): LearnAction => {
     const [ipSrc, ipDst] = ipv6 ? (['ipv6_src', 'ipv6_dst'] as const) : (['ip_src', 'ip_dst'] as const);
     const specs: LearnSpec[] = [{ type: 'match', dst: whole('metadata'), src: whole('metadata') }];
-    if (nwConn) specs.push({ type: 'match', dst: { field: 'eth_src', start: 0, nBits: 48 }, src: { field: 'eth_src', start: 0, nBits: 48 } });
+    if (nwConn)
+      specs.push({
+        type: 'match',
+        dst: { field: 'eth_src', start: 0, nBits: 48 },
+        src: { field: 'eth_src', start: 0, nBits: 48 },
+      });
     specs.push(
       { type: 'match', dst: whole('eth_type'), value: ipv6 ? 0x86ddn : 0x0800n },
       { type: 'match', dst: whole(ipSrc), src: whole(nwConn ? ipSrc : ipDst) },
@@ -173,15 +205,31 @@ export function ecmpNhLearns(args: readonly KeyArg[]): Action[] {
       { type: 'match', dst: whole('nw_proto'), value: BigInt(p.num) },
       { type: 'match', dst: f16(srcPort), src: f16(nwConn ? srcPort : dstPort) },
       { type: 'match', dst: f16(dstPort), src: f16(nwConn ? dstPort : srcPort) },
-      { type: 'load', dst: { field: `reg${REG.flags}` as 'reg10', start: MLF.lookupCommitEcmpNh, nBits: 1 }, value: 1n },
+      {
+        type: 'load',
+        dst: { field: `reg${REG.flags}` as 'reg10', start: MLF.lookupCommitEcmpNh, nBits: 1 },
+        value: 1n,
+      },
     );
-    return { type: 'learn', table: nwConn ? OFTABLE.ecmpNhMac : OFTABLE.ecmpNh, idleTimeout: 20, hardTimeout: 30, deleteLearned: true, specs };
+    return {
+      type: 'learn',
+      table: nwConn ? OFTABLE.ecmpNhMac : OFTABLE.ecmpNh,
+      idleTimeout: 20,
+      hardTimeout: 30,
+      deleteLearned: true,
+      specs,
+    };
   };
   return [learn(true), learn(false)];
 }
 
 /** sample(): an OVS sample action; dropped (as in ovn-controller) when the collector set is not configured. */
-export function sampleAction(args: readonly KeyArg[], dpKey: number, cookie: number, collectors: ReadonlySet<number> | undefined): Action[] {
+export function sampleAction(
+  args: readonly KeyArg[],
+  dpKey: number,
+  cookie: number,
+  collectors: ReadonlySet<number> | undefined,
+): Action[] {
   const num = (k: string) => {
     const v = args.find((a) => a.key === k)?.value;
     return typeof v === 'object' && 'value' in v ? v : undefined;

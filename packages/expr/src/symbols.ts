@@ -59,7 +59,15 @@ export interface OvnFieldSymbol extends SymbolBase {
 
 export type Sym = FieldSymbol | StringSymbol | SubfieldSymbol | PredicateSymbol | OvnFieldSymbol;
 
-type FieldSpec = [name: string, of: OfFieldName, width: number, prereqs: string | null, maskable: boolean, crossproduct: boolean, rw: WriteScope];
+type FieldSpec = [
+  name: string,
+  of: OfFieldName,
+  width: number,
+  prereqs: string | null,
+  maskable: boolean,
+  crossproduct: boolean,
+  rw: WriteScope,
+];
 
 // name, OpenFlow field, width, prerequisites, maskable in OpenFlow (ordinal), must-crossproduct, write scope
 const FIELDS: readonly FieldSpec[] = [
@@ -177,7 +185,10 @@ const PREDICATES: readonly [string, string][] = [
   ['ip6.mcast_all_nodes', 'ip6.dst == ff01::1 || ip6.dst == ff02::1'],
   ['ip6.mcast_all_rtrs', 'ip6.dst == ff01::2 || ip6.dst == ff02::2 || ip6.dst == ff05::2'],
   ['ip6.mcast_sol_node', 'ip6.dst == ff02::1:ff00:0000/104'],
-  ['ip6.mcast_flood', 'eth.mcastv6 && (ip6.mcast_rsvd || ip6.mcast_all_nodes || ip6.mcast_all_rtrs || ip6.mcast_sol_node)'],
+  [
+    'ip6.mcast_flood',
+    'eth.mcastv6 && (ip6.mcast_rsvd || ip6.mcast_all_nodes || ip6.mcast_all_rtrs || ip6.mcast_sol_node)',
+  ],
   ['ip6.mcast', 'eth.mcastv6 && ip6.dst[120..127] == 0xff'],
   ['icmp6', 'ip6 && ip.proto == 58'],
   ['icmp', 'icmp4 || icmp6'],
@@ -199,7 +210,25 @@ const PREDICATES: readonly [string, string][] = [
 ];
 
 /** Predicates whose expansion mentions only nominal fields may only be tested positively. */
-const NOMINAL_PREDICATES = new Set(['ip4', 'ip6', 'ip', 'icmp4', 'igmp', 'icmp6', 'icmp', 'arp', 'rarp', 'nd', 'nd_ns', 'nd_na', 'nd_rs', 'nd_ra', 'tcp', 'udp', 'sctp']);
+const NOMINAL_PREDICATES = new Set([
+  'ip4',
+  'ip6',
+  'ip',
+  'icmp4',
+  'igmp',
+  'icmp6',
+  'icmp',
+  'arp',
+  'rarp',
+  'nd',
+  'nd_ns',
+  'nd_na',
+  'nd_rs',
+  'nd_ra',
+  'tcp',
+  'udp',
+  'sctp',
+]);
 
 export const OVN_FIELDS = { 'icmp4.frag_mtu': { id: 0, width: 16 }, 'icmp6.frag_mtu': { id: 1, width: 32 } } as const;
 
@@ -207,8 +236,22 @@ export type SymbolTable = ReadonlyMap<string, Sym>;
 
 function build(): SymbolTable {
   const t = new Map<string, Sym>();
-  t.set('inport', { kind: 'string', name: 'inport', width: 0, level: 'nominal', rw: 'rw', of: `reg${REG.inport}` as FieldName });
-  t.set('outport', { kind: 'string', name: 'outport', width: 0, level: 'nominal', rw: 'rw', of: `reg${REG.outport}` as FieldName });
+  t.set('inport', {
+    kind: 'string',
+    name: 'inport',
+    width: 0,
+    level: 'nominal',
+    rw: 'rw',
+    of: `reg${REG.inport}` as FieldName,
+  });
+  t.set('outport', {
+    kind: 'string',
+    name: 'outport',
+    width: 0,
+    level: 'nominal',
+    rw: 'rw',
+    of: `reg${REG.outport}` as FieldName,
+  });
   for (const [name, of, width, prereqs, maskable, crossproduct, rw] of FIELDS) {
     t.set(name, {
       kind: 'field',
@@ -223,7 +266,16 @@ function build(): SymbolTable {
   }
   for (const [alias, target] of RARP_ALIASES) {
     const f = t.get(target) as FieldSymbol;
-    t.set(alias, { kind: 'subfield', name: alias, parent: target, ofs: 0, width: f.width, prereqs: 'rarp', level: f.level, rw: f.rw });
+    t.set(alias, {
+      kind: 'subfield',
+      name: alias,
+      parent: target,
+      ofs: 0,
+      width: f.width,
+      prereqs: 'rarp',
+      level: f.level,
+      rw: f.rw,
+    });
   }
   for (const [name, expansion, prereqs] of SUBFIELDS) {
     const m = /^([\w.]+)\[(\d+)(?:\.\.(\d+))?\]$/.exec(expansion)!;
@@ -242,7 +294,14 @@ function build(): SymbolTable {
     });
   }
   for (const [name, expansion] of PREDICATES) {
-    t.set(name, { kind: 'predicate', name, width: 1, expansion, level: NOMINAL_PREDICATES.has(name) ? 'nominal' : 'boolean', rw: 'ro' });
+    t.set(name, {
+      kind: 'predicate',
+      name,
+      width: 1,
+      expansion,
+      level: NOMINAL_PREDICATES.has(name) ? 'nominal' : 'boolean',
+      rw: 'ro',
+    });
   }
   for (const [name, f] of Object.entries(OVN_FIELDS)) {
     t.set(name, { kind: 'ovn_field', name, width: f.width, id: f.id, level: 'nominal', rw: 'rw' });
@@ -254,7 +313,10 @@ function build(): SymbolTable {
 export const SYMBOLS: SymbolTable = build();
 
 /** A symbol with every subfield layer resolved: the underlying field and the bit offset within it. */
-export function resolveBase(t: SymbolTable, s: Sym): { base: FieldSymbol | StringSymbol | OvnFieldSymbol | PredicateSymbol; ofs: number } {
+export function resolveBase(
+  t: SymbolTable,
+  s: Sym,
+): { base: FieldSymbol | StringSymbol | OvnFieldSymbol | PredicateSymbol; ofs: number } {
   let ofs = 0;
   let cur: Sym = s;
   while (cur.kind === 'subfield') {

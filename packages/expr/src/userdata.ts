@@ -60,7 +60,7 @@ class Bytes {
 /** OF1.5 picks the OpenFlow-basic (OXM) header when the field has one; NXM otherwise. */
 function oxmHeader(d: FieldDef, hasMask: boolean, payload: number): number {
   const h = d.headers[0]!;
-  return ((h.oxmClass << 16) | ((h.oxmField << 1) | (hasMask ? 1 : 0)) << 8 | payload) >>> 0;
+  return ((h.oxmClass << 16) | (((h.oxmField << 1) | (hasMask ? 1 : 0)) << 8) | payload) >>> 0;
 }
 
 /** The Nicira actions (stack push/pop) always name fields by their oldest NXM header. */
@@ -76,7 +76,10 @@ function putSetField(w: Bytes, name: FieldName, value: bigint, mask: bigint | un
   const payload = d.bytes * (masked ? 2 : 1);
   const start = w.b.length;
   const len = Math.ceil((4 + 4 + payload) / 8) * 8;
-  w.u16(25).u16(len).u32(oxmHeader(d, masked, payload)).big(value, d.bytes);
+  w.u16(25)
+    .u16(len)
+    .u32(oxmHeader(d, masked, payload))
+    .big(value, d.bytes);
   if (masked) w.big(mask!, d.bytes);
   w.pad8(start);
 }
@@ -93,7 +96,13 @@ function putCopyField(w: Bytes, src: Subfield, dst: Subfield): void {
 
 function putStack(w: Bytes, push: boolean, sf: Subfield): void {
   const d = field(sf.field);
-  w.u16(0xffff).u16(24).u32(0x2320).u16(push ? 27 : 28).u16(sf.start).u32(nxmHeader(d)).u16(sf.nBits);
+  w.u16(0xffff)
+    .u16(24)
+    .u32(0x2320)
+    .u16(push ? 27 : 28)
+    .u16(sf.start)
+    .u32(nxmHeader(d))
+    .u16(sf.nBits);
   for (let i = 0; i < 6; i++) w.u8(0);
 }
 

@@ -34,7 +34,8 @@ export function aclTarget(s: NbStore, id: string, type?: string): AclTarget {
   throw new NbError(`Invalid value '${type}' for option --type`);
 }
 
-const afterLb = (r: Row) => ['true', 'yes', 'on', '1'].includes((r['options'] as Record<string, string>)['apply-after-lb'] ?? '');
+const afterLb = (r: Row) =>
+  ['true', 'yes', 'on', '1'].includes((r['options'] as Record<string, string>)['apply-after-lb'] ?? '');
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** ovn-nbctl's ACL order: from-lport first, apply-after-lb last, priority high to low, then match. */
@@ -76,8 +77,14 @@ export function addAcl(
       `${action}: action must be one of "allow", "allow-related", "allow-stateless", "drop", and "reject"`,
     );
   }
-  const values: Record<string, string | number | boolean | Record<string, string>> = { priority, direction, match, action };
-  if (opts.log || opts.severity !== undefined || opts.name !== undefined || opts.meter !== undefined) values['log'] = true;
+  const values: Record<string, string | number | boolean | Record<string, string>> = {
+    priority,
+    direction,
+    match,
+    action,
+  };
+  if (opts.log || opts.severity !== undefined || opts.name !== undefined || opts.meter !== undefined)
+    values['log'] = true;
   if (opts.severity !== undefined) {
     if (!SEVERITIES.includes(opts.severity)) throw new NbError(`bad severity: ${opts.severity}`);
     values['severity'] = opts.severity;
@@ -106,7 +113,13 @@ export function addAcl(
 }
 
 /** Delete all ACLs, those of a direction, or the one with a direction, priority and match. */
-export function deleteAcls(s: NbStore, target: AclTarget, directionArg?: string, priorityArg?: string, match?: string): void {
+export function deleteAcls(
+  s: NbStore,
+  target: AclTarget,
+  directionArg?: string,
+  priorityArg?: string,
+  match?: string,
+): void {
   if (directionArg === undefined) {
     s.set(target.table, target.row, 'acls', []);
     return;
@@ -183,10 +196,12 @@ export function addQos(
       if (!(dscp >= 0 && dscp <= 63)) throw new NbError(`${a.slice(5)}: dscp must be in the range 0...63`);
     } else if (a.startsWith('rate=')) {
       rate = num(a.slice(5));
-      if (!(rate >= 1 && rate <= 4294967295)) throw new NbError(`${a.slice(5)}: rate must be in the range 1...4294967295`);
+      if (!(rate >= 1 && rate <= 4294967295))
+        throw new NbError(`${a.slice(5)}: rate must be in the range 1...4294967295`);
     } else if (a.startsWith('burst=')) {
       burst = num(a.slice(6));
-      if (!(burst >= 1 && burst <= 4294967295)) throw new NbError(`${a.slice(6)}: burst must be in the range 1...4294967295`);
+      if (!(burst >= 1 && burst <= 4294967295))
+        throw new NbError(`${a.slice(6)}: burst must be in the range 1...4294967295`);
     } else {
       throw new NbError(`${a}: supported arguments are "dscp=", "rate=", and "burst="`);
     }
@@ -209,7 +224,13 @@ export function addQos(
   return qos;
 }
 
-export function deleteQos(s: NbStore, switchId: string, directionOrUuid?: string, priorityArg?: string, match?: string): void {
+export function deleteQos(
+  s: NbStore,
+  switchId: string,
+  directionOrUuid?: string,
+  priorityArg?: string,
+  match?: string,
+): void {
   const ls = lookup(s, KINDS.switch, switchId, true)!;
   if (directionOrUuid === undefined) {
     s.set('Logical_Switch', ls, 'qos_rules', []);

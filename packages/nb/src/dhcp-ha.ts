@@ -31,7 +31,8 @@ export function deleteDhcpOptions(s: NbStore, id: string, opts: { ifExists?: boo
 
 export function findHaChassisGroup(s: NbStore, id: string): Row {
   const uuid = UUID_RE.test(id);
-  const row = (uuid && s.get('HA_Chassis_Group', id.toLowerCase())) || s.rows('HA_Chassis_Group').find((r) => r['name'] === id);
+  const row =
+    (uuid && s.get('HA_Chassis_Group', id.toLowerCase())) || s.rows('HA_Chassis_Group').find((r) => r['name'] === id);
   if (!row) throw new NbError(`${id}: ha_chassi_group ${uuid ? 'UUID' : 'name'} not found`);
   return row;
 }
@@ -45,7 +46,9 @@ export function deleteHaChassisGroup(s: NbStore, id: string): void {
 }
 
 function chassisIn(s: NbStore, grp: Row, chassis: string): Row | undefined {
-  return (grp['ha_chassis'] as string[]).map((u) => s.deref('HA_Chassis', u)).find((c) => c?.['chassis_name'] === chassis);
+  return (grp['ha_chassis'] as string[])
+    .map((u) => s.deref('HA_Chassis', u))
+    .find((c) => c?.['chassis_name'] === chassis);
 }
 
 /** Add a chassis to a group (or change its priority if already there). */
@@ -119,9 +122,17 @@ export function setConnections(s: NbStore, targets: readonly string[], inactivit
   const nbg = s.rows('NB_Global')[0];
   if (!nbg) return;
   const rows = targets.map((target) =>
-    s.insert('Connection', { target, ...(inactivityProbeMs !== undefined ? { inactivity_probe: inactivityProbeMs } : {}) }),
+    s.insert('Connection', {
+      target,
+      ...(inactivityProbeMs !== undefined ? { inactivity_probe: inactivityProbeMs } : {}),
+    }),
   );
-  s.set('NB_Global', nbg, 'connections', rows.map((r) => r._uuid));
+  s.set(
+    'NB_Global',
+    nbg,
+    'connections',
+    rows.map((r) => r._uuid),
+  );
 }
 
 export function deleteConnections(s: NbStore): void {

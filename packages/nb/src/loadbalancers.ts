@@ -53,7 +53,9 @@ export function formatEndpoint(e: Endpoint, withPort: boolean): string {
 export function normalizeVip(vip: string, backends: string): { key: string; value: string; hasPort: boolean } {
   const v = parseEndpointLogged(vip);
   if ('error' in v) {
-    const e = new NbError(`${vip}: should be an IP address (or an IP address and a port number with : as a separator).`);
+    const e = new NbError(
+      `${vip}: should be an IP address (or an IP address and a port number with : as a separator).`,
+    );
     e.logs = [v.error];
     throw e;
   }
@@ -63,12 +65,13 @@ export function normalizeVip(vip: string, backends: string): { key: string; valu
   const ok: Endpoint[] = [];
   for (const token of backends.split(',').filter((t) => t.length > 0)) {
     const b = parseEndpointLogged(token);
-    const shape = hasPort ? `${token}: should be an IP address and a port number with : as a separator` : `${token}: should be an IP address`;
+    const shape = hasPort
+      ? `${token}: should be an IP address and a port number with : as a separator`
+      : `${token}: should be an IP address`;
     if ('error' in b) {
       errors.push(shape);
       logs.push(b.error);
-    }
-    else if (b.family !== v.family) errors.push(`${token}: IP address family is different from VIP ${v.ip}`);
+    } else if (b.family !== v.family) errors.push(`${token}: IP address family is different from VIP ${v.ip}`);
     else if (hasPort !== (b.port !== undefined)) errors.push(shape);
     else ok.push(b);
   }
@@ -149,7 +152,13 @@ const OWNER = {
 } as const;
 
 /** Attach a load balancer to a switch or router. */
-export function attachLoadBalancer(s: NbStore, owner: Owner, ownerId: string, lbId: string, opts: { mayExist?: boolean } = {}): void {
+export function attachLoadBalancer(
+  s: NbStore,
+  owner: Owner,
+  ownerId: string,
+  lbId: string,
+  opts: { mayExist?: boolean } = {},
+): void {
   const o = OWNER[owner];
   const row = lookup(s, o.kind, ownerId, true)!;
   const lb = lookup(s, KINDS.loadBalancer, lbId, true)!;
@@ -161,7 +170,13 @@ export function attachLoadBalancer(s: NbStore, owner: Owner, ownerId: string, lb
 }
 
 /** Detach one load balancer (or all of them) from a switch or router. */
-export function detachLoadBalancer(s: NbStore, owner: Owner, ownerId: string, lbId?: string, opts: { ifExists?: boolean } = {}): void {
+export function detachLoadBalancer(
+  s: NbStore,
+  owner: Owner,
+  ownerId: string,
+  lbId?: string,
+  opts: { ifExists?: boolean } = {},
+): void {
   const o = OWNER[owner];
   const row = lookup(s, o.kind, ownerId, true)!;
   if (lbId === undefined) {

@@ -6,7 +6,14 @@ import { normalizeIPv4Addr, normalizeIPv6Addr } from './addr.js';
 import { parseMac } from './validate.js';
 
 /** Add a mirror; type and filter need only their first letter ("g"re/"e"rspan, "t"o-/"f"rom-lport). */
-export function addMirror(s: NbStore, name: string, typeArg: string, indexArg: string, filterArg: string, sink: string): Row {
+export function addMirror(
+  s: NbStore,
+  name: string,
+  typeArg: string,
+  indexArg: string,
+  filterArg: string,
+  sink: string,
+): Row {
   if (s.rows('Mirror').some((m) => m['name'] === name)) throw new NbError(`Mirror with ${name} name already exists.`);
   const type = typeArg.startsWith('g') ? 'gre' : typeArg.startsWith('e') ? 'erspan' : undefined;
   if (!type) throw new NbError(`${typeArg}: type must be "gre" or "erspan"`);
@@ -42,7 +49,9 @@ export function detachMirror(s: NbStore, portId: string, mirrorId: string): void
 
 function findFwdGroup(s: NbStore, id: string): Row | undefined {
   const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id);
-  return (uuid && s.get('Forwarding_Group', id.toLowerCase())) || s.rows('Forwarding_Group').find((g) => g['name'] === id);
+  return (
+    (uuid && s.get('Forwarding_Group', id.toLowerCase())) || s.rows('Forwarding_Group').find((g) => g['name'] === id)
+  );
 }
 
 /** The switch of a forwarding group: the one holding its first child port. */
@@ -79,12 +88,19 @@ export function addForwardingGroup(
   const ls = lookup(s, KINDS.switch, switchName, true)!;
   if (!normalizeIPv4Addr(vip)) throw new NbError(`invalid ip address ${vip}`);
   if (!parseMac(vmac)) throw new NbError(`invalid mac address ${vmac}`);
-  const g = s.insert('Forwarding_Group', { name, vip, vmac, child_port: [...ports], ...(opts.liveness ? { liveness: true } : {}) });
+  const g = s.insert('Forwarding_Group', {
+    name,
+    vip,
+    vmac,
+    child_port: [...ports],
+    ...(opts.liveness ? { liveness: true } : {}),
+  });
   for (const p of ports) {
     const lsp = lookup(s, KINDS.switchPort, p, false);
     if (!lsp) throw new NbError(`${p}: logical switch port does not exist`);
     const owner = switchOfPortName(s, String(lsp['name']));
-    if (owner['name'] !== switchName) throw new NbError(`${p}: port already exists but in logical switch ${String(owner['name'])}`);
+    if (owner['name'] !== switchName)
+      throw new NbError(`${p}: port already exists but in logical switch ${String(owner['name'])}`);
   }
   s.addToSet('Logical_Switch', ls, 'forwarding_groups', [g._uuid]);
   return g;

@@ -4,7 +4,14 @@ import { model } from '@ovnts/schema/nb';
 import { NbStore, view } from './store.js';
 import { NbError } from './errors.js';
 import { DuplicateNameError } from './lookup.js';
-import { addSwitch, addSwitchPort, deleteSwitchPort, findSwitch, listSwitchPorts, setSwitchPortAddresses } from './switches.js';
+import {
+  addSwitch,
+  addSwitchPort,
+  deleteSwitchPort,
+  findSwitch,
+  listSwitchPorts,
+  setSwitchPortAddresses,
+} from './switches.js';
 import { addNat, addRoute, addRouter, addRouterPort, setGatewayChassis } from './routers.js';
 import { addLoadBalancer, attachLoadBalancer, normalizeVip } from './loadbalancers.js';
 import { aclTarget, addAcl, listAcls } from './acls.js';
@@ -91,11 +98,17 @@ describe('NB model operations', () => {
     addRouterPort(s, 'gw', 'gw-out', '00:00:00:00:02:01', ['172.18.1.2/16']);
     const gc = setGatewayChassis(s, 'gw-out', 'hv1', 20);
     expect(gc['name']).toBe('gw-out-hv1');
-    expect(normalizeVip('[fd00::0:1]:80', '[fd01::1]:8080')).toEqual({ key: '[fd00::1]:80', value: '[fd01::1]:8080', hasPort: true });
+    expect(normalizeVip('[fd00::0:1]:80', '[fd01::1]:8080')).toEqual({
+      key: '[fd00::1]:80',
+      value: '[fd01::1]:8080',
+      hasPort: true,
+    });
     expect(() => normalizeVip('1.2.3.4:80', '10.0.0.1')).toThrow('10.0.0.1: should be an IP address and a port number');
     const lb = addLoadBalancer(s, 'lb', '172.18.1.254:80', '192.168.100.10:80,192.168.100.11:80');
     attachLoadBalancer(s, 'router', 'gw', 'lb');
-    expect(() => attachLoadBalancer(s, 'router', 'gw', 'lb')).toThrow(`${lb._uuid} : a load balancer with this UUID already exists`);
+    expect(() => attachLoadBalancer(s, 'router', 'gw', 'lb')).toThrow(
+      `${lb._uuid} : a load balancer with this UUID already exists`,
+    );
   });
 
   it('ACLs are sorted like ovn-nbctl and duplicates refused', () => {

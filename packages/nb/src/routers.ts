@@ -99,9 +99,12 @@ export function addRouterPort(
     if (!opts.mayExist) throw new NbError(`${name}: a port with this name already exists`);
     const bound = routerOfPort(s, existing);
     if (bound !== lr) {
-      throw new NbError(`${name}: port already exists but in router ${bound['name'] ? String(bound['name']) : bound._uuid}`);
+      throw new NbError(
+        `${name}: port already exists but in router ${bound['name'] ? String(bound['name']) : bound._uuid}`,
+      );
     }
-    if (parseMac(String(existing['mac'])) !== ea) throw new NbError(`${name}: port already exists with mac ${String(existing['mac'])}`);
+    if (parseMac(String(existing['mac'])) !== ea)
+      throw new NbError(`${name}: port already exists with mac ${String(existing['mac'])}`);
     const want = networkSet(networks);
     if (!want) throw new NbError(`${name}: Invalid networks configured`);
     const have = networkSet(existing['networks'] as string[]);
@@ -133,7 +136,9 @@ export function deleteRouterPort(s: NbStore, id: string, opts: { ifExists?: bool
 
 export function listRouterPorts(s: NbStore, routerId: string): Row[] {
   const lr = findRouter(s, routerId);
-  return sortByName((lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r));
+  return sortByName(
+    (lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r),
+  );
 }
 
 /** Priority 0..32767 (ACLs, policies, gateway chassis, QoS). */
@@ -188,7 +193,10 @@ export function setRedirectType(s: NbStore, portId: string, type: string): void 
   const lrp = findRouterPort(s, portId);
   const l = type.toLowerCase();
   if (l !== 'bridged' && l !== 'overlay') throw new NbError(`Invalid redirect type: ${type}`);
-  s.set('Logical_Router_Port', lrp, 'options', { ...(lrp['options'] as Record<string, string>), 'redirect-type': type });
+  s.set('Logical_Router_Port', lrp, 'options', {
+    ...(lrp['options'] as Record<string, string>),
+    'redirect-type': type,
+  });
 }
 
 // ---- Static routes ----
@@ -203,7 +211,14 @@ export interface RouteOptions {
   readonly bfd?: true | string;
 }
 
-function routeMatches(r: Row, prefix: string, nexthop: string, srcRoute: boolean, ecmp: boolean, table?: string): boolean {
+function routeMatches(
+  r: Row,
+  prefix: string,
+  nexthop: string,
+  srcRoute: boolean,
+  ecmp: boolean,
+  table?: string,
+): boolean {
   const isSrc = r['policy'] === 'src-ip';
   if (isSrc !== srcRoute) return false;
   if (String(r['route_table']) !== (table ?? '')) return false;
@@ -222,7 +237,8 @@ export function addRoute(
 ): Row | undefined {
   const lr = findRouter(s, routerId);
   const srcRoute = opts.policy === 'src-ip';
-  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip') throw new NbError(`bad policy: ${opts.policy}`);
+  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip')
+    throw new NbError(`bad policy: ${opts.policy}`);
   let v6 = false;
   let prefix = normalizeIPv4Prefix(prefixArg);
   if (!prefix) {
@@ -258,7 +274,9 @@ export function addRoute(
     }
   }
   const ecmp = !!opts.ecmp || !!opts.ecmpSymmetricReply;
-  const routes = (lr['static_routes'] as string[]).map((u) => s.deref('Logical_Router_Static_Route', u)).filter((r): r is Row => !!r);
+  const routes = (lr['static_routes'] as string[])
+    .map((u) => s.deref('Logical_Router_Static_Route', u))
+    .filter((r): r is Row => !!r);
   const existing = routes.find((r) => routeMatches(r, prefix, nexthop, srcRoute, ecmp, opts.routeTable));
   if (discard) {
     if (ecmp) throw new NbError('ecmp is not valid for discard routes.');
@@ -324,7 +342,8 @@ export function deleteRoutes(
 ): void {
   const lr = findRouter(s, routerId);
   const srcRoute = opts.policy === 'src-ip';
-  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip') throw new NbError(`bad policy: ${opts.policy}`);
+  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip')
+    throw new NbError(`bad policy: ${opts.policy}`);
   if (prefixArg === undefined && opts.policy === undefined) {
     s.set('Logical_Router', lr, 'static_routes', []);
     return;
@@ -455,7 +474,8 @@ export function addNat(
   if (opts.externalMac !== undefined && !parseMac(opts.externalMac)) {
     throw new NbError(`invalid mac address ${opts.externalMac}.`);
   }
-  if (type !== 'dnat_and_snat' && opts.stateless) throw new NbError('stateless is not applicable to dnat or snat types');
+  if (type !== 'dnat_and_snat' && opts.stateless)
+    throw new NbError('stateless is not applicable to dnat or snat types');
   if (isSnat && opts.addRoute) throw new NbError('routes cannot be added for snat types.');
   const ports = (lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r);
   let dgw: Row | undefined;
@@ -463,7 +483,8 @@ export function addNat(
   if (opts.gatewayPort !== undefined) {
     dgw = findRouterPort(s, opts.gatewayPort);
     nGw = ports.filter(isGatewayPort).length;
-    if (!ports.includes(dgw)) throw new NbError(`${opts.gatewayPort} is not a router port of logical router: ${routerId}.`);
+    if (!ports.includes(dgw))
+      throw new NbError(`${opts.gatewayPort} is not a router port of logical router: ${routerId}.`);
     if (!isGatewayPort(dgw)) throw new NbError(`${opts.gatewayPort} is not a distributed gateway router port.`);
   } else {
     for (const p of ports) {
@@ -608,7 +629,9 @@ export function addPolicy(
   }
   const reroute = action === 'reroute';
   if (reroute && nexthops === undefined) throw new NbError('Nexthop is required when action is reroute.');
-  const policies = (lr['policies'] as string[]).map((u) => s.deref('Logical_Router_Policy', u)).filter((r): r is Row => !!r);
+  const policies = (lr['policies'] as string[])
+    .map((u) => s.deref('Logical_Router_Policy', u))
+    .filter((r): r is Row => !!r);
   if (policies.some((p) => p['priority'] === priority && p['match'] === match)) {
     if (!opts.mayExist) throw new NbError(`Same routing policy already existed on the logical router ${routerId}.`);
     return undefined;
@@ -657,7 +680,9 @@ export function deletePolicies(
     s.set('Logical_Router', lr, 'policies', []);
     return;
   }
-  const policies = (lr['policies'] as string[]).map((u) => s.deref('Logical_Router_Policy', u)).filter((r): r is Row => !!r);
+  const policies = (lr['policies'] as string[])
+    .map((u) => s.deref('Logical_Router_Policy', u))
+    .filter((r): r is Row => !!r);
   const del = (p: Row) => s.removeFromSet('Logical_Router', lr, 'policies', [p._uuid]);
   const isUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(priorityOrUuid);
   const priority = isUuid ? 0 : parsePriority(priorityOrUuid);

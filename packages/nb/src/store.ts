@@ -105,7 +105,11 @@ export class NbStore {
       if (how === 'add') addTo(idx, v, row);
       else {
         const list = idx.get(v);
-        if (list) idx.set(v, list.filter((r) => r !== row));
+        if (list)
+          idx.set(
+            v,
+            list.filter((r) => r !== row),
+          );
       }
     }
   }
@@ -239,10 +243,12 @@ export class NbStore {
         if (!col) continue;
         const keep = (a: Atom) => !this.dropped.has(String(a));
         const ins = [...acc.last].filter(([a, op]) => op === 'ins' && keep(a)).map(([a]) => a);
-        if (ins.length) mutations.push([column, 'insert', encodeDatum({ key: col.type.key, min: 0, max: Infinity }, ins)]);
+        if (ins.length)
+          mutations.push([column, 'insert', encodeDatum({ key: col.type.key, min: 0, max: Infinity }, ins)]);
         if (Object.keys(acc.insMap).length) mutations.push([column, 'insert', encodeDatum(col.type, acc.insMap)]);
         const rm = [...acc.last].filter(([a, op]) => op === 'rm' && keep(a)).map(([a]) => a);
-        if (rm.length) mutations.push([column, 'delete', encodeDatum({ key: col.type.key, min: 0, max: Infinity }, rm)]);
+        if (rm.length)
+          mutations.push([column, 'delete', encodeDatum({ key: col.type.key, min: 0, max: Infinity }, rm)]);
       }
       if (mutations.length) {
         ops.push({ op: 'mutate', table: list[0]!.table, where: [['_uuid', '==', ['uuid', uuid]]], mutations });

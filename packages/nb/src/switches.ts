@@ -94,7 +94,8 @@ export function addSwitchPort(s: NbStore, switchId: string, name: string, opts: 
     const parentName = existing['parent_name'] as string | null;
     if (parent) {
       if (parentName === null) throw new NbError(`${name}: port already exists but has no parent`);
-      if (parentName !== parent.name) throw new NbError(`${name}: port already exists with different parent ${parentName}`);
+      if (parentName !== parent.name)
+        throw new NbError(`${name}: port already exists with different parent ${parentName}`);
       const tr = existing['tag_request'] as number | null;
       if (tr === null) throw new NbError(`${name}: port already exists but has no tag_request`);
       if (tr !== parent.tag) throw new NbError(`${name}: port already exists with different tag_request ${tr}`);
@@ -123,7 +124,9 @@ export function deleteSwitchPort(s: NbStore, id: string, opts: { ifExists?: bool
 /** A switch's ports sorted by name. */
 export function listSwitchPorts(s: NbStore, switchId: string): Row[] {
   const ls = findSwitch(s, switchId);
-  return sortByName((ls['ports'] as string[]).map((u) => s.deref('Logical_Switch_Port', u)).filter((r): r is Row => !!r));
+  return sortByName(
+    (ls['ports'] as string[]).map((u) => s.deref('Logical_Switch_Port', u)).filter((r): r is Row => !!r),
+  );
 }
 
 const ADDRESS_KEYWORDS = ['unknown', 'dynamic', 'router'];

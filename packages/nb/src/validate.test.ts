@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, isIPv4, isIPv6, isMac, parseCidr, parseLspAddresses, parseMac, scanIPv4, networkAddress } from './validate.js';
+import {
+  formatIPv6,
+  isIPv4,
+  isIPv6,
+  isMac,
+  parseCidr,
+  parseLspAddresses,
+  parseMac,
+  scanIPv4,
+  networkAddress,
+} from './validate.js';
 import { normalizeIPv4Prefix, normalizeIPv6Prefix, normalizePrefix } from './addr.js';
 
 describe('address validation', () => {

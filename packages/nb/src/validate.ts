@@ -58,13 +58,19 @@ export interface Cidr {
 export function scanIPv4(s: string): string | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   if (!m) return undefined;
-  return m.slice(1).map((o) => Number(BigInt(o) % 256n)).join('.');
+  return m
+    .slice(1)
+    .map((o) => Number(BigInt(o) % 256n))
+    .join('.');
 }
 
 function ipv4MaskBits(mask: string): number | undefined {
   const m = scanIPv4(mask);
   if (!m) return undefined;
-  const bin = m.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+  const bin = m
+    .split('.')
+    .map((o) => Number(o).toString(2).padStart(8, '0'))
+    .join('');
   const r = /^(1*)0*$/.exec(bin);
   return r ? r[1]!.length : undefined;
 }
@@ -125,7 +131,7 @@ export function formatIPv6(v: bigint): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${dotted()}`;
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -24,11 +24,21 @@ const shapes = (process.argv.slice(2).length ? process.argv.slice(2) : ['20x50',
 });
 
 // Prefer the built daemon (plain node, like production); fall back to running the TS source.
-const built = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], { cwd: ROOT }).status === 0;
+const built =
+  spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], { cwd: ROOT }).status === 0;
 const distBin = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
-const ours = built && existsSync(distBin)
-  ? { cmd: process.execPath, args: [distBin], how: 'node dist' }
-  : { cmd: path.join(ROOT, 'node_modules/.bin/vite-node'), args: ['--config', path.join(ROOT, 'vitest.config.ts'), path.join(ROOT, 'packages/northd/src/bin/ovnts-northd.ts')], how: 'vite-node (build failed)' };
+const ours =
+  built && existsSync(distBin)
+    ? { cmd: process.execPath, args: [distBin], how: 'node dist' }
+    : {
+        cmd: path.join(ROOT, 'node_modules/.bin/vite-node'),
+        args: [
+          '--config',
+          path.join(ROOT, 'vitest.config.ts'),
+          path.join(ROOT, 'packages/northd/src/bin/ovnts-northd.ts'),
+        ],
+        how: 'vite-node (build failed)',
+      };
 
 function vmHwmMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -36,14 +46,22 @@ function vmHwmMb(pid: number): number {
 }
 
 async function sbNbCfg(sb: Sandbox, remote: string): Promise<number> {
-  const r = await sb.run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', { op: 'select', table: 'SB_Global', where: [], columns: ['nb_cfg'] }])]);
+  const r = await sb.run('ovsdb-client', [
+    'transact',
+    remote,
+    JSON.stringify(['OVN_Southbound', { op: 'select', table: 'SB_Global', where: [], columns: ['nb_cfg'] }]),
+  ]);
   if (r.code !== 0) return -1;
   const rows = (JSON.parse(r.stdout) as { rows: { nb_cfg: number }[] }[])[0]?.rows ?? [];
   return rows[0]?.nb_cfg ?? -1;
 }
 
 async function lflowCount(sb: Sandbox, remote: string): Promise<number> {
-  const r = await sb.runOk('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', { op: 'select', table: 'Logical_Flow', where: [], columns: ['_uuid'] }])]);
+  const r = await sb.runOk('ovsdb-client', [
+    'transact',
+    remote,
+    JSON.stringify(['OVN_Southbound', { op: 'select', table: 'Logical_Flow', where: [], columns: ['_uuid'] }]),
+  ]);
   return ((JSON.parse(r) as { rows: unknown[] }[])[0]?.rows ?? []).length;
 }
 
@@ -62,15 +80,36 @@ async function lspAddLatency(sb: Sandbox, nbRemote: string): Promise<number> {
   for (let i = 0; i < LSP_ADDS; i++) {
     const n = lspSeq++;
     const t0 = performance.now();
-    await sb.runOk('ovn-nbctl', [`--db=${nbRemote}`, '--timeout=120', '--wait=sb', 'lsp-add', 'node0', `bench-${n}`, '--', 'lsp-set-addresses', `bench-${n}`, `0a:59:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')} 10.128.0.${200 + (n % 50)}`], { timeoutMs: 150_000 });
+    await sb.runOk(
+      'ovn-nbctl',
+      [
+        `--db=${nbRemote}`,
+        '--timeout=120',
+        '--wait=sb',
+        'lsp-add',
+        'node0',
+        `bench-${n}`,
+        '--',
+        'lsp-set-addresses',
+        `bench-${n}`,
+        `0a:59:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')} 10.128.0.${200 + (n % 50)}`,
+      ],
+      { timeoutMs: 150_000 },
+    );
     times.push(performance.now() - t0);
   }
   // Leave the NB as it was for the next daemon's cold start.
-  for (let n = lspSeq - LSP_ADDS; n < lspSeq; n++) await sb.runOk('ovn-nbctl', [`--db=${nbRemote}`, 'lsp-del', `bench-${n}`]);
+  for (let n = lspSeq - LSP_ADDS; n < lspSeq; n++)
+    await sb.runOk('ovn-nbctl', [`--db=${nbRemote}`, 'lsp-del', `bench-${n}`]);
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-async function timeDaemon(sb: Sandbox, nbRemote: string, sbRemote: string, start: () => Promise<number>): Promise<Result> {
+async function timeDaemon(
+  sb: Sandbox,
+  nbRemote: string,
+  sbRemote: string,
+  start: () => Promise<number>,
+): Promise<Result> {
   const t0 = performance.now();
   const pid = await start();
   await waitFor('SB nb_cfg', async () => (await sbNbCfg(sb, sbRemote)) >= 1, 600_000, 25);
@@ -92,7 +131,11 @@ for (const shape of shapes) {
     const failed = res.find((r) => r && typeof r === 'object' && 'error' in r);
     if (failed) throw new Error(`NB load failed: ${JSON.stringify(failed)}`);
     // Target nb_cfg = 1: each daemon is done when its SB says so.
-    await sb.runOk('ovsdb-client', ['transact', nb.remotes.unix, JSON.stringify(['OVN_Northbound', { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } }])]);
+    await sb.runOk('ovsdb-client', [
+      'transact',
+      nb.remotes.unix,
+      JSON.stringify(['OVN_Northbound', { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } }]),
+    ]);
 
     let real: Result | undefined;
     let ovnts: Result | undefined;
@@ -120,7 +163,17 @@ for (const shape of shapes) {
         ovnts,
         await timeDaemon(sb, nb.remotes.unix, sbOurs.remotes.unix, async () => {
           const pidFile = sb.file(`ovnts-${rep}.pid`);
-          const child = spawn(ours.cmd, [...ours.args, `--ovnnb-db=${nb.remotes.unix}`, `--ovnsb-db=${sbOurs.remotes.unix}`, `--pidfile=${pidFile}`, `--log-file=${sb.file('ovnts.log')}`], { cwd: ROOT, env: sb.env, stdio: 'ignore' });
+          const child = spawn(
+            ours.cmd,
+            [
+              ...ours.args,
+              `--ovnnb-db=${nb.remotes.unix}`,
+              `--ovnsb-db=${sbOurs.remotes.unix}`,
+              `--pidfile=${pidFile}`,
+              `--log-file=${sb.file('ovnts.log')}`,
+            ],
+            { cwd: ROOT, env: sb.env, stdio: 'ignore' },
+          );
           child.unref();
           await waitFor('pidfile', () => existsSync(pidFile), 60_000, 5);
           oursDaemon.d = sb.own(new Daemon('ovnts-northd', child.pid!, sb.file('ovnts.log')));
@@ -156,15 +209,37 @@ for (const shape of shapes) {
       (ovnts.lspAddMs / real.lspAddMs).toFixed(2),
     ]);
     void compiled;
-    if (process.env['BENCH_LOG']) console.log(readFileSync(sb.file('ovnts.log'), 'utf8').split('\n').filter((l) => /SB updated|starting|acquired/.test(l)).join('\n'));
+    if (process.env['BENCH_LOG'])
+      console.log(
+        readFileSync(sb.file('ovnts.log'), 'utf8')
+          .split('\n')
+          .filter((l) => /SB updated|starting|acquired/.test(l))
+          .join('\n'),
+      );
   } finally {
     await sb.stop();
   }
 }
 
-const head = ['topology', 'lflows real', 'lflows ovnts', 'cold ms real', 'cold ms ovnts', 'ratio', 'compile ms', 'RSS MB real', 'RSS MB ovnts', 'RSS ratio', 'lsp-add ms real', 'lsp-add ms ovnts', 'ratio'];
+const head = [
+  'topology',
+  'lflows real',
+  'lflows ovnts',
+  'cold ms real',
+  'cold ms ovnts',
+  'ratio',
+  'compile ms',
+  'RSS MB real',
+  'RSS MB ovnts',
+  'RSS ratio',
+  'lsp-add ms real',
+  'lsp-add ms ovnts',
+  'ratio',
+];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i]!)).join('  ');
-console.log(`ovnts-northd cold start vs real ovn-northd 23.03 (ovnts run as ${ours.how}; ratio < 1 means ovnts is faster)`);
+console.log(
+  `ovnts-northd cold start vs real ovn-northd 23.03 (ovnts run as ${ours.how}; ratio < 1 means ovnts is faster)`,
+);
 console.log(line(head));
 for (const r of rows) console.log(line(r));

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, formatMac, linkLocalOf, parseCidr, parseIpv6, parseMac, solicitedNode, solicitedNodeMac, formatNetwork, broadcastOf4 } from './addresses.js';
+import {
+  formatIpv6,
+  formatMac,
+  linkLocalOf,
+  parseCidr,
+  parseIpv6,
+  parseMac,
+  solicitedNode,
+  solicitedNodeMac,
+  formatNetwork,
+  broadcastOf4,
+} from './addresses.js';
 import { KeyAllocator } from './keys.js';
 import { STAGES, stage } from './stages.js';
 

@@ -6,7 +6,8 @@ import { formatIPv6 as formatIpv6 } from '@ovnts/nb/validate';
 
 export type Mac = bigint;
 
-const MAC_RE = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/;
+const MAC_RE =
+  /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/;
 
 export function parseMac(s: string): Mac | null {
   const m = MAC_RE.exec(s);
@@ -149,7 +150,7 @@ export function broadcastOf4(n: IpNet & { addr: Ipv4Addr }): number {
 
 export function netContains(n: IpNet, a: IpAddr): boolean {
   if (n.addr.family !== a.family) return false;
-  if (a.family === 4) return ((a.value & mask4(n.plen)) >>> 0) === ((n.addr.value as number) & mask4(n.plen)) >>> 0;
+  if (a.family === 4) return (a.value & mask4(n.plen)) >>> 0 === ((n.addr.value as number) & mask4(n.plen)) >>> 0;
   return (a.value & mask6(n.plen)) === ((n.addr.value as bigint) & mask6(n.plen));
 }
 
@@ -160,13 +161,21 @@ export function formatNetwork(n: IpNet): string {
 /** EUI-64 link-local address derived from a MAC (fe80::/64). */
 export function linkLocalOf(mac: Mac): bigint {
   const b = (i: number) => (mac >> BigInt((5 - i) * 8)) & 0xffn;
-  const iid = ((b(0) ^ 2n) << 56n) | (b(1) << 48n) | (b(2) << 40n) | (0xffn << 32n) | (0xfen << 24n) | (b(3) << 16n) | (b(4) << 8n) | b(5);
+  const iid =
+    ((b(0) ^ 2n) << 56n) |
+    (b(1) << 48n) |
+    (b(2) << 40n) |
+    (0xffn << 32n) |
+    (0xfen << 24n) |
+    (b(3) << 16n) |
+    (b(4) << 8n) |
+    b(5);
   return (0xfe80n << 112n) | iid;
 }
 
 /** Solicited-node multicast address ff02::1:ffXX:XXXX. */
 export function solicitedNode(a: bigint): bigint {
-  return (0xff02n << 112n) | (1n << 16n + 16n) | (0xffn << 24n) | (a & 0xffffffn);
+  return (0xff02n << 112n) | (1n << (16n + 16n)) | (0xffn << 24n) | (a & 0xffffffn);
 }
 
 /** Ethernet multicast for a solicited-node address: 33:33:ff:XX:XX:XX. */

@@ -92,12 +92,23 @@ export function buildBindings(
   assignKeys(
     dps,
     (d) => d.uuid,
-    (d) => requestedKey(d.kind === 'switch' ? d.nb.other_config['requested-tnl-key'] : d.nb.options['requested-tnl-key']),
+    (d) =>
+      requestedKey(d.kind === 'switch' ? d.nb.other_config['requested-tnl-key'] : d.nb.options['requested-tnl-key']),
     (d) => sbDpKey.get(d.uuid),
     dpAlloc,
     dpKeys,
-    (d) => diag.error(d.kind === 'switch' ? 'Logical_Switch' : 'Logical_Router', d.name, 'all datapath tunnel keys are in use; datapath skipped'),
-    (d, k) => diag.warn(d.kind === 'switch' ? 'Logical_Switch' : 'Logical_Router', d.name, `requested tunnel key ${k} is unavailable`),
+    (d) =>
+      diag.error(
+        d.kind === 'switch' ? 'Logical_Switch' : 'Logical_Router',
+        d.name,
+        'all datapath tunnel keys are in use; datapath skipped',
+      ),
+    (d, k) =>
+      diag.warn(
+        d.kind === 'switch' ? 'Logical_Switch' : 'Logical_Router',
+        d.name,
+        `requested tunnel key ${k} is unavailable`,
+      ),
   );
 
   const portRange = vx ? KEY_RANGES.portVxlan : KEY_RANGES.port;
@@ -131,7 +142,8 @@ export function buildBindings(
         },
         alloc,
         portKeys,
-        (n) => diag.error('Logical_Router_Port', n, `all port tunnel keys of datapath ${d.name} are in use; port skipped`),
+        (n) =>
+          diag.error('Logical_Router_Port', n, `all port tunnel keys of datapath ${d.name} are in use; port skipped`),
         () => {},
       );
     }
@@ -145,7 +157,8 @@ export function buildBindings(
       id: d.uuid,
       kind: d.kind,
       tunnelKey: key,
-      externalIds: d.kind === 'switch' ? { 'logical-switch': d.uuid, name: d.name } : { 'logical-router': d.uuid, name: d.name },
+      externalIds:
+        d.kind === 'switch' ? { 'logical-switch': d.uuid, name: d.name } : { 'logical-router': d.uuid, name: d.name },
     });
   }
 
@@ -184,7 +197,9 @@ export function buildBindings(
             tunnelKey: crKey,
             type: 'chassisredirect',
             mac,
-            options: distributedNat.has(d.uuid) ? { 'distributed-port': p.name } : { 'always-redirect': 'true', 'distributed-port': p.name },
+            options: distributedNat.has(d.uuid)
+              ? { 'distributed-port': p.name }
+              : { 'always-redirect': 'true', 'distributed-port': p.name },
             parentPort: null,
             tag: null,
             portSecurity: [],
@@ -227,7 +242,8 @@ export function buildBindings(
       if (p.hasUnknown) unknown.push(p.name);
     }
     const mc = (name: McGroupName, members: string[]) => {
-      if (members.length) multicastGroups.push({ datapath: d.uuid, name, tunnelKey: MC_KEYS[name], ports: members.sort() });
+      if (members.length)
+        multicastGroups.push({ datapath: d.uuid, name, tunnelKey: MC_KEYS[name], ports: members.sort() });
     };
     mc('_MC_flood', flood);
     mc('_MC_unknown', unknown);

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { affectsCompile } from './change-filter.js';
 
-const mod = (table: string, old: Record<string, unknown>, nw: Record<string, unknown>) => ({ kind: 'modify' as const, table, old, new: nw });
+const mod = (table: string, old: Record<string, unknown>, nw: Record<string, unknown>) => ({
+  kind: 'modify' as const,
+  table,
+  old,
+  new: nw,
+});
 
 describe('affectsCompile', () => {
   it('ignores handshake counters, port up state and controller-owned binding columns', () => {
-    expect(affectsCompile(mod('NB_Global', { nb_cfg: 1, sb_cfg: 0, options: {} }, { nb_cfg: 2, sb_cfg: 1, options: {} }))).toBe(false);
+    expect(
+      affectsCompile(mod('NB_Global', { nb_cfg: 1, sb_cfg: 0, options: {} }, { nb_cfg: 2, sb_cfg: 1, options: {} })),
+    ).toBe(false);
     expect(affectsCompile(mod('Logical_Switch_Port', { up: false, name: 'a' }, { up: true, name: 'a' }))).toBe(false);
     expect(affectsCompile(mod('Port_Binding', { chassis: null, up: false }, { chassis: 'c1', up: true }))).toBe(false);
     expect(affectsCompile({ kind: 'insert', table: 'Chassis_Private', old: undefined, new: {} })).toBe(false);

@@ -12,10 +12,34 @@ export interface Change {
 
 /** Columns per table whose changes never affect the compiled output. */
 const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
-  NB_Global: new Set(['nb_cfg', 'nb_cfg_timestamp', 'sb_cfg', 'sb_cfg_timestamp', 'hv_cfg', 'hv_cfg_timestamp', 'connections', 'ssl', 'ipsec', 'external_ids', 'name']),
+  NB_Global: new Set([
+    'nb_cfg',
+    'nb_cfg_timestamp',
+    'sb_cfg',
+    'sb_cfg_timestamp',
+    'hv_cfg',
+    'hv_cfg_timestamp',
+    'connections',
+    'ssl',
+    'ipsec',
+    'external_ids',
+    'name',
+  ]),
   Logical_Switch_Port: new Set(['up']),
   SB_Global: new Set(['nb_cfg', 'connections', 'ssl', 'ipsec', 'external_ids']),
-  Port_Binding: new Set(['chassis', 'additional_chassis', 'encap', 'additional_encap', 'virtual_parent', 'requested_chassis', 'requested_additional_chassis', 'gateway_chassis', 'ha_chassis_group', 'nat_addresses', 'mirror_rules']),
+  Port_Binding: new Set([
+    'chassis',
+    'additional_chassis',
+    'encap',
+    'additional_encap',
+    'virtual_parent',
+    'requested_chassis',
+    'requested_additional_chassis',
+    'gateway_chassis',
+    'ha_chassis_group',
+    'nat_addresses',
+    'mirror_rules',
+  ]),
   Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'hostname', 'transport_zones', 'vtep_logical_switches']),
 };
 /** Tables whose changes never affect the compiled output. */

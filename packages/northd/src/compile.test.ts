@@ -29,7 +29,12 @@ function sbKeysOf(c: CompiledSb): SbKeyInput {
   diffSb(c, mem.state(), w);
   w.commit();
   const s = mem.state();
-  return { Datapath_Binding: s.Datapath_Binding, Port_Binding: s.Port_Binding, Chassis: new Map(), Encap: new Map() } as SbKeyInput;
+  return {
+    Datapath_Binding: s.Datapath_Binding,
+    Port_Binding: s.Port_Binding,
+    Chassis: new Map(),
+    Encap: new Map(),
+  } as SbKeyInput;
 }
 
 describe('compile', () => {
@@ -44,12 +49,22 @@ describe('compile', () => {
     expect(c.datapaths.map((d) => d.externalIds['name']).sort()).toEqual(['lr1', 'ls1', 'ls2']);
     const dpKeys = c.datapaths.map((d) => d.tunnelKey);
     expect(new Set(dpKeys).size).toBe(dpKeys.length);
-    for (const k of dpKeys) expect(k).toBeGreaterThanOrEqual(1), expect(k).toBeLessThanOrEqual(KEY_RANGES.datapath.max);
-    expect(c.portBindings.map((p) => p.logicalPort).sort()).toEqual(['a1', 'a2', 'b1', 'lr1-ls1', 'lr1-ls2', 'ls1-lr1', 'ls2-lr1', 'u1']);
+    for (const k of dpKeys)
+      (expect(k).toBeGreaterThanOrEqual(1), expect(k).toBeLessThanOrEqual(KEY_RANGES.datapath.max));
+    expect(c.portBindings.map((p) => p.logicalPort).sort()).toEqual([
+      'a1',
+      'a2',
+      'b1',
+      'lr1-ls1',
+      'lr1-ls2',
+      'ls1-lr1',
+      'ls2-lr1',
+      'u1',
+    ]);
     for (const dp of c.datapaths) {
       const keys = c.portBindings.filter((p) => p.datapath === dp.id).map((p) => p.tunnelKey);
       expect(new Set(keys).size).toBe(keys.length);
-      for (const k of keys) expect(k).toBeGreaterThanOrEqual(1), expect(k).toBeLessThanOrEqual(32767);
+      for (const k of keys) (expect(k).toBeGreaterThanOrEqual(1), expect(k).toBeLessThanOrEqual(32767));
     }
   });
 
@@ -57,7 +72,11 @@ describe('compile', () => {
     const c = compile(twoSubnets().build());
     const pb = new Map(c.portBindings.map((p) => [p.logicalPort, p]));
     expect(pb.get('ls1-lr1')).toMatchObject({ type: 'patch', options: { peer: 'lr1-ls1' }, mac: ['router'] });
-    expect(pb.get('lr1-ls1')).toMatchObject({ type: 'patch', options: { peer: 'ls1-lr1' }, mac: ['02:00:00:00:01:01 10.0.1.1/24'] });
+    expect(pb.get('lr1-ls1')).toMatchObject({
+      type: 'patch',
+      options: { peer: 'ls1-lr1' },
+      mac: ['02:00:00:00:01:01 10.0.1.1/24'],
+    });
     expect(pb.get('a2')?.portSecurity).toEqual(['02:00:00:00:01:12 10.0.1.12']);
   });
 
@@ -77,7 +96,9 @@ describe('compile', () => {
     const skeleton = c.logicalFlows.find((f) => f.stageName === 'ls_in_dns_lookup' && f.priority === 0)!;
     expect(skeleton.datapaths).toHaveLength(2);
     expect(skeleton.tableId).toBe(22);
-    const l2 = c.logicalFlows.filter((f) => f.stageName === 'ls_in_l2_lkup' && f.priority === 50).map((f) => [f.match, f.actions]);
+    const l2 = c.logicalFlows
+      .filter((f) => f.stageName === 'ls_in_l2_lkup' && f.priority === 50)
+      .map((f) => [f.match, f.actions]);
     expect(l2).toContainEqual(['eth.dst == 02:00:00:00:01:11', 'outport = "a1"; output;']);
     const unknown = c.logicalFlows.filter((f) => f.stageName === 'ls_in_l2_unknown' && f.priority === 50);
     expect(unknown.map((f) => f.actions).sort()).toEqual(['drop;', 'outport = "_MC_unknown"; output;']);
@@ -91,7 +112,8 @@ describe('compile', () => {
     // A new switch sorted before the others and a new port: existing keys must not move.
     b.ls('aaa').vif('aaa', 'a0', '02:00:00:00:00:01 10.9.0.1').vif('ls1', 'a0b', '02:00:00:00:01:99 10.0.1.99');
     const second = compile(b.build(), { sb: sbKeysOf(first) });
-    for (const p of second.portBindings) if (keysBefore.has(p.logicalPort)) expect(p.tunnelKey).toBe(keysBefore.get(p.logicalPort));
+    for (const p of second.portBindings)
+      if (keysBefore.has(p.logicalPort)) expect(p.tunnelKey).toBe(keysBefore.get(p.logicalPort));
     for (const d of second.datapaths) if (dpBefore.has(d.id)) expect(d.tunnelKey).toBe(dpBefore.get(d.id));
     const ls1 = second.datapaths.find((d) => d.externalIds['name'] === 'ls1')!.id;
     const keys = second.portBindings.filter((p) => p.datapath === ls1).map((p) => p.tunnelKey);
@@ -116,12 +138,16 @@ describe('compile', () => {
     const errors = c.diagnostics.filter((d) => d.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/tunnel keys .* in use/);
-    expect(c.portBindings.filter((p) => p.datapath === c.datapaths.find((d) => d.externalIds['name'] === 'big')!.id)).toHaveLength(32767);
+    expect(
+      c.portBindings.filter((p) => p.datapath === c.datapaths.find((d) => d.externalIds['name'] === 'big')!.id),
+    ).toHaveLength(32767);
     expect(c.portBindings.some((p) => p.logicalPort === 's1')).toBe(true);
   });
 
   it('limits keys in VXLAN mode', () => {
-    const b = new NbBuilder().ls('ls1', { other_config: { 'requested-tnl-key': '5000' } }).vif('ls1', 'p1', '02:00:00:00:00:01');
+    const b = new NbBuilder()
+      .ls('ls1', { other_config: { 'requested-tnl-key': '5000' } })
+      .vif('ls1', 'p1', '02:00:00:00:00:01');
     const sb = {
       Datapath_Binding: new Map(),
       Port_Binding: new Map(),
@@ -173,14 +199,19 @@ describe('diffSb', () => {
     diffSb(c1, mem.state(), w1);
     w1.commit();
     b.vif('ls2', 'b2', '02:00:00:00:02:12 10.0.2.12');
-    const c2 = compile(b.build(), { sb: { ...mem.state(), Chassis: new Map(), Encap: new Map() } as unknown as SbKeyInput });
+    const c2 = compile(b.build(), {
+      sb: { ...mem.state(), Chassis: new Map(), Encap: new Map() } as unknown as SbKeyInput,
+    });
     const w2 = mem.begin();
     const stats = diffSb(c2, mem.state(), w2);
     w2.commit();
     // New port binding, its L2/ARP/arp_resolve flows, and the ls2 multicast groups' member lists.
     expect(w2.ops.filter((o) => o.startsWith('insert Port_Binding'))).toHaveLength(1);
     expect(w2.ops.filter((o) => o.startsWith('delete'))).toEqual([]);
-    expect(w2.ops.filter((o) => o.startsWith('update')).sort()).toEqual(['update Multicast_Group ports', 'update Multicast_Group ports']);
+    expect(w2.ops.filter((o) => o.startsWith('update')).sort()).toEqual([
+      'update Multicast_Group ports',
+      'update Multicast_Group ports',
+    ]);
     expect(stats.inserted).toBeLessThan(10);
     const again = mem.begin();
     expect(diffSb(c2, mem.state(), again)).toEqual({ inserted: 0, updated: 0, deleted: 0 });
@@ -194,7 +225,9 @@ describe('diffSb', () => {
     w1.commit();
     const flowsBefore = new Set(mem.state().Logical_Flow.keys());
     b.ls('ls3');
-    const c2 = compile(b.build(), { sb: { ...mem.state(), Chassis: new Map(), Encap: new Map() } as unknown as SbKeyInput });
+    const c2 = compile(b.build(), {
+      sb: { ...mem.state(), Chassis: new Map(), Encap: new Map() } as unknown as SbKeyInput,
+    });
     const w2 = mem.begin();
     diffSb(c2, mem.state(), w2);
     w2.commit();
@@ -220,7 +253,13 @@ describe('diffSb', () => {
     w2.commit();
     const s = mem.state();
     expect([...s.Datapath_Binding.values()].map((d) => d.external_ids['name']).sort()).toEqual(['lr1', 'ls1']);
-    expect([...s.Port_Binding.values()].map((p) => p.logical_port).sort()).toEqual(['a1', 'a2', 'lr1-ls1', 'ls1-lr1', 'u1']);
+    expect([...s.Port_Binding.values()].map((p) => p.logical_port).sort()).toEqual([
+      'a1',
+      'a2',
+      'lr1-ls1',
+      'ls1-lr1',
+      'u1',
+    ]);
     expect(s.Logical_Flow.size).toBe(c2.logicalFlows.length);
   });
 });

@@ -1,6 +1,12 @@
 // The pure compiler: NB input (+ current SB keys) → the complete desired content of the SB tables
 // northd owns. No I/O; the same input always yields the same output, in the same order.
-import { buildBindings, vxlanMode, type DatapathBindingOut, type MulticastGroupOut, type PortBindingOut } from './bindings.js';
+import {
+  buildBindings,
+  vxlanMode,
+  type DatapathBindingOut,
+  type MulticastGroupOut,
+  type PortBindingOut,
+} from './bindings.js';
 import { Diagnostics, type Diagnostic } from './diagnostics.js';
 import type { NbInput, SbKeyInput } from './input.js';
 import { LflowTable, type LogicalFlow } from './lflow-table.js';
@@ -9,7 +15,14 @@ import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
 import { KEY_RANGES } from './keys.js';
 import { routersWithDistributedNat } from './stateful/gateway-bindings.js';
-import { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES, Stateful, type DhcpOptionCode, type SbLoadBalancerOut, type SbPortGroupOut } from './stateful/index.js';
+import {
+  DHCPV4_OPTION_CODES,
+  DHCPV6_OPTION_CODES,
+  Stateful,
+  type DhcpOptionCode,
+  type SbLoadBalancerOut,
+  type SbPortGroupOut,
+} from './stateful/index.js';
 
 /**
  * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the

@@ -4,12 +4,24 @@ import { NbBuilder } from './testing/nb-builder.js';
 
 describe('portUpUpdates', () => {
   it('marks router ports up, bound ports up (or per Port_Binding.up with port-up notifications)', () => {
-    const b = new NbBuilder().ls('ls1').vif('ls1', 'p1', '02:00:00:00:00:01').vif('ls1', 'p2', '02:00:00:00:00:02').vif('ls1', 'p3', '02:00:00:00:00:03');
+    const b = new NbBuilder()
+      .ls('ls1')
+      .vif('ls1', 'p1', '02:00:00:00:00:01')
+      .vif('ls1', 'p2', '02:00:00:00:00:02')
+      .vif('ls1', 'p3', '02:00:00:00:00:03');
     b.lsp('ls1', 'r1', { type: 'router', addresses: ['router'], options: { 'router-port': 'x' } });
     b.lsps.get('p3')!.up = false;
-    const pb = (logical_port: string, chassis: string | null, up: boolean | null) => [logical_port, { _uuid: logical_port, logical_port, chassis, up }];
+    const pb = (logical_port: string, chassis: string | null, up: boolean | null) => [
+      logical_port,
+      { _uuid: logical_port, logical_port, chassis, up },
+    ];
     const sb = {
-      Port_Binding: new Map([pb('p1', 'c-old', null), pb('p2', 'c-new', false), pb('p3', null, false), pb('r1', null, null)] as never),
+      Port_Binding: new Map([
+        pb('p1', 'c-old', null),
+        pb('p2', 'c-new', false),
+        pb('p3', null, false),
+        pb('r1', null, null),
+      ] as never),
       Chassis: new Map([
         ['c-old', { _uuid: 'c-old', other_config: {} }],
         ['c-new', { _uuid: 'c-new', other_config: { 'port-up-notif': 'true' } }],

@@ -116,7 +116,8 @@ export function buildRouterFlows(lr: RouterDatapath, t: LflowTable, nat: RouterN
     buildConnectedRoutes(p, add);
     buildArpResolve(p, t);
     const rt = p.nb.options['route_table'];
-    if (rt && routeTables.has(rt)) add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
+    if (rt && routeTables.has(rt))
+      add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
   }
   buildStaticRoutes(lr, routeTables, add);
 }
@@ -157,7 +158,10 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
   const v4 = p.ipv4.map((n) => n.addrS);
   const v6 = p.ipv6.map((n) => n.addrS);
   if (v4.length) {
-    const withBcast = p.ipv4.flatMap((n) => [n.addrS, formatIp({ family: 4, value: broadcastOf4(n.net as IpNet & { addr: Ipv4Addr }) })]);
+    const withBcast = p.ipv4.flatMap((n) => [
+      n.addrS,
+      formatIp({ family: 4, value: broadcastOf4(n.net as IpNet & { addr: Ipv4Addr }) }),
+    ]);
     add('lr_in_ip_input', 100, `ip4.src == ${set(withBcast, true)} && reg9[0] == 0`, DROP);
     add(
       'lr_in_ip_input',
@@ -197,7 +201,12 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
   }
   for (const n of p.ipv6) {
     const sn = formatIp({ family: 6, value: solicitedNode(n.net.addr.value as bigint) });
-    add('lr_in_ip_input', 100, `ip6.dst == ${n.addrS} && udp.src == 547 && udp.dst == 546`, 'reg0 = 0; handle_dhcpv6_reply;');
+    add(
+      'lr_in_ip_input',
+      100,
+      `ip6.dst == ${n.addrS} && udp.src == 547 && udp.dst == 546`,
+      'reg0 = 0; handle_dhcpv6_reply;',
+    );
     add(
       'lr_in_ip_input',
       90,
@@ -217,7 +226,15 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
 }
 
 /** TCP reset, SCTP abort and ICMP unreachable (port/protocol) for traffic to a router address. */
-function unreachables(add: Add, ip: 'ip4' | 'ip6', addr: string, icmp: 'icmp4' | 'icmp6', type: number, portCode: number, protoCode: number) {
+function unreachables(
+  add: Add,
+  ip: 'ip4' | 'ip6',
+  addr: string,
+  icmp: 'icmp4' | 'icmp6',
+  type: number,
+  portCode: number,
+  protoCode: number,
+) {
   const base = `${ip} && ${ip}.dst == ${addr} && !ip.later_frag`;
   add('lr_in_ip_input', 80, `${base} && tcp`, `tcp_reset {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`);
   add('lr_in_ip_input', 80, `${base} && sctp`, `sctp_abort {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`);
@@ -282,7 +299,13 @@ function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, 
     const fam = first.prefix.addr.family;
     if (g.length === 1) {
       if (first.discard || !first.outPort) add('lr_in_ip_routing', priority, match, DROP);
-      else add('lr_in_ip_routing', priority, match, routeActions(fam, formatIp(first.nexthop!), first.lrpAddrS, first.outPort));
+      else
+        add(
+          'lr_in_ip_routing',
+          priority,
+          match,
+          routeActions(fam, formatIp(first.nexthop!), first.lrpAddrS, first.outPort),
+        );
     } else {
       const members = g.filter((r) => !r.discard && r.outPort && r.nexthop);
       if (!members.length) continue;
@@ -327,8 +350,7 @@ function buildArpResolve(p: RouterPort, t: LflowTable): void {
   if (!sw || !p.peer) return;
   const out = q(p.name);
   const add = (m: string, mac: string) => t.add(p.dp.uuid, 'lr_in_arp_resolve', 100, m, `eth.dst = ${mac}; next;`);
-  const inPortNets = (ip: string, fam: 4 | 6) =>
-    (fam === 4 ? p.ipv4 : p.ipv6).some((n) => netContainsStr(n.net, ip));
+  const inPortNets = (ip: string, fam: 4 | 6) => (fam === 4 ? p.ipv4 : p.ipv6).some((n) => netContainsStr(n.net, ip));
   for (const lsp of sw.ports) {
     if (!lsp.enabled) continue;
     if (lsp.type === 'router') {

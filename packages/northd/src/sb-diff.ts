@@ -25,10 +25,16 @@ export const SB_OWNED_TABLES = [
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
-export type FlowRow = Pick<SbTables['Logical_Flow'], '_uuid' | 'logical_datapath' | 'logical_dp_group' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions'>;
+export type FlowRow = Pick<
+  SbTables['Logical_Flow'],
+  '_uuid' | 'logical_datapath' | 'logical_dp_group' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions'
+>;
 export type DpGroupRow = Pick<SbTables['Logical_DP_Group'], '_uuid' | 'datapaths'>;
 
-export type SbState = TablesView<SbTables, Exclude<(typeof SB_OWNED_TABLES)[number], 'Logical_Flow' | 'Logical_DP_Group'>> & {
+export type SbState = TablesView<
+  SbTables,
+  Exclude<(typeof SB_OWNED_TABLES)[number], 'Logical_Flow' | 'Logical_DP_Group'>
+> & {
   readonly Logical_Flow: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow>;
   readonly Logical_DP_Group: ReadonlyMap<Uuid<'Logical_DP_Group'>, DpGroupRow>;
 };
@@ -261,7 +267,9 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
     return g;
   };
   const placement = (dps: readonly string[]): Row =>
-    dps.length === 1 ? { logical_datapath: dpRef.get(dps[0]!)!, logical_dp_group: null } : { logical_datapath: null, logical_dp_group: groupFor(dps) };
+    dps.length === 1
+      ? { logical_datapath: dpRef.get(dps[0]!)!, logical_dp_group: null }
+      : { logical_datapath: null, logical_dp_group: groupFor(dps) };
 
   for (const [key, f] of desired) {
     const cur = current.get(key);

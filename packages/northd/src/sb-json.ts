@@ -4,22 +4,32 @@ import type { CompiledSb } from './compile.js';
 
 type Json = unknown;
 const set = (xs: readonly Json[]): Json => ['set', xs];
-const map = (o: Readonly<Record<string, string>>): Json => ['map', Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))];
+const map = (o: Readonly<Record<string, string>>): Json => [
+  'map',
+  Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+];
 const named = (n: string): Json => ['named-uuid', n];
 const opt = (v: Json | null): Json => (v === null ? set([]) : v);
 
 /** Insert operations that load `c` into an empty SB, SB_Global included. */
 export function insertOps(c: CompiledSb): Json[] {
   const ops: Json[] = [{ op: 'insert', table: 'SB_Global', row: { options: map(c.sbGlobalOptions) } }];
-  for (const a of c.addressSets) ops.push({ op: 'insert', table: 'Address_Set', row: { name: a.name, addresses: set(a.addresses) } });
-  for (const g of c.portGroups) ops.push({ op: 'insert', table: 'Port_Group', row: { name: g.name, ports: set(g.ports) } });
+  for (const a of c.addressSets)
+    ops.push({ op: 'insert', table: 'Address_Set', row: { name: a.name, addresses: set(a.addresses) } });
+  for (const g of c.portGroups)
+    ops.push({ op: 'insert', table: 'Port_Group', row: { name: g.name, ports: set(g.ports) } });
   for (const o of c.dhcpOptions) ops.push({ op: 'insert', table: 'DHCP_Options', row: { ...o } });
   for (const o of c.dhcpv6Options) ops.push({ op: 'insert', table: 'DHCPv6_Options', row: { ...o } });
   const dpName = new Map<string, string>();
   c.datapaths.forEach((d, i) => {
     const n = `dp${i}`;
     dpName.set(d.id, n);
-    ops.push({ op: 'insert', table: 'Datapath_Binding', 'uuid-name': n, row: { tunnel_key: d.tunnelKey, external_ids: map(d.externalIds) } });
+    ops.push({
+      op: 'insert',
+      table: 'Datapath_Binding',
+      'uuid-name': n,
+      row: { tunnel_key: d.tunnelKey, external_ids: map(d.externalIds) },
+    });
   });
   const pbName = new Map<string, string>();
   c.portBindings.forEach((p, i) => {
@@ -81,7 +91,12 @@ export function insertOps(c: CompiledSb): Json[] {
       if (!g) {
         g = `dpg${groupName.size}`;
         groupName.set(key, g);
-        ops.push({ op: 'insert', table: 'Logical_DP_Group', 'uuid-name': g, row: { datapaths: set(f.datapaths.map((d) => named(dpName.get(d)!))) } });
+        ops.push({
+          op: 'insert',
+          table: 'Logical_DP_Group',
+          'uuid-name': g,
+          row: { datapaths: set(f.datapaths.map((d) => named(dpName.get(d)!))) },
+        });
       }
       where = { logical_dp_group: named(g) };
     }

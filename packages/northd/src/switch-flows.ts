@@ -169,11 +169,17 @@ function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add,
       const action = onlyRouterPorts
         ? `outport = ${inp}; output;`
         : `clone {outport = ${inp}; output; }; outport = "_MC_flood_l2"; output;`;
-      for (const n of rp.ipv4) add('ls_in_l2_lkup', 80, `flags[1] == 0 && arp.op == 1 && arp.tpa == ${n.addrS}`, action);
+      for (const n of rp.ipv4)
+        add('ls_in_l2_lkup', 80, `flags[1] == 0 && arp.op == 1 && arp.tpa == ${n.addrS}`, action);
       for (const n of rp.ipv6) add('ls_in_l2_lkup', 80, `flags[1] == 0 && nd_ns && nd.target == ${n.addrS}`, action);
       if (!onlyRouterPorts) {
         const macs = [rp.macS, ...(ct.routerNatMacs.get(rp.dp.uuid) ?? [])].join(', ');
-        add('ls_in_l2_lkup', 75, `eth.src == {${macs}} && (arp.op == 1 || rarp.op == 3 || nd_ns)`, 'outport = "_MC_flood_l2"; output;');
+        add(
+          'ls_in_l2_lkup',
+          75,
+          `eth.src == {${macs}} && (arp.op == 1 || rarp.op == 3 || nd_ns)`,
+          'outport = "_MC_flood_l2"; output;',
+        );
       }
     }
   }

@@ -1,6 +1,12 @@
 // The resolved logical topology: switches and routers with their ports, parsed addresses and peers.
 // Built once per compile from the NB input; bad rows are reported and left out, never thrown.
-import type { LogicalRouter, LogicalRouterPort, LogicalRouterStaticRoute, LogicalSwitch, LogicalSwitchPort } from '@ovnts/schema/nb';
+import type {
+  LogicalRouter,
+  LogicalRouterPort,
+  LogicalRouterStaticRoute,
+  LogicalSwitch,
+  LogicalSwitchPort,
+} from '@ovnts/schema/nb';
 import {
   formatIp,
   formatMac,
@@ -254,7 +260,8 @@ function buildSwitchPort(
     } else {
       const parsed = parseLspAddress(t);
       if (parsed) addresses.push(parsed);
-      else diag.warn('Logical_Switch_Port', lsp.name, `invalid syntax ${JSON.stringify(a)} in addresses; address skipped`);
+      else
+        diag.warn('Logical_Switch_Port', lsp.name, `invalid syntax ${JSON.stringify(a)} in addresses; address skipped`);
     }
   }
   const port: SwitchPort = {
@@ -306,7 +313,11 @@ function buildRoute(
     if (r.output_port !== null) {
       const p = lrps.get(r.output_port);
       if (!p || p.dp !== dp) {
-        diag.warn('Logical_Router_Static_Route', label, `output_port ${r.output_port} not found on the router; route skipped`);
+        diag.warn(
+          'Logical_Router_Static_Route',
+          label,
+          `output_port ${r.output_port} not found on the router; route skipped`,
+        );
         return null;
       }
       outPort = p;

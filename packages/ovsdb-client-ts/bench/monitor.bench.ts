@@ -38,7 +38,13 @@ async function fill(remote: string): Promise<number> {
           priority: n % 65_536,
           match: `inport == "lsp${n}" && eth.src == 02:00:00:${((n >> 16) & 255).toString(16).padStart(2, '0')}:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')} && ip4.src == {10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}}`,
           actions: `reg0[${n % 16}] = 1; next;`,
-          external_ids: ['map', [['source', `northd.c:${n % 9000}`], ['stage-name', 'ls_in_port_sec_l2']]],
+          external_ids: [
+            'map',
+            [
+              ['source', `northd.c:${n % 9000}`],
+              ['stage-name', 'ls_in_port_sec_l2'],
+            ],
+          ],
         },
       });
     }
@@ -49,7 +55,9 @@ async function fill(remote: string): Promise<number> {
   return ms;
 }
 
-async function ours(remote: string): Promise<{ ms: number; cpuMs: number; bytes: number; rows: number; tables: number }> {
+async function ours(
+  remote: string,
+): Promise<{ ms: number; cpuMs: number; bytes: number; rows: number; tables: number }> {
   const t0 = performance.now();
   const u0 = process.cpuUsage();
   const c = await OvsdbClient.connect(remote, { inactivityProbeMs: 0 });
@@ -71,8 +79,14 @@ async function ours(remote: string): Promise<{ ms: number; cpuMs: number; bytes:
 async function capture(remote: string): Promise<Buffer> {
   const c = await OvsdbClient.connect(remote, { inactivityProbeMs: 0 });
   const requests: Record<string, unknown> = {};
-  for (const t of Object.keys(model.schema.tables)) requests[t] = [{ columns: [...Object.keys(model.schema.tables[t]!.columns), '_version'] }];
-  const reply = await c.request('monitor_cond_since', ['OVN_Southbound', 'cap', requests, '00000000-0000-0000-0000-000000000000']);
+  for (const t of Object.keys(model.schema.tables))
+    requests[t] = [{ columns: [...Object.keys(model.schema.tables[t]!.columns), '_version'] }];
+  const reply = await c.request('monitor_cond_since', [
+    'OVN_Southbound',
+    'cap',
+    requests,
+    '00000000-0000-0000-0000-000000000000',
+  ]);
   await c.close();
   return Buffer.from(JSON.stringify(reply));
 }
@@ -127,7 +141,10 @@ async function replayServer(sock: string, file: string): Promise<ChildProcess> {
 function reference(sb: Sandbox, remote: string, tables: number): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn('ovsdb-client', ['monitor', '-f', 'json', remote, 'OVN_Southbound', 'ALL'], { env: sb.env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const p = spawn('ovsdb-client', ['monitor', '-f', 'json', remote, 'OVN_Southbound', 'ALL'], {
+      env: sb.env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let bytes = 0;
     let lines = 0;
     p.stdout.on('data', (d: Buffer) => {
@@ -148,7 +165,9 @@ try {
   const server = await sb.startDb('sb');
   const remote = server.remotes.unix;
   const fillMs = await fill(remote);
-  console.log(`generated ${ROWS} Logical_Flow + 100 Datapath_Binding rows in ${(fillMs / 1000).toFixed(1)} s (ovsdb-client-ts transact, ${BATCH}/txn)`);
+  console.log(
+    `generated ${ROWS} Logical_Flow + 100 Datapath_Binding rows in ${(fillMs / 1000).toFixed(1)} s (ovsdb-client-ts transact, ${BATCH}/txn)`,
+  );
   const o: Awaited<ReturnType<typeof ours>>[] = [];
   const r: Awaited<ReturnType<typeof reference>>[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -180,15 +199,43 @@ try {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   console.log(`\ninitial monitor of ${fmt(rows)} rows (${mb.toFixed(1)} MB on the wire), best of ${RUNS}`);
   console.table([
-    { impl: 'ovsdb-client-ts monitor → replica', ms: fmt(bestO.ms), 'rows/s': fmt(rows / (bestO.ms / 1000)), 'MB/s': (mb / (bestO.ms / 1000)).toFixed(1), 'vs ovsdb-client': (bestR.ms / bestO.ms).toFixed(2) + '×' },
-    { impl: 'ovsdb-client monitor -f json ALL', ms: fmt(bestR.ms), 'rows/s': fmt(rows / (bestR.ms / 1000)), 'MB/s': (mb / (bestR.ms / 1000)).toFixed(1), 'vs ovsdb-client': '1.00×' },
+    {
+      impl: 'ovsdb-client-ts monitor → replica',
+      ms: fmt(bestO.ms),
+      'rows/s': fmt(rows / (bestO.ms / 1000)),
+      'MB/s': (mb / (bestO.ms / 1000)).toFixed(1),
+      'vs ovsdb-client': (bestR.ms / bestO.ms).toFixed(2) + '×',
+    },
+    {
+      impl: 'ovsdb-client monitor -f json ALL',
+      ms: fmt(bestR.ms),
+      'rows/s': fmt(rows / (bestR.ms / 1000)),
+      'MB/s': (mb / (bestR.ms / 1000)).toFixed(1),
+      'vs ovsdb-client': '1.00×',
+    },
   ]);
-  console.log(`(ratio > 1 means ovsdb-client-ts is faster; ovsdb-client's printed output was ${(bestR.bytes / 1e6).toFixed(1)} MB)`);
+  console.log(
+    `(ratio > 1 means ovsdb-client-ts is faster; ovsdb-client's printed output was ${(bestR.bytes / 1e6).toFixed(1)} MB)`,
+  );
   const cmb = canned.length / 1e6;
-  console.log(`\nclient side only (reply replayed from memory, ${cmb.toFixed(1)} MB): framing + JSON + decode + replica`);
+  console.log(
+    `\nclient side only (reply replayed from memory, ${cmb.toFixed(1)} MB): framing + JSON + decode + replica`,
+  );
   console.table([
-    { stage: 'ovsdb-client-ts replica load', ms: fmt(bestP.ms), 'rows/s': fmt(bestP.rows / (bestP.ms / 1000)), 'MB/s': (cmb / (bestP.ms / 1000)).toFixed(1), 'rows/CPU-s': fmt(bestP.rows / (bestP.cpuMs / 1000)) },
-    { stage: 'JSON.parse of the reply alone', ms: fmt(parseMs), 'rows/s': fmt(bestP.rows / (parseMs / 1000)), 'MB/s': (cmb / (parseMs / 1000)).toFixed(1), 'rows/CPU-s': '' },
+    {
+      stage: 'ovsdb-client-ts replica load',
+      ms: fmt(bestP.ms),
+      'rows/s': fmt(bestP.rows / (bestP.ms / 1000)),
+      'MB/s': (cmb / (bestP.ms / 1000)).toFixed(1),
+      'rows/CPU-s': fmt(bestP.rows / (bestP.cpuMs / 1000)),
+    },
+    {
+      stage: 'JSON.parse of the reply alone',
+      ms: fmt(parseMs),
+      'rows/s': fmt(bestP.rows / (parseMs / 1000)),
+      'MB/s': (cmb / (parseMs / 1000)).toFixed(1),
+      'rows/CPU-s': '',
+    },
   ]);
   console.log('(rows/CPU-s: CPU time of the client process alone; steadier than wall time on a busy host)');
 } finally {

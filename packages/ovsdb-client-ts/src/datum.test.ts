@@ -20,11 +20,33 @@ describe('wire notation', () => {
     expect(encodeDatum(optInt, 5)).toBe(5);
     expect(decodeDatum(optInt, ['set', []])).toBeNull();
     expect(decodeDatum(optInt, 7)).toBe(7);
-    expect(encodeDatum(uuidSet, [U1, { namedUuid: 'row1' }])).toEqual(['set', [['uuid', U1], ['named-uuid', 'row1']]]);
+    expect(encodeDatum(uuidSet, [U1, { namedUuid: 'row1' }])).toEqual([
+      'set',
+      [
+        ['uuid', U1],
+        ['named-uuid', 'row1'],
+      ],
+    ]);
     expect(decodeDatum(uuidSet, ['uuid', U1])).toEqual([U1]);
-    expect(decodeDatum(uuidSet, ['set', [['uuid', U1], ['uuid', U2]]])).toEqual([U1, U2]);
+    expect(
+      decodeDatum(uuidSet, [
+        'set',
+        [
+          ['uuid', U1],
+          ['uuid', U2],
+        ],
+      ]),
+    ).toEqual([U1, U2]);
     expect(encodeDatum(strMap, { a: 'b' })).toEqual(['map', [['a', 'b']]]);
-    expect(decodeDatum(strMap, ['map', [['a', 'b'], ['c', 'd']]])).toEqual({ a: 'b', c: 'd' });
+    expect(
+      decodeDatum(strMap, [
+        'map',
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+      ]),
+    ).toEqual({ a: 'b', c: 'd' });
     // Integer map keys are numbers on the wire, strings in the object.
     expect(encodeDatum(intMap, { 10: U1 })).toEqual(['map', [[10, ['uuid', U1]]]]);
     expect(decodeDatum(intMap, ['map', [[10, ['uuid', U1]]]])).toEqual({ '10': U1 });
@@ -57,8 +79,29 @@ describe('wire notation', () => {
     expect(applyDiff(optInt, null, 7)).toBe(7);
     // The symmetric-difference spelling ({a} → {b} as {a, b}) is accepted too.
     expect(applyDiff(optInt, 1, ['set', [1, 2]])).toBe(2);
-    expect(applyDiff(uuidSet, [U1], ['set', [['uuid', U1], ['uuid', U2]]])).toEqual([U2]);
-    expect(applyDiff(strMap, { a: '1', b: '2' }, ['map', [['a', '1'], ['b', '3'], ['c', '4']]])).toEqual({ b: '3', c: '4' });
+    expect(
+      applyDiff(
+        uuidSet,
+        [U1],
+        [
+          'set',
+          [
+            ['uuid', U1],
+            ['uuid', U2],
+          ],
+        ],
+      ),
+    ).toEqual([U2]);
+    expect(
+      applyDiff(strMap, { a: '1', b: '2' }, [
+        'map',
+        [
+          ['a', '1'],
+          ['b', '3'],
+          ['c', '4'],
+        ],
+      ]),
+    ).toEqual({ b: '3', c: '4' });
   });
 
   it('encodes and decodes rows', () => {
@@ -66,7 +109,10 @@ describe('wire notation', () => {
       name: 'T',
       isRoot: true,
       indexes: [],
-      columns: { s: { name: 's', type: str, ephemeral: false, mutable: true }, m: { name: 'm', type: strMap, ephemeral: false, mutable: true } },
+      columns: {
+        s: { name: 's', type: str, ephemeral: false, mutable: true },
+        m: { name: 'm', type: strMap, ephemeral: false, mutable: true },
+      },
     };
     expect(encodeRow(t, { s: 'x', m: { k: 'v' }, _uuid: U1 })).toEqual({ s: 'x', m: ['map', [['k', 'v']]] });
     expect(() => encodeRow(t, { nope: 1 })).toThrow(DatumError);

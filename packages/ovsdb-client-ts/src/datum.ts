@@ -266,7 +266,11 @@ export function decodeRow(table: TableSchema, json: unknown): Record<string, unk
 }
 
 /** A full row: every column of the table at its default value, then `values` over it. */
-export function withDefaults(table: TableSchema, values: Record<string, unknown>, columns?: readonly string[]): Record<string, unknown> {
+export function withDefaults(
+  table: TableSchema,
+  values: Record<string, unknown>,
+  columns?: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of columns ?? Object.keys(table.columns)) {
     const col = table.columns[name];

@@ -13,7 +13,8 @@ export function decodeDump(schema: DatabaseSchema, text: string): DumpTables {
   for (const value of new JsonFramer().push(Buffer.from(text))) {
     const v = value as { caption?: unknown; headings?: unknown; data?: unknown };
     const m = typeof v.caption === 'string' ? /^(.*) table$/.exec(v.caption) : null;
-    if (!m || !Array.isArray(v.headings) || !Array.isArray(v.data)) throw new DatumError('not an ovsdb-client dump table');
+    if (!m || !Array.isArray(v.headings) || !Array.isArray(v.data))
+      throw new DatumError('not an ovsdb-client dump table');
     const table = schema.tables[m[1]!];
     if (!table) throw new DatumError(`dump has unknown table ${m[1]}`);
     const headings = v.headings as string[];

@@ -13,7 +13,9 @@ export class OvsdbError extends Error {
     /** The JSON-RPC method that failed. */
     readonly method?: string,
   ) {
-    super(`${method ? `${method}: ` : ''}${error}${details ? `: ${details}` : ''}${opIndex !== undefined ? ` (operation ${opIndex})` : ''}`);
+    super(
+      `${method ? `${method}: ` : ''}${error}${details ? `: ${details}` : ''}${opIndex !== undefined ? ` (operation ${opIndex})` : ''}`,
+    );
   }
 }
 

@@ -41,7 +41,7 @@ describe('JsonFramer', () => {
 
   it('handles random multi-way splits', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; n < 300; n++) {
       const cuts = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => Math.floor(rnd() * wire.length));
       expect(feedAll(splitAt(wire, cuts))).toEqual(messages);

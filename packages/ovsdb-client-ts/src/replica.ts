@@ -35,9 +35,21 @@ export interface MonitorOptions<M extends DatabaseModel> {
 
 export type RowChange<T extends TableMap> = {
   [K in keyof T & string]:
-    | { readonly kind: 'insert'; readonly table: K; readonly uuid: Uuid<K>; readonly old: undefined; readonly new: T[K] }
+    | {
+        readonly kind: 'insert';
+        readonly table: K;
+        readonly uuid: Uuid<K>;
+        readonly old: undefined;
+        readonly new: T[K];
+      }
     | { readonly kind: 'modify'; readonly table: K; readonly uuid: Uuid<K>; readonly old: T[K]; readonly new: T[K] }
-    | { readonly kind: 'delete'; readonly table: K; readonly uuid: Uuid<K>; readonly old: T[K]; readonly new: undefined };
+    | {
+        readonly kind: 'delete';
+        readonly table: K;
+        readonly uuid: Uuid<K>;
+        readonly old: T[K];
+        readonly new: undefined;
+      };
 }[keyof T & string];
 
 export interface ChangeBatch<T extends TableMap> {
@@ -101,7 +113,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents<TablesOf<M>>> implements MonitorHandle {
+export class Replica<M extends DatabaseModel>
+  extends EventEmitter<ReplicaEvents<TablesOf<M>>>
+  implements MonitorHandle
+{
   readonly id: string;
   private readonly specs = new Map<string, TableSpec>();
   private tables = new Map<string, Table>();
@@ -216,11 +231,15 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     const spec = this.specs.get(table);
     const ix = spec?.indexes.find((i) => i.length === cols.length && i.every((c) => cols.includes(c)));
     if (ix) {
-      const uuid = this.unique.get(table)?.get(ix.join(','))?.get(indexKey(ix, key as Record<string, unknown>));
+      const uuid = this.unique
+        .get(table)
+        ?.get(ix.join(','))
+        ?.get(indexKey(ix, key as Record<string, unknown>));
       return uuid === undefined ? undefined : this.get(table, uuid);
     }
     for (const row of this.tables.get(table)?.values() ?? []) {
-      if (cols.every((c) => sameValue(row[c], (key as Record<string, unknown>)[c]))) return row as unknown as RowOf<M, T>;
+      if (cols.every((c) => sameValue(row[c], (key as Record<string, unknown>)[c])))
+        return row as unknown as RowOf<M, T>;
     }
     return undefined;
   }
@@ -422,7 +441,12 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
   private onReply(method: MonitorMethod, reply: unknown): void {
     let full = true;
     if (method === 'monitor_cond_since') {
-      if (!Array.isArray(reply) || reply.length !== 3 || typeof reply[0] !== 'boolean' || typeof reply[1] !== 'string') {
+      if (
+        !Array.isArray(reply) ||
+        reply.length !== 3 ||
+        typeof reply[0] !== 'boolean' ||
+        typeof reply[1] !== 'string'
+      ) {
         throw new ProtocolError('monitor_cond_since: malformed reply');
       }
       const [found, txnId, updates] = reply as [boolean, string, unknown];
@@ -564,7 +588,14 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     if (changes) this.emit('change', { changes, resync: true });
   }
 
-  private put(table: string, t: Table, uuid: string, old: Row | undefined, next: Row | undefined, changes: RowChange<TablesOf<M>>[] | undefined): void {
+  private put(
+    table: string,
+    t: Table,
+    uuid: string,
+    old: Row | undefined,
+    next: Row | undefined,
+    changes: RowChange<TablesOf<M>>[] | undefined,
+  ): void {
     if (next) t.set(uuid, next);
     else if (old) t.delete(uuid);
     else return;
@@ -582,7 +613,12 @@ export class Replica<M extends DatabaseModel> extends EventEmitter<ReplicaEvents
     }
   }
 
-  private change(table: string, uuid: string, old: Row | undefined, next: Row | undefined): RowChange<TablesOf<M>> | undefined {
+  private change(
+    table: string,
+    uuid: string,
+    old: Row | undefined,
+    next: Row | undefined,
+  ): RowChange<TablesOf<M>> | undefined {
     const kind = old ? (next ? 'modify' : 'delete') : next ? 'insert' : undefined;
     if (!kind) return undefined;
     return { kind, table, uuid, old, new: next } as unknown as RowChange<TablesOf<M>>;

@@ -50,7 +50,11 @@ function from10(msg: unknown): ReturnType<typeof jsonrpc.parseObject> {
   }
   if (m['error'] !== null && m['error'] !== undefined) {
     // OVSDB error replies are {"error": "tag", "details": "..."} or a string; carry it in `data`.
-    return jsonrpc.parseObject({ jsonrpc: '2.0', id: m['id'], error: { code: -32000, message: 'ovsdb error', data: m['error'] } });
+    return jsonrpc.parseObject({
+      jsonrpc: '2.0',
+      id: m['id'],
+      error: { code: -32000, message: 'ovsdb error', data: m['error'] },
+    });
   }
   return jsonrpc.parseObject({ jsonrpc: '2.0', id: m['id'], result: m['result'] ?? null });
 }

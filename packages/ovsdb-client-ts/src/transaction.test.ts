@@ -14,17 +14,25 @@ describe('transaction encoding', () => {
     expect(encodeWhere(ls, [['_uuid', '==', U]])).toEqual([['_uuid', '==', ['uuid', U]]]);
     expect(encodeWhere(ls, [['ports', 'includes', U]])).toEqual([['ports', 'includes', ['uuid', U]]]);
     expect(encodeWhere(ls, [['copp', '==', null]])).toEqual([['copp', '==', ['set', []]]]);
-    expect(encodeWhere(ls, [['other_config', 'includes', { a: 'b' }]])).toEqual([['other_config', 'includes', ['map', [['a', 'b']]]]]);
+    expect(encodeWhere(ls, [['other_config', 'includes', { a: 'b' }]])).toEqual([
+      ['other_config', 'includes', ['map', [['a', 'b']]]],
+    ]);
     expect(encodeWhere(acl, [['priority', '>=', 100]])).toEqual([['priority', '>=', 100]]);
     expect(() => encodeWhere(ls, [['nope', '==', 1]])).toThrow(DatumError);
     expect(() => encodeWhere(ls, [['name', '==', 5]])).toThrow(DatumError);
   });
 
   it('encodes mutations: set elements, map pairs, map keys, arithmetic', () => {
-    expect(encodeMutations(ls, [['ports', 'insert', [{ namedUuid: 'row1' }]]])).toEqual([['ports', 'insert', ['set', [['named-uuid', 'row1']]]]]);
+    expect(encodeMutations(ls, [['ports', 'insert', [{ namedUuid: 'row1' }]]])).toEqual([
+      ['ports', 'insert', ['set', [['named-uuid', 'row1']]]],
+    ]);
     expect(encodeMutations(ls, [['ports', 'delete', U]])).toEqual([['ports', 'delete', ['uuid', U]]]);
-    expect(encodeMutations(ls, [['external_ids', 'insert', { k: 'v' }]])).toEqual([['external_ids', 'insert', ['map', [['k', 'v']]]]]);
-    expect(encodeMutations(ls, [['external_ids', 'delete', ['k1', 'k2']]])).toEqual([['external_ids', 'delete', ['set', ['k1', 'k2']]]]);
+    expect(encodeMutations(ls, [['external_ids', 'insert', { k: 'v' }]])).toEqual([
+      ['external_ids', 'insert', ['map', [['k', 'v']]]],
+    ]);
+    expect(encodeMutations(ls, [['external_ids', 'delete', ['k1', 'k2']]])).toEqual([
+      ['external_ids', 'delete', ['set', ['k1', 'k2']]],
+    ]);
     expect(encodeMutations(acl, [['priority', '+=', 5]])).toEqual([['priority', '+=', 5]]);
   });
 
@@ -39,9 +47,17 @@ describe('transaction encoding', () => {
     expect(upd.index).toBe(2);
     expect(sel).toMatchObject({ index: 3, kind: 'rows' });
     const ops = txn.operations;
-    expect(ops[1]).toMatchObject({ op: 'insert', table: 'Logical_Switch', 'uuid-name': 'row2', row: { name: 'ls1', ports: ['set', [['named-uuid', 'row1']]] } });
+    expect(ops[1]).toMatchObject({
+      op: 'insert',
+      table: 'Logical_Switch',
+      'uuid-name': 'row2',
+      row: { name: 'ls1', ports: ['set', [['named-uuid', 'row1']]] },
+    });
     expect(ops[0]).toHaveProperty('uuid');
-    expect(ops.slice(4)).toEqual([{ op: 'comment', comment: 'why' }, { op: 'assert', lock: 'lock' }]);
+    expect(ops.slice(4)).toEqual([
+      { op: 'comment', comment: 'why' },
+      { op: 'assert', lock: 'lock' },
+    ]);
     // @ts-expect-error: not a column of Logical_Switch
     expect(() => txn.insert('Logical_Switch', { nope: 1 })).toThrow(DatumError);
     // @ts-expect-error: wrong value type

@@ -34,7 +34,10 @@ export interface CommitOptions {
 }
 
 /** Encode a where clause against a table. */
-export function encodeWhere(table: TableSchema, where: readonly (readonly [string, string, unknown])[]): WireCondition[] {
+export function encodeWhere(
+  table: TableSchema,
+  where: readonly (readonly [string, string, unknown])[],
+): WireCondition[] {
   return where.map(([col, fn, value]) => {
     const type = columnType(table, col);
     // Relational operators compare atoms; == / != / includes / excludes take a datum of the column's type.
@@ -45,7 +48,10 @@ export function encodeWhere(table: TableSchema, where: readonly (readonly [strin
 }
 
 /** Encode mutations against a table. */
-export function encodeMutations(table: TableSchema, mutations: readonly (readonly [string, string, unknown])[]): WireMutation[] {
+export function encodeMutations(
+  table: TableSchema,
+  mutations: readonly (readonly [string, string, unknown])[],
+): WireMutation[] {
   return mutations.map(([col, mutator, value]) => {
     const type = columnType(table, col);
     const kind = columnKind(type);
@@ -91,7 +97,8 @@ export class TransactionResult<M extends DatabaseModel = DatabaseModel> {
   /** Rows matched by an update, mutate or delete. */
   count(ref: OpRef<'count'>): number {
     const c = this.results[ref.index]?.count;
-    if (typeof c !== 'number') throw new DatumError(`operation ${ref.index} has no count${this.recovered ? ' (recovered after failover)' : ''}`);
+    if (typeof c !== 'number')
+      throw new DatumError(`operation ${ref.index} has no count${this.recovered ? ' (recovered after failover)' : ''}`);
     return c;
   }
 
@@ -99,7 +106,8 @@ export class TransactionResult<M extends DatabaseModel = DatabaseModel> {
   rows<R>(ref: OpRef<'rows', R>): R[] {
     const op = this.ops[ref.index];
     const rows = this.results[ref.index]?.rows;
-    if (!op || op.op !== 'select' || !rows) throw new DatumError(`operation ${ref.index} has no rows${this.recovered ? ' (recovered after failover)' : ''}`);
+    if (!op || op.op !== 'select' || !rows)
+      throw new DatumError(`operation ${ref.index} has no rows${this.recovered ? ' (recovered after failover)' : ''}`);
     const table = this.model.schema.tables[op.table]!;
     return rows.map((r) => decodeRow(table, r) as R);
   }
@@ -133,7 +141,13 @@ export class Transaction<M extends DatabaseModel> {
     const ts = this.table(table);
     const name = `row${++this.seq}`;
     const uuid = opts.uuid ?? randomUUID();
-    this.wireOps.push({ op: 'insert', table, row: encodeRow(ts, row as Record<string, unknown>), 'uuid-name': name, uuid });
+    this.wireOps.push({
+      op: 'insert',
+      table,
+      row: encodeRow(ts, row as Record<string, unknown>),
+      'uuid-name': name,
+      uuid,
+    });
     this.names.set(name, uuid);
     this.firstInsert ??= { table, uuid };
     return { namedUuid: name, table };
@@ -141,12 +155,22 @@ export class Transaction<M extends DatabaseModel> {
 
   update<T extends TableName<M>>(table: T, where: Where<RowOf<M, T>>, row: Update<RowOf<M, T>>): OpRef<'count'> {
     const ts = this.table(table);
-    return this.push({ op: 'update', table, where: encodeWhere(ts, where), row: encodeRow(ts, row as Record<string, unknown>) }, 'count');
+    return this.push(
+      { op: 'update', table, where: encodeWhere(ts, where), row: encodeRow(ts, row as Record<string, unknown>) },
+      'count',
+    );
   }
 
-  mutate<T extends TableName<M>>(table: T, where: Where<RowOf<M, T>>, mutations: readonly Mutation<RowOf<M, T>>[]): OpRef<'count'> {
+  mutate<T extends TableName<M>>(
+    table: T,
+    where: Where<RowOf<M, T>>,
+    mutations: readonly Mutation<RowOf<M, T>>[],
+  ): OpRef<'count'> {
     const ts = this.table(table);
-    return this.push({ op: 'mutate', table, where: encodeWhere(ts, where), mutations: encodeMutations(ts, mutations) }, 'count');
+    return this.push(
+      { op: 'mutate', table, where: encodeWhere(ts, where), mutations: encodeMutations(ts, mutations) },
+      'count',
+    );
   }
 
   delete<T extends TableName<M>>(table: T, where: Where<RowOf<M, T>>): OpRef<'count'> {
@@ -195,7 +219,11 @@ export class Transaction<M extends DatabaseModel> {
    * Optimistic concurrency, like the C IDL's verify: fail the transaction if `columns` of `row` changed
    * since it was read (a `wait` with timeout 0 on the values seen).
    */
-  verify<T extends TableName<M>>(table: T, row: RowOf<M, T>, columns: readonly (keyof RowOf<M, T> & string)[]): OpRef<'none'> {
+  verify<T extends TableName<M>>(
+    table: T,
+    row: RowOf<M, T>,
+    columns: readonly (keyof RowOf<M, T> & string)[],
+  ): OpRef<'none'> {
     const seen: Record<string, unknown> = {};
     for (const c of columns) seen[c] = (row as unknown as Record<string, unknown>)[c];
     const where = [['_uuid', '==', row._uuid]] as unknown as Where<RowOf<M, T>>;
@@ -262,13 +290,19 @@ export class Transaction<M extends DatabaseModel> {
         } catch (e2) {
           if (e2 instanceof OvsdbError && e2.opIndex === -1 && e2.error === 'timed out') {
             // The guard row exists: an earlier attempt committed.
-            return this.result(ops.map(() => ({})), true);
+            return this.result(
+              ops.map(() => ({})),
+              true,
+            );
           }
           if (!isUnknownOutcome(e2) && !(e2 instanceof ConnectionError && !(e2 instanceof ClosedError))) throw e2;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }
-      throw new ConnectionError('transact: outcome unknown: no answer from the cluster before the failover timeout', 'unknown');
+      throw new ConnectionError(
+        'transact: outcome unknown: no answer from the cluster before the failover timeout',
+        'unknown',
+      );
     }
   }
 
@@ -277,7 +311,8 @@ export class Transaction<M extends DatabaseModel> {
       // Prefer what the server reports (it equals the explicit UUID we sent).
       this.wireOps.forEach((op, i) => {
         const u = results[i]?.uuid;
-        if (op.op === 'insert' && op['uuid-name'] && Array.isArray(u) && typeof u[1] === 'string') this.names.set(op['uuid-name'], u[1]);
+        if (op.op === 'insert' && op['uuid-name'] && Array.isArray(u) && typeof u[1] === 'string')
+          this.names.set(op['uuid-name'], u[1]);
       });
     }
     return new TransactionResult(this.model, this.wireOps, results, this.names, recovered);

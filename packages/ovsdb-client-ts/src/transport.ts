@@ -22,7 +22,11 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
   else {
     if (!ssl) {
       // ENOPROTOOPT, as OVS's stream-ssl reports a missing key/certificate/CA.
-      throw new ConnectionError(`${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`, 'not-sent', 'Protocol not available');
+      throw new ConnectionError(
+        `${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`,
+        'not-sent',
+        'Protocol not available',
+      );
     }
     // node:tls is loaded only for ssl: remotes (it costs one-shot tools several ms of start-up).
     const [tls, key, cert, ca] = await Promise.all([

@@ -263,7 +263,9 @@ const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
 
 function listRecord(row: Row, columns: (ColumnSchema | null)[]): Cell[] {
   return columns.map((c) =>
-    c ? { datum: toDatum(row[c.name] ?? null, c.type), type: c.type } : { datum: { keys: [row._uuid] }, type: UUID_TYPE },
+    c
+      ? { datum: toDatum(row[c.name] ?? null, c.type), type: c.type }
+      : { datum: { keys: [row._uuid] }, type: UUID_TYPE },
   );
 }
 
@@ -470,7 +472,12 @@ export const commands: Record<string, CommandImpl> = {
           `"clear" operation cannot be applied to column ${column.name} of table ${table.name}, which is not allowed to be empty`,
         );
       }
-      ctx.store.set(table.name, row, column.name, fromDatum({ keys: [], ...(column.type.value ? { values: [] } : {}) }, column.type));
+      ctx.store.set(
+        table.name,
+        row,
+        column.name,
+        fromDatum({ keys: [], ...(column.type.value ? { values: [] } : {}) }, column.type),
+      );
     }
   },
   create: (ctx) => {
@@ -494,7 +501,8 @@ export const commands: Record<string, CommandImpl> = {
     const table = getTable(ctx.store.schema, ctx.argv[1]!);
     const all = has(ctx, '--all');
     const mustExist = !has(ctx, '--if-exists');
-    if (all && ctx.argv.length > 2) throw new CommandError('--all and records argument should not be specified together');
+    if (all && ctx.argv.length > 2)
+      throw new CommandError('--all and records argument should not be specified together');
     if (all && !mustExist) throw new CommandError('--all and --if-exists should not be specified together');
     if (!all && ctx.argv.length === 2) warn('either --all or records argument should be specified');
     if (all) {

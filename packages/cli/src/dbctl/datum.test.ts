@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnType } from 'ovsdb-client-ts';
-import { atomToString, compareDatums, datumFromString, datumToBare, datumToString, isSubset, parseToken } from './datum.js';
+import {
+  atomToString,
+  compareDatums,
+  datumFromString,
+  datumToBare,
+  datumToString,
+  isSubset,
+  parseToken,
+} from './datum.js';
 
 const str: ColumnType = { key: { type: 'string' }, min: 1, max: 1 };
 const strSet: ColumnType = { key: { type: 'string' }, min: 0, max: Infinity };
@@ -24,8 +32,12 @@ describe('ovs-vsctl value syntax', () => {
     expect(() => datumFromString(smap, '{a}')).toThrow('a}: syntax error at "}" expecting "="');
     expect(() => datumFromString(strSet, '[a,a]')).toThrow('[a,a]: set contains duplicate value');
     expect(() => datumFromString(intOpt, '[1,2]')).toThrow('[1,2]: 2 value(s) specified but the maximum number is 1');
-    expect(() => datumFromString(intOpt, '5000')).toThrow('constraint violation: 5000 is not in the valid range 0 to 4095 (inclusive)');
-    expect(() => datumFromString(enumT, 'x')).toThrow('constraint violation: x is not one of the allowed values ([allow, drop])');
+    expect(() => datumFromString(intOpt, '5000')).toThrow(
+      'constraint violation: 5000 is not in the valid range 0 to 4095 (inclusive)',
+    );
+    expect(() => datumFromString(enumT, 'x')).toThrow(
+      'constraint violation: x is not one of the allowed values ([allow, drop])',
+    );
     expect(() => datumFromString(intOpt, 'x')).toThrow('"x" is not a valid integer or range');
   });
 

@@ -78,19 +78,26 @@ function checkConstraints(a: Atom, base: BaseType): void {
     const fmt = (x: number) => atomToString(x, base.type);
     if ((min === undefined || n >= min) && (max === undefined || n <= max)) return;
     if (min !== undefined && max !== undefined) {
-      throw new DatumError(`constraint violation: ${fmt(n)} is not in the valid range ${fmt(min)} to ${fmt(max)} (inclusive)`);
+      throw new DatumError(
+        `constraint violation: ${fmt(n)} is not in the valid range ${fmt(min)} to ${fmt(max)} (inclusive)`,
+      );
     }
-    if (min !== undefined) throw new DatumError(`constraint violation: ${fmt(n)} is less than minimum allowed value ${fmt(min)}`);
+    if (min !== undefined)
+      throw new DatumError(`constraint violation: ${fmt(n)} is less than minimum allowed value ${fmt(min)}`);
     throw new DatumError(`constraint violation: ${fmt(n)} is greater than maximum allowed value ${fmt(max!)}`);
   }
   if (base.type === 'string') {
     const s = a as string;
     const n = [...s].length;
     if (base.minLength !== undefined && n < base.minLength) {
-      throw new DatumError(`constraint violation: "${s}" length ${n} is less than minimum allowed length ${base.minLength}`);
+      throw new DatumError(
+        `constraint violation: "${s}" length ${n} is less than minimum allowed length ${base.minLength}`,
+      );
     }
     if (base.maxLength !== undefined && n > base.maxLength) {
-      throw new DatumError(`constraint violation: "${s}" length ${n} is greater than maximum allowed length ${base.maxLength}`);
+      throw new DatumError(
+        `constraint violation: "${s}" length ${n} is greater than maximum allowed length ${base.maxLength}`,
+      );
     }
   }
 }
@@ -309,7 +316,9 @@ export function datumToString(d: Datum, type: ColumnType): string {
 export function datumToBare(d: Datum, type: ColumnType): string {
   const bare = (a: Atom, t: string) => (t === 'string' ? (a as string) : atomToString(a, t));
   return d.keys
-    .map((k, i) => (type.value ? `${bare(k, type.key.type)}=${bare(d.values![i]!, type.value.type)}` : bare(k, type.key.type)))
+    .map((k, i) =>
+      type.value ? `${bare(k, type.key.type)}=${bare(d.values![i]!, type.value.type)}` : bare(k, type.key.type),
+    )
     .join(' ');
 }
 

@@ -39,7 +39,12 @@ export function getTable(db: DatabaseSchema, s: string): TableSchema {
   const m = best(Object.values(db.tables), s);
   if (m.length === 0) throw new NameError(`unknown table "${s}"`);
   if (m.length > 1) {
-    throw new NameError(`"${s}" matches multiple table names: ${m.map((t) => t.name).sort().join(', ')}`);
+    throw new NameError(
+      `"${s}" matches multiple table names: ${m
+        .map((t) => t.name)
+        .sort()
+        .join(', ')}`,
+    );
   }
   return m[0]!;
 }
@@ -49,7 +54,10 @@ export function getColumn(t: TableSchema, s: string): ColumnSchema {
   if (m.length === 0) throw new NameError(`${t.name} does not contain a column whose name matches "${s}"`);
   if (m.length > 1) {
     throw new NameError(
-      `${t.name} contains more than one column whose name matches "${s}": ${m.map((c) => c.name).sort().join(', ')}`,
+      `${t.name} contains more than one column whose name matches "${s}": ${m
+        .map((c) => c.name)
+        .sort()
+        .join(', ')}`,
     );
   }
   return m[0]!;

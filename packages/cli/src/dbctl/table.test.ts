@@ -6,7 +6,12 @@ const str: ColumnType = { key: { type: 'string' }, min: 1, max: 1 };
 const smap: ColumnType = { key: { type: 'string' }, value: { type: 'string' }, min: 0, max: Infinity };
 const t: OutTable = {
   headings: ['name', 'other_config'],
-  rows: [[{ datum: { keys: ['a'] }, type: str }, { datum: { keys: ['x'], values: ['1, 2'] }, type: smap }]],
+  rows: [
+    [
+      { datum: { keys: ['a'] }, type: str },
+      { datum: { keys: ['x'], values: ['1, 2'] }, type: smap },
+    ],
+  ],
 };
 const style = { format: 'list', data: 'string', headings: true, pretty: false } as const;
 

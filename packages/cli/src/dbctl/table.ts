@@ -68,10 +68,11 @@ export function renderTable(t: OutTable, style: TableStyle, first: boolean): str
       return out;
     }
     case 'html': {
-      const esc = (v: string) => v.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+      const esc = (v: string) =>
+        v.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
       const htmlCell = (el: string, content: string) => {
         let o = `    <${el}>`;
-        for (let p = 0; p < content.length; ) {
+        for (let p = 0; p < content.length;) {
           const u = content.slice(p, p + 36);
           if (u.length === 36 && isUuidString(u)) {
             o += `<a href="#${u}">${u.slice(0, 8)}</a>`;
@@ -88,7 +89,10 @@ export function renderTable(t: OutTable, style: TableStyle, first: boolean): str
       for (const r of text()) {
         out += '  <tr>\n';
         r.forEach((v, x) => {
-          out += t.headings[x] === '_uuid' ? `    <td><a name="${esc(v)}">${esc(v.slice(0, 8))}</a></td>\n` : htmlCell('td', v);
+          out +=
+            t.headings[x] === '_uuid'
+              ? `    <td><a name="${esc(v)}">${esc(v.slice(0, 8))}</a></td>\n`
+              : htmlCell('td', v);
         });
         out += '  </tr>\n';
       }

@@ -30,7 +30,8 @@ function formatAcl(acl: Row): string {
     o += ` log(${parts.join(',')})`;
   }
   if (acl['label']) o += ` label=${String(acl['label'])}`;
-  if (['true', 'yes', 'on', '1'].includes((acl['options'] as Record<string, string>)['apply-after-lb'] ?? '')) o += ' [after-lb]';
+  if (['true', 'yes', 'on', '1'].includes((acl['options'] as Record<string, string>)['apply-after-lb'] ?? ''))
+    o += ' [after-lb]';
   return o + '\n';
 }
 
@@ -57,7 +58,8 @@ export const commands: Record<string, CommandImpl> = {
     for (const acl of listAcls(ctx.store, t)) ctx.output += formatAcl(acl);
   },
   'pg-add': (ctx) => void addPortGroup(ctx.store, arg(ctx, 1), ctx.argv.slice(2)),
-  'pg-set-ports': (ctx) => setPortGroupPorts(ctx.store, lookup(ctx.store, KINDS.portGroup, arg(ctx, 1), true)!, ctx.argv.slice(2)),
+  'pg-set-ports': (ctx) =>
+    setPortGroupPorts(ctx.store, lookup(ctx.store, KINDS.portGroup, arg(ctx, 1), true)!, ctx.argv.slice(2)),
   'pg-del': (ctx) => deletePortGroup(ctx.store, arg(ctx, 1)),
   'qos-add': (ctx) =>
     void addQos(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), ctx.argv.slice(5), {
@@ -96,7 +98,8 @@ export const commands: Record<string, CommandImpl> = {
         const b = ctx.store.deref('Meter_Band', u);
         if (!b) continue;
         ctx.output += `  ${String(b['action'])}: ${String(b['rate'])} ${String(m['unit'])}`;
-        if (b['burst_size']) ctx.output += `, ${String(b['burst_size'])} ${m['unit'] === 'kbps' ? 'kb' : 'packet'} burst`;
+        if (b['burst_size'])
+          ctx.output += `, ${String(b['burst_size'])} ${m['unit'] === 'kbps' ? 'kb' : 'packet'} burst`;
         ctx.output += '\n';
       }
     }

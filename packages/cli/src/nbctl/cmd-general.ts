@@ -26,7 +26,8 @@ export function showSwitch(s: NbStore, ls: Row): string {
     if (p['parent_name'] !== null) o += `        parent: ${String(p['parent_name'])}\n`;
     if (p['tag'] !== null) o += `        tag: ${String(p['tag'])}\n`;
     const addrs = p['addresses'] as string[];
-    if (addrs.length && !(addrs.length === 1 && addrs[0] === 'router')) o += `        addresses: ${quotedList(addrs)}\n`;
+    if (addrs.length && !(addrs.length === 1 && addrs[0] === 'router'))
+      o += `        addresses: ${quotedList(addrs)}\n`;
     const rp = (p['options'] as Record<string, string>)['router-port'];
     if (rp !== undefined) o += `        router-port: ${rp}\n`;
   }

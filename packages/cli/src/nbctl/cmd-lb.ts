@@ -18,7 +18,8 @@ const sortStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The lb-list table: one line per VIP, balancers sorted by name, VIPs by text. */
 function lbTable(lbs: readonly Row[]): string {
   let width = 0;
-  for (const lb of lbs) for (const k of Object.keys(lb['vips'] as Record<string, string>)) width = Math.max(width, k.length);
+  for (const lb of lbs)
+    for (const k of Object.keys(lb['vips'] as Record<string, string>)) width = Math.max(width, k.length);
   const entries: [string, string][] = [];
   for (const lb of lbs) {
     const vips = Object.entries(lb['vips'] as Record<string, string>).sort((a, b) => sortStr(a[0], b[0]));
@@ -64,8 +65,10 @@ export const commands: Record<string, CommandImpl> = {
     const all = ctx.store.rows('Load_Balancer');
     ctx.output += lbTable(ctx.argv.length === 2 ? all.filter((lb) => lb['name'] === arg(ctx, 1)) : all);
   },
-  'ls-lb-add': (ctx) => attachLoadBalancer(ctx.store, 'switch', arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
-  'lr-lb-add': (ctx) => attachLoadBalancer(ctx.store, 'router', arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
+  'ls-lb-add': (ctx) =>
+    attachLoadBalancer(ctx.store, 'switch', arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
+  'lr-lb-add': (ctx) =>
+    attachLoadBalancer(ctx.store, 'router', arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
   'ls-lb-del': (ctx) =>
     detachLoadBalancer(ctx.store, 'switch', arg(ctx, 1), ctx.argv.length === 3 ? arg(ctx, 2) : undefined, {
       ifExists: has(ctx, '--if-exists'),

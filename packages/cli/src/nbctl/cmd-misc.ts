@@ -76,7 +76,8 @@ export const commands: Record<string, CommandImpl> = {
       ctx.output += `  Filter   :  ${String(m['filter'])}\n  Index/Key:  ${String(m['index'])}\n\n`;
     }
   },
-  'lsp-attach-mirror': (ctx) => attachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
+  'lsp-attach-mirror': (ctx) =>
+    attachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),
   'lsp-detach-mirror': (ctx) => detachMirror(ctx.store, arg(ctx, 1), arg(ctx, 2)),
   'fwd-group-add': (ctx) => {
     if (ctx.argv.length <= 5) {

@@ -133,7 +133,10 @@ function natList(ctx: Ctx): void {
     const range = String(n['external_port_range']);
     const value =
       n['external_mac'] !== null && n['logical_port'] !== null
-        ? col(range, 17, 13) + col(String(n['logical_ip']), 20, 16) + col(String(n['external_mac']), 21, 17) + String(n['logical_port'])
+        ? col(range, 17, 13) +
+          col(String(n['logical_ip']), 20, 16) +
+          col(String(n['external_mac']), 21, 17) +
+          String(n['logical_port'])
         : col(range, 17, 13) + String(n['logical_ip']);
     lines.push([key, value]);
   }
@@ -277,7 +280,9 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lr-nat-list': natList,
   'lr-nat-update-ext-ip': (ctx) =>
-    setNatExternalIps(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), { exempted: has(ctx, '--is-exempted') }),
+    setNatExternalIps(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), {
+      exempted: has(ctx, '--is-exempted'),
+    }),
   'lr-policy-add': (ctx) => {
     const reroute = arg(ctx, 4) === 'reroute';
     addPolicy(
@@ -300,7 +305,9 @@ export const commands: Record<string, CommandImpl> = {
     const ps = (lr['policies'] as string[])
       .map((u) => ctx.store.deref('Logical_Router_Policy', u))
       .filter((r): r is Row => !!r)
-      .sort((x, y) => Number(y['priority']) - Number(x['priority']) || (String(x['match']) < String(y['match']) ? -1 : 1));
+      .sort(
+        (x, y) => Number(y['priority']) - Number(x['priority']) || (String(x['match']) < String(y['match']) ? -1 : 1),
+      );
     if (ps.length) ctx.output += 'Routing Policies\n';
     for (const p of ps) {
       let o = `${String(p['priority']).padStart(10)} ${String(p['match']).padStart(50)} ${String(p['action']).padStart(15)}`;
@@ -314,4 +321,3 @@ export const commands: Record<string, CommandImpl> = {
     }
   },
 };
-

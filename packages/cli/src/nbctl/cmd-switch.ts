@@ -38,7 +38,11 @@ export function printMap(m: Record<string, unknown>): string {
     .join('');
 }
 
-const sortedLines = (xs: readonly string[]) => [...xs].sort().map((x) => `${x}\n`).join('');
+const sortedLines = (xs: readonly string[]) =>
+  [...xs]
+    .sort()
+    .map((x) => `${x}\n`)
+    .join('');
 
 export function dhcpOptionsGet(s: NbStore, id: string): Row {
   const uuidLike = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id);
@@ -93,7 +97,10 @@ export const commands: Record<string, CommandImpl> = {
       lookup(ctx.store, KINDS.switch, arg(ctx, 1), true);
       throw new CommandError('lsp-add with parent must also specify a tag');
     }
-    addSwitchPort(ctx.store, arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist'), ...(parent ? { parent } : {}) });
+    addSwitchPort(ctx.store, arg(ctx, 1), arg(ctx, 2), {
+      mayExist: has(ctx, '--may-exist'),
+      ...(parent ? { parent } : {}),
+    });
   },
   'lsp-del': (ctx) => deleteSwitchPort(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
   'lsp-list': (ctx) => {

@@ -158,7 +158,9 @@ async function execute(
         } catch (e) {
           if (e instanceof nb.NbTransactionError) {
             // ovn-nbctl's IDL also logs the failure at WARN level on the console.
-            io.stderr(`${new Date().toISOString().slice(0, 19)}Z|00001|ovsdb_idl|WARN|transaction error: ${e.message}\n`);
+            io.stderr(
+              `${new Date().toISOString().slice(0, 19)}Z|00001|ovsdb_idl|WARN|transaction error: ${e.message}\n`,
+            );
             fail(`transaction error: ${e.message}`);
           }
           throw e;

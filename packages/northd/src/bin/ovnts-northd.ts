@@ -44,7 +44,10 @@ function detach(): void {
 function makeLogger(o: DaemonOptions): Logger {
   if (o.logFile) {
     mkdirSync(path.dirname(o.logFile), { recursive: true });
-    return pino({ level: o.logLevel, base: { name: 'ovnts-northd' } }, pino.destination({ dest: o.logFile, sync: true }));
+    return pino(
+      { level: o.logLevel, base: { name: 'ovnts-northd' } },
+      pino.destination({ dest: o.logFile, sync: true }),
+    );
   }
   return pino({ level: o.logLevel, base: { name: 'ovnts-northd' } }, pino.destination({ dest: 2, sync: true }));
 }

@@ -11,7 +11,15 @@ export const MIRRORED_TABLES = ['Logical_Flow', 'Logical_DP_Group'] as const;
 type Mirrored = (typeof MIRRORED_TABLES)[number];
 type Row = Record<string, unknown>;
 
-const FLOW_COLUMNS = ['logical_datapath', 'logical_dp_group', 'pipeline', 'table_id', 'priority', 'match', 'actions'] as const;
+const FLOW_COLUMNS = [
+  'logical_datapath',
+  'logical_dp_group',
+  'pipeline',
+  'table_id',
+  'priority',
+  'match',
+  'actions',
+] as const;
 
 /** One recorded write to a mirrored table, applied after the transaction commits. */
 type Pending =
@@ -85,7 +93,8 @@ export class FlowMirror {
     if (this.deletedDatapaths.length) {
       const gone = new Set<string>(this.deletedDatapaths);
       for (const [u, g] of this.groups) {
-        if (g.datapaths.some((d) => gone.has(d))) this.groups.set(u, { ...g, datapaths: g.datapaths.filter((d) => !gone.has(d)) });
+        if (g.datapaths.some((d) => gone.has(d)))
+          this.groups.set(u, { ...g, datapaths: g.datapaths.filter((d) => !gone.has(d)) });
       }
     }
     // The server garbage-collects groups no flow refers to.

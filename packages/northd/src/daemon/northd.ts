@@ -70,8 +70,14 @@ export class Northd {
 
   static async start(opts: NorthdOptions): Promise<Northd> {
     const log = opts.logger;
-    const nb = await OvsdbClient.connect(opts.nbRemote, { logger: log.child({ db: 'nb' }), database: 'OVN_Northbound' });
-    const sb = await OvsdbClient.connect(opts.sbRemote, { logger: log.child({ db: 'sb' }), database: 'OVN_Southbound' });
+    const nb = await OvsdbClient.connect(opts.nbRemote, {
+      logger: log.child({ db: 'nb' }),
+      database: 'OVN_Northbound',
+    });
+    const sb = await OvsdbClient.connect(opts.sbRemote, {
+      logger: log.child({ db: 'sb' }),
+      database: 'OVN_Southbound',
+    });
     const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false });
     const sbReplica = await sb.monitor(sbModel, {
       tables: [...SB_OWNED_TABLES.filter((t) => !FlowMirror.isMirrored(t)), 'Chassis', 'Encap', 'Chassis_Private'],
@@ -159,7 +165,13 @@ export class Northd {
     }
     const nbChanges = this.nbReplica.takeChanges();
     const sbChanges = this.sbReplica.takeChanges();
-    if (nbChanges.resync || sbChanges.resync || nbChanges.changes.some(affectsCompile) || sbChanges.changes.some(affectsCompile)) this.dirty = true;
+    if (
+      nbChanges.resync ||
+      sbChanges.resync ||
+      nbChanges.changes.some(affectsCompile) ||
+      sbChanges.changes.some(affectsCompile)
+    )
+      this.dirty = true;
     const nbCfg = global.nb_cfg;
     if (!this.dirty) {
       // Nothing the compiler reads changed: only the handshake and port state need work.
@@ -239,8 +251,20 @@ export class Northd {
         .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
       // Our own writes echo back through the monitor; they need no recompute. Changes by others to
       // what the compiler reads (encaps) in the same window still force one.
-      if (this.sbReplica.takeChanges().changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
-      const round: RoundStats = { ...stats, nbCfg, flows: compiled.logicalFlows.length, computeMs, commitMs, syncMs: performance.now() - t1 - commitMs };
+      if (
+        this.sbReplica
+          .takeChanges()
+          .changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))
+      )
+        this.dirty = true;
+      const round: RoundStats = {
+        ...stats,
+        nbCfg,
+        flows: compiled.logicalFlows.length,
+        computeMs,
+        commitMs,
+        syncMs: performance.now() - t1 - commitMs,
+      };
       this.rounds.push(round);
       log.info(round, 'SB updated');
     } else if (!writes) {
@@ -262,7 +286,12 @@ export class Northd {
     await this.sbReplica
       .waitFor((r) => [...r.table('SB_Global').values()][0]?.nb_cfg === nbCfg, 10_000)
       .catch(() => this.opts.logger.warn('SB replica did not show nb_cfg within 10 s'));
-    if (this.sbReplica.takeChanges().changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
+    if (
+      this.sbReplica
+        .takeChanges()
+        .changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))
+    )
+      this.dirty = true;
   }
 
   /** NB Logical_Switch_Port.up from the SB bindings, in one NB transaction. */
@@ -288,7 +317,9 @@ export class Northd {
     const txn = this.nb.transaction(nbModel);
     txn.update('NB_Global', [['_uuid', '==', global._uuid]], { options: { ...o, ...want } });
     await txn.commit();
-    await this.nbReplica.waitFor((r) => r.get('NB_Global', global._uuid)?.options['northd_internal_version'] !== undefined, 5_000).catch(() => {});
+    await this.nbReplica
+      .waitFor((r) => r.get('NB_Global', global._uuid)?.options['northd_internal_version'] !== undefined, 5_000)
+      .catch(() => {});
     return true;
   }
 

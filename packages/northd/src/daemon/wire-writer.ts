@@ -10,7 +10,10 @@ type Encoder = (v: unknown) => unknown;
 
 const atom = (isUuid: boolean): Encoder =>
   isUuid
-    ? (v) => (typeof v === 'object' && v !== null && 'namedUuid' in v ? ['named-uuid', (v as NamedUuid).namedUuid] : ['uuid', v])
+    ? (v) =>
+        typeof v === 'object' && v !== null && 'namedUuid' in v
+          ? ['named-uuid', (v as NamedUuid).namedUuid]
+          : ['uuid', v]
     : (v) => v;
 
 function columnEncoder(ts: TableSchema, column: string): Encoder {
@@ -66,7 +69,12 @@ export class WireWriter implements SbWriter {
   }
 
   update(table: string, uuid: Uuid, row: Record<string, unknown>): void {
-    this.ops.push({ op: 'update', table, where: [['_uuid', '==', ['uuid', uuid]]], row: encodeRow(table, row) } as WireOperation);
+    this.ops.push({
+      op: 'update',
+      table,
+      where: [['_uuid', '==', ['uuid', uuid]]],
+      row: encodeRow(table, row),
+    } as WireOperation);
   }
 
   delete(table: string, uuid: Uuid): void {

@@ -19,7 +19,12 @@ export function k8sNbOps(shape: K8sShape): unknown[] {
   const lrPorts: unknown[] = [];
   const joinPorts: unknown[] = [];
   const lrp = (id: string, name: string, m: string, nets: string[]) => {
-    ops.push({ op: 'insert', table: 'Logical_Router_Port', 'uuid-name': id, row: { name, mac: m, networks: set(nets) } });
+    ops.push({
+      op: 'insert',
+      table: 'Logical_Router_Port',
+      'uuid-name': id,
+      row: { name, mac: m, networks: set(nets) },
+    });
     return named(id);
   };
   const rtrLsp = (id: string, name: string, routerPort: string) => {
@@ -62,7 +67,11 @@ export function k8sNbOps(shape: K8sShape): unknown[] {
     ports.push(named(`mgmt_${n}`));
     lrPorts.push(lrp(`crls_${n}`, `rtos-${node}`, mac(0xff, n, 1), [`${subnet}.1/24`]));
     ports.push(rtrLsp(`lscr_${n}`, `stor-${node}`, `rtos-${node}`));
-    ops.push({ op: 'insert', table: 'Logical_Switch', row: { name: node, ports: set(ports), other_config: map({ subnet: `${subnet}.0/24` }) } });
+    ops.push({
+      op: 'insert',
+      table: 'Logical_Switch',
+      row: { name: node, ports: set(ports), other_config: map({ subnet: `${subnet}.0/24` }) },
+    });
 
     // Gateway router on the join switch, with routes to the cluster and out.
     const joinIp = `100.64.${1 + (n >> 8)}.${(n & 255) + 2 > 255 ? 1 : (n & 255) + 2}`;
@@ -74,7 +83,11 @@ export function k8sNbOps(shape: K8sShape): unknown[] {
       'uuid-name': `gwr_${n}`,
       row: { ip_prefix: '10.128.0.0/14', nexthop: '100.64.0.1' },
     });
-    ops.push({ op: 'insert', table: 'Logical_Router', row: { name: `GR_${node}`, ports: set([gwPort]), static_routes: set([named(`gwr_${n}`)]) } });
+    ops.push({
+      op: 'insert',
+      table: 'Logical_Router',
+      row: { name: `GR_${node}`, ports: set([gwPort]), static_routes: set([named(`gwr_${n}`)]) },
+    });
     ops.push({
       op: 'insert',
       table: 'Logical_Router_Static_Route',
@@ -83,7 +96,11 @@ export function k8sNbOps(shape: K8sShape): unknown[] {
     });
   }
   const routes = Array.from({ length: shape.nodes }, (_, n) => named(`crr_${n}`));
-  ops.push({ op: 'insert', table: 'Logical_Router', row: { name: 'ovn_cluster_router', ports: set(lrPorts), static_routes: set(routes) } });
+  ops.push({
+    op: 'insert',
+    table: 'Logical_Router',
+    row: { name: 'ovn_cluster_router', ports: set(lrPorts), static_routes: set(routes) },
+  });
   ops.push({ op: 'insert', table: 'Logical_Switch', row: { name: 'join', ports: set(joinPorts) } });
   return ops;
 }

@@ -21,7 +21,11 @@ export async function readNb(run: Runner, remote: string): Promise<NbInput> {
 }
 
 export async function loadSb(run: Runner, remote: string, compiled: CompiledSb): Promise<void> {
-  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', ...insertOps(compiled)])]);
+  const { stdout } = await run('ovsdb-client', [
+    'transact',
+    remote,
+    JSON.stringify(['OVN_Southbound', ...insertOps(compiled)]),
+  ]);
   const results = JSON.parse(stdout) as ({ error?: string; details?: string } | null)[];
   const err = results.find((r) => r && r.error);
   if (err) throw new Error(`SB load failed: ${err.error}: ${err.details ?? ''}`);
@@ -54,7 +58,9 @@ export async function bindingSummary(run: Runner, remote: string): Promise<Recor
   const results = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
   const rows = (i: number) => (results[i]?.rows ?? []).map((r) => decodeWireRow(sbSchema.tables[tables[i]!]!, r));
   const dps = rows(0);
-  const dpName = new Map(dps.map((d) => [d['_uuid'] as string, (d['external_ids'] as Record<string, string>)['name'] ?? '?']));
+  const dpName = new Map(
+    dps.map((d) => [d['_uuid'] as string, (d['external_ids'] as Record<string, string>)['name'] ?? '?']),
+  );
   const pbs = rows(1);
   const pbName = new Map(pbs.map((p) => [p['_uuid'] as string, p['logical_port'] as string]));
   const sortBy = <T>(xs: T[], k: (x: T) => string) => xs.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));

@@ -1,5 +1,12 @@
 // Builds NB inputs in code for unit tests: switches, ports, routers, routes, with schema defaults.
-import type { LogicalRouter, LogicalRouterPort, LogicalRouterStaticRoute, LogicalSwitch, LogicalSwitchPort, NBGlobal } from '@ovnts/schema/nb';
+import type {
+  LogicalRouter,
+  LogicalRouterPort,
+  LogicalRouterStaticRoute,
+  LogicalSwitch,
+  LogicalSwitchPort,
+  NBGlobal,
+} from '@ovnts/schema/nb';
 import { schema } from '@ovnts/schema/nb';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { NbInput } from '../input.js';
@@ -46,7 +53,12 @@ export class NbBuilder {
   }
 
   lrp(lr: string, name: string, mac: string, networks: string[], values: Partial<LogicalRouterPort> = {}): this {
-    const row = makeRow<LogicalRouterPort>(schema, 'Logical_Router_Port', { name, mac, networks, ...values }, nextUuid());
+    const row = makeRow<LogicalRouterPort>(
+      schema,
+      'Logical_Router_Port',
+      { name, mac, networks, ...values },
+      nextUuid(),
+    );
     this.lrps.set(name, row);
     const r = this.routers.get(lr)!;
     r.ports.push(row._uuid);
@@ -61,7 +73,12 @@ export class NbBuilder {
   }
 
   route(lr: string, prefix: string, nexthop: string, values: Partial<LogicalRouterStaticRoute> = {}): this {
-    const row = makeRow<LogicalRouterStaticRoute>(schema, 'Logical_Router_Static_Route', { ip_prefix: prefix, nexthop, ...values }, nextUuid());
+    const row = makeRow<LogicalRouterStaticRoute>(
+      schema,
+      'Logical_Router_Static_Route',
+      { ip_prefix: prefix, nexthop, ...values },
+      nextUuid(),
+    );
     this.routes.set(row._uuid, row);
     const r = this.routers.get(lr)!;
     r.static_routes.push(row._uuid);
@@ -69,7 +86,8 @@ export class NbBuilder {
   }
 
   build(): NbInput {
-    const m = <T extends { _uuid: string }>(rows: Iterable<T>) => new Map([...rows].map((r) => [r._uuid as Uuid<never>, r]));
+    const m = <T extends { _uuid: string }>(rows: Iterable<T>) =>
+      new Map([...rows].map((r) => [r._uuid as Uuid<never>, r]));
     return {
       NB_Global: m([this.global]),
       Logical_Switch: m(this.switches.values()),

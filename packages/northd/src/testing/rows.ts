@@ -59,7 +59,8 @@ export function decodeWireRow(ts: TableSchema, json: Record<string, unknown>): R
     const isMap = Array.isArray(v) && v[0] === 'map';
     if (kind === 'map') {
       const o: Record<string, unknown> = {};
-      for (const [k, val] of (isMap ? (v as [string, [unknown, unknown][]])[1] : []) as [unknown, unknown][]) o[String(decodeAtom(k))] = decodeAtom(val);
+      for (const [k, val] of (isMap ? (v as [string, [unknown, unknown][]])[1] : []) as [unknown, unknown][])
+        o[String(decodeAtom(k))] = decodeAtom(val);
       out[name] = o;
     } else if (kind === 'set') {
       out[name] = isSet ? (v as [string, unknown[]])[1].map(decodeAtom) : [decodeAtom(v)];
@@ -74,7 +75,10 @@ export function decodeWireRow(ts: TableSchema, json: Record<string, unknown>): R
 }
 
 /** A table view (name → Map<uuid, row>) from rows grouped by table. */
-export function viewOf<T>(tables: readonly string[], rows: Readonly<Record<string, readonly Record<string, unknown>[]>>): T {
+export function viewOf<T>(
+  tables: readonly string[],
+  rows: Readonly<Record<string, readonly Record<string, unknown>[]>>,
+): T {
   const out: Record<string, Map<Uuid, unknown>> = {};
   for (const t of tables) out[t] = new Map((rows[t] ?? []).map((r) => [r['_uuid'] as Uuid, r]));
   return out as T;
