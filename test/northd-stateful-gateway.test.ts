@@ -2,28 +2,12 @@
 // distributed router behind a join switch, gw1 pinned to a chassis (l3gateway ports) with SNAT of
 // the VM subnet to its outside address, and a localnet outside switch; identical ovn-trace verdicts.
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { routerPortArgs, useSandbox } from '@ovnts/test-harness';
 import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/northd/src/testing/parity.js';
 import * as P from '../packages/northd/src/testing/packets.js';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
-const routerPort = (ls: string, lsp: string, lrp: string) => [
-  'lsp-add',
-  ls,
-  lsp,
-  '--',
-  'lsp-set-type',
-  lsp,
-  'router',
-  '--',
-  'lsp-set-addresses',
-  lsp,
-  'router',
-  '--',
-  'lsp-set-options',
-  lsp,
-  `router-port=${lrp}`,
-];
+const routerPort = routerPortArgs;
 const vm1 = vm('vm1', '02:ac:10:ff:00:11', '192.168.100.10');
 const vm2 = vm('vm2', '02:ac:10:ff:00:22', '192.168.100.11');
 const R1 = '02:ac:10:ff:01:01';
