@@ -33,7 +33,12 @@ export async function startOvntsNorthd(
     { cwd: ROOT, env: sb.env, stdio: 'ignore' },
   );
   child.unref();
+  // vite-node runs the daemon in its own process, so the child is the daemon: own it before waiting, so a
+  // start that times out is still stopped at teardown.
+  if (!child.pid) throw new Error(`${name}: could not start ${VITE_NODE}`);
+  const daemon = sb.own(new Daemon(name, child.pid, logFile));
   await waitFor(`${name} pidfile`, () => existsSync(pidFile), 30_000);
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  return sb.own(new Daemon(name, pid, logFile));
+  if (pid !== child.pid) throw new Error(`${name}: pidfile says ${pid}, expected ${child.pid}`);
+  return daemon;
 }
