@@ -1,27 +1,9 @@
 // ovnts-controller under the REAL ovn-northd: a load balancer VIP on the client's switch spreads 10 curl
 // requests over two backends on another subnet (ct_lb_mark + an OpenFlow select group).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { type Sandbox, type Vm, useSandbox } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
-
-/** A tiny HTTP server in the VM's namespace that answers with the VM's name; stopped with the sandbox. */
-async function serve(sb: Sandbox, vm: Vm): Promise<void> {
-  const code = `require('http').createServer((q, s) => s.end('${vm.name}')).listen(80, '${vm.ip}', () => console.log('up'))`;
-  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  sb.own({
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  });
-  await once(child.stdout, 'data');
-}
 
 describe('ovnts-controller: load balancer', () => {
   const sandbox = useSandbox();
@@ -40,8 +22,8 @@ describe('ovnts-controller: load balancer', () => {
     const client = await hv.addVm('client', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');
     const web1 = await hv.addVm('web1', '02:ac:10:ff:02:11', '192.168.2.11/24', '192.168.2.1');
     const web2 = await hv.addVm('web2', '02:ac:10:ff:02:12', '192.168.2.12/24', '192.168.2.1');
-    await serve(sb, web1);
-    await serve(sb, web2);
+    await sb.startHttpServer(web1.netns, web1.ip, web1.name);
+    await sb.startHttpServer(web2.netns, web2.ip, web2.name);
     await nbctl('--timeout=20', '--wait=hv', 'sync');
     expect(ctl.desired().groups.length).toBeGreaterThan(0);
 

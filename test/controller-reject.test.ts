@@ -1,7 +1,5 @@
 // ovnts-controller under the REAL ovn-northd: an ACL "reject" answers through pinctrl — a TCP connection to a
 // listening server is refused at once (RST from the pipeline) and a ping gets an ICMP unreachable.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
@@ -18,14 +16,7 @@ describe('ovnts-controller: ACL reject', () => {
     sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
     const vm2 = await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
-    const code = `require('http').createServer((q, s) => s.end('vm2')).listen(80, '${vm2.ip}', () => console.log('up'))`;
-    const server = spawn('ip', ['netns', 'exec', vm2.netns, process.execPath, '-e', code], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    sb.own({
-      stop: async () => void (server.exitCode === null && (server.kill('SIGTERM'), await once(server, 'exit'))),
-    });
-    await once(server.stdout, 'data');
+    await sb.startHttpServer(vm2.netns, vm2.ip, 'vm2');
     await nbctl('--timeout=20', '--wait=hv', 'sync');
     expect((await vm1.exec('curl', ['-s', '--max-time', '3', 'http://192.168.100.11/'])).stdout).toBe('vm2');
 

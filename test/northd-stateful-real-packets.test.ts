@@ -3,27 +3,9 @@
 // allow-related ACL (conntrack, address set derived from a port group) lets ping through again
 // while a lower-priority drop still blocks everyone else. curl to a switch load balancer VIP
 // reaches both backends.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { type Sandbox, type Vm, useSandbox } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
-
-/** An HTTP server in the VM's namespace answering with the VM's name; stopped with the sandbox. */
-async function serveName(sb: Sandbox, vm: Vm): Promise<void> {
-  const code = `require('http').createServer((q, s) => s.end('${vm.name}')).listen(80, '${vm.ip}', () => console.log('up'))`;
-  const child = spawn('ip', ['netns', 'exec', vm.netns, process.execPath, '-e', code], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  sb.own({
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  });
-  await once(child.stdout, 'data');
-}
 
 describe('real packets through ovnts-northd: ACLs and load balancers', () => {
   const sandbox = useSandbox();
@@ -126,8 +108,8 @@ describe('real packets through ovnts-northd: ACLs and load balancers', () => {
     const client = await hv.addVm('client', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');
     const web1 = await hv.addVm('web1', '02:ac:10:ff:02:11', '192.168.2.11/24', '192.168.2.1');
     const web2 = await hv.addVm('web2', '02:ac:10:ff:02:12', '192.168.2.12/24', '192.168.2.1');
-    await serveName(sb, web1);
-    await serveName(sb, web2);
+    await sb.startHttpServer(web1.netns, web1.ip, web1.name);
+    await sb.startHttpServer(web2.netns, web2.ip, web2.name);
     await nbctl('--wait=hv', 'sync');
 
     // 10 requests must all succeed; a few more (bounded) if the hash happened to pick one backend.
