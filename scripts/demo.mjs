@@ -107,7 +107,15 @@ try {
   }
 
   step('chassis hv1: ovs-vswitchd (netdev) + ovnts-controller');
-  const hv = await sandbox.startChassis({ sbRemote: sb.remotes.unix, systemId: 'hv1', name: 'hv1' });
+  const hv = await sandbox.startChassis({
+    sbRemote: sb.remotes.unix,
+    systemId: 'hv1',
+    name: 'hv1',
+    bridgeMappings: 'phyNet:br-phys',
+  });
+  // The outside network behind the localnet port phyNet: one host, 172.18.0.1, answering with the source it sees.
+  const outside = await hv.addPhysicalHost('outside', '172.18.0.1/16');
+  await sandbox.startHttpServer(outside.netns, '172.18.0.1');
   child('ovnts-controller', bin('ovnts-controller'), [hv.db.remotes.unix], hv.env);
   const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');
   const vm2 = await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24', '192.168.100.1');
@@ -131,6 +139,19 @@ try {
   ok = (await ping(vm1, '192.168.100.11', 'VM to VM on ls1')) && ok;
   ok = (await ping(vm1, '192.168.100.1', 'VM to router1')) && ok;
   ok = (await ping(vm1, '192.168.255.2', 'VM to gw1 across join')) && ok;
+
+  // gw1 SNATs ls1 to 172.18.1.2 on the way out; the first packets make gw1 learn the host's MAC.
+  for (
+    let i = 0;
+    i < 5 && !(await vm1.exec('ping', ['-c', '1', '-W', '1', '172.18.0.1'])).stdout.includes(' 0% packet loss');
+    i++
+  );
+  const out = await vm1.exec('curl', ['-s', '--max-time', '3', 'http://172.18.0.1/']);
+  const snatOk = out.code === 0 && out.stdout.trim() === '172.18.1.2';
+  console.log(
+    `curl vm1 → 172.18.0.1 (outside, via localnet)  ${snatOk ? 'ok' : 'FAILED'} the host saw source ${out.stdout.trim() || `error ${out.code}`}`,
+  );
+  ok = ok && snatOk;
 
   // Backends answer with their own name; vm3 curls the VIP.
   for (const vm of [vm1, vm2]) {
