@@ -31,7 +31,7 @@ export const OVNTS_VERSION = '0.1.0';
 type Impls = Record<string, CommandImpl>;
 type Pre = Record<string, (ctx: Ctx) => void>;
 
-async function loadGroup(g: Group): Promise<{ commands: Impls; prerequisites?: Pre }> {
+export async function loadGroup(g: Group): Promise<{ commands: Impls; prerequisites?: Pre }> {
   switch (g) {
     case 'switch':
       return import('./cmd-switch.js');
