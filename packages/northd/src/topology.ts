@@ -181,7 +181,7 @@ export function buildTopology(nb: NbInput, diag: Diagnostics): Topology {
   return { switches, routers, lsps, lrps };
 }
 
-function buildRouterPort(lrp: LogicalRouterPort, dp: RouterDatapath, diag: Diagnostics): RouterPort | null {
+export function buildRouterPort(lrp: LogicalRouterPort, dp: RouterDatapath, diag: Diagnostics): RouterPort | null {
   const mac = parseMac(lrp.mac);
   if (mac === null || isMulticastMac(mac)) {
     diag.warn('Logical_Router_Port', lrp.name, `bad MAC address ${JSON.stringify(lrp.mac)}; port skipped`);
@@ -226,7 +226,7 @@ function netsOverlap(a: IpNet, b: IpNet): boolean {
   return netContains(shorter, other.addr);
 }
 
-function buildSwitchPort(
+export function buildSwitchPort(
   lsp: LogicalSwitchPort,
   dp: SwitchDatapath,
   lrps: ReadonlyMap<string, RouterPort>,
@@ -279,7 +279,7 @@ function buildSwitchPort(
   return port;
 }
 
-function buildRoute(
+export function buildRoute(
   r: LogicalRouterStaticRoute,
   dp: RouterDatapath,
   lrps: ReadonlyMap<string, RouterPort>,
