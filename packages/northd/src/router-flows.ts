@@ -50,7 +50,16 @@ const PASS_THROUGH: readonly StageName[] = [
 ];
 
 /** `nat`: what NAT changes in the core flows; the NAT flows themselves come from stateful/. */
-export function buildRouterFlows(lr: RouterDatapath, t: LflowTable, nat: RouterNatFlags = NO_NAT): void {
+/**
+ * `arpResolve: false` leaves out the static ARP/ND resolution flows of the peer switches' addresses
+ * (the incremental engine keeps those per router port, since they change with the switches).
+ */
+export function buildRouterFlows(
+  lr: RouterDatapath,
+  t: LflowTable,
+  nat: RouterNatFlags = NO_NAT,
+  arpResolve = true,
+): void {
   const add: Add = (st, prio, match, actions) => t.add(lr.uuid, st, prio, match, actions);
 
   add('lr_in_admission', 100, 'vlan.present || eth.src[40]', DROP);
@@ -114,7 +123,7 @@ export function buildRouterFlows(lr: RouterDatapath, t: LflowTable, nat: RouterN
   for (const p of lr.ports) {
     buildRouterPortFlows(p, add, nat);
     buildConnectedRoutes(p, add);
-    buildArpResolve(p, t);
+    if (arpResolve) buildArpResolve(p, t);
     const rt = p.nb.options['route_table'];
     if (rt && routeTables.has(rt))
       add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
@@ -345,7 +354,7 @@ function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, 
  * Static ARP/ND resolution on the router for addresses known from NB: the switch ports behind each
  * router port, and other routers' ports on the same switch.
  */
-function buildArpResolve(p: RouterPort, t: LflowTable): void {
+export function buildArpResolve(p: RouterPort, t: LflowTable): void {
   const sw = p.peer?.dp;
   if (!sw || !p.peer) return;
   const out = q(p.name);
