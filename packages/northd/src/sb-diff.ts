@@ -77,7 +77,7 @@ function isEqual(a: unknown, b: unknown): boolean {
 const rowKeys = new WeakMap<object, string>();
 
 /** Only the columns that differ, or null when the row already matches. */
-function changed(current: Row, desired: Row): Row | null {
+export function changed(current: Row, desired: Row): Row | null {
   const out: Row = {};
   let any = false;
   for (const [k, v] of Object.entries(desired)) {
@@ -90,6 +90,36 @@ function changed(current: Row, desired: Row): Row | null {
     }
   }
   return any ? out : null;
+}
+
+/** The columns northd owns of a Port_Binding row. */
+export function portBindingRow(p: CompiledSb['portBindings'][number], datapath: unknown): Row {
+  return {
+    logical_port: p.logicalPort,
+    datapath,
+    tunnel_key: p.tunnelKey,
+    type: p.type,
+    mac: p.mac,
+    options: p.options,
+    parent_port: p.parentPort,
+    tag: p.tag,
+    port_security: p.portSecurity,
+    external_ids: p.externalIds,
+  };
+}
+
+/** A Logical_Flow row's content columns (placement apart). */
+export function flowRow(
+  f: Pick<CompiledSb['logicalFlows'][number], 'pipeline' | 'tableId' | 'priority' | 'match' | 'actions' | 'stageName'>,
+): Row {
+  return {
+    pipeline: f.pipeline,
+    table_id: f.tableId,
+    priority: f.priority,
+    match: f.match,
+    actions: f.actions,
+    external_ids: { 'stage-name': f.stageName },
+  };
 }
 
 /**
@@ -151,19 +181,7 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
   const desiredPorts = new Set(c.portBindings.map((p) => p.logicalPort));
   for (const [name, p] of currentPb) if (!desiredPorts.has(name)) del('Port_Binding', p._uuid);
   for (const p of c.portBindings) {
-    const dp = dpRef.get(p.datapath)!;
-    const row: Row = {
-      logical_port: p.logicalPort,
-      datapath: dp,
-      tunnel_key: p.tunnelKey,
-      type: p.type,
-      mac: p.mac,
-      options: p.options,
-      parent_port: p.parentPort,
-      tag: p.tag,
-      port_security: p.portSecurity,
-      external_ids: p.externalIds,
-    };
+    const row = portBindingRow(p, dpRef.get(p.datapath)!);
     const cur = currentPb.get(p.logicalPort);
     // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.
     if (cur) {
@@ -278,15 +296,7 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
       if (now !== f.dpKey) upd('Logical_Flow', cur.uuid, placement(f.datapaths));
       continue;
     }
-    ins('Logical_Flow', {
-      ...placement(f.datapaths),
-      pipeline: f.pipeline,
-      table_id: f.tableId,
-      priority: f.priority,
-      match: f.match,
-      actions: f.actions,
-      external_ids: { 'stage-name': f.stageName },
-    });
+    ins('Logical_Flow', { ...placement(f.datapaths), ...flowRow(f) });
   }
   for (const [key, cur] of current) if (!desired.has(key)) del('Logical_Flow', cur.uuid);
 

@@ -16,7 +16,7 @@ export class MemSb {
   }
 
   /** A writer whose operations are applied when `commit()` is called. */
-  begin(): SbWriter & { commit(): void; ops: string[] } {
+  begin(): SbWriter & { commit(): void; ops: string[]; uuidOf(ref: NamedUuid): Uuid } {
     const named = new Map<string, string>();
     const pending: (() => void)[] = [];
     const ops: string[] = [];
@@ -56,6 +56,9 @@ export class MemSb {
       },
       commit() {
         for (const p of pending) p();
+      },
+      uuidOf(ref: NamedUuid): Uuid {
+        return named.get(ref.namedUuid) as Uuid;
       },
     };
   }

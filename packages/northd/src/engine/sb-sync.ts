@@ -1,0 +1,312 @@
+// The incremental SB writer: after an incremental engine round, only the identities the round touched
+// are compared with the SB and written (a full diff of ~200k flows would cost more than the round).
+// Current SB rows are found through lookups by identity; logical flows through a FlowIndex that
+// remembers, per flow content key, the SB row and its placement (datapath or Logical_DP_Group).
+import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
+import type { Tables as SbTables } from '@ovnts/schema/sb';
+import { flowKey } from '../lflow-table.js';
+import {
+  changed,
+  flowRow,
+  portBindingRow,
+  type DiffStats,
+  type DpGroupRow,
+  type FlowRow,
+  type SbWriter,
+} from '../sb-diff.js';
+import { stageAt } from '../stages.js';
+import type { NorthdEngine, Touched } from './northd-engine.js';
+
+type Row = Record<string, unknown>;
+type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
+
+/** Current SB rows by identity. */
+export interface SbLookup {
+  /** The SB Datapath_Binding UUID of an NB datapath. */
+  datapath(nbId: string): Uuid<'Datapath_Binding'> | undefined;
+  portBinding(name: string): SbTables['Port_Binding'] | undefined;
+  multicastGroups(sbDatapath: string): readonly SbTables['Multicast_Group'][];
+  portGroup(name: string): SbTables['Port_Group'] | undefined;
+  addressSet(name: string): SbTables['Address_Set'] | undefined;
+  /** By external_ids:lb_id (the NB UUID). */
+  loadBalancer(lbId: string): SbTables['Load_Balancer'] | undefined;
+  sbGlobal(): SbTables['SB_Global'] | undefined;
+}
+
+interface Placed {
+  uuid: Ref<'Logical_Flow'>;
+  /** Sorted NB datapath ids joined with ','. */
+  dpKey: string;
+  group: Ref<'Logical_DP_Group'> | null;
+}
+
+/** SB logical flows by content key, and DP groups by datapath set, with reference counts. */
+export class FlowIndex {
+  private byKey = new Map<string, Placed>();
+  private groupBySet = new Map<string, Ref<'Logical_DP_Group'>>();
+  private groupSet = new Map<Ref<'Logical_DP_Group'>, string>();
+  private groupRefs = new Map<Ref<'Logical_DP_Group'>, number>();
+  /** Entries and groups that still hold named-uuids of the transaction being built. */
+  private unresolved: Placed[] = [];
+  private newGroups: NamedUuid<'Logical_DP_Group'>[] = [];
+  loaded = false;
+
+  /** Rebuild from the SB's flows and groups (after a full round). */
+  rebuild(
+    flows: Iterable<FlowRow>,
+    groups: Iterable<DpGroupRow>,
+    nbIdOf: (sbDatapath: string) => string | undefined,
+    kindOf: (nbId: string) => 'switch' | 'router' | undefined,
+  ): void {
+    this.byKey.clear();
+    this.groupBySet.clear();
+    this.groupSet.clear();
+    this.groupRefs.clear();
+    this.unresolved = [];
+    this.newGroups = [];
+    for (const g of groups) {
+      const ids = g.datapaths.map(nbIdOf);
+      if (ids.some((x) => x === undefined)) continue;
+      const set = (ids as string[]).sort().join(',');
+      this.groupSet.set(g._uuid, set);
+      if (!this.groupBySet.has(set)) this.groupBySet.set(set, g._uuid);
+    }
+    for (const f of flows) {
+      const dpKey = f.logical_datapath
+        ? nbIdOf(f.logical_datapath)
+        : f.logical_dp_group
+          ? this.groupSet.get(f.logical_dp_group)
+          : undefined;
+      if (!dpKey) continue;
+      const kind = kindOf(dpKey.split(',', 1)[0]!);
+      const st = kind && stageAt(kind, f.pipeline, f.table_id);
+      if (!st) continue;
+      const key = flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions });
+      this.byKey.set(key, { uuid: f._uuid, dpKey, group: f.logical_dp_group });
+      if (f.logical_dp_group) this.groupRefs.set(f.logical_dp_group, (this.groupRefs.get(f.logical_dp_group) ?? 0) + 1);
+    }
+    this.loaded = true;
+  }
+
+  get(key: string): Placed | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Apply the recorded writes with the UUIDs the server assigned. */
+  commit(uuidOf: (ref: NamedUuid) => Uuid): void {
+    const fix = new Map<Ref<'Logical_DP_Group'>, Uuid<'Logical_DP_Group'>>();
+    for (const from of this.newGroups) {
+      const to = uuidOf(from) as Uuid<'Logical_DP_Group'>;
+      fix.set(from, to);
+      const set = this.groupSet.get(from);
+      if (set === undefined) continue; // already unreferenced again
+      this.groupSet.delete(from);
+      this.groupSet.set(to, set);
+      if (this.groupBySet.get(set) === from) this.groupBySet.set(set, to);
+      this.groupRefs.set(to, this.groupRefs.get(from) ?? 0);
+      this.groupRefs.delete(from);
+    }
+    for (const p of this.unresolved) {
+      if (typeof p.uuid !== 'string') p.uuid = uuidOf(p.uuid) as Uuid<'Logical_Flow'>;
+      if (p.group && typeof p.group !== 'string')
+        p.group = fix.get(p.group) ?? (uuidOf(p.group) as Uuid<'Logical_DP_Group'>);
+    }
+    this.unresolved = [];
+    this.newGroups = [];
+  }
+
+  /** Forget everything (after a failed commit: the next round rebuilds from the SB). */
+  invalidate(): void {
+    this.loaded = false;
+    this.byKey.clear();
+    this.unresolved = [];
+    this.newGroups = [];
+  }
+
+  set(key: string, p: Placed | undefined): void {
+    const old = this.byKey.get(key);
+    if (old?.group) this.unref(old.group);
+    if (p) {
+      this.byKey.set(key, p);
+      if (typeof p.uuid !== 'string' || (p.group && typeof p.group !== 'string')) this.unresolved.push(p);
+      if (p.group) this.groupRefs.set(p.group, (this.groupRefs.get(p.group) ?? 0) + 1);
+    } else this.byKey.delete(key);
+  }
+
+  group(set: string): Ref<'Logical_DP_Group'> | undefined {
+    return this.groupBySet.get(set);
+  }
+
+  addGroup(set: string, ref: NamedUuid<'Logical_DP_Group'>): void {
+    this.groupBySet.set(set, ref);
+    this.groupSet.set(ref, set);
+    this.groupRefs.set(ref, 0);
+    this.newGroups.push(ref);
+  }
+
+  private unref(g: Ref<'Logical_DP_Group'>): void {
+    const n = (this.groupRefs.get(g) ?? 1) - 1;
+    if (n > 0) {
+      this.groupRefs.set(g, n);
+      return;
+    }
+    // The server garbage-collects a group nothing refers to.
+    this.groupRefs.delete(g);
+    const set = this.groupSet.get(g);
+    this.groupSet.delete(g);
+    if (set !== undefined && this.groupBySet.get(set) === g) this.groupBySet.delete(set);
+  }
+}
+
+/** Write what differs for the touched identities. `nbCfg` is published in SB_Global when given. */
+export function syncSb(
+  e: NorthdEngine,
+  t: Touched,
+  sb: SbLookup,
+  fx: FlowIndex,
+  w: SbWriter,
+  nbCfg?: number,
+): DiffStats {
+  const stats: DiffStats = { inserted: 0, updated: 0, deleted: 0 };
+  const ins = <T extends string>(table: T, row: Row): NamedUuid<T> => {
+    stats.inserted++;
+    return w.insert(table, row);
+  };
+  const upd = (table: string, uuid: Uuid, row: Row | null) => {
+    if (!row) return;
+    stats.updated++;
+    w.update(table, uuid, row);
+  };
+  const del = (table: string, uuid: Uuid) => {
+    stats.deleted++;
+    w.delete(table, uuid);
+  };
+
+  const g = sb.sbGlobal();
+  if (nbCfg !== undefined && g && g.nb_cfg !== nbCfg) upd('SB_Global', g._uuid, { nb_cfg: nbCfg });
+
+  const dpRefs = new Map<string, Uuid<'Datapath_Binding'>>();
+  const dpRef = (id: string): Uuid<'Datapath_Binding'> => {
+    let r = dpRefs.get(id);
+    if (!r) {
+      r = sb.datapath(id);
+      if (!r) throw new Error(`datapath ${id} has no SB row`);
+      dpRefs.set(id, r);
+    }
+    return r;
+  };
+
+  // Port bindings by name.
+  const pbRefs = new Map<string, Ref<'Port_Binding'>>();
+  for (const name of t.ports) {
+    const want = e.portBindingByName(name);
+    const cur = sb.portBinding(name);
+    if (!want) {
+      if (cur) del('Port_Binding', cur._uuid);
+      continue;
+    }
+    const row = portBindingRow(want, dpRef(want.datapath));
+    if (cur) {
+      upd('Port_Binding', cur._uuid, changed(cur as unknown as Row, cur.up === null ? { ...row, up: false } : row));
+      pbRefs.set(name, cur._uuid);
+    } else pbRefs.set(name, ins('Port_Binding', { ...row, up: false }));
+  }
+  const pbRef = (name: string) => pbRefs.get(name) ?? sb.portBinding(name)?._uuid;
+
+  // Multicast groups of touched datapaths, by name.
+  for (const dp of t.mcDatapaths) {
+    const sbDp = sb.datapath(dp);
+    if (!sbDp) continue;
+    const current = new Map<string, SbTables['Multicast_Group']>();
+    for (const m of sb.multicastGroups(sbDp)) {
+      if (current.has(m.name)) del('Multicast_Group', m._uuid);
+      else current.set(m.name, m);
+    }
+    for (const m of e.multicastGroups(dp)) {
+      const row: Row = {
+        datapath: sbDp,
+        name: m.name,
+        tunnel_key: m.tunnelKey,
+        ports: m.ports.map(pbRef).filter((r) => r !== undefined),
+      };
+      const cur = current.get(m.name);
+      current.delete(m.name);
+      if (cur) upd('Multicast_Group', cur._uuid, changed(cur as unknown as Row, row));
+      else ins('Multicast_Group', row);
+    }
+    for (const m of current.values()) del('Multicast_Group', m._uuid);
+  }
+
+  // Logical flows by content key.
+  for (const key of t.flows) {
+    const want = e.flow(key);
+    const cur = fx.get(key);
+    if (!want) {
+      if (cur) {
+        if (typeof cur.uuid === 'string') del('Logical_Flow', cur.uuid);
+        fx.set(key, undefined);
+      }
+      continue;
+    }
+    if (cur && cur.dpKey === want.dpKey) continue;
+    let placement: Row;
+    let group: Ref<'Logical_DP_Group'> | null = null;
+    if (want.datapaths.length === 1)
+      placement = { logical_datapath: dpRef(want.datapaths[0]!), logical_dp_group: null };
+    else {
+      group = fx.group(want.dpKey) ?? null;
+      if (!group) {
+        const ref = ins('Logical_DP_Group', { datapaths: want.datapaths.map(dpRef) });
+        fx.addGroup(want.dpKey, ref);
+        group = ref;
+      }
+      placement = { logical_datapath: null, logical_dp_group: group };
+    }
+    if (cur && typeof cur.uuid === 'string') {
+      upd('Logical_Flow', cur.uuid, placement);
+      fx.set(key, { uuid: cur.uuid, dpKey: want.dpKey, group });
+    } else {
+      const ref = ins('Logical_Flow', { ...placement, ...flowRow(want) });
+      fx.set(key, { uuid: ref, dpKey: want.dpKey, group });
+    }
+  }
+
+  for (const name of t.portGroups) {
+    const want = e.portGroupRow(name);
+    const cur = sb.portGroup(name);
+    if (!want) {
+      if (cur) del('Port_Group', cur._uuid);
+    } else if (cur) upd('Port_Group', cur._uuid, changed(cur as unknown as Row, { name, ports: want.ports }));
+    else ins('Port_Group', { name, ports: want.ports });
+  }
+
+  for (const name of t.addressSets) {
+    const want = e.addressSet(name);
+    const cur = sb.addressSet(name);
+    if (!want) {
+      if (cur) del('Address_Set', cur._uuid);
+    } else if (cur) upd('Address_Set', cur._uuid, changed(cur as unknown as Row, { name, addresses: want }));
+    else ins('Address_Set', { name, addresses: want });
+  }
+
+  for (const id of t.loadBalancers) {
+    const want = e.loadBalancerRow(id);
+    const cur = sb.loadBalancer(id);
+    if (!want) {
+      if (cur) del('Load_Balancer', cur._uuid);
+      continue;
+    }
+    const row: Row = {
+      name: want.name,
+      vips: want.vips,
+      protocol: want.protocol,
+      options: want.options,
+      external_ids: want.externalIds,
+      datapaths: want.datapaths.map(dpRef),
+      datapath_group: null,
+    };
+    if (cur) upd('Load_Balancer', cur._uuid, changed(cur as unknown as Row, row));
+    else ins('Load_Balancer', row);
+  }
+  return stats;
+}

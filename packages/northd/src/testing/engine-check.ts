@@ -1,0 +1,140 @@
+// The recompute-equivalence guard for the incremental engine: an engine and an in-memory SB are kept
+// up to date round by round exactly as the daemon does it (full diff on full rounds, the touched-only
+// writer otherwise); after each round the engine's whole output must equal compile() from scratch,
+// and a full diff of that output against the in-memory SB must find nothing left to write.
+import type { Uuid } from 'ovsdb-client-ts';
+import type { Tables as SbTables } from '@ovnts/schema/sb';
+import { compile, type CompiledSb } from '../compile.js';
+import { NorthdEngine, type EngineChange, type RoundResult } from '../engine/northd-engine.js';
+import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
+import type { NbInput, SbKeyInput } from '../input.js';
+import { diffSb } from '../sb-diff.js';
+import { MemSb } from './mem-sb.js';
+
+type Row = Record<string, unknown>;
+
+export class EngineCheck {
+  readonly engine = new NorthdEngine();
+  readonly sb = new MemSb();
+  private readonly fx = new FlowIndex();
+  rounds = 0;
+  fullRounds = 0;
+
+  private keyInput(): SbKeyInput {
+    const st = this.sb.state();
+    return { ...st, Chassis: new Map(), Encap: new Map() } as unknown as SbKeyInput;
+  }
+
+  private nbIdOf(sbDp: string): string | undefined {
+    const d = this.sb.tables.get('Datapath_Binding')!.get(sbDp) as SbTables['Datapath_Binding'] | undefined;
+    return d ? (d.external_ids['logical-switch'] ?? d.external_ids['logical-router']) : undefined;
+  }
+
+  private lookup(): SbLookup {
+    const t = (name: string) => [...this.sb.tables.get(name)!.values()] as Row[];
+    const dpByNb = new Map<string, Uuid<'Datapath_Binding'>>();
+    for (const d of t('Datapath_Binding') as unknown as SbTables['Datapath_Binding'][]) {
+      const id = d.external_ids['logical-switch'] ?? d.external_ids['logical-router'];
+      if (id) dpByNb.set(id, d._uuid);
+    }
+    const by = <R>(name: string, key: (r: R) => string | undefined) => {
+      const m = new Map<string, R>();
+      for (const r of t(name) as unknown as R[]) {
+        const k = key(r);
+        if (k !== undefined && !m.has(k)) m.set(k, r);
+      }
+      return m;
+    };
+    const pbs = by<SbTables['Port_Binding']>('Port_Binding', (r) => r.logical_port);
+    const pgs = by<SbTables['Port_Group']>('Port_Group', (r) => r.name);
+    const ass = by<SbTables['Address_Set']>('Address_Set', (r) => r.name);
+    const lbs = by<SbTables['Load_Balancer']>('Load_Balancer', (r) => r.external_ids['lb_id']);
+    const mcs = t('Multicast_Group') as unknown as SbTables['Multicast_Group'][];
+    return {
+      datapath: (id) => dpByNb.get(id),
+      portBinding: (n) => pbs.get(n),
+      multicastGroups: (dp) => mcs.filter((m) => m.datapath === dp),
+      portGroup: (n) => pgs.get(n),
+      addressSet: (n) => ass.get(n),
+      loadBalancer: (id) => lbs.get(id),
+      sbGlobal: () => t('SB_Global')[0] as unknown as SbTables['SB_Global'] | undefined,
+    };
+  }
+
+  /** One round; throws with a description when incremental and full outputs differ. */
+  round(nb: NbInput, changes: readonly EngineChange[] | 'full'): RoundResult {
+    this.rounds++;
+    const lookup = this.lookup();
+    const res =
+      changes === 'full'
+        ? this.engine.recompute(nb, this.keyInput())
+        : this.engine.run(nb, changes, this.keyInput(), (name) => {
+            const pb = lookup.portBinding(name);
+            const dp = pb && this.nbIdOf(pb.datapath);
+            return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
+          });
+    const w = this.sb.begin();
+    if (res.full) {
+      this.fullRounds++;
+      diffSb(this.engine.compiled(), this.sb.state(), w);
+      w.commit();
+      const kinds = (id: string) => this.engine.datapathKind(id);
+      this.fx.rebuild(
+        this.sb.tables.get('Logical_Flow')!.values() as never,
+        this.sb.tables.get('Logical_DP_Group')!.values() as never,
+        (u) => this.nbIdOf(u),
+        kinds,
+      );
+    } else {
+      syncSb(this.engine, res.touched, lookup, this.fx, w);
+      w.commit();
+      this.fx.commit((ref) => w.uuidOf(ref));
+    }
+    this.check(nb);
+    return res;
+  }
+
+  private check(nb: NbInput): void {
+    const want = compile(nb, { sb: this.keyInput() });
+    const got = this.engine.compiled();
+    const diff = compareCompiled(want, got);
+    if (diff) throw new Error(`incremental output differs from a full compile: ${diff}`);
+    const probe = new MemSb();
+    for (const [t, m] of this.sb.tables) for (const [u, r] of m) probe.tables.get(t)!.set(u, r);
+    const w = probe.begin();
+    const stats = diffSb(want, probe.state(), w);
+    if (stats.inserted + stats.updated + stats.deleted)
+      throw new Error(`SB after incremental writes differs from a full diff: ${w.ops.slice(0, 8).join('; ')}`);
+  }
+}
+
+const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x));
+
+/** A description of the first differences between two outputs, or '' when they are equal. */
+export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
+  const out: string[] = [];
+  const cmpSet = (what: string, xs: readonly unknown[], ys: readonly unknown[], key: (x: never) => string) => {
+    const ma = new Map(xs.map((x) => [key(x as never), canon(x)]));
+    const mb = new Map(ys.map((y) => [key(y as never), canon(y)]));
+    for (const [k, v] of ma) {
+      const w = mb.get(k);
+      if (w === undefined) out.push(`${what} missing ${k}`);
+      else if (w !== v) out.push(`${what} ${k}: want ${v} got ${w}`);
+    }
+    for (const k of mb.keys()) if (!ma.has(k)) out.push(`${what} extra ${k}`);
+  };
+  cmpSet('datapath', a.datapaths, b.datapaths, (d: { id: string }) => d.id);
+  cmpSet('port', a.portBindings, b.portBindings, (p: { logicalPort: string }) => p.logicalPort);
+  cmpSet('mc', a.multicastGroups, b.multicastGroups, (m: { datapath: string; name: string }) => `${m.datapath}/${m.name}`);
+  cmpSet(
+    'flow',
+    a.logicalFlows.map((f) => ({ key: f.key, dps: f.dpKey })),
+    b.logicalFlows.map((f) => ({ key: f.key, dps: f.dpKey })),
+    (f: { key: string }) => f.key.replace(/\u0000/g, ' | '),
+  );
+  cmpSet('address set', a.addressSets, b.addressSets, (s: { name: string }) => s.name);
+  cmpSet('port group', a.portGroups, b.portGroups, (s: { name: string }) => s.name);
+  cmpSet('load balancer', a.loadBalancers, b.loadBalancers, (s: { externalIds: Record<string, string> }) => s.externalIds['lb_id']!);
+  if (canon(a.sbGlobalOptions) !== canon(b.sbGlobalOptions)) out.push('SB_Global options differ');
+  return out.slice(0, 10).join('\n');
+}
