@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../compile.js';
+import { EDIT_KINDS, k8sMemNb, makeRng, randomNbEdit } from './random-nb-changes.js';
+
+describe('randomNbEdit', () => {
+  it('is deterministic for a seed', () => {
+    const run = (seed: number) => {
+      const nb = k8sMemNb();
+      const rng = makeRng(seed);
+      const out: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const e = randomNbEdit(nb, rng);
+        out.push(`${e.description} -> ${nb.transact(e.ops).join(',')}`);
+      }
+      return out;
+    };
+    expect(run(7)).toEqual(run(7));
+    expect(run(7)).not.toEqual(run(8));
+  });
+
+  it('2000 edits all apply, and the compiler never throws', () => {
+    const nb = k8sMemNb();
+    const rng = makeRng(42);
+    const kinds = new Map<string, number>();
+    let diagnostics = 0;
+    let noops = 0; // e.g. adding an address a set already holds
+    expect(compile(nb.snapshot()).diagnostics).toEqual([]);
+    for (let i = 0; i < 2000; i++) {
+      const e = randomNbEdit(nb, rng);
+      const kind = e.description.slice(0, e.description.indexOf(':'));
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      try {
+        nb.transact(e.ops);
+      } catch (err) {
+        throw new Error(`edit ${i} (${e.description}) failed: ${(err as Error).message}`);
+      }
+      const { changes } = nb.takeChanges();
+      if (changes.length === 0) noops++;
+      let out;
+      try {
+        out = compile(nb.snapshot());
+      } catch (err) {
+        throw new Error(`compile after edit ${i} (${e.description}) threw: ${(err as Error).stack}`);
+      }
+      diagnostics += out.diagnostics.length;
+    }
+    // Every kind of edit happened, invalid content included, and the compiler reported some of it.
+    expect(EDIT_KINDS.filter((k) => !kinds.has(k))).toEqual([]);
+    expect(diagnostics).toBeGreaterThan(0);
+    expect(noops).toBeLessThan(100);
+  });
+});

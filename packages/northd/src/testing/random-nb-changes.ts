@@ -1,0 +1,1305 @@
+// Seeded random NB edits over a MemNb holding a k8s-like topology: one valid OVSDB transaction per call,
+// chosen by looking at the current contents. Most edits are what a CMS does (ports, ACLs, port groups,
+// address sets, load balancers, NAT, routes, routers, DHCP); a few put in content ovsdb-server accepts
+// but that is wrong (bad MACs and CIDRs, a port in two switches, dangling router peers), which the
+// compiler must survive with diagnostics. For differential tests of the incremental engine.
+import { k8sStatefulOps, type K8sStatefulShape } from './k8s-stateful.js';
+import { k8sNbOps } from './k8s-topology.js';
+import { MemNb } from './mem-nb.js';
+
+export type Rng = () => number;
+
+/** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
+export function makeRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const SMALL_K8S_SHAPE: K8sStatefulShape = { nodes: 6, podsPerNode: 8, vips: 20, acls: 60 };
+
+const set = (xs: readonly unknown[]) => ['set', xs];
+const map = (o: Record<string, string>) => ['map', Object.entries(o)];
+const uuid = (u: string) => ['uuid', u];
+const named = (n: string) => ['named-uuid', n];
+const byUuid = (u: string) => [['_uuid', '==', uuid(u)]];
+
+/**
+ * A MemNb loaded with k8sNbOps + k8sStatefulOps, plus what ovn-kubernetes adds around them: an NB_Global
+ * row, and for each gateway router a chassis and an external switch with a localnet port (so NAT has
+ * somewhere to go).
+ */
+export function k8sMemNb(shape: K8sStatefulShape = SMALL_K8S_SHAPE): MemNb {
+  const nb = new MemNb();
+  const ops: unknown[] = [...k8sNbOps(shape), ...k8sStatefulOps(shape)];
+  ops.push({ op: 'insert', table: 'NB_Global', row: { options: map({ mac_prefix: '0a:58:00' }) } });
+  for (let n = 0; n < shape.nodes; n++) {
+    const node = `node${n}`;
+    ops.push(
+      {
+        op: 'insert',
+        table: 'Logical_Router_Port',
+        'uuid-name': `rtoe_${n}`,
+        row: { name: `rtoe-GR_${node}`, mac: mac(0xfc, n, 1), networks: set([`172.18.${n >> 8}.${(n & 255) + 2}/16`]) },
+      },
+      {
+        op: 'mutate',
+        table: 'Logical_Router',
+        where: [['name', '==', `GR_${node}`]],
+        mutations: [
+          ['ports', 'insert', set([named(`rtoe_${n}`)])],
+          ['options', 'insert', map({ chassis: `chassis-${node}` })],
+        ],
+      },
+      {
+        op: 'insert',
+        table: 'Logical_Switch_Port',
+        'uuid-name': `etor_${n}`,
+        row: {
+          name: `etor-GR_${node}`,
+          type: 'router',
+          addresses: set(['router']),
+          options: map({ 'router-port': `rtoe-GR_${node}` }),
+        },
+      },
+      {
+        op: 'insert',
+        table: 'Logical_Switch_Port',
+        'uuid-name': `ln_${n}`,
+        row: {
+          name: `breth0_${node}`,
+          type: 'localnet',
+          addresses: set(['unknown']),
+          options: map({ network_name: 'physnet' }),
+        },
+      },
+      {
+        op: 'insert',
+        table: 'Logical_Switch',
+        row: { name: `ext_${node}`, ports: set([named(`etor_${n}`), named(`ln_${n}`)]) },
+      },
+    );
+  }
+  nb.transact(ops);
+  nb.takeChanges();
+  return nb;
+}
+
+function mac(a: number, b: number, c: number): string {
+  return `0a:58:${[a, b >> 8, b & 255, c].map((x) => (x & 255).toString(16).padStart(2, '0')).join(':')}`;
+}
+
+// ---- the generator ----
+
+const NAMED_TABLES = [
+  'Logical_Switch',
+  'Logical_Switch_Port',
+  'Logical_Router',
+  'Logical_Router_Port',
+  'Port_Group',
+  'Address_Set',
+  'Load_Balancer',
+  'Load_Balancer_Group',
+] as const;
+
+type Row = Readonly<Record<string, unknown>> & { readonly _uuid: string };
+export interface NbEdit {
+  readonly description: string;
+  readonly ops: unknown[];
+}
+
+class Ctx {
+  constructor(
+    readonly nb: MemNb,
+    readonly rng: Rng,
+  ) {}
+  rows(table: string): Row[] {
+    return [...this.nb.rows(table).values()] as Row[];
+  }
+  get(table: string, u: string): Row | undefined {
+    return this.nb.get(table, u) as Row | undefined;
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.rng() * (hi - lo + 1));
+  }
+  chance(p: number): boolean {
+    return this.rng() < p;
+  }
+  pick<T>(xs: readonly T[]): T | undefined {
+    return xs.length ? xs[Math.floor(this.rng() * xs.length)] : undefined;
+  }
+  some<T>(xs: readonly T[], n: number): T[] {
+    const pool = [...xs];
+    const out: T[] = [];
+    while (out.length < n && pool.length) out.push(pool.splice(Math.floor(this.rng() * pool.length), 1)[0]!);
+    return out;
+  }
+  hex(): string {
+    return this.int(0, 255).toString(16).padStart(2, '0');
+  }
+  mac(): string {
+    return `0a:${this.hex()}:${this.hex()}:${this.hex()}:${this.hex()}:${this.hex()}`;
+  }
+  /**
+   * A fresh base name: no name in any named table contains it, so names derived from it (`rtos-<base>`,
+   * `<base>-p0`) are free too.
+   */
+  name(prefix: string): string {
+    const used: string[] = [];
+    for (const t of NAMED_TABLES) for (const r of this.nb.rows(t).values()) used.push(String(r['name']));
+    for (;;) {
+      const n = `${prefix}_${this.int(0, 1e6).toString(36)}`;
+      if (!used.some((u) => u.includes(n))) return n;
+    }
+  }
+  ip(prefix = '10.200'): string {
+    return `${prefix}.${this.int(0, 255)}.${this.int(2, 250)}`;
+  }
+  switches(): Row[] {
+    return this.rows('Logical_Switch');
+  }
+  /** A host address in the switch's subnet (other_config:subnet), or a random one. */
+  ipIn(ls: Row | undefined): string {
+    const subnet = (ls?.['other_config'] as Record<string, string> | undefined)?.['subnet'];
+    const m = subnet && /^(\d+\.\d+\.\d+)\.0\/24$/.exec(subnet);
+    return m ? `${m[1]}.${this.int(20, 250)}` : this.ip();
+  }
+  vifs(): Row[] {
+    return this.rows('Logical_Switch_Port').filter((p) => p['type'] === '');
+  }
+  switchOf(lsp: string): Row | undefined {
+    return this.switches().find((s) => (s['ports'] as string[]).includes(lsp));
+  }
+  routers(): Row[] {
+    return this.rows('Logical_Router');
+  }
+  gatewayRouters(): Row[] {
+    return this.routers().filter((r) => (r['options'] as Record<string, string>)['chassis']);
+  }
+  clusterRouter(): Row | undefined {
+    return this.routers().find((r) => r['name'] === 'ovn_cluster_router');
+  }
+  podIps(): string[] {
+    const out: string[] = [];
+    for (const p of this.vifs()) {
+      for (const a of p['addresses'] as string[]) {
+        const ip = a.split(' ')[1];
+        if (ip && /^\d+\.\d+\.\d+\.\d+$/.test(ip)) out.push(ip);
+      }
+    }
+    return out;
+  }
+  aclMatch(): string {
+    const pg = this.pick(this.rows('Port_Group'))?.['name'] as string | undefined;
+    const as = this.pick(this.rows('Address_Set'))?.['name'] as string | undefined;
+    const parts: string[] = [];
+    const dir = this.chance(0.5) ? 'outport' : 'inport';
+    if (pg && this.chance(0.8)) parts.push(`${dir} == @${pg}`);
+    parts.push(this.chance(0.8) ? 'ip4' : 'ip');
+    if (as && this.chance(0.6)) parts.push(`ip4.${this.chance(0.5) ? 'src' : 'dst'} == $${as}`);
+    else if (this.chance(0.3)) parts.push(`ip4.src == ${this.ip('10.128')}/32`);
+    if (this.chance(0.6)) parts.push(`${this.chance(0.8) ? 'tcp' : 'udp'}.dst == ${this.int(1, 65535)}`);
+    return parts.join(' && ');
+  }
+  aclRow(): Record<string, unknown> {
+    const row: Record<string, unknown> = {
+      direction: this.chance(0.6) ? 'to-lport' : 'from-lport',
+      priority: this.chance(0.8) ? this.int(1000, 2000) : this.int(0, 32767),
+      action: this.pick(['allow', 'allow-related', 'allow-related', 'drop', 'reject', 'allow-stateless'])!,
+      match: this.aclMatch(),
+    };
+    if (this.chance(0.1)) {
+      row['log'] = true;
+      row['name'] = `acl${this.int(0, 999)}`;
+      row['severity'] = 'info';
+    }
+    return row;
+  }
+  lspAddresses(ls: Row | undefined): { addresses: string[]; portSecurity: string[] } {
+    const m = this.mac();
+    const ip = this.ipIn(ls);
+    const r = this.rng();
+    const addresses = r < 0.7 ? [`${m} ${ip}`] : r < 0.8 ? ['unknown'] : r < 0.9 ? [`${m} ${ip}`, 'unknown'] : [m];
+    const portSecurity = this.chance(0.6) && !addresses.includes('unknown') ? [`${m} ${ip}`] : [];
+    return { addresses, portSecurity };
+  }
+  vip(): string {
+    return `10.96.${this.int(100, 255)}.${this.int(1, 254)}${this.chance(0.85) ? `:${this.pick([80, 443, 8080, 53])}` : ''}`;
+  }
+  backends(vip: string): string {
+    const ips = this.some(this.podIps(), this.int(0, 3));
+    const port = vip.includes(':') ? `:${this.pick([8080, 80, 9000])}` : '';
+    return ips.map((ip) => `${ip}${port}`).join(',');
+  }
+}
+
+type EditFn = (c: Ctx) => NbEdit | undefined;
+
+/** Ops removing `u` from every row of `table` whose `col` holds it (a reference set). */
+function detach(table: string, col: string, u: string): unknown {
+  return { op: 'mutate', table, where: [[col, 'includes', uuid(u)]], mutations: [[col, 'delete', uuid(u)]] };
+}
+
+const EDITS: readonly (readonly [number, string, EditFn])[] = [
+  // ---- switch ports ----
+  [
+    8,
+    'lsp-add',
+    (c) => {
+      const ls = c.pick(c.switches());
+      if (!ls) return undefined;
+      const name = c.name('lsp');
+      const r = c.rng();
+      let row: Record<string, unknown>;
+      let kind: string;
+      if (r < 0.8) {
+        const { addresses, portSecurity } = c.lspAddresses(ls);
+        row = { name, addresses: set(addresses), port_security: set(portSecurity) };
+        if (c.chance(0.1)) row['enabled'] = false;
+        const dhcp = c.pick(c.rows('DHCP_Options'));
+        if (dhcp && c.chance(0.2)) row['dhcpv4_options'] = uuid(dhcp._uuid);
+        kind = `vif ${addresses.join(',')}`;
+      } else if (r < 0.9) {
+        row = {
+          name,
+          type: 'localnet',
+          addresses: set(['unknown']),
+          options: map({ network_name: c.pick(['physnet', 'physnet2'])! }),
+        };
+        if (c.chance(0.3)) row['tag_request'] = c.int(1, 4094);
+        kind = 'localnet';
+      } else {
+        row = { name, type: 'localport', addresses: set([`${c.mac()} ${c.ipIn(ls)}`]) };
+        kind = 'localport';
+      }
+      return {
+        description: `add ${kind} port ${name} to ${String(ls['name'])}`,
+        ops: [
+          { op: 'insert', table: 'Logical_Switch_Port', 'uuid-name': 'p', row },
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['ports', 'insert', named('p')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    6,
+    'lsp-del',
+    (c) => {
+      const p = c.pick(c.rows('Logical_Switch_Port').filter((x) => x['type'] !== 'router' || c.chance(0.05)));
+      if (!p) return undefined;
+      return {
+        description: `delete port ${String(p['name'])} (${String(p['type']) || 'vif'})`,
+        ops: [detach('Logical_Switch', 'ports', p._uuid)],
+      };
+    },
+  ],
+  [
+    8,
+    'lsp-update',
+    (c) => {
+      const p = c.pick(c.rows('Logical_Switch_Port').filter((x) => x['type'] !== 'router'));
+      if (!p) return undefined;
+      const ls = c.switchOf(p._uuid);
+      const r = c.rng();
+      let row: Record<string, unknown>;
+      let what: string;
+      if (r < 0.3) {
+        const { addresses } = c.lspAddresses(ls);
+        row = { addresses: set(addresses) };
+        what = `addresses ${addresses.join(',')}`;
+      } else if (r < 0.5) {
+        const ps = c.chance(0.3) ? [] : (p['addresses'] as string[]).filter((a) => a !== 'unknown' && a !== 'router');
+        row = { port_security: set(ps) };
+        what = `port_security ${ps.join(',') || '(none)'}`;
+      } else if (r < 0.65) {
+        const t = c.pick(['', '', 'localport', 'localnet'])!;
+        row =
+          t === 'localnet'
+            ? { type: t, addresses: set(['unknown']), options: map({ network_name: 'physnet' }) }
+            : { type: t, options: map({}) };
+        what = `type ${t || 'vif'}`;
+      } else if (r < 0.85) {
+        const e = c.pick([true, false, null])!;
+        row = { enabled: e === null ? set([]) : e };
+        what = `enabled ${String(e)}`;
+      } else {
+        row = { external_ids: map({ pod: 'true', ns: `ns${c.int(0, 9)}` }) };
+        what = 'external_ids';
+      }
+      return {
+        description: `set ${what} on port ${String(p['name'])}`,
+        ops: [{ op: 'update', table: 'Logical_Switch_Port', where: byUuid(p._uuid), row }],
+      };
+    },
+  ],
+  // ---- switches ----
+  [
+    2,
+    'ls-add',
+    (c) => {
+      const name = c.name('ls');
+      const subnet = `10.${c.int(200, 250)}.${c.int(0, 255)}`;
+      const n = c.int(0, 3);
+      const ops: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        const m = c.mac();
+        ops.push({
+          op: 'insert',
+          table: 'Logical_Switch_Port',
+          'uuid-name': `p${i}`,
+          row: { name: `${name}-p${i}`, addresses: set([`${m} ${subnet}.${i + 10}`]) },
+        });
+      }
+      ops.push({
+        op: 'insert',
+        table: 'Logical_Switch',
+        row: {
+          name,
+          other_config: map({ subnet: `${subnet}.0/24` }),
+          ports: set(Array.from({ length: n }, (_, i) => named(`p${i}`))),
+        },
+      });
+      return { description: `add switch ${name} with ${n} ports`, ops };
+    },
+  ],
+  [
+    1.5,
+    'ls-del',
+    (c) => {
+      const ls = c.pick(c.switches().filter((s) => (s['ports'] as string[]).length <= 3));
+      if (!ls) return undefined;
+      return {
+        description: `delete switch ${String(ls['name'])}`,
+        ops: [{ op: 'delete', table: 'Logical_Switch', where: byUuid(ls._uuid) }],
+      };
+    },
+  ],
+  // ---- ACLs ----
+  [
+    5,
+    'acl-add',
+    (c) => {
+      const toPg = c.chance(0.7);
+      const owner = toPg ? c.pick(c.rows('Port_Group')) : c.pick(c.switches());
+      if (!owner) return undefined;
+      const row = c.aclRow();
+      const table = toPg ? 'Port_Group' : 'Logical_Switch';
+      return {
+        description: `add ACL ${String(row['direction'])} ${String(row['priority'])} ${String(row['action'])} (${String(row['match'])}) to ${table} ${String(owner['name'])}`,
+        ops: [
+          { op: 'insert', table: 'ACL', 'uuid-name': 'a', row },
+          { op: 'mutate', table, where: byUuid(owner._uuid), mutations: [['acls', 'insert', named('a')]] },
+        ],
+      };
+    },
+  ],
+  [
+    4,
+    'acl-del',
+    (c) => {
+      const a = c.pick(c.rows('ACL'));
+      if (!a) return undefined;
+      return {
+        description: `delete ACL ${String(a['priority'])} ${String(a['match'])}`,
+        ops: [detach('Port_Group', 'acls', a._uuid), detach('Logical_Switch', 'acls', a._uuid)],
+      };
+    },
+  ],
+  [
+    4,
+    'acl-modify',
+    (c) => {
+      const a = c.pick(c.rows('ACL'));
+      if (!a) return undefined;
+      const fresh = c.aclRow();
+      const col = c.pick(['priority', 'action', 'match', 'direction'])!;
+      return {
+        description: `set ACL ${col} to ${String(fresh[col])}`,
+        ops: [{ op: 'update', table: 'ACL', where: byUuid(a._uuid), row: { [col]: fresh[col] } }],
+      };
+    },
+  ],
+  // ---- port groups ----
+  [
+    2,
+    'pg-add',
+    (c) => {
+      const name = c.name('pg');
+      const ports = c.some(c.vifs(), c.int(1, 5)).map((p) => uuid(p._uuid));
+      const ops: unknown[] = [];
+      const acls: unknown[] = [];
+      if (c.chance(0.7)) {
+        ops.push({
+          op: 'insert',
+          table: 'ACL',
+          'uuid-name': 'a',
+          row: { direction: 'to-lport', priority: 1001, action: 'allow-related', match: `outport == @${name} && ip4` },
+        });
+        acls.push(named('a'));
+      }
+      ops.push({ op: 'insert', table: 'Port_Group', row: { name, ports: set(ports), acls: set(acls) } });
+      return { description: `add port group ${name} with ${ports.length} ports`, ops };
+    },
+  ],
+  [
+    1,
+    'pg-del',
+    (c) => {
+      const pg = c.pick(c.rows('Port_Group'));
+      if (!pg) return undefined;
+      return {
+        description: `delete port group ${String(pg['name'])}`,
+        ops: [{ op: 'delete', table: 'Port_Group', where: byUuid(pg._uuid) }],
+      };
+    },
+  ],
+  [
+    5,
+    'pg-member',
+    (c) => {
+      const pg = c.pick(c.rows('Port_Group'));
+      if (!pg) return undefined;
+      const members = pg['ports'] as string[];
+      const add = members.length === 0 || c.chance(0.5);
+      const p = add ? c.pick(c.vifs()) : c.pick(members.map((u) => c.get('Logical_Switch_Port', u)!));
+      if (!p) return undefined;
+      return {
+        description: `${add ? 'add' : 'remove'} port ${String(p['name'])} ${add ? 'to' : 'from'} port group ${String(pg['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Port_Group',
+            where: byUuid(pg._uuid),
+            mutations: [['ports', add ? 'insert' : 'delete', uuid(p._uuid)]],
+          },
+        ],
+      };
+    },
+  ],
+  // ---- address sets ----
+  [
+    2,
+    'as-add',
+    (c) => {
+      const name = c.name('as');
+      const addrs = c.some(c.podIps(), c.int(0, 5));
+      return {
+        description: `add address set ${name}`,
+        ops: [{ op: 'insert', table: 'Address_Set', row: { name, addresses: set(addrs) } }],
+      };
+    },
+  ],
+  [
+    1,
+    'as-del',
+    (c) => {
+      const as = c.pick(c.rows('Address_Set'));
+      if (!as) return undefined;
+      return {
+        description: `delete address set ${String(as['name'])}`,
+        ops: [{ op: 'delete', table: 'Address_Set', where: byUuid(as._uuid) }],
+      };
+    },
+  ],
+  [
+    5,
+    'as-addr',
+    (c) => {
+      const as = c.pick(c.rows('Address_Set'));
+      if (!as) return undefined;
+      const cur = as['addresses'] as string[];
+      const add = cur.length === 0 || c.chance(0.55);
+      const a = add ? (c.chance(0.8) ? (c.pick(c.podIps()) ?? c.ip()) : `${c.ip('10.129')}/32`) : c.pick(cur)!;
+      return {
+        description: `${add ? 'add' : 'remove'} ${a} ${add ? 'to' : 'from'} address set ${String(as['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Address_Set',
+            where: byUuid(as._uuid),
+            mutations: [['addresses', add ? 'insert' : 'delete', a]],
+          },
+        ],
+      };
+    },
+  ],
+  // ---- load balancers ----
+  [
+    2,
+    'lb-add',
+    (c) => {
+      const name = c.name('svc');
+      const vip = c.vip();
+      const row: Record<string, unknown> = { name, vips: map({ [vip]: c.backends(vip) }) };
+      if (vip.includes(':')) row['protocol'] = c.pick(['tcp', 'tcp', 'udp'])!;
+      const ops: unknown[] = [{ op: 'insert', table: 'Load_Balancer', 'uuid-name': 'lb', row }];
+      const r = c.rng();
+      let where = 'nowhere';
+      const lbg = c.pick(c.rows('Load_Balancer_Group'));
+      if (r < 0.5 && lbg) {
+        ops.push({
+          op: 'mutate',
+          table: 'Load_Balancer_Group',
+          where: byUuid(lbg._uuid),
+          mutations: [['load_balancer', 'insert', named('lb')]],
+        });
+        where = `group ${String(lbg['name'])}`;
+      } else if (r < 0.9) {
+        const table = c.chance(0.5) ? 'Logical_Switch' : 'Logical_Router';
+        const t = c.pick(c.rows(table));
+        if (t) {
+          ops.push({
+            op: 'mutate',
+            table,
+            where: byUuid(t._uuid),
+            mutations: [['load_balancer', 'insert', named('lb')]],
+          });
+          where = `${table} ${String(t['name'])}`;
+        }
+      }
+      return { description: `add load balancer ${name} ${vip} on ${where}`, ops };
+    },
+  ],
+  [
+    1,
+    'lb-del',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer'));
+      if (!lb) return undefined;
+      return {
+        description: `delete load balancer ${String(lb['name'])}`,
+        ops: [{ op: 'delete', table: 'Load_Balancer', where: byUuid(lb._uuid) }],
+      };
+    },
+  ],
+  [
+    3,
+    'lb-vip',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer'));
+      if (!lb) return undefined;
+      const vips = { ...(lb['vips'] as Record<string, string>) };
+      const keys = Object.keys(vips);
+      const add = keys.length === 0 || c.chance(0.5);
+      let what: string;
+      if (add) {
+        const vip = c.vip();
+        vips[vip] = c.backends(vip);
+        what = `add VIP ${vip}`;
+      } else {
+        const k = c.pick(keys)!;
+        delete vips[k];
+        what = `remove VIP ${k}`;
+      }
+      return {
+        description: `${what} on load balancer ${String(lb['name'])}`,
+        ops: [{ op: 'update', table: 'Load_Balancer', where: byUuid(lb._uuid), row: { vips: map(vips) } }],
+      };
+    },
+  ],
+  [
+    3,
+    'lb-backend',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer').filter((l) => Object.keys(l['vips'] as object).length));
+      if (!lb) return undefined;
+      const vips = { ...(lb['vips'] as Record<string, string>) };
+      const vip = c.pick(Object.keys(vips))!;
+      const backends = vips[vip]!.split(',').filter((b) => b);
+      const add = backends.length === 0 || c.chance(0.5);
+      if (add) {
+        const ip = c.pick(c.podIps()) ?? c.ip();
+        backends.push(vip.includes(':') ? `${ip}:${c.pick([8080, 80])}` : ip);
+      } else backends.splice(c.int(0, backends.length - 1), 1);
+      vips[vip] = backends.join(',');
+      return {
+        description: `${add ? 'add' : 'remove'} a backend of ${vip} on load balancer ${String(lb['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Load_Balancer',
+            where: byUuid(lb._uuid),
+            mutations: [
+              ['vips', 'delete', set([vip])],
+              ['vips', 'insert', map({ [vip]: vips[vip]! })],
+            ],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    3,
+    'lb-attach',
+    (c) => {
+      const table = c.chance(0.5) ? 'Logical_Switch' : 'Logical_Router';
+      const t = c.pick(c.rows(table));
+      if (!t) return undefined;
+      const cur = t['load_balancer'] as string[];
+      const attach = cur.length === 0 || c.chance(0.5);
+      const lb = attach ? c.pick(c.rows('Load_Balancer')) : c.get('Load_Balancer', c.pick(cur)!);
+      if (!lb) return undefined;
+      return {
+        description: `${attach ? 'attach' : 'detach'} load balancer ${String(lb['name'])} ${attach ? 'to' : 'from'} ${table} ${String(t['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table,
+            where: byUuid(t._uuid),
+            mutations: [['load_balancer', attach ? 'insert' : 'delete', uuid(lb._uuid)]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    2,
+    'lbg-member',
+    (c) => {
+      const g = c.pick(c.rows('Load_Balancer_Group'));
+      const lb = c.pick(c.rows('Load_Balancer'));
+      if (!g || !lb) return undefined;
+      const has = (g['load_balancer'] as string[]).includes(lb._uuid);
+      return {
+        description: `${has ? 'remove' : 'add'} load balancer ${String(lb['name'])} ${has ? 'from' : 'to'} group ${String(g['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Load_Balancer_Group',
+            where: byUuid(g._uuid),
+            mutations: [['load_balancer', has ? 'delete' : 'insert', uuid(lb._uuid)]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    1,
+    'lbg-attach',
+    (c) => {
+      const g = c.pick(c.rows('Load_Balancer_Group'));
+      const table = c.chance(0.5) ? 'Logical_Switch' : 'Logical_Router';
+      const t = c.pick(c.rows(table));
+      if (!g || !t) return undefined;
+      const has = (t['load_balancer_group'] as string[]).includes(g._uuid);
+      return {
+        description: `${has ? 'detach' : 'attach'} group ${String(g['name'])} ${has ? 'from' : 'to'} ${table} ${String(t['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table,
+            where: byUuid(t._uuid),
+            mutations: [['load_balancer_group', has ? 'delete' : 'insert', uuid(g._uuid)]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.5,
+    'lbg-add-del',
+    (c) => {
+      const g = c.pick(c.rows('Load_Balancer_Group'));
+      if (g && c.chance(0.4)) {
+        return {
+          description: `delete group ${String(g['name'])}`,
+          ops: [
+            detach('Logical_Switch', 'load_balancer_group', g._uuid),
+            detach('Logical_Router', 'load_balancer_group', g._uuid),
+            { op: 'delete', table: 'Load_Balancer_Group', where: byUuid(g._uuid) },
+          ],
+        };
+      }
+      const name = c.name('lbg');
+      const lbs = c.some(c.rows('Load_Balancer'), c.int(0, 3)).map((l) => uuid(l._uuid));
+      const ops: unknown[] = [
+        { op: 'insert', table: 'Load_Balancer_Group', 'uuid-name': 'g', row: { name, load_balancer: set(lbs) } },
+      ];
+      const t = c.pick(c.switches());
+      if (t)
+        ops.push({
+          op: 'mutate',
+          table: 'Logical_Switch',
+          where: byUuid(t._uuid),
+          mutations: [['load_balancer_group', 'insert', named('g')]],
+        });
+      return { description: `add group ${name} with ${lbs.length} load balancers`, ops };
+    },
+  ],
+  // ---- NAT on gateway routers ----
+  [
+    3,
+    'nat-add',
+    (c) => {
+      const gr = c.pick(c.gatewayRouters());
+      if (!gr) return undefined;
+      const type = c.pick(['snat', 'dnat', 'dnat_and_snat'])!;
+      const ext = c.chance(0.5) ? `172.18.${c.int(100, 200)}.${c.int(1, 254)}` : `172.18.0.${c.int(2, 250)}`;
+      const pod = c.pick(c.podIps()) ?? c.ip('10.128');
+      const logical = type === 'snat' && c.chance(0.5) ? `${pod.split('.').slice(0, 3).join('.')}.0/24` : pod;
+      const row: Record<string, unknown> = { type, external_ip: ext, logical_ip: logical };
+      if (type === 'dnat_and_snat' && c.chance(0.3)) {
+        const p = c.pick(c.vifs());
+        if (p) {
+          row['logical_port'] = p['name'];
+          row['external_mac'] = c.mac();
+        }
+      }
+      return {
+        description: `add ${type} ${ext} <-> ${logical} on ${String(gr['name'])}`,
+        ops: [
+          { op: 'insert', table: 'NAT', 'uuid-name': 'n', row },
+          {
+            op: 'mutate',
+            table: 'Logical_Router',
+            where: byUuid(gr._uuid),
+            mutations: [['nat', 'insert', named('n')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    2,
+    'nat-del',
+    (c) => {
+      const n = c.pick(c.rows('NAT'));
+      if (!n) return undefined;
+      return {
+        description: `delete ${String(n['type'])} ${String(n['external_ip'])}`,
+        ops: [detach('Logical_Router', 'nat', n._uuid)],
+      };
+    },
+  ],
+  // ---- static routes ----
+  [
+    3,
+    'route-add',
+    (c) => {
+      const lr = c.chance(0.5) ? c.clusterRouter() : c.pick(c.routers());
+      if (!lr) return undefined;
+      const prefix = c.chance(0.2) ? '0.0.0.0/0' : `${c.int(11, 99)}.${c.int(0, 255)}.${c.int(0, 255)}.0/24`;
+      const nexthop = lr['name'] === 'ovn_cluster_router' ? `100.64.0.${c.int(2, 9)}` : '100.64.0.1';
+      const row: Record<string, unknown> = { ip_prefix: prefix, nexthop };
+      if (c.chance(0.2)) row['policy'] = c.pick(['src-ip', 'dst-ip'])!;
+      if (c.chance(0.15)) {
+        const lrp = c.get('Logical_Router_Port', c.pick(lr['ports'] as string[]) ?? '');
+        if (lrp) row['output_port'] = lrp['name'];
+      }
+      return {
+        description: `add route ${prefix} via ${nexthop} on ${String(lr['name'])}`,
+        ops: [
+          { op: 'insert', table: 'Logical_Router_Static_Route', 'uuid-name': 'r', row },
+          {
+            op: 'mutate',
+            table: 'Logical_Router',
+            where: byUuid(lr._uuid),
+            mutations: [['static_routes', 'insert', named('r')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    2,
+    'route-del',
+    (c) => {
+      const r = c.pick(c.rows('Logical_Router_Static_Route'));
+      if (!r) return undefined;
+      return {
+        description: `delete route ${String(r['ip_prefix'])}`,
+        ops: [detach('Logical_Router', 'static_routes', r._uuid)],
+      };
+    },
+  ],
+  [
+    2,
+    'route-modify',
+    (c) => {
+      const r = c.pick(c.rows('Logical_Router_Static_Route'));
+      if (!r) return undefined;
+      const row = c.chance(0.5)
+        ? { nexthop: `100.64.0.${c.int(1, 9)}` }
+        : { ip_prefix: `${c.int(11, 99)}.${c.int(0, 255)}.0.0/16` };
+      return {
+        description: `modify route ${String(r['ip_prefix'])}: ${JSON.stringify(row)}`,
+        ops: [{ op: 'update', table: 'Logical_Router_Static_Route', where: byUuid(r._uuid), row }],
+      };
+    },
+  ],
+  // ---- router ports on the cluster router ----
+  [
+    2,
+    'lrp-add',
+    (c) => {
+      const lr = c.clusterRouter();
+      if (!lr) return undefined;
+      const base = c.name('extra');
+      const subnet = `10.${c.int(200, 250)}.${c.int(0, 255)}`;
+      const lrp = `rtos-${base}`;
+      const ops: unknown[] = [
+        {
+          op: 'insert',
+          table: 'Logical_Router_Port',
+          'uuid-name': 'lrp',
+          row: { name: lrp, mac: c.mac(), networks: set([`${subnet}.1/24`]) },
+        },
+        {
+          op: 'mutate',
+          table: 'Logical_Router',
+          where: byUuid(lr._uuid),
+          mutations: [['ports', 'insert', named('lrp')]],
+        },
+        {
+          op: 'insert',
+          table: 'Logical_Switch_Port',
+          'uuid-name': 'peer',
+          row: {
+            name: `stor-${base}`,
+            type: 'router',
+            addresses: set(['router']),
+            options: map({ 'router-port': lrp }),
+          },
+        },
+        {
+          op: 'insert',
+          table: 'Logical_Switch_Port',
+          'uuid-name': 'vm',
+          row: { name: `${base}-vm`, addresses: set([`${c.mac()} ${subnet}.10`]) },
+        },
+        {
+          op: 'insert',
+          table: 'Logical_Switch',
+          row: {
+            name: base,
+            other_config: map({ subnet: `${subnet}.0/24` }),
+            ports: set([named('peer'), named('vm')]),
+          },
+        },
+      ];
+      return { description: `add router port ${lrp} and switch ${base}`, ops };
+    },
+  ],
+  [
+    1,
+    'lrp-del',
+    (c) => {
+      const lr = c.clusterRouter();
+      if (!lr) return undefined;
+      const ports = (lr['ports'] as string[]).map((u) => c.get('Logical_Router_Port', u)!);
+      const extra = ports.filter((p) => String(p['name']).startsWith('rtos-extra_'));
+      const p = c.pick(extra.length && c.chance(0.8) ? extra : ports);
+      if (!p) return undefined;
+      return {
+        description: `delete router port ${String(p['name'])} from the cluster router`,
+        ops: [detach('Logical_Router', 'ports', p._uuid)],
+      };
+    },
+  ],
+  [
+    2,
+    'lrp-networks',
+    (c) => {
+      const p = c.pick(c.rows('Logical_Router_Port'));
+      if (!p) return undefined;
+      const nets = [...(p['networks'] as string[])];
+      if (nets.length > 1 && c.chance(0.5)) nets.pop();
+      else nets.push(`10.${c.int(251, 254)}.${c.int(0, 255)}.1/24`);
+      return {
+        description: `set networks of ${String(p['name'])} to ${nets.join(',')}`,
+        ops: [{ op: 'update', table: 'Logical_Router_Port', where: byUuid(p._uuid), row: { networks: set(nets) } }],
+      };
+    },
+  ],
+  // ---- routers ----
+  [
+    1,
+    'lr-add',
+    (c) => {
+      const name = c.name('lr');
+      const n = c.int(0, 2);
+      const ops: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        const subnet = `10.${c.int(200, 250)}.${c.int(0, 255)}`;
+        const lrp = `${name}-p${i}`;
+        ops.push(
+          {
+            op: 'insert',
+            table: 'Logical_Router_Port',
+            'uuid-name': `lrp${i}`,
+            row: { name: lrp, mac: c.mac(), networks: set([`${subnet}.1/24`]) },
+          },
+          {
+            op: 'insert',
+            table: 'Logical_Switch_Port',
+            'uuid-name': `peer${i}`,
+            row: {
+              name: `${lrp}-peer`,
+              type: 'router',
+              addresses: set(['router']),
+              options: map({ 'router-port': lrp }),
+            },
+          },
+          {
+            op: 'insert',
+            table: 'Logical_Switch',
+            row: {
+              name: `${name}-ls${i}`,
+              other_config: map({ subnet: `${subnet}.0/24` }),
+              ports: set([named(`peer${i}`)]),
+            },
+          },
+        );
+      }
+      const row: Record<string, unknown> = { name, ports: set(Array.from({ length: n }, (_, i) => named(`lrp${i}`))) };
+      if (c.chance(0.3)) row['options'] = map({ chassis: `chassis-${name}` });
+      ops.push({ op: 'insert', table: 'Logical_Router', row });
+      return { description: `add router ${name} with ${n} ports`, ops };
+    },
+  ],
+  [
+    0.7,
+    'lr-del',
+    (c) => {
+      const small = c
+        .routers()
+        .filter((r) => r['name'] !== 'ovn_cluster_router' && (r['ports'] as string[]).length <= 2);
+      const mine = small.filter((r) => String(r['name']).startsWith('lr_'));
+      const lr = c.pick(mine.length && c.chance(0.8) ? mine : small);
+      if (!lr) return undefined;
+      return {
+        description: `delete router ${String(lr['name'])}`,
+        ops: [{ op: 'delete', table: 'Logical_Router', where: byUuid(lr._uuid) }],
+      };
+    },
+  ],
+  // ---- DHCP ----
+  [
+    1,
+    'dhcp-add',
+    (c) => {
+      const ls = c.pick(c.switches().filter((s) => (s['other_config'] as Record<string, string>)['subnet']));
+      if (!ls) return undefined;
+      const cidr = (ls['other_config'] as Record<string, string>)['subnet']!;
+      const router = cidr.replace(/\.0\/24$/, '.1');
+      return {
+        description: `add DHCP options for ${cidr}`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'DHCP_Options',
+            row: {
+              cidr,
+              options: map({ lease_time: String(c.int(60, 7200)), router, server_id: router, server_mac: c.mac() }),
+            },
+          },
+        ],
+      };
+    },
+  ],
+  [
+    2,
+    'dhcp-port',
+    (c) => {
+      const p = c.pick(c.vifs());
+      if (!p) return undefined;
+      const d = c.pick(c.rows('DHCP_Options'));
+      const clear = !d || (p['dhcpv4_options'] !== null && c.chance(0.5));
+      return {
+        description: `${clear ? 'clear' : 'set'} dhcpv4_options of ${String(p['name'])}`,
+        ops: [
+          {
+            op: 'update',
+            table: 'Logical_Switch_Port',
+            where: byUuid(p._uuid),
+            row: { dhcpv4_options: d && !clear ? uuid(d._uuid) : set([]) },
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.5,
+    'dhcp-del',
+    (c) => {
+      const d = c.pick(c.rows('DHCP_Options'));
+      if (!d) return undefined;
+      return {
+        description: `delete DHCP options ${String(d['cidr'])}`,
+        ops: [{ op: 'delete', table: 'DHCP_Options', where: byUuid(d._uuid) }],
+      };
+    },
+  ],
+  // ---- NB_Global ----
+  [
+    0.5,
+    'nb-global',
+    (c) => {
+      const g = c.pick(c.rows('NB_Global'));
+      const key = c.pick([
+        'mac_prefix',
+        'svc_monitor_mac',
+        'northd_probe_interval',
+        'use_ct_inv_match',
+        'ignore_lsp_down',
+      ])!;
+      const value =
+        key === 'mac_prefix'
+          ? `0a:${c.hex()}:${c.hex()}`
+          : key === 'svc_monitor_mac'
+            ? c.mac()
+            : key === 'northd_probe_interval'
+              ? String(c.int(0, 10000))
+              : c.pick(['true', 'false'])!;
+      if (!g) {
+        return {
+          description: `create NB_Global with ${key}=${value}`,
+          ops: [{ op: 'insert', table: 'NB_Global', row: { options: map({ [key]: value }) } }],
+        };
+      }
+      const unset = key in (g['options'] as object) && c.chance(0.3);
+      return {
+        description: `${unset ? 'unset' : 'set'} NB_Global options:${key}${unset ? '' : `=${value}`}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'NB_Global',
+            where: byUuid(g._uuid),
+            mutations: unset
+              ? [['options', 'delete', set([key])]]
+              : [
+                  ['options', 'delete', set([key])],
+                  ['options', 'insert', map({ [key]: value })],
+                ],
+          },
+        ],
+      };
+    },
+  ],
+  // ---- content ovsdb-server accepts but that is wrong ----
+  [
+    0.4,
+    'bad-mac',
+    (c) => {
+      const p = c.pick(c.vifs());
+      if (!p) return undefined;
+      const bad = c.pick([
+        'zz:00:00:00:00:01 10.128.0.99',
+        '0a:58:00:00:00 10.128.0.99',
+        '0a:58:0a:80:00:63 10.128.0.300',
+        'garbage',
+      ])!;
+      return {
+        description: `invalid: addresses "${bad}" on ${String(p['name'])}`,
+        ops: [
+          {
+            op: 'update',
+            table: 'Logical_Switch_Port',
+            where: byUuid(p._uuid),
+            row: { addresses: set([bad]), port_security: set([bad]) },
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.3,
+    'bad-cidr',
+    (c) => {
+      const p = c.pick(c.rows('Logical_Router_Port'));
+      if (!p) return undefined;
+      const bad = c.pick(['10.0.0.300/24', '10.0.0.1/33', 'not-a-cidr', '10.0.0.1'])!;
+      return {
+        description: `invalid: networks "${bad}" on ${String(p['name'])}`,
+        ops: [{ op: 'update', table: 'Logical_Router_Port', where: byUuid(p._uuid), row: { networks: set([bad]) } }],
+      };
+    },
+  ],
+  [
+    0.3,
+    'port-in-two-switches',
+    (c) => {
+      const p = c.pick(c.vifs());
+      const ls = c.pick(c.switches());
+      if (!p || !ls || (ls['ports'] as string[]).includes(p._uuid)) return undefined;
+      return {
+        description: `invalid: port ${String(p['name'])} also in switch ${String(ls['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['ports', 'insert', uuid(p._uuid)]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.3,
+    'bad-router-peer',
+    (c) => {
+      const ls = c.pick(c.switches());
+      if (!ls) return undefined;
+      const lrp = c.pick(c.rows('Logical_Router_Port'));
+      // A second peer of an existing router port, or a peer of a router port that does not exist.
+      const target = lrp && c.chance(0.5) ? String(lrp['name']) : `rtos-missing-${c.int(0, 99)}`;
+      const name = c.name('badpeer');
+      return {
+        description: `invalid: router-type port ${name} to ${target} on ${String(ls['name'])}`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'Logical_Switch_Port',
+            'uuid-name': 'p',
+            row: { name, type: 'router', addresses: set(['router']), options: map({ 'router-port': target }) },
+          },
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['ports', 'insert', named('p')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.3,
+    'bad-stateful',
+    (c) => {
+      const r = c.rng();
+      if (r < 0.25) {
+        const lb = c.pick(c.rows('Load_Balancer'));
+        if (!lb) return undefined;
+        const vip = c.pick(['10.96.0:80', '10.96.1.1:99999', 'vip', '10.96.1.1:80'])!;
+        return {
+          description: `invalid: VIP "${vip}" with bad backends on ${String(lb['name'])}`,
+          ops: [
+            {
+              op: 'update',
+              table: 'Load_Balancer',
+              where: byUuid(lb._uuid),
+              row: { vips: map({ [vip]: '1.2.3:x,,10.0.0.1:' }) },
+            },
+          ],
+        };
+      }
+      if (r < 0.5) {
+        const a = c.pick(c.rows('ACL'));
+        if (!a) return undefined;
+        const m = c.pick(['outport == @nope && ip4', 'ip4.src == $missing', 'tcp.dst == ', '((', 'inport == "x" &&'])!;
+        return {
+          description: `invalid: ACL match "${m}"`,
+          ops: [{ op: 'update', table: 'ACL', where: byUuid(a._uuid), row: { match: m } }],
+        };
+      }
+      if (r < 0.75) {
+        const lr = c.pick(c.routers());
+        if (!lr) return undefined;
+        return {
+          description: `invalid: static route with bad prefix/nexthop on ${String(lr['name'])}`,
+          ops: [
+            {
+              op: 'insert',
+              table: 'Logical_Router_Static_Route',
+              'uuid-name': 'r',
+              row: { ip_prefix: c.pick(['10.0.0.0/40', 'x', '']), nexthop: c.pick(['1.2.3', 'discard', '']) },
+            },
+            {
+              op: 'mutate',
+              table: 'Logical_Router',
+              where: byUuid(lr._uuid),
+              mutations: [['static_routes', 'insert', named('r')]],
+            },
+          ],
+        };
+      }
+      const lr = c.pick(c.routers());
+      if (!lr) return undefined;
+      return {
+        description: `invalid: NAT with bad addresses on ${String(lr['name'])}`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'NAT',
+            'uuid-name': 'n',
+            row: {
+              type: c.pick(['snat', 'dnat', 'dnat_and_snat']),
+              external_ip: c.pick(['300.1.1.1', '', 'ext']),
+              logical_ip: c.pick(['10.128.0.0/99', '10.1.1']),
+            },
+          },
+          {
+            op: 'mutate',
+            table: 'Logical_Router',
+            where: byUuid(lr._uuid),
+            mutations: [['nat', 'insert', named('n')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.2,
+    'bad-dhcp',
+    (c) => ({
+      description: 'invalid: DHCP options with a bad cidr',
+      ops: [
+        {
+          op: 'insert',
+          table: 'DHCP_Options',
+          row: { cidr: c.pick(['10.0.0.0/99', 'x', '']), options: map({ lease_time: 'soon', router: '10.0.0' }) },
+        },
+      ],
+    }),
+  ],
+  [
+    0.3,
+    'dup-switch-name',
+    (c) => {
+      const ls = c.pick(c.switches());
+      if (!ls) return undefined;
+      return {
+        description: `invalid: a second switch named ${String(ls['name'])}`,
+        ops: [{ op: 'insert', table: 'Logical_Switch', row: { name: ls['name'] } }],
+      };
+    },
+  ],
+];
+
+const TOTAL = EDITS.reduce((s, [w]) => s + w, 0);
+
+/** The names of the edit kinds, for tests that check coverage. */
+export const EDIT_KINDS: readonly string[] = EDITS.map(([, k]) => k);
+
+/**
+ * One random, valid transaction against the current contents of `nb` (not applied: pass `ops` to
+ * `nb.transact`). The description starts with the edit kind.
+ */
+export function randomNbEdit(nb: MemNb, rng: Rng): NbEdit {
+  const c = new Ctx(nb, rng);
+  for (;;) {
+    let x = rng() * TOTAL;
+    let chosen = EDITS[EDITS.length - 1]!;
+    for (const e of EDITS) {
+      x -= e[0];
+      if (x < 0) {
+        chosen = e;
+        break;
+      }
+    }
+    const edit = chosen[2](c);
+    if (edit) return { description: `${chosen[1]}: ${edit.description}`, ops: edit.ops };
+  }
+}
