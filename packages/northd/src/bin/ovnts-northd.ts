@@ -105,7 +105,14 @@ async function main(): Promise<void> {
   // The databases may not be up yet: keep trying, as ovn-northd does.
   while (!northd && !stopping) {
     try {
-      northd = await Northd.start({ nbRemote: o.nbRemote, sbRemote: o.sbRemote, logger: log, dryRun: o.dryRun });
+      northd = await Northd.start({
+        nbRemote: o.nbRemote,
+        sbRemote: o.sbRemote,
+        logger: log,
+        dryRun: o.dryRun,
+        unixctl: o.unixctl,
+        noIncremental: o.noIncremental,
+      });
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'cannot connect to the databases yet; retrying');
       await new Promise((r) => setTimeout(r, 1000));

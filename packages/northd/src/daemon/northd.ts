@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import { OvsdbClient, type NamedUuid, type Replica, type Uuid } from 'ovsdb-client-ts';
 import { model as nbModel, type NBGlobal } from '@ovnts/schema/nb';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { compile, NORTHD_INTERNAL_VERSION } from '../compile.js';
+import { NORTHD_INTERNAL_VERSION } from '../compile.js';
+import { NorthdEngine, type EngineChange } from '../engine/northd-engine.js';
+import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
@@ -15,6 +17,7 @@ import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-di
 import { portUpUpdates } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { FlowMirror } from './flow-mirror.js';
+import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
@@ -25,11 +28,17 @@ export interface NorthdOptions {
   readonly logger: Logger;
   /** Compute and log, write nothing. */
   readonly dryRun?: boolean;
+  /** Recompute everything on every change (the pre-incremental behaviour; for comparisons). */
+  readonly noIncremental?: boolean;
+  /** Control socket path (inc-engine/show-stats etc.); none when absent. */
+  readonly unixctl?: string;
 }
 
 export interface RoundStats extends DiffStats {
   readonly nbCfg: number;
-  readonly flows: number;
+  /** Whether the round recomputed everything (and why) or ran the incremental handlers. */
+  readonly full: boolean;
+  readonly reason: string;
   readonly computeMs: number;
   /** Encoding, sending and the server's commit. */
   readonly commitMs: number;
@@ -57,8 +66,11 @@ export class Northd {
   readonly rounds: RoundStats[] = [];
   private idleWaiters: (() => void)[] = [];
   private readonly mirror = new FlowMirror();
-  /** A full recompute is due (start, lock gained, resync, failure, or a change the compiler reads). */
+  /** A full recompute is due (start, lock gained, resync, failure, changes by others to SB rows we own). */
   private dirty = true;
+  readonly engine = new NorthdEngine();
+  private ctl: UnixctlServer | undefined;
+  private readonly flowIndex = new FlowIndex();
 
   private constructor(
     private readonly opts: NorthdOptions,
@@ -83,23 +95,48 @@ export class Northd {
       tables: [...SB_OWNED_TABLES.filter((t) => !FlowMirror.isMirrored(t)), 'Chassis', 'Encap', 'Chassis_Private'],
       versions: false,
     });
+    sbReplica.addIndex(
+      'Datapath_Binding',
+      'dp_by_nb',
+      (d) => d.external_ids['logical-switch'] ?? d.external_ids['logical-router'],
+    );
+    sbReplica.addIndex('Multicast_Group', 'mc_by_dp', (m) => m.datapath);
+    sbReplica.addIndex('Load_Balancer', 'lb_by_id', (l) => l.external_ids['lb_id']);
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
     nbReplica.on('change', () => d.schedule());
     sbReplica.on('change', () => d.schedule());
     nbReplica.on('resumed', () => d.schedule());
     sbReplica.on('resumed', () => {
       d.mirror.invalidate();
+      d.flowIndex.invalidate();
       d.dirty = true;
       d.schedule();
     });
     sb.on('locked', () => {
       d.mirror.invalidate();
+      d.flowIndex.invalidate();
       d.dirty = true;
       log.info('acquired lock %s: this instance is now active', NORTHD_LOCK);
       d.schedule();
     });
     sb.on('stolen', () => log.warn('lock %s was taken by another instance: standing by', NORTHD_LOCK));
     sb.on('lockLost', () => log.warn('lost lock %s with the SB connection: standing by', NORTHD_LOCK));
+    if (opts.unixctl) {
+      const ctl = new UnixctlServer(opts.unixctl);
+      ctl.register('inc-engine/show-stats', '', () => d.engine.showStats());
+      ctl.register('inc-engine/clear-stats', '', () => (d.engine.clearStats(), ''));
+      ctl.register('inc-engine/recompute', '', () => {
+        d.dirty = true;
+        d.schedule();
+        return '';
+      });
+      ctl.register('status', '', () => `Status: ${d.active ? 'active' : 'standby'}\n`);
+      ctl.register('version', '', () => `ovnts-northd (mirrors ovn-northd ${NORTHD_INTERNAL_VERSION.split('-')[0]})\n`);
+      await ctl.listen().then(
+        () => (d.ctl = ctl),
+        (e: Error) => log.warn({ err: e.message }, 'control socket %s not available', opts.unixctl),
+      );
+    }
     const got = await sb.lock(NORTHD_LOCK);
     if (!got) log.info('another instance holds lock %s: standing by', NORTHD_LOCK);
     d.schedule();
@@ -119,6 +156,7 @@ export class Northd {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    await this.ctl?.close();
     await Promise.allSettled([this.nbReplica.close(), this.sbReplica.close()]);
     await Promise.allSettled([this.sb.unlock(NORTHD_LOCK)]);
     await Promise.allSettled([this.nb.close(), this.sb.close()]);
@@ -165,15 +203,21 @@ export class Northd {
     }
     const nbChanges = this.nbReplica.takeChanges();
     const sbChanges = this.sbReplica.takeChanges();
+    // Chassis and encapsulations only matter through the tunnel key ranges (the engine checks those);
+    // anything else written into the SB tables northd owns, by someone else, is overwritten in full.
     if (
       nbChanges.resync ||
       sbChanges.resync ||
-      nbChanges.changes.some(affectsCompile) ||
-      sbChanges.changes.some(affectsCompile)
+      this.opts.noIncremental ||
+      sbChanges.changes.some((c) => c.table !== 'Chassis' && c.table !== 'Encap' && affectsCompile(c))
     )
       this.dirty = true;
+    const nbRelevant = nbChanges.changes.filter(affectsCompile) as readonly EngineChange[];
+    const encapsChanged = sbChanges.changes.some(
+      (c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c),
+    );
     const nbCfg = global.nb_cfg;
-    if (!this.dirty) {
+    if (!this.dirty && !nbRelevant.length && !encapsChanged) {
       // Nothing the compiler reads changed: only the handshake and port state need work.
       await this.publishNbCfgOnly(nbCfg);
       if (!this.opts.dryRun) {
@@ -182,12 +226,19 @@ export class Northd {
       }
       return;
     }
+    const forceFull = this.dirty || !this.flowIndex.loaded;
     this.dirty = false;
     const t0 = performance.now();
     const replicaSnap = this.sbReplica.snapshot();
     const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows, Logical_DP_Group: this.mirror.groups };
-    const compiled = compile(nbSnap, { sb: replicaSnap });
-    for (const d of compiled.diagnostics) {
+    const result = forceFull
+      ? this.engine.recompute(nbSnap, replicaSnap)
+      : this.engine.run(nbSnap, nbRelevant, replicaSnap, (name) => {
+          const pb = this.sbReplica.lookup('Port_Binding', { logical_port: name });
+          const dp = pb && this.nbIdOf(pb.datapath);
+          return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
+        });
+    for (const d of this.engine.takeDiagnostics()) {
       const msg = formatDiagnostic(d);
       if (this.logged.has(msg)) continue;
       this.logged.add(msg);
@@ -218,12 +269,16 @@ export class Northd {
       },
     };
     const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
-    const stats = diffSb(compiled, sbSnap, writer, publishNbCfg ? nbCfg : undefined);
+    const stats = result.full
+      ? diffSb(this.engine.compiled(), sbSnap, writer, publishNbCfg ? nbCfg : undefined)
+      : syncSb(this.engine, result.touched, this.lookup(), this.flowIndex, writer, publishNbCfg ? nbCfg : undefined);
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
     if (writes && this.opts.dryRun) {
       mirror.discard();
-      log.info({ ...stats, flows: compiled.logicalFlows.length }, 'dry run: would write %d changes', writes);
+      this.flowIndex.invalidate();
+      this.dirty = true;
+      log.info({ ...stats, full: result.full }, 'dry run: would write %d changes', writes);
     } else if (writes) {
       const t1 = performance.now();
       let res;
@@ -233,9 +288,11 @@ export class Northd {
         // Whether it committed is unknown: re-read the mirrored tables before the next round.
         mirror.discard();
         mirror.invalidate();
+        this.flowIndex.invalidate();
         throw e;
       }
       mirror.commit(res);
+      if (!result.full) this.flowIndex.commit((ref) => res.uuidOf(ref));
       const commitMs = performance.now() - t1;
       // Wait until our own write is visible in the replica, so the next round diffs against it.
       const ins = firstInsert.ref ? ([firstInsert.table!, res.uuidOf(firstInsert.ref)] as const) : undefined;
@@ -249,6 +306,7 @@ export class Northd {
           10_000,
         )
         .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
+      if (result.full) this.rebuildFlowIndex();
       // Our own writes echo back through the monitor; they need no recompute. Changes by others to
       // what the compiler reads (encaps) in the same window still force one.
       if (
@@ -260,20 +318,51 @@ export class Northd {
       const round: RoundStats = {
         ...stats,
         nbCfg,
-        flows: compiled.logicalFlows.length,
+        full: result.full,
+        reason: result.reason,
         computeMs,
         commitMs,
         syncMs: performance.now() - t1 - commitMs,
       };
       this.rounds.push(round);
       log.info(round, 'SB updated');
-    } else if (!writes) {
-      log.info({ computeMs, flows: compiled.logicalFlows.length }, 'SB unchanged after recompute');
+    } else {
+      if (result.full) this.rebuildFlowIndex();
+      log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
     }
     if (!this.opts.dryRun) {
       await this.publishPortUp();
       await this.publishCfg(nbCfg);
     }
+  }
+
+  /** The NB datapath a SB Datapath_Binding stands for. */
+  private nbIdOf(sbDatapath: string): string | undefined {
+    const d = this.sbReplica.get('Datapath_Binding', sbDatapath);
+    return d ? (d.external_ids['logical-switch'] ?? d.external_ids['logical-router']) : undefined;
+  }
+
+  private rebuildFlowIndex(): void {
+    this.flowIndex.rebuild(
+      this.mirror.flows.values(),
+      this.mirror.groups.values(),
+      (u) => this.nbIdOf(u),
+      (id) => this.engine.datapathKind(id),
+    );
+  }
+
+  /** Current SB rows by identity, through the replica's indexes. */
+  private lookup(): SbLookup {
+    const r = this.sbReplica;
+    return {
+      datapath: (id) => r.index<'Datapath_Binding'>('dp_by_nb').first(id)?._uuid,
+      portBinding: (name) => r.lookup('Port_Binding', { logical_port: name }),
+      multicastGroups: (dp) => r.index<'Multicast_Group'>('mc_by_dp').get(dp),
+      portGroup: (name) => r.lookup('Port_Group', { name }),
+      addressSet: (name) => r.lookup('Address_Set', { name }),
+      loadBalancer: (id) => r.index<'Load_Balancer'>('lb_by_id').first(id),
+      sbGlobal: () => [...r.table('SB_Global').values()][0],
+    };
   }
 
   /** Publish NB nb_cfg in SB_Global when nothing else needs writing. */

@@ -7,6 +7,9 @@ export interface DaemonOptions {
   readonly logFile: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly pidfile: string | null;
+  /** The control socket path. */
+  readonly unixctl: string;
+  readonly noIncremental: boolean;
   readonly detach: boolean;
   readonly dryRun: boolean;
   readonly help: boolean;
@@ -27,7 +30,8 @@ usage: ovnts-northd [OPTIONS]
   --detach              run in the background once started
   --no-chdir            accepted for compatibility
   --dry-run             compute and log, write nothing
-  --unixctl=SOCKET      accepted for compatibility (no control socket yet)
+  --unixctl=SOCKET      control socket for ovs-appctl/ovn-appctl (default: $OVN_RUNDIR/ovnts-northd.PID.ctl)
+  --no-incremental      recompute everything on every change (ovnts; for comparisons)
   -h, --help            this help
   -V, --version         version`;
 
@@ -51,6 +55,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): D
   let pidfile: string | null = null;
   let detach = false;
   let dryRun = false;
+  let unixctl: string | null = null;
+  let noIncremental = false;
   let help = false;
   let version = false;
   for (const arg of argv) {
@@ -81,8 +87,13 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): D
       case '--detach':
         detach = true;
         break;
-      case '--no-chdir':
       case '--unixctl':
+        unixctl = need();
+        break;
+      case '--no-incremental':
+        noIncremental = true;
+        break;
+      case '--no-chdir':
       case '--monitor':
         break;
       case '--dry-run':
@@ -101,5 +112,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): D
         else throw new UsageError(`unknown option ${arg}`);
     }
   }
-  return { nbRemote, sbRemote, logFile, logLevel, pidfile, detach, dryRun, help, version };
+  unixctl ??= path.join(rundir, `ovnts-northd.${process.pid}.ctl`);
+  return { nbRemote, sbRemote, logFile, logLevel, pidfile, detach, dryRun, unixctl, noIncremental, help, version };
 }
