@@ -771,13 +771,18 @@ export class NorthdEngine {
     this.dirty.recomputeLr.add(dp.uuid);
   }
 
-  private rebuildRoutes(lr: MutableRouter): void {
+  /** Point a router at its current NB row (options, NAT, LBs change without a topology rebuild). */
+  private refreshRouterRow(lr: MutableRouter): void {
     const nbRow = this.nb.Logical_Router.get(lr.uuid as never) ?? lr.nb;
-    if (nbRow !== lr.nb) {
-      this.indexRouter(lr.nb, false);
-      (lr as { nb: RouterDatapath['nb'] }).nb = nbRow;
-      this.indexRouter(nbRow, true);
-    }
+    if (nbRow === lr.nb) return;
+    this.indexRouter(lr.nb, false);
+    (lr as { nb: RouterDatapath['nb'] }).nb = nbRow;
+    this.indexRouter(nbRow, true);
+  }
+
+  private rebuildRoutes(lr: MutableRouter): void {
+    this.refreshRouterRow(lr);
+    const nbRow = lr.nb;
     const routes = [];
     for (const u of nbRow.static_routes) {
       const r = this.nb.Logical_Router_Static_Route.get(u);
@@ -923,6 +928,7 @@ export class NorthdEngine {
     for (const uuid of d.recomputeLr) {
       const lr = this.routers.get(uuid);
       if (!lr || !this.dpKeys.has(uuid)) continue;
+      this.refreshRouterRow(lr);
       const ips = this.routerLb.get(uuid)?.ips;
       this.computeRouter(lr);
       this.bind(lr);

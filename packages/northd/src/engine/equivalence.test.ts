@@ -1,0 +1,35 @@
+// The recompute-equivalence guard over randomized NB edits: after every incremental round the
+// engine's output equals a full compile, and the SB it wrote equals what a full diff would write.
+// ENGINE_EDITS raises the count (the issue's acceptance run uses 10000).
+import { describe, expect, it } from 'vitest';
+import { EngineCheck } from '../testing/engine-check.js';
+import { k8sMemNb, makeRng, randomNbEdit } from '../testing/random-nb-changes.js';
+
+const EDITS = Number(process.env['ENGINE_EDITS'] ?? 400);
+const SEEDS = (process.env['ENGINE_SEEDS'] ?? '1,2').split(',').map(Number);
+
+describe('incremental engine equals full recompute', () => {
+  for (const seed of SEEDS) {
+    it(`seed ${seed}: ${EDITS} random edits`, { timeout: 600_000 }, () => {
+      const nb = k8sMemNb();
+      nb.takeChanges();
+      const check = new EngineCheck();
+      check.round(nb.snapshot(), 'full');
+      const rng = makeRng(seed);
+      const reasons = new Map<string, number>();
+      for (let i = 0; i < EDITS; i++) {
+        const edit = randomNbEdit(nb, rng);
+        nb.transact(edit.ops);
+        let r;
+        try {
+          r = check.round(nb.snapshot(), nb.takeChanges().changes);
+        } catch (e) {
+          throw new Error(`edit ${i} (${edit.description}): ${(e as Error).message}`);
+        }
+        if (r.full) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+      }
+      // Most edits must be handled incrementally.
+      expect(check.fullRounds, JSON.stringify([...reasons])).toBeLessThan(EDITS / 4);
+    });
+  }
+});
