@@ -292,7 +292,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    6,
+    7,
     'lsp-del',
     (c) => {
       const p = c.pick(c.rows('Logical_Switch_Port').filter((x) => x['type'] !== 'router' || c.chance(0.05)));
@@ -373,10 +373,10 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    1.5,
+    3,
     'ls-del',
     (c) => {
-      const ls = c.pick(c.switches().filter((s) => (s['ports'] as string[]).length <= 3));
+      const ls = c.pick(c.switches().filter((s) => (s['ports'] as string[]).length <= 4));
       if (!ls) return undefined;
       return {
         description: `delete switch ${String(ls['name'])}`,
@@ -571,7 +571,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    1,
+    2,
     'lb-del',
     (c) => {
       const lb = c.pick(c.rows('Load_Balancer'));
@@ -891,7 +891,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    1,
+    1.5,
     'lrp-del',
     (c) => {
       const lr = c.clusterRouter();
@@ -900,10 +900,13 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       const extra = ports.filter((p) => String(p['name']).startsWith('rtos-extra_'));
       const p = c.pick(extra.length && c.chance(0.8) ? extra : ports);
       if (!p) return undefined;
-      return {
-        description: `delete router port ${String(p['name'])} from the cluster router`,
-        ops: [detach('Logical_Router', 'ports', p._uuid)],
-      };
+      const ops: unknown[] = [detach('Logical_Router', 'ports', p._uuid)];
+      // An extra port goes with the switch it was added with (most of the time).
+      const base = String(p['name']).slice('rtos-'.length);
+      if (base.startsWith('extra_') && c.chance(0.8)) {
+        ops.push({ op: 'delete', table: 'Logical_Switch', where: [['name', '==', base]] });
+      }
+      return { description: `delete router port ${String(p['name'])} from the cluster router`, ops };
     },
   ],
   [
@@ -923,7 +926,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
   ],
   // ---- routers ----
   [
-    1,
+    1.5,
     'lr-add',
     (c) => {
       const name = c.name('lr');
@@ -968,7 +971,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    0.7,
+    1,
     'lr-del',
     (c) => {
       const small = c
@@ -977,10 +980,13 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       const mine = small.filter((r) => String(r['name']).startsWith('lr_'));
       const lr = c.pick(mine.length && c.chance(0.8) ? mine : small);
       if (!lr) return undefined;
-      return {
-        description: `delete router ${String(lr['name'])}`,
-        ops: [{ op: 'delete', table: 'Logical_Router', where: byUuid(lr._uuid) }],
-      };
+      const ops: unknown[] = [{ op: 'delete', table: 'Logical_Router', where: byUuid(lr._uuid) }];
+      // A router of ours goes with the switches it was added with (most of the time).
+      const mineSwitches = c.switches().filter((s) => String(s['name']).startsWith(`${String(lr['name'])}-ls`));
+      if (mineSwitches.length && c.chance(0.8)) {
+        for (const s of mineSwitches) ops.push({ op: 'delete', table: 'Logical_Switch', where: byUuid(s._uuid) });
+      }
+      return { description: `delete router ${String(lr['name'])}`, ops };
     },
   ],
   // ---- DHCP ----
