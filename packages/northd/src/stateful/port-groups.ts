@@ -34,7 +34,7 @@ export function resolvePortGroups(nb: NbInput, topo: Topology, diag: Diagnostics
     for (const u of pg.ports) {
       const lsp = nb.Logical_Switch_Port.get(u);
       const port = lsp ? topo.lsps.get(lsp.name) : undefined;
-      if (!port || port.nb._uuid !== lsp._uuid) {
+      if (!port || port.nb._uuid !== lsp?._uuid) {
         diag.warn('Port_Group', pg.name, `port ${lsp?.name ?? u} is on no logical switch; left out`);
         continue;
       }
