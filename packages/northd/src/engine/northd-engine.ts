@@ -234,6 +234,10 @@ export class NorthdEngine {
   private readonly swLbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
   private readonly rtrLbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
   private rtrLbAggKeys: ReadonlySet<string> | undefined;
+  private readonly aclAggs = new Map<string, readonly FlowSpec[]>();
+  private readonly swLbAggs = new Map<boolean, readonly FlowSpec[]>();
+  /** Per router: its NAT external IPs and their signature (router LB units depend on them). */
+  private readonly routerExternal = new Map<string, { ips: ReadonlySet<string>; sig: string }>();
 
   private flows = new FlowSet();
 
@@ -431,6 +435,7 @@ export class NorthdEngine {
       this.switchSt,
       this.routerLb,
       this.routerNatOf,
+      this.routerExternal,
       this.lbSwitches,
       this.reportedAcls,
       this.pgRows,
@@ -799,15 +804,15 @@ export class NorthdEngine {
     if (!nbRow) throw new NeedsRecompute('switch vanished');
     this.indexSwitch(old, false);
     const oldPeers = new Set<RouterPort>();
+    const oldRows = new Map<string, unknown>();
     for (const p of old.ports) {
       if (this.lsps.get(p.name) === p) this.lsps.delete(p.name);
       if (p.peer) {
         oldPeers.add(p.peer);
         if (p.peer.peer === p) p.peer.peer = null;
       }
-      for (const pg of this.lspPgs.get(p.nb._uuid) ?? []) this.dirty.pgs.add(pg);
+      oldRows.set(p.nb._uuid, p.nb);
     }
-    for (const pg of this.pgsOfSwitch.get(old.uuid) ?? []) this.dirty.pgs.add(pg);
     const dp: MutableSwitch = {
       kind: 'switch',
       uuid: old.uuid,
@@ -827,8 +832,13 @@ export class NorthdEngine {
       dp.ports.push(port);
       if (port.type === 'router') dp.routerPorts.push(port);
       this.lsps.set(port.name, port);
-      for (const pg of this.lspPgs.get(row._uuid) ?? []) this.dirty.pgs.add(pg);
+      // Port groups resolve members by name and UUID: only ports that came, went or were renamed.
+      const before = oldRows.get(row._uuid) as { name: string } | undefined;
+      if (!before || before.name !== row.name)
+        for (const pg of this.lspPgs.get(row._uuid) ?? []) this.dirty.pgs.add(pg);
+      oldRows.delete(row._uuid);
     }
+    for (const u of oldRows.keys()) for (const pg of this.lspPgs.get(u) ?? []) this.dirty.pgs.add(pg);
     this.switches.set(dp.uuid, dp);
     this.indexSwitch(dp, true);
     // Routers whose peering changed: their bindings and flows name the peer.
@@ -1023,8 +1033,29 @@ export class NorthdEngine {
         );
       }),
     );
-    this.setAclUnits(sw, st);
-    this.setLbUnits(sw, st, prev);
+    // A port change leaves the switch's ACLs and load balancers as they were: skip their units.
+    const sameFlags = !!prev && flagsSig(prev) === flagsSig(st);
+    if (!sameFlags || !sameRows(prev.acls, st.acls) || this.aclAggChanged(sw, st)) this.setAclUnits(sw, st);
+    if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev);
+  }
+
+  /** Whether the ACL aggregate (it names the switch's router and localnet ports) would change. */
+  private aclAggChanged(sw: SwitchDatapath, st: SwitchStateful): boolean {
+    return this.aclAggUnit(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl');
+  }
+
+  /** The ACL stages' fixed flows of a switch, shared by switches with the same flags and port names. */
+  private aclAggUnit(sw: SwitchDatapath, st: SwitchStateful): readonly FlowSpec[] {
+    let names = '';
+    for (const p of sw.ports) if (p.type === 'router' || p.type === 'localnet') names += `${p.name}\u0000`;
+    const key = `${flagsSig(st)}|${names}`;
+    let u = this.aclAggs.get(key);
+    if (!u) {
+      u = collect((add) => buildAclFlows(sw, { ...st, acls: [] }, add));
+      if (this.aclAggs.size > 10_000) this.aclAggs.clear();
+      this.aclAggs.set(key, u);
+    }
+    return u;
   }
 
   /** A router's NAT; routers without a key are not computed, but their peers still consult it. */
@@ -1044,11 +1075,7 @@ export class NorthdEngine {
   }
 
   private setAclUnits(sw: SwitchDatapath, st: SwitchStateful): void {
-    this.flows.setUnit(
-      sw.uuid,
-      'acl',
-      collect((add) => buildAclFlows(sw, { ...st, acls: [] }, add)),
-    );
+    this.flows.setUnit(sw.uuid, 'acl', this.aclAggUnit(sw, st));
     const keep = new Set<string>();
     for (const a of st.acls) {
       if (!this.reportedAcls.has(a._uuid)) {
@@ -1062,11 +1089,7 @@ export class NorthdEngine {
   }
 
   private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined): void {
-    this.flows.setUnit(
-      sw.uuid,
-      'lb',
-      collect((add) => buildSwitchLbFlows([], st.hasLbVip, add)),
-    );
+    this.flows.setUnit(sw.uuid, 'lb', this.swLbAgg(st.hasLbVip));
     const keep = new Set<string>();
     for (const lb of st.lbs) keep.add(`lb:${lb._uuid}`);
     // The SB Load_Balancer rows name their switches: only membership changes touch them.
@@ -1129,6 +1152,12 @@ export class NorthdEngine {
     return p;
   }
 
+  private swLbAgg(hasLbVip: boolean): readonly FlowSpec[] {
+    let u = this.swLbAggs.get(hasLbVip);
+    if (!u) this.swLbAggs.set(hasLbVip, (u = collect((add) => buildSwitchLbFlows([], hasLbVip, add))));
+    return u;
+  }
+
   private swLbUnit(p: ParsedLb): readonly FlowSpec[] {
     let u = this.swLbUnits.get(p);
     if (!u) this.swLbUnits.set(p, (u = collect((add) => buildSwitchLbFlows([p], false, add))));
@@ -1186,6 +1215,7 @@ export class NorthdEngine {
     this.asNamesOf.set(`lr:${lr.uuid}`, names);
     if (nat.isGatewayRouter || !hasDistributedGatewayPort(lr)) {
       const external = new Set(nat.entries.map((e) => e.externalIp));
+      this.routerExternal.set(lr.uuid, { ips: external, sig: [...external].sort().join(',') });
       this.flows.setUnit(
         lr.uuid,
         'lb',
@@ -1196,7 +1226,10 @@ export class NorthdEngine {
         keep.add(`lb:${p.nb._uuid}`);
         this.flows.setUnit(lr.uuid, `lb:${p.nb._uuid}`, this.rtrLbUnit(lr, p, external, extSig));
       }
-    } else this.flows.dropUnit(lr.uuid, 'lb');
+    } else {
+      this.flows.dropUnit(lr.uuid, 'lb');
+      this.routerExternal.delete(lr.uuid);
+    }
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
 
@@ -1211,20 +1244,13 @@ export class NorthdEngine {
 
   private updateRouterLbUnits(uuid: string, lbs: ReadonlySet<string>): void {
     const lr = this.routers.get(uuid)!;
-    const nat = this.routerNatOf.get(uuid);
-    if (!nat || !(nat.isGatewayRouter || !hasDistributedGatewayPort(lr))) return;
-    const external = new Set(nat.entries.map((e) => e.externalIp));
-    const extSig = [...external].sort().join(',');
-    const rl = this.routerLb.get(uuid);
-    const fresh: ParsedLb[] = [];
-    for (const p of rl?.lbs ?? []) {
-      const row = lbs.has(p.nb._uuid) ? this.nb.Load_Balancer.get(p.nb._uuid as never) : undefined;
-      fresh.push(row ? this.parsed(row) : p);
-    }
-    if (rl) this.routerLb.set(uuid, { ...rl, lbs: fresh });
+    const ext = this.routerExternal.get(uuid);
+    if (!ext) return; // no load balancing on this router
+    // routerLb's parsed list keeps the old rows: only VIP addresses are read from it, and those
+    // did not change (a handler sends VIP changes to a full router recompute).
     for (const lb of lbs) {
       const row = this.nb.Load_Balancer.get(lb as never);
-      if (row) this.flows.setUnit(uuid, `lb:${lb}`, this.rtrLbUnit(lr, this.parsed(row), external, extSig));
+      if (row) this.flows.setUnit(uuid, `lb:${lb}`, this.rtrLbUnit(lr, this.parsed(row), ext.ips, ext.sig));
     }
   }
 
@@ -1309,6 +1335,13 @@ export class NorthdEngine {
 }
 
 class NeedsRecompute extends Error {}
+
+/** Same rows, in the same order, by identity. */
+function sameRows(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function tnlKeyChanged(o: Row, n: Row, col: string): boolean {
   return (
