@@ -32,7 +32,13 @@ export class FlowMirror {
   groups = new Map<Uuid<'Logical_DP_Group'>, DpGroupRow>();
   private pending: Pending[] = [];
   private deletedDatapaths: Uuid[] = [];
+  /** Flows per group: the server garbage-collects a group when its count drops to zero. */
+  private groupRefs = new Map<string, number>();
   loaded = false;
+
+  private ref(group: string, d: number): void {
+    this.groupRefs.set(group, (this.groupRefs.get(group) ?? 0) + d);
+  }
 
   static isMirrored(table: string): table is Mirrored {
     return (MIRRORED_TABLES as readonly string[]).includes(table);
@@ -46,6 +52,8 @@ export class FlowMirror {
     const res = await txn.commit();
     this.flows = new Map(res.rows(f).map((r) => [r._uuid, r]));
     this.groups = new Map(res.rows(g).map((r) => [r._uuid, r]));
+    this.groupRefs = new Map();
+    for (const fl of this.flows.values()) if (fl.logical_dp_group) this.ref(fl.logical_dp_group, 1);
     this.pending = [];
     this.deletedDatapaths = [];
     this.loaded = true;
@@ -78,15 +86,36 @@ export class FlowMirror {
       return v;
     };
     const resolveRow = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, resolve(v)]));
+    const maybeUnused = new Set<string>();
+    const unrefFlow = (row: Row | undefined) => {
+      const g = row?.['logical_dp_group'] as string | null | undefined;
+      if (g) {
+        this.ref(g, -1);
+        maybeUnused.add(g);
+      }
+    };
+    const refFlow = (row: Row) => {
+      const g = row['logical_dp_group'] as string | null | undefined;
+      if (g) this.ref(g, 1);
+    };
     for (const p of this.pending) {
-      const table = (p.table === 'Logical_Flow' ? this.flows : this.groups) as Map<Uuid, Row>;
+      const isFlow = p.table === 'Logical_Flow';
+      const table = (isFlow ? this.flows : this.groups) as Map<Uuid, Row>;
       if (p.kind === 'insert') {
         const uuid = res.uuidOf(p.ref);
-        table.set(uuid, { ...resolveRow(p.row), _uuid: uuid });
+        const row = { ...resolveRow(p.row), _uuid: uuid };
+        table.set(uuid, row);
+        if (isFlow) refFlow(row);
+        else maybeUnused.add(uuid);
       } else if (p.kind === 'update') {
         const cur = table.get(p.uuid);
-        if (cur) table.set(p.uuid, { ...cur, ...resolveRow(p.row) });
+        if (cur) {
+          const row = { ...cur, ...resolveRow(p.row) };
+          if (isFlow) (unrefFlow(cur), refFlow(row));
+          table.set(p.uuid, row);
+        }
       } else {
+        if (isFlow) unrefFlow(table.get(p.uuid));
         table.delete(p.uuid);
       }
     }
@@ -98,9 +127,11 @@ export class FlowMirror {
       }
     }
     // The server garbage-collects groups no flow refers to.
-    const used = new Set<string>();
-    for (const f of this.flows.values()) if (f.logical_dp_group) used.add(f.logical_dp_group);
-    for (const u of this.groups.keys()) if (!used.has(u)) this.groups.delete(u);
+    for (const u of maybeUnused) {
+      if ((this.groupRefs.get(u) ?? 0) > 0) continue;
+      this.groupRefs.delete(u);
+      this.groups.delete(u as Uuid<'Logical_DP_Group'>);
+    }
     this.pending = [];
     this.deletedDatapaths = [];
   }

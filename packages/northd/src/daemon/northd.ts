@@ -11,16 +11,23 @@ import { NORTHD_INTERNAL_VERSION } from '../compile.js';
 import { NorthdEngine, type EngineChange } from '../engine/northd-engine.js';
 import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import { formatDiagnostic } from '../diagnostics.js';
-import { NB_INPUT_TABLES } from '../input.js';
+import { NB_INPUT_TABLES, type NbInput } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
 import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
-import { portUpUpdates } from '../port-up.js';
+import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { FlowMirror } from './flow-mirror.js';
 import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
+
+const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'] as const;
+
+/** Table name → the replica's current rows (valid until the next await). */
+function liveView(r: { table(t: never): ReadonlyMap<unknown, unknown> }, tables: readonly string[]) {
+  return Object.fromEntries(tables.map((t) => [t, r.table(t as never)]));
+}
 
 export interface NorthdOptions {
   readonly nbRemote: string;
@@ -71,6 +78,8 @@ export class Northd {
   readonly engine = new NorthdEngine();
   private ctl: UnixctlServer | undefined;
   private readonly flowIndex = new FlowIndex();
+  /** Logical ports whose NB `up` may be stale ('all' after a full round or a chassis change). */
+  private portUpDirty: Set<string> | 'all' = 'all';
 
   private constructor(
     private readonly opts: NorthdOptions,
@@ -192,7 +201,9 @@ export class Northd {
   private async round(): Promise<void> {
     if (!this.active) return;
     const log = this.opts.logger;
-    const nbSnap = this.nbReplica.snapshot();
+    // The replicas' live tables, not snapshots: nothing changes them while a round computes, and a
+    // snapshot would make the next update copy whole tables (tens of thousands of rows).
+    const nbSnap = liveView(this.nbReplica, NB_INPUT_TABLES) as unknown as NbInput;
     const global = [...nbSnap.NB_Global.values()][0];
     if (!global) return; // NB not initialised yet (ovn-nbctl init)
     if (!this.opts.dryRun && (await this.publishNbOptions(global))) return; // the NB change triggers the next round
@@ -203,6 +214,7 @@ export class Northd {
     }
     const nbChanges = this.nbReplica.takeChanges();
     const sbChanges = this.sbReplica.takeChanges();
+    this.notePortUp(nbChanges.changes, sbChanges.changes);
     // Chassis and encapsulations only matter through the tunnel key ranges (the engine checks those);
     // anything else written into the SB tables northd owns, by someone else, is overwritten in full.
     if (
@@ -227,9 +239,10 @@ export class Northd {
       return;
     }
     const forceFull = this.dirty || !this.flowIndex.loaded;
+    if (forceFull) this.portUpDirty = 'all';
     this.dirty = false;
     const t0 = performance.now();
-    const replicaSnap = this.sbReplica.snapshot();
+    const replicaSnap = liveView(this.sbReplica, SB_VIEW_TABLES) as unknown as ReturnType<SbReplica['snapshot']>;
     const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows, Logical_DP_Group: this.mirror.groups };
     const result = forceFull
       ? this.engine.recompute(nbSnap, replicaSnap)
@@ -309,12 +322,9 @@ export class Northd {
       if (result.full) this.rebuildFlowIndex();
       // Our own writes echo back through the monitor; they need no recompute. Changes by others to
       // what the compiler reads (encaps) in the same window still force one.
-      if (
-        this.sbReplica
-          .takeChanges()
-          .changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))
-      )
-        this.dirty = true;
+      const echo = this.sbReplica.takeChanges().changes;
+      this.notePortUp([], echo);
+      if (echo.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
       const round: RoundStats = {
         ...stats,
         nbCfg,
@@ -375,17 +385,43 @@ export class Northd {
     await this.sbReplica
       .waitFor((r) => [...r.table('SB_Global').values()][0]?.nb_cfg === nbCfg, 10_000)
       .catch(() => this.opts.logger.warn('SB replica did not show nb_cfg within 10 s'));
-    if (
-      this.sbReplica
-        .takeChanges()
-        .changes.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))
-    )
-      this.dirty = true;
+    const echo = this.sbReplica.takeChanges().changes;
+    this.notePortUp([], echo);
+    if (echo.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
+  }
+
+  /** Remember which ports' `up` to revisit, from NB and SB changes. */
+  private notePortUp(nb: readonly { table: string; old: unknown; new: unknown }[], sb: typeof nb): void {
+    if (this.portUpDirty === 'all') return;
+    const names = this.portUpDirty;
+    for (const c of [...nb, ...sb]) {
+      if (c.table === 'Chassis') {
+        this.portUpDirty = 'all';
+        return;
+      }
+      const key = c.table === 'Logical_Switch_Port' ? 'name' : c.table === 'Port_Binding' ? 'logical_port' : undefined;
+      if (!key) continue;
+      for (const r of [c.old, c.new] as (Record<string, unknown> | undefined)[]) if (r) names.add(r[key] as string);
+    }
   }
 
   /** NB Logical_Switch_Port.up from the SB bindings, in one NB transaction. */
   private async publishPortUp(): Promise<void> {
-    const updates = portUpUpdates(this.nbReplica.snapshot(), this.sbReplica.snapshot());
+    const dirty = this.portUpDirty;
+    this.portUpDirty = new Set();
+    if (dirty !== 'all' && !dirty.size) return;
+    const updates =
+      dirty === 'all'
+        ? portUpUpdates(
+            liveView(this.nbReplica, NB_INPUT_TABLES) as unknown as NbInput,
+            liveView(this.sbReplica, SB_VIEW_TABLES) as never,
+          )
+        : portUpUpdatesFor(
+            dirty,
+            (name) => this.nbReplica.lookup('Logical_Switch_Port', { name }),
+            (name) => this.sbReplica.lookup('Port_Binding', { logical_port: name }),
+            this.sbReplica.table('Chassis'),
+          );
     if (!updates.length) return;
     const txn = this.nb.transaction(nbModel);
     for (const u of updates) txn.update('Logical_Switch_Port', [['_uuid', '==', u.uuid]], { up: u.up });

@@ -293,13 +293,12 @@ export class NorthdEngine {
    */
   run(nb: NbInput, changes: readonly EngineChange[], sb: SbKeyInput, sbPort: SbPortLookup): RoundResult {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
-    const prevNb = this.nb;
     this.nb = nb;
     this.sbPort = sbPort;
     this.dirty = new Dirty();
     this.touched = emptyTouched();
     for (const c of changes) {
-      this.handleChange(c, prevNb);
+      this.handleChange(c);
       if (this.dirty.full) break;
     }
     if (!this.dirty.full && vxlanMode(sb) !== this.vxlan) this.dirty.fullRecompute('encapsulation type changed');
@@ -547,7 +546,11 @@ export class NorthdEngine {
 
   // ---- change handlers ----
 
-  private handleChange(c: EngineChange, prevNb: NbInput): void {
+  /**
+   * Map one change to what it can affect. `this.nb` is already the new state (it may be the replica's
+   * live tables), so what was there before comes from the change itself or from the topology.
+   */
+  private handleChange(c: EngineChange): void {
     const d = this.dirty;
     const o = c.old as Row | undefined;
     const n = c.new as Row | undefined;
@@ -570,7 +573,7 @@ export class NorthdEngine {
           const after = new Set(n!['ports'] as string[]);
           for (const u of before) {
             if (after.has(u)) continue;
-            const row = prevNb.Logical_Switch_Port.get(u as never);
+            const row = this.switches.get(c.uuid)?.ports.find((p) => p.nb._uuid === u)?.nb;
             if (row && this.dupNames.has(row.name)) return d.fullRecompute(`duplicate port name ${row.name}`);
             for (const pg of this.lspPgs.get(u) ?? []) d.pgs.add(pg);
           }
@@ -608,7 +611,7 @@ export class NorthdEngine {
             if (r && this.nameTaken(r.name, u)) return d.fullRecompute(`duplicate port name ${r.name}`);
           }
           for (const u of before) {
-            const r = prevNb.Logical_Router_Port.get(u as never);
+            const r = this.routers.get(c.uuid)?.ports.find((p) => p.nb._uuid === u)?.nb;
             if (r && this.dupNames.has(r.name)) return d.fullRecompute(`duplicate port name ${r.name}`);
           }
           d.rebuildLr.add(c.uuid);
