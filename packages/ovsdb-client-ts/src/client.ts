@@ -197,6 +197,16 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return checkTransactResults(r, ops.length);
   }
 
+  /**
+   * `transact` with operations already encoded as JSON text (one string per operation), for writers
+   * that build huge transactions: nothing is re-encoded, and the text goes out in pieces.
+   */
+  async transactEncoded(db: string, ops: readonly string[]): Promise<WireResult[]> {
+    const s = await this.connected();
+    const r = await s.requestEncoded('transact', [JSON.stringify(db), ...ops]);
+    return checkTransactResults(r, ops.length);
+  }
+
   /** Start a typed transaction on `model`'s database (see Transaction). */
   transaction<M extends DatabaseModel>(model: M): Transaction<M> {
     return new Transaction(this, model);

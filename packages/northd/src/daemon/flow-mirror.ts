@@ -85,7 +85,20 @@ export class FlowMirror {
       if (v && typeof v === 'object' && 'namedUuid' in v) return res.uuidOf(v as NamedUuid);
       return v;
     };
-    const resolveRow = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, resolve(v)]));
+    const resolveRow = (row: Row): Row => {
+      const out: Row = {};
+      for (const k in row) out[k] = resolve(row[k]);
+      return out;
+    };
+    // Inserted rows keep only the columns load() reads (the same shape as after a reload).
+    const flowRow = (row: Row, uuid: Uuid): Row => {
+      const out: Row = { _uuid: uuid };
+      for (const k of FLOW_COLUMNS) {
+        const v = row[k];
+        out[k] = v === undefined ? null : resolve(v);
+      }
+      return out;
+    };
     const maybeUnused = new Set<string>();
     const unrefFlow = (row: Row | undefined) => {
       const g = row?.['logical_dp_group'] as string | null | undefined;
@@ -103,7 +116,7 @@ export class FlowMirror {
       const table = (isFlow ? this.flows : this.groups) as Map<Uuid, Row>;
       if (p.kind === 'insert') {
         const uuid = res.uuidOf(p.ref);
-        const row = { ...resolveRow(p.row), _uuid: uuid };
+        const row = isFlow ? flowRow(p.row, uuid) : { ...resolveRow(p.row), _uuid: uuid };
         table.set(uuid, row);
         if (isFlow) refFlow(row);
         else maybeUnused.add(uuid);
