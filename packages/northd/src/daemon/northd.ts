@@ -22,6 +22,12 @@ import { WireWriter } from './wire-writer.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
+/**
+ * A server committing a cold SB of ~400k rows is silent for tens of seconds; a short probe would drop
+ * the connection (and the lock) in the middle of every such commit and never finish.
+ */
+const PROBE_MS = 180_000;
+
 const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'] as const;
 
 /** Table name → the replica's current rows (valid until the next await). */
@@ -94,10 +100,12 @@ export class Northd {
     const nb = await OvsdbClient.connect(opts.nbRemote, {
       logger: log.child({ db: 'nb' }),
       database: 'OVN_Northbound',
+      inactivityProbeMs: PROBE_MS,
     });
     const sb = await OvsdbClient.connect(opts.sbRemote, {
       logger: log.child({ db: 'sb' }),
       database: 'OVN_Southbound',
+      inactivityProbeMs: PROBE_MS,
     });
     const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false });
     const sbReplica = await sb.monitor(sbModel, {
