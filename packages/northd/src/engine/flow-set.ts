@@ -47,10 +47,18 @@ export function collect(build: (add: Add, t: LflowTable) => void, exclude?: Read
 
 export const NO_FLOWS: readonly FlowSpec[] = Object.freeze([]);
 
+/**
+ * A flow and how many units of each datapath contribute it. Most flows live on one datapath (a
+ * number and a count); flows shared by many (load balancer VIPs on every node switch) count per
+ * datapath index in a typed array, a few bytes per datapath instead of a map entry.
+ */
 interface Entry {
   readonly spec: FlowSpec;
-  /** Datapath → number of its units contributing this flow. */
-  readonly dps: Map<string, number>;
+  single: number;
+  singleCount: number;
+  counts: Uint16Array | null;
+  /** Datapaths with a non-zero count. */
+  size: number;
 }
 
 interface UnitDiff {
@@ -65,6 +73,8 @@ export class FlowSet {
   /** Flow keys whose datapath set may have changed since takeTouched(). */
   private touched = new Set<string>();
   /** The same (old, new) unit transition on many datapaths is diffed once. */
+  private readonly dpIdx = new Map<string, number>();
+  private readonly dpNames: string[] = [];
   private diffs = new WeakMap<readonly FlowSpec[], WeakMap<readonly FlowSpec[], UnitDiff>>();
 
   get size(): number {
@@ -117,13 +127,13 @@ export class FlowSet {
   flow(key: string): LogicalFlow | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    return toLogical(e);
+    return this.toLogical(e);
   }
 
   /** Every flow (for full diffs and tests). */
   toArray(): LogicalFlow[] {
     const out: LogicalFlow[] = [];
-    for (const e of this.entries.values()) out.push(toLogical(e));
+    for (const e of this.entries.values()) out.push(this.toLogical(e));
     return out;
   }
 
@@ -142,40 +152,81 @@ export class FlowSet {
     return d;
   }
 
+  private dpIndex(dp: string): number {
+    let i = this.dpIdx.get(dp);
+    if (i === undefined) {
+      i = this.dpNames.length;
+      this.dpIdx.set(dp, i);
+      this.dpNames.push(dp);
+    }
+    return i;
+  }
+
   private inc(dp: string, f: FlowSpec): void {
+    const i = this.dpIndex(dp);
     let e = this.entries.get(f.key);
-    if (!e) this.entries.set(f.key, (e = { spec: f, dps: new Map() }));
-    const n = e.dps.get(dp) ?? 0;
-    e.dps.set(dp, n + 1);
-    if (n === 0) this.touched.add(f.key);
+    if (!e) this.entries.set(f.key, (e = { spec: f, single: i, singleCount: 0, counts: null, size: 0 }));
+    if (!e.counts) {
+      if (e.single === i) {
+        if (e.singleCount++ === 0) {
+          e.size = 1;
+          this.touched.add(f.key);
+        }
+        return;
+      }
+      e.counts = new Uint16Array(Math.max(this.dpNames.length, 8));
+      e.counts[e.single] = e.singleCount;
+    }
+    if (i >= e.counts.length) {
+      const grown = new Uint16Array(Math.max(this.dpNames.length, i + 1) * 2);
+      grown.set(e.counts);
+      e.counts = grown;
+    }
+    if (e.counts[i]!++ === 0) {
+      e.size++;
+      this.touched.add(f.key);
+    }
   }
 
   private dec(dp: string, f: FlowSpec): void {
+    const i = this.dpIdx.get(dp);
     const e = this.entries.get(f.key);
-    const n = e?.dps.get(dp);
-    if (!e || !n) return;
-    if (n > 1) {
-      e.dps.set(dp, n - 1);
-      return;
+    if (i === undefined || !e) return;
+    if (!e.counts) {
+      if (e.single !== i || e.singleCount === 0) return;
+      if (--e.singleCount > 0) return;
+      e.size = 0;
+    } else {
+      const n = e.counts[i] ?? 0;
+      if (!n) return;
+      e.counts[i] = n - 1;
+      if (n > 1) return;
+      e.size--;
     }
-    e.dps.delete(dp);
-    if (!e.dps.size) this.entries.delete(f.key);
+    if (!e.size) this.entries.delete(f.key);
     this.touched.add(f.key);
   }
-}
 
-function toLogical(e: Entry): LogicalFlow {
-  const dps = [...e.dps.keys()].sort();
-  const s = e.spec;
-  return {
-    datapaths: dps,
-    dpKey: dps.join(','),
-    pipeline: s.pipeline,
-    tableId: s.tableId,
-    stageName: s.stageName,
-    priority: s.priority,
-    match: s.match,
-    actions: s.actions,
-    key: s.key,
-  };
+  private toLogical(e: Entry): LogicalFlow {
+    let dps: string[];
+    if (!e.counts) dps = [this.dpNames[e.single]!];
+    else {
+      dps = [];
+      const c = e.counts;
+      for (let i = 0; i < c.length; i++) if (c[i]) dps.push(this.dpNames[i]!);
+      dps.sort();
+    }
+    const s = e.spec;
+    return {
+      datapaths: dps,
+      dpKey: dps.join(','),
+      pipeline: s.pipeline,
+      tableId: s.tableId,
+      stageName: s.stageName,
+      priority: s.priority,
+      match: s.match,
+      actions: s.actions,
+      key: s.key,
+    };
+  }
 }

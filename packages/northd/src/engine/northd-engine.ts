@@ -985,7 +985,7 @@ export class NorthdEngine {
       if (full.has(dp) || d.lbAll.has(dp) || !this.switches.has(dp) || !this.dpKeys.has(dp)) continue;
       for (const lb of lbs) {
         const row = this.nb.Load_Balancer.get(lb as never);
-        if (row) this.flows.setUnit(dp, `lb:${lb}`, this.swLbUnit(this.parsed(row)));
+        if (row) this.flows.setUnit(dp, unitId('lb', lb), this.swLbUnit(this.parsed(row)));
       }
     }
     return full.size + d.aclSw.size + d.lbAll.size + d.lbUnits.size > 0;
@@ -1085,8 +1085,8 @@ export class NorthdEngine {
         this.reportedAcls.add(a._uuid);
         reportUnsupportedAcl(a, this.diag);
       }
-      keep.add(`acl:${a._uuid}`);
-      this.flows.setUnit(sw.uuid, `acl:${a._uuid}`, this.aclUnit(a, st));
+      keep.add(unitId('acl', a._uuid));
+      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclUnit(a, st));
     }
     this.dropUnits(sw.uuid, 'acl:', keep);
   }
@@ -1094,10 +1094,10 @@ export class NorthdEngine {
   private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined): void {
     this.flows.setUnit(sw.uuid, 'lb', this.swLbAgg(st.hasLbVip));
     const keep = new Set<string>();
-    for (const lb of st.lbs) keep.add(`lb:${lb._uuid}`);
+    for (const lb of st.lbs) keep.add(unitId('lb', lb._uuid));
     // The SB Load_Balancer rows name their switches: only membership changes touch them.
     for (const lb of prev?.lbs ?? []) {
-      if (keep.has(`lb:${lb._uuid}`)) continue;
+      if (keep.has(unitId('lb', lb._uuid))) continue;
       delFrom(this.lbSwitches, lb._uuid as string, sw.uuid);
       this.dirty.lbRows.add(lb._uuid);
     }
@@ -1107,7 +1107,7 @@ export class NorthdEngine {
         addTo(this.lbSwitches, lb._uuid as string, sw.uuid);
         this.dirty.lbRows.add(lb._uuid);
       }
-      this.flows.setUnit(sw.uuid, `lb:${lb._uuid}`, this.swLbUnit(this.parsed(lb)));
+      this.flows.setUnit(sw.uuid, unitId('lb', lb._uuid), this.swLbUnit(this.parsed(lb)));
     }
     this.dropUnits(sw.uuid, 'lb:', keep);
   }
@@ -1196,7 +1196,7 @@ export class NorthdEngine {
     );
     const arp = new Set<string>();
     for (const p of lr.ports) {
-      arp.add(`arp:${p.name}`);
+      arp.add(unitId('arp', p.name));
       this.setArpUnit(p);
     }
     this.dropUnits(lr.uuid, 'arp:', arp);
@@ -1226,8 +1226,8 @@ export class NorthdEngine {
       );
       const extSig = [...external].sort().join(',');
       for (const p of rl.lbs) {
-        keep.add(`lb:${p.nb._uuid}`);
-        this.flows.setUnit(lr.uuid, `lb:${p.nb._uuid}`, this.rtrLbUnit(lr, p, external, extSig));
+        keep.add(unitId('lb', p.nb._uuid));
+        this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.rtrLbUnit(lr, p, external, extSig));
       }
     } else {
       this.flows.dropUnit(lr.uuid, 'lb');
@@ -1240,7 +1240,7 @@ export class NorthdEngine {
   private setArpUnit(p: RouterPort): void {
     this.flows.setUnit(
       p.dp.uuid,
-      `arp:${p.name}`,
+      unitId('arp', p.name),
       collect((_add, t) => buildArpResolve(p, t)),
     );
   }
@@ -1253,7 +1253,7 @@ export class NorthdEngine {
     // did not change (a handler sends VIP changes to a full router recompute).
     for (const lb of lbs) {
       const row = this.nb.Load_Balancer.get(lb as never);
-      if (row) this.flows.setUnit(uuid, `lb:${lb}`, this.rtrLbUnit(lr, this.parsed(row), ext.ips, ext.sig));
+      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.rtrLbUnit(lr, this.parsed(row), ext.ips, ext.sig));
     }
   }
 
@@ -1338,6 +1338,18 @@ export class NorthdEngine {
 }
 
 class NeedsRecompute extends Error {}
+
+/** Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. */
+const unitIds = new Map<string, string>();
+function unitId(kind: 'acl' | 'lb' | 'arp', id: string): string {
+  const k = `${kind}:${id}`;
+  let u = unitIds.get(k);
+  if (u === undefined) {
+    if (unitIds.size > 1_000_000) unitIds.clear();
+    unitIds.set(k, (u = k));
+  }
+  return u;
+}
 
 /** Same rows, in the same order, by identity. */
 function sameRows(a: readonly object[], b: readonly object[]): boolean {
