@@ -191,6 +191,8 @@ interface DaemonResult {
   flows: number;
   lat: Record<Kind, number[]>;
   nbctlMs: number[];
+  /** Why this daemon's run stopped early (the numbers so far are kept). */
+  error?: string;
 }
 
 function fmt(x: number, digits = 0): string {
@@ -198,14 +200,28 @@ function fmt(x: number, digits = 0): string {
 }
 
 function printTable(shape: Shape, how: string, real: DaemonResult, ours: DaemonResult): void {
-  type Row = [string, number, number, string, ((r: number, o: number) => boolean) | undefined, number?];
+  /** name, real, ovnts, target text, check, digits, whether the target is absolute (needs no real value). */
+  type Row = [string, number, number, string, ((r: number, o: number) => boolean) | undefined, number?, boolean?];
+  // An ovnts run that did not finish fails its targets; a missing real value leaves a ratio target open.
+  const verdict = (ok: Row[4], r: number, o: number, abs: boolean) =>
+    !ok
+      ? ''
+      : !Number.isFinite(o)
+        ? ours.error
+          ? 'FAIL'
+          : 'n/a'
+        : !abs && !Number.isFinite(r)
+          ? 'n/a'
+          : ok(r, o)
+            ? 'PASS'
+            : 'FAIL';
   const rows: Row[] = [
     ['cold ms', real.coldMs, ours.coldMs, 'ratio ≤ 0.5', (r, o) => o <= 0.5 * r],
     ['RSS after cold MB', real.rssColdMb, ours.rssColdMb, '', undefined],
     ['peak RSS MB', real.rssPeakMb, ours.rssPeakMb, 'ratio ≤ 1.0', (r, o) => o <= r],
   ];
   for (const k of KINDS) {
-    rows.push([`${k} median ms`, pct(real.lat[k], 50), pct(ours.lat[k], 50), '≤ 10 ms', (_r, o) => o <= 10, 1]);
+    rows.push([`${k} median ms`, pct(real.lat[k], 50), pct(ours.lat[k], 50), '≤ 10 ms', (_r, o) => o <= 10, 1, true]);
     rows.push([`${k} p90 ms`, pct(real.lat[k], 90), pct(ours.lat[k], 90), '', undefined, 1]);
   }
   rows.push([
@@ -217,13 +233,13 @@ function printTable(shape: Shape, how: string, real: DaemonResult, ours: DaemonR
   ]);
   rows.push(['logical flows', real.flows, ours.flows, '', undefined]);
   const head = ['metric', 'real', 'ovnts', 'ratio', 'issue #11 target', 'verdict'];
-  const cells = rows.map(([name, r, o, target, ok, digits]) => [
+  const cells = rows.map(([name, r, o, target, ok, digits, abs]) => [
     name,
     fmt(r, digits ?? 0),
     fmt(o, digits ?? 0),
     fmt(o / r, 2),
     target,
-    ok ? (Number.isFinite(o) && Number.isFinite(r) ? (ok(r, o) ? 'PASS' : 'FAIL') : 'n/a') : '',
+    verdict(ok, r, o, abs ?? false),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
@@ -237,6 +253,11 @@ function printTable(shape: Shape, how: string, real: DaemonResult, ours: DaemonR
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));
+  for (const [who, r] of [
+    ['real', real],
+    ['ovnts', ours],
+  ] as const)
+    if (r.error) console.log(`${who} did not finish (its samples so far are above): ${r.error}`);
 }
 
 // ---- one daemon's run ----
@@ -257,24 +278,37 @@ interface Ctx {
 }
 
 let sbSeq = 0;
+type SbServer = Awaited<ReturnType<Sandbox['startDb']>>;
+
+/** Start a daemon on a fresh SB and time it until SB nb_cfg reaches the NB's; on failure both are stopped. */
 async function coldStart(
   ctx: Ctx,
   who: string,
   start: (sbRemote: string, n: number) => Promise<Started>,
-): Promise<{ coldMs: number; rssColdMb: number; started: Started; sbdb: Awaited<ReturnType<Sandbox['startDb']>> }> {
+): Promise<{ coldMs: number; rssColdMb: number; started: Started; sbdb: SbServer }> {
   const n = sbSeq++;
   const sbdb = await ctx.sb.startDb('sb', { name: `sb-${who}-${n}` });
+  sbServers.add(sbdb);
+  let started: Started | undefined;
   const watcher = await SbCfgWatcher.connect(sbdb.remotes.unix);
   try {
     const target = ctx.waiter.nbCfg;
     const t0 = performance.now();
-    const started = await start(sbdb.remotes.unix, n);
-    await watcher.waitNbCfg(target, TIMEOUT_MS, `${who} cold start`, () => started.daemon.alive);
+    started = await start(sbdb.remotes.unix, n);
+    const d = started.daemon;
+    await watcher.waitNbCfg(target, TIMEOUT_MS, `${who} cold start`, () => d.alive);
     const coldMs = performance.now() - t0;
     return { coldMs, rssColdMb: vmHwmMb(started.pid), started, sbdb };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}${started ? await logTail(started.daemon) : ''}`);
   } finally {
     await watcher.close();
   }
+}
+
+async function logTail(d: Daemon): Promise<string> {
+  const tail = (await d.log()).trim().split('\n').slice(-4);
+  return tail.length ? `\n  last lines of ${d.logFile}:\n    ${tail.join('\n    ')}` : '';
 }
 
 async function lflowCount(sbRemote: string): Promise<number> {
@@ -289,6 +323,10 @@ async function lflowCount(sbRemote: string): Promise<number> {
   }
 }
 
+/**
+ * Everything for one daemon. A failure (the daemon dies, a wait times out) ends this daemon's run with
+ * what was measured so far and `error` set; the NB is restored either way so the other daemon can run.
+ */
 async function runDaemon(
   ctx: Ctx,
   who: 'real' | 'ovnts',
@@ -296,18 +334,26 @@ async function runDaemon(
 ): Promise<DaemonResult> {
   const { sb, shape, waiter } = ctx;
   const log = (msg: string) => console.log(`  [${shape.label} ${who}] ${msg}`);
-  const cold = await coldStart(ctx, who, start);
-  const { daemon, pid } = cold.started;
-  log(`cold ${cold.coldMs.toFixed(0)} ms, VmHWM ${cold.rssColdMb.toFixed(0)} MB`);
   const res: DaemonResult = {
-    coldMs: cold.coldMs,
-    rssColdMb: cold.rssColdMb,
-    rssPeakMb: cold.rssColdMb,
-    flows: await lflowCount(cold.sbdb.remotes.unix),
+    coldMs: NaN,
+    rssColdMb: NaN,
+    rssPeakMb: NaN,
+    flows: NaN,
     lat: { 'lsp-add': [], 'lb-backend-add': [], 'acl-add': [] },
     nbctlMs: [],
   };
+  const fail = (e: unknown) => {
+    res.error = (e as Error).message;
+    console.error(`  [${shape.label} ${who}] FAILED: ${res.error}`);
+  };
+  let cold: Awaited<ReturnType<typeof coldStart>> | undefined;
   try {
+    cold = await coldStart(ctx, who, start);
+    const { daemon, pid } = cold.started;
+    res.coldMs = cold.coldMs;
+    res.rssColdMb = res.rssPeakMb = cold.rssColdMb;
+    log(`cold ${cold.coldMs.toFixed(0)} ms, VmHWM ${cold.rssColdMb.toFixed(0)} MB`);
+    res.flows = await lflowCount(cold.sbdb.remotes.unix);
     // Settle: the handshake completes and the daemon has digested its own NB writes (options, port up).
     await waiter.waitSbCfg(waiter.nbCfg, TIMEOUT_MS, `${who} handshake after cold start`);
     await waiter.change([], TIMEOUT_MS, `${who} settle`);
@@ -322,9 +368,10 @@ async function runDaemon(
             : kind === 'lb-backend-add'
               ? await lbBackendOps(ctx.admin, shape, i)
               : aclAddOps(shape, i);
-        if (!daemon.alive) throw new Error(`${who} died during the latency runs (log: ${daemon.logFile})`);
+        if (!daemon.alive) throw new Error(`${who} died during the latency runs`);
         res.lat[kind].push(await waiter.change(ops, TIMEOUT_MS, `${who} ${kind} #${i}`));
       }
+      res.rssPeakMb = Math.max(res.rssPeakMb, vmHwmMb(pid));
       if (i === 0 || (i + 1) % 5 === 0 || i === SAMPLES - 1)
         log(
           `${i + 1}/${SAMPLES} samples, ${((performance.now() - t0) / 1000).toFixed(0)} s; last ` +
@@ -358,29 +405,47 @@ async function runDaemon(
       res.nbctlMs.push(performance.now() - t);
     }
     if (NBCTL_SAMPLES) log(`ovn-nbctl --wait=sb lsp-add: ${res.nbctlMs.map((x) => x.toFixed(0)).join(', ')} ms`);
-    res.rssPeakMb = Math.max(res.rssColdMb, vmHwmMb(pid));
+    res.rssPeakMb = Math.max(res.rssPeakMb, vmHwmMb(pid));
   } catch (e) {
-    const tail = (await daemon.log()).trim().split('\n').slice(-5).join('\n    ');
-    throw new Error(`${(e as Error).message}\n  last lines of ${daemon.logFile}:\n    ${tail}`);
+    fail(cold ? new Error(`${(e as Error).message}${await logTail(cold.started.daemon)}`) : e);
   } finally {
-    await daemon.stop(10_000);
-    await cold.sbdb.kill();
+    await stopRunning();
+    await killSbs();
     const n = await restoreDb(ctx.admin, ctx.nbSchema, ctx.snapshot);
     log(`NB restored to its snapshot (${n} operations) and verified identical`);
   }
 
   // Extra cold-only runs (noisy shared machines): the best cold time counts, the worst RSS.
-  for (let rep = 1; rep < COLD_REPEAT; rep++) {
-    const c = await coldStart(ctx, who, start);
-    await c.started.daemon.stop(10_000);
-    await c.sbdb.kill();
-    await restoreDb(ctx.admin, ctx.nbSchema, ctx.snapshot);
-    log(`cold repeat ${rep}: ${c.coldMs.toFixed(0)} ms, VmHWM ${c.rssColdMb.toFixed(0)} MB`);
-    res.coldMs = Math.min(res.coldMs, c.coldMs);
-    res.rssColdMb = Math.max(res.rssColdMb, c.rssColdMb);
-    res.rssPeakMb = Math.max(res.rssPeakMb, c.rssColdMb);
+  for (let rep = 1; rep < COLD_REPEAT && !res.error; rep++) {
+    try {
+      const c = await coldStart(ctx, who, start);
+      log(`cold repeat ${rep}: ${c.coldMs.toFixed(0)} ms, VmHWM ${c.rssColdMb.toFixed(0)} MB`);
+      res.coldMs = Math.min(res.coldMs, c.coldMs);
+      res.rssColdMb = Math.max(res.rssColdMb, c.rssColdMb);
+      res.rssPeakMb = Math.max(res.rssPeakMb, c.rssColdMb);
+    } catch (e) {
+      fail(e);
+    } finally {
+      await stopRunning();
+      await killSbs();
+      await restoreDb(ctx.admin, ctx.nbSchema, ctx.snapshot);
+    }
   }
   return res;
+}
+
+/** The daemon currently started (set by the start functions; stopped before the next one starts). */
+let running: Daemon | undefined;
+async function stopRunning(): Promise<void> {
+  await running?.stop(10_000);
+  running = undefined;
+}
+
+/** SB servers started by coldStart that are still up (after a failed start). */
+const sbServers = new Set<SbServer>();
+async function killSbs(): Promise<void> {
+  for (const s of sbServers) if (s.alive) await s.kill();
+  sbServers.clear();
 }
 
 // ---- main ----
@@ -425,6 +490,7 @@ for (const shape of shapes) {
 
     const real = await runDaemon(ctx, 'real', async (sbRemote, n) => {
       const d = await sb.startRealNorthd(nb.remotes.unix, sbRemote, `northd-${n}`);
+      running = d;
       return { pid: d.pid, daemon: d };
     });
     const mine = await runDaemon(ctx, 'ovnts', async (sbRemote, n) => {
@@ -445,11 +511,13 @@ for (const shape of shapes) {
       if (!child.pid) throw new Error(`could not spawn ${ours.cmd} ${ours.args.join(' ')}`);
       // Own it before waiting, so a slow or failed start never leaves an orphan.
       const daemon = sb.own(new Daemon('ovnts-northd', child.pid, logFile));
+      running = daemon;
       await waitFor('ovnts-northd pidfile', () => existsSync(pidFile) || !daemon.alive, 60_000, 5);
       if (!daemon.alive) throw new Error(`ovnts-northd exited at start: ${(await daemon.log()).trim().slice(-500)}`);
       return { pid: child.pid, daemon };
     });
     printTable(shape, ours.how, real, mine);
+    if (real.error || mine.error) failed = true;
   } catch (e) {
     failed = true;
     console.error(`\nnorthd bench ${shape.label} failed: ${(e as Error).message}`);
