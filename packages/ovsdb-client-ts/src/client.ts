@@ -14,6 +14,7 @@ import type { DatabaseModel } from './types.js';
 import { Transaction } from './transaction.js';
 import { Replica, type MonitorOptions } from './replica.js';
 import { leaderVerdict, LEADER_COLUMNS } from './leader.js';
+import { EncodedOps } from './encoded.js';
 import { checkTransactResults } from './results.js';
 
 export interface BackoffOptions {
@@ -198,12 +199,21 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   }
 
   /**
-   * `transact` with operations already encoded as JSON text (one string per operation), for writers
-   * that build huge transactions: nothing is re-encoded, and the text goes out in pieces.
+   * `transact` with operations already encoded as JSON text, for writers that build huge
+   * transactions: one string per operation, or an EncodedOps (UTF-8 buffers). Nothing is re-encoded,
+   * and the text goes out in pieces.
    */
-  async transactEncoded(db: string, ops: readonly string[]): Promise<WireResult[]> {
+  async transactEncoded(db: string, ops: readonly string[] | EncodedOps): Promise<WireResult[]> {
     const s = await this.connected();
-    const r = await s.requestEncoded('transact', [JSON.stringify(db), ...ops]);
+    const head = JSON.stringify(db);
+    let r: unknown;
+    if (ops instanceof EncodedOps)
+      r = await s.requestEncoded('transact', ops.length ? [head, ',', ...ops.pieces()] : [head]);
+    else {
+      const params: string[] = [head];
+      for (const op of ops) params.push(',', op);
+      r = await s.requestEncoded('transact', params);
+    }
     return checkTransactResults(r, ops.length);
   }
 

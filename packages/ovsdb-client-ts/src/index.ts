@@ -27,6 +27,7 @@ export {
   type Atom,
 } from './datum.js';
 export { JsonFramer, type FramerOptions } from './framer.js';
+export { EncodedOps } from './encoded.js';
 export { decodeDump, type DumpTables } from './dump.js';
 export { parseRemote, parseRemotes, RemoteError, type Remote } from './remote.js';
 export type {

@@ -107,20 +107,25 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   }
 
   /**
-   * Send a request whose params are already JSON text: `params` holds the encoded elements of the
-   * params array, in order. They go out in pieces of about 1 MiB, never joined into one string, so a
-   * huge transaction costs no second copy of itself and the server starts reading it sooner.
+   * Send a request whose params are already JSON text: `params` is the text of the params array's
+   * elements, comma-separated, in pieces (strings or UTF-8 buffers). The pieces are written as they
+   * are, never joined, so a huge transaction costs no second copy of itself.
    */
-  requestEncoded(method: string, params: readonly string[]): Promise<unknown> {
+  requestEncoded(method: string, params: readonly (string | Uint8Array)[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new ConnectionError(`${method}: not connected`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
-      let bytes = 0;
-      let piece = `{"id":${id},"method":${JSON.stringify(method)},"params":[`;
-      for (let i = 0; i < params.length; i++) {
-        piece += i ? ',' + params[i]! : params[i]!;
-        if (piece.length >= WRITE_CHUNK) {
+      let bytes = this.write(`{"id":${id},"method":${JSON.stringify(method)},"params":[`);
+      let piece = '';
+      for (const p of params) {
+        if (typeof p !== 'string') {
+          if (piece) bytes += this.write(piece);
+          piece = '';
+          this.stats.bytesOut += p.length;
+          bytes += p.length;
+          this.socket.write(p);
+        } else if ((piece += p).length >= WRITE_CHUNK) {
           bytes += this.write(piece);
           piece = '';
         }

@@ -1,10 +1,10 @@
 // An SbWriter that encodes straight to OVSDB wire text. A cold round inserts ~70k rows (~25 MB): each
-// operation is encoded once, as JSON text, by per-column encoders built from the schema, and the
-// client sends the texts without re-encoding them (no operation objects, no JSON.stringify of the
-// whole transaction). Inserts leave out columns whose value is the column's default (an empty set or
+// operation is encoded once, as JSON text, by per-column encoders built from the schema, into UTF-8
+// buffers the client writes to the socket as they are (no operation objects, no JSON.stringify of the
+// whole transaction, no strings kept: a concatenated string is a rope of small heap objects). Inserts leave out columns whose value is the column's default (an empty set or
 // map): the server fills those in, so the row is the same and the server parses less.
 import type { NamedUuid, OvsdbClient, TableSchema, Uuid, WireResult } from 'ovsdb-client-ts';
-import { columnKind, OvsdbError } from 'ovsdb-client-ts';
+import { columnKind, EncodedOps, OvsdbError } from 'ovsdb-client-ts';
 import { schema as sbSchema } from '@ovnts/schema/sb';
 import type { SbWriter } from '../sb-diff.js';
 
@@ -54,19 +54,20 @@ function columnEncoder(ts: TableSchema, column: string): Encoder {
 /** Per table: column name → [quoted name + ':', encoder]. */
 const encoders = new Map<string, Map<string, readonly [string, Encoder]>>();
 
-/** `{"col":value,…}`; with `omitDefaults`, empty sets and maps are left out (inserts only). */
-function encodeRow(table: string, row: Record<string, unknown>, omitDefaults: boolean): string {
+/** Append `{"col":value,…}`; with `omitDefaults`, empty sets and maps are left out (inserts only). */
+function encodeRow(out: EncodedOps, table: string, row: Record<string, unknown>, omitDefaults: boolean): void {
   let t = encoders.get(table);
   if (!t) encoders.set(table, (t = new Map()));
-  let out = '';
+  let sep = '{';
   for (const k in row) {
     let e = t.get(k);
     if (!e) t.set(k, (e = [`${str(k)}:`, columnEncoder(sbSchema.tables[table]!, k)]));
     const v = e[1](row[k]);
     if (v === undefined || (omitDefaults && (v === EMPTY_SET || v === EMPTY_MAP))) continue;
-    out += (out ? ',' : '') + e[0] + v;
+    out.text(sep + e[0]).text(v);
+    sep = ',';
   }
-  return '{' + out + '}';
+  out.text(sep === '{' ? '{}' : '}');
 }
 
 /** Server-assigned UUIDs of the rows a committed WireWriter inserted. */
@@ -77,34 +78,36 @@ export interface InsertedUuids {
 const NAME_PREFIX = 'r';
 
 export class WireWriter implements SbWriter {
-  /** The operations, each as wire JSON text. */
-  readonly ops: string[] = [];
+  /** The operations, as wire JSON text in UTF-8 buffers. */
+  readonly ops = new EncodedOps();
   /** Index in `ops` of the n-th insert (named `r<n in base 36>`). */
   private readonly insertAt: number[] = [];
 
   constructor(lock?: string) {
-    if (lock) this.ops.push(`{"op":"assert","lock":${str(lock)}}`);
+    if (lock) this.ops.begin().text(`{"op":"assert","lock":${str(lock)}}`);
   }
 
   insert<T extends string>(table: T, row: Record<string, unknown>): NamedUuid<T> {
     const name = NAME_PREFIX + this.insertAt.length.toString(36);
     this.insertAt.push(this.ops.length);
-    this.ops.push(`{"op":"insert","table":${str(table)},"uuid-name":"${name}","row":${encodeRow(table, row, true)}}`);
+    this.ops.begin().text(`{"op":"insert","table":${str(table)},"uuid-name":"${name}","row":`);
+    encodeRow(this.ops, table, row, true);
+    this.ops.text('}');
     return { namedUuid: name, table };
   }
 
   update(table: string, uuid: Uuid, row: Record<string, unknown>): void {
-    this.ops.push(
-      `{"op":"update","table":${str(table)},"where":[["_uuid","==",["uuid","${uuid}"]]],"row":${encodeRow(table, row, false)}}`,
-    );
+    this.ops.begin().text(`{"op":"update","table":${str(table)},"where":[["_uuid","==",["uuid","${uuid}"]]],"row":`);
+    encodeRow(this.ops, table, row, false);
+    this.ops.text('}');
   }
 
   delete(table: string, uuid: Uuid): void {
-    this.ops.push(`{"op":"delete","table":${str(table)},"where":[["_uuid","==",["uuid","${uuid}"]]]}`);
+    this.ops.begin().text(`{"op":"delete","table":${str(table)},"where":[["_uuid","==",["uuid","${uuid}"]]]}`);
   }
 
   comment(text: string): void {
-    this.ops.push(`{"op":"comment","comment":${str(text)}}`);
+    this.ops.begin().text(`{"op":"comment","comment":${str(text)}}`);
   }
 
   async commit(client: OvsdbClient): Promise<InsertedUuids> {

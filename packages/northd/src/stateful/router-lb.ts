@@ -2,7 +2,7 @@
 // 23.03 layout: VIP traffic is defragmented and un-DNATed in lr_in_defrag, new connections are
 // load-balanced in lr_in_dnat, established/related ones keep their snat flags; the router answers
 // ARP for its reachable VIPs through a per-router address set `_rtr_lb_<key>_ip4`.
-import { netContains, parseIp } from '../addresses.js';
+import { netContains, parseIp, type IpAddr } from '../addresses.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
@@ -27,7 +27,10 @@ export const lbAddressSetName = (routerKey: number, family: 4 | 6) => `_rtr_lb_$
 /** Whether `ip` lies in one of the networks of a router port (of its family). */
 export function portReaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, ip: string): boolean {
   const a = parseIp(ip);
-  if (!a) return false;
+  return !!a && reaches(p, a);
+}
+
+function reaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, a: IpAddr): boolean {
   return (a.family === 4 ? p.ipv4 : p.ipv6).some((n) => netContains(n.net, a));
 }
 
@@ -40,7 +43,11 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
     for (const v of lb.vips) {
       ips.add(v.ip);
       if (mode === 'none') continue;
-      if (mode === 'all' || lr.ports.some((p) => portReaches(p, v.ip))) (v.family === 4 ? r4 : r6).add(v.ip);
+      if (mode === 'all') (v.family === 4 ? r4 : r6).add(v.ip);
+      else {
+        const a = parseIp(v.ip);
+        if (a && lr.ports.some((p) => reaches(p, a))) (v.family === 4 ? r4 : r6).add(v.ip);
+      }
     }
   }
   return { lbs, ips, reachable4: [...r4].sort(), reachable6: [...r6].sort() };

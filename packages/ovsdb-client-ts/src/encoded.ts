@@ -1,0 +1,55 @@
+// Operations encoded as JSON text straight into UTF-8 buffers, for writers of huge transactions: the
+// text is never held as JS strings (a string built by concatenation is a rope of small heap objects,
+// several times its length in memory), and the buffers are what goes onto the socket.
+
+const CHUNK = 1 << 20;
+
+export class EncodedOps {
+  /** Filled buffers, then the one being filled (`used` bytes of it). */
+  private readonly chunks: Buffer[] = [];
+  private cur: Buffer = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
+  private count = 0;
+  private bytes = 0;
+
+  /** Number of operations appended. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Total encoded size in bytes. */
+  get byteLength(): number {
+    return this.bytes + this.used;
+  }
+
+  /** Start a new operation (writes the separator); then append its text with `text`. */
+  begin(): this {
+    if (this.count++) this.text(',');
+    return this;
+  }
+
+  /** Append a piece of JSON text to the current operation. */
+  text(s: string): this {
+    // Worst case 3 bytes per UTF-16 unit; short pieces almost always fit without measuring.
+    if (this.used + s.length * 3 > this.cur.length) {
+      const need = Buffer.byteLength(s);
+      if (this.used + need > this.cur.length) this.next(need);
+    }
+    this.used += this.cur.write(s, this.used);
+    return this;
+  }
+
+  private next(need: number): void {
+    if (this.used) {
+      this.chunks.push(this.cur.subarray(0, this.used));
+      this.bytes += this.used;
+    }
+    this.cur = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    this.used = 0;
+  }
+
+  /** The operations' text, comma-separated, in pieces. */
+  pieces(): Buffer[] {
+    return this.used ? [...this.chunks, this.cur.subarray(0, this.used)] : [...this.chunks];
+  }
+}
