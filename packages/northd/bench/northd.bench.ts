@@ -323,6 +323,13 @@ async function lflowCount(sbRemote: string): Promise<number> {
   }
 }
 
+async function hasBinding(sb: OvsdbClient, port: string): Promise<boolean> {
+  const r = await sb.transact('OVN_Southbound', [
+    { op: 'select', table: 'Port_Binding', where: [['logical_port', '==', port]], columns: ['logical_port'] },
+  ]);
+  return ((r[0] as { rows?: unknown[] }).rows ?? []).length === 1;
+}
+
 /**
  * Everything for one daemon. A failure (the daemon dies, a wait times out) ends this daemon's run with
  * what was measured so far and `error` set; the NB is restored either way so the other daemon can run.
@@ -347,6 +354,7 @@ async function runDaemon(
     console.error(`  [${shape.label} ${who}] FAILED: ${res.error}`);
   };
   let cold: Awaited<ReturnType<typeof coldStart>> | undefined;
+  let sbClient: OvsdbClient | undefined;
   try {
     cold = await coldStart(ctx, who, start);
     const { daemon, pid } = cold.started;
@@ -354,6 +362,11 @@ async function runDaemon(
     res.rssColdMb = res.rssPeakMb = cold.rssColdMb;
     log(`cold ${cold.coldMs.toFixed(0)} ms, VmHWM ${cold.rssColdMb.toFixed(0)} MB`);
     res.flows = await lflowCount(cold.sbdb.remotes.unix);
+    sbClient = await OvsdbClient.connect(cold.sbdb.remotes.unix, {
+      inactivityProbeMs: 0,
+      reconnect: false,
+      leaderOnly: false,
+    });
     // Settle: the handshake completes and the daemon has digested its own NB writes (options, port up).
     await waiter.waitSbCfg(waiter.nbCfg, TIMEOUT_MS, `${who} handshake after cold start`);
     await waiter.change([], TIMEOUT_MS, `${who} settle`);
@@ -370,6 +383,9 @@ async function runDaemon(
               : aclAddOps(shape, i);
         if (!daemon.alive) throw new Error(`${who} died during the latency runs`);
         res.lat[kind].push(await waiter.change(ops, TIMEOUT_MS, `${who} ${kind} #${i}`));
+        // Untimed: sb_cfg having advanced must mean the SB shows the change (the new port is bound).
+        if (kind === 'lsp-add' && !(await hasBinding(sbClient, podPort(shape, i, who).name)))
+          throw new Error(`${who}: NB sb_cfg reached the change but the SB has no Port_Binding for it`);
       }
       res.rssPeakMb = Math.max(res.rssPeakMb, vmHwmMb(pid));
       if (i === 0 || (i + 1) % 5 === 0 || i === SAMPLES - 1)
@@ -409,6 +425,7 @@ async function runDaemon(
   } catch (e) {
     fail(cold ? new Error(`${(e as Error).message}${await logTail(cold.started.daemon)}`) : e);
   } finally {
+    await sbClient?.close();
     await stopRunning();
     await killSbs();
     const n = await restoreDb(ctx.admin, ctx.nbSchema, ctx.snapshot);
