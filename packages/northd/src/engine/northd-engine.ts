@@ -200,6 +200,8 @@ export class NorthdEngine {
   private readonly lrpRouter = new Map<string, string>();
   private readonly routeRouter = new Map<string, Set<string>>();
   private readonly natRouter = new Map<string, Set<string>>();
+  /** Router port name → switches whose router-type ports name it. */
+  private readonly rpClaims = new Map<string, Set<string>>();
 
   // Bindings.
   private vxlan = false;
@@ -422,6 +424,7 @@ export class NorthdEngine {
       this.lrpRouter,
       this.routeRouter,
       this.natRouter,
+      this.rpClaims,
       this.bindings,
       this.pgs,
       this.pgsOfSwitch,
@@ -509,6 +512,7 @@ export class NorthdEngine {
     for (const u of ls.nb.ports) if (add) this.lspSwitch.set(u, ls.uuid);
     if (!add) for (const u of ls.nb.ports) if (this.lspSwitch.get(u) === ls.uuid) this.lspSwitch.delete(u);
     for (const a of ls.nb.acls) f(this.aclSwitches, a as string, ls.uuid);
+    for (const p of ls.routerPorts) f(this.rpClaims, p.nb.options['router-port'] ?? '', ls.uuid);
     for (const lb of ls.nb.load_balancer) f(this.lbDirect, lb as string, ls.uuid);
     for (const g of ls.nb.load_balancer_group) f(this.groupDps, g as string, ls.uuid);
   }
@@ -538,10 +542,14 @@ export class NorthdEngine {
     return out;
   }
 
+  /** Switches with a router-type port naming one of the router's ports (peered or not). */
   private peerSwitches(lr: RouterDatapath): string[] {
-    const out: string[] = [];
-    for (const p of lr.ports) if (p.peer) out.push(p.peer.dp.uuid);
-    return out;
+    const out = new Set<string>();
+    for (const p of lr.ports) {
+      if (p.peer) out.add(p.peer.dp.uuid);
+      for (const s of this.rpClaims.get(p.name) ?? []) out.add(s);
+    }
+    return [...out];
   }
 
   // ---- change handlers ----
@@ -831,6 +839,9 @@ export class NorthdEngine {
     for (const row of rows) {
       if (this.lsps.has(row.name) || this.lrps.has(row.name))
         throw new NeedsRecompute(`duplicate port name ${row.name}`);
+      // A router port claimed by switch ports of two switches: the full build's order decides.
+      const claimed = row.type === 'router' ? this.lrps.get(row.options['router-port'] ?? '')?.peer : null;
+      if (claimed && claimed.dp.uuid !== dp.uuid) throw new NeedsRecompute(`router port claimed twice`);
       const port = buildSwitchPort(row, dp, this.lrps, this.diag);
       dp.ports.push(port);
       if (port.type === 'router') dp.routerPorts.push(port);
@@ -846,7 +857,14 @@ export class NorthdEngine {
     this.indexSwitch(dp, true);
     // Routers whose peering changed: their bindings and flows name the peer.
     const newPeers = new Set(dp.routerPorts.map((p) => p.peer).filter((p) => p !== null));
-    for (const rp of oldPeers) if (!newPeers.has(rp)) this.dirty.recomputeLr.add(rp.dp.uuid);
+    for (const rp of oldPeers) {
+      if (newPeers.has(rp)) continue;
+      // Another switch port may name it too and would take over in a full build.
+      for (const sw of this.switches.values())
+        if (sw.routerPorts.some((p) => p.nb.options['router-port'] === rp.name))
+          throw new NeedsRecompute('router port claimed twice');
+      this.dirty.recomputeLr.add(rp.dp.uuid);
+    }
     for (const rp of newPeers) if (!oldPeers.has(rp)) this.dirty.recomputeLr.add(rp.dp.uuid);
     this.dirty.recomputeSw.add(dp.uuid);
   }
