@@ -3,12 +3,15 @@
 // several times its length in memory), and the buffers are what goes onto the socket.
 
 const CHUNK = 1 << 20;
+const FLUSH = 16 << 10;
 
 export class EncodedOps {
   /** Filled buffers, then the one being filled (`used` bytes of it). */
   private readonly chunks: Buffer[] = [];
   private cur: Buffer = Buffer.allocUnsafe(CHUNK);
   private used = 0;
+  /** Text not yet copied into `cur`. */
+  private pend = '';
   private count = 0;
   private bytes = 0;
 
@@ -19,6 +22,7 @@ export class EncodedOps {
 
   /** Total encoded size in bytes. */
   get byteLength(): number {
+    this.flush();
     return this.bytes + this.used;
   }
 
@@ -30,13 +34,23 @@ export class EncodedOps {
 
   /** Append a piece of JSON text to the current operation. */
   text(s: string): this {
-    // Worst case 3 bytes per UTF-16 unit; short pieces almost always fit without measuring.
+    // Pieces are small: gather them in a short string (a young rope, soon garbage) and copy that
+    // into the buffer in one write; a native write per piece costs more than the encoding.
+    this.pend += s;
+    if (this.pend.length >= FLUSH) this.flush();
+    return this;
+  }
+
+  private flush(): void {
+    const s = this.pend;
+    if (!s) return;
+    this.pend = '';
+    // Worst case 3 bytes per UTF-16 unit; usually fits without measuring.
     if (this.used + s.length * 3 > this.cur.length) {
       const need = Buffer.byteLength(s);
       if (this.used + need > this.cur.length) this.next(need);
     }
     this.used += this.cur.write(s, this.used);
-    return this;
   }
 
   private next(need: number): void {
@@ -50,6 +64,7 @@ export class EncodedOps {
 
   /** The operations' text, comma-separated, in pieces. */
   pieces(): Buffer[] {
+    this.flush();
     return this.used ? [...this.chunks, this.cur.subarray(0, this.used)] : [...this.chunks];
   }
 }
