@@ -21,7 +21,11 @@ describe('incremental engine equals full recompute', () => {
         // Let the test runner's worker breathe during long runs.
         if (i % 200 === 199) await new Promise((r) => setImmediate(r));
         const edit = randomNbEdit(nb, rng);
-        nb.transact(edit.ops);
+        try {
+          nb.transact(edit.ops);
+        } catch {
+          continue; // a transaction the server would refuse changes nothing
+        }
         let r;
         try {
           r = check.round(nb.snapshot(), nb.takeChanges().changes);
