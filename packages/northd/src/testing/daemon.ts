@@ -37,8 +37,10 @@ export async function startOvntsNorthd(
   // start that times out is still stopped at teardown.
   if (!child.pid) throw new Error(`${name}: could not start ${VITE_NODE}`);
   const daemon = sb.own(new Daemon(name, child.pid, logFile));
-  await waitFor(`${name} pidfile`, () => existsSync(pidFile), 30_000);
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  // The file may exist a moment before its content does: wait for a complete pid.
+  const readPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || 0 : 0);
+  await waitFor(`${name} pidfile`, () => readPid() !== 0, 30_000);
+  const pid = readPid();
   if (pid !== child.pid) throw new Error(`${name}: pidfile says ${pid}, expected ${child.pid}`);
   return daemon;
 }
