@@ -26,7 +26,8 @@ export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' 
   return `${f.stageName}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
 }
 
-interface Entry {
+/** A flow's content and identity, apart from where it applies. */
+export interface FlowSpec {
   readonly key: string;
   readonly stageName: StageName;
   readonly pipeline: Pipeline;
@@ -34,6 +35,9 @@ interface Entry {
   readonly priority: number;
   readonly match: string;
   readonly actions: string;
+}
+
+interface Entry extends FlowSpec {
   readonly datapaths: Set<string>;
 }
 

@@ -3,18 +3,10 @@
 // that is memoized and shared between datapaths with the same inputs. The global set counts, per
 // flow and datapath, how many units contribute it, so replacing one unit touches only the flows that
 // differ between its old and new arrays; the touched flows are what the SB writer revisits.
-import { LflowTable, flowKey, type LogicalFlow } from '../lflow-table.js';
+import { LflowTable, flowKey, type FlowSpec, type LogicalFlow } from '../lflow-table.js';
 import { stage, type Pipeline, type StageName } from '../stages.js';
 
-export interface FlowSpec {
-  readonly key: string;
-  readonly stageName: StageName;
-  readonly pipeline: Pipeline;
-  readonly tableId: number;
-  readonly priority: number;
-  readonly match: string;
-  readonly actions: string;
-}
+export type { FlowSpec };
 
 export type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 

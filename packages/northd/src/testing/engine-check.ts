@@ -108,7 +108,10 @@ export class EngineCheck {
   }
 }
 
-const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x));
+const canon = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x,
+  );
 
 /** A description of the first differences between two outputs, or '' when they are equal. */
 export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
@@ -125,7 +128,12 @@ export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
   };
   cmpSet('datapath', a.datapaths, b.datapaths, (d: { id: string }) => d.id);
   cmpSet('port', a.portBindings, b.portBindings, (p: { logicalPort: string }) => p.logicalPort);
-  cmpSet('mc', a.multicastGroups, b.multicastGroups, (m: { datapath: string; name: string }) => `${m.datapath}/${m.name}`);
+  cmpSet(
+    'mc',
+    a.multicastGroups,
+    b.multicastGroups,
+    (m: { datapath: string; name: string }) => `${m.datapath}/${m.name}`,
+  );
   cmpSet(
     'flow',
     a.logicalFlows.map((f) => ({ key: f.key, dps: f.dpKey })),
@@ -134,7 +142,12 @@ export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
   );
   cmpSet('address set', a.addressSets, b.addressSets, (s: { name: string }) => s.name);
   cmpSet('port group', a.portGroups, b.portGroups, (s: { name: string }) => s.name);
-  cmpSet('load balancer', a.loadBalancers, b.loadBalancers, (s: { externalIds: Record<string, string> }) => s.externalIds['lb_id']!);
+  cmpSet(
+    'load balancer',
+    a.loadBalancers,
+    b.loadBalancers,
+    (s: { externalIds: Record<string, string> }) => s.externalIds['lb_id']!,
+  );
   if (canon(a.sbGlobalOptions) !== canon(b.sbGlobalOptions)) out.push('SB_Global options differ');
   return out.slice(0, 10).join('\n');
 }
