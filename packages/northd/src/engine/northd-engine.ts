@@ -590,7 +590,6 @@ export class NorthdEngine {
         return;
       }
       case 'Logical_Switch_Port': {
-        const row = (n ?? o)!;
         const sw = this.lspSwitch.get(c.uuid);
         if (c.kind === 'insert') return; // its switch's ports column changes too
         if (o && this.dupNames.has(o['name'] as string)) return d.fullRecompute(`duplicate port name ${o['name']}`);
@@ -603,7 +602,6 @@ export class NorthdEngine {
           const rp = this.lrps.get(((r['options'] as Record<string, string>) ?? {})['router-port'] ?? '');
           if (rp) d.recomputeLr.add(rp.dp.uuid);
         }
-        void row;
         return;
       }
       case 'Logical_Router': {
