@@ -13,7 +13,8 @@
 //   npx vite-node --config vitest.config.ts packages/northd/bench/northd.bench.ts [NODESxPODS:VIPS:ACLS …]
 // Env: BENCH_SHAPES="100x50:1000:5000 300x100:5000:20000" (default), BENCH_SAMPLES=20 (per change kind),
 // BENCH_NBCTL_SAMPLES=5, BENCH_COLD_REPEAT=1 (extra cold-only runs, best counts), BENCH_TIMEOUT_MS=900000
-// (per wait), BENCH_NO_BUILD=1 (use packages/northd/dist as it is).
+// (per wait), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
+// the other's column reads n/a).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +40,8 @@ function envInt(name: string, dflt: number, min = 0): number {
 }
 
 const SAMPLES = envInt('BENCH_SAMPLES', 20, 1);
+const ONLY = process.env['BENCH_ONLY'] ?? '';
+if (ONLY && ONLY !== 'ovnts' && ONLY !== 'real') throw new Error(`BENCH_ONLY=${ONLY}: expected ovnts or real`);
 const NBCTL_SAMPLES = envInt('BENCH_NBCTL_SAMPLES', 5);
 const COLD_REPEAT = envInt('BENCH_COLD_REPEAT', 1, 1);
 const TIMEOUT_MS = envInt('BENCH_TIMEOUT_MS', 900_000, 1000);
@@ -96,6 +99,18 @@ function vmHwmMb(pid: number): number {
     return NaN;
   }
 }
+
+/** User + system CPU seconds of a process so far (all its threads). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 // ---- the changes measured ----
 
@@ -186,6 +201,8 @@ type Kind = (typeof KINDS)[number];
 
 interface DaemonResult {
   coldMs: number;
+  /** CPU seconds (user + system, all threads) the daemon used from spawn until the SB showed nb_cfg. */
+  coldCpuS: number;
   rssColdMb: number;
   rssPeakMb: number;
   flows: number;
@@ -193,6 +210,12 @@ interface DaemonResult {
   nbctlMs: number[];
   /** Why this daemon's run stopped early (the numbers so far are kept). */
   error?: string;
+}
+
+/** The column of a daemon left out with BENCH_ONLY. */
+function notRun(): DaemonResult {
+  const lat = { 'lsp-add': [], 'lb-backend-add': [], 'acl-add': [] };
+  return { coldMs: NaN, coldCpuS: NaN, rssColdMb: NaN, rssPeakMb: NaN, flows: NaN, lat, nbctlMs: [] };
 }
 
 function fmt(x: number, digits = 0): string {
@@ -217,6 +240,7 @@ function printTable(shape: Shape, how: string, real: DaemonResult, ours: DaemonR
             : 'FAIL';
   const rows: Row[] = [
     ['cold ms', real.coldMs, ours.coldMs, 'ratio ≤ 0.5', (r, o) => o <= 0.5 * r],
+    ['cold daemon CPU s', real.coldCpuS, ours.coldCpuS, '', undefined, 2],
     ['RSS after cold MB', real.rssColdMb, ours.rssColdMb, '', undefined],
     ['peak RSS MB', real.rssPeakMb, ours.rssPeakMb, 'ratio ≤ 1.0', (r, o) => o <= r],
   ];
@@ -285,7 +309,7 @@ async function coldStart(
   ctx: Ctx,
   who: string,
   start: (sbRemote: string, n: number) => Promise<Started>,
-): Promise<{ coldMs: number; rssColdMb: number; started: Started; sbdb: SbServer }> {
+): Promise<{ coldMs: number; coldCpuS: number; rssColdMb: number; started: Started; sbdb: SbServer }> {
   const n = sbSeq++;
   const sbdb = await ctx.sb.startDb('sb', { name: `sb-${who}-${n}` });
   sbServers.add(sbdb);
@@ -298,7 +322,7 @@ async function coldStart(
     const d = started.daemon;
     await watcher.waitNbCfg(target, TIMEOUT_MS, `${who} cold start`, () => d.alive);
     const coldMs = performance.now() - t0;
-    return { coldMs, rssColdMb: vmHwmMb(started.pid), started, sbdb };
+    return { coldMs, coldCpuS: cpuSeconds(started.pid), rssColdMb: vmHwmMb(started.pid), started, sbdb };
   } catch (e) {
     throw new Error(`${(e as Error).message}${started ? await logTail(started.daemon) : ''}`);
   } finally {
@@ -343,6 +367,7 @@ async function runDaemon(
   const log = (msg: string) => console.log(`  [${shape.label} ${who}] ${msg}`);
   const res: DaemonResult = {
     coldMs: NaN,
+    coldCpuS: NaN,
     rssColdMb: NaN,
     rssPeakMb: NaN,
     flows: NaN,
@@ -359,6 +384,7 @@ async function runDaemon(
     cold = await coldStart(ctx, who, start);
     const { daemon, pid } = cold.started;
     res.coldMs = cold.coldMs;
+    res.coldCpuS = cold.coldCpuS;
     res.rssColdMb = res.rssPeakMb = cold.rssColdMb;
     log(`cold ${cold.coldMs.toFixed(0)} ms, VmHWM ${cold.rssColdMb.toFixed(0)} MB`);
     res.flows = await lflowCount(cold.sbdb.remotes.unix);
@@ -505,34 +531,41 @@ for (const shape of shapes) {
     );
     const ctx: Ctx = { sb, nbRemote: nb.remotes.unix, nbSchema, admin, waiter, snapshot, shape };
 
-    const real = await runDaemon(ctx, 'real', async (sbRemote, n) => {
-      const d = await sb.startRealNorthd(nb.remotes.unix, sbRemote, `northd-${n}`);
-      running = d;
-      return { pid: d.pid, daemon: d };
-    });
-    const mine = await runDaemon(ctx, 'ovnts', async (sbRemote, n) => {
-      const pidFile = sb.file(`ovnts-${n}.pid`);
-      const logFile = sb.file(`ovnts-${n}.log`);
-      const child = spawn(
-        ours.cmd,
-        [
-          ...ours.args,
-          `--ovnnb-db=${nb.remotes.unix}`,
-          `--ovnsb-db=${sbRemote}`,
-          `--pidfile=${pidFile}`,
-          `--log-file=${logFile}`,
-        ],
-        { cwd: ROOT, env: sb.env, stdio: 'ignore' },
-      );
-      child.unref();
-      if (!child.pid) throw new Error(`could not spawn ${ours.cmd} ${ours.args.join(' ')}`);
-      // Own it before waiting, so a slow or failed start never leaves an orphan.
-      const daemon = sb.own(new Daemon('ovnts-northd', child.pid, logFile));
-      running = daemon;
-      await waitFor('ovnts-northd pidfile', () => existsSync(pidFile) || !daemon.alive, 60_000, 5);
-      if (!daemon.alive) throw new Error(`ovnts-northd exited at start: ${(await daemon.log()).trim().slice(-500)}`);
-      return { pid: child.pid, daemon };
-    });
+    const real =
+      ONLY === 'ovnts'
+        ? notRun()
+        : await runDaemon(ctx, 'real', async (sbRemote, n) => {
+            const d = await sb.startRealNorthd(nb.remotes.unix, sbRemote, `northd-${n}`);
+            running = d;
+            return { pid: d.pid, daemon: d };
+          });
+    const mine =
+      ONLY === 'real'
+        ? notRun()
+        : await runDaemon(ctx, 'ovnts', async (sbRemote, n) => {
+            const pidFile = sb.file(`ovnts-${n}.pid`);
+            const logFile = sb.file(`ovnts-${n}.log`);
+            const child = spawn(
+              ours.cmd,
+              [
+                ...ours.args,
+                `--ovnnb-db=${nb.remotes.unix}`,
+                `--ovnsb-db=${sbRemote}`,
+                `--pidfile=${pidFile}`,
+                `--log-file=${logFile}`,
+              ],
+              { cwd: ROOT, env: sb.env, stdio: 'ignore' },
+            );
+            child.unref();
+            if (!child.pid) throw new Error(`could not spawn ${ours.cmd} ${ours.args.join(' ')}`);
+            // Own it before waiting, so a slow or failed start never leaves an orphan.
+            const daemon = sb.own(new Daemon('ovnts-northd', child.pid, logFile));
+            running = daemon;
+            await waitFor('ovnts-northd pidfile', () => existsSync(pidFile) || !daemon.alive, 60_000, 5);
+            if (!daemon.alive)
+              throw new Error(`ovnts-northd exited at start: ${(await daemon.log()).trim().slice(-500)}`);
+            return { pid: child.pid, daemon };
+          });
     printTable(shape, ours.how, real, mine);
     if (real.error || mine.error) failed = true;
   } catch (e) {

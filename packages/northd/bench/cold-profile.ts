@@ -1,0 +1,100 @@
+// Where the cold start of ovnts-northd goes: one run on a generated NB, with the daemon's own round
+// log (compute / commit / sync), the SB ovsdb-server's CPU seconds over the run, and optionally a V8
+// CPU profile of the daemon (PROFILE_DIR=…). A developer's tool, not part of `npm run bench`.
+//   npx vite-node --config vitest.config.ts packages/northd/bench/cold-profile.ts 100x50:1000:5000
+import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
+import { Daemon } from '../../../test/harness/src/daemon.js';
+import { Sandbox } from '../../../test/harness/src/sandbox.js';
+import { k8sNbOps } from '../src/testing/k8s-topology.js';
+import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
+import { SbCfgWatcher } from './wait-sb.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
+
+const m = /^(\d+)x(\d+):(\d+):(\d+)$/.exec(process.argv[2] ?? '100x50:1000:5000');
+if (!m) throw new Error('usage: cold-profile.ts NODESxPODS:VIPS:ACLS');
+const shape = { nodes: +m[1]!, podsPerNode: +m[2]!, vips: +m[3]!, acls: +m[4]! };
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100;
+}
+
+const sb = new Sandbox('ovnts-cold-profile-');
+try {
+  const nb = await sb.startDb('nb');
+  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
+  const admin = await OvsdbClient.connect(nb.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
+  await admin.transact('OVN_Northbound', [
+    ...k8sNbOps(shape),
+    ...k8sStatefulOps(shape),
+    {
+      op: 'update',
+      table: 'NB_Global',
+      where: [],
+      row: {
+        nb_cfg: 1,
+        options: [
+          'map',
+          [
+            ['mac_prefix', '0a:58:0a'],
+            ['svc_monitor_mac', '0a:58:0a:00:00:fe'],
+          ],
+        ],
+      },
+    },
+  ] as WireOperation[]);
+  const sbdb = await sb.startDb('sb');
+  const watcher = await SbCfgWatcher.connect(sbdb.remotes.unix);
+  const server0 = cpuSeconds(sbdb.pid);
+  const nbServer0 = cpuSeconds(nb.pid);
+  const prof = process.env['PROFILE_DIR'];
+  // PERF_OUT=file: a `perf record` of the SB server over the run.
+  const perfOut = process.env['PERF_OUT'];
+  const perf = perfOut
+    ? spawn('perf', ['record', '-g', '-o', perfOut, '-p', String(sbdb.pid)], { stdio: 'ignore' })
+    : undefined;
+  if (perf) await new Promise((r) => setTimeout(r, 500));
+  const t0 = performance.now();
+  const logFile = sb.file('ovnts.log');
+  const child = spawn(
+    process.execPath,
+    [
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      ...(process.env['NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
+      DIST_BIN,
+      `--ovnnb-db=${nb.remotes.unix}`,
+      `--ovnsb-db=${sbdb.remotes.unix}`,
+      `--log-file=${logFile}`,
+      '-vinfo',
+    ],
+    { stdio: 'ignore' },
+  );
+  const d = new Daemon('ovnts', child.pid!, logFile);
+  await watcher.waitNbCfg(1, 900_000, 'cold', () => d.alive);
+  const coldMs = performance.now() - t0;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+  const daemonCpu = cpuSeconds(child.pid!);
+  console.log(
+    `cold ${coldMs.toFixed(0)} ms; VmHWM ${(Number(hwm) / 1024).toFixed(0)} MB; daemon CPU ${daemonCpu.toFixed(2)} s; ` +
+      `SB server CPU ${(cpuSeconds(sbdb.pid) - server0).toFixed(2)} s; NB server CPU ${(cpuSeconds(nb.pid) - nbServer0).toFixed(2)} s`,
+  );
+  for (const line of readFileSync(logFile, 'utf8').split('\n'))
+    if (/SB updated|recompute|round|cold/i.test(line)) console.log('  ' + line.slice(0, 400));
+  if (process.env['KEEP_SB']) copyFileSync(sbdb.dbFile, process.env['KEEP_SB']);
+  perf?.kill('SIGINT');
+  if (perf) await new Promise((r) => perf.once('exit', r));
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await watcher.close();
+  await admin.close();
+} finally {
+  await sb.stop();
+}
