@@ -9,6 +9,7 @@ import type { TablesView } from './input.js';
 import { flowKey } from './lflow-table.js';
 import { stageAt } from './stages.js';
 import { diffStatefulRows } from './stateful/sb-diff-rows.js';
+import { groupSetKey, LbGroupPicker, lbGroupUuids } from './lb-groups.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -221,7 +222,9 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
   const kindOf = new Map(c.datapaths.map((d) => [d.id, d.kind]));
   const groupDps = new Map<string, string[]>();
   const groupBySet = new Map<string, Ref<'Logical_DP_Group'>>();
+  const lbGroups = lbGroupUuids(sb.Load_Balancer.values());
   for (const g of sb.Logical_DP_Group.values()) {
+    if (lbGroups.has(g._uuid)) continue;
     const ids = g.datapaths.map((u) => dpIdOfUuid.get(u));
     if (ids.some((x) => x === undefined || !desiredDpIds.has(x))) continue;
     const sorted = (ids as string[]).sort();
@@ -315,7 +318,16 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
   }
   for (const [name, a] of currentAs) if (!desiredAs.has(name)) del('Address_Set', a._uuid);
 
-  diffStatefulRows(c, sb, (id) => dpRef.get(id), { ins, upd: (t, u, cur, row) => upd(t, u, changed(cur, row)), del });
+  const lbPicker = new LbGroupPicker(
+    (g) => groupSetKey(sb.Logical_DP_Group.get(g as Uuid<'Logical_DP_Group'>)?.datapaths, (u) => dpIdOfUuid.get(u)),
+    () => lbGroups,
+    (dps) => ins('Logical_DP_Group', { datapaths: dps.map((d) => dpRef.get(d)!) }),
+  );
+  diffStatefulRows(c, sb, (cur, dps) => lbPicker.pick(cur, dps), {
+    ins,
+    upd: (t, u, cur, row) => upd(t, u, changed(cur, row)),
+    del,
+  });
 
   return stats;
 }

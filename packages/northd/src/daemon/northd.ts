@@ -17,6 +17,7 @@ import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-di
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { FlowMirror } from './flow-mirror.js';
+import { groupSetKey, lbGroupUuids } from '../lb-groups.js';
 import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
 
@@ -251,7 +252,7 @@ export class Northd {
     this.dirty = false;
     const t0 = performance.now();
     const replicaSnap = liveView(this.sbReplica, SB_VIEW_TABLES) as unknown as ReturnType<SbReplica['snapshot']>;
-    const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows, Logical_DP_Group: this.mirror.groups };
+    const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows };
     const result = forceFull
       ? this.engine.recompute(nbSnap, replicaSnap)
       : this.engine.run(nbSnap, nbRelevant, replicaSnap, (name) => {
@@ -285,7 +286,6 @@ export class Northd {
       delete: (table, uuid) => {
         if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'delete', table, uuid });
         else deleted.push([table, uuid]);
-        if (table === 'Datapath_Binding') mirror.recordDatapathDelete(uuid);
         txn.delete(table, uuid);
       },
     };
@@ -361,9 +361,10 @@ export class Northd {
   }
 
   private rebuildFlowIndex(): void {
+    const lbGroups = lbGroupUuids(this.sbReplica.table('Load_Balancer').values());
     this.flowIndex.rebuild(
       this.mirror.flows.values(),
-      this.mirror.groups.values(),
+      [...this.sbReplica.table('Logical_DP_Group').values()].filter((g) => !lbGroups.has(g._uuid)),
       (u) => this.nbIdOf(u),
       (id) => this.engine.datapathKind(id),
     );
@@ -379,6 +380,9 @@ export class Northd {
       portGroup: (name) => r.lookup('Port_Group', { name }),
       addressSet: (name) => r.lookup('Address_Set', { name }),
       loadBalancer: (id) => r.index<'Load_Balancer'>('lb_by_id').first(id),
+      loadBalancers: () => r.table('Load_Balancer').values(),
+      groupSet: (g) =>
+        groupSetKey(r.get('Logical_DP_Group', g as Uuid<'Logical_DP_Group'>)?.datapaths, (u) => this.nbIdOf(u)),
       sbGlobal: () => [...r.table('SB_Global').values()][0],
     };
   }

@@ -15,6 +15,8 @@ import {
   type SbWriter,
 } from '../sb-diff.js';
 import { stageAt } from '../stages.js';
+import { LbGroupPicker, lbGroupUuids } from '../lb-groups.js';
+import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
 
 type Row = Record<string, unknown>;
@@ -30,6 +32,9 @@ export interface SbLookup {
   addressSet(name: string): SbTables['Address_Set'] | undefined;
   /** By external_ids:lb_id (the NB UUID). */
   loadBalancer(lbId: string): SbTables['Load_Balancer'] | undefined;
+  loadBalancers(): Iterable<SbTables['Load_Balancer']>;
+  /** The NB datapaths (sorted NB ids joined with ',') of a Logical_DP_Group, if all are known. */
+  groupSet(group: string): string | undefined;
   sbGlobal(): SbTables['SB_Global'] | undefined;
 }
 
@@ -289,6 +294,11 @@ export function syncSb(
     else ins('Address_Set', { name, addresses: want });
   }
 
+  const lbPicker = new LbGroupPicker(
+    (g) => sb.groupSet(g),
+    () => lbGroupUuids(sb.loadBalancers()),
+    (dps) => ins('Logical_DP_Group', { datapaths: dps.map(dpRef) }),
+  );
   for (const id of t.loadBalancers) {
     const want = e.loadBalancerRow(id);
     const cur = sb.loadBalancer(id);
@@ -296,15 +306,7 @@ export function syncSb(
       if (cur) del('Load_Balancer', cur._uuid);
       continue;
     }
-    const row: Row = {
-      name: want.name,
-      vips: want.vips,
-      protocol: want.protocol,
-      options: want.options,
-      external_ids: want.externalIds,
-      datapaths: want.datapaths.map(dpRef),
-      datapath_group: null,
-    };
+    const row = loadBalancerRow(want, lbPicker.pick(cur?.datapath_group ?? null, want.datapaths));
     if (cur) upd('Load_Balancer', cur._uuid, changed(cur as unknown as Row, row));
     else ins('Load_Balancer', row);
   }

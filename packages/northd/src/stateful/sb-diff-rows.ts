@@ -38,6 +38,19 @@ function byKey<R extends { _uuid: string }>(
   return out;
 }
 
+/** The SB Load_Balancer row of `lb`, its switches named through `group`. */
+export function loadBalancerRow(lb: SbLoadBalancerOut, group: unknown): Row {
+  return {
+    name: lb.name,
+    vips: lb.vips,
+    protocol: lb.protocol,
+    options: lb.options,
+    external_ids: lb.externalIds,
+    datapaths: [],
+    datapath_group: group,
+  };
+}
+
 export function diffStatefulRows(
   desired: {
     readonly portGroups: readonly SbPortGroupOut[];
@@ -46,8 +59,8 @@ export function diffStatefulRows(
     readonly dhcpv6Options: readonly DhcpOptionCode[];
   },
   sb: StatefulSbState,
-  /** Datapath NB identity → its current or to-be-inserted Datapath_Binding reference. */
-  dpRef: (id: string) => unknown,
+  /** A load balancer's Logical_DP_Group for its switches (sorted NB ids), given its current group. */
+  lbGroup: (current: string | null, switches: readonly string[]) => unknown,
   ops: RowOps,
 ): void {
   const pgs = byKey(sb.Port_Group.values(), (r) => r.name, 'Port_Group', ops);
@@ -63,16 +76,8 @@ export function diffStatefulRows(
   const lbs = byKey(sb.Load_Balancer.values(), (r) => r.external_ids['lb_id'], 'Load_Balancer', ops);
   for (const lb of desired.loadBalancers) {
     const id = lb.externalIds['lb_id']!;
-    const row: Row = {
-      name: lb.name,
-      vips: lb.vips,
-      protocol: lb.protocol,
-      options: lb.options,
-      external_ids: lb.externalIds,
-      datapaths: lb.datapaths.map(dpRef),
-      datapath_group: null,
-    };
     const cur = lbs.get(id);
+    const row = loadBalancerRow(lb, lbGroup(cur?.datapath_group ?? null, lb.datapaths));
     if (cur) ops.upd('Load_Balancer', cur._uuid, cur as unknown as Row, row);
     else ops.ins('Load_Balancer', row);
     lbs.delete(id);

@@ -10,6 +10,7 @@ import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import { diffSb } from '../sb-diff.js';
 import { MemSb } from './mem-sb.js';
+import { groupSetKey, lbGroupUuids } from '../lb-groups.js';
 
 type Row = Record<string, unknown>;
 
@@ -57,6 +58,12 @@ export class EngineCheck {
       portGroup: (n) => pgs.get(n),
       addressSet: (n) => ass.get(n),
       loadBalancer: (id) => lbs.get(id),
+      loadBalancers: () => lbs.values(),
+      groupSet: (g) =>
+        groupSetKey(
+          (this.sb.tables.get('Logical_DP_Group')!.get(g) as SbTables['Logical_DP_Group'] | undefined)?.datapaths,
+          (u) => this.nbIdOf(u),
+        ),
       sbGlobal: () => t('SB_Global')[0] as unknown as SbTables['SB_Global'] | undefined,
     };
   }
@@ -79,9 +86,12 @@ export class EngineCheck {
       diffSb(this.engine.compiled(), this.sb.state(), w);
       w.commit();
       const kinds = (id: string) => this.engine.datapathKind(id);
+      const lbGroups = lbGroupUuids(this.sb.tables.get('Load_Balancer')!.values() as never);
       this.fx.rebuild(
         this.sb.tables.get('Logical_Flow')!.values() as never,
-        this.sb.tables.get('Logical_DP_Group')!.values() as never,
+        [...this.sb.tables.get('Logical_DP_Group')!.values()].filter(
+          (g) => !lbGroups.has(g['_uuid'] as string),
+        ) as never,
         (u) => this.nbIdOf(u),
         kinds,
       );

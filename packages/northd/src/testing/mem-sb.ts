@@ -56,10 +56,30 @@ export class MemSb {
       },
       commit() {
         for (const p of pending) p();
+        collectGroups(tables);
       },
       uuidOf(ref: NamedUuid): Uuid {
         return named.get(ref.namedUuid) as Uuid;
       },
     };
+  }
+}
+
+/**
+ * What the server does at commit for Logical_DP_Group (not a root table, weak references to datapaths):
+ * deleted datapaths drop out of groups, and groups nothing refers to are deleted.
+ */
+function collectGroups(tables: Map<string, Map<string, Row>>): void {
+  const dps = tables.get('Datapath_Binding')!;
+  const groups = tables.get('Logical_DP_Group')!;
+  const used = new Set<unknown>();
+  for (const f of tables.get('Logical_Flow')!.values()) used.add(f['logical_dp_group']);
+  for (const lb of tables.get('Load_Balancer')!.values()) used.add(lb['datapath_group']);
+  for (const [u, g] of groups) {
+    if (!used.has(u)) groups.delete(u);
+    else {
+      const members = g['datapaths'] as string[];
+      if (members.some((d) => !dps.has(d))) groups.set(u, { ...g, datapaths: members.filter((d) => dps.has(d)) });
+    }
   }
 }
