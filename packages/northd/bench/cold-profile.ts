@@ -64,19 +64,28 @@ try {
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const t0 = performance.now();
   const logFile = sb.file('ovnts.log');
-  const child = spawn(
-    process.execPath,
-    [
-      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-      ...(process.env['NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
-      DIST_BIN,
-      `--ovnnb-db=${nb.remotes.unix}`,
-      `--ovnsb-db=${sbdb.remotes.unix}`,
-      `--log-file=${logFile}`,
-      '-vinfo',
-    ],
-    { stdio: 'ignore' },
-  );
+  // REAL=1: the real ovn-northd instead (same flags), for comparison.
+  const real = !!process.env['REAL'];
+  const ctl = sb.file('northd.ctl');
+  const daemonArgs = [
+    `--ovnnb-db=${nb.remotes.unix}`,
+    `--ovnsb-db=${sbdb.remotes.unix}`,
+    `--log-file=${logFile}`,
+    `--unixctl=${ctl}`,
+    '-vinfo',
+  ];
+  const child = real
+    ? spawn('ovn-northd', daemonArgs, { stdio: 'ignore', env: sb.env })
+    : spawn(
+        process.execPath,
+        [
+          ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+          ...(process.env['NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
+          DIST_BIN,
+          ...daemonArgs,
+        ],
+        { stdio: 'ignore' },
+      );
   const d = new Daemon('ovnts', child.pid!, logFile);
   await watcher.waitNbCfg(1, 900_000, 'cold', () => d.alive);
   const coldMs = performance.now() - t0;
@@ -86,8 +95,14 @@ try {
     `cold ${coldMs.toFixed(0)} ms; VmHWM ${(Number(hwm) / 1024).toFixed(0)} MB; daemon CPU ${daemonCpu.toFixed(2)} s; ` +
       `SB server CPU ${(cpuSeconds(sbdb.pid) - server0).toFixed(2)} s; NB server CPU ${(cpuSeconds(nb.pid) - nbServer0).toFixed(2)} s`,
   );
+  await new Promise((r) => setTimeout(r, 3000));
+  const hwm2 = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+  const rss2 = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+  console.log(`3 s later: VmHWM ${(Number(hwm2) / 1024).toFixed(0)} MB, VmRSS ${(Number(rss2) / 1024).toFixed(0)} MB`);
+  const sw = await sb.run('ovs-appctl', ['-t', ctl, 'stopwatch/show', 'ovn-northd-loop']);
+  console.log(sw.stdout.trim() || sw.stderr.trim());
   for (const line of readFileSync(logFile, 'utf8').split('\n'))
-    if (/SB updated|recompute|round|cold/i.test(line)) console.log('  ' + line.slice(0, 400));
+    if (/SB updated|recompute|round|cold|MEM/i.test(line)) console.log('  ' + line.slice(0, 400));
   if (process.env['KEEP_SB']) copyFileSync(sbdb.dbFile, process.env['KEEP_SB']);
   perf?.kill('SIGINT');
   if (perf) await new Promise((r) => perf.once('exit', r));

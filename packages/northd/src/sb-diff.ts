@@ -43,6 +43,13 @@ export type SbState = TablesView<
 type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
 type Row = Record<string, unknown>;
 
+/** Told where every desired flow ends up (the incremental writer's index, rebuilt by a full diff). */
+export interface FlowPlacementSink {
+  /** Before the first `place`. */
+  reset(): void;
+  place(key: string, uuid: Ref<'Logical_Flow'>, dpKey: string, group: Ref<'Logical_DP_Group'> | null): void;
+}
+
 /** What the diff needs from a transaction. */
 export interface SbWriter {
   insert<T extends string>(table: T, row: Row): NamedUuid<T>;
@@ -127,7 +134,7 @@ export function flowRow(
  * Write the difference between `c` (desired) and `sb` (current) into `w`. `nbCfg`, when given, is
  * published in SB_Global.nb_cfg in the same transaction (the first half of the --wait=sb handshake).
  */
-export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number): DiffStats {
+export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number, placed?: FlowPlacementSink): DiffStats {
   const stats: DiffStats = { inserted: 0, updated: 0, deleted: 0 };
   const ins = <T extends string>(t: T, row: Row): NamedUuid<T> => {
     stats.inserted++;
@@ -278,28 +285,41 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number):
     upd('Logical_DP_Group', g as Uuid, { datapaths: target.split(',').map((d) => dpRef.get(d)!) });
   }
   const groupKey = new Map<string, string>([...groupDps].map(([g, dps]) => [g, dps.join(',')]));
-  const groupFor = (dps: readonly string[]): Ref<'Logical_DP_Group'> => {
-    const setKey = dps.join(',');
-    let g = groupBySet.get(setKey);
+  type Desired = (typeof c.logicalFlows)[number];
+  const groupFor = (f: Desired): Ref<'Logical_DP_Group'> => {
+    let g = groupBySet.get(f.dpKey);
     if (!g) {
-      g = ins('Logical_DP_Group', { datapaths: dps.map((d) => dpRef.get(d)!) });
-      groupBySet.set(setKey, g);
+      g = ins('Logical_DP_Group', { datapaths: f.datapaths.map((d) => dpRef.get(d)!) });
+      groupBySet.set(f.dpKey, g);
     }
     return g;
   };
-  const placement = (dps: readonly string[]): Row =>
-    dps.length === 1
-      ? { logical_datapath: dpRef.get(dps[0]!)!, logical_dp_group: null }
-      : { logical_datapath: null, logical_dp_group: groupFor(dps) };
+  const placement = (f: Desired): Row =>
+    f.datapaths.length === 1
+      ? { logical_datapath: dpRef.get(f.datapaths[0]!)!, logical_dp_group: null }
+      : { logical_datapath: null, logical_dp_group: groupFor(f) };
 
+  placed?.reset();
   for (const [key, f] of desired) {
     const cur = current.get(key);
+    const multi = f.datapaths.length > 1;
     if (cur) {
       const now = cur.group ? (groupKey.get(cur.group) ?? cur.dps.join(',')) : cur.dps[0];
-      if (now !== f.dpKey) upd('Logical_Flow', cur.uuid, placement(f.datapaths));
+      if (now === f.dpKey) placed?.place(key, cur.uuid, f.dpKey, cur.group);
+      else {
+        const p = placement(f);
+        upd('Logical_Flow', cur.uuid, p);
+        placed?.place(key, cur.uuid, f.dpKey, p['logical_dp_group'] as Ref<'Logical_DP_Group'> | null);
+      }
       continue;
     }
-    ins('Logical_Flow', { ...placement(f.datapaths), ...flowRow(f) });
+    // A new row: the placement column left out is empty anyway.
+    const row = flowRow(f);
+    const group = multi ? groupFor(f) : null;
+    if (group) row['logical_dp_group'] = group;
+    else row['logical_datapath'] = dpRef.get(f.datapaths[0]!)!;
+    const ref = ins('Logical_Flow', row);
+    placed?.place(key, ref, f.dpKey, group);
   }
   for (const [key, cur] of current) if (!desired.has(key)) del('Logical_Flow', cur.uuid);
 

@@ -17,7 +17,7 @@ import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-di
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { FlowMirror } from './flow-mirror.js';
-import { groupSetKey, lbGroupUuids } from '../lb-groups.js';
+import { groupSetKey } from '../lb-groups.js';
 import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
 
@@ -291,7 +291,7 @@ export class Northd {
     };
     const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
     const stats = result.full
-      ? diffSb(this.engine.compiled(), sbSnap, writer, publishNbCfg ? nbCfg : undefined)
+      ? diffSb(this.engine.compiled(), sbSnap, writer, publishNbCfg ? nbCfg : undefined, this.flowIndex)
       : syncSb(this.engine, result.touched, this.lookup(), this.flowIndex, writer, publishNbCfg ? nbCfg : undefined);
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
@@ -313,7 +313,7 @@ export class Northd {
         throw e;
       }
       mirror.commit(res);
-      if (!result.full) this.flowIndex.commit((ref) => res.uuidOf(ref));
+      this.flowIndex.commit((ref) => res.uuidOf(ref));
       const commitMs = performance.now() - t1;
       // Wait until our own write is visible in the replica, so the next round diffs against it.
       const ins = firstInsert.ref ? ([firstInsert.table!, res.uuidOf(firstInsert.ref)] as const) : undefined;
@@ -327,7 +327,6 @@ export class Northd {
           10_000,
         )
         .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
-      if (result.full) this.rebuildFlowIndex();
       // Our own writes echo back through the monitor; they need no recompute. Changes by others to
       // what the compiler reads (encaps) in the same window still force one.
       const echo = this.sbReplica.takeChanges().changes;
@@ -345,7 +344,6 @@ export class Northd {
       this.rounds.push(round);
       log.info(round, 'SB updated');
     } else {
-      if (result.full) this.rebuildFlowIndex();
       log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
     }
     if (!this.opts.dryRun) {
@@ -358,16 +356,6 @@ export class Northd {
   private nbIdOf(sbDatapath: string): string | undefined {
     const d = this.sbReplica.get('Datapath_Binding', sbDatapath);
     return d ? (d.external_ids['logical-switch'] ?? d.external_ids['logical-router']) : undefined;
-  }
-
-  private rebuildFlowIndex(): void {
-    const lbGroups = lbGroupUuids(this.sbReplica.table('Load_Balancer').values());
-    this.flowIndex.rebuild(
-      this.mirror.flows.values(),
-      [...this.sbReplica.table('Logical_DP_Group').values()].filter((g) => !lbGroups.has(g._uuid)),
-      (u) => this.nbIdOf(u),
-      (id) => this.engine.datapathKind(id),
-    );
   }
 
   /** Current SB rows by identity, through the replica's indexes. */

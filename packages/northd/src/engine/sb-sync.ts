@@ -4,17 +4,7 @@
 // remembers, per flow content key, the SB row and its placement (datapath or Logical_DP_Group).
 import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
-import { flowKey } from '../lflow-table.js';
-import {
-  changed,
-  flowRow,
-  portBindingRow,
-  type DiffStats,
-  type DpGroupRow,
-  type FlowRow,
-  type SbWriter,
-} from '../sb-diff.js';
-import { stageAt } from '../stages.js';
+import { changed, flowRow, portBindingRow, type DiffStats, type SbWriter } from '../sb-diff.js';
 import { LbGroupPicker, lbGroupUuids } from '../lb-groups.js';
 import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
@@ -56,41 +46,29 @@ export class FlowIndex {
   private newGroups: NamedUuid<'Logical_DP_Group'>[] = [];
   loaded = false;
 
-  /** Rebuild from the SB's flows and groups (after a full round). */
-  rebuild(
-    flows: Iterable<FlowRow>,
-    groups: Iterable<DpGroupRow>,
-    nbIdOf: (sbDatapath: string) => string | undefined,
-    kindOf: (nbId: string) => 'switch' | 'router' | undefined,
-  ): void {
+  /** Start over: a full diff is about to `place` every flow (FlowPlacementSink). */
+  reset(): void {
     this.byKey.clear();
     this.groupBySet.clear();
     this.groupSet.clear();
     this.groupRefs.clear();
     this.unresolved = [];
     this.newGroups = [];
-    for (const g of groups) {
-      const ids = g.datapaths.map(nbIdOf);
-      if (ids.some((x) => x === undefined)) continue;
-      const set = (ids as string[]).sort().join(',');
-      this.groupSet.set(g._uuid, set);
-      if (!this.groupBySet.has(set)) this.groupBySet.set(set, g._uuid);
-    }
-    for (const f of flows) {
-      const dpKey = f.logical_datapath
-        ? nbIdOf(f.logical_datapath)
-        : f.logical_dp_group
-          ? this.groupSet.get(f.logical_dp_group)
-          : undefined;
-      if (!dpKey) continue;
-      const kind = kindOf(dpKey.split(',', 1)[0]!);
-      const st = kind && stageAt(kind, f.pipeline, f.table_id);
-      if (!st) continue;
-      const key = flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions });
-      this.byKey.set(key, { uuid: f._uuid, dpKey, group: f.logical_dp_group });
-      if (f.logical_dp_group) this.groupRefs.set(f.logical_dp_group, (this.groupRefs.get(f.logical_dp_group) ?? 0) + 1);
-    }
     this.loaded = true;
+  }
+
+  /** Where a full diff put (or found) a flow; the key strings are the engine's own, not copies. */
+  place(key: string, uuid: Ref<'Logical_Flow'>, dpKey: string, group: Ref<'Logical_DP_Group'> | null): void {
+    const p: Placed = { uuid, dpKey, group };
+    this.byKey.set(key, p);
+    if (typeof uuid !== 'string' || (group && typeof group !== 'string')) this.unresolved.push(p);
+    if (!group) return;
+    const n = this.groupRefs.get(group);
+    this.groupRefs.set(group, (n ?? 0) + 1);
+    if (n !== undefined) return;
+    this.groupSet.set(group, dpKey);
+    if (!this.groupBySet.has(dpKey)) this.groupBySet.set(dpKey, group);
+    if (typeof group !== 'string') this.newGroups.push(group);
   }
 
   get(key: string): Placed | undefined {

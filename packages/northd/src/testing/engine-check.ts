@@ -10,7 +10,7 @@ import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import { diffSb } from '../sb-diff.js';
 import { MemSb } from './mem-sb.js';
-import { groupSetKey, lbGroupUuids } from '../lb-groups.js';
+import { groupSetKey } from '../lb-groups.js';
 
 type Row = Record<string, unknown>;
 
@@ -83,18 +83,9 @@ export class EngineCheck {
     const w = this.sb.begin();
     if (res.full) {
       this.fullRounds++;
-      diffSb(this.engine.compiled(), this.sb.state(), w);
+      diffSb(this.engine.compiled(), this.sb.state(), w, undefined, this.fx);
       w.commit();
-      const kinds = (id: string) => this.engine.datapathKind(id);
-      const lbGroups = lbGroupUuids(this.sb.tables.get('Load_Balancer')!.values() as never);
-      this.fx.rebuild(
-        this.sb.tables.get('Logical_Flow')!.values() as never,
-        [...this.sb.tables.get('Logical_DP_Group')!.values()].filter(
-          (g) => !lbGroups.has(g['_uuid'] as string),
-        ) as never,
-        (u) => this.nbIdOf(u),
-        kinds,
-      );
+      this.fx.commit((ref) => w.uuidOf(ref));
     } else {
       syncSb(this.engine, res.touched, lookup, this.fx, w);
       w.commit();
