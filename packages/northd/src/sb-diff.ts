@@ -43,8 +43,21 @@ export type SbState = TablesView<
 type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
 type Row = Record<string, unknown>;
 
-/** Told where every desired flow ends up (the incremental writer's index, rebuilt by a full diff). */
-export interface FlowPlacementSink {
+/** A flow's SB row and placement, as the incremental writer's index keeps them. */
+export interface PlacedFlow {
+  readonly uuid: Ref<'Logical_Flow'>;
+  /** Sorted NB datapath ids joined with ','. */
+  readonly dpKey: string;
+  readonly group: Ref<'Logical_DP_Group'> | null;
+}
+
+/**
+ * The incremental writer's index of SB flows by content key. When loaded it stands for the SB's
+ * Logical_Flow rows; a full diff rebuilds it with where every desired flow ends up.
+ */
+export interface FlowPlacementIndex {
+  readonly loaded: boolean;
+  entries(): Iterable<readonly [string, PlacedFlow]>;
   /** Before the first `place`. */
   reset(): void;
   place(key: string, uuid: Ref<'Logical_Flow'>, dpKey: string, group: Ref<'Logical_DP_Group'> | null): void;
@@ -80,9 +93,6 @@ function isEqual(a: unknown, b: unknown): boolean {
   }
   return false;
 }
-
-/** Content keys of SB flow rows; rows are immutable objects in replicas and mirrors, so cache per row. */
-const rowKeys = new WeakMap<object, string>();
 
 /** Only the columns that differ, or null when the row already matches. */
 export function changed(current: Row, desired: Row): Row | null {
@@ -134,7 +144,14 @@ export function flowRow(
  * Write the difference between `c` (desired) and `sb` (current) into `w`. `nbCfg`, when given, is
  * published in SB_Global.nb_cfg in the same transaction (the first half of the --wait=sb handshake).
  */
-export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number, placed?: FlowPlacementSink): DiffStats {
+export function diffSb(
+  c: CompiledSb,
+  sb: SbState,
+  w: SbWriter,
+  nbCfg?: number,
+  /** Read instead of sb.Logical_Flow when loaded, and rebuilt. */
+  index?: FlowPlacementIndex,
+): DiffStats {
   const stats: DiffStats = { inserted: 0, updated: 0, deleted: 0 };
   const ins = <T extends string>(t: T, row: Row): NamedUuid<T> => {
     stats.inserted++;
@@ -241,27 +258,35 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number, 
   }
   interface Cur {
     readonly uuid: Uuid<'Logical_Flow'>;
-    readonly dps: readonly string[];
+    /** Its datapath set (sorted NB ids joined with ','). */
+    readonly dpKey: string;
     readonly group: Uuid<'Logical_DP_Group'> | null;
   }
   const current = new Map<string, Cur>();
-  for (const f of sb.Logical_Flow.values()) {
-    let dps: readonly string[] | undefined;
-    if (f.logical_datapath) {
-      const id = dpIdOfUuid.get(f.logical_datapath);
-      dps = id && desiredDpIds.has(id) ? [id] : undefined;
-    } else if (f.logical_dp_group) {
-      dps = groupDps.get(f.logical_dp_group);
+  if (index?.loaded) {
+    // The index of the last round stands for the SB's flows: no row objects, no key computed again.
+    for (const [key, p] of index.entries()) {
+      const uuid = p.uuid as Uuid<'Logical_Flow'>;
+      const group = p.group as Uuid<'Logical_DP_Group'> | null;
+      const dps = group ? groupDps.get(group) : desiredDpIds.has(p.dpKey) ? undefined : null;
+      if (dps === null || (group && !dps)) del('Logical_Flow', uuid);
+      else current.set(key, { uuid, dpKey: dps ? dps.join(',') : p.dpKey, group });
     }
-    const kind = dps && kindOf.get(dps[0]!);
-    let key = kind && rowKeys.get(f);
-    if (kind && key === undefined) {
-      const st = stageAt(kind, f.pipeline, f.table_id);
-      key = st ? flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions }) : '';
-      rowKeys.set(f, key);
+  } else {
+    for (const f of sb.Logical_Flow.values()) {
+      let dps: readonly string[] | undefined;
+      if (f.logical_datapath) {
+        const id = dpIdOfUuid.get(f.logical_datapath);
+        dps = id && desiredDpIds.has(id) ? [id] : undefined;
+      } else if (f.logical_dp_group) {
+        dps = groupDps.get(f.logical_dp_group);
+      }
+      const kind = dps && kindOf.get(dps[0]!);
+      const st = kind && stageAt(kind, f.pipeline, f.table_id);
+      const key = st && flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions });
+      if (!key || current.has(key)) del('Logical_Flow', f._uuid);
+      else current.set(key, { uuid: f._uuid, dpKey: dps!.join(','), group: f.logical_dp_group });
     }
-    if (!key || current.has(key)) del('Logical_Flow', f._uuid);
-    else current.set(key, { uuid: f._uuid, dps: dps!, group: f.logical_dp_group });
   }
   const desired = new Map<string, (typeof c.logicalFlows)[number]>();
   for (const f of c.logicalFlows) desired.set(f.key, f);
@@ -299,17 +324,17 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number, 
       ? { logical_datapath: dpRef.get(f.datapaths[0]!)!, logical_dp_group: null }
       : { logical_datapath: null, logical_dp_group: groupFor(f) };
 
-  placed?.reset();
+  index?.reset();
   for (const [key, f] of desired) {
     const cur = current.get(key);
     const multi = f.datapaths.length > 1;
     if (cur) {
-      const now = cur.group ? (groupKey.get(cur.group) ?? cur.dps.join(',')) : cur.dps[0];
-      if (now === f.dpKey) placed?.place(key, cur.uuid, f.dpKey, cur.group);
+      const now = cur.group ? (groupKey.get(cur.group) ?? cur.dpKey) : cur.dpKey;
+      if (now === f.dpKey) index?.place(key, cur.uuid, f.dpKey, cur.group);
       else {
         const p = placement(f);
         upd('Logical_Flow', cur.uuid, p);
-        placed?.place(key, cur.uuid, f.dpKey, p['logical_dp_group'] as Ref<'Logical_DP_Group'> | null);
+        index?.place(key, cur.uuid, f.dpKey, p['logical_dp_group'] as Ref<'Logical_DP_Group'> | null);
       }
       continue;
     }
@@ -319,7 +344,7 @@ export function diffSb(c: CompiledSb, sb: SbState, w: SbWriter, nbCfg?: number, 
     if (group) row['logical_dp_group'] = group;
     else row['logical_datapath'] = dpRef.get(f.datapaths[0]!)!;
     const ref = ins('Logical_Flow', row);
-    placed?.place(key, ref, f.dpKey, group);
+    index?.place(key, ref, f.dpKey, group);
   }
   for (const [key, cur] of current) if (!desired.has(key)) del('Logical_Flow', cur.uuid);
 

@@ -13,10 +13,10 @@ import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES, type NbInput } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
-import { diffSb, SB_OWNED_TABLES, type DiffStats, type SbWriter } from '../sb-diff.js';
+import { diffSb, SB_OWNED_TABLES, type DiffStats, type FlowRow, type SbWriter } from '../sb-diff.js';
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
-import { FlowMirror } from './flow-mirror.js';
+import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
@@ -28,6 +28,8 @@ export const NORTHD_LOCK = 'ovn_northd';
  * the connection (and the lock) in the middle of every such commit and never finish.
  */
 const PROBE_MS = 180_000;
+
+const NO_FLOWS: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow> = new Map();
 
 const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'] as const;
 
@@ -79,7 +81,6 @@ export class Northd {
   /** Rounds that wrote to the SB (tests and the demo read these). */
   readonly rounds: RoundStats[] = [];
   private idleWaiters: (() => void)[] = [];
-  private readonly mirror = new FlowMirror();
   /** A full recompute is due (start, lock gained, resync, failure, changes by others to SB rows we own). */
   private dirty = true;
   readonly engine = new NorthdEngine();
@@ -110,7 +111,7 @@ export class Northd {
     });
     const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false });
     const sbReplica = await sb.monitor(sbModel, {
-      tables: [...SB_OWNED_TABLES.filter((t) => !FlowMirror.isMirrored(t)), 'Chassis', 'Encap', 'Chassis_Private'],
+      tables: [...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'), 'Chassis', 'Encap', 'Chassis_Private'],
       versions: false,
     });
     sbReplica.addIndex(
@@ -125,13 +126,11 @@ export class Northd {
     sbReplica.on('change', () => d.schedule());
     nbReplica.on('resumed', () => d.schedule());
     sbReplica.on('resumed', () => {
-      d.mirror.invalidate();
       d.flowIndex.invalidate();
       d.dirty = true;
       d.schedule();
     });
     sb.on('locked', () => {
-      d.mirror.invalidate();
       d.flowIndex.invalidate();
       d.dirty = true;
       log.info('acquired lock %s: this instance is now active', NORTHD_LOCK);
@@ -217,10 +216,8 @@ export class Northd {
     if (!global) return; // NB not initialised yet (ovn-nbctl init)
     if (!this.opts.dryRun && (await this.publishNbOptions(global))) return; // the NB change triggers the next round
 
-    if (!this.mirror.loaded) {
-      await this.mirror.load(this.sb);
-      this.dirty = true;
-    }
+    // Without an index of our flows, the SB's rows are read for this round's full diff.
+    const sbFlows = this.flowIndex.loaded ? NO_FLOWS : await loadSbFlows(this.sb);
     const nbChanges = this.nbReplica.takeChanges();
     const sbChanges = this.sbReplica.takeChanges();
     this.notePortUp(nbChanges.changes, sbChanges.changes);
@@ -252,7 +249,7 @@ export class Northd {
     this.dirty = false;
     const t0 = performance.now();
     const replicaSnap = liveView(this.sbReplica, SB_VIEW_TABLES) as unknown as ReturnType<SbReplica['snapshot']>;
-    const sbSnap = { ...replicaSnap, Logical_Flow: this.mirror.flows };
+    const sbSnap = { ...replicaSnap, Logical_Flow: sbFlows };
     const result = forceFull
       ? this.engine.recompute(nbSnap, replicaSnap)
       : this.engine.run(nbSnap, nbRelevant, replicaSnap, (name) => {
@@ -271,21 +268,17 @@ export class Northd {
     const txn = new WireWriter(NORTHD_LOCK);
     const firstInsert: { table?: string; ref?: NamedUuid } = {};
     const deleted: [string, Uuid][] = [];
-    const mirror = this.mirror;
     const writer: SbWriter = {
       insert: (table, row) => {
         const ref = txn.insert(table, row);
-        if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'insert', table, ref, row });
-        else if (!firstInsert.ref) Object.assign(firstInsert, { table, ref });
+        if (table !== 'Logical_Flow' && !firstInsert.ref) Object.assign(firstInsert, { table, ref });
         return ref;
       },
       update: (table, uuid, row) => {
-        if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'update', table, uuid, row });
         txn.update(table, uuid, row);
       },
       delete: (table, uuid) => {
-        if (FlowMirror.isMirrored(table)) mirror.record({ kind: 'delete', table, uuid });
-        else deleted.push([table, uuid]);
+        if (table !== 'Logical_Flow') deleted.push([table, uuid]);
         txn.delete(table, uuid);
       },
     };
@@ -296,7 +289,6 @@ export class Northd {
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
     if (writes && this.opts.dryRun) {
-      mirror.discard();
       this.flowIndex.invalidate();
       this.dirty = true;
       log.info({ ...stats, full: result.full }, 'dry run: would write %d changes', writes);
@@ -306,13 +298,10 @@ export class Northd {
       try {
         res = await txn.commit(this.sb);
       } catch (e) {
-        // Whether it committed is unknown: re-read the mirrored tables before the next round.
-        mirror.discard();
-        mirror.invalidate();
+        // Whether it committed is unknown: re-read the flows before the next round.
         this.flowIndex.invalidate();
         throw e;
       }
-      mirror.commit(res);
       this.flowIndex.commit((ref) => res.uuidOf(ref));
       const commitMs = performance.now() - t1;
       // Wait until our own write is visible in the replica, so the next round diffs against it.

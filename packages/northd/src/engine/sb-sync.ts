@@ -4,7 +4,15 @@
 // remembers, per flow content key, the SB row and its placement (datapath or Logical_DP_Group).
 import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
-import { changed, flowRow, portBindingRow, type DiffStats, type SbWriter } from '../sb-diff.js';
+import {
+  changed,
+  flowRow,
+  portBindingRow,
+  type DiffStats,
+  type FlowPlacementIndex,
+  type PlacedFlow,
+  type SbWriter,
+} from '../sb-diff.js';
 import { LbGroupPicker, lbGroupUuids } from '../lb-groups.js';
 import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
@@ -28,15 +36,14 @@ export interface SbLookup {
   sbGlobal(): SbTables['SB_Global'] | undefined;
 }
 
-interface Placed {
+/** Mutable: commit() replaces named-uuids with the server's. */
+interface Placed extends PlacedFlow {
   uuid: Ref<'Logical_Flow'>;
-  /** Sorted NB datapath ids joined with ','. */
-  dpKey: string;
   group: Ref<'Logical_DP_Group'> | null;
 }
 
 /** SB logical flows by content key, and DP groups by datapath set, with reference counts. */
-export class FlowIndex {
+export class FlowIndex implements FlowPlacementIndex {
   private byKey = new Map<string, Placed>();
   private groupBySet = new Map<string, Ref<'Logical_DP_Group'>>();
   private groupSet = new Map<Ref<'Logical_DP_Group'>, string>();
@@ -69,6 +76,10 @@ export class FlowIndex {
     this.groupSet.set(group, dpKey);
     if (!this.groupBySet.has(dpKey)) this.groupBySet.set(dpKey, group);
     if (typeof group !== 'string') this.newGroups.push(group);
+  }
+
+  entries(): Iterable<readonly [string, Placed]> {
+    return this.byKey.entries();
   }
 
   get(key: string): Placed | undefined {
