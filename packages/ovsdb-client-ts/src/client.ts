@@ -208,7 +208,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     const head = JSON.stringify(db);
     let r: unknown;
     if (ops instanceof EncodedOps)
-      r = await s.requestEncoded('transact', ops.length ? [head, ',', ...ops.pieces()] : [head]);
+      r = await s.requestEncoded('transact', ops.length ? [head, ',', ...ops.take()] : [head]);
     else {
       const params: string[] = [head];
       for (const op of ops) params.push(',', op);

@@ -62,6 +62,19 @@ export class EncodedOps {
     this.used = 0;
   }
 
+  /**
+   * The pieces, handed over: this object forgets them (its count stays), so a sent transaction of
+   * tens of megabytes is garbage once the socket has written it, not when its reply arrives.
+   */
+  take(): Buffer[] {
+    const out = this.pieces();
+    this.chunks.length = 0;
+    this.bytes = 0;
+    this.cur = Buffer.allocUnsafe(0);
+    this.used = 0;
+    return out;
+  }
+
   /** The operations' text, comma-separated, in pieces. */
   pieces(): Buffer[] {
     this.flush();
