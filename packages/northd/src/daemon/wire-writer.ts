@@ -70,6 +70,37 @@ function encodeRow(out: EncodedOps, table: string, row: Record<string, unknown>,
   out.text(sep === '{' ? '{}' : '}');
 }
 
+/** `"external_ids":…` of a flow row per stage name (a few dozen distinct values). */
+const stageNameIds = new Map<string, string>();
+
+/**
+ * A Logical_Flow insert row as flowRow() builds it (the bulk of a cold transaction) in one template,
+ * without per-column lookups; undefined for any other shape (the generic encoder takes it).
+ */
+function encodeFlowRow(row: Record<string, unknown>): string | undefined {
+  const { pipeline, table_id, priority, match, actions, external_ids, logical_datapath, logical_dp_group } = row;
+  const ext = external_ids as Record<string, string> | undefined;
+  const stage = ext?.['stage-name'];
+  if (typeof stage !== 'string' || typeof match !== 'string' || typeof actions !== 'string') return undefined;
+  if ((pipeline !== 'ingress' && pipeline !== 'egress') || typeof table_id !== 'number' || typeof priority !== 'number')
+    return undefined;
+  let n = 0;
+  for (const _ in row) n++;
+  for (const _ in ext) n += 100;
+  // Exactly the six content columns, one placement column and a stage-name-only external_ids.
+  if (n !== 107 || (logical_datapath === undefined) === (logical_dp_group === undefined)) return undefined;
+  let extText = stageNameIds.get(stage);
+  if (!extText) stageNameIds.set(stage, (extText = `"external_ids":["map",[["stage-name",${str(stage)}]]]`));
+  const place =
+    logical_datapath !== undefined
+      ? `"logical_datapath":${uuidAtom(logical_datapath)}`
+      : `"logical_dp_group":${uuidAtom(logical_dp_group)}`;
+  return (
+    `{${place},"pipeline":"${pipeline}","table_id":${table_id},"priority":${priority},` +
+    `"match":${str(match)},"actions":${str(actions)},${extText}}`
+  );
+}
+
 /** Server-assigned UUIDs of the rows a committed WireWriter inserted. */
 export interface InsertedUuids {
   uuidOf<T extends string>(ref: NamedUuid<T>): Uuid<T>;
@@ -91,7 +122,9 @@ export class WireWriter implements SbWriter {
     const name = NAME_PREFIX + this.insertAt.length.toString(36);
     this.insertAt.push(this.ops.length);
     this.ops.begin().text(`{"op":"insert","table":${str(table)},"uuid-name":"${name}","row":`);
-    encodeRow(this.ops, table, row, true);
+    const flow = table === 'Logical_Flow' ? encodeFlowRow(row) : undefined;
+    if (flow !== undefined) this.ops.text(flow);
+    else encodeRow(this.ops, table, row, true);
     this.ops.text('}');
     return { namedUuid: name, table };
   }
