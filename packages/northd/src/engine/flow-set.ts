@@ -64,6 +64,8 @@ export class FlowSet {
   private readonly units = new Map<string, Map<string, readonly FlowSpec[]>>();
   /** Flow keys whose datapath set may have changed since takeTouched(). */
   private touched = new Set<string>();
+  /** Off during full recomputes: nobody reads what they touch, and they touch every flow on every datapath. */
+  tracking = true;
   /** The same (old, new) unit transition on many datapaths is diffed once. */
   private readonly dpIdx = new Map<string, number>();
   private readonly dpNames: string[] = [];
@@ -86,8 +88,9 @@ export class FlowSet {
     if (specs.length) u.set(id, specs);
     else u.delete(id);
     const d = this.diff(old, specs);
-    for (const f of d.removed) this.dec(dp, f);
-    for (const f of d.added) this.inc(dp, f);
+    const i = this.dpIndex(dp);
+    for (const f of d.removed) this.dec(i, f);
+    for (const f of d.added) this.inc(i, f);
   }
 
   dropUnit(dp: string, id: string): void {
@@ -98,7 +101,8 @@ export class FlowSet {
   dropDatapath(dp: string): void {
     const u = this.units.get(dp);
     if (!u) return;
-    for (const specs of u.values()) for (const f of specs) this.dec(dp, f);
+    const i = this.dpIndex(dp);
+    for (const specs of u.values()) for (const f of specs) this.dec(i, f);
     this.units.delete(dp);
   }
 
@@ -154,15 +158,14 @@ export class FlowSet {
     return i;
   }
 
-  private inc(dp: string, f: FlowSpec): void {
-    const i = this.dpIndex(dp);
+  private inc(i: number, f: FlowSpec): void {
     let e = this.entries.get(f.key);
     if (!e) this.entries.set(f.key, (e = { spec: f, single: i, singleCount: 0, counts: null, size: 0 }));
     if (!e.counts) {
       if (e.single === i) {
         if (e.singleCount++ === 0) {
           e.size = 1;
-          this.touched.add(f.key);
+          if (this.tracking) this.touched.add(f.key);
         }
         return;
       }
@@ -176,14 +179,13 @@ export class FlowSet {
     }
     if (e.counts[i]!++ === 0) {
       e.size++;
-      this.touched.add(f.key);
+      if (this.tracking) this.touched.add(f.key);
     }
   }
 
-  private dec(dp: string, f: FlowSpec): void {
-    const i = this.dpIdx.get(dp);
+  private dec(i: number, f: FlowSpec): void {
     const e = this.entries.get(f.key);
-    if (i === undefined || !e) return;
+    if (!e) return;
     if (!e.counts) {
       if (e.single !== i || e.singleCount === 0) return;
       if (--e.singleCount > 0) return;
@@ -196,7 +198,7 @@ export class FlowSet {
       e.size--;
     }
     if (!e.size) this.entries.delete(f.key);
-    this.touched.add(f.key);
+    if (this.tracking) this.touched.add(f.key);
   }
 
   private toLogical(e: Entry): LogicalFlow {

@@ -283,9 +283,7 @@ export class NorthdEngine {
   /** Full recompute from `nb` and the SB's keys. */
   recompute(nb: NbInput, sb: SbKeyInput | undefined): RoundResult {
     this.nb = nb;
-    this.recomputeAll(sb);
-    this.engine.run(true);
-    this.flows.takeTouched();
+    this.recomputeEverything(sb);
     return { full: true, reason: 'recompute', touched: emptyTouched() };
   }
 
@@ -306,9 +304,7 @@ export class NorthdEngine {
     if (!this.dirty.full && vxlanMode(sb) !== this.vxlan) this.dirty.fullRecompute('encapsulation type changed');
     if (this.dirty.full) {
       const reason = this.dirty.full;
-      this.recomputeAll(sb);
-      this.engine.run(true);
-      this.flows.takeTouched();
+      this.recomputeEverything(sb);
       return { full: true, reason, touched: emptyTouched() };
     }
     this.engine.inputChanged('NB_data');
@@ -316,9 +312,7 @@ export class NorthdEngine {
       this.engine.run(false);
     } catch (e) {
       if (!(e instanceof NeedsRecompute)) throw e;
-      this.recomputeAll(sb);
-      this.engine.run(true);
-      this.flows.takeTouched();
+      this.recomputeEverything(sb);
       return { full: true, reason: e.message, touched: emptyTouched() };
     }
     const t = this.touched;
@@ -409,6 +403,18 @@ export class NorthdEngine {
   }
 
   // ---- full recompute ----
+
+  /** Everything, every node; the flow set tracks no changes meanwhile (a full round diffs it all). */
+  private recomputeEverything(sb: SbKeyInput | undefined): void {
+    this.flows.tracking = false;
+    try {
+      this.recomputeAll(sb);
+      this.engine.run(true);
+    } finally {
+      this.flows.tracking = true;
+      this.flows.takeTouched();
+    }
+  }
 
   private recomputeAll(sb: SbKeyInput | undefined): void {
     const nb = this.nb;
@@ -1355,14 +1361,17 @@ export class NorthdEngine {
 
 class NeedsRecompute extends Error {}
 
-/** Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. */
-const unitIds = new Map<string, string>();
+/**
+ * Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. Looked up by the row
+ * UUID string (the same string object every time, its hash computed once), never by a new concatenation.
+ */
+const unitIds = { acl: new Map<string, string>(), lb: new Map<string, string>(), arp: new Map<string, string>() };
 function unitId(kind: 'acl' | 'lb' | 'arp', id: string): string {
-  const k = `${kind}:${id}`;
-  let u = unitIds.get(k);
+  const m = unitIds[kind];
+  let u = m.get(id);
   if (u === undefined) {
-    if (unitIds.size > 1_000_000) unitIds.clear();
-    unitIds.set(k, (u = k));
+    if (m.size > 1_000_000) m.clear();
+    m.set(id, (u = `${kind}:${id}`));
   }
   return u;
 }
