@@ -201,19 +201,49 @@ export class FlowSet {
     if (this.tracking) this.touched.add(f.key);
   }
 
+  /**
+   * Datapath sets, interned: the flows of 5000 VIPs on the same 300 switches share one sorted name list
+   * and one joined key (not 20k copies of an 11 kB string, each hashed again by the SB writer).
+   * Bucketed by a hash of the datapath indexes; singles by index.
+   */
+  private readonly dpSets = new Map<number, DpSet[]>();
+  private dpSetCount = 0;
+  private readonly singles: DpSet[] = [];
+
+  private dpSet(c: Uint16Array): DpSet {
+    const idx: number[] = [];
+    let h = 0;
+    for (let i = 0; i < c.length; i++)
+      if (c[i]) {
+        idx.push(i);
+        h = (Math.imul(h, 31) + i + 1) | 0;
+      }
+    let bucket = this.dpSets.get(h);
+    if (bucket) {
+      for (const d of bucket) if (d.idx.length === idx.length && d.idx.every((x, k) => x === idx[k])) return d;
+    } else {
+      // Sets come and go with edits: start over past a bound rather than keep every one ever seen.
+      if (this.dpSetCount > 50_000) (this.dpSets.clear(), (this.dpSetCount = 0));
+      this.dpSets.set(h, (bucket = []));
+    }
+    const dps = idx.map((i) => this.dpNames[i]!).sort();
+    const d: DpSet = { idx, dps, key: dps.join(',') };
+    bucket.push(d);
+    this.dpSetCount++;
+    return d;
+  }
+
   private toLogical(e: Entry): LogicalFlow {
-    let dps: string[];
-    if (!e.counts) dps = [this.dpNames[e.single]!];
+    let d: DpSet;
+    if (e.counts) d = this.dpSet(e.counts);
     else {
-      dps = [];
-      const c = e.counts;
-      for (let i = 0; i < c.length; i++) if (c[i]) dps.push(this.dpNames[i]!);
-      dps.sort();
+      const name = this.dpNames[e.single]!;
+      d = this.singles[e.single] ??= { idx: [e.single], dps: [name], key: name };
     }
     const s = e.spec;
     return {
-      datapaths: dps,
-      dpKey: dps.join(','),
+      datapaths: d.dps,
+      dpKey: d.key,
       pipeline: s.pipeline,
       tableId: s.tableId,
       stageName: s.stageName,
@@ -223,4 +253,10 @@ export class FlowSet {
       key: s.key,
     };
   }
+}
+
+interface DpSet {
+  readonly idx: readonly number[];
+  readonly dps: readonly string[];
+  readonly key: string;
 }
