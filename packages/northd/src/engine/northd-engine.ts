@@ -406,12 +406,12 @@ export class NorthdEngine {
 
   /** Everything, every node; the flow set tracks no changes meanwhile (a full round diffs it all). */
   private recomputeEverything(sb: SbKeyInput | undefined): void {
-    this.flows.tracking = false;
+    this.flows.beginBulk();
     try {
       this.recomputeAll(sb);
       this.engine.run(true);
     } finally {
-      this.flows.tracking = true;
+      this.flows.endBulk();
       this.flows.takeTouched();
     }
   }
