@@ -231,6 +231,10 @@ export class NorthdEngine {
 
   // Memoized flow units, shared between datapaths.
   private readonly parsedLbs = new WeakMap<LoadBalancer, ParsedLb>();
+  /** Rounds so far; per-round memos (routerLbList) compare it. */
+  private roundNo = 0;
+  private lbListRound = -1;
+  private readonly lbLists = new Map<string, readonly ParsedLb[]>();
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
   private readonly swLbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
@@ -282,6 +286,7 @@ export class NorthdEngine {
 
   /** Full recompute from `nb` and the SB's keys. */
   recompute(nb: NbInput, sb: SbKeyInput | undefined): RoundResult {
+    this.roundNo++;
     this.nb = nb;
     this.recomputeEverything(sb);
     return { full: true, reason: 'recompute', touched: emptyTouched() };
@@ -293,6 +298,7 @@ export class NorthdEngine {
    */
   run(nb: NbInput, changes: readonly EngineChange[], sb: SbKeyInput, sbPort: SbPortLookup): RoundResult {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
+    this.roundNo++;
     this.nb = nb;
     this.sbPort = sbPort;
     this.dirty = new Dirty();
@@ -1088,10 +1094,7 @@ export class NorthdEngine {
     let nat = this.routerNatOf.get(uuid);
     if (!nat) {
       const lr = this.routers.get(uuid)!;
-      const rl = routerLbs(
-        lr,
-        this.routerLbRows(lr).map((r) => this.parsed(r)),
-      );
+      const rl = routerLbs(lr, this.routerLbList(lr));
       this.routerLb.set(uuid, rl);
       nat = routerNat(lr, this.nb, this.diag, rl.ips);
       this.routerNatOf.set(uuid, nat);
@@ -1199,11 +1202,20 @@ export class NorthdEngine {
       .filter((r) => r !== undefined);
   }
 
+  /**
+   * A router's load balancers, parsed, in UUID order. Within one round, routers with the same direct
+   * balancers and groups (300 gateway routers applying one service group) share one list.
+   */
+  private routerLbList(lr: RouterDatapath): readonly ParsedLb[] {
+    if (this.lbListRound !== this.roundNo) (this.lbLists.clear(), (this.lbListRound = this.roundNo));
+    const sig = `${lr.nb.load_balancer.join(',')}|${lr.nb.load_balancer_group.join(',')}`;
+    let l = this.lbLists.get(sig);
+    if (!l) this.lbLists.set(sig, (l = this.routerLbRows(lr).map((r) => this.parsed(r))));
+    return l;
+  }
+
   private computeRouter(lr: RouterDatapath): void {
-    const rl = routerLbs(
-      lr,
-      this.routerLbRows(lr).map((r) => this.parsed(r)),
-    );
+    const rl = routerLbs(lr, this.routerLbList(lr));
     this.routerLb.set(lr.uuid, rl);
     reportUnsupportedRouter(lr, rl.lbs.length, this.diag);
     const nat = routerNat(lr, this.nb, this.diag, rl.ips);

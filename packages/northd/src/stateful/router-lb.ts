@@ -34,6 +34,16 @@ function reaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, a: IpAddr): boolean {
   return (a.family === 4 ? p.ipv4 : p.ipv6).some((n) => netContains(n.net, a));
 }
 
+/** VIP addresses, parsed once (the same VIPs are checked against every gateway router's networks). */
+const vipAddrs = new Map<string, IpAddr | undefined>();
+function vipAddr(ip: string): IpAddr | undefined {
+  if (vipAddrs.has(ip)) return vipAddrs.get(ip);
+  if (vipAddrs.size > 100_000) vipAddrs.clear();
+  const a = parseIp(ip) ?? undefined;
+  vipAddrs.set(ip, a);
+  return a;
+}
+
 export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterLbs {
   const ips = new Set<string>();
   const r4 = new Set<string>();
@@ -45,7 +55,7 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
       if (mode === 'none') continue;
       if (mode === 'all') (v.family === 4 ? r4 : r6).add(v.ip);
       else {
-        const a = parseIp(v.ip);
+        const a = vipAddr(v.ip);
         if (a && lr.ports.some((p) => reaches(p, a))) (v.family === 4 ? r4 : r6).add(v.ip);
       }
     }
