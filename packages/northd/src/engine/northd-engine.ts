@@ -412,7 +412,6 @@ export class NorthdEngine {
 
   /** Everything, every node; the flow set tracks no changes meanwhile (a full round diffs it all). */
   private recomputeEverything(sb: SbKeyInput | undefined): void {
-    this.flows.beginBulk();
     try {
       this.recomputeAll(sb);
       this.engine.run(true);
@@ -459,7 +458,9 @@ export class NorthdEngine {
       this.lbRows,
     ] as { clear(): void }[])
       m.clear();
+    // A fresh flow set, counted in bulk until recomputeEverything ends the round.
     this.flows = new FlowSet();
+    this.flows.beginBulk();
 
     const topo = buildTopology(nb, this.diag);
     for (const lr of topo.routers) this.routers.set(lr.uuid, lr as MutableRouter);
