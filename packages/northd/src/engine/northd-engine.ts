@@ -41,7 +41,7 @@ import { buildRouterNatFlows, routerNat, type RouterNat } from '../stateful/rout
 import { sbLoadBalancer, type SbLoadBalancerOut } from '../stateful/sb-load-balancers.js';
 import { buildSwitchLbFlows } from '../stateful/switch-lb.js';
 import { buildRouterNatArpFlows } from '../stateful/switch-router-arp.js';
-import { switchStateful, type SwitchStateful } from '../stateful/switch-config.js';
+import { switchLbs, switchStateful, type SwitchLbs, type SwitchStateful } from '../stateful/switch-config.js';
 import {
   hasDistributedGatewayPort,
   reportUnsupportedAcl,
@@ -235,6 +235,7 @@ export class NorthdEngine {
   private roundNo = 0;
   private lbListRound = -1;
   private readonly lbLists = new Map<string, readonly ParsedLb[]>();
+  private readonly swLbLists = new Map<string, SwitchLbs>();
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
   private readonly swLbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
@@ -300,6 +301,7 @@ export class NorthdEngine {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
     this.roundNo++;
     this.nb = nb;
+    if (changes.some((c) => c.table === 'Load_Balancer' || c.table === 'Load_Balancer_Group')) this.swLbLists.clear();
     this.sbPort = sbPort;
     this.dirty = new Dirty();
     this.touched = emptyTouched();
@@ -458,6 +460,7 @@ export class NorthdEngine {
       this.lbRows,
     ] as { clear(): void }[])
       m.clear();
+    this.swLbLists.clear();
     // A fresh flow set, counted in bulk until recomputeEverything ends the round.
     this.flows = new FlowSet();
     this.flows.beginBulk();
@@ -1043,7 +1046,23 @@ export class NorthdEngine {
       const pg = this.pgs.get(u);
       if (pg) pgs.push(pg);
     }
-    return switchStateful(sw, { nb: this.nb, portGroups: pgs, routerNatMacs: this.natMacs });
+    return switchStateful(sw, {
+      nb: this.nb,
+      portGroups: pgs,
+      routerNatMacs: this.natMacs,
+      switchLbs: (s) => this.switchLbsOf(s),
+    });
+  }
+
+  /**
+   * A switch's load balancers, shared by switches with the same direct balancers and groups; valid
+   * until a Load_Balancer or Load_Balancer_Group row changes (run() clears it then).
+   */
+  private switchLbsOf(sw: SwitchDatapath): SwitchLbs {
+    const sig = `${sw.nb.load_balancer.join(',')}|${sw.nb.load_balancer_group.join(',')}`;
+    let l = this.swLbLists.get(sig);
+    if (!l) this.swLbLists.set(sig, (l = switchLbs(sw, this.nb)));
+    return l;
   }
 
   private computeSwitch(sw: SwitchDatapath): void {

@@ -32,8 +32,30 @@ export interface SwitchStateful extends ConntrackFlags {
 
 export interface StatefulContext {
   readonly nb: NbInput;
+  /** switchLbs(), possibly from a cache (300 switches applying one group of 5000 share the answer). */
+  readonly switchLbs?: (sw: SwitchDatapath) => SwitchLbs;
   readonly portGroups: readonly ResolvedPortGroup[];
   readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface SwitchLbs {
+  /** Own and through groups, each once, in first-seen order. */
+  readonly lbs: readonly LoadBalancer[];
+  readonly hasLbVip: boolean;
+}
+
+/** The load balancers applying to a switch (its own, then its groups'). */
+export function switchLbs(sw: SwitchDatapath, nb: NbInput): SwitchLbs {
+  const lbs = new Map<string, LoadBalancer>();
+  const addLb = (u: string) => {
+    const lb = nb.Load_Balancer.get(u as never);
+    if (lb) lbs.set(lb._uuid, lb);
+  };
+  for (const u of sw.nb.load_balancer) addLb(u);
+  for (const g of sw.nb.load_balancer_group)
+    for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) addLb(u);
+  const list = [...lbs.values()];
+  return { lbs: list, hasLbVip: list.some((lb) => Object.keys(lb.vips).length > 0) };
 }
 
 export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): SwitchStateful {
@@ -50,23 +72,14 @@ export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): Switch
       if (a) acls.set(a._uuid, a);
     }
   }
-  const lbs = new Map<string, LoadBalancer>();
-  const addLb = (u: string) => {
-    const lb = nb.Load_Balancer.get(u as never);
-    if (lb) lbs.set(lb._uuid, lb);
-  };
-  for (const u of sw.nb.load_balancer) addLb(u);
-  for (const g of sw.nb.load_balancer_group)
-    for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) addLb(u);
-
+  const lb = ctx.switchLbs ? ctx.switchLbs(sw) : switchLbs(sw, nb);
   const aclList = [...acls.values()];
-  const lbList = [...lbs.values()];
   return {
     acls: aclList,
-    lbs: lbList,
+    lbs: lb.lbs,
     hasAcls: aclList.length > 0,
     hasStatefulAcl: aclList.some((a) => a.action === 'allow-related'),
-    hasLbVip: lbList.some((lb) => Object.keys(lb.vips).length > 0),
+    hasLbVip: lb.hasLbVip,
     routerNatMacs: ctx.routerNatMacs,
   };
 }
