@@ -11,7 +11,7 @@ import { Daemon } from '../../../test/harness/src/daemon.js';
 import { Sandbox } from '../../../test/harness/src/sandbox.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
-import { SbCfgWatcher } from './wait-sb.js';
+import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
@@ -95,7 +95,64 @@ try {
     `cold ${coldMs.toFixed(0)} ms; VmHWM ${(Number(hwm) / 1024).toFixed(0)} MB; daemon CPU ${daemonCpu.toFixed(2)} s; ` +
       `SB server CPU ${(cpuSeconds(sbdb.pid) - server0).toFixed(2)} s; NB server CPU ${(cpuSeconds(nb.pid) - nbServer0).toFixed(2)} s`,
   );
+  const serverAtCold = cpuSeconds(sbdb.pid);
   await new Promise((r) => setTimeout(r, 3000));
+  console.log(`SB server CPU in the 3 s after: ${(cpuSeconds(sbdb.pid) - serverAtCold).toFixed(2)} s`);
+  // LATENCY=N: N lsp-adds with --wait=sb semantics after the cold start, each timed, with the daemon's
+  // own round lines for them.
+  if (process.env['SBPROBE']) {
+    const r = await sb.run(process.execPath, [
+      path.join(ROOT, 'node_modules/.bin/vite-node'),
+      '--config',
+      path.join(ROOT, 'vitest.config.ts'),
+      process.env['SBPROBE'],
+      sbdb.remotes.unix,
+    ]);
+    console.log(r.stdout.trim(), r.stderr.trim().slice(-500));
+  }
+  const latN = Number(process.env['LATENCY'] ?? 0);
+  if (latN) {
+    const waiter = await WaitSbClient.connect(nb.remotes.unix);
+    const logStart = readFileSync(logFile, 'utf8').length;
+    const lat: number[] = [];
+    const cpu0 = [cpuSeconds(sbdb.pid), cpuSeconds(nb.pid), cpuSeconds(child.pid!)];
+    const latStart = performance.now();
+    for (let i = 0; i < latN; i++) {
+      const node = i % shape.nodes;
+      const mac = `0a:59:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+      const ip = `10.${128 + (node >> 8)}.${node & 255}.${shape.podsPerNode + 3 + Math.floor(i / shape.nodes)}`;
+      lat.push(
+        await waiter.change(
+          [
+            {
+              op: 'insert',
+              table: 'Logical_Switch_Port',
+              'uuid-name': 'p',
+              row: { name: `lat${i}`, addresses: ['set', [`${mac} ${ip}`]], port_security: ['set', [`${mac} ${ip}`]] },
+            },
+            {
+              op: 'mutate',
+              table: 'Logical_Switch',
+              where: [['name', '==', `node${node}`]],
+              mutations: [['ports', 'insert', ['set', [['named-uuid', 'p']]]]],
+            },
+          ] as WireOperation[],
+          60_000,
+          `lsp-add ${i}`,
+        ),
+      );
+    }
+    const cpu1 = [cpuSeconds(sbdb.pid), cpuSeconds(nb.pid), cpuSeconds(child.pid!)];
+    const latEnd = performance.now();
+    await waiter.close();
+    console.log(`lsp-add ms: ${lat.map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`latency phase ${(latEnd - latStart).toFixed(0)} ms`);
+    console.log(
+      `CPU over them: SB server ${(cpu1[0]! - cpu0[0]!).toFixed(2)} s, NB server ${(cpu1[1]! - cpu0[1]!).toFixed(2)} s, daemon ${(cpu1[2]! - cpu0[2]!).toFixed(2)} s`,
+    );
+    for (const line of readFileSync(logFile, 'utf8').slice(logStart).split('\n'))
+      if (/SB updated/.test(line)) console.log('  ' + line.replace(/.*"nbCfg"/, '"nbCfg"').slice(0, 300));
+  }
   const hwm2 = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
   const rss2 = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
   console.log(`3 s later: VmHWM ${(Number(hwm2) / 1024).toFixed(0)} MB, VmRSS ${(Number(rss2) / 1024).toFixed(0)} MB`);

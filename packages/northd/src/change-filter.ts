@@ -56,7 +56,8 @@ export function affectsCompile(c: Change): boolean {
     if (k === '_version' || ignored.has(k)) continue;
     // `up` on a binding only matters when it disappears (northd seeds it with false).
     if (c.table === 'Port_Binding' && k === 'up' && n[k] !== null) continue;
-    if (JSON.stringify(o[k]) !== JSON.stringify(n[k])) return true;
+    // Replicas keep the values of columns an update left alone: the same object, no need to print it.
+    if (o[k] !== n[k] && JSON.stringify(o[k]) !== JSON.stringify(n[k])) return true;
   }
   return false;
 }

@@ -2,13 +2,21 @@
 // text is never held as JS strings (a string built by concatenation is a rope of small heap objects,
 // several times its length in memory), and the buffers are what goes onto the socket.
 
+/**
+ * Buffers grow from FIRST_CHUNK to CHUNK: a northd round of a few operations must not allocate a
+ * megabyte (external memory that V8 counts towards its next full collection), a cold one of 30 MB
+ * should not take thousands of small ones.
+ */
+const FIRST_CHUNK = 64 << 10;
 const CHUNK = 1 << 20;
 const FLUSH = 16 << 10;
+const EMPTY = Buffer.alloc(0);
 
 export class EncodedOps {
   /** Filled buffers, then the one being filled (`used` bytes of it). */
   private readonly chunks: Buffer[] = [];
-  private cur: Buffer = Buffer.allocUnsafe(CHUNK);
+  private cur: Buffer = EMPTY;
+  private nextSize = FIRST_CHUNK;
   private used = 0;
   /** Text not yet copied into `cur`. */
   private pend = '';
@@ -58,7 +66,8 @@ export class EncodedOps {
       this.chunks.push(this.cur.subarray(0, this.used));
       this.bytes += this.used;
     }
-    this.cur = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    this.cur = Buffer.allocUnsafe(Math.max(this.nextSize, need));
+    this.nextSize = Math.min(this.nextSize * 2, CHUNK);
     this.used = 0;
   }
 
@@ -68,15 +77,18 @@ export class EncodedOps {
    */
   take(): Buffer[] {
     const out = this.pieces();
+    this.pend = '';
     this.chunks.length = 0;
     this.bytes = 0;
-    this.cur = Buffer.allocUnsafe(0);
+    this.cur = EMPTY;
     this.used = 0;
     return out;
   }
 
   /** The operations' text, comma-separated, in pieces. */
   pieces(): Buffer[] {
+    // A small transaction is one exact-size buffer (from Node's pool when tiny), never a chunk.
+    if (!this.chunks.length && !this.used) return this.pend ? [Buffer.from(this.pend)] : [];
     this.flush();
     return this.used ? [...this.chunks, this.cur.subarray(0, this.used)] : [...this.chunks];
   }

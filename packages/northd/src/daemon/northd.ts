@@ -239,8 +239,7 @@ export class Northd {
       // Nothing the compiler reads changed: only the handshake and port state need work.
       await this.publishNbCfgOnly(nbCfg);
       if (!this.opts.dryRun) {
-        await this.publishPortUp();
-        await this.publishCfg(nbCfg);
+        await this.publishNb(nbCfg);
       }
       return;
     }
@@ -336,8 +335,7 @@ export class Northd {
       log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
     }
     if (!this.opts.dryRun) {
-      await this.publishPortUp();
-      await this.publishCfg(nbCfg);
+      await this.publishNb(nbCfg);
     }
   }
 
@@ -394,27 +392,41 @@ export class Northd {
     }
   }
 
-  /** NB Logical_Switch_Port.up from the SB bindings, in one NB transaction. */
-  private async publishPortUp(): Promise<void> {
+  /** NB Logical_Switch_Port.up from the SB bindings: the updates due (none when nothing is dirty). */
+  private portUpChanges(): { uuid: Uuid<'Logical_Switch_Port'>; up: boolean }[] {
     const dirty = this.portUpDirty;
     this.portUpDirty = new Set();
-    if (dirty !== 'all' && !dirty.size) return;
-    const updates =
-      dirty === 'all'
-        ? portUpUpdates(
-            liveView(this.nbReplica, NB_INPUT_TABLES) as unknown as NbInput,
-            liveView(this.sbReplica, SB_VIEW_TABLES) as never,
-          )
-        : portUpUpdatesFor(
-            dirty,
-            (name) => this.nbReplica.lookup('Logical_Switch_Port', { name }),
-            (name) => this.sbReplica.lookup('Port_Binding', { logical_port: name }),
-            this.sbReplica.table('Chassis'),
-          );
-    if (!updates.length) return;
+    if (dirty !== 'all' && !dirty.size) return [];
+    return dirty === 'all'
+      ? portUpUpdates(
+          liveView(this.nbReplica, NB_INPUT_TABLES) as unknown as NbInput,
+          liveView(this.sbReplica, SB_VIEW_TABLES) as never,
+        )
+      : portUpUpdatesFor(
+          dirty,
+          (name) => this.nbReplica.lookup('Logical_Switch_Port', { name }),
+          (name) => this.sbReplica.lookup('Port_Binding', { logical_port: name }),
+          this.sbReplica.table('Chassis'),
+        );
+  }
+
+  /**
+   * What northd writes back to the NB after a round, in one transaction: port `up` from the SB, and
+   * the second half of the handshake (sb_cfg follows SB nb_cfg, hv_cfg the slowest chassis).
+   */
+  private async publishNb(nbCfg: number): Promise<void> {
     const txn = this.nb.transaction(nbModel);
-    for (const u of updates) txn.update('Logical_Switch_Port', [['_uuid', '==', u.uuid]], { up: u.up });
-    await txn.commit();
+    let writes = 0;
+    for (const u of this.portUpChanges()) {
+      txn.update('Logical_Switch_Port', [['_uuid', '==', u.uuid]], { up: u.up });
+      writes++;
+    }
+    const cfg = this.cfgRow(nbCfg);
+    if (cfg) {
+      txn.update('NB_Global', [['_uuid', '==', cfg.global]], cfg.row);
+      writes++;
+    }
+    if (writes) await txn.commit();
   }
 
   /** Fill NB_Global options that northd owns (once; the NB change triggers a new round). */
@@ -437,11 +449,11 @@ export class Northd {
     return true;
   }
 
-  /** The second half of the handshake: NB sb_cfg follows SB nb_cfg, hv_cfg the slowest chassis. */
-  private async publishCfg(nbCfg: number): Promise<void> {
+  /** The NB_Global columns of the handshake that need writing, if any. */
+  private cfgRow(nbCfg: number): { global: Uuid<'NB_Global'>; row: Record<string, number> } | undefined {
     const sbGlobal = [...this.sbReplica.table('SB_Global').values()][0];
     const global = [...this.nbReplica.table('NB_Global').values()][0];
-    if (!sbGlobal || !global || sbGlobal.nb_cfg !== nbCfg) return;
+    if (!sbGlobal || !global || sbGlobal.nb_cfg !== nbCfg) return undefined;
     let hvCfg = nbCfg;
     let hvTs = 0;
     for (const c of this.sbReplica.table('Chassis_Private').values()) {
@@ -451,9 +463,6 @@ export class Northd {
     const row: Record<string, number> = {};
     if (global.sb_cfg !== nbCfg) Object.assign(row, { sb_cfg: nbCfg, sb_cfg_timestamp: Date.now() });
     if (global.hv_cfg !== hvCfg) Object.assign(row, { hv_cfg: hvCfg, hv_cfg_timestamp: hvTs || Date.now() });
-    if (!Object.keys(row).length) return;
-    const txn = this.nb.transaction(nbModel);
-    txn.update('NB_Global', [['_uuid', '==', global._uuid]], row);
-    await txn.commit();
+    return Object.keys(row).length ? { global: global._uuid, row } : undefined;
   }
 }
