@@ -301,7 +301,7 @@ export class NorthdEngine {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
     this.roundNo++;
     this.nb = nb;
-    if (changes.some((c) => c.table === 'Load_Balancer' || c.table === 'Load_Balancer_Group')) this.swLbLists.clear();
+    this.patchSwitchLbLists(changes);
     this.sbPort = sbPort;
     this.dirty = new Dirty();
     this.touched = emptyTouched();
@@ -1058,6 +1058,36 @@ export class NorthdEngine {
    * A switch's load balancers, shared by switches with the same direct balancers and groups; valid
    * until a Load_Balancer or Load_Balancer_Group row changes (run() clears it then).
    */
+  /**
+   * Keep the shared lists current: a balancer whose row changed (a backend added) is replaced in place;
+   * anything else about balancers or groups starts them over.
+   */
+  private patchSwitchLbLists(changes: readonly EngineChange[]): void {
+    if (!this.swLbLists.size) return;
+    for (const c of changes) {
+      if (c.table === 'Load_Balancer_Group' || (c.table === 'Load_Balancer' && c.kind !== 'modify')) {
+        this.swLbLists.clear();
+        return;
+      }
+      if (c.table !== 'Load_Balancer') continue;
+      const old = c.old as unknown as LoadBalancer;
+      const now = c.new as unknown as LoadBalancer;
+      for (const [sig, l] of this.swLbLists) {
+        const i = l.lbs.indexOf(old);
+        if (i < 0) {
+          if (l.lbs.some((lb) => lb._uuid === old._uuid)) this.swLbLists.delete(sig);
+          continue;
+        }
+        const lbs = [...l.lbs];
+        lbs[i] = now;
+        const hasVip = (lb: LoadBalancer) => Object.keys(lb.vips).length > 0;
+        // Only a balancer losing its last VIP can change the answer to false.
+        const hasLbVip = hasVip(now) || (l.hasLbVip && (!hasVip(old) || lbs.some(hasVip)));
+        this.swLbLists.set(sig, { lbs, hasLbVip });
+      }
+    }
+  }
+
   private switchLbsOf(sw: SwitchDatapath): SwitchLbs {
     const sig = `${sw.nb.load_balancer.join(',')}|${sw.nb.load_balancer_group.join(',')}`;
     let l = this.swLbLists.get(sig);
