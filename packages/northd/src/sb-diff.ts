@@ -258,19 +258,19 @@ export function diffSb(
   }
   interface Cur {
     readonly uuid: Uuid<'Logical_Flow'>;
-    /** Its datapath set (sorted NB ids joined with ','). */
-    readonly dpKey: string;
+    /** Its one datapath (NB id), or null when it is placed in `group`. */
+    readonly single: string | null;
     readonly group: Uuid<'Logical_DP_Group'> | null;
   }
   const current = new Map<string, Cur>();
   if (index?.loaded) {
     // The index of the last round stands for the SB's flows: no row objects, no key computed again.
+    // Its groups are checked against the SB's (a deleted datapath leaves a group, weakly referenced).
     for (const [key, p] of index.entries()) {
       const uuid = p.uuid as Uuid<'Logical_Flow'>;
       const group = p.group as Uuid<'Logical_DP_Group'> | null;
-      const dps = group ? groupDps.get(group) : desiredDpIds.has(p.dpKey) ? undefined : null;
-      if (dps === null || (group && !dps)) del('Logical_Flow', uuid);
-      else current.set(key, { uuid, dpKey: dps ? dps.join(',') : p.dpKey, group });
+      if (group ? !groupDps.has(group) : !desiredDpIds.has(p.dpKey)) del('Logical_Flow', uuid);
+      else current.set(key, { uuid, single: group ? null : p.dpKey, group });
     }
   } else {
     for (const f of sb.Logical_Flow.values()) {
@@ -285,7 +285,7 @@ export function diffSb(
       const st = kind && stageAt(kind, f.pipeline, f.table_id);
       const key = st && flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions });
       if (!key || current.has(key)) del('Logical_Flow', f._uuid);
-      else current.set(key, { uuid: f._uuid, dpKey: dps!.join(','), group: f.logical_dp_group });
+      else current.set(key, { uuid: f._uuid, single: f.logical_dp_group ? null : dps![0]!, group: f.logical_dp_group });
     }
   }
   const desired = new Map<string, (typeof c.logicalFlows)[number]>();
@@ -327,9 +327,8 @@ export function diffSb(
   index?.reset();
   for (const [key, f] of desired) {
     const cur = current.get(key);
-    const multi = f.datapaths.length > 1;
     if (cur) {
-      const now = cur.group ? (groupKey.get(cur.group) ?? cur.dpKey) : cur.dpKey;
+      const now = cur.group ? groupKey.get(cur.group) : cur.single;
       if (now === f.dpKey) index?.place(key, cur.uuid, f.dpKey, cur.group);
       else {
         const p = placement(f);
@@ -340,7 +339,7 @@ export function diffSb(
     }
     // A new row: the placement column left out is empty anyway.
     const row = flowRow(f);
-    const group = multi ? groupFor(f) : null;
+    const group = f.datapaths.length > 1 ? groupFor(f) : null;
     if (group) row['logical_dp_group'] = group;
     else row['logical_datapath'] = dpRef.get(f.datapaths[0]!)!;
     const ref = ins('Logical_Flow', row);

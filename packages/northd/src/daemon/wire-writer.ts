@@ -84,11 +84,13 @@ function encodeFlowRow(row: Record<string, unknown>): string | undefined {
   if (typeof stage !== 'string' || typeof match !== 'string' || typeof actions !== 'string') return undefined;
   if ((pipeline !== 'ingress' && pipeline !== 'egress') || typeof table_id !== 'number' || typeof priority !== 'number')
     return undefined;
-  let n = 0;
-  for (const _ in row) n++;
-  for (const _ in ext) n += 100;
   // Exactly the six content columns, one placement column and a stage-name-only external_ids.
-  if (n !== 107 || (logical_datapath === undefined) === (logical_dp_group === undefined)) return undefined;
+  let columns = 0;
+  let extKeys = 0;
+  for (const _ in row) columns++;
+  for (const _ in ext) extKeys++;
+  if (columns !== 7 || extKeys !== 1 || (logical_datapath === undefined) === (logical_dp_group === undefined))
+    return undefined;
   let extText = stageNameIds.get(stage);
   if (!extText) stageNameIds.set(stage, (extText = `"external_ids":["map",[["stage-name",${str(stage)}]]]`));
   const place =

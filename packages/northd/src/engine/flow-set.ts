@@ -189,17 +189,21 @@ export class FlowSet {
     if (!this.pending.size) return;
     for (const [specs, idx] of this.pending)
       for (const f of specs) {
-        let e = this.entries.get(f.key);
-        if (!e) this.entries.set(f.key, (e = { spec: f, single: idx[0]!, singleCount: 0, counts: null, size: 0 }));
+        const e = this.entry(f, idx[0]!);
         for (const i of idx) this.bump(e, i);
       }
     this.pending.clear();
   }
 
   private inc(i: number, f: FlowSpec): void {
+    this.bump(this.entry(f, i), i);
+  }
+
+  /** The entry of `f`'s key, created (first seen on datapath `i`) if new. */
+  private entry(f: FlowSpec, i: number): Entry {
     let e = this.entries.get(f.key);
     if (!e) this.entries.set(f.key, (e = { spec: f, single: i, singleCount: 0, counts: null, size: 0 }));
-    this.bump(e, i);
+    return e;
   }
 
   private bump(e: Entry, i: number): void {

@@ -231,10 +231,11 @@ export class NorthdEngine {
 
   // Memoized flow units, shared between datapaths.
   private readonly parsedLbs = new WeakMap<LoadBalancer, ParsedLb>();
-  /** Rounds so far; per-round memos (routerLbList) compare it. */
-  private roundNo = 0;
-  private lbListRound = -1;
-  private readonly lbLists = new Map<string, readonly ParsedLb[]>();
+  /**
+   * Load balancer lists by a datapath's balancers and groups (lbConfigSig), shared by the 300 switches
+   * or routers that apply one service group; kept until a balancer or group changes (noteLbChanges).
+   */
+  private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
   private readonly swLbLists = new Map<string, SwitchLbs>();
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
@@ -287,7 +288,6 @@ export class NorthdEngine {
 
   /** Full recompute from `nb` and the SB's keys. */
   recompute(nb: NbInput, sb: SbKeyInput | undefined): RoundResult {
-    this.roundNo++;
     this.nb = nb;
     this.recomputeEverything(sb);
     return { full: true, reason: 'recompute', touched: emptyTouched() };
@@ -299,9 +299,8 @@ export class NorthdEngine {
    */
   run(nb: NbInput, changes: readonly EngineChange[], sb: SbKeyInput, sbPort: SbPortLookup): RoundResult {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
-    this.roundNo++;
     this.nb = nb;
-    this.patchSwitchLbLists(changes);
+    this.noteLbChanges(changes);
     this.sbPort = sbPort;
     this.dirty = new Dirty();
     this.touched = emptyTouched();
@@ -461,6 +460,7 @@ export class NorthdEngine {
     ] as { clear(): void }[])
       m.clear();
     this.swLbLists.clear();
+    this.rtrLbLists.clear();
     // A fresh flow set, counted in bulk until recomputeEverything ends the round.
     this.flows = new FlowSet();
     this.flows.beginBulk();
@@ -1055,21 +1055,18 @@ export class NorthdEngine {
   }
 
   /**
-   * A switch's load balancers, shared by switches with the same direct balancers and groups; valid
-   * until a Load_Balancer or Load_Balancer_Group row changes (run() clears it then).
+   * Keep the shared load balancer lists current. A balancer whose row changed (a backend added) is
+   * replaced in place in the switch lists; anything else about balancers or groups starts them over.
+   * Router lists hold parsed balancers and are simply dropped (routers are recomputed rarely).
    */
-  /**
-   * Keep the shared lists current: a balancer whose row changed (a backend added) is replaced in place;
-   * anything else about balancers or groups starts them over.
-   */
-  private patchSwitchLbLists(changes: readonly EngineChange[]): void {
-    if (!this.swLbLists.size) return;
+  private noteLbChanges(changes: readonly EngineChange[]): void {
     for (const c of changes) {
-      if (c.table === 'Load_Balancer_Group' || (c.table === 'Load_Balancer' && c.kind !== 'modify')) {
+      if (c.table !== 'Load_Balancer' && c.table !== 'Load_Balancer_Group') continue;
+      this.rtrLbLists.clear();
+      if (c.table === 'Load_Balancer_Group' || c.kind !== 'modify') {
         this.swLbLists.clear();
-        return;
+        continue;
       }
-      if (c.table !== 'Load_Balancer') continue;
       const old = c.old as unknown as LoadBalancer;
       const now = c.new as unknown as LoadBalancer;
       for (const [sig, l] of this.swLbLists) {
@@ -1088,8 +1085,9 @@ export class NorthdEngine {
     }
   }
 
+  /** A switch's load balancers, shared by switches with the same balancers and groups. */
   private switchLbsOf(sw: SwitchDatapath): SwitchLbs {
-    const sig = `${sw.nb.load_balancer.join(',')}|${sw.nb.load_balancer_group.join(',')}`;
+    const sig = lbConfigSig(sw.nb);
     let l = this.swLbLists.get(sig);
     if (!l) this.swLbLists.set(sig, (l = switchLbs(sw, this.nb)));
     return l;
@@ -1252,15 +1250,11 @@ export class NorthdEngine {
       .filter((r) => r !== undefined);
   }
 
-  /**
-   * A router's load balancers, parsed, in UUID order. Within one round, routers with the same direct
-   * balancers and groups (300 gateway routers applying one service group) share one list.
-   */
+  /** A router's load balancers, parsed, in UUID order; shared by routers with the same balancers and groups. */
   private routerLbList(lr: RouterDatapath): readonly ParsedLb[] {
-    if (this.lbListRound !== this.roundNo) (this.lbLists.clear(), (this.lbListRound = this.roundNo));
-    const sig = `${lr.nb.load_balancer.join(',')}|${lr.nb.load_balancer_group.join(',')}`;
-    let l = this.lbLists.get(sig);
-    if (!l) this.lbLists.set(sig, (l = this.routerLbRows(lr).map((r) => this.parsed(r))));
+    const sig = lbConfigSig(lr.nb);
+    let l = this.rtrLbLists.get(sig);
+    if (!l) this.rtrLbLists.set(sig, (l = this.routerLbRows(lr).map((r) => this.parsed(r))));
     return l;
   }
 
@@ -1422,6 +1416,14 @@ export class NorthdEngine {
 }
 
 class NeedsRecompute extends Error {}
+
+/** A datapath's load balancer configuration: its direct balancers and its groups. */
+function lbConfigSig(row: {
+  readonly load_balancer: readonly string[];
+  readonly load_balancer_group: readonly string[];
+}) {
+  return `${row.load_balancer.join(',')}|${row.load_balancer_group.join(',')}`;
+}
 
 /**
  * Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. Looked up by the row

@@ -10,8 +10,8 @@ export interface SbLoadBalancerOut {
   readonly options: Readonly<Record<string, string>>;
   readonly externalIds: Readonly<Record<string, string>>;
   /**
-   * Switch NB UUIDs, sorted. Written to the `datapaths` column (which ovn-controller 23.03 reads as
-   * well as `datapath_group`) so the rows never share a Logical_DP_Group with flows.
+   * Switch NB UUIDs, sorted. Written through `datapath_group`, as ovn-northd 23.03 does: one group per
+   * distinct switch set, shared by the load balancers and never by flows (see lb-groups.ts).
    */
   readonly datapaths: readonly string[];
 }
