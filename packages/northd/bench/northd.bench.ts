@@ -14,10 +14,11 @@
 // Env: BENCH_SHAPES="100x50:1000:5000 300x100:5000:20000" (default), BENCH_SAMPLES=20 (per change kind),
 // BENCH_NBCTL_SAMPLES=5, BENCH_COLD_REPEAT=1 (extra cold-only runs, best counts), BENCH_TIMEOUT_MS=900000
 // (per wait), BENCH_WARMUP=15 and BENCH_WARMUP_MS=2000 (untimed changes of each kind before the latency
-// samples, at most that many or for that long), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
+// samples, at most that many or for that long), BENCH_NODE_FLAGS (node flags for ovnts-northd), BENCH_DAEMON_OUT=prefix
+// (keep ovnts-northd's log and stdout as prefix.N.log/.out), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
 // the other's column reads n/a).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type DatabaseSchema, type WireOperation } from 'ovsdb-client-ts';
@@ -566,17 +567,24 @@ for (const shape of shapes) {
         ? notRun()
         : await runDaemon(ctx, 'ovnts', async (sbRemote, n) => {
             const pidFile = sb.file(`ovnts-${n}.pid`);
-            const logFile = sb.file(`ovnts-${n}.log`);
+            // BENCH_DAEMON_OUT=prefix keeps the daemon's log and its stdout/stderr (e.g. --trace-gc) after the run.
+            const keep = process.env['BENCH_DAEMON_OUT'];
+            const logFile = keep ? `${keep}.${n}.log` : sb.file(`ovnts-${n}.log`);
             const child = spawn(
               ours.cmd,
               [
+                ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
                 ...ours.args,
                 `--ovnnb-db=${nb.remotes.unix}`,
                 `--ovnsb-db=${sbRemote}`,
                 `--pidfile=${pidFile}`,
                 `--log-file=${logFile}`,
               ],
-              { cwd: ROOT, env: sb.env, stdio: 'ignore' },
+              {
+                cwd: ROOT,
+                env: sb.env,
+                stdio: keep ? ['ignore', openSync(`${keep}.${n}.out`, 'w'), 'inherit'] : 'ignore',
+              },
             );
             child.unref();
             if (!child.pid) throw new Error(`could not spawn ${ours.cmd} ${ours.args.join(' ')}`);

@@ -36,6 +36,19 @@ const ND_MLD_ACL = 'nd || nd_ra || nd_rs || mldv1 || mldv2';
 
 /** `ct`: what is stateful on the switch; its flows come from stateful/, only the skeleton differs here. */
 export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable, ct: ConntrackFlags = NO_CONNTRACK): void {
+  buildSwitchCoreFlows(sw, t, ct);
+  const add: Add = (st, prio, match, actions) => t.add(sw.uuid, st, prio, match, actions);
+  const onlyRouterPorts = onlyRouterPortsOf(sw);
+  for (const p of sw.ports) buildSwitchPortFlows(p, onlyRouterPorts, add, ct);
+}
+
+/** Whether every port the switch names is a router port (ARP for a router address then need not flood). */
+export function onlyRouterPortsOf(sw: SwitchDatapath): boolean {
+  return sw.routerPorts.length === sw.nb.ports.length;
+}
+
+/** The switch's flows that are not one port's own (the per-port part is buildSwitchPortFlows). */
+export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: ConntrackFlags = NO_CONNTRACK): void {
   const dp = sw.uuid;
   const add = (st: StageName, prio: number, match: string, actions: string) => t.add(dp, st, prio, match, actions);
 
@@ -108,14 +121,16 @@ export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable, ct: Conntrac
   add('ls_out_check_port_sec', 0, '1', 'reg0[15] = check_out_port_sec(); next;');
   add('ls_out_apply_port_sec', 50, 'reg0[15] == 1', DROP);
   add('ls_out_apply_port_sec', 0, '1', 'output;');
-
-  const onlyRouterPorts = sw.routerPorts.length === sw.nb.ports.length;
-  for (const p of sw.ports) buildSwitchPortFlows(p, onlyRouterPorts, add, ct);
 }
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
-function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add, ct: ConntrackFlags): void {
+/**
+ * One port's own flows. For any port but a router port they depend on its NB row alone (`onlyRouterPorts`
+ * is false whenever a non-router port exists and `ct` is only read for router peers), so the engine
+ * keeps them per row.
+ */
+export function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add, ct: ConntrackFlags): void {
   if (p.type === 'external') return;
   const inp = q(p.name);
 

@@ -232,6 +232,19 @@ export function buildSwitchPort(
   lrps: ReadonlyMap<string, RouterPort>,
   diag: Diagnostics,
 ): SwitchPort {
+  const known = lsp.type === 'router' ? undefined : parsedAddresses.get(lsp);
+  if (known)
+    return {
+      kind: 'lsp',
+      name: lsp.name,
+      nb: lsp,
+      dp,
+      type: lsp.type,
+      enabled: lsp.enabled !== false,
+      ...known,
+      peer: null,
+    };
+  const warnings = diag.list.length;
   const addresses: LspAddress[] = [];
   let hasUnknown = false;
   let peer: RouterPort | null = null;
@@ -276,8 +289,13 @@ export function buildSwitchPort(
     peer,
   };
   if (peer) peer.peer = port;
+  // Rebuilding a switch re-reads its ports: parse each row once (rows are immutable; a row with a
+  // diagnostic is parsed again, so the diagnostic is reported again).
+  else if (lsp.type !== 'router' && diag.list.length === warnings) parsedAddresses.set(lsp, { addresses, hasUnknown });
   return port;
 }
+
+const parsedAddresses = new WeakMap<LogicalSwitchPort, { addresses: readonly LspAddress[]; hasUnknown: boolean }>();
 
 export function buildRoute(
   r: LogicalRouterStaticRoute,

@@ -4,14 +4,14 @@
 // only that is recomputed, and what differs from before is reported as touched identities for the
 // SB writer. Anything a handler does not understand (datapaths added or deleted, duplicate names,
 // NB_Global, encapsulation changes) falls back to a full recompute through the very same code.
-import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
+import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
 import { buildBindings, vxlanMode, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
 import { NORTHD_INTERNAL_VERSION, type CompiledSb } from '../compile.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
 import { buildArpResolve, buildRouterFlows } from '../router-flows.js';
-import { buildSwitchFlows } from '../switch-flows.js';
+import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../switch-flows.js';
 import {
   buildRoute,
   buildRouterPort,
@@ -41,7 +41,7 @@ import { buildRouterNatFlows, routerNat, type RouterNat } from '../stateful/rout
 import { sbLoadBalancer, type SbLoadBalancerOut } from '../stateful/sb-load-balancers.js';
 import { buildSwitchLbFlows } from '../stateful/switch-lb.js';
 import { buildRouterNatArpFlows } from '../stateful/switch-router-arp.js';
-import { switchLbs, switchStateful, type SwitchLbs, type SwitchStateful } from '../stateful/switch-config.js';
+import { switchLbs, switchStateful, withLbs, type SwitchLbs, type SwitchStateful } from '../stateful/switch-config.js';
 import {
   hasDistributedGatewayPort,
   reportUnsupportedAcl,
@@ -238,6 +238,10 @@ export class NorthdEngine {
   private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
   private readonly swLbLists = new Map<string, SwitchLbs>();
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
+  /** A non-router switch port's own flows, by its NB row. */
+  private readonly lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
+  /** Per switch: port name → its unit id (to drop the units of ports that left). */
+  private readonly portUnits = new Map<string, Map<string, string>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
   private readonly swLbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
   private readonly rtrLbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
@@ -447,6 +451,7 @@ export class NorthdEngine {
       this.lbDirect,
       this.lbGroups,
       this.switchSt,
+      this.portUnits,
       this.routerLb,
       this.routerNatOf,
       this.routerExternal,
@@ -1014,11 +1019,16 @@ export class NorthdEngine {
       if (d.lbAll.has(uuid)) this.setLbUnits(sw, st, prev);
     }
     for (const [dp, lbs] of d.lbUnits) {
-      if (full.has(dp) || d.lbAll.has(dp) || !this.switches.has(dp) || !this.dpKeys.has(dp)) continue;
+      const sw = this.switches.get(dp);
+      if (full.has(dp) || d.lbAll.has(dp) || !sw || !this.dpKeys.has(dp)) continue;
       for (const lb of lbs) {
         const row = this.nb.Load_Balancer.get(lb as never);
         if (row) this.flows.setUnit(dp, unitId('lb', lb), this.swLbUnit(this.parsed(row)));
       }
+      // The switch's remembered balancers now hold the new rows too; else its next port change would
+      // see "balancers changed" and revisit all 5000 of them.
+      const st = this.switchSt.get(dp);
+      if (st) this.switchSt.set(dp, withLbs(st, this.switchLbsOf(sw).lbs));
     }
     return full.size + d.aclSw.size + d.lbAll.size + d.lbUnits.size > 0;
   }
@@ -1102,7 +1112,7 @@ export class NorthdEngine {
       sw.uuid,
       'core',
       collect((add, t) => {
-        buildSwitchFlows(sw, t, st);
+        buildSwitchCoreFlows(sw, t, st);
         buildDhcpFlows(sw, nb, st.hasStatefulAcl || st.hasLbVip, add);
         buildRouterNatArpFlows(
           sw,
@@ -1112,10 +1122,34 @@ export class NorthdEngine {
         );
       }),
     );
+    this.setPortUnits(sw, st);
     // A port change leaves the switch's ACLs and load balancers as they were: skip their units.
     const sameFlags = !!prev && flagsSig(prev) === flagsSig(st);
     if (!sameFlags || !sameRows(prev.acls, st.acls) || this.aclAggChanged(sw, st)) this.setAclUnits(sw, st);
     if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev);
+  }
+
+  /**
+   * One unit per port: a port added to a switch of 100 builds its own few flows, not the switch's.
+   * A non-router port's flows are kept per NB row (they depend on nothing else); router ports, whose
+   * flows name their peers, are built again.
+   */
+  private setPortUnits(sw: SwitchDatapath, st: SwitchStateful): void {
+    const onlyRouterPorts = onlyRouterPortsOf(sw);
+    const prev = this.portUnits.get(sw.uuid);
+    const now = new Map<string, string>();
+    for (const p of sw.ports) {
+      const id = unitId('lsp', p.name);
+      now.set(p.name, id);
+      let u = p.type === 'router' ? undefined : this.lspUnits.get(p.nb);
+      if (!u) {
+        u = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st));
+        if (p.type !== 'router') this.lspUnits.set(p.nb, u);
+      }
+      this.flows.setUnit(sw.uuid, id, u);
+    }
+    if (prev) for (const [name, id] of prev) if (!now.has(name)) this.flows.dropUnit(sw.uuid, id);
+    this.portUnits.set(sw.uuid, now);
   }
 
   /** Whether the ACL aggregate (it names the switch's router and localnet ports) would change. */
@@ -1399,9 +1433,14 @@ export class NorthdEngine {
     } as Topology;
     const b = buildBindings(topo, sb as unknown as SbKeyInput, this.diag, this.distNat);
     if (b.dpKeys.get(dp.uuid) !== key) throw new NeedsRecompute('datapath key moved');
-    const old = this.bindings.get(dp.uuid);
-    for (const p of old?.ports ?? []) this.touched.ports.add(p.logicalPort);
-    for (const p of b.ports) this.touched.ports.add(p.logicalPort);
+    // Only bindings that came, went or differ are written (a port add rebinds the switch's 100 ports).
+    const old = new Map((this.bindings.get(dp.uuid)?.ports ?? []).map((p) => [p.logicalPort, p]));
+    for (const p of b.ports) {
+      const o = old.get(p.logicalPort);
+      old.delete(p.logicalPort);
+      if (!o || !samePortBinding(o, p)) this.touched.ports.add(p.logicalPort);
+    }
+    for (const name of old.keys()) this.touched.ports.add(name);
     this.touched.mcDatapaths.add(dp.uuid);
     this.bindings.set(dp.uuid, { ports: b.ports, mcs: b.multicastGroups });
   }
@@ -1429,8 +1468,13 @@ function lbConfigSig(row: {
  * Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. Looked up by the row
  * UUID string (the same string object every time, its hash computed once), never by a new concatenation.
  */
-const unitIds = { acl: new Map<string, string>(), lb: new Map<string, string>(), arp: new Map<string, string>() };
-function unitId(kind: 'acl' | 'lb' | 'arp', id: string): string {
+const unitIds = {
+  acl: new Map<string, string>(),
+  lb: new Map<string, string>(),
+  arp: new Map<string, string>(),
+  lsp: new Map<string, string>(),
+};
+function unitId(kind: keyof typeof unitIds, id: string): string {
   const m = unitIds[kind];
   let u = m.get(id);
   if (u === undefined) {
@@ -1438,6 +1482,31 @@ function unitId(kind: 'acl' | 'lb' | 'arp', id: string): string {
     m.set(id, (u = `${kind}:${id}`));
   }
   return u;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameMap = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) =>
+  sameKeys(a, b) && Object.keys(a).every((k) => a[k] === b[k]);
+
+type Same<T> = (a: T, b: T) => boolean;
+const eq = <T>(a: T, b: T) => a === b;
+/** How each binding column compares (a column added to PortBindingOut must be listed: a type error otherwise). */
+const PB_COLUMNS: { readonly [K in keyof PortBindingOut]-?: Same<PortBindingOut[K]> } = {
+  logicalPort: eq,
+  datapath: eq,
+  tunnelKey: eq,
+  type: eq,
+  parentPort: eq,
+  tag: eq,
+  mac: sameList,
+  portSecurity: sameList,
+  options: sameMap,
+  externalIds: sameMap,
+};
+const PB_KEYS = Object.keys(PB_COLUMNS) as (keyof PortBindingOut)[];
+
+function samePortBinding(a: PortBindingOut, b: PortBindingOut): boolean {
+  return PB_KEYS.every((k) => (PB_COLUMNS[k] as Same<unknown>)(a[k], b[k]));
 }
 
 /** Same rows, in the same order, by identity. */

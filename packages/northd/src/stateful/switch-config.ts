@@ -58,6 +58,18 @@ export function switchLbs(sw: SwitchDatapath, nb: NbInput): SwitchLbs {
   return { lbs: list, hasLbVip: list.some((lb) => Object.keys(lb.vips).length > 0) };
 }
 
+/** The same state with other balancer rows (same flags); one literal shape, not a spread per switch. */
+export function withLbs(st: SwitchStateful, lbs: readonly LoadBalancer[]): SwitchStateful {
+  return {
+    acls: st.acls,
+    lbs,
+    hasAcls: st.hasAcls,
+    hasStatefulAcl: st.hasStatefulAcl,
+    hasLbVip: st.hasLbVip,
+    routerNatMacs: st.routerNatMacs,
+  };
+}
+
 export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): SwitchStateful {
   const { nb } = ctx;
   const acls = new Map<string, ACL>();
