@@ -2,7 +2,8 @@
 // measured in the same run.
 //   1. N one-shot `lsp-add` calls (process start-up dominates)
 //   2. one call chaining N `lsp-add` commands (one transaction)
-// Runs the built binary (node_modules/.bin/ovnts-nbctl); builds packages/cli first if needed.
+// Runs the built binary (node_modules/.bin/ovnts-nbctl, i.e. the one-file bundle); builds packages/cli
+// first if needed and bundles the current dist.
 //   npx vite-node --config vitest.config.ts packages/cli/bench/nbctl.bench.ts [N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +18,8 @@ const ours = path.join(root, 'node_modules/.bin/ovnts-nbctl');
 if (!existsSync(path.join(root, 'packages/cli/dist/bin/ovnts-nbctl.js'))) {
   execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'inherit' });
 }
+// The binary runs the one-file bundle (what `npm run build` makes); make it from the current dist.
+execFileSync(process.execPath, [path.join(root, 'packages/cli/scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
 
 function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
