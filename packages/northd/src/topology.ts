@@ -232,27 +232,43 @@ export function buildSwitchPort(
   lrps: ReadonlyMap<string, RouterPort>,
   diag: Diagnostics,
 ): SwitchPort {
-  const known = lsp.type === 'router' ? undefined : parsedAddresses.get(lsp);
-  if (known)
-    return {
-      kind: 'lsp',
-      name: lsp.name,
-      nb: lsp,
-      dp,
-      type: lsp.type,
-      enabled: lsp.enabled !== false,
-      ...known,
-      peer: null,
-    };
-  const warnings = diag.list.length;
-  const addresses: LspAddress[] = [];
-  let hasUnknown = false;
   let peer: RouterPort | null = null;
   if (lsp.type === 'router') {
     const rp = lsp.options['router-port'];
     peer = rp !== undefined ? (lrps.get(rp) ?? null) : null;
     if (!peer) diag.warn('Logical_Switch_Port', lsp.name, `router-port ${JSON.stringify(rp ?? '')} not found`);
   }
+  // Rebuilding a switch re-reads its ports: a non-router row's addresses are parsed once (rows are
+  // immutable; a row with a diagnostic is parsed again, so the diagnostic is reported again).
+  let parsed = lsp.type === 'router' ? undefined : parsedAddresses.get(lsp);
+  if (!parsed) {
+    const warnings = diag.list.length;
+    parsed = parseSwitchPortAddresses(lsp, peer, diag);
+    if (lsp.type !== 'router' && diag.list.length === warnings) parsedAddresses.set(lsp, parsed);
+  }
+  const port: SwitchPort = {
+    kind: 'lsp',
+    name: lsp.name,
+    nb: lsp,
+    dp,
+    type: lsp.type,
+    enabled: lsp.enabled !== false,
+    addresses: parsed.addresses,
+    hasUnknown: parsed.hasUnknown,
+    peer,
+  };
+  if (peer) peer.peer = port;
+  return port;
+}
+
+interface ParsedAddresses {
+  readonly addresses: readonly LspAddress[];
+  readonly hasUnknown: boolean;
+}
+
+function parseSwitchPortAddresses(lsp: LogicalSwitchPort, peer: RouterPort | null, diag: Diagnostics): ParsedAddresses {
+  const addresses: LspAddress[] = [];
+  let hasUnknown = false;
   for (const a of lsp.addresses) {
     const t = a.trim();
     if (t === 'unknown') {
@@ -271,31 +287,16 @@ export function buildSwitchPort(
       const assigned = lsp.dynamic_addresses ? parseLspAddress(lsp.dynamic_addresses) : null;
       if (assigned) addresses.push(assigned);
     } else {
-      const parsed = parseLspAddress(t);
-      if (parsed) addresses.push(parsed);
+      const one = parseLspAddress(t);
+      if (one) addresses.push(one);
       else
         diag.warn('Logical_Switch_Port', lsp.name, `invalid syntax ${JSON.stringify(a)} in addresses; address skipped`);
     }
   }
-  const port: SwitchPort = {
-    kind: 'lsp',
-    name: lsp.name,
-    nb: lsp,
-    dp,
-    type: lsp.type,
-    enabled: lsp.enabled !== false,
-    addresses,
-    hasUnknown,
-    peer,
-  };
-  if (peer) peer.peer = port;
-  // Rebuilding a switch re-reads its ports: parse each row once (rows are immutable; a row with a
-  // diagnostic is parsed again, so the diagnostic is reported again).
-  else if (lsp.type !== 'router' && diag.list.length === warnings) parsedAddresses.set(lsp, { addresses, hasUnknown });
-  return port;
+  return { addresses, hasUnknown };
 }
 
-const parsedAddresses = new WeakMap<LogicalSwitchPort, { addresses: readonly LspAddress[]; hasUnknown: boolean }>();
+const parsedAddresses = new WeakMap<LogicalSwitchPort, ParsedAddresses>();
 
 export function buildRoute(
   r: LogicalRouterStaticRoute,

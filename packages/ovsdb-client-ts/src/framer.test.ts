@@ -27,6 +27,24 @@ describe('JsonFramer', () => {
   ];
   const wire = Buffer.from(messages.map((m) => JSON.stringify(m)).join('\n  '));
 
+  it('takes a chunk that is exactly one message whole, and scans anything else', () => {
+    const one = (m: unknown) => Buffer.from(` ${JSON.stringify(m)}\n`);
+    const f = new JsonFramer();
+    expect(f.push(one(messages[1]))).toEqual([messages[1]]);
+    expect(f.pending).toBe(false);
+    // Two messages in one chunk; one and a part of the next that happens to end in a brace.
+    expect(f.push(Buffer.concat([one(messages[0]), one(messages[2])]))).toEqual([messages[0], messages[2]]);
+    const next = Buffer.from('{"id":3,"result":{"a":{}}}');
+    expect(f.push(Buffer.concat([one(messages[3]), next.subarray(0, 20)]))).toEqual([messages[3]]);
+    expect(f.pending).toBe(true);
+    expect(f.push(next.subarray(20))).toEqual([{ id: 3, result: { a: {} } }]);
+    // A message's tail that is valid JSON by itself is not taken for a message.
+    const m = Buffer.from('{"id":4,"result":[{"x":1}]}');
+    expect(f.push(m.subarray(0, 17))).toEqual([]);
+    expect(f.push(m.subarray(17))).toEqual([{ id: 4, result: [{ x: 1 }] }]);
+    expect(() => f.push(Buffer.from('{"bad": tru}'))).toThrow(FramingError);
+  });
+
   it('parses concatenated values with whitespace between them', () => {
     expect(feedAll([wire])).toEqual(messages);
   });

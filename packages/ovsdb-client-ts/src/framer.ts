@@ -17,6 +17,32 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
+/** Chunks up to this size are first tried as exactly one message (see wholeMessage). */
+const FAST_MAX_BYTES = 1 << 20;
+
+/**
+ * A chunk read between messages is usually exactly one whole message (a reply, an update): then one
+ * native JSON.parse does it, with no byte-by-byte scan (which, in a short-lived process such as a one-shot
+ * ovnts-nbctl, runs in the interpreter). The parse succeeds only if the chunk is a single complete JSON
+ * value, i.e. exactly the message the scanner would have cut: a prefix of an object that parses on its
+ * own is the whole object. Anything else — two messages, or one and part of the next — is scanned.
+ */
+function wholeMessage(chunk: Buffer): unknown {
+  let a = 0;
+  let z = chunk.length - 1;
+  while (a <= z && isSpace(chunk[a]!)) a++;
+  while (z > a && isSpace(chunk[z]!)) z--;
+  const first = chunk[a];
+  const last = chunk[z];
+  if (!((first === OPEN_BRACE && last === CLOSE_BRACE) || (first === OPEN_BRACKET && last === CLOSE_BRACKET)))
+    return undefined;
+  try {
+    return JSON.parse(chunk.toString('utf8', a, z + 1)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface FramerOptions {
   /** Largest accepted message in bytes (default 1 GiB); larger ones raise FramingError. */
   maxMessageBytes?: number;
@@ -46,6 +72,10 @@ export class JsonFramer {
    */
   push(chunk: Buffer): unknown[] {
     if (this.failed) throw this.failed;
+    if (this.depth === 0 && chunk.length <= FAST_MAX_BYTES && chunk.length <= this.maxBytes) {
+      const one = wholeMessage(chunk);
+      if (one !== undefined) return [one];
+    }
     const out: unknown[] = [];
     let start = 0; // start of the current message within this chunk (if it began here)
     let i = 0;
