@@ -16,7 +16,7 @@ import {
 } from './addresses.js';
 import type { LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
-import type { RouterDatapath, RouterPort, StaticRoute } from './topology.js';
+import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topology.js';
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
 
 const q = (name: string) => JSON.stringify(name);
@@ -357,25 +357,38 @@ function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, 
 export function buildArpResolve(p: RouterPort, t: LflowTable): void {
   const sw = p.peer?.dp;
   if (!sw || !p.peer) return;
+  const add = arpResolveAdd((st, prio, m, a) => t.add(p.dp.uuid, st, prio, m, a));
+  for (const lsp of sw.ports) buildArpResolveFor(p, lsp, add);
+}
+
+export type ArpAdd = (match: string, mac: string) => void;
+
+/** The resolution flow for a match and a MAC, through a stage-level `add`. */
+export function arpResolveAdd(add: (st: StageName, prio: number, match: string, actions: string) => void): ArpAdd {
+  return (m, mac) => add('lr_in_arp_resolve', 100, m, `eth.dst = ${mac}; next;`);
+}
+
+/**
+ * The router port `p`'s static ARP/ND resolution for one port of its peer switch. For any switch port
+ * but a router port it depends on `p` and that port's NB row alone (the engine keeps it per pair).
+ */
+export function buildArpResolveFor(p: RouterPort, lsp: SwitchPort, add: ArpAdd): void {
+  if (!lsp.enabled) return;
   const out = q(p.name);
-  const add = (m: string, mac: string) => t.add(p.dp.uuid, 'lr_in_arp_resolve', 100, m, `eth.dst = ${mac}; next;`);
+  if (lsp.type === 'router') {
+    const other = lsp.peer;
+    if (!other || other === p) return;
+    const v4 = other.ipv4.map((n) => n.addrS);
+    const v6 = other.ipv6.map((n) => n.addrS);
+    if (v4.length) add(`outport == ${out} && reg0 == ${set(v4, false)}`, other.macS);
+    if (v6.length) add(`outport == ${out} && xxreg0 == ${set(v6, false)}`, other.macS);
+    return;
+  }
+  if (lsp.type === 'virtual') return;
   const inPortNets = (ip: string, fam: 4 | 6) => (fam === 4 ? p.ipv4 : p.ipv6).some((n) => netContainsStr(n.net, ip));
-  for (const lsp of sw.ports) {
-    if (!lsp.enabled) continue;
-    if (lsp.type === 'router') {
-      const other = lsp.peer;
-      if (!other || other === p) continue;
-      const v4 = other.ipv4.map((n) => n.addrS);
-      const v6 = other.ipv6.map((n) => n.addrS);
-      if (v4.length) add(`outport == ${out} && reg0 == ${set(v4, false)}`, other.macS);
-      if (v6.length) add(`outport == ${out} && xxreg0 == ${set(v6, false)}`, other.macS);
-      continue;
-    }
-    if (lsp.type === 'virtual') continue;
-    for (const a of lsp.addresses) {
-      for (const ip of a.ipv4) if (inPortNets(ip, 4)) add(`outport == ${out} && reg0 == ${ip}`, a.macS);
-      for (const ip of a.ipv6) if (inPortNets(ip, 6)) add(`outport == ${out} && xxreg0 == ${ip}`, a.macS);
-    }
+  for (const a of lsp.addresses) {
+    for (const ip of a.ipv4) if (inPortNets(ip, 4)) add(`outport == ${out} && reg0 == ${ip}`, a.macS);
+    for (const ip of a.ipv6) if (inPortNets(ip, 6)) add(`outport == ${out} && xxreg0 == ${ip}`, a.macS);
   }
 }
 

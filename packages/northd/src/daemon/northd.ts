@@ -330,10 +330,13 @@ export class Northd {
         syncMs: performance.now() - t1 - commitMs,
       };
       this.rounds.push(round);
-      log.info(round, 'SB updated');
-    } else {
-      log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
+      // The NB handshake first: `--wait=sb` callers wait on it, not on our log line.
+      const t2 = performance.now();
+      await this.publishNb(nbCfg);
+      log.info({ ...round, nbMs: performance.now() - t2 }, 'SB updated');
+      return;
     }
+    if (!writes) log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
     if (!this.opts.dryRun) {
       await this.publishNb(nbCfg);
     }

@@ -10,7 +10,7 @@ import { NORTHD_INTERNAL_VERSION, type CompiledSb } from '../compile.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
-import { buildArpResolve, buildRouterFlows } from '../router-flows.js';
+import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../router-flows.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../switch-flows.js';
 import {
   buildRoute,
@@ -87,6 +87,7 @@ export interface RoundResult {
 
 type Row = Record<string, unknown>;
 type MutableSwitch = SwitchDatapath & { ports: SwitchPort[]; routerPorts: SwitchPort[] };
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableRouter = RouterDatapath & { ports: RouterPort[]; routes: RouterDatapath['routes'] };
 
 const EMPTY_SWITCH = {
@@ -238,10 +239,12 @@ export class NorthdEngine {
   private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
   private readonly swLbLists = new Map<string, SwitchLbs>();
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
+  /** Static ARP/ND resolution parts: switch port row → router port → its flows. */
+  private readonly arpParts = new WeakMap<LogicalSwitchPort, WeakMap<RouterPort, readonly FlowSpec[]>>();
   /** A non-router switch port's own flows, by its NB row. */
   private readonly lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
-  /** Per switch: port name → its unit id (to drop the units of ports that left). */
-  private readonly portUnits = new Map<string, Map<string, string>>();
+  /** Per switch: each port's NB row → its unit id (unchanged rows are skipped; units of rows gone are dropped). */
+  private readonly portUnits = new Map<string, Map<LogicalSwitchPort, string>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
   private readonly swLbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
   private readonly rtrLbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
@@ -829,41 +832,50 @@ export class NorthdEngine {
     this.dirty.recomputeLr.add(lr.uuid);
   }
 
-  private rebuildSwitch(old: MutableSwitch): void {
-    const nbRow = this.nb.Logical_Switch.get(old.uuid as never);
+  /**
+   * Re-read a switch and its ports, in place (its datapath object stays, so the ports kept point at it).
+   * A non-router port whose NB row is the same object as before is kept as it is: adding one port to a
+   * switch of 100 builds one port, and the port maps are touched only for ports that came or went.
+   */
+  private rebuildSwitch(dp: MutableSwitch): void {
+    const nbRow = this.nb.Logical_Switch.get(dp.uuid as never);
     if (!nbRow) throw new NeedsRecompute('switch vanished');
-    this.indexSwitch(old, false);
+    this.indexSwitch(dp, false);
+    const rows = nbRow.ports
+      .map((u) => this.nb.Logical_Switch_Port.get(u))
+      .filter((r) => r !== undefined)
+      .sort(byNameThenUuid);
+    const present = new Set<LogicalSwitchPort>(rows);
     const oldPeers = new Set<RouterPort>();
     const oldRows = new Map<string, unknown>();
-    for (const p of old.ports) {
-      if (this.lsps.get(p.name) === p) this.lsps.delete(p.name);
+    const kept = new Map<LogicalSwitchPort, SwitchPort>();
+    for (const p of dp.ports) {
       if (p.peer) {
         oldPeers.add(p.peer);
         if (p.peer.peer === p) p.peer.peer = null;
       }
       oldRows.set(p.nb._uuid, p.nb);
+      const mine = this.lsps.get(p.name) === p;
+      if (mine && p.type !== 'router' && present.has(p.nb)) kept.set(p.nb, p);
+      else if (mine) this.lsps.delete(p.name);
     }
-    const dp: MutableSwitch = {
-      kind: 'switch',
-      uuid: old.uuid,
-      name: nbRow.name,
-      nb: nbRow,
-      ports: [],
-      routerPorts: [],
-    };
-    const rows = nbRow.ports
-      .map((u) => this.nb.Logical_Switch_Port.get(u))
-      .filter((r) => r !== undefined)
-      .sort(byNameThenUuid);
+    const ports: SwitchPort[] = [];
+    const routerPorts: SwitchPort[] = [];
     for (const row of rows) {
+      const same = kept.get(row);
+      if (same) {
+        ports.push(same);
+        oldRows.delete(row._uuid);
+        continue;
+      }
       if (this.lsps.has(row.name) || this.lrps.has(row.name))
         throw new NeedsRecompute(`duplicate port name ${row.name}`);
       // A router port claimed by switch ports of two switches: the full build's order decides.
       const claimed = row.type === 'router' ? this.lrps.get(row.options['router-port'] ?? '')?.peer : null;
       if (claimed && claimed.dp.uuid !== dp.uuid) throw new NeedsRecompute(`router port claimed twice`);
       const port = buildSwitchPort(row, dp, this.lrps, this.diag);
-      dp.ports.push(port);
-      if (port.type === 'router') dp.routerPorts.push(port);
+      ports.push(port);
+      if (port.type === 'router') routerPorts.push(port);
       this.lsps.set(port.name, port);
       // Port groups resolve members by name and UUID: only ports that came, went or were renamed.
       const before = oldRows.get(row._uuid) as { name: string } | undefined;
@@ -872,7 +884,11 @@ export class NorthdEngine {
       oldRows.delete(row._uuid);
     }
     for (const u of oldRows.keys()) for (const pg of this.lspPgs.get(u) ?? []) this.dirty.pgs.add(pg);
-    this.switches.set(dp.uuid, dp);
+    const w = dp as Writable<MutableSwitch>;
+    w.name = nbRow.name;
+    w.nb = nbRow;
+    w.ports = ports;
+    w.routerPorts = routerPorts;
     this.indexSwitch(dp, true);
     // Routers whose peering changed: their bindings and flows name the peer.
     const newPeers = new Set(dp.routerPorts.map((p) => p.peer).filter((p) => p !== null));
@@ -1137,10 +1153,18 @@ export class NorthdEngine {
   private setPortUnits(sw: SwitchDatapath, st: SwitchStateful): void {
     const onlyRouterPorts = onlyRouterPortsOf(sw);
     const prev = this.portUnits.get(sw.uuid);
-    const now = new Map<string, string>();
+    const now = new Map<LogicalSwitchPort, string>();
+    let changed = !prev || prev.size !== sw.ports.length;
     for (const p of sw.ports) {
+      // The same non-router row as last time: its unit is in place (one lookup, no flow-set work).
+      const before = p.type === 'router' ? undefined : prev?.get(p.nb);
+      if (before !== undefined) {
+        now.set(p.nb, before);
+        continue;
+      }
+      changed = true;
       const id = unitId('lsp', p.name);
-      now.set(p.name, id);
+      now.set(p.nb, id);
       let u = p.type === 'router' ? undefined : this.lspUnits.get(p.nb);
       if (!u) {
         u = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st));
@@ -1148,7 +1172,10 @@ export class NorthdEngine {
       }
       this.flows.setUnit(sw.uuid, id, u);
     }
-    if (prev) for (const [name, id] of prev) if (!now.has(name)) this.flows.dropUnit(sw.uuid, id);
+    if (prev && changed) {
+      const ids = new Set(now.values());
+      for (const [row, id] of prev) if (!now.has(row) && !ids.has(id)) this.flows.dropUnit(sw.uuid, id);
+    }
     this.portUnits.set(sw.uuid, now);
   }
 
@@ -1349,12 +1376,31 @@ export class NorthdEngine {
   }
 
   /** A router port's static ARP/ND resolution of its peer switch's addresses. */
+  /**
+   * A router port's static resolution of its peer switch's addresses: one part per switch port, kept
+   * per (switch port row, router port) for non-router ports, so a port added to the switch builds one part.
+   */
   private setArpUnit(p: RouterPort): void {
-    this.flows.setUnit(
-      p.dp.uuid,
-      unitId('arp', p.name),
-      collect((_add, t) => buildArpResolve(p, t)),
-    );
+    const sw = p.peer?.dp;
+    const specs: FlowSpec[] = [];
+    const seen = new Set<string>();
+    for (const lsp of sw && p.peer ? sw.ports : []) {
+      const byRp = lsp.type === 'router' ? undefined : this.arpParts.get(lsp.nb);
+      let part = byRp?.get(p);
+      if (!part) {
+        part = collect((add) => buildArpResolveFor(p, lsp, arpResolveAdd(add)));
+        if (lsp.type !== 'router') {
+          if (byRp) byRp.set(p, part);
+          else this.arpParts.set(lsp.nb, new WeakMap([[p, part]]));
+        }
+      }
+      for (const f of part)
+        if (!seen.has(f.key)) {
+          seen.add(f.key);
+          specs.push(f);
+        }
+    }
+    this.flows.setUnit(p.dp.uuid, unitId('arp', p.name), specs);
   }
 
   private updateRouterLbUnits(uuid: string, lbs: ReadonlySet<string>): void {
@@ -1419,8 +1465,12 @@ export class NorthdEngine {
     const pbs = new Map<string, Row>();
     const names: string[] = dp.ports.map((p) => p.name);
     if (dp.kind === 'router') for (const p of dp.ports) names.push(`cr-${p.name}`);
+    // Ports this datapath already bound keep the keys the SB has from us (an SB changed by anyone else
+    // forces a full recompute); only new ones are looked up in the SB.
+    const old = new Map((this.bindings.get(dp.uuid)?.ports ?? []).map((p) => [p.logicalPort, p]));
     for (const name of names) {
-      const e = this.sbPort(name);
+      const had = old.get(name);
+      const e = had ? { datapath: had.datapath, tunnelKey: had.tunnelKey } : this.sbPort(name);
       if (e && e.datapath === dp.uuid)
         pbs.set(name, { _uuid: name, logical_port: name, datapath: 'dp', tunnel_key: e.tunnelKey });
     }
@@ -1434,7 +1484,6 @@ export class NorthdEngine {
     const b = buildBindings(topo, sb as unknown as SbKeyInput, this.diag, this.distNat);
     if (b.dpKeys.get(dp.uuid) !== key) throw new NeedsRecompute('datapath key moved');
     // Only bindings that came, went or differ are written (a port add rebinds the switch's 100 ports).
-    const old = new Map((this.bindings.get(dp.uuid)?.ports ?? []).map((p) => [p.logicalPort, p]));
     for (const p of b.ports) {
       const o = old.get(p.logicalPort);
       old.delete(p.logicalPort);
