@@ -27,7 +27,8 @@ const ins = (t: string, u: string, r: Record<string, unknown>): WireOperation =>
 // Logical_DP_Group is not a root table: a group travels with the first flow naming it, or the server
 // collects it at the end of its transaction.
 const head: WireOperation[] = [];
-for (const [t, m] of rows) if (t !== 'Logical_Flow' && t !== 'Logical_DP_Group') for (const [u, r] of m) head.push(ins(t, u, r));
+for (const [t, m] of rows)
+  if (t !== 'Logical_Flow' && t !== 'Logical_DP_Group') for (const [u, r] of m) head.push(ins(t, u, r));
 const groups = rows.get('Logical_DP_Group') ?? new Map();
 const sent = new Set<string>();
 const flowRows = [...(rows.get('Logical_Flow') ?? new Map())];
@@ -62,7 +63,9 @@ try {
   const c = await OvsdbClient.connect(db.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
   const perfOut = process.env['PERF_OUT'];
   const { spawn } = await import('node:child_process');
-  const perf = perfOut ? spawn('perf', ['record', '-g', '-o', perfOut, '-p', String(db.pid)], { stdio: 'ignore' }) : undefined;
+  const perf = perfOut
+    ? spawn('perf', ['record', '-g', '-o', perfOut, '-p', String(db.pid)], { stdio: 'ignore' })
+    : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const c0 = cpu(db.pid);
   const t0 = performance.now();

@@ -56,6 +56,8 @@ export interface RoundStats extends DiffStats {
   readonly full: boolean;
   readonly reason: string;
   readonly computeMs: number;
+  /** The engine's part of computeMs (the rest is writing the SB difference). */
+  readonly engineMs: number;
   /** Encoding, sending and the server's commit. */
   readonly commitMs: number;
   /** Until the SB replica shows the transaction. */
@@ -256,6 +258,7 @@ export class Northd {
           const dp = pb && this.nbIdOf(pb.datapath);
           return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
         });
+    const engineMs = performance.now() - t0;
     for (const d of this.engine.takeDiagnostics()) {
       const msg = formatDiagnostic(d);
       if (this.logged.has(msg)) continue;
@@ -326,6 +329,7 @@ export class Northd {
         full: result.full,
         reason: result.reason,
         computeMs,
+        engineMs,
         commitMs,
         syncMs: performance.now() - t1 - commitMs,
       };
