@@ -29,6 +29,7 @@ import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { restoreDb, snapshotDb, type DbSnapshot } from './nb-snapshot.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
+import { aclAddOps, lbBackendUpdate, lbName, lspAddOps, podPort } from './bench-changes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
@@ -116,79 +117,17 @@ function cpuSeconds(pid: number): number {
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-// ---- the changes measured ----
+// ---- the changes measured (bench-changes.ts) ----
 
-const hex = (x: number) => (x & 255).toString(16).padStart(2, '0');
-const named = (n: string) => ['named-uuid', n];
-const set = (xs: unknown[]) => ['set', xs];
-const nodeSubnet = (n: number) => `10.${128 + (n >> 8)}.${n & 255}`;
-
-/** A new pod port i (unique name, MAC and IP) on one of the node switches. */
-function podPort(shape: Shape, i: number, tag: string) {
-  const node = i % shape.nodes;
-  // Addresses past the generated pods (.3 … .podsPerNode+2) of that node.
-  const host = shape.podsPerNode + 3 + Math.floor(i / shape.nodes);
-  if (host > 254) throw new Error(`too many added ports for ${shape.label}: lower BENCH_SAMPLES`);
-  const addr = `0a:59:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}:${hex(node)} ${nodeSubnet(node)}.${host}`;
-  return { name: `bench-${tag}-pod${i}`, sw: `node${node}`, addr };
-}
-
-function lspAddOps(shape: Shape, i: number, tag: string): WireOperation[] {
-  const p = podPort(shape, i, tag);
-  return [
-    {
-      op: 'insert',
-      table: 'Logical_Switch_Port',
-      'uuid-name': 'newlsp',
-      row: { name: p.name, addresses: set([p.addr]), port_security: set([p.addr]) },
-    },
-    {
-      op: 'mutate',
-      table: 'Logical_Switch',
-      where: [['name', '==', p.sw]],
-      mutations: [['ports', 'insert', set([named('newlsp')])]],
-    },
-  ] as WireOperation[];
-}
-
-/** One more backend for service k (read first, untimed; the update carries the whole vips map). */
+/** One more backend for service i (read first, untimed; the update carries the whole vips map). */
 async function lbBackendOps(nb: OvsdbClient, shape: Shape, i: number): Promise<WireOperation[]> {
-  const k = (i * 7919) % shape.vips;
+  const name = lbName(shape, i);
   const res = await nb.transact('OVN_Northbound', [
-    { op: 'select', table: 'Load_Balancer', where: [['name', '==', `svc-${k}`]], columns: ['vips'] },
+    { op: 'select', table: 'Load_Balancer', where: [['name', '==', name]], columns: ['vips'] },
   ]);
   const row = (res[0] as { rows: { vips: ['map', [string, string][]] }[] }).rows[0];
-  if (!row) throw new Error(`Load_Balancer svc-${k} not found`);
-  const vips = row.vips[1].map(([vip, backends], j) =>
-    j === 0
-      ? [vip, `${backends},${nodeSubnet(i % shape.nodes)}.${3 + (i % shape.podsPerNode)}:${9000 + i}`]
-      : [vip, backends],
-  );
-  return [{ op: 'update', table: 'Load_Balancer', where: [['name', '==', `svc-${k}`]], row: { vips: ['map', vips] } }];
-}
-
-/** One more allow-related rule (a new TCP port) in network policy k's port group. */
-function aclAddOps(shape: Shape, i: number): WireOperation[] {
-  const k = (i * 7919) % Math.ceil(shape.acls / 10);
-  return [
-    {
-      op: 'insert',
-      table: 'ACL',
-      'uuid-name': 'newacl',
-      row: {
-        direction: 'to-lport',
-        priority: 1001,
-        action: 'allow-related',
-        match: `outport == @pg_np${k} && ip4.src == $as_np${k} && tcp.dst == ${20000 + i}`,
-      },
-    },
-    {
-      op: 'mutate',
-      table: 'Port_Group',
-      where: [['name', '==', `pg_np${k}`]],
-      mutations: [['acls', 'insert', set([named('newacl')])]],
-    },
-  ] as WireOperation[];
+  if (!row) throw new Error(`Load_Balancer ${name} not found`);
+  return lbBackendUpdate(shape, i, row.vips[1]);
 }
 
 // ---- statistics and output ----
