@@ -239,6 +239,12 @@ export class NorthdEngine {
   private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
   private readonly swLbLists = new Map<string, SwitchLbs>();
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
+  /**
+   * Per switch port UUID, the row object the engine built it from. A newer row that differs only in
+   * columns that never affect flows (`up`, which northd itself writes for every port after a cold start)
+   * stands for the same port, so the per-row memos below keep hitting.
+   */
+  private readonly lspSeen = new Map<string, LogicalSwitchPort>();
   /** Static ARP/ND resolution parts: switch port row → router port → its flows. */
   private readonly arpParts = new WeakMap<LogicalSwitchPort, WeakMap<RouterPort, readonly FlowSpec[]>>();
   /** A non-router switch port's own flows, by its NB row. */
@@ -455,6 +461,7 @@ export class NorthdEngine {
       this.lbGroups,
       this.switchSt,
       this.portUnits,
+      this.lspSeen,
       this.routerLb,
       this.routerNatOf,
       this.routerExternal,
@@ -475,7 +482,10 @@ export class NorthdEngine {
 
     const topo = buildTopology(nb, this.diag);
     for (const lr of topo.routers) this.routers.set(lr.uuid, lr as MutableRouter);
-    for (const ls of topo.switches) this.switches.set(ls.uuid, ls as MutableSwitch);
+    for (const ls of topo.switches) {
+      this.switches.set(ls.uuid, ls as MutableSwitch);
+      for (const p of ls.ports) this.lspSeen.set(p.nb._uuid, p.nb);
+    }
     for (const [n, p] of topo.lsps) this.lsps.set(n, p);
     for (const [n, p] of topo.lrps) this.lrps.set(n, p);
     const seen = new Set<string>();
@@ -616,6 +626,7 @@ export class NorthdEngine {
       case 'Logical_Switch_Port': {
         const sw = this.lspSwitch.get(c.uuid);
         if (c.kind === 'insert') return; // its switch's ports column changes too
+        if (c.kind === 'delete') this.lspSeen.delete(c.uuid);
         if (o && this.dupNames.has(o['name'] as string)) return d.fullRecompute(`duplicate port name ${o['name']}`);
         if (n && o && n['name'] !== o['name'] && this.nameTaken(n['name'] as string, c.uuid))
           return d.fullRecompute(`duplicate port name ${n['name']}`);
@@ -832,6 +843,15 @@ export class NorthdEngine {
     this.dirty.recomputeLr.add(lr.uuid);
   }
 
+  /** The row the engine knows for this port, when `row` differs from it only in columns flows ignore. */
+  private seenLsp(row: LogicalSwitchPort): LogicalSwitchPort {
+    const seen = this.lspSeen.get(row._uuid);
+    if (seen === row) return row;
+    if (seen && !affectsCompile({ kind: 'modify', table: 'Logical_Switch_Port', old: seen, new: row })) return seen;
+    this.lspSeen.set(row._uuid, row);
+    return row;
+  }
+
   /**
    * Re-read a switch and its ports, in place (its datapath object stays, so the ports kept point at it).
    * A non-router port whose NB row is the same object as before is kept as it is: adding one port to a
@@ -844,6 +864,7 @@ export class NorthdEngine {
     const rows = nbRow.ports
       .map((u) => this.nb.Logical_Switch_Port.get(u))
       .filter((r) => r !== undefined)
+      .map((r) => this.seenLsp(r))
       .sort(byNameThenUuid);
     const present = new Set<LogicalSwitchPort>(rows);
     const oldPeers = new Set<RouterPort>();

@@ -328,10 +328,15 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
             ? { type: t, addresses: set(['unknown']), options: map({ network_name: 'physnet' }) }
             : { type: t, options: map({}) };
         what = `type ${t || 'vif'}`;
-      } else if (r < 0.85) {
+      } else if (r < 0.8) {
         const e = c.pick([true, false, null])!;
         row = { enabled: e === null ? set([]) : e };
         what = `enabled ${String(e)}`;
+      } else if (r < 0.9) {
+        // What northd itself writes back (flows must not change, memos must keep hitting).
+        const up = c.pick([true, false])!;
+        row = { up };
+        what = `up ${String(up)}`;
       } else {
         row = { external_ids: map({ pod: 'true', ns: `ns${c.int(0, 9)}` }) };
         what = 'external_ids';
