@@ -245,8 +245,8 @@ export class NorthdEngine {
    * stands for the same port, so the per-row memos below keep hitting.
    */
   private readonly lspSeen = new Map<string, LogicalSwitchPort>();
-  /** Static ARP/ND resolution parts: switch port row → router port → its flows. */
-  private readonly arpParts = new WeakMap<LogicalSwitchPort, WeakMap<RouterPort, readonly FlowSpec[]>>();
+  /** Static ARP/ND resolution parts: switch port row → the router port it was built for and its flows. */
+  private readonly arpParts = new WeakMap<LogicalSwitchPort, { rp: RouterPort; flows: readonly FlowSpec[] }>();
   /** A non-router switch port's own flows, by its NB row. */
   private readonly lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
   /** Per switch: each port's NB row → its unit id (unchanged rows are skipped; units of rows gone are dropped). */
@@ -1399,21 +1399,20 @@ export class NorthdEngine {
   /** A router port's static ARP/ND resolution of its peer switch's addresses. */
   /**
    * A router port's static resolution of its peer switch's addresses: one part per switch port, kept
-   * per (switch port row, router port) for non-router ports, so a port added to the switch builds one part.
+   * per switch port row (with the router port it was built for) for non-router ports, so a port added
+   * to the switch builds one part.
    */
   private setArpUnit(p: RouterPort): void {
     const sw = p.peer?.dp;
     const specs: FlowSpec[] = [];
     const seen = new Set<string>();
     for (const lsp of sw && p.peer ? sw.ports : []) {
-      const byRp = lsp.type === 'router' ? undefined : this.arpParts.get(lsp.nb);
-      let part = byRp?.get(p);
+      // One cached part per switch-port row: a port almost always has one router port resolving it.
+      const cached = lsp.type === 'router' ? undefined : this.arpParts.get(lsp.nb);
+      let part = cached?.rp === p ? cached.flows : undefined;
       if (!part) {
         part = collect((add) => buildArpResolveFor(p, lsp, arpResolveAdd(add)));
-        if (lsp.type !== 'router') {
-          if (byRp) byRp.set(p, part);
-          else this.arpParts.set(lsp.nb, new WeakMap([[p, part]]));
-        }
+        if (lsp.type !== 'router') this.arpParts.set(lsp.nb, { rp: p, flows: part });
       }
       for (const f of part)
         if (!seen.has(f.key)) {
