@@ -12,6 +12,7 @@ import { Sandbox } from '../../../test/harness/src/sandbox.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
+import { cpuSeconds, vmHwmMb } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
@@ -19,13 +20,6 @@ const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
 const m = /^(\d+)x(\d+):(\d+):(\d+)$/.exec(process.argv[2] ?? '100x50:1000:5000');
 if (!m) throw new Error('usage: cold-profile.ts NODESxPODS:VIPS:ACLS');
 const shape = { nodes: +m[1]!, podsPerNode: +m[2]!, vips: +m[3]!, acls: +m[4]! };
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) / 100;
-}
 
 const sb = new Sandbox('ovnts-cold-profile-');
 try {
@@ -89,10 +83,10 @@ try {
   const d = new Daemon('ovnts', child.pid!, logFile);
   await watcher.waitNbCfg(1, 900_000, 'cold', () => d.alive);
   const coldMs = performance.now() - t0;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+  const hwm = vmHwmMb(child.pid!);
   const daemonCpu = cpuSeconds(child.pid!);
   console.log(
-    `cold ${coldMs.toFixed(0)} ms; VmHWM ${(Number(hwm) / 1024).toFixed(0)} MB; daemon CPU ${daemonCpu.toFixed(2)} s; ` +
+    `cold ${coldMs.toFixed(0)} ms; VmHWM ${hwm.toFixed(0)} MB; daemon CPU ${daemonCpu.toFixed(2)} s; ` +
       `SB server CPU ${(cpuSeconds(sbdb.pid) - server0).toFixed(2)} s; NB server CPU ${(cpuSeconds(nb.pid) - nbServer0).toFixed(2)} s`,
   );
   const serverAtCold = cpuSeconds(sbdb.pid);

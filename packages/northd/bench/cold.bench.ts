@@ -14,6 +14,7 @@ import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { compile } from '../src/compile.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { readNb, type Runner } from '../src/testing/lab.js';
+import { vmHwmMb } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // These machines are shared and noisy: each daemon runs REPEAT times, interleaved, and the best run counts.
@@ -39,11 +40,6 @@ const ours =
         ],
         how: 'vite-node (build failed)',
       };
-
-function vmHwmMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 async function sbNbCfg(sb: Sandbox, remote: string): Promise<number> {
   const r = await sb.run('ovsdb-client', [

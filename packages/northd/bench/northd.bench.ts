@@ -30,6 +30,7 @@ import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { restoreDb, snapshotDb, type DbSnapshot } from './nb-snapshot.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 import { aclAddOps, lbBackendUpdate, lbName, lspAddOps, podPort } from './bench-changes.js';
+import { cpuSeconds, vmHwmMb } from './proc-stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
@@ -95,27 +96,6 @@ function buildOurs(): { cmd: string; args: string[]; how: string } {
   if (!existsSync(DIST_BIN)) throw new Error(`${DIST_BIN} is missing: run npx tsc -b packages/northd`);
   return { cmd: process.execPath, args: [DIST_BIN], how };
 }
-
-function vmHwmMb(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** User + system CPU seconds of a process so far (all its threads). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 // ---- the changes measured (bench-changes.ts) ----
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { Sandbox } from '../../../test/harness/src/sandbox.js';
+import { cpuSeconds, vmHwmMb } from './proc-stats.js';
 
 const [file, kArg, mode = 'pipelined'] = process.argv.slice(2);
 const K = Number(kArg ?? 1);
@@ -50,13 +51,6 @@ for (let i = 0; i < flowRows.length; i += per) {
   }
   txns.push(ops);
 }
-const flows = flowRows;
-const cpu = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const r = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(r[11]) + Number(r[12])) / 100;
-};
-const rss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const sb = new Sandbox('ovnts-sb-split-');
 try {
   const db = await sb.startDb('sb');
@@ -67,13 +61,13 @@ try {
     ? spawn('perf', ['record', '-g', '-o', perfOut, '-p', String(db.pid)], { stdio: 'ignore' })
     : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
-  const c0 = cpu(db.pid);
+  const c0 = cpuSeconds(db.pid);
   const t0 = performance.now();
   if (mode === 'pipelined') await Promise.all(txns.map((ops) => c.transact('OVN_Southbound', ops)));
   else for (const ops of txns) await c.transact('OVN_Southbound', ops);
   const wall = performance.now() - t0;
   console.log(
-    `${K} txn(s) ${mode}: ${head.length + flows.length} rows, wall ${wall.toFixed(0)} ms, server CPU ${(cpu(db.pid) - c0).toFixed(2)} s, server VmHWM ${rss(db.pid).toFixed(0)} MB`,
+    `${K} txn(s) ${mode}: ${head.length + flowRows.length} rows, wall ${wall.toFixed(0)} ms, server CPU ${(cpuSeconds(db.pid) - c0).toFixed(2)} s, server VmHWM ${vmHwmMb(db.pid).toFixed(0)} MB`,
   );
   perf?.kill('SIGINT');
   if (perf) await new Promise((r) => perf.once('exit', r));

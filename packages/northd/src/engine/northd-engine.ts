@@ -1396,7 +1396,6 @@ export class NorthdEngine {
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
 
-  /** A router port's static ARP/ND resolution of its peer switch's addresses. */
   /**
    * A router port's static resolution of its peer switch's addresses: one part per switch port, kept
    * per switch port row (with the router port it was built for) for non-router ports, so a port added
