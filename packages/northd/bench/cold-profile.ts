@@ -1,6 +1,7 @@
 // Where the cold start of ovnts-northd goes: one run on a generated NB, with the daemon's own round
 // log (compute / commit / sync), the SB ovsdb-server's CPU seconds over the run, and optionally a V8
-// CPU profile of the daemon (PROFILE_DIR=…). A developer's tool, not part of `npm run bench`.
+// CPU profile of the daemon (PROFILE_DIR=…), and with TIMELINE=1 both processes' CPU use over time.
+// A developer's tool, not part of `npm run bench`.
 //   npx vite-node --config vitest.config.ts packages/northd/bench/cold-profile.ts 100x50:1000:5000
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
@@ -20,6 +21,19 @@ const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
 const m = /^(\d+)x(\d+):(\d+):(\d+)$/.exec(process.argv[2] ?? '100x50:1000:5000');
 if (!m) throw new Error('usage: cold-profile.ts NODESxPODS:VIPS:ACLS');
 const shape = { nodes: +m[1]!, podsPerNode: +m[2]!, vips: +m[3]!, acls: +m[4]! };
+
+/** Samples two processes' CPU use every 200 ms; the returned function stops and formats them. */
+function cpuTimeline(server: number, daemon: number, t0: number): () => string {
+  const lines: string[] = [];
+  let last = [cpuSeconds(server), cpuSeconds(daemon)];
+  const timer = setInterval(() => {
+    const now = [cpuSeconds(server), cpuSeconds(daemon)];
+    const pct = (i: number) => `${((now[i]! - last[i]!) * 500).toFixed(0)}%`;
+    lines.push(`${((performance.now() - t0) / 1000).toFixed(1)} s: server ${pct(0)}, daemon ${pct(1)}`);
+    last = now;
+  }, 200);
+  return () => (clearInterval(timer), lines.join('\n'));
+}
 
 const sb = new Sandbox('ovnts-cold-profile-');
 try {
@@ -81,8 +95,11 @@ try {
         { stdio: 'ignore' },
       );
   const d = new Daemon('ovnts', child.pid!, logFile);
+  // TIMELINE=1: the SB server's and the daemon's CPU use every 200 ms until the SB shows nb_cfg.
+  const timeline = process.env['TIMELINE'] ? cpuTimeline(sbdb.pid, child.pid!, t0) : undefined;
   await watcher.waitNbCfg(1, 900_000, 'cold', () => d.alive);
   const coldMs = performance.now() - t0;
+  if (timeline) console.log(timeline());
   const hwm = vmHwmMb(child.pid!);
   const daemonCpu = cpuSeconds(child.pid!);
   console.log(

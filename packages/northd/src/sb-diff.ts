@@ -126,6 +126,11 @@ export function portBindingRow(p: CompiledSb['portBindings'][number], datapath: 
   };
 }
 
+/** A Datapath_Binding row as northd writes it. */
+export function datapathRow(d: CompiledSb['datapaths'][number]): Row {
+  return { tunnel_key: d.tunnelKey, external_ids: d.externalIds };
+}
+
 /** A Logical_Flow row's content columns (placement apart). */
 export function flowRow(
   f: Pick<CompiledSb['logicalFlows'][number], 'pipeline' | 'tableId' | 'priority' | 'match' | 'actions' | 'stageName'>,
@@ -188,7 +193,7 @@ export function diffSb(
   const desiredDpIds = new Set(c.datapaths.map((d) => d.id));
   for (const [id, d] of currentDp) if (!desiredDpIds.has(id)) del('Datapath_Binding', d._uuid);
   for (const d of c.datapaths) {
-    const row: Row = { tunnel_key: d.tunnelKey, external_ids: d.externalIds };
+    const row = datapathRow(d);
     const cur = currentDp.get(d.id);
     if (cur) {
       upd('Datapath_Binding', cur._uuid, changed(cur as unknown as Row, row));

@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ConnectionError } from './errors.js';
 import type { Remote } from './remote.js';
+import { openThreadStream } from './thread-stream.js';
 
 /** PEM file paths for ssl: remotes (as ovn-nbctl's --private-key/--certificate/--ca-cert). */
 export interface SslFiles {
@@ -13,21 +14,18 @@ export interface SslFiles {
   readonly caCert: string;
 }
 
-/** Open a connected stream to `remote`, or reject with ConnectionError after `timeoutMs`. */
-export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFiles): Promise<Duplex> {
+/**
+ * Open a connected stream to `remote`, or reject with ConnectionError after `timeoutMs`. With
+ * `ioThread`, the socket lives on a worker thread (see thread-stream.ts).
+ */
+export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFiles, ioThread = false): Promise<Duplex> {
+  if (ioThread) return openOnThread(remote, timeoutMs, ssl);
   let socket: net.Socket;
   let readyEvent = 'connect';
   if (remote.kind === 'unix') socket = net.connect({ path: remote.path });
   else if (remote.kind === 'tcp') socket = net.connect({ host: remote.host, port: remote.port });
   else {
-    if (!ssl) {
-      // ENOPROTOOPT, as OVS's stream-ssl reports a missing key/certificate/CA.
-      throw new ConnectionError(
-        `${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`,
-        'not-sent',
-        'Protocol not available',
-      );
-    }
+    if (!ssl) throw noSslFiles(remote);
     // node:tls is loaded only for ssl: remotes (it costs one-shot tools several ms of start-up).
     const [tls, key, cert, ca] = await Promise.all([
       import('node:tls'),
@@ -65,6 +63,43 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
       resolve(socket);
     });
   });
+}
+
+// ENOPROTOOPT, as OVS's stream-ssl reports a missing key/certificate/CA.
+function noSslFiles(remote: Remote): ConnectionError {
+  return new ConnectionError(
+    `${remote.text}: ssl remote needs the ssl option (privateKey, certificate, caCert)`,
+    'not-sent',
+    'Protocol not available',
+  );
+}
+
+async function openOnThread(remote: Remote, timeoutMs: number, ssl?: SslFiles): Promise<Duplex> {
+  let opening;
+  if (remote.kind === 'unix') opening = openThreadStream({ kind: 'unix', path: remote.path });
+  else if (remote.kind === 'tcp') opening = openThreadStream({ kind: 'tcp', host: remote.host, port: remote.port });
+  else {
+    if (!ssl) throw noSslFiles(remote);
+    const [key, cert, ca] = await Promise.all([ssl.privateKey, ssl.certificate, ssl.caCert].map((f) => readFile(f)));
+    opening = openThreadStream({ kind: 'ssl', host: remote.host, port: remote.port, key: key!, cert: cert!, ca: ca! });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([opening, timeout]);
+  } catch (e) {
+    // A connection that opens after the time-out is not wanted.
+    void opening.then((s) => s.destroy()).catch(() => undefined);
+    const err = e as NodeJS.ErrnoException;
+    throw new ConnectionError(`${remote.text}: ${err.message}`, 'not-sent', osErrorText(err));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // strerror(3) wording for the errors connecting can hit, so tools can print what the C tools print.

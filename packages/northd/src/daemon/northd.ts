@@ -13,13 +13,14 @@ import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES, type NbInput } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
-import { diffSb, SB_OWNED_TABLES, type DiffStats, type FlowRow, type SbWriter } from '../sb-diff.js';
+import { diffSb, SB_OWNED_TABLES, type DiffStats, type FlowRow, type SbState, type SbWriter } from '../sb-diff.js';
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
+import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
@@ -36,6 +37,14 @@ const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private
 /** Table name → the replica's current rows (valid until the next await). */
 function liveView(r: { table(t: never): ReadonlyMap<unknown, unknown> }, tables: readonly string[]) {
   return Object.fromEntries(tables.map((t) => [t, r.table(t as never)]));
+}
+
+/** Both clients, or neither: one that connected is closed if the other failed. */
+async function both(a: Promise<OvsdbClient>, b: Promise<OvsdbClient>): Promise<[OvsdbClient, OvsdbClient]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'fulfilled' && rb.status === 'fulfilled') return [ra.value, rb.value];
+  await Promise.allSettled([ra, rb].map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+  throw ra.status === 'rejected' ? ra.reason : (rb as PromiseRejectedResult).reason;
 }
 
 export interface NorthdOptions {
@@ -62,6 +71,8 @@ export interface RoundStats extends DiffStats {
   readonly commitMs: number;
   /** Until the SB replica shows the transaction. */
   readonly syncMs: number;
+  /** A cold start's transactions streamed before the final one (cold-stream.ts). */
+  readonly streamed?: ColdStreamStats;
 }
 
 type NbReplica = Replica<typeof nbModel>;
@@ -101,20 +112,30 @@ export class Northd {
 
   static async start(opts: NorthdOptions): Promise<Northd> {
     const log = opts.logger;
-    const nb = await OvsdbClient.connect(opts.nbRemote, {
-      logger: log.child({ db: 'nb' }),
-      database: 'OVN_Northbound',
-      inactivityProbeMs: PROBE_MS,
-    });
-    const sb = await OvsdbClient.connect(opts.sbRemote, {
-      logger: log.child({ db: 'sb' }),
-      database: 'OVN_Southbound',
-      inactivityProbeMs: PROBE_MS,
-    });
-    const nbReplica = await nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false });
-    const sbReplica = await sb.monitor(sbModel, {
-      tables: [...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'), 'Chassis', 'Encap', 'Chassis_Private'],
-      versions: false,
+    // Both databases at once: the NB dump and the SB connection (its I/O thread) overlap.
+    const [nb, sb] = await both(
+      OvsdbClient.connect(opts.nbRemote, {
+        logger: log.child({ db: 'nb' }),
+        database: 'OVN_Northbound',
+        inactivityProbeMs: PROBE_MS,
+      }),
+      OvsdbClient.connect(opts.sbRemote, {
+        logger: log.child({ db: 'sb' }),
+        database: 'OVN_Southbound',
+        inactivityProbeMs: PROBE_MS,
+        // A cold start streams SB transactions while the engine computes (cold-stream.ts).
+        ioThread: true,
+      }),
+    );
+    const [nbReplica, sbReplica] = await Promise.all([
+      nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false }),
+      sb.monitor(sbModel, {
+        tables: [...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'), 'Chassis', 'Encap', 'Chassis_Private'],
+        versions: false,
+      }),
+    ]).catch(async (e: unknown) => {
+      await Promise.allSettled([nb.close(), sb.close()]);
+      throw e;
     });
     sbReplica.addIndex(
       'Datapath_Binding',
@@ -250,14 +271,28 @@ export class Northd {
     this.dirty = false;
     const t0 = performance.now();
     const replicaSnap = liveView(this.sbReplica, SB_VIEW_TABLES) as unknown as ReturnType<SbReplica['snapshot']>;
-    const sbSnap = { ...replicaSnap, Logical_Flow: sbFlows };
-    const result = forceFull
-      ? this.engine.recompute(nbSnap, replicaSnap)
-      : this.engine.run(nbSnap, nbRelevant, replicaSnap, (name) => {
-          const pb = this.sbReplica.lookup('Port_Binding', { logical_port: name });
-          const dp = pb && this.nbIdOf(pb.datapath);
-          return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
-        });
+    let sbSnap: SbState = { ...replicaSnap, Logical_Flow: sbFlows };
+    // Into an SB with none of northd's rows, the rows final early are streamed while computing.
+    const cold =
+      forceFull &&
+      !this.opts.dryRun &&
+      !sbFlows.size &&
+      !replicaSnap.Datapath_Binding.size &&
+      !replicaSnap.Port_Binding.size;
+    const streamed = cold
+      ? streamColdRecompute(this.engine, nbSnap, replicaSnap, this.sb, NORTHD_LOCK, this.flowIndex)
+      : undefined;
+    // The streamed datapaths are in the SB for the final diff, whether or not the replica shows them yet.
+    if (streamed) sbSnap = { ...sbSnap, Datapath_Binding: streamed.datapaths, Logical_DP_Group: streamed.groups };
+    const result = streamed
+      ? streamed.result
+      : forceFull
+        ? this.engine.recompute(nbSnap, replicaSnap)
+        : this.engine.run(nbSnap, nbRelevant, replicaSnap, (name) => {
+            const pb = this.sbReplica.lookup('Port_Binding', { logical_port: name });
+            const dp = pb && this.nbIdOf(pb.datapath);
+            return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
+          });
     const engineMs = performance.now() - t0;
     for (const d of this.engine.takeDiagnostics()) {
       const msg = formatDiagnostic(d);
@@ -286,7 +321,13 @@ export class Northd {
     };
     const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
     const stats = result.full
-      ? diffSb(this.engine.compiled(), sbSnap, writer, publishNbCfg ? nbCfg : undefined, this.flowIndex)
+      ? diffSb(
+          streamed?.compiled ?? this.engine.compiled(),
+          sbSnap,
+          writer,
+          publishNbCfg ? nbCfg : undefined,
+          this.flowIndex,
+        )
       : syncSb(this.engine, result.touched, this.lookup(), this.flowIndex, writer, publishNbCfg ? nbCfg : undefined);
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
@@ -299,6 +340,7 @@ export class Northd {
       let res;
       try {
         res = await txn.commit(this.sb);
+        await streamed?.committed;
       } catch (e) {
         // Whether it committed is unknown: re-read the flows before the next round.
         this.flowIndex.invalidate();
@@ -328,6 +370,7 @@ export class Northd {
         nbCfg,
         full: result.full,
         reason: result.reason,
+        ...(streamed ? { streamed: streamed.stats } : {}),
         computeMs,
         engineMs,
         commitMs,

@@ -124,11 +124,25 @@ export class WireWriter implements SbWriter {
     const name = NAME_PREFIX + this.insertAt.length.toString(36);
     this.insertAt.push(this.ops.length);
     this.ops.begin().text(`{"op":"insert","table":${str(table)},"uuid-name":"${name}","row":`);
+    this.row(table, row);
+    return { namedUuid: name, table };
+  }
+
+  /** An insert's row and the operation's end. */
+  private row(table: string, row: Record<string, unknown>): void {
     const flow = table === 'Logical_Flow' ? encodeFlowRow(row) : undefined;
     if (flow !== undefined) this.ops.text(flow);
     else encodeRow(this.ops, table, row, true);
     this.ops.text('}');
-    return { namedUuid: name, table };
+  }
+
+  /**
+   * An insert with a UUID the client chose (the server takes it as the row's), so later transactions
+   * can name the row before this one's reply is read.
+   */
+  insertAs(table: string, uuid: Uuid, row: Record<string, unknown>): void {
+    this.ops.begin().text(`{"op":"insert","table":${str(table)},"uuid":"${uuid}","row":`);
+    this.row(table, row);
   }
 
   update(table: string, uuid: Uuid, row: Record<string, unknown>): void {

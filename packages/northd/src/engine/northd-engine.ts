@@ -78,6 +78,9 @@ export interface Touched {
   readonly loadBalancers: Set<string>;
 }
 
+/** Where a streamed full recompute stands (see recomputeStream). */
+export type RecomputeStep = { readonly kind: 'datapaths' } | { readonly kind: 'computed'; readonly dp: string };
+
 export interface RoundResult {
   /** The whole output was recomputed (the SB writer must diff everything). */
   readonly full: boolean;
@@ -342,14 +345,11 @@ export class NorthdEngine {
 
   /** Everything, in compile()'s shape (for full SB diffs and the equivalence tests). */
   compiled(): CompiledSb {
-    const datapaths: CompiledSb['datapaths'][number][] = [];
     const portBindings: PortBindingOut[] = [];
     const multicastGroups: MulticastGroupOut[] = [];
-    for (const dp of [...this.routers.values(), ...this.switches.values()]) {
-      const key = this.dpKeys.get(dp.uuid);
-      if (key === undefined) continue;
-      datapaths.push(this.datapathOut(dp, key));
-      const b = this.bindings.get(dp.uuid);
+    const datapaths = this.datapaths();
+    for (const dp of datapaths) {
+      const b = this.bindings.get(dp.id);
       if (b) (portBindings.push(...b.ports), multicastGroups.push(...b.mcs));
     }
     return {
@@ -371,6 +371,21 @@ export class NorthdEngine {
   takeDiagnostics(): Diagnostic[] {
     const d = this.diag.list.splice(0);
     return d;
+  }
+
+  /** The SB datapaths, routers first (compile()'s order). */
+  datapaths(): CompiledSb['datapaths'][number][] {
+    const out: CompiledSb['datapaths'][number][] = [];
+    for (const dp of [...this.routers.values(), ...this.switches.values()]) {
+      const key = this.dpKeys.get(dp.uuid);
+      if (key !== undefined) out.push(this.datapathOut(dp, key));
+    }
+    return out;
+  }
+
+  /** A datapath's flow units (unit id → flows): `core`, `acl`, `lb`, and `<kind>:<id>` per row. */
+  unitsOf(dp: string): ReadonlyMap<string, readonly FlowSpec[]> | undefined {
+    return this.flows.unitsOf(dp);
   }
 
   // ---- outputs by identity, for the incremental SB writer ----
@@ -426,8 +441,23 @@ export class NorthdEngine {
 
   /** Everything, every node; the flow set tracks no changes meanwhile (a full round diffs it all). */
   private recomputeEverything(sb: SbKeyInput | undefined): void {
+    for (const _ of this.recomputeSteps(sb));
+  }
+
+  /**
+   * A full recompute from `nb` in steps, for a writer that streams a cold SB meanwhile: after the
+   * datapaths and their keys are known (`datapaths`), and after each router and switch is computed
+   * (`computed`, its units then in `unitsOf`). Running it to the end is `recompute`.
+   */
+  *recomputeStream(nb: NbInput, sb: SbKeyInput | undefined): Generator<RecomputeStep, RoundResult> {
+    this.nb = nb;
+    yield* this.recomputeSteps(sb);
+    return { full: true, reason: 'recompute', touched: emptyTouched() };
+  }
+
+  private *recomputeSteps(sb: SbKeyInput | undefined): Generator<RecomputeStep> {
     try {
-      this.recomputeAll(sb);
+      yield* this.recomputeAll(sb);
       this.engine.run(true);
     } finally {
       this.flows.endBulk();
@@ -435,7 +465,7 @@ export class NorthdEngine {
     }
   }
 
-  private recomputeAll(sb: SbKeyInput | undefined): void {
+  private *recomputeAll(sb: SbKeyInput | undefined): Generator<RecomputeStep> {
     const nb = this.nb;
     this.diag = new Diagnostics();
     this.initialized = true;
@@ -519,8 +549,17 @@ export class NorthdEngine {
       for (const lb of g.load_balancer) addTo(this.lbGroups, lb as string, g._uuid as string);
 
     for (const pg of resolvePortGroups(nb, topo, this.diag)) this.setPg(pg);
-    for (const lr of this.routers.values()) if (this.dpKeys.has(lr.uuid)) this.computeRouter(lr);
-    for (const ls of this.switches.values()) if (this.dpKeys.has(ls.uuid)) this.computeSwitch(ls);
+    yield { kind: 'datapaths' };
+    for (const lr of this.routers.values())
+      if (this.dpKeys.has(lr.uuid)) {
+        this.computeRouter(lr);
+        yield { kind: 'computed', dp: lr.uuid };
+      }
+    for (const ls of this.switches.values())
+      if (this.dpKeys.has(ls.uuid)) {
+        this.computeSwitch(ls);
+        yield { kind: 'computed', dp: ls.uuid };
+      }
     for (const as of nb.Address_Set.values()) this.setAddressSet(as._uuid, as.name, as.addresses);
     for (const lb of this.lbSwitches.keys()) this.setLbRow(lb);
     this.globalRows(sb);

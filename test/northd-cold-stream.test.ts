@@ -1,0 +1,105 @@
+// ovnts-northd's first write into an empty SB goes out as several transactions while the engine
+// computes (packages/northd/src/daemon/cold-stream.ts). What it leaves must be exactly what one full
+// diff would write: a full diff of compile() against the SB it wrote finds nothing to do, and the
+// daemon goes on incrementally from there.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
+import { schema as sbSchema } from '@ovnts/schema/sb';
+import { useSandbox, waitFor, type Sandbox } from '@ovnts/test-harness';
+import { compile } from '../packages/northd/src/compile.js';
+import { SB_INPUT_TABLES, type SbKeyInput } from '../packages/northd/src/input.js';
+import { diffSb, SB_OWNED_TABLES, type SbState, type SbWriter } from '../packages/northd/src/sb-diff.js';
+import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { k8sNbOps } from '../packages/northd/src/testing/k8s-topology.js';
+import { k8sStatefulOps } from '../packages/northd/src/testing/k8s-stateful.js';
+import { readNb } from '../packages/northd/src/testing/lab.js';
+import { decodeWireRow, viewOf } from '../packages/northd/src/testing/rows.js';
+
+const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
+
+async function readSb(sb: Sandbox, remote: string): Promise<SbState & SbKeyInput> {
+  const tables = [...new Set([...SB_OWNED_TABLES, ...SB_INPUT_TABLES])];
+  const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
+  const { stdout } = await sb.run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', ...ops])]);
+  const results = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
+  const rows: Record<string, Record<string, unknown>[]> = {};
+  tables.forEach((t, i) => (rows[t] = (results[i]?.rows ?? []).map((r) => decodeWireRow(sbSchema.tables[t]!, r))));
+  return viewOf<SbState & SbKeyInput>(tables, rows);
+}
+
+/** The writes a full diff of compile(NB) against the SB would make (none when they agree). */
+async function leftToWrite(sb: Sandbox, nbRemote: string, sbRemote: string): Promise<string[]> {
+  const nb = await readNb((p, a) => sb.run(p, a), nbRemote);
+  const state = await readSb(sb, sbRemote);
+  const writes: string[] = [];
+  const w: SbWriter = {
+    insert: (table, row) => {
+      writes.push(`insert ${table} ${JSON.stringify(row).slice(0, 200)}`);
+      return { namedUuid: `n${writes.length}`, table };
+    },
+    update: (table, uuid, row) => void writes.push(`update ${table} ${uuid} ${JSON.stringify(row).slice(0, 200)}`),
+    delete: (table, uuid) => void writes.push(`delete ${table} ${uuid}`),
+  };
+  const nbCfg = [...nb.NB_Global.values()][0]!.nb_cfg;
+  diffSb(compile(nb, { sb: state }), state, w, nbCfg);
+  return writes;
+}
+
+describe('ovnts-northd cold start into an empty SB', () => {
+  const sandbox = useSandbox();
+
+  it('streams transactions while computing and leaves the SB a single full diff would', async () => {
+    const sb = sandbox();
+    const { nb, sb: sbdb } = await sb.startCentral();
+    const admin = await OvsdbClient.connect(nb.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
+    try {
+      await admin.transact('OVN_Northbound', [
+        ...k8sNbOps(SHAPE),
+        ...k8sStatefulOps(SHAPE),
+        { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } },
+      ] as WireOperation[]);
+    } finally {
+      await admin.close();
+    }
+    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix);
+    const sbCfg = async () =>
+      Number((await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'get', 'NB_Global', '.', 'sb_cfg'])).trim());
+    await waitFor('sb_cfg 1', async () => (await sbCfg()) >= 1, 60_000, 100);
+
+    // It did stream: several transactions before the final one, most flows among them.
+    const log = readFileSync(northd.logFile, 'utf8');
+    const round = log
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg?: string; streamed?: { transactions: number; flows: number } })
+      .find((l) => l.msg === 'SB updated');
+    expect(round?.streamed?.transactions).toBeGreaterThan(2);
+    const flows = Number(
+      (
+        await sb.runOk('ovsdb-client', [
+          'query',
+          sbdb.remotes.unix,
+          JSON.stringify(['OVN_Southbound', { op: 'select', table: 'Logical_Flow', where: [], columns: ['_uuid'] }]),
+        ])
+      ).match(/"_uuid"/g)?.length ?? 0,
+    );
+    expect(round!.streamed!.flows).toBeGreaterThan(flows / 2);
+
+    expect(await leftToWrite(sb, nb.remotes.unix, sbdb.remotes.unix)).toEqual([]);
+
+    // And it goes on incrementally from the streamed SB.
+    await sb.runOk('ovn-nbctl', [
+      `--db=${nb.remotes.unix}`,
+      '--wait=sb',
+      'lsp-add',
+      'node0',
+      'late-pod',
+      '--',
+      'lsp-set-addresses',
+      'late-pod',
+      '0a:58:0a:80:00:fe 10.128.0.254',
+    ]);
+    expect(await leftToWrite(sb, nb.remotes.unix, sbdb.remotes.unix)).toEqual([]);
+  }, 120_000);
+});
