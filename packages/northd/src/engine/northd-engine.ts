@@ -541,6 +541,7 @@ export class NorthdEngine {
     for (const p of b.ports) addToList(ports, p.datapath, p);
     for (const m of b.multicastGroups) addToList(mcs, m.datapath, m);
     for (const dp of this.dpKeys.keys()) this.bindings.set(dp, { ports: ports.get(dp) ?? [], mcs: mcs.get(dp) ?? [] });
+    yield { kind: 'datapaths' };
 
     for (const lr of this.routers.values()) this.indexRouter(lr.nb, true);
     for (const ls of this.switches.values()) this.indexSwitch(ls, true);
@@ -548,13 +549,13 @@ export class NorthdEngine {
     for (const g of nb.Load_Balancer_Group.values())
       for (const lb of g.load_balancer) addTo(this.lbGroups, lb as string, g._uuid as string);
 
-    for (const pg of resolvePortGroups(nb, topo, this.diag)) this.setPg(pg);
-    yield { kind: 'datapaths' };
+    // Routers read no port group: computed first, their flows reach a streaming writer sooner.
     for (const lr of this.routers.values())
       if (this.dpKeys.has(lr.uuid)) {
         this.computeRouter(lr);
         yield { kind: 'computed', dp: lr.uuid };
       }
+    for (const pg of resolvePortGroups(nb, topo, this.diag)) this.setPg(pg);
     for (const ls of this.switches.values())
       if (this.dpKeys.has(ls.uuid)) {
         this.computeSwitch(ls);
