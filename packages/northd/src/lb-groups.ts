@@ -23,7 +23,7 @@ export class LbGroupPicker {
     /** The current load balancers' groups, consulted (once) only when a new set needs a group. */
     private readonly existing: () => Iterable<string>,
     /** Inserts a group for a sorted switch set. */
-    private readonly insert: (switches: readonly string[]) => NamedUuid<'Logical_DP_Group'>,
+    private readonly insert: (switches: readonly string[]) => GroupRef,
   ) {}
 
   /** The group for `switches` (sorted NB ids): the row's own when unchanged, else a shared one. */

@@ -40,7 +40,7 @@ export type SbState = TablesView<
   readonly Logical_DP_Group: ReadonlyMap<Uuid<'Logical_DP_Group'>, DpGroupRow>;
 };
 
-type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
+export type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
 type Row = Record<string, unknown>;
 
 /** A flow's SB row and placement, as the incremental writer's index keeps them. */
@@ -65,9 +65,15 @@ export interface FlowPlacementIndex {
 
 /** What the diff needs from a transaction. */
 export interface SbWriter {
-  insert<T extends string>(table: T, row: Row): NamedUuid<T>;
+  /** The new row's named-uuid, or its UUID where the writer chooses them. */
+  insert<T extends string>(table: T, row: Row): Ref<T>;
   update(table: string, uuid: Uuid, row: Row): void;
   delete(table: string, uuid: Uuid): void;
+}
+
+/** A writer whose inserts are named in the transaction (what the incremental writer's index expects). */
+export interface NamingSbWriter extends SbWriter {
+  insert<T extends string>(table: T, row: Row): NamedUuid<T>;
 }
 
 export interface DiffStats {
@@ -158,7 +164,7 @@ export function diffSb(
   index?: FlowPlacementIndex,
 ): DiffStats {
   const stats: DiffStats = { inserted: 0, updated: 0, deleted: 0 };
-  const ins = <T extends string>(t: T, row: Row): NamedUuid<T> => {
+  const ins = <T extends string>(t: T, row: Row): Ref<T> => {
     stats.inserted++;
     return w.insert(t, row);
   };

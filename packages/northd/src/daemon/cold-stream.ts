@@ -6,13 +6,13 @@
 //   - first, every Datapath_Binding (with UUIDs chosen here, so flows can name them at once);
 //   - then, after each router and switch, the flows of its units that belong to it alone by nature
 //     (its core pipeline, per-port flows, a router port's ARP resolution), as single-datapath rows.
-// Everything else (port bindings, multicast groups, flows shared through datapath groups, port groups,
-// address sets, load balancers, nb_cfg) is left to the round's ordinary full diff, which sees the
-// streamed flows through the flow index: a streamed flow that some other datapath turns out to share
-// is re-pointed to its group there, one update, so the SB ends as a single transaction would leave it.
-//
-// Nothing is local to a chassis before its Port_Binding rows exist, and those come with the final
-// transaction, so ovn-controllers act on none of the partial content.
+//   - once every datapath is computed, the other flows (with their datapath groups).
+// The rest is the round's ordinary full diff, written through the same stream (ColdStreamWriter): it
+// sees the streamed flows through the flow index, so a streamed flow that some other datapath turns
+// out to share is re-pointed to its group there (one update), and the SB ends as a single transaction
+// would leave it. Port bindings, multicast groups and nb_cfg go last, in one transaction: nothing is
+// local to a chassis before its Port_Binding rows exist, so ovn-controllers act on none of the
+// partial content, and `--wait=sb` waiters see nb_cfg only once everything is there.
 import { randomUUID } from 'node:crypto';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
@@ -20,8 +20,8 @@ import type { CompiledSb } from '../compile.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import type { NorthdEngine, RoundResult } from '../engine/northd-engine.js';
 import type { FlowIndex } from '../engine/sb-sync.js';
-import { datapathRow, flowRow } from '../sb-diff.js';
-import { WireWriter } from './wire-writer.js';
+import { datapathRow, type SbWriter } from '../sb-diff.js';
+import { WireWriter, type FlowContent } from './wire-writer.js';
 
 /**
  * Rows per streamed transaction. Small: ovsdb-server spends far more per row on big transactions once
@@ -41,23 +41,120 @@ export interface ColdStreamStats {
   flows: number;
 }
 
+/** Tables written in the last transaction (see the file comment). */
+const LAST = new Set(['Port_Binding', 'Multicast_Group', 'SB_Global']);
+
+/**
+ * Rows into small transactions as they come, each written to the socket at once (the client writes
+ * synchronously when connected); as an SbWriter (the final diff), rows of the LAST tables are held for
+ * the transaction `finish` sends after the others. Inserts get UUIDs chosen here, so rows of later
+ * transactions can name rows of earlier ones without waiting for a reply.
+ */
+export class ColdStreamWriter implements SbWriter {
+  readonly stats: ColdStreamStats = { transactions: 0, flows: 0 };
+  private readonly sent: Promise<unknown>[] = [];
+  private txn: WireWriter;
+  private rows = 0;
+  private flows = 0;
+  private chunkRows = FIRST_CHUNK_ROWS;
+  /** A Logical_DP_Group was the last insert: it must share its transaction with the row naming it. */
+  private groupPending = false;
+  private readonly last: WireWriter;
+
+  constructor(
+    private readonly client: OvsdbClient,
+    private readonly lock: string,
+  ) {
+    this.txn = new WireWriter(lock);
+    this.last = new WireWriter(lock);
+  }
+
+  /** Insert with a UUID chosen by the caller. */
+  insertAs(table: string, uuid: Uuid, row: Record<string, unknown>): void {
+    this.next().insertAs(table, uuid, row);
+    this.counted(table);
+  }
+
+  insert<T extends string>(table: T, row: Record<string, unknown>): Uuid<T> {
+    const uuid = randomUUID() as Uuid<T>;
+    if (LAST.has(table)) this.last.insertAs(table, uuid, row);
+    else this.insertAs(table, uuid, row);
+    return uuid;
+  }
+
+  /** A Logical_Flow row from the engine's flow. */
+  insertFlowAs(
+    uuid: Uuid,
+    f: FlowContent,
+    place: 'logical_datapath' | 'logical_dp_group',
+    ref: Uuid<'Datapath_Binding'> | Uuid<'Logical_DP_Group'>,
+  ): void {
+    this.next().insertFlowAs(uuid, f, place, ref);
+    this.counted('Logical_Flow');
+  }
+
+  update(table: string, uuid: Uuid, row: Record<string, unknown>): void {
+    if (LAST.has(table)) this.last.update(table, uuid, row);
+    else (this.next().update(table, uuid, row), this.counted(table));
+  }
+
+  delete(table: string, uuid: Uuid): void {
+    this.next().delete(table, uuid);
+    this.counted(table);
+  }
+
+  /** Send the current transaction now (the next rows start another). */
+  flush(): void {
+    if (!this.rows) return;
+    this.stats.transactions++;
+    this.stats.flows += this.flows;
+    this.send(this.txn);
+    this.txn = new WireWriter(this.lock);
+    this.rows = this.flows = 0;
+    this.chunkRows = Math.min(this.chunkRows * 2, CHUNK_ROWS);
+  }
+
+  /** Send what is left and the last transaction; resolves once the server has answered them all. */
+  async finish(): Promise<void> {
+    this.flush();
+    if (this.last.ops.length > 1) this.send(this.last); // more than its lock assertion
+    await Promise.all(this.sent);
+  }
+
+  private send(w: WireWriter): void {
+    const p = w.commit(this.client);
+    p.catch(() => undefined); // reported by finish()
+    this.sent.push(p);
+  }
+
+  /** The transaction the next row goes into. */
+  private next(): WireWriter {
+    if (this.rows >= this.chunkRows && !this.groupPending) this.flush();
+    return this.txn;
+  }
+
+  private counted(table: string): void {
+    this.rows++;
+    if (table === 'Logical_Flow') this.flows++;
+    this.groupPending = table === 'Logical_DP_Group';
+  }
+}
+
 export interface ColdStream {
   readonly result: RoundResult;
-  readonly stats: ColdStreamStats;
   /** The engine's output (what the final diff writes the rest of). */
   readonly compiled: CompiledSb;
   /** The streamed Datapath_Binding and Logical_DP_Group rows, as the final diff must take them to be in the SB. */
   readonly datapaths: ReadonlyMap<Uuid<'Datapath_Binding'>, SbTables['Datapath_Binding']>;
   readonly groups: ReadonlyMap<Uuid<'Logical_DP_Group'>, SbTables['Logical_DP_Group']>;
-  /** Settles when the server has answered every streamed transaction; rejects if one failed. */
-  readonly committed: Promise<void>;
+  /** For the final diff; its `finish` sends the rest. */
+  readonly writer: ColdStreamWriter;
 }
 
 /**
- * Run the engine's full recompute, streaming into an SB known to hold none of northd's rows. Rows get
- * UUIDs chosen here, so nothing waits for a reply: when this returns, `index` holds the streamed flows
- * and `datapaths` the streamed datapaths, for the round's full diff, whose transaction the server
- * takes after the streamed ones.
+ * Run the engine's full recompute, streaming into an SB known to hold none of northd's rows. When this
+ * returns, `index` holds the streamed flows, and `datapaths` and `groups` the streamed rows, for the
+ * round's full diff through `writer`.
  */
 export function streamColdRecompute(
   engine: NorthdEngine,
@@ -70,21 +167,8 @@ export function streamColdRecompute(
   const steps = engine.recomputeStream(nb, sb);
   const dpUuid = new Map<string, Uuid<'Datapath_Binding'>>();
   const datapaths = new Map<Uuid<'Datapath_Binding'>, SbTables['Datapath_Binding']>();
-  const sent: Promise<unknown>[] = [];
   const streamed = new Set<string>();
-  const stats: ColdStreamStats = { transactions: 0, flows: 0 };
-  let txn = new WireWriter(lock);
-  let rows = 0;
-  let chunkRows = FIRST_CHUNK_ROWS;
-  // Written to the socket now (the client writes synchronously when connected).
-  const send = () => {
-    stats.transactions++;
-    stats.flows += rows;
-    sent.push(txn.commit(client));
-    txn = new WireWriter(lock);
-    rows = 0;
-    chunkRows = Math.min(chunkRows * 2, CHUNK_ROWS);
-  };
+  const w = new ColdStreamWriter(client, lock);
   index.reset();
   let step;
   while (!(step = steps.next()).done) {
@@ -94,9 +178,9 @@ export function streamColdRecompute(
         const row = datapathRow(d);
         dpUuid.set(d.id, uuid);
         datapaths.set(uuid, { ...row, _uuid: uuid } as unknown as SbTables['Datapath_Binding']);
-        txn.insertAs('Datapath_Binding', uuid, row);
+        w.insertAs('Datapath_Binding', uuid, row);
       }
-      send();
+      w.flush();
       continue;
     }
     const dp = step.value.dp;
@@ -108,11 +192,9 @@ export function streamColdRecompute(
           if (streamed.has(f.key)) continue; // another datapath has it too: the final diff groups it
           streamed.add(f.key);
           const uuid = randomUUID() as Uuid<'Logical_Flow'>;
-          txn.insertAs('Logical_Flow', uuid, { ...flowRow(f), logical_datapath: logicalDatapath });
+          w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
           index.place(f.key, uuid, dp, null);
-          rows++;
         }
-    if (rows >= chunkRows) send();
   }
   // Every datapath computed: the other flows' datapath sets are final too. A datapath group goes with
   // the first flow that names it (the server collects unreferenced groups at the end of a transaction).
@@ -121,27 +203,21 @@ export function streamColdRecompute(
   const groupOf = new Map<string, Uuid<'Logical_DP_Group'>>();
   for (const f of compiled.logicalFlows) {
     if (streamed.has(f.key)) continue;
-    const row: Record<string, unknown> = flowRow(f);
+    const uuid = randomUUID() as Uuid<'Logical_Flow'>;
     let group: Uuid<'Logical_DP_Group'> | null = null;
-    if (f.datapaths.length === 1) row['logical_datapath'] = dpUuid.get(f.datapaths[0]!);
+    if (f.datapaths.length === 1) w.insertFlowAs(uuid, f, 'logical_datapath', dpUuid.get(f.datapaths[0]!)!);
     else {
       group = groupOf.get(f.dpKey) ?? null;
       if (!group) {
         group = randomUUID() as Uuid<'Logical_DP_Group'>;
         const members = f.datapaths.map((d) => dpUuid.get(d)!);
-        txn.insertAs('Logical_DP_Group', group, { datapaths: members });
+        w.insertAs('Logical_DP_Group', group, { datapaths: members });
         groupOf.set(f.dpKey, group);
         groups.set(group, { _uuid: group, datapaths: members } as unknown as SbTables['Logical_DP_Group']);
       }
-      row['logical_dp_group'] = group;
+      w.insertFlowAs(uuid, f, 'logical_dp_group', group);
     }
-    const uuid = randomUUID() as Uuid<'Logical_Flow'>;
-    txn.insertAs('Logical_Flow', uuid, row);
     index.place(f.key, uuid, f.dpKey, group);
-    if (++rows >= chunkRows) send();
   }
-  if (rows) send();
-  const committed = Promise.all(sent).then(() => undefined);
-  committed.catch(() => undefined); // reported to whoever awaits it
-  return { result: step.value, compiled, stats, datapaths, groups, committed };
+  return { result: step.value, compiled, datapaths, groups, writer: w };
 }

@@ -13,7 +13,16 @@ import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES, type NbInput } from '../input.js';
 import { KEY_RANGES } from '../keys.js';
-import { diffSb, SB_OWNED_TABLES, type DiffStats, type FlowRow, type SbState, type SbWriter } from '../sb-diff.js';
+import {
+  diffSb,
+  SB_OWNED_TABLES,
+  type DiffStats,
+  type FlowRow,
+  type NamingSbWriter,
+  type Ref,
+  type SbState,
+  type SbWriter,
+} from '../sb-diff.js';
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { loadSbFlows } from './sb-flows.js';
@@ -302,21 +311,24 @@ export class Northd {
       else log.warn(msg);
     }
     const sbGlobal = [...sbSnap.SB_Global.values()][0];
+    // The round's transaction; a cold start's final diff goes through its stream instead.
     const txn = new WireWriter(NORTHD_LOCK);
-    const firstInsert: { table?: string; ref?: NamedUuid } = {};
+    const out: SbWriter = streamed?.writer ?? txn;
+    const firstInsert: { table?: string; ref?: Ref<string> } = {};
     const deleted: [string, Uuid][] = [];
-    const writer: SbWriter = {
+    const writer: NamingSbWriter = {
       insert: (table, row) => {
-        const ref = txn.insert(table, row);
+        const ref = out.insert(table, row);
         if (table !== 'Logical_Flow' && !firstInsert.ref) Object.assign(firstInsert, { table, ref });
-        return ref;
+        // Named on incremental rounds (the only ones syncSb writes); UUIDs only in a cold round's full diff.
+        return ref as NamedUuid<typeof table>;
       },
       update: (table, uuid, row) => {
-        txn.update(table, uuid, row);
+        out.update(table, uuid, row);
       },
       delete: (table, uuid) => {
         if (table !== 'Logical_Flow') deleted.push([table, uuid]);
-        txn.delete(table, uuid);
+        out.delete(table, uuid);
       },
     };
     const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
@@ -337,19 +349,24 @@ export class Northd {
       log.info({ ...stats, full: result.full }, 'dry run: would write %d changes', writes);
     } else if (writes) {
       const t1 = performance.now();
-      let res;
+      let uuidOf: (ref: Ref<string>) => Uuid;
       try {
-        res = await txn.commit(this.sb);
-        await streamed?.committed;
+        if (streamed) {
+          await streamed.writer.finish();
+          uuidOf = (ref) => ref as Uuid; // the stream chose them
+        } else {
+          const res = await txn.commit(this.sb);
+          uuidOf = (ref) => (typeof ref === 'string' ? ref : res.uuidOf(ref));
+        }
       } catch (e) {
         // Whether it committed is unknown: re-read the flows before the next round.
         this.flowIndex.invalidate();
         throw e;
       }
-      this.flowIndex.commit((ref) => res.uuidOf(ref));
+      this.flowIndex.commit(uuidOf);
       const commitMs = performance.now() - t1;
       // Wait until our own write is visible in the replica, so the next round diffs against it.
-      const ins = firstInsert.ref ? ([firstInsert.table!, res.uuidOf(firstInsert.ref)] as const) : undefined;
+      const ins = firstInsert.ref ? ([firstInsert.table!, uuidOf(firstInsert.ref)] as const) : undefined;
       const del = deleted[0];
       await this.sbReplica
         .waitFor(
@@ -370,7 +387,7 @@ export class Northd {
         nbCfg,
         full: result.full,
         reason: result.reason,
-        ...(streamed ? { streamed: streamed.stats } : {}),
+        ...(streamed ? { streamed: streamed.writer.stats } : {}),
         computeMs,
         engineMs,
         commitMs,

@@ -91,16 +91,37 @@ function encodeFlowRow(row: Record<string, unknown>): string | undefined {
   for (const _ in ext) extKeys++;
   if (columns !== 7 || extKeys !== 1 || (logical_datapath === undefined) === (logical_dp_group === undefined))
     return undefined;
+  return logical_datapath !== undefined
+    ? flowText(pipeline, table_id, priority, match, actions, stage, `"logical_datapath":${uuidAtom(logical_datapath)}`)
+    : flowText(pipeline, table_id, priority, match, actions, stage, `"logical_dp_group":${uuidAtom(logical_dp_group)}`);
+}
+
+/** A Logical_Flow row's text; `place` is its placement column, already encoded. */
+function flowText(
+  pipeline: string,
+  tableId: number,
+  priority: number,
+  match: string,
+  actions: string,
+  stage: string,
+  place: string,
+): string {
   let extText = stageNameIds.get(stage);
   if (!extText) stageNameIds.set(stage, (extText = `"external_ids":["map",[["stage-name",${str(stage)}]]]`));
-  const place =
-    logical_datapath !== undefined
-      ? `"logical_datapath":${uuidAtom(logical_datapath)}`
-      : `"logical_dp_group":${uuidAtom(logical_dp_group)}`;
   return (
-    `{${place},"pipeline":"${pipeline}","table_id":${table_id},"priority":${priority},` +
+    `{${place},"pipeline":"${pipeline}","table_id":${tableId},"priority":${priority},` +
     `"match":${str(match)},"actions":${str(actions)},${extText}}`
   );
+}
+
+/** A flow's content as the engine holds it. */
+export interface FlowContent {
+  readonly pipeline: 'ingress' | 'egress';
+  readonly tableId: number;
+  readonly priority: number;
+  readonly match: string;
+  readonly actions: string;
+  readonly stageName: string;
 }
 
 /** Server-assigned UUIDs of the rows a committed WireWriter inserted. */
@@ -143,6 +164,20 @@ export class WireWriter implements SbWriter {
   insertAs(table: string, uuid: Uuid, row: Record<string, unknown>): void {
     this.ops.begin().text(`{"op":"insert","table":${str(table)},"uuid":"${uuid}","row":`);
     this.row(table, row);
+  }
+
+  /** insertAs for a Logical_Flow row, from the engine's flow without building a row object. */
+  insertFlowAs(
+    uuid: Uuid,
+    f: FlowContent,
+    place: 'logical_datapath' | 'logical_dp_group',
+    ref: Uuid<'Datapath_Binding'> | Uuid<'Logical_DP_Group'>,
+  ): void {
+    this.ops.begin().text(`{"op":"insert","table":"Logical_Flow","uuid":"${uuid}","row":`);
+    this.ops.text(
+      flowText(f.pipeline, f.tableId, f.priority, f.match, f.actions, f.stageName, `"${place}":["uuid","${ref}"]`),
+    );
+    this.ops.text('}');
   }
 
   update(table: string, uuid: Uuid, row: Record<string, unknown>): void {

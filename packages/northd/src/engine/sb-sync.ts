@@ -11,7 +11,7 @@ import {
   type DiffStats,
   type FlowPlacementIndex,
   type PlacedFlow,
-  type SbWriter,
+  type NamingSbWriter,
 } from '../sb-diff.js';
 import { LbGroupPicker, lbGroupUuids } from '../lb-groups.js';
 import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
@@ -158,7 +158,7 @@ export function syncSb(
   t: Touched,
   sb: SbLookup,
   fx: FlowIndex,
-  w: SbWriter,
+  w: NamingSbWriter,
   nbCfg?: number,
 ): DiffStats {
   const stats: DiffStats = { inserted: 0, updated: 0, deleted: 0 };
