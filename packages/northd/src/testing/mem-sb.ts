@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
 import { schema as sbSchema } from '@ovnts/schema/sb';
-import { SB_OWNED_TABLES, type SbState, type SbWriter } from '../sb-diff.js';
+import { SB_OWNED_TABLES, type NamingSbWriter, type SbState } from '../sb-diff.js';
 import { makeRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -16,7 +16,7 @@ export class MemSb {
   }
 
   /** A writer whose operations are applied when `commit()` is called. */
-  begin(): SbWriter & { commit(): void; ops: string[]; uuidOf(ref: NamedUuid): Uuid } {
+  begin(): NamingSbWriter & { commit(): void; ops: string[]; uuidOf(ref: NamedUuid): Uuid } {
     const named = new Map<string, string>();
     const pending: (() => void)[] = [];
     const ops: string[] = [];
