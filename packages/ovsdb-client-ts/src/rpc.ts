@@ -156,6 +156,8 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
+      // One writev for the whole message (one syscall; one hand-over to an I/O thread).
+      this.socket.cork();
       let bytes = this.write(`{"id":${id},"method":${JSON.stringify(method)},"params":[`);
       let piece = '';
       for (const p of params) {
@@ -171,6 +173,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
         }
       }
       bytes += this.write(piece + ']}');
+      this.socket.uncork();
       this.stats.messagesOut++;
       this.log.debug({ method, id, bytes }, 'request');
     });

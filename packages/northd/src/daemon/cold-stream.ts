@@ -6,19 +6,20 @@
 //   - first, every Datapath_Binding (with UUIDs chosen here, so flows can name them at once);
 //   - then, after each router and switch, the flows of its units that belong to it alone by nature
 //     (its core pipeline, per-port flows, a router port's ARP resolution), as single-datapath rows.
-//   - once every datapath is computed, the other flows (with their datapath groups).
-// The rest is the round's ordinary full diff, written through the same stream (ColdStreamWriter): it
-// sees the streamed flows through the flow index, so a streamed flow that some other datapath turns
-// out to share is re-pointed to its group there (one update), and the SB ends as a single transaction
-// would leave it. Port bindings, multicast groups and nb_cfg go last, in one transaction: nothing is
-// local to a chassis before its Port_Binding rows exist, so ovn-controllers act on none of the
-// partial content, and `--wait=sb` waiters see nb_cfg only once everything is there.
+//   - once every datapath is computed, the other flows (with their datapath groups), and for the few
+//     streamed flows that other datapaths turn out to share, an update re-pointing them to their group,
+//     so the SB ends as one transaction would leave it.
+// The rest (port bindings, multicast groups, port groups, address sets, load balancers, SB_Global) is the
+// round's ordinary full diff, written through the same stream (ColdStreamWriter). Port bindings,
+// multicast groups and nb_cfg go last, in one transaction: nothing is local to a chassis before its
+// Port_Binding rows exist, so ovn-controllers act on none of the partial content, and `--wait=sb`
+// waiters see nb_cfg only once everything is there.
 import { randomUUID } from 'node:crypto';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { CompiledSb } from '../compile.js';
 import type { NbInput, SbKeyInput } from '../input.js';
-import type { NorthdEngine, RoundResult } from '../engine/northd-engine.js';
+import type { NorthdEngine, RecomputeStep, RoundResult } from '../engine/northd-engine.js';
 import type { FlowIndex } from '../engine/sb-sync.js';
 import { datapathRow, type SbWriter } from '../sb-diff.js';
 import { WireWriter, type FlowContent } from './wire-writer.js';
@@ -39,6 +40,10 @@ export interface ColdStreamStats {
   transactions: number;
   /** Logical_Flow rows among them. */
   flows: number;
+  /** Streamed as their datapath's alone, then found on others too (re-pointed to a group). */
+  regrouped?: number;
+  /** Streamed, then replaced by a later unit of the recompute (deleted). */
+  dropped?: number;
 }
 
 /** Tables written in the last transaction (see the file comment). */
@@ -142,19 +147,18 @@ export class ColdStreamWriter implements SbWriter {
 
 export interface ColdStream {
   readonly result: RoundResult;
-  /** The engine's output (what the final diff writes the rest of). */
-  readonly compiled: CompiledSb;
-  /** The streamed Datapath_Binding and Logical_DP_Group rows, as the final diff must take them to be in the SB. */
+  /** The engine's output without the flows (they are all written): what the final diff writes. */
+  readonly rest: CompiledSb;
+  /** The streamed Datapath_Binding rows, as the final diff must take them to be in the SB. */
   readonly datapaths: ReadonlyMap<Uuid<'Datapath_Binding'>, SbTables['Datapath_Binding']>;
-  readonly groups: ReadonlyMap<Uuid<'Logical_DP_Group'>, SbTables['Logical_DP_Group']>;
   /** For the final diff; its `finish` sends the rest. */
   readonly writer: ColdStreamWriter;
 }
 
 /**
  * Run the engine's full recompute, streaming into an SB known to hold none of northd's rows. When this
- * returns, `index` holds the streamed flows, and `datapaths` and `groups` the streamed rows, for the
- * round's full diff through `writer`.
+ * returns, every flow is written (`index` says where) and the round's full diff of the rest goes
+ * through `writer`, taking `datapaths` to be in the SB.
  */
 export function streamColdRecompute(
   engine: NorthdEngine,
@@ -167,57 +171,78 @@ export function streamColdRecompute(
   const steps = engine.recomputeStream(nb, sb);
   const dpUuid = new Map<string, Uuid<'Datapath_Binding'>>();
   const datapaths = new Map<Uuid<'Datapath_Binding'>, SbTables['Datapath_Binding']>();
-  const streamed = new Set<string>();
+  /** Flows streamed early: content key → their row and datapath. */
+  const streamed = new Map<string, { readonly uuid: Uuid<'Logical_Flow'>; readonly dp: string }>();
   const w = new ColdStreamWriter(client, lock);
   index.reset();
-  let step;
-  while (!(step = steps.next()).done) {
-    if (step.value.kind === 'datapaths') {
-      for (const d of engine.datapaths()) {
-        const uuid = randomUUID() as Uuid<'Datapath_Binding'>;
-        const row = datapathRow(d);
-        dpUuid.set(d.id, uuid);
-        datapaths.set(uuid, { ...row, _uuid: uuid } as unknown as SbTables['Datapath_Binding']);
-        w.insertAs('Datapath_Binding', uuid, row);
+  let step: IteratorResult<RecomputeStep, RoundResult>;
+  try {
+    while (!(step = steps.next()).done) {
+      if (step.value.kind === 'datapaths') {
+        for (const d of engine.datapaths()) {
+          const uuid = randomUUID() as Uuid<'Datapath_Binding'>;
+          const row = datapathRow(d);
+          dpUuid.set(d.id, uuid);
+          datapaths.set(uuid, { ...row, _uuid: uuid } as unknown as SbTables['Datapath_Binding']);
+          w.insertAs('Datapath_Binding', uuid, row);
+        }
+        w.flush();
+        continue;
       }
-      w.flush();
+      const dp = step.value.dp;
+      const logicalDatapath = dpUuid.get(dp);
+      if (!logicalDatapath) continue;
+      for (const [id, specs] of engine.unitsOf(dp) ?? [])
+        if (ownUnit(id))
+          for (const f of specs) {
+            if (streamed.has(f.key)) continue; // another datapath has it too: grouped below
+            const uuid = randomUUID() as Uuid<'Logical_Flow'>;
+            streamed.set(f.key, { uuid, dp });
+            w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
+          }
+    }
+  } catch (e) {
+    // The round is retried from what the SB holds: end the engine's bulk mode, forget the partial index.
+    steps.return(undefined as never);
+    index.invalidate();
+    throw e;
+  }
+  // Every datapath computed: every flow's datapath set is final. The other flows go out now, and a
+  // streamed flow that other datapaths turn out to share is re-pointed to its group (one update); one
+  // that a later unit replaced is deleted. A datapath group goes with the first flow that names it (the
+  // server collects unreferenced groups at the end of a transaction).
+  const compiled = engine.compiled();
+  const groupOf = new Map<string, Uuid<'Logical_DP_Group'>>();
+  const groupFor = (f: CompiledSb['logicalFlows'][number]): Uuid<'Logical_DP_Group'> => {
+    let group = groupOf.get(f.dpKey);
+    if (!group) {
+      group = randomUUID() as Uuid<'Logical_DP_Group'>;
+      const members = f.datapaths.map((d) => dpUuid.get(d)!);
+      w.insertAs('Logical_DP_Group', group, { datapaths: members });
+      groupOf.set(f.dpKey, group);
+    }
+    return group;
+  };
+  let regrouped = 0;
+  for (const f of compiled.logicalFlows) {
+    const early = streamed.get(f.key);
+    if (early) streamed.delete(f.key);
+    if (early && early.dp === f.dpKey) {
+      index.place(f.key, early.uuid, f.dpKey, null);
       continue;
     }
-    const dp = step.value.dp;
-    const logicalDatapath = dpUuid.get(dp);
-    if (!logicalDatapath) continue;
-    for (const [id, specs] of engine.unitsOf(dp) ?? [])
-      if (ownUnit(id))
-        for (const f of specs) {
-          if (streamed.has(f.key)) continue; // another datapath has it too: the final diff groups it
-          streamed.add(f.key);
-          const uuid = randomUUID() as Uuid<'Logical_Flow'>;
-          w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
-          index.place(f.key, uuid, dp, null);
-        }
-  }
-  // Every datapath computed: the other flows' datapath sets are final too. A datapath group goes with
-  // the first flow that names it (the server collects unreferenced groups at the end of a transaction).
-  const compiled = engine.compiled();
-  const groups = new Map<Uuid<'Logical_DP_Group'>, SbTables['Logical_DP_Group']>();
-  const groupOf = new Map<string, Uuid<'Logical_DP_Group'>>();
-  for (const f of compiled.logicalFlows) {
-    if (streamed.has(f.key)) continue;
-    const uuid = randomUUID() as Uuid<'Logical_Flow'>;
-    let group: Uuid<'Logical_DP_Group'> | null = null;
-    if (f.datapaths.length === 1) w.insertFlowAs(uuid, f, 'logical_datapath', dpUuid.get(f.datapaths[0]!)!);
-    else {
-      group = groupOf.get(f.dpKey) ?? null;
-      if (!group) {
-        group = randomUUID() as Uuid<'Logical_DP_Group'>;
-        const members = f.datapaths.map((d) => dpUuid.get(d)!);
-        w.insertAs('Logical_DP_Group', group, { datapaths: members });
-        groupOf.set(f.dpKey, group);
-        groups.set(group, { _uuid: group, datapaths: members } as unknown as SbTables['Logical_DP_Group']);
-      }
-      w.insertFlowAs(uuid, f, 'logical_dp_group', group);
-    }
+    const group = f.datapaths.length > 1 ? groupFor(f) : null;
+    const uuid = early?.uuid ?? (randomUUID() as Uuid<'Logical_Flow'>);
+    if (early) {
+      regrouped++;
+      w.update('Logical_Flow', uuid, { logical_datapath: null, logical_dp_group: group });
+    } else if (group) w.insertFlowAs(uuid, f, 'logical_dp_group', group);
+    else w.insertFlowAs(uuid, f, 'logical_datapath', dpUuid.get(f.datapaths[0]!)!);
     index.place(f.key, uuid, f.dpKey, group);
   }
-  return { result: step.value, compiled, datapaths, groups, writer: w };
+  for (const gone of streamed.values()) w.delete('Logical_Flow', gone.uuid);
+  w.stats.regrouped = regrouped;
+  w.stats.dropped = streamed.size;
+  // The final diff writes everything but the flows, which are all in place now.
+  return { result: step.value, rest: { ...compiled, logicalFlows: [] }, datapaths, writer: w };
 }

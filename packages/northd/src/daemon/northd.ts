@@ -292,7 +292,7 @@ export class Northd {
       ? streamColdRecompute(this.engine, nbSnap, replicaSnap, this.sb, NORTHD_LOCK, this.flowIndex)
       : undefined;
     // The streamed datapaths are in the SB for the final diff, whether or not the replica shows them yet.
-    if (streamed) sbSnap = { ...sbSnap, Datapath_Binding: streamed.datapaths, Logical_DP_Group: streamed.groups };
+    if (streamed) sbSnap = { ...sbSnap, Datapath_Binding: streamed.datapaths };
     const result = streamed
       ? streamed.result
       : forceFull
@@ -333,13 +333,9 @@ export class Northd {
     };
     const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
     const stats = result.full
-      ? diffSb(
-          streamed?.compiled ?? this.engine.compiled(),
-          sbSnap,
-          writer,
-          publishNbCfg ? nbCfg : undefined,
-          this.flowIndex,
-        )
+      ? streamed
+        ? diffSb(streamed.rest, sbSnap, writer, publishNbCfg ? nbCfg : undefined)
+        : diffSb(this.engine.compiled(), sbSnap, writer, publishNbCfg ? nbCfg : undefined, this.flowIndex)
       : syncSb(this.engine, result.touched, this.lookup(), this.flowIndex, writer, publishNbCfg ? nbCfg : undefined);
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
@@ -347,7 +343,7 @@ export class Northd {
       this.flowIndex.invalidate();
       this.dirty = true;
       log.info({ ...stats, full: result.full }, 'dry run: would write %d changes', writes);
-    } else if (writes) {
+    } else if (writes || streamed) {
       const t1 = performance.now();
       let uuidOf: (ref: Ref<string>) => Uuid;
       try {
