@@ -67,7 +67,9 @@ describe('ovnts-northd cold start into an empty SB', () => {
       Number((await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'get', 'NB_Global', '.', 'sb_cfg'])).trim());
     await waitFor('sb_cfg 1', async () => (await sbCfg()) >= 1, 60_000, 100);
 
-    // It did stream: several transactions before the final one, most flows among them.
+    // It did stream: several transactions before the final one, most flows among them. (The daemon
+    // answers the NB handshake before it logs the round.)
+    await waitFor('the round logged', () => readFileSync(northd.logFile, 'utf8').includes('SB updated'), 10_000, 50);
     const log = readFileSync(northd.logFile, 'utf8');
     const round = log
       .split('\n')
@@ -77,7 +79,7 @@ describe('ovnts-northd cold start into an empty SB', () => {
           JSON.parse(l) as { msg?: string; streamed?: { transactions: number; flows: number; regrouped?: number } },
       )
       .find((l) => l.msg === 'SB updated');
-    expect(round?.streamed?.transactions).toBeGreaterThan(2);
+    expect(round?.streamed?.transactions, log).toBeGreaterThan(2);
     // Some flows streamed as one switch's own are on every switch (grouped afterwards): that path runs.
     expect(round?.streamed?.regrouped).toBeGreaterThan(0);
     const flows = Number(
