@@ -5,33 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
-import { schema as sbSchema } from '@ovnts/schema/sb';
 import { useSandbox, waitFor, type Sandbox } from '@ovnts/test-harness';
 import { compile } from '../packages/northd/src/compile.js';
-import { SB_INPUT_TABLES, type SbKeyInput } from '../packages/northd/src/input.js';
-import { diffSb, SB_OWNED_TABLES, type SbState, type SbWriter } from '../packages/northd/src/sb-diff.js';
+import { diffSb, type SbWriter } from '../packages/northd/src/sb-diff.js';
 import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
 import { k8sNbOps } from '../packages/northd/src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../packages/northd/src/testing/k8s-stateful.js';
-import { readNb } from '../packages/northd/src/testing/lab.js';
-import { decodeWireRow, viewOf } from '../packages/northd/src/testing/rows.js';
+import { readNb, readSb } from '../packages/northd/src/testing/lab.js';
 
 const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
-
-async function readSb(sb: Sandbox, remote: string): Promise<SbState & SbKeyInput> {
-  const tables = [...new Set([...SB_OWNED_TABLES, ...SB_INPUT_TABLES])];
-  const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
-  const { stdout } = await sb.run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', ...ops])]);
-  const results = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
-  const rows: Record<string, Record<string, unknown>[]> = {};
-  tables.forEach((t, i) => (rows[t] = (results[i]?.rows ?? []).map((r) => decodeWireRow(sbSchema.tables[t]!, r))));
-  return viewOf<SbState & SbKeyInput>(tables, rows);
-}
 
 /** The writes a full diff of compile(NB) against the SB would make (none when they agree). */
 async function leftToWrite(sb: Sandbox, nbRemote: string, sbRemote: string): Promise<string[]> {
   const nb = await readNb((p, a) => sb.run(p, a), nbRemote);
-  const state = await readSb(sb, sbRemote);
+  const state = await readSb((p, a) => sb.run(p, a), sbRemote);
   const writes: string[] = [];
   const w: SbWriter = {
     insert: (table, row) => {

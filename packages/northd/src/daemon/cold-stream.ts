@@ -22,7 +22,7 @@ import type { NbInput, SbKeyInput } from '../input.js';
 import type { NorthdEngine, RecomputeStep, RoundResult } from '../engine/northd-engine.js';
 import type { FlowIndex } from '../engine/sb-sync.js';
 import { datapathRow, type SbWriter } from '../sb-diff.js';
-import { WireWriter, type FlowContent } from './wire-writer.js';
+import { WireWriter, type FlowContent, type FlowPlacement, type FlowPlacementRef } from './wire-writer.js';
 
 /**
  * Rows per streamed transaction. Small: ovsdb-server spends far more per row on big transactions once
@@ -88,12 +88,7 @@ export class ColdStreamWriter implements SbWriter {
   }
 
   /** A Logical_Flow row from the engine's flow. */
-  insertFlowAs(
-    uuid: Uuid,
-    f: FlowContent,
-    place: 'logical_datapath' | 'logical_dp_group',
-    ref: Uuid<'Datapath_Binding'> | Uuid<'Logical_DP_Group'>,
-  ): void {
+  insertFlowAs(uuid: Uuid, f: FlowContent, place: FlowPlacement, ref: FlowPlacementRef): void {
     this.next().insertFlowAs(uuid, f, place, ref);
     this.counted('Logical_Flow');
   }

@@ -114,6 +114,10 @@ function flowText(
   );
 }
 
+/** Where a Logical_Flow row is placed: its one datapath or its datapath group. */
+export type FlowPlacement = 'logical_datapath' | 'logical_dp_group';
+export type FlowPlacementRef = Uuid<'Datapath_Binding'> | Uuid<'Logical_DP_Group'>;
+
 /** A flow's content as the engine holds it. */
 export interface FlowContent {
   readonly pipeline: 'ingress' | 'egress';
@@ -167,12 +171,7 @@ export class WireWriter implements SbWriter {
   }
 
   /** insertAs for a Logical_Flow row, from the engine's flow without building a row object. */
-  insertFlowAs(
-    uuid: Uuid,
-    f: FlowContent,
-    place: 'logical_datapath' | 'logical_dp_group',
-    ref: Uuid<'Datapath_Binding'> | Uuid<'Logical_DP_Group'>,
-  ): void {
+  insertFlowAs(uuid: Uuid, f: FlowContent, place: FlowPlacement, ref: FlowPlacementRef): void {
     this.ops.begin().text(`{"op":"insert","table":"Logical_Flow","uuid":"${uuid}","row":`);
     this.ops.text(
       flowText(f.pipeline, f.tableId, f.priority, f.match, f.actions, f.stageName, `"${place}":["uuid","${ref}"]`),

@@ -304,9 +304,10 @@ export class NorthdEngine {
 
   /** Full recompute from `nb` and the SB's keys. */
   recompute(nb: NbInput, sb: SbKeyInput | undefined): RoundResult {
-    this.nb = nb;
-    this.recomputeEverything(sb);
-    return { full: true, reason: 'recompute', touched: emptyTouched() };
+    const steps = this.recomputeStream(nb, sb);
+    let step;
+    while (!(step = steps.next()).done);
+    return step.value;
   }
 
   /**

@@ -3,21 +3,40 @@
 import { schema as nbSchema } from '@ovnts/schema/nb';
 import { schema as sbSchema } from '@ovnts/schema/sb';
 import type { CompiledSb } from '../compile.js';
-import { NB_INPUT_TABLES, type NbInput } from '../input.js';
+import type { DatabaseSchema } from 'ovsdb-client-ts';
+import { NB_INPUT_TABLES, SB_INPUT_TABLES, type NbInput, type SbKeyInput } from '../input.js';
+import { SB_OWNED_TABLES, type SbState } from '../sb-diff.js';
 import { insertOps } from '../sb-json.js';
 import { decodeWireRow, viewOf } from './rows.js';
 
 export type Runner = (program: string, args: readonly string[]) => Promise<{ stdout: string }>;
 
-export async function readNb(run: Runner, remote: string): Promise<NbInput> {
-  const ops = NB_INPUT_TABLES.map((table) => ({ op: 'select', table, where: [] }));
-  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Northbound', ...ops])]);
+/** Every row of `tables`, read through `ovsdb-client transact` selects, as a table view. */
+async function readTables<T>(
+  run: Runner,
+  remote: string,
+  db: string,
+  schema: DatabaseSchema,
+  tables: readonly string[],
+): Promise<T> {
+  const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
+  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify([db, ...ops])]);
   const results = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
   const rows: Record<string, Record<string, unknown>[]> = {};
-  NB_INPUT_TABLES.forEach((t, i) => {
-    rows[t] = (results[i]?.rows ?? []).map((r) => decodeWireRow(nbSchema.tables[t]!, r));
+  tables.forEach((t, i) => {
+    rows[t] = (results[i]?.rows ?? []).map((r) => decodeWireRow(schema.tables[t]!, r));
   });
-  return viewOf<NbInput>(NB_INPUT_TABLES, rows);
+  return viewOf<T>(tables, rows);
+}
+
+export function readNb(run: Runner, remote: string): Promise<NbInput> {
+  return readTables<NbInput>(run, remote, 'OVN_Northbound', nbSchema, NB_INPUT_TABLES);
+}
+
+/** The SB tables northd owns and reads. */
+export function readSb(run: Runner, remote: string): Promise<SbState & SbKeyInput> {
+  const tables = [...new Set<string>([...SB_OWNED_TABLES, ...SB_INPUT_TABLES])];
+  return readTables<SbState & SbKeyInput>(run, remote, 'OVN_Southbound', sbSchema, tables);
 }
 
 export async function loadSb(run: Runner, remote: string, compiled: CompiledSb): Promise<void> {
