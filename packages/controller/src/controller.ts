@@ -77,7 +77,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({
     component: 'controller',
   });
-  const ovs = await OvsdbClient.connect(opts.ovsRemote, { logger: log });
+  // A daemon waits for its databases to come up (the client's default is to fail at once).
+  const ovs = await OvsdbClient.connect(opts.ovsRemote, { logger: log, waitForServer: true });
   let ovsRep: Replica<typeof vswitchModel> | undefined;
   let sb: OvsdbClient | undefined;
   try {
@@ -100,7 +101,11 @@ export async function startController(opts: ControllerOptions): Promise<Controll
         throw lastErr instanceof ConfigError ? lastErr : new ConfigError('Open_vSwitch table is empty');
       });
     }
-    sb = await OvsdbClient.connect(cfg!.remote, { logger: log, inactivityProbeMs: cfg!.probeIntervalMs });
+    sb = await OvsdbClient.connect(cfg!.remote, {
+      logger: log,
+      inactivityProbeMs: cfg!.probeIntervalMs,
+      waitForServer: true,
+    });
     const sbRep = await sb.monitor(sbModel);
     const c = new Controller(
       cfg!,

@@ -3,9 +3,10 @@
 // (bump NB_Global.nb_cfg, wait for northd/chassis to catch up).
 // The wire work is ovsdb-client-ts's, imported by module (not its index) so a one-shot CLI loads no pino.
 import { model } from '@ovnts/schema/nb';
+import { bounded, withDefaultTimeout, type CallOptions } from 'ovsdb-client-ts/call';
 import { connectFirst } from 'ovsdb-client-ts/connect';
 import { decodeDatum } from 'ovsdb-client-ts/datum';
-import { ConnectionError, OvsdbError } from 'ovsdb-client-ts/errors';
+import { ConnectionError, OvsdbError, TimeoutError } from 'ovsdb-client-ts/errors';
 import type { RpcSession } from 'ovsdb-client-ts/rpc';
 import { NbTransactionError } from './errors.js';
 import { NbStore, type Row, type Value } from './store.js';
@@ -13,12 +14,24 @@ import { NbStore, type Row, type Value } from './store.js';
 export const NB_DB = 'OVN_Northbound';
 const schema = model.schema;
 
-export interface OpenOptions {
+/**
+ * `timeoutMs` bounds connecting to each remote; `signal` aborts connecting. Neither has a default: like
+ * ovn-nbctl without --timeout, a session waits for a slow server unless told not to.
+ */
+export interface OpenOptions extends CallOptions {
   /** Only accept the Raft leader of a clustered database (ovn-nbctl's default). */
   readonly leaderOnly?: boolean;
+  /** Time limit for each load/commit of this session when the call gives none (ms; waitForCfg excepted). */
+  readonly requestTimeoutMs?: number;
 }
 
-export interface CommitOptions {
+export interface LoadOptions extends CallOptions {
+  /** See NbStore's constructor (the CLI's mode). */
+  readonly deferredMutations?: boolean;
+}
+
+/** `timeoutMs`/`signal` bound the wait for the server's answer (a transaction that times out may still commit). */
+export interface CommitOptions extends CallOptions {
   /** Added as an OVSDB "comment" op (shows in the server log). */
   readonly comment?: string;
   /** Increment NB_Global.nb_cfg in the same transaction (for --wait); commit then reports the new value. */
@@ -48,39 +61,45 @@ export class NbSession {
   private constructor(
     private readonly session: RpcSession,
     readonly remote: string,
+    private readonly requestTimeoutMs: number | undefined,
   ) {}
 
   /**
    * Connect to the first usable remote of a comma-separated list. With `leaderOnly` and more than one
    * remote, a clustered member that is not the leader is skipped. If none works, throws the client's
-   * ConnectionError, whose `reason` is the OS's wording.
+   * ConnectionError, whose `reason` is the OS's wording and `cause` the socket's error (`code` 'ENOENT').
    */
   static async open(remotes: string, opts: OpenOptions = {}): Promise<NbSession> {
     const many = remotes.split(',').filter((r) => r.trim().length > 0).length > 1;
     const { session, remote } = await connectFirst(remotes, {
-      // No connect timeout of its own: the caller bounds the whole run (ovn-nbctl's --timeout).
-      connectTimeoutMs: 2 ** 31 - 1,
+      // Without a timeout of its own, the caller bounds the whole run (ovn-nbctl's --timeout).
+      connectTimeoutMs: opts.timeoutMs || 2 ** 31 - 1,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.leaderOnly && many ? { leaderOf: NB_DB } : {}),
     });
-    return new NbSession(session, remote.text);
+    return new NbSession(session, remote.text, opts.requestTimeoutMs);
   }
 
-  /** A request whose failure (error reply, lost connection) is reported as NbTransactionError. */
-  private async request(method: string, params: readonly unknown[]): Promise<unknown> {
+  /**
+   * A request whose failure (error reply, lost connection) is reported as NbTransactionError; no answer
+   * in time is a TimeoutError naming the remote, an abort the AbortedError.
+   */
+  private async request(method: string, params: readonly unknown[], call?: CallOptions): Promise<unknown> {
     try {
-      return await this.session.request(method, params);
+      return await this.session.request(method, params, withDefaultTimeout(call, this.requestTimeoutMs));
     } catch (e) {
       if (e instanceof ConnectionError || e instanceof OvsdbError)
         throw new NbTransactionError(`${this.remote}: ${e.message}`);
+      if (e instanceof TimeoutError) throw new TimeoutError(`${this.remote}: ${e.message}`, { cause: e });
       throw e;
     }
   }
 
   /** Read every NB table into a fresh working copy. */
-  async load(opts: { deferredMutations?: boolean } = {}): Promise<NbStore> {
+  async load(opts: LoadOptions = {}): Promise<NbStore> {
     const tables = Object.keys(schema.tables);
     const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
-    const results = (await this.request('transact', [NB_DB, ...ops])) as { rows?: Record<string, unknown>[] }[];
+    const results = (await this.request('transact', [NB_DB, ...ops], opts)) as { rows?: Record<string, unknown>[] }[];
     const store = new NbStore(schema, opts.deferredMutations ?? false);
     tables.forEach((table, i) => {
       for (const r of results[i]?.rows ?? []) store.load(table, decodeRow(table, r));
@@ -108,7 +127,7 @@ export class NbSession {
     }
     if (opts.comment) ops.push({ op: 'comment', comment: opts.comment });
     if (opts.dryRun) ops.push({ op: 'abort' });
-    const results = (await this.request('transact', [NB_DB, ...ops])) as (Record<string, unknown> | null)[];
+    const results = (await this.request('transact', [NB_DB, ...ops], opts)) as (Record<string, unknown> | null)[];
     const failed = results.find(
       (r, i) => r !== null && typeof r === 'object' && 'error' in r && !(opts.dryRun && i === ops.length - 1),
     );
@@ -127,11 +146,13 @@ export class NbSession {
 
   /**
    * Wait until NB_Global shows that northd (`sb`) or also every chassis (`hv`) processed `nbCfg`.
-   * Resolves with that NB_Global row's timestamps.
+   * Resolves with that NB_Global row's timestamps. No time limit unless `call` gives one (a session's
+   * requestTimeoutMs does not apply: waiting is the point).
    */
-  async waitForCfg(kind: 'sb' | 'hv', nbCfg: number): Promise<Row> {
+  async waitForCfg(kind: 'sb' | 'hv', nbCfg: number, call: CallOptions = {}): Promise<Row> {
     const columns = ['nb_cfg_timestamp', 'sb_cfg', 'sb_cfg_timestamp', 'hv_cfg', 'hv_cfg_timestamp'];
-    return new Promise<Row>((resolve, reject) => {
+    let onUpdate: ((method: string, params: unknown[]) => void) | undefined;
+    const caughtUp = new Promise<Row>((resolve, reject) => {
       let current: Record<string, unknown> = {};
       const check = (): boolean => {
         const sb = Number(current['sb_cfg'] ?? 0);
@@ -147,19 +168,28 @@ export class NbSession {
         const t = (updates as Record<string, Record<string, { new?: Record<string, unknown> }>>)['NB_Global'] ?? {};
         for (const u of Object.values(t)) if (u.new) current = { ...current, ...u.new };
       };
-      this.session.on('notification', (method, params) => {
+      onUpdate = (method, params) => {
         if (method === 'update') {
           apply(params[1]);
           check();
         }
-      });
-      this.request('monitor', [NB_DB, 'wait', { NB_Global: { columns } }])
+      };
+      this.session.on('notification', onUpdate);
+      this.request('monitor', [NB_DB, 'wait', { NB_Global: { columns } }], { timeoutMs: 0 })
         .then((initial) => {
           apply(initial);
           check();
         })
         .catch(reject);
     });
+    const stop = () => {
+      if (onUpdate) this.session.off('notification', onUpdate);
+    };
+    try {
+      return await bounded(`${this.remote}: waiting for ${kind}_cfg ${nbCfg}`, call, caughtUp);
+    } finally {
+      stop();
+    }
   }
 
   close(): void {

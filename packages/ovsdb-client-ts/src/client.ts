@@ -3,7 +3,9 @@
 // leader check, locks, and the monitors that replicas register, which it resumes after each reconnect.
 
 import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { bounded, remaining, withDefaultTimeout, type CallOptions } from './call.js';
 import { ClosedError, ConnectionError, DatumError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
 import type { WireOperation, WireResult } from './operations.js';
 import { parseRemotes, type Remote } from './remote.js';
@@ -51,6 +53,19 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** How long `OvsdbClient.connect` keeps trying before it rejects (ms, default 30000). */
   initialConnectTimeoutMs?: number;
+  /**
+   * Keep trying (until `initialConnectTimeoutMs`) when no server accepts the connection yet, as a daemon
+   * started before its database wants. Default false: `connect` rejects as soon as every remote has
+   * refused once, with the last failure (a ConnectionError whose `cause.code` is e.g. 'ENOENT').
+   */
+  waitForServer?: boolean;
+  /** Abort `OvsdbClient.connect` (it rejects with AbortedError). Watched until connect settles. */
+  signal?: AbortSignal;
+  /**
+   * Time limit for each request when the call gives none (ms; default none: a dead server is found by
+   * the inactivity probe). Every request method also takes CallOptions (`timeoutMs`, `signal`) last.
+   */
+  requestTimeoutMs?: number;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'backoff' | 'closed';
@@ -87,6 +102,16 @@ interface LockState {
 
 const SERVER_MONITOR_ID = '_ovnts_server';
 
+/** A connect failure's underlying error: the socket's (`code` 'ENOENT', …) when there is one. */
+function rootCause(e: Error | undefined): unknown {
+  return e instanceof ConnectionError && e.cause !== undefined ? e.cause : e;
+}
+
+/** A connect failure in the OS's words when known ("No such file or directory"). */
+function failureText(e: Error): string {
+  return e instanceof ConnectionError && e.reason !== undefined ? e.reason : e.message;
+}
+
 /** Lock names are OVSDB <id>s; checking here gives a typed error instead of a server syntax error. */
 function checkLockName(name: string): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
@@ -101,6 +126,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private stateValue: ConnectionState = 'connecting';
   private closedFlag = false;
   private waiters: { resolve: (s: RpcSession) => void; reject: (e: Error) => void }[] = [];
+  /** Why the last connection attempt failed (the cause of a failed or timed-out connect). */
+  private lastFailure: Error | undefined;
+  private everConnected = false;
   private readonly monitors = new Map<string, MonitorHandle>();
   private readonly locks = new Map<string, LockState>();
   private wakeBackoff: (() => void) | undefined;
@@ -121,28 +149,28 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   /**
    * Connect to the first reachable (and, with `leaderOnly`, leading) server of a remote list such as
    * "unix:/run/ovn/ovnnb_db.sock" or "tcp:10.0.0.1:6641,tcp:10.0.0.2:6641,tcp:[fd00::3]:6641".
-   * Resolves once connected; rejects after `initialConnectTimeoutMs`.
+   * Resolves once connected. Rejects at once when no remote accepts a connection (unless `waitForServer`)
+   * with a ConnectionError whose `cause` is the socket's error; with TimeoutError after
+   * `initialConnectTimeoutMs` (its `cause` the last attempt's failure); with AbortedError on `signal`.
    */
   static async connect(remotes: string, opts: ClientOptions = {}): Promise<OvsdbClient> {
     const client = new OvsdbClient(remotes, opts);
     void client.run();
     const timeoutMs = opts.initialConnectTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      await bounded(
+        `connect to ${remotes}`,
+        { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) },
         client.connected(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new TimeoutError(`could not connect to ${remotes} in ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
+      );
     } catch (e) {
       await client.close();
+      const last = client.lastFailure;
+      if (e instanceof TimeoutError && last)
+        throw new TimeoutError(`could not connect to ${remotes} in ${timeoutMs} ms: ${failureText(last)}`, {
+          cause: rootCause(last),
+        });
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
     return client;
   }
@@ -161,30 +189,42 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return this.stateValue === 'connected' ? this.currentRemote?.text : undefined;
   }
 
-  /** Resolves with the live session, waiting for a reconnect if needed; rejects once the client is closed. */
-  connected(): Promise<RpcSession> {
+  /**
+   * Resolves with the live session, waiting for a reconnect if needed; rejects once the client is closed,
+   * or when `call`'s limit passes or its signal aborts first.
+   */
+  connected(call?: CallOptions): Promise<RpcSession> {
     if (this.closedFlag) return Promise.reject(new ClosedError());
     if (this.session && !this.session.isClosed && this.stateValue === 'connected') return Promise.resolve(this.session);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    let waiter: (typeof this.waiters)[number] | undefined;
+    const live = new Promise<RpcSession>((resolve, reject) => this.waiters.push((waiter = { resolve, reject })));
+    return bounded('waiting for a connection', call, live, () => {
+      this.waiters = this.waiters.filter((w) => w !== waiter);
+    });
   }
 
   // ---- plain methods ----
 
-  /** Any JSON-RPC method, on the current (or next) session. */
-  async request(method: string, params: readonly unknown[]): Promise<unknown> {
-    const s = await this.connected();
-    return s.request(method, params);
+  /**
+   * Any JSON-RPC method, on the current (or next) session. `call` bounds the whole wait (for a session,
+   * then for the reply); without a `timeoutMs` the client's `requestTimeoutMs` applies.
+   */
+  async request(method: string, params: readonly unknown[], call?: CallOptions): Promise<unknown> {
+    const c = withDefaultTimeout(call, this.opts.requestTimeoutMs);
+    const started = Date.now();
+    const s = await this.connected(c);
+    return s.request(method, params, remaining(c, started));
   }
 
-  async listDbs(): Promise<string[]> {
-    const r = await this.request('list_dbs', []);
+  async listDbs(call?: CallOptions): Promise<string[]> {
+    const r = await this.request('list_dbs', [], call);
     if (!Array.isArray(r) || !r.every((x) => typeof x === 'string'))
       throw new ProtocolError('list_dbs: reply is not a list of names');
     return r;
   }
 
-  async getSchema(db: string): Promise<DatabaseSchema> {
-    return parseSchema(await this.request('get_schema', [db]));
+  async getSchema(db: string, call?: CallOptions): Promise<DatabaseSchema> {
+    return parseSchema(await this.request('get_schema', [db], call));
   }
 
   /** Round-trip an echo; resolves with what the server echoed. */
@@ -198,8 +238,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * Send raw operations (already in wire notation). Resolves with the per-operation results;
    * an operation error or a commit failure rejects with OvsdbError carrying `opIndex`.
    */
-  async transact(db: string, ops: readonly WireOperation[]): Promise<WireResult[]> {
-    const r = await this.request('transact', [db, ...ops]);
+  async transact(db: string, ops: readonly WireOperation[], call?: CallOptions): Promise<WireResult[]> {
+    const r = await this.request('transact', [db, ...ops], call);
     return checkTransactResults(r, ops.length);
   }
 
@@ -209,7 +249,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * and the text goes out in pieces. When connected, it is written before this returns, so a caller
    * that goes on computing has it on its way (see the ioThread option).
    */
-  transactEncoded(db: string, ops: readonly string[] | EncodedOps): Promise<WireResult[]> {
+  transactEncoded(db: string, ops: readonly string[] | EncodedOps, call?: CallOptions): Promise<WireResult[]> {
+    const c = withDefaultTimeout(call, this.opts.requestTimeoutMs);
+    const started = Date.now();
     const send = (s: RpcSession): Promise<WireResult[]> => {
       const head = JSON.stringify(db);
       const n = ops.length;
@@ -219,12 +261,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         params = [head];
         for (const op of ops) params.push(',', op);
       }
-      return s.requestEncoded('transact', params).then((r) => checkTransactResults(r, n));
+      return s.requestEncoded('transact', params, remaining(c, started)).then((r) => checkTransactResults(r, n));
     };
     const s = this.session;
     return !this.closedFlag && s && !s.isClosed && this.stateValue === 'connected'
       ? send(s)
-      : this.connected().then(send);
+      : this.connected(c).then(send);
   }
 
   /** Start a typed transaction on `model`'s database (see Transaction). */
@@ -232,10 +274,17 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return new Transaction(this, model);
   }
 
-  /** Monitor `model`'s database into a replica; resolves once the initial contents are loaded. */
-  async monitor<M extends DatabaseModel>(model: M, opts: MonitorOptions<M> = {}): Promise<Replica<M>> {
+  /**
+   * Monitor `model`'s database into a replica; resolves once the initial contents are loaded (`call`
+   * bounds that initial load).
+   */
+  async monitor<M extends DatabaseModel>(
+    model: M,
+    opts: MonitorOptions<M> = {},
+    call?: CallOptions,
+  ): Promise<Replica<M>> {
     const replica = new Replica(this, model, opts, this.log);
-    await replica.start();
+    await replica.start(withDefaultTimeout(call, this.opts.requestTimeoutMs));
     return replica;
   }
 
@@ -245,38 +294,46 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * Ask for a lock. Resolves true if granted at once; otherwise the client waits in the server's queue and
    * emits 'locked' when granted. The lock is re-requested after reconnects until `unlock`.
    */
-  async lock(name: string): Promise<boolean> {
+  async lock(name: string, call?: CallOptions): Promise<boolean> {
     checkLockName(name);
     if (!this.locks.has(name)) this.locks.set(name, { held: false });
-    return this.requestLock(name, 'lock');
+    return this.requestLock(name, 'lock', undefined, call);
   }
 
   /** Take a lock from its current holder (who gets 'stolen'). */
-  async steal(name: string): Promise<boolean> {
+  async steal(name: string, call?: CallOptions): Promise<boolean> {
     checkLockName(name);
     if (!this.locks.has(name)) this.locks.set(name, { held: false });
-    return this.requestLock(name, 'steal');
+    return this.requestLock(name, 'steal', undefined, call);
   }
 
-  async unlock(name: string): Promise<void> {
+  async unlock(name: string, call?: CallOptions): Promise<void> {
     const had = this.locks.delete(name);
     // The server drops a session's locks when the session ends, so with no live session there is nothing
     // to tell it (and waiting for a reconnect here would hang shutdown when the server is gone).
     const s = this.session;
-    if (had && s && !s.isClosed && this.stateValue === 'connected') await s.request('unlock', [name]);
+    if (had && s && !s.isClosed && this.stateValue === 'connected')
+      await s.request('unlock', [name], withDefaultTimeout(call, this.opts.requestTimeoutMs));
   }
 
   isLockHolder(name: string): boolean {
     return this.locks.get(name)?.held ?? false;
   }
 
-  private async requestLock(name: string, method: 'lock' | 'steal', session?: RpcSession): Promise<boolean> {
-    const s = session ?? (await this.connected());
+  private async requestLock(
+    name: string,
+    method: 'lock' | 'steal',
+    session?: RpcSession,
+    call?: CallOptions,
+  ): Promise<boolean> {
+    const c = withDefaultTimeout(call, this.opts.requestTimeoutMs);
+    const started = Date.now();
+    const s = session ?? (await this.connected(c));
     const before = this.locks.get(name);
     // Already queued on this session (e.g. re-requested by the reconnect path): asking twice is an error.
     if (method === 'lock' && before?.requestedOn === s) return before.held;
     if (before) before.requestedOn = s;
-    const r = (await s.request(method, [name])) as { locked?: unknown } | null;
+    const r = (await s.request(method, [name], remaining(c, started))) as { locked?: unknown } | null;
     const locked = r?.locked === true;
     const st = this.locks.get(name);
     if (locked && st && !st.held) {
@@ -334,19 +391,32 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     let failures = 0;
     let next = 0;
     let lastError = '';
+    // Remotes of the current pass that refused the connection itself (not, say, a follower's leader check).
+    let refusedThisPass = 0;
     while (!this.closedFlag) {
       const remote = this.remotes[next % this.remotes.length]!;
       next++;
       this.setState('connecting');
       let session: RpcSession | undefined;
+      let stream: Duplex | undefined;
       try {
-        session = await this.establish(remote);
+        stream = await openStream(remote, this.opts.connectTimeoutMs ?? 5000, this.opts.ssl, this.opts.ioThread);
       } catch (e) {
+        refusedThisPass++;
+        this.noteFailure(remote, e as Error);
         lastError = (e as Error).message;
-        this.log.info({ remote: remote.text, err: lastError }, 'connect attempt failed');
+      }
+      if (stream) {
+        try {
+          session = await this.establish(remote, stream);
+        } catch (e) {
+          this.noteFailure(remote, e as Error);
+          lastError = (e as Error).message;
+        }
       }
       if (session) {
         failures = 0;
+        this.everConnected = true;
         const err = await new Promise<Error | undefined>((resolve) => {
           if (session.isClosed) resolve(new ConnectionError('closed during setup'));
           else session.once('close', resolve);
@@ -367,16 +437,32 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         }
         continue; // try the next remote straight away (Raft failover)
       }
+      const all = this.remotes.map((r) => r.text).join(',');
       if (this.opts.reconnect === false && next >= this.remotes.length) {
         // Without reconnect, one pass over the remotes is all connect() gets.
         this.closeWith(
-          new ConnectionError(`could not connect to ${this.remotes.map((r) => r.text).join(',')}: ${lastError}`),
+          new ConnectionError(`could not connect to ${all}: ${lastError}`, 'not-sent', undefined, {
+            cause: rootCause(this.lastFailure),
+          }),
         );
         break;
       }
       failures++;
+      const passDone = next % this.remotes.length === 0;
+      if (passDone && !this.everConnected && !this.opts.waitForServer && refusedThisPass === this.remotes.length) {
+        // Nobody is listening: say so now rather than retry until connect() times out.
+        const last = this.lastFailure;
+        const reason = last instanceof ConnectionError ? last.reason : undefined;
+        this.closeWith(
+          new ConnectionError(`could not connect to ${all}: ${reason ?? lastError}`, 'not-sent', reason, {
+            cause: rootCause(last),
+          }),
+        );
+        break;
+      }
+      if (passDone) refusedThisPass = 0;
       // Back off once per full pass over the remotes, exponentially, with jitter.
-      if (next % this.remotes.length === 0) {
+      if (passDone) {
         const b = this.backoff();
         const base = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(20, Math.floor(failures / this.remotes.length) - 1));
         const delay = Math.round(base * (1 - b.jitter * Math.random()));
@@ -393,8 +479,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     }
   }
 
-  private async establish(remote: Remote): Promise<RpcSession> {
-    const stream = await openStream(remote, this.opts.connectTimeoutMs ?? 5000, this.opts.ssl, this.opts.ioThread);
+  private noteFailure(remote: Remote, e: Error): void {
+    this.lastFailure = e;
+    this.log.info({ remote: remote.text, err: e.message }, 'connect attempt failed');
+  }
+
+  private async establish(remote: Remote, stream: Duplex): Promise<RpcSession> {
     if (this.closedFlag) {
       stream.destroy();
       throw new ClosedError();

@@ -19,13 +19,15 @@ export interface ConnectFirstOptions {
   readonly leaderOf?: string;
   readonly log?: RpcLog;
   readonly rpc?: RpcOptions;
+  /** Abort connecting (rejects with AbortedError). */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Try the remotes (a comma-separated list or parsed ones) in order; resolve with the first session that
  * opens (and passes the leader check). Otherwise reject with the last failure: a ConnectionError whose
  * `reason` is the OS's text ("Connection refused"), "Address family not supported by protocol" for a
- * remote that does not parse, or the leader check's verdict.
+ * remote that does not parse, or the leader check's verdict. Its `cause` is the socket's error, if any.
  */
 export async function connectFirst(
   remotes: string | readonly Remote[],
@@ -50,7 +52,7 @@ export async function connectFirst(
     }
     let session: RpcSession;
     try {
-      const stream = await openStream(remote, opts.connectTimeoutMs ?? 5000, opts.ssl);
+      const stream = await openStream(remote, opts.connectTimeoutMs ?? 5000, opts.ssl, false, opts.signal);
       session = new RpcSession(stream, opts.log, opts.rpc);
     } catch (e) {
       if (!(e instanceof ConnectionError)) throw e;
@@ -60,11 +62,11 @@ export async function connectFirst(
     if (opts.leaderOf !== undefined) {
       let why: string | undefined;
       try {
-        why = await checkLeaderOnce(session, opts.leaderOf);
+        why = await checkLeaderOnce(session, opts.leaderOf, { signal: opts.signal });
       } catch (e) {
         session.close();
         if (!(e instanceof ConnectionError)) throw e;
-        last = new ConnectionError(`${remote.text}: ${e.message}`, 'not-sent', e.reason ?? e.message);
+        last = new ConnectionError(`${remote.text}: ${e.message}`, 'not-sent', e.reason ?? e.message, { cause: e });
         continue;
       }
       if (why !== undefined) {

@@ -46,12 +46,14 @@ export class ConnectionError extends Error {
     readonly outcome: 'not-sent' | 'unknown' = 'not-sent',
     /** Why connecting failed, in the OS's words ("No such file or directory"), as the OVS tools print it. */
     readonly reason?: string,
+    /** The underlying error, e.g. the socket's (`cause.code` 'ENOENT', 'ECONNREFUSED'). */
+    options?: { readonly cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
-/** An operation did not complete in time. */
+/** An operation did not complete in time (for a transact: it may still commit). */
 export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }

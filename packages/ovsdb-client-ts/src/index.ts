@@ -9,6 +9,7 @@
 export * from './schema.js';
 export * from './types.js';
 export * from './errors.js';
+export { AbortedError, type CallOptions } from './call.js';
 export {
   encodeAtom,
   decodeAtom,

@@ -2,6 +2,7 @@
 // and be the Raft leader (what _Server.Database says). Shared by OvsdbClient (which keeps watching) and
 // connectFirst (which checks once).
 
+import type { CallOptions } from './call.js';
 import { OvsdbError } from './errors.js';
 import type { RpcSession } from './rpc.js';
 
@@ -23,13 +24,18 @@ export function leaderVerdict(
 }
 
 /** One look at _Server.Database (a select, no monitor). A server without _Server counts as usable. */
-export async function checkLeaderOnce(session: RpcSession, database?: string): Promise<string | undefined> {
+export async function checkLeaderOnce(
+  session: RpcSession,
+  database?: string,
+  call?: CallOptions,
+): Promise<string | undefined> {
   let reply: unknown;
   try {
-    reply = await session.request('transact', [
-      '_Server',
-      { op: 'select', table: 'Database', where: [], columns: [...LEADER_COLUMNS] },
-    ]);
+    reply = await session.request(
+      'transact',
+      ['_Server', { op: 'select', table: 'Database', where: [], columns: [...LEADER_COLUMNS] }],
+      call,
+    );
   } catch (e) {
     if (e instanceof OvsdbError) return undefined;
     throw e;

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { applyDiff, columnDecoder, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
+import { remaining, type CallOptions } from './call.js';
 import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
 import type { Where } from './operations.js';
 import type { RpcSession } from './rpc.js';
@@ -343,14 +344,15 @@ export class Replica<M extends DatabaseModel>
 
   // ---- lifecycle (called by the client) ----
 
-  /** Register with the client and load the initial contents. */
-  async start(): Promise<void> {
+  /** Register with the client and load the initial contents (`call` bounds the whole load). */
+  async start(call: CallOptions = {}): Promise<void> {
     this.client.registerMonitor(this.id, this);
+    const started = Date.now();
     try {
       for (;;) {
-        const s = await this.client.connected();
+        const s = await this.client.connected(remaining(call, started));
         try {
-          if (this.boundSession !== s) await this.resume(s);
+          if (this.boundSession !== s) await this.resume(s, remaining(call, started));
           else await this.resuming;
         } catch (e) {
           if (e instanceof ConnectionError && !(e instanceof ClosedError)) continue; // reconnecting: try again
@@ -365,10 +367,10 @@ export class Replica<M extends DatabaseModel>
   }
 
   /** (Re)issue the monitor on a new session: monitor_cond_since with the last txn id when possible. */
-  resume(session: RpcSession): Promise<void> {
+  resume(session: RpcSession, call?: CallOptions): Promise<void> {
     this.boundSession = session;
     const first = !this.loaded;
-    this.resuming = this.subscribe(session).catch((e: unknown) => {
+    this.resuming = this.subscribe(session, call).catch((e: unknown) => {
       // The first subscription reports to monitor()'s caller. A failed re-subscription must not take the
       // whole client down (it would reconnect forever): the replica reports it and stays as it was.
       if (first || (e instanceof ConnectionError && !(e instanceof ClosedError))) throw e;
@@ -406,7 +408,7 @@ export class Replica<M extends DatabaseModel>
     return out;
   }
 
-  private async subscribe(session: RpcSession): Promise<void> {
+  private async subscribe(session: RpcSession, call?: CallOptions): Promise<void> {
     const db = this.model.schema.name;
     const candidates: MonitorMethod[] = this.method
       ? [this.method]
@@ -422,7 +424,7 @@ export class Replica<M extends DatabaseModel>
       // same chunk are dispatched at once: hold them back until the reply's contents are applied.
       this.held = [];
       try {
-        reply = await session.request(method, params);
+        reply = await session.request(method, params, call);
       } catch (e) {
         this.held = undefined;
         if (e instanceof OvsdbError && e.error === 'unknown method' && i < candidates.length - 1) continue;

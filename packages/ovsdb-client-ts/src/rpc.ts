@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import jsonrpc from 'jsonrpc-lite';
 import type { Logger } from 'pino';
+import { bounded, throwIfAborted, type CallOptions } from './call.js';
 import { ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
 import { JsonFramer } from './framer.js';
 
@@ -104,6 +105,8 @@ function classify(msg: unknown): Classified {
 export class RpcSession extends EventEmitter<RpcEvents> {
   private nextId = 1;
   private readonly pending = new Map<number | string, Pending>();
+  /** Requests the caller stopped waiting for (timeout, abort): their late replies are expected. */
+  private readonly abandoned = new Set<number | string>();
   private readonly framer: JsonFramer;
   private closed = false;
   private lastRx = Date.now();
@@ -134,16 +137,29 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     return this.closed;
   }
 
-  /** Send a request; resolves with `result`, rejects with OvsdbError for an error reply or ConnectionError. */
-  request(method: string, params: readonly unknown[]): Promise<unknown> {
+  /**
+   * Send a request; resolves with `result`, rejects with OvsdbError for an error reply, ConnectionError,
+   * or TimeoutError / AbortedError when `call`'s limit passes or its signal aborts first.
+   */
+  request(method: string, params: readonly unknown[], call?: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(new ConnectionError(`${method}: not connected`));
+    try {
+      throwIfAborted(method, call);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const id = this.nextId++;
     const text = toWire(jsonrpc.request(id, method, []), params);
-    return new Promise((resolve, reject) => {
+    const reply = new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
       this.log.debug({ method, id, bytes: text.length }, 'request');
       this.send(text);
     });
+    return bounded(method, call, reply, () => this.abandon(id));
+  }
+
+  private abandon(id: number): void {
+    if (this.pending.delete(id)) this.abandoned.add(id);
   }
 
   /**
@@ -151,10 +167,15 @@ export class RpcSession extends EventEmitter<RpcEvents> {
    * elements, comma-separated, in pieces (strings or UTF-8 buffers). The pieces are written as they
    * are, never joined, so a huge transaction costs no second copy of itself.
    */
-  requestEncoded(method: string, params: readonly (string | Uint8Array)[]): Promise<unknown> {
+  requestEncoded(method: string, params: readonly (string | Uint8Array)[], call?: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(new ConnectionError(`${method}: not connected`));
+    try {
+      throwIfAborted(method, call);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const reply = new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
       // One writev for the whole message (one syscall; one hand-over to an I/O thread).
       this.socket.cork();
@@ -177,6 +198,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
       this.stats.messagesOut++;
       this.log.debug({ method, id, bytes }, 'request');
     });
+    return bounded(method, call, reply, () => this.abandon(id));
   }
 
   /** Send a notification (no reply expected). */
@@ -242,7 +264,8 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     if (c.type === 'success' || c.type === 'error') {
       const pending = this.pending.get(c.id as number | string);
       if (!pending) {
-        this.log.warn({ id: c.id }, 'reply to no request; ignored');
+        if (this.abandoned.delete(c.id as number | string)) this.log.debug({ id: c.id }, 'late reply; ignored');
+        else this.log.warn({ id: c.id }, 'reply to no request; ignored');
         return;
       }
       this.pending.delete(c.id as number | string);

@@ -17,6 +17,7 @@ import { checkTransactResults } from './results.js';
 import { columnKind, type TableSchema } from './schema.js';
 import type { DatabaseModel, Insert, NamedUuid, RowOf, TableName, Update, Uuid } from './types.js';
 import type { OvsdbClient } from './client.js';
+import { remaining, throwIfAborted, type CallOptions } from './call.js';
 
 /** A handle on an operation added to a transaction, used to read its result. */
 export interface OpRef<Kind extends 'count' | 'rows' | 'none', R = unknown> {
@@ -26,7 +27,8 @@ export interface OpRef<Kind extends 'count' | 'rows' | 'none', R = unknown> {
   readonly __row?: R;
 }
 
-export interface CommitOptions {
+/** `timeoutMs`/`signal` bound the whole commit, failover re-sends included. */
+export interface CommitOptions extends CallOptions {
   /** Re-send (guarded) after a failover when the outcome is unknown (default true). */
   retryOnFailover?: boolean;
   /** How long to keep re-sending (guarded) before giving up with outcome 'unknown' (ms, default 60000). */
@@ -266,8 +268,13 @@ export class Transaction<M extends DatabaseModel> {
   async commit(opts: CommitOptions = {}): Promise<TransactionResult<M>> {
     const db = this.model.schema.name;
     const ops = this.wireOps;
+    const started = Date.now();
+    const call: CallOptions = {
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
     try {
-      const r = await this.client.request('transact', [db, ...ops]);
+      const r = await this.client.request('transact', [db, ...ops], call);
       return this.result(checkTransactResults(r, ops.length), false);
     } catch (e) {
       const guard = this.firstInsert;
@@ -284,8 +291,9 @@ export class Transaction<M extends DatabaseModel> {
       };
       // Until we get an answer: every attempt that fails to get one leaves the outcome unknown.
       while (Date.now() < deadline) {
+        throwIfAborted('transact', call);
         try {
-          const r = await this.client.request('transact', [db, check, ...ops]);
+          const r = await this.client.request('transact', [db, check, ...ops], remaining(call, started));
           return this.result(checkTransactResults(r, ops.length + 1, 1).slice(1), false);
         } catch (e2) {
           if (e2 instanceof OvsdbError && e2.opIndex === -1 && e2.error === 'timed out') {

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { AbortedError } from './call.js';
 import { ConnectionError } from './errors.js';
 import type { Remote } from './remote.js';
 import { openThreadStream } from './thread-stream.js';
@@ -15,11 +16,19 @@ export interface SslFiles {
 }
 
 /**
- * Open a connected stream to `remote`, or reject with ConnectionError after `timeoutMs`. With
+ * Open a connected stream to `remote`, or reject with ConnectionError (its `cause` the socket's error,
+ * `cause.code` e.g. 'ENOENT') after `timeoutMs`, or with AbortedError when `signal` aborts. With
  * `ioThread`, the socket lives on a worker thread (see thread-stream.ts).
  */
-export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFiles, ioThread = false): Promise<Duplex> {
-  if (ioThread) return openOnThread(remote, timeoutMs, ssl);
+export async function openStream(
+  remote: Remote,
+  timeoutMs: number,
+  ssl?: SslFiles,
+  ioThread = false,
+  signal?: AbortSignal,
+): Promise<Duplex> {
+  if (signal?.aborted) throw new AbortedError(`connect to ${remote.text}`, signal.reason);
+  if (ioThread) return openOnThread(remote, timeoutMs, ssl, signal);
   let socket: net.Socket;
   let readyEvent = 'connect';
   if (remote.kind === 'unix') socket = net.connect({ path: remote.path });
@@ -50,14 +59,25 @@ export async function openStream(remote: Remote, timeoutMs: number, ssl?: SslFil
       () => fail(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
       timeoutMs,
     );
-    const fail = (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new ConnectionError(`${remote.text}: ${e.message}`, 'not-sent', osErrorText(e)));
+    const onAbort = () => {
+      done();
+      reject(new AbortedError(`connect to ${remote.text}`, signal!.reason));
     };
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('error', fail);
+      socket.destroy();
+    };
+    const fail = (e: NodeJS.ErrnoException) => {
+      done();
+      reject(connectError(remote, e));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('error', fail);
     socket.once(readyEvent, () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('error', fail);
       socket.setNoDelay?.(true);
       resolve(socket);
@@ -74,7 +94,12 @@ function noSslFiles(remote: Remote): ConnectionError {
   );
 }
 
-async function openOnThread(remote: Remote, timeoutMs: number, ssl?: SslFiles): Promise<Duplex> {
+/** A failed connect: the OS's wording as `reason`, the socket's error as `cause`. */
+function connectError(remote: Remote, e: NodeJS.ErrnoException): ConnectionError {
+  return new ConnectionError(`${remote.text}: ${e.message}`, 'not-sent', osErrorText(e), { cause: e });
+}
+
+async function openOnThread(remote: Remote, timeoutMs: number, ssl?: SslFiles, signal?: AbortSignal): Promise<Duplex> {
   let opening;
   if (remote.kind === 'unix') opening = openThreadStream({ kind: 'unix', path: remote.path });
   else if (remote.kind === 'tcp') opening = openThreadStream({ kind: 'tcp', host: remote.host, port: remote.port });
@@ -84,21 +109,25 @@ async function openOnThread(remote: Remote, timeoutMs: number, ssl?: SslFiles): 
     opening = openThreadStream({ kind: 'ssl', host: remote.host, port: remote.port, key: key!, cert: cert!, ca: ca! });
   }
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
       timeoutMs,
     );
+    onAbort = () => reject(new AbortedError(`connect to ${remote.text}`, signal!.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([opening, timeout]);
   } catch (e) {
     // A connection that opens after the time-out is not wanted.
     void opening.then((s) => s.destroy()).catch(() => undefined);
-    const err = e as NodeJS.ErrnoException;
-    throw new ConnectionError(`${remote.text}: ${err.message}`, 'not-sent', osErrorText(err));
+    if (e instanceof AbortedError) throw e;
+    throw connectError(remote, e as NodeJS.ErrnoException);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 

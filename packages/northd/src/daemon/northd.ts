@@ -127,11 +127,13 @@ export class Northd {
         logger: log.child({ db: 'nb' }),
         database: 'OVN_Northbound',
         inactivityProbeMs: PROBE_MS,
+        waitForServer: true,
       }),
       OvsdbClient.connect(opts.sbRemote, {
         logger: log.child({ db: 'sb' }),
         database: 'OVN_Southbound',
         inactivityProbeMs: PROBE_MS,
+        waitForServer: true,
         // A cold start streams SB transactions while the engine computes (cold-stream.ts).
         ioThread: true,
       }),
