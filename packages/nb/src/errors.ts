@@ -15,3 +15,21 @@ export class NbError extends Error {
 export class NbTransactionError extends Error {
   override readonly name = 'NbTransactionError';
 }
+
+/**
+ * A store call named a table or column the NB schema does not have, or gave a value of the wrong type for
+ * the column. Raised at the call (a programming error, not a server refusal); nothing is changed.
+ */
+export class NbSchemaError extends Error {
+  override readonly name = 'NbSchemaError';
+  constructor(
+    message: string,
+    readonly table: string,
+    readonly column?: string,
+    /** The row's UUID, when the call was about an existing row. */
+    readonly row?: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

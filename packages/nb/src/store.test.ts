@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { model } from '@ovnts/schema/nb';
+import { NbSchemaError } from './errors.js';
 import { NbStore } from './store.js';
 
 const U1 = '11111111-1111-1111-1111-111111111111';
@@ -68,5 +69,53 @@ describe('NbStore', () => {
     expect(ls['ports']).toEqual([U1]);
     s.removeFromSet('Logical_Switch', ls, 'ports', [U1]);
     expect(ls['ports']).toEqual([]);
+  });
+});
+
+describe('NbStore checks calls against the schema', () => {
+  const s = new NbStore(model.schema);
+  const ls = s.insert('Logical_Switch', { name: 'a' }, U1);
+  const fail = (f: () => void): NbSchemaError => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(NbSchemaError);
+      return e as NbSchemaError;
+    }
+    throw new Error('no error');
+  };
+
+  it('rejects a typo in a column name at the call, naming table and column', () => {
+    const e = fail(() => s.set('Logical_Switch', ls, 'porst', []));
+    expect(e.message).toBe('table Logical_Switch has no column "porst"');
+    expect([e.table, e.column, e.row]).toEqual(['Logical_Switch', 'porst', U1]);
+    expect(fail(() => s.insert('Logical_Switch', { nmae: 'b' })).column).toBe('nmae');
+    expect(fail(() => s.addToSet('Logical_Switch', ls, 'prots', [U1])).column).toBe('prots');
+    expect(fail(() => s.findBy('Logical_Switch', 'nmae', 'a')).column).toBe('nmae');
+  });
+
+  it('rejects an unknown table', () => {
+    const e = fail(() => s.insert('Logical_Swich', {}));
+    expect(e.message).toBe('OVN_Northbound has no table "Logical_Swich"');
+    expect(e.table).toBe('Logical_Swich');
+    expect(fail(() => s.rows('Logical_Swich')).table).toBe('Logical_Swich');
+  });
+
+  it('rejects a wrong value type at the call, naming table, row and column', () => {
+    const acl = s.insert('ACL', { priority: 100, direction: 'to-lport', match: 'ip4', action: 'allow' });
+    const e = fail(() => s.set('ACL', acl, 'priority', '100'));
+    expect(e.message).toBe(`ACL row ${acl._uuid} column priority: expected integer, got "100"`);
+    expect([e.table, e.column]).toEqual(['ACL', 'priority']);
+    expect(fail(() => s.insert('ACL', { priority: '1' })).message).toBe(
+      'ACL column priority: expected integer, got "1"',
+    );
+    expect(fail(() => s.set('Logical_Switch', ls, 'other_config', { k: 1 })).column).toBe('other_config');
+    expect(fail(() => s.addToSet('Logical_Switch', ls, 'ports', [7])).column).toBe('ports');
+    expect(fail(() => s.addToSet('Logical_Switch', ls, 'name', ['x'])).message).toBe(
+      'Logical_Switch column name is not a set or map',
+    );
+    // Nothing was changed by the rejected calls.
+    expect(ls['other_config']).toEqual({});
+    expect(acl['priority']).toBe(100);
   });
 });

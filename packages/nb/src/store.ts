@@ -1,10 +1,12 @@
 // An in-memory working copy of the NB database for one transaction. Operations read and change it as
 // if they were alone; commit turns the difference into one OVSDB transaction (insert/update/delete),
 // so a batch of operations either all apply or none do.
-import type { DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
+import type { ColumnSchema, ColumnType, DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
 import type { TableName, Tables } from '@ovnts/schema/nb';
 import { defaultValue, encodeDatum, type Atom } from 'ovsdb-client-ts/datum';
+import { DatumError } from 'ovsdb-client-ts/errors';
 import { columnKind } from 'ovsdb-client-ts/schema';
+import { NbSchemaError } from './errors.js';
 
 export type { Atom };
 /** A cell in the value model of CONTRIBUTING.md: scalar → atom, optional → atom | null, set → array, map → object. */
@@ -56,10 +58,33 @@ export class NbStore {
     for (const name of Object.keys(schema.tables)) this.tables.set(name, new Map());
   }
 
+  /** The table's schema; NbSchemaError for a table the database does not have. */
   tableSchema(table: string): TableSchema {
     const t = this.schema.tables[table];
-    if (!t) throw new TypeError(`no table ${table}`);
+    if (!t) throw new NbSchemaError(`${this.schema.name} has no table "${table}"`, table);
     return t;
+  }
+
+  /** The column's schema; NbSchemaError naming the table for a column it does not have. */
+  private column(table: string, column: string, row?: string): ColumnSchema {
+    const c = this.tableSchema(table).columns[column];
+    if (!c) throw new NbSchemaError(`table ${table} has no column "${column}"`, table, column, row);
+    return c;
+  }
+
+  /** Check `value` against the column's type now, so a wrong type fails at the call, not at commit. */
+  private check(table: string, column: string, value: unknown, row?: string): void {
+    this.checkType(table, column, this.column(table, column, row).type, value, row);
+  }
+
+  private checkType(table: string, column: string, type: ColumnType, value: unknown, row?: string): void {
+    try {
+      encodeDatum(type, value);
+    } catch (e) {
+      if (!(e instanceof DatumError)) throw e;
+      const where = row !== undefined ? `${table} row ${row} column ${column}` : `${table} column ${column}`;
+      throw new NbSchemaError(`${where}: ${e.message}`, table, column, row, { cause: e });
+    }
   }
 
   /** Rows of a table, in load/insert order. */
@@ -90,6 +115,7 @@ export class NbStore {
     const key = `${table}\0${column}`;
     let idx = this.indexes.get(key);
     if (!idx) {
+      if (column !== '_uuid') this.column(table, column);
       idx = new Map();
       for (const r of this.map(table).values()) addTo(idx, r[column] ?? null, r);
       this.indexes.set(key, idx);
@@ -117,6 +143,7 @@ export class NbStore {
   /** Insert a row; unset columns get their defaults. Returns its UUID (chosen here, sent with the insert). */
   insert(table: string, values: Record<string, Value>, uuid: string = globalThis.crypto.randomUUID()): Row {
     const ts = this.tableSchema(table);
+    for (const [name, v] of Object.entries(values)) if (v !== undefined) this.check(table, name, v);
     const row: Record<string, Value> = { _uuid: uuid };
     for (const [name, col] of Object.entries(ts.columns)) row[name] = values[name] ?? (defaultValue(col.type) as Value);
     this.map(table).set(uuid, row as Row);
@@ -125,8 +152,9 @@ export class NbStore {
     return row as Row;
   }
 
-  /** Set one column of a row. */
+  /** Set one column of a row; NbSchemaError (table, column, row named) for an unknown column or a wrong type. */
   set(table: string, row: Row, column: string, value: Value): void {
+    this.check(table, column, value, row._uuid);
     const live = this.map(table).get(row._uuid) === row;
     if (live) this.reindex(table, row, column, 'remove');
     (row as Record<string, Value>)[column] = value;
@@ -157,6 +185,15 @@ export class NbStore {
   }
 
   private mutate(table: string, row: Row, column: string, m: Mutation): void {
+    const col = this.column(table, column, row._uuid);
+    const kind = columnKind(col.type);
+    if (kind !== 'set' && kind !== 'map' && kind !== 'optional')
+      throw new NbSchemaError(`${table} column ${column} is not a set or map`, table, column, row._uuid);
+    // Added elements as a set of the key type (map pairs as the map), removals as keys.
+    const elements: ColumnType = { key: col.type.key, min: 0, max: Infinity };
+    const added = kind === 'map' && !Array.isArray(m.insert) ? col.type : elements;
+    this.checkType(table, column, added, m.insert, row._uuid);
+    this.checkType(table, column, elements, m.remove, row._uuid);
     if (!this.deferredMutations) {
       this.set(table, row, column, applyMutation(row[column] ?? null, m));
       return;
@@ -259,7 +296,7 @@ export class NbStore {
 
   private map(table: string): Map<string, Row> {
     const m = this.tables.get(table);
-    if (!m) throw new TypeError(`no table ${table}`);
+    if (!m) throw new NbSchemaError(`${this.schema.name} has no table "${table}"`, table);
     return m;
   }
 }
