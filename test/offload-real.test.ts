@@ -9,8 +9,9 @@ import { runOk, useSandbox, type Chassis } from '@ovnts/test-harness';
 import {
   analyze,
   classPathFor,
+  CT_SCENARIOS,
   getProfile,
-  judgeClass,
+  judgeScenario,
   parseDump,
   parseTrace,
   PROFILE_IDS,
@@ -19,6 +20,8 @@ import {
   sbContextFromJson,
   SB_TABLES,
   type ClassPath,
+  type CtScenario,
+  type DpPass,
   type OffloadReport,
 } from '@ovnts/offload';
 
@@ -237,9 +240,11 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
       JSON.stringify(again.classes.map((c) => c.verdicts)) === JSON.stringify(report.classes.map((c) => c.verdicts));
   });
 
-  /** The real datapath's passes for a packet, with every conntrack lookup answering `state`. */
-  async function realPasses(flow: string, state: 'new' | 'est') {
-    const ctNext = Array.from({ length: 6 }, () => ['--ct-next', `trk,${state}`]).flat();
+  const CT_NEXT: Readonly<Record<CtScenario, string>> = { new: 'trk,new', est: 'trk,est', reply: 'trk,est,rpl' };
+
+  /** The real datapath's passes for a packet, with every conntrack lookup answering for `state`. */
+  async function realPasses(flow: string, state: CtScenario): Promise<DpPass[]> {
+    const ctNext = Array.from({ length: 6 }, () => ['--ct-next', CT_NEXT[state]]).flat();
     return parseTrace(await hv.appctl('ofproto/trace', 'br-int', flow, ...ctNext));
   }
 
@@ -266,82 +271,105 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     );
   });
 
-  it('reaches the real datapath verdict and reason for every class and profile', async () => {
+  it('reaches the real datapath verdict and reason for every class, scenario and profile', async () => {
     const mismatches: string[] = [];
     let compared = 0;
     for (const c of report.classes) {
-      const realPath: ClassPath = {
-        ...(c.path.new ? { new: await realPasses(c.traceFlow, 'new') } : {}),
-        est: await realPasses(c.traceFlow, 'est'),
-      };
-      const real = classPathFor({ ...(c.class === 'oversize' ? { branch: 'gt' as const } : {}) }, realPath);
+      const realPath: { -readonly [K in CtScenario]?: DpPass[] } = {};
+      for (const s of CT_SCENARIOS)
+        if (c.path[s]) realPath[s] = await realPasses(s === 'reply' ? c.replyFlow! : c.traceFlow, s);
+      const real: ClassPath = classPathFor(c.class === 'oversize' ? { branch: 'gt' } : {}, {
+        ...realPath,
+        est: realPath.est!,
+      });
       for (const id of PROFILE_IDS) {
-        const j = judgeClass(getProfile(id), real);
         const ours = c.verdicts.find((v) => v.profile === id)!;
-        compared++;
-        if (process.env['OFFLOAD_DEBUG'] && (j.verdict !== ours.verdict || reasonKey(j) !== ours.reason))
-          writeFileSync(
-            `/tmp/offload-debug-${c.port}-${c.class}.txt`,
-            `${c.traceFlow}\n${JSON.stringify({ real, ours: c.path }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n${await hv.appctl('ofproto/trace', 'br-int', c.traceFlow)}\n${await hv.ofctl('dump-flows', hv.mgmt())}`,
-          );
-        if (j.verdict !== ours.verdict || reasonKey(j) !== ours.reason)
-          mismatches.push(
-            `${c.port} ${c.class} ${id}: real ${j.verdict} "${reasonKey(j)}" vs pass ${ours.verdict} "${ours.reason}"`,
-          );
+        for (const s of CT_SCENARIOS) {
+          const mine = ours[s];
+          const passes = real[s];
+          if (!mine || !passes) continue;
+          const j = judgeScenario(getProfile(id), passes, s);
+          compared++;
+          if (j.verdict !== mine.verdict || reasonKey(j) !== mine.reason) {
+            mismatches.push(
+              `${c.port} ${c.class} ${s} ${id}: real ${j.verdict} "${reasonKey(j)}" vs pass ${mine.verdict} "${mine.reason}"`,
+            );
+            if (process.env['OFFLOAD_DEBUG'])
+              writeFileSync(
+                `/tmp/offload-debug-${c.port}-${c.class}-${s}.txt`,
+                `${c.traceFlow}\n${JSON.stringify({ real: passes, ours: c.path[s] }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n`,
+              );
+          }
+        }
       }
     }
     expect(mismatches).toEqual([]);
-    expect(compared).toBeGreaterThanOrEqual(4 * 15);
+    expect(compared).toBeGreaterThanOrEqual(4 * 25);
   });
 
-  it('expected verdicts: ct partial, ARP and gateway_mtu blocked on TC, everything stateful blocked on rte_flow', () => {
+  it('expected verdicts: established offloaded on TC, setups in software, ARP slow path, gateway_mtu blocks', () => {
     const v = (port: string, cls: string, profile: string) =>
       report.classes.find((c) => c.port === port && c.class === cls)!.verdicts.find((x) => x.profile === profile)!;
-    expect(v('vm1', 'l2', 'mlx5-cx6dx')).toMatchObject({ verdict: 'partial', reason: 'action ct(nat)' });
-    expect(v('vm3', 'routed', 'tc-flower')).toMatchObject({ verdict: 'partial' });
+    expect(v('vm1', 'l2', 'mlx5-cx6dx').est).toMatchObject({ verdict: 'offloadable' });
+    expect(v('vm1', 'l2', 'tc-flower').new).toMatchObject({
+      verdict: 'partial',
+      reason: 'action ct(nat)',
+      layer: 'kernel',
+    });
+    expect(v('vm3', 'routed', 'tc-flower').est).toMatchObject({ verdict: 'offloadable' });
     // ls2's allow-related ACLs: conntrack without NAT, committed for new connections.
-    expect(v('vm3', 'acl-conntrack', 'tc-flower')).toMatchObject({
+    expect(v('vm3', 'acl-conntrack', 'tc-flower').new).toMatchObject({
       verdict: 'partial',
       reason: 'action ct',
       lflow: { stage: 'ls_in_pre_stateful' },
     });
     const acl = report.classes.find((c) => c.port === 'vm3' && c.class === 'acl-conntrack')!;
     expect(acl.path.new!.flatMap((p) => p.actions).some((a) => a.kind === 'ct' && a.commit)).toBe(true);
-    expect(v('vm1', 'arp-router', 'tc-flower')).toMatchObject({
-      verdict: 'not',
-      reason: 'action set(arp)',
-      lflow: { stage: 'ls_in_arp_rsp' },
-    });
-    expect(v('vm1', 'external-snat', 'mlx5-cx6dx')).toMatchObject({
+    // ARP responder: OVS slow path (ARP rewrite), for every profile.
+    for (const id of PROFILE_IDS)
+      expect(v('vm1', 'arp-router', id).est).toMatchObject({
+        verdict: 'not',
+        reason: 'slow_path set(arp)',
+        layer: 'ovs-slow-path',
+        lflow: { stage: 'ls_in_arp_rsp' },
+      });
+    expect(v('vm1', 'external-snat', 'mlx5-cx6dx').est).toMatchObject({
       verdict: 'not',
       reason: 'action userspace(controller)',
       lflow: { stage: 'lr_in_larger_pkts' },
     });
-    expect(v('vm1', 'oversize', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'action userspace(controller)' });
-    expect(v('vm1', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match recirc_id' });
+    expect(v('vm1', 'oversize', 'tc-flower').est).toMatchObject({
+      verdict: 'not',
+      reason: 'action userspace(controller)',
+    });
+    // rte_flow: the first pass parses, its ct does not: MARK+RSS.
+    expect(v('vm1', 'l2', 'dpdk-rte-flow').est).toMatchObject({ verdict: 'partial', reason: 'action ct(nat)' });
     for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx'])
-      expect(v('vm5', 'l2', id)).toMatchObject({ verdict: 'offloadable', reason: '' });
+      expect(v('vm5', 'l2', id).est).toMatchObject({ verdict: 'offloadable', reason: '' });
     // Even on a stateless switch the megaflow matches ct_state: flows of stateful datapaths share the tables
     // (OVS unwildcards the first lookup stage), and OVS 3.1 rte_flow does not consume ct_state.
-    expect(v('vm5', 'l2', 'dpdk-rte-flow')).toMatchObject({ verdict: 'not', reason: 'match ct_state' });
-    expect(v('vm1', 'nd-router', 'tc-flower')).toMatchObject({ verdict: 'not', reason: 'match nd' });
-    expect(v('vm1', 'dhcp', 'tc-flower')).toMatchObject({
+    expect(v('vm5', 'l2', 'dpdk-rte-flow').est).toMatchObject({ verdict: 'not', reason: 'match ct_state' });
+    expect(v('vm1', 'nd-router', 'tc-flower').est).toMatchObject({ verdict: 'not' });
+    expect(v('vm1', 'dhcp', 'tc-flower').est).toMatchObject({
       verdict: 'not',
       reason: 'action userspace(controller)',
       lflow: { stage: 'ls_in_dhcp_options' },
     });
-    expect(v('vm2', 'dhcp', 'tc-flower').verdict).not.toBe('not');
-    expect(v('vm1', 'from-tunnel', 'mlx5-cx5')).toMatchObject({ verdict: 'not', reason: 'match tun_metadata' });
-    expect(v('vm1', 'to-tunnel', 'mlx5-cx6dx').verdict).toBe('partial'); // ct of the stateful switch, not the encap
+    expect(v('vm2', 'dhcp', 'tc-flower').est.verdict).not.toBe('not');
+    expect(v('vm1', 'from-tunnel', 'mlx5-cx5').est).toMatchObject({ verdict: 'not', reason: 'match tun_metadata' });
+    expect(v('vm1', 'to-tunnel', 'mlx5-cx6dx').est.verdict).toBe('offloadable');
   });
 
-  it('an LB with selection_fields (selection_method=hash) needs no datapath hash: only conntrack keeps it partial', () => {
+  it('an LB with selection_fields (selection_method=hash) needs no datapath hash: new connections are only set up in software', () => {
     const c = report.classes.find(
       (x) => x.port === 'vm1' && x.class === 'lb-vip' && x.description.includes('192.168.100.200'),
     )!;
     expect(c.path.new!.flatMap((p) => p.actions.map((a) => a.kind))).not.toContain('hash');
-    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx'])
-      expect(c.verdicts.find((v) => v.profile === id)).toMatchObject({ verdict: 'partial' });
+    for (const id of ['tc-flower', 'mlx5-cx5', 'mlx5-cx6dx']) {
+      const v = c.verdicts.find((x) => x.profile === id)!;
+      expect(v.est.verdict).toBe('offloadable');
+      expect(v.new!.verdict).not.toBe('offloadable');
+    }
   });
 
   it('the CLI reads the live bridge, SB and Open_vSwitch DB with the real tools', async () => {
@@ -368,7 +396,10 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     const lb = doc.classes.find(
       (c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'),
     )!;
-    expect(lb.verdicts[0]).toMatchObject({ verdict: 'not', reason: 'action hash' });
+    expect(lb.verdicts[0]).toMatchObject({
+      new: { verdict: 'not', reason: 'action hash' },
+      est: { verdict: 'offloadable' },
+    });
     const env = doc.environment[0]!.findings;
     expect(env.find((f) => f.check === 'hw-offload')!.severity).toBe('error'); // the lab does not enable it
     expect(env.find((f) => f.check === 'datapath-type')!.message).toMatch(
@@ -377,7 +408,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(env.find((f) => f.check === 'encap')!.message).toMatch(/ovn-encap-type=geneve/);
   });
 
-  it('LB VIP traffic: not offloadable on every profile because of dp_hash, with the documented fix', async () => {
+  it("dp_hash LB VIP: only the new connection's hash pass is refused; established passes are offloaded by TC", async () => {
     const lb = report.classes.find(
       (c) => c.port === 'vm1' && c.class === 'lb-vip' && c.description.includes('192.168.100.100'),
     )!;
@@ -385,17 +416,22 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     const real = await realPasses(lb.traceFlow, 'new');
     expect(real.flatMap((p) => p.actions.map((a) => a.kind))).toContain('hash');
     expect(lb.path.new!.flatMap((p) => p.actions.map((a) => a.kind))).toContain('hash');
+    expect((await realPasses(lb.traceFlow, 'est')).flatMap((p) => p.actions.map((a) => a.kind))).not.toContain('hash');
     const dpHashLb = report.classes.filter((x) => x.class === 'lb-vip' && x.description.includes('192.168.100.100'));
     expect(dpHashLb.length).toBe(2); // vm1, vm2
     for (const c of dpHashLb) {
       for (const v of c.verdicts) {
-        expect(v.verdict).toBe('not');
-        expect([v.reason, ...(v.alsoBlockedBy ?? [])]).toContain('action hash');
-        expect(v.fix).toMatch(/disable the OVN LB/);
+        // rte_flow: the first pass (ct) parses, so MARK+RSS; the hash pass runs in the PMD.
+        expect(v.new!.verdict).toBe(v.profile === 'dpdk-rte-flow' ? 'partial' : 'not');
+        expect([v.new!.reason, ...(v.new!.alsoBlockedBy ?? [])]).toContain('action hash');
+        if (v.profile !== 'dpdk-rte-flow') {
+          expect(v.new!.fix).toMatch(/disable the OVN LB/);
+          expect(v.est.verdict).toBe('offloadable');
+        }
       }
       const tc = c.verdicts.find((v) => v.profile === 'mlx5-cx5')!;
-      expect(tc).toMatchObject({ reason: 'action hash', lflow: { stage: 'ls_in_lb' } });
-      expect(tc.note).toMatch(/dp_hash/);
+      expect(tc.new).toMatchObject({ reason: 'action hash', lflow: { stage: 'ls_in_lb' } });
+      expect(tc.new!.note).toMatch(/dp_hash/);
     }
   });
 });

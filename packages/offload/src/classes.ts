@@ -2,6 +2,7 @@
 // translator follows. Classes needing addresses or peers are only built when the SB context provides them.
 import { ipv4, type FieldName } from '@ovnts/openflow';
 import { linkLocal, type LogicalPort, type Topology } from './topology.js';
+import type { FlowTables } from './xlate/tables.js';
 
 export const CLASS_IDS = [
   'l2',
@@ -41,6 +42,8 @@ export interface TrafficClass {
   readonly packet: Packet;
   /** For `oversize`: judge only the check_pkt_len "greater" branch. */
   readonly branch?: 'gt';
+  /** The established connection's reverse packet, where the other direction takes another path. */
+  readonly reply?: Packet;
 }
 
 const ETH_IP = 0x0800n;
@@ -96,7 +99,7 @@ function lbVipsFor(topo: Topology, dpUuid: string | undefined): { vip: bigint; p
 }
 
 /** All classes for every VIF bound on this bridge. */
-export function buildClasses(topo: Topology): TrafficClass[] {
+export function buildClasses(topo: Topology, tables?: FlowTables): TrafficClass[] {
   const out: TrafficClass[] = [];
   const dpUuidByKey = new Map((topo.sb?.datapaths ?? []).map((d) => [d.tunnel_key, d._uuid as string]));
   for (const src of topo.ports) {
@@ -127,14 +130,8 @@ export function buildClasses(topo: Topology): TrafficClass[] {
     const srcIp = ip(src)!;
     const base = { in_port: src.ofport, eth_src: src.mac!, nw_ttl: 64 };
     const ipBase = { ...base, eth_type: ETH_IP, ip_src: srcIp };
-    const add = (id: ClassId, detail: string, packet: Packet, branch?: 'gt') =>
-      out.push({
-        id,
-        port: src.name,
-        description: `${CLASS_TITLES[id]}: ${detail}`,
-        packet,
-        ...(branch ? { branch } : {}),
-      });
+    const add = (id: ClassId, detail: string, packet: Packet, more: { branch?: 'gt'; reply?: Packet } = {}) =>
+      out.push({ id, port: src.name, description: `${CLASS_TITLES[id]}: ${detail}`, packet, ...more });
 
     const sameSwitch = topo.ports.filter((p) => p !== src && p.dpKey === src.dpKey && isVif(p));
     const localPeer = sameSwitch.find((p) => p.ofport !== undefined);
@@ -268,7 +265,7 @@ export function buildClasses(topo: Topology): TrafficClass[] {
           udp_dst: 5000,
         };
         add('external-snat', `→ ${nb.ip} via ${lrp.name}`, pkt(ext));
-        add('oversize', `→ ${nb.ip} via ${lrp.name}, larger than the MTU check`, pkt(ext), 'gt');
+        add('oversize', `→ ${nb.ip} via ${lrp.name}, larger than the MTU check`, pkt(ext), { branch: 'gt' });
         break;
       }
     }

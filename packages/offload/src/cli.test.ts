@@ -20,12 +20,19 @@ describe('ovnts offload-report', () => {
     const t = io();
     expect(await runOffloadReport(['--flows', fx('lab-flows.txt'), '--sb-json', fx('lab-sb.json')], t.io)).toBe(0);
     const text = t.out.join('');
-    expect(text).toMatch(/^port\s+class\s+tc-flower\s+mlx5-cx5\s+mlx5-cx6dx\s+dpdk-rte-flow/);
-    expect(text).toMatch(/vm1\s+lb-vip\s+✗\s+✗\s+✗\s+✗/);
+    expect(text).toMatch(/\nport\s+class\s+tc-flower\s+mlx5-cx5\s+mlx5-cx6dx\s+dpdk-rte-flow/);
+    // Established traffic to a dp_hash LB VIP is offloaded on TC; only the new connection's hash pass is not.
+    expect(text).toMatch(/vm1\s+lb-vip\s+✓\/✗\s+✓\/✗\s+✓\/✗\s+partial\/partial/);
     expect(text).toMatch(
-      /  vm1 lb-vip \(to a load-balancer VIP: → 192\.168\.100\.100:80\)\n    ✗ tc-flower: action hash/,
+      /  vm1 lb-vip \(to a load-balancer VIP: → 192\.168\.100\.100:80\)\n    packet: tcp,in_port=1,.*nw_dst=192\.168\.100\.100.*\n    new ✗ tc-flower: action hash \[ovs-provider, pass 1\]/,
     );
-    expect(text).toMatch(/✗ mlx5-cx5, mlx5-cx6dx: action hash .*\[ls_in_lb: ct\.new && ip4\.dst == 192\.168\.100\.100/);
+    expect(text).toMatch(
+      /new ✗ mlx5-cx5, mlx5-cx6dx: action hash .*\[ls_in_lb: ct\.new && ip4\.dst == 192\.168\.100\.100/,
+    );
+    expect(text).toMatch(/est partial dpdk-rte-flow: action ct\(nat\) \[ovs-provider, pass 0\].*MARK\+RSS/);
+    expect(text).toMatch(
+      /Summary:\n  tc-flower: \d+ offloadable, \d+ partial, \d+ not: established traffic stays in software for \d+ of \d+ classes \(\d+%\); connection setups run in software for \d+ of \d+ conntrack classes/,
+    );
     expect(text).toMatch(/fix: .*disable the OVN LB/);
     expect(t.err).toEqual([]);
   });
@@ -44,12 +51,14 @@ describe('ovnts offload-report', () => {
         port: string;
         class: string;
         recirculations: number;
-        verdicts: { verdict: string; reason: string }[];
+        verdicts: { est: { verdict: string; reason: string; layer: string } }[];
       }[];
     };
     expect(doc.profiles.map((p) => p.id)).toEqual(['mlx5-cx6dx']);
     const arp = doc.classes.find((c) => c.port === 'vm1' && c.class === 'arp-router')!;
-    expect(arp.verdicts).toMatchObject([{ verdict: 'not', reason: 'action set(arp)' }]);
+    expect(arp.verdicts).toMatchObject([
+      { est: { verdict: 'not', reason: 'slow_path set(arp)', layer: 'ovs-slow-path' } },
+    ]);
     expect(arp.recirculations).toBe(0);
     expect(doc.classes.find((c) => c.port === 'vm1' && c.class === 'lb-vip')!.recirculations).toBe(4);
   });
@@ -83,7 +92,7 @@ describe('ovnts offload-report', () => {
     ).toBe(0);
     expect(calls).toContain('ovs-ofctl -O OpenFlow15 dump-flows unix:/x/br-int.mgmt');
     expect(calls).toContain('ovn-sbctl --db=unix:/x/sb.sock -f json list Port_Binding');
-    expect(t.out.join('')).toMatch(/vm1\s+lb-vip\s+✗/);
+    expect(t.out.join('')).toMatch(/vm1\s+lb-vip\s+✓\/✗/);
     // An SB without Static_MAC_Binding (older schema) still reports; only the gateway classes need it.
     expect(t.out.join('')).not.toMatch(/external-snat/);
   });

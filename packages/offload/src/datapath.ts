@@ -76,20 +76,34 @@ export type MatchTrait =
   | 'ipv6_frag'
   | 'pkt_mark';
 
+/**
+ * Why OVS keeps a whole datapath flow on its userspace slow path (ofproto/trace: "This flow is handled by the
+ * userspace slow path because it: …"). 'action': a rewrite no datapath action can express (ARP, ND, ICMP
+ * fields: lib/odp-util.c commit_set_arp_action / commit_set_icmp_action / commit_set_nd_action return
+ * SLOW_ACTION); such a flow is installed as userspace(slow_path), so no offload provider ever sees it.
+ */
+export type SlowReason = 'action' | 'other';
+
 export interface DpPass {
   readonly matches: ReadonlySet<MatchTrait>;
   readonly actions: readonly DpAction[];
+  readonly slow?: SlowReason;
   /** Cookie of the OpenFlow flow that caused each match trait, when known. */
   readonly matchCookies?: ReadonlyMap<MatchTrait, bigint>;
 }
 
-/** Conntrack scenario a class was followed with: a connection's first packets, or its steady state. */
-export type CtScenario = 'new' | 'est';
+/**
+ * Conntrack scenario a class was followed with: a connection's first packets (`--ct-next trk,new`), its
+ * steady state (`trk,est`), or the steady state of the other direction (`trk,est,rpl`, reverse packet).
+ */
+export type CtScenario = 'new' | 'est' | 'reply';
+export const CT_SCENARIOS: readonly CtScenario[] = ['new', 'est', 'reply'];
 
-/** A class followed through the datapath: per scenario, the passes in order. */
+/** A class followed through the datapath: per scenario, the passes in order (`new` only with conntrack). */
 export interface ClassPath {
   readonly new?: readonly DpPass[];
   readonly est: readonly DpPass[];
+  readonly reply?: readonly DpPass[];
 }
 
 /** Flatten nested actions (check_pkt_len branches, clone bodies), keeping order. */

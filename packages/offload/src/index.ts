@@ -12,8 +12,19 @@ export {
   type ProfileId,
   type Rule,
   type Support,
+  type Layer,
+  SLOW_PATH_RULE,
 } from './profiles.js';
-export { judgePass, judgeClass, reasonKey, type Verdict, type Finding, type Judgement } from './judge.js';
+export {
+  judgePass,
+  judgeScenario,
+  judgeClass,
+  reasonKey,
+  type Verdict,
+  type Finding,
+  type Judgement,
+  type ClassJudgement,
+} from './judge.js';
 export { parseTrace, parseOdpActions, megaflowTraits } from './odp-trace.js';
 export { parseDump, parseGroup, type FlowDump } from './dump.js';
 export {
@@ -53,6 +64,10 @@ export {
   type OffloadReport,
   type ClassReport,
   type ClassVerdict,
+  type ScenarioVerdict,
+  type ProfileSummary,
+  summarise,
+  verdictFor,
   type LflowRef,
 } from './report.js';
 export { runOffloadReport, USAGE, type OffloadIo, type ExecResult } from './cli.js';

@@ -33,6 +33,13 @@ describe('ofproto/trace parser', () => {
     expect(p!.matches.has('arp') && p!.matches.has('ct_state')).toBe(true);
   });
 
+  it('reads the slow-path note under a pass (ARP rewrite: SLOW_ACTION)', () => {
+    const [p] = parseTrace(fixture('arp.trace.txt'));
+    expect(p!.slow).toBe('action');
+    const [lb] = parseTrace(fixture('lbnew.trace.txt'));
+    expect(lb!.slow).toBeUndefined();
+  });
+
   it('parses the other ODP actions', () => {
     expect(parseOdpActions('drop')).toEqual([]);
     expect(parseOdpActions('ct(commit,zone=9,nat(src=172.16.0.1)),recirc(0xb)')).toMatchObject([

@@ -1,6 +1,6 @@
 // Parser for `ovs-appctl ofproto/trace` output: each "Megaflow:" / "Datapath actions:" pair is one pass
 // (one recirculation). Used to compare our translation with the real datapath, and by tools that have traces.
-import type { DpAction, DpPass, MatchTrait, SetTarget } from './datapath.js';
+import type { DpAction, DpPass, MatchTrait, SetTarget, SlowReason } from './datapath.js';
 import { OffloadError } from './errors.js';
 
 /** Split on top-level commas (parentheses nest). */
@@ -129,6 +129,7 @@ export function parseTrace(text: string): DpPass[] {
   const passes: DpPass[] = [];
   let megaflow: string | undefined;
   let paused = false;
+  let slowFor: number | undefined;
   for (const line of text.split('\n')) {
     if (/^\s+controller\(.*\bpause\b.*\)\s*$/.test(line)) paused = true;
     else if (line.startsWith('Megaflow: ')) megaflow = line.slice('Megaflow: '.length);
@@ -139,6 +140,13 @@ export function parseTrace(text: string): DpPass[] {
       passes.push({ matches: megaflowTraits(megaflow ?? ''), actions });
       megaflow = undefined;
       paused = false;
+      slowFor = undefined;
+    } else if (line.startsWith('This flow is handled by the userspace slow path')) slowFor = passes.length - 1;
+    else if (slowFor !== undefined && /^\s+- /.test(line)) {
+      // The reasons of OVS's slow_path_reason, as ofproto/trace prints them under the pass.
+      const why: SlowReason = /not supported by datapath/.test(line) ? 'action' : 'other';
+      const p = passes[slowFor]!;
+      if (!p.slow || (p.slow === 'other' && why === 'action')) passes[slowFor] = { ...p, slow: why };
     }
   }
   if (passes.length === 0) throw new OffloadError('bad-trace', 'no "Datapath actions:" line in the trace output');

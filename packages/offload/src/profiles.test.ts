@@ -6,13 +6,19 @@ import { getProfile, PROFILE_IDS, PROFILES } from './profiles.js';
 
 const pass = (actions: DpAction[], matches: MatchTrait[] = []): DpPass => ({ matches: new Set(matches), actions });
 const out: DpAction = { kind: 'output', port: '1' };
-const verdict = (profile: string, ...passes: DpPass[]) => judgeClass(getProfile(profile), { est: passes });
+const verdict = (profile: string, ...passes: DpPass[]) => judgeClass(getProfile(profile), { est: passes }).est;
+const ct = (commit = false, nat = false): DpAction => ({ kind: 'ct', commit, nat, helper: false });
 
 describe('NIC profiles', () => {
   it('every rule cites OVS 3.1 code or vendor documentation', () => {
     for (const p of Object.values(PROFILES)) {
       for (const r of [...Object.values(p.actions), ...Object.values(p.matches), p.otherAction]) {
         expect(r!.source).toMatch(/OVS v3\.1\.0 lib\/netdev-offload-(tc|dpdk)\.c|NVIDIA|Kube-OVN/);
+        expect(r!.note.length).toBeGreaterThan(3);
+      }
+      for (const r of [p.ctNew, p.maxCtPerRule?.rule]) {
+        if (!r) continue;
+        expect(r.source).toMatch(/OVS v3\.1\.0|Linux|NVIDIA/);
         expect(r!.note.length).toBeGreaterThan(3);
       }
     }
@@ -34,25 +40,36 @@ describe('NIC profiles', () => {
   });
 
   describe('tc-flower (netdev-offload-tc.c)', () => {
-    it('refuses hash, userspace, clone, sample and ARP/ND rewrites', () => {
+    it('refuses hash, userspace, clone and sample', () => {
       for (const a of [
         { kind: 'hash' },
         { kind: 'userspace', why: 'controller' },
         { kind: 'clone', actions: [out] },
         { kind: 'sample' },
-        { kind: 'set', target: 'arp' },
-        { kind: 'set', target: 'nd' },
       ] as DpAction[])
         expect(verdict('tc-flower', pass([a, out])).verdict, a.kind).toBe('not');
     });
-    it('offloads ct once established (partial), but never ct helpers', () => {
-      expect(
-        verdict(
-          'tc-flower',
-          pass([{ kind: 'ct', commit: true, nat: false, helper: false }, { kind: 'recirc' }]),
-          pass([out], ['recirc_id', 'ct_state']),
-        ),
-      ).toMatchObject({ verdict: 'partial', reason: { what: 'ct(commit)' } });
+    it('a slow-path pass (ARP/ICMP rewrite) never reaches a provider, on every profile', () => {
+      for (const id of PROFILE_IDS) {
+        const slow: DpPass = {
+          ...pass([{ kind: 'set', target: 'eth' }, { kind: 'set', target: 'arp' }, out]),
+          slow: 'action',
+        };
+        expect(verdict(id, slow), id).toMatchObject({
+          verdict: 'not',
+          reason: { kind: 'slow_path', what: 'set(arp)', rule: { layer: 'ovs-slow-path' } },
+        });
+        expect(verdict(id, slow).reason!.rule.source).toMatch(/odp-util\.c commit_set_arp_action/);
+      }
+    });
+    it('ct: an established connection is offloaded, a new one is set up in software (kernel act_ct); no helpers', () => {
+      const path = { new: [pass([ct(true), { kind: 'recirc' }]), pass([out], ['recirc_id', 'ct_state'])] };
+      const j = judgeClass(getProfile('tc-flower'), {
+        ...path,
+        est: [pass([ct(), { kind: 'recirc' }]), pass([out], ['recirc_id', 'ct_state'])],
+      });
+      expect(j.est.verdict).toBe('offloadable');
+      expect(j.new).toMatchObject({ verdict: 'partial', reason: { what: 'ct(commit)', rule: { layer: 'kernel' } } });
       expect(verdict('tc-flower', pass([{ kind: 'ct', commit: true, nat: false, helper: true }, out])).verdict).toBe(
         'not',
       );
@@ -96,6 +113,18 @@ describe('NIC profiles', () => {
         expect(j.reason!.rule.note).toMatch(/disable the OVN LB/);
       }
     });
+    it("mlx5 takes one ct action per rule (commit in one zone, then the next zone's lookup)", () => {
+      const two = pass(
+        [ct(true), { kind: 'ct_clear' }, ct(false, true), { kind: 'recirc' }],
+        ['recirc_id', 'ct_state'],
+      );
+      for (const id of ['mlx5-cx5', 'mlx5-cx6dx'])
+        expect(verdict(id, two), id).toMatchObject({
+          verdict: 'not',
+          reason: { kind: 'limit', what: 'ct x2', rule: { layer: 'vendor' } },
+        });
+      expect(verdict('tc-flower', two).verdict).toBe('offloadable');
+    });
     it('ConnectX-5 lacks meters and Geneve option matching; CX6 Dx has both', () => {
       expect(verdict('mlx5-cx5', pass([{ kind: 'meter' }, out])).verdict).toBe('not');
       expect(verdict('mlx5-cx5', pass([out], ['tun_metadata'])).verdict).toBe('not');
@@ -111,6 +140,16 @@ describe('NIC profiles', () => {
       });
       expect(verdict('dpdk-rte-flow', pass([out], ['ct_state'])).verdict).toBe('not');
       expect(verdict('dpdk-rte-flow', pass([out], ['arp'])).verdict).toBe('not');
+    });
+    it('a class whose first pass parses is MARK+RSS partial; recirculated passes stay in the PMD', () => {
+      const j = verdict(
+        'dpdk-rte-flow',
+        pass([ct(false, true), { kind: 'recirc' }]),
+        pass([out], ['recirc_id', 'ct_state']),
+      );
+      expect(j).toMatchObject({ verdict: 'partial', reason: { what: 'ct(nat)', markRss: true, pass: 0 } });
+      expect(j.reason!.rule.source).toMatch(/netdev_offload_dpdk_add_flow/);
+      expect(j.alsoBlockedBy).toContain('match recirc_id');
     });
     it('unsupported actions fall back to MARK+RSS (partial) when the match is offloadable', () => {
       const f = judgePass(
@@ -132,16 +171,21 @@ describe('NIC profiles', () => {
 
   it('the first blocker wins and the rest are listed', () => {
     const j = verdict(
-      'dpdk-rte-flow',
-      pass([{ kind: 'ct', commit: false, nat: true, helper: false }, { kind: 'recirc' }]),
+      'tc-flower',
+      pass([ct(false, true), { kind: 'recirc' }]),
       pass([{ kind: 'hash' }, { kind: 'recirc' }], ['recirc_id', 'ct_state']),
+      pass([{ kind: 'userspace', why: 'controller' }], ['recirc_id', 'dp_hash']),
     );
-    expect(j.reason).toMatchObject({ kind: 'match', what: 'recirc_id', pass: 1 });
-    expect(j.alsoBlockedBy).toContain('action hash');
+    expect(j.reason).toMatchObject({ kind: 'action', what: 'hash', pass: 1 });
+    expect(j.alsoBlockedBy).toEqual(['match dp_hash', 'action userspace(controller)']);
   });
 
-  it('judges the new-connection scenario before the established one', () => {
-    const j = judgeClass(getProfile('tc-flower'), { new: [pass([{ kind: 'hash' }])], est: [pass([out])] });
-    expect(j).toMatchObject({ verdict: 'not', reason: { scenario: 'new', what: 'hash' } });
+  it('judges each scenario on its own: dp_hash refuses only the new connection', () => {
+    const j = judgeClass(getProfile('tc-flower'), {
+      new: [pass([ct(false, true), { kind: 'recirc' }]), pass([{ kind: 'hash' }, { kind: 'recirc' }], ['recirc_id'])],
+      est: [pass([ct(false, true), { kind: 'recirc' }]), pass([out], ['recirc_id', 'ct_state'])],
+    });
+    expect(j.new).toMatchObject({ verdict: 'not', reason: { scenario: 'new', what: 'hash' } });
+    expect(j.est).toMatchObject({ verdict: 'offloadable' });
   });
 });

@@ -6,8 +6,13 @@ import { UnknownProfileError } from './errors.js';
 
 export type Support = 'full' | 'partial' | 'none';
 
+/** Which layer refuses (or limits) the offload: OVS's slow path, the OVS offload provider, the NIC, the kernel. */
+export type Layer = 'ovs-slow-path' | 'ovs-provider' | 'vendor' | 'kernel';
+
 export interface Rule {
   readonly support: Support;
+  /** 'ovs-provider' when absent. */
+  readonly layer?: Layer;
   /** Why, in one line, for reports. */
   readonly note: string;
   /** Where the fact comes from (file/function of OVS v3.1.0, or vendor documentation). */
@@ -36,6 +41,13 @@ export interface NicProfile {
    * classification is done in hardware and the actions on the CPU.
    */
   readonly markRssFallback: boolean;
+  /**
+   * How conntrack treats a new connection's packets: the datapath rule is offloaded, but the connection
+   * is not in the NIC until the kernel marks it established, so these packets run in software.
+   */
+  readonly ctNew?: Rule;
+  /** Vendor limit on conntrack actions in one datapath rule (mlx5: one). */
+  readonly maxCtPerRule?: { readonly n: number; readonly rule: Rule };
   /** Deployment prerequisites reported with the verdicts. */
   readonly requirements: readonly string[];
 }
@@ -73,19 +85,15 @@ const TC_ACTION_RULES: Record<ActionKey, Rule> = {
   'set:tcp': full('pedit of tcp ports', TC_SET),
   'set:udp': full('pedit of udp ports', TC_SET),
   'set:tunnel': full('tunnel_key set (encap), incl. Geneve options', `${TC} parse_put_flow_set_action()`),
-  'set:arp': none('TC pedit has no ARP rewrite (OVN ARP/ND responders rewrite ARP fields)', TC_SET),
-  'set:nd': none('TC pedit has no ND rewrite', TC_SET),
-  'set:icmp': none('TC pedit has no ICMP rewrite', TC_SET),
-  'set:icmpv6': none('TC pedit has no ICMPv6 rewrite', TC_SET),
   'set:sctp': none('TC pedit has no SCTP rewrite', TC_SET),
   'set:skb_mark': none('skb_mark rewrite is not translated', TC_SET),
   'set:skb_priority': none('skb_priority rewrite is not translated', TC_SET),
   'set:other': none('unsupported set action type', TC_SET),
-  ct: partial(
-    'tc act_ct: a connection is offloaded to hardware once established; its first packets are handled by software conntrack',
-    TC_CT,
+  ct: full('tc act_ct: the conntrack lookup of an established connection runs in the NIC', TC_CT),
+  'ct:nat': full(
+    'tc act_ct with NAT: an established connection is translated in the NIC',
+    `${TC} parse_put_flow_nat_action()`,
   ),
-  'ct:nat': partial('tc act_ct with NAT: offloaded once established', `${TC} parse_put_flow_nat_action()`),
   'ct:helper': none('ct helpers (ALGs) are refused by tc-ct', TC_CT),
   ct_clear: full('ct clear', TC_ACTIONS),
   recirc: full('recirculation maps to a tc chain (goto chain); needs recirc_id sharing with tc', TC_ACTIONS),
@@ -125,6 +133,25 @@ const TC_MATCH_RULES: Partial<Record<MatchTrait, Rule>> = {
   pkt_mark: none('matching pkt_mark is refused', TC_MATCH),
 };
 
+/** act_ct: the rule is offloaded, the connection only once the kernel has it established (TCP) or assured (UDP). */
+const CT_NEW = {
+  support: 'partial',
+  layer: 'kernel',
+  note: "a new connection's packets miss in the NIC and go through software conntrack (act_ct offloads a connection to the NIC flow table only once it is established / assured)",
+  source:
+    'Linux net/sched/act_ct.c (tcf_ct_flow_table_process_conn); OVS v3.1.0 lib/netdev-offload-tc.c parse_put_flow_ct_action()',
+} as const satisfies Rule;
+
+const MLX_ONE_CT = {
+  n: 1,
+  rule: {
+    support: 'none',
+    layer: 'vendor',
+    note: 'mlx5 offloads one ct action per rule ("Only one ct action supported"): a pass that commits in one zone and looks up the next zone stays in software',
+    source: `Linux drivers/net/ethernet/mellanox/mlx5/core (tc ct action parsing); ${NV_ASAP}`,
+  },
+} as const;
+
 const TC_REQ = [
   'other_config:hw-offload=true on Open_vSwitch, restart ovs-vswitchd',
   'kernel datapath (datapath_type=system) with TC flower; tc-policy none or skip_sw for hardware only',
@@ -148,6 +175,7 @@ const tcFlower: NicProfile = {
   matches: TC_MATCH_RULES,
   otherAction: none('unsupported put action type', TC_ACTIONS),
   markRssFallback: false,
+  ctNew: CT_NEW,
   requirements: TC_REQ,
 };
 
@@ -159,11 +187,8 @@ const cx6dx: NicProfile = {
   actions: {
     ...TC_ACTION_RULES,
     hash: none(LB_NOTE, `${TC_ACTIONS}; ${KUBEOVN}`),
-    ct: partial(
-      'CT offload: established connections in the eSwitch, new ones through software conntrack',
-      `${TC_CT}; ${NV_ASAP}`,
-    ),
-    'ct:nat': partial('CT-NAT offload: established connections in the eSwitch', `${TC_CT}; ${NV_ASAP}`),
+    ct: full('CT offload: established connections are looked up in the eSwitch', `${TC_CT}; ${NV_ASAP}`),
+    'ct:nat': full('CT-NAT offload: established connections are translated in the eSwitch', `${TC_CT}; ${NV_ASAP}`),
   },
   matches: {
     ...TC_MATCH_RULES,
@@ -171,6 +196,8 @@ const cx6dx: NicProfile = {
   },
   otherAction: none('unsupported put action type', TC_ACTIONS),
   markRssFallback: false,
+  ctNew: CT_NEW,
+  maxCtPerRule: MLX_ONE_CT,
   requirements: MLX_REQ,
 };
 
@@ -189,6 +216,8 @@ const cx5: NicProfile = {
   },
   otherAction: none('unsupported put action type', TC_ACTIONS),
   markRssFallback: false,
+  ctNew: CT_NEW,
+  maxCtPerRule: MLX_ONE_CT,
   requirements: MLX_REQ,
 };
 
@@ -226,10 +255,6 @@ const dpdk: NicProfile = {
     'userspace:slow_path': dpdkNo('slow-path userspace action'),
     'userspace:sample': dpdkNo('sampling stays on the CPU'),
     'userspace:other': dpdkNo('userspace action'),
-    'set:arp': dpdkNo('no ARP rewrite in rte_flow set actions'),
-    'set:nd': dpdkNo('no ND rewrite in rte_flow set actions'),
-    'set:icmp': dpdkNo('no ICMP rewrite in rte_flow set actions'),
-    'set:icmpv6': dpdkNo('no ICMPv6 rewrite in rte_flow set actions'),
     'set:tunnel': full(
       'tunnel encap (tnl_push on the userspace datapath) as RAW_ENCAP',
       `${DPDK} add_tunnel_push_action()`,
@@ -284,6 +309,21 @@ export function actionKey(a: DpAction): ActionKey {
       return a.kind;
   }
 }
+
+/** The whole datapath flow is userspace(slow_path): no provider sees it. */
+export const SLOW_PATH_RULE: Rule = {
+  support: 'none',
+  layer: 'ovs-slow-path',
+  note: 'OVS keeps this flow on its userspace slow path: it rewrites ARP/ND/ICMP fields, which no datapath action can, so the datapath flow is userspace(slow_path) and no offload provider ever sees it',
+  source:
+    'OVS v3.1.0 lib/odp-util.c commit_set_arp_action() / commit_set_icmp_action() / commit_set_nd_action() return SLOW_ACTION',
+};
+
+export const SLOW_PATH_OTHER_RULE: Rule = {
+  ...SLOW_PATH_RULE,
+  note: 'OVS keeps this flow on its userspace slow path (see ofproto/trace), so no offload provider sees it',
+  source: 'OVS v3.1.0 ofproto/ofproto-dpif-upcall.c (slow_path_reason)',
+};
 
 export function actionRule(p: NicProfile, a: DpAction): Rule {
   return p.actions[actionKey(a)] ?? p.otherAction;

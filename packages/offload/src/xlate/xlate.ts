@@ -4,7 +4,7 @@
 // check_pkt_larger forks both branches into one check_pkt_len. Conntrack results follow a scenario (new/est),
 // like `ofproto/trace --ct-next`.
 import { OFPP, type Action, type FieldName } from '@ovnts/openflow';
-import type { ClassPath, CtScenario, DpAction, DpPass, MatchTrait, SetTarget } from '../datapath.js';
+import type { ClassPath, CtScenario, DpAction, DpPass, MatchTrait, SetTarget, SlowReason } from '../datapath.js';
 import { PacketState } from './state.js';
 import type { FlowTables } from './tables.js';
 
@@ -20,8 +20,11 @@ const MAX_DEPTH = 256; // OVN pipelines nest one resubmit per stage, across seve
 const MAX_RESUBMITS = 4096; // per pass, bounds pathological tables
 const MAX_PASSES = 16;
 
-const CT_NEW_TRK = 0x21n;
-const CT_EST_TRK = 0x22n;
+/** ct_state bits after a lookup per scenario: trk|new, trk|est, trk|est|rpl. */
+const CT_STATE: Readonly<Record<CtScenario, bigint>> = { new: 0x21n, est: 0x22n, reply: 0x2an };
+
+/** Rewrites no datapath action expresses: OVS commits them but marks the flow SLOW_ACTION (lib/odp-util.c). */
+const SLOW_TARGETS: ReadonlySet<SetTarget> = new Set(['arp', 'nd', 'icmp', 'icmpv6']);
 
 /** Header groups OVS commits with one set(...) each, in datapath order. */
 const HEADER_GROUPS: readonly (readonly [SetTarget, readonly FieldName[], ((st: PacketState) => boolean)?])[] = [
@@ -58,6 +61,7 @@ class Pass {
   readonly writers = new Map<SetTarget, bigint>();
   /** Match traits discovered while translating (beyond those the pass started with). */
   readonly traits = new Map<MatchTrait, bigint>();
+  slow: SlowReason | undefined;
 
   constructor(
     public st: PacketState,
@@ -72,8 +76,10 @@ class Pass {
   commit(): void {
     for (const [group, fields, applies] of HEADER_GROUPS) {
       if (applies && !applies(this.st)) continue;
-      if (fields.some((f) => this.st.get(f) !== this.base.get(f)))
+      if (fields.some((f) => this.st.get(f) !== this.base.get(f))) {
         this.actions.push({ kind: 'set', target: group, cookie: this.writers.get(group) });
+        if (SLOW_TARGETS.has(group)) this.slow ??= 'action';
+      }
     }
     this.base = this.st.clone();
   }
@@ -180,16 +186,19 @@ class Pass {
             zone,
             cookie,
           });
-          this.conntracked = true;
           if (a.table !== undefined) {
             this.actions.push({ kind: 'recirc', cookie });
             const next = st().clone();
-            next.set('ct_state', this.run.opts.scenario === 'new' ? CT_NEW_TRK : CT_EST_TRK);
+            next.set('ct_state', CT_STATE[this.run.opts.scenario]);
             next.set('ct_zone', BigInt(zone));
             next.set('ct_mark', 0n);
             next.set('ct_label', 0n);
             this.freeze({ st: next, table: a.table }, cookie, ['ct_state']);
           }
+          // The ct_* fields live only in the recirculated pass: OVS clears them here and the pass continues
+          // untracked (ofproto-dpif-xlate.c compose_conntrack_action), so a later ct_clear emits nothing.
+          for (const f of ['ct_state', 'ct_zone', 'ct_mark', 'ct_label'] as const) st().set(f, 0n);
+          this.conntracked = false;
           break;
         }
         case 'ct_clear':
@@ -200,6 +209,9 @@ class Pass {
         case 'controller':
           this.commit();
           this.actions.push({ kind: 'userspace', why: 'controller', cookie });
+          // A pausing controller action freezes the rest of the translation into its continuation: the
+          // datapath flow ends here (ovn-controller resumes the packet later, e.g. after put_dhcp_opts).
+          if (a.pause) throw new ExitSignal();
           break;
         case 'clone': {
           const saved = st().clone();
@@ -309,7 +321,12 @@ class Run {
       // Discovered traits add to the pass's own; they also name the flow behind a packet-level trait (cookie 0).
       for (const [k, v] of pass.traits)
         if (!traits.has(k) || (traits.get(k) === 0n && fr.traits.has(k))) traits.set(k, v);
-      this.passes.push({ matches: new Set(traits.keys()), actions: pass.actions, matchCookies: traits });
+      this.passes.push({
+        matches: new Set(traits.keys()),
+        actions: pass.actions,
+        matchCookies: traits,
+        ...(pass.slow ? { slow: pass.slow } : {}),
+      });
     }
   }
 }
