@@ -43,7 +43,7 @@ const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
   Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'hostname', 'transport_zones', 'vtep_logical_switches']),
 };
 /** Tables whose changes never affect the compiled output. */
-const IGNORED_TABLES: ReadonlySet<string> = new Set(['Chassis_Private']);
+const IGNORED_TABLES: ReadonlySet<string> = new Set(['Chassis_Private', 'RBAC_Role', 'RBAC_Permission']);
 
 export function affectsCompile(c: Change): boolean {
   if (IGNORED_TABLES.has(c.table)) return false;

