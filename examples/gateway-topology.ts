@@ -1,7 +1,10 @@
 // The gateway-router topology of examples/gateway.sh, built with the typed @ovnts/nb library instead
-// of the CLI: every operation goes into one working copy and commit() sends one transaction.
+// of the CLI: every operation goes into one working copy and commit() sends one transaction; then it reads
+// the database back and checks the topology is there.
 //
-//   npx vite-node --config vitest.config.ts examples/gateway-topology.ts unix:/path/nb.sock [CHASSIS]
+// Run (in this repository, on the TypeScript sources; OVN_NB_DB=unix:/path/nb.sock, CHASSIS defaults to hv1):
+//   npx vite-node --config vitest.config.ts examples/gateway-topology.ts "$OVN_NB_DB" hv1
+// In a project that installed @ovnts/nb: compile it with tsc (module NodeNext) and run the .js with node.
 import {
   addLoadBalancer,
   addNat,
@@ -12,10 +15,13 @@ import {
   addSwitchPort,
   attachLoadBalancer,
   NbSession,
+  listRouters,
+  listSwitches,
   setSwitchPortAddresses,
   setSwitchPortOptions,
   setSwitchPortType,
   type NbStore,
+  type Row,
 } from '@ovnts/nb';
 
 /** Connect a switch to a router port with a "router"-type switch port. */
@@ -27,7 +33,7 @@ function patch(s: NbStore, sw: string, lsp: string, lrp: string): void {
 }
 
 /** Add the whole topology to `s` (nothing is written until the caller commits). */
-export function gatewayTopology(s: NbStore, chassis: string): void {
+function gatewayTopology(s: NbStore, chassis: string): void {
   addSwitch(s, 'ls1');
   addSwitchPort(s, 'ls1', 'vm1');
   setSwitchPortAddresses(s, 'vm1', ['02:ac:10:ff:00:11 192.168.100.10']);
@@ -66,24 +72,33 @@ export function gatewayTopology(s: NbStore, chassis: string): void {
   attachLoadBalancer(s, 'switch', 'ls1', 'lb1');
 }
 
-/** Build the topology in the NB database at `remote` in one transaction. */
-export async function buildGatewayTopology(remote: string, chassis = 'hv1'): Promise<void> {
-  const session = await NbSession.open(remote, { leaderOnly: true });
+/** Build the topology in the NB database at `remote` in one transaction, then check it is there. */
+async function buildGatewayTopology(remote: string, chassis: string): Promise<void> {
+  // A library call never waits forever: 10 s for the server to answer each request.
+  const session = await NbSession.open(remote, { leaderOnly: true, timeoutMs: 10_000, requestTimeoutMs: 10_000 });
   try {
     const store = await session.load();
     gatewayTopology(store, chassis);
     await session.commit(store, { comment: 'examples/gateway-topology.ts' });
+
+    const after = await session.load();
+    const names = (rows: Row[]) => rows.map((r) => String(r['name'])).sort();
+    const switches = names(listSwitches(after));
+    const routers = names(listRouters(after));
+    for (const want of ['join', 'ls1', 'outside'])
+      if (!switches.includes(want)) throw new Error(`switch ${want} missing`);
+    for (const want of ['gw1', 'router1']) if (!routers.includes(want)) throw new Error(`router ${want} missing`);
+    console.log(`switches: ${switches.join(' ')}; routers: ${routers.join(' ')}`);
   } finally {
     session.close();
   }
 }
 
-if (process.argv[1] && /gateway-topology\.[tj]s$/.test(process.argv[1])) {
-  const remote = process.argv[2] ?? process.env['OVN_NB_DB'];
-  if (!remote) {
-    console.error('usage: gateway-topology.ts NB_REMOTE [CHASSIS]');
-    process.exit(2);
-  }
-  await buildGatewayTopology(remote, process.argv[3]);
-  console.log(`gateway topology created in ${remote}`);
+// argv[1] is this file under node, the runner under vite-node: the arguments start at argv[2] either way.
+const remote = process.argv[2] ?? process.env['OVN_NB_DB'];
+if (!remote) {
+  console.error('usage: gateway-topology.ts NB_REMOTE [CHASSIS]');
+  process.exit(2);
 }
+await buildGatewayTopology(remote, process.argv[3] ?? 'hv1');
+console.log(`gateway topology created in ${remote}`);

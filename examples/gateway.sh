@@ -7,7 +7,9 @@
 #
 # gw1 SNATs 192.168.100.0/24 to 172.18.1.2 and load-balances VIP 172.18.1.254:80 over the two VMs;
 # the same balancer sits on ls1 so clients on the logical network reach the VIP too.
-# Usage: OVN_NB_DB=unix:/path/nb.sock examples/gateway.sh [CHASSIS]   (NBCTL=ovn-nbctl to compare)
+# Run (from the repository, after `npm run build`; OVN_NB_DB=unix:/path/nb.sock, CHASSIS defaults to hv1,
+# NBCTL=ovn-nbctl to compare with the real tool):
+#   PATH="$PWD/node_modules/.bin:$PATH" examples/gateway.sh hv1
 set -e
 NBCTL=${NBCTL:-ovnts-nbctl}
 CHASSIS=${1:-hv1}
