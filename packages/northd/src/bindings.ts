@@ -58,33 +58,48 @@ function dpIdentityOfSb(ext: Readonly<Record<string, string>>): string | undefin
   return ext['logical-switch'] ?? ext['logical-router'];
 }
 
-export function buildBindings(
-  topo: Topology,
-  sb: SbKeyInput | undefined,
-  diag: Diagnostics,
-  /** Routers with distributed floating IPs (their chassisredirect ports do not always redirect). */
-  distributedNat: ReadonlySet<string> = new Set(),
-): Bindings {
-  const vx = vxlanMode(sb);
-  const dps: Datapath[] = [...topo.routers, ...topo.switches];
+/** The keys the SB already holds, by identity, and whether VXLAN limits the key ranges. */
+export interface SbKeys {
+  readonly vxlan: boolean;
+  /** NB datapath UUID → its Datapath_Binding tunnel key. */
+  readonly datapaths: ReadonlyMap<string, number>;
+  /** Logical port name → its datapath (NB UUID) and tunnel key. */
+  readonly ports: ReadonlyMap<string, { readonly dp: string; readonly key: number }>;
+}
 
-  // Existing SB keys, by identity.
-  const sbDpKey = new Map<string, number>();
+/** The existing keys of an SB (none for a cold start). */
+export function sbKeys(sb: SbKeyInput | undefined): SbKeys {
+  const datapaths = new Map<string, number>();
   const sbDpUuidToId = new Map<string, string>();
-  const sbPortKey = new Map<string, { dp: string; key: number }>();
+  const ports = new Map<string, { dp: string; key: number }>();
   if (sb) {
     for (const d of sb.Datapath_Binding.values()) {
       const id = dpIdentityOfSb(d.external_ids);
       if (id) {
-        sbDpKey.set(id, d.tunnel_key);
+        datapaths.set(id, d.tunnel_key);
         sbDpUuidToId.set(d._uuid, id);
       }
     }
     for (const pb of sb.Port_Binding.values()) {
       const dp = sbDpUuidToId.get(pb.datapath);
-      if (dp) sbPortKey.set(pb.logical_port, { dp, key: pb.tunnel_key });
+      if (dp) ports.set(pb.logical_port, { dp, key: pb.tunnel_key });
     }
   }
+  return { vxlan: vxlanMode(sb), datapaths, ports };
+}
+
+export function buildBindings(
+  topo: Pick<Topology, 'routers' | 'switches'>,
+  sb: SbKeyInput | SbKeys | undefined,
+  diag: Diagnostics,
+  /** Routers with distributed floating IPs (their chassisredirect ports do not always redirect). */
+  distributedNat: ReadonlySet<string> = new Set(),
+): Bindings {
+  const keys = sb && 'vxlan' in sb ? sb : sbKeys(sb);
+  const vx = keys.vxlan;
+  const dps: Datapath[] = [...topo.routers, ...topo.switches];
+  const sbDpKey = keys.datapaths;
+  const sbPortKey = keys.ports;
 
   const dpRange = vx ? KEY_RANGES.datapathVxlan : KEY_RANGES.datapath;
   const dpAlloc = new KeyAllocator(dpRange.min, dpRange.max);

@@ -1,7 +1,7 @@
 // What the compiler reads: the NB tables it compiles (as the replica cache exposes them) and, for key
 // stability, the SB tables that already hold keys. Only the tables listed here are needed, so a later
 // incremental engine can track exactly these inputs.
-import type { Uuid } from 'ovsdb-client-ts';
+import type { RowChange, Uuid } from 'ovsdb-client-ts';
 import type { Tables as NbTables } from '@ovnts/schema/nb';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 
@@ -34,3 +34,17 @@ export const SB_INPUT_TABLES = [
 export type NbInput = TablesView<NbTables, (typeof NB_INPUT_TABLES)[number]>;
 /** The current SB content relevant to key allocation; omit for a cold start on an empty SB. */
 export type SbKeyInput = TablesView<SbTables, (typeof SB_INPUT_TABLES)[number]>;
+
+export type NbInputTable = (typeof NB_INPUT_TABLES)[number];
+export type NbInputTables = Pick<NbTables, NbInputTable>;
+/** A tracked change of an NB input row, as the replica's takeChanges() reports it. */
+export type NbChange = RowChange<NbInputTables>;
+export type SbInputTables = Pick<SbTables, (typeof SB_INPUT_TABLES)[number]>;
+/** A tracked change of an SB input row (chassis and encapsulations decide the tunnel key ranges). */
+export type SbChange = RowChange<SbInputTables>;
+
+const NB_INPUT_SET: ReadonlySet<string> = new Set(NB_INPUT_TABLES);
+/** Whether a replica change is of a table the engine reads. */
+export function isNbInputChange(c: RowChange<NbTables>): c is NbChange {
+  return NB_INPUT_SET.has(c.table);
+}

@@ -163,42 +163,40 @@ export function streamColdRecompute(
   lock: string,
   index: FlowIndex,
 ): ColdStream {
-  const steps = engine.recomputeStream(nb, sb);
   const dpUuid = new Map<string, Uuid<'Datapath_Binding'>>();
   const datapaths = new Map<Uuid<'Datapath_Binding'>, SbTables['Datapath_Binding']>();
   /** Flows streamed early: content key → their row and datapath. */
   const streamed = new Map<string, { readonly uuid: Uuid<'Logical_Flow'>; readonly dp: string }>();
   const w = new ColdStreamWriter(client, lock);
   index.reset();
-  let step: IteratorResult<RecomputeStep, RoundResult>;
-  try {
-    while (!(step = steps.next()).done) {
-      if (step.value.kind === 'datapaths') {
-        for (const d of engine.datapaths()) {
-          const uuid = randomUUID() as Uuid<'Datapath_Binding'>;
-          const row = datapathRow(d);
-          dpUuid.set(d.id, uuid);
-          datapaths.set(uuid, { ...row, _uuid: uuid } as unknown as SbTables['Datapath_Binding']);
-          w.insertAs('Datapath_Binding', uuid, row);
-        }
-        w.flush();
-        continue;
+  const onStep = (step: RecomputeStep): void => {
+    if (step.kind === 'datapaths') {
+      for (const d of engine.datapaths()) {
+        const uuid = randomUUID() as Uuid<'Datapath_Binding'>;
+        const row = datapathRow(d);
+        dpUuid.set(d.id, uuid);
+        datapaths.set(uuid, { ...row, _uuid: uuid } as unknown as SbTables['Datapath_Binding']);
+        w.insertAs('Datapath_Binding', uuid, row);
       }
-      const dp = step.value.dp;
-      const logicalDatapath = dpUuid.get(dp);
-      if (!logicalDatapath) continue;
-      for (const [id, specs] of engine.unitsOf(dp) ?? [])
-        if (ownUnit(id))
-          for (const f of specs) {
-            if (streamed.has(f.key)) continue; // another datapath has it too: grouped below
-            const uuid = randomUUID() as Uuid<'Logical_Flow'>;
-            streamed.set(f.key, { uuid, dp });
-            w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
-          }
+      w.flush();
+      return;
     }
+    const logicalDatapath = dpUuid.get(step.dp);
+    if (!logicalDatapath) return;
+    for (const [id, specs] of engine.unitsOf(step.dp) ?? [])
+      if (ownUnit(id))
+        for (const f of specs) {
+          if (streamed.has(f.key)) continue; // another datapath has it too: grouped below
+          const uuid = randomUUID() as Uuid<'Logical_Flow'>;
+          streamed.set(f.key, { uuid, dp: step.dp });
+          w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
+        }
+  };
+  let result: RoundResult;
+  try {
+    result = engine.recompute(nb, sb, onStep);
   } catch (e) {
-    // The round is retried from what the SB holds: end the engine's bulk mode, forget the partial index.
-    steps.return(undefined as never);
+    // The round is retried from what the SB holds: forget the partial index.
     index.invalidate();
     throw e;
   }
@@ -239,5 +237,5 @@ export function streamColdRecompute(
   w.stats.regrouped = regrouped;
   w.stats.dropped = streamed.size;
   // The final diff writes everything but the flows, which are all in place now.
-  return { result: step.value, rest: { ...compiled, logicalFlows: [] }, datapaths, writer: w };
+  return { result, rest: { ...compiled, logicalFlows: [] }, datapaths, writer: w };
 }

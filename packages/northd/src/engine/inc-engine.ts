@@ -1,7 +1,43 @@
-// A small incremental-processing engine in the manner of OVN's: named nodes with explicit inputs,
-// each either recomputed from scratch or brought up to date by the change handler it has for an input
-// (a handler may refuse, which forces that node's recompute). Nodes run in dependency order once per
-// round; the engine keeps per-node counters and timings for `inc-engine/show-stats`.
+// A small incremental-processing engine in the manner of OVN's lib/inc-proc-eng: named nodes with
+// explicit input edges, run in dependency order once per round. An input node is updated when its table
+// had changes. A computing node whose inputs are all unchanged is skipped; otherwise the handler of each
+// updated input edge is called, and a handler returning false (or an edge without one) makes the node
+// recompute from its inputs' whole data. The engine keeps per-node counters for `inc-engine/show-stats`.
+
+/** A computing node's data and the operations the engine calls. */
+export interface NodeData {
+  /** Forget the tracked changes of the previous round (called before every round). */
+  clearTracked(): void;
+  /** Rebuild everything from the inputs' whole data (the tracked changes then say "everything"). */
+  recompute(): void;
+  /**
+   * After every updated input's handler succeeded: apply what they noted, in an order of the node's
+   * choosing. False asks for a recompute.
+   */
+  settle?(): boolean;
+  /** Whether this round changed the node's data (after handlers or a recompute). */
+  updated(): boolean;
+}
+
+/** An input node: a table whose rows the caller replaces each round, updated when it had changes. */
+export interface InputData {
+  updated(): boolean;
+}
+
+/** A handler for one input edge: brings the node up to date from that input's tracked changes. */
+export type Handler = () => boolean;
+
+export interface InputEdge {
+  readonly from: string;
+  /** Absent: any change of the input recomputes the node. */
+  readonly handler?: Handler;
+  /** The handler's name, as the graph file spells it (for the diagram). */
+  readonly name?: string;
+}
+
+export type NodeDecl =
+  | { readonly kind: 'input'; readonly name: string; readonly data: InputData }
+  | { readonly kind: 'node'; readonly name: string; readonly data: NodeData; readonly inputs: readonly InputEdge[] };
 
 /** What a node did in one round. */
 export type NodeOutcome = 'recompute' | 'compute' | 'unchanged';
@@ -10,100 +46,110 @@ export interface NodeStats {
   recompute: number;
   compute: number;
   unchanged: number;
-  /** Total milliseconds spent in the node (recompute or handlers). */
+  /** Milliseconds spent in the node's recomputes and handlers. */
   ms: number;
-  /** Milliseconds of the most recent run. */
-  lastMs: number;
 }
 
-export interface EngineNode {
-  readonly name: string;
-  readonly inputs: readonly string[];
-  /** Rebuild this node's data from its inputs; returns whether the data changed. */
-  recompute(): boolean;
-  /**
-   * Bring the data up to date from its inputs' tracked changes. Returns 'unchanged', 'changed', or
-   * false when it cannot (the engine then recomputes). Absent: every change forces a recompute.
-   */
-  handle?(changedInputs: ReadonlySet<string>): 'unchanged' | 'changed' | false;
-}
+const zero = (): NodeStats => ({ recompute: 0, compute: 0, unchanged: 0, ms: 0 });
 
 export class IncEngine {
-  private readonly nodes: EngineNode[] = [];
   private readonly stats = new Map<string, NodeStats>();
-  private readonly changedNodes = new Set<string>();
-  /** Why the last forced recompute happened (for logs). */
-  lastRecomputeReason = '';
+  /** The first node that recomputed in the last round and why (for logs); '' when none did. */
+  lastRecompute = '';
 
-  add(node: EngineNode): void {
-    for (const i of node.inputs)
-      if (!this.nodes.some((n) => n.name === i)) throw new Error(`engine node ${node.name}: unknown input ${i}`);
-    this.nodes.push(node);
-    this.stats.set(node.name, { recompute: 0, compute: 0, unchanged: 0, ms: 0, lastMs: 0 });
+  constructor(readonly nodes: readonly NodeDecl[]) {
+    const seen = new Set<string>();
+    for (const n of nodes) {
+      if (seen.has(n.name)) throw new Error(`engine node ${n.name} declared twice`);
+      if (n.kind === 'node')
+        for (const e of n.inputs)
+          if (!seen.has(e.from)) throw new Error(`engine node ${n.name}: input ${e.from} is not declared before it`);
+      seen.add(n.name);
+      this.stats.set(n.name, zero());
+    }
   }
 
-  /** Mark input nodes (those with no inputs) as changed for the next run. */
-  inputChanged(name: string): void {
-    this.changedNodes.add(name);
-  }
-
-  /**
-   * One round. With `force`, every node recomputes. Input nodes are "run" by the caller beforehand
-   * (their data is the replica); the engine only records that they changed.
-   */
+  /** One round in dependency order. With `force`, every computing node recomputes. */
   run(force: boolean): Map<string, NodeOutcome> {
     const out = new Map<string, NodeOutcome>();
-    const changed = new Set(this.changedNodes);
-    this.changedNodes.clear();
-    for (const node of this.nodes) {
-      const st = this.stats.get(node.name)!;
+    const updated = new Set<string>();
+    this.lastRecompute = '';
+    for (const n of this.nodes) if (n.kind === 'node') n.data.clearTracked();
+    for (const n of this.nodes) {
+      const st = this.stats.get(n.name)!;
       const t0 = performance.now();
       let outcome: NodeOutcome;
-      if (node.inputs.length === 0) {
-        outcome = force || changed.has(node.name) ? 'compute' : 'unchanged';
+      if (n.kind === 'input') {
+        outcome = force || n.data.updated() ? 'compute' : 'unchanged';
+        if (outcome !== 'unchanged') updated.add(n.name);
       } else {
-        const inChanged = new Set(node.inputs.filter((i) => changed.has(i)));
-        if (force) {
-          node.recompute();
-          outcome = 'recompute';
-        } else if (!inChanged.size) {
-          outcome = 'unchanged';
-        } else {
-          const r = node.handle ? node.handle(inChanged) : false;
-          if (r === false) {
-            node.recompute();
-            outcome = 'recompute';
-          } else outcome = r === 'changed' ? 'compute' : 'unchanged';
-        }
+        outcome = force ? this.recompute(n.data) : this.handle(n.name, n.data, n.inputs, updated);
+        if (outcome === 'recompute' && !force && !this.lastRecompute) this.lastRecompute = n.name;
+        if (outcome === 'recompute' || n.data.updated()) updated.add(n.name);
       }
-      if (outcome !== 'unchanged') changed.add(node.name);
       st[outcome]++;
-      st.lastMs = performance.now() - t0;
-      st.ms += st.lastMs;
-      out.set(node.name, outcome);
+      st.ms += performance.now() - t0;
+      out.set(n.name, outcome);
     }
     return out;
   }
 
-  /** The node graph and counters, one node per line (what `inc-engine/show-stats` prints). */
+  private recompute(d: NodeData): NodeOutcome {
+    d.recompute();
+    return 'recompute';
+  }
+
+  private handle(name: string, d: NodeData, inputs: readonly InputEdge[], updated: ReadonlySet<string>): NodeOutcome {
+    let any = false;
+    for (const e of inputs) {
+      if (!updated.has(e.from)) continue;
+      any = true;
+      if (!e.handler || !e.handler()) {
+        this.noteReason(name, e);
+        return this.recompute(d);
+      }
+    }
+    if (!any) return 'unchanged';
+    if (d.settle && !d.settle()) {
+      this.noteReason(name, undefined);
+      return this.recompute(d);
+    }
+    return 'compute';
+  }
+
+  private noteReason(name: string, e: InputEdge | undefined): void {
+    if (!this.lastRecompute) this.lastRecompute = `${name} (${e ? `input ${e.from}` : 'settle'})`;
+  }
+
+  /**
+   * The counters in ovn-northd's `inc-engine/show-stats` format (recompute, compute, abort per node;
+   * this engine never aborts), followed by what OVN does not count: the rounds a node was skipped as
+   * unchanged and the milliseconds its recomputes and handlers took.
+   */
   showStats(): string {
-    const lines: string[] = [];
+    let out = '';
     for (const n of this.nodes) {
       const s = this.stats.get(n.name)!;
-      lines.push(
-        `Node: ${n.name}`,
-        `- inputs: ${n.inputs.length ? n.inputs.join(', ') : '(input node)'}`,
-        `- recompute: ${String(s.recompute).padStart(12)}`,
-        `- compute:   ${String(s.compute).padStart(12)}`,
-        `- unchanged: ${String(s.unchanged).padStart(12)}`,
-        `- total ms:  ${s.ms.toFixed(3).padStart(12)}`,
-        `- last ms:   ${s.lastMs.toFixed(3).padStart(12)}`,
-      );
+      out +=
+        `Node: ${n.name}\n` +
+        `- recompute: ${String(s.recompute).padStart(12)}\n` +
+        `- compute:   ${String(s.compute).padStart(12)}\n` +
+        `- abort:     ${String(0).padStart(12)}\n` +
+        `- unchanged: ${String(s.unchanged).padStart(12)}\n` +
+        `- time ms:   ${s.ms.toFixed(3).padStart(12)}\n`;
     }
-    return lines.join('\n') + '\n';
+    return out;
   }
 
   clearStats(): void {
-    for (const s of this.stats.values()) Object.assign(s, { recompute: 0, compute: 0, unchanged: 0, ms: 0, lastMs: 0 });
+    for (const s of this.stats.values()) Object.assign(s, zero());
+  }
+
+  /** The graph's edges (for the diagram). */
+  edges(): { from: string; to: string; handler: string | undefined }[] {
+    const out: { from: string; to: string; handler: string | undefined }[] = [];
+    for (const n of this.nodes)
+      if (n.kind === 'node') for (const e of n.inputs) out.push({ from: e.from, to: n.name, handler: e.name });
+    return out;
   }
 }

@@ -177,7 +177,12 @@ export function syncSb(
   };
 
   const g = sb.sbGlobal();
-  if (nbCfg !== undefined && g && g.nb_cfg !== nbCfg) upd('SB_Global', g._uuid, { nb_cfg: nbCfg });
+  if (g) {
+    const row: Row = {};
+    if (nbCfg !== undefined && g.nb_cfg !== nbCfg) row['nb_cfg'] = nbCfg;
+    if (t.sbGlobal && !sameOptions(g.options, e.sbGlobalOptions())) row['options'] = e.sbGlobalOptions();
+    if (Object.keys(row).length) upd('SB_Global', g._uuid, row);
+  }
 
   const dpRefs = new Map<string, Uuid<'Datapath_Binding'>>();
   const dpRef = (id: string): Uuid<'Datapath_Binding'> => {
@@ -300,4 +305,9 @@ export function syncSb(
     else ins('Load_Balancer', row);
   }
   return stats;
+}
+
+function sameOptions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }

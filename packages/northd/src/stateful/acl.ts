@@ -33,7 +33,7 @@ const ND_CT_OMIT = 'nd || nd_rs || nd_ra || mldv1 || mldv2 || (udp && udp.src ==
 
 const q = (s: string) => JSON.stringify(s);
 
-export function buildAclFlows(sw: SwitchDatapath, st: SwitchStateful, add: Add): void {
+export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchStateful, add: Add): void {
   const hasStateful = st.hasStatefulAcl || st.hasLbVip;
   buildPreAcl(sw, st, add);
   buildHints(st, add);
@@ -72,7 +72,7 @@ export function buildAclFlows(sw: SwitchDatapath, st: SwitchStateful, add: Add):
   }
 }
 
-function buildPreAcl(sw: SwitchDatapath, st: SwitchStateful, add: Add): void {
+function buildPreAcl(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchStateful, add: Add): void {
   const stateless = () => {
     for (const acl of st.acls) {
       if (acl.action !== 'allow-stateless') continue;

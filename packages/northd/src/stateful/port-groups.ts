@@ -27,9 +27,15 @@ export interface ResolvedPortGroup {
 const byName = <T extends { name: string; _uuid: string }>(a: T, b: T) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : a._uuid > b._uuid ? 1 : 0;
 
-export function resolvePortGroups(nb: NbInput, topo: Topology, diag: Diagnostics): ResolvedPortGroup[] {
+/** Port groups' members by switch; `rows` (default: every group) in name order. */
+export function resolvePortGroups(
+  nb: NbInput,
+  topo: Pick<Topology, 'lsps'>,
+  diag: Diagnostics,
+  rows: Iterable<PortGroup> = nb.Port_Group.values(),
+): ResolvedPortGroup[] {
   const out: ResolvedPortGroup[] = [];
-  for (const pg of [...nb.Port_Group.values()].sort(byName)) {
+  for (const pg of [...rows].sort(byName)) {
     const bySwitch = new Map<string, SwitchPort[]>();
     for (const u of pg.ports) {
       const lsp = nb.Logical_Switch_Port.get(u);
@@ -78,13 +84,19 @@ function portGroupIps(nb: NbInput, pg: PortGroup): { v4: string[]; v6: string[] 
   return { v4: [...v4].sort(), v6: [...v6].sort() };
 }
 
+/** A port group's derived address sets `<group>_ip4` and `<group>_ip6`. */
+export function portGroupAddressSets(nb: NbInput, pg: PortGroup): SbAddressSetOut[] {
+  const { v4, v6 } = portGroupIps(nb, pg);
+  return [
+    { name: `${pg.name}_ip4`, addresses: v4 },
+    { name: `${pg.name}_ip6`, addresses: v6 },
+  ];
+}
+
 /** SB Address_Set rows from NB address sets and port groups (without northd's own sets). */
 export function sbAddressSets(nb: NbInput): SbAddressSetOut[] {
   const out: SbAddressSetOut[] = [];
   for (const as of nb.Address_Set.values()) out.push({ name: as.name, addresses: [...as.addresses] });
-  for (const pg of nb.Port_Group.values()) {
-    const { v4, v6 } = portGroupIps(nb, pg);
-    out.push({ name: `${pg.name}_ip4`, addresses: v4 }, { name: `${pg.name}_ip6`, addresses: v6 });
-  }
+  for (const pg of nb.Port_Group.values()) out.push(...portGroupAddressSets(nb, pg));
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

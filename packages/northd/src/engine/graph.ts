@@ -1,0 +1,200 @@
+// The incremental engine's graph, in one place: every node, every input edge and the handler that
+// brings the node up to date from that input's changes (an edge without a handler recomputes the node).
+// Nodes run in the order declared here. Each computing node owns its data (engine/nodes/*.ts) and reads
+// only the nodes named as its inputs. The diagram in packages/northd/README.md is generated from this
+// file (graph-diagram.ts; its test fails when the two differ).
+import { IncEngine, type Handler, type InputEdge, type NodeDecl } from './inc-engine.js';
+import { BindingsNode } from './nodes/bindings.js';
+import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
+import { LflowsNode } from './nodes/lflows.js';
+import { LoadBalancersNode } from './nodes/load-balancers.js';
+import { PortGroupsNode } from './nodes/port-groups.js';
+import { RoutersNode } from './nodes/routers.js';
+import { AddressSetsNode, SbGlobalNode, SbLoadBalancersNode } from './nodes/sb-rows.js';
+import { SwitchesNode } from './nodes/switches.js';
+import { TopologyNode } from './nodes/topology.js';
+
+/** The nodes, for the engine's facade (northd-engine.ts) to feed and read. */
+export interface EngineGraph {
+  readonly engine: IncEngine;
+  readonly nb: NbInputs;
+  readonly sb: SbInputs;
+  readonly topology: TopologyNode;
+  readonly bindings: BindingsNode;
+  readonly portGroups: PortGroupsNode;
+  readonly loadBalancers: LoadBalancersNode;
+  readonly routers: RoutersNode;
+  readonly switches: SwitchesNode;
+  readonly lflows: LflowsNode;
+  readonly sbLoadBalancers: SbLoadBalancersNode;
+  readonly addressSets: AddressSetsNode;
+  readonly sbGlobal: SbGlobalNode;
+}
+
+/** An edge from `from`, handled by `handler` (named as in the diagram). */
+const on = (from: string, name: string, handler: Handler): InputEdge => ({ from, name, handler });
+/** An edge without a handler: any change of `from` recomputes the node. */
+const recomputeOn = (from: string): InputEdge => ({ from });
+
+export function buildGraph(ctx: EngineContext): EngineGraph {
+  const nb = new NbInputs();
+  const sb = new SbInputs();
+  const t = nb.tables;
+  const topology = new TopologyNode(ctx, nb);
+  const bindings = new BindingsNode(ctx, sb, topology);
+  const loadBalancers = new LoadBalancersNode(ctx, nb, topology);
+  const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers);
+  const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
+  const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers);
+  const lflows = new LflowsNode(routers, switches);
+  const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
+  const addressSets = new AddressSetsNode(nb, portGroups, routers);
+  const sbGlobal = new SbGlobalNode(nb, bindings);
+
+  const nodes: NodeDecl[] = [
+    // Input nodes: one per table the compiler reads.
+    { kind: 'input', name: 'NB_global', data: t.NB_Global },
+    { kind: 'input', name: 'NB_logical_switch', data: t.Logical_Switch },
+    { kind: 'input', name: 'NB_logical_switch_port', data: t.Logical_Switch_Port },
+    { kind: 'input', name: 'NB_logical_router', data: t.Logical_Router },
+    { kind: 'input', name: 'NB_logical_router_port', data: t.Logical_Router_Port },
+    { kind: 'input', name: 'NB_logical_router_static_route', data: t.Logical_Router_Static_Route },
+    { kind: 'input', name: 'NB_nat', data: t.NAT },
+    { kind: 'input', name: 'NB_acl', data: t.ACL },
+    { kind: 'input', name: 'NB_port_group', data: t.Port_Group },
+    { kind: 'input', name: 'NB_address_set', data: t.Address_Set },
+    { kind: 'input', name: 'NB_load_balancer', data: t.Load_Balancer },
+    { kind: 'input', name: 'NB_load_balancer_group', data: t.Load_Balancer_Group },
+    { kind: 'input', name: 'NB_dhcp_options', data: t.DHCP_Options },
+    { kind: 'input', name: 'SB_datapath_binding', data: sb.tables.Datapath_Binding },
+    { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
+    { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
+    { kind: 'input', name: 'SB_encap', data: sb.tables.Encap },
+    {
+      kind: 'node',
+      name: 'topology',
+      data: topology,
+      inputs: [
+        on('NB_logical_switch', 'onSwitch', () => topology.onSwitch()),
+        on('NB_logical_switch_port', 'onSwitchPort', () => topology.onSwitchPort()),
+        on('NB_logical_router', 'onRouter', () => topology.onRouter()),
+        on('NB_logical_router_port', 'onRouterPort', () => topology.onRouterPort()),
+        on('NB_logical_router_static_route', 'onStaticRoute', () => topology.onStaticRoute()),
+        on('NB_nat', 'onNat', () => topology.onNat()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'bindings',
+      data: bindings,
+      inputs: [
+        on('topology', 'onTopology', () => bindings.onTopology()),
+        // Rows written by anyone but us make the daemon recompute everything.
+        recomputeOn('SB_datapath_binding'),
+        recomputeOn('SB_port_binding'),
+        on('SB_chassis', 'onEncaps', () => bindings.onEncaps()),
+        on('SB_encap', 'onEncaps', () => bindings.onEncaps()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'load_balancers',
+      data: loadBalancers,
+      inputs: [
+        on('topology', 'onTopology', () => loadBalancers.onTopology()),
+        on('NB_load_balancer', 'onLoadBalancer', () => loadBalancers.onLoadBalancer()),
+        on('NB_load_balancer_group', 'onLoadBalancerGroup', () => loadBalancers.onLoadBalancerGroup()),
+      ],
+    },
+    // Routers read no port group: computed first, their flows reach a streaming writer sooner.
+    {
+      kind: 'node',
+      name: 'routers',
+      data: routers,
+      inputs: [
+        on('topology', 'onTopology', () => routers.onTopology()),
+        on('bindings', 'onBindings', () => routers.onBindings()),
+        on('load_balancers', 'onLoadBalancers', () => routers.onLoadBalancers()),
+        on('NB_nat', 'onNat', () => routers.onNat()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'port_groups',
+      data: portGroups,
+      inputs: [
+        on('topology', 'onTopology', () => portGroups.onTopology()),
+        on('bindings', 'onBindings', () => portGroups.onBindings()),
+        on('NB_logical_switch_port', 'onSwitchPort', () => portGroups.onSwitchPort()),
+        on('NB_port_group', 'onPortGroup', () => portGroups.onPortGroup()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'switches',
+      data: switches,
+      inputs: [
+        on('topology', 'onTopology', () => switches.onTopology()),
+        on('bindings', 'onBindings', () => switches.onBindings()),
+        on('load_balancers', 'onLoadBalancers', () => switches.onLoadBalancers()),
+        on('routers', 'onRouters', () => switches.onRouters()),
+        on('port_groups', 'onPortGroups', () => switches.onPortGroups()),
+        on('NB_acl', 'onAcl', () => switches.onAcl()),
+        on('NB_dhcp_options', 'onDhcpOptions', () => switches.onDhcpOptions()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'lflows',
+      data: lflows,
+      inputs: [
+        on('routers', 'onRouters', () => lflows.onRouters()),
+        on('switches', 'onSwitches', () => lflows.onSwitches()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'sb_load_balancers',
+      data: sbLoadBalancers,
+      inputs: [
+        on('load_balancers', 'onLoadBalancers', () => sbLoadBalancers.onLoadBalancers()),
+        on('switches', 'onSwitches', () => sbLoadBalancers.onSwitches()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'address_sets',
+      data: addressSets,
+      inputs: [
+        on('NB_global', 'onGlobal', () => addressSets.onGlobal()),
+        on('NB_address_set', 'onAddressSet', () => addressSets.onAddressSet()),
+        on('port_groups', 'onPortGroups', () => addressSets.onPortGroups()),
+        on('routers', 'onRouters', () => addressSets.onRouters()),
+      ],
+    },
+    {
+      kind: 'node',
+      name: 'sb_global',
+      data: sbGlobal,
+      inputs: [
+        on('NB_global', 'onGlobal', () => sbGlobal.onGlobal()),
+        on('bindings', 'onBindings', () => sbGlobal.onBindings()),
+      ],
+    },
+  ];
+  return {
+    engine: new IncEngine(nodes),
+    nb,
+    sb,
+    topology,
+    bindings,
+    portGroups,
+    loadBalancers,
+    routers,
+    switches,
+    lflows,
+    sbLoadBalancers,
+    addressSets,
+    sbGlobal,
+  };
+}

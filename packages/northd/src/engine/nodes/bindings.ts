@@ -1,0 +1,155 @@
+// Node `bindings`: Datapath_Binding keys, and per datapath its Port_Binding and Multicast_Group content,
+// keeping every key the SB already has. A datapath whose topology changed is bound again on its own;
+// the tunnel key ranges (VXLAN or not) and anything that moves a datapath key make it recompute.
+import { buildBindings, type MulticastGroupOut, type PortBindingOut } from '../../bindings.js';
+import type { Datapath } from '../../topology.js';
+import type { NodeData } from '../inc-engine.js';
+import type { EngineContext, SbInputs } from './inputs.js';
+import type { TopologyNode } from './topology.js';
+
+export class BindingsNode implements NodeData {
+  vxlan = false;
+  dpKeys = new Map<string, number>();
+  private readonly bound = new Map<string, { ports: readonly PortBindingOut[]; mcs: readonly MulticastGroupOut[] }>();
+
+  // Tracked output.
+  recomputed = false;
+  /** Port bindings that came, went or differ. */
+  readonly ports = new Set<string>();
+  /** Datapaths whose multicast groups to revisit. */
+  readonly mcDatapaths = new Set<string>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly sb: SbInputs,
+    private readonly topo: TopologyNode,
+  ) {}
+
+  clearTracked(): void {
+    this.recomputed = false;
+    this.ports.clear();
+    this.mcDatapaths.clear();
+  }
+
+  updated(): boolean {
+    return this.recomputed || this.ports.size + this.mcDatapaths.size > 0;
+  }
+
+  clear(): void {
+    this.bound.clear();
+    this.dpKeys = new Map();
+  }
+
+  recompute(): void {
+    this.clear();
+    this.recomputed = true;
+    this.vxlan = this.sb.vxlan();
+    const b = buildBindings(
+      { routers: [...this.topo.routers.values()], switches: [...this.topo.switches.values()] },
+      this.sb.view,
+      this.ctx.diag,
+      this.topo.distNat,
+    );
+    this.dpKeys = new Map(b.dpKeys);
+    const ports = new Map<string, PortBindingOut[]>();
+    const mcs = new Map<string, MulticastGroupOut[]>();
+    for (const p of b.ports) addToList(ports, p.datapath, p);
+    for (const m of b.multicastGroups) addToList(mcs, m.datapath, m);
+    for (const dp of this.dpKeys.keys()) this.bound.set(dp, { ports: ports.get(dp) ?? [], mcs: mcs.get(dp) ?? [] });
+    this.ctx.onStep?.({ kind: 'datapaths' });
+  }
+
+  // ---- handlers ----
+
+  /** Bind again the datapaths whose ports, peers or router options changed. */
+  onTopology(): boolean {
+    const t = this.topo;
+    if (t.recomputed) return false;
+    for (const uuid of t.routersChanged) {
+      const lr = t.routers.get(uuid);
+      if (lr && !this.bind(lr)) return false;
+    }
+    for (const uuid of new Set([...t.rebuiltSw, ...t.switchesChanged])) {
+      const sw = t.switches.get(uuid);
+      if (sw && !this.bind(sw)) return false;
+    }
+    return true;
+  }
+
+  /** Chassis and encapsulations matter only through the key ranges. */
+  onEncaps(): boolean {
+    return this.sb.vxlan() === this.vxlan;
+  }
+
+  // ---- outputs ----
+
+  portBindings(dp: string): readonly PortBindingOut[] {
+    return this.bound.get(dp)?.ports ?? [];
+  }
+  multicastGroups(dp: string): readonly MulticastGroupOut[] {
+    return this.bound.get(dp)?.mcs ?? [];
+  }
+
+  /** Port bindings and multicast groups of one datapath, keeping every existing key; false if its key moved. */
+  private bind(dp: Datapath): boolean {
+    const key = this.dpKeys.get(dp.uuid);
+    if (key === undefined) return true;
+    // Ports this datapath already bound keep the keys the SB has from us (an SB changed by anyone else
+    // forces a full recompute); only new ones are looked up in the SB.
+    const old = new Map((this.bound.get(dp.uuid)?.ports ?? []).map((p) => [p.logicalPort, p]));
+    const names: string[] = dp.ports.map((p) => p.name);
+    if (dp.kind === 'router') for (const p of dp.ports) names.push(`cr-${p.name}`);
+    const ports = new Map<string, { dp: string; key: number }>();
+    for (const name of names) {
+      const had = old.get(name);
+      const e = had ? { datapath: had.datapath, tunnelKey: had.tunnelKey } : this.sb.port(name);
+      if (e && e.datapath === dp.uuid) ports.set(name, { dp: dp.uuid, key: e.tunnelKey });
+    }
+    const b = buildBindings(
+      { switches: dp.kind === 'switch' ? [dp] : [], routers: dp.kind === 'router' ? [dp] : [] },
+      { vxlan: this.vxlan, datapaths: new Map([[dp.uuid, key]]), ports },
+      this.ctx.diag,
+      this.topo.distNat,
+    );
+    if (b.dpKeys.get(dp.uuid) !== key) return false;
+    // Only bindings that came, went or differ are written (a port add rebinds the switch's 100 ports).
+    for (const p of b.ports) {
+      const o = old.get(p.logicalPort);
+      old.delete(p.logicalPort);
+      if (!o || !samePortBinding(o, p)) this.ports.add(p.logicalPort);
+    }
+    for (const name of old.keys()) this.ports.add(name);
+    this.mcDatapaths.add(dp.uuid);
+    this.bound.set(dp.uuid, { ports: b.ports, mcs: b.multicastGroups });
+    return true;
+  }
+}
+
+function addToList<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameMap = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+
+/** Whether two bindings of a port are the same; a column added to PortBindingOut must be listed here. */
+function samePortBinding(a: PortBindingOut, b: PortBindingOut): boolean {
+  const same: { readonly [K in keyof PortBindingOut]-?: boolean } = {
+    logicalPort: a.logicalPort === b.logicalPort,
+    datapath: a.datapath === b.datapath,
+    tunnelKey: a.tunnelKey === b.tunnelKey,
+    type: a.type === b.type,
+    parentPort: a.parentPort === b.parentPort,
+    tag: a.tag === b.tag,
+    mac: sameList(a.mac, b.mac),
+    portSecurity: sameList(a.portSecurity, b.portSecurity),
+    options: sameMap(a.options, b.options),
+    externalIds: sameMap(a.externalIds, b.externalIds),
+  };
+  return Object.values(same).every((x) => x);
+}

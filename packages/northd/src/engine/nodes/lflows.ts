@@ -1,0 +1,57 @@
+// Node `lflows`: the logical flows of every datapath, as the SB writer reads them. Router and switch
+// flows never share a content key (the stage name tells the datapath kind), so the routers and switches
+// nodes each count their own units in a FlowSet; this node is their union and gathers the flow keys a
+// round touched.
+import type { LogicalFlow } from '../../lflow-table.js';
+import type { FlowSpec } from '../flow-set.js';
+import type { NodeData } from '../inc-engine.js';
+import type { RoutersNode } from './routers.js';
+import type { SwitchesNode } from './switches.js';
+
+export class LflowsNode implements NodeData {
+  /** Flow keys whose datapath set may differ from what was last written. */
+  readonly touched = new Set<string>();
+  private changed = false;
+
+  constructor(
+    private readonly routers: RoutersNode,
+    private readonly switches: SwitchesNode,
+  ) {}
+
+  clearTracked(): void {
+    this.touched.clear();
+    this.changed = false;
+  }
+  updated(): boolean {
+    return this.changed;
+  }
+  /** Nothing of its own to rebuild: the flows are the routers' and switches' units. */
+  recompute(): void {
+    this.changed = true;
+  }
+
+  onRouters(): boolean {
+    return this.take(this.routers.recomputed, this.routers.flows.takeTouched());
+  }
+  onSwitches(): boolean {
+    return this.take(this.switches.recomputed, this.switches.flows.takeTouched());
+  }
+
+  flow(key: string): LogicalFlow | undefined {
+    return this.routers.flows.flow(key) ?? this.switches.flows.flow(key);
+  }
+  toArray(): LogicalFlow[] {
+    return [...this.routers.flows.toArray(), ...this.switches.flows.toArray()];
+  }
+  /** A datapath's flow units (unit id → flows): `core`, `acl`, `lb`, and `<kind>:<id>` per row. */
+  unitsOf(dp: string): ReadonlyMap<string, readonly FlowSpec[]> | undefined {
+    return this.routers.flows.unitsOf(dp) ?? this.switches.flows.unitsOf(dp);
+  }
+
+  private take(recomputed: boolean, keys: Set<string>): boolean {
+    if (recomputed) return false;
+    for (const k of keys) this.touched.add(k);
+    this.changed ||= keys.size > 0;
+    return true;
+  }
+}

@@ -1,0 +1,184 @@
+// Node `load_balancers`: parsed balancers and the balancer lists datapaths apply (shared by the hundreds
+// of switches and routers with the same balancers and groups), and for each changed balancer what it
+// affects: its flow unit on the datapaths applying it, their whole balancer set, or a router's shape.
+import type { LoadBalancer } from '@ovnts/schema/nb';
+import { parseLb, type ParsedLb } from '../../stateful/lb-vip.js';
+import { switchLbs, type SwitchLbs } from '../../stateful/switch-config.js';
+import { reportUnsupportedLb } from '../../stateful/unsupported.js';
+import type { RouterDatapath, SwitchDatapath } from '../../topology.js';
+import type { NodeData } from '../inc-engine.js';
+import type { EngineContext, NbInputs } from './inputs.js';
+import type { TopologyNode } from './topology.js';
+import { addTo, changedColumns, delFrom, lbConfigSig, sameKeys } from './util.js';
+
+export class LoadBalancersNode implements NodeData {
+  /** Load balancer → groups holding it. */
+  private readonly lbGroups = new Map<string, Set<string>>();
+  private readonly parsedLbs = new WeakMap<LoadBalancer, ParsedLb>();
+  /**
+   * Balancer lists by a datapath's balancers and groups (lbConfigSig), shared by the 300 switches or
+   * routers that apply one service group; kept until a balancer or group changes (noteChanges).
+   */
+  private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
+  private readonly swLbLists = new Map<string, SwitchLbs>();
+
+  // Tracked output.
+  recomputed = false;
+  /** Datapaths whose whole balancer set changed. */
+  readonly lbAll = new Set<string>();
+  /** Datapath → balancers whose rows changed (their units only). */
+  readonly lbUnits = new Map<string, Set<string>>();
+  /** Balancers whose SB rows to revisit. */
+  readonly rows = new Set<string>();
+  /** Routers to recompute (VIP keys or other columns changed), and routers whose peers to recompute too. */
+  readonly routersReshaped = new Set<string>();
+  readonly routerPeers = new Set<string>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly nb: NbInputs,
+    private readonly topo: TopologyNode,
+  ) {}
+
+  clearTracked(): void {
+    this.recomputed = false;
+    for (const s of [this.lbAll, this.rows, this.routersReshaped, this.routerPeers]) s.clear();
+    this.lbUnits.clear();
+  }
+
+  updated(): boolean {
+    return this.recomputed || this.lbAll.size + this.lbUnits.size + this.rows.size + this.routersReshaped.size > 0;
+  }
+
+  clear(): void {
+    this.lbGroups.clear();
+    this.rtrLbLists.clear();
+    this.swLbLists.clear();
+  }
+
+  recompute(): void {
+    this.clear();
+    this.recomputed = true;
+    for (const g of this.nb.view.Load_Balancer_Group.values())
+      for (const lb of g.load_balancer) addTo(this.lbGroups, lb, g._uuid);
+  }
+
+  // ---- handlers ----
+
+  /** The balancer lists keep rows by index only: a recomputed topology re-reads every datapath. */
+  onTopology(): boolean {
+    return !this.topo.recomputed;
+  }
+
+  onLoadBalancer(): boolean {
+    for (const c of this.nb.tables.Load_Balancer.changes) {
+      this.rtrLbLists.clear();
+      if (c.kind !== 'modify') this.swLbLists.clear();
+      else this.replaceInLists(c.old, c.new);
+      if (c.kind === 'insert') continue; // a new balancer applies through its datapath's row
+      this.rows.add(c.uuid);
+      const dps = this.dpsOf(c.uuid);
+      if (c.kind === 'delete') {
+        for (const dp of dps) this.lbAll.add(dp);
+        continue;
+      }
+      const ov = c.old.vips;
+      const nv = c.new.vips;
+      const emptiness = Object.keys(ov).length === 0 || Object.keys(nv).length === 0;
+      const routerShape =
+        !sameKeys(ov, nv) || [...changedColumns(c.old, c.new)].some((k) => k !== 'vips' && k !== 'name');
+      for (const dp of dps) {
+        const router = this.topo.routers.has(dp);
+        if (emptiness) this.lbAll.add(dp);
+        else if (router && routerShape) {
+          this.routersReshaped.add(dp);
+          this.routerPeers.add(dp);
+        } else addTo(this.lbUnits, dp, c.uuid);
+        if (router && emptiness) this.routerPeers.add(dp);
+      }
+    }
+    return true;
+  }
+
+  onLoadBalancerGroup(): boolean {
+    for (const c of this.nb.tables.Load_Balancer_Group.changes) {
+      this.rtrLbLists.clear();
+      this.swLbLists.clear();
+      for (const lb of c.old?.load_balancer ?? []) delFrom(this.lbGroups, lb, c.uuid);
+      for (const lb of c.new?.load_balancer ?? []) addTo(this.lbGroups, lb, c.uuid);
+      for (const lb of new Set([...(c.old?.load_balancer ?? []), ...(c.new?.load_balancer ?? [])])) this.rows.add(lb);
+      for (const dp of this.topo.dpsOfGroup(c.uuid)) {
+        this.lbAll.add(dp);
+        if (this.topo.routers.has(dp)) this.routerPeers.add(dp);
+      }
+    }
+    return true;
+  }
+
+  // ---- outputs ----
+
+  parsed(lb: LoadBalancer): ParsedLb {
+    let p = this.parsedLbs.get(lb);
+    if (!p) {
+      reportUnsupportedLb(lb, this.ctx.diag);
+      p = parseLb(lb, this.ctx.diag);
+      this.parsedLbs.set(lb, p);
+    }
+    return p;
+  }
+
+  /** A switch's load balancers, shared by switches with the same balancers and groups. */
+  switchLbs(sw: SwitchDatapath): SwitchLbs {
+    const sig = lbConfigSig(sw.nb);
+    let l = this.swLbLists.get(sig);
+    if (!l) this.swLbLists.set(sig, (l = switchLbs(sw, this.nb.view)));
+    return l;
+  }
+
+  /** A router's load balancers, parsed, in UUID order; shared by routers with the same balancers and groups. */
+  routerLbs(lr: RouterDatapath): readonly ParsedLb[] {
+    const sig = lbConfigSig(lr.nb);
+    let l = this.rtrLbLists.get(sig);
+    if (!l) this.rtrLbLists.set(sig, (l = this.routerLbRows(lr).map((r) => this.parsed(r))));
+    return l;
+  }
+
+  private routerLbRows(lr: RouterDatapath): LoadBalancer[] {
+    const nb = this.nb.view;
+    const uuids = new Set<string>(lr.nb.load_balancer);
+    for (const g of lr.nb.load_balancer_group) for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) uuids.add(u);
+    const rows: LoadBalancer[] = [];
+    for (const u of [...uuids].sort()) {
+      const r = nb.Load_Balancer.get(u as LoadBalancer['_uuid']);
+      if (r) rows.push(r);
+    }
+    return rows;
+  }
+
+  /** Datapaths a load balancer applies to (directly or through groups). */
+  private dpsOf(lb: string): Set<string> {
+    const out = new Set(this.topo.lbDirect.get(lb) ?? []);
+    for (const g of this.lbGroups.get(lb) ?? []) for (const dp of this.topo.dpsOfGroup(g)) out.add(dp);
+    return out;
+  }
+
+  /**
+   * A balancer whose row changed (a backend added) is replaced in place in the switch lists; a list
+   * holding an older row of it starts over.
+   */
+  private replaceInLists(old: LoadBalancer, now: LoadBalancer): void {
+    for (const [sig, l] of this.swLbLists) {
+      const i = l.lbs.indexOf(old);
+      if (i < 0) {
+        if (l.lbs.some((lb) => lb._uuid === old._uuid)) this.swLbLists.delete(sig);
+        continue;
+      }
+      const lbs = [...l.lbs];
+      lbs[i] = now;
+      const hasVip = (lb: LoadBalancer) => Object.keys(lb.vips).length > 0;
+      // Only a balancer losing its last VIP can change the answer to false.
+      const hasLbVip = hasVip(now) || (l.hasLbVip && (!hasVip(old) || lbs.some(hasVip)));
+      this.swLbLists.set(sig, { lbs, hasLbVip });
+    }
+  }
+}

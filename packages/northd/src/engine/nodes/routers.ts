@@ -1,0 +1,291 @@
+// Node `routers`: per bound router its flow units (core pipeline with NAT, one ARP-resolution unit per
+// router port, load balancing aggregate and one unit per balancer) in its own FlowSet, its NAT and
+// balancers as its peer switches consult them, and its reachable-VIP address sets. A router whose
+// topology, NAT or balancers changed is computed again; a balancer backend change replaces one unit.
+import type { LogicalSwitchPort } from '@ovnts/schema/nb';
+import { lbAddressSetName, buildRouterLbFlows, routerLbs, type RouterLbs } from '../../stateful/router-lb.js';
+import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/router-nat.js';
+import { hasDistributedGatewayPort, reportUnsupportedRouter } from '../../stateful/unsupported.js';
+import type { ParsedLb } from '../../stateful/lb-vip.js';
+import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../router-flows.js';
+import type { RouterDatapath, RouterPort } from '../../topology.js';
+import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
+import type { NodeData } from '../inc-engine.js';
+import type { BindingsNode } from './bindings.js';
+import type { EngineContext, NbInputs } from './inputs.js';
+import type { LoadBalancersNode } from './load-balancers.js';
+import type { TopologyNode } from './topology.js';
+import { unitId } from './util.js';
+
+export const NO_LBS: RouterLbs = { lbs: [], ips: new Set(), reachable4: [], reachable6: [] };
+
+export class RoutersNode implements NodeData {
+  flows = new FlowSet();
+  private readonly lbsOf = new Map<string, RouterLbs>();
+  private readonly natOfRouter = new Map<string, RouterNat>();
+  /** Per router: its NAT external IPs and their signature (its balancer units depend on them). */
+  private readonly external = new Map<string, { ips: ReadonlySet<string>; sig: string }>();
+  private readonly sets = new Map<string, readonly string[]>();
+  private readonly setNames = new Map<string, string[]>();
+  // Memoized units.
+  private readonly lbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
+  private lbAggKeys: ReadonlySet<string> | undefined;
+  /** Static ARP/ND resolution parts: switch port row → the router port it was built for and its flows. */
+  private readonly arpParts = new WeakMap<LogicalSwitchPort, { rp: RouterPort; flows: readonly FlowSpec[] }>();
+
+  private readonly pending = new Set<string>();
+  private readonly pendingLbUnits = new Map<string, Set<string>>();
+  private readonly arpRefresh = new Set<RouterPort>();
+
+  // Tracked output.
+  recomputed = false;
+  /** Routers computed this round (their peer switches' NAT/ARP flows read them). */
+  readonly computed = new Set<string>();
+  /** Switches to compute again (a peer router's NAT, balancer addresses or shape changed). */
+  readonly peerSwitches = new Set<string>();
+  readonly touchedSets = new Set<string>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly nb: NbInputs,
+    private readonly topo: TopologyNode,
+    private readonly bindings: BindingsNode,
+    private readonly lbs: LoadBalancersNode,
+  ) {}
+
+  clearTracked(): void {
+    this.recomputed = false;
+    for (const s of [this.pending, this.computed, this.peerSwitches, this.touchedSets]) s.clear();
+    this.pendingLbUnits.clear();
+    this.arpRefresh.clear();
+  }
+
+  updated(): boolean {
+    const units = this.pendingLbUnits.size + this.arpRefresh.size;
+    return this.recomputed || this.computed.size + this.peerSwitches.size + this.touchedSets.size + units > 0;
+  }
+
+  clear(): void {
+    for (const m of [this.lbsOf, this.natOfRouter, this.external, this.sets, this.setNames]) m.clear();
+    this.flows = new FlowSet();
+  }
+
+  recompute(): void {
+    this.clear();
+    this.recomputed = true;
+    // Counted in bulk: one lookup per flow, not per flow and datapath.
+    this.flows.beginBulk();
+    try {
+      for (const lr of this.topo.routers.values())
+        if (this.bindings.dpKeys.has(lr.uuid)) {
+          this.compute(lr);
+          this.ctx.onStep?.({ kind: 'computed', dp: lr.uuid });
+        }
+    } finally {
+      this.flows.endBulk();
+      this.flows.takeTouched();
+    }
+  }
+
+  // ---- handlers ----
+
+  /** Routers whose rows, ports, routes, peering or NAT shape changed; ARP units of rebuilt switches' peers. */
+  onTopology(): boolean {
+    const t = this.topo;
+    if (t.recomputed) return false;
+    for (const uuid of t.routersChanged) this.pending.add(uuid);
+    for (const uuid of t.rebuiltSw)
+      for (const p of t.switches.get(uuid)?.routerPorts ?? []) if (p.peer) this.arpRefresh.add(p.peer);
+    return true;
+  }
+
+  /** Balancer address sets are named by datapath keys, which move only in a recompute. */
+  onBindings(): boolean {
+    return !this.bindings.recomputed;
+  }
+
+  onLoadBalancers(): boolean {
+    const l = this.lbs;
+    if (l.recomputed) return false;
+    for (const [dp, lbs] of l.lbUnits) if (this.topo.routers.has(dp) && !l.lbAll.has(dp)) this.pendingLbUnits.set(dp, lbs);
+    for (const dp of [...l.lbAll, ...l.routersReshaped]) if (this.topo.routers.has(dp)) this.pending.add(dp);
+    for (const dp of l.routerPeers) {
+      const lr = this.topo.routers.get(dp);
+      if (lr) for (const s of this.topo.peerSwitches(lr)) this.peerSwitches.add(s);
+    }
+    return true;
+  }
+
+  /** A NAT row's routers, and their peers (which answer ARP for its external addresses). */
+  onNat(): boolean {
+    for (const c of this.nb.tables.NAT.changes)
+      for (const uuid of this.topo.natRouter.get(c.uuid) ?? []) {
+        this.pending.add(uuid);
+        const lr = this.topo.routers.get(uuid);
+        if (lr) for (const s of this.topo.peerSwitches(lr)) this.peerSwitches.add(s);
+      }
+    return true;
+  }
+
+  settle(): boolean {
+    for (const [uuid, lbs] of this.pendingLbUnits) if (!this.pending.has(uuid)) this.updateLbUnits(uuid, lbs);
+    for (const uuid of this.pending) {
+      const lr = this.topo.routers.get(uuid);
+      if (!lr || !this.bindings.dpKeys.has(uuid)) continue;
+      const ips = this.lbsOf.get(uuid)?.ips;
+      this.compute(lr);
+      this.computed.add(uuid);
+      const now = this.lbsOf.get(uuid)!.ips;
+      if (!ips || ips.size !== now.size || [...now].some((ip) => !ips.has(ip)))
+        for (const s of this.topo.peerSwitches(lr)) this.peerSwitches.add(s);
+    }
+    for (const p of this.arpRefresh)
+      if (this.bindings.dpKeys.has(p.dp.uuid) && !this.computed.has(p.dp.uuid)) this.setArpUnit(p);
+    return true;
+  }
+
+  // ---- outputs ----
+
+  /** A router's NAT; routers without a key are not computed, but their peers still consult it. */
+  natOf(uuid: string): RouterNat {
+    let nat = this.natOfRouter.get(uuid);
+    if (!nat) {
+      const lr = this.topo.routers.get(uuid)!;
+      const rl = routerLbs(lr, this.lbs.routerLbs(lr));
+      this.lbsOf.set(uuid, rl);
+      nat = routerNat(lr, this.nb.view, this.ctx.diag, rl.ips);
+      this.natOfRouter.set(uuid, nat);
+    }
+    return nat;
+  }
+
+  lbsOfRouter(uuid: string): RouterLbs {
+    return this.lbsOf.get(uuid) ?? NO_LBS;
+  }
+
+  addressSet(name: string): readonly string[] | undefined {
+    return this.sets.get(name);
+  }
+  addressSets(): Iterable<[string, readonly string[]]> {
+    return this.sets.entries();
+  }
+
+  // ---- computing one router ----
+
+  private compute(lr: RouterDatapath): void {
+    const rl = routerLbs(lr, this.lbs.routerLbs(lr));
+    this.lbsOf.set(lr.uuid, rl);
+    reportUnsupportedRouter(lr, rl.lbs.length, this.ctx.diag);
+    const nat = routerNat(lr, this.nb.view, this.ctx.diag, rl.ips);
+    this.natOfRouter.set(lr.uuid, nat);
+    this.flows.setUnit(
+      lr.uuid,
+      'core',
+      collect((add, t) => {
+        buildRouterFlows(lr, t, nat, false);
+        buildRouterNatFlows(lr, nat, add);
+      }),
+    );
+    const arp = new Set<string>();
+    for (const p of lr.ports) {
+      arp.add(unitId('arp', p.name));
+      this.setArpUnit(p);
+    }
+    this.dropUnits(lr.uuid, 'arp:', arp);
+    // Address sets of reachable VIPs (named by the router's key).
+    const key = this.bindings.dpKeys.get(lr.uuid);
+    for (const name of this.setNames.get(lr.uuid) ?? []) {
+      this.sets.delete(name);
+      this.touchedSets.add(name);
+    }
+    const names: string[] = [];
+    if (key !== undefined) {
+      if (rl.reachable4.length)
+        (names.push(lbAddressSetName(key, 4)), this.sets.set(lbAddressSetName(key, 4), rl.reachable4));
+      if (rl.reachable6.length)
+        (names.push(lbAddressSetName(key, 6)), this.sets.set(lbAddressSetName(key, 6), rl.reachable6));
+    }
+    for (const n of names) this.touchedSets.add(n);
+    this.setNames.set(lr.uuid, names);
+    const keep = new Set<string>();
+    if (nat.isGatewayRouter || !hasDistributedGatewayPort(lr)) {
+      const external = new Set(nat.entries.map((e) => e.externalIp));
+      const extSig = [...external].sort().join(',');
+      this.external.set(lr.uuid, { ips: external, sig: extSig });
+      this.flows.setUnit(
+        lr.uuid,
+        'lb',
+        collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, add)),
+      );
+      for (const p of rl.lbs) {
+        keep.add(unitId('lb', p.nb._uuid));
+        this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.lbUnit(lr, p, external, extSig));
+      }
+    } else {
+      this.flows.dropUnit(lr.uuid, 'lb');
+      this.external.delete(lr.uuid);
+    }
+    this.dropUnits(lr.uuid, 'lb:', keep);
+  }
+
+  private dropUnits(dp: string, prefix: string, keep: ReadonlySet<string>): void {
+    const units = this.flows.unitsOf(dp);
+    if (!units) return;
+    const drop: string[] = [];
+    for (const id of units.keys()) if (id.startsWith(prefix) && !keep.has(id)) drop.push(id);
+    for (const id of drop) this.flows.dropUnit(dp, id);
+  }
+
+  /**
+   * A router port's static resolution of its peer switch's addresses: one part per switch port, kept
+   * per switch port row (with the router port it was built for) for non-router ports, so a port added
+   * to the switch builds one part.
+   */
+  private setArpUnit(p: RouterPort): void {
+    const sw = p.peer?.dp;
+    const specs: FlowSpec[] = [];
+    const seen = new Set<string>();
+    for (const lsp of sw && p.peer ? sw.ports : []) {
+      // One cached part per switch-port row: a port almost always has one router port resolving it.
+      const cached = lsp.type === 'router' ? undefined : this.arpParts.get(lsp.nb);
+      let part = cached?.rp === p ? cached.flows : undefined;
+      if (!part) {
+        part = collect((add) => buildArpResolveFor(p, lsp, arpResolveAdd(add)));
+        if (lsp.type !== 'router') this.arpParts.set(lsp.nb, { rp: p, flows: part });
+      }
+      for (const f of part)
+        if (!seen.has(f.key)) {
+          seen.add(f.key);
+          specs.push(f);
+        }
+    }
+    this.flows.setUnit(p.dp.uuid, unitId('arp', p.name), specs);
+  }
+
+  private updateLbUnits(uuid: string, lbs: ReadonlySet<string>): void {
+    const lr = this.topo.routers.get(uuid);
+    const ext = this.external.get(uuid);
+    if (!lr || !ext) return; // no load balancing on this router
+    // The router's parsed list keeps the old rows: only VIP addresses are read from it, and those did
+    // not change (a VIP change reshapes the router, which is computed again).
+    for (const lb of lbs) {
+      const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
+      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.lbUnit(lr, this.lbs.parsed(row), ext.ips, ext.sig));
+    }
+  }
+
+  private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>, extSig: string): readonly FlowSpec[] {
+    let m = this.lbUnits.get(p);
+    if (!m) this.lbUnits.set(p, (m = new Map()));
+    let u = m.get(extSig);
+    if (!u) {
+      const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };
+      this.lbAggKeys ??= new Set(
+        collect((add) => buildRouterLbFlows(lr, noLbs, undefined, new Set(), add)).map((f) => f.key),
+      );
+      u = collect((add) => buildRouterLbFlows(lr, { ...noLbs, lbs: [p] }, undefined, external, add), this.lbAggKeys);
+      m.set(extSig, u);
+    }
+    return u;
+  }
+}

@@ -1,0 +1,362 @@
+// Node `switches`: per bound switch its flow units in its own FlowSet: the core pipeline (with DHCP and
+// the answers for its routers' NAT addresses), one unit per port, the ACL stages' aggregate and one unit
+// per ACL, the balancing aggregate and one unit per load balancer. Units are memoized and shared between
+// switches with the same inputs (one VIP's flows are built once for the 300 switches applying it; a
+// non-router port's flows are kept per NB row). Also which switches apply each load balancer.
+import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
+import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
+import { buildAclFlows } from '../../stateful/acl.js';
+import { buildDhcpFlows } from '../../stateful/dhcp.js';
+import type { ParsedLb } from '../../stateful/lb-vip.js';
+import type { ResolvedPortGroup } from '../../stateful/port-groups.js';
+import { buildSwitchLbFlows } from '../../stateful/switch-lb.js';
+import { buildRouterNatArpFlows } from '../../stateful/switch-router-arp.js';
+import { switchStateful, withLbs, type SwitchStateful } from '../../stateful/switch-config.js';
+import { reportUnsupportedAcl } from '../../stateful/unsupported.js';
+import type { SwitchDatapath } from '../../topology.js';
+import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
+import type { NodeData } from '../inc-engine.js';
+import type { BindingsNode } from './bindings.js';
+import type { EngineContext, NbInputs } from './inputs.js';
+import type { LoadBalancersNode } from './load-balancers.js';
+import type { PortGroupsNode } from './port-groups.js';
+import type { RoutersNode } from './routers.js';
+import type { TopologyNode } from './topology.js';
+import { addTo, delFrom, sameRows, unitId } from './util.js';
+
+const flagsSig = (st: SwitchStateful) => `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}`;
+/** ACL and balancer units name no switch port: they are built for a switch without any. */
+const NO_PORTS = { ports: [] };
+
+export class SwitchesNode implements NodeData {
+  flows = new FlowSet();
+  private readonly state = new Map<string, SwitchStateful>();
+  /** Per switch: each port's NB row → its unit id (unchanged rows are skipped; units of rows gone are dropped). */
+  private readonly portUnits = new Map<string, Map<LogicalSwitchPort, string>>();
+  /** Load balancer → bound switches applying it (its SB row's datapaths). */
+  readonly lbSwitches = new Map<string, Set<string>>();
+  private readonly reportedAcls = new Set<string>();
+  // Memoized units, shared between switches.
+  private readonly lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
+  private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
+  private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
+  private readonly aclAggs = new Map<string, readonly FlowSpec[]>();
+  private readonly lbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
+  private readonly lbAggs = new Map<boolean, readonly FlowSpec[]>();
+
+  private readonly full = new Set<string>();
+  private readonly aclSw = new Set<string>();
+  private readonly lbAll = new Set<string>();
+  private readonly lbRowUnits = new Map<string, ReadonlySet<string>>();
+
+  // Tracked output.
+  recomputed = false;
+  /** Load balancers whose set of switches changed. */
+  readonly lbMembership = new Set<string>();
+  private unitsChanged = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly nb: NbInputs,
+    private readonly topo: TopologyNode,
+    private readonly bindings: BindingsNode,
+    private readonly pgs: PortGroupsNode,
+    private readonly lbs: LoadBalancersNode,
+    private readonly routers: RoutersNode,
+  ) {}
+
+  clearTracked(): void {
+    this.recomputed = this.unitsChanged = false;
+    for (const s of [this.full, this.aclSw, this.lbAll, this.lbMembership]) s.clear();
+    this.lbRowUnits.clear();
+  }
+
+  updated(): boolean {
+    return this.recomputed || this.unitsChanged || this.lbMembership.size > 0;
+  }
+
+  clear(): void {
+    for (const m of [this.state, this.portUnits, this.lbSwitches]) m.clear();
+    this.reportedAcls.clear();
+    this.flows = new FlowSet();
+  }
+
+  recompute(): void {
+    this.clear();
+    this.recomputed = true;
+    this.flows.beginBulk();
+    try {
+      for (const sw of this.topo.switches.values())
+        if (this.bindings.dpKeys.has(sw.uuid)) {
+          this.compute(sw);
+          this.ctx.onStep?.({ kind: 'computed', dp: sw.uuid });
+        }
+    } finally {
+      this.flows.endBulk();
+      this.flows.takeTouched();
+    }
+  }
+
+  // ---- handlers ----
+
+  onTopology(): boolean {
+    const t = this.topo;
+    if (t.recomputed) return false;
+    for (const s of t.rebuiltSw) this.full.add(s);
+    for (const s of t.switchesChanged) this.full.add(s);
+    return true;
+  }
+
+  /** Port bindings are not read here; datapath keys move only in a recompute. */
+  onBindings(): boolean {
+    return !this.bindings.recomputed;
+  }
+
+  onPortGroups(): boolean {
+    if (this.pgs.recomputed) return false;
+    for (const s of this.pgs.aclSwitches) this.aclSw.add(s);
+    return true;
+  }
+
+  onLoadBalancers(): boolean {
+    const l = this.lbs;
+    if (l.recomputed) return false;
+    for (const dp of l.lbAll) this.lbAll.add(dp);
+    for (const [dp, lbs] of l.lbUnits) this.lbRowUnits.set(dp, lbs);
+    return true;
+  }
+
+  /** Peer routers whose NAT or balancer addresses changed. */
+  onRouters(): boolean {
+    if (this.routers.recomputed) return false;
+    for (const s of this.routers.peerSwitches) this.full.add(s);
+    return true;
+  }
+
+  /** An ACL row: its unit on the switches naming it or one of its port groups. */
+  onAcl(): boolean {
+    for (const c of this.nb.tables.ACL.changes) {
+      for (const s of this.topo.aclSwitches.get(c.uuid) ?? []) this.aclSw.add(s);
+      for (const pg of this.pgs.aclPgs.get(c.uuid) ?? [])
+        for (const s of this.pgs.pgs.get(pg)?.bySwitch.keys() ?? []) this.aclSw.add(s);
+    }
+    return true;
+  }
+
+  onDhcpOptions(): boolean {
+    for (const c of this.nb.tables.DHCP_Options.changes)
+      for (const p of this.topo.lsps.values())
+        if (p.nb.dhcpv4_options === c.uuid || p.nb.dhcpv6_options === c.uuid) this.full.add(p.dp.uuid);
+    return true;
+  }
+
+  settle(): boolean {
+    const bound = (uuid: string) => (this.bindings.dpKeys.has(uuid) ? this.topo.switches.get(uuid) : undefined);
+    const full = new Set<string>();
+    for (const uuid of this.full) {
+      const sw = bound(uuid);
+      if (!sw) continue;
+      this.compute(sw);
+      full.add(uuid);
+    }
+    for (const uuid of new Set([...this.aclSw, ...this.lbAll])) {
+      const sw = full.has(uuid) ? undefined : bound(uuid);
+      if (!sw) continue;
+      const st = this.stateOf(sw);
+      const prev = this.state.get(uuid);
+      this.unitsChanged = true;
+      if (!prev || flagsSig(prev) !== flagsSig(st)) {
+        this.compute(sw);
+        full.add(uuid);
+        continue;
+      }
+      this.state.set(uuid, st);
+      if (this.aclSw.has(uuid)) this.setAclUnits(sw, st);
+      if (this.lbAll.has(uuid)) this.setLbUnits(sw, st, prev);
+    }
+    for (const [dp, lbs] of this.lbRowUnits) {
+      const sw = full.has(dp) || this.lbAll.has(dp) ? undefined : bound(dp);
+      if (!sw) continue;
+      this.unitsChanged = true;
+      for (const lb of lbs) {
+        const row = this.nb.view.Load_Balancer.get(lb as LoadBalancer['_uuid']);
+        if (row) this.flows.setUnit(dp, unitId('lb', lb), this.lbUnit(this.lbs.parsed(row)));
+      }
+      // The switch's remembered balancers now hold the new rows too; else its next port change would
+      // see "balancers changed" and revisit all 5000 of them.
+      const st = this.state.get(dp);
+      if (st) this.state.set(dp, withLbs(st, this.lbs.switchLbs(sw).lbs));
+    }
+    if (full.size) this.unitsChanged = true;
+    return true;
+  }
+
+  // ---- computing one switch ----
+
+  private stateOf(sw: SwitchDatapath): SwitchStateful {
+    const pgs: ResolvedPortGroup[] = [];
+    for (const u of this.pgs.pgsOfSwitch.get(sw.uuid) ?? []) {
+      const pg = this.pgs.pgs.get(u);
+      if (pg) pgs.push(pg);
+    }
+    return switchStateful(sw, {
+      nb: this.nb.view,
+      portGroups: pgs,
+      routerNatMacs: this.topo.natMacs,
+      switchLbs: (s) => this.lbs.switchLbs(s),
+    });
+  }
+
+  private compute(sw: SwitchDatapath): void {
+    const st = this.stateOf(sw);
+    const prev = this.state.get(sw.uuid);
+    this.state.set(sw.uuid, st);
+    const nb = this.nb.view;
+    this.flows.setUnit(
+      sw.uuid,
+      'core',
+      collect((add, t) => {
+        buildSwitchCoreFlows(sw, t, st);
+        buildDhcpFlows(sw, nb, st.hasStatefulAcl || st.hasLbVip, add);
+        buildRouterNatArpFlows(
+          sw,
+          (u) => this.routers.natOf(u),
+          (u) => this.routers.lbsOfRouter(u),
+          add,
+        );
+      }),
+    );
+    this.setPortUnits(sw, st);
+    // A port change leaves the switch's ACLs and load balancers as they were: skip their units.
+    const sameFlags = !!prev && flagsSig(prev) === flagsSig(st);
+    if (!sameFlags || !sameRows(prev.acls, st.acls) || this.aclAggUnit(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl'))
+      this.setAclUnits(sw, st);
+    if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev);
+  }
+
+  /**
+   * One unit per port: a port added to a switch of 100 builds its own few flows, not the switch's.
+   * A non-router port's flows are kept per NB row (they depend on nothing else); router ports, whose
+   * flows name their peers, are built again.
+   */
+  private setPortUnits(sw: SwitchDatapath, st: SwitchStateful): void {
+    const onlyRouterPorts = onlyRouterPortsOf(sw);
+    const prev = this.portUnits.get(sw.uuid);
+    const now = new Map<LogicalSwitchPort, string>();
+    let changed = !prev || prev.size !== sw.ports.length;
+    for (const p of sw.ports) {
+      // The same non-router row as last time: its unit is in place (one lookup, no flow-set work).
+      const before = p.type === 'router' ? undefined : prev?.get(p.nb);
+      if (before !== undefined) {
+        now.set(p.nb, before);
+        continue;
+      }
+      changed = true;
+      const id = unitId('lsp', p.name);
+      now.set(p.nb, id);
+      let u = p.type === 'router' ? undefined : this.lspUnits.get(p.nb);
+      if (!u) {
+        u = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st));
+        if (p.type !== 'router') this.lspUnits.set(p.nb, u);
+      }
+      this.flows.setUnit(sw.uuid, id, u);
+    }
+    if (prev && changed) {
+      const ids = new Set(now.values());
+      for (const [row, id] of prev) if (!now.has(row) && !ids.has(id)) this.flows.dropUnit(sw.uuid, id);
+    }
+    this.portUnits.set(sw.uuid, now);
+  }
+
+  /** The ACL stages' fixed flows of a switch, shared by switches with the same flags and port names. */
+  private aclAggUnit(sw: SwitchDatapath, st: SwitchStateful): readonly FlowSpec[] {
+    let names = '';
+    for (const p of sw.ports) if (p.type === 'router' || p.type === 'localnet') names += `${p.name}\u0000`;
+    const key = `${flagsSig(st)}|${names}`;
+    let u = this.aclAggs.get(key);
+    if (!u) {
+      u = collect((add) => buildAclFlows(sw, { ...st, acls: [] }, add));
+      if (this.aclAggs.size > 10_000) this.aclAggs.clear();
+      this.aclAggs.set(key, u);
+    }
+    return u;
+  }
+
+  private setAclUnits(sw: SwitchDatapath, st: SwitchStateful): void {
+    this.flows.setUnit(sw.uuid, 'acl', this.aclAggUnit(sw, st));
+    const keep = new Set<string>();
+    for (const a of st.acls) {
+      if (!this.reportedAcls.has(a._uuid)) {
+        this.reportedAcls.add(a._uuid);
+        reportUnsupportedAcl(a, this.ctx.diag);
+      }
+      keep.add(unitId('acl', a._uuid));
+      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclUnit(a, st));
+    }
+    this.dropUnits(sw.uuid, 'acl:', keep);
+  }
+
+  private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined): void {
+    this.flows.setUnit(sw.uuid, 'lb', this.lbAgg(st.hasLbVip));
+    const keep = new Set<string>();
+    for (const lb of st.lbs) keep.add(unitId('lb', lb._uuid));
+    // The SB Load_Balancer rows name their switches: only membership changes touch them.
+    for (const lb of prev?.lbs ?? []) {
+      if (keep.has(unitId('lb', lb._uuid))) continue;
+      delFrom(this.lbSwitches, lb._uuid, sw.uuid);
+      this.lbMembership.add(lb._uuid);
+    }
+    const had = new Set<string>((prev?.lbs ?? []).map((lb) => lb._uuid));
+    for (const lb of st.lbs) {
+      if (!had.has(lb._uuid)) {
+        addTo(this.lbSwitches, lb._uuid, sw.uuid);
+        this.lbMembership.add(lb._uuid);
+      }
+      this.flows.setUnit(sw.uuid, unitId('lb', lb._uuid), this.lbUnit(this.lbs.parsed(lb)));
+    }
+    this.dropUnits(sw.uuid, 'lb:', keep);
+  }
+
+  private dropUnits(dp: string, prefix: string, keep: ReadonlySet<string>): void {
+    const units = this.flows.unitsOf(dp);
+    if (!units) return;
+    const drop: string[] = [];
+    for (const id of units.keys()) if (id.startsWith(prefix) && !keep.has(id)) drop.push(id);
+    for (const id of drop) this.flows.dropUnit(dp, id);
+  }
+
+  private aclUnit(a: ACL, st: SwitchStateful): readonly FlowSpec[] {
+    const sig = flagsSig(st);
+    let m = this.aclUnits.get(a);
+    if (!m) this.aclUnits.set(a, (m = new Map()));
+    let u = m.get(sig);
+    if (!u) {
+      const flags = {
+        hasAcls: true,
+        hasStatefulAcl: st.hasStatefulAcl,
+        hasLbVip: st.hasLbVip,
+        routerNatMacs: st.routerNatMacs,
+      };
+      let agg = this.aclAggKeys.get(sig);
+      if (!agg) {
+        agg = new Set(collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [], lbs: [] }, add)).map((f) => f.key));
+        this.aclAggKeys.set(sig, agg);
+      }
+      u = collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [a], lbs: [] }, add), agg);
+      m.set(sig, u);
+    }
+    return u;
+  }
+
+  private lbAgg(hasLbVip: boolean): readonly FlowSpec[] {
+    let u = this.lbAggs.get(hasLbVip);
+    if (!u) this.lbAggs.set(hasLbVip, (u = collect((add) => buildSwitchLbFlows([], hasLbVip, add))));
+    return u;
+  }
+
+  private lbUnit(p: ParsedLb): readonly FlowSpec[] {
+    let u = this.lbUnits.get(p);
+    if (!u) this.lbUnits.set(p, (u = collect((add) => buildSwitchLbFlows([p], false, add))));
+    return u;
+  }
+}

@@ -1,0 +1,70 @@
+// Small helpers the engine nodes share: set-valued indexes, typed column comparison, unit ids.
+
+/** Set-valued index helpers. */
+export function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+export function delFrom<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  if (!s) return;
+  s.delete(v);
+  if (!s.size) m.delete(k);
+}
+
+/** The columns whose values differ between two versions of a row (the replica keeps unchanged values). */
+export function changedColumns<T extends object>(o: T, n: T): Set<keyof T> {
+  const out = new Set<keyof T>();
+  for (const k of Object.keys(n) as (keyof T & string)[]) {
+    if (k === '_version') continue;
+    const a = o[k];
+    const b = n[k];
+    if (a === b) continue;
+    if (typeof a !== 'object' || typeof b !== 'object' || JSON.stringify(a) !== JSON.stringify(b)) out.add(k);
+  }
+  return out;
+}
+
+export const sameKeys = (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => k in b);
+};
+
+/** Same rows, in the same order, by identity. */
+export function sameRows(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export const byNameThenUuid = <T extends { name: string; _uuid: string }>(a: T, b: T) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : a._uuid > b._uuid ? 1 : 0;
+
+/** A datapath's load balancer configuration: its direct balancers and its groups. */
+export function lbConfigSig(row: {
+  readonly load_balancer: readonly string[];
+  readonly load_balancer_group: readonly string[];
+}): string {
+  return `${row.load_balancer.join(',')}|${row.load_balancer_group.join(',')}`;
+}
+
+/**
+ * Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. Looked up by the row
+ * UUID string (the same string object every time, its hash computed once), never by a new concatenation.
+ */
+const unitIds = {
+  acl: new Map<string, string>(),
+  lb: new Map<string, string>(),
+  arp: new Map<string, string>(),
+  lsp: new Map<string, string>(),
+};
+export function unitId(kind: keyof typeof unitIds, id: string): string {
+  const m = unitIds[kind];
+  let u = m.get(id);
+  if (u === undefined) {
+    if (m.size > 1_000_000) m.clear();
+    m.set(id, (u = `${kind}:${id}`));
+  }
+  return u;
+}
