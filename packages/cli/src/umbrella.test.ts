@@ -51,6 +51,9 @@ describe('ovnts (umbrella)', () => {
   it('help, and unknown commands', async () => {
     expect(await run(['help'])).toEqual({ code: 0, stdout: UMBRELLA_USAGE, stderr: '' });
     expect(await run([])).toEqual({ code: 0, stdout: UMBRELLA_USAGE, stderr: '' });
+    expect(UMBRELLA_USAGE).toMatch(/ovnts-northd .*ovn-northd/);
+    expect(UMBRELLA_USAGE).toMatch(/ovnts-controller .*ovn-controller/);
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: 'ovnts 0.1.0 (OVN 23.03.1)\n', stderr: '' });
     expect(await run(['frobnicate'])).toEqual({
       code: 1,
       stdout: '',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseBridgeMappings, parseChassisConfig } from './config.js';
-import { parseCli, UsageError } from './options.js';
 
 describe('chassis configuration', () => {
   const base = {
@@ -52,30 +51,5 @@ describe('chassis configuration', () => {
     );
     expect(() => parseBridgeMappings('phys')).toThrow(/bad ovn-bridge-mappings entry "phys"/);
     expect(() => parseBridgeMappings('phys:')).toThrow(ConfigError);
-  });
-});
-
-describe('command line', () => {
-  it('accepts ovn-controller options', () => {
-    const o = parseCli(
-      ['--pidfile=/r/c.pid', '--log-file=/r/c.log', '-vconsole:dbg', '--no-chdir', 'unix:/r/db.sock'],
-      { OVS_RUNDIR: '/r' },
-    );
-    expect(o).toEqual({
-      ovsRemote: 'unix:/r/db.sock',
-      pidfile: '/r/c.pid',
-      logFile: '/r/c.log',
-      detach: false,
-      logLevel: 'debug',
-      help: false,
-    });
-    expect(parseCli([], { OVS_RUNDIR: '/x' }).ovsRemote).toBe('unix:/x/db.sock');
-    expect(parseCli(['--pidfile'], { OVS_RUNDIR: '/x' }).pidfile).toBe('/x/ovn-controller.pid');
-    expect(parseCli(['-vwarn', '--detach'], {})).toMatchObject({ logLevel: 'warn', detach: true });
-  });
-
-  it('rejects unknown options and extra remotes', () => {
-    expect(() => parseCli(['--bogus'], {})).toThrow(UsageError);
-    expect(() => parseCli(['unix:/a', 'unix:/b'], {})).toThrow(/at most one/);
   });
 });

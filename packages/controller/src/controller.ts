@@ -74,9 +74,9 @@ export interface ControllerHandle {
 }
 
 export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
-  const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({
-    component: 'controller',
-  });
+  // `module` (vlog's name for ovn-controller's main loop), not `component`: the clients below add their own
+  // `component`, and pino would repeat the key in one record.
+  const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ module: 'main' });
   // A daemon waits for its databases to come up (the client's default is to fail at once).
   const ovs = await OvsdbClient.connect(opts.ovsRemote, { logger: log, waitForServer: true });
   let ovsRep: Replica<typeof vswitchModel> | undefined;

@@ -64,7 +64,10 @@ export interface GlobalOptions {
   dryRun: boolean;
   oneline: boolean;
   timeoutSec?: number;
-  verbose: boolean;
+  /** -v/--verbose specs in order ('' for a bare -v), with OVS's meaning. */
+  verbose: string[];
+  /** --log-file (absolute or relative to the current directory). */
+  logFile?: string;
   detach: boolean;
   format: TableFormat;
   data: CellFormat;
@@ -120,7 +123,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     printWaitTime: false,
     dryRun: false,
     oneline: false,
-    verbose: false,
+    verbose: [],
     detach: false,
     format: 'list',
     data: 'string',
@@ -181,14 +184,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
       if (local.has(key)) throw new UsageError(`'${key}' option specified multiple times`);
       local.set(key, value);
     } else {
-      applyGlobal(g, spec.name, value);
+      applyGlobal(g, spec.name, value, env);
     }
   }
   if (g.help || g.version) return { global: g, commands: [] };
   return { global: g, commands: parseCommands(args.slice(i), local) };
 }
 
-function applyGlobal(g: GlobalOptions, name: string, value: string | null): void {
+function applyGlobal(g: GlobalOptions, name: string, value: string | null, env: NodeJS.ProcessEnv): void {
   switch (name) {
     case 'db':
       g.db = value ?? '';
@@ -230,7 +233,10 @@ function applyGlobal(g: GlobalOptions, name: string, value: string | null): void
       break;
     }
     case 'verbose':
-      g.verbose = true;
+      g.verbose.push(value ?? '');
+      break;
+    case 'log-file':
+      g.logFile = value ?? `${env['OVS_LOGDIR'] || env['OVN_LOGDIR'] || '/var/log/ovn'}/ovn-nbctl.log`;
       break;
     case 'detach':
       g.detach = true;

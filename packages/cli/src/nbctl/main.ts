@@ -5,6 +5,8 @@ import { parseArgs, UsageError, type GlobalOptions, type ParsedCommand } from '.
 import type { Group } from './syntax.js';
 import { CommandError, Symbols, type CommandImpl, type Ctx } from './context.js';
 import type { NbSession, NbStore } from '@ovnts/nb';
+import type { Vlog } from '@ovnts/daemon/vlog/vlog';
+import { nbctlLogger, nbctlVlog } from './logging.js';
 
 export interface Io {
   stdout(s: string): void;
@@ -78,8 +80,15 @@ export async function runNbctl(argv: readonly string[], io: Io): Promise<number>
       return 0;
     }
     if (g.detach) fail('daemon mode (--detach) is not supported by ovnts-nbctl');
+    const vlog = ((): Vlog => {
+      try {
+        return nbctlVlog(g.verbose, g.logFile, io.stderr);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+    })();
     const db = g.db ?? io.env['OVN_NB_DB'] ?? defaultDb(io.env);
-    return await execute(parsed.commands, g, db, io, fail);
+    return await execute(parsed.commands, g, db, io, fail, vlog);
   } catch (e) {
     if (e instanceof Exit) return e.status;
     if (e instanceof TimeoutExpired) {
@@ -98,6 +107,7 @@ async function execute(
   db: string,
   io: Io,
   fail: (msg: string) => never,
+  vlog: Vlog,
 ): Promise<number> {
   const groups = [...new Set(commands.map((c) => c.syntax.group))];
   const [nb, loaded, tableMod] = await Promise.all([
@@ -108,11 +118,11 @@ async function execute(
   const impls = new Map(loaded);
   if (commands.some((c) => c.syntax.group === 'db')) {
     const dbc = await import('../dbctl/commands.js');
-    dbc.setWarn((m) => io.stderr(`${new Date().toISOString().slice(0, 19)}Z|00001|db_ctl_base|WARN|${m}\n`));
+    dbc.setWarn((m) => vlog.log('db_ctl_base', 'warn', m));
   }
 
-  // Logging only with -v/--verbose: pino is not even loaded otherwise.
-  const log = g.verbose ? await verboseLogger() : undefined;
+  // pino is loaded only when -v asks for records below WARN.
+  const log = await nbctlLogger(vlog);
   log?.info({ argv: commands.map((c) => c.argv) }, 'called');
 
   const deadline = g.timeoutSec ? Date.now() + g.timeoutSec * 1000 : undefined;
@@ -158,9 +168,7 @@ async function execute(
         } catch (e) {
           if (e instanceof nb.NbTransactionError) {
             // ovn-nbctl's IDL also logs the failure at WARN level on the console.
-            io.stderr(
-              `${new Date().toISOString().slice(0, 19)}Z|00001|ovsdb_idl|WARN|transaction error: ${e.message}\n`,
-            );
+            vlog.log('ovsdb_idl', 'warn', `transaction error: ${e.message}`);
             fail(`transaction error: ${e.message}`);
           }
           throw e;
@@ -198,11 +206,6 @@ async function loadNb() {
     import('ovsdb-client-ts/errors'),
   ]);
   return { NbSession, NbError, NbTransactionError, ConnectionError };
-}
-
-async function verboseLogger() {
-  const { pino } = await import('pino');
-  return pino({ name: 'ovnts-nbctl', level: 'debug' }, pino.destination(2));
 }
 
 /** "sync" with --wait must bump nb_cfg even when nothing else changes. */

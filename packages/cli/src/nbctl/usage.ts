@@ -22,7 +22,8 @@ Options:
   -f, --format=FORMAT         table output: list (default), table, csv, html, json
   -d, --data=FORMAT           cell data: string (default), bare, json
   --no-headings, --pretty, --bare
-  -v, --verbose               log to stderr
+  -vSPEC, --verbose=SPEC      set logging levels (OVS syntax: -vconsole:dbg, -vsocket_util:off)
+  -v, --verbose               set maximum verbosity level
   -h, --help                  this help
   -V, --version               version information
 Daemon mode (--detach, OVN_NB_DAEMON) is not supported.

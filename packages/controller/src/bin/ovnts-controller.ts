@@ -1,64 +1,106 @@
-// Entry point of ovnts-controller: parse options, start the controller, stop cleanly on SIGTERM/SIGINT.
-import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { pino } from 'pino';
+// Entry point of ovnts-controller, a drop-in ovn-controller: options, the daemon plumbing of
+// @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
+// a signal.
+import {
+  Daemon,
+  DaemonStartError,
+  createVlog,
+  detachAndWait,
+  isDetachedChild,
+  versionText,
+} from '@ovnts/daemon';
 import { ConfigError } from '../config.js';
-import { startController } from '../controller.js';
-import { USAGE, UsageError, parseCli } from '../options.js';
+import { startController, type ControllerHandle } from '../controller.js';
+import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
 
-async function main(): Promise<number> {
+const NAME = 'ovnts-controller';
+
+/** Log modules of ovn-controller (besides the common OVS ones), so -vMODULE and vlog/set accept them. */
+const MODULES = [
+  'main',
+  'ofctrl',
+  'ofctrl_seqno',
+  'pinctrl',
+  'binding',
+  'physical',
+  'lflow',
+  'lflow_cache',
+  'chassis',
+  'encaps',
+  'patch',
+  'if_status',
+  'lport',
+  'ha_chassis',
+  'lb',
+  'local_data',
+  'mac_learn',
+  'ovn_util',
+  'inc_proc_eng',
+  'features',
+  'vif_plug',
+  'rconn',
+  'vconn',
+  'vconn_stream',
+];
+
+function fail(msg: string): never {
+  if (process.send) process.send({ error: msg });
+  process.stderr.write(`${NAME}: ${msg}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
   let cli;
   try {
     cli = parseCli(process.argv.slice(2), process.env);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`ovnts-controller: ${e.message}\n${USAGE}`);
-      return 1;
-    }
+    if (e instanceof UsageError) fail(`${e.message} (use --help for help)`);
     throw e;
   }
-  if (cli.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (cli.detach && !process.env['OVNTS_DETACHED']) {
-    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, OVNTS_DETACHED: '1' },
-    });
-    child.unref();
-    return 0;
-  }
-  const logger = pino(
-    { level: cli.logLevel },
-    cli.logFile ? pino.destination({ dest: cli.logFile, sync: true, mkdir: true }) : pino.destination(2),
-  );
-  if (cli.pidfile) writeFileSync(cli.pidfile, `${process.pid}\n`);
+  for (const e of cli.errors) process.stderr.write(`${NAME}: ${e}\n`);
+  if (cli.daemon.help) return void process.stdout.write(usage(process.env));
+  const version = versionText(PROGRAM, NAME, ['OpenFlow versions 0x6:0x6', 'SB DB Schema 20.27.0']);
+  if (cli.daemon.version) return void process.stdout.write(version);
+  const setup = {
+    cfg: cli.daemon,
+    ovntsName: NAME,
+    modules: MODULES,
+    defaultModule: 'main',
+    components: { 'ovsdb-client': 'reconnect', openflow: 'rconn' },
+    version,
+  };
   try {
-    const handle = await startController({ ovsRemote: cli.ovsRemote, logger });
-    logger.info({ chassis: handle.chassisName }, 'ovnts-controller started');
-    await new Promise<void>((resolve) => {
-      const onSignal = (sig: string) => {
-        logger.info({ signal: sig }, 'exiting');
-        resolve();
-      };
-      // The daemon owns its signals: a dev runner (vite-node) installs a SIGTERM hook that exits at once,
-      // which would skip the graceful cleanup below.
-      process.removeAllListeners('SIGTERM');
-      process.once('SIGTERM', () => onSignal('SIGTERM'));
-      process.once('SIGINT', () => onSignal('SIGINT'));
-    });
-    await handle.stop({ cleanup: true });
-    return 0;
+    createVlog(setup, -1); // reject bad -v specs before detaching, with the parent's stderr
   } catch (e) {
-    const msg = e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e);
+    fail((e as Error).message);
+  }
+  if (cli.daemon.detach && !isDetachedChild()) process.exit(await detachAndWait(NAME));
+
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start(setup);
+  } catch (e) {
+    if (e instanceof DaemonStartError) fail(e.message);
+    throw e;
+  }
+  const logger = daemon.logger;
+  let handle: ControllerHandle | undefined;
+  // Leaving releases this chassis's bindings and removes it from the SB, as ovn-controller's exit does.
+  daemon.onExit(async () => {
+    await handle?.stop({ cleanup: true });
+  });
+  daemon.ready();
+  try {
+    handle = await startController({ ovsRemote: cli.ovsRemote, logger });
+    logger.info({ chassis: handle.chassisName }, 'ovnts-controller started');
+  } catch (e) {
+    const msg = e instanceof ConfigError || e instanceof Error ? e.message : String(e);
     logger.error(msg);
-    process.stderr.write(`ovnts-controller: ${msg}\n`);
-    return 1;
-  } finally {
-    if (cli.pidfile) rmSync(cli.pidfile, { force: true });
+    process.stderr.write(`${NAME}: ${msg}\n`);
+    await daemon.exit(1);
   }
 }
 
-process.exitCode = await main();
+main().catch((e: unknown) => {
+  fail((e as Error).message);
+});

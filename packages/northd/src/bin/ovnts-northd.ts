@@ -1,123 +1,108 @@
-// Entry point of ovnts-northd: options, logging, pidfile, --detach, signals; the work is in daemon/.
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
+// Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
+// (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
+import {
+  Daemon,
+  DaemonStartError,
+  createVlog,
+  detachAndWait,
+  isDetachedChild,
+  versionText,
+} from '@ovnts/daemon';
+import type { SslFiles } from 'ovsdb-client-ts';
 import { Northd } from '../daemon/northd.js';
-import { parseOptions, USAGE, UsageError, type DaemonOptions } from '../daemon/options.js';
+import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
+import { optionList, parseOptions, PROGRAM, usage } from '../daemon/options.js';
 
-const DETACHED_ENV = 'OVNTS_NORTHD_DETACHED';
+const NAME = 'ovnts-northd';
+
+/** Log modules of ovn-northd (besides the common OVS ones), so -vMODULE and vlog/set accept them. */
+const MODULES = [
+  'ovn_northd',
+  'northd',
+  'en_northd',
+  'en_lflow',
+  'en_sync_to_sb',
+  'inc_proc_eng',
+  'inc_proc_northd',
+  'ovn_parallel_hmap',
+  'ovn_util',
+  'ipam',
+  'lb',
+  'mac_binding_aging',
+  'stopwatch',
+];
 
 function fail(msg: string): never {
   if (process.send) process.send({ error: msg });
-  process.stderr.write(`ovnts-northd: ${msg}\n`);
+  process.stderr.write(`${NAME}: ${msg}\n`);
   process.exit(1);
 }
 
-/** Re-run ourselves in the background and return once the child reports it is up. */
-function detach(): void {
-  const self = fileURLToPath(import.meta.url);
-  const args = process.argv.slice(2).filter((a) => a !== '--detach');
-  const child = spawn(process.execPath, [...process.execArgv, self, ...args], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: { ...process.env, [DETACHED_ENV]: '1' },
-  });
-  child.on('message', (m: { ready?: boolean; error?: string }) => {
-    if (m.error) {
-      process.stderr.write(`ovnts-northd: ${m.error}\n`);
-      process.exit(1);
-    }
-    if (m.ready) {
-      child.disconnect();
-      child.unref();
-      process.exit(0);
-    }
-  });
-  child.on('exit', (code) => {
-    process.stderr.write(`ovnts-northd: exited during startup (status ${code})\n`);
-    process.exit(1);
-  });
-}
-
-function makeLogger(o: DaemonOptions): Logger {
-  if (o.logFile) {
-    mkdirSync(path.dirname(o.logFile), { recursive: true });
-    return pino(
-      { level: o.logLevel, base: { name: 'ovnts-northd' } },
-      pino.destination({ dest: o.logFile, sync: true }),
-    );
-  }
-  return pino({ level: o.logLevel, base: { name: 'ovnts-northd' } }, pino.destination({ dest: 2, sync: true }));
+function sslFiles(o: ReturnType<typeof parseOptions>['daemon']['ssl']): SslFiles | undefined {
+  return o.privateKey && o.certificate && o.caCert
+    ? { privateKey: o.privateKey, certificate: o.certificate, caCert: o.caCert }
+    : undefined;
 }
 
 async function main(): Promise<void> {
-  let o: DaemonOptions;
+  const o = parseOptions(process.argv.slice(2), process.env);
+  for (const e of o.errors) process.stderr.write(`${NAME}: ${e}\n`);
+  if (o.daemon.help) return void process.stdout.write(usage(process.env));
+  if (o.daemon.listOptions) return void process.stdout.write(optionList());
+  const version = versionText(PROGRAM, NAME);
+  if (o.daemon.version) return void process.stdout.write(version);
+  const setup = {
+    cfg: o.daemon,
+    ovntsName: NAME,
+    modules: MODULES,
+    defaultModule: 'ovn_northd',
+    components: { 'ovsdb-client': 'reconnect' },
+    version,
+  };
   try {
-    o = parseOptions(process.argv.slice(2), process.env);
+    createVlog(setup, -1); // reject bad -v specs before detaching, with the parent's stderr
   } catch (e) {
-    if (e instanceof UsageError) fail(`${e.message} (use --help for help)`);
+    fail((e as Error).message);
+  }
+  if (o.daemon.detach && !isDetachedChild()) process.exit(await detachAndWait(NAME));
+
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start(setup);
+  } catch (e) {
+    if (e instanceof DaemonStartError) fail(e.message);
     throw e;
   }
-  if (o.help) {
-    process.stdout.write(USAGE + '\n');
-    return;
-  }
-  if (o.version) {
-    process.stdout.write('ovnts-northd 0.1.0 (OVN 23.03 logical flow dialect)\n');
-    return;
-  }
-  if (o.detach && !process.env[DETACHED_ENV]) return detach();
-
-  const log = makeLogger(o);
-  if (o.pidfile) {
-    try {
-      mkdirSync(path.dirname(o.pidfile), { recursive: true });
-      writeFileSync(o.pidfile, `${process.pid}\n`);
-    } catch (e) {
-      fail(`cannot write pidfile ${o.pidfile}: ${(e as Error).message}`);
-    }
-  }
-  const cleanup = () => {
-    if (o.pidfile) rmSync(o.pidfile, { force: true });
-  };
-  log.info({ nb: o.nbRemote, sb: o.sbRemote, dryRun: o.dryRun }, 'ovnts-northd starting');
-  if (process.send) {
-    process.send({ ready: true });
-    process.disconnect();
-  }
+  const log = daemon.logger;
+  for (const [level, text] of o.notes) log[level](text);
 
   let northd: Northd | undefined;
-  let stopping = false;
-  const stop = async (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('%s: exiting', sig);
-    await northd?.stop().catch(() => {});
-    cleanup();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGHUP', () => void stop('SIGHUP'));
+  const control: NorthdControl = { current: () => northd, paused: o.paused, nThreads: o.nThreads, logger: log };
+  registerNorthdCommands(daemon.ctl, control);
+  daemon.onExit(async () => {
+    await northd?.stop();
+  });
+  daemon.ready();
 
   // The databases may not be up yet: keep trying, as ovn-northd does.
-  while (!northd && !stopping) {
+  const ssl = sslFiles(o.daemon.ssl);
+  while (!northd) {
     try {
       northd = await Northd.start({
         nbRemote: o.nbRemote,
         sbRemote: o.sbRemote,
         logger: log,
-        dryRun: o.dryRun,
-        unixctl: o.unixctl,
         noIncremental: o.noIncremental,
+        paused: control.paused,
+        ...(ssl ? { ssl } : {}),
       });
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'cannot connect to the databases yet; retrying');
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+  // A pause or resume that came while connecting.
+  if (control.paused) await northd.pause();
 }
 
 main().catch((e: unknown) => {

@@ -3,7 +3,7 @@
 // write only the difference, in one SB transaction per round. Also runs the nb_cfg handshake that
 // `ovn-nbctl --wait=sb|hv` waits on, and publishes the NB_Global options real northd maintains.
 import type { Logger } from 'pino';
-import { OvsdbClient, type NamedUuid, type Replica, type Uuid } from 'ovsdb-client-ts';
+import { OvsdbClient, type NamedUuid, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as nbModel } from '@ovnts/schema/nb';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { NORTHD_INTERNAL_VERSION, northdNbOptions, sbGlobalOptions } from '../global-options.js';
@@ -26,7 +26,6 @@ import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
 import { affectsCompile } from '../change-filter.js';
 import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
-import { UnixctlServer } from './unixctl.js';
 import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
 
@@ -63,8 +62,10 @@ export interface NorthdOptions {
   readonly dryRun?: boolean;
   /** Recompute everything on every change (the pre-incremental behaviour; for comparisons). */
   readonly noIncremental?: boolean;
-  /** Control socket path (inc-engine/show-stats etc.); none when absent. */
-  readonly unixctl?: string;
+  /** Key, certificate and CA files for ssl: remotes (-p/-c/-C). */
+  readonly ssl?: SslFiles;
+  /** Start paused (ovn-northd --dry-run): read, write nothing, do not take the lock. */
+  readonly paused?: boolean;
 }
 
 export interface RoundStats extends DiffStats {
@@ -109,7 +110,8 @@ export class Northd {
   /** A full recompute is due (start, lock gained, resync, failure, changes by others to SB rows we own). */
   private dirty = true;
   readonly engine = new NorthdEngine();
-  private ctl: UnixctlServer | undefined;
+  /** Paused (`pause`, --dry-run): the lock is released and rounds do nothing. */
+  private paused = false;
   private readonly flowIndex = new FlowIndex();
   /** Logical ports whose NB `up` may be stale ('all' after a full round or a chassis change). */
   private portUpDirty: Set<string> | 'all' = 'all';
@@ -131,12 +133,14 @@ export class Northd {
         database: 'OVN_Northbound',
         inactivityProbeMs: PROBE_MS,
         waitForServer: true,
+        ...(opts.ssl ? { ssl: opts.ssl } : {}),
       }),
       OvsdbClient.connect(opts.sbRemote, {
         logger: log.child({ db: 'sb' }),
         database: 'OVN_Southbound',
         inactivityProbeMs: PROBE_MS,
         waitForServer: true,
+        ...(opts.ssl ? { ssl: opts.ssl } : {}),
         // A cold start streams SB transactions while the engine computes (cold-stream.ts).
         ioThread: true,
       }),
@@ -177,31 +181,56 @@ export class Northd {
     sb.on('locked', () => {
       d.flowIndex.invalidate();
       d.dirty = true;
-      log.info('acquired lock %s: this instance is now active', NORTHD_LOCK);
+      log.info('ovn-northd lock acquired. This ovn-northd instance is now active.');
       d.schedule();
     });
-    sb.on('stolen', () => log.warn('lock %s was taken by another instance: standing by', NORTHD_LOCK));
-    sb.on('lockLost', () => log.warn('lost lock %s with the SB connection: standing by', NORTHD_LOCK));
-    if (opts.unixctl) {
-      const ctl = new UnixctlServer(opts.unixctl);
-      ctl.register('inc-engine/show-stats', '', () => d.engine.showStats());
-      ctl.register('inc-engine/clear-stats', '', () => (d.engine.clearStats(), ''));
-      ctl.register('inc-engine/recompute', '', () => {
-        d.dirty = true;
-        d.schedule();
-        return '';
-      });
-      ctl.register('status', '', () => `Status: ${d.active ? 'active' : 'standby'}\n`);
-      ctl.register('version', '', () => `ovnts-northd (mirrors ovn-northd ${NORTHD_INTERNAL_VERSION.split('-')[0]})\n`);
-      await ctl.listen().then(
-        () => (d.ctl = ctl),
-        (e: Error) => log.warn({ err: e.message }, 'control socket %s not available', opts.unixctl),
-      );
-    }
-    const got = await sb.lock(NORTHD_LOCK);
-    if (!got) log.info('another instance holds lock %s: standing by', NORTHD_LOCK);
+    // ovn-northd's words for losing the lock, whether stolen or gone with the connection.
+    const lost = () => log.info('ovn-northd lock lost. This ovn-northd instance is now on standby.');
+    sb.on('stolen', lost);
+    sb.on('lockLost', lost);
+    d.paused = opts.paused ?? false;
+    const got = d.paused || (await sb.lock(NORTHD_LOCK));
+    if (!got) log.debug('another instance holds lock %s: standing by', NORTHD_LOCK);
     d.schedule();
     return d;
+  }
+
+  /**
+   * Stop writing (ovn-northd's `pause`): release the lock so that another instance takes over; keep
+   * the replicas current. The next resume recomputes in full.
+   */
+  async pause(): Promise<void> {
+    if (this.paused) return;
+    this.paused = true;
+    this.opts.logger.info('This ovn-northd instance is now paused.');
+    await this.sb.unlock(NORTHD_LOCK).catch(() => {});
+  }
+
+  /** Queue for the lock again (`resume`); on getting it, the instance is active and recomputes. */
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    this.paused = false;
+    this.dirty = true;
+    await this.sb.lock(NORTHD_LOCK).catch(() => false);
+  }
+
+  /** `inc-engine/recompute`: a full recompute on the next round. */
+  forceRecompute(): void {
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /** Features every (local) chassis supports, from Chassis.other_config, as ovn-northd derives them. */
+  chassisFeatures(): Record<string, boolean> {
+    const f = { ct_no_masked_label: true, ct_lb_related: true, mac_binding_timestamp: true };
+    const on = (o: Record<string, string>, k: string) => o[k]?.toLowerCase() === 'true';
+    for (const c of this.sbReplica.table('Chassis').values()) {
+      if (on(c.other_config, 'is-remote')) continue;
+      if (!on(c.other_config, 'ct-no-masked-label')) f.ct_no_masked_label = false;
+      if (!on(c.other_config, 'ovn-ct-lb-related')) f.ct_lb_related = false;
+      if (!on(c.other_config, 'mac-binding-timestamp')) f.mac_binding_timestamp = false;
+    }
+    return f;
   }
 
   get active(): boolean {
@@ -217,7 +246,6 @@ export class Northd {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    await this.ctl?.close();
     await Promise.allSettled([this.nbReplica.close(), this.sbReplica.close()]);
     await Promise.allSettled([this.sb.unlock(NORTHD_LOCK)]);
     await Promise.allSettled([this.nb.close(), this.sb.close()]);
@@ -251,7 +279,7 @@ export class Northd {
   }
 
   private async round(): Promise<void> {
-    if (!this.active) return;
+    if (!this.active || this.paused) return;
     const log = this.opts.logger;
     // The global rows come before anything else, with or without NB content; an NB write starts the next round.
     if (!this.opts.dryRun && (await this.bootstrap())) return;

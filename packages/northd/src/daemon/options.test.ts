@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions, UsageError } from './options.js';
+import { parseOptions } from './options.js';
 
 describe('ovnts-northd options', () => {
   it('reads remotes from flags, then OVN_NB_DB/OVN_SB_DB, then the run dir', () => {
@@ -12,41 +12,46 @@ describe('ovnts-northd options', () => {
       sbRemote: 'tcp:1.2.3.4:6642',
     });
     expect(
-      parseOptions(['--ovnnb-db=unix:/a', '--ovnsb-db=tcp:127.0.0.1:1,tcp:127.0.0.1:2'], { OVN_NB_DB: 'x' }),
-    ).toMatchObject({
-      nbRemote: 'unix:/a',
-      sbRemote: 'tcp:127.0.0.1:1,tcp:127.0.0.1:2',
-    });
+      parseOptions(['--ovnnb-db', 'unix:/a', '--ovnsb-db=tcp:127.0.0.1:1,tcp:127.0.0.1:2'], { OVN_NB_DB: 'x' }),
+    ).toMatchObject({ nbRemote: 'unix:/a', sbRemote: 'tcp:127.0.0.1:1,tcp:127.0.0.1:2' });
   });
 
-  it('understands the ovn-northd daemon flags', () => {
+  it("names its files after ovn-northd, as the upstream test suite runs it", () => {
     const o = parseOptions(
-      [
-        '--detach',
-        '--no-chdir',
-        '--pidfile',
-        '--log-file=/tmp/x.log',
-        '-vconsole:warn',
-        '--dry-run',
-        '--unixctl=/tmp/c',
-      ],
-      {
-        OVN_RUNDIR: '/r',
-      },
+      ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', '-vjsonrpc', '--n-threads=4', '--dry-run'],
+      { OVN_RUNDIR: '/r', OVS_LOGDIR: '/l' },
     );
-    expect(o).toMatchObject({
+    expect(o.daemon).toMatchObject({
       detach: true,
-      pidfile: '/r/ovnts-northd.pid',
-      logFile: '/tmp/x.log',
-      logLevel: 'warn',
-      dryRun: true,
+      noChdir: true,
+      pidfile: '/r/ovn-northd.pid',
+      logFile: '/l/ovn-northd.log',
+      verbose: ['console:off', 'jsonrpc'],
     });
-    expect(parseOptions(['-v'], {}).logLevel).toBe('debug');
-    expect(parseOptions(['-vfile:off'], {}).logLevel).toBe('silent');
+    expect(o).toMatchObject({ nThreads: 4, paused: true, notes: [['info', 'Using 4 threads']], errors: [] });
+    expect(parseOptions(['--pidfile=x.pid', '--unixctl=c.ctl'], { OVN_RUNDIR: '/r' }).daemon).toMatchObject({
+      pidfile: '/r/x.pid',
+      unixctl: '/r/c.ctl',
+    });
   });
 
-  it('rejects unknown options and missing values with a usage error', () => {
-    expect(() => parseOptions(['--frobnicate'], {})).toThrow(UsageError);
-    expect(() => parseOptions(['--ovnnb-db='], {})).toThrow(/needs a value/);
+  it('clamps --n-threads as ovn-northd does and skips unknown options with a complaint', () => {
+    expect(parseOptions(['--n-threads=0'], {})).toMatchObject({
+      nThreads: 1,
+      notes: [['warn', 'Setting n_threads to 1 as --n-threads option was set to : [0]']],
+    });
+    expect(parseOptions(['--n-threads=1000'], {}).nThreads).toBe(256);
+    expect(parseOptions(['--frobnicate', '--n-threads'], {}).errors).toEqual([
+      "unrecognized option '--frobnicate'",
+      "option '--n-threads' requires an argument",
+    ]);
+  });
+
+  it('takes the SSL files', () => {
+    expect(parseOptions(['-p', 'k.pem', '-ccert.pem', '--ca-cert=ca.pem'], {}).daemon.ssl).toEqual({
+      privateKey: 'k.pem',
+      certificate: 'cert.pem',
+      caCert: 'ca.pem',
+    });
   });
 });

@@ -1,117 +1,108 @@
-// Command-line options of ovnts-northd, shaped like ovn-northd's.
+// Command-line options of ovnts-northd: ovn-northd's, read as ovn-northd reads them (getopt_long;
+// unknown options are reported and skipped), plus ovnts's own --no-incremental.
 import path from 'node:path';
+import {
+  applyDaemonOption,
+  DAEMON_OPTION_DEFS,
+  daemonUsage,
+  getoptLong,
+  newDaemonConfig,
+  runDir,
+  type DaemonConfig,
+  type OptionDef,
+} from '@ovnts/daemon';
 
-export interface DaemonOptions {
+/** The real daemon's name: ovnts-northd's pidfile, log and control socket are ovn-northd.*. */
+export const PROGRAM = 'ovn-northd';
+
+/** OVN's limit on --n-threads and parallel-build/set-n-threads. */
+export const MAX_THREADS = 256;
+
+export interface NorthdCliOptions {
+  readonly daemon: DaemonConfig;
   readonly nbRemote: string;
   readonly sbRemote: string;
-  readonly logFile: string | null;
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  readonly pidfile: string | null;
-  /** The control socket path. */
-  readonly unixctl: string;
+  /** Parallel build threads as asked for (ovnts computes on one thread; the value is reported back). */
+  readonly nThreads: number;
+  /** Start paused (--dry-run, as ovn-northd): connected and reading, writing nothing, not taking the lock. */
+  readonly paused: boolean;
   readonly noIncremental: boolean;
-  readonly detach: boolean;
-  readonly dryRun: boolean;
-  readonly help: boolean;
-  readonly version: boolean;
+  /** Messages for the log once it is open ("Using 4 threads", bad --n-threads values), as [level, text]. */
+  readonly notes: readonly (readonly ['info' | 'warn', string])[];
+  /** getopt's complaints, for stderr. */
+  readonly errors: readonly string[];
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+const NORTHD_OPTION_DEFS: readonly OptionDef[] = [
+  { name: 'ovnsb-db', arg: 'required', short: 'd' },
+  { name: 'ovnnb-db', arg: 'required', short: 'D' },
+  { name: 'dry-run', arg: 'none' },
+  { name: 'n-threads', arg: 'required' },
+  { name: 'no-incremental', arg: 'none' },
+  ...DAEMON_OPTION_DEFS,
+];
 
-export const USAGE = `ovnts-northd: OVN northbound → southbound compiler (23.03 logical flow dialect)
-usage: ovnts-northd [OPTIONS]
-  --ovnnb-db=DATABASE   NB database remote(s) (default: $OVN_NB_DB or unix:$OVN_RUNDIR/ovnnb_db.sock)
-  --ovnsb-db=DATABASE   SB database remote(s) (default: $OVN_SB_DB or unix:$OVN_RUNDIR/ovnsb_db.sock)
-  --log-file[=FILE]     log to FILE (default: $OVN_LOGDIR/ovnts-northd.log)
-  -v, --verbose[=SPEC]  more logging; SPEC like ovn-northd's (e.g. dbg, info, console:warn, off)
-  --pidfile[=FILE]      write the process id to FILE (default: $OVN_RUNDIR/ovnts-northd.pid)
-  --detach              run in the background once started
-  --no-chdir            accepted for compatibility
-  --dry-run             compute and log, write nothing
-  --unixctl=SOCKET      control socket for ovs-appctl/ovn-appctl (default: $OVN_RUNDIR/ovnts-northd.PID.ctl)
-  --no-incremental      recompute everything on every change (ovnts; for comparisons)
-  -h, --help            this help
-  -V, --version         version`;
-
-function levelOf(spec: string): DaemonOptions['logLevel'] {
-  const last = spec.split(':').pop() ?? '';
-  if (/^(dbg|debug)$/.test(last) || spec === '') return 'debug';
-  if (/^info$/.test(last)) return 'info';
-  if (/^(warn|warning)$/.test(last)) return 'warn';
-  if (/^(err|error|emer)$/.test(last)) return 'error';
-  if (last === 'off') return 'silent';
-  return 'debug';
-}
-
-export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DaemonOptions {
-  const rundir = env['OVN_RUNDIR'] ?? '/var/run/ovn';
-  const logdir = env['OVN_LOGDIR'] ?? '/var/log/ovn';
-  let nbRemote = env['OVN_NB_DB'] ?? `unix:${path.join(rundir, 'ovnnb_db.sock')}`;
-  let sbRemote = env['OVN_SB_DB'] ?? `unix:${path.join(rundir, 'ovnsb_db.sock')}`;
-  let logFile: string | null = null;
-  let logLevel: DaemonOptions['logLevel'] = 'info';
-  let pidfile: string | null = null;
-  let detach = false;
-  let dryRun = false;
-  let unixctl: string | null = null;
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): NorthdCliOptions {
+  const daemon = newDaemonConfig(PROGRAM);
+  const rundir = runDir(env);
+  let nbRemote = env['OVN_NB_DB'] || `unix:${path.join(rundir, 'ovnnb_db.sock')}`;
+  let sbRemote = env['OVN_SB_DB'] || `unix:${path.join(rundir, 'ovnsb_db.sock')}`;
+  let nThreads = 1;
+  let paused = false;
   let noIncremental = false;
-  let help = false;
-  let version = false;
-  for (const arg of argv) {
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const need = () => {
-      if (value === undefined || value === '') throw new UsageError(`option ${name} needs a value`);
-      return value;
-    };
-    switch (name) {
-      case '--ovnnb-db':
-      case '-d':
-        nbRemote = need();
+  const notes: [level: 'info' | 'warn', text: string][] = [];
+  const parsed = getoptLong(argv, NORTHD_OPTION_DEFS);
+  for (const o of parsed.options) {
+    switch (o.name) {
+      case 'ovnnb-db':
+        if (o.value) nbRemote = o.value;
         break;
-      case '--ovnsb-db':
-        sbRemote = need();
+      case 'ovnsb-db':
+        if (o.value) sbRemote = o.value;
         break;
-      case '--log-file':
-        logFile = value ?? path.join(logdir, 'ovnts-northd.log');
+      case 'dry-run':
+        paused = true;
         break;
-      case '--pidfile':
-        pidfile = value ?? path.join(rundir, 'ovnts-northd.pid');
-        break;
-      case '--verbose':
-        logLevel = levelOf(value ?? '');
-        break;
-      case '--detach':
-        detach = true;
-        break;
-      case '--unixctl':
-        unixctl = need();
-        break;
-      case '--no-incremental':
+      case 'no-incremental':
         noIncremental = true;
         break;
-      case '--no-chdir':
-      case '--monitor':
+      case 'n-threads': {
+        // strtoul: leading digits, anything else is 0.
+        const raw = o.value ?? '';
+        const n = /^\s*\d+/.test(raw) ? Number.parseInt(raw, 10) : 0;
+        nThreads = Math.min(Math.max(n, 1), MAX_THREADS);
+        if (nThreads !== n)
+          notes.push(['warn', `Setting n_threads to ${nThreads} as --n-threads option was set to : [${raw}]`]);
+        if (nThreads !== 1) notes.push(['info', `Using ${nThreads} threads`]);
         break;
-      case '--dry-run':
-        dryRun = true;
-        break;
-      case '-h':
-      case '--help':
-        help = true;
-        break;
-      case '-V':
-      case '--version':
-        version = true;
-        break;
+      }
       default:
-        if (arg.startsWith('-v')) logLevel = levelOf(arg.slice(2));
-        else throw new UsageError(`unknown option ${arg}`);
+        applyDaemonOption(daemon, o, env);
     }
   }
-  unixctl ??= path.join(rundir, `ovnts-northd.${process.pid}.ctl`);
-  return { nbRemote, sbRemote, logFile, logLevel, pidfile, detach, dryRun, unixctl, noIncremental, help, version };
+  return { daemon, nbRemote, sbRemote, nThreads, paused, noIncremental, notes, errors: parsed.errors };
+}
+
+export function usage(env: NodeJS.ProcessEnv): string {
+  const rundir = runDir(env);
+  return `ovnts-northd: OVN northbound management daemon (drop-in for ovn-northd ${'23.03'})
+usage: ovnts-northd [OPTIONS]
+
+Options:
+  --ovnnb-db=DATABASE       connect to ovn-nb database at DATABASE
+                            (default: $OVN_NB_DB or unix:${rundir}/ovnnb_db.sock)
+  --ovnsb-db=DATABASE       connect to ovn-sb database at DATABASE
+                            (default: $OVN_SB_DB or unix:${rundir}/ovnsb_db.sock)
+  --dry-run                 start in paused state (do not commit db changes)
+  --n-threads=N             number of threads (accepted and reported; ovnts computes on one)
+  --no-incremental          recompute everything on every change (ovnts; for comparisons)
+  -h, --help                display this help message
+  -o, --options             list available options
+  -V, --version             display version information
+${daemonUsage(PROGRAM, env)}`;
+}
+
+/** `--options`: every long option, as ovn-northd lists them. */
+export function optionList(): string {
+  return NORTHD_OPTION_DEFS.map((d) => `--${d.name}${d.arg === 'required' ? '=arg' : d.arg === 'optional' ? '[=arg]' : ''}\n`).join('');
 }
