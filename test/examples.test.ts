@@ -1,10 +1,11 @@
 // Every file in examples/ runs the way its header documents (the command on the line after "Run"), against
 // a real NB ovsdb-server, and what it built is checked with the real ovn-nbctl: the same NB contents as
-// examples/gateway.sh run by the real ovn-nbctl. Needs `npm run build` first (gateway.sh runs the built
-// ovnts-nbctl), as CI does.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// examples/gateway.sh run by the real ovn-nbctl. gateway.sh runs the built ovnts-nbctl: the cli package is
+// built first (`npm run build` also bundles it, which its bin then prefers).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox, type OvsdbServer, type Sandbox } from '@ovnts/test-harness';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -46,6 +47,9 @@ async function showGateway(sb: Sandbox, db: OvsdbServer): Promise<string> {
 describe('examples/', () => {
   const sandbox = useSandbox();
   const files = readdirSync(examplesDir).sort();
+  beforeAll(() => {
+    execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'inherit' });
+  }, 300_000);
 
   it('every example says how to run it and what it builds', () => {
     expect(files.length).toBeGreaterThan(0);
@@ -56,7 +60,6 @@ describe('examples/', () => {
   });
 
   it.each(files)('%s runs as documented and builds the gateway topology', async (file) => {
-    expect(existsSync(path.join(root, 'packages/cli/dist/bin/ovnts-nbctl.js')), 'run `npm run build` first').toBe(true);
     const sb = sandbox();
     const [ref, nb] = [await sb.startDb('nb', { name: 'nb-ref' }), await sb.startDb('nb', { name: 'nb' })];
     // The reference: gateway.sh with the real ovn-nbctl.
