@@ -240,7 +240,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    */
   async transact(db: string, ops: readonly WireOperation[], call?: CallOptions): Promise<WireResult[]> {
     const r = await this.request('transact', [db, ...ops], call);
-    return checkTransactResults(r, ops.length);
+    return checkTransactResults(r, ops.length, 0, ops);
   }
 
   /**

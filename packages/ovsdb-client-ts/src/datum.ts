@@ -28,7 +28,7 @@ export function columnType(table: TableSchema, column: string): ColumnType {
   const c = table.columns[column];
   if (c) return c.type;
   if (column === '_uuid' || column === '_version') return UUID_COLUMN_TYPE;
-  throw new DatumError(`table ${table.name} has no column ${column}`);
+  throw new DatumError(`table ${table.name} has no column ${column}`, { table: table.name, column });
 }
 
 // ---- atoms ----
@@ -233,11 +233,13 @@ export function encodeRow(table: TableSchema, row: Readonly<Record<string, unkno
   for (const [name, v] of Object.entries(row)) {
     if (v === undefined || name === '_uuid' || name === '_version') continue;
     const col = table.columns[name];
-    if (!col) throw new DatumError(`table ${table.name} has no column ${name}`);
+    if (!col) throw new DatumError(`table ${table.name} has no column ${name}`, { table: table.name, column: name });
     try {
       out[name] = encodeDatum(col.type, v);
     } catch (e) {
-      throw e instanceof DatumError ? new DatumError(`${table.name}.${name}: ${e.message}`) : e;
+      throw e instanceof DatumError
+        ? new DatumError(`${table.name}.${name}: ${e.message}`, { table: table.name, column: name }, { cause: e })
+        : e;
     }
   }
   return out;
@@ -259,7 +261,9 @@ export function decodeRow(table: TableSchema, json: unknown): Record<string, unk
     try {
       out[name] = decodeDatum(type, v);
     } catch (e) {
-      throw e instanceof DatumError ? new DatumError(`${table.name}.${name}: ${e.message}`) : e;
+      throw e instanceof DatumError
+        ? new DatumError(`${table.name}.${name}: ${e.message}`, { table: table.name, column: name }, { cause: e })
+        : e;
     }
   }
   return out;

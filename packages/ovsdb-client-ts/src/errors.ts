@@ -12,10 +12,11 @@ export class OvsdbError extends Error {
     readonly opIndex?: number,
     /** The JSON-RPC method that failed. */
     readonly method?: string,
+    /** The table of the failing operation, if it has one. */
+    readonly table?: string,
   ) {
-    super(
-      `${method ? `${method}: ` : ''}${error}${details ? `: ${details}` : ''}${opIndex !== undefined ? ` (operation ${opIndex})` : ''}`,
-    );
+    const where = opIndex !== undefined ? ` (operation ${opIndex}${table !== undefined ? ` on ${table}` : ''})` : '';
+    super(`${method ? `${method}: ` : ''}${error}${details ? `: ${details}` : ''}${where}`);
   }
 }
 
@@ -32,6 +33,14 @@ export class ProtocolError extends Error {
 /** A wire value did not match the column type it was decoded or encoded against. */
 export class DatumError extends Error {
   override readonly name = 'DatumError';
+  constructor(
+    message: string,
+    /** Where, when known: the table and column (and the row's UUID) the value was for. */
+    readonly at: { readonly table?: string; readonly column?: string; readonly row?: string } = {},
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** The connection closed (or was never established) before a reply arrived. */

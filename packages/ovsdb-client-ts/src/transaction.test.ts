@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { model } from '@ovnts/schema/nb';
-import { DatumError } from './errors.js';
+import { DatumError, OvsdbError } from './errors.js';
+import { checkTransactResults } from './results.js';
 import { encodeMutations, encodeWhere, Transaction } from './transaction.js';
 import type { OvsdbClient } from './client.js';
 
@@ -62,5 +63,35 @@ describe('transaction encoding', () => {
     expect(() => txn.insert('Logical_Switch', { nope: 1 })).toThrow(DatumError);
     // @ts-expect-error: wrong value type
     expect(() => txn.update('Logical_Switch', [], { name: 5 })).toThrow(DatumError);
+  });
+});
+
+describe('errors name where they happened', () => {
+  it('a wrong value in a condition or mutation names the table and column', () => {
+    const e = (() => {
+      try {
+        encodeWhere(acl, [['priority', '==', '100']]);
+      } catch (err) {
+        return err as DatumError;
+      }
+    })();
+    expect(e).toBeInstanceOf(DatumError);
+    expect(e!.message).toBe('ACL.priority: expected integer, got "100"');
+    expect(e!.at).toEqual({ table: 'ACL', column: 'priority' });
+    expect(() => encodeMutations(ls, [['ports', 'insert', [5]]])).toThrow('Logical_Switch.ports: expected uuid, got 5');
+  });
+
+  it("a server error names the failing operation's table", () => {
+    const ops = [
+      { op: 'insert', table: 'Logical_Switch', row: {} },
+      { op: 'insert', table: 'ACL', row: {} },
+    ] as const;
+    const reply = [{ uuid: ['uuid', U] }, { error: 'constraint violation', details: 'bad priority' }];
+    expect(() => checkTransactResults(reply, 2, 0, ops)).toThrow(
+      new OvsdbError('constraint violation', 'bad priority', 1, 'transact', 'ACL'),
+    );
+    expect(() => checkTransactResults(reply, 2, 0, ops)).toThrow(
+      'transact: constraint violation: bad priority (operation 1 on ACL)',
+    );
   });
 });

@@ -14,7 +14,7 @@ import { columnType, decodeRow, encodeAtom, encodeDatum, encodeRow, type Json } 
 import { ClosedError, ConnectionError, DatumError, OvsdbError } from './errors.js';
 import type { Mutation, WireCondition, WireMutation, WireOperation, WireResult, Where } from './operations.js';
 import { checkTransactResults } from './results.js';
-import { columnKind, type TableSchema } from './schema.js';
+import { columnKind, type ColumnType, type TableSchema } from './schema.js';
 import type { DatabaseModel, Insert, NamedUuid, RowOf, TableName, Update, Uuid } from './types.js';
 import type { OvsdbClient } from './client.js';
 import { remaining, throwIfAborted, type CallOptions } from './call.js';
@@ -43,10 +43,21 @@ export function encodeWhere(
   return where.map(([col, fn, value]) => {
     const type = columnType(table, col);
     // Relational operators compare atoms; == / != / includes / excludes take a datum of the column's type.
-    const json =
-      fn === '<' || fn === '<=' || fn === '>' || fn === '>=' ? encodeAtom(type.key, value) : encodeDatum(type, value);
+    const json = at(table, col, () =>
+      fn === '<' || fn === '<=' || fn === '>' || fn === '>=' ? encodeAtom(type.key, value) : encodeDatum(type, value),
+    );
     return [col, fn, json] as WireCondition;
   });
+}
+
+/** Run an encoder, naming the table and column in the DatumError it throws. */
+function at(table: TableSchema, column: string, encode: () => Json): Json {
+  try {
+    return encode();
+  } catch (e) {
+    if (!(e instanceof DatumError)) throw e;
+    throw new DatumError(`${table.name}.${column}: ${e.message}`, { table: table.name, column }, { cause: e });
+  }
 }
 
 /** Encode mutations against a table. */
@@ -57,22 +68,19 @@ export function encodeMutations(
   return mutations.map(([col, mutator, value]) => {
     const type = columnType(table, col);
     const kind = columnKind(type);
-    let json: Json;
-    if (mutator === 'insert' || mutator === 'delete') {
-      if (kind === 'map' && mutator === 'delete' && Array.isArray(value)) {
-        // Deleting map keys: a set of keys.
-        json = ['set', value.map((k) => encodeAtom(type.key, k))];
-      } else if (kind === 'map') {
-        json = encodeDatum(type, value);
-      } else {
-        // Sets (and optional/scalar columns, which are sets too) take a set of elements.
-        json = encodeDatum({ key: type.key, min: 0, max: Infinity }, value);
-      }
-    } else {
-      json = encodeAtom(type.key, value);
-    }
-    return [col, mutator, json] as WireMutation;
+    return [col, mutator, at(table, col, () => encodeMutation(type, kind, mutator, value))] as WireMutation;
   });
+}
+
+/** One mutation's value: sets take a set of elements, maps a map (or a set of keys to delete), arithmetic an atom. */
+function encodeMutation(type: ColumnType, kind: string, mutator: string, value: unknown): Json {
+  if (mutator !== 'insert' && mutator !== 'delete') return encodeAtom(type.key, value);
+  // Deleting map keys: a set of keys.
+  if (kind === 'map' && mutator === 'delete' && Array.isArray(value))
+    return ['set', value.map((k) => encodeAtom(type.key, k))];
+  if (kind === 'map') return encodeDatum(type, value);
+  // Sets (and optional/scalar columns, which are sets too) take a set of elements.
+  return encodeDatum({ key: type.key, min: 0, max: Infinity }, value);
 }
 
 export class TransactionResult<M extends DatabaseModel = DatabaseModel> {
@@ -134,7 +142,7 @@ export class Transaction<M extends DatabaseModel> {
 
   private table(name: string): TableSchema {
     const t = this.model.schema.tables[name];
-    if (!t) throw new DatumError(`database ${this.model.schema.name} has no table ${name}`);
+    if (!t) throw new DatumError(`database ${this.model.schema.name} has no table ${name}`, { table: name });
     return t;
   }
 
@@ -275,7 +283,7 @@ export class Transaction<M extends DatabaseModel> {
     };
     try {
       const r = await this.client.request('transact', [db, ...ops], call);
-      return this.result(checkTransactResults(r, ops.length), false);
+      return this.result(checkTransactResults(r, ops.length, 0, ops), false);
     } catch (e) {
       const guard = this.firstInsert;
       if (!isUnknownOutcome(e) || !guard || opts.retryOnFailover === false) throw e;
@@ -294,7 +302,7 @@ export class Transaction<M extends DatabaseModel> {
         throwIfAborted('transact', call);
         try {
           const r = await this.client.request('transact', [db, check, ...ops], remaining(call, started));
-          return this.result(checkTransactResults(r, ops.length + 1, 1).slice(1), false);
+          return this.result(checkTransactResults(r, ops.length + 1, 1, [check, ...ops]).slice(1), false);
         } catch (e2) {
           if (e2 instanceof OvsdbError && e2.opIndex === -1 && e2.error === 'timed out') {
             // The guard row exists: an earlier attempt committed.
