@@ -9,7 +9,10 @@ import { runOk, useSandbox, type Chassis } from '@ovnts/test-harness';
 import {
   analyze,
   classPathFor,
+  CLASS_IDS,
   CT_SCENARIOS,
+  formatReportJson,
+  formatReportTable,
   getProfile,
   judgeScenario,
   parseDump,
@@ -191,6 +194,87 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     );
     await nbctl('lsp-set-dhcpv4-options', 'vm1', dhcp);
     await nbctl('static-mac-binding-add', 'lr1-pub', '172.16.0.50', '02:00:00:00:00:50');
+    // North-south through a gateway router (bound to hv1): SNAT for ls4, a floating IP (dnat_and_snat) for vm8,
+    // out through a second localnet on the same physical network, no gateway_mtu.
+    await nbctl(
+      'ls-add',
+      'ls4',
+      ...lsp('ls4', 'vm8', '02:ac:10:ff:00:88 192.168.40.8'),
+      '--',
+      'lr-add',
+      'gw1',
+      '--',
+      'set',
+      'Logical_Router',
+      'gw1',
+      'options:chassis=hv1',
+      '--',
+      'lrp-add',
+      'gw1',
+      'gw1-ls4',
+      '02:ac:10:ff:00:41',
+      '192.168.40.1/24',
+      '--',
+      'lrp-add',
+      'gw1',
+      'gw1-ext',
+      '02:ac:10:ff:00:42',
+      '172.17.0.1/24',
+      '--',
+      'lsp-add',
+      'ls4',
+      'ls4-gw1',
+      '--',
+      'lsp-set-type',
+      'ls4-gw1',
+      'router',
+      '--',
+      'lsp-set-addresses',
+      'ls4-gw1',
+      'router',
+      '--',
+      'lsp-set-options',
+      'ls4-gw1',
+      'router-port=gw1-ls4',
+      '--',
+      'ls-add',
+      'ext2',
+      '--',
+      'lsp-add',
+      'ext2',
+      'ext2-gw1',
+      '--',
+      'lsp-set-type',
+      'ext2-gw1',
+      'router',
+      '--',
+      'lsp-set-addresses',
+      'ext2-gw1',
+      'router',
+      '--',
+      'lsp-set-options',
+      'ext2-gw1',
+      'router-port=gw1-ext',
+      '--',
+      'lsp-add',
+      'ext2',
+      'ext2-ln',
+      '--',
+      'lsp-set-type',
+      'ext2-ln',
+      'localnet',
+      '--',
+      'lsp-set-addresses',
+      'ext2-ln',
+      'unknown',
+      '--',
+      'lsp-set-options',
+      'ext2-ln',
+      'network_name=phyNet',
+    );
+    await nbctl('lr-nat-add', 'gw1', 'snat', '172.17.0.1', '192.168.40.0/24');
+    await nbctl('lr-nat-add', 'gw1', 'dnat_and_snat', '172.17.0.100', '192.168.40.8');
+    await nbctl('static-mac-binding-add', 'gw1-ext', '172.17.0.50', '02:00:00:00:00:51');
     hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'phyNet:br-phys', encapIp: '10.99.0.1' });
     // br-phys doubles as the underlay: the encap IP lives on it, so the userspace datapath can tnl_push.
     await hv.vsctl(
@@ -223,6 +307,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     await hv.addVm('vm7', '02:ac:10:ff:00:77', '192.168.200.17/24', '192.168.200.1');
     await hv.addVm('vm5', '02:ac:10:ff:00:55', '192.168.30.5/24');
     await hv.addVm('vm6', '02:ac:10:ff:00:66', '192.168.30.6/24');
+    await hv.addVm('vm8', '02:ac:10:ff:00:88', '192.168.40.8/24', '192.168.40.1');
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=30', '--wait=hv', 'sync']);
     await hv.appctl('tnl/arp/set', 'br-phys', '10.99.0.2', '02:99:00:00:00:02');
 
@@ -252,23 +337,29 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     expect(of10Same).toBe(true);
   });
 
-  it('builds every traffic class for vm1', () => {
-    const vm1 = report.classes.filter((c) => c.port === 'vm1').map((c) => c.class);
-    expect(vm1).toEqual(
-      expect.arrayContaining([
-        'l2',
-        'acl-conntrack',
-        'routed',
-        'lb-vip',
-        'arp-router',
-        'external-snat',
-        'oversize',
-        'dhcp',
-        'to-tunnel',
-        'from-tunnel',
-        'nd-router',
-      ]),
+  it('builds every traffic class, each naming its packet', () => {
+    expect(new Set(report.classes.map((c) => c.class))).toEqual(new Set(CLASS_IDS));
+    const vm8 = report.classes.filter((c) => c.port === 'vm8').map((c) => c.class);
+    expect(vm8).toEqual(expect.arrayContaining(['snat-out', 'dnat-in', 'unresolved-nexthop', 'icmp-router']));
+    expect(report.classes.find((c) => c.port === 'vm8' && c.class === 'snat-out')!.description).toMatch(
+      /via gateway router gw1, out ext2-ln, SNAT to 172\.17\.0\.100/,
     );
+    // The ACL class goes to a peer and port the ACLs allow (ls2: to-lport tcp allow-related).
+    expect(report.classes.find((c) => c.port === 'vm3' && c.class === 'acl-conntrack')!.description).toMatch(
+      /→ vm7 tcp:80 \(allowed by the ACLs\)/,
+    );
+    for (const c of report.classes) expect(c.traceFlow).toMatch(/in_port=\d+/);
+  });
+
+  it('run twice, the report is identical', async () => {
+    const flows = await hv.ofctl('-O', 'OpenFlow15', 'dump-flows', hv.mgmt());
+    const groups = await hv.ofctl('-O', 'OpenFlow15', 'dump-groups', hv.mgmt());
+    const doc: Record<string, unknown> = {};
+    for (const t of Object.keys(SB_TABLES))
+      doc[t] = JSON.parse(await runOk('ovn-sbctl', [`--db=${sbRemote}`, '-f', 'json', 'list', t]));
+    const again = analyze({ dump: parseDump(`${flows}\n${groups}`), sb: sbContextFromJson(JSON.stringify(doc)) });
+    expect(formatReportJson(again)).toBe(formatReportJson(report));
+    expect(formatReportTable(again)).toBe(formatReportTable(report));
   });
 
   it('reaches the real datapath verdict and reason for every class, scenario and profile', async () => {
@@ -297,7 +388,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
             if (process.env['OFFLOAD_DEBUG'])
               writeFileSync(
                 `/tmp/offload-debug-${c.port}-${c.class}-${s}.txt`,
-                `${c.traceFlow}\n${JSON.stringify({ real: passes, ours: c.path[s] }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n`,
+                `${s === 'reply' ? c.replyFlow : c.traceFlow}\n${JSON.stringify({ real: passes, ours: c.path[s] }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Set ? [...(v as Set<unknown>)] : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 1)}\n${await hv.appctl('ofproto/trace', 'br-int', s === 'reply' ? c.replyFlow! : c.traceFlow, ...Array.from({ length: 6 }, () => ['--ct-next', CT_NEXT[s]]).flat())}\n`,
               );
           }
         }
@@ -333,7 +424,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
         layer: 'ovs-slow-path',
         lflow: { stage: 'ls_in_arp_rsp' },
       });
-    expect(v('vm1', 'external-snat', 'mlx5-cx6dx').est).toMatchObject({
+    expect(v('vm1', 'snat-out', 'mlx5-cx6dx').est).toMatchObject({
       verdict: 'not',
       reason: 'action userspace(controller)',
       lflow: { stage: 'lr_in_larger_pkts' },

@@ -24,26 +24,46 @@ describe('topology and traffic classes', () => {
     expect(topo.byName.get('vm1')).toMatchObject({ ofport: 1, dpName: 'ls1', type: '' });
     expect(topo.byName.get('lr1-ls1')!.ips[0]!.prefix).toBe(24);
     const classes = buildClasses(topo);
+    // ls1 has an LB but no ACLs: no acl-conntrack class.
     expect(classes.filter((c) => c.port === 'vm1').map((c) => c.id)).toEqual([
       'l2',
-      'acl-conntrack',
+      'arp-vm',
+      'nd-vm',
       'arp-router',
+      'icmp-router',
       'nd-router',
       'routed',
-      'external-snat',
+      'snat-out',
       'oversize',
+      'unresolved-nexthop',
       'lb-vip',
       'dhcp',
+      'broadcast',
     ]);
     // vm3 is alone on ls2 and its switch has no LB.
     expect(classes.filter((c) => c.port === 'vm3').map((c) => c.id)).toEqual([
       'arp-router',
+      'icmp-router',
       'nd-router',
       'routed',
-      'external-snat',
+      'snat-out',
       'oversize',
+      'unresolved-nexthop',
       'dhcp',
+      'broadcast',
     ]);
+    const snat = classes.find((c) => c.port === 'vm1' && c.id === 'snat-out')!;
+    expect(snat.description).toMatch(/via distributed gateway port lr1-pub, out pub-ln, SNAT to 172\.16\.0\.1/);
+    // The un-SNAT return enters from the localnet port (patch port 2, untagged) to the SNAT address.
+    expect(traceFlow(snat.reply!)).toBe(
+      'udp,in_port=2,dl_src=02:00:00:00:00:50,dl_dst=02:ac:10:ff:00:03,nw_src=172.16.0.50,nw_dst=172.16.0.1,nw_ttl=64,udp_src=5000,udp_dst=40000',
+    );
+    expect(classes.find((c) => c.port === 'vm1' && c.id === 'unresolved-nexthop')!.description).toMatch(
+      /→ 172\.16\.0\.254/,
+    );
+    expect(traceFlow(classes.find((c) => c.port === 'vm1' && c.id === 'broadcast')!.packet)).toMatch(
+      /nw_dst=192\.168\.100\.255/,
+    );
     const routed = classes.find((c) => c.port === 'vm1' && c.id === 'routed')!;
     expect(routed.description).toBe('routed to another switch (TCP): → vm3 via lr1-ls1');
     expect(traceFlow(routed.packet)).toBe(

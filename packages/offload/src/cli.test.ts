@@ -94,7 +94,7 @@ describe('ovnts offload-report', () => {
     expect(calls).toContain('ovn-sbctl --db=unix:/x/sb.sock -f json list Port_Binding');
     expect(t.out.join('')).toMatch(/vm1\s+lb-vip\s+✓\/✗/);
     // An SB without Static_MAC_Binding (older schema) still reports; only the gateway classes need it.
-    expect(t.out.join('')).not.toMatch(/external-snat/);
+    expect(t.out.join('')).not.toMatch(/snat-out/);
   });
 
   it('usage errors exit 2 with a clear message', async () => {

@@ -24,7 +24,8 @@ export type SbDpGroup = Pick<LogicalDPGroup, '_uuid' | 'datapaths'>;
 export type SbLogicalFlow = Pick<
   LogicalFlow,
   '_uuid' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions' | 'external_ids'
->;
+> &
+  Partial<Pick<LogicalFlow, 'logical_datapath' | 'logical_dp_group'>>;
 export type SbMacBinding = Pick<MACBinding | StaticMACBinding, 'logical_port' | 'ip' | 'mac'>;
 
 export interface SbContext {

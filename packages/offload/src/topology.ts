@@ -24,12 +24,18 @@ export interface LogicalPort {
   readonly ip6s: readonly { readonly ip: bigint; readonly prefix: number }[];
   readonly options: Readonly<Record<string, string>>;
   readonly chassis: string | null;
-  /** Set when the port is a VIF bound on this bridge. */
+  /** Set when the port is a VIF bound on this bridge, or a localnet port with an entry on it. */
   readonly ofport?: number;
+  /** A localnet port's VLAN tag on this bridge. */
+  readonly vlan?: number;
+  /** The SB datapath row, to relate logical flows. */
+  readonly dpUuid?: string;
 }
 
 export interface Topology {
   readonly local: readonly LocalPort[];
+  /** Localnet ports' entries on this bridge (patch ports from the physical bridges), untagged or tagged. */
+  readonly localnets: readonly (LocalPort & { readonly vlan?: number })[];
   readonly tunnelPorts: ReadonlySet<number>;
   readonly ports: readonly LogicalPort[];
   readonly byName: ReadonlyMap<string, LogicalPort>;
@@ -44,9 +50,14 @@ function setsOf(f: Flow): { metadata?: bigint; reg14?: bigint } {
   return out;
 }
 
-/** Local ports and tunnel ports from table 0. */
-export function localPorts(flows: readonly Flow[]): { local: LocalPort[]; tunnelPorts: Set<number> } {
+/** Local ports, localnet entries and tunnel ports from table 0. */
+export function localPorts(flows: readonly Flow[]): {
+  local: LocalPort[];
+  tunnelPorts: Set<number>;
+  localnets: (LocalPort & { vlan?: number })[];
+} {
   const local = new Map<number, LocalPort>();
+  const localnets = new Map<string, LocalPort & { vlan?: number }>();
   const tunnelPorts = new Set<number>();
   for (const f of flows) {
     if (f.table !== TABLE_PHY_TO_LOG) continue;
@@ -65,8 +76,29 @@ export function localPorts(flows: readonly Flow[]): { local: LocalPort[]; tunnel
     const onlyInPort = f.match.every((e) => e.field === 'in_port');
     if (onlyInPort && s.metadata !== undefined && s.reg14 !== undefined && !local.has(port))
       local.set(port, { ofport: port, dpKey: Number(s.metadata), portKey: Number(s.reg14), cookie: f.cookie ?? 0n });
+    // A localnet port's entry matches in_port plus its VLAN (untagged: vlan_tci=0/0x1000, tagged: dl_vlan).
+    const vlanOnly = f.match.every((e) => ['in_port', 'vlan_tci', 'vlan_vid'].includes(e.field));
+    // dl_vlan=N reads as vlan_vid=0x1000|N; N=0 is OVN's priority-tagged variant of the untagged entry.
+    const vid = f.match.find((e) => e.field === 'vlan_vid' && e.mask === undefined);
+    const dlVlan = vid && (vid.value & 0xfffn) !== 0n ? { value: vid.value & 0xfffn } : undefined;
+    const untagged = f.match.some((e) => e.field === 'vlan_tci' && e.value === 0n && e.mask === 0x1000n);
+    if (!onlyInPort && vlanOnly && (untagged || dlVlan) && s.metadata !== undefined && s.reg14 !== undefined) {
+      const key = `${s.metadata}/${s.reg14}`;
+      if (!localnets.has(key) || untagged)
+        localnets.set(key, {
+          ofport: port,
+          dpKey: Number(s.metadata),
+          portKey: Number(s.reg14),
+          cookie: f.cookie ?? 0n,
+          ...(dlVlan && !untagged ? { vlan: Number(dlVlan.value) } : {}),
+        });
+    }
   }
-  return { local: [...local.values()].sort((a, b) => a.ofport - b.ofport), tunnelPorts };
+  return {
+    local: [...local.values()].sort((a, b) => a.ofport - b.ofport),
+    tunnelPorts,
+    localnets: [...localnets.values()].sort((a, b) => a.ofport - b.ofport || a.dpKey - b.dpKey),
+  };
 }
 
 type Addr = { ip: bigint; prefix: number };
@@ -102,8 +134,9 @@ export function linkLocal(m: bigint): bigint {
 }
 
 export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology {
-  const { local, tunnelPorts } = localPorts(flows);
+  const { local, tunnelPorts, localnets } = localPorts(flows);
   const ofportOf = new Map(local.map((l) => [`${l.dpKey}/${l.portKey}`, l.ofport]));
+  const lnOf = new Map(localnets.map((l) => [`${l.dpKey}/${l.portKey}`, l]));
   const ports: LogicalPort[] = [];
   if (sb) {
     const dps = new Map(sb.datapaths.map((d) => [d._uuid as string, d]));
@@ -111,7 +144,9 @@ export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology 
       const dp = dps.get(pb.datapath as string);
       if (!dp) continue;
       const addr = parseAddresses(addressText(pb));
-      const ofport = ofportOf.get(`${dp.tunnel_key}/${pb.tunnel_key}`);
+      const key = `${dp.tunnel_key}/${pb.tunnel_key}`;
+      const ln = pb.type === 'localnet' ? lnOf.get(key) : undefined;
+      const ofport = ofportOf.get(key) ?? ln?.ofport;
       ports.push({
         name: pb.logical_port,
         type: pb.type,
@@ -124,8 +159,12 @@ export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology 
         options: pb.options,
         chassis: (pb.chassis as string | null) ?? null,
         ...(ofport !== undefined ? { ofport } : {}),
+        ...(ln?.vlan !== undefined ? { vlan: ln.vlan } : {}),
+        dpUuid: dp._uuid as string,
       });
     }
+    // Name order everywhere: the SB's row order is not stable across runs.
+    ports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } else {
     // Without SB: name ports after their keys; addresses are unknown, so only port-local classes run.
     for (const l of local)
@@ -142,7 +181,14 @@ export function buildTopology(flows: readonly Flow[], sb?: SbContext): Topology 
         ofport: l.ofport,
       });
   }
-  return { local, tunnelPorts, ports, byName: new Map(ports.map((p) => [p.name, p])), ...(sb ? { sb } : {}) };
+  return {
+    local,
+    localnets,
+    tunnelPorts,
+    ports,
+    byName: new Map(ports.map((p) => [p.name, p])),
+    ...(sb ? { sb } : {}),
+  };
 }
 
 function addressText(pb: SbPortBinding): string | undefined {

@@ -61,6 +61,20 @@ export class FlowTables {
     return flow ? { flow, ctDependent } : { ctDependent };
   }
 
+  /**
+   * A flow of the packet's datapath at or above `priority` whose other fields all match the packet but that
+   * also matches a field named `prefix…`: ruling it out makes OVS's staged lookup examine that field, so the
+   * megaflow matches it (seen with ND: nd_target appears only where such a flow exists).
+   */
+  examinedBy(table: number, st: PacketState, prefix: string, priority: number): Flow | undefined {
+    for (const f of this.candidates(table, st.get('metadata'))) {
+      if (f.priority < priority) break;
+      if (!f.match.some((e) => e.field.startsWith(prefix))) continue;
+      if (f.match.every((e) => e.field.startsWith(prefix) || e.field === 'conj_id' || entryMatches(e, st))) return f;
+    }
+    return undefined;
+  }
+
   private lookupFlow(table: number, st: PacketState): Flow | undefined {
     const flows = this.candidates(table, st.get('metadata'));
     let i = 0;

@@ -3,7 +3,7 @@
 // (output, ct, recirc, userspace…); ct(table=N) and dp_hash select groups end a pass and recirculate;
 // check_pkt_larger forks both branches into one check_pkt_len. Conntrack results follow a scenario (new/est),
 // like `ofproto/trace --ct-next`.
-import { OFPP, type Action, type FieldName } from '@ovnts/openflow';
+import { OFPP, type Action, type FieldName, type NatRange } from '@ovnts/openflow';
 import type { ClassPath, CtScenario, DpAction, DpPass, MatchTrait, SetTarget, SlowReason } from '../datapath.js';
 import { PacketState } from './state.js';
 import type { FlowTables } from './tables.js';
@@ -52,6 +52,22 @@ interface Frozen {
 
 class ExitSignal {}
 
+/**
+ * A NAT with an explicit range rewrites the recirculated packet to the range's first address/port, the way
+ * ofproto/trace simulates it (OVS v3.1.0 ofproto-dpif-trace.c), so a DNAT'ed packet is routed by its new
+ * address. `ct(nat)` without a range (un-NAT of an existing connection) changes nothing we could know.
+ */
+function simulateNat(st: PacketState, nat: NatRange): void {
+  const ip6 = !!nat.ipv6;
+  if (nat.ipMin !== undefined)
+    st.set(nat.kind === 'src' ? (ip6 ? 'ipv6_src' : 'ip_src') : ip6 ? 'ipv6_dst' : 'ip_dst', nat.ipMin);
+  if (nat.ipMin !== undefined && nat.portMin) {
+    const proto = st.get('nw_proto');
+    const l4 = proto === 6n ? 'tcp' : proto === 17n ? 'udp' : proto === 132n ? 'sctp' : undefined;
+    if (l4) st.set(`${l4}_${nat.kind}` as FieldName, BigInt(nat.portMin));
+  }
+}
+
 class Pass {
   readonly actions: DpAction[] = [];
   base: PacketState;
@@ -88,6 +104,14 @@ class Pass {
     if (depth > MAX_DEPTH || ++this.resubmits > MAX_RESUBMITS) return;
     const { flow, ctDependent } = this.run.tables.lookupDetailed(table, this.st);
     if (ctDependent && !this.traits.has('ct_state')) this.traits.set('ct_state', flow?.cookie ?? 0n);
+    if (
+      this.st.get('eth_type') === 0x86ddn &&
+      [135n, 136n].includes(this.st.get('icmpv6_type')) &&
+      !this.traits.has('nd')
+    ) {
+      const by = this.run.tables.examinedBy(table, this.st, 'nd_', flow?.priority ?? -1);
+      if (by) this.traits.set('nd', by.cookie ?? 0n);
+    }
     if (!flow) return;
     // Name the logical flow behind packet-level traits: the first hit that matches those fields.
     for (const e of flow.match) {
@@ -193,6 +217,7 @@ class Pass {
             next.set('ct_zone', BigInt(zone));
             next.set('ct_mark', 0n);
             next.set('ct_label', 0n);
+            if (a.nat?.kind) simulateNat(next, a.nat);
             this.freeze({ st: next, table: a.table }, cookie, ['ct_state']);
           }
           // The ct_* fields live only in the recirculated pass: OVS clears them here and the pass continues
@@ -336,8 +361,6 @@ function packetTraits(packet: PacketState, tunnelPorts?: ReadonlySet<number>): M
   const t = new Map<MatchTrait, bigint>();
   const ethType = packet.get('eth_type');
   if (ethType === 0x0806n) t.set('arp', 0n);
-  if (ethType === 0x86ddn && packet.get('nw_proto') === 58n && [135n, 136n].includes(packet.get('icmpv6_type')))
-    t.set('nd', 0n);
   if (tunnelPorts?.has(Number(packet.get('in_port')))) {
     t.set('tunnel', 0n);
     t.set('tun_metadata', 0n);
