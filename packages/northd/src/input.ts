@@ -43,8 +43,8 @@ export type SbInputTables = Pick<SbTables, (typeof SB_INPUT_TABLES)[number]>;
 /** A tracked change of an SB input row (chassis and encapsulations decide the tunnel key ranges). */
 export type SbChange = RowChange<SbInputTables>;
 
-const NB_INPUT_SET: ReadonlySet<string> = new Set(NB_INPUT_TABLES);
-/** Whether a replica change is of a table the engine reads. */
-export function isNbInputChange(c: RowChange<NbTables>): c is NbChange {
-  return NB_INPUT_SET.has(c.table);
+const SB_INPUT_SET: ReadonlySet<string> = new Set(SB_INPUT_TABLES);
+/** Whether an SB replica change is of a table the engine reads. */
+export function isSbInputChange(c: RowChange<SbTables>): c is SbChange {
+  return SB_INPUT_SET.has(c.table);
 }

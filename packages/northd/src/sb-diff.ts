@@ -100,12 +100,12 @@ function isEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Only the columns that differ, or null when the row already matches. */
-export function changed(current: Row, desired: Row): Row | null {
+/** Only the columns that differ, or null when the row already matches. `current` is any row type. */
+export function changed(current: object, desired: Row): Row | null {
   const out: Row = {};
   let any = false;
   for (const [k, v] of Object.entries(desired)) {
-    const cur = current[k];
+    const cur: unknown = Reflect.get(current, k);
     // Refs to rows inserted in this transaction are always new values.
     const same = typeof v === 'object' && v !== null && 'namedUuid' in v ? false : isEqual(cur, v);
     if (!same) {
@@ -181,7 +181,7 @@ export function diffSb(
   // SB_Global: exactly one row.
   const globals = [...sb.SB_Global.values()];
   const gDesired: Row = { options: c.sbGlobalOptions, ...(nbCfg !== undefined ? { nb_cfg: nbCfg } : {}) };
-  if (globals[0]) upd('SB_Global', globals[0]._uuid, changed(globals[0] as unknown as Row, gDesired));
+  if (globals[0]) upd('SB_Global', globals[0]._uuid, changed(globals[0], gDesired));
   else ins('SB_Global', gDesired);
   for (const extra of globals.slice(1)) del('SB_Global', extra._uuid);
 
@@ -202,7 +202,7 @@ export function diffSb(
     const row = datapathRow(d);
     const cur = currentDp.get(d.id);
     if (cur) {
-      upd('Datapath_Binding', cur._uuid, changed(cur as unknown as Row, row));
+      upd('Datapath_Binding', cur._uuid, changed(cur, row));
       dpRef.set(d.id, cur._uuid);
     } else dpRef.set(d.id, ins('Datapath_Binding', row));
   }
@@ -221,7 +221,7 @@ export function diffSb(
     const cur = currentPb.get(p.logicalPort);
     // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.
     if (cur) {
-      upd('Port_Binding', cur._uuid, changed(cur as unknown as Row, cur.up === null ? { ...row, up: false } : row));
+      upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
       pbRef.set(p.logicalPort, cur._uuid);
     } else pbRef.set(p.logicalPort, ins('Port_Binding', { ...row, up: false }));
   }
@@ -245,7 +245,7 @@ export function diffSb(
       ports: g.ports.map((p) => pbRef.get(p)).filter((r) => r !== undefined),
     };
     const cur = currentMc.get(key);
-    if (cur) upd('Multicast_Group', cur._uuid, changed(cur as unknown as Row, row));
+    if (cur) upd('Multicast_Group', cur._uuid, changed(cur, row));
     else ins('Multicast_Group', row);
   }
   for (const [key, g] of currentMc) if (!desiredMc.has(key)) del('Multicast_Group', g._uuid);
@@ -368,7 +368,7 @@ export function diffSb(
   for (const a of c.addressSets) {
     const cur = currentAs.get(a.name);
     const row: Row = { name: a.name, addresses: a.addresses };
-    if (cur) upd('Address_Set', cur._uuid, changed(cur as unknown as Row, row));
+    if (cur) upd('Address_Set', cur._uuid, changed(cur, row));
     else ins('Address_Set', row);
   }
   for (const [name, a] of currentAs) if (!desiredAs.has(name)) del('Address_Set', a._uuid);

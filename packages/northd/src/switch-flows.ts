@@ -34,14 +34,6 @@ const PASS_THROUGH: readonly StageName[] = [
 const ND_MLD = 'nd || nd_rs || nd_ra || mldv1 || mldv2';
 const ND_MLD_ACL = 'nd || nd_ra || nd_rs || mldv1 || mldv2';
 
-/** `ct`: what is stateful on the switch; its flows come from stateful/, only the skeleton differs here. */
-export function buildSwitchFlows(sw: SwitchDatapath, t: LflowTable, ct: ConntrackFlags = NO_CONNTRACK): void {
-  buildSwitchCoreFlows(sw, t, ct);
-  const add: Add = (st, prio, match, actions) => t.add(sw.uuid, st, prio, match, actions);
-  const onlyRouterPorts = onlyRouterPortsOf(sw);
-  for (const p of sw.ports) buildSwitchPortFlows(p, onlyRouterPorts, add, ct);
-}
-
 /** Whether every port the switch names is a router port (ARP for a router address then need not flood). */
 export function onlyRouterPortsOf(sw: SwitchDatapath): boolean {
   return sw.routerPorts.length === sw.nb.ports.length;

@@ -9,11 +9,11 @@ import { model as sbModel } from '@ovnts/schema/sb';
 import { NORTHD_INTERNAL_VERSION, northdNbOptions, sbGlobalOptions } from '../global-options.js';
 import { syncRbac, type RbacWriter } from '../rbac.js';
 import { NorthdEngine, type EngineChange } from '../engine/northd-engine.js';
-import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
+import { FlowIndex, type SbLookup } from '../engine/sb-sync.js';
+import { writeRound } from '../sb-writer.js';
 import { formatDiagnostic } from '../diagnostics.js';
-import { NB_INPUT_TABLES, type NbInput } from '../input.js';
+import { isSbInputChange, NB_INPUT_TABLES, type NbInput } from '../input.js';
 import {
-  diffSb,
   SB_OWNED_TABLES,
   type DiffStats,
   type FlowRow,
@@ -321,43 +321,14 @@ export class Northd {
     this.dirty = false;
     const t0 = performance.now();
     const replicaSnap = liveView(this.sbReplica, SB_VIEW_TABLES) as unknown as ReturnType<SbReplica['snapshot']>;
-    let sbSnap: SbState = { ...replicaSnap, Logical_Flow: sbFlows };
-    // Into an SB with none of northd's rows, the rows final early are streamed while computing.
-    const cold =
-      forceFull &&
-      !this.opts.dryRun &&
-      !sbFlows.size &&
-      !replicaSnap.Datapath_Binding.size &&
-      !replicaSnap.Port_Binding.size;
-    const streamed = cold
-      ? streamColdRecompute(this.engine, nbSnap, replicaSnap, this.sb, NORTHD_LOCK, this.flowIndex)
-      : undefined;
-    // The streamed datapaths are in the SB for the final diff, whether or not the replica shows them yet.
-    if (streamed) sbSnap = { ...sbSnap, Datapath_Binding: streamed.datapaths };
-    const result = streamed
-      ? streamed.result
-      : forceFull
-        ? this.engine.recompute(nbSnap, replicaSnap)
-        : this.engine.run(nbSnap, nbRelevant, replicaSnap, (name) => {
-            const pb = this.sbReplica.lookup('Port_Binding', { logical_port: name });
-            const dp = pb && this.nbIdOf(pb.datapath);
-            return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
-          });
-    const engineMs = performance.now() - t0;
-    for (const d of this.engine.takeDiagnostics()) {
-      const msg = formatDiagnostic(d);
-      if (this.logged.has(msg)) continue;
-      this.logged.add(msg);
-      if (d.level === 'error') log.error(msg);
-      else log.warn(msg);
-    }
+    const sbSnap: SbState = { ...replicaSnap, Logical_Flow: sbFlows };
     const sbGlobal = [...sbSnap.SB_Global.values()][0];
-    // The round's transaction; a cold start's final diff goes through its stream instead.
+    const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
+    // The round's transaction; a cold start's rows go through its stream instead.
     const txn = new WireWriter(NORTHD_LOCK);
-    const out: SbWriter = streamed?.writer ?? txn;
     const firstInsert: { table?: string; ref?: Ref<string> } = {};
     const deleted: [string, Uuid][] = [];
-    const writer: NamingSbWriter = {
+    const track = (out: SbWriter): NamingSbWriter => ({
       insert: (table, row) => {
         const ref = out.insert(table, row);
         if (table !== 'Logical_Flow' && !firstInsert.ref) Object.assign(firstInsert, { table, ref });
@@ -371,13 +342,41 @@ export class Northd {
         if (table !== 'Logical_Flow') deleted.push([table, uuid]);
         out.delete(table, uuid);
       },
-    };
-    const publishNbCfg = sbGlobal?.nb_cfg !== nbCfg;
-    const stats = result.full
-      ? streamed
-        ? diffSb(streamed.rest, sbSnap, writer, publishNbCfg ? nbCfg : undefined)
-        : diffSb(this.engine.compiled(), sbSnap, writer, publishNbCfg ? nbCfg : undefined, this.flowIndex)
-      : syncSb(this.engine, result.touched, this.lookup(), this.flowIndex, writer, publishNbCfg ? nbCfg : undefined);
+    });
+    const written = writeRound(
+      this.engine,
+      this.flowIndex,
+      {
+        nb: nbSnap,
+        changes: nbRelevant,
+        sbChanges: sbChanges.changes.filter(isSbInputChange).filter(affectsCompile),
+        sb: sbSnap,
+        sbKeys: replicaSnap,
+        sbPort: (name) => {
+          const pb = this.sbReplica.lookup('Port_Binding', { logical_port: name });
+          const dp = pb && this.nbIdOf(pb.datapath);
+          return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
+        },
+        lookup: () => this.lookup(),
+        full: forceFull,
+        ...(publishNbCfg ? { nbCfg } : {}),
+        // Into an SB with none of northd's rows, the rows final early are streamed while computing.
+        ...(this.opts.dryRun
+          ? {}
+          : { stream: (e, nb, sb, index) => streamColdRecompute(e, nb, sb, this.sb, NORTHD_LOCK, index) }),
+      },
+      txn,
+      track,
+    );
+    const { result, stats, engineMs } = written;
+    const streamed = written.streamed ? { writer: written.streamed } : undefined;
+    for (const d of this.engine.takeDiagnostics()) {
+      const msg = formatDiagnostic(d);
+      if (this.logged.has(msg)) continue;
+      this.logged.add(msg);
+      if (d.level === 'error') log.error(msg);
+      else log.warn(msg);
+    }
     const computeMs = performance.now() - t0;
     const writes = stats.inserted + stats.updated + stats.deleted;
     if (writes && this.opts.dryRun) {

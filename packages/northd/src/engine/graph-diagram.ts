@@ -21,5 +21,5 @@ export function graphMermaid(engine: IncEngine): string {
   for (const e of engine.edges())
     lines.push(e.handler ? `  ${e.from} -- ${e.handler} --> ${e.to}` : `  ${e.from} -. recompute .-> ${e.to}`);
   lines.push('```');
-  return `${DIAGRAM_BEGIN}\n${lines.join('\n')}\n${DIAGRAM_END}`;
+  return `${DIAGRAM_BEGIN}\n\n${lines.join('\n')}\n\n${DIAGRAM_END}`;
 }

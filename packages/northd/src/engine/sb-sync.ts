@@ -178,10 +178,9 @@ export function syncSb(
 
   const g = sb.sbGlobal();
   if (g) {
-    const row: Row = {};
-    if (nbCfg !== undefined && g.nb_cfg !== nbCfg) row['nb_cfg'] = nbCfg;
-    if (t.sbGlobal && !sameOptions(g.options, e.sbGlobalOptions())) row['options'] = e.sbGlobalOptions();
-    if (Object.keys(row).length) upd('SB_Global', g._uuid, row);
+    const cfg = nbCfg !== undefined && g.nb_cfg !== nbCfg ? { nb_cfg: nbCfg } : {};
+    const options = t.sbGlobal && !sameOptions(g.options, e.sbGlobalOptions()) ? { options: e.sbGlobalOptions() } : {};
+    if (Object.keys(cfg).length + Object.keys(options).length) upd('SB_Global', g._uuid, { ...cfg, ...options });
   }
 
   const dpRefs = new Map<string, Uuid<'Datapath_Binding'>>();
@@ -206,7 +205,7 @@ export function syncSb(
     }
     const row = portBindingRow(want, dpRef(want.datapath));
     if (cur) {
-      upd('Port_Binding', cur._uuid, changed(cur as unknown as Row, cur.up === null ? { ...row, up: false } : row));
+      upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
       pbRefs.set(name, cur._uuid);
     } else pbRefs.set(name, ins('Port_Binding', { ...row, up: false }));
   }
@@ -230,7 +229,7 @@ export function syncSb(
       };
       const cur = current.get(m.name);
       current.delete(m.name);
-      if (cur) upd('Multicast_Group', cur._uuid, changed(cur as unknown as Row, row));
+      if (cur) upd('Multicast_Group', cur._uuid, changed(cur, row));
       else ins('Multicast_Group', row);
     }
     for (const m of current.values()) del('Multicast_Group', m._uuid);
@@ -275,7 +274,7 @@ export function syncSb(
     const cur = sb.portGroup(name);
     if (!want) {
       if (cur) del('Port_Group', cur._uuid);
-    } else if (cur) upd('Port_Group', cur._uuid, changed(cur as unknown as Row, { name, ports: want.ports }));
+    } else if (cur) upd('Port_Group', cur._uuid, changed(cur, { name, ports: want.ports }));
     else ins('Port_Group', { name, ports: want.ports });
   }
 
@@ -284,7 +283,7 @@ export function syncSb(
     const cur = sb.addressSet(name);
     if (!want) {
       if (cur) del('Address_Set', cur._uuid);
-    } else if (cur) upd('Address_Set', cur._uuid, changed(cur as unknown as Row, { name, addresses: want }));
+    } else if (cur) upd('Address_Set', cur._uuid, changed(cur, { name, addresses: want }));
     else ins('Address_Set', { name, addresses: want });
   }
 
@@ -301,7 +300,7 @@ export function syncSb(
       continue;
     }
     const row = loadBalancerRow(want, lbPicker.pick(cur?.datapath_group ?? null, want.datapaths));
-    if (cur) upd('Load_Balancer', cur._uuid, changed(cur as unknown as Row, row));
+    if (cur) upd('Load_Balancer', cur._uuid, changed(cur, row));
     else ins('Load_Balancer', row);
   }
   return stats;

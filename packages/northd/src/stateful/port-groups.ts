@@ -92,11 +92,3 @@ export function portGroupAddressSets(nb: NbInput, pg: PortGroup): SbAddressSetOu
     { name: `${pg.name}_ip6`, addresses: v6 },
   ];
 }
-
-/** SB Address_Set rows from NB address sets and port groups (without northd's own sets). */
-export function sbAddressSets(nb: NbInput): SbAddressSetOut[] {
-  const out: SbAddressSetOut[] = [];
-  for (const as of nb.Address_Set.values()) out.push({ name: as.name, addresses: [...as.addresses] });
-  for (const pg of nb.Port_Group.values()) out.push(...portGroupAddressSets(nb, pg));
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}

@@ -6,7 +6,8 @@ import type { Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import { compile, type CompiledSb } from '../compile.js';
 import { NorthdEngine, type EngineChange, type RoundResult } from '../engine/northd-engine.js';
-import { FlowIndex, syncSb, type SbLookup } from '../engine/sb-sync.js';
+import { FlowIndex, type SbLookup } from '../engine/sb-sync.js';
+import { writeRound } from '../sb-writer.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import { diffSb } from '../sb-diff.js';
 import { MemSb } from './mem-sb.js';
@@ -72,25 +73,30 @@ export class EngineCheck {
   round(nb: NbInput, changes: readonly EngineChange[] | 'full'): RoundResult {
     this.rounds++;
     const lookup = this.lookup();
-    const res =
-      changes === 'full'
-        ? this.engine.recompute(nb, this.keyInput())
-        : this.engine.run(nb, changes, this.keyInput(), (name) => {
-            const pb = lookup.portBinding(name);
-            const dp = pb && this.nbIdOf(pb.datapath);
-            return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
-          });
     const w = this.sb.begin();
-    if (res.full) {
-      this.fullRounds++;
-      diffSb(this.engine.compiled(), this.sb.state(), w, undefined, this.fx);
-      w.commit();
-      this.fx.commit((ref) => w.uuidOf(ref));
-    } else {
-      syncSb(this.engine, res.touched, lookup, this.fx, w);
-      w.commit();
-      this.fx.commit((ref) => w.uuidOf(ref));
-    }
+    const out = writeRound(
+      this.engine,
+      this.fx,
+      {
+        nb,
+        changes: changes === 'full' ? [] : changes,
+        sb: this.sb.state(),
+        sbKeys: this.keyInput(),
+        sbPort: (name) => {
+          const pb = lookup.portBinding(name);
+          const dp = pb && this.nbIdOf(pb.datapath);
+          return pb && dp ? { datapath: dp, tunnelKey: pb.tunnel_key } : undefined;
+        },
+        lookup: () => lookup,
+        full: changes === 'full',
+      },
+      w,
+      () => w,
+    );
+    w.commit();
+    this.fx.commit((ref) => w.uuidOf(ref));
+    const res = out.result;
+    if (res.full) this.fullRounds++;
     this.check(nb);
     return res;
   }

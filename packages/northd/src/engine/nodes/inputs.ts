@@ -99,9 +99,7 @@ export class SbInputs {
     this.view = view;
     this.port = port;
     for (const [name, t] of Object.entries(this.tables))
-      t.changed = changes
-        ? changes.some((c) => c.table === name)
-        : name === 'Chassis' || name === 'Encap';
+      t.changed = changes ? changes.some((c) => c.table === name) : name === 'Chassis' || name === 'Encap';
   }
 
   vxlan(): boolean {

@@ -146,7 +146,8 @@ export class LoadBalancersNode implements NodeData {
   private routerLbRows(lr: RouterDatapath): LoadBalancer[] {
     const nb = this.nb.view;
     const uuids = new Set<string>(lr.nb.load_balancer);
-    for (const g of lr.nb.load_balancer_group) for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) uuids.add(u);
+    for (const g of lr.nb.load_balancer_group)
+      for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) uuids.add(u);
     const rows: LoadBalancer[] = [];
     for (const u of [...uuids].sort()) {
       const r = nb.Load_Balancer.get(u as LoadBalancer['_uuid']);

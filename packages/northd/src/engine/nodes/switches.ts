@@ -229,7 +229,11 @@ export class SwitchesNode implements NodeData {
     this.setPortUnits(sw, st);
     // A port change leaves the switch's ACLs and load balancers as they were: skip their units.
     const sameFlags = !!prev && flagsSig(prev) === flagsSig(st);
-    if (!sameFlags || !sameRows(prev.acls, st.acls) || this.aclAggUnit(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl'))
+    if (
+      !sameFlags ||
+      !sameRows(prev.acls, st.acls) ||
+      this.aclAggUnit(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl')
+    )
       this.setAclUnits(sw, st);
     if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev);
   }
@@ -339,7 +343,9 @@ export class SwitchesNode implements NodeData {
       };
       let agg = this.aclAggKeys.get(sig);
       if (!agg) {
-        agg = new Set(collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [], lbs: [] }, add)).map((f) => f.key));
+        agg = new Set(
+          collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [], lbs: [] }, add)).map((f) => f.key),
+        );
         this.aclAggKeys.set(sig, agg);
       }
       u = collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [a], lbs: [] }, add), agg);
