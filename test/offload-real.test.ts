@@ -149,7 +149,10 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
       'vm4',
       '02:ac:10:ff:00:44 192.168.100.14',
     );
-    await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4 && tcp', 'allow-related');
+    // To ls2's VMs only TCP 8080 (and 22 to vm3) is allowed; other TCP is dropped, so the ACL class must find 8080.
+    await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'ip4 && tcp.dst == 8080', 'allow-related');
+    await nbctl('acl-add', 'ls2', 'to-lport', '1000', 'outport == "vm3" && tcp.dst == 22', 'allow-related');
+    await nbctl('acl-add', 'ls2', 'to-lport', '900', 'ip4 && tcp', 'drop');
     await nbctl('acl-add', 'ls2', 'from-lport', '1000', 'ip4', 'allow-related');
     await nbctl(
       'lb-add',
@@ -346,7 +349,7 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     );
     // The ACL class goes to a peer and port the ACLs allow (ls2: to-lport tcp allow-related).
     expect(report.classes.find((c) => c.port === 'vm3' && c.class === 'acl-conntrack')!.description).toMatch(
-      /→ vm7 tcp:80 \(allowed by the ACLs\)/,
+      /→ vm7 tcp:8080 \(allowed by the ACLs\)/,
     );
     for (const c of report.classes) expect(c.traceFlow).toMatch(/in_port=\d+/);
   });

@@ -65,7 +65,7 @@ describe('topology and traffic classes', () => {
       /nw_dst=192\.168\.100\.255/,
     );
     const routed = classes.find((c) => c.port === 'vm1' && c.id === 'routed')!;
-    expect(routed.description).toBe('routed to another switch (TCP): → vm3 via lr1-ls1');
+    expect(routed.description).toBe('routed to another switch: → vm3 tcp:80 via lr1-ls1');
     expect(traceFlow(routed.packet)).toBe(
       'tcp,in_port=1,dl_src=02:ac:10:ff:00:11,dl_dst=02:ac:10:ff:00:01,nw_src=192.168.100.10,nw_dst=192.168.200.10,nw_ttl=64,tcp_src=40000,tcp_dst=80',
     );

@@ -31,7 +31,7 @@ export type ClassId = (typeof CLASS_IDS)[number];
 export const CLASS_TITLES: Readonly<Record<ClassId, string>> = {
   l2: 'L2, same switch (UDP)',
   'acl-conntrack': 'TCP connection the ACLs allow, same switch (ACL conntrack)',
-  routed: 'routed to another switch (TCP)',
+  routed: 'routed to another switch',
   'lb-vip': 'to a load-balancer VIP',
   'snat-out': 'north-south out to an external host (SNAT), reply: un-SNAT return',
   'dnat-in': 'north-south in from an external host to a DNAT/floating IP, reply: un-DNAT out',
@@ -239,12 +239,47 @@ function aclsOf(
   return { any, ports: list };
 }
 
-/** Does the translation (established connection) deliver the packet to `peer` (its port, or a tunnel)? */
+/** Does the translation deliver the packet to `peer` (its port, or a tunnel), as a new and as an established connection? */
 function delivers(tables: FlowTables, topo: Topology, packet: Packet, peer: LogicalPort): boolean {
-  const passes = translate(tables, new PacketState(packet), { scenario: 'est', tunnelPorts: topo.tunnelPorts });
   const want = peer.ofport !== undefined ? new Set([String(peer.ofport)]) : new Set([...topo.tunnelPorts].map(String));
-  return passes.some((p) => p.actions.some((a) => a.kind === 'output' && a.port !== undefined && want.has(a.port)));
+  return (['new', 'est'] as const).every((scenario) =>
+    translate(tables, new PacketState(packet), { scenario, tunnelPorts: topo.tunnelPorts }).some((p) =>
+      p.actions.some((a) => a.kind === 'output' && a.port !== undefined && want.has(a.port)),
+    ),
+  );
 }
+
+/** Candidate L4 destinations: the allow ACLs' ports (bounded), then TCP 80. */
+function aclPorts(acls: { ports: readonly { proto: bigint; port: number }[] }): { proto: bigint; port: number }[] {
+  return [...acls.ports.slice(0, MAX_ACL_PORTS), { proto: TCP, port: DEFAULT_TCP_PORT }];
+}
+
+interface Candidate<X> {
+  readonly peer: LogicalPort;
+  readonly wanted: readonly { proto: bigint; port: number }[];
+  readonly packet: (proto: bigint, port: number) => Packet;
+  readonly extra: X;
+}
+
+/** The first (peer, port) in order whose packet the tables deliver; else the very first candidate. */
+function pickAllowed<X>(
+  tables: FlowTables | undefined,
+  topo: Topology,
+  candidates: readonly Candidate<X>[],
+): { peer: LogicalPort; proto: bigint; port: number; packet: Packet; extra: X; allowed: boolean } | undefined {
+  let first: { peer: LogicalPort; proto: bigint; port: number; packet: Packet; extra: X; allowed: boolean } | undefined;
+  for (const c of candidates)
+    for (const w of c.wanted) {
+      const packet = c.packet(w.proto, w.port);
+      const hit = { peer: c.peer, ...w, packet, extra: c.extra };
+      if (!tables || delivers(tables, topo, packet, c.peer)) return { ...hit, allowed: true };
+      first ??= { ...hit, allowed: false };
+    }
+  return first;
+}
+
+const describeL4 = (c: { proto: bigint; port: number }) =>
+  c.proto === ICMP ? 'icmp echo' : `${c.proto === TCP ? 'tcp' : 'udp'}:${c.port}`;
 
 function l4(proto: bigint, src: number, dst: number): Record<string, number> {
   if (proto === TCP) return { nw_proto: 6, tcp_src: src, tcp_dst: dst };
@@ -331,28 +366,23 @@ export function buildClasses(topo: Topology, tables?: FlowTables): TrafficClass[
     // ACL conntrack: a connection the ACLs allow, to a peer and port taken from the ACLs, checked on the tables.
     const acls = aclsOf(topo, dpUuidByKey.get(src.dpKey));
     if (acls.any || !topo.sb.logicalFlows) {
-      const wanted = [...acls.ports.slice(0, MAX_ACL_PORTS), { proto: TCP, port: DEFAULT_TCP_PORT }];
       const peers = [...sameSwitch.filter((p) => p.ofport !== undefined), ...(remotePeer ? [remotePeer] : [])];
-      let chosen: { peer: LogicalPort; proto: bigint; port: number; packet: Packet } | undefined;
-      let fallback: typeof chosen;
-      for (const peer of peers) {
-        for (const w of wanted) {
-          const packet = pkt({ ...ipBase, eth_dst: peer.mac!, ip_dst: ip(peer)!, ...l4(w.proto, 40000, w.port) });
-          fallback ??= { peer, ...w, packet };
-          if (!tables || delivers(tables, topo, packet, peer)) {
-            chosen = { peer, ...w, packet };
-            break;
-          }
-        }
-        if (chosen) break;
-      }
-      const c = chosen ?? fallback;
+      const c = pickAllowed(
+        tables,
+        topo,
+        peers.map((peer) => ({
+          peer,
+          wanted: aclPorts(acls),
+          packet: (proto: bigint, port: number) =>
+            pkt({ ...ipBase, eth_dst: peer.mac!, ip_dst: ip(peer)!, ...l4(proto, 40000, port) }),
+          extra: undefined,
+        })),
+      );
       if (c) {
-        const what = c.proto === ICMP ? 'icmp echo' : `${c.proto === TCP ? 'tcp' : 'udp'}:${c.port}`;
         const reply = back(c.peer, src.mac!, c.proto, 40000, c.port);
         add(
           'acl-conntrack',
-          `→ ${c.peer.name} ${what}${chosen ? ' (allowed by the ACLs)' : ' (no candidate passes the ACLs)'}`,
+          `→ ${c.peer.name} ${describeL4(c)}${c.allowed ? ' (allowed by the ACLs)' : ' (no candidate passes the ACLs)'}`,
           c.packet,
           reply ? { reply } : {},
         );
@@ -444,13 +474,24 @@ export function buildClasses(topo: Topology, tables?: FlowTables): TrafficClass[
           lsp ? topo.ports.filter((p) => p.dpKey === lsp.dpKey && isVif(p)).map((p) => ({ p, lrp })) : [],
         )
         .sort((a, b) => Number(b.p.ofport !== undefined) - Number(a.p.ofport !== undefined) || byName(a.p, b.p));
-      const dest = dests[0];
-      if (dest) {
-        const reply = back(dest.p, dest.lrp.mac!, TCP, 40000, 80);
+      // The first destination (and port, from its switch's ACLs) that a connection reaches.
+      const routedTo = pickAllowed(
+        tables,
+        topo,
+        dests.map((d) => ({
+          peer: d.p,
+          wanted: aclPorts(aclsOf(topo, dpUuidByKey.get(d.p.dpKey))),
+          packet: (proto: bigint, port: number) =>
+            pkt({ ...ipBase, eth_dst: gwLrp.mac!, ip_dst: ip(d.p)!, ...l4(proto, 40000, port) }),
+          extra: d.lrp,
+        })),
+      );
+      if (routedTo) {
+        const reply = back(routedTo.peer, routedTo.extra.mac!, routedTo.proto, 40000, routedTo.port);
         add(
           'routed',
-          `→ ${dest.p.name} via ${gwLrp.name}`,
-          pkt({ ...ipBase, eth_dst: gwLrp.mac!, ip_dst: ip(dest.p)!, ...l4(TCP, 40000, 80) }),
+          `→ ${routedTo.peer.name} ${describeL4(routedTo)} via ${gwLrp.name}${routedTo.allowed ? '' : ' (no candidate is delivered)'}`,
+          routedTo.packet,
           reply ? { reply } : {},
         );
       }
