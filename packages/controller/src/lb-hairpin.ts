@@ -2,6 +2,7 @@
 // packet and learns a reply flow into table 69, and table 70 SNATs it to the VIP so the reply comes back
 // through conntrack. Covers northd's hairpin_orig_tuple mode (the original VIP/port kept in reg1/xxreg1 and
 // reg2), which ovn-northd 23.03 always sets; LBs without it are skipped.
+import { parseIp } from '@ovnts/net';
 import { type Flow, parseFlow } from '@ovnts/openflow';
 import { OFTABLE } from '@ovnts/expr';
 import type { LoadBalancer } from '@ovnts/schema/sb';
@@ -24,16 +25,6 @@ export function parseEndpoint(s: string): Endpoint | undefined {
 }
 
 const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
-
-function ipv4Hex(ip: string): string {
-  return (
-    '0x' +
-    ip
-      .split('.')
-      .reduce((v, p) => (v << 8n) | BigInt(p), 0n)
-      .toString(16)
-  );
-}
 
 function isLocal(lb: LoadBalancer, view: LocalView, sb: SbSnapshot): boolean {
   const dps = [
@@ -59,7 +50,9 @@ export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
       const vip = parseEndpoint(vipText);
       if (!vip) continue;
       const l3 = vip.v6 ? 'ipv6' : 'ip';
-      const origDst = vip.v6 ? `xxreg1=${ipv6Hex(vip.ip)}` : `reg1=${ipv4Hex(vip.ip)}`;
+      const vipAddr = parseIp(vip.ip);
+      if (!vipAddr) continue;
+      const origDst = `${vip.v6 ? 'xxreg1' : 'reg1'}=0x${vipAddr.value.toString(16)}`;
       const origPort = vip.port !== undefined ? `,reg2=0x${vip.port.toString(16)}/0xffff` : '';
       const l4 = vip.port !== undefined ? protoName + (vip.v6 ? '6' : '') : l3;
       for (const b of backendsText.split(',')) {
@@ -89,14 +82,4 @@ export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
     }
   }
   return out;
-}
-
-function ipv6Hex(ip: string): string {
-  const halves = ip.split('::');
-  const g = (s: string | undefined) => (s ? s.split(':') : []);
-  const head = g(halves[0]);
-  const tail = g(halves[1]);
-  const groups =
-    halves.length === 2 ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail] : head;
-  return '0x' + groups.reduce((v, x) => (v << 16n) | BigInt(parseInt(x || '0', 16)), 0n).toString(16);
 }

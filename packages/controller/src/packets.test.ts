@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatIpv4, formatIpv6, macFromBytes, formatMac as formatMacValue } from '@ovnts/net';
 import {
   arpRequest,
-  formatIpv4,
-  formatIpv6,
-  formatMac,
   icmp4Error,
   icmp6Checksum,
   icmp6Error,
@@ -18,6 +16,7 @@ import { parseEndpoint } from './lb-hairpin.js';
 import { register } from './pinctrl.js';
 
 const mac = (s: string) => Buffer.from(s.replaceAll(':', ''), 'hex');
+const formatMac = (b: Buffer) => formatMacValue(macFromBytes(b));
 const ip = (s: string) => Buffer.from(s.split('.').map(Number));
 
 describe('packet builders', () => {

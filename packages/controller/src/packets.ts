@@ -1,5 +1,14 @@
 // Minimal packet codecs pinctrl needs (pure): Ethernet (with one optional 802.1Q tag), IPv4 header fields,
 // and building ARP requests.
+import {
+  ipv6FromBytes,
+  ipv6ToBytes,
+  linkLocalOf,
+  macFromBytes,
+  macToBytes,
+  solicitedNode,
+  solicitedNodeMac,
+} from '@ovnts/net';
 
 export interface EthFrame {
   readonly dst: Buffer;
@@ -60,13 +69,6 @@ export function arpRequest(dst: Buffer, sha: Buffer, spa: Buffer, tpa: Buffer, v
   tpa.copy(arp, 24);
   return Buffer.concat([head, arp]);
 }
-
-export const formatMac = (b: Buffer | bigint): string =>
-  (typeof b === 'bigint' ? Buffer.from(b.toString(16).padStart(12, '0'), 'hex') : b)
-    .toString('hex')
-    .replace(/(..)(?!$)/g, '$1:');
-
-export const formatIpv4 = (v: bigint): string => [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn)).join('.');
 
 /** The Internet checksum (RFC 1071) of a buffer. */
 export function inetChecksum(b: Buffer): number {
@@ -169,36 +171,23 @@ function ipv6Icmp(ethDst: Buffer, ethSrc: Buffer, src: Buffer, dst: Buffer, icmp
   return Buffer.concat([l2, ip, icmp]);
 }
 
-/** The link-local address (EUI-64) for a MAC. */
-export function linkLocalOf(mac: Buffer): Buffer {
-  const a = Buffer.alloc(16);
-  a[0] = 0xfe;
-  a[1] = 0x80;
-  a[8] = mac[0]! ^ 2;
-  a[9] = mac[1]!;
-  a[10] = mac[2]!;
-  a[11] = 0xff;
-  a[12] = 0xfe;
-  a[13] = mac[3]!;
-  a[14] = mac[4]!;
-  a[15] = mac[5]!;
-  return a;
+/** The link-local address (EUI-64) for a MAC, as bytes. */
+function linkLocalBytes(mac: Buffer): Buffer {
+  return ipv6ToBytes(linkLocalOf(macFromBytes(mac)));
 }
 
 /** A neighbor solicitation for `target` from `mac` (source: its link-local address), to the solicited-node group. */
 export function ndNs(mac: Buffer, target: Buffer): Buffer {
-  const sn = Buffer.from('ff020000000000000000000000000000', 'hex');
-  sn[11] = 1;
-  sn[12] = 0xff;
-  target.copy(sn, 13, 13, 16);
-  const ethDst = Buffer.from([0x33, 0x33, sn[12]!, sn[13]!, sn[14]!, sn[15]!]);
+  const t = ipv6FromBytes(target);
+  const sn = ipv6ToBytes(solicitedNode(t));
+  const ethDst = macToBytes(solicitedNodeMac(t));
   const icmp = Buffer.alloc(32);
   icmp[0] = 135;
   target.copy(icmp, 8);
   icmp[24] = 1; // source link-layer address option
   icmp[25] = 1;
   mac.copy(icmp, 26);
-  return ipv6Icmp(ethDst, mac, linkLocalOf(mac), sn, icmp);
+  return ipv6Icmp(ethDst, mac, linkLocalBytes(mac), sn, icmp);
 }
 
 /**
@@ -219,29 +208,6 @@ export function ndNa(eth: EthFrame, router: boolean): Buffer | undefined {
   icmp[25] = 1;
   eth.dst.copy(icmp, 26);
   return ipv6Icmp(eth.src, eth.dst, target, src, icmp);
-}
-
-export function formatIpv6(v: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(112 - 16 * i)) & 0xffffn));
-  // Compress the longest run of zero groups (length ≥ 2), as inet_ntop does.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /**

@@ -2,6 +2,7 @@
 // for the packet's destination and run the nested actions on it) and `put_arp` (learn a MAC binding into the
 // SB, through a local cache so repeated ARPs do not write). Rate-limited so a storm cannot starve the daemon.
 import type { Logger } from 'pino';
+import { formatIpv4, formatIpv6, formatMac, macFromBytes } from '@ovnts/net';
 import {
   type Action,
   type MatchEntry,
@@ -14,19 +15,7 @@ import {
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import {
-  arpRequest,
-  formatIpv4,
-  formatIpv6,
-  formatMac,
-  icmp4Error,
-  icmp6Error,
-  ipv4Addrs,
-  ndNa,
-  ndNs,
-  parseEth,
-  tcpReset4,
-} from './packets.js';
+import { arpRequest, icmp4Error, icmp6Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
@@ -209,7 +198,7 @@ export class Pinctrl {
     const portKey = register(pin.metadata, 14);
     if (dpKey === undefined) return;
     const eth = parseEth(pin.packet);
-    const mac = formatMac(Buffer.from(eth.src));
+    const mac = formatMac(macFromBytes(eth.src));
     const snap = this.snapshot();
     const dp = [...snap.Datapath_Binding.values()].find((d) => BigInt(d.tunnel_key) === dpKey);
     if (!dp) return;

@@ -2,6 +2,17 @@
 // the logical pipeline resubmit to tables 73/74/75, which set flags bit 12 ("check port sec failed") unless
 // the packet's addresses are among the port's port_security addresses. Mirrors ovn-controller 23.03,
 // including its quirks (the ND checks match nw_ttl=225), so packets are judged the same way.
+import {
+  broadcastOf4,
+  formatIpv4,
+  formatIpv6,
+  isMac,
+  isNetworkPrefix,
+  linkLocalOf,
+  parseCidr,
+  parseMac,
+  widthOf,
+} from '@ovnts/net';
 import { type Flow, parseFlow } from '@ovnts/openflow';
 import { MLF, OFTABLE } from '@ovnts/expr';
 import type { PortBinding } from '@ovnts/schema/sb';
@@ -21,54 +32,31 @@ interface PsEntry {
   readonly v6: readonly Prefix[];
 }
 
-const v4ToInt = (s: string) => s.split('.').reduce((v, p) => (v << 8n) | BigInt(p), 0n);
-const intToV4 = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
-
-function v6ToInt(s: string): bigint {
-  const [h, t] = s.split('::');
-  const g = (x: string | undefined) => (x ? x.split(':') : []);
-  const head = g(h);
-  const tail = g(t);
-  const groups = s.includes('::')
-    ? [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail]
-    : head;
-  return groups.reduce((v, x) => (v << 16n) | BigInt(parseInt(x || '0', 16)), 0n);
-}
-
 /** "MAC [IP[/plen]…]" as in Port_Binding.port_security; undefined without a leading MAC. */
 export function parsePortSecurity(s: string): PsEntry | undefined {
   const [mac, ...rest] = s.trim().split(/\s+/);
-  if (!mac || !/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(mac)) return undefined;
+  if (!mac || !isMac(mac)) return undefined;
   const v4: Prefix[] = [];
   const v6: Prefix[] = [];
   for (const tok of rest) {
-    const [addr, p] = tok.split('/');
-    if (!addr) continue;
-    if (addr.includes('.')) {
-      const plen = p === undefined ? 32 : Number(p);
-      const hostMask = plen >= 32 ? 0n : (1n << BigInt(32 - plen)) - 1n;
-      const a = v4ToInt(addr);
-      v4.push({
-        addr,
-        plen,
-        network: plen < 32 && (a & hostMask) === 0n,
-        ...(plen < 32 && a & hostMask ? { bcast: intToV4(a | hostMask) } : {}),
-      });
-    } else if (addr.includes(':')) {
-      const plen = p === undefined ? 128 : Number(p);
-      const hostMask = plen >= 128 ? 0n : (1n << BigInt(128 - plen)) - 1n;
-      v6.push({ addr, plen, network: plen < 128 && (v6ToInt(addr) & hostMask) === 0n });
-    }
+    const n = parseCidr(tok, true);
+    if (!n) continue;
+    const addr = tok.split('/')[0]!;
+    const host = n.plen === widthOf(n.addr.family);
+    const network = !host && isNetworkPrefix(n);
+    if (n.addr.family === 4) {
+      const bcast = host || network ? undefined : formatIpv4(broadcastOf4({ addr: n.addr, plen: n.plen }));
+      v4.push({ addr, plen: n.plen, network, ...(bcast ? { bcast } : {}) });
+    } else v6.push({ addr, plen: n.plen, network });
   }
   return { mac: mac.toLowerCase(), v4, v6 };
 }
 
 /** The IPv6 link-local address derived from a MAC (EUI-64). */
 export function linkLocal(mac: string): string {
-  const b = mac.split(':').map((x) => parseInt(x, 16));
-  b[0] = b[0]! ^ 2;
-  const w = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
-  return `fe80::${w(b[0]!, b[1]!)}:${w(b[2]!, 0xff)}:${w(0xfe, b[3]!)}:${w(b[4]!, b[5]!)}`;
+  const m = parseMac(mac);
+  if (m === null) throw new TypeError(`bad MAC ${mac}`);
+  return formatIpv6(linkLocalOf(m));
 }
 
 export function portSecurityFlows(view: LocalView, sb: SbSnapshot): Flow[] {

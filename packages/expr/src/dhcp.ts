@@ -1,7 +1,7 @@
 // Option TLVs that put_dhcp_opts / put_dhcpv6_opts hand to pinctrl inside the controller userdata.
 import type { GenOption } from './actions.js';
 import { UnencodableAction } from './userdata.js';
-import { cidrBits } from './value.js';
+import { prefixLength } from '@ovnts/net';
 
 export type OptionTable = ReadonlyMap<string, { code: number; type: string }>;
 
@@ -48,7 +48,7 @@ function v4Option(code: number, type: string, o: GenOption): number[] {
       body = [];
       for (let i = 0; i + 1 < cs.length; i += 2) {
         const dst = cs[i]!;
-        const plen = dst.mask === undefined ? 32 : (cidrBits(dst.mask, 32) ?? 32);
+        const plen = dst.mask === undefined ? 32 : (prefixLength(dst.mask, 32) ?? 32);
         body.push(plen, ...be(dst.value, 4).slice(0, Math.ceil(plen / 8)), ...be(cs[i + 1]!.value, 4));
       }
       break;

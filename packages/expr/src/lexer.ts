@@ -1,7 +1,8 @@
 // Tokenizer for OVN match and action strings. Numbers cover decimal, hex, IPv4, IPv6 and MAC constants,
 // each optionally masked ("/24", "/ff:ff:ff:00:00:00", "/0xf0"); identifiers may contain dots.
 import { ExprError } from './errors.js';
-import { type ConstFormat, ones, parseIpv4, parseIpv6, parseMac, prefixMask } from './value.js';
+import { ones, parseIpv4, parseIpv6, parseMac, prefixMask } from '@ovnts/net';
+import type { ConstFormat } from './value.js';
 
 export type TokenType =
   | 'end'
@@ -88,7 +89,7 @@ export function tokenize(src: string): Token[] {
     if (!text) err('Integer constant expected.', start);
     if (text.length === 17) {
       const mac = parseMac(text);
-      if (mac !== undefined) return { end, value: mac, format: 'mac' };
+      if (mac !== null) return { end, value: mac, format: 'mac' };
     }
     if (/^[0-9]+$/.test(text)) {
       if (text.length > 1 && text[0] === '0') err('Decimal constants must not have leading zeros.', start);
@@ -105,9 +106,9 @@ export function tokenize(src: string): Token[] {
       return { end, value: v, format: 'hex' };
     }
     const v4 = parseIpv4(text);
-    if (v4 !== undefined) return { end, value: v4, format: 'ipv4' };
+    if (v4 !== null) return { end, value: BigInt(v4), format: 'ipv4' };
     const v6 = parseIpv6(text);
-    if (v6 !== undefined) return { end, value: v6, format: 'ipv6' };
+    if (v6 !== null) return { end, value: v6, format: 'ipv6' };
     return err('Invalid numeric constant.', start);
   };
 

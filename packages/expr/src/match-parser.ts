@@ -5,7 +5,8 @@ import { Cursor } from './cursor.js';
 import { type Expr, type RelOp, TURN, bool, combine, not } from './expr.js';
 import type { Token } from './lexer.js';
 import { SYMBOLS, type Sym, type SymbolTable } from './symbols.js';
-import { bitLength, ones, type ConstFormat } from './value.js';
+import { ones } from '@ovnts/net';
+import { bitLength, type ConstFormat } from './value.js';
 
 /** What the parser needs to know beyond the text: named sets and the datapath (for port-group names). */
 export interface ParseEnv {

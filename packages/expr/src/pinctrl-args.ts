@@ -4,7 +4,7 @@ import type { Action, LearnAction, LearnSpec } from '@ovnts/openflow';
 import type { GenOption, KeyArg } from './actions.js';
 import { MLF, OFTABLE, REG } from './tables.js';
 import { UnencodableAction } from './userdata.js';
-import { cidrBits, parseIpv4, parseIpv6 } from './value.js';
+import { parseIp, prefixLength } from '@ovnts/net';
 
 const SEVERITY: Record<string, number> = { alert: 1, warning: 4, notice: 5, info: 6, debug: 7 };
 const VERDICT: Record<string, number> = { allow: 0, drop: 1, reject: 2 };
@@ -71,7 +71,7 @@ export function ndRaBody(options: readonly GenOption[]): number[] {
         break;
       case 'prefix': {
         const c = int(o);
-        const plen = c?.mask === undefined ? 128 : (cidrBits(c.mask, 128) ?? 128);
+        const plen = c?.mask === undefined ? 128 : (prefixLength(c.mask, 128) ?? 128);
         // On-link always; autonomous unless addresses come from stateful DHCPv6.
         const la = 0x80 | (flags & 0x80 ? 0 : 0x40);
         opts.push(3, 4, plen, la, ...be(0xffffffff, 4), ...be(0xffffffff, 4), 0, 0, 0, 0, ...be(c?.value ?? 0n, 16));
@@ -91,10 +91,9 @@ export function ndRaBody(options: readonly GenOption[]): number[] {
 function hostPort(s: string): { v6: boolean; ip: bigint; port: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+)(?::(\d+))?$/.exec(s);
   const ipText = m?.[1] ?? s;
-  const v4 = parseIpv4(ipText);
-  const v6 = v4 === undefined ? parseIpv6(ipText) : undefined;
-  if (v4 === undefined && v6 === undefined) throw new UnencodableAction(`invalid address ${s}`);
-  return { v6: v4 === undefined, ip: (v4 ?? v6)!, port: m?.[2] ? Number(m[2]) : 0 };
+  const a = parseIp(ipText);
+  if (!a) throw new UnencodableAction(`invalid address ${s}`);
+  return { v6: a.family === 6, ip: BigInt(a.value), port: m?.[2] ? Number(m[2]) : 0 };
 }
 
 const PROTO: Record<string, { num: number; dst: 'tcp_dst' | 'udp_dst' | 'sctp_dst' }> = {

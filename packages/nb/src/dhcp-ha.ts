@@ -1,15 +1,14 @@
 // DHCP_Options rows and HA chassis groups.
+import { normalizeIpv4, normalizeIpv6, normalizeMac, parsePrefixText } from '@ovnts/net';
 import { NbError } from './errors.js';
 import type { NbStore, Row } from './store.js';
-import { parseCidr, parseMac } from './validate.js';
 import { findRouterPort, parsePriority } from './routers.js';
-import { normalizeIPv4Addr, normalizeIPv6Addr } from './addr.js';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Create DHCP options for a CIDR, with optional external_ids. */
 export function createDhcpOptions(s: NbStore, cidr: string, externalIds: Record<string, string> = {}): Row {
-  if (!parseCidr(cidr)) throw new NbError(`Invalid cidr format '${cidr}'`);
+  if (!parsePrefixText(cidr)) throw new NbError(`Invalid cidr format '${cidr}'`);
   return s.insert('DHCP_Options', { cidr, external_ids: externalIds });
 }
 
@@ -92,9 +91,9 @@ export function addStaticMacBinding(
   opts: { mayExist?: boolean } = {},
 ): Row {
   findRouterPort(s, port);
-  const newIp = normalizeIPv4Addr(ip) ?? normalizeIPv6Addr(ip);
+  const newIp = normalizeIpv4(ip) ?? normalizeIpv6(ip);
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
-  if (!parseMac(mac)) throw new NbError(`invalid mac address ${mac}.`);
+  if (!normalizeMac(mac)) throw new NbError(`invalid mac address ${mac}.`);
   // ovn-nbctl looks the binding up by the IP as typed.
   const existing = s.rows('Static_MAC_Binding').find((r) => r['logical_port'] === port && r['ip'] === ip);
   if (existing) {
@@ -109,7 +108,7 @@ export function addStaticMacBinding(
 
 export function deleteStaticMacBinding(s: NbStore, port: string, ip: string, opts: { ifExists?: boolean } = {}): void {
   findRouterPort(s, port);
-  const newIp = normalizeIPv4Addr(ip) ?? normalizeIPv6Addr(ip);
+  const newIp = normalizeIpv4(ip) ?? normalizeIpv6(ip);
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
   const existing = s.rows('Static_MAC_Binding').find((r) => r['logical_port'] === port && r['ip'] === newIp);
   if (existing) s.delete('Static_MAC_Binding', existing);

@@ -9,7 +9,6 @@ export { lookup, referrers, isUuid, DuplicateNameError, KINDS, type Kind } from 
 export * from './validate.js';
 export * from './switches.js';
 export * from './routers.js';
-export * from './addr.js';
 export * from './loadbalancers.js';
 export * from './acls.js';
 export * from './dhcp-ha.js';

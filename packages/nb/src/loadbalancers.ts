@@ -1,9 +1,9 @@
 // Load balancers: VIPs ("IP[:PORT]") mapped to backends, and their attachment to switches and
 // routers. Addresses are checked and normalized as OVN does before they are stored.
+import { normalizeIpv4, normalizeIpv6 } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
 import type { NbStore, Row } from './store.js';
-import { normalizeIPv4Addr, normalizeIPv6Addr } from './addr.js';
 
 export interface Endpoint {
   readonly family: 4 | 6;
@@ -31,8 +31,8 @@ export function parseEndpointLogged(s: string): Endpoint | { error: string } {
     host = s.slice(0, i);
     portText = s.slice(i + 1);
   }
-  const v4 = normalizeIPv4Addr(host);
-  const v6 = v4 ? undefined : normalizeIPv6Addr(host);
+  const v4 = normalizeIpv4(host);
+  const v6 = v4 ? undefined : normalizeIpv6(host);
   if ((!v4 && !v6) || (v4 && br)) return { error: `socket_util|ERR|${s}: bad IP address "${host}"` };
   let port: number | undefined;
   if (portText !== undefined) {

@@ -1,9 +1,8 @@
 // Port mirrors (GRE/ERSPAN tunnels to a sink) and their attachment to switch ports.
+import { normalizeIpv4, normalizeIpv6, normalizeMac } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
 import type { NbStore, Row } from './store.js';
-import { normalizeIPv4Addr, normalizeIPv6Addr } from './addr.js';
-import { parseMac } from './validate.js';
 
 /** Add a mirror; type and filter need only their first letter ("g"re/"e"rspan, "t"o-/"f"rom-lport). */
 export function addMirror(
@@ -20,7 +19,7 @@ export function addMirror(
   if (!/^[-+]?\d+$/.test(indexArg.trim()) || indexArg.trim() !== indexArg) throw new NbError('Invalid Index');
   const filter = filterArg.startsWith('t') ? 'to-lport' : filterArg.startsWith('f') ? 'from-lport' : undefined;
   if (!filter) throw new NbError(`${filterArg}: selection must be "to-lport" or "from-lport"`);
-  if (!normalizeIPv4Addr(sink) && !normalizeIPv6Addr(sink)) throw new NbError(`Invalid sink ip: ${sink}`);
+  if (!normalizeIpv4(sink) && !normalizeIpv6(sink)) throw new NbError(`Invalid sink ip: ${sink}`);
   return s.insert('Mirror', { name, type, index: Number(indexArg), filter, sink });
 }
 
@@ -86,8 +85,8 @@ export function addForwardingGroup(
 ): Row {
   if (findFwdGroup(s, name)) throw new NbError(`${name}: a forwarding group by this name already exists`);
   const ls = lookup(s, KINDS.switch, switchName, true)!;
-  if (!normalizeIPv4Addr(vip)) throw new NbError(`invalid ip address ${vip}`);
-  if (!parseMac(vmac)) throw new NbError(`invalid mac address ${vmac}`);
+  if (!normalizeIpv4(vip)) throw new NbError(`invalid ip address ${vip}`);
+  if (!normalizeMac(vmac)) throw new NbError(`invalid mac address ${vmac}`);
   const g = s.insert('Forwarding_Group', {
     name,
     vip,

@@ -1,17 +1,19 @@
 // Logical routers, their ports, gateway chassis, static routes and NAT rules. Like switches.ts, every
 // function only changes the NbStore it is given; errors are NbErrors with ovn-nbctl's wording.
+import {
+  normalizeIpv4,
+  normalizeIpv4Prefix,
+  normalizeIpv6,
+  normalizeIpv6Prefix,
+  normalizeMac,
+  normalizePrefix,
+  parsePrefixText,
+  prefixContainsText,
+} from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup, type Kind } from './lookup.js';
 import type { NbStore, Row } from './store.js';
 import { sortByName, type AddOptions } from './switches.js';
-import { cidrContains, parseMac, parseCidr } from './validate.js';
-import {
-  normalizeIPv4Addr,
-  normalizeIPv4Prefix,
-  normalizeIPv6Addr,
-  normalizeIPv6Prefix,
-  normalizePrefix,
-} from './addr.js';
 
 export function findRouter(s: NbStore, id: string): Row;
 export function findRouter(s: NbStore, id: string, mustExist: boolean): Row | undefined;
@@ -92,7 +94,7 @@ export function addRouterPort(
 ): { row: Row; created: boolean } {
   const lr = findRouter(s, routerId);
   if (networks.length === 0) throw new NbError(`${name}: router port requires specifying a network`);
-  const ea = parseMac(mac);
+  const ea = normalizeMac(mac);
   if (!ea) throw new NbError(`${name}: invalid mac address ${mac}`);
   const existing = findRouterPort(s, name, false);
   if (existing) {
@@ -103,7 +105,7 @@ export function addRouterPort(
         `${name}: port already exists but in router ${bound['name'] ? String(bound['name']) : bound._uuid}`,
       );
     }
-    if (parseMac(String(existing['mac'])) !== ea)
+    if (normalizeMac(String(existing['mac'])) !== ea)
       throw new NbError(`${name}: port already exists with mac ${String(existing['mac'])}`);
     const want = networkSet(networks);
     if (!want) throw new NbError(`${name}: Invalid networks configured`);
@@ -119,7 +121,7 @@ export function addRouterPort(
     return { row: existing, created: false };
   }
   for (const n of networks) {
-    if (!parseCidr(n)) throw new NbError(`${name}: invalid network address: ${n}`);
+    if (!parsePrefixText(n)) throw new NbError(`${name}: invalid network address: ${n}`);
   }
   const row = s.insert('Logical_Router_Port', { name, mac, networks: [...networks] });
   s.addToSet('Logical_Router', lr, 'ports', [row._uuid]);
@@ -240,9 +242,9 @@ export function addRoute(
   if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip')
     throw new NbError(`bad policy: ${opts.policy}`);
   let v6 = false;
-  let prefix = normalizeIPv4Prefix(prefixArg);
+  let prefix = normalizeIpv4Prefix(prefixArg);
   if (!prefix) {
-    prefix = normalizeIPv6Prefix(prefixArg);
+    prefix = normalizeIpv6Prefix(prefixArg);
     v6 = true;
   }
   if (!prefix) throw new NbError(`bad prefix argument: ${prefixArg}`);
@@ -252,7 +254,7 @@ export function addRoute(
   if (discard) {
     nexthop = 'discard';
   } else {
-    const nh = v6 ? normalizeIPv6Addr(nexthopArg) : normalizeIPv4Addr(nexthopArg);
+    const nh = v6 ? normalizeIpv6(nexthopArg) : normalizeIpv4(nexthopArg);
     if (nh) {
       nexthop = nh;
     } else {
@@ -418,18 +420,18 @@ export function normalizeNatAddresses(
 ): { type: NatType; external: string; logical: string } {
   const type = checkNatType(typeArg);
   let v6 = false;
-  let ext = normalizeIPv4Addr(externalIp);
+  let ext = normalizeIpv4(externalIp);
   if (!ext) {
-    ext = normalizeIPv6Addr(externalIp);
+    ext = normalizeIpv6(externalIp);
     v6 = true;
   }
   if (!ext) throw new NbError(`${externalIp}: Not a valid IPv4 or IPv6 address.`);
   let logical: string | undefined;
   if (type !== 'snat') {
-    logical = v6 ? normalizeIPv6Addr(logicalIp) : normalizeIPv4Addr(logicalIp);
+    logical = v6 ? normalizeIpv6(logicalIp) : normalizeIpv4(logicalIp);
     if (!logical) throw new NbError(`${logicalIp}: Not a valid ${v6 ? 'IPv6' : 'IPv4'} address.`);
   } else {
-    logical = v6 ? normalizeIPv6Prefix(logicalIp) : normalizeIPv4Prefix(logicalIp);
+    logical = v6 ? normalizeIpv6Prefix(logicalIp) : normalizeIpv4Prefix(logicalIp);
     if (!logical) throw new NbError(`${logicalIp}: should be an ${v6 ? 'IPv6' : 'IPv4'} address or network.`);
   }
   return { type, external: ext, logical };
@@ -452,8 +454,8 @@ function isGatewayPort(lrp: Row): boolean {
 
 function ipInNetworks(lrp: Row, ip: string): boolean {
   return (lrp['networks'] as string[]).some((n) => {
-    const c = parseCidr(n);
-    return !!c && cidrContains(c, ip);
+    const c = parsePrefixText(n);
+    return !!c && prefixContainsText(c, ip);
   });
 }
 
@@ -471,7 +473,7 @@ export function addNat(
   if (opts.portRange !== undefined && !isValidPortRange(opts.portRange)) {
     throw new NbError(`invalid port range ${opts.portRange}.`);
   }
-  if (opts.externalMac !== undefined && !parseMac(opts.externalMac)) {
+  if (opts.externalMac !== undefined && !normalizeMac(opts.externalMac)) {
     throw new NbError(`invalid mac address ${opts.externalMac}.`);
   }
   if (type !== 'dnat_and_snat' && opts.stateless)
@@ -640,7 +642,7 @@ export function addPolicy(
   if (reroute) {
     let v4: boolean | undefined;
     for (const tok of nexthops!.split(',').filter(Boolean)) {
-      const nh = normalizeIPv4Addr(tok) ?? normalizeIPv6Addr(tok);
+      const nh = normalizeIpv4(tok) ?? normalizeIpv6(tok);
       if (!nh) throw new NbError(`bad next hop argument: ${nexthops}`);
       const isV4 = nh.includes('.');
       v4 ??= isV4;

@@ -1,10 +1,11 @@
 // Logical switches and their ports. Every function changes the given NbStore only, so several calls
 // commit together as one transaction; errors (NbError, with ovn-nbctl's wording) leave the batch to be
 // dropped by the caller.
+import { isIpv4Text, isIpv6Text, startsWithMac } from '@ovnts/net';
+import { parseLspAddresses } from './validate.js';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
 import type { NbStore, Row } from './store.js';
-import { parseLspAddresses, startsWithMac, isIPv4, isIPv6 } from './validate.js';
 
 export interface AddOptions {
   /** Succeed without change if it already exists. */
@@ -134,7 +135,7 @@ const ADDRESS_KEYWORDS = ['unknown', 'dynamic', 'router'];
 function isValidAddressArg(a: string): boolean {
   if (ADDRESS_KEYWORDS.includes(a) || startsWithMac(a)) return true;
   const m = /^dynamic (\S+)/.exec(a);
-  return !!m && (isIPv4(m[1]!) || isIPv6(m[1]!.split('/')[0]!));
+  return !!m && (isIpv4Text(m[1]!) || isIpv6Text(m[1]!.split('/')[0]!));
 }
 
 /** Set a port's addresses ("MAC IP...", "unknown", "dynamic", "router"), rejecting IPs used by another port of the switch. */

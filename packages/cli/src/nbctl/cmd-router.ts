@@ -1,5 +1,5 @@
 // lr-*, lrp-*, lr-route-*, lr-nat-* commands.
-import { ipv4ToNumber, normalizePrefix } from '@ovnts/nb/addr';
+import { normalizeMac, normalizePrefix, parsePrefixText } from '@ovnts/net';
 import { lookup, KINDS } from '@ovnts/nb/lookup';
 import {
   setNatExternalIps,
@@ -27,7 +27,6 @@ import {
 } from '@ovnts/nb/routers';
 import type { Row } from '@ovnts/nb/store';
 import { parseEnabled } from '@ovnts/nb/switches';
-import { parseCidr, parseMac } from '@ovnts/nb/validate';
 import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
 import { keyValues } from './cmd-switch.js';
 import { setColumn } from '../dbctl/commands.js';
@@ -45,7 +44,7 @@ function routeList(ctx: Ctx): void {
   interface R {
     prio: number;
     v4: boolean;
-    key: number | bigint | string;
+    key: number | bigint;
     route: Row;
   }
   const v4: R[] = [];
@@ -54,12 +53,12 @@ function routeList(ctx: Ctx): void {
     const route = s.deref('Logical_Router_Static_Route', u);
     if (!route) continue;
     if (table !== undefined && route['route_table'] !== table) continue;
-    const c = parseCidr(String(route['ip_prefix']));
+    const c = parsePrefixText(String(route['ip_prefix']));
     if (!c) continue;
     const policy = (route['policy'] as string | null) ?? 'dst-ip';
     const prio = policy === 'dst-ip' ? 2 * c.plen + 1 : 2 * c.plen;
-    if (c.family === 4) v4.push({ prio, v4: true, key: ipv4ToNumber(c.address), route });
-    else v6.push({ prio, v4: false, key: v6Key(c.address), route });
+    if (c.addr.family === 4) v4.push({ prio, v4: true, key: c.addr.value, route });
+    else v6.push({ prio, v4: false, key: c.addr.value, route });
   }
   const base = (a: R, b: R) => {
     const ta = String(a.route['route_table']);
@@ -94,15 +93,6 @@ function routeList(ctx: Ctx): void {
   print(v4);
   if (v6.length) ctx.output += `${v4.length ? '\n' : ''}IPv6 Routes\n`;
   print(v6);
-}
-
-function v6Key(a: string): string {
-  // Byte order of the address = order of its fully expanded hex text.
-  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.map((g) => g.padStart(4, '0')).join('');
 }
 
 function formatRoute(r: Row, ecmp: boolean): string {
@@ -257,7 +247,7 @@ export const commands: Record<string, CommandImpl> = {
       logicalPort = arg(ctx, 5);
       lookup(s, KINDS.switchPort, logicalPort, true);
       externalMac = arg(ctx, 6);
-      if (!parseMac(externalMac)) throw new CommandError(`invalid mac address ${externalMac}.`);
+      if (!normalizeMac(externalMac)) throw new CommandError(`invalid mac address ${externalMac}.`);
       if (n > 7) {
         portRange = arg(ctx, 7);
         if (!isValidPortRange(portRange)) throw new CommandError(`invalid port range ${portRange}.`);

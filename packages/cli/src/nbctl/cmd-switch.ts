@@ -1,4 +1,5 @@
 // ls-* and lsp-* commands: argument handling and output; the model work is @ovnts/nb's.
+import { parsePrefixText } from '@ovnts/net';
 import { lookup, KINDS } from '@ovnts/nb/lookup';
 import type { NbStore, Row } from '@ovnts/nb/store';
 import {
@@ -16,7 +17,6 @@ import {
   setSwitchPortSecurity,
   setSwitchPortType,
 } from '@ovnts/nb/switches';
-import { parseCidr } from '@ovnts/nb/validate';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
@@ -56,9 +56,9 @@ function setDhcp(ctx: Ctx, column: 'dhcpv4_options' | 'dhcpv6_options'): void {
   let uuid: string | null = null;
   if (ctx.argv.length === 3) {
     const d = dhcpOptionsGet(ctx.store, arg(ctx, 2));
-    const c = parseCidr(String(d['cidr']));
+    const c = parsePrefixText(String(d['cidr']));
     const want = column === 'dhcpv4_options' ? 4 : 6;
-    if (!c || c.family !== want || !String(d['cidr']).includes('/')) {
+    if (!c || c.addr.family !== want || !String(d['cidr']).includes('/')) {
       throw new CommandError(`DHCP options cidr '${String(d['cidr'])}' is not IPv${want}`);
     }
     uuid = d._uuid;

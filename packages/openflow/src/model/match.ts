@@ -1,6 +1,7 @@
 // A match is a list of field=value[/mask] entries. Values are bigints in network bit order (the field's
 // value read as one big-endian unsigned integer), so a MAC, an IPv4/IPv6 address or a 128-bit label are all
 // just numbers. Order is irrelevant: the codec and the text format put entries into OVS's canonical order.
+import { ones, parseIpv4, parseIpv6, parseMac } from '@ovnts/net';
 import type { FieldName } from './fields.js';
 
 export interface MatchEntry {
@@ -40,56 +41,24 @@ export const ETH_TYPE = {
 } as const;
 export const IP_PROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58, SCTP: 132 } as const;
 
-/** Parses dotted IPv4 into its bigint value. */
+/** Dotted IPv4 as a bigint (throws on malformed text; @ovnts/net reads it). */
 export function ipv4(text: string): bigint {
-  const parts = text.split('.');
-  if (parts.length !== 4) throw new Error(`bad IPv4 address ${text}`);
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) throw new Error(`bad IPv4 address ${text}`);
-    v = (v << 8n) | BigInt(p);
-  }
-  return v;
+  const v = parseIpv4(text);
+  if (v === null) throw new Error(`bad IPv4 address ${text}`);
+  return BigInt(v);
 }
 
 export function mac(text: string): bigint {
-  const parts = text.split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) throw new Error(`bad MAC ${text}`);
-  return parts.reduce((v, p) => (v << 8n) | BigInt(parseInt(p, 16)), 0n);
+  const v = parseMac(text);
+  if (v === null) throw new Error(`bad MAC ${text}`);
+  return v;
 }
 
 export function ipv6(text: string): bigint {
-  let t = text;
-  const tail: bigint[] = [];
-  // A trailing dotted quad (::ffff:1.2.3.4) is two groups.
-  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(t);
-  if (v4) {
-    const x = ipv4(v4[2]!);
-    tail.push(x >> 16n, x & 0xffffn);
-    t = v4[1]!.endsWith('::') ? v4[1]! : v4[1]!.slice(0, -1);
-  }
-  const halves = t.split('::');
-  if (halves.length > 2) throw new Error(`bad IPv6 address ${text}`);
-  const groups = (s: string) =>
-    s === ''
-      ? []
-      : s.split(':').map((g) => {
-          if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new Error(`bad IPv6 address ${text}`);
-          return BigInt(parseInt(g, 16));
-        });
-  const head = groups(halves[0]!);
-  let all: bigint[];
-  if (halves.length === 2) {
-    const rest = [...groups(halves[1]!), ...tail];
-    if (head.length + rest.length > 7) throw new Error(`bad IPv6 address ${text}`);
-    all = [...head, ...Array<bigint>(8 - head.length - rest.length).fill(0n), ...rest];
-  } else all = [...head, ...tail];
-  if (all.length !== 8) throw new Error(`bad IPv6 address ${text}`);
-  return all.reduce((v, g) => (v << 16n) | g, 0n);
+  const v = parseIpv6(text);
+  if (v === null) throw new Error(`bad IPv6 address ${text}`);
+  return v;
 }
 
 /** The all-ones value of a width. */
-const onesCache: bigint[] = [];
-export function ones(bits: number): bigint {
-  return (onesCache[bits] ??= (1n << BigInt(bits)) - 1n);
-}
+export { ones };

@@ -1,73 +1,27 @@
 // Text renderings of field values, matching OVS's printers (hex without padding, dotted quads with CIDR
-// suffixes, RFC 5952 IPv6, flag lists) and their inverses.
+// suffixes, inet_ntop IPv6, flag lists) and their inverses. Addresses themselves are @ovnts/net's.
+import { formatIpv4, formatIpv6, formatMac, prefixLength, prefixMask } from '@ovnts/net';
 import { OFPP } from '../model/actions.js';
 import { ipv4, ipv6, mac } from '../model/match.js';
+
+// The plain address printers are @ovnts/net's; the printers here add OVS's mask suffixes.
+export { formatIpv4, formatIpv6, formatMac };
 
 export function hex(v: bigint): string {
   return v === 0n ? '0' : '0x' + v.toString(16);
 }
 
-export function formatIpv4(v: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
-}
-
-function prefixLen(mask: bigint, bits: number): number | undefined {
-  const inv = ((1n << BigInt(bits)) - 1n) ^ mask;
-  if ((inv & (inv + 1n)) !== 0n) return undefined; // not a contiguous prefix
-  return bits - (inv === 0n ? 0 : inv.toString(2).length);
-}
-
 export function formatIpv4Masked(v: bigint, mask: bigint | undefined): string {
   if (mask === undefined || mask === 0xffffffffn) return formatIpv4(v);
-  const p = prefixLen(mask, 32);
+  const p = prefixLength(mask, 32);
   return `${formatIpv4(v)}/${p === undefined ? formatIpv4(mask) : p}`;
-}
-
-export function formatIpv6(v: bigint): string {
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  // Longest run of ≥2 zero groups becomes "::" (RFC 5952).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hx = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (best < 0) {
-    // IPv4-mapped addresses print their tail dotted, as inet_ntop does.
-    return hx(g);
-  }
-  const head = g.slice(0, best);
-  const tail = g.slice(best + bestLen);
-  if (best === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff))) {
-    const v4 = formatIpv4(v & 0xffffffffn);
-    if (bestLen === 6 && (g[6] !== 0 || g[7]! > 1)) return `::${v4}`;
-    if (bestLen === 5) return `::ffff:${v4}`;
-  }
-  return `${hx(head)}::${hx(tail)}`;
 }
 
 export function formatIpv6Masked(v: bigint, mask: bigint | undefined): string {
   const all = (1n << 128n) - 1n;
   if (mask === undefined || mask === all) return formatIpv6(v);
-  const p = prefixLen(mask, 128);
+  const p = prefixLength(mask, 128);
   return `${formatIpv6(v)}/${p === undefined ? formatIpv6(mask) : p}`;
-}
-
-export function formatMac(v: bigint): string {
-  const out: string[] = [];
-  for (let i = 5; i >= 0; i--) out.push(((v >> BigInt(i * 8)) & 0xffn).toString(16).padStart(2, '0'));
-  return out.join(':');
 }
 
 export function formatMacMasked(v: bigint, mask: bigint | undefined): string {
@@ -166,7 +120,7 @@ export function parseIpv4Masked(s: string): { value: bigint; mask?: bigint } {
   const [a, m] = s.split('/');
   const value = ipv4(a!);
   if (m === undefined) return { value };
-  const mask = m.includes('.') ? ipv4(m) : Number(m) === 0 ? 0n : ((1n << BigInt(m)) - 1n) << BigInt(32 - Number(m));
+  const mask = m.includes('.') ? ipv4(m) : prefixMask(Number(m), 32);
   return mask === 0xffffffffn ? { value } : { value, mask };
 }
 
@@ -176,7 +130,7 @@ export function parseIpv6Masked(s: string): { value: bigint; mask?: bigint } {
   if (i < 0) return { value };
   const m = s.slice(i + 1);
   const all = (1n << 128n) - 1n;
-  const mask = m.includes(':') ? ipv6(m) : Number(m) === 0 ? 0n : ((1n << BigInt(m)) - 1n) << BigInt(128 - Number(m));
+  const mask = m.includes(':') ? ipv6(m) : prefixMask(Number(m), 128);
   return mask === all ? { value } : { value, mask };
 }
 
