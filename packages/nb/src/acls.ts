@@ -1,7 +1,7 @@
 // ACLs (on switches or port groups), port groups, QoS rules and meters.
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { NbStore, Row } from './store.js';
+import type { NbRow, NbStore, Row } from './store.js';
 import { parsePriority } from './routers.js';
 
 export type Direction = 'from-lport' | 'to-lport';
@@ -65,13 +65,13 @@ export function addAcl(
   s: NbStore,
   target: AclTarget,
   directionArg: string,
-  priorityArg: string,
+  priorityArg: number | string,
   match: string,
   action: string,
   opts: AclOptions = {},
-): Row | undefined {
+): NbRow<'ACL'> | undefined {
   const direction = parseDirection(directionArg);
-  const priority = parsePriority(priorityArg);
+  const priority = parsePriority(String(priorityArg));
   if (!(ACL_ACTIONS as readonly string[]).includes(action)) {
     throw new NbError(
       `${action}: action must be one of "allow", "allow-related", "allow-stateless", "drop", and "reject"`,
@@ -117,7 +117,7 @@ export function deleteAcls(
   s: NbStore,
   target: AclTarget,
   directionArg?: string,
-  priorityArg?: string,
+  priorityArg?: number | string,
   match?: string,
 ): void {
   if (directionArg === undefined) {
@@ -131,7 +131,7 @@ export function deleteAcls(
     for (const a of acls) if (a['direction'] === direction) del(a);
     return;
   }
-  const priority = parsePriority(priorityArg);
+  const priority = parsePriority(String(priorityArg));
   if (match === undefined) throw new NbError('cannot specify priority without match');
   for (const a of acls) if (a['priority'] === priority && a['match'] === match && a['direction'] === direction) del(a);
 }
@@ -145,7 +145,7 @@ export function listAcls(s: NbStore, target: AclTarget): Row[] {
 
 // ---- Port groups ----
 
-export function addPortGroup(s: NbStore, name: string, ports: readonly string[] = []): Row {
+export function addPortGroup(s: NbStore, name: string, ports: readonly string[] = []): NbRow<'Port_Group'> {
   const pg = s.insert('Port_Group', { name });
   setPortGroupPorts(s, pg, ports);
   return pg;
@@ -175,13 +175,13 @@ export function addQos(
   s: NbStore,
   switchId: string,
   directionArg: string,
-  priorityArg: string,
+  priorityArg: number | string,
   match: string,
   args: readonly string[],
   opts: { mayExist?: boolean } = {},
-): Row | undefined {
+): NbRow<'QoS'> | undefined {
   const direction = parseDirection(directionArg);
-  const priority = parsePriority(priorityArg);
+  const priority = parsePriority(String(priorityArg));
   const ls = lookup(s, KINDS.switch, switchId, true)!;
   let dscp = -1;
   let rate = 0;
@@ -228,7 +228,7 @@ export function deleteQos(
   s: NbStore,
   switchId: string,
   directionOrUuid?: string,
-  priorityArg?: string,
+  priorityArg?: number | string,
   match?: string,
 ): void {
   const ls = lookup(s, KINDS.switch, switchId, true)!;
@@ -251,7 +251,7 @@ export function deleteQos(
     return;
   }
   if (isUuid) throw new NbError('uuid must be the only argument');
-  const priority = parsePriority(priorityArg);
+  const priority = parsePriority(String(priorityArg));
   if (match === undefined) throw new NbError('cannot specify priority without match');
   for (const q of rules) if (q['priority'] === priority && q['match'] === match && q['direction'] === direction) del(q);
 }

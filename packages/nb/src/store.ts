@@ -24,6 +24,13 @@ export function view<T extends TableName>(table: T, row: Row): Tables[T] {
 /** A row of the working copy: `_uuid` plus every column in the value model. */
 export type Row = Record<string, Value> & { readonly _uuid: string };
 
+/**
+ * A working-copy row of NB table T, typed by the generated schema (`row.priority` is a number, `row.ports`
+ * a list of Logical_Switch_Port UUIDs), and still usable wherever a Row is. What the store returns when the
+ * table is named literally.
+ */
+export type NbRow<T extends TableName> = Omit<Tables[T], '_version'> & Row;
+
 /** Elements to add to / remove from a set or map column without rewriting it (an OVSDB "mutate"). */
 interface Mutation {
   readonly insert: Atom[] | Record<string, Atom>;
@@ -88,10 +95,14 @@ export class NbStore {
   }
 
   /** Rows of a table, in load/insert order. */
+  rows<T extends TableName>(table: T): NbRow<T>[];
+  rows(table: string): Row[];
   rows(table: string): Row[] {
     return [...this.map(table).values()];
   }
 
+  get<T extends TableName>(table: T, uuid: string): NbRow<T> | undefined;
+  get(table: string, uuid: string): Row | undefined;
   get(table: string, uuid: string): Row | undefined {
     return this.map(table).get(uuid);
   }
@@ -111,6 +122,8 @@ export class NbStore {
   }
 
   /** Rows whose scalar `column` equals `value`, in insertion order (indexed: O(1) after the first call). */
+  findBy<T extends TableName>(table: T, column: string, value: Value): NbRow<T>[];
+  findBy(table: string, column: string, value: Value): Row[];
   findBy(table: string, column: string, value: Value): Row[] {
     const key = `${table}\0${column}`;
     let idx = this.indexes.get(key);
@@ -141,6 +154,8 @@ export class NbStore {
   }
 
   /** Insert a row; unset columns get their defaults. Returns its UUID (chosen here, sent with the insert). */
+  insert<T extends TableName>(table: T, values: Record<string, Value>, uuid?: string): NbRow<T>;
+  insert(table: string, values: Record<string, Value>, uuid?: string): Row;
   insert(table: string, values: Record<string, Value>, uuid: string = globalThis.crypto.randomUUID()): Row {
     const ts = this.tableSchema(table);
     for (const [name, v] of Object.entries(values)) if (v !== undefined) this.check(table, name, v);
