@@ -66,6 +66,8 @@ describe('upstream-at verdicts', () => {
       '1199\tovn-nbctl - daemon retry connection\treal: skipped (ovn-nbctl.at:2620)\tcand: skipped (ovn-nbctl.at:2620)',
     ]);
     expect([t.passed, t.failed, t.counted]).toEqual([1, 2, 3]);
+    const again = verdictTable([947], parseBaseline(BASELINE), parseResults(LOG), 'again');
+    expect(again.lines[0]).toMatch(/\treal: ok\tagain: ok$/);
   });
 
   it('a baseline takes what passed twice, marks one pass of two flaky, keeps unselected tests', () => {

@@ -60,7 +60,8 @@ function report(argv) {
 
   const baseline = parseBaseline(readIf(file));
   const runDir = a['self-test'] ? realDir : join(a.runs, `${a.suite}-cand`);
-  const table = verdictTable(selected, baseline, results(runDir));
+  // A self-test compares a fresh real run ("again:") with the baseline's verdicts ("real:").
+  const table = verdictTable(selected, baseline, results(runDir), a['self-test'] ? 'again' : 'cand');
   const label = a['self-test'] ? 'real (self-test)' : 'candidate';
   const lines = [
     ...table.lines,

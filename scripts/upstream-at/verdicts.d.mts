@@ -49,4 +49,6 @@ export function verdictTable(
   selected: readonly number[],
   baseline: Baseline,
   results: ReadonlyMap<number, Result>,
+  /** what the verdict column of the run is called ("cand") */
+  label?: string,
 ): VerdictTable;

@@ -95,10 +95,11 @@ export function formatBaseline(b, info) {
 }
 
 /**
- * One line per selected test ("N<TAB>title<TAB>real: V<TAB>cand: V") and the counts over the
- * tests that pass with the real binaries: those the candidate did not pass (or did not run) fail.
+ * One line per selected test ("N<TAB>title<TAB>real: V<TAB>cand: V", `label` instead of "cand") and
+ * the counts over the tests that pass with the real binaries: those the run did not pass (or did
+ * not run) fail.
  */
-export function verdictTable(selected, baseline, results) {
+export function verdictTable(selected, baseline, results, label = 'cand') {
   const lines = [];
   let passed = 0;
   let failed = 0;
@@ -108,7 +109,7 @@ export function verdictTable(selected, baseline, results) {
     const title = baseline.passing.get(n) ?? other?.title ?? results.get(n)?.title ?? '?';
     const real = inBaseline ? 'ok' : (other?.verdict ?? 'not in baseline');
     const cand = results.get(n)?.verdict ?? (inBaseline ? 'no result' : 'not run');
-    lines.push(`${n}\t${title}\treal: ${real}\tcand: ${cand}`);
+    lines.push(`${n}\t${title}\treal: ${real}\t${label}: ${cand}`);
     if (!inBaseline) continue;
     if (cand === 'ok') passed++;
     else failed++;
