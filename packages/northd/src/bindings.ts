@@ -3,8 +3,9 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { SbKeyInput } from './input.js';
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
-import type { Datapath, Port, Topology } from './topology.js';
+import type { Datapath, Port, RouterDatapath, SwitchDatapath, Topology } from './topology.js';
 import { l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
+import { alwaysLearnFromArpRequest } from './router-options.js';
 
 export interface DatapathBindingOut {
   /** Identity: the NB Logical_Switch / Logical_Router UUID. */
@@ -172,8 +173,7 @@ export function buildBindings(
       id: d.uuid,
       kind: d.kind,
       tunnelKey: key,
-      externalIds:
-        d.kind === 'switch' ? { 'logical-switch': d.uuid, name: d.name } : { 'logical-router': d.uuid, name: d.name },
+      externalIds: datapathExternalIds(d),
     });
   }
 
@@ -308,4 +308,29 @@ function assignKeys<T>(
     if (k === null) onExhausted(t);
     else out.set(id(t), k);
   }
+}
+
+/**
+ * Datapath_Binding.external_ids: the NB row and its name (and the CMS's second name), plus what a
+ * chassis reads from it: a switch's interconnection transit tag, a router's default SNAT conntrack zone
+ * and whether it learns from every ARP request.
+ */
+export function datapathExternalIds(
+  d: Pick<SwitchDatapath, 'kind' | 'uuid' | 'name' | 'nb'> | Pick<RouterDatapath, 'kind' | 'uuid' | 'name' | 'nb'>,
+): Record<string, string> {
+  if (d.kind === 'switch') {
+    const ids: Record<string, string> = { 'logical-switch': d.uuid, name: d.name };
+    const name2 = d.nb.external_ids['neutron:network_name'];
+    if (name2) ids['name2'] = name2;
+    const ts = d.nb.other_config['interconn-ts'];
+    if (ts !== undefined) ids['interconn-ts'] = ts;
+    return ids;
+  }
+  const ids: Record<string, string> = { 'logical-router': d.uuid, name: d.name };
+  const name2 = d.nb.external_ids['neutron:router_name'];
+  if (name2) ids['name2'] = name2;
+  const zone = d.nb.options['snat-ct-zone'];
+  if (zone !== undefined && /^\s*[-+]?\d+$/.test(zone) && Number(zone) >= 0) ids['snat-ct-zone'] = String(Number(zone));
+  if (!alwaysLearnFromArpRequest(d.nb)) ids['always_learn_from_arp_request'] = 'false';
+  return ids;
 }

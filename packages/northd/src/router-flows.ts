@@ -18,6 +18,7 @@ import type { LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topology.js';
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
+import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp } from './router-options.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
@@ -65,11 +66,28 @@ export function buildRouterFlows(
   add('lr_in_admission', 100, 'vlan.present || eth.src[40]', DROP);
   add('lr_in_admission', 0, '1', DROP);
 
-  add('lr_in_lookup_neighbor', 100, 'arp.op == 2', 'reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;');
-  add('lr_in_lookup_neighbor', 100, 'nd_na', 'reg9[2] = lookup_nd(inport, nd.target, nd.tll); next;');
-  add('lr_in_lookup_neighbor', 100, 'nd_ns', 'reg9[2] = lookup_nd(inport, ip6.src, nd.sll); next;');
+  // reg9[2]: the binding is known; reg9[3]: its IP is (or, learning only what is aimed at us, may be) learned.
+  const learnAll = alwaysLearnFromArpRequest(lr.nb);
+  const ipKnown = learnAll ? '' : 'reg9[3] = 1; ';
+  add('lr_in_lookup_neighbor', 100, 'arp.op == 2', `reg9[2] = lookup_arp(inport, arp.spa, arp.sha); ${ipKnown}next;`);
+  add('lr_in_lookup_neighbor', 100, 'nd_na', `reg9[2] = lookup_nd(inport, nd.target, nd.tll); ${ipKnown}next;`);
+  add(
+    'lr_in_lookup_neighbor',
+    100,
+    'nd_ns',
+    `reg9[2] = lookup_nd(inport, ip6.src, nd.sll); ${learnAll ? '' : 'reg9[3] = lookup_nd_ip(inport, ip6.src); '}next;`,
+  );
+  if (!learnAll) {
+    // An unsolicited NA from a link-local address is learned only if the address is known already.
+    add(
+      'lr_in_lookup_neighbor',
+      110,
+      'nd_na && ip6.src == fe80::/10 && ip6.dst == ff00::/8',
+      'reg9[2] = lookup_nd(inport, ip6.src, nd.tll); reg9[3] = lookup_nd_ip(inport, ip6.src); next;',
+    );
+  }
   add('lr_in_lookup_neighbor', 0, '1', 'reg9[2] = 1; next;');
-  add('lr_in_learn_neighbor', 100, 'reg9[2] == 1', 'next;');
+  add('lr_in_learn_neighbor', 100, learnAll ? 'reg9[2] == 1' : 'reg9[2] == 1 || reg9[3] == 0', 'next;');
   add('lr_in_learn_neighbor', 95, 'nd_na && nd.tll == 0', 'put_nd(inport, nd.target, eth.src); next;');
   add('lr_in_learn_neighbor', 95, 'nd_ns && (ip6.src == 0 || nd.sll == 0)', 'next;');
   add('lr_in_learn_neighbor', 90, 'arp', 'put_arp(inport, arp.spa, arp.sha); next;');
@@ -155,14 +173,26 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
     add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
   }
 
+  const learnAll = alwaysLearnFromArpRequest(p.dp.nb);
   for (const n of p.ipv4) {
+    const from = `inport == ${inp} && arp.spa == ${formatNetwork(n.net)}`;
+    // Without learning from every request, a request for our own address is still learned.
+    if (!learnAll)
+      add(
+        'lr_in_lookup_neighbor',
+        110,
+        `${from} && arp.tpa == ${n.addrS} && arp.op == 1${res}`,
+        'reg9[2] = lookup_arp(inport, arp.spa, arp.sha); reg9[3] = 1; next;',
+      );
     add(
       'lr_in_lookup_neighbor',
       100,
-      `inport == ${inp} && arp.spa == ${formatNetwork(n.net)} && arp.op == 1${res}`,
-      'reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;',
+      `${from} && arp.op == 1${res}`,
+      `reg9[2] = lookup_arp(inport, arp.spa, arp.sha); ${learnAll ? '' : 'reg9[3] = lookup_arp_ip(inport, arp.spa); '}next;`,
     );
   }
+  const forceSnat = lbForceSnatRouterIp(p.dp.nb);
+  if (forceSnat && p.peer) buildForceSnatRouterIpFlows(p, add);
 
   const v4 = p.ipv4.map((n) => n.addrS);
   const v6 = p.ipv6.map((n) => n.addrS);
@@ -178,8 +208,9 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       `ip4.dst == ${set(v4, false)} && icmp4.type == 8 && icmp4.code == 0`,
       'ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 0; flags.loopback = 1; next; ',
     );
-    // SNAT addresses must reach unSNAT; they are dropped later if nothing matched.
-    const drop4 = v4.filter((a) => !nat.natIps.has(a));
+    // SNAT addresses must reach unSNAT; they are dropped later if nothing matched. With
+    // lb_force_snat_ip=router_ip every address of the router is one.
+    const drop4 = forceSnat ? [] : v4.filter((a) => !nat.natIps.has(a));
     if (drop4.length) add('lr_in_ip_input', 60, `ip4.dst == ${set(drop4, true)}`, DROP);
   }
   for (const n of p.ipv4) {
@@ -205,7 +236,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       `ip6.dst == ${set(v6, false)} && icmp6.type == 128 && icmp6.code == 0`,
       'ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 129; flags.loopback = 1; next; ',
     );
-    const drop6 = v6.filter((a) => !nat.natIps.has(a));
+    const drop6 = forceSnat ? [] : v6.filter((a) => !nat.natIps.has(a));
     if (drop6.length) add('lr_in_ip_input', 60, `ip6.dst == ${set(drop6, true)}`, DROP);
   }
   for (const n of p.ipv6) {
@@ -351,6 +382,25 @@ function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, 
 }
 
 /**
+ * lb_force_snat_ip=router_ip, per port with a peer: load-balanced traffic leaving by the port is SNATed
+ * to the port's first IPv4 / first global IPv6 address, and replies to it are unSNATed.
+ */
+function buildForceSnatRouterIpFlows(p: RouterPort, add: Add): void {
+  const inp = q(p.name);
+  const v4 = p.ipv4[0]?.addrS;
+  // ipv6 ends with the port's link-local address: only a global one before it is a SNAT address.
+  const v6 = p.ipv6.length > 1 ? p.ipv6[0]!.addrS : undefined;
+  for (const [fam, addr] of [
+    ['4', v4],
+    ['6', v6],
+  ] as const) {
+    if (!addr) continue;
+    add('lr_in_unsnat', 110, `inport == ${inp} && ip${fam}.dst == ${addr}`, 'ct_snat;');
+    add('lr_out_snat', 110, `flags.force_snat_for_lb == 1 && ip${fam} && outport == ${inp}`, `ct_snat(${addr});`);
+  }
+}
+
+/**
  * Static ARP/ND resolution on the router for addresses known from NB: the switch ports behind each
  * router port, and other routers' ports on the same switch.
  */
@@ -377,7 +427,7 @@ export function buildArpResolveFor(p: RouterPort, lsp: SwitchPort, add: ArpAdd):
   const out = q(p.name);
   if (lsp.type === 'router') {
     const other = lsp.peer;
-    if (!other || other === p) return;
+    if (!other || other === p || dynamicNeighRouters(p.dp.nb)) return;
     const v4 = other.ipv4.map((n) => n.addrS);
     const v6 = other.ipv6.map((n) => n.addrS);
     if (v4.length) add(`outport == ${out} && reg0 == ${set(v4, false)}`, other.macS);

@@ -1,7 +1,7 @@
 // The incremental northd: the engine graph (graph.ts) fed with each round's NB view and tracked
 // changes, and its output read by identity for the SB writer. A full recompute is the same graph run
 // with every node recomputing; compile() is exactly that on a fresh engine.
-import type { MulticastGroupOut, PortBindingOut } from '../bindings.js';
+import { datapathExternalIds, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
 import type { CompiledSb } from '../compile.js';
 import { affectsCompile } from '../change-filter.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
@@ -214,7 +214,6 @@ function datapathOut(dp: Datapath, key: number): CompiledSb['datapaths'][number]
     id: dp.uuid,
     kind: dp.kind,
     tunnelKey: key,
-    externalIds:
-      dp.kind === 'switch' ? { 'logical-switch': dp.uuid, name: dp.name } : { 'logical-router': dp.uuid, name: dp.name },
+    externalIds: datapathExternalIds(dp),
   };
 }

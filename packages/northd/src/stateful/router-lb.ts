@@ -7,6 +7,7 @@ import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import type { LbVip, ParsedLb } from './lb-vip.js';
+import { lbForceSnatRouterIp } from '../router-options.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -63,17 +64,21 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
   return { lbs, ips, reachable4: [...r4].sort(), reachable6: [...r6].sort() };
 }
 
-/** The ct_lb_mark action on a router (flags for options:skip_snat), or drop/reject without backends. */
-function routerVipAction(lb: ParsedLb, vip: LbVip): string {
-  const skip = lb.nb.options['skip_snat'] === 'true';
-  const prefix = skip ? 'flags.skip_snat_for_lb = 1; ' : '';
+/**
+ * The ct_lb_mark action on a router, or drop/reject without backends. `skip_snat` on the balancer, or a
+ * gateway router with lb_force_snat_ip=router_ip, marks the connection for the SNAT stage.
+ */
+function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip): string {
+  const snat =
+    lb.nb.options['skip_snat'] === 'true' ? 'skip_snat' : lbForceSnatRouterIp(lr.nb) ? 'force_snat' : undefined;
+  const prefix = snat ? `flags.${snat}_for_lb = 1; ` : '';
   if (vip.backends.length === 0) {
     if (lb.rejectEmpty)
       return `${prefix}reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('lr_out_snat').table});};`;
     return `${prefix}drop;`;
   }
   const fields = [...lb.nb.selection_fields].sort().join(',');
-  return `${prefix}ct_lb_mark(backends=${vip.backendsRaw}${fields ? `; hash_fields="${fields}"` : ''}${skip ? '; skip_snat' : ''});`;
+  return `${prefix}ct_lb_mark(backends=${vip.backendsRaw}${fields ? `; hash_fields="${fields}"` : ''}${snat ? `; ${snat}` : ''});`;
 }
 
 export function buildRouterLbFlows(
@@ -120,7 +125,7 @@ export function buildRouterLbFlows(
         'lr_in_dnat',
         vip.port ? 120 : 110,
         `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}`,
-        routerVipAction(lb, vip),
+        routerVipAction(lr, lb, vip),
       );
       // A VIP that is also a NAT address must not be unSNATed.
       if (natExternalIps.has(vip.ip)) {

@@ -4,6 +4,7 @@
 import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
 import type { Diagnostics } from '../diagnostics.js';
 import type { RouterDatapath } from '../topology.js';
+import { lbForceSnatRouterIp } from '../router-options.js';
 
 /** A router port bound to gateway chassis makes the router distributed with a gateway port. */
 export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
@@ -22,7 +23,8 @@ export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: 
       );
   }
   for (const opt of ['lb_force_snat_ip', 'dnat_force_snat_ip'] as const) {
-    if (lr.nb.options[opt]) diag.warn('Logical_Router', lr.name, `options:${opt} is not supported yet; ignored`);
+    if (!lr.nb.options[opt] || (opt === 'lb_force_snat_ip' && lbForceSnatRouterIp(lr.nb))) continue;
+    diag.warn('Logical_Router', lr.name, `options:${opt}=${lr.nb.options[opt]} is not supported yet; ignored`);
   }
 }
 

@@ -6,7 +6,17 @@
 export interface K8sShape {
   readonly nodes: number;
   readonly podsPerNode: number;
+  /**
+   * Gateway routers as ovn-kubernetes configures them (without interconnect): bound to the node's
+   * chassis, `lb_force_snat_ip=router_ip`, `dynamic_neigh_routers=true`, `always_learn_from_arp_request=false`,
+   * `snat-ct-zone=0`, an external switch per node with a localnet port, a default route out of it and
+   * an SNAT of the cluster network to the node IP. The join switch stays shared by all of them.
+   */
+  readonly ovnKubernetesGateways?: boolean;
 }
+
+/** The node IP of node n on the external network (172.18.0.0/16), as the gateway router's external port has it. */
+export const nodeExternalIp = (n: number) => `172.18.${(n + 2) >> 8}.${(n + 2) & 255}`;
 
 const mac = (a: number, b: number, c: number) =>
   `0a:58:${[a, b >> 8, b & 255, c].map((x) => (x & 255).toString(16).padStart(2, '0')).join(':')}`;
@@ -83,10 +93,62 @@ export function k8sNbOps(shape: K8sShape): unknown[] {
       'uuid-name': `gwr_${n}`,
       row: { ip_prefix: '10.128.0.0/14', nexthop: '100.64.0.1' },
     });
+    const gr = { name: `GR_${node}`, ports: [gwPort], static_routes: [named(`gwr_${n}`)], nat: [] as unknown[] };
+    if (shape.ovnKubernetesGateways) {
+      const extIp = nodeExternalIp(n);
+      gr.ports.push(lrp(`gwe_${n}`, `rtoe-GR_${node}`, mac(0xfc, n, 1), [`${extIp}/16`]));
+      ops.push({
+        op: 'insert',
+        table: 'Logical_Switch_Port',
+        'uuid-name': `ln_${n}`,
+        row: {
+          name: `breth0_${node}`,
+          type: 'localnet',
+          addresses: set(['unknown']),
+          options: map({ network_name: 'physnet' }),
+        },
+      });
+      const etor = rtrLsp(`etor_${n}`, `etor-GR_${node}`, `rtoe-GR_${node}`);
+      ops.push({
+        op: 'insert',
+        table: 'Logical_Switch',
+        row: { name: `ext_${node}`, ports: set([named(`ln_${n}`), etor]) },
+      });
+      ops.push({
+        op: 'insert',
+        table: 'Logical_Router_Static_Route',
+        'uuid-name': `gwd_${n}`,
+        row: { ip_prefix: '0.0.0.0/0', nexthop: '172.18.0.1', output_port: `rtoe-GR_${node}` },
+      });
+      gr.static_routes.push(named(`gwd_${n}`));
+      ops.push({
+        op: 'insert',
+        table: 'NAT',
+        'uuid-name': `snat_${n}`,
+        row: { type: 'snat', logical_ip: '10.128.0.0/14', external_ip: extIp },
+      });
+      gr.nat.push(named(`snat_${n}`));
+    }
     ops.push({
       op: 'insert',
       table: 'Logical_Router',
-      row: { name: `GR_${node}`, ports: set([gwPort]), static_routes: set([named(`gwr_${n}`)]) },
+      row: {
+        name: gr.name,
+        ports: set(gr.ports),
+        static_routes: set(gr.static_routes),
+        nat: set(gr.nat),
+        ...(shape.ovnKubernetesGateways
+          ? {
+              options: map({
+                chassis: `chassis-${node}`,
+                lb_force_snat_ip: 'router_ip',
+                'snat-ct-zone': '0',
+                always_learn_from_arp_request: 'false',
+                dynamic_neigh_routers: 'true',
+              }),
+            }
+          : {}),
+      },
     });
     ops.push({
       op: 'insert',

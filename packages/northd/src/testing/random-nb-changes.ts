@@ -1097,6 +1097,38 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  [
+    0.5,
+    'router-option',
+    (c) => {
+      const r = c.pick(c.routers());
+      if (!r) return undefined;
+      const [key, values] = c.pick([
+        ['dynamic_neigh_routers', ['true', 'false', 'TRUE']],
+        ['always_learn_from_arp_request', ['false', 'true', 'False']],
+        ['lb_force_snat_ip', ['router_ip', '1.2.3.4']],
+        ['snat-ct-zone', ['0', '7', 'x']],
+      ] as const)!;
+      const value = c.pick(values)!;
+      const unset = key in (r['options'] as object) && c.chance(0.3);
+      return {
+        description: `${unset ? 'unset' : 'set'} router ${String(r['name'])} options:${key}${unset ? '' : `=${value}`}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Logical_Router',
+            where: byUuid(r._uuid),
+            mutations: unset
+              ? [['options', 'delete', set([key])]]
+              : [
+                  ['options', 'delete', set([key])],
+                  ['options', 'insert', map({ [key]: value })],
+                ],
+          },
+        ],
+      };
+    },
+  ],
   // ---- content ovsdb-server accepts but that is wrong ----
   [
     0.4,

@@ -3,6 +3,7 @@
 // balancers as its peer switches consult them, and its reachable-VIP address sets. A router whose
 // topology, NAT or balancers changed is computed again; a balancer backend change replaces one unit.
 import type { LogicalSwitchPort } from '@ovnts/schema/nb';
+import { lbForceSnatRouterIp } from '../../router-options.js';
 import { lbAddressSetName, buildRouterLbFlows, routerLbs, type RouterLbs } from '../../stateful/router-lb.js';
 import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/router-nat.js';
 import { hasDistributedGatewayPort, reportUnsupportedRouter } from '../../stateful/unsupported.js';
@@ -107,7 +108,8 @@ export class RoutersNode implements NodeData {
   onLoadBalancers(): boolean {
     const l = this.lbs;
     if (l.recomputed) return false;
-    for (const [dp, lbs] of l.lbUnits) if (this.topo.routers.has(dp) && !l.lbAll.has(dp)) this.pendingLbUnits.set(dp, lbs);
+    for (const [dp, lbs] of l.lbUnits)
+      if (this.topo.routers.has(dp) && !l.lbAll.has(dp)) this.pendingLbUnits.set(dp, lbs);
     for (const dp of [...l.lbAll, ...l.routersReshaped]) if (this.topo.routers.has(dp)) this.pending.add(dp);
     for (const dp of l.routerPeers) {
       const lr = this.topo.routers.get(dp);
@@ -277,14 +279,16 @@ export class RoutersNode implements NodeData {
   private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>, extSig: string): readonly FlowSpec[] {
     let m = this.lbUnits.get(p);
     if (!m) this.lbUnits.set(p, (m = new Map()));
-    let u = m.get(extSig);
+    // The VIP actions depend on the router's NAT addresses and on whether it forces SNAT for LB traffic.
+    const sig = lbForceSnatRouterIp(lr.nb) ? `${extSig}|force_snat` : extSig;
+    let u = m.get(sig);
     if (!u) {
       const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };
       this.lbAggKeys ??= new Set(
         collect((add) => buildRouterLbFlows(lr, noLbs, undefined, new Set(), add)).map((f) => f.key),
       );
       u = collect((add) => buildRouterLbFlows(lr, { ...noLbs, lbs: [p] }, undefined, external, add), this.lbAggKeys);
-      m.set(extSig, u);
+      m.set(sig, u);
     }
     return u;
   }

@@ -2,7 +2,8 @@
 // indexes the other nodes use to map an NB row to its datapaths, and the routers' distributed-NAT shape
 // (which the bindings depend on). A switch or router whose rows changed is re-read in place; datapaths
 // added or deleted, renames, tunnel key requests and duplicate port names make it recompute.
-import type { LogicalRouter, LogicalSwitchPort } from '@ovnts/schema/nb';
+import type { LogicalRouter, LogicalSwitch, LogicalSwitchPort } from '@ovnts/schema/nb';
+import { datapathExternalIds } from '../../bindings.js';
 import { affectsCompile } from '../../change-filter.js';
 import {
   buildRoute,
@@ -22,6 +23,11 @@ import { addTo, byNameThenUuid, changedColumns, delFrom } from './util.js';
 export type MutableSwitch = SwitchDatapath & { ports: SwitchPort[]; routerPorts: SwitchPort[] };
 export type MutableRouter = RouterDatapath & { ports: RouterPort[]; routes: RouterDatapath['routes'] };
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+const routerIds = (uuid: string, nb: LogicalRouter) =>
+  JSON.stringify(datapathExternalIds({ kind: 'router', uuid, name: nb.name, nb }));
+const switchIds = (uuid: string, nb: LogicalSwitch) =>
+  JSON.stringify(datapathExternalIds({ kind: 'switch', uuid, name: nb.name, nb }));
 
 export class TopologyNode implements NodeData {
   readonly switches = new Map<string, MutableSwitch>();
@@ -133,6 +139,8 @@ export class TopologyNode implements NodeData {
       const cols = changedColumns(c.old, c.new);
       const tnlKey = c.old.other_config['requested-tnl-key'] !== c.new.other_config['requested-tnl-key'];
       if (cols.has('name') || tnlKey) return false;
+      // What the Datapath_Binding's external_ids say (name2, interconn-ts) is written by full runs.
+      if (switchIds(c.uuid, c.old) !== switchIds(c.uuid, c.new)) return false;
       if (cols.has('ports')) {
         const before = new Set<string>(c.old.ports);
         for (const u of c.new.ports) {
@@ -174,6 +182,8 @@ export class TopologyNode implements NodeData {
       const cols = changedColumns(c.old, c.new);
       const tnlKey = c.old.options['requested-tnl-key'] !== c.new.options['requested-tnl-key'];
       if (cols.has('name') || tnlKey) return false;
+      // What the Datapath_Binding's external_ids say (snat-ct-zone, learning, name2) is written by full runs.
+      if (routerIds(c.uuid, c.old) !== routerIds(c.uuid, c.new)) return false;
       if (cols.has('ports')) {
         const before = new Set<string>(c.old.ports);
         for (const u of c.new.ports) {
