@@ -45,7 +45,12 @@ describe('ovnts-nbctl as a program', () => {
     expect(verbose.code).toBe(0);
     const lines = verbose.stderr.trim().split('\n');
     for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|\d{5}\|[a-z_]+\|(DBG|INFO)\|/);
-    expect(lines.map((l) => l.split('|')[4]!.split(' ')[0])).toEqual(['called', 'connected', 'transaction', 'committed']);
+    expect(lines.map((l) => l.split('|')[4]!.split(' ')[0])).toEqual([
+      'called',
+      'connected',
+      'transaction',
+      'committed',
+    ]);
     // With OVS's meaning of -vMODULE:LEVEL, a successful run prints nothing on stderr, as ovn-nbctl.
     expect(await sb.run(bin, ['-vsocket_util:off', 'ls-add', 'b3'], { env })).toMatchObject({ code: 0, stderr: '' });
     const v = await sb.run(bin, ['--version'], { env });

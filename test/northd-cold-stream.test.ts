@@ -49,7 +49,8 @@ describe('ovnts-northd cold start into an empty SB', () => {
     } finally {
       await admin.close();
     }
-    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix);
+    // JSON log lines (--log-format=json): the round's statistics are read back from them.
+    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix, { extraArgs: ['--log-format=json'] });
     const sbCfg = async () =>
       Number((await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'get', 'NB_Global', '.', 'sb_cfg'])).trim());
     await waitFor('sb_cfg 1', async () => (await sbCfg()) >= 1, 60_000, 100);

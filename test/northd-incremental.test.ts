@@ -13,7 +13,8 @@ describe('incremental ovnts-northd', () => {
   it('applies port, ACL and load balancer changes incrementally and reports its engine over unixctl', async () => {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
-    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix);
+    // JSON log lines (--log-format=json): the rounds' statistics are read back from them.
+    const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix, { extraArgs: ['--log-format=json'] });
     const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=20', ...a]);
     const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--timeout=20', ...a]);
     await nbctl('ls-add', 'ls1');
@@ -41,7 +42,7 @@ describe('incremental ovnts-northd', () => {
       .map((l) => JSON.parse(l) as { full: boolean; nbCfg: number });
     expect(rounds.filter((r) => r.nbCfg >= 2).every((r) => !r.full)).toBe(true);
 
-    const ctl = readdirSync(sb.dir).find((f) => /^ovnts-northd\.\d+\.ctl$/.test(f));
+    const ctl = readdirSync(sb.dir).find((f) => /^ovn-northd\.\d+\.ctl$/.test(f));
     expect(ctl).toBeDefined();
     const stats = await sb.runOk('ovs-appctl', ['-t', path.join(sb.dir, ctl!), 'inc-engine/show-stats']);
     expect(stats).toContain('Node: switches');

@@ -124,7 +124,8 @@ export class Daemon {
       } catch (e) {
         throw new DaemonStartError((e as Error).message);
       }
-      if (!d.pidfile.locked) vlog.log('daemon_unix', 'warn', `${cfg.pidfile}: could not lock (no fcntl); appctl -t will refuse it`);
+      if (!d.pidfile.locked)
+        vlog.log('daemon_unix', 'warn', `${cfg.pidfile}: could not lock (no fcntl); appctl -t will refuse it`);
     }
     d.registerCommon();
     try {
@@ -133,10 +134,12 @@ export class Daemon {
       d.pidfile?.remove();
       throw new DaemonStartError(`${ctlPath}: binding failed: ${(e as Error).message}`);
     }
-    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    // As OVS's fatal-signal handling: one WARN line, then the orderly exit.
+    const signals = { SIGTERM: [15, 'Terminated'], SIGINT: [2, 'Interrupt'], SIGHUP: [1, 'Hangup'] } as const;
+    for (const [sig, [num, text]] of Object.entries(signals)) {
       process.removeAllListeners(sig);
       process.on(sig, () => {
-        vlog.log('fatal_signal', 'warn', `terminating with signal ${sig === 'SIGTERM' ? 15 : sig === 'SIGINT' ? 2 : 1} (${sig})`);
+        vlog.log('fatal_signal', 'warn', `terminating with signal ${num} (${text})`);
         void d.exit(0);
       });
     }

@@ -124,7 +124,8 @@ export function applyDaemonOption(cfg: DaemonConfig, opt: ParsedOption, env: Nod
       cfg.syslogTarget = v ?? null;
       break;
     case 'log-format':
-      if (v !== 'json' && v !== 'text') throw new DaemonUsageError(`--log-format: expected "text" or "json", not "${v}"`);
+      if (v !== 'json' && v !== 'text')
+        throw new DaemonUsageError(`--log-format: expected "text" or "json", not "${v}"`);
       cfg.logFormat = v;
       break;
     case 'unixctl':

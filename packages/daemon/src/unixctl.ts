@@ -40,8 +40,7 @@ export class UnixctlServer {
   private listCommands(): string {
     const names = [...this.commands.keys()].sort();
     return (
-      'The available commands are:\n' +
-      names.map((n) => `  ${n.padEnd(23)} ${this.commands.get(n)!.usage}\n`).join('')
+      'The available commands are:\n' + names.map((n) => `  ${n.padEnd(23)} ${this.commands.get(n)!.usage}\n`).join('')
     );
   }
 

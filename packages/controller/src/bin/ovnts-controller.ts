@@ -1,14 +1,7 @@
 // Entry point of ovnts-controller, a drop-in ovn-controller: options, the daemon plumbing of
 // @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
 // a signal.
-import {
-  Daemon,
-  DaemonStartError,
-  createVlog,
-  detachAndWait,
-  isDetachedChild,
-  versionText,
-} from '@ovnts/daemon';
+import { Daemon, DaemonStartError, createVlog, detachAndWait, isDetachedChild, versionText } from '@ovnts/daemon';
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
@@ -85,9 +78,15 @@ async function main(): Promise<void> {
   }
   const logger = daemon.logger;
   let handle: ControllerHandle | undefined;
-  // Leaving releases this chassis's bindings and removes it from the SB, as ovn-controller's exit does.
+  // Leaving releases this chassis's bindings and removes it from the SB, as ovn-controller's exit does;
+  // `exit --restart` leaves them for the next instance.
+  let cleanup = true;
   daemon.onExit(async () => {
-    await handle?.stop({ cleanup: true });
+    await handle?.stop({ cleanup });
+  });
+  daemon.ctl.register('exit', '[--restart]', 0, 1, (args) => {
+    cleanup = args[0] !== '--restart';
+    setImmediate(() => void daemon.exit(0));
   });
   daemon.ready();
   try {

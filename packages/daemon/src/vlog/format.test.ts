@@ -26,7 +26,9 @@ describe('vlog line format', () => {
 
   it('pads and justifies fields, and knows the other conversions', () => {
     expect(formatVlog('[%-10p][%5N][%05P]', rec)).toBe('[INFO      ][   19][04242]');
-    expect(formatVlog('%A %E %r %t %B %c{x}|%n|%%|%q', { ...rec, level: 'err' })).toBe('ovn-northd hv1 1500 main 131 ovn_northd|\n|%|q');
+    expect(formatVlog('%A %E %r %t %B %c{x}|%n|%%|%q', { ...rec, level: 'err' })).toBe(
+      'ovn-northd hv1 1500 main 131 ovn_northd|\n|%|q',
+    );
   });
 
   it('formats times with strftime conversions and # for milliseconds', () => {

@@ -161,4 +161,5 @@ export function formatVlog(pattern: string, rec: LogRecord): string {
  * A line as the default file pattern writes it: time, sequence, module, level, message. Tools and tests
  * use it to check log files.
  */
-export const VLOG_FILE_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|\d{5,}\|[A-Za-z0-9_]+(\([^)]*\))?\|(EMER|ERR|WARN|INFO|DBG)\|/;
+export const VLOG_FILE_LINE =
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|\d{5,}\|[A-Za-z0-9_]+(\([^)]*\))?\|(EMER|ERR|WARN|INFO|DBG)\|/;

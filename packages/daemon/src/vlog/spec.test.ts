@@ -11,7 +11,12 @@ describe('vlog spec', () => {
     expect(parse('jsonrpc:file:dbg')).toEqual({ kind: 'levels', module: 'jsonrpc', destination: 'file', level: 'dbg' });
     expect(parse('dbg,JSONRPC file')).toEqual({ kind: 'levels', module: 'jsonrpc', destination: 'file', level: 'dbg' });
     expect(parse('ANY:file:info')).toEqual({ kind: 'levels', module: null, destination: 'file', level: 'info' });
-    expect(parse('socket_util:off')).toEqual({ kind: 'levels', module: 'socket_util', destination: null, level: 'off' });
+    expect(parse('socket_util:off')).toEqual({
+      kind: 'levels',
+      module: 'socket_util',
+      destination: null,
+      level: 'off',
+    });
   });
 
   it('defaults the level to dbg (a bare -vMODULE)', () => {

@@ -5,12 +5,7 @@
 import { closeSync, fstatSync, openSync, statSync, writeSync } from 'node:fs';
 import { createSocket, type Socket } from 'node:dgram';
 import { hostname } from 'node:os';
-import {
-  levelRank,
-  VLOG_DESTINATIONS,
-  type VlogDestination,
-  type VlogLevel,
-} from './levels.js';
+import { levelRank, VLOG_DESTINATIONS, type VlogDestination, type VlogLevel } from './levels.js';
 import { DEFAULT_PATTERNS, formatVlog, SYSLOG_TARGET_PATTERN, type LogRecord } from './format.js';
 import { parseVlogSpec, SYSLOG_FACILITIES, VlogSpecError } from './spec.js';
 
@@ -54,6 +49,8 @@ export interface VlogOptions {
 }
 
 type Levels = Record<VlogDestination, VlogLevel>;
+
+const PINO_LEVEL: Readonly<Record<VlogLevel, number>> = { off: 60, emer: 60, err: 50, warn: 40, info: 30, dbg: 20 };
 
 export class Vlog {
   readonly program: string;
@@ -242,8 +239,11 @@ export class Vlog {
       hostname: this.host,
       facility: this.facility,
     };
-    const line = (d: VlogDestination) =>
-      this.json && raw !== undefined ? raw.replace(/\n?$/, '\n') : formatVlog(this.patterns[d], rec) + '\n';
+    // JSON mode: pino's own line, or one shaped like it for messages that did not come through pino.
+    const json = () =>
+      raw?.replace(/\n?$/, '\n') ??
+      JSON.stringify({ level: PINO_LEVEL[level], time: timeMs, pid: process.pid, module, msg: message }) + '\n';
+    const line = (d: VlogDestination) => (this.json ? json() : formatVlog(this.patterns[d], rec) + '\n');
     if (toConsole) {
       try {
         if (typeof this.consoleFd === 'function') this.consoleFd(line('console'));
@@ -273,7 +273,8 @@ export class Vlog {
 
   /** `vlog/list-pattern`: each destination's pattern. */
   listPatterns(): string {
-    const row = (name: string, prefix: string, pattern: string) => `${name.padEnd(7)}  ${prefix.padEnd(32)}  ${pattern}\n`;
+    const row = (name: string, prefix: string, pattern: string) =>
+      `${name.padEnd(7)}  ${prefix.padEnd(32)}  ${pattern}\n`;
     return (
       '         prefix                            format\n' +
       '         ------                            ------\n' +

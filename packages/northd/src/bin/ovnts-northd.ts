@@ -1,13 +1,6 @@
 // Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
-import {
-  Daemon,
-  DaemonStartError,
-  createVlog,
-  detachAndWait,
-  isDetachedChild,
-  versionText,
-} from '@ovnts/daemon';
+import { Daemon, DaemonStartError, createVlog, detachAndWait, isDetachedChild, versionText } from '@ovnts/daemon';
 import type { SslFiles } from 'ovsdb-client-ts';
 import { Northd } from '../daemon/northd.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';

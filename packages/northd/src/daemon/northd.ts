@@ -190,7 +190,7 @@ export class Northd {
     sb.on('lockLost', lost);
     d.paused = opts.paused ?? false;
     const got = d.paused || (await sb.lock(NORTHD_LOCK));
-    if (!got) log.debug('another instance holds lock %s: standing by', NORTHD_LOCK);
+    if (!got) log.info('another instance holds lock %s: standing by', NORTHD_LOCK);
     d.schedule();
     return d;
   }

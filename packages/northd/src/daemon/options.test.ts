@@ -16,7 +16,7 @@ describe('ovnts-northd options', () => {
     ).toMatchObject({ nbRemote: 'unix:/a', sbRemote: 'tcp:127.0.0.1:1,tcp:127.0.0.1:2' });
   });
 
-  it("names its files after ovn-northd, as the upstream test suite runs it", () => {
+  it('names its files after ovn-northd, as the upstream test suite runs it', () => {
     const o = parseOptions(
       ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', '-vjsonrpc', '--n-threads=4', '--dry-run'],
       { OVN_RUNDIR: '/r', OVS_LOGDIR: '/l' },

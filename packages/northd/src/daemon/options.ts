@@ -104,5 +104,7 @@ ${daemonUsage(PROGRAM, env)}`;
 
 /** `--options`: every long option, as ovn-northd lists them. */
 export function optionList(): string {
-  return NORTHD_OPTION_DEFS.map((d) => `--${d.name}${d.arg === 'required' ? '=arg' : d.arg === 'optional' ? '[=arg]' : ''}\n`).join('');
+  return NORTHD_OPTION_DEFS.map(
+    (d) => `--${d.name}${d.arg === 'required' ? '=arg' : d.arg === 'optional' ? '[=arg]' : ''}\n`,
+  ).join('');
 }
