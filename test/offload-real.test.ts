@@ -27,6 +27,7 @@ import {
   type DpPass,
   type OffloadReport,
 } from '@ovnts/offload';
+import { oracle } from './offload-oracle.js';
 
 describe('offload pass vs the real datapath (ofproto/trace)', () => {
   const sandbox = useSandbox();
@@ -330,10 +331,23 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
 
   const CT_NEXT: Readonly<Record<CtScenario, string>> = { new: 'trk,new', est: 'trk,est', reply: 'trk,est,rpl' };
 
-  /** The real datapath's passes for a packet, with every conntrack lookup answering for `state`. */
+  const traces = new Map<string, string>();
+
+  /** The real ofproto/trace output for a packet, with every conntrack lookup answering for `state`. */
+  async function realTrace(flow: string, state: CtScenario): Promise<string> {
+    const key = `${state} ${flow}`;
+    let t = traces.get(key);
+    if (t === undefined) {
+      const ctNext = Array.from({ length: 6 }, () => ['--ct-next', CT_NEXT[state]]).flat();
+      t = await hv.appctl('ofproto/trace', 'br-int', flow, ...ctNext);
+      traces.set(key, t);
+    }
+    return t;
+  }
+
+  /** The real datapath's passes, parsed by the pass's own reader. */
   async function realPasses(flow: string, state: CtScenario): Promise<DpPass[]> {
-    const ctNext = Array.from({ length: 6 }, () => ['--ct-next', CT_NEXT[state]]).flat();
-    return parseTrace(await hv.appctl('ofproto/trace', 'br-int', flow, ...ctNext));
+    return parseTrace(await realTrace(flow, state));
   }
 
   it('reads an OpenFlow 1.0 dump of the same tables to the same verdicts', () => {
@@ -363,6 +377,35 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     const again = analyze({ dump: parseDump(`${flows}\n${groups}`), sb: sbContextFromJson(JSON.stringify(doc)) });
     expect(formatReportJson(again)).toBe(formatReportJson(report));
     expect(formatReportTable(again)).toBe(formatReportTable(report));
+  });
+
+  it('acceptance: per class, scenario and profile, the verdict the oracle reads from ofproto/trace --ct-next', async () => {
+    const mismatches: string[] = [];
+    const seen = new Set<string>();
+    let compared = 0;
+    for (const c of report.classes) {
+      for (const s of CT_SCENARIOS) {
+        if (!c.path[s]) continue;
+        const trace = await realTrace(s === 'reply' ? c.replyFlow! : c.traceFlow, s);
+        for (const id of PROFILE_IDS) {
+          const mine = c.verdicts.find((v) => v.profile === id)![s]!;
+          const want = oracle(trace, id, s, c.class === 'oversize');
+          compared++;
+          seen.add(`${c.class}/${s}`);
+          if (want.verdict !== mine.verdict || want.reason !== mine.reason)
+            mismatches.push(
+              `${c.port} ${c.class} ${s} ${id}: datapath ${want.verdict} "${want.reason}" vs pass ${mine.verdict} "${mine.reason}"`,
+            );
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // Every class, new and established traced apart (and reply where the class has one).
+    for (const id of CLASS_IDS) expect(seen.has(`${id}/est`), id).toBe(true);
+    for (const k of ['l2', 'acl-conntrack', 'routed', 'lb-vip', 'snat-out', 'dnat-in'])
+      expect(seen.has(`${k}/new`), k).toBe(true);
+    for (const k of ['acl-conntrack', 'routed', 'snat-out', 'dnat-in']) expect(seen.has(`${k}/reply`), k).toBe(true);
+    expect(compared).toBeGreaterThanOrEqual(4 * 60);
   });
 
   it('reaches the real datapath verdict and reason for every class, scenario and profile', async () => {

@@ -105,7 +105,8 @@ export function judgePass(profile: NicProfile, pass: DpPass, scenario: CtScenari
       cookie: cts[limit.n]!.cookie,
     });
   const blocking = actionFindings.find((f) => f.rule.support === 'none');
-  if (blocking && profile.markRssFallback && !matchBlocked) {
+  // No MARK+RSS for a packet that came in on a tunnel (a vport in-port in netdev_offload_dpdk_add_flow).
+  if (blocking && profile.markRssFallback && !matchBlocked && !pass.matches.has('tunnel')) {
     // OVS 3.1 netdev_offload_dpdk_add_flow(): when the match parses but the actions do not, the rule is
     // installed as MARK+RSS (classification in the NIC, actions on the CPU).
     out.push({
