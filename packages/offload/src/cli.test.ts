@@ -97,6 +97,67 @@ describe('ovnts offload-report', () => {
     expect(t.out.join('')).not.toMatch(/snat-out/);
   });
 
+  it('exits 3 with the reasons when an environment check reports an error', async () => {
+    const list = (headings: string[], row: unknown[]) => JSON.stringify({ headings, data: [row] });
+    // --ovs-db goes with --flows too: the checks read the Open_vSwitch DB only.
+    const withDb = async (otherConfig: [string, string][]) => {
+      const t = io({
+        exec: async (_cmd, args) => {
+          const table = args[args.length - 1]!;
+          if (table === 'Open_vSwitch')
+            return {
+              code: 0,
+              stdout: list(
+                ['_uuid', 'other_config', 'external_ids'],
+                [
+                  ['uuid', 'u1'],
+                  ['map', otherConfig],
+                  ['map', []],
+                ],
+              ),
+              stderr: '',
+            };
+          if (table === 'Bridge')
+            return {
+              code: 0,
+              stdout: list(
+                ['_uuid', 'name', 'datapath_type', 'ports'],
+                [['uuid', 'b1'], 'br-int', 'system', ['set', []]],
+              ),
+              stderr: '',
+            };
+          return { code: 0, stdout: JSON.stringify({ headings: ['_uuid'], data: [] }), stderr: '' };
+        },
+      });
+      const code = await runOffloadReport(
+        [
+          '--flows',
+          fx('lab-flows.txt'),
+          '--sb-json',
+          fx('lab-sb.json'),
+          '--ovs-db',
+          'unix:/x/db.sock',
+          '--profile',
+          'cx6dx',
+        ],
+        t.io,
+      );
+      return { code, t };
+    };
+    const off = await withDb([['tc-policy', 'skip_hw']]);
+    expect(off.code).toBe(3);
+    expect(off.t.out.join('')).toMatch(/Summary:/);
+    expect(off.t.err.join('')).toMatch(
+      /environment error: mlx5-cx6dx: hw-offload: other_config:hw-offload is not true/,
+    );
+    expect(off.t.err.join('')).toMatch(
+      /environment error: mlx5-cx6dx: tc-policy: tc-policy=skip_hw keeps every TC rule in software/,
+    );
+    const on = await withDb([['hw-offload', 'true']]);
+    expect(on.t.err.join('')).toBe('');
+    expect(on.code).toBe(0);
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     for (const [argv, msg] of [
       [['--profile', 'cx9', '--flows', 'x'], /unknown NIC profile "cx9" \(known: tc-flower/],

@@ -1,6 +1,7 @@
 // `ovnts offload-report`: read flows (a live bridge through ovs-ofctl, or a dump file), optional SB and
 // Open_vSwitch context, run the pass, print a table or JSON. Exit 0 on a report, 1 on bad input or a
-// failing tool, 2 on usage errors (incl. an unknown profile).
+// failing tool, 2 on usage errors (incl. an unknown profile), 3 when an environment check reports an error
+// (the report is still printed; the reasons go to stderr).
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { parseDump, type FlowDump } from './dump.js';
@@ -29,10 +30,14 @@ export const USAGE = `usage: ovnts offload-report [--profile P]... [--format tab
   --profile P   ${PROFILE_IDS.join(', ')} (aliases: cx7, bf2, bf3, dpdk…); default: all
   --bridge      br-int's OpenFlow management socket (unix:/var/run/openvswitch/br-int.mgmt)
   --sb          OVN southbound remote, read with ovn-sbctl
-  --ovs-db      Open_vSwitch DB remote for the environment checks (hw-offload, tc-policy, bonds, encap)
+  --ovs-db      Open_vSwitch DB remote for the environment checks (hw-offload, tc-policy, bonds, encap);
+                exit status 3 when one reports an error (reasons on stderr)
   --flows       'ovs-ofctl -O OpenFlow15 dump-flows' output (may include 'dump-groups' output)
   --sb-json     {"Port_Binding": <ovn-sbctl -f json list Port_Binding>, "Datapath_Binding": …, …}
 `;
+
+/** Exit status when the local Open_vSwitch configuration keeps the profile from offloading anything. */
+export const EXIT_ENVIRONMENT = 3;
 
 class UsageError extends Error {}
 
@@ -181,6 +186,13 @@ export async function runOffloadReport(argv: readonly string[], io: OffloadIo): 
     const ovs = opts.ovsDb ? await liveOvs(io, opts.ovsDb) : undefined;
     const report = analyze({ dump, ...(sb ? { sb } : {}), ...(ovs ? { ovs } : {}), profiles: opts.profiles });
     io.stdout(opts.format === 'json' ? formatReportJson(report) : formatReportTable(report));
+    const errors = report.environment.flatMap((e) =>
+      e.findings.filter((f) => f.severity === 'error').map((f) => `${e.profile}: ${f.check}: ${f.message}`),
+    );
+    if (errors.length > 0) {
+      io.stderr(errors.map((m) => `ovnts offload-report: environment error: ${m}\n`).join(''));
+      return EXIT_ENVIRONMENT;
+    }
     return 0;
   } catch (e) {
     if (e instanceof OffloadError) {
