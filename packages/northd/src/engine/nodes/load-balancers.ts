@@ -107,7 +107,7 @@ export class LoadBalancersNode implements NodeData {
       for (const lb of c.old?.load_balancer ?? []) delFrom(this.lbGroups, lb, c.uuid);
       for (const lb of c.new?.load_balancer ?? []) addTo(this.lbGroups, lb, c.uuid);
       for (const lb of new Set([...(c.old?.load_balancer ?? []), ...(c.new?.load_balancer ?? [])])) this.rows.add(lb);
-      for (const dp of this.topo.dpsOfGroup(c.uuid)) {
+      for (const dp of this.topo.index.dpsOfGroup(c.uuid)) {
         this.lbAll.add(dp);
         if (this.topo.routers.has(dp)) this.routerPeers.add(dp);
       }
@@ -158,8 +158,8 @@ export class LoadBalancersNode implements NodeData {
 
   /** Datapaths a load balancer applies to (directly or through groups). */
   private dpsOf(lb: string): Set<string> {
-    const out = new Set(this.topo.lbDirect.get(lb) ?? []);
-    for (const g of this.lbGroups.get(lb) ?? []) for (const dp of this.topo.dpsOfGroup(g)) out.add(dp);
+    const out = new Set(this.topo.index.lbDirect.get(lb) ?? []);
+    for (const g of this.lbGroups.get(lb) ?? []) for (const dp of this.topo.index.dpsOfGroup(g)) out.add(dp);
     return out;
   }
 

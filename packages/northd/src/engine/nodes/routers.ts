@@ -121,7 +121,7 @@ export class RoutersNode implements NodeData {
   /** A NAT row's routers, and their peers (which answer ARP for its external addresses). */
   onNat(): boolean {
     for (const c of this.nb.tables.NAT.changes)
-      for (const uuid of this.topo.natRouter.get(c.uuid) ?? []) {
+      for (const uuid of this.topo.index.natRouter.get(c.uuid) ?? []) {
         this.pending.add(uuid);
         const lr = this.topo.routers.get(uuid);
         if (lr) for (const s of this.topo.peerSwitches(lr)) this.peerSwitches.add(s);

@@ -136,7 +136,7 @@ export class SwitchesNode implements NodeData {
   /** An ACL row: its unit on the switches naming it or one of its port groups. */
   onAcl(): boolean {
     for (const c of this.nb.tables.ACL.changes) {
-      for (const s of this.topo.aclSwitches.get(c.uuid) ?? []) this.aclSw.add(s);
+      for (const s of this.topo.index.aclSwitches.get(c.uuid) ?? []) this.aclSw.add(s);
       for (const pg of this.pgs.aclPgs.get(c.uuid) ?? [])
         for (const s of this.pgs.pgs.get(pg)?.bySwitch.keys() ?? []) this.aclSw.add(s);
     }

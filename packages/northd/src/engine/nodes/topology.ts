@@ -18,7 +18,8 @@ import {
 import { distributedNatMacs, routersWithDistributedNat } from '../../stateful/gateway-bindings.js';
 import type { NodeData } from '../inc-engine.js';
 import type { EngineContext, NbInputs } from './inputs.js';
-import { addTo, byNameThenUuid, changedColumns, delFrom } from './util.js';
+import { TopologyIndex } from './topology-index.js';
+import { byNameThenUuid, changedColumns } from './util.js';
 
 export type MutableSwitch = SwitchDatapath & { ports: SwitchPort[]; routerPorts: SwitchPort[] };
 export type MutableRouter = RouterDatapath & { ports: RouterPort[]; routes: RouterDatapath['routes'] };
@@ -35,18 +36,8 @@ export class TopologyNode implements NodeData {
   readonly lsps = new Map<string, SwitchPort>();
   readonly lrps = new Map<string, RouterPort>();
   private readonly dupNames = new Set<string>();
-  private readonly lspSwitch = new Map<string, string>();
-  private readonly lrpRouter = new Map<string, string>();
-  private readonly routeRouter = new Map<string, Set<string>>();
-  /** NAT row → routers naming it. */
-  readonly natRouter = new Map<string, Set<string>>();
-  /** Router port name → switches whose router-type ports name it. */
-  private readonly rpClaims = new Map<string, Set<string>>();
-  /** ACL → switches naming it directly. */
-  readonly aclSwitches = new Map<string, Set<string>>();
-  /** Load balancer → datapaths naming it directly; load balancer group → datapaths naming it. */
-  readonly lbDirect = new Map<string, Set<string>>();
-  readonly groupDps = new Map<string, Set<string>>();
+  /** Which datapaths name an NB row (ports, routes, NAT, ACLs, load balancers and groups). */
+  readonly index = new TopologyIndex();
   /**
    * Per switch port UUID, the row object the topology was built from. A newer row that differs only in
    * columns that never affect flows (`up`, which northd itself writes for every port after a cold start)
@@ -94,10 +85,8 @@ export class TopologyNode implements NodeData {
   }
 
   clear(): void {
-    for (const m of [this.switches, this.routers, this.lsps, this.lrps, this.lspSwitch, this.lrpRouter, this.lspSeen])
-      m.clear();
-    for (const m of [this.routeRouter, this.natRouter, this.rpClaims, this.aclSwitches, this.lbDirect, this.groupDps])
-      m.clear();
+    for (const m of [this.switches, this.routers, this.lsps, this.lrps, this.lspSeen]) m.clear();
+    this.index.clear();
     this.dupNames.clear();
   }
 
@@ -125,8 +114,8 @@ export class TopologyNode implements NodeData {
         const r = nb.Logical_Switch_Port.get(u);
         if (r) note(r.name);
       }
-    for (const lr of this.routers.values()) this.indexRouter(lr.nb, true);
-    for (const ls of this.switches.values()) this.indexSwitch(ls, true);
+    for (const lr of this.routers.values()) this.index.indexRouter(lr.nb, true);
+    for (const ls of this.switches.values()) this.index.indexSwitch(ls, true);
     this.natMacs = distributedNatMacs(nb);
     this.distNat = routersWithDistributedNat(nb);
   }
@@ -164,7 +153,7 @@ export class TopologyNode implements NodeData {
       if (c.kind === 'delete') this.lspSeen.delete(c.uuid);
       if (this.dupNames.has(c.old.name)) return false;
       if (c.new && c.new.name !== c.old.name && this.nameTaken(c.new.name, c.uuid)) return false;
-      const sw = this.lspSwitch.get(c.uuid);
+      const sw = this.index.lspSwitch.get(c.uuid);
       if (sw) this.rebuildSw.add(sw);
       // A router-type port's router names it as its peer.
       for (const r of [c.old, c.new]) {
@@ -214,7 +203,7 @@ export class TopologyNode implements NodeData {
       if (c.kind === 'insert') continue; // its router's ports column changes too
       if (this.dupNames.has(c.old.name)) return false;
       if (c.new && c.new.name !== c.old.name && this.nameTaken(c.new.name, c.uuid)) return false;
-      const lr = this.lrpRouter.get(c.uuid);
+      const lr = this.index.lrpRouter.get(c.uuid);
       if (lr) this.rebuildLr.add(lr);
     }
     return true;
@@ -222,7 +211,7 @@ export class TopologyNode implements NodeData {
 
   onStaticRoute(): boolean {
     for (const c of this.nb.tables.Logical_Router_Static_Route.changes)
-      for (const lr of this.routeRouter.get(c.uuid) ?? []) this.routesLr.add(lr);
+      for (const lr of this.index.routeRouter.get(c.uuid) ?? []) this.routesLr.add(lr);
     return true;
   }
 
@@ -289,14 +278,9 @@ export class TopologyNode implements NodeData {
     const out = new Set<string>();
     for (const p of lr.ports) {
       if (p.peer) out.add(p.peer.dp.uuid);
-      for (const s of this.rpClaims.get(p.name) ?? []) out.add(s);
+      for (const s of this.index.rpClaims.get(p.name) ?? []) out.add(s);
     }
     return [...out];
-  }
-
-  /** Datapaths a load balancer group is applied to. */
-  dpsOfGroup(group: string): ReadonlySet<string> {
-    return this.groupDps.get(group) ?? new Set();
   }
 
   // ---- rebuilding in place ----
@@ -306,29 +290,6 @@ export class TopologyNode implements NodeData {
     const lsp = this.lsps.get(name);
     const lrp = this.lrps.get(name);
     return (!!lsp && lsp.nb._uuid !== uuid) || (!!lrp && lrp.nb._uuid !== uuid) || this.dupNames.has(name);
-  }
-
-  private indexSwitch(ls: SwitchDatapath, add: boolean): void {
-    const f = add ? addTo : delFrom;
-    for (const p of ls.ports) if (add) this.lspSwitch.set(p.nb._uuid, ls.uuid);
-    for (const u of ls.nb.ports) if (add) this.lspSwitch.set(u, ls.uuid);
-    if (!add) for (const u of ls.nb.ports) if (this.lspSwitch.get(u) === ls.uuid) this.lspSwitch.delete(u);
-    for (const a of ls.nb.acls) f(this.aclSwitches, a, ls.uuid);
-    for (const p of ls.routerPorts) f(this.rpClaims, p.nb.options['router-port'] ?? '', ls.uuid);
-    for (const lb of ls.nb.load_balancer) f(this.lbDirect, lb, ls.uuid);
-    for (const g of ls.nb.load_balancer_group) f(this.groupDps, g, ls.uuid);
-  }
-
-  private indexRouter(lr: LogicalRouter, add: boolean): void {
-    const f = add ? addTo : delFrom;
-    for (const u of lr.ports) {
-      if (add) this.lrpRouter.set(u, lr._uuid);
-      else if (this.lrpRouter.get(u) === lr._uuid) this.lrpRouter.delete(u);
-    }
-    for (const r of lr.static_routes) f(this.routeRouter, r, lr._uuid);
-    for (const n of lr.nat) f(this.natRouter, n, lr._uuid);
-    for (const lb of lr.load_balancer) f(this.lbDirect, lb, lr._uuid);
-    for (const g of lr.load_balancer_group) f(this.groupDps, g, lr._uuid);
   }
 
   /** Router port name → the switch whose router-type port names it. */
@@ -345,7 +306,7 @@ export class TopologyNode implements NodeData {
   private rebuildRouter(old: MutableRouter): boolean {
     const nbRow = this.nb.view.Logical_Router.get(old.nb._uuid);
     if (!nbRow) return false;
-    this.indexRouter(old.nb, false);
+    this.index.indexRouter(old.nb, false);
     for (const p of old.ports) {
       if (this.lrps.get(p.name) === p) this.lrps.delete(p.name);
       if (p.peer && p.peer.peer === p) p.peer.peer = null;
@@ -363,7 +324,7 @@ export class TopologyNode implements NodeData {
       this.lrps.set(port.name, port);
     }
     this.routers.set(dp.uuid, dp);
-    this.indexRouter(nbRow, true);
+    this.index.indexRouter(nbRow, true);
     this.rebuildRoutes(dp);
     return true;
   }
@@ -372,9 +333,9 @@ export class TopologyNode implements NodeData {
   private refreshRouterRow(lr: MutableRouter): void {
     const nbRow = this.nb.view.Logical_Router.get(lr.nb._uuid) ?? lr.nb;
     if (nbRow === lr.nb) return;
-    this.indexRouter(lr.nb, false);
+    this.index.indexRouter(lr.nb, false);
     (lr as Writable<MutableRouter>).nb = nbRow;
-    this.indexRouter(nbRow, true);
+    this.index.indexRouter(nbRow, true);
   }
 
   private rebuildRoutes(lr: MutableRouter): void {
@@ -408,7 +369,7 @@ export class TopologyNode implements NodeData {
   private rebuildSwitch(dp: MutableSwitch): boolean {
     const nbRow = this.nb.view.Logical_Switch.get(dp.nb._uuid);
     if (!nbRow) return false;
-    this.indexSwitch(dp, false);
+    this.index.indexSwitch(dp, false);
     const rows = nbRow.ports
       .map((u) => this.nb.view.Logical_Switch_Port.get(u))
       .filter((r) => r !== undefined)
@@ -455,7 +416,7 @@ export class TopologyNode implements NodeData {
     w.nb = nbRow;
     w.ports = ports;
     w.routerPorts = routerPorts;
-    this.indexSwitch(dp, true);
+    this.index.indexSwitch(dp, true);
     // Routers whose peering changed: their bindings and flows name the peer.
     const newPeers = new Set(dp.routerPorts.map((p) => p.peer).filter((p) => p !== null));
     for (const rp of oldPeers) {
