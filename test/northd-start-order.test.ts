@@ -23,16 +23,23 @@ describe('start order: real ovn-controller before ovnts-northd', () => {
     await waitFor(
       'the chassis row',
       async () =>
-        (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=name', 'list', 'Chassis'])).trim() !==
-        '',
+        (
+          await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', '--columns=name', 'list', 'Chassis'])
+        ).trim() !== '',
       20_000,
     );
     const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix);
     const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a]);
     // NB_Global, SB_Global (with the options a controller reads) and the RBAC rows, with an empty NB.
-    await waitFor('NB_Global and SB_Global', async () => (await sbctl('--bare', '--columns=options', 'list', 'SB_Global')).includes('mac_prefix'), 20_000);
+    await waitFor(
+      'NB_Global and SB_Global',
+      async () => (await sbctl('--bare', '--columns=options', 'list', 'SB_Global')).includes('mac_prefix'),
+      20_000,
+    );
     expect(
-      (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--bare', '--columns=options', 'list', 'NB_Global'])).trim(),
+      (
+        await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--bare', '--columns=options', 'list', 'NB_Global'])
+      ).trim(),
     ).toMatch(/northd_internal_version=/);
     expect(await sbctl('--bare', '--columns=name', 'list', 'RBAC_Role')).toMatch(/ovn-controller/);
 

@@ -12,7 +12,7 @@
 //   npm run bench northd.bench                     (shapes from BENCH_SHAPES)
 //   npx vite-node --config vitest.config.ts packages/northd/bench/northd.bench.ts [NODESxPODS:VIPS:ACLS …]
 // Env: BENCH_SHAPES="100x50:1000:5000 300x100:5000:20000" (default), BENCH_SAMPLES=20 (per change kind),
-// BENCH_NBCTL_SAMPLES=5, BENCH_COLD_REPEAT=1 (extra cold-only runs, best counts), BENCH_TIMEOUT_MS=900000
+// BENCH_GATEWAYS=plain (gateway routers without ovn-kubernetes' options), BENCH_NBCTL_SAMPLES=5, BENCH_COLD_REPEAT=1 (extra cold-only runs, best counts), BENCH_TIMEOUT_MS=900000
 // (per wait), BENCH_WARMUP=15 and BENCH_WARMUP_MS=2000 (untimed changes of each kind before the latency
 // samples, at most that many or for that long), BENCH_NODE_FLAGS (node flags for ovnts-northd), BENCH_DAEMON_OUT=prefix
 // (keep ovnts-northd's log and stdout as prefix.N.log/.out), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
@@ -28,6 +28,7 @@ import { Sandbox } from '../../../test/harness/src/sandbox.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { restoreDb, snapshotDb, type DbSnapshot } from './nb-snapshot.js';
+import { parseShape, type Shape } from './shapes.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 import { aclAddOps, lbBackendUpdate, lbName, lspAddOps, podPort } from './bench-changes.js';
 import { cpuSeconds, vmHwmMb } from './proc-stats.js';
@@ -54,27 +55,12 @@ const TIMEOUT_MS = envInt('BENCH_TIMEOUT_MS', 900_000, 1000);
 /** The fixed NB_Global options both daemons see (else each would pick a random MAC prefix). */
 const NB_OPTIONS = { mac_prefix: '0a:58:0a', svc_monitor_mac: '0a:58:0a:00:00:fe' };
 
-interface Shape {
-  readonly label: string;
-  readonly nodes: number;
-  readonly podsPerNode: number;
-  readonly vips: number;
-  readonly acls: number;
-}
-
-function parseShape(s: string): Shape {
-  const m = /^(\d+)x(\d+)(?::(\d+))?(?::(\d+))?$/.exec(s.trim());
-  if (!m) throw new Error(`bad shape "${s}": expected NODESxPODS[:VIPS[:ACLS]], e.g. 100x50:1000:5000`);
-  const shape = { label: s.trim(), nodes: +m[1]!, podsPerNode: +m[2]!, vips: +(m[3] ?? 0), acls: +(m[4] ?? 0) };
-  if (shape.nodes < 1 || shape.podsPerNode < 1) throw new Error(`bad shape "${s}": needs at least 1x1`);
-  if (shape.podsPerNode > 240) throw new Error(`bad shape "${s}": at most 240 pods per node (a /24 per node)`);
-  return shape;
-}
-
 const shapeArgs = process.argv.slice(2).length
   ? process.argv.slice(2)
   : (process.env['BENCH_SHAPES'] ?? '100x50:1000:5000 300x100:5000:20000').split(/[\s,]+/).filter(Boolean);
 const shapes = shapeArgs.map(parseShape);
+/** Gateway routers as ovn-kubernetes configures them (BENCH_GATEWAYS=plain: without its options). */
+const ovnKubernetesGateways = process.env['BENCH_GATEWAYS'] !== 'plain';
 
 // ---- how to run ovnts-northd: the built daemon (plain node, like production) ----
 
@@ -459,7 +445,7 @@ for (const shape of shapes) {
     });
     clients.push(admin);
     await admin.transact('OVN_Northbound', [
-      ...k8sNbOps(shape),
+      ...k8sNbOps({ ...shape, ovnKubernetesGateways }),
       ...k8sStatefulOps(shape),
       { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1, options: ['map', Object.entries(NB_OPTIONS)] } },
     ] as WireOperation[]);

@@ -26,11 +26,14 @@ export interface ParityCase {
   /** ovn-nbctl argument lists, run in order. */
   readonly nbctl: readonly (readonly string[])[];
   readonly packets: readonly TracePacket[];
+  /** How long the real northd may take for the NB (`--wait=sb` timeout, s); 20 by default. */
+  readonly waitTimeoutS?: number;
 }
 
 /** One OVSDB transaction through the client (large loads exceed a command line). */
 async function transact(remote: string, db: string, ops: readonly unknown[]): Promise<void> {
-  const client = await OvsdbClient.connect(remote, { reconnect: false });
+  // A server committing a generated NB or a compiled SB of bench size is silent for a while: no probe.
+  const client = await OvsdbClient.connect(remote, { reconnect: false, inactivityProbeMs: 0 });
   try {
     const res = await client.transact(db, ops as WireOperation[]);
     const failed = res.find((r) => r && typeof r === 'object' && 'error' in r);
@@ -98,7 +101,10 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   await sb.startRealNorthd(nb.remotes.unix, sb1.remotes.unix);
   if (c.nbOps) await transact(nb.remotes.unix, 'OVN_Northbound', c.nbOps);
   for (const args of c.nbctl) await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...args]);
-  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=20', '--wait=sb', 'sync']);
+  const timeout = c.waitTimeoutS ?? 20;
+  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, `--timeout=${timeout}`, '--wait=sb', 'sync'], {
+    timeoutMs: (timeout + 10) * 1000,
+  });
 
   const run: Runner = (p, a) => sb.runOk(p, a).then((stdout) => ({ stdout }));
   const compiled = compile(await readNb(run, nb.remotes.unix));
