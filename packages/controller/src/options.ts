@@ -46,11 +46,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
 export function usage(env: NodeJS.ProcessEnv): string {
   return `ovnts-controller: OVN chassis controller (drop-in for ovn-controller 23.03)
 usage: ovnts-controller [OPTIONS] [OVS-DATABASE]
-where OVS-DATABASE is a socket on which the OVS OVSDB server is listening
-(default: unix:$OVS_RUNDIR/db.sock).
+OVS-DATABASE: the local Open_vSwitch database (default: unix:$OVS_RUNDIR/db.sock).
 ${daemonUsage(PROGRAM, env)}
 Other options:
-  -h, --help              display this help message
-  -V, --version           display version information
+  -h, --help              this text
+  -V, --version           versions
 `;
 }

@@ -139,7 +139,7 @@ export class Daemon {
     for (const [sig, [num, text]] of Object.entries(signals)) {
       process.removeAllListeners(sig);
       process.on(sig, () => {
-        vlog.log('fatal_signal', 'warn', `terminating with signal ${num} (${text})`);
+        if (!d.exiting) vlog.log('fatal_signal', 'warn', `terminating with signal ${num} (${text})`);
         void d.exit(0);
       });
     }

@@ -166,25 +166,24 @@ export function applyDaemonOption(cfg: DaemonConfig, opt: ParsedOption, env: Nod
 export function daemonUsage(program: string, env: NodeJS.ProcessEnv): string {
   return `
 Daemon options:
-  --detach                run in background as daemon
+  --detach                go to the background once started (the command returns when it is ready)
   --monitor               accepted (ovnts runs no monitor process)
-  --no-chdir              do not chdir to '/'
-  --pidfile[=FILE]        create pidfile, held with an fcntl lock (default: ${path.join(runDir(env), `${program}.pid`)})
-  --overwrite-pidfile     with --pidfile, start even if already running
+  --no-chdir              a detached daemon stays in the current directory (default: it moves to '/')
+  --pidfile[=FILE]        pidfile, fcntl-locked while running (default: ${path.join(runDir(env), `${program}.pid`)})
+  --overwrite-pidfile     start even when another live process holds the pidfile
   --unixctl=SOCKET        control socket (default: ${path.join(runDir(env), `${program}.PID.ctl`)})
 
 Logging options:
-  -vSPEC, --verbose=SPEC   set logging levels (e.g. -vconsole:off, -vfile:info, -vjsonrpc:file:dbg)
-  -v, --verbose            set maximum verbosity level
-  --log-file[=FILE]        enable logging to specified FILE
-                           (default: ${path.join(logDir(env), `${program}.log`)})
-  --log-format=json        write pino JSON lines instead of vlog text lines
-  --syslog-target=HOST:PORT  also send syslog msgs to HOST:PORT via UDP
+  -vSPEC, --verbose=SPEC   log levels and patterns, OVS syntax (-vconsole:off, -vfile:info, -vjsonrpc:file:dbg)
+  -v, --verbose            everything at dbg
+  --log-file[=FILE]        also log to FILE (default: ${path.join(logDir(env), `${program}.log`)})
+  --log-format=json        pino JSON lines instead of vlog text lines
+  --syslog-target=HOST:PORT  copy syslog-destination lines to HOST:PORT over UDP
 
-PKI configuration (required to use SSL):
-  -p, --private-key=FILE  file with private key
-  -c, --certificate=FILE  file with certificate for private key
-  -C, --ca-cert=FILE      file with peer CA certificate
+SSL (for ssl: remotes):
+  -p, --private-key=FILE  private key
+  -c, --certificate=FILE  certificate for the private key
+  -C, --ca-cert=FILE      CA certificate that signs the server's
   --ssl-protocols=PROTOS  accepted (Node's TLS defaults apply)
   --ssl-ciphers=CIPHERS   accepted (Node's TLS defaults apply)
 `;

@@ -3,6 +3,7 @@
 import { Daemon, DaemonStartError, createVlog, detachAndWait, isDetachedChild, versionText } from '@ovnts/daemon';
 import type { SslFiles } from 'ovsdb-client-ts';
 import { Northd } from '../daemon/northd.js';
+import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
 import { optionList, parseOptions, PROGRAM, usage } from '../daemon/options.js';
 
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   }
   const log = daemon.logger;
   for (const [level, text] of o.notes) log[level](text);
+  log.info(`OVN internal version is : [${NORTHD_INTERNAL_VERSION}]`);
 
   let northd: Northd | undefined;
   const control: NorthdControl = { current: () => northd, paused: o.paused, nThreads: o.nThreads, logger: log };

@@ -85,20 +85,20 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): N
 
 export function usage(env: NodeJS.ProcessEnv): string {
   const rundir = runDir(env);
-  return `ovnts-northd: OVN northbound management daemon (drop-in for ovn-northd ${'23.03'})
+  return `ovnts-northd: compiles the OVN northbound database into the southbound one (drop-in for ovn-northd 23.03)
 usage: ovnts-northd [OPTIONS]
 
 Options:
-  --ovnnb-db=DATABASE       connect to ovn-nb database at DATABASE
+  --ovnnb-db=DATABASE       northbound database remote(s), comma-separated
                             (default: $OVN_NB_DB or unix:${rundir}/ovnnb_db.sock)
-  --ovnsb-db=DATABASE       connect to ovn-sb database at DATABASE
+  --ovnsb-db=DATABASE       southbound database remote(s), comma-separated
                             (default: $OVN_SB_DB or unix:${rundir}/ovnsb_db.sock)
-  --dry-run                 start in paused state (do not commit db changes)
-  --n-threads=N             number of threads (accepted and reported; ovnts computes on one)
+  --dry-run                 begin paused: connected and reading, writing nothing (see "resume")
+  --n-threads=N             thread count as ovn-northd takes it (reported; ovnts computes on one)
   --no-incremental          recompute everything on every change (ovnts; for comparisons)
-  -h, --help                display this help message
-  -o, --options             list available options
-  -V, --version             display version information
+  -h, --help                this text
+  -o, --options             every long option, one a line
+  -V, --version             versions
 ${daemonUsage(PROGRAM, env)}`;
 }
 
