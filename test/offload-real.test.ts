@@ -322,6 +322,8 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
     for (const t of Object.keys(SB_TABLES))
       doc[t] = JSON.parse(await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '-f', 'json', 'list', t]));
     report = analyze({ dump: parseDump(`${flows}\n${groups}`), sb: sbContextFromJson(JSON.stringify(doc)) });
+    // OFFLOAD_REPORT=<file>: keep the table for a human look.
+    if (process.env['OFFLOAD_REPORT']) writeFileSync(process.env['OFFLOAD_REPORT'], formatReportTable(report));
     // The same tables as an OpenFlow 1.0 dump (mod_* actions, NXM names) must give the same report.
     const of10 = await hv.ofctl('dump-flows', hv.mgmt());
     const again = analyze({ dump: parseDump(`${of10}\n${groups}`), sb: sbContextFromJson(JSON.stringify(doc)) });

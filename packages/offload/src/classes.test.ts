@@ -39,6 +39,7 @@ describe('topology and traffic classes', () => {
       'lb-vip',
       'dhcp',
       'broadcast',
+      'multicast',
     ]);
     // vm3 is alone on ls2 and its switch has no LB.
     expect(classes.filter((c) => c.port === 'vm3').map((c) => c.id)).toEqual([
@@ -51,6 +52,7 @@ describe('topology and traffic classes', () => {
       'unresolved-nexthop',
       'dhcp',
       'broadcast',
+      'multicast',
     ]);
     const snat = classes.find((c) => c.port === 'vm1' && c.id === 'snat-out')!;
     expect(snat.description).toMatch(/via distributed gateway port lr1-pub, out pub-ln, SNAT to 172\.16\.0\.1/);

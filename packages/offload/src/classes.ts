@@ -23,6 +23,7 @@ export const CLASS_IDS = [
   'icmp-router',
   'dhcp',
   'broadcast',
+  'multicast',
   'to-tunnel',
   'from-tunnel',
 ] as const;
@@ -44,6 +45,7 @@ export const CLASS_TITLES: Readonly<Record<ClassId, string>> = {
   'icmp-router': 'ICMP echo to the router IP',
   dhcp: 'DHCP discover',
   broadcast: 'broadcast (flood, UDP)',
+  multicast: 'IPv4 multicast (UDP, flooded without IGMP snooping)',
   'to-tunnel': 'to a port on another chassis (tunnel)',
   'from-tunnel': 'from a port on another chassis (tunnel)',
 };
@@ -59,6 +61,8 @@ export interface TrafficClass {
   readonly branch?: 'gt';
   /** The established connection's reverse packet, where the other direction takes another path. */
   readonly reply?: Packet;
+  /** Tells apart several classes of one kind on one port (an LB's VIP). */
+  readonly target?: string;
 }
 
 const ETH_IP = 0x0800n;
@@ -328,8 +332,12 @@ export function buildClasses(topo: Topology, tables?: FlowTables): TrafficClass[
     const srcIp = ip(src)!;
     const base = { in_port: src.ofport!, eth_src: src.mac!, nw_ttl: 64 };
     const ipBase = { ...base, eth_type: ETH_IP, ip_src: srcIp };
-    const add = (id: ClassId, detail: string, packet: Packet, more: { branch?: 'gt'; reply?: Packet } = {}) =>
-      out.push({ id, port: src.name, description: `${CLASS_TITLES[id]}: ${detail}`, packet, ...more });
+    const add = (
+      id: ClassId,
+      detail: string,
+      packet: Packet,
+      more: { branch?: 'gt'; reply?: Packet; target?: string } = {},
+    ) => out.push({ id, port: src.name, description: `${CLASS_TITLES[id]}: ${detail}`, packet, ...more });
     /** A packet from a local VIF back to `src` (the reverse direction of an established connection). */
     const back = (
       from: LogicalPort,
@@ -561,6 +569,7 @@ export function buildClasses(topo: Topology, tables?: FlowTables): TrafficClass[
         'lb-vip',
         `→ ${fmtIp(vip.vip)}:${vip.port}`,
         pkt({ ...ipBase, eth_dst: dstMac, ip_dst: vip.vip, ...l4(vip.proto, 40000, vip.port) }),
+        { target: `${fmtIp(vip.vip)}:${vip.port}` },
       );
     }
     add(
@@ -575,6 +584,12 @@ export function buildClasses(topo: Topology, tables?: FlowTables): TrafficClass[
       'broadcast',
       `→ ${fmtIp(bcast)} (ff:ff:ff:ff:ff:ff)`,
       pkt({ ...ipBase, eth_dst: BROADCAST, ip_dst: bcast, ...l4(UDP, 40000, 5000) }),
+    );
+    // A site-local group no OVN flow names (224.0.0.x would be link-local control traffic).
+    add(
+      'multicast',
+      '→ 239.255.0.1 (01:00:5e:7f:00:01)',
+      pkt({ ...ipBase, eth_dst: 0x01005e7f0001n, ip_dst: 0xefff0001n, ...l4(UDP, 40000, 5000) }),
     );
   }
   return out;

@@ -22,7 +22,7 @@ describe('ovnts offload-report', () => {
     const text = t.out.join('');
     expect(text).toMatch(/\nport\s+class\s+tc-flower\s+mlx5-cx5\s+mlx5-cx6dx\s+dpdk-rte-flow/);
     // Established traffic to a dp_hash LB VIP is offloaded on TC; only the new connection's hash pass is not.
-    expect(text).toMatch(/vm1\s+lb-vip\s+✓\/✗\s+✓\/✗\s+✓\/✗\s+partial\/partial/);
+    expect(text).toMatch(/vm1\s+lb-vip 192\.168\.100\.100:80\s+✓\/✗\s+✓\/✗\s+✓\/✗\s+partial\/partial/);
     expect(text).toMatch(
       /  vm1 lb-vip \(to a load-balancer VIP: → 192\.168\.100\.100:80\)\n    packet: tcp,in_port=1,.*nw_dst=192\.168\.100\.100.*\n    new ✗ tc-flower: action hash \[ovs-provider, pass 1\]/,
     );
@@ -92,7 +92,7 @@ describe('ovnts offload-report', () => {
     ).toBe(0);
     expect(calls).toContain('ovs-ofctl -O OpenFlow15 dump-flows unix:/x/br-int.mgmt');
     expect(calls).toContain('ovn-sbctl --db=unix:/x/sb.sock -f json list Port_Binding');
-    expect(t.out.join('')).toMatch(/vm1\s+lb-vip\s+✓\/✗/);
+    expect(t.out.join('')).toMatch(/vm1\s+lb-vip 192\.168\.100\.100:80\s+✓\/✗/);
     // An SB without Static_MAC_Binding (older schema) still reports; only the gateway classes need it.
     expect(t.out.join('')).not.toMatch(/snat-out/);
   });

@@ -61,6 +61,8 @@ export interface ClassVerdict {
 export interface ClassReport {
   readonly port: string;
   readonly class: ClassId;
+  /** Tells apart several classes of one kind on one port (an LB's VIP). */
+  readonly target?: string;
   readonly description: string;
   /** The representative packet as an ofproto/trace flow. */
   readonly traceFlow: string;
@@ -209,6 +211,7 @@ function reportClass(
   return {
     port: tc.port,
     class: tc.id,
+    ...(tc.target ? { target: tc.target } : {}),
     description: tc.description,
     traceFlow: traceFlow(tc.packet),
     ...(reply && tc.reply ? { replyFlow: traceFlow(tc.reply) } : {}),
@@ -255,7 +258,7 @@ export function formatReportTable(r: OffloadReport): string {
   const ids = r.profiles.map((p) => p.id);
   const rows = r.classes.map((c) => [
     c.port,
-    c.class,
+    c.target ? `${c.class} ${c.target}` : c.class,
     ...ids.map((id) => cell(c.verdicts.find((v) => v.profile === id))),
   ]);
   const head = ['port', 'class', ...ids];
