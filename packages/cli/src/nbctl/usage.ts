@@ -1,16 +1,13 @@
 // --help text (written for ovnts; lists the same commands and options as ovn-nbctl 23.03).
-import { COMMANDS } from './syntax.js';
+import { commandHelp } from './help.js';
 
 export function usage(program: string, defaultDb: string): string {
-  const names = [...COMMANDS.values()].map((c) => `  ${c.name}${c.options ? `  [${c.options}]` : ''}`);
   return `${program}: OVN northbound database utility (ovnts, mirrors ovn-nbctl 23.03)
 usage: ${program} [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]...
 
 All commands of one call run in one transaction: if any fails, nothing changes.
-
-Commands (per-command options in brackets):
-${names.join('\n')}
-
+Per-command options (in brackets) come before the command name.
+${commandHelp()}
 Options:
   --db=DATABASE               database remote(s), comma-separated (default: ${defaultDb}, or $OVN_NB_DB)
   --no-leader-only            accept a non-leader member of a clustered database
