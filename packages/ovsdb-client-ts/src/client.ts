@@ -16,6 +16,7 @@ import type { DatabaseModel } from './types.js';
 import { Transaction } from './transaction.js';
 import { Replica, type MonitorOptions } from './replica.js';
 import { leaderVerdict, LEADER_COLUMNS } from './leader.js';
+import type { MonitorHandle, MonitorHost, MonitorMethod, RequestHost } from './host.js';
 import { EncodedOps } from './encoded.js';
 import { checkTransactResults } from './results.js';
 
@@ -85,15 +86,6 @@ export interface ClientEvents {
   lockLost: [name: string];
 }
 
-/** What a monitor (a Replica) needs from the client: notifications, and a hook to resubscribe. */
-export interface MonitorHandle {
-  onNotification(method: string, params: readonly unknown[]): void;
-  /** The server cancelled the monitor (the database was converted or removed): subscribe again. */
-  onCanceled(session: RpcSession): void;
-  /** Called on each new session (before waiters are released); must re-issue the monitor request. */
-  resume(session: RpcSession): Promise<void>;
-}
-
 interface LockState {
   held: boolean;
   /** The session the last lock/steal request went out on (a lock is requested once per session). */
@@ -118,7 +110,7 @@ function checkLockName(name: string): void {
     throw new DatumError(`lock name "${name}" is not an <id> (letters, digits, _)`);
 }
 
-export class OvsdbClient extends EventEmitter<ClientEvents> {
+export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHost, RequestHost {
   readonly remotes: readonly Remote[];
   private readonly log: Logger;
   private session: RpcSession | undefined;
@@ -135,7 +127,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private sessionCount = 0;
   private monitorSeq = 0;
   /** Best monitor method the server accepted (learned once per client). */
-  monitorMethod: 'monitor_cond_since' | 'monitor_cond' | 'monitor' | undefined;
+  monitorMethod: MonitorMethod | undefined;
 
   private constructor(
     remotes: string,

@@ -55,8 +55,8 @@ export {
   type ClientEvents,
   type BackoffOptions,
   type ConnectionState,
-  type MonitorHandle,
 } from './client.js';
+export type { MonitorHandle, MonitorHost, MonitorMethod, RequestHost } from './host.js';
 export {
   Transaction,
   TransactionResult,
@@ -68,7 +68,6 @@ export {
 export {
   Replica,
   type MonitorOptions,
-  type MonitorMethod,
   type TableMonitorOptions,
   type RowChange,
   type ChangeBatch,

@@ -12,9 +12,7 @@ import type { RpcSession } from './rpc.js';
 import type { ColumnType, TableSchema } from './schema.js';
 import { encodeWhere } from './transaction.js';
 import type { DatabaseModel, RowOf, Snapshot, TableMap, TableName, TablesOf, Uuid } from './types.js';
-import type { MonitorHandle, OvsdbClient } from './client.js';
-
-export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
+import type { MonitorHandle, MonitorHost, MonitorMethod } from './host.js';
 
 export interface TableMonitorOptions<R> {
   /** Columns to replicate (default: all). Unreplicated columns are absent from rows. */
@@ -148,7 +146,7 @@ export class Replica<M extends DatabaseModel>
   private readyResolve!: () => void;
 
   constructor(
-    private readonly client: OvsdbClient,
+    private readonly client: MonitorHost,
     readonly model: M,
     opts: MonitorOptions<M>,
     log: Logger,

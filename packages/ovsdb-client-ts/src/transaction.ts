@@ -16,7 +16,7 @@ import type { Mutation, WireCondition, WireMutation, WireOperation, WireResult, 
 import { checkTransactResults } from './results.js';
 import { columnKind, type ColumnType, type TableSchema } from './schema.js';
 import type { DatabaseModel, Insert, NamedUuid, RowOf, TableName, Update, Uuid } from './types.js';
-import type { OvsdbClient } from './client.js';
+import type { RequestHost } from './host.js';
 import { remaining, throwIfAborted, type CallOptions } from './call.js';
 
 /** A handle on an operation added to a transaction, used to read its result. */
@@ -131,7 +131,7 @@ export class Transaction<M extends DatabaseModel> {
   private seq = 0;
 
   constructor(
-    private readonly client: OvsdbClient,
+    private readonly client: RequestHost,
     readonly model: M,
   ) {}
 

@@ -7,7 +7,7 @@ import { formatMac, parseMac } from '../addresses.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath } from '../topology.js';
-import type { RouterNat } from './router-nat.js';
+import type { RouterNat } from './nat-types.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 

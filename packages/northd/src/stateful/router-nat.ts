@@ -2,7 +2,6 @@
 // l3gateway ports), 23.03 layout: unSNAT replies in lr_in_unsnat, DNAT in lr_in_dnat, SNAT by
 // longest logical prefix in lr_out_snat, un-DNAT and commit in the egress stages, ARP replies for
 // external addresses. Distributed routers with gateway ports are not handled here yet.
-import type { NAT } from '@ovnts/schema/nb';
 import { formatIp, formatIpv6, parseCidr, parseIp, parseIpv6, solicitedNode } from '../addresses.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
@@ -10,38 +9,14 @@ import type { StageName } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import { redirectPorts } from './gateway-bindings.js';
 import { buildDgpNatFlows } from './dgp-nat.js';
+import type { NatEntry, RouterNat, RouterNatFlags } from './nat-types.js';
+
+// The types live apart so dgp-nat.ts can use them without importing this module back.
+export type { RouterNat, RouterNatFlags } from './nat-types.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
-/** What the core router builder needs to know about NAT on a router. */
-export interface RouterNatFlags {
-  /** options:chassis is set: the router runs on one chassis and owns conntrack there. */
-  readonly isGatewayRouter: boolean;
-  /**
-   * External IPs of SNAT rules and load balancer VIPs: router addresses among them are not dropped
-   * at IP input (unSNAT/un-DNAT needs them) but only late, in ARP resolution.
-   */
-  readonly natIps: ReadonlySet<string>;
-  /** Distributed gateway port → its chassisredirect port. */
-  readonly redirect: ReadonlyMap<string, string>;
-}
-
 export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, natIps: new Set(), redirect: new Map() };
-
-interface NatEntry {
-  readonly nb: NAT;
-  readonly family: 4 | 6;
-  readonly externalIp: string;
-  /** Prefix length of logical_ip (32/128 for a single address). */
-  readonly logicalPlen: number;
-  readonly stateless: boolean;
-}
-
-export interface RouterNat extends RouterNatFlags {
-  readonly entries: readonly NatEntry[];
-  /** A load balancer with VIPs applies to the router. */
-  readonly hasLbVip: boolean;
-}
 
 export function isGatewayRouter(lr: RouterDatapath): boolean {
   return !!lr.nb.options['chassis'];

@@ -3,7 +3,7 @@
 // router's own addresses; SNAT-only addresses are not answered this way.
 import type { StageName } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
-import type { RouterNat } from './router-nat.js';
+import type { RouterNat } from './nat-types.js';
 import { portReaches, type RouterLbs } from './router-lb.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;

@@ -1,0 +1,31 @@
+// What the compiler produces: the complete desired content of the SB tables northd owns, and the options
+// of one run. Types only, so the engine and the compiler can both name them without a cycle.
+import type { DatapathBindingOut, MulticastGroupOut, PortBindingOut } from './bindings.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { SbKeyInput } from './input.js';
+import type { LogicalFlow } from './lflow-table.js';
+import type { DhcpOptionCode, SbLoadBalancerOut, SbPortGroupOut } from './stateful/index.js';
+
+export interface CompileOptions {
+  /** Current SB content, so existing tunnel keys are kept. */
+  readonly sb?: SbKeyInput;
+}
+
+export interface CompiledSb {
+  readonly datapaths: readonly DatapathBindingOut[];
+  readonly portBindings: readonly PortBindingOut[];
+  readonly multicastGroups: readonly MulticastGroupOut[];
+  readonly logicalFlows: readonly LogicalFlow[];
+  /** SB Address_Set rows (name → addresses): NB sets, port groups' `_ip4/_ip6`, `svc_monitor_mac`, router VIPs. */
+  readonly addressSets: readonly { readonly name: string; readonly addresses: readonly string[] }[];
+  /** SB Port_Group rows: one per (port group, switch with members), named `<dp key>_<group>`. */
+  readonly portGroups: readonly SbPortGroupOut[];
+  /** SB Load_Balancer rows for the load balancers applied to switches. */
+  readonly loadBalancers: readonly SbLoadBalancerOut[];
+  /** SB DHCP_Options / DHCPv6_Options: the option vocabulary put_dhcp_opts/put_dhcpv6_opts parse. */
+  readonly dhcpOptions: readonly DhcpOptionCode[];
+  readonly dhcpv6Options: readonly DhcpOptionCode[];
+  /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
+  readonly sbGlobalOptions: Readonly<Record<string, string>>;
+  readonly diagnostics: readonly Diagnostic[];
+}
