@@ -133,6 +133,7 @@ class Controller implements ControllerHandle {
   private readonly lflowCache = new LflowCache();
   private readonly pinctrl: Pinctrl;
   private installedFlows: Flow[] | undefined;
+  private firstInstallLogged = false;
   private installedGroups = new Map<number, string>();
   private desiredFlows: Flow[] = [];
   private readonly refused = new Set<string>();
@@ -313,11 +314,12 @@ class Controller implements ControllerHandle {
     if (!plan.claim.length && !plan.release.length) return false;
     const txn = this.sb.transaction(sbModel);
     for (const pb of plan.claim) {
-      this.log.info({ port: pb.logical_port }, 'claiming port');
+      // ovn-controller's words: OVN's tests and operators grep for them.
+      this.log.info(`Claiming lport ${pb.logical_port} for this chassis.`);
       txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me });
     }
     for (const pb of plan.release) {
-      this.log.info({ port: pb.logical_port }, 'releasing port');
+      this.log.info(`Releasing lport ${pb.logical_port} from this chassis.`);
       txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: null, up: false });
     }
     await txn.commit();
@@ -387,6 +389,11 @@ class Controller implements ControllerHandle {
     this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
     this.st.lastInstall = { add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length };
     if (msgs.length) this.log.debug(this.st.lastInstall, 'flows installed');
+    // A progress line for operators: the first full flow table is in the switch.
+    if (!this.firstInstallLogged) {
+      this.firstInstallLogged = true;
+      this.log.info({ flows: flows.length, groups: groups.length }, 'first flow installation complete');
+    }
   }
 
   /** Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. */
