@@ -140,15 +140,16 @@ export function applyDaemonOption(cfg: DaemonConfig, opt: ParsedOption, env: Nod
     case 'options':
       cfg.listOptions = true;
       break;
+    // Absolute at once: a detached daemon leaves its directory, and the files are re-read on reconnects.
     case 'private-key':
-      cfg.ssl.privateKey = v;
+      cfg.ssl.privateKey = path.resolve(v ?? '');
       break;
     case 'certificate':
-      cfg.ssl.certificate = v;
+      cfg.ssl.certificate = path.resolve(v ?? '');
       break;
     case 'ca-cert':
     case 'bootstrap-ca-cert':
-      cfg.ssl.caCert = v;
+      cfg.ssl.caCert = path.resolve(v ?? '');
       break;
     case 'ssl-protocols':
       cfg.ssl.protocols = v;

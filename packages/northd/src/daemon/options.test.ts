@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from './options.js';
 
@@ -48,10 +49,10 @@ describe('ovnts-northd options', () => {
   });
 
   it('takes the SSL files', () => {
-    expect(parseOptions(['-p', 'k.pem', '-ccert.pem', '--ca-cert=ca.pem'], {}).daemon.ssl).toEqual({
-      privateKey: 'k.pem',
-      certificate: 'cert.pem',
-      caCert: 'ca.pem',
+    expect(parseOptions(['-p', 'k.pem', '-ccert.pem', '--ca-cert=/pki/ca.pem'], {}).daemon.ssl).toEqual({
+      privateKey: path.resolve('k.pem'),
+      certificate: path.resolve('cert.pem'),
+      caCert: '/pki/ca.pem',
     });
   });
 });
