@@ -6,6 +6,7 @@ import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } fro
 import type { Datapath, Port, RouterDatapath, SwitchDatapath, Topology } from './topology.js';
 import { l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
 import { alwaysLearnFromArpRequest } from './router-options.js';
+import { ipv6PortOptions } from './ipv6-ra.js';
 
 export interface DatapathBindingOut {
   /** Identity: the NB Logical_Switch / Logical_Router UUID. */
@@ -192,6 +193,7 @@ export function buildBindings(
         const cr = redirectPortOf(p);
         const crKey = cr ? portKeys.get(cr) : undefined;
         if (cr && crKey !== undefined) options['chassis-redirect-port'] = cr;
+        Object.assign(options, ipv6PortOptions(p));
         const mac = [[p.nb.mac, ...p.nb.networks].join(' ')];
         ports.push({
           logicalPort: p.name,
@@ -203,7 +205,7 @@ export function buildBindings(
           parentPort: null,
           tag: null,
           portSecurity: [],
-          externalIds: {},
+          externalIds: { ...p.nb.external_ids },
         });
         if (cr && crKey !== undefined) {
           ports.push({
@@ -218,7 +220,7 @@ export function buildBindings(
             parentPort: null,
             tag: null,
             portSecurity: [],
-            externalIds: {},
+            externalIds: { ...p.nb.external_ids },
           });
         }
       }

@@ -19,6 +19,7 @@ import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topology.js';
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
 import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp } from './router-options.js';
+import { buildNdRaFlows } from './ipv6-ra.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
@@ -191,6 +192,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       `reg9[2] = lookup_arp(inport, arp.spa, arp.sha); ${learnAll ? '' : 'reg9[3] = lookup_arp_ip(inport, arp.spa); '}next;`,
     );
   }
+  buildNdRaFlows(p, add);
   const forceSnat = lbForceSnatRouterIp(p.dp.nb);
   if (forceSnat && p.peer) buildForceSnatRouterIpFlows(p, add);
 

@@ -1129,6 +1129,40 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  [
+    0.4,
+    'router-port-ipv6-ra',
+    (c) => {
+      const p = c.pick(c.rows('Logical_Router_Port'));
+      if (!p) return undefined;
+      const [column, key, values] = c.pick([
+        ['ipv6_ra_configs', 'address_mode', ['slaac', 'dhcpv6_stateful', 'bogus']],
+        ['ipv6_ra_configs', 'send_periodic', ['true', 'false']],
+        ['ipv6_ra_configs', 'mtu', ['1280', '1500', '900']],
+        ['ipv6_ra_configs', 'max_interval', ['2', '30', '5000']],
+        ['options', 'prefix_delegation', ['true', 'false']],
+        ['external_ids', 'neutron:revision_number', ['1', '2']],
+      ] as const)!;
+      const value = c.pick(values)!;
+      const unset = key in (p[column] as object) && c.chance(0.3);
+      return {
+        description: `${unset ? 'unset' : 'set'} router port ${String(p['name'])} ${column}:${key}${unset ? '' : `=${value}`}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Logical_Router_Port',
+            where: byUuid(p._uuid),
+            mutations: unset
+              ? [[column, 'delete', set([key])]]
+              : [
+                  [column, 'delete', set([key])],
+                  [column, 'insert', map({ [key]: value })],
+                ],
+          },
+        ],
+      };
+    },
+  ],
   // ---- content ovsdb-server accepts but that is wrong ----
   [
     0.4,
