@@ -9,7 +9,7 @@ import { UnixctlError, UnixctlServer } from './unixctl.js';
 import { runDir, type DaemonConfig } from './options.js';
 import { Vlog } from './vlog/vlog.js';
 import { VlogSpecError } from './vlog/spec.js';
-import { vlogLogger } from './vlog/pino-stream.js';
+import { vlogLogger, type ComponentModule } from './vlog/pino-stream.js';
 
 const DETACHED_ENV = 'OVNTS_DETACHED_CHILD';
 
@@ -22,7 +22,7 @@ export interface DaemonSetup {
   /** Module of log records that name none. */
   readonly defaultModule: string;
   /** pino `component` bindings → module. */
-  readonly components?: Readonly<Record<string, string>>;
+  readonly components?: Readonly<Record<string, ComponentModule>>;
   /** The `version` reply. */
   readonly version: string;
 }

@@ -26,5 +26,5 @@ export async function nbctlLogger(vlog: Vlog): Promise<Logger | undefined> {
   const max = vlog.maxLevel();
   if (max !== 'info' && max !== 'dbg') return undefined;
   const { vlogLogger } = await import('@ovnts/daemon/vlog/pino-stream');
-  return vlogLogger(vlog, { defaultModule: 'nbctl', components: { 'ovsdb-client': 'reconnect' } });
+  return vlogLogger(vlog, { defaultModule: 'nbctl', components: { 'ovsdb-client': ['reconnect', 'jsonrpc'] } });
 }

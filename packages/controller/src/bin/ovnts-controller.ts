@@ -1,7 +1,15 @@
 // Entry point of ovnts-controller, a drop-in ovn-controller: options, the daemon plumbing of
 // @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
 // a signal.
-import { Daemon, DaemonStartError, createVlog, detachAndWait, isDetachedChild, versionText } from '@ovnts/daemon';
+import {
+  Daemon,
+  DaemonStartError,
+  createVlog,
+  detachAndWait,
+  isDetachedChild,
+  versionText,
+  type DaemonSetup,
+} from '@ovnts/daemon';
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
@@ -54,12 +62,12 @@ async function main(): Promise<void> {
   if (cli.daemon.help) return void process.stdout.write(usage(process.env));
   const version = versionText(PROGRAM, NAME, ['OpenFlow versions 0x6:0x6', 'SB DB Schema 20.27.0']);
   if (cli.daemon.version) return void process.stdout.write(version);
-  const setup = {
+  const setup: DaemonSetup = {
     cfg: cli.daemon,
     ovntsName: NAME,
     modules: MODULES,
     defaultModule: 'main',
-    components: { 'ovsdb-client': 'reconnect', openflow: 'rconn' },
+    components: { 'ovsdb-client': ['reconnect', 'jsonrpc'], openflow: 'rconn' },
     version,
   };
   try {

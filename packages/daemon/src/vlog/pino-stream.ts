@@ -6,14 +6,19 @@ import { pino, type Logger } from 'pino';
 import { levelFromPino, pinoThreshold, type VlogLevel } from './levels.js';
 import type { Vlog } from './vlog.js';
 
+export type ComponentModule = string | readonly [module: string, debugModule: string];
+
 /** Fields of a pino record that are not shown as `key=value` after the message. */
 const STANDARD_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'module', 'name', 'component']);
 
 export interface VlogLoggerOptions {
   /** Module of records that name none (e.g. `ovn_northd`, `main`). */
   readonly defaultModule: string;
-  /** pino `component` bindings used by shared packages → module. */
-  readonly components?: Readonly<Record<string, string>>;
+  /**
+   * pino `component` bindings used by shared packages → module; a pair names the module of its debug
+   * records apart (an OVSDB client's connection events are `reconnect`'s, its messages `jsonrpc`'s).
+   */
+  readonly components?: Readonly<Record<string, ComponentModule>>;
 }
 
 function valueText(v: unknown): string {
@@ -34,9 +39,10 @@ export function recordText(rec: Record<string, unknown>): string {
 /** A pino destination writing through `vlog`. */
 export function vlogStream(vlog: Vlog, opts: VlogLoggerOptions): { write(line: string): void } {
   // A shared package's `component` (bound innermost, by the package itself) wins over a caller's `module`.
-  const moduleOf = (rec: Record<string, unknown>): string => {
+  const moduleOf = (rec: Record<string, unknown>, level: VlogLevel): string => {
     const c = rec['component'];
-    const mapped = typeof c === 'string' ? opts.components?.[c] : undefined;
+    const entry = typeof c === 'string' ? opts.components?.[c] : undefined;
+    const mapped = typeof entry === 'string' ? entry : entry?.[level === 'dbg' ? 1 : 0];
     if (mapped && vlog.hasModule(mapped)) return mapped;
     const m = rec['module'];
     return typeof m === 'string' && vlog.hasModule(m) ? m : opts.defaultModule;
@@ -52,7 +58,7 @@ export function vlogStream(vlog: Vlog, opts: VlogLoggerOptions): { write(line: s
       }
       const level: VlogLevel = levelFromPino(typeof rec['level'] === 'number' ? rec['level'] : 30);
       const time = typeof rec['time'] === 'number' ? rec['time'] : Date.now();
-      vlog.log(moduleOf(rec), level, recordText(rec), time, line);
+      vlog.log(moduleOf(rec, level), level, recordText(rec), time, line);
     },
   };
 }

@@ -30,7 +30,10 @@ describe('Vlog', () => {
 
   it('formats pino records (module binding, extra fields) and drops what no destination wants', () => {
     const { vlog, lines } = capture();
-    const log = vlogLogger(vlog, { defaultModule: 'ovn_northd', components: { 'ovsdb-client': 'reconnect' } });
+    const log = vlogLogger(vlog, {
+      defaultModule: 'ovn_northd',
+      components: { 'ovsdb-client': ['reconnect', 'jsonrpc'] },
+    });
     log.info({ n: 3, why: 'a b' }, 'SB updated');
     log.child({ component: 'ovsdb-client' }).info('connected');
     log.child({ module: 'inc_proc_eng' }).warn('slow');
@@ -43,8 +46,10 @@ describe('Vlog', () => {
     vlog.apply('dbg');
     log.debug('wanted now');
     expect(lines.at(-1)).toMatch(/\|ovn_northd\|DBG\|wanted now\n$/);
+    log.child({ component: 'ovsdb-client' }).debug('send request');
+    expect(lines.at(-1)).toMatch(/\|jsonrpc\|DBG\|send request\n$/);
     for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|/);
-    expect(lines.length).toBe(4);
+    expect(lines.length).toBe(5);
     expect('2026-12-06T09:40:23.123Z|00001|ovn_northd|INFO|x').toMatch(VLOG_FILE_LINE);
   });
 

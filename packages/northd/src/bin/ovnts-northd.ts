@@ -1,6 +1,14 @@
 // Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
-import { Daemon, DaemonStartError, createVlog, detachAndWait, isDetachedChild, versionText } from '@ovnts/daemon';
+import {
+  Daemon,
+  DaemonStartError,
+  createVlog,
+  detachAndWait,
+  isDetachedChild,
+  versionText,
+  type DaemonSetup,
+} from '@ovnts/daemon';
 import type { SslFiles } from 'ovsdb-client-ts';
 import { Northd } from '../daemon/northd.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
@@ -45,12 +53,12 @@ async function main(): Promise<void> {
   if (o.daemon.listOptions) return void process.stdout.write(optionList());
   const version = versionText(PROGRAM, NAME);
   if (o.daemon.version) return void process.stdout.write(version);
-  const setup = {
+  const setup: DaemonSetup = {
     cfg: o.daemon,
     ovntsName: NAME,
     modules: MODULES,
     defaultModule: 'ovn_northd',
-    components: { 'ovsdb-client': 'reconnect' },
+    components: { 'ovsdb-client': ['reconnect', 'jsonrpc'] },
     version,
   };
   try {
