@@ -158,11 +158,49 @@ describe('ovnts offload-report', () => {
     expect(on.code).toBe(0);
   });
 
+  it('what-if (--nb): NB dump → SB → the chassis tables → report, no OVS; the same twice; a remote is read with ovsdb-client', async () => {
+    const args = [
+      '--nb',
+      fx('lab-nb.json'),
+      '--chassis',
+      'hv1',
+      ...['vm1', 'vm2', 'vm3', 'vm5', 'vm6', 'vm7', 'vm8'].flatMap((v) => ['--bind', `${v}=hv1`]),
+      '--bind',
+      'vm4=hv2',
+      '--bridge-mappings',
+      'phyNet:br-phys',
+      '--profile',
+      'tc-flower',
+    ];
+    const a = io();
+    expect(await runOffloadReport(args, a.io)).toBe(0);
+    const text = a.out.join('');
+    expect(text).toMatch(/vm1\s+lb-vip 192\.168\.100\.100:80\s+✓\/✗/);
+    expect(text).toMatch(/vm8\s+dnat-in\s+✓\/partial\/✓/);
+    expect(text).toMatch(/vm1\s+from-tunnel/);
+    const b = io();
+    await runOffloadReport(args, b.io);
+    expect(b.out.join('')).toBe(text);
+    const calls: string[] = [];
+    const remote = io({
+      exec: async (cmd, argv) => {
+        calls.push(`${cmd} ${argv.join(' ')}`);
+        return { code: 0, stdout: readFileSync(fx('lab-nb.json'), 'utf8'), stderr: '' };
+      },
+    });
+    expect(await runOffloadReport(['--nb', 'unix:/x/nb.sock', ...args.slice(2)], remote.io)).toBe(0);
+    expect(calls).toEqual(['ovsdb-client -f json dump unix:/x/nb.sock OVN_Northbound']);
+    expect(remote.out.join('')).toBe(text);
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     for (const [argv, msg] of [
       [['--profile', 'cx9', '--flows', 'x'], /unknown NIC profile "cx9" \(known: tc-flower/],
-      [[], /give either --bridge \(with --sb\) or --flows/],
-      [['--flows', 'a', '--bridge', 'b'], /give either/],
+      [[], /give one of --bridge \(with --sb\), --flows or --nb \(with --chassis\)/],
+      [['--flows', 'a', '--bridge', 'b'], /give one of/],
+      [['--nb', 'nb.json'], /--nb needs --chassis/],
+      [['--nb', 'nb.json', '--chassis', 'hv1', '--bind', 'vm1'], /--bind takes PORT=CHASSIS/],
+      [['--flows', 'a', '--chassis', 'hv1'], /--chassis, --bind and --bridge-mappings go with --nb/],
       [['--bridge', 'b'], /--bridge needs --sb/],
       [['--format', 'xml', '--flows', 'a'], /--format must be table or json/],
       [['--frob'], /unknown option --frob/],

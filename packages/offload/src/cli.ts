@@ -26,7 +26,8 @@ export interface OffloadIo {
 }
 
 export const USAGE = `usage: ovnts offload-report [--profile P]... [--format table|json]
-         (--bridge <mgmt-socket> --sb <remote> [--ovs-db <remote>] | --flows <dump-file> [--sb-json <file>])
+         (--bridge <mgmt-socket> --sb <remote> [--ovs-db <remote>] | --flows <dump-file> [--sb-json <file>]
+          | --nb <remote|nb-dump.json> --chassis NAME [--bind PORT=CHASSIS]... [--bridge-mappings NET:BR,...])
   --profile P   ${PROFILE_IDS.join(', ')} (aliases: cx7, bf2, bf3, dpdk…); default: all
   --bridge      br-int's OpenFlow management socket (unix:/var/run/openvswitch/br-int.mgmt)
   --sb          OVN southbound remote, read with ovn-sbctl
@@ -34,6 +35,10 @@ export const USAGE = `usage: ovnts offload-report [--profile P]... [--format tab
                 exit status 3 when one reports an error (reasons on stderr)
   --flows       'ovs-ofctl -O OpenFlow15 dump-flows' output (may include 'dump-groups' output)
   --sb-json     {"Port_Binding": <ovn-sbctl -f json list Port_Binding>, "Datapath_Binding": …, …}
+  --nb          what-if before deployment, without any OVS: the NB (a remote, read with ovsdb-client, or
+                'ovsdb-client -f json dump <remote> OVN_Northbound' output) compiled to the SB and to the
+                tables of --chassis; VIFs live where --bind or their options:requested-chassis say
+  --bridge-mappings  the chassis's ovn-bridge-mappings (localnet ports of mapped networks get a patch port)
 `;
 
 /** Exit status when the local Open_vSwitch configuration keeps the profile from offloading anything. */
@@ -49,10 +54,14 @@ interface Options {
   ovsDb?: string;
   flows?: string;
   sbJson?: string;
+  nb?: string;
+  chassis?: string;
+  bind: Record<string, string>;
+  bridgeMappings: Record<string, string>;
 }
 
 function parseArgv(argv: readonly string[]): Options | 'help' {
-  const o: Options = { profiles: [], format: 'table' };
+  const o: Options = { profiles: [], format: 'table', bind: {}, bridgeMappings: {} };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (raw === '-h' || raw === '--help') return 'help';
@@ -89,11 +98,37 @@ function parseArgv(argv: readonly string[]): Options | 'help' {
       case '--sb-json':
         o.sbJson = value();
         break;
+      case '--nb':
+        o.nb = value();
+        break;
+      case '--chassis':
+        o.chassis = value();
+        break;
+      case '--bind': {
+        const v = value();
+        const m = /^([^=]+)=(.+)$/.exec(v);
+        if (!m) throw new UsageError(`--bind takes PORT=CHASSIS, not "${v}"`);
+        o.bind[m[1]!] = m[2]!;
+        break;
+      }
+      case '--bridge-mappings':
+        for (const pair of value().split(',').filter(Boolean)) {
+          const [net, br] = pair.split(':');
+          if (!net || !br) throw new UsageError(`--bridge-mappings takes NET:BRIDGE[,…], not "${pair}"`);
+          o.bridgeMappings[net.trim()] = br.trim();
+        }
+        break;
       default:
         throw new UsageError(`unknown option ${raw}`);
     }
   }
-  if (!!o.bridge === !!o.flows) throw new UsageError('give either --bridge (with --sb) or --flows');
+  if ([o.bridge, o.flows, o.nb].filter(Boolean).length !== 1)
+    throw new UsageError('give one of --bridge (with --sb), --flows or --nb (with --chassis)');
+  if (o.nb && !o.chassis) throw new UsageError('--nb needs --chassis');
+  if (!o.nb && (o.chassis || Object.keys(o.bind).length || Object.keys(o.bridgeMappings).length))
+    throw new UsageError('--chassis, --bind and --bridge-mappings go with --nb');
+  if (o.nb && (o.sb || o.sbJson || o.ovsDb))
+    throw new UsageError('--nb computes the SB itself: no --sb, --sb-json or --ovs-db');
   if (o.bridge && !o.sb) throw new UsageError('--bridge needs --sb');
   if (o.flows && o.sb) throw new UsageError('--sb goes with --bridge; use --sb-json with --flows');
   return o;
@@ -159,6 +194,24 @@ async function liveOvs(io: OffloadIo, remote: string): Promise<OvsContext> {
   });
 }
 
+const REMOTE = /^(unix|tcp|ssl|punix|ptcp):/;
+
+/** What-if: NB (remote or dump file) → SB → the chassis's tables → report. Loaded only when asked for. */
+async function whatIfReport(io: OffloadIo, opts: Options) {
+  const { nbFromDump, whatIf } = await import('./whatif.js');
+  const text = REMOTE.test(opts.nb!)
+    ? await tool(io, 'ovsdb-client', ['-f', 'json', 'dump', opts.nb!, 'OVN_Northbound'])
+    : await readText(io, opts.nb!);
+  const w = whatIf({
+    ...nbFromDump(text),
+    chassis: opts.chassis!,
+    bindings: opts.bind,
+    bridgeMappings: opts.bridgeMappings,
+  });
+  for (const m of w.warnings) io.stderr(`ovnts offload-report: what-if: ${m}\n`);
+  return analyze({ dump: w.dump, sb: w.sb, profiles: opts.profiles });
+}
+
 /** The `ovnts offload-report` command. Returns the exit status. */
 export async function runOffloadReport(argv: readonly string[], io: OffloadIo): Promise<number> {
   let opts: Options | 'help';
@@ -177,6 +230,11 @@ export async function runOffloadReport(argv: readonly string[], io: OffloadIo): 
     return 0;
   }
   try {
+    if (opts.nb) {
+      const report = await whatIfReport(io, opts);
+      io.stdout(opts.format === 'json' ? formatReportJson(report) : formatReportTable(report));
+      return 0;
+    }
     const dump = opts.flows ? parseDump(await readText(io, opts.flows), opts.flows) : await liveDump(io, opts.bridge!);
     const sb = opts.sbJson
       ? sbContextFromJson(await readText(io, opts.sbJson))

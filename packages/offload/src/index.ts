@@ -71,3 +71,4 @@ export {
   type LflowRef,
 } from './report.js';
 export { runOffloadReport, USAGE, type OffloadIo, type ExecResult } from './cli.js';
+export { whatIf, nbFromDump, type WhatIfInput, type WhatIfNb, type WhatIfResult } from './whatif.js';
