@@ -49,7 +49,7 @@ function gatewayTopology(s: NbStore, chassis: string): void {
   patch(s, 'join', 'join-router1', 'router1-join');
 
   // The gateway router is centralized: it runs on one chassis.
-  const gw1 = addRouter(s, 'gw1')!;
+  const gw1 = addRouter(s, 'gw1').row;
   s.set('Logical_Router', gw1, 'options', { chassis });
   addRouterPort(s, 'gw1', 'gw1-join', '02:ac:10:ff:ff:02', ['192.168.255.2/24']);
   patch(s, 'join', 'join-gw1', 'gw1-join');

@@ -1,7 +1,7 @@
 // ACLs (on switches or port groups), port groups, QoS rules and meters.
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { NbRow, NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 import { parsePriority } from './routers.js';
 
 export type Direction = 'from-lport' | 'to-lport';
@@ -69,7 +69,7 @@ export function addAcl(
   match: string,
   action: string,
   opts: AclOptions = {},
-): NbRow<'ACL'> | undefined {
+): Added<'ACL'> {
   const direction = parseDirection(directionArg);
   const priority = parsePriority(String(priorityArg));
   if (!(ACL_ACTIONS as readonly string[]).includes(action)) {
@@ -103,13 +103,14 @@ export function addAcl(
   if (direction === 'from-lport' && opts.applyAfterLb) values['options'] = { 'apply-after-lb': 'true' };
   const probe = { _uuid: '', options: {}, ...values } as unknown as Row;
   const existing = (target.row['acls'] as string[]).map((u) => s.deref('ACL', u)).filter((r): r is Row => !!r);
-  if (existing.some((a) => compareAcls(a, probe) === 0)) {
+  const same = existing.find((a) => compareAcls(a, probe) === 0);
+  if (same) {
     if (!opts.mayExist) throw new NbError(`Same ACL already existed on the ls ${String(target.row['name'])}.`);
-    return undefined;
+    return { row: s.typed('ACL', same), created: false };
   }
   const acl = s.insert('ACL', values as Record<string, string>);
   s.addToSet(target.table, target.row, 'acls', [acl._uuid]);
-  return acl;
+  return { row: acl, created: true };
 }
 
 /** Delete all ACLs, those of a direction, or the one with a direction, priority and match. */
@@ -145,10 +146,10 @@ export function listAcls(s: NbStore, target: AclTarget): Row[] {
 
 // ---- Port groups ----
 
-export function addPortGroup(s: NbStore, name: string, ports: readonly string[] = []): NbRow<'Port_Group'> {
+export function addPortGroup(s: NbStore, name: string, ports: readonly string[] = []): Added<'Port_Group'> {
   const pg = s.insert('Port_Group', { name });
   setPortGroupPorts(s, pg, ports);
-  return pg;
+  return { row: pg, created: true };
 }
 
 export function setPortGroupPorts(s: NbStore, pg: Row, ports: readonly string[]): void {
@@ -179,7 +180,7 @@ export function addQos(
   match: string,
   args: readonly string[],
   opts: { mayExist?: boolean } = {},
-): NbRow<'QoS'> | undefined {
+): Added<'QoS'> {
   const direction = parseDirection(directionArg);
   const priority = parsePriority(String(priorityArg));
   const ls = lookup(s, KINDS.switch, switchId, true)!;
@@ -209,9 +210,10 @@ export function addQos(
   if (dscp === -1 && !rate) throw new NbError('Either "rate" and/or "dscp" must be specified');
   const probe = { _uuid: '', direction, priority, match } as unknown as Row;
   const existing = (ls['qos_rules'] as string[]).map((u) => s.deref('QoS', u)).filter((r): r is Row => !!r);
-  if (existing.some((q) => compareQos(q, probe) === 0)) {
+  const same = existing.find((q) => compareQos(q, probe) === 0);
+  if (same) {
     if (!opts.mayExist) throw new NbError(`Same qos already existed on the ls ${switchId}.`);
-    return undefined;
+    return { row: s.typed('QoS', same), created: false };
   }
   const qos = s.insert('QoS', {
     priority,
@@ -221,7 +223,7 @@ export function addQos(
     ...(rate ? { bandwidth: burst ? { rate, burst } : { rate } } : {}),
   });
   s.addToSet('Logical_Switch', ls, 'qos_rules', [qos._uuid]);
-  return qos;
+  return { row: qos, created: true };
 }
 
 export function deleteQos(
@@ -266,7 +268,7 @@ export function addMeter(
   unit: string,
   burstArg?: string,
   opts: { mayExist?: boolean; fair?: boolean } = {},
-): Row {
+): Added<'Meter'> {
   let meter: Row | undefined;
   let band: Row | undefined;
   const existing = s.rows('Meter').find((m) => m['name'] === name);
@@ -288,11 +290,12 @@ export function addMeter(
   s.set('Meter_Band', band, 'action', action);
   s.set('Meter_Band', band, 'rate', rate);
   s.set('Meter_Band', band, 'burst_size', burst);
+  const created = !meter;
   meter ??= s.insert('Meter', { name });
   s.set('Meter', meter, 'unit', unit);
   s.set('Meter', meter, 'bands', [band._uuid]);
   if (opts.fair) s.set('Meter', meter, 'fair', true);
-  return meter;
+  return { row: s.typed('Meter', meter), created };
 }
 
 /** Delete one meter by name, or all meters. */

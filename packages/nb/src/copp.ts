@@ -1,7 +1,7 @@
 // Control plane protection: per-protocol meters for packets punted to ovn-controller.
 import { NbError } from './errors.js';
 import { KINDS, lookup, type Kind } from './lookup.js';
-import type { NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 
 export const COPP_PROTOCOLS = [
   'arp',
@@ -36,14 +36,15 @@ export function findCopp(s: NbStore, id: string, mustExist: boolean): Row | unde
 }
 
 /** Set the meter of one protocol in the named (or UUID-given) Copp row, creating it if needed. */
-export function addCoppMeter(s: NbStore, id: string, proto: string, meter: string): Row {
+export function addCoppMeter(s: NbStore, id: string, proto: string, meter: string): Added<'Copp'> {
   checkProto(proto);
   const isUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id);
   let copp = findCopp(s, id, isUuid);
+  const created = !copp;
   copp ??= s.insert('Copp', {});
   s.set('Copp', copp, 'meters', { ...(copp['meters'] as Record<string, string>), [proto]: meter });
   if (!isUuid) s.set('Copp', copp, 'name', id);
-  return copp;
+  return { row: s.typed('Copp', copp), created };
 }
 
 /** Remove one protocol's meter (the row goes when it has none left), or the whole row. */

@@ -1,15 +1,19 @@
 // DHCP_Options rows and HA chassis groups.
 import { normalizeIpv4, normalizeIpv6, normalizeMac, parsePrefixText } from '@ovnts/net';
 import { NbError } from './errors.js';
-import type { NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 import { findRouterPort, parsePriority } from './routers.js';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Create DHCP options for a CIDR, with optional external_ids. */
-export function createDhcpOptions(s: NbStore, cidr: string, externalIds: Record<string, string> = {}): Row {
+export function createDhcpOptions(
+  s: NbStore,
+  cidr: string,
+  externalIds: Record<string, string> = {},
+): Added<'DHCP_Options'> {
   if (!parsePrefixText(cidr)) throw new NbError(`Invalid cidr format '${cidr}'`);
-  return s.insert('DHCP_Options', { cidr, external_ids: externalIds });
+  return { row: s.insert('DHCP_Options', { cidr, external_ids: externalIds }), created: true };
 }
 
 /** DHCP options are found by UUID only. */
@@ -36,8 +40,8 @@ export function findHaChassisGroup(s: NbStore, id: string): Row {
   return row;
 }
 
-export function addHaChassisGroup(s: NbStore, name: string): Row {
-  return s.insert('HA_Chassis_Group', { name });
+export function addHaChassisGroup(s: NbStore, name: string): Added<'HA_Chassis_Group'> {
+  return { row: s.insert('HA_Chassis_Group', { name }), created: true };
 }
 
 export function deleteHaChassisGroup(s: NbStore, id: string): void {
@@ -51,17 +55,22 @@ function chassisIn(s: NbStore, grp: Row, chassis: string): Row | undefined {
 }
 
 /** Add a chassis to a group (or change its priority if already there). */
-export function addHaChassis(s: NbStore, groupId: string, chassis: string, priorityArg: string): Row {
+export function addHaChassis(
+  s: NbStore,
+  groupId: string,
+  chassis: string,
+  priorityArg: number | string,
+): Added<'HA_Chassis'> {
   const grp = findHaChassisGroup(s, groupId);
-  const priority = parsePriority(priorityArg);
+  const priority = parsePriority(String(priorityArg));
   const existing = chassisIn(s, grp, chassis);
   if (existing) {
     s.set('HA_Chassis', existing, 'priority', priority);
-    return existing;
+    return { row: s.typed('HA_Chassis', existing), created: false };
   }
   const c = s.insert('HA_Chassis', { chassis_name: chassis, priority });
   s.addToSet('HA_Chassis_Group', grp, 'ha_chassis', [c._uuid]);
-  return c;
+  return { row: c, created: true };
 }
 
 export function removeHaChassis(s: NbStore, groupId: string, chassis: string): void {
@@ -89,7 +98,7 @@ export function addStaticMacBinding(
   ip: string,
   mac: string,
   opts: { mayExist?: boolean } = {},
-): Row {
+): Added<'Static_MAC_Binding'> {
   findRouterPort(s, port);
   const newIp = normalizeIpv4(ip) ?? normalizeIpv6(ip);
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
@@ -101,9 +110,9 @@ export function addStaticMacBinding(
       throw new NbError(`${port}, ${newIp}: a Static_MAC_Binding with this logical_port and ip already exists`);
     }
     if (existing['mac'] !== mac) s.set('Static_MAC_Binding', existing, 'mac', mac);
-    return existing;
+    return { row: existing, created: false };
   }
-  return s.insert('Static_MAC_Binding', { logical_port: port, ip: newIp, mac });
+  return { row: s.insert('Static_MAC_Binding', { logical_port: port, ip: newIp, mac }), created: true };
 }
 
 export function deleteStaticMacBinding(s: NbStore, port: string, ip: string, opts: { ifExists?: boolean } = {}): void {

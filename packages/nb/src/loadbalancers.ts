@@ -3,7 +3,7 @@
 import { normalizeIpv4, normalizeIpv6 } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 
 export interface Endpoint {
   readonly family: 4 | 6;
@@ -99,7 +99,13 @@ export interface LbAddOptions {
 }
 
 /** Add a VIP to the named load balancer, creating it if needed. */
-export function addLoadBalancer(s: NbStore, name: string, vip: string, backends: string, opts: LbAddOptions = {}): Row {
+export function addLoadBalancer(
+  s: NbStore,
+  name: string,
+  vip: string,
+  backends: string,
+  opts: LbAddOptions = {},
+): Added<'Load_Balancer'> {
   if (opts.event && opts.reject) throw new NbError("--reject and --event can't specified at the same time");
   const proto = opts.protocol;
   if (proto !== undefined && !['tcp', 'udp', 'sctp'].includes(proto)) {
@@ -116,14 +122,17 @@ export function addLoadBalancer(s: NbStore, name: string, vip: string, backends:
       }
       if (proto !== undefined) s.set('Load_Balancer', lb, 'protocol', proto);
       s.set('Load_Balancer', lb, 'vips', { ...vips, [key]: value });
-      return lb;
+      return { row: s.typed('Load_Balancer', lb), created: false };
     }
   }
   const options: Record<string, string> = {};
   if (opts.reject) options['reject'] = 'true';
   if (opts.event) options['event'] = 'true';
   if (opts.addRoute) options['add_route'] = 'true';
-  return s.insert('Load_Balancer', { name, protocol: proto ?? 'tcp', vips: { [key]: value }, options });
+  return {
+    row: s.insert('Load_Balancer', { name, protocol: proto ?? 'tcp', vips: { [key]: value }, options }),
+    created: true,
+  };
 }
 
 /** Delete a load balancer, or one VIP of it (the balancer goes when its last VIP does). */

@@ -2,7 +2,7 @@
 import { normalizeIpv4, normalizeIpv6, normalizeMac } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 
 /** Add a mirror; type and filter need only their first letter ("g"re/"e"rspan, "t"o-/"f"rom-lport). */
 export function addMirror(
@@ -12,7 +12,7 @@ export function addMirror(
   indexArg: string,
   filterArg: string,
   sink: string,
-): Row {
+): Added<'Mirror'> {
   if (s.rows('Mirror').some((m) => m['name'] === name)) throw new NbError(`Mirror with ${name} name already exists.`);
   const type = typeArg.startsWith('g') ? 'gre' : typeArg.startsWith('e') ? 'erspan' : undefined;
   if (!type) throw new NbError(`${typeArg}: type must be "gre" or "erspan"`);
@@ -20,7 +20,7 @@ export function addMirror(
   const filter = filterArg.startsWith('t') ? 'to-lport' : filterArg.startsWith('f') ? 'from-lport' : undefined;
   if (!filter) throw new NbError(`${filterArg}: selection must be "to-lport" or "from-lport"`);
   if (!normalizeIpv4(sink) && !normalizeIpv6(sink)) throw new NbError(`Invalid sink ip: ${sink}`);
-  return s.insert('Mirror', { name, type, index: Number(indexArg), filter, sink });
+  return { row: s.insert('Mirror', { name, type, index: Number(indexArg), filter, sink }), created: true };
 }
 
 /** Delete one mirror by name, or all of them. */
@@ -82,7 +82,7 @@ export function addForwardingGroup(
   vmac: string,
   ports: readonly string[],
   opts: { liveness?: boolean } = {},
-): Row {
+): Added<'Forwarding_Group'> {
   if (findFwdGroup(s, name)) throw new NbError(`${name}: a forwarding group by this name already exists`);
   const ls = lookup(s, KINDS.switch, switchName, true)!;
   if (!normalizeIpv4(vip)) throw new NbError(`invalid ip address ${vip}`);
@@ -102,7 +102,7 @@ export function addForwardingGroup(
       throw new NbError(`${p}: port already exists but in logical switch ${String(owner['name'])}`);
   }
   s.addToSet('Logical_Switch', ls, 'forwarding_groups', [g._uuid]);
-  return g;
+  return { row: g, created: true };
 }
 
 export function deleteForwardingGroup(s: NbStore, id: string): void {

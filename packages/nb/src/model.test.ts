@@ -42,8 +42,8 @@ describe('NB model operations', () => {
 
   it('duplicate names are an error listing every UUID', () => {
     const s = fresh();
-    const a = addSwitch(s, 'dup')!;
-    const b = addSwitch(s, 'dup', { addDuplicate: true })!;
+    const a = addSwitch(s, 'dup').row;
+    const b = addSwitch(s, 'dup', { addDuplicate: true }).row;
     let err: unknown;
     try {
       findSwitch(s, 'dup');
@@ -74,7 +74,7 @@ describe('NB model operations', () => {
   it('routes are normalized and duplicates need --ecmp', () => {
     const s = fresh();
     addRouter(s, 'r');
-    const rt = addRoute(s, 'r', '10.1.2.3/16', '192.168.0.1', undefined)!;
+    const rt = addRoute(s, 'r', '10.1.2.3/16', '192.168.0.1', undefined).row;
     expect(rt['ip_prefix']).toBe('10.1.0.0/16');
     expect(() => addRoute(s, 'r', '10.1.0.0/16', '192.168.0.2', undefined)).toThrow(/duplicate prefix/);
     expect(addRoute(s, 'r', '10.1.0.0/16', '192.168.0.2', undefined, { ecmp: true })).toBeDefined();
@@ -84,7 +84,7 @@ describe('NB model operations', () => {
   it('NAT: snat takes a network, conflicting rules are refused', () => {
     const s = fresh();
     addRouter(s, 'gw');
-    const nat = addNat(s, 'gw', 'snat', '172.18.1.2', '192.168.100.5/24')!;
+    const nat = addNat(s, 'gw', 'snat', '172.18.1.2', '192.168.100.5/24').row;
     expect(nat['logical_ip']).toBe('192.168.100.0/24');
     expect(() => addNat(s, 'gw', 'snat', '172.18.1.3', '192.168.100.0/24')).toThrow(
       'a NAT with this type (snat), logical_ip (192.168.100.0/24) already exists',
@@ -104,7 +104,7 @@ describe('NB model operations', () => {
       hasPort: true,
     });
     expect(() => normalizeVip('1.2.3.4:80', '10.0.0.1')).toThrow('10.0.0.1: should be an IP address and a port number');
-    const lb = addLoadBalancer(s, 'lb', '172.18.1.254:80', '192.168.100.10:80,192.168.100.11:80');
+    const lb = addLoadBalancer(s, 'lb', '172.18.1.254:80', '192.168.100.10:80,192.168.100.11:80').row;
     attachLoadBalancer(s, 'router', 'gw', 'lb');
     expect(() => attachLoadBalancer(s, 'router', 'gw', 'lb')).toThrow(
       `${lb._uuid} : a load balancer with this UUID already exists`,

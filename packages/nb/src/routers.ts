@@ -12,7 +12,7 @@ import {
 } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup, type Kind } from './lookup.js';
-import type { NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 import { sortByName, type AddOptions } from './switches.js';
 
 export function findRouter(s: NbStore, id: string): Row;
@@ -27,13 +27,13 @@ export function findRouterPort(s: NbStore, id: string, mustExist = true): Row | 
   return lookup(s, KINDS.routerPort, id, mustExist);
 }
 
-export function addRouter(s: NbStore, name: string | undefined, opts: AddOptions = {}): Row | undefined {
+export function addRouter(s: NbStore, name: string | undefined, opts: AddOptions = {}): Added<'Logical_Router'> {
   if (opts.mayExist && opts.addDuplicate) throw new NbError('--may-exist and --add-duplicate may not be used together');
   if (name !== undefined) {
     if (!opts.addDuplicate) {
       const existing = s.findBy('Logical_Router', 'name', name)[0];
       if (existing) {
-        if (opts.mayExist) return existing;
+        if (opts.mayExist) return { row: existing, created: false };
         throw new NbError(`${name}: a router with this name already exists`);
       }
     }
@@ -42,7 +42,7 @@ export function addRouter(s: NbStore, name: string | undefined, opts: AddOptions
   } else if (opts.addDuplicate) {
     throw new NbError('--add-duplicate requires specifying a name');
   }
-  return s.insert('Logical_Router', name !== undefined ? { name } : {});
+  return { row: s.insert('Logical_Router', name !== undefined ? { name } : {}), created: true };
 }
 
 export function deleteRouter(s: NbStore, id: string, opts: { ifExists?: boolean } = {}): void {
@@ -91,7 +91,7 @@ export function addRouterPort(
   mac: string,
   networks: readonly string[],
   opts: AddRouterPortOptions = {},
-): { row: Row; created: boolean } {
+): Added<'Logical_Router_Port'> {
   const lr = findRouter(s, routerId);
   if (networks.length === 0) throw new NbError(`${name}: router port requires specifying a network`);
   const ea = normalizeMac(mac);
@@ -118,7 +118,7 @@ export function addRouterPort(
     if ((opts.peer === undefined) !== (peer === null) || (peer !== null && peer !== opts.peer)) {
       throw new NbError(`${name}: port already exists with mismatching peer`);
     }
-    return { row: existing, created: false };
+    return { row: s.typed('Logical_Router_Port', existing), created: false };
   }
   for (const n of networks) {
     if (!parsePrefixText(n)) throw new NbError(`${name}: invalid network address: ${n}`);
@@ -236,7 +236,7 @@ export function addRoute(
   nexthopArg: string,
   portId: string | undefined,
   opts: RouteOptions = {},
-): Row | undefined {
+): Added<'Logical_Router_Static_Route'> {
   const lr = findRouter(s, routerId);
   const srcRoute = opts.policy === 'src-ip';
   if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip')
@@ -305,11 +305,11 @@ export function addRoute(
       if (outPort) s.set('Logical_Router_Static_Route', existing, 'output_port', outPort['name'] as string);
       if (opts.policy !== undefined) s.set('Logical_Router_Static_Route', existing, 'policy', opts.policy);
       attachBfd(existing);
-      return existing;
+      return { row: s.typed('Logical_Router_Static_Route', existing), created: false };
     }
   } else if (existing) {
     if (!opts.mayExist) throw new NbError('duplicate nexthop for the same ECMP route');
-    return existing;
+    return { row: s.typed('Logical_Router_Static_Route', existing), created: false };
   }
   if (routes.some((r) => routeMatches(r, prefix, 'discard', srcRoute, true, opts.routeTable))) {
     throw new NbError('discard nexthop for the same ECMP route exists.');
@@ -324,7 +324,7 @@ export function addRoute(
   });
   s.addToSet('Logical_Router', lr, 'static_routes', [route._uuid]);
   attachBfd(route);
-  return route;
+  return { row: route, created: true };
 }
 
 export interface DelRouteOptions {
@@ -466,7 +466,7 @@ export function addNat(
   externalIp: string,
   logicalIp: string,
   opts: NatOptions = {},
-): Row | undefined {
+): Added<'NAT'> {
   const lr = findRouter(s, routerId);
   const { type, external: ext, logical } = normalizeNatAddresses(typeArg, externalIp, logicalIp);
   const isSnat = type === 'snat';
@@ -544,7 +544,7 @@ export function addNat(
       e.logs = errors.slice(0, -1).map((d) => `db_ctl_base|ERR|Discarding unhandled error: ${d}`);
       throw e;
     }
-    if (stop) return stop;
+    if (stop) return { row: s.typed('NAT', stop), created: false };
   }
   const options: Record<string, string> = { stateless: opts.stateless ? 'true' : 'false' };
   if (opts.addRoute) options['add_route'] = 'true';
@@ -560,7 +560,7 @@ export function addNat(
   });
   if (opts.gatewayPort !== undefined && dgw) s.set('NAT', nat, 'gateway_port', dgw._uuid);
   s.addToSet('Logical_Router', lr, 'nat', [nat._uuid]);
-  return nat;
+  return { row: nat, created: true };
 }
 
 /** Delete NAT rules: all, all of a type, by IP (logical IP for snat, external IP otherwise), and/or gateway port. */
@@ -617,15 +617,15 @@ export function deleteNat(
 export function addPolicy(
   s: NbStore,
   routerId: string,
-  priorityArg: string,
+  priorityArg: number | string,
   match: string,
   action: string,
   nexthops: string | undefined,
   options: readonly string[],
   opts: { mayExist?: boolean } = {},
-): Row | undefined {
+): Added<'Logical_Router_Policy'> {
   const lr = findRouter(s, routerId);
-  const priority = parsePriority(priorityArg);
+  const priority = parsePriority(String(priorityArg));
   if (action !== 'allow' && action !== 'drop' && action !== 'reroute') {
     throw new NbError(`${action}: action must be one of "allow", "drop", and "reroute"`);
   }
@@ -634,9 +634,10 @@ export function addPolicy(
   const policies = (lr['policies'] as string[])
     .map((u) => s.deref('Logical_Router_Policy', u))
     .filter((r): r is Row => !!r);
-  if (policies.some((p) => p['priority'] === priority && p['match'] === match)) {
+  const same = policies.find((p) => p['priority'] === priority && p['match'] === match);
+  if (same) {
     if (!opts.mayExist) throw new NbError(`Same routing policy already existed on the logical router ${routerId}.`);
-    return undefined;
+    return { row: s.typed('Logical_Router_Policy', same), created: false };
   }
   const hops: string[] = [];
   if (reroute) {
@@ -666,7 +667,7 @@ export function addPolicy(
     options: kv,
   });
   s.addToSet('Logical_Router', lr, 'policies', [policy._uuid]);
-  return policy;
+  return { row: policy, created: true };
 }
 
 /** Delete all policies, those of a priority, one by UUID, or one by priority and match. */

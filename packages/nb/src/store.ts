@@ -1,11 +1,18 @@
 // An in-memory working copy of the NB database for one transaction. Operations read and change it as
 // if they were alone; commit turns the difference into one OVSDB transaction (insert/update/delete),
 // so a batch of operations either all apply or none do.
-import type { ColumnSchema, ColumnType, DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
+import {
+  type ColumnSchema,
+  type ColumnType,
+  type DatabaseSchema,
+  type TableSchema,
+  defaultValue,
+  encodeDatum,
+  type Atom,
+  DatumError,
+  columnKind,
+} from 'ovsdb-client-ts/wire';
 import type { TableName, Tables } from '@ovnts/schema/nb';
-import { defaultValue, encodeDatum, type Atom } from 'ovsdb-client-ts/datum';
-import { DatumError } from 'ovsdb-client-ts/errors';
-import { columnKind } from 'ovsdb-client-ts/schema';
 import { NbSchemaError } from './errors.js';
 
 export type { Atom };
@@ -30,6 +37,15 @@ export type Row = Record<string, Value> & { readonly _uuid: string };
  * table is named literally.
  */
 export type NbRow<T extends TableName> = Omit<Tables[T], '_version'> & Row;
+
+/**
+ * What every add operation returns: the row, and whether this call created it (false: an equal row already
+ * existed and, as with ovn-nbctl's --may-exist, was kept).
+ */
+export interface Added<T extends TableName> {
+  readonly row: NbRow<T>;
+  readonly created: boolean;
+}
 
 /** Elements to add to / remove from a set or map column without rewriting it (an OVSDB "mutate"). */
 interface Mutation {
@@ -92,6 +108,13 @@ export class NbStore {
       const where = row !== undefined ? `${table} row ${row} column ${column}` : `${table} column ${column}`;
       throw new NbSchemaError(`${where}: ${e.message}`, table, column, row, { cause: e });
     }
+  }
+
+  /** `row` typed as a row of `table`; NbSchemaError if it is not one of that table's rows (live or deleted). */
+  typed<T extends TableName>(table: T, row: Row): NbRow<T> {
+    if (this.map(table).get(row._uuid) !== row && this.deleted.get(row._uuid) !== row)
+      throw new NbSchemaError(`row ${row._uuid} is not a ${table} row of this store`, table, undefined, row._uuid);
+    return row as NbRow<T>;
   }
 
   /** Rows of a table, in load/insert order. */

@@ -5,7 +5,7 @@ import { isIpv4Text, isIpv6Text, startsWithMac } from '@ovnts/net';
 import { parseLspAddresses } from './validate.js';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { NbStore, Row } from './store.js';
+import type { Added, NbStore, Row } from './store.js';
 
 export interface AddOptions {
   /** Succeed without change if it already exists. */
@@ -27,13 +27,13 @@ export function findSwitchPort(s: NbStore, id: string, mustExist = true): Row | 
 }
 
 /** Add a switch (unnamed if `name` is undefined). Returns the new row, or the existing one with mayExist. */
-export function addSwitch(s: NbStore, name: string | undefined, opts: AddOptions = {}): Row | undefined {
+export function addSwitch(s: NbStore, name: string | undefined, opts: AddOptions = {}): Added<'Logical_Switch'> {
   if (opts.mayExist && opts.addDuplicate) throw new NbError('--may-exist and --add-duplicate may not be used together');
   if (name !== undefined) {
     if (!opts.addDuplicate) {
       const existing = s.findBy('Logical_Switch', 'name', name)[0];
       if (existing) {
-        if (opts.mayExist) return existing;
+        if (opts.mayExist) return { row: existing, created: false };
         throw new NbError(`${name}: a switch with this name already exists`);
       }
     }
@@ -42,7 +42,7 @@ export function addSwitch(s: NbStore, name: string | undefined, opts: AddOptions
   } else if (opts.addDuplicate) {
     throw new NbError('--add-duplicate requires specifying a name');
   }
-  return s.insert('Logical_Switch', name !== undefined ? { name } : {});
+  return { row: s.insert('Logical_Switch', name !== undefined ? { name } : {}), created: true };
 }
 
 /** Delete a switch (its ports go with it). */
@@ -81,7 +81,12 @@ export interface AddPortOptions {
 }
 
 /** Add a port to a switch. */
-export function addSwitchPort(s: NbStore, switchId: string, name: string, opts: AddPortOptions = {}): Row {
+export function addSwitchPort(
+  s: NbStore,
+  switchId: string,
+  name: string,
+  opts: AddPortOptions = {},
+): Added<'Logical_Switch_Port'> {
   const ls = findSwitch(s, switchId);
   const parent = opts.parent;
   if (parent && (!Number.isInteger(parent.tag) || parent.tag < 0 || parent.tag > 4095)) {
@@ -103,14 +108,14 @@ export function addSwitchPort(s: NbStore, switchId: string, name: string, opts: 
     } else if (parentName !== null) {
       throw new NbError(`${name}: port already exists but has parent ${parentName}`);
     }
-    return existing;
+    return { row: s.typed('Logical_Switch_Port', existing), created: false };
   }
   const lsp = s.insert(
     'Logical_Switch_Port',
     parent ? { name, parent_name: parent.name, tag_request: parent.tag } : { name },
   );
   s.addToSet('Logical_Switch', ls, 'ports', [lsp._uuid]);
-  return lsp;
+  return { row: lsp, created: true };
 }
 
 /** Remove a port from its switch and delete it. */
