@@ -193,6 +193,34 @@ describe('ovnts offload-report', () => {
     expect(remote.out.join('')).toBe(text);
   });
 
+  it("what-if --set: the changed NB's report, then the verdicts that change (selection_fields removes the dp_hash)", async () => {
+    const t = io();
+    const args = [
+      '--nb',
+      fx('lab-nb.json'),
+      '--chassis',
+      'hv1',
+      ...['vm1', 'vm2'].flatMap((v) => ['--bind', `${v}=hv1`]),
+      '--profile',
+      'mlx5-cx6dx',
+      '--set',
+      'Load_Balancer:lb1:selection_fields=ip_src,ip_dst,tp_src,tp_dst',
+    ];
+    expect(await runOffloadReport(args, t.io)).toBe(0);
+    const text = t.out.join('');
+    expect(text).toMatch(
+      /What-if delta \(Load_Balancer:lb1:selection_fields=ip_src,ip_dst,tp_src,tp_dst\): \d+ verdicts change/,
+    );
+    expect(text).toMatch(
+      /  vm1 lb-vip 192\.168\.100\.100:80 mlx5-cx6dx new: not \(action hash\) → partial \(action ct\(nat\)\)\n/,
+    );
+    const bad = io();
+    expect(await runOffloadReport([...args.slice(0, -1), 'Load_Balancer:nolb:selection_fields=ip_src'], bad.io)).toBe(
+      1,
+    );
+    expect(bad.err.join('')).toMatch(/--set Load_Balancer:nolb:selection_fields: no Load_Balancer named "nolb"/);
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     for (const [argv, msg] of [
       [['--profile', 'cx9', '--flows', 'x'], /unknown NIC profile "cx9" \(known: tc-flower/],
@@ -200,7 +228,7 @@ describe('ovnts offload-report', () => {
       [['--flows', 'a', '--bridge', 'b'], /give one of/],
       [['--nb', 'nb.json'], /--nb needs --chassis/],
       [['--nb', 'nb.json', '--chassis', 'hv1', '--bind', 'vm1'], /--bind takes PORT=CHASSIS/],
-      [['--flows', 'a', '--chassis', 'hv1'], /--chassis, --bind and --bridge-mappings go with --nb/],
+      [['--flows', 'a', '--chassis', 'hv1'], /--chassis, --bind, --bridge-mappings and --set go with --nb/],
       [['--bridge', 'b'], /--bridge needs --sb/],
       [['--format', 'xml', '--flows', 'a'], /--format must be table or json/],
       [['--frob'], /unknown option --frob/],

@@ -8,7 +8,7 @@ import { parseDump, type FlowDump } from './dump.js';
 import { ovsContextFromRows, type OvsContext } from './env.js';
 import { OffloadError } from './errors.js';
 import { getProfile, PROFILE_IDS } from './profiles.js';
-import { analyze, formatReportJson, formatReportTable } from './report.js';
+import { analyze, formatReportJson, formatReportTable, verdictDelta, type OffloadReport } from './report.js';
 import { decodeListJson, normaliseRow, SB_TABLES, sbContextFromJson, type SbContext } from './sb.js';
 
 export interface ExecResult {
@@ -27,7 +27,8 @@ export interface OffloadIo {
 
 export const USAGE = `usage: ovnts offload-report [--profile P]... [--format table|json]
          (--bridge <mgmt-socket> --sb <remote> [--ovs-db <remote>] | --flows <dump-file> [--sb-json <file>]
-          | --nb <remote|nb-dump.json> --chassis NAME [--bind PORT=CHASSIS]... [--bridge-mappings NET:BR,...])
+          | --nb <remote|nb-dump.json> --chassis NAME [--bind PORT=CHASSIS]... [--bridge-mappings NET:BR,...]
+            [--set TABLE:NAME:COLUMN[:KEY]=VALUE]...)
   --profile P   ${PROFILE_IDS.join(', ')} (aliases: cx7, bf2, bf3, dpdk…); default: all
   --bridge      br-int's OpenFlow management socket (unix:/var/run/openvswitch/br-int.mgmt)
   --sb          OVN southbound remote, read with ovn-sbctl
@@ -39,6 +40,9 @@ export const USAGE = `usage: ovnts offload-report [--profile P]... [--format tab
                 'ovsdb-client -f json dump <remote> OVN_Northbound' output) compiled to the SB and to the
                 tables of --chassis; VIFs live where --bind or their options:requested-chassis say
   --bridge-mappings  the chassis's ovn-bridge-mappings (localnet ports of mapped networks get a patch port)
+  --set         a what-if NB change (e.g. Load_Balancer:lb1:selection_fields=ip_src,ip_dst or
+                Logical_Router_Port:lr1-pub:options:gateway_mtu= to remove it): the report is for the changed NB,
+                followed by the verdicts that change
 `;
 
 /** Exit status when the local Open_vSwitch configuration keeps the profile from offloading anything. */
@@ -58,10 +62,11 @@ interface Options {
   chassis?: string;
   bind: Record<string, string>;
   bridgeMappings: Record<string, string>;
+  sets: string[];
 }
 
 function parseArgv(argv: readonly string[]): Options | 'help' {
-  const o: Options = { profiles: [], format: 'table', bind: {}, bridgeMappings: {} };
+  const o: Options = { profiles: [], format: 'table', bind: {}, bridgeMappings: {}, sets: [] };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (raw === '-h' || raw === '--help') return 'help';
@@ -111,6 +116,9 @@ function parseArgv(argv: readonly string[]): Options | 'help' {
         o.bind[m[1]!] = m[2]!;
         break;
       }
+      case '--set':
+        o.sets.push(value());
+        break;
       case '--bridge-mappings':
         for (const pair of value().split(',').filter(Boolean)) {
           const [net, br] = pair.split(':');
@@ -125,8 +133,8 @@ function parseArgv(argv: readonly string[]): Options | 'help' {
   if ([o.bridge, o.flows, o.nb].filter(Boolean).length !== 1)
     throw new UsageError('give one of --bridge (with --sb), --flows or --nb (with --chassis)');
   if (o.nb && !o.chassis) throw new UsageError('--nb needs --chassis');
-  if (!o.nb && (o.chassis || Object.keys(o.bind).length || Object.keys(o.bridgeMappings).length))
-    throw new UsageError('--chassis, --bind and --bridge-mappings go with --nb');
+  if (!o.nb && (o.chassis || Object.keys(o.bind).length || Object.keys(o.bridgeMappings).length || o.sets.length))
+    throw new UsageError('--chassis, --bind, --bridge-mappings and --set go with --nb');
   if (o.nb && (o.sb || o.sbJson || o.ovsDb))
     throw new UsageError('--nb computes the SB itself: no --sb, --sb-json or --ovs-db');
   if (o.bridge && !o.sb) throw new UsageError('--bridge needs --sb');
@@ -197,19 +205,27 @@ async function liveOvs(io: OffloadIo, remote: string): Promise<OvsContext> {
 const REMOTE = /^(unix|tcp|ssl|punix|ptcp):/;
 
 /** What-if: NB (remote or dump file) → SB → the chassis's tables → report. Loaded only when asked for. */
-async function whatIfReport(io: OffloadIo, opts: Options) {
-  const { nbFromDump, whatIf } = await import('./whatif.js');
+async function whatIfReport(
+  io: OffloadIo,
+  opts: Options,
+): Promise<{ report: OffloadReport; delta?: readonly string[] }> {
+  const { nbFromDump, parseNbSet, whatIf } = await import('./whatif.js');
   const text = REMOTE.test(opts.nb!)
     ? await tool(io, 'ovsdb-client', ['-f', 'json', 'dump', opts.nb!, 'OVN_Northbound'])
     : await readText(io, opts.nb!);
-  const w = whatIf({
-    ...nbFromDump(text),
-    chassis: opts.chassis!,
-    bindings: opts.bind,
-    bridgeMappings: opts.bridgeMappings,
-  });
-  for (const m of w.warnings) io.stderr(`ovnts offload-report: what-if: ${m}\n`);
-  return analyze({ dump: w.dump, sb: w.sb, profiles: opts.profiles });
+  const sets = opts.sets.map(parseNbSet);
+  const run = (changes: typeof sets, warn: boolean) => {
+    const w = whatIf({
+      ...nbFromDump(text, changes),
+      chassis: opts.chassis!,
+      bindings: opts.bind,
+      bridgeMappings: opts.bridgeMappings,
+    });
+    if (warn) for (const m of w.warnings) io.stderr(`ovnts offload-report: what-if: ${m}\n`);
+    return analyze({ dump: w.dump, sb: w.sb, profiles: opts.profiles });
+  };
+  const report = run(sets, true);
+  return sets.length > 0 ? { report, delta: verdictDelta(run([], false), report) } : { report };
 }
 
 /** The `ovnts offload-report` command. Returns the exit status. */
@@ -231,8 +247,15 @@ export async function runOffloadReport(argv: readonly string[], io: OffloadIo): 
   }
   try {
     if (opts.nb) {
-      const report = await whatIfReport(io, opts);
-      io.stdout(opts.format === 'json' ? formatReportJson(report) : formatReportTable(report));
+      const { report, delta } = await whatIfReport(io, opts);
+      if (opts.format === 'json') io.stdout(formatReportJson(delta ? { ...report, delta } : report));
+      else {
+        io.stdout(formatReportTable(report));
+        if (delta)
+          io.stdout(
+            `\nWhat-if delta (${opts.sets.join(' ')}): ${delta.length} verdict${delta.length === 1 ? '' : 's'} change\n${delta.map((d) => `  ${d}\n`).join('')}`,
+          );
+      }
       return 0;
     }
     const dump = opts.flows ? parseDump(await readText(io, opts.flows), opts.flows) : await liveDump(io, opts.bridge!);

@@ -67,8 +67,17 @@ export {
   type ScenarioVerdict,
   type ProfileSummary,
   summarise,
+  verdictDelta,
   verdictFor,
   type LflowRef,
 } from './report.js';
 export { runOffloadReport, USAGE, type OffloadIo, type ExecResult } from './cli.js';
-export { whatIf, nbFromDump, type WhatIfInput, type WhatIfNb, type WhatIfResult } from './whatif.js';
+export {
+  whatIf,
+  nbFromDump,
+  parseNbSet,
+  type NbSet,
+  type WhatIfInput,
+  type WhatIfNb,
+  type WhatIfResult,
+} from './whatif.js';

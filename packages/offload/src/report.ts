@@ -239,6 +239,29 @@ export function analyze(input: AnalyzeInput): OffloadReport {
   };
 }
 
+/** Verdicts that change between two reports, one line each: `vm1 lb-vip 10.0.0.1:80 tc-flower new: not (action hash) → partial (action ct(nat))`. */
+export function verdictDelta(before: OffloadReport, after: OffloadReport): string[] {
+  const flat = (r: OffloadReport) => {
+    const m = new Map<string, string>();
+    for (const c of r.classes)
+      for (const v of c.verdicts)
+        for (const s of CT_SCENARIOS) {
+          const x = v[s];
+          if (x)
+            m.set(
+              `${c.port} ${c.class}${c.target ? ` ${c.target}` : ''} ${v.profile} ${s}`,
+              x.reason ? `${x.verdict} (${x.reason})` : x.verdict,
+            );
+        }
+    return m;
+  };
+  const a = flat(before);
+  const b = flat(after);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => a.get(k) !== b.get(k))
+    .map((k) => `${k}: ${a.get(k) ?? 'no such class'} → ${b.get(k) ?? 'no such class'}`);
+}
+
 const MARK: Readonly<Record<Verdict, string>> = { offloadable: '✓', partial: 'partial', not: '✗' };
 
 const SCENARIO_LABEL: Readonly<Record<CtScenario, string>> = { new: 'new', est: 'est', reply: 'reply' };

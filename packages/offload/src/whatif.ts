@@ -1,7 +1,7 @@
 // What-if mode: from NB rows alone, in one process and without any OVS, the SB (the northd compiler), one
 // chassis's OpenFlow tables (the controller's pure computation) and the offload report. Bindings (which VIF
 // lives on which chassis) are not in the NB: they come from `bindings`, else a port's options:requested-chassis.
-import { decodeDump, decodeRow, withDefaults } from 'ovsdb-client-ts';
+import { columnKind, decodeDump, decodeRow, withDefaults, type ColumnType } from 'ovsdb-client-ts';
 import { compile, NB_INPUT_TABLES, type NbInput, insertOps } from '@ovnts/northd';
 import { computeChassis, type OvsIface, type SbSnapshot } from '@ovnts/controller';
 import { schema as nbSchema } from '@ovnts/schema/nb';
@@ -53,8 +53,71 @@ function tablesView<T>(tables: Readonly<Record<string, ReadonlyMap<string, Row>>
   return out as T;
 }
 
-/** The NB from `ovsdb-client dump -f json <remote> OVN_Northbound` output. */
-export function nbFromDump(text: string): WhatIfNb {
+/**
+ * One what-if change to the NB: `TABLE:NAME:COLUMN[:KEY]=VALUE` (the row whose `name` is NAME). A map column
+ * takes a KEY (an empty VALUE removes it); a set column takes a comma-separated VALUE; an empty VALUE clears an
+ * optional column.
+ */
+export interface NbSet {
+  readonly table: string;
+  readonly name: string;
+  readonly column: string;
+  readonly key?: string;
+  readonly value: string;
+}
+
+export function parseNbSet(text: string): NbSet {
+  const m = /^([A-Za-z_]+):([^:=]+):([a-z_]+)(?::([^=]+))?=(.*)$/.exec(text);
+  if (!m) throw new InputError(`--set takes TABLE:NAME:COLUMN[:KEY]=VALUE, not "${text}"`);
+  return { table: m[1]!, name: m[2]!, column: m[3]!, ...(m[4] !== undefined ? { key: m[4] } : {}), value: m[5]! };
+}
+
+function atomOf(t: ColumnType['key'], text: string, what: string): unknown {
+  switch (t.type) {
+    case 'integer': {
+      if (!/^-?\d+$/.test(text)) throw new InputError(`${what}: "${text}" is not an integer`);
+      return Number(text);
+    }
+    case 'real':
+      if (Number.isNaN(Number(text))) throw new InputError(`${what}: "${text}" is not a number`);
+      return Number(text);
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') throw new InputError(`${what}: "${text}" is not true or false`);
+      return text === 'true';
+    case 'uuid':
+      throw new InputError(`${what}: references cannot be set`);
+    default:
+      return text;
+  }
+}
+
+function applySet(tables: Record<string, Map<string, Row>>, c: NbSet): void {
+  const ts = nbSchema.tables[c.table];
+  const what = `--set ${c.table}:${c.name}:${c.column}`;
+  if (!ts) throw new InputError(`${what}: no table ${c.table} in the NB schema`);
+  const col = ts.columns[c.column];
+  if (!col) throw new InputError(`${what}: ${c.table} has no column ${c.column}`);
+  const rows = tables[c.table] ?? new Map<string, Row>();
+  const hit = [...rows].find(([, r]) => r['name'] === c.name);
+  if (!hit) throw new InputError(`${what}: no ${c.table} named "${c.name}"`);
+  const [id, r] = hit;
+  const kind = columnKind(col.type);
+  let v: unknown;
+  if (kind === 'map') {
+    if (c.key === undefined) throw new InputError(`${what}: ${c.column} is a map: give a KEY`);
+    const m = { ...(r[c.column] as Record<string, unknown>) };
+    if (c.value === '') delete m[c.key];
+    else m[c.key] = col.type.value ? atomOf(col.type.value, c.value, what) : c.value;
+    v = m;
+  } else if (kind === 'set')
+    v = c.value === '' ? [] : c.value.split(',').map((x) => atomOf(col.type.key, x.trim(), what));
+  else if (kind === 'optional') v = c.value === '' ? null : atomOf(col.type.key, c.value, what);
+  else v = atomOf(col.type.key, c.value, what);
+  rows.set(id, { ...r, [c.column]: v });
+}
+
+/** The NB from `ovsdb-client dump -f json <remote> OVN_Northbound` output, with what-if changes applied. */
+export function nbFromDump(text: string, sets: readonly NbSet[] = []): WhatIfNb {
   let tables: Record<string, Map<string, Row>>;
   try {
     tables = decodeDump(nbSchema, text);
@@ -65,6 +128,7 @@ export function nbFromDump(text: string): WhatIfNb {
   }
   if (!tables['Logical_Switch'] && !tables['Logical_Router'])
     throw new InputError('NB dump has no Logical_Switch or Logical_Router table');
+  for (const c of sets) applySet(tables, c);
   const gateways: Record<string, string> = {};
   const gcs = tables['Gateway_Chassis'] ?? new Map<string, Row>();
   for (const lrp of tables['Logical_Router_Port']?.values() ?? []) {
