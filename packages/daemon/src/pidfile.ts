@@ -7,7 +7,6 @@ import path from 'node:path';
 
 const F_GETLK = 5;
 const F_SETLK = 6;
-const F_RDLCK = 0;
 const F_WRLCK = 1;
 const F_UNLCK = 2;
 const SEEK_SET = 0;
@@ -34,8 +33,9 @@ async function fcntl(): Promise<Fcntl | null> {
   try {
     const { default: koffi } = await import('koffi');
     const libc = koffi.load(process.platform === 'linux' ? 'libc.so.6' : 'libc.dylib');
-    // Linux layout: short, short, off_t, off_t, pid_t (koffi pads as the C compiler does).
-    const flock = koffi.struct('ovnts_flock', {
+    // Linux layout: short, short, off_t, off_t, pid_t (koffi pads as the C compiler does); the
+    // function's prototype names the type.
+    koffi.struct('ovnts_flock', {
       l_type: 'short',
       l_whence: 'short',
       l_start: 'int64_t',
@@ -44,7 +44,6 @@ async function fcntl(): Promise<Fcntl | null> {
     });
     const fn = libc.func('int fcntl(int fd, int cmd, _Inout_ ovnts_flock *lock)');
     fcntlFn = (fd, cmd, lock) => fn(fd, cmd, lock) as number;
-    void flock;
   } catch {
     fcntlFn = null;
   }
@@ -118,6 +117,3 @@ export async function createPidfile(file: string, overwrite = false): Promise<He
     remove: () => rmSync(file, { force: true }),
   };
 }
-
-// Exported for tests: the lock types as Linux numbers them.
-export const LOCK_TYPES = { F_RDLCK, F_WRLCK, F_UNLCK } as const;
