@@ -230,7 +230,7 @@ describe('ovnts offload-report', () => {
       [['--nb', 'nb.json', '--chassis', 'hv1', '--bind', 'vm1'], /--bind takes PORT=CHASSIS/],
       [['--flows', 'a', '--chassis', 'hv1'], /--chassis, --bind, --bridge-mappings and --set go with --nb/],
       [['--bridge', 'b'], /--bridge needs --sb/],
-      [['--format', 'xml', '--flows', 'a'], /--format must be table or json/],
+      [['--format', 'xml', '--flows', 'a'], /--format must be table, json or html/],
       [['--frob'], /unknown option --frob/],
     ] as const) {
       const t = io();

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseDump, type FlowDump } from './dump.js';
 import { ovsContextFromRows, type OvsContext } from './env.js';
 import { OffloadError } from './errors.js';
+import { formatReportHtml } from './html.js';
 import { getProfile, PROFILE_IDS } from './profiles.js';
 import { analyze, formatReportJson, formatReportTable, verdictDelta, type OffloadReport } from './report.js';
 import { decodeListJson, normaliseRow, SB_TABLES, sbContextFromJson, type SbContext } from './sb.js';
@@ -25,7 +26,7 @@ export interface OffloadIo {
   exec?(cmd: string, args: readonly string[]): Promise<ExecResult>;
 }
 
-export const USAGE = `usage: ovnts offload-report [--profile P]... [--format table|json]
+export const USAGE = `usage: ovnts offload-report [--profile P]... [--format table|json|html]
          (--bridge <mgmt-socket> --sb <remote> [--ovs-db <remote>] | --flows <dump-file> [--sb-json <file>]
           | --nb <remote|nb-dump.json> --chassis NAME [--bind PORT=CHASSIS]... [--bridge-mappings NET:BR,...]
             [--set TABLE:NAME:COLUMN[:KEY]=VALUE]...)
@@ -52,7 +53,7 @@ class UsageError extends Error {}
 
 interface Options {
   profiles: string[];
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'html';
   bridge?: string;
   sb?: string;
   ovsDb?: string;
@@ -84,7 +85,8 @@ function parseArgv(argv: readonly string[]): Options | 'help' {
         break;
       case '--format': {
         const f = value();
-        if (f !== 'table' && f !== 'json') throw new UsageError(`--format must be table or json, not "${f}"`);
+        if (f !== 'table' && f !== 'json' && f !== 'html')
+          throw new UsageError(`--format must be table, json or html, not "${f}"`);
         o.format = f;
         break;
       }
@@ -249,6 +251,7 @@ export async function runOffloadReport(argv: readonly string[], io: OffloadIo): 
     if (opts.nb) {
       const { report, delta } = await whatIfReport(io, opts);
       if (opts.format === 'json') io.stdout(formatReportJson(delta ? { ...report, delta } : report));
+      else if (opts.format === 'html') io.stdout(formatReportHtml(report));
       else {
         io.stdout(formatReportTable(report));
         if (delta)
@@ -266,7 +269,13 @@ export async function runOffloadReport(argv: readonly string[], io: OffloadIo): 
         : undefined;
     const ovs = opts.ovsDb ? await liveOvs(io, opts.ovsDb) : undefined;
     const report = analyze({ dump, ...(sb ? { sb } : {}), ...(ovs ? { ovs } : {}), profiles: opts.profiles });
-    io.stdout(opts.format === 'json' ? formatReportJson(report) : formatReportTable(report));
+    io.stdout(
+      opts.format === 'json'
+        ? formatReportJson(report)
+        : opts.format === 'html'
+          ? formatReportHtml(report)
+          : formatReportTable(report),
+    );
     const errors = report.environment.flatMap((e) =>
       e.findings.filter((f) => f.severity === 'error').map((f) => `${e.profile}: ${f.check}: ${f.message}`),
     );

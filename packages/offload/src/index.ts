@@ -66,6 +66,7 @@ export {
   type ClassVerdict,
   type ScenarioVerdict,
   type ProfileSummary,
+  type TopologySketch,
   summarise,
   verdictDelta,
   verdictFor,
@@ -81,3 +82,4 @@ export {
   type WhatIfNb,
   type WhatIfResult,
 } from './whatif.js';
+export { formatReportHtml, worstVerdict } from './html.js';

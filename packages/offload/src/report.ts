@@ -7,7 +7,7 @@ import { checkEnvironment, type EnvFinding, type OvsContext } from './env.js';
 import { judgeClass, reasonKey, type Finding, type Judgement, type Verdict } from './judge.js';
 import { getProfile, PROFILE_IDS, type Layer, type NicProfile, type ProfileId } from './profiles.js';
 import type { SbContext } from './sb.js';
-import { buildTopology } from './topology.js';
+import { buildTopology, type LogicalPort } from './topology.js';
 import { PacketState } from './xlate/state.js';
 import { FlowTables } from './xlate/tables.js';
 import { translate, translateClass } from './xlate/xlate.js';
@@ -74,6 +74,20 @@ export interface ClassReport {
   readonly verdicts: readonly ClassVerdict[];
 }
 
+/** Datapaths and their ports, and which router port each switch port is patched to. */
+export interface TopologySketch {
+  readonly datapaths: readonly {
+    readonly name: string;
+    readonly kind: 'switch' | 'router';
+    readonly ports: readonly {
+      readonly name: string;
+      readonly type: string;
+      readonly peer?: string;
+      readonly local: boolean;
+    }[];
+  }[];
+}
+
 /** Per profile: how much of the traffic stays in software, by kind. */
 export interface ProfileSummary {
   /** Classes by their established (steady-state) verdict: where the bytes go. */
@@ -93,6 +107,8 @@ export interface OffloadReport {
   readonly classes: readonly ClassReport[];
   readonly environment: readonly { readonly profile: ProfileId; readonly findings: readonly EnvFinding[] }[];
   readonly summary: Readonly<Record<string, ProfileSummary>>;
+  /** The logical topology the classes ran on (from SB), for drawings. */
+  readonly topology?: TopologySketch;
 }
 
 /** Only the check_pkt_len "greater" branch: what an oversize packet actually executes. */
@@ -221,6 +237,28 @@ function reportClass(
   };
 }
 
+function sketchOf(ports: readonly LogicalPort[], sb: SbContext | undefined): TopologySketch | undefined {
+  if (!sb) return undefined;
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const datapaths = [...sb.datapaths]
+    .map((d) => {
+      const name = d.external_ids['name'] ?? `dp${d.tunnel_key}`;
+      const kind: 'switch' | 'router' = d.external_ids['logical-router'] !== undefined ? 'router' : 'switch';
+      const own = ports
+        .filter((p) => p.dpKey === d.tunnel_key && p.type !== 'chassisredirect')
+        .map((p) => ({
+          name: p.name,
+          type: p.type,
+          ...(p.options['peer'] ? { peer: p.options['peer'] } : {}),
+          local: p.ofport !== undefined,
+        }))
+        .sort(byName);
+      return { name, kind, ports: own };
+    })
+    .sort((a, b) => (a.kind !== b.kind ? (a.kind === 'router' ? -1 : 1) : byName(a, b)));
+  return { datapaths };
+}
+
 export function analyze(input: AnalyzeInput): OffloadReport {
   const profiles = (input.profiles && input.profiles.length > 0 ? input.profiles : PROFILE_IDS).map(getProfile);
   const topo = buildTopology(input.dump.flows, input.sb);
@@ -231,7 +269,9 @@ export function analyze(input: AnalyzeInput): OffloadReport {
   });
   const summary: Record<string, ProfileSummary> = {};
   for (const p of profiles) summary[p.id] = summarise(classes, p.id);
+  const sketch = sketchOf(topo.ports, input.sb);
   return {
+    ...(sketch ? { topology: sketch } : {}),
     profiles: profiles.map((p) => ({ id: p.id, title: p.title, requirements: p.requirements })),
     classes,
     environment: input.ovs ? profiles.map((p) => ({ profile: p.id, findings: checkEnvironment(input.ovs!, p) })) : [],
@@ -345,7 +385,7 @@ export function formatReportTable(r: OffloadReport): string {
 }
 
 /** JSON for tools: bigints as hex strings; datapath paths included. */
-export function formatReportJson(r: OffloadReport): string {
+export function formatReportJson(r: OffloadReport & { readonly delta?: readonly string[] }): string {
   return (
     JSON.stringify(
       r,
