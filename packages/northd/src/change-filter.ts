@@ -42,6 +42,11 @@ const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
   ]),
   Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'hostname', 'transport_zones', 'vtep_logical_switches']),
 };
+/** Chassis.other_config keys the flows depend on (every chassis must have a capability). */
+const FEATURE_KEYS = ['ct-no-masked-label', 'mac-binding-timestamp', 'ovn-ct-lb-related', 'is-remote'];
+const featureOf = (row: Record<string, unknown>, k: string) =>
+  (row['other_config'] as Record<string, string> | undefined)?.[k];
+
 /** Tables whose changes never affect the compiled output. */
 const IGNORED_TABLES: ReadonlySet<string> = new Set(['Chassis_Private', 'RBAC_Role', 'RBAC_Permission']);
 
@@ -52,6 +57,8 @@ export function affectsCompile(c: Change): boolean {
   if (!ignored) return true;
   const o = c.old as Record<string, unknown>;
   const n = c.new as Record<string, unknown>;
+  // A chassis's capabilities decide the conntrack dialect of the flows (chassis-features.ts).
+  if (c.table === 'Chassis' && FEATURE_KEYS.some((k) => featureOf(o, k) !== featureOf(n, k))) return true;
   for (const k of Object.keys(n)) {
     if (k === '_version' || ignored.has(k)) continue;
     // `up` on a binding only matters when it disappears (northd seeds it with false).

@@ -3,6 +3,7 @@
 // writes both rows as soon as it is active, before computing anything.
 import { randomBytes } from 'node:crypto';
 import { KEY_RANGES } from './keys.js';
+import { ALL_FEATURES, type ChassisFeatures } from './chassis-features.js';
 
 /**
  * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
@@ -51,7 +52,21 @@ export function northdNbOptions(options: Options, vxlan: boolean): Options {
   return Object.entries(want).every(([k, v]) => options[k] === v) ? options : { ...options, ...want };
 }
 
-/** SB_Global.options: the NB options plus what northd publishes to chassis. */
-export function sbGlobalOptions(nbOptions: Options, vxlan: boolean): Record<string, string> {
-  return { ...nbOptions, max_tunid: maxTunid(vxlan), northd_internal_version: NORTHD_INTERNAL_VERSION };
+/**
+ * SB_Global.options: the NB options plus what northd publishes to chassis; with a chassis that cannot keep
+ * flags in ct_mark, load-balancer hairpin detection falls back to ct_label (lb_hairpin_use_ct_mark=false).
+ */
+export function sbGlobalOptions(
+  nbOptions: Options,
+  vxlan: boolean,
+  features: ChassisFeatures = ALL_FEATURES,
+): Record<string, string> {
+  const o: Record<string, string> = {
+    ...nbOptions,
+    max_tunid: maxTunid(vxlan),
+    northd_internal_version: NORTHD_INTERNAL_VERSION,
+  };
+  if (features.ctNoMaskedLabel) delete o['lb_hairpin_use_ct_mark'];
+  else o['lb_hairpin_use_ct_mark'] = 'false';
+  return o;
 }

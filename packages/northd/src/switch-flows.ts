@@ -79,7 +79,7 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   }
 
   for (const st of ['ls_in_pre_stateful', 'ls_out_pre_stateful'] as const) {
-    add(st, 110, 'reg0[2] == 1', 'ct_lb_mark;');
+    add(st, 110, 'reg0[2] == 1', `${ct.ct.lb};`);
     add(st, 100, 'reg0[0] == 1', 'ct_next;');
     add(st, 0, '1', 'next;');
   }
@@ -94,8 +94,9 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   add('ls_in_acl_after_lb', 65532, ND_MLD_ACL, 'next;');
   add('ls_in_acl_after_lb', 0, '1', 'next;');
   for (const st of ['ls_in_stateful', 'ls_out_stateful'] as const) {
-    add(st, 100, 'reg0[1] == 1 && reg0[13] == 0', 'ct_commit { ct_mark.blocked = 0; }; next;');
-    add(st, 100, 'reg0[1] == 1 && reg0[13] == 1', 'ct_commit { ct_mark.blocked = 0; ct_label.label = reg3; }; next;');
+    const blocked = `${ct.ct.flags}.blocked`;
+    add(st, 100, 'reg0[1] == 1 && reg0[13] == 0', `ct_commit { ${blocked} = 0; }; next;`);
+    add(st, 100, 'reg0[1] == 1 && reg0[13] == 1', `ct_commit { ${blocked} = 0; ct_label.label = reg3; }; next;`);
     add(st, 0, '1', 'next;');
   }
   for (const st of PASS_THROUGH) add(st, 0, '1', 'next;');

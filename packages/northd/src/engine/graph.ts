@@ -5,6 +5,7 @@
 // file (graph-diagram.ts; its test fails when the two differ).
 import { IncEngine, type Handler, type InputEdge, type NodeDecl } from './inc-engine.js';
 import { BindingsNode } from './nodes/bindings.js';
+import { ChassisFeaturesNode } from './nodes/chassis-features.js';
 import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
 import { LflowsNode } from './nodes/lflows.js';
 import { LoadBalancersNode } from './nodes/load-balancers.js';
@@ -21,6 +22,7 @@ export interface EngineGraph {
   readonly sb: SbInputs;
   readonly topology: TopologyNode;
   readonly bindings: BindingsNode;
+  readonly features: ChassisFeaturesNode;
   readonly portGroups: PortGroupsNode;
   readonly loadBalancers: LoadBalancersNode;
   readonly routers: RoutersNode;
@@ -42,14 +44,15 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const t = nb.tables;
   const topology = new TopologyNode(ctx, nb);
   const bindings = new BindingsNode(ctx, sb, topology);
+  const features = new ChassisFeaturesNode(sb);
   const loadBalancers = new LoadBalancersNode(ctx, nb, topology);
-  const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers);
+  const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features);
   const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
-  const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers);
+  const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers, features);
   const lflows = new LflowsNode(routers, switches);
   const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
-  const sbGlobal = new SbGlobalNode(nb, bindings);
+  const sbGlobal = new SbGlobalNode(nb, bindings, features);
 
   const nodes: NodeDecl[] = [
     // Input nodes: one per table the compiler reads.
@@ -98,6 +101,12 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     },
     {
       kind: 'node',
+      name: 'chassis_features',
+      data: features,
+      inputs: [on('SB_chassis', 'onChassis', () => features.onChassis())],
+    },
+    {
+      kind: 'node',
       name: 'load_balancers',
       data: loadBalancers,
       inputs: [
@@ -116,6 +125,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('bindings', 'onBindings', () => routers.onBindings()),
         on('load_balancers', 'onLoadBalancers', () => routers.onLoadBalancers()),
         on('NB_nat', 'onNat', () => routers.onNat()),
+        // The conntrack dialect of every flow: rare, and it changes them all.
+        recomputeOn('chassis_features'),
       ],
     },
     {
@@ -141,6 +152,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('port_groups', 'onPortGroups', () => switches.onPortGroups()),
         on('NB_acl', 'onAcl', () => switches.onAcl()),
         on('NB_dhcp_options', 'onDhcpOptions', () => switches.onDhcpOptions()),
+        recomputeOn('chassis_features'),
       ],
     },
     {
@@ -179,6 +191,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
       inputs: [
         on('NB_global', 'onGlobal', () => sbGlobal.onGlobal()),
         on('bindings', 'onBindings', () => sbGlobal.onBindings()),
+        on('chassis_features', 'onFeatures', () => sbGlobal.onGlobal()),
       ],
     },
   ];
@@ -188,6 +201,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     sb,
     topology,
     bindings,
+    features,
     portGroups,
     loadBalancers,
     routers,

@@ -27,7 +27,6 @@ const STATELESS = 'reg0[16]';
 const HINT_ALLOW_REL = 'reg0[17]';
 const LABEL_REG = 'reg3';
 
-const BLOCKED = 'ct_mark.blocked';
 const IMPLICIT_DROP = '/* drop */';
 const ND_CT_OMIT = 'nd || nd_rs || nd_ra || mldv1 || mldv2 || (udp && udp.src == 546 && udp.dst == 547)';
 
@@ -35,6 +34,7 @@ const q = (s: string) => JSON.stringify(s);
 
 export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchStateful, add: Add): void {
   const hasStateful = st.hasStatefulAcl || st.hasLbVip;
+  const BLOCKED = `${st.ct.flags}.blocked`;
   buildPreAcl(sw, st, add);
   buildHints(st, add);
 
@@ -59,12 +59,14 @@ export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchState
     add('ls_in_acl', PRI_FIXED, reply, `${HINT_DROP} = 0; ${HINT_BLOCK} = 0; ${HINT_ALLOW_REL} = 1; next;`);
     add('ls_out_acl', PRI_FIXED, reply, 'next;');
     const related = `!ct.est && ct.rel && !ct.new && !ct.inv && ${BLOCKED} == 0`;
-    add('ls_in_acl', PRI_FIXED, related, `${HINT_ALLOW_REL} = 1; ct_commit_nat;`);
-    add('ls_out_acl', PRI_FIXED, related, 'ct_commit_nat;');
+    // Related traffic is NATed like its connection only where every chassis can (ovn-ct-lb-related).
+    const commitNat = st.ct.lbRelated ? 'ct_commit_nat;' : 'next;';
+    add('ls_in_acl', PRI_FIXED, related, `${HINT_ALLOW_REL} = 1; ${commitNat}`);
+    add('ls_out_acl', PRI_FIXED, related, commitNat);
     add('ls_in_acl_after_lb', PRI_FIXED, `${HINT_ALLOW_REL} == 1`, 'next;');
   }
 
-  for (const acl of st.acls) buildAcl(acl, hasStateful, add);
+  for (const acl of st.acls) buildAcl(acl, hasStateful, BLOCKED, add);
 
   if (st.hasAcls || st.hasLbVip) {
     add('ls_in_acl', PRI_SERVICE, 'eth.dst == $svc_monitor_mac', 'next;');
@@ -99,6 +101,7 @@ function buildPreAcl(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchStateful, add:
 }
 
 function buildHints(st: SwitchStateful, add: Add): void {
+  const BLOCKED = `${st.ct.flags}.blocked`;
   if (!st.hasAcls && !st.hasLbVip) return;
   for (const s of ['ls_in_acl_hint', 'ls_out_acl_hint'] as const) {
     add(s, 0, '1', 'next;');
@@ -144,7 +147,8 @@ function addReject(acl: ACL, s: StageName, extraMatch: string, extraActions: str
   add(s, acl.priority + ACL_PRI_OFFSET, match, actions);
 }
 
-function buildAcl(acl: ACL, hasStateful: boolean, add: Add): void {
+/** `BLOCKED`: the conntrack flag of connections an ACL dropped (ct_mark.blocked or ct_label.blocked). */
+function buildAcl(acl: ACL, hasStateful: boolean, BLOCKED: string, add: Add): void {
   const s = aclStage(acl);
   const prio = acl.priority + ACL_PRI_OFFSET;
   const log = aclLog(acl);

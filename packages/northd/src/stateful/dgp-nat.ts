@@ -4,6 +4,7 @@
 // distributed floating IP, handled on the chassis of that logical port with its own MAC. Packets to a
 // NAT address from the router itself loop back into the ingress pipeline (lr_out_egr_loop).
 import { formatMac, parseMac } from '../addresses.js';
+import type { CtDialect } from '../chassis-features.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath } from '../topology.js';
@@ -15,14 +16,14 @@ const q = (s: string) => JSON.stringify(s);
 const ARP_REPLY = (mac: string) =>
   `eth.dst = eth.src; eth.src = ${mac}; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = ${mac}; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;`;
 
-export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add): void {
+export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDialect, add: Add): void {
   const [dgpName, crName] = [...nat.redirect][0] ?? [];
   const dgp = lr.ports.find((p) => p.name === dgpName);
   if (!dgp || !crName || !nat.entries.length) return;
   const P = q(dgp.name);
   const crRes = `is_chassis_resident(${q(crName)})`;
 
-  add('lr_out_chk_dnat_local', 50, 'ip && ct_mark.natted == 1', 'reg9[4] = 1; next;');
+  add('lr_out_chk_dnat_local', 50, `ip && ${ct.flags}.natted == 1`, 'reg9[4] = 1; next;');
 
   const seen = new Set<string>();
   for (const e of nat.entries) {

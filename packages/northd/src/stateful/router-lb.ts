@@ -8,6 +8,7 @@ import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import type { LbVip, ParsedLb } from './lb-vip.js';
 import { lbForceSnatRouterIp } from '../router-options.js';
+import type { CtDialect } from '../chassis-features.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -68,7 +69,7 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
  * The ct_lb_mark action on a router, or drop/reject without backends. `skip_snat` on the balancer, or a
  * gateway router with lb_force_snat_ip=router_ip, marks the connection for the SNAT stage.
  */
-function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip): string {
+function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip, ct: CtDialect): string {
   const snat =
     lb.nb.options['skip_snat'] === 'true' ? 'skip_snat' : lbForceSnatRouterIp(lr.nb) ? 'force_snat' : undefined;
   const prefix = snat ? `flags.${snat}_for_lb = 1; ` : '';
@@ -78,7 +79,9 @@ function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip): string {
     return `${prefix}drop;`;
   }
   const fields = [...lb.nb.selection_fields].sort().join(',');
-  return `${prefix}ct_lb_mark(backends=${vip.backendsRaw}${fields ? `; hash_fields="${fields}"` : ''}${snat ? `; ${snat}` : ''});`;
+  // The flag also goes into the conntrack entry where every chassis can keep it (ovn-ct-lb-related).
+  const flag = snat && ct.lbRelated ? `; ${snat}` : '';
+  return `${prefix}${ct.lb}(backends=${vip.backendsRaw}${fields ? `; hash_fields="${fields}"` : ''}${flag});`;
 }
 
 export function buildRouterLbFlows(
@@ -86,37 +89,26 @@ export function buildRouterLbFlows(
   rl: RouterLbs,
   routerKey: number | undefined,
   natExternalIps: ReadonlySet<string>,
+  ct: CtDialect,
   add: Add,
 ): void {
   if (!rl.ips.size) return;
-  add(
-    'lr_in_dnat',
-    70,
-    'ct.rel && !ct.est && !ct.new && ct_mark.skip_snat == 1',
-    'flags.skip_snat_for_lb = 1; ct_commit_nat;',
-  );
-  add(
-    'lr_in_dnat',
-    70,
-    'ct.rel && !ct.est && !ct.new && ct_mark.force_snat == 1',
-    'flags.force_snat_for_lb = 1; ct_commit_nat;',
-  );
-  add('lr_in_dnat', 50, 'ct.rel && !ct.est && !ct.new', 'ct_commit_nat;');
-  add(
-    'lr_in_dnat',
-    70,
-    'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.skip_snat == 1',
-    'flags.skip_snat_for_lb = 1; next;',
-  );
-  add(
-    'lr_in_dnat',
-    70,
-    'ct.est && !ct.rel && !ct.new && ct_mark.natted && ct_mark.force_snat == 1',
-    'flags.force_snat_for_lb = 1; next;',
-  );
-  add('lr_in_dnat', 50, 'ct.est && !ct.rel && !ct.new && ct_mark.natted', 'next;');
+  const f = ct.flags;
+  // Related traffic (ICMP errors) is NATed like its connection where every chassis can.
+  if (ct.lbRelated) {
+    const rel = 'ct.rel && !ct.est && !ct.new';
+    add('lr_in_dnat', 70, `${rel} && ${f}.skip_snat == 1`, 'flags.skip_snat_for_lb = 1; ct_commit_nat;');
+    add('lr_in_dnat', 70, `${rel} && ${f}.force_snat == 1`, 'flags.force_snat_for_lb = 1; ct_commit_nat;');
+    add('lr_in_dnat', 50, rel, 'ct_commit_nat;');
+  }
+  const est = `ct.est && !ct.rel && !ct.new && ${f}.natted`;
+  add('lr_in_dnat', 70, `${est} && ${f}.skip_snat == 1`, 'flags.skip_snat_for_lb = 1; next;');
+  add('lr_in_dnat', 70, `${est} && ${f}.force_snat == 1`, 'flags.force_snat_for_lb = 1; next;');
+  add('lr_in_dnat', 50, est, 'next;');
 
   for (const lb of rl.lbs) {
+    // Traffic a skip_snat balancer load-balanced leaves without the router's SNAT.
+    if (lb.nb.options['skip_snat'] === 'true') add('lr_out_snat', 120, 'flags.skip_snat_for_lb == 1 && ip', 'next;');
     for (const vip of lb.vips) {
       const ip = vip.family === 4 ? 'ip4' : 'ip6';
       add('lr_in_defrag', 100, `ip && ${ip}.dst == ${vip.ip}`, 'ct_dnat;');
@@ -125,7 +117,7 @@ export function buildRouterLbFlows(
         'lr_in_dnat',
         vip.port ? 120 : 110,
         `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}`,
-        routerVipAction(lr, lb, vip),
+        routerVipAction(lr, lb, vip, ct),
       );
       // A VIP that is also a NAT address must not be unSNATed.
       if (natExternalIps.has(vip.ip)) {

@@ -3,6 +3,7 @@
 // longest logical prefix in lr_out_snat, un-DNAT and commit in the egress stages, ARP replies for
 // external addresses. Distributed routers with gateway ports are not handled here yet.
 import { formatIp, formatIpv6, parseCidr, parseIp, parseIpv6, solicitedNode } from '../addresses.js';
+import type { CtDialect } from '../chassis-features.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
@@ -61,7 +62,7 @@ const ARP_REPLY =
 const ND_REPLY =
   'nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };';
 
-export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add): void {
+export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDialect, add: Add): void {
   // ARP / ND for external addresses, on every port (identical flows are stored once).
   for (const e of nat.entries) {
     if (e.family === 4) {
@@ -84,7 +85,7 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
     add('lr_in_gw_redirect', 50, `outport == ${JSON.stringify(port)}`, `outport = ${JSON.stringify(cr)}; next;`);
 
   if (!nat.isGatewayRouter) {
-    buildDgpNatFlows(lr, nat, add);
+    buildDgpNatFlows(lr, nat, ct, add);
     return;
   }
   if (nat.entries.length || nat.hasLbVip) {
@@ -92,7 +93,7 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, add: Add
     add('lr_out_undnat', 50, 'ip', 'flags.loopback = 1; ct_dnat;');
     add('lr_out_post_undnat', 50, 'ip && ct.new', 'ct_commit { } ; next; ');
   }
-  if (nat.entries.length) add('lr_out_chk_dnat_local', 50, 'ip && ct_mark.natted == 1', 'reg9[4] = 1; next;');
+  if (nat.entries.length) add('lr_out_chk_dnat_local', 50, `ip && ${ct.flags}.natted == 1`, 'reg9[4] = 1; next;');
   for (const e of nat.entries) {
     const ip = e.family === 4 ? 'ip4' : 'ip6';
     const t = e.nb.type;

@@ -5,6 +5,7 @@ import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
 import type { NbInput } from '../input.js';
 import type { SwitchDatapath } from '../topology.js';
 import type { ResolvedPortGroup } from './port-groups.js';
+import { CT_MARK, type CtDialect } from '../chassis-features.js';
 
 /** The flags the core switch builder needs to leave out the "nothing stateful" skeleton flows. */
 export interface ConntrackFlags {
@@ -16,6 +17,8 @@ export interface ConntrackFlags {
   readonly hasLbVip: boolean;
   /** External MACs of distributed floating IPs, by router NB UUID (they ARP from those MACs too). */
   readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
+  /** The conntrack vocabulary the chassis understand. */
+  readonly ct: CtDialect;
 }
 
 export const NO_CONNTRACK: ConntrackFlags = {
@@ -23,6 +26,7 @@ export const NO_CONNTRACK: ConntrackFlags = {
   hasStatefulAcl: false,
   hasLbVip: false,
   routerNatMacs: new Map(),
+  ct: CT_MARK,
 };
 
 export interface SwitchStateful extends ConntrackFlags {
@@ -36,6 +40,7 @@ export interface StatefulContext {
   readonly switchLbs?: (sw: SwitchDatapath) => SwitchLbs;
   readonly portGroups: readonly ResolvedPortGroup[];
   readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
+  readonly ct: CtDialect;
 }
 
 export interface SwitchLbs {
@@ -67,6 +72,7 @@ export function withLbs(st: SwitchStateful, lbs: readonly LoadBalancer[]): Switc
     hasStatefulAcl: st.hasStatefulAcl,
     hasLbVip: st.hasLbVip,
     routerNatMacs: st.routerNatMacs,
+    ct: st.ct,
   };
 }
 
@@ -93,5 +99,6 @@ export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): Switch
     hasStatefulAcl: aclList.some((a) => a.action === 'allow-related'),
     hasLbVip: lb.hasLbVip,
     routerNatMacs: ctx.routerNatMacs,
+    ct: ctx.ct,
   };
 }

@@ -4,6 +4,7 @@
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { ParsedLb } from './lb-vip.js';
+import type { CtDialect } from '../chassis-features.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -15,18 +16,18 @@ const ORIG_DIP4 = 'reg1';
 const ORIG_DIP6 = 'xxreg1';
 const ORIG_DPORT = 'reg2[0..15]';
 
-/** The ct_lb_mark action for a VIP on a switch (or the drop/reject when it has no backend). */
-export function switchVipAction(lb: ParsedLb, backendsRaw: string, nBackends: number): string {
+/** The ct_lb_mark (ct_lb) action for a VIP on a switch (or the drop/reject when it has no backend). */
+export function switchVipAction(lb: ParsedLb, backendsRaw: string, nBackends: number, ct: CtDialect): string {
   if (nBackends === 0) {
     if (lb.rejectEmpty)
       return `reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('ls_out_qos_mark').table});};`;
     return 'drop;';
   }
   const fields = [...lb.nb.selection_fields].sort().join(',');
-  return `ct_lb_mark(backends=${backendsRaw}${fields ? `; hash_fields="${fields}"` : ''});`;
+  return `${ct.lb}(backends=${backendsRaw}${fields ? `; hash_fields="${fields}"` : ''});`;
 }
 
-export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, add: Add): void {
+export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, ct: CtDialect, add: Add): void {
   if (hasLbVip) {
     add('ls_in_pre_lb', 100, 'ip', `${CT_NAT} = 1; next;`);
     add('ls_out_pre_lb', 100, 'ip', `${CT_NAT} = 1; next;`);
@@ -53,11 +54,11 @@ export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, 
       const ip = vip.family === 4 ? 'ip4' : 'ip6';
       const l4 = vip.port ? ` && ${lb.proto}.dst == ${vip.port}` : '';
       const save = `${vip.family === 4 ? ORIG_DIP4 : ORIG_DIP6} = ${vip.ip}; ${vip.port ? `${ORIG_DPORT} = ${vip.port}; ` : ''}`;
-      add('ls_in_pre_stateful', 120, `${CT_NAT} == 1 && ${ip}.dst == ${vip.ip}${l4}`, `${save}ct_lb_mark;`);
+      add('ls_in_pre_stateful', 120, `${CT_NAT} == 1 && ${ip}.dst == ${vip.ip}${l4}`, `${save}${ct.lb};`);
 
-      const action = switchVipAction(lb, vip.backendsRaw, vip.backends.length);
+      const action = switchVipAction(lb, vip.backendsRaw, vip.backends.length, ct);
       // A load-balanced packet must not be committed again by the stateful stage.
-      const full = action.startsWith('ct_lb_mark') ? `${COMMIT} = 0; ${action}` : action;
+      const full = vip.backends.length ? `${COMMIT} = 0; ${action}` : action;
       add('ls_in_lb', vip.port ? 120 : 110, `ct.new && ${ip}.dst == ${vip.ip}${l4}`, full);
     }
   }

@@ -5,7 +5,7 @@ import type { Sandbox } from '@ovnts/test-harness';
 import { compile, type CompiledSb } from '../compile.js';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { insertOps } from '../sb-json.js';
-import { bindingSummary, normaliseLflowList, readNb, type Runner } from './lab.js';
+import { bindingSummary, normaliseLflowList, readNb, readSb, type Runner } from './lab.js';
 
 /** One ovn-trace run: datapath, microflow and the conntrack/LB/ECMP choices to simulate. */
 export interface TracePacket {
@@ -26,6 +26,8 @@ export interface ParityCase {
   /** ovn-nbctl argument lists, run in order. */
   readonly nbctl: readonly (readonly string[])[];
   readonly packets: readonly TracePacket[];
+  /** ovn-sbctl argument lists run on the SB before the NB (e.g. `chassis-add`): both northds see those chassis. */
+  readonly sbctl?: readonly (readonly string[])[];
   /** How long the real northd may take for the NB (`--wait=sb` timeout, s); 20 by default. */
   readonly waitTimeoutS?: number;
 }
@@ -99,6 +101,7 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   const { nb, sb: sb1 } = await sb.startCentral();
   const sb2 = await sb.startDb('sb', { name: 'sb2' });
   await sb.startRealNorthd(nb.remotes.unix, sb1.remotes.unix);
+  for (const args of c.sbctl ?? []) await sb.runOk('ovn-sbctl', [`--db=${sb1.remotes.unix}`, ...args]);
   if (c.nbOps) await transact(nb.remotes.unix, 'OVN_Northbound', c.nbOps);
   for (const args of c.nbctl) await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...args]);
   const timeout = c.waitTimeoutS ?? 20;
@@ -106,14 +109,20 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
     timeoutMs: (timeout + 10) * 1000,
   });
 
-  const run: Runner = (p, a) => sb.runOk(p, a).then((stdout) => ({ stdout }));
-  const compiled = compile(await readNb(run, nb.remotes.unix));
+  // Reading a bench-size SB (tens of thousands of flows) takes longer than a tool's default 30 s.
+  const timeoutMs = (timeout + 10) * 1000;
+  const run: Runner = (p, a) => sb.runOk(p, a, { timeoutMs }).then((stdout) => ({ stdout }));
+  // The chassis the real northd saw (their capabilities shape the flows); no keys: ours are allocated afresh.
+  const realSb = await readSb(run, sb1.remotes.unix);
+  const compiled = compile(await readNb(run, nb.remotes.unix), {
+    sb: { Chassis: realSb.Chassis, Encap: realSb.Encap, Datapath_Binding: new Map(), Port_Binding: new Map() },
+  });
   await transact(sb2.remotes.unix, 'OVN_Southbound', insertOps(compiled));
 
   // Flows name router load balancer address sets by the router's tunnel key: compare by name.
   const flows = async (remote: string) => {
     const names = await datapathNames(run, remote);
-    const text = await sb.runOk('ovn-sbctl', [`--db=${remote}`, 'lflow-list']);
+    const text = await sb.runOk('ovn-sbctl', [`--db=${remote}`, 'lflow-list'], { timeoutMs });
     return normaliseLflowList(text.replace(/\$_rtr_lb_(\d+)_/g, (_, k: string) => `$_rtr_lb_<${names.get(k) ?? k}>_`));
   };
   const real = await flows(sb1.remotes.unix);

@@ -3,6 +3,8 @@
 // balancers as its peer switches consult them, and its reachable-VIP address sets. A router whose
 // topology, NAT or balancers changed is computed again; a balancer backend change replaces one unit.
 import type { LogicalSwitchPort } from '@ovnts/schema/nb';
+import { CT_MARK, type CtDialect } from '../../chassis-features.js';
+import type { ChassisFeaturesNode } from './chassis-features.js';
 import { lbForceSnatRouterIp } from '../../router-options.js';
 import { lbAddressSetName, buildRouterLbFlows, routerLbs, type RouterLbs } from '../../stateful/router-lb.js';
 import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/router-nat.js';
@@ -29,8 +31,10 @@ export class RoutersNode implements NodeData {
   private readonly sets = new Map<string, readonly string[]>();
   private readonly setNames = new Map<string, string[]>();
   // Memoized units.
-  private readonly lbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
+  private lbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
   private lbAggKeys: ReadonlySet<string> | undefined;
+  /** The conntrack dialect the memoized balancer units were built in. */
+  private memoCt: CtDialect = CT_MARK;
   /** Static ARP/ND resolution parts: switch port row → the router port it was built for and its flows. */
   private readonly arpParts = new WeakMap<LogicalSwitchPort, { rp: RouterPort; flows: readonly FlowSpec[] }>();
 
@@ -52,6 +56,7 @@ export class RoutersNode implements NodeData {
     private readonly topo: TopologyNode,
     private readonly bindings: BindingsNode,
     private readonly lbs: LoadBalancersNode,
+    private readonly features: ChassisFeaturesNode,
   ) {}
 
   clearTracked(): void {
@@ -74,6 +79,11 @@ export class RoutersNode implements NodeData {
   recompute(): void {
     this.clear();
     this.recomputed = true;
+    if (this.features.ct !== this.memoCt) {
+      this.memoCt = this.features.ct;
+      this.lbUnits = new WeakMap();
+      this.lbAggKeys = undefined;
+    }
     // Counted in bulk: one lookup per flow, not per flow and datapath.
     this.flows.beginBulk();
     try {
@@ -185,7 +195,7 @@ export class RoutersNode implements NodeData {
       'core',
       collect((add, t) => {
         buildRouterFlows(lr, t, nat, false);
-        buildRouterNatFlows(lr, nat, add);
+        buildRouterNatFlows(lr, nat, this.features.ct, add);
       }),
     );
     const arp = new Set<string>();
@@ -217,7 +227,7 @@ export class RoutersNode implements NodeData {
       this.flows.setUnit(
         lr.uuid,
         'lb',
-        collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, add)),
+        collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, this.features.ct, add)),
       );
       for (const p of rl.lbs) {
         keep.add(unitId('lb', p.nb._uuid));
@@ -285,9 +295,12 @@ export class RoutersNode implements NodeData {
     if (!u) {
       const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };
       this.lbAggKeys ??= new Set(
-        collect((add) => buildRouterLbFlows(lr, noLbs, undefined, new Set(), add)).map((f) => f.key),
+        collect((add) => buildRouterLbFlows(lr, noLbs, undefined, new Set(), this.memoCt, add)).map((f) => f.key),
       );
-      u = collect((add) => buildRouterLbFlows(lr, { ...noLbs, lbs: [p] }, undefined, external, add), this.lbAggKeys);
+      u = collect(
+        (add) => buildRouterLbFlows(lr, { ...noLbs, lbs: [p] }, undefined, external, this.memoCt, add),
+        this.lbAggKeys,
+      );
       m.set(sig, u);
     }
     return u;

@@ -2,6 +2,7 @@
 // balancer applied to a switch, naming those switches), `address_sets` (NB sets, `svc_monitor_mac`, and
 // the union with the port groups' and routers' derived sets) and `sb_global` (SB_Global.options).
 import type { LoadBalancer } from '@ovnts/schema/nb';
+import type { ChassisFeaturesNode } from './chassis-features.js';
 import { sbGlobalOptions } from '../../global-options.js';
 import { sbLoadBalancer, type SbLoadBalancerOut } from '../../stateful/sb-load-balancers.js';
 import type { NodeData } from '../inc-engine.js';
@@ -153,6 +154,7 @@ export class SbGlobalNode implements NodeData {
   constructor(
     private readonly nb: NbInputs,
     private readonly bindings: BindingsNode,
+    private readonly features: ChassisFeaturesNode,
   ) {}
 
   clearTracked(): void {
@@ -163,7 +165,7 @@ export class SbGlobalNode implements NodeData {
   }
   recompute(): void {
     const global = [...this.nb.view.NB_Global.values()][0];
-    this.options = sbGlobalOptions(global?.options ?? {}, this.bindings.vxlan);
+    this.options = sbGlobalOptions(global?.options ?? {}, this.bindings.vxlan, this.features.features);
     this.changed = true;
   }
   onGlobal(): boolean {

@@ -4,6 +4,8 @@
 // switches with the same inputs (one VIP's flows are built once for the 300 switches applying it; a
 // non-router port's flows are kept per NB row). Also which switches apply each load balancer.
 import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
+import { CT_MARK, type CtDialect } from '../../chassis-features.js';
+import type { ChassisFeaturesNode } from './chassis-features.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
 import { buildAclFlows } from '../../stateful/acl.js';
 import { buildDhcpFlows } from '../../stateful/dhcp.js';
@@ -24,7 +26,8 @@ import type { RoutersNode } from './routers.js';
 import type { TopologyNode } from './topology.js';
 import { addTo, delFrom, sameRows, unitId } from './util.js';
 
-const flagsSig = (st: SwitchStateful) => `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}`;
+const flagsSig = (st: SwitchStateful) =>
+  `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}`;
 /** ACL and balancer units name no switch port: they are built for a switch without any. */
 const NO_PORTS = { ports: [] };
 
@@ -41,8 +44,10 @@ export class SwitchesNode implements NodeData {
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
   private readonly aclAggs = new Map<string, readonly FlowSpec[]>();
-  private readonly lbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
+  private lbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
   private readonly lbAggs = new Map<boolean, readonly FlowSpec[]>();
+  /** The conntrack dialect the memoized balancer units were built in (the ACL memos key on it). */
+  private memoCt: CtDialect = CT_MARK;
 
   private readonly full = new Set<string>();
   private readonly aclSw = new Set<string>();
@@ -63,6 +68,7 @@ export class SwitchesNode implements NodeData {
     private readonly pgs: PortGroupsNode,
     private readonly lbs: LoadBalancersNode,
     private readonly routers: RoutersNode,
+    private readonly features: ChassisFeaturesNode,
   ) {}
 
   clearTracked(): void {
@@ -84,6 +90,11 @@ export class SwitchesNode implements NodeData {
   recompute(): void {
     this.clear();
     this.recomputed = true;
+    if (this.features.ct !== this.memoCt) {
+      this.memoCt = this.features.ct;
+      this.lbUnits = new WeakMap();
+      this.lbAggs.clear();
+    }
     this.flows.beginBulk();
     try {
       for (const sw of this.topo.switches.values())
@@ -204,6 +215,7 @@ export class SwitchesNode implements NodeData {
       portGroups: pgs,
       routerNatMacs: this.topo.natMacs,
       switchLbs: (s) => this.lbs.switchLbs(s),
+      ct: this.memoCt,
     });
   }
 
@@ -340,6 +352,7 @@ export class SwitchesNode implements NodeData {
         hasStatefulAcl: st.hasStatefulAcl,
         hasLbVip: st.hasLbVip,
         routerNatMacs: st.routerNatMacs,
+        ct: st.ct,
       };
       let agg = this.aclAggKeys.get(sig);
       if (!agg) {
@@ -356,13 +369,13 @@ export class SwitchesNode implements NodeData {
 
   private lbAgg(hasLbVip: boolean): readonly FlowSpec[] {
     let u = this.lbAggs.get(hasLbVip);
-    if (!u) this.lbAggs.set(hasLbVip, (u = collect((add) => buildSwitchLbFlows([], hasLbVip, add))));
+    if (!u) this.lbAggs.set(hasLbVip, (u = collect((add) => buildSwitchLbFlows([], hasLbVip, this.memoCt, add))));
     return u;
   }
 
   private lbUnit(p: ParsedLb): readonly FlowSpec[] {
     let u = this.lbUnits.get(p);
-    if (!u) this.lbUnits.set(p, (u = collect((add) => buildSwitchLbFlows([p], false, add))));
+    if (!u) this.lbUnits.set(p, (u = collect((add) => buildSwitchLbFlows([p], false, this.memoCt, add))));
     return u;
   }
 }
