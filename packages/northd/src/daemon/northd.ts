@@ -3,6 +3,7 @@
 // write only the difference, in one SB transaction per round. Also runs the nb_cfg handshake that
 // `ovn-nbctl --wait=sb|hv` waits on, and publishes the NB_Global options real northd maintains.
 import type { Logger } from 'pino';
+import { chassisFeatures } from '../chassis-features.js';
 import { OvsdbClient, type NamedUuid, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as nbModel } from '@ovnts/schema/nb';
 import { model as sbModel } from '@ovnts/schema/sb';
@@ -222,15 +223,12 @@ export class Northd {
 
   /** Features every (local) chassis supports, from Chassis.other_config, as ovn-northd derives them. */
   chassisFeatures(): Record<string, boolean> {
-    const f = { ct_no_masked_label: true, ct_lb_related: true, mac_binding_timestamp: true };
-    const on = (o: Record<string, string>, k: string) => o[k]?.toLowerCase() === 'true';
-    for (const c of this.sbReplica.table('Chassis').values()) {
-      if (on(c.other_config, 'is-remote')) continue;
-      if (!on(c.other_config, 'ct-no-masked-label')) f.ct_no_masked_label = false;
-      if (!on(c.other_config, 'ovn-ct-lb-related')) f.ct_lb_related = false;
-      if (!on(c.other_config, 'mac-binding-timestamp')) f.mac_binding_timestamp = false;
-    }
-    return f;
+    const f = chassisFeatures(this.sbReplica.table('Chassis').values());
+    return {
+      ct_no_masked_label: f.ctNoMaskedLabel,
+      ct_lb_related: f.ctLbRelated,
+      mac_binding_timestamp: f.macBindingTimestamp,
+    };
   }
 
   get active(): boolean {
