@@ -5,7 +5,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 
-const PACKAGES = ['openvswitch-switch', 'ovn-central', 'ovn-host', 'iproute2', 'iputils-ping', 'curl'];
+// chromium: the offload report's html page is checked in a headless browser (test/offload-html.test.ts).
+const PACKAGES = ['openvswitch-switch', 'ovn-central', 'ovn-host', 'iproute2', 'iputils-ping', 'curl', 'chromium'];
 const NEEDED = [
   'ovsdb-server',
   'ovsdb-tool',
@@ -16,6 +17,7 @@ const NEEDED = [
   'ip',
   'ping',
   'curl',
+  'chromium',
 ];
 const APT_LINE = `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
 
