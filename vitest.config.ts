@@ -3,13 +3,26 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-// Tests run against the TypeScript sources, so no build is needed first.
+// Tests run against the TypeScript sources, so no build is needed first. A package is imported by its name or
+// by one of the named entry points its package.json exports (no deep imports into a package's modules).
+const ENTRY_POINTS: Record<string, string> = {
+  'ovsdb-client-ts/wire': 'packages/ovsdb-client-ts/src/wire.ts',
+  '@ovnts/schema/nb': 'packages/schema/src/nb.ts',
+  '@ovnts/schema/sb': 'packages/schema/src/sb.ts',
+  '@ovnts/schema/vswitch': 'packages/schema/src/vswitch.ts',
+  '@ovnts/northd/testing': 'packages/northd/src/testing/index.ts',
+  '@ovnts/offload/cli': 'packages/offload/src/cli.ts',
+};
 const alias = [
+  ...Object.entries(ENTRY_POINTS).map(([name, file]) => ({
+    find: new RegExp(`^${name}$`),
+    replacement: root + file,
+  })),
   { find: /^ovsdb-client-ts$/, replacement: `${root}packages/ovsdb-client-ts/src/index.ts` },
-  { find: /^ovsdb-client-ts\/(.*)$/, replacement: `${root}packages/ovsdb-client-ts/src/$1.ts` },
   { find: /^@ovnts\/test-harness$/, replacement: `${root}test/harness/src/index.ts` },
   { find: /^@ovnts\/([^/]+)$/, replacement: `${root}packages/$1/src/index.ts` },
-  { find: /^@ovnts\/([^/]+)\/(.*)$/, replacement: `${root}packages/$1/src/$2.ts` },
+  // @ovnts/daemon still exports its modules by path (its own entry points are being settled).
+  { find: /^@ovnts\/daemon\/(.*)$/, replacement: `${root}packages/daemon/src/$1.ts` },
 ];
 
 export default defineConfig({

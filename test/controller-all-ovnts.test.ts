@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 describe('ovnts-northd + ovnts-controller', () => {
   const sandbox = useSandbox();

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox, type Sandbox } from '@ovnts/test-harness';
-import { runNbctl } from '../packages/cli/src/nbctl/main.js';
+import { runNbctl } from '@ovnts/cli';
 import { NbSession } from '@ovnts/nb';
 
 const root = path.resolve(import.meta.dirname, '..');

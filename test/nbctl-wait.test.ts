@@ -2,7 +2,7 @@
 // and returns only once northd (and, for hv, every chassis) has caught up.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox, type OvsdbServer, type Sandbox } from '@ovnts/test-harness';
-import { runNbctl } from '../packages/cli/src/nbctl/main.js';
+import { runNbctl } from '@ovnts/cli';
 
 async function nbctl(sb: Sandbox, db: OvsdbServer, ...argv: string[]) {
   let stdout = '';

@@ -6,12 +6,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { useSandbox, waitFor, type Sandbox } from '@ovnts/test-harness';
-import { compile } from '../packages/northd/src/compile.js';
-import { diffSb, type SbWriter } from '../packages/northd/src/sb-diff.js';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
-import { k8sNbOps } from '../packages/northd/src/testing/k8s-topology.js';
-import { k8sStatefulOps } from '../packages/northd/src/testing/k8s-stateful.js';
-import { readNb, readSb } from '../packages/northd/src/testing/lab.js';
+import { compile } from '@ovnts/northd';
+import {
+  diffSb,
+  type SbWriter,
+  startOvntsNorthd,
+  k8sNbOps,
+  k8sStatefulOps,
+  readNb,
+  readSb,
+} from '@ovnts/northd/testing';
 
 const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
 

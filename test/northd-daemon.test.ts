@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useSandbox, waitFor, type Sandbox, routerPortArgs } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 interface SbRow {
   _uuid: string;

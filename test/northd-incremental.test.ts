@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 describe('incremental ovnts-northd', () => {
   const sandbox = useSandbox();

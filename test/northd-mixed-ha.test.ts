@@ -4,7 +4,7 @@
 // real ovn-controller's VMs keep pinging through it.
 import { describe, expect, it } from 'vitest';
 import { routerPortArgs, useSandbox, waitFor, type Daemon, type Sandbox } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 /** What a takeover must keep: flow rows by UUID, tunnel keys by name. */
 async function sbIdentity(sb: Sandbox, remote: string) {

@@ -7,9 +7,7 @@
 // ARP entry for every other router there, and load-balanced traffic leaves SNATed to the router's IP.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { k8sNbOps } from '../packages/northd/src/testing/k8s-topology.js';
-import { k8sStatefulOps } from '../packages/northd/src/testing/k8s-stateful.js';
-import { formatFlowDiff, runParityCase } from '../packages/northd/src/testing/parity.js';
+import { k8sNbOps, k8sStatefulOps, formatFlowDiff, runParityCase } from '@ovnts/northd/testing';
 
 const shape = { nodes: 4, podsPerNode: 3, vips: 6, acls: 10, ovnKubernetesGateways: true };
 

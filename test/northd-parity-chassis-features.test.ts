@@ -4,8 +4,7 @@
 // lb_hairpin_use_ct_mark=false. ovnts must write the same flows.
 import { describe, expect, it } from 'vitest';
 import { routerPortArgs, useSandbox, waitFor } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
-import { formatFlowDiff, runParityCase } from '@ovnts/northd/testing';
+import { startOvntsNorthd, formatFlowDiff, runParityCase } from '@ovnts/northd/testing';
 
 const TOPOLOGY = [
   ['ls-add', 'ls1'],

@@ -3,7 +3,7 @@
 // ovn-controller advertises from, as the real ovn-northd 23.03 writes them.
 import { describe, expect, it } from 'vitest';
 import { routerPortArgs, useSandbox } from '@ovnts/test-harness';
-import { formatFlowDiff, runParityCase } from '../packages/northd/src/testing/parity.js';
+import { formatFlowDiff, runParityCase } from '@ovnts/northd/testing';
 
 describe('parity: IPv6 router advertisement', () => {
   const sandbox = useSandbox();

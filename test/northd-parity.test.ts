@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox, type Sandbox } from '@ovnts/test-harness';
 import { compile } from '@ovnts/northd';
-import { bindingSummary, loadSb, normaliseLflowList, readNb, type Runner } from '../packages/northd/src/testing/lab.js';
-import * as P from '../packages/northd/src/testing/packets.js';
+import { bindingSummary, loadSb, normaliseLflowList, readNb, type Runner, packets as P } from '@ovnts/northd/testing';
 
 interface Topology {
   readonly name: string;

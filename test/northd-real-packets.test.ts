@@ -3,7 +3,7 @@
 // across two subnets through the router.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 describe('real packets through ovnts-northd', () => {
   const sandbox = useSandbox();

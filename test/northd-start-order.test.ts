@@ -3,7 +3,7 @@
 // NB_Global itself and give the chassis SB_Global's options and the RBAC rows at once.
 import { describe, expect, it } from 'vitest';
 import { useSandbox, waitFor } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 describe('start order: real ovn-controller before ovnts-northd', () => {
   const sandbox = useSandbox();

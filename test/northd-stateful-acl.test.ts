@@ -3,13 +3,7 @@
 // Address_Set rows; the flow-level diff against the real lflow-list is printed.
 import { describe, expect, it } from 'vitest';
 import { useSandbox, routerPortArgs, localnetPortArgs } from '@ovnts/test-harness';
-import {
-  formatFlowDiff,
-  runParityCase,
-  type ParityCase,
-  type TracePacket,
-} from '../packages/northd/src/testing/parity.js';
-import * as P from '../packages/northd/src/testing/packets.js';
+import { formatFlowDiff, runParityCase, type ParityCase, type TracePacket, packets as P } from '@ovnts/northd/testing';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
 const lsp = (ls: string, name: string, h: P.Host) => [

@@ -4,8 +4,7 @@
 // there (lr_in_gw_redirect); identical ovn-trace verdicts.
 import { describe, expect, it } from 'vitest';
 import { routerPortArgs, useSandbox } from '@ovnts/test-harness';
-import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/northd/src/testing/parity.js';
-import * as P from '../packages/northd/src/testing/packets.js';
+import { formatFlowDiff, runParityCase, type ParityCase, packets as P } from '@ovnts/northd/testing';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
 const routerPort = routerPortArgs;

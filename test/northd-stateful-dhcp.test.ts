@@ -3,7 +3,7 @@
 // exception for server replies with and without conntrack; identical ovn-trace verdicts.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/northd/src/testing/parity.js';
+import { formatFlowDiff, runParityCase, type ParityCase } from '@ovnts/northd/testing';
 
 const VM1 = { port: 'vm1', mac: '02:ac:10:ff:00:11', ip: '192.168.100.10' };
 const SERVER_MAC = '02:ac:10:ff:01:01';

@@ -3,8 +3,7 @@
 // the VM subnet to its outside address, and a localnet outside switch; identical ovn-trace verdicts.
 import { describe, expect, it } from 'vitest';
 import { routerPortArgs, useSandbox } from '@ovnts/test-harness';
-import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/northd/src/testing/parity.js';
-import * as P from '../packages/northd/src/testing/packets.js';
+import { formatFlowDiff, runParityCase, type ParityCase, packets as P } from '@ovnts/northd/testing';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
 const routerPort = routerPortArgs;

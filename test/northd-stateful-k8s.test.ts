@@ -4,10 +4,14 @@
 // the same flows and identical ovn-trace verdicts for pod→service, pod→pod and egress packets.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { k8sNbOps } from '../packages/northd/src/testing/k8s-topology.js';
-import { k8sStatefulOps } from '../packages/northd/src/testing/k8s-stateful.js';
-import { formatFlowDiff, runParityCase, type TracePacket } from '../packages/northd/src/testing/parity.js';
-import * as P from '../packages/northd/src/testing/packets.js';
+import {
+  k8sNbOps,
+  k8sStatefulOps,
+  formatFlowDiff,
+  runParityCase,
+  type TracePacket,
+  packets as P,
+} from '@ovnts/northd/testing';
 
 const shape = { nodes: 3, podsPerNode: 5, vips: 20, acls: 40 };
 // Addressing as k8sNbOps lays it out: pod p of node n is 10.128.n.(p+3) behind router MAC 0a:58:ff:00:0n:01.

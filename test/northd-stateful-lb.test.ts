@@ -4,8 +4,7 @@
 // as new/established connections.
 import { describe, expect, it } from 'vitest';
 import { useSandbox, routerPortArgs, localnetPortArgs } from '@ovnts/test-harness';
-import { formatFlowDiff, runParityCase, type ParityCase } from '../packages/northd/src/testing/parity.js';
-import * as P from '../packages/northd/src/testing/packets.js';
+import { formatFlowDiff, runParityCase, type ParityCase, packets as P } from '@ovnts/northd/testing';
 
 const vm = (port: string, mac: string, ip: string): P.Host => ({ port, mac, ip });
 const lsp = (ls: string, h: P.Host, extra = '') => [

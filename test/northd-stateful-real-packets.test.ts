@@ -5,7 +5,7 @@
 // reaches both backends.
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
-import { startOvntsNorthd } from '../packages/northd/src/testing/daemon.js';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 describe('real packets through ovnts-northd: ACLs and load balancers', () => {
   const sandbox = useSandbox();

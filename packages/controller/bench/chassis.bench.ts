@@ -5,8 +5,7 @@
 // switch is local through the router and remote pods go through tunnels.
 // Run: npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts   (BENCH_NODES, BENCH_PODS)
 import { performance } from 'node:perf_hooks';
-import { Sandbox } from '../../../test/harness/src/sandbox.js';
-import { waitFor } from '../../../test/harness/src/daemon.js';
+import { Sandbox, waitFor } from '@ovnts/test-harness';
 import { OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vsModel } from '@ovnts/schema/vswitch';

@@ -1,8 +1,6 @@
 // Topologies for the oracle test and the dev capture script: real ovn-northd + real ovn-controller on a
 // netdev ovs-vswitchd, with the features whose logical flows the compiler must reproduce.
-import type { Daemon } from '../../../test/harness/src/daemon.js';
-import type { OvsdbServer } from '../../../test/harness/src/ovsdb.js';
-import type { Chassis, Sandbox } from '../../../test/harness/src/sandbox.js';
+import type { Daemon, OvsdbServer, Chassis, Sandbox } from '@ovnts/test-harness';
 
 export interface Lab {
   nb: OvsdbServer;

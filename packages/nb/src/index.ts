@@ -4,7 +4,7 @@ export { NbError, NbSchemaError, NbTransactionError } from './errors.js';
 export { NbStore, view, type Added, type NbRow, type Row, type Atom, type Value } from './store.js';
 export { NbSession, NB_DB, sortedJson, type OpenOptions, type CommitOptions, type CommitResult } from './session.js';
 // Connection failures are the client's ConnectionError (`reason`: the OS's wording).
-export { ConnectionError } from 'ovsdb-client-ts/errors';
+export { ConnectionError } from 'ovsdb-client-ts/wire';
 export { lookup, referrers, isUuid, DuplicateNameError, KINDS, type Kind } from './lookup.js';
 export * from './validate.js';
 export * from './switches.js';

@@ -5,8 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AbortedError } from 'ovsdb-client-ts/call';
-import { ConnectionError, TimeoutError } from 'ovsdb-client-ts/errors';
+import { AbortedError, ConnectionError, TimeoutError } from 'ovsdb-client-ts';
 import { NbSession } from './session.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nb-session-'));

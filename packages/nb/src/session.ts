@@ -1,13 +1,19 @@
 // A connection to the NB database for batch work: read a snapshot into an NbStore, change it with the
 // typed operations, commit the whole batch as one transaction. Also the `--wait` machinery
 // (bump NB_Global.nb_cfg, wait for northd/chassis to catch up).
-// The wire work is ovsdb-client-ts's, imported by module (not its index) so a one-shot CLI loads no pino.
+// The wire work is ovsdb-client-ts/wire's (the one-shot layer, not the index), so a one-shot CLI loads no pino.
 import { model } from '@ovnts/schema/nb';
-import { bounded, withDefaultTimeout, type CallOptions } from 'ovsdb-client-ts/call';
-import { connectFirst } from 'ovsdb-client-ts/connect';
-import { decodeDatum } from 'ovsdb-client-ts/datum';
-import { ConnectionError, OvsdbError, TimeoutError } from 'ovsdb-client-ts/errors';
-import type { RpcSession } from 'ovsdb-client-ts/rpc';
+import {
+  bounded,
+  withDefaultTimeout,
+  type CallOptions,
+  connectFirst,
+  decodeDatum,
+  ConnectionError,
+  OvsdbError,
+  TimeoutError,
+  type RpcSession,
+} from 'ovsdb-client-ts/wire';
 import { NbTransactionError } from './errors.js';
 import { NbStore, type Row, type Value } from './store.js';
 

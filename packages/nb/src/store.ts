@@ -1,11 +1,18 @@
 // An in-memory working copy of the NB database for one transaction. Operations read and change it as
 // if they were alone; commit turns the difference into one OVSDB transaction (insert/update/delete),
 // so a batch of operations either all apply or none do.
-import type { ColumnSchema, ColumnType, DatabaseSchema, TableSchema } from 'ovsdb-client-ts';
+import {
+  type ColumnSchema,
+  type ColumnType,
+  type DatabaseSchema,
+  type TableSchema,
+  defaultValue,
+  encodeDatum,
+  type Atom,
+  DatumError,
+  columnKind,
+} from 'ovsdb-client-ts/wire';
 import type { TableName, Tables } from '@ovnts/schema/nb';
-import { defaultValue, encodeDatum, type Atom } from 'ovsdb-client-ts/datum';
-import { DatumError } from 'ovsdb-client-ts/errors';
-import { columnKind } from 'ovsdb-client-ts/schema';
 import { NbSchemaError } from './errors.js';
 
 export type { Atom };

@@ -9,3 +9,5 @@ export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';
 export { STAGES, stage, type Stage, type StageName, type Pipeline, type DatapathKind } from './stages.js';
 export { KEY_RANGES, MC_KEYS } from './keys.js';
+// SB rows as OVSDB insert operations (offload's what-if replays compiled SB into a scratch database).
+export { insertOps } from './sb-json.js';

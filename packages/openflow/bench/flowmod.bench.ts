@@ -5,8 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 // The harness index pulls in vitest; the bench only needs the Sandbox class.
-import { Sandbox } from '../../../test/harness/src/sandbox.js';
-import { runOk } from '../../../test/harness/src/tools.js';
+import { Sandbox, runOk } from '@ovnts/test-harness';
 import { SwitchConnection, encodeMessage, formatFlow, m, type Flow, type OfMessage } from '@ovnts/openflow';
 
 const N = Number(process.env['BENCH_FLOWS'] ?? 200_000);

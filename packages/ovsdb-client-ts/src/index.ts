@@ -6,48 +6,10 @@
 //   const res = await txn.commit();            // res.uuidOf(ls)
 //   const replica = await client.monitor(nbModel);
 //   replica.lookup('Logical_Switch', { name: 'ls1' });
-export * from './schema.js';
-export * from './types.js';
-export * from './errors.js';
-export { AbortedError, type CallOptions } from './call.js';
-export {
-  encodeAtom,
-  decodeAtom,
-  encodeDatum,
-  decodeDatum,
-  encodeRow,
-  decodeRow,
-  applyDiff,
-  defaultValue,
-  withDefaults,
-  columnType,
-  isNamedUuid,
-  ZERO_UUID,
-  UUID_COLUMN_TYPE,
-  type Json,
-  type Atom,
-} from './datum.js';
-export { JsonFramer, type FramerOptions } from './framer.js';
+// The one-shot layer (one session, wire codecs, errors) is also the named entry point ovsdb-client-ts/wire.
+export * from './wire.js';
 export { EncodedOps } from './encoded.js';
 export { decodeDump, type DumpTables } from './dump.js';
-export { parseRemote, parseRemotes, RemoteError, type Remote } from './remote.js';
-export type {
-  Condition,
-  ConditionFunction,
-  ConditionValue,
-  Mutation,
-  MutationValue,
-  Mutator,
-  Where,
-  WireCondition,
-  WireMutation,
-  WireOperation,
-  WireResult,
-  WireRow,
-} from './operations.js';
-export { RpcSession, type RpcOptions, type RpcEvents, type RpcLog } from './rpc.js';
-export { osErrorText, type SslFiles } from './transport.js';
-export { connectFirst, type ConnectFirstOptions } from './connect.js';
 export { leaderVerdict, checkLeaderOnce } from './leader.js';
 export {
   OvsdbClient,

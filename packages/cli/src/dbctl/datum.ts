@@ -1,9 +1,7 @@
 // Values in the ovs-vsctl/ovn-nbctl command-line syntax (ovs-vsctl(8) "Database Values"): parsing
 // `[a, b]`, `{k=v}`, quoted strings and integer ranges into typed datums, and printing them back in
 // the "string" and "bare" cell formats. Pure; error texts match OVS's.
-import type { BaseType, ColumnType } from 'ovsdb-client-ts';
-import type { Atom } from 'ovsdb-client-ts/datum';
-import { columnKind } from 'ovsdb-client-ts/schema';
+import { type BaseType, type ColumnType, type Atom, columnKind } from 'ovsdb-client-ts/wire';
 import type { Value } from '@ovnts/nb';
 
 /** A datum as OVSDB holds it: sorted keys (and values for maps). */

@@ -12,9 +12,10 @@ import {
   deleteQos,
   listAcls,
   setPortGroupPorts,
-} from '@ovnts/nb/acls';
-import { lookup, KINDS } from '@ovnts/nb/lookup';
-import type { Row } from '@ovnts/nb/store';
+  lookup,
+  KINDS,
+  type Row,
+} from '@ovnts/nb';
 import { has, opt, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';

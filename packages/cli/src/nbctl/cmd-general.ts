@@ -1,6 +1,5 @@
 // init, sync and show.
-import { lookup, KINDS } from '@ovnts/nb/lookup';
-import type { NbStore, Row } from '@ovnts/nb/store';
+import { lookup, KINDS, type NbStore, type Row } from '@ovnts/nb';
 import type { CommandImpl } from './context.js';
 
 const byUuid = (s: NbStore, table: string, uuids: readonly string[]): Row[] =>

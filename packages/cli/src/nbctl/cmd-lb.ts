@@ -7,8 +7,8 @@ import {
   loadBalancersOf,
   parseEndpoint,
   type LbAddOptions,
-} from '@ovnts/nb/loadbalancers';
-import type { Row } from '@ovnts/nb/store';
+  type Row,
+} from '@ovnts/nb';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';

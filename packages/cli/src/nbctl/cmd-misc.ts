@@ -1,6 +1,9 @@
 // dhcp-options-* and ha-chassis-group-* commands.
-import { addCoppMeter, deleteCopp, findCopp, setCopp } from '@ovnts/nb/copp';
 import {
+  addCoppMeter,
+  deleteCopp,
+  findCopp,
+  setCopp,
   setSsl,
   deleteSsl,
   addStaticMacBinding,
@@ -16,9 +19,8 @@ import {
   removeHaChassis,
   setDhcpOptions,
   setHaChassisPriority,
-} from '@ovnts/nb/dhcp-ha';
-import { lookup, KINDS } from '@ovnts/nb/lookup';
-import {
+  lookup,
+  KINDS,
   addForwardingGroup,
   deleteForwardingGroup,
   fwdGroupSwitch,
@@ -26,7 +28,7 @@ import {
   attachMirror,
   deleteMirrors,
   detachMirror,
-} from '@ovnts/nb/mirrors';
+} from '@ovnts/nb';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 import { keyValues, printMap } from './cmd-switch.js';
 

@@ -1,7 +1,8 @@
 // lr-*, lrp-*, lr-route-*, lr-nat-* commands.
 import { normalizeMac, normalizePrefix, parsePrefixText } from '@ovnts/net';
-import { lookup, KINDS } from '@ovnts/nb/lookup';
 import {
+  lookup,
+  KINDS,
   setNatExternalIps,
   addPolicy,
   deletePolicies,
@@ -24,9 +25,9 @@ import {
   setGatewayChassis,
   setRedirectType,
   normalizeNatAddresses,
-} from '@ovnts/nb/routers';
-import type { Row } from '@ovnts/nb/store';
-import { parseEnabled } from '@ovnts/nb/switches';
+  type Row,
+  parseEnabled,
+} from '@ovnts/nb';
 import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
 import { keyValues } from './cmd-switch.js';
 import { setColumn } from '../dbctl/commands.js';

@@ -1,8 +1,10 @@
 // ls-* and lsp-* commands: argument handling and output; the model work is @ovnts/nb's.
 import { parsePrefixText } from '@ovnts/net';
-import { lookup, KINDS } from '@ovnts/nb/lookup';
-import type { NbStore, Row } from '@ovnts/nb/store';
 import {
+  lookup,
+  KINDS,
+  type NbStore,
+  type Row,
   addSwitch,
   addSwitchPort,
   deleteSwitch,
@@ -16,7 +18,7 @@ import {
   setSwitchPortOptions,
   setSwitchPortSecurity,
   setSwitchPortType,
-} from '@ovnts/nb/switches';
+} from '@ovnts/nb';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';

@@ -195,15 +195,11 @@ async function execute(
   }
 }
 
-/**
- * The model library's session and errors, loaded once the command line has been checked. By module, not
- * @ovnts/nb's index: each command group imports just the model modules it uses (start-up time).
- */
+/** The model library's session and errors, loaded once the command line has been checked (start-up time). */
 async function loadNb() {
-  const [{ NbSession }, { NbError, NbTransactionError }, { ConnectionError }] = await Promise.all([
-    import('@ovnts/nb/session'),
-    import('@ovnts/nb/errors'),
-    import('ovsdb-client-ts/errors'),
+  const [{ NbSession, NbError, NbTransactionError }, { ConnectionError }] = await Promise.all([
+    import('@ovnts/nb'),
+    import('ovsdb-client-ts/wire'),
   ]);
   return { NbSession, NbError, NbTransactionError, ConnectionError };
 }

@@ -1,0 +1,18 @@
+// @ovnts/northd/testing: what the cross-package tests (test/) use to run ovnts-northd beside the real one and
+// compare them. Test support only; the product API is the package index.
+export { startOvntsNorthd } from './daemon.js';
+export {
+  formatFlowDiff,
+  runParityCase,
+  trace,
+  portGroupSummary,
+  type ParityCase,
+  type ParityResult,
+  type TracePacket,
+} from './parity.js';
+export { bindingSummary, loadSb, normaliseLflowList, readNb, readSb, type Runner } from './lab.js';
+export { k8sNbOps, nodeExternalIp, type K8sShape } from './k8s-topology.js';
+export { k8sStatefulOps, type K8sStatefulShape } from './k8s-stateful.js';
+export * as packets from './packets.js';
+// The SB writer the cold-stream test drives directly.
+export { diffSb, type SbWriter } from '../sb-diff.js';
