@@ -87,6 +87,26 @@ export function detachAndWait(ovntsName: string): Promise<number> {
   });
 }
 
+/**
+ * How every ovnts program starts its daemon part: bad -v specs are refused before --detach (with the
+ * parent's stderr), --detach runs the program again in the background and exits with its start-up
+ * status, and start-up errors (pidfile, log file, control socket) go to `fail`.
+ */
+export async function launchDaemon(setup: DaemonSetup, fail: (message: string) => never): Promise<Daemon> {
+  try {
+    createVlog(setup, -1);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (setup.cfg.detach && !isDetachedChild()) process.exit(await detachAndWait(setup.ovntsName));
+  try {
+    return await Daemon.start(setup);
+  } catch (e) {
+    if (e instanceof DaemonStartError) fail(e.message);
+    throw e;
+  }
+}
+
 export class Daemon {
   readonly logger: Logger;
   private pidfile: HeldPidfile | undefined;

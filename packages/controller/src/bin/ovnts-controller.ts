@@ -1,15 +1,7 @@
 // Entry point of ovnts-controller, a drop-in ovn-controller: options, the daemon plumbing of
 // @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
 // a signal.
-import {
-  Daemon,
-  DaemonStartError,
-  createVlog,
-  detachAndWait,
-  isDetachedChild,
-  versionText,
-  type DaemonSetup,
-} from '@ovnts/daemon';
+import { launchDaemon, versionText, type DaemonSetup } from '@ovnts/daemon';
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
@@ -70,20 +62,7 @@ async function main(): Promise<void> {
     components: { 'ovsdb-client': ['reconnect', 'jsonrpc'], openflow: 'rconn' },
     version,
   };
-  try {
-    createVlog(setup, -1); // reject bad -v specs before detaching, with the parent's stderr
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (cli.daemon.detach && !isDetachedChild()) process.exit(await detachAndWait(NAME));
-
-  let daemon: Daemon;
-  try {
-    daemon = await Daemon.start(setup);
-  } catch (e) {
-    if (e instanceof DaemonStartError) fail(e.message);
-    throw e;
-  }
+  const daemon = await launchDaemon(setup, fail);
   const logger = daemon.logger;
   let handle: ControllerHandle | undefined;
   // Leaving releases this chassis's bindings and removes it from the SB, as ovn-controller's exit does;

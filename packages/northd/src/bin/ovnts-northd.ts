@@ -1,14 +1,6 @@
 // Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
-import {
-  Daemon,
-  DaemonStartError,
-  createVlog,
-  detachAndWait,
-  isDetachedChild,
-  versionText,
-  type DaemonSetup,
-} from '@ovnts/daemon';
+import { launchDaemon, versionText, type DaemonSetup } from '@ovnts/daemon';
 import type { SslFiles } from 'ovsdb-client-ts';
 import { Northd } from '../daemon/northd.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
@@ -61,20 +53,7 @@ async function main(): Promise<void> {
     components: { 'ovsdb-client': ['reconnect', 'jsonrpc'] },
     version,
   };
-  try {
-    createVlog(setup, -1); // reject bad -v specs before detaching, with the parent's stderr
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (o.daemon.detach && !isDetachedChild()) process.exit(await detachAndWait(NAME));
-
-  let daemon: Daemon;
-  try {
-    daemon = await Daemon.start(setup);
-  } catch (e) {
-    if (e instanceof DaemonStartError) fail(e.message);
-    throw e;
-  }
+  const daemon = await launchDaemon(setup, fail);
   const log = daemon.logger;
   for (const [level, text] of o.notes) log[level](text);
   log.info(`OVN internal version is : [${NORTHD_INTERNAL_VERSION}]`);
