@@ -137,19 +137,27 @@ const sameMap = (a: Readonly<Record<string, string>>, b: Readonly<Record<string,
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 };
 
-/** Whether two bindings of a port are the same; a column added to PortBindingOut must be listed here. */
+type Same<T> = (a: T, b: T) => boolean;
+const eq = <T>(a: T, b: T) => a === b;
+/** How each binding column compares (a column added to PortBindingOut must be listed: a type error otherwise). */
+const PB_COLUMNS: { readonly [K in keyof PortBindingOut]-?: Same<PortBindingOut[K]> } = {
+  logicalPort: eq,
+  datapath: eq,
+  tunnelKey: eq,
+  type: eq,
+  parentPort: eq,
+  tag: eq,
+  mac: sameList,
+  portSecurity: sameList,
+  options: sameMap,
+  externalIds: sameMap,
+};
+
+/** Whether two bindings of a port are the same (a switch rebind compares its 100 ports: stop at the first difference). */
 function samePortBinding(a: PortBindingOut, b: PortBindingOut): boolean {
-  const same: { readonly [K in keyof PortBindingOut]-?: boolean } = {
-    logicalPort: a.logicalPort === b.logicalPort,
-    datapath: a.datapath === b.datapath,
-    tunnelKey: a.tunnelKey === b.tunnelKey,
-    type: a.type === b.type,
-    parentPort: a.parentPort === b.parentPort,
-    tag: a.tag === b.tag,
-    mac: sameList(a.mac, b.mac),
-    portSecurity: sameList(a.portSecurity, b.portSecurity),
-    options: sameMap(a.options, b.options),
-    externalIds: sameMap(a.externalIds, b.externalIds),
-  };
-  return Object.values(same).every((x) => x);
+  for (const k in PB_COLUMNS) {
+    const col = k as keyof PortBindingOut;
+    if (!(PB_COLUMNS[col] as Same<unknown>)(a[col], b[col])) return false;
+  }
+  return true;
 }

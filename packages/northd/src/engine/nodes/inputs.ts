@@ -28,6 +28,7 @@ export interface EngineContext {
 }
 
 export type ChangeOf<K extends NbInputTable> = Extract<NbChange, { readonly table: K }>;
+const NONE: readonly never[] = [];
 
 /** One NB table: its rows (through the shared view) and this round's changes. */
 export class NbTableInput<K extends NbInputTable> implements InputData {
@@ -66,11 +67,11 @@ export class NbInputs {
       if (l) l.push(c);
       else by.set(c.table, [c]);
     }
-    for (const name of NB_INPUT_TABLES) this.setChanges(name, by.get(name) ?? []);
+    for (const name of NB_INPUT_TABLES) this.setChanges(name, by.get(name));
   }
 
-  private setChanges<K extends NbInputTable>(name: K, changes: readonly NbChange[]): void {
-    this.tables[name].changes = changes.filter((c): c is ChangeOf<K> => c.table === name);
+  private setChanges<K extends NbInputTable>(name: K, changes: readonly NbChange[] | undefined): void {
+    this.tables[name].changes = changes ? changes.filter((c): c is ChangeOf<K> => c.table === name) : NONE;
   }
 }
 
