@@ -12,6 +12,7 @@ const ENTRY_POINTS: Record<string, string> = {
   '@ovnts/schema/vswitch': 'packages/schema/src/vswitch.ts',
   '@ovnts/northd/testing': 'packages/northd/src/testing/index.ts',
   '@ovnts/offload/cli': 'packages/offload/src/cli.ts',
+  '@ovnts/test-harness/servers': 'test/harness/src/servers.ts',
 };
 const alias = [
   ...Object.entries(ENTRY_POINTS).map(([name, file]) => ({

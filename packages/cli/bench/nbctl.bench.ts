@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 // The harness's sandbox module directly (its index pulls in vitest, which a plain script cannot load).
-import { Sandbox, type OvsdbServer } from '@ovnts/test-harness';
+import { Sandbox, type OvsdbServer } from '@ovnts/test-harness/servers';
 
 const N = Number(process.argv[2] ?? process.env['NBCTL_BENCH_N'] ?? 500);
 const root = path.resolve(import.meta.dirname, '../../..');

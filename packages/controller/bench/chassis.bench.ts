@@ -5,7 +5,7 @@
 // switch is local through the router and remote pods go through tunnels.
 // Run: npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts   (BENCH_NODES, BENCH_PODS)
 import { performance } from 'node:perf_hooks';
-import { Sandbox, waitFor } from '@ovnts/test-harness';
+import { Sandbox, waitFor } from '@ovnts/test-harness/servers';
 import { OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vsModel } from '@ovnts/schema/vswitch';

@@ -1,5 +1,5 @@
 // Dev tool: interleaved A/B of shared compilation on/off over one SB snapshot (robust to machine load).
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { OvsdbClient } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { computeChassis, formatParity, compareFlows, normalizeFlows } from '../src/index.js';

@@ -1,5 +1,5 @@
 // Dev tool: run the lab topology with the real ovn-controller and print its non-pipeline flows and groups.
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 
 const sb = new Sandbox();
 try {

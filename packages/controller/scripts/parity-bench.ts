@@ -1,5 +1,5 @@
 // Dev tool: the benchmark topology at a small size, real ovn-controller on hv1, then the flow parity report.
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vsModel } from '@ovnts/schema/vswitch';

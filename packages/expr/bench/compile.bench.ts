@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { Compiler } from '../src/index.js';
 import { asSet, sbRows } from '../scripts/sb-json.js';
 import { sbView } from '../scripts/oracle.js';

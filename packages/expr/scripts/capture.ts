@@ -1,6 +1,6 @@
 // Dev tool: build the rich topology with the real OVN stack and write its SB tables and flows to a dir.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { buildGatewayTopology, buildL3GatewayTopology, buildRichTopology, captureLab } from './topology.js';
 
 const outDir = process.argv[2] ?? '/tmp/expr-capture';

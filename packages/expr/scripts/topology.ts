@@ -1,6 +1,6 @@
 // Topologies for the oracle test and the dev capture script: real ovn-northd + real ovn-controller on a
 // netdev ovs-vswitchd, with the features whose logical flows the compiler must reproduce.
-import type { Daemon, OvsdbServer, Chassis, Sandbox } from '@ovnts/test-harness';
+import type { Daemon, OvsdbServer, Chassis, Sandbox } from '@ovnts/test-harness/servers';
 
 export interface Lab {
   nb: OvsdbServer;

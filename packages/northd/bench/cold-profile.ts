@@ -8,7 +8,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
-import { Daemon, Sandbox } from '@ovnts/test-harness';
+import { Daemon, Sandbox } from '@ovnts/test-harness/servers';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 // The harness index pulls in vitest hooks; a bench script imports the pieces directly.
-import { Daemon, waitFor, Sandbox } from '@ovnts/test-harness';
+import { Daemon, waitFor, Sandbox } from '@ovnts/test-harness/servers';
 import { compile } from '../src/compile.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { readNb, type Runner } from '../src/testing/lab.js';

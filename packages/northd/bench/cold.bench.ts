@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The harness index pulls in vitest hooks; a bench script imports the pieces directly.
-import { Daemon, waitFor, Sandbox } from '@ovnts/test-harness';
+import { Daemon, waitFor, Sandbox } from '@ovnts/test-harness/servers';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { compile } from '../src/compile.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';

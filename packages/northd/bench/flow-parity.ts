@@ -5,7 +5,7 @@
 //
 //   npx vite-node --config vitest.config.ts packages/northd/bench/flow-parity.ts [NODESxPODS:VIPS:ACLS …]
 // Env: BENCH_GATEWAYS=plain lays out the gateway routers without ovn-kubernetes' options.
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { formatFlowDiff, runParityCase } from '../src/testing/parity.js';

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type DatabaseSchema, type WireOperation } from 'ovsdb-client-ts';
 // The harness index pulls in vitest hooks; a bench script imports the pieces directly.
-import { Daemon, waitFor, Sandbox } from '@ovnts/test-harness';
+import { Daemon, waitFor, Sandbox } from '@ovnts/test-harness/servers';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { restoreDb, snapshotDb, type DbSnapshot } from './nb-snapshot.js';

@@ -4,7 +4,7 @@
 //   npx vite-node --config vitest.config.ts packages/northd/bench/sb-commit-split.ts SB.db K [pipelined|sequential]
 import { readFileSync } from 'node:fs';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { cpuSeconds, vmHwmMb } from './proc-stats.js';
 
 const [file, kArg, mode = 'pipelined'] = process.argv.slice(2);

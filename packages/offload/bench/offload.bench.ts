@@ -3,7 +3,7 @@
 // scenario. Sizes: BENCH_SWITCHES switches behind one router, BENCH_VMS VMs each, an LB on every switch.
 // Run: npx vite-node --config vitest.config.ts packages/offload/bench/offload.bench.ts
 import { performance } from 'node:perf_hooks';
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 import { analyze, parseDump, sbContextFromJson, SB_TABLES } from '../src/index.js';
 
 const SWITCHES = Number(process.env['BENCH_SWITCHES'] ?? 3);

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 // The harness index pulls in vitest; the bench only needs the Sandbox class.
-import { Sandbox, runOk } from '@ovnts/test-harness';
+import { Sandbox, runOk } from '@ovnts/test-harness/servers';
 import { SwitchConnection, encodeMessage, formatFlow, m, type Flow, type OfMessage } from '@ovnts/openflow';
 
 const N = Number(process.env['BENCH_FLOWS'] ?? 200_000);

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { model } from '@ovnts/schema/sb';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
-import { Sandbox } from '@ovnts/test-harness';
+import { Sandbox } from '@ovnts/test-harness/servers';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 200_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
