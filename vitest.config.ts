@@ -13,6 +13,9 @@ const ENTRY_POINTS: Record<string, string> = {
   '@ovnts/northd/testing': 'packages/northd/src/testing/index.ts',
   '@ovnts/offload/cli': 'packages/offload/src/cli.ts',
   '@ovnts/test-harness/servers': 'test/harness/src/servers.ts',
+  '@ovnts/daemon/version': 'packages/daemon/src/version.ts',
+  '@ovnts/daemon/vlog': 'packages/daemon/src/vlog/vlog.ts',
+  '@ovnts/daemon/pino-stream': 'packages/daemon/src/vlog/pino-stream.ts',
 };
 const alias = [
   ...Object.entries(ENTRY_POINTS).map(([name, file]) => ({
@@ -22,8 +25,6 @@ const alias = [
   { find: /^ovsdb-client-ts$/, replacement: `${root}packages/ovsdb-client-ts/src/index.ts` },
   { find: /^@ovnts\/test-harness$/, replacement: `${root}test/harness/src/index.ts` },
   { find: /^@ovnts\/([^/]+)$/, replacement: `${root}packages/$1/src/index.ts` },
-  // @ovnts/daemon still exports its modules by path (its own entry points are being settled).
-  { find: /^@ovnts\/daemon\/(.*)$/, replacement: `${root}packages/daemon/src/$1.ts` },
 ];
 
 export default defineConfig({

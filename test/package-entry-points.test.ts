@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Packages whose "./*" export is still being replaced by their owners (say why and remove when done). */
-const PENDING_WILDCARD = new Set(['@ovnts/daemon']); // cli imports its vlog modules by path, pino kept lazy
+const PENDING_WILDCARD = new Set<string>();
 
 interface Manifest {
   name: string;

@@ -1,7 +1,7 @@
 // ovn-nbctl's logging: vlog lines on the console (stderr) from WARN up by default, `-v[SPEC]` and
 // `--log-file` with OVS's meaning. pino (for the debug and info records) is loaded only when a
 // destination wants them, so a default run loads nothing more.
-import { Vlog } from '@ovnts/daemon/vlog/vlog';
+import { Vlog } from '@ovnts/daemon/vlog';
 import type { Logger } from 'pino';
 
 export function nbctlVlog(specs: readonly string[], logFile: string | undefined, stderr: (s: string) => void): Vlog {
@@ -25,6 +25,6 @@ export function nbctlVlog(specs: readonly string[], logFile: string | undefined,
 export async function nbctlLogger(vlog: Vlog): Promise<Logger | undefined> {
   const max = vlog.maxLevel();
   if (max !== 'info' && max !== 'dbg') return undefined;
-  const { vlogLogger } = await import('@ovnts/daemon/vlog/pino-stream');
+  const { vlogLogger } = await import('@ovnts/daemon/pino-stream');
   return vlogLogger(vlog, { defaultModule: 'nbctl', components: { 'ovsdb-client': ['reconnect', 'jsonrpc'] } });
 }

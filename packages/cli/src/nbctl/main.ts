@@ -5,7 +5,7 @@ import { parseArgs, UsageError, type GlobalOptions, type ParsedCommand } from '.
 import type { Group } from './syntax.js';
 import { CommandError, Symbols, type CommandImpl, type Ctx } from './context.js';
 import type { NbSession, NbStore } from '@ovnts/nb';
-import type { Vlog } from '@ovnts/daemon/vlog/vlog';
+import type { Vlog } from '@ovnts/daemon/vlog';
 import { nbctlLogger, nbctlVlog } from './logging.js';
 
 export interface Io {

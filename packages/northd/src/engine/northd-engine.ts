@@ -2,7 +2,7 @@
 // changes, and its output read by identity for the SB writer. A full recompute is the same graph run
 // with every node recomputing; compile() is exactly that on a fresh engine.
 import { datapathExternalIds, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
-import type { CompiledSb } from '../compile.js';
+import type { CompiledSb } from '../compiled-sb.js';
 import { affectsCompile } from '../change-filter.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbChange, NbInput, SbChange, SbKeyInput } from '../input.js';
