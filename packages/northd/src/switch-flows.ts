@@ -92,7 +92,6 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   add('ls_in_acl', 65532, ND_MLD_ACL, 'next;');
   add('ls_out_acl', 65532, ND_MLD_ACL, 'next;');
   add('ls_in_acl_after_lb', 65532, ND_MLD_ACL, 'next;');
-  add('ls_in_acl_after_lb', 0, '1', 'next;');
   for (const st of ['ls_in_stateful', 'ls_out_stateful'] as const) {
     const blocked = `${ct.ct.flags}.blocked`;
     add(st, 100, 'reg0[1] == 1 && reg0[13] == 0', `ct_commit { ${blocked} = 0; }; next;`);

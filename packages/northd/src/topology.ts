@@ -143,7 +143,7 @@ export function buildTopology(nb: NbInput, diag: Diagnostics): Topology {
     const rows = lr.ports.map((u) => nb.Logical_Router_Port.get(u)).filter((r) => r !== undefined);
     for (const lrp of rows.sort(byNameThenUuid)) {
       if (lsps.has(lrp.name) || lrps.has(lrp.name)) {
-        diag.warn('Logical_Router_Port', lrp.name, 'duplicate logical port name; skipped');
+        diag.warn('Logical_Router_Port', lrp.name, `duplicate logical router port ${lrp.name}`);
         continue;
       }
       const port = buildRouterPort(lrp, dp, diag);
@@ -160,7 +160,7 @@ export function buildTopology(nb: NbInput, diag: Diagnostics): Topology {
     const rows = ls.ports.map((u) => nb.Logical_Switch_Port.get(u)).filter((r) => r !== undefined);
     for (const lsp of rows.sort(byNameThenUuid)) {
       if (lsps.has(lsp.name) || lrps.has(lsp.name)) {
-        diag.warn('Logical_Switch_Port', lsp.name, 'duplicate logical port name; skipped');
+        diag.warn('Logical_Switch_Port', lsp.name, `duplicate logical port ${lsp.name}`);
         continue;
       }
       const port = buildSwitchPort(lsp, dp, lrps, diag);

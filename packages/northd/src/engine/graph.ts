@@ -153,6 +153,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_acl', 'onAcl', () => switches.onAcl()),
         on('NB_dhcp_options', 'onDhcpOptions', () => switches.onDhcpOptions()),
         recomputeOn('chassis_features'),
+        on('NB_global', 'onGlobal', () => switches.onGlobal()),
       ],
     },
     {

@@ -38,27 +38,32 @@ export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchState
   buildPreAcl(sw, st, add);
   buildHints(st, add);
 
+  // What no ACL allows: passed, or dropped with default_acl_drop.
+  const byDefault = st.acl.defaultDrop ? 'drop;' : 'next;';
+  const notInv = st.acl.ctInvMatch ? ' && !ct.inv' : '';
   if (!st.hasAcls) {
     if (st.hasLbVip) {
       add('ls_in_acl', 0, '1', 'next;');
       add('ls_out_acl', 0, '1', 'next;');
     }
+    add('ls_in_acl_after_lb', 0, '1', 'next;');
     // Without ACLs or VIPs the core skeleton passes everything at 65535.
   } else {
-    add('ls_in_acl', 0, '1', 'next;');
-    add('ls_out_acl', 0, '1', 'next;');
+    add('ls_in_acl', 0, '1', byDefault);
+    add('ls_out_acl', 0, '1', byDefault);
+    add('ls_in_acl_after_lb', 0, '1', byDefault);
   }
 
   if (hasStateful) {
     for (const s of ['ls_in_acl', 'ls_out_acl'] as const) {
       add(s, 1, `ip && ct.est && ${BLOCKED} == 1`, `${COMMIT} = 1; next;`);
-      add(s, 1, 'ip && !ct.est', `${COMMIT} = 1; next;`);
-      add(s, PRI_FIXED, `ct.inv || (ct.est && ct.rpl && ${BLOCKED} == 1)`, 'drop;');
+      add(s, 1, 'ip && !ct.est', st.acl.defaultDrop ? 'drop;' : `${COMMIT} = 1; next;`);
+      add(s, PRI_FIXED, `${st.acl.ctInvMatch ? 'ct.inv || ' : ''}(ct.est && ct.rpl && ${BLOCKED} == 1)`, 'drop;');
     }
-    const reply = `ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ${BLOCKED} == 0`;
+    const reply = `ct.est && !ct.rel && !ct.new${notInv} && ct.rpl && ${BLOCKED} == 0`;
     add('ls_in_acl', PRI_FIXED, reply, `${HINT_DROP} = 0; ${HINT_BLOCK} = 0; ${HINT_ALLOW_REL} = 1; next;`);
     add('ls_out_acl', PRI_FIXED, reply, 'next;');
-    const related = `!ct.est && ct.rel && !ct.new && !ct.inv && ${BLOCKED} == 0`;
+    const related = `!ct.est && ct.rel && !ct.new${notInv} && ${BLOCKED} == 0`;
     // Related traffic is NATed like its connection only where every chassis can (ovn-ct-lb-related).
     const commitNat = st.ct.lbRelated ? 'ct_commit_nat;' : 'next;';
     add('ls_in_acl', PRI_FIXED, related, `${HINT_ALLOW_REL} = 1; ${commitNat}`);
@@ -66,7 +71,7 @@ export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchState
     add('ls_in_acl_after_lb', PRI_FIXED, `${HINT_ALLOW_REL} == 1`, 'next;');
   }
 
-  for (const acl of st.acls) buildAcl(acl, hasStateful, BLOCKED, add);
+  for (const acl of st.acls) buildAcl(acl, hasStateful, BLOCKED, notInv, add);
 
   if (st.hasAcls || st.hasLbVip) {
     add('ls_in_acl', PRI_SERVICE, 'eth.dst == $svc_monitor_mac', 'next;');
@@ -148,7 +153,7 @@ function addReject(acl: ACL, s: StageName, extraMatch: string, extraActions: str
 }
 
 /** `BLOCKED`: the conntrack flag of connections an ACL dropped (ct_mark.blocked or ct_label.blocked). */
-function buildAcl(acl: ACL, hasStateful: boolean, BLOCKED: string, add: Add): void {
+function buildAcl(acl: ACL, hasStateful: boolean, BLOCKED: string, notInv: string, add: Add): void {
   const s = aclStage(acl);
   const prio = acl.priority + ACL_PRI_OFFSET;
   const log = aclLog(acl);
@@ -170,8 +175,8 @@ function buildAcl(acl: ACL, hasStateful: boolean, BLOCKED: string, add: Add): vo
       if (acl.log && acl.label && acl.options['log-related'] === 'true') {
         const rs: StageName = acl.direction === 'from-lport' ? 'ls_out_acl' : 'ls_in_acl';
         const lbl = `${BLOCKED} == 0 && ct_label.label == ${acl.label}`;
-        add(rs, PRI_FIXED, `ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ${lbl}`, `${log}next;`);
-        add(rs, PRI_FIXED, `!ct.est && ct.rel && !ct.new && !ct.inv && ${lbl}`, `${log}next;`);
+        add(rs, PRI_FIXED, `ct.est && !ct.rel && !ct.new${notInv} && ct.rpl && ${lbl}`, `${log}next;`);
+        add(rs, PRI_FIXED, `!ct.est && ct.rel && !ct.new${notInv} && ${lbl}`, `${log}next;`);
       }
       return;
     case 'drop':

@@ -6,6 +6,7 @@ import type { NbInput } from '../input.js';
 import type { SwitchDatapath } from '../topology.js';
 import type { ResolvedPortGroup } from './port-groups.js';
 import { CT_MARK, type CtDialect } from '../chassis-features.js';
+import { smapBool } from '../router-options.js';
 
 /** The flags the core switch builder needs to leave out the "nothing stateful" skeleton flows. */
 export interface ConntrackFlags {
@@ -19,7 +20,28 @@ export interface ConntrackFlags {
   readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
   /** The conntrack vocabulary the chassis understand. */
   readonly ct: CtDialect;
+  /** NB_Global options every switch's ACL stages follow. */
+  readonly acl: AclOptions;
 }
+
+/** NB_Global options of the ACL stages, as ovn-northd 23.03 reads them. */
+export interface AclOptions {
+  /** use_ct_inv_match (default true): invalid connections are matched (ct.inv) and dropped. */
+  readonly ctInvMatch: boolean;
+  /** default_acl_drop (default false): traffic no ACL allows is dropped. */
+  readonly defaultDrop: boolean;
+}
+
+export const DEFAULT_ACL_OPTIONS: AclOptions = { ctInvMatch: true, defaultDrop: false };
+
+export function aclOptions(nbGlobal: Readonly<Record<string, string>>): AclOptions {
+  const ctInvMatch = smapBool(nbGlobal, 'use_ct_inv_match', true);
+  const defaultDrop = smapBool(nbGlobal, 'default_acl_drop', false);
+  return ctInvMatch && !defaultDrop ? DEFAULT_ACL_OPTIONS : { ctInvMatch, defaultDrop };
+}
+
+export const sameAclOptions = (a: AclOptions, b: AclOptions) =>
+  a.ctInvMatch === b.ctInvMatch && a.defaultDrop === b.defaultDrop;
 
 export const NO_CONNTRACK: ConntrackFlags = {
   hasAcls: false,
@@ -27,6 +49,7 @@ export const NO_CONNTRACK: ConntrackFlags = {
   hasLbVip: false,
   routerNatMacs: new Map(),
   ct: CT_MARK,
+  acl: DEFAULT_ACL_OPTIONS,
 };
 
 export interface SwitchStateful extends ConntrackFlags {
@@ -41,6 +64,7 @@ export interface StatefulContext {
   readonly portGroups: readonly ResolvedPortGroup[];
   readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
   readonly ct: CtDialect;
+  readonly acl: AclOptions;
 }
 
 export interface SwitchLbs {
@@ -73,6 +97,7 @@ export function withLbs(st: SwitchStateful, lbs: readonly LoadBalancer[]): Switc
     hasLbVip: st.hasLbVip,
     routerNatMacs: st.routerNatMacs,
     ct: st.ct,
+    acl: st.acl,
   };
 }
 
@@ -100,5 +125,6 @@ export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): Switch
     hasLbVip: lb.hasLbVip,
     routerNatMacs: ctx.routerNatMacs,
     ct: ctx.ct,
+    acl: ctx.acl,
   };
 }

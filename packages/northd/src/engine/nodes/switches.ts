@@ -4,6 +4,7 @@
 // switches with the same inputs (one VIP's flows are built once for the 300 switches applying it; a
 // non-router port's flows are kept per NB row). Also which switches apply each load balancer.
 import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
+import { aclOptions, DEFAULT_ACL_OPTIONS, sameAclOptions, type AclOptions } from '../../stateful/switch-config.js';
 import { CT_MARK, type CtDialect } from '../../chassis-features.js';
 import type { ChassisFeaturesNode } from './chassis-features.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
@@ -27,7 +28,7 @@ import type { TopologyNode } from './topology.js';
 import { addTo, delFrom, sameRows, unitId } from './util.js';
 
 const flagsSig = (st: SwitchStateful) =>
-  `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}`;
+  `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}${+st.acl.ctInvMatch}${+st.acl.defaultDrop}`;
 /** ACL and balancer units name no switch port: they are built for a switch without any. */
 const NO_PORTS = { ports: [] };
 
@@ -48,6 +49,8 @@ export class SwitchesNode implements NodeData {
   private readonly lbAggs = new Map<boolean, readonly FlowSpec[]>();
   /** The conntrack dialect the memoized balancer units were built in (the ACL memos key on it). */
   private memoCt: CtDialect = CT_MARK;
+  /** NB_Global's ACL options (a change recomputes the switches). */
+  private aclOpts: AclOptions = DEFAULT_ACL_OPTIONS;
 
   private readonly full = new Set<string>();
   private readonly aclSw = new Set<string>();
@@ -95,6 +98,7 @@ export class SwitchesNode implements NodeData {
       this.lbUnits = new WeakMap();
       this.lbAggs.clear();
     }
+    this.aclOpts = this.globalAclOptions();
     this.flows.beginBulk();
     try {
       for (const sw of this.topo.switches.values())
@@ -109,6 +113,15 @@ export class SwitchesNode implements NodeData {
   }
 
   // ---- handlers ----
+
+  /** NB_Global: only its ACL options matter here, and a change of them reshapes every switch's ACL stages. */
+  onGlobal(): boolean {
+    return sameAclOptions(this.globalAclOptions(), this.aclOpts);
+  }
+
+  private globalAclOptions(): AclOptions {
+    return aclOptions([...this.nb.view.NB_Global.values()][0]?.options ?? {});
+  }
 
   onTopology(): boolean {
     const t = this.topo;
@@ -216,6 +229,7 @@ export class SwitchesNode implements NodeData {
       routerNatMacs: this.topo.natMacs,
       switchLbs: (s) => this.lbs.switchLbs(s),
       ct: this.memoCt,
+      acl: this.aclOpts,
     });
   }
 
@@ -353,6 +367,7 @@ export class SwitchesNode implements NodeData {
         hasLbVip: st.hasLbVip,
         routerNatMacs: st.routerNatMacs,
         ct: st.ct,
+        acl: st.acl,
       };
       let agg = this.aclAggKeys.get(sig);
       if (!agg) {
