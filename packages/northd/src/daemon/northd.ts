@@ -542,19 +542,20 @@ export class Northd {
     const current = global?.options ?? {};
     const options = northdNbOptions(current, vxlan);
 
+    const sbOptions = () => sbGlobalOptions(options, vxlan, chassisFeatures(this.sbReplica.table('Chassis').values()));
     const w = new WireWriter(NORTHD_LOCK);
     let sbWrites = 0;
     // An SB_Global that `ovn-sbctl init` created has no options yet: fill them in as well.
     const sbGlobal = [...this.sbReplica.table('SB_Global').values()][0];
     if (!sbGlobal) {
-      w.insert('SB_Global', { options: sbGlobalOptions(options, vxlan) });
+      w.insert('SB_Global', { options: sbOptions() });
       sbWrites++;
     } else if (sbGlobal.options['northd_internal_version'] === undefined) {
-      w.update('SB_Global', sbGlobal._uuid, { options: sbGlobalOptions(options, vxlan) });
+      w.update('SB_Global', sbGlobal._uuid, { options: sbOptions() });
       sbWrites++;
     }
-    const rbac = this.sbReplica;
-    sbWrites += syncRbac(rbac.table('RBAC_Role').values(), rbac.table('RBAC_Permission').values(), rbacWriter(w));
+    const sb = this.sbReplica;
+    sbWrites += syncRbac(sb.table('RBAC_Role').values(), sb.table('RBAC_Permission').values(), rbacWriter(w));
     if (sbWrites) {
       await w.commit(this.sb);
       await this.sbReplica
