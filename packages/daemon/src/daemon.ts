@@ -219,7 +219,8 @@ export class Daemon {
       vlog.reopenLogFile();
     });
     ctl.register('vlog/close', '', 0, 0, () => vlog.closeLogFile());
-    // Rate limiting is not implemented: every message is written; the commands are accepted.
+    // No ovnts message is rate-limited (each is written), so these switches have nothing to turn on or off;
+    // they are accepted for scripts written against OVS daemons.
     ctl.register('vlog/enable-rate-limit', '[module]...', 0, Number.MAX_SAFE_INTEGER, () => {});
     ctl.register('vlog/disable-rate-limit', '[module]...', 0, Number.MAX_SAFE_INTEGER, () => {});
     ctl.register('memory/show', '', 0, 0, () => memoryText(this.memoryCounters));

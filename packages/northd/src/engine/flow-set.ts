@@ -76,14 +76,19 @@ export class FlowSet {
   private readonly dpNames: string[] = [];
   private diffs = new WeakMap<readonly FlowSpec[], WeakMap<readonly FlowSpec[], UnitDiff>>();
 
-  /** A full recompute starts: no touched keys, fresh units gathered (see `pending`). */
-  beginBulk(): void {
+  /**
+   * A full recompute: `compute` sets every datapath's units, gathered and counted in bulk (one lookup per
+   * flow, not per flow and datapath); nothing is reported as touched, since the consumers recompute too.
+   */
+  rebuild(compute: () => void): void {
     this.tracking = false;
-  }
-
-  endBulk(): void {
-    this.flushPending();
-    this.tracking = true;
+    try {
+      compute();
+    } finally {
+      this.flushPending();
+      this.tracking = true;
+      this.takeTouched();
+    }
   }
 
   get size(): number {

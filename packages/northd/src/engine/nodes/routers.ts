@@ -84,18 +84,13 @@ export class RoutersNode implements NodeData {
       this.lbUnits = new WeakMap();
       this.lbAggKeys = undefined;
     }
-    // Counted in bulk: one lookup per flow, not per flow and datapath.
-    this.flows.beginBulk();
-    try {
+    this.flows.rebuild(() => {
       for (const lr of this.topo.routers.values())
         if (this.bindings.dpKeys.has(lr.uuid)) {
           this.compute(lr);
           this.ctx.onStep?.({ kind: 'computed', dp: lr.uuid });
         }
-    } finally {
-      this.flows.endBulk();
-      this.flows.takeTouched();
-    }
+    });
   }
 
   // ---- handlers ----

@@ -99,17 +99,13 @@ export class SwitchesNode implements NodeData {
       this.lbAggs.clear();
     }
     this.aclOpts = this.globalAclOptions();
-    this.flows.beginBulk();
-    try {
+    this.flows.rebuild(() => {
       for (const sw of this.topo.switches.values())
         if (this.bindings.dpKeys.has(sw.uuid)) {
           this.compute(sw);
           this.ctx.onStep?.({ kind: 'computed', dp: sw.uuid });
         }
-    } finally {
-      this.flows.endBulk();
-      this.flows.takeTouched();
-    }
+    });
   }
 
   // ---- handlers ----
