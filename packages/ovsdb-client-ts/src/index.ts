@@ -31,6 +31,8 @@ export {
   Replica,
   type MonitorOptions,
   type TableMonitorOptions,
+  type MonitorCondition,
+  type ConditionMap,
   type RowChange,
   type ChangeBatch,
   type ReplicaEvents,

@@ -5,20 +5,33 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { applyDiff, columnDecoder, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
-import { remaining, type CallOptions } from './call.js';
+import { bounded, remaining, throwIfAborted, type CallOptions } from './call.js';
 import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
-import type { Where } from './operations.js';
+import type { Condition, WireCondition } from './operations.js';
 import type { RpcSession } from './rpc.js';
 import type { ColumnType, TableSchema } from './schema.js';
 import { encodeWhere } from './transaction.js';
 import type { DatabaseModel, RowOf, Snapshot, TableMap, TableName, TablesOf, Uuid } from './types.js';
 import type { MonitorHandle, MonitorHost, MonitorMethod } from './host.js';
 
+/**
+ * A monitor condition (monitor_cond and later): the rows matching ANY of its clauses; the server ORs them,
+ * unlike a transaction's `where`. A `true` clause matches every row, `false` none; `[]` is every row.
+ */
+export type MonitorCondition<R> = readonly (Condition<R> | boolean)[];
+
 export interface TableMonitorOptions<R> {
   /** Columns to replicate (default: all). Unreplicated columns are absent from rows. */
   columns?: readonly (keyof R & string)[];
-  /** Only rows matching this condition (monitor_cond and later). */
-  where?: Where<R>;
+  /** Only rows matching this condition. */
+  where?: MonitorCondition<R>;
+}
+
+type RawCondition = readonly (readonly [string, string, unknown] | boolean)[];
+
+/** A condition in wire notation (booleans pass through). */
+function encodeCondition(schema: TableSchema, where: RawCondition): (WireCondition | boolean)[] {
+  return where.map((c) => (typeof c === 'boolean' ? c : encodeWhere(schema, [c])[0]!));
 }
 
 export interface MonitorOptions<M extends DatabaseModel> {
@@ -77,7 +90,10 @@ type Table = Map<string, Row>;
 interface TableSpec {
   readonly schema: TableSchema;
   readonly columns: readonly string[];
-  readonly where?: readonly (readonly [string, string, unknown])[];
+  readonly where?: RawCondition;
+  /** `where` in wire notation, and that as text: what the server is asked for (absent: every row). */
+  readonly wireWhere?: (WireCondition | boolean)[];
+  readonly whereKey: string;
   /** Row with every replicated column at its default (frozen empty sets/maps, safe to share). */
   readonly template: Readonly<Record<string, unknown>>;
   readonly types: ReadonlyMap<string, ColumnType>;
@@ -91,6 +107,20 @@ interface CustomIndex {
   readonly table: string;
   readonly keyOf: (row: Row) => string | readonly string[] | undefined;
   readonly map: Map<string, Set<string>>;
+}
+
+/** Per-table conditions for setConditions (`undefined`: every row). */
+export type ConditionMap<M extends DatabaseModel> = {
+  readonly [T in TableName<M>]?: MonitorCondition<RowOf<M, T>> | undefined;
+};
+
+function conditionFields(
+  schema: TableSchema,
+  where: RawCondition | undefined,
+): Pick<TableSpec, 'where' | 'wireWhere' | 'whereKey'> {
+  if (!where) return { whereKey: '' };
+  const wireWhere = encodeCondition(schema, where);
+  return { where, wireWhere, whereKey: JSON.stringify(wireWhere) };
 }
 
 function indexKey(cols: readonly string[], row: Record<string, unknown>): string {
@@ -134,6 +164,8 @@ export class Replica<M extends DatabaseModel>
   private forceFull = false;
   private closed = false;
   private method: MonitorMethod | undefined;
+  /** Per table, the condition (as text) the server last confirmed (monitor reply or monitor_cond_change). */
+  private acked = new Map<string, string>();
   private readonly log: Logger;
   private readonly track: boolean;
   private readonly versions: boolean;
@@ -186,7 +218,7 @@ export class Replica<M extends DatabaseModel>
       this.specs.set(name, {
         schema,
         columns,
-        ...(o.where ? { where: o.where as readonly (readonly [string, string, unknown])[] } : {}),
+        ...conditionFields(schema, o.where as RawCondition | undefined),
         template,
         types,
         decoders,
@@ -315,29 +347,73 @@ export class Replica<M extends DatabaseModel>
     });
   }
 
-  /** Change the condition of one monitored table (monitor_cond_change). */
-  async setCondition<T extends TableName<M>>(table: T, where: Where<RowOf<M, T>> | undefined): Promise<void> {
-    const spec = this.specs.get(table);
-    if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
-    const updated: TableSpec = { ...spec, ...(where ? { where: where as TableSpec['where'] } : {}) };
-    if (!where) delete (updated as { where?: unknown }).where;
-    this.specs.set(table, updated);
-    if (this.method === 'monitor') throw new ProtocolError('the server does not support conditional monitors');
-    const s = await this.client.connected();
-    await s.request('monitor_cond_change', [
-      this.id,
-      this.id,
-      { [table]: [{ where: encodeWhere(spec.schema, where ?? []) }] }, // the server refuses column changes here
-    ]);
+  /** Change the condition of one monitored table (see setConditions). */
+  setCondition<T extends TableName<M>>(
+    table: T,
+    where: MonitorCondition<RowOf<M, T>> | undefined,
+    call?: CallOptions,
+  ): Promise<void> {
+    return this.setConditions({ [table]: where } as ConditionMap<M>, call);
+  }
+
+  /**
+   * Change the conditions of several monitored tables at once (one monitor_cond_change; `undefined`: every
+   * row). Resolves once the server has applied them: rows that entered the conditions are in the replica
+   * (as inserts) and rows that left them are gone (as deletes). Across a reconnect the new conditions are
+   * what the replica resubscribes with. `call` bounds the wait; after a timeout or abort the conditions
+   * stay requested (a later call or the next resubscription sends them).
+   */
+  async setConditions(conds: ConditionMap<M>, call: CallOptions = {}): Promise<void> {
+    throwIfAborted('monitor_cond_change', call);
+    if (this.closed) throw new ClosedError('monitor closed');
+    const next = new Map<string, TableSpec>();
+    for (const [table, where] of Object.entries(conds) as [string, RawCondition | undefined][]) {
+      const spec = this.specs.get(table);
+      if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
+      if (where && this.method === 'monitor')
+        throw new ProtocolError('the server does not support conditional monitors');
+      const { schema, columns, template, types, decoders, indexes } = spec;
+      // Encoded (and so checked) before any table's condition changes.
+      next.set(table, { schema, columns, template, types, decoders, indexes, ...conditionFields(schema, where) });
+    }
+    for (const [table, spec] of next) this.specs.set(table, spec);
+    const started = Date.now();
+    for (;;) {
+      const stale = [...next.keys()].filter((t) => this.acked.get(t) !== this.specs.get(t)!.whereKey);
+      if (!stale.length) return;
+      const s = await this.client.connected(remaining(call, started));
+      if (this.resuming)
+        await bounded(
+          'monitor_cond_change',
+          remaining(call, started),
+          this.resuming.catch(() => undefined),
+        );
+      if (this.boundSession !== s || s.isClosed) continue;
+      const body: Record<string, unknown> = {};
+      const sent = new Map<string, string>();
+      for (const t of stale) {
+        const spec = this.specs.get(t)!;
+        // The server refuses column changes here; an absent condition is sent as "every row".
+        body[t] = [{ where: spec.wireWhere ?? [true] }];
+        sent.set(t, spec.whereKey);
+      }
+      try {
+        await s.request('monitor_cond_change', [this.id, this.id, body], remaining(call, started));
+      } catch (e) {
+        if (e instanceof ConnectionError && !(e instanceof ClosedError)) continue; // the resubscription carries them
+        throw e;
+      }
+      for (const [t, key] of sent) this.acked.set(t, key);
+    }
   }
 
   /** Stop monitoring (monitor_cancel) and forget this replica on reconnects. The contents stay readable. */
-  async close(): Promise<void> {
+  async close(call?: CallOptions): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.client.unregisterMonitor(this.id);
     const s = this.boundSession;
-    if (s && !s.isClosed) await s.request('monitor_cancel', [this.id]).catch(() => undefined);
+    if (s && !s.isClosed) await s.request('monitor_cancel', [this.id], call).catch(() => undefined);
   }
 
   // ---- lifecycle (called by the client) ----
@@ -392,18 +468,27 @@ export class Replica<M extends DatabaseModel>
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 
-  private requests(method: MonitorMethod): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  /** The monitor requests for every table, and the condition (as text) each one carries. */
+  private requests(method: MonitorMethod): { body: Record<string, unknown>; sent: Map<string, string> } {
+    const body: Record<string, unknown> = {};
+    const sent = new Map<string, string>();
     for (const [name, spec] of this.specs) {
       const columns = this.versions ? [...spec.columns, '_version'] : [...spec.columns];
       if (method === 'monitor') {
-        if (spec.where) throw new ProtocolError('the server does not support conditional monitors');
-        out[name] = { columns };
+        if (spec.wireWhere) throw new ProtocolError('the server does not support conditional monitors');
+        body[name] = { columns };
       } else {
-        out[name] = [{ columns, ...(spec.where ? { where: encodeWhere(spec.schema, spec.where) } : {}) }];
+        body[name] = [{ columns, ...(spec.wireWhere ? { where: spec.wireWhere } : {}) }];
       }
+      sent.set(name, spec.whereKey);
     }
-    return out;
+    return { body, sent };
+  }
+
+  /** Some table's condition changed without the server confirming it (the change was in flight). */
+  private conditionsUnacked(): boolean {
+    for (const [name, spec] of this.specs) if (this.acked.get(name) !== spec.whereKey) return true;
+    return false;
   }
 
   private async subscribe(session: RpcSession, call?: CallOptions): Promise<void> {
@@ -415,8 +500,12 @@ export class Replica<M extends DatabaseModel>
         : ['monitor_cond_since', 'monitor_cond', 'monitor'];
     for (let i = 0; i < candidates.length; i++) {
       const method = candidates[i]!;
-      const params: unknown[] = [db, this.id, this.requests(method)];
-      if (method === 'monitor_cond_since') params.push(this.loaded && !this.forceFull ? this.lastTxnId : ZERO_UUID);
+      const { body, sent } = this.requests(method);
+      const params: unknown[] = [db, this.id, body];
+      // Resuming from the last txn id under conditions the server never confirmed would miss the rows that
+      // match only the new ones and did not change since: download everything then.
+      if (method === 'monitor_cond_since')
+        params.push(this.loaded && !this.forceFull && !this.conditionsUnacked() ? this.lastTxnId : ZERO_UUID);
       let reply: unknown;
       // The reply resolves a promise (a microtask later), while update notifications that follow it in the
       // same chunk are dispatched at once: hold them back until the reply's contents are applied.
@@ -433,6 +522,7 @@ export class Replica<M extends DatabaseModel>
       const held = this.held;
       this.held = undefined;
       this.onReply(method, reply);
+      this.acked = sent;
       for (const [m, p] of held) this.onNotification(m, p);
       return;
     }
