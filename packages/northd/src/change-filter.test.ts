@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affectsCompile } from './change-filter.js';
+import { affectsCompile, lspUpMatters } from './change-filter.js';
 
 const mod = (table: string, old: Record<string, unknown>, nw: Record<string, unknown>) => ({
   kind: 'modify' as const,
@@ -24,5 +24,14 @@ describe('affectsCompile', () => {
     expect(affectsCompile(mod('Port_Binding', { up: false }, { up: null }))).toBe(true);
     expect(affectsCompile({ kind: 'delete', table: 'Port_Binding', old: {}, new: undefined })).toBe(true);
     expect(affectsCompile(mod('Encap', { type: 'geneve' }, { type: 'vxlan' }))).toBe(true);
+  });
+  it("reads a port's up state when NB_Global options:ignore_lsp_down=false", () => {
+    expect(lspUpMatters({ options: { ignore_lsp_down: 'false' } })).toBe(true);
+    expect(lspUpMatters({ options: { ignore_lsp_down: 'true' } })).toBe(false);
+    expect(lspUpMatters({ options: {} })).toBe(false);
+    expect(lspUpMatters(undefined)).toBe(false);
+    expect(affectsCompile(mod('Logical_Switch_Port', { up: false, name: 'a' }, { up: true, name: 'a' }), true)).toBe(
+      true,
+    );
   });
 });

@@ -50,10 +50,19 @@ const featureOf = (row: Record<string, unknown>, k: string) =>
 /** Tables whose changes never affect the compiled output. */
 const IGNORED_TABLES: ReadonlySet<string> = new Set(['Chassis_Private', 'RBAC_Role', 'RBAC_Permission']);
 
-export function affectsCompile(c: Change): boolean {
+/**
+ * Whether a switch port's `up` decides flows: with NB_Global options:ignore_lsp_down=false, a port that
+ * is down gets no ARP/ND responder flows (ovn-northd's default ignores it).
+ */
+export function lspUpMatters(global: { readonly options: Readonly<Record<string, string>> } | undefined): boolean {
+  return global?.options['ignore_lsp_down']?.toLowerCase() === 'false';
+}
+
+/** `lspUp`: NB Logical_Switch_Port.up decides flows (lspUpMatters of the NB_Global the change goes with). */
+export function affectsCompile(c: Change, lspUp = false): boolean {
   if (IGNORED_TABLES.has(c.table)) return false;
   if (c.kind !== 'modify') return true;
-  const ignored = IGNORED[c.table];
+  const ignored = lspUp && c.table === 'Logical_Switch_Port' ? undefined : IGNORED[c.table];
   if (!ignored) return true;
   const o = c.old as Record<string, unknown>;
   const n = c.new as Record<string, unknown>;

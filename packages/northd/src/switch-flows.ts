@@ -4,7 +4,7 @@
 // (check_in_port_sec()/check_out_port_sec()), so no per-address port-security flows are generated here.
 import { formatIpv6, parseIpv6, solicitedNode } from './addresses.js';
 import type { LflowTable } from './lflow-table.js';
-import type { StageName } from './stages.js';
+import { stage, type StageName } from './stages.js';
 import { NO_CONNTRACK, type ConntrackFlags } from './stateful/switch-config.js';
 import { redirectPortOf } from './stateful/gateway-bindings.js';
 import type { SwitchDatapath, SwitchPort } from './topology.js';
@@ -100,6 +100,8 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   }
   for (const st of PASS_THROUGH) add(st, 0, '1', 'next;');
 
+  buildVtepHairpin(sw, add);
+
   add('ls_in_arp_rsp', 0, '1', 'next;');
   add('ls_in_l2_lkup', 110, 'eth.dst == $svc_monitor_mac && (tcp || icmp || icmp6)', 'handle_svc_check(inport);');
   add('ls_in_l2_lkup', 70, 'eth.mcast', 'outport = "_MC_flood"; output;');
@@ -118,28 +120,75 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
 /**
+ * Traffic from a vtep (ramp) port goes straight to the L2 lookup, except to a distributed gateway
+ * port on its own chassis, which may have to answer ARP/ND for it.
+ */
+function buildVtepHairpin(sw: SwitchDatapath, add: Add): void {
+  if (!sw.ports.some((p) => p.type === 'vtep')) return;
+  add('ls_in_hairpin', 1000, 'reg0[14] == 1', `next(pipeline=ingress, table=${stage('ls_in_l2_lkup').table});`);
+  for (const rp of sw.routerPorts) {
+    const cr = rp.peer ? redirectPortOf(rp.peer) : null;
+    if (cr) add('ls_in_hairpin', 2000, `reg0[14] == 1 && is_chassis_resident(${q(cr)})`, 'next;');
+  }
+}
+
+/**
+ * An enabled port's own admission: a vtep port's traffic skips the ingress pipeline up to the hairpin
+ * stage (reg0[14]: it came from a ramp switch); a port with a qdisc queue (options:qdisc_queue_id, the
+ * value its Port_Binding carries) is queued, and a localnet one on egress too.
+ */
+function buildPortAdmission(p: SwitchPort, add: Add): void {
+  const inp = q(p.name);
+  // A router port's binding carries no NB options.
+  const queueId = p.type === 'router' ? undefined : p.nb.options['qdisc_queue_id'];
+  const setQueue = queueId !== undefined ? `set_queue(${queueId}); ` : '';
+  if (p.type === 'vtep') {
+    add(
+      'ls_in_check_port_sec',
+      70,
+      `inport == ${inp}`,
+      `${setQueue}reg0[14] = 1; next(pipeline=ingress, table=${stage('ls_in_hairpin').table});`,
+    );
+  } else if (queueId !== undefined) {
+    add('ls_in_check_port_sec', 70, `inport == ${inp}`, `${setQueue}reg0[15] = check_in_port_sec(); next;`);
+    if (p.type === 'localnet') add('ls_out_apply_port_sec', 100, `outport == ${inp}`, `${setQueue}output;`);
+  }
+}
+
+/**
  * One port's own flows. For any port but a router port they depend on its NB row alone (`onlyRouterPorts`
  * is false whenever a non-router port exists and `ct` is only read for router peers), so the engine
  * keeps them per row.
  */
-export function buildSwitchPortFlows(p: SwitchPort, onlyRouterPorts: boolean, add: Add, ct: ConntrackFlags): void {
+/** `checkUp`: a port that is not up gets no ARP/ND answers (NB_Global options:ignore_lsp_down=false). */
+export function buildSwitchPortFlows(
+  p: SwitchPort,
+  onlyRouterPorts: boolean,
+  add: Add,
+  ct: ConntrackFlags,
+  checkUp = false,
+): void {
   if (p.type === 'external') return;
   const inp = q(p.name);
 
   if (!p.enabled) {
     add('ls_in_check_port_sec', 100, `inport == ${inp}`, 'reg0[15] = 1; next;');
     add('ls_in_l2_unknown', 50, `outport == ${inp}`, DROP);
+  } else {
+    buildPortAdmission(p, add);
   }
 
-  // MAC learning for ports with unknown addresses and no port security.
-  if (p.hasUnknown && p.nb.port_security.length === 0 && p.type === '') {
+  // MAC learning for ports with unknown addresses and no port security (a localnet port only on request).
+  const learns = p.type === '' || (p.type === 'localnet' && p.nb.options['localnet_learn_fdb'] === 'true');
+  if (p.hasUnknown && p.nb.port_security.length === 0 && learns) {
     add('ls_in_lookup_fdb', 100, `inport == ${inp}`, 'reg0[11] = lookup_fdb(inport, eth.src); next;');
     add('ls_in_put_fdb', 100, `inport == ${inp} && reg0[11] == 0`, 'put_fdb(inport, eth.src); next;');
   }
 
   // ARP/ND responder.
   if (p.type === 'localnet') add('ls_in_arp_rsp', 100, `inport == ${inp}`, 'next;');
-  if (p.type !== 'virtual' && !p.hasUnknown) {
+  const down = checkUp && p.nb.up !== true && p.type !== 'router' && p.type !== 'localport';
+  if (p.type !== 'virtual' && !p.hasUnknown && !down) {
     for (const a of p.addresses) {
       for (const ip of a.ipv4) {
         const m = `arp.tpa == ${ip} && arp.op == 1`;

@@ -24,7 +24,7 @@ import {
   type SbWriter,
 } from '../sb-diff.js';
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
-import { affectsCompile } from '../change-filter.js';
+import { affectsCompile, lspUpMatters } from '../change-filter.js';
 import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { WireWriter } from './wire-writer.js';
@@ -301,7 +301,8 @@ export class Northd {
       sbChanges.changes.some((c) => c.table !== 'Chassis' && c.table !== 'Encap' && affectsCompile(c))
     )
       this.dirty = true;
-    const nbRelevant = nbChanges.changes.filter(affectsCompile) as readonly EngineChange[];
+    const lspUp = lspUpMatters(global);
+    const nbRelevant = nbChanges.changes.filter((c) => affectsCompile(c, lspUp)) as readonly EngineChange[];
     const encapsChanged = sbChanges.changes.some(
       (c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c),
     );
@@ -347,7 +348,7 @@ export class Northd {
       {
         nb: nbSnap,
         changes: nbRelevant,
-        sbChanges: sbChanges.changes.filter(isSbInputChange).filter(affectsCompile),
+        sbChanges: sbChanges.changes.filter(isSbInputChange).filter((c) => affectsCompile(c)),
         sb: sbSnap,
         sbKeys: replicaSnap,
         sbPort: (name) => {

@@ -84,6 +84,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_logical_router_port', 'onRouterPort', () => topology.onRouterPort()),
         on('NB_logical_router_static_route', 'onStaticRoute', () => topology.onStaticRoute()),
         on('NB_nat', 'onNat', () => topology.onNat()),
+        on('NB_global', 'onGlobal', () => topology.onGlobal()),
       ],
     },
     {

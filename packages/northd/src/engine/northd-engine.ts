@@ -3,7 +3,7 @@
 // with every node recomputing; compile() is exactly that on a fresh engine.
 import { datapathExternalIds, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
 import type { CompiledSb } from '../compiled-sb.js';
-import { affectsCompile } from '../change-filter.js';
+import { affectsCompile, lspUpMatters } from '../change-filter.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbChange, NbInput, SbChange, SbKeyInput } from '../input.js';
 import { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES } from '../stateful/dhcp-codes.js';
@@ -99,7 +99,11 @@ export class NorthdEngine {
     sbChanges?: readonly SbChange[],
   ): RoundResult {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
-    this.g.nb.set(nb, changes.filter(affectsCompile));
+    const lspUp = lspUpMatters([...nb.NB_Global.values()][0]);
+    this.g.nb.set(
+      nb,
+      changes.filter((c) => affectsCompile(c, lspUp)),
+    );
     this.g.sb.set(sb, sbPort, sbChanges);
     this.g.engine.run(false);
     const why = this.g.engine.lastRecompute;

@@ -322,10 +322,11 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         row = { port_security: set(ps) };
         what = `port_security ${ps.join(',') || '(none)'}`;
       } else if (r < 0.65) {
-        const t = c.pick(['', '', 'localport', 'localnet'])!;
+        const t = c.pick(['', '', 'localport', 'localnet', 'vtep'])!;
+        const learn: Record<string, string> = c.chance(0.5) ? { localnet_learn_fdb: c.pick(['true', 'false'])! } : {};
         row =
           t === 'localnet'
-            ? { type: t, addresses: set(['unknown']), options: map({ network_name: 'physnet' }) }
+            ? { type: t, addresses: set(['unknown']), options: map({ network_name: 'physnet', ...learn }) }
             : { type: t, options: map({}) };
         what = `type ${t || 'vif'}`;
       } else if (r < 0.8) {
@@ -337,9 +338,17 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         const up = c.pick([true, false])!;
         row = { up };
         what = `up ${String(up)}`;
-      } else {
+      } else if (r < 0.95) {
         row = { external_ids: map({ pod: 'true', ns: `ns${c.int(0, 9)}` }) };
         what = 'external_ids';
+      } else {
+        // A qdisc queue: the port's admission (and a localnet port's egress) sets it.
+        const queue = c.chance(0.7) ? String(c.int(1, 20)) : undefined;
+        const opts: Record<string, string> = { ...(p['options'] as Record<string, string>) };
+        delete opts['qdisc_queue_id'];
+        if (queue) opts['qdisc_queue_id'] = queue;
+        row = { options: map(opts) };
+        what = `qdisc_queue_id ${queue ?? '(none)'}`;
       }
       return {
         description: `set ${what} on port ${String(p['name'])}`,

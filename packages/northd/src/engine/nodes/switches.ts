@@ -41,7 +41,9 @@ export class SwitchesNode implements NodeData {
   readonly lbSwitches = new Map<string, Set<string>>();
   private readonly reportedAcls = new Set<string>();
   // Memoized units, shared between switches.
-  private readonly lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
+  private lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
+  /** Whether the memoized port units were built with ports' `up` deciding (topology.lspUp). */
+  private memoLspUp = false;
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
   private readonly aclAggs = new Map<string, readonly FlowSpec[]>();
@@ -97,6 +99,10 @@ export class SwitchesNode implements NodeData {
       this.memoCt = this.features.ct;
       this.lbUnits = new WeakMap();
       this.lbAggs.clear();
+    }
+    if (this.topo.lspUp !== this.memoLspUp) {
+      this.memoLspUp = this.topo.lspUp;
+      this.lspUnits = new WeakMap();
     }
     this.aclOpts = this.globalAclOptions();
     this.flows.rebuild(() => {
@@ -282,7 +288,7 @@ export class SwitchesNode implements NodeData {
       now.set(p.nb, id);
       let u = p.type === 'router' ? undefined : this.lspUnits.get(p.nb);
       if (!u) {
-        u = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st));
+        u = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st, this.memoLspUp));
         if (p.type !== 'router') this.lspUnits.set(p.nb, u);
       }
       this.flows.setUnit(sw.uuid, id, u);

@@ -4,7 +4,7 @@
 // added or deleted, renames, tunnel key requests and duplicate port names make it recompute.
 import type { LogicalRouter, LogicalSwitch, LogicalSwitchPort } from '@ovnts/schema/nb';
 import { datapathExternalIds } from '../../bindings.js';
-import { affectsCompile } from '../../change-filter.js';
+import { affectsCompile, lspUpMatters } from '../../change-filter.js';
 import {
   buildRoute,
   buildRouterPort,
@@ -44,6 +44,11 @@ export class TopologyNode implements NodeData {
    * stands for the same port, so the per-row memos downstream keep hitting.
    */
   private readonly lspSeen = new Map<string, LogicalSwitchPort>();
+  /**
+   * NB_Global options:ignore_lsp_down=false: a port's `up` decides its flows, so a row differing only
+   * in `up` is a new port (lspUpMatters).
+   */
+  lspUp = false;
   /** Routers with distributed NAT: the MACs their peers answer for, and which of them float IPs. */
   natMacs = new Map<string, string[]>();
   distNat = new Set<string>();
@@ -94,6 +99,7 @@ export class TopologyNode implements NodeData {
     this.clear();
     this.recomputed = true;
     const nb = this.nb.view;
+    this.lspUp = lspUpMatters([...nb.NB_Global.values()][0]);
     const topo = buildTopology(nb, this.ctx.diag);
     for (const lr of topo.routers) this.routers.set(lr.uuid, lr as MutableRouter);
     for (const ls of topo.switches) {
@@ -121,6 +127,11 @@ export class TopologyNode implements NodeData {
   }
 
   // ---- handlers ----
+
+  /** Whether ports' `up` starts or stops mattering: rare, and every port row must be read again. */
+  onGlobal(): boolean {
+    return lspUpMatters([...this.nb.view.NB_Global.values()][0]) === this.lspUp;
+  }
 
   onSwitch(): boolean {
     for (const c of this.nb.tables.Logical_Switch.changes) {
@@ -355,7 +366,8 @@ export class TopologyNode implements NodeData {
   private seenLsp(row: LogicalSwitchPort): LogicalSwitchPort {
     const seen = this.lspSeen.get(row._uuid);
     if (seen === row) return row;
-    if (seen && !affectsCompile({ kind: 'modify', table: 'Logical_Switch_Port', old: seen, new: row })) return seen;
+    if (seen && !affectsCompile({ kind: 'modify', table: 'Logical_Switch_Port', old: seen, new: row }, this.lspUp))
+      return seen;
     this.lspSeen.set(row._uuid, row);
     return row;
   }
