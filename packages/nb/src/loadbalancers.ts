@@ -87,6 +87,59 @@ export function normalizeVip(vip: string, backends: string): { key: string; valu
   };
 }
 
+/** Non-empty pieces of `s` between separators, as strtok gives them. */
+const pieces = (s: string, sep: string) => s.split(sep).filter((t) => t.length > 0);
+
+/**
+ * A template load balancer's VIP ("^vip_var[:^port_var|:port]") and backends: each backend is either
+ * "^ip_var[:^port_var|:port]" (or a variable that expands to several backends), or, failing that, an
+ * explicit "IP[:PORT]" of the balancer's address family. Variables are expanded per chassis by
+ * ovn-controller from Chassis_Template_Var, so nothing but the shape is checked here.
+ */
+export function normalizeTemplateVip(
+  vip: string,
+  backends: string,
+  family: 4 | 6,
+): { key: string; value: string; hasPort: boolean } {
+  const v = pieces(vip, ':');
+  if (v.length < 1 || v.length > 2) {
+    throw new NbError(`${vip}: should be a template of the form: '^vip_variable[:^port_variable|:port]'.`);
+  }
+  const hasPort = v.length === 2;
+  const tokens = pieces(backends, ',');
+  const templateErrors = tokens
+    .filter((t) => pieces(t, ':').length > 2)
+    // ovn-nbctl names the backend by its first piece (its tokenizer cut the text there).
+    .map(
+      (t) =>
+        `${/^:*[^:]*/.exec(t)![0]}: should be a template of the form: '^backendip_variable1[:^port_variable1|:port]'`,
+    );
+  let value: string;
+  if (!templateErrors.length) {
+    value = tokens.map((t) => pieces(t, ':').join(':')).join(',');
+  } else {
+    const errors: string[] = [];
+    const ok: Endpoint[] = [];
+    for (const token of tokens) {
+      const b = parseEndpoint(token);
+      const shape = hasPort
+        ? `${token}: should be an IP address and a port number with : as a separator`
+        : `${token}: should be an IP address`;
+      if (!b) errors.push(shape);
+      else if (b.family !== family) errors.push(`${token}: IP address family is different from VIP ${v[0]!}`);
+      else if (hasPort !== (b.port !== undefined)) errors.push(shape);
+      else ok.push(b);
+    }
+    if (errors.length) {
+      throw new NbError(
+        `invalid backend: template (${templateErrors.join(', ')}.) OR explicit (${errors.join(', ')}.)`,
+      );
+    }
+    value = ok.map((b) => formatEndpoint(b, hasPort)).join(',');
+  }
+  return { key: v.join(':'), value, hasPort };
+}
+
 export interface LbAddOptions {
   readonly mayExist?: boolean;
   readonly addDuplicate?: boolean;
@@ -96,6 +149,10 @@ export interface LbAddOptions {
   readonly event?: boolean;
   readonly addRoute?: boolean;
   readonly protocol?: 'tcp' | 'udp' | 'sctp';
+  /** VIP and backends are templates (`^name` variables, see normalizeTemplateVip). */
+  readonly template?: boolean;
+  /** A template balancer's address family (default ipv4); explicit balancers take it from the VIP. */
+  readonly addressFamily?: 'ipv4' | 'ipv6';
 }
 
 /** Add a VIP to the named load balancer, creating it if needed. */
@@ -111,7 +168,10 @@ export function addLoadBalancer(
   if (proto !== undefined && !['tcp', 'udp', 'sctp'].includes(proto)) {
     throw new NbError(`${String(proto)}: protocol must be one of "tcp", "udp",  or "sctp".`);
   }
-  const { key, value, hasPort } = normalizeVip(vip, backends);
+  const family = opts.addressFamily === 'ipv6' ? 6 : 4;
+  const { key, value, hasPort } = opts.template
+    ? normalizeTemplateVip(vip, backends, family)
+    : normalizeVip(vip, backends);
   if (proto !== undefined && !hasPort) throw new NbError('Protocol is unnecessary when no port of vip is given.');
   if (!opts.addDuplicate) {
     const lb = lookup(s, KINDS.loadBalancer, name, false);
@@ -129,6 +189,10 @@ export function addLoadBalancer(
   if (opts.reject) options['reject'] = 'true';
   if (opts.event) options['event'] = 'true';
   if (opts.addRoute) options['add_route'] = 'true';
+  if (opts.template) {
+    options['template'] = 'true';
+    options['address-family'] = family === 4 ? 'ipv4' : 'ipv6';
+  }
   return {
     row: s.insert('Load_Balancer', { name, protocol: proto ?? 'tcp', vips: { [key]: value }, options }),
     created: true,

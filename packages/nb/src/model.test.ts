@@ -13,7 +13,7 @@ import {
   setSwitchPortAddresses,
 } from './switches.js';
 import { addNat, addRoute, addRouter, addRouterPort, setGatewayChassis } from './routers.js';
-import { addLoadBalancer, attachLoadBalancer, normalizeVip } from './loadbalancers.js';
+import { addLoadBalancer, attachLoadBalancer, normalizeTemplateVip, normalizeVip } from './loadbalancers.js';
 import { aclTarget, addAcl, listAcls } from './acls.js';
 
 const fresh = () => new NbStore(model.schema);
@@ -108,6 +108,25 @@ describe('NB model operations', () => {
     attachLoadBalancer(s, 'router', 'gw', 'lb');
     expect(() => attachLoadBalancer(s, 'router', 'gw', 'lb')).toThrow(
       `${lb._uuid} : a load balancer with this UUID already exists`,
+    );
+  });
+
+  it('template load balancers: variables, or explicit backends of the given family', () => {
+    const s = fresh();
+    const lb = addLoadBalancer(s, 'tlb', '^vip:^vport', '^backend:^bport', {
+      template: true,
+      protocol: 'udp',
+      addressFamily: 'ipv6',
+    }).row;
+    expect(lb.vips).toEqual({ '^vip:^vport': '^backend:^bport' });
+    expect(lb.options).toEqual({ template: 'true', 'address-family': 'ipv6' });
+    expect(normalizeTemplateVip('^vip:^vport', '[1::1]:111', 6).value).toBe('[1::1]:111');
+    expect(() => normalizeTemplateVip('a:b:c', '^b', 4)).toThrow(
+      "a:b:c: should be a template of the form: '^vip_variable[:^port_variable|:port]'.",
+    );
+    expect(() => normalizeTemplateVip('^v:^p', 'a:b:c', 6)).toThrow(
+      "invalid backend: template (a: should be a template of the form: '^backendip_variable1[:^port_variable1|:port]'.) " +
+        'OR explicit (a:b:c: should be an IP address and a port number with : as a separator.)',
     );
   });
 

@@ -9,7 +9,7 @@ import {
   type LbAddOptions,
   type Row,
 } from '@ovnts/nb';
-import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
+import { has, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
 const col = (s: string, w: number, p: number) => s.slice(0, p).padEnd(w);
@@ -25,10 +25,12 @@ function lbTable(lbs: readonly Row[]): string {
     const vips = Object.entries(lb['vips'] as Record<string, string>).sort((a, b) => sortStr(a[0], b[0]));
     if (!vips.length) continue;
     let val = '';
+    const template = (lb['options'] as Record<string, string>)['template'] === 'true';
     vips.forEach(([k, v], i) => {
-      const e = parseEndpoint(k);
-      if (!e) return;
-      const proto = e.port !== undefined ? String(lb['protocol'] ?? '') : '';
+      // A template VIP is not an address: its protocol is always shown.
+      const e = template ? undefined : parseEndpoint(k);
+      if (!template && !e) return;
+      const proto = template || e?.port !== undefined ? String(lb['protocol'] ?? '') : '';
       if (i === 0) {
         val += `${lb._uuid}    ${col(String(lb['name']), 20, 16)}${col(proto, 11, 7)}${col(k, width + 4, width)}${v}`;
       } else {
@@ -46,14 +48,16 @@ function lbTable(lbs: readonly Row[]): string {
 
 export const commands: Record<string, CommandImpl> = {
   'lb-add': (ctx) => {
-    if (has(ctx, '--template')) throw new CommandError('--template load balancers are not supported by ovnts-nbctl');
     const opts: LbAddOptions = {
       mayExist: has(ctx, '--may-exist'),
       addDuplicate: has(ctx, '--add-duplicate'),
       reject: has(ctx, '--reject'),
       event: has(ctx, '--event'),
       addRoute: has(ctx, '--add-route'),
+      template: has(ctx, '--template'),
       ...(ctx.argv.length > 4 ? { protocol: arg(ctx, 4) as 'tcp' } : {}),
+      // As ovn-nbctl: anything but "ipv4" means IPv6.
+      ...(ctx.argv.length > 5 ? { addressFamily: arg(ctx, 5) === 'ipv4' ? 'ipv4' : 'ipv6' } : {}),
     };
     addLoadBalancer(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), opts);
   },
