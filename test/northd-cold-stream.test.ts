@@ -72,6 +72,9 @@ describe('ovnts-northd cold start into an empty SB', () => {
       )
       .find((l) => l.msg === 'SB updated');
     expect(round?.streamed?.transactions, log).toBeGreaterThan(2);
+    // The operator sees the cold start's phases (issue 23: progress lines during long work).
+    expect(log).toMatch(/cold start: \d+ datapaths; computing their logical flows/);
+    expect(log).toMatch(/cold start: all \d+ datapaths computed \([\d.]+ s\); writing the remaining flows/);
     // Some flows streamed as one switch's own are on every switch (grouped afterwards): that path runs.
     expect(round?.streamed?.regrouped).toBeGreaterThan(0);
     const flows = Number(

@@ -32,6 +32,9 @@ import { WireWriter, type FlowContent, type FlowPlacement, type FlowPlacementRef
 const FIRST_CHUNK_ROWS = 500;
 const CHUNK_ROWS = 1500;
 
+/** At most one progress line per this interval during a cold compute. */
+const PROGRESS_MS = 5_000;
+
 /** Units whose flows are their datapath's alone (shared ACL and load balancer units are not). */
 const ownUnit = (id: string) => id === 'core' || id.startsWith('lsp:') || id.startsWith('arp:');
 
@@ -162,6 +165,8 @@ export function streamColdRecompute(
   client: OvsdbClient,
   lock: string,
   index: FlowIndex,
+  /** Progress lines for the operator: a cold start of a big NB takes tens of seconds. */
+  progress: (line: string) => void = () => undefined,
 ): ColdStream {
   const dpUuid = new Map<string, Uuid<'Datapath_Binding'>>();
   const datapaths = new Map<Uuid<'Datapath_Binding'>, SbTables['Datapath_Binding']>();
@@ -169,8 +174,15 @@ export function streamColdRecompute(
   const streamed = new Map<string, { readonly uuid: Uuid<'Logical_Flow'>; readonly dp: string }>();
   const w = new ColdStreamWriter(client, lock);
   index.reset();
+  const t0 = performance.now();
+  let total = 0;
+  let done = 0;
+  let reported = t0;
+  const seconds = () => ((performance.now() - t0) / 1000).toFixed(1);
   const onStep = (step: RecomputeStep): void => {
     if (step.kind === 'datapaths') {
+      total = engine.datapaths().length;
+      progress(`cold start: ${total} datapaths; computing their logical flows`);
       for (const d of engine.datapaths()) {
         const uuid = randomUUID() as Uuid<'Datapath_Binding'>;
         const row = datapathRow(d);
@@ -183,6 +195,11 @@ export function streamColdRecompute(
     }
     const logicalDatapath = dpUuid.get(step.dp);
     if (!logicalDatapath) return;
+    done++;
+    if (performance.now() - reported >= PROGRESS_MS) {
+      reported = performance.now();
+      progress(`cold start: ${done} of ${total} datapaths computed, ${w.stats.flows} flows sent (${seconds()} s)`);
+    }
     for (const [id, specs] of engine.unitsOf(step.dp) ?? [])
       if (ownUnit(id))
         for (const f of specs) {
@@ -200,6 +217,7 @@ export function streamColdRecompute(
     index.invalidate();
     throw e;
   }
+  progress(`cold start: all ${total} datapaths computed (${seconds()} s); writing the remaining flows`);
   // Every datapath computed: every flow's datapath set is final. The other flows go out now, and a
   // streamed flow that other datapaths turn out to share is re-pointed to its group (one update); one
   // that a later unit replaced is deleted. A datapath group goes with the first flow that names it (the

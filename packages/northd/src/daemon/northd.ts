@@ -362,7 +362,10 @@ export class Northd {
         // Into an SB with none of northd's rows, the rows final early are streamed while computing.
         ...(this.opts.dryRun
           ? {}
-          : { stream: (e, nb, sb, index) => streamColdRecompute(e, nb, sb, this.sb, NORTHD_LOCK, index) }),
+          : {
+              stream: (e, nb, sb, index) =>
+                streamColdRecompute(e, nb, sb, this.sb, NORTHD_LOCK, index, (line) => log.info(line)),
+            }),
       },
       txn,
       track,
