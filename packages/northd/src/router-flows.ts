@@ -20,6 +20,7 @@ import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topo
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
 import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp } from './router-options.js';
 import { buildNdRaFlows } from './ipv6-ra.js';
+import { residentRedirectPort } from './stateful/gateway-bindings.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
@@ -215,11 +216,14 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
     const drop4 = forceSnat ? [] : v4.filter((a) => !nat.natIps.has(a));
     if (drop4.length) add('lr_in_ip_input', 60, `ip4.dst == ${set(drop4, true)}`, DROP);
   }
+  // ARP for the port's addresses is answered on the gateway chassis only if the peer switch has a localnet port.
+  const arpCr = residentRedirectPort(p, nat.redirect);
+  const arpRes = arpCr ? ` && is_chassis_resident(${q(arpCr)})` : '';
   for (const n of p.ipv4) {
     add(
       'lr_in_ip_input',
       90,
-      `inport == ${inp} && arp.op == 1 && arp.tpa == ${n.addrS} && arp.spa == ${formatNetwork(n.net)}${res}`,
+      `inport == ${inp} && arp.op == 1 && arp.tpa == ${n.addrS} && arp.spa == ${formatNetwork(n.net)}${arpRes}`,
       'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;',
     );
     add(

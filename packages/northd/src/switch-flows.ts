@@ -6,7 +6,8 @@ import { formatIpv6, parseIpv6, solicitedNode } from './addresses.js';
 import type { LflowTable } from './lflow-table.js';
 import { stage, type StageName } from './stages.js';
 import { NO_CONNTRACK, type ConntrackFlags } from './stateful/switch-config.js';
-import { redirectPortOf } from './stateful/gateway-bindings.js';
+import { redirectPorts, residentRedirectPort } from './stateful/gateway-bindings.js';
+import { ssetOrder } from './ovs-hash-order.js';
 import type { SwitchDatapath, SwitchPort } from './topology.js';
 
 const q = (name: string) => JSON.stringify(name);
@@ -229,7 +230,8 @@ export function buildSwitchPortFlows(
         add('ls_in_l2_lkup', 80, `flags[1] == 0 && arp.op == 1 && arp.tpa == ${n.addrS}`, action);
       for (const n of rp.ipv6) add('ls_in_l2_lkup', 80, `flags[1] == 0 && nd_ns && nd.target == ${n.addrS}`, action);
       if (!onlyRouterPorts) {
-        const macs = [rp.macS, ...(ct.routerNatMacs.get(rp.dp.uuid) ?? [])].join(', ');
+        // ovn-northd walks these MACs as a hashed set.
+        const macs = ssetOrder([rp.macS, ...(ct.routerNatMacs.get(rp.dp.uuid) ?? [])]).join(', ');
         add(
           'ls_in_l2_lkup',
           75,
@@ -239,8 +241,8 @@ export function buildSwitchPortFlows(
       }
     }
   }
-  // A distributed gateway port's MAC is only reachable on its gateway chassis.
-  const cr = p.type === 'router' && p.peer ? redirectPortOf(p.peer) : null;
+  // With a localnet port, a distributed gateway port's MAC is only reachable on its gateway chassis.
+  const cr = p.type === 'router' && p.peer ? residentRedirectPort(p.peer, redirectPorts(p.peer.dp)) : null;
   const res = cr ? ` && is_chassis_resident(${q(cr)})` : '';
   for (const a of p.addresses) add('ls_in_l2_lkup', 50, `eth.dst == ${a.macS}${res}`, toPort);
 }

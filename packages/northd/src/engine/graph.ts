@@ -126,6 +126,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('bindings', 'onBindings', () => routers.onBindings()),
         on('load_balancers', 'onLoadBalancers', () => routers.onLoadBalancers()),
         on('NB_nat', 'onNat', () => routers.onNat()),
+        on('NB_address_set', 'onAddressSet', () => routers.onAddressSet()),
         // The conntrack dialect of every flow: rare, and it changes them all.
         recomputeOn('chassis_features'),
       ],

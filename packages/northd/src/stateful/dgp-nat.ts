@@ -9,6 +9,7 @@ import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath } from '../topology.js';
 import type { RouterNat } from './nat-types.js';
+import { withExtIps } from './nat-ext-ips.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -59,7 +60,7 @@ export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDiale
       add(
         'lr_in_dnat',
         100,
-        `ip && ${ip}.dst == ${ext} && inport == ${P}${centralRes}`,
+        withExtIps(e, `ip && ${ip}.dst == ${ext} && inport == ${P}${centralRes}`, 'src', 'lr_in_dnat', 100, add),
         n.type === 'dnat_and_snat' && e.stateless
           ? `${ip}.dst=${n.logical_ip}; next;`
           : `ct_dnat_in_czone(${n.logical_ip}${range});`,
@@ -86,7 +87,14 @@ export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDiale
     }
     if (snat) {
       const prio = e.logicalPlen + 1 + 128;
-      const m = `ip && ${ip}.src == ${n.logical_ip} && outport == ${P} && ${res}`;
+      const m = withExtIps(
+        e,
+        `ip && ${ip}.src == ${n.logical_ip} && outport == ${P} && ${res}`,
+        'dst',
+        'lr_out_snat',
+        prio,
+        add,
+      );
       const eth = distributed ? `eth.src = ${macS}; ` : '';
       add(
         'lr_out_snat',

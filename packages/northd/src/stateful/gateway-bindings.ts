@@ -2,8 +2,9 @@
 // are bound to that chassis: SB type "l3gateway" with options:l3gateway-chassis, instead of "patch".
 // A distributed router's port with gateway chassis (a distributed gateway port) gets a companion
 // "chassisredirect" port `cr-<port>` that is bound where the gateway is active.
+import { parseIp } from '../addresses.js';
 import type { NbInput } from '../input.js';
-import type { Port, RouterDatapath, RouterPort } from '../topology.js';
+import type { Port, RouterDatapath, RouterPort, SwitchDatapath } from '../topology.js';
 
 /** The chassis a port is pinned to as an l3gateway port, or null for a plain patch port. */
 export function l3gatewayChassis(p: Port): string | null {
@@ -16,6 +17,25 @@ export function redirectPortOf(p: RouterPort): string | null {
   if (p.dp.nb.options['chassis']) return null;
   const dgp = p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null || !!p.nb.options['redirect-chassis'];
   return dgp ? `cr-${p.name}` : null;
+}
+
+/** Whether a switch has a localnet port (it reaches a physical network on every chassis). */
+export function hasLocalnet(sw: SwitchDatapath): boolean {
+  return sw.ports.some((p) => p.type === 'localnet');
+}
+
+/**
+ * The chassisredirect port whose chassis alone answers ARP for, and receives frames to, router port
+ * `p` on its peer switch: only when that switch has a localnet port (else every chassis may), for a
+ * distributed gateway port itself, or for a port with reside-on-redirect-chassis on a router with
+ * exactly one gateway port. Null otherwise.
+ */
+export function residentRedirectPort(p: RouterPort, redirect: ReadonlyMap<string, string>): string | null {
+  if (!redirect.size || !p.peer || !hasLocalnet(p.peer.dp)) return null;
+  const own = redirect.get(p.name);
+  if (own) return own;
+  if (redirect.size !== 1 || p.nb.options['reside-on-redirect-chassis']?.toLowerCase() !== 'true') return null;
+  return [...redirect.values()][0]!;
 }
 
 /** Distributed gateway port name → its chassisredirect port name. */
@@ -44,23 +64,20 @@ export function routersWithDistributedNat(nb: NbInput): Set<string> {
   return out;
 }
 
-/** Router NB UUID → external MACs of its distributed floating IPs, in NAT order. */
+/**
+ * Router NB UUID → the external MACs of its DNAT rules (dnat, dnat_and_snat), in NAT order: frames
+ * from them are the router's own ARP/ND requests on its peer switches.
+ */
 export function distributedNatMacs(nb: NbInput): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const lr of nb.Logical_Router.values()) {
     const macs: string[] = [];
     for (const u of lr.nat) {
       const n = nb.NAT.get(u);
-      if (
-        n &&
-        n.type === 'dnat_and_snat' &&
-        n.logical_port !== null &&
-        n.external_mac !== null &&
-        !macs.includes(n.external_mac)
-      )
+      if (n && n.type !== 'snat' && n.external_mac !== null && parseIp(n.external_ip) && !macs.includes(n.external_mac))
         macs.push(n.external_mac);
     }
-    if (macs.length) out.set(lr._uuid, macs.sort());
+    if (macs.length) out.set(lr._uuid, macs);
   }
   return out;
 }

@@ -7,8 +7,12 @@ import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import type { LbVip, ParsedLb } from './lb-vip.js';
-import { lbForceSnatRouterIp } from '../router-options.js';
+import { lbForcesSnat } from '../router-options.js';
+import { redirectPorts } from './gateway-bindings.js';
 import type { CtDialect } from '../chassis-features.js';
+
+const ND_REPLY =
+  'nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -67,11 +71,10 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
 
 /**
  * The ct_lb_mark action on a router, or drop/reject without backends. `skip_snat` on the balancer, or a
- * gateway router with lb_force_snat_ip=router_ip, marks the connection for the SNAT stage.
+ * router with lb_force_snat_ip (router_ip on a gateway router, or addresses), marks the connection for the SNAT stage.
  */
 function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip, ct: CtDialect): string {
-  const snat =
-    lb.nb.options['skip_snat'] === 'true' ? 'skip_snat' : lbForceSnatRouterIp(lr.nb) ? 'force_snat' : undefined;
+  const snat = lb.nb.options['skip_snat'] === 'true' ? 'skip_snat' : lbForcesSnat(lr.nb) ? 'force_snat' : undefined;
   const prefix = snat ? `flags.${snat}_for_lb = 1; ` : '';
   if (vip.backends.length === 0) {
     if (lb.rejectEmpty)
@@ -131,15 +134,21 @@ export function buildRouterLbFlows(
     }
   }
 
-  // ARP for reachable VIPs on every port (IPv6 ND for VIPs is not generated yet).
-  if (rl.reachable4.length && routerKey !== undefined) {
-    for (const p of lr.ports) {
+  // ARP/ND for reachable VIPs on every port (a distributed gateway port answers on its gateway chassis).
+  if (routerKey === undefined) return;
+  const redirect = redirectPorts(lr);
+  for (const p of lr.ports) {
+    const cr = redirect.get(p.name);
+    const res = cr ? ` && is_chassis_resident(${JSON.stringify(cr)})` : '';
+    const inp = `inport == ${JSON.stringify(p.name)}`;
+    if (rl.reachable4.length)
       add(
         'lr_in_ip_input',
         90,
-        `inport == ${JSON.stringify(p.name)} && arp.op == 1 && arp.tpa == $${lbAddressSetName(routerKey, 4)}`,
+        `${inp} && arp.op == 1 && arp.tpa == $${lbAddressSetName(routerKey, 4)}${res}`,
         ARP_REPLY,
       );
-    }
+    if (rl.reachable6.length)
+      add('lr_in_ip_input', 90, `${inp} && nd_ns && nd.target == $${lbAddressSetName(routerKey, 6)}${res}`, ND_REPLY);
   }
 }

@@ -9,7 +9,9 @@ import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import { redirectPorts } from './gateway-bindings.js';
+import { forceSnatIps } from '../router-options.js';
 import { buildDgpNatFlows } from './dgp-nat.js';
+import { withExtIps } from './nat-ext-ips.js';
 import type { NatEntry, RouterNat, RouterNatFlags } from './nat-types.js';
 
 // The types live apart so dgp-nat.ts can use them without importing this module back.
@@ -37,6 +39,16 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lb
       diag.warn('NAT', `${lr.name} ${nat.type} ${nat.external_ip}`, 'bad external_ip or logical_ip; entry skipped');
       continue;
     }
+    if (nat.allowed_ext_ips && nat.exempted_ext_ips) {
+      diag.warn(
+        'NAT',
+        `${lr.name} ${nat.type} ${nat.external_ip}`,
+        'both allowed and exempted external IPs set; entry skipped',
+      );
+      continue;
+    }
+    const extSetUuid = nat.allowed_ext_ips ?? nat.exempted_ext_ips;
+    const extSetName = extSetUuid ? nb.Address_Set.get(extSetUuid)?.name : undefined;
     const externalIp = formatIp(ext);
     if (nat.type === 'snat') natIps.add(externalIp);
     entries.push({
@@ -45,9 +57,15 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lb
       externalIp,
       logicalPlen: logical.plen,
       stateless: nat.type === 'dnat_and_snat' && nat.options['stateless'] === 'true',
+      extIps:
+        extSetName === undefined ? undefined : { kind: nat.allowed_ext_ips ? 'allowed' : 'exempted', set: extSetName },
     });
   }
+  // Force-SNAT addresses are SNAT addresses too (router IPs among them pass IP input).
+  const forceSnat = { dnat: forceSnatIps(lr.nb, 'dnat'), lb: forceSnatIps(lr.nb, 'lb') };
+  for (const f of [forceSnat.dnat, forceSnat.lb]) for (const ip of [f?.ip4, f?.ip6]) if (ip) natIps.add(ip);
   return {
+    forceSnat,
     isGatewayRouter: isGatewayRouter(lr),
     natIps,
     entries,
@@ -81,8 +99,25 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDi
   for (const p of lr.ports) dropSnatRouterIps(p, nat.natIps, add);
 
   // Traffic leaving through a distributed gateway port is first sent to the gateway chassis.
-  for (const [port, cr] of nat.redirect)
-    add('lr_in_gw_redirect', 50, `outport == ${JSON.stringify(port)}`, `outport = ${JSON.stringify(cr)}; next;`);
+  for (const [port, cr] of nat.redirect) {
+    const m = `outport == ${JSON.stringify(port)}`;
+    const redirect = `outport = ${JSON.stringify(cr)}; next;`;
+    add('lr_in_gw_redirect', 50, m, redirect);
+    // Stateless rules limited by address sets: only the allowed sources are sent to the gateway chassis
+    // (other traffic to the first such rule's external address is dropped), exempted ones are dropped.
+    let dropOthers = true;
+    for (const e of nat.entries) {
+      if (!e.stateless || !e.extIps) continue;
+      const mExt = `${m} && ip${e.family}.src == $${e.extIps.set}`;
+      if (e.extIps.kind === 'exempted') {
+        add('lr_in_gw_redirect', 75, mExt, 'drop;');
+        continue;
+      }
+      add('lr_in_gw_redirect', 75, mExt, redirect);
+      if (dropOthers) add('lr_in_gw_redirect', 70, `ip && ip${e.family}.dst == ${e.externalIp}`, 'drop;');
+      dropOthers = false;
+    }
+  }
 
   if (!nat.isGatewayRouter) {
     buildDgpNatFlows(lr, nat, ct, add);
@@ -93,6 +128,15 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDi
     add('lr_out_undnat', 50, 'ip', 'flags.loopback = 1; ct_dnat;');
     add('lr_out_post_undnat', 50, 'ip && ct.new', 'ct_commit { } ; next; ');
   }
+  for (const kind of ['dnat', 'lb'] as const)
+    for (const [fam, ip] of [
+      [4, nat.forceSnat[kind]?.ip4],
+      [6, nat.forceSnat[kind]?.ip6],
+    ] as const) {
+      if (!ip) continue;
+      add('lr_in_unsnat', 110, `ip${fam} && ip${fam}.dst == ${ip}`, 'ct_snat;');
+      add('lr_out_snat', 100, `flags.force_snat_for_${kind} == 1 && ip${fam}`, `ct_snat(${ip});`);
+    }
   if (nat.entries.length) add('lr_out_chk_dnat_local', 50, `ip && ${ct.flags}.natted == 1`, 'reg9[4] = 1; next;');
   for (const e of nat.entries) {
     const ip = e.family === 4 ? 'ip4' : 'ip6';
@@ -100,26 +144,19 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDi
     const range = e.nb.external_port_range ? `,${e.nb.external_port_range}` : '';
     if (t === 'snat' || t === 'dnat_and_snat') {
       add('lr_in_unsnat', 90, `ip && ${ip}.dst == ${e.externalIp}`, e.stateless ? 'next;' : 'ct_snat;');
-      if (e.stateless)
-        add(
-          'lr_out_snat',
-          e.logicalPlen + 1,
-          `ip && ${ip}.src == ${e.nb.logical_ip}`,
-          `${ip}.src=${e.externalIp}; next;`,
-        );
-      else
-        add(
-          'lr_out_snat',
-          e.logicalPlen + 1,
-          `ip && ${ip}.src == ${e.nb.logical_ip} && (!ct.trk || !ct.rpl)`,
-          `ct_snat(${e.externalIp}${range});`,
-        );
+      const prio = e.logicalPlen + 1;
+      const m = withExtIps(e, `ip && ${ip}.src == ${e.nb.logical_ip}`, 'dst', 'lr_out_snat', prio, add);
+      if (e.stateless) add('lr_out_snat', prio, m, `${ip}.src=${e.externalIp}; next;`);
+      else add('lr_out_snat', prio, `${m} && (!ct.trk || !ct.rpl)`, `ct_snat(${e.externalIp}${range});`);
     }
     if (t === 'dnat' || t === 'dnat_and_snat') {
+      // With dnat_force_snat_ip, DNATed traffic is marked for SNAT on the way out.
+      const mark = nat.forceSnat.dnat ? 'flags.force_snat_for_dnat = 1; ' : '';
       const action = e.stateless
-        ? `flags.loopback = 1; ${ip}.dst=${e.nb.logical_ip}; next;`
-        : `flags.loopback = 1; ct_dnat(${e.nb.logical_ip}${range});`;
-      add('lr_in_dnat', 100, `ip && ${ip}.dst == ${e.externalIp}`, action);
+        ? `${mark}flags.loopback = 1; ${ip}.dst=${e.nb.logical_ip}; next;`
+        : `${mark}flags.loopback = 1; ct_dnat(${e.nb.logical_ip}${range});`;
+      const m = withExtIps(e, `ip && ${ip}.dst == ${e.externalIp}`, 'src', 'lr_in_dnat', 100, add);
+      add('lr_in_dnat', 100, m, action);
     }
   }
 }

@@ -4,7 +4,7 @@
 import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
 import type { Diagnostics } from '../diagnostics.js';
 import type { RouterDatapath } from '../topology.js';
-import { lbForceSnatRouterIp } from '../router-options.js';
+import { forceSnatIps } from '../router-options.js';
 
 /** A router port bound to gateway chassis makes the router distributed with a gateway port. */
 export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
@@ -22,10 +22,10 @@ export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: 
         'load balancers on a router with a distributed gateway port are not supported yet',
       );
   }
-  for (const opt of ['lb_force_snat_ip', 'dnat_force_snat_ip'] as const) {
-    if (!lr.nb.options[opt] || (opt === 'lb_force_snat_ip' && lbForceSnatRouterIp(lr.nb))) continue;
-    diag.warn('Logical_Router', lr.name, `options:${opt}=${lr.nb.options[opt]} is not supported yet; ignored`);
-  }
+  for (const kind of ['lb', 'dnat'] as const)
+    forceSnatIps(lr.nb, kind, (v) =>
+      diag.warn('Logical_Router', lr.name, `bad ip ${v} in ${kind}_force_snat_ip; ignored`),
+    );
 }
 
 export function reportUnsupportedLb(lb: LoadBalancer, diag: Diagnostics): void {

@@ -517,11 +517,26 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     1,
     'as-del',
     (c) => {
-      const as = c.pick(c.rows('Address_Set'));
+      // NAT rules hold strong references to their sets.
+      const used = new Set(c.rows('NAT').flatMap((n) => [n['allowed_ext_ips'], n['exempted_ext_ips']]));
+      const as = c.pick(c.rows('Address_Set').filter((a) => !used.has(a._uuid)));
       if (!as) return undefined;
       return {
         description: `delete address set ${String(as['name'])}`,
         ops: [{ op: 'delete', table: 'Address_Set', where: byUuid(as._uuid) }],
+      };
+    },
+  ],
+  [
+    0.5,
+    'as-rename',
+    (c) => {
+      const as = c.pick(c.rows('Address_Set'));
+      if (!as) return undefined;
+      const name = `${String(as['name'])}_r${c.int(0, 9999)}`;
+      return {
+        description: `rename address set ${String(as['name'])} to ${name}`,
+        ops: [{ op: 'update', table: 'Address_Set', where: byUuid(as._uuid), row: { name } }],
       };
     },
   ],
@@ -762,6 +777,9 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       const pod = c.pick(c.podIps()) ?? c.ip('10.128');
       const logical = type === 'snat' && c.chance(0.5) ? `${pod.split('.').slice(0, 3).join('.')}.0/24` : pod;
       const row: Record<string, unknown> = { type, external_ip: ext, logical_ip: logical };
+      // Limit the rule to (or exempt) the addresses of an address set.
+      const as = c.chance(0.25) ? c.pick(c.rows('Address_Set')) : undefined;
+      if (as) row[c.chance(0.5) ? 'allowed_ext_ips' : 'exempted_ext_ips'] = uuid(as._uuid);
       if (type === 'dnat_and_snat' && c.chance(0.3)) {
         const p = c.pick(c.vifs());
         if (p) {
@@ -1115,7 +1133,8 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       const [key, values] = c.pick([
         ['dynamic_neigh_routers', ['true', 'false', 'TRUE']],
         ['always_learn_from_arp_request', ['false', 'true', 'False']],
-        ['lb_force_snat_ip', ['router_ip', '1.2.3.4']],
+        ['lb_force_snat_ip', ['router_ip', '1.2.3.4', 'fd00::4 1.2.3.4', '1.2.3.4 1.2.3.5']],
+        ['dnat_force_snat_ip', ['1.2.3.6', '1.2.3.6 fd00::6', 'x']],
         ['snat-ct-zone', ['0', '7', 'x']],
       ] as const)!;
       const value = c.pick(values)!;

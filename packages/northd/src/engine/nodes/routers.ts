@@ -5,7 +5,7 @@
 import type { LogicalSwitchPort } from '@ovnts/schema/nb';
 import { CT_MARK, type CtDialect } from '../../chassis-features.js';
 import type { ChassisFeaturesNode } from './chassis-features.js';
-import { lbForceSnatRouterIp } from '../../router-options.js';
+import { lbForcesSnat } from '../../router-options.js';
 import { lbAddressSetName, buildRouterLbFlows, routerLbs, type RouterLbs } from '../../stateful/router-lb.js';
 import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/router-nat.js';
 import { hasDistributedGatewayPort, reportUnsupportedRouter } from '../../stateful/unsupported.js';
@@ -131,6 +131,17 @@ export class RoutersNode implements NodeData {
         const lr = this.topo.routers.get(uuid);
         if (lr) for (const s of this.topo.peerSwitches(lr)) this.peerSwitches.add(s);
       }
+    return true;
+  }
+
+  /** A renamed, new or deleted address set: the routers whose NAT rules name it (ext-IP limits). */
+  onAddressSet(): boolean {
+    const renamed = new Set<string>();
+    for (const c of this.nb.tables.Address_Set.changes) if (c.old?.name !== c.new?.name) renamed.add(c.uuid);
+    if (!renamed.size) return true;
+    for (const uuid of this.topo.routers.keys())
+      for (const n of this.natOfRouter.get(uuid)?.entries ?? [])
+        if (renamed.has(n.nb.allowed_ext_ips ?? n.nb.exempted_ext_ips ?? '')) this.pending.add(uuid);
     return true;
   }
 
@@ -285,7 +296,7 @@ export class RoutersNode implements NodeData {
     let m = this.lbUnits.get(p);
     if (!m) this.lbUnits.set(p, (m = new Map()));
     // The VIP actions depend on the router's NAT addresses and on whether it forces SNAT for LB traffic.
-    const sig = lbForceSnatRouterIp(lr.nb) ? `${extSig}|force_snat` : extSig;
+    const sig = lbForcesSnat(lr.nb) ? `${extSig}|force_snat` : extSig;
     let u = m.get(sig);
     if (!u) {
       const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };

@@ -15,7 +15,7 @@ import {
   type SwitchDatapath,
   type SwitchPort,
 } from '../../topology.js';
-import { distributedNatMacs, routersWithDistributedNat } from '../../stateful/gateway-bindings.js';
+import { distributedNatMacs, hasLocalnet, routersWithDistributedNat } from '../../stateful/gateway-bindings.js';
 import type { NodeData } from '../inc-engine.js';
 import type { EngineContext, NbInputs } from './inputs.js';
 import { TopologyIndex } from './topology-index.js';
@@ -389,6 +389,7 @@ export class TopologyNode implements NodeData {
       .sort(byNameThenUuid);
     const present = new Set<LogicalSwitchPort>(rows);
     const oldPeers = new Set<RouterPort>();
+    const hadLocalnet = hasLocalnet(dp);
     const oldRows = new Map<string, LogicalSwitchPort>();
     const kept = new Map<LogicalSwitchPort, SwitchPort>();
     for (const p of dp.ports) {
@@ -439,6 +440,8 @@ export class TopologyNode implements NodeData {
       this.routersChanged.add(rp.dp.uuid);
     }
     for (const rp of newPeers) if (!oldPeers.has(rp)) this.routersChanged.add(rp.dp.uuid);
+    // A localnet port decides whether a peer's gateway port answers ARP only on its gateway chassis.
+    if (hadLocalnet !== hasLocalnet(dp)) for (const rp of newPeers) this.routersChanged.add(rp.dp.uuid);
     this.switchesChanged.add(dp.uuid);
     return true;
   }
