@@ -48,7 +48,14 @@ const featureOf = (row: Record<string, unknown>, k: string) =>
   (row['other_config'] as Record<string, string> | undefined)?.[k];
 
 /** Tables whose changes never affect the compiled output. */
-const IGNORED_TABLES: ReadonlySet<string> = new Set(['Chassis_Private', 'RBAC_Role', 'RBAC_Permission']);
+const IGNORED_TABLES: ReadonlySet<string> = new Set([
+  'Chassis_Private',
+  'RBAC_Role',
+  'RBAC_Permission',
+  // What ovn-controller learns; checked against the ports instead (stale-rows.ts).
+  'MAC_Binding',
+  'FDB',
+]);
 
 /**
  * Whether a switch port's `up` decides flows: with NB_Global options:ignore_lsp_down=false, a port that

@@ -13,6 +13,7 @@ import type { SbPortLookup } from './engine/nodes/inputs.js';
 import { syncSb, type FlowIndex, type SbLookup } from './engine/sb-sync.js';
 import type { NbInput, SbChange, SbKeyInput } from './input.js';
 import { diffSb, type DiffStats, type NamingSbWriter, type SbState, type SbWriter } from './sb-diff.js';
+import { DependencyRecorder, deleteStaleRows, enginePorts, type SbDependents } from './stale-rows.js';
 
 export type WriteStrategy = 'incremental' | 'full-diff' | 'cold-stream';
 
@@ -37,6 +38,11 @@ export interface RoundInput {
    * passes cold-stream.ts with its client); absent, full rounds diff in one transaction.
    */
   readonly stream?: (engine: NorthdEngine, nb: NbInput, sb: SbKeyInput, index: FlowIndex) => ColdStream;
+  /**
+   * The SB rows others write that name northd's datapaths and ports (stale-rows.ts), and which of them
+   * changed since the last round; absent, none are checked.
+   */
+  readonly dependents?: { readonly rows: SbDependents; readonly changed: ReadonlySet<string> };
 }
 
 export interface RoundWrite {
@@ -54,6 +60,28 @@ export interface RoundWrite {
  * stream of a cold start) in the caller's bookkeeping.
  */
 export function writeRound(
+  engine: NorthdEngine,
+  index: FlowIndex,
+  input: RoundInput,
+  txn: SbWriter,
+  writerFor: (target: SbWriter) => NamingSbWriter,
+): RoundWrite {
+  const deps = input.dependents;
+  if (!deps) return writeOwned(engine, index, input, txn, writerFor);
+  // Rows naming what the round deletes go in the same transaction (the server would refuse it otherwise).
+  let recorder: DependencyRecorder | undefined;
+  let target: NamingSbWriter | undefined;
+  const out = writeOwned(engine, index, input, txn, (t) => {
+    recorder = new DependencyRecorder(writerFor(t));
+    target = recorder.writer;
+    return target;
+  });
+  const scope = recorder!.scope(out.result.full, deps.changed);
+  const n = deleteStaleRows(deps.rows, enginePorts(engine), scope, target!);
+  return n ? { ...out, stats: { ...out.stats, deleted: out.stats.deleted + n } } : out;
+}
+
+function writeOwned(
   engine: NorthdEngine,
   index: FlowIndex,
   input: RoundInput,

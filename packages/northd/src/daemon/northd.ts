@@ -29,6 +29,7 @@ import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
+import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
@@ -39,6 +40,8 @@ export const NORTHD_LOCK = 'ovn_northd';
 const PROBE_MS = 180_000;
 
 const NO_FLOWS: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow> = new Map();
+
+const DEPENDENT_SET: ReadonlySet<string> = new Set(SB_DEPENDENT_TABLES);
 
 const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'] as const;
 
@@ -156,6 +159,7 @@ export class Northd {
           'Chassis_Private',
           'RBAC_Role',
           'RBAC_Permission',
+          ...SB_DEPENDENT_TABLES.filter((t) => !(SB_OWNED_TABLES as readonly string[]).includes(t)),
         ],
         versions: false,
       }),
@@ -303,11 +307,15 @@ export class Northd {
       this.dirty = true;
     const lspUp = lspUpMatters(global);
     const nbRelevant = nbChanges.changes.filter((c) => affectsCompile(c, lspUp)) as readonly EngineChange[];
+    // MAC_Binding/FDB rows others wrote are checked against the ports (stale-rows.ts), nothing recomputed.
+    const dependentsChanged = new Set<string>();
+    for (const c of sbChanges.changes)
+      if (c.kind !== 'delete' && DEPENDENT_SET.has(c.table)) dependentsChanged.add((c.new as { _uuid: string })._uuid);
     const encapsChanged = sbChanges.changes.some(
       (c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c),
     );
     const nbCfg = global.nb_cfg;
-    if (!this.dirty && !nbRelevant.length && !encapsChanged) {
+    if (!this.dirty && !nbRelevant.length && !encapsChanged && !dependentsChanged.size) {
       // Nothing the compiler reads changed: only the handshake and port state need work.
       await this.publishNbCfgOnly(nbCfg);
       if (!this.opts.dryRun) {
@@ -358,6 +366,7 @@ export class Northd {
         },
         lookup: () => this.lookup(),
         full: forceFull,
+        dependents: { rows: this.dependents(), changed: dependentsChanged },
         ...(publishNbCfg ? { nbCfg } : {}),
         // Into an SB with none of northd's rows, the rows final early are streamed while computing.
         ...(this.opts.dryRun
@@ -442,6 +451,12 @@ export class Northd {
     if (!this.opts.dryRun) {
       await this.publishNb(nbCfg);
     }
+  }
+
+  /** The rows others write that name northd's datapaths and ports (live tables). */
+  private dependents(): SbDependents {
+    const r = this.sbReplica;
+    return { MAC_Binding: r.table('MAC_Binding'), FDB: r.table('FDB'), IP_Multicast: r.table('IP_Multicast') };
   }
 
   /** The NB datapath a SB Datapath_Binding stands for. */

@@ -5,11 +5,15 @@ import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
 import { schema as sbSchema } from '@ovnts/schema/sb';
 import { SB_OWNED_TABLES, type NamingSbWriter, type SbState } from '../sb-diff.js';
 import { makeRow } from './rows.js';
+import { SB_DEPENDENT_TABLES } from '../stale-rows.js';
 
 type Row = Record<string, unknown>;
 
 export class MemSb {
-  readonly tables = new Map<string, Map<string, Row>>(SB_OWNED_TABLES.map((t) => [t, new Map()]));
+  /** Northd's tables, and those of the rows others write that it deletes (stale-rows.ts). */
+  readonly tables = new Map<string, Map<string, Row>>(
+    [...new Set<string>([...SB_OWNED_TABLES, ...SB_DEPENDENT_TABLES])].map((t) => [t, new Map()]),
+  );
 
   state(): SbState {
     return Object.fromEntries([...this.tables].map(([t, m]) => [t, new Map(m)])) as unknown as SbState;
