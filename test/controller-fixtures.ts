@@ -1,6 +1,6 @@
 // Setup shared by the ovnts-controller real-server tests: the central databases with a northd, an ovn-nbctl
 // bound to the NB, and the small logical topologies several tests start from.
-import type { OvsdbServer, Sandbox } from '@ovnts/test-harness';
+import { type Chassis, type OvsdbServer, type Sandbox, runOk } from '@ovnts/test-harness';
 
 /** `ovn-nbctl --db=<nb> …`, trimmed stdout. */
 export type Nbctl = (...args: string[]) => Promise<string>;
@@ -65,4 +65,45 @@ export async function addTwoVmSwitch(nbctl: Nbctl): Promise<void> {
   await nbctl('ls-add', 'ls1');
   await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
   await addVif(nbctl, 'ls1', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+}
+
+/**
+ * The underlay between two chassis: br-phy holding the encap IP `<underlay>.1` / `<underlay>.2` on each (OVS
+ * userspace tunneling), and a veth between their namespaces.
+ */
+export async function connectUnderlay(sb: Sandbox, a: Chassis, b: Chassis, underlay: string): Promise<void> {
+  const tag = sb.dir.slice(-6).replace(/[^a-zA-Z0-9]/g, 'x');
+  const ends = [`ua${tag}`, `ub${tag}`];
+  await runOk('ip', [
+    'link',
+    'add',
+    ends[0]!,
+    'netns',
+    a.netns,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    ends[1]!,
+    'netns',
+    b.netns,
+  ]);
+  for (const [i, hv] of [a, b].entries()) {
+    await hv.vsctl(
+      'add-br',
+      'br-phy',
+      '--',
+      'set',
+      'bridge',
+      'br-phy',
+      'datapath_type=netdev',
+      '--',
+      'add-port',
+      'br-phy',
+      ends[i]!,
+    );
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', ends[i]!, 'up']);
+    await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${underlay}.${i + 1}/24`, 'dev', 'br-phy']);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
+  }
 }

@@ -2,49 +2,11 @@
 // an underlay: a veth pair between the two namespaces, each end on a br-phy bridge that holds the encap IP
 // (OVS userspace tunneling). A VM on hv1 pings a VM on hv2 through Geneve.
 import { describe, expect, it } from 'vitest';
-import { type Chassis, type Sandbox, runOk, useSandbox } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
-import { addTwoVmSwitch, startCentral } from './controller-fixtures.js';
+import { addTwoVmSwitch, connectUnderlay, startCentral } from './controller-fixtures.js';
 
 const UNDERLAY = '172.31.0';
-
-/** br-phy with the encap IP on each chassis, and a veth between them. */
-async function connectUnderlay(sb: Sandbox, a: Chassis, b: Chassis): Promise<void> {
-  const tag = sb.dir.slice(-6).replace(/[^a-zA-Z0-9]/g, 'x');
-  const ends = [`ua${tag}`, `ub${tag}`];
-  await runOk('ip', [
-    'link',
-    'add',
-    ends[0]!,
-    'netns',
-    a.netns,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    ends[1]!,
-    'netns',
-    b.netns,
-  ]);
-  for (const [i, hv] of [a, b].entries()) {
-    await hv.vsctl(
-      'add-br',
-      'br-phy',
-      '--',
-      'set',
-      'bridge',
-      'br-phy',
-      'datapath_type=netdev',
-      '--',
-      'add-port',
-      'br-phy',
-      ends[i]!,
-    );
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', ends[i]!, 'up']);
-    await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${UNDERLAY}.${i + 1}/24`, 'dev', 'br-phy']);
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
-  }
-}
 
 describe('ovnts-controller: two chassis over Geneve', () => {
   const sandbox = useSandbox();
@@ -55,7 +17,7 @@ describe('ovnts-controller: two chassis over Geneve', () => {
     await addTwoVmSwitch(nbctl);
     const hv1 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv1', encapIp: `${UNDERLAY}.1` });
     const hv2 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv2', encapIp: `${UNDERLAY}.2` });
-    await connectUnderlay(sb, hv1, hv2);
+    await connectUnderlay(sb, hv1, hv2, UNDERLAY);
     sb.own(await startController({ ovsRemote: hv1.db.remotes.unix, rundir: hv1.rundir }));
     sb.own(await startController({ ovsRemote: hv2.db.remotes.unix, rundir: hv2.rundir }));
     const vm1 = await hv1.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');

@@ -41,6 +41,7 @@ import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from '
 import { Pinctrl } from './pinctrl.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { applyFlowMods, describeRefused } from './install.js';
+import { type SbConditions, SbMonitor, monitorTables, sbConditions } from './sb-monitor.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -59,6 +60,14 @@ export interface ControllerStats {
   readonly lflowErrors: number;
   readonly lastRecomputeMs: number;
   readonly lastInstall: { add: number; modify: number; remove: number };
+  /** Rows replicated per SB table (conditional monitoring keeps only this chassis's slice). */
+  readonly sbRows: Readonly<Record<string, number>>;
+  /** SB monitor condition changes the server applied. */
+  readonly conditionChanges: number;
+  /** Rows × columns replicated from the SB (ovn-controller's idl-cells-OVN_Southbound). */
+  readonly sbCells: number;
+  /** Bytes received from the SB so far (all sessions). */
+  readonly sbBytesIn: number;
 }
 
 export interface ControllerHandle {
@@ -106,13 +115,22 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       inactivityProbeMs: cfg!.probeIntervalMs,
       waitForServer: true,
     });
-    const sbRep = await sb.monitor(sbModel);
+    // The first slice: what the chassis can know before its Chassis row and bindings are read.
+    const initial = sbConditions(emptySb, {
+      monitorAll: cfg!.monitorAll,
+      chassisName: cfg!.systemId,
+      chassis: undefined,
+      ifaceIds: localIfaceIds(ovsRep.snapshot(), cfg!.bridge),
+      localDps: new Map(),
+    });
+    const sbRep = await sb.monitor(sbModel, { tables: { ...allTables, ...monitorTables(initial) } });
     const c = new Controller(
       cfg!,
       ovs,
       ovsRep,
       sb,
       sbRep,
+      initial,
       opts.rundir ?? process.env['OVS_RUNDIR'] ?? '/var/run/openvswitch',
       log,
     );
@@ -125,6 +143,20 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   }
 }
 
+/** Every SB table, whole (conditions are layered on top). */
+const allTables = Object.fromEntries(Object.keys(sbModel.schema.tables).map((t) => [t, true])) as {
+  [T in keyof typeof sbModel.schema.tables]: true;
+};
+
+/** No datapath groups: the conditions computed before the SB is read. */
+const emptySb: Pick<SbSnapshot, 'Logical_DP_Group'> = { Logical_DP_Group: new Map() };
+
+/** external_ids:iface-id of the interfaces on the integration bridge. */
+function localIfaceIds(vs: VsSnapshot, bridgeName: string): Set<string> {
+  const bridge = findBridge(vs, bridgeName);
+  return new Set(bridge ? bridgeIfaces(vs, bridge).flatMap((i) => (i.ifaceId ? [i.ifaceId] : [])) : []);
+}
+
 class Controller implements ControllerHandle {
   readonly chassisName: string;
   private readonly of: SwitchConnection;
@@ -132,6 +164,9 @@ class Controller implements ControllerHandle {
   private readonly compiler = new Compiler();
   private readonly lflowCache = new LflowCache();
   private readonly pinctrl: Pinctrl;
+  private readonly monitor: SbMonitor;
+  /** Aborted on stop: ends a wait for the SB to apply new conditions. */
+  private readonly stopping = new AbortController();
   private installedFlows: Flow[] | undefined;
   private firstInstallLogged = false;
   private installedGroups = new Map<number, string>();
@@ -161,6 +196,7 @@ class Controller implements ControllerHandle {
     private readonly ovsRep: Replica<typeof vswitchModel>,
     private readonly sb: OvsdbClient,
     private readonly sbRep: Replica<typeof sbModel>,
+    initialConditions: SbConditions,
     rundir: string,
     private readonly log: Logger,
   ) {
@@ -171,6 +207,7 @@ class Controller implements ControllerHandle {
       backoffMaxMs: 1000,
     });
     this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log);
+    this.monitor = new SbMonitor(sbRep, initialConditions);
   }
 
   async start(): Promise<void> {
@@ -238,7 +275,20 @@ class Controller implements ControllerHandle {
   }
 
   stats(): ControllerStats {
-    return { ...this.st };
+    const sbRows: Record<string, number> = {};
+    let sbCells = 0;
+    const tables: Record<string, { columns: object }> = sbModel.schema.tables;
+    for (const [t, rows] of Object.entries(this.sbRep.snapshot())) {
+      sbRows[t] = rows.size;
+      sbCells += rows.size * Object.keys(tables[t]?.columns ?? {}).length;
+    }
+    return {
+      ...this.st,
+      sbRows,
+      sbCells,
+      conditionChanges: this.monitor.changes,
+      sbBytesIn: this.sb.traffic().bytesIn,
+    };
   }
 
   private async recompute(): Promise<void> {
@@ -252,6 +302,18 @@ class Controller implements ControllerHandle {
     if (!chassis || !bridge) return;
 
     const ifaces = bridgeIfaces(vs, bridge);
+    // The slice this state needs; when it changed, compute again once the server has applied the change.
+    const slice = sbConditions(sbSnap, {
+      monitorAll: root?.external_ids['ovn-monitor-all'] === 'true',
+      chassisName: this.chassisName,
+      chassis: chassis._uuid,
+      ifaceIds: new Set(ifaces.flatMap((i) => (i.ifaceId ? [i.ifaceId] : []))),
+      localDps: buildLocalView(sbSnap, this.chassisName, ifaces).localDps,
+    });
+    if (await this.monitor.apply(slice, this.stopping.signal)) {
+      this.dirty = true;
+      return;
+    }
     const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
     if (await this.applyBindings(sbSnap, chassis._uuid, ifaceIds)) return;
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
@@ -430,6 +492,7 @@ class Controller implements ControllerHandle {
   async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort(new Error('controller stopping'));
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);

@@ -71,6 +71,14 @@ export interface ClientOptions {
 
 export type ConnectionState = 'connecting' | 'connected' | 'backoff' | 'closed';
 
+/** Counters of one client's wire traffic. */
+export interface Traffic {
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+}
+
 export interface ClientEvents {
   /** Every state transition. */
   state: [state: ConnectionState];
@@ -126,6 +134,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
   private wakeBackoff: (() => void) | undefined;
   private sessionCount = 0;
   private monitorSeq = 0;
+  /** Traffic of the sessions that have ended. */
+  private readonly pastTraffic: Traffic = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
   /** Best monitor method the server accepted (learned once per client). */
   monitorMethod: MonitorMethod | undefined;
 
@@ -179,6 +189,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
   /** The remote of the current session, if connected. */
   get remote(): string | undefined {
     return this.stateValue === 'connected' ? this.currentRemote?.text : undefined;
+  }
+
+  /** Bytes and messages sent and received over every session of this client so far. */
+  traffic(): Traffic {
+    const out = { ...this.pastTraffic };
+    const s = this.session;
+    if (s && !s.isClosed) for (const k of Object.keys(out) as (keyof Traffic)[]) out[k] += s.stats[k];
+    return out;
   }
 
   /**
@@ -485,6 +503,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
     const log = this.log.child({ remote: remote.text, session: n });
     const session = new RpcSession(stream, log, { inactivityProbeMs: this.opts.inactivityProbeMs ?? 5000 });
     session.on('notification', (method, params) => this.onNotification(session, method, params));
+    session.on('close', () => {
+      for (const k of Object.keys(this.pastTraffic) as (keyof Traffic)[]) this.pastTraffic[k] += session.stats[k];
+    });
     try {
       if (this.opts.leaderOnly !== false) await this.checkLeader(session);
       await session.request('set_db_change_aware', [true]).catch(() => undefined);

@@ -15,6 +15,7 @@ export {
   OvsdbClient,
   type ClientOptions,
   type ClientEvents,
+  type Traffic,
   type BackoffOptions,
   type ConnectionState,
 } from './client.js';

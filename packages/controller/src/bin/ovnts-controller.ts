@@ -75,6 +75,16 @@ async function main(): Promise<void> {
     cleanup = args[0] !== '--restart';
     setImmediate(() => void daemon.exit(0));
   });
+  // memory/show: the SB slice this chassis holds (ovn-controller prints its IDL cell counts).
+  daemon.memoryCounters = (): Record<string, number> => {
+    if (!handle) return {};
+    const st = handle.stats();
+    return {
+      'idl-cells-OVN_Southbound': st.sbCells,
+      'sb-rows': Object.values(st.sbRows).reduce((a, b) => a + b, 0),
+      'sb-bytes-received': st.sbBytesIn,
+    };
+  };
   daemon.ready();
   try {
     handle = await startController({ ovsRemote: cli.ovsRemote, logger });

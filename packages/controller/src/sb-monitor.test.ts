@@ -1,0 +1,99 @@
+// The SB slice a chassis asks for (pure): what each conditioned table keeps, before and after the chassis is
+// registered, with and without local datapaths, and under ovn-monitor-all.
+import { describe, expect, it } from 'vitest';
+import type { Uuid } from 'ovsdb-client-ts';
+import type { DatapathBinding, LogicalDPGroup } from '@ovnts/schema/sb';
+import { CONDITIONED_TABLES, sbConditions } from './sb-monitor.js';
+
+const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+const dp = (n: number, key: number) => ({ _uuid: U(n), tunnel_key: key }) as DatapathBinding;
+const group = (n: number, dps: readonly string[]) => ({ _uuid: U(n), datapaths: dps }) as LogicalDPGroup;
+
+const LS1 = dp(0x10, 1);
+const LS2 = dp(0x11, 2);
+const groups = {
+  Logical_DP_Group: new Map([group(0x20, [LS1._uuid, LS2._uuid]), group(0x21, [LS2._uuid])].map((g) => [g._uuid, g])),
+};
+const me = U(0x30) as Uuid<'Chassis'>;
+
+describe('sbConditions', () => {
+  it('before registration and with no local datapath: gateway/patch ports and named interfaces only', () => {
+    const c = sbConditions(groups, {
+      monitorAll: false,
+      chassisName: 'hv1',
+      chassis: undefined,
+      ifaceIds: new Set(['vm1']),
+      localDps: new Map(),
+    });
+    expect(c.Port_Binding).toEqual([
+      ['type', '==', 'patch'],
+      ['type', '==', 'chassisredirect'],
+      ['type', '==', 'external'],
+      ['options', 'includes', { 'l2gateway-chassis': 'hv1' }],
+      ['options', 'includes', { 'l3gateway-chassis': 'hv1' }],
+      ['logical_port', '==', 'vm1'],
+      ['parent_port', '==', 'vm1'],
+    ]);
+    // No clause is "nothing", not the empty condition (which would be every row).
+    for (const t of ['Logical_Flow', 'Load_Balancer', 'MAC_Binding', 'Multicast_Group', 'DNS', 'FDB'] as const)
+      expect(c[t]).toEqual([false]);
+    expect(c.Controller_Event).toEqual([false]);
+    expect(c.Chassis_Private).toEqual([['name', '==', 'hv1']]);
+  });
+
+  it('local datapaths: their rows, and lflows/LBs of the datapath groups that hold one of them', () => {
+    const c = sbConditions(groups, {
+      monitorAll: false,
+      chassisName: 'hv1',
+      chassis: me,
+      ifaceIds: new Set(),
+      localDps: new Map([[LS1._uuid, LS1]]),
+    });
+    expect(c.Port_Binding).toContainEqual(['chassis', '==', me]);
+    expect(c.Port_Binding).toContainEqual(['requested_chassis', '==', me]);
+    expect(c.Port_Binding).toContainEqual(['datapath', '==', LS1._uuid]);
+    expect(c.Logical_Flow).toEqual([
+      ['logical_datapath', '==', LS1._uuid],
+      ['logical_dp_group', '==', U(0x20)], // not 0x21: it holds only ls2
+    ]);
+    expect(c.Load_Balancer).toEqual([
+      ['datapaths', 'includes', LS1._uuid],
+      ['datapath_group', '==', U(0x20)],
+    ]);
+    expect(c.FDB).toEqual([['dp_key', '==', 1]]);
+    expect(c.IGMP_Group).toEqual([['chassis', '==', me]]);
+  });
+
+  it('equal slices give equal conditions (stable order); monitor-all lifts every condition', () => {
+    const a = sbConditions(groups, {
+      monitorAll: false,
+      chassisName: 'hv1',
+      chassis: me,
+      ifaceIds: new Set(['b', 'a']),
+      localDps: new Map([
+        [LS2._uuid, LS2],
+        [LS1._uuid, LS1],
+      ]),
+    });
+    const b = sbConditions(groups, {
+      monitorAll: false,
+      chassisName: 'hv1',
+      chassis: me,
+      ifaceIds: new Set(['a', 'b']),
+      localDps: new Map([
+        [LS1._uuid, LS1],
+        [LS2._uuid, LS2],
+      ]),
+    });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    const all = sbConditions(groups, {
+      monitorAll: true,
+      chassisName: 'hv1',
+      chassis: me,
+      ifaceIds: new Set(),
+      localDps: new Map(),
+    });
+    expect(Object.keys(all).sort()).toEqual([...CONDITIONED_TABLES].sort());
+    expect(Object.values(all).every((w) => w === undefined)).toBe(true);
+  });
+});
