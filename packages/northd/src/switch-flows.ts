@@ -6,7 +6,7 @@ import { formatIpv6, parseIpv6, solicitedNode } from './addresses.js';
 import type { LflowTable } from './lflow-table.js';
 import { stage, type StageName } from './stages.js';
 import { NO_CONNTRACK, type ConntrackFlags } from './stateful/switch-config.js';
-import { redirectPorts, residentRedirectPort } from './stateful/gateway-bindings.js';
+import { redirectPortOf, redirectPorts, residentRedirectPort } from './stateful/gateway-bindings.js';
 import { ssetOrder } from './ovs-hash-order.js';
 import type { SwitchDatapath, SwitchPort } from './topology.js';
 
