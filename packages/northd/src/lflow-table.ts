@@ -16,6 +16,8 @@ export interface LogicalFlow {
   readonly key: string;
   /** The datapaths joined with ',' (the identity of the datapath set). */
   readonly dpKey: string;
+  /** The logical port the flow is about (SB tags:in_out_port, written when the row is inserted). */
+  readonly ioPort?: string;
 }
 
 /**
@@ -35,6 +37,8 @@ export interface FlowSpec {
   readonly priority: number;
   readonly match: string;
   readonly actions: string;
+  /** See LogicalFlow.ioPort; not part of the identity: the first unit adding the flow names it. */
+  readonly ioPort?: string;
 }
 
 interface Entry extends FlowSpec {
@@ -44,12 +48,13 @@ interface Entry extends FlowSpec {
 export class LflowTable {
   private readonly flows = new Map<string, Entry>();
 
-  add(datapath: string, stageName: StageName, priority: number, match: string, actions: string): void {
+  add(datapath: string, stageName: StageName, priority: number, match: string, actions: string, ioPort?: string): void {
     const st = stage(stageName);
     const key = flowKey({ stageName, priority, match, actions });
     let e = this.flows.get(key);
     if (!e) {
       e = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions, datapaths: new Set() };
+      if (ioPort !== undefined) e = { ...e, ioPort };
       this.flows.set(key, e);
     }
     e.datapaths.add(datapath);
@@ -89,6 +94,7 @@ export class LflowTable {
         match: e.match,
         actions: e.actions,
         key: e.key,
+        ...(e.ioPort !== undefined ? { ioPort: e.ioPort } : {}),
       });
     }
     return out;

@@ -139,9 +139,12 @@ export function datapathRow(d: CompiledSb['datapaths'][number]): Row {
 
 /** A Logical_Flow row's content columns (placement apart). */
 export function flowRow(
-  f: Pick<CompiledSb['logicalFlows'][number], 'pipeline' | 'tableId' | 'priority' | 'match' | 'actions' | 'stageName'>,
+  f: Pick<
+    CompiledSb['logicalFlows'][number],
+    'pipeline' | 'tableId' | 'priority' | 'match' | 'actions' | 'stageName' | 'ioPort'
+  >,
 ): Row {
-  return {
+  const row: Row = {
     pipeline: f.pipeline,
     table_id: f.tableId,
     priority: f.priority,
@@ -149,6 +152,8 @@ export function flowRow(
     actions: f.actions,
     external_ids: { 'stage-name': f.stageName },
   };
+  if (f.ioPort !== undefined) row['tags'] = { in_out_port: f.ioPort };
+  return row;
 }
 
 /**

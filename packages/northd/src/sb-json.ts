@@ -111,6 +111,7 @@ export function insertOps(c: CompiledSb): Json[] {
         match: f.match,
         actions: f.actions,
         external_ids: map({ 'stage-name': f.stageName }),
+        ...(f.ioPort !== undefined ? { tags: map({ in_out_port: f.ioPort }) } : {}),
       },
     });
   }

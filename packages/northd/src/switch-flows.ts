@@ -43,7 +43,7 @@ export function onlyRouterPortsOf(sw: SwitchDatapath): boolean {
 /** The switch's flows that are not one port's own (the per-port part is buildSwitchPortFlows). */
 export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: ConntrackFlags = NO_CONNTRACK): void {
   const dp = sw.uuid;
-  const add = (st: StageName, prio: number, match: string, actions: string) => t.add(dp, st, prio, match, actions);
+  const add: Add = (st, prio, match, actions, ioPort) => t.add(dp, st, prio, match, actions, ioPort);
 
   // Admission: no logical VLANs, no multicast sources, then the controller-side port security check.
   if (sw.nb.other_config['vlan-passthru'] !== 'true') add('ls_in_check_port_sec', 100, 'vlan.present', DROP);
@@ -75,8 +75,8 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   // traffic is tracked when it may be load-balanced).
   for (const p of sw.ports) {
     if (p.type !== 'router' && (p.type !== 'localnet' || ct.hasLbVip)) continue;
-    add('ls_in_pre_lb', 110, `ip && inport == ${q(p.name)}`, 'next;');
-    add('ls_out_pre_lb', 110, `ip && outport == ${q(p.name)}`, ct.hasStatefulAcl ? 'next;' : 'ct_clear; next;');
+    add('ls_in_pre_lb', 110, `ip && inport == ${q(p.name)}`, 'next;', p.name);
+    add('ls_out_pre_lb', 110, `ip && outport == ${q(p.name)}`, ct.hasStatefulAcl ? 'next;' : 'ct_clear; next;', p.name);
   }
 
   for (const st of ['ls_in_pre_stateful', 'ls_out_pre_stateful'] as const) {
@@ -118,7 +118,8 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   add('ls_out_apply_port_sec', 0, '1', 'output;');
 }
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+/** `ioPort`: the port the flow is about (SB tags:in_out_port, as ovn-northd's "with lport" flows). */
+type Add = (st: StageName, prio: number, match: string, actions: string, ioPort?: string) => void;
 
 /**
  * Traffic from a vtep (ramp) port goes straight to the L2 lookup, except to a distributed gateway
@@ -149,10 +150,11 @@ function buildPortAdmission(p: SwitchPort, add: Add): void {
       70,
       `inport == ${inp}`,
       `${setQueue}reg0[14] = 1; next(pipeline=ingress, table=${stage('ls_in_hairpin').table});`,
+      p.name,
     );
   } else if (queueId !== undefined) {
-    add('ls_in_check_port_sec', 70, `inport == ${inp}`, `${setQueue}reg0[15] = check_in_port_sec(); next;`);
-    if (p.type === 'localnet') add('ls_out_apply_port_sec', 100, `outport == ${inp}`, `${setQueue}output;`);
+    add('ls_in_check_port_sec', 70, `inport == ${inp}`, `${setQueue}reg0[15] = check_in_port_sec(); next;`, p.name);
+    if (p.type === 'localnet') add('ls_out_apply_port_sec', 100, `outport == ${inp}`, `${setQueue}output;`, p.name);
   }
 }
 
@@ -173,8 +175,8 @@ export function buildSwitchPortFlows(
   const inp = q(p.name);
 
   if (!p.enabled) {
-    add('ls_in_check_port_sec', 100, `inport == ${inp}`, 'reg0[15] = 1; next;');
-    add('ls_in_l2_unknown', 50, `outport == ${inp}`, DROP);
+    add('ls_in_check_port_sec', 100, `inport == ${inp}`, 'reg0[15] = 1; next;', p.name);
+    add('ls_in_l2_unknown', 50, `outport == ${inp}`, DROP, p.name);
   } else {
     buildPortAdmission(p, add);
   }
@@ -182,12 +184,12 @@ export function buildSwitchPortFlows(
   // MAC learning for ports with unknown addresses and no port security (a localnet port only on request).
   const learns = p.type === '' || (p.type === 'localnet' && p.nb.options['localnet_learn_fdb'] === 'true');
   if (p.hasUnknown && p.nb.port_security.length === 0 && learns) {
-    add('ls_in_lookup_fdb', 100, `inport == ${inp}`, 'reg0[11] = lookup_fdb(inport, eth.src); next;');
-    add('ls_in_put_fdb', 100, `inport == ${inp} && reg0[11] == 0`, 'put_fdb(inport, eth.src); next;');
+    add('ls_in_lookup_fdb', 100, `inport == ${inp}`, 'reg0[11] = lookup_fdb(inport, eth.src); next;', p.name);
+    add('ls_in_put_fdb', 100, `inport == ${inp} && reg0[11] == 0`, 'put_fdb(inport, eth.src); next;', p.name);
   }
 
   // ARP/ND responder.
-  if (p.type === 'localnet') add('ls_in_arp_rsp', 100, `inport == ${inp}`, 'next;');
+  if (p.type === 'localnet') add('ls_in_arp_rsp', 100, `inport == ${inp}`, 'next;', p.name);
   const down = checkUp && p.nb.up !== true && p.type !== 'router' && p.type !== 'localport';
   if (p.type !== 'virtual' && !p.hasUnknown && !down) {
     for (const a of p.addresses) {
@@ -200,7 +202,7 @@ export function buildSwitchPortFlows(
           `eth.dst = eth.src; eth.src = ${a.macS}; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = ${a.macS}; arp.tpa = arp.spa; arp.spa = ${ip}; outport = inport; flags.loopback = 1; output;`,
         );
         // Let a port ARP for its own address (duplicate address detection) the usual way.
-        add('ls_in_arp_rsp', 100, `${m} && inport == ${inp}`, 'next;');
+        add('ls_in_arp_rsp', 100, `${m} && inport == ${inp}`, 'next;', p.name);
       }
       for (const ip of a.ipv6) {
         const sn = formatIpv6(solicitedNode(parseIpv6(ip)!));
@@ -212,7 +214,7 @@ export function buildSwitchPortFlows(
           m,
           `${na} { eth.src = ${a.macS}; ip6.src = ${ip}; nd.target = ${ip}; nd.tll = ${a.macS}; outport = inport; flags.loopback = 1; output; };`,
         );
-        add('ls_in_arp_rsp', 100, `${m} && inport == ${inp}`, 'next;');
+        add('ls_in_arp_rsp', 100, `${m} && inport == ${inp}`, 'next;', p.name);
       }
     }
   }

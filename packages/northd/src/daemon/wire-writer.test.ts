@@ -37,4 +37,32 @@ describe('WireWriter', () => {
       ],
     });
   });
+
+  it("writes a flow's in_out_port tag through the template and insertFlowAs", () => {
+    const w = new WireWriter();
+    const dp = '5e3a8b2c-0000-4000-8000-000000000001';
+    const content = {
+      pipeline: 'ingress',
+      table_id: 0,
+      priority: 100,
+      match: 'inport == "p1"',
+      actions: 'reg0[15] = 1; next;',
+      external_ids: { 'stage-name': 'ls_in_check_port_sec' },
+    };
+    w.insert('Logical_Flow', { ...content, logical_datapath: dp, tags: { in_out_port: 'p1' } });
+    w.insertFlowAs(
+      '5e3a8b2c-0000-4000-8000-000000000002' as Parameters<WireWriter['insertFlowAs']>[0],
+      { pipeline: 'ingress', tableId: 0, priority: 100, match: 'x', actions: 'next;', stageName: 's', ioPort: 'p2' },
+      'logical_datapath',
+      dp as Parameters<WireWriter['insertFlowAs']>[3],
+    );
+    const row = (i: number) => (text(w)[i] as { row: Record<string, unknown> }).row;
+    expect(row(0)).toEqual({
+      ...content,
+      external_ids: ['map', [['stage-name', 'ls_in_check_port_sec']]],
+      logical_datapath: ['uuid', dp],
+      tags: ['map', [['in_out_port', 'p1']]],
+    });
+    expect(row(1)['tags']).toEqual(['map', [['in_out_port', 'p2']]]);
+  });
 });

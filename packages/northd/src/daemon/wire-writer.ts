@@ -78,22 +78,34 @@ const stageNameIds = new Map<string, string>();
  * without per-column lookups; undefined for any other shape (the generic encoder takes it).
  */
 function encodeFlowRow(row: Record<string, unknown>): string | undefined {
-  const { pipeline, table_id, priority, match, actions, external_ids, logical_datapath, logical_dp_group } = row;
+  const { pipeline, table_id, priority, match, actions, external_ids, logical_datapath, logical_dp_group, tags } = row;
   const ext = external_ids as Record<string, string> | undefined;
   const stage = ext?.['stage-name'];
   if (typeof stage !== 'string' || typeof match !== 'string' || typeof actions !== 'string') return undefined;
   if ((pipeline !== 'ingress' && pipeline !== 'egress') || typeof table_id !== 'number' || typeof priority !== 'number')
     return undefined;
-  // Exactly the six content columns, one placement column and a stage-name-only external_ids.
+  // Exactly the six content columns, one placement column, a stage-name-only external_ids and
+  // perhaps tags with in_out_port only.
+  const ioPort = (tags as Record<string, string> | undefined)?.['in_out_port'];
   let columns = 0;
   let extKeys = 0;
+  let tagKeys = 0;
   for (const _ in row) columns++;
   for (const _ in ext) extKeys++;
-  if (columns !== 7 || extKeys !== 1 || (logical_datapath === undefined) === (logical_dp_group === undefined))
+  for (const _ in tags as object | undefined) tagKeys++;
+  const withTags = tags !== undefined;
+  if (withTags && (typeof ioPort !== 'string' || tagKeys !== 1)) return undefined;
+  if (
+    columns !== (withTags ? 8 : 7) ||
+    extKeys !== 1 ||
+    (logical_datapath === undefined) === (logical_dp_group === undefined)
+  )
     return undefined;
-  return logical_datapath !== undefined
-    ? flowText(pipeline, table_id, priority, match, actions, stage, `"logical_datapath":${uuidAtom(logical_datapath)}`)
-    : flowText(pipeline, table_id, priority, match, actions, stage, `"logical_dp_group":${uuidAtom(logical_dp_group)}`);
+  const place =
+    logical_datapath !== undefined
+      ? `"logical_datapath":${uuidAtom(logical_datapath)}`
+      : `"logical_dp_group":${uuidAtom(logical_dp_group)}`;
+  return flowText(pipeline, table_id, priority, match, actions, stage, place, ioPort);
 }
 
 /** A Logical_Flow row's text; `place` is its placement column, already encoded. */
@@ -105,12 +117,14 @@ function flowText(
   actions: string,
   stage: string,
   place: string,
+  ioPort?: string,
 ): string {
   let extText = stageNameIds.get(stage);
   if (!extText) stageNameIds.set(stage, (extText = `"external_ids":["map",[["stage-name",${str(stage)}]]]`));
+  const tagsText = ioPort === undefined ? '' : `,"tags":["map",[["in_out_port",${str(ioPort)}]]]`;
   return (
     `{${place},"pipeline":"${pipeline}","table_id":${tableId},"priority":${priority},` +
-    `"match":${str(match)},"actions":${str(actions)},${extText}}`
+    `"match":${str(match)},"actions":${str(actions)},${extText}${tagsText}}`
   );
 }
 
@@ -126,6 +140,7 @@ export interface FlowContent {
   readonly match: string;
   readonly actions: string;
   readonly stageName: string;
+  readonly ioPort?: string;
 }
 
 /** Server-assigned UUIDs of the rows a committed WireWriter inserted. */
@@ -174,7 +189,16 @@ export class WireWriter implements SbWriter {
   insertFlowAs(uuid: Uuid, f: FlowContent, place: FlowPlacement, ref: FlowPlacementRef): void {
     this.ops.begin().text(`{"op":"insert","table":"Logical_Flow","uuid":"${uuid}","row":`);
     this.ops.text(
-      flowText(f.pipeline, f.tableId, f.priority, f.match, f.actions, f.stageName, `"${place}":["uuid","${ref}"]`),
+      flowText(
+        f.pipeline,
+        f.tableId,
+        f.priority,
+        f.match,
+        f.actions,
+        f.stageName,
+        `"${place}":["uuid","${ref}"]`,
+        f.ioPort,
+      ),
     );
     this.ops.text('}');
   }

@@ -8,7 +8,8 @@ import { stage, type Pipeline, type StageName } from '../stages.js';
 
 export type { FlowSpec };
 
-export type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+/** `ioPort`: the logical port the flow is about (LogicalFlow.ioPort). */
+export type Add = (st: StageName, prio: number, match: string, actions: string, ioPort?: string) => void;
 
 /** Collects one unit's flows (the datapath argument of LflowTable.add is ignored). */
 export class UnitCollector extends LflowTable {
@@ -19,15 +20,23 @@ export class UnitCollector extends LflowTable {
     super();
   }
 
-  override add(_dp: string, stageName: StageName, priority: number, match: string, actions: string): void {
+  override add(
+    _dp: string,
+    stageName: StageName,
+    priority: number,
+    match: string,
+    actions: string,
+    ioPort?: string,
+  ): void {
     const key = flowKey({ stageName, priority, match, actions });
     if (this.seen.has(key) || this.exclude?.has(key)) return;
     this.seen.add(key);
     const st = stage(stageName);
-    this.specs.push({ key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions });
+    const spec: FlowSpec = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions };
+    this.specs.push(ioPort !== undefined ? { ...spec, ioPort } : spec);
   }
 
-  readonly fn: Add = (st, prio, match, actions) => this.add('', st, prio, match, actions);
+  readonly fn: Add = (st, prio, match, actions, ioPort) => this.add('', st, prio, match, actions, ioPort);
 }
 
 /** Run `build` and return its flows as a unit. */
@@ -302,6 +311,7 @@ export class FlowSet {
       match: s.match,
       actions: s.actions,
       key: s.key,
+      ...(s.ioPort !== undefined ? { ioPort: s.ioPort } : {}),
     };
   }
 }

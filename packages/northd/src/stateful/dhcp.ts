@@ -7,7 +7,8 @@ import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+/** `ioPort`: the port the flow is about (SB tags:in_out_port). */
+type Add = (st: StageName, prio: number, match: string, actions: string, ioPort?: string) => void;
 
 const DHCP_RESULT = 'reg0[3]';
 
@@ -31,6 +32,7 @@ export function buildDhcpFlows(sw: SwitchDatapath, nb: NbInput, hasStateful: boo
       34000,
       `outport == ${port} && eth.src == ${server.mac} && ip4.src == ${server.id} && udp && udp.src == 67 && udp.dst == 68`,
       hasStateful ? 'ct_commit; next;' : 'next;',
+      p.name,
     );
     if (!p.enabled) continue;
     const cidr = parseCidr(d.cidr);
@@ -55,18 +57,21 @@ export function buildDhcpFlows(sw: SwitchDatapath, nb: NbInput, hasStateful: boo
           100,
           `${who} && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && udp.src == 68 && udp.dst == 67`,
           put,
+          p.name,
         );
         add(
           'ls_in_dhcp_options',
           100,
           `${who} && ip4.src == ${ip} && ip4.dst == {${server.id}, 255.255.255.255} && udp.src == 68 && udp.dst == 67`,
           put,
+          p.name,
         );
         add(
           'ls_in_dhcp_response',
           100,
           `${who} && ip4 && udp.src == 68 && udp.dst == 67 && ${DHCP_RESULT}`,
           `eth.dst = eth.src; eth.src = ${server.mac}; ip4.src = ${server.id}; udp.src = 67; udp.dst = 68; outport = inport; flags.loopback = 1; output;`,
+          p.name,
         );
       }
     }
