@@ -97,7 +97,7 @@ describe('ovnts-controller: conditional monitoring', () => {
     // Whole tables stay whole: both chassis and their encaps (for tunnels), every datapath.
     expect(rows(c1, 'Chassis')).toBe(2);
     expect(rows(c1, 'Encap')).toBe(2);
-    expect(rows(c1, 'Datapath_Binding')).toBe(3);
+    expect(rows(c1, 'Datapath_Binding')).toBe(3); // ls1, ls2, ls3
     expect(ls2FlowsOn(c1)).toBe(0);
     expect(ls2FlowsOn(c2)).toBeGreaterThan(0);
 
@@ -106,6 +106,29 @@ describe('ovnts-controller: conditional monitoring', () => {
       (await from.exec('ping', ['-c', '2', '-i', '0.3', '-W', '2', ip])).stdout;
     expect(await ping(vm1, '192.168.1.13')).toMatch(/ 0% packet loss/);
     expect(await ping(vm2, '192.168.2.14')).toMatch(/ 0% packet loss/);
+
+    // A new switch: northd moves the shared lflows to a new datapath group (one that also holds ls4), so
+    // under hv1's old condition they leave the slice. hv1 asks for the new group before computing again:
+    // its ls1 flows are never removed, not even for a round.
+    const ls1Key = [...full.table('Datapath_Binding').values()].find(
+      (d) => d.external_ids['name'] === 'ls1',
+    )!.tunnel_key;
+    const ls1FlowText = (c: ControllerHandle) =>
+      c
+        .desired()
+        .flows.filter((f) => f.table >= 8)
+        .map(formatFlow)
+        .filter((t) => new RegExp(`metadata=0x${ls1Key.toString(16)}\\b`).test(t))
+        .sort();
+    const ls1Before = ls1FlowText(c1);
+    const removedBefore = c1.stats().totalInstalled.remove;
+    await nbctl('ls-add', 'ls4');
+    await addVif(nbctl, 'ls4', 'p4a', '02:ac:10:04:00:01 192.168.4.1');
+    await nbctl('--timeout=30', '--wait=hv', 'sync');
+    await waitFor('the full replica to catch up', () => lflowsOf(full, ['ls4']).size > 0, 10_000, 50);
+    expect(rows(c1, 'Logical_Flow')).toBe(lflowsOf(full, ['ls1']).size);
+    expect(ls1FlowText(c1)).toEqual(ls1Before);
+    expect(c1.stats().totalInstalled.remove).toBe(removedBefore);
 
     // A port of ls2 bound on hv1: hv1's slice widens to ls2, its flows appear, the port reaches hv2's VMs.
     const changesBefore = c1.stats().conditionChanges;

@@ -60,6 +60,8 @@ export interface ControllerStats {
   readonly lflowErrors: number;
   readonly lastRecomputeMs: number;
   readonly lastInstall: { add: number; modify: number; remove: number };
+  /** Flow mods sent since the start, summed over every install. */
+  readonly totalInstalled: { add: number; modify: number; remove: number };
   /** Rows replicated per SB table (conditional monitoring keeps only this chassis's slice). */
   readonly sbRows: Readonly<Record<string, number>>;
   /** SB monitor condition changes the server applied. */
@@ -188,6 +190,7 @@ class Controller implements ControllerHandle {
     lflowErrors: 0,
     lastRecomputeMs: 0,
     lastInstall: { add: 0, modify: 0, remove: 0 },
+    totalInstalled: { add: 0, modify: 0, remove: 0 },
   };
 
   constructor(
@@ -450,6 +453,12 @@ class Controller implements ControllerHandle {
     this.installedFlows = [...flows];
     this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
     this.st.lastInstall = { add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length };
+    const total = this.st.totalInstalled;
+    this.st.totalInstalled = {
+      add: total.add + plan.add.length,
+      modify: total.modify + plan.modify.length,
+      remove: total.remove + plan.remove.length,
+    };
     if (msgs.length) this.log.debug(this.st.lastInstall, 'flows installed');
     // A progress line for operators: the first full flow table is in the switch.
     if (!this.firstInstallLogged) {
