@@ -1,9 +1,10 @@
 // Datapath_Binding, Port_Binding and Multicast_Group content with stable tunnel keys. Keys already in
 // the SB are kept, options:requested-tnl-key wins when free, the rest is allocated sequentially.
 import type { Diagnostics } from './diagnostics.js';
-import type { SbKeyInput } from './input.js';
+import type { NbInput, SbKeyInput } from './input.js';
+import { lrpHaGroupName, lspHaGroupName, requestedChassisNames } from './ha-chassis-groups.js';
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
-import type { Datapath, Port, RouterDatapath, SwitchDatapath, Topology } from './topology.js';
+import type { Datapath, Port, RouterDatapath, RouterPort, SwitchDatapath, Topology } from './topology.js';
 import { l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
 import { alwaysLearnFromArpRequest } from './router-options.js';
 import { ipv6PortOptions } from './ipv6-ra.js';
@@ -28,6 +29,18 @@ export interface PortBindingOut {
   readonly tag: number | null;
   readonly portSecurity: readonly string[];
   readonly externalIds: Readonly<Record<string, string>>;
+  /** The SB HA_Chassis_Group (by name) of a `cr-` port or an external switch port. */
+  readonly haChassisGroup: string | null;
+  /** options:requested-chassis as chassis names or hostnames (the writer resolves them to Chassis rows). */
+  readonly requestedChassis: readonly string[];
+}
+
+/** What bindings read besides the topology and the SB keys. */
+export interface BindingInputs {
+  /** Routers with distributed floating IPs (their chassisredirect ports do not always redirect). */
+  readonly distributedNat?: ReadonlySet<string>;
+  /** For the names of the HA chassis groups ports use (none: no port names a group). */
+  readonly nb?: Pick<NbInput, 'HA_Chassis_Group'>;
 }
 
 export interface MulticastGroupOut {
@@ -94,9 +107,11 @@ export function buildBindings(
   topo: Pick<Topology, 'routers' | 'switches'>,
   sb: SbKeyInput | SbKeys | undefined,
   diag: Diagnostics,
-  /** Routers with distributed floating IPs (their chassisredirect ports do not always redirect). */
-  distributedNat: ReadonlySet<string> = new Set(),
+  inputs: BindingInputs = {},
 ): Bindings {
+  const distributedNat = inputs.distributedNat ?? new Set<string>();
+  const noGroups: Pick<NbInput, 'HA_Chassis_Group'> = { HA_Chassis_Group: new Map() };
+  const haNb = inputs.nb ?? noGroups;
   const keys = sb && 'vxlan' in sb ? sb : sbKeys(sb);
   const vx = keys.vxlan;
   const dps: Datapath[] = [...topo.routers, ...topo.switches];
@@ -192,7 +207,7 @@ export function buildBindings(
         if (gw) options['l3gateway-chassis'] = gw;
         const cr = redirectPortOf(p);
         const crKey = cr ? portKeys.get(cr) : undefined;
-        if (cr && crKey !== undefined) options['chassis-redirect-port'] = cr;
+        if (p.peer && cr && crKey !== undefined) options['chassis-redirect-port'] = cr;
         Object.assign(options, ipv6PortOptions(p));
         const mac = [[p.nb.mac, ...p.nb.networks].join(' ')];
         ports.push({
@@ -206,6 +221,8 @@ export function buildBindings(
           tag: null,
           portSecurity: [],
           externalIds: { ...p.nb.external_ids },
+          haChassisGroup: null,
+          requestedChassis: [],
         });
         if (cr && crKey !== undefined) {
           ports.push({
@@ -214,13 +231,13 @@ export function buildBindings(
             tunnelKey: crKey,
             type: 'chassisredirect',
             mac,
-            options: distributedNat.has(d.uuid)
-              ? { 'distributed-port': p.name }
-              : { 'always-redirect': 'true', 'distributed-port': p.name },
+            options: redirectOptions(p, distributedNat.has(d.uuid)),
             parentPort: null,
             tag: null,
             portSecurity: [],
             externalIds: { ...p.nb.external_ids },
+            haChassisGroup: lrpHaGroupName(p.nb, haNb),
+            requestedChassis: [],
           });
         }
       }
@@ -252,6 +269,8 @@ export function buildBindings(
         tag: p.nb.tag ?? p.nb.tag_request ?? null,
         portSecurity: [...p.nb.port_security],
         externalIds: lspExternalIds(p.nb.external_ids),
+        haChassisGroup: isRouter ? null : lspHaGroupName(p.nb, haNb),
+        requestedChassis: isRouter ? [] : requestedChassisNames(p.nb),
       });
       if (!p.enabled) continue;
       flood.push(p.name);
@@ -267,6 +286,23 @@ export function buildBindings(
     mc('_MC_flood_l2', floodL2);
   }
   return { datapaths, ports, multicastGroups, dpKeys, portKeys };
+}
+
+/**
+ * A chassisredirect port's options: it always redirects unless the router has distributed floating IPs,
+ * the peer switch has VTEP ports, or options:redirect-type is "bridged" (which it also publishes).
+ */
+function redirectOptions(p: RouterPort, distributedNat: boolean): Record<string, string> {
+  const options: Record<string, string> = { 'distributed-port': p.name };
+  const redirectType = p.nb.options['redirect-type'];
+  if (redirectType !== undefined) options['redirect-type'] = redirectType;
+  if (!distributedNat && !hasVtepPeer(p) && redirectType !== 'bridged') options['always-redirect'] = 'true';
+  return options;
+}
+
+/** Whether a router port's peer switch has ports of type "vtep". */
+export function hasVtepPeer(p: RouterPort): boolean {
+  return !!p.peer && p.peer.dp.ports.some((x) => x.type === 'vtep');
 }
 
 /** LSP external_ids, plus `name` from `neutron:port_name` as 23.03 publishes it. */

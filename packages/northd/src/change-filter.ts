@@ -40,7 +40,12 @@ const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
     'nat_addresses',
     'mirror_rules',
   ]),
-  Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'hostname', 'transport_zones', 'vtep_logical_switches']),
+  // hostname: options:requested-chassis may name a chassis by its hostname.
+  Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'transport_zones', 'vtep_logical_switches']),
+  // Written after each round from the ports' claims (ha-ref-chassis.ts), not compiled.
+  HA_Chassis_Group: new Set(['ref_chassis']),
+  // A weak reference the server empties when the chassis goes: the compiled row has none then either.
+  HA_Chassis: new Set(['chassis']),
 };
 /** Chassis.other_config keys the flows depend on (every chassis must have a capability). */
 const FEATURE_KEYS = ['ct-no-masked-label', 'mac-binding-timestamp', 'ovn-ct-lb-related', 'is-remote'];

@@ -2,6 +2,7 @@
 // of one run. Types only, so the engine and the compiler can both name them without a cycle.
 import type { DatapathBindingOut, MulticastGroupOut, PortBindingOut } from './bindings.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { HaGroupOut } from './ha-chassis-groups.js';
 import type { SbKeyInput } from './input.js';
 import type { LogicalFlow } from './lflow-table.js';
 import type { DhcpOptionCode, SbLoadBalancerOut, SbPortGroupOut } from './stateful/index.js';
@@ -25,6 +26,8 @@ export interface CompiledSb {
   /** SB DHCP_Options / DHCPv6_Options: the option vocabulary put_dhcp_opts/put_dhcpv6_opts parse. */
   readonly dhcpOptions: readonly DhcpOptionCode[];
   readonly dhcpv6Options: readonly DhcpOptionCode[];
+  /** SB HA_Chassis_Group rows with their HA_Chassis members. */
+  readonly haChassisGroups: readonly HaGroupOut[];
   /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
   readonly sbGlobalOptions: Readonly<Record<string, string>>;
   readonly diagnostics: readonly Diagnostic[];

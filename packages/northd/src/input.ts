@@ -22,6 +22,9 @@ export const NB_INPUT_TABLES = [
   'Load_Balancer_Group',
   'NAT',
   'DHCP_Options',
+  'HA_Chassis_Group',
+  'HA_Chassis',
+  'Gateway_Chassis',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

@@ -10,6 +10,7 @@ import { flowKey } from './lflow-table.js';
 import { stageAt } from './stages.js';
 import { diffStatefulRows } from './stateful/sb-diff-rows.js';
 import { groupSetKey, LbGroupPicker, lbGroupUuids } from './lb-groups.js';
+import { chassisResolver, requestedChassisColumns, writeHaGroup, type ChassisResolver } from './sb-ha-rows.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -23,6 +24,8 @@ export const SB_OWNED_TABLES = [
   'Load_Balancer',
   'DHCP_Options',
   'DHCPv6_Options',
+  'HA_Chassis_Group',
+  'HA_Chassis',
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
@@ -38,6 +41,8 @@ export type SbState = TablesView<
 > & {
   readonly Logical_Flow: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow>;
   readonly Logical_DP_Group: ReadonlyMap<Uuid<'Logical_DP_Group'>, DpGroupRow>;
+  /** Read only: what HA_Chassis.chassis and Port_Binding.requested_chassis refer to. */
+  readonly Chassis: ReadonlyMap<Uuid<'Chassis'>, SbTables['Chassis']>;
 };
 
 export type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
@@ -116,9 +121,16 @@ export function changed(current: object, desired: Row): Row | null {
   return any ? out : null;
 }
 
-/** The columns northd owns of a Port_Binding row. */
-export function portBindingRow(p: CompiledSb['portBindings'][number], datapath: unknown): Row {
+/** The columns northd owns of a Port_Binding row; `haGroup` is the row of its HA chassis group, if any. */
+export function portBindingRow(
+  p: CompiledSb['portBindings'][number],
+  datapath: unknown,
+  haGroup: Ref<'HA_Chassis_Group'> | null,
+  chassis: ChassisResolver,
+): Row {
   return {
+    ...requestedChassisColumns(p.requestedChassis, chassis),
+    ha_chassis_group: haGroup,
     logical_port: p.logicalPort,
     datapath,
     tunnel_key: p.tunnelKey,
@@ -212,6 +224,26 @@ export function diffSb(
     } else dpRef.set(d.id, ins('Datapath_Binding', row));
   }
 
+  // HA_Chassis_Group by name (before the bindings that refer to them).
+  const chassis = chassisResolver(sb.Chassis.values());
+  const haRef = new Map<string, Ref<'HA_Chassis_Group'>>();
+  const currentHa = new Map<string, SbTables['HA_Chassis_Group']>();
+  for (const g of sb.HA_Chassis_Group.values()) {
+    if (currentHa.has(g.name)) del('HA_Chassis_Group', g._uuid);
+    else currentHa.set(g.name, g);
+  }
+  const haOps = { ins, upd: (t: string, u: Uuid, cur: object, row: Row) => upd(t, u, changed(cur, row)), del };
+  for (const g of c.haChassisGroups) {
+    haRef.set(
+      g.name,
+      writeHaGroup(g, currentHa.get(g.name), (u) => sb.HA_Chassis.get(u), chassis, haOps),
+    );
+    currentHa.delete(g.name);
+  }
+  for (const g of currentHa.values()) del('HA_Chassis_Group', g._uuid);
+  const haGroupOf = (p: CompiledSb['portBindings'][number]) =>
+    p.haChassisGroup === null ? null : (haRef.get(p.haChassisGroup) ?? null);
+
   // Port_Binding by logical port name; only the columns northd owns are compared.
   const pbRef = new Map<string, Ref<'Port_Binding'>>();
   const currentPb = new Map<string, SbTables['Port_Binding']>();
@@ -222,7 +254,7 @@ export function diffSb(
   const desiredPorts = new Set(c.portBindings.map((p) => p.logicalPort));
   for (const [name, p] of currentPb) if (!desiredPorts.has(name)) del('Port_Binding', p._uuid);
   for (const p of c.portBindings) {
-    const row = portBindingRow(p, dpRef.get(p.datapath)!);
+    const row = portBindingRow(p, dpRef.get(p.datapath)!, haGroupOf(p), chassis);
     const cur = currentPb.get(p.logicalPort);
     // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.
     if (cur) {

@@ -10,7 +10,6 @@ import type {
 import {
   formatIp,
   formatMac,
-  isMulticastMac,
   linkLocalOf,
   netContains,
   parseCidr,
@@ -182,8 +181,9 @@ export function buildTopology(nb: NbInput, diag: Diagnostics): Topology {
 }
 
 export function buildRouterPort(lrp: LogicalRouterPort, dp: RouterDatapath, diag: Diagnostics): RouterPort | null {
+  // ovn-northd takes any MAC that parses, a multicast one included (upstream's "lr multiple gw ports" uses one).
   const mac = parseMac(lrp.mac);
-  if (mac === null || isMulticastMac(mac)) {
+  if (mac === null) {
     diag.warn('Logical_Router_Port', lrp.name, `bad MAC address ${JSON.stringify(lrp.mac)}; port skipped`);
     return null;
   }

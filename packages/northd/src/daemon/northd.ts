@@ -30,6 +30,7 @@ import { groupSetKey } from '../lb-groups.js';
 import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
 import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
+import { refChassisUpdates } from '../ha-ref-chassis.js';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
@@ -173,6 +174,7 @@ export class Northd {
       (d) => d.external_ids['logical-switch'] ?? d.external_ids['logical-router'],
     );
     sbReplica.addIndex('Multicast_Group', 'mc_by_dp', (m) => m.datapath);
+    sbReplica.addIndex('Port_Binding', 'pb_by_dp', (p) => p.datapath);
     sbReplica.addIndex('Load_Balancer', 'lb_by_id', (l) => l.external_ids['lb_id']);
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
     nbReplica.on('change', () => d.schedule());
@@ -319,6 +321,7 @@ export class Northd {
       // Nothing the compiler reads changed: only the handshake and port state need work.
       await this.publishNbCfgOnly(nbCfg);
       if (!this.opts.dryRun) {
+        await this.syncRefChassis();
         await this.publishNb(nbCfg);
       }
       return;
@@ -441,6 +444,7 @@ export class Northd {
         syncMs: performance.now() - t1 - commitMs,
       };
       this.rounds.push(round);
+      await this.syncRefChassis();
       // The NB handshake first: `--wait=sb` callers wait on it, not on our log line.
       const t2 = performance.now();
       await this.publishNb(nbCfg);
@@ -449,6 +453,7 @@ export class Northd {
     }
     if (!writes) log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
     if (!this.opts.dryRun) {
+      await this.syncRefChassis();
       await this.publishNb(nbCfg);
     }
   }
@@ -479,7 +484,32 @@ export class Northd {
       groupSet: (g) =>
         groupSetKey(r.get('Logical_DP_Group', g as Uuid<'Logical_DP_Group'>)?.datapaths, (u) => this.nbIdOf(u)),
       sbGlobal: () => [...r.table('SB_Global').values()][0],
+      haChassisGroup: (name) => r.lookup('HA_Chassis_Group', { name }),
+      haChassis: (u) => r.get('HA_Chassis', u),
+      chassis: () => r.table('Chassis').values(),
     };
+  }
+
+  /**
+   * HA_Chassis_Group.ref_chassis from the SB's port claims (ha-ref-chassis.ts), in its own transaction
+   * after the round's (the groups exist by then). Nothing to do without groups of 2+ chassis.
+   */
+  private async syncRefChassis(): Promise<void> {
+    const r = this.sbReplica;
+    const groups = r.table('HA_Chassis_Group');
+    if (!groups.size) return;
+    const updates = refChassisUpdates(groups.values(), this.engine.haRefSwitches(), (sw) => {
+      const dp = r.index<'Datapath_Binding'>('dp_by_nb').first(sw)?._uuid;
+      return dp ? r.index<'Port_Binding'>('pb_by_dp').get(dp) : [];
+    });
+    if (!updates.length) return;
+    const w = new WireWriter(NORTHD_LOCK);
+    for (const u of updates) w.update('HA_Chassis_Group', u.group, { ref_chassis: u.refChassis });
+    await w.commit(this.sb);
+    const last = updates[updates.length - 1]!;
+    await r
+      .waitFor((x) => x.get('HA_Chassis_Group', last.group)?.ref_chassis.length === last.refChassis.length, 10_000)
+      .catch(() => this.opts.logger.warn('SB replica did not show ref_chassis within 10 s'));
   }
 
   /** Publish NB nb_cfg in SB_Global when nothing else needs writing. */

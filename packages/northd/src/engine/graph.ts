@@ -6,6 +6,7 @@
 import { IncEngine, type Handler, type InputEdge, type NodeDecl } from './inc-engine.js';
 import { BindingsNode } from './nodes/bindings.js';
 import { ChassisFeaturesNode } from './nodes/chassis-features.js';
+import { HaChassisGroupsNode } from './nodes/ha-chassis-groups.js';
 import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
 import { LflowsNode } from './nodes/lflows.js';
 import { LoadBalancersNode } from './nodes/load-balancers.js';
@@ -31,6 +32,7 @@ export interface EngineGraph {
   readonly sbLoadBalancers: SbLoadBalancersNode;
   readonly addressSets: AddressSetsNode;
   readonly sbGlobal: SbGlobalNode;
+  readonly haGroups: HaChassisGroupsNode;
 }
 
 /** An edge from `from`, handled by `handler` (named as in the diagram). */
@@ -43,7 +45,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const sb = new SbInputs();
   const t = nb.tables;
   const topology = new TopologyNode(ctx, nb);
-  const bindings = new BindingsNode(ctx, sb, topology);
+  const bindings = new BindingsNode(ctx, nb, sb, topology);
   const features = new ChassisFeaturesNode(sb);
   const loadBalancers = new LoadBalancersNode(ctx, nb, topology);
   const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features);
@@ -53,6 +55,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
   const sbGlobal = new SbGlobalNode(nb, bindings, features);
+  const haGroups = new HaChassisGroupsNode(nb, topology);
 
   const nodes: NodeDecl[] = [
     // Input nodes: one per table the compiler reads.
@@ -69,6 +72,9 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_load_balancer', data: t.Load_Balancer },
     { kind: 'input', name: 'NB_load_balancer_group', data: t.Load_Balancer_Group },
     { kind: 'input', name: 'NB_dhcp_options', data: t.DHCP_Options },
+    { kind: 'input', name: 'NB_ha_chassis_group', data: t.HA_Chassis_Group },
+    { kind: 'input', name: 'NB_ha_chassis', data: t.HA_Chassis },
+    { kind: 'input', name: 'NB_gateway_chassis', data: t.Gateway_Chassis },
     { kind: 'input', name: 'SB_datapath_binding', data: sb.tables.Datapath_Binding },
     { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
@@ -96,8 +102,9 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         // Rows written by anyone but us make the daemon recompute everything.
         recomputeOn('SB_datapath_binding'),
         recomputeOn('SB_port_binding'),
-        on('SB_chassis', 'onEncaps', () => bindings.onEncaps()),
+        on('SB_chassis', 'onChassis', () => bindings.onChassis()),
         on('SB_encap', 'onEncaps', () => bindings.onEncaps()),
+        on('NB_ha_chassis_group', 'onHaChassisGroup', () => bindings.onHaChassisGroup()),
       ],
     },
     {
@@ -197,6 +204,18 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('chassis_features', 'onFeatures', () => sbGlobal.onGlobal()),
       ],
     },
+    {
+      kind: 'node',
+      name: 'ha_chassis_groups',
+      data: haGroups,
+      inputs: [
+        on('topology', 'onInputs', () => haGroups.onInputs()),
+        on('NB_ha_chassis_group', 'onInputs', () => haGroups.onInputs()),
+        on('NB_ha_chassis', 'onInputs', () => haGroups.onInputs()),
+        on('NB_gateway_chassis', 'onInputs', () => haGroups.onInputs()),
+        on('SB_chassis', 'onChassis', () => haGroups.onChassis()),
+      ],
+    },
   ];
   return {
     engine: new IncEngine(nodes),
@@ -213,5 +232,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     sbLoadBalancers,
     addressSets,
     sbGlobal,
+    haGroups,
   };
 }

@@ -10,6 +10,7 @@ import { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES } from '../stateful/dhcp-codes
 import type { SbLoadBalancerOut } from '../stateful/sb-load-balancers.js';
 import type { SbPortGroupOut } from '../stateful/port-groups.js';
 import type { Datapath } from '../topology.js';
+import type { HaGroupOut } from '../ha-chassis-groups.js';
 import type { FlowSpec } from './flow-set.js';
 import { buildGraph, type EngineGraph } from './graph.js';
 import type { EngineContext, RecomputeStep, SbPortLookup } from './nodes/inputs.js';
@@ -31,6 +32,8 @@ export interface Touched {
   readonly loadBalancers: ReadonlySet<string>;
   /** SB_Global.options may differ. */
   readonly sbGlobal: boolean;
+  /** SB HA_Chassis_Group names whose rows (or their HA_Chassis rows) may differ. */
+  readonly haGroups: ReadonlySet<string>;
 }
 
 export interface RoundResult {
@@ -48,6 +51,7 @@ const NOTHING: Touched = {
   addressSets: new Set(),
   loadBalancers: new Set(),
   sbGlobal: false,
+  haGroups: new Set(),
 };
 
 export class NorthdEngine {
@@ -120,6 +124,7 @@ export class NorthdEngine {
         addressSets: g.addressSets.touched,
         loadBalancers: g.sbLoadBalancers.touched,
         sbGlobal: g.sbGlobal.updated(),
+        haGroups: g.haGroups.touched,
       },
     };
   }
@@ -147,6 +152,7 @@ export class NorthdEngine {
       ),
       dhcpOptions: DHCPV4_OPTION_CODES,
       dhcpv6Options: DHCPV6_OPTION_CODES,
+      haChassisGroups: [...g.haGroups.groups.values()],
       diagnostics: this.ctx.diag.list,
     };
   }
@@ -200,6 +206,13 @@ export class NorthdEngine {
   }
   loadBalancerRow(uuid: string): SbLoadBalancerOut | undefined {
     return this.g.sbLoadBalancers.row(uuid);
+  }
+  haChassisGroup(name: string): HaGroupOut | undefined {
+    return this.g.haGroups.groups.get(name);
+  }
+  /** Per HA chassis group of 2+ chassis, the switches whose bound ports make up its ref_chassis. */
+  haRefSwitches(): ReadonlyMap<string, readonly string[]> {
+    return this.g.haGroups.refSwitches;
   }
   sbGlobalOptions(): Readonly<Record<string, string>> {
     return this.g.sbGlobal.options;

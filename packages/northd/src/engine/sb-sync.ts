@@ -15,6 +15,7 @@ import {
 } from '../sb-diff.js';
 import { LbGroupPicker, lbGroupUuids } from '../lb-groups.js';
 import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
+import { chassisResolver, writeHaGroup } from '../sb-ha-rows.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
 
 type Row = Record<string, unknown>;
@@ -34,6 +35,9 @@ export interface SbLookup {
   /** The NB datapaths (sorted NB ids joined with ',') of a Logical_DP_Group, if all are known. */
   groupSet(group: string): string | undefined;
   sbGlobal(): SbTables['SB_Global'] | undefined;
+  haChassisGroup(name: string): SbTables['HA_Chassis_Group'] | undefined;
+  haChassis(uuid: Uuid<'HA_Chassis'>): SbTables['HA_Chassis'] | undefined;
+  chassis(): Iterable<SbTables['Chassis']>;
 }
 
 /** Mutable: commit() replaces named-uuids with the server's. */
@@ -194,6 +198,23 @@ export function syncSb(
     return r;
   };
 
+  // HA chassis groups by name, before the bindings that refer to them.
+  const chassis = chassisResolver(sb.chassis());
+  const haRefs = new Map<string, Ref<'HA_Chassis_Group'>>();
+  const haOps = { ins, upd: (t: string, u: Uuid, cur: object, row: Row) => upd(t, u, changed(cur, row)), del };
+  for (const name of t.haGroups) {
+    const want = e.haChassisGroup(name);
+    const cur = sb.haChassisGroup(name);
+    if (want)
+      haRefs.set(
+        name,
+        writeHaGroup(want, cur, (u) => sb.haChassis(u), chassis, haOps),
+      );
+    else if (cur) del('HA_Chassis_Group', cur._uuid);
+  }
+  const haGroupOf = (name: string | null): Ref<'HA_Chassis_Group'> | null =>
+    name === null ? null : (haRefs.get(name) ?? sb.haChassisGroup(name)?._uuid ?? null);
+
   // Port bindings by name.
   const pbRefs = new Map<string, Ref<'Port_Binding'>>();
   for (const name of t.ports) {
@@ -203,7 +224,7 @@ export function syncSb(
       if (cur) del('Port_Binding', cur._uuid);
       continue;
     }
-    const row = portBindingRow(want, dpRef(want.datapath));
+    const row = portBindingRow(want, dpRef(want.datapath), haGroupOf(want.haChassisGroup), chassis);
     if (cur) {
       upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
       pbRefs.set(name, cur._uuid);

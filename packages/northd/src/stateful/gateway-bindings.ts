@@ -15,7 +15,8 @@ export function l3gatewayChassis(p: Port): string | null {
 /** The chassisredirect port name of a distributed gateway port, or null. */
 export function redirectPortOf(p: RouterPort): string | null {
   if (p.dp.nb.options['chassis']) return null;
-  const dgp = p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null || !!p.nb.options['redirect-chassis'];
+  // options:redirect-chassis is obsolete: ovn-northd 23.03 ignores it.
+  const dgp = p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null;
   return dgp ? `cr-${p.name}` : null;
 }
 

@@ -144,9 +144,8 @@ describe('distributed gateway ports', () => {
       .ls('ls1')
       .lr('lr1')
       .link('lr1', 'ls1', '02:00:00:00:01:01', ['10.0.0.1/24'])
-      .lrp('lr1', 'lr1-out', '02:00:00:00:02:01', ['172.16.0.1/24'], {
-        gateway_chassis: ['b0000000-0000-4000-8000-000000000001' as never],
-      });
+      .lrp('lr1', 'lr1-out', '02:00:00:00:02:01', ['172.16.0.1/24'])
+      .gwChassis('lr1-out', 'gw1', 10);
     const input = b.build();
     const nat = makeRow<NAT>(
       schema,

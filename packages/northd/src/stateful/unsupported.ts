@@ -8,9 +8,7 @@ import { forceSnatIps } from '../router-options.js';
 
 /** A router port bound to gateway chassis makes the router distributed with a gateway port. */
 export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
-  return lr.ports.some(
-    (p) => p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null || !!p.nb.options['redirect-chassis'],
-  );
+  return lr.ports.some((p) => p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null);
 }
 
 export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: Diagnostics): void {

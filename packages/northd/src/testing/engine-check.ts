@@ -52,6 +52,7 @@ export class EngineCheck {
     const ass = by<SbTables['Address_Set']>('Address_Set', (r) => r.name);
     const lbs = by<SbTables['Load_Balancer']>('Load_Balancer', (r) => r.external_ids['lb_id']);
     const mcs = t('Multicast_Group') as unknown as SbTables['Multicast_Group'][];
+    const has = by<SbTables['HA_Chassis_Group']>('HA_Chassis_Group', (r) => r.name);
     return {
       datapath: (id) => dpByNb.get(id),
       portBinding: (n) => pbs.get(n),
@@ -66,6 +67,9 @@ export class EngineCheck {
           (u) => this.nbIdOf(u),
         ),
       sbGlobal: () => t('SB_Global')[0] as unknown as SbTables['SB_Global'] | undefined,
+      haChassisGroup: (n) => has.get(n),
+      haChassis: (u) => this.sb.tables.get('HA_Chassis')!.get(u) as SbTables['HA_Chassis'] | undefined,
+      chassis: () => [],
     };
   }
 

@@ -16,7 +16,8 @@ export class MemSb {
   );
 
   state(): SbState {
-    return Object.fromEntries([...this.tables].map(([t, m]) => [t, new Map(m)])) as unknown as SbState;
+    const owned = Object.fromEntries([...this.tables].map(([t, m]) => [t, new Map(m)]));
+    return { ...owned, Chassis: new Map() } as unknown as SbState;
   }
 
   /** A writer whose operations are applied when `commit()` is called. */
@@ -74,6 +75,11 @@ export class MemSb {
  * deleted datapaths drop out of groups, and groups nothing refers to are deleted.
  */
 function collectGroups(tables: Map<string, Map<string, Row>>): void {
+  // HA_Chassis rows (not a root table) live as long as a group lists them.
+  const members = new Set<unknown>();
+  for (const g of tables.get('HA_Chassis_Group')!.values())
+    for (const u of g['ha_chassis'] as unknown[]) members.add(u);
+  for (const u of tables.get('HA_Chassis')!.keys()) if (!members.has(u)) tables.get('HA_Chassis')!.delete(u);
   const dps = tables.get('Datapath_Binding')!;
   const groups = tables.get('Logical_DP_Group')!;
   const used = new Set<unknown>();

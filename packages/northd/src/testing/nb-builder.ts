@@ -1,5 +1,8 @@
 // Builds NB inputs in code for unit tests: switches, ports, routers, routes, with schema defaults.
 import type {
+  GatewayChassis,
+  HAChassis,
+  HAChassisGroup,
   LogicalRouter,
   LogicalRouterPort,
   LogicalRouterStaticRoute,
@@ -28,6 +31,9 @@ export class NbBuilder {
   readonly lrps = new Map<string, Mutable<LogicalRouterPort>>();
   readonly routes = new Map<string, Mutable<LogicalRouterStaticRoute>>();
   readonly global: Mutable<NBGlobal> = makeRow<NBGlobal>(schema, 'NB_Global', {}, nextUuid());
+  readonly haGroups = new Map<string, Mutable<HAChassisGroup>>();
+  readonly haChassis = new Map<string, HAChassis>();
+  readonly gatewayChassis = new Map<string, GatewayChassis>();
 
   ls(name: string, values: Partial<LogicalSwitch> = {}): this {
     this.switches.set(name, makeRow<LogicalSwitch>(schema, 'Logical_Switch', { name, ...values }, nextUuid()));
@@ -85,6 +91,35 @@ export class NbBuilder {
     return this;
   }
 
+  /** A gateway chassis of a router port (making it a distributed gateway port). */
+  gwChassis(lrp: string, chassis: string, priority: number): this {
+    const row = makeRow<GatewayChassis>(
+      schema,
+      'Gateway_Chassis',
+      { name: `${lrp}-${chassis}`, chassis_name: chassis, priority },
+      nextUuid(),
+    );
+    this.gatewayChassis.set(row._uuid, row);
+    this.lrps.get(lrp)!.gateway_chassis.push(row._uuid);
+    return this;
+  }
+
+  /** An HA chassis group with (chassis, priority) members; `uuidOf` names it for ports. */
+  haGroup(name: string, members: readonly (readonly [string, number])[]): this {
+    const ha = members.map(([chassis_name, priority]) =>
+      makeRow<HAChassis>(schema, 'HA_Chassis', { chassis_name, priority }, nextUuid()),
+    );
+    for (const c of ha) this.haChassis.set(c._uuid, c);
+    const g = makeRow<HAChassisGroup>(
+      schema,
+      'HA_Chassis_Group',
+      { name, ha_chassis: ha.map((c) => c._uuid) },
+      nextUuid(),
+    );
+    this.haGroups.set(name, g);
+    return this;
+  }
+
   build(): NbInput {
     const m = <T extends { _uuid: string }>(rows: Iterable<T>) =>
       new Map([...rows].map((r) => [r._uuid as Uuid<never>, r]));
@@ -102,6 +137,9 @@ export class NbBuilder {
       Load_Balancer_Group: m([]),
       NAT: m([]),
       DHCP_Options: m([]),
+      HA_Chassis_Group: m(this.haGroups.values()),
+      HA_Chassis: m(this.haChassis.values()),
+      Gateway_Chassis: m(this.gatewayChassis.values()),
     } as unknown as NbInput;
   }
 }

@@ -1158,6 +1158,119 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
+    0.6,
+    'gateway-ha',
+    (c) => {
+      // Gateway chassis and HA chassis groups of router ports, external ports and requested-chassis.
+      const lrp = c.pick(c.rows('Logical_Router_Port'));
+      const vif = c.pick(c.vifs());
+      const group = c.pick(c.rows('HA_Chassis_Group'));
+      const chassis = () => c.pick(['gw1', 'gw2', 'gw3', 'hv1'])!;
+      const r = c.rng();
+      if (r < 0.25 && lrp) {
+        const name = c.name('gwc');
+        return {
+          description: `add gateway chassis ${name} to ${String(lrp['name'])}`,
+          ops: [
+            {
+              op: 'insert',
+              table: 'Gateway_Chassis',
+              'uuid-name': 'g',
+              row: { name, chassis_name: chassis(), priority: c.int(1, 100) },
+            },
+            {
+              op: 'mutate',
+              table: 'Logical_Router_Port',
+              where: byUuid(lrp._uuid),
+              mutations: [['gateway_chassis', 'insert', named('g')]],
+            },
+          ],
+        };
+      }
+      if (r < 0.35 && lrp) {
+        return {
+          description: `clear gateway chassis of ${String(lrp['name'])}`,
+          ops: [
+            { op: 'update', table: 'Logical_Router_Port', where: byUuid(lrp._uuid), row: { gateway_chassis: set([]) } },
+          ],
+        };
+      }
+      if (r < 0.45) {
+        const gc = c.pick(c.rows('Gateway_Chassis'));
+        if (!gc) return undefined;
+        return {
+          description: `set priority of gateway chassis ${String(gc['name'])}`,
+          ops: [{ op: 'update', table: 'Gateway_Chassis', where: byUuid(gc._uuid), row: { priority: c.int(1, 100) } }],
+        };
+      }
+      if (r < 0.55) {
+        const name = c.name('hagrp');
+        const n = c.int(1, 3);
+        const ops: unknown[] = [];
+        for (let i = 0; i < n; i++)
+          ops.push({
+            op: 'insert',
+            table: 'HA_Chassis',
+            'uuid-name': `h${i}`,
+            row: { chassis_name: chassis(), priority: c.int(1, 100) },
+          });
+        ops.push({
+          op: 'insert',
+          table: 'HA_Chassis_Group',
+          row: { name, ha_chassis: set([...Array(n).keys()].map((i) => named(`h${i}`))) },
+        });
+        return { description: `add HA chassis group ${name} of ${n}`, ops };
+      }
+      if (r < 0.7 && group && (lrp || vif)) {
+        const clear = c.chance(0.3);
+        const onLrp = lrp && (!vif || c.chance(0.5));
+        const target = onLrp ? lrp : vif!;
+        const table = onLrp ? 'Logical_Router_Port' : 'Logical_Switch_Port';
+        const row: Record<string, unknown> = { ha_chassis_group: clear ? set([]) : uuid(group._uuid) };
+        if (!onLrp && c.chance(0.7)) row['type'] = clear && c.chance(0.5) ? '' : 'external';
+        return {
+          description: `${clear ? 'clear' : 'set'} HA chassis group ${String(group['name'])} on ${String(target['name'])}`,
+          ops: [{ op: 'update', table, where: byUuid(target._uuid), row }],
+        };
+      }
+      if (r < 0.8 && group) {
+        const h = c.pick(group['ha_chassis'] as string[]);
+        if (!h) return undefined;
+        return {
+          description: `set an HA chassis priority of ${String(group['name'])}`,
+          ops: [{ op: 'update', table: 'HA_Chassis', where: byUuid(h), row: { priority: c.int(1, 100) } }],
+        };
+      }
+      if (r < 0.85 && group) {
+        return {
+          description: `rename HA chassis group ${String(group['name'])}`,
+          ops: [
+            { op: 'update', table: 'HA_Chassis_Group', where: byUuid(group._uuid), row: { name: c.name('hagrp') } },
+          ],
+        };
+      }
+      if (!vif) return undefined;
+      const unset = c.chance(0.3);
+      const value = c.pick(['hv1', 'hv2,hv1', 'host-1'])!;
+      return {
+        description: `${unset ? 'unset' : 'set'} requested-chassis of ${String(vif['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Logical_Switch_Port',
+            where: byUuid(vif._uuid),
+            mutations: unset
+              ? [['options', 'delete', set(['requested-chassis'])]]
+              : [
+                  ['options', 'delete', set(['requested-chassis'])],
+                  ['options', 'insert', map({ 'requested-chassis': value })],
+                ],
+          },
+        ],
+      };
+    },
+  ],
+  [
     0.4,
     'router-port-ipv6-ra',
     (c) => {

@@ -4,7 +4,7 @@
 import { buildBindings, type MulticastGroupOut, type PortBindingOut } from '../../bindings.js';
 import type { Datapath } from '../../topology.js';
 import type { NodeData } from '../inc-engine.js';
-import type { EngineContext, SbInputs } from './inputs.js';
+import type { EngineContext, NbInputs, SbInputs } from './inputs.js';
 import type { TopologyNode } from './topology.js';
 
 export class BindingsNode implements NodeData {
@@ -18,9 +18,12 @@ export class BindingsNode implements NodeData {
   readonly ports = new Set<string>();
   /** Datapaths whose multicast groups to revisit. */
   readonly mcDatapaths = new Set<string>();
+  /** Ports with options:requested-chassis (their SB row names a Chassis row, found by name or hostname). */
+  private readonly requested = new Set<string>();
 
   constructor(
     private readonly ctx: EngineContext,
+    private readonly nb: NbInputs,
     private readonly sb: SbInputs,
     private readonly topo: TopologyNode,
   ) {}
@@ -37,6 +40,7 @@ export class BindingsNode implements NodeData {
 
   clear(): void {
     this.bound.clear();
+    this.requested.clear();
     this.dpKeys = new Map();
   }
 
@@ -48,9 +52,10 @@ export class BindingsNode implements NodeData {
       { routers: [...this.topo.routers.values()], switches: [...this.topo.switches.values()] },
       this.sb.view,
       this.ctx.diag,
-      this.topo.distNat,
+      { distributedNat: this.topo.distNat, nb: this.nb.view },
     );
     this.dpKeys = new Map(b.dpKeys);
+    for (const p of b.ports) if (p.requestedChassis.length) this.requested.add(p.logicalPort);
     const ports = new Map<string, PortBindingOut[]>();
     const mcs = new Map<string, MulticastGroupOut[]>();
     for (const p of b.ports) addToList(ports, p.datapath, p);
@@ -76,9 +81,21 @@ export class BindingsNode implements NodeData {
     return true;
   }
 
-  /** Chassis and encapsulations matter only through the key ranges. */
+  /** Encapsulations matter only through the key ranges. */
   onEncaps(): boolean {
     return this.sb.vxlan() === this.vxlan;
+  }
+
+  /** Chassis: the key ranges, and the Chassis rows that requested-chassis names resolve to. */
+  onChassis(): boolean {
+    if (this.sb.vxlan() !== this.vxlan) return false;
+    for (const name of this.requested) this.ports.add(name);
+    return true;
+  }
+
+  /** Ports name their HA chassis group by its name: a renamed group rebinds everything. */
+  onHaChassisGroup(): boolean {
+    return this.nb.tables.HA_Chassis_Group.changes.every((c) => c.kind !== 'modify' || c.old.name === c.new.name);
   }
 
   // ---- outputs ----
@@ -109,16 +126,21 @@ export class BindingsNode implements NodeData {
       { switches: dp.kind === 'switch' ? [dp] : [], routers: dp.kind === 'router' ? [dp] : [] },
       { vxlan: this.vxlan, datapaths: new Map([[dp.uuid, key]]), ports },
       this.ctx.diag,
-      this.topo.distNat,
+      { distributedNat: this.topo.distNat, nb: this.nb.view },
     );
     if (b.dpKeys.get(dp.uuid) !== key) return false;
     // Only bindings that came, went or differ are written (a port add rebinds the switch's 100 ports).
     for (const p of b.ports) {
       const o = old.get(p.logicalPort);
       old.delete(p.logicalPort);
+      if (p.requestedChassis.length) this.requested.add(p.logicalPort);
+      else this.requested.delete(p.logicalPort);
       if (!o || !samePortBinding(o, p)) this.ports.add(p.logicalPort);
     }
-    for (const name of old.keys()) this.ports.add(name);
+    for (const name of old.keys()) {
+      this.ports.add(name);
+      this.requested.delete(name);
+    }
     this.mcDatapaths.add(dp.uuid);
     this.bound.set(dp.uuid, { ports: b.ports, mcs: b.multicastGroups });
     return true;
@@ -151,6 +173,8 @@ const PB_COLUMNS: { readonly [K in keyof PortBindingOut]-?: Same<PortBindingOut[
   portSecurity: sameList,
   options: sameMap,
   externalIds: sameMap,
+  haChassisGroup: eq,
+  requestedChassis: sameList,
 };
 
 /** Whether two bindings of a port are the same (a switch rebind compares its 100 ports: stop at the first difference). */

@@ -382,6 +382,7 @@ export class TopologyNode implements NodeData {
     const nbRow = this.nb.view.Logical_Switch.get(dp.nb._uuid);
     if (!nbRow) return false;
     this.index.indexSwitch(dp, false);
+    const hadVtep = dp.ports.some((p) => p.type === 'vtep');
     const rows = nbRow.ports
       .map((u) => this.nb.view.Logical_Switch_Port.get(u))
       .filter((r) => r !== undefined)
@@ -442,6 +443,9 @@ export class TopologyNode implements NodeData {
     for (const rp of newPeers) if (!oldPeers.has(rp)) this.routersChanged.add(rp.dp.uuid);
     // A localnet port decides whether a peer's gateway port answers ARP only on its gateway chassis.
     if (hadLocalnet !== hasLocalnet(dp)) for (const rp of newPeers) this.routersChanged.add(rp.dp.uuid);
+    // VTEP ports on a switch change how its routers' gateway ports redirect (bindings and flows).
+    if (hadVtep !== ports.some((p) => p.type === 'vtep'))
+      for (const rp of newPeers) this.routersChanged.add(rp.dp.uuid);
     this.switchesChanged.add(dp.uuid);
     return true;
   }
