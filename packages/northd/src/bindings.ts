@@ -5,7 +5,7 @@ import type { NbInput, SbKeyInput } from './input.js';
 import { lrpHaGroupName, lspHaGroupName, requestedChassisNames } from './ha-chassis-groups.js';
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
 import type { Datapath, Port, RouterDatapath, RouterPort, SwitchDatapath, Topology } from './topology.js';
-import { l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
+import { hasVtepPeer, l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
 import { alwaysLearnFromArpRequest } from './router-options.js';
 import { ipv6PortOptions } from './ipv6-ra.js';
 
@@ -298,11 +298,6 @@ function redirectOptions(p: RouterPort, distributedNat: boolean): Record<string,
   if (redirectType !== undefined) options['redirect-type'] = redirectType;
   if (!distributedNat && !hasVtepPeer(p) && redirectType !== 'bridged') options['always-redirect'] = 'true';
   return options;
-}
-
-/** Whether a router port's peer switch has ports of type "vtep". */
-export function hasVtepPeer(p: RouterPort): boolean {
-  return !!p.peer && p.peer.dp.ports.some((x) => x.type === 'vtep');
 }
 
 /** LSP external_ids, plus `name` from `neutron:port_name` as 23.03 publishes it. */

@@ -1,6 +1,7 @@
 // Logical router pipelines (OVN 23.03 layout) for distributed routers without NAT/LB: admission,
 // neighbour lookup/learning, IP input (ARP/ND/ICMP replies for router addresses, TTL expiry, martians),
 // connected and static routing with ECMP, policy skeleton, ARP resolution, ARP/ND requests, delivery.
+import { hasVtepPeer } from './stateful/gateway-bindings.js';
 import {
   broadcastOf4,
   formatIp,
@@ -171,7 +172,9 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
   if (p.enabled) {
     const setMac = `xreg0[0..47] = ${p.macS}; next;`;
     add('lr_in_admission', 50, `eth.mcast && inport == ${inp}`, setMac);
-    add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}${res}`, setMac);
+    // Not centralized when the peer switch has VTEP ports (their traffic enters on any chassis).
+    const admRes = hasVtepPeer(p) ? '' : res;
+    add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}${admRes}`, setMac);
     add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
   }
 

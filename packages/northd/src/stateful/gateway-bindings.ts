@@ -39,6 +39,11 @@ export function residentRedirectPort(p: RouterPort, redirect: ReadonlyMap<string
   return [...redirect.values()][0]!;
 }
 
+/** Whether a router port's peer switch has ports of type "vtep" (its gateway port is then not centralized). */
+export function hasVtepPeer(p: RouterPort): boolean {
+  return !!p.peer && p.peer.dp.ports.some((x) => x.type === 'vtep');
+}
+
 /** Distributed gateway port name → its chassisredirect port name. */
 export function redirectPorts(lr: RouterDatapath): Map<string, string> {
   const out = new Map<string, string>();

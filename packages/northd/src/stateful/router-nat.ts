@@ -8,7 +8,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
-import { redirectPorts } from './gateway-bindings.js';
+import { hasVtepPeer, redirectPorts } from './gateway-bindings.js';
 import { forceSnatIps } from '../router-options.js';
 import { buildDgpNatFlows } from './dgp-nat.js';
 import { withExtIps } from './nat-ext-ips.js';
@@ -100,6 +100,9 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDi
 
   // Traffic leaving through a distributed gateway port is first sent to the gateway chassis.
   for (const [port, cr] of nat.redirect) {
+    // Traffic to a VTEP (ramp) switch leaves distributed; only the return traffic goes through the gateway.
+    const lrp = lr.ports.find((p) => p.name === port);
+    if (lrp && hasVtepPeer(lrp)) continue;
     const m = `outport == ${JSON.stringify(port)}`;
     const redirect = `outport = ${JSON.stringify(cr)}; next;`;
     add('lr_in_gw_redirect', 50, m, redirect);
