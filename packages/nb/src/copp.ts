@@ -1,7 +1,7 @@
 // Control plane protection: per-protocol meters for packets punted to ovn-controller.
 import { NbError } from './errors.js';
-import { KINDS, lookup, type Kind } from './lookup.js';
-import type { Added, NbStore, Row } from './store.js';
+import { KINDS, isUuid, lookup, type Kind } from './lookup.js';
+import type { Added, NbRow, NbStore } from './store.js';
 
 export const COPP_PROTOCOLS = [
   'arp',
@@ -23,7 +23,7 @@ export const COPP_PROTOCOLS = [
   'svc-monitor',
 ] as const;
 
-const COPP: Kind = { table: 'Copp', noun: 'copp' };
+const COPP: Kind<'Copp'> = { table: 'Copp', noun: 'copp' };
 
 function checkProto(proto: string): void {
   if (!(COPP_PROTOCOLS as readonly string[]).includes(proto)) {
@@ -31,20 +31,21 @@ function checkProto(proto: string): void {
   }
 }
 
-export function findCopp(s: NbStore, id: string, mustExist: boolean): Row | undefined {
+export function findCopp(s: NbStore, id: string, mustExist: true): NbRow<'Copp'>;
+export function findCopp(s: NbStore, id: string, mustExist: boolean): NbRow<'Copp'> | undefined;
+export function findCopp(s: NbStore, id: string, mustExist: boolean): NbRow<'Copp'> | undefined {
   return lookup(s, COPP, id, mustExist);
 }
 
 /** Set the meter of one protocol in the named (or UUID-given) Copp row, creating it if needed. */
 export function addCoppMeter(s: NbStore, id: string, proto: string, meter: string): Added<'Copp'> {
   checkProto(proto);
-  const isUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id);
-  let copp = findCopp(s, id, isUuid);
-  const created = !copp;
-  copp ??= s.insert('Copp', {});
-  s.set('Copp', copp, 'meters', { ...(copp['meters'] as Record<string, string>), [proto]: meter });
-  if (!isUuid) s.set('Copp', copp, 'name', id);
-  return { row: s.typed('Copp', copp), created };
+  const byUuid = isUuid(id);
+  const existing = findCopp(s, id, byUuid);
+  const copp = existing ?? s.insert('Copp', {});
+  s.set('Copp', copp, 'meters', { ...copp.meters, [proto]: meter });
+  if (!byUuid) s.set('Copp', copp, 'name', id);
+  return { row: copp, created: !existing };
 }
 
 /** Remove one protocol's meter (the row goes when it has none left), or the whole row. */
@@ -56,7 +57,7 @@ export function deleteCopp(s: NbStore, id: string, proto?: string): void {
     s.delete('Copp', copp);
     return;
   }
-  const meters = { ...(copp['meters'] as Record<string, string>) };
+  const meters = { ...copp.meters };
   if (meters[proto] !== undefined) {
     delete meters[proto];
     s.set('Copp', copp, 'meters', meters);
@@ -66,8 +67,11 @@ export function deleteCopp(s: NbStore, id: string, proto?: string): void {
 
 /** Apply a Copp row to a switch or router. */
 export function setCopp(s: NbStore, owner: 'switch' | 'router', ownerId: string, coppId: string): void {
-  const kind = owner === 'switch' ? KINDS.switch : KINDS.router;
-  const row = lookup(s, kind, ownerId, true)!;
-  const copp = findCopp(s, coppId, true)!;
-  s.set(kind.table, row, 'copp', copp._uuid);
+  if (owner === 'switch') {
+    const ls = lookup(s, KINDS.switch, ownerId, true);
+    s.set('Logical_Switch', ls, 'copp', findCopp(s, coppId, true)._uuid);
+  } else {
+    const lr = lookup(s, KINDS.router, ownerId, true);
+    s.set('Logical_Router', lr, 'copp', findCopp(s, coppId, true)._uuid);
+  }
 }

@@ -1,10 +1,11 @@
 // DHCP_Options rows and HA chassis groups.
 import { normalizeIpv4, normalizeIpv6, normalizeMac, parsePrefixText } from '@ovnts/net';
 import { NbError } from './errors.js';
-import type { Added, NbStore, Row } from './store.js';
-import { findRouterPort, parsePriority } from './routers.js';
-
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+import { isUuid } from './lookup.js';
+import type { Added, NbRow, NbStore } from './store.js';
+import { findRouterPort } from './routers.js';
+import { derefAll } from './switches.js';
+import { checkPriority } from './validate.js';
 
 /** Create DHCP options for a CIDR, with optional external_ids. */
 export function createDhcpOptions(
@@ -17,14 +18,16 @@ export function createDhcpOptions(
 }
 
 /** DHCP options are found by UUID only. */
-export function findDhcpOptions(s: NbStore, id: string, mustExist = true): Row | undefined {
-  const row = UUID_RE.test(id) ? s.get('DHCP_Options', id.toLowerCase()) : undefined;
+export function findDhcpOptions(s: NbStore, id: string): NbRow<'DHCP_Options'>;
+export function findDhcpOptions(s: NbStore, id: string, mustExist: boolean): NbRow<'DHCP_Options'> | undefined;
+export function findDhcpOptions(s: NbStore, id: string, mustExist = true): NbRow<'DHCP_Options'> | undefined {
+  const row = isUuid(id) ? s.get('DHCP_Options', id.toLowerCase()) : undefined;
   if (!row && mustExist) throw new NbError(`${id}: dhcp options UUID not found`);
   return row;
 }
 
 export function setDhcpOptions(s: NbStore, id: string, options: Record<string, string>): void {
-  s.set('DHCP_Options', findDhcpOptions(s, id)!, 'options', { ...options });
+  s.set('DHCP_Options', findDhcpOptions(s, id), 'options', { ...options });
 }
 
 export function deleteDhcpOptions(s: NbStore, id: string, opts: { ifExists?: boolean } = {}): void {
@@ -32,10 +35,10 @@ export function deleteDhcpOptions(s: NbStore, id: string, opts: { ifExists?: boo
   if (row) s.delete('DHCP_Options', row);
 }
 
-export function findHaChassisGroup(s: NbStore, id: string): Row {
-  const uuid = UUID_RE.test(id);
+export function findHaChassisGroup(s: NbStore, id: string): NbRow<'HA_Chassis_Group'> {
+  const uuid = isUuid(id);
   const row =
-    (uuid && s.get('HA_Chassis_Group', id.toLowerCase())) || s.rows('HA_Chassis_Group').find((r) => r['name'] === id);
+    (uuid && s.get('HA_Chassis_Group', id.toLowerCase())) || s.rows('HA_Chassis_Group').find((r) => r.name === id);
   if (!row) throw new NbError(`${id}: ha_chassi_group ${uuid ? 'UUID' : 'name'} not found`);
   return row;
 }
@@ -48,25 +51,18 @@ export function deleteHaChassisGroup(s: NbStore, id: string): void {
   s.delete('HA_Chassis_Group', findHaChassisGroup(s, id));
 }
 
-function chassisIn(s: NbStore, grp: Row, chassis: string): Row | undefined {
-  return (grp['ha_chassis'] as string[])
-    .map((u) => s.deref('HA_Chassis', u))
-    .find((c) => c?.['chassis_name'] === chassis);
+function chassisIn(s: NbStore, grp: NbRow<'HA_Chassis_Group'>, chassis: string): NbRow<'HA_Chassis'> | undefined {
+  return derefAll(s, 'HA_Chassis', grp.ha_chassis).find((c) => c.chassis_name === chassis);
 }
 
-/** Add a chassis to a group (or change its priority if already there). */
-export function addHaChassis(
-  s: NbStore,
-  groupId: string,
-  chassis: string,
-  priorityArg: number | string,
-): Added<'HA_Chassis'> {
+/** Add a chassis to a group with a priority 0..32767 (or change its priority if already there). */
+export function addHaChassis(s: NbStore, groupId: string, chassis: string, priority: number): Added<'HA_Chassis'> {
   const grp = findHaChassisGroup(s, groupId);
-  const priority = parsePriority(String(priorityArg));
+  checkPriority(priority);
   const existing = chassisIn(s, grp, chassis);
   if (existing) {
     s.set('HA_Chassis', existing, 'priority', priority);
-    return { row: s.typed('HA_Chassis', existing), created: false };
+    return { row: existing, created: false };
   }
   const c = s.insert('HA_Chassis', { chassis_name: chassis, priority });
   s.addToSet('HA_Chassis_Group', grp, 'ha_chassis', [c._uuid]);
@@ -81,9 +77,9 @@ export function removeHaChassis(s: NbStore, groupId: string, chassis: string): v
   s.delete('HA_Chassis', c);
 }
 
-export function setHaChassisPriority(s: NbStore, groupId: string, chassis: string, priorityArg: string): void {
+export function setHaChassisPriority(s: NbStore, groupId: string, chassis: string, priority: number): void {
   const grp = findHaChassisGroup(s, groupId);
-  const priority = parsePriority(priorityArg);
+  checkPriority(priority);
   const c = chassisIn(s, grp, chassis);
   if (!c) throw new NbError(`${chassis}: ha chassis not found in ${groupId} ha chassis group`);
   s.set('HA_Chassis', c, 'priority', priority);
@@ -104,12 +100,12 @@ export function addStaticMacBinding(
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
   if (!normalizeMac(mac)) throw new NbError(`invalid mac address ${mac}.`);
   // ovn-nbctl looks the binding up by the IP as typed.
-  const existing = s.rows('Static_MAC_Binding').find((r) => r['logical_port'] === port && r['ip'] === ip);
+  const existing = s.rows('Static_MAC_Binding').find((r) => r.logical_port === port && r.ip === ip);
   if (existing) {
     if (!opts.mayExist) {
       throw new NbError(`${port}, ${newIp}: a Static_MAC_Binding with this logical_port and ip already exists`);
     }
-    if (existing['mac'] !== mac) s.set('Static_MAC_Binding', existing, 'mac', mac);
+    if (existing.mac !== mac) s.set('Static_MAC_Binding', existing, 'mac', mac);
     return { row: existing, created: false };
   }
   return { row: s.insert('Static_MAC_Binding', { logical_port: port, ip: newIp, mac }), created: true };
@@ -119,7 +115,7 @@ export function deleteStaticMacBinding(s: NbStore, port: string, ip: string, opt
   findRouterPort(s, port);
   const newIp = normalizeIpv4(ip) ?? normalizeIpv6(ip);
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
-  const existing = s.rows('Static_MAC_Binding').find((r) => r['logical_port'] === port && r['ip'] === newIp);
+  const existing = s.rows('Static_MAC_Binding').find((r) => r.logical_port === port && r.ip === newIp);
   if (existing) s.delete('Static_MAC_Binding', existing);
   else if (!opts.ifExists) throw new NbError(`no matching Static_MAC_Binding with port ${port} and ip ${newIp}`);
 }
@@ -161,7 +157,7 @@ export interface SslSettings {
 }
 
 /** Replace NB_Global's SSL row. */
-export function setSsl(s: NbStore, ssl: SslSettings): Row {
+export function setSsl(s: NbStore, ssl: SslSettings): NbRow<'SSL'> {
   deleteSsl(s);
   const row = s.insert('SSL', {
     private_key: ssl.privateKey,

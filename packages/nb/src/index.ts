@@ -1,7 +1,20 @@
 // @ovnts/nb: a typed, validated model of the OVN Northbound database. Open an NbSession, load() a
 // working copy (NbStore), apply any number of operations, commit() them as one transaction.
 export { NbError, NbSchemaError, NbTransactionError } from './errors.js';
-export { NbStore, view, type Added, type NbRow, type Row, type Atom, type Value } from './store.js';
+export {
+  NbStore,
+  type Added,
+  type NbRow,
+  type Row,
+  type Atom,
+  type Value,
+  type Column,
+  type Cell,
+  type Insert,
+  type Elements,
+  type Keys,
+  type RuntimeTable,
+} from './store.js';
 export { NbSession, NB_DB, sortedJson, type OpenOptions, type CommitOptions, type CommitResult } from './session.js';
 // Connection failures are the client's ConnectionError (`reason`: the OS's wording).
 export { ConnectionError } from 'ovsdb-client-ts/wire';

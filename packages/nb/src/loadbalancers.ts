@@ -3,7 +3,8 @@
 import { normalizeIpv4, normalizeIpv6 } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { Added, NbStore, Row } from './store.js';
+import type { Added, NbRow, NbStore } from './store.js';
+import { derefAll } from './switches.js';
 
 export interface Endpoint {
   readonly family: 4 | 6;
@@ -176,13 +177,13 @@ export function addLoadBalancer(
   if (!opts.addDuplicate) {
     const lb = lookup(s, KINDS.loadBalancer, name, false);
     if (lb) {
-      const vips = lb['vips'] as Record<string, string>;
+      const vips = lb.vips;
       if (vips[key] !== undefined && !opts.mayExist) {
         throw new NbError(`${name}: a load balancer with this vip (${key}) already exists`);
       }
       if (proto !== undefined) s.set('Load_Balancer', lb, 'protocol', proto);
       s.set('Load_Balancer', lb, 'vips', { ...vips, [key]: value });
-      return { row: s.typed('Load_Balancer', lb), created: false };
+      return { row: lb, created: false };
     }
   }
   const options: Record<string, string> = {};
@@ -208,7 +209,7 @@ export function deleteLoadBalancer(s: NbStore, id: string, vip?: string, opts: {
     s.delete('Load_Balancer', lb);
     return;
   }
-  const vips = { ...(lb['vips'] as Record<string, string>) };
+  const vips = { ...lb.vips };
   if (vips[vip] === undefined) {
     if (!opts.ifExists) throw new NbError(`vip ${vip} is not part of the load balancer.`);
     return;
@@ -233,9 +234,9 @@ export function attachLoadBalancer(
   opts: { mayExist?: boolean } = {},
 ): void {
   const o = OWNER[owner];
-  const row = lookup(s, o.kind, ownerId, true)!;
-  const lb = lookup(s, KINDS.loadBalancer, lbId, true)!;
-  if ((row['load_balancer'] as string[]).includes(lb._uuid)) {
+  const row = lookup(s, o.kind, ownerId, true);
+  const lb = lookup(s, KINDS.loadBalancer, lbId, true);
+  if (row.load_balancer.includes(lb._uuid)) {
     if (opts.mayExist) return;
     throw new NbError(`${lb._uuid} : a load balancer with this UUID already exists`);
   }
@@ -251,27 +252,25 @@ export function detachLoadBalancer(
   opts: { ifExists?: boolean } = {},
 ): void {
   const o = OWNER[owner];
-  const row = lookup(s, o.kind, ownerId, true)!;
+  const row = lookup(s, o.kind, ownerId, true);
   if (lbId === undefined) {
     s.set(o.table, row, 'load_balancer', []);
     return;
   }
-  const lb = lookup(s, KINDS.loadBalancer, lbId, true)!;
-  if ((row['load_balancer'] as string[]).includes(lb._uuid)) {
+  const lb = lookup(s, KINDS.loadBalancer, lbId, true);
+  if (row.load_balancer.includes(lb._uuid)) {
     s.removeFromSet(o.table, row, 'load_balancer', [lb._uuid]);
     return;
   }
-  if (!opts.ifExists) throw new NbError(`load balancer ${String(lb['name'])} is not part of any ${o.noun}.`);
+  if (!opts.ifExists) throw new NbError(`load balancer ${lb.name} is not part of any ${o.noun}.`);
 }
 
 /** The load balancers of a switch or router, directly and through load balancer groups. */
-export function loadBalancersOf(s: NbStore, owner: Owner, ownerId: string): Row[] {
+export function loadBalancersOf(s: NbStore, owner: Owner, ownerId: string): NbRow<'Load_Balancer'>[] {
   const o = OWNER[owner];
-  const row = lookup(s, o.kind, ownerId, true)!;
-  const out = (row['load_balancer'] as string[]).map((u) => s.deref('Load_Balancer', u));
-  for (const g of row['load_balancer_group'] as string[]) {
-    const grp = s.deref('Load_Balancer_Group', g);
-    for (const u of (grp?.['load_balancer'] as string[] | undefined) ?? []) out.push(s.deref('Load_Balancer', u));
-  }
-  return out.filter((r): r is Row => !!r);
+  const row = lookup(s, o.kind, ownerId, true);
+  const out = derefAll(s, 'Load_Balancer', row.load_balancer);
+  for (const grp of derefAll(s, 'Load_Balancer_Group', row.load_balancer_group))
+    out.push(...derefAll(s, 'Load_Balancer', grp.load_balancer));
+  return out;
 }

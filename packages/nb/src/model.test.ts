@@ -1,7 +1,7 @@
 // The typed operations on an in-memory working copy: batching, validation and ovn-nbctl's rules.
 import { describe, expect, it } from 'vitest';
 import { model } from '@ovnts/schema/nb';
-import { NbStore, view } from './store.js';
+import { NbStore } from './store.js';
 import { NbError } from './errors.js';
 import { DuplicateNameError } from './lookup.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from './switches.js';
 import { addNat, addRoute, addRouter, addRouterPort, setGatewayChassis } from './routers.js';
 import { addLoadBalancer, attachLoadBalancer, normalizeTemplateVip, normalizeVip } from './loadbalancers.js';
-import { aclTarget, addAcl, listAcls } from './acls.js';
+import { aclTarget, addAcl, listAcls, parseDirection } from './acls.js';
 
 const fresh = () => new NbStore(model.schema);
 
@@ -25,19 +25,19 @@ describe('NB model operations', () => {
     addSwitchPort(s, 'ls1', 'vm1');
     addSwitchPort(s, 'ls1', 'vm2');
     setSwitchPortAddresses(s, 'vm1', ['02:ac:10:ff:00:11 192.168.100.10']);
-    expect(listSwitchPorts(s, 'ls1').map((p) => p['name'])).toEqual(['vm1', 'vm2']);
+    expect(listSwitchPorts(s, 'ls1').map((p) => p.name)).toEqual(['vm1', 'vm2']);
     const ops = s.toOps() as { op: string; table: string }[];
     expect(ops.filter((o) => o.op === 'insert').map((o) => o.table)).toEqual([
       'Logical_Switch',
       'Logical_Switch_Port',
       'Logical_Switch_Port',
     ]);
-    const ls = view('Logical_Switch', findSwitch(s, 'ls1'));
+    const ls = findSwitch(s, 'ls1');
     const name: string = ls.name;
     expect(name).toBe('ls1');
     expect(ls.ports).toHaveLength(2);
     deleteSwitchPort(s, 'vm2');
-    expect(listSwitchPorts(s, 'ls1').map((p) => p['name'])).toEqual(['vm1']);
+    expect(listSwitchPorts(s, 'ls1').map((p) => p.name)).toEqual(['vm1']);
   });
 
   it('duplicate names are an error listing every UUID', () => {
@@ -75,7 +75,7 @@ describe('NB model operations', () => {
     const s = fresh();
     addRouter(s, 'r');
     const rt = addRoute(s, 'r', '10.1.2.3/16', '192.168.0.1', undefined).row;
-    expect(rt['ip_prefix']).toBe('10.1.0.0/16');
+    expect(rt.ip_prefix).toBe('10.1.0.0/16');
     expect(() => addRoute(s, 'r', '10.1.0.0/16', '192.168.0.2', undefined)).toThrow(/duplicate prefix/);
     expect(addRoute(s, 'r', '10.1.0.0/16', '192.168.0.2', undefined, { ecmp: true })).toBeDefined();
     expect(() => addRoute(s, 'r', 'nonsense', '192.168.0.2', undefined)).toThrow('bad prefix argument: nonsense');
@@ -85,7 +85,7 @@ describe('NB model operations', () => {
     const s = fresh();
     addRouter(s, 'gw');
     const nat = addNat(s, 'gw', 'snat', '172.18.1.2', '192.168.100.5/24').row;
-    expect(nat['logical_ip']).toBe('192.168.100.0/24');
+    expect(nat.logical_ip).toBe('192.168.100.0/24');
     expect(() => addNat(s, 'gw', 'snat', '172.18.1.3', '192.168.100.0/24')).toThrow(
       'a NAT with this type (snat), logical_ip (192.168.100.0/24) already exists',
     );
@@ -97,7 +97,10 @@ describe('NB model operations', () => {
     addRouter(s, 'gw');
     addRouterPort(s, 'gw', 'gw-out', '00:00:00:00:02:01', ['172.18.1.2/16']);
     const gc = setGatewayChassis(s, 'gw-out', 'hv1', 20);
-    expect(gc['name']).toBe('gw-out-hv1');
+    expect(gc.row.name).toBe('gw-out-hv1');
+    expect(gc.created).toBe(true);
+    expect(setGatewayChassis(s, 'gw-out', 'hv1', 30)).toEqual({ row: gc.row, created: false });
+    expect(gc.row.priority).toBe(30);
     expect(normalizeVip('[fd00::0:1]:80', '[fd01::1]:8080')).toEqual({
       key: '[fd00::1]:80',
       value: '[fd01::1]:8080',
@@ -134,15 +137,16 @@ describe('NB model operations', () => {
     const s = fresh();
     addSwitch(s, 'ls');
     const t = aclTarget(s, 'ls');
-    addAcl(s, t, 'to-lport', '100', 'ip4', 'drop');
-    addAcl(s, t, 'from-lport', '200', 'ip4', 'allow');
-    addAcl(s, t, 'from-lport', '300', 'ip6', 'allow-related');
-    expect(listAcls(s, t).map((a) => `${String(a['direction'])}/${String(a['priority'])}`)).toEqual([
+    addAcl(s, t, 'to-lport', 100, 'ip4', 'drop');
+    addAcl(s, t, 'from-lport', 200, 'ip4', 'allow');
+    addAcl(s, t, 'from-lport', 300, 'ip6', 'allow-related');
+    expect(listAcls(s, t).map((a) => `${a.direction}/${a.priority}`)).toEqual([
       'from-lport/300',
       'from-lport/200',
       'to-lport/100',
     ]);
-    expect(() => addAcl(s, t, 'to-lport', '100', 'ip4', 'drop')).toThrow('Same ACL already existed on the ls ls.');
-    expect(() => addAcl(s, t, 'up', '1', 'ip4', 'drop')).toThrow('up: direction must be "to-lport" or "from-lport"');
+    expect(() => addAcl(s, t, 'to-lport', 100, 'ip4', 'drop')).toThrow('Same ACL already existed on the ls ls.');
+    expect(() => parseDirection('up')).toThrow('up: direction must be "to-lport" or "from-lport"');
+    expect(parseDirection('t')).toBe('to-lport');
   });
 });

@@ -12,18 +12,20 @@ import {
 } from '@ovnts/net';
 import { NbError } from './errors.js';
 import { KINDS, lookup, type Kind } from './lookup.js';
-import type { Added, NbStore, Row } from './store.js';
-import { sortByName, type AddOptions } from './switches.js';
+import type { LogicalRouterPolicy, NAT } from '@ovnts/schema/nb';
+import type { Added, NbRow, NbStore } from './store.js';
+import { derefAll, sortByName, type AddOptions } from './switches.js';
+import { checkPriority } from './validate.js';
 
-export function findRouter(s: NbStore, id: string): Row;
-export function findRouter(s: NbStore, id: string, mustExist: boolean): Row | undefined;
-export function findRouter(s: NbStore, id: string, mustExist = true): Row | undefined {
+export function findRouter(s: NbStore, id: string): NbRow<'Logical_Router'>;
+export function findRouter(s: NbStore, id: string, mustExist: boolean): NbRow<'Logical_Router'> | undefined;
+export function findRouter(s: NbStore, id: string, mustExist = true): NbRow<'Logical_Router'> | undefined {
   return lookup(s, KINDS.router, id, mustExist);
 }
 
-export function findRouterPort(s: NbStore, id: string): Row;
-export function findRouterPort(s: NbStore, id: string, mustExist: boolean): Row | undefined;
-export function findRouterPort(s: NbStore, id: string, mustExist = true): Row | undefined {
+export function findRouterPort(s: NbStore, id: string): NbRow<'Logical_Router_Port'>;
+export function findRouterPort(s: NbStore, id: string, mustExist: boolean): NbRow<'Logical_Router_Port'> | undefined;
+export function findRouterPort(s: NbStore, id: string, mustExist = true): NbRow<'Logical_Router_Port'> | undefined {
   return lookup(s, KINDS.routerPort, id, mustExist);
 }
 
@@ -50,16 +52,16 @@ export function deleteRouter(s: NbStore, id: string, opts: { ifExists?: boolean 
   if (lr) s.delete('Logical_Router', lr);
 }
 
-export function listRouters(s: NbStore): Row[] {
+export function listRouters(s: NbStore): NbRow<'Logical_Router'>[] {
   return sortByName(s.rows('Logical_Router'));
 }
 
-export function routerOfPort(s: NbStore, lrp: Row): Row {
-  const name = lrp['name'];
+export function routerOfPort(s: NbStore, lrp: NbRow<'Logical_Router_Port'>): NbRow<'Logical_Router'> {
+  const name = lrp.name;
   const lr = s
     .rows('Logical_Router')
-    .find((r) => (s.effective(r, 'ports') as string[]).some((u) => s.get('Logical_Router_Port', u)?.['name'] === name));
-  if (!lr) throw new NbError(`port ${String(name)} is not part of any logical router`);
+    .find((r) => s.effective(r, 'ports').some((u) => s.get('Logical_Router_Port', u)?.name === name));
+  if (!lr) throw new NbError(`port ${name} is not part of any logical router`);
   return lr;
 }
 
@@ -101,24 +103,21 @@ export function addRouterPort(
     if (!opts.mayExist) throw new NbError(`${name}: a port with this name already exists`);
     const bound = routerOfPort(s, existing);
     if (bound !== lr) {
-      throw new NbError(
-        `${name}: port already exists but in router ${bound['name'] ? String(bound['name']) : bound._uuid}`,
-      );
+      throw new NbError(`${name}: port already exists but in router ${bound.name || bound._uuid}`);
     }
-    if (normalizeMac(String(existing['mac'])) !== ea)
-      throw new NbError(`${name}: port already exists with mac ${String(existing['mac'])}`);
+    if (normalizeMac(existing.mac) !== ea) throw new NbError(`${name}: port already exists with mac ${existing.mac}`);
     const want = networkSet(networks);
     if (!want) throw new NbError(`${name}: Invalid networks configured`);
-    const have = networkSet(existing['networks'] as string[]);
+    const have = networkSet(existing.networks);
     if (!have) throw new NbError(`${name}: Existing port has invalid networks configured`);
     if (want.size !== have.size || [...want].some((n) => !have.has(n))) {
       throw new NbError(`${name}: port already exists with different network`);
     }
-    const peer = existing['peer'] as string | null;
+    const peer = existing.peer;
     if ((opts.peer === undefined) !== (peer === null) || (peer !== null && peer !== opts.peer)) {
       throw new NbError(`${name}: port already exists with mismatching peer`);
     }
-    return { row: s.typed('Logical_Router_Port', existing), created: false };
+    return { row: existing, created: false };
   }
   for (const n of networks) {
     if (!parsePrefixText(n)) throw new NbError(`${name}: invalid network address: ${n}`);
@@ -136,40 +135,33 @@ export function deleteRouterPort(s: NbStore, id: string, opts: { ifExists?: bool
   s.delete('Logical_Router_Port', lrp);
 }
 
-export function listRouterPorts(s: NbStore, routerId: string): Row[] {
-  const lr = findRouter(s, routerId);
-  return sortByName(
-    (lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r),
-  );
+export function listRouterPorts(s: NbStore, routerId: string): NbRow<'Logical_Router_Port'>[] {
+  return sortByName(derefAll(s, 'Logical_Router_Port', findRouter(s, routerId).ports));
 }
 
-/** Priority 0..32767 (ACLs, policies, gateway chassis, QoS). */
-export function parsePriority(arg: string): number {
-  const m = /^\s*[-+]?\d+/.exec(arg);
-  const p = m ? Number(m[0]) : NaN;
-  if (!m || p < 0 || p > 32767) throw new NbError(`${arg}: priority must in range 0...32767`);
-  return p;
-}
+const GATEWAY_CHASSIS: Kind<'Gateway_Chassis'> = { table: 'Gateway_Chassis', noun: 'gateway chassis' };
 
-const GATEWAY_CHASSIS: Kind = { table: 'Gateway_Chassis', noun: 'gateway chassis' };
-
-/** Pin a router port to a chassis with a priority (distributed gateway port). */
-export function setGatewayChassis(s: NbStore, portId: string, chassis: string, priority = 0): Row {
+/**
+ * Pin a router port to a chassis with a priority 0..32767 (distributed gateway port); `created` false when
+ * the port already had that chassis (its priority is updated).
+ */
+export function setGatewayChassis(s: NbStore, portId: string, chassis: string, priority = 0): Added<'Gateway_Chassis'> {
+  checkPriority(priority);
   const lrp = findRouterPort(s, portId);
   const name = `${portId}-${chassis}`;
-  let gc = lookup(s, GATEWAY_CHASSIS, name, false);
-  if (!gc) gc = s.insert('Gateway_Chassis', { name, chassis_name: chassis });
+  const existing = lookup(s, GATEWAY_CHASSIS, name, false);
+  const gc = existing ?? s.insert('Gateway_Chassis', { name, chassis_name: chassis });
   s.set('Gateway_Chassis', gc, 'priority', priority);
   s.addToSet('Logical_Router_Port', lrp, 'gateway_chassis', [gc._uuid]);
-  return gc;
+  return { row: gc, created: !existing };
 }
 
 export function deleteGatewayChassis(s: NbStore, portId: string, chassis: string): void {
   const lrp = findRouterPort(s, portId);
-  const gcs = lrp['gateway_chassis'] as string[];
+  const gcs = lrp.gateway_chassis;
   for (const u of gcs) {
     const gc = s.deref('Gateway_Chassis', u);
-    const cn = String(gc?.['chassis_name'] ?? '');
+    const cn = gc?.chassis_name ?? '';
     // ovn-nbctl compares only the length of the stored name (a prefix match).
     if (gc && chassis.startsWith(cn)) {
       if (gcs.length === 1) s.set('Logical_Router_Port', lrp, 'gateway_chassis', []);
@@ -182,11 +174,10 @@ export function deleteGatewayChassis(s: NbStore, portId: string, chassis: string
 }
 
 /** Gateway chassis of a port, highest priority first. */
-export function gatewayChassisByPriority(s: NbStore, lrp: Row): Row[] {
-  return (lrp['gateway_chassis'] as string[])
-    .map((u) => s.deref('Gateway_Chassis', u))
-    .filter((r): r is Row => !!r)
-    .sort((a, b) => Number(b['priority']) - Number(a['priority']) || cmp(String(b['name']), String(a['name'])));
+export function gatewayChassisByPriority(s: NbStore, lrp: NbRow<'Logical_Router_Port'>): NbRow<'Gateway_Chassis'>[] {
+  return derefAll(s, 'Gateway_Chassis', lrp.gateway_chassis).sort(
+    (a, b) => b.priority - a.priority || cmp(b.name, a.name),
+  );
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -196,36 +187,44 @@ export function setRedirectType(s: NbStore, portId: string, type: string): void 
   const l = type.toLowerCase();
   if (l !== 'bridged' && l !== 'overlay') throw new NbError(`Invalid redirect type: ${type}`);
   s.set('Logical_Router_Port', lrp, 'options', {
-    ...(lrp['options'] as Record<string, string>),
+    ...lrp.options,
     'redirect-type': type,
   });
 }
 
 // ---- Static routes ----
 
+export type RoutePolicy = NonNullable<NbRow<'Logical_Router_Static_Route'>['policy']>;
+
+/** "src-ip" or "dst-ip", as --policy gives it. */
+export function parseRoutePolicy(policy: string): RoutePolicy {
+  if (policy !== 'src-ip' && policy !== 'dst-ip') throw new NbError(`bad policy: ${policy}`);
+  return policy;
+}
+
 export interface RouteOptions {
   readonly mayExist?: boolean;
   readonly ecmp?: boolean;
   readonly ecmpSymmetricReply?: boolean;
-  readonly policy?: string;
+  readonly policy?: RoutePolicy;
   readonly routeTable?: string;
   /** BFD: true to find/create the BFD row for the next hop, or a BFD row UUID. */
   readonly bfd?: true | string;
 }
 
 function routeMatches(
-  r: Row,
+  r: NbRow<'Logical_Router_Static_Route'>,
   prefix: string,
   nexthop: string,
   srcRoute: boolean,
   ecmp: boolean,
   table?: string,
 ): boolean {
-  const isSrc = r['policy'] === 'src-ip';
+  const isSrc = r.policy === 'src-ip';
   if (isSrc !== srcRoute) return false;
-  if (String(r['route_table']) !== (table ?? '')) return false;
-  if (normalizePrefix(String(r['ip_prefix'])) !== prefix) return false;
-  return !ecmp || String(r['nexthop']) === nexthop;
+  if (r.route_table !== (table ?? '')) return false;
+  if (normalizePrefix(r.ip_prefix) !== prefix) return false;
+  return !ecmp || r.nexthop === nexthop;
 }
 
 /** Add a static route "PREFIX via NEXTHOP [PORT]" (NEXTHOP may be "discard" or, without one, a port). */
@@ -238,9 +237,8 @@ export function addRoute(
   opts: RouteOptions = {},
 ): Added<'Logical_Router_Static_Route'> {
   const lr = findRouter(s, routerId);
+  if (opts.policy !== undefined) parseRoutePolicy(opts.policy);
   const srcRoute = opts.policy === 'src-ip';
-  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip')
-    throw new NbError(`bad policy: ${opts.policy}`);
   let v6 = false;
   let prefix = normalizeIpv4Prefix(prefixArg);
   if (!prefix) {
@@ -250,7 +248,7 @@ export function addRoute(
   if (!prefix) throw new NbError(`bad prefix argument: ${prefixArg}`);
   const discard = nexthopArg === 'discard';
   let nexthop: string;
-  let outPort: Row | undefined;
+  let outPort: NbRow<'Logical_Router_Port'> | undefined;
   if (discard) {
     nexthop = 'discard';
   } else {
@@ -264,37 +262,33 @@ export function addRoute(
     }
   }
   if (portId !== undefined) outPort = findRouterPort(s, portId);
-  let bfdRow: Row | undefined;
+  let bfdRow: NbRow<'BFD'> | undefined;
   if (opts.bfd !== undefined) {
     if (opts.bfd !== true) {
       bfdRow = /^[0-9a-f-]{36}$/i.test(opts.bfd) ? s.get('BFD', opts.bfd.toLowerCase()) : undefined;
       if (!bfdRow) throw new NbError('no entry found in the BFD table');
     } else {
-      bfdRow = s
-        .rows('BFD')
-        .find((b) => b['dst_ip'] === nexthop && (!outPort || b['logical_port'] === outPort['name']));
+      bfdRow = s.rows('BFD').find((b) => b.dst_ip === nexthop && (!outPort || b.logical_port === outPort.name));
     }
   }
   const ecmp = !!opts.ecmp || !!opts.ecmpSymmetricReply;
-  const routes = (lr['static_routes'] as string[])
-    .map((u) => s.deref('Logical_Router_Static_Route', u))
-    .filter((r): r is Row => !!r);
+  const routes = derefAll(s, 'Logical_Router_Static_Route', lr.static_routes);
   const existing = routes.find((r) => routeMatches(r, prefix, nexthop, srcRoute, ecmp, opts.routeTable));
   if (discard) {
     if (ecmp) throw new NbError('ecmp is not valid for discard routes.');
     if (opts.bfd !== undefined) throw new NbError('bfd dst_ip cannot be discard.');
     if (outPort) throw new NbError('outport is not valid for discard routes.');
   }
-  const attachBfd = (route: Row) => {
+  const attachBfd = (route: NbRow<'Logical_Router_Static_Route'>) => {
     if (opts.bfd === undefined) return;
     if (!bfdRow) {
       if (!outPort) throw new NbError('insert entry in the BFD table failed');
-      bfdRow = s.insert('BFD', { dst_ip: nexthop, logical_port: outPort['name'] as string });
+      bfdRow = s.insert('BFD', { dst_ip: nexthop, logical_port: outPort.name });
     }
     s.set('Logical_Router_Static_Route', route, 'bfd', bfdRow._uuid);
   };
   if (!ecmp) {
-    if (existing && (existing['external_ids'] as Record<string, string>)['ic-learned-route'] === undefined) {
+    if (existing && existing.external_ids['ic-learned-route'] === undefined) {
       if (!opts.mayExist) {
         throw new NbError(
           `duplicate prefix: ${prefix} (policy: ${srcRoute ? 'src-ip' : 'dst-ip'}). Use option --ecmp to allow this for ECMP routing.`,
@@ -302,14 +296,14 @@ export function addRoute(
       }
       s.set('Logical_Router_Static_Route', existing, 'ip_prefix', prefix);
       s.set('Logical_Router_Static_Route', existing, 'nexthop', nexthop);
-      if (outPort) s.set('Logical_Router_Static_Route', existing, 'output_port', outPort['name'] as string);
+      if (outPort) s.set('Logical_Router_Static_Route', existing, 'output_port', outPort.name);
       if (opts.policy !== undefined) s.set('Logical_Router_Static_Route', existing, 'policy', opts.policy);
       attachBfd(existing);
-      return { row: s.typed('Logical_Router_Static_Route', existing), created: false };
+      return { row: existing, created: false };
     }
   } else if (existing) {
     if (!opts.mayExist) throw new NbError('duplicate nexthop for the same ECMP route');
-    return { row: s.typed('Logical_Router_Static_Route', existing), created: false };
+    return { row: existing, created: false };
   }
   if (routes.some((r) => routeMatches(r, prefix, 'discard', srcRoute, true, opts.routeTable))) {
     throw new NbError('discard nexthop for the same ECMP route exists.');
@@ -317,7 +311,7 @@ export function addRoute(
   const route = s.insert('Logical_Router_Static_Route', {
     ip_prefix: prefix,
     nexthop,
-    ...(outPort ? { output_port: outPort['name'] as string } : {}),
+    ...(outPort ? { output_port: outPort.name } : {}),
     ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
     ...(opts.routeTable ? { route_table: opts.routeTable } : {}),
     ...(opts.ecmpSymmetricReply ? { options: { ecmp_symmetric_reply: 'true' } } : {}),
@@ -329,7 +323,7 @@ export function addRoute(
 
 export interface DelRouteOptions {
   readonly ifExists?: boolean;
-  readonly policy?: string;
+  readonly policy?: RoutePolicy;
   readonly routeTable?: string;
 }
 
@@ -343,9 +337,8 @@ export function deleteRoutes(
   opts: DelRouteOptions = {},
 ): void {
   const lr = findRouter(s, routerId);
+  if (opts.policy !== undefined) parseRoutePolicy(opts.policy);
   const srcRoute = opts.policy === 'src-ip';
-  if (opts.policy !== undefined && !srcRoute && opts.policy !== 'dst-ip')
-    throw new NbError(`bad policy: ${opts.policy}`);
   if (prefixArg === undefined && opts.policy === undefined) {
     s.set('Logical_Router', lr, 'static_routes', []);
     return;
@@ -361,18 +354,16 @@ export function deleteRoutes(
     if (!nexthop) throw new NbError(`bad nexthop argument: ${nexthopArg}`);
   }
   let removed = 0;
-  for (const u of lr['static_routes'] as string[]) {
-    const r = s.deref('Logical_Router_Static_Route', u);
-    if (!r) continue;
-    if (opts.policy !== undefined && (r['policy'] === 'src-ip') !== srcRoute) continue;
-    if (prefix !== undefined && normalizePrefix(String(r['ip_prefix'])) !== prefix) continue;
+  for (const r of derefAll(s, 'Logical_Router_Static_Route', lr.static_routes)) {
+    if (opts.policy !== undefined && (r.policy === 'src-ip') !== srcRoute) continue;
+    if (prefix !== undefined && normalizePrefix(r.ip_prefix) !== prefix) continue;
     if (nexthop !== undefined) {
-      const rn = r['nexthop'] === 'discard' ? 'discard' : normalizePrefix(String(r['nexthop']));
+      const rn = r.nexthop === 'discard' ? 'discard' : normalizePrefix(r.nexthop);
       if (rn !== nexthop) continue;
     }
-    if (String(r['route_table']) !== (opts.routeTable ?? '')) continue;
-    if (port !== undefined && r['output_port'] !== port) continue;
-    const bfd = r['bfd'] as string | null;
+    if (r.route_table !== (opts.routeTable ?? '')) continue;
+    if (port !== undefined && r.output_port !== port) continue;
+    const bfd = r.bfd;
     if (bfd) {
       const b = s.get('BFD', bfd);
       if (b) s.delete('BFD', b);
@@ -389,7 +380,7 @@ export function deleteRoutes(
 
 // ---- NAT ----
 
-export type NatType = 'snat' | 'dnat' | 'dnat_and_snat';
+export type NatType = NAT['type'];
 
 export interface NatOptions {
   readonly mayExist?: boolean;
@@ -414,11 +405,11 @@ export function checkNatType(t: string): NatType {
  * same family, or for snat also a network. Returns them normalized.
  */
 export function normalizeNatAddresses(
-  typeArg: string,
+  type: NatType,
   externalIp: string,
   logicalIp: string,
 ): { type: NatType; external: string; logical: string } {
-  const type = checkNatType(typeArg);
+  checkNatType(type);
   let v6 = false;
   let ext = normalizeIpv4(externalIp);
   if (!ext) {
@@ -448,12 +439,12 @@ export function isValidPortRange(r: string): boolean {
   return Number.isFinite(hi) && lo < hi && hi <= 65535;
 }
 
-function isGatewayPort(lrp: Row): boolean {
-  return lrp['ha_chassis_group'] !== null || (lrp['gateway_chassis'] as string[]).length > 0;
+function isGatewayPort(lrp: NbRow<'Logical_Router_Port'>): boolean {
+  return lrp.ha_chassis_group !== null || lrp.gateway_chassis.length > 0;
 }
 
-function ipInNetworks(lrp: Row, ip: string): boolean {
-  return (lrp['networks'] as string[]).some((n) => {
+function ipInNetworks(lrp: NbRow<'Logical_Router_Port'>, ip: string): boolean {
+  return lrp.networks.some((n) => {
     const c = parsePrefixText(n);
     return !!c && prefixContainsText(c, ip);
   });
@@ -462,13 +453,13 @@ function ipInNetworks(lrp: Row, ip: string): boolean {
 export function addNat(
   s: NbStore,
   routerId: string,
-  typeArg: string,
+  natType: NatType,
   externalIp: string,
   logicalIp: string,
   opts: NatOptions = {},
 ): Added<'NAT'> {
   const lr = findRouter(s, routerId);
-  const { type, external: ext, logical } = normalizeNatAddresses(typeArg, externalIp, logicalIp);
+  const { type, external: ext, logical } = normalizeNatAddresses(natType, externalIp, logicalIp);
   const isSnat = type === 'snat';
   if (opts.portRange !== undefined && !isValidPortRange(opts.portRange)) {
     throw new NbError(`invalid port range ${opts.portRange}.`);
@@ -479,8 +470,8 @@ export function addNat(
   if (type !== 'dnat_and_snat' && opts.stateless)
     throw new NbError('stateless is not applicable to dnat or snat types');
   if (isSnat && opts.addRoute) throw new NbError('routes cannot be added for snat types.');
-  const ports = (lr['ports'] as string[]).map((u) => s.deref('Logical_Router_Port', u)).filter((r): r is Row => !!r);
-  let dgw: Row | undefined;
+  const ports = derefAll(s, 'Logical_Router_Port', lr.ports);
+  let dgw: NbRow<'Logical_Router_Port'> | undefined;
   let nGw = 0;
   if (opts.gatewayPort !== undefined) {
     dgw = findRouterPort(s, opts.gatewayPort);
@@ -500,17 +491,15 @@ export function addNat(
       );
     }
   }
-  for (const u of lr['nat'] as string[]) {
-    const nat = s.deref('NAT', u);
-    if (!nat) continue;
-    const oldExt = normalizePrefix(String(nat['external_ip']));
-    const oldLogical = normalizePrefix(String(nat['logical_ip']));
+  for (const nat of derefAll(s, 'NAT', lr.nat)) {
+    const oldExt = normalizePrefix(nat.external_ip);
+    const oldLogical = normalizePrefix(nat.logical_ip);
     if (!oldExt || !oldLogical) continue;
-    const gp = nat['gateway_port'] as string | null;
+    const gp = nat.gateway_port;
     const errors: string[] = [];
-    let stop: Row | undefined;
+    let stop: NbRow<'NAT'> | undefined;
     if (
-      nat['type'] === type &&
+      nat.type === type &&
       (nGw <= 1 || (gp !== null && gp === dgw?._uuid) || (gp === null && !!dgw && ipInNetworks(dgw, oldExt)))
     ) {
       if ((isSnat ? logical : ext) === (isSnat ? oldLogical : oldExt)) {
@@ -530,8 +519,8 @@ export function addNat(
         stop ??= nat;
       }
     }
-    if ((type === 'dnat_and_snat' || nat['type'] === 'dnat_and_snat') && oldExt === ext) {
-      if ((nat['options'] as Record<string, string>)['stateless'] === 'true' || opts.stateless) {
+    if ((type === 'dnat_and_snat' || nat.type === 'dnat_and_snat') && oldExt === ext) {
+      if (nat.options['stateless'] === 'true' || opts.stateless) {
         if (!opts.mayExist) {
           errors.push(`${ext}, ${logical}: External ip cannot be shared across stateless and stateful NATs`);
         }
@@ -544,7 +533,7 @@ export function addNat(
       e.logs = errors.slice(0, -1).map((d) => `db_ctl_base|ERR|Discarding unhandled error: ${d}`);
       throw e;
     }
-    if (stop) return { row: s.typed('NAT', stop), created: false };
+    if (stop) return { row: stop, created: false };
   }
   const options: Record<string, string> = { stateless: opts.stateless ? 'true' : 'false' };
   if (opts.addRoute) options['add_route'] = 'true';
@@ -567,39 +556,39 @@ export function addNat(
 export function deleteNat(
   s: NbStore,
   routerId: string,
-  typeArg?: string,
+  type?: NatType,
   ip?: string,
   gatewayPort?: string,
   opts: { ifExists?: boolean } = {},
 ): void {
   const lr = findRouter(s, routerId);
-  if (typeArg === undefined) {
+  if (type === undefined) {
     s.set('Logical_Router', lr, 'nat', []);
     return;
   }
-  const type = checkNatType(typeArg);
-  const nats = (lr['nat'] as string[]).map((u) => s.deref('NAT', u)).filter((r): r is Row => !!r);
-  const del = (n: Row) => s.removeFromSet('Logical_Router', lr, 'nat', [n._uuid]);
+  checkNatType(type);
+  const nats = derefAll(s, 'NAT', lr.nat);
+  const del = (n: NbRow<'NAT'>) => s.removeFromSet('Logical_Router', lr, 'nat', [n._uuid]);
   if (ip === undefined) {
-    for (const n of nats) if (n['type'] === type) del(n);
+    for (const n of nats) if (n.type === type) del(n);
     return;
   }
   const natIp = normalizePrefix(ip);
   const isSnat = type === 'snat';
-  const oldIp = (n: Row) => normalizePrefix(String(isSnat ? n['logical_ip'] : n['external_ip']));
+  const oldIp = (n: NbRow<'NAT'>) => normalizePrefix(isSnat ? n.logical_ip : n.external_ip);
   if (gatewayPort === undefined) {
     if (!natIp) {
       const dgw = findRouterPort(s, ip);
-      for (const n of nats) if (n['type'] === type && n['gateway_port'] === dgw._uuid) del(n);
+      for (const n of nats) if (n.type === type && n.gateway_port === dgw._uuid) del(n);
       return;
     }
-    for (const n of nats) if (n['type'] === type && oldIp(n) === natIp) del(n);
+    for (const n of nats) if (n.type === type && oldIp(n) === natIp) del(n);
     return;
   }
   if (!natIp) throw new NbError(`${ip}: Invalid IP address or CIDR`);
   const dgw = findRouterPort(s, gatewayPort);
   for (const n of nats) {
-    if (n['type'] === type && oldIp(n) === natIp && n['gateway_port'] === dgw._uuid) {
+    if (n.type === type && oldIp(n) === natIp && n.gateway_port === dgw._uuid) {
       del(n);
       return;
     }
@@ -613,115 +602,126 @@ export function deleteNat(
 
 // ---- Routing policies ----
 
-/** Add a routing policy; `reroute` needs next hops (one address family), extra args are KEY=VALUE options. */
-export function addPolicy(
-  s: NbStore,
-  routerId: string,
-  priorityArg: number | string,
-  match: string,
-  action: string,
-  nexthops: string | undefined,
-  options: readonly string[],
-  opts: { mayExist?: boolean } = {},
-): Added<'Logical_Router_Policy'> {
-  const lr = findRouter(s, routerId);
-  const priority = parsePriority(String(priorityArg));
+export type PolicyAction = LogicalRouterPolicy['action'];
+
+export function parsePolicyAction(action: string): PolicyAction {
   if (action !== 'allow' && action !== 'drop' && action !== 'reroute') {
     throw new NbError(`${action}: action must be one of "allow", "drop", and "reroute"`);
   }
+  return action;
+}
+
+/** Array.isArray, narrowing readonly arrays too. */
+const isPairList = (
+  x: Readonly<Record<string, string>> | readonly (readonly [string, string])[],
+): x is readonly (readonly [string, string])[] => Array.isArray(x);
+
+export interface PolicySpec {
+  /** 0..32767 */
+  readonly priority: number;
+  readonly match: string;
+  readonly action: PolicyAction;
+  /** For reroute: next hop addresses, all of one family (empty strings are skipped, as ovn-nbctl's strtok does). */
+  readonly nexthops?: readonly string[];
+  /** Options; as pairs, in the order ovn-nbctl checks its KEY=VALUE arguments (an empty value is an error). */
+  readonly options?: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
+}
+
+/** Add a routing policy; `reroute` needs next hops (one address family). */
+export function addPolicy(
+  s: NbStore,
+  routerId: string,
+  policy: PolicySpec,
+  opts: { mayExist?: boolean } = {},
+): Added<'Logical_Router_Policy'> {
+  const lr = findRouter(s, routerId);
+  const { priority, match, action, nexthops } = policy;
+  checkPriority(priority);
+  parsePolicyAction(action);
   const reroute = action === 'reroute';
   if (reroute && nexthops === undefined) throw new NbError('Nexthop is required when action is reroute.');
-  const policies = (lr['policies'] as string[])
-    .map((u) => s.deref('Logical_Router_Policy', u))
-    .filter((r): r is Row => !!r);
-  const same = policies.find((p) => p['priority'] === priority && p['match'] === match);
+  const same = derefAll(s, 'Logical_Router_Policy', lr.policies).find(
+    (p) => p.priority === priority && p.match === match,
+  );
   if (same) {
     if (!opts.mayExist) throw new NbError(`Same routing policy already existed on the logical router ${routerId}.`);
-    return { row: s.typed('Logical_Router_Policy', same), created: false };
+    return { row: same, created: false };
   }
   const hops: string[] = [];
-  if (reroute) {
+  if (reroute && nexthops) {
     let v4: boolean | undefined;
-    for (const tok of nexthops!.split(',').filter(Boolean)) {
+    for (const tok of nexthops.filter(Boolean)) {
       const nh = normalizeIpv4(tok) ?? normalizeIpv6(tok);
-      if (!nh) throw new NbError(`bad next hop argument: ${nexthops}`);
+      if (!nh) throw new NbError(`bad next hop argument: ${nexthops.join(',')}`);
       const isV4 = nh.includes('.');
       v4 ??= isV4;
-      if (isV4 !== v4) throw new NbError(`bad next hops argument, not in the same addr family : ${nexthops}`);
+      if (isV4 !== v4) throw new NbError(`bad next hops argument, not in the same addr family : ${nexthops.join(',')}`);
       hops.push(nh);
     }
   }
+  const given = policy.options ?? {};
   const kv: Record<string, string> = {};
-  for (const o of options) {
-    const eq = o.indexOf('=');
-    const key = eq < 0 ? o : o.slice(0, eq);
-    const value = eq < 0 ? '' : o.slice(eq + 1);
+  for (const [key, value] of isPairList(given) ? given : Object.entries(given)) {
     if (!value) throw new NbError(`No value specified for the option : ${key}`);
     kv[key] = value;
   }
-  const policy = s.insert('Logical_Router_Policy', {
+  const row = s.insert('Logical_Router_Policy', {
     priority,
     match,
     action,
     ...(reroute ? { nexthops: hops } : {}),
     options: kv,
   });
-  s.addToSet('Logical_Router', lr, 'policies', [policy._uuid]);
-  return { row: policy, created: true };
+  s.addToSet('Logical_Router', lr, 'policies', [row._uuid]);
+  return { row, created: true };
 }
 
-/** Delete all policies, those of a priority, one by UUID, or one by priority and match. */
+/** Which policies to delete: one by UUID, or those of a priority (and match). */
+export type PolicySelector = { readonly uuid: string } | { readonly priority: number; readonly match?: string };
+
+/** Delete all of a router's policies, or those `which` selects. */
 export function deletePolicies(
   s: NbStore,
   routerId: string,
-  priorityOrUuid?: string,
-  match?: string,
+  which?: PolicySelector,
   opts: { ifExists?: boolean } = {},
 ): void {
   const lr = findRouter(s, routerId);
-  if (priorityOrUuid === undefined) {
+  if (which === undefined) {
     s.set('Logical_Router', lr, 'policies', []);
     return;
   }
-  const policies = (lr['policies'] as string[])
-    .map((u) => s.deref('Logical_Router_Policy', u))
-    .filter((r): r is Row => !!r);
-  const del = (p: Row) => s.removeFromSet('Logical_Router', lr, 'policies', [p._uuid]);
-  const isUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(priorityOrUuid);
-  const priority = isUuid ? 0 : parsePriority(priorityOrUuid);
-  if (match === undefined) {
-    if (isUuid) {
-      const p = policies.find((x) => x._uuid === priorityOrUuid.toLowerCase());
-      if (p) del(p);
-      else if (!opts.ifExists) throw new NbError('Logical router policy uuid is not found.');
-    } else {
-      for (const p of policies) if (p['priority'] === priority) del(p);
-    }
+  const policies = derefAll(s, 'Logical_Router_Policy', lr.policies);
+  const del = (p: NbRow<'Logical_Router_Policy'>) => s.removeFromSet('Logical_Router', lr, 'policies', [p._uuid]);
+  if ('uuid' in which) {
+    const p = policies.find((x) => x._uuid === which.uuid.toLowerCase());
+    if (p) del(p);
+    else if (!opts.ifExists) throw new NbError('Logical router policy uuid is not found.');
     return;
   }
-  for (const p of policies) if (p['priority'] === priority && p['match'] === match) del(p);
+  const { priority, match } = which;
+  checkPriority(priority);
+  for (const p of policies) if (p.priority === priority && (match === undefined || p.match === match)) del(p);
 }
 
 /** Point a NAT rule's allowed (or exempted) external IPs at an address set. */
 export function setNatExternalIps(
   s: NbStore,
   routerId: string,
-  typeArg: string,
+  type: NatType,
   ip: string,
   addressSetId: string,
   opts: { exempted?: boolean } = {},
 ): void {
   const lr = findRouter(s, routerId);
-  const type = checkNatType(typeArg);
-  const as = lookup(s, KINDS.addressSet, addressSetId, true)!;
+  checkNatType(type);
+  const as = lookup(s, KINDS.addressSet, addressSetId, true);
   const natIp = normalizePrefix(ip);
   if (!natIp) throw new NbError(`${ip}: Invalid IP address or CIDR`);
   const isSnat = type === 'snat';
   let found = false;
-  for (const u of lr['nat'] as string[]) {
-    const n = s.deref('NAT', u);
-    if (!n) continue;
-    if (n['type'] === type && normalizePrefix(String(isSnat ? n['logical_ip'] : n['external_ip'])) === natIp) {
+  for (const n of derefAll(s, 'NAT', lr.nat)) {
+    if (n.type === type && normalizePrefix(isSnat ? n.logical_ip : n.external_ip) === natIp) {
       found = true;
       s.set('NAT', n, opts.exempted ? 'exempted_ext_ips' : 'allowed_ext_ips', as._uuid);
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asUuid } from 'ovsdb-client-ts/wire';
 import { model } from '@ovnts/schema/nb';
 import { NbSchemaError } from './errors.js';
 import { NbStore } from './store.js';
@@ -65,9 +66,10 @@ describe('NbStore', () => {
   it('without deferral, set mutations apply at once', () => {
     const s = new NbStore(model.schema);
     const ls = s.insert('Logical_Switch', { name: 'a' });
-    s.addToSet('Logical_Switch', ls, 'ports', [U1]);
+    const port = asUuid<'Logical_Switch_Port'>(U1);
+    s.addToSet('Logical_Switch', ls, 'ports', [port]);
     expect(ls['ports']).toEqual([U1]);
-    s.removeFromSet('Logical_Switch', ls, 'ports', [U1]);
+    s.removeFromSet('Logical_Switch', ls, 'ports', [port]);
     expect(ls['ports']).toEqual([]);
   });
 });
@@ -86,30 +88,40 @@ describe('NbStore checks calls against the schema', () => {
   };
 
   it('rejects a typo in a column name at the call, naming table and column', () => {
+    // @ts-expect-error: checked at compile time too
     const e = fail(() => s.set('Logical_Switch', ls, 'porst', []));
     expect(e.message).toBe('table Logical_Switch has no column "porst"');
     expect([e.table, e.column, e.row]).toEqual(['Logical_Switch', 'porst', U1]);
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.insert('Logical_Switch', { nmae: 'b' })).column).toBe('nmae');
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.addToSet('Logical_Switch', ls, 'prots', [U1])).column).toBe('prots');
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.findBy('Logical_Switch', 'nmae', 'a')).column).toBe('nmae');
   });
 
   it('rejects an unknown table', () => {
+    // @ts-expect-error: checked at compile time too
     const e = fail(() => s.insert('Logical_Swich', {}));
     expect(e.message).toBe('OVN_Northbound has no table "Logical_Swich"');
     expect(e.table).toBe('Logical_Swich');
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.rows('Logical_Swich')).table).toBe('Logical_Swich');
   });
 
   it('rejects a wrong value type at the call, naming table, row and column', () => {
     const acl = s.insert('ACL', { priority: 100, direction: 'to-lport', match: 'ip4', action: 'allow' });
+    // @ts-expect-error: checked at compile time too
     const e = fail(() => s.set('ACL', acl, 'priority', '100'));
     expect(e.message).toBe(`ACL row ${acl._uuid} column priority: expected integer, got "100"`);
     expect([e.table, e.column]).toEqual(['ACL', 'priority']);
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.insert('ACL', { priority: '1' })).message).toBe(
       'ACL column priority: expected integer, got "1"',
     );
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.set('Logical_Switch', ls, 'other_config', { k: 1 })).column).toBe('other_config');
+    // @ts-expect-error: checked at compile time too
     expect(fail(() => s.addToSet('Logical_Switch', ls, 'ports', [7])).column).toBe('ports');
     expect(fail(() => s.addToSet('Logical_Switch', ls, 'name', ['x'])).message).toBe(
       'Logical_Switch column name is not a set or map',

@@ -19,24 +19,44 @@ export type { Atom };
 /** A cell in the value model of CONTRIBUTING.md: scalar → atom, optional → atom | null, set → array, map → object. */
 export type Value = Atom | null | Atom[] | Record<string, Atom>;
 
-/**
- * A typed view of a working-copy row, e.g. `view('Logical_Switch', row).ports`. Rows follow the value
- * model of @ovnts/schema/nb (UUIDs are plain strings here, branded there).
- */
-export function view<T extends TableName>(table: T, row: Row): Tables[T] {
-  void table;
-  return row as unknown as Tables[T];
-}
-
-/** A row of the working copy: `_uuid` plus every column in the value model. */
+/** A row of the working copy, table not known at compile time: `_uuid` plus every column in the value model. */
 export type Row = Record<string, Value> & { readonly _uuid: string };
 
 /**
  * A working-copy row of NB table T, typed by the generated schema (`row.priority` is a number, `row.ports`
- * a list of Logical_Switch_Port UUIDs), and still usable wherever a Row is. What the store returns when the
- * table is named literally.
+ * a list of Logical_Switch_Port UUIDs, a typo'd column a compile error), and still usable wherever a Row is.
+ * What the store and every operation return when the table is named literally.
  */
-export type NbRow<T extends TableName> = Omit<Tables[T], '_version'> & Row;
+export type NbRow<T extends TableName> = Omit<Tables[T], '_version'>;
+
+/** The columns of NB table T a caller may read or write (not `_uuid`/`_version`). */
+export type Column<T extends TableName> = Exclude<keyof Tables[T] & string, '_uuid' | '_version'>;
+
+/** The value of column C of table T, as `set` takes it and a row holds it. */
+export type Cell<T extends TableName, C extends Column<T>> = Tables[T][C];
+
+/** Column values for `insert`: any subset of the table's columns. */
+export type Insert<T extends TableName> = { readonly [C in Column<T>]?: Cell<T, C> };
+
+/** What addToSet takes for a column of type V: elements of a set (or optional), pairs of a map. */
+export type Elements<V> = V extends readonly (infer E)[]
+  ? readonly E[]
+  : V extends Readonly<Record<string, infer X>>
+    ? Readonly<Record<string, X>>
+    : readonly NonNullable<V>[];
+
+/** What removeFromSet takes for a column of type V: elements of a set (or optional), keys of a map. */
+export type Keys<V> = V extends readonly (infer E)[]
+  ? readonly E[]
+  : V extends Readonly<Record<string, unknown>>
+    ? readonly string[]
+    : readonly NonNullable<V>[];
+
+/**
+ * A table name only known at run time (the generic database commands): `string` is accepted, a literal
+ * table name is not, so that calls naming a table go through the typed signatures (columns checked).
+ */
+export type RuntimeTable<S extends string> = S & (string extends S ? unknown : never);
 
 /**
  * What every add operation returns: the row, and whether this call created it (false: an equal row already
@@ -49,8 +69,8 @@ export interface Added<T extends TableName> {
 
 /** Elements to add to / remove from a set or map column without rewriting it (an OVSDB "mutate"). */
 interface Mutation {
-  readonly insert: Atom[] | Record<string, Atom>;
-  readonly remove: Atom[];
+  readonly insert: readonly Atom[] | Readonly<Record<string, Atom>>;
+  readonly remove: readonly Atom[];
 }
 
 interface Change {
@@ -111,7 +131,7 @@ export class NbStore {
   }
 
   /** `row` typed as a row of `table`; NbSchemaError if it is not one of that table's rows (live or deleted). */
-  typed<T extends TableName>(table: T, row: Row): NbRow<T> {
+  typed<T extends TableName>(table: T, row: Row | NbRow<T>): NbRow<T> {
     if (this.map(table).get(row._uuid) !== row && this.deleted.get(row._uuid) !== row)
       throw new NbSchemaError(`row ${row._uuid} is not a ${table} row of this store`, table, undefined, row._uuid);
     return row as NbRow<T>;
@@ -119,13 +139,13 @@ export class NbStore {
 
   /** Rows of a table, in load/insert order. */
   rows<T extends TableName>(table: T): NbRow<T>[];
-  rows(table: string): Row[];
+  rows<S extends string>(table: RuntimeTable<S>): Row[];
   rows(table: string): Row[] {
     return [...this.map(table).values()];
   }
 
   get<T extends TableName>(table: T, uuid: string): NbRow<T> | undefined;
-  get(table: string, uuid: string): Row | undefined;
+  get<S extends string>(table: RuntimeTable<S>, uuid: string): Row | undefined;
   get(table: string, uuid: string): Row | undefined {
     return this.map(table).get(uuid);
   }
@@ -134,6 +154,8 @@ export class NbStore {
    * Follow a reference: like get(), but a row deleted in this batch is still returned (the way the
    * IDL keeps deleted rows reachable from references until commit).
    */
+  deref<T extends TableName>(table: T, uuid: string): NbRow<T> | undefined;
+  deref<S extends string>(table: RuntimeTable<S>, uuid: string): Row | undefined;
   deref(table: string, uuid: string): Row | undefined {
     return this.map(table).get(uuid) ?? this.deleted.get(uuid);
   }
@@ -145,8 +167,8 @@ export class NbStore {
   }
 
   /** Rows whose scalar `column` equals `value`, in insertion order (indexed: O(1) after the first call). */
-  findBy<T extends TableName>(table: T, column: string, value: Value): NbRow<T>[];
-  findBy(table: string, column: string, value: Value): Row[];
+  findBy<T extends TableName, C extends Column<T> | '_uuid'>(table: T, column: C, value: Tables[T][C]): NbRow<T>[];
+  findBy<S extends string>(table: RuntimeTable<S>, column: string, value: Value): Row[];
   findBy(table: string, column: string, value: Value): Row[] {
     const key = `${table}\0${column}`;
     let idx = this.indexes.get(key);
@@ -177,9 +199,9 @@ export class NbStore {
   }
 
   /** Insert a row; unset columns get their defaults. Returns its UUID (chosen here, sent with the insert). */
-  insert<T extends TableName>(table: T, values: Record<string, Value>, uuid?: string): NbRow<T>;
-  insert(table: string, values: Record<string, Value>, uuid?: string): Row;
-  insert(table: string, values: Record<string, Value>, uuid: string = globalThis.crypto.randomUUID()): Row {
+  insert<T extends TableName>(table: T, values: Insert<T>, uuid?: string): NbRow<T>;
+  insert<S extends string>(table: RuntimeTable<S>, values: Record<string, Value>, uuid?: string): Row;
+  insert(table: string, values: Record<string, Value | undefined>, uuid: string = globalThis.crypto.randomUUID()): Row {
     const ts = this.tableSchema(table);
     for (const [name, v] of Object.entries(values)) if (v !== undefined) this.check(table, name, v);
     const row: Record<string, Value> = { _uuid: uuid };
@@ -191,6 +213,8 @@ export class NbStore {
   }
 
   /** Set one column of a row; NbSchemaError (table, column, row named) for an unknown column or a wrong type. */
+  set<T extends TableName, C extends Column<T>>(table: T, row: NbRow<T> | Row, column: C, value: Cell<T, C>): void;
+  set<S extends string>(table: RuntimeTable<S>, row: Row, column: string, value: Value): void;
   set(table: string, row: Row, column: string, value: Value): void {
     this.check(table, column, value, row._uuid);
     const live = this.map(table).get(row._uuid) === row;
@@ -206,16 +230,36 @@ export class NbStore {
   }
 
   /** Add references/values to a set column (or pairs to a map column, keeping existing keys). */
-  addToSet(table: string, row: Row, column: string, values: Atom[] | Record<string, Atom>): void {
+  addToSet<T extends TableName, C extends Column<T>>(
+    table: T,
+    row: NbRow<T> | Row,
+    column: C,
+    values: Elements<Cell<T, C>>,
+  ): void;
+  addToSet<S extends string>(
+    table: RuntimeTable<S>,
+    row: Row,
+    column: string,
+    values: readonly Atom[] | Readonly<Record<string, Atom>>,
+  ): void;
+  addToSet(table: string, row: Row, column: string, values: readonly Atom[] | Readonly<Record<string, Atom>>): void {
     this.mutate(table, row, column, { insert: values, remove: [] });
   }
 
   /** Remove values from a set column (or keys from a map column). */
-  removeFromSet(table: string, row: Row, column: string, values: Atom[]): void {
+  removeFromSet<T extends TableName, C extends Column<T>>(
+    table: T,
+    row: NbRow<T> | Row,
+    column: C,
+    values: Keys<Cell<T, C>>,
+  ): void;
+  removeFromSet<S extends string>(table: RuntimeTable<S>, row: Row, column: string, values: readonly Atom[]): void;
+  removeFromSet(table: string, row: Row, column: string, values: readonly Atom[]): void {
     this.mutate(table, row, column, { insert: [], remove: values });
   }
 
   /** The column's value with this batch's pending mutations applied. */
+  effective<R extends NbRow<TableName> | Row, C extends keyof R & string>(row: R, column: C): R[C];
   effective(row: Row, column: string): Value {
     let v = row[column] ?? null;
     for (const { column: c, m } of this.mutations.get(row._uuid) ?? []) if (c === column) v = applyMutation(v, m);
@@ -229,7 +273,7 @@ export class NbStore {
       throw new NbSchemaError(`${table} column ${column} is not a set or map`, table, column, row._uuid);
     // Added elements as a set of the key type (map pairs as the map), removals as keys.
     const elements: ColumnType = { key: col.type.key, min: 0, max: Infinity };
-    const added = kind === 'map' && !Array.isArray(m.insert) ? col.type : elements;
+    const added = kind === 'map' && !isList(m.insert) ? col.type : elements;
     this.checkType(table, column, added, m.insert, row._uuid);
     this.checkType(table, column, elements, m.remove, row._uuid);
     if (!this.deferredMutations) {
@@ -242,6 +286,8 @@ export class NbStore {
   }
 
   /** Delete a row. References to it must be removed by the caller (as ovsdb-server requires). */
+  delete<T extends TableName>(table: T, row: NbRow<T> | Row): void;
+  delete<S extends string>(table: RuntimeTable<S>, row: Row): void;
   delete(table: string, row: Row): void {
     if (this.map(table).get(row._uuid) === row) this.reindex(table, row, undefined, 'remove');
     this.map(table).delete(row._uuid);
@@ -305,7 +351,7 @@ export class NbStore {
       for (const { column, m } of list) {
         let acc = byColumn.get(column);
         if (!acc) byColumn.set(column, (acc = { last: new Map(), insMap: {} }));
-        if (Array.isArray(m.insert)) for (const a of m.insert) acc.last.set(a, 'ins');
+        if (isList(m.insert)) for (const a of m.insert) acc.last.set(a, 'ins');
         else Object.assign(acc.insMap, m.insert);
         for (const a of m.remove) {
           acc.last.set(a, 'rm');
@@ -352,14 +398,17 @@ function addTo(idx: Map<Value, Row[]>, v: Value, row: Row): void {
   else idx.set(v, [row]);
 }
 
+/** Array.isArray, narrowing readonly arrays too. */
+const isList = (x: readonly Atom[] | Readonly<Record<string, Atom>>): x is readonly Atom[] => Array.isArray(x);
+
 function applyMutation(v: Value, m: Mutation): Value {
   if (Array.isArray(v) || v === null) {
     const cur = (v ?? []) as Atom[];
-    const ins = (Array.isArray(m.insert) ? m.insert : []).filter((x) => !cur.includes(x));
+    const ins = (isList(m.insert) ? m.insert : []).filter((x) => !cur.includes(x));
     return [...cur, ...ins].filter((x) => !m.remove.includes(x));
   }
   if (typeof v === 'object') {
-    const out: Record<string, Atom> = { ...(Array.isArray(m.insert) ? {} : m.insert), ...v };
+    const out: Record<string, Atom> = { ...(isList(m.insert) ? {} : m.insert), ...v };
     for (const k of m.remove) delete out[String(k)];
     return out;
   }

@@ -5,7 +5,8 @@ import { isIpv4Text, isIpv6Text, startsWithMac } from '@ovnts/net';
 import { parseLspAddresses } from './validate.js';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
-import type { Added, NbStore, Row } from './store.js';
+import type { TableName } from '@ovnts/schema/nb';
+import type { Added, NbRow, NbStore } from './store.js';
 
 export interface AddOptions {
   /** Succeed without change if it already exists. */
@@ -14,15 +15,15 @@ export interface AddOptions {
   readonly addDuplicate?: boolean;
 }
 
-export function findSwitch(s: NbStore, id: string): Row;
-export function findSwitch(s: NbStore, id: string, mustExist: boolean): Row | undefined;
-export function findSwitch(s: NbStore, id: string, mustExist = true): Row | undefined {
+export function findSwitch(s: NbStore, id: string): NbRow<'Logical_Switch'>;
+export function findSwitch(s: NbStore, id: string, mustExist: boolean): NbRow<'Logical_Switch'> | undefined;
+export function findSwitch(s: NbStore, id: string, mustExist = true): NbRow<'Logical_Switch'> | undefined {
   return lookup(s, KINDS.switch, id, mustExist);
 }
 
-export function findSwitchPort(s: NbStore, id: string): Row;
-export function findSwitchPort(s: NbStore, id: string, mustExist: boolean): Row | undefined;
-export function findSwitchPort(s: NbStore, id: string, mustExist = true): Row | undefined {
+export function findSwitchPort(s: NbStore, id: string): NbRow<'Logical_Switch_Port'>;
+export function findSwitchPort(s: NbStore, id: string, mustExist: boolean): NbRow<'Logical_Switch_Port'> | undefined;
+export function findSwitchPort(s: NbStore, id: string, mustExist = true): NbRow<'Logical_Switch_Port'> | undefined {
   return lookup(s, KINDS.switchPort, id, mustExist);
 }
 
@@ -52,27 +53,38 @@ export function deleteSwitch(s: NbStore, id: string, opts: { ifExists?: boolean 
 }
 
 /** Switches sorted by name, as ls-list prints them. */
-export function listSwitches(s: NbStore): Row[] {
+export function listSwitches(s: NbStore): NbRow<'Logical_Switch'>[] {
   return sortByName(s.rows('Logical_Switch'));
 }
 
-export function sortByName(rows: Row[]): Row[] {
-  return [...rows].sort((a, b) => cmp(String(a['name']), String(b['name'])) || cmp(a._uuid, b._uuid));
+/** Rows with a name column, sorted by name, then UUID (ovn-nbctl's listing order). */
+export function sortByName<R extends NbRow<TableName> & { readonly name: string | null }>(rows: readonly R[]): R[] {
+  return [...rows].sort((a, b) => cmp(String(a.name), String(b.name)) || cmp(a._uuid, b._uuid));
+}
+
+/** The rows of `table` a reference list names, skipping dangling ones (deleted rows stay reachable). */
+export function derefAll<T extends TableName>(s: NbStore, table: T, uuids: readonly string[]): NbRow<T>[] {
+  const out: NbRow<T>[] = [];
+  for (const u of uuids) {
+    const r = s.deref(table, u);
+    if (r) out.push(r);
+  }
+  return out;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The switch a port belongs to (by port name, as ovn-nbctl tracks it). */
-export function switchOfPort(s: NbStore, lsp: Row): Row {
-  const name = lsp['name'];
+export function switchOfPort(s: NbStore, lsp: NbRow<'Logical_Switch_Port'>): NbRow<'Logical_Switch'> {
+  const name = lsp.name;
   const ls = s
     .rows('Logical_Switch')
-    .find((r) => (s.effective(r, 'ports') as string[]).some((u) => s.get('Logical_Switch_Port', u)?.['name'] === name));
-  if (!ls) throw new NbError(`logical port ${String(name)} is not part of any logical switch`);
+    .find((r) => s.effective(r, 'ports').some((u) => s.get('Logical_Switch_Port', u)?.name === name));
+  if (!ls) throw new NbError(`logical port ${name} is not part of any logical switch`);
   return ls;
 }
 
-const switchName = (ls: Row): string => (ls['name'] ? String(ls['name']) : ls._uuid);
+const switchName = (ls: NbRow<'Logical_Switch'>): string => ls.name || ls._uuid;
 
 export interface AddPortOptions {
   readonly mayExist?: boolean;
@@ -97,18 +109,18 @@ export function addSwitchPort(
     if (!opts.mayExist) throw new NbError(`${name}: a port with this name already exists`);
     const lsw = switchOfPort(s, existing);
     if (lsw !== ls) throw new NbError(`${name}: port already exists but in switch ${switchName(lsw)}`);
-    const parentName = existing['parent_name'] as string | null;
+    const parentName = existing.parent_name;
     if (parent) {
       if (parentName === null) throw new NbError(`${name}: port already exists but has no parent`);
       if (parentName !== parent.name)
         throw new NbError(`${name}: port already exists with different parent ${parentName}`);
-      const tr = existing['tag_request'] as number | null;
+      const tr = existing.tag_request;
       if (tr === null) throw new NbError(`${name}: port already exists but has no tag_request`);
       if (tr !== parent.tag) throw new NbError(`${name}: port already exists with different tag_request ${tr}`);
     } else if (parentName !== null) {
       throw new NbError(`${name}: port already exists but has parent ${parentName}`);
     }
-    return { row: s.typed('Logical_Switch_Port', existing), created: false };
+    return { row: existing, created: false };
   }
   const lsp = s.insert(
     'Logical_Switch_Port',
@@ -128,11 +140,8 @@ export function deleteSwitchPort(s: NbStore, id: string, opts: { ifExists?: bool
 }
 
 /** A switch's ports sorted by name. */
-export function listSwitchPorts(s: NbStore, switchId: string): Row[] {
-  const ls = findSwitch(s, switchId);
-  return sortByName(
-    (ls['ports'] as string[]).map((u) => s.deref('Logical_Switch_Port', u)).filter((r): r is Row => !!r),
-  );
+export function listSwitchPorts(s: NbStore, switchId: string): NbRow<'Logical_Switch_Port'>[] {
+  return sortByName(derefAll(s, 'Logical_Switch_Port', findSwitch(s, switchId).ports));
 }
 
 const ADDRESS_KEYWORDS = ['unknown', 'dynamic', 'router'];
@@ -155,11 +164,11 @@ export function setSwitchPortAddresses(s: NbStore, id: string, addresses: readon
     }
     const mine = parseLspAddresses(a);
     if (!mine) continue;
-    for (const u of ls['ports'] as string[]) {
+    for (const u of ls.ports) {
       const other = s.get('Logical_Switch_Port', u);
       if (!other || other === lsp) continue;
-      for (let addr of other['addresses'] as string[]) {
-        const dyn = other['dynamic_addresses'] as string | null;
+      for (let addr of other.addresses) {
+        const dyn = other.dynamic_addresses;
         if (/^dynamic\b/.test(addr) && dyn) addr = dyn;
         const theirs = parseLspAddresses(addr);
         if (!theirs) continue;
@@ -167,7 +176,7 @@ export function setSwitchPortAddresses(s: NbStore, id: string, addresses: readon
         const dup6 = dup4 ? undefined : mine.ipv6.find((x) => theirs.ipv6.includes(x));
         if (dup4 || dup6) {
           throw new NbError(
-            `Error on switch ${String(ls['name'])}: duplicate IPv${dup4 ? 4 : 6} address '${dup4 ?? dup6}' found on logical switch port '${String(other['name'])}'`,
+            `Error on switch ${ls.name}: duplicate IPv${dup4 ? 4 : 6} address '${dup4 ?? dup6}' found on logical switch port '${other.name}'`,
           );
         }
       }

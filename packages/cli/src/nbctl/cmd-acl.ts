@@ -5,54 +5,73 @@ import {
   addMeter,
   addPortGroup,
   addQos,
+  checkMeterName,
   compareQos,
   deleteAcls,
   deleteMeters,
   deletePortGroup,
   deleteQos,
+  derefAll,
+  isUuid,
   listAcls,
+  parseAclAction,
+  parseAclLabel,
+  parseDirection,
+  parseMeterBand,
+  parsePriority,
+  parseQosArgs,
+  parseSeverity,
   setPortGroupPorts,
   lookup,
   KINDS,
-  type Row,
+  type NbRow,
 } from '@ovnts/nb';
-import { has, opt, type CommandImpl, type Ctx } from './context.js';
+import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
 const a = (ctx: Ctx, i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
 
-function formatAcl(acl: Row): string {
-  let o = `${String(acl['direction']).padStart(10)} ${String(acl['priority']).padStart(5)} (${String(acl['match'])}) ${String(acl['action'])}`;
-  if (acl['log'] === true) {
+function formatAcl(acl: NbRow<'ACL'>): string {
+  let o = `${acl.direction.padStart(10)} ${String(acl.priority).padStart(5)} (${acl.match}) ${acl.action}`;
+  if (acl.log) {
     const parts: string[] = [];
-    if (acl['name'] !== null) parts.push(`name=${String(acl['name'])}`);
-    if (acl['severity'] !== null) parts.push(`severity=${String(acl['severity'])}`);
-    if (acl['meter'] !== null) parts.push(`meter="${String(acl['meter'])}"`);
+    if (acl.name !== null) parts.push(`name=${acl.name}`);
+    if (acl.severity !== null) parts.push(`severity=${acl.severity}`);
+    if (acl.meter !== null) parts.push(`meter="${acl.meter}"`);
     o += ` log(${parts.join(',')})`;
   }
-  if (acl['label']) o += ` label=${String(acl['label'])}`;
-  if (['true', 'yes', 'on', '1'].includes((acl['options'] as Record<string, string>)['apply-after-lb'] ?? ''))
-    o += ' [after-lb]';
+  if (acl.label) o += ` label=${acl.label}`;
+  if (['true', 'yes', 'on', '1'].includes(acl.options['apply-after-lb'] ?? '')) o += ' [after-lb]';
   return o + '\n';
 }
 
 export const commands: Record<string, CommandImpl> = {
   'acl-add': (ctx) => {
+    // ovn-nbctl's order: target, direction, priority, action, severity, label.
     const t = aclTarget(ctx.store, arg(ctx, 1), opt(ctx, '--type'));
     const o = (k: string) => opt(ctx, k);
-    addAcl(ctx.store, t, arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), arg(ctx, 5), {
+    const direction = parseDirection(arg(ctx, 2));
+    const priority = parsePriority(arg(ctx, 3));
+    const action = parseAclAction(arg(ctx, 5));
+    const severity = o('--severity');
+    const label = o('--label');
+    addAcl(ctx.store, t, direction, priority, arg(ctx, 4), action, {
       log: has(ctx, '--log'),
       mayExist: has(ctx, '--may-exist'),
       applyAfterLb: has(ctx, '--apply-after-lb'),
-      ...(o('--severity') !== undefined ? { severity: o('--severity')! } : {}),
+      ...(severity !== undefined ? { severity: parseSeverity(severity) } : {}),
       ...(o('--name') !== undefined ? { name: o('--name')! } : {}),
       ...(o('--meter') !== undefined ? { meter: o('--meter')! } : {}),
-      ...(o('--label') !== undefined ? { label: o('--label')! } : {}),
+      ...(label !== undefined ? { label: parseAclLabel(label, action) } : {}),
     });
   },
   'acl-del': (ctx) => {
     const t = aclTarget(ctx.store, arg(ctx, 1), opt(ctx, '--type'));
-    deleteAcls(ctx.store, t, a(ctx, 2), a(ctx, 3), a(ctx, 4));
+    const dir = a(ctx, 2);
+    const prio = a(ctx, 3);
+    if (dir === undefined) return deleteAcls(ctx.store, t);
+    const direction = parseDirection(dir);
+    deleteAcls(ctx.store, t, direction, prio === undefined ? undefined : parsePriority(prio), a(ctx, 4));
   },
   'acl-list': (ctx) => {
     const t = aclTarget(ctx.store, arg(ctx, 1), opt(ctx, '--type'));
@@ -60,47 +79,58 @@ export const commands: Record<string, CommandImpl> = {
   },
   'pg-add': (ctx) => void addPortGroup(ctx.store, arg(ctx, 1), ctx.argv.slice(2)),
   'pg-set-ports': (ctx) =>
-    setPortGroupPorts(ctx.store, lookup(ctx.store, KINDS.portGroup, arg(ctx, 1), true)!, ctx.argv.slice(2)),
+    setPortGroupPorts(ctx.store, lookup(ctx.store, KINDS.portGroup, arg(ctx, 1), true), ctx.argv.slice(2)),
   'pg-del': (ctx) => deletePortGroup(ctx.store, arg(ctx, 1)),
-  'qos-add': (ctx) =>
-    void addQos(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), ctx.argv.slice(5), {
-      mayExist: has(ctx, '--may-exist'),
-    }),
-  'qos-del': (ctx) => deleteQos(ctx.store, arg(ctx, 1), a(ctx, 2), a(ctx, 3), a(ctx, 4)),
+  'qos-add': (ctx) => {
+    // ovn-nbctl's order: direction, priority, switch, then the dscp/rate/burst arguments.
+    const direction = parseDirection(arg(ctx, 2));
+    const priority = parsePriority(arg(ctx, 3));
+    lookup(ctx.store, KINDS.switch, arg(ctx, 1), true);
+    const qos = parseQosArgs(ctx.argv.slice(5));
+    addQos(ctx.store, arg(ctx, 1), direction, priority, arg(ctx, 4), qos, { mayExist: has(ctx, '--may-exist') });
+  },
+  'qos-del': (ctx) => {
+    lookup(ctx.store, KINDS.switch, arg(ctx, 1), true);
+    const which = a(ctx, 2);
+    const prio = a(ctx, 3);
+    if (which === undefined) return deleteQos(ctx.store, arg(ctx, 1));
+    if (isUuid(which)) {
+      if (prio !== undefined) throw new CommandError('uuid must be the only argument');
+      return deleteQos(ctx.store, arg(ctx, 1), { uuid: which });
+    }
+    const direction = parseDirection(which);
+    if (prio === undefined) return deleteQos(ctx.store, arg(ctx, 1), { direction });
+    const priority = parsePriority(prio);
+    const match = a(ctx, 4);
+    deleteQos(ctx.store, arg(ctx, 1), { direction, priority, ...(match !== undefined ? { match } : {}) });
+  },
   'qos-list': (ctx) => {
-    const ls = lookup(ctx.store, KINDS.switch, arg(ctx, 1), true)!;
-    const rules = (ls['qos_rules'] as string[])
-      .map((u) => ctx.store.deref('QoS', u))
-      .filter((r): r is Row => !!r)
-      .sort(compareQos);
-    for (const q of rules) {
-      let o = `${String(q['direction']).padStart(10)} ${String(q['priority']).padStart(5)} (${String(q['match'])})`;
-      const bw = q['bandwidth'] as Record<string, number>;
+    const ls = lookup(ctx.store, KINDS.switch, arg(ctx, 1), true);
+    for (const q of derefAll(ctx.store, 'QoS', ls.qos_rules).sort(compareQos)) {
+      let o = `${q.direction.padStart(10)} ${String(q.priority).padStart(5)} (${q.match})`;
+      const bw = q.bandwidth;
       if (bw['rate'] !== undefined) o += ` rate=${bw['rate']}`;
       if (bw['burst'] !== undefined) o += ` burst=${bw['burst']}`;
-      const act = q['action'] as Record<string, number>;
-      if (act['dscp'] !== undefined) o += ` dscp=${act['dscp']}`;
+      if (q.action['dscp'] !== undefined) o += ` dscp=${q.action['dscp']}`;
       ctx.output += o + '\n';
     }
   },
-  'meter-add': (ctx) =>
-    void addMeter(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), a(ctx, 5), {
-      mayExist: has(ctx, '--may-exist'),
-      fair: has(ctx, '--fair'),
-    }),
+  'meter-add': (ctx) => {
+    const mayExist = has(ctx, '--may-exist');
+    checkMeterName(ctx.store, arg(ctx, 1), mayExist);
+    const band = parseMeterBand(arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), a(ctx, 5));
+    addMeter(ctx.store, arg(ctx, 1), band, { mayExist, fair: has(ctx, '--fair') });
+  },
   'meter-del': (ctx) => deleteMeters(ctx.store, a(ctx, 1)),
   'meter-list': (ctx) => {
-    const meters = [...ctx.store.rows('Meter')].sort((x, y) => (String(x['name']) < String(y['name']) ? -1 : 1));
+    const meters = [...ctx.store.rows('Meter')].sort((x, y) => (x.name < y.name ? -1 : 1));
     for (const m of meters) {
-      ctx.output += `${String(m['name'])}:`;
-      if (m['fair'] !== null) ctx.output += ` (${m['fair'] ? 'fair' : 'shared'})`;
+      ctx.output += `${m.name}:`;
+      if (m.fair !== null) ctx.output += ` (${m.fair ? 'fair' : 'shared'})`;
       ctx.output += ' bands:\n';
-      for (const u of m['bands'] as string[]) {
-        const b = ctx.store.deref('Meter_Band', u);
-        if (!b) continue;
-        ctx.output += `  ${String(b['action'])}: ${String(b['rate'])} ${String(m['unit'])}`;
-        if (b['burst_size'])
-          ctx.output += `, ${String(b['burst_size'])} ${m['unit'] === 'kbps' ? 'kb' : 'packet'} burst`;
+      for (const b of derefAll(ctx.store, 'Meter_Band', m.bands)) {
+        ctx.output += `  ${b.action}: ${b.rate} ${m.unit}`;
+        if (b.burst_size) ctx.output += `, ${b.burst_size} ${m.unit === 'kbps' ? 'kb' : 'packet'} burst`;
         ctx.output += '\n';
       }
     }

@@ -28,6 +28,13 @@ import {
   attachMirror,
   deleteMirrors,
   detachMirror,
+  checkMirrorName,
+  derefAll,
+  findHaChassisGroup,
+  parseMirrorFilter,
+  parseMirrorIndex,
+  parseMirrorType,
+  parsePriority,
 } from '@ovnts/nb';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 import { keyValues, printMap } from './cmd-switch.js';
@@ -69,13 +76,20 @@ export const commands: Record<string, CommandImpl> = {
     const probe = ctx.options.get('--inactivity-probe');
     setConnections(ctx.store, ctx.argv.slice(1), probe != null ? parseInt(probe, 10) || 0 : undefined);
   },
-  'mirror-add': (ctx) => void addMirror(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), arg(ctx, 5)),
+  'mirror-add': (ctx) => {
+    // ovn-nbctl's order: name, type, index, filter; the sink is checked by addMirror.
+    checkMirrorName(ctx.store, arg(ctx, 1));
+    const type = parseMirrorType(arg(ctx, 2));
+    const index = parseMirrorIndex(arg(ctx, 3));
+    const filter = parseMirrorFilter(arg(ctx, 4));
+    addMirror(ctx.store, arg(ctx, 1), { type, index, filter, sink: arg(ctx, 5) });
+  },
   'mirror-del': (ctx) => deleteMirrors(ctx.store, ctx.argv.length > 1 ? arg(ctx, 1) : undefined),
   'mirror-list': (ctx) => {
-    const ms = [...ctx.store.rows('Mirror')].sort((a, b) => (String(a['name']) < String(b['name']) ? -1 : 1));
+    const ms = [...ctx.store.rows('Mirror')].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const m of ms) {
-      ctx.output += `${String(m['name'])}:\n  Type     :  ${String(m['type'])}\n  Sink     :  ${String(m['sink'])}\n`;
-      ctx.output += `  Filter   :  ${String(m['filter'])}\n  Index/Key:  ${String(m['index'])}\n\n`;
+      ctx.output += `${m.name}:\n  Type     :  ${m.type}\n  Sink     :  ${m.sink}\n`;
+      ctx.output += `  Filter   :  ${m.filter}\n  Index/Key:  ${m.index}\n\n`;
     }
   },
   'lsp-attach-mirror': (ctx) =>
@@ -130,15 +144,19 @@ export const commands: Record<string, CommandImpl> = {
   'ha-chassis-group-del': (ctx) => deleteHaChassisGroup(ctx.store, arg(ctx, 1)),
   'ha-chassis-group-list': (ctx) => {
     for (const g of ctx.store.rows('HA_Chassis_Group')) {
-      ctx.output += `${g._uuid} (${String(g['name'])})\n`;
-      for (const u of [...(g['ha_chassis'] as string[])].sort()) {
-        const c = ctx.store.deref('HA_Chassis', u);
-        if (c) ctx.output += `    ${c._uuid} (${String(c['chassis_name'])})\n    priority ${String(c['priority'])}\n\n`;
-      }
+      ctx.output += `${g._uuid} (${g.name})\n`;
+      for (const c of derefAll(ctx.store, 'HA_Chassis', [...g.ha_chassis].sort()))
+        ctx.output += `    ${c._uuid} (${c.chassis_name})\n    priority ${c.priority}\n\n`;
       ctx.output += '\n';
     }
   },
-  'ha-chassis-group-add-chassis': (ctx) => void addHaChassis(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
+  'ha-chassis-group-add-chassis': (ctx) => {
+    findHaChassisGroup(ctx.store, arg(ctx, 1));
+    addHaChassis(ctx.store, arg(ctx, 1), arg(ctx, 2), parsePriority(arg(ctx, 3)));
+  },
   'ha-chassis-group-remove-chassis': (ctx) => removeHaChassis(ctx.store, arg(ctx, 1), arg(ctx, 2)),
-  'ha-chassis-group-set-chassis-prio': (ctx) => setHaChassisPriority(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
+  'ha-chassis-group-set-chassis-prio': (ctx) => {
+    findHaChassisGroup(ctx.store, arg(ctx, 1));
+    setHaChassisPriority(ctx.store, arg(ctx, 1), arg(ctx, 2), parsePriority(arg(ctx, 3)));
+  },
 };

@@ -25,8 +25,13 @@ import {
   setGatewayChassis,
   setRedirectType,
   normalizeNatAddresses,
-  type Row,
   parseEnabled,
+  checkNatType,
+  derefAll,
+  isUuid,
+  parsePolicyAction,
+  parseRoutePolicy,
+  type NbRow,
 } from '@ovnts/nb';
 import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
 import { keyValues } from './cmd-switch.js';
@@ -46,34 +51,32 @@ function routeList(ctx: Ctx): void {
     prio: number;
     v4: boolean;
     key: number | bigint;
-    route: Row;
+    route: NbRow<'Logical_Router_Static_Route'>;
   }
   const v4: R[] = [];
   const v6: R[] = [];
-  for (const u of lr['static_routes'] as string[]) {
-    const route = s.deref('Logical_Router_Static_Route', u);
-    if (!route) continue;
-    if (table !== undefined && route['route_table'] !== table) continue;
-    const c = parsePrefixText(String(route['ip_prefix']));
+  for (const route of derefAll(s, 'Logical_Router_Static_Route', lr.static_routes)) {
+    if (table !== undefined && route.route_table !== table) continue;
+    const c = parsePrefixText(route.ip_prefix);
     if (!c) continue;
-    const policy = (route['policy'] as string | null) ?? 'dst-ip';
+    const policy = route.policy ?? 'dst-ip';
     const prio = policy === 'dst-ip' ? 2 * c.plen + 1 : 2 * c.plen;
     if (c.addr.family === 4) v4.push({ prio, v4: true, key: c.addr.value, route });
     else v6.push({ prio, v4: false, key: c.addr.value, route });
   }
   const base = (a: R, b: R) => {
-    const ta = String(a.route['route_table']);
-    const tb = String(b.route['route_table']);
+    const ta = a.route.route_table;
+    const tb = b.route.route_table;
     if (ta !== tb) return ta < tb ? -1 : 1;
     if (a.prio !== b.prio) return a.prio > b.prio ? -1 : 1;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   };
-  const details = (a: Row, b: Row) => {
-    const na = String(a['nexthop']);
-    const nb = String(b['nexthop']);
+  const details = (a: NbRow<'Logical_Router_Static_Route'>, b: NbRow<'Logical_Router_Static_Route'>) => {
+    const na = a.nexthop;
+    const nb = b.nexthop;
     if (na !== nb) return na < nb ? -1 : 1;
-    const pa = a['output_port'] as string | null;
-    const pb = b['output_port'] as string | null;
+    const pa = a.output_port;
+    const pb = b.output_port;
     if (pa !== null && pb !== null) return pa < pb ? -1 : pa > pb ? 1 : 0;
     if (pa === null && pb === null) return 0;
     return pa !== null ? 1 : -1;
@@ -83,8 +86,8 @@ function routeList(ctx: Ctx): void {
     rs.sort(full);
     rs.forEach((r, i) => {
       const ecmp = (i < rs.length - 1 && !base(r, rs[i + 1]!)) || (i > 0 && !base(r, rs[i - 1]!));
-      const rt = String(r.route['route_table']);
-      if (!i || rt !== String(rs[i - 1]!.route['route_table'])) {
+      const rt = r.route.route_table;
+      if (!i || rt !== rs[i - 1]!.route.route_table) {
         ctx.output += `${i ? '\n' : ''}Route Table ${rt || '<main>'}:\n`;
       }
       ctx.output += formatRoute(r.route, ecmp);
@@ -96,18 +99,18 @@ function routeList(ctx: Ctx): void {
   print(v6);
 }
 
-function formatRoute(r: Row, ecmp: boolean): string {
-  const prefix = normalizePrefix(String(r['ip_prefix'])) ?? '';
-  const nh = String(r['nexthop']);
+function formatRoute(r: NbRow<'Logical_Router_Static_Route'>, ecmp: boolean): string {
+  const prefix = normalizePrefix(r.ip_prefix) ?? '';
+  const nh = r.nexthop;
   const next = nh === 'discard' ? 'discard' : nh ? (normalizePrefix(nh) ?? '') : '';
   let o = `${prefix.padStart(25)} ${next.padStart(25)}`;
-  o += ` ${(r['policy'] as string | null) ?? 'dst-ip'}`;
-  if (r['output_port'] !== null) o += ` ${String(r['output_port'])}`;
-  if ((r['external_ids'] as Record<string, string>)['ic-learned-route'] !== undefined) o += ' (learned)';
+  o += ` ${r.policy ?? 'dst-ip'}`;
+  if (r.output_port !== null) o += ` ${r.output_port}`;
+  if (r.external_ids['ic-learned-route'] !== undefined) o += ' (learned)';
   if (ecmp) o += ' ecmp';
-  const esr = (r['options'] as Record<string, string>)['ecmp_symmetric_reply'];
+  const esr = r.options['ecmp_symmetric_reply'];
   if (esr === 'true' || esr === 'yes' || esr === 'on' || esr === '1') o += ' ecmp-symmetric-reply';
-  if (r['bfd'] !== null) o += ' bfd';
+  if (r.bfd !== null) o += ' bfd';
   return o + '\n';
 }
 
@@ -115,20 +118,15 @@ function natList(ctx: Ctx): void {
   const s = ctx.store;
   const lr = findRouter(s, arg(ctx, 1));
   const lines: [string, string][] = [];
-  for (const u of lr['nat'] as string[]) {
-    const n = s.deref('NAT', u);
-    if (!n) continue;
-    const gp = n['gateway_port'] as string | null;
-    const gpName = gp ? String(s.deref('Logical_Router_Port', gp)?.['name'] ?? '') : '';
-    const key = col(String(n['type']), 17, 13) + col(gpName, 22, 18) + String(n['external_ip']);
-    const range = String(n['external_port_range']);
+  for (const n of derefAll(s, 'NAT', lr.nat)) {
+    const gp = n.gateway_port;
+    const gpName = gp ? (s.deref('Logical_Router_Port', gp)?.name ?? '') : '';
+    const key = col(n.type, 17, 13) + col(gpName, 22, 18) + n.external_ip;
+    const range = n.external_port_range;
     const value =
-      n['external_mac'] !== null && n['logical_port'] !== null
-        ? col(range, 17, 13) +
-          col(String(n['logical_ip']), 20, 16) +
-          col(String(n['external_mac']), 21, 17) +
-          String(n['logical_port'])
-        : col(range, 17, 13) + String(n['logical_ip']);
+      n.external_mac !== null && n.logical_port !== null
+        ? col(range, 17, 13) + col(n.logical_ip, 20, 16) + col(n.external_mac, 21, 17) + n.logical_port
+        : col(range, 17, 13) + n.logical_ip;
     lines.push([key, value]);
   }
   if (!lines.length) return;
@@ -153,7 +151,7 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lr-del': (ctx) => deleteRouter(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
   'lr-list': (ctx) => {
-    for (const lr of listRouters(ctx.store)) ctx.output += `${lr._uuid} (${String(lr['name'])})\n`;
+    for (const lr of listRouters(ctx.store)) ctx.output += `${lr._uuid} (${lr.name})\n`;
   },
   'lrp-add': (ctx) => {
     const rest = ctx.argv.slice(4);
@@ -172,14 +170,14 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lrp-del': (ctx) => deleteRouterPort(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
   'lrp-list': (ctx) => {
-    for (const p of listRouterPorts(ctx.store, arg(ctx, 1))) ctx.output += `${p._uuid} (${String(p['name'])})\n`;
+    for (const p of listRouterPorts(ctx.store, arg(ctx, 1))) ctx.output += `${p._uuid} (${p.name})\n`;
   },
   'lrp-set-enabled': (ctx) => {
     const lrp = findRouterPort(ctx.store, arg(ctx, 1));
     ctx.store.set('Logical_Router_Port', lrp, 'enabled', parseEnabled(arg(ctx, 2)));
   },
   'lrp-get-enabled': (ctx) => {
-    ctx.output += `${findRouterPort(ctx.store, arg(ctx, 1))['enabled'] === false ? 'disabled' : 'enabled'}\n`;
+    ctx.output += `${findRouterPort(ctx.store, arg(ctx, 1)).enabled === false ? 'disabled' : 'enabled'}\n`;
   },
   'lrp-set-options': (ctx) => {
     const lrp = findRouterPort(ctx.store, arg(ctx, 1));
@@ -194,17 +192,19 @@ export const commands: Record<string, CommandImpl> = {
   'lrp-get-gateway-chassis': (ctx) => {
     const lrp = findRouterPort(ctx.store, arg(ctx, 1));
     for (const gc of gatewayChassisByPriority(ctx.store, lrp)) {
-      ctx.output += `${String(gc['name'])} ${String(gc['priority']).padStart(5)}\n`;
+      ctx.output += `${gc.name} ${String(gc.priority).padStart(5)}\n`;
     }
   },
   'lrp-set-redirect-type': (ctx) => setRedirectType(ctx.store, arg(ctx, 1), arg(ctx, 2)),
   'lrp-get-redirect-type': (ctx) => {
     const lrp = findRouterPort(ctx.store, arg(ctx, 1));
-    ctx.output += `${(lrp['options'] as Record<string, string>)['redirect-type'] ?? 'overlay'}\n`;
+    ctx.output += `${lrp.options['redirect-type'] ?? 'overlay'}\n`;
   },
   'lr-route-add': (ctx) => {
     const bfd = ctx.options.get('--bfd');
-    const policy = opt(ctx, '--policy');
+    findRouter(ctx.store, arg(ctx, 1));
+    const policyArg = opt(ctx, '--policy');
+    const policy = policyArg === undefined ? undefined : parseRoutePolicy(policyArg);
     const routeTable = opt(ctx, '--route-table');
     addRoute(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), ctx.argv.length === 5 ? arg(ctx, 4) : undefined, {
       mayExist: has(ctx, '--may-exist'),
@@ -216,7 +216,9 @@ export const commands: Record<string, CommandImpl> = {
     });
   },
   'lr-route-del': (ctx) => {
-    const policy = opt(ctx, '--policy');
+    findRouter(ctx.store, arg(ctx, 1));
+    const policyArg = opt(ctx, '--policy');
+    const policy = policyArg === undefined ? undefined : parseRoutePolicy(policyArg);
     const routeTable = opt(ctx, '--route-table');
     const a = (i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
     deleteRoutes(ctx.store, arg(ctx, 1), a(2), a(3), a(4), {
@@ -233,7 +235,7 @@ export const commands: Record<string, CommandImpl> = {
     let logicalPort: string | undefined;
     let externalMac: string | undefined;
     let portRange: string | undefined;
-    const type = arg(ctx, 2);
+    const type = checkNatType(arg(ctx, 2));
     const n = ctx.argv.length;
     normalizeNatAddresses(type, arg(ctx, 3), arg(ctx, 4));
     if (n === 6) {
@@ -267,46 +269,65 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lr-nat-del': (ctx) => {
     const a = (i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
-    deleteNat(ctx.store, arg(ctx, 1), a(2), a(3), a(4), { ifExists: has(ctx, '--if-exists') });
+    findRouter(ctx.store, arg(ctx, 1));
+    const type = a(2);
+    const ifExists = has(ctx, '--if-exists');
+    if (type === undefined) return deleteNat(ctx.store, arg(ctx, 1), undefined, undefined, undefined, { ifExists });
+    deleteNat(ctx.store, arg(ctx, 1), checkNatType(type), a(3), a(4), { ifExists });
   },
   'lr-nat-list': natList,
-  'lr-nat-update-ext-ip': (ctx) =>
-    setNatExternalIps(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), {
+  'lr-nat-update-ext-ip': (ctx) => {
+    findRouter(ctx.store, arg(ctx, 1));
+    setNatExternalIps(ctx.store, arg(ctx, 1), checkNatType(arg(ctx, 2)), arg(ctx, 3), arg(ctx, 4), {
       exempted: has(ctx, '--is-exempted'),
-    }),
+    });
+  },
   'lr-policy-add': (ctx) => {
-    const reroute = arg(ctx, 4) === 'reroute';
+    // ovn-nbctl's order: router, priority, action; the rest is checked by addPolicy in its order.
+    findRouter(ctx.store, arg(ctx, 1));
+    const priority = parsePriority(arg(ctx, 2));
+    const action = parsePolicyAction(arg(ctx, 4));
+    const reroute = action === 'reroute';
+    const nexthops = reroute && ctx.argv.length > 5 ? arg(ctx, 5).split(',') : undefined;
+    const options = ctx.argv.slice(reroute ? 6 : 5).map((o): [string, string] => {
+      const eq = o.indexOf('=');
+      return eq < 0 ? [o, ''] : [o.slice(0, eq), o.slice(eq + 1)];
+    });
     addPolicy(
       ctx.store,
       arg(ctx, 1),
-      arg(ctx, 2),
-      arg(ctx, 3),
-      arg(ctx, 4),
-      reroute && ctx.argv.length > 5 ? arg(ctx, 5) : undefined,
-      ctx.argv.slice(reroute ? 6 : 5),
+      { priority, match: arg(ctx, 3), action, ...(nexthops ? { nexthops } : {}), options },
       { mayExist: has(ctx, '--may-exist') },
     );
   },
   'lr-policy-del': (ctx) => {
     const a = (i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
-    deletePolicies(ctx.store, arg(ctx, 1), a(2), a(3), { ifExists: has(ctx, '--if-exists') });
+    const ifExists = has(ctx, '--if-exists');
+    findRouter(ctx.store, arg(ctx, 1));
+    const which = a(2);
+    const match = a(3);
+    if (which === undefined) return deletePolicies(ctx.store, arg(ctx, 1), undefined, { ifExists });
+    // A UUID followed by a match selects priority 0 with that match, as ovn-nbctl reads it.
+    if (isUuid(which))
+      return deletePolicies(ctx.store, arg(ctx, 1), match === undefined ? { uuid: which } : { priority: 0, match }, {
+        ifExists,
+      });
+    const priority = parsePriority(which);
+    deletePolicies(ctx.store, arg(ctx, 1), { priority, ...(match !== undefined ? { match } : {}) }, { ifExists });
   },
   'lr-policy-list': (ctx) => {
     const lr = findRouter(ctx.store, arg(ctx, 1));
-    const ps = (lr['policies'] as string[])
-      .map((u) => ctx.store.deref('Logical_Router_Policy', u))
-      .filter((r): r is Row => !!r)
-      .sort(
-        (x, y) => Number(y['priority']) - Number(x['priority']) || (String(x['match']) < String(y['match']) ? -1 : 1),
-      );
+    const ps = derefAll(ctx.store, 'Logical_Router_Policy', lr.policies).sort(
+      (x, y) => y.priority - x.priority || (x.match < y.match ? -1 : 1),
+    );
     if (ps.length) ctx.output += 'Routing Policies\n';
     for (const p of ps) {
-      let o = `${String(p['priority']).padStart(10)} ${String(p['match']).padStart(50)} ${String(p['action']).padStart(15)}`;
-      (p['nexthops'] as string[]).forEach((nh, i) => {
+      let o = `${String(p.priority).padStart(10)} ${p.match.padStart(50)} ${p.action.padStart(15)}`;
+      p.nexthops.forEach((nh, i) => {
         const n = normalizePrefix(nh) ?? '';
         o += i ? `, ${n}` : ` ${n.padStart(25)}`;
       });
-      const opts = Object.entries(p['options'] as Record<string, string>);
+      const opts = Object.entries(p.options);
       if (opts.length) o += ''.padStart(15) + opts.map(([k, v]) => `${k}=${v}`).join(',');
       ctx.output += o + '\n';
     }

@@ -4,7 +4,7 @@ import {
   lookup,
   KINDS,
   type NbStore,
-  type Row,
+  type NbRow,
   addSwitch,
   addSwitchPort,
   deleteSwitch,
@@ -46,7 +46,7 @@ const sortedLines = (xs: readonly string[]) =>
     .map((x) => `${x}\n`)
     .join('');
 
-export function dhcpOptionsGet(s: NbStore, id: string): Row {
+export function dhcpOptionsGet(s: NbStore, id: string): NbRow<'DHCP_Options'> {
   const uuidLike = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id);
   const row = uuidLike ? s.get('DHCP_Options', id.toLowerCase()) : undefined;
   if (!row) throw new CommandError(`${id}: dhcp options UUID not found`);
@@ -55,7 +55,7 @@ export function dhcpOptionsGet(s: NbStore, id: string): Row {
 
 function setDhcp(ctx: Ctx, column: 'dhcpv4_options' | 'dhcpv6_options'): void {
   const lsp = findSwitchPort(ctx.store, arg(ctx, 1));
-  let uuid: string | null = null;
+  let uuid: NbRow<'DHCP_Options'>['_uuid'] | null = null;
   if (ctx.argv.length === 3) {
     const d = dhcpOptionsGet(ctx.store, arg(ctx, 2));
     const c = parsePrefixText(String(d['cidr']));
