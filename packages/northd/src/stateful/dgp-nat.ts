@@ -3,12 +3,12 @@
 // port's own conntrack zone (ct_*_in_czone); a dnat_and_snat with logical_port and external_mac is a
 // distributed floating IP, handled on the chassis of that logical port with its own MAC. Packets to a
 // NAT address from the router itself loop back into the ingress pipeline (lr_out_egr_loop).
-import { formatMac, parseMac } from '../addresses.js';
+import { formatMac, netContains, parseIp, parseMac } from '../addresses.js';
 import type { CtDialect } from '../chassis-features.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
-import type { RouterDatapath } from '../topology.js';
-import type { RouterNat } from './nat-types.js';
+import type { RouterDatapath, RouterPort } from '../topology.js';
+import type { NatEntry, RouterNat } from './nat-types.js';
 import { withExtIps } from './nat-ext-ips.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
@@ -17,17 +17,40 @@ const q = (s: string) => JSON.stringify(s);
 const ARP_REPLY = (mac: string) =>
   `eth.dst = eth.src; eth.src = ${mac}; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = ${mac}; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;`;
 
+interface Dgp {
+  readonly port: RouterPort;
+  readonly cr: string;
+}
+
+/**
+ * The gateway port a NAT entry applies through: its gateway_port (which must be one of the router's
+ * distributed gateway ports), else the only one, else the one whose networks hold the external address.
+ */
+function natGatewayPort(e: NatEntry, dgps: readonly Dgp[]): Dgp | undefined {
+  if (e.nb.gateway_port !== null) return dgps.find((d) => d.port.nb._uuid === e.nb.gateway_port);
+  if (dgps.length === 1) return dgps[0];
+  const ext = parseIp(e.externalIp);
+  return ext ? dgps.find((d) => [...d.port.ipv4, ...d.port.ipv6].some((n) => netContains(n.net, ext))) : undefined;
+}
+
 export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDialect, add: Add): void {
-  const [dgpName, crName] = [...nat.redirect][0] ?? [];
-  const dgp = lr.ports.find((p) => p.name === dgpName);
-  if (!dgp || !crName || !nat.entries.length) return;
-  const P = q(dgp.name);
-  const crRes = `is_chassis_resident(${q(crName)})`;
+  const dgps: Dgp[] = [];
+  for (const [name, cr] of nat.redirect) {
+    const port = lr.ports.find((p) => p.name === name);
+    if (port) dgps.push({ port, cr });
+  }
+  if (!dgps.length || !nat.entries.length) return;
+  const bridged = lr.ports.some((p) => p.nb.options['redirect-type']?.toLowerCase() === 'bridged');
 
   add('lr_out_chk_dnat_local', 50, `ip && ${ct.flags}.natted == 1`, 'reg9[4] = 1; next;');
 
   const seen = new Set<string>();
   for (const e of nat.entries) {
+    const gw = natGatewayPort(e, dgps);
+    if (!gw) continue;
+    const dgp = gw.port;
+    const P = q(dgp.name);
+    const crRes = `is_chassis_resident(${q(gw.cr)})`;
     const n = e.nb;
     const ip = e.family === 4 ? 'ip4' : 'ip6';
     const ext = e.externalIp;
@@ -75,6 +98,15 @@ export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDiale
         `outport == ${P} && ${e.family === 4 ? 'reg0' : 'xxreg0'} == ${ext}`,
         `eth.dst = ${distributed ? n.external_mac : dgp.macS}; next;`,
       );
+      // With a bridged redirect (any port's redirect-type), a floating IP's traffic resolves its next hop
+      // on the chassis of its logical port.
+      if (bridged && distributed)
+        add(
+          'lr_in_arp_resolve',
+          90,
+          `outport == ${q(dgps[0]!.port.name)} && ${ip}.src == ${n.logical_ip} && is_chassis_resident(${q(n.logical_port!)})`,
+          e.family === 4 ? 'get_arp(outport, reg0); next;' : 'get_nd(outport, xxreg0); next;',
+        );
     }
     add('lr_out_chk_dnat_local', 50, `ip && ${ip}.dst == ${ext} && ${res}`, 'reg9[4] = 1; next;');
     if (dnat) {
