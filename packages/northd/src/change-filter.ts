@@ -3,6 +3,8 @@
 // (chassis, up, encap), Chassis_Private — must not trigger a full recompute, or every handshake step
 // and every VM boot would cost one.
 
+import { smapBool } from './router-options.js';
+
 export interface Change {
   readonly kind: 'insert' | 'modify' | 'delete';
   readonly table: string;
@@ -67,7 +69,7 @@ const IGNORED_TABLES: ReadonlySet<string> = new Set([
  * is down gets no ARP/ND responder flows (ovn-northd's default ignores it).
  */
 export function lspUpMatters(global: { readonly options: Readonly<Record<string, string>> } | undefined): boolean {
-  return global?.options['ignore_lsp_down']?.toLowerCase() === 'false';
+  return !smapBool(global?.options ?? {}, 'ignore_lsp_down', true);
 }
 
 /** `lspUp`: NB Logical_Switch_Port.up decides flows (lspUpMatters of the NB_Global the change goes with). */

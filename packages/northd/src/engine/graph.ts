@@ -121,6 +121,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('topology', 'onTopology', () => loadBalancers.onTopology()),
         on('NB_load_balancer', 'onLoadBalancer', () => loadBalancers.onLoadBalancer()),
         on('NB_load_balancer_group', 'onLoadBalancerGroup', () => loadBalancers.onLoadBalancerGroup()),
+        on('NB_global', 'onGlobal', () => loadBalancers.onGlobal()),
       ],
     },
     // Routers read no port group: computed first, their flows reach a streaming writer sooner.

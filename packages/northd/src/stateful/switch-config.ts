@@ -3,7 +3,7 @@
 // stages on.
 import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
 import type { NbInput } from '../input.js';
-import type { SwitchDatapath } from '../topology.js';
+import type { RouterDatapath, SwitchDatapath } from '../topology.js';
 import type { ResolvedPortGroup } from './port-groups.js';
 import { CT_MARK, type CtDialect } from '../chassis-features.js';
 import { smapBool } from '../router-options.js';
@@ -73,18 +73,38 @@ export interface SwitchLbs {
   readonly hasLbVip: boolean;
 }
 
-/** The load balancers applying to a switch (its own, then its groups'). */
-export function switchLbs(sw: SwitchDatapath, nb: NbInput): SwitchLbs {
+/** NB_Global options:install_ls_lb_from_router: switches apply the load balancers of their routers too. */
+export function lbsFromRouters(global: { readonly options: Readonly<Record<string, string>> } | undefined): boolean {
+  return smapBool(global?.options ?? {}, 'install_ls_lb_from_router', false);
+}
+
+/** The routers a switch's router-type ports lead to (with `fromRouters`, their balancers are the switch's). */
+export function peerRoutersOf(sw: SwitchDatapath): RouterDatapath[] {
+  const out = new Set<RouterDatapath>();
+  for (const p of sw.routerPorts) if (p.peer) out.add(p.peer.dp);
+  return [...out];
+}
+
+/**
+ * The load balancers applying to a switch (its own, then its groups'; with `fromRouters`, then those
+ * of its peer routers, see lbsFromRouters).
+ */
+export function switchLbs(sw: SwitchDatapath, nb: NbInput, fromRouters = false): SwitchLbs {
   const lbs = new Map<string, LoadBalancer>();
   const addLb = (u: string) => {
     const lb = nb.Load_Balancer.get(u as never);
     if (lb) lbs.set(lb._uuid, lb);
   };
-  for (const u of sw.nb.load_balancer) addLb(u);
-  for (const g of sw.nb.load_balancer_group)
-    for (const u of nb.Load_Balancer_Group.get(g)?.load_balancer ?? []) addLb(u);
-  const list = [...lbs.values()];
-  return { lbs: list, hasLbVip: list.some((lb) => Object.keys(lb.vips).length > 0) };
+  const addAll = (row: { load_balancer: readonly string[]; load_balancer_group: readonly string[] }) => {
+    for (const u of row.load_balancer) addLb(u);
+    for (const g of row.load_balancer_group)
+      for (const u of nb.Load_Balancer_Group.get(g as never)?.load_balancer ?? []) addLb(u);
+  };
+  addAll(sw.nb);
+  // The switch-wide conntrack stages follow its own balancers only, as in ovn-northd.
+  const hasLbVip = [...lbs.values()].some((lb) => Object.keys(lb.vips).length > 0);
+  if (fromRouters) for (const lr of peerRoutersOf(sw)) addAll(lr.nb);
+  return { lbs: [...lbs.values()], hasLbVip };
 }
 
 /** The same state with other balancer rows (same flags); one literal shape, not a spread per switch. */

@@ -1090,6 +1090,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         'northd_probe_interval',
         'use_ct_inv_match',
         'ignore_lsp_down',
+        'install_ls_lb_from_router',
       ])!;
       const value =
         key === 'mac_prefix'

@@ -3,7 +3,7 @@
 // affects: its flow unit on the datapaths applying it, their whole balancer set, or a router's shape.
 import type { LoadBalancer } from '@ovnts/schema/nb';
 import { parseLb, type ParsedLb } from '../../stateful/lb-vip.js';
-import { switchLbs, type SwitchLbs } from '../../stateful/switch-config.js';
+import { lbsFromRouters, peerRoutersOf, switchLbs, type SwitchLbs } from '../../stateful/switch-config.js';
 import { reportUnsupportedLb } from '../../stateful/unsupported.js';
 import type { RouterDatapath, SwitchDatapath } from '../../topology.js';
 import type { NodeData } from '../inc-engine.js';
@@ -21,6 +21,12 @@ export class LoadBalancersNode implements NodeData {
    */
   private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
   private readonly swLbLists = new Map<string, SwitchLbs>();
+  /**
+   * NB_Global options:install_ls_lb_from_router: switches apply their peer routers' balancers too. Then
+   * any balancer, group or router change recomputes (a stated fall-back: the option is rare, and which
+   * switches apply a balancer then follows the routers' peering).
+   */
+  fromRouters = false;
 
   // Tracked output.
   recomputed = false;
@@ -59,6 +65,7 @@ export class LoadBalancersNode implements NodeData {
   recompute(): void {
     this.clear();
     this.recomputed = true;
+    this.fromRouters = lbsFromRouters([...this.nb.view.NB_Global.values()][0]);
     for (const g of this.nb.view.Load_Balancer_Group.values())
       for (const lb of g.load_balancer) addTo(this.lbGroups, lb, g._uuid);
   }
@@ -67,10 +74,16 @@ export class LoadBalancersNode implements NodeData {
 
   /** The balancer lists keep rows by index only: a recomputed topology re-reads every datapath. */
   onTopology(): boolean {
+    if (this.fromRouters && this.topo.routersChanged.size > 0) return false;
     return !this.topo.recomputed;
   }
 
+  onGlobal(): boolean {
+    return lbsFromRouters([...this.nb.view.NB_Global.values()][0]) === this.fromRouters;
+  }
+
   onLoadBalancer(): boolean {
+    if (this.fromRouters && this.nb.tables.Load_Balancer.changes.length) return false;
     for (const c of this.nb.tables.Load_Balancer.changes) {
       this.rtrLbLists.clear();
       if (c.kind !== 'modify') this.swLbLists.clear();
@@ -101,6 +114,7 @@ export class LoadBalancersNode implements NodeData {
   }
 
   onLoadBalancerGroup(): boolean {
+    if (this.fromRouters && this.nb.tables.Load_Balancer_Group.changes.length) return false;
     for (const c of this.nb.tables.Load_Balancer_Group.changes) {
       this.rtrLbLists.clear();
       this.swLbLists.clear();
@@ -129,9 +143,10 @@ export class LoadBalancersNode implements NodeData {
 
   /** A switch's load balancers, shared by switches with the same balancers and groups. */
   switchLbs(sw: SwitchDatapath): SwitchLbs {
-    const sig = lbConfigSig(sw.nb);
+    let sig = lbConfigSig(sw.nb);
+    if (this.fromRouters) for (const lr of peerRoutersOf(sw)) sig += `/${lbConfigSig(lr.nb)}`;
     let l = this.swLbLists.get(sig);
-    if (!l) this.swLbLists.set(sig, (l = switchLbs(sw, this.nb.view)));
+    if (!l) this.swLbLists.set(sig, (l = switchLbs(sw, this.nb.view, this.fromRouters)));
     return l;
   }
 
