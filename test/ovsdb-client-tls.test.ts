@@ -1,56 +1,8 @@
 // Acceptance: TLS with certificates generated here; the server verifies clients and the client verifies the
 // server. A client that does not trust the server's CA, and a client the server does not trust, are refused.
 import { describe, expect, it } from 'vitest';
-import { freePort, useSandbox, type Sandbox } from '@ovnts/test-harness';
+import { freePort, makeCa, makeCert, useSandbox } from '@ovnts/test-harness';
 import { ConnectionError, OvsdbClient } from 'ovsdb-client-ts';
-
-async function makeCa(sb: Sandbox, name: string): Promise<void> {
-  await sb.runOk('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    sb.file(`${name}-key.pem`),
-    '-out',
-    sb.file(`${name}-cert.pem`),
-  ]);
-}
-
-async function makeCert(sb: Sandbox, name: string, ca: string): Promise<void> {
-  await sb.runOk('openssl', [
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    sb.file(`${name}-key.pem`),
-    '-out',
-    sb.file(`${name}-req.pem`),
-  ]);
-  await sb.runOk('openssl', [
-    'x509',
-    '-req',
-    '-days',
-    '2',
-    '-in',
-    sb.file(`${name}-req.pem`),
-    '-CA',
-    sb.file(`${ca}-cert.pem`),
-    '-CAkey',
-    sb.file(`${ca}-key.pem`),
-    '-CAcreateserial',
-    '-out',
-    sb.file(`${name}-cert.pem`),
-  ]);
-}
 
 describe('TLS (ssl: remotes)', () => {
   const sandbox = useSandbox();

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
-import { OvsdbClient, type Replica, type Uuid } from 'ovsdb-client-ts';
+import { OvsdbClient, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vswitchModel } from '@ovnts/schema/vswitch';
 import {
@@ -40,6 +40,7 @@ import {
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
+import { RetryBackoff } from './retry-backoff.js';
 import { applyFlowMods, describeRefused } from './install.js';
 import { type SbConditions, SbMonitor, monitorTables, sbConditions } from './sb-monitor.js';
 
@@ -51,6 +52,8 @@ export interface ControllerOptions {
   readonly logger?: Logger;
   /** How long to wait for system-id / ovn-remote to appear (default 30 s). */
   readonly configTimeoutMs?: number;
+  /** Key, certificate (CN = the chassis name, for an SB under RBAC) and CA for an ssl: ovn-remote (-p/-c/-C). */
+  readonly ssl?: SslFiles;
 }
 
 export interface ControllerStats {
@@ -116,6 +119,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       logger: log,
       inactivityProbeMs: cfg!.probeIntervalMs,
       waitForServer: true,
+      ...(opts.ssl ? { ssl: opts.ssl } : {}),
     });
     // The first slice: what the chassis can know before its Chassis row and bindings are read.
     const initial = sbConditions(emptySb, {
@@ -171,6 +175,7 @@ class Controller implements ControllerHandle {
   private readonly stopping = new AbortController();
   private installedFlows: Flow[] | undefined;
   private firstInstallLogged = false;
+  private readonly failures = new RetryBackoff();
   private installedGroups = new Map<number, string>();
   private desiredFlows: Flow[] = [];
   private readonly refused = new Set<string>();
@@ -260,9 +265,13 @@ class Controller implements ControllerHandle {
       try {
         if (full) await this.recompute();
         else await this.report();
+        this.failures.reset();
       } catch (e) {
-        this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'recompute failed; retrying');
-        await new Promise((r) => setTimeout(r, 200));
+        // A refusal that will not go away by itself (RBAC, a constraint) must not hammer the SB nor
+        // flood the log: back off, and say it again only when it changes or every few rounds.
+        const { delayMs, log } = this.failures.next(e instanceof Error ? e.message : String(e));
+        if (log) this.log.warn({ err: log.err, failures: log.count }, `recompute failed; retrying in ${delayMs} ms`);
+        await new Promise((r) => setTimeout(r, delayMs));
         this.dirty = true;
       }
     }

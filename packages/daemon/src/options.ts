@@ -1,6 +1,7 @@
 // The options every OVS/OVN daemon takes (daemon, logging, control socket, SSL), and where their
 // files go by default: `NAME` is the real program's name, so ovnts-northd's files are ovn-northd.*.
 import path from 'node:path';
+import type { SslFiles } from 'ovsdb-client-ts';
 import type { OptionDef, ParsedOption } from './getopt.js';
 
 export const DAEMON_OPTION_DEFS: readonly OptionDef[] = [
@@ -34,6 +35,13 @@ export interface SslOptions {
   caCert?: string;
   protocols?: string;
   ciphers?: string;
+}
+
+/** The files an ssl: remote needs, when -p, -c and -C were all given. */
+export function sslFilesOf(o: SslOptions): SslFiles | undefined {
+  return o.privateKey && o.certificate && o.caCert
+    ? { privateKey: o.privateKey, certificate: o.certificate, caCert: o.caCert }
+    : undefined;
 }
 
 export interface DaemonConfig {

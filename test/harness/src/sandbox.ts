@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Daemon, startDetached, waitFor } from './daemon.js';
 import { OvsdbCluster, OvsdbServer, type DbKind } from './ovsdb.js';
 import { run, runOk, tool } from './tools.js';
+import { startFromSource } from './source-daemon.js';
 
 /** Programs every sandbox needs; checked up front so a missing install fails loudly with the fix. */
 const REQUIRED = ['ovsdb-server', 'ovsdb-tool', 'ovs-appctl'];
@@ -277,18 +278,28 @@ export class Chassis {
     return runOk('ovs-appctl', ['-t', this.sandbox.file(this.name + '-vswitchd.ctl'), ...args], { env: this.env });
   }
 
-  /** The real ovn-controller 23.03 for this chassis. */
-  async startRealController(): Promise<Daemon> {
+  /** The real ovn-controller 23.03 for this chassis (`extraArgs`: e.g. sslArgs(certificate)). */
+  async startRealController(extraArgs: readonly string[] = []): Promise<Daemon> {
     const f = (s: string) => this.sandbox.file(`${this.name}-controller.${s}`);
     return this.sandbox.own(
       await startDetached(
         `ovn-controller ${this.name}`,
         'ovn-controller',
-        [`--pidfile=${f('pid')}`, `--log-file=${f('log')}`, this.db.remotes.unix],
+        [`--pidfile=${f('pid')}`, `--log-file=${f('log')}`, ...extraArgs, this.db.remotes.unix],
         f('pid'),
         f('log'),
         this.env,
       ),
+    );
+  }
+  /** ovnts-controller for this chassis, from source, as a process (`<name>-ovnts-controller.log`). */
+  startOvntsController(extraArgs: readonly string[] = []): Promise<Daemon> {
+    return startFromSource(
+      this.sandbox,
+      `${this.name}-ovnts-controller`,
+      'packages/controller/src/bin/ovnts-controller.ts',
+      ['-vinfo', ...extraArgs, this.db.remotes.unix],
+      this.env,
     );
   }
 

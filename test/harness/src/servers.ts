@@ -5,3 +5,5 @@ export * from './daemon.js';
 export * from './ovsdb.js';
 export * from './sandbox.js';
 export * from './nbctl-args.js';
+export * from './pki.js';
+export * from './source-daemon.js';

@@ -1,7 +1,7 @@
 // Entry point of ovnts-controller, a drop-in ovn-controller: options, the daemon plumbing of
 // @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
 // a signal.
-import { launchDaemon, versionText, type DaemonSetup } from '@ovnts/daemon';
+import { launchDaemon, sslFilesOf, versionText, type DaemonSetup } from '@ovnts/daemon';
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   };
   daemon.ready();
   try {
-    handle = await startController({ ovsRemote: cli.ovsRemote, logger });
+    const ssl = sslFilesOf(cli.daemon.ssl);
+    handle = await startController({ ovsRemote: cli.ovsRemote, logger, ...(ssl ? { ssl } : {}) });
     logger.info({ chassis: handle.chassisName }, 'ovnts-controller started');
   } catch (e) {
     const msg = e instanceof ConfigError || e instanceof Error ? e.message : String(e);

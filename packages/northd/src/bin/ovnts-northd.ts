@@ -1,7 +1,6 @@
 // Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
-import { launchDaemon, versionText, type DaemonSetup } from '@ovnts/daemon';
-import type { SslFiles } from 'ovsdb-client-ts';
+import { launchDaemon, sslFilesOf, versionText, type DaemonSetup } from '@ovnts/daemon';
 import { Northd } from '../daemon/northd.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
@@ -30,12 +29,6 @@ function fail(msg: string): never {
   if (process.send) process.send({ error: msg });
   process.stderr.write(`${NAME}: ${msg}\n`);
   process.exit(1);
-}
-
-function sslFiles(o: ReturnType<typeof parseOptions>['daemon']['ssl']): SslFiles | undefined {
-  return o.privateKey && o.certificate && o.caCert
-    ? { privateKey: o.privateKey, certificate: o.certificate, caCert: o.caCert }
-    : undefined;
 }
 
 async function main(): Promise<void> {
@@ -67,7 +60,7 @@ async function main(): Promise<void> {
   daemon.ready();
 
   // The databases may not be up yet: keep trying, as ovn-northd does.
-  const ssl = sslFiles(o.daemon.ssl);
+  const ssl = sslFilesOf(o.daemon.ssl);
   while (!northd) {
     try {
       northd = await Northd.start({

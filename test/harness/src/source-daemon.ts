@@ -1,0 +1,52 @@
+// One of this repo's daemons (ovnts-northd, ovnts-controller) run from its TypeScript source with vite-node
+// (no build needed), as a separate process: what a test that kills, signals or reads the logs of a daemon
+// needs. The process writes its pidfile itself (--pidfile), as the installed binary does.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Daemon, waitFor } from './daemon.js';
+import type { Sandbox } from './sandbox.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const VITE_NODE = path.join(ROOT, 'node_modules/.bin/vite-node');
+
+/**
+ * Start `entry` (a path from the repository root, e.g. packages/controller/src/bin/ovnts-controller.ts)
+ * with `args` plus --pidfile/--log-file in the sandbox, named `name`; resolves once its pidfile names it.
+ * The sandbox stops it at teardown.
+ */
+export async function startFromSource(
+  sb: Sandbox,
+  name: string,
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = sb.env,
+): Promise<Daemon> {
+  const pidFile = sb.file(`${name}.pid`);
+  const logFile = sb.file(`${name}.log`);
+  const child = spawn(
+    VITE_NODE,
+    [
+      '--config',
+      path.join(ROOT, 'vitest.config.ts'),
+      path.join(ROOT, entry),
+      ...args,
+      `--pidfile=${pidFile}`,
+      `--log-file=${logFile}`,
+    ],
+    { cwd: ROOT, env, stdio: 'ignore' },
+  );
+  child.unref();
+  // vite-node runs the daemon in its own process, so the child is the daemon: own it before waiting, so a
+  // start that times out is still stopped at teardown.
+  if (!child.pid) throw new Error(`${name}: could not start ${VITE_NODE}`);
+  const daemon = sb.own(new Daemon(name, child.pid, logFile));
+  // The file may exist a moment before its content does: wait for a complete pid.
+  const readPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || 0 : 0);
+  // vite-node transforms the sources first: seconds on an idle machine, much longer on a loaded one.
+  await waitFor(`${name} pidfile`, () => readPid() !== 0, 90_000);
+  const pid = readPid();
+  if (pid !== child.pid) throw new Error(`${name}: pidfile says ${pid}, expected ${child.pid}`);
+  return daemon;
+}
