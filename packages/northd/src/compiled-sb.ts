@@ -5,6 +5,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { HaGroupOut } from './ha-chassis-groups.js';
 import type { SbKeyInput } from './input.js';
 import type { LogicalFlow } from './lflow-table.js';
+import type { SbMeterOut } from './stateful/meters.js';
 import type { DhcpOptionCode, SbLoadBalancerOut, SbPortGroupOut } from './stateful/index.js';
 
 export interface CompileOptions {
@@ -23,6 +24,8 @@ export interface CompiledSb {
   readonly portGroups: readonly SbPortGroupOut[];
   /** SB Load_Balancer rows for the load balancers applied to switches. */
   readonly loadBalancers: readonly SbLoadBalancerOut[];
+  /** SB Meter rows: the NB meters and each logging ACL's copy of a fair one (stateful/meters.ts). */
+  readonly meters: readonly SbMeterOut[];
   /** SB DHCP_Options / DHCPv6_Options: the option vocabulary put_dhcp_opts/put_dhcpv6_opts parse. */
   readonly dhcpOptions: readonly DhcpOptionCode[];
   readonly dhcpv6Options: readonly DhcpOptionCode[];

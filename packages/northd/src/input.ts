@@ -25,6 +25,8 @@ export const NB_INPUT_TABLES = [
   'HA_Chassis_Group',
   'HA_Chassis',
   'Gateway_Chassis',
+  'Meter',
+  'Meter_Band',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

@@ -11,6 +11,7 @@ import { stageAt } from './stages.js';
 import { diffStatefulRows } from './stateful/sb-diff-rows.js';
 import { groupSetKey, LbGroupPicker, lbGroupUuids } from './lb-groups.js';
 import { chassisResolver, requestedChassisColumns, writeHaGroup, type ChassisResolver } from './sb-ha-rows.js';
+import { diffMeters } from './sb-meters.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -26,6 +27,8 @@ export const SB_OWNED_TABLES = [
   'DHCPv6_Options',
   'HA_Chassis_Group',
   'HA_Chassis',
+  'Meter',
+  'Meter_Band',
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
@@ -420,6 +423,7 @@ export function diffSb(
     upd: (t, u, cur, row) => upd(t, u, changed(cur, row)),
     del,
   });
+  diffMeters(c.meters, sb, { ins, upd, del });
 
   return stats;
 }

@@ -132,9 +132,9 @@ describe('writeRound with dependent rows', () => {
       return { out, ops: w.ops };
     };
     round(deps([]));
-    const dps = [...mem.tables.get('Datapath_Binding')!.values()] as SbTables['Datapath_Binding'][];
+    const dps = [...mem.state().Datapath_Binding.values()];
     const dp = (name: string) => dps.find((d) => d.external_ids['name'] === name)!;
-    const pbs = [...mem.tables.get('Port_Binding')!.values()] as SbTables['Port_Binding'][];
+    const pbs = [...mem.state().Port_Binding.values()];
     const pkey = (name: string) => pbs.find((p) => p.logical_port === name)!.tunnel_key;
     const rows = deps([
       { table: 'MAC_Binding', uuid: 'm0', row: { datapath: dp('sw0')._uuid, logical_port: 'sw0-p1' } },

@@ -487,6 +487,8 @@ export class Northd {
       haChassisGroup: (name) => r.lookup('HA_Chassis_Group', { name }),
       haChassis: (u) => r.get('HA_Chassis', u),
       chassis: () => r.table('Chassis').values(),
+      meter: (name) => r.lookup('Meter', { name }),
+      meterBand: (uuid) => r.get('Meter_Band', uuid),
     };
   }
 

@@ -10,6 +10,7 @@ import { HaChassisGroupsNode } from './nodes/ha-chassis-groups.js';
 import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
 import { LflowsNode } from './nodes/lflows.js';
 import { LoadBalancersNode } from './nodes/load-balancers.js';
+import { MetersNode } from './nodes/meters.js';
 import { PortGroupsNode } from './nodes/port-groups.js';
 import { RoutersNode } from './nodes/routers.js';
 import { AddressSetsNode, SbGlobalNode, SbLoadBalancersNode } from './nodes/sb-rows.js';
@@ -33,6 +34,7 @@ export interface EngineGraph {
   readonly addressSets: AddressSetsNode;
   readonly sbGlobal: SbGlobalNode;
   readonly haGroups: HaChassisGroupsNode;
+  readonly meters: MetersNode;
 }
 
 /** An edge from `from`, handled by `handler` (named as in the diagram). */
@@ -50,7 +52,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const loadBalancers = new LoadBalancersNode(ctx, nb, topology);
   const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features);
   const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
-  const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers, features);
+  const meters = new MetersNode(nb);
+  const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers, features, meters);
   const lflows = new LflowsNode(routers, switches);
   const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
@@ -75,6 +78,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_ha_chassis_group', data: t.HA_Chassis_Group },
     { kind: 'input', name: 'NB_ha_chassis', data: t.HA_Chassis },
     { kind: 'input', name: 'NB_gateway_chassis', data: t.Gateway_Chassis },
+    { kind: 'input', name: 'NB_meter', data: t.Meter },
+    { kind: 'input', name: 'NB_meter_band', data: t.Meter_Band },
     { kind: 'input', name: 'SB_datapath_binding', data: sb.tables.Datapath_Binding },
     { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
@@ -152,6 +157,16 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     },
     {
       kind: 'node',
+      name: 'meters',
+      data: meters,
+      inputs: [
+        on('NB_meter', 'onMeters', () => meters.onMeters()),
+        on('NB_meter_band', 'onMeters', () => meters.onMeters()),
+        on('NB_acl', 'onAcl', () => meters.onAcl()),
+      ],
+    },
+    {
+      kind: 'node',
       name: 'switches',
       data: switches,
       inputs: [
@@ -164,6 +179,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_dhcp_options', 'onDhcpOptions', () => switches.onDhcpOptions()),
         recomputeOn('chassis_features'),
         on('NB_global', 'onGlobal', () => switches.onGlobal()),
+        // Which meters are fair decides the meter every logging ACL names: rare, recomputes.
+        on('meters', 'onMeters', () => switches.onMeters()),
       ],
     },
     {
@@ -234,5 +251,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     addressSets,
     sbGlobal,
     haGroups,
+    meters,
   };
 }

@@ -9,6 +9,7 @@ import type { NbChange, NbInput, SbChange, SbKeyInput } from '../input.js';
 import { DHCPV4_OPTION_CODES, DHCPV6_OPTION_CODES } from '../stateful/dhcp-codes.js';
 import type { SbLoadBalancerOut } from '../stateful/sb-load-balancers.js';
 import type { SbPortGroupOut } from '../stateful/port-groups.js';
+import type { SbMeterOut } from '../stateful/meters.js';
 import type { Datapath } from '../topology.js';
 import type { HaGroupOut } from '../ha-chassis-groups.js';
 import type { FlowSpec } from './flow-set.js';
@@ -34,6 +35,8 @@ export interface Touched {
   readonly sbGlobal: boolean;
   /** SB HA_Chassis_Group names whose rows (or their HA_Chassis rows) may differ. */
   readonly haGroups: ReadonlySet<string>;
+  /** SB Meter names. */
+  readonly meters: ReadonlySet<string>;
 }
 
 export interface RoundResult {
@@ -52,6 +55,7 @@ const NOTHING: Touched = {
   loadBalancers: new Set(),
   sbGlobal: false,
   haGroups: new Set(),
+  meters: new Set(),
 };
 
 export class NorthdEngine {
@@ -125,6 +129,7 @@ export class NorthdEngine {
         loadBalancers: g.sbLoadBalancers.touched,
         sbGlobal: g.sbGlobal.updated(),
         haGroups: g.haGroups.touched,
+        meters: g.meters.touched,
       },
     };
   }
@@ -150,6 +155,7 @@ export class NorthdEngine {
       loadBalancers: [...g.sbLoadBalancers.all()].sort((a, b) =>
         a.externalIds['lb_id']! < b.externalIds['lb_id']! ? -1 : 1,
       ),
+      meters: [...g.meters.all()].sort((a, b) => (a.name < b.name ? -1 : 1)),
       dhcpOptions: DHCPV4_OPTION_CODES,
       dhcpv6Options: DHCPV6_OPTION_CODES,
       haChassisGroups: [...g.haGroups.groups.values()],
@@ -213,6 +219,9 @@ export class NorthdEngine {
   /** Per HA chassis group of 2+ chassis, the switches whose bound ports make up its ref_chassis. */
   haRefSwitches(): ReadonlyMap<string, readonly string[]> {
     return this.g.haGroups.refSwitches;
+  }
+  meterRow(name: string): SbMeterOut | undefined {
+    return this.g.meters.row(name);
   }
   sbGlobalOptions(): Readonly<Record<string, string>> {
     return this.g.sbGlobal.options;

@@ -16,6 +16,7 @@ import {
 import { LbGroupPicker, lbGroupUuids } from '../lb-groups.js';
 import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
 import { chassisResolver, writeHaGroup } from '../sb-ha-rows.js';
+import { writeMeter } from '../sb-meters.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
 
 type Row = Record<string, unknown>;
@@ -38,6 +39,8 @@ export interface SbLookup {
   haChassisGroup(name: string): SbTables['HA_Chassis_Group'] | undefined;
   haChassis(uuid: Uuid<'HA_Chassis'>): SbTables['HA_Chassis'] | undefined;
   chassis(): Iterable<SbTables['Chassis']>;
+  meter(name: string): SbTables['Meter'] | undefined;
+  meterBand(uuid: Uuid<'Meter_Band'>): SbTables['Meter_Band'] | undefined;
 }
 
 /** Mutable: commit() replaces named-uuids with the server's. */
@@ -324,6 +327,8 @@ export function syncSb(
     if (cur) upd('Load_Balancer', cur._uuid, changed(cur, row));
     else ins('Load_Balancer', row);
   }
+
+  for (const name of t.meters) writeMeter(e.meterRow(name), sb.meter(name), sb.meterBand, { ins, upd, del });
   return stats;
 }
 

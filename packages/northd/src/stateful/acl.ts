@@ -7,6 +7,7 @@ import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
 import type { SwitchStateful } from './switch-config.js';
+import { aclLogMeter } from './meters.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -71,7 +72,7 @@ export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchState
     add('ls_in_acl_after_lb', PRI_FIXED, `${HINT_ALLOW_REL} == 1`, 'next;');
   }
 
-  for (const acl of st.acls) buildAcl(acl, hasStateful, BLOCKED, notInv, add);
+  for (const acl of st.acls) buildAcl(acl, hasStateful, BLOCKED, notInv, st.acl.fairMeters, add);
 
   if (st.hasAcls || st.hasLbVip) {
     add('ls_in_acl', PRI_SERVICE, 'eth.dst == $svc_monitor_mac', 'next;');
@@ -121,15 +122,16 @@ function buildHints(st: SwitchStateful, add: Add): void {
   }
 }
 
-/** The `log(...)` prefix of an ACL's actions, or "". */
-export function aclLog(acl: ACL): string {
+/** The `log(...)` prefix of an ACL's actions, or "". `fair`: the names of the NB meters that are fair. */
+export function aclLog(acl: ACL, fair: ReadonlySet<string>): string {
   if (!acl.log) return '';
   const parts: string[] = [];
   if (acl.name !== null) parts.push(`name=${q(acl.name)}`);
   parts.push(`severity=${acl.severity ?? 'info'}`);
   const verdict = acl.action === 'drop' ? 'drop' : acl.action === 'reject' ? 'reject' : 'allow';
   parts.push(`verdict=${verdict}`);
-  if (acl.meter !== null) parts.push(`meter=${q(acl.meter)}`);
+  const meter = aclLogMeter(acl, fair);
+  if (meter !== null) parts.push(`meter=${q(meter)}`);
   return `log(${parts.join(', ')}); `;
 }
 
@@ -139,7 +141,14 @@ function aclStage(acl: ACL): StageName {
 }
 
 /** Reject: answer with a TCP RST / ICMP unreachable sent back the way the packet came. */
-function addReject(acl: ACL, s: StageName, extraMatch: string, extraActions: string, add: Add): void {
+function addReject(
+  acl: ACL,
+  s: StageName,
+  extraMatch: string,
+  extraActions: string,
+  fair: ReadonlySet<string>,
+  add: Add,
+): void {
   const ingress = stage(s).pipeline === 'ingress';
   const next = ingress
     ? `next(pipeline=egress,table=${stage('ls_out_qos_mark').table});`
@@ -147,16 +156,23 @@ function addReject(acl: ACL, s: StageName, extraMatch: string, extraActions: str
   const match = extraMatch ? `(${extraMatch}) && ${acl.match}` : acl.match;
   const actions =
     // The extra actions end in a space and get one more (as 23.03 writes them).
-    `${aclLog(acl)}${extraActions ? `${extraActions} ` : ''}reg0 = 0; ` +
+    `${aclLog(acl, fair)}${extraActions ? `${extraActions} ` : ''}reg0 = 0; ` +
     `reject { /* eth.dst <-> eth.src; ip.dst <-> ip.src; is implicit. */ outport <-> inport; ${next} };`;
   add(s, acl.priority + ACL_PRI_OFFSET, match, actions);
 }
 
 /** `BLOCKED`: the conntrack flag of connections an ACL dropped (ct_mark.blocked or ct_label.blocked). */
-function buildAcl(acl: ACL, hasStateful: boolean, BLOCKED: string, notInv: string, add: Add): void {
+function buildAcl(
+  acl: ACL,
+  hasStateful: boolean,
+  BLOCKED: string,
+  notInv: string,
+  fair: ReadonlySet<string>,
+  add: Add,
+): void {
   const s = aclStage(acl);
   const prio = acl.priority + ACL_PRI_OFFSET;
-  const log = aclLog(acl);
+  const log = aclLog(acl, fair);
   const label = acl.label ? `${ACL_LABEL} = 1; ${LABEL_REG} = ${acl.label}; ` : '';
   switch (acl.action) {
     case 'allow-stateless':
@@ -183,15 +199,15 @@ function buildAcl(acl: ACL, hasStateful: boolean, BLOCKED: string, notInv: strin
     case 'reject': {
       const reject = acl.action === 'reject';
       if (!hasStateful) {
-        if (reject) addReject(acl, s, '', '', add);
+        if (reject) addReject(acl, s, '', '', fair, add);
         else add(s, prio, acl.match, `${log}${IMPLICIT_DROP}`);
         return;
       }
       // Untracked or new: just drop. Established and allowed so far: mark the connection blocked.
       const block = `ct_commit { ${BLOCKED} = 1; }; `;
       if (reject) {
-        addReject(acl, s, `${HINT_DROP} == 1`, '', add);
-        addReject(acl, s, `${HINT_BLOCK} == 1`, block, add);
+        addReject(acl, s, `${HINT_DROP} == 1`, '', fair, add);
+        addReject(acl, s, `${HINT_BLOCK} == 1`, block, fair, add);
       } else {
         add(s, prio, `${HINT_DROP} == 1 && (${acl.match})`, `${log}${IMPLICIT_DROP}`);
         add(s, prio, `${HINT_BLOCK} == 1 && (${acl.match})`, `${block}${log}${IMPLICIT_DROP}`);

@@ -30,18 +30,32 @@ export interface AclOptions {
   readonly ctInvMatch: boolean;
   /** default_acl_drop (default false): traffic no ACL allows is dropped. */
   readonly defaultDrop: boolean;
+  /** The NB meters that are fair: an ACL logging through one names its own copy (stateful/meters.ts). */
+  readonly fairMeters: ReadonlySet<string>;
+  /** `fairMeters`, sorted and joined (the ACL unit memos key on it). */
+  readonly fairSig: string;
 }
 
-export const DEFAULT_ACL_OPTIONS: AclOptions = { ctInvMatch: true, defaultDrop: false };
+const NO_FAIR_METERS: ReadonlySet<string> = new Set();
+export const DEFAULT_ACL_OPTIONS: AclOptions = {
+  ctInvMatch: true,
+  defaultDrop: false,
+  fairMeters: NO_FAIR_METERS,
+  fairSig: '',
+};
 
-export function aclOptions(nbGlobal: Readonly<Record<string, string>>): AclOptions {
+export function aclOptions(
+  nbGlobal: Readonly<Record<string, string>>,
+  fairMeters: ReadonlySet<string> = NO_FAIR_METERS,
+): AclOptions {
   const ctInvMatch = smapBool(nbGlobal, 'use_ct_inv_match', true);
   const defaultDrop = smapBool(nbGlobal, 'default_acl_drop', false);
-  return ctInvMatch && !defaultDrop ? DEFAULT_ACL_OPTIONS : { ctInvMatch, defaultDrop };
+  if (ctInvMatch && !defaultDrop && !fairMeters.size) return DEFAULT_ACL_OPTIONS;
+  return { ctInvMatch, defaultDrop, fairMeters, fairSig: [...fairMeters].sort().join(',') };
 }
 
 export const sameAclOptions = (a: AclOptions, b: AclOptions) =>
-  a.ctInvMatch === b.ctInvMatch && a.defaultDrop === b.defaultDrop;
+  a.ctInvMatch === b.ctInvMatch && a.defaultDrop === b.defaultDrop && a.fairSig === b.fairSig;
 
 export const NO_CONNTRACK: ConntrackFlags = {
   hasAcls: false,

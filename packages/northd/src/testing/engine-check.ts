@@ -53,6 +53,7 @@ export class EngineCheck {
     const lbs = by<SbTables['Load_Balancer']>('Load_Balancer', (r) => r.external_ids['lb_id']);
     const mcs = t('Multicast_Group') as unknown as SbTables['Multicast_Group'][];
     const has = by<SbTables['HA_Chassis_Group']>('HA_Chassis_Group', (r) => r.name);
+    const meters = by<SbTables['Meter']>('Meter', (r) => r.name);
     return {
       datapath: (id) => dpByNb.get(id),
       portBinding: (n) => pbs.get(n),
@@ -70,6 +71,8 @@ export class EngineCheck {
       haChassisGroup: (n) => has.get(n),
       haChassis: (u) => this.sb.tables.get('HA_Chassis')!.get(u) as SbTables['HA_Chassis'] | undefined,
       chassis: () => [],
+      meter: (n) => meters.get(n),
+      meterBand: (u) => this.sb.tables.get('Meter_Band')!.get(u) as SbTables['Meter_Band'] | undefined,
     };
   }
 

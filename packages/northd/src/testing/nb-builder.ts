@@ -140,6 +140,8 @@ export class NbBuilder {
       HA_Chassis_Group: m(this.haGroups.values()),
       HA_Chassis: m(this.haChassis.values()),
       Gateway_Chassis: m(this.gatewayChassis.values()),
+      Meter: m([]),
+      Meter_Band: m([]),
     } as unknown as NbInput;
   }
 }

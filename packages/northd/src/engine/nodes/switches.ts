@@ -22,13 +22,14 @@ import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
 import type { EngineContext, NbInputs } from './inputs.js';
 import type { LoadBalancersNode } from './load-balancers.js';
+import type { MetersNode } from './meters.js';
 import type { PortGroupsNode } from './port-groups.js';
 import type { RoutersNode } from './routers.js';
 import type { TopologyNode } from './topology.js';
 import { addTo, delFrom, sameRows, unitId } from './util.js';
 
 const flagsSig = (st: SwitchStateful) =>
-  `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}${+st.acl.ctInvMatch}${+st.acl.defaultDrop}`;
+  `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}${+st.acl.ctInvMatch}${+st.acl.defaultDrop}${st.acl.fairSig}`;
 /** ACL and balancer units name no switch port: they are built for a switch without any. */
 const NO_PORTS = { ports: [] };
 
@@ -74,6 +75,7 @@ export class SwitchesNode implements NodeData {
     private readonly lbs: LoadBalancersNode,
     private readonly routers: RoutersNode,
     private readonly features: ChassisFeaturesNode,
+    private readonly meters: MetersNode,
   ) {}
 
   clearTracked(): void {
@@ -122,7 +124,12 @@ export class SwitchesNode implements NodeData {
   }
 
   private globalAclOptions(): AclOptions {
-    return aclOptions([...this.nb.view.NB_Global.values()][0]?.options ?? {});
+    return aclOptions([...this.nb.view.NB_Global.values()][0]?.options ?? {}, this.meters.fair);
+  }
+
+  /** Meters: only which of them are fair matters here (see onGlobal). */
+  onMeters(): boolean {
+    return !this.meters.fairChanged && sameAclOptions(this.globalAclOptions(), this.aclOpts);
   }
 
   onTopology(): boolean {
