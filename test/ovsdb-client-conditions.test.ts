@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { model } from '@ovnts/schema/nb';
-import { AbortedError, OvsdbClient, type Replica, type RowChange, TimeoutError } from 'ovsdb-client-ts';
+import { AbortedError, OvsdbClient, OvsdbError, type Replica, type RowChange, TimeoutError } from 'ovsdb-client-ts';
 
 type NbReplica = Replica<typeof model>;
 type NbChange = RowChange<NonNullable<(typeof model)['__tables']>>;
@@ -24,7 +24,7 @@ describe('ovsdb-client-ts: conditional monitors', () => {
   it('clauses are ORed; true/false clauses; widening and narrowing as inserts and deletes', async () => {
     const sb = sandbox();
     const server = await sb.startDb('nb');
-    const c = await OvsdbClient.connect(server.remotes.unix);
+    const c = await OvsdbClient.connect(server.remotes.unix, { reconnect: { initialMs: 50, maxMs: 200 } });
     try {
       await seed(c, ['a1', 'a2', 'b1', 'c1']);
       const replica = await c.monitor(model, {
@@ -79,6 +79,13 @@ describe('ovsdb-client-ts: conditional monitors', () => {
       expect(names(replica)).toEqual(['c1']);
       const r2 = await c.monitor(model, { tables: ['Logical_Switch'] });
       await expect(r2.setConditions({ Address_Set: [false] })).rejects.toThrow(/not monitored/);
+
+      // A condition the server refuses is not kept: the next resubscription still uses the last good one.
+      await expect(replica.setCondition('Logical_Switch', [['name', '<', 'x']])).rejects.toBeInstanceOf(OvsdbError);
+      const resumed = new Promise<unknown>((r) => replica.once('resumed', r));
+      (await c.connected()).close(new Error('test: dropped'));
+      await resumed;
+      expect(names(replica)).toEqual(['c1']);
     } finally {
       await c.close();
     }

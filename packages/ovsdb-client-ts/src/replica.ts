@@ -376,9 +376,11 @@ export class Replica<M extends DatabaseModel>
       // Encoded (and so checked) before any table's condition changes.
       next.set(table, { schema, columns, template, types, decoders, indexes, ...conditionFields(schema, where) });
     }
+    const prev = new Map([...next.keys()].map((t) => [t, this.specs.get(t)!]));
     for (const [table, spec] of next) this.specs.set(table, spec);
     const started = Date.now();
     for (;;) {
+      if (this.closed) throw new ClosedError('monitor closed');
       const stale = [...next.keys()].filter((t) => this.acked.get(t) !== this.specs.get(t)!.whereKey);
       if (!stale.length) return;
       const s = await this.client.connected(remaining(call, started));
@@ -388,7 +390,10 @@ export class Replica<M extends DatabaseModel>
           remaining(call, started),
           this.resuming.catch(() => undefined),
         );
-      if (this.boundSession !== s || s.isClosed) continue;
+      if (this.boundSession !== s || s.isClosed) {
+        await new Promise((r) => setTimeout(r, 10)); // a resubscription is starting on that session
+        continue;
+      }
       const body: Record<string, unknown> = {};
       const sent = new Map<string, string>();
       for (const t of stale) {
@@ -401,6 +406,9 @@ export class Replica<M extends DatabaseModel>
         await s.request('monitor_cond_change', [this.id, this.id, body], remaining(call, started));
       } catch (e) {
         if (e instanceof ConnectionError && !(e instanceof ClosedError)) continue; // the resubscription carries them
+        // Refused (or given up on): a refused condition must not be what later resubscriptions send.
+        if (e instanceof OvsdbError)
+          for (const [t, spec] of next) if (this.specs.get(t) === spec) this.specs.set(t, prev.get(t)!);
         throw e;
       }
       for (const [t, key] of sent) this.acked.set(t, key);
