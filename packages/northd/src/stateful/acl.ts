@@ -14,6 +14,8 @@ type Add = (st: StageName, prio: number, match: string, actions: string) => void
 /** ACL priorities sit above the fixed low-priority flows. */
 const ACL_PRI_OFFSET = 1000;
 const PRI_FIXED = 65532;
+/** Logged reply and related traffic of an ACL with options:log-related, just above the fixed flows. */
+const PRI_LOG_RELATED = 65533;
 const PRI_SERVICE = 34000;
 
 // Register bits (REGBIT_* in the 23.03 pipeline).
@@ -191,8 +193,8 @@ function buildAcl(
       if (acl.log && acl.label && acl.options['log-related'] === 'true') {
         const rs: StageName = acl.direction === 'from-lport' ? 'ls_out_acl' : 'ls_in_acl';
         const lbl = `${BLOCKED} == 0 && ct_label.label == ${acl.label}`;
-        add(rs, PRI_FIXED, `ct.est && !ct.rel && !ct.new${notInv} && ct.rpl && ${lbl}`, `${log}next;`);
-        add(rs, PRI_FIXED, `!ct.est && ct.rel && !ct.new${notInv} && ${lbl}`, `${log}next;`);
+        add(rs, PRI_LOG_RELATED, `ct.est && !ct.rel && !ct.new${notInv} && ct.rpl && ${lbl}`, `${log}next;`);
+        add(rs, PRI_LOG_RELATED, `!ct.est && ct.rel && !ct.new${notInv} && ${lbl}`, `${log}next;`);
       }
       return;
     case 'drop':
