@@ -2,7 +2,9 @@
 // process) with ovn-monitor-all=false and =true, and the real ovn-controller the same two ways. Reported: SB
 // rows and IDL cells replicated, SB bytes received (ovnts), RSS once the flows are installed.
 // Shapes (BENCH_SHAPE): `switches` — NODES disjoint node switches (the slice is one switch); `router` — the
-// same switches on one cluster router (every switch is local through the router, as in ovn-kubernetes).
+// same switches on one cluster router (every switch is local through the router); `ovnk` — as `router`, plus
+// ovn-kubernetes' join switch and, per node, a gateway router bound to that node's chassis with its external
+// switch (other nodes' gateway routers are not local: the l3gateway ports stop the walk).
 // Run: npx tsc -b packages/controller && npx vite-node --config vitest.config.ts packages/controller/bench/slice.bench.ts
 //      (BENCH_NODES, BENCH_PODS, BENCH_SHAPE)
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -27,10 +29,29 @@ try {
     sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
   const sbctl = (...a: string[]) =>
     sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
-  if (SHAPE === 'router') await nbctl('lr-add', 'cluster');
+  const routed = SHAPE === 'router' || SHAPE === 'ovnk';
+  if (routed) await nbctl('lr-add', 'cluster');
+  /** Router port `lrp` of `lr` and its peer `lsp` on switch `ls`. */
+  const link = (lr: string, lrp: string, macAddr: string, net: string, ls: string, lsp: string) => [
+    ...['--', 'lrp-add', lr, lrp, macAddr, net, '--', 'lsp-add', ls, lsp, '--', 'lsp-set-type', lsp, 'router'],
+    ...['--', 'lsp-set-addresses', lsp, 'router', '--', 'lsp-set-options', lsp, `router-port=${lrp}`],
+  ];
+  if (SHAPE === 'ovnk')
+    await nbctl(
+      'ls-add',
+      'join',
+      ...link('cluster', 'rtoj-cluster', '0a:58:64:40:00:01', '100.64.0.1/16', 'join', 'jtor-cluster'),
+    );
   for (let n = 1; n <= NODES; n++) {
     const a: string[] = ['ls-add', `node${n}`];
-    if (SHAPE === 'router')
+    if (SHAPE === 'ovnk') {
+      const gr = `GR_node${n}`;
+      a.push('--', 'lr-add', gr, '--', 'set', 'Logical_Router', gr, `options:chassis=hv${n}`);
+      a.push(...link(gr, `rtoj-${gr}`, mac(n, 250), `100.64.${n >> 8}.${(n & 0xff) + 1}/16`, 'join', `jtor-${gr}`));
+      a.push('--', 'ls-add', `ext_node${n}`);
+      a.push(...link(gr, `rtoe-${gr}`, mac(n, 251), `172.16.${n >> 8}.${n & 0xff}/16`, `ext_node${n}`, `etor-${gr}`));
+    }
+    if (routed)
       a.push(
         ...['--', 'lrp-add', 'cluster', `rtos-node${n}`, mac(n, 1), `${ip(n, 1)}/24`],
         ...['--', 'lsp-add', `node${n}`, `stor-node${n}`, '--', 'lsp-set-type', `stor-node${n}`, 'router'],
