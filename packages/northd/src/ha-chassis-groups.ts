@@ -65,10 +65,40 @@ export function buildHaGroups(
   topo: { readonly routers: Iterable<RouterDatapath>; readonly switches: Iterable<SwitchDatapath> },
   nb: HaNb,
 ): HaGroups {
+  const switches = [...topo.switches];
+  return mergeHaGroups(
+    [...topo.routers],
+    switches,
+    switches.map((ls) => externalHaGroups(ls, nb)),
+    nb,
+  );
+}
+
+/** The groups the external ports of one switch use, in port order. */
+export function externalHaGroups(ls: SwitchDatapath, nb: HaNb): HaGroupOut[] {
+  const out: HaGroupOut[] = [];
+  for (const p of ls.ports) {
+    if (p.type !== 'external' || p.nb.ha_chassis_group === null) continue;
+    const g = nbGroup(nb, p.nb.ha_chassis_group);
+    if (g) out.push(g);
+  }
+  return out;
+}
+
+/**
+ * The groups of the routers' gateway ports, then those of the switches' external ports (`external`, as
+ * externalHaGroups gives them per switch); the first group of a name wins.
+ */
+export function mergeHaGroups(
+  routers: readonly RouterDatapath[],
+  switches: readonly SwitchDatapath[],
+  external: Iterable<readonly HaGroupOut[]>,
+  nb: HaNb,
+): HaGroups {
   const groups = new Map<string, HaGroupOut>();
   /** Router UUID → names of its gateway ports' groups with more than one chassis. */
   const routerGroups = new Map<string, string[]>();
-  for (const lr of topo.routers) {
+  for (const lr of routers) {
     for (const p of lr.ports) {
       if (!redirectPortOf(p)) continue;
       const g = p.nb.ha_chassis_group !== null ? nbGroup(nb, p.nb.ha_chassis_group) : gatewayGroup(nb, p.nb);
@@ -77,13 +107,7 @@ export function buildHaGroups(
       if (g.members.length > 1) routerGroups.set(lr.uuid, [...(routerGroups.get(lr.uuid) ?? []), g.name]);
     }
   }
-  const switches = [...topo.switches];
-  for (const ls of switches)
-    for (const p of ls.ports) {
-      if (p.type !== 'external' || p.nb.ha_chassis_group === null) continue;
-      const g = nbGroup(nb, p.nb.ha_chassis_group);
-      if (g && !groups.has(g.name)) groups.set(g.name, g);
-    }
+  for (const list of external) for (const g of list) if (!groups.has(g.name)) groups.set(g.name, g);
   return { groups, refSwitches: routerGroups.size ? refSwitches(switches, routerGroups) : new Map() };
 }
 

@@ -162,6 +162,7 @@ export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
     b.loadBalancers,
     (s: { externalIds: Record<string, string> }) => s.externalIds['lb_id']!,
   );
+  cmpSet('HA chassis group', a.haChassisGroups, b.haChassisGroups, (g: { name: string }) => g.name);
   if (canon(a.sbGlobalOptions) !== canon(b.sbGlobalOptions)) out.push('SB_Global options differ');
   return out.slice(0, 10).join('\n');
 }

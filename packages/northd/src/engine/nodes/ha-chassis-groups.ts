@@ -1,7 +1,8 @@
 // Node `ha_chassis_groups`: the SB HA_Chassis_Group rows (ha-chassis-groups.ts). There are few groups,
-// so every handler builds them all again and reports the names whose content differs; a chassis change
-// reports them all (their HA_Chassis rows refer to Chassis rows by name).
-import { buildHaGroups, sameHaGroup, type HaGroupOut } from '../../ha-chassis-groups.js';
+// so every handler builds them all again and reports the names whose content differs; only the external
+// ports' groups are kept per switch, so a port change re-reads its switch, not all switch ports. A
+// chassis change reports every group (their HA_Chassis rows refer to Chassis rows by name).
+import { externalHaGroups, mergeHaGroups, sameHaGroup, type HaGroupOut } from '../../ha-chassis-groups.js';
 import type { NodeData } from '../inc-engine.js';
 import type { NbInputs } from './inputs.js';
 import type { TopologyNode } from './topology.js';
@@ -15,7 +16,11 @@ export class HaChassisGroupsNode implements NodeData {
   recomputed = false;
   /** Group names whose SB rows may differ. */
   readonly touched = new Set<string>();
+  /** Everything is read again (NB groups, their chassis, gateway chassis changed). */
   private dirty = false;
+  /** Switches whose external ports are read again. */
+  private readonly dirtySwitches = new Set<string>();
+  private readonly external = new Map<string, readonly HaGroupOut[]>();
 
   constructor(
     private readonly nb: NbInputs,
@@ -25,18 +30,28 @@ export class HaChassisGroupsNode implements NodeData {
   clearTracked(): void {
     this.recomputed = this.dirty = false;
     this.touched.clear();
+    this.dirtySwitches.clear();
   }
   updated(): boolean {
     return this.recomputed || this.touched.size > 0;
   }
   recompute(): void {
+    this.external.clear();
     this.build();
     this.recomputed = true;
   }
 
-  /** Ports, routers, NB groups, their chassis or gateway chassis changed. */
-  onInputs(): boolean {
-    if (this.topo.recomputed) return false;
+  /** Routers and switches re-read: their gateway ports and external ports. */
+  onTopology(): boolean {
+    const t = this.topo;
+    if (t.recomputed) return false;
+    for (const s of t.rebuiltSw) this.dirtySwitches.add(s);
+    for (const s of t.switchesChanged) this.dirtySwitches.add(s);
+    return true;
+  }
+
+  /** NB groups, their chassis or gateway chassis changed. */
+  onGroups(): boolean {
     this.dirty = true;
     return true;
   }
@@ -48,7 +63,8 @@ export class HaChassisGroupsNode implements NodeData {
   }
 
   settle(): boolean {
-    if (!this.dirty) return true;
+    if (this.dirty) this.external.clear();
+    else for (const s of this.dirtySwitches) this.external.delete(s);
     const before = this.groups;
     this.build();
     for (const name of new Set([...before.keys(), ...this.groups.keys()]))
@@ -57,10 +73,14 @@ export class HaChassisGroupsNode implements NodeData {
   }
 
   private build(): void {
-    const b = buildHaGroups(
-      { routers: this.topo.routers.values(), switches: this.topo.switches.values() },
-      this.nb.view,
-    );
+    const switches = [...this.topo.switches.values()];
+    const nb = this.nb.view;
+    const external = switches.map((ls) => {
+      let l = this.external.get(ls.uuid);
+      if (!l) this.external.set(ls.uuid, (l = externalHaGroups(ls, nb)));
+      return l;
+    });
+    const b = mergeHaGroups([...this.topo.routers.values()], switches, external, nb);
     this.groups = b.groups;
     this.refSwitches = b.refSwitches;
   }
