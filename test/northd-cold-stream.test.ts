@@ -6,36 +6,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { useSandbox, waitFor, type Sandbox } from '@ovnts/test-harness';
-import { compile } from '@ovnts/northd';
-import {
-  diffSb,
-  type SbWriter,
-  startOvntsNorthd,
-  k8sNbOps,
-  k8sStatefulOps,
-  readNb,
-  readSb,
-} from '@ovnts/northd/testing';
+import { startOvntsNorthd, k8sNbOps, k8sStatefulOps, sbLeftToWrite } from '@ovnts/northd/testing';
 
 const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
 
 /** The writes a full diff of compile(NB) against the SB would make (none when they agree). */
-async function leftToWrite(sb: Sandbox, nbRemote: string, sbRemote: string): Promise<string[]> {
-  const nb = await readNb((p, a) => sb.run(p, a), nbRemote);
-  const state = await readSb((p, a) => sb.run(p, a), sbRemote);
-  const writes: string[] = [];
-  const w: SbWriter = {
-    insert: (table, row) => {
-      writes.push(`insert ${table} ${JSON.stringify(row).slice(0, 200)}`);
-      return { namedUuid: `n${writes.length}`, table };
-    },
-    update: (table, uuid, row) => void writes.push(`update ${table} ${uuid} ${JSON.stringify(row).slice(0, 200)}`),
-    delete: (table, uuid) => void writes.push(`delete ${table} ${uuid}`),
-  };
-  const nbCfg = [...nb.NB_Global.values()][0]!.nb_cfg;
-  diffSb(compile(nb, { sb: state }), state, w, nbCfg);
-  return writes;
-}
+const leftToWrite = (sb: Sandbox, nbRemote: string, sbRemote: string) =>
+  sbLeftToWrite((p, a) => sb.run(p, a), nbRemote, sbRemote);
 
 describe('ovnts-northd cold start into an empty SB', () => {
   const sandbox = useSandbox();

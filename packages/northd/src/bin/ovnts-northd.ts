@@ -76,8 +76,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
-  // A pause or resume that came while connecting.
+  // A pause or resume that came while connecting (the instance started in the state of that moment).
   if (control.paused) await northd.pause();
+  else await northd.resume();
 }
 
 main().catch((e: unknown) => {

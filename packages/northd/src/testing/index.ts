@@ -11,8 +11,7 @@ export {
   type TracePacket,
 } from './parity.js';
 export { bindingSummary, loadSb, normaliseLflowList, readNb, readSb, type Runner } from './lab.js';
+export { sbLeftToWrite } from './sb-check.js';
 export { k8sNbOps, nodeExternalIp, type K8sShape } from './k8s-topology.js';
 export { k8sStatefulOps, type K8sStatefulShape } from './k8s-stateful.js';
 export * as packets from './packets.js';
-// The SB writer the cold-stream test drives directly.
-export { diffSb, type SbWriter } from '../sb-diff.js';
