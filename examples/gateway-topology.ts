@@ -21,7 +21,6 @@ import {
   setSwitchPortOptions,
   setSwitchPortType,
   type NbStore,
-  type Row,
 } from '@ovnts/nb';
 
 /** Connect a switch to a router port with a "router"-type switch port. */
@@ -82,7 +81,8 @@ async function buildGatewayTopology(remote: string, chassis: string): Promise<vo
     await session.commit(store, { comment: 'examples/gateway-topology.ts' });
 
     const after = await session.load();
-    const names = (rows: Row[]) => rows.map((r) => String(r['name'])).sort();
+    // Rows are typed by the schema: `name` is a string column of both tables.
+    const names = (rows: readonly { readonly name: string }[]) => rows.map((r) => r.name).sort();
     const switches = names(listSwitches(after));
     const routers = names(listRouters(after));
     for (const want of ['join', 'ls1', 'outside'])

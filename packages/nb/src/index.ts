@@ -15,7 +15,15 @@ export {
   type Keys,
   type RuntimeTable,
 } from './store.js';
-export { NbSession, NB_DB, sortedJson, type OpenOptions, type CommitOptions, type CommitResult } from './session.js';
+export {
+  NbSession,
+  NB_DB,
+  sortedJson,
+  type OpenOptions,
+  type CommitOptions,
+  type CommitResult,
+  type CfgProgress,
+} from './session.js';
 // Connection failures are the client's ConnectionError (`reason`: the OS's wording).
 export { ConnectionError } from 'ovsdb-client-ts/wire';
 export { lookup, referrers, isUuid, DuplicateNameError, KINDS, type Kind } from './lookup.js';

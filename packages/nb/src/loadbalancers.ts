@@ -141,6 +141,21 @@ export function normalizeTemplateVip(
   return { key: v.join(':'), value, hasPort };
 }
 
+export type LbProtocol = NonNullable<NbRow<'Load_Balancer'>['protocol']>;
+const LB_PROTOCOLS = ['tcp', 'udp', 'sctp'] as const satisfies readonly LbProtocol[];
+
+/** A protocol as ovn-nbctl's lb-add takes it. */
+export function parseLbProtocol(text: string): LbProtocol {
+  const p = LB_PROTOCOLS.find((x) => x === text);
+  if (p === undefined) throw new NbError(`${text}: protocol must be one of "tcp", "udp",  or "sctp".`);
+  return p;
+}
+
+/** --reject and --event (what to do when a VIP has no backends) exclude each other. */
+export function checkEmptyBackendAction(opts: Pick<LbAddOptions, 'reject' | 'event'>): void {
+  if (opts.event && opts.reject) throw new NbError("--reject and --event can't specified at the same time");
+}
+
 export interface LbAddOptions {
   readonly mayExist?: boolean;
   readonly addDuplicate?: boolean;
@@ -149,7 +164,7 @@ export interface LbAddOptions {
   /** Emit a controller event when there are no backends. */
   readonly event?: boolean;
   readonly addRoute?: boolean;
-  readonly protocol?: 'tcp' | 'udp' | 'sctp';
+  readonly protocol?: LbProtocol;
   /** VIP and backends are templates (`^name` variables, see normalizeTemplateVip). */
   readonly template?: boolean;
   /** A template balancer's address family (default ipv4); explicit balancers take it from the VIP. */
@@ -164,11 +179,9 @@ export function addLoadBalancer(
   backends: string,
   opts: LbAddOptions = {},
 ): Added<'Load_Balancer'> {
-  if (opts.event && opts.reject) throw new NbError("--reject and --event can't specified at the same time");
+  checkEmptyBackendAction(opts);
   const proto = opts.protocol;
-  if (proto !== undefined && !['tcp', 'udp', 'sctp'].includes(proto)) {
-    throw new NbError(`${String(proto)}: protocol must be one of "tcp", "udp",  or "sctp".`);
-  }
+  if (proto !== undefined) parseLbProtocol(proto);
   const family = opts.addressFamily === 'ipv6' ? 6 : 4;
   const { key, value, hasPort } = opts.template
     ? normalizeTemplateVip(vip, backends, family)

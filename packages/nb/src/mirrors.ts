@@ -21,10 +21,12 @@ export function parseMirrorFilter(arg: string): MirrorFilter {
   throw new NbError(`${arg}: selection must be "to-lport" or "from-lport"`);
 }
 
-/** ovn-nbctl's index argument: an integer with no spaces around it. */
+/** ovn-nbctl's index argument: a (64-bit) integer, leading white space allowed as strtol reads it, nothing after. */
 export function parseMirrorIndex(arg: string): number {
-  if (!/^[-+]?\d+$/.test(arg)) throw new NbError('Invalid Index');
-  return Number(arg);
+  const m = /^[ \t\n\v\f\r]*([-+]?\d+)$/.exec(arg);
+  const index = m ? Number(m[1]) : NaN;
+  if (!(index >= -(2 ** 63) && index < 2 ** 63)) throw new NbError('Invalid Index');
+  return index;
 }
 
 /** Mirror names are unique. */

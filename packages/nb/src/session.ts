@@ -15,7 +15,7 @@ import {
   type RpcSession,
 } from 'ovsdb-client-ts/wire';
 import { NbTransactionError } from './errors.js';
-import { NbStore, type Row, type Value } from './store.js';
+import { NbStore, type NbRow, type Row, type Value } from './store.js';
 
 export const NB_DB = 'OVN_Northbound';
 const schema = model.schema;
@@ -62,6 +62,19 @@ function decodeRow(table: string, json: Record<string, unknown>): Row {
   }
   return row as Row;
 }
+
+/** What waitForCfg reports: NB_Global's progress columns (integers; timestamps in ms). */
+export type CfgProgress = Pick<
+  NbRow<'NB_Global'>,
+  'nb_cfg_timestamp' | 'sb_cfg' | 'sb_cfg_timestamp' | 'hv_cfg' | 'hv_cfg_timestamp'
+>;
+const CFG_COLUMNS: readonly (keyof CfgProgress)[] = [
+  'nb_cfg_timestamp',
+  'sb_cfg',
+  'sb_cfg_timestamp',
+  'hv_cfg',
+  'hv_cfg_timestamp',
+];
 
 export class NbSession {
   private constructor(
@@ -155,17 +168,24 @@ export class NbSession {
    * Resolves with that NB_Global row's timestamps. No time limit unless `call` gives one (a session's
    * requestTimeoutMs does not apply: waiting is the point).
    */
-  async waitForCfg(kind: 'sb' | 'hv', nbCfg: number, call: CallOptions = {}): Promise<Row> {
-    const columns = ['nb_cfg_timestamp', 'sb_cfg', 'sb_cfg_timestamp', 'hv_cfg', 'hv_cfg_timestamp'];
+  async waitForCfg(kind: 'sb' | 'hv', nbCfg: number, call: CallOptions = {}): Promise<CfgProgress> {
+    const columns = CFG_COLUMNS;
     let onUpdate: ((method: string, params: unknown[]) => void) | undefined;
-    const caughtUp = new Promise<Row>((resolve, reject) => {
+    const caughtUp = new Promise<CfgProgress>((resolve, reject) => {
       let current: Record<string, unknown> = {};
       const check = (): boolean => {
         const sb = Number(current['sb_cfg'] ?? 0);
         const hv = Number(current['hv_cfg'] ?? 0);
         const cur = kind === 'sb' ? sb : Math.min(sb, hv);
         if (cur >= nbCfg && cur - nbCfg < 2 ** 31 - 1) {
-          resolve({ _uuid: '', ...current } as Row);
+          const n = (c: keyof CfgProgress) => Number(current[c] ?? 0);
+          resolve({
+            nb_cfg_timestamp: n('nb_cfg_timestamp'),
+            sb_cfg: n('sb_cfg'),
+            sb_cfg_timestamp: n('sb_cfg_timestamp'),
+            hv_cfg: n('hv_cfg'),
+            hv_cfg_timestamp: n('hv_cfg_timestamp'),
+          });
           return true;
         }
         return false;

@@ -5,9 +5,10 @@ import {
   deleteLoadBalancer,
   detachLoadBalancer,
   loadBalancersOf,
+  checkEmptyBackendAction,
   parseEndpoint,
-  type LbAddOptions,
-  type Row,
+  parseLbProtocol,
+  type NbRow,
 } from '@ovnts/nb';
 import { has, type CommandImpl, type Ctx } from './context.js';
 
@@ -16,28 +17,27 @@ const col = (s: string, w: number, p: number) => s.slice(0, p).padEnd(w);
 const sortStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The lb-list table: one line per VIP, balancers sorted by name, VIPs by text. */
-function lbTable(lbs: readonly Row[]): string {
+function lbTable(lbs: readonly NbRow<'Load_Balancer'>[]): string {
   let width = 0;
-  for (const lb of lbs)
-    for (const k of Object.keys(lb['vips'] as Record<string, string>)) width = Math.max(width, k.length);
+  for (const lb of lbs) for (const k of Object.keys(lb.vips)) width = Math.max(width, k.length);
   const entries: [string, string][] = [];
   for (const lb of lbs) {
-    const vips = Object.entries(lb['vips'] as Record<string, string>).sort((a, b) => sortStr(a[0], b[0]));
+    const vips = Object.entries(lb.vips).sort((a, b) => sortStr(a[0], b[0]));
     if (!vips.length) continue;
     let val = '';
-    const template = (lb['options'] as Record<string, string>)['template'] === 'true';
+    const template = lb.options['template'] === 'true';
     vips.forEach(([k, v], i) => {
       // A template VIP is not an address: its protocol is always shown.
       const e = template ? undefined : parseEndpoint(k);
       if (!template && !e) return;
-      const proto = template || e?.port !== undefined ? String(lb['protocol'] ?? '') : '';
+      const proto = template || e?.port !== undefined ? (lb.protocol ?? '') : '';
       if (i === 0) {
-        val += `${lb._uuid}    ${col(String(lb['name']), 20, 16)}${col(proto, 11, 7)}${col(k, width + 4, width)}${v}`;
+        val += `${lb._uuid}    ${col(lb.name, 20, 16)}${col(proto, 11, 7)}${col(k, width + 4, width)}${v}`;
       } else {
         val += `\n${''.padStart(60)}${col(proto, 11, 7)}${col(k, width + 4, width)}${v}`;
       }
     });
-    entries.push([col(String(lb['name']), 20, 16), val]);
+    entries.push([col(lb.name, 20, 16), val]);
   }
   if (!entries.length) return '';
   entries.sort((a, b) => sortStr(a[0], b[0]));
@@ -48,18 +48,22 @@ function lbTable(lbs: readonly Row[]): string {
 
 export const commands: Record<string, CommandImpl> = {
   'lb-add': (ctx) => {
-    const opts: LbAddOptions = {
+    // ovn-nbctl's order: --reject/--event, then the protocol; addresses are checked by addLoadBalancer.
+    const reject = has(ctx, '--reject');
+    const event = has(ctx, '--event');
+    checkEmptyBackendAction({ reject, event });
+    const protocol = ctx.argv.length > 4 ? parseLbProtocol(arg(ctx, 4)) : undefined;
+    addLoadBalancer(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), {
       mayExist: has(ctx, '--may-exist'),
       addDuplicate: has(ctx, '--add-duplicate'),
-      reject: has(ctx, '--reject'),
-      event: has(ctx, '--event'),
+      reject,
+      event,
       addRoute: has(ctx, '--add-route'),
       template: has(ctx, '--template'),
-      ...(ctx.argv.length > 4 ? { protocol: arg(ctx, 4) as 'tcp' } : {}),
+      ...(protocol !== undefined ? { protocol } : {}),
       // As ovn-nbctl: anything but "ipv4" means IPv6.
       ...(ctx.argv.length > 5 ? { addressFamily: arg(ctx, 5) === 'ipv4' ? 'ipv4' : 'ipv6' } : {}),
-    };
-    addLoadBalancer(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), opts);
+    });
   },
   'lb-del': (ctx) =>
     deleteLoadBalancer(ctx.store, arg(ctx, 1), ctx.argv.length === 3 ? arg(ctx, 2) : undefined, {
@@ -67,7 +71,7 @@ export const commands: Record<string, CommandImpl> = {
     }),
   'lb-list': (ctx) => {
     const all = ctx.store.rows('Load_Balancer');
-    ctx.output += lbTable(ctx.argv.length === 2 ? all.filter((lb) => lb['name'] === arg(ctx, 1)) : all);
+    ctx.output += lbTable(ctx.argv.length === 2 ? all.filter((lb) => lb.name === arg(ctx, 1)) : all);
   },
   'ls-lb-add': (ctx) =>
     attachLoadBalancer(ctx.store, 'switch', arg(ctx, 1), arg(ctx, 2), { mayExist: has(ctx, '--may-exist') }),

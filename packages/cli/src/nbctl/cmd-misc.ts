@@ -46,13 +46,13 @@ export const commands: Record<string, CommandImpl> = {
   'dhcp-options-del': (ctx) => deleteDhcpOptions(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
   'dhcp-options-list': (ctx) => {
     const rows = [...ctx.store.rows('DHCP_Options')].sort((a, b) =>
-      String(a['cidr']) < String(b['cidr']) ? -1 : String(a['cidr']) > String(b['cidr']) ? 1 : 0,
+      String(a.cidr) < String(b.cidr) ? -1 : String(a.cidr) > String(b.cidr) ? 1 : 0,
     );
     for (const r of rows) ctx.output += `${r._uuid}\n`;
   },
   'dhcp-options-set-options': (ctx) => setDhcpOptions(ctx.store, arg(ctx, 1), keyValues(ctx.argv.slice(2))),
   'dhcp-options-get-options': (ctx) => {
-    ctx.output += printMap(findDhcpOptions(ctx.store, arg(ctx, 1))!['options'] as Record<string, string>);
+    ctx.output += printMap(findDhcpOptions(ctx.store, arg(ctx, 1)).options);
   },
   'static-mac-binding-add': (ctx) =>
     void addStaticMacBinding(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), { mayExist: has(ctx, '--may-exist') }),
@@ -61,14 +61,14 @@ export const commands: Record<string, CommandImpl> = {
   'static-mac-binding-list': (ctx) => {
     const rows = ctx.store
       .rows('Static_MAC_Binding')
-      .map((r) => [String(r['logical_port']).padEnd(25) + String(r['ip']).padEnd(25), String(r['mac'])] as const)
+      .map((r) => [String(r.logical_port).padEnd(25) + String(r.ip).padEnd(25), String(r.mac)] as const)
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (!rows.length) return;
     ctx.output += `${'LOGICAL_PORT'.padEnd(25)}${'IP'.padEnd(25)}MAC\n`;
     for (const [k, v] of rows) ctx.output += `${k.padEnd(25)}${v}\n`;
   },
   'get-connection': (ctx) => {
-    const targets = [...new Set(ctx.store.rows('Connection').map((c) => String(c['target'])))].sort();
+    const targets = [...new Set(ctx.store.rows('Connection').map((c) => String(c.target)))].sort();
     for (const t of targets) ctx.output += `${t}\n`;
   },
   'del-connection': (ctx) => deleteConnections(ctx.store),
@@ -111,24 +111,24 @@ export const commands: Record<string, CommandImpl> = {
     ctx.output += `${col('FWD_GROUP', 16, 16)}${col('LS', 14, 16)}${col('VIP', 16, 7)}${col('VMAC', 22, 21)}CHILD_PORTS\n`;
     for (const g of ctx.store.rows('Forwarding_Group')) {
       const ls = fwdGroupSwitch(ctx.store, g);
-      if (!ls || (only !== undefined && ls['name'] !== only)) continue;
-      ctx.output += `${col(String(g['name']), 16, 16)}${col(String(ls['name']), 14, 18)}${col(String(g['vip']), 15, 16)}${col(String(g['vmac']), 9, 18)}     `;
-      ctx.output += (g['child_port'] as string[]).map((p) => ` ${p}`).join('') + '\n';
+      if (!ls || (only !== undefined && ls.name !== only)) continue;
+      ctx.output += `${col(String(g.name), 16, 16)}${col(String(ls.name), 14, 18)}${col(String(g.vip), 15, 16)}${col(String(g.vmac), 9, 18)}     `;
+      ctx.output += g.child_port.map((p) => ` ${p}`).join('') + '\n';
     }
   },
   'copp-add': (ctx) => void addCoppMeter(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
   'copp-del': (ctx) => deleteCopp(ctx.store, arg(ctx, 1), ctx.argv.length === 3 ? arg(ctx, 2) : undefined),
   'copp-list': (ctx) => {
     const copp = findCopp(ctx.store, arg(ctx, 1), false);
-    if (copp) ctx.output += printMap(copp['meters'] as Record<string, string>).replace(/=/g, ': ');
+    if (copp) ctx.output += printMap(copp.meters).replace(/=/g, ': ');
   },
   'ls-copp-add': (ctx) => setCopp(ctx.store, 'switch', arg(ctx, 2), arg(ctx, 1)),
   'lr-copp-add': (ctx) => setCopp(ctx.store, 'router', arg(ctx, 2), arg(ctx, 1)),
   'get-ssl': (ctx) => {
     const ssl = ctx.store.rows('SSL')[0];
     if (!ssl) return;
-    ctx.output += `Private key: ${String(ssl['private_key'])}\nCertificate: ${String(ssl['certificate'])}\n`;
-    ctx.output += `CA Certificate: ${String(ssl['ca_cert'])}\nBootstrap: ${ssl['bootstrap_ca_cert'] ? 'true' : 'false'}\n`;
+    ctx.output += `Private key: ${String(ssl.private_key)}\nCertificate: ${String(ssl.certificate)}\n`;
+    ctx.output += `CA Certificate: ${String(ssl.ca_cert)}\nBootstrap: ${ssl.bootstrap_ca_cert ? 'true' : 'false'}\n`;
   },
   'del-ssl': (ctx) => deleteSsl(ctx.store),
   'set-ssl': (ctx) =>

@@ -58,10 +58,10 @@ function setDhcp(ctx: Ctx, column: 'dhcpv4_options' | 'dhcpv6_options'): void {
   let uuid: NbRow<'DHCP_Options'>['_uuid'] | null = null;
   if (ctx.argv.length === 3) {
     const d = dhcpOptionsGet(ctx.store, arg(ctx, 2));
-    const c = parsePrefixText(String(d['cidr']));
+    const c = parsePrefixText(String(d.cidr));
     const want = column === 'dhcpv4_options' ? 4 : 6;
-    if (!c || c.addr.family !== want || !String(d['cidr']).includes('/')) {
-      throw new CommandError(`DHCP options cidr '${String(d['cidr'])}' is not IPv${want}`);
+    if (!c || c.addr.family !== want || !String(d.cidr).includes('/')) {
+      throw new CommandError(`DHCP options cidr '${String(d.cidr)}' is not IPv${want}`);
     }
     uuid = d._uuid;
   }
@@ -72,7 +72,7 @@ function getDhcp(ctx: Ctx, column: 'dhcpv4_options' | 'dhcpv6_options'): void {
   const lsp = findSwitchPort(ctx.store, arg(ctx, 1));
   const u = lsp[column] as string | null;
   const d = u ? ctx.store.get('DHCP_Options', u) : undefined;
-  if (d) ctx.output += `${d._uuid} (${String(d['cidr'])})\n`;
+  if (d) ctx.output += `${d._uuid} (${String(d.cidr)})\n`;
 }
 
 export const commands: Record<string, CommandImpl> = {
@@ -84,7 +84,7 @@ export const commands: Record<string, CommandImpl> = {
   },
   'ls-del': (ctx) => deleteSwitch(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
   'ls-list': (ctx) => {
-    for (const ls of listSwitches(ctx.store)) ctx.output += `${ls._uuid} (${String(ls['name'])})\n`;
+    for (const ls of listSwitches(ctx.store)) ctx.output += `${ls._uuid} (${String(ls.name)})\n`;
   },
   'lsp-add': (ctx) => {
     let parent: { name: string; tag: number } | undefined;
@@ -106,7 +106,7 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lsp-del': (ctx) => deleteSwitchPort(ctx.store, arg(ctx, 1), { ifExists: has(ctx, '--if-exists') }),
   'lsp-list': (ctx) => {
-    for (const p of listSwitchPorts(ctx.store, arg(ctx, 1))) ctx.output += `${p._uuid} (${String(p['name'])})\n`;
+    for (const p of listSwitchPorts(ctx.store, arg(ctx, 1))) ctx.output += `${p._uuid} (${String(p.name)})\n`;
   },
   'lsp-get-parent': (ctx) => {
     const p = findSwitchPort(ctx.store, arg(ctx, 1))['parent_name'];
@@ -119,12 +119,12 @@ export const commands: Record<string, CommandImpl> = {
   'lsp-set-addresses': (ctx) => setSwitchPortAddresses(ctx.store, arg(ctx, 1), ctx.argv.slice(2)),
   'lsp-get-addresses': (ctx) => {
     const lsp = findSwitchPort(ctx.store, arg(ctx, 1));
-    const addrs = lsp['addresses'] as string[];
-    const rp = (lsp['options'] as Record<string, string>)['router-port'];
+    const addrs = lsp.addresses;
+    const rp = lsp.options['router-port'];
     if (addrs.length === 1 && addrs[0] === 'router' && rp !== undefined) {
       const lrp = lookup(ctx.store, KINDS.routerPort, rp, false);
       if (lrp) {
-        ctx.output += `${String(lrp['mac'])}${(lrp['networks'] as string[]).map((n) => ` ${n}`).join('')}\n`;
+        ctx.output += `${String(lrp.mac)}${lrp.networks.map((n) => ` ${n}`).join('')}\n`;
         return;
       }
     }
@@ -132,7 +132,7 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lsp-set-port-security': (ctx) => setSwitchPortSecurity(ctx.store, arg(ctx, 1), ctx.argv.slice(2)),
   'lsp-get-port-security': (ctx) => {
-    ctx.output += sortedLines(findSwitchPort(ctx.store, arg(ctx, 1))['port_security'] as string[]);
+    ctx.output += sortedLines(findSwitchPort(ctx.store, arg(ctx, 1))['port_security']);
   },
   'lsp-get-up': (ctx) => {
     ctx.output += `${findSwitchPort(ctx.store, arg(ctx, 1))['up'] === true ? 'up' : 'down'}\n`;
@@ -150,7 +150,7 @@ export const commands: Record<string, CommandImpl> = {
   },
   'lsp-set-options': (ctx) => setSwitchPortOptions(ctx.store, arg(ctx, 1), keyValues(ctx.argv.slice(2))),
   'lsp-get-options': (ctx) => {
-    ctx.output += printMap(findSwitchPort(ctx.store, arg(ctx, 1))['options'] as Record<string, string>);
+    ctx.output += printMap(findSwitchPort(ctx.store, arg(ctx, 1))['options']);
   },
   'lsp-set-dhcpv4-options': (ctx) => setDhcp(ctx, 'dhcpv4_options'),
   'lsp-set-dhcpv6-options': (ctx) => setDhcp(ctx, 'dhcpv6_options'),
@@ -159,7 +159,7 @@ export const commands: Record<string, CommandImpl> = {
   'lsp-get-ls': (ctx) => {
     const lsp = findSwitchPort(ctx.store, arg(ctx, 1));
     for (const ls of ctx.store.rows('Logical_Switch')) {
-      if ((ls['ports'] as string[]).includes(lsp._uuid)) ctx.output += `${ls._uuid} (${String(ls['name'])})\n`;
+      if (ls.ports.includes(lsp._uuid)) ctx.output += `${ls._uuid} (${String(ls.name)})\n`;
     }
   },
 };

@@ -179,7 +179,7 @@ async function execute(
         const start = Date.now();
         const row = await withTimeout(session.waitForCfg(g.wait as 'sb' | 'hv', nbCfg));
         if (g.printWaitTime) {
-          const ts = (k: string) => Number(row[k] ?? 0) - start;
+          const ts = (k: keyof typeof row) => row[k] - start;
           let s = `Time spent on processing nb_cfg ${nbCfg}:\n`;
           s += `\tovn-northd delay before processing:\t${ts('nb_cfg_timestamp')}ms\n`;
           s += `\tovn-northd completion:\t\t\t${ts('sb_cfg_timestamp')}ms\n`;
