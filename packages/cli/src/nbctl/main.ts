@@ -5,7 +5,7 @@ import { parseArgs, UsageError, type GlobalOptions, type ParsedCommand } from '.
 import type { Group } from './syntax.js';
 import { CommandError, Symbols, type CommandImpl, type Ctx } from './context.js';
 import type { NbSession, NbStore } from '@ovnts/nb';
-import type { Vlog } from '@ovnts/daemon/vlog';
+import { levelFromName, type Vlog } from '@ovnts/daemon/vlog';
 import { nbctlLogger, nbctlVlog } from './logging.js';
 
 export interface Io {
@@ -143,7 +143,7 @@ async function execute(
   try {
     for (;;) {
       const store = await withTimeout(session.load({ deferredMutations: true }));
-      const ctxs = runCommands(commands, store, impls, nb, fail, io);
+      const ctxs = runCommands(commands, store, impls, nb, fail, vlog);
       if (ctxs === 'try-again') {
         // wait-until: poll until the condition holds (bounded by --timeout, like the C tool).
         await withTimeout(new Promise((r) => setTimeout(r, 100)));
@@ -220,7 +220,7 @@ function runCommands(
   impls: Map<Group, { commands: Impls; prerequisites?: Pre }>,
   nb: Awaited<ReturnType<typeof loadNb>>,
   fail: (msg: string) => never,
-  io: Io,
+  vlog: Vlog,
 ): Ctx[] | 'try-again' {
   const symbols = new Symbols();
   const ctxs: Ctx[] = commands.map((c, i) => ({
@@ -237,7 +237,11 @@ function runCommands(
       f();
     } catch (e) {
       if (e instanceof nb.NbError) {
-        for (const l of e.logs) io.stderr(`${logTime()}|00001|${l}\n`);
+        // "module|LEVEL|message", as OVS logs it: through vlog, so -vsocket_util:off silences it.
+        for (const l of e.logs) {
+          const m = /^([^|]+)\|([A-Z]+)\|(.*)$/s.exec(l);
+          if (m) vlog.log(m[1]!, levelFromName(m[2]!) ?? 'err', m[3]!);
+        }
       }
       if (e instanceof CommandError || e instanceof nb.NbError || isKnownError(e)) fail((e as Error).message);
       throw e;

@@ -6,6 +6,8 @@ import { closeSync, fstatSync, openSync, statSync, writeSync } from 'node:fs';
 import { createSocket, type Socket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { levelRank, VLOG_DESTINATIONS, type VlogDestination, type VlogLevel } from './levels.js';
+// For the entry point @ovnts/daemon/vlog (ovnts-nbctl reads level words without loading the rest).
+export { levelFromName, type VlogLevel } from './levels.js';
 import { DEFAULT_PATTERNS, formatVlog, SYSLOG_TARGET_PATTERN, type LogRecord } from './format.js';
 import { parseVlogSpec, SYSLOG_FACILITIES, VlogSpecError } from './spec.js';
 
