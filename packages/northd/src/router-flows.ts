@@ -19,8 +19,9 @@ import type { LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topology.js';
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
-import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp } from './router-options.js';
+import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp, smapBool } from './router-options.js';
 import { buildNdRaFlows } from './ipv6-ra.js';
+import { buildEcmpSymmetricReply, type EcmpReplyContext } from './ecmp-symmetric.js';
 import { residentRedirectPort } from './stateful/gateway-bindings.js';
 
 const q = (name: string) => JSON.stringify(name);
@@ -63,6 +64,8 @@ export function buildRouterFlows(
   t: LflowTable,
   nat: RouterNatFlags = NO_NAT,
   arpResolve = true,
+  /** For symmetric ECMP replies (gateway routers); without it, none are built. */
+  ecmp?: EcmpReplyContext,
 ): void {
   const add: Add = (st, prio, match, actions) => t.add(lr.uuid, st, prio, match, actions);
 
@@ -149,7 +152,7 @@ export function buildRouterFlows(
     if (rt && routeTables.has(rt))
       add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
   }
-  buildStaticRoutes(lr, routeTables, add);
+  buildStaticRoutes(lr, routeTables, add, ecmp);
 }
 
 /** Route table names → ids (1…), in name order for determinism; the main table is 0. */
@@ -330,7 +333,14 @@ function routeMatch(r: StaticRoute, rtb: number): { match: string; priority: num
   };
 }
 
-function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, number>, add: Add): void {
+function buildStaticRoutes(
+  lr: RouterDatapath,
+  routeTables: ReadonlyMap<string, number>,
+  add: Add,
+  ecmp: EcmpReplyContext | undefined,
+): void {
+  // Symmetric replies are for gateway routers only (not distributed ones with a gateway port).
+  const symmetric = ecmp && lr.nb.options['chassis'] ? ecmp : undefined;
   // Routes to the same prefix (same table and direction) form an ECMP group.
   const groups = new Map<string, StaticRoute[]>();
   const routes = [...lr.routes].sort((a, b) => (a.nb._uuid < b.nb._uuid ? -1 : a.nb._uuid > b.nb._uuid ? 1 : 0));
@@ -353,7 +363,8 @@ function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, 
           'lr_in_ip_routing',
           priority,
           match,
-          routeActions(fam, formatIp(first.nexthop!), first.lrpAddrS, first.outPort),
+          // A route to an output port without a next hop sends to the destination itself.
+          routeActions(fam, first.nexthop ? formatIp(first.nexthop) : `ip${fam}.dst`, first.lrpAddrS, first.outPort),
         );
     } else {
       const members = g.filter((r) => !r.discard && r.outPort && r.nexthop);
@@ -366,7 +377,12 @@ function buildStaticRoutes(lr: RouterDatapath, routeTables: ReadonlyMap<string, 
         `ip.ttl--; flags.loopback = 1; reg8[0..15] = ${ecmpId}; reg8[16..31] = select(${members.map((_, i) => i + 1).join(', ')});`,
       );
       const [nh, src] = fam === 4 ? ['reg0', 'reg1'] : ['xxreg0', 'xxreg1'];
+      const visited = new Set<RouterPort>();
       members.forEach((r, i) => {
+        if (symmetric && smapBool(r.nb.options, 'ecmp_symmetric_reply', false) && !visited.has(r.outPort!)) {
+          visited.add(r.outPort!);
+          buildEcmpSymmetricReply(r, r.outPort!, match, symmetric, add);
+        }
         add(
           'lr_in_ip_routing_ecmp',
           100,

@@ -827,7 +827,11 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       if (c.chance(0.15)) {
         const lrp = c.get('Logical_Router_Port', c.pick(lr['ports'] as string[]) ?? '');
         if (lrp) row['output_port'] = lrp['name'];
+        // Out of a port without a next hop: to the destination itself.
+        if (lrp && c.chance(0.3)) row['nexthop'] = '';
       }
+      // Symmetric ECMP replies (gateway routers; an ECMP group when the prefix repeats).
+      if (c.chance(0.2)) row['options'] = map({ ecmp_symmetric_reply: 'true' });
       return {
         description: `add route ${prefix} via ${nexthop} on ${String(lr['name'])}`,
         ops: [

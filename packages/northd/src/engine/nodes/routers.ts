@@ -190,6 +190,11 @@ export class RoutersNode implements NodeData {
 
   // ---- computing one router ----
 
+  /** A router port's tunnel key (the symmetric ECMP reply flows name it). */
+  private portKey(dp: string, name: string): number | undefined {
+    return this.bindings.portBindings(dp).find((pb) => pb.logicalPort === name)?.tunnelKey;
+  }
+
   private compute(lr: RouterDatapath): void {
     const rl = routerLbs(lr, this.lbs.routerLbs(lr));
     this.lbsOf.set(lr.uuid, rl);
@@ -200,7 +205,7 @@ export class RoutersNode implements NodeData {
       lr.uuid,
       'core',
       collect((add, t) => {
-        buildRouterFlows(lr, t, nat, false);
+        buildRouterFlows(lr, t, nat, false, { ct: this.features.ct, portKey: (n) => this.portKey(lr.uuid, n) });
         buildRouterNatFlows(lr, nat, this.features.ct, add);
       }),
     );
