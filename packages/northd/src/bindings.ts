@@ -33,6 +33,8 @@ export interface PortBindingOut {
   readonly haChassisGroup: string | null;
   /** options:requested-chassis as chassis names or hostnames (the writer resolves them to Chassis rows). */
   readonly requestedChassis: readonly string[];
+  /** NB Mirror UUIDs, sorted (switch ports only); the writer names the SB Mirror rows of the same name. */
+  readonly mirrorRules: readonly string[];
 }
 
 /** What bindings read besides the topology and the SB keys. */
@@ -223,6 +225,7 @@ export function buildBindings(
           externalIds: { ...p.nb.external_ids },
           haChassisGroup: null,
           requestedChassis: [],
+          mirrorRules: [],
         });
         if (cr && crKey !== undefined) {
           ports.push({
@@ -238,6 +241,7 @@ export function buildBindings(
             externalIds: { ...p.nb.external_ids },
             haChassisGroup: lrpHaGroupName(p.nb, haNb),
             requestedChassis: [],
+            mirrorRules: [],
           });
         }
       }
@@ -271,6 +275,7 @@ export function buildBindings(
         externalIds: lspExternalIds(p.nb.external_ids),
         haChassisGroup: isRouter ? null : lspHaGroupName(p.nb, haNb),
         requestedChassis: isRouter ? [] : requestedChassisNames(p.nb),
+        mirrorRules: [...p.nb.mirror_rules].sort(),
       });
       if (!p.enabled) continue;
       flood.push(p.name);

@@ -40,7 +40,6 @@ const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
     'gateway_chassis',
     'ha_chassis_group',
     'nat_addresses',
-    'mirror_rules',
   ]),
   // hostname: options:requested-chassis may name a chassis by its hostname.
   Chassis: new Set(['nb_cfg', 'other_config', 'external_ids', 'transport_zones', 'vtep_logical_switches']),
@@ -48,6 +47,8 @@ const IGNORED: Readonly<Record<string, ReadonlySet<string>>> = {
   HA_Chassis_Group: new Set(['ref_chassis']),
   // A weak reference the server empties when the chassis goes: the compiled row has none then either.
   HA_Chassis: new Set(['chassis']),
+  // ovn-controller counts IGMP queries in seq_no; northd never writes it.
+  IP_Multicast: new Set(['seq_no']),
 };
 /** Chassis.other_config keys the flows depend on (every chassis must have a capability). */
 const FEATURE_KEYS = ['ct-no-masked-label', 'mac-binding-timestamp', 'ovn-ct-lb-related', 'is-remote'];

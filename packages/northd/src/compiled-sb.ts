@@ -7,6 +7,7 @@ import type { SbKeyInput } from './input.js';
 import type { LogicalFlow } from './lflow-table.js';
 import type { SbMeterOut } from './stateful/meters.js';
 import type { DhcpOptionCode, SbLoadBalancerOut, SbPortGroupOut } from './stateful/index.js';
+import type { KeyedRows } from './sync/keyed-rows.js';
 
 export interface CompileOptions {
   /** Current SB content, so existing tunnel keys are kept. */
@@ -33,5 +34,9 @@ export interface CompiledSb {
   readonly haChassisGroups: readonly HaGroupOut[];
   /** SB_Global.options: NB_Global.options plus what northd publishes (max_tunid, internal version). */
   readonly sbGlobalOptions: Readonly<Record<string, string>>;
+  /** Mirror, Static_MAC_Binding, Chassis_Template_Var and IP_Multicast rows, by key (sync/keyed-rows.ts). */
+  readonly keyedRows: KeyedRows;
+  /** NB Mirror UUID → name: Port_Binding.mirror_rules point at the SB Mirror of that name. */
+  readonly mirrorNames: ReadonlyMap<string, string>;
   readonly diagnostics: readonly Diagnostic[];
 }

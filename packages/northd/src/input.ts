@@ -27,6 +27,9 @@ export const NB_INPUT_TABLES = [
   'Gateway_Chassis',
   'Meter',
   'Meter_Band',
+  'Mirror',
+  'Static_MAC_Binding',
+  'Chassis_Template_Var',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

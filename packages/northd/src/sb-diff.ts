@@ -12,6 +12,7 @@ import { diffStatefulRows } from './stateful/sb-diff-rows.js';
 import { groupSetKey, LbGroupPicker, lbGroupUuids } from './lb-groups.js';
 import { chassisResolver, requestedChassisColumns, writeHaGroup, type ChassisResolver } from './sb-ha-rows.js';
 import { diffMeters } from './sb-meters.js';
+import { diffKeyedRows, KEYED_TABLES } from './sync/keyed-rows.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -29,6 +30,7 @@ export const SB_OWNED_TABLES = [
   'HA_Chassis',
   'Meter',
   'Meter_Band',
+  ...KEYED_TABLES,
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
@@ -124,12 +126,16 @@ export function changed(current: object, desired: Row): Row | null {
   return any ? out : null;
 }
 
-/** The columns northd owns of a Port_Binding row; `haGroup` is the row of its HA chassis group, if any. */
+/**
+ * The columns northd owns of a Port_Binding row; `haGroup` is the row of its HA chassis group, if any;
+ * `mirrors`: the SB Mirror rows its NB mirror_rules name.
+ */
 export function portBindingRow(
   p: CompiledSb['portBindings'][number],
   datapath: unknown,
   haGroup: Ref<'HA_Chassis_Group'> | null,
   chassis: ChassisResolver,
+  mirrors: unknown[],
 ): Row {
   return {
     ...requestedChassisColumns(p.requestedChassis, chassis),
@@ -144,7 +150,23 @@ export function portBindingRow(
     tag: p.tag,
     port_security: p.portSecurity,
     external_ids: p.externalIds,
+    mirror_rules: mirrors,
   };
+}
+
+/** The SB Mirror references of a binding's NB mirror UUIDs (mirrors without an SB row are left out). */
+export function mirrorRefs(
+  p: CompiledSb['portBindings'][number],
+  nameOf: (nbMirror: string) => string | undefined,
+  refOf: (name: string) => unknown,
+): unknown[] {
+  const out: unknown[] = [];
+  for (const u of p.mirrorRules) {
+    const name = nameOf(u);
+    const ref = name === undefined ? undefined : refOf(name);
+    if (ref !== undefined) out.push(ref);
+  }
+  return out;
 }
 
 /** A Datapath_Binding row as northd writes it. */
@@ -246,6 +268,17 @@ export function diffSb(
   for (const g of currentHa.values()) del('HA_Chassis_Group', g._uuid);
   const haGroupOf = (p: CompiledSb['portBindings'][number]) =>
     p.haChassisGroup === null ? null : (haRef.get(p.haChassisGroup) ?? null);
+  // Mirror, Static_MAC_Binding, Chassis_Template_Var, IP_Multicast by key; mirrors before the port
+  // bindings naming them.
+  const dpIdOf = (u: string) => {
+    const id = dpIdOfUuid.get(u);
+    return id !== undefined && desiredDpIds.has(id) ? id : undefined;
+  };
+  const mirrors = diffKeyedRows(c.keyedRows, sb, dpIdOf, (id) => dpRef.get(id), {
+    ins,
+    upd: (t, u, cur, row) => upd(t, u, changed(cur, row)),
+    del,
+  });
 
   // Port_Binding by logical port name; only the columns northd owns are compared.
   const pbRef = new Map<string, Ref<'Port_Binding'>>();
@@ -256,8 +289,15 @@ export function diffSb(
   }
   const desiredPorts = new Set(c.portBindings.map((p) => p.logicalPort));
   for (const [name, p] of currentPb) if (!desiredPorts.has(name)) del('Port_Binding', p._uuid);
+  const mirrorRef = (name: string) => mirrors.get(name);
   for (const p of c.portBindings) {
-    const row = portBindingRow(p, dpRef.get(p.datapath)!, haGroupOf(p), chassis);
+    const row = portBindingRow(
+      p,
+      dpRef.get(p.datapath)!,
+      haGroupOf(p),
+      chassis,
+      mirrorRefs(p, (u) => c.mirrorNames.get(u), mirrorRef),
+    );
     const cur = currentPb.get(p.logicalPort);
     // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.
     if (cur) {

@@ -13,7 +13,7 @@ import { makeRow } from './testing/rows.js';
 type Dep = keyof SbDependents;
 
 function deps(rows: { table: Dep; row: Partial<SbTables[Dep]>; uuid: string }[]): SbDependents {
-  const out = { MAC_Binding: new Map(), FDB: new Map(), IP_Multicast: new Map() } as {
+  const out = { MAC_Binding: new Map(), FDB: new Map() } as {
     [T in Dep]: Map<Uuid<T>, SbTables[T]>;
   };
   for (const { table, row, uuid } of rows)
@@ -58,8 +58,6 @@ describe('deleteStaleRows', () => {
     { table: 'FDB', uuid: 'f-ok', row: { dp_key: 1, port_key: 2, mac: '00:00:00:00:00:01' } },
     { table: 'FDB', uuid: 'f-port', row: { dp_key: 1, port_key: 10, mac: '00:00:00:00:00:02' } },
     { table: 'FDB', uuid: 'f-dp', row: { dp_key: 4, port_key: 1, mac: '00:00:00:00:00:03' } },
-    { table: 'IP_Multicast', uuid: 'i-gone', row: { datapath: 'dp-old' as Uuid<'Datapath_Binding'> } },
-    { table: 'IP_Multicast', uuid: 'i-ok', row: { datapath: 'dp1' as Uuid<'Datapath_Binding'> } },
   ]);
 
   it('deletes rows naming a deleted datapath, a removed port or unknown keys', () => {
@@ -70,8 +68,8 @@ describe('deleteStaleRows', () => {
       { all: true, portsGone: true, deletedDatapaths: new Set(['dp-old']), changed: new Set() },
       w,
     );
-    expect(deleted.sort()).toEqual(['f-dp', 'f-port', 'i-gone', 'm-gone-dp', 'm-gone-port']);
-    expect(n).toBe(5);
+    expect(deleted.sort()).toEqual(['f-dp', 'f-port', 'm-gone-dp', 'm-gone-port']);
+    expect(n).toBe(4);
   });
 
   it('checks MAC_Binding ports only when ports went away, as ovn-northd', () => {
@@ -99,6 +97,7 @@ describe('deleteStaleRows', () => {
 });
 
 describe('writeRound with dependent rows', () => {
+  // IP_Multicast rows are northd's own (sync/keyed-rows.ts): the full diff deletes the deleted switch's.
   it('deletes the MAC_Binding, FDB and IP_Multicast rows of a deleted switch in the same transaction', () => {
     const nb = new NbBuilder().ls('sw0').vif('sw0', 'sw0-p1', '00:00:00:00:00:01').ls('sw1');
     nb.vif('sw1', 'sw1-p1', '00:00:00:00:01:01');
@@ -141,7 +140,6 @@ describe('writeRound with dependent rows', () => {
       { table: 'MAC_Binding', uuid: 'm1', row: { datapath: dp('sw1')._uuid, logical_port: 'sw1-p1' } },
       { table: 'FDB', uuid: 'f0', row: { dp_key: dp('sw0').tunnel_key, port_key: pkey('sw0-p1') } },
       { table: 'FDB', uuid: 'f1', row: { dp_key: dp('sw1').tunnel_key, port_key: pkey('sw1-p1') } },
-      { table: 'IP_Multicast', uuid: 'i1', row: { datapath: dp('sw1')._uuid } },
     ]);
     expect(round(rows).ops.filter((o) => o.startsWith('delete'))).toEqual([]);
 

@@ -1,23 +1,18 @@
-// SB rows that other writers create (ovn-controller's MAC_Binding and FDB, IP_Multicast) and that name
-// northd's datapaths and ports. ovn-northd deletes them with what they name: a Datapath_Binding cannot
-// be deleted while a MAC_Binding refers to it (strong reference), nor while an IP_Multicast row does
-// (weak reference, but the column may not become empty), so without this a deleted or duplicated
-// datapath fails every SB transaction. The rules, as ovn-northd 23.03 applies them:
+// SB rows that other writers create (ovn-controller's MAC_Binding and FDB) and that name northd's
+// datapaths and ports. ovn-northd deletes them with what they name: a Datapath_Binding cannot be deleted
+// while a MAC_Binding refers to it (strong reference), so without this a deleted or duplicated datapath
+// fails every SB transaction. (IP_Multicast rows, which may not lose their datapath either, are northd's
+// own: sync/keyed-rows.ts deletes them with their switch.) The rules, as ovn-northd 23.03 applies them:
 //   - MAC_Binding: deleted with its datapath; when ports were removed (or moved to another datapath),
 //     also every row whose logical_port names no port any more;
 //   - FDB (keys, not references): deleted unless its dp_key is a datapath's tunnel key and its
-//     port_key one of that datapath's port keys;
-//   - IP_Multicast: deleted with its datapath.
+//     port_key one of that datapath's port keys.
 import type { Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { TablesView } from './input.js';
 import type { NamingSbWriter, SbWriter } from './sb-diff.js';
 
-export const SB_DEPENDENT_TABLES = [
-  'MAC_Binding',
-  'FDB',
-  'IP_Multicast',
-] as const satisfies readonly (keyof SbTables)[];
+export const SB_DEPENDENT_TABLES = ['MAC_Binding', 'FDB'] as const satisfies readonly (keyof SbTables)[];
 export type SbDependentTable = (typeof SB_DEPENDENT_TABLES)[number];
 export type SbDependents = TablesView<SbTables, SbDependentTable>;
 
@@ -57,9 +52,6 @@ export function deleteStaleRows(sb: SbDependents, desired: DesiredPorts, scope: 
   }
   for (const f of rows('FDB')) {
     if (!desired.portKeys(f.dp_key)?.has(f.port_key)) del('FDB', f._uuid);
-  }
-  for (const g of rows('IP_Multicast')) {
-    if (scope.deletedDatapaths.has(g.datapath)) del('IP_Multicast', g._uuid);
   }
   return n;
 }

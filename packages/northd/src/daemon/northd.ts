@@ -31,6 +31,8 @@ import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
 import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
 import { refChassisUpdates } from '../ha-ref-chassis.js';
+import { smbKey, type KeyedTable } from '../sync/keyed-rows.js';
+import type { Tables as SbTables } from '@ovnts/schema/sb';
 
 export const NORTHD_LOCK = 'ovn_northd';
 
@@ -176,6 +178,10 @@ export class Northd {
     sbReplica.addIndex('Multicast_Group', 'mc_by_dp', (m) => m.datapath);
     sbReplica.addIndex('Port_Binding', 'pb_by_dp', (p) => p.datapath);
     sbReplica.addIndex('Load_Balancer', 'lb_by_id', (l) => l.external_ids['lb_id']);
+    sbReplica.addIndex('Mirror', 'mirror_by_name', (m) => m.name);
+    sbReplica.addIndex('Static_MAC_Binding', 'smb_by_key', (m) => smbKey(m.logical_port, m.ip));
+    sbReplica.addIndex('Chassis_Template_Var', 'ctv_by_chassis', (v) => v.chassis);
+    sbReplica.addIndex('IP_Multicast', 'ipm_by_dp', (m) => m.datapath);
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
     nbReplica.on('change', () => d.schedule());
     sbReplica.on('change', () => d.schedule());
@@ -461,7 +467,7 @@ export class Northd {
   /** The rows others write that name northd's datapaths and ports (live tables). */
   private dependents(): SbDependents {
     const r = this.sbReplica;
-    return { MAC_Binding: r.table('MAC_Binding'), FDB: r.table('FDB'), IP_Multicast: r.table('IP_Multicast') };
+    return { MAC_Binding: r.table('MAC_Binding'), FDB: r.table('FDB') };
   }
 
   /** The NB datapath a SB Datapath_Binding stands for. */
@@ -489,7 +495,26 @@ export class Northd {
       chassis: () => r.table('Chassis').values(),
       meter: (name) => r.lookup('Meter', { name }),
       meterBand: (uuid) => r.get('Meter_Band', uuid),
+      keyedRow: (table, key) => this.keyedRow(table, key),
     };
+  }
+
+  /** A keyed SB row (sync/keyed-rows.ts) through the replica's indexes. */
+  private keyedRow<T extends KeyedTable>(table: T, key: string): SbTables[T] | undefined;
+  private keyedRow(table: KeyedTable, key: string): SbTables[KeyedTable] | undefined {
+    const r = this.sbReplica;
+    switch (table) {
+      case 'Mirror':
+        return r.index<'Mirror'>('mirror_by_name').first(key);
+      case 'Static_MAC_Binding':
+        return r.index<'Static_MAC_Binding'>('smb_by_key').first(key);
+      case 'Chassis_Template_Var':
+        return r.index<'Chassis_Template_Var'>('ctv_by_chassis').first(key);
+      case 'IP_Multicast': {
+        const dp = r.index<'Datapath_Binding'>('dp_by_nb').first(key)?._uuid;
+        return dp === undefined ? undefined : r.index<'IP_Multicast'>('ipm_by_dp').first(dp);
+      }
+    }
   }
 
   /**

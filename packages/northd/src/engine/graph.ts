@@ -8,6 +8,7 @@ import { BindingsNode } from './nodes/bindings.js';
 import { ChassisFeaturesNode } from './nodes/chassis-features.js';
 import { HaChassisGroupsNode } from './nodes/ha-chassis-groups.js';
 import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
+import { KeyedRowsNode } from './nodes/keyed-rows.js';
 import { LflowsNode } from './nodes/lflows.js';
 import { LoadBalancersNode } from './nodes/load-balancers.js';
 import { MetersNode } from './nodes/meters.js';
@@ -35,6 +36,7 @@ export interface EngineGraph {
   readonly sbGlobal: SbGlobalNode;
   readonly haGroups: HaChassisGroupsNode;
   readonly meters: MetersNode;
+  readonly keyedRows: KeyedRowsNode;
 }
 
 /** An edge from `from`, handled by `handler` (named as in the diagram). */
@@ -59,6 +61,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
   const sbGlobal = new SbGlobalNode(nb, bindings, features);
   const haGroups = new HaChassisGroupsNode(nb, topology);
+  const keyedRows = new KeyedRowsNode(nb, topology, bindings);
 
   const nodes: NodeDecl[] = [
     // Input nodes: one per table the compiler reads.
@@ -80,6 +83,9 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_gateway_chassis', data: t.Gateway_Chassis },
     { kind: 'input', name: 'NB_meter', data: t.Meter },
     { kind: 'input', name: 'NB_meter_band', data: t.Meter_Band },
+    { kind: 'input', name: 'NB_mirror', data: t.Mirror },
+    { kind: 'input', name: 'NB_static_mac_binding', data: t.Static_MAC_Binding },
+    { kind: 'input', name: 'NB_chassis_template_var', data: t.Chassis_Template_Var },
     { kind: 'input', name: 'SB_datapath_binding', data: sb.tables.Datapath_Binding },
     { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
@@ -234,6 +240,18 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('SB_chassis', 'onChassis', () => haGroups.onChassis()),
       ],
     },
+    {
+      kind: 'node',
+      name: 'keyed_rows',
+      data: keyedRows,
+      inputs: [
+        on('NB_mirror', 'onMirror', () => keyedRows.onMirror()),
+        on('NB_static_mac_binding', 'onStaticMacBinding', () => keyedRows.onStaticMacBinding()),
+        on('NB_chassis_template_var', 'onTemplateVar', () => keyedRows.onTemplateVar()),
+        on('topology', 'onTopology', () => keyedRows.onTopology()),
+        on('bindings', 'onBindings', () => keyedRows.onBindings()),
+      ],
+    },
   ];
   return {
     engine: new IncEngine(nodes),
@@ -252,5 +270,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     sbGlobal,
     haGroups,
     meters,
+    keyedRows,
   };
 }

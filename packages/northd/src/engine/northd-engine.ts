@@ -13,6 +13,7 @@ import type { SbMeterOut } from '../stateful/meters.js';
 import type { Datapath } from '../topology.js';
 import type { HaGroupOut } from '../ha-chassis-groups.js';
 import type { FlowSpec } from './flow-set.js';
+import { perKeyedTable, type KeyedRow, type KeyedTable, type KeyedTouched } from '../sync/keyed-rows.js';
 import { buildGraph, type EngineGraph } from './graph.js';
 import type { EngineContext, RecomputeStep, SbPortLookup } from './nodes/inputs.js';
 
@@ -37,6 +38,8 @@ export interface Touched {
   readonly haGroups: ReadonlySet<string>;
   /** SB Meter names. */
   readonly meters: ReadonlySet<string>;
+  /** Keys of Mirror, Static_MAC_Binding, Chassis_Template_Var and IP_Multicast rows. */
+  readonly keyed: KeyedTouched;
 }
 
 export interface RoundResult {
@@ -56,6 +59,7 @@ const NOTHING: Touched = {
   sbGlobal: false,
   haGroups: new Set(),
   meters: new Set(),
+  keyed: perKeyedTable(() => new Set<string>()),
 };
 
 export class NorthdEngine {
@@ -130,6 +134,7 @@ export class NorthdEngine {
         sbGlobal: g.sbGlobal.updated(),
         haGroups: g.haGroups.touched,
         meters: g.meters.touched,
+        keyed: g.keyedRows.touched,
       },
     };
   }
@@ -150,6 +155,8 @@ export class NorthdEngine {
       multicastGroups,
       logicalFlows: g.lflows.toArray(),
       sbGlobalOptions: g.sbGlobal.options,
+      keyedRows: g.keyedRows.all(),
+      mirrorNames: g.keyedRows.mirrorNames,
       addressSets: g.addressSets.all(),
       portGroups: [...g.portGroups.allRows()],
       loadBalancers: [...g.sbLoadBalancers.all()].sort((a, b) =>
@@ -222,6 +229,13 @@ export class NorthdEngine {
   }
   meterRow(name: string): SbMeterOut | undefined {
     return this.g.meters.row(name);
+  }
+  keyedRow(table: KeyedTable, key: string): KeyedRow | undefined {
+    return this.g.keyedRows.row(table, key);
+  }
+  /** The name of an NB Mirror (Port_Binding.mirror_rules names the SB Mirror of that name). */
+  mirrorName(uuid: string): string | undefined {
+    return this.g.keyedRows.mirrorNames.get(uuid);
   }
   sbGlobalOptions(): Readonly<Record<string, string>> {
     return this.g.sbGlobal.options;

@@ -7,6 +7,7 @@ import type { Tables as SbTables } from '@ovnts/schema/sb';
 import {
   changed,
   flowRow,
+  mirrorRefs,
   portBindingRow,
   type DiffStats,
   type FlowPlacementIndex,
@@ -18,6 +19,7 @@ import { loadBalancerRow } from '../stateful/sb-diff-rows.js';
 import { chassisResolver, writeHaGroup } from '../sb-ha-rows.js';
 import { writeMeter } from '../sb-meters.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
+import { syncKeyedRows, type KeyedTable } from '../sync/keyed-rows.js';
 
 type Row = Record<string, unknown>;
 type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
@@ -41,6 +43,8 @@ export interface SbLookup {
   chassis(): Iterable<SbTables['Chassis']>;
   meter(name: string): SbTables['Meter'] | undefined;
   meterBand(uuid: Uuid<'Meter_Band'>): SbTables['Meter_Band'] | undefined;
+  /** A Mirror, Static_MAC_Binding, Chassis_Template_Var or IP_Multicast row by its key (keyed-rows.ts). */
+  keyedRow<T extends KeyedTable>(table: T, key: string): SbTables[T] | undefined;
 }
 
 /** Mutable: commit() replaces named-uuids with the server's. */
@@ -217,6 +221,15 @@ export function syncSb(
   }
   const haGroupOf = (name: string | null): Ref<'HA_Chassis_Group'> | null =>
     name === null ? null : (haRefs.get(name) ?? sb.haChassisGroup(name)?._uuid ?? null);
+  // Keyed rows; mirrors before the port bindings naming them.
+  const mirrors = syncKeyedRows(
+    t.keyed,
+    (table, key) => e.keyedRow(table, key),
+    (table, key) => sb.keyedRow(table, key),
+    (id) => sb.datapath(id),
+    { ins, upd: (table, uuid, cur, row) => upd(table, uuid, changed(cur, row)), del },
+  );
+  const mirrorRef = (name: string) => mirrors.get(name) ?? sb.keyedRow('Mirror', name)?._uuid;
 
   // Port bindings by name.
   const pbRefs = new Map<string, Ref<'Port_Binding'>>();
@@ -227,7 +240,13 @@ export function syncSb(
       if (cur) del('Port_Binding', cur._uuid);
       continue;
     }
-    const row = portBindingRow(want, dpRef(want.datapath), haGroupOf(want.haChassisGroup), chassis);
+    const row = portBindingRow(
+      want,
+      dpRef(want.datapath),
+      haGroupOf(want.haChassisGroup),
+      chassis,
+      mirrorRefs(want, (u) => e.mirrorName(u), mirrorRef),
+    );
     if (cur) {
       upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
       pbRefs.set(name, cur._uuid);

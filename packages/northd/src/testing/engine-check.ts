@@ -12,6 +12,7 @@ import type { NbInput, SbKeyInput } from '../input.js';
 import { diffSb } from '../sb-diff.js';
 import { MemSb } from './mem-sb.js';
 import { groupSetKey } from '../lb-groups.js';
+import { currentKey, KEYED_TABLES, type KeyedTable } from '../sync/keyed-rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -54,6 +55,12 @@ export class EngineCheck {
     const mcs = t('Multicast_Group') as unknown as SbTables['Multicast_Group'][];
     const has = by<SbTables['HA_Chassis_Group']>('HA_Chassis_Group', (r) => r.name);
     const meters = by<SbTables['Meter']>('Meter', (r) => r.name);
+    const keyed = new Map<string, Row>();
+    for (const table of KEYED_TABLES)
+      for (const r of t(table)) {
+        const k = currentKey(table, r as unknown as SbTables[typeof table], (u) => this.nbIdOf(u));
+        if (k !== undefined && !keyed.has(`${table}/${k}`)) keyed.set(`${table}/${k}`, r);
+      }
     return {
       datapath: (id) => dpByNb.get(id),
       portBinding: (n) => pbs.get(n),
@@ -73,6 +80,8 @@ export class EngineCheck {
       chassis: () => [],
       meter: (n) => meters.get(n),
       meterBand: (u) => this.sb.tables.get('Meter_Band')!.get(u) as SbTables['Meter_Band'] | undefined,
+      keyedRow: <T extends KeyedTable>(table: T, key: string) =>
+        keyed.get(`${table}/${key}`) as SbTables[T] | undefined,
     };
   }
 
@@ -164,5 +173,7 @@ export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
   );
   cmpSet('HA chassis group', a.haChassisGroups, b.haChassisGroups, (g: { name: string }) => g.name);
   if (canon(a.sbGlobalOptions) !== canon(b.sbGlobalOptions)) out.push('SB_Global options differ');
+  for (const t of KEYED_TABLES) cmpSet(t, [...a.keyedRows[t]], [...b.keyedRows[t]], ([k]: [string]) => k);
+  cmpSet('mirror name', [...a.mirrorNames], [...b.mirrorNames], ([k]: [string]) => k);
   return out.slice(0, 10).join('\n');
 }

@@ -12,7 +12,7 @@ import type {
 } from '@ovnts/schema/nb';
 import { schema } from '@ovnts/schema/nb';
 import type { Uuid } from 'ovsdb-client-ts';
-import type { NbInput } from '../input.js';
+import { NB_INPUT_TABLES, type NbInput } from '../input.js';
 import { makeRow } from './rows.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -123,7 +123,10 @@ export class NbBuilder {
   build(): NbInput {
     const m = <T extends { _uuid: string }>(rows: Iterable<T>) =>
       new Map([...rows].map((r) => [r._uuid as Uuid<never>, r]));
+    // Every input table the builder has no rows for is empty.
+    const empty = Object.fromEntries(NB_INPUT_TABLES.map((t) => [t, new Map()]));
     return {
+      ...empty,
       NB_Global: m([this.global]),
       Logical_Switch: m(this.switches.values()),
       Logical_Switch_Port: m(this.lsps.values()),

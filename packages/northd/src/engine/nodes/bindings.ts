@@ -171,6 +171,7 @@ const PB_COLUMNS: { readonly [K in keyof PortBindingOut]-?: Same<PortBindingOut[
   tag: eq,
   mac: sameList,
   portSecurity: sameList,
+  mirrorRules: sameList,
   options: sameMap,
   externalIds: sameMap,
   haChassisGroup: eq,
