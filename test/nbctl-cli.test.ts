@@ -124,4 +124,41 @@ describe('ovnts-nbctl as a program', () => {
     expect(s2.remote).toBe(order.split(',')[0]);
     s2.close();
   });
+
+  it('daemon mode: --detach serves run requests on its control socket, clients use OVN_NB_DAEMON', async () => {
+    const nb = await sb.startDb('nb', { name: 'nb-daemon' });
+    const bin = path.join(root, 'node_modules/.bin/ovnts-nbctl');
+    const env = { ...sb.env, OVN_NB_DB: nb.remotes.unix };
+    const pidfile = sb.file('nbctl-daemon.pid');
+    const started = await sb.run(bin, ['--detach', `--pidfile=${pidfile}`, '--no-chdir', '-vsocket_util:off'], { env });
+    expect(started.code, started.stderr).toBe(0);
+    // It prints its control socket, as `export OVN_NB_DAEMON=$(ovn-nbctl --detach ...)` expects.
+    const socket = started.stdout.trim();
+    expect(socket).toMatch(/ovn-nbctl\.\d+\.ctl$/);
+    const client = { ...env, OVN_NB_DAEMON: socket };
+    try {
+      expect((await sb.run(bin, ['ls-add', 'd1', '--', 'lsp-add', 'd1', 'dp1'], { env: client })).code).toBe(0);
+      expect((await sb.run(bin, ['--may-exist', 'ls-add', 'd1'], { env: client })).code).toBe(0);
+      const dup = await sb.run(bin, ['ls-add', 'd1'], { env: client });
+      expect([dup.code, dup.stderr]).toEqual([1, 'ovnts-nbctl: d1: a switch with this name already exists\n']);
+      const bad = await sb.run(bin, ['lb-add', 'lb0', '30.0.0.10:80a', '1.1.1.1:80', 'tcp'], { env: client });
+      expect(bad.stderr).toBe(
+        'ovnts-nbctl: 30.0.0.10:80a: should be an IP address (or an IP address and a port number with : as a separator).\n',
+      );
+      expect((await sb.run(bin, ['--bare', '--columns=name', 'list', 'Logical_Switch'], { env: client })).stdout).toBe(
+        'd1\n',
+      );
+      // --db: the client runs the commands itself, as ovn-nbctl does, with a warning.
+      const direct = await sb.run(bin, [`--db=${nb.remotes.unix}`, 'lsp-list', 'd1'], { env: client });
+      expect(direct.stderr).toMatch(/\|nbctl\|WARN\|not using ovnts-nbctl daemon because of db option/);
+      expect(direct.stdout).toMatch(/\(dp1\)/);
+    } finally {
+      await sb.run('ovs-appctl', ['-t', socket, 'exit'], { env });
+    }
+    const gone = await sb.run(bin, ['ls-list'], { env: client });
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(
+      /ovnts-nbctl: .*ovn-nbctl\.\d+\.ctl: could not connect to ovnts-nbctl daemon \(.*\); unset OVN_NB_DAEMON to avoid using daemon\n$/,
+    );
+  });
 });

@@ -70,11 +70,12 @@ export function detachAndWait(ovntsName: string): Promise<number> {
     env: { ...process.env, [DETACHED_ENV]: '1' },
   });
   return new Promise((resolve) => {
-    child.on('message', (m: { ready?: boolean; error?: string }) => {
+    child.on('message', (m: { ready?: boolean; error?: string; stdout?: string }) => {
       if (m.error) {
         process.stderr.write(`${ovntsName}: ${m.error}\n`);
         resolve(1);
       } else if (m.ready) {
+        if (m.stdout) process.stdout.write(m.stdout);
         child.disconnect();
         child.unref();
         resolve(0);
@@ -171,10 +172,15 @@ export class Daemon {
     return d;
   }
 
-  /** Tell a detaching parent that start-up is complete; then leave the working directory as OVS does. */
-  ready(): void {
+  /**
+   * Tell a detaching parent that start-up is complete (it prints `stdout` for the daemon, whose own
+   * stdout is closed: ovn-nbctl's server prints its control socket); then leave the working directory
+   * as OVS does.
+   */
+  ready(stdout?: string): void {
+    if (!process.send && stdout) process.stdout.write(stdout);
     if (process.send) {
-      process.send({ ready: true });
+      process.send({ ready: true, ...(stdout ? { stdout } : {}) });
       process.disconnect();
     }
     if (isDetachedChild() && !this.setup.cfg.noChdir) process.chdir('/');

@@ -9,5 +9,6 @@ export * from './getopt.js';
 export * from './options.js';
 export * from './pidfile.js';
 export * from './unixctl.js';
+export * from './unixctl-client.js';
 export * from './version.js';
 export * from './daemon.js';

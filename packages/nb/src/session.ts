@@ -13,6 +13,7 @@ import {
   OvsdbError,
   TimeoutError,
   type RpcSession,
+  type SslFiles,
 } from 'ovsdb-client-ts/wire';
 import { NbTransactionError } from './errors.js';
 import { NbStore, type NbRow, type Row, type Value } from './store.js';
@@ -29,6 +30,8 @@ export interface OpenOptions extends CallOptions {
   readonly leaderOnly?: boolean;
   /** Time limit for each load/commit of this session when the call gives none (ms; waitForCfg excepted). */
   readonly requestTimeoutMs?: number;
+  /** Key, certificate and CA for ssl: remotes. */
+  readonly ssl?: SslFiles;
 }
 
 export interface LoadOptions extends CallOptions {
@@ -95,6 +98,7 @@ export class NbSession {
       connectTimeoutMs: opts.timeoutMs || 2 ** 31 - 1,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.leaderOnly && many ? { leaderOf: NB_DB } : {}),
+      ...(opts.ssl ? { ssl: opts.ssl } : {}),
     });
     return new NbSession(session, remote.text, opts.requestTimeoutMs);
   }
@@ -216,6 +220,11 @@ export class NbSession {
     } finally {
       stop();
     }
+  }
+
+  /** The connection is gone (closed here or by the server): open another session to go on. */
+  get isClosed(): boolean {
+    return this.session.isClosed;
   }
 
   close(): void {

@@ -73,6 +73,10 @@ export interface GlobalOptions {
   data: CellFormat;
   headings: boolean;
   pretty: boolean;
+  /** -p/-c/-C: key, certificate and CA for ssl: remotes (used when all three are given). */
+  readonly ssl: { privateKey?: string; certificate?: string; caCert?: string };
+  /** Every global option as given, in order (daemon mode reads its own from here). */
+  readonly given: { readonly name: string; readonly value: string | undefined }[];
 }
 
 export interface ParsedCommand {
@@ -86,6 +90,10 @@ export interface ParsedCommand {
 export interface ParsedArgs {
   readonly global: GlobalOptions;
   readonly commands: readonly ParsedCommand[];
+  /** Options given before the first command for the commands ("--may-exist"), as given. */
+  readonly localOptions: ReadonlyMap<string, string | null>;
+  /** The command part of the line, unparsed (what a client sends its daemon). */
+  readonly commandArgs: readonly string[];
 }
 
 interface OptSpec {
@@ -129,6 +137,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     data: 'string',
     headings: true,
     pretty: false,
+    ssl: {},
+    given: [],
   };
   const local = new Map<string, string | null>();
   // OVN_NBCTL_OPTIONS supplies default options, parsed before the real ones.
@@ -184,11 +194,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
       if (local.has(key)) throw new UsageError(`'${key}' option specified multiple times`);
       local.set(key, value);
     } else {
+      g.given.push({ name: spec.name, value: value ?? undefined });
       applyGlobal(g, spec.name, value, env);
     }
   }
-  if (g.help || g.version) return { global: g, commands: [] };
-  return { global: g, commands: parseCommands(args.slice(i), local) };
+  // The background child that --detach started (@ovnts/daemon's isDetachedChild) runs without the
+  // option, and is the server all the same.
+  if (env['OVNTS_DETACHED_CHILD']) g.detach = true;
+  const commandArgs = args.slice(i);
+  // --detach takes no commands (the caller says so if any were given).
+  if (g.help || g.version || (g.detach && !commandArgs.length))
+    return { global: g, commands: [], localOptions: local, commandArgs };
+  return { global: g, commands: parseCommands(commandArgs, local), localOptions: local, commandArgs };
 }
 
 function applyGlobal(g: GlobalOptions, name: string, value: string | null, env: NodeJS.ProcessEnv): void {
@@ -262,8 +279,17 @@ function applyGlobal(g: GlobalOptions, name: string, value: string | null, env: 
       g.data = 'bare';
       g.headings = false;
       break;
+    case 'private-key':
+      g.ssl.privateKey = value ?? '';
+      break;
+    case 'certificate':
+      g.ssl.certificate = value ?? '';
+      break;
+    case 'ca-cert':
+      g.ssl.caCert = value ?? '';
+      break;
     default:
-      // Accepted for compatibility, no effect here (syslog, SSL files, pidfile, ...).
+      // Accepted for compatibility, no effect here (syslog, ...), or read from `given` in daemon mode.
       break;
   }
 }

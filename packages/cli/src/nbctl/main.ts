@@ -1,7 +1,8 @@
 // ovnts-nbctl's driver: parse the command line, read the NB database, run every command against one
 // working copy, commit all of it as a single transaction (or nothing, on any error), print outputs,
 // then honour --wait. Only modules the given commands need are loaded.
-import { parseArgs, UsageError, type GlobalOptions, type ParsedCommand } from './args.js';
+import { parseArgs, UsageError, type GlobalOptions, type ParsedArgs, type ParsedCommand } from './args.js';
+import { clientRunArgs, clientSocket } from './daemon-mode.js';
 import type { Group } from './syntax.js';
 import { CommandError, Symbols, type CommandImpl, type Ctx } from './context.js';
 import type { NbSession, NbStore } from '@ovnts/nb';
@@ -18,9 +19,9 @@ export interface Io {
 
 /** Thrown to end the run with a status after printing; never escapes runNbctl. */
 /** --timeout ran out. ovn-nbctl dies of SIGALRM then: a log line and status 128+14. */
-class TimeoutExpired extends Error {}
+export class TimeoutExpired extends Error {}
 
-class Exit extends Error {
+export class Exit extends Error {
   constructor(readonly status: number) {
     super(`exit ${status}`);
   }
@@ -52,6 +53,12 @@ export async function loadGroup(g: Group): Promise<{ commands: Impls; prerequisi
   }
 }
 
+/** The session's ssl option when -p, -c and -C were all given. */
+export function sslOption(g: GlobalOptions): { ssl?: { privateKey: string; certificate: string; caCert: string } } {
+  const { privateKey, certificate, caCert } = g.ssl;
+  return privateKey && certificate && caCert ? { ssl: { privateKey, certificate, caCert } } : {};
+}
+
 function defaultDb(env: NodeJS.ProcessEnv): string {
   return `unix:${env['OVN_RUNDIR'] ?? '/var/run/ovn'}/ovnnb_db.sock`;
 }
@@ -79,7 +86,11 @@ export async function runNbctl(argv: readonly string[], io: Io): Promise<number>
       io.stdout(`${io.programName} (ovnts ${OVNTS_VERSION}) ${OVN_VERSION}\nDB Schema ${NB_SCHEMA_VERSION}\n`);
       return 0;
     }
-    if (g.detach) fail('daemon mode (--detach) is not supported by ovnts-nbctl');
+    const db = g.db ?? io.env['OVN_NB_DB'] ?? defaultDb(io.env);
+    if (g.detach) {
+      if (parsed.commandArgs.length) fail('non-option arguments not supported with --detach (use --help for help)');
+      return await (await import('./daemon-server.js')).runServer(g, db, io, fail);
+    }
     const vlog = ((): Vlog => {
       try {
         return nbctlVlog(g.verbose, g.logFile, io.stderr);
@@ -87,7 +98,11 @@ export async function runNbctl(argv: readonly string[], io: Io): Promise<number>
         return fail((e as Error).message);
       }
     })();
-    const db = g.db ?? io.env['OVN_NB_DB'] ?? defaultDb(io.env);
+    const socket = clientSocket(parsed, io.env);
+    if (socket) {
+      if (g.db === undefined) return await runClient(socket, parsed, io, vlog);
+      vlog.log('nbctl', 'warn', `not using ${io.programName} daemon because of db option`);
+    }
     return await execute(parsed.commands, g, db, io, fail, vlog);
   } catch (e) {
     if (e instanceof Exit) return e.status;
@@ -101,13 +116,45 @@ export async function runNbctl(argv: readonly string[], io: Io): Promise<number>
   }
 }
 
-async function execute(
+/** The client of a daemon: its options and commands go there, the reply to stdout or stderr. */
+async function runClient(socket: string, parsed: ParsedArgs, io: Io, vlog: Vlog): Promise<number> {
+  const { unixctlCall, UnixctlConnectError } = await import('@ovnts/daemon');
+  const timeoutSec = parsed.global.timeoutSec;
+  let reply;
+  try {
+    reply = await unixctlCall(socket, 'run', clientRunArgs(parsed), {
+      ...(timeoutSec ? { signal: AbortSignal.timeout(timeoutSec * 1000) } : {}),
+    });
+  } catch (e) {
+    if (e instanceof UnixctlConnectError) {
+      const msg = `${socket}: could not connect to ${io.programName} daemon (${e.reason}); unset OVN_NB_DAEMON to avoid using daemon`;
+      vlog.log('nbctl', 'err', msg);
+      io.stderr(`${io.programName}: ${msg}\n`);
+      return 1;
+    }
+    if (timeoutSec && e instanceof DOMException && e.name === 'TimeoutError') throw new TimeoutExpired();
+    throw e;
+  }
+  if (reply.error !== null) {
+    io.stderr(`${io.programName}: ${reply.error}`);
+    return 1;
+  }
+  io.stdout(reply.result ?? '');
+  return 0;
+}
+
+/**
+ * Run the commands: one NB transaction, outputs, then --wait. With `shared`, on that session (the
+ * daemon's); otherwise on one opened for this run.
+ */
+export async function execute(
   commands: readonly ParsedCommand[],
   g: GlobalOptions,
   db: string,
   io: Io,
   fail: (msg: string) => never,
   vlog: Vlog,
+  shared?: NbSession,
 ): Promise<number> {
   const groups = [...new Set(commands.map((c) => c.syntax.group))];
   const [nb, loaded, tableMod] = await Promise.all([
@@ -134,7 +181,7 @@ async function execute(
 
   let session: NbSession;
   try {
-    session = await withTimeout(nb.NbSession.open(db, { leaderOnly: g.leaderOnly }));
+    session = shared ?? (await withTimeout(nb.NbSession.open(db, { leaderOnly: g.leaderOnly, ...sslOption(g) })));
     log?.debug({ remote: session.remote }, 'connected');
   } catch (e) {
     if (e instanceof nb.ConnectionError) fail(`${db}: database connection failed (${e.reason ?? e.message})`);
@@ -191,12 +238,12 @@ async function execute(
     }
   } finally {
     if (timer) clearTimeout(timer);
-    session.close();
+    if (!shared) session.close();
   }
 }
 
 /** The model library's session and errors, loaded once the command line has been checked (start-up time). */
-async function loadNb() {
+export async function loadNb() {
   const [{ NbSession, NbError, NbTransactionError }, { ConnectionError }] = await Promise.all([
     import('@ovnts/nb'),
     import('ovsdb-client-ts/wire'),
