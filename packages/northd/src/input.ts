@@ -15,6 +15,7 @@ export const NB_INPUT_TABLES = [
   'Logical_Router',
   'Logical_Router_Port',
   'Logical_Router_Static_Route',
+  'Logical_Router_Policy',
   'ACL',
   'Port_Group',
   'Address_Set',

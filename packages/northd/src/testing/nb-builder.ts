@@ -133,6 +133,7 @@ export class NbBuilder {
       Logical_Router: m(this.routers.values()),
       Logical_Router_Port: m(this.lrps.values()),
       Logical_Router_Static_Route: m(this.routes.values()),
+      Logical_Router_Policy: m([]),
       ACL: m([]),
       Port_Group: m([]),
       Address_Set: m([]),

@@ -847,6 +847,48 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
+    1,
+    'policy',
+    (c) => {
+      const lr = c.pick(c.routers());
+      if (!lr) return undefined;
+      const existing = (lr['policies'] as string[]).map((u) => c.get('Logical_Router_Policy', u)).filter((r) => !!r);
+      const old = c.pick(existing);
+      if (old && c.chance(0.3))
+        return {
+          description: `delete policy ${String(old['priority'])} of ${String(lr['name'])}`,
+          ops: [detach('Logical_Router', 'policies', old._uuid)],
+        };
+      const action = c.pick(['allow', 'drop', 'reroute', 'reroute'])!;
+      // Next hops on the router's networks or not (unreachable ones are left out).
+      const nexthops = c.some(['100.64.0.1', '100.64.0.2', '10.200.0.1', `172.18.0.${c.int(2, 9)}`], c.int(1, 3));
+      const row: Record<string, unknown> = {
+        priority: c.int(1, 32767),
+        match: `ip4.src == ${c.ip()}`,
+        action,
+        nexthops: set(action === 'reroute' ? nexthops : []),
+        options: map(c.chance(0.3) ? { pkt_mark: String(c.int(1, 100)) } : {}),
+      };
+      if (old && c.chance(0.5))
+        return {
+          description: `modify policy ${String(old['priority'])} of ${String(lr['name'])}: ${action}`,
+          ops: [{ op: 'update', table: 'Logical_Router_Policy', where: byUuid(old._uuid), row }],
+        };
+      return {
+        description: `add ${action} policy on ${String(lr['name'])}`,
+        ops: [
+          { op: 'insert', table: 'Logical_Router_Policy', 'uuid-name': 'p', row },
+          {
+            op: 'mutate',
+            table: 'Logical_Router',
+            where: byUuid(lr._uuid),
+            mutations: [['policies', 'insert', named('p')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
     2,
     'route-del',
     (c) => {

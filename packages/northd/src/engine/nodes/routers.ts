@@ -11,6 +11,7 @@ import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/r
 import { hasDistributedGatewayPort, reportUnsupportedRouter } from '../../stateful/unsupported.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../router-flows.js';
+import { buildRouterPolicyFlows, routerPolicies } from '../../router-policy.js';
 import type { RouterDatapath, RouterPort } from '../../topology.js';
 import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
@@ -207,6 +208,7 @@ export class RoutersNode implements NodeData {
       collect((add, t) => {
         buildRouterFlows(lr, t, nat, false, { ct: this.features.ct, portKey: (n) => this.portKey(lr.uuid, n) });
         buildRouterNatFlows(lr, nat, this.features.ct, add);
+        buildRouterPolicyFlows(lr, routerPolicies(lr, this.nb.view.Logical_Router_Policy), add);
       }),
     );
     const arp = new Set<string>();

@@ -226,6 +226,13 @@ export class TopologyNode implements NodeData {
     return true;
   }
 
+  /** A changed policy row: the routers naming it build their policy flows again (few routers, no index). */
+  onPolicy(): boolean {
+    for (const c of this.nb.tables.Logical_Router_Policy.changes)
+      for (const lr of this.routers.values()) if (lr.nb.policies.includes(c.uuid)) this.routersChanged.add(lr.uuid);
+    return true;
+  }
+
   /** Which routers have distributed NAT (their cr- bindings and their peers' ARP flows depend on it). */
   onNat(): boolean {
     if (this.nb.tables.NAT.changes.length) this.natShape = true;
