@@ -10,5 +10,6 @@ export * from './options.js';
 export * from './pidfile.js';
 export * from './unixctl.js';
 export * from './unixctl-client.js';
+export * from './ssl-watch.js';
 export * from './version.js';
 export * from './daemon.js';

@@ -72,7 +72,12 @@ export async function runServer(g: GlobalOptions, db: string, io: Io, fail: (msg
     if (error !== undefined) throw new d.UnixctlError(error);
     return out;
   });
-  daemon.onExit(() => session?.close());
+  const ssl = sslOption(g).ssl;
+  const unwatch = ssl ? d.watchSslFiles(ssl, daemon.vlog) : () => undefined;
+  daemon.onExit(() => {
+    unwatch();
+    session?.close();
+  });
   daemon.ready(`${daemon.ctl.path}\n`);
   // Serve until `exit` (or a signal) ends the process.
   return new Promise<number>(() => {});
