@@ -50,6 +50,11 @@ const CASES: ParityCase[] = [
     ['lb-add', 'lb0', '30.0.0.10:80a', '192.168.10.10:80', 'tcp'],
     ['-vsocket_util:off', 'lb-add', 'lb0', '30.0.0.10:80a', '192.168.10.10:80', 'tcp'],
     ['-vsocket_util:off', 'lb-add', 'lb0', '[ae0f::10]:80a', '[fd0f::10]:80', 'tcp'],
+    // An empty port is no port.
+    ['lb-add', 'lb0', '30.0.0.10:', '192.168.10.10:80,192.168.10.20:80', 'tcp'],
+    ['lb-add', 'lb0', '[ae0f::10]:', '[fd0f::10]:80,[fd0f::20]:80', 'tcp'],
+    ['lb-add', 'lb0', '30.0.0.10:', '192.168.10.10,192.168.10.20:'],
+    ['lb-list'],
   ),
   c(
     'template load balancers',

@@ -36,7 +36,8 @@ export function parseEndpointLogged(s: string): Endpoint | { error: string } {
   const v6 = v4 ? undefined : normalizeIpv6(host);
   if ((!v4 && !v6) || (v4 && br)) return { error: `socket_util|ERR|${s}: bad IP address "${host}"` };
   let port: number | undefined;
-  if (portText !== undefined) {
+  // "IP:" is the address without a port (OVS's inet_parse_active reads an empty port as none).
+  if (portText !== undefined && portText !== '') {
     if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
       return { error: `socket_util|ERR|${s}: bad port number "${portText}"` };
     }
