@@ -27,8 +27,17 @@ export type AclTarget =
   | { readonly table: 'Logical_Switch'; readonly row: NbRow<'Logical_Switch'> }
   | { readonly table: 'Port_Group'; readonly row: NbRow<'Port_Group'> };
 
+/** What a name given to the acl-* commands may name (ovn-nbctl's --type). */
+export type AclTargetType = 'switch' | 'port-group';
+
+/** ovn-nbctl's --type value. */
+export function parseAclTargetType(type: string): AclTargetType {
+  if (type !== 'switch' && type !== 'port-group') throw new NbError(`Invalid value '${type}' for option --type`);
+  return type;
+}
+
 /** Resolve "SWITCH | PORTGROUP" (optionally forced with type 'switch' / 'port-group'). */
-export function aclTarget(s: NbStore, id: string, type?: string): AclTarget {
+export function aclTarget(s: NbStore, id: string, type?: AclTargetType): AclTarget {
   if (type === undefined) {
     const pg = lookup(s, KINDS.portGroup, id, false);
     const ls = lookup(s, KINDS.switch, id, false);
@@ -43,7 +52,7 @@ export function aclTarget(s: NbStore, id: string, type?: string): AclTarget {
   }
   if (type === 'port-group') return { table: 'Port_Group', row: lookup(s, KINDS.portGroup, id, true) };
   if (type === 'switch') return { table: 'Logical_Switch', row: lookup(s, KINDS.switch, id, true) };
-  throw new NbError(`Invalid value '${type}' for option --type`);
+  throw new NbError(`Invalid value '${String(type)}' for option --type`);
 }
 
 /** What identifies an ACL among a target's (and what ovn-nbctl sorts by). */

@@ -25,10 +25,13 @@ export const COPP_PROTOCOLS = [
 
 const COPP: Kind<'Copp'> = { table: 'Copp', noun: 'copp' };
 
-function checkProto(proto: string): void {
-  if (!(COPP_PROTOCOLS as readonly string[]).includes(proto)) {
-    throw new NbError(`Invalid control protocol. Allowed values: ${COPP_PROTOCOLS.join(', ')}.`);
-  }
+export type CoppProtocol = (typeof COPP_PROTOCOLS)[number];
+
+/** A control protocol as ovn-nbctl's copp-add/copp-del take it. */
+export function parseCoppProtocol(proto: string): CoppProtocol {
+  const p = COPP_PROTOCOLS.find((x) => x === proto);
+  if (p === undefined) throw new NbError(`Invalid control protocol. Allowed values: ${COPP_PROTOCOLS.join(', ')}.`);
+  return p;
 }
 
 export function findCopp(s: NbStore, id: string, mustExist: true): NbRow<'Copp'>;
@@ -38,8 +41,8 @@ export function findCopp(s: NbStore, id: string, mustExist: boolean): NbRow<'Cop
 }
 
 /** Set the meter of one protocol in the named (or UUID-given) Copp row, creating it if needed. */
-export function addCoppMeter(s: NbStore, id: string, proto: string, meter: string): Added<'Copp'> {
-  checkProto(proto);
+export function addCoppMeter(s: NbStore, id: string, proto: CoppProtocol, meter: string): Added<'Copp'> {
+  parseCoppProtocol(proto);
   const byUuid = isUuid(id);
   const existing = findCopp(s, id, byUuid);
   const copp = existing ?? s.insert('Copp', {});
@@ -49,8 +52,8 @@ export function addCoppMeter(s: NbStore, id: string, proto: string, meter: strin
 }
 
 /** Remove one protocol's meter (the row goes when it has none left), or the whole row. */
-export function deleteCopp(s: NbStore, id: string, proto?: string): void {
-  if (proto !== undefined) checkProto(proto);
+export function deleteCopp(s: NbStore, id: string, proto?: CoppProtocol): void {
+  if (proto !== undefined) parseCoppProtocol(proto);
   const copp = findCopp(s, id, false);
   if (!copp) return;
   if (proto === undefined) {

@@ -198,12 +198,18 @@ export const LSP_TYPES = [
   'remote',
 ] as const;
 
-export function setSwitchPortType(s: NbStore, id: string, type: string): void {
+export type LspType = (typeof LSP_TYPES)[number];
+
+/** A port type ovn-nb(5) knows ("" for a VM or container port). */
+export function parseLspType(type: string): LspType {
+  const t = LSP_TYPES.find((x) => x === type);
+  if (t === undefined) throw new NbError(`Logical switch port type '${type}' is unrecognized. Not setting type.`);
+  return t;
+}
+
+export function setSwitchPortType(s: NbStore, id: string, type: LspType): void {
   const lsp = findSwitchPort(s, id);
-  if (!(LSP_TYPES as readonly string[]).includes(type)) {
-    throw new NbError(`Logical switch port type '${type}' is unrecognized. Not setting type.`);
-  }
-  s.set('Logical_Switch_Port', lsp, 'type', type);
+  s.set('Logical_Switch_Port', lsp, 'type', parseLspType(type));
 }
 
 export function setSwitchPortEnabled(s: NbStore, id: string, enabled: boolean): void {

@@ -12,7 +12,7 @@ import { KINDS, lookup } from './lookup.js';
 import { addMirror } from './mirrors.js';
 import { NbStore, type Added, type NbRow, type Row } from './store.js';
 import { addPolicy, addRouter, addRouterPort, deletePolicies, findRouterPort, setGatewayChassis } from './routers.js';
-import { addSwitch, addSwitchPort, findSwitch, listSwitchPorts } from './switches.js';
+import { addSwitch, addSwitchPort, findSwitch, listSwitchPorts, setSwitchPortType } from './switches.js';
 
 const fresh = () => new NbStore(model.schema);
 
@@ -53,6 +53,10 @@ describe('typed rows', () => {
     expectTypeOf(lookup(s, KINDS.portGroup, 'pg', false)).toEqualTypeOf<NbRow<'Port_Group'> | undefined>();
     expectTypeOf(() => lookup(s, KINDS.loadBalancer, 'lb', true)).returns.toEqualTypeOf<NbRow<'Load_Balancer'>>();
     expect(listSwitchPorts(s, 'ls1').map((p) => p.name)).toEqual(['p1']);
+    setSwitchPortType(s, 'p1', 'localnet');
+    // @ts-expect-error: a port type ovn-nb(5) does not have
+    expect(() => setSwitchPortType(s, 'p1', 'bogus')).toThrow("Logical switch port type 'bogus' is unrecognized");
+    expect(s.findBy('Logical_Switch_Port', 'name', 'p1')[0]!.type).toBe('localnet');
   });
 
   it('store calls naming a table check columns and value types at compile time and at the call', () => {

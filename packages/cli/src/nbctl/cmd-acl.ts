@@ -24,11 +24,19 @@ import {
   setPortGroupPorts,
   lookup,
   KINDS,
+  parseAclTargetType,
+  type AclTarget,
   type NbRow,
 } from '@ovnts/nb';
 import { CommandError, has, opt, type CommandImpl, type Ctx } from './context.js';
 
 const arg = (ctx: Ctx, i: number): string => ctx.argv[i] ?? '';
+
+/** The switch or port group an acl-* command names (--type forces which). */
+function target(ctx: Ctx): AclTarget {
+  const type = opt(ctx, '--type');
+  return aclTarget(ctx.store, arg(ctx, 1), type === undefined ? undefined : parseAclTargetType(type));
+}
 const a = (ctx: Ctx, i: number) => (ctx.argv.length > i ? arg(ctx, i) : undefined);
 
 function formatAcl(acl: NbRow<'ACL'>): string {
@@ -48,7 +56,7 @@ function formatAcl(acl: NbRow<'ACL'>): string {
 export const commands: Record<string, CommandImpl> = {
   'acl-add': (ctx) => {
     // ovn-nbctl's order: target, direction, priority, action, severity, label.
-    const t = aclTarget(ctx.store, arg(ctx, 1), opt(ctx, '--type'));
+    const t = target(ctx);
     const o = (k: string) => opt(ctx, k);
     const direction = parseDirection(arg(ctx, 2));
     const priority = parsePriority(arg(ctx, 3));
@@ -66,7 +74,7 @@ export const commands: Record<string, CommandImpl> = {
     });
   },
   'acl-del': (ctx) => {
-    const t = aclTarget(ctx.store, arg(ctx, 1), opt(ctx, '--type'));
+    const t = target(ctx);
     const dir = a(ctx, 2);
     const prio = a(ctx, 3);
     if (dir === undefined) return deleteAcls(ctx.store, t);
@@ -74,7 +82,7 @@ export const commands: Record<string, CommandImpl> = {
     deleteAcls(ctx.store, t, direction, prio === undefined ? undefined : parsePriority(prio), a(ctx, 4));
   },
   'acl-list': (ctx) => {
-    const t = aclTarget(ctx.store, arg(ctx, 1), opt(ctx, '--type'));
+    const t = target(ctx);
     for (const acl of listAcls(ctx.store, t)) ctx.output += formatAcl(acl);
   },
   'pg-add': (ctx) => void addPortGroup(ctx.store, arg(ctx, 1), ctx.argv.slice(2)),

@@ -1,6 +1,7 @@
 // dhcp-options-* and ha-chassis-group-* commands.
 import {
   addCoppMeter,
+  parseCoppProtocol,
   deleteCopp,
   findCopp,
   setCopp,
@@ -116,8 +117,9 @@ export const commands: Record<string, CommandImpl> = {
       ctx.output += g.child_port.map((p) => ` ${p}`).join('') + '\n';
     }
   },
-  'copp-add': (ctx) => void addCoppMeter(ctx.store, arg(ctx, 1), arg(ctx, 2), arg(ctx, 3)),
-  'copp-del': (ctx) => deleteCopp(ctx.store, arg(ctx, 1), ctx.argv.length === 3 ? arg(ctx, 2) : undefined),
+  'copp-add': (ctx) => void addCoppMeter(ctx.store, arg(ctx, 1), parseCoppProtocol(arg(ctx, 2)), arg(ctx, 3)),
+  'copp-del': (ctx) =>
+    deleteCopp(ctx.store, arg(ctx, 1), ctx.argv.length === 3 ? parseCoppProtocol(arg(ctx, 2)) : undefined),
   'copp-list': (ctx) => {
     const copp = findCopp(ctx.store, arg(ctx, 1), false);
     if (copp) ctx.output += printMap(copp.meters).replace(/=/g, ': ');

@@ -18,6 +18,7 @@ import {
   setSwitchPortOptions,
   setSwitchPortSecurity,
   setSwitchPortType,
+  parseLspType,
 } from '@ovnts/nb';
 import { CommandError, has, type CommandImpl, type Ctx } from './context.js';
 
@@ -144,7 +145,10 @@ export const commands: Record<string, CommandImpl> = {
   'lsp-get-enabled': (ctx) => {
     ctx.output += `${findSwitchPort(ctx.store, arg(ctx, 1))['enabled'] === false ? 'disabled' : 'enabled'}\n`;
   },
-  'lsp-set-type': (ctx) => setSwitchPortType(ctx.store, arg(ctx, 1), arg(ctx, 2)),
+  'lsp-set-type': (ctx) => {
+    findSwitchPort(ctx.store, arg(ctx, 1));
+    setSwitchPortType(ctx.store, arg(ctx, 1), parseLspType(arg(ctx, 2)));
+  },
   'lsp-get-type': (ctx) => {
     ctx.output += `${String(findSwitchPort(ctx.store, arg(ctx, 1))['type'])}\n`;
   },
