@@ -132,9 +132,14 @@ export class NbStore {
 
   /** `row` typed as a row of `table`; NbSchemaError if it is not one of that table's rows (live or deleted). */
   typed<T extends TableName>(table: T, row: Row | NbRow<T>): NbRow<T> {
+    this.own(table, row);
+    return row as NbRow<T>;
+  }
+
+  /** NbSchemaError unless `row` is one of the table's rows in this store (live, or deleted in this batch). */
+  private own(table: string, row: { readonly _uuid: string }): void {
     if (this.map(table).get(row._uuid) !== row && this.deleted.get(row._uuid) !== row)
       throw new NbSchemaError(`row ${row._uuid} is not a ${table} row of this store`, table, undefined, row._uuid);
-    return row as NbRow<T>;
   }
 
   /** Rows of a table, in load/insert order. */
@@ -213,9 +218,10 @@ export class NbStore {
   }
 
   /** Set one column of a row; NbSchemaError (table, column, row named) for an unknown column or a wrong type. */
-  set<T extends TableName, C extends Column<T>>(table: T, row: NbRow<T> | Row, column: C, value: Cell<T, C>): void;
+  set<T extends TableName, C extends Column<T>>(table: T, row: NoInfer<NbRow<T>>, column: C, value: Cell<T, C>): void;
   set<S extends string>(table: RuntimeTable<S>, row: Row, column: string, value: Value): void;
   set(table: string, row: Row, column: string, value: Value): void {
+    this.own(table, row);
     this.check(table, column, value, row._uuid);
     const live = this.map(table).get(row._uuid) === row;
     if (live) this.reindex(table, row, column, 'remove');
@@ -232,7 +238,7 @@ export class NbStore {
   /** Add references/values to a set column (or pairs to a map column, keeping existing keys). */
   addToSet<T extends TableName, C extends Column<T>>(
     table: T,
-    row: NbRow<T> | Row,
+    row: NoInfer<NbRow<T>>,
     column: C,
     values: Elements<Cell<T, C>>,
   ): void;
@@ -249,7 +255,7 @@ export class NbStore {
   /** Remove values from a set column (or keys from a map column). */
   removeFromSet<T extends TableName, C extends Column<T>>(
     table: T,
-    row: NbRow<T> | Row,
+    row: NoInfer<NbRow<T>>,
     column: C,
     values: Keys<Cell<T, C>>,
   ): void;
@@ -267,6 +273,7 @@ export class NbStore {
   }
 
   private mutate(table: string, row: Row, column: string, m: Mutation): void {
+    this.own(table, row);
     const col = this.column(table, column, row._uuid);
     const kind = columnKind(col.type);
     if (kind !== 'set' && kind !== 'map' && kind !== 'optional')
@@ -286,7 +293,7 @@ export class NbStore {
   }
 
   /** Delete a row. References to it must be removed by the caller (as ovsdb-server requires). */
-  delete<T extends TableName>(table: T, row: NbRow<T> | Row): void;
+  delete<T extends TableName>(table: T, row: NoInfer<NbRow<T>>): void;
   delete<S extends string>(table: RuntimeTable<S>, row: Row): void;
   delete(table: string, row: Row): void {
     if (this.map(table).get(row._uuid) === row) this.reindex(table, row, undefined, 'remove');

@@ -71,6 +71,8 @@ describe('typed rows', () => {
     expect(() => s.insert('ACL', { prio: 1 })).toThrow('table ACL has no column "prio"');
     // @ts-expect-error: a reference to the wrong table (an ACL is not a port)
     s.addToSet('Logical_Switch', ls, 'ports', [acl._uuid]);
+    // @ts-expect-error: a row of another table
+    expect(() => s.set('Logical_Switch', acl, 'name', 'x')).toThrow(NbSchemaError);
     s.set('ACL', acl, 'priority', 200);
     s.addToSet('Logical_Switch', ls, 'acls', [acl._uuid]);
     expect(acl.priority).toBe(200);
