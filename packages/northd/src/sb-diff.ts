@@ -79,6 +79,11 @@ export interface SbWriter {
   insert<T extends string>(table: T, row: Row): Ref<T>;
   update(table: string, uuid: Uuid, row: Row): void;
   delete(table: string, uuid: Uuid): void;
+  /**
+   * Add and remove elements of a string set column; writers without it get an update of the column.
+   * Address sets are written so, as ovn-northd does (a set of thousands changes by one address).
+   */
+  mutateSet?(table: string, uuid: Uuid, column: string, add: readonly string[], remove: readonly string[]): void;
 }
 
 /** A writer whose inserts are named in the transaction (what the incremental writer's index expects). */
@@ -167,6 +172,30 @@ export function mirrorRefs(
     if (ref !== undefined) out.push(ref);
   }
   return out;
+}
+
+/** Whether two address lists hold different addresses (order aside). */
+export function addressesDiffer(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return true;
+  const s = new Set(a);
+  return b.some((x) => !s.has(x));
+}
+
+/** An Address_Set row's addresses brought to `want`: by mutation where the writer can, else by update. */
+export function writeAddresses(w: SbWriter, cur: SbTables['Address_Set'], want: readonly string[]): void {
+  if (!w.mutateSet) {
+    w.update('Address_Set', cur._uuid, { addresses: want });
+    return;
+  }
+  const have = new Set(cur.addresses);
+  const keep = new Set(want);
+  w.mutateSet(
+    'Address_Set',
+    cur._uuid,
+    'addresses',
+    want.filter((x) => !have.has(x)),
+    cur.addresses.filter((x) => !keep.has(x)),
+  );
 }
 
 /** A Datapath_Binding row as northd writes it. */
@@ -448,8 +477,12 @@ export function diffSb(
   for (const a of c.addressSets) {
     const cur = currentAs.get(a.name);
     const row: Row = { name: a.name, addresses: a.addresses };
-    if (cur) upd('Address_Set', cur._uuid, changed(cur, row));
-    else ins('Address_Set', row);
+    if (cur) {
+      if (addressesDiffer(cur.addresses, a.addresses)) {
+        stats.updated++;
+        writeAddresses(w, cur, a.addresses);
+      }
+    } else ins('Address_Set', row);
   }
   for (const [name, a] of currentAs) if (!desiredAs.has(name)) del('Address_Set', a._uuid);
 

@@ -74,6 +74,7 @@ export class DependencyRecorder {
   constructor(inner: NamingSbWriter) {
     this.writer = {
       insert: (table, row) => inner.insert(table, row),
+      ...(inner.mutateSet ? { mutateSet: inner.mutateSet.bind(inner) } : {}),
       update: (table, uuid, row) => {
         if (table === 'Port_Binding' && 'datapath' in row) this.portsGone = true;
         if ((table === 'Port_Binding' || table === 'Datapath_Binding') && 'tunnel_key' in row) this.keysChanged = true;

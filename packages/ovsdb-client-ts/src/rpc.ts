@@ -25,7 +25,7 @@ interface Pending {
 }
 
 /** The logging a session does; a pino Logger fits. Without one the session logs nothing (one-shot tools skip pino). */
-export type RpcLog = Pick<Logger, 'debug' | 'warn'>;
+export type RpcLog = Pick<Logger, 'debug' | 'warn'> & { isLevelEnabled?: Logger['isLevelEnabled'] };
 
 const SILENT: RpcLog = { debug: () => undefined, warn: () => undefined };
 
@@ -152,7 +152,9 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     const text = toWire(jsonrpc.request(id, method, []), params);
     const reply = new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
-      this.log.debug({ method, id, bytes: text.length }, 'request');
+      // At debug level the message itself is logged, as OVS's jsonrpc module does (tests grep it).
+      if (this.log.isLevelEnabled?.('debug')) this.log.debug({ method, id, bytes: text.length, json: text }, 'request');
+      else this.log.debug({ method, id, bytes: text.length }, 'request');
       this.send(text);
     });
     return bounded(method, call, reply, () => this.abandon(id));
@@ -196,7 +198,11 @@ export class RpcSession extends EventEmitter<RpcEvents> {
       bytes += this.write(piece + ']}');
       this.socket.uncork();
       this.stats.messagesOut++;
-      this.log.debug({ method, id, bytes }, 'request');
+      if (this.log.isLevelEnabled?.('debug')) {
+        const dec = new TextDecoder();
+        const text = params.map((p) => (typeof p === 'string' ? p : dec.decode(p))).join('');
+        this.log.debug({ method, id, bytes, params: `[${text}]` }, 'request');
+      } else this.log.debug({ method, id, bytes }, 'request');
     });
     return bounded(method, call, reply, () => this.abandon(id));
   }

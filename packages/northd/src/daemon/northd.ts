@@ -13,7 +13,7 @@ import { NorthdEngine, type EngineChange } from '../engine/northd-engine.js';
 import { FlowIndex, type SbLookup } from '../engine/sb-sync.js';
 import { writeRound } from '../sb-writer.js';
 import { formatDiagnostic } from '../diagnostics.js';
-import { isSbInputChange, NB_INPUT_TABLES, type NbInput } from '../input.js';
+import { isSbInputChange, NB_INPUT_TABLES, type NbInput, type SbKeyInput } from '../input.js';
 import {
   SB_OWNED_TABLES,
   type DiffStats,
@@ -325,6 +325,7 @@ export class Northd {
     const nbCfg = global.nb_cfg;
     if (!this.dirty && !nbRelevant.length && !encapsChanged && !dependentsChanged.size) {
       // Nothing the compiler reads changed: only the handshake and port state need work.
+      this.noteHandshake(nbSnap, nbChanges.changes as readonly EngineChange[]);
       await this.publishNbCfgOnly(nbCfg);
       if (!this.opts.dryRun) {
         await this.syncRefChassis();
@@ -354,6 +355,7 @@ export class Northd {
       update: (table, uuid, row) => {
         out.update(table, uuid, row);
       },
+      ...(out.mutateSet ? { mutateSet: out.mutateSet.bind(out) } : {}),
       delete: (table, uuid) => {
         if (table !== 'Logical_Flow') deleted.push([table, uuid]);
         out.delete(table, uuid);
@@ -468,6 +470,23 @@ export class Northd {
   private dependents(): SbDependents {
     const r = this.sbReplica;
     return { MAC_Binding: r.table('MAC_Binding'), FDB: r.table('FDB') };
+  }
+
+  /**
+   * An NB_Global change the compiler does not read (nb_cfg, sb_cfg…) still reaches the engine, whose
+   * sync_to_sb_addr_set recomputes on any NB_Global change as ovn-northd's does: it finds nothing to
+   * write (no set changed), which is checked; anything else found is written by a full round.
+   */
+  private noteHandshake(nb: NbInput, changes: readonly EngineChange[]): void {
+    const global = changes.filter((c) => c.table === 'NB_Global');
+    if (!global.length || !this.flowIndex.loaded || this.opts.noIncremental) return;
+    const sb = liveView(this.sbReplica, SB_VIEW_TABLES) as unknown as SbKeyInput;
+    const r = this.engine.run(nb, global, sb, () => undefined);
+    const t = r.touched;
+    if (r.full || t.flows.size || t.ports.size || t.addressSets.size || t.sbGlobal || t.meters.size) {
+      this.dirty = true;
+      this.schedule();
+    }
   }
 
   /** The NB datapath a SB Datapath_Binding stands for. */

@@ -6,6 +6,24 @@ const text = (w: WireWriter): unknown[] =>
   JSON.parse(`[${Buffer.concat((w.ops as EncodedOps).pieces()).toString('utf8')}]`) as unknown[];
 
 describe('WireWriter', () => {
+  it('writes a set difference as one mutate (insert, then delete), nothing when there is none', () => {
+    const w = new WireWriter();
+    const u = '5e3a8b2c-0000-4000-8000-000000000002' as Parameters<WireWriter['delete']>[1];
+    w.mutateSet('Address_Set', u, 'addresses', ['1.1.1.3'], ['1.1.1.1', '1.1.2.1/4']);
+    w.mutateSet('Address_Set', u, 'addresses', [], []);
+    expect(text(w)).toEqual([
+      {
+        op: 'mutate',
+        table: 'Address_Set',
+        where: [['_uuid', '==', ['uuid', u]]],
+        mutations: [
+          ['addresses', 'insert', ['set', ['1.1.1.3']]],
+          ['addresses', 'delete', ['set', ['1.1.1.1', '1.1.2.1/4']]],
+        ],
+      },
+    ]);
+  });
+
   it('encodes flow rows through the template exactly as the generic encoder does', () => {
     const w = new WireWriter();
     const g = w.insert('Logical_DP_Group', { datapaths: ['5e3a8b2c-0000-4000-8000-000000000001'] });

@@ -209,6 +209,19 @@ export class WireWriter implements SbWriter {
     this.ops.text('}');
   }
 
+  /** Add and remove elements of a string set column (an OVSDB mutate: only the difference on the wire). */
+  mutateSet(table: string, uuid: Uuid, column: string, add: readonly string[], remove: readonly string[]): void {
+    const muts: string[] = [];
+    if (add.length) muts.push(`[${str(column)},"insert",["set",${JSON.stringify(add)}]]`);
+    if (remove.length) muts.push(`[${str(column)},"delete",["set",${JSON.stringify(remove)}]]`);
+    if (!muts.length) return;
+    this.ops
+      .begin()
+      .text(
+        `{"op":"mutate","table":${str(table)},"where":[["_uuid","==",["uuid","${uuid}"]]],"mutations":[${muts.join(',')}]}`,
+      );
+  }
+
   delete(table: string, uuid: Uuid): void {
     this.ops.begin().text(`{"op":"delete","table":${str(table)},"where":[["_uuid","==",["uuid","${uuid}"]]]}`);
   }

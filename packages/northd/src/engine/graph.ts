@@ -12,6 +12,7 @@ import { KeyedRowsNode } from './nodes/keyed-rows.js';
 import { LflowsNode } from './nodes/lflows.js';
 import { LoadBalancersNode } from './nodes/load-balancers.js';
 import { MetersNode } from './nodes/meters.js';
+import { SyncAddrSetsNode } from './nodes/sync-addr-sets.js';
 import { PortGroupsNode } from './nodes/port-groups.js';
 import { RoutersNode } from './nodes/routers.js';
 import { AddressSetsNode, SbGlobalNode, SbLoadBalancersNode } from './nodes/sb-rows.js';
@@ -37,6 +38,7 @@ export interface EngineGraph {
   readonly haGroups: HaChassisGroupsNode;
   readonly meters: MetersNode;
   readonly keyedRows: KeyedRowsNode;
+  readonly syncAddrSets: SyncAddrSetsNode;
 }
 
 /** An edge from `from`, handled by `handler` (named as in the diagram). */
@@ -59,6 +61,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const lflows = new LflowsNode(routers, switches);
   const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
+  const syncAddrSets = new SyncAddrSetsNode(nb, addressSets);
   const sbGlobal = new SbGlobalNode(nb, bindings, features);
   const haGroups = new HaChassisGroupsNode(nb, topology);
   const keyedRows = new KeyedRowsNode(nb, topology, bindings);
@@ -66,6 +69,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const nodes: NodeDecl[] = [
     // Input nodes: one per table the compiler reads.
     { kind: 'input', name: 'NB_global', data: t.NB_Global },
+    // The NB_Global row with nb_cfg: what ovn-northd's sync_to_sb_addr_set recomputes on.
+    { kind: 'input', name: 'NB_global_row', data: nb.globalRow },
     { kind: 'input', name: 'NB_logical_switch', data: t.Logical_Switch },
     { kind: 'input', name: 'NB_logical_switch_port', data: t.Logical_Switch_Port },
     { kind: 'input', name: 'NB_logical_router', data: t.Logical_Router },
@@ -222,6 +227,21 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     },
     {
       kind: 'node',
+      name: 'sync_to_sb_addr_set',
+      data: syncAddrSets,
+      exactRecompute: true,
+      inputs: [
+        on('NB_address_set', 'onNbAddressSet', () => syncAddrSets.onNbAddressSet()),
+        on('NB_port_group', 'onNbPortGroup', () => syncAddrSets.onNbPortGroup()),
+        // ovn-northd's `northd` node: any change of the flows' inputs, or of NB_Global.
+        recomputeOn('port_groups'),
+        recomputeOn('routers'),
+        recomputeOn('NB_global_row'),
+        on('address_sets', 'onAddressSets', () => syncAddrSets.onAddressSets()),
+      ],
+    },
+    {
+      kind: 'node',
       name: 'sb_global',
       data: sbGlobal,
       inputs: [
@@ -273,5 +293,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     haGroups,
     meters,
     keyedRows,
+    syncAddrSets,
   };
 }

@@ -37,7 +37,17 @@ export interface InputEdge {
 
 export type NodeDecl =
   | { readonly kind: 'input'; readonly name: string; readonly data: InputData }
-  | { readonly kind: 'node'; readonly name: string; readonly data: NodeData; readonly inputs: readonly InputEdge[] };
+  | {
+      readonly kind: 'node';
+      readonly name: string;
+      readonly data: NodeData;
+      readonly inputs: readonly InputEdge[];
+      /**
+       * Its recompute still reports exactly what changed (and nothing reads it but the SB writer), so
+       * it leaves the round incremental.
+       */
+      readonly exactRecompute?: boolean;
+    };
 
 /** What a node did in one round. */
 export type NodeOutcome = 'recompute' | 'compute' | 'unchanged';
@@ -83,8 +93,10 @@ export class IncEngine {
         outcome = force || n.data.updated() ? 'compute' : 'unchanged';
         if (outcome !== 'unchanged') updated.add(n.name);
       } else {
-        outcome = force ? this.recompute(n.data) : this.handle(n.name, n.data, n.inputs, updated);
-        if (outcome === 'recompute' && !force && !this.lastRecompute) this.lastRecompute = n.name;
+        outcome = force
+          ? this.recompute(n.data)
+          : this.handle(n.name, n.data, n.inputs, updated, n.exactRecompute ?? false);
+        if (outcome === 'recompute' && !force && !this.lastRecompute && !n.exactRecompute) this.lastRecompute = n.name;
         if (outcome === 'recompute' || n.data.updated()) updated.add(n.name);
       }
       st[outcome]++;
@@ -99,13 +111,19 @@ export class IncEngine {
     return 'recompute';
   }
 
-  private handle(name: string, d: NodeData, inputs: readonly InputEdge[], updated: ReadonlySet<string>): NodeOutcome {
+  private handle(
+    name: string,
+    d: NodeData,
+    inputs: readonly InputEdge[],
+    updated: ReadonlySet<string>,
+    exact: boolean,
+  ): NodeOutcome {
     let any = false;
     for (const e of inputs) {
       if (!updated.has(e.from)) continue;
       any = true;
       if (!e.handler || !e.handler()) {
-        this.noteReason(name, e);
+        if (!exact) this.noteReason(name, e);
         return this.recompute(d);
       }
     }

@@ -115,6 +115,7 @@ export class NorthdEngine {
     this.g.nb.set(
       nb,
       changes.filter((c) => affectsCompile(c, lspUp)),
+      changes.some((c) => c.table === 'NB_Global'),
     );
     this.g.sb.set(sb, sbPort, sbChanges);
     this.g.engine.run(false);
@@ -129,7 +130,7 @@ export class NorthdEngine {
         ports: g.bindings.ports,
         mcDatapaths: g.bindings.mcDatapaths,
         portGroups: g.portGroups.touchedRows,
-        addressSets: g.addressSets.touched,
+        addressSets: g.syncAddrSets.touched,
         loadBalancers: g.sbLoadBalancers.touched,
         sbGlobal: g.sbGlobal.updated(),
         haGroups: g.haGroups.touched,

@@ -5,7 +5,9 @@
 import type { NamedUuid, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import {
+  addressesDiffer,
   changed,
+  writeAddresses,
   flowRow,
   mirrorRefs,
   portBindingRow,
@@ -326,8 +328,12 @@ export function syncSb(
     const cur = sb.addressSet(name);
     if (!want) {
       if (cur) del('Address_Set', cur._uuid);
-    } else if (cur) upd('Address_Set', cur._uuid, changed(cur, { name, addresses: want }));
-    else ins('Address_Set', { name, addresses: want });
+    } else if (cur) {
+      if (addressesDiffer(cur.addresses, want)) {
+        stats.updated++;
+        writeAddresses(w, cur, want);
+      }
+    } else ins('Address_Set', { name, addresses: want });
   }
 
   const lbPicker = new LbGroupPicker(

@@ -22,6 +22,8 @@ export class EngineCheck {
   private readonly fx = new FlowIndex();
   rounds = 0;
   fullRounds = 0;
+  /** The SB operations of the last round (`insert T`, `update T cols`, `mutate T col`, `delete T`). */
+  lastOps: readonly string[] = [];
 
   private keyInput(): SbKeyInput {
     const st = this.sb.state();
@@ -110,6 +112,7 @@ export class EngineCheck {
       () => w,
     );
     w.commit();
+    this.lastOps = w.ops;
     this.fx.commit((ref) => w.uuidOf(ref));
     const res = out.result;
     if (res.full) this.fullRounds++;

@@ -55,6 +55,15 @@ export class MemSb {
           tables.get(table)!.set(uuid, next);
         });
       },
+      mutateSet(table: string, uuid: Uuid, column: string, add: readonly string[], remove: readonly string[]): void {
+        ops.push(`mutate ${table} ${column}`);
+        pending.push(() => {
+          const cur = tables.get(table)!.get(uuid)!;
+          const gone = new Set(remove);
+          const have = (cur[column] as string[]).filter((x) => !gone.has(x));
+          tables.get(table)!.set(uuid, { ...cur, [column]: [...have, ...add.filter((x) => !have.includes(x))] });
+        });
+      },
       delete(table: string, uuid: Uuid): void {
         ops.push(`delete ${table}`);
         pending.push(() => tables.get(table)!.delete(uuid));

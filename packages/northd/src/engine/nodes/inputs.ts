@@ -47,10 +47,19 @@ export class NbTableInput<K extends NbInputTable> implements InputData {
 
 type NbTableInputs = { readonly [K in NbInputTable]: NbTableInput<K> };
 
+/** Whether the NB_Global row changed at all this round (nb_cfg included, which the compiler never reads). */
+export class NbGlobalRowInput implements InputData {
+  changed = false;
+  updated(): boolean {
+    return this.changed;
+  }
+}
+
 /** The NB input nodes and the view of all NB tables the builders take. */
 export class NbInputs {
   view!: NbInput;
   readonly tables: NbTableInputs;
+  readonly globalRow = new NbGlobalRowInput();
 
   constructor() {
     const t: Partial<Record<NbInputTable, NbTableInput<NbInputTable>>> = {};
@@ -59,8 +68,9 @@ export class NbInputs {
   }
 
   /** This round's view and changes (each change goes to its table's node). */
-  set(view: NbInput, changes: readonly NbChange[]): void {
+  set(view: NbInput, changes: readonly NbChange[], globalRowChanged = false): void {
     this.view = view;
+    this.globalRow.changed = globalRowChanged || changes.some((c) => c.table === 'NB_Global');
     const by = new Map<string, NbChange[]>();
     for (const c of changes) {
       const l = by.get(c.table);
