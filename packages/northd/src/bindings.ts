@@ -6,6 +6,7 @@ import { lrpHaGroupName, lspHaGroupName, requestedChassisNames } from './ha-chas
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
 import type { Datapath, Port, RouterDatapath, RouterPort, SwitchDatapath, Topology } from './topology.js';
 import { hasVtepPeer, l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
+import { switchPortNatAddresses, type NatAddressInputs } from './stateful/nat-addresses.js';
 import { alwaysLearnFromArpRequest } from './router-options.js';
 import { ipv6PortOptions } from './ipv6-ra.js';
 
@@ -35,6 +36,8 @@ export interface PortBindingOut {
   readonly requestedChassis: readonly string[];
   /** NB Mirror UUIDs, sorted (switch ports only); the writer names the SB Mirror rows of the same name. */
   readonly mirrorRules: readonly string[];
+  /** Addresses ovn-controller sends gratuitous ARPs for (router-type switch ports). */
+  readonly natAddresses: readonly string[];
 }
 
 /** What bindings read besides the topology and the SB keys. */
@@ -43,6 +46,8 @@ export interface BindingInputs {
   readonly distributedNat?: ReadonlySet<string>;
   /** For the names of the HA chassis groups ports use (none: no port names a group). */
   readonly nb?: Pick<NbInput, 'HA_Chassis_Group'>;
+  /** NAT rows and balancer VIPs, for the nat_addresses of router-type switch ports (none without). */
+  readonly natInputs?: NatAddressInputs;
 }
 
 export interface MulticastGroupOut {
@@ -207,6 +212,7 @@ export function buildBindings(
         if (p.peer) options['peer'] = p.peer.name;
         const gw = l3gatewayChassis(p);
         if (gw) options['l3gateway-chassis'] = gw;
+        // Named only on a port with a peer, as ovn-northd does.
         const cr = redirectPortOf(p);
         const crKey = cr ? portKeys.get(cr) : undefined;
         if (p.peer && cr && crKey !== undefined) options['chassis-redirect-port'] = cr;
@@ -226,6 +232,7 @@ export function buildBindings(
           haChassisGroup: null,
           requestedChassis: [],
           mirrorRules: [],
+          natAddresses: [],
         });
         if (cr && crKey !== undefined) {
           ports.push({
@@ -242,6 +249,7 @@ export function buildBindings(
             haChassisGroup: lrpHaGroupName(p.nb, haNb),
             requestedChassis: [],
             mirrorRules: [],
+            natAddresses: [],
           });
         }
       }
@@ -276,6 +284,7 @@ export function buildBindings(
         haChassisGroup: isRouter ? null : lspHaGroupName(p.nb, haNb),
         requestedChassis: isRouter ? [] : requestedChassisNames(p.nb),
         mirrorRules: [...p.nb.mirror_rules].sort(),
+        natAddresses: isRouter && inputs.natInputs ? switchPortNatAddresses(p, inputs.natInputs) : [],
       });
       if (!p.enabled) continue;
       flood.push(p.name);

@@ -22,6 +22,7 @@ import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
 import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp, smapBool } from './router-options.js';
 import { buildNdRaFlows } from './ipv6-ra.js';
 import { buildEcmpSymmetricReply, type EcmpReplyContext } from './ecmp-symmetric.js';
+import { addGatewayMtuFlow, buildCheckPktLenFlows } from './gateway-mtu.js';
 import { residentRedirectPort } from './stateful/gateway-bindings.js';
 
 const q = (name: string) => JSON.stringify(name);
@@ -117,6 +118,7 @@ export function buildRouterFlows(
   add('lr_in_ip_input', 0, '1', 'next;');
 
   for (const st of PASS_THROUGH) add(st, 0, '1', 'next;');
+  buildCheckPktLenFlows(lr, add);
   add('lr_in_ip_routing_pre', 0, '1', 'reg7 = 0; next;');
   add('lr_in_ip_routing', 10550, 'nd_rs || nd_ra', DROP);
   add('lr_in_ip_routing', 0, '1', DROP);
@@ -174,10 +176,10 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
   const res = cr ? ` && is_chassis_resident(${q(cr)})` : '';
   if (p.enabled) {
     const setMac = `xreg0[0..47] = ${p.macS}; next;`;
-    add('lr_in_admission', 50, `eth.mcast && inport == ${inp}`, setMac);
+    addGatewayMtuFlow(p, add, 'lr_in_admission', `eth.mcast && inport == ${inp}`, setMac);
     // Not centralized when the peer switch has VTEP ports (their traffic enters on any chassis).
     const admRes = hasVtepPeer(p) ? '' : res;
-    add('lr_in_admission', 50, `eth.dst == ${p.macS} && inport == ${inp}${admRes}`, setMac);
+    addGatewayMtuFlow(p, add, 'lr_in_admission', `eth.dst == ${p.macS} && inport == ${inp}${admRes}`, setMac);
     add('lr_out_delivery', 100, `outport == ${inp}`, 'output;');
   }
 

@@ -154,6 +154,7 @@ export function portBindingRow(
     parent_port: p.parentPort,
     tag: p.tag,
     port_security: p.portSecurity,
+    nat_addresses: p.natAddresses,
     external_ids: p.externalIds,
     mirror_rules: mirrors,
   };

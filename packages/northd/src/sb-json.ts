@@ -49,6 +49,7 @@ export function insertOps(c: CompiledSb): Json[] {
         parent_port: opt(p.parentPort),
         tag: opt(p.tag),
         port_security: set(p.portSecurity),
+        nat_addresses: set(p.natAddresses),
         external_ids: map(p.externalIds),
         up: false,
       },

@@ -190,7 +190,8 @@ export function buildRouterPort(lrp: LogicalRouterPort, dp: RouterDatapath, diag
   const ipv4: LrpNet[] = [];
   const ipv6: LrpNet[] = [];
   for (const n of lrp.networks) {
-    const net = parseCidr(n);
+    // A bare address is a host network (/32, /128), as ovn-northd parses it.
+    const net = parseCidr(n, true);
     if (!net) {
       diag.warn('Logical_Router_Port', lrp.name, `bad network ${JSON.stringify(n)}; network skipped`);
       continue;

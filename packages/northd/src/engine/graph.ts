@@ -51,9 +51,9 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const sb = new SbInputs();
   const t = nb.tables;
   const topology = new TopologyNode(ctx, nb);
-  const bindings = new BindingsNode(ctx, nb, sb, topology);
-  const features = new ChassisFeaturesNode(sb);
   const loadBalancers = new LoadBalancersNode(ctx, nb, topology);
+  const bindings = new BindingsNode(ctx, nb, sb, topology, loadBalancers);
+  const features = new ChassisFeaturesNode(sb);
   const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features);
   const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
   const meters = new MetersNode(nb);
@@ -113,10 +113,24 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     },
     {
       kind: 'node',
+      name: 'load_balancers',
+      data: loadBalancers,
+      inputs: [
+        on('topology', 'onTopology', () => loadBalancers.onTopology()),
+        on('NB_load_balancer', 'onLoadBalancer', () => loadBalancers.onLoadBalancer()),
+        on('NB_load_balancer_group', 'onLoadBalancerGroup', () => loadBalancers.onLoadBalancerGroup()),
+        on('NB_global', 'onGlobal', () => loadBalancers.onGlobal()),
+      ],
+    },
+    {
+      kind: 'node',
       name: 'bindings',
       data: bindings,
       inputs: [
         on('topology', 'onTopology', () => bindings.onTopology()),
+        // Router-type switch ports' nat_addresses name the peer router's NAT and VIP addresses.
+        on('NB_nat', 'onNat', () => bindings.onNat()),
+        on('load_balancers', 'onLoadBalancers', () => bindings.onLoadBalancers()),
         // Rows written by anyone but us make the daemon recompute everything.
         recomputeOn('SB_datapath_binding'),
         recomputeOn('SB_port_binding'),
@@ -130,17 +144,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
       name: 'chassis_features',
       data: features,
       inputs: [on('SB_chassis', 'onChassis', () => features.onChassis())],
-    },
-    {
-      kind: 'node',
-      name: 'load_balancers',
-      data: loadBalancers,
-      inputs: [
-        on('topology', 'onTopology', () => loadBalancers.onTopology()),
-        on('NB_load_balancer', 'onLoadBalancer', () => loadBalancers.onLoadBalancer()),
-        on('NB_load_balancer_group', 'onLoadBalancerGroup', () => loadBalancers.onLoadBalancerGroup()),
-        on('NB_global', 'onGlobal', () => loadBalancers.onGlobal()),
-      ],
     },
     // Routers read no port group: computed first, their flows reach a streaming writer sooner.
     {

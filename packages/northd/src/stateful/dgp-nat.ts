@@ -10,6 +10,7 @@ import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
 import type { NatEntry, RouterNat } from './nat-types.js';
 import { withExtIps } from './nat-ext-ips.js';
+import { addGatewayMtuFlow, gatewayMtu } from '../gateway-mtu.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -139,12 +140,27 @@ export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDiale
     }
     if (n.type === 'snat') add('lr_in_ip_input', 120, `inport == ${P} && ${ip}.src == ${ext}`, 'next;');
     if (distributed) {
-      add(
+      addGatewayMtuFlow(
+        dgp,
+        add,
         'lr_in_admission',
-        50,
         `eth.dst == ${macS} && inport == ${P} && is_chassis_resident(${q(n.logical_port!)})`,
         `xreg0[0..47] = ${dgp.macS}; next;`,
       );
+      // Too big for the gateway MTU: the floating IP answers itself, from the VM's chassis.
+      const mtu = gatewayMtu(dgp);
+      if (mtu) {
+        const icmp =
+          e.family === 4
+            ? `icmp4_error {reg9[0] = 1; reg9[1] = 0; eth.dst = eth.src; eth.src = ${n.external_mac}; ip4.dst = ip4.src; ip4.src = ${n.external_ip}; ip.ttl = 254; icmp4.type = 3; /* Destination Unreachable. */ icmp4.code = 4; /* Frag Needed and DF was Set. */ icmp4.frag_mtu = ${mtu}; outport = ${P}; flags.loopback = 1; output; };`
+            : `icmp6_error {reg9[0] = 1; reg9[1] = 0; eth.dst = eth.src; eth.src = ${n.external_mac}; ip6.dst = ip6.src; ip6.src = ${n.external_ip}; ip.ttl = 254; icmp6.type = 2; /* Packet Too Big. */ icmp6.code = 0; icmp6.frag_mtu = ${mtu}; outport = ${P}; flags.loopback = 1; output; };`;
+        add(
+          'lr_in_ip_input',
+          160,
+          `inport == ${P} && reg9[1] && reg9[0] == 0 && ${ip} && ${ip}.dst == ${n.external_ip}`,
+          icmp,
+        );
+      }
       add(
         'lr_in_gw_redirect',
         100,

@@ -25,6 +25,12 @@ export function hasLocalnet(sw: SwitchDatapath): boolean {
   return sw.ports.some((p) => p.type === 'localnet');
 }
 
+/** What peer routers' flows read of a switch's localnet ports: whether there is one, and a VLAN-tagged one. */
+export function localnetShape(sw: SwitchDatapath): 'none' | 'untagged' | 'tagged' {
+  const ln = sw.ports.filter((p) => p.type === 'localnet');
+  return !ln.length ? 'none' : ln.some((p) => p.nb.tag_request !== null) ? 'tagged' : 'untagged';
+}
+
 /**
  * The chassisredirect port whose chassis alone answers ARP for, and receives frames to, router port
  * `p` on its peer switch: only when that switch has a localnet port (else every chassis may), for a

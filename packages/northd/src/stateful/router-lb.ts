@@ -73,8 +73,12 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
  * The ct_lb_mark action on a router, or drop/reject without backends. `skip_snat` on the balancer, or a
  * router with lb_force_snat_ip (router_ip on a gateway router, or addresses), marks the connection for the SNAT stage.
  */
+function vipSnat(lr: RouterDatapath, lb: ParsedLb): 'skip_snat' | 'force_snat' | undefined {
+  return lb.nb.options['skip_snat'] === 'true' ? 'skip_snat' : lbForcesSnat(lr.nb) ? 'force_snat' : undefined;
+}
+
 function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip, ct: CtDialect): string {
-  const snat = lb.nb.options['skip_snat'] === 'true' ? 'skip_snat' : lbForcesSnat(lr.nb) ? 'force_snat' : undefined;
+  const snat = vipSnat(lr, lb);
   const prefix = snat ? `flags.${snat}_for_lb = 1; ` : '';
   if (vip.backends.length === 0) {
     if (lb.rejectEmpty)
@@ -109,6 +113,9 @@ export function buildRouterLbFlows(
   add('lr_in_dnat', 70, `${est} && ${f}.force_snat == 1`, 'flags.force_snat_for_lb = 1; next;');
   add('lr_in_dnat', 50, est, 'next;');
 
+  // On a distributed router, balancing happens on the chassis of its (first) gateway port.
+  const [dgp, cr] = [...redirectPorts(lr)][0] ?? [];
+  const gwRes = cr ? ` && is_chassis_resident(${JSON.stringify(cr)})` : '';
   for (const lb of rl.lbs) {
     // Traffic a skip_snat balancer load-balanced leaves without the router's SNAT.
     if (lb.nb.options['skip_snat'] === 'true') add('lr_out_snat', 120, 'flags.skip_snat_for_lb == 1 && ip', 'next;');
@@ -116,12 +123,27 @@ export function buildRouterLbFlows(
       const ip = vip.family === 4 ? 'ip4' : 'ip6';
       add('lr_in_defrag', 100, `ip && ${ip}.dst == ${vip.ip}`, 'ct_dnat;');
       const l4 = vip.port ? ` && ${lb.proto} && ${lb.proto}.dst == ${vip.port}` : '';
+      // A VIP rejecting for lack of backends rejects on every chassis.
+      const res = vip.backends.length || !lb.rejectEmpty ? gwRes : '';
       add(
         'lr_in_dnat',
         vip.port ? 120 : 110,
-        `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}`,
+        `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}${res}`,
         routerVipAction(lr, lb, vip, ct),
       );
+      // Replies from the backends are un-DNATed on the gateway chassis, or just marked for SNAT.
+      if (dgp && vip.backends.length) {
+        const from = vip.backends.map((b) =>
+          b.port ? `(${ip}.src == ${b.ip} && ${lb.proto}.src == ${b.port})` : `(${ip}.src == ${b.ip})`,
+        );
+        const snat = vipSnat(lr, lb);
+        add(
+          'lr_out_undnat',
+          120,
+          `${ip} && (${from.join(' || ')}) && outport == ${JSON.stringify(dgp)}${gwRes}`,
+          snat ? `flags.${snat}_for_lb = 1; next;` : 'ct_dnat_in_czone;',
+        );
+      }
       // A VIP that is also a NAT address must not be unSNATed.
       if (natExternalIps.has(vip.ip)) {
         add(

@@ -5,19 +5,17 @@ import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
 import type { Diagnostics } from '../diagnostics.js';
 import type { RouterDatapath } from '../topology.js';
 import { forceSnatIps } from '../router-options.js';
-
-/** A router port bound to gateway chassis makes the router distributed with a gateway port. */
-export function hasDistributedGatewayPort(lr: RouterDatapath): boolean {
-  return lr.ports.some((p) => p.nb.gateway_chassis.length > 0 || p.nb.ha_chassis_group !== null);
-}
+import { redirectPorts } from './gateway-bindings.js';
 
 export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: Diagnostics): void {
-  if (!lr.nb.options['chassis'] && hasDistributedGatewayPort(lr)) {
-    if (nLbs)
+  // As ovn-northd warns: balancing runs on the first gateway port's chassis only.
+  if (!lr.nb.options['chassis'] && nLbs) {
+    const n = redirectPorts(lr).size;
+    if (n > 1)
       diag.warn(
         'Logical_Router',
         lr.name,
-        'load balancers on a router with a distributed gateway port are not supported yet',
+        `load balancers on a router with ${n} distributed gateway ports are not supported yet`,
       );
   }
   for (const kind of ['lb', 'dnat'] as const)

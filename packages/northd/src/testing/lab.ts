@@ -102,6 +102,7 @@ export async function bindingSummary(run: Runner, remote: string): Promise<Recor
         parent_port: p['parent_port'],
         tag: p['tag'],
         port_security: p['port_security'],
+        nat_addresses: p['nat_addresses'],
         external_ids: p['external_ids'],
         up: p['up'],
       })),

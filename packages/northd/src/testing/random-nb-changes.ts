@@ -1002,6 +1002,22 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  [
+    0.5,
+    'lrp-gateway-mtu',
+    (c) => {
+      const p = c.pick(c.rows('Logical_Router_Port'));
+      if (!p) return undefined;
+      const opts = { ...(p['options'] as Record<string, string>) };
+      if ('gateway_mtu' in opts && c.chance(0.3)) delete opts['gateway_mtu'];
+      else opts['gateway_mtu'] = c.pick(['1400', '1500', 'x'])!;
+      if (c.chance(0.3)) opts['gateway_mtu_bypass'] = 'tcp';
+      return {
+        description: `set options of ${String(p['name'])} to ${JSON.stringify(opts)}`,
+        ops: [{ op: 'update', table: 'Logical_Router_Port', where: byUuid(p._uuid), row: { options: map(opts) } }],
+      };
+    },
+  ],
   // ---- routers ----
   [
     1.5,
@@ -1383,7 +1399,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     (c) => {
       const p = c.pick(c.rows('Logical_Router_Port'));
       if (!p) return undefined;
-      const bad = c.pick(['10.0.0.300/24', '10.0.0.1/33', 'not-a-cidr', '10.0.0.1'])!;
+      const bad = c.pick(['10.0.0.300/24', '10.0.0.1/33', 'not-a-cidr', '10.0.0.1/'])!;
       return {
         description: `invalid: networks "${bad}" on ${String(p['name'])}`,
         ops: [{ op: 'update', table: 'Logical_Router_Port', where: byUuid(p._uuid), row: { networks: set([bad]) } }],

@@ -6,6 +6,9 @@ import type { Datapath } from '../../topology.js';
 import type { NodeData } from '../inc-engine.js';
 import type { EngineContext, NbInputs, SbInputs } from './inputs.js';
 import type { TopologyNode } from './topology.js';
+import type { LoadBalancersNode } from './load-balancers.js';
+import { lbIpsInSetOrder, type NatAddressInputs } from '../../stateful/nat-addresses.js';
+import { redirectPorts } from '../../stateful/gateway-bindings.js';
 
 export class BindingsNode implements NodeData {
   vxlan = false;
@@ -21,12 +24,25 @@ export class BindingsNode implements NodeData {
   /** Ports with options:requested-chassis (their SB row names a Chassis row, found by name or hostname). */
   private readonly requested = new Set<string>();
 
+  /** What router-type switch ports' nat_addresses read: NAT rows and router balancer VIPs. */
+  private readonly natInputs: NatAddressInputs;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly nb: NbInputs,
     private readonly sb: SbInputs,
     private readonly topo: TopologyNode,
-  ) {}
+    private readonly lbs: LoadBalancersNode,
+  ) {
+    this.natInputs = {
+      nb: {
+        get NAT() {
+          return nb.view.NAT;
+        },
+      },
+      lbIps: (lr) => lbIpsInSetOrder(lbs.routerLbs(lr).flatMap((l) => l.vips)),
+    };
+  }
 
   clearTracked(): void {
     this.recomputed = false;
@@ -52,7 +68,7 @@ export class BindingsNode implements NodeData {
       { routers: [...this.topo.routers.values()], switches: [...this.topo.switches.values()] },
       this.sb.view,
       this.ctx.diag,
-      { distributedNat: this.topo.distNat, nb: this.nb.view },
+      { distributedNat: this.topo.distNat, nb: this.nb.view, natInputs: this.natInputs },
     );
     this.dpKeys = new Map(b.dpKeys);
     for (const p of b.ports) if (p.requestedChassis.length) this.requested.add(p.logicalPort);
@@ -74,9 +90,46 @@ export class BindingsNode implements NodeData {
       const lr = t.routers.get(uuid);
       if (lr && !this.bind(lr)) return false;
     }
-    for (const uuid of new Set([...t.rebuiltSw, ...t.switchesChanged])) {
+    const switches = new Set([...t.rebuiltSw, ...t.switchesChanged]);
+    for (const uuid of switches) {
       const sw = t.switches.get(uuid);
       if (sw && !this.bind(sw)) return false;
+    }
+    return this.bindGarpPeers(t.routersChanged, switches);
+  }
+
+  /** A router's NAT rules feed its peers' nat_addresses. */
+  onNat(): boolean {
+    const routers = new Set<string>();
+    for (const c of this.nb.tables.NAT.changes)
+      for (const uuid of this.topo.index.natRouter.get(c.uuid) ?? []) routers.add(uuid);
+    return this.bindGarpPeers(routers, new Set());
+  }
+
+  /** So do the VIPs of its balancers. */
+  onLoadBalancers(): boolean {
+    const l = this.lbs;
+    if (l.recomputed) return false;
+    const routers = new Set([...l.routerPeers, ...l.routersReshaped, ...l.lbAll]);
+    return this.bindGarpPeers(routers, new Set());
+  }
+
+  /**
+   * Bind again the peer switches of `routers` whose router-type ports may carry nat_addresses (a
+   * gateway router's, a router's with gateway ports, or ports with options:nat-addresses), except
+   * those in `done`.
+   */
+  private bindGarpPeers(routers: Iterable<string>, done: Set<string>): boolean {
+    for (const uuid of routers) {
+      const lr = this.topo.routers.get(uuid);
+      if (!lr) continue;
+      const gateway = lr.nb.options['chassis'] !== undefined || redirectPorts(lr).size > 0;
+      for (const rp of lr.ports) {
+        const sp = rp.peer;
+        if (!sp || done.has(sp.dp.uuid) || (!gateway && sp.nb.options['nat-addresses'] === undefined)) continue;
+        done.add(sp.dp.uuid);
+        if (!this.bind(sp.dp)) return false;
+      }
     }
     return true;
   }
@@ -126,7 +179,7 @@ export class BindingsNode implements NodeData {
       { switches: dp.kind === 'switch' ? [dp] : [], routers: dp.kind === 'router' ? [dp] : [] },
       { vxlan: this.vxlan, datapaths: new Map([[dp.uuid, key]]), ports },
       this.ctx.diag,
-      { distributedNat: this.topo.distNat, nb: this.nb.view },
+      { distributedNat: this.topo.distNat, nb: this.nb.view, natInputs: this.natInputs },
     );
     if (b.dpKeys.get(dp.uuid) !== key) return false;
     // Only bindings that came, went or differ are written (a port add rebinds the switch's 100 ports).
@@ -172,6 +225,7 @@ const PB_COLUMNS: { readonly [K in keyof PortBindingOut]-?: Same<PortBindingOut[
   mac: sameList,
   portSecurity: sameList,
   mirrorRules: sameList,
+  natAddresses: sameList,
   options: sameMap,
   externalIds: sameMap,
   haChassisGroup: eq,

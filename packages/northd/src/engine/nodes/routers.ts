@@ -8,7 +8,8 @@ import type { ChassisFeaturesNode } from './chassis-features.js';
 import { lbForcesSnat } from '../../router-options.js';
 import { lbAddressSetName, buildRouterLbFlows, routerLbs, type RouterLbs } from '../../stateful/router-lb.js';
 import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/router-nat.js';
-import { hasDistributedGatewayPort, reportUnsupportedRouter } from '../../stateful/unsupported.js';
+import { reportUnsupportedRouter } from '../../stateful/unsupported.js';
+import { redirectPorts } from '../../stateful/gateway-bindings.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../router-flows.js';
 import { buildRouterPolicyFlows, routerPolicies } from '../../router-policy.js';
@@ -233,22 +234,17 @@ export class RoutersNode implements NodeData {
     for (const n of names) this.touchedSets.add(n);
     this.setNames.set(lr.uuid, names);
     const keep = new Set<string>();
-    if (nat.isGatewayRouter || !hasDistributedGatewayPort(lr)) {
-      const external = new Set(nat.entries.map((e) => e.externalIp));
-      const extSig = [...external].sort().join(',');
-      this.external.set(lr.uuid, { ips: external, sig: extSig });
-      this.flows.setUnit(
-        lr.uuid,
-        'lb',
-        collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, this.features.ct, add)),
-      );
-      for (const p of rl.lbs) {
-        keep.add(unitId('lb', p.nb._uuid));
-        this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.lbUnit(lr, p, external, extSig));
-      }
-    } else {
-      this.flows.dropUnit(lr.uuid, 'lb');
-      this.external.delete(lr.uuid);
+    const external = new Set(nat.entries.map((e) => e.externalIp));
+    const extSig = [...external].sort().join(',');
+    this.external.set(lr.uuid, { ips: external, sig: extSig });
+    this.flows.setUnit(
+      lr.uuid,
+      'lb',
+      collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, this.features.ct, add)),
+    );
+    for (const p of rl.lbs) {
+      keep.add(unitId('lb', p.nb._uuid));
+      this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.lbUnit(lr, p, external, extSig));
     }
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
@@ -303,7 +299,9 @@ export class RoutersNode implements NodeData {
     let m = this.lbUnits.get(p);
     if (!m) this.lbUnits.set(p, (m = new Map()));
     // The VIP actions depend on the router's NAT addresses and on whether it forces SNAT for LB traffic.
-    const sig = lbForcesSnat(lr.nb) ? `${extSig}|force_snat` : extSig;
+    // On a distributed router they name its first gateway port.
+    const dgp = [...redirectPorts(lr).keys()][0];
+    const sig = `${extSig}${lbForcesSnat(lr.nb) ? '|force_snat' : ''}${dgp ? `|dgp:${dgp}` : ''}`;
     let u = m.get(sig);
     if (!u) {
       const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };

@@ -15,7 +15,7 @@ import {
   type SwitchDatapath,
   type SwitchPort,
 } from '../../topology.js';
-import { distributedNatMacs, hasLocalnet, routersWithDistributedNat } from '../../stateful/gateway-bindings.js';
+import { distributedNatMacs, localnetShape, routersWithDistributedNat } from '../../stateful/gateway-bindings.js';
 import type { NodeData } from '../inc-engine.js';
 import type { EngineContext, NbInputs } from './inputs.js';
 import { TopologyIndex } from './topology-index.js';
@@ -397,7 +397,7 @@ export class TopologyNode implements NodeData {
       .sort(byNameThenUuid);
     const present = new Set<LogicalSwitchPort>(rows);
     const oldPeers = new Set<RouterPort>();
-    const hadLocalnet = hasLocalnet(dp);
+    const localnetBefore = localnetShape(dp);
     const oldRows = new Map<string, LogicalSwitchPort>();
     const kept = new Map<LogicalSwitchPort, SwitchPort>();
     for (const p of dp.ports) {
@@ -448,8 +448,9 @@ export class TopologyNode implements NodeData {
       this.routersChanged.add(rp.dp.uuid);
     }
     for (const rp of newPeers) if (!oldPeers.has(rp)) this.routersChanged.add(rp.dp.uuid);
-    // A localnet port decides whether a peer's gateway port answers ARP only on its gateway chassis.
-    if (hadLocalnet !== hasLocalnet(dp)) for (const rp of newPeers) this.routersChanged.add(rp.dp.uuid);
+    // Localnet ports decide whether a peer's gateway port answers ARP only on its gateway chassis, and
+    // a tagged one the L2 header size of the peer's gateway MTU checks.
+    if (localnetBefore !== localnetShape(dp)) for (const rp of newPeers) this.routersChanged.add(rp.dp.uuid);
     // VTEP ports on a switch change how its routers' gateway ports redirect (bindings and flows).
     if (hadVtep !== ports.some((p) => p.type === 'vtep'))
       for (const rp of newPeers) this.routersChanged.add(rp.dp.uuid);
