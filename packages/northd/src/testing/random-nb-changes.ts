@@ -506,7 +506,8 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     'as-add',
     (c) => {
       const name = c.name('as');
-      const addrs = c.some(c.podIps(), c.int(0, 5));
+      // Two pods may share an address; a set holds it once.
+      const addrs = [...new Set(c.some(c.podIps(), c.int(0, 5)))];
       return {
         description: `add address set ${name}`,
         ops: [{ op: 'insert', table: 'Address_Set', row: { name, addresses: set(addrs) } }],
