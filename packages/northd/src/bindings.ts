@@ -9,6 +9,7 @@ import { hasVtepPeer, l3gatewayChassis, redirectPortOf, redirectPorts } from './
 import { switchPortNatAddresses, type NatAddressInputs } from './stateful/nat-addresses.js';
 import { alwaysLearnFromArpRequest } from './router-options.js';
 import { ipv6PortOptions } from './ipv6-ra.js';
+import { mcastFloodPorts } from './router-mcast.js';
 
 export interface DatapathBindingOut {
   /** Identity: the NB Logical_Switch / Logical_Router UUID. */
@@ -298,6 +299,18 @@ export function buildBindings(
     mc('_MC_flood', flood);
     mc('_MC_unknown', unknown);
     mc('_MC_flood_l2', floodL2);
+  }
+  // Routers flooding multicast statically on some ports (router-mcast.ts).
+  for (const d of dps) {
+    if (d.kind !== 'router' || !dpKeys.has(d.uuid)) continue;
+    const members = mcastFloodPorts(d).map((p) => p.name);
+    if (members.length)
+      multicastGroups.push({
+        datapath: d.uuid,
+        name: '_MC_static',
+        tunnelKey: MC_KEYS._MC_static,
+        ports: members.sort(),
+      });
   }
   return { datapaths, ports, multicastGroups, dpKeys, portKeys };
 }

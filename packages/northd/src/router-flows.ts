@@ -21,6 +21,7 @@ import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topo
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
 import { alwaysLearnFromArpRequest, dynamicNeighRouters, lbForceSnatRouterIp, smapBool } from './router-options.js';
 import { buildNdRaFlows } from './ipv6-ra.js';
+import { buildRouterMcastFlows, mcastRelay } from './router-mcast.js';
 import { buildEcmpSymmetricReply, type EcmpReplyContext } from './ecmp-symmetric.js';
 import { addGatewayMtuFlow, buildCheckPktLenFlows } from './gateway-mtu.js';
 import { residentRedirectPort } from './stateful/gateway-bindings.js';
@@ -111,7 +112,9 @@ export function buildRouterFlows(
   add('lr_in_ip_input', 85, 'arp || nd', DROP);
   add('lr_in_ip_input', 84, 'nd_rs || nd_ra', 'next;');
   add('lr_in_ip_input', 83, 'ip6.mcast_rsvd', DROP);
-  add('lr_in_ip_input', 82, 'ip4.mcast || ip6.mcast', DROP);
+  // Other multicast goes on only where the router relays it (router-mcast.ts).
+  add('lr_in_ip_input', 82, 'ip4.mcast || ip6.mcast', mcastRelay(lr) ? 'next;' : DROP);
+  buildRouterMcastFlows(lr, add);
   add('lr_in_ip_input', 50, 'eth.bcast', DROP);
   add('lr_in_ip_input', 32, 'ip.ttl == {0, 1} && !ip.later_frag && (ip4.mcast || ip6.mcast)', DROP);
   add('lr_in_ip_input', 30, 'ip.ttl == {0, 1}', DROP);

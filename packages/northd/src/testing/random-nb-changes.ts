@@ -1200,6 +1200,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         ['lb_force_snat_ip', ['router_ip', '1.2.3.4', 'fd00::4 1.2.3.4', '1.2.3.4 1.2.3.5']],
         ['dnat_force_snat_ip', ['1.2.3.6', '1.2.3.6 fd00::6', 'x']],
         ['snat-ct-zone', ['0', '7', 'x']],
+        ['mcast_relay', ['true', 'false']],
       ] as const)!;
       const value = c.pick(values)!;
       const unset = key in (r['options'] as object) && c.chance(0.3);
@@ -1346,6 +1347,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         ['ipv6_ra_configs', 'mtu', ['1280', '1500', '900']],
         ['ipv6_ra_configs', 'max_interval', ['2', '30', '5000']],
         ['options', 'prefix_delegation', ['true', 'false']],
+        ['options', 'mcast_flood', ['true', 'false']],
         ['external_ids', 'neutron:revision_number', ['1', '2']],
       ] as const)!;
       const value = c.pick(values)!;
