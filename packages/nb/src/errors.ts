@@ -11,9 +11,19 @@ export class NbError extends Error {
   logs: string[] = [];
 }
 
-/** The server refused the transaction or the connection failed. */
+/**
+ * The server refused the transaction or the connection failed. With `connectionLost`, the connection broke
+ * before the answer came: the transaction may or may not have committed (ovn-nbctl's IDL reconnects and
+ * runs the commands again on what the database then holds).
+ */
 export class NbTransactionError extends Error {
   override readonly name = 'NbTransactionError';
+  constructor(
+    message: string,
+    readonly connectionLost = false,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -112,7 +112,7 @@ export class NbSession {
       return await this.session.request(method, params, withDefaultTimeout(call, this.requestTimeoutMs));
     } catch (e) {
       if (e instanceof ConnectionError || e instanceof OvsdbError)
-        throw new NbTransactionError(`${this.remote}: ${e.message}`);
+        throw new NbTransactionError(`${this.remote}: ${e.message}`, e instanceof ConnectionError);
       if (e instanceof TimeoutError) throw new TimeoutError(`${this.remote}: ${e.message}`, { cause: e });
       throw e;
     }

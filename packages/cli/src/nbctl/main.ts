@@ -187,9 +187,31 @@ export async function execute(
     if (e instanceof nb.ConnectionError) fail(`${db}: database connection failed (${e.reason ?? e.message})`);
     throw e;
   }
+  /**
+   * The connection broke mid-request: reconnect (to the leader again) and run the commands afresh. Not for
+   * the daemon's shared session, which the daemon owns.
+   */
+  const reconnect = async (e: unknown): Promise<boolean> => {
+    if (shared || !(e instanceof nb.NbTransactionError && e.connectionLost)) return false;
+    log?.info({ error: e.message }, 'connection lost; reconnecting to run the commands again');
+    session.close();
+    try {
+      session = await withTimeout(nb.NbSession.open(db, { leaderOnly: g.leaderOnly, ...sslOption(g) }));
+    } catch (e2) {
+      if (e2 instanceof nb.ConnectionError) fail(`${db}: database connection failed (${e2.reason ?? e2.message})`);
+      throw e2;
+    }
+    return true;
+  };
   try {
     for (;;) {
-      const store = await withTimeout(session.load({ deferredMutations: true }));
+      let store: NbStore;
+      try {
+        store = await withTimeout(session.load({ deferredMutations: true }));
+      } catch (e) {
+        if (await reconnect(e)) continue;
+        throw e;
+      }
       const ctxs = runCommands(commands, store, impls, nb, fail, vlog);
       if (ctxs === 'try-again') {
         // wait-until: poll until the condition holds (bounded by --timeout, like the C tool).
@@ -213,6 +235,8 @@ export async function execute(
           if (res.changed) nbCfg = res.nbCfg;
           log?.info({ changed: res.changed, nbCfg: res.nbCfg }, 'committed');
         } catch (e) {
+          // As ovn-nbctl's IDL does: a transaction cut by a lost connection is tried again from the start.
+          if (await reconnect(e)) continue;
           if (e instanceof nb.NbTransactionError) {
             // ovn-nbctl's IDL also logs the failure at WARN level on the console.
             vlog.log('ovsdb_idl', 'warn', `transaction error: ${e.message}`);
