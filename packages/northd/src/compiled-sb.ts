@@ -8,6 +8,7 @@ import type { LogicalFlow } from './lflow-table.js';
 import type { SbMeterOut } from './stateful/meters.js';
 import type { DhcpOptionCode, SbLoadBalancerOut, SbPortGroupOut } from './stateful/index.js';
 import type { KeyedRows } from './sync/keyed-rows.js';
+import type { BfdInput } from './sync/bfd.js';
 
 export interface CompileOptions {
   /** Current SB content, so existing tunnel keys are kept. */
@@ -38,5 +39,7 @@ export interface CompiledSb {
   readonly keyedRows: KeyedRows;
   /** NB Mirror UUID → name: Port_Binding.mirror_rules point at the SB Mirror of that name. */
   readonly mirrorNames: ReadonlyMap<string, string>;
+  /** The NB BFD sessions and those a route uses: SB BFD rows and the sessions' status (sync/bfd.ts). */
+  readonly bfd: BfdInput;
   readonly diagnostics: readonly Diagnostic[];
 }

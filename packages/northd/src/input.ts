@@ -31,6 +31,7 @@ export const NB_INPUT_TABLES = [
   'Mirror',
   'Static_MAC_Binding',
   'Chassis_Template_Var',
+  'BFD',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

@@ -13,6 +13,7 @@ import { groupSetKey, LbGroupPicker, lbGroupUuids } from './lb-groups.js';
 import { chassisResolver, requestedChassisColumns, writeHaGroup, type ChassisResolver } from './sb-ha-rows.js';
 import { diffMeters } from './sb-meters.js';
 import { diffKeyedRows, KEYED_TABLES } from './sync/keyed-rows.js';
+import { syncBfdRows } from './sync/bfd.js';
 
 export const SB_OWNED_TABLES = [
   'SB_Global',
@@ -31,6 +32,7 @@ export const SB_OWNED_TABLES = [
   'Meter',
   'Meter_Band',
   ...KEYED_TABLES,
+  'BFD',
 ] as const satisfies readonly (keyof SbTables)[];
 
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
@@ -309,6 +311,9 @@ export function diffSb(
     upd: (t, u, cur, row) => upd(t, u, changed(cur, row)),
     del,
   });
+
+  // BFD sessions by logical port and destination IP.
+  syncBfdRows(c.bfd, sb.BFD.values(), { ins, upd: (t, u, cur, row) => upd(t, u, changed(cur, row)), del });
 
   // Port_Binding by logical port name; only the columns northd owns are compared.
   const pbRef = new Map<string, Ref<'Port_Binding'>>();

@@ -32,6 +32,7 @@ import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
 import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
 import { refChassisUpdates } from '../ha-ref-chassis.js';
 import { smbKey, type KeyedTable } from '../sync/keyed-rows.js';
+import { bfdNbUpdates } from '../sync/bfd.js';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 
 export const NORTHD_LOCK = 'ovn_northd';
@@ -515,6 +516,7 @@ export class Northd {
       meter: (name) => r.lookup('Meter', { name }),
       meterBand: (uuid) => r.get('Meter_Band', uuid),
       keyedRow: (table, key) => this.keyedRow(table, key),
+      bfdRows: () => r.table('BFD').values(),
     };
   }
 
@@ -607,7 +609,7 @@ export class Northd {
   }
 
   /**
-   * What northd writes back to the NB after a round, in one transaction: port `up` from the SB, and
+   * What northd writes back to the NB after a round, in one transaction: port `up` from the SB, BFD status, and
    * the second half of the handshake (sb_cfg follows SB nb_cfg, hv_cfg the slowest chassis).
    */
   private async publishNb(nbCfg: number): Promise<void> {
@@ -615,6 +617,11 @@ export class Northd {
     let writes = 0;
     for (const u of this.portUpChanges()) {
       txn.update('Logical_Switch_Port', [['_uuid', '==', u.uuid]], { up: u.up });
+      writes++;
+    }
+    // BFD sessions' status: admin_down when unused, ovn-controller's state when used (sync/bfd.ts).
+    for (const u of bfdNbUpdates(this.engine.bfdInput(), this.sbReplica.table('BFD').values())) {
+      txn.update('BFD', [['_uuid', '==', u.uuid]], { status: u.status });
       writes++;
     }
     const cfg = this.cfgRow(nbCfg);

@@ -9,6 +9,7 @@ import { ChassisFeaturesNode } from './nodes/chassis-features.js';
 import { HaChassisGroupsNode } from './nodes/ha-chassis-groups.js';
 import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
 import { KeyedRowsNode } from './nodes/keyed-rows.js';
+import { BfdNode } from './nodes/bfd.js';
 import { LflowsNode } from './nodes/lflows.js';
 import { LoadBalancersNode } from './nodes/load-balancers.js';
 import { MetersNode } from './nodes/meters.js';
@@ -39,6 +40,7 @@ export interface EngineGraph {
   readonly meters: MetersNode;
   readonly keyedRows: KeyedRowsNode;
   readonly syncAddrSets: SyncAddrSetsNode;
+  readonly bfd: BfdNode;
 }
 
 /** An edge from `from`, handled by `handler` (named as in the diagram). */
@@ -65,6 +67,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const sbGlobal = new SbGlobalNode(nb, bindings, features);
   const haGroups = new HaChassisGroupsNode(nb, topology);
   const keyedRows = new KeyedRowsNode(nb, topology, bindings);
+  const bfd = new BfdNode(nb, topology);
 
   const nodes: NodeDecl[] = [
     // Input nodes: one per table the compiler reads.
@@ -92,6 +95,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_mirror', data: t.Mirror },
     { kind: 'input', name: 'NB_static_mac_binding', data: t.Static_MAC_Binding },
     { kind: 'input', name: 'NB_chassis_template_var', data: t.Chassis_Template_Var },
+    { kind: 'input', name: 'NB_bfd', data: t.BFD },
     { kind: 'input', name: 'SB_datapath_binding', data: sb.tables.Datapath_Binding },
     { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
@@ -277,6 +281,12 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('bindings', 'onBindings', () => keyedRows.onBindings()),
       ],
     },
+    {
+      kind: 'node',
+      name: 'bfd',
+      data: bfd,
+      inputs: [on('NB_bfd', 'onBfd', () => bfd.onBfd()), on('topology', 'onTopology', () => bfd.onTopology())],
+    },
   ];
   return {
     engine: new IncEngine(nodes),
@@ -297,5 +307,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     meters,
     keyedRows,
     syncAddrSets,
+    bfd,
   };
 }

@@ -13,6 +13,7 @@ import type { SbMeterOut } from '../stateful/meters.js';
 import type { Datapath } from '../topology.js';
 import type { HaGroupOut } from '../ha-chassis-groups.js';
 import type { FlowSpec } from './flow-set.js';
+import type { BfdInput } from '../sync/bfd.js';
 import { perKeyedTable, type KeyedRow, type KeyedTable, type KeyedTouched } from '../sync/keyed-rows.js';
 import { buildGraph, type EngineGraph } from './graph.js';
 import type { EngineContext, RecomputeStep, SbPortLookup } from './nodes/inputs.js';
@@ -40,6 +41,8 @@ export interface Touched {
   readonly meters: ReadonlySet<string>;
   /** Keys of Mirror, Static_MAC_Binding, Chassis_Template_Var and IP_Multicast rows. */
   readonly keyed: KeyedTouched;
+  /** The BFD sessions or the routes using them changed. */
+  readonly bfd: boolean;
 }
 
 export interface RoundResult {
@@ -60,6 +63,7 @@ const NOTHING: Touched = {
   haGroups: new Set(),
   meters: new Set(),
   keyed: perKeyedTable(() => new Set<string>()),
+  bfd: false,
 };
 
 export class NorthdEngine {
@@ -136,6 +140,7 @@ export class NorthdEngine {
         haGroups: g.haGroups.touched,
         meters: g.meters.touched,
         keyed: g.keyedRows.touched,
+        bfd: g.bfd.updated(),
       },
     };
   }
@@ -158,6 +163,7 @@ export class NorthdEngine {
       sbGlobalOptions: g.sbGlobal.options,
       keyedRows: g.keyedRows.all(),
       mirrorNames: g.keyedRows.mirrorNames,
+      bfd: g.bfd.input,
       addressSets: g.addressSets.all(),
       portGroups: [...g.portGroups.allRows()],
       loadBalancers: [...g.sbLoadBalancers.all()].sort((a, b) =>
@@ -230,6 +236,9 @@ export class NorthdEngine {
   }
   meterRow(name: string): SbMeterOut | undefined {
     return this.g.meters.row(name);
+  }
+  bfdInput(): BfdInput {
+    return this.g.bfd.input;
   }
   keyedRow(table: KeyedTable, key: string): KeyedRow | undefined {
     return this.g.keyedRows.row(table, key);

@@ -22,6 +22,7 @@ import { chassisResolver, writeHaGroup } from '../sb-ha-rows.js';
 import { writeMeter } from '../sb-meters.js';
 import type { NorthdEngine, Touched } from './northd-engine.js';
 import { syncKeyedRows, type KeyedTable } from '../sync/keyed-rows.js';
+import { syncBfdRows } from '../sync/bfd.js';
 
 type Row = Record<string, unknown>;
 type Ref<T extends string> = Uuid<T> | NamedUuid<T>;
@@ -47,6 +48,7 @@ export interface SbLookup {
   meterBand(uuid: Uuid<'Meter_Band'>): SbTables['Meter_Band'] | undefined;
   /** A Mirror, Static_MAC_Binding, Chassis_Template_Var or IP_Multicast row by its key (keyed-rows.ts). */
   keyedRow<T extends KeyedTable>(table: T, key: string): SbTables[T] | undefined;
+  bfdRows(): Iterable<SbTables['BFD']>;
 }
 
 /** Mutable: commit() replaces named-uuids with the server's. */
@@ -232,6 +234,13 @@ export function syncSb(
     { ins, upd: (table, uuid, cur, row) => upd(table, uuid, changed(cur, row)), del },
   );
   const mirrorRef = (name: string) => mirrors.get(name) ?? sb.keyedRow('Mirror', name)?._uuid;
+
+  if (t.bfd)
+    syncBfdRows(e.bfdInput(), sb.bfdRows(), {
+      ins,
+      upd: (table, uuid, cur, row) => upd(table, uuid, changed(cur, row)),
+      del,
+    });
 
   // Port bindings by name.
   const pbRefs = new Map<string, Ref<'Port_Binding'>>();

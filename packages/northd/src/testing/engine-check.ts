@@ -82,6 +82,7 @@ export class EngineCheck {
       chassis: () => [],
       meter: (n) => meters.get(n),
       meterBand: (u) => this.sb.tables.get('Meter_Band')!.get(u) as SbTables['Meter_Band'] | undefined,
+      bfdRows: () => t('BFD') as unknown as SbTables['BFD'][],
       keyedRow: <T extends KeyedTable>(table: T, key: string) =>
         keyed.get(`${table}/${key}`) as SbTables[T] | undefined,
     };
@@ -177,6 +178,8 @@ export function compareCompiled(a: CompiledSb, b: CompiledSb): string {
   cmpSet('HA chassis group', a.haChassisGroups, b.haChassisGroups, (g: { name: string }) => g.name);
   if (canon(a.sbGlobalOptions) !== canon(b.sbGlobalOptions)) out.push('SB_Global options differ');
   for (const t of KEYED_TABLES) cmpSet(t, [...a.keyedRows[t]], [...b.keyedRows[t]], ([k]: [string]) => k);
+  cmpSet('bfd session', [...a.bfd.sessions], [...b.bfd.sessions], (s: { _uuid: string }) => s._uuid);
+  if (canon([...a.bfd.referenced].sort()) !== canon([...b.bfd.referenced].sort())) out.push('BFD references differ');
   cmpSet('mirror name', [...a.mirrorNames], [...b.mirrorNames], ([k]: [string]) => k);
   return out.slice(0, 10).join('\n');
 }
