@@ -1560,6 +1560,143 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  [
+    0.5,
+    'mcast-config',
+    (c) => {
+      const ls = c.pick(c.switches());
+      if (!ls) return undefined;
+      const key = c.pick([
+        'mcast_snoop',
+        'mcast_querier',
+        'mcast_idle_timeout',
+        'mcast_query_interval',
+        'mcast_eth_src',
+      ])!;
+      const value = c.pick(['true', 'false', '5', '99999', '120', '00:00:00:00:01:fe'])!;
+      return {
+        description: `other_config:${key}=${value} on ${String(ls['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['other_config', 'delete', set([key])]],
+          },
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['other_config', 'insert', map({ [key]: value })]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.5,
+    'mirror',
+    (c) => {
+      const mirrors = c.rows('Mirror');
+      const p = c.pick(c.vifs());
+      const m = c.pick(mirrors);
+      if (m && c.chance(0.3)) {
+        // Detached everywhere, then deleted (as ovn-nbctl mirror-del does).
+        const users = c.vifs().filter((v) => (v['mirror_rules'] as string[]).includes(m._uuid));
+        return {
+          description: `delete mirror ${String(m['name'])}`,
+          ops: [
+            ...users.map((v) => ({
+              op: 'mutate',
+              table: 'Logical_Switch_Port',
+              where: byUuid(v._uuid),
+              mutations: [['mirror_rules', 'delete', set([uuid(m._uuid)])]],
+            })),
+            { op: 'delete', table: 'Mirror', where: byUuid(m._uuid) },
+          ],
+        };
+      }
+      if (m && p && c.chance(0.5))
+        return {
+          description: `attach ${String(m['name'])} to ${String(p['name'])}`,
+          ops: [
+            {
+              op: 'mutate',
+              table: 'Logical_Switch_Port',
+              where: byUuid(p._uuid),
+              mutations: [['mirror_rules', 'insert', set([uuid(m._uuid)])]],
+            },
+          ],
+        };
+      const name = c.name('mirror');
+      return {
+        description: `add mirror ${name}`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'Mirror',
+            row: { name, type: c.pick(['gre', 'erspan']), index: c.int(1, 9), filter: 'to-lport', sink: c.ip() },
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.5,
+    'static-mac-binding',
+    (c) => {
+      const smb = c.pick(c.rows('Static_MAC_Binding'));
+      if (smb && c.chance(0.3))
+        return {
+          description: 'delete a static MAC binding',
+          ops: [{ op: 'delete', table: 'Static_MAC_Binding', where: byUuid(smb._uuid) }],
+        };
+      if (smb && c.chance(0.5))
+        return {
+          description: 'change a static MAC binding',
+          ops: [
+            {
+              op: 'update',
+              table: 'Static_MAC_Binding',
+              where: byUuid(smb._uuid),
+              row: { mac: `00:00:00:00:${c.int(10, 99)}:01` },
+            },
+          ],
+        };
+      const p = c.pick([...c.rows('Logical_Router_Port'), ...c.vifs()]);
+      if (!p) return undefined;
+      const ip = c.ip();
+      if (c.rows('Static_MAC_Binding').some((r) => r['logical_port'] === p['name'] && r['ip'] === ip)) return undefined;
+      return {
+        description: `static MAC binding on ${String(p['name'])}`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'Static_MAC_Binding',
+            row: { logical_port: p['name'], ip, mac: '00:00:00:00:00:42', override_dynamic_mac: c.chance(0.5) },
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.3,
+    'template-var',
+    (c) => {
+      const v = c.pick(c.rows('Chassis_Template_Var'));
+      if (v && c.chance(0.4))
+        return {
+          description: 'delete a template var',
+          ops: [{ op: 'delete', table: 'Chassis_Template_Var', where: byUuid(v._uuid) }],
+        };
+      const chassis = `hv${c.int(1, 5)}`;
+      if (c.rows('Chassis_Template_Var').some((r) => r['chassis'] === chassis)) return undefined;
+      return {
+        description: `template vars of ${chassis}`,
+        ops: [{ op: 'insert', table: 'Chassis_Template_Var', row: { chassis, variables: map({ vip: c.ip() }) } }],
+      };
+    },
+  ],
 ];
 
 const TOTAL = EDITS.reduce((s, [w]) => s + w, 0);
