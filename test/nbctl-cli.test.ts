@@ -26,8 +26,10 @@ describe('ovnts-nbctl as a program', () => {
   let sb: Sandbox;
   beforeAll(() => {
     sb = sandbox();
-    // The real binary runs from dist/: build the cli package (and what it references) once.
+    // The real binary runs the bundle (else dist/): build the cli package (and what it references) and
+    // bundle it once, so the binary is this source's even when an older bundle is lying around.
     execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'ignore' });
+    execFileSync(process.execPath, ['packages/cli/scripts/bundle.mjs'], { cwd: root, stdio: 'ignore' });
   });
 
   it('the built binary works through node_modules/.bin and reads OVN_NB_DB', async () => {
