@@ -6,7 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Daemon, waitFor } from './daemon.js';
-import type { Sandbox } from './sandbox.js';
+
+/** What this needs of a Sandbox (named structurally: sandbox.ts imports this module). */
+interface SandboxLike {
+  readonly env: NodeJS.ProcessEnv;
+  file(name: string): string;
+  own<T extends { stop(): Promise<void> }>(thing: T): T;
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const VITE_NODE = path.join(ROOT, 'node_modules/.bin/vite-node');
@@ -17,7 +23,7 @@ const VITE_NODE = path.join(ROOT, 'node_modules/.bin/vite-node');
  * The sandbox stops it at teardown.
  */
 export async function startFromSource(
-  sb: Sandbox,
+  sb: SandboxLike,
   name: string,
   entry: string,
   args: readonly string[],

@@ -1,7 +1,7 @@
 // Every command ovnts-nbctl parses has an implementation, so the "not implemented" guard in main.ts
 // can only fire for a syntax table that drifted from the command modules.
 import { describe, expect, it } from 'vitest';
-import { loadGroup } from './main.js';
+import { loadGroup } from './execute.js';
 import { COMMANDS } from './syntax.js';
 
 describe('ovnts-nbctl command table', () => {

@@ -12,7 +12,7 @@ import {
   sslOption,
   TimeoutExpired,
   type Io,
-} from './main.js';
+} from './execute.js';
 import type { NbSession } from '@ovnts/nb';
 
 export async function runServer(g: GlobalOptions, db: string, io: Io, fail: (msg: string) => never): Promise<number> {
