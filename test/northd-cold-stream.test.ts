@@ -4,9 +4,8 @@
 // daemon goes on incrementally from there.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { useSandbox, waitFor, type Sandbox } from '@ovnts/test-harness';
-import { startOvntsNorthd, k8sNbOps, k8sStatefulOps, sbLeftToWrite } from '@ovnts/northd/testing';
+import { startOvntsNorthd, loadK8sNb, sbLeftToWrite } from '@ovnts/northd/testing';
 
 const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
 
@@ -20,16 +19,7 @@ describe('ovnts-northd cold start into an empty SB', () => {
   it('streams transactions while computing and leaves the SB a single full diff would', async () => {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
-    const admin = await OvsdbClient.connect(nb.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
-    try {
-      await admin.transact('OVN_Northbound', [
-        ...k8sNbOps(SHAPE),
-        ...k8sStatefulOps(SHAPE),
-        { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } },
-      ] as WireOperation[]);
-    } finally {
-      await admin.close();
-    }
+    await loadK8sNb(nb.remotes.unix, SHAPE);
     // JSON log lines (--log-format=json): the round's statistics are read back from them.
     const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix, { extraArgs: ['--log-format=json'] });
     const sbCfg = async () =>

@@ -3,23 +3,10 @@
 // incremental rounds. Each time a standby takes the lock over, and once the NB is quiet the SB equals
 // what a fresh full compute of the NB would write: no row lost, none duplicated, none stale.
 import { describe, expect, it } from 'vitest';
-import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { useSandbox, waitFor, type Daemon } from '@ovnts/test-harness';
-import { k8sNbOps, k8sStatefulOps, sbLeftToWrite, startOvntsNorthd } from '@ovnts/northd/testing';
+import { loadK8sNb, makeRng, sbLeftToWrite, startOvntsNorthd } from '@ovnts/northd/testing';
 
 const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
-
-/** A small deterministic PRNG (mulberry32): the kill points are random but a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,19 +15,10 @@ describe('ovnts-northd killed in the middle of work', () => {
 
   it('a standby finishes a cold stream and incremental rounds cut by SIGKILL; the SB equals a full compute', async () => {
     const seed = Number(process.env['OVNTS_KILL_SEED'] ?? Date.now() % 100_000);
-    const random = prng(seed);
+    const random = makeRng(seed); // the kill points are random, but a failure can be replayed
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
-    const admin = await OvsdbClient.connect(nb.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
-    try {
-      await admin.transact('OVN_Northbound', [
-        ...k8sNbOps(SHAPE),
-        ...k8sStatefulOps(SHAPE),
-        { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } },
-      ] as WireOperation[]);
-    } finally {
-      await admin.close();
-    }
+    await loadK8sNb(nb.remotes.unix, SHAPE);
     const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
     const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
     const count = async (table: string) =>

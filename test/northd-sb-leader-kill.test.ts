@@ -3,9 +3,8 @@
 // others not yet sent). ovnts-northd follows the new leader and finishes: once the NB is quiet the SB
 // equals a full compute (no row lost, none duplicated), with one Datapath_Binding per NB datapath.
 import { describe, expect, it } from 'vitest';
-import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
 import { useSandbox, waitFor } from '@ovnts/test-harness';
-import { k8sNbOps, k8sStatefulOps, sbLeftToWrite, startOvntsNorthd } from '@ovnts/northd/testing';
+import { loadK8sNb, sbLeftToWrite, startOvntsNorthd } from '@ovnts/northd/testing';
 
 const SHAPE = { nodes: 10, podsPerNode: 20, vips: 50, acls: 100 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,16 +17,7 @@ describe('SB Raft leader killed during the cold stream', () => {
     const nb = await sb.startDb('nb');
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
     const cluster = await sb.startCluster('sb');
-    const admin = await OvsdbClient.connect(nb.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
-    try {
-      await admin.transact('OVN_Northbound', [
-        ...k8sNbOps(SHAPE),
-        ...k8sStatefulOps(SHAPE),
-        { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } },
-      ] as WireOperation[]);
-    } finally {
-      await admin.close();
-    }
+    await loadK8sNb(nb.remotes.unix, SHAPE);
     const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
     /** ovn-sbctl on one member (the leader: a follower may lag). */
     const sbctl = async (member: number, ...a: string[]) =>

@@ -13,5 +13,6 @@ export {
 export { bindingSummary, loadSb, normaliseLflowList, readNb, readSb, type Runner } from './lab.js';
 export { sbLeftToWrite } from './sb-check.js';
 export { k8sNbOps, nodeExternalIp, type K8sShape } from './k8s-topology.js';
-export { k8sStatefulOps, type K8sStatefulShape } from './k8s-stateful.js';
+export { k8sStatefulOps, loadK8sNb, type K8sStatefulShape } from './k8s-stateful.js';
+export { makeRng, type Rng } from './random-nb-changes.js';
 export * as packets from './packets.js';

@@ -3,6 +3,8 @@
 // and gateway routers; every network policy is a port group of selected pods with allow-related
 // ingress ACLs from an address set of peer pods and a default-deny. Wire-format operations meant to
 // run in the same transaction as k8sNbOps (they name its pods' named-uuids and its rows by name).
+import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
+import { k8sNbOps, type K8sShape } from './k8s-topology.js';
 
 export interface K8sStatefulShape {
   readonly nodes: number;
@@ -104,4 +106,21 @@ export function k8sStatefulOps(shape: K8sStatefulShape): unknown[] {
     });
   }
   return ops;
+}
+
+/**
+ * Write the Kubernetes-shaped NB (topology and stateful services) into the NB at `nbRemote` in one
+ * transaction, with NB_Global.nb_cfg = 1, as the daemon tests start from.
+ */
+export async function loadK8sNb(nbRemote: string, shape: K8sShape & K8sStatefulShape): Promise<void> {
+  const admin = await OvsdbClient.connect(nbRemote, { inactivityProbeMs: 0, reconnect: false });
+  try {
+    await admin.transact('OVN_Northbound', [
+      ...k8sNbOps(shape),
+      ...k8sStatefulOps(shape),
+      { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } },
+    ] as WireOperation[]);
+  } finally {
+    await admin.close();
+  }
 }
