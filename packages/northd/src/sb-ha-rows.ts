@@ -63,11 +63,13 @@ export function writeHaGroup(
   chassis: ChassisResolver,
   ops: HaRowOps,
 ): Ref<'HA_Chassis_Group'> {
-  const byName = new Map<string, SbTables['HA_Chassis']>();
+  // Several members may name one chassis (an NB group can list it twice): each current row serves
+  // one member, so that writing the same group again changes nothing.
+  const byName = new Map<string, SbTables['HA_Chassis'][]>();
   for (const u of cur?.ha_chassis ?? []) {
     const m = haChassis(u);
     const n = m?.external_ids['chassis-name'];
-    if (m && n !== undefined && !byName.has(n)) byName.set(n, m);
+    if (m && n !== undefined) byName.set(n, [...(byName.get(n) ?? []), m]);
   }
   const members: Ref<'HA_Chassis'>[] = [];
   for (const m of want.members) {
@@ -76,8 +78,7 @@ export function writeHaGroup(
       priority: m.priority,
       external_ids: { 'chassis-name': m.chassis },
     };
-    const have = byName.get(m.chassis);
-    byName.delete(m.chassis);
+    const have = byName.get(m.chassis)?.shift();
     if (have) {
       ops.upd('HA_Chassis', have._uuid, have, row);
       members.push(have._uuid);
