@@ -1,5 +1,6 @@
 // DHCP_Options rows and HA chassis groups.
 import { normalizeIpv4, normalizeIpv6, normalizeMac, parsePrefixText } from '@ovnts/net';
+import { ipText, macText, prefixText, type IpArg, type MacArg, type PrefixArg } from './addresses.js';
 import { NbError } from './errors.js';
 import { isUuid } from './lookup.js';
 import type { Added, NbRow, NbStore } from './store.js';
@@ -10,9 +11,10 @@ import { checkPriority } from './validate.js';
 /** Create DHCP options for a CIDR, with optional external_ids. */
 export function createDhcpOptions(
   s: NbStore,
-  cidr: string,
+  cidrArg: PrefixArg,
   externalIds: Record<string, string> = {},
 ): Added<'DHCP_Options'> {
+  const cidr = prefixText(cidrArg);
   if (!parsePrefixText(cidr)) throw new NbError(`Invalid cidr format '${cidr}'`);
   return { row: s.insert('DHCP_Options', { cidr, external_ids: externalIds }), created: true };
 }
@@ -91,10 +93,12 @@ export function setHaChassisPriority(s: NbStore, groupId: string, chassis: strin
 export function addStaticMacBinding(
   s: NbStore,
   port: string,
-  ip: string,
-  mac: string,
+  ipArg: IpArg,
+  macArg: MacArg,
   opts: { mayExist?: boolean } = {},
 ): Added<'Static_MAC_Binding'> {
+  const ip = ipText(ipArg);
+  const mac = macText(macArg);
   findRouterPort(s, port);
   const newIp = normalizeIpv4(ip) ?? normalizeIpv6(ip);
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);
@@ -111,7 +115,13 @@ export function addStaticMacBinding(
   return { row: s.insert('Static_MAC_Binding', { logical_port: port, ip: newIp, mac }), created: true };
 }
 
-export function deleteStaticMacBinding(s: NbStore, port: string, ip: string, opts: { ifExists?: boolean } = {}): void {
+export function deleteStaticMacBinding(
+  s: NbStore,
+  port: string,
+  ipArg: IpArg,
+  opts: { ifExists?: boolean } = {},
+): void {
+  const ip = ipText(ipArg);
   findRouterPort(s, port);
   const newIp = normalizeIpv4(ip) ?? normalizeIpv6(ip);
   if (!newIp) throw new NbError(`${ip}: Not a valid IPv4 or IPv6 address.`);

@@ -27,6 +27,7 @@ export {
 // Connection failures are the client's ConnectionError (`reason`: the OS's wording).
 export { ConnectionError } from 'ovsdb-client-ts/wire';
 export { lookup, referrers, isUuid, DuplicateNameError, KINDS, type Kind } from './lookup.js';
+export * from './addresses.js';
 export * from './validate.js';
 export * from './switches.js';
 export * from './routers.js';

@@ -1,6 +1,7 @@
 // Load balancers: VIPs ("IP[:PORT]") mapped to backends, and their attachment to switches and
 // routers. Addresses are checked and normalized as OVN does before they are stored.
 import { normalizeIpv4, normalizeIpv6 } from '@ovnts/net';
+import { backendsText, endpointText, type LbEndpointArg } from './addresses.js';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
 import type { Added, NbRow, NbStore } from './store.js';
@@ -176,10 +177,12 @@ export interface LbAddOptions {
 export function addLoadBalancer(
   s: NbStore,
   name: string,
-  vip: string,
-  backends: string,
+  vipArg: LbEndpointArg,
+  backendArgs: string | readonly LbEndpointArg[],
   opts: LbAddOptions = {},
 ): Added<'Load_Balancer'> {
+  const vip = endpointText(vipArg);
+  const backends = backendsText(backendArgs);
   checkEmptyBackendAction(opts);
   const proto = opts.protocol;
   if (proto !== undefined) parseLbProtocol(proto);
@@ -215,7 +218,13 @@ export function addLoadBalancer(
 }
 
 /** Delete a load balancer, or one VIP of it (the balancer goes when its last VIP does). */
-export function deleteLoadBalancer(s: NbStore, id: string, vip?: string, opts: { ifExists?: boolean } = {}): void {
+export function deleteLoadBalancer(
+  s: NbStore,
+  id: string,
+  vipArg?: LbEndpointArg,
+  opts: { ifExists?: boolean } = {},
+): void {
+  const vip = vipArg === undefined ? undefined : endpointText(vipArg);
   // Like ovn-nbctl, deleting a balancer that does not exist is not an error.
   const lb = lookup(s, KINDS.loadBalancer, id, false);
   if (!lb) return;

@@ -10,6 +10,16 @@ import {
   parsePrefixText,
   prefixContainsText,
 } from '@ovnts/net';
+import {
+  ipOrPrefixText,
+  ipText,
+  macText,
+  prefixText,
+  type IpArg,
+  type IpOrPrefixArg,
+  type MacArg,
+  type PrefixArg,
+} from './addresses.js';
 import { NbError } from './errors.js';
 import { KINDS, lookup, type Kind } from './lookup.js';
 import type { LogicalRouterPolicy, NAT } from '@ovnts/schema/nb';
@@ -90,10 +100,12 @@ export function addRouterPort(
   s: NbStore,
   routerId: string,
   name: string,
-  mac: string,
-  networks: readonly string[],
+  macArg: MacArg,
+  networkArgs: readonly PrefixArg[],
   opts: AddRouterPortOptions = {},
 ): Added<'Logical_Router_Port'> {
+  const mac = macText(macArg);
+  const networks = networkArgs.map(prefixText);
   const lr = findRouter(s, routerId);
   if (networks.length === 0) throw new NbError(`${name}: router port requires specifying a network`);
   const ea = normalizeMac(mac);
@@ -231,11 +243,13 @@ function routeMatches(
 export function addRoute(
   s: NbStore,
   routerId: string,
-  prefixArg: string,
-  nexthopArg: string,
+  prefixIn: PrefixArg | IpArg,
+  nexthopIn: IpArg | 'discard',
   portId: string | undefined,
   opts: RouteOptions = {},
 ): Added<'Logical_Router_Static_Route'> {
+  const prefixArg = ipOrPrefixText(prefixIn);
+  const nexthopArg = ipText(nexthopIn);
   const lr = findRouter(s, routerId);
   if (opts.policy !== undefined) parseRoutePolicy(opts.policy);
   const srcRoute = opts.policy === 'src-ip';
@@ -331,11 +345,13 @@ export interface DelRouteOptions {
 export function deleteRoutes(
   s: NbStore,
   routerId: string,
-  prefixArg?: string,
-  nexthopArg?: string,
+  prefixIn?: PrefixArg | IpArg,
+  nexthopIn?: IpArg,
   port?: string,
   opts: DelRouteOptions = {},
 ): void {
+  const prefixArg = prefixIn === undefined ? undefined : ipOrPrefixText(prefixIn);
+  const nexthopArg = nexthopIn === undefined ? undefined : ipText(nexthopIn);
   const lr = findRouter(s, routerId);
   if (opts.policy !== undefined) parseRoutePolicy(opts.policy);
   const srcRoute = opts.policy === 'src-ip';
@@ -389,7 +405,7 @@ export interface NatOptions {
   readonly gatewayPort?: string;
   /** For dnat_and_snat: the VM's port and the MAC to use for the external IP (distributed NAT). */
   readonly logicalPort?: string;
-  readonly externalMac?: string;
+  readonly externalMac?: MacArg;
   readonly portRange?: string;
 }
 
@@ -406,9 +422,11 @@ export function checkNatType(t: string): NatType {
  */
 export function normalizeNatAddresses(
   type: NatType,
-  externalIp: string,
-  logicalIp: string,
+  externalIpArg: IpArg,
+  logicalIpArg: IpOrPrefixArg,
 ): { type: NatType; external: string; logical: string } {
+  const externalIp = ipText(externalIpArg);
+  const logicalIp = ipOrPrefixText(logicalIpArg);
   checkNatType(type);
   let v6 = false;
   let ext = normalizeIpv4(externalIp);
@@ -454,18 +472,19 @@ export function addNat(
   s: NbStore,
   routerId: string,
   natType: NatType,
-  externalIp: string,
-  logicalIp: string,
+  externalIp: IpArg,
+  logicalIp: IpOrPrefixArg,
   opts: NatOptions = {},
 ): Added<'NAT'> {
   const lr = findRouter(s, routerId);
   const { type, external: ext, logical } = normalizeNatAddresses(natType, externalIp, logicalIp);
+  const externalMac = opts.externalMac === undefined ? undefined : macText(opts.externalMac);
   const isSnat = type === 'snat';
   if (opts.portRange !== undefined && !isValidPortRange(opts.portRange)) {
     throw new NbError(`invalid port range ${opts.portRange}.`);
   }
-  if (opts.externalMac !== undefined && !normalizeMac(opts.externalMac)) {
-    throw new NbError(`invalid mac address ${opts.externalMac}.`);
+  if (externalMac !== undefined && !normalizeMac(externalMac)) {
+    throw new NbError(`invalid mac address ${externalMac}.`);
   }
   if (type !== 'dnat_and_snat' && opts.stateless)
     throw new NbError('stateless is not applicable to dnat or snat types');
@@ -506,7 +525,7 @@ export function addNat(
         if ((isSnat ? ext : logical) === (isSnat ? oldExt : oldLogical)) {
           if (opts.mayExist) {
             s.set('NAT', nat, 'logical_port', opts.logicalPort ?? null);
-            s.set('NAT', nat, 'external_mac', opts.externalMac ?? null);
+            s.set('NAT', nat, 'external_mac', externalMac ?? null);
             stop = nat;
           } else {
             errors.push(`${ext}, ${logical}: a NAT with this external_ip and logical_ip already exists`);
@@ -539,10 +558,10 @@ export function addNat(
   if (opts.addRoute) options['add_route'] = 'true';
   const nat = s.insert('NAT', {
     type,
-    external_ip: externalIp,
+    external_ip: ipText(externalIp),
     logical_ip: logical,
-    ...(opts.logicalPort !== undefined && opts.externalMac !== undefined
-      ? { logical_port: opts.logicalPort, external_mac: opts.externalMac }
+    ...(opts.logicalPort !== undefined && externalMac !== undefined
+      ? { logical_port: opts.logicalPort, external_mac: externalMac }
       : {}),
     ...(opts.portRange !== undefined ? { external_port_range: opts.portRange } : {}),
     options,
@@ -557,10 +576,11 @@ export function deleteNat(
   s: NbStore,
   routerId: string,
   type?: NatType,
-  ip?: string,
+  ipArg?: IpOrPrefixArg,
   gatewayPort?: string,
   opts: { ifExists?: boolean } = {},
 ): void {
+  const ip = ipArg === undefined ? undefined : ipOrPrefixText(ipArg);
   const lr = findRouter(s, routerId);
   if (type === undefined) {
     s.set('Logical_Router', lr, 'nat', []);
@@ -622,7 +642,7 @@ export interface PolicySpec {
   readonly match: string;
   readonly action: PolicyAction;
   /** For reroute: next hop addresses, all of one family (empty strings are skipped, as ovn-nbctl's strtok does). */
-  readonly nexthops?: readonly string[];
+  readonly nexthops?: readonly IpArg[];
   /** Options; as pairs, in the order ovn-nbctl checks its KEY=VALUE arguments (an empty value is an error). */
   readonly options?: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
 }
@@ -635,7 +655,8 @@ export function addPolicy(
   opts: { mayExist?: boolean } = {},
 ): Added<'Logical_Router_Policy'> {
   const lr = findRouter(s, routerId);
-  const { priority, match, action, nexthops } = policy;
+  const { priority, match, action } = policy;
+  const nexthops = policy.nexthops?.map(ipText);
   checkPriority(priority);
   parsePolicyAction(action);
   const reroute = action === 'reroute';
@@ -709,10 +730,11 @@ export function setNatExternalIps(
   s: NbStore,
   routerId: string,
   type: NatType,
-  ip: string,
+  ipArg: IpOrPrefixArg,
   addressSetId: string,
   opts: { exempted?: boolean } = {},
 ): void {
+  const ip = ipOrPrefixText(ipArg);
   const lr = findRouter(s, routerId);
   checkNatType(type);
   const as = lookup(s, KINDS.addressSet, addressSetId, true);

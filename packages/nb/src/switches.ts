@@ -2,6 +2,7 @@
 // commit together as one transaction; errors (NbError, with ovn-nbctl's wording) leave the batch to be
 // dropped by the caller.
 import { isIpv4Text, isIpv6Text, startsWithMac } from '@ovnts/net';
+import { lspAddressText, type LspAddressArg } from './addresses.js';
 import { parseLspAddresses } from './validate.js';
 import { NbError } from './errors.js';
 import { KINDS, lookup } from './lookup.js';
@@ -153,7 +154,8 @@ function isValidAddressArg(a: string): boolean {
 }
 
 /** Set a port's addresses ("MAC IP...", "unknown", "dynamic", "router"), rejecting IPs used by another port of the switch. */
-export function setSwitchPortAddresses(s: NbStore, id: string, addresses: readonly string[]): void {
+export function setSwitchPortAddresses(s: NbStore, id: string, addressArgs: readonly LspAddressArg[]): void {
+  const addresses = addressArgs.map(lspAddressText);
   const lsp = findSwitchPort(s, id);
   const ls = switchOfPort(s, lsp);
   for (const a of addresses) {
@@ -228,6 +230,6 @@ export function setSwitchPortOptions(s: NbStore, id: string, options: Record<str
   s.set('Logical_Switch_Port', findSwitchPort(s, id), 'options', { ...options });
 }
 
-export function setSwitchPortSecurity(s: NbStore, id: string, addrs: readonly string[]): void {
-  s.set('Logical_Switch_Port', findSwitchPort(s, id), 'port_security', [...addrs]);
+export function setSwitchPortSecurity(s: NbStore, id: string, addrs: readonly LspAddressArg[]): void {
+  s.set('Logical_Switch_Port', findSwitchPort(s, id), 'port_security', addrs.map(lspAddressText));
 }
