@@ -43,6 +43,10 @@ import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { RetryBackoff } from './retry-backoff.js';
 import { applyFlowMods, describeRefused } from './install.js';
 import { type SbConditions, SbMonitor, monitorTables, sbConditions } from './sb-monitor.js';
+import type { ControllerControl } from './appctl.js';
+import { formatLocalBindings, localBindings } from './local-bindings.js';
+import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
+import { Coverage } from './coverage.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -85,6 +89,8 @@ export interface ControllerHandle {
   stats(): ControllerStats;
   /** Stops; with `cleanup` (the default) releases bindings and removes the chassis from the SB. */
   stop(opts?: { cleanup?: boolean }): Promise<void>;
+  /** What the control commands (appctl.ts) read and drive. */
+  readonly control: ControllerControl;
 }
 
 export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
@@ -188,6 +194,15 @@ class Controller implements ControllerHandle {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** debug/pause: no rounds run until debug/resume (changes accumulate). */
+  private paused = false;
+  /** The next round translates every logical flow (start, `recompute`, `lflow-cache/flush`). */
+  private fullLflowRun = true;
+  private lastZones: ReadonlyMap<string, number> = new Map();
+  private nbCfgDelayMs = 0;
+  private nbCfgSeen: { value: number; at: number } | undefined;
+  readonly coverage = new Coverage();
+  readonly control: ControllerControl = this.makeControl();
   private st = {
     recomputes: 0,
     flows: 0,
@@ -245,7 +260,7 @@ class Controller implements ControllerHandle {
     if (this.stopped) return;
     if (what === 'all') this.dirty = true;
     else this.reportDirty = true;
-    if (this.running || this.timer) return;
+    if (this.running || this.timer || this.paused) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.loop().finally(() => {
@@ -258,7 +273,7 @@ class Controller implements ControllerHandle {
   }
 
   private async loop(): Promise<void> {
-    while ((this.dirty || this.reportDirty) && !this.stopped) {
+    while ((this.dirty || this.reportDirty) && !this.stopped && !this.paused) {
       const full = this.dirty;
       this.dirty = false;
       this.reportDirty = false;
@@ -278,7 +293,7 @@ class Controller implements ControllerHandle {
   }
 
   whenIdle(): Promise<void> {
-    if (!this.running && !this.timer && !this.dirty && !this.reportDirty) return Promise.resolve();
+    if (!this.running && !this.timer && ((!this.dirty && !this.reportDirty) || this.paused)) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -307,6 +322,7 @@ class Controller implements ControllerHandle {
     const t0 = performance.now();
     const vs: VsSnapshot = this.ovsRep.snapshot();
     const root = [...vs.Open_vSwitch.values()][0];
+    if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
     const sbSnap: SbSnapshot = this.sbRep.snapshot();
     if (await registerChassis(this.sb, sbSnap, this.config, root?.iface_types ?? [])) return; // the change re-triggers us
     const chassis = [...sbSnap.Chassis.values()].find((c) => c.name === this.chassisName);
@@ -331,6 +347,10 @@ class Controller implements ControllerHandle {
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
 
+    if (this.fullLflowRun) {
+      this.fullLflowRun = false;
+      this.coverage.inc('lflow_run');
+    }
     const { view, zones, flows, groups, errors } = computeChassis({
       sb: sbSnap,
       chassisName: this.chassisName,
@@ -342,6 +362,7 @@ class Controller implements ControllerHandle {
     });
     // The zones are in the flows already; persisting them is bookkeeping for the next start.
     await persistZones(this.ovs, bridge, zones);
+    this.lastZones = zones;
     if (errors.length && errors.length !== this.st.lflowErrors)
       this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
     this.desiredFlows = flows;
@@ -498,13 +519,72 @@ class Controller implements ControllerHandle {
     }
     const nbCfg = [...sbSnap.SB_Global.values()][0]?.nb_cfg ?? 0;
     const priv = [...sbSnap.Chassis_Private.values()].find((p) => p.name === this.chassisName);
-    if (priv && priv.nb_cfg !== nbCfg) {
+    if (priv && priv.nb_cfg !== nbCfg && this.nbCfgDelayMs) {
+      // debug/delay-nb-cfg-report: each new nb_cfg is reported only after the delay (tests use it to see
+      // `--wait=hv` wait).
+      if (this.nbCfgSeen?.value !== nbCfg) {
+        this.nbCfgSeen = { value: nbCfg, at: Date.now() };
+        setTimeout(() => this.schedule('report'), this.nbCfgDelayMs).unref();
+      }
+    }
+    if (priv && priv.nb_cfg !== nbCfg && !this.nbCfgHeld(nbCfg)) {
       txn.update('Chassis_Private', [['_uuid', '==', priv._uuid]], { nb_cfg: nbCfg, nb_cfg_timestamp: Date.now() });
       n++;
     }
     if (n) await txn.commit();
     await markInstalled(this.ovs, vs, upNames);
     await setBridgeNbCfg(this.ovs, bridge, nbCfg);
+  }
+
+  private nbCfgHeld(nbCfg: number): boolean {
+    return !!this.nbCfgDelayMs && this.nbCfgSeen?.value === nbCfg && Date.now() - this.nbCfgSeen.at < this.nbCfgDelayMs;
+  }
+
+  private makeControl(): ControllerControl {
+    const c = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    return {
+      localBindingsText: () => {
+        const vs = c.ovsRep.snapshot();
+        const bridge = findBridge(vs, c.config.bridge);
+        return formatLocalBindings(localBindings(c.sbRep.snapshot(), bridge ? bridgeIfaces(vs, bridge) : []));
+      },
+      ctZones: () => c.lastZones,
+      groupNames: () => new Map(c.desiredGroups.map((g) => [groupText(g), g.groupId])),
+      meterNames: () => new Map(),
+      sbConnected: () => c.sb.state === 'connected',
+      get paused() {
+        return c.paused;
+      },
+      pause: () => {
+        if (!c.paused) c.log.info('User triggered execution pause.');
+        c.paused = true;
+      },
+      resume: () => {
+        if (c.paused) c.log.info('User triggered execution resume.');
+        c.paused = false;
+        c.schedule(c.dirty ? 'all' : 'report');
+      },
+      forceRecompute: (flushCache) => {
+        if (flushCache) {
+          c.log.info('User triggered lflow cache flush.');
+          c.lflowCache.swap(new Map());
+        }
+        c.fullLflowRun = true;
+        c.schedule();
+      },
+      counter: (name) => c.coverage.get(name),
+      counters: () => c.coverage.all(),
+      lflowCacheStats: () => ({ entries: c.lflowCache.size, hits: c.lflowCache.hits, misses: c.lflowCache.misses }),
+      delayNbCfgReport: (seconds) => {
+        c.nbCfgDelayMs = seconds * 1000;
+      },
+      injectPacket: (microflow) => {
+        const vs = c.ovsRep.snapshot();
+        const bridge = findBridge(vs, c.config.bridge);
+        const ifaces = bridge ? bridgeIfaces(vs, bridge) : [];
+        return c.pinctrl.inject(microflow, (port) => ifaces.find((i) => i.ifaceId === port && i.ofport > 0)?.ofport);
+      },
+    };
   }
 
   async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
@@ -518,6 +598,8 @@ class Controller implements ControllerHandle {
     await this.of.close();
     if (opts.cleanup !== false) {
       try {
+        const root = [...this.ovsRep.snapshot().Open_vSwitch.values()][0];
+        if (root) await clearChassisIndex(this.ovs, root, this.chassisName);
         await unregisterChassis(this.sb, this.sbRep.snapshot(), this.chassisName);
       } catch (e) {
         this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not remove chassis from the SB');

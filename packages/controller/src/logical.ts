@@ -52,6 +52,10 @@ export class LflowCache {
   hits = 0;
   misses = 0;
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   allocConj(n: number): number {
     const first = this.nextConj;
     this.nextConj += n;

@@ -212,11 +212,14 @@ export async function syncLocalnetPatches(
   const txn = ovs.transaction(vswitchModel);
   let changed = false;
   const have = new Set<string>();
+  // Only the integration bridge's OVN patch ports and their peers are ours: another integration bridge on
+  // the same host (another chassis) keeps its own.
+  const ours = ownedPatchPorts(vs, intBridge);
   for (const br of vs.Bridge.values()) {
     const stale: Uuid<'Port'>[] = [];
     for (const pu of br.ports) {
       const port = vs.Port.get(pu);
-      if (!port?.external_ids['ovn-localnet-port']) continue;
+      if (!port?.external_ids['ovn-localnet-port'] || !ours.has(pu)) continue;
       const key = `${br.name}|${port.name}`;
       if (wanted.has(key)) have.add(key);
       else stale.push(pu);
@@ -236,4 +239,30 @@ export async function syncLocalnetPatches(
   }
   if (changed) await txn.commit();
   return changed;
+}
+
+/** The integration bridge's ports, and the ports on other bridges whose patch peer is one of them. */
+function ownedPatchPorts(vs: VsSnapshot, intBridge: Bridge): Set<Uuid<'Port'>> {
+  const out = new Set<Uuid<'Port'>>(intBridge.ports);
+  const peerNames = new Set<string>();
+  const intNames = new Set<string>();
+  for (const pu of intBridge.ports) {
+    const port = vs.Port.get(pu);
+    if (!port) continue;
+    intNames.add(port.name);
+    for (const iu of port.interfaces) {
+      const peer = vs.Interface.get(iu)?.options['peer'];
+      if (peer) peerNames.add(peer);
+    }
+  }
+  for (const br of vs.Bridge.values()) {
+    if (br._uuid === intBridge._uuid) continue;
+    for (const pu of br.ports) {
+      const port = vs.Port.get(pu);
+      if (!port) continue;
+      const peerOfInt = port.interfaces.some((iu) => intNames.has(vs.Interface.get(iu)?.options['peer'] ?? ''));
+      if (peerNames.has(port.name) || peerOfInt) out.add(pu);
+    }
+  }
+  return out;
 }

@@ -17,6 +17,9 @@ import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { arpRequest, icmp4Error, icmp6Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
 import type { SbSnapshot } from './view.js';
+import { parseMicroflow } from './microflow.js';
+import { composePacket } from './compose.js';
+import { aclLogLine } from './acl-log.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
 const RATE_PER_SEC = 1000;
@@ -28,16 +31,34 @@ export class Pinctrl {
   handled = 0;
   private readonly learned = new Map<string, string>();
   private stopped = false;
+  private readonly aclLogger: Logger;
 
   constructor(
     private readonly of: SwitchConnection,
     private readonly sb: OvsdbClient,
     private readonly snapshot: () => SbSnapshot,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.aclLogger = log.child({ module: 'acl_log' });
+  }
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /**
+   * inject-pkt: the packet a microflow describes enters the integration bridge from the interface of its
+   * logical ingress port, at table 0 (as if the VM had sent it).
+   */
+  async inject(microflow: string, localOfport: (port: string) => number | undefined): Promise<void> {
+    if (!this.of.isConnected) throw new Error('OpenFlow channel not ready.');
+    const { ofport, fields } = parseMicroflow(microflow, localOfport);
+    this.of.send({
+      type: 'packet_out',
+      inPort: ofport,
+      actions: [{ type: 'resubmit', table: 0 }],
+      packet: composePacket(fields),
+    });
   }
 
   handle(pin: PacketIn2): void {
@@ -85,9 +106,17 @@ export class Pinctrl {
         return this.tcpReset(body, pin, false);
       case OPCODE.reject:
         return this.reject(body, pin);
+      case OPCODE.log:
+        return this.aclLog(body, pin);
       default:
         return;
     }
+  }
+
+  /** log(…) of an ACL: one INFO line in module acl_log, as ovn-controller writes it. */
+  private async aclLog(body: Buffer, pin: PacketIn2): Promise<void> {
+    const line = aclLogLine(body, pin.tableId ?? 0, pin.packet);
+    if (line) this.aclLogger.info(line);
   }
 
   /** The pipeline state to restore on the packet we send back (datapath, registers, logical ports). */

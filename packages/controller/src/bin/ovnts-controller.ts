@@ -5,6 +5,7 @@ import { launchDaemon, sslFilesOf, versionText, type DaemonSetup } from '@ovnts/
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
+import { registerControllerCommands } from '../appctl.js';
 
 const NAME = 'ovnts-controller';
 
@@ -14,6 +15,7 @@ const MODULES = [
   'ofctrl',
   'ofctrl_seqno',
   'pinctrl',
+  'acl_log',
   'binding',
   'physical',
   'lflow',
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     cleanup = args[0] !== '--restart';
     setImmediate(() => void daemon.exit(0));
   });
+  registerControllerCommands(daemon.ctl, () => handle?.control);
   // memory/show: the SB slice this chassis holds (ovn-controller prints its IDL cell counts).
   daemon.memoryCounters = (): Record<string, number> => {
     if (!handle) return {};
