@@ -382,10 +382,10 @@ describe('offload pass vs the real datapath (ofproto/trace)', () => {
       .map((k) => `${k}: live ${live.get(k) ?? '-'} / what-if ${mine.get(k) ?? '-'}`);
     if (process.env['OFFLOAD_DEBUG'])
       writeFileSync('/tmp/offload-whatif.txt', `${w.warnings.join('\n')}\n${diff.join('\n')}\n`);
-    // ovnts-northd does not compile gateway_mtu yet (no check_pkt_larger in lr_in_chk_pkt_len): until it does,
-    // the paths out of lr1-pub (gateway_mtu=1400) are the only ones allowed to differ.
-    const checksLength = (w.sb.logicalFlows ?? []).some((f) => f.actions.includes('check_pkt_larger'));
-    expect(checksLength ? diff : diff.filter((d) => !/^vm[1237] (snat-out|oversize) /.test(d))).toEqual([]);
+    // gateway_mtu is compiled (check_pkt_larger in lr_in_chk_pkt_len), so the oversize and SNAT-out paths through
+    // lr1-pub are judged on the what-if tables too, and every verdict must agree.
+    expect((w.sb.logicalFlows ?? []).some((f) => f.actions.includes('check_pkt_larger'))).toBe(true);
+    expect(diff).toEqual([]);
     expect(live.size).toBeGreaterThan(300);
   });
 

@@ -221,6 +221,25 @@ describe('ovnts offload-report', () => {
     expect(bad.err.join('')).toMatch(/--set Load_Balancer:nolb:selection_fields: no Load_Balancer named "nolb"/);
   });
 
+  it('what-if --set removing gateway_mtu: the north–south passes leave the controller branch', async () => {
+    const t = io();
+    const args = [
+      '--nb',
+      fx('lab-nb.json'),
+      '--chassis',
+      'hv1',
+      ...['vm1', 'vm2', 'vm3', 'vm5', 'vm6', 'vm7', 'vm8'].flatMap((v) => ['--bind', `${v}=hv1`]),
+      ...['--bind', 'vm4=hv2', '--bridge-mappings', 'phyNet:br-phys', '--profile', 'tc-flower'],
+      '--set',
+      'Logical_Router_Port:lr1-pub:options:gateway_mtu=',
+    ];
+    expect(await runOffloadReport(args, t.io)).toBe(0);
+    const text = t.out.join('');
+    expect(text).toMatch(/What-if delta \(Logical_Router_Port:lr1-pub:options:gateway_mtu=\): 20 verdicts change/);
+    expect(text).toMatch(/  vm1 snat-out tc-flower est: not \(action userspace\(controller\)\) → offloadable\n/);
+    expect(text).toMatch(/  vm1 oversize tc-flower new: not \(action userspace\(controller\)\) → no such class\n/);
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     for (const [argv, msg] of [
       [['--profile', 'cx9', '--flows', 'x'], /unknown NIC profile "cx9" \(known: tc-flower/],

@@ -24,6 +24,18 @@ describe('NIC profiles', () => {
     }
   });
 
+  it('CT-NAT by NIC generation: ConnectX-5 and ConnectX-6 Dx both translate established connections, per the mlx5 driver', () => {
+    for (const id of ['mlx5-cx5', 'mlx5-cx6dx'] as const) {
+      const rule = getProfile(id).actions['ct:nat']!;
+      expect(rule.support, id).toBe('full');
+      expect(rule.source).toMatch(/mlx5\/core\/en\/tc_ct\.c mlx5_tc_ct_entry_create_nat\(\)/);
+      expect(getProfile(id).requirements.join('\n')).toMatch(/tc ct offload not supported/);
+      expect(verdict(id, pass([ct(true, true), { kind: 'recirc' }])).verdict, id).toBe('offloadable');
+    }
+    // rte_flow in OVS 3.1 has no conntrack: only the MARK+RSS classification is in hardware.
+    expect(verdict('dpdk-rte-flow', pass([ct(true, true), { kind: 'recirc' }])).verdict).toBe('partial');
+  });
+
   it('resolves ids and aliases, and rejects unknown profiles with the list', () => {
     expect(getProfile('cx7').id).toBe('mlx5-cx6dx');
     expect(getProfile('BlueField-3').id).toBe('mlx5-cx6dx');

@@ -152,6 +152,16 @@ const MLX_ONE_CT = {
   },
 } as const;
 
+// CT-NAT by NIC generation: mlx5 does not gate it on the generation. The driver writes a connection's NAT as
+// modify-header rewrites of that connection's CT entry rule, and refuses CT offload as a whole (NAT included)
+// only on missing firmware capabilities, which ConnectX-5 and later have; so CX5 and CX6 Dx/CX7/BlueField
+// state the same rule, and the capability check is a deployment requirement below.
+const MLX_TC_CT = 'Linux drivers/net/ethernet/mellanox/mlx5/core/en/tc_ct.c';
+const MLX_CT_NAT = full(
+  'CT-NAT offload: the NAT of an established connection is a header rewrite of its CT entry rule in the eSwitch',
+  `${TC_CT}; ${MLX_TC_CT} mlx5_tc_ct_entry_create_nat() (modify-header), mlx5_tc_ct_init_check_esw_support() (capabilities, no generation check); ${NV_ASAP}`,
+);
+
 const TC_REQ = [
   'other_config:hw-offload=true on Open_vSwitch, restart ovs-vswitchd',
   'kernel datapath (datapath_type=system) with TC flower; tc-policy none or skip_sw for hardware only',
@@ -161,6 +171,7 @@ const MLX_REQ = [
   ...TC_REQ,
   `eswitch in switchdev mode, kernel >= 5.7 (${KUBEOVN})`,
   `uplink must not be in a Linux bond unless VF LAG (active-backup, XOR, LACP) is configured (${KUBEOVN}; ${NV_ASAP})`,
+  `firmware with CT offload capabilities (ignore_flow_level, modify header + forward to table); else the kernel logs "tc ct offload not supported" and every ct/ct(nat) pass stays in software (${MLX_TC_CT})`,
   'verify with `ovs-appctl dpctl/dump-flows type=offloaded` (offloaded:yes, dp:tc)',
 ];
 
@@ -188,7 +199,7 @@ const cx6dx: NicProfile = {
     ...TC_ACTION_RULES,
     hash: none(LB_NOTE, `${TC_ACTIONS}; ${KUBEOVN}`),
     ct: full('CT offload: established connections are looked up in the eSwitch', `${TC_CT}; ${NV_ASAP}`),
-    'ct:nat': full('CT-NAT offload: established connections are translated in the eSwitch', `${TC_CT}; ${NV_ASAP}`),
+    'ct:nat': MLX_CT_NAT,
   },
   matches: {
     ...TC_MATCH_RULES,
