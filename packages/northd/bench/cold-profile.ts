@@ -40,7 +40,7 @@ try {
   await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, 'init']);
   const admin = await OvsdbClient.connect(nb.remotes.unix, { inactivityProbeMs: 0, reconnect: false });
   await admin.transact('OVN_Northbound', [
-    ...k8sNbOps(shape),
+    ...k8sNbOps({ ...shape, ovnKubernetesGateways: process.env['BENCH_GATEWAYS'] !== 'plain' }),
     ...k8sStatefulOps(shape),
     {
       op: 'update',

@@ -28,8 +28,8 @@ export class RoutersNode implements NodeData {
   flows = new FlowSet();
   private readonly lbsOf = new Map<string, RouterLbs>();
   private readonly natOfRouter = new Map<string, RouterNat>();
-  /** Per router: its NAT external IPs and their signature (its balancer units depend on them). */
-  private readonly external = new Map<string, { ips: ReadonlySet<string>; sig: string }>();
+  /** Per router: its NAT external IPs (a balancer unit depends on those among its VIPs). */
+  private readonly external = new Map<string, ReadonlySet<string>>();
   private readonly sets = new Map<string, readonly string[]>();
   private readonly setNames = new Map<string, string[]>();
   // Memoized units.
@@ -235,8 +235,7 @@ export class RoutersNode implements NodeData {
     this.setNames.set(lr.uuid, names);
     const keep = new Set<string>();
     const external = new Set(nat.entries.map((e) => e.externalIp));
-    const extSig = [...external].sort().join(',');
-    this.external.set(lr.uuid, { ips: external, sig: extSig });
+    this.external.set(lr.uuid, external);
     this.flows.setUnit(
       lr.uuid,
       'lb',
@@ -244,7 +243,7 @@ export class RoutersNode implements NodeData {
     );
     for (const p of rl.lbs) {
       keep.add(unitId('lb', p.nb._uuid));
-      this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.lbUnit(lr, p, external, extSig));
+      this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.lbUnit(lr, p, external));
     }
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
@@ -291,17 +290,20 @@ export class RoutersNode implements NodeData {
     // not change (a VIP change reshapes the router, which is computed again).
     for (const lb of lbs) {
       const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
-      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.lbUnit(lr, this.lbs.parsed(row), ext.ips, ext.sig));
+      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.lbUnit(lr, this.lbs.parsed(row), ext));
     }
   }
 
-  private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>, extSig: string): readonly FlowSpec[] {
+  private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>): readonly FlowSpec[] {
     let m = this.lbUnits.get(p);
     if (!m) this.lbUnits.set(p, (m = new Map()));
-    // The VIP actions depend on the router's NAT addresses and on whether it forces SNAT for LB traffic.
-    // On a distributed router they name its first gateway port.
+    // The flows depend on which of its VIPs are NAT addresses of the router (not the router's other
+    // NAT addresses: every gateway router of ovn-kubernetes has its own, and they share these units)
+    // and on whether it forces SNAT for LB traffic. On a distributed router they name its first gateway port.
+    let natVips = '';
+    for (const v of p.vips) if (external.has(v.ip)) natVips += `${v.ip},`;
     const dgp = [...redirectPorts(lr).keys()][0];
-    const sig = `${extSig}${lbForcesSnat(lr.nb) ? '|force_snat' : ''}${dgp ? `|dgp:${dgp}` : ''}`;
+    const sig = `${natVips}${lbForcesSnat(lr.nb) ? '|force_snat' : ''}${dgp ? `|dgp:${dgp}` : ''}`;
     let u = m.get(sig);
     if (!u) {
       const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };
