@@ -7,3 +7,4 @@ export * from './sandbox.js';
 export * from './nbctl-args.js';
 export * from './pki.js';
 export * from './source-daemon.js';
+export * from './proc-stats.js';

@@ -1,0 +1,226 @@
+// Density: N chassis on one machine, each its own netdev ovs-vswitchd (in its own network namespace) and its own
+// controller, with the same NB built on all-ovnts (ovnts-northd + ovnts-controller) and on all-real OVN in the
+// same run. Measured per stack:
+// - pod-ready latency: one-shot `ovn-nbctl --wait=hv lsp-add` of a pod on its node switch, together with the pod's
+//   OVS interface (iface-id) on that node's chassis, until both `--wait=hv` has returned and the chassis has set
+//   `ovn-installed` on the interface; pods one after another, spread round-robin over the chassis;
+// - controller CPU seconds and peak RSS per chassis (startup included, then the pod phase alone for CPU);
+// - SB ovsdb-server CPU per pod over the pod phase.
+// The NB client is the real ovn-nbctl in both stacks, so its cost is the same on both sides.
+// Run: npm run bench density   (BENCH_CHASSIS=20,50  BENCH_PODS=100  BENCH_STACKS=ovnts,real)
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { cpuSeconds, Sandbox, startDetached, vmHwmMb, type Chassis, type Daemon } from '@ovnts/test-harness/servers';
+import { OvsdbClient } from 'ovsdb-client-ts';
+import { model as vsModel } from '@ovnts/schema/vswitch';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const SIZES = (process.env['BENCH_CHASSIS'] ?? '20,50').split(',').map(Number);
+const PODS = Number(process.env['BENCH_PODS'] ?? 100);
+const STACKS = (process.env['BENCH_STACKS'] ?? 'ovnts,real').split(',') as Stack[];
+type Stack = 'ovnts' | 'real';
+
+const mac = (node: number, host: number) =>
+  `0a:58:0a:${(128 + (node >> 8)).toString(16)}:${(node & 0xff).toString(16).padStart(2, '0')}:${host.toString(16).padStart(2, '0')}`;
+const ip = (node: number, host: number) => `10.${128 + (node >> 8)}.${node & 0xff}.${host}`;
+
+interface Result {
+  readonly stack: Stack;
+  readonly chassis: number;
+  readonly startS: number;
+  readonly ready: readonly number[];
+  readonly installed: readonly number[];
+  readonly ctlCpuStart: readonly number[];
+  readonly ctlCpuPods: readonly number[];
+  readonly ctlRss: readonly number[];
+  readonly sbCpuPerPodMs: number;
+  readonly northdCpuPerPodMs: number;
+}
+
+const quantile = (xs: readonly number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
+};
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+const pidOf = (file: string) => Number(readFileSync(file, 'utf8').trim());
+
+async function startController(stack: Stack, ch: Chassis): Promise<Daemon> {
+  if (stack === 'real') return ch.startRealController(['-vconsole:off']);
+  const f = (s: string) => ch.sandbox.file(`${ch.name}-controller.${s}`);
+  return ch.sandbox.own(
+    await startDetached(
+      `ovnts-controller ${ch.name}`,
+      path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'),
+      [`--pidfile=${f('pid')}`, `--log-file=${f('log')}`, '-vconsole:off', ch.db.remotes.unix],
+      f('pid'),
+      f('log'),
+      ch.env,
+    ),
+  );
+}
+
+async function runStack(stack: Stack, n: number): Promise<Result> {
+  const sb = new Sandbox(`ovnts-density-${stack}-`);
+  const clients: OvsdbClient[] = [];
+  try {
+    const { nb, sb: sbdb } = await sb.startCentral();
+    const northd =
+      stack === 'real'
+        ? await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix)
+        : sb.own(
+            await startDetached(
+              'ovnts-northd',
+              path.join(ROOT, 'packages/northd/bin/ovnts-northd.js'),
+              [
+                `--pidfile=${sb.file('northd.pid')}`,
+                `--log-file=${sb.file('northd.log')}`,
+                `--unixctl=${sb.file('northd.ctl')}`,
+                '-vconsole:off',
+                `--ovnnb-db=${nb.remotes.unix}`,
+                `--ovnsb-db=${sbdb.remotes.unix}`,
+              ],
+              sb.file('northd.pid'),
+              sb.file('northd.log'),
+              sb.env,
+            ),
+          );
+    const nbctl = (...a: string[]) =>
+      sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
+    // The cluster: one router, one switch per node (ovn-kubernetes' node switches), each with its router port.
+    const base: string[] = ['lr-add', 'cluster'];
+    for (let i = 1; i <= n; i++) {
+      base.push('--', 'ls-add', `node${i}`, '--', 'lrp-add', 'cluster', `rtos-node${i}`, mac(i, 1), `${ip(i, 1)}/24`);
+      base.push('--', 'lsp-add', `node${i}`, `stor-node${i}`, '--', 'lsp-set-type', `stor-node${i}`, 'router');
+      base.push('--', 'lsp-set-addresses', `stor-node${i}`, 'router');
+      base.push('--', 'lsp-set-options', `stor-node${i}`, `router-port=rtos-node${i}`);
+    }
+    await nbctl(...base);
+
+    const t0 = performance.now();
+    const chassis: Chassis[] = [];
+    const controllers: Daemon[] = [];
+    for (let i = 1; i <= n; i++) {
+      const ch = await sb.startChassis({
+        sbRemote: sbdb.remotes.unix,
+        name: `hv${i}`,
+        encapIp: `127.0.${i >> 8}.${(i & 0xff) + 1}`,
+      });
+      chassis.push(ch);
+      controllers.push(await startController(stack, ch));
+    }
+    // Every chassis registered and caught up with the NB.
+    await nbctl('--wait=hv', 'sync');
+    const startS = (performance.now() - t0) / 1000;
+
+    const replicas = [];
+    for (const ch of chassis) {
+      const c = await OvsdbClient.connect(ch.db.remotes.unix);
+      clients.push(c);
+      replicas.push(await c.monitor(vsModel));
+    }
+    const sbPid = pidOf(sbdb.pidFile);
+    const ctlCpuStart = controllers.map((d) => cpuSeconds(d.pid));
+    const sbCpu0 = cpuSeconds(sbPid);
+    const northdCpu0 = cpuSeconds(northd.pid);
+    const ready: number[] = [];
+    const installed: number[] = [];
+    for (let k = 0; k < PODS; k++) {
+      const node = (k % n) + 1;
+      const host = 10 + Math.floor(k / n);
+      const pod = `pod-${node}-${host}`;
+      const ch = chassis[node - 1]!;
+      const rep = replicas[node - 1]!;
+      const start = performance.now();
+      const isInstalled = () =>
+        [...rep.table('Interface').values()].some((i) => i.name === pod && i.external_ids['ovn-installed'] === 'true');
+      const [nbAt, , ovsAt] = await Promise.all([
+        nbctl(
+          '--wait=hv',
+          'lsp-add',
+          `node${node}`,
+          pod,
+          '--',
+          'lsp-set-addresses',
+          pod,
+          `${mac(node, host)} ${ip(node, host)}`,
+        ).then(() => performance.now()),
+        ch.vsctl(
+          'add-port',
+          'br-int',
+          pod,
+          '--',
+          'set',
+          'Interface',
+          pod,
+          'type=internal',
+          `external_ids:iface-id=${pod}`,
+        ),
+        rep.waitFor(isInstalled, 300_000).then(() => performance.now()),
+      ]);
+      ready.push(Math.max(nbAt, ovsAt) - start);
+      installed.push(ovsAt - start);
+    }
+    const ctlCpuPods = controllers.map((d, i) => cpuSeconds(d.pid) - ctlCpuStart[i]!);
+    const sbCpuPerPodMs = ((cpuSeconds(sbPid) - sbCpu0) * 1000) / PODS;
+    const northdCpuPerPodMs = ((cpuSeconds(northd.pid) - northdCpu0) * 1000) / PODS;
+    const ctlRss = controllers.map((d) => vmHwmMb(d.pid));
+    return {
+      stack,
+      chassis: n,
+      startS,
+      ready,
+      installed,
+      ctlCpuStart,
+      ctlCpuPods,
+      ctlRss,
+      sbCpuPerPodMs,
+      northdCpuPerPodMs,
+    };
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await sb.stop();
+  }
+}
+
+const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const results: Result[] = [];
+for (const n of SIZES)
+  for (const stack of STACKS) {
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`density: ${stack}, ${n} chassis, ${PODS} pods (load ${load})`);
+    results.push(await runStack(stack, n));
+  }
+
+console.log(
+  `\nDensity: ${PODS} pods one after another over N chassis (one-shot ovn-nbctl --wait=hv lsp-add + the pod's OVS interface → ovn-installed and --wait=hv returned)`,
+);
+console.log(
+  'stack  N   start s  ready med ms  ready p95 ms  installed med ms  ctl CPU s/chassis (start|pods)  ctl RSS MB mean|max  SB CPU ms/pod  northd CPU ms/pod',
+);
+for (const r of results)
+  console.log(
+    [
+      r.stack.padEnd(6),
+      String(r.chassis).padEnd(3),
+      fmt(r.startS, 1).padStart(7),
+      fmt(quantile(r.ready, 0.5)).padStart(12),
+      fmt(quantile(r.ready, 0.95)).padStart(13),
+      fmt(quantile(r.installed, 0.5)).padStart(17),
+      `${fmt(mean(r.ctlCpuStart), 2)}|${fmt(mean(r.ctlCpuPods), 2)}`.padStart(31),
+      `${fmt(mean(r.ctlRss))}|${fmt(Math.max(...r.ctlRss))}`.padStart(20),
+      fmt(r.sbCpuPerPodMs, 1).padStart(14),
+      fmt(r.northdCpuPerPodMs, 1).padStart(18),
+    ].join(' '),
+  );
+for (const n of SIZES) {
+  const o = results.find((r) => r.stack === 'ovnts' && r.chassis === n);
+  const rl = results.find((r) => r.stack === 'real' && r.chassis === n);
+  if (!o || !rl) continue;
+  const ratio = quantile(o.ready, 0.5) / quantile(rl.ready, 0.5);
+  console.log(
+    `N=${n}: pod-ready median ovnts/real ${ratio.toFixed(2)}× (target ≤ 0.5×: ${ratio <= 0.5 ? 'PASS' : 'FAIL'}); ` +
+      `p95 ${(quantile(o.ready, 0.95) / quantile(rl.ready, 0.95)).toFixed(2)}×; ` +
+      `controller RSS ${(mean(o.ctlRss) / mean(rl.ctlRss)).toFixed(2)}×, CPU in the pod phase ${(mean(o.ctlCpuPods) / mean(rl.ctlCpuPods)).toFixed(2)}×`,
+  );
+}
