@@ -7,6 +7,22 @@ import { type SbSnapshot, VIF_TYPES } from './view.js';
 export interface BindingPlan {
   readonly claim: readonly PortBinding[];
   readonly release: readonly PortBinding[];
+  /** Ports this chassis should join (requested_additional_chassis) or leave as an additional chassis. */
+  readonly addAdditional: readonly PortBinding[];
+  readonly removeAdditional: readonly PortBinding[];
+  /** Encap column updates: the Encap of an interface's external_ids:encap-ip (null: none requested). */
+  readonly encap: readonly { pb: PortBinding; column: 'encap' | 'additional_encap'; encap: Uuid<'Encap'> | null }[];
+  /** Claims held back because this chassis claimed the port moments ago and another took it since. */
+  readonly postponed: readonly string[];
+}
+
+export interface BindingOptions {
+  /** external_ids:encap-ip of the local interfaces, by iface-id. */
+  readonly encapIps?: ReadonlyMap<string, string>;
+  /** This chassis's Encap rows (preferred type first). */
+  readonly myEncaps?: readonly { uuid: Uuid<'Encap'>; ip: string }[];
+  /** Whether a claim of this port should wait (the tug-of-war throttle). */
+  readonly postpone?: (port: string) => boolean;
 }
 
 export function planBindings(
@@ -14,9 +30,15 @@ export function planBindings(
   chassisUuid: Uuid<'Chassis'>,
   ifaceIds: ReadonlySet<string>,
   chassisName = '',
+  opts: BindingOptions = {},
 ): BindingPlan {
   const claim: PortBinding[] = [];
   const release: PortBinding[] = [];
+  const addAdditional: PortBinding[] = [];
+  const removeAdditional: PortBinding[] = [];
+  const encap: { pb: PortBinding; column: 'encap' | 'additional_encap'; encap: Uuid<'Encap'> | null }[] = [];
+  const postponed: string[] = [];
+  const byName = new Map([...sb.Port_Binding.values()].map((p) => [p.logical_port, p]));
   for (const pb of sb.Port_Binding.values()) {
     // A distributed gateway port's redirect port lives on its highest-priority gateway chassis.
     if (pb.type === 'chassisredirect') {
@@ -33,14 +55,36 @@ export function planBindings(
       continue;
     }
     if (!VIF_TYPES.has(pb.type)) continue;
-    const wanted = ifaceIds.has(pb.logical_port);
-    // requested-chassis pins a port to one chassis; another chassis must not steal it.
+    // A container port is wanted where its parent VIF is (and only while that parent is a plain VIF).
+    const parent = pb.parent_port ? byName.get(pb.parent_port) : undefined;
+    const wanted = pb.parent_port
+      ? ifaceIds.has(pb.parent_port) && parent?.type === '' && !parent.parent_port
+      : ifaceIds.has(pb.logical_port);
+    // requested-chassis pins a port to one chassis; another chassis must not steal it. Further chassis
+    // (requested-chassis=a,b) bind it as additional chassis, e.g. during a live migration.
     const requested = pb.requested_chassis;
     const allowed = requested === null || requested === chassisUuid;
-    if (wanted && allowed && pb.chassis !== chassisUuid) claim.push(pb);
-    else if ((!wanted || !allowed) && pb.chassis === chassisUuid) release.push(pb);
+    const additional = (pb.requested_additional_chassis ?? []).includes(chassisUuid);
+    const isAdditional = (pb.additional_chassis ?? []).includes(chassisUuid);
+    if (wanted && allowed && pb.chassis !== chassisUuid) {
+      if (pb.chassis !== null && opts.postpone?.(pb.logical_port)) postponed.push(pb.logical_port);
+      else claim.push(pb);
+    } else if ((!wanted || !allowed) && pb.chassis === chassisUuid) release.push(pb);
+    if (wanted && additional && !isAdditional) addAdditional.push(pb);
+    else if ((!wanted || !additional) && isAdditional) removeAdditional.push(pb);
+
+    if (!wanted || !opts.myEncaps) continue;
+    const ip = opts.encapIps?.get(pb.logical_port);
+    const mine = ip === undefined ? null : (opts.myEncaps.find((e) => e.ip === ip)?.uuid ?? null);
+    const main = pb.chassis === chassisUuid || claim.includes(pb);
+    if (main && pb.encap !== mine) encap.push({ pb, column: 'encap', encap: mine });
+    const myUuids = new Set(opts.myEncaps.map((e) => e.uuid));
+    const haveMine = (pb.additional_encap ?? []).filter((u) => myUuids.has(u));
+    if (additional && (haveMine.length !== (mine ? 1 : 0) || (mine && haveMine[0] !== mine)))
+      encap.push({ pb, column: 'additional_encap', encap: mine });
+    else if (!additional && haveMine.length) encap.push({ pb, column: 'additional_encap', encap: null });
   }
-  return { claim, release };
+  return { claim, release, addAdditional, removeAdditional, encap, postponed };
 }
 
 /** Ports bound here whose `up` must become true once their flows are installed. */

@@ -163,6 +163,17 @@ const allTables = Object.fromEntries(Object.keys(sbModel.schema.tables).map((t) 
 /** No datapath groups: the conditions computed before the SB is read. */
 const emptySb: Pick<SbSnapshot, 'Logical_DP_Group'> = { Logical_DP_Group: new Map() };
 
+/** A port another chassis took is not claimed back sooner than this after our own claim (no tug-of-war storm). */
+const CLAIM_THROTTLE_MS = 500;
+
+/** This chassis's Encap rows, geneve before vxlan (the type a port's encap-ip names). */
+function myEncaps(sb: SbSnapshot, me: Uuid<'Chassis'>): { uuid: Uuid<'Encap'>; ip: string }[] {
+  const order = ['geneve', 'stt', 'vxlan'];
+  const rows = (sb.Chassis.get(me)?.encaps ?? []).map((u) => sb.Encap.get(u)).filter((e) => e !== undefined);
+  rows.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  return rows.map((e) => ({ uuid: e._uuid, ip: e.ip }));
+}
+
 /** external_ids:iface-id of the interfaces on the integration bridge. */
 function localIfaceIds(vs: VsSnapshot, bridgeName: string): Set<string> {
   const bridge = findBridge(vs, bridgeName);
@@ -200,6 +211,8 @@ class Controller implements ControllerHandle {
   private fullLflowRun = true;
   private lastZones: ReadonlyMap<string, number> = new Map();
   private nbCfgDelayMs = 0;
+  /** When this chassis last claimed each port (the tug-of-war throttle). */
+  private readonly claimedAt = new Map<string, number>();
   private nbCfgSeen: { value: number; at: number } | undefined;
   readonly coverage = new Coverage();
   readonly control: ControllerControl = this.makeControl();
@@ -342,8 +355,7 @@ class Controller implements ControllerHandle {
       this.dirty = true;
       return;
     }
-    const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
-    if (await this.applyBindings(sbSnap, chassis._uuid, ifaceIds)) return;
+    if (await this.applyBindings(sbSnap, chassis._uuid, ifaces)) return;
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
 
@@ -400,22 +412,57 @@ class Controller implements ControllerHandle {
     await this.afterInstall(this.current.view, this.sbRep.snapshot(), this.current.me, vs, bridge);
   }
 
-  private async applyBindings(
-    sbSnap: SbSnapshot,
-    me: Uuid<'Chassis'>,
-    ifaceIds: ReadonlySet<string>,
-  ): Promise<boolean> {
-    const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName);
-    if (!plan.claim.length && !plan.release.length) return false;
+  private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaces: readonly OvsIface[]): Promise<boolean> {
+    const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
+    const encapIps = new Map(ifaces.flatMap((i) => (i.ifaceId && i.encapIp ? [[i.ifaceId, i.encapIp] as const] : [])));
+    const now = Date.now();
+    const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName, {
+      encapIps,
+      myEncaps: myEncaps(sbSnap, me),
+      postpone: (port) => now - (this.claimedAt.get(port) ?? 0) < CLAIM_THROTTLE_MS,
+    });
+    if (plan.postponed.length) setTimeout(() => this.schedule(), CLAIM_THROTTLE_MS).unref();
+    const { claim, release, addAdditional, removeAdditional, encap } = plan;
+    if (!claim.length && !release.length && !addAdditional.length && !removeAdditional.length && !encap.length)
+      return false;
     const txn = this.sb.transaction(sbModel);
-    for (const pb of plan.claim) {
+    const name = (c: Uuid<'Chassis'> | null) => (c ? (sbSnap.Chassis.get(c)?.name ?? c) : '');
+    for (const pb of claim) {
       // ovn-controller's words: OVN's tests and operators grep for them.
+      if (pb.chassis && pb.chassis !== me)
+        this.log.info(`Changing chassis for lport ${pb.logical_port} from ${name(pb.chassis)} to ${this.chassisName}.`);
       this.log.info(`Claiming lport ${pb.logical_port} for this chassis.`);
+      this.claimedAt.set(pb.logical_port, now);
       txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me });
     }
-    for (const pb of plan.release) {
+    for (const pb of release) {
       this.log.info(`Releasing lport ${pb.logical_port} from this chassis.`);
-      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: null, up: false });
+      // Only if still ours: another chassis may have taken it meanwhile.
+      txn.update(
+        'Port_Binding',
+        [
+          ['_uuid', '==', pb._uuid],
+          ['chassis', '==', me],
+        ],
+        { chassis: null, up: false },
+      );
+    }
+    for (const pb of addAdditional) {
+      this.log.info(`Claiming lport ${pb.logical_port} for this additional chassis.`);
+      txn.mutate('Port_Binding', [['_uuid', '==', pb._uuid]], [['additional_chassis', 'insert', [me]]]);
+    }
+    for (const pb of removeAdditional) {
+      this.log.info(`Releasing lport ${pb.logical_port} from this additional chassis.`);
+      txn.mutate('Port_Binding', [['_uuid', '==', pb._uuid]], [['additional_chassis', 'delete', [me]]]);
+    }
+    const mine = myEncaps(sbSnap, me).map((e) => e.uuid);
+    for (const e of encap) {
+      const where = [['_uuid', '==', e.pb._uuid]] as const;
+      if (e.column === 'encap') txn.update('Port_Binding', where, { encap: e.encap });
+      else {
+        if (mine.length) txn.mutate('Port_Binding', where, [['additional_encap', 'delete', mine]]);
+        if (e.encap) txn.mutate('Port_Binding', where, [['additional_encap', 'insert', [e.encap]]]);
+      }
     }
     await txn.commit();
     return true;
@@ -510,6 +557,7 @@ class Controller implements ControllerHandle {
     const upNames = new Set<string>();
     for (const pbUuid of view.localVifs.keys()) {
       const pb = sbSnap.Port_Binding.get(pbUuid);
+      if (pb && pb.chassis !== me && (pb.additional_chassis ?? []).includes(me)) upNames.add(pb.logical_port);
       if (!pb || pb.chassis !== me) continue;
       upNames.add(pb.logical_port);
       if (pb.up !== true) {
@@ -532,7 +580,7 @@ class Controller implements ControllerHandle {
       n++;
     }
     if (n) await txn.commit();
-    await markInstalled(this.ovs, vs, upNames);
+    await markInstalled(this.ovs, vs, bridge, upNames);
     await setBridgeNbCfg(this.ovs, bridge, nbCfg);
   }
 

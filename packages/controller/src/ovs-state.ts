@@ -26,6 +26,7 @@ export function bridgeIfaces(vs: VsSnapshot, bridge: Bridge): OvsIface[] {
       const chassisId = port.external_ids['ovn-chassis-id'];
       const ifaceId = i.external_ids['iface-id'];
       const localnet = port.external_ids['ovn-localnet-port'];
+      const encapIp = i.external_ids['encap-ip'];
       out.push({
         name: i.name,
         ofport: i.ofport ?? -1,
@@ -33,6 +34,7 @@ export function bridgeIfaces(vs: VsSnapshot, bridge: Bridge): OvsIface[] {
         ...(ifaceId ? { ifaceId } : {}),
         ...(chassisId ? { tunnelChassis: chassisId.split('@')[0]! } : {}),
         ...(localnet ? { localnetPort: localnet } : {}),
+        ...(encapIp ? { encapIp } : {}),
       });
     }
   }
@@ -151,19 +153,34 @@ export async function persistZones(
   return true;
 }
 
-/** Marks interfaces whose port's flows are installed (external_ids:ovn-installed), as CMSes expect. */
-export async function markInstalled(ovs: OvsdbClient, vs: VsSnapshot, ifaceIds: ReadonlySet<string>): Promise<void> {
+/**
+ * Marks interfaces whose port's flows are installed (external_ids:ovn-installed), as CMSes expect, and
+ * unmarks those whose port is no longer bound here.
+ */
+export async function markInstalled(
+  ovs: OvsdbClient,
+  vs: VsSnapshot,
+  bridge: Bridge,
+  ifaceIds: ReadonlySet<string>,
+): Promise<void> {
   const txn = ovs.transaction(vswitchModel);
   let n = 0;
-  for (const i of vs.Interface.values()) {
+  const onBridge = bridge.ports.flatMap((p) => vs.Port.get(p)?.interfaces ?? []);
+  for (const iu of onBridge) {
+    const i = vs.Interface.get(iu);
+    if (!i) continue;
     const id = i.external_ids['iface-id'];
-    if (!id || !ifaceIds.has(id) || i.external_ids['ovn-installed'] === 'true') continue;
-    txn.mutate(
-      'Interface',
-      [['_uuid', '==', i._uuid]],
-      [['external_ids', 'insert', { 'ovn-installed': 'true', 'ovn-installed-ts': String(Date.now()) }]],
-    );
-    n++;
+    const marked = i.external_ids['ovn-installed'] === 'true';
+    const where = [['_uuid', '==', i._uuid]] as const;
+    if (id && ifaceIds.has(id) && !marked) {
+      txn.mutate('Interface', where, [
+        ['external_ids', 'insert', { 'ovn-installed': 'true', 'ovn-installed-ts': String(Date.now()) }],
+      ]);
+      n++;
+    } else if (marked && (!id || !ifaceIds.has(id))) {
+      txn.mutate('Interface', where, [['external_ids', 'delete', ['ovn-installed', 'ovn-installed-ts']]]);
+      n++;
+    }
   }
   if (n) await txn.commit();
 }

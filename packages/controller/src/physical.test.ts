@@ -134,3 +134,103 @@ describe('bindings', () => {
     expect(plan.release.map((p) => p.logical_port)).toEqual(['c']);
   });
 });
+
+describe('bindings: additional chassis, encap-ip, tug-of-war throttle', () => {
+  const E1 = U(0x400);
+  const multi = (extra: Partial<AnyRow>) =>
+    snapshot({
+      Port_Binding: [
+        pb(1, 'lsp0', LS, 1, {
+          additional_chassis: [],
+          requested_additional_chassis: [],
+          encap: null,
+          additional_encap: [],
+          ...extra,
+        }),
+      ],
+    });
+  const opts = { myEncaps: [{ uuid: E1 as never, ip: '192.168.0.11' }] };
+
+  it('a requested additional chassis joins additional_chassis and leaves when no longer requested', () => {
+    let plan = planBindings(
+      multi({ chassis: HV2, requested_chassis: HV2, requested_additional_chassis: [HV1] }),
+      HV1 as never,
+      new Set(['lsp0']),
+      'hv1',
+      opts,
+    );
+    expect(plan.claim).toEqual([]);
+    expect(plan.addAdditional.map((p) => p.logical_port)).toEqual(['lsp0']);
+    plan = planBindings(
+      multi({ chassis: HV2, requested_chassis: HV2, additional_chassis: [HV1] }),
+      HV1 as never,
+      new Set(['lsp0']),
+      'hv1',
+      opts,
+    );
+    expect(plan.removeAdditional.map((p) => p.logical_port)).toEqual(['lsp0']);
+  });
+
+  it('the main chassis publishes the Encap of the interface’s encap-ip, and clears it when unset', () => {
+    const withIp = { ...opts, encapIps: new Map([['lsp0', '192.168.0.11']]) };
+    let plan = planBindings(multi({ chassis: HV1 }), HV1 as never, new Set(['lsp0']), 'hv1', withIp);
+    expect(plan.encap.map((e) => [e.column, e.encap])).toEqual([['encap', E1]]);
+    plan = planBindings(multi({ chassis: HV1, encap: E1 }), HV1 as never, new Set(['lsp0']), 'hv1', opts);
+    expect(plan.encap.map((e) => [e.column, e.encap])).toEqual([['encap', null]]);
+  });
+
+  it('a port another chassis took right after our claim is postponed, not claimed back', () => {
+    const plan = planBindings(multi({ chassis: HV2 }), HV1 as never, new Set(['lsp0']), 'hv1', {
+      postpone: () => true,
+    });
+    expect(plan.claim).toEqual([]);
+    expect(plan.postponed).toEqual(['lsp0']);
+  });
+});
+
+describe('container ports and localports', () => {
+  const s = snapshot({
+    Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
+    Datapath_Binding: [{ _uuid: LS, tunnel_key: 1, external_ids: {} }],
+    Port_Binding: [
+      pb(1, 'vm1', LS, 1, { chassis: HV1 }),
+      pb(2, 'cont', LS, 2, { parent_port: 'vm1', tag: 7 }),
+      pb(3, 'orphan', LS, 3, { parent_port: 'bar', tag: 8, chassis: HV1 }),
+      pb(4, 'meta', LS, 4, { type: 'localport' }),
+    ],
+  });
+  const ifaces = [
+    { name: 'vm1', ofport: 1, type: '', ifaceId: 'vm1' },
+    { name: 'orphan', ofport: 2, type: '', ifaceId: 'orphan' },
+    { name: 'md-old', ofport: 3, type: '', ifaceId: 'meta' },
+    { name: 'md-new', ofport: 4, type: '', ifaceId: 'meta' },
+  ];
+
+  it('a container port is claimed where its parent is, and released when its parent does not exist', () => {
+    const plan = planBindings(s, HV1 as never, new Set(['vm1', 'orphan', 'meta']), 'hv1');
+    expect(plan.claim.map((p) => p.logical_port)).toEqual(['cont']);
+    expect(plan.release.map((p) => p.logical_port)).toEqual(['orphan']);
+  });
+
+  it('container ports ride on the parent’s ofport with their tag; a localport is local on the newest interface', () => {
+    const bound = snapshot({
+      Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
+      Datapath_Binding: [{ _uuid: LS, tunnel_key: 1, external_ids: {} }],
+      Port_Binding: [
+        pb(1, 'vm1', LS, 1, { chassis: HV1 }),
+        pb(2, 'cont', LS, 2, { parent_port: 'vm1', tag: 7, chassis: HV1 }),
+        pb(4, 'meta', LS, 4, { type: 'localport' }),
+      ],
+    });
+    const view = buildLocalView(bound, 'hv1', ifaces);
+    expect(view.localVifs.get(U(2) as never)).toBe(1);
+    expect(view.localVifs.get(U(4) as never)).toBe(4);
+    const flows = physicalFlows({ view, sb: bound, zone: () => 1 }).map(formatFlow);
+    expect(flows.some((f) => /priority=150,in_port=1,dl_vlan=7 actions=pop_vlan,.*set_field:0x2->reg14/.test(f))).toBe(
+      true,
+    );
+    expect(
+      flows.some((f) => /reg15=0x2,metadata=0x1 .*push_vlan:0x8100,set_field:4103->vlan_vid,output:1/.test(f)),
+    ).toBe(true);
+  });
+});

@@ -84,10 +84,11 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
           setReg(REG.inport, key),
           resubmit(OFTABLE.ingress),
         ];
-        const tag = isVif ? 0 : (pb.tag ?? 0);
-        if (isVif) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
+        // Container ports (parent_port) and VLAN-backed localnet ports are tagged; a plain VIF is not.
+        const tag = isVif && !pb.parent_port ? 0 : (pb.tag ?? 0);
+        if (isVif && !tag) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
         else if (tag) {
-          // A VLAN-backed localnet port takes only frames of its VLAN, tag stripped.
+          // A tagged port takes only frames of its VLAN, tag stripped.
           add(
             OFTABLE.phyToLog,
             150,

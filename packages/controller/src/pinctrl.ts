@@ -15,11 +15,25 @@ import {
 import { OPCODE } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { arpRequest, icmp4Error, icmp6Error, ipv4Addrs, ndNa, ndNs, parseEth, tcpReset4 } from './packets.js';
+import {
+  PacketError,
+  arpRequest,
+  icmp4Error,
+  icmp6Error,
+  ipv4Addrs,
+  ndNa,
+  ndNs,
+  parseEth,
+  tcpReset4,
+} from './packets.js';
 import type { SbSnapshot } from './view.js';
 import { parseMicroflow } from './microflow.js';
 import { composePacket } from './compose.js';
 import { aclLogLine } from './acl-log.js';
+import { readResultField, withRegisterBit } from './result-bit.js';
+import { DHCP, dhcpv4Reply } from './dhcp-reply.js';
+import { dnsReply } from './dns-reply.js';
+import { raReply } from './ra-reply.js';
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
 const RATE_PER_SEC = 1000;
@@ -32,6 +46,7 @@ export class Pinctrl {
   private readonly learned = new Map<string, string>();
   private stopped = false;
   private readonly aclLogger: Logger;
+  private readonly pinctrlLog: Logger;
 
   constructor(
     private readonly of: SwitchConnection,
@@ -40,6 +55,7 @@ export class Pinctrl {
     private readonly log: Logger,
   ) {
     this.aclLogger = log.child({ module: 'acl_log' });
+    this.pinctrlLog = log.child({ module: 'pinctrl' });
   }
 
   stop(): void {
@@ -108,9 +124,64 @@ export class Pinctrl {
         return this.reject(body, pin);
       case OPCODE.log:
         return this.aclLog(body, pin);
+      case OPCODE.putDhcpOpts:
+        return this.putDhcpOpts(body, pin);
+      case OPCODE.dnsLookup:
+        return this.dnsLookup(body, pin);
+      case OPCODE.putNdRaOpts:
+        return this.putNdRaOpts(body, pin);
       default:
         return;
     }
+  }
+
+  /**
+   * Resumes a paused packet (put_dhcp_opts, dns_lookup, …): `packet` replaces it when the action answered,
+   * and the action's result bit says whether it did.
+   */
+  private resumeWith(pin: PacketIn2, body: Buffer, answer: (rest: Buffer) => Buffer | undefined): void {
+    if (!pin.continuation) return;
+    const { reg, bit, rest } = readResultField(body);
+    let out: Buffer | undefined;
+    try {
+      out = answer(rest);
+    } catch (e) {
+      if (!(e instanceof PacketError)) throw e;
+      this.log.debug({ err: e.message }, 'malformed packet for a paused action');
+    }
+    this.of.send({
+      type: 'resume',
+      packet: out ?? pin.packet,
+      metadata: withRegisterBit(pin.metadata, reg, bit, out !== undefined),
+      continuation: pin.continuation,
+    });
+  }
+
+  /** put_dhcp_opts: DHCPv4 OFFER/ACK/NAK from the options of the logical flow. */
+  private async putDhcpOpts(body: Buffer, pin: PacketIn2): Promise<void> {
+    this.resumeWith(pin, body, (rest) => {
+      const r = dhcpv4Reply(pin.packet, rest);
+      if (!r) return undefined;
+      const name = r.msgType === DHCP.OFFER ? 'OFFER' : r.msgType === DHCP.ACK ? 'ACK' : 'NAK';
+      this.pinctrlLog.info(`DHCP${name} ${formatMac(macFromBytes(r.packet.subarray(6, 12)))} ${formatIpv4(r.offerIp)}`);
+      return r.packet;
+    });
+  }
+
+  /** dns_lookup: answer from the DNS records of the packet's datapath. */
+  private async dnsLookup(body: Buffer, pin: PacketIn2): Promise<void> {
+    const dpKey = pin.metadata.find((e) => e.field === 'metadata')?.value;
+    const snap = this.snapshot();
+    const dp = [...snap.Datapath_Binding.values()].find((d) => BigInt(d.tunnel_key) === dpKey);
+    const dnsRows = dp ? [...snap.DNS.values()].filter((d) => d.datapaths.includes(dp._uuid)) : [];
+    this.resumeWith(pin, body, () =>
+      dnsReply(pin.packet, (name) => dnsRows.map((d) => d.records[name]).find((r) => r !== undefined)),
+    );
+  }
+
+  /** put_nd_ra_opts: a Router Advertisement in reply to a Router Solicitation. */
+  private async putNdRaOpts(body: Buffer, pin: PacketIn2): Promise<void> {
+    this.resumeWith(pin, body, (rest) => raReply(pin.packet, rest));
   }
 
   /** log(…) of an ACL: one INFO line in module acl_log, as ovn-controller writes it. */

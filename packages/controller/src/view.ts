@@ -16,6 +16,8 @@ export interface OvsIface {
   readonly tunnelChassis?: string;
   /** Localnet patch ports: the physical network (Port external_ids:ovn-localnet-port). */
   readonly localnetPort?: string;
+  /** external_ids:encap-ip: the tunnel address other chassis should use for this port. */
+  readonly encapIp?: string;
 }
 
 export interface LocalView {
@@ -57,7 +59,8 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
   const localnetOfport = new Map<string, number>();
   for (const i of ifaces) {
     if (i.ofport <= 0) continue;
-    if (i.ifaceId) ofportByIfaceId.set(i.ifaceId, i.ofport);
+    // Several interfaces naming one logical port: the newest (highest ofport) carries it.
+    if (i.ifaceId && (ofportByIfaceId.get(i.ifaceId) ?? 0) < i.ofport) ofportByIfaceId.set(i.ifaceId, i.ofport);
     if (i.tunnelChassis) tunnels.set(i.tunnelChassis, i.ofport);
     if (i.localnetPort) localnetOfport.set(i.localnetPort, i.ofport);
   }
@@ -65,8 +68,16 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
   const localVifs = new Map<Uuid<'Port_Binding'>, number>();
   const seeds: string[] = [];
   for (const pb of sb.Port_Binding.values()) {
-    const ofport = ofportByIfaceId.get(pb.logical_port);
-    if (chassis && pb.chassis === chassis._uuid && ofport !== undefined) {
+    // A container port rides on its parent's interface (802.1Q tag = Port_Binding.tag).
+    const ofport = ofportByIfaceId.get(pb.parent_port ?? pb.logical_port);
+    // A localport is local wherever an interface names it; no chassis binds it.
+    if (pb.type === 'localport' && ofport !== undefined) {
+      localVifs.set(pb._uuid, ofport);
+      continue;
+    }
+    const boundHere =
+      !!chassis && (pb.chassis === chassis._uuid || (pb.additional_chassis ?? []).includes(chassis._uuid));
+    if (chassis && boundHere && ofport !== undefined) {
       localVifs.set(pb._uuid, ofport);
       seeds.push(pb.datapath);
     } else if (chassis && pb.chassis === chassis._uuid) seeds.push(pb.datapath);
@@ -101,7 +112,8 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
       } else if (
         (VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect') &&
         pb.chassis &&
-        pb.chassis !== chassis?._uuid
+        pb.chassis !== chassis?._uuid &&
+        !localVifs.has(pb._uuid)
       ) {
         const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
         if (tun !== undefined) remotePorts.set(pb._uuid, tun);

@@ -80,12 +80,50 @@ export function ndRaBody(options: readonly GenOption[]): number[] {
       case 'rdnss':
         opts.push(25, 3, 0, 0, ...be(0xffffffff, 4), ...be(int(o)?.value ?? 0n, 16));
         break;
+      case 'dnssl':
+        opts.push(...dnsslOption(str(o)));
+        break;
+      case 'route_info':
+        opts.push(...routeInfoOptions(str(o)));
+        break;
       default:
         throw new UnencodableAction(`put_nd_ra_opts option ${o.name} is not supported by this encoder`);
     }
   }
   // type 134, code 0, checksum 0, hop limit 255, M/O/prf flags, lifetime 0xffff, reachable 0, retrans 0
   return [134, 0, 0, 0, 255, flags, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, ...opts];
+}
+
+/** RFC 8106 DNS Search List: comma-separated domains as DNS labels, padded to 8-byte units. */
+function dnsslOption(list: string): number[] {
+  const names: number[] = [];
+  for (const domain of list.split(',').filter((d) => d.length)) {
+    for (const label of domain.split('.').filter((l) => l.length)) {
+      const bytes = [...Buffer.from(label, 'utf8')].slice(0, 255);
+      names.push(bytes.length, ...bytes);
+    }
+    names.push(0);
+  }
+  const size = Math.ceil((8 + names.length) / 8) * 8;
+  while (8 + names.length < size) names.push(0);
+  return [31, size / 8, 0, 0, ...be(0xffffffff, 4), ...names];
+}
+
+/** RFC 4191 Route Information: `PRF-prefix` pairs, comma-separated (PRF: HIGH, LOW, anything else medium). */
+function routeInfoOptions(list: string): number[] {
+  const out: number[] = [];
+  for (const entry of list.split(',').filter((e) => e.length)) {
+    const [prf, prefix] = entry.split('-');
+    const [addr, lenText] = (prefix ?? '').split('/');
+    const a = parseIp(addr ?? '');
+    if (!a || a.family !== 6) continue;
+    const plen = lenText === undefined ? 128 : Number(lenText);
+    const words = Math.ceil(plen / 64);
+    const flags = prf === 'HIGH' ? 0x08 : prf === 'LOW' ? 0x18 : 0;
+    const net = plen ? (a.value >> BigInt(128 - plen)) << BigInt(128 - plen) : 0n;
+    out.push(24, 1 + words, plen, flags, ...be(0xffffffff, 4), ...be(net, 16).slice(0, words * 8));
+  }
+  return out;
 }
 
 function hostPort(s: string): { v6: boolean; ip: bigint; port: number } {
