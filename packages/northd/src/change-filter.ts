@@ -92,3 +92,18 @@ export function affectsCompile(c: Change, lspUp = false): boolean {
   }
   return false;
 }
+
+/**
+ * SB changes the engine takes through its handlers rather than by rewriting the tables northd owns in
+ * full: chassis and encapsulations (tunnel key ranges, features), and ovn-controller's health check
+ * verdicts (a Service_Monitor row whose `status` alone changed).
+ */
+export function sbHandledIncrementally(c: Change): boolean {
+  if (c.table === 'Chassis' || c.table === 'Encap') return true;
+  if (c.table !== 'Service_Monitor' || c.kind !== 'modify') return false;
+  const o = c.old as Record<string, unknown>;
+  const n = c.new as Record<string, unknown>;
+  return Object.keys(n).every(
+    (k) => k === '_version' || k === 'status' || o[k] === n[k] || JSON.stringify(o[k]) === JSON.stringify(n[k]),
+  );
+}

@@ -21,6 +21,7 @@ export const NB_INPUT_TABLES = [
   'Address_Set',
   'Load_Balancer',
   'Load_Balancer_Group',
+  'Load_Balancer_Health_Check',
   'NAT',
   'DHCP_Options',
   'HA_Chassis_Group',
@@ -39,11 +40,17 @@ export const SB_INPUT_TABLES = [
   'Port_Binding',
   'Chassis',
   'Encap',
+  // ovn-controller's health check verdicts (`status`) decide which backends ct_lb balances over.
+  'Service_Monitor',
 ] as const satisfies readonly (keyof SbTables)[];
 
 export type NbInput = TablesView<NbTables, (typeof NB_INPUT_TABLES)[number]>;
-/** The current SB content relevant to key allocation; omit for a cold start on an empty SB. */
-export type SbKeyInput = TablesView<SbTables, (typeof SB_INPUT_TABLES)[number]>;
+/**
+ * The current SB content relevant to key allocation (and the health checks' status); omit for a cold
+ * start on an empty SB. Without Service_Monitor rows every monitor counts as online.
+ */
+export type SbKeyInput = TablesView<SbTables, Exclude<(typeof SB_INPUT_TABLES)[number], 'Service_Monitor'>> &
+  Partial<TablesView<SbTables, 'Service_Monitor'>>;
 
 export type NbInputTable = (typeof NB_INPUT_TABLES)[number];
 export type NbInputTables = Pick<NbTables, NbInputTable>;

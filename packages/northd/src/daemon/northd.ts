@@ -24,15 +24,16 @@ import {
   type SbWriter,
 } from '../sb-diff.js';
 import { portUpUpdates, portUpUpdatesFor } from '../port-up.js';
-import { affectsCompile, lspUpMatters } from '../change-filter.js';
+import { affectsCompile, lspUpMatters, sbHandledIncrementally } from '../change-filter.js';
 import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
 import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
 import { refChassisUpdates } from '../ha-ref-chassis.js';
-import { smbKey, type KeyedTable } from '../sync/keyed-rows.js';
+import { CURRENT_KEY, smbKey, type KeyedTable } from '../sync/keyed-rows.js';
 import { bfdNbUpdates } from '../sync/bfd.js';
+import { monitorsGoneOffline } from '../stateful/svc-monitor.js';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 
 export const NORTHD_LOCK = 'ovn_northd';
@@ -94,6 +95,7 @@ export interface RoundStats extends DiffStats {
 
 type NbReplica = Replica<typeof nbModel>;
 type SbReplica = Replica<typeof sbModel>;
+type SbReplicaChanges = ReturnType<SbReplica['takeChanges']>['changes'];
 
 /** RBAC rows through a round's SB transaction. */
 function rbacWriter(w: WireWriter): RbacWriter<Ref<'RBAC_Permission'>> {
@@ -121,6 +123,8 @@ export class Northd {
   /** Paused (`pause`, --dry-run): the lock is released and rounds do nothing. */
   private paused = false;
   private readonly flowIndex = new FlowIndex();
+  /** Health check verdicts others wrote while we waited for our own transaction (noteEcho). */
+  private readonly carriedSb: SbReplicaChanges[number][] = [];
   /** Logical ports whose NB `up` may be stale ('all' after a full round or a chassis change). */
   private portUpDirty: Set<string> | 'all' = 'all';
 
@@ -183,6 +187,7 @@ export class Northd {
     sbReplica.addIndex('Static_MAC_Binding', 'smb_by_key', (m) => smbKey(m.logical_port, m.ip));
     sbReplica.addIndex('Chassis_Template_Var', 'ctv_by_chassis', (v) => v.chassis);
     sbReplica.addIndex('IP_Multicast', 'ipm_by_dp', (m) => m.datapath);
+    sbReplica.addIndex('Service_Monitor', 'sm_by_key', (m) => CURRENT_KEY.Service_Monitor(m, () => undefined));
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
     nbReplica.on('change', () => d.schedule());
     sbReplica.on('change', () => d.schedule());
@@ -303,15 +308,17 @@ export class Northd {
     // Without an index of our flows, the SB's rows are read for this round's full diff.
     const sbFlows = this.flowIndex.loaded ? NO_FLOWS : await loadSbFlows(this.sb);
     const nbChanges = this.nbReplica.takeChanges();
-    const sbChanges = this.sbReplica.takeChanges();
+    const taken = this.sbReplica.takeChanges();
+    const sbChanges = { ...taken, changes: [...this.carriedSb.splice(0), ...taken.changes] };
     this.notePortUp(nbChanges.changes, sbChanges.changes);
-    // Chassis and encapsulations only matter through the tunnel key ranges (the engine checks those);
-    // anything else written into the SB tables northd owns, by someone else, is overwritten in full.
+    // Chassis and encapsulations only matter through the tunnel key ranges (the engine checks those), health
+    // check verdicts through the balancers using them; anything else written into the SB tables northd
+    // owns, by someone else, is overwritten in full.
     if (
       nbChanges.resync ||
       sbChanges.resync ||
       this.opts.noIncremental ||
-      sbChanges.changes.some((c) => c.table !== 'Chassis' && c.table !== 'Encap' && affectsCompile(c))
+      sbChanges.changes.some((c) => !sbHandledIncrementally(c) && affectsCompile(c))
     )
       this.dirty = true;
     const lspUp = lspUpMatters(global);
@@ -320,9 +327,7 @@ export class Northd {
     const dependentsChanged = new Set<string>();
     for (const c of sbChanges.changes)
       if (c.kind !== 'delete' && DEPENDENT_SET.has(c.table)) dependentsChanged.add((c.new as { _uuid: string })._uuid);
-    const encapsChanged = sbChanges.changes.some(
-      (c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c),
-    );
+    const encapsChanged = sbChanges.changes.some((c) => sbHandledIncrementally(c) && affectsCompile(c));
     const nbCfg = global.nb_cfg;
     if (!this.dirty && !nbRelevant.length && !encapsChanged && !dependentsChanged.size) {
       // Nothing the compiler reads changed: only the handshake and port state need work.
@@ -330,6 +335,7 @@ export class Northd {
       await this.publishNbCfgOnly(nbCfg);
       if (!this.opts.dryRun) {
         await this.syncRefChassis();
+        await this.syncMonitorStatus();
         await this.publishNb(nbCfg);
       }
       return;
@@ -438,9 +444,7 @@ export class Northd {
         .catch(() => log.warn('SB replica did not show our transaction within 10 s'));
       // Our own writes echo back through the monitor; they need no recompute. Changes by others to
       // what the compiler reads (encaps) in the same window still force one.
-      const echo = this.sbReplica.takeChanges().changes;
-      this.notePortUp([], echo);
-      if (echo.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
+      this.noteEcho(this.sbReplica.takeChanges().changes);
       const round: RoundStats = {
         ...stats,
         nbCfg,
@@ -454,6 +458,7 @@ export class Northd {
       };
       this.rounds.push(round);
       await this.syncRefChassis();
+      await this.syncMonitorStatus();
       // The NB handshake first: `--wait=sb` callers wait on it, not on our log line.
       const t2 = performance.now();
       await this.publishNb(nbCfg);
@@ -463,6 +468,7 @@ export class Northd {
     if (!writes) log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
     if (!this.opts.dryRun) {
       await this.syncRefChassis();
+      await this.syncMonitorStatus();
       await this.publishNb(nbCfg);
     }
   }
@@ -535,6 +541,8 @@ export class Northd {
         const dp = r.index<'Datapath_Binding'>('dp_by_nb').first(key)?._uuid;
         return dp === undefined ? undefined : r.index<'IP_Multicast'>('ipm_by_dp').first(dp);
       }
+      case 'Service_Monitor':
+        return r.index<'Service_Monitor'>('sm_by_key').first(key);
     }
   }
 
@@ -560,6 +568,31 @@ export class Northd {
       .catch(() => this.opts.logger.warn('SB replica did not show ref_chassis within 10 s'));
   }
 
+  /**
+   * Service_Monitor rows ovn-controller left online while their port's binding is not up are set offline,
+   * as ovn-northd does (in its own transaction after the round's; the echo is a verdict like any other).
+   */
+  private async syncMonitorStatus(): Promise<void> {
+    const r = this.sbReplica;
+    const monitors = r.table('Service_Monitor');
+    if (!monitors.size) return;
+    const gone = monitorsGoneOffline(
+      monitors.values(),
+      (m) => {
+        const key = CURRENT_KEY.Service_Monitor(m, () => undefined);
+        return key !== undefined && this.engine.keyedRow('Service_Monitor', key) !== undefined;
+      },
+      (port) => {
+        const pb = r.lookup('Port_Binding', { logical_port: port });
+        return pb ? pb.up === true : undefined;
+      },
+    );
+    if (!gone.length) return;
+    const w = new WireWriter(NORTHD_LOCK);
+    for (const m of gone) w.update('Service_Monitor', m._uuid, { status: 'offline' });
+    await w.commit(this.sb);
+  }
+
   /** Publish NB nb_cfg in SB_Global when nothing else needs writing. */
   private async publishNbCfgOnly(nbCfg: number): Promise<void> {
     const g = [...this.sbReplica.table('SB_Global').values()][0];
@@ -570,9 +603,18 @@ export class Northd {
     await this.sbReplica
       .waitFor((r) => [...r.table('SB_Global').values()][0]?.nb_cfg === nbCfg, 10_000)
       .catch(() => this.opts.logger.warn('SB replica did not show nb_cfg within 10 s'));
-    const echo = this.sbReplica.takeChanges().changes;
+    this.noteEcho(this.sbReplica.takeChanges().changes);
+  }
+
+  /**
+   * The SB changes taken while waiting for our own transaction: ours need nothing, but others' in the same
+   * window still count — chassis and encapsulations force a recompute, health check verdicts are kept
+   * for the next round's engine pass.
+   */
+  private noteEcho(echo: SbReplicaChanges): void {
     this.notePortUp([], echo);
     if (echo.some((c) => (c.table === 'Chassis' || c.table === 'Encap') && affectsCompile(c))) this.dirty = true;
+    for (const c of echo) if (c.table === 'Service_Monitor' && sbHandledIncrementally(c)) this.carriedSb.push(c);
   }
 
   /** Remember which ports' `up` to revisit, from NB and SB changes. */

@@ -16,6 +16,7 @@ import { MetersNode } from './nodes/meters.js';
 import { SyncAddrSetsNode } from './nodes/sync-addr-sets.js';
 import { PortGroupsNode } from './nodes/port-groups.js';
 import { RoutersNode } from './nodes/routers.js';
+import { ServiceMonitorsNode } from './nodes/service-monitors.js';
 import { AddressSetsNode, SbGlobalNode, SbLoadBalancersNode } from './nodes/sb-rows.js';
 import { SwitchesNode } from './nodes/switches.js';
 import { TopologyNode } from './nodes/topology.js';
@@ -26,6 +27,7 @@ export interface EngineGraph {
   readonly nb: NbInputs;
   readonly sb: SbInputs;
   readonly topology: TopologyNode;
+  readonly serviceMonitors: ServiceMonitorsNode;
   readonly bindings: BindingsNode;
   readonly features: ChassisFeaturesNode;
   readonly portGroups: PortGroupsNode;
@@ -53,20 +55,21 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const sb = new SbInputs();
   const t = nb.tables;
   const topology = new TopologyNode(ctx, nb);
-  const loadBalancers = new LoadBalancersNode(ctx, nb, topology);
+  const serviceMonitors = new ServiceMonitorsNode(nb, sb, topology);
+  const loadBalancers = new LoadBalancersNode(ctx, nb, topology, serviceMonitors);
   const bindings = new BindingsNode(ctx, nb, sb, topology, loadBalancers);
   const features = new ChassisFeaturesNode(sb);
   const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features);
   const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
   const meters = new MetersNode(nb);
   const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers, features, meters);
-  const lflows = new LflowsNode(routers, switches);
+  const lflows = new LflowsNode(routers, switches, serviceMonitors);
   const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
   const syncAddrSets = new SyncAddrSetsNode(nb, addressSets);
   const sbGlobal = new SbGlobalNode(nb, bindings, features);
   const haGroups = new HaChassisGroupsNode(nb, topology);
-  const keyedRows = new KeyedRowsNode(nb, topology, bindings);
+  const keyedRows = new KeyedRowsNode(nb, topology, bindings, serviceMonitors);
   const bfd = new BfdNode(nb, topology);
 
   const nodes: NodeDecl[] = [
@@ -86,6 +89,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_address_set', data: t.Address_Set },
     { kind: 'input', name: 'NB_load_balancer', data: t.Load_Balancer },
     { kind: 'input', name: 'NB_load_balancer_group', data: t.Load_Balancer_Group },
+    { kind: 'input', name: 'NB_load_balancer_health_check', data: t.Load_Balancer_Health_Check },
     { kind: 'input', name: 'NB_dhcp_options', data: t.DHCP_Options },
     { kind: 'input', name: 'NB_ha_chassis_group', data: t.HA_Chassis_Group },
     { kind: 'input', name: 'NB_ha_chassis', data: t.HA_Chassis },
@@ -100,6 +104,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
     { kind: 'input', name: 'SB_encap', data: sb.tables.Encap },
+    { kind: 'input', name: 'SB_service_monitor', data: sb.tables.Service_Monitor },
     {
       kind: 'node',
       name: 'topology',
@@ -117,10 +122,23 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     },
     {
       kind: 'node',
+      name: 'service_monitors',
+      data: serviceMonitors,
+      inputs: [
+        on('topology', 'onTopology', () => serviceMonitors.onTopology()),
+        on('NB_load_balancer', 'onLoadBalancer', () => serviceMonitors.onLoadBalancer()),
+        on('NB_load_balancer_health_check', 'onHealthCheck', () => serviceMonitors.onHealthCheck()),
+        on('NB_global', 'onGlobal', () => serviceMonitors.onGlobal()),
+        on('SB_service_monitor', 'onStatus', () => serviceMonitors.onStatus()),
+      ],
+    },
+    {
+      kind: 'node',
       name: 'load_balancers',
       data: loadBalancers,
       inputs: [
         on('topology', 'onTopology', () => loadBalancers.onTopology()),
+        on('service_monitors', 'onServiceMonitors', () => loadBalancers.onServiceMonitors()),
         on('NB_load_balancer', 'onLoadBalancer', () => loadBalancers.onLoadBalancer()),
         on('NB_load_balancer_group', 'onLoadBalancerGroup', () => loadBalancers.onLoadBalancerGroup()),
         on('NB_global', 'onGlobal', () => loadBalancers.onGlobal()),
@@ -210,6 +228,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
       inputs: [
         on('routers', 'onRouters', () => lflows.onRouters()),
         on('switches', 'onSwitches', () => lflows.onSwitches()),
+        on('service_monitors', 'onServiceMonitors', () => lflows.onServiceMonitors()),
       ],
     },
     {
@@ -279,6 +298,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_chassis_template_var', 'onTemplateVar', () => keyedRows.onTemplateVar()),
         on('topology', 'onTopology', () => keyedRows.onTopology()),
         on('bindings', 'onBindings', () => keyedRows.onBindings()),
+        on('service_monitors', 'onServiceMonitors', () => keyedRows.onServiceMonitors()),
       ],
     },
     {
@@ -293,6 +313,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     nb,
     sb,
     topology,
+    serviceMonitors,
     bindings,
     features,
     portGroups,

@@ -12,9 +12,23 @@ export interface LbEndpoint {
 }
 
 export interface LbVip extends LbEndpoint {
+  /** The VIP exactly as configured (the `vips` key a health check names). */
+  readonly key: string;
   /** The backend list exactly as configured (flows carry it verbatim). */
   readonly backendsRaw: string;
   readonly backends: readonly LbEndpoint[];
+  /** Under a health check, the backends ct_lb balances over (svc-monitor.ts); otherwise all of them. */
+  readonly active?: LbTargets;
+}
+
+/** What a VIP's ct_lb action balances over: the list it carries and how many backends are in it. */
+export interface LbTargets {
+  readonly raw: string;
+  readonly count: number;
+}
+
+export function lbTargets(vip: LbVip): LbTargets {
+  return vip.active ?? { raw: vip.backendsRaw, count: vip.backends.length };
 }
 
 export interface ParsedLb {
@@ -64,7 +78,7 @@ export function parseLb(lb: LoadBalancer, diag: Diagnostics): ParsedLb {
       }
       backends.push(b);
     }
-    vips.push({ ...vip, backendsRaw: value, backends });
+    vips.push({ ...vip, key, backendsRaw: value, backends });
   }
   return { nb: lb, proto: lb.protocol ?? 'tcp', vips, rejectEmpty: lb.options['reject'] === 'true' };
 }

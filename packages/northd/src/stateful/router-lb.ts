@@ -6,7 +6,7 @@ import { netContains, parseIp, type IpAddr } from '../addresses.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
-import type { LbVip, ParsedLb } from './lb-vip.js';
+import { lbTargets, type LbVip, type ParsedLb } from './lb-vip.js';
 import { lbForcesSnat } from '../router-options.js';
 import { redirectPorts } from './gateway-bindings.js';
 import type { CtDialect } from '../chassis-features.js';
@@ -80,7 +80,9 @@ function vipSnat(lr: RouterDatapath, lb: ParsedLb): 'skip_snat' | 'force_snat' |
 function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip, ct: CtDialect): string {
   const snat = vipSnat(lr, lb);
   const prefix = snat ? `flags.${snat}_for_lb = 1; ` : '';
-  if (vip.backends.length === 0) {
+  // Under a health check only the backends online are balanced over; the other flows keep them all.
+  const targets = lbTargets(vip);
+  if (targets.count === 0) {
     if (lb.rejectEmpty)
       return `${prefix}reg0 = 0; reject { outport <-> inport; next(pipeline=egress,table=${stage('lr_out_snat').table});};`;
     return `${prefix}drop;`;
@@ -88,7 +90,7 @@ function routerVipAction(lr: RouterDatapath, lb: ParsedLb, vip: LbVip, ct: CtDia
   const fields = [...lb.nb.selection_fields].sort().join(',');
   // The flag also goes into the conntrack entry where every chassis can keep it (ovn-ct-lb-related).
   const flag = snat && ct.lbRelated ? `; ${snat}` : '';
-  return `${prefix}${ct.lb}(backends=${vip.backendsRaw}${fields ? `; hash_fields="${fields}"` : ''}${flag});`;
+  return `${prefix}${ct.lb}(backends=${targets.raw}${fields ? `; hash_fields="${fields}"` : ''}${flag});`;
 }
 
 export function buildRouterLbFlows(

@@ -3,7 +3,7 @@
 // load-balanced by ct_lb_mark (pre-stateful, LB), and a backend reaching its own VIP is hairpinned.
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
-import type { ParsedLb } from './lb-vip.js';
+import { lbTargets, type ParsedLb } from './lb-vip.js';
 import type { CtDialect } from '../chassis-features.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
@@ -56,9 +56,10 @@ export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, 
       const save = `${vip.family === 4 ? ORIG_DIP4 : ORIG_DIP6} = ${vip.ip}; ${vip.port ? `${ORIG_DPORT} = ${vip.port}; ` : ''}`;
       add('ls_in_pre_stateful', 120, `${CT_NAT} == 1 && ${ip}.dst == ${vip.ip}${l4}`, `${save}${ct.lb};`);
 
-      const action = switchVipAction(lb, vip.backendsRaw, vip.backends.length, ct);
+      const targets = lbTargets(vip);
+      const action = switchVipAction(lb, targets.raw, targets.count, ct);
       // A load-balanced packet must not be committed again by the stateful stage.
-      const full = vip.backends.length ? `${COMMIT} = 0; ${action}` : action;
+      const full = targets.count ? `${COMMIT} = 0; ${action}` : action;
       add('ls_in_lb', vip.port ? 120 : 110, `ct.new && ${ip}.dst == ${vip.ip}${l4}`, full);
     }
   }

@@ -27,8 +27,6 @@ export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: 
 export function reportUnsupportedLb(lb: LoadBalancer, diag: Diagnostics): void {
   if (lb.options['affinity_timeout'])
     diag.warn('Load_Balancer', lb.name, 'options:affinity_timeout is not supported yet; ignored');
-  if (lb.health_check.length)
-    diag.warn('Load_Balancer', lb.name, 'health checks are not supported yet; all backends are used');
 }
 
 export function reportUnsupportedAcl(acl: ACL, diag: Diagnostics): void {

@@ -1,12 +1,20 @@
 // SB tables northd copies from the NB (or derives per switch) row by row, each row known by a key of its
 // own: Mirror by name, Static_MAC_Binding by (logical_port, ip), Chassis_Template_Var by chassis,
-// IP_Multicast by its switch. The same two writers as the other tables: a full diff of every row, and an
+// IP_Multicast by its switch, Service_Monitor by (logical_port, ip, port, protocol). The same two writers as the other tables: a full diff of every row, and an
 // incremental pass over the keys a round touched. Only the columns a desired row names are compared, so
-// columns northd never sets (IP_Multicast.seq_no, which ovn-controller bumps) are left alone.
+// columns northd never sets (IP_Multicast.seq_no, which ovn-controller bumps; Service_Monitor.status,
+// which it writes) are left alone.
 import type { Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
+import { svcMonKey } from '../stateful/svc-monitor.js';
 
-export const KEYED_TABLES = ['Mirror', 'Static_MAC_Binding', 'Chassis_Template_Var', 'IP_Multicast'] as const;
+export const KEYED_TABLES = [
+  'Mirror',
+  'Static_MAC_Binding',
+  'Chassis_Template_Var',
+  'IP_Multicast',
+  'Service_Monitor',
+] as const;
 export type KeyedTable = (typeof KEYED_TABLES)[number];
 
 type Row = Record<string, unknown>;
@@ -24,7 +32,13 @@ export type KeyedTouched = { readonly [T in KeyedTable]: ReadonlySet<string> };
 
 /** One value per keyed table. */
 export function perKeyedTable<V>(make: () => V): { [T in KeyedTable]: V } {
-  return { Mirror: make(), Static_MAC_Binding: make(), Chassis_Template_Var: make(), IP_Multicast: make() };
+  return {
+    Mirror: make(),
+    Static_MAC_Binding: make(),
+    Chassis_Template_Var: make(),
+    IP_Multicast: make(),
+    Service_Monitor: make(),
+  };
 }
 
 export const smbKey = (logicalPort: string, ip: string): string => `${logicalPort}\u0000${ip}`;
@@ -40,6 +54,8 @@ export const CURRENT_KEY: {
   Static_MAC_Binding: (r) => smbKey(r.logical_port, r.ip),
   Chassis_Template_Var: (r) => r.chassis,
   IP_Multicast: (r, nbIdOf) => nbIdOf(r.datapath),
+  // A row without a protocol is none of northd's (it always writes one).
+  Service_Monitor: (r) => (r.protocol === null ? undefined : svcMonKey(r.logical_port, r.ip, r.port, r.protocol)),
 };
 
 /** The key of a current SB row of `table`. */

@@ -8,7 +8,7 @@ import { compile, type CompiledSb } from '../compile.js';
 import { NorthdEngine, type EngineChange, type RoundResult } from '../engine/northd-engine.js';
 import { FlowIndex, type SbLookup } from '../engine/sb-sync.js';
 import { writeRound } from '../sb-writer.js';
-import type { NbInput, SbKeyInput } from '../input.js';
+import type { NbInput, SbChange, SbKeyInput } from '../input.js';
 import { diffSb } from '../sb-diff.js';
 import { MemSb } from './mem-sb.js';
 import { groupSetKey } from '../lb-groups.js';
@@ -88,8 +88,11 @@ export class EngineCheck {
     };
   }
 
-  /** One round; throws with a description when incremental and full outputs differ. */
-  round(nb: NbInput, changes: readonly EngineChange[] | 'full'): RoundResult {
+  /**
+   * One round; throws with a description when incremental and full outputs differ. `sbChanges`: what
+   * others wrote into the SB since (ovn-controller's Service_Monitor verdicts), already applied to `sb`.
+   */
+  round(nb: NbInput, changes: readonly EngineChange[] | 'full', sbChanges?: readonly SbChange[]): RoundResult {
     this.rounds++;
     const lookup = this.lookup();
     const w = this.sb.begin();
@@ -99,6 +102,7 @@ export class EngineCheck {
       {
         nb,
         changes: changes === 'full' ? [] : changes,
+        ...(sbChanges ? { sbChanges } : {}),
         sb: this.sb.state(),
         sbKeys: this.keyInput(),
         sbPort: (name) => {

@@ -93,10 +93,14 @@ export class SbTableInput implements InputData {
   }
 }
 
+export type ServiceMonitorChange = Extract<SbChange, { readonly table: 'Service_Monitor' }>;
+
 /** The SB input nodes: the keys the SB holds and a lookup of existing port keys. */
 export class SbInputs {
   view: SbKeyInput | undefined;
   port: SbPortLookup = () => undefined;
+  /** This round's Service_Monitor changes (ovn-controller's status verdicts). */
+  serviceMonitors: readonly ServiceMonitorChange[] = [];
   readonly tables = Object.fromEntries(SB_INPUT_TABLES.map((t) => [t, new SbTableInput()])) as Record<
     (typeof SB_INPUT_TABLES)[number],
     SbTableInput
@@ -111,6 +115,7 @@ export class SbInputs {
     this.port = port;
     for (const [name, t] of Object.entries(this.tables))
       t.changed = changes ? changes.some((c) => c.table === name) : name === 'Chassis' || name === 'Encap';
+    this.serviceMonitors = changes?.filter((c): c is ServiceMonitorChange => c.table === 'Service_Monitor') ?? [];
   }
 
   vxlan(): boolean {

@@ -1,5 +1,6 @@
 // Node `keyed_rows`: the SB rows copied from the NB row by row (Mirror, Static_MAC_Binding,
-// Chassis_Template_Var) and one IP_Multicast row per switch, by key (sync/keyed-rows.ts). Each NB
+// Chassis_Template_Var), one IP_Multicast row per switch and the Service_Monitor rows of the
+// service_monitors node, by key (sync/keyed-rows.ts). Each NB
 // table's handler re-derives the rows of the changed NB rows; topology changes re-derive the switches'
 // IP_Multicast rows and, when a router changed, every static MAC binding (a handful of rows).
 import type { Mirror } from '@ovnts/schema/nb';
@@ -15,6 +16,7 @@ import { ipMulticastRow, mirrorRow, staticMacBindingRow, templateVarRow } from '
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
 import type { NbInputs } from './inputs.js';
+import type { ServiceMonitorsNode } from './service-monitors.js';
 import type { TopologyNode } from './topology.js';
 
 type Tables<V> = { [T in KeyedTable]: V };
@@ -32,6 +34,7 @@ export class KeyedRowsNode implements NodeData {
     private readonly nb: NbInputs,
     private readonly topo: TopologyNode,
     private readonly bindings: BindingsNode,
+    private readonly svc: ServiceMonitorsNode,
   ) {}
 
   clearTracked(): void {
@@ -51,6 +54,7 @@ export class KeyedRowsNode implements NodeData {
     for (const v of nb.Chassis_Template_Var.values()) this.set('Chassis_Template_Var', v.chassis, templateVarRow(v));
     this.staticMacBindings();
     for (const ls of this.topo.switches.keys()) this.ipMulticast(ls);
+    for (const [k, row] of this.svc.allRows()) this.set('Service_Monitor', k, row);
   }
 
   // ---- handlers ----
@@ -85,6 +89,18 @@ export class KeyedRowsNode implements NodeData {
     if (t.recomputed) return false;
     for (const ls of new Set([...t.rebuiltSw, ...t.switchesChanged])) this.ipMulticast(ls);
     if (t.routersChanged.size) this.staticMacBindings();
+    return true;
+  }
+  /** The monitors whose rows changed; all of them after a recompute of service_monitors. */
+  onServiceMonitors(): boolean {
+    const keys = this.svc.recomputed
+      ? [...this.tables.Service_Monitor.keys(), ...this.svc.allRows().keys()]
+      : this.svc.touched;
+    for (const k of keys) {
+      const row = this.svc.row(k);
+      if (row) this.set('Service_Monitor', k, row);
+      else this.drop('Service_Monitor', k);
+    }
     return true;
   }
   /** Datapath keys move only in a recompute of the bindings. */

@@ -1,11 +1,13 @@
 // Node `lflows`: the logical flows of every datapath, as the SB writer reads them. Router and switch
 // flows never share a content key (the stage name tells the datapath kind), so the routers and switches
-// nodes each count their own units in a FlowSet; this node is their union and gathers the flow keys a
-// round touched.
+// nodes each count their own units in a FlowSet; so does service_monitors, whose ARP/ND answers for
+// health check source addresses (priority 110 in ls_in_arp_rsp) no switch unit builds. This node is
+// their union and gathers the flow keys a round touched.
 import type { LogicalFlow } from '../../lflow-table.js';
 import type { FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
 import type { RoutersNode } from './routers.js';
+import type { ServiceMonitorsNode } from './service-monitors.js';
 import type { SwitchesNode } from './switches.js';
 
 export class LflowsNode implements NodeData {
@@ -16,6 +18,7 @@ export class LflowsNode implements NodeData {
   constructor(
     private readonly routers: RoutersNode,
     private readonly switches: SwitchesNode,
+    private readonly svc: ServiceMonitorsNode,
   ) {}
 
   clearTracked(): void {
@@ -36,14 +39,20 @@ export class LflowsNode implements NodeData {
   onSwitches(): boolean {
     return this.take(this.switches.recomputed, this.switches.flows.takeTouched());
   }
+  onServiceMonitors(): boolean {
+    return this.take(this.svc.recomputed, this.svc.flows.takeTouched());
+  }
 
   flow(key: string): LogicalFlow | undefined {
-    return this.routers.flows.flow(key) ?? this.switches.flows.flow(key);
+    return this.routers.flows.flow(key) ?? this.switches.flows.flow(key) ?? this.svc.flows.flow(key);
   }
   toArray(): LogicalFlow[] {
-    return [...this.routers.flows.toArray(), ...this.switches.flows.toArray()];
+    return [...this.routers.flows.toArray(), ...this.switches.flows.toArray(), ...this.svc.flows.toArray()];
   }
-  /** A datapath's flow units (unit id → flows): `core`, `acl`, `lb`, and `<kind>:<id>` per row. */
+  /**
+   * A datapath's flow units (unit id → flows): `core`, `acl`, `lb`, and `<kind>:<id>` per row. (A cold
+   * start streams these early; the service monitors' few flows go out with the rest.)
+   */
   unitsOf(dp: string): ReadonlyMap<string, readonly FlowSpec[]> | undefined {
     return this.routers.flows.unitsOf(dp) ?? this.switches.flows.unitsOf(dp);
   }

@@ -8,6 +8,7 @@ import { reportUnsupportedLb } from '../../stateful/unsupported.js';
 import type { RouterDatapath, SwitchDatapath } from '../../topology.js';
 import type { NodeData } from '../inc-engine.js';
 import type { EngineContext, NbInputs } from './inputs.js';
+import type { ServiceMonitorsNode } from './service-monitors.js';
 import type { TopologyNode } from './topology.js';
 import { addTo, changedColumns, delFrom, lbConfigSig, sameKeys } from './util.js';
 
@@ -44,6 +45,7 @@ export class LoadBalancersNode implements NodeData {
     private readonly ctx: EngineContext,
     private readonly nb: NbInputs,
     private readonly topo: TopologyNode,
+    private readonly svc: ServiceMonitorsNode,
   ) {}
 
   clearTracked(): void {
@@ -129,8 +131,18 @@ export class LoadBalancersNode implements NodeData {
     return true;
   }
 
+  /** Health checks changed what some balancers' VIPs balance over: their units, wherever applied. */
+  onServiceMonitors(): boolean {
+    const changed = this.svc.lbsChanged;
+    if (this.svc.recomputed || (this.fromRouters && changed.size)) return false;
+    if (changed.size) this.rtrLbLists.clear();
+    for (const lb of changed) for (const dp of this.dpsOf(lb)) addTo(this.lbUnits, dp, lb);
+    return true;
+  }
+
   // ---- outputs ----
 
+  /** A balancer parsed, its health-checked VIPs balancing over the backends online (service-monitors.ts). */
   parsed(lb: LoadBalancer): ParsedLb {
     let p = this.parsedLbs.get(lb);
     if (!p) {
@@ -138,7 +150,7 @@ export class LoadBalancersNode implements NodeData {
       p = parseLb(lb, this.ctx.diag);
       this.parsedLbs.set(lb, p);
     }
-    return p;
+    return this.svc.withHealth(p);
   }
 
   /** A switch's load balancers, shared by switches with the same balancers and groups. */

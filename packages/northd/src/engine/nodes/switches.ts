@@ -208,13 +208,17 @@ export class SwitchesNode implements NodeData {
       if (this.lbAll.has(uuid)) this.setLbUnits(sw, st, prev);
     }
     for (const [dp, lbs] of this.lbRowUnits) {
-      const sw = full.has(dp) || this.lbAll.has(dp) ? undefined : bound(dp);
+      const sw = this.lbAll.has(dp) ? undefined : bound(dp);
       if (!sw) continue;
       this.unitsChanged = true;
+      // compute() keeps the units of balancers whose rows did not change (a health check's verdict did).
+      const applied = full.has(dp) ? new Set<string>(this.state.get(dp)?.lbs.map((l) => l._uuid)) : undefined;
       for (const lb of lbs) {
         const row = this.nb.view.Load_Balancer.get(lb as LoadBalancer['_uuid']);
-        if (row) this.flows.setUnit(dp, unitId('lb', lb), this.lbUnit(this.lbs.parsed(row)));
+        if (row && (!applied || applied.has(lb)))
+          this.flows.setUnit(dp, unitId('lb', lb), this.lbUnit(this.lbs.parsed(row)));
       }
+      if (applied) continue;
       // The switch's remembered balancers now hold the new rows too; else its next port change would
       // see "balancers changed" and revisit all 5000 of them.
       const st = this.state.get(dp);
