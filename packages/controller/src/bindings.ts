@@ -21,6 +21,8 @@ export interface BindingOptions {
   readonly encapIps?: ReadonlyMap<string, string>;
   /** This chassis's Encap rows (preferred type first). */
   readonly myEncaps?: readonly { uuid: Uuid<'Encap'>; ip: string }[];
+  /** external_ids:iface-id-ver of the local interfaces, by iface-id (a port with options:iface-id-ver needs it). */
+  readonly ifaceIdVers?: ReadonlyMap<string, string>;
   /** Whether a claim of this port should wait (the tug-of-war throttle). */
   readonly postpone?: (port: string) => boolean;
 }
@@ -59,7 +61,9 @@ export function planBindings(
     const parent = pb.parent_port ? byName.get(pb.parent_port) : undefined;
     const wanted = pb.parent_port
       ? ifaceIds.has(pb.parent_port) && parent?.type === '' && !parent.parent_port
-      : ifaceIds.has(pb.logical_port);
+      : ifaceIds.has(pb.logical_port) &&
+        (pb.options['iface-id-ver'] === undefined ||
+          opts.ifaceIdVers?.get(pb.logical_port) === pb.options['iface-id-ver']);
     // requested-chassis pins a port to one chassis; another chassis must not steal it. Further chassis
     // (requested-chassis=a,b) bind it as additional chassis, e.g. during a live migration.
     const requested = pb.requested_chassis;

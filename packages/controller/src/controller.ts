@@ -242,7 +242,7 @@ class Controller implements ControllerHandle {
       logger: log,
       backoffMaxMs: 1000,
     });
-    this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log);
+    this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log, this.chassisName);
     this.monitor = new SbMonitor(sbRep, initialConditions);
   }
 
@@ -415,9 +415,13 @@ class Controller implements ControllerHandle {
   private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaces: readonly OvsIface[]): Promise<boolean> {
     const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
     const encapIps = new Map(ifaces.flatMap((i) => (i.ifaceId && i.encapIp ? [[i.ifaceId, i.encapIp] as const] : [])));
+    const ifaceIdVers = new Map(
+      ifaces.flatMap((i) => (i.ifaceId && i.ifaceIdVer ? [[i.ifaceId, i.ifaceIdVer] as const] : [])),
+    );
     const now = Date.now();
     const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName, {
       encapIps,
+      ifaceIdVers,
       myEncaps: myEncaps(sbSnap, me),
       postpone: (port) => now - (this.claimedAt.get(port) ?? 0) < CLAIM_THROTTLE_MS,
     });
@@ -594,7 +598,9 @@ class Controller implements ControllerHandle {
       localBindingsText: () => {
         const vs = c.ovsRep.snapshot();
         const bridge = findBridge(vs, c.config.bridge);
-        return formatLocalBindings(localBindings(c.sbRep.snapshot(), bridge ? bridgeIfaces(vs, bridge) : []));
+        const sb = c.sbRep.snapshot();
+        const me = [...sb.Chassis.values()].find((ch) => ch.name === c.chassisName)?._uuid;
+        return formatLocalBindings(localBindings(sb, bridge ? bridgeIfaces(vs, bridge) : [], me));
       },
       ctZones: () => c.lastZones,
       groupNames: () => new Map(c.desiredGroups.map((g) => [groupText(g), g.groupId])),

@@ -5,8 +5,8 @@ import type { PortBinding } from '@ovnts/schema/sb';
 import { formatLocalBindings, localBindings } from './local-bindings.js';
 import type { OvsIface, SbSnapshot } from './view.js';
 
-const pb = (name: string, type = '', parent: string | null = null) =>
-  ({ _uuid: `u-${name}`, logical_port: name, type, parent_port: parent }) as PortBinding;
+const pb = (name: string, type = '', parent: string | null = null, chassis: string | null = 'hv1') =>
+  ({ _uuid: `u-${name}`, logical_port: name, type, parent_port: parent, chassis }) as PortBinding;
 const sb = (pbs: PortBinding[]) =>
   ({ Port_Binding: new Map(pbs.map((p) => [p._uuid, p])) }) as Pick<SbSnapshot, 'Port_Binding'>;
 const iface = (name: string, ifaceId?: string): OvsIface => ({
@@ -20,7 +20,7 @@ describe('local bindings', () => {
   it('prints ovn-controller’s text, sorted by logical port', () => {
     const snap = sb([pb('sw0p1'), pb('c1', '', 'sw0p1'), pb('c0', '', 'sw0p1'), pb('meta', 'localport')]);
     const text = formatLocalBindings(
-      localBindings(snap, [iface('vm1', 'sw0p1'), iface('br-int'), iface('vm2', 'sw1p1'), iface('md', 'meta')]),
+      localBindings(snap, [iface('vm1', 'sw0p1'), iface('br-int'), iface('vm2', 'sw1p1'), iface('md', 'meta')], 'hv1'),
     );
     expect(text).toBe(
       'Local bindings:\n' +
@@ -38,7 +38,12 @@ describe('local bindings', () => {
   });
 
   it('an interface naming a router port binds nothing', () => {
-    const [b] = localBindings(sb([pb('rp', 'patch')]), [iface('x', 'rp')]);
+    const [b] = localBindings(sb([pb('rp', 'patch')]), [iface('x', 'rp')], 'hv1');
     expect(b).toMatchObject({ name: 'rp', iface: 'x', primary: undefined, children: [] });
+  });
+
+  it('a VIF bound elsewhere (or not yet) counts no lport', () => {
+    const [b] = localBindings(sb([pb('p', '', null, null)]), [iface('x', 'p')], 'hv1');
+    expect(b).toMatchObject({ primary: undefined });
   });
 });

@@ -16,7 +16,12 @@ export interface LocalBinding {
   readonly children: readonly PortBinding[];
 }
 
-export function localBindings(sb: Pick<SbSnapshot, 'Port_Binding'>, ifaces: readonly OvsIface[]): LocalBinding[] {
+/** `me`: this chassis; a VIF or container port counts only once bound to it (a localport always). */
+export function localBindings(
+  sb: Pick<SbSnapshot, 'Port_Binding'>,
+  ifaces: readonly OvsIface[],
+  me: string | undefined,
+): LocalBinding[] {
   const byName = new Map<string, PortBinding>();
   const childrenOf = new Map<string, PortBinding[]>();
   for (const pb of sb.Port_Binding.values()) {
@@ -31,8 +36,9 @@ export function localBindings(sb: Pick<SbSnapshot, 'Port_Binding'>, ifaces: read
   for (const i of ifaces) {
     if (!i.ifaceId || out.has(i.ifaceId)) continue;
     const pb = byName.get(i.ifaceId);
-    const primary = pb && (pb.type === '' || pb.type === 'localport') ? pb : undefined;
-    const children = primary?.type === '' ? (childrenOf.get(i.ifaceId) ?? []) : [];
+    const primary =
+      pb && ((pb.type === '' && pb.chassis === me && me !== undefined) || pb.type === 'localport') ? pb : undefined;
+    const children = primary?.type === '' ? (childrenOf.get(i.ifaceId) ?? []).filter((c) => c.chassis === me) : [];
     out.set(i.ifaceId, { name: i.ifaceId, iface: i.name, primary, children });
   }
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -27,6 +27,7 @@ export function bridgeIfaces(vs: VsSnapshot, bridge: Bridge): OvsIface[] {
       const ifaceId = i.external_ids['iface-id'];
       const localnet = port.external_ids['ovn-localnet-port'];
       const encapIp = i.external_ids['encap-ip'];
+      const ifaceIdVer = i.external_ids['iface-id-ver'];
       out.push({
         name: i.name,
         ofport: i.ofport ?? -1,
@@ -35,6 +36,7 @@ export function bridgeIfaces(vs: VsSnapshot, bridge: Bridge): OvsIface[] {
         ...(chassisId ? { tunnelChassis: chassisId.split('@')[0]! } : {}),
         ...(localnet ? { localnetPort: localnet } : {}),
         ...(encapIp ? { encapIp } : {}),
+        ...(ifaceIdVer ? { ifaceIdVer } : {}),
       });
     }
   }

@@ -7,6 +7,7 @@ import { dnsReply, encodeName } from './dns-reply.js';
 import { raReply } from './ra-reply.js';
 import { readResultField, withRegisterBit } from './result-bit.js';
 import { inetChecksum } from './packets.js';
+import { parseControllerEvent } from './controller-event.js';
 
 const MAC = Buffer.from('f00000000001', 'hex');
 
@@ -142,5 +143,23 @@ describe('put_nd_ra_opts and the result bit', () => {
       { field: 'xreg0', value: 5n | (1n << 35n) },
     ]);
     expect(withRegisterBit([], f.reg, f.bit, true)).toEqual([{ field: 'reg0', value: 8n }]);
+  });
+});
+
+describe('trigger_event', () => {
+  it('reads the event type and its vip/protocol/load_balancer options', () => {
+    const tlv = (code: number, text: string) =>
+      Buffer.concat([Buffer.from([0, code, 0, text.length]), Buffer.from(text)]);
+    const body = Buffer.concat([
+      Buffer.from([0, 0, 0, 0]),
+      tlv(1, '192.168.1.100:80'),
+      tlv(2, 'tcp'),
+      tlv(3, 'lb-uuid'),
+    ]);
+    expect(parseControllerEvent(body)).toEqual({
+      type: 'empty_lb_backends',
+      info: { vip: '192.168.1.100:80', protocol: 'tcp', load_balancer: 'lb-uuid' },
+    });
+    expect(parseControllerEvent(Buffer.from([0, 0, 0, 9]))).toBeUndefined();
   });
 });

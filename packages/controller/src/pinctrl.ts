@@ -34,6 +34,10 @@ import { readResultField, withRegisterBit } from './result-bit.js';
 import { DHCP, dhcpv4Reply } from './dhcp-reply.js';
 import { dnsReply } from './dns-reply.js';
 import { raReply } from './ra-reply.js';
+import { parseControllerEvent } from './controller-event.js';
+
+/** An identical controller event is written to the SB at most this often. */
+const EVENT_REPEAT_MS = 5000;
 
 /** Packet-ins handled per second at most; the rest are dropped (and counted). */
 const RATE_PER_SEC = 1000;
@@ -47,12 +51,15 @@ export class Pinctrl {
   private stopped = false;
   private readonly aclLogger: Logger;
   private readonly pinctrlLog: Logger;
+  private eventSeq = 0;
+  private readonly eventsSent = new Map<string, number>();
 
   constructor(
     private readonly of: SwitchConnection,
     private readonly sb: OvsdbClient,
     private readonly snapshot: () => SbSnapshot,
     private readonly log: Logger,
+    private readonly chassisName = '',
   ) {
     this.aclLogger = log.child({ module: 'acl_log' });
     this.pinctrlLog = log.child({ module: 'pinctrl' });
@@ -124,6 +131,8 @@ export class Pinctrl {
         return this.reject(body, pin);
       case OPCODE.log:
         return this.aclLog(body, pin);
+      case OPCODE.event:
+        return this.controllerEvent(body);
       case OPCODE.putDhcpOpts:
         return this.putDhcpOpts(body, pin);
       case OPCODE.dnsLookup:
@@ -182,6 +191,30 @@ export class Pinctrl {
   /** put_nd_ra_opts: a Router Advertisement in reply to a Router Solicitation. */
   private async putNdRaOpts(body: Buffer, pin: PacketIn2): Promise<void> {
     this.resumeWith(pin, body, (rest) => raReply(pin.packet, rest));
+  }
+
+  /**
+   * trigger_event: one SB Controller_Event row per event (seq_num counts this controller's events); the
+   * same event again within EVENT_REPEAT_MS is not written again (the CoPP meter bounds the packet rate,
+   * this bounds the SB writes).
+   */
+  private async controllerEvent(body: Buffer): Promise<void> {
+    const ev = parseControllerEvent(body);
+    if (!ev) return;
+    const key = `${ev.type}|${JSON.stringify(ev.info)}`;
+    const now = Date.now();
+    if (now - (this.eventsSent.get(key) ?? -Infinity) < EVENT_REPEAT_MS) return;
+    const chassis = [...this.snapshot().Chassis.values()].find((c) => c.name === this.chassisName);
+    if (!chassis) return;
+    this.eventsSent.set(key, now);
+    const txn = this.sb.transaction(sbModel);
+    txn.insert('Controller_Event', {
+      event_type: ev.type,
+      event_info: { ...ev.info },
+      chassis: chassis._uuid,
+      seq_num: ++this.eventSeq,
+    });
+    await txn.commit();
   }
 
   /** log(…) of an ACL: one INFO line in module acl_log, as ovn-controller writes it. */

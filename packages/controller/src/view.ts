@@ -18,6 +18,8 @@ export interface OvsIface {
   readonly localnetPort?: string;
   /** external_ids:encap-ip: the tunnel address other chassis should use for this port. */
   readonly encapIp?: string;
+  /** external_ids:iface-id-ver: must match a port's options:iface-id-ver for the port to be bound here. */
+  readonly ifaceIdVer?: string;
 }
 
 export interface LocalView {
