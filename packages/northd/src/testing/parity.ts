@@ -28,6 +28,11 @@ export interface ParityCase {
   readonly packets: readonly TracePacket[];
   /** ovn-sbctl argument lists run on the SB before the NB (e.g. `chassis-add`): both northds see those chassis. */
   readonly sbctl?: readonly (readonly string[])[];
+  /**
+   * ovn-sbctl argument lists run on the real northd's SB after the NB, then synced again (e.g. ovn-controller's
+   * Service_Monitor verdicts): the compile reads the Service_Monitor rows the real SB then holds.
+   */
+  readonly sbctlAfter?: readonly (readonly string[])[];
   /** How long the real northd may take for the NB (`--wait=sb` timeout, s); 20 by default. */
   readonly waitTimeoutS?: number;
 }
@@ -47,6 +52,8 @@ async function transact(remote: string, db: string, ops: readonly unknown[]): Pr
 
 export interface ParityResult {
   readonly compiled: CompiledSb;
+  /** The real northd's SB: the tables northd owns and reads. */
+  readonly realSb: Awaited<ReturnType<typeof readSb>>;
   /** Sorted normalised lflow-list lines only the real northd wrote / only we wrote. */
   readonly missing: readonly string[];
   readonly extra: readonly string[];
@@ -105,9 +112,15 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   if (c.nbOps) await transact(nb.remotes.unix, 'OVN_Northbound', c.nbOps);
   for (const args of c.nbctl) await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...args]);
   const timeout = c.waitTimeoutS ?? 20;
-  await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, `--timeout=${timeout}`, '--wait=sb', 'sync'], {
-    timeoutMs: (timeout + 10) * 1000,
-  });
+  const sync = () =>
+    sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, `--timeout=${timeout}`, '--wait=sb', 'sync'], {
+      timeoutMs: (timeout + 10) * 1000,
+    });
+  await sync();
+  if (c.sbctlAfter?.length) {
+    for (const args of c.sbctlAfter) await sb.runOk('ovn-sbctl', [`--db=${sb1.remotes.unix}`, ...args]);
+    await sync();
+  }
 
   // Reading a bench-size SB (tens of thousands of flows) takes longer than a tool's default 30 s.
   const timeoutMs = (timeout + 10) * 1000;
@@ -115,7 +128,13 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   // The chassis the real northd saw (their capabilities shape the flows); no keys: ours are allocated afresh.
   const realSb = await readSb(run, sb1.remotes.unix);
   const compiled = compile(await readNb(run, nb.remotes.unix), {
-    sb: { Chassis: realSb.Chassis, Encap: realSb.Encap, Datapath_Binding: new Map(), Port_Binding: new Map() },
+    sb: {
+      Chassis: realSb.Chassis,
+      Encap: realSb.Encap,
+      Datapath_Binding: new Map(),
+      Port_Binding: new Map(),
+      Service_Monitor: realSb.Service_Monitor,
+    },
   });
   await transact(sb2.remotes.unix, 'OVN_Southbound', insertOps(compiled));
 
@@ -151,6 +170,7 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   }
   return {
     compiled,
+    realSb,
     missing: real.filter((l) => !oursSet.has(l)),
     extra: ours.filter((l) => !realSet.has(l)),
     realFlows: real.length,
