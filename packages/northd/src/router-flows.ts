@@ -309,7 +309,11 @@ function unreachables(
   );
 }
 
-function routeActions(fam: 4 | 6, nexthop: string, srcAddr: string, p: RouterPort): string {
+/** The priority of a connected route to a prefix of length `plen`. */
+export const connectedRoutePriority = (plen: number) => plen * PRIO_MULT + PRIO_CONNECTED;
+
+/** A route's actions: next hop and source registers, the port's MAC, out of the port. */
+export function routeActions(fam: 4 | 6, nexthop: string, srcAddr: string, p: RouterPort): string {
   const [nh, src] = fam === 4 ? ['reg0', 'reg1'] : ['xxreg0', 'xxreg1'];
   return `ip.ttl--; reg8[0..15] = 0; ${nh} = ${nexthop}; ${src} = ${srcAddr}; eth.src = ${p.macS}; outport = ${q(p.name)}; flags.loopback = 1; next;`;
 }
@@ -322,7 +326,7 @@ function buildConnectedRoutes(p: RouterPort, add: Add): void {
     const inport = fam === 6 && isLinkLocal6(n.net.addr.value as bigint) ? `inport == ${q(p.name)} && ` : '';
     add(
       'lr_in_ip_routing',
-      n.net.plen * PRIO_MULT + PRIO_CONNECTED,
+      connectedRoutePriority(n.net.plen),
       `${inport}${ipv}.dst == ${formatNetwork(n.net)}`,
       routeActions(fam, `${ipv}.dst`, n.addrS, p),
     );

@@ -10,6 +10,7 @@ import { lbTargets, type LbVip, type ParsedLb } from './lb-vip.js';
 import { lbForcesSnat } from '../router-options.js';
 import { redirectPorts } from './gateway-bindings.js';
 import type { CtDialect } from '../chassis-features.js';
+import { buildRouterLbAffinityFlows } from './lb-affinity.js';
 
 const ND_REPLY =
   'nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };';
@@ -119,6 +120,7 @@ export function buildRouterLbFlows(
   const [dgp, cr] = [...redirectPorts(lr)][0] ?? [];
   const gwRes = cr ? ` && is_chassis_resident(${JSON.stringify(cr)})` : '';
   for (const lb of rl.lbs) {
+    buildRouterLbAffinityFlows(lr, lb, add);
     // Traffic a skip_snat balancer load-balanced leaves without the router's SNAT.
     if (lb.nb.options['skip_snat'] === 'true') add('lr_out_snat', 120, 'flags.skip_snat_for_lb == 1 && ip', 'next;');
     for (const vip of lb.vips) {

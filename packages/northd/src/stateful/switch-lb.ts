@@ -5,6 +5,7 @@ import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import { lbTargets, type ParsedLb } from './lb-vip.js';
 import type { CtDialect } from '../chassis-features.js';
+import { buildSwitchLbAffinityFlows } from './lb-affinity.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -50,6 +51,7 @@ export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, 
   }
 
   for (const lb of lbs) {
+    buildSwitchLbAffinityFlows(lb, add);
     for (const vip of lb.vips) {
       const ip = vip.family === 4 ? 'ip4' : 'ip6';
       const l4 = vip.port ? ` && ${lb.proto}.dst == ${vip.port}` : '';

@@ -6,6 +6,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { RouterDatapath } from '../topology.js';
 import { forceSnatIps } from '../router-options.js';
 import { redirectPorts } from './gateway-bindings.js';
+import { lbAffinityTimeout } from './lb-affinity.js';
 
 export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: Diagnostics): void {
   // As ovn-northd warns: balancing runs on the first gateway port's chassis only.
@@ -25,8 +26,8 @@ export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: 
 }
 
 export function reportUnsupportedLb(lb: LoadBalancer, diag: Diagnostics): void {
-  if (lb.options['affinity_timeout'])
-    diag.warn('Load_Balancer', lb.name, 'options:affinity_timeout is not supported yet; ignored');
+  // As ovn-northd warns when it cuts an affinity timeout to its maximum.
+  lbAffinityTimeout(lb, (msg) => diag.warn('Load_Balancer', lb.name, msg));
 }
 
 export function reportUnsupportedAcl(acl: ACL, diag: Diagnostics): void {

@@ -1696,6 +1696,102 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         ops: [{ op: 'insert', table: 'Chassis_Template_Var', row: { chassis, variables: map({ vip: c.ip() }) } }],
       };
     },
+  ], // ---- routable addresses and balancer affinity ----
+  [
+    0.6,
+    'nat-add-route',
+    (c) => {
+      // options:add_route on a NAT rule: it matters behind a distributed gateway port, whose router
+      // then routes its neighbours on that switch to the rule's external address.
+      const n = c.pick(c.rows('NAT'));
+      if (n && c.chance(0.4)) {
+        const opts = { ...(n['options'] as Record<string, string>) };
+        const on = opts['add_route'] !== 'true';
+        if (on) opts['add_route'] = 'true';
+        else delete opts['add_route'];
+        return {
+          description: `${on ? 'set' : 'unset'} add_route on NAT ${String(n['external_ip'])}`,
+          ops: [{ op: 'update', table: 'NAT', where: byUuid(n._uuid), row: { options: map(opts) } }],
+        };
+      }
+      const gr = new Set(c.gatewayRouters().map((r) => r._uuid));
+      const lr = c.pick(c.routers().filter((r) => !gr.has(r._uuid)));
+      const lrp = lr && c.get('Logical_Router_Port', c.pick(lr['ports'] as string[]) ?? '');
+      if (!lr || !lrp) return undefined;
+      const type = c.pick(['dnat', 'dnat_and_snat', 'snat'])!;
+      const net = (lrp['networks'] as string[])[0]?.split('/')[0]?.split('.') ?? [];
+      const ext =
+        net.length === 4 && c.chance(0.7) ? `${net.slice(0, 3).join('.')}.${c.int(100, 250)}` : c.ip('172.19');
+      const row: Record<string, unknown> = {
+        type,
+        external_ip: ext,
+        logical_ip: c.pick(c.podIps()) ?? c.ip('10.128'),
+        options: map({ add_route: 'true' }),
+      };
+      if (type === 'dnat_and_snat' && c.chance(0.4)) {
+        const p = c.pick(c.vifs());
+        if (p) {
+          row['logical_port'] = p['name'];
+          row['external_mac'] = c.mac();
+        }
+      }
+      const ops: unknown[] = [
+        { op: 'insert', table: 'NAT', 'uuid-name': 'n', row },
+        { op: 'mutate', table: 'Logical_Router', where: byUuid(lr._uuid), mutations: [['nat', 'insert', named('n')]] },
+      ];
+      // Often make the port a distributed gateway port in the same transaction.
+      const dgp = (lrp['gateway_chassis'] as string[]).length > 0 || lrp['ha_chassis_group'] != null;
+      if (!dgp && c.chance(0.6))
+        ops.push(
+          {
+            op: 'insert',
+            table: 'Gateway_Chassis',
+            'uuid-name': 'g',
+            row: { name: c.name('gwc'), chassis_name: c.pick(['gw1', 'gw2'])!, priority: c.int(1, 100) },
+          },
+          {
+            op: 'mutate',
+            table: 'Logical_Router_Port',
+            where: byUuid(lrp._uuid),
+            mutations: [['gateway_chassis', 'insert', named('g')]],
+          },
+        );
+      return { description: `add routable ${type} ${ext} on ${String(lr['name'])} (${String(lrp['name'])})`, ops };
+    },
+  ],
+  [
+    0.5,
+    'lb-add-route',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer'));
+      if (!lb) return undefined;
+      const opts = { ...(lb['options'] as Record<string, string>) };
+      const on = opts['add_route'] !== 'true';
+      if (on) opts['add_route'] = 'true';
+      else delete opts['add_route'];
+      return {
+        description: `${on ? 'set' : 'unset'} add_route on load balancer ${String(lb['name'])}`,
+        ops: [{ op: 'update', table: 'Load_Balancer', where: byUuid(lb._uuid), row: { options: map(opts) } }],
+      };
+    },
+  ],
+  [
+    0.6,
+    'lb-affinity',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer'));
+      if (!lb) return undefined;
+      const opts = { ...(lb['options'] as Record<string, string>) };
+      // Mostly valid timeouts; sometimes none, zero, too large (cut to 65535) or not a number.
+      const value = c.pick([undefined, '60', '60', '300', '0', '70000', 'soon'])!;
+      if (value === undefined) delete opts['affinity_timeout'];
+      else opts['affinity_timeout'] = value;
+      if (c.chance(0.2)) opts['skip_snat'] = 'true';
+      return {
+        description: `affinity_timeout=${value ?? '(unset)'} on load balancer ${String(lb['name'])}`,
+        ops: [{ op: 'update', table: 'Load_Balancer', where: byUuid(lb._uuid), row: { options: map(opts) } }],
+      };
+    },
   ],
 ];
 

@@ -1,5 +1,5 @@
-// Node `routers`: per bound router its flow units (core pipeline with NAT, one ARP-resolution unit per
-// router port, load balancing aggregate and one unit per balancer) in its own FlowSet, its NAT and
+// Node `routers`: per bound router its flow units (core pipeline with NAT, one ARP-resolution unit and one
+// routable-address unit per router port, load balancing aggregate and one unit per balancer) in its own FlowSet, its NAT and
 // balancers as its peer switches consult them, and its reachable-VIP address sets. A router whose
 // topology, NAT or balancers changed is computed again; a balancer backend change replaces one unit.
 import type { LogicalSwitchPort } from '@ovnts/schema/nb';
@@ -21,6 +21,8 @@ import type { EngineContext, NbInputs } from './inputs.js';
 import type { LoadBalancersNode } from './load-balancers.js';
 import type { TopologyNode } from './topology.js';
 import { unitId } from './util.js';
+import { RoutablesIndex } from './routables.js';
+import { buildRoutableFlows } from '../../stateful/routable-addresses.js';
 
 export const NO_LBS: RouterLbs = { lbs: [], ips: new Set(), reachable4: [], reachable6: [] };
 
@@ -43,6 +45,9 @@ export class RoutersNode implements NodeData {
   private readonly pending = new Set<string>();
   private readonly pendingLbUnits = new Map<string, Set<string>>();
   private readonly arpRefresh = new Set<RouterPort>();
+  /** Router ports whose neighbours' routable addresses changed. */
+  private readonly routableRefresh = new Set<RouterPort>();
+  private readonly routables: RoutablesIndex;
 
   // Tracked output.
   recomputed = false;
@@ -59,23 +64,30 @@ export class RoutersNode implements NodeData {
     private readonly bindings: BindingsNode,
     private readonly lbs: LoadBalancersNode,
     private readonly features: ChassisFeaturesNode,
-  ) {}
+  ) {
+    this.routables = new RoutablesIndex(
+      (u) => this.nb.view.NAT.get(u),
+      (lr) => this.lbs.routerLbs(lr),
+    );
+  }
 
   clearTracked(): void {
     this.recomputed = false;
     for (const s of [this.pending, this.computed, this.peerSwitches, this.touchedSets]) s.clear();
     this.pendingLbUnits.clear();
     this.arpRefresh.clear();
+    this.routableRefresh.clear();
   }
 
   updated(): boolean {
-    const units = this.pendingLbUnits.size + this.arpRefresh.size;
+    const units = this.pendingLbUnits.size + this.arpRefresh.size + this.routableRefresh.size;
     return this.recomputed || this.computed.size + this.peerSwitches.size + this.touchedSets.size + units > 0;
   }
 
   clear(): void {
     for (const m of [this.lbsOf, this.natOfRouter, this.external, this.sets, this.setNames]) m.clear();
     this.flows = new FlowSet();
+    this.routables.clear();
   }
 
   recompute(): void {
@@ -151,7 +163,10 @@ export class RoutersNode implements NodeData {
     for (const [uuid, lbs] of this.pendingLbUnits) if (!this.pending.has(uuid)) this.updateLbUnits(uuid, lbs);
     for (const uuid of this.pending) {
       const lr = this.topo.routers.get(uuid);
-      if (!lr || !this.bindings.dpKeys.has(uuid)) continue;
+      if (!lr || !this.bindings.dpKeys.has(uuid)) {
+        this.routables.forget(uuid);
+        continue;
+      }
       const ips = this.lbsOf.get(uuid)?.ips;
       this.compute(lr);
       this.computed.add(uuid);
@@ -160,7 +175,13 @@ export class RoutersNode implements NodeData {
         for (const s of this.topo.peerSwitches(lr)) this.peerSwitches.add(s);
     }
     for (const p of this.arpRefresh)
-      if (this.bindings.dpKeys.has(p.dp.uuid) && !this.computed.has(p.dp.uuid)) this.setArpUnit(p);
+      if (this.bindings.dpKeys.has(p.dp.uuid) && !this.computed.has(p.dp.uuid)) {
+        this.setArpUnit(p);
+        this.setRoutableUnit(p);
+      }
+    // After every router above: their routable addresses are current.
+    for (const p of this.routableRefresh)
+      if (this.bindings.dpKeys.has(p.dp.uuid) && this.topo.routers.get(p.dp.uuid) === p.dp) this.setRoutableUnit(p);
     return true;
   }
 
@@ -213,11 +234,20 @@ export class RoutersNode implements NodeData {
       }),
     );
     const arp = new Set<string>();
+    const routable = new Set<string>();
     for (const p of lr.ports) {
       arp.add(unitId('arp', p.name));
       this.setArpUnit(p);
+      routable.add(unitId('routable', p.name));
+      this.setRoutableUnit(p);
     }
     this.dropUnits(lr.uuid, 'arp:', arp);
+    this.dropUnits(lr.uuid, 'routable:', routable);
+    // Neighbours on its switches route to (and resolve) its routable addresses.
+    if (this.routables.update(lr))
+      for (const p of lr.ports)
+        for (const lsp of p.peer?.dp.routerPorts ?? [])
+          if (lsp.peer && lsp.peer !== p) this.routableRefresh.add(lsp.peer);
     // Address sets of reachable VIPs (named by the router's key).
     const key = this.bindings.dpKeys.get(lr.uuid);
     for (const name of this.setNames.get(lr.uuid) ?? []) {
@@ -280,6 +310,15 @@ export class RoutersNode implements NodeData {
         }
     }
     this.flows.setUnit(p.dp.uuid, unitId('arp', p.name), specs);
+  }
+
+  /** Router port `p`'s routes to, and resolution of, the routable addresses of its switch's other routers. */
+  private setRoutableUnit(p: RouterPort): void {
+    this.flows.setUnit(
+      p.dp.uuid,
+      unitId('routable', p.name),
+      collect((add) => buildRoutableFlows(p, (o) => this.routables.of(o), add)),
+    );
   }
 
   private updateLbUnits(uuid: string, lbs: ReadonlySet<string>): void {

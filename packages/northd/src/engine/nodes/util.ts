@@ -57,6 +57,7 @@ const unitIds = {
   acl: new Map<string, string>(),
   lb: new Map<string, string>(),
   arp: new Map<string, string>(),
+  routable: new Map<string, string>(),
   lsp: new Map<string, string>(),
 };
 export function unitId(kind: keyof typeof unitIds, id: string): string {
