@@ -104,6 +104,24 @@ describe('wire notation', () => {
     ).toEqual({ b: '3', c: '4' });
   });
 
+  // Found by the soak (issue 24): a router port's networks {100.64.1.3/16} + 10.254.183.1/24 arrived as a diff
+  // and the replica appended the new address, while a fresh read has the set sorted; northd's output follows
+  // the order, so incremental rounds and a full compute disagreed.
+  it('keeps sets and maps in OVSDB order after a diff, as a full value has them', () => {
+    const strSet: ColumnType = { key: { type: 'string' }, min: 0, max: Infinity };
+    const intSet: ColumnType = { key: { type: 'integer' }, min: 0, max: Infinity };
+    expect(applyDiff(strSet, ['100.64.1.3/16'], '10.254.183.1/24')).toEqual(['10.254.183.1/24', '100.64.1.3/16']);
+    expect(applyDiff(intSet, [2, 10], ['set', [1, 10, 30]])).toEqual([1, 2, 30]);
+    expect(applyDiff(uuidSet, [U2], ['uuid', U1])).toEqual([U1, U2].sort());
+    expect(Object.keys(applyDiff(strMap, { b: '1', x: '2' }, ['map', [['a', '0']]]) as object)).toEqual([
+      'a',
+      'b',
+      'x',
+    ]);
+    // UTF-8 byte order, as ovsdb-server compares strings: U+FF5E sorts before U+1F600 (a surrogate pair in JS).
+    expect(applyDiff(strSet, ['\u{1F600}'], '\uFF5E')).toEqual(['\uFF5E', '\u{1F600}']);
+  });
+
   it('encodes and decodes rows', () => {
     const t: TableSchema = {
       name: 'T',

@@ -210,11 +210,13 @@ export function applyDiff(type: ColumnType, old: unknown, diff: unknown): unknow
     if (atoms.length === 2) return atoms.find((a) => a !== old) ?? null;
     return atoms.length === 0 ? null : atoms[0];
   }
+  // The result is in OVSDB's order (sets sorted, maps sorted by key), as a full value from the server is:
+  // consumers that iterate a set (e.g. a router port's networks) must see the same order either way.
   if (kind === 'set') {
     const atoms = setAtoms(type.key, diff);
     const result = new Set<Atom>(old as Atom[]);
     for (const a of atoms) if (!result.delete(a)) result.add(a);
-    return [...result];
+    return [...result].sort(compareAtoms);
   }
   const pairs = mapPairs(type, diff);
   const result: Record<string, Atom> = { ...(old as Record<string, Atom>) };
@@ -222,7 +224,26 @@ export function applyDiff(type: ColumnType, old: unknown, diff: unknown): unknow
     if (k in result && result[k] === v) delete result[k];
     else result[k] = v;
   }
-  return result;
+  const keys = Object.keys(result);
+  if (type.key.type === 'integer' || type.key.type === 'real') keys.sort((a, b) => Number(a) - Number(b));
+  else keys.sort(compareAtoms);
+  const sorted: Record<string, Atom> = {};
+  for (const k of keys) sorted[k] = result[k]!;
+  return sorted;
+}
+
+/**
+ * OVSDB's atom order: numbers by value, false before true, strings (and UUIDs, whose canonical text sorts
+ * as their value) by their UTF-8 bytes, as ovsdb-server sorts a set.
+ */
+export function compareAtoms(a: Atom, b: Atom): number {
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (a === b) return 0;
+    // UTF-16 code unit order equals UTF-8 byte order except for surrogates against U+E000..U+FFFF.
+    if (/^[\u0000-\ud7ff]*$/.test(a) && /^[\u0000-\ud7ff]*$/.test(b)) return a < b ? -1 : 1;
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  }
+  return Number(a) - Number(b);
 }
 
 // ---- rows ----
