@@ -138,7 +138,8 @@ export class Daemon {
     }
     if (cfg.syslogTarget) vlog.setSyslogTarget(cfg.syslogTarget);
     const ctlPath = cfg.unixctl ?? path.join(runDir(process.env), `${cfg.program}.${process.pid}.ctl`);
-    const d = new Daemon(setup, vlog, new UnixctlServer(ctlPath, setup.version));
+    const ctl = new UnixctlServer(ctlPath, setup.version, (why) => vlog.log('unixctl', 'warn', why));
+    const d = new Daemon(setup, vlog, ctl);
     if (cfg.pidfile) {
       try {
         d.pidfile = await createPidfile(cfg.pidfile, cfg.overwritePidfile);

@@ -20,13 +20,31 @@ interface Command {
   readonly fn: UnixctlHandler;
 }
 
+/** A request as it came off the socket: checked field by field before use (the peer may send anything). */
+type Request = { readonly id: unknown; readonly method: string; readonly params: readonly unknown[] };
+
+/** The request a message holds, or why it is not one this server can answer. */
+function asRequest(m: unknown): Request | string {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'not a JSON-RPC object';
+  const { id, method, params } = m as Record<string, unknown>;
+  if (typeof method !== 'string') return 'no method (not a request)';
+  if (!Array.isArray(params)) return 'params is not an array';
+  if (id === undefined || id === null) return 'no id (a notification)';
+  return { id, method, params };
+}
+
 export class UnixctlServer {
   private readonly commands = new Map<string, Command>();
   private server: Server | undefined;
 
+  /**
+   * `onBadMessage` hears why a peer's connection was dropped (a message that is not JSON or not a
+   * request): OVS logs these as warnings.
+   */
   constructor(
     readonly path: string,
     versionText: string,
+    private readonly onBadMessage: (why: string) => void = () => {},
   ) {
     this.register('list-commands', '', 0, 0, () => this.listCommands());
     this.register('version', '', 0, 0, () => versionText);
@@ -76,12 +94,25 @@ export class UnixctlServer {
       let msgs: unknown[];
       try {
         msgs = framer.push(chunk);
-      } catch {
-        sock.destroy();
+      } catch (e) {
+        this.drop(sock, `${this.path}: bad JSON from a client: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
-      for (const m of msgs) void this.answer(sock, m as { id?: unknown; method?: unknown; params?: unknown });
+      for (const m of msgs) {
+        const req = asRequest(m);
+        if (typeof req === 'string')
+          return this.drop(sock, `${this.path}: received bad JSON-RPC message (${req}), closing the connection`);
+        this.answer(sock, req).catch((e: unknown) =>
+          this.drop(sock, `${this.path}: failed to answer: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      }
     });
+  }
+
+  private drop(sock: Socket, why: string): void {
+    if (sock.destroyed) return;
+    sock.destroy();
+    this.onBadMessage(why);
   }
 
   /** Run one request as the server would (exported for tests and in-process callers). */
@@ -104,9 +135,13 @@ export class UnixctlServer {
     }
   }
 
-  private async answer(sock: Socket, req: { id?: unknown; method?: unknown; params?: unknown }): Promise<void> {
-    const params = Array.isArray(req.params) ? req.params.map(String) : [];
-    const { result, error } = await this.run(String(req.method), params);
-    if (!sock.destroyed) sock.write(JSON.stringify({ id: req.id ?? null, result, error }));
+  private async answer(sock: Socket, req: Request): Promise<void> {
+    const args = req.params.filter((p): p is string => typeof p === 'string');
+    const nonString = req.params.find((p) => typeof p !== 'string');
+    const { result, error } =
+      args.length === req.params.length
+        ? await this.run(req.method, args)
+        : { result: null, error: `command has non-string argument: ${JSON.stringify(nonString)}\n` };
+    if (!sock.destroyed) sock.write(JSON.stringify({ id: req.id, result, error }));
   }
 }
