@@ -172,7 +172,14 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       ({ xid, message } = decodeMessage(buf, this.opts));
     } catch (e) {
       if (e instanceof OfDecodeError) {
-        this.log.warn({ err: e.message }, 'undecodable message ignored');
+        // A reply that cannot be decoded fails its request at once (rather than by timeout).
+        const p = this.pending.get(buf.readUInt32BE(4));
+        this.log.warn({ err: e.message }, p ? 'undecodable reply' : 'undecodable message ignored');
+        if (p) {
+          this.pending.delete(buf.readUInt32BE(4));
+          clearTimeout(p.timer);
+          p.reject(e);
+        }
         return;
       }
       throw e;
