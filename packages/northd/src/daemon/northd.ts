@@ -43,6 +43,10 @@ export const NORTHD_LOCK = 'ovn_northd';
  * the connection (and the lock) in the middle of every such commit and never finish.
  */
 const PROBE_MS = 180_000;
+/** Round statistics kept for tests and the demo: the most recent ones only (a long-running daemon must not grow). */
+export const ROUNDS_KEPT = 1000;
+/** Distinct diagnostics remembered as logged (so each is logged once); the oldest are forgotten past this. */
+export const LOGGED_DIAGNOSTICS_KEPT = 10_000;
 
 const NO_FLOWS: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow> = new Map();
 
@@ -114,7 +118,7 @@ export class Northd {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly logged = new Set<string>();
-  /** Rounds that wrote to the SB (tests and the demo read these). */
+  /** The last ROUNDS_KEPT rounds that wrote to the SB (tests and the demo read these). */
   readonly rounds: RoundStats[] = [];
   private idleWaiters: (() => void)[] = [];
   /** A full recompute is due (start, lock gained, resync, failure, changes by others to SB rows we own). */
@@ -403,6 +407,8 @@ export class Northd {
       const msg = formatDiagnostic(d);
       if (this.logged.has(msg)) continue;
       this.logged.add(msg);
+      // A Set iterates in insertion order: drop the oldest.
+      if (this.logged.size > LOGGED_DIAGNOSTICS_KEPT) this.logged.delete(this.logged.values().next().value!);
       if (d.level === 'error') log.error(msg);
       else log.warn(msg);
     }
@@ -457,6 +463,7 @@ export class Northd {
         syncMs: performance.now() - t1 - commitMs,
       };
       this.rounds.push(round);
+      if (this.rounds.length > ROUNDS_KEPT) this.rounds.splice(0, this.rounds.length - ROUNDS_KEPT);
       await this.syncRefChassis();
       await this.syncMonitorStatus();
       // The NB handshake first: `--wait=sb` callers wait on it, not on our log line.
