@@ -36,6 +36,13 @@ const byUuid = (u: string) => [['_uuid', '==', uuid(u)]];
  */
 export function k8sMemNb(shape: K8sStatefulShape = SMALL_K8S_SHAPE): MemNb {
   const nb = new MemNb();
+  nb.transact(k8sMemNbOps(shape));
+  nb.takeChanges();
+  return nb;
+}
+
+/** The one transaction k8sMemNb applies (for replaying the same start on a real NB). */
+export function k8sMemNbOps(shape: K8sStatefulShape = SMALL_K8S_SHAPE): unknown[] {
   const ops: unknown[] = [...k8sNbOps(shape), ...k8sStatefulOps(shape)];
   ops.push({ op: 'insert', table: 'NB_Global', row: { options: map({ mac_prefix: '0a:58:00' }) } });
   for (let n = 0; n < shape.nodes; n++) {
@@ -85,9 +92,7 @@ export function k8sMemNb(shape: K8sStatefulShape = SMALL_K8S_SHAPE): MemNb {
       },
     );
   }
-  nb.transact(ops);
-  nb.takeChanges();
-  return nb;
+  return ops;
 }
 
 function mac(a: number, b: number, c: number): string {

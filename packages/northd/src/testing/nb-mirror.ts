@@ -1,0 +1,93 @@
+// A real NB kept identical to a MemNb: each transaction MemNb accepted is replayed on the server with the
+// UUIDs MemNb gave its rows (the insert operation's "uuid" member), so later edits, which name rows by
+// UUID, mean the same rows on both. Used by the soak, which draws random edits from the MemNb.
+import { OvsdbClient } from 'ovsdb-client-ts';
+import type { MemNb } from './mem-nb.js';
+
+type Json = unknown;
+
+function isObject(x: Json): x is Record<string, Json> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Replace every ["named-uuid", n] by ["uuid", names(n)]. */
+function resolveNames(x: Json, names: ReadonlyMap<string, string>): Json {
+  if (Array.isArray(x)) {
+    if (x.length === 2 && x[0] === 'named-uuid' && typeof x[1] === 'string') {
+      const u = names.get(x[1]);
+      if (!u) throw new Error(`nb-mirror: named-uuid ${x[1]} has no insert in this transaction`);
+      return ['uuid', u];
+    }
+    return x.map((y) => resolveNames(y, names));
+  }
+  if (isObject(x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, resolveNames(v, names)]));
+  return x;
+}
+
+/**
+ * `ops` as the real server must run them to create the rows MemNb created: `inserted` is what
+ * `MemNb.transact(ops)` returned (the inserted UUIDs in operation order). Named-uuids become those UUIDs.
+ */
+export function withMemNbUuids(ops: readonly Json[], inserted: readonly string[]): Record<string, Json>[] {
+  const names = new Map<string, string>();
+  const uuidOfOp = new Map<number, string>();
+  let k = 0;
+  ops.forEach((op, i) => {
+    if (!isObject(op) || op['op'] !== 'insert') return;
+    const u = inserted[k++];
+    if (!u) throw new Error(`nb-mirror: insert ${i} has no UUID from MemNb`);
+    uuidOfOp.set(i, u);
+    if (typeof op['uuid-name'] === 'string') names.set(op['uuid-name'], u);
+  });
+  return ops.map((op, i) => {
+    if (!isObject(op)) throw new Error(`nb-mirror: operation ${i} is not an object`);
+    const out: Record<string, Json> = {};
+    for (const [key, v] of Object.entries(op)) if (key !== 'uuid-name') out[key] = resolveNames(v, names);
+    const u = uuidOfOp.get(i);
+    if (u) out['uuid'] = u;
+    return out;
+  });
+}
+
+/** A MemNb and a real NB it is replayed on. `apply` changes both, or neither (MemNb refused the edit). */
+export class NbMirror {
+  private constructor(
+    readonly mem: MemNb,
+    private readonly client: OvsdbClient,
+  ) {}
+
+  /** Connect to `remote` and make its NB equal `mem` (whose rows must all come from `startOps`). */
+  static async start(remote: string, mem: MemNb, startOps: readonly Json[]): Promise<NbMirror> {
+    const client = await OvsdbClient.connect(remote, { inactivityProbeMs: 0 });
+    const m = new NbMirror(mem, client);
+    const inserted = mem.transact(startOps);
+    mem.takeChanges();
+    // The server's NB was initialised (`ovn-nbctl init`): MemNb brings its own NB_Global.
+    await m.send([{ op: 'delete', table: 'NB_Global', where: [] }, ...withMemNbUuids(startOps, inserted)]);
+    return m;
+  }
+
+  /** Apply `ops` to MemNb and, if it accepted them, to the server. False when MemNb refused them. */
+  async apply(ops: readonly Json[]): Promise<boolean> {
+    let inserted: string[];
+    try {
+      inserted = this.mem.transact(ops);
+    } catch {
+      return false; // a transaction the server would refuse too: nothing changes
+    }
+    this.mem.takeChanges();
+    await this.send(withMemNbUuids(ops, inserted));
+    return true;
+  }
+
+  private async send(ops: readonly Record<string, Json>[]): Promise<void> {
+    await this.client.transactEncoded(
+      'OVN_Northbound',
+      ops.map((o) => JSON.stringify(o)),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
