@@ -47,6 +47,7 @@ import type { ControllerControl } from './appctl.js';
 import { formatLocalBindings, localBindings } from './local-bindings.js';
 import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
 import { Coverage } from './coverage.js';
+import { announcements } from './garp.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -403,6 +404,7 @@ class Controller implements ControllerHandle {
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
+    this.pinctrl.setAnnouncements(announcements(view, sbSnap));
   }
 
   private async report(): Promise<void> {

@@ -7,6 +7,7 @@ import { TABLE_NAMES } from '@ovnts/schema/sb';
 import type { Snapshot } from 'ovsdb-client-ts';
 import { physicalFlows } from './physical.js';
 import { planBindings } from './bindings.js';
+import { announcementFrame, announcements } from './garp.js';
 import { buildLocalView, type SbSnapshot } from './view.js';
 
 type AnyRow = Record<string, unknown> & { _uuid: string };
@@ -232,5 +233,45 @@ describe('container ports and localports', () => {
     expect(
       flows.some((f) => /reg15=0x2,metadata=0x1 .*push_vlan:0x8100,set_field:4103->vlan_vid,output:1/.test(f)),
     ).toBe(true);
+  });
+});
+
+describe('GARP/RARP announcements', () => {
+  it('VIFs bound here and resident NAT addresses, announced through the localnet port', () => {
+    const s = snapshot({
+      Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
+      Datapath_Binding: [{ _uuid: LS, tunnel_key: 1, external_ids: {} }],
+      Port_Binding: [
+        pb(1, 'vm1', LS, 1, { chassis: HV1, mac: ['f0:00:00:00:00:03 10.0.0.3'], nat_addresses: [] }),
+        pb(2, 'ln', LS, 2, { type: 'localnet', mac: [], nat_addresses: [], options: { network_name: 'phys' } }),
+        pb(3, 'rp', LS, 3, {
+          type: 'l3gateway',
+          chassis: HV1,
+          mac: [],
+          nat_addresses: ['f0:00:00:00:00:01'],
+          options: { 'l3gateway-chassis': 'hv1', peer: 'x' },
+        }),
+        pb(4, 'gw', LS, 4, {
+          type: 'patch',
+          mac: [],
+          nat_addresses: ['f0:00:00:00:00:09 172.16.0.9 is_chassis_resident("cr-elsewhere")'],
+        }),
+      ],
+    });
+    const view = buildLocalView(s, 'hv1', [
+      { name: 'vm1', ofport: 1, type: '', ifaceId: 'vm1' },
+      { name: 'patch-ln', ofport: 2, type: 'patch', localnetPort: 'ln' },
+    ]);
+    const list = announcements(view, s);
+    expect(list.map((a) => [a.mac, a.ipv4 ?? 'rarp', a.dpKey, a.portKey])).toEqual([
+      ['f0:00:00:00:00:03', '10.0.0.3', 1, 2],
+      ['f0:00:00:00:00:01', 'rarp', 1, 2],
+    ]);
+    expect(announcementFrame(list[1]!).toString('hex')).toBe(
+      'fffffffffffff0000000000180350001080006040003f0000000000100000000f0000000000100000000',
+    );
+    expect(announcementFrame(list[0]!).toString('hex')).toBe(
+      'fffffffffffff000000000030806000108000604' + '0001' + 'f00000000003' + '0a000003' + '000000000000' + '0a000003',
+    );
   });
 });

@@ -12,7 +12,7 @@ import {
   type SwitchConnection,
   decodeActionList,
 } from '@ovnts/openflow';
-import { OPCODE } from '@ovnts/expr';
+import { OFTABLE, OPCODE, REG } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import {
@@ -35,6 +35,7 @@ import { DHCP, dhcpv4Reply } from './dhcp-reply.js';
 import { dnsReply } from './dns-reply.js';
 import { raReply } from './ra-reply.js';
 import { parseControllerEvent } from './controller-event.js';
+import { type Announcement, announcementFrame } from './garp.js';
 
 /** An identical controller event is written to the SB at most this often. */
 const EVENT_REPEAT_MS = 5000;
@@ -52,6 +53,8 @@ export class Pinctrl {
   private readonly aclLogger: Logger;
   private readonly pinctrlLog: Logger;
   private eventSeq = 0;
+  private readonly garps = new Map<string, { a: Announcement; backoff: number; next: number }>();
+  private garpTimer: NodeJS.Timeout | undefined;
   private readonly eventsSent = new Map<string, number>();
 
   constructor(
@@ -67,6 +70,46 @@ export class Pinctrl {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.garpTimer);
+  }
+
+  /**
+   * The addresses to announce now (see garp.ts). A new one is announced at once, then after 2, 4, 8 and
+   * 16 s more, and then no more; one that goes away stops.
+   */
+  setAnnouncements(list: readonly Announcement[]): void {
+    const now = Date.now();
+    const keep = new Set(list.map((a) => a.key));
+    for (const k of this.garps.keys()) if (!keep.has(k)) this.garps.delete(k);
+    for (const a of list) if (!this.garps.has(a.key)) this.garps.set(a.key, { a, backoff: 1, next: now });
+    this.sendGarps();
+  }
+
+  private sendGarps(): void {
+    clearTimeout(this.garpTimer);
+    if (this.stopped || !this.of.isConnected) return;
+    const now = Date.now();
+    let earliest = Infinity;
+    for (const g of this.garps.values()) {
+      if (g.next <= now) {
+        this.of.send({
+          type: 'packet_out',
+          inPort: OFPP.CONTROLLER,
+          actions: [{ type: 'resubmit', table: OFTABLE.ingress }],
+          packet: announcementFrame(g.a),
+          metadata: [
+            { field: 'metadata', value: BigInt(g.a.dpKey) },
+            { field: `reg${REG.inport}`, value: BigInt(g.a.portKey) },
+          ],
+        });
+        if (g.backoff < 16) {
+          g.backoff *= 2;
+          g.next = now + g.backoff * 1000;
+        } else g.next = Infinity;
+      }
+      earliest = Math.min(earliest, g.next);
+    }
+    if (earliest !== Infinity) this.garpTimer = setTimeout(() => this.sendGarps(), earliest - now).unref();
   }
 
   /**
