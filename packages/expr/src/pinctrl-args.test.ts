@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { ndRaBody } from './pinctrl-args.js';
 
-const text = (name: string, s: string) => ({ name, values: { type: 'string' as const, values: [s], inCurlies: false } });
+const text = (name: string, s: string) => ({
+  name,
+  values: { type: 'string' as const, values: [s], inCurlies: false },
+});
 
 describe('ndRaBody', () => {
   it('dnssl: labels of each domain, padded to 8-byte units', () => {
