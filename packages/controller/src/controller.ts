@@ -48,6 +48,7 @@ import { formatLocalBindings, localBindings } from './local-bindings.js';
 import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
 import { Coverage } from './coverage.js';
 import { announcements } from './garp.js';
+import { ALL_METERS, desiredMeters, meterText } from './meters.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -195,6 +196,8 @@ class Controller implements ControllerHandle {
   private firstInstallLogged = false;
   private readonly failures = new RetryBackoff();
   private installedGroups = new Map<number, string>();
+  private installedMeters = new Map<number, string>();
+  private meterError: string | undefined;
   private desiredFlows: Flow[] = [];
   private readonly refused = new Set<string>();
   private desiredGroups: Group[] = [];
@@ -503,6 +506,12 @@ class Controller implements ControllerHandle {
   private async install(flows: readonly Flow[], groups: readonly Group[]): Promise<void> {
     if (!this.installedFlows) {
       await this.of.ensureTlvMap([GENEVE_TLV]);
+      // Meters cannot be read back cheaply: start from none (before the flows are read, since deleting
+      // a meter deletes the flows that use it).
+      await this.sendMeters([
+        { type: 'meter_mod', command: 'delete', meter: { meterId: ALL_METERS, flags: [], bands: [] } },
+      ]);
+      this.installedMeters = new Map();
       this.installedFlows = (await this.of.dumpFlows()).map((s) => s.flow);
       this.installedGroups = new Map((await this.of.dumpGroups()).map((g) => [g.groupId, groupText(g)]));
     }
@@ -520,8 +529,19 @@ class Controller implements ControllerHandle {
     if (this.refused.size) flows = flows.filter((f) => !this.refused.has(formatFlow(f)));
     const plan = planSync(this.installedFlows, flows);
     const msgs = planMessages(plan);
-    // Groups exist before the flows that use them and go away after them.
+    // Groups and meters exist before the flows that use them and go away after them.
     if (groupAdds.length) await this.of.sendChecked(groupAdds);
+    const meters = desiredMeters(this.sbRep.snapshot());
+    const meterAdds: OfMessage[] = [];
+    for (const m of meters) {
+      const have = this.installedMeters.get(m.meterId);
+      if (have !== meterText(m))
+        meterAdds.push({ type: 'meter_mod', command: have === undefined ? 'add' : 'modify', meter: m });
+    }
+    const meterDels: OfMessage[] = [...this.installedMeters.keys()]
+      .filter((id) => !meters.some((m) => m.meterId === id))
+      .map((meterId) => ({ type: 'meter_mod', command: 'delete', meter: { meterId, flags: [], bands: [] } }));
+    if (meterAdds.length) await this.sendMeters(meterAdds);
     const refused = await applyFlowMods(this.of, msgs);
     if (refused.length) {
       this.log.warn(
@@ -533,6 +553,8 @@ class Controller implements ControllerHandle {
       flows = flows.filter((f) => !bad.has(f));
     }
     if (groupDels.length) await this.of.sendChecked(groupDels);
+    if (meterDels.length) await this.sendMeters(meterDels);
+    this.installedMeters = new Map(meters.map((m) => [m.meterId, meterText(m)]));
     this.installedFlows = [...flows];
     this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
     this.st.lastInstall = { add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length };
@@ -547,6 +569,20 @@ class Controller implements ControllerHandle {
     if (!this.firstInstallLogged) {
       this.firstInstallLogged = true;
       this.log.info({ flows: flows.length, groups: groups.length }, 'first flow installation complete');
+    }
+  }
+
+  /**
+   * Meter changes; a switch without meter support refuses them, which must not stop the flows (those that
+   * use a meter are then refused and reported like any other).
+   */
+  private async sendMeters(msgs: readonly OfMessage[]): Promise<void> {
+    try {
+      await this.of.sendChecked(msgs);
+    } catch (e) {
+      const err = e instanceof Error ? e.message : String(e);
+      if (err !== this.meterError) this.log.warn({ err }, 'switch refused meters');
+      this.meterError = err;
     }
   }
 
@@ -606,7 +642,10 @@ class Controller implements ControllerHandle {
       },
       ctZones: () => c.lastZones,
       groupNames: () => new Map(c.desiredGroups.map((g) => [groupText(g), g.groupId])),
-      meterNames: () => new Map(),
+      meterNames: () => {
+        const names = [...c.sbRep.snapshot().Meter.values()].map((m) => m.name).sort();
+        return new Map(names.map((n, i) => [n, i + 1]));
+      },
       sbConnected: () => c.sb.state === 'connected',
       get paused() {
         return c.paused;
