@@ -8,6 +8,7 @@ import { raReply } from './ra-reply.js';
 import { readResultField, withRegisterBit } from './result-bit.js';
 import { inetChecksum } from './packets.js';
 import { parseControllerEvent } from './controller-event.js';
+import { DHCPV6, dhcpv6Reply } from './dhcpv6-reply.js';
 
 const MAC = Buffer.from('f00000000001', 'hex');
 
@@ -161,5 +162,58 @@ describe('trigger_event', () => {
       info: { vip: '192.168.1.100:80', protocol: 'tcp', load_balancer: 'lb-uuid' },
     });
     expect(parseControllerEvent(Buffer.from([0, 0, 0, 9]))).toBeUndefined();
+  });
+});
+
+describe('put_dhcpv6_opts', () => {
+  const tlv = (code: number, hex: string) => {
+    const d = Buffer.from(hex, 'hex');
+    return Buffer.concat([Buffer.from([code >> 8, code & 0xff, d.length >> 8, d.length & 0xff]), d]);
+  };
+  function dhcpv6Frame(type: number, opts: Buffer): Buffer {
+    const eth = Buffer.concat([Buffer.from('333300010002', 'hex'), MAC, Buffer.from([0x86, 0xdd])]);
+    const payload = Buffer.concat([Buffer.from([type, 0xaa, 0xbb, 0xcc]), opts]);
+    const ip6 = Buffer.alloc(40);
+    ip6[0] = 0x60;
+    ip6.writeUInt16BE(8 + payload.length, 4);
+    ip6[6] = 17;
+    ip6[7] = 255;
+    const udp = Buffer.from([0x02, 0x22, 0x02, 0x23, 0, 8 + payload.length, 0, 0]);
+    return Buffer.concat([eth, ip6, udp, payload]);
+  }
+  const clientId = tlv(1, '00030001f00000000001');
+  const userdata = Buffer.concat([
+    tlv(2, '0000000000aa'), // server_id
+    tlv(5, 'ae700000000000000000000000000004'), // ia_addr
+    tlv(23, 'ae700000000000000000000000000001'), // dns_server
+  ]);
+
+  it('SOLICIT → ADVERTISE with the client id, server DUID-LL and the address in an IA_NA with the IAID', () => {
+    const r = dhcpv6Reply(
+      dhcpv6Frame(DHCPV6.SOLICIT, Buffer.concat([clientId, tlv(3, '0000abcd' + '00'.repeat(8))])),
+      userdata,
+    )!;
+    expect(r.msgType).toBe(DHCPV6.ADVERTISE);
+    const msg = r.packet.subarray(14 + 48);
+    expect(msg.subarray(0, 4).toString('hex')).toBe('02aabbcc');
+    expect(msg.subarray(4).toString('hex')).toBe(
+      clientId.toString('hex') +
+        '0002000a000300010000000000aa' +
+        '000300280000abcdffffffffffffffff' +
+        '00050018ae700000000000000000000000000004ffffffffffffffff' +
+        '00170010ae700000000000000000000000000001',
+    );
+    const udp = r.packet.subarray(54);
+    const pseudo = Buffer.concat([r.packet.subarray(22, 54), Buffer.from([0, 0, 0, udp.length, 0, 0, 0, 17])]);
+    expect(inetChecksum(Buffer.concat([pseudo, udp]))).toBe(0);
+  });
+
+  it('an information request gets a REPLY without address; a SOLICIT without IA_NA gets nothing', () => {
+    const r = dhcpv6Reply(dhcpv6Frame(DHCPV6.INFO_REQ, clientId), userdata)!;
+    expect(r.msgType).toBe(DHCPV6.REPLY);
+    expect(r.packet.subarray(14 + 48 + 4).toString('hex')).toBe(
+      clientId.toString('hex') + '0002000a000300010000000000aa' + '00170010ae700000000000000000000000000001',
+    );
+    expect(dhcpv6Reply(dhcpv6Frame(DHCPV6.SOLICIT, clientId), userdata)).toBeUndefined();
   });
 });

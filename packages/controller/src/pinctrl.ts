@@ -33,6 +33,7 @@ import { aclLogLine } from './acl-log.js';
 import { readResultField, withRegisterBit } from './result-bit.js';
 import { DHCP, dhcpv4Reply } from './dhcp-reply.js';
 import { dnsReply } from './dns-reply.js';
+import { DHCPV6, dhcpv6Reply } from './dhcpv6-reply.js';
 import { raReply } from './ra-reply.js';
 import { parseControllerEvent } from './controller-event.js';
 import { type Announcement, announcementFrame } from './garp.js';
@@ -178,6 +179,8 @@ export class Pinctrl {
         return this.controllerEvent(body);
       case OPCODE.putDhcpOpts:
         return this.putDhcpOpts(body, pin);
+      case OPCODE.putDhcpv6Opts:
+        return this.putDhcpv6Opts(body, pin);
       case OPCODE.dnsLookup:
         return this.dnsLookup(body, pin);
       case OPCODE.putNdRaOpts:
@@ -217,6 +220,18 @@ export class Pinctrl {
       const name = r.msgType === DHCP.OFFER ? 'OFFER' : r.msgType === DHCP.ACK ? 'ACK' : 'NAK';
       this.pinctrlLog.info(`DHCP${name} ${formatMac(macFromBytes(r.packet.subarray(6, 12)))} ${formatIpv4(r.offerIp)}`);
       return r.packet;
+    });
+  }
+
+  /** put_dhcpv6_opts: DHCPv6 ADVERTISE/REPLY from the options of the logical flow. */
+  private async putDhcpv6Opts(body: Buffer, pin: PacketIn2): Promise<void> {
+    this.resumeWith(pin, body, (rest) => {
+      const r = dhcpv6Reply(pin.packet, rest);
+      if (r)
+        this.pinctrlLog.info(
+          `DHCPV6 ${r.msgType === DHCPV6.ADVERTISE ? 'ADVERTISE' : 'REPLY'} ${formatMac(macFromBytes(r.packet.subarray(6, 12)))}`,
+        );
+      return r?.packet;
     });
   }
 
