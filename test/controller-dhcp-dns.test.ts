@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '@ovnts/test-harness';
+import { useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
 
@@ -16,7 +16,7 @@ interface DhcpReply {
   options: Record<string, number[]>;
 }
 
-describe('ovnts-controller: native DHCP and DNS', () => {
+describe('ovnts-controller: native DHCP, DNS and FDB learning', () => {
   const sandbox = useSandbox();
 
   it('a VM gets its address, router and DNS server by DHCP, then resolves a name from OVN DNS', async () => {
@@ -63,5 +63,27 @@ describe('ovnts-controller: native DHCP and DNS', () => {
     expect((await vm1.exec('ping', ['-c', '1', '-W', '2', '192.168.1.1'])).code).toBe(0);
     const dns = await vm1.exec(process.execPath, [CLIENT, 'dns', '192.168.1.1', 'vm9.ovn.test'], 20_000);
     expect(JSON.parse(dns.stdout)).toEqual(['192.168.1.99']);
+  });
+
+  it('a port with unknown addresses has its source MACs learned into the SB FDB', async () => {
+    const sb = sandbox();
+    const { sbdb, nbctl } = await startCentral(sb);
+    await nbctl('ls-add', 'ls1');
+    await addVif(nbctl, 'ls1', 'vm1', 'unknown');
+    await addVif(nbctl, 'ls1', 'vm2', '02:ac:10:01:00:12 192.168.1.12');
+    const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
+    sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
+    const vm1 = await hv.addVm('vm1', '02:ac:10:01:00:99', '192.168.1.99/24');
+    await hv.addVm('vm2', '02:ac:10:01:00:12', '192.168.1.12/24');
+    await nbctl('--timeout=20', '--wait=hv', 'sync');
+    expect((await vm1.exec('ping', ['-c', '1', '-W', '2', '192.168.1.12'])).code).toBe(0);
+    const sbctl = (...a: string[]) => sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a]);
+    await waitFor(
+      'FDB row',
+      async () => (await sbctl('--bare', '--columns=mac', 'list', 'FDB')).includes('02:ac:10:01:00:99'),
+      10_000,
+    );
+    const vm1Key = (await sbctl('--bare', '--columns=tunnel_key', 'find', 'Port_Binding', 'logical_port=vm1')).trim();
+    expect((await sbctl('--bare', '--columns=port_key', 'find', 'FDB', 'mac="02:ac:10:01:00:99"')).trim()).toBe(vm1Key);
   });
 });

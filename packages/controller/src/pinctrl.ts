@@ -50,6 +50,7 @@ export class Pinctrl {
   dropped = 0;
   handled = 0;
   private readonly learned = new Map<string, string>();
+  private readonly fdbLearned = new Map<string, number>();
   private stopped = false;
   private readonly aclLogger: Logger;
   private readonly pinctrlLog: Logger;
@@ -158,6 +159,8 @@ export class Pinctrl {
         return this.putArp(pin);
       case OPCODE.putNd:
         return this.putNd(pin);
+      case OPCODE.putFdb:
+        return this.putFdb(pin);
       case OPCODE.ndNs:
         return this.ndNs(body, pin);
       case OPCODE.ndNa:
@@ -381,6 +384,32 @@ export class Pinctrl {
   private async putNd(pin: PacketIn2): Promise<void> {
     const v = [0, 1, 2, 3].reduce((acc, i) => (acc << 32n) | register(pin.metadata, i), 0n);
     if (v !== 0n) await this.learn(pin, formatIpv6(v));
+  }
+
+  /**
+   * put_fdb: the packet's source MAC was seen on logical port reg14 of its datapath; record it in the SB FDB
+   * (one row per datapath and MAC, moved when the MAC shows up on another port). A local cache keeps
+   * repeated packets from writing.
+   */
+  private async putFdb(pin: PacketIn2): Promise<void> {
+    const dpKey = Number(pin.metadata.find((e) => e.field === 'metadata')?.value ?? 0n);
+    const portKey = Number(register(pin.metadata, 14));
+    if (!dpKey || !portKey) return;
+    const mac = formatMac(macFromBytes(parseEth(pin.packet).src));
+    const key = `${dpKey}|${mac}`;
+    if (this.fdbLearned.get(key) === portKey) return;
+    const existing = [...this.snapshot().FDB.values()].find((f) => f.dp_key === dpKey && f.mac === mac);
+    this.fdbLearned.set(key, portKey);
+    if (existing?.port_key === portKey) return;
+    const txn = this.sb.transaction(sbModel);
+    if (existing) txn.update('FDB', [['_uuid', '==', existing._uuid]], { port_key: portKey });
+    else txn.insert('FDB', { dp_key: dpKey, mac, port_key: portKey });
+    try {
+      await txn.commit();
+    } catch (e) {
+      this.fdbLearned.delete(key);
+      throw e;
+    }
   }
 
   /** Records (logical port, IP) → the packet's source MAC in the SB MAC_Binding table. */
