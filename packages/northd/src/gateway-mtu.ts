@@ -5,8 +5,9 @@
 import type { StageName } from './stages.js';
 import { stage } from './stages.js';
 import type { RouterDatapath, RouterPort } from './topology.js';
+import type { AddFlow } from './lflow-table.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -45,6 +46,8 @@ function tooBigFlows(p: RouterPort, mtu: number, add: Add, out: RouterPort | und
       150,
       `inport == ${q(p.name)} && ${to}ip4 && reg9[1] && reg9[0] == 0`,
       `icmp4_error {reg9[0] = 1; reg9[1] = 0; eth.dst = ${p.macS}; ip4.dst = ip4.src; ip4.src = ${first4.addrS}; ip.ttl = 255; icmp4.type = 3; /* Destination Unreachable. */ icmp4.code = 4; /* Frag Needed and DF was Set. */ icmp4.frag_mtu = ${mtu}; ${back}`,
+      undefined,
+      'icmp4-error',
     );
   const first6 = p.ipv6[0];
   if (first6)
@@ -53,6 +56,8 @@ function tooBigFlows(p: RouterPort, mtu: number, add: Add, out: RouterPort | und
       150,
       `inport == ${q(p.name)} && ${to}ip6 && reg9[1] && reg9[0] == 0`,
       `icmp6_error {reg9[0] = 1; reg9[1] = 0; eth.dst = ${p.macS}; ip6.dst = ip6.src; ip6.src = ${first6.addrS}; ip.ttl = 255; icmp6.type = 2; /* Packet Too Big. */ icmp6.code = 0; icmp6.frag_mtu = ${mtu}; ${back}`,
+      undefined,
+      'icmp6-error',
     );
 }
 

@@ -33,6 +33,7 @@ export const NB_INPUT_TABLES = [
   'Static_MAC_Binding',
   'Chassis_Template_Var',
   'BFD',
+  'Copp',
 ] as const satisfies readonly (keyof NbTables)[];
 
 export const SB_INPUT_TABLES = [

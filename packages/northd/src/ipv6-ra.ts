@@ -4,8 +4,9 @@
 import { formatNetwork, isLinkLocal6 } from './addresses.js';
 import type { StageName } from './stages.js';
 import type { RouterPort } from './topology.js';
+import type { AddFlow } from './lflow-table.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 const ADDRESS_MODES = new Set(['slaac', 'dhcpv6_stateful', 'dhcpv6_stateless']);
 const MAX_INTERVAL = { default: 600, min: 4, max: 1800 };
@@ -87,6 +88,8 @@ export function buildNdRaFlows(p: RouterPort, add: Add): void {
     50,
     `inport == ${inp} && ip6.dst == ff02::2 && nd_rs`,
     `reg0[5] = put_nd_ra_opts(${opts}); next;`,
+    undefined,
+    'nd-ra-opts',
   );
   const lla = p.ipv6.at(-1)!.addrS;
   add(

@@ -1,6 +1,7 @@
 // The set of logical flows being built. Every flow is identified by (pipeline, table, priority, match,
 // actions); the same flow added for several datapaths is stored once with the set of datapaths, which is
 // exactly what Logical_DP_Group sharing needs and what an incremental engine can diff against.
+import type { CoppProto } from './copp.js';
 import { stage, type Pipeline, type StageName } from './stages.js';
 
 export interface LogicalFlow {
@@ -18,15 +19,31 @@ export interface LogicalFlow {
   readonly dpKey: string;
   /** The logical port the flow is about (SB tags:in_out_port, written when the row is inserted). */
   readonly ioPort?: string;
+  /** SB controller_meter: the meter of the flow's controller actions (CoPP), part of its identity. */
+  readonly meter?: string;
 }
 
 /**
  * Stable identity of a flow's content, independent of its datapaths. The stage name stands for
  * (datapath kind, pipeline, table): switch and router flows never merge.
  */
-export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' | 'actions'>): string {
-  return `${f.stageName}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
+export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' | 'actions' | 'meter'>): string {
+  const k = `${f.stageName}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
+  return f.meter === undefined ? k : `${k}\u0000${f.meter}`;
 }
+
+/**
+ * How builders add a flow: `ioPort` is the logical port it is about (LogicalFlow.ioPort), `copp` the
+ * control protocol its controller actions carry (FlowSpec.copp).
+ */
+export type AddFlow = (
+  st: StageName,
+  prio: number,
+  match: string,
+  actions: string,
+  ioPort?: string,
+  copp?: CoppProto,
+) => void;
 
 /** A flow's content and identity, apart from where it applies. */
 export interface FlowSpec {
@@ -39,6 +56,10 @@ export interface FlowSpec {
   readonly actions: string;
   /** See LogicalFlow.ioPort; not part of the identity: the first unit adding the flow names it. */
   readonly ioPort?: string;
+  /** The control protocol its controller actions carry (the datapath's Copp may meter it, copp.ts). */
+  readonly copp?: CoppProto;
+  /** See LogicalFlow.meter: set when a datapath's Copp applies to the flow (part of `key`). */
+  readonly meter?: string;
 }
 
 interface Entry extends FlowSpec {
@@ -48,13 +69,22 @@ interface Entry extends FlowSpec {
 export class LflowTable {
   private readonly flows = new Map<string, Entry>();
 
-  add(datapath: string, stageName: StageName, priority: number, match: string, actions: string, ioPort?: string): void {
+  add(
+    datapath: string,
+    stageName: StageName,
+    priority: number,
+    match: string,
+    actions: string,
+    ioPort?: string,
+    copp?: CoppProto,
+  ): void {
     const st = stage(stageName);
     const key = flowKey({ stageName, priority, match, actions });
     let e = this.flows.get(key);
     if (!e) {
       e = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions, datapaths: new Set() };
       if (ioPort !== undefined) e = { ...e, ioPort };
+      if (copp !== undefined) e = { ...e, copp };
       this.flows.set(key, e);
     }
     e.datapaths.add(datapath);
@@ -95,6 +125,7 @@ export class LflowTable {
         actions: e.actions,
         key: e.key,
         ...(e.ioPort !== undefined ? { ioPort: e.ioPort } : {}),
+        ...(e.meter !== undefined ? { meter: e.meter } : {}),
       });
     }
     return out;
@@ -112,6 +143,7 @@ export function compareFlows(a: LogicalFlow, b: LogicalFlow): number {
     cmp(b.priority, a.priority) ||
     cmp(a.match, b.match) ||
     cmp(a.actions, b.actions) ||
+    cmp(a.meter ?? '', b.meter ?? '') ||
     cmp(a.datapaths.join(','), b.datapaths.join(','))
   );
 }

@@ -15,7 +15,7 @@ import {
   type Ipv4Addr,
   type IpNet,
 } from './addresses.js';
-import type { LflowTable } from './lflow-table.js';
+import type { AddFlow, LflowTable } from './lflow-table.js';
 import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort, StaticRoute, SwitchPort } from './topology.js';
 import { NO_NAT, type RouterNatFlags } from './stateful/router-nat.js';
@@ -25,10 +25,11 @@ import { buildRouterMcastFlows, mcastRelay } from './router-mcast.js';
 import { buildEcmpSymmetricReply, type EcmpReplyContext } from './ecmp-symmetric.js';
 import { addGatewayMtuFlow, buildCheckPktLenFlows } from './gateway-mtu.js';
 import { residentRedirectPort } from './stateful/gateway-bindings.js';
+import { BFD_UDP_PORT, NO_BFD, type RouterBfd } from './router-bfd.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 /** Longest-prefix match: priority = plen × 3 + origin offset (src-ip routes have offset 0). */
 const PRIO_MULT = 3;
@@ -68,8 +69,10 @@ export function buildRouterFlows(
   arpResolve = true,
   /** For symmetric ECMP replies (gateway routers); without it, none are built. */
   ecmp?: EcmpReplyContext,
+  /** BFD sessions (router-bfd.ts): routes out of their ports get a BFD twin; routes they watch may be down. */
+  bfd: RouterBfd = NO_BFD,
 ): void {
-  const add: Add = (st, prio, match, actions) => t.add(lr.uuid, st, prio, match, actions);
+  const add: Add = (st, prio, match, actions, ioPort, copp) => t.add(lr.uuid, st, prio, match, actions, ioPort, copp);
 
   add('lr_in_admission', 100, 'vlan.present || eth.src[40]', DROP);
   add('lr_in_admission', 0, '1', DROP);
@@ -96,11 +99,18 @@ export function buildRouterFlows(
   }
   add('lr_in_lookup_neighbor', 0, '1', 'reg9[2] = 1; next;');
   add('lr_in_learn_neighbor', 100, learnAll ? 'reg9[2] == 1' : 'reg9[2] == 1 || reg9[3] == 0', 'next;');
-  add('lr_in_learn_neighbor', 95, 'nd_na && nd.tll == 0', 'put_nd(inport, nd.target, eth.src); next;');
+  add(
+    'lr_in_learn_neighbor',
+    95,
+    'nd_na && nd.tll == 0',
+    'put_nd(inport, nd.target, eth.src); next;',
+    undefined,
+    'nd-na',
+  );
   add('lr_in_learn_neighbor', 95, 'nd_ns && (ip6.src == 0 || nd.sll == 0)', 'next;');
-  add('lr_in_learn_neighbor', 90, 'arp', 'put_arp(inport, arp.spa, arp.sha); next;');
-  add('lr_in_learn_neighbor', 90, 'nd_na', 'put_nd(inport, nd.target, nd.tll); next;');
-  add('lr_in_learn_neighbor', 90, 'nd_ns', 'put_nd(inport, ip6.src, nd.sll); next;');
+  add('lr_in_learn_neighbor', 90, 'arp', 'put_arp(inport, arp.spa, arp.sha); next;', undefined, 'arp');
+  add('lr_in_learn_neighbor', 90, 'nd_na', 'put_nd(inport, nd.target, nd.tll); next;', undefined, 'nd-na');
+  add('lr_in_learn_neighbor', 90, 'nd_ns', 'put_nd(inport, ip6.src, nd.sll); next;', undefined, 'nd-ns');
   add('lr_in_learn_neighbor', 0, '1', DROP);
 
   add(
@@ -139,8 +149,17 @@ export function buildRouterFlows(
     100,
     'eth.dst == 00:00:00:00:00:00 && ip4',
     'arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.spa = reg1; arp.tpa = reg0; arp.op = 1; output; };',
+    undefined,
+    'arp-resolve',
   );
-  add('lr_in_arp_request', 100, 'eth.dst == 00:00:00:00:00:00 && ip6', 'nd_ns { nd.target = xxreg0; output; };');
+  add(
+    'lr_in_arp_request',
+    100,
+    'eth.dst == 00:00:00:00:00:00 && ip6',
+    'nd_ns { nd.target = xxreg0; output; };',
+    undefined,
+    'nd-ns-resolve',
+  );
   add('lr_in_arp_request', 0, '1', 'output;');
 
   add('lr_out_chk_dnat_local', 0, '1', 'reg9[4] = 0; next;');
@@ -151,13 +170,24 @@ export function buildRouterFlows(
   const routeTables = routeTableIds(lr);
   for (const p of lr.ports) {
     buildRouterPortFlows(p, add, nat);
-    buildConnectedRoutes(p, add);
+    buildConnectedRoutes(p, routeAdd(add, bfd.ports));
     if (arpResolve) buildArpResolve(p, t);
     const rt = p.nb.options['route_table'];
     if (rt && routeTables.has(rt))
       add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
   }
-  buildStaticRoutes(lr, routeTables, add, ecmp);
+  buildStaticRoutes(lr, routeTables, add, ecmp, routeAdd(add, bfd.ports), bfd);
+}
+
+/** Adds a route out of a port; for a port with BFD also the twin for BFD packets (no TTL decrement). */
+type RouteAdd = (prio: number, match: string, actions: string, out: RouterPort) => void;
+
+function routeAdd(add: Add, bfd: ReadonlySet<string>): RouteAdd {
+  return (prio, match, actions, out) => {
+    add('lr_in_ip_routing', prio, match, actions);
+    if (bfd.has(out.name) && actions.startsWith(TTL_DEC))
+      add('lr_in_ip_routing', prio + 1, `${match} && udp.dst == ${BFD_UDP_PORT}`, actions.slice(TTL_DEC.length));
+  };
 }
 
 /** Route table names → ids (1…), in name order for determinism; the main table is 0. */
@@ -242,6 +272,8 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       31,
       `inport == ${inp} && ip4 && ip.ttl == {0, 1} && !ip.later_frag`,
       `icmp4 {eth.dst <-> eth.src; icmp4.type = 11; /* Time exceeded */ icmp4.code = 0; /* TTL exceeded in transit */ ${cr ? 'ip4.dst <-> ip4.src' : `ip4.dst = ip4.src; ip4.src = ${n.addrS}`} ; ip.ttl = 254; outport = ${inp}; flags.loopback = 1; output; };`,
+      undefined,
+      'icmp4-error',
     );
     // Gateway routers leave unknown traffic to their own addresses to NAT/LB.
     if (!nat.isGatewayRouter && !nat.redirect.size) unreachables(add, 'ip4', n.addrS, 'icmp4', 3, 3, 2);
@@ -269,6 +301,8 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
       90,
       `inport == ${inp} && ip6.dst == {${n.addrS}, ${sn}} && nd_ns && nd.target == ${n.addrS}${res}`,
       `nd_na_router { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };`,
+      undefined,
+      'nd-na',
     );
     if (!nat.isGatewayRouter && !nat.redirect.size) unreachables(add, 'ip6', n.addrS, 'icmp6', 1, 4, 3);
     if (!isLinkLocal6(n.net.addr.value as bigint)) {
@@ -277,6 +311,8 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
         31,
         `inport == ${inp} && ip6 && ip6.src == ${formatNetwork(n.net)} && ip.ttl == {0, 1} && !ip.later_frag`,
         `icmp6 {eth.dst <-> eth.src; ${cr ? 'ip6.dst <-> ip6.src' : `ip6.dst = ip6.src; ip6.src = ${n.addrS}`} ; ip.ttl = 254; icmp6.type = 3; /* Time exceeded */ icmp6.code = 0; /* TTL exceeded in transit */ outport = ${inp}; flags.loopback = 1; output; };`,
+        undefined,
+        'icmp6-error',
       );
     }
   }
@@ -293,42 +329,64 @@ function unreachables(
   protoCode: number,
 ) {
   const base = `${ip} && ${ip}.dst == ${addr} && !ip.later_frag`;
-  add('lr_in_ip_input', 80, `${base} && tcp`, `tcp_reset {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`);
-  add('lr_in_ip_input', 80, `${base} && sctp`, `sctp_abort {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`);
+  const err = icmp === 'icmp4' ? 'icmp4-error' : 'icmp6-error';
+  const reset = 'tcp-reset';
+  add(
+    'lr_in_ip_input',
+    80,
+    `${base} && tcp`,
+    `tcp_reset {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`,
+    undefined,
+    reset,
+  );
+  add(
+    'lr_in_ip_input',
+    80,
+    `${base} && sctp`,
+    `sctp_abort {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; next; };`,
+    undefined,
+    reset,
+  );
   add(
     'lr_in_ip_input',
     80,
     `${base} && udp`,
     `${icmp} {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; ip.ttl = 255; ${icmp}.type = ${type}; ${icmp}.code = ${portCode}; next; };`,
+    undefined,
+    err,
   );
   add(
     'lr_in_ip_input',
     70,
     base,
     `${icmp} {eth.dst <-> eth.src; ${ip}.dst <-> ${ip}.src; ip.ttl = 255; ${icmp}.type = ${type}; ${icmp}.code = ${protoCode}; next; };`,
+    undefined,
+    err,
   );
 }
 
 /** The priority of a connected route to a prefix of length `plen`. */
 export const connectedRoutePriority = (plen: number) => plen * PRIO_MULT + PRIO_CONNECTED;
 
+const TTL_DEC = 'ip.ttl--; ';
+
 /** A route's actions: next hop and source registers, the port's MAC, out of the port. */
 export function routeActions(fam: 4 | 6, nexthop: string, srcAddr: string, p: RouterPort): string {
   const [nh, src] = fam === 4 ? ['reg0', 'reg1'] : ['xxreg0', 'xxreg1'];
-  return `ip.ttl--; reg8[0..15] = 0; ${nh} = ${nexthop}; ${src} = ${srcAddr}; eth.src = ${p.macS}; outport = ${q(p.name)}; flags.loopback = 1; next;`;
+  return `${TTL_DEC}reg8[0..15] = 0; ${nh} = ${nexthop}; ${src} = ${srcAddr}; eth.src = ${p.macS}; outport = ${q(p.name)}; flags.loopback = 1; next;`;
 }
 
-function buildConnectedRoutes(p: RouterPort, add: Add): void {
+function buildConnectedRoutes(p: RouterPort, add: RouteAdd): void {
   for (const n of [...p.ipv4, ...p.ipv6]) {
     const fam = n.net.addr.family;
     const ipv = fam === 4 ? 'ip4' : 'ip6';
     // Link-local networks exist on every port: route them only out of the port they came in on.
     const inport = fam === 6 && isLinkLocal6(n.net.addr.value as bigint) ? `inport == ${q(p.name)} && ` : '';
     add(
-      'lr_in_ip_routing',
       connectedRoutePriority(n.net.plen),
       `${inport}${ipv}.dst == ${formatNetwork(n.net)}`,
       routeActions(fam, `${ipv}.dst`, n.addrS, p),
+      p,
     );
   }
 }
@@ -347,6 +405,8 @@ function buildStaticRoutes(
   routeTables: ReadonlyMap<string, number>,
   add: Add,
   ecmp: EcmpReplyContext | undefined,
+  route: RouteAdd,
+  bfd: RouterBfd,
 ): void {
   // Symmetric replies are for gateway routers only (not distributed ones with a gateway port).
   const symmetric = ecmp && lr.nb.options['chassis'] ? ecmp : undefined;
@@ -354,6 +414,8 @@ function buildStaticRoutes(
   const groups = new Map<string, StaticRoute[]>();
   const routes = [...lr.routes].sort((a, b) => (a.nb._uuid < b.nb._uuid ? -1 : a.nb._uuid > b.nb._uuid ? 1 : 0));
   for (const r of routes) {
+    // A route its BFD session reports down is withdrawn (its next hop's ND request stays).
+    if (bfd.routeDown(r.nb)) continue;
     const key = `${r.routeTable}\u0000${r.isSrc}\u0000${formatNetwork(r.prefix)}`;
     const g = groups.get(key);
     if (g) g.push(r);
@@ -368,12 +430,12 @@ function buildStaticRoutes(
     if (g.length === 1) {
       if (first.discard || !first.outPort) add('lr_in_ip_routing', priority, match, DROP);
       else
-        add(
-          'lr_in_ip_routing',
+        route(
           priority,
           match,
           // A route to an output port without a next hop sends to the destination itself.
           routeActions(fam, first.nexthop ? formatIp(first.nexthop) : `ip${fam}.dst`, first.lrpAddrS, first.outPort),
+          first.outPort,
         );
     } else {
       const members = g.filter((r) => !r.discard && r.outPort && r.nexthop);
@@ -411,6 +473,8 @@ function buildStaticRoutes(
       200,
       `eth.dst == 00:00:00:00:00:00 && ip6 && xxreg0 == ${nh}`,
       `nd_ns { eth.dst = ${formatMac(solicitedNodeMac(r.nexthop.value))}; ip6.dst = ${formatIp({ family: 6, value: sn })}; nd.target = ${nh}; output; };`,
+      undefined,
+      'nd-ns-resolve',
     );
   }
 }

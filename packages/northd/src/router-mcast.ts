@@ -5,8 +5,9 @@
 import { smapBool } from './router-options.js';
 import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort } from './topology.js';
+import type { AddFlow } from './lflow-table.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 export const mcastRelay = (lr: RouterDatapath): boolean => smapBool(lr.nb.options, 'mcast_relay', false);
 

@@ -38,7 +38,15 @@ export const SB_OWNED_TABLES = [
 /** The Logical_Flow columns the diff reads (the daemon mirrors only these). */
 export type FlowRow = Pick<
   SbTables['Logical_Flow'],
-  '_uuid' | 'logical_datapath' | 'logical_dp_group' | 'pipeline' | 'table_id' | 'priority' | 'match' | 'actions'
+  | '_uuid'
+  | 'logical_datapath'
+  | 'logical_dp_group'
+  | 'pipeline'
+  | 'table_id'
+  | 'priority'
+  | 'match'
+  | 'actions'
+  | 'controller_meter'
 >;
 export type DpGroupRow = Pick<SbTables['Logical_DP_Group'], '_uuid' | 'datapaths'>;
 
@@ -210,7 +218,7 @@ export function datapathRow(d: CompiledSb['datapaths'][number]): Row {
 export function flowRow(
   f: Pick<
     CompiledSb['logicalFlows'][number],
-    'pipeline' | 'tableId' | 'priority' | 'match' | 'actions' | 'stageName' | 'ioPort'
+    'pipeline' | 'tableId' | 'priority' | 'match' | 'actions' | 'stageName' | 'ioPort' | 'meter'
   >,
 ): Row {
   const row: Row = {
@@ -222,6 +230,7 @@ export function flowRow(
     external_ids: { 'stage-name': f.stageName },
   };
   if (f.ioPort !== undefined) row['tags'] = { in_out_port: f.ioPort };
+  if (f.meter !== undefined) row['controller_meter'] = f.meter;
   return row;
 }
 
@@ -409,7 +418,15 @@ export function diffSb(
       }
       const kind = dps && kindOf.get(dps[0]!);
       const st = kind && stageAt(kind, f.pipeline, f.table_id);
-      const key = st && flowKey({ stageName: st.name, priority: f.priority, match: f.match, actions: f.actions });
+      const key =
+        st &&
+        flowKey({
+          stageName: st.name,
+          priority: f.priority,
+          match: f.match,
+          actions: f.actions,
+          ...(f.controller_meter !== null && f.controller_meter !== undefined ? { meter: f.controller_meter } : {}),
+        });
       if (!key || current.has(key)) del('Logical_Flow', f._uuid);
       else current.set(key, { uuid: f._uuid, single: f.logical_dp_group ? null : dps![0]!, group: f.logical_dp_group });
     }

@@ -113,6 +113,7 @@ export function insertOps(c: CompiledSb): Json[] {
         actions: f.actions,
         external_ids: map({ 'stage-name': f.stageName }),
         ...(f.ioPort !== undefined ? { tags: map({ in_out_port: f.ioPort }) } : {}),
+        ...(f.meter !== undefined ? { controller_meter: f.meter } : {}),
       },
     });
   }

@@ -3,12 +3,13 @@
 // Port security itself is enforced by ovn-controller from Port_Binding.port_security
 // (check_in_port_sec()/check_out_port_sec()), so no per-address port-security flows are generated here.
 import { formatIpv6, parseIpv6, solicitedNode } from './addresses.js';
-import type { LflowTable } from './lflow-table.js';
+import type { AddFlow, LflowTable } from './lflow-table.js';
 import { stage, type StageName } from './stages.js';
 import { NO_CONNTRACK, type ConntrackFlags } from './stateful/switch-config.js';
 import { redirectPortOf, redirectPorts, residentRedirectPort } from './stateful/gateway-bindings.js';
 import { ssetOrder } from './ovs-hash-order.js';
 import type { SwitchDatapath, SwitchPort } from './topology.js';
+import { buildSwitchMcastFlows } from './switch-mcast.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
@@ -43,7 +44,7 @@ export function onlyRouterPortsOf(sw: SwitchDatapath): boolean {
 /** The switch's flows that are not one port's own (the per-port part is buildSwitchPortFlows). */
 export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: ConntrackFlags = NO_CONNTRACK): void {
   const dp = sw.uuid;
-  const add: Add = (st, prio, match, actions, ioPort) => t.add(dp, st, prio, match, actions, ioPort);
+  const add: Add = (st, prio, match, actions, ioPort, copp) => t.add(dp, st, prio, match, actions, ioPort, copp);
 
   // Admission: no logical VLANs, no multicast sources, then the controller-side port security check.
   if (sw.nb.other_config['vlan-passthru'] !== 'true') add('ls_in_check_port_sec', 100, 'vlan.present', DROP);
@@ -104,7 +105,15 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
   buildVtepHairpin(sw, add);
 
   add('ls_in_arp_rsp', 0, '1', 'next;');
-  add('ls_in_l2_lkup', 110, 'eth.dst == $svc_monitor_mac && (tcp || icmp || icmp6)', 'handle_svc_check(inport);');
+  add(
+    'ls_in_l2_lkup',
+    110,
+    'eth.dst == $svc_monitor_mac && (tcp || icmp || icmp6)',
+    'handle_svc_check(inport);',
+    undefined,
+    'svc-monitor',
+  );
+  buildSwitchMcastFlows(sw, add);
   add('ls_in_l2_lkup', 70, 'eth.mcast', 'outport = "_MC_flood"; output;');
   add('ls_in_l2_lkup', 0, '1', 'outport = get_fdb(eth.dst); next;');
   const hasUnknown = sw.ports.some((p) => p.hasUnknown && p.enabled);
@@ -119,7 +128,7 @@ export function buildSwitchCoreFlows(sw: SwitchDatapath, t: LflowTable, ct: Conn
 }
 
 /** `ioPort`: the port the flow is about (SB tags:in_out_port, as ovn-northd's "with lport" flows). */
-type Add = (st: StageName, prio: number, match: string, actions: string, ioPort?: string) => void;
+type Add = AddFlow;
 
 /**
  * Traffic from a vtep (ramp) port goes straight to the L2 lookup, except to a distributed gateway
@@ -213,6 +222,8 @@ export function buildSwitchPortFlows(
           50,
           m,
           `${na} { eth.src = ${a.macS}; ip6.src = ${ip}; nd.target = ${ip}; nd.tll = ${a.macS}; outport = inport; flags.loopback = 1; output; };`,
+          undefined,
+          'nd-na',
         );
         add('ls_in_arp_rsp', 100, `${m} && inport == ${inp}`, 'next;', p.name);
       }

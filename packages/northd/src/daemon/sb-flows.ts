@@ -16,6 +16,7 @@ const FLOW_COLUMNS = [
   'priority',
   'match',
   'actions',
+  'controller_meter',
 ] as const;
 
 export async function loadSbFlows(client: OvsdbClient): Promise<Map<Uuid<'Logical_Flow'>, FlowRow>> {

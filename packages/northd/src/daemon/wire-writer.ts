@@ -79,13 +79,15 @@ const stageNameIds = new Map<string, string>();
  */
 function encodeFlowRow(row: Record<string, unknown>): string | undefined {
   const { pipeline, table_id, priority, match, actions, external_ids, logical_datapath, logical_dp_group, tags } = row;
+  const meter = row['controller_meter'];
+  if (meter !== undefined && typeof meter !== 'string') return undefined;
   const ext = external_ids as Record<string, string> | undefined;
   const stage = ext?.['stage-name'];
   if (typeof stage !== 'string' || typeof match !== 'string' || typeof actions !== 'string') return undefined;
   if ((pipeline !== 'ingress' && pipeline !== 'egress') || typeof table_id !== 'number' || typeof priority !== 'number')
     return undefined;
   // Exactly the six content columns, one placement column, a stage-name-only external_ids and
-  // perhaps tags with in_out_port only.
+  // perhaps tags with in_out_port only and a controller_meter.
   const ioPort = (tags as Record<string, string> | undefined)?.['in_out_port'];
   let columns = 0;
   let extKeys = 0;
@@ -96,7 +98,7 @@ function encodeFlowRow(row: Record<string, unknown>): string | undefined {
   const withTags = tags !== undefined;
   if (withTags && (typeof ioPort !== 'string' || tagKeys !== 1)) return undefined;
   if (
-    columns !== (withTags ? 8 : 7) ||
+    columns !== 7 + +withTags + +(meter !== undefined) ||
     extKeys !== 1 ||
     (logical_datapath === undefined) === (logical_dp_group === undefined)
   )
@@ -105,7 +107,7 @@ function encodeFlowRow(row: Record<string, unknown>): string | undefined {
     logical_datapath !== undefined
       ? `"logical_datapath":${uuidAtom(logical_datapath)}`
       : `"logical_dp_group":${uuidAtom(logical_dp_group)}`;
-  return flowText(pipeline, table_id, priority, match, actions, stage, place, ioPort);
+  return flowText(pipeline, table_id, priority, match, actions, stage, place, ioPort, meter);
 }
 
 /** A Logical_Flow row's text; `place` is its placement column, already encoded. */
@@ -118,13 +120,15 @@ function flowText(
   stage: string,
   place: string,
   ioPort?: string,
+  meter?: string,
 ): string {
   let extText = stageNameIds.get(stage);
   if (!extText) stageNameIds.set(stage, (extText = `"external_ids":["map",[["stage-name",${str(stage)}]]]`));
   const tagsText = ioPort === undefined ? '' : `,"tags":["map",[["in_out_port",${str(ioPort)}]]]`;
+  const meterText = meter === undefined ? '' : `,"controller_meter":${str(meter)}`;
   return (
     `{${place},"pipeline":"${pipeline}","table_id":${tableId},"priority":${priority},` +
-    `"match":${str(match)},"actions":${str(actions)},${extText}${tagsText}}`
+    `"match":${str(match)},"actions":${str(actions)},${extText}${tagsText}${meterText}}`
   );
 }
 
@@ -141,6 +145,7 @@ export interface FlowContent {
   readonly actions: string;
   readonly stageName: string;
   readonly ioPort?: string;
+  readonly meter?: string;
 }
 
 /** Server-assigned UUIDs of the rows a committed WireWriter inserted. */
@@ -198,6 +203,7 @@ export class WireWriter implements SbWriter {
         f.stageName,
         `"${place}":["uuid","${ref}"]`,
         f.ioPort,
+        f.meter,
       ),
     );
     this.ops.text('}');

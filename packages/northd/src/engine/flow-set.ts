@@ -3,13 +3,14 @@
 // that is memoized and shared between datapaths with the same inputs. The global set counts, per
 // flow and datapath, how many units contribute it, so replacing one unit touches only the flows that
 // differ between its old and new arrays; the touched flows are what the SB writer revisits.
-import { LflowTable, flowKey, type FlowSpec, type LogicalFlow } from '../lflow-table.js';
+import { applyCopp, type CoppMeters, type CoppProto } from '../copp.js';
+import { LflowTable, flowKey, type AddFlow, type FlowSpec, type LogicalFlow } from '../lflow-table.js';
 import { stage, type Pipeline, type StageName } from '../stages.js';
 
 export type { FlowSpec };
 
-/** `ioPort`: the logical port the flow is about (LogicalFlow.ioPort). */
-export type Add = (st: StageName, prio: number, match: string, actions: string, ioPort?: string) => void;
+/** See AddFlow. */
+export type Add = AddFlow;
 
 /** Collects one unit's flows (the datapath argument of LflowTable.add is ignored). */
 export class UnitCollector extends LflowTable {
@@ -27,16 +28,19 @@ export class UnitCollector extends LflowTable {
     match: string,
     actions: string,
     ioPort?: string,
+    copp?: CoppProto,
   ): void {
     const key = flowKey({ stageName, priority, match, actions });
     if (this.seen.has(key) || this.exclude?.has(key)) return;
     this.seen.add(key);
     const st = stage(stageName);
-    const spec: FlowSpec = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions };
-    this.specs.push(ioPort !== undefined ? { ...spec, ioPort } : spec);
+    let spec: FlowSpec = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions };
+    if (ioPort !== undefined) spec = { ...spec, ioPort };
+    if (copp !== undefined) spec = { ...spec, copp };
+    this.specs.push(spec);
   }
 
-  readonly fn: Add = (st, prio, match, actions, ioPort) => this.add('', st, prio, match, actions, ioPort);
+  readonly fn: Add = (st, prio, match, actions, ioPort, copp) => this.add('', st, prio, match, actions, ioPort, copp);
 }
 
 /** Run `build` and return its flows as a unit. */
@@ -69,8 +73,10 @@ interface UnitDiff {
 
 export class FlowSet {
   private readonly entries = new Map<string, Entry>();
-  /** Datapath → unit id → its flows. */
+  /** Datapath → unit id → its flows (as built, without the datapath's meters). */
   private readonly units = new Map<string, Map<string, readonly FlowSpec[]>>();
+  /** Datapath → its Copp meters, applied to its units' tagged flows as they are counted. */
+  private readonly copps = new Map<string, CoppMeters>();
   /** Flow keys whose datapath set may have changed since takeTouched(). */
   private touched = new Set<string>();
   /** Off during full recomputes: nobody reads what they touch, and they touch every flow on every datapath. */
@@ -118,14 +124,37 @@ export class FlowSet {
     if (specs.length) u.set(id, specs);
     else u.delete(id);
     const i = this.dpIndex(dp);
+    const copp = this.copps.get(dp);
+    const now = applyCopp(specs, copp);
     if (!this.tracking && old === NO_FLOWS) {
-      let l = this.pending.get(specs);
-      if (!l) this.pending.set(specs, (l = []));
+      let l = this.pending.get(now);
+      if (!l) this.pending.set(now, (l = []));
       l.push(i);
       return;
     }
     this.flushPending();
-    const d = this.diff(old, specs);
+    this.replace(i, applyCopp(old, copp), now);
+  }
+
+  /**
+   * A datapath's Copp meters (undefined: none). Its units' tagged flows are counted again with the
+   * new meters; untagged units are untouched.
+   */
+  setCopp(dp: string, copp: CoppMeters | undefined): void {
+    const before = this.copps.get(dp);
+    if (before?.sig === copp?.sig) return;
+    if (copp) this.copps.set(dp, copp);
+    else this.copps.delete(dp);
+    const u = this.units.get(dp);
+    if (!u) return;
+    this.flushPending();
+    const i = this.dpIndex(dp);
+    for (const specs of u.values()) this.replace(i, applyCopp(specs, before), applyCopp(specs, copp));
+  }
+
+  private replace(i: number, old: readonly FlowSpec[], now: readonly FlowSpec[]): void {
+    if (old === now) return;
+    const d = this.diff(old, now);
     for (const f of d.removed) this.dec(i, f);
     for (const f of d.added) this.inc(i, f);
   }
@@ -140,8 +169,10 @@ export class FlowSet {
     if (!u) return;
     this.flushPending();
     const i = this.dpIndex(dp);
-    for (const specs of u.values()) for (const f of specs) this.dec(i, f);
+    const copp = this.copps.get(dp);
+    for (const specs of u.values()) for (const f of applyCopp(specs, copp)) this.dec(i, f);
     this.units.delete(dp);
+    this.copps.delete(dp);
   }
 
   /** Unit ids of a datapath not in `keep` are dropped. */
@@ -312,6 +343,7 @@ export class FlowSet {
       actions: s.actions,
       key: s.key,
       ...(s.ioPort !== undefined ? { ioPort: s.ioPort } : {}),
+      ...(s.meter !== undefined ? { meter: s.meter } : {}),
     };
   }
 }

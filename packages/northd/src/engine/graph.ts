@@ -100,6 +100,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_static_mac_binding', data: t.Static_MAC_Binding },
     { kind: 'input', name: 'NB_chassis_template_var', data: t.Chassis_Template_Var },
     { kind: 'input', name: 'NB_bfd', data: t.BFD },
+    { kind: 'input', name: 'NB_copp', data: t.Copp },
     { kind: 'input', name: 'SB_datapath_binding', data: sb.tables.Datapath_Binding },
     { kind: 'input', name: 'SB_port_binding', data: sb.tables.Port_Binding },
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
@@ -178,6 +179,10 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('load_balancers', 'onLoadBalancers', () => routers.onLoadBalancers()),
         on('NB_nat', 'onNat', () => routers.onNat()),
         on('NB_address_set', 'onAddressSet', () => routers.onAddressSet()),
+        // Control plane protection: which meters the routers' controller-bound flows carry.
+        on('NB_copp', 'onCopp', () => routers.onCopp()),
+        on('NB_meter', 'onMeters', () => routers.onMeters()),
+        on('NB_bfd', 'onBfd', () => routers.onBfd()),
         // The conntrack dialect of every flow: rare, and it changes them all.
         recomputeOn('chassis_features'),
       ],
@@ -219,6 +224,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_global', 'onGlobal', () => switches.onGlobal()),
         // Which meters are fair decides the meter every logging ACL names: rare, recomputes.
         on('meters', 'onMeters', () => switches.onMeters()),
+        on('NB_copp', 'onCopp', () => switches.onCopp()),
       ],
     },
     {

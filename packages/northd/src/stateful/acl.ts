@@ -8,8 +8,9 @@ import { stage } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
 import type { SwitchStateful } from './switch-config.js';
 import { aclLogMeter } from './meters.js';
+import type { AddFlow } from '../lflow-table.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 /** ACL priorities sit above the fixed low-priority flows. */
 const ACL_PRI_OFFSET = 1000;
@@ -160,7 +161,7 @@ function addReject(
     // The extra actions end in a space and get one more (as 23.03 writes them).
     `${aclLog(acl, fair)}${extraActions ? `${extraActions} ` : ''}reg0 = 0; ` +
     `reject { /* eth.dst <-> eth.src; ip.dst <-> ip.src; is implicit. */ outport <-> inport; ${next} };`;
-  add(s, acl.priority + ACL_PRI_OFFSET, match, actions);
+  add(s, acl.priority + ACL_PRI_OFFSET, match, actions, undefined, 'reject');
 }
 
 /** `BLOCKED`: the conntrack flag of connections an ACL dropped (ct_mark.blocked or ct_label.blocked). */

@@ -11,8 +11,9 @@ import type { RouterDatapath, RouterPort } from '../topology.js';
 import type { NatEntry, RouterNat } from './nat-types.js';
 import { withExtIps } from './nat-ext-ips.js';
 import { addGatewayMtuFlow, gatewayMtu } from '../gateway-mtu.js';
+import type { AddFlow } from '../lflow-table.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 const q = (s: string) => JSON.stringify(s);
 const ARP_REPLY = (mac: string) =>
@@ -159,6 +160,8 @@ export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDiale
           160,
           `inport == ${P} && reg9[1] && reg9[0] == 0 && ${ip} && ${ip}.dst == ${n.external_ip}`,
           icmp,
+          undefined,
+          e.family === 4 ? 'icmp4-error' : 'icmp6-error',
         );
       }
       add(

@@ -6,9 +6,10 @@ import { formatIpv4, parseCidr, parseIpv4 } from '../addresses.js';
 import type { NbInput } from '../input.js';
 import type { StageName } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
+import type { AddFlow } from '../lflow-table.js';
 
 /** `ioPort`: the port the flow is about (SB tags:in_out_port). */
-type Add = (st: StageName, prio: number, match: string, actions: string, ioPort?: string) => void;
+type Add = AddFlow;
 
 const DHCP_RESULT = 'reg0[3]';
 
@@ -58,6 +59,7 @@ export function buildDhcpFlows(sw: SwitchDatapath, nb: NbInput, hasStateful: boo
           `${who} && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && udp.src == 68 && udp.dst == 67`,
           put,
           p.name,
+          'dhcpv4-opts',
         );
         add(
           'ls_in_dhcp_options',
@@ -65,6 +67,7 @@ export function buildDhcpFlows(sw: SwitchDatapath, nb: NbInput, hasStateful: boo
           `${who} && ip4.src == ${ip} && ip4.dst == {${server.id}, 255.255.255.255} && udp.src == 68 && udp.dst == 67`,
           put,
           p.name,
+          'dhcpv4-opts',
         );
         add(
           'ls_in_dhcp_response',

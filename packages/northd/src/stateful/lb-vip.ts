@@ -3,6 +3,7 @@
 import type { LoadBalancer } from '@ovnts/schema/nb';
 import { formatIp, parseIp } from '../addresses.js';
 import type { Diagnostics } from '../diagnostics.js';
+import { smapBool } from '../router-options.js';
 
 export interface LbEndpoint {
   readonly ip: string;
@@ -38,6 +39,11 @@ export interface ParsedLb {
   readonly vips: readonly LbVip[];
   /** options:reject — answer VIPs without backends with a reset/unreachable instead of dropping. */
   readonly rejectEmpty: boolean;
+  /**
+   * options:event (or NB_Global options:controller_event): a packet to a VIP without backends makes
+   * ovn-controller report an `empty_lb_backends` Controller_Event.
+   */
+  readonly controllerEvent: boolean;
 }
 
 export function parseEndpoint(s: string): LbEndpoint | null {
@@ -59,7 +65,7 @@ export function parseEndpoint(s: string): LbEndpoint | null {
   return { ip: formatIp(a), family: a.family, port };
 }
 
-export function parseLb(lb: LoadBalancer, diag: Diagnostics): ParsedLb {
+export function parseLb(lb: LoadBalancer, diag: Diagnostics, globalEvent = false): ParsedLb {
   const vips: LbVip[] = [];
   for (const [key, value] of Object.entries(lb.vips).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const vip = parseEndpoint(key);
@@ -80,5 +86,33 @@ export function parseLb(lb: LoadBalancer, diag: Diagnostics): ParsedLb {
     }
     vips.push({ ...vip, key, backendsRaw: value, backends });
   }
-  return { nb: lb, proto: lb.protocol ?? 'tcp', vips, rejectEmpty: lb.options['reject'] === 'true' };
+  return {
+    nb: lb,
+    proto: lb.protocol ?? 'tcp',
+    vips,
+    rejectEmpty: lb.options['reject'] === 'true',
+    controllerEvent: globalEvent || smapBool(lb.options, 'event', false),
+  };
+}
+
+/** NB_Global options:controller_event (deprecated by ovn-northd in favour of the balancers' own option). */
+export function globalControllerEvent(options: Readonly<Record<string, string>> | undefined): boolean {
+  return smapBool(options ?? {}, 'controller_event', false);
+}
+
+/**
+ * The Controller_Event trigger for a VIP without backends (undefined when the balancer asks for none,
+ * or rejects such traffic instead): its match, and its action naming the VIP as configured.
+ */
+export function emptyBackendsEvent(lb: ParsedLb, vip: LbVip): { match: string; action: string } | undefined {
+  if (!lb.controllerEvent || vip.backends.length || lb.rejectEmpty) return undefined;
+  const ip = vip.family === 4 ? 'ip4' : 'ip6';
+  let match = `${ip}.dst == ${vip.ip} && ${lb.proto}`;
+  let shown = vip.ip;
+  if (vip.port) {
+    match += ` && ${lb.proto}.dst == ${vip.port}`;
+    shown = vip.family === 4 ? `${vip.ip}:${vip.port}` : `[${vip.ip}]:${vip.port}`;
+  }
+  const action = `trigger_event(event = "empty_lb_backends", vip = "${shown}", protocol = "${lb.proto}", load_balancer = "${lb.nb._uuid}");`;
+  return { match, action };
 }

@@ -6,16 +6,17 @@ import { netContains, parseIp, type IpAddr } from '../addresses.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
-import { lbTargets, type LbVip, type ParsedLb } from './lb-vip.js';
+import { emptyBackendsEvent, lbTargets, type LbVip, type ParsedLb } from './lb-vip.js';
 import { lbForcesSnat } from '../router-options.js';
 import { redirectPorts } from './gateway-bindings.js';
 import type { CtDialect } from '../chassis-features.js';
 import { buildRouterLbAffinityFlows } from './lb-affinity.js';
+import type { AddFlow } from '../lflow-table.js';
 
 const ND_REPLY =
   'nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 const ARP_REPLY =
   'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;';
@@ -134,7 +135,11 @@ export function buildRouterLbFlows(
         vip.port ? 120 : 110,
         `ct.new && !ct.rel && ${ip} && ${ip}.dst == ${vip.ip}${l4}${res}`,
         routerVipAction(lr, lb, vip, ct),
+        undefined,
+        !lbTargets(vip).count && lb.rejectEmpty ? 'reject' : undefined,
       );
+      const ev = emptyBackendsEvent(lb, vip);
+      if (ev) add('lr_in_dnat', 130, ev.match, ev.action, undefined, 'event-elb');
       // Replies from the backends are un-DNATed on the gateway chassis, or just marked for SNAT.
       if (dgp && vip.backends.length) {
         const from = vip.backends.map((b) =>
@@ -175,6 +180,13 @@ export function buildRouterLbFlows(
         ARP_REPLY,
       );
     if (rl.reachable6.length)
-      add('lr_in_ip_input', 90, `${inp} && nd_ns && nd.target == $${lbAddressSetName(routerKey, 6)}${res}`, ND_REPLY);
+      add(
+        'lr_in_ip_input',
+        90,
+        `${inp} && nd_ns && nd.target == $${lbAddressSetName(routerKey, 6)}${res}`,
+        ND_REPLY,
+        undefined,
+        'nd-na',
+      );
   }
 }

@@ -13,11 +13,12 @@ import { forceSnatIps } from '../router-options.js';
 import { buildDgpNatFlows } from './dgp-nat.js';
 import { withExtIps } from './nat-ext-ips.js';
 import type { NatEntry, RouterNat, RouterNatFlags } from './nat-types.js';
+import type { AddFlow } from '../lflow-table.js';
 
 // The types live apart so dgp-nat.ts can use them without importing this module back.
 export type { RouterNat, RouterNatFlags } from './nat-types.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 export const NO_NAT: RouterNatFlags = { isGatewayRouter: false, natIps: new Set(), redirect: new Map() };
 
@@ -92,6 +93,8 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDi
         90,
         `ip6.dst == {${e.externalIp}, ${sn}} && nd_ns && nd.target == ${e.externalIp}`,
         ND_REPLY,
+        undefined,
+        'nd-na',
       );
     }
   }

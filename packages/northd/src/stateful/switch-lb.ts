@@ -3,11 +3,12 @@
 // load-balanced by ct_lb_mark (pre-stateful, LB), and a backend reaching its own VIP is hairpinned.
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
-import { lbTargets, type ParsedLb } from './lb-vip.js';
+import { emptyBackendsEvent, lbTargets, type ParsedLb } from './lb-vip.js';
 import type { CtDialect } from '../chassis-features.js';
 import { buildSwitchLbAffinityFlows } from './lb-affinity.js';
+import type { AddFlow } from '../lflow-table.js';
 
-type Add = (st: StageName, prio: number, match: string, actions: string) => void;
+type Add = AddFlow;
 
 const CT_NAT = 'reg0[2]';
 const COMMIT = 'reg0[1]';
@@ -62,7 +63,17 @@ export function buildSwitchLbFlows(lbs: readonly ParsedLb[], hasLbVip: boolean, 
       const action = switchVipAction(lb, targets.raw, targets.count, ct);
       // A load-balanced packet must not be committed again by the stateful stage.
       const full = targets.count ? `${COMMIT} = 0; ${action}` : action;
-      add('ls_in_lb', vip.port ? 120 : 110, `ct.new && ${ip}.dst == ${vip.ip}${l4}`, full);
+      const rejects = !targets.count && lb.rejectEmpty;
+      add(
+        'ls_in_lb',
+        vip.port ? 120 : 110,
+        `ct.new && ${ip}.dst == ${vip.ip}${l4}`,
+        full,
+        undefined,
+        rejects ? 'reject' : undefined,
+      );
+      const ev = emptyBackendsEvent(lb, vip);
+      if (ev) add('ls_in_pre_lb', 130, ev.match, ev.action, undefined, 'event-elb');
     }
   }
 }

@@ -60,6 +60,8 @@ export interface ParityResult {
   readonly realFlows: number;
   readonly ourFlows: number;
   readonly bindings: { readonly real: unknown; readonly ours: unknown };
+  /** The flows with a controller_meter (CoPP), one sorted line each; lflow-list does not show it. */
+  readonly meteredFlows: { readonly real: readonly string[]; readonly ours: readonly string[] };
   readonly verdicts: readonly { readonly packet: TracePacket; readonly real: string; readonly ours: string }[];
 }
 
@@ -72,6 +74,25 @@ export async function trace(sb: Sandbox, remote: string, p: TracePacket): Promis
   // allocates its own way.
   const out = r.stdout.trim().replace(/\breg14=0x[0-9a-f]+,/g, '');
   return `${r.code === 0 ? '' : `exit ${r.code}: `}${out}`;
+}
+
+/** The distinct flows with a controller_meter: `pipeline table priority match=(…) action=(…) meter=…`. */
+export async function meteredFlowSummary(run: Runner, remote: string): Promise<string[]> {
+  const op = {
+    op: 'select',
+    table: 'Logical_Flow',
+    where: [['controller_meter', '!=', ['set', []]]],
+    columns: ['pipeline', 'table_id', 'priority', 'match', 'actions', 'controller_meter'],
+  };
+  const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', op])]);
+  const [res] = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
+  const lines = new Set<string>();
+  for (const f of res?.rows ?? [])
+    lines.add(
+      `${String(f['pipeline'])} ${String(f['table_id'])} ${String(f['priority'])} match=(${String(f['match'])}) ` +
+        `action=(${String(f['actions'])}) meter=${String(f['controller_meter'])}`,
+    );
+  return [...lines].sort();
 }
 
 /** Datapath tunnel key → datapath name: each northd allocates keys its own way. */
@@ -176,6 +197,10 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
     realFlows: real.length,
     ourFlows: ours.length,
     bindings: { real: await summary(sb1.remotes.unix), ours: await summary(sb2.remotes.unix) },
+    meteredFlows: {
+      real: await meteredFlowSummary(run, sb1.remotes.unix),
+      ours: await meteredFlowSummary(run, sb2.remotes.unix),
+    },
     verdicts,
   };
 }

@@ -1159,6 +1159,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
         'use_ct_inv_match',
         'ignore_lsp_down',
         'install_ls_lb_from_router',
+        'controller_event',
       ])!;
       const value =
         key === 'mac_prefix'
@@ -1798,6 +1799,157 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  [
+    0.4,
+    'meter',
+    (c) => {
+      const m = c.pick(c.rows('Meter'));
+      if (m && c.chance(0.3))
+        return {
+          description: `delete meter ${String(m['name'])}`,
+          ops: [{ op: 'delete', table: 'Meter', where: byUuid(m._uuid) }],
+        };
+      const name = c.pick(COPP_METERS)!;
+      if (c.rows('Meter').some((r) => r['name'] === name)) return undefined;
+      return {
+        description: `add meter ${name}`,
+        ops: [
+          { op: 'insert', table: 'Meter_Band', 'uuid-name': 'band', row: { action: 'drop', rate: c.int(1, 1000) } },
+          { op: 'insert', table: 'Meter', row: { name, unit: 'pktps', bands: set([named('band')]) } },
+        ],
+      };
+    },
+  ],
+  [
+    0.6,
+    'copp',
+    (c) => {
+      const copp = c.pick(c.rows('Copp'));
+      const table = c.chance(0.5) ? 'Logical_Switch' : 'Logical_Router';
+      const dp = c.pick(table === 'Logical_Switch' ? c.switches() : c.routers());
+      if (copp && dp && c.chance(0.4))
+        return {
+          description: `${String(dp['name'])} uses Copp ${String(copp['name'])}`,
+          ops: [{ op: 'update', table, where: byUuid(dp._uuid), row: { copp: uuid(copp._uuid) } }],
+        };
+      if (dp && dp['copp'] !== null && dp['copp'] !== undefined && c.chance(0.3))
+        return {
+          description: `${String(dp['name'])} drops its Copp`,
+          ops: [{ op: 'update', table, where: byUuid(dp._uuid), row: { copp: set([]) } }],
+        };
+      if (copp && c.chance(0.2))
+        return {
+          description: `delete Copp ${String(copp['name'])}`,
+          ops: [{ op: 'delete', table: 'Copp', where: byUuid(copp._uuid) }],
+        };
+      const proto = c.pick(COPP_PROTOCOLS)!;
+      const meter = c.pick(COPP_METERS)!;
+      if (copp)
+        return {
+          description: `Copp ${String(copp['name'])}: ${proto} -> ${meter}`,
+          ops: [
+            {
+              op: 'mutate',
+              table: 'Copp',
+              where: byUuid(copp._uuid),
+              mutations: [
+                ['meters', 'delete', set([proto])],
+                ...(c.chance(0.8) ? [['meters', 'insert', map({ [proto]: meter })]] : []),
+              ],
+            },
+          ],
+        };
+      const name = c.name('copp');
+      return {
+        description: `add Copp ${name} (${proto} -> ${meter})`,
+        ops: [{ op: 'insert', table: 'Copp', row: { name, meters: map({ [proto]: meter }) } }],
+      };
+    },
+  ],
+  [
+    0.4,
+    'lb-event',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer'));
+      if (!lb) return undefined;
+      const on = c.chance(0.6);
+      return {
+        description: `${on ? 'set' : 'unset'} options:event on ${String(lb['name'])}`,
+        ops: [
+          {
+            op: 'mutate',
+            table: 'Load_Balancer',
+            where: byUuid(lb._uuid),
+            mutations: [
+              ['options', 'delete', set(['event'])],
+              ...(on ? [['options', 'insert', map({ event: 'true' })]] : []),
+            ],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    0.5,
+    'bfd',
+    (c) => {
+      const b = c.pick(c.rows('BFD'));
+      if (b && c.chance(0.25))
+        return {
+          description: `delete BFD session to ${String(b['dst_ip'])}`,
+          ops: [{ op: 'delete', table: 'BFD', where: byUuid(b._uuid) }],
+        };
+      if (b && c.chance(0.3)) {
+        const status = c.pick(['down', 'up', 'admin_down', 'init'])!;
+        return {
+          description: `BFD session to ${String(b['dst_ip'])} is ${status}`,
+          ops: [{ op: 'update', table: 'BFD', where: byUuid(b._uuid), row: { status } }],
+        };
+      }
+      const route = c.pick(c.rows('Logical_Router_Static_Route').filter((r) => r['nexthop'] !== 'discard'));
+      if (b && route && c.chance(0.5))
+        return {
+          description: `route to ${String(route['ip_prefix'])} watched by BFD to ${String(b['dst_ip'])}`,
+          ops: [
+            {
+              op: 'update',
+              table: 'Logical_Router_Static_Route',
+              where: byUuid(route._uuid),
+              row: { bfd: uuid(b._uuid) },
+            },
+          ],
+        };
+      const lrp = c.pick(c.rows('Logical_Router_Port'));
+      if (!lrp) return undefined;
+      // Often the next hop of a route, so that the route may watch it.
+      const dst = route && c.chance(0.6) ? String(route['nexthop']) : c.ip();
+      if (c.rows('BFD').some((r) => r['logical_port'] === lrp['name'] && r['dst_ip'] === dst)) return undefined;
+      return {
+        description: `BFD session on ${String(lrp['name'])} to ${dst}`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'BFD',
+            row: { logical_port: lrp['name'], dst_ip: dst, ...(c.chance(0.5) ? { status: 'down' } : {}) },
+          },
+        ],
+      };
+    },
+  ],
+];
+
+/** Meter names Copp rows name (some never exist, or come and go with `meter` edits). */
+const COPP_METERS = ['copp-m1', 'copp-m2', 'copp-m3'];
+const COPP_PROTOCOLS = [
+  'arp',
+  'event-elb',
+  'icmp4-error',
+  'tcp-reset',
+  'bfd',
+  'reject',
+  'igmp',
+  'nd-na',
+  'dhcpv4-opts',
 ];
 
 const TOTAL = EDITS.reduce((s, [w]) => s + w, 0);

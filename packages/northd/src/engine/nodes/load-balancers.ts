@@ -2,7 +2,7 @@
 // of switches and routers with the same balancers and groups), and for each changed balancer what it
 // affects: its flow unit on the datapaths applying it, their whole balancer set, or a router's shape.
 import type { LoadBalancer } from '@ovnts/schema/nb';
-import { parseLb, type ParsedLb } from '../../stateful/lb-vip.js';
+import { globalControllerEvent, parseLb, type ParsedLb } from '../../stateful/lb-vip.js';
 import { lbsFromRouters, peerRoutersOf, switchLbs, type SwitchLbs } from '../../stateful/switch-config.js';
 import { reportUnsupportedLb } from '../../stateful/unsupported.js';
 import type { RouterDatapath, SwitchDatapath } from '../../topology.js';
@@ -15,7 +15,9 @@ import { addTo, changedColumns, delFrom, lbConfigSig, sameKeys } from './util.js
 export class LoadBalancersNode implements NodeData {
   /** Load balancer → groups holding it. */
   private readonly lbGroups = new Map<string, Set<string>>();
-  private readonly parsedLbs = new WeakMap<LoadBalancer, ParsedLb>();
+  private parsedLbs = new WeakMap<LoadBalancer, ParsedLb>();
+  /** NB_Global options:controller_event (every balancer's VIPs without backends trigger events). */
+  private controllerEvent = false;
   /**
    * Balancer lists by a datapath's balancers and groups (lbConfigSig), shared by the 300 switches or
    * routers that apply one service group; kept until a balancer or group changes (noteChanges).
@@ -67,7 +69,13 @@ export class LoadBalancersNode implements NodeData {
   recompute(): void {
     this.clear();
     this.recomputed = true;
-    this.fromRouters = lbsFromRouters([...this.nb.view.NB_Global.values()][0]);
+    const global = [...this.nb.view.NB_Global.values()][0];
+    this.fromRouters = lbsFromRouters(global);
+    const ev = globalControllerEvent(global?.options);
+    if (ev !== this.controllerEvent) {
+      this.controllerEvent = ev;
+      this.parsedLbs = new WeakMap();
+    }
     for (const g of this.nb.view.Load_Balancer_Group.values())
       for (const lb of g.load_balancer) addTo(this.lbGroups, lb, g._uuid);
   }
@@ -80,8 +88,12 @@ export class LoadBalancersNode implements NodeData {
     return !this.topo.recomputed;
   }
 
+  /** Either global option changing is rare and reshapes every balancer's flows: recompute. */
   onGlobal(): boolean {
-    return lbsFromRouters([...this.nb.view.NB_Global.values()][0]) === this.fromRouters;
+    const global = [...this.nb.view.NB_Global.values()][0];
+    return (
+      lbsFromRouters(global) === this.fromRouters && globalControllerEvent(global?.options) === this.controllerEvent
+    );
   }
 
   onLoadBalancer(): boolean {
@@ -147,7 +159,7 @@ export class LoadBalancersNode implements NodeData {
     let p = this.parsedLbs.get(lb);
     if (!p) {
       reportUnsupportedLb(lb, this.ctx.diag);
-      p = parseLb(lb, this.ctx.diag);
+      p = parseLb(lb, this.ctx.diag, this.controllerEvent);
       this.parsedLbs.set(lb, p);
     }
     return this.svc.withHealth(p);

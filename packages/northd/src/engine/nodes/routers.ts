@@ -13,6 +13,7 @@ import { redirectPorts } from '../../stateful/gateway-bindings.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../router-flows.js';
 import { buildRouterPolicyFlows, routerPolicies } from '../../router-policy.js';
+import { buildRouterBfdFlows, routerBfd, type RouterBfd } from '../../router-bfd.js';
 import type { RouterDatapath, RouterPort } from '../../topology.js';
 import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
@@ -20,6 +21,7 @@ import type { BindingsNode } from './bindings.js';
 import type { EngineContext, NbInputs } from './inputs.js';
 import type { LoadBalancersNode } from './load-balancers.js';
 import type { TopologyNode } from './topology.js';
+import { DatapathCopps } from './copp.js';
 import { unitId } from './util.js';
 import { RoutablesIndex } from './routables.js';
 import { buildRoutableFlows } from '../../stateful/routable-addresses.js';
@@ -48,6 +50,10 @@ export class RoutersNode implements NodeData {
   /** Router ports whose neighbours' routable addresses changed. */
   private readonly routableRefresh = new Set<RouterPort>();
   private readonly routables: RoutablesIndex;
+  private readonly copps: DatapathCopps;
+  private coppChanged = false;
+  /** The NB BFD sessions as routing reads them, built when a router is computed. */
+  private bfd: RouterBfd | undefined;
 
   // Tracked output.
   recomputed = false;
@@ -69,10 +75,11 @@ export class RoutersNode implements NodeData {
       (u) => this.nb.view.NAT.get(u),
       (lr) => this.lbs.routerLbs(lr),
     );
+    this.copps = new DatapathCopps(nb);
   }
 
   clearTracked(): void {
-    this.recomputed = false;
+    this.recomputed = this.coppChanged = false;
     for (const s of [this.pending, this.computed, this.peerSwitches, this.touchedSets]) s.clear();
     this.pendingLbUnits.clear();
     this.arpRefresh.clear();
@@ -81,7 +88,11 @@ export class RoutersNode implements NodeData {
 
   updated(): boolean {
     const units = this.pendingLbUnits.size + this.arpRefresh.size + this.routableRefresh.size;
-    return this.recomputed || this.computed.size + this.peerSwitches.size + this.touchedSets.size + units > 0;
+    return (
+      this.recomputed ||
+      this.coppChanged ||
+      this.computed.size + this.peerSwitches.size + this.touchedSets.size + units > 0
+    );
   }
 
   clear(): void {
@@ -92,6 +103,8 @@ export class RoutersNode implements NodeData {
 
   recompute(): void {
     this.clear();
+    this.copps.reset();
+    this.bfd = undefined;
     this.recomputed = true;
     if (this.features.ct !== this.memoCt) {
       this.memoCt = this.features.ct;
@@ -159,7 +172,50 @@ export class RoutersNode implements NodeData {
     return true;
   }
 
+  /** A Copp row changed: the meters of the routers naming it. */
+  onCopp(): boolean {
+    this.copps.onCopp();
+    return true;
+  }
+
+  /**
+   * A BFD session came, went, moved or changed status: the routers of the ports it names (old and new)
+   * and the routers with a route naming it.
+   */
+  onBfd(): boolean {
+    const names = new Set<string>();
+    const rows = new Set<string>();
+    for (const c of this.nb.tables.BFD.changes) {
+      rows.add(c.uuid);
+      if (c.old) names.add(c.old.logical_port);
+      if (c.new) names.add(c.new.logical_port);
+    }
+    this.bfd = undefined;
+    for (const lr of this.topo.routers.values())
+      if (lr.ports.some((p) => names.has(p.name)) || lr.routes.some((r) => r.nb.bfd !== null && rows.has(r.nb.bfd)))
+        this.pending.add(lr.uuid);
+    return true;
+  }
+
+  private routerBfd(): RouterBfd {
+    return (this.bfd ??= routerBfd(this.nb.view.BFD));
+  }
+
+  /** A meter came or went: a Copp naming it meters more or fewer flows. */
+  onMeters(): boolean {
+    this.copps.onMeters();
+    return true;
+  }
+
   settle(): boolean {
+    if (this.copps.dirty) {
+      this.copps.dirty = false;
+      for (const lr of this.topo.routers.values())
+        if (this.bindings.dpKeys.has(lr.uuid) && !this.pending.has(lr.uuid)) {
+          this.flows.setCopp(lr.uuid, this.copps.ofRouter(lr.nb));
+          this.coppChanged = true;
+        }
+    }
     for (const [uuid, lbs] of this.pendingLbUnits) if (!this.pending.has(uuid)) this.updateLbUnits(uuid, lbs);
     for (const uuid of this.pending) {
       const lr = this.topo.routers.get(uuid);
@@ -224,11 +280,14 @@ export class RoutersNode implements NodeData {
     reportUnsupportedRouter(lr, rl.lbs.length, this.ctx.diag);
     const nat = routerNat(lr, this.nb.view, this.ctx.diag, rl.ips);
     this.natOfRouter.set(lr.uuid, nat);
+    this.flows.setCopp(lr.uuid, this.copps.ofRouter(lr.nb));
     this.flows.setUnit(
       lr.uuid,
       'core',
       collect((add, t) => {
-        buildRouterFlows(lr, t, nat, false, { ct: this.features.ct, portKey: (n) => this.portKey(lr.uuid, n) });
+        const bfd = this.routerBfd();
+        buildRouterFlows(lr, t, nat, false, { ct: this.features.ct, portKey: (n) => this.portKey(lr.uuid, n) }, bfd);
+        buildRouterBfdFlows(lr, bfd.ports, add);
         buildRouterNatFlows(lr, nat, this.features.ct, add);
         buildRouterPolicyFlows(lr, routerPolicies(lr, this.nb.view.Logical_Router_Policy), add);
       }),

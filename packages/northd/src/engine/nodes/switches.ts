@@ -27,6 +27,7 @@ import type { PortGroupsNode } from './port-groups.js';
 import type { RoutersNode } from './routers.js';
 import type { TopologyNode } from './topology.js';
 import { addTo, delFrom, sameRows, unitId } from './util.js';
+import { DatapathCopps } from './copp.js';
 
 const flagsSig = (st: SwitchStateful) =>
   `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}${+st.acl.ctInvMatch}${+st.acl.defaultDrop}${st.acl.fairSig}`;
@@ -59,6 +60,7 @@ export class SwitchesNode implements NodeData {
   private readonly aclSw = new Set<string>();
   private readonly lbAll = new Set<string>();
   private readonly lbRowUnits = new Map<string, ReadonlySet<string>>();
+  private readonly copps: DatapathCopps;
 
   // Tracked output.
   recomputed = false;
@@ -76,7 +78,9 @@ export class SwitchesNode implements NodeData {
     private readonly routers: RoutersNode,
     private readonly features: ChassisFeaturesNode,
     private readonly meters: MetersNode,
-  ) {}
+  ) {
+    this.copps = new DatapathCopps(nb);
+  }
 
   clearTracked(): void {
     this.recomputed = this.unitsChanged = false;
@@ -96,6 +100,7 @@ export class SwitchesNode implements NodeData {
 
   recompute(): void {
     this.clear();
+    this.copps.reset();
     this.recomputed = true;
     if (this.features.ct !== this.memoCt) {
       this.memoCt = this.features.ct;
@@ -127,9 +132,16 @@ export class SwitchesNode implements NodeData {
     return aclOptions([...this.nb.view.NB_Global.values()][0]?.options ?? {}, this.meters.fair);
   }
 
-  /** Meters: only which of them are fair matters here (see onGlobal). */
+  /** Meters: which of them are fair (see onGlobal), and their names (the switches' Copp meters). */
   onMeters(): boolean {
+    this.copps.onMeters();
     return !this.meters.fairChanged && sameAclOptions(this.globalAclOptions(), this.aclOpts);
+  }
+
+  /** A Copp row changed: the meters of the switches naming it. */
+  onCopp(): boolean {
+    this.copps.onCopp();
+    return true;
   }
 
   onTopology(): boolean {
@@ -185,6 +197,14 @@ export class SwitchesNode implements NodeData {
 
   settle(): boolean {
     const bound = (uuid: string) => (this.bindings.dpKeys.has(uuid) ? this.topo.switches.get(uuid) : undefined);
+    if (this.copps.dirty) {
+      this.copps.dirty = false;
+      for (const sw of this.topo.switches.values())
+        if (this.bindings.dpKeys.has(sw.uuid)) {
+          this.flows.setCopp(sw.uuid, this.copps.ofSwitch(sw.nb));
+          this.unitsChanged = true;
+        }
+    }
     const full = new Set<string>();
     for (const uuid of this.full) {
       const sw = bound(uuid);
@@ -251,6 +271,7 @@ export class SwitchesNode implements NodeData {
     const prev = this.state.get(sw.uuid);
     this.state.set(sw.uuid, st);
     const nb = this.nb.view;
+    this.flows.setCopp(sw.uuid, this.copps.ofSwitch(sw.nb));
     this.flows.setUnit(
       sw.uuid,
       'core',
