@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affectsCompile, lspUpMatters } from './change-filter.js';
+import { affectsCompile, lspUpMatters, sbHandledIncrementally } from './change-filter.js';
 
 const mod = (table: string, old: Record<string, unknown>, nw: Record<string, unknown>) => ({
   kind: 'modify' as const,
@@ -33,5 +33,14 @@ describe('affectsCompile', () => {
     expect(affectsCompile(mod('Logical_Switch_Port', { up: false, name: 'a' }, { up: true, name: 'a' }), true)).toBe(
       true,
     );
+  });
+  it('hands health check verdicts to the engine; other Service_Monitor writes are overwritten in full', () => {
+    const m = { logical_port: 'p', ip: '10.0.0.3', port: 80, protocol: 'tcp', src_ip: '10.0.0.2', status: null };
+    expect(sbHandledIncrementally(mod('Service_Monitor', m, { ...m, status: 'offline' }))).toBe(true);
+    expect(affectsCompile(mod('Service_Monitor', m, { ...m, status: 'offline' }))).toBe(true);
+    expect(sbHandledIncrementally(mod('Service_Monitor', m, { ...m, src_ip: '10.0.0.9' }))).toBe(false);
+    expect(sbHandledIncrementally({ kind: 'delete', table: 'Service_Monitor', old: m, new: undefined })).toBe(false);
+    expect(sbHandledIncrementally(mod('Encap', { type: 'geneve' }, { type: 'vxlan' }))).toBe(true);
+    expect(sbHandledIncrementally(mod('Port_Binding', { tunnel_key: 1 }, { tunnel_key: 2 }))).toBe(false);
   });
 });

@@ -698,6 +698,59 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
+    1,
+    'lb-health',
+    (c) => {
+      const lb = c.pick(c.rows('Load_Balancer').filter((l) => Object.keys(l['vips'] as object).length));
+      if (!lb) return undefined;
+      const checks = lb['health_check'] as string[];
+      const r = c.rng();
+      if (checks.length && r < 0.3) {
+        const hc = c.pick(checks)!;
+        const row = c.chance(0.5)
+          ? { options: map({ interval: String(c.int(1, 10)), failure_count: String(c.int(1, 5)) }) }
+          : { vip: c.pick(Object.keys(lb['vips'] as object))! };
+        return {
+          description: `health check of ${String(lb['name'])}: ${Object.keys(row)[0]!}`,
+          ops: [{ op: 'update', table: 'Load_Balancer_Health_Check', where: byUuid(hc), row }],
+        };
+      }
+      if (checks.length && r < 0.45)
+        return {
+          description: `health checks of ${String(lb['name'])} removed`,
+          ops: [{ op: 'update', table: 'Load_Balancer', where: byUuid(lb._uuid), row: { health_check: set([]) } }],
+        };
+      // Map the backends of one VIP to switch ports (some without a source address or to no port) and check it.
+      const vips = lb['vips'] as Record<string, string>;
+      const vip = c.pick(Object.keys(vips))!;
+      const ports = c.rows('Logical_Switch_Port').map((p) => String(p['name']));
+      const mappings: Record<string, string> = {};
+      for (const b of vips[vip]!.split(',')) {
+        const ip = /^\[([^\]]+)\]/.exec(b)?.[1] ?? b.replace(/:\d+$/, '');
+        if (!ip) continue;
+        const port = c.chance(0.9) ? (c.pick(ports) ?? 'nope') : `missing-${c.int(0, 9)}`;
+        const src = ip.includes(':') ? `[fd00::${c.int(1, 250).toString(16)}]` : `10.255.0.${c.int(1, 250)}`;
+        mappings[ip.includes(':') ? `[${ip}]` : ip] = c.chance(0.85) ? `${port}:${src}` : port;
+      }
+      return {
+        description: `health check of ${vip} on ${String(lb['name'])}`,
+        ops: [
+          { op: 'insert', table: 'Load_Balancer_Health_Check', 'uuid-name': 'hc', row: { vip } },
+          {
+            op: 'mutate',
+            table: 'Load_Balancer',
+            where: byUuid(lb._uuid),
+            mutations: [
+              ['health_check', 'insert', named('hc')],
+              ['ip_port_mappings', 'delete', set(Object.keys(mappings))],
+              ['ip_port_mappings', 'insert', map(mappings)],
+            ],
+          },
+        ],
+      };
+    },
+  ],
+  [
     2,
     'lbg-member',
     (c) => {
