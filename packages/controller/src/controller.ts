@@ -48,6 +48,7 @@ import { formatLocalBindings, localBindings } from './local-bindings.js';
 import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
 import { Coverage } from './coverage.js';
 import { announcements } from './garp.js';
+import { periodicRas } from './periodic-ra.js';
 import { ALL_METERS, desiredMeters, meterText } from './meters.js';
 
 export interface ControllerOptions {
@@ -408,6 +409,7 @@ class Controller implements ControllerHandle {
     this.current = { view, me: chassis._uuid };
     await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
     this.pinctrl.setAnnouncements(announcements(view, sbSnap));
+    this.pinctrl.setPeriodicRas(periodicRas(view, sbSnap));
   }
 
   private async report(): Promise<void> {

@@ -12,7 +12,7 @@ import {
   type SwitchConnection,
   decodeActionList,
 } from '@ovnts/openflow';
-import { OFTABLE, OPCODE, REG } from '@ovnts/expr';
+import { MLF, OFTABLE, OPCODE, REG } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import {
@@ -37,6 +37,12 @@ import { DHCPV6, dhcpv6Reply } from './dhcpv6-reply.js';
 import { raReply } from './ra-reply.js';
 import { parseControllerEvent } from './controller-event.js';
 import { type Announcement, announcementFrame } from './garp.js';
+import type { PeriodicRa } from './periodic-ra.js';
+
+/** When a periodic RA is next due: min interval plus a random part of (max - min). */
+function nextAnnounce(r: PeriodicRa): number {
+  return Date.now() + r.minIntervalS * 1000 + Math.floor(Math.random() * (r.maxIntervalS - r.minIntervalS) * 1000);
+}
 
 /** An identical controller event is written to the SB at most this often. */
 const EVENT_REPEAT_MS = 5000;
@@ -57,6 +63,8 @@ export class Pinctrl {
   private eventSeq = 0;
   private readonly garps = new Map<string, { a: Announcement; backoff: number; next: number }>();
   private garpTimer: NodeJS.Timeout | undefined;
+  private readonly ras = new Map<string, { ra: PeriodicRa; next: number }>();
+  private raTimer: NodeJS.Timeout | undefined;
   private readonly eventsSent = new Map<string, number>();
 
   constructor(
@@ -73,6 +81,7 @@ export class Pinctrl {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.garpTimer);
+    clearTimeout(this.raTimer);
   }
 
   /**
@@ -85,6 +94,43 @@ export class Pinctrl {
     for (const k of this.garps.keys()) if (!keep.has(k)) this.garps.delete(k);
     for (const a of list) if (!this.garps.has(a.key)) this.garps.set(a.key, { a, backoff: 1, next: now });
     this.sendGarps();
+  }
+
+  /** Router ports that advertise periodically (see periodic-ra.ts), each every min..max interval. */
+  setPeriodicRas(list: readonly PeriodicRa[]): void {
+    const keep = new Set(list.map((r) => r.port));
+    for (const k of this.ras.keys()) if (!keep.has(k)) this.ras.delete(k);
+    for (const r of list) {
+      const old = this.ras.get(r.port);
+      const same = old && old.ra.minIntervalS === r.minIntervalS && old.ra.maxIntervalS === r.maxIntervalS;
+      this.ras.set(r.port, { ra: r, next: same ? old.next : nextAnnounce(r) });
+    }
+    this.sendRas();
+  }
+
+  private sendRas(): void {
+    clearTimeout(this.raTimer);
+    if (this.stopped || !this.of.isConnected) return;
+    const now = Date.now();
+    let earliest = Infinity;
+    for (const s of this.ras.values()) {
+      if (s.next <= now) {
+        this.of.send({
+          type: 'packet_out',
+          inPort: OFPP.CONTROLLER,
+          actions: [{ type: 'resubmit', table: OFTABLE.ingress }],
+          packet: s.ra.packet,
+          metadata: [
+            { field: 'metadata', value: BigInt(s.ra.dpKey) },
+            { field: `reg${REG.inport}`, value: BigInt(s.ra.portKey) },
+            { field: `reg${REG.flags}`, value: 1n << BigInt(MLF.localOnly) },
+          ],
+        });
+        s.next = nextAnnounce(s.ra);
+      }
+      earliest = Math.min(earliest, s.next);
+    }
+    if (earliest !== Infinity) this.raTimer = setTimeout(() => this.sendRas(), earliest - now).unref();
   }
 
   private sendGarps(): void {

@@ -24,3 +24,4 @@ export { Compiler, type LogicalFlow, type DatapathContext, type CompiledFlow } f
 export { encodeActions, type EncodeContext } from './encode.js';
 export { toMatches, toEntries, type ExprMatch, type Conjunction, type PortLookup } from './matches.js';
 export { OPCODE, encodeActionsOf15, controllerUserdata } from './userdata.js';
+export { dnsslOption, routeInfoOptions } from './pinctrl-args.js';

@@ -95,7 +95,7 @@ export function ndRaBody(options: readonly GenOption[]): number[] {
 }
 
 /** RFC 8106 DNS Search List: comma-separated domains as DNS labels, padded to 8-byte units. */
-function dnsslOption(list: string): number[] {
+export function dnsslOption(list: string): number[] {
   const names: number[] = [];
   for (const domain of list.split(',').filter((d) => d.length)) {
     for (const label of domain.split('.').filter((l) => l.length)) {
@@ -110,7 +110,7 @@ function dnsslOption(list: string): number[] {
 }
 
 /** RFC 4191 Route Information: `PRF-prefix` pairs, comma-separated (PRF: HIGH, LOW, anything else medium). */
-function routeInfoOptions(list: string): number[] {
+export function routeInfoOptions(list: string): number[] {
   const out: number[] = [];
   for (const entry of list.split(',').filter((e) => e.length)) {
     const [prf, prefix] = entry.split('-');
