@@ -20,6 +20,11 @@ export class Diagnostics {
   }
 }
 
+/** How a diagnostic names a row: its name, or its UUID when the name is empty (a name the CMS left blank). */
+export function rowName(row: { readonly name: string; readonly _uuid: string }): string {
+  return row.name || row._uuid;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.table} ${JSON.stringify(d.name)}: ${d.message}`;
 }

@@ -21,7 +21,7 @@ import {
   type Ipv6Addr,
   type Mac,
 } from './addresses.js';
-import type { Diagnostics } from './diagnostics.js';
+import { rowName, type Diagnostics } from './diagnostics.js';
 import type { NbInput } from './input.js';
 
 /** One "MAC [IP…]" entry of a switch port's addresses (or of a router port as seen from the switch). */
@@ -142,7 +142,7 @@ export function buildTopology(nb: NbInput, diag: Diagnostics): Topology {
     const rows = lr.ports.map((u) => nb.Logical_Router_Port.get(u)).filter((r) => r !== undefined);
     for (const lrp of rows.sort(byNameThenUuid)) {
       if (lsps.has(lrp.name) || lrps.has(lrp.name)) {
-        diag.warn('Logical_Router_Port', lrp.name, `duplicate logical router port ${lrp.name}`);
+        diag.warn('Logical_Router_Port', rowName(lrp), `duplicate logical router port ${lrp.name}`);
         continue;
       }
       const port = buildRouterPort(lrp, dp, diag);
@@ -159,7 +159,7 @@ export function buildTopology(nb: NbInput, diag: Diagnostics): Topology {
     const rows = ls.ports.map((u) => nb.Logical_Switch_Port.get(u)).filter((r) => r !== undefined);
     for (const lsp of rows.sort(byNameThenUuid)) {
       if (lsps.has(lsp.name) || lrps.has(lsp.name)) {
-        diag.warn('Logical_Switch_Port', lsp.name, `duplicate logical port ${lsp.name}`);
+        diag.warn('Logical_Switch_Port', rowName(lsp), `duplicate logical port ${lsp.name}`);
         continue;
       }
       const port = buildSwitchPort(lsp, dp, lrps, diag);
@@ -184,7 +184,7 @@ export function buildRouterPort(lrp: LogicalRouterPort, dp: RouterDatapath, diag
   // ovn-northd takes any MAC that parses, a multicast one included (upstream's "lr multiple gw ports" uses one).
   const mac = parseMac(lrp.mac);
   if (mac === null) {
-    diag.warn('Logical_Router_Port', lrp.name, `bad MAC address ${JSON.stringify(lrp.mac)}; port skipped`);
+    diag.warn('Logical_Router_Port', rowName(lrp), `bad MAC address ${JSON.stringify(lrp.mac)}; port skipped`);
     return null;
   }
   const ipv4: LrpNet[] = [];
@@ -193,12 +193,12 @@ export function buildRouterPort(lrp: LogicalRouterPort, dp: RouterDatapath, diag
     // A bare address is a host network (/32, /128), as ovn-northd parses it.
     const net = parseCidr(n, true);
     if (!net) {
-      diag.warn('Logical_Router_Port', lrp.name, `bad network ${JSON.stringify(n)}; network skipped`);
+      diag.warn('Logical_Router_Port', rowName(lrp), `bad network ${JSON.stringify(n)}; network skipped`);
       continue;
     }
     const clash = dp.ports.find((p) => [...p.ipv4, ...p.ipv6].some((x) => netsOverlap(x.net, net)));
     if (clash) {
-      diag.warn('Logical_Router_Port', lrp.name, `network ${n} overlaps port ${clash.name}; network skipped`);
+      diag.warn('Logical_Router_Port', rowName(lrp), `network ${n} overlaps port ${clash.name}; network skipped`);
       continue;
     }
     (net.addr.family === 4 ? ipv4 : ipv6).push({ net, addrS: formatIp(net.addr) });
@@ -237,7 +237,7 @@ export function buildSwitchPort(
   if (lsp.type === 'router') {
     const rp = lsp.options['router-port'];
     peer = rp !== undefined ? (lrps.get(rp) ?? null) : null;
-    if (!peer) diag.warn('Logical_Switch_Port', lsp.name, `router-port ${JSON.stringify(rp ?? '')} not found`);
+    if (!peer) diag.warn('Logical_Switch_Port', rowName(lsp), `router-port ${JSON.stringify(rp ?? '')} not found`);
   }
   // Rebuilding a switch re-reads its ports: a non-router row's addresses are parsed once (rows are
   // immutable; a row with a diagnostic is parsed again, so the diagnostic is reported again).
@@ -291,7 +291,11 @@ function parseSwitchPortAddresses(lsp: LogicalSwitchPort, peer: RouterPort | nul
       const one = parseLspAddress(t);
       if (one) addresses.push(one);
       else
-        diag.warn('Logical_Switch_Port', lsp.name, `invalid syntax ${JSON.stringify(a)} in addresses; address skipped`);
+        diag.warn(
+          'Logical_Switch_Port',
+          rowName(lsp),
+          `invalid syntax ${JSON.stringify(a)} in addresses; address skipped`,
+        );
     }
   }
   return { addresses, hasUnknown };

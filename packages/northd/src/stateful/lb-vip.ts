@@ -2,7 +2,7 @@
 // comma-separated backend list of the same shape. Bad entries are reported and left out.
 import type { LoadBalancer } from '@ovnts/schema/nb';
 import { formatIp, parseIp } from '../addresses.js';
-import type { Diagnostics } from '../diagnostics.js';
+import { rowName, type Diagnostics } from '../diagnostics.js';
 import { smapBool } from '../router-options.js';
 
 export interface LbEndpoint {
@@ -70,7 +70,7 @@ export function parseLb(lb: LoadBalancer, diag: Diagnostics, globalEvent = false
   for (const [key, value] of Object.entries(lb.vips).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const vip = parseEndpoint(key);
     if (!vip) {
-      diag.warn('Load_Balancer', lb.name, `bad VIP ${JSON.stringify(key)}; skipped`);
+      diag.warn('Load_Balancer', rowName(lb), `bad VIP ${JSON.stringify(key)}; skipped`);
       continue;
     }
     const backends: LbEndpoint[] = [];
@@ -79,7 +79,7 @@ export function parseLb(lb: LoadBalancer, diag: Diagnostics, globalEvent = false
       const b = parseEndpoint(tok);
       // A backend must look like its VIP: same family, a port exactly when the VIP has one.
       if (!b || b.family !== vip.family || (vip.port !== 0) !== (b.port !== 0)) {
-        diag.warn('Load_Balancer', lb.name, `bad backend ${JSON.stringify(tok)} for VIP ${key}; skipped`);
+        diag.warn('Load_Balancer', rowName(lb), `bad backend ${JSON.stringify(tok)} for VIP ${key}; skipped`);
         continue;
       }
       backends.push(b);

@@ -3,7 +3,7 @@
 // flow against the group of the flow's datapath), plus two derived address sets `<group>_ip4` and
 // `<group>_ip6` holding the IPs of its member ports. NB address sets are copied as they are.
 import type { PortGroup } from '@ovnts/schema/nb';
-import type { Diagnostics } from '../diagnostics.js';
+import { rowName, type Diagnostics } from '../diagnostics.js';
 import type { NbInput } from '../input.js';
 import { parseLspAddress, type SwitchPort, type Topology } from '../topology.js';
 
@@ -41,7 +41,7 @@ export function resolvePortGroups(
       const lsp = nb.Logical_Switch_Port.get(u);
       const port = lsp ? topo.lsps.get(lsp.name) : undefined;
       if (!port || port.nb._uuid !== lsp?._uuid) {
-        diag.warn('Port_Group', pg.name, `port ${lsp?.name ?? u} is on no logical switch; left out`);
+        diag.warn('Port_Group', rowName(pg), `port ${lsp?.name ?? u} is on no logical switch; left out`);
         continue;
       }
       const members = bySwitch.get(port.dp.uuid);

@@ -2,7 +2,7 @@
 // diagnostics (the daemon logs them) instead of silently producing a pipeline that differs from
 // ovn-northd's.
 import type { ACL, LoadBalancer } from '@ovnts/schema/nb';
-import type { Diagnostics } from '../diagnostics.js';
+import { rowName, type Diagnostics } from '../diagnostics.js';
 import type { RouterDatapath } from '../topology.js';
 import { forceSnatIps } from '../router-options.js';
 import { redirectPorts } from './gateway-bindings.js';
@@ -15,19 +15,19 @@ export function reportUnsupportedRouter(lr: RouterDatapath, nLbs: number, diag: 
     if (n > 1)
       diag.warn(
         'Logical_Router',
-        lr.name,
+        rowName(lr.nb),
         `load balancers on a router with ${n} distributed gateway ports are not supported yet`,
       );
   }
   for (const kind of ['lb', 'dnat'] as const)
     forceSnatIps(lr.nb, kind, (v) =>
-      diag.warn('Logical_Router', lr.name, `bad ip ${v} in ${kind}_force_snat_ip; ignored`),
+      diag.warn('Logical_Router', rowName(lr.nb), `bad ip ${v} in ${kind}_force_snat_ip; ignored`),
     );
 }
 
 export function reportUnsupportedLb(lb: LoadBalancer, diag: Diagnostics): void {
   // As ovn-northd warns when it cuts an affinity timeout to its maximum.
-  lbAffinityTimeout(lb, (msg) => diag.warn('Load_Balancer', lb.name, msg));
+  lbAffinityTimeout(lb, (msg) => diag.warn('Load_Balancer', rowName(lb), msg));
 }
 
 export function reportUnsupportedAcl(acl: ACL, diag: Diagnostics): void {
