@@ -26,6 +26,7 @@ describe('hostile NB content', () => {
       const problems = new Set<string>();
       for (let i = 0; i < ROUNDS; i++) {
         if (i % 25 === 24) await new Promise((r) => setImmediate(r));
+        if (i % 1000 === 999) console.log(`hostile NB: ${i + 1} rounds, ${applied} applied, ${problems.size} problems`);
         const edit = rng() < 0.7 ? hostileNbEdit(nb, rng) : randomNbEdit(nb, rng);
         try {
           nb.transact(edit.ops);
