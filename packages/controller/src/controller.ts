@@ -232,7 +232,7 @@ class Controller implements ControllerHandle {
   };
 
   constructor(
-    readonly config: ChassisConfig,
+    private cfg: ChassisConfig,
     private readonly ovs: OvsdbClient,
     private readonly ovsRep: Replica<typeof vswitchModel>,
     private readonly sb: OvsdbClient,
@@ -241,9 +241,9 @@ class Controller implements ControllerHandle {
     rundir: string,
     private readonly log: Logger,
   ) {
-    this.chassisName = config.systemId;
+    this.chassisName = cfg.systemId;
     this.of = new SwitchConnection({
-      target: `unix:${path.join(rundir, config.bridge + '.mgmt')}`,
+      target: `unix:${path.join(rundir, cfg.bridge + '.mgmt')}`,
       logger: log,
       backoffMaxMs: 1000,
     });
@@ -341,6 +341,7 @@ class Controller implements ControllerHandle {
     const vs: VsSnapshot = this.ovsRep.snapshot();
     const root = [...vs.Open_vSwitch.values()][0];
     if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
+    this.rereadConfig(root?.external_ids);
     const sbSnap: SbSnapshot = this.sbRep.snapshot();
     if (await registerChassis(this.sb, sbSnap, this.config, root?.iface_types ?? [])) return; // the change re-triggers us
     const chassis = [...sbSnap.Chassis.values()].find((c) => c.name === this.chassisName);
@@ -626,6 +627,21 @@ class Controller implements ControllerHandle {
     if (n) await txn.commit();
     await markInstalled(this.ovs, vs, bridge, upNames);
     await setBridgeNbCfg(this.ovs, bridge, nbCfg);
+  }
+
+  /** The chassis's configuration as it is now (bridge mappings, encaps… change at run time; the chassis name does not). */
+  get config(): ChassisConfig {
+    return this.cfg;
+  }
+
+  private rereadConfig(ids: Readonly<Record<string, string>> | undefined): void {
+    if (!ids) return;
+    try {
+      const c = parseChassisConfig(ids, os.hostname());
+      if (c.systemId === this.cfg.systemId && c.bridge === this.cfg.bridge) this.cfg = c;
+    } catch {
+      // keep the last good configuration
+    }
   }
 
   private nbCfgHeld(nbCfg: number): boolean {
