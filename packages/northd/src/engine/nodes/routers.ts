@@ -15,7 +15,7 @@ import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../route
 import { buildRouterPolicyFlows, routerPolicies } from '../../router-policy.js';
 import { buildRouterBfdFlows, routerBfd, type RouterBfd } from '../../router-bfd.js';
 import type { RouterDatapath, RouterPort } from '../../topology.js';
-import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
+import { collect, FlowSet, NO_FLOWS, type FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
 import type { EngineContext, NbInputs } from './inputs.js';
@@ -373,11 +373,9 @@ export class RoutersNode implements NodeData {
 
   /** Router port `p`'s routes to, and resolution of, the routable addresses of its switch's other routers. */
   private setRoutableUnit(p: RouterPort): void {
-    this.flows.setUnit(
-      p.dp.uuid,
-      unitId('routable', p.name),
-      collect((add) => buildRoutableFlows(p, (o) => this.routables.of(o), add)),
-    );
+    const specs = collect((add) => buildRoutableFlows(p, (o) => this.routables.of(o), add));
+    // Almost every port has none: the shared empty unit costs nothing to set again.
+    this.flows.setUnit(p.dp.uuid, unitId('routable', p.name), specs.length ? specs : NO_FLOWS);
   }
 
   private updateLbUnits(uuid: string, lbs: ReadonlySet<string>): void {
