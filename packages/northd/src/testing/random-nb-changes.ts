@@ -1757,7 +1757,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ], // ---- routable addresses and balancer affinity ----
   [
-    0.6,
+    1.5,
     'nat-add-route',
     (c) => {
       // options:add_route on a NAT rule: it matters behind a distributed gateway port, whose router
@@ -1819,7 +1819,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    0.5,
+    1,
     'lb-add-route',
     (c) => {
       const lb = c.pick(c.rows('Load_Balancer'));
@@ -1835,7 +1835,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
-    0.6,
+    1.5,
     'lb-affinity',
     (c) => {
       const lb = c.pick(c.rows('Load_Balancer'));
