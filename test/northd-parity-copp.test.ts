@@ -113,6 +113,22 @@ describe('parity: CoPP, controller events and BFD', () => {
       ],
       ['trigger_event'],
     ],
+    [
+      'a distributed gateway port with gateway_mtu and NAT, metered',
+      [
+        ['lrp-del', 'r0-ext'],
+        ['lrp-add', 'r0', 'r0-ext', '00:00:00:00:00:02', '172.16.0.1/24', 'fd20::1/64'],
+        ['lrp-set-gateway-chassis', 'r0-ext', 'hv1', '10'],
+        ['set', 'logical_router_port', 'r0-ext', 'options:gateway_mtu=1400'],
+        ['lr-nat-add', 'r0', 'dnat_and_snat', '172.16.0.50', '192.168.1.10', 'vm1', '00:00:00:00:02:50'],
+        ['lr-nat-add', 'r0', 'dnat_and_snat', 'fd20::50', 'fd01::10'],
+        ['lr-nat-add', 'r0', 'snat', '172.16.0.1', '192.168.1.0/24'],
+        ...PROTOCOLS.map((p) => ['copp-add', 'c1', p, 'm1']),
+        ['lr-copp-add', 'c1', 'r0'],
+        ['ls-copp-add', 'c1', 'sw1'],
+      ],
+      ['icmp4_error', 'icmp6_error', 'nd_na', 'put_arp'],
+    ],
   ];
   for (const [name, extra, metered] of cases) {
     it(name, async () => {

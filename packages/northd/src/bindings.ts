@@ -10,6 +10,7 @@ import { switchPortNatAddresses, type NatAddressInputs } from './stateful/nat-ad
 import { alwaysLearnFromArpRequest } from './router-options.js';
 import { ipv6PortOptions } from './ipv6-ra.js';
 import { mcastFloodPorts } from './router-mcast.js';
+import { switchFloodRelay, switchPortMcast } from './switch-mcast.js';
 
 export interface DatapathBindingOut {
   /** Identity: the NB Logical_Switch / Logical_Router UUID. */
@@ -259,6 +260,9 @@ export function buildBindings(
     const flood: string[] = [];
     const floodL2: string[] = [];
     const unknown: string[] = [];
+    const mrouter: string[] = [];
+    const mcStatic: string[] = [];
+    const relay = switchFloodRelay(d);
     for (const p of d.ports) {
       const key = portKeys.get(p.name);
       if (key === undefined) continue;
@@ -291,6 +295,9 @@ export function buildBindings(
       flood.push(p.name);
       if (!isRouter) floodL2.push(p.name);
       if (p.hasUnknown) unknown.push(p.name);
+      const m = switchPortMcast(p, relay);
+      if (m.mrouter) mrouter.push(p.name);
+      if (m.static) mcStatic.push(p.name);
     }
     const mc = (name: McGroupName, members: string[]) => {
       if (members.length)
@@ -299,6 +306,8 @@ export function buildBindings(
     mc('_MC_flood', flood);
     mc('_MC_unknown', unknown);
     mc('_MC_flood_l2', floodL2);
+    mc('_MC_mrouter_flood', mrouter);
+    mc('_MC_static', mcStatic);
   }
   // Routers flooding multicast statically on some ports (router-mcast.ts).
   for (const d of dps) {

@@ -3,12 +3,26 @@
 // `igmp` meter), link-local groups flood, and unregistered multicast goes to the routers relaying it
 // and the ports flooding statically, or is dropped. Switches interconnecting availability zones
 // (other_config:interconn-ts) also punt IGMP/MLD arriving from remote ports.
-// Not built: flows for the groups ovn-controller learns (SB IGMP_Group), and the `_MC_mrouter_flood`
-// and switch `_MC_static` multicast groups the flood actions name.
+// The groups those actions name, snooping or not: `_MC_mrouter_flood` (router ports towards relaying
+// routers, ports with options:mcast_flood_reports) and `_MC_static` (ports with options:mcast_flood).
+// Not built: flows for the groups ovn-controller learns (SB IGMP_Group).
 import type { AddFlow } from './lflow-table.js';
 import { mcastRelay } from './router-mcast.js';
 import { smapBool } from './router-options.js';
-import type { SwitchDatapath } from './topology.js';
+import type { SwitchDatapath, SwitchPort } from './topology.js';
+
+/** Whether the switch attaches to a router relaying multicast. */
+export const switchFloodRelay = (sw: SwitchDatapath): boolean =>
+  sw.routerPorts.some((p) => p.peer !== null && mcastRelay(p.peer.dp));
+
+/** An enabled switch port's membership of the switch's `_MC_mrouter_flood` and `_MC_static` groups. */
+export function switchPortMcast(p: SwitchPort, relay: boolean): { mrouter: boolean; static: boolean } {
+  const towardsRelay = relay && p.peer !== null && mcastRelay(p.peer.dp);
+  return {
+    mrouter: towardsRelay || smapBool(p.nb.options, 'mcast_flood_reports', false),
+    static: smapBool(p.nb.options, 'mcast_flood', false),
+  };
+}
 
 export const mcastSnoop = (sw: SwitchDatapath): boolean => smapBool(sw.nb.other_config, 'mcast_snoop', false);
 
@@ -19,8 +33,8 @@ export function buildSwitchMcastFlows(sw: SwitchDatapath, add: AddFlow): void {
   add('ls_in_l2_lkup', 85, 'ip4.mcast && ip4.dst == 224.0.0.0/24', 'outport = "_MC_flood_l2"; output;');
   add('ls_in_l2_lkup', 85, 'ip6.mcast_flood', 'outport = "_MC_flood"; output;');
   if (!smapBool(sw.nb.other_config, 'mcast_flood_unregistered', false)) {
-    const relay = sw.routerPorts.some((p) => p.peer !== null && mcastRelay(p.peer.dp));
-    const flood = sw.ports.some((p) => smapBool(p.nb.options, 'mcast_flood', false));
+    const relay = switchFloodRelay(sw);
+    const flood = sw.ports.some((p) => p.enabled && smapBool(p.nb.options, 'mcast_flood', false));
     let actions = '';
     if (relay) actions += 'clone { outport = "_MC_mrouter_flood"; output; }; ';
     if (flood) actions += 'outport ="_MC_static"; output;';

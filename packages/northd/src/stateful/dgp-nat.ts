@@ -3,7 +3,7 @@
 // port's own conntrack zone (ct_*_in_czone); a dnat_and_snat with logical_port and external_mac is a
 // distributed floating IP, handled on the chassis of that logical port with its own MAC. Packets to a
 // NAT address from the router itself loop back into the ingress pipeline (lr_out_egr_loop).
-import { formatMac, netContains, parseIp, parseMac } from '../addresses.js';
+import { formatIpv6, formatMac, netContains, parseIp, parseIpv6, parseMac, solicitedNode } from '../addresses.js';
 import type { CtDialect } from '../chassis-features.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
@@ -187,6 +187,19 @@ export function buildDgpNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDiale
         ARP_REPLY(distributed ? macS : 'xreg0[0..47]'),
       );
       add('lr_in_ip_input', 91, `inport == ${P} && arp.op == 1 && arp.tpa == ${ext}`, 'drop;');
+    } else {
+      const sn = formatIpv6(solicitedNode(parseIpv6(ext)!));
+      const ns = `inport == ${P} && ip6.dst == {${ext}, ${sn}} && nd_ns && nd.target == ${ext}`;
+      const mac = distributed ? macS : 'xreg0[0..47]';
+      add(
+        'lr_in_ip_input',
+        92,
+        `${ns} && ${res}`,
+        `nd_na { eth.src = ${mac}; ip6.src = nd.target; nd.tll = ${mac}; outport = inport; flags.loopback = 1; output; };`,
+        undefined,
+        'nd-na',
+      );
+      add('lr_in_ip_input', 91, ns, 'drop;');
     }
   }
 }
