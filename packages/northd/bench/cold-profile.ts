@@ -21,14 +21,16 @@ const m = /^(\d+)x(\d+):(\d+):(\d+)$/.exec(process.argv[2] ?? '100x50:1000:5000'
 if (!m) throw new Error('usage: cold-profile.ts NODESxPODS:VIPS:ACLS');
 const shape = { nodes: +m[1]!, podsPerNode: +m[2]!, vips: +m[3]!, acls: +m[4]! };
 
-/** Samples two processes' CPU use every 200 ms; the returned function stops and formats them. */
+/** Samples two processes' CPU use (and the daemon's peak memory) every 200 ms; the returned function stops and formats them. */
 function cpuTimeline(server: number, daemon: number, t0: number): () => string {
   const lines: string[] = [];
   let last = [cpuSeconds(server), cpuSeconds(daemon)];
   const timer = setInterval(() => {
     const now = [cpuSeconds(server), cpuSeconds(daemon)];
     const pct = (i: number) => `${((now[i]! - last[i]!) * 500).toFixed(0)}%`;
-    lines.push(`${((performance.now() - t0) / 1000).toFixed(1)} s: server ${pct(0)}, daemon ${pct(1)}`);
+    lines.push(
+      `${((performance.now() - t0) / 1000).toFixed(1)} s: server ${pct(0)}, daemon ${pct(1)}, daemon VmHWM ${vmHwmMb(daemon).toFixed(0)} MB`,
+    );
     last = now;
   }, 200);
   return () => (clearInterval(timer), lines.join('\n'));

@@ -28,8 +28,26 @@ export interface LogicalFlow {
  * (datapath kind, pipeline, table): switch and router flows never merge.
  */
 export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' | 'actions' | 'meter'>): string {
-  const k = `${f.stageName}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
-  return f.meter === undefined ? k : `${k}\u0000${f.meter}`;
+  // join() builds one flat string; a template literal would build a rope of small heap objects.
+  const parts: (string | number)[] = [f.stageName, f.priority, f.match, f.actions];
+  if (f.meter !== undefined) parts.push(f.meter);
+  return parts.join('\u0000');
+}
+
+/**
+ * A flow's content (without a meter) with its match and actions as slices of its key: one copy of the
+ * text per flow, however the builder concatenated it (a match built from ten pieces is a rope of ten
+ * heap objects until flattened; a slice of the flat key is one small object).
+ */
+export function flowText(
+  stageName: StageName,
+  priority: number,
+  match: string,
+  actions: string,
+): { key: string; match: string; actions: string } {
+  const key = flowKey({ stageName, priority, match, actions });
+  const at = key.length - actions.length - match.length - 1;
+  return { key, match: key.slice(at, at + match.length), actions: key.slice(key.length - actions.length) };
 }
 
 /**

@@ -66,12 +66,12 @@ export function vlogStream(vlog: Vlog, opts: VlogLoggerOptions): { write(line: s
 /**
  * A pino logger writing through `vlog`. pino itself lets every level through (child loggers keep the
  * level they were made with, and `vlog/set` changes levels at run time); a hook drops calls below the
- * most verbose level any destination wants before pino serialises them.
+ * most verbose level any destination wants before pino serialises them; `isLevelEnabled` answers by it.
  */
 export function vlogLogger(vlog: Vlog, opts: VlogLoggerOptions): Logger {
   let threshold = pinoThreshold(vlog.maxLevel());
   vlog.onChange(() => (threshold = pinoThreshold(vlog.maxLevel())));
-  return pino(
+  const logger = pino(
     {
       level: 'trace',
       base: undefined,
@@ -83,4 +83,8 @@ export function vlogLogger(vlog: Vlog, opts: VlogLoggerOptions): Logger {
     },
     vlogStream(vlog, opts),
   );
+  // Callers that build costly debug fields (the JSON-RPC messages, tens of MB on a cold start) ask
+  // first: answer by the same threshold, not pino's own level (children inherit this).
+  logger.isLevelEnabled = (level) => (logger.levels.values[level] ?? Infinity) >= threshold;
+  return logger;
 }

@@ -38,12 +38,17 @@ describe('Vlog', () => {
     log.child({ component: 'ovsdb-client' }).info('connected');
     log.child({ module: 'inc_proc_eng' }).warn('slow');
     log.debug('not wanted');
+    // Callers building costly debug fields ask first; children answer the same.
+    expect(log.isLevelEnabled('debug')).toBe(false);
+    expect(log.child({ component: 'ovsdb-client' }).isLevelEnabled('debug')).toBe(false);
+    expect(log.isLevelEnabled('info')).toBe(true);
     expect(lines.map((l) => l.slice(l.indexOf('|') + 1))).toEqual([
       '00001|ovn_northd|INFO|SB updated (n=3, why="a b")\n',
       '00002|reconnect|INFO|connected\n',
       '00003|ovn_northd|WARN|slow\n',
     ]);
     vlog.apply('dbg');
+    expect(log.child({ component: 'ovsdb-client' }).isLevelEnabled('debug')).toBe(true);
     log.debug('wanted now');
     expect(lines.at(-1)).toMatch(/\|ovn_northd\|DBG\|wanted now\n$/);
     log.child({ component: 'ovsdb-client' }).debug('send request');

@@ -4,7 +4,7 @@
 // flow and datapath, how many units contribute it, so replacing one unit touches only the flows that
 // differ between its old and new arrays; the touched flows are what the SB writer revisits.
 import { applyCopp, type CoppMeters, type CoppProto } from '../copp.js';
-import { LflowTable, flowKey, type AddFlow, type FlowSpec, type LogicalFlow } from '../lflow-table.js';
+import { LflowTable, flowText, type AddFlow, type FlowSpec, type LogicalFlow } from '../lflow-table.js';
 import { stage, type Pipeline, type StageName } from '../stages.js';
 
 export type { FlowSpec };
@@ -30,11 +30,20 @@ export class UnitCollector extends LflowTable {
     ioPort?: string,
     copp?: CoppProto,
   ): void {
-    const key = flowKey({ stageName, priority, match, actions });
+    const text = flowText(stageName, priority, match, actions);
+    const key = text.key;
     if (this.seen.has(key) || this.exclude?.has(key)) return;
     this.seen.add(key);
     const st = stage(stageName);
-    let spec: FlowSpec = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions };
+    let spec: FlowSpec = {
+      key,
+      stageName,
+      pipeline: st.pipeline,
+      tableId: st.table,
+      priority,
+      match: text.match,
+      actions: text.actions,
+    };
     if (ioPort !== undefined) spec = { ...spec, ioPort };
     if (copp !== undefined) spec = { ...spec, copp };
     this.specs.push(spec);
@@ -232,11 +241,13 @@ export class FlowSet {
 
   private flushPending(): void {
     if (!this.pending.size) return;
-    for (const [specs, idx] of this.pending)
+    // forEach: no [key, value] pair per entry (tens of thousands of unit arrays in a full recompute).
+    this.pending.forEach((idx, specs) => {
       for (const f of specs) {
         const e = this.entry(f, idx[0]!);
         for (const i of idx) this.bump(e, i);
       }
+    });
     this.pending.clear();
   }
 

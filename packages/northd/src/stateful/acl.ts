@@ -6,7 +6,7 @@ import type { ACL } from '@ovnts/schema/nb';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
-import type { SwitchStateful } from './switch-config.js';
+import type { ConntrackFlags, SwitchStateful } from './switch-config.js';
 import { aclLogMeter } from './meters.js';
 import type { AddFlow } from '../lflow-table.js';
 
@@ -85,11 +85,7 @@ export function buildAclFlows(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchState
 
 function buildPreAcl(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchStateful, add: Add): void {
   const stateless = () => {
-    for (const acl of st.acls) {
-      if (acl.action !== 'allow-stateless') continue;
-      const s = acl.direction === 'from-lport' ? 'ls_in_pre_acl' : 'ls_out_pre_acl';
-      add(s, acl.priority + ACL_PRI_OFFSET, acl.match, `${STATELESS} = 1; next;`);
-    }
+    for (const acl of st.acls) addStatelessPreAcl(acl, add);
   };
   if (st.hasStatefulAcl) {
     // Router and localnet ports never go through conntrack (their state lives on other chassis).
@@ -107,6 +103,23 @@ function buildPreAcl(sw: Pick<SwitchDatapath, 'ports'>, st: SwitchStateful, add:
   } else if (st.hasLbVip) {
     stateless();
   }
+}
+
+/** An allow-stateless ACL skips conntrack (pre-ACL stages of a switch with stateful ACLs or VIPs). */
+function addStatelessPreAcl(acl: ACL, add: Add): void {
+  if (acl.action !== 'allow-stateless') return;
+  const s = acl.direction === 'from-lport' ? 'ls_in_pre_acl' : 'ls_out_pre_acl';
+  add(s, acl.priority + ACL_PRI_OFFSET, acl.match, `${STATELESS} = 1; next;`);
+}
+
+/**
+ * The flows `buildAclFlows` adds for `acl` itself, in its order, on a switch with `st`'s flags (its
+ * `acls` are not read): what the engine keeps per ACL, without building the stages' fixed flows again.
+ */
+export function buildOneAclFlows(acl: ACL, st: ConntrackFlags, add: Add): void {
+  const hasStateful = st.hasStatefulAcl || st.hasLbVip;
+  if (hasStateful) addStatelessPreAcl(acl, add);
+  buildAcl(acl, hasStateful, `${st.ct.flags}.blocked`, st.acl.ctInvMatch ? ' && !ct.inv' : '', st.acl.fairMeters, add);
 }
 
 function buildHints(st: SwitchStateful, add: Add): void {

@@ -3,6 +3,11 @@
 import type { NAT } from '@ovnts/schema/nb';
 import type { ForceSnatIps } from '../router-options.js';
 
+/** Membership of addresses (a Set, or a view over several). */
+export interface AddressLookup {
+  has(ip: string): boolean;
+}
+
 /** What the core router builder needs to know about NAT on a router. */
 export interface RouterNatFlags {
   /** options:chassis is set: the router runs on one chassis and owns conntrack there. */
@@ -11,7 +16,7 @@ export interface RouterNatFlags {
    * External IPs of SNAT rules and load balancer VIPs: router addresses among them are not dropped
    * at IP input (unSNAT/un-DNAT needs them) but only late, in ARP resolution.
    */
-  readonly natIps: ReadonlySet<string>;
+  readonly natIps: AddressLookup;
   /** Distributed gateway port → its chassisredirect port. */
   readonly redirect: ReadonlyMap<string, string>;
 }

@@ -2,7 +2,7 @@
 // 23.03 layout: VIP traffic is defragmented and un-DNATed in lr_in_defrag, new connections are
 // load-balanced in lr_in_dnat, established/related ones keep their snat flags; the router answers
 // ARP for its reachable VIPs through a per-router address set `_rtr_lb_<key>_ip4`.
-import { netContains, parseIp, type IpAddr } from '../addresses.js';
+import { formatNetwork, netContains, parseIp, type IpAddr } from '../addresses.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
@@ -32,12 +32,6 @@ export interface RouterLbs {
 
 export const lbAddressSetName = (routerKey: number, family: 4 | 6) => `_rtr_lb_${routerKey}_ip${family}`;
 
-/** Whether `ip` lies in one of the networks of a router port (of its family). */
-export function portReaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, ip: string): boolean {
-  const a = parseIp(ip);
-  return !!a && reaches(p, a);
-}
-
 function reaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, a: IpAddr): boolean {
   return (a.family === 4 ? p.ipv4 : p.ipv6).some((n) => netContains(n.net, a));
 }
@@ -52,7 +46,30 @@ function vipAddr(ip: string): IpAddr | undefined {
   return a;
 }
 
+/** The networks of a router's ports, as text: routers reaching the same networks answer for the same VIPs. */
+function networksSig(ports: readonly Pick<RouterPort, 'ipv4' | 'ipv6'>[]): string {
+  let s = '';
+  for (const p of ports) for (const n of [...p.ipv4, ...p.ipv6]) s += `${formatNetwork(n.net)} `;
+  return s;
+}
+
+/** routerLbs() per balancer list (shared by routers with the same balancers) and port networks. */
+const routerLbsMemo = new WeakMap<readonly ParsedLb[], Map<string, RouterLbs>>();
+
+/**
+ * A router's VIPs and those it answers ARP/ND for. Every gateway router of ovn-kubernetes applies the same
+ * balancers on ports in the same networks: the answer is computed once for them all.
+ */
 export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterLbs {
+  let m = routerLbsMemo.get(lbs);
+  if (!m) routerLbsMemo.set(lbs, (m = new Map()));
+  const sig = networksSig(lr.ports);
+  let rl = m.get(sig);
+  if (!rl) m.set(sig, (rl = computeRouterLbs(lr, lbs)));
+  return rl;
+}
+
+function computeRouterLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterLbs {
   const ips = new Set<string>();
   const r4 = new Set<string>();
   const r6 = new Set<string>();
@@ -69,6 +86,26 @@ export function routerLbs(lr: RouterDatapath, lbs: readonly ParsedLb[]): RouterL
     }
   }
   return { lbs, ips, reachable4: [...r4].sort(), reachable6: [...r6].sort() };
+}
+
+/** vipsReaching() per VIP set (shared through routerLbs()) and port networks. */
+const reachingMemo = new WeakMap<ReadonlySet<string>, Map<string, readonly string[]>>();
+
+/** The addresses of `ips` in the networks of router port `p`, in `ips`' order. */
+export function vipsReaching(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, ips: ReadonlySet<string>): readonly string[] {
+  let m = reachingMemo.get(ips);
+  if (!m) reachingMemo.set(ips, (m = new Map()));
+  const sig = networksSig([p]);
+  let out = m.get(sig);
+  if (!out) {
+    const found: string[] = [];
+    for (const ip of ips) {
+      const a = vipAddr(ip);
+      if (a && reaches(p, a)) found.push(ip);
+    }
+    m.set(sig, (out = found));
+  }
+  return out;
 }
 
 /**

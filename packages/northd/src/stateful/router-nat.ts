@@ -12,7 +12,7 @@ import { hasVtepPeer, redirectPorts } from './gateway-bindings.js';
 import { forceSnatIps } from '../router-options.js';
 import { buildDgpNatFlows } from './dgp-nat.js';
 import { withExtIps } from './nat-ext-ips.js';
-import type { NatEntry, RouterNat, RouterNatFlags } from './nat-types.js';
+import type { AddressLookup, NatEntry, RouterNat, RouterNatFlags } from './nat-types.js';
 import type { AddFlow } from '../lflow-table.js';
 
 // The types live apart so dgp-nat.ts can use them without importing this module back.
@@ -28,7 +28,9 @@ export function isGatewayRouter(lr: RouterDatapath): boolean {
 
 export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lbIps: ReadonlySet<string>): RouterNat {
   const entries: NatEntry[] = [];
-  const natIps = new Set<string>(lbIps);
+  // The router's own NAT addresses; with the VIPs (a set shared by every router with the same balancers,
+  // not copied into each router's), what natIps answers for.
+  const natIps = new Set<string>();
   for (const u of lr.nb.nat) {
     const nat = nb.NAT.get(u);
     if (!nat) continue;
@@ -68,7 +70,7 @@ export function routerNat(lr: RouterDatapath, nb: NbInput, diag: Diagnostics, lb
   return {
     forceSnat,
     isGatewayRouter: isGatewayRouter(lr),
-    natIps,
+    natIps: { has: (ip: string) => natIps.has(ip) || lbIps.has(ip) },
     entries,
     hasLbVip: lbIps.size > 0,
     redirect: redirectPorts(lr),
@@ -167,7 +169,7 @@ export function buildRouterNatFlows(lr: RouterDatapath, nat: RouterNat, ct: CtDi
   }
 }
 
-function dropSnatRouterIps(p: RouterPort, natIps: ReadonlySet<string>, add: Add): void {
+function dropSnatRouterIps(p: RouterPort, natIps: AddressLookup, add: Add): void {
   for (const [ip, nets] of [
     ['ip4', p.ipv4],
     ['ip6', p.ipv6],

@@ -4,7 +4,7 @@
 import type { StageName } from '../stages.js';
 import type { SwitchDatapath } from '../topology.js';
 import type { RouterNat } from './nat-types.js';
-import { portReaches, type RouterLbs } from './router-lb.js';
+import { vipsReaching, type RouterLbs } from './router-lb.js';
 
 type Add = (st: StageName, prio: number, match: string, actions: string) => void;
 
@@ -31,7 +31,7 @@ export function buildRouterNatArpFlows(
       );
     const lbIps = lbsOf(rp.dp.uuid).ips;
     // VIPs only where the router port's networks reach them.
-    for (const ip of lbIps) if (portReaches(rp, ip)) toRouter(ip);
+    for (const ip of vipsReaching(rp, lbIps)) toRouter(ip);
     const nat = natOf(rp.dp.uuid);
     for (const e of nat.entries) if (e.nb.type !== 'snat' && !lbIps.has(e.externalIp)) toRouter(e.externalIp);
     // A distributed floating IP's MAC leads to the router on the chassis of its logical port.

@@ -330,9 +330,11 @@ export class RoutersNode implements NodeData {
       'lb',
       collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, this.features.ct, add)),
     );
+    const shape = lbUnitShape(lr);
     for (const p of rl.lbs) {
-      keep.add(unitId('lb', p.nb._uuid));
-      this.flows.setUnit(lr.uuid, unitId('lb', p.nb._uuid), this.lbUnit(lr, p, external));
+      const id = unitId('lb', p.nb._uuid);
+      keep.add(id);
+      this.flows.setUnit(lr.uuid, id, this.lbUnit(lr, p, external, shape));
     }
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
@@ -384,22 +386,27 @@ export class RoutersNode implements NodeData {
     if (!lr || !ext) return; // no load balancing on this router
     // The router's parsed list keeps the old rows: only VIP addresses are read from it, and those did
     // not change (a VIP change reshapes the router, which is computed again).
+    const shape = lbUnitShape(lr);
     for (const lb of lbs) {
       const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
-      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.lbUnit(lr, this.lbs.parsed(row), ext));
+      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.lbUnit(lr, this.lbs.parsed(row), ext, shape));
     }
   }
 
-  private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>): readonly FlowSpec[] {
+  /** `shape`: lbUnitShape(lr). */
+  private lbUnit(
+    lr: RouterDatapath,
+    p: ParsedLb,
+    external: ReadonlySet<string>,
+    shape: string,
+  ): readonly FlowSpec[] {
     let m = this.lbUnits.get(p);
     if (!m) this.lbUnits.set(p, (m = new Map()));
     // The flows depend on which of its VIPs are NAT addresses of the router (not the router's other
     // NAT addresses: every gateway router of ovn-kubernetes has its own, and they share these units)
-    // and on whether it forces SNAT for LB traffic. On a distributed router they name its first gateway port.
-    let natVips = '';
-    for (const v of p.vips) if (external.has(v.ip)) natVips += `${v.ip},`;
-    const dgp = [...redirectPorts(lr).keys()][0];
-    const sig = `${natVips}${lbForcesSnat(lr.nb) ? '|force_snat' : ''}${dgp ? `|dgp:${dgp}` : ''}`;
+    // and on the router's shape.
+    let sig = shape;
+    for (const v of p.vips) if (external.has(v.ip)) sig += `|${v.ip}`;
     let u = m.get(sig);
     if (!u) {
       const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };
@@ -414,4 +421,13 @@ export class RoutersNode implements NodeData {
     }
     return u;
   }
+}
+
+/**
+ * What a router's balancer units depend on besides the balancer: whether it forces SNAT for LB traffic
+ * and, on a distributed router, its first gateway port (computed once per router, not per balancer).
+ */
+function lbUnitShape(lr: RouterDatapath): string {
+  const dgp = redirectPorts(lr).keys().next().value;
+  return `${lbForcesSnat(lr.nb) ? 'force_snat' : ''}${dgp === undefined ? '' : `|dgp:${dgp}`}`;
 }

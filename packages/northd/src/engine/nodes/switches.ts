@@ -8,7 +8,7 @@ import { aclOptions, DEFAULT_ACL_OPTIONS, sameAclOptions, type AclOptions } from
 import { CT_MARK, type CtDialect } from '../../chassis-features.js';
 import type { ChassisFeaturesNode } from './chassis-features.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
-import { buildAclFlows } from '../../stateful/acl.js';
+import { buildAclFlows, buildOneAclFlows } from '../../stateful/acl.js';
 import { buildDhcpFlows } from '../../stateful/dhcp.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import type { ResolvedPortGroup } from '../../stateful/port-groups.js';
@@ -410,7 +410,7 @@ export class SwitchesNode implements NodeData {
         );
         this.aclAggKeys.set(sig, agg);
       }
-      u = collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [a], lbs: [] }, add), agg);
+      u = collect((add) => buildOneAclFlows(a, flags, add), agg);
       m.set(sig, u);
     }
     return u;
