@@ -26,7 +26,9 @@ export function parseEndpoint(s: string): Endpoint | undefined {
 
 const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
 
-function isLocal(lb: LoadBalancer, view: LocalView, sb: SbSnapshot): boolean {
+type HairpinSb = Pick<SbSnapshot, 'Load_Balancer' | 'SB_Global' | 'Logical_DP_Group'>;
+
+function isLocal(lb: LoadBalancer, view: Pick<LocalView, 'localDps'>, sb: HairpinSb): boolean {
   const dps = [
     ...lb.datapaths,
     ...(lb.datapath_group ? (sb.Logical_DP_Group.get(lb.datapath_group)?.datapaths ?? []) : []),
@@ -34,7 +36,7 @@ function isLocal(lb: LoadBalancer, view: LocalView, sb: SbSnapshot): boolean {
   return dps.some((d) => view.localDps.has(d));
 }
 
-export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
+export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb): Flow[] {
   const out: Flow[] = [];
   // ct_mark carries "natted" unless northd says some chassis still needs the older ct_label bit.
   const natted =
@@ -64,7 +66,7 @@ export function lbHairpinFlows(view: LocalView, sb: SbSnapshot): Flow[] {
         const learnL4 =
           vip.port !== undefined
             ? `,nw_proto=${proto},NXM_OF_${protoName.toUpperCase()}_SRC[]=NXM_OF_${protoName.toUpperCase()}_DST[]`
-            : '';
+            : ',NXM_OF_IP_PROTO[]'; // a VIP without port: the reply's protocol is the request's
         const learn =
           `learn(table=${OFTABLE.chkLbHairpinReply},delete_learned,cookie=${cookie},OXM_OF_METADATA[],eth_type=${vip.v6 ? '0x86dd' : '0x800'},` +
           `${vip.v6 ? 'NXM_NX_IPV6_SRC[]' : 'NXM_OF_IP_SRC[]'},${vip.v6 ? 'ipv6_dst' : 'ip_dst'}=${vip.ip}${learnL4},load:0x1->NXM_NX_REG10[7])`;

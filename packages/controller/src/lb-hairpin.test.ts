@@ -1,0 +1,36 @@
+// LB hairpin flows (pure): a VIP with a port learns the L4 protocol and ports; a VIP without one learns the
+// IP protocol of the request (NXM_OF_IP_PROTO[]).
+import { describe, expect, it } from 'vitest';
+import { formatFlow } from '@ovnts/openflow';
+import type { DatapathBinding, LoadBalancer } from '@ovnts/schema/sb';
+import type { Uuid } from 'ovsdb-client-ts';
+import { lbHairpinFlows } from './lb-hairpin.js';
+
+const DP = 'd0000000-0000-4000-8000-000000000000' as Uuid<'Datapath_Binding'>;
+const lb = {
+  _uuid: '1b000000-0000-4000-8000-000000000000' as Uuid<'Load_Balancer'>,
+  _version: '00000000-0000-4000-8000-000000000000' as Uuid<string>,
+  name: 'lb',
+  external_ids: {},
+  datapaths: [DP],
+  datapath_group: null,
+  protocol: 'tcp',
+  options: { hairpin_orig_tuple: 'true' },
+  vips: { '88.88.88.88:8080': '42.42.42.1:4041', '88.88.88.89': '42.42.42.2' },
+} as LoadBalancer;
+const sb = {
+  Load_Balancer: new Map([[lb._uuid, lb]]),
+  SB_Global: new Map(),
+  Logical_DP_Group: new Map(),
+} as Parameters<typeof lbHairpinFlows>[1];
+const view = { localDps: new Map([[DP, { _uuid: DP } as DatapathBinding]]) } as Parameters<typeof lbHairpinFlows>[0];
+
+describe('lbHairpinFlows', () => {
+  it('learns ports for a VIP with a port and the IP protocol for one without', () => {
+    const t68 = lbHairpinFlows(view, sb)
+      .map(formatFlow)
+      .filter((f) => f.includes('table=68'));
+    expect(t68.find((f) => f.includes('reg1=0x58585858'))).toContain('nw_proto=6,NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[]');
+    expect(t68.find((f) => f.includes('reg1=0x58585859'))).toContain('ip_dst=88.88.88.89,NXM_OF_IP_PROTO[],load:');
+  });
+});
