@@ -32,10 +32,16 @@ describe('incremental engine equals full recompute', () => {
         } catch (e) {
           throw new Error(`edit ${i} (${edit.description}): ${(e as Error).message}`);
         }
-        if (r.full) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+        // Why, and for which kind of edit (the part of its description before the colon).
+        const why = `${r.reason} <- ${edit.description.slice(0, edit.description.indexOf(':'))}`;
+        if (r.full) reasons.set(why, (reasons.get(why) ?? 0) + 1);
+        if (i % 1000 === 999) console.info(`seed ${seed}: ${i + 1} edits, ${check.fullRounds} full rounds`);
       }
-      // Most edits must be handled incrementally.
-      expect(check.fullRounds, JSON.stringify([...reasons])).toBeLessThan(EDITS / 4);
+      const byCount = JSON.stringify([...reasons].sort((a, b) => b[1] - a[1]));
+      console.info(`seed ${seed}: ${check.fullRounds} full rounds of ${check.rounds} (${byCount})`);
+      // Most edits must be handled incrementally: what still recomputes is mostly datapaths created or
+      // deleted (about one edit in ten).
+      expect(check.fullRounds, byCount).toBeLessThan(EDITS / 5);
     });
   }
 });

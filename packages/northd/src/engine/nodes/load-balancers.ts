@@ -25,9 +25,10 @@ export class LoadBalancersNode implements NodeData {
   private readonly rtrLbLists = new Map<string, readonly ParsedLb[]>();
   private readonly swLbLists = new Map<string, SwitchLbs>();
   /**
-   * NB_Global options:install_ls_lb_from_router: switches apply their peer routers' balancers too. Then
-   * any balancer, group or router change recomputes (a stated fall-back: the option is rare, and which
-   * switches apply a balancer then follows the routers' peering).
+   * NB_Global options:install_ls_lb_from_router: switches apply their peer routers' balancers too. A
+   * balancer on a router then reaches the router's peer switches (dpsOf); a router's balancer columns or
+   * peering change make the topology node mark those switches changed, and their lists are keyed by the
+   * routers' configuration too (switchLbs).
    */
   fromRouters = false;
 
@@ -84,7 +85,6 @@ export class LoadBalancersNode implements NodeData {
 
   /** The balancer lists keep rows by index only: a recomputed topology re-reads every datapath. */
   onTopology(): boolean {
-    if (this.fromRouters && this.topo.routersChanged.size > 0) return false;
     return !this.topo.recomputed;
   }
 
@@ -97,10 +97,10 @@ export class LoadBalancersNode implements NodeData {
   }
 
   onLoadBalancer(): boolean {
-    if (this.fromRouters && this.nb.tables.Load_Balancer.changes.length) return false;
     for (const c of this.nb.tables.Load_Balancer.changes) {
       this.rtrLbLists.clear();
-      if (c.kind !== 'modify') this.swLbLists.clear();
+      // With routers' balancers in the switch lists, a list's hasLbVip is not the in-place update's.
+      if (c.kind !== 'modify' || this.fromRouters) this.swLbLists.clear();
       else this.replaceInLists(c.old, c.new);
       if (c.kind === 'insert') continue; // a new balancer applies through its datapath's row
       this.rows.add(c.uuid);
@@ -128,14 +128,13 @@ export class LoadBalancersNode implements NodeData {
   }
 
   onLoadBalancerGroup(): boolean {
-    if (this.fromRouters && this.nb.tables.Load_Balancer_Group.changes.length) return false;
     for (const c of this.nb.tables.Load_Balancer_Group.changes) {
       this.rtrLbLists.clear();
       this.swLbLists.clear();
       for (const lb of c.old?.load_balancer ?? []) delFrom(this.lbGroups, lb, c.uuid);
       for (const lb of c.new?.load_balancer ?? []) addTo(this.lbGroups, lb, c.uuid);
       for (const lb of new Set([...(c.old?.load_balancer ?? []), ...(c.new?.load_balancer ?? [])])) this.rows.add(lb);
-      for (const dp of this.topo.index.dpsOfGroup(c.uuid)) {
+      for (const dp of this.withRouterPeers(new Set(this.topo.index.dpsOfGroup(c.uuid)))) {
         this.lbAll.add(dp);
         if (this.topo.routers.has(dp)) this.routerPeers.add(dp);
       }
@@ -199,7 +198,21 @@ export class LoadBalancersNode implements NodeData {
   private dpsOf(lb: string): Set<string> {
     const out = new Set(this.topo.index.lbDirect.get(lb) ?? []);
     for (const g of this.lbGroups.get(lb) ?? []) for (const dp of this.topo.index.dpsOfGroup(g)) out.add(dp);
-    return out;
+    return this.withRouterPeers(out);
+  }
+
+  /** With install_ls_lb_from_router, the switches applying the balancers of the routers in `dps` too. */
+  private withRouterPeers(dps: Set<string>): Set<string> {
+    if (!this.fromRouters) return dps;
+    for (const dp of [...dps]) {
+      const lr = this.topo.routers.get(dp);
+      if (!lr) continue;
+      for (const s of this.topo.peerSwitches(lr)) {
+        const sw = this.topo.switches.get(s);
+        if (sw && peerRoutersOf(sw).includes(lr)) dps.add(s);
+      }
+    }
+    return dps;
   }
 
   /**
