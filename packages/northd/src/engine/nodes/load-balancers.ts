@@ -145,7 +145,7 @@ export class LoadBalancersNode implements NodeData {
   /** Health checks changed what some balancers' VIPs balance over: their units, wherever applied. */
   onServiceMonitors(): boolean {
     const changed = this.svc.lbsChanged;
-    if (this.svc.recomputed || (this.fromRouters && changed.size)) return false;
+    if (this.svc.recomputed) return false;
     if (changed.size) this.rtrLbLists.clear();
     for (const lb of changed) for (const dp of this.dpsOf(lb)) addTo(this.lbUnits, dp, lb);
     return true;
