@@ -3,6 +3,7 @@
 import type { Uuid } from 'ovsdb-client-ts';
 import type { PortBinding } from '@ovnts/schema/sb';
 import { type SbSnapshot, VIF_TYPES } from './view.js';
+import { haGroupIsActive, orderedMembers } from './bfd.js';
 
 export interface BindingPlan {
   readonly claim: readonly PortBinding[];
@@ -25,6 +26,12 @@ export interface BindingOptions {
   readonly ifaceIdVers?: ReadonlyMap<string, string>;
   /** Whether a claim of this port should wait (the tug-of-war throttle). */
   readonly postpone?: (port: string) => boolean;
+  /**
+   * Remote chassis whose tunnel has a BFD session up. Given, a chassisredirect port of an HA chassis group is
+   * claimed only while this chassis is the group's active member by liveness (`haGroupIsActive`); absent,
+   * by priority alone.
+   */
+  readonly activeTunnels?: ReadonlySet<string>;
 }
 
 export function planBindings(
@@ -42,9 +49,14 @@ export function planBindings(
   const postponed: string[] = [];
   const byName = new Map([...sb.Port_Binding.values()].map((p) => [p.logical_port, p]));
   for (const pb of sb.Port_Binding.values()) {
-    // A distributed gateway port's redirect port lives on its highest-priority gateway chassis.
+    // A distributed gateway port's redirect port lives on its highest-priority live gateway chassis.
     if (pb.type === 'chassisredirect') {
-      const mine = activeGateway(sb, pb) === chassisUuid;
+      const group = pb.ha_chassis_group ? sb.HA_Chassis_Group.get(pb.ha_chassis_group) : undefined;
+      const mine =
+        group && opts.activeTunnels
+          ? isGroupMember(sb, group.ha_chassis, chassisUuid) &&
+            haGroupIsActive(sb, group, opts.activeTunnels, chassisUuid)
+          : activeGateway(sb, pb) === chassisUuid;
       if (mine && pb.chassis !== chassisUuid) claim.push(pb);
       else if (!mine && pb.chassis === chassisUuid) release.push(pb);
       continue;
@@ -102,23 +114,22 @@ export function portsToMarkUp(
   );
 }
 
+function isGroupMember(sb: SbSnapshot, members: readonly Uuid<'HA_Chassis'>[], me: Uuid<'Chassis'>): boolean {
+  return members.some((u) => sb.HA_Chassis.get(u)?.chassis === me);
+}
+
 /**
- * The chassis that should host a chassisredirect port: the highest-priority member of its HA chassis group
- * (or, for older northds, of its gateway_chassis list) that exists. BFD liveness is not considered.
+ * The chassis that should host a chassisredirect port by priority alone: the highest-priority member of its
+ * HA chassis group (or, for older northds, of its gateway_chassis list) that exists. Liveness is
+ * `haGroupIsActive`'s.
  */
 export function activeGateway(sb: SbSnapshot, pb: PortBinding): Uuid<'Chassis'> | undefined {
-  const candidates: { chassis: Uuid<'Chassis'>; priority: number }[] = [];
   const group = pb.ha_chassis_group ? sb.HA_Chassis_Group.get(pb.ha_chassis_group) : undefined;
-  if (group) {
-    for (const u of group.ha_chassis) {
-      const h = sb.HA_Chassis.get(u);
-      if (h?.chassis && sb.Chassis.has(h.chassis)) candidates.push({ chassis: h.chassis, priority: h.priority });
-    }
-  } else {
-    for (const u of pb.gateway_chassis) {
-      const g = sb.Gateway_Chassis.get(u);
-      if (g?.chassis && sb.Chassis.has(g.chassis)) candidates.push({ chassis: g.chassis, priority: g.priority });
-    }
+  if (group) return orderedMembers(sb, group)[0]?.chassis._uuid;
+  const candidates: { chassis: Uuid<'Chassis'>; priority: number }[] = [];
+  for (const u of pb.gateway_chassis) {
+    const g = sb.Gateway_Chassis.get(u);
+    if (g?.chassis && sb.Chassis.has(g.chassis)) candidates.push({ chassis: g.chassis, priority: g.priority });
   }
   candidates.sort((a, b) => b.priority - a.priority || (a.chassis < b.chassis ? -1 : 1));
   return candidates[0]?.chassis;

@@ -26,6 +26,8 @@ export interface ComputeInput {
   readonly cache?: LflowCache;
   /** See logicalFlows (default true). */
   readonly shareCompiles?: boolean;
+  /** Remote chassis whose tunnel's BFD session is up (see buildLocalView). */
+  readonly activeTunnels?: ReadonlySet<string>;
 }
 
 export interface ComputeResult {
@@ -47,7 +49,7 @@ export function neededZones(view: LocalView, sb: SbSnapshot): string[] {
 }
 
 export function computeChassis(input: ComputeInput): ComputeResult {
-  const view = buildLocalView(input.sb, input.chassisName, input.ifaces);
+  const view = buildLocalView(input.sb, input.chassisName, input.ifaces, input.activeTunnels);
   const zones = assignZones(neededZones(view, input.sb), zonesFromExternalIds(input.bridgeExternalIds));
   const groups = input.groups ?? new GroupTable();
   groups.begin();

@@ -20,6 +20,7 @@ import { Compiler } from '@ovnts/expr';
 import { type ChassisConfig, ConfigError, parseChassisConfig } from './config.js';
 import { registerChassis, unregisterChassis } from './chassis.js';
 import { planBindings } from './bindings.js';
+import { activeTunnels, bfdChassis, bfdSettings, planBfd, syncBfd } from './bfd.js';
 import { GroupTable, groupText } from './groups.js';
 import { GENEVE_TLV } from './physical.js';
 import { computeChassis } from './compute.js';
@@ -361,8 +362,12 @@ class Controller implements ControllerHandle {
       this.dirty = true;
       return;
     }
-    if (await this.applyBindings(sbSnap, chassis._uuid, ifaces)) return;
+    const live = activeTunnels(vs, bridge);
+    if (await this.applyBindings(sbSnap, chassis._uuid, ifaces, live)) return;
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
+    const bfdWrites = planBfd(vs, bridge, bfdChassis(sbSnap, chassis), bfdSettings(sbSnap));
+    for (const w of bfdWrites) this.log.info(`${w.bfd['enable'] ? 'Enabled' : 'Disabled'} BFD on interface ${w.name}`);
+    await syncBfd(this.ovs, bfdWrites);
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
 
     if (this.fullLflowRun) {
@@ -377,6 +382,7 @@ class Controller implements ControllerHandle {
       groups: this.groupTable,
       compiler: this.compiler,
       cache: this.lflowCache,
+      activeTunnels: live,
     });
     // The zones are in the flows already; persisting them is bookkeeping for the next start.
     await persistZones(this.ovs, bridge, zones);
@@ -420,7 +426,12 @@ class Controller implements ControllerHandle {
     await this.afterInstall(this.current.view, this.sbRep.snapshot(), this.current.me, vs, bridge);
   }
 
-  private async applyBindings(sbSnap: SbSnapshot, me: Uuid<'Chassis'>, ifaces: readonly OvsIface[]): Promise<boolean> {
+  private async applyBindings(
+    sbSnap: SbSnapshot,
+    me: Uuid<'Chassis'>,
+    ifaces: readonly OvsIface[],
+    live: ReadonlySet<string>,
+  ): Promise<boolean> {
     const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
     const encapIps = new Map(ifaces.flatMap((i) => (i.ifaceId && i.encapIp ? [[i.ifaceId, i.encapIp] as const] : [])));
     const ifaceIdVers = new Map(
@@ -432,6 +443,7 @@ class Controller implements ControllerHandle {
       ifaceIdVers,
       myEncaps: myEncaps(sbSnap, me),
       postpone: (port) => now - (this.claimedAt.get(port) ?? 0) < CLAIM_THROTTLE_MS,
+      activeTunnels: live,
     });
     if (plan.postponed.length) setTimeout(() => this.schedule(), CLAIM_THROTTLE_MS).unref();
     const { claim, release, addAdditional, removeAdditional, encap } = plan;

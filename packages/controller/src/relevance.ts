@@ -16,7 +16,8 @@ const IGNORED_COLUMNS: Readonly<Record<string, ReadonlySet<string>>> = {
     'ifindex',
     'mac_in_use',
     'lacp_current',
-    'bfd_status',
+    // Our own BFD configuration writes; the sessions' liveness comes back through bfd_status (below).
+    'bfd',
     'cfm_fault',
     'cfm_fault_status',
     'cfm_health',
@@ -52,6 +53,10 @@ function sameIds(a: unknown, b: unknown): boolean {
   return true;
 }
 
+function sameBfdState(a: unknown, b: unknown): boolean {
+  return ((a ?? {}) as Record<string, string>)['state'] === ((b ?? {}) as Record<string, string>)['state'];
+}
+
 /** True when the change may alter what the chassis computes. */
 export function affectsFlows(c: Change): boolean {
   if (c.kind !== 'modify') return c.table !== 'Chassis_Private';
@@ -64,6 +69,8 @@ export function affectsFlows(c: Change): boolean {
     const b = n[col];
     if (a === b) continue;
     if (col === 'external_ids' && sameIds(a, b)) continue;
+    // A BFD session going up or down moves gateways; its counters and diagnostics do not.
+    if (col === 'bfd_status' && sameBfdState(a, b)) continue;
     if (JSON.stringify(a) !== JSON.stringify(b)) return true;
   }
   return false;

@@ -3,6 +3,7 @@
 // SB snapshot and the local OVS state, consumed by the physical and logical flow builders.
 import type { Snapshot, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables, DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
+import { liveGateway } from './bfd.js';
 
 export type SbSnapshot = Snapshot<SbTables>;
 
@@ -45,7 +46,17 @@ export interface LocalView {
 /** Port types whose binding is decided by the `chassis` column (VIF-like). */
 export const VIF_TYPES: ReadonlySet<string> = new Set(['', 'virtual', 'external']);
 
-export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalView {
+/**
+ * `activeTunnels`: remote chassis whose tunnel's BFD session is up. A chassisredirect port of an HA group with
+ * two or more gateways is then reached through the highest-priority live gateway at once, without waiting for
+ * that gateway's claim to reach the SB (ovn-controller gets the same from an active_backup bundle).
+ */
+export function buildLocalView(
+  sb: SbSnapshot,
+  chassisName: string,
+  ifaces: readonly OvsIface[],
+  activeTunnels: ReadonlySet<string> = new Set(),
+): LocalView {
   const chassis = [...sb.Chassis.values()].find((c) => c.name === chassisName);
   const chassisNames = new Map([...sb.Chassis.values()].map((c) => [c._uuid as string, c.name]));
   const pbByName = new Map<string, PortBinding>();
@@ -117,7 +128,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
         pb.chassis !== chassis?._uuid &&
         !localVifs.has(pb._uuid)
       ) {
-        const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
+        const tun = tunnels.get(remoteChassisOf(sb, pb, activeTunnels, chassis) ?? chassisNames.get(pb.chassis) ?? '');
         if (tun !== undefined) remotePorts.set(pb._uuid, tun);
       }
     }
@@ -134,6 +145,20 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     tunnels,
     localRedirects,
   };
+}
+
+/** For a chassisredirect port of an HA group (2+ members) not including us: its live gateway by BFD. */
+function remoteChassisOf(
+  sb: SbSnapshot,
+  pb: PortBinding,
+  active: ReadonlySet<string>,
+  me: Chassis | undefined,
+): string | undefined {
+  if (pb.type !== 'chassisredirect' || !pb.ha_chassis_group || active.size === 0) return undefined;
+  const group = sb.HA_Chassis_Group.get(pb.ha_chassis_group);
+  if (!group || group.ha_chassis.length < 2) return undefined;
+  const gw = liveGateway(sb, group, active);
+  return gw && gw._uuid !== me?._uuid ? gw.name : undefined;
 }
 
 /** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */
