@@ -261,7 +261,10 @@ class Controller implements ControllerHandle {
       this.installedFlows = undefined; // re-read the switch before the next sync
       this.schedule();
     });
-    this.of.on('disconnected', () => (this.installedFlows = undefined));
+    this.of.on('disconnected', () => {
+      this.installedFlows = undefined;
+      this.schedule(); // BFD sessions died with the switch: a gateway here must give its ports up
+    });
     this.of.on('packet_in', (p) => this.pinctrl.handle(p));
     void this.of.connect().catch((e: unknown) => this.log.warn({ err: String(e) }, 'OpenFlow connect failed'));
     this.schedule();
@@ -362,7 +365,8 @@ class Controller implements ControllerHandle {
       this.dirty = true;
       return;
     }
-    const live = activeTunnels(vs, bridge);
+    // Without the switch, bfd_status in its database is stale: no session counts as up.
+    const live = this.of.isConnected ? activeTunnels(vs, bridge) : new Set<string>();
     if (await this.applyBindings(sbSnap, chassis._uuid, ifaces, live)) return;
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
     const bfdWrites = planBfd(vs, bridge, bfdChassis(sbSnap, chassis), bfdSettings(sbSnap));

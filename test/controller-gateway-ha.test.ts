@@ -1,0 +1,103 @@
+// Gateway HA through BFD with ovnts-controller under the REAL ovn-northd: a VM on hv1 reaches an outside host
+// through a distributed gateway port whose gateway chassis are gw1 (priority 20) and gw2 (10). The three
+// chassis share one L2 segment (a Linux bridge that is also the outside host, 172.18.1.1): the Geneve underlay
+// and, on the gateways, the physical network of the localnet port. gw1's ovs-vswitchd is killed; the BFD
+// sessions to it go down, gw2 claims the chassisredirect port, hv1 re-points its tunnel, and the VM's pings
+// come back through gw2.
+import { describe, expect, it } from 'vitest';
+import { type Chassis, type Sandbox, routerPortArgs, runOk, useSandbox, waitFor } from '@ovnts/test-harness';
+import { startController } from '@ovnts/controller';
+import { startCentral } from './controller-fixtures.js';
+
+/** A Linux bridge in its own namespace holding `ip`; each chassis gets br-phy (netdev) with a veth to it. */
+async function sharedSegment(sb: Sandbox, hvs: readonly Chassis[], ip: string, underlay: string): Promise<void> {
+  const seg = await sb.addNetns('segment');
+  await runOk('ip', ['-n', seg, 'link', 'add', 'br0', 'type', 'bridge']);
+  await runOk('ip', ['-n', seg, 'addr', 'add', ip, 'dev', 'br0']);
+  await runOk('ip', ['-n', seg, 'link', 'set', 'br0', 'up']);
+  const tag = sb.dir.slice(-5).replace(/[^a-zA-Z0-9]/g, 'x');
+  for (const [i, hv] of hvs.entries()) {
+    const [inner, outer] = [`h${i}${tag}`, `s${i}${tag}`];
+    await runOk('ip', ['link', 'add', inner, 'netns', hv.netns, 'type', 'veth', 'peer', 'name', outer, 'netns', seg]);
+    await runOk('ip', ['-n', seg, 'link', 'set', outer, 'master', 'br0', 'up']);
+    await hv.vsctl('add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev');
+    await hv.vsctl('add-port', 'br-phy', inner);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', inner, 'up']);
+    await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${underlay}.${i + 1}/24`, 'dev', 'br-phy']);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
+  }
+}
+
+describe('ovnts-controller: gateway HA through BFD', () => {
+  const sandbox = useSandbox();
+
+  it('fails the chassisredirect port over to the backup gateway when the active one dies', async () => {
+    const sb = sandbox();
+    const { sbdb, nbctl } = await startCentral(sb);
+    const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
+    // Fast BFD (100 ms × 3) so that detection is well under the failover budget.
+    await nbctl('set', 'NB_Global', '.', 'options:bfd-min-rx=100', 'options:bfd-min-tx=100', 'options:bfd-mult=3');
+    await nbctl('lr-add', 'lr1');
+    await nbctl(
+      'ls-add',
+      'ls1',
+      '--',
+      'lsp-add',
+      'ls1',
+      'vm1',
+      '--',
+      'lsp-set-addresses',
+      'vm1',
+      '02:ac:10:ff:01:10 192.168.1.10',
+    );
+    await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
+    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
+    await nbctl('ls-add', 'pub', '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet');
+    await nbctl('lsp-set-addresses', 'pub-ln', 'unknown', '--', 'lsp-set-options', 'pub-ln', 'network_name=physnet');
+    await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
+    await nbctl(...routerPortArgs('pub', 'pub-lr1', 'lr1-pub'));
+    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'gw1', '20');
+    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'gw2', '10');
+    await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
+
+    const underlay = '10.213.0';
+    const hv1 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv1', encapIp: `${underlay}.1` });
+    const gws = [];
+    for (const [i, name] of ['gw1', 'gw2'].entries())
+      gws.push(
+        await sb.startChassis({
+          sbRemote: sbdb.remotes.unix,
+          name,
+          encapIp: `${underlay}.${i + 2}`,
+          bridgeMappings: 'physnet:br-phy',
+        }),
+      );
+    const [gw1, gw2] = gws as [Chassis, Chassis];
+    await sharedSegment(sb, [hv1, gw1, gw2], '172.18.1.1/24', underlay);
+    for (const hv of [hv1, gw1, gw2])
+      sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
+    const vm1 = await hv1.addVm('vm1', '02:ac:10:ff:01:10', '192.168.1.10/24', '192.168.1.1');
+    await nbctl('--timeout=30', '--wait=hv', 'sync');
+
+    const boundTo = async () => {
+      const uuid = await sbctl('--bare', '--columns=chassis', 'find', 'Port_Binding', 'logical_port=cr-lr1-pub');
+      return uuid ? sbctl('--bare', '--columns=name', 'list', 'Chassis', uuid) : '';
+    };
+    // BFD comes up on the tunnels (hv1 ↔ gw1, gw2; gw1 ↔ gw2) and gw1 takes the port.
+    await waitFor('cr-lr1-pub on gw1', async () => (await boundTo()) === 'gw1', 30_000);
+    expect(await hv1.vsctl('--bare', '--columns=bfd', 'find', 'Interface', 'type=geneve')).toMatch(/enable=true/);
+    const ping = async (count: number) =>
+      /[1-9]\d* received/.test(
+        (await vm1.exec('ping', ['-c', String(count), '-i', '0.2', '-W', '0.5', '172.18.1.1'])).stdout,
+      );
+    await waitFor('ping through gw1', () => ping(1), 20_000);
+
+    await gw1.vswitchd.kill();
+    const t0 = Date.now();
+    await waitFor('ping through gw2', () => ping(1), 20_000);
+    const failoverMs = Date.now() - t0;
+    process.stderr.write(`gateway failover: pings resumed after ${failoverMs} ms\n`);
+    expect(await boundTo()).toBe('gw2');
+    expect(failoverMs).toBeLessThan(3_000);
+  });
+});
