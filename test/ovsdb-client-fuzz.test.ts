@@ -234,6 +234,43 @@ describe('fuzz', () => {
       }
     });
 
+    // Found by the daemons' hostile-peer test (issue 24): the leader check waited forever on a server that
+    // kept the session alive (answering echoes) but never answered the request.
+    it('a server that answers echoes but never the setup requests is dropped after setupTimeoutMs and retried', async () => {
+      const sock = path.join(dir, 'echo-only.sock');
+      let connections = 0;
+      const conns = new Set<net.Socket>();
+      const srv = net.createServer((c) => {
+        connections++;
+        conns.add(c);
+        c.on('error', () => undefined);
+        const framer = new JsonFramer();
+        c.on('data', (d) => {
+          for (const m of framer.push(d) as { method: string; id: unknown; params: unknown[] }[])
+            if (m.method === 'echo') c.write(JSON.stringify({ id: m.id, result: m.params, error: null }));
+        });
+      });
+      await new Promise<void>((r) => srv.listen(sock, r));
+      try {
+        const err = await OvsdbClient.connect(`unix:${sock}`, {
+          waitForServer: true,
+          setupTimeoutMs: 200,
+          inactivityProbeMs: 50,
+          initialConnectTimeoutMs: 2_000,
+          reconnect: { initialMs: 10, maxMs: 50 },
+        }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(Error);
+        expect((err as Error).message).toMatch(/could not connect .* monitor: no answer in 200 ms/);
+        expect(connections).toBeGreaterThanOrEqual(2);
+      } finally {
+        for (const c of conns) c.destroy();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
+    });
+
     it('a silent server trips the inactivity probe', async () => {
       const srv = await fakeServer('silent', (method, id) =>
         method === 'echo' ? '' : JSON.stringify({ id, result: [], error: null }),

@@ -52,6 +52,12 @@ export interface ClientOptions {
   inactivityProbeMs?: number;
   /** Per-attempt connect timeout (ms, default 5000). */
   connectTimeoutMs?: number;
+  /**
+   * Time limit for each small request that sets a session up (the leader check, db-change-awareness, locks;
+   * ms, default 30000): a server that answers echoes but not these would otherwise hold the client forever.
+   * Monitor resumptions are not limited (a big database takes its time).
+   */
+  setupTimeoutMs?: number;
   /** How long `OvsdbClient.connect` keeps trying before it rejects (ms, default 30000). */
   initialConnectTimeoutMs?: number;
   /**
@@ -507,14 +513,15 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
       for (const k of Object.keys(this.pastTraffic) as (keyof Traffic)[]) this.pastTraffic[k] += session.stats[k];
     });
     try {
-      if (this.opts.leaderOnly !== false) await this.checkLeader(session);
-      await session.request('set_db_change_aware', [true]).catch(() => undefined);
+      const setup = { timeoutMs: this.opts.setupTimeoutMs ?? 30_000 };
+      if (this.opts.leaderOnly !== false) await this.checkLeader(session, setup);
+      await session.request('set_db_change_aware', [true], setup).catch(() => undefined);
       this.session = session;
       this.currentRemote = remote;
       for (const m of this.monitors.values()) await m.resume(session);
       for (const name of [...this.locks.keys()]) {
         // A refused lock must not fail the session (that would reconnect forever): drop it, say so.
-        await this.requestLock(name, 'lock', session).catch((e: unknown) => {
+        await this.requestLock(name, 'lock', session, setup).catch((e: unknown) => {
           if (!(e instanceof OvsdbError)) throw e;
           log.warn({ lock: name, err: e.message }, 'lock refused; dropped');
           this.locks.delete(name);
@@ -537,14 +544,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
   }
 
   /** Monitor _Server.Database: reject a server that is not the leader; drop the session if it stops being one. */
-  private async checkLeader(session: RpcSession): Promise<void> {
+  private async checkLeader(session: RpcSession, call: CallOptions): Promise<void> {
     let reply: unknown;
     try {
-      reply = await session.request('monitor', [
-        '_Server',
-        SERVER_MONITOR_ID,
-        { Database: { columns: [...LEADER_COLUMNS] } },
-      ]);
+      reply = await session.request(
+        'monitor',
+        ['_Server', SERVER_MONITOR_ID, { Database: { columns: [...LEADER_COLUMNS] } }],
+        call,
+      );
     } catch (e) {
       if (e instanceof OvsdbError) return; // an old server without _Server: nothing to check
       throw e;
