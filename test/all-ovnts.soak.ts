@@ -85,7 +85,9 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
   it(`${CHANGES} random NB edits (seed ${SEED})`, { timeout: 7 * 24 * 3600_000 }, async () => {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
-    const nbctl = async (...a: string[]) => (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a])).trim();
+    // A sync on a loaded machine can take minutes: the harness's 30 s default would kill it.
+    const nbctl = async (...a: string[]) =>
+      (await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a], { timeoutMs: 900_000 })).trim();
     const mirror = await NbMirror.start(nb.remotes.unix, new MemNb(), k8sMemNbOps(SMALL_K8S_SHAPE));
     const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix);
     // Two chassis, named as the gateway routers of node0 and node1 expect, each with a few pods bound.
