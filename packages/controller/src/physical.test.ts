@@ -275,3 +275,31 @@ describe('GARP/RARP announcements', () => {
     );
   });
 });
+
+describe('remote VIFs on a localnet-backed switch', () => {
+  it('are reached through the localnet port, not a tunnel', () => {
+    const s = snapshot({
+      Chassis: [
+        { _uuid: HV1, name: 'hv1', encaps: [] },
+        { _uuid: HV2, name: 'hv2', encaps: [] },
+      ],
+      Datapath_Binding: [{ _uuid: LS, tunnel_key: 1, external_ids: {} }],
+      Port_Binding: [
+        pb(1, 'vm1', LS, 1, { chassis: HV1 }),
+        pb(2, 'vm2', LS, 2, { chassis: HV2 }),
+        pb(3, 'ln', LS, 3, { type: 'localnet', options: { network_name: 'phys' } }),
+      ],
+    });
+    const view = buildLocalView(s, 'hv1', [
+      { name: 'vm1', ofport: 1, type: '', ifaceId: 'vm1' },
+      { name: 'patch-ln', ofport: 2, type: 'patch', localnetPort: 'ln' },
+      { name: 'ovn-hv2-0', ofport: 3, type: 'geneve', tunnelChassis: 'hv2' },
+    ]);
+    expect(view.remotePorts.size).toBe(0);
+    const flows = physicalFlows({ view, sb: s, zone: () => 1 }).map(formatFlow);
+    expect(flows).toContain(
+      'cookie=0x2, table=40, priority=100,reg15=0x2,metadata=0x1 actions=set_field:0x3->reg15,resubmit(,40)',
+    );
+    expect(flows.some((f) => f.includes('reg15=0x2') && f.includes('output:3'))).toBe(false);
+  });
+});

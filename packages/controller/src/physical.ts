@@ -173,6 +173,16 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
           cookie,
         );
         continue;
+      } else if (view.viaLocalnet.has(pb._uuid)) {
+        // Output to a VIF on another chassis of a localnet-backed switch continues as output to the localnet port.
+        add(
+          OFTABLE.localOutput,
+          100,
+          portMatch,
+          [setReg(REG.outport, view.viaLocalnet.get(pb._uuid)!.tunnel_key), resubmit(OFTABLE.localOutput)],
+          cookie,
+        );
+        continue;
       } else if (remote !== undefined) {
         add(
           OFTABLE.remoteOutput,

@@ -37,6 +37,8 @@ export interface LocalView {
   readonly localnet: ReadonlyMap<Uuid<'Port_Binding'>, number>;
   /** Ports bound to other chassis that we have a tunnel to: pb uuid → tunnel ofport. */
   readonly remotePorts: ReadonlyMap<Uuid<'Port_Binding'>, number>;
+  /** VIFs bound to other chassis on switches with a localnet port bridged here: pb uuid → that localnet port. */
+  readonly viaLocalnet: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
   /** Tunnel ofports by remote chassis name. */
   readonly tunnels: ReadonlyMap<string, number>;
   /** Chassisredirect ports bound here: pb uuid → the distributed (router) port they stand for. */
@@ -111,6 +113,7 @@ export function buildLocalView(
   const portsByDp = new Map<Uuid<'Datapath_Binding'>, PortBinding[]>();
   const localnet = new Map<Uuid<'Port_Binding'>, number>();
   const remotePorts = new Map<Uuid<'Port_Binding'>, number>();
+  const viaLocalnet = new Map<Uuid<'Port_Binding'>, PortBinding>();
   const localRedirects = new Map<Uuid<'Port_Binding'>, PortBinding>();
   for (const d of localDps.keys()) {
     const ports = allByDp.get(d) ?? [];
@@ -128,8 +131,18 @@ export function buildLocalView(
         pb.chassis !== chassis?._uuid &&
         !localVifs.has(pb._uuid)
       ) {
-        const tun = tunnels.get(remoteChassisOf(sb, pb, activeTunnels, chassis) ?? chassisNames.get(pb.chassis) ?? '');
-        if (tun !== undefined) remotePorts.set(pb._uuid, tun);
+        // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
+        // network through that port, not through a tunnel.
+        const ln = VIF_TYPES.has(pb.type)
+          ? ports.find((p) => p.type === 'localnet' && localnetOfport.has(p.logical_port))
+          : undefined;
+        if (ln) viaLocalnet.set(pb._uuid, ln);
+        else {
+          const tun = tunnels.get(
+            remoteChassisOf(sb, pb, activeTunnels, chassis) ?? chassisNames.get(pb.chassis) ?? '',
+          );
+          if (tun !== undefined) remotePorts.set(pb._uuid, tun);
+        }
       }
     }
   }
@@ -142,6 +155,7 @@ export function buildLocalView(
     localVifs,
     localnet,
     remotePorts,
+    viaLocalnet,
     tunnels,
     localRedirects,
   };
