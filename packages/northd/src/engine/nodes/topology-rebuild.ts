@@ -253,7 +253,10 @@ export class TopologyRebuild {
         oldRows.delete(row._uuid);
         continue;
       }
-      if (!this.mayHold(dp, row.name, placed, kept)) continue;
+      if (!this.mayHold(dp, row.name, placed, kept)) {
+        this.ctx.diag.warn('Logical_Switch_Port', row.name, `duplicate logical port ${row.name}`);
+        continue;
+      }
       if (row.type === 'router') this.notePeer(row.options['router-port'] ?? '');
       const port = buildSwitchPort(row, dp, lrps, this.ctx.diag);
       ports.push(port);
