@@ -196,6 +196,10 @@ describe('remote chassisredirect follows the live gateway', () => {
     expect(tunnelOf(['gw2'])).toBe(11);
     expect(liveGateway(sb, group(sb), new Set(['gw2']))?.name).toBe('gw2');
   });
+  it('a backup gateway keeps the router datapath local; a chassis outside the group does not', () => {
+    expect(buildLocalView(sb, 'gw2', []).localDps.has(LR as Uuid<'Datapath_Binding'>)).toBe(true);
+    expect(buildLocalView(sb, 'hv2', []).localDps.size).toBe(0);
+  });
   it('with no live session, the SB binding decides', () => {
     expect(tunnelOf([])).toBe(10);
   });

@@ -111,6 +111,12 @@ export async function syncBfd(
   return true;
 }
 
+/** Whether `me` is a member of the chassisredirect port's HA chassis group. */
+export function isHaMember(sb: SbSnapshot, group: Uuid<'HA_Chassis_Group'> | null, me: Uuid<'Chassis'>): boolean {
+  const g = group ? sb.HA_Chassis_Group.get(group) : undefined;
+  return !!g && g.ha_chassis.some((u) => sb.HA_Chassis.get(u)?.chassis === me);
+}
+
 interface Member {
   readonly chassis: Chassis;
   readonly priority: number;

@@ -3,7 +3,7 @@
 import type { Uuid } from 'ovsdb-client-ts';
 import type { PortBinding } from '@ovnts/schema/sb';
 import { type SbSnapshot, VIF_TYPES } from './view.js';
-import { haGroupIsActive, orderedMembers } from './bfd.js';
+import { haGroupIsActive, isHaMember, orderedMembers } from './bfd.js';
 
 export interface BindingPlan {
   readonly claim: readonly PortBinding[];
@@ -54,8 +54,7 @@ export function planBindings(
       const group = pb.ha_chassis_group ? sb.HA_Chassis_Group.get(pb.ha_chassis_group) : undefined;
       const mine =
         group && opts.activeTunnels
-          ? isGroupMember(sb, group.ha_chassis, chassisUuid) &&
-            haGroupIsActive(sb, group, opts.activeTunnels, chassisUuid)
+          ? isHaMember(sb, group._uuid, chassisUuid) && haGroupIsActive(sb, group, opts.activeTunnels, chassisUuid)
           : activeGateway(sb, pb) === chassisUuid;
       if (mine && pb.chassis !== chassisUuid) claim.push(pb);
       else if (!mine && pb.chassis === chassisUuid) release.push(pb);
@@ -112,10 +111,6 @@ export function portsToMarkUp(
   return [...sb.Port_Binding.values()].filter(
     (pb) => pb.chassis === chassisUuid && pb.up !== true && installed.has(pb._uuid),
   );
-}
-
-function isGroupMember(sb: SbSnapshot, members: readonly Uuid<'HA_Chassis'>[], me: Uuid<'Chassis'>): boolean {
-  return members.some((u) => sb.HA_Chassis.get(u)?.chassis === me);
 }
 
 /**

@@ -47,20 +47,21 @@ const lflow = (n: number, match: string, actions: string, where: Partial<AnyRow>
   ...where,
 });
 
-function base(extraPorts: AnyRow[] = []): SbSnapshot {
+function base(extraPorts: AnyRow[] = [], extraFlows: AnyRow[] = [], cChassis: string | null = null): SbSnapshot {
   return snapshot({
     Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
     Datapath_Binding: [dp(0x10, 1), dp(0x20, 2), dp(0x30, 3)],
     Port_Binding: [
       pb(0x11, 'a', 0x10, 1, HV1),
       pb(0x21, 'b', 0x20, 1, HV1),
-      pb(0x31, 'c', 0x30, 1, null),
+      pb(0x31, 'c', 0x30, 1, cChassis),
       ...extraPorts,
     ],
     Logical_DP_Group: [{ _uuid: U(0x99), datapaths: [U(0x10), U(0x20), U(0x30)] }],
     Logical_Flow: [
       lflow(0x1000, 'eth.src == 00:00:00:00:00:01', 'next;', { logical_dp_group: U(0x99) }),
       lflow(0x2000, 'inport == "a"', 'outport = "a"; output;', { logical_datapath: U(0x10) }),
+      ...extraFlows,
     ],
   });
 }
@@ -97,5 +98,21 @@ describe('logical flows', () => {
     const sb2 = base([pb(0x12, 'a2', 0x10, 2, null)]);
     logicalFlows(buildLocalView(sb2, 'hv1', ifaces), sb2, groups, undefined, cache);
     expect([cache.misses, cache.hits]).toEqual([3, 6]);
+  });
+
+  it('recompiles is_chassis_resident() of a port on another datapath when that port moves here', () => {
+    // Flow on datapath 1 asks whether "c" (datapath 3) is resident, as an external switch asks about its
+    // gateway's redirect port. Datapath 1's own ports do not change when c is claimed here.
+    const withFlow = (chassis: string | null) =>
+      base([], [lflow(0x3000, 'is_chassis_resident("c")', 'next;', { logical_datapath: U(0x10) })], chassis);
+    const cache = new LflowCache();
+    const groups = new GroupTable();
+    const resident = (sb: SbSnapshot) =>
+      logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, groups, undefined, cache)
+        .flows.map(formatFlow)
+        .some((t) => t.includes('cookie=0x3000'));
+    expect(resident(withFlow(null))).toBe(false);
+    expect(resident(withFlow(HV1))).toBe(true);
+    expect(resident(withFlow(null))).toBe(false);
   });
 });

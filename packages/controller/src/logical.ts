@@ -100,6 +100,17 @@ export function logicalFlows(
   const idx = new SbIndex(sb);
   const me = view.chassis?._uuid;
   const global = sbFingerprint(sb);
+  // is_chassis_resident() may name a port of another datapath (a gateway's redirect port, from its external
+  // switch): flows that call it also depend on which ports are bound here, beyond their datapath's ports.
+  const residentFp = createHash('sha1')
+    .update(
+      [...sb.Port_Binding.values()]
+        .filter((p) => me !== undefined && p.chassis === me)
+        .map((p) => p.logical_port)
+        .sort()
+        .join('|'),
+    )
+    .digest('hex');
   const contexts = new Map<string, { ctx: DatapathContext; fingerprint: string; used: Omit<Group, 'groupId'>[] }>();
   const contextFor = (dp: DatapathBinding) => {
     let c = contexts.get(dp._uuid);
@@ -161,7 +172,10 @@ export function logicalFlows(
       const key = `${lf._uuid}|${d}`;
       const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
       // The row's _version changes with any column; without versions, fall back to the text that matters.
-      const fingerprint = shared ? `${global}|shared|${kind}|${dp.tunnel_key}|${text}` : `${c.fingerprint}|${text}`;
+      const resident = lf.match.includes('is_chassis_resident') ? `|${residentFp}` : '';
+      const fingerprint = shared
+        ? `${global}|shared|${kind}|${dp.tunnel_key}|${text}`
+        : `${c.fingerprint}${resident}|${text}`;
       let entry = cache.get(key, fingerprint);
       const template = templates?.get(kind);
       if (entry) {

@@ -3,7 +3,7 @@
 // SB snapshot and the local OVS state, consumed by the physical and logical flow builders.
 import type { Snapshot, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables, DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
-import { liveGateway } from './bfd.js';
+import { isHaMember, liveGateway } from './bfd.js';
 
 export type SbSnapshot = Snapshot<SbTables>;
 
@@ -96,6 +96,10 @@ export function buildLocalView(
       localVifs.set(pb._uuid, ofport);
       seeds.push(pb.datapath);
     } else if (chassis && pb.chassis === chassis._uuid) seeds.push(pb.datapath);
+    // A backup gateway keeps the router local (as ovn-controller does) so that taking the port over is a
+    // claim, not a slice to fetch and a datapath to build first.
+    else if (chassis && pb.type === 'chassisredirect' && isHaMember(sb, pb.ha_chassis_group, chassis._uuid))
+      seeds.push(pb.datapath);
   }
   const localDps = new Map<Uuid<'Datapath_Binding'>, DatapathBinding>();
   while (seeds.length) {
