@@ -14,14 +14,20 @@ interface Endpoint {
   readonly port?: number;
 }
 
-/** "10.0.0.1:80", "[fd00::1]:80", "10.0.0.1". */
+/**
+ * "10.0.0.1:80", "[fd00::1]:80", "10.0.0.1"; undefined for anything else, including an address or port out of
+ * range ("10.128.0.300:8080" reaches the SB as the CMS wrote it: one bad backend must not fail every flow).
+ */
 export function parseEndpoint(s: string): Endpoint | undefined {
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(s);
-  if (v6) return { ip: v6[1]!, v6: true, ...(v6[2] ? { port: Number(v6[2]) } : {}) };
   const v4 = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(s);
-  if (v4) return { ip: v4[1]!, v6: false, ...(v4[2] ? { port: Number(v4[2]) } : {}) };
-  if (/^[0-9a-fA-F:]+$/.test(s) && s.includes(':')) return { ip: s, v6: true };
-  return undefined;
+  const bare6 = /^[0-9a-fA-F:]+$/.test(s) && s.includes(':');
+  const m = v6 ?? v4;
+  const ip = m ? m[1]! : bare6 ? s : undefined;
+  const port = m?.[2] !== undefined ? Number(m[2]) : undefined;
+  if (ip === undefined || parseIp(ip)?.family !== (v4 ? 4 : 6)) return undefined;
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  return { ip, v6: !v4, ...(port !== undefined ? { port } : {}) };
 }
 
 const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const;

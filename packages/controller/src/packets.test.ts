@@ -126,6 +126,12 @@ describe('address parsing', () => {
     expect(parseEndpoint('10.0.0.1:80')).toEqual({ ip: '10.0.0.1', v6: false, port: 80 });
     expect(parseEndpoint('[fd00::1]:443')).toEqual({ ip: 'fd00::1', v6: true, port: 443 });
     expect(parseEndpoint('10.0.0.1')).toEqual({ ip: '10.0.0.1', v6: false });
+    // Found by the soak (issue 24): an SB load balancer with the backend 10.128.0.300:8080 (northd skips it for
+    // its flows but the SB row keeps the CMS's text) made every recompute of both chassis fail in parseFlow.
+    expect(parseEndpoint('10.128.0.300:8080')).toBeUndefined();
+    expect(parseEndpoint('10.0.0.1:99999')).toBeUndefined();
+    expect(parseEndpoint('[fd00::zz]:80')).toBeUndefined();
+    expect(parseEndpoint('fd00::1')).toEqual({ ip: 'fd00::1', v6: true });
     const md = [
       { field: 'xreg0' as const, value: (0xc0a80101n << 32n) | 5n },
       { field: 'xreg7' as const, value: (3n << 32n) | 4n },
