@@ -26,6 +26,8 @@ function fake() {
     counter: (n) => (n === 'lflow_run' ? 2 : 0),
     counters: () => new Map([['lflow_run', 2]]),
     lflowCacheStats: () => ({ entries: 5, hits: 1, misses: 5 }),
+    engineStats: () => 'Node: lflow_output\n- recompute:            1\n',
+    clearEngineStats: () => void calls.push('clear-stats'),
     delayNbCfgReport: (s) => void calls.push(`delay ${s}`),
     injectPacket: async (m) => {
       if (!m.includes('inport')) throw new Error('ingress port not found on hypervisor.');

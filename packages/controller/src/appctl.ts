@@ -23,6 +23,9 @@ export interface ControllerControl {
   /** All nonzero coverage counters. */
   counters(): ReadonlyMap<string, number>;
   lflowCacheStats(): { entries: number; hits: number; misses: number };
+  /** `inc-engine/show-stats`: the incremental engine's per-node counters. */
+  engineStats(): string;
+  clearEngineStats(): void;
   /** Hold `nb_cfg` reports back this long (0: report at once). */
   delayNbCfgReport(seconds: number): void;
   /** Injects a packet described by a logical microflow; rejects with the reason. */
@@ -71,7 +74,8 @@ export function registerControllerCommands(ctl: UnixctlServer, get: () => Contro
   reg('debug/dump-local-template-vars', '', 0, 0, () => 'Local template vars:\n');
   reg('recompute', '[deprecated]', 0, 0, () => need().forceRecompute(false));
   reg('inc-engine/recompute', '', 0, 0, () => need().forceRecompute(false));
-  reg('inc-engine/clear-stats', '', 0, 0, () => {});
+  reg('inc-engine/show-stats', '', 0, 0, () => need().engineStats());
+  reg('inc-engine/clear-stats', '', 0, 0, () => need().clearEngineStats());
   reg('inc-engine/compute-log-timeout', '', 1, 1, () => {});
   reg('lflow-cache/flush', '', 0, 0, () => need().forceRecompute(true));
   reg('flush-lflow-cache', '[deprecated]', 0, 0, () => need().forceRecompute(true));

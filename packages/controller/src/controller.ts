@@ -7,24 +7,15 @@ import { pino, type Logger } from 'pino';
 import { OvsdbClient, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vswitchModel } from '@ovnts/schema/vswitch';
-import {
-  type Flow,
-  type Group,
-  type OfMessage,
-  SwitchConnection,
-  formatFlow,
-  planMessages,
-  planSync,
-} from '@ovnts/openflow';
-import { Compiler } from '@ovnts/expr';
+import { type Flow, type Group, SwitchConnection } from '@ovnts/openflow';
 import { type ChassisConfig, ConfigError, parseChassisConfig } from './config.js';
 import { registerChassis, unregisterChassis } from './chassis.js';
 import { planBindings } from './bindings.js';
 import { activeTunnels, bfdChassis, bfdSettings, planBfd, syncBfd } from './bfd.js';
-import { GroupTable, groupText } from './groups.js';
-import { GENEVE_TLV } from './physical.js';
-import { computeChassis } from './compute.js';
-import { LflowCache } from './logical.js';
+import { groupText } from './groups.js';
+import { ChassisEngine } from './engine/graph.js';
+import { type RoundInput, groupChanges } from './engine/inputs.js';
+import { equivalenceReport } from './engine/equivalence.js';
 import {
   type LocalnetPatch,
   type VsSnapshot,
@@ -42,7 +33,7 @@ import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from '
 import { Pinctrl } from './pinctrl.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { RetryBackoff } from './retry-backoff.js';
-import { applyFlowMods, describeRefused } from './install.js';
+import { FlowInstaller } from './flow-installer.js';
 import { type SbConditions, SbMonitor, monitorTables, sbConditions } from './sb-monitor.js';
 import type { ControllerControl } from './appctl.js';
 import { formatLocalBindings, localBindings } from './local-bindings.js';
@@ -50,7 +41,7 @@ import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
 import { Coverage } from './coverage.js';
 import { announcements } from './garp.js';
 import { periodicRas } from './periodic-ra.js';
-import { ALL_METERS, desiredMeters, meterText } from './meters.js';
+import { desiredMeters } from './meters.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -62,6 +53,11 @@ export interface ControllerOptions {
   readonly configTimeoutMs?: number;
   /** Key, certificate (CN = the chassis name, for an SB under RBAC) and CA for an ssl: ovn-remote (-p/-c/-C). */
   readonly ssl?: SslFiles;
+  /**
+   * Test mode: after every round, compute everything again from scratch and compare with the flows the
+   * incremental engine keeps; differences are logged and counted (stats().equivalenceFailures).
+   */
+  readonly checkEquivalence?: boolean;
 }
 
 export interface ControllerStats {
@@ -70,6 +66,13 @@ export interface ControllerStats {
   readonly groups: number;
   readonly lflowErrors: number;
   readonly lastRecomputeMs: number;
+  /** Milliseconds of the last engine round (the computation alone, no database or switch I/O). */
+  readonly lastEngineMs: number;
+  /** Milliseconds of this process's own work since the start: engine rounds, and flow installation (wall). */
+  readonly engineMsTotal: number;
+  readonly installMsTotal: number;
+  /** Rounds whose incremental result differed from a full computation (checkEquivalence only). */
+  readonly equivalenceFailures: number;
   readonly lastInstall: { add: number; modify: number; remove: number };
   /** Flow mods sent since the start, summed over every install. */
   readonly totalInstalled: { add: number; modify: number; remove: number };
@@ -90,6 +93,10 @@ export interface ControllerHandle {
   whenIdle(): Promise<void>;
   /** The flows and groups last computed for the switch. */
   desired(): { flows: readonly Flow[]; groups: readonly Group[] };
+  /** `inc-engine/show-stats`: per engine node, recomputes, computes, unchanged rounds and time. */
+  engineStats(): string;
+  /** `inc-engine/recompute`: the next round recomputes every node (scheduled now). */
+  recomputeAll(): void;
   stats(): ControllerStats;
   /** Stops; with `cleanup` (the default) releases bindings and removes the chassis from the SB. */
   stop(opts?: { cleanup?: boolean }): Promise<void>;
@@ -149,6 +156,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       initial,
       opts.rundir ?? process.env['OVS_RUNDIR'] ?? '/var/run/openvswitch',
       log,
+      { checkEquivalence: opts.checkEquivalence ?? process.env['OVNTS_CONTROLLER_CHECK_EQUIVALENCE'] === '1' },
     );
     await c.start();
     return c;
@@ -187,22 +195,15 @@ function localIfaceIds(vs: VsSnapshot, bridgeName: string): Set<string> {
 class Controller implements ControllerHandle {
   readonly chassisName: string;
   private readonly of: SwitchConnection;
-  private readonly groupTable = new GroupTable();
-  private readonly compiler = new Compiler();
-  private readonly lflowCache = new LflowCache();
+  private readonly engine = new ChassisEngine();
   private readonly pinctrl: Pinctrl;
   private readonly monitor: SbMonitor;
   /** Aborted on stop: ends a wait for the SB to apply new conditions. */
   private readonly stopping = new AbortController();
-  private installedFlows: Flow[] | undefined;
   private firstInstallLogged = false;
   private readonly failures = new RetryBackoff();
-  private installedGroups = new Map<number, string>();
-  private installedMeters = new Map<number, string>();
-  private meterError: string | undefined;
-  private desiredFlows: Flow[] = [];
-  private readonly refused = new Set<string>();
-  private desiredGroups: Group[] = [];
+  private readonly installer: FlowInstaller;
+  private desiredGroups: readonly Group[] = [];
   private running: Promise<void> | undefined;
   private dirty = false;
   private reportDirty = false;
@@ -213,8 +214,6 @@ class Controller implements ControllerHandle {
   private idleWaiters: (() => void)[] = [];
   /** debug/pause: no rounds run until debug/resume (changes accumulate). */
   private paused = false;
-  /** The next round translates every logical flow (start, `recompute`, `lflow-cache/flush`). */
-  private fullLflowRun = true;
   private lastZones: ReadonlyMap<string, number> = new Map();
   private nbCfgDelayMs = 0;
   /** When this chassis last claimed each port (the tug-of-war throttle). */
@@ -228,6 +227,10 @@ class Controller implements ControllerHandle {
     groups: 0,
     lflowErrors: 0,
     lastRecomputeMs: 0,
+    lastEngineMs: 0,
+    engineMsTotal: 0,
+    installMsTotal: 0,
+    equivalenceFailures: 0,
     lastInstall: { add: 0, modify: 0, remove: 0 },
     totalInstalled: { add: 0, modify: 0, remove: 0 },
   };
@@ -241,6 +244,7 @@ class Controller implements ControllerHandle {
     initialConditions: SbConditions,
     rundir: string,
     private readonly log: Logger,
+    private readonly opts: { readonly checkEquivalence: boolean },
   ) {
     this.chassisName = cfg.systemId;
     this.of = new SwitchConnection({
@@ -250,6 +254,7 @@ class Controller implements ControllerHandle {
     });
     this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log, this.chassisName);
     this.monitor = new SbMonitor(sbRep, initialConditions);
+    this.installer = new FlowInstaller(this.of, log);
   }
 
   async start(): Promise<void> {
@@ -258,11 +263,11 @@ class Controller implements ControllerHandle {
     this.sbRep.on('change', (b) => this.onChanges(b.changes));
     this.sbRep.on('resumed', () => this.schedule());
     this.of.on('connected', () => {
-      this.installedFlows = undefined; // re-read the switch before the next sync
+      this.installer.reset(); // re-read the switch before the next sync
       this.schedule();
     });
     this.of.on('disconnected', () => {
-      this.installedFlows = undefined;
+      this.installer.reset();
       this.schedule(); // BFD sessions died with the switch: a gateway here must give its ports up
     });
     this.of.on('packet_in', (p) => this.pinctrl.handle(p));
@@ -320,7 +325,26 @@ class Controller implements ControllerHandle {
   }
 
   desired(): { flows: readonly Flow[]; groups: readonly Group[] } {
-    return { flows: this.desiredFlows, groups: this.desiredGroups };
+    return { flows: this.engine.desired.flows(), groups: this.desiredGroups };
+  }
+
+  engineStats(): string {
+    return this.engine.engine.showStats();
+  }
+
+  recomputeAll(): void {
+    this.engine.forceRecompute();
+    this.schedule();
+  }
+
+  private checkEquivalence(round: RoundInput, groups: readonly Group[]): void {
+    const r = equivalenceReport(this.engine.desired, groups, round);
+    if (r.equal) return;
+    this.st.equivalenceFailures++;
+    this.log.error(
+      { onlyIncremental: r.onlyIncremental.slice(0, 5), onlyFull: r.onlyFull.slice(0, 5) },
+      'incremental result differs from a full computation',
+    );
   }
 
   stats(): ControllerStats {
@@ -374,31 +398,32 @@ class Controller implements ControllerHandle {
     await syncBfd(this.ovs, bfdWrites);
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
 
-    if (this.fullLflowRun) {
-      this.fullLflowRun = false;
-      this.coverage.inc('lflow_run');
-    }
-    const { view, zones, flows, groups, errors } = computeChassis({
+    const tEngine = performance.now();
+    const taken = this.sbRep.takeChanges();
+    if (taken.resync) this.engine.forceRecompute(); // a full re-download: the changes are not a delta
+    const round = {
       sb: sbSnap,
+      sbChanges: groupChanges(taken.changes),
       chassisName: this.chassisName,
       ifaces,
       bridgeExternalIds: bridge.external_ids,
-      groups: this.groupTable,
-      compiler: this.compiler,
-      cache: this.lflowCache,
       activeTunnels: live,
-    });
+    };
+    const { view, zones, groups, errors, lflowsRecomputed } = this.engine.run(round);
+    if (lflowsRecomputed) this.coverage.inc('lflow_run');
+    this.st.lastEngineMs = performance.now() - tEngine;
+    this.st.engineMsTotal += this.st.lastEngineMs;
+    if (this.opts.checkEquivalence) this.checkEquivalence(round, groups);
     // The zones are in the flows already; persisting them is bookkeeping for the next start.
     await persistZones(this.ovs, bridge, zones);
     this.lastZones = zones;
     if (errors.length && errors.length !== this.st.lflowErrors)
       this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
-    this.desiredFlows = flows;
     this.desiredGroups = groups;
     this.st = {
       ...this.st,
       recomputes: this.st.recomputes + 1,
-      flows: flows.length,
+      flows: this.engine.desired.size,
       groups: groups.length,
       lflowErrors: errors.length,
     };
@@ -406,12 +431,13 @@ class Controller implements ControllerHandle {
     this.current = undefined;
     if (!this.of.isConnected) return;
     const t1 = performance.now();
-    await this.install(flows, groups);
+    await this.install(groups);
+    this.st.installMsTotal += performance.now() - t1;
     this.log.debug(
       {
         computeMs: Math.round(t1 - t0),
         installMs: Math.round(performance.now() - t1),
-        flows: flows.length,
+        flows: this.st.flows,
         ...this.st.lastInstall,
       },
       'recomputed',
@@ -426,7 +452,7 @@ class Controller implements ControllerHandle {
   private async report(): Promise<void> {
     const vs = this.ovsRep.snapshot();
     const bridge = findBridge(vs, this.config.bridge);
-    if (!this.current || !bridge || !this.of.isConnected || !this.installedFlows) return;
+    if (!this.current || !bridge || !this.of.isConnected || !this.installer.synced) return;
     await this.afterInstall(this.current.view, this.sbRep.snapshot(), this.current.me, vs, bridge);
   }
 
@@ -522,60 +548,8 @@ class Controller implements ControllerHandle {
     return out;
   }
 
-  private async install(flows: readonly Flow[], groups: readonly Group[]): Promise<void> {
-    if (!this.installedFlows) {
-      await this.of.ensureTlvMap([GENEVE_TLV]);
-      // Meters cannot be read back cheaply: start from none (before the flows are read, since deleting
-      // a meter deletes the flows that use it).
-      await this.sendMeters([
-        { type: 'meter_mod', command: 'delete', meter: { meterId: ALL_METERS, flags: [], bands: [] } },
-      ]);
-      this.installedMeters = new Map();
-      this.installedFlows = (await this.of.dumpFlows()).map((s) => s.flow);
-      this.installedGroups = new Map((await this.of.dumpGroups()).map((g) => [g.groupId, groupText(g)]));
-    }
-    const wantGroups = new Map(groups.map((g) => [g.groupId, g]));
-    const groupAdds: OfMessage[] = [];
-    for (const g of groups) {
-      const have = this.installedGroups.get(g.groupId);
-      if (have === undefined) groupAdds.push({ type: 'group_mod', command: 'add', group: g });
-      else if (have !== groupText(g)) groupAdds.push({ type: 'group_mod', command: 'modify', group: g });
-    }
-    const groupDels: OfMessage[] = [...this.installedGroups.keys()]
-      .filter((id) => !wantGroups.has(id))
-      .map((groupId) => ({ type: 'group_mod', command: 'delete', group: { groupId, type: 'all', buckets: [] } }));
-    // Flows the switch refused before stay out until they change (no retry storm on every recompute).
-    if (this.refused.size) flows = flows.filter((f) => !this.refused.has(formatFlow(f)));
-    const plan = planSync(this.installedFlows, flows);
-    const msgs = planMessages(plan);
-    // Groups and meters exist before the flows that use them and go away after them.
-    if (groupAdds.length) await this.of.sendChecked(groupAdds);
-    const meters = desiredMeters(this.sbRep.snapshot());
-    const meterAdds: OfMessage[] = [];
-    for (const m of meters) {
-      const have = this.installedMeters.get(m.meterId);
-      if (have !== meterText(m))
-        meterAdds.push({ type: 'meter_mod', command: have === undefined ? 'add' : 'modify', meter: m });
-    }
-    const meterDels: OfMessage[] = [...this.installedMeters.keys()]
-      .filter((id) => !meters.some((m) => m.meterId === id))
-      .map((meterId) => ({ type: 'meter_mod', command: 'delete', meter: { meterId, flags: [], bands: [] } }));
-    if (meterAdds.length) await this.sendMeters(meterAdds);
-    const refused = await applyFlowMods(this.of, msgs);
-    if (refused.length) {
-      this.log.warn(
-        { count: refused.length, examples: refused.slice(0, 5).map(describeRefused) },
-        'switch refused flows',
-      );
-      const bad = new Set(refused.map((r) => r.flow));
-      for (const r of refused) this.refused.add(formatFlow(r.flow));
-      flows = flows.filter((f) => !bad.has(f));
-    }
-    if (groupDels.length) await this.of.sendChecked(groupDels);
-    if (meterDels.length) await this.sendMeters(meterDels);
-    this.installedMeters = new Map(meters.map((m) => [m.meterId, meterText(m)]));
-    this.installedFlows = [...flows];
-    this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
+  private async install(groups: readonly Group[]): Promise<void> {
+    const plan = await this.installer.sync(this.engine.desired, groups, desiredMeters(this.sbRep.snapshot()));
     this.st.lastInstall = { add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length };
     const total = this.st.totalInstalled;
     this.st.totalInstalled = {
@@ -583,25 +557,12 @@ class Controller implements ControllerHandle {
       modify: total.modify + plan.modify.length,
       remove: total.remove + plan.remove.length,
     };
-    if (msgs.length) this.log.debug(this.st.lastInstall, 'flows installed');
+    if (plan.add.length + plan.modify.length + plan.remove.length)
+      this.log.debug(this.st.lastInstall, 'flows installed');
     // A progress line for operators: the first full flow table is in the switch.
     if (!this.firstInstallLogged) {
       this.firstInstallLogged = true;
-      this.log.info({ flows: flows.length, groups: groups.length }, 'first flow installation complete');
-    }
-  }
-
-  /**
-   * Meter changes; a switch without meter support refuses them, which must not stop the flows (those that
-   * use a meter are then refused and reported like any other).
-   */
-  private async sendMeters(msgs: readonly OfMessage[]): Promise<void> {
-    try {
-      await this.of.sendChecked(msgs);
-    } catch (e) {
-      const err = e instanceof Error ? e.message : String(e);
-      if (err !== this.meterError) this.log.warn({ err }, 'switch refused meters');
-      this.meterError = err;
+      this.log.info({ flows: this.st.flows, groups: groups.length }, 'first flow installation complete');
     }
   }
 
@@ -696,14 +657,14 @@ class Controller implements ControllerHandle {
       forceRecompute: (flushCache) => {
         if (flushCache) {
           c.log.info('User triggered lflow cache flush.');
-          c.lflowCache.swap(new Map());
         }
-        c.fullLflowRun = true;
-        c.schedule();
+        c.recomputeAll();
       },
       counter: (name) => c.coverage.get(name),
       counters: () => c.coverage.all(),
-      lflowCacheStats: () => ({ entries: c.lflowCache.size, hits: c.lflowCache.hits, misses: c.lflowCache.misses }),
+      lflowCacheStats: () => ({ entries: c.engine.lflows.size, hits: 0, misses: c.engine.lflows.compiledTotal }),
+      engineStats: () => c.engine.engine.showStats(),
+      clearEngineStats: () => c.engine.engine.clearStats(),
       delayNbCfgReport: (seconds) => {
         c.nbCfgDelayMs = seconds * 1000;
       },

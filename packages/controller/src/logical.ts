@@ -13,10 +13,10 @@ export interface LogicalResult {
   readonly errors: { readonly lflow: string; readonly error: string }[];
 }
 
-const RELATED_TYPES: ReadonlySet<string> = new Set(['patch', 'localport', 'localnet', 'l3gateway']);
+export const RELATED_TYPES: ReadonlySet<string> = new Set(['patch', 'localport', 'localnet', 'l3gateway']);
 
 /** Lookups over the SB shared by every datapath of one recomputation. */
-class SbIndex {
+export class SbIndex {
   readonly addressSets = new Map<string, readonly string[]>();
   readonly portGroups = new Map<string, readonly string[]>();
   readonly mcByDp = new Map<string, Map<string, number>>();
@@ -217,14 +217,18 @@ export function logicalFlows(
   return { flows, errors };
 }
 
-function datapathsOf(lf: LogicalFlow, sb: SbSnapshot): readonly Uuid<'Datapath_Binding'>[] {
+export function datapathsOf(lf: LogicalFlow, sb: SbSnapshot): readonly Uuid<'Datapath_Binding'>[] {
   if (lf.logical_datapath) return [lf.logical_datapath];
   if (lf.logical_dp_group) return sb.Logical_DP_Group.get(lf.logical_dp_group)?.datapaths ?? [];
   return [];
 }
 
 /** A shared flow's compilation moved to another datapath: new metadata, fresh conjunction ids. */
-function retarget(flows: readonly CompiledFlow[], dpKey: number, cache: LflowCache): CompiledFlow[] {
+export function retarget(
+  flows: readonly CompiledFlow[],
+  dpKey: number,
+  cache: Pick<LflowCache, 'allocConj'>,
+): CompiledFlow[] {
   const ids = new Set<number>();
   for (const f of flows) {
     for (const e of f.match) if (e.field === 'conj_id') ids.add(Number(e.value));

@@ -3,7 +3,7 @@
 // ports re-entering the pipeline of the peer datapath) and multicast-group fan-out.
 import { type Action, type FieldName, type Flow, type MatchEntry, load, m, sub } from '@ovnts/openflow';
 import { MLF, OFTABLE, REG } from '@ovnts/expr';
-import type { MulticastGroup, PortBinding } from '@ovnts/schema/sb';
+import type { DatapathBinding, MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { Uuid } from 'ovsdb-client-ts';
 import { type LocalView, type SbSnapshot, isPatchLike, uuidCookie } from './view.js';
 import { dnatKey, snatKey } from './zones.js';
@@ -59,178 +59,195 @@ function encapsulate(dpKey: number, outKey: number, tunnelOfport: number): Actio
 export function physicalFlows(ctx: PhysicalContext): Flow[] {
   const { view, sb } = ctx;
   const out: Flow[] = [];
-  const add = (table: number, priority: number, match: MatchEntry[], actions: Action[], cookie?: bigint) =>
-    out.push(cookie ? { table, priority, cookie, match, actions } : { table, priority, match, actions });
-
-  for (const [dpUuid, dp] of view.localDps) {
-    const md = m('metadata', dp.tunnel_key);
-    for (const pb of view.portsByDp.get(dpUuid) ?? []) {
-      const cookie = uuidCookie(pb._uuid);
-      const key = pb.tunnel_key;
-      const portMatch = [m(reg(REG.outport), key), md];
-      const vifOfport = view.localVifs.get(pb._uuid) ?? view.localnet.get(pb._uuid);
-      const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
-      const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
-      const remote = view.remotePorts.get(pb._uuid);
-
-      if (vifOfport !== undefined) {
-        const isVif = view.localVifs.has(pb._uuid);
-        const zoneLoad = isVif ? [setReg(REG.ctZone, ctx.zone(pb.logical_port))] : [];
-        const inMatch: MatchEntry[] = [m('in_port', vifOfport)];
-        const inActions: Action[] = [
-          ...zoneLoad,
-          ...dpZones(ctx, dpUuid),
-          load(sub('metadata', 0, 64), dp.tunnel_key),
-          setReg(REG.inport, key),
-          resubmit(OFTABLE.ingress),
-        ];
-        // Container ports (parent_port) and VLAN-backed localnet ports are tagged; a plain VIF is not.
-        const tag = isVif && !pb.parent_port ? 0 : (pb.tag ?? 0);
-        if (isVif && !tag) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
-        else if (tag) {
-          // A tagged port takes only frames of its VLAN, tag stripped.
-          add(
-            OFTABLE.phyToLog,
-            150,
-            [...inMatch, m('vlan_tci', 0x1000 | tag, 0x1fff)],
-            [{ type: 'pop_vlan' }, ...inActions],
-            cookie,
-          );
-        } else {
-          // A localnet port takes untagged frames, and priority-tagged ones with the tag stripped.
-          add(
-            OFTABLE.phyToLog,
-            100,
-            [...inMatch, m('vlan_tci', 0x1000, 0x1fff)],
-            [{ type: 'pop_vlan' }, ...inActions],
-            cookie,
-          );
-          add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0, 0x1000)], inActions, cookie);
-        }
-        if (!isVif) {
-          // Neither localport traffic nor local-only traffic may leave through the physical network.
-          add(OFTABLE.checkLoopback, 160, [flag(MLF.localport), ...portMatch], [], cookie);
-          add(OFTABLE.checkLoopback, 160, [flag(MLF.localOnly), ...portMatch], [], cookie);
-        }
-        add(
-          OFTABLE.localOutput,
-          100,
-          portMatch,
-          [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)],
-          cookie,
-        );
-        const out: Action = { type: 'output', port: vifOfport };
-        const ethertype = Number(pb.options['ethtype'] === '802.1ad' ? 0x88a8 : 0x8100);
-        add(
-          OFTABLE.logToPhy,
-          100,
-          portMatch,
-          tag
-            ? [
-                { type: 'push_vlan', ethertype },
-                { type: 'set_field', field: 'vlan_vid', value: BigInt(0x1000 | tag) },
-                out,
-                { type: 'pop_vlan' },
-              ]
-            : [out],
-          cookie,
-        );
-      } else if (peer && peerDp) {
-        add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
-        // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).
-        add(
-          OFTABLE.logToPhy,
-          100,
-          portMatch,
-          [
-            {
-              type: 'clone',
-              actions: [
-                { type: 'ct_clear' },
-                setReg(REG.dnatZone, 0),
-                setReg(REG.snatZone, 0),
-                setReg(REG.ctZone, 0),
-                ...dpZones(ctx, peer.datapath),
-                load(sub('metadata', 0, 64), peerDp.tunnel_key),
-                setReg(REG.inport, peer.tunnel_key),
-                setReg(REG.flags, 0),
-                setReg(REG.outport, 0),
-                ...clearScratchRegs(),
-                resubmit(OFTABLE.ingress),
-              ],
-            },
-          ],
-          cookie,
-        );
-      } else if (view.localRedirects.has(pb._uuid)) {
-        // Output to a gateway port hosted here continues as output to the distributed router port.
-        const dist = view.localRedirects.get(pb._uuid)!;
-        add(
-          OFTABLE.localOutput,
-          100,
-          portMatch,
-          [setReg(REG.outport, dist.tunnel_key), ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)],
-          cookie,
-        );
-        continue;
-      } else if (view.viaLocalnet.has(pb._uuid)) {
-        // Output to a VIF on another chassis of a localnet-backed switch continues as output to the localnet port.
-        add(
-          OFTABLE.localOutput,
-          100,
-          portMatch,
-          [setReg(REG.outport, view.viaLocalnet.get(pb._uuid)!.tunnel_key), resubmit(OFTABLE.localOutput)],
-          cookie,
-        );
-        continue;
-      } else if (remote !== undefined) {
-        add(
-          OFTABLE.remoteOutput,
-          100,
-          portMatch,
-          [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)],
-          cookie,
-        );
-        continue;
-      } else continue;
-
-      // Loopback protection and the in_port reset that lets a packet leave where it came in when allowed.
-      add(
-        OFTABLE.checkLoopback,
-        100,
-        [m(reg(REG.flags), 0, 1n << BigInt(MLF.allowLoopback)), m(reg(REG.inport), key), m(reg(REG.outport), key), md],
-        [],
-        cookie,
-      );
-      add(
-        OFTABLE.saveInport,
-        100,
-        [flag(MLF.allowLoopback), m(reg(REG.outport), key), md],
-        [...clearInPortThen(resubmit(OFTABLE.logToPhy))],
-        cookie,
-      );
-    }
-  }
-
+  for (const [dpUuid, dp] of view.localDps)
+    for (const pb of view.portsByDp.get(dpUuid) ?? []) out.push(...portPhysicalFlows(ctx, dp, pb));
   for (const mc of sb.Multicast_Group.values())
     if (view.localDps.has(mc.datapath)) out.push(...multicastFlows(ctx, mc));
+  for (const ofport of new Set(view.tunnels.values())) out.push(...tunnelFlows(ofport));
+  out.push(...fixedPhysicalFlows());
+  return out;
+}
 
-  // Packets from tunnels carry datapath, inport and outport; they only ever go to local ports.
-  for (const ofport of new Set(view.tunnels.values())) {
+function collector(out: Flow[]) {
+  return (table: number, priority: number, match: MatchEntry[], actions: Action[], cookie?: bigint) =>
+    out.push(cookie ? { table, priority, cookie, match, actions } : { table, priority, match, actions });
+}
+
+/** The flows of one port of a local datapath (tables 0, 37–41, 64–65); empty for ports with no role here. */
+export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb: PortBinding): Flow[] {
+  const { view } = ctx;
+  const out: Flow[] = [];
+  const add = collector(out);
+  const dpUuid = dp._uuid;
+  const md = m('metadata', dp.tunnel_key);
+  const cookie = uuidCookie(pb._uuid);
+  const key = pb.tunnel_key;
+  const portMatch = [m(reg(REG.outport), key), md];
+  const vifOfport = view.localVifs.get(pb._uuid) ?? view.localnet.get(pb._uuid);
+  const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
+  const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
+  const remote = view.remotePorts.get(pb._uuid);
+
+  if (vifOfport !== undefined) {
+    const isVif = view.localVifs.has(pb._uuid);
+    const zoneLoad = isVif ? [setReg(REG.ctZone, ctx.zone(pb.logical_port))] : [];
+    const inMatch: MatchEntry[] = [m('in_port', vifOfport)];
+    const inActions: Action[] = [
+      ...zoneLoad,
+      ...dpZones(ctx, dpUuid),
+      load(sub('metadata', 0, 64), dp.tunnel_key),
+      setReg(REG.inport, key),
+      resubmit(OFTABLE.ingress),
+    ];
+    // Container ports (parent_port) and VLAN-backed localnet ports are tagged; a plain VIF is not.
+    const tag = isVif && !pb.parent_port ? 0 : (pb.tag ?? 0);
+    if (isVif && !tag) add(OFTABLE.phyToLog, 100, inMatch, inActions, cookie);
+    else if (tag) {
+      // A tagged port takes only frames of its VLAN, tag stripped.
+      add(
+        OFTABLE.phyToLog,
+        150,
+        [...inMatch, m('vlan_tci', 0x1000 | tag, 0x1fff)],
+        [{ type: 'pop_vlan' }, ...inActions],
+        cookie,
+      );
+    } else {
+      // A localnet port takes untagged frames, and priority-tagged ones with the tag stripped.
+      add(
+        OFTABLE.phyToLog,
+        100,
+        [...inMatch, m('vlan_tci', 0x1000, 0x1fff)],
+        [{ type: 'pop_vlan' }, ...inActions],
+        cookie,
+      );
+      add(OFTABLE.phyToLog, 100, [...inMatch, m('vlan_tci', 0, 0x1000)], inActions, cookie);
+    }
+    if (!isVif) {
+      // Neither localport traffic nor local-only traffic may leave through the physical network.
+      add(OFTABLE.checkLoopback, 160, [flag(MLF.localport), ...portMatch], [], cookie);
+      add(OFTABLE.checkLoopback, 160, [flag(MLF.localOnly), ...portMatch], [], cookie);
+    }
     add(
-      OFTABLE.phyToLog,
+      OFTABLE.localOutput,
       100,
-      [m('in_port', ofport)],
+      portMatch,
+      [...zoneLoad, ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)],
+      cookie,
+    );
+    const out: Action = { type: 'output', port: vifOfport };
+    const ethertype = Number(pb.options['ethtype'] === '802.1ad' ? 0x88a8 : 0x8100);
+    add(
+      OFTABLE.logToPhy,
+      100,
+      portMatch,
+      tag
+        ? [
+            { type: 'push_vlan', ethertype },
+            { type: 'set_field', field: 'vlan_vid', value: BigInt(0x1000 | tag) },
+            out,
+            { type: 'pop_vlan' },
+          ]
+        : [out],
+      cookie,
+    );
+  } else if (peer && peerDp) {
+    add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
+    // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).
+    add(
+      OFTABLE.logToPhy,
+      100,
+      portMatch,
       [
+        {
+          type: 'clone',
+          actions: [
+            { type: 'ct_clear' },
+            setReg(REG.dnatZone, 0),
+            setReg(REG.snatZone, 0),
+            setReg(REG.ctZone, 0),
+            ...dpZones(ctx, peer.datapath),
+            load(sub('metadata', 0, 64), peerDp.tunnel_key),
+            setReg(REG.inport, peer.tunnel_key),
+            setReg(REG.flags, 0),
+            setReg(REG.outport, 0),
+            ...clearScratchRegs(),
+            resubmit(OFTABLE.ingress),
+          ],
+        },
+      ],
+      cookie,
+    );
+  } else if (view.localRedirects.has(pb._uuid)) {
+    // Output to a gateway port hosted here continues as output to the distributed router port.
+    const dist = view.localRedirects.get(pb._uuid)!;
+    add(
+      OFTABLE.localOutput,
+      100,
+      portMatch,
+      [setReg(REG.outport, dist.tunnel_key), ...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)],
+      cookie,
+    );
+    return out;
+  } else if (view.viaLocalnet.has(pb._uuid)) {
+    // Output to a VIF on another chassis of a localnet-backed switch continues as output to the localnet port.
+    add(
+      OFTABLE.localOutput,
+      100,
+      portMatch,
+      [setReg(REG.outport, view.viaLocalnet.get(pb._uuid)!.tunnel_key), resubmit(OFTABLE.localOutput)],
+      cookie,
+    );
+    return out;
+  } else if (remote !== undefined) {
+    add(
+      OFTABLE.remoteOutput,
+      100,
+      portMatch,
+      [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)],
+      cookie,
+    );
+    return out;
+  } else return out;
+
+  // Loopback protection and the in_port reset that lets a packet leave where it came in when allowed.
+  add(
+    OFTABLE.checkLoopback,
+    100,
+    [m(reg(REG.flags), 0, 1n << BigInt(MLF.allowLoopback)), m(reg(REG.inport), key), m(reg(REG.outport), key), md],
+    [],
+    cookie,
+  );
+  add(
+    OFTABLE.saveInport,
+    100,
+    [flag(MLF.allowLoopback), m(reg(REG.outport), key), md],
+    [...clearInPortThen(resubmit(OFTABLE.logToPhy))],
+    cookie,
+  );
+  return out;
+}
+
+/** Packets from a tunnel carry datapath, inport and outport; they only ever go to local ports. */
+export function tunnelFlows(ofport: number): Flow[] {
+  return [
+    {
+      table: OFTABLE.phyToLog,
+      priority: 100,
+      match: [m('in_port', ofport)],
+      actions: [
         { type: 'move', src: sub('tun_id', 0, 24), dst: sub('metadata', 0, 24) },
         { type: 'move', src: sub('tun_metadata0', 16, 15), dst: sub(reg(REG.inport), 0, 15) },
         { type: 'move', src: sub('tun_metadata0', 0, 16), dst: sub(reg(REG.outport), 0, 16) },
         resubmit(OFTABLE.localOutput),
       ],
-    );
-  }
+    },
+  ];
+}
 
-  // Fixed flows.
+/** Flows that do not depend on the SB. */
+export function fixedPhysicalFlows(): Flow[] {
+  const out: Flow[] = [];
+  const add = collector(out);
   add(OFTABLE.phyToLog, 0, [], []);
   add(OFTABLE.outputInit, 0, [], [resubmit(OFTABLE.remoteOutput)]);
   add(OFTABLE.outputLargePktProcess, 10, [flag(MLF.allowLoopback)], [resubmit(OFTABLE.localOutput)]);
@@ -255,7 +272,7 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
  * A multicast group fans out in table 40 to local VIFs (each through the loopback check) and in table 39 to
  * patch/localnet ports and to each remote chassis once (the receiving chassis fans out again locally).
  */
-function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
+export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
   const { view } = ctx;
   const dp = view.localDps.get(mc.datapath)!;
   const cookie = uuidCookie(mc._uuid);

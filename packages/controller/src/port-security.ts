@@ -69,7 +69,8 @@ export function portSecurityFlows(view: LocalView, sb: SbSnapshot): Flow[] {
   return out;
 }
 
-function portFlows(pb: PortBinding, dpKey: number): Flow[] {
+/** The port-security flows of one local VIF. */
+export function portFlows(pb: PortBinding, dpKey: number): Flow[] {
   const entries = pb.port_security.map(parsePortSecurity).filter((e): e is PsEntry => e !== undefined);
   if (!entries.length) return [];
   const bit = 1 << MLF.checkPortSec;

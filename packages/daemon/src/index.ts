@@ -13,3 +13,4 @@ export * from './unixctl-client.js';
 export * from './ssl-watch.js';
 export * from './version.js';
 export * from './daemon.js';
+export * from './inc-engine.js';

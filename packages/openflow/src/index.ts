@@ -21,6 +21,7 @@ export { OpenFlowError, errorName } from './codec/errors.js';
 export { FrameSplitter } from './codec/frames.js';
 export {
   encodeMessage,
+  encodeMessageInto,
   decodeMessage,
   type OfMessage,
   type OfMessageType,

@@ -169,6 +169,9 @@ export class Writer {
     const r = (this.len - from) % align;
     return r ? this.zeros(align - r) : this;
   }
+  setU8(at: number, v: number): void {
+    this.buf.writeUInt8(v & 0xff, at);
+  }
   setU16(at: number, v: number): void {
     this.buf.writeUInt16BE(v & 0xffff, at);
   }

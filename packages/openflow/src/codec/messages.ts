@@ -395,12 +395,12 @@ function encodeBody(w: Writer, m: OfMessage, opts: CodecOptions): number {
         .u16((m.atomic ? 1 : 0) | (m.ordered ? 2 : 0));
       return OFPT.BUNDLE_CONTROL;
     case 'bundle_add': {
+      const start = w.length - 8; // the header
       w.u32(m.bundleId)
         .zeros(2)
         .u16((m.atomic ? 1 : 0) | (m.ordered ? 2 : 0));
-      w.bytes(encodeMessage(m.message, m.xid, opts));
-      const r = (w.length - 0) % 8;
-      if (r) w.zeros(8 - r);
+      encodeMessageInto(w, m.message, m.xid, opts);
+      w.pad(8, start);
       return OFPT.BUNDLE_ADD_MESSAGE;
     }
     case 'packet_out': {
@@ -462,13 +462,22 @@ function encodeBody(w: Writer, m: OfMessage, opts: CodecOptions): number {
 /** One complete OpenFlow 1.5 message with header. */
 export function encodeMessage(m: OfMessage, xid: number, opts: CodecOptions = {}): Buffer {
   const w = new Writer(m.type === 'flow_mod' ? 256 : 64);
+  encodeMessageInto(w, m, xid, opts);
+  return w.finish();
+}
+
+/**
+ * Appends one complete message to `w` (many messages into one buffer: no per-message buffer, no copy
+ * of an embedded message).
+ */
+export function encodeMessageInto(w: Writer, m: OfMessage, xid: number, opts: CodecOptions = {}): void {
+  const start = w.length;
   w.u8(OFP15_VERSION).u8(0).u16(0).u32(xid);
   const type = encodeBody(w, m, opts);
-  const buf = w.finish();
-  if (buf.length > 0xffff) throw new RangeError(`message too long (${buf.length} bytes)`);
-  buf.writeUInt8(type, 1);
-  buf.writeUInt16BE(buf.length, 2);
-  return buf;
+  const len = w.length - start;
+  if (len > 0xffff) throw new RangeError(`message too long (${len} bytes)`);
+  w.setU8(start + 1, type);
+  w.setU16(start + 2, len);
 }
 
 // ---- decoding ----

@@ -4,13 +4,14 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { pino, type Logger } from 'pino';
-import { OfDecodeError } from '../codec/buffer.js';
+import { OfDecodeError, Writer } from '../codec/buffer.js';
 import { OFP15_VERSION } from '../codec/constants.js';
 import { OpenFlowError } from '../codec/errors.js';
 import { FrameSplitter } from '../codec/frames.js';
 import {
   decodeMessage,
   encodeMessage,
+  encodeMessageInto,
   type FlowStats,
   type MultipartReply,
   type MultipartRequest,
@@ -246,7 +247,9 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.echoTimer = setInterval(
       () => {
         const idle = Date.now() - this.lastRx;
-        if (idle > 3 * interval) {
+        // A switch working through a large bundle or dump of ours answers nothing else until it is done
+        // (it handles a connection's messages in order): the request's own timeout covers a dead switch.
+        if (idle > 3 * interval && this.pending.size === 0) {
           this.log.warn({ idleMs: idle }, 'switch unresponsive; reconnecting');
           this.socket?.destroy();
         } else if (idle >= interval)
@@ -334,8 +337,13 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     });
   }
 
-  async barrier(): Promise<void> {
-    await this.request({ type: 'barrier_request' });
+  async barrier(timeoutMs?: number): Promise<void> {
+    await this.request({ type: 'barrier_request' }, timeoutMs);
+  }
+
+  /** A reply to n messages of work may take the switch about a millisecond each under load. */
+  private workTimeout(n: number): number {
+    return Math.max(this.opts.requestTimeoutMs ?? 30_000, n);
   }
 
   /**
@@ -346,14 +354,14 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.requireReady();
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
-    await this.writeBatched(messages.length, (i) => {
+    await this.writeBatched(messages.length, (i, w) => {
       const xid = this.xid();
       xids.push(xid);
       this.watched.set(xid, errors);
-      return encodeMessage(messages[i]!, xid, this.opts);
+      encodeMessageInto(w, messages[i]!, xid, this.opts);
     });
     try {
-      await this.barrier();
+      await this.barrier(this.workTimeout(messages.length));
     } finally {
       for (const x of xids) this.watched.delete(x);
     }
@@ -362,21 +370,17 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
   }
 
   /**
-   * Writes n encoded messages, coalesced into large socket writes (one write per message costs more than
-   * the encoding), honouring backpressure.
+   * Writes n messages encoded back to back into large buffers (one write per message, or one buffer per
+   * message, costs more than the encoding), honouring backpressure.
    */
-  private async writeBatched(n: number, encode: (i: number) => Buffer): Promise<void> {
+  private async writeBatched(n: number, encode: (i: number, w: Writer) => void): Promise<void> {
     const LIMIT = 256 * 1024;
-    let batch: Buffer[] = [];
-    let size = 0;
+    let w = new Writer(LIMIT + 4096);
     for (let i = 0; i < n; i++) {
-      const b = encode(i);
-      batch.push(b);
-      size += b.length;
-      if (size >= LIMIT || i === n - 1) {
-        const ok = this.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, size));
-        batch = [];
-        size = 0;
+      encode(i, w);
+      if (w.length >= LIMIT || i === n - 1) {
+        const ok = this.write(w.finish());
+        w = new Writer(LIMIT + 4096);
         if (!ok) await this.drain();
       }
     }
@@ -395,28 +399,32 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
     try {
-      await this.writeBatched(messages.length, (i) => {
+      await this.writeBatched(messages.length, (i, w) => {
         // OVS insists that the embedded message carries the bundle_add's own xid.
         const xid = this.xid();
         xids.push(xid);
         this.watched.set(xid, errors);
-        return encodeMessage({ type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
+        encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
       });
       // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
       // collect the add errors first (barrier) and discard instead of committing a partial bundle.
-      await this.barrier();
+      await this.barrier(this.workTimeout(messages.length));
       if (errors.length) {
         await this.request({ type: 'bundle_control', bundleId, ctrl: 'discard_request', ...flags }).catch(
           () => undefined,
         );
       } else {
         try {
-          await this.request({ type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags });
+          // Committing is where the switch does the work: allow it time in proportion to the size.
+          await this.request(
+            { type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags },
+            this.workTimeout(messages.length),
+          );
         } catch (e) {
           if (e instanceof OpenFlowError) errors.push(e);
           else throw e;
         }
-        await this.barrier();
+        await this.barrier(this.workTimeout(messages.length));
       }
     } finally {
       for (const x of xids) this.watched.delete(x);

@@ -107,9 +107,83 @@ export function foldMatch(match: Match, tlvBytes = 4): Folded {
  * than rendering it: the folded slots, sorted.
  */
 export function matchKey(match: Match, tlvBytes = 4): string {
+  return fastMatchKey(match, tlvBytes) ?? slowMatchKey(match, tlvBytes);
+}
+
+function slowMatchKey(match: Match, tlvBytes: number): string {
   const parts: string[] = [];
   for (const [k, { v, m }] of foldMatch(match, tlvBytes))
     if (m !== 0n) parts.push(`${k}=${v.toString(16)}/${m.toString(16)}`);
+  return parts.sort().join(',');
+}
+
+/** How a field lands in the folded layout when that is a plain copy (or a split into 32-bit registers). */
+interface KeyDesc {
+  readonly full: bigint;
+  readonly slot: string;
+  /** Registers: the first 32-bit reg slot and how many (xreg 2, xxreg 4); 0 for other fields. */
+  readonly regBase: number;
+  readonly regCount: number;
+}
+const FOLDED_SPECIALLY: ReadonlySet<string> = new Set([
+  'vlan_vid',
+  'vlan_pcp',
+  'ip_dscp',
+  'nw_tos',
+  'nw_ecn',
+  'icmp_type',
+  'icmp_code',
+  'icmpv6_type',
+  'icmpv6_code',
+]);
+const keyDescs = new Map<string, KeyDesc | null>();
+function keyDesc(name: FieldName, tlvBytes: number): KeyDesc | null {
+  const id = tlvBytes === 4 ? name : `${name}/${tlvBytes}`;
+  let d = keyDescs.get(id);
+  if (d !== undefined) return d;
+  const reg = /^(x{0,2})reg(\d+)$/.exec(name);
+  const per = reg ? [1, 2, 4][reg[1]!.length]! : 0;
+  d = FOLDED_SPECIALLY.has(name)
+    ? null
+    : {
+        full: ones(fieldBits(field(name), tlvBytes)),
+        slot: SLOT_OF[name] ?? name,
+        regBase: reg ? Number(reg[2]) * per : 0,
+        regCount: per,
+      };
+  keyDescs.set(id, d);
+  return d;
+}
+
+/**
+ * matchKey without building the folded map, for matches where no two entries land in the same slot and
+ * no field needs a special fold (the common case); undefined otherwise.
+ */
+function fastMatchKey(match: Match, tlvBytes: number): string | undefined {
+  const parts: string[] = [];
+  const slots: string[] = [];
+  const push = (slot: string, v: bigint, m: bigint) => {
+    if (m === 0n) return true;
+    if (slots.includes(slot)) return false;
+    slots.push(slot);
+    parts.push(`${slot}=${v.toString(16)}/${m.toString(16)}`);
+    return true;
+  };
+  for (const e of match) {
+    const d = keyDesc(e.field, tlvBytes);
+    if (!d) return undefined;
+    const mask = e.mask === undefined ? d.full : e.mask & d.full;
+    const v = e.value & mask;
+    if (d.regCount === 0) {
+      if (!push(d.slot, v, mask)) return undefined;
+    } else if (d.regCount === 1) {
+      if (!push(d.slot, v, mask)) return undefined;
+    } else
+      for (let i = 0; i < d.regCount; i++) {
+        const shift = BigInt((d.regCount - 1 - i) * 32);
+        if (!push(`reg${d.regBase + i}`, (v >> shift) & 0xffffffffn, (mask >> shift) & 0xffffffffn)) return undefined;
+      }
+  }
   return parts.sort().join(',');
 }
 

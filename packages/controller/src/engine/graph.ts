@@ -1,0 +1,219 @@
+// The controller's incremental engine, declared in one place: input nodes over SB tables and the local OVS
+// state, computing nodes with one named handler per input edge (false, or no handler, recomputes the node).
+// Every flow node writes its units into one DesiredFlows under its own owners, so a round's OpenFlow diff
+// is exactly what the round changed.
+//
+//   runtime_data          ← SB_port_binding, SB_datapath_binding, SB_chassis, OVS_interface, OVS_bridge
+//   physical_flow_output  ← runtime_data, SB_port_binding, SB_multicast_group
+//   lflow_output          ← runtime_data, SB_logical_flow, SB_logical_dp_group, SB_datapath_binding,
+//                           SB_port_binding, SB_multicast_group, SB_address_set, SB_port_group, SB_meter,
+//                           SB_dhcp_options (recompute)
+//   port_security_output  ← runtime_data, SB_port_binding
+//   mac_binding_output    ← runtime_data, SB_mac_binding (recompute)
+//   lb_hairpin_output     ← runtime_data, SB_load_balancer, SB_logical_dp_group (recompute)
+import { IncEngine, type InputEdge, type NodeDecl } from '@ovnts/daemon';
+import type { Group } from '@ovnts/openflow';
+import type { Tables as SbTables } from '@ovnts/schema/sb';
+import { DesiredFlows } from '../flow-table.js';
+import { GroupTable } from '../groups.js';
+import { lbHairpinFlows } from '../lb-hairpin.js';
+import { neighborFlows } from '../neighbor.js';
+import type { LocalView } from '../view.js';
+import { type RoundInput, SbTablesInput, SignatureInput } from './inputs.js';
+import { LflowOutput } from './lflow-output.js';
+import { PortSecurityOutput, WholeFlows } from './misc-output.js';
+import { PhysicalOutput } from './physical-output.js';
+import { RuntimeData } from './runtime-data.js';
+
+export interface RoundResult {
+  readonly view: LocalView;
+  readonly zones: ReadonlyMap<string, number>;
+  readonly groups: readonly Group[];
+  readonly errors: readonly { readonly lflow: string; readonly error: string }[];
+  /** lflow_output recomputed (ovn-controller counts these as coverage `lflow_run`). */
+  readonly lflowsRecomputed: boolean;
+}
+
+const SB_INPUTS = {
+  SB_port_binding: ['Port_Binding'],
+  SB_datapath_binding: ['Datapath_Binding'],
+  SB_chassis: ['Chassis', 'Encap'],
+  SB_logical_flow: ['Logical_Flow'],
+  SB_logical_dp_group: ['Logical_DP_Group'],
+  SB_multicast_group: ['Multicast_Group'],
+  SB_address_set: ['Address_Set'],
+  SB_port_group: ['Port_Group'],
+  SB_meter: ['Meter'],
+  SB_dhcp_options: ['DHCP_Options', 'DHCPv6_Options'],
+  SB_mac_binding: ['MAC_Binding', 'Static_MAC_Binding'],
+  SB_load_balancer: ['Load_Balancer', 'SB_Global'],
+} as const satisfies Record<string, readonly (keyof SbTables)[]>;
+type SbInputName = keyof typeof SB_INPUTS;
+
+export class ChassisEngine {
+  readonly desired: DesiredFlows;
+  readonly engine: IncEngine;
+  readonly runtime: RuntimeData;
+  readonly physical: PhysicalOutput;
+  readonly lflows: LflowOutput;
+  private readonly sbInputs: Record<SbInputName, SbTablesInput>;
+  private readonly ifacesIn = new SignatureInput();
+  private readonly bridgeIn = new SignatureInput();
+  private current: RoundInput | undefined;
+  private forceNext = true;
+
+  constructor(desired = new DesiredFlows()) {
+    this.desired = desired;
+    const input = () => this.current!;
+    const sbInputs = Object.fromEntries(
+      Object.entries(SB_INPUTS).map(([n, tables]) => [n, new SbTablesInput(tables)]),
+    ) as Record<SbInputName, SbTablesInput>;
+    this.sbInputs = sbInputs;
+    // One reader of every SB change, whatever table a handler asks for.
+    const all = sbInputs.SB_port_binding;
+    const rt = (this.runtime = new RuntimeData(input));
+    const phys = (this.physical = new PhysicalOutput(input, rt, all, desired));
+    const lflows = (this.lflows = new LflowOutput(input, rt, all, desired, new GroupTable()));
+    const ps = new PortSecurityOutput(input, rt, all, desired);
+    const note = (name: string, handler: () => boolean): InputEdge => ({ from: '', name, handler });
+    const edge = (from: string, e?: InputEdge): InputEdge => (e ? { ...e, from } : { from });
+    const ok = () => true;
+    const nodes: NodeDecl[] = [
+      ...Object.entries(sbInputs).map(([name, data]): NodeDecl => ({ kind: 'input', name, data })),
+      { kind: 'input', name: 'OVS_interface', data: this.ifacesIn },
+      { kind: 'input', name: 'OVS_bridge', data: this.bridgeIn },
+      {
+        kind: 'node',
+        name: 'runtime_data',
+        data: rt,
+        // Rebuilt from its inputs each time they change, reporting exactly what changed.
+        exactRecompute: true,
+        inputs: ['SB_port_binding', 'SB_datapath_binding', 'SB_chassis', 'OVS_interface', 'OVS_bridge'].map((f) =>
+          edge(f),
+        ),
+      },
+      {
+        kind: 'node',
+        name: 'physical_flow_output',
+        data: {
+          clearTracked: () => phys.clearTracked(),
+          recompute: () => phys.recompute(),
+          settle: () => phys.handleChanges(),
+          updated: () => phys.updated(),
+        },
+        inputs: [
+          edge('runtime_data', note('physical_runtime_data_handler', ok)),
+          edge('SB_port_binding', note('physical_port_binding_handler', ok)),
+          edge('SB_multicast_group', note('physical_multicast_group_handler', ok)),
+        ],
+      },
+      {
+        kind: 'node',
+        name: 'lflow_output',
+        data: lflows,
+        inputs: [
+          edge(
+            'runtime_data',
+            note('lflow_runtime_data_handler', () => lflows.handleRuntimeData()),
+          ),
+          edge(
+            'SB_logical_flow',
+            note('lflow_logical_flow_handler', () => lflows.handleLogicalFlows()),
+          ),
+          edge(
+            'SB_logical_dp_group',
+            note('lflow_dp_group_handler', () => lflows.handleDpGroups()),
+          ),
+          edge(
+            'SB_datapath_binding',
+            note('lflow_datapath_handler', () => lflows.handleDatapaths()),
+          ),
+          edge(
+            'SB_port_binding',
+            note('lflow_port_binding_handler', () => lflows.handlePorts()),
+          ),
+          edge(
+            'SB_multicast_group',
+            note('lflow_multicast_group_handler', () => lflows.handleMulticastGroups()),
+          ),
+          edge(
+            'SB_address_set',
+            note('lflow_address_set_handler', () => lflows.handleAddressSets()),
+          ),
+          edge(
+            'SB_port_group',
+            note('lflow_port_group_handler', () => lflows.handlePortGroups()),
+          ),
+          edge(
+            'SB_meter',
+            note('lflow_meter_handler', () => lflows.handleMeters()),
+          ),
+          edge('SB_dhcp_options'),
+        ],
+      },
+      {
+        kind: 'node',
+        name: 'port_security_output',
+        data: {
+          clearTracked: () => ps.clearTracked(),
+          recompute: () => ps.recompute(),
+          settle: () => ps.handleChanges(),
+          updated: () => ps.updated(),
+        },
+        inputs: [
+          edge('runtime_data', note('port_security_runtime_data_handler', ok)),
+          edge('SB_port_binding', note('port_security_port_binding_handler', ok)),
+        ],
+      },
+      {
+        kind: 'node',
+        name: 'mac_binding_output',
+        data: new WholeFlows('neighbor', neighborFlows, input, rt, desired),
+        inputs: [edge('runtime_data'), edge('SB_mac_binding')],
+      },
+      {
+        kind: 'node',
+        name: 'lb_hairpin_output',
+        data: new WholeFlows('lb-hairpin', lbHairpinFlows, input, rt, desired),
+        inputs: [edge('runtime_data'), edge('SB_load_balancer'), edge('SB_logical_dp_group')],
+      },
+    ];
+    this.engine = new IncEngine(nodes);
+  }
+
+  /** The next round recomputes every node (`inc-engine/recompute`, a reconnect that re-read everything). */
+  forceRecompute(): void {
+    this.forceNext = true;
+  }
+
+  run(input: RoundInput): RoundResult {
+    this.current = input;
+    for (const i of Object.values(this.sbInputs)) i.set(input.sbChanges);
+    this.ifacesIn.set(
+      input.chassisName +
+        `\n${[...(input.activeTunnels ?? [])].sort().join(',')}\n` +
+        input.ifaces
+          .map(
+            (i) =>
+              `${i.name}|${i.ofport}|${i.type}|${i.ifaceId ?? ''}|${i.tunnelChassis ?? ''}|${i.localnetPort ?? ''}`,
+          )
+          .join('\n'),
+    );
+    this.bridgeIn.set(
+      Object.entries(input.bridgeExternalIds)
+        .filter(([k]) => k.startsWith('ct-zone-'))
+        .sort()
+        .join(','),
+    );
+    const force = this.forceNext;
+    this.forceNext = false;
+    const outcome = this.engine.run(force);
+    return {
+      lflowsRecomputed: outcome.get('lflow_output') === 'recompute',
+      view: this.runtime.view!,
+      zones: this.runtime.zones,
+      groups: this.lflows.wantedGroups(),
+      errors: this.lflows.errors,
+    };
+  }
+}

@@ -1,0 +1,70 @@
+// What one engine round is given: the SB and OVS state now, and the SB rows that changed since the last round
+// (typed per table, old and new row). Input nodes are "updated" when their tables had changes.
+import type { Uuid } from 'ovsdb-client-ts';
+import type { Tables as SbTables } from '@ovnts/schema/sb';
+import type { Bridge } from '@ovnts/schema/vswitch';
+import type { InputData } from '@ovnts/daemon';
+import type { OvsIface, SbSnapshot } from '../view.js';
+
+/** One SB row change: `old` absent for an insert, `new` absent for a delete. */
+export interface RowChange<T extends keyof SbTables> {
+  readonly uuid: Uuid<T>;
+  readonly old: SbTables[T] | undefined;
+  readonly new: SbTables[T] | undefined;
+}
+
+export type SbChanges = { readonly [T in keyof SbTables]?: readonly RowChange<T>[] };
+
+export interface RoundInput {
+  readonly sb: SbSnapshot;
+  /** SB changes since the previous round (ignored by a forced round). */
+  readonly sbChanges: SbChanges;
+  readonly chassisName: string;
+  readonly ifaces: readonly OvsIface[];
+  /** The integration bridge's external_ids (conntrack zones already assigned). */
+  readonly bridgeExternalIds: Bridge['external_ids'];
+  /** Remote chassis whose tunnel's BFD session is up (see buildLocalView). */
+  readonly activeTunnels?: ReadonlySet<string>;
+}
+
+/** Groups loose replica change records by table (the replica's union type, narrowed by table name). */
+export function groupChanges(
+  changes: readonly { readonly table: string; readonly uuid: string; readonly old: unknown; readonly new: unknown }[],
+): SbChanges {
+  const out: Record<string, RowChange<keyof SbTables>[]> = {};
+  for (const c of changes)
+    (out[c.table] ??= []).push({
+      uuid: c.uuid as Uuid<keyof SbTables>,
+      old: c.old as SbTables[keyof SbTables] | undefined,
+      new: c.new as SbTables[keyof SbTables] | undefined,
+    });
+  return out;
+}
+
+/** An input node over some SB tables: updated when any of them changed this round. */
+export class SbTablesInput implements InputData {
+  private current: SbChanges = {};
+  constructor(readonly tables: readonly (keyof SbTables)[]) {}
+  set(changes: SbChanges): void {
+    this.current = changes;
+  }
+  updated(): boolean {
+    return this.tables.some((t) => (this.current[t]?.length ?? 0) > 0);
+  }
+  changes<T extends keyof SbTables>(t: T): readonly RowChange<T>[] {
+    return (this.current[t] as readonly RowChange<T>[] | undefined) ?? [];
+  }
+}
+
+/** An input node over a value compared by a signature (the OVS interfaces, the bridge's zones). */
+export class SignatureInput implements InputData {
+  private last: string | undefined;
+  private changed = false;
+  set(signature: string): void {
+    this.changed = signature !== this.last;
+    this.last = signature;
+  }
+  updated(): boolean {
+    return this.changed;
+  }
+}

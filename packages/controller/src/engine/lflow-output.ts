@@ -1,0 +1,417 @@
+// Engine node lflow_output: the OpenFlow of each (logical flow, local datapath), under its own owner in the
+// desired flow table. A compilation records what it looked up (port names, port keys' relatedness, chassis
+// residency, address sets, port groups, meters), so a round recompiles only the pairs whose logical flow
+// changed, whose datapath became local or changed, or whose recorded look-ups the round's changes touch —
+// what ovn-controller calls resource references. DHCP option tables have no handler (recompute).
+import type { Uuid } from 'ovsdb-client-ts';
+import type { NodeData } from '@ovnts/daemon';
+import { Compiler, type CompiledFlow, type DatapathContext, type LogicalFlow as ExprFlow } from '@ovnts/expr';
+import type { Group } from '@ovnts/openflow';
+import type { DatapathBinding, LogicalFlow, PortBinding } from '@ovnts/schema/sb';
+import type { DesiredFlows } from '../flow-table.js';
+import type { GroupTable } from '../groups.js';
+import { RELATED_TYPES, SbIndex, datapathsOf, retarget } from '../logical.js';
+import { VIF_TYPES } from '../view.js';
+import type { RoundInput, SbTablesInput } from './inputs.js';
+import type { RuntimeData } from './runtime-data.js';
+
+type DpUuid = Uuid<'Datapath_Binding'>;
+type LfUuid = Uuid<'Logical_Flow'>;
+
+interface Entry {
+  readonly lf: LfUuid;
+  readonly dp: DpUuid;
+  readonly flows: readonly CompiledFlow[];
+  readonly groups: readonly Omit<Group, 'groupId'>[];
+  readonly error?: string;
+  /** Look-ups, datapath-neutral: `n:<port name>`, `r:<port name>`, `k:<port key>`, `as:<set>`, `pg:<group>`, `meter`. */
+  readonly deps: readonly string[];
+}
+
+interface DpContext {
+  readonly ctx: DatapathContext;
+  /** Where the look-ups of the compilation in progress are recorded. */
+  deps: string[];
+  groups: Omit<Group, 'groupId'>[];
+}
+
+export class LflowOutput implements NodeData {
+  private readonly entries = new Map<string, Entry>();
+  /** Recorded look-up (datapath-scoped for n:/k:) → entry keys. */
+  private readonly byDep = new Map<string, Set<string>>();
+  private readonly byDp = new Map<DpUuid, Set<string>>();
+  private readonly withGroups = new Set<string>();
+  private readonly withErrors = new Set<string>();
+  private wanted: Group[] = [];
+  /** Logical flows by datapath and by datapath group (from the SB; kept up to date by the handlers). */
+  private readonly lflowsByDp = new Map<DpUuid, Set<LfUuid>>();
+  private readonly lflowsByGroup = new Map<Uuid<'Logical_DP_Group'>, Set<LfUuid>>();
+  /** Work the handlers noted for settle(). */
+  private readonly queuedLflows = new Set<LfUuid>();
+  private readonly queuedEntries = new Set<string>();
+  private readonly queuedDps = new Set<DpUuid>();
+  private nextConj = 1;
+  private compiler = new Compiler();
+  private contexts = new Map<DpUuid, DpContext>();
+  private index: SbIndex | undefined;
+  private changed = false;
+  errors: { lflow: string; error: string }[] = [];
+  /** (logical flow, datapath) pairs compiled in the last round, and since the start. */
+  lastCompiled = 0;
+  compiledTotal = 0;
+
+  /** Compiled (logical flow, datapath) pairs held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  constructor(
+    private readonly input: () => RoundInput,
+    private readonly rt: RuntimeData,
+    private readonly sbIn: SbTablesInput,
+    private readonly desired: DesiredFlows,
+    private readonly groups: GroupTable,
+  ) {}
+
+  clearTracked(): void {
+    this.changed = false;
+    this.contexts = new Map();
+    this.index = undefined;
+    this.lastCompiled = 0;
+  }
+
+  recompute(): void {
+    for (const k of this.entries.keys()) this.desired.delete(owner(k));
+    this.entries.clear();
+    this.byDep.clear();
+    this.byDp.clear();
+    this.withGroups.clear();
+    this.withErrors.clear();
+    this.lflowsByDp.clear();
+    this.lflowsByGroup.clear();
+    this.queuedLflows.clear();
+    this.queuedEntries.clear();
+    this.queuedDps.clear();
+    this.compiler = new Compiler(); // DHCP option tables may have changed (the compiler caches parses)
+    const { sb } = this.input();
+    for (const lf of sb.Logical_Flow.values()) {
+      this.indexLflow(lf, true);
+      this.queuedLflows.add(lf._uuid);
+    }
+    this.settle();
+    this.changed = true;
+  }
+
+  updated(): boolean {
+    return this.changed;
+  }
+
+  // ---- handlers (note work; settle() does it) ----
+
+  /** Datapaths that became local get all their flows; those that stopped being local lose them. */
+  handleRuntimeData(): boolean {
+    if (this.rt.chassisChanged) return false; // which ports are ours: relatedness of every port
+    for (const d of this.rt.changedDps) this.queuedDps.add(d);
+    return true;
+  }
+
+  handleLogicalFlows(): boolean {
+    for (const c of this.sbIn.changes('Logical_Flow')) {
+      if (c.old) this.indexLflow(c.old, false);
+      if (c.new) this.indexLflow(c.new, true);
+      this.queuedLflows.add(c.uuid);
+    }
+    return true;
+  }
+
+  handleDpGroups(): boolean {
+    for (const c of this.sbIn.changes('Logical_DP_Group'))
+      for (const lf of this.lflowsByGroup.get(c.uuid) ?? []) {
+        for (const d of c.old?.datapaths ?? []) this.lflowsByDp.get(d)?.delete(lf);
+        for (const d of c.new?.datapaths ?? []) {
+          let s = this.lflowsByDp.get(d);
+          if (!s) this.lflowsByDp.set(d, (s = new Set()));
+          s.add(lf);
+        }
+        this.queuedLflows.add(lf);
+      }
+    return true;
+  }
+
+  handleDatapaths(): boolean {
+    for (const c of this.sbIn.changes('Datapath_Binding')) this.queuedDps.add(c.uuid);
+    return true;
+  }
+
+  /** A port's name, key, relatedness or residency changed: the compilations that looked it up. */
+  handlePorts(): boolean {
+    for (const c of this.sbIn.changes('Port_Binding'))
+      for (const pb of [c.old, c.new])
+        if (pb) {
+          this.queueDep(`${pb.datapath}|n:${pb.logical_port}`);
+          this.queueDep(`${pb.datapath}|k:${pb.tunnel_key}`);
+          this.queueDep(`r:${pb.logical_port}`);
+        }
+    return true;
+  }
+
+  handleMulticastGroups(): boolean {
+    for (const c of this.sbIn.changes('Multicast_Group'))
+      for (const mc of [c.old, c.new]) if (mc) this.queueDep(`${mc.datapath}|n:${mc.name}`);
+    return true;
+  }
+
+  handleAddressSets(): boolean {
+    for (const c of this.sbIn.changes('Address_Set'))
+      for (const r of [c.old, c.new]) if (r) this.queueDep(`as:${r.name}`);
+    return true;
+  }
+
+  handlePortGroups(): boolean {
+    for (const c of this.sbIn.changes('Port_Group'))
+      for (const r of [c.old, c.new]) if (r) this.queueDep(`pg:${r.name}`);
+    return true;
+  }
+
+  /** Meter ids are positions in the sorted meter names: any change may move them all. */
+  handleMeters(): boolean {
+    this.queueDep('meter');
+    return true;
+  }
+
+  private queueDep(dep: string): void {
+    for (const k of this.byDep.get(dep) ?? []) this.queuedEntries.add(k);
+  }
+
+  // ---- settle: recompile what was queued ----
+
+  settle(): boolean {
+    const view = this.rt.view;
+    if (!view) return true;
+    const { sb } = this.input();
+    this.groups.begin();
+    // Pairs to (re)build: a logical flow on every local datapath of it, or single pairs.
+    const pairs = new Map<LfUuid, Set<DpUuid>>();
+    const want = (lf: LfUuid, dp: DpUuid) => {
+      let s = pairs.get(lf);
+      if (!s) pairs.set(lf, (s = new Set()));
+      s.add(dp);
+    };
+    for (const lf of this.queuedLflows) {
+      for (const k of this.entriesOfLflow(lf)) this.drop(k);
+      const row = sb.Logical_Flow.get(lf);
+      if (row) for (const d of datapathsOf(row, sb)) if (view.localDps.has(d)) want(lf, d);
+    }
+    for (const d of this.queuedDps) {
+      for (const k of [...(this.byDp.get(d) ?? [])]) this.drop(k);
+      // The index may hold a flow whose datapath group changed since: check against the row.
+      if (view.localDps.has(d))
+        for (const lf of this.lflowsByDp.get(d) ?? []) {
+          const row = sb.Logical_Flow.get(lf);
+          if (row && datapathsOf(row, sb).includes(d)) want(lf, d);
+        }
+    }
+    for (const k of this.queuedEntries) {
+      const e = this.entries.get(k);
+      if (!e) continue;
+      this.drop(k);
+      if (view.localDps.has(e.dp) && sb.Logical_Flow.has(e.lf)) want(e.lf, e.dp);
+    }
+    this.queuedLflows.clear();
+    this.queuedDps.clear();
+    this.queuedEntries.clear();
+
+    for (const [lf, dps] of pairs) {
+      const row = sb.Logical_Flow.get(lf)!;
+      this.compileOn(row, [...dps]);
+    }
+    for (const k of this.withGroups) for (const g of this.entries.get(k)!.groups) this.groups.id(g);
+    this.wanted = this.groups.end();
+    this.errors = [...this.withErrors].map((k) => errorOf(sb, this.entries.get(k)!));
+    return true;
+  }
+
+  /** The groups the installed logical flows use. */
+  wantedGroups(): Group[] {
+    return this.wanted;
+  }
+
+  private entriesOfLflow(lf: LfUuid): string[] {
+    const out: string[] = [];
+    const row = this.input().sb.Logical_Flow.get(lf);
+    const dps = new Set<string>(row ? datapathsOf(row, this.input().sb) : []);
+    for (const d of this.byDp.keys()) dps.add(d);
+    for (const d of dps) if (this.entries.has(`${lf}|${d}`)) out.push(`${lf}|${d}`);
+    return out;
+  }
+
+  private drop(k: string): void {
+    const e = this.entries.get(k);
+    if (!e) return;
+    this.entries.delete(k);
+    this.withGroups.delete(k);
+    this.withErrors.delete(k);
+    this.byDp.get(e.dp)?.delete(k);
+    for (const d of e.deps) this.byDep.get(scoped(d, e.dp))?.delete(k);
+    this.desired.delete(owner(k));
+    this.changed = true;
+  }
+
+  private store(e: Entry): void {
+    const k = `${e.lf}|${e.dp}`;
+    this.entries.set(k, e);
+    if (e.groups.length) this.withGroups.add(k);
+    if (e.error !== undefined) this.withErrors.add(k);
+    this.changed = true;
+    let s = this.byDp.get(e.dp);
+    if (!s) this.byDp.set(e.dp, (s = new Set()));
+    s.add(k);
+    for (const d of e.deps) {
+      const key = scoped(d, e.dp);
+      let t = this.byDep.get(key);
+      if (!t) this.byDep.set(key, (t = new Set()));
+      t.add(k);
+    }
+    if (e.error === undefined) this.desired.set(owner(k), e.flows);
+    this.lastCompiled++;
+    this.compiledTotal++;
+  }
+
+  private indexLflow(lf: LogicalFlow, add: boolean): void {
+    const put = <K>(m: Map<K, Set<LfUuid>>, k: K) => {
+      let s = m.get(k);
+      if (!s) m.set(k, (s = new Set()));
+      if (add) s.add(lf._uuid);
+      else s.delete(lf._uuid);
+    };
+    const { sb } = this.input();
+    if (lf.logical_datapath) put(this.lflowsByDp, lf.logical_datapath);
+    if (lf.logical_dp_group) {
+      put(this.lflowsByGroup, lf.logical_dp_group);
+      for (const d of sb.Logical_DP_Group.get(lf.logical_dp_group)?.datapaths ?? []) put(this.lflowsByDp, d);
+    }
+  }
+
+  /**
+   * Compiles one logical flow on some of its datapaths. As the full computation does, a flow that names no
+   * port (no string literal, no port group) is compiled once per datapath kind and moved to the others.
+   */
+  private compileOn(lf: LogicalFlow, dps: readonly DpUuid[]): void {
+    const view = this.rt.view!;
+    const shared = dps.length > 1 && !/["@]/.test(lf.match) && !/["@]/.test(lf.actions);
+    const templates = new Map<string, Entry>();
+    const input: ExprFlow = {
+      uuid: lf._uuid,
+      pipeline: lf.pipeline,
+      table: lf.table_id,
+      priority: lf.priority,
+      match: lf.match,
+      actions: lf.actions,
+      ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
+    };
+    for (const d of dps) {
+      const dp = view.localDps.get(d)!;
+      const c = this.contextFor(dp);
+      const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
+      const template = shared ? templates.get(kind) : undefined;
+      let e: Entry;
+      if (template && template.error === undefined) {
+        e = {
+          lf: lf._uuid,
+          dp: d,
+          flows: retarget(template.flows, dp.tunnel_key, this),
+          groups: template.groups,
+          deps: template.deps,
+        };
+        for (const g of e.groups) this.groups.id(g);
+      } else {
+        c.deps = [];
+        c.groups = [];
+        const r = this.compiler.compile(input, c.ctx);
+        e = r.ok
+          ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups, deps: c.deps }
+          : { lf: lf._uuid, dp: d, flows: [], groups: [], error: r.error.describe(), deps: c.deps };
+        if (shared && !templates.has(kind)) templates.set(kind, e);
+      }
+      this.store(e);
+    }
+  }
+
+  allocConj(n: number): number {
+    const first = this.nextConj;
+    this.nextConj += n;
+    if (this.nextConj > 0xf0000000) this.nextConj = 1;
+    return first;
+  }
+
+  private contextFor(dp: DatapathBinding): DpContext {
+    let c = this.contexts.get(dp._uuid);
+    if (c) return c;
+    const view = this.rt.view!;
+    const { sb } = this.input();
+    this.index ??= new SbIndex(sb);
+    const idx = this.index;
+    const me = view.chassis?._uuid;
+    const ports = view.portsByDp.get(dp._uuid) ?? [];
+    const byName = new Map(ports.map((p) => [p.logical_port, p.tunnel_key]));
+    const mcs = idx.mcByDp.get(dp._uuid);
+    const isRelated = (p: PortBinding) =>
+      (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type);
+    const related = new Set(ports.filter(isRelated).map((p) => p.tunnel_key));
+    const dc: DpContext = {
+      deps: [],
+      groups: [],
+      ctx: {
+        dpKey: dp.tunnel_key,
+        isSwitch: dp.external_ids['logical-switch'] !== undefined,
+        lookupPort: (name) => {
+          dc.deps.push(`n:${name}`);
+          return byName.get(name) ?? mcs?.get(name);
+        },
+        isChassisResident: (name) => {
+          dc.deps.push(`r:${name}`);
+          const pb = view.pbByName.get(name);
+          return pb !== undefined && me !== undefined && pb.chassis === me;
+        },
+        isPortRelated: (key) => {
+          dc.deps.push(`k:${key}`);
+          return related.has(key);
+        },
+        addressSet: (n) => {
+          dc.deps.push(`as:${n}`);
+          return idx.addressSets.get(n);
+        },
+        portGroup: (n) => {
+          dc.deps.push(`pg:${n}`);
+          return idx.portGroups.get(n);
+        },
+        groupId: (g) => {
+          dc.groups.push(g);
+          return this.groups.id(g);
+        },
+        meterId: (n) => {
+          dc.deps.push('meter');
+          return idx.meters.get(n);
+        },
+        allocConjIds: (n) => this.allocConj(n),
+        ...(dp.external_ids['snat-ct-zone'] !== undefined ? { snatCtZone: true } : {}),
+        dhcpOptions: idx.dhcp,
+        dhcpv6Options: idx.dhcp6,
+      },
+    };
+    this.contexts.set(dp._uuid, dc);
+    return dc;
+  }
+}
+
+const owner = (k: string) => `lf|${k}`;
+
+/** Port look-ups are per datapath; the rest are SB-wide. */
+function scoped(dep: string, dp: string): string {
+  return dep.startsWith('n:') || dep.startsWith('k:') ? `${dp}|${dep}` : dep;
+}
+
+function errorOf(sb: RoundInput['sb'], e: Entry): { lflow: string; error: string } {
+  const lf = sb.Logical_Flow.get(e.lf);
+  return { lflow: `${e.lf} ${lf?.match ?? ''} => ${lf?.actions ?? ''}`, error: e.error ?? '' };
+}

@@ -1,0 +1,89 @@
+// Smaller flow nodes. Port security is per local VIF (its row and datapath key); MAC bindings and LB hairpin
+// are small tables recomputed whole when their inputs change (no handler: their inputs' changes recompute).
+import type { Uuid } from 'ovsdb-client-ts';
+import type { NodeData } from '@ovnts/daemon';
+import type { Flow } from '@ovnts/openflow';
+import type { DesiredFlows } from '../flow-table.js';
+import { portFlows as portSecurityFlowsOf } from '../port-security.js';
+import type { LocalView, SbSnapshot } from '../view.js';
+import type { RoundInput, SbTablesInput } from './inputs.js';
+import type { RuntimeData } from './runtime-data.js';
+
+/** One owner's flows, recomputed whole from the view and the SB. */
+export class WholeFlows implements NodeData {
+  private changed = false;
+  constructor(
+    private readonly owner: string,
+    private readonly compute: (view: LocalView, sb: SbSnapshot) => Flow[],
+    private readonly input: () => RoundInput,
+    private readonly rt: RuntimeData,
+    private readonly desired: DesiredFlows,
+  ) {}
+  clearTracked(): void {
+    this.changed = false;
+  }
+  recompute(): void {
+    if (!this.rt.view) return;
+    this.desired.set(this.owner, this.compute(this.rt.view, this.input().sb));
+    this.changed = true;
+  }
+  updated(): boolean {
+    return this.changed;
+  }
+}
+
+export class PortSecurityOutput implements NodeData {
+  private readonly ports = new Map<Uuid<'Port_Binding'>, string>();
+  private changed = false;
+  constructor(
+    private readonly input: () => RoundInput,
+    private readonly rt: RuntimeData,
+    private readonly sbIn: SbTablesInput,
+    private readonly desired: DesiredFlows,
+  ) {}
+  clearTracked(): void {
+    this.changed = false;
+  }
+  recompute(): void {
+    for (const u of this.ports.keys()) this.desired.delete(owner(u));
+    this.ports.clear();
+    for (const u of this.rt.view?.localVifs.keys() ?? []) this.visit(u);
+    this.changed = true;
+  }
+  handleChanges(): boolean {
+    const view = this.rt.view;
+    if (!view) return true;
+    const todo = new Set<Uuid<'Port_Binding'>>(this.rt.changedPorts);
+    for (const c of this.sbIn.changes('Port_Binding')) todo.add(c.uuid);
+    if (this.rt.changedDps.size)
+      for (const u of [...view.localVifs.keys(), ...this.ports.keys()]) {
+        const pb = this.input().sb.Port_Binding.get(u);
+        if (!pb || this.rt.changedDps.has(pb.datapath)) todo.add(u);
+      }
+    for (const u of todo) this.visit(u);
+    return true;
+  }
+  updated(): boolean {
+    return this.changed;
+  }
+  private visit(u: Uuid<'Port_Binding'>): void {
+    const view = this.rt.view!;
+    const pb = this.input().sb.Port_Binding.get(u);
+    const dp = pb && view.localVifs.has(u) ? view.localDps.get(pb.datapath) : undefined;
+    const old = this.ports.get(u);
+    if (!pb || !dp) {
+      if (old === undefined) return;
+      this.ports.delete(u);
+      this.desired.delete(owner(u));
+      this.changed = true;
+      return;
+    }
+    const sig = `${pb._version}|${dp.tunnel_key}`;
+    if (old === sig) return;
+    this.ports.set(u, sig);
+    this.desired.set(owner(u), pb.port_security.length ? portSecurityFlowsOf(pb, dp.tunnel_key) : []);
+    this.changed = true;
+  }
+}
+
+const owner = (u: string) => `ps|${u}`;

@@ -1,0 +1,223 @@
+// Engine node physical_flow_output: the physical flows per port, per multicast group and per tunnel, each under
+// its own owner in the desired flow table. Each unit remembers a signature of everything its flows are built
+// from (its row versions, its datapath's key, its local role, the zones it loads, its patch peer); a round
+// recomputes only the units that the changed rows, ports, datapaths and zones can reach, and among those only
+// the ones whose signature moved.
+import type { Uuid } from 'ovsdb-client-ts';
+import type { NodeData } from '@ovnts/daemon';
+import type { MulticastGroup, PortBinding } from '@ovnts/schema/sb';
+import type { DesiredFlows } from '../flow-table.js';
+import {
+  type PhysicalContext,
+  fixedPhysicalFlows,
+  multicastFlows,
+  portPhysicalFlows,
+  tunnelFlows,
+} from '../physical.js';
+import { isPatchLike } from '../view.js';
+import { dnatKey, snatKey } from '../zones.js';
+import type { RoundInput, SbTablesInput } from './inputs.js';
+import type { RuntimeData } from './runtime-data.js';
+
+interface Unit {
+  readonly sig: string;
+  readonly dp: string;
+}
+
+export class PhysicalOutput implements NodeData {
+  private readonly ports = new Map<Uuid<'Port_Binding'>, Unit>();
+  private readonly mcs = new Map<Uuid<'Multicast_Group'>, Unit>();
+  /** Port → the multicast groups that list it (to revisit a group when a member's role changes). */
+  private readonly mcsOfPort = new Map<string, Set<Uuid<'Multicast_Group'>>>();
+  private readonly patchPorts = new Set<Uuid<'Port_Binding'>>();
+  private tunnels = new Set<number>();
+  private changed = false;
+  /** Units recomputed in the last round (for stats and tests). */
+  lastRecomputedUnits = 0;
+
+  constructor(
+    private readonly input: () => RoundInput,
+    private readonly rt: RuntimeData,
+    private readonly sbIn: SbTablesInput,
+    private readonly desired: DesiredFlows,
+  ) {}
+
+  clearTracked(): void {
+    this.changed = false;
+  }
+
+  recompute(): void {
+    for (const u of this.ports.keys()) this.desired.delete(portOwner(u));
+    for (const u of this.mcs.keys()) this.desired.delete(mcOwner(u));
+    for (const t of this.tunnels) this.desired.delete(`phys|tun|${t}`);
+    this.tunnels = new Set();
+    this.ports.clear();
+    this.mcs.clear();
+    this.mcsOfPort.clear();
+    this.patchPorts.clear();
+    this.desired.set('phys|fixed', fixedPhysicalFlows());
+    this.sweep(true);
+  }
+
+  /** runtime_data or port bindings / multicast groups changed: revisit what they reach. */
+  handleChanges(): boolean {
+    this.sweep(false);
+    return true;
+  }
+
+  updated(): boolean {
+    return this.changed;
+  }
+
+  private sweep(all: boolean): void {
+    const view = this.rt.view;
+    if (!view) return;
+    const { sb } = this.input();
+    const ctx: PhysicalContext = { view, sb, zone: (k) => this.rt.zones.get(k) ?? 0 };
+    const ports = new Set<Uuid<'Port_Binding'>>();
+    const mcs = new Set<Uuid<'Multicast_Group'>>();
+    if (all) {
+      for (const list of view.portsByDp.values()) for (const pb of list) ports.add(pb._uuid);
+      for (const u of this.ports.keys()) ports.add(u);
+      for (const mc of sb.Multicast_Group.values()) mcs.add(mc._uuid);
+      for (const u of this.mcs.keys()) mcs.add(u);
+    } else {
+      const names = new Set<string>();
+      for (const c of this.sbIn.changes('Port_Binding')) {
+        ports.add(c.uuid);
+        if (c.old) names.add(c.old.logical_port);
+        if (c.new) names.add(c.new.logical_port);
+      }
+      for (const u of this.rt.changedPorts) ports.add(u);
+      for (const k of this.rt.changedZones) {
+        const pb = view.pbByName.get(k);
+        if (pb) ports.add(pb._uuid);
+      }
+      const dps = new Set<string>(this.rt.changedDps);
+      for (const k of this.rt.changedZones) {
+        const m = /^(.*)_(dnat|snat)$/.exec(k);
+        if (m) dps.add(m[1]!);
+      }
+      for (const d of dps) {
+        for (const pb of view.portsByDp.get(d as Uuid<'Datapath_Binding'>) ?? []) ports.add(pb._uuid);
+        for (const [u, unit] of this.ports) if (unit.dp === d) ports.add(u);
+        for (const [u, unit] of this.mcs) if (unit.dp === d) mcs.add(u);
+        for (const mc of sb.Multicast_Group.values()) if (mc.datapath === d) mcs.add(mc._uuid);
+      }
+      // A patch port's flows read its peer (key, datapath, the datapath's zones).
+      for (const u of this.patchPorts) {
+        const pb = sb.Port_Binding.get(u);
+        const peer = pb ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
+        if (names.has(pb?.options['peer'] ?? '') || (peer && dps.has(peer.datapath))) ports.add(u);
+      }
+      for (const c of this.sbIn.changes('Multicast_Group')) mcs.add(c.uuid);
+      for (const u of ports) for (const mc of this.mcsOfPort.get(u) ?? []) mcs.add(mc);
+    }
+    let n = 0;
+    for (const u of ports) n += this.visitPort(ctx, u) ? 1 : 0;
+    for (const u of mcs) n += this.visitMc(ctx, u) ? 1 : 0;
+    const tunnels = new Set(view.tunnels.values());
+    for (const t of tunnels) if (!this.tunnels.has(t)) this.desired.set(`phys|tun|${t}`, tunnelFlows(t));
+    for (const t of this.tunnels) if (!tunnels.has(t)) this.desired.delete(`phys|tun|${t}`);
+    if (!sameSet(tunnels, this.tunnels)) n++;
+    this.tunnels = tunnels;
+    this.lastRecomputedUnits = n;
+    if (n) this.changed = true;
+  }
+
+  /** Brings one port's flows up to date; true when they were recomputed. */
+  private visitPort(ctx: PhysicalContext, u: Uuid<'Port_Binding'>): boolean {
+    const { view, sb } = ctx;
+    const pb = sb.Port_Binding.get(u);
+    const dp = pb ? view.localDps.get(pb.datapath) : undefined;
+    const old = this.ports.get(u);
+    if (!pb || !dp) {
+      if (!old) return false;
+      this.ports.delete(u);
+      this.patchPorts.delete(u);
+      this.desired.delete(portOwner(u));
+      return true;
+    }
+    if (isPatchLike(pb, view.chassisName)) this.patchPorts.add(u);
+    else this.patchPorts.delete(u);
+    const sig = portSignature(ctx, pb);
+    if (old && old.sig === sig) return false;
+    this.ports.set(u, { sig, dp: dp._uuid });
+    this.desired.set(portOwner(u), portPhysicalFlows(ctx, dp, pb));
+    return true;
+  }
+
+  private visitMc(ctx: PhysicalContext, u: Uuid<'Multicast_Group'>): boolean {
+    const { view, sb } = ctx;
+    const mc = sb.Multicast_Group.get(u);
+    const old = this.mcs.get(u);
+    if (!mc || !view.localDps.has(mc.datapath)) {
+      if (!old) return false;
+      this.mcs.delete(u);
+      this.desired.delete(mcOwner(u));
+      return true;
+    }
+    for (const p of mc.ports) {
+      let s = this.mcsOfPort.get(p);
+      if (!s) this.mcsOfPort.set(p, (s = new Set()));
+      s.add(u);
+    }
+    const sig = mcSignature(ctx, mc);
+    if (old && old.sig === sig) return false;
+    this.mcs.set(u, { sig, dp: mc.datapath });
+    this.desired.set(mcOwner(u), multicastFlows(ctx, mc));
+    return true;
+  }
+}
+
+const portOwner = (u: string) => `phys|pb|${u}`;
+const mcOwner = (u: string) => `phys|mc|${u}`;
+
+/** Everything portPhysicalFlows reads for this port. */
+function portSignature(ctx: PhysicalContext, pb: PortBinding): string {
+  const { view } = ctx;
+  const dp = view.localDps.get(pb.datapath)!;
+  const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
+  const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
+  const zones = (d: string) => `${ctx.zone(dnatKey(d))}/${ctx.zone(snatKey(d))}`;
+  return [
+    pb._version,
+    pb.tunnel_key,
+    dp.tunnel_key,
+    zones(dp._uuid),
+    ctx.zone(pb.logical_port),
+    view.localVifs.get(pb._uuid) ?? '-',
+    view.localnet.get(pb._uuid) ?? '-',
+    view.remotePorts.get(pb._uuid) ?? '-',
+    view.viaLocalnet.get(pb._uuid)?._version ?? '-',
+    view.localRedirects.get(pb._uuid)?._version ?? '-',
+    peer ? `${peer._version}:${peer.tunnel_key}:${peer.datapath}` : '-',
+    peerDp ? `${peerDp.tunnel_key}:${zones(peerDp._uuid)}` : '-',
+  ].join('|');
+}
+
+/** Everything multicastFlows reads for this group: its row and each member's role here. */
+function mcSignature(ctx: PhysicalContext, mc: MulticastGroup): string {
+  const { view, sb } = ctx;
+  const parts: (string | number)[] = [mc._version, view.localDps.get(mc.datapath)!.tunnel_key];
+  for (const u of mc.ports) {
+    const pb = sb.Port_Binding.get(u as Uuid<'Port_Binding'>);
+    if (!pb) {
+      parts.push('-');
+      continue;
+    }
+    const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
+    parts.push(
+      `${pb._version}:${pb.tunnel_key}:${view.localVifs.has(pb._uuid) ? ctx.zone(pb.logical_port) : '-'}:` +
+        `${view.localnet.has(pb._uuid) ? 1 : 0}:${peer && view.localDps.has(peer.datapath) ? 1 : 0}:` +
+        `${view.remotePorts.get(pb._uuid) ?? '-'}`,
+    );
+  }
+  return parts.join('|');
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}

@@ -1,0 +1,195 @@
+// The controller's two flow tables, kept in memory: what it wants on the switch (flows by owner — a logical
+// flow on a datapath, a port's physical flows, … — so a change replaces only its owner's flows) and what the
+// switch has (read once per connection, then tracked from what we sent). A sync diffs only the keys whose
+// desired flows changed since the last one, so a steady-state round costs what changed, not the table size.
+import { type Flow, type OfMessage, flowKey, formatActions } from '@ovnts/openflow';
+
+/**
+ * A flow's identity on the switch (table, priority, match; see flowKey). Computed once per flow as it enters
+ * a table and kept next to it (a WeakMap memo costs more in garbage collection than it saves).
+ */
+export const keyOf = flowKey;
+
+/** Everything a modify or re-add must bring in line (cookie, actions, timeouts, flags), memoised per flow. */
+const states = new WeakMap<Flow, string>();
+export function stateOf(f: Flow): string {
+  let s = states.get(f);
+  if (s === undefined) {
+    s =
+      `${f.cookie ?? 0n}|${formatActions(f.actions)}|${f.idleTimeout ?? 0}|${f.hardTimeout ?? 0}|` +
+      `${f.importance ?? 0}|${[...(f.flags ?? [])].sort().join(',')}`;
+    states.set(f, s);
+  }
+  return s;
+}
+
+/**
+ * Desired flows by owner. Two owners may want the same key (two logical flows compiling to one OpenFlow
+ * match): the owner that sorts first wins, so the result never depends on the order owners were set in.
+ */
+export class DesiredFlows {
+  private readonly byOwner = new Map<string, { readonly flows: readonly Flow[]; readonly keys: string[] }>();
+  /** key → the owners' claims on it (almost always one; an array only when owners collide). */
+  private readonly byKey = new Map<string, Claim | Claim[]>();
+  private dirty = new Set<string>();
+
+  /** Replaces the owner's flows (an empty list removes the owner). */
+  set(owner: string, flows: readonly Flow[]): void {
+    const old = this.byOwner.get(owner);
+    if (old) for (const k of old.keys) this.unlink(owner, k);
+    const keys: string[] = [];
+    if (flows.length) this.byOwner.set(owner, { flows, keys });
+    else this.byOwner.delete(owner);
+    for (const f of flows) {
+      const k = keyOf(f);
+      keys.push(k);
+      this.dirty.add(k);
+      const cur = this.byKey.get(k);
+      if (cur === undefined) this.byKey.set(k, { owner, flow: f });
+      else {
+        const claims = Array.isArray(cur) ? cur : [cur];
+        // An owner with two flows of one key: its last one, like repeated add-flow.
+        const mine = claims.findIndex((c) => c.owner === owner);
+        if (mine >= 0) claims[mine] = { owner, flow: f };
+        else claims.push({ owner, flow: f });
+        if (claims.length > 1) this.byKey.set(k, claims);
+        else this.byKey.set(k, claims[0]!);
+      }
+    }
+  }
+
+  delete(owner: string): void {
+    this.set(owner, []);
+  }
+
+  private unlink(owner: string, k: string): void {
+    const cur = this.byKey.get(k);
+    if (cur === undefined) return;
+    this.dirty.add(k);
+    if (!Array.isArray(cur)) {
+      if (cur.owner === owner) this.byKey.delete(k);
+      return;
+    }
+    const rest = cur.filter((c) => c.owner !== owner);
+    if (rest.length === 0) this.byKey.delete(k);
+    else this.byKey.set(k, rest.length === 1 ? rest[0]! : rest);
+  }
+
+  owners(): IterableIterator<string> {
+    return this.byOwner.keys();
+  }
+
+  flowsOf(owner: string): readonly Flow[] {
+    return this.byOwner.get(owner)?.flows ?? [];
+  }
+
+  /** The flow wanted for a key, if any. */
+  get(key: string): Flow | undefined {
+    const cur = this.byKey.get(key);
+    if (cur === undefined) return undefined;
+    if (!Array.isArray(cur)) return cur.flow;
+    let best = cur[0]!;
+    for (const c of cur) if (c.owner < best.owner) best = c;
+    return best.flow;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Every wanted flow, one per key. */
+  flows(): Flow[] {
+    const out: Flow[] = [];
+    for (const k of this.byKey.keys()) out.push(this.get(k)!);
+    return out;
+  }
+
+  /** Keys whose wanted flow may have changed since the last call. */
+  takeDirty(): Set<string> {
+    const d = this.dirty;
+    this.dirty = new Set();
+    return d;
+  }
+}
+
+interface Claim {
+  readonly owner: string;
+  readonly flow: Flow;
+}
+
+/** What the switch has, by key. */
+export class InstalledFlows {
+  readonly byKey = new Map<string, Flow>();
+
+  constructor(flows: Iterable<Flow> = []) {
+    for (const f of flows) this.byKey.set(keyOf(f), f);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+export interface FlowPlan {
+  readonly add: Flow[];
+  readonly modify: Flow[];
+  readonly remove: Flow[];
+  /** The key of each flow above. */
+  readonly keys: Map<Flow, string>;
+}
+
+/**
+ * What to send to bring the switch's flows for `keys` (default: every key on either side) in line with
+ * the desired ones; `skip` leaves flows out (ones the switch refused before).
+ */
+export function planFlows(
+  desired: DesiredFlows,
+  installed: InstalledFlows,
+  keys?: Iterable<string>,
+  skip?: (f: Flow, key: string) => boolean,
+): FlowPlan {
+  const plan: FlowPlan = { add: [], modify: [], remove: [], keys: new Map() };
+  const put = (list: Flow[], f: Flow, k: string) => {
+    list.push(f);
+    plan.keys.set(f, k);
+  };
+  const visit = (k: string) => {
+    let want = desired.get(k);
+    if (want && skip?.(want, k)) want = undefined;
+    const have = installed.byKey.get(k);
+    if (!want) {
+      if (have) put(plan.remove, have, k);
+    } else if (!have) put(plan.add, want, k);
+    else if (have !== want) {
+      // A cookie change cannot be expressed by modify-strict without a cookie mask dance; re-add instead.
+      if ((have.cookie ?? 0n) !== (want.cookie ?? 0n)) put(plan.add, want, k);
+      else if (stateOf(have) !== stateOf(want)) put(plan.modify, want, k);
+    }
+  };
+  if (keys) for (const k of keys) visit(k);
+  else {
+    for (const k of desired.keys()) visit(k);
+    for (const k of installed.byKey.keys()) if (!desired.get(k)) visit(k);
+  }
+  return plan;
+}
+
+/** The flow-mods for a plan, deletions first so a re-added flow never collides. */
+export function planFlowMods(plan: FlowPlan): OfMessage[] {
+  const out: OfMessage[] = [];
+  for (const flow of plan.remove) out.push({ type: 'flow_mod', command: 'delete_strict', flow });
+  for (const flow of plan.add) out.push({ type: 'flow_mod', command: 'add', flow });
+  for (const flow of plan.modify) out.push({ type: 'flow_mod', command: 'modify_strict', flow });
+  return out;
+}
+
+/** Records a plan the switch accepted (`refused`: flows it did not take, left out of the installed set). */
+export function applyPlan(installed: InstalledFlows, plan: FlowPlan, refused: ReadonlySet<Flow> = new Set()): void {
+  for (const f of plan.remove) installed.byKey.delete(plan.keys.get(f)!);
+  for (const f of plan.add) if (!refused.has(f)) installed.byKey.set(plan.keys.get(f)!, f);
+  for (const f of plan.modify) if (!refused.has(f)) installed.byKey.set(plan.keys.get(f)!, f);
+}
