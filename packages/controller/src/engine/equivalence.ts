@@ -2,6 +2,7 @@
 // fresh group ids) must produce the same flows as the desired table the engine maintains. Conjunction ids are
 // allocation order and group ids are replaced by the groups' contents before comparing (see parity.ts).
 import type { Group } from '@ovnts/openflow';
+import type { Compiler } from '@ovnts/expr';
 import { computeChassis } from '../compute.js';
 import type { DesiredFlows } from '../flow-table.js';
 import { normalizeFlows } from '../parity.js';
@@ -18,12 +19,15 @@ export function equivalenceReport(
   desired: DesiredFlows,
   groups: readonly Group[],
   input: RoundInput,
+  /** A parse cache to reuse (its entries depend on the logical flow text only); fresh by default. */
+  compiler?: Compiler,
 ): EquivalenceReport {
   const full = computeChassis({
     sb: input.sb,
     chassisName: input.chassisName,
     ifaces: input.ifaces,
     bridgeExternalIds: input.bridgeExternalIds,
+    ...(compiler ? { compiler } : {}),
   });
   const mine = [];
   for (const o of desired.owners()) mine.push(...desired.flowsOf(o));
