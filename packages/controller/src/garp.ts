@@ -1,8 +1,9 @@
 // Gratuitous ARPs (and RARPs for addresses without IPv4) that let the physical network learn where OVN
 // addresses live (pure part): on every local datapath with a localnet port bridged here, the VIFs bound
 // here and the NAT addresses of router ports resident here (Port_Binding.nat_addresses, e.g. from
-// nat-addresses=router: "MAC [IP...] [is_chassis_resident(\"cr-port\")]"). Each is announced through the
-// localnet port; the schedule (announce, then back off) lives in pinctrl.
+// nat-addresses=router: "MAC [IP...] [is_chassis_resident(\"cr-port\")]"). Each enters the switch from
+// its own port and floods out through the localnet port; the schedule (announce, then back off) lives in
+// pinctrl.
 import { formatMac, macToBytes, parseIpv4, parseMac } from '@ovnts/net';
 import type { PortBinding } from '@ovnts/schema/sb';
 import type { LocalView, SbSnapshot } from './view.js';
@@ -14,7 +15,7 @@ export interface Announcement {
   /** Absent: a RARP for the MAC. */
   readonly ipv4?: string;
   readonly dpKey: number;
-  /** The localnet port the announcement enters from. */
+  /** The port the announcement enters the switch from (the VIF, or the router port owning the NAT addresses). */
   readonly portKey: number;
 }
 
@@ -45,25 +46,22 @@ export function announcements(view: LocalView, sb: SbSnapshot): Announcement[] {
   };
   for (const [dpUuid, dp] of view.localDps) {
     const ports = view.portsByDp.get(dpUuid) ?? [];
-    const localnets = ports.filter((p) => view.localnet.has(p._uuid));
-    if (!localnets.length) continue;
+    if (!ports.some((p) => view.localnet.has(p._uuid))) continue;
     const resident = (name: string | undefined, pb: PortBinding) =>
       name === undefined
         ? pb.type !== 'l3gateway' || pb.options['l3gateway-chassis'] === view.chassisName
         : view.pbByName.get(name)?.chassis === me && me !== undefined;
-    for (const ln of localnets) {
-      for (const pb of ports) {
-        if (view.localVifs.has(pb._uuid) && pb.type === '') {
-          for (const m of pb.mac) {
-            const a = parseNatAddresses(m);
-            if (a) add(a.mac, a.ipv4, dp.tunnel_key, ln.tunnel_key);
-          }
+    for (const pb of ports) {
+      if (view.localVifs.has(pb._uuid) && pb.type === '') {
+        for (const m of pb.mac) {
+          const a = parseNatAddresses(m);
+          if (a) add(a.mac, a.ipv4, dp.tunnel_key, pb.tunnel_key);
         }
-        const nat = pb.nat_addresses.length ? pb.nat_addresses : natOption(pb);
-        for (const text of nat) {
-          const a = parseNatAddresses(text);
-          if (a && resident(a.resident, pb)) add(a.mac, a.ipv4, dp.tunnel_key, ln.tunnel_key);
-        }
+      }
+      const nat = pb.nat_addresses.length ? pb.nat_addresses : natOption(pb);
+      for (const text of nat) {
+        const a = parseNatAddresses(text);
+        if (a && resident(a.resident, pb)) add(a.mac, a.ipv4, dp.tunnel_key, pb.tunnel_key);
       }
     }
   }

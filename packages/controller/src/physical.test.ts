@@ -237,7 +237,7 @@ describe('container ports and localports', () => {
 });
 
 describe('GARP/RARP announcements', () => {
-  it('VIFs bound here and resident NAT addresses, announced through the localnet port', () => {
+  it('VIFs bound here and resident NAT addresses, each entering from its own port', () => {
     const s = snapshot({
       Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
       Datapath_Binding: [{ _uuid: LS, tunnel_key: 1, external_ids: {} }],
@@ -264,8 +264,8 @@ describe('GARP/RARP announcements', () => {
     ]);
     const list = announcements(view, s);
     expect(list.map((a) => [a.mac, a.ipv4 ?? 'rarp', a.dpKey, a.portKey])).toEqual([
-      ['f0:00:00:00:00:03', '10.0.0.3', 1, 2],
-      ['f0:00:00:00:00:01', 'rarp', 1, 2],
+      ['f0:00:00:00:00:03', '10.0.0.3', 1, 1],
+      ['f0:00:00:00:00:01', 'rarp', 1, 3],
     ]);
     expect(announcementFrame(list[1]!).toString('hex')).toBe(
       'fffffffffffff0000000000180350001080006040003f0000000000100000000f0000000000100000000',
