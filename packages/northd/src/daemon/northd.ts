@@ -29,6 +29,7 @@ import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
+import { fullGc } from './heap-trim.js';
 import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
 import { refChassisUpdates } from '../ha-ref-chassis.js';
 import { CURRENT_KEY, smbKey, type KeyedTable } from '../sync/keyed-rows.js';
@@ -470,6 +471,8 @@ export class Northd {
       const t2 = performance.now();
       await this.publishNb(nbCfg);
       log.info({ ...round, nbMs: performance.now() - t2 }, 'SB updated');
+      // After the handshake, so no `--wait=sb` caller waits on it.
+      if (result.full) this.trimHeap();
       return;
     }
     if (!writes) log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
@@ -478,6 +481,14 @@ export class Northd {
       await this.syncMonitorStatus();
       await this.publishNb(nbCfg);
     }
+    if (result.full) this.trimHeap();
+  }
+
+  /** One full collection after a full round (heap-trim.ts). */
+  private trimHeap(): void {
+    const t = performance.now();
+    const heap = fullGc();
+    this.opts.logger.info({ ...heap, gcMs: Math.round(performance.now() - t) }, 'heap collected after a full round');
   }
 
   /** The rows others write that name northd's datapaths and ports (live tables). */
