@@ -1,4 +1,4 @@
-// Gateway HA through BFD with ovnts-controller under the REAL ovn-northd: a VM on hv1 reaches an outside host
+// Gateway HA through BFD with ovnts-controller under the real ovn-northd and under ovnts-northd: a VM on hv1 reaches an outside host
 // through a distributed gateway port whose gateway chassis are gw1 (priority 20) and gw2 (10). The three
 // chassis share one L2 segment (a Linux bridge that is also the outside host, 172.18.1.1): the Geneve underlay
 // and, on the gateways, the physical network of the localnet port. gw1's ovs-vswitchd is killed; the BFD
@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Chassis, type Sandbox, routerPortArgs, runOk, useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 import { startCentral } from './controller-fixtures.js';
 
 /** A Linux bridge in its own namespace holding `ip`; each chassis gets br-phy (netdev) with a veth to it. */
@@ -31,9 +32,12 @@ async function sharedSegment(sb: Sandbox, hvs: readonly Chassis[], ip: string, u
 describe('ovnts-controller: gateway HA through BFD', () => {
   const sandbox = useSandbox();
 
-  it('fails the chassisredirect port over to the backup gateway when the active one dies', async () => {
+  async function failover(northd: 'real' | 'ovnts'): Promise<void> {
     const sb = sandbox();
-    const { sbdb, nbctl } = await startCentral(sb);
+    const { sbdb, nbctl } = await startCentral(
+      sb,
+      northd === 'real' ? undefined : (n, s) => startOvntsNorthd(sb, n, s),
+    );
     const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
     // Fast BFD (100 ms × 3) so that detection is well under the failover budget.
     await nbctl('set', 'NB_Global', '.', 'options:bfd-min-rx=100', 'options:bfd-min-tx=100', 'options:bfd-mult=3');
@@ -96,8 +100,11 @@ describe('ovnts-controller: gateway HA through BFD', () => {
     const t0 = Date.now();
     await waitFor('ping through gw2', () => ping(1), 20_000);
     const failoverMs = Date.now() - t0;
-    process.stderr.write(`gateway failover: pings resumed after ${failoverMs} ms\n`);
+    process.stderr.write(`gateway failover (${northd} northd): pings resumed after ${failoverMs} ms\n`);
     expect(await boundTo()).toBe('gw2');
     expect(failoverMs).toBeLessThan(3_000);
-  });
+  }
+
+  it('fails the chassisredirect port over to the backup gateway when the active one dies', () => failover('real'));
+  it('the same under ovnts-northd', () => failover('ovnts'));
 });
