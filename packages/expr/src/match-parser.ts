@@ -275,6 +275,8 @@ export class MatchParser {
   makeCmp(f: FieldRef, r: RelOp, cs: ConstSet, at: Token): Expr {
     const c: Cursor = this.c;
     const sym = f.sym;
+    // `{}`, or an address set / port group that is empty right now: == matches nothing, != everything.
+    const isEmpty = cs.type === 'empty' || cs.values.length === 0;
     if (cs.type !== 'empty' && cs.type !== (sym.width ? 'int' : 'string'))
       c.error(
         'type',
@@ -291,7 +293,7 @@ export class MatchParser {
       if (cs.inCurlies) c.error('type', 'Only == and != operators may be used with value sets.', at.pos);
       if (sym.level === 'nominal' || sym.level === 'boolean')
         c.error('type', `Only == and != operators may be used with ${sym.level} field ${sym.name}.`, at.pos);
-      if (cs.type === 'empty')
+      if (isEmpty)
         c.error('type', 'Only == and != operators may be used to compare a field against an empty value set.', at.pos);
       if (cs.type === 'int' && cs.values[0]!.mask !== undefined)
         c.error(
@@ -319,7 +321,7 @@ export class MatchParser {
           at.pos,
         );
     }
-    if (cs.type === 'empty') return bool(r === '!=');
+    if (isEmpty) return bool(r === '!=');
     const joiner = r === '==' ? 'or' : 'and';
     let e: Expr | undefined;
     if (cs.type === 'string') {

@@ -12,7 +12,8 @@ function dp(over: Partial<DatapathContext> = {}): DatapathContext {
     isSwitch: true,
     lookupPort: (n) => PORTS[n],
     isChassisResident: (p) => p === 'vm1',
-    addressSet: (n) => (n === 'as1' ? ['10.0.0.1', '10.0.0.2', '10.1.0.0/16', 'bogus'] : undefined),
+    addressSet: (n) =>
+      n === 'as1' ? ['10.0.0.1', '10.0.0.2', '10.1.0.0/16', 'bogus'] : n === 'empty' ? [] : undefined,
     portGroup: (n) => (n === '1_pg1' ? ['vm1', 'vm2'] : undefined),
     groupId: () => 1,
     allocConjIds: (n) => {
@@ -59,6 +60,10 @@ describe('match grammar', () => {
     ['!ct.trk', [`${P}ct_state=-trk,metadata=0x1 actions=resubmit(,9)`]],
     ['ip4.src == 10.0.0.0/8', [`${P}ip,metadata=0x1,nw_src=10.0.0.0/8 actions=resubmit(,9)`]],
     ['vlan.vid == 5', [`${P}metadata=0x1,dl_vlan=5 actions=resubmit(,9)`]],
+    // An address set that is empty right now: == matches nothing, != everything (as OVN's make_cmp does).
+    ['ip4.dst == $empty', []],
+    ['ip4 && ip4.dst != $empty', [`${P}ip,metadata=0x1 actions=resubmit(,9)`]],
+    ['ip4 && ip4.dst == {$empty, 10.0.0.9}', [`${P}ip,metadata=0x1,nw_dst=10.0.0.9 actions=resubmit(,9)`]],
     [
       'ip.later_frag',
       [
