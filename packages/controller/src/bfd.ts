@@ -5,8 +5,7 @@
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import type { Chassis, HAChassisGroup } from '@ovnts/schema/sb';
 import { model as vswitchModel, type Bridge } from '@ovnts/schema/vswitch';
-import type { SbSnapshot } from './view.js';
-import type { VsSnapshot } from './ovs-state.js';
+import type { SbSnapshot, VsSnapshot } from './snapshots.js';
 
 /**
  * The remote chassis this chassis must run BFD with: for every HA group of two or more chassis, the other

@@ -1,12 +1,13 @@
 // Reading and writing the local Open_vSwitch database: the integration bridge and its interfaces, tunnel
 // ports to other chassis, and conntrack zones kept in the bridge's external_ids.
-import type { OvsdbClient, Replica, Snapshot, Uuid } from 'ovsdb-client-ts';
-import { model as vswitchModel, type Tables as VsTables, type Bridge } from '@ovnts/schema/vswitch';
+import type { OvsdbClient, Replica, Uuid } from 'ovsdb-client-ts';
+import { model as vswitchModel, type Bridge } from '@ovnts/schema/vswitch';
 import type { ChassisConfig } from './config.js';
 import type { OvsIface } from './view.js';
 import { ZONE_PREFIX } from './zones.js';
 
-export type VsSnapshot = Snapshot<VsTables>;
+import type { VsSnapshot } from './snapshots.js';
+export type { VsSnapshot };
 export type VsReplica = Replica<typeof vswitchModel>;
 
 export function findBridge(vs: VsSnapshot, name: string): Bridge | undefined {

@@ -1,11 +1,12 @@
 // The chassis-local view of the southbound DB: which datapaths are local, which ports are bound here (with
 // their OpenFlow port), which live on other chassis (and the tunnel that reaches them). Pure: built from an
 // SB snapshot and the local OVS state, consumed by the physical and logical flow builders.
-import type { Snapshot, Uuid } from 'ovsdb-client-ts';
-import type { Tables as SbTables, DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
+import type { Uuid } from 'ovsdb-client-ts';
+import type { DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
 import { isHaMember, liveGateway } from './bfd.js';
 
-export type SbSnapshot = Snapshot<SbTables>;
+import type { SbSnapshot } from './snapshots.js';
+export type { SbSnapshot };
 
 /** An OVS interface on the integration bridge, as far as OVN cares. */
 export interface OvsIface {

@@ -7,27 +7,8 @@
 import type { Copp, Meter } from '@ovnts/schema/nb';
 import { flowKey, type FlowSpec } from './lflow-table.js';
 
-/** The protocols a Copp row may name (ovn-nbctl accepts exactly these). */
-export const COPP_PROTOCOLS = [
-  'arp',
-  'arp-resolve',
-  'dhcpv4-opts',
-  'dhcpv6-opts',
-  'dns',
-  'event-elb',
-  'icmp4-error',
-  'icmp6-error',
-  'igmp',
-  'nd-na',
-  'nd-ns',
-  'nd-ns-resolve',
-  'nd-ra-opts',
-  'tcp-reset',
-  'bfd',
-  'reject',
-  'svc-monitor',
-] as const;
-export type CoppProto = (typeof COPP_PROTOCOLS)[number];
+export { COPP_PROTOCOLS, type CoppProto } from './copp-protocols.js';
+import type { CoppProto } from './copp-protocols.js';
 
 /** A datapath's resolved Copp: protocol → meter name; `sig` identifies the assignment. */
 export interface CoppMeters {
