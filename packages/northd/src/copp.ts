@@ -7,8 +7,10 @@
 import type { Copp, Meter } from '@ovnts/schema/nb';
 import { flowKey, type FlowSpec } from './lflow-table.js';
 
-export { COPP_PROTOCOLS, type CoppProto } from './copp-protocols.js';
-import type { CoppProto } from './copp-protocols.js';
+// The protocols a Copp row may name are ovn-nbctl's list, kept once in @ovnts/nb.
+import type { CoppProtocol as CoppProto } from '@ovnts/nb';
+export { COPP_PROTOCOLS } from '@ovnts/nb';
+export type { CoppProto };
 
 /** A datapath's resolved Copp: protocol → meter name; `sig` identifies the assignment. */
 export interface CoppMeters {

@@ -1,7 +1,7 @@
 // The set of logical flows being built. Every flow is identified by (pipeline, table, priority, match,
 // actions); the same flow added for several datapaths is stored once with the set of datapaths, which is
 // exactly what Logical_DP_Group sharing needs and what an incremental engine can diff against.
-import type { CoppProto } from './copp-protocols.js';
+import type { CoppProtocol as CoppProto } from '@ovnts/nb';
 import { stage, type Pipeline, type StageName } from './stages.js';
 
 export interface LogicalFlow {
