@@ -1,18 +1,26 @@
-// Full flow computation and installation for one chassis of a generated SB, ovnts-controller vs the real
-// ovn-controller 23.03 in the same run. Topology (ovn-kubernetes-like): NODES node switches of PODS pods each,
-// all attached to one cluster router, a port group of all pods with two ACLs (allow-related web, drop rest);
-// chassis hv1 hosts node 1's pods, the other nodes' pods are bound to NODES-1 other (fake) chassis, so every
-// switch is local through the router and remote pods go through tunnels.
-// Run: npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts   (BENCH_NODES, BENCH_PODS)
+// Start of one chassis of a generated SB, the built ovnts-controller (its own process) vs the real
+// ovn-controller 23.03 in the same run: start → flows installed, ports up and nb_cfg reported; the daemon's CPU
+// and peak RSS (VmHWM) by then; the installed flow tables compared right then (the first install), normalised
+// as parity.ts does; event-loop stalls (ovnts: `event-loop/show`; both: "Unreasonably long" log lines).
+// Topology (ovn-kubernetes-like): NODES node switches of PODS pods each, all attached to one cluster router, a
+// port group of all pods with two ACLs (allow-related web, drop rest); chassis hv1 hosts node 1's pods, the
+// other nodes' pods are bound to NODES-1 other (fake) chassis, so every switch is local through the router and
+// remote pods go through tunnels.
+// Run: npm run build && npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts
+//      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there)
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Sandbox, waitFor } from '@ovnts/test-harness/servers';
+import { Daemon, Sandbox, cpuSeconds, vmHwmMb, waitFor } from '@ovnts/test-harness/servers';
 import { OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
-import { model as vsModel } from '@ovnts/schema/vswitch';
-import { LflowCache, bridgeIfaces, computeChassis, findBridge, startController } from '../src/index.js';
+import { SwitchConnection } from '@ovnts/openflow';
+import { compareFlows, formatParity, normalizeFlows } from '../src/index.js';
 
 const NODES = Number(process.env['BENCH_NODES'] ?? 100);
 const PODS = Number(process.env['BENCH_PODS'] ?? 50);
+const CPU_PROF = process.env['BENCH_CPU_PROF'];
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const ip = (node: number, host: number) => `10.${128 + (node >> 8)}.${node & 0xff}.${host}`;
 const mac = (node: number, host: number) =>
   `0a:58:${[128 + (node >> 8), node & 0xff, host >> 8, host & 0xff].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
@@ -72,12 +80,13 @@ try {
       );
     }
     await nbctl(...a);
-    await nbctl(
-      'pg-set-ports',
-      'pods',
-      ...Array.from({ length: PODS * n }, (_, i) => `p${Math.floor(i / PODS) + 1}-${(i % PODS) + 2}`),
-    );
   }
+  // Once, at the end: per node it made the setup quadratic.
+  await nbctl(
+    'pg-set-ports',
+    'pods',
+    ...Array.from({ length: PODS * NODES }, (_, i) => `p${Math.floor(i / PODS) + 1}-${(i % PODS) + 2}`),
+  );
   await nbctl('acl-add', 'pods', 'to-lport', '1001', 'outport == @pods && tcp.dst == {80, 443}', 'allow-related');
   await nbctl('acl-add', 'pods', 'to-lport', '1000', 'outport == @pods && ip4', 'drop');
   const fake: string[] = [];
@@ -118,28 +127,63 @@ try {
       `external_ids:iface-id=p1-${p}`,
     );
   await hv.vsctl(...add.slice(1));
-  const flowCount = async () =>
-    Number(/flow_count=(\d+)/.exec(await hv.ofctl('-O', 'OpenFlow15', 'dump-aggregate', hv.mgmt()))?.[1] ?? 0);
-
-  /** Time from start until the chassis reports the current nb_cfg (flows installed) with all local pods up. */
-  async function measure(start: () => Promise<unknown>): Promise<number> {
+  /** Start one controller; measure until the chassis reports the current nb_cfg with all local pods up. */
+  async function measure(kind: 'ovnts' | 'real') {
     await nbctl('--wait=sb', 'sync'); // bumps nb_cfg
     const target = [...rep.table('SB_Global').values()][0]!.nb_cfg;
+    const dir = sb.file(`${kind}-controller`);
+    mkdirSync(dir, { recursive: true });
+    const env = { ...hv.env, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
+    const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', hv.db.remotes.unix];
     const t = performance.now();
-    await start();
+    if (kind === 'ovnts') {
+      const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+      await sb.runOk(
+        process.execPath,
+        [...prof, path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'), ...args],
+        { env },
+      );
+    } else await sb.runOk('ovn-controller', args, { env });
+    const pid = Number(readFileSync(path.join(dir, 'ovn-controller.pid'), 'utf8').trim());
+    const log = path.join(dir, 'ovn-controller.log');
+    const daemon = sb.own(new Daemon(`${kind}-controller`, pid, log));
     await waitFor(
       'chassis caught up',
       () => {
         const priv = [...rep.table('Chassis_Private').values()].find((p) => p.name === 'hv1');
         if (!priv || priv.nb_cfg < target) return false;
-        const me = chassisByName.get('hv1') ?? [...rep.table('Chassis').values()].find((c) => c.name === 'hv1')?._uuid;
+        const me = [...rep.table('Chassis').values()].find((c) => c.name === 'hv1')?._uuid;
         const local = [...rep.table('Port_Binding').values()].filter((pb) => pb.logical_port.startsWith('p1-'));
         return local.every((pb) => pb.up === true && pb.chassis === me);
       },
-      600_000,
+      900_000,
       20,
     );
-    return (performance.now() - t) / 1000;
+    const startS = (performance.now() - t) / 1000;
+    const cpuS = cpuSeconds(pid);
+    const rssAtStart = vmHwmMb(pid);
+    const flows = await dumpNormalised();
+    await new Promise((r) => setTimeout(r, 2000)); // what the start leaves running settles
+    const rssMb = vmHwmMb(pid);
+    const appctl = (...a: string[]) => sb.runOk('ovn-appctl', ['-t', 'ovn-controller', ...a], { env });
+    const loop = kind === 'ovnts' ? await appctl('event-loop/show') : '';
+    const longPolls = [...readFileSync(log, 'utf8').matchAll(/Unreasonably long (\d+)ms poll interval/g)].map((m) =>
+      Number(m[1]),
+    );
+    await appctl('exit', '--restart');
+    await waitFor('exit', () => !daemon.alive, 60_000);
+    await reset();
+    return { startS, cpuS, rssAtStart, rssMb, flows, loop, longPolls };
+  }
+  async function dumpNormalised(): Promise<string[]> {
+    const of = new SwitchConnection({ target: hv.mgmt(), reconnect: false });
+    try {
+      await of.connect();
+      const flows = (await of.dumpFlows()).map((s) => s.flow);
+      return normalizeFlows(flows, await of.dumpGroups());
+    } finally {
+      await of.close();
+    }
   }
   const reset = async () => {
     await sbctl('--if-exists', 'chassis-del', 'hv1');
@@ -148,78 +192,38 @@ try {
     await hv.ofctl('-O', 'OpenFlow15', 'del-groups', hv.mgmt());
   };
 
-  // The real ovn-controller.
-  const realS = await measure(() => hv.startRealController().then((d) => ((realDaemon = d), d)));
-  const realFlows = await flowCount();
-  await realDaemon!.stop();
-  await reset();
-  chassisByName.delete('hv1');
-
-  // ovnts-controller, in this process.
-  let handle: Awaited<ReturnType<typeof startController>> | undefined;
-  const oursS = await measure(
-    async () => (handle = await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir })),
-  );
-  const oursFlows = await flowCount();
-  const stats = handle!.stats();
-
-  // The pure computation alone (median of 3), on the same snapshots.
-  const vsc = await OvsdbClient.connect(hv.db.remotes.unix);
-  const vs = (await vsc.monitor(vsModel, { tables: ['Open_vSwitch', 'Bridge', 'Port', 'Interface'] })).snapshot();
-  const full = (await sbc.monitor(sbModel)).snapshot();
-  const br = findBridge(vs, 'br-int')!;
-  const times: number[] = [];
-  let computed = 0;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    computed = computeChassis({
-      sb: full,
-      chassisName: 'hv1',
-      ifaces: bridgeIfaces(vs, br),
-      bridgeExternalIds: br.external_ids,
-    }).flows.length;
-    times.push(performance.now() - t);
-  }
-  const computeS = times.sort((a, b) => a - b)[1]! / 1000;
-  // A recomputation after an unrelated change: every compiled logical flow comes from the cache.
-  const cache = new LflowCache();
-  computeChassis({
-    sb: full,
-    chassisName: 'hv1',
-    ifaces: bridgeIfaces(vs, br),
-    bridgeExternalIds: br.external_ids,
-    cache,
-  });
-  const tw = performance.now();
-  computeChassis({
-    sb: full,
-    chassisName: 'hv1',
-    ifaces: bridgeIfaces(vs, br),
-    bridgeExternalIds: br.external_ids,
-    cache,
-  });
-  const warmS = (performance.now() - tw) / 1000;
-  await handle!.stop({ cleanup: false });
-  await vsc.close();
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const loadReal = load();
+  const real = await measure('real');
+  const loadOurs = load();
+  const ours = await measure('ovnts');
+  const parity = compareFlows(ours.flows, real.flows);
   await sbc.close();
 
   console.log(
-    `\nchassis bench: ${NODES} nodes x ${PODS} pods = ${NODES * PODS} pods, ${lflows} logical flows, setup ${setupS.toFixed(1)} s`,
+    `\nchassis bench: ${NODES} nodes x ${PODS} pods = ${NODES * PODS} pods, ${lflows} logical flows, setup ${setupS.toFixed(1)} s; ` +
+      `load average before real ${loadReal}, before ovnts ${loadOurs}`,
   );
   rows.push(['metric', 'ovnts-controller', 'ovn-controller', 'ratio (ovnts/real)']);
+  const row = (name: string, o: number, r: number, digits = 2) =>
+    rows.push([name, o.toFixed(digits), r.toFixed(digits), (o / r).toFixed(2)]);
+  row('start → flows installed, ports up, nb_cfg (s)', ours.startS, real.startS);
+  row('CPU by then (s)', ours.cpuS, real.cpuS);
+  row('peak RSS by then (MB)', ours.rssAtStart, real.rssAtStart, 1);
+  row('peak RSS 2 s later (MB)', ours.rssMb, real.rssMb, 1);
+  row('OpenFlow flows installed', ours.flows.length, real.flows.length, 0);
   rows.push([
-    'start → flows installed, ports up, nb_cfg (s)',
-    oursS.toFixed(2),
-    realS.toFixed(2),
-    (oursS / realS).toFixed(2),
+    '"Unreasonably long" poll intervals (max ms)',
+    `${ours.longPolls.length} (${Math.max(0, ...ours.longPolls)})`,
+    `${real.longPolls.length} (${Math.max(0, ...real.longPolls)})`,
+    '-',
   ]);
-  rows.push(['OpenFlow flows installed', String(oursFlows), String(realFlows), (oursFlows / realFlows).toFixed(3)]);
-  rows.push(['pure computation, cold, median of 3 (s)', computeS.toFixed(2), '-', '-']);
-  rows.push(['pure recomputation, lflow cache warm (s)', warmS.toFixed(2), '-', '-']);
-  rows.push(['flows computed / lflow compile errors', `${computed} / ${stats.lflowErrors}`, '-', '-']);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i]!)).join('  '));
+  console.log(`ovnts-controller event-loop/show:\n${ours.loop.trimEnd()}`);
+  const same = parity.onlyOurs.length === 0 && parity.onlyReal.length === 0;
+  console.log(`installed flows equal (first install, normalised): ${same ? 'yes' : 'NO'}`);
+  if (!same) console.log(formatParity(parity, 10));
 } finally {
   await sb.stop();
 }
-var realDaemon: Awaited<ReturnType<Awaited<ReturnType<Sandbox['startChassis']>>['startRealController']>> | undefined;

@@ -1,6 +1,6 @@
 // Running as an OVS-style daemon: vlog logging through pino, --detach (the parent returns once the
 // child is ready), the fcntl-locked pidfile, the control socket with the commands every OVS daemon
-// has (exit, version, list-commands, vlog/*, memory/show), signals and an orderly exit.
+// has (exit, version, list-commands, vlog/*, memory/show, event-loop/show), signals and an orderly exit.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ import { createPidfile, type HeldPidfile } from './pidfile.js';
 import { UnixctlError, UnixctlServer } from './unixctl.js';
 import { runDir, type DaemonConfig } from './options.js';
 import { Vlog } from './vlog/vlog.js';
+import { LoopMonitor, formatLoopStats } from './loop-monitor.js';
 import { VlogSpecError } from './vlog/spec.js';
 import { vlogLogger, type ComponentModule } from './vlog/pino-stream.js';
 
@@ -113,6 +114,8 @@ export class Daemon {
   private pidfile: HeldPidfile | undefined;
   private readonly exitHooks: (() => Promise<void> | void)[] = [];
   private exiting = false;
+  /** Event-loop stalls (`event-loop/show`; a WARN line for each one past a second, as OVS's timeval). */
+  readonly loop: LoopMonitor;
 
   private constructor(
     readonly setup: DaemonSetup,
@@ -120,6 +123,9 @@ export class Daemon {
     readonly ctl: UnixctlServer,
   ) {
     this.logger = vlogLogger(vlog, { defaultModule: setup.defaultModule, components: setup.components ?? {} });
+    this.loop = new LoopMonitor({
+      onLongStall: (ms) => vlog.log('timeval', 'warn', `Unreasonably long ${ms}ms poll interval`),
+    });
   }
 
   /**
@@ -150,6 +156,7 @@ export class Daemon {
         vlog.log('daemon_unix', 'warn', `${cfg.pidfile}: could not lock (no fcntl); appctl -t will refuse it`);
     }
     d.registerCommon();
+    d.loop.start();
     try {
       await d.ctl.listen();
     } catch (e) {
@@ -231,6 +238,8 @@ export class Daemon {
     ctl.register('vlog/enable-rate-limit', '[module]...', 0, Number.MAX_SAFE_INTEGER, () => {});
     ctl.register('vlog/disable-rate-limit', '[module]...', 0, Number.MAX_SAFE_INTEGER, () => {});
     ctl.register('memory/show', '', 0, 0, () => memoryText(this.memoryCounters));
+    ctl.register('event-loop/show', '', 0, 0, () => formatLoopStats(this.loop.stats()));
+    ctl.register('event-loop/reset', '', 0, 0, () => this.loop.reset());
   }
 
   /** Extra `memory/show` counters (name → value), as OVN adds its IDL cell counts. */

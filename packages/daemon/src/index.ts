@@ -14,3 +14,4 @@ export * from './ssl-watch.js';
 export * from './version.js';
 export * from './daemon.js';
 export * from './inc-engine.js';
+export * from './loop-monitor.js';

@@ -1,0 +1,92 @@
+// How long the event loop went without running: a daemon that computes for seconds on its one thread
+// answers neither the switch's echo nor the database's inactivity probe meanwhile, and both connections drop.
+// A ticking timer measures each stall (how late it fired); OVS daemons warn the same way ("Unreasonably long
+// …ms poll interval") when their loop iteration passes a second.
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+
+export interface LoopStats {
+  /** The longest stall seen since the start (or the last reset), in ms. */
+  readonly longestMs: number;
+  /** Stalls of at least `warnMs`. */
+  readonly longStalls: number;
+  /** Event-loop delay percentiles (perf_hooks' histogram), in ms. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export interface LoopMonitorOptions {
+  /** Tick period (default 50 ms). */
+  readonly tickMs?: number;
+  /** A stall at least this long is counted and reported (default 1000 ms). */
+  readonly warnMs?: number;
+  /** Called for each long stall. */
+  readonly onLongStall?: (ms: number) => void;
+}
+
+export class LoopMonitor {
+  private readonly tickMs: number;
+  private readonly warnMs: number;
+  private readonly hist: IntervalHistogram;
+  private timer: NodeJS.Timeout | undefined;
+  private last = 0;
+  private longestMs = 0;
+  private longStalls = 0;
+
+  constructor(private readonly opts: LoopMonitorOptions = {}) {
+    this.tickMs = opts.tickMs ?? 50;
+    this.warnMs = opts.warnMs ?? 1000;
+    this.hist = monitorEventLoopDelay({ resolution: 10 });
+  }
+
+  start(): this {
+    if (this.timer) return this;
+    this.hist.enable();
+    this.last = performance.now();
+    this.timer = setInterval(() => this.tick(), this.tickMs).unref();
+    return this;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.hist.disable();
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const stall = now - this.last - this.tickMs;
+    this.last = now;
+    if (stall > this.longestMs) this.longestMs = stall;
+    if (stall >= this.warnMs) {
+      this.longStalls++;
+      this.opts.onLongStall?.(Math.round(stall + this.tickMs));
+    }
+  }
+
+  stats(): LoopStats {
+    const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+    return {
+      longestMs: Math.max(0, Math.round(this.longestMs)),
+      longStalls: this.longStalls,
+      p50Ms: Math.round(ms(this.hist.percentile(50))),
+      p99Ms: Math.round(ms(this.hist.percentile(99))),
+      maxMs: Math.round(ms(this.hist.max)),
+    };
+  }
+
+  reset(): void {
+    this.longestMs = 0;
+    this.longStalls = 0;
+    this.hist.reset();
+  }
+}
+
+/** `event-loop/show` text. */
+export function formatLoopStats(s: LoopStats, warnMs = 1000): string {
+  return (
+    `longest stall: ${s.longestMs} ms\n` +
+    `stalls of ${warnMs} ms or more: ${s.longStalls}\n` +
+    `loop delay p50/p99/max: ${s.p50Ms}/${s.p99Ms}/${s.maxMs} ms\n`
+  );
+}
