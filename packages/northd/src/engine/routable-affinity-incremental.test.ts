@@ -169,6 +169,47 @@ describe('incremental engine: routable addresses and balancer affinity', () => {
     expect(check.fullRounds).toBe(2);
   });
 
+  it('withdraws a deleted balancer’s routes from routers reaching its owner through a second switch port', () => {
+    const { check, step, flows, lbUuid } = setup();
+    step([
+      { op: 'update', table: 'Load_Balancer', where: byName('lb'), row: { options: map({ add_route: 'true' }) } },
+      {
+        op: 'mutate',
+        table: 'Logical_Router',
+        where: byName('ro1'),
+        mutations: [['load_balancer', 'insert', ['uuid', lbUuid()]]],
+      },
+    ]);
+    // sw2 names ro1's port too (ro1-sw stays peered with sw), and ro5 sits on sw2.
+    step([
+      {
+        op: 'insert',
+        table: 'Logical_Switch_Port',
+        'uuid-name': 'claim',
+        row: { name: 'sw2-ro1', type: 'router', addresses: 'router', options: map({ 'router-port': 'ro1-sw' }) },
+      },
+      {
+        op: 'insert',
+        table: 'Logical_Router_Port',
+        'uuid-name': 'p5',
+        row: { name: 'ro5-sw2', mac: '00:00:00:00:00:05', networks: ['set', ['10.0.0.5/24']] },
+      },
+      { op: 'insert', table: 'Logical_Router', row: { name: 'ro5', ports: named('p5') } },
+      {
+        op: 'insert',
+        table: 'Logical_Switch_Port',
+        'uuid-name': 's5',
+        row: { name: 'sw2-ro5', type: 'router', addresses: 'router', options: map({ 'router-port': 'ro5-sw2' }) },
+      },
+      { op: 'insert', table: 'Logical_Switch', row: { name: 'sw2', ports: ['set', [named('claim'), named('s5')]] } },
+    ]);
+    const before = flows('10.0.0.200/32');
+    step([{ op: 'delete', table: 'Load_Balancer', where: byName('lb') }]);
+    expect(flows('10.0.0.200/32')).toEqual([]);
+    expect(before.length).toBeGreaterThan(0);
+    expect(check.rounds).toBeGreaterThan(3);
+  });
+
   it('follows affinity_timeout and skip_snat on balancers of switches and routers', () => {
     const { check, step, flows, lbUuid } = setup();
     step([

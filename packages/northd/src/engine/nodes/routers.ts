@@ -302,11 +302,12 @@ export class RoutersNode implements NodeData {
     }
     this.dropUnits(lr.uuid, 'arp:', arp);
     this.dropUnits(lr.uuid, 'routable:', routable);
-    // Neighbours on its switches route to (and resolve) its routable addresses.
+    // Neighbours on its switches route to (and resolve) its routable addresses; a switch may reach one
+    // of its ports through a second switch port naming it (peerSwitches counts those too).
     if (this.routables.update(lr))
-      for (const p of lr.ports)
-        for (const lsp of p.peer?.dp.routerPorts ?? [])
-          if (lsp.peer && lsp.peer !== p) this.routableRefresh.add(lsp.peer);
+      for (const s of this.topo.peerSwitches(lr))
+        for (const lsp of this.topo.switches.get(s)?.routerPorts ?? [])
+          if (lsp.peer) this.routableRefresh.add(lsp.peer);
     // Address sets of reachable VIPs (named by the router's key).
     const key = this.bindings.dpKeys.get(lr.uuid);
     for (const name of this.setNames.get(lr.uuid) ?? []) {
