@@ -33,4 +33,19 @@ describe('lbHairpinFlows', () => {
     expect(t68.find((f) => f.includes('reg1=0x58585858'))).toContain('nw_proto=6,NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[]');
     expect(t68.find((f) => f.includes('reg1=0x58585859'))).toContain('ip_dst=88.88.88.89,NXM_OF_IP_PROTO[],load:');
   });
+
+  it('without hairpin_orig_tuple (an older northd) matches the conntrack original tuple under +trk+dnat', () => {
+    const old = { ...lb, options: {} } as LoadBalancer;
+    const flows = lbHairpinFlows(view, { ...sb, Load_Balancer: new Map([[old._uuid, old]]) }).map(formatFlow);
+    const t68 = flows.filter((f) => f.includes('table=68'));
+    const t70 = flows.filter((f) => f.includes('table=70'));
+    expect(flows.some((f) => f.includes('reg1=') || f.includes('reg2='))).toBe(false);
+    const withPort = t68.find((f) => f.includes('ct_nw_dst=88.88.88.88'));
+    expect(withPort).toMatch(/ct_state=\+trk\+dnat/);
+    expect(withPort).toMatch(/ct_nw_proto=6/);
+    expect(withPort).toMatch(/ct_tp_dst=8080/);
+    expect(withPort).toMatch(/tp_dst=4041/);
+    expect(t70.find((f) => f.includes('ct_nw_dst=88.88.88.89'))).toMatch(/priority=90,.*ct_state=\+trk\+dnat/);
+    expect(t70.find((f) => f.includes('ct_nw_dst=88.88.88.88'))).toMatch(/priority=100,.*ct_tp_dst=8080/);
+  });
 });

@@ -1,7 +1,8 @@
 // Load-balancer hairpin flows (pure): when a backend reaches itself through its LB's VIP, table 68 flags the
 // packet and learns a reply flow into table 69, and table 70 SNATs it to the VIP so the reply comes back
-// through conntrack. Covers northd's hairpin_orig_tuple mode (the original VIP/port kept in reg1/xxreg1 and
-// reg2), which ovn-northd 23.03 always sets; LBs without it are skipped.
+// through conntrack. With northd's hairpin_orig_tuple (ovn-northd 23.03 always sets it) the original VIP/port
+// is read from reg1/xxreg1 and reg2; without it (an older northd) from the conntrack original tuple, which
+// needs ct_state=+trk+dnat in the match.
 import { parseIp } from '@ovnts/net';
 import { type Flow, parseFlow } from '@ovnts/openflow';
 import { OFTABLE } from '@ovnts/expr';
@@ -50,7 +51,8 @@ export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb)
       ? 'ct_label=0x2/0x2'
       : 'ct_mark=0x2/0x2';
   for (const lb of sb.Load_Balancer.values()) {
-    if (lb.options['hairpin_orig_tuple'] !== 'true' || !isLocal(lb, view, sb)) continue;
+    if (!isLocal(lb, view, sb)) continue;
+    const origTuple = lb.options['hairpin_orig_tuple'] === 'true';
     const protoName = lb.protocol ?? 'tcp';
     const proto = PROTO[protoName];
     const cookie = `0x${uuidCookie(lb._uuid).toString(16)}`;
@@ -60,8 +62,15 @@ export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb)
       const l3 = vip.v6 ? 'ipv6' : 'ip';
       const vipAddr = parseIp(vip.ip);
       if (!vipAddr) continue;
-      const origDst = `${vip.v6 ? 'xxreg1' : 'reg1'}=0x${vipAddr.value.toString(16)}`;
-      const origPort = vip.port !== undefined ? `,reg2=0x${vip.port.toString(16)}/0xffff` : '';
+      const origDst = origTuple
+        ? `${vip.v6 ? 'xxreg1' : 'reg1'}=0x${vipAddr.value.toString(16)}`
+        : `ct_state=+trk+dnat,${vip.v6 ? 'ct_ipv6_dst' : 'ct_nw_dst'}=${vip.ip}`;
+      const origPort =
+        vip.port === undefined
+          ? ''
+          : origTuple
+            ? `,reg2=0x${vip.port.toString(16)}/0xffff`
+            : `,ct_nw_proto=${proto},ct_tp_dst=${vip.port}`;
       const l4 = vip.port !== undefined ? protoName + (vip.v6 ? '6' : '') : l3;
       for (const b of backendsText.split(',')) {
         const be = parseEndpoint(b.trim());

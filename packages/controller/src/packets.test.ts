@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, formatIpv6, macFromBytes, formatMac as formatMacValue } from '@ovnts/net';
-import {
-  arpRequest,
-  icmp4Error,
-  icmp6Checksum,
-  icmp6Error,
-  inetChecksum,
-  ndNa,
-  ndNs,
-  parseEth,
-  tcpReset4,
-} from './packets.js';
+import { arpRequest, icmp4Error, icmp6Checksum, icmp6Error, inetChecksum, ndNa, ndNs, parseEth } from './packets.js';
 import { linkLocal, parsePortSecurity } from './port-security.js';
 import { parseEndpoint } from './lb-hairpin.js';
 import { register } from './pinctrl.js';
@@ -52,27 +42,6 @@ describe('packet builders', () => {
     expect([icmp[0], icmp[1]]).toEqual([3, 3]);
     expect(inetChecksum(icmp)).toBe(0);
     expect(icmp.subarray(8, 8 + 32).equals(orig.subarray(14, 46))).toBe(true);
-  });
-});
-
-describe('TCP reset', () => {
-  it('answers a SYN back to its sender with RST+ACK, ports swapped, valid checksums', () => {
-    const ipHdr = Buffer.from('45000028000040004006000' + '0c0a8010ac0a8010b', 'hex');
-    const tcp = Buffer.alloc(20);
-    tcp.writeUInt16BE(40000, 0);
-    tcp.writeUInt16BE(80, 2);
-    tcp.writeUInt32BE(0xfffffffe, 4);
-    tcp.writeUInt16BE((5 << 12) | 0x02, 12);
-    const syn = parseEth(Buffer.concat([Buffer.from('0200000000020200000000010800', 'hex'), ipHdr, tcp]));
-    const rst = parseEth(tcpReset4(syn, true)!);
-    expect(formatMac(rst.dst)).toBe('02:00:00:00:00:01');
-    const ip = rst.payload;
-    expect(inetChecksum(ip.subarray(0, 20))).toBe(0);
-    expect(formatIpv4(BigInt(ip.readUInt32BE(12)))).toBe('192.168.1.11');
-    const t = ip.subarray(20);
-    expect([t.readUInt16BE(0), t.readUInt16BE(2), t.readUInt32BE(8), t[13]]).toEqual([80, 40000, 0xffffffff, 0x14]);
-    const pseudo = Buffer.concat([ip.subarray(12, 20), Buffer.from([0, 6, 0, 20])]);
-    expect(inetChecksum(Buffer.concat([pseudo, t]))).toBe(0);
   });
 });
 

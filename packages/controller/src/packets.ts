@@ -113,36 +113,6 @@ function l2Header(eth: EthFrame, swap: boolean, ethType: number): Buffer {
   return l2;
 }
 
-/** A TCP RST+ACK for the IPv4 segment in `eth` (ports swapped, ack = its seq + 1), TTL 63. */
-export function tcpReset4(eth: EthFrame, loopback: boolean): Buffer | undefined {
-  const ip = eth.payload;
-  const ihl = (ip[0]! & 0x0f) * 4;
-  if (ip.length < ihl + 20 || ip[9] !== 6) return undefined;
-  const tin = ip.subarray(ihl);
-  const src = ip.subarray(loopback ? 16 : 12, loopback ? 20 : 16);
-  const dst = ip.subarray(loopback ? 12 : 16, loopback ? 16 : 20);
-  const tcp = Buffer.alloc(20);
-  tcp.writeUInt16BE(tin.readUInt16BE(2), 0);
-  tcp.writeUInt16BE(tin.readUInt16BE(0), 2);
-  tcp.writeUInt32BE((tin.readUInt32BE(4) + 1) >>> 0, 8);
-  tcp.writeUInt16BE((5 << 12) | 0x04 | 0x10, 12); // RST, ACK
-  const pseudo = Buffer.alloc(12);
-  src.copy(pseudo, 0);
-  dst.copy(pseudo, 4);
-  pseudo[9] = 6;
-  pseudo.writeUInt16BE(20, 10);
-  tcp.writeUInt16BE(inetChecksum(Buffer.concat([pseudo, tcp])), 16);
-  const hdr = Buffer.alloc(20);
-  hdr[0] = 0x45;
-  hdr.writeUInt16BE(40, 2);
-  hdr[8] = 63;
-  hdr[9] = 6;
-  src.copy(hdr, 12);
-  dst.copy(hdr, 16);
-  hdr.writeUInt16BE(inetChecksum(hdr), 10);
-  return Buffer.concat([l2Header(eth, loopback, 0x0800), hdr, tcp]);
-}
-
 /** ICMPv6 checksum over the IPv6 pseudo-header (RFC 8200 §8.1). */
 export function icmp6Checksum(src: Buffer, dst: Buffer, icmp: Buffer): number {
   const pseudo = Buffer.alloc(40);

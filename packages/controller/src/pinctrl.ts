@@ -16,6 +16,7 @@ import { MLF, OFTABLE, OPCODE, REG } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import {
+  type EthFrame,
   PacketError,
   arpRequest,
   icmp4Error,
@@ -24,8 +25,8 @@ import {
   ndNa,
   ndNs,
   parseEth,
-  tcpReset4,
 } from './packets.js';
+import { rejectReply, sctpAbort, tcpReset } from './reject.js';
 import type { SbSnapshot } from './view.js';
 import { parseMicroflow } from './microflow.js';
 import { composePacket } from './compose.js';
@@ -219,9 +220,11 @@ export class Pinctrl {
       case OPCODE.icmp6Error:
         return this.icmp4(body, pin, false);
       case OPCODE.tcpReset:
-        return this.tcpReset(body, pin, false);
+        return this.replyWith(body, pin, (eth) => tcpReset(eth, false));
+      case OPCODE.sctpAbort:
+        return this.replyWith(body, pin, (eth) => sctpAbort(eth, false));
       case OPCODE.reject:
-        return this.reject(body, pin);
+        return this.replyWith(body, pin, rejectReply);
       case OPCODE.log:
         return this.aclLog(body, pin);
       case OPCODE.event:
@@ -376,29 +379,13 @@ export class Pinctrl {
     if (packet) this.resend(packet, body, pin);
   }
 
-  /** tcp_reset {…}: answer a TCP segment with RST. */
-  private async tcpReset(body: Buffer, pin: PacketIn2, loopback: boolean): Promise<void> {
-    const eth = parseEth(pin.packet);
-    if (eth.ethType !== 0x0800) return;
-    const packet = tcpReset4(eth, loopback);
-    if (packet) this.resend(packet, body, pin);
-  }
-
   /**
-   * reject {…} (ACL action): a TCP segment gets a RST, anything else an ICMP unreachable, both sent straight
-   * back to the sender. Resets and unreachables themselves are not answered (no ping-pong).
+   * tcp_reset {…}, sctp_abort {…}, reject {…}: the reply `build` makes from the packet (none: nothing is
+   * sent), through the nested actions.
    */
-  private async reject(body: Buffer, pin: PacketIn2): Promise<void> {
-    const eth = parseEth(pin.packet);
-    if (eth.ethType !== 0x0800 || eth.payload.length < 20) return;
-    const ip = eth.payload;
-    const l4 = ip.subarray((ip[0]! & 0x0f) * 4);
-    if (ip[9] === 6) {
-      if (l4.length >= 14 && l4[13]! & 0x04) return;
-      return this.tcpReset(body, pin, true);
-    }
-    if (ip[9] === 1 && l4[0] === 3) return;
-    return this.icmp4(body, pin, true, true);
+  private async replyWith(body: Buffer, pin: PacketIn2, build: (eth: EthFrame) => Buffer | undefined): Promise<void> {
+    const packet = build(parseEth(pin.packet));
+    if (packet) this.resend(packet, body, pin);
   }
 
   /** icmp4/icmp6 {…}, icmp4_error/icmp6_error {…}: answer an IP packet with an ICMP error built from it. */
