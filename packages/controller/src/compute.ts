@@ -28,6 +28,8 @@ export interface ComputeInput {
   readonly shareCompiles?: boolean;
   /** Remote chassis whose tunnel's BFD session is up (see buildLocalView). */
   readonly activeTunnels?: ReadonlySet<string>;
+  /** The chassis's meter id table (MeterIds); fresh positions in name order by default. */
+  readonly meterIds?: ReadonlyMap<string, number>;
 }
 
 export interface ComputeResult {
@@ -60,6 +62,7 @@ export function computeChassis(input: ComputeInput): ComputeResult {
     input.compiler ?? new Compiler(),
     input.cache,
     input.shareCompiles ?? true,
+    input.meterIds,
   );
   const flows = [
     ...physicalFlows({ view, sb: input.sb, zone: (k) => zones.get(k) ?? 0 }),

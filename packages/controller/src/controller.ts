@@ -338,7 +338,7 @@ class Controller implements ControllerHandle {
   }
 
   private checkEquivalence(round: RoundInput, groups: readonly Group[]): void {
-    const r = equivalenceReport(this.engine.desired, groups, round);
+    const r = equivalenceReport(this.engine.desired, groups, round, undefined, this.engine.lflows.meters.table);
     if (r.equal) return;
     this.st.equivalenceFailures++;
     this.log.error(
@@ -549,7 +549,11 @@ class Controller implements ControllerHandle {
   }
 
   private async install(groups: readonly Group[]): Promise<void> {
-    const plan = await this.installer.sync(this.engine.desired, groups, desiredMeters(this.sbRep.snapshot()));
+    const plan = await this.installer.sync(
+      this.engine.desired,
+      groups,
+      desiredMeters(this.sbRep.snapshot(), this.engine.lflows.meters.table),
+    );
     this.st.lastInstall = { add: plan.add.length, modify: plan.modify.length, remove: plan.remove.length };
     const total = this.st.totalInstalled;
     this.st.totalInstalled = {
@@ -637,10 +641,7 @@ class Controller implements ControllerHandle {
       },
       ctZones: () => c.lastZones,
       groupNames: () => new Map(c.desiredGroups.map((g) => [groupText(g), g.groupId])),
-      meterNames: () => {
-        const names = [...c.sbRep.snapshot().Meter.values()].map((m) => m.name).sort();
-        return new Map(names.map((n, i) => [n, i + 1]));
-      },
+      meterNames: () => c.engine.lflows.meters.table,
       sbConnected: () => c.sb.state === 'connected',
       get paused() {
         return c.paused;

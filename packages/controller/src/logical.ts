@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Group } from '@ovnts/openflow';
 import type { DatapathBinding, LogicalFlow, PortBinding } from '@ovnts/schema/sb';
 import type { GroupTable } from './groups.js';
+import { MeterIds } from './meters.js';
 import { type LocalView, type SbSnapshot, VIF_TYPES } from './view.js';
 
 export interface LogicalResult {
@@ -22,8 +23,9 @@ export class SbIndex {
   readonly mcByDp = new Map<string, Map<string, number>>();
   readonly dhcp = new Map<string, { code: number; type: string }>();
   readonly dhcp6 = new Map<string, { code: number; type: string }>();
-  readonly meters = new Map<string, number>();
-  constructor(sb: SbSnapshot) {
+  readonly meters: ReadonlyMap<string, number>;
+  /** `meterIds`: the chassis's meter id table (MeterIds); fresh positions in name order by default. */
+  constructor(sb: SbSnapshot, meterIds?: ReadonlyMap<string, number>) {
     for (const a of sb.Address_Set.values()) this.addressSets.set(a.name, a.addresses);
     for (const p of sb.Port_Group.values()) this.portGroups.set(p.name, p.ports);
     for (const mc of sb.Multicast_Group.values()) {
@@ -33,10 +35,7 @@ export class SbIndex {
     }
     for (const d of sb.DHCP_Options.values()) this.dhcp.set(d.name, { code: d.code, type: d.type });
     for (const d of sb.DHCPv6_Options.values()) this.dhcp6.set(d.name, { code: d.code, type: d.type });
-    [...sb.Meter.values()]
-      .map((r) => r.name)
-      .sort()
-      .forEach((n, i) => this.meters.set(n, i + 1));
+    this.meters = meterIds ?? MeterIds.fresh([...sb.Meter.values()].map((r) => r.name));
   }
 }
 
@@ -96,8 +95,9 @@ export function logicalFlows(
   cache = new LflowCache(),
   /** Compile port-free flows shared by several datapaths once per datapath kind (off: once per datapath). */
   shareCompiles = true,
+  meterIds?: ReadonlyMap<string, number>,
 ): LogicalResult {
-  const idx = new SbIndex(sb);
+  const idx = new SbIndex(sb, meterIds);
   const me = view.chassis?._uuid;
   const global = sbFingerprint(sb);
   // is_chassis_resident() may name a port of another datapath (a gateway's redirect port, from its external

@@ -81,6 +81,12 @@ const LFLOWS: ((p: string, k: number) => [string, string, string, number])[] = [
   (_, k) => ['ingress', `ip4.src == {10.0.0.${k % 4}, 10.0.0.9} && tcp.dst == {80, 443}`, 'next;', 3],
   (_, k) => ['ingress', `eth.src == 00:00:00:00:00:0${k % 9}`, 'next;', 5],
   (p) => ['ingress', `inport == "${p}" && arp`, 'outport = "_MC_flood"; output;', 6],
+  (_, k) => [
+    'egress',
+    `ip4 && udp.dst == ${k}`,
+    `log(name="a${k}", severity=info, verdict=drop, meter="m${k % 3}"); drop;`,
+    7,
+  ],
 ];
 
 class World {
@@ -161,7 +167,7 @@ class World {
       priority: 50 + (k % 5) * 10,
       match,
       actions,
-      controller_meter: null,
+      controller_meter: t === 2 && k % 2 ? `m${k % 3}` : null,
       logical_datapath: onGroup ? null : dp,
       logical_dp_group: onGroup ? dp : null,
       external_ids: {},
@@ -172,7 +178,7 @@ class World {
   /** One random change. */
   step(): void {
     const db = this.db;
-    let op = Math.floor(this.r() * 15);
+    let op = Math.floor(this.r() * 16);
     const vifs = this.ports('');
     // Keep the world small: past a size, additions become removals.
     if ((op === 0 || op === 1) && vifs.length > 30) op = 2;
@@ -325,6 +331,15 @@ class World {
         }
         return;
       }
+      case 15: {
+        // Meters come and go (ids must stay put for the others) or change their rate.
+        const name = `m${Math.floor(this.r() * 3)}`;
+        const old = db.rows('Meter').find((m) => m['name'] === name);
+        if (old && this.r() < 0.6) db.del('Meter', old._uuid);
+        else if (old) db.update('Meter', old._uuid, { unit: this.r() < 0.5 ? 'kbps' : 'pktps' });
+        else db.put('Meter', { _uuid: db.uuid(), name, unit: 'pktps', bands: [] });
+        return;
+      }
     }
   }
 
@@ -362,7 +377,7 @@ async function walk(
     const r = engine.run(input);
     if (i > 0) compiled += engine.lflows.lastCompiled;
     w.persist(r.zones);
-    const rep = equivalenceReport(engine.desired, r.groups, input, compiler);
+    const rep = equivalenceReport(engine.desired, r.groups, input, compiler, engine.lflows.meters.table);
     if (!rep.equal)
       throw new Error(
         `seed ${seed}, round ${i}: incremental ≠ full\n` +

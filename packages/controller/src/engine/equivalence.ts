@@ -21,6 +21,8 @@ export function equivalenceReport(
   input: RoundInput,
   /** A parse cache to reuse (its entries depend on the logical flow text only); fresh by default. */
   compiler?: Compiler,
+  /** The engine's meter ids: allocation state (stable across deletions), like conjunction ids, not recomputed. */
+  meterIds?: ReadonlyMap<string, number>,
 ): EquivalenceReport {
   const full = computeChassis({
     sb: input.sb,
@@ -28,6 +30,7 @@ export function equivalenceReport(
     ifaces: input.ifaces,
     bridgeExternalIds: input.bridgeExternalIds,
     ...(compiler ? { compiler } : {}),
+    ...(meterIds ? { meterIds } : {}),
   });
   const mine = [];
   for (const o of desired.owners()) mine.push(...desired.flowsOf(o));

@@ -12,6 +12,7 @@ import type { DesiredFlows } from '../flow-table.js';
 import type { GroupTable } from '../groups.js';
 import { RELATED_TYPES, SbIndex, datapathsOf, retarget } from '../logical.js';
 import { VIF_TYPES } from '../view.js';
+import { MeterIds } from '../meters.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
 
@@ -55,6 +56,8 @@ export class LflowOutput implements NodeData {
   private contexts = new Map<DpUuid, DpContext>();
   private index: SbIndex | undefined;
   private changed = false;
+  /** Meter name → OpenFlow meter id, stable while the name exists (kept across recomputes, as the switch's meters are). */
+  readonly meters = new MeterIds();
   errors: { lflow: string; error: string }[] = [];
   /** (logical flow, datapath) pairs compiled in the last round, and since the start. */
   lastCompiled = 0;
@@ -93,6 +96,7 @@ export class LflowOutput implements NodeData {
     this.queuedEntries.clear();
     this.queuedDps.clear();
     this.compiler = new Compiler(); // DHCP option tables may have changed (the compiler caches parses)
+    this.syncMeterIds();
     const { sb } = this.input();
     for (const lf of sb.Logical_Flow.values()) {
       this.indexLflow(lf, true);
@@ -173,10 +177,14 @@ export class LflowOutput implements NodeData {
     return true;
   }
 
-  /** Meter ids are positions in the sorted meter names: any change may move them all. */
+  /** A meter name that appears or goes changes what `meter=` compiles to; band changes need no recompile. */
   handleMeters(): boolean {
-    this.queueDep('meter');
+    if (this.syncMeterIds()) this.queueDep('meter');
     return true;
+  }
+
+  private syncMeterIds(): boolean {
+    return this.meters.sync([...this.input().sb.Meter.values()].map((m) => m.name));
   }
 
   private queueDep(dep: string): void {
@@ -349,7 +357,7 @@ export class LflowOutput implements NodeData {
     if (c) return c;
     const view = this.rt.view!;
     const { sb } = this.input();
-    this.index ??= new SbIndex(sb);
+    this.index ??= new SbIndex(sb, this.meters.table);
     const idx = this.index;
     const me = view.chassis?._uuid;
     const ports = view.portsByDp.get(dp._uuid) ?? [];
