@@ -2,6 +2,7 @@
 // rest), encoded the way OVS encodes them for OF1.5 so that what the switch echoes back decodes to the same model.
 import type {
   Action,
+  BundleAction,
   ControllerAction,
   CtAction,
   LearnAction,
@@ -9,7 +10,7 @@ import type {
   NatRange,
   PacketInReason,
 } from '../model/actions.js';
-import { INSTRUCTION_TYPES, OFPP } from '../model/actions.js';
+import { BUNDLE_ALGORITHMS, BUNDLE_FIELDS, INSTRUCTION_TYPES, OFPP } from '../model/actions.js';
 import { NX_EXP, field, fieldBits } from '../model/fields.js';
 import { ones, type Subfield } from '../model/match.js';
 import { OfDecodeError, Reader, type Writer } from './buffer.js';
@@ -63,6 +64,7 @@ const NXAST = {
   CHECK_PKT_LARGER: 49,
   REG_MOVE: 6,
   REG_LOAD: 7,
+  BUNDLE: 12,
 } as const;
 const OFPIT = {
   GOTO_TABLE: 1,
@@ -92,6 +94,9 @@ export const PACKET_IN_REASONS: readonly PacketInReason[] = [
   'packet_out',
 ];
 const NO_METER = 0;
+/** NXM_OF_IN_PORT's header: bundle members are 16-bit OpenFlow 1.0 port numbers. */
+const NXM_OF_IN_PORT = 0x00000002;
+const BUNDLE_MAX_MEMBERS = 2048;
 const RECIRC_NONE = 255;
 
 /** Begins an NX action; returns its start offset for `endNx`. */
@@ -199,6 +204,28 @@ function encodeLearn(w: Writer, a: LearnAction, opts: CodecOptions): void {
       sfRef(spec.dst);
     }
   }
+  endAction(w, s);
+}
+
+/** 16-bit OpenFlow 1.0 port number of a model (32-bit) port: reserved ports keep their meaning. */
+function narrowPort(port: number): number {
+  if (port >= OFPP.MAX) return port - 0xffff0000;
+  if (port >= 0xff00) throw new RangeError(`port ${port} does not fit a 16-bit port number`);
+  return port;
+}
+
+function encodeBundle(w: Writer, a: BundleAction): void {
+  if (a.members.length > BUNDLE_MAX_MEMBERS) throw new RangeError(`bundle: more than ${BUNDLE_MAX_MEMBERS} members`);
+  const s = beginNx(w, NXAST.BUNDLE);
+  w.u16(BUNDLE_ALGORITHMS.indexOf(a.algorithm))
+    .u16(BUNDLE_FIELDS.indexOf(a.fields))
+    .u16(a.basis)
+    .u32(NXM_OF_IN_PORT)
+    .u16(a.members.length)
+    .u16(0) // ofs_nbits and dst: only bundle_load writes a register
+    .u32(0)
+    .zeros(4);
+  for (const p of a.members) w.u16(narrowPort(p));
   endAction(w, s);
 }
 
@@ -343,6 +370,8 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
       w.u16(a.probability).u32(a.collectorSetId).u32(a.obsDomainId).u32(a.obsPointId);
       return endAction(w, s);
     }
+    case 'bundle':
+      return encodeBundle(w, a);
     case 'write_metadata':
     case 'goto_table':
     case 'clear_actions':
@@ -514,6 +543,26 @@ function decodeController2(r: Reader): ControllerAction {
   return a;
 }
 
+function decodeBundle(r: Reader): BundleAction {
+  const algorithm = BUNDLE_ALGORITHMS[r.u16()];
+  const fields = BUNDLE_FIELDS[r.u16()];
+  const basis = r.u16();
+  const memberType = r.u32();
+  const n = r.u16();
+  const ofsNbits = r.u16();
+  const dst = r.u32();
+  const zero = r.u32();
+  if (!algorithm) throw new OfDecodeError('bad_value', 'bundle algorithm');
+  if (!fields) throw new OfDecodeError('bad_value', 'bundle fields');
+  if (memberType !== NXM_OF_IN_PORT)
+    throw new OfDecodeError('bad_value', `bundle member type 0x${memberType.toString(16)}`);
+  if (ofsNbits || dst || zero) throw new OfDecodeError('bad_value', 'bundle reserved fields are nonzero');
+  if (n > BUNDLE_MAX_MEMBERS || r.remaining < 2 * n) throw new OfDecodeError('bad_length', `bundle with ${n} members`);
+  const members: number[] = [];
+  for (let i = 0; i < n; i++) members.push(widenPort(r.u16()));
+  return { type: 'bundle', algorithm, fields, basis, members };
+}
+
 function decodeNx(r: Reader, subtype: number, depth: number): Action {
   switch (subtype) {
     case NXAST.RESUBMIT:
@@ -619,6 +668,8 @@ function decodeNx(r: Reader, subtype: number, depth: number): Action {
       return { type: 'clone', actions: decodeActionList(r, depth + 1) };
     case NXAST.CT_CLEAR:
       return { type: 'ct_clear' };
+    case NXAST.BUNDLE:
+      return decodeBundle(r);
     case NXAST.CHECK_PKT_LARGER: {
       const len = r.u16();
       const ofs = r.u16();

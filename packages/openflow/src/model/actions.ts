@@ -167,6 +167,33 @@ export interface SampleAction {
   readonly obsDomainId: number;
   readonly obsPointId: number;
 }
+/** The flow fields a bundle hashes (NX_HASH_FIELDS_*, in wire order; the index is the wire value). */
+export const BUNDLE_FIELDS = [
+  'eth_src',
+  'symmetric_l4',
+  'symmetric_l3l4',
+  'symmetric_l3l4+udp',
+  'nw_src',
+  'nw_dst',
+  'symmetric_l3',
+] as const;
+export type BundleFields = (typeof BUNDLE_FIELDS)[number];
+/** NX_BD_ALG_*: the index is the wire value. */
+export const BUNDLE_ALGORITHMS = ['active_backup', 'hrw'] as const;
+export type BundleAlgorithm = (typeof BUNDLE_ALGORITHMS)[number];
+
+/**
+ * Nicira `bundle`: output to one of `members` (OpenFlow ports) chosen by the switch at packet time.
+ * active_backup takes the first member that is live (carrier up and, where BFD/CFM runs on it, the session
+ * up), so traffic fails over with no controller round; hrw hashes `fields` with `basis` over the live ones.
+ */
+export interface BundleAction {
+  readonly type: 'bundle';
+  readonly algorithm: BundleAlgorithm;
+  readonly fields: BundleFields;
+  readonly basis: number;
+  readonly members: readonly number[];
+}
 export interface WriteMetadataInstruction {
   readonly type: 'write_metadata';
   readonly value: bigint;
@@ -206,6 +233,7 @@ export type Action =
   | MeterAction
   | ExitAction
   | SampleAction
+  | BundleAction
   | WriteMetadataInstruction
   | GotoTableInstruction
   | ClearActionsInstruction

@@ -189,6 +189,8 @@ export function formatAction(a: Action): string {
       return 'exit';
     case 'sample':
       return `sample(probability=${a.probability},collector_set_id=${a.collectorSetId},obs_domain_id=${a.obsDomainId},obs_point_id=${a.obsPointId})`;
+    case 'bundle':
+      return `bundle(${a.fields},${a.basis},${a.algorithm},ofport,members:${a.members.map(formatPort).join(',')})`;
     case 'write_metadata':
       return a.mask === undefined || a.mask === ones(64)
         ? `write_metadata:${hex(a.value)}`

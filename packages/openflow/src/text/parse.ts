@@ -1,9 +1,12 @@
 // Parses the ovs-ofctl flow syntax that formatFlow prints (and the common input spellings: field aliases,
 // `load:`, `output:`, protocol shorthands), into the model.
 import {
+  BUNDLE_ALGORITHMS,
+  BUNDLE_FIELDS,
   OFPP,
   load,
   type Action,
+  type BundleAction,
   type CtAction,
   type LearnAction,
   type LearnSpec,
@@ -268,6 +271,31 @@ function parseLearn(args: string): LearnAction {
   return a;
 }
 
+/** `bundle(fields,basis,algorithm,ofport,members:p1,p2,…)` (`slaves:` is the old spelling). */
+function parseBundle(args: string): BundleAction {
+  const colon = args.indexOf(':');
+  if (colon < 0) throw new FlowSyntaxError('bundle: missing members:', args);
+  const [fields, basis, algorithm, memberType, delim, ...extra] = args
+    .slice(0, colon)
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const f = BUNDLE_FIELDS.find((x) => x === fields?.toLowerCase());
+  const alg = BUNDLE_ALGORITHMS.find((x) => x === algorithm?.toLowerCase());
+  if (!f) throw new FlowSyntaxError(`bundle: unknown fields ${fields}`, args);
+  if (!alg) throw new FlowSyntaxError(`bundle: unknown algorithm ${algorithm}`, args);
+  if (memberType?.toLowerCase() !== 'ofport')
+    throw new FlowSyntaxError(`bundle: unknown member type ${memberType}`, args);
+  if (extra.length || !/^(members|slaves)$/i.test(delim ?? ''))
+    throw new FlowSyntaxError('bundle: expected members: after the member type', args);
+  if (!/^\d+$/.test(basis ?? '')) throw new FlowSyntaxError(`bundle: bad basis ${basis}`, args);
+  const members = args
+    .slice(colon + 1)
+    .split(/[\s,[\]]+/)
+    .filter(Boolean)
+    .map(parsePort);
+  return { type: 'bundle', algorithm: alg, fields: f, basis: Number(basis), members };
+}
+
 const REASONS: readonly PacketInReason[] = ['no_match', 'action', 'invalid_ttl', 'action_set', 'group', 'packet_out'];
 
 function parseAction(t: string): Action {
@@ -306,6 +334,8 @@ function parseAction(t: string): Action {
       }
       case 'learn':
         return parseLearn(args);
+      case 'bundle':
+        return parseBundle(args);
       case 'conjunction': {
         const m = /^(\d+),(\d+)\/(\d+)$/.exec(args);
         if (!m) throw new FlowSyntaxError('bad conjunction', t);
