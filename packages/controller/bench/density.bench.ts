@@ -7,7 +7,8 @@
 // - controller CPU seconds and peak RSS per chassis (startup included, then the pod phase alone for CPU);
 // - SB ovsdb-server CPU per pod over the pod phase.
 // The NB client is the real ovn-nbctl in both stacks, so its cost is the same on both sides.
-// Run: npm run bench density   (BENCH_CHASSIS=20,50  BENCH_PODS=100  BENCH_STACKS=ovnts,real)
+// Run: npm run bench density   (BENCH_CHASSIS=20,50  BENCH_PODS=100  BENCH_STACKS=ovnts,real;
+// BENCH_CONTROLLER_ARGS='-vfile:dbg' adds options to every ovnts-controller; OVNTS_KEEP_SANDBOX=1 keeps the logs)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -52,7 +53,13 @@ async function startController(stack: Stack, ch: Chassis): Promise<Daemon> {
     await startDetached(
       `ovnts-controller ${ch.name}`,
       path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'),
-      [`--pidfile=${f('pid')}`, `--log-file=${f('log')}`, '-vconsole:off', ch.db.remotes.unix],
+      [
+        `--pidfile=${f('pid')}`,
+        `--log-file=${f('log')}`,
+        '-vconsole:off',
+        ...(process.env['BENCH_CONTROLLER_ARGS'] ?? '').split(' ').filter(Boolean),
+        ch.db.remotes.unix,
+      ],
       f('pid'),
       f('log'),
       ch.env,

@@ -12,7 +12,9 @@ import { Sandbox, waitFor } from '@ovnts/test-harness/servers';
 import { OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vsModel } from '@ovnts/schema/vswitch';
-import { startController } from '../src/index.js';
+import { type ControllerStats, startController } from '../src/index.js';
+
+type PortReady = ControllerStats['lastPortReady'];
 
 const NODES = Number(process.env['BENCH_NODES'] ?? 20);
 const PODS = Number(process.env['BENCH_PODS'] ?? 20);
@@ -100,10 +102,18 @@ try {
     return true;
   };
 
-  /** Plugs ADDS ports one after another; per sample: end-to-end ms and the controller's own ms (if known). */
-  async function samples(first: number, own?: () => number): Promise<{ e2e: number[]; own: number[] }> {
+  /**
+   * Plugs ADDS ports one after another; per sample: end-to-end ms, the controller's own engine ms and its
+   * port-ready round (from the update that made the port ours to ovn-installed written), if known.
+   */
+  async function samples(
+    first: number,
+    own?: () => number,
+    round?: () => PortReady,
+  ): Promise<{ e2e: number[]; own: number[]; rounds: PortReady[] }> {
     const e2e: number[] = [];
     const mine: number[] = [];
+    const rounds: PortReady[] = [];
     for (let i = 0; i < ADDS; i++) {
       const p = first + i;
       const before = own?.() ?? 0;
@@ -122,8 +132,9 @@ try {
       await waitFor(`pod${p} installed`, () => installed(`pod${p}`), 120_000, 2);
       e2e.push(performance.now() - t);
       if (own) mine.push(own() - before);
+      if (round) rounds.push(round());
     }
-    return { e2e, own: mine };
+    return { e2e, own: mine, rounds };
   }
 
   // ovnts-controller, in this process (its stats give its own part).
@@ -133,7 +144,7 @@ try {
   const own = () => ctl.stats().engineMsTotal;
   const ownInstall = () => ctl.stats().installMsTotal;
   const i0 = ownInstall();
-  const ours = await samples(PODS + 2, own);
+  const ours = await samples(PODS + 2, own, () => ctl.stats().lastPortReady);
   const installMs = (ownInstall() - i0) / ADDS;
   const engineStats = ctl.engineStats();
   await ctl.stop({ cleanup: false });
@@ -152,6 +163,17 @@ try {
     ['ovnts-controller end to end', q(ours.e2e, 0.5).toFixed(1), q(ours.e2e, 0.9).toFixed(1)],
     ['ovnts-controller own computation (engine)', q(ours.own, 0.5).toFixed(2), q(ours.own, 0.9).toFixed(2)],
     ['ovnts-controller flow installation (mean, wall)', installMs.toFixed(2), '-'],
+    ...(['totalMs', 'computeMs', 'installMs', 'reportMs'] as const).map((k) => [
+      `ovnts-controller port-ready round: ${k}`,
+      q(
+        ours.rounds.map((r) => r[k]),
+        0.5,
+      ).toFixed(2),
+      q(
+        ours.rounds.map((r) => r[k]),
+        0.9,
+      ).toFixed(2),
+    ]),
     ['ovn-controller end to end', q(theirs.e2e, 0.5).toFixed(1), q(theirs.e2e, 0.9).toFixed(1)],
   ];
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -73,6 +73,12 @@ export interface ControllerStats {
   readonly installMsTotal: number;
   /** Rounds whose incremental result differed from a full computation (checkEquivalence only). */
   readonly equivalenceFailures: number;
+  /**
+   * The last round that set `ovn-installed` on an interface: milliseconds from the round's start (the SB or
+   * OVS update that made the port ours) until the flows were in the switch and the marks written, split
+   * into computing, installing the flows, and writing the status (`up`, `ovn-installed`, nb_cfg).
+   */
+  readonly lastPortReady: { totalMs: number; computeMs: number; installMs: number; reportMs: number };
   readonly lastInstall: { add: number; modify: number; remove: number };
   /** Flow mods sent since the start, summed over every install. */
   readonly totalInstalled: { add: number; modify: number; remove: number };
@@ -210,7 +216,7 @@ class Controller implements ControllerHandle {
   /** What the flows on the switch were computed from, for status-only rounds. */
   private current: { view: LocalView; me: Uuid<'Chassis'> } | undefined;
   private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
   /** debug/pause: no rounds run until debug/resume (changes accumulate). */
   private paused = false;
@@ -231,6 +237,7 @@ class Controller implements ControllerHandle {
     engineMsTotal: 0,
     installMsTotal: 0,
     equivalenceFailures: 0,
+    lastPortReady: { totalMs: 0, computeMs: 0, installMs: 0, reportMs: 0 },
     lastInstall: { add: 0, modify: 0, remove: 0 },
     totalInstalled: { add: 0, modify: 0, remove: 0 },
   };
@@ -253,7 +260,7 @@ class Controller implements ControllerHandle {
       backoffMaxMs: 1000,
     });
     this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log, this.chassisName);
-    this.monitor = new SbMonitor(sbRep, initialConditions);
+    this.monitor = new SbMonitor(sbRep, initialConditions, undefined, () => this.schedule());
     this.installer = new FlowInstaller(this.of, log);
   }
 
@@ -288,7 +295,8 @@ class Controller implements ControllerHandle {
     if (what === 'all') this.dirty = true;
     else this.reportDirty = true;
     if (this.running || this.timer || this.paused) return;
-    this.timer = setTimeout(() => {
+    // The next turn of the event loop: what already arrived is one batch, and nothing waits on a timer.
+    this.timer = setImmediate(() => {
       this.timer = undefined;
       this.running = this.loop().finally(() => {
         this.running = undefined;
@@ -296,7 +304,7 @@ class Controller implements ControllerHandle {
         else if (this.reportDirty && !this.stopped) this.schedule('report');
         else for (const w of this.idleWaiters.splice(0)) w();
       });
-    }, 5);
+    });
   }
 
   private async loop(): Promise<void> {
@@ -366,6 +374,7 @@ class Controller implements ControllerHandle {
 
   private async recompute(): Promise<void> {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const vs: VsSnapshot = this.ovsRep.snapshot();
     const root = [...vs.Open_vSwitch.values()][0];
     if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
@@ -399,6 +408,7 @@ class Controller implements ControllerHandle {
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
 
     const tEngine = performance.now();
+    const cpuPrefix = process.cpuUsage(cpu0);
     const taken = this.sbRep.takeChanges();
     if (taken.resync) this.engine.forceRecompute(); // a full re-download: the changes are not a delta
     const round = {
@@ -412,10 +422,13 @@ class Controller implements ControllerHandle {
     const { view, zones, groups, errors, lflowsRecomputed } = this.engine.run(round);
     if (lflowsRecomputed) this.coverage.inc('lflow_run');
     this.st.lastEngineMs = performance.now() - tEngine;
+    const cpuEngine = process.cpuUsage(cpu0);
     this.st.engineMsTotal += this.st.lastEngineMs;
     if (this.opts.checkEquivalence) this.checkEquivalence(round, groups);
-    // The zones are in the flows already; persisting them is bookkeeping for the next start.
-    await persistZones(this.ovs, bridge, zones);
+    // The zones are in the flows already; persisting them is bookkeeping for the next start, written while
+    // the flows go in (awaited before this round ends).
+    const zonesWritten = persistZones(this.ovs, bridge, zones);
+    zonesWritten.catch(() => undefined); // observed below; no unhandled rejection while the install runs
     this.lastZones = zones;
     if (errors.length && errors.length !== this.st.lflowErrors)
       this.log.warn({ count: errors.length, first: errors[0] }, 'logical flows that did not compile');
@@ -429,13 +442,20 @@ class Controller implements ControllerHandle {
     };
 
     this.current = undefined;
-    if (!this.of.isConnected) return;
+    if (!this.of.isConnected) return void (await zonesWritten);
     const t1 = performance.now();
-    await this.install(groups);
+    await Promise.all([this.install(groups), zonesWritten]);
     this.st.installMsTotal += performance.now() - t1;
     this.log.debug(
       {
         computeMs: Math.round(t1 - t0),
+        engineMs: Math.round(this.st.lastEngineMs),
+        nodesMs: Object.fromEntries(
+          [...this.engine.engine.lastRoundMs].filter(([, ms]) => ms >= 0.5).map(([n, ms]) => [n, Math.round(ms)]),
+        ),
+        lflowsCompiled: this.engine.lflows.lastCompiled,
+        // CPU (user + system) of this process so far in the round: before the engine, after it, now.
+        cpuMs: [cpuPrefix, cpuEngine, process.cpuUsage(cpu0)].map((c) => Math.round((c.user + c.system) / 100) / 10),
         installMs: Math.round(performance.now() - t1),
         flows: this.st.flows,
         ...this.st.lastInstall,
@@ -444,7 +464,11 @@ class Controller implements ControllerHandle {
     );
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
-    await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge);
+    const t2 = performance.now();
+    if (await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge)) {
+      const t3 = performance.now();
+      this.st.lastPortReady = { totalMs: t3 - t0, computeMs: t1 - t0, installMs: t2 - t1, reportMs: t3 - t2 };
+    }
     this.pinctrl.setAnnouncements(announcements(view, sbSnap));
     this.pinctrl.setPeriodicRas(periodicRas(view, sbSnap));
   }
@@ -570,14 +594,17 @@ class Controller implements ControllerHandle {
     }
   }
 
-  /** Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. */
+  /**
+   * Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. True when
+   * it newly marked an interface installed.
+   */
   private async afterInstall(
     view: LocalView,
     sbSnap: SbSnapshot,
     me: Uuid<'Chassis'>,
     vs: VsSnapshot,
     bridge: NonNullable<ReturnType<typeof findBridge>>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const txn = this.sb.transaction(sbModel);
     let n = 0;
     const upNames = new Set<string>();
@@ -605,9 +632,13 @@ class Controller implements ControllerHandle {
       txn.update('Chassis_Private', [['_uuid', '==', priv._uuid]], { nb_cfg: nbCfg, nb_cfg_timestamp: Date.now() });
       n++;
     }
-    if (n) await txn.commit();
-    await markInstalled(this.ovs, vs, bridge, upNames);
-    await setBridgeNbCfg(this.ovs, bridge, nbCfg);
+    // The SB and the local OVS DB are independent: both writes go out at once.
+    const [, marked] = await Promise.all([
+      n ? txn.commit() : undefined,
+      markInstalled(this.ovs, vs, bridge, upNames),
+      setBridgeNbCfg(this.ovs, bridge, nbCfg),
+    ]);
+    return marked > 0;
   }
 
   /** The chassis's configuration as it is now (bridge mappings, encaps… change at run time; the chassis name does not). */
@@ -682,7 +713,7 @@ class Controller implements ControllerHandle {
     if (this.stopped) return;
     this.stopped = true;
     this.stopping.abort(new Error('controller stopping'));
-    clearTimeout(this.timer);
+    if (this.timer) clearImmediate(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);
     this.pinctrl.stop();

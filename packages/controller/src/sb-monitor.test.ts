@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { DatapathBinding, LogicalDPGroup } from '@ovnts/schema/sb';
-import { CONDITIONED_TABLES, sbConditions } from './sb-monitor.js';
+import { CONDITIONED_TABLES, SbMonitor, type SbConditions, sbConditions } from './sb-monitor.js';
 
 const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 const dp = (n: number, key: number) => ({ _uuid: U(n), tunnel_key: key }) as DatapathBinding;
@@ -95,5 +95,73 @@ describe('sbConditions', () => {
     });
     expect(Object.keys(all).sort()).toEqual([...CONDITIONED_TABLES].sort());
     expect(Object.values(all).every((w) => w === undefined)).toBe(true);
+  });
+});
+
+describe('SbMonitor', () => {
+  const want = (ifaceIds: readonly string[], localDps: readonly DatapathBinding[]) =>
+    sbConditions(groups, {
+      monitorAll: false,
+      chassisName: 'hv1',
+      chassis: me,
+      ifaceIds: new Set(ifaceIds),
+      localDps: new Map(localDps.map((d) => [d._uuid, d])),
+    });
+  /** A replica whose monitor_cond_change replies only when `release` is called. */
+  function slowReplica() {
+    const sent: SbConditions[] = [];
+    const waiting: (() => void)[] = [];
+    return {
+      sent,
+      release: () => waiting.splice(0).forEach((r) => r()),
+      setConditions: (c: SbConditions) => {
+        sent.push(c);
+        return new Promise<void>((r) => waiting.push(r));
+      },
+    };
+  }
+
+  it('a new local interface name is sent without waiting; a new local datapath is waited for', async () => {
+    const rep = slowReplica();
+    const m = new SbMonitor(rep, want(['vm1'], [LS1]));
+    // Only iface-id clauses added: sent, and the round goes on at once.
+    expect(await m.apply(want(['vm1', 'vm2'], [LS1]))).toBe(false);
+    expect(rep.sent.map((c) => Object.keys(c))).toEqual([['Port_Binding']]);
+    // Nothing new: nothing sent.
+    expect(await m.apply(want(['vm1', 'vm2'], [LS1]))).toBe(false);
+    expect(rep.sent).toHaveLength(1);
+    // A datapath became local: the round waits for the server, then computes again.
+    const widened = m.apply(want(['vm1', 'vm2'], [LS1, LS2]));
+    let done = false;
+    void widened.then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    rep.release();
+    expect(await widened).toBe(true);
+    // An interface gone (a clause removed) narrows the slice: waited for too.
+    const narrowed = m.apply(want(['vm1'], [LS1, LS2]));
+    await new Promise((r) => setImmediate(r));
+    rep.release();
+    expect(await narrowed).toBe(true);
+  });
+
+  it('a change sent without waiting that fails is sent again and reported', async () => {
+    let fail = true;
+    let late = 0;
+    const sent: SbConditions[] = [];
+    const rep = {
+      setConditions: (c: SbConditions) => {
+        sent.push(c);
+        return fail ? Promise.reject(new Error('refused')) : Promise.resolve();
+      },
+    };
+    const m = new SbMonitor(rep, want(['vm1'], [LS1]), undefined, () => late++);
+    expect(await m.apply(want(['vm1', 'vm2'], [LS1]))).toBe(false);
+    await new Promise((r) => setImmediate(r));
+    expect(late).toBe(1);
+    fail = false;
+    // What the server has is unknown now: the resend is waited for.
+    expect(await m.apply(want(['vm1', 'vm2'], [LS1]))).toBe(true);
+    expect(sent).toHaveLength(2);
   });
 });

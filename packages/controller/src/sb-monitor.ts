@@ -119,37 +119,80 @@ export function monitorTables(conds: SbConditions): {
 
 /** Sends condition changes, only for tables whose condition differs from what was last sent. */
 export class SbMonitor {
-  private readonly sent = new Map<string, string>();
+  /** Per table, the clauses last sent (each as JSON; `null`: every row). */
+  private readonly sent = new Map<string, readonly string[] | null>();
   /** Condition changes the server applied. */
   changes = 0;
 
   constructor(
-    private readonly replica: Replica<SbModel>,
+    private readonly replica: Pick<Replica<SbModel>, 'setConditions'>,
     initial: SbConditions,
     private readonly timeoutMs = 30_000,
+    /** A change sent without waiting (see apply) was refused or timed out: it is sent again next round. */
+    private readonly onLateFailure: () => void = () => undefined,
   ) {
-    for (const [t, w] of Object.entries(initial)) this.sent.set(t, JSON.stringify(w ?? null));
+    for (const [t, w] of Object.entries(initial)) this.sent.set(t, clausesOf(w));
   }
 
-  /** Applies `conds`; true when something changed (the new slice is in the replica when this resolves). */
+  /**
+   * Applies `conds`; true when the round must compute again once the new slice is in the replica (it is when
+   * this resolves). A change that only names more local interfaces' ports (iface-id clauses) is sent without
+   * waiting and gives false: the rows it adds are ports to claim, and their arrival is a change that starts a
+   * round of its own, while a port already replicated (its datapath is local) is claimed at once.
+   */
   async apply(conds: SbConditions, signal?: AbortSignal): Promise<boolean> {
     const changed: Record<string, unknown> = {};
-    const keys = new Map<string, string>();
+    const next = new Map<string, readonly string[] | null>();
     for (const [t, w] of Object.entries(conds)) {
-      const key = JSON.stringify(w ?? null);
-      if (this.sent.get(t) === key) continue;
+      const clauses = clausesOf(w);
+      if (sameClauses(this.sent.get(t), clauses)) continue;
       changed[t] = w;
-      keys.set(t, key);
+      next.set(t, clauses);
     }
-    if (!keys.size) return false;
+    if (!next.size) return false;
+    const before = new Map([...next.keys()].map((t) => [t, this.sent.get(t)]));
+    if ([...next].every(([t, c]) => onlyMorePortNames(t, before.get(t), c))) {
+      for (const [t, c] of next) this.sent.set(t, c);
+      this.replica.setConditions(changed as SbConditions, { timeoutMs: this.timeoutMs }).then(
+        () => void this.changes++,
+        () => {
+          for (const [t, c] of next) if (this.sent.get(t) === c) this.sent.delete(t);
+          this.onLateFailure();
+        },
+      );
+      return false;
+    }
     // Forget what was sent until the server confirms: after a failure the next round sends it again.
-    for (const t of keys.keys()) this.sent.delete(t);
+    for (const t of next.keys()) this.sent.delete(t);
     await this.replica.setConditions(changed as SbConditions, {
       timeoutMs: this.timeoutMs,
       ...(signal ? { signal } : {}),
     });
-    for (const [t, key] of keys) this.sent.set(t, key);
+    for (const [t, c] of next) this.sent.set(t, c);
     this.changes++;
     return true;
   }
+}
+
+function clausesOf(w: unknown): readonly string[] | null {
+  return Array.isArray(w) ? w.map((c) => JSON.stringify(c)) : null;
+}
+
+function sameClauses(a: readonly string[] | null | undefined, b: readonly string[] | null): boolean {
+  if (a === undefined) return false;
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/** Port_Binding's condition gained only `logical_port ==` / `parent_port ==` clauses (nothing removed). */
+function onlyMorePortNames(
+  table: string,
+  before: readonly string[] | null | undefined,
+  after: readonly string[] | null,
+): boolean {
+  if (table !== 'Port_Binding' || !before || !after) return false;
+  const had = new Set(before);
+  const now = new Set(after);
+  if (before.some((c) => !now.has(c))) return false;
+  return after.every((c) => had.has(c) || /^\["(logical_port|parent_port)","==",/.test(c));
 }

@@ -66,6 +66,8 @@ export class IncEngine {
   private readonly stats = new Map<string, NodeStats>();
   /** The first node that recomputed in the last round and why (for logs); '' when none did. */
   lastRecompute = '';
+  /** Milliseconds each node took in the last round (for debug logs: where a round's time went). */
+  readonly lastRoundMs = new Map<string, number>();
 
   constructor(readonly nodes: readonly NodeDecl[]) {
     const seen = new Set<string>();
@@ -100,7 +102,9 @@ export class IncEngine {
         if (outcome === 'recompute' || n.data.updated()) updated.add(n.name);
       }
       st[outcome]++;
-      st.ms += performance.now() - t0;
+      const ms = performance.now() - t0;
+      st.ms += ms;
+      this.lastRoundMs.set(n.name, ms);
       out.set(n.name, outcome);
     }
     return out;

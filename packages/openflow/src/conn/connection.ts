@@ -395,7 +395,10 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.requireReady();
     const bundleId = this.nextBundleId++;
     const flags = { atomic: true, ordered: true };
-    await this.request({ type: 'bundle_control', bundleId, ctrl: 'open_request', ...flags });
+    // The switch handles a connection's messages in order: the adds follow the open without waiting for its
+    // reply (a refused open makes every add fail, which the barrier below collects).
+    const opened = this.request({ type: 'bundle_control', bundleId, ctrl: 'open_request', ...flags });
+    opened.catch(() => undefined); // awaited below, after the adds are written
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
     try {
@@ -408,7 +411,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       });
       // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
       // collect the add errors first (barrier) and discard instead of committing a partial bundle.
-      await this.barrier(this.workTimeout(messages.length));
+      await Promise.all([opened, this.barrier(this.workTimeout(messages.length))]);
       if (errors.length) {
         await this.request({ type: 'bundle_control', bundleId, ctrl: 'discard_request', ...flags }).catch(
           () => undefined,
@@ -424,7 +427,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
           if (e instanceof OpenFlowError) errors.push(e);
           else throw e;
         }
-        await this.barrier(this.workTimeout(messages.length));
+        // The commit's reply comes once the switch has applied the bundle: no barrier needed after it.
       }
     } finally {
       for (const x of xids) this.watched.delete(x);
