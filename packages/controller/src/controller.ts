@@ -181,6 +181,12 @@ const allTables = Object.fromEntries(Object.keys(sbModel.schema.tables).map((t) 
 /** No datapath groups: the conditions computed before the SB is read. */
 const emptySb: Pick<SbSnapshot, 'Logical_DP_Group'> = { Logical_DP_Group: new Map() };
 
+/**
+ * A round's compilation runs in slices this long (wall ms) with the event loop served in between, so echo
+ * requests and inactivity probes are answered while thousands of logical flows compile.
+ */
+const ENGINE_SLICE_MS = 50;
+
 /** A port another chassis took is not claimed back sooner than this after our own claim (no tug-of-war storm). */
 const CLAIM_THROTTLE_MS = 500;
 
@@ -201,7 +207,8 @@ function localIfaceIds(vs: VsSnapshot, bridgeName: string): Set<string> {
 class Controller implements ControllerHandle {
   readonly chassisName: string;
   private readonly of: SwitchConnection;
-  private readonly engine = new ChassisEngine();
+  /** Logical-flow compilation in slices of about this long, the event loop served in between. */
+  private readonly engine = new ChassisEngine(undefined, { sliceMs: ENGINE_SLICE_MS });
   private readonly pinctrl: Pinctrl;
   private readonly monitor: SbMonitor;
   /** Aborted on stop: ends a wait for the SB to apply new conditions. */
@@ -419,7 +426,17 @@ class Controller implements ControllerHandle {
       bridgeExternalIds: bridge.external_ids,
       activeTunnels: live,
     };
-    const { view, zones, groups, errors, lflowsRecomputed } = this.engine.run(round);
+    let result = this.engine.run(round);
+    let lflowsRecomputed = result.lflowsRecomputed;
+    // A sliced round: serve the event loop, then compile the next slice (changes arriving meanwhile wait
+    // for the next round, as they would during an unsliced one). Nothing is installed half-compiled.
+    while (this.engine.pending) {
+      await new Promise((r) => setImmediate(r));
+      if (this.stopped) return;
+      result = this.engine.run({ ...round, sbChanges: {} });
+      lflowsRecomputed ||= result.lflowsRecomputed;
+    }
+    const { view, zones, groups, errors } = result;
     if (lflowsRecomputed) this.coverage.inc('lflow_run');
     this.st.lastEngineMs = performance.now() - tEngine;
     const cpuEngine = process.cpuUsage(cpu0);

@@ -7,7 +7,7 @@
 //   physical_flow_output  ← runtime_data, SB_port_binding, SB_multicast_group
 //   lflow_output          ← runtime_data, SB_logical_flow, SB_logical_dp_group, SB_datapath_binding,
 //                           SB_port_binding, SB_multicast_group, SB_address_set, SB_port_group, SB_meter,
-//                           SB_dhcp_options (recompute)
+//                           SB_dhcp_options (recompute), lflow_backlog (what a time-sliced round left)
 //   port_security_output  ← runtime_data, SB_port_binding
 //   mac_binding_output    ← runtime_data, SB_mac_binding (recompute)
 //   lb_hairpin_output     ← runtime_data, SB_load_balancer, SB_logical_dp_group (recompute)
@@ -62,7 +62,11 @@ export class ChassisEngine {
   private current: RoundInput | undefined;
   private forceNext = true;
 
-  constructor(desired = new DesiredFlows()) {
+  /**
+   * `sliceMs`: lflow_output compiles for about that long per round and leaves the rest for the next ones
+   * (see `pending`); the controller yields to its event loop in between.
+   */
+  constructor(desired = new DesiredFlows(), opts: { sliceMs?: number } = {}) {
     this.desired = desired;
     const input = () => this.current!;
     const sbInputs = Object.fromEntries(
@@ -74,6 +78,7 @@ export class ChassisEngine {
     const rt = (this.runtime = new RuntimeData(input));
     const phys = (this.physical = new PhysicalOutput(input, rt, all, desired));
     const lflows = (this.lflows = new LflowOutput(input, rt, all, desired, new GroupTable()));
+    lflows.sliceMs = opts.sliceMs;
     const ps = new PortSecurityOutput(input, rt, all, desired);
     const note = (name: string, handler: () => boolean): InputEdge => ({ from: '', name, handler });
     const edge = (from: string, e?: InputEdge): InputEdge => (e ? { ...e, from } : { from });
@@ -82,6 +87,8 @@ export class ChassisEngine {
       ...Object.entries(sbInputs).map(([name, data]): NodeDecl => ({ kind: 'input', name, data })),
       { kind: 'input', name: 'OVS_interface', data: this.ifacesIn },
       { kind: 'input', name: 'OVS_bridge', data: this.bridgeIn },
+      // Compilations a time-sliced round left over.
+      { kind: 'input', name: 'lflow_backlog', data: { updated: () => lflows.pending } },
       {
         kind: 'node',
         name: 'runtime_data',
@@ -149,6 +156,10 @@ export class ChassisEngine {
             note('lflow_meter_handler', () => lflows.handleMeters()),
           ),
           edge('SB_dhcp_options'),
+          edge(
+            'lflow_backlog',
+            note('lflow_backlog_handler', () => lflows.handleBacklog()),
+          ),
         ],
       },
       {
@@ -179,6 +190,11 @@ export class ChassisEngine {
       },
     ];
     this.engine = new IncEngine(nodes);
+  }
+
+  /** A time-sliced round left compilations over: run again (with no new changes) before installing. */
+  get pending(): boolean {
+    return this.lflows.pending;
   }
 
   /** The next round recomputes every node (`inc-engine/recompute`, a reconnect that re-read everything). */

@@ -51,6 +51,13 @@ export class LflowOutput implements NodeData {
   private readonly queuedLflows = new Set<LfUuid>();
   private readonly queuedEntries = new Set<string>();
   private readonly queuedDps = new Set<DpUuid>();
+  /**
+   * Pairs a time-sliced settle left for the next one (`sliceMs`): the engine runs again while any are left,
+   * and the controller installs only once none are.
+   */
+  private readonly backlog = new Map<LfUuid, Set<DpUuid>>();
+  /** Compile for at most about this long per settle (wall ms), then leave the rest in the backlog. */
+  sliceMs: number | undefined;
   private nextConj = 1;
   private compiler = new Compiler();
   private contexts = new Map<DpUuid, DpContext>();
@@ -66,6 +73,11 @@ export class LflowOutput implements NodeData {
   /** Compiled (logical flow, datapath) pairs held. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Compilations a sliced settle left for the next round. */
+  get pending(): boolean {
+    return this.backlog.size > 0;
   }
 
   constructor(
@@ -95,6 +107,7 @@ export class LflowOutput implements NodeData {
     this.queuedLflows.clear();
     this.queuedEntries.clear();
     this.queuedDps.clear();
+    this.backlog.clear();
     this.compiler = new Compiler(); // DHCP option tables may have changed (the compiler caches parses)
     this.syncMeterIds();
     const { sb } = this.input();
@@ -177,6 +190,11 @@ export class LflowOutput implements NodeData {
     return true;
   }
 
+  /** The backlog input: settle() compiles the next slice. */
+  handleBacklog(): boolean {
+    return true;
+  }
+
   /** A meter name that appears or goes changes what `meter=` compiles to; band changes need no recompile. */
   handleMeters(): boolean {
     if (this.syncMeterIds()) this.queueDep('meter');
@@ -228,10 +246,25 @@ export class LflowOutput implements NodeData {
     this.queuedLflows.clear();
     this.queuedDps.clear();
     this.queuedEntries.clear();
+    // Left over from a sliced settle: still wanted only if the pair still exists and is local.
+    for (const [lf, dps] of this.backlog) {
+      const row = sb.Logical_Flow.get(lf);
+      if (!row) continue;
+      const of = datapathsOf(row, sb);
+      for (const d of dps) if (view.localDps.has(d) && of.includes(d) && !this.entries.has(`${lf}|${d}`)) want(lf, d);
+    }
+    this.backlog.clear();
 
+    const deadline = this.sliceMs === undefined ? Infinity : performance.now() + this.sliceMs;
+    let over = false;
     for (const [lf, dps] of pairs) {
-      const row = sb.Logical_Flow.get(lf)!;
-      this.compileOn(row, [...dps]);
+      // Past the slice: the rest waits for the next settle (at least one flow compiles each time).
+      if (over) {
+        this.backlog.set(lf, dps);
+        continue;
+      }
+      this.compileOn(sb.Logical_Flow.get(lf)!, [...dps]);
+      over = performance.now() > deadline;
     }
     for (const k of this.withGroups) for (const g of this.entries.get(k)!.groups) this.groups.id(g);
     this.wanted = this.groups.end();
