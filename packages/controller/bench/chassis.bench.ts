@@ -94,7 +94,8 @@ try {
   if (fake.length) await sbctl(...fake.slice(1));
   await nbctl('--wait=sb', 'sync');
   // Bind the other nodes' pods to their chassis in one transaction.
-  const sbc = await OvsdbClient.connect(sbdb.remotes.unix);
+  // No inactivity probe: on a loaded box the SB server may take longer than a probe interval to answer.
+  const sbc = await OvsdbClient.connect(sbdb.remotes.unix, { inactivityProbeMs: 0 });
   const rep = await sbc.monitor(sbModel, {
     tables: ['Chassis', 'Port_Binding', 'Logical_Flow', 'Chassis_Private', 'SB_Global'],
   });
