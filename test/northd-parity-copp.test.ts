@@ -6,8 +6,7 @@ import { useSandbox } from '@ovnts/test-harness';
 import { COPP_PROTOCOLS } from '@ovnts/nb';
 import { formatFlowDiff, runParityCase } from '@ovnts/northd/testing';
 
-// Every Copp protocol but dhcpv6-opts (ovnts-northd builds no DHCPv6 switch flows yet).
-const PROTOCOLS = COPP_PROTOCOLS.filter((p) => p !== 'dhcpv6-opts');
+const PROTOCOLS = COPP_PROTOCOLS;
 
 const topology = [
   ['lr-add', 'r0'],
@@ -37,6 +36,30 @@ const topology = [
     'vm1',
     'dhcpv4_options=@d',
   ],
+  [
+    '--id=@d6',
+    'create',
+    'DHCP_Options',
+    'cidr="fd01::/64"',
+    'options:server_id="00:00:00:00:00:01"',
+    '--',
+    'set',
+    'logical_switch_port',
+    'vm1',
+    'dhcpv6_options=@d6',
+  ],
+  [
+    '--id=@dns',
+    'create',
+    'DNS',
+    'records={vm1="192.168.1.10"}',
+    '--',
+    'add',
+    'logical_switch',
+    'sw1',
+    'dns_records',
+    '@dns',
+  ],
   ['acl-add', 'sw1', 'from-lport', '1001', 'tcp.dst == 23', 'reject'],
   ['lr-route-add', 'r0', 'fd10::/64', 'fd01::99'],
   // Controller events for VIPs without backends; a rejecting balancer.
@@ -63,8 +86,12 @@ describe('parity: CoPP, controller events and BFD', () => {
     [
       'every protocol metered on the router and the switch',
       [
-        ...PROTOCOLS.map((p) => ['copp-add', 'c1', p, p === 'arp' ? 'm2' : 'm1']),
-        ['copp-add', 'c1', 'dhcpv6-opts', 'no-such-meter'],
+        ...PROTOCOLS.map((p) => [
+          'copp-add',
+          'c1',
+          p,
+          p === 'arp' ? 'm2' : p === 'dhcpv6-opts' ? 'no-such-meter' : 'm1',
+        ]),
         ['lr-copp-add', 'c1', 'r0'],
         ['ls-copp-add', 'c1', 'sw1'],
       ],
@@ -81,6 +108,7 @@ describe('parity: CoPP, controller events and BFD', () => {
         'icmp4',
         'icmp6',
         'put_dhcp_opts',
+        'dns_lookup',
         'put_nd_ra_opts',
         'handle_svc_check',
       ],
@@ -112,7 +140,7 @@ describe('parity: CoPP, controller events and BFD', () => {
         ['lr-copp-add', 'c1', 'r0'],
         ['ls-copp-add', 'c1', 'sw1'],
       ],
-      ['icmp4_error', 'icmp6_error', 'nd_na', 'put_arp'],
+      ['icmp4_error', 'icmp6_error', 'nd_na', 'put_arp', 'put_dhcpv6_opts', 'dns_lookup'],
     ],
   ];
   for (const [name, extra, metered] of cases) {

@@ -24,6 +24,7 @@ export const NB_INPUT_TABLES = [
   'Load_Balancer_Health_Check',
   'NAT',
   'DHCP_Options',
+  'DNS',
   'HA_Chassis_Group',
   'HA_Chassis',
   'Gateway_Chassis',

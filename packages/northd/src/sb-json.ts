@@ -81,6 +81,17 @@ export function insertOps(c: CompiledSb): Json[] {
       },
     });
   }
+  // DNS rows name their switches (the other keyed rows are the daemon's business).
+  for (const d of c.keyedRows.DNS.values()) {
+    const dps = (d.datapaths ?? []).filter((id) => dpName.has(id)).map((id) => named(dpName.get(id)!));
+    if (!dps.length) continue;
+    const cols = d.columns as { records: Record<string, string>; external_ids: Record<string, string> };
+    ops.push({
+      op: 'insert',
+      table: 'DNS',
+      row: { records: map(cols.records), external_ids: map(cols.external_ids), datapaths: set(dps) },
+    });
+  }
   const groupName = new Map<string, string>();
   for (const f of c.logicalFlows) {
     let where: Record<string, Json>;

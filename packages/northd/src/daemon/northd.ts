@@ -193,6 +193,7 @@ export class Northd {
     sbReplica.addIndex('Chassis_Template_Var', 'ctv_by_chassis', (v) => v.chassis);
     sbReplica.addIndex('IP_Multicast', 'ipm_by_dp', (m) => m.datapath);
     sbReplica.addIndex('Service_Monitor', 'sm_by_key', (m) => CURRENT_KEY.Service_Monitor(m, () => undefined));
+    sbReplica.addIndex('DNS', 'dns_by_id', (m) => CURRENT_KEY.DNS(m, () => undefined));
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
     nbReplica.on('change', () => d.schedule());
     sbReplica.on('change', () => d.schedule());
@@ -561,6 +562,8 @@ export class Northd {
       }
       case 'Service_Monitor':
         return r.index<'Service_Monitor'>('sm_by_key').first(key);
+      case 'DNS':
+        return r.index<'DNS'>('dns_by_id').first(key);
     }
   }
 

@@ -91,6 +91,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'NB_load_balancer_group', data: t.Load_Balancer_Group },
     { kind: 'input', name: 'NB_load_balancer_health_check', data: t.Load_Balancer_Health_Check },
     { kind: 'input', name: 'NB_dhcp_options', data: t.DHCP_Options },
+    { kind: 'input', name: 'NB_dns', data: t.DNS },
     { kind: 'input', name: 'NB_ha_chassis_group', data: t.HA_Chassis_Group },
     { kind: 'input', name: 'NB_ha_chassis', data: t.HA_Chassis },
     { kind: 'input', name: 'NB_gateway_chassis', data: t.Gateway_Chassis },
@@ -220,6 +221,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('port_groups', 'onPortGroups', () => switches.onPortGroups()),
         on('NB_acl', 'onAcl', () => switches.onAcl()),
         on('NB_dhcp_options', 'onDhcpOptions', () => switches.onDhcpOptions()),
+        on('NB_dns', 'onDns', () => switches.onDns()),
         recomputeOn('chassis_features'),
         on('NB_global', 'onGlobal', () => switches.onGlobal()),
         // Which meters are fair decides the meter every logging ACL names: rare, recomputes.
@@ -302,6 +304,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_mirror', 'onMirror', () => keyedRows.onMirror()),
         on('NB_static_mac_binding', 'onStaticMacBinding', () => keyedRows.onStaticMacBinding()),
         on('NB_chassis_template_var', 'onTemplateVar', () => keyedRows.onTemplateVar()),
+        on('NB_dns', 'onDns', () => keyedRows.onDns()),
         on('topology', 'onTopology', () => keyedRows.onTopology()),
         on('bindings', 'onBindings', () => keyedRows.onBindings()),
         on('service_monitors', 'onServiceMonitors', () => keyedRows.onServiceMonitors()),

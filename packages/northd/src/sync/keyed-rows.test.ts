@@ -1,4 +1,4 @@
-// The keyed SB tables (Mirror, Static_MAC_Binding, Chassis_Template_Var, IP_Multicast) through the
+// The keyed SB tables (Mirror, Static_MAC_Binding, Chassis_Template_Var, IP_Multicast, DNS) through the
 // engine, round by round: EngineCheck holds every incremental round to a full compile and a full diff.
 import { describe, expect, it } from 'vitest';
 import { EngineCheck } from '../testing/engine-check.js';
@@ -252,5 +252,47 @@ describe('keyed SB rows', () => {
       enabled: false,
     });
     expect(row({})).not.toHaveProperty('ip4_src');
+  });
+
+  it('DNS: one row per NB DNS row a switch names, records lower-cased, incrementally', () => {
+    const nb = new MemNb();
+    topology(nb);
+    nb.transact([{ op: 'insert', table: 'Logical_Switch', row: { name: 'sw1' } }]);
+    nb.takeChanges();
+    const check = new EngineCheck();
+    check.round(nb.snapshot(), 'full');
+    const dp = (name: string) =>
+      rows(check, 'Datapath_Binding').find((d) => (d['external_ids'] as Row)['name'] === name)!['_uuid'];
+    const sw1 = [...nb.snapshot().Logical_Switch.values()].find((l) => l.name === 'sw1')!._uuid;
+    const flows = () => rows(check, 'Logical_Flow').filter((f) => String(f['actions']).includes('dns_lookup'));
+
+    // A row named by no switch: nothing.
+    const [d1] = nb.transact([{ op: 'insert', table: 'DNS', row: { records: map({ Vm1: '10.0.0.4 FD00::4' }) } }]);
+    check.round(nb.snapshot(), nb.takeChanges().changes);
+    expect(rows(check, 'DNS')).toEqual([]);
+    step(nb, check, [
+      { op: 'mutate', table: 'Logical_Switch', where: [], mutations: [['dns_records', 'insert', uuid(d1!)]] },
+    ]);
+    expect(rows(check, 'DNS')).toMatchObject([
+      {
+        records: { Vm1: '10.0.0.4 fd00::4' },
+        external_ids: { dns_id: d1 },
+        datapaths: expect.arrayContaining([dp('sw0'), dp('sw1')]),
+      },
+    ]);
+    expect(flows().length).toBe(1);
+    // Records emptied: the row stays, the flows go.
+    step(nb, check, [{ op: 'update', table: 'DNS', where: [], row: { records: map({}) } }]);
+    expect(rows(check, 'DNS')).toMatchObject([{ records: {} }]);
+    expect(flows()).toEqual([]);
+    // Off one switch, then deleted (the weak references go with it).
+    step(nb, check, [
+      { op: 'update', table: 'DNS', where: [], row: { records: map({ a: 'B' }) } },
+      { op: 'update', table: 'Logical_Switch', where: [['_uuid', '==', uuid(sw1)]], row: { dns_records: set([]) } },
+    ]);
+    expect(rows(check, 'DNS')).toMatchObject([{ records: { a: 'b' }, datapaths: [dp('sw0')] }]);
+    step(nb, check, [{ op: 'delete', table: 'DNS', where: [] }]);
+    expect(rows(check, 'DNS')).toEqual([]);
+    expect(flows()).toEqual([]);
   });
 });

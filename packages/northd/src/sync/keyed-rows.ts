@@ -1,6 +1,7 @@
 // SB tables northd copies from the NB (or derives per switch) row by row, each row known by a key of its
 // own: Mirror by name, Static_MAC_Binding by (logical_port, ip), Chassis_Template_Var by chassis,
-// IP_Multicast by its switch, Service_Monitor by (logical_port, ip, port, protocol). The same two writers as the other tables: a full diff of every row, and an
+// IP_Multicast by its switch, Service_Monitor by (logical_port, ip, port, protocol), DNS by the NB DNS
+// row it copies (external_ids:dns_id). The same two writers as the other tables: a full diff of every row, and an
 // incremental pass over the keys a round touched. Only the columns a desired row names are compared, so
 // columns northd never sets (IP_Multicast.seq_no, which ovn-controller bumps; Service_Monitor.status,
 // which it writes) are left alone.
@@ -14,15 +15,20 @@ export const KEYED_TABLES = [
   'Chassis_Template_Var',
   'IP_Multicast',
   'Service_Monitor',
+  'DNS',
 ] as const;
 export type KeyedTable = (typeof KEYED_TABLES)[number];
 
 type Row = Record<string, unknown>;
 
-/** One desired row: its columns, and the NB datapath its `datapath` column points at (if it has one). */
+/**
+ * One desired row: its columns, and the NB datapath its `datapath` column points at (if it has one), or
+ * the NB datapaths its `datapaths` set names (a row naming none of them written is not written).
+ */
 export interface KeyedRow {
   readonly columns: Readonly<Row>;
   readonly datapath?: string;
+  readonly datapaths?: readonly string[];
 }
 
 /** Desired rows per table, by key. */
@@ -38,6 +44,7 @@ export function perKeyedTable<V>(make: () => V): { [T in KeyedTable]: V } {
     Chassis_Template_Var: make(),
     IP_Multicast: make(),
     Service_Monitor: make(),
+    DNS: make(),
   };
 }
 
@@ -56,6 +63,7 @@ export const CURRENT_KEY: {
   IP_Multicast: (r, nbIdOf) => nbIdOf(r.datapath),
   // A row without a protocol is none of northd's (it always writes one).
   Service_Monitor: (r) => (r.protocol === null ? undefined : svcMonKey(r.logical_port, r.ip, r.port, r.protocol)),
+  DNS: (r) => r.external_ids['dns_id'],
 };
 
 /** The key of a current SB row of `table`. */
@@ -79,6 +87,10 @@ export interface KeyedOps {
 export type DatapathRef = (nbId: string) => unknown;
 
 function columnsOf(want: KeyedRow, dpRef: DatapathRef): Row | undefined {
+  if (want.datapaths !== undefined) {
+    const refs = want.datapaths.map(dpRef).filter((r) => r !== undefined);
+    return refs.length ? { ...want.columns, datapaths: refs } : undefined;
+  }
   if (want.datapath === undefined) return { ...want.columns };
   const dp = dpRef(want.datapath);
   return dp === undefined ? undefined : { ...want.columns, datapath: dp };

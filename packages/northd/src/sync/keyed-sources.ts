@@ -1,5 +1,5 @@
 // The desired rows of the keyed SB tables (keyed-rows.ts), each as ovn-northd 23.03 writes it.
-import type { ChassisTemplateVar, LogicalSwitch, Mirror, StaticMACBinding } from '@ovnts/schema/nb';
+import type { ChassisTemplateVar, DNS, LogicalSwitch, Mirror, StaticMACBinding } from '@ovnts/schema/nb';
 import { smapBool } from '../router-options.js';
 import type { KeyedRow } from './keyed-rows.js';
 
@@ -63,4 +63,14 @@ export function ipMulticastRow(ls: Pick<LogicalSwitch, '_uuid' | 'other_config'>
     if (v !== undefined) columns[col] = v;
   }
   return { columns, datapath: ls._uuid };
+}
+
+/**
+ * SB DNS of an NB DNS row named by switches: its records (values lower-cased, as ovn-northd 23.03 writes
+ * them, so lookups compare alike), the switches and external_ids:dns_id, the NB row's UUID.
+ */
+export function dnsRow(d: DNS, switches: readonly string[]): KeyedRow {
+  const records: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.records)) records[k] = v.replace(/[A-Z]+/g, (c) => c.toLowerCase()); // ASCII only, as C's tolower
+  return { columns: { records, external_ids: { dns_id: d._uuid } }, datapaths: switches };
 }

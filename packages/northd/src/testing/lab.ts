@@ -71,7 +71,7 @@ export function normaliseLflowList(text: string): string[] {
  * ports (each northd allocates those its own way): for comparing two SBs.
  */
 export async function bindingSummary(run: Runner, remote: string): Promise<Record<string, unknown>> {
-  const tables = ['Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set'] as const;
+  const tables = ['Datapath_Binding', 'Port_Binding', 'Multicast_Group', 'Address_Set', 'DNS'] as const;
   const ops = tables.map((table) => ({ op: 'select', table, where: [] }));
   const { stdout } = await run('ovsdb-client', ['transact', remote, JSON.stringify(['OVN_Southbound', ...ops])]);
   const results = JSON.parse(stdout) as { rows: Record<string, unknown>[] }[];
@@ -120,6 +120,15 @@ export async function bindingSummary(run: Runner, remote: string): Promise<Recor
     addressSets: sortBy(
       rows(3).map((a) => ({ name: a['name'], addresses: a['addresses'] })),
       (a) => String(a.name),
+    ),
+    // Both northds read the same NB: external_ids:dns_id names the same NB row.
+    dns: sortBy(
+      rows(4).map((d) => ({
+        external_ids: d['external_ids'],
+        records: d['records'],
+        datapaths: (d['datapaths'] as string[]).map((u) => dpName.get(u)).sort(),
+      })),
+      (d) => JSON.stringify(d.external_ids),
     ),
   };
 }

@@ -1,6 +1,6 @@
 // Seeded random NB edits over a MemNb holding a k8s-like topology: one valid OVSDB transaction per call,
 // chosen by looking at the current contents. Most edits are what a CMS does (ports, ACLs, port groups,
-// address sets, load balancers, NAT, routes, routers, DHCP); a few put in content ovsdb-server accepts
+// address sets, load balancers, NAT, routes, routers, DHCP, DNS); a few put in content ovsdb-server accepts
 // but that is wrong (bad MACs and CIDRs, a port in two switches, dangling router peers), which the
 // compiler must survive with diagnostics. For differential tests of the incremental engine.
 import { k8sStatefulOps, type K8sStatefulShape } from './k8s-stateful.js';
@@ -1199,6 +1199,101 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  [
+    1,
+    'dhcp6-port',
+    (c) => {
+      const p = c.pick(c.vifs());
+      if (!p) return undefined;
+      const v6 = c.rows('DHCP_Options').filter((d) => String(d['cidr']).includes(':'));
+      const clear = p['dhcpv6_options'] !== null && c.chance(0.4);
+      const ops: unknown[] = [];
+      let ref: unknown = set([]);
+      if (!clear) {
+        const d = c.chance(0.5) ? c.pick(v6) : undefined;
+        if (d) ref = uuid(d._uuid);
+        else {
+          const options: Record<string, string> = { server_id: c.chance(0.9) ? c.mac() : 'bogus' };
+          if (c.chance(0.4)) options['dhcpv6_stateless'] = c.pick(['true', 'false'])!;
+          if (c.chance(0.5)) options['dns_server'] = '{fd00::1}';
+          ops.push({
+            op: 'insert',
+            table: 'DHCP_Options',
+            'uuid-name': 'd6',
+            row: { cidr: c.pick(['fd00::/64', 'fd00::/120', 'bogus'])!, options: map(options) },
+          });
+          ref = named('d6');
+        }
+      }
+      const row: Record<string, unknown> = { dhcpv6_options: ref };
+      // Give the port an IPv6 address in fd00::/64 now and then (pods have IPv4 only).
+      const addrs = p['addresses'] as string[];
+      const first = addrs[0];
+      if (!clear && first && /^\S+ \d+\.\d+\.\d+\.\d+$/.test(first) && c.chance(0.7))
+        row['addresses'] = set([`${first} fd00::${c.int(2, 250).toString(16)}`, ...addrs.slice(1)]);
+      ops.push({ op: 'update', table: 'Logical_Switch_Port', where: byUuid(p._uuid), row });
+      return { description: `${clear ? 'clear' : 'set'} dhcpv6_options of ${String(p['name'])}`, ops };
+    },
+  ],
+  // ---- DNS ----
+  [
+    1,
+    'dns-add',
+    (c) => {
+      const sws = c.some(c.switches(), c.int(1, 3));
+      if (!sws.length) return undefined;
+      const records: Record<string, string> = {};
+      for (let i = c.int(0, 2); i > 0; i--) records[`Host${c.int(0, 99)}.example`] = `${c.ip()} FD00::${c.int(1, 99)}`;
+      return {
+        description: `add DNS (${Object.keys(records).length} records) to ${sws.map((s) => String(s['name'])).join(',')}`,
+        ops: [
+          { op: 'insert', table: 'DNS', 'uuid-name': 'dns', row: { records: map(records) } },
+          ...sws.map((s) => ({
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(s._uuid),
+            mutations: [['dns_records', 'insert', named('dns')]],
+          })),
+        ],
+      };
+    },
+  ],
+  [
+    1.5,
+    'dns-edit',
+    (c) => {
+      const d = c.pick(c.rows('DNS'));
+      if (!d) return undefined;
+      const r = c.rng();
+      if (r < 0.4) {
+        const records = { ...(d['records'] as Record<string, string>) };
+        const keys = Object.keys(records);
+        if (keys.length && c.chance(0.5)) delete records[c.pick(keys)!];
+        else records[`h${c.int(0, 9)}`] = c.ip();
+        return {
+          description: `set ${Object.keys(records).length} records of a DNS row`,
+          ops: [{ op: 'update', table: 'DNS', where: byUuid(d._uuid), row: { records: map(records) } }],
+        };
+      }
+      if (r < 0.8) {
+        const ls = c.pick(c.switches());
+        if (!ls) return undefined;
+        const has = (ls['dns_records'] as string[]).includes(d._uuid);
+        return {
+          description: `${has ? 'detach a DNS row from' : 'attach a DNS row to'} ${String(ls['name'])}`,
+          ops: [
+            {
+              op: 'mutate',
+              table: 'Logical_Switch',
+              where: byUuid(ls._uuid),
+              mutations: [['dns_records', has ? 'delete' : 'insert', uuid(d._uuid)]],
+            },
+          ],
+        };
+      }
+      return { description: 'delete a DNS row', ops: [{ op: 'delete', table: 'DNS', where: byUuid(d._uuid) }] };
+    },
+  ],
   // ---- NB_Global ----
   [
     0.5,
@@ -2003,6 +2098,8 @@ const COPP_PROTOCOLS = [
   'igmp',
   'nd-na',
   'dhcpv4-opts',
+  'dhcpv6-opts',
+  'dns',
 ];
 
 const TOTAL = EDITS.reduce((s, [w]) => s + w, 0);

@@ -1,9 +1,10 @@
 // Node `keyed_rows`: the SB rows copied from the NB row by row (Mirror, Static_MAC_Binding,
 // Chassis_Template_Var), one IP_Multicast row per switch and the Service_Monitor rows of the
-// service_monitors node, by key (sync/keyed-rows.ts). Each NB
-// table's handler re-derives the rows of the changed NB rows; topology changes re-derive the switches'
-// IP_Multicast rows and, when a router changed, every static MAC binding (a handful of rows).
-import type { Mirror } from '@ovnts/schema/nb';
+// service_monitors node, and one DNS row per NB DNS row some switch names, by key (sync/keyed-rows.ts).
+// Each NB table's handler re-derives the rows of the changed NB rows; topology changes re-derive the
+// switches' IP_Multicast rows and the DNS rows they named or name, and, when a router changed, every
+// static MAC binding (a handful of rows).
+import type { DNS, Mirror } from '@ovnts/schema/nb';
 import {
   KEYED_TABLES,
   perKeyedTable,
@@ -12,7 +13,7 @@ import {
   type KeyedRows,
   type KeyedTable,
 } from '../../sync/keyed-rows.js';
-import { ipMulticastRow, mirrorRow, staticMacBindingRow, templateVarRow } from '../../sync/keyed-sources.js';
+import { dnsRow, ipMulticastRow, mirrorRow, staticMacBindingRow, templateVarRow } from '../../sync/keyed-sources.js';
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
 import type { NbInputs } from './inputs.js';
@@ -25,6 +26,10 @@ export class KeyedRowsNode implements NodeData {
   private readonly tables: Tables<Map<string, KeyedRow>> = perKeyedTable(() => new Map());
   /** NB Mirror UUID → name (Port_Binding.mirror_rules names SB mirrors by it). */
   readonly mirrorNames = new Map<string, string>();
+  /** Bound switch → the NB DNS rows it names (what its DNS rows' datapaths were built from). */
+  private readonly switchDns = new Map<string, readonly string[]>();
+  /** NB DNS row → the bound switches naming it. */
+  private readonly dnsSwitches = new Map<string, Set<string>>();
 
   // Tracked output.
   recomputed = false;
@@ -48,6 +53,8 @@ export class KeyedRowsNode implements NodeData {
   recompute(): void {
     for (const t of KEYED_TABLES) this.tables[t].clear();
     this.mirrorNames.clear();
+    this.switchDns.clear();
+    this.dnsSwitches.clear();
     this.recomputed = true;
     const nb = this.nb.view;
     for (const m of nb.Mirror.values()) this.setMirror(m);
@@ -55,6 +62,8 @@ export class KeyedRowsNode implements NodeData {
     this.staticMacBindings();
     for (const ls of this.topo.switches.keys()) this.ipMulticast(ls);
     for (const [k, row] of this.svc.allRows()) this.set('Service_Monitor', k, row);
+    for (const ls of this.topo.switches.keys()) this.noteSwitchDns(ls);
+    for (const d of this.dnsSwitches.keys()) this.dns(d);
   }
 
   // ---- handlers ----
@@ -83,11 +92,22 @@ export class KeyedRowsNode implements NodeData {
     }
     return true;
   }
-  /** Switches re-read (their other_config) and routers whose ports may have come or gone. */
+  /** A DNS row's records: its SB row (the switches naming it are the topology's business). */
+  onDns(): boolean {
+    for (const c of this.nb.tables.DNS.changes) this.dns(c.uuid);
+    return true;
+  }
+  /** Switches re-read (their other_config, dns_records) and routers whose ports may have come or gone. */
   onTopology(): boolean {
     const t = this.topo;
     if (t.recomputed) return false;
-    for (const ls of new Set([...t.rebuiltSw, ...t.switchesChanged])) this.ipMulticast(ls);
+    const dns = new Set<string>();
+    for (const ls of new Set([...t.rebuiltSw, ...t.switchesChanged])) {
+      this.ipMulticast(ls);
+      for (const d of this.switchDns.get(ls) ?? []) dns.add(d);
+      for (const d of this.noteSwitchDns(ls)) dns.add(d);
+    }
+    for (const d of dns) this.dns(d);
     if (t.routersChanged.size) this.staticMacBindings();
     return true;
   }
@@ -144,6 +164,32 @@ export class KeyedRowsNode implements NodeData {
       this.staticMacBinding(s);
     }
     for (const k of before) this.drop('Static_MAC_Binding', k);
+  }
+
+  /** Records which DNS rows a switch names now (none unless bound); returns them. */
+  private noteSwitchDns(ls: string): readonly string[] {
+    for (const d of this.switchDns.get(ls) ?? []) {
+      const s = this.dnsSwitches.get(d);
+      s?.delete(ls);
+      if (s?.size === 0) this.dnsSwitches.delete(d);
+    }
+    const sw = this.topo.switches.get(ls);
+    const now = sw && this.bindings.dpKeys.has(ls) ? sw.nb.dns_records : [];
+    if (now.length) this.switchDns.set(ls, now);
+    else this.switchDns.delete(ls);
+    for (const d of now) {
+      let s = this.dnsSwitches.get(d);
+      if (!s) this.dnsSwitches.set(d, (s = new Set()));
+      s.add(ls);
+    }
+    return now;
+  }
+
+  private dns(uuid: string): void {
+    const row = this.nb.view.DNS.get(uuid as DNS['_uuid']);
+    const switches = this.dnsSwitches.get(uuid);
+    if (row && switches?.size) this.set('DNS', uuid, dnsRow(row, [...switches].sort()));
+    else this.drop('DNS', uuid);
   }
 
   private ipMulticast(ls: string): void {

@@ -1,4 +1,4 @@
-// Node `switches`: per bound switch its flow units in its own FlowSet: the core pipeline (with DHCP and
+// Node `switches`: per bound switch its flow units in its own FlowSet: the core pipeline (with DHCP, DNS and
 // the answers for its routers' NAT addresses), one unit per port, the ACL stages' aggregate and one unit
 // per ACL, the balancing aggregate and one unit per load balancer. Units are memoized and shared between
 // switches with the same inputs (one VIP's flows are built once for the 300 switches applying it; a
@@ -10,6 +10,7 @@ import type { ChassisFeaturesNode } from './chassis-features.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
 import { buildAclFlows, buildOneAclFlows } from '../../stateful/acl.js';
 import { buildDhcpFlows } from '../../stateful/dhcp.js';
+import { buildDnsFlows } from '../../stateful/dns.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import type { ResolvedPortGroup } from '../../stateful/port-groups.js';
 import { buildSwitchLbFlows } from '../../stateful/switch-lb.js';
@@ -195,6 +196,13 @@ export class SwitchesNode implements NodeData {
     return true;
   }
 
+  /** A DNS row's records: the core unit (DNS flows) of the switches naming it. */
+  onDns(): boolean {
+    for (const c of this.nb.tables.DNS.changes)
+      for (const sw of this.topo.switches.values()) if (sw.nb.dns_records.includes(c.uuid)) this.full.add(sw.uuid);
+    return true;
+  }
+
   settle(): boolean {
     const bound = (uuid: string) => (this.bindings.dpKeys.has(uuid) ? this.topo.switches.get(uuid) : undefined);
     if (this.copps.dirty) {
@@ -278,6 +286,7 @@ export class SwitchesNode implements NodeData {
       collect((add, t) => {
         buildSwitchCoreFlows(sw, t, st);
         buildDhcpFlows(sw, nb, st.hasStatefulAcl || st.hasLbVip, add);
+        buildDnsFlows(sw, nb, st.hasStatefulAcl || st.hasLbVip, add);
         buildRouterNatArpFlows(
           sw,
           (u) => this.routers.natOf(u),
