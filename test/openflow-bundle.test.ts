@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox, type Chassis } from '@ovnts/test-harness';
+import { applyFlowMods } from '../packages/controller/src/install.js';
 import {
   BundleError,
   OpenFlowError,
@@ -66,6 +67,44 @@ describe('bundles, errors and sync against ovs-vswitchd', () => {
 
     await conn.bundle(good.map(add));
     expect(await flowCount(hv, 10)).toBe(20);
+  });
+
+  it('a pipelined bundle (commit sent with the adds) commits the others and names the refused message', async () => {
+    const flows = Array.from({ length: 5 }, (_, i): Flow => ({
+      table: 12,
+      priority: 100 + i,
+      match: [m('reg0', i)],
+      actions: [{ type: 'resubmit', table: 13 }],
+    }));
+    const bad: Flow = { table: 12, priority: 1, match: [m('tcp_dst', 80)], actions: [] };
+    const err = await conn
+      .bundle([...flows.slice(0, 2).map(add), add(bad), ...flows.slice(2).map(add)], { pipelined: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleError);
+    expect((err as BundleError).errors.map((e) => e.errorName)).toEqual(['OFPBMC_BAD_PREREQ']);
+    expect((err as BundleError).indexes).toEqual([2]);
+    expect(await flowCount(hv, 12)).toBe(5);
+    // Without a refusal it is one plain atomic bundle.
+    await conn.bundle(
+      [{ type: 'flow_mod', command: 'delete', flow: { table: 12, priority: 0, match: [], actions: [] } }],
+      {
+        pipelined: true,
+      },
+    );
+    expect(await flowCount(hv, 12)).toBe(0);
+  });
+
+  it("the controller's install: a refused flow is reported and left out, the rest is in the switch", async () => {
+    const flows = Array.from({ length: 4 }, (_, i): Flow => ({
+      table: 14,
+      priority: 100 + i,
+      match: [m('reg0', i)],
+      actions: [{ type: 'resubmit', table: 15 }],
+    }));
+    const bad: Flow = { table: 14, priority: 1, match: [m('tcp_dst', 80)], actions: [] };
+    const refused = await applyFlowMods(conn, [add(flows[0]!), add(bad), ...flows.slice(1).map(add)]);
+    expect(refused.map((r) => [r.flow, r.error])).toEqual([[bad, 'OFPBMC_BAD_PREREQ']]);
+    expect(await flowCount(hv, 14)).toBe(4);
   });
 
   it('a bundle of 50k flows applies completely', async () => {

@@ -1,6 +1,8 @@
-// Applying a flow-table plan to the switch. The plan goes in one atomic bundle; when the switch refuses some
-// flow-mods (a flow our compiler got wrong must not block the whole chassis), the bundle is replayed one
-// message at a time and the refused flows are reported and left out.
+// Applying a flow-table plan to the switch. The plan goes in one bundle, its commit sent with its adds (one
+// round trip to the switch per install); when the switch refuses some flow-mods (a flow our compiler got
+// wrong must not block the whole chassis), the others went in without them, and the plan is replayed one
+// message at a time (the same mods again: no change for those applied) so the refused flows are reported and
+// left out.
 import {
   BundleError,
   type Flow,
@@ -39,7 +41,7 @@ async function sendEach(
 export async function applyFlowMods(conn: SwitchConnection, msgs: readonly OfMessage[]): Promise<Refused[]> {
   if (!msgs.length) return [];
   try {
-    await conn.bundle(msgs);
+    await conn.bundle(msgs, { pipelined: true });
     return [];
   } catch (e) {
     if (!(e instanceof BundleError)) throw e;

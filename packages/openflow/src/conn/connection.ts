@@ -390,17 +390,36 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     return new Promise((resolve) => (this.socket ? this.socket.once('drain', resolve) : resolve()));
   }
 
-  /** Applies messages atomically and in order in one bundle; BundleError lists each refused message. */
-  async bundle(messages: readonly OfMessage[]): Promise<void> {
+  /**
+   * Applies messages atomically and in order in one bundle; BundleError lists each refused message.
+   * `pipelined`: the commit follows the adds at once, one round trip in all, instead of after their verdict;
+   * when the switch refuses an add, the others are then committed without it (BundleError still lists it),
+   * so the caller must be ready to bring the switch in line itself (a replay).
+   */
+  async bundle(messages: readonly OfMessage[], opts: { pipelined?: boolean } = {}): Promise<void> {
     this.requireReady();
     const bundleId = this.nextBundleId++;
     const flags = { atomic: true, ordered: true };
+    const control = (ctrl: 'open_request' | 'commit_request' | 'discard_request', timeoutMs?: number) => {
+      const p = this.request({ type: 'bundle_control', bundleId, ctrl, ...flags }, timeoutMs);
+      p.catch(() => undefined); // awaited by the caller, possibly after more writes
+      return p;
+    };
+    // Committing is where the switch does the work: allow it time in proportion to the size.
+    const commitTimeout = this.workTimeout(messages.length);
     // The switch handles a connection's messages in order: the adds follow the open without waiting for its
-    // reply (a refused open makes every add fail, which the barrier below collects).
-    const opened = this.request({ type: 'bundle_control', bundleId, ctrl: 'open_request', ...flags });
-    opened.catch(() => undefined); // awaited below, after the adds are written
+    // reply (a refused open is thrown as it is).
+    const opened = control('open_request');
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
+    const refusedOr = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        if (e instanceof OpenFlowError) errors.push(e);
+        else throw e;
+      }
+    };
     try {
       await this.writeBatched(messages.length, (i, w) => {
         // OVS insists that the embedded message carries the bundle_add's own xid.
@@ -409,25 +428,17 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
         this.watched.set(xid, errors);
         encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
       });
-      // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
-      // collect the add errors first (barrier) and discard instead of committing a partial bundle.
-      await Promise.all([opened, this.barrier(this.workTimeout(messages.length))]);
-      if (errors.length) {
-        await this.request({ type: 'bundle_control', bundleId, ctrl: 'discard_request', ...flags }).catch(
-          () => undefined,
-        );
+      if (opts.pipelined) {
+        // Refused adds are reported before the commit is answered (which the reply means is applied).
+        const committed = control('commit_request', commitTimeout);
+        await opened;
+        await refusedOr(committed);
       } else {
-        try {
-          // Committing is where the switch does the work: allow it time in proportion to the size.
-          await this.request(
-            { type: 'bundle_control', bundleId, ctrl: 'commit_request', ...flags },
-            this.workTimeout(messages.length),
-          );
-        } catch (e) {
-          if (e instanceof OpenFlowError) errors.push(e);
-          else throw e;
-        }
-        // The commit's reply comes once the switch has applied the bundle: no barrier needed after it.
+        // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
+        // collect the add errors first (barrier) and discard instead of committing a partial bundle.
+        await Promise.all([opened, this.barrier(this.workTimeout(messages.length))]);
+        if (errors.length) await control('discard_request').catch(() => undefined);
+        else await refusedOr(control('commit_request', commitTimeout));
       }
     } finally {
       for (const x of xids) this.watched.delete(x);
