@@ -69,13 +69,9 @@ describe('ovnts-controller flow parity', () => {
       const rep = compareFlows(normalizeFlows(ours.flows, ours.groups), normalizeFlows(realFlows, realGroups));
       console.log(formatParity(rep, 40));
       expect(rep.real).toBeGreaterThan(200);
-      expect(rep.share).toBeGreaterThan(0.95);
-      // The one known difference: OVS refuses an OF1.5 set_field on the 32-bit in_port, so our table-64
-      // loopback flows reset in_port through reg0 (same effect as the real controller's 16-bit NXM load).
-      expect(rep.onlyReal.filter((s) => !/table=64,.*set_field:ANY->in_port/.test(s))).toEqual([]);
-      expect(rep.onlyOurs.filter((s) => !/table=64,.*move:NXM_NX_REG0\[0\.\.15\]->NXM_OF_IN_PORT\[\]/.test(s))).toEqual(
-        [],
-      );
+      expect(rep.share).toBe(1);
+      expect(rep.onlyReal).toEqual([]);
+      expect(rep.onlyOurs).toEqual([]);
     } finally {
       await of.close();
       await sbc.close();

@@ -1,7 +1,7 @@
 // The physical flows ovn-controller installs around the logical pipeline (pure): table 0 (physical → logical),
 // 37–41 (output: large packets, remote via tunnels, local, loopback check), 64–65 (logical → physical, patch
 // ports re-entering the pipeline of the peer datapath) and multicast-group fan-out.
-import { type Action, type FieldName, type Flow, type MatchEntry, load, m, sub } from '@ovnts/openflow';
+import { type Action, type FieldName, type Flow, type MatchEntry, OFPP, load, m, sub } from '@ovnts/openflow';
 import { MLF, OFTABLE, REG } from '@ovnts/expr';
 import type { DatapathBinding, MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { Uuid } from 'ovsdb-client-ts';
@@ -15,22 +15,17 @@ const flag = (bit: number): MatchEntry => m(reg(REG.flags), 1n << BigInt(bit), 1
 const clearScratchRegs = (): Action[] => Array.from({ length: 10 }, (_, i) => setReg(i, 0));
 
 /**
- * Runs `then` with in_port = OFPP_NONE, so output to the packet's own ingress port is allowed, and restores
- * in_port afterwards. OVS only accepts writing in_port through the 16-bit NXM field, which a set_field cannot
- * name in OpenFlow 1.5, so the value goes through reg0 (saved and restored around it).
+ * Runs `then` with in_port = OFPP_NONE (OFPP_ANY in 32-bit numbering), so output to the packet's own ingress
+ * port is allowed, and restores in_port afterwards (the encoder writes it as the 16-bit NXM field OVS accepts).
  */
 function clearInPortThen(then: Action): Action[] {
   return [
     { type: 'push', field: sub('in_port', 0, 16) },
-    { type: 'push', field: sub('reg0', 0, 32) },
-    setReg(0, OFPP_NONE_16),
-    { type: 'move', src: sub('reg0', 0, 16), dst: sub('in_port', 0, 16) },
-    { type: 'pop', field: sub('reg0', 0, 32) },
+    { type: 'set_field', field: 'in_port', value: BigInt(OFPP.ANY) },
     then,
     { type: 'pop', field: sub('in_port', 0, 16) },
   ];
 }
-const OFPP_NONE_16 = 0xffff;
 
 /** Tun_metadata0 layout: 0 (1 bit) | logical inport (15) | logical outport (16). */
 export const GENEVE_TLV = { optClass: 0x0102, optType: 0x80, optLen: 4, index: 0 } as const;

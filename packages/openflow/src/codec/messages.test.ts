@@ -118,6 +118,21 @@ describe('message codec', () => {
     });
   }
 
+  it('writes a set_field on in_port as the 16-bit NXM_OF_IN_PORT OVS accepts (ovn-controller’s OFPP_NONE load)', () => {
+    const msg: OfMessage = {
+      type: 'flow_mod',
+      command: 'add',
+      flow: parseFlow(
+        'table=64,priority=100,reg15=0x1 actions=push:NXM_OF_IN_PORT[],set_field:ANY->in_port,resubmit(,65),pop:NXM_OF_IN_PORT[]',
+      ),
+    };
+    const buf = encodeMessage(msg, 1);
+    // OFPAT_SET_FIELD, len 16, header class 0 field 0 length 2, value 0xffff, padding.
+    expect(buf.includes(Buffer.from('0019001000000002ffff000000000000', 'hex'))).toBe(true);
+    const back = decodeMessage(buf).message;
+    expect(back.type === 'flow_mod' && back.flow).toEqual(msg.flow);
+  });
+
   it('names errors like ovs-ofctl and falls back to numbers', () => {
     expect(errorName(1, 9)).toBe('OFPBRC_BAD_TABLE_ID');
     expect(errorName(4, 9)).toBe('OFPBMC_BAD_PREREQ');
