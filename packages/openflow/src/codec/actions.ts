@@ -261,7 +261,10 @@ function encodeOne(w: Writer, a: Action, opts: CodecOptions): void {
       // OVS refuses a set_field on the 32-bit OXM in_port; it takes the 16-bit NXM_OF_IN_PORT (as it writes
       // in_port itself, and as ovn-controller's OFPP_NONE loads go out).
       if (a.field === 'in_port' && a.mask === undefined) {
-        w.u16(0).u8(0).u8(2).u16(narrowPort(Number(a.value)));
+        w.u16(0)
+          .u8(0)
+          .u8(2)
+          .u16(narrowPort(Number(a.value)));
         return endAction(w, s);
       }
       encodeEntry(
