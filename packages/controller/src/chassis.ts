@@ -14,7 +14,7 @@ export function chassisOtherConfig(cfg: ChassisConfig, ifaceTypes: readonly stri
     'is-interconn': 'false',
     'mac-binding-timestamp': 'true',
     'ovn-bridge-mappings': [...cfg.bridgeMappings].map(([k, v]) => `${k}:${v}`).join(','),
-    'ovn-chassis-mac-mappings': '',
+    'ovn-chassis-mac-mappings': cfg.chassisMacMappings,
     'ovn-cms-options': '',
     'ovn-ct-lb-related': 'true',
     'ovn-enable-lflow-cache': 'true',

@@ -11,6 +11,8 @@ export interface ChassisConfig {
   readonly bridgeDatapathType: string;
   /** physical network name → OVS bridge. */
   readonly bridgeMappings: ReadonlyMap<string, string>;
+  /** ovn-chassis-mac-mappings as configured ("physnet:MAC,…"), published in Chassis.other_config. */
+  readonly chassisMacMappings: string;
   readonly probeIntervalMs: number;
   readonly monitorAll: boolean;
   readonly hostname: string;
@@ -59,6 +61,7 @@ export function parseChassisConfig(ids: Readonly<Record<string, string>>, hostna
     bridge: ids['ovn-bridge'] || 'br-int',
     bridgeDatapathType: ids['ovn-bridge-datapath-type'] ?? '',
     bridgeMappings: parseBridgeMappings(ids['ovn-bridge-mappings']),
+    chassisMacMappings: ids['ovn-chassis-mac-mappings'] ?? '',
     probeIntervalMs: Number.isFinite(probe) && probe >= 0 ? probe : 5000,
     monitorAll: ids['ovn-monitor-all'] === 'true',
     hostname: ids['hostname'] || hostname,

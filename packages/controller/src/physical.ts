@@ -7,6 +7,7 @@ import type { DatapathBinding, MulticastGroup, PortBinding } from '@ovnts/schema
 import type { Uuid } from 'ovsdb-client-ts';
 import { type LocalView, type SbSnapshot, isPatchLike, uuidCookie } from './view.js';
 import { dnatKey, snatKey } from './zones.js';
+import { bridgedFlows, isBridgedRemoteRedirect } from './chassis-mac.js';
 
 const reg = (n: number) => `reg${n}` as FieldName;
 const setReg = (n: number, v: number | bigint, start = 0, bits = 32): Action => load(sub(reg(n), start, bits), v);
@@ -59,6 +60,7 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
   for (const mc of sb.Multicast_Group.values())
     if (view.localDps.has(mc.datapath)) out.push(...multicastFlows(ctx, mc));
   for (const ofport of new Set(view.tunnels.values())) out.push(...tunnelFlows(ofport));
+  out.push(...bridgedFlows(ctx));
   out.push(...fixedPhysicalFlows());
   return out;
 }
@@ -193,7 +195,7 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       cookie,
     );
     return out;
-  } else if (remote !== undefined) {
+  } else if (remote !== undefined && !isBridgedRemoteRedirect(view, pb)) {
     add(
       OFTABLE.remoteOutput,
       100,

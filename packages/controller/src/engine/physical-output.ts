@@ -6,7 +6,9 @@
 import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
 import type { MulticastGroup, PortBinding } from '@ovnts/schema/sb';
+import { formatFlow } from '@ovnts/openflow';
 import type { DesiredFlows } from '../flow-table.js';
+import { bridgedFlows } from '../chassis-mac.js';
 import {
   type PhysicalContext,
   fixedPhysicalFlows,
@@ -31,6 +33,7 @@ export class PhysicalOutput implements NodeData {
   private readonly mcsOfPort = new Map<string, Set<Uuid<'Multicast_Group'>>>();
   private readonly patchPorts = new Set<Uuid<'Port_Binding'>>();
   private tunnels = new Set<number>();
+  private bridgedText: string | undefined;
   private changed = false;
   /** Units recomputed in the last round (for stats and tests). */
   lastRecomputedUnits = 0;
@@ -51,11 +54,13 @@ export class PhysicalOutput implements NodeData {
     for (const u of this.mcs.keys()) this.desired.delete(mcOwner(u));
     for (const t of this.tunnels) this.desired.delete(`phys|tun|${t}`);
     this.tunnels = new Set();
+    this.desired.delete('phys|bridged');
     this.ports.clear();
     this.mcs.clear();
     this.mcsOfPort.clear();
     this.patchPorts.clear();
     this.desired.set('phys|fixed', fixedPhysicalFlows());
+    this.bridgedText = undefined;
     this.sweep(true);
   }
 
@@ -116,6 +121,15 @@ export class PhysicalOutput implements NodeData {
     let n = 0;
     for (const u of ports) n += this.visitPort(ctx, u) ? 1 : 0;
     for (const u of mcs) n += this.visitMc(ctx, u) ? 1 : 0;
+    // Chassis-MAC and bridged-redirect flows read other chassis, localnet and router ports: few, so rebuilt
+    // on every sweep and replaced only when their text changes.
+    const bridged = bridgedFlows(ctx);
+    const bridgedText = bridged.map(formatFlow).join('\n');
+    if (bridgedText !== this.bridgedText) {
+      this.bridgedText = bridgedText;
+      this.desired.set('phys|bridged', bridged);
+      n++;
+    }
     const tunnels = new Set(view.tunnels.values());
     for (const t of tunnels) if (!this.tunnels.has(t)) this.desired.set(`phys|tun|${t}`, tunnelFlows(t));
     for (const t of this.tunnels) if (!tunnels.has(t)) this.desired.delete(`phys|tun|${t}`);
