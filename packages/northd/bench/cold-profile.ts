@@ -13,9 +13,9 @@ import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 import { cpuSeconds, vmHwmMb } from './proc-stats.js';
+import { northdCommand } from './launcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
 
 const m = /^(\d+)x(\d+):(\d+):(\d+)$/.exec(process.argv[2] ?? '100x50:1000:5000');
 if (!m) throw new Error('usage: cold-profile.ts NODESxPODS:VIPS:ACLS');
@@ -83,18 +83,13 @@ try {
     `--unixctl=${ctl}`,
     '-vinfo',
   ];
+  const ours = northdCommand([
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+    ...(process.env['NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
+  ]);
   const child = real
     ? spawn('ovn-northd', daemonArgs, { stdio: 'ignore', env: sb.env })
-    : spawn(
-        process.execPath,
-        [
-          ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-          ...(process.env['NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
-          DIST_BIN,
-          ...daemonArgs,
-        ],
-        { stdio: 'ignore' },
-      );
+    : spawn(ours.cmd, [...ours.args, ...daemonArgs], { stdio: 'ignore' });
   const d = new Daemon('ovnts', child.pid!, logFile);
   // TIMELINE=1: the SB server's and the daemon's CPU use every 200 ms until the SB shows nb_cfg.
   const timeline = process.env['TIMELINE'] ? cpuTimeline(sbdb.pid, child.pid!, t0) : undefined;

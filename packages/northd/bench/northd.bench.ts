@@ -14,7 +14,7 @@
 // Env: BENCH_SHAPES="100x50:1000:5000 300x100:5000:20000" (default), BENCH_SAMPLES=20 (per change kind),
 // BENCH_GATEWAYS=plain (gateway routers without ovn-kubernetes' options), BENCH_NBCTL_SAMPLES=5, BENCH_COLD_REPEAT=1 (extra cold-only runs, best counts), BENCH_TIMEOUT_MS=900000
 // (per wait), BENCH_WARMUP=15 and BENCH_WARMUP_MS=2000 (untimed changes of each kind before the latency
-// samples, at most that many or for that long), BENCH_NODE_FLAGS (node flags for ovnts-northd), BENCH_DAEMON_OUT=prefix
+// samples, at most that many or for that long), BENCH_NODE_FLAGS (node flags for ovnts-northd, after its launcher's: launcher.ts), BENCH_DAEMON_OUT=prefix
 // (keep ovnts-northd's log and stdout as prefix.N.log/.out), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
 // the other's column reads n/a).
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,9 +31,9 @@ import { parseShape, type Shape } from './shapes.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 import { aclAddOps, lbBackendUpdate, lbName, lspAddOps, podPort } from './bench-changes.js';
 import { cpuSeconds, vmHwmMb } from './proc-stats.js';
+import { DIST_BIN, northdCommand } from './launcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
 
 function envInt(name: string, dflt: number, min = 0): number {
   const v = process.env[name];
@@ -61,7 +61,7 @@ const shapes = shapeArgs.map(parseShape);
 /** Gateway routers as ovn-kubernetes configures them (BENCH_GATEWAYS=plain: without its options). */
 const ovnKubernetesGateways = process.env['BENCH_GATEWAYS'] !== 'plain';
 
-// ---- how to run ovnts-northd: the built daemon (plain node, like production) ----
+// ---- how to run ovnts-northd: the built daemon through its launcher's node flags, like production ----
 
 function buildOurs(): { cmd: string; args: string[]; how: string } {
   let how = 'node dist (BENCH_NO_BUILD: not rebuilt)';
@@ -78,8 +78,8 @@ function buildOurs(): { cmd: string; args: string[]; how: string } {
       how = 'node dist (STALE: build failed)';
     }
   }
-  if (!existsSync(DIST_BIN)) throw new Error(`${DIST_BIN} is missing: run npx tsc -b packages/northd`);
-  return { cmd: process.execPath, args: [DIST_BIN], how };
+  const extra = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  return { ...northdCommand(extra), how };
 }
 
 // ---- the changes measured (bench-changes.ts) ----
@@ -477,7 +477,6 @@ for (const shape of shapes) {
             const child = spawn(
               ours.cmd,
               [
-                ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
                 ...ours.args,
                 `--ovnnb-db=${nb.remotes.unix}`,
                 `--ovnsb-db=${sbRemote}`,

@@ -2,6 +2,7 @@
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
 import { launchDaemon, sslFilesOf, versionText, type DaemonSetup } from '@ovnts/daemon';
 import { Northd } from '../daemon/northd.js';
+import { limitHeapGrowth } from '../daemon/heap-trim.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
 import { optionList, parseOptions, PROGRAM, usage } from '../daemon/options.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   if (o.daemon.listOptions) return void process.stdout.write(optionList());
   const version = versionText(PROGRAM, NAME);
   if (o.daemon.version) return void process.stdout.write(version);
+  limitHeapGrowth();
   const setup: DaemonSetup = {
     cfg: o.daemon,
     ovntsName: NAME,
