@@ -126,12 +126,33 @@ const CASES: readonly Case[] = [
   },
 ];
 
+// The add-route shape with BFD sessions on two neighbours' ports: their routes to the routable addresses
+// get the BFD twin (one priority higher, no TTL decrement) as any route out of such a port.
+const addRoute = CASES[0]!;
+const WITH_BFD: Case = {
+  ...addRoute,
+  name: 'add-route, neighbours with BFD',
+  nbctl: [
+    ...addRoute.nbctl,
+    ['create', 'BFD', 'logical_port=ro3-sw', 'dst_ip=10.0.0.50'],
+    ['create', 'BFD', 'logical_port=ro2-sw', 'dst_ip=10.0.0.51'],
+  ],
+};
+
 describe('parity: routable addresses and load balancer affinity', () => {
   const sandbox = useSandbox();
-  it.each(CASES.map((c) => [c.name, c] as const))('%s: identical flows', { timeout: 180_000 }, async (_name, c) => {
-    const r = await runParityCase(sandbox(), { ...c, packets: [] });
-    console.log(formatFlowDiff(c.name, r));
-    expect({ missing: r.missing, extra: r.extra }).toEqual({ missing: [], extra: [] });
-    expect(r.bindings.ours).toEqual(r.bindings.real);
-  });
+  it.each([...CASES, WITH_BFD].map((c) => [c.name, c] as const))(
+    '%s: identical flows',
+    { timeout: 180_000 },
+    async (_name, c) => {
+      const r = await runParityCase(sandbox(), { ...c, packets: [] });
+      console.log(formatFlowDiff(c.name, r));
+      expect({ missing: r.missing, extra: r.extra }).toEqual({ missing: [], extra: [] });
+      expect(r.bindings.ours).toEqual(r.bindings.real);
+      if (c === WITH_BFD)
+        expect(r.compiled.logicalFlows.some((f) => f.match === 'ip4.dst == 10.0.0.100/32 && udp.dst == 3784')).toBe(
+          true,
+        );
+    },
+  );
 });

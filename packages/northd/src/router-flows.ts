@@ -180,9 +180,10 @@ export function buildRouterFlows(
 }
 
 /** Adds a route out of a port; for a port with BFD also the twin for BFD packets (no TTL decrement). */
-type RouteAdd = (prio: number, match: string, actions: string, out: RouterPort) => void;
+export type RouteAdd = (prio: number, match: string, actions: string, out: RouterPort) => void;
 
-function routeAdd(add: Add, bfd: ReadonlySet<string>): RouteAdd {
+/** `bfd`: the names of the router ports with BFD sessions. */
+export function routeAdd(add: Add, bfd: ReadonlySet<string>): RouteAdd {
   return (prio, match, actions, out) => {
     add('lr_in_ip_routing', prio, match, actions);
     if (bfd.has(out.name) && actions.startsWith(TTL_DEC))

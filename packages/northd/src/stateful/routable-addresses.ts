@@ -7,7 +7,7 @@
 import type { NAT } from '@ovnts/schema/nb';
 import { formatIp, formatMac, netContains, parseIp, parseMac } from '../addresses.js';
 import { ssetOrder } from '../ovs-hash-order.js';
-import { connectedRoutePriority, routeActions } from '../router-flows.js';
+import { connectedRoutePriority, routeActions, routeAdd } from '../router-flows.js';
 import { dynamicNeighRouters, smapBool } from '../router-options.js';
 import type { StageName } from '../stages.js';
 import type { RouterPort } from '../topology.js';
@@ -86,6 +86,7 @@ export function buildRoutableFlows(
   p: RouterPort,
   routablesOf: (other: RouterPort) => readonly RoutableEntry[],
   add: Add,
+  bfdPorts: ReadonlySet<string>,
 ): void {
   const lsp = p.peer;
   if (!lsp) return;
@@ -93,18 +94,15 @@ export function buildRoutableFlows(
   const resolve =
     lsp.enabled && !dynamicNeighRouters(p.dp.nb) && (!!p.dp.nb.options['chassis'] || redirectPorts(p.dp).has(p.name));
   if (!src && !resolve) return;
+  // Out of a port with BFD sessions, each route has its twin for BFD packets.
+  const route = routeAdd(add, bfdPorts);
   for (const other of lsp.dp.routerPorts) {
     const q2 = other.peer;
     if (!q2 || q2 === p) continue;
     for (const e of routablesOf(q2)) {
       if (src)
         for (const ip of e.ipv4)
-          add(
-            'lr_in_ip_routing',
-            connectedRoutePriority(32),
-            `ip4.dst == ${ip}/32`,
-            routeActions(4, 'ip4.dst', src.addrS, p),
-          );
+          route(connectedRoutePriority(32), `ip4.dst == ${ip}/32`, routeActions(4, 'ip4.dst', src.addrS, p), p);
       if (resolve)
         add(
           'lr_in_arp_resolve',

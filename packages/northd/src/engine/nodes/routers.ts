@@ -376,7 +376,7 @@ export class RoutersNode implements NodeData {
 
   /** Router port `p`'s routes to, and resolution of, the routable addresses of its switch's other routers. */
   private setRoutableUnit(p: RouterPort): void {
-    const specs = collect((add) => buildRoutableFlows(p, (o) => this.routables.of(o), add));
+    const specs = collect((add) => buildRoutableFlows(p, (o) => this.routables.of(o), add, this.routerBfd().ports));
     // Almost every port has none: the shared empty unit costs nothing to set again.
     this.flows.setUnit(p.dp.uuid, unitId('routable', p.name), specs.length ? specs : NO_FLOWS);
   }
