@@ -416,10 +416,14 @@ class Controller implements ControllerHandle {
 
     const tEngine = performance.now();
     const cpuPrefix = process.cpuUsage(cpu0);
+    // The engine's snapshot and its changes at one instant: updates that arrived during the awaits above are
+    // in the changes, so they must be in the snapshot too (else a row deleted and re-created meanwhile keeps
+    // its old flows and cookie until a restart). What ran above from the older snapshot runs again next round.
     const taken = this.sbRep.takeChanges();
+    const sbNow: SbSnapshot = this.sbRep.snapshot();
     if (taken.resync) this.engine.forceRecompute(); // a full re-download: the changes are not a delta
     const round = {
-      sb: sbSnap,
+      sb: sbNow,
       sbChanges: groupChanges(taken.changes),
       chassisName: this.chassisName,
       ifaces,
@@ -427,6 +431,7 @@ class Controller implements ControllerHandle {
       activeTunnels: live,
     };
     let result = this.engine.run(round);
+    const changeNotInSnapshot = result.changeNotInSnapshot;
     let lflowsRecomputed = result.lflowsRecomputed;
     // A sliced round: serve the event loop, then compile the next slice (changes arriving meanwhile wait
     // for the next round, as they would during an unsliced one). Nothing is installed half-compiled.
@@ -438,6 +443,9 @@ class Controller implements ControllerHandle {
     }
     const { view, zones, groups, errors } = result;
     if (lflowsRecomputed) this.coverage.inc('lflow_run');
+    if (changeNotInSnapshot)
+      this.log.error({ change: changeNotInSnapshot }, 'SB changes newer than the snapshot; recomputing next round');
+    if (sbNow !== sbSnap) this.dirty = true;
     this.st.lastEngineMs = performance.now() - tEngine;
     const cpuEngine = process.cpuUsage(cpu0);
     this.st.engineMsTotal += this.st.lastEngineMs;
@@ -482,12 +490,12 @@ class Controller implements ControllerHandle {
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     const t2 = performance.now();
-    if (await this.afterInstall(view, sbSnap, chassis._uuid, vs, bridge)) {
+    if (await this.afterInstall(view, sbNow, chassis._uuid, vs, bridge)) {
       const t3 = performance.now();
       this.st.lastPortReady = { totalMs: t3 - t0, computeMs: t1 - t0, installMs: t2 - t1, reportMs: t3 - t2 };
     }
-    this.pinctrl.setAnnouncements(announcements(view, sbSnap));
-    this.pinctrl.setPeriodicRas(periodicRas(view, sbSnap));
+    this.pinctrl.setAnnouncements(announcements(view, sbNow));
+    this.pinctrl.setPeriodicRas(periodicRas(view, sbNow));
   }
 
   private async report(): Promise<void> {

@@ -19,7 +19,8 @@ import { GroupTable } from '../groups.js';
 import { lbHairpinFlows } from '../lb-hairpin.js';
 import { neighborFlows } from '../neighbor.js';
 import type { LocalView } from '../view.js';
-import { type RoundInput, SbTablesInput, SignatureInput } from './inputs.js';
+import type { SbSnapshot } from '../snapshots.js';
+import { type RoundInput, SbTablesInput, SignatureInput, changeNotInSnapshot } from './inputs.js';
 import { LflowOutput } from './lflow-output.js';
 import { PortSecurityOutput, WholeFlows } from './misc-output.js';
 import { PhysicalOutput } from './physical-output.js';
@@ -32,6 +33,8 @@ export interface RoundResult {
   readonly errors: readonly { readonly lflow: string; readonly error: string }[];
   /** lflow_output recomputed (ovn-controller counts these as coverage `lflow_run`). */
   readonly lflowsRecomputed: boolean;
+  /** A change the round's snapshot did not show (`table uuid`; see changeNotInSnapshot): the next round recomputes. */
+  readonly changeNotInSnapshot?: string;
 }
 
 const SB_INPUTS = {
@@ -61,6 +64,8 @@ export class ChassisEngine {
   private readonly bridgeIn = new SignatureInput();
   private current: RoundInput | undefined;
   private forceNext = true;
+  /** The snapshot of a round whose changes it did not show (see changeNotInSnapshot). */
+  private lagging: SbSnapshot | undefined;
 
   /**
    * `sliceMs`: lflow_output compiles for about that long per round and leaves the rest for the next ones
@@ -221,10 +226,19 @@ export class ChassisEngine {
         .sort()
         .join(','),
     );
-    const force = this.forceNext;
+    let force = this.forceNext;
     this.forceNext = false;
+    // Changes a snapshot did not show yet: no later round repeats them, so the first round with a newer
+    // snapshot (not a slice of the same one) recomputes everything.
+    if (this.lagging && input.sb !== this.lagging) {
+      force = true;
+      this.lagging = undefined;
+    }
+    const unseen = changeNotInSnapshot(input);
+    if (unseen) this.lagging = input.sb;
     const outcome = this.engine.run(force);
     return {
+      ...(unseen ? { changeNotInSnapshot: unseen } : {}),
       lflowsRecomputed: outcome.get('lflow_output') === 'recompute',
       view: this.runtime.view!,
       zones: this.runtime.zones,

@@ -68,3 +68,29 @@ export class SignatureInput implements InputData {
     return this.changed;
   }
 }
+
+/**
+ * The first SB change (`table uuid`) whose row the round's snapshot does not show as the change left it: the
+ * changes were taken later than the snapshot, and an update that arrived in between is in one and not the
+ * other. Handlers then work from a snapshot that lags their changes (a deleted row still there, an inserted
+ * one missing), and no later round repeats those changes: the caller must take both at one instant.
+ */
+export function changeNotInSnapshot(input: RoundInput): string | undefined {
+  for (const t of Object.keys(input.sbChanges) as (keyof SbTables)[]) {
+    const bad = unseenIn(input.sb, t, input.sbChanges[t] ?? []);
+    if (bad) return `${t} ${bad}`;
+  }
+  return undefined;
+}
+
+function unseenIn<T extends keyof SbTables>(
+  sb: SbSnapshot,
+  table: T,
+  changes: readonly RowChange<T>[],
+): string | undefined {
+  const rows: ReadonlyMap<Uuid<T>, SbTables[T]> = sb[table];
+  const last = new Map<Uuid<T>, SbTables[T] | undefined>();
+  for (const c of changes) last.set(c.uuid, c.new); // several records of one row: the last one counts
+  for (const [uuid, row] of last) if (rows.get(uuid) !== row) return uuid;
+  return undefined;
+}
