@@ -2,8 +2,7 @@
 // JSON-RPC (the real schema, then junk: wrong-type results, updates with random rows and columns, bad framing,
 // unsolicited notifications, dropped connections), and hostile clients on its control socket. It does not die,
 // keeps reconnecting, logs what it refused, and still answers `status`/`version` afterwards. (ovnts-controller
-// against the same hostile SB: it waits forever on a transact the server never answers while the server
-// answers its echoes; its SB client has no request time limit. Not covered here until that is decided.) DAEMON_FUZZ_ROUNDS raises the control-socket
+// against an SB that answers echoes but nothing else: controller-silent-sb.test.ts.) DAEMON_FUZZ_ROUNDS raises the control-socket
 // messages (default 200, seeded); DAEMON_FUZZ_SECONDS how long the hostile database serves (default 15).
 import { readFileSync } from 'node:fs';
 import net from 'node:net';

@@ -1,6 +1,6 @@
 // The chassis's own rows in the southbound DB: Chassis, its Encaps and Chassis_Private, created or brought
 // in line with the local configuration at start, removed on graceful exit.
-import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
+import type { CallOptions, OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import type { ChassisConfig } from './config.js';
 import type { SbSnapshot } from './view.js';
@@ -72,7 +72,12 @@ export async function registerChassis(
 }
 
 /** Graceful exit: release our port bindings and delete our Chassis/Chassis_Private (Encaps go with them). */
-export async function unregisterChassis(sb: OvsdbClient, snap: SbSnapshot, name: string): Promise<void> {
+export async function unregisterChassis(
+  sb: OvsdbClient,
+  snap: SbSnapshot,
+  name: string,
+  call: CallOptions = {},
+): Promise<void> {
   const chassis = [...snap.Chassis.values()].find((c) => c.name === name);
   const txn = sb.transaction(sbModel);
   if (chassis) {
@@ -82,5 +87,5 @@ export async function unregisterChassis(sb: OvsdbClient, snap: SbSnapshot, name:
   }
   txn.delete('Chassis_Private', [['name', '==', name]]);
   txn.delete('Chassis', [['name', '==', name]]);
-  await txn.commit();
+  await txn.commit({ ...call, retryOnFailover: false });
 }

@@ -58,7 +58,17 @@ export interface ControllerOptions {
    * incremental engine keeps; differences are logged and counted (stats().equivalenceFailures).
    */
   readonly checkEquivalence?: boolean;
+  /**
+   * Time limit of every SB request (ms; default $OVNTS_SB_REQUEST_TIMEOUT_MS or 60000). A request the SB
+   * leaves unanswered that long ends the session (the client reconnects) and fails the round, which is
+   * retried: an SB that answers echoes but nothing else is never waited on forever.
+   */
+  readonly sbRequestTimeoutMs?: number;
 }
+
+/** How long a stop waits for the round in progress, and then for the SB clean-up (ms each). */
+const STOP_ROUND_WAIT_MS = 2000;
+const STOP_CLEANUP_MS = 3000;
 
 export interface ControllerStats {
   readonly recomputes: number;
@@ -138,9 +148,13 @@ export async function startController(opts: ControllerOptions): Promise<Controll
         throw lastErr instanceof ConfigError ? lastErr : new ConfigError('Open_vSwitch table is empty');
       });
     }
+    const sbTimeoutMs = opts.sbRequestTimeoutMs ?? (Number(process.env['OVNTS_SB_REQUEST_TIMEOUT_MS']) || 60_000);
     sb = await OvsdbClient.connect(cfg!.remote, {
       logger: log,
       inactivityProbeMs: cfg!.probeIntervalMs,
+      requestTimeoutMs: sbTimeoutMs,
+      unansweredRequestMs: sbTimeoutMs,
+      setupTimeoutMs: Math.min(30_000, sbTimeoutMs),
       waitForServer: true,
       ...(opts.ssl ? { ssl: opts.ssl } : {}),
     });
@@ -740,14 +754,28 @@ class Controller implements ControllerHandle {
     this.stopping.abort(new Error('controller stopping'));
     if (this.timer) clearImmediate(this.timer);
     this.timer = undefined;
-    await this.running?.catch(() => undefined);
+    // A round waiting on an unresponsive SB must not hold the exit: it is abandoned after a short wait.
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        this.running.then(
+          () => false,
+          () => false,
+        ),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), STOP_ROUND_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (gaveUp) this.log.warn(`round still waiting after ${STOP_ROUND_WAIT_MS} ms; stopping without it`);
+    }
     this.pinctrl.stop();
     await this.of.close();
     if (opts.cleanup !== false) {
+      // Bounded: an unreachable SB gets a few seconds, then the chassis stays registered (as after a crash).
+      const call = { timeoutMs: STOP_CLEANUP_MS };
       try {
         const root = [...this.ovsRep.snapshot().Open_vSwitch.values()][0];
-        if (root) await clearChassisIndex(this.ovs, root, this.chassisName);
-        await unregisterChassis(this.sb, this.sbRep.snapshot(), this.chassisName);
+        if (root) await clearChassisIndex(this.ovs, root, this.chassisName, call);
+        await unregisterChassis(this.sb, this.sbRep.snapshot(), this.chassisName, call);
       } catch (e) {
         this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not remove chassis from the SB');
       }

@@ -2,7 +2,7 @@
 // double-tagged frames and ACLs can match them) and this chassis's index `ovn-chassis-idx-<system-id>`,
 // which tells several controllers on one host apart ("" for the first, then 0-9, a-z); the index is removed
 // when the chassis leaves.
-import type { OvsdbClient } from 'ovsdb-client-ts';
+import type { CallOptions, OvsdbClient } from 'ovsdb-client-ts';
 import { model as vswitchModel, type OpenVSwitch } from '@ovnts/schema/vswitch';
 
 export const CHASSIS_IDX_PREFIX = 'ovn-chassis-idx-';
@@ -37,10 +37,15 @@ export async function syncOtherConfig(ovs: OvsdbClient, root: OpenVSwitch, syste
 }
 
 /** Drops this chassis's index (a clean exit). */
-export async function clearChassisIndex(ovs: OvsdbClient, root: OpenVSwitch, systemId: string): Promise<void> {
+export async function clearChassisIndex(
+  ovs: OvsdbClient,
+  root: OpenVSwitch,
+  systemId: string,
+  call: CallOptions = {},
+): Promise<void> {
   const key = CHASSIS_IDX_PREFIX + systemId;
   if (root.other_config[key] === undefined) return;
   const txn = ovs.transaction(vswitchModel);
   txn.mutate('Open_vSwitch', [['_uuid', '==', root._uuid]], [['other_config', 'delete', [key]]]);
-  await txn.commit();
+  await txn.commit(call);
 }

@@ -120,6 +120,34 @@ describe('requests to a server that accepts but never answers', () => {
     }
   });
 
+  it('unansweredRequestMs: a server that answers echoes but not a request loses the session; the client reconnects', async () => {
+    const remote = await silentServer('silent3.sock', ['transact']);
+    const c = await OvsdbClient.connect(remote, { inactivityProbeMs: 40, unansweredRequestMs: 200 });
+    try {
+      const drops: Error[] = [];
+      c.on('disconnected', (e) => drops.push(e));
+      const t0 = Date.now();
+      // No limit of the caller's own: the session's limit ends the wait.
+      const e = await rejection(c.transact('DB', [], { timeoutMs: 0 }));
+      expect(e).toBeInstanceOf(ConnectionError);
+      expect(e.message).toMatch(/no reply to transact in \d+ ms/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+      expect(drops.map((d) => d.message)).toEqual([expect.stringMatching(/no reply to transact/)]);
+      // An abandoned request (its caller gave up first) still counts.
+      await c.connected({ timeoutMs: 5000 });
+      expect(await rejection(c.transact('DB', [], { timeoutMs: 20 }))).toBeInstanceOf(TimeoutError);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(drops.length).toBe(2);
+      // Echoes alone (the probe's) never drop it.
+      await c.connected({ timeoutMs: 5000 });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(drops.length).toBe(2);
+      expect(await c.echo('back')).toEqual(['back']);
+    } finally {
+      await c.close();
+    }
+  });
+
   it("the client's requestTimeoutMs applies when the call gives none; an AbortSignal ends the wait", async () => {
     const remote = await silentServer('silent2.sock', ['transact']);
     const c = await OvsdbClient.connect(remote, { inactivityProbeMs: 0, requestTimeoutMs: 80 });

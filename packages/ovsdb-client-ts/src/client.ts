@@ -58,6 +58,12 @@ export interface ClientOptions {
    * Monitor resumptions are not limited (a big database takes its time).
    */
   setupTimeoutMs?: number;
+  /**
+   * Drop the session (and reconnect) when any request, a monitor resumption included, has had no reply for
+   * this long (ms; default none). The inactivity probe only finds a server that stopped talking; this finds
+   * one that answers echoes but not requests. See RpcOptions.unansweredRequestMs.
+   */
+  unansweredRequestMs?: number;
   /** How long `OvsdbClient.connect` keeps trying before it rejects (ms, default 30000). */
   initialConnectTimeoutMs?: number;
   /**
@@ -507,7 +513,10 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
     }
     const n = ++this.sessionCount;
     const log = this.log.child({ remote: remote.text, session: n });
-    const session = new RpcSession(stream, log, { inactivityProbeMs: this.opts.inactivityProbeMs ?? 5000 });
+    const session = new RpcSession(stream, log, {
+      inactivityProbeMs: this.opts.inactivityProbeMs ?? 5000,
+      ...(this.opts.unansweredRequestMs ? { unansweredRequestMs: this.opts.unansweredRequestMs } : {}),
+    });
     session.on('notification', (method, params) => this.onNotification(session, method, params));
     session.on('close', () => {
       for (const k of Object.keys(this.pastTraffic) as (keyof Traffic)[]) this.pastTraffic[k] += session.stats[k];

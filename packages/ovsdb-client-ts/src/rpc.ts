@@ -32,6 +32,12 @@ const SILENT: RpcLog = { debug: () => undefined, warn: () => undefined };
 export interface RpcOptions {
   /** Send an echo after this long without receiving anything; drop the session after twice that. 0 disables. */
   inactivityProbeMs?: number;
+  /**
+   * Drop the session when a request has had no reply for this long (ms; 0 or absent: never), whether or not
+   * its caller still waits. The inactivity probe cannot find a server that answers echoes but nothing else;
+   * this does. A reply still arriving (part of a message received) counts as an answer in progress.
+   */
+  unansweredRequestMs?: number;
   maxMessageBytes?: number;
 }
 
@@ -107,6 +113,9 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   private readonly pending = new Map<number | string, Pending>();
   /** Requests the caller stopped waiting for (timeout, abort): their late replies are expected. */
   private readonly abandoned = new Set<number | string>();
+  /** Every request without a reply yet (abandoned ones too): its method and when it was sent. */
+  private readonly unanswered = new Map<number | string, { readonly method: string; readonly at: number }>();
+  private unansweredTimer: NodeJS.Timeout | undefined;
   private readonly framer: JsonFramer;
   private closed = false;
   private lastRx = Date.now();
@@ -131,6 +140,11 @@ export class RpcSession extends EventEmitter<RpcEvents> {
       this.probeTimer = setInterval(() => this.checkInactivity(probe), Math.max(50, Math.floor(probe / 4)));
       this.probeTimer.unref();
     }
+    const unanswered = opts.unansweredRequestMs ?? 0;
+    if (unanswered > 0) {
+      this.unansweredTimer = setInterval(() => this.checkUnanswered(unanswered), Math.max(50, unanswered / 10));
+      this.unansweredTimer.unref();
+    }
   }
 
   get isClosed(): boolean {
@@ -152,6 +166,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     const text = toWire(jsonrpc.request(id, method, []), params);
     const reply = new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
+      this.unanswered.set(id, { method, at: Date.now() });
       // At debug level the message itself is logged, as OVS's jsonrpc module does (tests grep it).
       if (this.log.isLevelEnabled?.('debug')) this.log.debug({ method, id, bytes: text.length, json: text }, 'request');
       else this.log.debug({ method, id, bytes: text.length }, 'request');
@@ -179,6 +194,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     const id = this.nextId++;
     const reply = new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
+      this.unanswered.set(id, { method, at: Date.now() });
       // One writev for the whole message (one syscall; one hand-over to an I/O thread).
       this.socket.cork();
       let bytes = this.write(`{"id":${id},"method":${JSON.stringify(method)},"params":[`);
@@ -268,6 +284,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
       return;
     }
     if (c.type === 'success' || c.type === 'error') {
+      this.unanswered.delete(c.id as number | string);
       const pending = this.pending.get(c.id as number | string);
       if (!pending) {
         if (this.abandoned.delete(c.id as number | string)) this.log.debug({ id: c.id }, 'late reply; ignored');
@@ -295,10 +312,24 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     }
   }
 
+  private checkUnanswered(limitMs: number): void {
+    if (this.framer.pending) return; // a reply is arriving
+    const now = Date.now();
+    for (const [id, r] of this.unanswered) {
+      // Oldest first (insertion order): the first one still in time ends the scan.
+      if (now - r.at < limitMs) return;
+      this.log.warn({ method: r.method, id, waitedMs: now - r.at }, 'request unanswered; dropping connection');
+      this.close(new TimeoutError(`no reply to ${r.method} in ${now - r.at} ms`));
+      return;
+    }
+  }
+
   private shutdown(error: Error): void {
     if (this.closed) return;
     this.closed = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.unansweredTimer) clearInterval(this.unansweredTimer);
+    this.unanswered.clear();
     for (const p of this.pending.values()) {
       // A transact that was written but not answered may or may not have committed.
       p.reject(new ConnectionError(`${p.method}: ${error.message}`, p.method === 'transact' ? 'unknown' : 'not-sent'));
