@@ -5,8 +5,10 @@ import type { Snapshot, Uuid } from 'ovsdb-client-ts';
 import { TABLE_NAMES } from '@ovnts/schema/sb';
 import { TABLE_NAMES as VS_TABLES, type Bridge } from '@ovnts/schema/vswitch';
 import type { Chassis, HAChassisGroup } from '@ovnts/schema/sb';
-import { activeTunnels, bfdChassis, bfdSettings, haGroupIsActive, liveGateway, planBfd } from './bfd.js';
+import { activeTunnels, bfdChassis, bfdSettings, haGroupIsActive, planBfd } from './bfd.js';
+import { formatFlow } from '@ovnts/openflow';
 import { planBindings } from './bindings.js';
+import { portPhysicalFlows } from './physical.js';
 import { buildLocalView, type SbSnapshot } from './view.js';
 import type { VsSnapshot } from './ovs-state.js';
 
@@ -154,7 +156,7 @@ describe('gateway claims follow liveness', () => {
   });
 });
 
-describe('remote chassisredirect follows the live gateway', () => {
+describe('remote chassisredirect port of an HA group', () => {
   const cr = world().Port_Binding.get(CR as Uuid<'Port_Binding'>)!;
   // hv1 has a VIF on a switch patched to lr0, so lr0 is local; the redirect port is bound to gw1 in the SB.
   const LS = U(0x600);
@@ -189,19 +191,36 @@ describe('remote chassisredirect follows the live gateway', () => {
     { name: 'ovn-gw1-0', ofport: 10, type: 'geneve', tunnelChassis: 'gw1' },
     { name: 'ovn-gw2-0', ofport: 11, type: 'geneve', tunnelChassis: 'gw2' },
   ];
-  const tunnelOf = (live: string[]) =>
-    buildLocalView(sb, 'hv1', ifaces, new Set(live)).remotePorts.get(CR as Uuid<'Port_Binding'>);
-  it('goes to the highest-priority gateway whose session is up', () => {
-    expect(tunnelOf(['gw1', 'gw2'])).toBe(10);
-    expect(tunnelOf(['gw2'])).toBe(11);
-    expect(liveGateway(sb, group(sb), new Set(['gw2']))?.name).toBe('gw2');
+  const crUuid = CR as Uuid<'Port_Binding'>;
+  it('goes to the gateways by priority through an active_backup bundle, the switch judging liveness', () => {
+    const view = buildLocalView(sb, 'hv1', ifaces);
+    expect(view.haRemotes.get(crUuid)).toEqual([10, 11]);
+    expect(view.remotePorts.has(crUuid)).toBe(false);
+    const ctx = { view, sb, zone: () => 0 };
+    const lr = view.localDps.get(LR as Uuid<'Datapath_Binding'>)!;
+    const flows = portPhysicalFlows(ctx, lr, sb.Port_Binding.get(crUuid)!).map(formatFlow);
+    expect(flows).toEqual([
+      'cookie=0x400, table=39, priority=100,reg15=0x2,metadata=0x1 actions=set_field:0x1/0xffffff->tun_id,' +
+        'set_field:0x2->tun_metadata0,move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],' +
+        'bundle(eth_src,0,active_backup,ofport,members:10,11)',
+    ]);
+  });
+  it('the same before any gateway has claimed the port', () => {
+    const unbound = world({
+      Datapath_Binding: [...sb.Datapath_Binding.values()] as AnyRow[],
+      Port_Binding: [...sb.Port_Binding.values()].map((p) =>
+        p._uuid === crUuid ? { ...p, chassis: null } : p,
+      ) as AnyRow[],
+    });
+    expect(buildLocalView(unbound, 'hv1', ifaces).haRemotes.get(crUuid)).toEqual([10, 11]);
+  });
+  it('a backup gateway sends to the others only (no tunnel to itself)', () => {
+    const gw2Ifaces = [{ name: 'ovn-gw1-0', ofport: 7, type: 'geneve', tunnelChassis: 'gw1' }];
+    expect(buildLocalView(sb, 'gw2', gw2Ifaces).haRemotes.get(crUuid)).toEqual([7]);
   });
   it('a backup gateway keeps the router datapath local; a chassis outside the group does not', () => {
     expect(buildLocalView(sb, 'gw2', []).localDps.has(LR as Uuid<'Datapath_Binding'>)).toBe(true);
     expect(buildLocalView(sb, 'hv2', []).localDps.size).toBe(0);
-  });
-  it('with no live session, the SB binding decides', () => {
-    expect(tunnelOf([])).toBe(10);
   });
 });
 

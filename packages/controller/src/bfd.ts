@@ -170,11 +170,3 @@ export function haGroupIsActive(
   }
   return alive[0]!.chassis._uuid === me;
 }
-
-/**
- * The gateway a chassis outside the group should send a chassisredirect port's traffic to: the
- * highest-priority member whose BFD session is up, or undefined when none is (then the SB binding decides).
- */
-export function liveGateway(sb: SbSnapshot, group: HAChassisGroup, active: ReadonlySet<string>): Chassis | undefined {
-  return orderedMembers(sb, group).find((m) => active.has(m.chassis.name))?.chassis;
-}

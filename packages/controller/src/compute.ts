@@ -26,8 +26,6 @@ export interface ComputeInput {
   readonly cache?: LflowCache;
   /** See logicalFlows (default true). */
   readonly shareCompiles?: boolean;
-  /** Remote chassis whose tunnel's BFD session is up (see buildLocalView). */
-  readonly activeTunnels?: ReadonlySet<string>;
   /** The chassis's meter id table (MeterIds); fresh positions in name order by default. */
   readonly meterIds?: ReadonlyMap<string, number>;
 }
@@ -51,7 +49,7 @@ export function neededZones(view: LocalView, sb: SbSnapshot): string[] {
 }
 
 export function computeChassis(input: ComputeInput): ComputeResult {
-  const view = buildLocalView(input.sb, input.chassisName, input.ifaces, input.activeTunnels);
+  const view = buildLocalView(input.sb, input.chassisName, input.ifaces);
   const zones = assignZones(neededZones(view, input.sb), zonesFromExternalIds(input.bridgeExternalIds));
   const groups = input.groups ?? new GroupTable();
   groups.begin();

@@ -442,7 +442,6 @@ class Controller implements ControllerHandle {
       chassisName: this.chassisName,
       ifaces,
       bridgeExternalIds: bridge.external_ids,
-      activeTunnels: live,
     };
     let result = this.engine.run(round);
     const changeNotInSnapshot = result.changeNotInSnapshot;

@@ -42,14 +42,18 @@ function dpZones(ctx: PhysicalContext, dp: string): Action[] {
   return [setReg(REG.dnatZone, ctx.zone(dnatKey(dp))), setReg(REG.snatZone, ctx.zone(snatKey(dp)))];
 }
 
-/** Geneve encapsulation towards a remote chassis, for logical outport `outKey` (a port or an MC group). */
-function encapsulate(dpKey: number, outKey: number, tunnelOfport: number): Action[] {
+/** Geneve metadata for logical outport `outKey` (a port or an MC group): datapath, outport and inport. */
+function geneveMetadata(dpKey: number, outKey: number): Action[] {
   return [
     load(sub('tun_id', 0, 24), dpKey),
     { type: 'set_field', field: 'tun_metadata0', value: BigInt(outKey) },
     { type: 'move', src: sub(reg(REG.inport), 0, 15), dst: sub('tun_metadata0', 16, 15) },
-    { type: 'output', port: tunnelOfport },
   ];
+}
+
+/** Geneve encapsulation towards a remote chassis. */
+function encapsulate(dpKey: number, outKey: number, tunnelOfport: number): Action[] {
+  return [...geneveMetadata(dpKey, outKey), { type: 'output', port: tunnelOfport }];
 }
 
 export function physicalFlows(ctx: PhysicalContext): Flow[] {
@@ -84,6 +88,7 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
   const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
   const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
   const remote = view.remotePorts.get(pb._uuid);
+  const haTunnels = view.haRemotes.get(pb._uuid);
 
   if (vifOfport !== undefined) {
     const isVif = view.localVifs.has(pb._uuid);
@@ -192,6 +197,20 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       100,
       portMatch,
       [setReg(REG.outport, view.viaLocalnet.get(pb._uuid)!.tunnel_key), resubmit(OFTABLE.localOutput)],
+      cookie,
+    );
+    return out;
+  } else if (haTunnels && !isBridgedRemoteRedirect(view, pb)) {
+    // To the first gateway by priority whose tunnel is live: OVS decides per packet from the tunnels' BFD
+    // state, so a dead gateway is skipped before any controller round or SB claim.
+    add(
+      OFTABLE.remoteOutput,
+      100,
+      portMatch,
+      [
+        ...geneveMetadata(dp.tunnel_key, key),
+        { type: 'bundle', algorithm: 'active_backup', fields: 'eth_src', basis: 0, members: haTunnels },
+      ],
       cookie,
     );
     return out;

@@ -3,7 +3,7 @@
 // SB snapshot and the local OVS state, consumed by the physical and logical flow builders.
 import type { Uuid } from 'ovsdb-client-ts';
 import type { DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
-import { isHaMember, liveGateway } from './bfd.js';
+import { isHaMember, orderedMembers } from './bfd.js';
 
 import type { SbSnapshot } from './snapshots.js';
 export type { SbSnapshot };
@@ -38,6 +38,12 @@ export interface LocalView {
   readonly localnet: ReadonlyMap<Uuid<'Port_Binding'>, number>;
   /** Ports bound to other chassis that we have a tunnel to: pb uuid → tunnel ofport. */
   readonly remotePorts: ReadonlyMap<Uuid<'Port_Binding'>, number>;
+  /**
+   * Ports of an HA chassis group with two or more gateways, not hosted here: pb uuid → the tunnels to the other
+   * gateways, highest priority first. Output goes through an active_backup bundle over them, so the switch
+   * itself moves to the next gateway when a tunnel's BFD session goes down.
+   */
+  readonly haRemotes: ReadonlyMap<Uuid<'Port_Binding'>, readonly number[]>;
   /** VIFs bound to other chassis on switches with a localnet port bridged here: pb uuid → that localnet port. */
   readonly viaLocalnet: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
   /** Tunnel ofports by remote chassis name. */
@@ -49,17 +55,8 @@ export interface LocalView {
 /** Port types whose binding is decided by the `chassis` column (VIF-like). */
 export const VIF_TYPES: ReadonlySet<string> = new Set(['', 'virtual', 'external']);
 
-/**
- * `activeTunnels`: remote chassis whose tunnel's BFD session is up. A chassisredirect port of an HA group with
- * two or more gateways is then reached through the highest-priority live gateway at once, without waiting for
- * that gateway's claim to reach the SB (ovn-controller gets the same from an active_backup bundle).
- */
-export function buildLocalView(
-  sb: SbSnapshot,
-  chassisName: string,
-  ifaces: readonly OvsIface[],
-  activeTunnels: ReadonlySet<string> = new Set(),
-): LocalView {
+/** What this chassis hosts and how it reaches the rest, from the SB and its own interfaces. */
+export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalView {
   const chassis = [...sb.Chassis.values()].find((c) => c.name === chassisName);
   const chassisNames = new Map([...sb.Chassis.values()].map((c) => [c._uuid as string, c.name]));
   const pbByName = new Map<string, PortBinding>();
@@ -118,6 +115,7 @@ export function buildLocalView(
   const portsByDp = new Map<Uuid<'Datapath_Binding'>, PortBinding[]>();
   const localnet = new Map<Uuid<'Port_Binding'>, number>();
   const remotePorts = new Map<Uuid<'Port_Binding'>, number>();
+  const haRemotes = new Map<Uuid<'Port_Binding'>, readonly number[]>();
   const viaLocalnet = new Map<Uuid<'Port_Binding'>, PortBinding>();
   const localRedirects = new Map<Uuid<'Port_Binding'>, PortBinding>();
   for (const d of localDps.keys()) {
@@ -132,8 +130,7 @@ export function buildLocalView(
         if (ofport !== undefined) localnet.set(pb._uuid, ofport);
       } else if (
         (VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect') &&
-        pb.chassis &&
-        pb.chassis !== chassis?._uuid &&
+        (!chassis || pb.chassis !== chassis._uuid) &&
         !localVifs.has(pb._uuid)
       ) {
         // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
@@ -141,11 +138,12 @@ export function buildLocalView(
         const ln = VIF_TYPES.has(pb.type)
           ? ports.find((p) => p.type === 'localnet' && localnetOfport.has(p.logical_port))
           : undefined;
-        if (ln) viaLocalnet.set(pb._uuid, ln);
-        else {
-          const tun = tunnels.get(
-            remoteChassisOf(sb, pb, activeTunnels, chassis) ?? chassisNames.get(pb.chassis) ?? '',
-          );
+        // An HA port goes to its gateways by priority whether or not one has claimed it yet.
+        const ha = ln ? [] : haTunnels(sb, pb, tunnels, chassis);
+        if (ln && pb.chassis) viaLocalnet.set(pb._uuid, ln);
+        else if (ha.length) haRemotes.set(pb._uuid, ha);
+        else if (pb.chassis && !ln) {
+          const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
           if (tun !== undefined) remotePorts.set(pb._uuid, tun);
         }
       }
@@ -160,24 +158,31 @@ export function buildLocalView(
     localVifs,
     localnet,
     remotePorts,
+    haRemotes,
     viaLocalnet,
     tunnels,
     localRedirects,
   };
 }
 
-/** For a chassisredirect port of an HA group (2+ members) not including us: its live gateway by BFD. */
-function remoteChassisOf(
+/**
+ * For a port of an HA chassis group with two or more gateways: the tunnels to its gateways other than us,
+ * highest priority first (ovn-controller's order); empty for any other port.
+ */
+function haTunnels(
   sb: SbSnapshot,
   pb: PortBinding,
-  active: ReadonlySet<string>,
+  tunnels: ReadonlyMap<string, number>,
   me: Chassis | undefined,
-): string | undefined {
-  if (pb.type !== 'chassisredirect' || !pb.ha_chassis_group || active.size === 0) return undefined;
-  const group = sb.HA_Chassis_Group.get(pb.ha_chassis_group);
-  if (!group || group.ha_chassis.length < 2) return undefined;
-  const gw = liveGateway(sb, group, active);
-  return gw && gw._uuid !== me?._uuid ? gw.name : undefined;
+): number[] {
+  const group = pb.ha_chassis_group ? sb.HA_Chassis_Group.get(pb.ha_chassis_group) : undefined;
+  if (!group) return [];
+  const members = orderedMembers(sb, group);
+  if (members.length < 2) return [];
+  return members.flatMap((m) => {
+    const tun = m.chassis._uuid === me?._uuid ? undefined : tunnels.get(m.chassis.name);
+    return tun === undefined ? [] : [tun];
+  });
 }
 
 /** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */

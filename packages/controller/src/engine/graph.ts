@@ -212,7 +212,7 @@ export class ChassisEngine {
     for (const i of Object.values(this.sbInputs)) i.set(input.sbChanges);
     this.ifacesIn.set(
       input.chassisName +
-        `\n${[...(input.activeTunnels ?? [])].sort().join(',')}\n` +
+        '\n' +
         input.ifaces
           .map(
             (i) =>

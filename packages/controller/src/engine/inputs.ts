@@ -23,8 +23,6 @@ export interface RoundInput {
   readonly ifaces: readonly OvsIface[];
   /** The integration bridge's external_ids (conntrack zones already assigned). */
   readonly bridgeExternalIds: Bridge['external_ids'];
-  /** Remote chassis whose tunnel's BFD session is up (see buildLocalView). */
-  readonly activeTunnels?: ReadonlySet<string>;
 }
 
 /** Groups loose replica change records by table (the replica's union type, narrowed by table name). */

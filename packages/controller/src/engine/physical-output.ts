@@ -203,6 +203,7 @@ function portSignature(ctx: PhysicalContext, pb: PortBinding): string {
     view.localVifs.get(pb._uuid) ?? '-',
     view.localnet.get(pb._uuid) ?? '-',
     view.remotePorts.get(pb._uuid) ?? '-',
+    view.haRemotes.get(pb._uuid)?.join(',') ?? '-',
     view.viaLocalnet.get(pb._uuid)?._version ?? '-',
     view.localRedirects.get(pb._uuid)?._version ?? '-',
     peer ? `${peer._version}:${peer.tunnel_key}:${peer.datapath}` : '-',

@@ -37,9 +37,9 @@ export class RuntimeData implements NodeData {
   }
 
   recompute(): void {
-    const { sb, chassisName, ifaces, bridgeExternalIds, activeTunnels } = this.input();
+    const { sb, chassisName, ifaces, bridgeExternalIds } = this.input();
     const prev = this.view;
-    const view = buildLocalView(sb, chassisName, ifaces, activeTunnels);
+    const view = buildLocalView(sb, chassisName, ifaces);
     const zones = assignZones(neededZones(view, sb), zonesFromExternalIds(bridgeExternalIds));
     if (!prev || prev.chassis?._uuid !== view.chassis?._uuid) this.chassisChanged = true;
     if (prev) {
@@ -49,6 +49,7 @@ export class RuntimeData implements NodeData {
       diffKeys(prev.localVifs, view.localVifs, this.changedPorts);
       diffKeys(prev.localnet, view.localnet, this.changedPorts);
       diffKeys(prev.remotePorts, view.remotePorts, this.changedPorts);
+      diffKeys(prev.haRemotes, view.haRemotes, this.changedPorts, (a, b) => a.join() === b.join());
       diffKeys(prev.viaLocalnet, view.viaLocalnet, this.changedPorts);
       diffKeys(prev.localRedirects, view.localRedirects, this.changedPorts);
     }
@@ -70,8 +71,13 @@ export class RuntimeData implements NodeData {
   }
 }
 
-function diffKeys<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>, out: Set<K>): void {
-  for (const [k, v] of b) if (a.get(k) !== v) out.add(k);
+function diffKeys<K, V>(
+  a: ReadonlyMap<K, V>,
+  b: ReadonlyMap<K, V>,
+  out: Set<K>,
+  same: (x: V, y: V) => boolean = (x, y) => x === y,
+): void {
+  for (const [k, v] of b) if (!a.has(k) || !same(a.get(k)!, v)) out.add(k);
   for (const k of a.keys()) if (!b.has(k)) out.add(k);
 }
 
