@@ -8,7 +8,7 @@
 // remote pods go through tunnels.
 // Run: npm run build && npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts
 //      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there)
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Daemon, Sandbox, cpuSeconds, vmHwmMb, waitFor } from '@ovnts/test-harness/servers';
@@ -20,6 +20,8 @@ import { compareFlows, formatParity, normalizeFlows } from '../src/index.js';
 const NODES = Number(process.env['BENCH_NODES'] ?? 100);
 const PODS = Number(process.env['BENCH_PODS'] ?? 50);
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
+/** A directory: ovnts-controller writes a heap snapshot there once the chassis caught up (SIGUSR2). */
+const HEAP_SNAPSHOT = process.env['BENCH_HEAP_SNAPSHOT'];
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const ip = (node: number, host: number) => `10.${128 + (node >> 8)}.${node & 0xff}.${host}`;
 const mac = (node: number, host: number) =>
@@ -138,7 +140,10 @@ try {
     const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', hv.db.remotes.unix];
     const t = performance.now();
     if (kind === 'ovnts') {
-      const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+      const prof = [
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+        ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT}`] : []),
+      ];
       await sb.runOk(
         process.execPath,
         [...prof, path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'), ...args],
@@ -168,13 +173,23 @@ try {
     const rssMb = vmHwmMb(pid);
     const appctl = (...a: string[]) => sb.runOk('ovn-appctl', ['-t', 'ovn-controller', ...a], { env });
     const loop = kind === 'ovnts' ? await appctl('event-loop/show') : '';
+    const memory = kind === 'ovnts' ? await appctl('memory/show') : '';
+    if (kind === 'ovnts' && HEAP_SNAPSHOT) {
+      process.kill(pid, 'SIGUSR2');
+      await waitFor(
+        'heap snapshot',
+        () => readdirSync(HEAP_SNAPSHOT).some((f) => f.endsWith('.heapsnapshot')),
+        600_000,
+      );
+      await new Promise((r) => setTimeout(r, 30_000)); // written in full
+    }
     const longPolls = [...readFileSync(log, 'utf8').matchAll(/Unreasonably long (\d+)ms poll interval/g)].map((m) =>
       Number(m[1]),
     );
     await appctl('exit', '--restart');
     await waitFor('exit', () => !daemon.alive, 60_000);
     await reset();
-    return { startS, cpuS, rssAtStart, rssMb, flows, loop, longPolls };
+    return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, longPolls };
   }
   async function dumpNormalised(): Promise<string[]> {
     const of = new SwitchConnection({ target: hv.mgmt(), reconnect: false });
@@ -222,6 +237,7 @@ try {
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i]!)).join('  '));
   console.log(`ovnts-controller event-loop/show:\n${ours.loop.trimEnd()}`);
+  console.log(`ovnts-controller memory/show: ${ours.memory.trim()}`);
   const same = parity.onlyOurs.length === 0 && parity.onlyReal.length === 0;
   console.log(`installed flows equal (first install, normalised): ${same ? 'yes' : 'NO'}`);
   if (!same) console.log(formatParity(parity, 10));

@@ -18,7 +18,8 @@ describe('chassis configuration', () => {
       encapIps: ['10.0.0.1'],
       bridge: 'br-int',
       bridgeDatapathType: '',
-      probeIntervalMs: 5000,
+      probeIntervalMs: 0,
+      openflowProbeIntervalS: 0,
       monitorAll: false,
       hostname: 'host1',
     });
@@ -40,6 +41,8 @@ describe('chassis configuration', () => {
       ['ext', 'br-ex'],
     ]);
     expect(d.probeIntervalMs).toBe(1000);
+    expect(parseChassisConfig({ ...base, 'ovn-remote': 'tcp:10.0.0.2:6642' }, 'h').probeIntervalMs).toBe(5000);
+    expect(parseChassisConfig({ ...base, 'ovn-openflow-probe-interval': '30' }, 'h').openflowProbeIntervalS).toBe(30);
     expect(d.monitorAll).toBe(true);
   });
 

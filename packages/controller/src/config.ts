@@ -13,7 +13,10 @@ export interface ChassisConfig {
   readonly bridgeMappings: ReadonlyMap<string, string>;
   /** ovn-chassis-mac-mappings as configured ("physnet:MAC,…"), published in Chassis.other_config. */
   readonly chassisMacMappings: string;
+  /** SB keepalive (ovn-remote-probe-interval; default 5 s, 0 for a unix: remote; 0 disables). */
   readonly probeIntervalMs: number;
+  /** OpenFlow keepalive to the integration bridge (ovn-openflow-probe-interval, seconds; default 0: none). */
+  readonly openflowProbeIntervalS: number;
   readonly monitorAll: boolean;
   readonly hostname: string;
 }
@@ -52,7 +55,10 @@ export function parseChassisConfig(ids: Readonly<Record<string, string>>, hostna
     if (t !== 'geneve' && t !== 'vxlan') throw new ConfigError(`unsupported ovn-encap-type "${t}"`);
   const encapIps = list(ids['ovn-encap-ip']);
   if (!encapIps.length) throw new ConfigError('Open_vSwitch external_ids:ovn-encap-ip is not set');
-  const probe = Number(ids['ovn-remote-probe-interval'] ?? 5000);
+  // As ovn-controller: no keepalive by default where the stream needs none (a unix: socket).
+  const defaultProbe = remote.startsWith('unix:') ? 0 : 5000;
+  const probe = Number(ids['ovn-remote-probe-interval'] ?? defaultProbe);
+  const ofProbe = Number(ids['ovn-openflow-probe-interval'] ?? 0);
   return {
     systemId,
     remote,
@@ -62,7 +68,8 @@ export function parseChassisConfig(ids: Readonly<Record<string, string>>, hostna
     bridgeDatapathType: ids['ovn-bridge-datapath-type'] ?? '',
     bridgeMappings: parseBridgeMappings(ids['ovn-bridge-mappings']),
     chassisMacMappings: ids['ovn-chassis-mac-mappings'] ?? '',
-    probeIntervalMs: Number.isFinite(probe) && probe >= 0 ? probe : 5000,
+    probeIntervalMs: Number.isFinite(probe) && probe >= 0 ? probe : defaultProbe,
+    openflowProbeIntervalS: Number.isFinite(ofProbe) && ofProbe >= 0 ? ofProbe : 0,
     monitorAll: ids['ovn-monitor-all'] === 'true',
     hostname: ids['hostname'] || hostname,
   };

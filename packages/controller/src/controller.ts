@@ -125,7 +125,12 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // `component`, and pino would repeat the key in one record.
   const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ module: 'main' });
   // A daemon waits for its databases to come up (the client's default is to fail at once).
-  const ovs = await OvsdbClient.connect(opts.ovsRemote, { logger: log, waitForServer: true });
+  // The local database over a unix: socket needs no keepalive (OVS's jsonrpc sessions probe only other streams).
+  const ovs = await OvsdbClient.connect(opts.ovsRemote, {
+    logger: log,
+    waitForServer: true,
+    inactivityProbeMs: opts.ovsRemote.startsWith('unix:') ? 0 : 5000,
+  });
   let ovsRep: Replica<typeof vswitchModel> | undefined;
   let sb: OvsdbClient | undefined;
   try {
@@ -279,6 +284,7 @@ class Controller implements ControllerHandle {
       target: `unix:${path.join(rundir, cfg.bridge + '.mgmt')}`,
       logger: log,
       backoffMaxMs: 1000,
+      echoIntervalMs: cfg.openflowProbeIntervalS * 1000,
     });
     this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log, this.chassisName);
     this.monitor = new SbMonitor(sbRep, initialConditions, undefined, () => this.schedule());

@@ -216,8 +216,9 @@ export class LflowOutput implements NodeData {
     if (!view) return true;
     const { sb } = this.input();
     this.groups.begin();
-    // Pairs to (re)build: a logical flow on every local datapath of it, or single pairs.
-    const pairs = new Map<LfUuid, Set<DpUuid>>();
+    // Pairs to (re)build: a logical flow on every local datapath of it, or single pairs. They join what a
+    // sliced settle left (the backlog), which is checked again when its turn comes.
+    const pairs = this.backlog;
     const want = (lf: LfUuid, dp: DpUuid) => {
       let s = pairs.get(lf);
       if (!s) pairs.set(lf, (s = new Set()));
@@ -246,25 +247,19 @@ export class LflowOutput implements NodeData {
     this.queuedLflows.clear();
     this.queuedDps.clear();
     this.queuedEntries.clear();
-    // Left over from a sliced settle: still wanted only if the pair still exists and is local.
-    for (const [lf, dps] of this.backlog) {
-      const row = sb.Logical_Flow.get(lf);
-      if (!row) continue;
-      const of = datapathsOf(row, sb);
-      for (const d of dps) if (view.localDps.has(d) && of.includes(d) && !this.entries.has(`${lf}|${d}`)) want(lf, d);
-    }
-    this.backlog.clear();
 
     const deadline = this.sliceMs === undefined ? Infinity : performance.now() + this.sliceMs;
-    let over = false;
     for (const [lf, dps] of pairs) {
+      pairs.delete(lf);
+      // A pair left from an earlier slice may be gone or no longer local by now.
+      const row = sb.Logical_Flow.get(lf);
+      if (!row) continue;
+      const of = new Set(datapathsOf(row, sb));
+      const still = [...dps].filter((d) => view.localDps.has(d) && of.has(d));
+      for (const d of still) this.drop(`${lf}|${d}`);
+      if (still.length) this.compileOn(row, still);
       // Past the slice: the rest waits for the next settle (at least one flow compiles each time).
-      if (over) {
-        this.backlog.set(lf, dps);
-        continue;
-      }
-      this.compileOn(sb.Logical_Flow.get(lf)!, [...dps]);
-      over = performance.now() > deadline;
+      if (performance.now() > deadline) break;
     }
     for (const k of this.withGroups) for (const g of this.entries.get(k)!.groups) this.groups.id(g);
     this.wanted = this.groups.end();

@@ -49,7 +49,7 @@ export interface ConnectionOptions extends CodecOptions {
   /** unix:PATH or tcp:HOST:PORT. */
   readonly target: string;
   readonly logger?: Logger;
-  /** Keepalive: send an echo after this much idle time (default 5 s); give up after 3 missed intervals. */
+  /** Keepalive: send an echo after this much idle time (default 5 s; 0 disables); give up after 3 missed intervals. */
   readonly echoIntervalMs?: number;
   /** Reconnect backoff bounds (defaults 100 ms .. 8 s); `reconnect: false` disables reconnecting. */
   readonly backoffMinMs?: number;
@@ -244,20 +244,22 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     this.backoff = this.opts.backoffMinMs ?? 100;
     const interval = this.opts.echoIntervalMs ?? 5000;
     clearInterval(this.echoTimer);
-    this.echoTimer = setInterval(
-      () => {
-        const idle = Date.now() - this.lastRx;
-        // A switch working through a large bundle or dump of ours answers nothing else until it is done
-        // (it handles a connection's messages in order): the request's own timeout covers a dead switch.
-        if (idle > 3 * interval && this.pending.size === 0) {
-          this.log.warn({ idleMs: idle }, 'switch unresponsive; reconnecting');
-          this.socket?.destroy();
-        } else if (idle >= interval)
-          this.write(encodeMessage({ type: 'echo_request', data: Buffer.alloc(0) }, this.xid()));
-      },
-      Math.max(50, interval / 2),
-    );
-    this.echoTimer.unref();
+    this.echoTimer = undefined;
+    if (interval > 0)
+      this.echoTimer = setInterval(
+        () => {
+          const idle = Date.now() - this.lastRx;
+          // A switch working through a large bundle or dump of ours answers nothing else until it is done
+          // (it handles a connection's messages in order): the request's own timeout covers a dead switch.
+          if (idle > 3 * interval && this.pending.size === 0) {
+            this.log.warn({ idleMs: idle }, 'switch unresponsive; reconnecting');
+            this.socket?.destroy();
+          } else if (idle >= interval)
+            this.write(encodeMessage({ type: 'echo_request', data: Buffer.alloc(0) }, this.xid()));
+        },
+        Math.max(50, interval / 2),
+      );
+    this.echoTimer?.unref();
     this.ready = true;
     void this.setup().then(
       () => {
