@@ -72,127 +72,131 @@ describe('parity: native DNS', () => {
     });
   }
 
-  it('ovnts-northd writes the DNS rows and flows the real one writes, step by step and after a restart', async () => {
-    const sb = sandbox();
-    const { nb: nb1, sb: sb1 } = await sb.startCentral();
-    const nb2 = await sb.startDb('nb', { name: 'nb2' });
-    const sb2 = await sb.startDb('sb', { name: 'sb2' });
-    await sb.runOk('ovn-nbctl', [`--db=${nb2.remotes.unix}`, 'init']);
-    await sb.startRealNorthd(nb1.remotes.unix, sb1.remotes.unix);
-    let ours = await startOvntsNorthd(sb, nb2.remotes.unix, sb2.remotes.unix);
+  it(
+    'ovnts-northd writes the DNS rows and flows the real one writes, step by step and after a restart',
+    { timeout: 240_000 },
+    async () => {
+      const sb = sandbox();
+      const { nb: nb1, sb: sb1 } = await sb.startCentral();
+      const nb2 = await sb.startDb('nb', { name: 'nb2' });
+      const sb2 = await sb.startDb('sb', { name: 'sb2' });
+      await sb.runOk('ovn-nbctl', [`--db=${nb2.remotes.unix}`, 'init']);
+      await sb.startRealNorthd(nb1.remotes.unix, sb1.remotes.unix);
+      let ours = await startOvntsNorthd(sb, nb2.remotes.unix, sb2.remotes.unix);
 
-    // `{dN}` stands for the UUID of the NB DNS row named dN in the NB the step runs on.
-    const steps: string[][][] = [
-      [...switches, dns('d1', '{a="10.0.0.4"}', ['sw1'])],
-      [['set', 'DNS', '{d1}', 'records:B="10.0.0.5 FD01::5"'], dns('d2', '{}', ['sw2'])],
-      [dns('d3', '{c="10.0.1.3"}', ['sw2', 'sw3'])],
-      [['remove', 'DNS', '{d3}', 'records', 'c']],
-      [['clear', 'Logical_Switch', 'sw1', 'dns_records']],
-      [['destroy', 'DNS', '{d3}']],
-    ];
-    const resolve = async (remote: string, args: string[]) => {
-      const out: string[] = [];
-      for (const a of args) {
-        const m = /^\{(\w+)\}$/.exec(a);
-        out.push(
-          m
-            ? (
-                await sb.runOk('ovn-nbctl', [
-                  `--db=${remote}`,
-                  '--bare',
-                  '--columns=_uuid',
-                  'find',
-                  'DNS',
-                  `external_ids:name=${m[1]}`,
-                ])
-              ).trim()
-            : a,
+      // `{dN}` stands for the UUID of the NB DNS row named dN in the NB the step runs on.
+      const steps: string[][][] = [
+        [...switches, dns('d1', '{a="10.0.0.4"}', ['sw1'])],
+        [['set', 'DNS', '{d1}', 'records:B="10.0.0.5 FD01::5"'], dns('d2', '{}', ['sw2'])],
+        [dns('d3', '{c="10.0.1.3"}', ['sw2', 'sw3'])],
+        [['remove', 'DNS', '{d3}', 'records', 'c']],
+        [['clear', 'Logical_Switch', 'sw1', 'dns_records']],
+        [['destroy', 'DNS', '{d3}']],
+      ];
+      const resolve = async (remote: string, args: string[]) => {
+        const out: string[] = [];
+        for (const a of args) {
+          const m = /^\{(\w+)\}$/.exec(a);
+          out.push(
+            m
+              ? (
+                  await sb.runOk('ovn-nbctl', [
+                    `--db=${remote}`,
+                    '--bare',
+                    '--columns=_uuid',
+                    'find',
+                    'DNS',
+                    `external_ids:name=${m[1]}`,
+                  ])
+                ).trim()
+              : a,
+          );
+        }
+        return out;
+      };
+      /** Each SB DNS row named by its NB row's name, with its switches named; the DNS flows. */
+      const summary = async (nbRemote: string, sbRemote: string) => {
+        const nbDns = await sb.runOk('ovn-nbctl', [
+          `--db=${nbRemote}`,
+          '--format=csv',
+          '--data=bare',
+          '--no-headings',
+          '--columns=_uuid,external_ids',
+          'list',
+          'DNS',
+        ]);
+        const nameOf = new Map(
+          nbDns
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => [l.split(',')[0]!, /name=(\w+)/.exec(l)?.[1] ?? '?'] as const),
         );
-      }
-      return out;
-    };
-    /** Each SB DNS row named by its NB row's name, with its switches named; the DNS flows. */
-    const summary = async (nbRemote: string, sbRemote: string) => {
-      const nbDns = await sb.runOk('ovn-nbctl', [
-        `--db=${nbRemote}`,
-        '--format=csv',
-        '--data=bare',
-        '--no-headings',
-        '--columns=_uuid,external_ids',
-        'list',
-        'DNS',
-      ]);
-      const nameOf = new Map(
-        nbDns
-          .trim()
+        const dps = await sb.runOk('ovn-sbctl', [
+          `--db=${sbRemote}`,
+          '--format=csv',
+          '--data=bare',
+          '--no-headings',
+          '--columns=_uuid,external_ids',
+          'list',
+          'Datapath_Binding',
+        ]);
+        const dpName = new Map(
+          dps
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => [l.split(',')[0]!, /name=(\w+)/.exec(l)?.[1] ?? '?'] as const),
+        );
+        const rows = await sb.runOk('ovn-sbctl', [
+          `--db=${sbRemote}`,
+          '--format=json',
+          '--columns=records,datapaths,external_ids',
+          'list',
+          'DNS',
+        ]);
+        const decode = (v: unknown): unknown =>
+          Array.isArray(v)
+            ? v[0] === 'uuid'
+              ? dpName.get(v[1] as string)
+              : v[0] === 'set'
+                ? (v[1] as unknown[]).map(decode).sort()
+                : v[0] === 'map'
+                  ? Object.fromEntries((v[1] as [string, string][]).map(([k, x]) => [k, nameOf.get(x) ?? x]))
+                  : v
+            : v;
+        const { data } = JSON.parse(rows) as { data: unknown[][] };
+        const dnsRows = data.map((r) => r.map(decode)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+        const flows = (await sb.runOk('ovn-sbctl', [`--db=${sbRemote}`, 'lflow-list']))
           .split('\n')
-          .filter(Boolean)
-          .map((l) => [l.split(',')[0]!, /name=(\w+)/.exec(l)?.[1] ?? '?'] as const),
-      );
-      const dps = await sb.runOk('ovn-sbctl', [
-        `--db=${sbRemote}`,
-        '--format=csv',
-        '--data=bare',
-        '--no-headings',
-        '--columns=_uuid,external_ids',
-        'list',
-        'Datapath_Binding',
-      ]);
-      const dpName = new Map(
-        dps
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => [l.split(',')[0]!, /name=(\w+)/.exec(l)?.[1] ?? '?'] as const),
-      );
-      const rows = await sb.runOk('ovn-sbctl', [
-        `--db=${sbRemote}`,
-        '--format=json',
-        '--columns=records,datapaths,external_ids',
-        'list',
-        'DNS',
-      ]);
-      const decode = (v: unknown): unknown =>
-        Array.isArray(v)
-          ? v[0] === 'uuid'
-            ? dpName.get(v[1] as string)
-            : v[0] === 'set'
-              ? (v[1] as unknown[]).map(decode).sort()
-              : v[0] === 'map'
-                ? Object.fromEntries((v[1] as [string, string][]).map(([k, x]) => [k, nameOf.get(x) ?? x]))
-                : v
-          : v;
-      const { data } = JSON.parse(rows) as { data: unknown[][] };
-      const dnsRows = data.map((r) => r.map(decode)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-      const flows = (await sb.runOk('ovn-sbctl', [`--db=${sbRemote}`, 'lflow-list']))
-        .split('\n')
-        .filter((l) => /dns|udp\.src == 53/.test(l) || l.startsWith('Datapath'))
-        .map((l) => l.replace(/\(dp[^)]*\)|\([0-9a-f-]{36}\)/g, '').trim());
-      return { dnsRows, flows };
-    };
+          .filter((l) => /dns|udp\.src == 53/.test(l) || l.startsWith('Datapath'))
+          .map((l) => l.replace(/\(dp[^)]*\)|\([0-9a-f-]{36}\)/g, '').trim());
+        return { dnsRows, flows };
+      };
 
-    let most = 0;
-    for (const step of steps) {
-      for (const remote of [nb1.remotes.unix, nb2.remotes.unix])
-        for (const args of step)
-          await sb.runOk('ovn-nbctl', [
-            `--db=${remote}`,
-            '--timeout=20',
-            '--wait=sb',
-            ...(await resolve(remote, args)),
-          ]);
-      expect(await summary(nb2.remotes.unix, sb2.remotes.unix)).toEqual(
-        await summary(nb1.remotes.unix, sb1.remotes.unix),
-      );
-      most = Math.max(most, (await summary(nb1.remotes.unix, sb1.remotes.unix)).dnsRows.length);
-    }
-    expect(most).toBe(3);
-    const want = await summary(nb1.remotes.unix, sb1.remotes.unix);
-    await ours.stop();
-    ours = await startOvntsNorthd(sb, nb2.remotes.unix, sb2.remotes.unix, { name: 'ovnts-northd-2' });
-    await sb.runOk('ovn-nbctl', [`--db=${nb2.remotes.unix}`, '--timeout=20', '--wait=sb', 'sync']);
-    expect(await summary(nb2.remotes.unix, sb2.remotes.unix)).toEqual(want);
-  });
+      let most = 0;
+      for (const step of steps) {
+        for (const remote of [nb1.remotes.unix, nb2.remotes.unix])
+          for (const args of step)
+            await sb.runOk('ovn-nbctl', [
+              `--db=${remote}`,
+              '--timeout=20',
+              '--wait=sb',
+              ...(await resolve(remote, args)),
+            ]);
+        expect(await summary(nb2.remotes.unix, sb2.remotes.unix)).toEqual(
+          await summary(nb1.remotes.unix, sb1.remotes.unix),
+        );
+        most = Math.max(most, (await summary(nb1.remotes.unix, sb1.remotes.unix)).dnsRows.length);
+      }
+      expect(most).toBe(3);
+      const want = await summary(nb1.remotes.unix, sb1.remotes.unix);
+      await ours.stop();
+      ours = await startOvntsNorthd(sb, nb2.remotes.unix, sb2.remotes.unix, { name: 'ovnts-northd-2' });
+      await sb.runOk('ovn-nbctl', [`--db=${nb2.remotes.unix}`, '--timeout=20', '--wait=sb', 'sync']);
+      expect(await summary(nb2.remotes.unix, sb2.remotes.unix)).toEqual(want);
+    },
+  );
 });
 
 describe('parity: native DHCPv6', () => {
