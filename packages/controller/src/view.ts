@@ -52,21 +52,28 @@ export interface LocalView {
   readonly localRedirects: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
 }
 
-/** Port types whose binding is decided by the `chassis` column (VIF-like). */
-export const VIF_TYPES: ReadonlySet<string> = new Set(['', 'virtual', 'external']);
+/** The local view as buildLocalView makes it: the same maps, which the engine's runtime_data then keeps up to date. */
+export interface LocalViewState extends LocalView {
+  readonly localDps: Map<Uuid<'Datapath_Binding'>, DatapathBinding>;
+  readonly portsByDp: Map<Uuid<'Datapath_Binding'>, readonly PortBinding[]>;
+  readonly pbByName: Map<string, PortBinding>;
+  readonly localVifs: Map<Uuid<'Port_Binding'>, number>;
+  readonly localnet: Map<Uuid<'Port_Binding'>, number>;
+  readonly remotePorts: Map<Uuid<'Port_Binding'>, number>;
+  readonly haRemotes: Map<Uuid<'Port_Binding'>, readonly number[]>;
+  readonly viaLocalnet: Map<Uuid<'Port_Binding'>, PortBinding>;
+  readonly tunnels: Map<string, number>;
+  readonly localRedirects: Map<Uuid<'Port_Binding'>, PortBinding>;
+}
 
-/** What this chassis hosts and how it reaches the rest, from the SB and its own interfaces. */
-export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalView {
-  const chassis = [...sb.Chassis.values()].find((c) => c.name === chassisName);
-  const chassisNames = new Map([...sb.Chassis.values()].map((c) => [c._uuid as string, c.name]));
-  const pbByName = new Map<string, PortBinding>();
-  const allByDp = new Map<string, PortBinding[]>();
-  for (const pb of sb.Port_Binding.values()) {
-    pbByName.set(pb.logical_port, pb);
-    const l = allByDp.get(pb.datapath);
-    if (l) l.push(pb);
-    else allByDp.set(pb.datapath, [pb]);
-  }
+/** What the local OVS interfaces tell: OpenFlow ports by iface-id, tunnels by remote chassis, localnet patches. */
+export interface IfaceMaps {
+  readonly ofportByIfaceId: Map<string, number>;
+  readonly tunnels: Map<string, number>;
+  readonly localnetOfport: Map<string, number>;
+}
+
+export function ifaceMaps(ifaces: readonly OvsIface[]): IfaceMaps {
   const ofportByIfaceId = new Map<string, number>();
   const tunnels = new Map<string, number>();
   const localnetOfport = new Map<string, number>();
@@ -77,27 +84,102 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     if (i.tunnelChassis) tunnels.set(i.tunnelChassis, i.ofport);
     if (i.localnetPort) localnetOfport.set(i.localnetPort, i.ofport);
   }
+  return { ofportByIfaceId, tunnels, localnetOfport };
+}
+
+/** The interface a port is reached through here: its own iface-id, or (a container port) its parent's. */
+export const ifaceIdOf = (pb: PortBinding): string => pb.parent_port ?? pb.logical_port;
+
+/** The OpenFlow port of a port that is a local VIF here (bound here, or a localport with an interface). */
+export function localVifOfport(
+  pb: PortBinding,
+  chassis: Chassis | undefined,
+  ofport: number | undefined,
+): number | undefined {
+  if (ofport === undefined) return undefined;
+  // A localport is local wherever an interface names it; no chassis binds it.
+  if (pb.type === 'localport') return ofport;
+  const boundHere =
+    !!chassis && (pb.chassis === chassis._uuid || (pb.additional_chassis ?? []).includes(chassis._uuid));
+  return boundHere ? ofport : undefined;
+}
+
+/** The datapath this port makes local (a seed of the local datapaths), if it does. */
+export function seedDatapath(
+  sb: SbSnapshot,
+  pb: PortBinding,
+  chassis: Chassis | undefined,
+  ofport: number | undefined,
+): Uuid<'Datapath_Binding'> | undefined {
+  if (!chassis || (pb.type === 'localport' && ofport !== undefined)) return undefined;
+  if (localVifOfport(pb, chassis, ofport) !== undefined || pb.chassis === chassis._uuid) return pb.datapath;
+  // A backup gateway keeps the router local (as ovn-controller does) so that taking the port over is a
+  // claim, not a slice to fetch and a datapath to build first.
+  if (pb.type === 'chassisredirect' && isHaMember(sb, pb.ha_chassis_group, chassis._uuid)) return pb.datapath;
+  return undefined;
+}
+
+/** How this chassis reaches a port of a local datapath that lives elsewhere (none: not such a port). */
+export type RemoteRole =
+  { readonly via: PortBinding } | { readonly ha: readonly number[] } | { readonly tunnel: number } | undefined;
+
+/**
+ * `ports`: the port's datapath's ports; `vif`: whether it is a local VIF here. A VIF or redirect port not
+ * hosted here is reached over a localnet port bridged here (VIFs), through its HA group's gateways, or
+ * through the tunnel to its chassis.
+ */
+export function remoteRole(
+  sb: SbSnapshot,
+  pb: PortBinding,
+  ports: readonly PortBinding[],
+  ifaces: IfaceMaps,
+  chassis: Chassis | undefined,
+  vif: boolean,
+): RemoteRole {
+  if (!(VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect')) return undefined;
+  if ((chassis && pb.chassis === chassis._uuid) || vif) return undefined;
+  // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
+  // network through that port, not through a tunnel.
+  const ln = VIF_TYPES.has(pb.type)
+    ? ports.find((p) => p.type === 'localnet' && ifaces.localnetOfport.has(p.logical_port))
+    : undefined;
+  // An HA port goes to its gateways by priority whether or not one has claimed it yet.
+  const ha = ln ? [] : haTunnels(sb, pb, ifaces.tunnels, chassis);
+  if (ln && pb.chassis) return { via: ln };
+  if (ha.length) return { ha };
+  if (pb.chassis && !ln) {
+    const tun = ifaces.tunnels.get(sb.Chassis.get(pb.chassis)?.name ?? '');
+    if (tun !== undefined) return { tunnel: tun };
+  }
+  return undefined;
+}
+
+/** Port types whose binding is decided by the `chassis` column (VIF-like). */
+export const VIF_TYPES: ReadonlySet<string> = new Set(['', 'virtual', 'external']);
+
+/** What this chassis hosts and how it reaches the rest, from the SB and its own interfaces. */
+export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalViewState {
+  const chassis = [...sb.Chassis.values()].find((c) => c.name === chassisName);
+  const pbByName = new Map<string, PortBinding>();
+  const allByDp = new Map<string, PortBinding[]>();
+  for (const pb of sb.Port_Binding.values()) {
+    pbByName.set(pb.logical_port, pb);
+    const l = allByDp.get(pb.datapath);
+    if (l) l.push(pb);
+    else allByDp.set(pb.datapath, [pb]);
+  }
+  const maps = ifaceMaps(ifaces);
+  const { ofportByIfaceId, tunnels, localnetOfport } = maps;
 
   const localVifs = new Map<Uuid<'Port_Binding'>, number>();
   const seeds: string[] = [];
   for (const pb of sb.Port_Binding.values()) {
     // A container port rides on its parent's interface (802.1Q tag = Port_Binding.tag).
-    const ofport = ofportByIfaceId.get(pb.parent_port ?? pb.logical_port);
-    // A localport is local wherever an interface names it; no chassis binds it.
-    if (pb.type === 'localport' && ofport !== undefined) {
-      localVifs.set(pb._uuid, ofport);
-      continue;
-    }
-    const boundHere =
-      !!chassis && (pb.chassis === chassis._uuid || (pb.additional_chassis ?? []).includes(chassis._uuid));
-    if (chassis && boundHere && ofport !== undefined) {
-      localVifs.set(pb._uuid, ofport);
-      seeds.push(pb.datapath);
-    } else if (chassis && pb.chassis === chassis._uuid) seeds.push(pb.datapath);
-    // A backup gateway keeps the router local (as ovn-controller does) so that taking the port over is a
-    // claim, not a slice to fetch and a datapath to build first.
-    else if (chassis && pb.type === 'chassisredirect' && isHaMember(sb, pb.ha_chassis_group, chassis._uuid))
-      seeds.push(pb.datapath);
+    const ofport = ofportByIfaceId.get(ifaceIdOf(pb));
+    const vif = localVifOfport(pb, chassis, ofport);
+    if (vif !== undefined) localVifs.set(pb._uuid, vif);
+    const seed = seedDatapath(sb, pb, chassis, ofport);
+    if (seed) seeds.push(seed);
   }
   const localDps = new Map<Uuid<'Datapath_Binding'>, DatapathBinding>();
   while (seeds.length) {
@@ -112,7 +194,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
       if (peer) seeds.push(peer.datapath);
     }
   }
-  const portsByDp = new Map<Uuid<'Datapath_Binding'>, PortBinding[]>();
+  const portsByDp = new Map<Uuid<'Datapath_Binding'>, readonly PortBinding[]>();
   const localnet = new Map<Uuid<'Port_Binding'>, number>();
   const remotePorts = new Map<Uuid<'Port_Binding'>, number>();
   const haRemotes = new Map<Uuid<'Port_Binding'>, readonly number[]>();
@@ -128,24 +210,11 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
       } else if (pb.type === 'localnet') {
         const ofport = localnetOfport.get(pb.logical_port);
         if (ofport !== undefined) localnet.set(pb._uuid, ofport);
-      } else if (
-        (VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect') &&
-        (!chassis || pb.chassis !== chassis._uuid) &&
-        !localVifs.has(pb._uuid)
-      ) {
-        // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
-        // network through that port, not through a tunnel.
-        const ln = VIF_TYPES.has(pb.type)
-          ? ports.find((p) => p.type === 'localnet' && localnetOfport.has(p.logical_port))
-          : undefined;
-        // An HA port goes to its gateways by priority whether or not one has claimed it yet.
-        const ha = ln ? [] : haTunnels(sb, pb, tunnels, chassis);
-        if (ln && pb.chassis) viaLocalnet.set(pb._uuid, ln);
-        else if (ha.length) haRemotes.set(pb._uuid, ha);
-        else if (pb.chassis && !ln) {
-          const tun = tunnels.get(chassisNames.get(pb.chassis) ?? '');
-          if (tun !== undefined) remotePorts.set(pb._uuid, tun);
-        }
+      } else {
+        const r = remoteRole(sb, pb, ports, maps, chassis, localVifs.has(pb._uuid));
+        if (r && 'via' in r) viaLocalnet.set(pb._uuid, r.via);
+        else if (r && 'ha' in r) haRemotes.set(pb._uuid, r.ha);
+        else if (r) remotePorts.set(pb._uuid, r.tunnel);
       }
     }
   }

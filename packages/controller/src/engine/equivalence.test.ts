@@ -382,7 +382,7 @@ async function walk(
   seed: number,
   steps: number,
   sliceMs?: number,
-): Promise<{ rounds: number; changes: number; compiledIncrementally: number; slices: number }> {
+): Promise<{ rounds: number; changes: number; compiledIncrementally: number; slices: number; perPort: number }> {
   const w = new World(seed);
   const engine = new ChassisEngine(undefined, sliceMs === undefined ? {} : { sliceMs });
   let slices = 0;
@@ -437,7 +437,13 @@ async function walk(
       ports: w.db.rows('Port_Binding').length,
       compiled,
     });
-  return { rounds: steps, changes: nChanges, compiledIncrementally: compiled, slices };
+  return {
+    rounds: steps,
+    changes: nChanges,
+    compiledIncrementally: compiled,
+    slices,
+    perPort: engine.runtime.perPortRounds,
+  };
 }
 
 /** The flows a sync would install (the winner of each key), normalised and sorted. */
@@ -459,6 +465,8 @@ describe('controller engine: recompute equivalence', () => {
     expect(r.changes).toBeGreaterThan(steps);
     // Incremental: far fewer compilations than rounds × logical flows.
     expect(r.compiledIncrementally).toBeGreaterThan(0);
+    // runtime_data took the per-port path for many rounds (VIFs bound, moved, plugged), not only rebuilds.
+    expect(r.perPort).toBeGreaterThan(steps / 20);
   }, 600_000);
 
   it('matches a full computation when each round compiles one logical flow at a time (sliced)', async () => {

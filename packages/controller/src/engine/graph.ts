@@ -3,7 +3,8 @@
 // Every flow node writes its units into one DesiredFlows under its own owners, so a round's OpenFlow diff
 // is exactly what the round changed.
 //
-//   runtime_data          ← SB_port_binding, SB_datapath_binding, SB_chassis, OVS_interface, OVS_bridge
+//   runtime_data          ← SB_port_binding (VIF-like ports: per port), OVS_interface (ofports: per port),
+//                           OVS_bridge (zones), SB_datapath_binding, SB_chassis (recompute)
 //   physical_flow_output  ← runtime_data, SB_port_binding, SB_multicast_group
 //   lflow_output          ← runtime_data, SB_logical_flow, SB_logical_dp_group, SB_datapath_binding,
 //                           SB_port_binding, SB_multicast_group, SB_address_set, SB_port_group, SB_meter,
@@ -80,7 +81,7 @@ export class ChassisEngine {
     this.sbInputs = sbInputs;
     // One reader of every SB change, whatever table a handler asks for.
     const all = sbInputs.SB_port_binding;
-    const rt = (this.runtime = new RuntimeData(input));
+    const rt = (this.runtime = new RuntimeData(input, all));
     const phys = (this.physical = new PhysicalOutput(input, rt, all, desired));
     const lflows = (this.lflows = new LflowOutput(input, rt, all, desired, new GroupTable()));
     lflows.sliceMs = opts.sliceMs;
@@ -98,11 +99,24 @@ export class ChassisEngine {
         kind: 'node',
         name: 'runtime_data',
         data: rt,
-        // Rebuilt from its inputs each time they change, reporting exactly what changed.
+        // A rebuild still reports exactly what changed.
         exactRecompute: true,
-        inputs: ['SB_port_binding', 'SB_datapath_binding', 'SB_chassis', 'OVS_interface', 'OVS_bridge'].map((f) =>
-          edge(f),
-        ),
+        inputs: [
+          edge(
+            'SB_port_binding',
+            note('runtime_data_port_binding_handler', () => rt.handlePortBindings()),
+          ),
+          edge('SB_datapath_binding'),
+          edge('SB_chassis'),
+          edge(
+            'OVS_interface',
+            note('runtime_data_ovs_interface_handler', () => rt.handleInterfaces()),
+          ),
+          edge(
+            'OVS_bridge',
+            note('runtime_data_ovs_bridge_handler', () => rt.handleBridge()),
+          ),
+        ],
       },
       {
         kind: 'node',

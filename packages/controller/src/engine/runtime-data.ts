@@ -1,31 +1,72 @@
 // Engine node runtime_data: the chassis-local view (bindings, local datapaths, remote ports, tunnels) and the
-// conntrack zones. Building the view is linear in the replicated port bindings, which conditional monitoring
-// keeps to this chassis's slice, so the node rebuilds it and reports exactly what changed against the
-// previous round: datapaths that became (non-)local and ports whose local role changed. Downstream nodes
-// work from those.
+// conntrack zones, reporting exactly what changed each round: datapaths that became (non-)local and ports
+// whose local role changed. Downstream nodes work from those.
+//
+// A VIF's port binding changing (added, claimed, released, removed) and a local interface's OpenFlow port
+// changing are handled per port: the port's own entries in the view are brought up to date, in time
+// proportional to the port (and its datapath's port list). Anything that can move the set of local
+// datapaths or other ports' roles (patch, localnet, gateway and redirect ports, a datapath's last port here
+// going away, tunnels, the chassis row, datapath rows) rebuilds the view from the slice and diffs it.
 import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
+import type { PortBinding } from '@ovnts/schema/sb';
 import { neededZones } from '../compute.js';
-import { buildLocalView, type LocalView } from '../view.js';
+import {
+  VIF_TYPES,
+  buildLocalView,
+  ifaceIdOf,
+  ifaceMaps,
+  localVifOfport,
+  remoteRole,
+  seedDatapath,
+  type IfaceMaps,
+  type LocalViewState,
+} from '../view.js';
 import { assignZones, zonesFromExternalIds } from '../zones.js';
-import type { RoundInput } from './inputs.js';
+import type { RoundInput, SbTablesInput } from './inputs.js';
+
+type PbUuid = Uuid<'Port_Binding'>;
+type DpUuid = Uuid<'Datapath_Binding'>;
+
+/** Port types handled per port (their binding only decides their own role). */
+const PER_PORT_TYPES: ReadonlySet<string> = new Set([...VIF_TYPES, 'localport']);
 
 export class RuntimeData implements NodeData {
-  view: LocalView | undefined;
+  view: LocalViewState | undefined;
   zones: ReadonlyMap<string, number> = new Map();
   /** Datapaths that became local, stopped being local, or whose row changed this round. */
-  readonly changedDps = new Set<Uuid<'Datapath_Binding'>>();
+  readonly changedDps = new Set<DpUuid>();
   /** Ports whose local role (VIF ofport, localnet, remote tunnel, redirect) changed this round. */
-  readonly changedPorts = new Set<Uuid<'Port_Binding'>>();
+  readonly changedPorts = new Set<PbUuid>();
   /** Zone keys whose zone changed. */
   readonly changedZones = new Set<string>();
   /** First round, or this chassis's row is another one: which ports are ours changed everywhere. */
   chassisChanged = false;
   /** The tunnel ports changed (their flows; remote ports' roles are in changedPorts). */
   tunnelsChanged = false;
+  /** Rounds handled per port, and ports handled so (for tests and stats). */
+  perPortRounds = 0;
+  perPortPorts = 0;
   private changed = false;
 
-  constructor(private readonly input: () => RoundInput) {}
+  // Kept for the per-port path (rebuilt by recompute).
+  private rows = new Map<PbUuid, PortBinding>();
+  private byParent = new Map<string, Set<PbUuid>>();
+  /** Ports that make their datapath local, and how many such ports each datapath has. */
+  private seedOf = new Map<PbUuid, DpUuid>();
+  private seeds = new Map<DpUuid, number>();
+  private ifaces: IfaceMaps = ifaceMaps([]);
+  /** Everything of the OVS interfaces but the iface-id ofports (a change there rebuilds). */
+  private ifaceShape = '';
+
+  // Noted by the handlers, applied by settle().
+  private readonly queued = new Set<PbUuid>();
+  private zonesDirty = false;
+
+  constructor(
+    private readonly input: () => RoundInput,
+    private readonly sbIn: SbTablesInput,
+  ) {}
 
   clearTracked(): void {
     this.changedDps.clear();
@@ -34,13 +75,14 @@ export class RuntimeData implements NodeData {
     this.chassisChanged = false;
     this.tunnelsChanged = false;
     this.changed = false;
+    this.queued.clear();
+    this.zonesDirty = false;
   }
 
   recompute(): void {
-    const { sb, chassisName, ifaces, bridgeExternalIds } = this.input();
+    const { sb, chassisName, ifaces } = this.input();
     const prev = this.view;
     const view = buildLocalView(sb, chassisName, ifaces);
-    const zones = assignZones(neededZones(view, sb), zonesFromExternalIds(bridgeExternalIds));
     if (!prev || prev.chassis?._uuid !== view.chassis?._uuid) this.chassisChanged = true;
     if (prev) {
       if (!sameMap(prev.tunnels, view.tunnels)) this.tunnelsChanged = true;
@@ -53,22 +95,212 @@ export class RuntimeData implements NodeData {
       diffKeys(prev.viaLocalnet, view.viaLocalnet, this.changedPorts);
       diffKeys(prev.localRedirects, view.localRedirects, this.changedPorts);
     }
-    for (const [k, z] of zones) if (this.zones.get(k) !== z) this.changedZones.add(k);
-    for (const k of this.zones.keys()) if (!zones.has(k)) this.changedZones.add(k);
-    this.changed =
-      this.chassisChanged ||
-      this.tunnelsChanged ||
-      this.changedDps.size > 0 ||
-      this.changedPorts.size > 0 ||
-      this.changedZones.size > 0 ||
-      prev?.portsByDp !== view.portsByDp;
     this.view = view;
-    this.zones = zones;
+    this.reindex();
+    this.updateZones();
+    // The port lists are new objects: whatever reads them reads again.
+    this.changed = true;
+  }
+
+  // ---- handlers (note work; settle() does it) ----
+
+  /** Port bindings of VIF-like ports are handled per port; any other type rebuilds. */
+  handlePortBindings(): boolean {
+    for (const c of this.sbIn.changes('Port_Binding')) {
+      for (const pb of [c.old, c.new, this.rows.get(c.uuid)])
+        if (pb && (!PER_PORT_TYPES.has(pb.type) || this.isNamedByOthers(pb))) return false;
+      if (c.old && c.new && c.old.datapath !== c.new.datapath) return false;
+      this.queued.add(c.uuid);
+    }
+    return true;
+  }
+
+  /** A local interface's OpenFlow port (or iface-id) changed: the ports it carries. */
+  handleInterfaces(): boolean {
+    const { ifaces, chassisName } = this.input();
+    if (!this.view) return false;
+    const next = ifaceMaps(ifaces);
+    if (shapeOf(next, chassisName) !== this.ifaceShape) return false;
+    const ids = new Set<string>();
+    diffKeys(this.ifaces.ofportByIfaceId, next.ofportByIfaceId, ids);
+    this.ifaces = next;
+    const view = this.view!;
+    for (const id of ids) {
+      const pb = view.pbByName.get(id);
+      if (pb) this.queued.add(pb._uuid);
+      for (const u of this.byParent.get(id) ?? []) this.queued.add(u);
+    }
+    return true;
+  }
+
+  /** The bridge's recorded zones changed: zones are reassigned (from the local view, not the slice). */
+  handleBridge(): boolean {
+    this.zonesDirty = true;
+    return true;
+  }
+
+  settle(): boolean {
+    const view = this.view;
+    if (!view) return false;
+    if (!this.queued.size) {
+      if (this.zonesDirty) this.updateZones();
+      this.changed = this.changedZones.size > 0;
+      return true;
+    }
+    const { sb } = this.input();
+    const me = view.chassis;
+    // First check that no datapath becomes or stops being local (that rebuilds), before changing anything.
+    const seedDelta = new Map<DpUuid, number>();
+    const nextSeed = new Map<PbUuid, DpUuid | undefined>();
+    for (const u of this.queued) {
+      const pb = sb.Port_Binding.get(u);
+      const seed = pb ? seedDatapath(sb, pb, me, this.ifaces.ofportByIfaceId.get(ifaceIdOf(pb))) : undefined;
+      nextSeed.set(u, seed);
+      const was = this.seedOf.get(u);
+      if (was === seed) continue;
+      if (was) seedDelta.set(was, (seedDelta.get(was) ?? 0) - 1);
+      if (seed) seedDelta.set(seed, (seedDelta.get(seed) ?? 0) + 1);
+    }
+    for (const [d, delta] of seedDelta) {
+      const before = this.seeds.get(d) ?? 0;
+      const after = before + delta;
+      // A datapath's last port here going away may unmake it local; a port here on a datapath not local
+      // yet makes it local (with whatever its patch ports reach).
+      if ((before > 0 && after === 0) || (after > 0 && !view.localDps.has(d))) return false;
+    }
+    for (const [d, delta] of seedDelta) this.seeds.set(d, (this.seeds.get(d) ?? 0) + delta);
+    let portsMoved = false;
+    for (const u of this.queued) {
+      const seed = nextSeed.get(u);
+      if (seed) this.seedOf.set(u, seed);
+      else this.seedOf.delete(u);
+      portsMoved = this.updatePort(u) || portsMoved;
+    }
+    this.perPortRounds++;
+    this.perPortPorts += this.queued.size;
+    if (this.zonesDirty) this.updateZones();
+    this.changed = portsMoved || this.changedPorts.size > 0 || this.changedZones.size > 0;
+    return true;
   }
 
   updated(): boolean {
     return this.changed;
   }
+
+  // ---- per-port bookkeeping ----
+
+  /** Brings one port's entries in the view up to date; true when a local datapath's port list changed. */
+  private updatePort(u: PbUuid): boolean {
+    const view = this.view!;
+    const { sb } = this.input();
+    const old = this.rows.get(u);
+    const pb = sb.Port_Binding.get(u);
+    if (!old && !pb) return false; // added and removed between two rounds
+    if (old) {
+      if (view.pbByName.get(old.logical_port)?._uuid === u) view.pbByName.delete(old.logical_port);
+      if (old.parent_port) this.byParent.get(old.parent_port)?.delete(u);
+    }
+    if (pb) {
+      this.rows.set(u, pb);
+      view.pbByName.set(pb.logical_port, pb);
+      if (pb.parent_port) addTo(this.byParent, pb.parent_port, u);
+    } else this.rows.delete(u);
+
+    const dp = (pb ?? old)!.datapath;
+    let moved = false;
+    if (view.localDps.has(dp)) {
+      // In the replica's order, as buildLocalView lists them: a changed row keeps its place, a new one ends it.
+      const list = view.portsByDp.get(dp) ?? [];
+      const at = list.findIndex((p) => p._uuid === u);
+      const next = at < 0 ? [...list] : list.filter((p) => p._uuid !== u);
+      if (pb) next.splice(at < 0 ? next.length : at, 0, pb);
+      view.portsByDp.set(dp, next);
+      moved = true;
+    }
+    const before = roleOf(view, u);
+    const wasVif = view.localVifs.has(u);
+    const ofport = pb ? this.ifaces.ofportByIfaceId.get(ifaceIdOf(pb)) : undefined;
+    const vif = pb ? localVifOfport(pb, view.chassis, ofport) : undefined;
+    setOrDelete(view.localVifs, u, vif);
+    // How it is reached from here when it lives elsewhere, as buildLocalView decides.
+    const r =
+      pb && view.localDps.has(dp)
+        ? remoteRole(sb, pb, view.portsByDp.get(dp) ?? [], this.ifaces, view.chassis, vif !== undefined)
+        : undefined;
+    setOrDelete(view.viaLocalnet, u, r && 'via' in r ? r.via : undefined);
+    setOrDelete(view.haRemotes, u, r && 'ha' in r ? r.ha : undefined);
+    setOrDelete(view.remotePorts, u, r && 'tunnel' in r ? r.tunnel : undefined);
+    if (roleOf(view, u) !== before) this.changedPorts.add(u);
+    // A VIF's zone is keyed by its name: one that came, went or was renamed moves the zones.
+    if (wasVif !== view.localVifs.has(u) || (wasVif && old?.logical_port !== pb?.logical_port)) this.zonesDirty = true;
+    return moved;
+  }
+
+  /** A VIF whose name a patch, redirect or gateway port refers to is not handled per port (never in practice). */
+  private isNamedByOthers(pb: PortBinding): boolean {
+    return this.named.has(pb.logical_port);
+  }
+
+  /** Names other ports refer to (patch peers, redirects' distributed ports). */
+  private named = new Set<string>();
+
+  private reindex(): void {
+    const { sb, chassisName, ifaces } = this.input();
+    const view = this.view!;
+    this.rows = new Map();
+    this.byParent = new Map();
+    this.seedOf = new Map();
+    this.seeds = new Map();
+    this.named = new Set();
+    this.ifaces = ifaceMaps(ifaces);
+    this.ifaceShape = shapeOf(this.ifaces, chassisName);
+    for (const pb of sb.Port_Binding.values()) {
+      this.rows.set(pb._uuid, pb);
+      if (pb.parent_port) addTo(this.byParent, pb.parent_port, pb._uuid);
+      const seed = seedDatapath(sb, pb, view.chassis, this.ifaces.ofportByIfaceId.get(ifaceIdOf(pb)));
+      if (seed) {
+        this.seedOf.set(pb._uuid, seed);
+        this.seeds.set(seed, (this.seeds.get(seed) ?? 0) + 1);
+      }
+      for (const k of ['peer', 'distributed-port'] as const) {
+        const n = pb.options[k];
+        if (n !== undefined) this.named.add(n);
+      }
+    }
+  }
+
+  /** Zones for the local VIFs and datapaths (linear in those, not in the slice). */
+  private updateZones(): void {
+    const { sb, bridgeExternalIds } = this.input();
+    const zones = assignZones(neededZones(this.view!, sb), zonesFromExternalIds(bridgeExternalIds));
+    for (const [k, z] of zones) if (this.zones.get(k) !== z) this.changedZones.add(k);
+    for (const k of this.zones.keys()) if (!zones.has(k)) this.changedZones.add(k);
+    this.zones = zones;
+  }
+}
+
+/** A port's roles here, as one comparable value. */
+function roleOf(view: LocalViewState, u: PbUuid): string {
+  return (
+    `${view.localVifs.get(u) ?? ''}|${view.remotePorts.get(u) ?? ''}|${view.viaLocalnet.get(u)?._uuid ?? ''}|` +
+    (view.haRemotes.get(u)?.join() ?? '')
+  );
+}
+
+function shapeOf(m: IfaceMaps, chassisName: string): string {
+  const entries = (x: ReadonlyMap<string, number>) => [...x].sort().join(',');
+  return `${chassisName}\n${entries(m.tunnels)}\n${entries(m.localnetOfport)}`;
+}
+
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+function setOrDelete<K, V>(m: Map<K, V>, k: K, v: V | undefined): void {
+  if (v === undefined) m.delete(k);
+  else m.set(k, v);
 }
 
 function diffKeys<K, V>(
