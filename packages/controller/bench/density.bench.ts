@@ -21,6 +21,8 @@ const SIZES = (process.env['BENCH_CHASSIS'] ?? '20,50').split(',').map(Number);
 const PODS = Number(process.env['BENCH_PODS'] ?? 100);
 const STACKS = (process.env['BENCH_STACKS'] ?? 'ovnts,real').split(',') as Stack[];
 type Stack = 'ovnts' | 'real';
+/** A daemon's start-up on a box loaded by N chassis (and whatever else runs) takes longer than a test's 20 s. */
+const START_TIMEOUT_MS = 180_000;
 
 const mac = (node: number, host: number) =>
   `0a:58:0a:${(128 + (node >> 8)).toString(16)}:${(node & 0xff).toString(16).padStart(2, '0')}:${host.toString(16).padStart(2, '0')}`;
@@ -63,6 +65,8 @@ async function startController(stack: Stack, ch: Chassis): Promise<Daemon> {
       f('pid'),
       f('log'),
       ch.env,
+      undefined,
+      START_TIMEOUT_MS,
     ),
   );
 }
@@ -90,6 +94,8 @@ async function runStack(stack: Stack, n: number): Promise<Result> {
               sb.file('northd.pid'),
               sb.file('northd.log'),
               sb.env,
+              undefined,
+              START_TIMEOUT_MS,
             ),
           );
     const nbctl = (...a: string[]) =>

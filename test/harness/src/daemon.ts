@@ -114,10 +114,12 @@ export async function startDetached(
   logFile: string,
   env: NodeJS.ProcessEnv,
   netns?: string,
+  /** How long the start-up may take (a loaded machine needs longer). */
+  timeoutMs = 20_000,
 ): Promise<Daemon> {
   const argv = ['--detach', '--no-chdir', ...args];
-  if (netns) await runOk('ip', ['netns', 'exec', netns, program, ...argv], { env, timeoutMs: 20_000 });
-  else await runOk(program, argv, { env, timeoutMs: 20_000 });
+  if (netns) await runOk('ip', ['netns', 'exec', netns, program, ...argv], { env, timeoutMs });
+  else await runOk(program, argv, { env, timeoutMs });
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${name}: bad pidfile ${pidFile}`);
   return new Daemon(name, pid, logFile);
