@@ -395,12 +395,7 @@ export class RoutersNode implements NodeData {
   }
 
   /** `shape`: lbUnitShape(lr). */
-  private lbUnit(
-    lr: RouterDatapath,
-    p: ParsedLb,
-    external: ReadonlySet<string>,
-    shape: string,
-  ): readonly FlowSpec[] {
+  private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>, shape: string): readonly FlowSpec[] {
     let m = this.lbUnits.get(p);
     if (!m) this.lbUnits.set(p, (m = new Map()));
     // The flows depend on which of its VIPs are NAT addresses of the router (not the router's other
