@@ -158,34 +158,37 @@ describe('gateway claims follow liveness', () => {
 
 describe('remote chassisredirect port of an HA group', () => {
   const cr = world().Port_Binding.get(CR as Uuid<'Port_Binding'>)!;
-  // hv1 has a VIF on a switch patched to lr0, so lr0 is local; the redirect port is bound to gw1 in the SB.
+  // hv1 has a VIF on a switch patched to lr0, so lr0 is local; the redirect port is bound to gw1 in the SB
+  // (or to no chassis yet).
   const LS = U(0x600);
-  const sb = world({
-    Datapath_Binding: [
-      { _uuid: LR, tunnel_key: 1, external_ids: {} },
-      { _uuid: LS, tunnel_key: 3, external_ids: {} },
-    ],
-    Port_Binding: [
-      { ...cr, chassis: GW1 } as AnyRow,
-      { _uuid: U(0x701), logical_port: 'vm1', datapath: LS, tunnel_key: 1, type: '', options: {}, chassis: HV1 },
-      {
-        _uuid: U(0x702),
-        logical_port: 'ls-lr',
-        datapath: LS,
-        tunnel_key: 2,
-        type: 'patch',
-        options: { peer: 'lr-ls' },
-      },
-      {
-        _uuid: U(0x703),
-        logical_port: 'lr-ls',
-        datapath: LR,
-        tunnel_key: 3,
-        type: 'patch',
-        options: { peer: 'ls-lr' },
-      },
-    ],
-  });
+  const lrWorld = (crChassis: string | null) =>
+    world({
+      Datapath_Binding: [
+        { _uuid: LR, tunnel_key: 1, external_ids: {} },
+        { _uuid: LS, tunnel_key: 3, external_ids: {} },
+      ],
+      Port_Binding: [
+        { ...cr, chassis: crChassis } as AnyRow,
+        { _uuid: U(0x701), logical_port: 'vm1', datapath: LS, tunnel_key: 1, type: '', options: {}, chassis: HV1 },
+        {
+          _uuid: U(0x702),
+          logical_port: 'ls-lr',
+          datapath: LS,
+          tunnel_key: 2,
+          type: 'patch',
+          options: { peer: 'lr-ls' },
+        },
+        {
+          _uuid: U(0x703),
+          logical_port: 'lr-ls',
+          datapath: LR,
+          tunnel_key: 3,
+          type: 'patch',
+          options: { peer: 'ls-lr' },
+        },
+      ],
+    });
+  const sb = lrWorld(GW1);
   const ifaces = [
     { name: 'vm1', ofport: 1, type: '', ifaceId: 'vm1' },
     { name: 'ovn-gw1-0', ofport: 10, type: 'geneve', tunnelChassis: 'gw1' },
@@ -206,12 +209,7 @@ describe('remote chassisredirect port of an HA group', () => {
     ]);
   });
   it('the same before any gateway has claimed the port', () => {
-    const unbound = world({
-      Datapath_Binding: [...sb.Datapath_Binding.values()] as AnyRow[],
-      Port_Binding: [...sb.Port_Binding.values()].map((p) =>
-        p._uuid === crUuid ? { ...p, chassis: null } : p,
-      ) as AnyRow[],
-    });
+    const unbound = lrWorld(null);
     expect(buildLocalView(unbound, 'hv1', ifaces).haRemotes.get(crUuid)).toEqual([10, 11]);
   });
   it('a backup gateway sends to the others only (no tunnel to itself)', () => {
