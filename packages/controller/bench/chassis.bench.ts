@@ -183,13 +183,15 @@ try {
       );
       await new Promise((r) => setTimeout(r, 30_000)); // written in full
     }
-    const longPolls = [...readFileSync(log, 'utf8').matchAll(/Unreasonably long (\d+)ms poll interval/g)].map((m) =>
-      Number(m[1]),
-    );
+    const logText = readFileSync(log, 'utf8');
+    const longPolls = [...logText.matchAll(/Unreasonably long (\d+)ms poll interval/g)].map((m) => Number(m[1]));
+    // Sessions dropped (a probe unanswered, a switch deemed dead, a peer gone), in either program's words.
+    const drops =
+      logText.match(/inactivity probe|unresponsive|disconnected|connection dropped|connection closed/g)?.length ?? 0;
     await appctl('exit', '--restart');
     await waitFor('exit', () => !daemon.alive, 60_000);
     await reset();
-    return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, longPolls };
+    return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, longPolls, drops };
   }
   async function dumpNormalised(): Promise<string[]> {
     const of = new SwitchConnection({ target: hv.mgmt(), reconnect: false });
@@ -234,6 +236,7 @@ try {
     `${real.longPolls.length} (${Math.max(0, ...real.longPolls)})`,
     '-',
   ]);
+  rows.push(['connections dropped (log lines)', String(ours.drops), String(real.drops), '-']);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i]!)).join('  '));
   console.log(`ovnts-controller event-loop/show:\n${ours.loop.trimEnd()}`);
