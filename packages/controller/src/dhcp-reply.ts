@@ -49,14 +49,19 @@ function* options(b: Buffer): Generator<{ code: number; data: Buffer; raw: Buffe
   }
 }
 
-/**
- * The reply to `request` (a whole Ethernet frame), given the userdata after the result field: the offer IP
- * (4 bytes) then the reply options as TLVs. Undefined when no reply is due (or the request is malformed).
- */
-export function dhcpv4Reply(request: Buffer, userdata: Buffer): DhcpReply | undefined {
-  if (userdata.length < 5) return undefined;
-  const offerIp = userdata.readUInt32BE(0);
-  let replyOpts = userdata.subarray(4);
+/** A client's DHCPv4 message in a whole Ethernet frame: where its parts are and what it asks. */
+interface DhcpRequest {
+  readonly ip: Buffer;
+  readonly ihl: number;
+  readonly l3Start: number;
+  readonly dhcp: Buffer;
+  readonly inType: number | undefined;
+  /** The requested-address option, else ciaddr. */
+  readonly requestIp: number;
+  readonly ipxe: boolean;
+}
+
+function readRequest(request: Buffer): DhcpRequest | undefined {
   const eth = parseEth(request);
   if (eth.ethType !== 0x0800) return undefined;
   const ip = eth.payload;
@@ -66,7 +71,6 @@ export function dhcpv4Reply(request: Buffer, userdata: Buffer): DhcpReply | unde
   const udpLen = Math.min(ip.readUInt16BE(ihl + 4), ip.length - ihl);
   const dhcp = ip.subarray(ihl + 8, ihl + udpLen);
   if (dhcp.length < HEADER_LEN + 4 || dhcp[0] !== 1 || dhcp.readUInt32BE(HEADER_LEN) !== MAGIC) return undefined;
-
   let inType: number | undefined;
   let requestIp = dhcp.readUInt32BE(12); // ciaddr
   let ipxe = false;
@@ -75,6 +79,45 @@ export function dhcpv4Reply(request: Buffer, userdata: Buffer): DhcpReply | unde
     else if (o.code === OPT.reqIp && o.data.length === 4) requestIp = o.data.readUInt32BE(0);
     else if (o.code === ETHERBOOT) ipxe = true;
   }
+  return { ip, ihl, l3Start, dhcp, inType, requestIp, ipxe };
+}
+
+const ipText = (v: number) => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff].join('.');
+const macText = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+
+/**
+ * The INFO line ovn-controller logs for a message it answers with nothing or an ACK without address:
+ * RELEASE (client MAC and ciaddr), INFORM (client MAC and IP source), DECLINE of the offered address.
+ */
+export function dhcpv4Notice(request: Buffer, userdata: Buffer): string | undefined {
+  const r = userdata.length >= 4 ? readRequest(request) : undefined;
+  if (!r) return undefined;
+  const mac = macText(request.subarray(6, 12));
+  switch (r.inType) {
+    case DHCP.RELEASE:
+      return `DHCPRELEASE ${mac} ${ipText(r.dhcp.readUInt32BE(12))}`;
+    case DHCP.INFORM:
+      return `DHCPINFORM from ${mac} ${ipText(r.ip.readUInt32BE(12))}`;
+    case DHCP.DECLINE:
+      return r.requestIp === userdata.readUInt32BE(0)
+        ? `DHCPDECLINE from ${mac}, ${ipText(r.requestIp)} duplicated`
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The reply to `request` (a whole Ethernet frame), given the userdata after the result field: the offer IP
+ * (4 bytes) then the reply options as TLVs. Undefined when no reply is due (or the request is malformed).
+ */
+export function dhcpv4Reply(request: Buffer, userdata: Buffer): DhcpReply | undefined {
+  if (userdata.length < 5) return undefined;
+  const offerIp = userdata.readUInt32BE(0);
+  let replyOpts = userdata.subarray(4);
+  const r = readRequest(request);
+  if (!r) return undefined;
+  const { ip, ihl, l3Start, dhcp, inType, requestIp, ipxe } = r;
   let msgType: number;
   switch (inType) {
     case DHCP.DISCOVER:

@@ -2,7 +2,7 @@
 // RELEASE), DNS (A/AAAA/ANY/PTR, unknown names), the Router Advertisement, and the result bit written back
 // into the packet's registers.
 import { describe, expect, it } from 'vitest';
-import { DHCP, dhcpv4Reply } from './dhcp-reply.js';
+import { DHCP, dhcpv4Notice, dhcpv4Reply } from './dhcp-reply.js';
 import { dnsReply, encodeName } from './dns-reply.js';
 import { raReply } from './ra-reply.js';
 import { readResultField, withRegisterBit } from './result-bit.js';
@@ -81,6 +81,18 @@ describe('put_dhcp_opts', () => {
     expect(optionsOf(r.packet).toString('hex')).toBe('350105' + '03040a000001' + '00000000ff00000000');
     expect(dhcpv4Reply(dhcpRequest(DHCP.RELEASE), USERDATA)).toBeUndefined();
     expect(dhcpv4Reply(dhcpRequest(DHCP.DECLINE), USERDATA)).toBeUndefined();
+  });
+
+  it('logs RELEASE (ciaddr), INFORM and a DECLINE of the offered address as ovn-controller does', () => {
+    const release = dhcpRequest(DHCP.RELEASE);
+    dhcpOf(release).writeUInt32BE(0x0a000006, 12); // ciaddr
+    expect(dhcpv4Notice(release, USERDATA)).toBe('DHCPRELEASE f0:00:00:00:00:01 10.0.0.6');
+    expect(dhcpv4Notice(dhcpRequest(DHCP.INFORM), USERDATA)).toBe('DHCPINFORM from f0:00:00:00:00:01 0.0.0.0');
+    expect(dhcpv4Notice(dhcpRequest(DHCP.DECLINE, [50, 4, 10, 0, 0, 4]), USERDATA)).toBe(
+      'DHCPDECLINE from f0:00:00:00:00:01, 10.0.0.4 duplicated',
+    );
+    expect(dhcpv4Notice(dhcpRequest(DHCP.DECLINE, [50, 4, 10, 0, 0, 9]), USERDATA)).toBeUndefined();
+    expect(dhcpv4Notice(dhcpRequest(DHCP.DISCOVER), USERDATA)).toBeUndefined();
   });
 });
 

@@ -32,7 +32,7 @@ import { parseMicroflow } from './microflow.js';
 import { composePacket } from './compose.js';
 import { aclLogLine } from './acl-log.js';
 import { readResultField, withRegisterBit } from './result-bit.js';
-import { DHCP, dhcpv4Reply } from './dhcp-reply.js';
+import { DHCP, dhcpv4Notice, dhcpv4Reply } from './dhcp-reply.js';
 import { dnsReply } from './dns-reply.js';
 import { DHCPV6, dhcpv6Reply } from './dhcpv6-reply.js';
 import { raReply } from './ra-reply.js';
@@ -267,6 +267,8 @@ export class Pinctrl {
   /** put_dhcp_opts: DHCPv4 OFFER/ACK/NAK from the options of the logical flow. */
   private async putDhcpOpts(body: Buffer, pin: PacketIn2): Promise<void> {
     this.resumeWith(pin, body, (rest) => {
+      const notice = dhcpv4Notice(pin.packet, rest);
+      if (notice) this.pinctrlLog.info(notice);
       const r = dhcpv4Reply(pin.packet, rest);
       if (!r) return undefined;
       const name = r.msgType === DHCP.OFFER ? 'OFFER' : r.msgType === DHCP.ACK ? 'ACK' : 'NAK';
