@@ -42,6 +42,7 @@ import { Coverage } from './coverage.js';
 import { announcements } from './garp.js';
 import { periodicRas } from './periodic-ra.js';
 import { desiredMeters } from './meters.js';
+import { checkNorthdVersion, mismatchMessage } from './northd-version.js';
 
 export interface ControllerOptions {
   /** The local Open_vSwitch database, e.g. unix:/var/run/openvswitch/db.sock. */
@@ -246,6 +247,8 @@ class Controller implements ControllerHandle {
   private idleWaiters: (() => void)[] = [];
   /** debug/pause: no rounds run until debug/resume (changes accumulate). */
   private paused = false;
+  /** ovn-match-northd-version is on and northd's version differs: rounds are skipped (northd-version.ts). */
+  private versionMismatch = false;
   private lastZones: ReadonlyMap<string, number> = new Map();
   private nbCfgDelayMs = 0;
   /** When this chassis last claimed each port (the tug-of-war throttle). */
@@ -407,6 +410,16 @@ class Controller implements ControllerHandle {
     if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
     this.rereadConfig(root?.external_ids);
     const sbSnap: SbSnapshot = this.sbRep.snapshot();
+    const version = checkNorthdVersion(root?.external_ids ?? {}, [...sbSnap.SB_Global.values()][0]?.options);
+    if (!version.match) {
+      if (!this.versionMismatch && version.northd !== undefined) this.log.warn(mismatchMessage(version.northd));
+      this.versionMismatch = true;
+      return;
+    }
+    if (this.versionMismatch) {
+      this.versionMismatch = false;
+      this.engine.forceRecompute(); // northd caught up: everything skipped meanwhile is due
+    }
     if (await registerChassis(this.sb, sbSnap, this.config, root?.iface_types ?? [])) return; // the change re-triggers us
     const chassis = [...sbSnap.Chassis.values()].find((c) => c.name === this.chassisName);
     const bridge = findBridge(vs, this.config.bridge);

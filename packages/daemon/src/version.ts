@@ -3,6 +3,12 @@
 
 /** The OVN release whose behaviour and interfaces ovnts reproduces. */
 export const OVN_VERSION = '23.03.1';
+/**
+ * OVN's internal version (release - SB schema version - logical actions count . minor): what ovn-northd
+ * publishes in SB_Global options:northd_internal_version and ovn-controller compares with its own when
+ * `ovn-match-northd-version` is set. We speak the 23.03.1 logical flow dialect, so we carry the same one.
+ */
+export const OVN_INTERNAL_VERSION = '23.03.1-20.27.0-70.6';
 /** This ovnts release. */
 export const OVNTS_VERSION = '0.1.0';
 

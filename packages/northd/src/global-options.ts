@@ -2,14 +2,12 @@
 // its first moment (a 23.03 controller dereferences them without checking the row exists), so the daemon
 // writes both rows as soon as it is active, before computing anything.
 import { randomBytes } from 'node:crypto';
+import { OVN_INTERNAL_VERSION } from '@ovnts/daemon';
 import { KEY_RANGES } from './keys.js';
 import { ALL_FEATURES, type ChassisFeatures } from './chassis-features.js';
 
-/**
- * The version string ovn-controller compares when `ovn-match-northd-version` is set: we speak the
- * 23.03.1 logical flow dialect, so we publish the same one.
- */
-export const NORTHD_INTERNAL_VERSION = '23.03.1-20.27.0-70.6';
+/** The version string ovn-controller compares when `ovn-match-northd-version` is set (see OVN_INTERNAL_VERSION). */
+export const NORTHD_INTERNAL_VERSION = OVN_INTERNAL_VERSION;
 
 type Options = Readonly<Record<string, string>>;
 
