@@ -51,6 +51,8 @@ export function withMemNbUuids(ops: readonly Json[], inserted: readonly string[]
 
 /** A MemNb and a real NB it is replayed on. `apply` changes both, or neither (MemNb refused the edit). */
 export class NbMirror {
+  private staged: Record<string, Json>[] = [];
+
   private constructor(
     readonly mem: MemNb,
     private readonly client: OvsdbClient,
@@ -78,6 +80,36 @@ export class NbMirror {
     this.mem.takeChanges();
     await this.send(withMemNbUuids(ops, inserted));
     return true;
+  }
+
+  /**
+   * Batching: `stage` applies an edit to MemNb at once (so the next edit is drawn from the state after it) and
+   * keeps its operations; `flush` sends everything staged as one server transaction. The server runs the same
+   * operations in the same order, but garbage collection and unique-index checks happen once at its commit:
+   * an edit that re-creates what an earlier one in the batch removed could differ, and a refusal then leaves
+   * MemNb ahead of the server (flush's error says so; the caller must stop).
+   */
+  stage(ops: readonly Json[]): boolean {
+    let inserted: string[];
+    try {
+      inserted = this.mem.transact(ops);
+    } catch {
+      return false;
+    }
+    this.mem.takeChanges();
+    this.staged.push(...withMemNbUuids(ops, inserted));
+    return true;
+  }
+
+  async flush(): Promise<void> {
+    const ops = this.staged;
+    this.staged = [];
+    if (!ops.length) return;
+    await this.send(ops).catch((e: unknown) => {
+      throw new Error(`nb-mirror: the server refused a batch MemNb accepted (they now differ): ${String(e)}`, {
+        cause: e,
+      });
+    });
   }
 
   private async send(ops: readonly Record<string, Json>[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compile.js';
+import { MemNb } from './mem-nb.js';
 import { EDIT_KINDS, k8sMemNb, makeRng, randomNbEdit } from './random-nb-changes.js';
 
 describe('randomNbEdit', () => {
@@ -16,6 +17,21 @@ describe('randomNbEdit', () => {
     };
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
+  });
+
+  it('weights steer the mix: with only deletions weighted, ports go away; all weights 0 is an error', () => {
+    const nb = k8sMemNb();
+    const rng = makeRng(3);
+    const ports = () => nb.rows('Logical_Switch_Port').size;
+    const start = ports();
+    for (let i = 0; i < 10; i++) {
+      const e = randomNbEdit(nb, rng, (k) => (k === 'lsp-del' ? 1 : 0));
+      expect(e.description).toMatch(/^lsp-del: /);
+      nb.transact(e.ops);
+    }
+    expect(ports()).toBeLessThan(start);
+    expect(() => randomNbEdit(nb, rng, () => 0)).toThrow(/weight 0/);
+    expect(() => randomNbEdit(new MemNb(), rng, (k) => (k === 'lsp-del' ? 1 : 0))).toThrow(/no edit kind/);
   });
 
   // Compiling after every edit dominates the run time (~10 ms a compile even for this tiny start): ~100 s at a

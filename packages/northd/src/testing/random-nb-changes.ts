@@ -2109,15 +2109,21 @@ export const EDIT_KINDS: readonly string[] = EDITS.map(([, k]) => k);
 
 /**
  * One random, valid transaction against the current contents of `nb` (not applied: pass `ops` to
- * `nb.transact`). The description starts with the edit kind.
+ * `nb.transact`). The description starts with the edit kind. `weight` scales each kind's share (e.g. a
+ * soak that keeps the NB's size steady favours deletions when it grew); without it, the built-in mix.
  */
-export function randomNbEdit(nb: MemNb, rng: Rng): NbEdit {
+export function randomNbEdit(nb: MemNb, rng: Rng, weight?: (kind: string) => number): NbEdit {
   const c = new Ctx(nb, rng);
-  for (;;) {
-    let x = rng() * TOTAL;
+  const weights = weight ? EDITS.map(([w, k]) => w * Math.max(0, weight(k))) : EDITS.map(([w]) => w);
+  const total = weight ? weights.reduce((a, b) => a + b, 0) : TOTAL;
+  if (!(total > 0)) throw new Error('randomNbEdit: every edit kind has weight 0');
+  for (let tries = 0; ; tries++) {
+    // Weights can leave only kinds with nothing to act on (deletions of an empty NB): say so, not spin.
+    if (weight && tries === 10_000) throw new Error('randomNbEdit: no edit kind of nonzero weight applies');
+    let x = rng() * total;
     let chosen = EDITS[EDITS.length - 1]!;
-    for (const e of EDITS) {
-      x -= e[0];
+    for (const [i, e] of EDITS.entries()) {
+      x -= weights[i]!;
       if (x < 0) {
         chosen = e;
         break;
