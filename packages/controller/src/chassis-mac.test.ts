@@ -38,7 +38,7 @@ const LR = U(0x200);
 const HV1 = U(0x300);
 const HV3 = U(0x303);
 const macs = (m: string) => ({ 'ovn-chassis-mac-mappings': `phys:${m}` });
-const sb = snapshot({
+const rows: Record<string, AnyRow[]> = {
   Chassis: [
     { _uuid: HV1, name: 'hv1', encaps: [], other_config: macs('aa:bb:cc:dd:ee:11') },
     { _uuid: HV3, name: 'hv3', encaps: [], other_config: macs('aa:bb:cc:dd:ee:33') },
@@ -62,7 +62,8 @@ const sb = snapshot({
       mac: ['00:00:01:01:02:07 172.31.0.1/24'],
     }),
   ],
-});
+};
+const sb = snapshot(rows);
 const ifaces = [
   { name: 'vif1', ofport: 11, type: '', ifaceId: 'vm1' },
   { name: 'patch-ln-ext', ofport: 5, type: 'patch', localnetPort: 'ln-ext' },
@@ -121,7 +122,7 @@ describe('chassis MACs and bridged redirects', () => {
         .filter((f) => f.includes('table=65')),
     ).toEqual([]);
     const bare = snapshot({
-      ...Object.fromEntries([...Object.entries(sb)].map(([t, m]) => [t, [...(m as Map<string, AnyRow>).values()]])),
+      ...rows,
       Chassis: [
         { _uuid: HV1, name: 'hv1', encaps: [], other_config: {} },
         { _uuid: HV3, name: 'hv3', encaps: [], other_config: {} },
