@@ -11,6 +11,7 @@ const DHCP = new Map([
   ['lease_time', { code: 51, type: 'uint32' }],
   ['mtu', { code: 26, type: 'uint16' }],
   ['domain_name', { code: 15, type: 'str' }],
+  ['domain_search_list', { code: 119, type: 'domains' }],
   ['classless_static_route', { code: 121, type: 'static_routes' }],
 ]);
 
@@ -118,6 +119,11 @@ describe('action encodings (as ovn-controller 23.03 installs them)', () => {
     [
       'reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, router = 10.0.0.1, lease_time = 3600, mtu = 1400, domain_name = "x");',
       'controller(userdata=00.00.00.02.00.00.00.00.00.01.de.10.00.00.00.63.0a.00.00.05.03.04.0a.00.00.01.33.04.00.00.0e.10.1a.02.05.78.0f.01.78,pause)',
+    ],
+    [
+      // RFC 3397: "xyz.abc.com" ends in a pointer to "abc.com" at offset 0 of the option's value.
+      'reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, domain_search_list = "abc.com,xyz.abc.com");',
+      'controller(userdata=00.00.00.02.00.00.00.00.00.01.de.10.00.00.00.63.0a.00.00.05.77.0f.03.61.62.63.03.63.6f.6d.00.03.78.79.7a.c0.00,pause)',
     ],
     [
       'arp { eth.dst = ff:ff:ff:ff:ff:ff; output; };',

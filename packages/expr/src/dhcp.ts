@@ -26,6 +26,36 @@ function ints(o: GenOption): { value: bigint; mask?: bigint }[] {
   return o.values.values;
 }
 
+/**
+ * RFC 3397 domain search list: comma-separated names in RFC 1035 wire form, a suffix already written
+ * replaced by a two-byte pointer to where it starts (offsets within the option's value).
+ */
+function searchList(o: GenOption): number[] {
+  if (o.values.type !== 'string') throw new UnencodableAction(`option ${o.name} needs a string`);
+  const out: number[] = [];
+  const written = new Map<string, number>();
+  for (const domain of (o.values.values[0] ?? '').split(',').filter((d) => d !== '')) {
+    if (domain.length > 255) throw new UnencodableAction(`option ${o.name}: domain names longer than 255 characters`);
+    const labels = domain.split('.').filter((l) => l !== '');
+    let ended = false;
+    for (let i = 0; i < labels.length; i++) {
+      const suffix = labels.slice(i).join('.');
+      const at = written.get(suffix);
+      if (at !== undefined) {
+        out.push(0xc0 | (at >> 8), at & 0xff);
+        ended = true;
+        break;
+      }
+      written.set(suffix, out.length);
+      const label = [...Buffer.from(labels[i]!, 'utf8')];
+      if (label.length > 63) throw new UnencodableAction(`option ${o.name}: label longer than 63 octets`);
+      out.push(label.length, ...label);
+    }
+    if (!ended) out.push(0);
+  }
+  return out;
+}
+
 function v4Option(code: number, type: string, o: GenOption): number[] {
   let body: number[];
   switch (type) {
@@ -58,6 +88,9 @@ function v4Option(code: number, type: string, o: GenOption): number[] {
       break;
     case 'host_id':
       body = o.values.type === 'string' ? str(o) : be(ints(o)[0]!.value, 4);
+      break;
+    case 'domains':
+      body = searchList(o);
       break;
     default:
       throw new UnencodableAction(`DHCPv4 option type ${type} is not supported`);
