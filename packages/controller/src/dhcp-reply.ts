@@ -138,8 +138,8 @@ export function dhcpv4Reply(request: Buffer, userdata: Buffer): DhcpReply | unde
       return undefined;
   }
 
-  // siaddr from next-server; bootfile_alt replaces bootfile for iPXE clients only, and stands in for a
-  // missing bootfile.
+  // siaddr from next-server; bootfile_alt replaces bootfile except for iPXE (Etherboot option 175)
+  // clients, which get bootfile, and stands in for a missing bootfile.
   let nextServer = dhcp.readUInt32BE(20);
   const opts = [...options(replyOpts)];
   const bootfile = opts.find((o) => o.code === BOOTFILE);
@@ -147,9 +147,9 @@ export function dhcpv4Reply(request: Buffer, userdata: Buffer): DhcpReply | unde
   const kept: Buffer[] = [];
   for (const o of opts) {
     if (o.code === NEXT_SERVER && o.data.length === 4) nextServer = o.data.readUInt32BE(0);
-    if (o.code === BOOTFILE && alt && ipxe) continue;
+    if (o.code === BOOTFILE && alt && !ipxe) continue;
     if (o.code === BOOTFILE_ALT) {
-      if (bootfile && !ipxe) continue;
+      if (bootfile && ipxe) continue;
       kept.push(Buffer.concat([Buffer.from([BOOTFILE, o.data.length]), o.data]));
       continue;
     }

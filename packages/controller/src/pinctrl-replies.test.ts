@@ -83,6 +83,21 @@ describe('put_dhcp_opts', () => {
     expect(dhcpv4Reply(dhcpRequest(DHCP.DECLINE), USERDATA)).toBeUndefined();
   });
 
+  it('bootfile_name for iPXE (Etherboot) clients, bootfile_name_alt as bootfile_name for the others', () => {
+    // offer 10.0.0.4; bootfile "boot" (67), bootfile_alt "alt" (254), router 10.0.0.1
+    const ud = Buffer.from('0a000004' + '4304626f6f74' + 'fe03616c74' + '03040a000001', 'hex');
+    const opts = (extra: number[]) => optionsOf(dhcpv4Reply(dhcpRequest(DHCP.DISCOVER, extra), ud)!.packet);
+    expect(opts([175, 1, 1]).subarray(3, 9).toString('hex')).toBe('4304626f6f74');
+    expect(opts([]).subarray(3, 8).toString('hex')).toBe('4303616c74');
+    expect(opts([]).includes(Buffer.from('626f6f74', 'hex'))).toBe(false);
+    const altOnly = Buffer.from('0a000004' + 'fe03616c74', 'hex');
+    expect(
+      optionsOf(dhcpv4Reply(dhcpRequest(DHCP.DISCOVER, [175, 1, 1]), altOnly)!.packet)
+        .subarray(3, 8)
+        .toString('hex'),
+    ).toBe('4303616c74');
+  });
+
   it('logs RELEASE (ciaddr), INFORM and a DECLINE of the offered address as ovn-controller does', () => {
     const release = dhcpRequest(DHCP.RELEASE);
     dhcpOf(release).writeUInt32BE(0x0a000006, 12); // ciaddr

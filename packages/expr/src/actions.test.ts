@@ -126,6 +126,11 @@ describe('action encodings (as ovn-controller 23.03 installs them)', () => {
       'controller(userdata=00.00.00.02.00.00.00.00.00.01.de.10.00.00.00.63.0a.00.00.05.77.0f.03.61.62.63.03.63.6f.6d.00.03.78.79.7a.c0.00,pause)',
     ],
     [
+      // Pointers into the middle of earlier names ("org" at 4, "ovn.test" at 0x15).
+      'reg0[3] = put_dhcp_opts(offerip = 10.0.0.4, domain_search_list = "ovn.org,abc.ovn.org,def.ovn.org,ovn.test,def.ovn.test,test.org,abc.com");',
+      'controller(userdata=00.00.00.02.00.00.00.00.00.01.de.10.00.00.00.63.0a.00.00.04.77.35.03.6f.76.6e.03.6f.72.67.00.03.61.62.63.c0.00.03.64.65.66.c0.00.03.6f.76.6e.04.74.65.73.74.00.03.64.65.66.c0.15.04.74.65.73.74.c0.04.03.61.62.63.03.63.6f.6d.00,pause)',
+    ],
+    [
       'arp { eth.dst = ff:ff:ff:ff:ff:ff; output; };',
       'controller(userdata=00.00.00.00.00.00.00.00.00.19.00.10.80.00.06.06.ff.ff.ff.ff.ff.ff.00.00.ff.ff.00.10.00.00.23.20.00.0e.ff.f8.25.00.00.00)',
     ],
