@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSandbox, type Chassis } from '@ovnts/test-harness';
-import { applyFlowMods } from '../packages/controller/src/install.js';
+import { applyFlowMods } from '@ovnts/controller';
 import {
   BundleError,
   OpenFlowError,

@@ -11,3 +11,4 @@ export { GroupTable } from './groups.js';
 export { computeChassis, type ComputeInput, type ComputeResult } from './compute.js';
 export { compareFlows, normalizeFlows, formatParity, type ParityReport } from './parity.js';
 export { bridgeIfaces, findBridge } from './ovs-state.js';
+export { applyFlowMods, describeRefused, type Refused } from './install.js';
