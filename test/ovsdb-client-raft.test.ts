@@ -73,14 +73,18 @@ describe('Raft failover', () => {
       expect(rows).toHaveLength(committed.length);
       expect(committed.length).toBeGreaterThan(total - 5);
 
-      // The reader followed both failovers incrementally.
+      // The reader resumed with monitor_cond_since after each failover. A member that has not yet learned
+      // the last commit (followers hear of it with the next heartbeat) answers with a full dump, which a
+      // loaded CI machine can hit at one of the two failovers; at least one must resume incrementally.
       await replica.waitFor((r) => r.table('Logical_Switch').size === committed.length);
-      expect(replica.stats.fullLoads, trace.join('\n')).toBe(1);
-      expect(replica.stats.incrementalResumes, trace.join('\n')).toBeGreaterThanOrEqual(2);
-      // The message trace: each resume was a monitor_cond_since answered with found=true (no re-dump).
+      const resumes = trace.filter((l) => l.startsWith('resumed'));
+      expect(resumes.length, trace.join('\n')).toBeGreaterThanOrEqual(2);
       expect(
-        trace.filter((l) => l.startsWith('resumed')).every((l) => l === 'resumed monitor_cond_since full=false'),
+        resumes.every((l) => l.startsWith('resumed monitor_cond_since ')),
+        trace.join('\n'),
       ).toBe(true);
+      expect(replica.stats.incrementalResumes, trace.join('\n')).toBeGreaterThanOrEqual(1);
+      expect(replica.stats.fullLoads, trace.join('\n')).toBe(1 + resumes.filter((l) => l.endsWith('full=true')).length);
     } finally {
       await writer.close();
       await reader.close();
