@@ -3,34 +3,11 @@
 // and a port bound on another chassis reached through a Geneve tunnel.
 import { describe, expect, it } from 'vitest';
 import { formatFlow } from '@ovnts/openflow';
-import { TABLE_NAMES } from '@ovnts/schema/sb';
-import type { Snapshot } from 'ovsdb-client-ts';
 import { physicalFlows } from './physical.js';
 import { planBindings } from './bindings.js';
 import { announcementFrame, announcements } from './garp.js';
-import { buildLocalView, type SbSnapshot } from './view.js';
-
-type AnyRow = Record<string, unknown> & { _uuid: string };
-
-function snapshot(rows: Record<string, AnyRow[]>): SbSnapshot {
-  const s: Record<string, Map<string, AnyRow>> = {};
-  for (const t of TABLE_NAMES) s[t] = new Map((rows[t] ?? []).map((r) => [r._uuid, r]));
-  return s as unknown as Snapshot<never> as SbSnapshot;
-}
-
-const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-const pb = (n: number, name: string, dp: string, key: number, extra: Partial<AnyRow> = {}): AnyRow => ({
-  _uuid: U(n),
-  logical_port: name,
-  datapath: dp,
-  tunnel_key: key,
-  type: '',
-  options: {},
-  chassis: null,
-  requested_chassis: null,
-  up: false,
-  ...extra,
-});
+import { buildLocalView } from './view.js';
+import { pb, snapshot, U, type AnyRow } from './test-rows.js';
 
 const LS = U(0x100);
 const LR = U(0x200);
