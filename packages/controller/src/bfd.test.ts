@@ -1,28 +1,17 @@
 // Gateway HA decisions (pure): which tunnels run BFD, which gateway is active given the live sessions, where a
 // chassis outside the group sends a chassisredirect port's traffic, and the binding plan that follows.
 import { describe, expect, it } from 'vitest';
-import type { Snapshot, Uuid } from 'ovsdb-client-ts';
-import { TABLE_NAMES } from '@ovnts/schema/sb';
-import { TABLE_NAMES as VS_TABLES, type Bridge } from '@ovnts/schema/vswitch';
+import type { Uuid } from 'ovsdb-client-ts';
+import type { Bridge } from '@ovnts/schema/vswitch';
 import type { Chassis, HAChassisGroup } from '@ovnts/schema/sb';
 import { activeTunnels, bfdChassis, bfdSettings, haGroupIsActive, planBfd } from './bfd.js';
 import { formatFlow } from '@ovnts/openflow';
 import { planBindings } from './bindings.js';
 import { portPhysicalFlows } from './physical.js';
-import { buildLocalView, type SbSnapshot } from './view.js';
+import { type AnyRow, snapshot as sbSnap, U, vsSnapshot as vsSnap } from './test-rows.js';
 import type { VsSnapshot } from './ovs-state.js';
+import { buildLocalView, type SbSnapshot } from './view.js';
 
-type AnyRow = Record<string, unknown> & { _uuid: string };
-
-function snap(names: readonly string[], rows: Record<string, AnyRow[]>): Record<string, Map<string, AnyRow>> {
-  const s: Record<string, Map<string, AnyRow>> = {};
-  for (const t of names) s[t] = new Map((rows[t] ?? []).map((r) => [r._uuid, r]));
-  return s;
-}
-const sbSnap = (rows: Record<string, AnyRow[]>) => snap(TABLE_NAMES, rows) as unknown as Snapshot<never> as SbSnapshot;
-const vsSnap = (rows: Record<string, AnyRow[]>) => snap(VS_TABLES, rows) as unknown as Snapshot<never> as VsSnapshot;
-
-const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 const GW1 = U(1);
 const GW2 = U(2);
 const HV1 = U(3);

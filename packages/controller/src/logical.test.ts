@@ -2,36 +2,16 @@
 // compile cache (reuse while nothing relevant changed, recompile when the datapath's ports change).
 import { describe, expect, it } from 'vitest';
 import { formatFlow } from '@ovnts/openflow';
-import { TABLE_NAMES } from '@ovnts/schema/sb';
 import { GroupTable } from './groups.js';
 import { LflowCache, logicalFlows } from './logical.js';
+import { type AnyRow, pb, snapshot, U } from './test-rows.js';
 import { buildLocalView, type SbSnapshot } from './view.js';
-
-type AnyRow = Record<string, unknown> & { _uuid: string };
-const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-
-function snapshot(rows: Record<string, AnyRow[]>): SbSnapshot {
-  const s: Record<string, Map<string, AnyRow>> = {};
-  for (const t of TABLE_NAMES) s[t] = new Map((rows[t] ?? []).map((r) => [r._uuid, r]));
-  return s as unknown as SbSnapshot;
-}
 
 const HV1 = U(0x300);
 const dp = (n: number, key: number): AnyRow => ({
   _uuid: U(n),
   tunnel_key: key,
   external_ids: { 'logical-switch': String(n) },
-});
-const pb = (n: number, name: string, d: number, key: number, chassis: string | null): AnyRow => ({
-  _uuid: U(n),
-  logical_port: name,
-  datapath: U(d),
-  tunnel_key: key,
-  type: '',
-  options: {},
-  chassis,
-  requested_chassis: null,
-  up: false,
 });
 const lflow = (n: number, match: string, actions: string, where: Partial<AnyRow>): AnyRow => ({
   _uuid: U(n),
@@ -52,9 +32,9 @@ function base(extraPorts: AnyRow[] = [], extraFlows: AnyRow[] = [], cChassis: st
     Chassis: [{ _uuid: HV1, name: 'hv1', encaps: [] }],
     Datapath_Binding: [dp(0x10, 1), dp(0x20, 2), dp(0x30, 3)],
     Port_Binding: [
-      pb(0x11, 'a', 0x10, 1, HV1),
-      pb(0x21, 'b', 0x20, 1, HV1),
-      pb(0x31, 'c', 0x30, 1, cChassis),
+      pb(0x11, 'a', U(0x10), 1, { chassis: HV1 }),
+      pb(0x21, 'b', U(0x20), 1, { chassis: HV1 }),
+      pb(0x31, 'c', U(0x30), 1, { chassis: cChassis }),
       ...extraPorts,
     ],
     Logical_DP_Group: [{ _uuid: U(0x99), datapaths: [U(0x10), U(0x20), U(0x30)] }],
@@ -95,7 +75,7 @@ describe('logical flows', () => {
     expect([cache.misses, cache.hits]).toEqual([2, 4]);
     expect(again).toEqual(first);
     // A new port on datapath 1 invalidates only the flows that can depend on datapath 1's ports.
-    const sb2 = base([pb(0x12, 'a2', 0x10, 2, null)]);
+    const sb2 = base([pb(0x12, 'a2', U(0x10), 2)]);
     logicalFlows(buildLocalView(sb2, 'hv1', ifaces), sb2, groups, undefined, cache);
     expect([cache.misses, cache.hits]).toEqual([3, 6]);
   });

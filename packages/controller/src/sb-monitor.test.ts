@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { DatapathBinding, LogicalDPGroup } from '@ovnts/schema/sb';
 import { CONDITIONED_TABLES, SbMonitor, type SbConditions, sbConditions } from './sb-monitor.js';
+import { U } from './test-rows.js';
 
-const U = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 const dp = (n: number, key: number) => ({ _uuid: U(n), tunnel_key: key }) as DatapathBinding;
 const group = (n: number, dps: readonly string[]) => ({ _uuid: U(n), datapaths: dps }) as LogicalDPGroup;
 

@@ -52,19 +52,15 @@ export interface LocalView {
   readonly localRedirects: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
 }
 
-/** The local view as buildLocalView makes it: the same maps, which the engine's runtime_data then keeps up to date. */
-export interface LocalViewState extends LocalView {
-  readonly localDps: Map<Uuid<'Datapath_Binding'>, DatapathBinding>;
-  readonly portsByDp: Map<Uuid<'Datapath_Binding'>, readonly PortBinding[]>;
-  readonly pbByName: Map<string, PortBinding>;
-  readonly localVifs: Map<Uuid<'Port_Binding'>, number>;
-  readonly localnet: Map<Uuid<'Port_Binding'>, number>;
-  readonly remotePorts: Map<Uuid<'Port_Binding'>, number>;
-  readonly haRemotes: Map<Uuid<'Port_Binding'>, readonly number[]>;
-  readonly viaLocalnet: Map<Uuid<'Port_Binding'>, PortBinding>;
-  readonly tunnels: Map<string, number>;
-  readonly localRedirects: Map<Uuid<'Port_Binding'>, PortBinding>;
-}
+/**
+ * The local view as buildLocalView makes it: the same fields with writable maps, which the engine's
+ * runtime_data then keeps up to date.
+ */
+export type LocalViewState = {
+  readonly [K in keyof LocalView]: LocalView[K] extends ReadonlyMap<infer Key, infer Value>
+    ? Map<Key, Value>
+    : LocalView[K];
+};
 
 /** What the local OVS interfaces tell: OpenFlow ports by iface-id, tunnels by remote chassis, localnet patches. */
 export interface IfaceMaps {
