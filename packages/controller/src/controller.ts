@@ -31,6 +31,7 @@ import {
 } from './ovs-state.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
+import { localMonitors } from './svc-monitor.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { RetryBackoff } from './retry-backoff.js';
 import { FlowInstaller } from './flow-installer.js';
@@ -528,6 +529,7 @@ class Controller implements ControllerHandle {
     }
     this.pinctrl.setAnnouncements(announcements(view, sbNow));
     this.pinctrl.setPeriodicRas(periodicRas(view, sbNow));
+    this.pinctrl.setServiceMonitors(localMonitors(sbNow, chassis._uuid));
   }
 
   private async report(): Promise<void> {

@@ -2,11 +2,13 @@
 // packet and learns a reply flow into table 69, and table 70 SNATs it to the VIP so the reply comes back
 // through conntrack. With northd's hairpin_orig_tuple (ovn-northd 23.03 always sets it) the original VIP/port
 // is read from reg1/xxreg1 and reg2; without it (an older northd) from the conntrack original tuple, which
-// needs ct_state=+trk+dnat in the match.
-import { parseIp } from '@ovnts/net';
+// needs ct_state=+trk+dnat in the match. A balancer's options:hairpin_snat_ip (an IPv4 and/or an IPv6
+// address) replaces the VIP as the hairpin source, with a table-70 flow per local datapath of that balancer
+// (metadata match, priority above the VIP-wide flows another balancer with the same VIP may have).
+import { formatIp, parseIp, parsePrefixText } from '@ovnts/net';
 import { type Flow, parseFlow } from '@ovnts/openflow';
 import { OFTABLE } from '@ovnts/expr';
-import type { LoadBalancer } from '@ovnts/schema/sb';
+import type { DatapathBinding, LoadBalancer } from '@ovnts/schema/sb';
 import { type LocalView, type SbSnapshot, uuidCookie } from './view.js';
 
 interface Endpoint {
@@ -33,14 +35,38 @@ export function parseEndpoint(s: string): Endpoint | undefined {
 
 const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const;
 
+/**
+ * options:hairpin_snat_ip: space-separated addresses, the first of each family counts; one malformed word
+ * voids the option (ovn-controller warns and SNATs to the VIP).
+ */
+export function hairpinSnatIps(text: string | undefined): { v4?: string; v6?: string } {
+  if (!text) return {};
+  const out: { v4?: string; v6?: string } = {};
+  for (const w of text
+    .trim()
+    .split(/\s+/)
+    .filter((x) => x)) {
+    const n = parsePrefixText(w);
+    if (!n) return {};
+    const text = formatIp(n.addr);
+    if (n.addr.family === 4) out.v4 ??= text;
+    else out.v6 ??= text;
+  }
+  return out;
+}
+
 type HairpinSb = Pick<SbSnapshot, 'Load_Balancer' | 'SB_Global' | 'Logical_DP_Group'>;
 
-function isLocal(lb: LoadBalancer, view: Pick<LocalView, 'localDps'>, sb: HairpinSb): boolean {
+/** The balancer's datapaths that are local here (its own list, then its group's). */
+function localDpsOf(lb: LoadBalancer, view: Pick<LocalView, 'localDps'>, sb: HairpinSb): DatapathBinding[] {
   const dps = [
     ...lb.datapaths,
     ...(lb.datapath_group ? (sb.Logical_DP_Group.get(lb.datapath_group)?.datapaths ?? []) : []),
   ];
-  return dps.some((d) => view.localDps.has(d));
+  return dps.flatMap((d) => {
+    const dp = view.localDps.get(d);
+    return dp ? [dp] : [];
+  });
 }
 
 export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb): Flow[] {
@@ -51,7 +77,9 @@ export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb)
       ? 'ct_label=0x2/0x2'
       : 'ct_mark=0x2/0x2';
   for (const lb of sb.Load_Balancer.values()) {
-    if (!isLocal(lb, view, sb)) continue;
+    const local = localDpsOf(lb, view, sb);
+    if (!local.length) continue;
+    const snatIps = hairpinSnatIps(lb.options['hairpin_snat_ip']);
     const origTuple = lb.options['hairpin_orig_tuple'] === 'true';
     const protoName = lb.protocol ?? 'tcp';
     const proto = PROTO[protoName];
@@ -72,6 +100,8 @@ export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb)
             ? `,reg2=0x${vip.port.toString(16)}/0xffff`
             : `,ct_nw_proto=${proto},ct_tp_dst=${vip.port}`;
       const l4 = vip.port !== undefined ? protoName + (vip.v6 ? '6' : '') : l3;
+      const snatIp = vip.v6 ? snatIps.v6 : snatIps.v4;
+      const hairpinSrc = snatIp ?? vip.ip;
       for (const b of backendsText.split(',')) {
         const be = parseEndpoint(b.trim());
         if (!be || be.v6 !== vip.v6) continue;
@@ -84,18 +114,29 @@ export function lbHairpinFlows(view: Pick<LocalView, 'localDps'>, sb: HairpinSb)
             : ',NXM_OF_IP_PROTO[]'; // a VIP without port: the reply's protocol is the request's
         const learn =
           `learn(table=${OFTABLE.chkLbHairpinReply},delete_learned,cookie=${cookie},OXM_OF_METADATA[],eth_type=${vip.v6 ? '0x86dd' : '0x800'},` +
-          `${vip.v6 ? 'NXM_NX_IPV6_SRC[]' : 'NXM_OF_IP_SRC[]'},${vip.v6 ? 'ipv6_dst' : 'ip_dst'}=${vip.ip}${learnL4},load:0x1->NXM_NX_REG10[7])`;
+          `${vip.v6 ? 'NXM_NX_IPV6_SRC[]' : 'NXM_OF_IP_SRC[]'},${vip.v6 ? 'ipv6_dst' : 'ip_dst'}=${hairpinSrc}${learnL4},load:0x1->NXM_NX_REG10[7])`;
         out.push(
           parseFlow(
             `cookie=${cookie},table=${OFTABLE.chkLbHairpin},priority=100,${natted},${l4},${origDst}${origPort},${src}=${be.ip},${dst}=${be.ip}${tp} actions=set_field:0x80/0x80->reg10,${learn}`,
           ),
         );
       }
-      out.push(
-        parseFlow(
-          `cookie=${cookie},table=${OFTABLE.ctSnatHairpin},priority=${vip.port !== undefined ? 100 : 90},${l4},${origDst}${origPort} actions=ct(commit,zone=NXM_NX_REG12[0..15],nat(src=${vip.v6 ? `[${vip.ip}]` : vip.ip}))`,
-        ),
-      );
+      // Without a port, a little below the VIPs with one (those are more specific).
+      const portless = vip.port !== undefined ? 0 : 10;
+      const snat = `actions=ct(commit,zone=NXM_NX_REG12[0..15],nat(src=${vip.v6 ? `[${hairpinSrc}]` : hairpinSrc}))`;
+      if (snatIp === undefined)
+        out.push(
+          parseFlow(
+            `cookie=${cookie},table=${OFTABLE.ctSnatHairpin},priority=${100 - portless},${l4},${origDst}${origPort} ${snat}`,
+          ),
+        );
+      else
+        for (const dp of local)
+          out.push(
+            parseFlow(
+              `cookie=${cookie},table=${OFTABLE.ctSnatHairpin},priority=${200 - portless},${l4},metadata=0x${dp.tunnel_key.toString(16)},${origDst}${origPort} ${snat}`,
+            ),
+          );
     }
   }
   return out;

@@ -39,6 +39,8 @@ import { raReply } from './ra-reply.js';
 import { parseControllerEvent } from './controller-event.js';
 import { type Announcement, announcementFrame } from './garp.js';
 import type { PeriodicRa } from './periodic-ra.js';
+import { type MonitorTarget, parseProbeReply } from './svc-monitor.js';
+import { ServiceMonitors } from './svc-monitor-state.js';
 
 /** When a periodic RA is next due: min interval plus a random part of (max - min). */
 function nextAnnounce(r: PeriodicRa): number {
@@ -67,6 +69,8 @@ export class Pinctrl {
   private readonly ras = new Map<string, { ra: PeriodicRa; next: number }>();
   private raTimer: NodeJS.Timeout | undefined;
   private readonly eventsSent = new Map<string, number>();
+  /** LB health checks of the backends bound here (svc-monitor-state.ts). */
+  readonly serviceMonitors: ServiceMonitors;
 
   constructor(
     private readonly of: SwitchConnection,
@@ -77,12 +81,53 @@ export class Pinctrl {
   ) {
     this.aclLogger = log.child({ module: 'acl_log' });
     this.pinctrlLog = log.child({ module: 'pinctrl' });
+    this.serviceMonitors = new ServiceMonitors({
+      send: (packet, dpKey, portKey) => this.sendToPort(packet, dpKey, portKey),
+      writeStatus: (uuid, status) => {
+        const txn = this.sb.transaction(sbModel);
+        txn.update('Service_Monitor', [['_uuid', '==', uuid]], { status });
+        txn
+          .commit()
+          .catch((e: unknown) => this.pinctrlLog.debug({ err: String(e) }, 'Service_Monitor status not written'));
+      },
+      currentStatus: (uuid) => this.snapshot().Service_Monitor.get(uuid)?.status ?? undefined,
+    });
+  }
+
+  /** The LB health checks this chassis runs (svc-monitor.ts). */
+  setServiceMonitors(targets: readonly MonitorTarget[]): void {
+    this.serviceMonitors.sync(targets);
+  }
+
+  /** A packet straight to a local logical port (its egress pipeline), as if its datapath sent it there. */
+  private sendToPort(packet: Buffer, dpKey: number, portKey: number): void {
+    if (this.stopped || !this.of.isConnected) return;
+    this.of.send({
+      type: 'packet_out',
+      inPort: OFPP.CONTROLLER,
+      actions: [{ type: 'resubmit', table: OFTABLE.localOutput }],
+      packet,
+      metadata: [
+        { field: 'metadata', value: BigInt(dpKey) },
+        { field: `reg${REG.outport}`, value: BigInt(portKey) },
+        { field: `reg${REG.flags}`, value: 1n << BigInt(MLF.localOnly) },
+      ],
+    });
+  }
+
+  /** handle_svc_check: a backend's answer to a health probe (the packet came to the svc_monitor_mac). */
+  private async svcCheck(pin: PacketIn2): Promise<void> {
+    const dpKey = Number(pin.metadata.find((e) => e.field === 'metadata')?.value ?? 0n);
+    const portKey = Number(register(pin.metadata, REG.inport));
+    const reply = parseProbeReply(pin.packet);
+    if (reply) this.serviceMonitors.onReply(dpKey, portKey, reply);
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.garpTimer);
     clearTimeout(this.raTimer);
+    this.serviceMonitors.stop();
   }
 
   /**
@@ -237,6 +282,8 @@ export class Pinctrl {
         return this.dnsLookup(body, pin);
       case OPCODE.putNdRaOpts:
         return this.putNdRaOpts(body, pin);
+      case OPCODE.handleSvcCheck:
+        return this.svcCheck(pin);
       default:
         return;
     }

@@ -33,6 +33,8 @@ const IGNORED_COLUMNS: Readonly<Record<string, ReadonlySet<string>>> = {
   Chassis: new Set(['nb_cfg']),
   Chassis_Private: new Set(['nb_cfg', 'nb_cfg_timestamp', 'external_ids']),
   SB_Global: new Set(['nb_cfg']),
+  // Health check verdicts (ours, or northd's offline for a port gone down) compute nothing.
+  Service_Monitor: new Set(['status']),
 };
 
 /** external_ids keys we write ourselves and never read back for flows. */

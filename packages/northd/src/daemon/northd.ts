@@ -35,6 +35,7 @@ import { refChassisUpdates } from '../ha-ref-chassis.js';
 import { CURRENT_KEY, smbKey, type KeyedTable } from '../sync/keyed-rows.js';
 import { bfdNbUpdates } from '../sync/bfd.js';
 import { monitorsGoneOffline } from '../stateful/svc-monitor.js';
+import { agedMacBindings, smapUint } from '../mac-binding-aging.js';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 
 export const NORTHD_LOCK = 'ovn_northd';
@@ -118,6 +119,8 @@ export class Northd {
   private again = false;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The next MAC_Binding aging pass (a round runs it). */
+  private agingTimer: NodeJS.Timeout | undefined;
   private readonly logged = new Set<string>();
   /** The last ROUNDS_KEPT rounds that wrote to the SB (tests and the demo read these). */
   readonly rounds: RoundStats[] = [];
@@ -268,6 +271,7 @@ export class Northd {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.agingTimer);
     await Promise.allSettled([this.nbReplica.close(), this.sbReplica.close()]);
     await Promise.allSettled([this.sb.unlock(NORTHD_LOCK)]);
     await Promise.allSettled([this.nb.close(), this.sb.close()]);
@@ -342,6 +346,7 @@ export class Northd {
       if (!this.opts.dryRun) {
         await this.syncRefChassis();
         await this.syncMonitorStatus();
+        await this.syncMacBindingAging();
         await this.publishNb(nbCfg);
       }
       return;
@@ -468,6 +473,7 @@ export class Northd {
       if (this.rounds.length > ROUNDS_KEPT) this.rounds.splice(0, this.rounds.length - ROUNDS_KEPT);
       await this.syncRefChassis();
       await this.syncMonitorStatus();
+      await this.syncMacBindingAging();
       // The NB handshake first: `--wait=sb` callers wait on it, not on our log line.
       const t2 = performance.now();
       await this.publishNb(nbCfg);
@@ -480,6 +486,7 @@ export class Northd {
     if (!this.opts.dryRun) {
       await this.syncRefChassis();
       await this.syncMonitorStatus();
+      await this.syncMacBindingAging();
       await this.publishNb(nbCfg);
     }
     if (result.full) this.trimHeap();
@@ -612,6 +619,44 @@ export class Northd {
     const w = new WireWriter(NORTHD_LOCK);
     for (const m of gone) w.update('Service_Monitor', m._uuid, { status: 'offline' });
     await w.commit(this.sb);
+  }
+
+  /**
+   * MAC_Binding aging (mac-binding-aging.ts), after each round in its own transaction: the rows past their
+   * router's mac_binding_age_threshold are deleted, and a round is due when the next one expires. Only
+   * when every chassis stamps its rows (the mac-binding-timestamp feature), as ovn-northd.
+   */
+  private async syncMacBindingAging(): Promise<void> {
+    clearTimeout(this.agingTimer);
+    this.agingTimer = undefined;
+    const routers = [...this.nbReplica.table('Logical_Router').values()].filter(
+      (lr) => smapUint(lr.options, 'mac_binding_age_threshold') > 0,
+    );
+    if (!routers.length) return;
+    const r = this.sbReplica;
+    if (!chassisFeatures(r.table('Chassis').values()).macBindingTimestamp) return;
+    const thresholds = new Map<string, number>();
+    for (const lr of routers) {
+      const dp = r.index<'Datapath_Binding'>('dp_by_nb').first(lr._uuid);
+      if (dp) thresholds.set(dp._uuid, smapUint(lr.options, 'mac_binding_age_threshold') * 1000);
+    }
+    const global = [...this.nbReplica.table('NB_Global').values()][0];
+    const pass = agedMacBindings(
+      r.table('MAC_Binding').values(),
+      (dp) => thresholds.get(dp),
+      Date.now(),
+      smapUint(global?.options, 'mac_binding_removal_limit'),
+    );
+    if (pass.expired.length) {
+      const w = new WireWriter(NORTHD_LOCK);
+      for (const u of pass.expired) w.delete('MAC_Binding', u);
+      await w.commit(this.sb);
+      const last = pass.expired[pass.expired.length - 1]!;
+      await r
+        .waitFor((x) => x.get('MAC_Binding', last) === undefined, 10_000)
+        .catch(() => this.opts.logger.warn('SB replica did not show the aged MAC bindings gone within 10 s'));
+    }
+    if (pass.nextCheckMs !== undefined) this.agingTimer = setTimeout(() => this.schedule(), pass.nextCheckMs);
   }
 
   /** Publish NB nb_cfg in SB_Global when nothing else needs writing. */
