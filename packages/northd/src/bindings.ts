@@ -54,7 +54,8 @@ export interface BindingInputs {
 
 export interface MulticastGroupOut {
   readonly datapath: string;
-  readonly name: McGroupName;
+  /** A fixed group (`_MC_flood`…) or a learned one, named after its address (igmp-groups.ts). */
+  readonly name: string;
   readonly tunnelKey: number;
   /** Logical port names, sorted. */
   readonly ports: readonly string[];

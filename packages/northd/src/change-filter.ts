@@ -96,10 +96,11 @@ export function affectsCompile(c: Change, lspUp = false): boolean {
 /**
  * SB changes the engine takes through its handlers rather than by rewriting the tables northd owns in
  * full: chassis and encapsulations (tunnel key ranges, features), and ovn-controller's health check
- * verdicts (a Service_Monitor row whose `status` alone changed).
+ * verdicts (a Service_Monitor row whose `status` alone changed), and the multicast groups it learned
+ * (IGMP_Group: the igmp_groups node).
  */
 export function sbHandledIncrementally(c: Change): boolean {
-  if (c.table === 'Chassis' || c.table === 'Encap') return true;
+  if (c.table === 'Chassis' || c.table === 'Encap' || c.table === 'IGMP_Group') return true;
   if (c.table !== 'Service_Monitor' || c.kind !== 'modify') return false;
   const o = c.old as Record<string, unknown>;
   const n = c.new as Record<string, unknown>;

@@ -44,15 +44,21 @@ export const SB_INPUT_TABLES = [
   'Encap',
   // ovn-controller's health check verdicts (`status`) decide which backends ct_lb balances over.
   'Service_Monitor',
+  // Multicast groups ovn-controller learned by IGMP/MLD snooping (igmp-groups.ts).
+  'IGMP_Group',
 ] as const satisfies readonly (keyof SbTables)[];
 
 export type NbInput = TablesView<NbTables, (typeof NB_INPUT_TABLES)[number]>;
 /**
  * The current SB content relevant to key allocation (and the health checks' status); omit for a cold
- * start on an empty SB. Without Service_Monitor rows every monitor counts as online.
+ * start on an empty SB. Without Service_Monitor rows every monitor counts as online; without IGMP_Group
+ * rows no group is learned; Multicast_Group rows give learned groups their existing keys.
  */
-export type SbKeyInput = TablesView<SbTables, Exclude<(typeof SB_INPUT_TABLES)[number], 'Service_Monitor'>> &
-  Partial<TablesView<SbTables, 'Service_Monitor'>>;
+export type SbKeyInput = TablesView<
+  SbTables,
+  Exclude<(typeof SB_INPUT_TABLES)[number], 'Service_Monitor' | 'IGMP_Group'>
+> &
+  Partial<TablesView<SbTables, 'Service_Monitor' | 'IGMP_Group' | 'Multicast_Group'>>;
 
 export type NbInputTable = (typeof NB_INPUT_TABLES)[number];
 export type NbInputTables = Pick<NbTables, NbInputTable>;

@@ -54,7 +54,7 @@ const NO_FLOWS: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow> = new Map();
 
 const DEPENDENT_SET: ReadonlySet<string> = new Set(SB_DEPENDENT_TABLES);
 
-const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private'] as const;
+const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private', 'IGMP_Group'] as const;
 
 /** Table name → the replica's current rows (valid until the next await). */
 function liveView(r: { table(t: never): ReadonlyMap<unknown, unknown> }, tables: readonly string[]) {
@@ -172,6 +172,7 @@ export class Northd {
           ...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'),
           'Chassis',
           'Encap',
+          'IGMP_Group',
           'Chassis_Private',
           'RBAC_Role',
           'RBAC_Permission',

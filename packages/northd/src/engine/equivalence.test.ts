@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineCheck } from '../testing/engine-check.js';
 import { k8sMemNb, makeRng, randomNbEdit } from '../testing/random-nb-changes.js';
+import { randomIgmpEdit } from '../testing/random-igmp-groups.js';
 
 const EDITS = Number(process.env['ENGINE_EDITS'] ?? 400);
 const SEEDS = (process.env['ENGINE_SEEDS'] ?? '1,2').split(',').map(Number);
@@ -21,6 +22,18 @@ describe('incremental engine equals full recompute', () => {
       for (let i = 0; i < EDITS; i++) {
         // Let the test runner's worker breathe during long runs.
         if (i % 25 === 24) await new Promise((r) => setImmediate(r));
+        // Now and then ovn-controller learns or forgets a multicast group (SB IGMP_Group) instead.
+        if (rng() < 0.05) {
+          const sbEdit = randomIgmpEdit(check.sb, rng);
+          if (!sbEdit) continue;
+          try {
+            const r = check.round(nb.snapshot(), [], sbEdit.changes);
+            if (r.full) reasons.set(`${r.reason} <- igmp-group`, (reasons.get(`${r.reason} <- igmp-group`) ?? 0) + 1);
+          } catch (e) {
+            throw new Error(`edit ${i} (${sbEdit.description}): ${(e as Error).message}`);
+          }
+          continue;
+        }
         const edit = randomNbEdit(nb, rng);
         try {
           nb.transact(edit.ops);

@@ -7,6 +7,7 @@ import { IncEngine, type Handler, type InputEdge, type NodeDecl } from './inc-en
 import { BindingsNode } from './nodes/bindings.js';
 import { ChassisFeaturesNode } from './nodes/chassis-features.js';
 import { HaChassisGroupsNode } from './nodes/ha-chassis-groups.js';
+import { IgmpGroupsNode } from './nodes/igmp-groups.js';
 import { NbInputs, SbInputs, type EngineContext } from './nodes/inputs.js';
 import { KeyedRowsNode } from './nodes/keyed-rows.js';
 import { BfdNode } from './nodes/bfd.js';
@@ -43,6 +44,7 @@ export interface EngineGraph {
   readonly keyedRows: KeyedRowsNode;
   readonly syncAddrSets: SyncAddrSetsNode;
   readonly bfd: BfdNode;
+  readonly igmpGroups: IgmpGroupsNode;
 }
 
 /** An edge from `from`, handled by `handler` (named as in the diagram). */
@@ -63,7 +65,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
   const meters = new MetersNode(nb);
   const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers, features, meters);
-  const lflows = new LflowsNode(routers, switches, serviceMonitors);
+  const igmpGroups = new IgmpGroupsNode(sb, topology, bindings);
+  const lflows = new LflowsNode(routers, switches, serviceMonitors, igmpGroups);
   const sbLoadBalancers = new SbLoadBalancersNode(nb, loadBalancers, switches);
   const addressSets = new AddressSetsNode(nb, portGroups, routers);
   const syncAddrSets = new SyncAddrSetsNode(nb, addressSets);
@@ -107,6 +110,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     { kind: 'input', name: 'SB_chassis', data: sb.tables.Chassis },
     { kind: 'input', name: 'SB_encap', data: sb.tables.Encap },
     { kind: 'input', name: 'SB_service_monitor', data: sb.tables.Service_Monitor },
+    { kind: 'input', name: 'SB_igmp_group', data: sb.tables.IGMP_Group },
     {
       kind: 'node',
       name: 'topology',
@@ -231,12 +235,24 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     },
     {
       kind: 'node',
+      name: 'igmp_groups',
+      data: igmpGroups,
+      inputs: [
+        on('topology', 'onTopology', () => igmpGroups.onTopology()),
+        on('bindings', 'onBindings', () => igmpGroups.onBindings()),
+        // The groups ovn-controller learns: their Multicast_Group rows and flows, never a recompute.
+        on('SB_igmp_group', 'onIgmpGroups', () => igmpGroups.onIgmpGroups()),
+      ],
+    },
+    {
+      kind: 'node',
       name: 'lflows',
       data: lflows,
       inputs: [
         on('routers', 'onRouters', () => lflows.onRouters()),
         on('switches', 'onSwitches', () => lflows.onSwitches()),
         on('service_monitors', 'onServiceMonitors', () => lflows.onServiceMonitors()),
+        on('igmp_groups', 'onIgmpGroups', () => lflows.onIgmpGroups()),
       ],
     },
     {
@@ -338,5 +354,6 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
     keyedRows,
     syncAddrSets,
     bfd,
+    igmpGroups,
   };
 }

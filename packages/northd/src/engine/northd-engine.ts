@@ -3,6 +3,7 @@
 // with every node recomputing; compile() is exactly that on a fresh engine.
 import { datapathExternalIds, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
 import type { CompiledSb } from '../compiled-sb.js';
+import { withLearnedGroups } from '../igmp-groups.js';
 import { affectsCompile, lspUpMatters } from '../change-filter.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbChange, NbInput, SbChange, SbKeyInput } from '../input.js';
@@ -132,7 +133,7 @@ export class NorthdEngine {
       touched: {
         flows: g.lflows.touched,
         ports: g.bindings.ports,
-        mcDatapaths: g.bindings.mcDatapaths,
+        mcDatapaths: new Set([...g.bindings.mcDatapaths, ...g.igmpGroups.mcDatapaths]),
         portGroups: g.portGroups.touchedRows,
         addressSets: g.syncAddrSets.touched,
         loadBalancers: g.sbLoadBalancers.touched,
@@ -153,7 +154,7 @@ export class NorthdEngine {
     const multicastGroups: MulticastGroupOut[] = [];
     for (const dp of datapaths) {
       portBindings.push(...g.bindings.portBindings(dp.id));
-      multicastGroups.push(...g.bindings.multicastGroups(dp.id));
+      multicastGroups.push(...this.multicastGroups(dp.id));
     }
     return {
       datapaths,
@@ -212,8 +213,14 @@ export class NorthdEngine {
     if (!dp) return undefined;
     return this.g.bindings.portBindings(dp).find((b) => b.logicalPort === name);
   }
+  /** A datapath's Multicast_Group rows: its own, and the groups snooping learned (igmp_groups). */
   multicastGroups(dp: string): readonly MulticastGroupOut[] {
-    return this.g.bindings.multicastGroups(dp);
+    const own = this.g.bindings.multicastGroups(dp);
+    const igmp = this.g.igmpGroups;
+    const learned = igmp.groupsOf(dp);
+    const mrouters = igmp.mroutersOf(dp);
+    if (!learned.length && !mrouters) return own;
+    return withLearnedGroups(dp, own, learned, mrouters);
   }
   flow(key: string) {
     return this.g.lflows.flow(key);

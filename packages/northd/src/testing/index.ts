@@ -6,6 +6,7 @@ export {
   runParityCase,
   trace,
   portGroupSummary,
+  type IgmpGroupSpec,
   type ParityCase,
   type ParityResult,
   type TracePacket,

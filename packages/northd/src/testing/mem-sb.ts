@@ -12,7 +12,7 @@ type Row = Record<string, unknown>;
 export class MemSb {
   /** Northd's tables, and those of the rows others write that it deletes (stale-rows.ts). */
   readonly tables = new Map<string, Map<string, Row>>(
-    [...new Set<string>([...SB_OWNED_TABLES, ...SB_DEPENDENT_TABLES])].map((t) => [t, new Map()]),
+    [...new Set<string>([...SB_OWNED_TABLES, ...SB_DEPENDENT_TABLES, 'IGMP_Group'])].map((t) => [t, new Map()]),
   );
 
   state(): SbState {

@@ -33,8 +33,23 @@ export interface ParityCase {
    * Service_Monitor verdicts): the compile reads the Service_Monitor rows the real SB then holds.
    */
   readonly sbctlAfter?: readonly (readonly string[])[];
+  /**
+   * Groups ovn-controller would have learned by IGMP/MLD snooping: IGMP_Group rows put into the real
+   * northd's SB once it has bound the NB (datapath and ports by name, on a chassis the case adds), then
+   * synced again. Both compiles then start from the real SB's bindings and Multicast_Group keys.
+   */
+  readonly igmpGroups?: readonly IgmpGroupSpec[];
   /** How long the real northd may take for the NB (`--wait=sb` timeout, s); 20 by default. */
   readonly waitTimeoutS?: number;
+}
+
+export interface IgmpGroupSpec {
+  readonly address: string;
+  /** The switch's name. */
+  readonly datapath: string;
+  readonly ports: readonly string[];
+  /** The reporting chassis's name (added with ovn-sbctl chassis-add when missing); `hv1` by default. */
+  readonly chassis?: string;
 }
 
 /** One OVSDB transaction through the client (large loads exceed a command line). */
@@ -138,6 +153,10 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
       timeoutMs: (timeout + 10) * 1000,
     });
   await sync();
+  if (c.igmpGroups?.length) {
+    await insertIgmpGroups(sb, sb1.remotes.unix, c.igmpGroups);
+    await sync();
+  }
   if (c.sbctlAfter?.length) {
     for (const args of c.sbctlAfter) await sb.runOk('ovn-sbctl', [`--db=${sb1.remotes.unix}`, ...args]);
     await sync();
@@ -148,14 +167,16 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
   const run: Runner = (p, a) => sb.runOk(p, a, { timeoutMs }).then((stdout) => ({ stdout }));
   // The chassis the real northd saw (their capabilities shape the flows); no keys: ours are allocated afresh.
   const realSb = await readSb(run, sb1.remotes.unix);
+  const learned = c.igmpGroups?.length
+    ? {
+        Datapath_Binding: realSb.Datapath_Binding,
+        Port_Binding: realSb.Port_Binding,
+        IGMP_Group: realSb.IGMP_Group,
+        Multicast_Group: realSb.Multicast_Group,
+      }
+    : { Datapath_Binding: new Map(), Port_Binding: new Map() };
   const compiled = compile(await readNb(run, nb.remotes.unix), {
-    sb: {
-      Chassis: realSb.Chassis,
-      Encap: realSb.Encap,
-      Datapath_Binding: new Map(),
-      Port_Binding: new Map(),
-      Service_Monitor: realSb.Service_Monitor,
-    },
+    sb: { Chassis: realSb.Chassis, Encap: realSb.Encap, Service_Monitor: realSb.Service_Monitor, ...learned },
   });
   await transact(sb2.remotes.unix, 'OVN_Southbound', insertOps(compiled));
 
@@ -203,6 +224,40 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
     },
     verdicts,
   };
+}
+
+/** IGMP_Group rows as ovn-controller writes them, naming the real SB's datapaths, ports and chassis. */
+async function insertIgmpGroups(sb: Sandbox, remote: string, groups: readonly IgmpGroupSpec[]): Promise<void> {
+  const run: Runner = (p, a) => sb.runOk(p, a).then((stdout) => ({ stdout }));
+  let n = 0;
+  for (const name of new Set(groups.map((g) => g.chassis ?? 'hv1')))
+    await sb.runOk('ovn-sbctl', [`--db=${remote}`, '--may-exist', 'chassis-add', name, 'geneve', `127.0.0.${++n}`]);
+  const cur = await readSb(run, remote);
+  const chassis = await sb.runOk('ovn-sbctl', [`--db=${remote}`, '--bare', '--columns=_uuid,name', 'list', 'Chassis']);
+  const chassisUuid = new Map<string, string>();
+  const words = chassis.split(/\s+/).filter(Boolean);
+  for (let i = 0; i + 1 < words.length; i += 2) chassisUuid.set(words[i + 1]!, words[i]!);
+  const dp = (name: string) => {
+    const d = [...cur.Datapath_Binding.values()].find((x) => x.external_ids['name'] === name);
+    if (!d) throw new Error(`igmpGroups: no datapath ${name}`);
+    return d._uuid;
+  };
+  const pb = (name: string) => {
+    const p = [...cur.Port_Binding.values()].find((x) => x.logical_port === name);
+    if (!p) throw new Error(`igmpGroups: no port ${name}`);
+    return p._uuid;
+  };
+  const ops = groups.map((g) => ({
+    op: 'insert',
+    table: 'IGMP_Group',
+    row: {
+      address: g.address,
+      datapath: ['uuid', dp(g.datapath)],
+      chassis: ['uuid', chassisUuid.get(g.chassis ?? 'hv1')!],
+      ports: ['set', g.ports.map((p) => ['uuid', pb(p)])],
+    },
+  }));
+  await transact(remote, 'OVN_Southbound', ops);
 }
 
 /** The one-line-per-flow diff report the parity suites print. */

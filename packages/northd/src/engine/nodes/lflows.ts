@@ -1,11 +1,13 @@
 // Node `lflows`: the logical flows of every datapath, as the SB writer reads them. Router and switch
 // flows never share a content key (the stage name tells the datapath kind), so the routers and switches
 // nodes each count their own units in a FlowSet; so does service_monitors, whose ARP/ND answers for
-// health check source addresses (priority 110 in ls_in_arp_rsp) no switch unit builds. This node is
-// their union and gathers the flow keys a round touched.
+// health check source addresses (priority 110 in ls_in_arp_rsp) no switch unit builds, and so does
+// igmp_groups (the flows of learned multicast groups). This node is their union and gathers the flow
+// keys a round touched.
 import type { LogicalFlow } from '../../lflow-table.js';
 import type { FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
+import type { IgmpGroupsNode } from './igmp-groups.js';
 import type { RoutersNode } from './routers.js';
 import type { ServiceMonitorsNode } from './service-monitors.js';
 import type { SwitchesNode } from './switches.js';
@@ -19,6 +21,7 @@ export class LflowsNode implements NodeData {
     private readonly routers: RoutersNode,
     private readonly switches: SwitchesNode,
     private readonly svc: ServiceMonitorsNode,
+    private readonly igmp: IgmpGroupsNode,
   ) {}
 
   clearTracked(): void {
@@ -42,12 +45,25 @@ export class LflowsNode implements NodeData {
   onServiceMonitors(): boolean {
     return this.take(this.svc.recomputed, this.svc.flows.takeTouched());
   }
+  onIgmpGroups(): boolean {
+    return this.take(this.igmp.recomputed, this.igmp.flows.takeTouched());
+  }
 
   flow(key: string): LogicalFlow | undefined {
-    return this.routers.flows.flow(key) ?? this.switches.flows.flow(key) ?? this.svc.flows.flow(key);
+    return (
+      this.routers.flows.flow(key) ??
+      this.switches.flows.flow(key) ??
+      this.svc.flows.flow(key) ??
+      this.igmp.flows.flow(key)
+    );
   }
   toArray(): LogicalFlow[] {
-    return [...this.routers.flows.toArray(), ...this.switches.flows.toArray(), ...this.svc.flows.toArray()];
+    return [
+      ...this.routers.flows.toArray(),
+      ...this.switches.flows.toArray(),
+      ...this.svc.flows.toArray(),
+      ...this.igmp.flows.toArray(),
+    ];
   }
   /**
    * A datapath's flow units (unit id → flows): `core`, `acl`, `lb`, and `<kind>:<id>` per row. (A cold
