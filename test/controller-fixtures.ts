@@ -1,6 +1,14 @@
 // Setup shared by the ovnts-controller real-server tests: the central databases with a northd, an ovn-nbctl
 // bound to the NB, and the small logical topologies several tests start from.
-import { type Chassis, type OvsdbServer, type Sandbox, runOk } from '@ovnts/test-harness';
+import {
+  type Chassis,
+  type OvsdbServer,
+  type Sandbox,
+  localnetPortArgs,
+  routerLinkArgs,
+  runOk,
+  vifArgs,
+} from '@ovnts/test-harness';
 
 /** `ovn-nbctl --db=<nb> …`, trimmed stdout. */
 export type Nbctl = (...args: string[]) => Promise<string>;
@@ -27,7 +35,7 @@ export async function startCentral(
 
 /** A logical switch port with addresses (`"<mac> <ip>…"`). */
 export async function addVif(nbctl: Nbctl, ls: string, name: string, addresses: string): Promise<void> {
-  await nbctl('lsp-add', ls, name, '--', 'lsp-set-addresses', name, addresses);
+  await nbctl(...vifArgs(ls, name, addresses));
 }
 
 /**
@@ -39,32 +47,50 @@ export async function addRouterWithSwitches(nbctl: Nbctl, networks: readonly (re
   for (const [i, nets] of networks.entries()) {
     const n = i + 1;
     await nbctl('ls-add', `ls${n}`);
-    await nbctl('lrp-add', 'lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, ...nets);
-    await nbctl(
-      'lsp-add',
-      `ls${n}`,
-      `ls${n}-lr1`,
-      '--',
-      'lsp-set-type',
-      `ls${n}-lr1`,
-      'router',
-      '--',
-      'lsp-set-addresses',
-      `ls${n}-lr1`,
-      'router',
-      '--',
-      'lsp-set-options',
-      `ls${n}-lr1`,
-      `router-port=lr1-ls${n}`,
-    );
+    await nbctl(...routerLinkArgs('lr1', `lr1-ls${n}`, `02:ac:10:ff:0${n}:01`, nets, `ls${n}`, `ls${n}-lr1`));
   }
 }
 
-/** Switch ls1 with vm1 (02:ac:10:ff:00:11, 192.168.100.10) and vm2 (02:ac:10:ff:00:22, 192.168.100.11). */
-export async function addTwoVmSwitch(nbctl: Nbctl): Promise<void> {
+/**
+ * Switch ls1 with vm1 (02:ac:10:ff:00:11, 192.168.100.10) and vm2 (02:ac:10:ff:00:22, 192.168.100.11); with
+ * `routed`, also router lr1 on it (lr1-ls1: 02:ac:10:ff:00:01, 192.168.100.1/24).
+ */
+export async function addTwoVmSwitch(nbctl: Nbctl, routed = false): Promise<void> {
   await nbctl('ls-add', 'ls1');
   await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
   await addVif(nbctl, 'ls1', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+  if (routed)
+    await nbctl(
+      ...['lr-add', 'lr1', '--'],
+      ...routerLinkArgs('lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24', 'ls1', 'ls1-lr1'),
+    );
+}
+
+/** Where lr1's gateway to the physical network runs (addGatewayTopology). */
+export type GatewayPlacement =
+  /** A gateway router bound to this chassis (options:chassis): l3gateway ports. */
+  | { readonly routerChassis: string }
+  /** A distributed gateway port with these gateway chassis and priorities: a chassisredirect port. */
+  | { readonly gatewayChassis: readonly (readonly [name: string, priority: number])[] };
+
+/**
+ * A VM behind a router with a gateway to the outside: ls1 with vm1 (02:ac:10:ff:01:10, 192.168.1.10) on
+ * lr1 (192.168.1.1/24), and lr1-pub (172.18.1.2/24) on switch pub, whose localnet port pub-ln reaches the
+ * physical network `physnet` (on VLAN `vlan`, if given); vm1's subnet is SNATed to 172.18.1.2.
+ */
+export async function addGatewayTopology(nbctl: Nbctl, at: GatewayPlacement, vlan?: number): Promise<void> {
+  if ('routerChassis' in at)
+    await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', `options:chassis=${at.routerChassis}`);
+  else await nbctl('lr-add', 'lr1');
+  await nbctl('ls-add', 'ls1', '--', ...vifArgs('ls1', 'vm1', '02:ac:10:ff:01:10 192.168.1.10'));
+  await nbctl(...routerLinkArgs('lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24', 'ls1', 'ls1-lr1'));
+  await nbctl('ls-add', 'pub', '--', ...localnetPortArgs('pub', 'pub-ln', 'physnet'));
+  if (vlan) await nbctl('set', 'Logical_Switch_Port', 'pub-ln', `tag_request=${vlan}`);
+  await nbctl(...routerLinkArgs('lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24', 'pub', 'pub-lr1'));
+  if ('gatewayChassis' in at)
+    for (const [name, priority] of at.gatewayChassis)
+      await nbctl('lrp-set-gateway-chassis', 'lr1-pub', name, String(priority));
+  await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
 }
 
 /**

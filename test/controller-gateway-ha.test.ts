@@ -7,10 +7,10 @@
 // bundle over its tunnels to gw1 and gw2, so its switch moves to gw2 on the BFD state alone, as with
 // ovn-controller.
 import { describe, expect, it } from 'vitest';
-import { type Chassis, type Sandbox, routerPortArgs, runOk, useSandbox, waitFor } from '@ovnts/test-harness';
+import { type Chassis, type Sandbox, runOk, useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startOvntsNorthd } from '@ovnts/northd/testing';
-import { startCentral } from './controller-fixtures.js';
+import { addGatewayTopology, startCentral } from './controller-fixtures.js';
 
 /** A Linux bridge in its own namespace holding `ip`; each chassis gets br-phy (netdev) with a veth to it. */
 async function sharedSegment(sb: Sandbox, hvs: readonly Chassis[], ip: string, underlay: string): Promise<void> {
@@ -43,28 +43,12 @@ describe('ovnts-controller: gateway HA through BFD', () => {
     const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
     // Fast BFD (100 ms × 3) so that detection is well under the failover budget.
     await nbctl('set', 'NB_Global', '.', 'options:bfd-min-rx=100', 'options:bfd-min-tx=100', 'options:bfd-mult=3');
-    await nbctl('lr-add', 'lr1');
-    await nbctl(
-      'ls-add',
-      'ls1',
-      '--',
-      'lsp-add',
-      'ls1',
-      'vm1',
-      '--',
-      'lsp-set-addresses',
-      'vm1',
-      '02:ac:10:ff:01:10 192.168.1.10',
-    );
-    await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
-    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
-    await nbctl('ls-add', 'pub', '--', 'lsp-add', 'pub', 'pub-ln', '--', 'lsp-set-type', 'pub-ln', 'localnet');
-    await nbctl('lsp-set-addresses', 'pub-ln', 'unknown', '--', 'lsp-set-options', 'pub-ln', 'network_name=physnet');
-    await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
-    await nbctl(...routerPortArgs('pub', 'pub-lr1', 'lr1-pub'));
-    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'gw1', '20');
-    await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'gw2', '10');
-    await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
+    await addGatewayTopology(nbctl, {
+      gatewayChassis: [
+        ['gw1', 20],
+        ['gw2', 10],
+      ],
+    });
 
     const underlay = '10.213.0';
     const hv1 = await sb.startChassis({ sbRemote: sbdb.remotes.unix, name: 'hv1', encapIp: `${underlay}.1` });

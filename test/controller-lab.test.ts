@@ -1,9 +1,9 @@
 // ovnts-controller under the REAL ovn-northd on a real netdev ovs-vswitchd: VMs in namespaces ping each other
 // on a logical switch and the router's IP; the chassis registers, claims its ports and answers --wait=hv.
 import { describe, expect, it } from 'vitest';
-import { useSandbox, routerPortArgs } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
-import { startCentral } from './controller-fixtures.js';
+import { addTwoVmSwitch, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller with the real ovn-northd', () => {
   const sandbox = useSandbox();
@@ -12,21 +12,7 @@ describe('ovnts-controller with the real ovn-northd', () => {
     const sb = sandbox();
     const { nb, sbdb, nbctl } = await startCentral(sb);
     const sbctl = async (...a: string[]) => (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, ...a])).trim();
-    await nbctl(
-      'ls-add',
-      'ls1',
-      '--',
-      'lsp-add',
-      'ls1',
-      'vm1',
-      '--',
-      'lsp-set-addresses',
-      'vm1',
-      '02:ac:10:ff:00:11 192.168.100.10',
-    );
-    await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
-    await nbctl('lr-add', 'lr1', '--', 'lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24');
-    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
+    await addTwoVmSwitch(nbctl, true);
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     const ctl = sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');

@@ -4,9 +4,9 @@
 // host's MAC with arp {} / put_arp through pinctrl. Once with a gateway router, once with a distributed router
 // whose gateway port is hosted here (chassisredirect).
 import { describe, expect, it } from 'vitest';
-import { useSandbox, routerPortArgs } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
-import { startCentral } from './controller-fixtures.js';
+import { addGatewayTopology, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller: SNAT through a localnet port', () => {
   const sandbox = useSandbox();
@@ -14,48 +14,11 @@ describe('ovnts-controller: SNAT through a localnet port', () => {
   async function scenario(gateway: 'gateway-router' | 'distributed-gateway-port', vlan?: number): Promise<void> {
     const sb = sandbox();
     const { sbdb, nbctl } = await startCentral(sb);
-    if (gateway === 'gateway-router')
-      await nbctl('lr-add', 'lr1', '--', 'set', 'Logical_Router', 'lr1', 'options:chassis=hv1');
-    else await nbctl('lr-add', 'lr1');
-    await nbctl(
-      'ls-add',
-      'ls1',
-      '--',
-      'lsp-add',
-      'ls1',
-      'vm1',
-      '--',
-      'lsp-set-addresses',
-      'vm1',
-      '02:ac:10:ff:01:10 192.168.1.10',
+    await addGatewayTopology(
+      nbctl,
+      gateway === 'gateway-router' ? { routerChassis: 'hv1' } : { gatewayChassis: [['hv1', 10]] },
+      vlan,
     );
-    await nbctl('lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:01:01', '192.168.1.1/24');
-    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
-    await nbctl(
-      'ls-add',
-      'pub',
-      '--',
-      'lsp-add',
-      'pub',
-      'pub-ln',
-      '--',
-      'lsp-set-type',
-      'pub-ln',
-      'localnet',
-      '--',
-      'lsp-set-addresses',
-      'pub-ln',
-      'unknown',
-      '--',
-      'lsp-set-options',
-      'pub-ln',
-      'network_name=physnet',
-    );
-    if (vlan) await nbctl('set', 'Logical_Switch_Port', 'pub-ln', `tag_request=${vlan}`);
-    await nbctl('lrp-add', 'lr1', 'lr1-pub', '02:ac:10:ff:ee:01', '172.18.1.2/24');
-    await nbctl(...routerPortArgs('pub', 'pub-lr1', 'lr1-pub'));
-    if (gateway === 'distributed-gateway-port') await nbctl('lrp-set-gateway-chassis', 'lr1-pub', 'hv1', '10');
-    await nbctl('lr-nat-add', 'lr1', 'snat', '172.18.1.2', '192.168.1.0/24');
     await nbctl('lr-route-add', 'lr1', '0.0.0.0/0', '172.18.1.1');
 
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix, bridgeMappings: 'physnet:br-phys' });

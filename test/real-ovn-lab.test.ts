@@ -1,31 +1,16 @@
 // The harness can stand up the whole real OVN stack: real ovn-northd, real ovn-controller, a netdev
 // ovs-vswitchd and two VMs in namespaces that ping each other. Later suites swap in ovnts pieces.
 import { describe, expect, it } from 'vitest';
-import { useSandbox, routerPortArgs } from '@ovnts/test-harness';
+import { useSandbox } from '@ovnts/test-harness';
+import { addTwoVmSwitch, startCentral } from './controller-fixtures.js';
 
 describe('real OVN lab through the harness', () => {
   const sandbox = useSandbox();
 
   it('pings between two VMs on a logical switch and to the router', async () => {
     const sb = sandbox();
-    const { nb, sb: sbdb } = await sb.startCentral();
-    await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-    const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
-    await nbctl(
-      'ls-add',
-      'ls1',
-      '--',
-      'lsp-add',
-      'ls1',
-      'vm1',
-      '--',
-      'lsp-set-addresses',
-      'vm1',
-      '02:ac:10:ff:00:11 192.168.100.10',
-    );
-    await nbctl('lsp-add', 'ls1', 'vm2', '--', 'lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
-    await nbctl('lr-add', 'lr1', '--', 'lrp-add', 'lr1', 'lr1-ls1', '02:ac:10:ff:00:01', '192.168.100.1/24');
-    await nbctl(...routerPortArgs('ls1', 'ls1-lr1', 'lr1-ls1'));
+    const { nb, sbdb, nbctl } = await startCentral(sb);
+    await addTwoVmSwitch(nbctl, true);
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     await hv.startRealController();
     const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24', '192.168.100.1');

@@ -8,163 +8,47 @@
 // remote pods go through tunnels.
 // Run: npm run build && npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts
 //      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there)
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Daemon, Sandbox, cpuSeconds, vmHwmMb, waitFor } from '@ovnts/test-harness/servers';
-import { OvsdbClient, type Uuid } from 'ovsdb-client-ts';
+import { Sandbox, cpuSeconds, vmHwmMb, waitFor } from '@ovnts/test-harness/servers';
+import { OvsdbClient } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { SwitchConnection } from '@ovnts/openflow';
 import { compareFlows, formatParity, normalizeFlows } from '../src/index.js';
+import { caughtUp, forgetChassis, startBenchController, startPodCluster } from './pod-cluster.js';
 
 const NODES = Number(process.env['BENCH_NODES'] ?? 100);
 const PODS = Number(process.env['BENCH_PODS'] ?? 50);
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
 /** A directory: ovnts-controller writes a heap snapshot there once the chassis caught up (SIGUSR2). */
 const HEAP_SNAPSHOT = process.env['BENCH_HEAP_SNAPSHOT'];
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const ip = (node: number, host: number) => `10.${128 + (node >> 8)}.${node & 0xff}.${host}`;
-const mac = (node: number, host: number) =>
-  `0a:58:${[128 + (node >> 8), node & 0xff, host >> 8, host & 0xff].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
 
 const sb = new Sandbox('ovnts-bench-');
 const rows: string[][] = [];
 try {
   const t0 = performance.now();
-  const { nb, sb: sbdb } = await sb.startCentral();
-  await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-  const nbctl = (...a: string[]) =>
-    sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
-  const sbctl = (...a: string[]) =>
-    sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
-  await nbctl('lr-add', 'cluster', '--', 'pg-add', 'pods');
-  for (let n = 1; n <= NODES; n++) {
-    const a: string[] = [
-      'ls-add',
-      `node${n}`,
-      '--',
-      'lrp-add',
-      'cluster',
-      `rtos-node${n}`,
-      mac(n, 1),
-      `${ip(n, 1)}/24`,
-    ];
-    a.push(
-      '--',
-      'lsp-add',
-      `node${n}`,
-      `stor-node${n}`,
-      '--',
-      'lsp-set-type',
-      `stor-node${n}`,
-      'router',
-      '--',
-      'lsp-set-addresses',
-      `stor-node${n}`,
-      'router',
-    );
-    a.push('--', 'lsp-set-options', `stor-node${n}`, `router-port=rtos-node${n}`);
-    for (let p = 2; p < PODS + 2; p++) {
-      const name = `p${n}-${p}`;
-      a.push(
-        '--',
-        'lsp-add',
-        `node${n}`,
-        name,
-        '--',
-        'lsp-set-addresses',
-        name,
-        `${mac(n, p)} ${ip(n, p)}`,
-        '--',
-        'lsp-set-port-security',
-        name,
-        `${mac(n, p)} ${ip(n, p)}`,
-      );
-    }
-    await nbctl(...a);
-  }
-  // Once, at the end: per node it made the setup quadratic.
-  await nbctl(
-    'pg-set-ports',
-    'pods',
-    ...Array.from({ length: PODS * NODES }, (_, i) => `p${Math.floor(i / PODS) + 1}-${(i % PODS) + 2}`),
-  );
-  await nbctl('acl-add', 'pods', 'to-lport', '1001', 'outport == @pods && tcp.dst == {80, 443}', 'allow-related');
-  await nbctl('acl-add', 'pods', 'to-lport', '1000', 'outport == @pods && ip4', 'drop');
-  const fake: string[] = [];
-  for (let n = 2; n <= NODES; n++) fake.push('--', 'chassis-add', `hv${n}`, 'geneve', `127.0.${n >> 8}.${n & 0xff}`);
-  if (fake.length) await sbctl(...fake.slice(1));
-  await nbctl('--wait=sb', 'sync');
-  // Bind the other nodes' pods to their chassis in one transaction.
+  const central = await startPodCluster(sb, { nodes: NODES, pods: PODS });
+  const { sbdb, nbctl, hv } = central;
   // No inactivity probe: on a loaded box the SB server may take longer than a probe interval to answer.
   const sbc = await OvsdbClient.connect(sbdb.remotes.unix, { inactivityProbeMs: 0 });
   const rep = await sbc.monitor(sbModel, {
     tables: ['Chassis', 'Port_Binding', 'Logical_Flow', 'Chassis_Private', 'SB_Global'],
   });
-  const chassisByName = new Map([...rep.table('Chassis').values()].map((c) => [c.name, c._uuid]));
-  const txn = sbc.transaction(sbModel);
-  for (const pb of rep.table('Port_Binding').values()) {
-    const m = /^p(\d+)-\d+$/.exec(pb.logical_port);
-    if (m && Number(m[1]) > 1)
-      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], {
-        chassis: chassisByName.get(`hv${m[1]}`) as Uuid<'Chassis'>,
-      });
-  }
-  await txn.commit();
   const lflows = rep.table('Logical_Flow').size;
   const setupS = (performance.now() - t0) / 1000;
 
-  const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
-  const add: string[] = [];
-  for (let p = 2; p < PODS + 2; p++)
-    add.push(
-      '--',
-      'add-port',
-      'br-int',
-      `pod${p}`,
-      '--',
-      'set',
-      'Interface',
-      `pod${p}`,
-      'type=internal',
-      `external_ids:iface-id=p1-${p}`,
-    );
-  await hv.vsctl(...add.slice(1));
   /** Start one controller; measure until the chassis reports the current nb_cfg with all local pods up. */
   async function measure(kind: 'ovnts' | 'real') {
     await nbctl('--wait=sb', 'sync'); // bumps nb_cfg
     const target = [...rep.table('SB_Global').values()][0]!.nb_cfg;
-    const dir = sb.file(`${kind}-controller`);
-    mkdirSync(dir, { recursive: true });
-    const env = { ...hv.env, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
-    const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', hv.db.remotes.unix];
+    const prof = [
+      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+      ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT}`] : []),
+    ];
     const t = performance.now();
-    if (kind === 'ovnts') {
-      const prof = [
-        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-        ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT}`] : []),
-      ];
-      await sb.runOk(
-        process.execPath,
-        [...prof, path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'), ...args],
-        { env },
-      );
-    } else await sb.runOk('ovn-controller', args, { env });
-    const pid = Number(readFileSync(path.join(dir, 'ovn-controller.pid'), 'utf8').trim());
-    const log = path.join(dir, 'ovn-controller.log');
-    const daemon = sb.own(new Daemon(`${kind}-controller`, pid, log));
-    await waitFor(
-      'chassis caught up',
-      () => {
-        const priv = [...rep.table('Chassis_Private').values()].find((p) => p.name === 'hv1');
-        if (!priv || priv.nb_cfg < target) return false;
-        const me = [...rep.table('Chassis').values()].find((c) => c.name === 'hv1')?._uuid;
-        const local = [...rep.table('Port_Binding').values()].filter((pb) => pb.logical_port.startsWith('p1-'));
-        return local.every((pb) => pb.up === true && pb.chassis === me);
-      },
-      900_000,
-      20,
-    );
+    const { daemon, env } = await startBenchController(sb, hv, kind, `${kind}-controller`, prof);
+    const pid = daemon.pid;
+    await waitFor('chassis caught up', () => caughtUp(rep, target), 900_000, 20);
     const startS = (performance.now() - t) / 1000;
     const cpuS = cpuSeconds(pid);
     const rssAtStart = vmHwmMb(pid);
@@ -183,14 +67,14 @@ try {
       );
       await new Promise((r) => setTimeout(r, 30_000)); // written in full
     }
-    const logText = readFileSync(log, 'utf8');
+    const logText = readFileSync(daemon.logFile, 'utf8');
     const longPolls = [...logText.matchAll(/Unreasonably long (\d+)ms poll interval/g)].map((m) => Number(m[1]));
     // Sessions dropped (a probe unanswered, a switch deemed dead, a peer gone), in either program's words.
     const drops =
       logText.match(/inactivity probe|unresponsive|disconnected|connection dropped|connection closed/g)?.length ?? 0;
     await appctl('exit', '--restart');
     await waitFor('exit', () => !daemon.alive, 60_000);
-    await reset();
+    await forgetChassis(central, hv);
     return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, longPolls, drops };
   }
   async function dumpNormalised(): Promise<string[]> {
@@ -203,13 +87,6 @@ try {
       await of.close();
     }
   }
-  const reset = async () => {
-    await sbctl('--if-exists', 'chassis-del', 'hv1');
-    await sbctl('--if-exists', 'destroy', 'Chassis_Private', 'hv1').catch(() => '');
-    await hv.ofctl('-O', 'OpenFlow15', 'del-flows', hv.mgmt());
-    await hv.ofctl('-O', 'OpenFlow15', 'del-groups', hv.mgmt());
-  };
-
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const loadReal = load();
   const real = await measure('real');

@@ -3,58 +3,16 @@ import { Sandbox } from '@ovnts/test-harness/servers';
 import { OvsdbClient } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { computeChassis, formatParity, compareFlows, normalizeFlows } from '../src/index.js';
+import { addPodNodes, startCentral } from '../bench/pod-cluster.js';
 const N = Number(process.env['N'] ?? 40),
   P = Number(process.env['P'] ?? 5);
 const sb = new Sandbox();
 try {
-  const { nb, sb: sbdb } = await sb.startCentral();
-  await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
-  const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, ...a]);
-  await nbctl('lr-add', 'cluster', '--', 'pg-add', 'pods');
-  for (let n = 1; n <= N; n++) {
-    const a = [
-      'ls-add',
-      `node${n}`,
-      '--',
-      'lrp-add',
-      'cluster',
-      `rtos-node${n}`,
-      `0a:58:00:00:${n.toString(16).padStart(2, '0')}:01`,
-      `10.1.${n}.1/24`,
-      '--',
-      'lsp-add',
-      `node${n}`,
-      `stor-node${n}`,
-      '--',
-      'lsp-set-type',
-      `stor-node${n}`,
-      'router',
-      '--',
-      'lsp-set-addresses',
-      `stor-node${n}`,
-      'router',
-      '--',
-      'lsp-set-options',
-      `stor-node${n}`,
-      `router-port=rtos-node${n}`,
-    ];
-    for (let p = 2; p < P + 2; p++)
-      a.push(
-        '--',
-        'lsp-add',
-        `node${n}`,
-        `p${n}-${p}`,
-        '--',
-        'lsp-set-addresses',
-        `p${n}-${p}`,
-        `0a:58:00:00:${n.toString(16).padStart(2, '0')}:${p.toString(16).padStart(2, '0')} 10.1.${n}.${p}`,
-      );
-    await nbctl(...a);
-  }
-  await nbctl('acl-add', 'pods', 'to-lport', '1001', 'outport == @pods && tcp.dst == {80, 443}', 'allow-related');
-  await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'chassis-add', 'hv1', 'geneve', '127.0.0.1']);
+  const { sbdb, nbctl, sbctl } = await startCentral(sb);
+  await addPodNodes(nbctl, { nodes: N, pods: P, podGroup: 'empty' });
+  await sbctl('chassis-add', 'hv1', 'geneve', '127.0.0.1');
   await nbctl('--wait=sb', 'sync');
-  await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, 'lsp-bind', 'p1-2', 'hv1']);
+  await sbctl('lsp-bind', 'p1-2', 'hv1');
   const c = await OvsdbClient.connect(sbdb.remotes.unix);
   const snap = (await c.monitor(sbModel)).snapshot();
   const input = {

@@ -41,3 +41,28 @@ export function localnetPortArgs(ls: string, name: string, network: string): str
     `network_name=${network}`,
   ];
 }
+
+/** A switch port `name` on `ls` with addresses (`"<mac> <ip>…"`, or `router`, `unknown`…). */
+export function vifArgs(ls: string, name: string, addresses: string): string[] {
+  return ['lsp-add', ls, name, '--', 'lsp-set-addresses', name, addresses];
+}
+
+/** Router port `lrp` of `lr` (its MAC and networks) and its peer `lsp`, of type router, on switch `ls`. */
+export function routerLinkArgs(
+  lr: string,
+  lrp: string,
+  mac: string,
+  networks: string | readonly string[],
+  ls: string,
+  lsp: string,
+): string[] {
+  return [
+    'lrp-add',
+    lr,
+    lrp,
+    mac,
+    ...(typeof networks === 'string' ? [networks] : networks),
+    '--',
+    ...routerPortArgs(ls, lsp, lrp),
+  ];
+}
