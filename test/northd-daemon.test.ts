@@ -155,7 +155,7 @@ describe('ovnts-northd daemon', () => {
     expect(flows).toContain('eth.dst == 02:ac:10:ff:00:55');
   });
 
-  it('--dry-run starts paused, as ovn-northd: nothing written until resume', async () => {
+  it('--dry-run starts paused, as ovn-northd: nothing written until resume; stopwatch/show times the rounds', async () => {
     const sb = sandbox();
     const { nb, sb: sbdb } = await sb.startCentral();
     const northd = await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix, { extraArgs: ['--dry-run'] });
@@ -174,7 +174,14 @@ describe('ovnts-northd daemon', () => {
     await sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=20', '--wait=sb', 'sync']);
     expect(await appctl('status')).toBe('Status: active\n');
     expect((await sbState(sb, sbdb.remotes.unix)).dpCount).toBe(3);
-  });
+    // The rounds are timed under ovn-northd's stopwatch names, in OVS's words (OVN's perf tests parse them).
+    expect(await appctl('stopwatch/show', 'ovn-northd-loop')).toMatch(
+      /^Statistics for 'ovn-northd-loop'\n {2}Total samples: [1-9]\d*\n {2}Maximum: \d+ msec\n {2}Minimum: \d+ msec\n {2}95th percentile: \d+\.\d{6} msec\n {2}Short term average: \d+\.\d{6} msec\n {2}Long term average: \d+\.\d{6} msec\n$/,
+    );
+    expect(await appctl('stopwatch/show')).toMatch(/Statistics for 'ovnnb_db_run'\n {2}Total samples: [1-9]/);
+    await appctl('stopwatch/reset');
+    expect(await appctl('stopwatch/show', 'ovnsb_db_run')).toMatch(/Total samples: 0\n/);
+  }, 120_000); // a daemon from source and a dozen tool calls: over 60 s on a loaded machine
 
   it('runs one active instance under the SB lock; the standby takes over within 5 s', async () => {
     const sb = sandbox();

@@ -15,3 +15,4 @@ export * from './version.js';
 export * from './daemon.js';
 export * from './inc-engine.js';
 export * from './loop-monitor.js';
+export * from './stopwatch.js';

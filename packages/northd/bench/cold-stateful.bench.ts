@@ -4,7 +4,6 @@
 // reaches the NB's. Also ovnts' pure in-process compile time. Best of BENCH_REPEAT runs each.
 //   npx vite-node --config vitest.config.ts packages/northd/bench/cold-stateful.bench.ts [NODESxPODS:VIPS:ACLS …]
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
@@ -14,9 +13,9 @@ import { compile } from '../src/compile.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { readNb, type Runner } from '../src/testing/lab.js';
 import { k8sStatefulOps } from '../src/testing/k8s-stateful.js';
+import { builtNorthdCommand } from './launcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
 const REPEAT = Number(process.env['BENCH_REPEAT'] ?? 2);
 const shapes = (process.argv.slice(2).length ? process.argv.slice(2) : ['100x50:1000:5000']).map((s) => {
   const [nk, vips, acls] = s.split(':');
@@ -33,6 +32,9 @@ async function sbNbCfg(sb: Sandbox, remote: string): Promise<number> {
   if (r.code !== 0) return -1;
   return (JSON.parse(r.stdout) as { rows: { nb_cfg: number }[] }[])[0]?.rows[0]?.nb_cfg ?? -1;
 }
+
+// The built daemon through its launcher's node flags, as northd.bench runs it (launcher.ts).
+const ours = builtNorthdCommand();
 
 for (const shape of shapes) {
   const sb = new Sandbox('ovnts-bench-stateful-');
@@ -53,7 +55,6 @@ for (const shape of shapes) {
       JSON.stringify(['OVN_Northbound', { op: 'update', table: 'NB_Global', where: [], row: { nb_cfg: 1 } }]),
     ]);
 
-    if (!existsSync(DIST_BIN)) throw new Error('build first: npx tsc -b packages/northd');
     let realMs = Infinity;
     let oursMs = Infinity;
     for (let rep = 0; rep < REPEAT; rep++) {
@@ -69,9 +70,9 @@ for (const shape of shapes) {
       const pidFile = sb.file(`ovnts-${rep}.pid`);
       t0 = performance.now();
       const child = spawn(
-        process.execPath,
+        ours.cmd,
         [
-          DIST_BIN,
+          ...ours.args,
           `--ovnnb-db=${nb.remotes.unix}`,
           `--ovnsb-db=${sbOurs.remotes.unix}`,
           `--pidfile=${pidFile}`,
@@ -80,10 +81,10 @@ for (const shape of shapes) {
         { cwd: ROOT, env: sb.env, stdio: 'ignore' },
       );
       child.unref();
-      const ours = sb.own(new Daemon('ovnts-northd', child.pid!, sb.file(`ovnts-${rep}.log`)));
+      const daemon = sb.own(new Daemon('ovnts-northd', child.pid!, sb.file(`ovnts-${rep}.log`)));
       await waitFor('SB nb_cfg', async () => (await sbNbCfg(sb, sbOurs.remotes.unix)) >= 1, 600_000, 25);
       oursMs = Math.min(oursMs, performance.now() - t0);
-      await ours.stop();
+      await daemon.stop();
       await sbOurs.kill();
     }
 

@@ -3,7 +3,7 @@
 // until its SB_Global.nb_cfg reaches the NB's nb_cfg. Peak RSS from /proc (VmHWM). Also the in-process
 // breakdown of ovnts: pure compile time and the number of logical flows.
 //   npx vite-node --config vitest.config.ts packages/northd/bench/cold.bench.ts [NODESxPODS …]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { compile } from '../src/compile.js';
 import { k8sNbOps } from '../src/testing/k8s-topology.js';
 import { readNb, type Runner } from '../src/testing/lab.js';
 import { vmHwmMb } from './proc-stats.js';
+import { builtNorthdCommand } from './launcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // These machines are shared and noisy: each daemon runs REPEAT times, interleaved, and the best run counts.
@@ -23,22 +24,8 @@ const shapes = (process.argv.slice(2).length ? process.argv.slice(2) : ['20x50',
   return { nodes: n!, podsPerNode: k! };
 });
 
-// Prefer the built daemon (plain node, like production); fall back to running the TS source.
-const built =
-  spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], { cwd: ROOT }).status === 0;
-const distBin = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
-const ours =
-  built && existsSync(distBin)
-    ? { cmd: process.execPath, args: [distBin], how: 'node dist' }
-    : {
-        cmd: path.join(ROOT, 'node_modules/.bin/vite-node'),
-        args: [
-          '--config',
-          path.join(ROOT, 'vitest.config.ts'),
-          path.join(ROOT, 'packages/northd/src/bin/ovnts-northd.ts'),
-        ],
-        how: 'vite-node (build failed)',
-      };
+// The built daemon through its launcher's node flags, as northd.bench runs it (launcher.ts).
+const ours = builtNorthdCommand();
 
 async function sbNbCfg(sb: Sandbox, remote: string): Promise<number> {
   const r = await sb.run('ovsdb-client', [

@@ -1,6 +1,7 @@
 // How the benches start ovnts-northd: as `bin/ovnts-northd.js` runs when executed (what npm links as the
 // `ovnts-northd` command), i.e. node with the flags of the launcher's `#!/usr/bin/env -S node …` line,
 // plus any extra flags (e.g. --cpu-prof), then the launcher, which loads dist/.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,4 +22,28 @@ export function launcherNodeFlags(file = LAUNCHER): string[] {
 export function northdCommand(extraNodeFlags: readonly string[] = []): { cmd: string; args: string[] } {
   if (!existsSync(DIST_BIN)) throw new Error(`${DIST_BIN} is missing: run npx tsc -b packages/northd`);
   return { cmd: process.execPath, args: [...launcherNodeFlags(), ...extraNodeFlags, LAUNCHER] };
+}
+
+/**
+ * The benches' ovnts-northd: `npx tsc -b packages/northd` first (unless BENCH_NO_BUILD), then the command of
+ * northdCommand with BENCH_NODE_FLAGS after the launcher's flags; `how` says which build it runs. A failed
+ * build runs the existing dist, with a warning, and is said in `how`.
+ */
+export function builtNorthdCommand(): { cmd: string; args: string[]; how: string } {
+  let how = 'node dist (BENCH_NO_BUILD: not rebuilt)';
+  if (!process.env['BENCH_NO_BUILD']) {
+    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (r.status === 0) how = 'node dist (freshly built)';
+    else {
+      const why = (r.stdout + r.stderr).trim().split('\n').slice(0, 5).join('\n  ');
+      if (!existsSync(DIST_BIN)) throw new Error(`npx tsc -b packages/northd failed and there is no dist:\n  ${why}`);
+      console.warn(`warning: npx tsc -b packages/northd failed; using the existing dist:\n  ${why}`);
+      how = 'node dist (STALE: build failed)';
+    }
+  }
+  const extra = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  return { ...northdCommand(extra), how };
 }

@@ -17,7 +17,7 @@
 // samples, at most that many or for that long), BENCH_NODE_FLAGS (node flags for ovnts-northd, after its launcher's: launcher.ts), BENCH_DAEMON_OUT=prefix
 // (keep ovnts-northd's log and stdout as prefix.N.log/.out), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
 // the other's column reads n/a).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ import { parseShape, type Shape } from './shapes.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 import { aclAddOps, lbBackendUpdate, lbName, lspAddOps, podPort } from './bench-changes.js';
 import { cpuSeconds, vmHwmMb } from './proc-stats.js';
-import { DIST_BIN, northdCommand } from './launcher.js';
+import { builtNorthdCommand } from './launcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -60,27 +60,6 @@ const shapeArgs = process.argv.slice(2).length
 const shapes = shapeArgs.map(parseShape);
 /** Gateway routers as ovn-kubernetes configures them (BENCH_GATEWAYS=plain: without its options). */
 const ovnKubernetesGateways = process.env['BENCH_GATEWAYS'] !== 'plain';
-
-// ---- how to run ovnts-northd: the built daemon through its launcher's node flags, like production ----
-
-function buildOurs(): { cmd: string; args: string[]; how: string } {
-  let how = 'node dist (BENCH_NO_BUILD: not rebuilt)';
-  if (!process.env['BENCH_NO_BUILD']) {
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (r.status === 0) how = 'node dist (freshly built)';
-    else {
-      const why = (r.stdout + r.stderr).trim().split('\n').slice(0, 5).join('\n  ');
-      if (!existsSync(DIST_BIN)) throw new Error(`npx tsc -b packages/northd failed and there is no dist:\n  ${why}`);
-      console.warn(`warning: npx tsc -b packages/northd failed; using the existing dist:\n  ${why}`);
-      how = 'node dist (STALE: build failed)';
-    }
-  }
-  const extra = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
-  return { ...northdCommand(extra), how };
-}
 
 // ---- the changes measured (bench-changes.ts) ----
 
@@ -427,7 +406,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
     void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 
-const ours = buildOurs();
+const ours = builtNorthdCommand();
 let failed = false;
 for (const shape of shapes) {
   const sb = new Sandbox('ovnts-bench-northd-');

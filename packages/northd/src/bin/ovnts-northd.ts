@@ -1,7 +1,7 @@
 // Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
-import { launchDaemon, sslFilesOf, versionText, type DaemonSetup } from '@ovnts/daemon';
-import { Northd } from '../daemon/northd.js';
+import { launchDaemon, sslFilesOf, Stopwatches, versionText, type DaemonSetup } from '@ovnts/daemon';
+import { Northd, NORTHD_STOPWATCHES } from '../daemon/northd.js';
 import { limitHeapGrowth } from '../daemon/heap-trim.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
@@ -56,6 +56,8 @@ async function main(): Promise<void> {
   let northd: Northd | undefined;
   const control: NorthdControl = { current: () => northd, paused: o.paused, nThreads: o.nThreads, logger: log };
   registerNorthdCommands(daemon.ctl, control);
+  const stopwatches = new Stopwatches(NORTHD_STOPWATCHES);
+  stopwatches.register(daemon.ctl);
   daemon.onExit(async () => {
     await northd?.stop();
   });
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
         logger: log,
         noIncremental: o.noIncremental,
         paused: control.paused,
+        stopwatches,
         ...(ssl ? { ssl } : {}),
       });
     } catch (e) {

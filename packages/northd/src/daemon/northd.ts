@@ -3,6 +3,7 @@
 // write only the difference, in one SB transaction per round. Also runs the nb_cfg handshake that
 // `ovn-nbctl --wait=sb|hv` waits on, and publishes the NB_Global options real northd maintains.
 import type { Logger } from 'pino';
+import type { Stopwatches } from '@ovnts/daemon';
 import { chassisFeatures } from '../chassis-features.js';
 import { OvsdbClient, type NamedUuid, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as nbModel } from '@ovnts/schema/nb';
@@ -81,7 +82,24 @@ export interface NorthdOptions {
   readonly ssl?: SslFiles;
   /** Start paused (ovn-northd --dry-run): read, write nothing, do not take the lock. */
   readonly paused?: boolean;
+  /** Where the rounds' times go (`stopwatch/show`), under ovn-northd's names (NORTHD_STOPWATCHES). */
+  readonly stopwatches?: Stopwatches;
 }
+
+/**
+ * ovn-northd's stopwatches that ovnts times: each round (`ovn-northd-loop`), the NB → SB computation with
+ * the difference written (`ovnnb_db_run`), the engine alone (`build_lflows`), the SB commit (`lflows_to_sb`),
+ * and what follows from the SB (`ovnsb_db_run`: ref_chassis, monitor status, MAC_Binding aging, port up and
+ * nb_cfg to the NB).
+ */
+export const NORTHD_STOPWATCHES = [
+  'ovn-northd-loop',
+  'ovnnb_db_run',
+  'ovnsb_db_run',
+  'build_lflows',
+  'lflows_to_sb',
+] as const;
+type NorthdStopwatch = (typeof NORTHD_STOPWATCHES)[number];
 
 export interface RoundStats extends DiffStats {
   readonly nbCfg: number;
@@ -290,8 +308,10 @@ export class Northd {
     try {
       while (this.again && !this.stopped) {
         this.again = false;
+        const t = performance.now();
         try {
           await this.round();
+          this.lap('ovn-northd-loop', t);
         } catch (e) {
           this.dirty = true;
           this.opts.logger.warn({ err: (e as Error).message }, 'round failed; retrying');
@@ -344,12 +364,7 @@ export class Northd {
       // Nothing the compiler reads changed: only the handshake and port state need work.
       this.noteHandshake(nbSnap, nbChanges.changes as readonly EngineChange[]);
       await this.publishNbCfgOnly(nbCfg);
-      if (!this.opts.dryRun) {
-        await this.syncRefChassis();
-        await this.syncMonitorStatus();
-        await this.syncMacBindingAging();
-        await this.publishNb(nbCfg);
-      }
+      if (!this.opts.dryRun) await this.syncFromSb(nbCfg);
       return;
     }
     const forceFull = this.dirty || !this.flowIndex.loaded;
@@ -421,6 +436,8 @@ export class Northd {
       else log.warn(msg);
     }
     const computeMs = performance.now() - t0;
+    this.lap('ovnnb_db_run', t0);
+    this.opts.stopwatches?.add('build_lflows', engineMs);
     const writes = stats.inserted + stats.updated + stats.deleted;
     if (writes && this.opts.dryRun) {
       this.flowIndex.invalidate();
@@ -444,6 +461,7 @@ export class Northd {
       }
       this.flowIndex.commit(uuidOf);
       const commitMs = performance.now() - t1;
+      this.lap('lflows_to_sb', t1);
       // Wait until our own write is visible in the replica, so the next round diffs against it.
       const ins = firstInsert.ref ? ([firstInsert.table!, uuidOf(firstInsert.ref)] as const) : undefined;
       const del = deleted[0];
@@ -472,25 +490,40 @@ export class Northd {
       };
       this.rounds.push(round);
       if (this.rounds.length > ROUNDS_KEPT) this.rounds.splice(0, this.rounds.length - ROUNDS_KEPT);
+      const t2 = performance.now();
       await this.syncRefChassis();
       await this.syncMonitorStatus();
       await this.syncMacBindingAging();
       // The NB handshake first: `--wait=sb` callers wait on it, not on our log line.
-      const t2 = performance.now();
+      const t3 = performance.now();
       await this.publishNb(nbCfg);
-      log.info({ ...round, nbMs: performance.now() - t2 }, 'SB updated');
+      this.lap('ovnsb_db_run', t2);
+      log.info({ ...round, nbMs: performance.now() - t3 }, 'SB updated');
       // After the handshake, so no `--wait=sb` caller waits on it.
       if (result.full) this.trimHeap();
       return;
     }
     if (!writes) log.info({ computeMs, full: result.full }, 'SB unchanged after recompute');
-    if (!this.opts.dryRun) {
-      await this.syncRefChassis();
-      await this.syncMonitorStatus();
-      await this.syncMacBindingAging();
-      await this.publishNb(nbCfg);
-    }
+    if (!this.opts.dryRun) await this.syncFromSb(nbCfg);
     if (result.full) this.trimHeap();
+  }
+
+  /**
+   * What follows from the SB after a round: ref_chassis, monitor status, MAC_Binding aging, then port `up` and
+   * nb_cfg to the NB.
+   */
+  private async syncFromSb(nbCfg: number): Promise<void> {
+    const t = performance.now();
+    await this.syncRefChassis();
+    await this.syncMonitorStatus();
+    await this.syncMacBindingAging();
+    await this.publishNb(nbCfg);
+    this.lap('ovnsb_db_run', t);
+  }
+
+  /** One sample of stopwatch `name`: from `t0` until now. */
+  private lap(name: NorthdStopwatch, t0: number): void {
+    this.opts.stopwatches?.add(name, performance.now() - t0);
   }
 
   /** One full collection after a full round (heap-trim.ts). */
