@@ -87,4 +87,23 @@ describe('planFlows', () => {
     expect(installed.size).toBe(1);
     expect(counts(planFlows(d, installed, undefined, (x) => x === bad))).toEqual(none);
   });
+
+  it('replaces (delete, then add) a flow whose learn deletes its learned flows, so they go with the old one', () => {
+    const learn = (dst: string) =>
+      f(
+        `cookie=0x1b, table=68, priority=100,tcp,nw_src=42.42.42.1,nw_dst=42.42.42.1 actions=learn(table=69,delete_learned,cookie=0x1b,OXM_OF_METADATA[],eth_type=0x800,NXM_OF_IP_SRC[],ip_dst=${dst},load:0x1->NXM_NX_REG10[7])`,
+      );
+    const installed = new InstalledFlows([learn('88.88.88.88')]);
+    const d = new DesiredFlows();
+    d.set('lb', [learn('88.88.88.87')]);
+    const plan = planFlows(d, installed);
+    expect(plan.modify).toEqual([]);
+    expect(planFlowMods(plan).map((m) => (m.type === 'flow_mod' ? m.command : m.type))).toEqual([
+      'delete_strict',
+      'add',
+    ]);
+    applyPlan(installed, plan);
+    expect(texts([...installed.byKey.values()])).toEqual(texts(d.flows()));
+    expect(counts(planFlows(d, installed))).toEqual(none);
+  });
 });

@@ -134,6 +134,11 @@ export class InstalledFlows {
   }
 }
 
+/** Whether the flow learns flows that go when it does (the LB hairpin flows' learn(…,delete_learned,…)). */
+function learnsWithDelete(f: Flow): boolean {
+  return f.actions.some((a) => a.type === 'learn' && a.deleteLearned === true);
+}
+
 export interface FlowPlan {
   readonly add: Flow[];
   readonly modify: Flow[];
@@ -167,7 +172,13 @@ export function planFlows(
     else if (have !== want) {
       // A cookie change cannot be expressed by modify-strict without a cookie mask dance; re-add instead.
       if ((have.cookie ?? 0n) !== (want.cookie ?? 0n)) put(plan.add, want, k);
-      else if (stateOf(have) !== stateOf(want)) put(plan.modify, want, k);
+      else if (stateOf(have) === stateOf(want)) return;
+      else if (learnsWithDelete(have)) {
+        // Deleted, not modified: only a deletion flushes what its learn(delete_learned) learned (a modify
+        // keeps the cookie's learned flows), as ovn-controller replaces such flows.
+        put(plan.remove, have, k);
+        put(plan.add, want, k);
+      } else put(plan.modify, want, k);
     }
   };
   if (keys) for (const k of keys) visit(k);

@@ -81,6 +81,8 @@ export class Pinctrl {
   ) {
     this.aclLogger = log.child({ module: 'acl_log' });
     this.pinctrlLog = log.child({ module: 'pinctrl' });
+    // ovn-controller's pinctrl thread logs its own switch connection; here it shares the one session.
+    of.on('connected', () => this.pinctrlLog.info(`${of.opts.target}: connected`));
     this.serviceMonitors = new ServiceMonitors({
       send: (packet, dpKey, portKey) => this.sendToPort(packet, dpKey, portKey),
       writeStatus: (uuid, status) => {
