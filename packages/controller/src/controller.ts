@@ -252,7 +252,10 @@ class Controller implements ControllerHandle {
   private versionMismatch = false;
   private lastZones: ReadonlyMap<string, number> = new Map();
   private nbCfgDelayMs = 0;
-  /** When this chassis last claimed each port (the tug-of-war throttle). */
+  /**
+   * When this chassis last claimed each port (the tug-of-war throttle). Only claims younger than the
+   * throttle matter: older ones are dropped at each claim, so it holds the ports claimed in the last 500 ms.
+   */
   private readonly claimedAt = new Map<string, number>();
   private nbCfgSeen: { value: number; at: number } | undefined;
   readonly coverage = new Coverage();
@@ -551,6 +554,7 @@ class Controller implements ControllerHandle {
       ifaces.flatMap((i) => (i.ifaceId && i.ifaceIdVer ? [[i.ifaceId, i.ifaceIdVer] as const] : [])),
     );
     const now = Date.now();
+    for (const [port, at] of this.claimedAt) if (now - at >= CLAIM_THROTTLE_MS) this.claimedAt.delete(port);
     const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName, {
       encapIps,
       ifaceIdVers,

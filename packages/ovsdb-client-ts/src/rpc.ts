@@ -136,13 +136,22 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     socket.on('close', () => this.shutdown(new ConnectionError('connection closed by peer')));
     socket.on('end', () => this.shutdown(new ConnectionError('connection closed by peer')));
     const probe = opts.inactivityProbeMs ?? 0;
+    // Each check runs in setImmediate, after the loop's poll phase: a timer firing late because this thread
+    // was busy (a long compute) runs before the poll phase reads what arrived meanwhile, and would judge the
+    // server silent on a reply already waiting in the socket.
     if (probe > 0) {
-      this.probeTimer = setInterval(() => this.checkInactivity(probe), Math.max(50, Math.floor(probe / 4)));
+      this.probeTimer = setInterval(
+        () => setImmediate(() => this.checkInactivity(probe)),
+        Math.max(50, Math.floor(probe / 4)),
+      );
       this.probeTimer.unref();
     }
     const unanswered = opts.unansweredRequestMs ?? 0;
     if (unanswered > 0) {
-      this.unansweredTimer = setInterval(() => this.checkUnanswered(unanswered), Math.max(50, unanswered / 10));
+      this.unansweredTimer = setInterval(
+        () => setImmediate(() => this.checkUnanswered(unanswered)),
+        Math.max(50, unanswered / 10),
+      );
       this.unansweredTimer.unref();
     }
   }
@@ -302,6 +311,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   }
 
   private checkInactivity(probeMs: number): void {
+    if (this.closed) return;
     const idle = Date.now() - this.lastRx;
     if (idle >= 2 * probeMs && this.probeSent) {
       this.log.warn({ idleMs: idle }, 'inactivity probe unanswered; dropping connection');
@@ -313,7 +323,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   }
 
   private checkUnanswered(limitMs: number): void {
-    if (this.framer.pending) return; // a reply is arriving
+    if (this.closed || this.framer.pending) return; // a reply is arriving
     const now = Date.now();
     for (const [id, r] of this.unanswered) {
       // Oldest first (insertion order): the first one still in time ends the scan.

@@ -1,5 +1,5 @@
 // One of this repo's daemons (ovnts-northd, ovnts-controller) run from its TypeScript source with vite-node
-// (no build needed), as a separate process: what a test that kills, signals or reads the logs of a daemon
+// (no build needed), or from the build as its installed command, as a separate process: what a test that kills, signals or reads the logs of a daemon
 // needs. The process writes its pidfile itself (--pidfile), as the installed binary does.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,24 +29,57 @@ export async function startFromSource(
   args: readonly string[],
   env: NodeJS.ProcessEnv = sb.env,
 ): Promise<Daemon> {
+  return spawnDaemon(
+    sb,
+    name,
+    VITE_NODE,
+    ['--config', path.join(ROOT, 'vitest.config.ts'), path.join(ROOT, entry)],
+    args,
+    env,
+  );
+}
+
+/**
+ * Start a built daemon as its installed command runs: node with the flags of the launcher's
+ * `#!/usr/bin/env [-S] node …` line, then the launcher (e.g. packages/northd/bin/ovnts-northd.js, which loads
+ * dist/; `npm run build` first). What measures the daemon itself needs (its resident size without vite-node's).
+ */
+export async function startBuilt(
+  sb: SandboxLike,
+  name: string,
+  launcher: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = sb.env,
+): Promise<Daemon> {
+  const file = path.join(ROOT, launcher);
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0]!;
+  const m = /^#!\/usr\/bin\/env(?: -S)? node((?: +\S+)*)\s*$/.exec(first);
+  if (!m) throw new Error(`${file}: expected a "#!/usr/bin/env [-S] node [flags]" line, got ${first}`);
+  const dist = /import '(\.\.\/dist\/[^']+)'/.exec(readFileSync(file, 'utf8'))?.[1];
+  if (dist && !existsSync(path.resolve(path.dirname(file), dist)))
+    throw new Error(`${file}: ${dist} is missing: npm run build`);
+  return spawnDaemon(sb, name, process.execPath, [...m[1]!.split(' ').filter(Boolean), file], args, env);
+}
+
+async function spawnDaemon(
+  sb: SandboxLike,
+  name: string,
+  cmd: string,
+  pre: readonly string[],
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Daemon> {
   const pidFile = sb.file(`${name}.pid`);
   const logFile = sb.file(`${name}.log`);
-  const child = spawn(
-    VITE_NODE,
-    [
-      '--config',
-      path.join(ROOT, 'vitest.config.ts'),
-      path.join(ROOT, entry),
-      ...args,
-      `--pidfile=${pidFile}`,
-      `--log-file=${logFile}`,
-    ],
-    { cwd: ROOT, env, stdio: 'ignore' },
-  );
+  const child = spawn(cmd, [...pre, ...args, `--pidfile=${pidFile}`, `--log-file=${logFile}`], {
+    cwd: ROOT,
+    env,
+    stdio: 'ignore',
+  });
   child.unref();
-  // vite-node runs the daemon in its own process, so the child is the daemon: own it before waiting, so a
+  // The child is the daemon (vite-node too runs it in its own process): own it before waiting, so a
   // start that times out is still stopped at teardown.
-  if (!child.pid) throw new Error(`${name}: could not start ${VITE_NODE}`);
+  if (!child.pid) throw new Error(`${name}: could not start ${cmd}`);
   const daemon = sb.own(new Daemon(name, child.pid, logFile));
   // The file may exist a moment before its content does: wait for a complete pid.
   const readPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || 0 : 0);

@@ -3,6 +3,7 @@
 // load-balanced in lr_in_dnat, established/related ones keep their snat flags; the router answers
 // ARP for its reachable VIPs through a per-router address set `_rtr_lb_<key>_ip4`.
 import { formatNetwork, netContains, parseIp, type IpAddr } from '../addresses.js';
+import { BoundedMemo } from '../bounded-memo.js';
 import type { StageName } from '../stages.js';
 import { stage } from '../stages.js';
 import type { RouterDatapath, RouterPort } from '../topology.js';
@@ -36,14 +37,16 @@ function reaches(p: Pick<RouterPort, 'ipv4' | 'ipv6'>, a: IpAddr): boolean {
   return (a.family === 4 ? p.ipv4 : p.ipv6).some((n) => netContains(n.net, a));
 }
 
-/** VIP addresses, parsed once (the same VIPs are checked against every gateway router's networks). */
-const vipAddrs = new Map<string, IpAddr | undefined>();
+/** Entries per generation of the VIP address memo (it holds at most twice this). */
+export const VIP_ADDRS_GENERATION = 50_000;
+
+/**
+ * VIP addresses, parsed once (the same VIPs are checked against every gateway router's networks); bounded,
+ * VIPs of deleted load balancers are forgotten after two generations.
+ */
+const vipAddrs = new BoundedMemo<string, IpAddr | undefined>(VIP_ADDRS_GENERATION);
 function vipAddr(ip: string): IpAddr | undefined {
-  if (vipAddrs.has(ip)) return vipAddrs.get(ip);
-  if (vipAddrs.size > 100_000) vipAddrs.clear();
-  const a = parseIp(ip) ?? undefined;
-  vipAddrs.set(ip, a);
-  return a;
+  return vipAddrs.get(ip, (k) => parseIp(k) ?? undefined);
 }
 
 /** The networks of a router's ports, as text: routers reaching the same networks answer for the same VIPs. */

@@ -18,6 +18,7 @@ import { buildRouterNatArpFlows } from '../../stateful/switch-router-arp.js';
 import { switchStateful, withLbs, type SwitchStateful } from '../../stateful/switch-config.js';
 import { reportUnsupportedAcl } from '../../stateful/unsupported.js';
 import type { SwitchDatapath } from '../../topology.js';
+import { BoundedMemo } from '../../bounded-memo.js';
 import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
@@ -35,6 +36,8 @@ const flagsSig = (st: SwitchStateful) =>
 /** ACL and balancer units name no switch port: they are built for a switch without any. */
 const NO_PORTS = { ports: [] };
 
+/** Entries per generation of the ACL aggregate memo (it holds at most twice this). */
+export const ACL_AGGS_GENERATION = 4096;
 export class SwitchesNode implements NodeData {
   flows = new FlowSet();
   private readonly state = new Map<string, SwitchStateful>();
@@ -49,7 +52,11 @@ export class SwitchesNode implements NodeData {
   private memoLspUp = false;
   private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
   private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
-  private readonly aclAggs = new Map<string, readonly FlowSpec[]>();
+  /**
+   * The ACL stages' fixed flows by switch flags and router/localnet port names: bounded (names of deleted
+   * ports would otherwise pile up); 2 × 4096 entries, each mostly shared with a live switch's unit.
+   */
+  private readonly aclAggs = new BoundedMemo<string, readonly FlowSpec[]>(ACL_AGGS_GENERATION);
   private lbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
   private readonly lbAggs = new Map<boolean, readonly FlowSpec[]>();
   /** The conntrack dialect the memoized balancer units were built in (the ACL memos key on it). */
@@ -346,13 +353,7 @@ export class SwitchesNode implements NodeData {
     let names = '';
     for (const p of sw.ports) if (p.type === 'router' || p.type === 'localnet') names += `${p.name}\u0000`;
     const key = `${flagsSig(st)}|${names}`;
-    let u = this.aclAggs.get(key);
-    if (!u) {
-      u = collect((add) => buildAclFlows(sw, { ...st, acls: [] }, add));
-      if (this.aclAggs.size > 10_000) this.aclAggs.clear();
-      this.aclAggs.set(key, u);
-    }
-    return u;
+    return this.aclAggs.get(key, () => collect((add) => buildAclFlows(sw, { ...st, acls: [] }, add)));
   }
 
   private setAclUnits(sw: SwitchDatapath, st: SwitchStateful): void {

@@ -1,4 +1,5 @@
 // Small helpers the engine nodes share: set-valued indexes, typed column comparison, unit ids.
+import { BoundedMemo } from '../../bounded-memo.js';
 
 /** Set-valued index helpers. */
 export function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
@@ -49,23 +50,21 @@ export function lbConfigSig(row: {
   return `${row.load_balancer.join(',')}|${row.load_balancer_group.join(',')}`;
 }
 
+/** Entries per generation of each kind's unit-id memo (it holds at most twice this). */
+export const UNIT_IDS_GENERATION = 65_536;
+
 /**
  * Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. Looked up by the row
  * UUID string (the same string object every time, its hash computed once), never by a new concatenation.
+ * Bounded: UUIDs of deleted rows are forgotten after two generations (an evicted id is built again, equal).
  */
 const unitIds = {
-  acl: new Map<string, string>(),
-  lb: new Map<string, string>(),
-  arp: new Map<string, string>(),
-  routable: new Map<string, string>(),
-  lsp: new Map<string, string>(),
+  acl: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
+  lb: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
+  arp: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
+  routable: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
+  lsp: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
 };
 export function unitId(kind: keyof typeof unitIds, id: string): string {
-  const m = unitIds[kind];
-  let u = m.get(id);
-  if (u === undefined) {
-    if (m.size > 1_000_000) m.clear();
-    m.set(id, (u = `${kind}:${id}`));
-  }
-  return u;
+  return unitIds[kind].get(id, () => `${kind}:${id}`);
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedMemo } from './bounded-memo.js';
+
+describe('BoundedMemo', () => {
+  it('never holds more than two generations, however many keys pass through', () => {
+    const m = new BoundedMemo<number, string>(100);
+    let computed = 0;
+    for (let i = 0; i < 100_000; i++) m.get(i, (k) => (computed++, `v${k}`));
+    expect(computed).toBe(100_000);
+    expect(m.size).toBeLessThanOrEqual(200);
+  });
+
+  it('keeps the entries in use across generation turns (no recompute), forgets the unused', () => {
+    const m = new BoundedMemo<string, { n: number }>(10);
+    const hot = m.get('hot', () => ({ n: 1 }));
+    let computed = 0;
+    for (let i = 0; i < 1000; i++) {
+      // Each turn of the generation, `hot` is used again.
+      expect(m.get('hot', () => (computed++, { n: 2 }))).toBe(hot);
+      m.get(`cold${i}`, () => ({ n: 0 }));
+    }
+    expect(computed).toBe(0);
+    let recomputed = false;
+    m.get('cold0', () => ((recomputed = true), { n: 0 }));
+    expect(recomputed).toBe(true);
+  });
+
+  it('memoises undefined values too, and refuses a generation < 1', () => {
+    const m = new BoundedMemo<string, number | undefined>(4);
+    let calls = 0;
+    m.get('x', () => (calls++, undefined));
+    m.get('x', () => (calls++, undefined));
+    expect(calls).toBe(1);
+    expect(() => new BoundedMemo(0)).toThrow(/generation must be ≥ 1/);
+  });
+});
