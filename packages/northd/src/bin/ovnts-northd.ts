@@ -2,12 +2,14 @@
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
 import { launchDaemon, sslFilesOf, Stopwatches, versionText, type DaemonSetup } from '@ovnts/daemon';
 import { Northd, NORTHD_STOPWATCHES } from '../daemon/northd.js';
-import { limitHeapGrowth } from '../daemon/heap-trim.js';
+import { adjustHeapGrowth, limitHeapGrowth } from '../daemon/heap-trim.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
 import { optionList, parseOptions, PROGRAM, usage } from '../daemon/options.js';
 
 const NAME = 'ovnts-northd';
+/** How often the heap's growth limit is checked against its size while the event loop runs. */
+const HEAP_CHECK_MS = 250;
 
 /** Log modules of ovn-northd (besides the common OVS ones), so -vMODULE and vlog/set accept them. */
 const MODULES = [
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
   const version = versionText(PROGRAM, NAME);
   if (o.daemon.version) return void process.stdout.write(version);
   limitHeapGrowth();
+  // The limit follows the heap's size (heap-trim.ts); a cold start also checks it per datapath.
+  setInterval(adjustHeapGrowth, HEAP_CHECK_MS).unref();
   const setup: DaemonSetup = {
     cfg: o.daemon,
     ovntsName: NAME,

@@ -22,6 +22,7 @@ import type { NbInput, SbKeyInput } from '../input.js';
 import type { NorthdEngine, RecomputeStep, RoundResult } from '../engine/northd-engine.js';
 import type { FlowIndex } from '../engine/sb-sync.js';
 import { datapathRow, type SbWriter } from '../sb-diff.js';
+import { adjustHeapGrowth } from './heap-trim.js';
 import { WireWriter, type FlowContent, type FlowPlacement, type FlowPlacementRef } from './wire-writer.js';
 
 /**
@@ -180,6 +181,8 @@ export function streamColdRecompute(
   let reported = t0;
   const seconds = () => ((performance.now() - t0) / 1000).toFixed(1);
   const onStep = (step: RecomputeStep): void => {
+    // A long synchronous computation: no timer runs, the heap's growth policy is checked here.
+    adjustHeapGrowth();
     if (step.kind === 'datapaths') {
       total = engine.datapaths().length;
       progress(`cold start: ${total} datapaths; computing their logical flows`);
