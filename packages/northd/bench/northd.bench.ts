@@ -76,6 +76,10 @@ async function lbBackendOps(nb: OvsdbClient, shape: Shape, i: number): Promise<W
 
 // ---- statistics and output ----
 
+function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
 /** Nearest-rank percentile. */
 function pct(xs: readonly number[], p: number): number {
   if (!xs.length) return NaN;
@@ -94,6 +98,8 @@ interface DaemonResult {
   rssPeakMb: number;
   flows: number;
   lat: Record<Kind, number[]>;
+  /** Daemon CPU milliseconds (user + system, /proc clock ticks) per timed change: steadier than wall time on a loaded machine. */
+  cpuMs: Record<Kind, number[]>;
   nbctlMs: number[];
   /** Why this daemon's run stopped early (the numbers so far are kept). */
   error?: string;
@@ -102,7 +108,8 @@ interface DaemonResult {
 /** The column of a daemon left out with BENCH_ONLY. */
 function notRun(): DaemonResult {
   const lat = { 'lsp-add': [], 'lb-backend-add': [], 'acl-add': [] };
-  return { coldMs: NaN, coldCpuS: NaN, rssColdMb: NaN, rssPeakMb: NaN, flows: NaN, lat, nbctlMs: [] };
+  const cpuMs = { 'lsp-add': [], 'lb-backend-add': [], 'acl-add': [] };
+  return { coldMs: NaN, coldCpuS: NaN, rssColdMb: NaN, rssPeakMb: NaN, flows: NaN, lat, cpuMs, nbctlMs: [] };
 }
 
 function fmt(x: number, digits = 0): string {
@@ -134,6 +141,7 @@ function printTable(shape: Shape, how: string, real: DaemonResult, ours: DaemonR
   for (const k of KINDS) {
     rows.push([`${k} median ms`, pct(real.lat[k], 50), pct(ours.lat[k], 50), '≤ 10 ms', (_r, o) => o <= 10, 1, true]);
     rows.push([`${k} p90 ms`, pct(real.lat[k], 90), pct(ours.lat[k], 90), '', undefined, 1]);
+    rows.push([`${k} daemon CPU ms (mean)`, mean(real.cpuMs[k]), mean(ours.cpuMs[k]), '', undefined, 1]);
   }
   rows.push([
     'ovn-nbctl lsp-add median ms',
@@ -259,6 +267,7 @@ async function runDaemon(
     rssPeakMb: NaN,
     flows: NaN,
     lat: { 'lsp-add': [], 'lb-backend-add': [], 'acl-add': [] },
+    cpuMs: { 'lsp-add': [], 'lb-backend-add': [], 'acl-add': [] },
     nbctlMs: [],
   };
   const fail = (e: unknown) => {
@@ -314,7 +323,9 @@ async function runDaemon(
               ? await lbBackendOps(ctx.admin, shape, i)
               : aclAddOps(shape, i);
         if (!daemon.alive) throw new Error(`${who} died during the latency runs`);
+        const cpu0 = cpuSeconds(pid);
         res.lat[kind].push(await waiter.change(ops, TIMEOUT_MS, `${who} ${kind} #${i}`));
+        res.cpuMs[kind].push((cpuSeconds(pid) - cpu0) * 1000);
         // Untimed: sb_cfg having advanced must mean the SB shows the change (the new port is bound).
         if (kind === 'lsp-add' && !(await hasBinding(sbClient, podPort(shape, i, who).name)))
           throw new Error(`${who}: NB sb_cfg reached the change but the SB has no Port_Binding for it`);
