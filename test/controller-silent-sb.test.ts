@@ -126,4 +126,40 @@ describe('ovnts-controller against a silent SB', () => {
       `silent SB: exit after SIGTERM in ${exitMs} ms; ${proxy.connections} connections, ${proxy.swallowed} messages swallowed`,
     );
   });
+
+  it(
+    'keeps retrying an SB silent from the start (past the 30 s connect limit), then registers',
+    { timeout: 300_000 },
+    async () => {
+      const sb = sandbox();
+      const sbdb = await sb.startDb('sb');
+      const sbctl = async (...a: string[]) =>
+        (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', ...a])).trim();
+      const proxy = await silencingProxy(sb, sbdb.remotes.unix);
+      proxy.silent = true;
+      const hv = await sb.startChassis({ sbRemote: proxy.remote, name: 'hv1', systemId: 'hv1', encapIp: '127.0.0.1' });
+      const ctl = await startFromSource(
+        sb,
+        'hv1-ovnts-controller',
+        'packages/controller/src/bin/ovnts-controller.ts',
+        ['-vinfo', hv.db.remotes.unix],
+        { ...hv.env, OVNTS_SB_REQUEST_TIMEOUT_MS: '3000' },
+      );
+      // The client's own start-up limit was 30 s: wait past it, with the SB silent all along.
+      const t0 = Date.now();
+      await waitFor('three sessions tried', () => proxy.connections >= 3, 120_000, 200);
+      while (Date.now() - t0 < 35_000) await new Promise((r) => setTimeout(r, 500));
+      expect(ctl.alive, 'the controller exited with the SB silent').toBe(true);
+      expect(await sbctl('--columns=name', 'list', 'Chassis')).toBe('');
+      proxy.silent = false;
+      await waitFor(
+        'the chassis registered once the SB answers',
+        async () => (await sbctl('--columns=ip', 'list', 'Encap')) === '127.0.0.1',
+        120_000,
+        200,
+      );
+      expect(ctl.alive).toBe(true);
+      expect(await ctl.log()).not.toMatch(/Uncaught|UnhandledPromiseRejection|TypeError|RangeError/);
+    },
+  );
 });

@@ -163,6 +163,9 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       unansweredRequestMs: sbTimeoutMs,
       setupTimeoutMs: Math.min(30_000, sbTimeoutMs),
       waitForServer: true,
+      // As ovn-controller, keep trying for as long as it takes: an SB that does not answer at start-up (down,
+      // silent, a Raft member without a leader) is retried with backoff, never a reason to exit.
+      initialConnectTimeoutMs: 0,
       ...(opts.ssl ? { ssl: opts.ssl } : {}),
     });
     // The first slice: what the chassis can know before its Chassis row and bindings are read.
@@ -173,7 +176,9 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       ifaceIds: localIfaceIds(ovsRep.snapshot(), cfg!.bridge),
       localDps: new Map(),
     });
-    const sbRep = await sb.monitor(sbModel, { tables: { ...allTables, ...monitorTables(initial) } });
+    // No limit on the initial monitor either: an unanswered one drops the session (unansweredRequestMs) and is
+    // sent again on the next.
+    const sbRep = await sb.monitor(sbModel, { tables: { ...allTables, ...monitorTables(initial) } }, { timeoutMs: 0 });
     const c = new Controller(
       cfg!,
       ovs,
