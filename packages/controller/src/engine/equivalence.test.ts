@@ -186,7 +186,7 @@ class World {
   /** One random change. */
   step(): void {
     const db = this.db;
-    let op = Math.floor(this.r() * 17);
+    let op = Math.floor(this.r() * 18);
     const vifs = this.ports('');
     // Keep the world small: past a size, additions become removals.
     if ((op === 0 || op === 1) && vifs.length > 30) op = 2;
@@ -351,6 +351,30 @@ class World {
       case 16:
         this.moveLflow();
         return;
+      case 17: {
+        // A load balancer (hairpin flows) on some switches, with or without hairpin_snat_ip, comes, changes or goes.
+        const name = `lb${Math.floor(this.r() * 3)}`;
+        const old = db.rows('Load_Balancer').find((l) => l['name'] === name);
+        const options: Record<string, string> = { hairpin_orig_tuple: 'true' };
+        if (this.r() < 0.5) options['hairpin_snat_ip'] = this.pick(['10.9.9.9', '10.9.9.9 fd09::9', 'fd09::9', 'bad'])!;
+        const row = {
+          name,
+          protocol: this.pick(['tcp', 'udp'])!,
+          datapaths: this.switches.filter(() => this.r() < 0.4),
+          datapath_group: null,
+          vips: {
+            '10.8.0.1:80': '10.0.0.5:8080,10.0.0.6:8080',
+            '[fd08::1]:80': '[fd00::5]:8080',
+            '10.8.0.2': '10.0.0.7',
+          },
+          options,
+          external_ids: {},
+        };
+        if (old && this.r() < 0.4) db.del('Load_Balancer', old._uuid);
+        else if (old) db.update('Load_Balancer', old._uuid, row);
+        else db.put('Load_Balancer', { _uuid: db.uuid(), ...row });
+        return;
+      }
     }
   }
 
