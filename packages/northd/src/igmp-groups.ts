@@ -8,8 +8,6 @@
 // join the switch's `_MC_mrouter_flood`. Group tunnel keys stay as the SB has them; new ones are taken
 // from 32774 up, per datapath.
 import { parseIpv4, parseIpv6 } from '@ovnts/net';
-import type { MulticastGroupOut } from './bindings.js';
-import { MC_KEYS } from './keys.js';
 import { mcastRelay } from './router-mcast.js';
 import { smapBool } from './router-options.js';
 import { redirectPortOf } from './stateful/gateway-bindings.js';
@@ -169,29 +167,5 @@ function memberPorts(lsps: ReadonlyMap<string, SwitchPort>, names: readonly stri
     if (p.peer && mcastRelay(p.peer.dp)) continue;
     out.push(name);
   }
-  return out;
-}
-
-
-/**
- * A datapath's Multicast_Group rows with the learned ones: the groups, and the mrouter ports joining
- * `_MC_mrouter_flood` (which the learned ports alone may create).
- */
-export function withLearnedGroups(
-  dp: string,
-  own: readonly MulticastGroupOut[],
-  learned: readonly LearnedGroup[],
-  mrouters: readonly string[] | undefined,
-): MulticastGroupOut[] {
-  const out = [...own];
-  if (mrouters?.length) {
-    const i = out.findIndex((m) => m.name === '_MC_mrouter_flood');
-    const base = i < 0 ? [] : out[i]!.ports;
-    const ports = [...new Set([...base, ...mrouters])].sort();
-    const row = { datapath: dp, name: '_MC_mrouter_flood', tunnelKey: MC_KEYS._MC_mrouter_flood, ports };
-    if (i < 0) out.push(row);
-    else out[i] = row;
-  }
-  for (const g of learned) out.push({ datapath: dp, name: g.name, tunnelKey: g.tunnelKey, ports: g.ports });
   return out;
 }

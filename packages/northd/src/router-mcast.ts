@@ -1,12 +1,11 @@
 // IP multicast on routers: options:mcast_relay=true relays multicast between the router's networks,
 // and router ports with options:mcast_flood=true receive it statically (the `_MC_static` group), IGMP
 // and MLD reports included (they are let through with TTL 1 and not routed back to their sender).
-// A relaying router routes the groups its switches learned (igmp-groups.ts) to their members.
+// A relaying router routes the groups its switches learned to their members (igmp-flows.ts).
 import { smapBool } from './router-options.js';
 import type { StageName } from './stages.js';
 import type { RouterDatapath, RouterPort } from './topology.js';
 import type { AddFlow } from './lflow-table.js';
-import type { LearnedGroup } from './igmp-groups.js';
 
 type Add = AddFlow;
 
@@ -45,17 +44,4 @@ export function buildRouterMcastFlows(lr: RouterDatapath, add: Add): void {
         `(ip4.mcast || ip6.mcast) && outport == ${JSON.stringify(p.name)}`,
         `eth.src = ${p.macS}; output;`,
       );
-}
-
-/** A relaying router's flow per group its switches learned (the group's members are its ports towards them). */
-export function buildLearnedRouterFlows(lr: RouterDatapath, groups: readonly LearnedGroup[], add: Add): void {
-  if (!mcastRelay(lr)) return;
-  const clone = mcastFloodPorts(lr).length ? 'clone { outport = "_MC_static"; ip.ttl--; next; };' : '';
-  for (const g of groups)
-    add(
-      'lr_in_ip_routing',
-      10500,
-      `${g.v4 ? 'ip4 && ip4.dst' : 'ip6 && ip6.dst'} == ${g.name} `,
-      `${clone}outport = "${g.name}"; ip.ttl--; next;`,
-    );
 }

@@ -5,8 +5,7 @@
 // (other_config:interconn-ts) also punt IGMP/MLD arriving from remote ports.
 // The groups those actions name, snooping or not: `_MC_mrouter_flood` (router ports towards relaying
 // routers, ports with options:mcast_flood_reports) and `_MC_static` (ports with options:mcast_flood).
-// The groups ovn-controller learns (SB IGMP_Group, igmp-groups.ts) get one priority-90 flow each.
-import type { LearnedGroup } from './igmp-groups.js';
+// The groups ovn-controller learns (SB IGMP_Group) get their flows in igmp-flows.ts.
 import type { AddFlow } from './lflow-table.js';
 import { mcastRelay } from './router-mcast.js';
 import { smapBool } from './router-options.js';
@@ -48,44 +47,5 @@ export function buildSwitchMcastFlows(sw: SwitchDatapath, add: AddFlow): void {
     const inp = `inport == ${JSON.stringify(p.name)}`;
     add('ls_out_pre_lb', 120, `${inp} && igmp`, 'clone { igmp; }; next;', undefined, 'igmp');
     add('ls_out_pre_lb', 120, `${inp} && (mldv1 || mldv2)`, 'clone { igmp; }; next;', undefined, 'igmp');
-  }
-}
-
-/** IPv6 groups never given a flow of their own (RFC 4291 2.7.1): all hosts, all routers, all site routers. */
-const V6_RESERVED = new Set([0xff02n << 112n | 1n, 0xff02n << 112n | 2n, 0xff05n << 112n | 2n]);
-const DEFAULT_TABLE_SIZE = 2048;
-
-/** The number of learned groups per family a switch gets flows for (other_config:mcast_table_size). */
-export function mcastTableSize(sw: SwitchDatapath): number {
-  const v = sw.nb.other_config['mcast_table_size'];
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_TABLE_SIZE;
-}
-
-/**
- * One L2 lookup flow per learned group: to the group's members, and also to the relaying routers and
- * the statically flooding ports. Link-local IPv4 groups (224.0.0.X) and reserved IPv6 ones keep
- * flooding; past mcast_table_size groups of a family, the rest are left to the unregistered flow.
- */
-export function buildLearnedSwitchFlows(sw: SwitchDatapath, groups: readonly LearnedGroup[], add: AddFlow): void {
-  const size = mcastTableSize(sw);
-  let v4 = 0;
-  let v6 = 0;
-  let clones = '';
-  if (switchFloodRelay(sw)) clones += 'clone { outport = "_MC_mrouter_flood"; output; };';
-  if (sw.ports.some((p) => p.enabled && smapBool(p.nb.options, 'mcast_flood', false)))
-    clones += 'clone { outport ="_MC_static"; output; };';
-  for (const g of groups) {
-    let match: string;
-    if (g.v4) {
-      if (((g.addr as number) >>> 8) === 0xe00000 || v4 >= size) continue;
-      v4++;
-      match = `eth.mcast && ip4 && ip4.dst == ${g.name} `;
-    } else {
-      if (V6_RESERVED.has(g.addr as bigint) || v6 >= size) continue;
-      v6++;
-      match = `eth.mcast && ip6 && ip6.dst == ${g.name} `;
-    }
-    add('ls_in_l2_lkup', 90, match, `${clones}outport = "${g.name}"; output; `);
   }
 }

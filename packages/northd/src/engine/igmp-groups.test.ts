@@ -39,12 +39,17 @@ function setup() {
   /** ovn-controller writes (or removes) a row; the round sees it as an SB change. */
   const igmp = (address: string, sw: string, ports: string[]): string => {
     const uuid = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    const row = makeRow<SbTables['IGMP_Group']>(sbSchema, 'IGMP_Group', {
-      address,
-      datapath: dpOf(sw),
-      chassis: CHASSIS,
-      ports: ports.map(pbOf),
-    } as never, uuid);
+    const row = makeRow<SbTables['IGMP_Group']>(
+      sbSchema,
+      'IGMP_Group',
+      {
+        address,
+        datapath: dpOf(sw),
+        chassis: CHASSIS,
+        ports: ports.map(pbOf),
+      } as never,
+      uuid,
+    );
     check.sb.tables.get('IGMP_Group')!.set(uuid, row as unknown as Row);
     round([{ kind: 'insert', table: 'IGMP_Group', uuid: row._uuid, old: undefined, new: row } as SbChange]);
     return uuid;
@@ -134,7 +139,9 @@ describe('learned multicast groups through the engine', () => {
     ]);
     expect(t.group('239.0.1.68').map((g) => g.ports)).toEqual([]);
     expect(t.flows('ls_in_l2_lkup', 90)).toEqual([]);
-    t.step([{ op: 'update', table: 'Logical_Switch_Port', where: byName('ns0_pod-0-0'), row: { options: ['map', []] } }]);
+    t.step([
+      { op: 'update', table: 'Logical_Switch_Port', where: byName('ns0_pod-0-0'), row: { options: ['map', []] } },
+    ]);
     t.step([
       {
         op: 'update',

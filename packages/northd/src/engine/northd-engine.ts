@@ -3,7 +3,7 @@
 // with every node recomputing; compile() is exactly that on a fresh engine.
 import { datapathExternalIds, type MulticastGroupOut, type PortBindingOut } from '../bindings.js';
 import type { CompiledSb } from '../compiled-sb.js';
-import { withLearnedGroups } from '../igmp-groups.js';
+import { withLearnedGroups } from '../igmp-mc-rows.js';
 import { affectsCompile, lspUpMatters } from '../change-filter.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics.js';
 import type { NbChange, NbInput, SbChange, SbKeyInput } from '../input.js';

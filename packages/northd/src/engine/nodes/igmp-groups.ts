@@ -4,8 +4,7 @@
 // aggregates the IGMP_Group table again and reports only the datapaths whose groups or flows differ.
 import type { Uuid } from 'ovsdb-client-ts';
 import { buildLearnedMcast, type IgmpRow, type LearnedGroup, type LearnedMcast } from '../../igmp-groups.js';
-import { buildLearnedRouterFlows } from '../../router-mcast.js';
-import { buildLearnedSwitchFlows } from '../../switch-mcast.js';
+import { buildLearnedRouterFlows, buildLearnedSwitchFlows } from '../../igmp-flows.js';
 import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
