@@ -84,6 +84,8 @@ export async function unregisterChassis(
     for (const pb of snap.Port_Binding.values())
       if (pb.chassis === chassis._uuid)
         txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: null, up: false });
+    // The multicast groups this chassis learned, as ovn-controller's exit cleans them up.
+    txn.delete('IGMP_Group', [['chassis', '==', chassis._uuid]]);
   }
   txn.delete('Chassis_Private', [['name', '==', name]]);
   txn.delete('Chassis', [['name', '==', name]]);

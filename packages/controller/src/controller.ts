@@ -41,6 +41,7 @@ import { formatLocalBindings, localBindings } from './local-bindings.js';
 import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
 import { Coverage } from './coverage.js';
 import { announcements } from './garp.js';
+import { mcastConfigs } from './ip-mcast-config.js';
 import { periodicRas } from './periodic-ra.js';
 import { desiredMeters } from './meters.js';
 import { checkNorthdVersion, mismatchMessage } from './northd-version.js';
@@ -538,6 +539,7 @@ class Controller implements ControllerHandle {
     this.pinctrl.setAnnouncements(announcements(view, sbNow));
     this.pinctrl.setPeriodicRas(periodicRas(view, sbNow));
     this.pinctrl.setServiceMonitors(localMonitors(sbNow, chassis._uuid));
+    this.pinctrl.setIpMulticast(mcastConfigs(view, sbNow), chassis._uuid);
   }
 
   private async report(): Promise<void> {

@@ -41,6 +41,8 @@ import { type Announcement, announcementFrame } from './garp.js';
 import type { PeriodicRa } from './periodic-ra.js';
 import { type MonitorTarget, parseProbeReply } from './svc-monitor.js';
 import { ServiceMonitors } from './svc-monitor-state.js';
+import { IpMcast } from './ip-mcast.js';
+import type { McastConfig } from './ip-mcast-config.js';
 
 /** When a periodic RA is next due: min interval plus a random part of (max - min). */
 function nextAnnounce(r: PeriodicRa): number {
@@ -71,6 +73,8 @@ export class Pinctrl {
   private readonly eventsSent = new Map<string, number>();
   /** LB health checks of the backends bound here (svc-monitor-state.ts). */
   readonly serviceMonitors: ServiceMonitors;
+  /** IGMP/MLD snooping and the queriers of the local switches (ip-mcast.ts). */
+  private readonly mcast: IpMcast;
 
   constructor(
     private readonly of: SwitchConnection,
@@ -94,6 +98,10 @@ export class Pinctrl {
       },
       currentStatus: (uuid) => this.snapshot().Service_Monitor.get(uuid)?.status ?? undefined,
     });
+    this.mcast = new IpMcast(of, sb, snapshot, this.pinctrlLog);
+    // ovn-controller's pinctrl thread has its own OpenFlow connection and logs it coming up (tests wait for
+    // that line); here packet-ins share the one connection, logged alike when it is up.
+    of.on('connected', () => this.pinctrlLog.info(`${of.opts.target}: connected`));
   }
 
   /** The LB health checks this chassis runs (svc-monitor.ts). */
@@ -130,6 +138,12 @@ export class Pinctrl {
     clearTimeout(this.garpTimer);
     clearTimeout(this.raTimer);
     this.serviceMonitors.stop();
+    this.mcast.stop();
+  }
+
+  /** The local switches' multicast snooping configurations (IP_Multicast), every round. */
+  setIpMulticast(cfgs: readonly McastConfig[], me: Uuid<'Chassis'>): void {
+    this.mcast.configure(cfgs, me);
   }
 
   /**
@@ -286,6 +300,12 @@ export class Pinctrl {
         return this.putNdRaOpts(body, pin);
       case OPCODE.handleSvcCheck:
         return this.svcCheck(pin);
+      case OPCODE.igmp:
+        return this.mcast.handle(
+          pin,
+          Number(pin.metadata.find((e) => e.field === 'metadata')?.value ?? 0n),
+          Number(register(pin.metadata, REG.inport)),
+        );
       default:
         return;
     }

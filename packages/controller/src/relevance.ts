@@ -61,6 +61,8 @@ function sameBfdState(a: unknown, b: unknown): boolean {
 
 /** True when the change may alter what the chassis computes. */
 export function affectsFlows(c: Change): boolean {
+  // Multicast groups learned by snooping (ours, and others' with ovn-monitor-all) are northd's input only.
+  if (c.table === 'IGMP_Group') return false;
   if (c.kind !== 'modify') return c.table !== 'Chassis_Private';
   const ignored = IGNORED_COLUMNS[c.table];
   const o = c.old as Record<string, unknown>;
