@@ -75,15 +75,49 @@ interface Prepared {
   readonly expr: Expr;
 }
 
+/**
+ * Prepared flows per generation of a Compiler's cache; it holds at most twice this. Two generations: when the
+ * current one is full it becomes the old one (the previous old one is dropped), and a hit in the old one moves
+ * the entry back, so the flow texts in use stay and those of deleted logical flows (a long-running controller
+ * sees endless new ones: port names, addresses) go.
+ */
+export const COMPILER_CACHE_GENERATION = 8192;
+
 export class Compiler {
   private readonly annotator: Annotator;
-  private readonly cache: Map<string, Prepared> | undefined;
+  private readonly cacheOn: boolean;
+  private cache = new Map<string, Prepared>();
+  private oldCache = new Map<string, Prepared>();
   constructor(
     readonly symbols: SymbolTable = SYMBOLS,
     opts: CompilerOptions = {},
   ) {
     this.annotator = new Annotator(symbols);
-    this.cache = opts.cache === false ? undefined : new Map();
+    this.cacheOn = opts.cache !== false;
+  }
+
+  /** Prepared flows cached now (at most 2 × COMPILER_CACHE_GENERATION). */
+  get cacheSize(): number {
+    return this.cache.size + this.oldCache.size;
+  }
+
+  private cached(key: string): Prepared | undefined {
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const old = this.oldCache.get(key);
+    if (old) {
+      this.oldCache.delete(key);
+      this.remember(key, old);
+    }
+    return old;
+  }
+
+  private remember(key: string, prep: Prepared): void {
+    if (this.cache.size >= COMPILER_CACHE_GENERATION) {
+      this.oldCache = this.cache;
+      this.cache = new Map();
+    }
+    this.cache.set(key, prep);
   }
 
   /** Compiles one logical flow for one datapath; never throws (errors are positioned ExprErrors). */
@@ -92,12 +126,12 @@ export class Compiler {
   }
 
   compileOrThrow(lf: LogicalFlow, dp: DatapathContext): CompiledFlow[] {
-    const cacheable = this.cache !== undefined && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
+    const cacheable = this.cacheOn && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
     const key = cacheable ? `${lf.pipeline}/${lf.table}/${lf.match}\u0000${lf.actions}` : '';
-    let prep = cacheable ? this.cache!.get(key) : undefined;
+    let prep = cacheable ? this.cached(key) : undefined;
     if (!prep) {
       prep = this.prepare(lf, dp);
-      if (cacheable) this.cache!.set(key, prep);
+      if (cacheable) this.remember(key, prep);
     }
     const expr = normalize(evaluateConditions(prep.expr, (p) => dp.isChassisResident(p)));
     return this.emit(lf, dp, prep.actions, expr);

@@ -76,6 +76,15 @@ export class LflowOutput implements NodeData {
   }
 
   /** Compilations a sliced settle left for the next round. */
+  /** Index keys left with no members (none when the indexes shrink as keys go; the random walk checks). */
+  emptyIndexSets(): string[] {
+    const out: string[] = [];
+    const idx = { byDep: this.byDep, byDp: this.byDp, lflowsByDp: this.lflowsByDp, lflowsByGroup: this.lflowsByGroup };
+    for (const [name, m] of Object.entries(idx))
+      for (const [k, set] of m as Map<string, Set<string>>) if (set.size === 0) out.push(`${name} ${k}`);
+    return out;
+  }
+
   get pending(): boolean {
     return this.backlog.size > 0;
   }
@@ -144,7 +153,7 @@ export class LflowOutput implements NodeData {
   handleDpGroups(): boolean {
     for (const c of this.sbIn.changes('Logical_DP_Group'))
       for (const lf of this.lflowsByGroup.get(c.uuid) ?? []) {
-        for (const d of c.old?.datapaths ?? []) this.lflowsByDp.get(d)?.delete(lf);
+        for (const d of c.old?.datapaths ?? []) unindex(this.lflowsByDp, d, lf);
         for (const d of c.new?.datapaths ?? []) {
           let s = this.lflowsByDp.get(d);
           if (!s) this.lflowsByDp.set(d, (s = new Set()));
@@ -287,8 +296,8 @@ export class LflowOutput implements NodeData {
     this.entries.delete(k);
     this.withGroups.delete(k);
     this.withErrors.delete(k);
-    this.byDp.get(e.dp)?.delete(k);
-    for (const d of e.deps) this.byDep.get(scoped(d, e.dp))?.delete(k);
+    unindex(this.byDp, e.dp, k);
+    for (const d of e.deps) unindex(this.byDep, scoped(d, e.dp), k);
     this.desired.delete(owner(k));
     this.changed = true;
   }
@@ -315,10 +324,10 @@ export class LflowOutput implements NodeData {
 
   private indexLflow(lf: LogicalFlow, add: boolean): void {
     const put = <K>(m: Map<K, Set<LfUuid>>, k: K) => {
+      if (!add) return unindex(m, k, lf._uuid);
       let s = m.get(k);
       if (!s) m.set(k, (s = new Set()));
-      if (add) s.add(lf._uuid);
-      else s.delete(lf._uuid);
+      s.add(lf._uuid);
     };
     const { sb } = this.input();
     if (lf.logical_datapath) put(this.lflowsByDp, lf.logical_datapath);
@@ -450,4 +459,15 @@ function scoped(dep: string, dp: string): string {
 function errorOf(sb: RoundInput['sb'], e: Entry): { lflow: string; error: string } {
   const lf = sb.Logical_Flow.get(e.lf);
   return { lflow: `${e.lf} ${lf?.match ?? ''} => ${lf?.actions ?? ''}`, error: e.error ?? '' };
+}
+
+/**
+ * Take `v` out of the set indexed by `k`, and the set out of the index once empty: the keys (datapaths, DP
+ * groups, dependency names) come and go for as long as the controller runs, so empty sets would pile up.
+ */
+function unindex<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  if (!s) return;
+  s.delete(v);
+  if (s.size === 0) m.delete(k);
 }
