@@ -8,7 +8,8 @@
 // - SB ovsdb-server CPU per pod over the pod phase.
 // The NB client is the real ovn-nbctl in both stacks, so its cost is the same on both sides.
 // Run: npm run bench density   (BENCH_CHASSIS=20,50  BENCH_PODS=100  BENCH_STACKS=ovnts,real;
-// BENCH_CONTROLLER_ARGS='-vfile:dbg' adds options to every ovnts-controller; OVNTS_KEEP_SANDBOX=1 keeps the logs)
+// BENCH_CONTROLLER_ARGS='-vfile:dbg' adds options to every ovnts-controller; BENCH_CONTROLLER_BIN runs another
+// program in its place, e.g. a script that execs node --cpu-prof on the launcher; OVNTS_KEEP_SANDBOX=1 keeps the logs)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -54,7 +55,7 @@ async function startController(stack: Stack, ch: Chassis): Promise<Daemon> {
   return ch.sandbox.own(
     await startDetached(
       `ovnts-controller ${ch.name}`,
-      path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'),
+      process.env['BENCH_CONTROLLER_BIN'] ?? path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'),
       [
         `--pidfile=${f('pid')}`,
         `--log-file=${f('log')}`,

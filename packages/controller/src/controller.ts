@@ -167,6 +167,9 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       // As ovn-controller, keep trying for as long as it takes: an SB that does not answer at start-up (down,
       // silent, a Raft member without a leader) is retried with backoff, never a reason to exit.
       initialConnectTimeoutMs: 0,
+      // A big SB download (the initial slice, a condition change) is parsed and decoded in slices: the event
+      // loop keeps answering the switch and the SB meanwhile.
+      sliceMs: ENGINE_SLICE_MS,
       ...(opts.ssl ? { ssl: opts.ssl } : {}),
     });
     // The first slice: what the chassis can know before its Chassis row and bindings are read.
@@ -436,13 +439,15 @@ class Controller implements ControllerHandle {
     if (!chassis || !bridge) return;
 
     const ifaces = bridgeIfaces(vs, bridge);
+    // What is local by this snapshot (the engine builds its own later, from the snapshot it computes on).
+    const localNow = buildLocalView(sbSnap, this.chassisName, ifaces);
     // The slice this state needs; when it changed, compute again once the server has applied the change.
     const slice = sbConditions(sbSnap, {
       monitorAll: root?.external_ids['ovn-monitor-all'] === 'true',
       chassisName: this.chassisName,
       chassis: chassis._uuid,
       ifaceIds: new Set(ifaces.flatMap((i) => (i.ifaceId ? [i.ifaceId] : []))),
-      localDps: buildLocalView(sbSnap, this.chassisName, ifaces).localDps,
+      localDps: localNow.localDps,
     });
     if (await this.monitor.apply(slice, this.stopping.signal)) {
       this.dirty = true;
@@ -455,7 +460,7 @@ class Controller implements ControllerHandle {
     const bfdWrites = planBfd(vs, bridge, bfdChassis(sbSnap, chassis), bfdSettings(sbSnap));
     for (const w of bfdWrites) this.log.info(`${w.bfd['enable'] ? 'Enabled' : 'Disabled'} BFD on interface ${w.name}`);
     await syncBfd(this.ovs, bfdWrites);
-    if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(sbSnap, ifaces))) return;
+    if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(localNow))) return;
 
     const tEngine = performance.now();
     const cpuPrefix = process.cpuUsage(cpu0);
@@ -617,8 +622,7 @@ class Controller implements ControllerHandle {
   }
 
   /** Localnet ports of the datapaths local to this chassis whose network has a bridge mapping. */
-  private localnetPatches(sbSnap: SbSnapshot, ifaces: readonly OvsIface[]): LocalnetPatch[] {
-    const view = buildLocalView(sbSnap, this.chassisName, ifaces);
+  private localnetPatches(view: LocalView): LocalnetPatch[] {
     const out: LocalnetPatch[] = [];
     for (const ports of view.portsByDp.values())
       for (const pb of ports) {

@@ -79,6 +79,12 @@ export interface ClientOptions {
    * the inactivity probe). Every request method also takes CallOptions (`timeoutMs`, `signal`) last.
    */
   requestTimeoutMs?: number;
+  /**
+   * Big messages (a megabyte or more) are parsed, and big monitor batches decoded, in slices of about this many
+   * ms with the event loop served in between (default: off). For daemons that must answer probes while a big
+   * initial download arrives; each replica still changes in one step per batch. See MonitorOptions.sliceMs.
+   */
+  sliceMs?: number;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'backoff' | 'closed';
@@ -89,6 +95,8 @@ export interface Traffic {
   bytesOut: number;
   messagesIn: number;
   messagesOut: number;
+  /** Messages parsed in slices (see ClientOptions.sliceMs). */
+  messagesSliced: number;
 }
 
 export interface ClientEvents {
@@ -147,7 +155,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
   private sessionCount = 0;
   private monitorSeq = 0;
   /** Traffic of the sessions that have ended. */
-  private readonly pastTraffic: Traffic = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+  private readonly pastTraffic: Traffic = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, messagesSliced: 0 };
   /** Best monitor method the server accepted (learned once per client). */
   monitorMethod: MonitorMethod | undefined;
 
@@ -195,7 +203,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
 
   /** Traffic counters of the current session (zeros when disconnected). */
   get sessionStats(): RpcSession['stats'] {
-    return this.session?.stats ?? { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+    return this.session?.stats ?? { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, messagesSliced: 0 };
   }
 
   /** The remote of the current session, if connected. */
@@ -305,7 +313,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
     opts: MonitorOptions<M> = {},
     call?: CallOptions,
   ): Promise<Replica<M>> {
-    const replica = new Replica(this, model, opts, this.log);
+    const sliced = opts.sliceMs === undefined && this.opts.sliceMs !== undefined ? { sliceMs: this.opts.sliceMs } : {};
+    const replica = new Replica(this, model, { ...opts, ...sliced }, this.log);
     await replica.start(withDefaultTimeout(call, this.opts.requestTimeoutMs));
     return replica;
   }
@@ -516,6 +525,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> implements MonitorHo
     const session = new RpcSession(stream, log, {
       inactivityProbeMs: this.opts.inactivityProbeMs ?? 5000,
       ...(this.opts.unansweredRequestMs ? { unansweredRequestMs: this.opts.unansweredRequestMs } : {}),
+      ...(this.opts.sliceMs !== undefined ? { sliceMs: this.opts.sliceMs } : {}),
     });
     session.on('notification', (method, params) => this.onNotification(session, method, params));
     session.on('close', () => {

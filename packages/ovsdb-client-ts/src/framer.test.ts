@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FramingError } from './errors.js';
-import { JsonFramer } from './framer.js';
+import { JsonFramer, RawMessage } from './framer.js';
 
 function feedAll(chunks: Buffer[]): unknown[] {
   const f = new JsonFramer();
@@ -96,5 +96,21 @@ describe('JsonFramer', () => {
   it('enforces the size limit', () => {
     const f = new JsonFramer({ maxMessageBytes: 100 });
     expect(() => f.push(Buffer.from(`{"a":"${'x'.repeat(200)}`))).toThrow(FramingError);
+  });
+
+  it('hands messages of rawMessageBytes or more over unparsed, in their pieces, between parsed ones', () => {
+    const big = { id: 2, result: 'x'.repeat(5000) };
+    const text = Buffer.from(`{"id":1,"result":[]}${JSON.stringify(big)}{"id":3,"result":null}`);
+    const f = new JsonFramer({ rawMessageBytes: 4096 });
+    const out = splitAt(text, [10, 1000, 3000, 5010]).flatMap((c) => f.push(c));
+    expect(out).toHaveLength(3);
+    expect(out[0]).toEqual({ id: 1, result: [] });
+    expect(out[2]).toEqual({ id: 3, result: null });
+    const raw = out[1];
+    expect(raw).toBeInstanceOf(RawMessage);
+    const { parts, length } = raw as RawMessage;
+    expect(parts.length).toBeGreaterThan(1);
+    expect(JSON.parse(Buffer.concat(parts).toString())).toEqual(big);
+    expect(length).toBe(Buffer.concat(parts).length);
   });
 });

@@ -46,6 +46,16 @@ function wholeMessage(chunk: Buffer): unknown {
 export interface FramerOptions {
   /** Largest accepted message in bytes (default 1 GiB); larger ones raise FramingError. */
   maxMessageBytes?: number;
+  /** Messages at least this long are returned unparsed, as RawMessage (the caller parses them in slices). */
+  rawMessageBytes?: number;
+}
+
+/** A complete message left unparsed, as the consecutive pieces it arrived in (see FramerOptions.rawMessageBytes). */
+export class RawMessage {
+  constructor(
+    readonly parts: readonly Buffer[],
+    readonly length: number,
+  ) {}
 }
 
 export class JsonFramer {
@@ -56,9 +66,11 @@ export class JsonFramer {
   private escape = false;
   private failed: FramingError | undefined;
   private readonly maxBytes: number;
+  private readonly rawBytes: number;
 
   constructor(opts: FramerOptions = {}) {
     this.maxBytes = opts.maxMessageBytes ?? 1 << 30;
+    this.rawBytes = opts.rawMessageBytes ?? Infinity;
   }
 
   /** True if part of a message has been received but not its end. */
@@ -67,12 +79,17 @@ export class JsonFramer {
   }
 
   /**
-   * Feed a chunk; returns the complete values it finished (parsed). After a FramingError the framer
+   * Feed a chunk; returns the complete values it finished (parsed, or RawMessage when big). After a FramingError the framer
    * stays failed: the stream cannot be resynchronised, the connection must be dropped.
    */
   push(chunk: Buffer): unknown[] {
     if (this.failed) throw this.failed;
-    if (this.depth === 0 && chunk.length <= FAST_MAX_BYTES && chunk.length <= this.maxBytes) {
+    if (
+      this.depth === 0 &&
+      chunk.length <= FAST_MAX_BYTES &&
+      chunk.length <= this.maxBytes &&
+      chunk.length < this.rawBytes
+    ) {
       const one = wholeMessage(chunk);
       if (one !== undefined) return [one];
     }
@@ -127,15 +144,23 @@ export class JsonFramer {
       else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
         if (--this.depth === 0) {
           const piece = chunk.subarray(start, i);
+          const total = this.partBytes + piece.length;
+          if (total > this.maxBytes) return this.fail(`message of ${total} bytes exceeds the limit`);
+          if (total >= this.rawBytes) {
+            // Not joined here: a 14 MB copy is a stall of its own; the caller joins it in slices.
+            out.push(new RawMessage([...this.parts, piece], total));
+            this.parts = [];
+            this.partBytes = 0;
+            continue;
+          }
           let whole: Buffer;
           if (this.parts.length === 0) whole = piece;
           else {
             this.parts.push(piece);
-            whole = Buffer.concat(this.parts, this.partBytes + piece.length);
+            whole = Buffer.concat(this.parts, total);
             this.parts = [];
             this.partBytes = 0;
           }
-          if (whole.length > this.maxBytes) return this.fail(`message of ${whole.length} bytes exceeds the limit`);
           try {
             out.push(JSON.parse(whole.toString('utf8')));
           } catch (e) {

@@ -3,6 +3,7 @@
 // Tables are copy-on-write so snapshot() hands out a view that later updates never mutate.
 
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { applyDiff, columnDecoder, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
 import { bounded, remaining, throwIfAborted, type CallOptions } from './call.js';
@@ -43,6 +44,13 @@ export interface MonitorOptions<M extends DatabaseModel> {
   trackChanges?: boolean;
   /** Replicate each row's `_version` (default true); otherwise it reads as the zero UUID. */
   versions?: boolean;
+  /**
+   * Decode big batches (a full download, a condition change that brings many rows) in slices of about this many
+   * ms, serving the event loop in between, so a daemon keeps answering probes while megabytes of rows decode.
+   * The replica still changes in one step once the whole batch is decoded (no one sees half a batch), and later
+   * updates wait for it. Default: off (every batch is applied as it arrives).
+   */
+  sliceMs?: number;
 }
 
 export type RowChange<T extends TableMap> = {
@@ -86,6 +94,16 @@ export interface ReplicaIndex<R> {
 
 type Row = Record<string, unknown> & { _uuid: string };
 type Table = Map<string, Row>;
+
+/** One decoded row update of a batch, not yet applied (`next` absent: a delete). */
+interface StagedRow {
+  readonly table: string;
+  readonly uuid: string;
+  readonly next: Row | undefined;
+}
+
+/** Batches with fewer row updates than this are applied at once even when slicing is on. */
+const SLICE_MIN_ROWS = 1000;
 
 interface TableSpec {
   readonly schema: TableSchema;
@@ -169,10 +187,14 @@ export class Replica<M extends DatabaseModel>
   private readonly log: Logger;
   private readonly track: boolean;
   private readonly versions: boolean;
+  private readonly sliceMs: number | undefined;
+  /** A sliced batch is being decoded: notifications wait here, in order, and are applied after it. */
+  private backlog: [string, readonly unknown[]][] | undefined;
+  private drainWaiters: (() => void)[] = [];
   /** The last transaction id seen (monitor_cond_since), used to resume without a full download. */
   lastTxnId: string = ZERO_UUID;
   /** Counters for observability and tests. */
-  readonly stats = { fullLoads: 0, incrementalResumes: 0, updates: 0 };
+  readonly stats = { fullLoads: 0, incrementalResumes: 0, updates: 0, slicedBatches: 0 };
   /** Resolves once the initial contents are in (monitor() already awaits it). */
   readonly ready: Promise<void>;
   private readyResolve!: () => void;
@@ -188,6 +210,7 @@ export class Replica<M extends DatabaseModel>
     this.log = log.child({ monitor: this.id, db: model.schema.name });
     this.track = opts.trackChanges !== false;
     this.versions = opts.versions !== false;
+    this.sliceMs = opts.sliceMs;
     if (opts.method) this.method = opts.method;
     this.ready = new Promise((r) => (this.readyResolve = r));
     const all = model.schema.tables;
@@ -411,6 +434,8 @@ export class Replica<M extends DatabaseModel>
           for (const [t, spec] of next) if (this.specs.get(t) === spec) this.specs.set(t, prev.get(t)!);
         throw e;
       }
+      // The rows the change brought came before its reply; with slicing they may still be decoding.
+      await this.drained();
       for (const [t, key] of sent) this.acked.set(t, key);
     }
   }
@@ -506,6 +531,8 @@ export class Replica<M extends DatabaseModel>
       : this.client.monitorMethod
         ? [this.client.monitorMethod]
         : ['monitor_cond_since', 'monitor_cond', 'monitor'];
+    // Updates of the old session still decoding go first: the last txn id must be the last one applied.
+    await this.drained();
     for (let i = 0; i < candidates.length; i++) {
       const method = candidates[i]!;
       const { body, sent } = this.requests(method);
@@ -527,16 +554,17 @@ export class Replica<M extends DatabaseModel>
       }
       if (!this.method) this.client.monitorMethod = method;
       this.method = method;
+      // Notifications stay held while a big reply decodes in slices.
+      await this.onReply(method, reply);
       const held = this.held;
       this.held = undefined;
-      this.onReply(method, reply);
       this.acked = sent;
       for (const [m, p] of held) this.onNotification(m, p);
       return;
     }
   }
 
-  private onReply(method: MonitorMethod, reply: unknown): void {
+  private async onReply(method: MonitorMethod, reply: unknown): Promise<void> {
     let full = true;
     if (method === 'monitor_cond_since') {
       if (
@@ -549,11 +577,11 @@ export class Replica<M extends DatabaseModel>
       }
       const [found, txnId, updates] = reply as [boolean, string, unknown];
       full = !(found && this.loaded && !this.forceFull);
-      if (full) this.replaceAll(updates, 2);
-      else this.applyBatch(updates, 2, false);
+      if (full) await this.replaceAll(updates, 2);
+      else await this.applyBatch(updates, 2);
       this.lastTxnId = txnId;
     } else {
-      this.replaceAll(reply, method === 'monitor' ? 1 : 2);
+      await this.replaceAll(reply, method === 'monitor' ? 1 : 2);
     }
     if (full) this.stats.fullLoads++;
     else this.stats.incrementalResumes++;
@@ -571,18 +599,52 @@ export class Replica<M extends DatabaseModel>
       this.held.push([method, params]);
       return;
     }
-    try {
-      if (method === 'update3') {
-        if (typeof params[1] === 'string') this.lastTxnId = params[1];
-        this.applyBatch(params[2], 2, false);
-      } else if (method === 'update2') this.applyBatch(params[1], 2, false);
-      else if (method === 'update') this.applyBatch(params[1], 1, false);
-    } catch (e) {
+    if (this.backlog) {
+      this.backlog.push([method, params]);
+      return;
+    }
+    const pending = this.applyNotification(method, params);
+    if (!pending) return;
+    // A big batch decodes in slices: everything arriving meanwhile waits in the backlog, in order.
+    const backlog: [string, readonly unknown[]][] = (this.backlog = []);
+    void (async () => {
+      await pending;
+      // After a bad update (or a cancelled monitor) a full download replaces everything: the rest is moot.
+      while (backlog.length && !this.closed && !this.forceFull) {
+        const [m, p] = backlog.shift()!;
+        await this.applyNotification(m, p);
+      }
+      this.backlog = undefined;
+      for (const w of this.drainWaiters.splice(0)) w();
+    })();
+  }
+
+  /** Resolves once no sliced batch is decoding and no notification waits behind one. */
+  private drained(): Promise<void> {
+    if (!this.backlog) return Promise.resolve();
+    return new Promise((r) => this.drainWaiters.push(r));
+  }
+
+  /** Applies one update notification; a promise when it is decoding in slices (errors are handled here). */
+  private applyNotification(method: string, params: readonly unknown[]): Promise<void> | undefined {
+    const fail = (e: unknown) => {
       // A malformed update leaves the replica unreliable: report it and force a fresh download.
       this.log.error({ err: (e as Error).message }, 'bad update; resynchronising');
       this.reportError(e as Error);
       this.forceFull = true;
       this.boundSession?.close(e as Error);
+    };
+    try {
+      let r: Promise<void> | undefined;
+      if (method === 'update3') {
+        if (typeof params[1] === 'string') this.lastTxnId = params[1];
+        r = this.applyBatch(params[2], 2);
+      } else if (method === 'update2') r = this.applyBatch(params[1], 2);
+      else if (method === 'update') r = this.applyBatch(params[1], 1);
+      return r?.catch(fail);
+    } catch (e) {
+      fail(e);
+      return undefined;
     }
   }
 
@@ -622,18 +684,32 @@ export class Replica<M extends DatabaseModel>
     return row;
   }
 
-  /** Apply one table-updates(2) object as a batch of changes. */
-  private applyBatch(updates: unknown, format: 1 | 2, resync: boolean): void {
-    if (typeof updates !== 'object' || updates === null) throw new ProtocolError('table-updates is not an object');
-    this.stats.updates++;
-    const changes: RowChange<TablesOf<M>>[] | undefined = this.listenerCount('change') > 0 ? [] : undefined;
+  /** Row updates in a table-updates(2) object (a cheap count: decides whether to slice). */
+  private rowCount(updates: object): number {
+    let n = 0;
+    for (const table in updates) {
+      if (!this.specs.has(table)) continue;
+      const rows = (updates as Record<string, object>)[table]!;
+      for (const _ in rows) if (++n >= SLICE_MIN_ROWS) return n;
+    }
+    return n;
+  }
+
+  /** Decodes the row updates of a table-updates(2) object, one at a time (the replica is not touched). */
+  private *decode(updates: object, format: 1 | 2, full: boolean): Generator<StagedRow> {
     for (const table in updates) {
       const spec = this.specs.get(table);
       if (!spec) continue;
       const rows = (updates as Record<string, Record<string, unknown>>)[table]!;
-      const t = this.writable(table);
+      const t = this.tables.get(table)!;
       for (const uuid in rows) {
         const u = rows[uuid] as Record<string, unknown>;
+        if (full) {
+          // A full download: only the values count (see replaceAll).
+          const value = format === 2 ? (u['initial'] ?? u['insert']) : u['new'];
+          if (value !== undefined) yield { table, uuid, next: this.fullRow(spec, uuid, value) };
+          continue;
+        }
         const old = t.get(uuid);
         let next: Row | undefined;
         if (format === 2) {
@@ -648,34 +724,81 @@ export class Replica<M extends DatabaseModel>
           const nv = u['new'];
           next = nv === undefined ? undefined : old ? this.modifiedRow(spec, old, nv, 1) : this.fullRow(spec, uuid, nv);
         }
-        this.put(table, t, uuid, old, next, changes);
+        yield { table, uuid, next };
       }
     }
-    if (changes) this.emit('change', { changes, resync });
+  }
+
+  /**
+   * Every decoded row of `updates`: at once, or (slicing on and a big batch) over several event-loop turns.
+   * Nothing applies other updates meanwhile (they wait in the backlog or with the held notifications), so a
+   * modify decoded against the current row is still against it when the batch is applied.
+   */
+  private staged(updates: unknown, format: 1 | 2, full: boolean): StagedRow[] | Promise<StagedRow[]> {
+    if (typeof updates !== 'object' || updates === null) throw new ProtocolError('table-updates is not an object');
+    const it = this.decode(updates, format, full);
+    if (this.sliceMs === undefined || this.rowCount(updates) < SLICE_MIN_ROWS) return [...it];
+    const sliceMs = this.sliceMs;
+    this.stats.slicedBatches++;
+    return (async () => {
+      const out: StagedRow[] = [];
+      for (;;) {
+        const end = performance.now() + sliceMs;
+        for (let i = 1; ; i++) {
+          const r = it.next();
+          if (r.done) return out;
+          out.push(r.value);
+          if ((i & 63) === 0 && performance.now() >= end) break;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+  }
+
+  /** Apply one table-updates(2) object as a batch of changes (a promise when it decodes in slices). */
+  private applyBatch(updates: unknown, format: 1 | 2): Promise<void> | undefined {
+    const rows = this.staged(updates, format, false);
+    if (Array.isArray(rows)) return void this.commit(updates as object, rows);
+    return rows.then((r) => this.commit(updates as object, r));
+  }
+
+  /** The decoded batch goes in, in one step, and is announced as one change batch. */
+  private commit(updates: object, rows: readonly StagedRow[]): void {
+    if (this.closed) return;
+    this.stats.updates++;
+    const changes: RowChange<TablesOf<M>>[] | undefined = this.listenerCount('change') > 0 ? [] : undefined;
+    const writable = new Map<string, Table>();
+    for (const table in updates) if (this.specs.has(table)) writable.set(table, this.writable(table));
+    for (const { table, uuid, next } of rows) {
+      const t = writable.get(table)!;
+      this.put(table, t, uuid, t.get(uuid), next, changes);
+    }
+    if (changes) this.emit('change', { changes, resync: false });
   }
 
   /** Replace all contents with a full download; emit the difference as one batch. */
-  private replaceAll(updates: unknown, format: 1 | 2): void {
+  private async replaceAll(updates: unknown, format: 1 | 2): Promise<void> {
     if (!this.loaded) {
-      this.applyBatch(updates, format, false);
+      await this.applyBatch(updates, format);
       return;
     }
-    if (typeof updates !== 'object' || updates === null) throw new ProtocolError('table-updates is not an object');
+    const staged = await this.staged(updates, format, true);
+    const byTable = new Map<string, StagedRow[]>();
+    for (const r of staged) {
+      let l = byTable.get(r.table);
+      if (!l) byTable.set(r.table, (l = []));
+      l.push(r);
+    }
     const changes: RowChange<TablesOf<M>>[] | undefined = this.listenerCount('change') > 0 ? [] : undefined;
     for (const [table, spec] of this.specs) {
-      const rows = ((updates as Record<string, unknown>)[table] ?? {}) as Record<string, Record<string, unknown>>;
       const t = this.writable(table);
       const seen = new Set<string>();
-      for (const uuid in rows) {
-        const u = rows[uuid]!;
-        const value = format === 2 ? (u['initial'] ?? u['insert']) : u['new'];
-        if (value === undefined) continue;
+      for (const { uuid, next } of byTable.get(table) ?? []) {
         seen.add(uuid);
-        const next = this.fullRow(spec, uuid, value);
         const old = t.get(uuid);
-        if (old && spec.columns.every((c) => sameValue(old[c], next[c]))) {
+        if (old && spec.columns.every((c) => sameValue(old[c], next![c]))) {
           // Same data. A restarted standalone server renumbers _version: take it silently, it is no change.
-          if (old['_version'] !== next['_version']) t.set(uuid, next);
+          if (old['_version'] !== next!['_version']) t.set(uuid, next!);
           continue;
         }
         this.put(table, t, uuid, old, next, changes);

@@ -11,7 +11,8 @@ import jsonrpc from 'jsonrpc-lite';
 import type { Logger } from 'pino';
 import { bounded, throwIfAborted, type CallOptions } from './call.js';
 import { ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
-import { JsonFramer } from './framer.js';
+import { JsonFramer, RawMessage } from './framer.js';
+import { parseSliced } from './sliced-parse.js';
 
 export interface RpcEvents {
   notification: [method: string, params: unknown[]];
@@ -39,7 +40,15 @@ export interface RpcOptions {
    */
   unansweredRequestMs?: number;
   maxMessageBytes?: number;
+  /**
+   * Parse messages of a megabyte or more in slices of about this many ms, serving the event loop in between
+   * (default: off, one JSON.parse each). Messages keep their order: later ones wait for the big one.
+   */
+  sliceMs?: number;
 }
+
+/** With slicing on, messages at least this long are parsed in slices. */
+const SLICED_MESSAGE_BYTES = 1 << 20;
 
 /** Pre-encoded params are written to the socket in pieces of about this many characters. */
 const WRITE_CHUNK = 1 << 20;
@@ -121,8 +130,11 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   private lastRx = Date.now();
   private probeSent = false;
   private probeTimer: NodeJS.Timeout | undefined;
+  private readonly sliceMs: number | undefined;
+  /** A big message is being parsed in slices: the messages after it wait here, in order. */
+  private parsing: unknown[] | undefined;
   /** Traffic counters for this session. */
-  readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+  readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, messagesSliced: 0 };
 
   constructor(
     private readonly socket: Duplex,
@@ -130,7 +142,11 @@ export class RpcSession extends EventEmitter<RpcEvents> {
     opts: RpcOptions = {},
   ) {
     super();
-    this.framer = new JsonFramer(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {});
+    this.sliceMs = opts.sliceMs;
+    this.framer = new JsonFramer({
+      ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
+      ...(opts.sliceMs !== undefined ? { rawMessageBytes: SLICED_MESSAGE_BYTES } : {}),
+    });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.shutdown(new ConnectionError(`socket error: ${e.message}`)));
     socket.on('close', () => this.shutdown(new ConnectionError('connection closed by peer')));
@@ -270,10 +286,46 @@ export class RpcSession extends EventEmitter<RpcEvents> {
       return;
     }
     this.stats.messagesIn += messages.length;
-    for (const m of messages) {
+    if (this.parsing) {
+      this.parsing.push(...messages);
+      return;
+    }
+    for (let i = 0; i < messages.length; i++) {
       if (this.closed) return;
+      const m = messages[i];
+      if (m instanceof RawMessage) {
+        this.parseInSlices(m, messages.slice(i + 1));
+        return;
+      }
       this.dispatch(m, messages.length === 1 ? chunk.length : undefined);
     }
+  }
+
+  /** Parses a big message in slices, then dispatches it and whatever arrived meanwhile, in order. */
+  private parseInSlices(first: RawMessage, rest: unknown[]): void {
+    const queue = (this.parsing = [first, ...rest]);
+    const pause = () => new Promise<void>((r) => setImmediate(r));
+    void (async () => {
+      while (queue.length && !this.closed) {
+        const m = queue.shift();
+        if (!(m instanceof RawMessage)) {
+          this.dispatch(m, undefined);
+          continue;
+        }
+        let msg: unknown;
+        this.stats.messagesSliced++;
+        try {
+          msg = await parseSliced(m.parts, this.sliceMs ?? 0, pause);
+        } catch (e) {
+          this.log.warn({ err: (e as Error).message }, 'framing error; dropping connection');
+          this.close(new ProtocolError(`invalid JSON: ${(e as Error).message}`));
+          return;
+        }
+        if (this.closed) return;
+        this.dispatch(msg, m.length);
+      }
+      this.parsing = undefined;
+    })();
   }
 
   private dispatch(msg: unknown, bytes: number | undefined): void {
@@ -323,7 +375,7 @@ export class RpcSession extends EventEmitter<RpcEvents> {
   }
 
   private checkUnanswered(limitMs: number): void {
-    if (this.closed || this.framer.pending) return; // a reply is arriving
+    if (this.closed || this.framer.pending || this.parsing) return; // a reply is arriving, or being parsed
     const now = Date.now();
     for (const [id, r] of this.unanswered) {
       // Oldest first (insertion order): the first one still in time ends the scan.

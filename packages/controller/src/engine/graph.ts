@@ -5,13 +5,16 @@
 //
 //   runtime_data          ← SB_port_binding (VIF-like ports: per port), OVS_interface (ofports: per port),
 //                           OVS_bridge (zones), SB_datapath_binding, SB_chassis (recompute)
-//   physical_flow_output  ← runtime_data, SB_port_binding, SB_multicast_group
+//   physical_flow_output  ← runtime_data, SB_port_binding, SB_multicast_group, physical_backlog (units a
+//                           time-sliced round left)
 //   lflow_output          ← runtime_data, SB_logical_flow, SB_logical_dp_group, SB_datapath_binding,
 //                           SB_port_binding, SB_multicast_group, SB_address_set, SB_port_group, SB_meter,
 //                           SB_dhcp_options (recompute), lflow_backlog (what a time-sliced round left)
 //   port_security_output  ← runtime_data, SB_port_binding
-//   mac_binding_output    ← runtime_data, SB_mac_binding (recompute)
-//   lb_hairpin_output     ← runtime_data, SB_load_balancer, SB_logical_dp_group (recompute)
+//   mac_binding_output    ← runtime_data, SB_port_binding (only when they reach a bound port or a datapath's
+//                           locality), SB_mac_binding (recompute)
+//   lb_hairpin_output     ← runtime_data (local datapaths), SB_load_balancer (LBs; SB_Global's
+//                           lb_hairpin_use_ct_mark), SB_logical_dp_group (groups an LB names)
 import { IncEngine, type InputEdge, type NodeDecl } from '@ovnts/daemon';
 import type { Group } from '@ovnts/openflow';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
@@ -23,7 +26,7 @@ import type { LocalView } from '../view.js';
 import type { SbSnapshot } from '../snapshots.js';
 import { type RoundInput, SbTablesInput, SignatureInput, changeNotInSnapshot } from './inputs.js';
 import { LflowOutput } from './lflow-output.js';
-import { PortSecurityOutput, WholeFlows } from './misc-output.js';
+import { PortSecurityOutput, WholeFlows, hairpinReached, neighborsReached } from './misc-output.js';
 import { PhysicalOutput } from './physical-output.js';
 import { RuntimeData } from './runtime-data.js';
 
@@ -85,7 +88,10 @@ export class ChassisEngine {
     const phys = (this.physical = new PhysicalOutput(input, rt, all, desired));
     const lflows = (this.lflows = new LflowOutput(input, rt, all, desired, new GroupTable()));
     lflows.sliceMs = opts.sliceMs;
+    phys.sliceMs = opts.sliceMs;
     const ps = new PortSecurityOutput(input, rt, all, desired);
+    const neighbors = new WholeFlows('neighbor', neighborFlows, input, rt, desired);
+    const hairpin = new WholeFlows('lb-hairpin', lbHairpinFlows, input, rt, desired);
     const note = (name: string, handler: () => boolean): InputEdge => ({ from: '', name, handler });
     const edge = (from: string, e?: InputEdge): InputEdge => (e ? { ...e, from } : { from });
     const ok = () => true;
@@ -93,8 +99,9 @@ export class ChassisEngine {
       ...Object.entries(sbInputs).map(([name, data]): NodeDecl => ({ kind: 'input', name, data })),
       { kind: 'input', name: 'OVS_interface', data: this.ifacesIn },
       { kind: 'input', name: 'OVS_bridge', data: this.bridgeIn },
-      // Compilations a time-sliced round left over.
+      // Compilations (and physical units) a time-sliced round left over.
       { kind: 'input', name: 'lflow_backlog', data: { updated: () => lflows.pending } },
+      { kind: 'input', name: 'physical_backlog', data: { updated: () => phys.pending } },
       {
         kind: 'node',
         name: 'runtime_data',
@@ -131,6 +138,7 @@ export class ChassisEngine {
           edge('runtime_data', note('physical_runtime_data_handler', ok)),
           edge('SB_port_binding', note('physical_port_binding_handler', ok)),
           edge('SB_multicast_group', note('physical_multicast_group_handler', ok)),
+          edge('physical_backlog', note('physical_backlog_handler', ok)),
         ],
       },
       {
@@ -198,14 +206,47 @@ export class ChassisEngine {
       {
         kind: 'node',
         name: 'mac_binding_output',
-        data: new WholeFlows('neighbor', neighborFlows, input, rt, desired),
-        inputs: [edge('runtime_data'), edge('SB_mac_binding')],
+        data: neighbors,
+        inputs: [
+          edge(
+            'runtime_data',
+            note('mac_binding_runtime_data_handler', () =>
+              neighbors.handle(() => neighborsReached(rt, all, this.current!.sb)),
+            ),
+          ),
+          edge(
+            'SB_port_binding',
+            note('mac_binding_port_binding_handler', () =>
+              neighbors.handle(() => neighborsReached(rt, all, this.current!.sb)),
+            ),
+          ),
+          edge('SB_mac_binding'),
+        ],
       },
       {
         kind: 'node',
         name: 'lb_hairpin_output',
-        data: new WholeFlows('lb-hairpin', lbHairpinFlows, input, rt, desired),
-        inputs: [edge('runtime_data'), edge('SB_load_balancer'), edge('SB_logical_dp_group')],
+        data: hairpin,
+        inputs: [
+          edge(
+            'runtime_data',
+            note('lb_hairpin_runtime_data_handler', () =>
+              hairpin.handle(() => hairpinReached('runtime_data', rt, all, this.current!.sb)),
+            ),
+          ),
+          edge(
+            'SB_load_balancer',
+            note('lb_hairpin_load_balancer_handler', () =>
+              hairpin.handle(() => hairpinReached('load_balancer', rt, all, this.current!.sb)),
+            ),
+          ),
+          edge(
+            'SB_logical_dp_group',
+            note('lb_hairpin_dp_group_handler', () =>
+              hairpin.handle(() => hairpinReached('dp_group', rt, all, this.current!.sb)),
+            ),
+          ),
+        ],
       },
     ];
     this.engine = new IncEngine(nodes);
@@ -213,7 +254,7 @@ export class ChassisEngine {
 
   /** A time-sliced round left compilations over: run again (with no new changes) before installing. */
   get pending(): boolean {
-    return this.lflows.pending;
+    return this.lflows.pending || this.physical.pending;
   }
 
   /** The next round recomputes every node (`inc-engine/recompute`, a reconnect that re-read everything). */

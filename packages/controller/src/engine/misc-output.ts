@@ -1,5 +1,6 @@
 // Smaller flow nodes. Port security is per local VIF (its row and datapath key); MAC bindings and LB hairpin
-// are small tables recomputed whole when their inputs change (no handler: their inputs' changes recompute).
+// are small tables recomputed whole, but only when a change reaches what they read (handlers below): a pod
+// added elsewhere changes runtime_data on every chassis and must not rebuild them.
 import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
 import type { Flow } from '@ovnts/openflow';
@@ -30,6 +31,48 @@ export class WholeFlows implements NodeData {
   updated(): boolean {
     return this.changed;
   }
+  /** A handler: recompute when `reaches` says the round's changes reach these flows, else nothing to do. */
+  handle(reaches: () => boolean): boolean {
+    if (reaches()) this.recompute();
+    return true;
+  }
+}
+
+/**
+ * mac_binding_output's runtime_data / port binding handler: its flows read, per binding, the port named by
+ * it (key, datapath) and whether that datapath is local (its key).
+ */
+export function neighborsReached(rt: RuntimeData, sbIn: SbTablesInput, sb: SbSnapshot): boolean {
+  if (rt.changedDps.size || rt.chassisChanged) return true;
+  const named = new Set<string>();
+  for (const b of sb.MAC_Binding.values()) named.add(b.logical_port);
+  for (const b of sb.Static_MAC_Binding.values()) named.add(b.logical_port);
+  if (!named.size) return false;
+  for (const u of rt.changedPorts) {
+    const pb = sb.Port_Binding.get(u);
+    if (!pb || named.has(pb.logical_port)) return true;
+  }
+  for (const c of sbIn.changes('Port_Binding'))
+    if ((c.old && named.has(c.old.logical_port)) || (c.new && named.has(c.new.logical_port))) return true;
+  return false;
+}
+
+/** lb_hairpin_output: its flows read the LBs, which datapaths are local, their groups and one SB_Global option. */
+export function hairpinReached(
+  what: 'runtime_data' | 'load_balancer' | 'dp_group',
+  rt: RuntimeData,
+  sbIn: SbTablesInput,
+  sb: SbSnapshot,
+): boolean {
+  if (what === 'runtime_data') return rt.changedDps.size > 0 || rt.chassisChanged;
+  if (what === 'load_balancer') {
+    if (sbIn.changes('Load_Balancer').length) return true;
+    const opt = (o: { options: Readonly<Record<string, string>> } | undefined) => o?.options['lb_hairpin_use_ct_mark'];
+    return sbIn.changes('SB_Global').some((c) => opt(c.old) !== opt(c.new));
+  }
+  const groups = new Set<string>(sbIn.changes('Logical_DP_Group').map((c) => c.uuid));
+  for (const lb of sb.Load_Balancer.values()) if (lb.datapath_group && groups.has(lb.datapath_group)) return true;
+  return false;
 }
 
 export class PortSecurityOutput implements NodeData {

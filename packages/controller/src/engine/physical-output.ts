@@ -35,6 +35,11 @@ export class PhysicalOutput implements NodeData {
   private tunnels = new Set<number>();
   private bridgedText: string | undefined;
   private changed = false;
+  /** Units a time-sliced sweep left for the next one (`sliceMs`); the engine runs again while any are left. */
+  private readonly backlogPorts = new Set<Uuid<'Port_Binding'>>();
+  private readonly backlogMcs = new Set<Uuid<'Multicast_Group'>>();
+  /** Visit units for at most about this long per sweep (wall ms), then leave the rest in the backlog. */
+  sliceMs: number | undefined;
   /** Units recomputed in the last round (for stats and tests). */
   lastRecomputedUnits = 0;
 
@@ -49,7 +54,14 @@ export class PhysicalOutput implements NodeData {
     this.changed = false;
   }
 
+  /** A sliced sweep left units: the next round (with no new changes) must settle before installing. */
+  get pending(): boolean {
+    return this.backlogPorts.size > 0 || this.backlogMcs.size > 0;
+  }
+
   recompute(): void {
+    this.backlogPorts.clear();
+    this.backlogMcs.clear();
     for (const u of this.ports.keys()) this.desired.delete(portOwner(u));
     for (const u of this.mcs.keys()) this.desired.delete(mcOwner(u));
     for (const t of this.tunnels) this.desired.delete(`phys|tun|${t}`);
@@ -118,9 +130,24 @@ export class PhysicalOutput implements NodeData {
       for (const c of this.sbIn.changes('Multicast_Group')) mcs.add(c.uuid);
       for (const u of ports) for (const mc of this.mcsOfPort.get(u) ?? []) mcs.add(mc);
     }
+    for (const u of ports) this.backlogPorts.add(u);
+    for (const u of mcs) this.backlogMcs.add(u);
+    // At least one unit per sweep; past the slice the rest waits (a start visits thousands of ports).
+    const deadline = this.sliceMs === undefined ? Infinity : performance.now() + this.sliceMs;
     let n = 0;
-    for (const u of ports) n += this.visitPort(ctx, u) ? 1 : 0;
-    for (const u of mcs) n += this.visitMc(ctx, u) ? 1 : 0;
+    let visited = 0;
+    for (const u of this.backlogPorts) {
+      this.backlogPorts.delete(u);
+      n += this.visitPort(ctx, u) ? 1 : 0;
+      visited++;
+      if (performance.now() > deadline) break;
+    }
+    if (!this.backlogPorts.size && (visited === 0 || performance.now() <= deadline))
+      for (const u of this.backlogMcs) {
+        this.backlogMcs.delete(u);
+        n += this.visitMc(ctx, u) ? 1 : 0;
+        if (performance.now() > deadline) break;
+      }
     // Chassis-MAC and bridged-redirect flows read other chassis, localnet and router ports: few, so rebuilt
     // on every sweep and replaced only when their text changes.
     const bridged = bridgedFlows(ctx);
