@@ -7,8 +7,10 @@
 // other nodes' pods are bound to NODES-1 other (fake) chassis, so every switch is local through the router and
 // remote pods go through tunnels.
 // Run: npm run build && npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts
-//      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there)
-import { readFileSync, readdirSync } from 'node:fs';
+//      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there, and
+//      a copy of its log, whose "Unreasonably long" lines time the stalls)
+import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Sandbox, cpuSeconds, vmHwmMb, waitFor } from '@ovnts/test-harness/servers';
 import { OvsdbClient } from 'ovsdb-client-ts';
@@ -60,14 +62,23 @@ try {
     const memory = kind === 'ovnts' ? await appctl('memory/show') : '';
     if (kind === 'ovnts' && HEAP_SNAPSHOT) {
       process.kill(pid, 'SIGUSR2');
+      // Written in full once its size stops growing (a loaded box takes minutes for a few hundred MB).
+      let last = -1;
       await waitFor(
         'heap snapshot',
-        () => readdirSync(HEAP_SNAPSHOT).some((f) => f.endsWith('.heapsnapshot')),
-        600_000,
+        () => {
+          const f = readdirSync(HEAP_SNAPSHOT).find((n) => n.endsWith('.heapsnapshot'));
+          const size = f ? statSync(path.join(HEAP_SNAPSHOT, f)).size : 0;
+          const done = size > 0 && size === last;
+          last = size;
+          return done;
+        },
+        900_000,
+        10_000,
       );
-      await new Promise((r) => setTimeout(r, 30_000)); // written in full
     }
     const logText = readFileSync(daemon.logFile, 'utf8');
+    if (kind === 'ovnts' && CPU_PROF) copyFileSync(daemon.logFile, path.join(CPU_PROF, 'ovnts-controller.log'));
     const longPolls = [...logText.matchAll(/Unreasonably long (\d+)ms poll interval/g)].map((m) => Number(m[1]));
     // Sessions dropped (a probe unanswered, a switch deemed dead, a peer gone), in either program's words.
     const drops =
