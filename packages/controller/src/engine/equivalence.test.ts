@@ -527,6 +527,9 @@ function minus(a: readonly string[], b: readonly string[]): string[] {
   return a.filter((x) => !have.has(x));
 }
 
+/** Long walks (EQUIV_STEPS in the thousands, on a loaded machine) get time in proportion: ~1 s a round. */
+const WALK_TIMEOUT_MS = Math.max(600_000, Number(process.env['EQUIV_STEPS'] ?? 0) * 1000);
+
 describe('controller engine: recompute equivalence', () => {
   it('matches a full computation after every round of a random walk', async () => {
     const steps = Number(process.env['EQUIV_STEPS'] ?? 1000);
@@ -538,7 +541,7 @@ describe('controller engine: recompute equivalence', () => {
     expect(r.compiledIncrementally).toBeGreaterThan(0);
     // runtime_data took the per-port path for many rounds (VIFs bound, moved, plugged), not only rebuilds.
     expect(r.perPort).toBeGreaterThan(steps / 20);
-  }, 600_000);
+  }, WALK_TIMEOUT_MS);
 
   it('matches a full computation when each round compiles one logical flow at a time (sliced)', async () => {
     const r = await walk(Number(process.env['EQUIV_SEED'] ?? 1) + 1, 300, 0);
