@@ -531,17 +531,21 @@ function minus(a: readonly string[], b: readonly string[]): string[] {
 const WALK_TIMEOUT_MS = Math.max(600_000, Number(process.env['EQUIV_STEPS'] ?? 0) * 1000);
 
 describe('controller engine: recompute equivalence', () => {
-  it('matches a full computation after every round of a random walk', async () => {
-    const steps = Number(process.env['EQUIV_STEPS'] ?? 1000);
-    const seed = Number(process.env['EQUIV_SEED'] ?? 1);
-    const r = await walk(seed, steps);
-    expect(r.rounds).toBe(steps);
-    expect(r.changes).toBeGreaterThan(steps);
-    // Incremental: far fewer compilations than rounds × logical flows.
-    expect(r.compiledIncrementally).toBeGreaterThan(0);
-    // runtime_data took the per-port path for many rounds (VIFs bound, moved, plugged), not only rebuilds.
-    expect(r.perPort).toBeGreaterThan(steps / 20);
-  }, WALK_TIMEOUT_MS);
+  it(
+    'matches a full computation after every round of a random walk',
+    async () => {
+      const steps = Number(process.env['EQUIV_STEPS'] ?? 1000);
+      const seed = Number(process.env['EQUIV_SEED'] ?? 1);
+      const r = await walk(seed, steps);
+      expect(r.rounds).toBe(steps);
+      expect(r.changes).toBeGreaterThan(steps);
+      // Incremental: far fewer compilations than rounds × logical flows.
+      expect(r.compiledIncrementally).toBeGreaterThan(0);
+      // runtime_data took the per-port path for many rounds (VIFs bound, moved, plugged), not only rebuilds.
+      expect(r.perPort).toBeGreaterThan(steps / 20);
+    },
+    WALK_TIMEOUT_MS,
+  );
 
   it('matches a full computation when each round compiles one logical flow at a time (sliced)', async () => {
     const r = await walk(Number(process.env['EQUIV_SEED'] ?? 1) + 1, 300, 0);
