@@ -58,6 +58,8 @@ export interface HaGroups {
   readonly groups: ReadonlyMap<string, HaGroupOut>;
   /** Group name → the switches (NB UUIDs) whose bound ports count as its ref_chassis (groups of 2+ chassis). */
   readonly refSwitches: ReadonlyMap<string, readonly string[]>;
+  /** How many routers have a gateway port whose group lists 2+ chassis. */
+  readonly multiChassisRouters: number;
 }
 
 /** The desired SB groups of a topology. */
@@ -108,7 +110,11 @@ export function mergeHaGroups(
     }
   }
   for (const list of external) for (const g of list) if (!groups.has(g.name)) groups.set(g.name, g);
-  return { groups, refSwitches: routerGroups.size ? refSwitches(switches, routerGroups) : new Map() };
+  return {
+    groups,
+    refSwitches: routerGroups.size ? refSwitches(switches, routerGroups) : new Map(),
+    multiChassisRouters: routerGroups.size,
+  };
 }
 
 /**

@@ -21,6 +21,10 @@ export class HaChassisGroupsNode implements NodeData {
   /** Switches whose external ports are read again. */
   private readonly dirtySwitches = new Set<string>();
   private readonly external = new Map<string, readonly HaGroupOut[]>();
+  /** A router was rebuilt this round: its gateway ports' groups are read again. */
+  private routersTouched = false;
+  /** Routers with a gateway group of 2+ chassis at the last build (then switches' peering matters: refSwitches). */
+  private multiChassisRouters = 0;
 
   constructor(
     private readonly nb: NbInputs,
@@ -28,7 +32,7 @@ export class HaChassisGroupsNode implements NodeData {
   ) {}
 
   clearTracked(): void {
-    this.recomputed = this.dirty = false;
+    this.recomputed = this.dirty = this.routersTouched = false;
     this.touched.clear();
     this.dirtySwitches.clear();
   }
@@ -45,6 +49,7 @@ export class HaChassisGroupsNode implements NodeData {
   onTopology(): boolean {
     const t = this.topo;
     if (t.recomputed) return false;
+    if (t.routersChanged.size) this.routersTouched = true;
     for (const s of t.rebuiltSw) this.dirtySwitches.add(s);
     for (const s of t.switchesChanged) this.dirtySwitches.add(s);
     return true;
@@ -63,12 +68,33 @@ export class HaChassisGroupsNode implements NodeData {
   }
 
   settle(): boolean {
+    if (this.onlyPortsMoved()) return true;
     if (this.dirty) this.external.clear();
     else for (const s of this.dirtySwitches) this.external.delete(s);
     const before = this.groups;
     this.build();
     for (const name of new Set([...before.keys(), ...this.groups.keys()]))
       if (!sameHaGroup(before.get(name), this.groups.get(name))) this.touched.add(name);
+    return true;
+  }
+
+  /**
+   * Whether this round changed nothing the groups are built from: no NB group or router changed, no
+   * router has a multi-chassis group (whose ref_chassis switches follow the peering), and the changed
+   * switches' external ports name the same groups as before. A pod port added to a switch then costs a
+   * look at that switch, not a merge over every router and switch.
+   */
+  private onlyPortsMoved(): boolean {
+    if (this.dirty || this.routersTouched || this.multiChassisRouters) return false;
+    const nb = this.nb.view;
+    for (const uuid of this.dirtySwitches) {
+      const ls = this.topo.switches.get(uuid);
+      const now = ls ? externalHaGroups(ls, nb) : [];
+      const before = this.external.get(uuid) ?? [];
+      if (now.length !== before.length || now.some((g, i) => !sameHaGroup(g, before[i]))) return false;
+      if (ls) this.external.set(uuid, now);
+      else this.external.delete(uuid);
+    }
     return true;
   }
 
@@ -83,5 +109,6 @@ export class HaChassisGroupsNode implements NodeData {
     const b = mergeHaGroups([...this.topo.routers.values()], switches, external, nb);
     this.groups = b.groups;
     this.refSwitches = b.refSwitches;
+    this.multiChassisRouters = b.multiChassisRouters;
   }
 }
