@@ -239,7 +239,7 @@ export class SwitchesNode implements NodeData {
         continue;
       }
       this.state.set(uuid, st);
-      if (this.aclSw.has(uuid)) this.setAclUnits(sw, st);
+      if (this.aclSw.has(uuid)) this.updateAclUnits(sw, st, prev);
       if (this.lbAll.has(uuid)) this.setLbUnits(sw, st, prev);
     }
     for (const [dp, lbs] of this.lbRowUnits) {
@@ -368,6 +368,27 @@ export class SwitchesNode implements NodeData {
       this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclUnit(a, st));
     }
     this.dropUnits(sw.uuid, 'acl:', keep);
+  }
+
+  /**
+   * The ACL units of a switch whose flags did not change: only the rows that came, went or changed (a
+   * rule added to a policy's port group touches its ~10 switches, each with hundreds of other ACLs whose
+   * memoized units stay as they are).
+   */
+  private updateAclUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful): void {
+    this.flows.setUnit(sw.uuid, 'acl', this.aclAggUnit(sw, st));
+    const before = new Set<ACL>(prev.acls);
+    const now = new Set<string>();
+    for (const a of st.acls) {
+      now.add(a._uuid);
+      if (before.has(a)) continue;
+      if (!this.reportedAcls.has(a._uuid)) {
+        this.reportedAcls.add(a._uuid);
+        reportUnsupportedAcl(a, this.ctx.diag);
+      }
+      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclUnit(a, st));
+    }
+    for (const a of prev.acls) if (!now.has(a._uuid)) this.flows.dropUnit(sw.uuid, unitId('acl', a._uuid));
   }
 
   private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined): void {
