@@ -562,6 +562,20 @@ export class Northd {
     return d ? (d.external_ids['logical-switch'] ?? d.external_ids['logical-router']) : undefined;
   }
 
+  /**
+   * A group's NB datapath set, per member list as the replica holds it (a new list when the row changes):
+   * a load balancer's change compares its group of 300 switches without 300 lookups and a sort.
+   */
+  private readonly groupSets = new WeakMap<readonly string[], string>();
+  private groupSet(datapaths: readonly string[] | undefined): string | undefined {
+    if (!datapaths) return undefined;
+    const known = this.groupSets.get(datapaths);
+    if (known !== undefined) return known;
+    const key = groupSetKey(datapaths, (u) => this.nbIdOf(u));
+    if (key !== undefined) this.groupSets.set(datapaths, key);
+    return key;
+  }
+
   /** Current SB rows by identity, through the replica's indexes. */
   private lookup(): SbLookup {
     const r = this.sbReplica;
@@ -573,8 +587,7 @@ export class Northd {
       addressSet: (name) => r.lookup('Address_Set', { name }),
       loadBalancer: (id) => r.index<'Load_Balancer'>('lb_by_id').first(id),
       loadBalancers: () => r.table('Load_Balancer').values(),
-      groupSet: (g) =>
-        groupSetKey(r.get('Logical_DP_Group', g as Uuid<'Logical_DP_Group'>)?.datapaths, (u) => this.nbIdOf(u)),
+      groupSet: (g) => this.groupSet(r.get('Logical_DP_Group', g as Uuid<'Logical_DP_Group'>)?.datapaths),
       sbGlobal: () => [...r.table('SB_Global').values()][0],
       haChassisGroup: (name) => r.lookup('HA_Chassis_Group', { name }),
       haChassis: (u) => r.get('HA_Chassis', u),
