@@ -285,8 +285,9 @@ export function fixedPhysicalFlows(): Flow[] {
 }
 
 /**
- * A multicast group fans out in table 40 to local VIFs (each through the loopback check) and in table 39 to
- * patch/localnet ports and to each remote chassis once (the receiving chassis fans out again locally).
+ * A multicast group fans out in table 40 to local VIFs (each through the loopback check) and chassisredirect
+ * ports bound here (as their distributed port), and in table 39 to patch/localnet ports and to each remote
+ * chassis once (the receiving chassis fans out again locally).
  */
 export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[] {
   const { view } = ctx;
@@ -303,7 +304,11 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
     const toPort = [setReg(REG.outport, pb.tunnel_key), resubmit(OFTABLE.checkLoopback)];
     if (view.localVifs.has(pb._uuid)) local.push(setReg(REG.ctZone, ctx.zone(pb.logical_port)), ...toPort);
     else if (view.localnet.has(pb._uuid)) local.push(...toPort);
-    else if (
+    else if (view.localRedirects.has(pb._uuid)) {
+      // A chassisredirect port bound here stands for its distributed port (a relaying router's group member).
+      const d = view.localRedirects.get(pb._uuid)!;
+      if (d.datapath === pb.datapath) local.push(setReg(REG.outport, d.tunnel_key), resubmit(OFTABLE.checkLoopback));
+    } else if (
       isPatchLike(pb, view.chassisName) &&
       view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>))
     )

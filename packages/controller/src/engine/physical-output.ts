@@ -252,7 +252,7 @@ function mcSignature(ctx: PhysicalContext, mc: MulticastGroup): string {
     parts.push(
       `${pb._version}:${pb.tunnel_key}:${view.localVifs.has(pb._uuid) ? ctx.zone(pb.logical_port) : '-'}:` +
         `${view.localnet.has(pb._uuid) ? 1 : 0}:${peer && view.localDps.has(peer.datapath) ? 1 : 0}:` +
-        `${view.remotePorts.get(pb._uuid) ?? '-'}`,
+        `${view.remotePorts.get(pb._uuid) ?? '-'}:${view.localRedirects.get(pb._uuid)?.tunnel_key ?? '-'}`,
     );
   }
   return parts.join('|');
