@@ -25,6 +25,20 @@ describe('affectsCompile', () => {
     expect(affectsCompile({ kind: 'delete', table: 'Port_Binding', old: {}, new: undefined })).toBe(true);
     expect(affectsCompile(mod('Encap', { type: 'geneve' }, { type: 'vxlan' }))).toBe(true);
   });
+  it("recompiles when ovn-controller binds or releases a virtual port (its routers resolve the address to the parent's MAC)", () => {
+    const vp = (chassis: string | null, virtual_parent: string | null) => ({
+      type: 'virtual',
+      chassis,
+      virtual_parent,
+      up: true,
+    });
+    expect(affectsCompile(mod('Port_Binding', vp(null, null), vp('c1', 'p1')))).toBe(true);
+    expect(affectsCompile(mod('Port_Binding', vp('c1', 'p1'), vp('c1', 'p2')))).toBe(true);
+    expect(affectsCompile(mod('Port_Binding', vp('c1', 'p1'), vp(null, null)))).toBe(true);
+    expect(affectsCompile(mod('Port_Binding', vp('c1', 'p1'), { ...vp('c1', 'p1'), up: false }))).toBe(false);
+    // The change is not one the engine takes through a handler: the round is full.
+    expect(sbHandledIncrementally(mod('Port_Binding', vp(null, null), vp('c1', 'p1')))).toBe(false);
+  });
   it("reads a port's up state when NB_Global options:ignore_lsp_down=false", () => {
     expect(lspUpMatters({ options: { ignore_lsp_down: 'false' } })).toBe(true);
     expect(lspUpMatters({ options: { ignore_lsp_down: 'true' } })).toBe(false);

@@ -83,7 +83,11 @@ export function affectsCompile(c: Change, lspUp = false): boolean {
   const n = c.new as Record<string, unknown>;
   // A chassis's capabilities decide the conntrack dialect of the flows (chassis-features.ts).
   if (c.table === 'Chassis' && FEATURE_KEYS.some((k) => featureOf(o, k) !== featureOf(n, k))) return true;
+  // A virtual port bound or released by ovn-controller moves its routers' resolution of its address.
+  const vport = c.table === 'Port_Binding' && n['type'] === 'virtual';
   for (const k of Object.keys(n)) {
+    if (vport && (k === 'virtual_parent' || k === 'chassis') && JSON.stringify(o[k]) !== JSON.stringify(n[k]))
+      return true;
     if (k === '_version' || ignored.has(k)) continue;
     // `up` on a binding only matters when it disappears (northd seeds it with false).
     if (c.table === 'Port_Binding' && k === 'up' && n[k] !== null) continue;

@@ -26,6 +26,7 @@ import { buildEcmpSymmetricReply, type EcmpReplyContext } from './ecmp-symmetric
 import { addGatewayMtuFlow, buildCheckPktLenFlows } from './gateway-mtu.js';
 import { residentRedirectPort } from './stateful/gateway-bindings.js';
 import { BFD_UDP_PORT, NO_BFD, type RouterBfd } from './router-bfd.js';
+import { buildVirtualPortResolve, type VirtualParentOf } from './virtual-ports.js';
 
 const q = (name: string) => JSON.stringify(name);
 const DROP = 'drop;';
@@ -57,16 +58,15 @@ const PASS_THROUGH: readonly StageName[] = [
   'lr_out_egr_loop',
 ];
 
-/** `nat`: what NAT changes in the core flows; the NAT flows themselves come from stateful/. */
 /**
- * `arpResolve: false` leaves out the static ARP/ND resolution flows of the peer switches' addresses
- * (the incremental engine keeps those per router port, since they change with the switches).
+ * `nat`: what NAT changes in the core flows; the NAT flows themselves come from stateful/. The static
+ * ARP/ND resolution flows of the peer switches' addresses are not built here: the engine keeps those per
+ * router port (buildArpResolveFor), since they change with the switches.
  */
 export function buildRouterFlows(
   lr: RouterDatapath,
   t: LflowTable,
   nat: RouterNatFlags = NO_NAT,
-  arpResolve = true,
   /** For symmetric ECMP replies (gateway routers); without it, none are built. */
   ecmp?: EcmpReplyContext,
   /** BFD sessions (router-bfd.ts): routes out of their ports get a BFD twin; routes they watch may be down. */
@@ -171,7 +171,6 @@ export function buildRouterFlows(
   for (const p of lr.ports) {
     buildRouterPortFlows(p, add, nat);
     buildConnectedRoutes(p, routeAdd(add, bfd.ports));
-    if (arpResolve) buildArpResolve(p, t);
     const rt = p.nb.options['route_table'];
     if (rt && routeTables.has(rt))
       add('lr_in_ip_routing_pre', 100, `inport == ${q(p.name)}`, `reg7 = ${routeTables.get(rt)}; next;`);
@@ -499,17 +498,6 @@ function buildForceSnatRouterIpFlows(p: RouterPort, add: Add): void {
   }
 }
 
-/**
- * Static ARP/ND resolution on the router for addresses known from NB: the switch ports behind each
- * router port, and other routers' ports on the same switch.
- */
-export function buildArpResolve(p: RouterPort, t: LflowTable): void {
-  const sw = p.peer?.dp;
-  if (!sw || !p.peer) return;
-  const add = arpResolveAdd((st, prio, m, a) => t.add(p.dp.uuid, st, prio, m, a));
-  for (const lsp of sw.ports) buildArpResolveFor(p, lsp, add);
-}
-
 export type ArpAdd = (match: string, mac: string) => void;
 
 /** The resolution flow for a match and a MAC, through a stage-level `add`. */
@@ -518,10 +506,11 @@ export function arpResolveAdd(add: (st: StageName, prio: number, match: string, 
 }
 
 /**
- * The router port `p`'s static ARP/ND resolution for one port of its peer switch. For any switch port
- * but a router port it depends on `p` and that port's NB row alone (the engine keeps it per pair).
+ * Static ARP/ND resolution on router port `p` for one port of its peer switch (a VIF's addresses, another
+ * router's port). For any switch port but a router or virtual port it depends on `p` and that port's NB
+ * row alone (the engine keeps it per pair); a virtual port's follows its SB binding (`parentOf`).
  */
-export function buildArpResolveFor(p: RouterPort, lsp: SwitchPort, add: ArpAdd): void {
+export function buildArpResolveFor(p: RouterPort, lsp: SwitchPort, add: ArpAdd, parentOf: VirtualParentOf): void {
   if (!lsp.enabled) return;
   const out = q(p.name);
   if (lsp.type === 'router') {
@@ -533,7 +522,10 @@ export function buildArpResolveFor(p: RouterPort, lsp: SwitchPort, add: ArpAdd):
     if (v6.length) add(`outport == ${out} && xxreg0 == ${set(v6, false)}`, other.macS);
     return;
   }
-  if (lsp.type === 'virtual') return;
+  if (lsp.type === 'virtual') {
+    buildVirtualPortResolve(p, lsp, parentOf, add);
+    return;
+  }
   const inPortNets = (ip: string, fam: 4 | 6) => (fam === 4 ? p.ipv4 : p.ipv6).some((n) => netContainsStr(n.net, ip));
   for (const a of lsp.addresses) {
     for (const ip of a.ipv4) if (inPortNets(ip, 4)) add(`outport == ${out} && reg0 == ${ip}`, a.macS);

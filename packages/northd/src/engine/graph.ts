@@ -61,7 +61,7 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
   const loadBalancers = new LoadBalancersNode(ctx, nb, topology, serviceMonitors);
   const bindings = new BindingsNode(ctx, nb, sb, topology, loadBalancers);
   const features = new ChassisFeaturesNode(sb);
-  const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features);
+  const routers = new RoutersNode(ctx, nb, topology, bindings, loadBalancers, features, sb);
   const portGroups = new PortGroupsNode(ctx, nb, topology, bindings);
   const meters = new MetersNode(nb);
   const switches = new SwitchesNode(ctx, nb, topology, bindings, portGroups, loadBalancers, routers, features, meters);
@@ -190,6 +190,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_bfd', 'onBfd', () => routers.onBfd()),
         // The conntrack dialect of every flow: rare, and it changes them all.
         recomputeOn('chassis_features'),
+        // Virtual ports' bindings (virtual_parent, chassis) decide their resolution: a claim is a full round.
+        recomputeOn('SB_port_binding'),
       ],
     },
     {

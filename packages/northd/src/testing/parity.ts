@@ -39,6 +39,11 @@ export interface ParityCase {
    * synced again. Both compiles then start from the real SB's bindings and Multicast_Group keys.
    */
   readonly igmpGroups?: readonly IgmpGroupSpec[];
+  /**
+   * Compile with the real SB's Port_Binding rows in view (what ovn-controller wrote into them, e.g. a
+   * virtual port's virtual_parent); their tunnel keys are not reused (no Datapath_Binding rows go with them).
+   */
+  readonly readPortBindings?: boolean;
   /** How long the real northd may take for the NB (`--wait=sb` timeout, s); 20 by default. */
   readonly waitTimeoutS?: number;
 }
@@ -174,7 +179,7 @@ export async function runParityCase(sb: Sandbox, c: ParityCase): Promise<ParityR
         IGMP_Group: realSb.IGMP_Group,
         Multicast_Group: realSb.Multicast_Group,
       }
-    : { Datapath_Binding: new Map(), Port_Binding: new Map() };
+    : { Datapath_Binding: new Map(), Port_Binding: c.readPortBindings ? realSb.Port_Binding : new Map() };
   const compiled = compile(await readNb(run, nb.remotes.unix), {
     sb: { Chassis: realSb.Chassis, Encap: realSb.Encap, Service_Monitor: realSb.Service_Monitor, ...learned },
   });

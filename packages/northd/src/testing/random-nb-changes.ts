@@ -297,6 +297,82 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
     },
   ],
   [
+    3,
+    'lsp-external',
+    (c) => {
+      // An external port, mostly on a switch with a localnet port and a router (the ext_ switches):
+      // served through the localnet ports when it has an HA chassis group, and its DHCP with it.
+      const withLocalnet = c
+        .switches()
+        .filter((s) => (s['ports'] as string[]).some((u) => c.get('Logical_Switch_Port', u)?.['type'] === 'localnet'));
+      const ls = c.pick(withLocalnet.length && c.chance(0.8) ? withLocalnet : c.switches());
+      if (!ls) return undefined;
+      const name = c.name('ext');
+      const m = c.mac();
+      const row: Record<string, unknown> = {
+        name,
+        type: 'external',
+        addresses: set([c.chance(0.8) ? `${m} ${c.ipIn(ls)}` : `${m} ${c.ipIn(ls)} fd00::${c.int(2, 999)}`]),
+      };
+      const group = c.pick(c.rows('HA_Chassis_Group'));
+      if (group && c.chance(0.8)) row['ha_chassis_group'] = uuid(group._uuid);
+      const dhcps = c.rows('DHCP_Options');
+      const d4 = c.pick(dhcps.filter((d) => !String(d['cidr']).includes(':')));
+      const d6 = c.pick(dhcps.filter((d) => String(d['cidr']).includes(':')));
+      if (d4 && c.chance(0.7)) row['dhcpv4_options'] = uuid(d4._uuid);
+      if (d6 && c.chance(0.4)) row['dhcpv6_options'] = uuid(d6._uuid);
+      if (c.chance(0.1)) row['enabled'] = false;
+      return {
+        description: `add external port ${name} to ${String(ls['name'])}${row['ha_chassis_group'] ? ' in a group' : ''}`,
+        ops: [
+          { op: 'insert', table: 'Logical_Switch_Port', 'uuid-name': 'p', row },
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['ports', 'insert', named('p')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
+    2,
+    'lsp-virtual',
+    (c) => {
+      // A virtual port whose address some VIFs of its switch may announce (bind_vport flows), resolved by
+      // the switch's routers (unbound: nothing claims it in these NBs).
+      const ls = c.pick(c.switches().filter((s) => (s['ports'] as string[]).length > 0));
+      if (!ls) return undefined;
+      const vifs = (ls['ports'] as string[])
+        .map((u) => c.get('Logical_Switch_Port', u))
+        .filter((p) => p !== undefined && p['type'] === '');
+      const parents = c.some(vifs, c.int(0, 3)).map((p) => String(p!['name']));
+      if (c.chance(0.2)) parents.push('no-such-port');
+      const name = c.name('vip');
+      const ip = c.ipIn(ls);
+      const options: Record<string, string> = { 'virtual-ip': c.chance(0.9) ? ip : `${ip}0` };
+      if (parents.length) options['virtual-parents'] = parents.join(',');
+      return {
+        description: `add virtual port ${name} to ${String(ls['name'])} with ${parents.length} parents`,
+        ops: [
+          {
+            op: 'insert',
+            table: 'Logical_Switch_Port',
+            'uuid-name': 'p',
+            row: { name, type: 'virtual', addresses: set([`${c.mac()} ${ip}`]), options: map(options) },
+          },
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: byUuid(ls._uuid),
+            mutations: [['ports', 'insert', named('p')]],
+          },
+        ],
+      };
+    },
+  ],
+  [
     7,
     'lsp-del',
     (c) => {

@@ -113,6 +113,7 @@ export class SbInputs {
   set(view: SbKeyInput | undefined, port: SbPortLookup, changes: readonly SbChange[] | undefined): void {
     this.view = view;
     this.port = port;
+    this.virtualParents = undefined;
     for (const [name, t] of Object.entries(this.tables))
       t.changed = changes ? changes.some((c) => c.table === name) : name === 'Chassis' || name === 'Encap';
     this.serviceMonitors = changes?.filter((c): c is ServiceMonitorChange => c.table === 'Service_Monitor') ?? [];
@@ -120,5 +121,19 @@ export class SbInputs {
 
   vxlan(): boolean {
     return vxlanMode(this.view);
+  }
+
+  /** Virtual ports bound by ovn-controller (virtual_parent and chassis set) → their parent; built on first use. */
+  private virtualParents: Map<string, string> | undefined;
+
+  /** The parent a virtual port is bound to in the SB (null: not bound). */
+  virtualParent(vport: string): string | null {
+    if (!this.virtualParents) {
+      this.virtualParents = new Map();
+      for (const pb of this.view?.Port_Binding.values() ?? [])
+        if (pb.type === 'virtual' && pb.virtual_parent && pb.chassis !== null)
+          this.virtualParents.set(pb.logical_port, pb.virtual_parent);
+    }
+    return this.virtualParents.get(vport) ?? null;
   }
 }

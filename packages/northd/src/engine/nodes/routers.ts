@@ -15,10 +15,11 @@ import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../route
 import { buildRouterPolicyFlows, routerPolicies } from '../../router-policy.js';
 import { buildRouterBfdFlows, routerBfd, type RouterBfd } from '../../router-bfd.js';
 import type { RouterDatapath, RouterPort } from '../../topology.js';
+import type { VirtualParentOf } from '../../virtual-ports.js';
 import { collect, FlowSet, NO_FLOWS, type FlowSpec } from '../flow-set.js';
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
-import type { EngineContext, NbInputs } from './inputs.js';
+import type { EngineContext, NbInputs, SbInputs } from './inputs.js';
 import type { LoadBalancersNode } from './load-balancers.js';
 import type { TopologyNode } from './topology.js';
 import { DatapathCopps } from './copp.js';
@@ -70,6 +71,7 @@ export class RoutersNode implements NodeData {
     private readonly bindings: BindingsNode,
     private readonly lbs: LoadBalancersNode,
     private readonly features: ChassisFeaturesNode,
+    private readonly sb: SbInputs,
   ) {
     this.routables = new RoutablesIndex(
       (u) => this.nb.view.NAT.get(u),
@@ -286,7 +288,7 @@ export class RoutersNode implements NodeData {
       'core',
       collect((add, t) => {
         const bfd = this.routerBfd();
-        buildRouterFlows(lr, t, nat, false, { ct: this.features.ct, portKey: (n) => this.portKey(lr.uuid, n) }, bfd);
+        buildRouterFlows(lr, t, nat, { ct: this.features.ct, portKey: (n) => this.portKey(lr.uuid, n) }, bfd);
         buildRouterBfdFlows(lr, bfd.ports, add);
         buildRouterNatFlows(lr, nat, this.features.ct, add);
         buildRouterPolicyFlows(lr, routerPolicies(lr, this.nb.view.Logical_Router_Policy), add);
@@ -340,6 +342,12 @@ export class RoutersNode implements NodeData {
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
 
+  /** A virtual port's binding as the SB holds it (ovn-controller writes it; a change is a full round). */
+  private readonly virtualParentOf: VirtualParentOf = (vport) => {
+    const parent = this.sb.virtualParent(vport);
+    return parent === null ? null : { parent: this.topo.lsps.get(parent) };
+  };
+
   private dropUnits(dp: string, prefix: string, keep: ReadonlySet<string>): void {
     const units = this.flows.unitsOf(dp);
     if (!units) return;
@@ -359,11 +367,12 @@ export class RoutersNode implements NodeData {
     const seen = new Set<string>();
     for (const lsp of sw && p.peer ? sw.ports : []) {
       // One cached part per switch-port row: a port almost always has one router port resolving it.
-      const cached = lsp.type === 'router' ? undefined : this.arpParts.get(lsp.nb);
+      // A virtual port's part follows its SB binding: built every time.
+      const cached = lsp.type === 'router' || lsp.type === 'virtual' ? undefined : this.arpParts.get(lsp.nb);
       let part = cached?.rp === p ? cached.flows : undefined;
       if (!part) {
-        part = collect((add) => buildArpResolveFor(p, lsp, arpResolveAdd(add)));
-        if (lsp.type !== 'router') this.arpParts.set(lsp.nb, { rp: p, flows: part });
+        part = collect((add) => buildArpResolveFor(p, lsp, arpResolveAdd(add), this.virtualParentOf));
+        if (lsp.type !== 'router' && lsp.type !== 'virtual') this.arpParts.set(lsp.nb, { rp: p, flows: part });
       }
       for (const f of part)
         if (!seen.has(f.key)) {

@@ -1,5 +1,5 @@
-// Node `switches`: per bound switch its flow units in its own FlowSet: the core pipeline (with DHCP, DNS and
-// the answers for its routers' NAT addresses), one unit per port, the ACL stages' aggregate and one unit
+// Node `switches`: per bound switch its flow units in its own FlowSet: the core pipeline (with DHCP, DNS,
+// external and virtual ports' flows and the answers for its routers' NAT addresses), one unit per port, the ACL stages' aggregate and one unit
 // per ACL, the balancing aggregate and one unit per load balancer. Units are memoized and shared between
 // switches with the same inputs (one VIP's flows are built once for the 300 switches applying it; a
 // non-router port's flows are kept per NB row). Also which switches apply each load balancer.
@@ -11,6 +11,8 @@ import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '.
 import { buildAclFlows, buildOneAclFlows } from '../../stateful/acl.js';
 import { buildDhcpFlows } from '../../stateful/dhcp.js';
 import { buildDnsFlows } from '../../stateful/dns.js';
+import { buildExternalPortFlows } from '../../external-ports.js';
+import { buildVirtualPortBindFlows } from '../../virtual-ports.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import type { ResolvedPortGroup } from '../../stateful/port-groups.js';
 import { buildSwitchLbFlows } from '../../stateful/switch-lb.js';
@@ -294,6 +296,8 @@ export class SwitchesNode implements NodeData {
         buildSwitchCoreFlows(sw, t, st);
         buildDhcpFlows(sw, nb, st.hasStatefulAcl || st.hasLbVip, add);
         buildDnsFlows(sw, nb, st.hasStatefulAcl || st.hasLbVip, add);
+        buildExternalPortFlows(sw, add);
+        buildVirtualPortBindFlows(sw, add);
         buildRouterNatArpFlows(
           sw,
           (u) => this.routers.natOf(u),
