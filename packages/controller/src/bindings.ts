@@ -60,6 +60,20 @@ export function planBindings(
       else if (!mine && pb.chassis === chassisUuid) release.push(pb);
       continue;
     }
+    // An external port (a machine behind the localnet ports) is served from the active member of its HA
+    // chassis group; no interface names it.
+    if (pb.type === 'external') {
+      const group = pb.ha_chassis_group ? sb.HA_Chassis_Group.get(pb.ha_chassis_group) : undefined;
+      const mine =
+        !!group &&
+        isHaMember(sb, group._uuid, chassisUuid) &&
+        (opts.activeTunnels
+          ? haGroupIsActive(sb, group, opts.activeTunnels, chassisUuid)
+          : orderedMembers(sb, group)[0]?.chassis._uuid === chassisUuid);
+      if (mine && pb.chassis !== chassisUuid) claim.push(pb);
+      else if (!mine && pb.chassis === chassisUuid) release.push(pb);
+      continue;
+    }
     // A gateway router's ports belong to the chassis its options name.
     if (pb.type === 'l3gateway') {
       const mine = chassisName !== '' && pb.options['l3gateway-chassis'] === chassisName;
@@ -68,6 +82,12 @@ export function planBindings(
       continue;
     }
     if (!VIF_TYPES.has(pb.type)) continue;
+    // A virtual port is bound by pinctrl (bind_vport) when a parent announces its address, never by an
+    // interface; the binding holds while that parent is bound here.
+    if (pb.type === 'virtual') {
+      if (pb.chassis === chassisUuid && !virtualParentHere(pb, byName, ifaceIds, chassisUuid)) release.push(pb);
+      continue;
+    }
     // A container port is wanted where its parent VIF is (and only while that parent is a plain VIF).
     const parent = pb.parent_port ? byName.get(pb.parent_port) : undefined;
     const wanted = pb.parent_port
@@ -100,6 +120,21 @@ export function planBindings(
     else if (!additional && haveMine.length) encap.push({ pb, column: 'additional_encap', encap: null });
   }
   return { claim, release, addAdditional, removeAdditional, encap, postponed };
+}
+
+/** Whether a virtual port's parent (Port_Binding.virtual_parent) is a VIF with an interface here, bound here. */
+export function virtualParentHere(
+  pb: PortBinding,
+  byName: ReadonlyMap<string, PortBinding>,
+  ifaceIds: ReadonlySet<string>,
+  chassisUuid: Uuid<'Chassis'>,
+): boolean {
+  const parent = pb.virtual_parent ? byName.get(pb.virtual_parent) : undefined;
+  return (
+    !!parent &&
+    ifaceIds.has(parent.logical_port) &&
+    (parent.chassis === chassisUuid || (parent.additional_chassis ?? []).includes(chassisUuid))
+  );
 }
 
 /** Ports bound here whose `up` must become true once their flows are installed. */

@@ -586,18 +586,22 @@ class Controller implements ControllerHandle {
         this.log.info(`Changing chassis for lport ${pb.logical_port} from ${name(pb.chassis)} to ${this.chassisName}.`);
       this.log.info(`Claiming lport ${pb.logical_port} for this chassis.`);
       this.claimedAt.set(pb.logical_port, now);
-      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me });
+      // A port with no interface here is up once claimed (ovn-controller marks those at the claim).
+      const up = pb.type === 'external' ? { up: true } : {};
+      txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me, ...up });
     }
     for (const pb of release) {
       this.log.info(`Releasing lport ${pb.logical_port} from this chassis.`);
       // Only if still ours: another chassis may have taken it meanwhile.
+      // A virtual port forgets its parent with its chassis.
+      const parent = pb.virtual_parent ? { virtual_parent: null } : {};
       txn.update(
         'Port_Binding',
         [
           ['_uuid', '==', pb._uuid],
           ['chassis', '==', me],
         ],
-        { chassis: null, up: false },
+        { chassis: null, up: false, ...parent },
       );
     }
     for (const pb of addAdditional) {
@@ -692,6 +696,14 @@ class Controller implements ControllerHandle {
         n++;
       }
     }
+    // A virtual port bound here rides on its parent's interface: up with it.
+    for (const ports of view.portsByDp.values())
+      for (const pb of ports) {
+        if (pb.type !== 'virtual' || pb.chassis !== me || pb.up === true) continue;
+        if (!pb.virtual_parent || !upNames.has(pb.virtual_parent)) continue;
+        txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { up: true });
+        n++;
+      }
     const nbCfg = [...sbSnap.SB_Global.values()][0]?.nb_cfg ?? 0;
     const priv = [...sbSnap.Chassis_Private.values()].find((p) => p.name === this.chassisName);
     if (priv && priv.nb_cfg !== nbCfg && this.nbCfgDelayMs) {

@@ -254,6 +254,7 @@ export class Pinctrl {
     const opcode = ud.readUInt32BE(0);
     const body = ud.subarray(8);
     this.handled++;
+    if (this.pinctrlLog.isLevelEnabled('debug')) this.pinctrlLog.debug(packetInLine(opcode, pin));
     void this.dispatch(opcode, body, pin).catch((e: unknown) =>
       this.log.debug({ err: e instanceof Error ? e.message : String(e), opcode }, 'packet-in not handled'),
     );
@@ -306,6 +307,8 @@ export class Pinctrl {
           Number(pin.metadata.find((e) => e.field === 'metadata')?.value ?? 0n),
           Number(register(pin.metadata, REG.inport)),
         );
+      case OPCODE.bindVport:
+        return this.bindVport(body, pin);
       default:
         return;
     }
@@ -516,6 +519,41 @@ export class Pinctrl {
     }
   }
 
+  /**
+   * bind_vport: a parent (reg14) announced a virtual port's address; the virtual port (its key in the
+   * userdata) is bound to this chassis with that parent, as pinctrl does. Whether the binding holds is the
+   * binding plan's business (planBindings releases it when the parent is not bound here).
+   */
+  private async bindVport(body: Buffer, pin: PacketIn2): Promise<void> {
+    if (body.length < 4) return;
+    const dpKey = pin.metadata.find((e) => e.field === 'metadata')?.value;
+    if (dpKey === undefined) return;
+    const vportKey = BigInt(body.readUInt32BE(0));
+    const parentKey = register(pin.metadata, REG.inport);
+    const snap = this.snapshot();
+    const dp = [...snap.Datapath_Binding.values()].find((d) => BigInt(d.tunnel_key) === dpKey);
+    const chassis = [...snap.Chassis.values()].find((c) => c.name === this.chassisName);
+    if (!dp || !chassis) return;
+    const onDp = [...snap.Port_Binding.values()].filter((p) => p.datapath === dp._uuid);
+    const vport = onDp.find((p) => BigInt(p.tunnel_key) === vportKey);
+    const parent = onDp.find((p) => BigInt(p.tunnel_key) === parentKey);
+    if (!vport) {
+      this.pinctrlLog.warn(`unknown logical port with datapath ${dpKey} and port ${vportKey}`);
+      return;
+    }
+    if (vport.type !== 'virtual' || !parent) return;
+    if (vport.chassis === chassis._uuid && vport.virtual_parent === parent.logical_port) return;
+    this.pinctrlLog.info(
+      `Claiming virtual lport ${vport.logical_port} for this chassis with the virtual parent ${parent.logical_port}`,
+    );
+    const txn = this.sb.transaction(sbModel);
+    txn.update('Port_Binding', [['_uuid', '==', vport._uuid]], {
+      chassis: chassis._uuid,
+      virtual_parent: parent.logical_port,
+    });
+    await txn.commit();
+  }
+
   /** Records (logical port, IP) → the packet's source MAC in the SB MAC_Binding table. */
   private async learn(pin: PacketIn2, ip: string): Promise<void> {
     const dpKey = pin.metadata.find((e) => e.field === 'metadata')?.value;
@@ -562,4 +600,27 @@ export function register(md: readonly MatchEntry[], n: number): bigint {
   const x = md.find((e) => e.field === `xreg${n >> 1}`);
   if (!x) return 0n;
   return n % 2 === 0 ? (x.value >> 32n) & 0xffffffffn : x.value & 0xffffffffn;
+}
+
+/** ovn-controller's name of a pinctrl opcode (ACTION_OPCODE_PUT_DHCP_OPTS → PUT_DHCP_OPTS). */
+const OPCODE_NAMES = new Map<number, string>(
+  Object.entries(OPCODE).map(([k, v]) => [v, k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()]),
+);
+
+/** The debug line ovn-controller logs for each packet-in (upstream's tests grep it). */
+function packetInLine(opcode: number, pin: PacketIn2): string {
+  const field = (f: string) => pin.metadata.find((e) => e.field === f)?.value;
+  const inPort = field('in_port');
+  let line = `pinctrl received  packet-in | opcode=${OPCODE_NAMES.get(opcode) ?? 'unrecognized'}`;
+  line += `| OF_Table_ID=${pin.tableId ?? 0}| OF_Cookie_ID=0x${(pin.cookie ?? 0n).toString(16)}`;
+  if (inPort) line += `| in-port=${inPort}`;
+  if (pin.packet.length >= 14) {
+    const eth = parseEth(pin.packet);
+    line += `| src-mac=${formatMac(macFromBytes(eth.src))}, dst-mac=${formatMac(macFromBytes(eth.dst))}`;
+    if (eth.ethType === 0x0800 && eth.payload.length >= 20)
+      line += `| src-ip=${formatIpv4(eth.payload.readUInt32BE(12))}, dst-ip=${formatIpv4(eth.payload.readUInt32BE(16))}`;
+    else if (eth.ethType === 0x0806 && eth.payload.length >= 28)
+      line += `| src-ip=${formatIpv4(eth.payload.readUInt32BE(14))}, dst-ip=${formatIpv4(eth.payload.readUInt32BE(24))}`;
+  }
+  return line;
 }

@@ -111,7 +111,9 @@ export function seedDatapath(
   if (localVifOfport(pb, chassis, ofport) !== undefined || pb.chassis === chassis._uuid) return pb.datapath;
   // A backup gateway keeps the router local (as ovn-controller does) so that taking the port over is a
   // claim, not a slice to fetch and a datapath to build first.
-  if (pb.type === 'chassisredirect' && isHaMember(sb, pb.ha_chassis_group, chassis._uuid)) return pb.datapath;
+  // The same for an external port's switch on the members of its HA chassis group.
+  if ((pb.type === 'chassisredirect' || pb.type === 'external') && isHaMember(sb, pb.ha_chassis_group, chassis._uuid))
+    return pb.datapath;
   return undefined;
 }
 
@@ -133,12 +135,14 @@ export function remoteRole(
   vif: boolean,
 ): RemoteRole {
   if (!(VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect')) return undefined;
-  if ((chassis && pb.chassis === chassis._uuid) || vif) return undefined;
   // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
-  // network through that port, not through a tunnel.
+  // network through that port, not through a tunnel; an external port always is (it has no interface,
+  // wherever it is bound).
   const ln = VIF_TYPES.has(pb.type)
     ? ports.find((p) => p.type === 'localnet' && ifaces.localnetOfport.has(p.logical_port))
     : undefined;
+  if (pb.type === 'external' && ln) return { via: ln };
+  if ((chassis && pb.chassis === chassis._uuid) || vif) return undefined;
   // An HA port goes to its gateways by priority whether or not one has claimed it yet.
   const ha = ln ? [] : haTunnels(sb, pb, ifaces.tunnels, chassis);
   if (ln && pb.chassis) return { via: ln };
