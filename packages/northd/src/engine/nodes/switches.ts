@@ -5,23 +5,19 @@
 // non-router port's flows are kept per NB row). Also which switches apply each load balancer.
 import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
 import { aclOptions, DEFAULT_ACL_OPTIONS, sameAclOptions, type AclOptions } from '../../stateful/switch-config.js';
-import { CT_MARK, type CtDialect } from '../../chassis-features.js';
 import type { ChassisFeaturesNode } from './chassis-features.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
-import { buildAclFlows, buildOneAclFlows } from '../../stateful/acl.js';
 import { buildDhcpFlows } from '../../stateful/dhcp.js';
 import { buildDnsFlows } from '../../stateful/dns.js';
 import { buildExternalPortFlows } from '../../external-ports.js';
 import { buildVirtualPortBindFlows } from '../../virtual-ports.js';
-import type { ParsedLb } from '../../stateful/lb-vip.js';
 import type { ResolvedPortGroup } from '../../stateful/port-groups.js';
-import { buildSwitchLbFlows } from '../../stateful/switch-lb.js';
 import { buildRouterNatArpFlows } from '../../stateful/switch-router-arp.js';
 import { switchStateful, withLbs, type SwitchStateful } from '../../stateful/switch-config.js';
 import { reportUnsupportedAcl } from '../../stateful/unsupported.js';
 import type { SwitchDatapath } from '../../topology.js';
-import { BoundedMemo } from '../../bounded-memo.js';
 import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
+import { AclUnitMemo, flagsSig, LbUnitMemo } from './switch-unit-memos.js';
 import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
 import type { EngineContext, NbInputs } from './inputs.js';
@@ -33,13 +29,6 @@ import type { TopologyNode } from './topology.js';
 import { addTo, delFrom, sameRows, unitId } from './util.js';
 import { DatapathCopps } from './copp.js';
 
-const flagsSig = (st: SwitchStateful) =>
-  `${+st.hasAcls}${+st.hasStatefulAcl}${+st.hasLbVip}${st.ct.flags}${+st.ct.lbRelated}${+st.acl.ctInvMatch}${+st.acl.defaultDrop}${st.acl.fairSig}`;
-/** ACL and balancer units name no switch port: they are built for a switch without any. */
-const NO_PORTS = { ports: [] };
-
-/** Entries per generation of the ACL aggregate memo (it holds at most twice this). */
-export const ACL_AGGS_GENERATION = 4096;
 export class SwitchesNode implements NodeData {
   flows = new FlowSet();
   private readonly state = new Map<string, SwitchStateful>();
@@ -52,17 +41,8 @@ export class SwitchesNode implements NodeData {
   private lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
   /** Whether the memoized port units were built with ports' `up` deciding (topology.lspUp). */
   private memoLspUp = false;
-  private readonly aclUnits = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
-  private readonly aclAggKeys = new Map<string, ReadonlySet<string>>();
-  /**
-   * The ACL stages' fixed flows by switch flags and router/localnet port names: bounded (names of deleted
-   * ports would otherwise pile up); 2 × 4096 entries, each mostly shared with a live switch's unit.
-   */
-  private readonly aclAggs = new BoundedMemo<string, readonly FlowSpec[]>(ACL_AGGS_GENERATION);
-  private lbUnits = new WeakMap<ParsedLb, readonly FlowSpec[]>();
-  private readonly lbAggs = new Map<boolean, readonly FlowSpec[]>();
-  /** The conntrack dialect the memoized balancer units were built in (the ACL memos key on it). */
-  private memoCt: CtDialect = CT_MARK;
+  private readonly aclMemo = new AclUnitMemo();
+  private readonly lbMemo = new LbUnitMemo();
   /** NB_Global's ACL options (a change recomputes the switches). */
   private aclOpts: AclOptions = DEFAULT_ACL_OPTIONS;
 
@@ -112,11 +92,7 @@ export class SwitchesNode implements NodeData {
     this.clear();
     this.copps.reset();
     this.recomputed = true;
-    if (this.features.ct !== this.memoCt) {
-      this.memoCt = this.features.ct;
-      this.lbUnits = new WeakMap();
-      this.lbAggs.clear();
-    }
+    this.lbMemo.useCt(this.features.ct);
     if (this.topo.lspUp !== this.memoLspUp) {
       this.memoLspUp = this.topo.lspUp;
       this.lspUnits = new WeakMap();
@@ -253,7 +229,7 @@ export class SwitchesNode implements NodeData {
       for (const lb of lbs) {
         const row = this.nb.view.Load_Balancer.get(lb as LoadBalancer['_uuid']);
         if (row && (!applied || applied.has(lb)))
-          this.flows.setUnit(dp, unitId('lb', lb), this.lbUnit(this.lbs.parsed(row)));
+          this.flows.setUnit(dp, unitId('lb', lb), this.lbMemo.unit(this.lbs.parsed(row)));
       }
       if (applied) continue;
       // The switch's remembered balancers now hold the new rows too; else its next port change would
@@ -278,7 +254,7 @@ export class SwitchesNode implements NodeData {
       portGroups: pgs,
       routerNatMacs: this.topo.natMacs,
       switchLbs: (s) => this.lbs.switchLbs(s),
-      ct: this.memoCt,
+      ct: this.lbMemo.ct,
       acl: this.aclOpts,
     });
   }
@@ -312,7 +288,7 @@ export class SwitchesNode implements NodeData {
     if (
       !sameFlags ||
       !sameRows(prev.acls, st.acls) ||
-      this.aclAggUnit(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl')
+      this.aclMemo.aggregate(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl')
     )
       this.setAclUnits(sw, st);
     if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev);
@@ -352,16 +328,8 @@ export class SwitchesNode implements NodeData {
     this.portUnits.set(sw.uuid, now);
   }
 
-  /** The ACL stages' fixed flows of a switch, shared by switches with the same flags and port names. */
-  private aclAggUnit(sw: SwitchDatapath, st: SwitchStateful): readonly FlowSpec[] {
-    let names = '';
-    for (const p of sw.ports) if (p.type === 'router' || p.type === 'localnet') names += `${p.name}\u0000`;
-    const key = `${flagsSig(st)}|${names}`;
-    return this.aclAggs.get(key, () => collect((add) => buildAclFlows(sw, { ...st, acls: [] }, add)));
-  }
-
   private setAclUnits(sw: SwitchDatapath, st: SwitchStateful): void {
-    this.flows.setUnit(sw.uuid, 'acl', this.aclAggUnit(sw, st));
+    this.flows.setUnit(sw.uuid, 'acl', this.aclMemo.aggregate(sw, st));
     const keep = new Set<string>();
     for (const a of st.acls) {
       if (!this.reportedAcls.has(a._uuid)) {
@@ -369,7 +337,7 @@ export class SwitchesNode implements NodeData {
         reportUnsupportedAcl(a, this.ctx.diag);
       }
       keep.add(unitId('acl', a._uuid));
-      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclUnit(a, st));
+      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclMemo.unit(a, st));
     }
     this.dropUnits(sw.uuid, 'acl:', keep);
   }
@@ -380,7 +348,7 @@ export class SwitchesNode implements NodeData {
    * memoized units stay as they are).
    */
   private updateAclUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful): void {
-    this.flows.setUnit(sw.uuid, 'acl', this.aclAggUnit(sw, st));
+    this.flows.setUnit(sw.uuid, 'acl', this.aclMemo.aggregate(sw, st));
     const before = new Set<ACL>(prev.acls);
     const now = new Set<string>();
     for (const a of st.acls) {
@@ -390,13 +358,13 @@ export class SwitchesNode implements NodeData {
         this.reportedAcls.add(a._uuid);
         reportUnsupportedAcl(a, this.ctx.diag);
       }
-      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclUnit(a, st));
+      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclMemo.unit(a, st));
     }
     for (const a of prev.acls) if (!now.has(a._uuid)) this.flows.dropUnit(sw.uuid, unitId('acl', a._uuid));
   }
 
   private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined): void {
-    this.flows.setUnit(sw.uuid, 'lb', this.lbAgg(st.hasLbVip));
+    this.flows.setUnit(sw.uuid, 'lb', this.lbMemo.aggregate(st.hasLbVip));
     const keep = new Set<string>();
     for (const lb of st.lbs) keep.add(unitId('lb', lb._uuid));
     // The SB Load_Balancer rows name their switches: only membership changes touch them.
@@ -411,7 +379,7 @@ export class SwitchesNode implements NodeData {
         addTo(this.lbSwitches, lb._uuid, sw.uuid);
         this.lbMembership.add(lb._uuid);
       }
-      this.flows.setUnit(sw.uuid, unitId('lb', lb._uuid), this.lbUnit(this.lbs.parsed(lb)));
+      this.flows.setUnit(sw.uuid, unitId('lb', lb._uuid), this.lbMemo.unit(this.lbs.parsed(lb)));
     }
     this.dropUnits(sw.uuid, 'lb:', keep);
   }
@@ -422,44 +390,5 @@ export class SwitchesNode implements NodeData {
     const drop: string[] = [];
     for (const id of units.keys()) if (id.startsWith(prefix) && !keep.has(id)) drop.push(id);
     for (const id of drop) this.flows.dropUnit(dp, id);
-  }
-
-  private aclUnit(a: ACL, st: SwitchStateful): readonly FlowSpec[] {
-    const sig = flagsSig(st);
-    let m = this.aclUnits.get(a);
-    if (!m) this.aclUnits.set(a, (m = new Map()));
-    let u = m.get(sig);
-    if (!u) {
-      const flags = {
-        hasAcls: true,
-        hasStatefulAcl: st.hasStatefulAcl,
-        hasLbVip: st.hasLbVip,
-        routerNatMacs: st.routerNatMacs,
-        ct: st.ct,
-        acl: st.acl,
-      };
-      let agg = this.aclAggKeys.get(sig);
-      if (!agg) {
-        agg = new Set(
-          collect((add) => buildAclFlows(NO_PORTS, { ...flags, acls: [], lbs: [] }, add)).map((f) => f.key),
-        );
-        this.aclAggKeys.set(sig, agg);
-      }
-      u = collect((add) => buildOneAclFlows(a, flags, add), agg);
-      m.set(sig, u);
-    }
-    return u;
-  }
-
-  private lbAgg(hasLbVip: boolean): readonly FlowSpec[] {
-    let u = this.lbAggs.get(hasLbVip);
-    if (!u) this.lbAggs.set(hasLbVip, (u = collect((add) => buildSwitchLbFlows([], hasLbVip, this.memoCt, add))));
-    return u;
-  }
-
-  private lbUnit(p: ParsedLb): readonly FlowSpec[] {
-    let u = this.lbUnits.get(p);
-    if (!u) this.lbUnits.set(p, (u = collect((add) => buildSwitchLbFlows([p], false, this.memoCt, add))));
-    return u;
   }
 }
