@@ -66,6 +66,22 @@ export async function addTwoVmSwitch(nbctl: Nbctl, routed = false): Promise<void
     );
 }
 
+/**
+ * addTwoVmSwitch's switch as a CMS without --wait builds it, one transaction per call (the start-order tests),
+ * with both VMs plugged on `hv`; after `--wait=hv`, vm1 pings vm2. Returns ping's output.
+ */
+export async function oneShotTwoVmsPing(nbctl: Nbctl, hv: Chassis): Promise<string> {
+  await nbctl('ls-add', 'ls1');
+  await nbctl('lsp-add', 'ls1', 'vm1');
+  await nbctl('lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
+  await nbctl('lsp-add', 'ls1', 'vm2');
+  await nbctl('lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
+  const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
+  await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
+  await nbctl('--wait=hv', 'sync');
+  return (await vm1.exec('ping', ['-c', '3', '-i', '0.2', '-W', '2', '192.168.100.11'])).stdout;
+}
+
 /** Where lr1's gateway to the physical network runs (addGatewayTopology). */
 export type GatewayPlacement =
   /** A gateway router bound to this chassis (options:chassis): l3gateway ports. */

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { useSandbox, waitFor } from '@ovnts/test-harness';
 import { startOvntsNorthd } from '@ovnts/northd/testing';
+import { oneShotTwoVmsPing } from './controller-fixtures.js';
 
 describe('start order: real ovn-controller before ovnts-northd', () => {
   const sandbox = useSandbox();
@@ -45,17 +46,7 @@ describe('start order: real ovn-controller before ovnts-northd', () => {
 
     // One-shot calls, each its own transaction, as a CMS without --wait would make them.
     const nbctl = (...a: string[]) => sb.runOk('ovn-nbctl', [`--db=${nb.remotes.unix}`, '--timeout=20', ...a]);
-    await nbctl('ls-add', 'ls1');
-    await nbctl('lsp-add', 'ls1', 'vm1');
-    await nbctl('lsp-set-addresses', 'vm1', '02:ac:10:ff:00:11 192.168.100.10');
-    await nbctl('lsp-add', 'ls1', 'vm2');
-    await nbctl('lsp-set-addresses', 'vm2', '02:ac:10:ff:00:22 192.168.100.11');
-    const vm1 = await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
-    await hv.addVm('vm2', '02:ac:10:ff:00:22', '192.168.100.11/24');
-    await nbctl('--wait=hv', 'sync');
-
-    const ping = await vm1.exec('ping', ['-c', '3', '-i', '0.2', '-W', '2', '192.168.100.11']);
-    expect(ping.stdout).toMatch(/ 0% packet loss/);
+    expect(await oneShotTwoVmsPing(nbctl, hv)).toMatch(/ 0% packet loss/);
     expect((await nbctl('lsp-get-up', 'vm1')).trim()).toBe('up');
     // The same controller process throughout: it neither crashed nor was restarted.
     expect(controller.alive).toBe(true);
