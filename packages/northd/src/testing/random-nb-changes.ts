@@ -28,6 +28,11 @@ const map = (o: Record<string, string>) => ['map', Object.entries(o)];
 const uuid = (u: string) => ['uuid', u];
 const named = (n: string) => ['named-uuid', n];
 const byUuid = (u: string) => [['_uuid', '==', uuid(u)]];
+/** Insert a Logical_Switch_Port row and name it in its switch's ports. */
+const addPortOps = (lsUuid: string, row: unknown) => [
+  { op: 'insert', table: 'Logical_Switch_Port', 'uuid-name': 'p', row },
+  { op: 'mutate', table: 'Logical_Switch', where: byUuid(lsUuid), mutations: [['ports', 'insert', named('p')]] },
+];
 
 /**
  * A MemNb loaded with k8sNbOps + k8sStatefulOps, plus what ovn-kubernetes adds around them: an NB_Global
@@ -284,15 +289,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       }
       return {
         description: `add ${kind} port ${name} to ${String(ls['name'])}`,
-        ops: [
-          { op: 'insert', table: 'Logical_Switch_Port', 'uuid-name': 'p', row },
-          {
-            op: 'mutate',
-            table: 'Logical_Switch',
-            where: byUuid(ls._uuid),
-            mutations: [['ports', 'insert', named('p')]],
-          },
-        ],
+        ops: addPortOps(ls._uuid, row),
       };
     },
   ],
@@ -324,15 +321,7 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       if (c.chance(0.1)) row['enabled'] = false;
       return {
         description: `add external port ${name} to ${String(ls['name'])}${row['ha_chassis_group'] ? ' in a group' : ''}`,
-        ops: [
-          { op: 'insert', table: 'Logical_Switch_Port', 'uuid-name': 'p', row },
-          {
-            op: 'mutate',
-            table: 'Logical_Switch',
-            where: byUuid(ls._uuid),
-            mutations: [['ports', 'insert', named('p')]],
-          },
-        ],
+        ops: addPortOps(ls._uuid, row),
       };
     },
   ],
@@ -355,20 +344,12 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       if (parents.length) options['virtual-parents'] = parents.join(',');
       return {
         description: `add virtual port ${name} to ${String(ls['name'])} with ${parents.length} parents`,
-        ops: [
-          {
-            op: 'insert',
-            table: 'Logical_Switch_Port',
-            'uuid-name': 'p',
-            row: { name, type: 'virtual', addresses: set([`${c.mac()} ${ip}`]), options: map(options) },
-          },
-          {
-            op: 'mutate',
-            table: 'Logical_Switch',
-            where: byUuid(ls._uuid),
-            mutations: [['ports', 'insert', named('p')]],
-          },
-        ],
+        ops: addPortOps(ls._uuid, {
+          name,
+          type: 'virtual',
+          addresses: set([`${c.mac()} ${ip}`]),
+          options: map(options),
+        }),
       };
     },
   ],
