@@ -14,6 +14,7 @@ import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { igmpQuery, mldQuery, parseSnoopMessage } from './igmp-packets.js';
 import { sameMcastConfig, type McastConfig } from './ip-mcast-config.js';
 import { McastSnoopTable } from './mcast-snooping.js';
+import { localOutput } from './packet-out.js';
 import { parseEth, PacketError } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
@@ -250,17 +251,7 @@ export class IpMcast {
 
   /** A query onto the switch's ports on this chassis only (as ovn-controller: local output, local only). */
   private query(dpKey: number, packet: Buffer): void {
-    this.of.send({
-      type: 'packet_out',
-      inPort: OFPP.CONTROLLER,
-      actions: [{ type: 'resubmit', table: OFTABLE.localOutput }],
-      packet,
-      metadata: [
-        { field: 'metadata', value: BigInt(dpKey) },
-        { field: `reg${REG.outport}`, value: BigInt(MC_FLOOD) },
-        { field: `reg${REG.flags}`, value: 1n << BigInt(MLF.localOnly) },
-      ],
-    });
+    this.of.send(localOutput(packet, dpKey, MC_FLOOD));
   }
 
   /** The packet again, from its port, to multicast group `group` of its switch (all chassis). */

@@ -43,6 +43,7 @@ import { type MonitorTarget, parseProbeReply } from './svc-monitor.js';
 import { ServiceMonitors } from './svc-monitor-state.js';
 import { IpMcast } from './ip-mcast.js';
 import type { McastConfig } from './ip-mcast-config.js';
+import { localOutput } from './packet-out.js';
 
 /** When a periodic RA is next due: min interval plus a random part of (max - min). */
 function nextAnnounce(r: PeriodicRa): number {
@@ -112,17 +113,7 @@ export class Pinctrl {
   /** A packet straight to a local logical port (its egress pipeline), as if its datapath sent it there. */
   private sendToPort(packet: Buffer, dpKey: number, portKey: number): void {
     if (this.stopped || !this.of.isConnected) return;
-    this.of.send({
-      type: 'packet_out',
-      inPort: OFPP.CONTROLLER,
-      actions: [{ type: 'resubmit', table: OFTABLE.localOutput }],
-      packet,
-      metadata: [
-        { field: 'metadata', value: BigInt(dpKey) },
-        { field: `reg${REG.outport}`, value: BigInt(portKey) },
-        { field: `reg${REG.flags}`, value: 1n << BigInt(MLF.localOnly) },
-      ],
-    });
+    this.of.send(localOutput(packet, dpKey, portKey));
   }
 
   /** handle_svc_check: a backend's answer to a health probe (the packet came to the svc_monitor_mac). */
