@@ -222,6 +222,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
         guarded++;
         edit = randomNbEdit(mirror.mem, rng, weight);
       }
+      if (NbMirror.startsBatch(edit.ops)) await mirror.flush();
       if (mirror.stage(edit.ops)) {
         applied++;
         recent.push(`${i}: ${edit.description}`);

@@ -2,6 +2,7 @@
 // UUIDs MemNb gave its rows (the insert operation's "uuid" member), so later edits, which name rows by
 // UUID, mean the same rows on both. Used by the soak, which draws random edits from the MemNb.
 import { OvsdbClient } from 'ovsdb-client-ts';
+import { schema } from '@ovnts/schema/nb';
 import type { MemNb } from './mem-nb.js';
 
 type Json = unknown;
@@ -48,6 +49,20 @@ export function withMemNbUuids(ops: readonly Json[], inserted: readonly string[]
     return out;
   });
 }
+
+/**
+ * Root tables that non-root rows reference strongly (e.g. Address_Set from NAT). The server checks strong
+ * references before its commit-time garbage collection, so in a batch a non-root row orphaned by an earlier
+ * edit (a NAT whose router went) still holds its references there, while MemNb has collected it already.
+ */
+const GC_SENSITIVE = new Set(
+  Object.values(schema.tables)
+    .filter((t) => !t.isRoot)
+    .flatMap((t) => Object.values(t.columns).flatMap((c) => [c.type.key, c.type.value]))
+    .filter((b) => b?.refTable && b.refType !== 'weak')
+    .map((b) => b!.refTable!)
+    .filter((name) => schema.tables[name as keyof typeof schema.tables]?.isRoot),
+);
 
 /** A MemNb and a real NB it is replayed on. `apply` changes both, or neither (MemNb refused the edit). */
 export class NbMirror {
@@ -99,6 +114,11 @@ export class NbMirror {
     this.mem.takeChanges();
     this.staged.push(...withMemNbUuids(ops, inserted));
     return true;
+  }
+
+  /** True if `ops` delete a row that must not share a batch with earlier edits (see GC_SENSITIVE): flush first. */
+  static startsBatch(ops: readonly Json[]): boolean {
+    return ops.some((o) => isObject(o) && o['op'] === 'delete' && GC_SENSITIVE.has(String(o['table'])));
   }
 
   async flush(): Promise<void> {
