@@ -76,6 +76,11 @@ describe('Raft failover', () => {
       // The reader resumed with monitor_cond_since after each failover. A member that has not yet learned
       // the last commit (followers hear of it with the next heartbeat) answers with a full dump, which a
       // loaded CI machine can hit at one of the two failovers; at least one must resume incrementally.
+      // The second kill can land after the last commits reached the reader: wait until the reader has come
+      // back (resumed) from every disconnection before counting.
+      const count = (prefix: string) => trace.filter((l) => l.startsWith(prefix)).length;
+      for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 20)))
+        if (reader.state === 'connected' && count('resumed') >= count('reader disconnected')) break;
       await replica.waitFor((r) => r.table('Logical_Switch').size === committed.length);
       const resumes = trace.filter((l) => l.startsWith('resumed'));
       expect(resumes.length, trace.join('\n')).toBeGreaterThanOrEqual(2);
