@@ -244,3 +244,24 @@ describe('put_dhcpv6_opts', () => {
     expect(dhcpv6Reply(dhcpv6Frame(DHCPV6.SOLICIT, clientId), userdata)).toBeUndefined();
   });
 });
+
+describe('packet-in debug line (vconn)', () => {
+  it('names the message, the table and the cookie as OVS prints them, on one line', async () => {
+    const { packetInReceivedLine } = await import('./pinctrl.js');
+    const line = packetInReceivedLine({
+      type: 'packet_in2',
+      packet: Buffer.alloc(42),
+      tableId: 10,
+      cookie: 0x79a56841n,
+      reason: 'action',
+      metadata: [
+        { field: 'metadata', value: 1n },
+        { field: 'in_port', value: 1n },
+      ],
+    });
+    expect(line).toBe(
+      'received: NXT_PACKET_IN2 (OF1.5) (xid=0x0): table_id=10 cookie=0x79a56841 total_len=42 ' +
+        'metadata=0x1,in_port=1 (via action) data_len=42 (unbuffered)',
+    );
+  });
+});

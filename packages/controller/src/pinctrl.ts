@@ -66,6 +66,8 @@ export class Pinctrl {
   private stopped = false;
   private readonly aclLogger: Logger;
   private readonly pinctrlLog: Logger;
+  /** OVS's `vconn` module: each received packet-in at debug level (upstream's tests count these lines). */
+  private readonly vconnLog: Logger;
   private eventSeq = 0;
   private readonly garps = new Map<string, { a: Announcement; backoff: number; next: number }>();
   private garpTimer: NodeJS.Timeout | undefined;
@@ -86,8 +88,7 @@ export class Pinctrl {
   ) {
     this.aclLogger = log.child({ module: 'acl_log' });
     this.pinctrlLog = log.child({ module: 'pinctrl' });
-    // ovn-controller's pinctrl thread logs its own switch connection; here it shares the one session.
-    of.on('connected', () => this.pinctrlLog.info(`${of.opts.target}: connected`));
+    this.vconnLog = log.child({ module: 'vconn' });
     this.serviceMonitors = new ServiceMonitors({
       send: (packet, dpKey, portKey) => this.sendToPort(packet, dpKey, portKey),
       writeStatus: (uuid, status) => {
@@ -230,6 +231,8 @@ export class Pinctrl {
 
   handle(pin: PacketIn2): void {
     if (this.stopped) return;
+    if (this.vconnLog.isLevelEnabled('debug'))
+      this.vconnLog.debug(`${this.of.opts.target}: ${packetInReceivedLine(pin)}`);
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;
@@ -240,7 +243,6 @@ export class Pinctrl {
       return;
     }
     const ud = pin.userdata;
-    this.log.debug({ table: pin.tableId, bytes: pin.packet.length, userdata: ud?.length }, 'packet-in');
     if (!ud || ud.length < 8) return;
     const opcode = ud.readUInt32BE(0);
     const body = ud.subarray(8);
@@ -597,6 +599,21 @@ export function register(md: readonly MatchEntry[], n: number): bigint {
 const OPCODE_NAMES = new Map<number, string>(
   Object.entries(OPCODE).map(([k, v]) => [v, k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()]),
 );
+
+/**
+ * How OVS's vconn debug log shows a received packet-in (`received: NXT_PACKET_IN2 … table_id=N cookie=…`);
+ * ovn.at counts these lines per table to tell whether a packet reached the controller.
+ */
+export function packetInReceivedLine(pin: PacketIn2): string {
+  const md = pin.metadata
+    .map((e) => (e.field === 'in_port' ? `in_port=${e.value}` : `${e.field}=0x${e.value.toString(16)}`))
+    .join(',');
+  let line = 'received: NXT_PACKET_IN2 (OF1.5) (xid=0x0):';
+  if (pin.tableId) line += ` table_id=${pin.tableId}`;
+  if (pin.cookie !== undefined) line += ` cookie=0x${pin.cookie.toString(16)}`;
+  line += ` total_len=${pin.fullLen ?? pin.packet.length} ${md} (via ${pin.reason ?? 'action'})`;
+  return `${line} data_len=${pin.packet.length} (unbuffered)`;
+}
 
 /** The debug line ovn-controller logs for each packet-in (upstream's tests grep it). */
 function packetInLine(opcode: number, pin: PacketIn2): string {
