@@ -258,7 +258,7 @@ function buildRouterPortFlows(p: RouterPort, add: Add, nat: RouterNatFlags): voi
     if (drop4.length) add('lr_in_ip_input', 60, `ip4.dst == ${set(drop4, true)}`, DROP);
   }
   // ARP for the port's addresses is answered on the gateway chassis only if the peer switch has a localnet port.
-  const arpCr = residentRedirectPort(p, nat.redirect);
+  const arpCr = residentRedirectPort(p, nat.redirect, p.peer?.dp);
   const arpRes = arpCr ? ` && is_chassis_resident(${q(arpCr)})` : '';
   for (const n of p.ipv4) {
     add(

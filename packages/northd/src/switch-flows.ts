@@ -254,8 +254,8 @@ export function buildSwitchPortFlows(
       }
     }
   }
-  // With a localnet port, a distributed gateway port's MAC is only reachable on its gateway chassis.
-  const cr = p.type === 'router' && p.peer ? residentRedirectPort(p.peer, redirectPorts(p.peer.dp)) : null;
+  // With a localnet port on this switch, a distributed gateway port's MAC is only reachable on its gateway chassis.
+  const cr = p.type === 'router' && p.peer ? residentRedirectPort(p.peer, redirectPorts(p.peer.dp), p.dp) : null;
   const res = cr ? ` && is_chassis_resident(${q(cr)})` : '';
   for (const a of p.addresses) add('ls_in_l2_lkup', 50, `eth.dst == ${a.macS}${res}`, toPort);
 }

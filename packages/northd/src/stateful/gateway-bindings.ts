@@ -33,12 +33,19 @@ export function localnetShape(sw: SwitchDatapath): 'none' | 'untagged' | 'tagged
 
 /**
  * The chassisredirect port whose chassis alone answers ARP for, and receives frames to, router port
- * `p` on its peer switch: only when that switch has a localnet port (else every chassis may), for a
- * distributed gateway port itself, or for a port with reside-on-redirect-chassis on a router with
- * exactly one gateway port. Null otherwise.
+ * `p` on switch `sw`: only when `sw` has a localnet port (else every chassis may), for a distributed
+ * gateway port itself, or for a port with reside-on-redirect-chassis on a router with exactly one
+ * gateway port. Null otherwise. `sw` is the switch whose localnet ports count, as ovn-northd decides:
+ * the router port's peer switch for the router's own ARP flows, but the switch of the router-type
+ * port itself for that port's L2 lookup (a second router-type port naming the same router port, on
+ * another switch, goes by its own switch).
  */
-export function residentRedirectPort(p: RouterPort, redirect: ReadonlyMap<string, string>): string | null {
-  if (!redirect.size || !p.peer || !hasLocalnet(p.peer.dp)) return null;
+export function residentRedirectPort(
+  p: RouterPort,
+  redirect: ReadonlyMap<string, string>,
+  sw: SwitchDatapath | null | undefined,
+): string | null {
+  if (!redirect.size || !sw || !hasLocalnet(sw)) return null;
   const own = redirect.get(p.name);
   if (own) return own;
   if (redirect.size !== 1 || p.nb.options['reside-on-redirect-chassis']?.toLowerCase() !== 'true') return null;
