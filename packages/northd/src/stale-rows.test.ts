@@ -13,7 +13,7 @@ import { makeRow } from './testing/rows.js';
 type Dep = keyof SbDependents;
 
 function deps(rows: { table: Dep; row: Partial<SbTables[Dep]>; uuid: string }[]): SbDependents {
-  const out = { MAC_Binding: new Map(), FDB: new Map() } as {
+  const out = { MAC_Binding: new Map(), FDB: new Map(), IGMP_Group: new Map() } as {
     [T in Dep]: Map<Uuid<T>, SbTables[T]>;
   };
   for (const { table, row, uuid } of rows)
@@ -85,6 +85,26 @@ describe('deleteStaleRows', () => {
     expect(deleted).toEqual(['f-port']);
   });
 
+  it('deletes IGMP_Group rows without chassis or datapath, or naming a deleted datapath', () => {
+    const dp = (u: string) => u as Uuid<'Datapath_Binding'>;
+    const ch = 'ch1' as Uuid<'Chassis'>;
+    const igmp = deps([
+      { table: 'IGMP_Group', uuid: 'g-ok', row: { address: '239.0.1.68', datapath: dp('dp1'), chassis: ch } },
+      { table: 'IGMP_Group', uuid: 'g-no-chassis', row: { address: '239.0.1.68', datapath: dp('dp1'), chassis: null } },
+      { table: 'IGMP_Group', uuid: 'g-no-dp', row: { address: '239.0.1.68', datapath: null, chassis: ch } },
+      { table: 'IGMP_Group', uuid: 'g-gone-dp', row: { address: '239.0.1.68', datapath: dp('dp-old'), chassis: ch } },
+    ]);
+    const all = recorded();
+    const scope = { all: true, portsGone: false, deletedDatapaths: new Set(['dp-old']), changed: new Set<string>() };
+    deleteStaleRows(igmp, desired, scope, all.w);
+    expect(all.deleted.sort()).toEqual(['g-gone-dp', 'g-no-chassis', 'g-no-dp']);
+    // Incrementally: the server emptied the chassis of one row (its chassis was deleted); only that row is read.
+    const inc = recorded();
+    const changed = new Set(['g-ok', 'g-no-chassis']);
+    deleteStaleRows(igmp, desired, { all: false, portsGone: false, deletedDatapaths: new Set(), changed }, inc.w);
+    expect(inc.deleted).toEqual(['g-no-chassis']);
+  });
+
   it('the recorder widens the check when the round deletes datapaths or ports', () => {
     const { w } = recorded();
     const r = new DependencyRecorder({ ...w, insert: () => ({ namedUuid: 'x', table: 'x' }) as never });
@@ -98,7 +118,7 @@ describe('deleteStaleRows', () => {
 
 describe('writeRound with dependent rows', () => {
   // IP_Multicast rows are northd's own (sync/keyed-rows.ts): the full diff deletes the deleted switch's.
-  it('deletes the MAC_Binding, FDB and IP_Multicast rows of a deleted switch in the same transaction', () => {
+  it('deletes the MAC_Binding, FDB, IGMP_Group and IP_Multicast rows of a deleted switch in the same transaction', () => {
     const nb = new NbBuilder().ls('sw0').vif('sw0', 'sw0-p1', '00:00:00:00:00:01').ls('sw1');
     nb.vif('sw1', 'sw1-p1', '00:00:00:00:01:01');
     const engine = new NorthdEngine();
@@ -140,18 +160,29 @@ describe('writeRound with dependent rows', () => {
       { table: 'MAC_Binding', uuid: 'm1', row: { datapath: dp('sw1')._uuid, logical_port: 'sw1-p1' } },
       { table: 'FDB', uuid: 'f0', row: { dp_key: dp('sw0').tunnel_key, port_key: pkey('sw0-p1') } },
       { table: 'FDB', uuid: 'f1', row: { dp_key: dp('sw1').tunnel_key, port_key: pkey('sw1-p1') } },
+      {
+        table: 'IGMP_Group',
+        uuid: 'g0',
+        row: { address: '239.0.1.68', datapath: dp('sw0')._uuid, chassis: 'c' as never },
+      },
+      {
+        table: 'IGMP_Group',
+        uuid: 'g1',
+        row: { address: '239.0.1.68', datapath: dp('sw1')._uuid, chassis: 'c' as never },
+      },
     ]);
     expect(round(rows).ops.filter((o) => o.startsWith('delete'))).toEqual([]);
 
     nb.switches.delete('sw1');
     nb.lsps.delete('sw1-p1');
     const { out, ops } = round(rows);
-    expect(ops.filter((o) => /MAC_Binding|FDB|IP_Multicast/.test(o)).sort()).toEqual([
+    expect(ops.filter((o) => /MAC_Binding|FDB|IGMP_Group|IP_Multicast/.test(o)).sort()).toEqual([
       'delete FDB',
+      'delete IGMP_Group',
       'delete IP_Multicast',
       'delete MAC_Binding',
     ]);
     expect(ops).toContain('delete Datapath_Binding');
-    expect(out.stats.deleted).toBeGreaterThanOrEqual(5);
+    expect(out.stats.deleted).toBeGreaterThanOrEqual(6);
   });
 });

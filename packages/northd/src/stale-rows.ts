@@ -1,4 +1,4 @@
-// SB rows that other writers create (ovn-controller's MAC_Binding and FDB) and that name northd's
+// SB rows that other writers create (ovn-controller's MAC_Binding, FDB and IGMP_Group) and that name northd's
 // datapaths and ports. ovn-northd deletes them with what they name: a Datapath_Binding cannot be deleted
 // while a MAC_Binding refers to it (strong reference), so without this a deleted or duplicated datapath
 // fails every SB transaction. (IP_Multicast rows, which may not lose their datapath either, are northd's
@@ -6,13 +6,15 @@
 //   - MAC_Binding: deleted with its datapath; when ports were removed (or moved to another datapath),
 //     also every row whose logical_port names no port any more;
 //   - FDB (keys, not references): deleted unless its dp_key is a datapath's tunnel key and its
-//     port_key one of that datapath's port keys.
+//     port_key one of that datapath's port keys;
+//   - IGMP_Group (weak references the server empties): deleted when it names no chassis or no datapath
+//     (its chassis or datapath was deleted, or a controller went away mid-write) and with its datapath.
 import type { Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { TablesView } from './input.js';
 import type { NamingSbWriter, SbWriter } from './sb-diff.js';
 
-export const SB_DEPENDENT_TABLES = ['MAC_Binding', 'FDB'] as const satisfies readonly (keyof SbTables)[];
+export const SB_DEPENDENT_TABLES = ['MAC_Binding', 'FDB', 'IGMP_Group'] as const satisfies readonly (keyof SbTables)[];
 export type SbDependentTable = (typeof SB_DEPENDENT_TABLES)[number];
 export type SbDependents = TablesView<SbTables, SbDependentTable>;
 
@@ -52,6 +54,9 @@ export function deleteStaleRows(sb: SbDependents, desired: DesiredPorts, scope: 
   }
   for (const f of rows('FDB')) {
     if (!desired.portKeys(f.dp_key)?.has(f.port_key)) del('FDB', f._uuid);
+  }
+  for (const g of rows('IGMP_Group')) {
+    if (g.chassis === null || g.datapath === null || scope.deletedDatapaths.has(g.datapath)) del('IGMP_Group', g._uuid);
   }
   return n;
 }

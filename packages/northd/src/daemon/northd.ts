@@ -187,14 +187,16 @@ export class Northd {
       nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false }),
       sb.monitor(sbModel, {
         tables: [
-          ...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'),
-          'Chassis',
-          'Encap',
-          'IGMP_Group',
-          'Chassis_Private',
-          'RBAC_Role',
-          'RBAC_Permission',
-          ...SB_DEPENDENT_TABLES.filter((t) => !(SB_OWNED_TABLES as readonly string[]).includes(t)),
+          ...new Set([
+            ...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'),
+            'Chassis',
+            'Encap',
+            'IGMP_Group',
+            'Chassis_Private',
+            'RBAC_Role',
+            'RBAC_Permission',
+            ...SB_DEPENDENT_TABLES,
+          ] as const),
         ],
         versions: false,
       }),
@@ -536,7 +538,7 @@ export class Northd {
   /** The rows others write that name northd's datapaths and ports (live tables). */
   private dependents(): SbDependents {
     const r = this.sbReplica;
-    return { MAC_Binding: r.table('MAC_Binding'), FDB: r.table('FDB') };
+    return { MAC_Binding: r.table('MAC_Binding'), FDB: r.table('FDB'), IGMP_Group: r.table('IGMP_Group') };
   }
 
   /**
