@@ -643,8 +643,11 @@ class Controller implements ControllerHandle {
     for (const ch of sbSnap.Chassis.values()) {
       if (ch.name === this.chassisName) continue;
       const encaps = ch.encaps.map((u) => sbSnap.Encap.get(u)).filter((e) => e !== undefined);
-      // Prefer the first of our encap types the remote chassis also offers.
-      const e = this.config.encapTypes.map((t) => encaps.find((x) => x.type === t)).find((x) => x !== undefined);
+      // The most preferred type (Geneve over VXLAN, whatever the configured order) that both chassis offer.
+      const e = (['geneve', 'vxlan'] as const)
+        .filter((t) => this.config.encapTypes.includes(t))
+        .map((t) => encaps.find((x) => x.type === t))
+        .find((x) => x !== undefined);
       if (e) out.push({ chassis: ch.name, type: e.type, remoteIp: e.ip, ...(localIp ? { localIp } : {}) });
     }
     return out;

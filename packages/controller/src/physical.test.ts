@@ -96,6 +96,34 @@ describe('physical flows', () => {
   });
 });
 
+describe('physical flows over VXLAN', () => {
+  // The same chassis with its tunnel to hv2 of type vxlan: the VNI carries datapath | outport << 12 and nothing
+  // else; a group key travels as 0x800 | its low 11 bits.
+  const vxIfaces = ifaces.map((i) => (i.name === 'ovn-hv2-0' ? { ...i, type: 'vxlan' } : i));
+  const view = buildLocalView(sb, 'hv1', vxIfaces);
+  const flows = physicalFlows({ view, sb, zone: (k) => zones[k] ?? 0 }).map(formatFlow);
+
+  it('encodes datapath and outport in the VNI for remote ports and groups', () => {
+    expect(view.vxlanTunnels).toEqual(new Set([5]));
+    expect(flows).toContain(
+      'cookie=0xb0b0b0b, table=39, priority=100,reg15=0x9,metadata=0x1 actions=set_field:0x9001/0xffffff->tun_id,output:5,resubmit(,40)',
+    );
+    expect(flows).toContain(
+      'cookie=0xa8cba19e, table=39, priority=100,reg15=0x8000,metadata=0x1 actions=set_field:0x3->reg15,resubmit(,41),set_field:0x8000->reg15,set_field:0x800001/0xffffff->tun_id,output:5,resubmit(,40)',
+    );
+    expect(flows.some((f) => f.includes('tun_metadata0'))).toBe(false);
+  });
+
+  it('decapsulates into datapath and outport (ports at priority 100, groups at 105), no inport', () => {
+    expect(flows).toContain(
+      'priority=100,in_port=5 actions=move:NXM_NX_TUN_ID[12..23]->NXM_NX_REG15[0..11],move:NXM_NX_TUN_ID[0..11]->OXM_OF_METADATA[0..11],resubmit(,40)',
+    );
+    expect(flows).toContain(
+      'priority=105,tun_id=0x800000/0x800000,in_port=5 actions=set_field:0x8000/0x8000->reg15,move:NXM_NX_TUN_ID[12..22]->NXM_NX_REG15[0..10],move:NXM_NX_TUN_ID[0..11]->OXM_OF_METADATA[0..11],resubmit(,40)',
+    );
+  });
+});
+
 describe('bindings', () => {
   it('claims ports with a local iface-id, releases ours that lost it, respects requested-chassis', () => {
     const s = snapshot({

@@ -5,7 +5,8 @@ import { type Action, type FieldName, type Flow, type MatchEntry, OFPP, load, m,
 import { MLF, OFTABLE, REG } from '@ovnts/expr';
 import type { DatapathBinding, MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { Uuid } from 'ovsdb-client-ts';
-import { type LocalView, type SbSnapshot, isPatchLike, uuidCookie } from './view.js';
+import { type LocalView, type SbSnapshot, isPatchLike, tunnelType, uuidCookie } from './view.js';
+import { encapActions, fanOut, tunnelDecapFlows } from './tunnel-encap.js';
 import { dnatKey, snatKey } from './zones.js';
 import { bridgedFlows, isBridgedRemoteRedirect } from './chassis-mac.js';
 
@@ -28,8 +29,7 @@ function clearInPortThen(then: Action): Action[] {
   ];
 }
 
-/** Tun_metadata0 layout: 0 (1 bit) | logical inport (15) | logical outport (16). */
-export const GENEVE_TLV = { optClass: 0x0102, optType: 0x80, optLen: 4, index: 0 } as const;
+export { GENEVE_TLV } from './tunnel-encap.js';
 
 export interface PhysicalContext {
   readonly view: LocalView;
@@ -42,18 +42,9 @@ function dpZones(ctx: PhysicalContext, dp: string): Action[] {
   return [setReg(REG.dnatZone, ctx.zone(dnatKey(dp))), setReg(REG.snatZone, ctx.zone(snatKey(dp)))];
 }
 
-/** Geneve metadata for logical outport `outKey` (a port or an MC group): datapath, outport and inport. */
-function geneveMetadata(dpKey: number, outKey: number): Action[] {
-  return [
-    load(sub('tun_id', 0, 24), dpKey),
-    { type: 'set_field', field: 'tun_metadata0', value: BigInt(outKey) },
-    { type: 'move', src: sub(reg(REG.inport), 0, 15), dst: sub('tun_metadata0', 16, 15) },
-  ];
-}
-
-/** Geneve encapsulation towards a remote chassis. */
-function encapsulate(dpKey: number, outKey: number, tunnelOfport: number): Action[] {
-  return [...geneveMetadata(dpKey, outKey), { type: 'output', port: tunnelOfport }];
+/** Encapsulation towards a remote chassis through the tunnel at `ofport`. */
+function encapsulate(view: LocalView, dpKey: number, outKey: number, ofport: number): Action[] {
+  return fanOut([{ ofport, type: tunnelType(view, ofport) }], dpKey, outKey);
 }
 
 export function physicalFlows(ctx: PhysicalContext): Flow[] {
@@ -63,7 +54,7 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
     for (const pb of view.portsByDp.get(dpUuid) ?? []) out.push(...portPhysicalFlows(ctx, dp, pb));
   for (const mc of sb.Multicast_Group.values())
     if (view.localDps.has(mc.datapath)) out.push(...multicastFlows(ctx, mc));
-  for (const ofport of new Set(view.tunnels.values())) out.push(...tunnelFlows(ofport));
+  for (const ofport of new Set(view.tunnels.values())) out.push(...tunnelFlows(view, ofport));
   out.push(...bridgedFlows(ctx));
   out.push(...fixedPhysicalFlows());
   return out;
@@ -208,7 +199,8 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       100,
       portMatch,
       [
-        ...geneveMetadata(dp.tunnel_key, key),
+        // One header for all members (ovn-controller takes the first gateway's tunnel type).
+        ...encapActions(tunnelType(view, haTunnels[0]!), dp.tunnel_key, key),
         { type: 'bundle', algorithm: 'active_backup', fields: 'eth_src', basis: 0, members: haTunnels },
       ],
       cookie,
@@ -219,7 +211,7 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       OFTABLE.remoteOutput,
       100,
       portMatch,
-      [...encapsulate(dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)],
+      [...encapsulate(view, dp.tunnel_key, key, remote), resubmit(OFTABLE.localOutput)],
       cookie,
     );
     return out;
@@ -243,21 +235,9 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
   return out;
 }
 
-/** Packets from a tunnel carry datapath, inport and outport; they only ever go to local ports. */
-export function tunnelFlows(ofport: number): Flow[] {
-  return [
-    {
-      table: OFTABLE.phyToLog,
-      priority: 100,
-      match: [m('in_port', ofport)],
-      actions: [
-        { type: 'move', src: sub('tun_id', 0, 24), dst: sub('metadata', 0, 24) },
-        { type: 'move', src: sub('tun_metadata0', 16, 15), dst: sub(reg(REG.inport), 0, 15) },
-        { type: 'move', src: sub('tun_metadata0', 0, 16), dst: sub(reg(REG.outport), 0, 16) },
-        resubmit(OFTABLE.localOutput),
-      ],
-    },
-  ];
+/** Table 0 for packets from the tunnel at `ofport` (its type decides what the header carries). */
+export function tunnelFlows(view: Pick<LocalView, 'vxlanTunnels'>, ofport: number): Flow[] {
+  return tunnelDecapFlows(ofport, tunnelType(view, ofport));
 }
 
 /** Flows that do not depend on the SB. */
@@ -329,7 +309,8 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
     });
   if (remote.length || tunnels.size) {
     if (remote.length) remote.push(setReg(REG.outport, mc.tunnel_key));
-    for (const t of [...tunnels].sort((a, b) => a - b)) remote.push(...encapsulate(dp.tunnel_key, mc.tunnel_key, t));
+    const sorted = [...tunnels].sort((a, b) => a - b).map((ofport) => ({ ofport, type: tunnelType(view, ofport) }));
+    remote.push(...fanOut(sorted, dp.tunnel_key, mc.tunnel_key));
     if (local.length) remote.push(resubmit(OFTABLE.localOutput));
     flows.push({ table: OFTABLE.remoteOutput, priority: 100, cookie, match, actions: remote });
   }

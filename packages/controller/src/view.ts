@@ -4,6 +4,7 @@
 import type { Uuid } from 'ovsdb-client-ts';
 import type { DatapathBinding, PortBinding, Chassis } from '@ovnts/schema/sb';
 import { isHaMember, orderedMembers } from './bfd.js';
+import type { TunnelType } from './tunnel-encap.js';
 
 import type { SbSnapshot } from './snapshots.js';
 export type { SbSnapshot };
@@ -48,6 +49,8 @@ export interface LocalView {
   readonly viaLocalnet: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
   /** Tunnel ofports by remote chassis name. */
   readonly tunnels: ReadonlyMap<string, number>;
+  /** Tunnel ofports whose type is VXLAN (the others are Geneve): what their header can carry. */
+  readonly vxlanTunnels: ReadonlySet<number>;
   /** Chassisredirect ports bound here: pb uuid → the distributed (router) port they stand for. */
   readonly localRedirects: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
 }
@@ -66,21 +69,24 @@ export type LocalViewState = {
 export interface IfaceMaps {
   readonly ofportByIfaceId: Map<string, number>;
   readonly tunnels: Map<string, number>;
+  readonly vxlanTunnels: Set<number>;
   readonly localnetOfport: Map<string, number>;
 }
 
 export function ifaceMaps(ifaces: readonly OvsIface[]): IfaceMaps {
   const ofportByIfaceId = new Map<string, number>();
   const tunnels = new Map<string, number>();
+  const vxlanTunnels = new Set<number>();
   const localnetOfport = new Map<string, number>();
   for (const i of ifaces) {
     if (i.ofport <= 0) continue;
     // Several interfaces naming one logical port: the newest (highest ofport) carries it.
     if (i.ifaceId && (ofportByIfaceId.get(i.ifaceId) ?? 0) < i.ofport) ofportByIfaceId.set(i.ifaceId, i.ofport);
     if (i.tunnelChassis) tunnels.set(i.tunnelChassis, i.ofport);
+    if (i.tunnelChassis && i.type === 'vxlan') vxlanTunnels.add(i.ofport);
     if (i.localnetPort) localnetOfport.set(i.localnetPort, i.ofport);
   }
-  return { ofportByIfaceId, tunnels, localnetOfport };
+  return { ofportByIfaceId, tunnels, vxlanTunnels, localnetOfport };
 }
 
 /** The interface a port is reached through here: its own iface-id, or (a container port) its parent's. */
@@ -169,7 +175,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     else allByDp.set(pb.datapath, [pb]);
   }
   const maps = ifaceMaps(ifaces);
-  const { ofportByIfaceId, tunnels, localnetOfport } = maps;
+  const { ofportByIfaceId, tunnels, vxlanTunnels, localnetOfport } = maps;
 
   const localVifs = new Map<Uuid<'Port_Binding'>, number>();
   const seeds: string[] = [];
@@ -230,6 +236,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     haRemotes,
     viaLocalnet,
     tunnels,
+    vxlanTunnels,
     localRedirects,
   };
 }
@@ -252,6 +259,11 @@ function haTunnels(
     const tun = m.chassis._uuid === me?._uuid ? undefined : tunnels.get(m.chassis.name);
     return tun === undefined ? [] : [tun];
   });
+}
+
+/** The encapsulation of the tunnel at `ofport`. */
+export function tunnelType(view: Pick<LocalView, 'vxlanTunnels'>, ofport: number): TunnelType {
+  return view.vxlanTunnels.has(ofport) ? 'vxlan' : 'geneve';
 }
 
 /** The first 32 bits of a row UUID: the cookie ovn-controller gives flows derived from that row. */

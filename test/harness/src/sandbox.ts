@@ -143,6 +143,8 @@ export class Sandbox {
     systemId?: string;
     name?: string;
     encapIp?: string;
+    /** external_ids:ovn-encap-type (default geneve), e.g. `vxlan` or `geneve,vxlan`. */
+    encapType?: string;
     bridgeMappings?: string;
   }): Promise<Chassis> {
     const name = opts.name ?? 'hv1';
@@ -188,7 +190,7 @@ export class Sandbox {
     const ids = [
       `external_ids:system-id=${opts.systemId ?? name}`,
       `external_ids:ovn-remote=${opts.sbRemote}`,
-      'external_ids:ovn-encap-type=geneve',
+      `external_ids:ovn-encap-type=${opts.encapType ?? 'geneve'}`,
       `external_ids:ovn-encap-ip=${opts.encapIp ?? '127.0.0.1'}`,
       'external_ids:ovn-bridge-datapath-type=netdev',
     ];

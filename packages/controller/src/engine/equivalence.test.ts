@@ -1,6 +1,7 @@
 // Recompute equivalence of the controller's incremental engine: a random walk of SB and OVS changes (ports
 // added, bound, moved, removed; interfaces plugged; patch links; logical flows, datapath groups, address sets,
-// port groups, multicast groups, MAC bindings, load balancers and SB_Global's hairpin option edited; 1–3 changes a round, the world kept small so a round
+// port groups, multicast groups, MAC bindings, load balancers and SB_Global's hairpin option edited; tunnels
+// switching between Geneve and VXLAN; 1–3 changes a round, the world kept small so a round
 // stays cheap) and after every round the engine's desired flows must equal a full computation from scratch.
 // EQUIV_STEPS (rounds, default 1000: about 2000 changes) and EQUIV_SEED change the walk.
 import { describe, expect, it } from 'vitest';
@@ -186,7 +187,7 @@ class World {
   /** One random change. */
   step(): void {
     const db = this.db;
-    let op = Math.floor(this.r() * 19);
+    let op = Math.floor(this.r() * 20);
     const vifs = this.ports('');
     // Keep the world small: past a size, additions become removals.
     if ((op === 0 || op === 1) && vifs.length > 30) op = 2;
@@ -378,6 +379,13 @@ class World {
       case 18:
         this.loadBalancer();
         return;
+      case 19: {
+        // A tunnel recreated as the other type (ovn-encap-type changed) keeps its OpenFlow port number.
+        const t = this.pick(this.ifaces.filter((i) => i.tunnelChassis))!;
+        const type = t.type === 'vxlan' ? 'geneve' : 'vxlan';
+        this.ifaces = this.ifaces.map((i) => (i === t ? { ...i, type } : i));
+        return;
+      }
     }
   }
 

@@ -16,7 +16,7 @@ import {
   portPhysicalFlows,
   tunnelFlows,
 } from '../physical.js';
-import { isPatchLike } from '../view.js';
+import { type LocalView, isPatchLike, tunnelType } from '../view.js';
 import { dnatKey, snatKey } from '../zones.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
@@ -32,7 +32,7 @@ export class PhysicalOutput implements NodeData {
   /** Port → the multicast groups that list it (to revisit a group when a member's role changes). */
   private readonly mcsOfPort = new Map<string, Set<Uuid<'Multicast_Group'>>>();
   private readonly patchPorts = new Set<Uuid<'Port_Binding'>>();
-  private tunnels = new Set<number>();
+  private tunnels = new Set<string>();
   private bridgedText: string | undefined;
   private changed = false;
   /** Units a time-sliced sweep left for the next one (`sliceMs`); the engine runs again while any are left. */
@@ -157,8 +157,10 @@ export class PhysicalOutput implements NodeData {
       this.desired.set('phys|bridged', bridged);
       n++;
     }
-    const tunnels = new Set(view.tunnels.values());
-    for (const t of tunnels) if (!this.tunnels.has(t)) this.desired.set(`phys|tun|${t}`, tunnelFlows(t));
+    // Keyed by ofport and type: a tunnel recreated with another type may keep its ofport.
+    const tunnels = new Set([...view.tunnels.values()].map((t) => `${t}|${tunnelType(view, t)}`));
+    for (const t of tunnels)
+      if (!this.tunnels.has(t)) this.desired.set(`phys|tun|${t}`, tunnelFlows(view, Number(t.split('|')[0])));
     for (const t of this.tunnels) if (!tunnels.has(t)) this.desired.delete(`phys|tun|${t}`);
     if (!sameSet(tunnels, this.tunnels)) n++;
     this.tunnels = tunnels;
@@ -229,8 +231,11 @@ function portSignature(ctx: PhysicalContext, pb: PortBinding): string {
     ctx.zone(pb.logical_port),
     view.localVifs.get(pb._uuid) ?? '-',
     view.localnet.get(pb._uuid) ?? '-',
-    view.remotePorts.get(pb._uuid) ?? '-',
-    view.haRemotes.get(pb._uuid)?.join(',') ?? '-',
+    tunnelSig(view, view.remotePorts.get(pb._uuid)),
+    view.haRemotes
+      .get(pb._uuid)
+      ?.map((t) => tunnelSig(view, t))
+      .join(',') ?? '-',
     view.viaLocalnet.get(pb._uuid)?._version ?? '-',
     view.localRedirects.get(pb._uuid)?._version ?? '-',
     peer ? `${peer._version}:${peer.tunnel_key}:${peer.datapath}` : '-',
@@ -252,10 +257,15 @@ function mcSignature(ctx: PhysicalContext, mc: MulticastGroup): string {
     parts.push(
       `${pb._version}:${pb.tunnel_key}:${view.localVifs.has(pb._uuid) ? ctx.zone(pb.logical_port) : '-'}:` +
         `${view.localnet.has(pb._uuid) ? 1 : 0}:${peer && view.localDps.has(peer.datapath) ? 1 : 0}:` +
-        `${view.remotePorts.get(pb._uuid) ?? '-'}:${view.localRedirects.get(pb._uuid)?.tunnel_key ?? '-'}`,
+        `${tunnelSig(view, view.remotePorts.get(pb._uuid))}:${view.localRedirects.get(pb._uuid)?.tunnel_key ?? '-'}`,
     );
   }
   return parts.join('|');
+}
+
+/** A tunnel as the flows through it depend on it: ofport and type. */
+function tunnelSig(view: LocalView, ofport: number | undefined): string {
+  return ofport === undefined ? '-' : `${ofport}/${tunnelType(view, ofport)}`;
 }
 
 function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {

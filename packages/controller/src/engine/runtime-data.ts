@@ -86,6 +86,11 @@ export class RuntimeData implements NodeData {
     if (!prev || prev.chassis?._uuid !== view.chassis?._uuid) this.chassisChanged = true;
     if (prev) {
       if (!sameMap(prev.tunnels, view.tunnels)) this.tunnelsChanged = true;
+      // A tunnel recreated with another type may keep its ofport: the ports it reaches encapsulate anew.
+      if ([...prev.vxlanTunnels].sort().join() !== [...view.vxlanTunnels].sort().join()) {
+        this.tunnelsChanged = true;
+        for (const u of [...view.remotePorts.keys(), ...view.haRemotes.keys()]) this.changedPorts.add(u);
+      }
       for (const [d, dp] of view.localDps) if (prev.localDps.get(d) !== dp) this.changedDps.add(d);
       for (const d of prev.localDps.keys()) if (!view.localDps.has(d)) this.changedDps.add(d);
       diffKeys(prev.localVifs, view.localVifs, this.changedPorts);
@@ -289,7 +294,7 @@ function roleOf(view: LocalViewState, u: PbUuid): string {
 
 function shapeOf(m: IfaceMaps, chassisName: string): string {
   const entries = (x: ReadonlyMap<string, number>) => [...x].sort().join(',');
-  return `${chassisName}\n${entries(m.tunnels)}\n${entries(m.localnetOfport)}`;
+  return `${chassisName}\n${entries(m.tunnels)}\n${[...m.vxlanTunnels].sort()}\n${entries(m.localnetOfport)}`;
 }
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
