@@ -1,7 +1,7 @@
 // Recompute equivalence of the controller's incremental engine: a random walk of SB and OVS changes (ports
 // added, bound, moved, removed; interfaces plugged; patch links; logical flows, datapath groups, address sets,
-// port groups, multicast groups, MAC bindings, load balancers and SB_Global's hairpin option edited; tunnels
-// switching between Geneve and VXLAN; 1–3 changes a round, the world kept small so a round
+// port groups, multicast groups, MAC bindings, load balancers, SB_Global's hairpin option and HA chassis groups
+// edited; tunnels switching between Geneve and VXLAN; 1–3 changes a round, the world kept small so a round
 // stays cheap) and after every round the engine's desired flows must equal a full computation from scratch.
 // EQUIV_STEPS (rounds, default 1000: about 2000 changes) and EQUIV_SEED change the walk.
 import { describe, expect, it } from 'vitest';
@@ -187,7 +187,7 @@ class World {
   /** One random change. */
   step(): void {
     const db = this.db;
-    let op = Math.floor(this.r() * 20);
+    let op = Math.floor(this.r() * 21);
     const vifs = this.ports('');
     // Keep the world small: past a size, additions become removals.
     if ((op === 0 || op === 1) && vifs.length > 30) op = 2;
@@ -386,6 +386,70 @@ class World {
         this.ifaces = this.ifaces.map((i) => (i === t ? { ...i, type } : i));
         return;
       }
+      case 20:
+        this.haGroup();
+        return;
+    }
+  }
+
+  /**
+   * An HA chassis group (members hv2 and hv3; hv1, this chassis, joins and leaves) serving an external port
+   * and a chassisredirect port: members come and go and priorities change (northd rewriting the group), which
+   * moves the local datapaths (a member's switch is local) and the order of the gateways' tunnels.
+   */
+  haGroup(): void {
+    const db = this.db;
+    const group = db.rows('HA_Chassis_Group')[0];
+    if (!group) {
+      const members = [this.chassis[1]!, this.chassis[2]!].map((chassis, i) => {
+        const u = db.uuid();
+        db.put('HA_Chassis', { _uuid: u, chassis, priority: 20 - i * 10, external_ids: {} });
+        return u;
+      });
+      const g = db.uuid();
+      db.put('HA_Chassis_Group', { _uuid: g, name: 'hg', ha_chassis: members, ref_chassis: [], external_ids: {} });
+      const port = (name: string, dp: string, type: string) =>
+        db.put('Port_Binding', {
+          _uuid: db.uuid(),
+          logical_port: name,
+          datapath: dp,
+          tunnel_key: this.key(dp),
+          type,
+          options: {},
+          chassis: this.chassis[1]!,
+          requested_chassis: null,
+          up: false,
+          tag: null,
+          mac: type === 'external' ? ['00:00:00:00:04:01 10.5.0.1'] : [],
+          port_security: [],
+          ha_chassis_group: g,
+          external_ids: {},
+        });
+      port(`ext${this.portN++}`, this.pick(this.switches)!, 'external');
+      port(`cr-lr${this.portN++}`, this.pick(this.routers)!, 'chassisredirect');
+      return;
+    }
+    const members = db.rows('HA_Chassis').filter((m) => (group['ha_chassis'] as string[]).includes(m._uuid));
+    const mine = members.find((m) => m['chassis'] === this.me);
+    const x = this.r();
+    if (x < 0.4) {
+      const m = this.pick(members);
+      if (m) db.update('HA_Chassis', m._uuid, { priority: Math.floor(this.r() * 40) });
+    } else if (x < 0.7) {
+      if (mine) {
+        db.update('HA_Chassis_Group', group._uuid, {
+          ha_chassis: (group['ha_chassis'] as string[]).filter((u) => u !== mine._uuid),
+        });
+        db.del('HA_Chassis', mine._uuid);
+      } else {
+        const u = db.uuid();
+        db.put('HA_Chassis', { _uuid: u, chassis: this.me, priority: Math.floor(this.r() * 40), external_ids: {} });
+        db.update('HA_Chassis_Group', group._uuid, { ha_chassis: [...(group['ha_chassis'] as string[]), u] });
+      }
+    } else {
+      // The gateway ports move between members (the active one claims them).
+      for (const p of this.ports().filter((q) => q['ha_chassis_group'] === group._uuid))
+        db.update('Port_Binding', p._uuid, { chassis: this.pick(this.chassis) });
     }
   }
 

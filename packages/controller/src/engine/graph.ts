@@ -4,7 +4,8 @@
 // is exactly what the round changed.
 //
 //   runtime_data          ← SB_port_binding (VIF-like ports: per port), OVS_interface (ofports: per port),
-//                           OVS_bridge (zones), SB_datapath_binding, SB_chassis (recompute)
+//                           OVS_bridge (zones), SB_datapath_binding, SB_chassis, SB_ha_chassis_group
+//                           (HA_Chassis_Group, HA_Chassis: recompute)
 //   physical_flow_output  ← runtime_data, SB_port_binding, SB_multicast_group, physical_backlog (units a
 //                           time-sliced round left)
 //   lflow_output          ← runtime_data, SB_logical_flow, SB_logical_dp_group, SB_datapath_binding,
@@ -45,6 +46,7 @@ const SB_INPUTS = {
   SB_port_binding: ['Port_Binding'],
   SB_datapath_binding: ['Datapath_Binding'],
   SB_chassis: ['Chassis', 'Encap'],
+  SB_ha_chassis_group: ['HA_Chassis_Group', 'HA_Chassis'],
   SB_logical_flow: ['Logical_Flow'],
   SB_logical_dp_group: ['Logical_DP_Group'],
   SB_multicast_group: ['Multicast_Group'],
@@ -115,6 +117,9 @@ export class ChassisEngine {
           ),
           edge('SB_datapath_binding'),
           edge('SB_chassis'),
+          // Membership makes an external or redirect port's datapath local; priorities order the gateways'
+          // tunnels. Rare (northd rewrites a group on an NB change): recompute, which reports what moved.
+          edge('SB_ha_chassis_group'),
           edge(
             'OVS_interface',
             note('runtime_data_ovs_interface_handler', () => rt.handleInterfaces()),
