@@ -304,7 +304,7 @@ class Controller implements ControllerHandle {
     });
     this.pinctrl = new Pinctrl(this.of, sb, () => this.sbRep.snapshot(), log, this.chassisName);
     this.monitor = new SbMonitor(sbRep, initialConditions, undefined, () => this.schedule());
-    this.installer = new FlowInstaller(this.of, log);
+    this.installer = new FlowInstaller(this.of, log, { onRetryDue: () => this.schedule() });
   }
 
   async start(): Promise<void> {
@@ -802,6 +802,7 @@ class Controller implements ControllerHandle {
     if (this.stopped) return;
     this.stopped = true;
     this.stopping.abort(new Error('controller stopping'));
+    this.installer.close();
     if (this.timer) clearImmediate(this.timer);
     this.timer = undefined;
     // A round waiting on an unresponsive SB must not hold the exit: it is abandoned after a short wait.

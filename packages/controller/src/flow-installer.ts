@@ -1,12 +1,23 @@
 // Brings the switch in line with the desired flows and groups. After a (re)connect the switch's tables are
 // read once and diffed in full; from then on only what we sent is tracked and each sync diffs the keys whose
 // desired flows changed, applied as one atomic bundle (groups added before the flows, removed after them).
+// Flows the switch refuses stay out and are sent again later (refused-flows.ts), each logged once.
 import type { Logger } from 'pino';
-import { type Flow, type Group, type Meter, type OfMessage, type SwitchConnection } from '@ovnts/openflow';
+import {
+  type Flow,
+  type Group,
+  type Meter,
+  type OfMessage,
+  type SwitchConnection,
+  formatActions,
+  formatMatch,
+} from '@ovnts/openflow';
 import { groupText } from './groups.js';
 import { ALL_METERS, meterText } from './meters.js';
 import { GENEVE_TLV } from './physical.js';
-import { applyFlowMods, describeRefused } from './install.js';
+import { type FlowModSwitch, type Refused, applyFlowMods } from './install.js';
+import { LogRateLimit } from './rate-limit.js';
+import { RefusedFlows } from './refused-flows.js';
 import {
   type DesiredFlows,
   type FlowPlan,
@@ -23,18 +34,49 @@ export interface SyncResult extends FlowPlan {
   readonly full: boolean;
 }
 
+/** What the installer needs of the switch connection. */
+export type FlowSwitch = FlowModSwitch &
+  Pick<SwitchConnection, 'ensureTlvMap' | 'sendChecked' | 'dumpFlows' | 'dumpGroups'>;
+
+export interface FlowInstallerOptions {
+  /** Called when a refused flow is due to be sent again (the caller runs a sync then). */
+  readonly onRetryDue?: () => void;
+  readonly now?: () => number;
+}
+
+/** Refused flows logged: as VLOG_WARN_RL's limits, 20 lines a minute in bursts of 50. */
+const REFUSAL_LOG_PER_MINUTE = 20;
+const REFUSAL_LOG_BURST = 50;
+
 export class FlowInstaller {
   private installed: InstalledFlows | undefined;
   private installedGroups = new Map<number, string>();
   private installedMeters = new Map<number, string>();
   private meterError: string | undefined;
-  /** Flows the switch refused (key + state): they stay out until they change, no retry storm. */
-  private readonly refused = new Set<string>();
+  private readonly refused = new RefusedFlows();
+  private readonly refusalLog: LogRateLimit;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
 
   constructor(
-    private readonly conn: SwitchConnection,
+    private readonly conn: FlowSwitch,
     private readonly log?: Logger,
-  ) {}
+    private readonly opts: FlowInstallerOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.refusalLog = new LogRateLimit(REFUSAL_LOG_PER_MINUTE, REFUSAL_LOG_BURST, this.now);
+  }
+
+  /** How many refused flows are waiting to be sent again (bounded by MAX_REFUSED). */
+  get refusedCount(): number {
+    return this.refused.size;
+  }
+
+  /** Stops the retry timer (the controller is stopping). */
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
 
   /** Forget what the switch has (a new connection): the next sync reads it again. */
   reset(): void {
@@ -80,10 +122,12 @@ export class FlowInstaller {
       installed = new InstalledFlows((await this.conn.dumpFlows()).map((s) => s.flow));
       this.installedGroups = new Map((await this.conn.dumpGroups()).map((g) => [g.groupId, groupText(g)]));
     }
+    const now = this.now();
     const dirty = desired.takeDirty();
-    const skip = this.refused.size ? (f: Flow, k: string) => this.refused.has(refusalKey(f, k)) : undefined;
-    const plan = planFlows(desired, installed, full ? undefined : dirty, skip);
-
+    this.refused.prune((k) => {
+      const f = desired.get(k);
+      return f && stateOf(f);
+    });
     const wantGroups = new Map(groups.map((g) => [g.groupId, g]));
     const groupAdds: OfMessage[] = [];
     for (const g of groups) {
@@ -105,28 +149,68 @@ export class FlowInstaller {
       .filter((id) => !meters.some((m) => m.meterId === id))
       .map((meterId) => ({ type: 'meter_mod', command: 'delete', meter: { meterId, flags: [], bands: [] } }));
 
+    // A refused flow goes again at a full sync (as ovn-controller's reconnect does), when a group or meter it
+    // uses appears, or when its back-off ends.
+    if (full) this.refused.retryAll();
+    else
+      this.refused.retryUsers(
+        new Set(groupAdds.flatMap((m) => (m.type === 'group_mod' ? [m.group.groupId] : []))),
+        new Set(meterAdds.flatMap((m) => (m.type === 'meter_mod' ? [m.meter.meterId] : []))),
+      );
+    const skip = this.refused.size ? (f: Flow, k: string) => this.refused.holds(k, stateOf(f), now) : undefined;
+    const visit = full ? undefined : this.refused.size ? [...dirty, ...this.refused.due(now)] : dirty;
+    const plan = planFlows(desired, installed, visit, skip);
+
     // Groups and meters exist before the flows that use them and go away after them.
     if (groupAdds.length) await this.conn.sendChecked(groupAdds);
     if (meterAdds.length) await this.sendMeters(meterAdds);
     const refused = await applyFlowMods(this.conn, planFlowMods(plan));
     const bad = new Set<Flow>();
-    if (refused.length) {
-      this.log?.warn(
-        { count: refused.length, examples: refused.slice(0, 5).map(describeRefused) },
-        'switch refused flows',
-      );
-      for (const r of refused) {
-        bad.add(r.flow);
-        this.refused.add(refusalKey(r.flow, plan.keys.get(r.flow) ?? keyOf(r.flow)));
-      }
-    }
+    for (const r of refused) bad.add(r.flow);
+    for (const f of [...plan.add, ...plan.modify]) if (!bad.has(f)) this.refused.forget(plan.keys.get(f)!);
+    for (const r of refused) this.noteRefused(r, plan.keys.get(r.flow) ?? keyOf(r.flow), now);
     if (groupDels.length) await this.conn.sendChecked(groupDels);
     if (meterDels.length) await this.sendMeters(meterDels);
     this.installedMeters = new Map(meters.map((m) => [m.meterId, meterText(m)]));
     applyPlan(installed, plan, bad);
     this.installed = installed;
     this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
+    this.armRetry();
     return { ...plan, full };
+  }
+
+  /** Records a refused flow; the first refusal of a flow is logged (rate-limited), its retries are not. */
+  private noteRefused(r: Refused, key: string, now: number): void {
+    if (!this.refused.refuse(key, stateOf(r.flow), r.flow, now)) return;
+    const pass = this.refusalLog.take();
+    if (!pass) return;
+    this.log?.warn(
+      {
+        table: r.flow.table,
+        match: formatMatch(r.flow.match, r.flow.priority),
+        actions: formatActions(r.flow.actions),
+        error: r.error,
+        ...(pass.dropped ? { suppressed: pass.dropped } : {}),
+      },
+      'switch refused flow; it is sent again with back-off',
+    );
+  }
+
+  /** One timer for the next refused flow due again. */
+  private armRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const at = this.refused.nextRetryAt();
+    if (at === undefined || !this.opts.onRetryDue) return;
+    const wake = this.opts.onRetryDue;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        wake();
+      },
+      Math.max(0, at - this.now()),
+    );
+    this.retryTimer.unref();
   }
 
   /**
@@ -143,5 +227,3 @@ export class FlowInstaller {
     }
   }
 }
-
-const refusalKey = (f: Flow, key: string) => `${key}#${stateOf(f)}`;

@@ -12,3 +12,5 @@ export { computeChassis, type ComputeInput, type ComputeResult } from './compute
 export { compareFlows, normalizeFlows, formatParity, type ParityReport } from './parity.js';
 export { bridgeIfaces, findBridge } from './ovs-state.js';
 export { applyFlowMods, describeRefused, type Refused } from './install.js';
+export { FlowInstaller, type FlowInstallerOptions } from './flow-installer.js';
+export { DesiredFlows } from './flow-table.js';

@@ -12,6 +12,12 @@ import {
   formatFlow,
 } from '@ovnts/openflow';
 
+/** What sending flow-mods needs of the switch connection. */
+export interface FlowModSwitch extends Pick<SwitchConnection, 'bundle' | 'send' | 'barrier'> {
+  on(event: 'switch_error', listener: (e: OpenFlowError) => void): unknown;
+  off(event: 'switch_error', listener: (e: OpenFlowError) => void): unknown;
+}
+
 export interface Refused {
   readonly flow: Flow;
   readonly error: string;
@@ -19,7 +25,7 @@ export interface Refused {
 
 /** Sends messages without a bundle; returns those the switch refused. */
 async function sendEach(
-  conn: SwitchConnection,
+  conn: FlowModSwitch,
   msgs: readonly OfMessage[],
 ): Promise<{ message: OfMessage; error: OpenFlowError }[]> {
   const byXid = new Map<number, OfMessage>();
@@ -38,7 +44,7 @@ async function sendEach(
   return refused;
 }
 
-export async function applyFlowMods(conn: SwitchConnection, msgs: readonly OfMessage[]): Promise<Refused[]> {
+export async function applyFlowMods(conn: FlowModSwitch, msgs: readonly OfMessage[]): Promise<Refused[]> {
   if (!msgs.length) return [];
   try {
     await conn.bundle(msgs, { pipelined: true });

@@ -224,8 +224,8 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
           w.push(err);
           return;
         }
-        this.log.warn({ xid, error: message.name }, 'switch error');
-        this.emit('switch_error', err);
+        // A listener (the controller's flow installer) reports the errors it collects in its own terms.
+        if (!this.emit('switch_error', err)) this.log.warn({ xid, error: message.name }, 'switch error');
         return;
       }
     }
