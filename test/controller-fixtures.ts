@@ -149,3 +149,31 @@ export async function connectUnderlay(sb: Sandbox, a: Chassis, b: Chassis, under
     await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
   }
 }
+
+/**
+ * One L2 segment for several chassis: a Linux bridge br0 in its own namespace (returned) holding `ip` (none if
+ * empty); each chassis gets br-phy (netdev) with a veth to it and the underlay address `<underlay>.<i+1>`.
+ */
+export async function sharedSegment(
+  sb: Sandbox,
+  hvs: readonly Chassis[],
+  ip: string,
+  underlay: string,
+): Promise<string> {
+  const seg = await sb.addNetns('segment');
+  await runOk('ip', ['-n', seg, 'link', 'add', 'br0', 'type', 'bridge']);
+  if (ip) await runOk('ip', ['-n', seg, 'addr', 'add', ip, 'dev', 'br0']);
+  await runOk('ip', ['-n', seg, 'link', 'set', 'br0', 'up']);
+  const tag = sb.dir.slice(-5).replace(/[^a-zA-Z0-9]/g, 'x');
+  for (const [i, hv] of hvs.entries()) {
+    const [inner, outer] = [`h${i}${tag}`, `s${i}${tag}`];
+    await runOk('ip', ['link', 'add', inner, 'netns', hv.netns, 'type', 'veth', 'peer', 'name', outer, 'netns', seg]);
+    await runOk('ip', ['-n', seg, 'link', 'set', outer, 'master', 'br0', 'up']);
+    await hv.vsctl('add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev');
+    await hv.vsctl('add-port', 'br-phy', inner);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', inner, 'up']);
+    await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${underlay}.${i + 1}/24`, 'dev', 'br-phy']);
+    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
+  }
+  return seg;
+}

@@ -7,29 +7,10 @@
 // bundle over its tunnels to gw1 and gw2, so its switch moves to gw2 on the BFD state alone, as with
 // ovn-controller.
 import { describe, expect, it } from 'vitest';
-import { type Chassis, type Sandbox, runOk, useSandbox, waitFor } from '@ovnts/test-harness';
+import { type Chassis, useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startOvntsNorthd } from '@ovnts/northd/testing';
-import { addGatewayTopology, startCentral } from './controller-fixtures.js';
-
-/** A Linux bridge in its own namespace holding `ip`; each chassis gets br-phy (netdev) with a veth to it. */
-async function sharedSegment(sb: Sandbox, hvs: readonly Chassis[], ip: string, underlay: string): Promise<void> {
-  const seg = await sb.addNetns('segment');
-  await runOk('ip', ['-n', seg, 'link', 'add', 'br0', 'type', 'bridge']);
-  await runOk('ip', ['-n', seg, 'addr', 'add', ip, 'dev', 'br0']);
-  await runOk('ip', ['-n', seg, 'link', 'set', 'br0', 'up']);
-  const tag = sb.dir.slice(-5).replace(/[^a-zA-Z0-9]/g, 'x');
-  for (const [i, hv] of hvs.entries()) {
-    const [inner, outer] = [`h${i}${tag}`, `s${i}${tag}`];
-    await runOk('ip', ['link', 'add', inner, 'netns', hv.netns, 'type', 'veth', 'peer', 'name', outer, 'netns', seg]);
-    await runOk('ip', ['-n', seg, 'link', 'set', outer, 'master', 'br0', 'up']);
-    await hv.vsctl('add-br', 'br-phy', '--', 'set', 'bridge', 'br-phy', 'datapath_type=netdev');
-    await hv.vsctl('add-port', 'br-phy', inner);
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', inner, 'up']);
-    await runOk('ip', ['-n', hv.netns, 'addr', 'add', `${underlay}.${i + 1}/24`, 'dev', 'br-phy']);
-    await runOk('ip', ['-n', hv.netns, 'link', 'set', 'br-phy', 'up']);
-  }
-}
+import { addGatewayTopology, sharedSegment, startCentral } from './controller-fixtures.js';
 
 describe('ovnts-controller: gateway HA through BFD', () => {
   const sandbox = useSandbox();
