@@ -95,7 +95,7 @@ describe('parity: virtual switch ports', () => {
   }
 
   it(
-    "ovnts-northd follows ovn-controller's binding of a virtual port (a full round) in its routers' flows",
+    "ovnts-northd follows ovn-controller's binding of a virtual port in its routers' flows (the routers node's handler)",
     { timeout: 180_000 },
     async () => {
       const sb = sandbox();

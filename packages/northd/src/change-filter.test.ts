@@ -36,8 +36,14 @@ describe('affectsCompile', () => {
     expect(affectsCompile(mod('Port_Binding', vp('c1', 'p1'), vp('c1', 'p2')))).toBe(true);
     expect(affectsCompile(mod('Port_Binding', vp('c1', 'p1'), vp(null, null)))).toBe(true);
     expect(affectsCompile(mod('Port_Binding', vp('c1', 'p1'), { ...vp('c1', 'p1'), up: false }))).toBe(false);
-    // The change is not one the engine takes through a handler: the round is full.
-    expect(sbHandledIncrementally(mod('Port_Binding', vp(null, null), vp('c1', 'p1')))).toBe(false);
+    // The routers node takes a claim through its handler; anything else changed with it is a full round.
+    expect(sbHandledIncrementally(mod('Port_Binding', vp(null, null), vp('c1', 'p1')))).toBe(true);
+    expect(sbHandledIncrementally(mod('Port_Binding', vp('c1', 'p1'), { ...vp('c1', 'p2'), up: false }))).toBe(true);
+    expect(sbHandledIncrementally(mod('Port_Binding', vp('c1', 'p1'), { ...vp('c1', 'p2'), tunnel_key: 7 }))).toBe(
+      false,
+    );
+    expect(sbHandledIncrementally(mod('Port_Binding', vp('c1', 'p1'), { ...vp('c1', 'p1'), up: null }))).toBe(false);
+    expect(sbHandledIncrementally(mod('Port_Binding', { ...vp(null, null), type: '' }, vp('c1', 'p1')))).toBe(false);
   });
   it("reads a port's up state when NB_Global options:ignore_lsp_down=false", () => {
     expect(lspUpMatters({ options: { ignore_lsp_down: 'false' } })).toBe(true);

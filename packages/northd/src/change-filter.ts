@@ -98,13 +98,35 @@ export function affectsCompile(c: Change, lspUp = false): boolean {
 }
 
 /**
+ * ovn-controller bound or released a virtual port: of the columns the compiler reads, only the binding's
+ * virtual_parent or chassis changed (the routers' resolution of the virtual IP follows them).
+ */
+export function isVirtualBindingChange(c: Change): boolean {
+  if (c.table !== 'Port_Binding' || c.kind !== 'modify') return false;
+  const o = c.old as Record<string, unknown>;
+  const n = c.new as Record<string, unknown>;
+  if (o['type'] !== 'virtual' || n['type'] !== 'virtual') return false;
+  const ignored = IGNORED['Port_Binding']!;
+  return Object.keys(n).every(
+    (k) =>
+      k === '_version' ||
+      ignored.has(k) ||
+      // `up` only matters when it disappears (as in affectsCompile).
+      (k === 'up' && n[k] !== null) ||
+      o[k] === n[k] ||
+      JSON.stringify(o[k]) === JSON.stringify(n[k]),
+  );
+}
+
+/**
  * SB changes the engine takes through its handlers rather than by rewriting the tables northd owns in
  * full: chassis and encapsulations (tunnel key ranges, features), and ovn-controller's health check
- * verdicts (a Service_Monitor row whose `status` alone changed), and the multicast groups it learned
- * (IGMP_Group: the igmp_groups node).
+ * verdicts (a Service_Monitor row whose `status` alone changed), the multicast groups it learned
+ * (IGMP_Group: the igmp_groups node), and its claims of virtual ports (the routers node).
  */
 export function sbHandledIncrementally(c: Change): boolean {
   if (c.table === 'Chassis' || c.table === 'Encap' || c.table === 'IGMP_Group') return true;
+  if (isVirtualBindingChange(c)) return true;
   if (c.table !== 'Service_Monitor' || c.kind !== 'modify') return false;
   const o = c.old as Record<string, unknown>;
   const n = c.new as Record<string, unknown>;

@@ -159,9 +159,9 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         // Router-type switch ports' nat_addresses name the peer router's NAT and VIP addresses.
         on('NB_nat', 'onNat', () => bindings.onNat()),
         on('load_balancers', 'onLoadBalancers', () => bindings.onLoadBalancers()),
-        // Rows written by anyone but us make the daemon recompute everything.
+        // Rows written by anyone but us make the daemon recompute everything (but virtual port claims).
         recomputeOn('SB_datapath_binding'),
-        recomputeOn('SB_port_binding'),
+        on('SB_port_binding', 'onPortBinding', () => bindings.onPortBinding()),
         on('SB_chassis', 'onChassis', () => bindings.onChassis()),
         on('SB_encap', 'onEncaps', () => bindings.onEncaps()),
         on('NB_ha_chassis_group', 'onHaChassisGroup', () => bindings.onHaChassisGroup()),
@@ -190,8 +190,8 @@ export function buildGraph(ctx: EngineContext): EngineGraph {
         on('NB_bfd', 'onBfd', () => routers.onBfd()),
         // The conntrack dialect of every flow: rare, and it changes them all.
         recomputeOn('chassis_features'),
-        // Virtual ports' bindings (virtual_parent, chassis) decide their resolution: a claim is a full round.
-        recomputeOn('SB_port_binding'),
+        // Virtual ports' bindings (virtual_parent, chassis) decide their resolution on the facing router ports.
+        on('SB_port_binding', 'onPortBinding', () => routers.onPortBinding()),
       ],
     },
     {

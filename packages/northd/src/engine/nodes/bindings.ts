@@ -9,6 +9,7 @@ import type { TopologyNode } from './topology.js';
 import type { LoadBalancersNode } from './load-balancers.js';
 import { lbIpsInSetOrder, type NatAddressInputs } from '../../stateful/nat-addresses.js';
 import { redirectPorts } from '../../stateful/gateway-bindings.js';
+import { isVirtualBindingChange } from '../../change-filter.js';
 
 export class BindingsNode implements NodeData {
   vxlan = false;
@@ -144,6 +145,14 @@ export class BindingsNode implements NodeData {
     if (this.sb.vxlan() !== this.vxlan) return false;
     for (const name of this.requested) this.ports.add(name);
     return true;
+  }
+
+  /**
+   * Port_Binding rows written by anyone but us make the daemon recompute everything; ovn-controller's
+   * claims of virtual ports (virtual_parent, chassis) are no input of the bindings (the routers read them).
+   */
+  onPortBinding(): boolean {
+    return this.sb.portBindings.every(isVirtualBindingChange);
   }
 
   /** Ports name their HA chassis group by its name: a renamed group rebinds everything. */

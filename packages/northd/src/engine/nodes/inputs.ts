@@ -94,6 +94,7 @@ export class SbTableInput implements InputData {
 }
 
 export type ServiceMonitorChange = Extract<SbChange, { readonly table: 'Service_Monitor' }>;
+export type PortBindingChange = Extract<SbChange, { readonly table: 'Port_Binding' }>;
 
 /** The SB input nodes: the keys the SB holds and a lookup of existing port keys. */
 export class SbInputs {
@@ -101,6 +102,8 @@ export class SbInputs {
   port: SbPortLookup = () => undefined;
   /** This round's Service_Monitor changes (ovn-controller's status verdicts). */
   serviceMonitors: readonly ServiceMonitorChange[] = [];
+  /** This round's Port_Binding changes (only ovn-controller's claims of virtual ports are handled). */
+  portBindings: readonly PortBindingChange[] = [];
   readonly tables = Object.fromEntries(SB_INPUT_TABLES.map((t) => [t, new SbTableInput()])) as Record<
     (typeof SB_INPUT_TABLES)[number],
     SbTableInput
@@ -117,6 +120,7 @@ export class SbInputs {
     for (const [name, t] of Object.entries(this.tables))
       t.changed = changes ? changes.some((c) => c.table === name) : name === 'Chassis' || name === 'Encap';
     this.serviceMonitors = changes?.filter((c): c is ServiceMonitorChange => c.table === 'Service_Monitor') ?? [];
+    this.portBindings = changes?.filter((c): c is PortBindingChange => c.table === 'Port_Binding') ?? [];
   }
 
   vxlan(): boolean {

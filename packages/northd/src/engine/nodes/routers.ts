@@ -10,6 +10,7 @@ import { lbAddressSetName, buildRouterLbFlows, routerLbs, type RouterLbs } from 
 import { buildRouterNatFlows, routerNat, type RouterNat } from '../../stateful/router-nat.js';
 import { reportUnsupportedRouter } from '../../stateful/unsupported.js';
 import { redirectPorts } from '../../stateful/gateway-bindings.js';
+import { isVirtualBindingChange } from '../../change-filter.js';
 import type { ParsedLb } from '../../stateful/lb-vip.js';
 import { arpResolveAdd, buildArpResolveFor, buildRouterFlows } from '../../router-flows.js';
 import { buildRouterPolicyFlows, routerPolicies } from '../../router-policy.js';
@@ -131,6 +132,19 @@ export class RoutersNode implements NodeData {
     for (const uuid of t.routersChanged) this.pending.add(uuid);
     for (const uuid of t.rebuiltSw)
       for (const p of t.switches.get(uuid)?.routerPorts ?? []) if (p.peer) this.arpRefresh.add(p.peer);
+    return true;
+  }
+
+  /**
+   * ovn-controller claimed or released a virtual port: the ARP-resolution units of the router ports facing
+   * its switch (one of them resolves the virtual IP to the parent's MAC). Any other binding change recomputes.
+   */
+  onPortBinding(): boolean {
+    for (const c of this.sb.portBindings) {
+      if (!isVirtualBindingChange(c)) return false;
+      for (const p of this.topo.lsps.get(c.new.logical_port)?.dp.routerPorts ?? [])
+        if (p.peer) this.arpRefresh.add(p.peer);
+    }
     return true;
   }
 
@@ -342,7 +356,7 @@ export class RoutersNode implements NodeData {
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
 
-  /** A virtual port's binding as the SB holds it (ovn-controller writes it; a change is a full round). */
+  /** A virtual port's binding as the SB holds it (ovn-controller writes it; onPortBinding follows it). */
   private readonly virtualParentOf: VirtualParentOf = (vport) => {
     const parent = this.sb.virtualParent(vport);
     return parent === null ? null : { parent: this.topo.lsps.get(parent) };
