@@ -141,7 +141,7 @@ export class RoutersNode implements NodeData {
    */
   onPortBinding(): boolean {
     for (const c of this.sb.portBindings) {
-      if (!isVirtualBindingChange(c)) return false;
+      if (c.kind !== 'modify' || !isVirtualBindingChange(c)) return false;
       for (const p of this.topo.lsps.get(c.new.logical_port)?.dp.routerPorts ?? [])
         if (p.peer) this.arpRefresh.add(p.peer);
     }
