@@ -46,6 +46,24 @@ describe('chassis configuration', () => {
     expect(d.monitorAll).toBe(true);
   });
 
+  it('a key suffixed with -<system-id> overrides the plain one (several chassis on one Open_vSwitch)', () => {
+    const c = parseChassisConfig(
+      {
+        ...base,
+        'system-id': 'hv3',
+        'ovn-encap-type': 'vxlan',
+        'ovn-encap-type-hv3': 'geneve',
+        'ovn-encap-ip-hv3': '192.168.1.1',
+        'ovn-bridge-hv2': 'br-int-2',
+      },
+      'h',
+    );
+    expect(c.systemId).toBe('hv3');
+    expect(c.encapTypes).toEqual(['geneve']);
+    expect(c.encapIps).toEqual(['192.168.1.1']);
+    expect(c.bridge).toBe('br-int');
+  });
+
   it('names the missing or bad key', () => {
     expect(() => parseChassisConfig({ ...base, 'system-id': '' }, 'h')).toThrow(/system-id/);
     expect(() => parseChassisConfig({ ...base, 'ovn-remote': '' }, 'h')).toThrow(ConfigError);

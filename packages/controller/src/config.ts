@@ -43,8 +43,24 @@ export function parseBridgeMappings(s: string | undefined): Map<string, string> 
   return out;
 }
 
+/**
+ * The external_ids as this chassis reads them: a key suffixed with `-<system-id>` (e.g.
+ * `ovn-encap-type-hv3`) overrides the plain key, as ovn-controller lets several chassis share one
+ * Open_vSwitch table. Without a system-id, the ids as they are.
+ */
+export function chassisScopedIds(ids: Readonly<Record<string, string>>): Record<string, string> {
+  const systemId = ids['system-id'];
+  const out: Record<string, string> = { ...ids };
+  if (!systemId) return out;
+  const suffix = `-${systemId}`;
+  for (const [k, v] of Object.entries(ids))
+    if (k.length > suffix.length && k.endsWith(suffix) && k !== 'system-id') out[k.slice(0, -suffix.length)] = v;
+  return out;
+}
+
 /** Returns the configuration, or a ConfigError naming the first missing/invalid key. */
-export function parseChassisConfig(ids: Readonly<Record<string, string>>, hostname: string): ChassisConfig {
+export function parseChassisConfig(rawIds: Readonly<Record<string, string>>, hostname: string): ChassisConfig {
+  const ids = chassisScopedIds(rawIds);
   const systemId = ids['system-id'];
   if (!systemId) throw new ConfigError('Open_vSwitch external_ids:system-id is not set');
   const remote = ids['ovn-remote'];

@@ -8,7 +8,7 @@ import { OvsdbClient, type Replica, type SslFiles, type Uuid } from 'ovsdb-clien
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vswitchModel } from '@ovnts/schema/vswitch';
 import { type Flow, type Group, SwitchConnection } from '@ovnts/openflow';
-import { type ChassisConfig, ConfigError, parseChassisConfig } from './config.js';
+import { type ChassisConfig, ConfigError, chassisScopedIds, parseChassisConfig } from './config.js';
 import { registerChassis, unregisterChassis } from './chassis.js';
 import { planBindings } from './bindings.js';
 import { activeTunnels, bfdChassis, bfdSettings, planBfd, syncBfd } from './bfd.js';
@@ -423,7 +423,8 @@ class Controller implements ControllerHandle {
     if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
     this.rereadConfig(root?.external_ids);
     const sbSnap: SbSnapshot = this.sbRep.snapshot();
-    const version = checkNorthdVersion(root?.external_ids ?? {}, [...sbSnap.SB_Global.values()][0]?.options);
+    const ids = chassisScopedIds(root?.external_ids ?? {});
+    const version = checkNorthdVersion(ids, [...sbSnap.SB_Global.values()][0]?.options);
     if (!version.match) {
       if (!this.versionMismatch && version.northd !== undefined) this.log.warn(mismatchMessage(version.northd));
       this.versionMismatch = true;
@@ -443,7 +444,7 @@ class Controller implements ControllerHandle {
     const localNow = buildLocalView(sbSnap, this.chassisName, ifaces);
     // The slice this state needs; when it changed, compute again once the server has applied the change.
     const slice = sbConditions(sbSnap, {
-      monitorAll: root?.external_ids['ovn-monitor-all'] === 'true',
+      monitorAll: ids['ovn-monitor-all'] === 'true',
       chassisName: this.chassisName,
       chassis: chassis._uuid,
       ifaceIds: new Set(ifaces.flatMap((i) => (i.ifaceId ? [i.ifaceId] : []))),

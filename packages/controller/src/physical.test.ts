@@ -124,6 +124,58 @@ describe('physical flows over VXLAN', () => {
   });
 });
 
+describe('physical flows towards a VTEP gateway (ramp switch)', () => {
+  // ls1 with vm1 here and lp-vtep bound to a VTEP gateway chassis (ovn-controller-vtep's is-vtep), reached
+  // through a VXLAN tunnel; vm9 on hv2 over Geneve. Both are in the flood group.
+  const VTEP = U(0x302);
+  const vsb = snapshot({
+    Chassis: [
+      { _uuid: HV1, name: 'hv1', encaps: [] },
+      { _uuid: HV2, name: 'hv2', encaps: [] },
+      { _uuid: VTEP, name: 'br-vtep', encaps: [], other_config: { 'is-vtep': 'true' } },
+    ],
+    Datapath_Binding: [{ _uuid: LS, tunnel_key: 1, external_ids: { 'logical-switch': 'x' } }],
+    Port_Binding: [
+      pb(0xf17fb3e5, 'vm1', LS, 1, { chassis: HV1 }),
+      pb(0x0d0d0d0d, 'lp-vtep', LS, 4, { type: 'vtep', chassis: VTEP }),
+      pb(0x0b0b0b0b, 'vm9', LS, 9, { chassis: HV2 }),
+    ],
+    Multicast_Group: [
+      {
+        _uuid: U(0xa8cba19e),
+        datapath: LS,
+        name: '_MC_flood',
+        tunnel_key: 0x8000,
+        ports: [U(0xf17fb3e5), U(0x0d0d0d0d), U(0x0b0b0b0b)],
+      },
+    ],
+  });
+  const view = buildLocalView(vsb, 'hv1', [
+    { name: 't1', ofport: 1, type: 'internal', ifaceId: 'vm1' },
+    { name: 'ovn-hv2-0', ofport: 5, type: 'geneve', tunnelChassis: 'hv2' },
+    { name: 'ovn-br-vte-0', ofport: 6, type: 'vxlan', tunnelChassis: 'br-vtep' },
+  ]);
+  const flows = physicalFlows({ view, sb: vsb, zone: () => 0 }).map(formatFlow);
+
+  it('outputs to the vtep port with VNI = datapath key and in_port cleared', () => {
+    expect(flows).toContain(
+      'cookie=0xd0d0d0d, table=39, priority=100,reg15=0x4,metadata=0x1 actions=set_field:ANY->in_port,set_field:0x1/0xffffff->tun_id,output:6,resubmit(,40)',
+    );
+  });
+
+  it('takes packets from the gateway’s VXLAN tunnel into ingress with the vtep port as inport, from-ramp flag set', () => {
+    expect(flows).toContain(
+      'cookie=0xd0d0d0d, priority=110,tun_id=0x1,in_port=6 actions=move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23],set_field:0x4/0x7fff->reg14,set_field:0x2/0x2->reg10,resubmit(,8)',
+    );
+  });
+
+  it('floods to hypervisors first, then to the gateway with its own VNI', () => {
+    expect(flows).toContain(
+      'cookie=0xa8cba19e, table=39, priority=100,reg15=0x8000,metadata=0x1 actions=set_field:0x1/0xffffff->tun_id,set_field:0x8000->tun_metadata0,move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:5,set_field:0x1/0xffffff->tun_id,output:6,resubmit(,40)',
+    );
+  });
+});
+
 describe('bindings', () => {
   it('claims ports with a local iface-id, releases ours that lost it, respects requested-chassis', () => {
     const s = snapshot({

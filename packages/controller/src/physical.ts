@@ -5,7 +5,7 @@ import { type Action, type FieldName, type Flow, type MatchEntry, OFPP, load, m,
 import { MLF, OFTABLE, REG } from '@ovnts/expr';
 import type { DatapathBinding, MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { Uuid } from 'ovsdb-client-ts';
-import { type LocalView, type SbSnapshot, isPatchLike, tunnelType, uuidCookie } from './view.js';
+import { type LocalView, type SbSnapshot, isPatchLike, isVtepChassis, tunnelType, uuidCookie } from './view.js';
 import { encapActions, fanOut, tunnelDecapFlows } from './tunnel-encap.js';
 import { dnatKey, snatKey } from './zones.js';
 import { bridgedFlows, isBridgedRemoteRedirect } from './chassis-mac.js';
@@ -206,6 +206,9 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       cookie,
     );
     return out;
+  } else if (remote !== undefined && pb.type === 'vtep') {
+    out.push(...vtepPortFlows(view, dp, pb, remote));
+    return out;
   } else if (remote !== undefined && !isBridgedRemoteRedirect(view, pb)) {
     add(
       OFTABLE.remoteOutput,
@@ -233,6 +236,45 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
     cookie,
   );
   return out;
+}
+
+/**
+ * A `vtep` port on a VTEP gateway (a ramp switch), which knows logical switches only by VNI = datapath key:
+ * output goes through its tunnel with that VNI (in_port cleared, as a reply such as the ARP responder's goes back
+ * where it came from), and a packet from its VXLAN tunnel with that VNI enters the ingress pipeline with the port
+ * as inport and the from-ramp flag, so that it is delivered locally only.
+ */
+function vtepPortFlows(view: LocalView, dp: DatapathBinding, pb: PortBinding, ofport: number): Flow[] {
+  const cookie = uuidCookie(pb._uuid);
+  const type = tunnelType(view, ofport);
+  const flows: Flow[] = [
+    {
+      table: OFTABLE.remoteOutput,
+      priority: 100,
+      cookie,
+      match: [m(reg(REG.outport), pb.tunnel_key), m('metadata', dp.tunnel_key)],
+      actions: [
+        { type: 'set_field', field: 'in_port', value: BigInt(OFPP.ANY) },
+        ...encapActions(type, dp.tunnel_key, pb.tunnel_key, true),
+        { type: 'output', port: ofport },
+        resubmit(OFTABLE.localOutput),
+      ],
+    },
+  ];
+  if (type === 'vxlan')
+    flows.push({
+      table: OFTABLE.phyToLog,
+      priority: 110,
+      cookie,
+      match: [m('in_port', ofport), m('tun_id', dp.tunnel_key)],
+      actions: [
+        { type: 'move', src: sub('tun_id', 0, 24), dst: sub('metadata', 0, 24) },
+        setReg(REG.inport, pb.tunnel_key, 0, 15),
+        setReg(REG.flags, 1, MLF.rcvFromRamp, 1),
+        resubmit(OFTABLE.ingress),
+      ],
+    });
+  return flows;
 }
 
 /** Table 0 for packets from the tunnel at `ofport` (its type decides what the header carries). */
@@ -277,6 +319,7 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
   const local: Action[] = [];
   const remote: Action[] = [];
   const tunnels = new Set<number>();
+  const vtepTunnels = new Set<number>();
   const ports = mc.ports
     .map((u) => ctx.sb.Port_Binding.get(u as Uuid<'Port_Binding'>))
     .filter((p): p is PortBinding => p !== undefined);
@@ -295,7 +338,8 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
       remote.push(...toPort);
     else {
       const tun = view.remotePorts.get(pb._uuid);
-      if (tun !== undefined) tunnels.add(tun);
+      const chassis = pb.chassis ? ctx.sb.Chassis.get(pb.chassis) : undefined;
+      if (tun !== undefined) (isVtepChassis(chassis) ? vtepTunnels : tunnels).add(tun);
     }
   }
   const flows: Flow[] = [];
@@ -307,10 +351,13 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
       match,
       actions: [...local, setReg(REG.outport, mc.tunnel_key)],
     });
-  if (remote.length || tunnels.size) {
+  if (remote.length || tunnels.size || vtepTunnels.size) {
     if (remote.length) remote.push(setReg(REG.outport, mc.tunnel_key));
-    const sorted = [...tunnels].sort((a, b) => a - b).map((ofport) => ({ ofport, type: tunnelType(view, ofport) }));
-    remote.push(...fanOut(sorted, dp.tunnel_key, mc.tunnel_key));
+    const sorted = (s: Set<number>) =>
+      [...s].sort((a, b) => a - b).map((ofport) => ({ ofport, type: tunnelType(view, ofport) }));
+    remote.push(...fanOut(sorted(tunnels), dp.tunnel_key, mc.tunnel_key));
+    // VTEP gateways after the hypervisors, with their VNI (datapath only).
+    remote.push(...fanOut(sorted(vtepTunnels), dp.tunnel_key, mc.tunnel_key, true));
     if (local.length) remote.push(resubmit(OFTABLE.localOutput));
     flows.push({ table: OFTABLE.remoteOutput, priority: 100, cookie, match, actions: remote });
   }

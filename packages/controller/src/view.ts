@@ -140,7 +140,8 @@ export function remoteRole(
   chassis: Chassis | undefined,
   vif: boolean,
 ): RemoteRole {
-  if (!(VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect')) return undefined;
+  // A `vtep` port is bound to a VTEP gateway chassis (ovn-controller-vtep) and reached through its tunnel.
+  if (!(VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect' || pb.type === 'vtep')) return undefined;
   // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
   // network through that port, not through a tunnel; an external port always is (it has no interface,
   // wherever it is bound).
@@ -259,6 +260,11 @@ function haTunnels(
     const tun = m.chassis._uuid === me?._uuid ? undefined : tunnels.get(m.chassis.name);
     return tun === undefined ? [] : [tun];
   });
+}
+
+/** Whether a chassis is a VTEP gateway (other_config:is-vtep, set by ovn-controller-vtep): a "ramp switch". */
+export function isVtepChassis(chassis: Chassis | undefined): boolean {
+  return chassis?.other_config?.['is-vtep'] === 'true';
 }
 
 /** The encapsulation of the tunnel at `ofport`. */
