@@ -1,6 +1,7 @@
 // Big downloads parsed and decoded in slices (`sliceMs`), against a real ovsdb-server: the replica equals an
 // unsliced one, changes in one step per batch (no listener ever sees half of it), keeps the order of later
-// updates, setConditions resolves only once the rows it brought are in, and the event loop runs meanwhile.
+// updates, setConditions resolves only once the rows it brought are in, and the event loop runs meanwhile
+// (readers in between see a batch whole or not at all).
 import { describe, expect, it } from 'vitest';
 import { useSandbox } from '@ovnts/test-harness';
 import { model } from '@ovnts/schema/nb';
@@ -49,11 +50,16 @@ describe('ovsdb-client-ts: sliced parse and apply', () => {
       expect(replica.table('Logical_Switch').size).toBe(0);
       const sizes: number[] = [];
       replica.on('change', () => sizes.push(replica.table('Logical_Switch').size));
+      // Readers between the slices (a timer) see the batch whole or not at all, never half applied.
+      const seen = new Set<number>();
+      const poll = setInterval(() => seen.add(replica.snapshot().Logical_Switch.size), 0);
       const widened = replica.setCondition('Logical_Switch', undefined);
       const u = writer.transaction(model);
       u.update('Logical_Switch', [['name', '==', 'ls7']], { external_ids: { pad: 'short', i: '7' } });
       const updated = u.commit();
       await widened;
+      clearInterval(poll);
+      expect([...seen].filter((n) => n !== 0 && n !== ROWS)).toEqual([]);
       expect(replica.table('Logical_Switch').size).toBe(ROWS); // in by the time the call resolves
       await updated;
       await replica.waitFor((r) => r.lookup('Logical_Switch', { name: 'ls7' })?.external_ids['pad'] === 'short');

@@ -759,7 +759,65 @@ export class Replica<M extends DatabaseModel>
   private applyBatch(updates: unknown, format: 1 | 2): Promise<void> | undefined {
     const rows = this.staged(updates, format, false);
     if (Array.isArray(rows)) return void this.commit(updates as object, rows);
-    return rows.then((r) => this.commit(updates as object, r));
+    return rows.then((r) => this.commitSliced(updates as object, r, this.sliceMs!));
+  }
+
+  /**
+   * commit() for a big decoded batch, over several event-loop turns: the rows go into private copies of their
+   * tables (and private change records) a slice at a time, and are published in one step at the end, so
+   * snapshot(), takeChanges() and the 'change' event see the whole batch or none of it.
+   */
+  private async commitSliced(updates: object, rows: readonly StagedRow[], sliceMs: number): Promise<void> {
+    type Pending = Map<string, { old: Row | undefined; new: Row | undefined }>;
+    const copies = new Map<string, Table>();
+    const pending = new Map<string, Pending>();
+    for (const table in updates)
+      if (this.specs.has(table)) {
+        copies.set(table, new Map(this.tables.get(table)));
+        pending.set(table, new Map());
+      }
+    const emit = this.listenerCount('change') > 0;
+    const changes: RowChange<TablesOf<M>>[] = [];
+    const applied: StagedRow[] = [];
+    let end = performance.now() + sliceMs;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const t = copies.get(r.table)!;
+      const old = t.get(r.uuid);
+      if (r.next) t.set(r.uuid, r.next);
+      else if (old) t.delete(r.uuid);
+      else continue;
+      applied.push(r);
+      if (this.track) pending.get(r.table)!.set(r.uuid, { old, new: r.next });
+      if (emit) changes.push(this.change(r.table, r.uuid, old, r.next)!);
+      if ((i & 255) === 255 && performance.now() >= end) {
+        await new Promise((res) => setImmediate(res));
+        if (this.closed) return;
+        end = performance.now() + sliceMs;
+      }
+    }
+    if (this.closed) return;
+    this.stats.updates++;
+    // Published at once. The indexes are brought up to date from the rows' old values (the tables' own).
+    for (const [table, t] of copies) {
+      const live = this.tables.get(table)!;
+      for (const r of applied) if (r.table === table) this.reindex(table, r.uuid, live.get(r.uuid), r.next);
+      this.tables.set(table, t);
+      this.shared.delete(table);
+    }
+    this.snap = undefined;
+    if (this.track)
+      for (const [table, p] of pending) {
+        const cur = this.pending.get(table);
+        if (!cur) this.pending.set(table, p);
+        else
+          for (const [uuid, c] of p) {
+            const prev = cur.get(uuid);
+            if (prev) prev.new = c.new;
+            else cur.set(uuid, c);
+          }
+      }
+    if (emit) this.emit('change', { changes, resync: false });
   }
 
   /** The decoded batch goes in, in one step, and is announced as one change batch. */
