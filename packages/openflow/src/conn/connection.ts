@@ -25,6 +25,9 @@ import type { MatchEntry } from '../model/match.js';
 import { planMessages, planSync, type SyncPlan } from './sync.js';
 import { parseTarget } from './target.js';
 
+/** Encoding a batch of messages goes on for at most about this long (wall ms) before the event loop is served. */
+const WRITE_SLICE_MS = 50;
+
 export class ConnectionClosedError extends Error {
   override readonly name = 'ConnectionClosedError';
 }
@@ -378,12 +381,18 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
   private async writeBatched(n: number, encode: (i: number, w: Writer) => void): Promise<void> {
     const LIMIT = 256 * 1024;
     let w = new Writer(LIMIT + 4096);
+    // Encoding 40k flow mods takes seconds on a busy machine: the event loop is served every WRITE_SLICE_MS
+    // too, not only when the socket's buffer is full (echoes, the other connections' probes).
+    let until = performance.now() + WRITE_SLICE_MS;
     for (let i = 0; i < n; i++) {
       encode(i, w);
-      if (w.length >= LIMIT || i === n - 1) {
+      const late = (i & 31) === 31 && performance.now() > until;
+      if (w.length >= LIMIT || i === n - 1 || late) {
         const ok = this.write(w.finish());
         w = new Writer(LIMIT + 4096);
         if (!ok) await this.drain();
+        else if (late) await new Promise((r) => setImmediate(r));
+        until = performance.now() + WRITE_SLICE_MS;
       }
     }
   }
