@@ -217,6 +217,9 @@ const emptySb: Pick<SbSnapshot, 'Logical_DP_Group'> = { Logical_DP_Group: new Ma
  */
 const ENGINE_SLICE_MS = 50;
 
+/** Lets the event loop run what is due (timers, I/O: echo replies, probes) before going on. */
+const serveLoop = () => new Promise<void>((r) => setImmediate(r));
+
 /** A port another chassis took is not claimed back sooner than this after our own claim (no tug-of-war storm). */
 const CLAIM_THROTTLE_MS = 500;
 
@@ -450,6 +453,9 @@ class Controller implements ControllerHandle {
       ifaceIds: new Set(ifaces.flatMap((i) => (i.ifaceId ? [i.ifaceId] : []))),
       localDps: localNow.localDps,
     });
+    // Each step above reads the whole slice (30k rows at a start): the event loop is served between them.
+    await serveLoop();
+    if (this.stopped) return;
     if (await this.monitor.apply(slice, this.stopping.signal)) {
       this.dirty = true;
       return;
@@ -478,13 +484,15 @@ class Controller implements ControllerHandle {
       ifaces,
       bridgeExternalIds: bridge.external_ids,
     };
+    await serveLoop(); // after taking a start's 30k changes, before the engine's first slice
+    if (this.stopped) return;
     let result = this.engine.run(round);
     const changeNotInSnapshot = result.changeNotInSnapshot;
     let lflowsRecomputed = result.lflowsRecomputed;
     // A sliced round: serve the event loop, then compile the next slice (changes arriving meanwhile wait
     // for the next round, as they would during an unsliced one). Nothing is installed half-compiled.
     while (this.engine.pending) {
-      await new Promise((r) => setImmediate(r));
+      await serveLoop();
       if (this.stopped) return;
       result = this.engine.run({ ...round, sbChanges: {} });
       lflowsRecomputed ||= result.lflowsRecomputed;

@@ -25,7 +25,7 @@ import {
   applyPlan,
   keyOf,
   planFlowMods,
-  planFlows,
+  planFlowsSliced,
   stateOf,
 } from './flow-table.js';
 
@@ -159,7 +159,9 @@ export class FlowInstaller {
       );
     const skip = this.refused.size ? (f: Flow, k: string) => this.refused.holds(k, stateOf(f), now) : undefined;
     const visit = full ? undefined : this.refused.size ? [...dirty, ...this.refused.due(now)] : dirty;
-    const plan = planFlows(desired, installed, visit, skip);
+    // In slices: a start plans every flow, and the switch's and the SB's probes must be answered meanwhile.
+    const pause = () => new Promise<void>((r) => setImmediate(r));
+    const plan = await planFlowsSliced(desired, installed, visit, skip, PLAN_SLICE_MS, pause);
 
     // Groups and meters exist before the flows that use them and go away after them.
     if (groupAdds.length) await this.conn.sendChecked(groupAdds);
@@ -227,3 +229,6 @@ export class FlowInstaller {
     }
   }
 }
+
+/** Install planning runs in slices this long (wall ms), the event loop served in between. */
+const PLAN_SLICE_MS = 50;

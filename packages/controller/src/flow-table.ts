@@ -157,6 +157,44 @@ export function planFlows(
   keys?: Iterable<string>,
   skip?: (f: Flow, key: string) => boolean,
 ): FlowPlan {
+  const steps = planSteps(desired, installed, keys, skip);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * planFlows over several event-loop turns: about `sliceMs` of work, then `pause()` (a start plans 40k keys,
+ * each a comparison of two flows' texts).
+ */
+export async function planFlowsSliced(
+  desired: DesiredFlows,
+  installed: InstalledFlows,
+  keys: Iterable<string> | undefined,
+  skip: ((f: Flow, key: string) => boolean) | undefined,
+  sliceMs: number,
+  pause: () => Promise<void>,
+): Promise<FlowPlan> {
+  const steps = planSteps(desired, installed, keys, skip);
+  let end = performance.now() + sliceMs;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() >= end) {
+      await pause();
+      end = performance.now() + sliceMs;
+    }
+  }
+}
+
+/** planFlows' work, yielding every few hundred keys. */
+function* planSteps(
+  desired: DesiredFlows,
+  installed: InstalledFlows,
+  keys?: Iterable<string>,
+  skip?: (f: Flow, key: string) => boolean,
+): Generator<void, FlowPlan> {
   const plan: FlowPlan = { add: [], modify: [], remove: [], keys: new Map() };
   const put = (list: Flow[], f: Flow, k: string) => {
     list.push(f);
@@ -181,10 +219,22 @@ export function planFlows(
       } else put(plan.modify, want, k);
     }
   };
-  if (keys) for (const k of keys) visit(k);
+  let n = 0;
+  if (keys)
+    for (const k of keys) {
+      visit(k);
+      if ((++n & 255) === 0) yield;
+    }
   else {
-    for (const k of desired.keys()) visit(k);
-    for (const k of installed.byKey.keys()) if (!desired.get(k)) visit(k);
+    for (const k of desired.keys()) {
+      visit(k);
+      if ((++n & 255) === 0) yield;
+    }
+    for (const k of installed.byKey.keys())
+      if (!desired.get(k)) {
+        visit(k);
+        if ((++n & 255) === 0) yield;
+      }
   }
   return plan;
 }

@@ -11,7 +11,8 @@
 //   lflow_output          ← runtime_data, SB_logical_flow, SB_logical_dp_group, SB_datapath_binding,
 //                           SB_port_binding, SB_multicast_group, SB_address_set, SB_port_group, SB_meter,
 //                           SB_dhcp_options (recompute), lflow_backlog (what a time-sliced round left)
-//   port_security_output  ← runtime_data, SB_port_binding
+//   port_security_output  ← runtime_data, SB_port_binding, port_security_backlog (ports a time-sliced round
+//                           left)
 //   mac_binding_output    ← runtime_data, SB_port_binding (only when they reach a bound port or a datapath's
 //                           locality), SB_mac_binding (recompute)
 //   lb_hairpin_output     ← runtime_data (local datapaths), SB_load_balancer (LBs; SB_Global's
@@ -65,6 +66,7 @@ export class ChassisEngine {
   readonly runtime: RuntimeData;
   readonly physical: PhysicalOutput;
   readonly lflows: LflowOutput;
+  readonly portSecurity: PortSecurityOutput;
   private readonly sbInputs: Record<SbInputName, SbTablesInput>;
   private readonly ifacesIn = new SignatureInput();
   private readonly bridgeIn = new SignatureInput();
@@ -72,6 +74,8 @@ export class ChassisEngine {
   private forceNext = true;
   /** The snapshot of a round whose changes it did not show (see changeNotInSnapshot). */
   private lagging: SbSnapshot | undefined;
+  /** The snapshot of the last round. */
+  private lastSb: SbSnapshot | undefined;
 
   /**
    * `sliceMs`: lflow_output compiles for about that long per round and leaves the rest for the next ones
@@ -91,7 +95,8 @@ export class ChassisEngine {
     const lflows = (this.lflows = new LflowOutput(input, rt, all, desired, new GroupTable()));
     lflows.sliceMs = opts.sliceMs;
     phys.sliceMs = opts.sliceMs;
-    const ps = new PortSecurityOutput(input, rt, all, desired);
+    const ps = (this.portSecurity = new PortSecurityOutput(input, rt, all, desired));
+    ps.sliceMs = opts.sliceMs;
     const neighbors = new WholeFlows('neighbor', neighborFlows, input, rt, desired);
     const hairpin = new WholeFlows('lb-hairpin', lbHairpinFlows, input, rt, desired);
     const note = (name: string, handler: () => boolean): InputEdge => ({ from: '', name, handler });
@@ -104,6 +109,7 @@ export class ChassisEngine {
       // Compilations (and physical units) a time-sliced round left over.
       { kind: 'input', name: 'lflow_backlog', data: { updated: () => lflows.pending } },
       { kind: 'input', name: 'physical_backlog', data: { updated: () => phys.pending } },
+      { kind: 'input', name: 'port_security_backlog', data: { updated: () => ps.pending } },
       {
         kind: 'node',
         name: 'runtime_data',
@@ -206,6 +212,7 @@ export class ChassisEngine {
         inputs: [
           edge('runtime_data', note('port_security_runtime_data_handler', ok)),
           edge('SB_port_binding', note('port_security_port_binding_handler', ok)),
+          edge('port_security_backlog', note('port_security_backlog_handler', ok)),
         ],
       },
       {
@@ -259,7 +266,7 @@ export class ChassisEngine {
 
   /** A time-sliced round left compilations over: run again (with no new changes) before installing. */
   get pending(): boolean {
-    return this.lflows.pending || this.physical.pending;
+    return this.lflows.pending || this.physical.pending || this.portSecurity.pending;
   }
 
   /** The next round recomputes every node (`inc-engine/recompute`, a reconnect that re-read everything). */
@@ -296,6 +303,16 @@ export class ChassisEngine {
     }
     const unseen = changeNotInSnapshot(input);
     if (unseen) this.lagging = input.sb;
+    // A round with nothing new (the next slice of a sliced one): what lflow_output derived from the
+    // snapshot and the local view is still valid.
+    const quiet =
+      !force &&
+      input.sb === this.lastSb &&
+      !this.ifacesIn.updated() &&
+      !this.bridgeIn.updated() &&
+      !Object.values(this.sbInputs).some((i) => i.updated());
+    this.lflows.keepContexts = quiet;
+    this.lastSb = input.sb;
     const outcome = this.engine.run(force);
     return {
       ...(unseen ? { changeNotInSnapshot: unseen } : {}),

@@ -1,6 +1,6 @@
 // What one engine round is given: the SB and OVS state now, and the SB rows that changed since the last round
 // (typed per table, old and new row). Input nodes are "updated" when their tables had changes.
-import type { Uuid } from 'ovsdb-client-ts';
+import type { RowChange as ReplicaChange, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { Bridge } from '@ovnts/schema/vswitch';
 import type { InputData } from '@ovnts/daemon';
@@ -25,17 +25,11 @@ export interface RoundInput {
   readonly bridgeExternalIds: Bridge['external_ids'];
 }
 
-/** Groups loose replica change records by table (the replica's union type, narrowed by table name). */
-export function groupChanges(
-  changes: readonly { readonly table: string; readonly uuid: string; readonly old: unknown; readonly new: unknown }[],
-): SbChanges {
+/** Groups the replica's change records by table. */
+export function groupChanges(changes: readonly ReplicaChange<SbTables>[]): SbChanges {
   const out: Record<string, RowChange<keyof SbTables>[]> = {};
-  for (const c of changes)
-    (out[c.table] ??= []).push({
-      uuid: c.uuid as Uuid<keyof SbTables>,
-      old: c.old as SbTables[keyof SbTables] | undefined,
-      new: c.new as SbTables[keyof SbTables] | undefined,
-    });
+  // The records themselves (they carry uuid, old and new): a start's 30k changes are not copied again.
+  for (const c of changes) (out[c.table] ??= []).push(c);
   return out;
 }
 
@@ -87,6 +81,8 @@ function unseenIn<T extends keyof SbTables>(
   changes: readonly RowChange<T>[],
 ): string | undefined {
   const rows: ReadonlyMap<Uuid<T>, SbTables[T]> = sb[table];
+  // Every record as the snapshot shows it (the usual case, a start's 30k rows): then so is each row's last.
+  if (changes.every((c) => rows.get(c.uuid) === c.new)) return undefined;
   const last = new Map<Uuid<T>, SbTables[T] | undefined>();
   for (const c of changes) last.set(c.uuid, c.new); // several records of one row: the last one counts
   for (const [uuid, row] of last) if (rows.get(uuid) !== row) return uuid;

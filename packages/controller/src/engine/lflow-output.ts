@@ -56,11 +56,22 @@ export class LflowOutput implements NodeData {
    * and the controller installs only once none are.
    */
   private readonly backlog = new Map<LfUuid, Set<DpUuid>>();
+  /**
+   * A recompute's logical flows not yet indexed and queued (their uuids as of the recompute): settle() takes
+   * them a slice at a time, so a start's 20k-flow set-up does not hold the event loop either.
+   */
+  private scan: LfUuid[] = [];
+  private scanAt = 0;
   /** Compile for at most about this long per settle (wall ms), then leave the rest in the backlog. */
   sliceMs: number | undefined;
   private nextConj = 1;
   private compiler = new Compiler();
   private contexts = new Map<DpUuid, DpContext>();
+  /**
+   * Set by the engine for a round that only continues a sliced one (same snapshot, no change): the datapath
+   * contexts and the SB index stay valid, and rebuilding them for every 50 ms slice cost more than compiling.
+   */
+  keepContexts = false;
   private index: SbIndex | undefined;
   private changed = false;
   /** Meter name → OpenFlow meter id, stable while the name exists (kept across recomputes, as the switch's meters are). */
@@ -86,7 +97,8 @@ export class LflowOutput implements NodeData {
   }
 
   get pending(): boolean {
-    return this.backlog.size > 0;
+    const queued = this.rt.view !== undefined && this.queuedLflows.size > 0;
+    return this.backlog.size > 0 || this.scanAt < this.scan.length || queued;
   }
 
   constructor(
@@ -99,8 +111,10 @@ export class LflowOutput implements NodeData {
 
   clearTracked(): void {
     this.changed = false;
-    this.contexts = new Map();
-    this.index = undefined;
+    if (!this.keepContexts) {
+      this.contexts = new Map();
+      this.index = undefined;
+    }
     this.lastCompiled = 0;
   }
 
@@ -119,11 +133,8 @@ export class LflowOutput implements NodeData {
     this.backlog.clear();
     this.compiler = new Compiler(); // DHCP option tables may have changed (the compiler caches parses)
     this.syncMeterIds();
-    const { sb } = this.input();
-    for (const lf of sb.Logical_Flow.values()) {
-      this.indexLflow(lf, true);
-      this.queuedLflows.add(lf._uuid);
-    }
+    this.scan = [...this.input().sb.Logical_Flow.keys()];
+    this.scanAt = 0;
     this.settle();
     this.changed = true;
   }
@@ -221,9 +232,24 @@ export class LflowOutput implements NodeData {
   // ---- settle: recompile what was queued ----
 
   settle(): boolean {
+    const { sb } = this.input();
+    const deadline = this.sliceMs === undefined ? Infinity : performance.now() + this.sliceMs;
+    // A recompute's flows, indexed and queued a slice at a time. A flow a later round's handler indexed already
+    // is indexed again (sets: no change); one deleted since is skipped.
+    while (this.scanAt < this.scan.length) {
+      const row = sb.Logical_Flow.get(this.scan[this.scanAt++]!);
+      if (row) {
+        this.indexLflow(row, true);
+        this.queuedLflows.add(row._uuid);
+      }
+      if ((this.scanAt & 255) === 0 && performance.now() > deadline) break;
+    }
+    if (this.scanAt >= this.scan.length) {
+      this.scan = [];
+      this.scanAt = 0;
+    }
     const view = this.rt.view;
     if (!view) return true;
-    const { sb } = this.input();
     this.groups.begin();
     // Pairs to (re)build: a logical flow on every local datapath of it, or single pairs. They join what a
     // sliced settle left (the backlog), which is checked again when its turn comes.
@@ -233,7 +259,11 @@ export class LflowOutput implements NodeData {
       if (!s) pairs.set(lf, (s = new Set()));
       s.add(dp);
     };
+    // Queued flows are taken a slice at a time too (a recompute queues all of them), each whole.
+    let n = 0;
     for (const lf of this.queuedLflows) {
+      if (this.scan.length || ((++n & 255) === 0 && performance.now() > deadline)) break;
+      this.queuedLflows.delete(lf);
       for (const k of this.entriesOfLflow(lf)) this.drop(k);
       const row = sb.Logical_Flow.get(lf);
       if (row) for (const d of datapathsOf(row, sb)) if (view.localDps.has(d)) want(lf, d);
@@ -253,12 +283,11 @@ export class LflowOutput implements NodeData {
       this.drop(k);
       if (view.localDps.has(e.dp) && sb.Logical_Flow.has(e.lf)) want(e.lf, e.dp);
     }
-    this.queuedLflows.clear();
     this.queuedDps.clear();
     this.queuedEntries.clear();
 
-    const deadline = this.sliceMs === undefined ? Infinity : performance.now() + this.sliceMs;
-    for (const [lf, dps] of pairs) {
+    // Nothing compiles before every queued flow is placed (a pair is compiled once, with what was queued).
+    for (const [lf, dps] of this.queuedLflows.size || this.scan.length ? [] : pairs) {
       pairs.delete(lf);
       // A pair left from an earlier slice may be gone or no longer local by now.
       const row = sb.Logical_Flow.get(lf);
@@ -266,8 +295,10 @@ export class LflowOutput implements NodeData {
       const of = new Set(datapathsOf(row, sb));
       const still = [...dps].filter((d) => view.localDps.has(d) && of.has(d));
       for (const d of still) this.drop(`${lf}|${d}`);
-      if (still.length) this.compileOn(row, still);
-      // Past the slice: the rest waits for the next settle (at least one flow compiles each time).
+      // Past the slice: the rest waits for the next settle (at least one pair compiles each time); a flow on
+      // many datapaths (a port-group ACL on every switch) may stop part-way, its other pairs left for later.
+      const left = still.length ? this.compileOn(row, still, deadline) : [];
+      if (left.length) pairs.set(lf, new Set(left));
       if (performance.now() > deadline) break;
     }
     for (const k of this.withGroups) for (const g of this.entries.get(k)!.groups) this.groups.id(g);
@@ -341,7 +372,7 @@ export class LflowOutput implements NodeData {
    * Compiles one logical flow on some of its datapaths. As the full computation does, a flow that names no
    * port (no string literal, no port group) is compiled once per datapath kind and moved to the others.
    */
-  private compileOn(lf: LogicalFlow, dps: readonly DpUuid[]): void {
+  private compileOn(lf: LogicalFlow, dps: readonly DpUuid[], deadline = Infinity): DpUuid[] {
     const view = this.rt.view!;
     const shared = dps.length > 1 && !/["@]/.test(lf.match) && !/["@]/.test(lf.actions);
     const templates = new Map<string, Entry>();
@@ -354,7 +385,9 @@ export class LflowOutput implements NodeData {
       actions: lf.actions,
       ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
     };
-    for (const d of dps) {
+    for (const [i, d] of dps.entries()) {
+      // Past the deadline: the datapaths not compiled yet are returned (at least one compiles).
+      if (i > 0 && performance.now() > deadline) return dps.slice(i);
       const dp = view.localDps.get(d)!;
       const c = this.contextFor(dp);
       const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
@@ -380,6 +413,7 @@ export class LflowOutput implements NodeData {
       }
       this.store(e);
     }
+    return [];
   }
 
   allocConj(n: number): number {

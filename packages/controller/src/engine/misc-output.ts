@@ -78,6 +78,10 @@ export function hairpinReached(
 export class PortSecurityOutput implements NodeData {
   private readonly ports = new Map<Uuid<'Port_Binding'>, string>();
   private changed = false;
+  /** Ports a time-sliced round left for the next one (`sliceMs`); the engine runs again while any are left. */
+  private readonly backlog = new Set<Uuid<'Port_Binding'>>();
+  /** Visit ports for at most about this long per round (wall ms), then leave the rest in the backlog. */
+  sliceMs: number | undefined;
   constructor(
     private readonly input: () => RoundInput,
     private readonly rt: RuntimeData,
@@ -87,24 +91,41 @@ export class PortSecurityOutput implements NodeData {
   clearTracked(): void {
     this.changed = false;
   }
+  /** A sliced round left ports: the next round (with no new changes) must settle before installing. */
+  get pending(): boolean {
+    return this.backlog.size > 0 && this.rt.view !== undefined;
+  }
   recompute(): void {
     for (const u of this.ports.keys()) this.desired.delete(owner(u));
     this.ports.clear();
-    for (const u of this.rt.view?.localVifs.keys() ?? []) this.visit(u);
+    this.backlog.clear();
+    for (const u of this.rt.view?.localVifs.keys() ?? []) this.backlog.add(u);
+    this.visitBacklog();
     this.changed = true;
   }
   handleChanges(): boolean {
     const view = this.rt.view;
     if (!view) return true;
-    const todo = new Set<Uuid<'Port_Binding'>>(this.rt.changedPorts);
+    const todo = this.backlog;
+    for (const u of this.rt.changedPorts) todo.add(u);
     for (const c of this.sbIn.changes('Port_Binding')) todo.add(c.uuid);
     if (this.rt.changedDps.size)
       for (const u of [...view.localVifs.keys(), ...this.ports.keys()]) {
         const pb = this.input().sb.Port_Binding.get(u);
         if (!pb || this.rt.changedDps.has(pb.datapath)) todo.add(u);
       }
-    for (const u of todo) this.visit(u);
+    this.visitBacklog();
     return true;
+  }
+  /** Visits the backlog's ports, at least one, until the slice is over. */
+  private visitBacklog(): void {
+    if (!this.rt.view) return;
+    const deadline = this.sliceMs === undefined ? Infinity : performance.now() + this.sliceMs;
+    for (const u of this.backlog) {
+      this.backlog.delete(u);
+      this.visit(u);
+      if (performance.now() > deadline) break;
+    }
   }
   updated(): boolean {
     return this.changed;
