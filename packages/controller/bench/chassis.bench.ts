@@ -8,7 +8,9 @@
 // remote pods go through tunnels.
 // Run: npm run build && npx vite-node --config vitest.config.ts packages/controller/bench/chassis.bench.ts
 //      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there, and
-//      a copy of its log, whose "Unreasonably long" lines time the stalls)
+//      a copy of its log, whose "Unreasonably long" lines time the stalls; BENCH_STACKS=ovnts measures ovnts-controller
+//      alone (a helper's run on a busy box; no flow comparison then), BENCH_NODE_ARGS adds node flags to its
+//      command line, e.g. "--heap-prof --heap-prof-dir=DIR")
 import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,8 @@ const PODS = Number(process.env['BENCH_PODS'] ?? 50);
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
 /** A directory: ovnts-controller writes a heap snapshot there once the chassis caught up (SIGUSR2). */
 const HEAP_SNAPSHOT = process.env['BENCH_HEAP_SNAPSHOT'];
+const STACKS = (process.env['BENCH_STACKS'] ?? 'real,ovnts').split(',');
+const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 const sb = new Sandbox('ovnts-bench-');
 const rows: string[][] = [];
@@ -44,6 +48,7 @@ try {
     await nbctl('--wait=sb', 'sync'); // bumps nb_cfg
     const target = [...rep.table('SB_Global').values()][0]!.nb_cfg;
     const prof = [
+      ...NODE_ARGS,
       ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
       ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT}`] : []),
     ];
@@ -100,38 +105,36 @@ try {
   }
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const loadReal = load();
-  const real = await measure('real');
+  const real = STACKS.includes('real') ? await measure('real') : undefined;
   const loadOurs = load();
   const ours = await measure('ovnts');
-  const parity = compareFlows(ours.flows, real.flows);
+  const parity = real ? compareFlows(ours.flows, real.flows) : undefined;
   await sbc.close();
 
   console.log(
     `\nchassis bench: ${NODES} nodes x ${PODS} pods = ${NODES * PODS} pods, ${lflows} logical flows, setup ${setupS.toFixed(1)} s; ` +
-      `load average before real ${loadReal}, before ovnts ${loadOurs}`,
+      `load average${real ? ` before real ${loadReal},` : ''} before ovnts ${loadOurs}`,
   );
   rows.push(['metric', 'ovnts-controller', 'ovn-controller', 'ratio (ovnts/real)']);
-  const row = (name: string, o: number, r: number, digits = 2) =>
-    rows.push([name, o.toFixed(digits), r.toFixed(digits), (o / r).toFixed(2)]);
-  row('start → flows installed, ports up, nb_cfg (s)', ours.startS, real.startS);
-  row('CPU by then (s)', ours.cpuS, real.cpuS);
-  row('peak RSS by then (MB)', ours.rssAtStart, real.rssAtStart, 1);
-  row('peak RSS 2 s later (MB)', ours.rssMb, real.rssMb, 1);
-  row('OpenFlow flows installed', ours.flows.length, real.flows.length, 0);
-  rows.push([
-    '"Unreasonably long" poll intervals (max ms)',
-    `${ours.longPolls.length} (${Math.max(0, ...ours.longPolls)})`,
-    `${real.longPolls.length} (${Math.max(0, ...real.longPolls)})`,
-    '-',
-  ]);
-  rows.push(['connections dropped (log lines)', String(ours.drops), String(real.drops), '-']);
+  const row = (name: string, o: number, r: number | undefined, digits = 2) =>
+    rows.push([name, o.toFixed(digits), r?.toFixed(digits) ?? '-', r === undefined ? '-' : (o / r).toFixed(2)]);
+  row('start → flows installed, ports up, nb_cfg (s)', ours.startS, real?.startS);
+  row('CPU by then (s)', ours.cpuS, real?.cpuS);
+  row('peak RSS by then (MB)', ours.rssAtStart, real?.rssAtStart, 1);
+  row('peak RSS 2 s later (MB)', ours.rssMb, real?.rssMb, 1);
+  row('OpenFlow flows installed', ours.flows.length, real?.flows.length, 0);
+  const polls = (p: readonly number[] | undefined) => (p ? `${p.length} (${Math.max(0, ...p)})` : '-');
+  rows.push(['"Unreasonably long" poll intervals (max ms)', polls(ours.longPolls), polls(real?.longPolls), '-']);
+  rows.push(['connections dropped (log lines)', String(ours.drops), real ? String(real.drops) : '-', '-']);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i]!)).join('  '));
   console.log(`ovnts-controller event-loop/show:\n${ours.loop.trimEnd()}`);
   console.log(`ovnts-controller memory/show: ${ours.memory.trim()}`);
-  const same = parity.onlyOurs.length === 0 && parity.onlyReal.length === 0;
-  console.log(`installed flows equal (first install, normalised): ${same ? 'yes' : 'NO'}`);
-  if (!same) console.log(formatParity(parity, 10));
+  if (parity) {
+    const same = parity.onlyOurs.length === 0 && parity.onlyReal.length === 0;
+    console.log(`installed flows equal (first install, normalised): ${same ? 'yes' : 'NO'}`);
+    if (!same) console.log(formatParity(parity, 10));
+  }
 } finally {
   await sb.stop();
 }

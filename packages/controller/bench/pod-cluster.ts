@@ -156,15 +156,14 @@ export async function startBenchController(
   mkdirSync(dir, { recursive: true });
   const env = { ...hv.env, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
   const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', hv.db.remotes.unix];
-  if (kind === 'ovnts')
-    await sb.runOk(
-      process.execPath,
-      [...nodeArgs, path.join(ROOT, 'packages/controller/bin/ovnts-controller.js'), ...args],
-      {
-        env,
-      },
-    );
-  else await sb.runOk('ovn-controller', args, { env });
+  if (kind === 'ovnts') {
+    const bin = path.join(ROOT, 'packages/controller/bin/ovnts-controller.js');
+    // Node run by hand skips the launcher's shebang: its node flags (heap sizing) are passed here, as a
+    // deployment running the launcher gets them.
+    const shebang = /^#!\S*env -S node(.*)$/m.exec(readFileSync(bin, 'utf8').split('\n')[0] ?? '');
+    const launcherArgs = shebang?.[1]?.split(' ').filter(Boolean) ?? [];
+    await sb.runOk(process.execPath, [...launcherArgs, ...nodeArgs, bin, ...args], { env });
+  } else await sb.runOk('ovn-controller', args, { env });
   const pid = Number(readFileSync(path.join(dir, 'ovn-controller.pid'), 'utf8').trim());
   return { daemon: sb.own(new Daemon(`${kind}-controller`, pid, path.join(dir, 'ovn-controller.log'))), env };
 }
