@@ -78,4 +78,23 @@ describe('external port in the local view', () => {
       flows.some((f) => /table=40, priority=100,reg15=0x2,metadata=0x7 actions=set_field:0x1->reg15/.test(f)),
     ).toBe(true);
   });
+  it('lets a localport reach it through the localnet port only where it is claimed (table 41, priority 170)', () => {
+    const ln = U(0x30) as Uuid<'Port_Binding'>;
+    const at = (chassis: string | null, me: string) => {
+      const sb = world({ extChassis: chassis });
+      const view = buildLocalView(sb, me, ifaces);
+      const dp = view.localDps.get(LS as Uuid<'Datapath_Binding'>)!;
+      return portPhysicalFlows({ view, sb, zone: () => 0 }, dp, sb.Port_Binding.get(ln)!)
+        .map(formatFlow)
+        .filter((f) => f.includes('priority=170'));
+    };
+    const here = at(HV1, 'hv1');
+    expect(here).toHaveLength(1);
+    expect(here[0]).toMatch(
+      /table=41, priority=170,reg10=0x\d+\/0x\d+,reg15=0x1,metadata=0x7,dl_dst=f0:00:00:00:00:03 /,
+    );
+    expect(here[0]).toMatch(/set_field:0->reg9,resubmit\(,42\)$/);
+    expect(at(HV2, 'hv1')).toEqual([]);
+    expect(at(HV1, 'hv2')).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import { type LocalView, type SbSnapshot, isPatchLike, isVtepChassis, tunnelType
 import { encapActions, fanOut, tunnelDecapFlows } from './tunnel-encap.js';
 import { dnatKey, snatKey } from './zones.js';
 import { bridgedFlows, isBridgedRemoteRedirect } from './chassis-mac.js';
+import { parseMac } from '@ovnts/net';
 
 const reg = (n: number) => `reg${n}` as FieldName;
 const setReg = (n: number, v: number | bigint, start = 0, bits = 32): Action => load(sub(reg(n), start, bits), v);
@@ -58,6 +59,19 @@ export function physicalFlows(ctx: PhysicalContext): Flow[] {
   out.push(...bridgedFlows(ctx));
   out.push(...fixedPhysicalFlows());
   return out;
+}
+
+/**
+ * The MACs of the external ports of a datapath that this chassis has claimed (the first word of each `mac`
+ * entry, as ovn-controller parses them; unparsable ones are skipped), in port order.
+ */
+export function claimedExternalMacs(view: LocalView, dp: Uuid<'Datapath_Binding'>): bigint[] {
+  const me = view.chassis?._uuid;
+  if (!me) return [];
+  return (view.portsByDp.get(dp) ?? [])
+    .filter((pb) => pb.type === 'external' && pb.chassis === me)
+    .flatMap((pb) => pb.mac.map((entry) => parseMac(entry.trim().split(/\s+/)[0] ?? '')))
+    .filter((mac): mac is bigint => mac !== null);
 }
 
 function collector(out: Flow[]) {
@@ -119,6 +133,15 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       // Neither localport traffic nor local-only traffic may leave through the physical network.
       add(OFTABLE.checkLoopback, 160, [flag(MLF.localport), ...portMatch], [], cookie);
       add(OFTABLE.checkLoopback, 160, [flag(MLF.localOnly), ...portMatch], [], cookie);
+      // …except a localport's traffic to an external port claimed here: that machine is only reachable there.
+      for (const mac of claimedExternalMacs(view, dp._uuid))
+        add(
+          OFTABLE.checkLoopback,
+          170,
+          [flag(MLF.localport), ...portMatch, m('eth_dst', mac)],
+          [...clearScratchRegs(), resubmit(OFTABLE.egress)],
+          cookie,
+        );
     }
     add(
       OFTABLE.localOutput,

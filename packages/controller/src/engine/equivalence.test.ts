@@ -425,7 +425,17 @@ class World {
           ha_chassis_group: g,
           external_ids: {},
         });
-      port(`ext${this.portN++}`, this.pick(this.switches)!, 'external');
+      const ls = this.pick(this.switches)!;
+      port(`ext${this.portN++}`, ls, 'external');
+      // The switch's localnet port: where this chassis claims the external port, a localport may reach it.
+      const ln = `ln${this.portN++}`;
+      port(ln, ls, 'localnet');
+      db.update('Port_Binding', db.rows('Port_Binding').find((p) => p['logical_port'] === ln)!._uuid, {
+        chassis: null,
+        ha_chassis_group: null,
+        options: { network_name: 'phys' },
+      });
+      this.ifaces = [...this.ifaces, { name: `patch-${ln}`, ofport: 150, type: 'patch', localnetPort: ln }];
       port(`cr-lr${this.portN++}`, this.pick(this.routers)!, 'chassisredirect');
       return;
     }
@@ -448,7 +458,7 @@ class World {
       }
     } else {
       // The gateway ports move between members (the active one claims them).
-      for (const p of this.ports().filter((q) => q['ha_chassis_group'] === group._uuid))
+      for (const p of this.ports().filter((q) => q['ha_chassis_group'] === group._uuid && q['type'] !== 'localnet'))
         db.update('Port_Binding', p._uuid, { chassis: this.pick(this.chassis) });
     }
   }

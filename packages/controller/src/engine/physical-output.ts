@@ -1,6 +1,7 @@
 // Engine node physical_flow_output: the physical flows per port, per multicast group and per tunnel, each under
 // its own owner in the desired flow table. Each unit remembers a signature of everything its flows are built
-// from (its row versions, its datapath's key, its local role, the zones it loads, its patch peer); a round
+// from (its row versions, its datapath's key, its local role, the zones it loads, its patch peer, for a localnet
+// port the external ports claimed here); a round
 // recomputes only the units that the changed rows, ports, datapaths and zones can reach, and among those only
 // the ones whose signature moved.
 import type { Uuid } from 'ovsdb-client-ts';
@@ -11,6 +12,7 @@ import type { DesiredFlows } from '../flow-table.js';
 import { bridgedFlows } from '../chassis-mac.js';
 import {
   type PhysicalContext,
+  claimedExternalMacs,
   fixedPhysicalFlows,
   multicastFlows,
   portPhysicalFlows,
@@ -100,11 +102,18 @@ export class PhysicalOutput implements NodeData {
       for (const u of this.mcs.keys()) mcs.add(u);
     } else {
       const names = new Set<string>();
+      const externalDps = new Set<string>();
       for (const c of this.sbIn.changes('Port_Binding')) {
         ports.add(c.uuid);
         if (c.old) names.add(c.old.logical_port);
         if (c.new) names.add(c.new.logical_port);
+        if (c.old?.type === 'external') externalDps.add(c.old.datapath);
+        if (c.new?.type === 'external') externalDps.add(c.new.datapath);
       }
+      // A localnet port's flows read the external ports of its datapath claimed here.
+      for (const d of externalDps)
+        for (const pb of view.portsByDp.get(d as Uuid<'Datapath_Binding'>) ?? [])
+          if (view.localnet.has(pb._uuid)) ports.add(pb._uuid);
       for (const u of this.rt.changedPorts) ports.add(u);
       for (const k of this.rt.changedZones) {
         const pb = view.pbByName.get(k);
@@ -240,6 +249,7 @@ function portSignature(ctx: PhysicalContext, pb: PortBinding): string {
     view.localRedirects.get(pb._uuid)?._version ?? '-',
     peer ? `${peer._version}:${peer.tunnel_key}:${peer.datapath}` : '-',
     peerDp ? `${peerDp.tunnel_key}:${zones(peerDp._uuid)}` : '-',
+    view.localnet.has(pb._uuid) ? claimedExternalMacs(view, pb.datapath).join(',') : '-',
   ].join('|');
 }
 
