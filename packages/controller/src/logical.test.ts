@@ -64,6 +64,15 @@ describe('logical flows', () => {
     );
   });
 
+  it('compiles inport flows of a vtep port bound to a VTEP gateway elsewhere (its packets reach every chassis)', () => {
+    const sb = base(
+      [pb(0x13, 'lp-vtep', U(0x10), 3, { type: 'vtep', chassis: U(0x301) })],
+      [lflow(0x3000, 'inport == "lp-vtep"', 'reg0[14] = 1; next;', { logical_datapath: U(0x10) })],
+    );
+    const text = logicalFlows(buildLocalView(sb, 'hv1', ifaces), sb, new GroupTable()).flows.map(formatFlow);
+    expect(text.some((t) => t.startsWith('cookie=0x3000,') && t.includes('reg14=0x3,metadata=0x1'))).toBe(true);
+  });
+
   it('reuses compiled flows until the datapath changes', () => {
     const cache = new LflowCache();
     const groups = new GroupTable();

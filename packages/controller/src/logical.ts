@@ -14,7 +14,11 @@ export interface LogicalResult {
   readonly errors: { readonly lflow: string; readonly error: string }[];
 }
 
-export const RELATED_TYPES: ReadonlySet<string> = new Set(['patch', 'localport', 'localnet', 'l3gateway']);
+/**
+ * Port types whose inport/outport flows every chassis of the datapath installs, wherever they are bound; a
+ * `vtep` port's packets arrive at every hypervisor from its gateway's tunnel.
+ */
+export const RELATED_TYPES: ReadonlySet<string> = new Set(['patch', 'localport', 'localnet', 'l3gateway', 'vtep']);
 
 /** Lookups over the SB shared by every datapath of one recomputation. */
 export class SbIndex {
