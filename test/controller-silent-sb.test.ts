@@ -64,23 +64,32 @@ async function silencingProxy(sb: Sandbox, upstream: string): Promise<SilencingP
   return proxy;
 }
 
+/**
+ * An SB, the proxy in front of it (`silent` from the start if asked), a chassis that reaches the SB through
+ * the proxy and its ovnts-controller with a 3 s SB request limit.
+ */
+async function controllerBehindProxy(sb: Sandbox, opts: { silent: boolean }) {
+  const sbdb = await sb.startDb('sb');
+  const sbctl = async (...a: string[]) =>
+    (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', ...a])).trim();
+  const proxy = await silencingProxy(sb, sbdb.remotes.unix);
+  proxy.silent = opts.silent;
+  const hv = await sb.startChassis({ sbRemote: proxy.remote, name: 'hv1', systemId: 'hv1', encapIp: '127.0.0.1' });
+  const ctl = await startFromSource(
+    sb,
+    'hv1-ovnts-controller',
+    'packages/controller/src/bin/ovnts-controller.ts',
+    ['-vinfo', hv.db.remotes.unix],
+    { ...hv.env, OVNTS_SB_REQUEST_TIMEOUT_MS: '3000' },
+  );
+  return { sbctl, proxy, hv, ctl };
+}
+
 describe('ovnts-controller against a silent SB', () => {
   const sandbox = useSandbox();
 
   it('times out, reconnects, catches up, and exits promptly on SIGTERM', { timeout: 300_000 }, async () => {
-    const sb = sandbox();
-    const sbdb = await sb.startDb('sb');
-    const sbctl = async (...a: string[]) =>
-      (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', ...a])).trim();
-    const proxy = await silencingProxy(sb, sbdb.remotes.unix);
-    const hv = await sb.startChassis({ sbRemote: proxy.remote, name: 'hv1', systemId: 'hv1', encapIp: '127.0.0.1' });
-    const ctl = await startFromSource(
-      sb,
-      'hv1-ovnts-controller',
-      'packages/controller/src/bin/ovnts-controller.ts',
-      ['-vinfo', hv.db.remotes.unix],
-      { ...hv.env, OVNTS_SB_REQUEST_TIMEOUT_MS: '3000' },
-    );
+    const { sbctl, proxy, hv, ctl } = await controllerBehindProxy(sandbox(), { silent: false });
     await waitFor(
       'the chassis registered',
       async () => (await sbctl('--columns=ip', 'list', 'Encap')) === '127.0.0.1',
@@ -131,20 +140,7 @@ describe('ovnts-controller against a silent SB', () => {
     'keeps retrying an SB silent from the start (past the 30 s connect limit), then registers',
     { timeout: 300_000 },
     async () => {
-      const sb = sandbox();
-      const sbdb = await sb.startDb('sb');
-      const sbctl = async (...a: string[]) =>
-        (await sb.runOk('ovn-sbctl', [`--db=${sbdb.remotes.unix}`, '--bare', ...a])).trim();
-      const proxy = await silencingProxy(sb, sbdb.remotes.unix);
-      proxy.silent = true;
-      const hv = await sb.startChassis({ sbRemote: proxy.remote, name: 'hv1', systemId: 'hv1', encapIp: '127.0.0.1' });
-      const ctl = await startFromSource(
-        sb,
-        'hv1-ovnts-controller',
-        'packages/controller/src/bin/ovnts-controller.ts',
-        ['-vinfo', hv.db.remotes.unix],
-        { ...hv.env, OVNTS_SB_REQUEST_TIMEOUT_MS: '3000' },
-      );
+      const { sbctl, proxy, ctl } = await controllerBehindProxy(sandbox(), { silent: true });
       // The client's own start-up limit was 30 s: wait past it, with the SB silent all along.
       const t0 = Date.now();
       await waitFor('three sessions tried', () => proxy.connections >= 3, 120_000, 200);

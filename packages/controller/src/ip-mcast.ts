@@ -7,14 +7,13 @@
 // to its ports on this chassis.
 import type { Logger } from 'pino';
 import { formatIpv4 } from '@ovnts/net';
-import { OFPP, type PacketIn2, type SwitchConnection } from '@ovnts/openflow';
-import { MLF, OFTABLE, REG } from '@ovnts/expr';
+import type { PacketIn2, SwitchConnection } from '@ovnts/openflow';
 import { model as sbModel } from '@ovnts/schema/sb';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { igmpQuery, mldQuery, parseSnoopMessage } from './igmp-packets.js';
 import { sameMcastConfig, type McastConfig } from './ip-mcast-config.js';
 import { McastSnoopTable } from './mcast-snooping.js';
-import { localOutput } from './packet-out.js';
+import { localOutput, outputFrom } from './packet-out.js';
 import { parseEth, PacketError } from './packets.js';
 import type { SbSnapshot } from './view.js';
 
@@ -256,17 +255,7 @@ export class IpMcast {
 
   /** The packet again, from its port, to multicast group `group` of its switch (all chassis). */
   private forward(packet: Buffer, dpKey: number, inport: number, group: number): void {
-    this.of.send({
-      type: 'packet_out',
-      inPort: OFPP.CONTROLLER,
-      actions: [{ type: 'resubmit', table: OFTABLE.outputInit }],
-      packet,
-      metadata: [
-        { field: 'metadata', value: BigInt(dpKey) },
-        { field: `reg${REG.inport}`, value: BigInt(inport) },
-        { field: `reg${REG.outport}`, value: BigInt(group) },
-      ],
-    });
+    this.of.send(outputFrom(packet, dpKey, inport, group));
   }
 }
 

@@ -3,16 +3,8 @@
 // SB, through a local cache so repeated ARPs do not write). Rate-limited so a storm cannot starve the daemon.
 import type { Logger } from 'pino';
 import { formatIpv4, formatIpv6, formatMac, macFromBytes } from '@ovnts/net';
-import {
-  type Action,
-  type MatchEntry,
-  type PacketIn2,
-  OFPP,
-  Reader,
-  type SwitchConnection,
-  decodeActionList,
-} from '@ovnts/openflow';
-import { MLF, OFTABLE, OPCODE, REG } from '@ovnts/expr';
+import { type MatchEntry, type PacketIn2, type SwitchConnection } from '@ovnts/openflow';
+import { OPCODE, REG } from '@ovnts/expr';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import {
@@ -43,7 +35,7 @@ import { type MonitorTarget, parseProbeReply } from './svc-monitor.js';
 import { ServiceMonitors } from './svc-monitor-state.js';
 import { IpMcast } from './ip-mcast.js';
 import type { McastConfig } from './ip-mcast-config.js';
-import { localOutput } from './packet-out.js';
+import { ingressInput, localOutput, nestedActionsOut, portInput } from './packet-out.js';
 
 /** When a periodic RA is next due: min interval plus a random part of (max - min). */
 function nextAnnounce(r: PeriodicRa): number {
@@ -169,17 +161,7 @@ export class Pinctrl {
     let earliest = Infinity;
     for (const s of this.ras.values()) {
       if (s.next <= now) {
-        this.of.send({
-          type: 'packet_out',
-          inPort: OFPP.CONTROLLER,
-          actions: [{ type: 'resubmit', table: OFTABLE.ingress }],
-          packet: s.ra.packet,
-          metadata: [
-            { field: 'metadata', value: BigInt(s.ra.dpKey) },
-            { field: `reg${REG.inport}`, value: BigInt(s.ra.portKey) },
-            { field: `reg${REG.flags}`, value: 1n << BigInt(MLF.localOnly) },
-          ],
-        });
+        this.of.send(ingressInput(s.ra.packet, s.ra.dpKey, s.ra.portKey, true));
         s.next = nextAnnounce(s.ra);
       }
       earliest = Math.min(earliest, s.next);
@@ -194,16 +176,7 @@ export class Pinctrl {
     let earliest = Infinity;
     for (const g of this.garps.values()) {
       if (g.next <= now) {
-        this.of.send({
-          type: 'packet_out',
-          inPort: OFPP.CONTROLLER,
-          actions: [{ type: 'resubmit', table: OFTABLE.ingress }],
-          packet: announcementFrame(g.a),
-          metadata: [
-            { field: 'metadata', value: BigInt(g.a.dpKey) },
-            { field: `reg${REG.inport}`, value: BigInt(g.a.portKey) },
-          ],
-        });
+        this.of.send(ingressInput(announcementFrame(g.a), g.a.dpKey, g.a.portKey));
         if (g.backoff < 16) {
           g.backoff *= 2;
           g.next = now + g.backoff * 1000;
@@ -221,12 +194,7 @@ export class Pinctrl {
   async inject(microflow: string, localOfport: (port: string) => number | undefined): Promise<void> {
     if (!this.of.isConnected) throw new Error('OpenFlow channel not ready.');
     const { ofport, fields } = parseMicroflow(microflow, localOfport);
-    this.of.send({
-      type: 'packet_out',
-      inPort: ofport,
-      actions: [{ type: 'resubmit', table: 0 }],
-      packet: composePacket(fields),
-    });
+    this.of.send(portInput(composePacket(fields), ofport));
   }
 
   handle(pin: PacketIn2): void {
@@ -400,35 +368,16 @@ export class Pinctrl {
     if (line) this.aclLogger.info(line);
   }
 
-  /** The pipeline state to restore on the packet we send back (datapath, registers, logical ports). */
-  private static pipelineMetadata(md: readonly MatchEntry[]): MatchEntry[] {
-    return md.filter((e) => e.field === 'metadata' || /^(x{0,2})reg\d+$/.test(e.field) || e.field === 'tun_id');
-  }
-
   private async arp(body: Buffer, pin: PacketIn2): Promise<void> {
     const eth = parseEth(pin.packet);
     if (eth.ethType !== 0x0800) return;
     const ip = ipv4Addrs(eth.payload);
-    const packet = arpRequest(eth.dst, eth.src, ip.src, ip.dst, eth.vlanTci);
-    const actions: Action[] = decodeActionList(new Reader(body));
-    this.of.send({
-      type: 'packet_out',
-      inPort: OFPP.CONTROLLER,
-      actions,
-      packet,
-      metadata: Pinctrl.pipelineMetadata(pin.metadata),
-    });
+    this.resend(arpRequest(eth.dst, eth.src, ip.src, ip.dst, eth.vlanTci), body, pin);
   }
 
+  /** The packet a controller action built, through its nested actions. */
   private resend(packet: Buffer, body: Buffer, pin: PacketIn2): void {
-    const actions: Action[] = decodeActionList(new Reader(body));
-    this.of.send({
-      type: 'packet_out',
-      inPort: OFPP.CONTROLLER,
-      actions,
-      packet,
-      metadata: Pinctrl.pipelineMetadata(pin.metadata),
-    });
+    this.of.send(nestedActionsOut(packet, body, pin.metadata));
   }
 
   /** nd_ns {…}: solicit the IPv6 destination of the packet. */
@@ -464,15 +413,7 @@ export class Pinctrl {
     }
     if (eth.ethType !== 0x0800 || eth.payload.length < 20) return;
     const code = portUnreachForUdp && eth.payload[9] === 17 ? 3 : 1;
-    const packet = icmp4Error(eth, code, loopback);
-    const actions: Action[] = decodeActionList(new Reader(body));
-    this.of.send({
-      type: 'packet_out',
-      inPort: OFPP.CONTROLLER,
-      actions,
-      packet,
-      metadata: Pinctrl.pipelineMetadata(pin.metadata),
-    });
+    this.resend(icmp4Error(eth, code, loopback), body, pin);
   }
 
   private async putArp(pin: PacketIn2): Promise<void> {
