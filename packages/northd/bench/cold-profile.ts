@@ -4,7 +4,7 @@
 // A developer's tool, not part of `npm run bench`.
 //   npx vite-node --config vitest.config.ts packages/northd/bench/cold-profile.ts 100x50:1000:5000
 import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
@@ -89,7 +89,10 @@ try {
   ]);
   const child = real
     ? spawn('ovn-northd', daemonArgs, { stdio: 'ignore', env: sb.env })
-    : spawn(ours.cmd, [...ours.args, ...daemonArgs], { stdio: 'ignore' });
+    : spawn(ours.cmd, [...ours.args, ...daemonArgs], {
+        // DAEMON_OUT=file: the daemon's stdout and stderr (e.g. NODE_FLAGS=--trace-gc) go there.
+        stdio: process.env['DAEMON_OUT'] ? ['ignore', openSync(process.env['DAEMON_OUT'], 'w'), 'inherit'] : 'ignore',
+      });
   const d = new Daemon('ovnts', child.pid!, logFile);
   // TIMELINE=1: the SB server's and the daemon's CPU use every 200 ms until the SB shows nb_cfg.
   const timeline = process.env['TIMELINE'] ? cpuTimeline(sbdb.pid, child.pid!, t0) : undefined;

@@ -146,6 +146,55 @@ export class FlowSet {
   }
 
   /**
+   * The same unit on many datapaths at once (a balancer's new flows on the 300 switches and 300 routers
+   * applying it). Datapaths with the same old unit share one diff, and each flow of that diff is looked
+   * up once for all of them, not once per datapath. Each datapath must appear once in `dps`.
+   */
+  setUnitOn(dps: Iterable<string>, id: string, specs: readonly FlowSpec[]): void {
+    if (!this.tracking) {
+      for (const dp of dps) this.setUnit(dp, id, specs);
+      return;
+    }
+    this.flushPending();
+    /** (old, new) unit as counted (meters applied) → datapath indexes making that transition. */
+    const moves = new Map<readonly FlowSpec[], Map<readonly FlowSpec[], number[]>>();
+    for (const dp of dps) {
+      let u = this.units.get(dp);
+      if (!u) this.units.set(dp, (u = new Map()));
+      const old = u.get(id) ?? NO_FLOWS;
+      if (old === specs) continue;
+      if (specs.length) u.set(id, specs);
+      else u.delete(id);
+      const copp = this.copps.get(dp);
+      const from = applyCopp(old, copp);
+      const to = applyCopp(specs, copp);
+      if (from === to) continue;
+      let byNew = moves.get(from);
+      if (!byNew) moves.set(from, (byNew = new Map()));
+      let idx = byNew.get(to);
+      if (!idx) byNew.set(to, (idx = []));
+      idx.push(this.dpIndex(dp));
+    }
+    for (const [from, byNew] of moves)
+      for (const [to, idx] of byNew) {
+        const d = this.diff(from, to);
+        for (const f of d.removed) {
+          const e = this.entries.get(f.key);
+          if (!e) continue;
+          let lost = false;
+          for (const i of idx) if (this.uncount(e, i)) lost = true;
+          if (lost) this.dropIfGone(e);
+        }
+        for (const f of d.added) {
+          const e = this.entry(f, idx[0]!);
+          let gained = false;
+          for (const i of idx) if (this.count(e, i)) gained = true;
+          if (gained) this.touched.add(f.key);
+        }
+      }
+  }
+
+  /**
    * A datapath's Copp meters (undefined: none). Its units' tagged flows are counted again with the
    * new meters; untagged units are untouched.
    */
@@ -263,13 +312,16 @@ export class FlowSet {
   }
 
   private bump(e: Entry, i: number): void {
+    if (this.count(e, i) && this.tracking) this.touched.add(e.spec.key);
+  }
+
+  /** One more unit of datapath `i` contributes `e`; true if `i` did not have it. */
+  private count(e: Entry, i: number): boolean {
     if (!e.counts) {
       if (e.single === i) {
-        if (e.singleCount++ === 0) {
-          e.size = 1;
-          if (this.tracking) this.touched.add(e.spec.key);
-        }
-        return;
+        if (e.singleCount++ !== 0) return false;
+        e.size = 1;
+        return true;
       }
       e.counts = new Uint16Array(Math.max(this.dpNames.length, 8));
       e.counts[e.single] = e.singleCount;
@@ -279,28 +331,36 @@ export class FlowSet {
       grown.set(e.counts);
       e.counts = grown;
     }
-    if (e.counts[i]!++ === 0) {
-      e.size++;
-      if (this.tracking) this.touched.add(e.spec.key);
-    }
+    if (e.counts[i]!++ !== 0) return false;
+    e.size++;
+    return true;
   }
 
   private dec(i: number, f: FlowSpec): void {
     const e = this.entries.get(f.key);
-    if (!e) return;
+    if (e && this.uncount(e, i)) this.dropIfGone(e);
+  }
+
+  /** One unit fewer of datapath `i` contributes `e`; true if `i` no longer has it. */
+  private uncount(e: Entry, i: number): boolean {
     if (!e.counts) {
-      if (e.single !== i || e.singleCount === 0) return;
-      if (--e.singleCount > 0) return;
+      if (e.single !== i || e.singleCount === 0) return false;
+      if (--e.singleCount > 0) return false;
       e.size = 0;
-    } else {
-      const n = e.counts[i] ?? 0;
-      if (!n) return;
-      e.counts[i] = n - 1;
-      if (n > 1) return;
-      e.size--;
+      return true;
     }
-    if (!e.size) this.entries.delete(f.key);
-    if (this.tracking) this.touched.add(f.key);
+    const n = e.counts[i] ?? 0;
+    if (!n) return false;
+    e.counts[i] = n - 1;
+    if (n > 1) return false;
+    e.size--;
+    return true;
+  }
+
+  /** After a datapath lost `e`: forgotten when no datapath has it; touched either way. */
+  private dropIfGone(e: Entry): void {
+    if (!e.size) this.entries.delete(e.spec.key);
+    if (this.tracking) this.touched.add(e.spec.key);
   }
 
   /**

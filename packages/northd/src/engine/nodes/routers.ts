@@ -232,7 +232,7 @@ export class RoutersNode implements NodeData {
           this.coppChanged = true;
         }
     }
-    for (const [uuid, lbs] of this.pendingLbUnits) if (!this.pending.has(uuid)) this.updateLbUnits(uuid, lbs);
+    this.updateLbUnits();
     for (const uuid of this.pending) {
       const lr = this.topo.routers.get(uuid);
       if (!lr || !this.bindings.dpKeys.has(uuid)) {
@@ -404,17 +404,28 @@ export class RoutersNode implements NodeData {
     this.flows.setUnit(p.dp.uuid, unitId('routable', p.name), specs.length ? specs : NO_FLOWS);
   }
 
-  private updateLbUnits(uuid: string, lbs: ReadonlySet<string>): void {
-    const lr = this.topo.routers.get(uuid);
-    const ext = this.external.get(uuid);
-    if (!lr || !ext) return; // no load balancing on this router
-    // The router's parsed list keeps the old rows: only VIP addresses are read from it, and those did
-    // not change (a VIP change reshapes the router, which is computed again).
-    const shape = lbUnitShape(lr);
-    for (const lb of lbs) {
-      const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
-      if (row) this.flows.setUnit(uuid, unitId('lb', lb), this.lbUnit(lr, this.lbs.parsed(row), ext, shape));
+  /** The balancer units of routers not computed again; each unit is placed on all its routers at once. */
+  private updateLbUnits(): void {
+    const placed = new Map<string, Map<readonly FlowSpec[], string[]>>(); // balancer → unit → routers
+    for (const [uuid, lbs] of this.pendingLbUnits) {
+      const lr = this.topo.routers.get(uuid);
+      const ext = this.external.get(uuid);
+      if (this.pending.has(uuid) || !lr || !ext) continue; // computed again, or no load balancing
+      // The router's parsed list keeps the old rows: only VIP addresses are read from it, and those did
+      // not change (a VIP change reshapes the router, which is computed again).
+      const shape = lbUnitShape(lr);
+      for (const lb of lbs) {
+        const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
+        if (!row) continue;
+        const unit = this.lbUnit(lr, this.lbs.parsed(row), ext, shape);
+        const byUnit = placed.get(lb) ?? placed.set(lb, new Map()).get(lb)!;
+        const dps = byUnit.get(unit);
+        if (dps) dps.push(uuid);
+        else byUnit.set(unit, [uuid]);
+      }
     }
+    for (const [lb, byUnit] of placed)
+      for (const [unit, dps] of byUnit) this.flows.setUnitOn(dps, unitId('lb', lb), unit);
   }
 
   /** `shape`: lbUnitShape(lr). */

@@ -220,22 +220,24 @@ export class SwitchesNode implements NodeData {
       if (this.aclSw.has(uuid)) this.updateAclUnits(sw, st, prev);
       if (this.lbAll.has(uuid)) this.setLbUnits(sw, st, prev);
     }
+    /** Balancer → the switches taking its new unit: placed on all of them at once. */
+    const lbDps = new Map<string, Set<string>>();
     for (const [dp, lbs] of this.lbRowUnits) {
       const sw = this.lbAll.has(dp) ? undefined : bound(dp);
       if (!sw) continue;
       this.unitsChanged = true;
       // compute() keeps the units of balancers whose rows did not change (a health check's verdict did).
       const applied = full.has(dp) ? new Set<string>(this.state.get(dp)?.lbs.map((l) => l._uuid)) : undefined;
-      for (const lb of lbs) {
-        const row = this.nb.view.Load_Balancer.get(lb as LoadBalancer['_uuid']);
-        if (row && (!applied || applied.has(lb)))
-          this.flows.setUnit(dp, unitId('lb', lb), this.lbMemo.unit(this.lbs.parsed(row)));
-      }
+      for (const lb of lbs) if (!applied || applied.has(lb)) addTo(lbDps, lb, dp);
       if (applied) continue;
       // The switch's remembered balancers now hold the new rows too; else its next port change would
       // see "balancers changed" and revisit all 5000 of them.
       const st = this.state.get(dp);
       if (st) this.state.set(dp, withLbs(st, this.lbs.switchLbs(sw).lbs));
+    }
+    for (const [lb, dps] of lbDps) {
+      const row = this.nb.view.Load_Balancer.get(lb as LoadBalancer['_uuid']);
+      if (row) this.flows.setUnitOn(dps, unitId('lb', lb), this.lbMemo.unit(this.lbs.parsed(row)));
     }
     if (full.size) this.unitsChanged = true;
     return true;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { collect, FlowSet, NO_FLOWS, type FlowSpec } from './flow-set.js';
+
+const unit = (...matches: string[]): readonly FlowSpec[] =>
+  collect((add) => {
+    for (const m of matches) add('ls_in_lb', 120, m, 'next;');
+  });
+
+/** The same unit changes, applied datapath by datapath (setUnit) or all at once (setUnitOn). */
+function run(batched: boolean): { flows: string[]; touched: string[][] } {
+  const fs = new FlowSet();
+  const a = unit('ip4.dst == 10.0.0.1', 'ip4.dst == 10.0.0.2');
+  const b = unit('ip4.dst == 10.0.0.1', 'ip4.dst == 10.0.0.3');
+  const own = unit('ip4.dst == 10.0.0.2');
+  const dps = ['s1', 's2', 's3', 's4'];
+  const place = (on: string[], id: string, specs: readonly FlowSpec[]) => {
+    if (batched) fs.setUnitOn(on, id, specs);
+    else for (const dp of on) fs.setUnit(dp, id, specs);
+  };
+  fs.rebuild(() => {
+    place(dps, 'lb:x', a);
+    fs.setUnit('s4', 'core', own);
+  });
+  const touched: string[][] = [];
+  const snap = () => [...fs.takeTouched()].sort();
+  place(['s1', 's2', 's3'], 'lb:x', b); // s4 keeps a: the flows split between two datapath sets
+  touched.push(snap());
+  place(['s4', 's1'], 'lb:x', b); // s1 already has b; s4 keeps 10.0.0.2 through its own unit
+  touched.push(snap());
+  place(dps, 'lb:x', NO_FLOWS);
+  touched.push(snap());
+  const flows = fs.toArray().map((f) => `${f.key} @ ${f.dpKey}`);
+  return { flows: flows.sort(), touched };
+}
+
+describe('FlowSet.setUnitOn', () => {
+  it('counts and touches as setUnit on each datapath does', () => {
+    const one = run(false);
+    const all = run(true);
+    expect(all).toEqual(one);
+    expect(all.flows).toEqual([expect.stringContaining('10.0.0.2') as unknown as string]);
+    expect(all.touched[2]!.length).toBe(2); // 10.0.0.1 and 10.0.0.3 gone
+  });
+});
