@@ -94,6 +94,16 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
   const peerDp = peer ? view.localDps.get(peer.datapath) : undefined;
   const remote = view.remotePorts.get(pb._uuid);
   const haTunnels = view.haRemotes.get(pb._uuid);
+  const multi = view.multiTunnels.get(pb._uuid);
+  // Output to a multi-chassis port goes to each of its other chassis, then (bound here) to the local VIF.
+  const toAllChassis = (tuns: readonly number[]) =>
+    add(
+      OFTABLE.remoteOutput,
+      100,
+      portMatch,
+      [...tuns.flatMap((t) => encapsulate(view, dp.tunnel_key, key, t)), resubmit(OFTABLE.localOutput)],
+      cookie,
+    );
 
   if (vifOfport !== undefined) {
     const isVif = view.localVifs.has(pb._uuid);
@@ -166,6 +176,7 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
         : [out],
       cookie,
     );
+    if (isVif && multi) toAllChassis(multi);
   } else if (peer && peerDp) {
     add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
     // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).
@@ -204,6 +215,9 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       cookie,
     );
     return out;
+  } else if (multi) {
+    toAllChassis(multi);
+    return out;
   } else if (view.viaLocalnet.has(pb._uuid)) {
     // Output to a VIF on another chassis of a localnet-backed switch continues as output to the localnet port.
     add(
@@ -213,6 +227,7 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       [setReg(REG.outport, view.viaLocalnet.get(pb._uuid)!.tunnel_key), resubmit(OFTABLE.localOutput)],
       cookie,
     );
+    out.push(...multichassisTunnelling(ctx, dp, pb));
     return out;
   } else if (haTunnels && !isBridgedRemoteRedirect(view, pb)) {
     // To the first gateway by priority whose tunnel is live: OVS decides per packet from the tunnels' BFD
@@ -300,6 +315,32 @@ function vtepPortFlows(view: LocalView, dp: DatapathBinding, pb: PortBinding, of
   return flows;
 }
 
+/**
+ * While a switch has multi-chassis ports, their traffic to a port reached through the localnet port is
+ * tunnelled to that port's chassis instead: the physical network must not learn the migrating port's MAC at
+ * one of its chassis only.
+ */
+export function multichassisTunnelling(ctx: PhysicalContext, dp: DatapathBinding, pb: PortBinding): Flow[] {
+  const { view, sb } = ctx;
+  const from = view.multichassisByDp.get(dp._uuid);
+  const main = pb.chassis && pb.chassis !== view.chassis?._uuid ? sb.Chassis.get(pb.chassis) : undefined;
+  const tun = main ? view.tunnels.get(main.name) : undefined;
+  if (!from || tun === undefined) return [];
+  const flows: Flow[] = [];
+  for (const u of from) {
+    const mp = sb.Port_Binding.get(u);
+    if (!mp || mp._uuid === pb._uuid) continue;
+    flows.push({
+      table: OFTABLE.remoteOutput,
+      priority: 110,
+      cookie: uuidCookie(pb._uuid),
+      match: [m(reg(REG.outport), pb.tunnel_key), m('metadata', dp.tunnel_key), m(reg(REG.inport), mp.tunnel_key)],
+      actions: encapsulate(view, dp.tunnel_key, pb.tunnel_key, tun),
+    });
+  }
+  return flows;
+}
+
 /** Table 0 for packets from the tunnel at `ofport` (its type decides what the header carries). */
 export function tunnelFlows(view: Pick<LocalView, 'vxlanTunnels'>, ofport: number): Flow[] {
   return tunnelDecapFlows(ofport, tunnelType(view, ofport));
@@ -343,6 +384,9 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
   const remote: Action[] = [];
   const tunnels = new Set<number>();
   const vtepTunnels = new Set<number>();
+  let localnet: boolean | undefined;
+  const hasLocalnet = () =>
+    (localnet ??= (view.portsByDp.get(mc.datapath) ?? []).some((p) => view.localnet.has(p._uuid)));
   const ports = mc.ports
     .map((u) => ctx.sb.Port_Binding.get(u as Uuid<'Port_Binding'>))
     .filter((p): p is PortBinding => p !== undefined);
@@ -363,6 +407,9 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
       const tun = view.remotePorts.get(pb._uuid);
       const chassis = pb.chassis ? ctx.sb.Chassis.get(pb.chassis) : undefined;
       if (tun !== undefined) (isVtepChassis(chassis) ? vtepTunnels : tunnels).add(tun);
+      // Every chassis of a multi-chassis port, unless the switch's localnet port reaches them all.
+      const multi = view.multiTunnels.get(pb._uuid);
+      if (multi && !hasLocalnet()) for (const t of multi) tunnels.add(t);
     }
   }
   const flows: Flow[] = [];

@@ -53,6 +53,14 @@ export interface LocalView {
   readonly vxlanTunnels: ReadonlySet<number>;
   /** Chassisredirect ports bound here: pb uuid → the distributed (router) port they stand for. */
   readonly localRedirects: ReadonlyMap<Uuid<'Port_Binding'>, PortBinding>;
+  /**
+   * Multi-chassis ports of local datapaths (additional chassis set, e.g. during a live migration): pb uuid →
+   * the tunnels to each of its chassis but this one, main first. Traffic to such a port goes to all of them
+   * (and is delivered here too when it is bound here); it never takes a localnet port.
+   */
+  readonly multiTunnels: ReadonlyMap<Uuid<'Port_Binding'>, readonly number[]>;
+  /** The multi-chassis ports of each local datapath (their traffic to localnet-reached ports is tunnelled). */
+  readonly multichassisByDp: ReadonlyMap<Uuid<'Datapath_Binding'>, ReadonlySet<Uuid<'Port_Binding'>>>;
 }
 
 /**
@@ -142,6 +150,9 @@ export function remoteRole(
 ): RemoteRole {
   // A `vtep` port is bound to a VTEP gateway chassis (ovn-controller-vtep) and reached through its tunnel.
   if (!(VIF_TYPES.has(pb.type) || pb.type === 'chassisredirect' || pb.type === 'vtep')) return undefined;
+  // A multi-chassis port is reached through tunnels to all its chassis (multiTunnels), never a localnet port:
+  // the physical network would deliver to one of them only.
+  if (isMultichassis(pb)) return undefined;
   // On a switch with a localnet port bridged here, other chassis' VIFs are reached over the physical
   // network through that port, not through a tunnel; an external port always is (it has no interface,
   // wherever it is bound).
@@ -159,6 +170,29 @@ export function remoteRole(
     if (tun !== undefined) return { tunnel: tun };
   }
   return undefined;
+}
+
+/** Whether a port is bound to additional chassis besides its main one. */
+export const isMultichassis = (pb: PortBinding): boolean => (pb.additional_chassis ?? []).length > 0;
+
+/**
+ * The tunnels to a multi-chassis port's chassis (main first, then the additional ones), this chassis and
+ * chassis without a tunnel left out; empty for any other port.
+ */
+export function multichassisTunnels(
+  sb: SbSnapshot,
+  pb: PortBinding,
+  tunnels: ReadonlyMap<string, number>,
+  me: Chassis | undefined,
+): number[] {
+  if (!isMultichassis(pb) || !VIF_TYPES.has(pb.type)) return [];
+  const out: number[] = [];
+  for (const c of [pb.chassis, ...(pb.additional_chassis ?? [])]) {
+    if (!c || c === me?._uuid) continue;
+    const tun = tunnels.get(sb.Chassis.get(c)?.name ?? '');
+    if (tun !== undefined && !out.includes(tun)) out.push(tun);
+  }
+  return out;
 }
 
 /** Port types whose binding is decided by the `chassis` column (VIF-like). */
@@ -207,10 +241,18 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
   const haRemotes = new Map<Uuid<'Port_Binding'>, readonly number[]>();
   const viaLocalnet = new Map<Uuid<'Port_Binding'>, PortBinding>();
   const localRedirects = new Map<Uuid<'Port_Binding'>, PortBinding>();
+  const multiTunnels = new Map<Uuid<'Port_Binding'>, readonly number[]>();
+  const multichassisByDp = new Map<Uuid<'Datapath_Binding'>, ReadonlySet<Uuid<'Port_Binding'>>>();
   for (const d of localDps.keys()) {
     const ports = allByDp.get(d) ?? [];
     portsByDp.set(d, ports);
+    const multi = new Set<Uuid<'Port_Binding'>>();
     for (const pb of ports) {
+      if (isMultichassis(pb) && VIF_TYPES.has(pb.type)) {
+        multi.add(pb._uuid);
+        const tuns = multichassisTunnels(sb, pb, tunnels, chassis);
+        if (tuns.length) multiTunnels.set(pb._uuid, tuns);
+      }
       if (pb.type === 'chassisredirect' && chassis && pb.chassis === chassis._uuid) {
         const dist = pbByName.get(pb.options['distributed-port'] ?? '');
         if (dist && dist.datapath === pb.datapath) localRedirects.set(pb._uuid, dist);
@@ -224,6 +266,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
         else if (r) remotePorts.set(pb._uuid, r.tunnel);
       }
     }
+    if (multi.size) multichassisByDp.set(d, multi);
   }
   return {
     chassisName,
@@ -239,6 +282,8 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     tunnels,
     vxlanTunnels,
     localRedirects,
+    multiTunnels,
+    multichassisByDp,
   };
 }
 

@@ -1,7 +1,8 @@
 // Recompute equivalence of the controller's incremental engine: a random walk of SB and OVS changes (ports
 // added, bound, moved, removed; interfaces plugged; patch links; logical flows, datapath groups, address sets,
 // port groups, multicast groups, MAC bindings, load balancers, SB_Global's hairpin option and HA chassis groups
-// edited; tunnels switching between Geneve and VXLAN; 1–3 changes a round, the world kept small so a round
+// edited; tunnels switching between Geneve and VXLAN; additional chassis set and cleared, localnet ports
+// bridged; 1–3 changes a round, the world kept small so a round
 // stays cheap) and after every round the engine's desired flows must equal a full computation from scratch.
 // EQUIV_STEPS (rounds, default 1000: about 2000 changes) and EQUIV_SEED change the walk.
 import { describe, expect, it } from 'vitest';
@@ -187,7 +188,7 @@ class World {
   /** One random change. */
   step(): void {
     const db = this.db;
-    let op = Math.floor(this.r() * 21);
+    let op = Math.floor(this.r() * 22);
     const vifs = this.ports('');
     // Keep the world small: past a size, additions become removals.
     if ((op === 0 || op === 1) && vifs.length > 30) op = 2;
@@ -389,6 +390,9 @@ class World {
       case 20:
         this.haGroup();
         return;
+      case 21:
+        this.multichassis();
+        return;
     }
   }
 
@@ -461,6 +465,40 @@ class World {
       for (const p of this.ports().filter((q) => q['ha_chassis_group'] === group._uuid && q['type'] !== 'localnet'))
         db.update('Port_Binding', p._uuid, { chassis: this.pick(this.chassis) });
     }
+  }
+
+  /** A VIF gains or loses additional chassis (a live migration), or a switch gets a localnet port bridged here. */
+  multichassis(): void {
+    const db = this.db;
+    if (this.r() < 0.25) {
+      const dp = this.pick(this.switches)!;
+      if (this.ports('localnet').some((p) => p['datapath'] === dp)) return;
+      const name = `ln${this.portN++}`;
+      db.put('Port_Binding', {
+        _uuid: db.uuid(),
+        logical_port: name,
+        datapath: dp,
+        tunnel_key: this.key(dp),
+        type: 'localnet',
+        options: { network_name: 'phys' },
+        chassis: null,
+        requested_chassis: null,
+        up: false,
+        tag: null,
+        mac: ['unknown'],
+        port_security: [],
+        external_ids: {},
+      });
+      this.ifaces = [
+        ...this.ifaces,
+        { name: `patch-${name}`, ofport: this.ofport++, type: 'patch', localnetPort: name },
+      ];
+      return;
+    }
+    const p = this.pick(this.ports(''));
+    if (!p) return;
+    const additional = this.chassis.filter(() => this.r() < 0.4);
+    db.update('Port_Binding', p._uuid, { additional_chassis: additional });
   }
 
   /** LBs on the datapath group or one switch come, go or change VIPs; SB_Global's hairpin option flips. */

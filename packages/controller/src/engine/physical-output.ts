@@ -115,6 +115,15 @@ export class PhysicalOutput implements NodeData {
         for (const pb of view.portsByDp.get(d as Uuid<'Datapath_Binding'>) ?? [])
           if (view.localnet.has(pb._uuid)) ports.add(pb._uuid);
       for (const u of this.rt.changedPorts) ports.add(u);
+      // A switch's localnet port coming or going decides whether its groups tunnel to multi-chassis ports.
+      const lnDps = new Set<string>();
+      for (const c of this.sbIn.changes('Port_Binding'))
+        for (const p of [c.old, c.new]) if (p?.type === 'localnet') lnDps.add(p.datapath);
+      for (const u of this.rt.changedPorts) {
+        const p = sb.Port_Binding.get(u);
+        if (p?.type === 'localnet') lnDps.add(p.datapath);
+      }
+      for (const mc of lnDps.size ? sb.Multicast_Group.values() : []) if (lnDps.has(mc.datapath)) mcs.add(mc._uuid);
       for (const k of this.rt.changedZones) {
         const pb = view.pbByName.get(k);
         if (pb) ports.add(pb._uuid);
@@ -250,7 +259,22 @@ function portSignature(ctx: PhysicalContext, pb: PortBinding): string {
     peer ? `${peer._version}:${peer.tunnel_key}:${peer.datapath}` : '-',
     peerDp ? `${peerDp.tunnel_key}:${zones(peerDp._uuid)}` : '-',
     view.localnet.has(pb._uuid) ? claimedExternalMacs(view, pb.datapath).join(',') : '-',
+    view.multiTunnels
+      .get(pb._uuid)
+      ?.map((t) => tunnelSig(view, t))
+      .join(',') ?? '-',
+    view.viaLocalnet.has(pb._uuid) ? multichassisSignature(ctx, pb) : '-',
   ].join('|');
+}
+
+/** What a localnet-reached port's tunnelling for the multi-chassis ports of its switch reads. */
+function multichassisSignature(ctx: PhysicalContext, pb: PortBinding): string {
+  const { view, sb } = ctx;
+  const from = view.multichassisByDp.get(pb.datapath);
+  if (!from) return '';
+  const keys = [...from].map((u) => sb.Port_Binding.get(u)?.tunnel_key ?? '-');
+  const main = pb.chassis ? sb.Chassis.get(pb.chassis)?.name : undefined;
+  return `${keys.join(',')}>${tunnelSig(view, main ? view.tunnels.get(main) : undefined)}`;
 }
 
 /** Everything multicastFlows reads for this group: its row and each member's role here. */
@@ -267,9 +291,15 @@ function mcSignature(ctx: PhysicalContext, mc: MulticastGroup): string {
     parts.push(
       `${pb._version}:${pb.tunnel_key}:${view.localVifs.has(pb._uuid) ? ctx.zone(pb.logical_port) : '-'}:` +
         `${view.localnet.has(pb._uuid) ? 1 : 0}:${peer && view.localDps.has(peer.datapath) ? 1 : 0}:` +
-        `${tunnelSig(view, view.remotePorts.get(pb._uuid))}:${view.localRedirects.get(pb._uuid)?.tunnel_key ?? '-'}`,
+        `${tunnelSig(view, view.remotePorts.get(pb._uuid))}:${view.localRedirects.get(pb._uuid)?.tunnel_key ?? '-'}:` +
+        (view.multiTunnels
+          .get(pb._uuid)
+          ?.map((t) => tunnelSig(view, t))
+          .join(',') ?? '-'),
     );
   }
+  const dpPorts = view.portsByDp.get(mc.datapath) ?? [];
+  parts.push(dpPorts.some((p) => view.localnet.has(p._uuid)) ? 'ln' : '-');
   return parts.join('|');
 }
 

@@ -16,7 +16,9 @@ import {
   buildLocalView,
   ifaceIdOf,
   ifaceMaps,
+  isMultichassis,
   localVifOfport,
+  multichassisTunnels,
   remoteRole,
   seedDatapath,
   type IfaceMaps,
@@ -89,7 +91,9 @@ export class RuntimeData implements NodeData {
       // A tunnel recreated with another type may keep its ofport: the ports it reaches encapsulate anew.
       if ([...prev.vxlanTunnels].sort().join() !== [...view.vxlanTunnels].sort().join()) {
         this.tunnelsChanged = true;
-        for (const u of [...view.remotePorts.keys(), ...view.haRemotes.keys()]) this.changedPorts.add(u);
+        for (const u of [...view.remotePorts.keys(), ...view.haRemotes.keys(), ...view.multiTunnels.keys()])
+          this.changedPorts.add(u);
+        for (const d of view.multichassisByDp.keys()) this.localnetReachedOf(view, d);
       }
       for (const [d, dp] of view.localDps) if (prev.localDps.get(d) !== dp) this.changedDps.add(d);
       for (const d of prev.localDps.keys()) if (!view.localDps.has(d)) this.changedDps.add(d);
@@ -99,6 +103,9 @@ export class RuntimeData implements NodeData {
       diffKeys(prev.haRemotes, view.haRemotes, this.changedPorts, (a, b) => a.join() === b.join());
       diffKeys(prev.viaLocalnet, view.viaLocalnet, this.changedPorts);
       diffKeys(prev.localRedirects, view.localRedirects, this.changedPorts);
+      diffKeys(prev.multiTunnels, view.multiTunnels, this.changedPorts, (a, b) => a.join() === b.join());
+      for (const d of new Set([...prev.multichassisByDp.keys(), ...view.multichassisByDp.keys()]))
+        if (!sameSet(prev.multichassisByDp.get(d), view.multichassisByDp.get(d))) this.localnetReachedOf(view, d);
     }
     this.view = view;
     this.reindex();
@@ -235,10 +242,41 @@ export class RuntimeData implements NodeData {
     setOrDelete(view.viaLocalnet, u, r && 'via' in r ? r.via : undefined);
     setOrDelete(view.haRemotes, u, r && 'ha' in r ? r.ha : undefined);
     setOrDelete(view.remotePorts, u, r && 'tunnel' in r ? r.tunnel : undefined);
+    const multi = pb && view.localDps.has(dp) ? multichassisTunnels(sb, pb, this.ifaces.tunnels, view.chassis) : [];
+    setOrDelete(view.multiTunnels, u, multi.length ? multi : undefined);
     if (roleOf(view, u) !== before) this.changedPorts.add(u);
+    this.updateMultichassisSet(dp, u, old, pb);
     // A VIF's zone is keyed by its name: one that came, went or was renamed moves the zones.
     if (wasVif !== view.localVifs.has(u) || (wasVif && old?.logical_port !== pb?.logical_port)) this.zonesDirty = true;
     return moved;
+  }
+
+  /**
+   * Keeps the datapath's set of multi-chassis ports; when it (or a member's key) changes, the ports reached
+   * through its localnet port are changed too (their tunnelling for those ports).
+   */
+  private updateMultichassisSet(
+    dp: DpUuid,
+    u: PbUuid,
+    old: PortBinding | undefined,
+    pb: PortBinding | undefined,
+  ): void {
+    const view = this.view!;
+    if (!view.localDps.has(dp)) return;
+    const isMulti = !!pb && isMultichassis(pb) && VIF_TYPES.has(pb.type);
+    const cur = view.multichassisByDp.get(dp);
+    const was = cur?.has(u) ?? false;
+    if (was === isMulti && (!isMulti || old?.tunnel_key === pb?.tunnel_key)) return;
+    const next = new Set(cur);
+    if (isMulti) next.add(u);
+    else next.delete(u);
+    setOrDelete(view.multichassisByDp, dp, next.size ? next : undefined);
+    this.localnetReachedOf(view, dp);
+  }
+
+  /** The ports of a datapath reached through its localnet port count as changed. */
+  private localnetReachedOf(view: LocalViewState, dp: DpUuid): void {
+    for (const p of view.portsByDp.get(dp) ?? []) if (view.viaLocalnet.has(p._uuid)) this.changedPorts.add(p._uuid);
   }
 
   /** A VIF whose name a patch, redirect or gateway port refers to is not handled per port (never in practice). */
@@ -288,7 +326,7 @@ export class RuntimeData implements NodeData {
 function roleOf(view: LocalViewState, u: PbUuid): string {
   return (
     `${view.localVifs.get(u) ?? ''}|${view.remotePorts.get(u) ?? ''}|${view.viaLocalnet.get(u)?._uuid ?? ''}|` +
-    (view.haRemotes.get(u)?.join() ?? '')
+    `${view.haRemotes.get(u)?.join() ?? ''}|${view.multiTunnels.get(u)?.join() ?? ''}`
   );
 }
 
@@ -316,6 +354,12 @@ function diffKeys<K, V>(
 ): void {
   for (const [k, v] of b) if (!a.has(k) || !same(a.get(k)!, v)) out.add(k);
   for (const k of a.keys()) if (!b.has(k)) out.add(k);
+}
+
+function sameSet<T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined): boolean {
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const x of a ?? []) if (!b!.has(x)) return false;
+  return true;
 }
 
 function sameMap<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
