@@ -460,10 +460,33 @@ class World {
         db.put('HA_Chassis', { _uuid: u, chassis: this.me, priority: Math.floor(this.r() * 40), external_ids: {} });
         db.update('HA_Chassis_Group', group._uuid, { ha_chassis: [...(group['ha_chassis'] as string[]), u] });
       }
-    } else {
+    } else if (x < 0.85) {
       // The gateway ports move between members (the active one claims them).
       for (const p of this.ports().filter((q) => q['ha_chassis_group'] === group._uuid && q['type'] !== 'localnet'))
         db.update('Port_Binding', p._uuid, { chassis: this.pick(this.chassis) });
+    } else {
+      // An external port is deleted (claimed here or not), or a new one takes its place on the same switch.
+      const ext = this.ports('external')[0];
+      if (ext) return void db.del('Port_Binding', ext._uuid);
+      const ln = this.ports('localnet')[0];
+      if (!ln) return;
+      const dp = String(ln['datapath']);
+      db.put('Port_Binding', {
+        _uuid: db.uuid(),
+        logical_port: `ext${this.portN++}`,
+        datapath: dp,
+        tunnel_key: this.key(dp),
+        type: 'external',
+        options: {},
+        chassis: this.pick([this.me, this.chassis[1]!]),
+        requested_chassis: null,
+        up: false,
+        tag: null,
+        mac: [`00:00:00:00:04:${(this.portN % 256).toString(16).padStart(2, '0')} 10.5.0.2`],
+        port_security: [],
+        ha_chassis_group: group._uuid,
+        external_ids: {},
+      });
     }
   }
 
