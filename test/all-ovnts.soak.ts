@@ -2,7 +2,8 @@
 // ovnts-northd, two ovnts-controllers on netdev ovs-vswitchds, each daemon its own process) under a long
 // stream of random NB edits (the random-edit generator of the equivalence test, replayed on the real NB).
 // Every SOAK_SYNC_EVERY edits the stack is synced (--wait=hv) and each daemon's RSS and each switch's flow
-// count sampled (the curve prints both). It fails when:
+// count sampled (the curve prints both, and each daemon's V8 heap as used/held MiB from its memory/show:
+// RSS that follows "held" while "used" stays level is V8's sizing, not a leak). It fails when:
 //   - a daemon's RSS at the end (median of the samples of the last 10 % of the edits) exceeds its level after
 //     warm-up by more than SOAK_RSS_BOUND (default 0.10, the issue's 10 %). Warm-up is the first
 //     SOAK_WARMUP_EDITS edits (default 10000: the NB reaches its balanced size within some 2k edits, every
@@ -85,11 +86,14 @@ function rssMiB(pid: number): number {
   return Number(m[1]) / 1024;
 }
 
-/** V8 heap in use of an ovnts daemon, in MiB (its memory/show), or NaN if it does not answer. */
-async function heapMiB(run: (p: string, a: string[]) => Promise<string>, ctl: string): Promise<number> {
+/** V8 heap in use and held (used + kept free) of an ovnts daemon, in MiB (its memory/show), or NaN if it does not answer. */
+async function heapMiB(
+  run: (p: string, a: string[]) => Promise<string>,
+  ctl: string,
+): Promise<{ used: number; total: number }> {
   const out = await run('ovn-appctl', ['-t', ctl, 'memory/show']).catch(() => '');
-  const m = /heap-used-kB:(\d+)/.exec(out);
-  return m ? Number(m[1]) / 1024 : NaN;
+  const kB = (k: string) => Number(new RegExp(`${k}:(\\d+)`).exec(out)?.[1] ?? NaN) / 1024;
+  return { used: kB('heap-used-kB'), total: kB('heap-total-kB') };
 }
 
 async function flowCount(hv: Chassis): Promise<number> {
@@ -126,7 +130,8 @@ interface Sample {
   readonly changes: number;
   readonly seconds: number;
   readonly rss: Record<string, number>;
-  readonly heap: Record<string, number>;
+  /** V8 heap in use and held, MiB. */
+  readonly heap: Record<string, { used: number; total: number }>;
   readonly flows: readonly number[];
   readonly nbRows: number;
 }
@@ -196,7 +201,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
       const rss: Record<string, number> = { northd: rssMiB(northd.pid) };
       controllers.forEach((c, i) => (rss[`controller${i}`] = rssMiB(c.pid)));
       const run = (p: string, a: string[]) => sb.runOk(p, a, { timeoutMs: 60_000 });
-      const heap: Record<string, number> = { northd: await heapMiB(run, sb.file(`ovn-northd.${northd.pid}.ctl`)) };
+      const heap: Sample['heap'] = { northd: await heapMiB(run, sb.file(`ovn-northd.${northd.pid}.ctl`)) };
       for (const [k, c] of controllers.entries())
         heap[`controller${k}`] = await heapMiB(run, `${chassis[k]!.env['OVN_RUNDIR']!}/ovn-controller.${c.pid}.ctl`);
       const flows = await Promise.all(chassis.map(flowCount));
@@ -308,7 +313,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
 
 function format(s: Sample): string {
   const rss = Object.entries(s.rss)
-    .map(([k, v]) => `${k} ${v.toFixed(0)} (heap ${s.heap[k]!.toFixed(0)})`)
+    .map(([k, v]) => `${k} ${v.toFixed(0)} (heap ${s.heap[k]!.used.toFixed(0)}/${s.heap[k]!.total.toFixed(0)})`)
     .join(' ');
   return `edits ${String(s.changes).padStart(7)}  t ${s.seconds.toFixed(0).padStart(6)} s  RSS MiB: ${rss}  flows ${s.flows.join('/')}  nb rows ${s.nbRows}`;
 }

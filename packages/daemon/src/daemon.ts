@@ -252,6 +252,9 @@ function memoryText(extra: () => Record<string, number>): string {
     ...extra(),
     'rss-kB': Math.round(m.rss / 1024),
     'heap-used-kB': Math.round(m.heapUsed / 1024),
+    // What V8 holds for the heap (used + free space it keeps), and memory outside it (Buffers).
+    'heap-total-kB': Math.round(m.heapTotal / 1024),
+    'external-kB': Math.round(m.external / 1024),
   };
   return Object.entries(counters)
     .map(([k, v]) => `${k}:${v}`)

@@ -16,3 +16,4 @@ export * from './daemon.js';
 export * from './inc-engine.js';
 export * from './loop-monitor.js';
 export * from './stopwatch.js';
+export * from './heap-growth.js';

@@ -76,18 +76,26 @@ interface Prepared {
 }
 
 /**
- * Prepared flows per generation of a Compiler's cache; it holds at most twice this. Two generations: when the
- * current one is full it becomes the old one (the previous old one is dropped), and a hit in the old one moves
- * the entry back, so the flow texts in use stay and those of deleted logical flows (a long-running controller
- * sees endless new ones: port names, addresses) go.
+ * Prepared flows per generation of a Compiler's cache at most; it holds at most twice its generation. Two
+ * generations: when the current one is full it becomes the old one (the previous old one is dropped), and a hit
+ * in the old one moves the entry back, so the flow texts in use stay and those of deleted logical flows (a
+ * long-running controller sees endless new ones: port names, addresses) go.
  */
 export const COMPILER_CACHE_GENERATION = 8192;
+
+/**
+ * The smallest generation `sizeCache` sets. An entry is ~2 KB, so a full cache of the largest generation is
+ * ~30 MB: on a chassis holding a few thousand logical flows, texts of deleted flows filled it over a long run
+ * (issue 24's soak: the controller's live heap 57 → 86 MB over 200k NB edits).
+ */
+export const COMPILER_CACHE_MIN_GENERATION = 1024;
 
 export class Compiler {
   private readonly annotator: Annotator;
   private readonly cacheOn: boolean;
   private cache = new Map<string, Prepared>();
   private oldCache = new Map<string, Prepared>();
+  private generation = COMPILER_CACHE_GENERATION;
   constructor(
     readonly symbols: SymbolTable = SYMBOLS,
     opts: CompilerOptions = {},
@@ -96,9 +104,23 @@ export class Compiler {
     this.cacheOn = opts.cache !== false;
   }
 
-  /** Prepared flows cached now (at most 2 × COMPILER_CACHE_GENERATION). */
+  /** Prepared flows cached now (at most 2 × the generation). */
   get cacheSize(): number {
     return this.cache.size + this.oldCache.size;
+  }
+
+  /** Entries per cache generation now. */
+  get cacheGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Sizes the cache to its working set: `flows`, the logical flows its owner compiles (their distinct texts are
+   * at most that many), within COMPILER_CACHE_MIN_GENERATION..COMPILER_CACHE_GENERATION. The cache then holds at
+   * most twice the flows in use rather than a fixed number of texts, most of them of deleted flows.
+   */
+  sizeCache(flows: number): void {
+    this.generation = Math.min(COMPILER_CACHE_GENERATION, Math.max(COMPILER_CACHE_MIN_GENERATION, Math.ceil(flows)));
   }
 
   private cached(key: string): Prepared | undefined {
@@ -113,7 +135,7 @@ export class Compiler {
   }
 
   private remember(key: string, prep: Prepared): void {
-    if (this.cache.size >= COMPILER_CACHE_GENERATION) {
+    if (this.cache.size >= this.generation) {
       this.oldCache = this.cache;
       this.cache = new Map();
     }

@@ -25,6 +25,16 @@ describe('BoundedMemo', () => {
     expect(recomputed).toBe(true);
   });
 
+  it('resized to a working set, holds at most twice it from the next turn on', () => {
+    const m = new BoundedMemo<number, number>(1000);
+    for (let i = 0; i < 1500; i++) m.get(i, (k) => k);
+    m.resize(50);
+    expect(m.generation).toBe(50);
+    for (let i = 0; i < 10_000; i++) m.get(10_000 + i, (k) => k);
+    expect(m.size).toBeLessThanOrEqual(100);
+    expect(() => m.resize(0)).toThrow(/generation must be ≥ 1/);
+  });
+
   it('memoises undefined values too, and refuses a generation < 1', () => {
     const m = new BoundedMemo<string, number | undefined>(4);
     let calls = 0;

@@ -9,9 +9,25 @@ export class BoundedMemo<K, V> {
   private current = new Map<K, V>();
   private old = new Map<K, V>();
 
+  private gen: number;
+
   /** Holds at most 2 × `generation` entries. */
-  constructor(readonly generation: number) {
-    if (!(generation >= 1)) throw new Error(`BoundedMemo: generation must be ≥ 1, got ${generation}`);
+  constructor(generation: number) {
+    this.gen = checked(generation);
+  }
+
+  /** Entries per generation. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /**
+   * Sizes the generation to the owner's working set (e.g. the rows that can use an entry now), so the memo
+   * holds about twice what is in use rather than a fixed count, mostly keys of rows gone. Takes effect at the
+   * next turn; a smaller generation never drops entries before then.
+   */
+  resize(generation: number): void {
+    this.gen = checked(generation);
   }
 
   /** The value memoised for `key`, computed (and memoised) by `compute` when absent. */
@@ -19,7 +35,7 @@ export class BoundedMemo<K, V> {
     if (this.current.has(key)) return this.current.get(key)!;
     const v = this.old.has(key) ? this.old.get(key)! : compute(key);
     this.old.delete(key);
-    if (this.current.size >= this.generation) {
+    if (this.current.size >= this.gen) {
       this.old = this.current;
       this.current = new Map();
     }
@@ -36,4 +52,9 @@ export class BoundedMemo<K, V> {
     this.current = new Map();
     this.old = new Map();
   }
+}
+
+function checked(generation: number): number {
+  if (!(generation >= 1)) throw new Error(`BoundedMemo: generation must be ≥ 1, got ${generation}`);
+  return Math.ceil(generation);
 }

@@ -1,7 +1,7 @@
 // Entry point of ovnts-controller, a drop-in ovn-controller: options, the daemon plumbing of
 // @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
 // a signal.
-import { launchDaemon, sslFilesOf, versionText, type DaemonSetup } from '@ovnts/daemon';
+import { launchDaemon, sslFilesOf, startHeapGrowthPolicy, versionText, type DaemonSetup } from '@ovnts/daemon';
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
@@ -56,6 +56,8 @@ async function main(): Promise<void> {
   if (cli.daemon.help) return void process.stdout.write(usage(process.env));
   const version = versionText(PROGRAM, NAME, ['OpenFlow versions 0x6:0x6', 'SB DB Schema 20.27.0']);
   if (cli.daemon.version) return void process.stdout.write(version);
+  // The old generation's growth limit, as ovnts-northd's (@ovnts/daemon heap-growth.ts).
+  startHeapGrowthPolicy();
   const setup: DaemonSetup = {
     cfg: cli.daemon,
     ovntsName: NAME,

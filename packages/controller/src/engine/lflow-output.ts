@@ -250,6 +250,8 @@ export class LflowOutput implements NodeData {
     }
     const view = this.rt.view;
     if (!view) return true;
+    // The compiler's cache holds about the texts of the flows we have (README: bounded state).
+    this.compiler.sizeCache(sb.Logical_Flow.size);
     this.groups.begin();
     // Pairs to (re)build: a logical flow on every local datapath of it, or single pairs. They join what a
     // sliced settle left (the backlog), which is checked again when its turn comes.

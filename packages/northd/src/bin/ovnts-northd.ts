@@ -1,15 +1,19 @@
 // Entry point of ovnts-northd, a drop-in ovn-northd: options, the daemon plumbing of @ovnts/daemon
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
-import { launchDaemon, sslFilesOf, Stopwatches, versionText, type DaemonSetup } from '@ovnts/daemon';
+import {
+  launchDaemon,
+  sslFilesOf,
+  startHeapGrowthPolicy,
+  Stopwatches,
+  versionText,
+  type DaemonSetup,
+} from '@ovnts/daemon';
 import { Northd, NORTHD_STOPWATCHES } from '../daemon/northd.js';
-import { adjustHeapGrowth, limitHeapGrowth } from '../daemon/heap-trim.js';
 import { NORTHD_INTERNAL_VERSION } from '../global-options.js';
 import { registerNorthdCommands, type NorthdControl } from '../daemon/commands.js';
 import { optionList, parseOptions, PROGRAM, usage } from '../daemon/options.js';
 
 const NAME = 'ovnts-northd';
-/** How often the heap's growth limit is checked against its size while the event loop runs. */
-const HEAP_CHECK_MS = 250;
 
 /** Log modules of ovn-northd (besides the common OVS ones), so -vMODULE and vlog/set accept them. */
 const MODULES = [
@@ -41,9 +45,9 @@ async function main(): Promise<void> {
   if (o.daemon.listOptions) return void process.stdout.write(optionList());
   const version = versionText(PROGRAM, NAME);
   if (o.daemon.version) return void process.stdout.write(version);
-  limitHeapGrowth();
-  // The limit follows the heap's size (heap-trim.ts); a cold start also checks it per datapath.
-  setInterval(adjustHeapGrowth, HEAP_CHECK_MS).unref();
+  // The old generation's growth limit follows the heap's size (@ovnts/daemon heap-growth.ts); a cold start
+  // also checks it per datapath.
+  startHeapGrowthPolicy();
   const setup: DaemonSetup = {
     cfg: o.daemon,
     ovntsName: NAME,

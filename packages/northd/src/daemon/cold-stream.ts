@@ -17,12 +17,12 @@
 import { randomUUID } from 'node:crypto';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
+import { adjustHeapGrowth } from '@ovnts/daemon';
 import type { CompiledSb } from '../compile.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import type { NorthdEngine, RecomputeStep, RoundResult } from '../engine/northd-engine.js';
 import type { FlowIndex } from '../engine/sb-sync.js';
 import { datapathRow, type SbWriter } from '../sb-diff.js';
-import { adjustHeapGrowth } from './heap-trim.js';
 import { WireWriter, type FlowContent, type FlowPlacement, type FlowPlacementRef } from './wire-writer.js';
 
 /**

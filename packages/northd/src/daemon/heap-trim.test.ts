@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustHeapGrowth, fullGc, limitHeapGrowth } from './heap-trim.js';
+import { fullGc } from './heap-trim.js';
 
 describe('fullGc', () => {
   it('collects garbage without node --expose-gc and reports the heap before and after', () => {
@@ -10,14 +10,5 @@ describe('fullGc', () => {
     expect(beforeMb - afterMb).toBeGreaterThanOrEqual(5); // ~16 MB of arrays, mostly promoted to the old generation by now
     // Exposed once, callable again.
     expect(fullGc().afterMb).toBeLessThanOrEqual(afterMb + 1);
-  });
-});
-
-describe('adjustHeapGrowth', () => {
-  it('keeps V8 own growth until the daemon asks for the policy, then limits it while the heap is small', () => {
-    expect(adjustHeapGrowth()).toBe(false);
-    limitHeapGrowth();
-    // A test process's heap is far under the threshold.
-    expect(adjustHeapGrowth()).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import type { FlowSpec } from './flow-set.js';
 import type { BfdInput } from '../sync/bfd.js';
 import { perKeyedTable, type KeyedRow, type KeyedTable, type KeyedTouched } from '../sync/keyed-rows.js';
 import { buildGraph, type EngineGraph } from './graph.js';
+import { sizeUnitIds } from './nodes/util.js';
 import type { EngineContext, RecomputeStep, SbPortLookup } from './nodes/inputs.js';
 
 export type { RecomputeStep, SbPortLookup } from './nodes/inputs.js';
@@ -90,6 +91,7 @@ export class NorthdEngine {
    * writer that streams a cold SB meanwhile.
    */
   recompute(nb: NbInput, sb: SbKeyInput | undefined, onStep?: (s: RecomputeStep) => void): RoundResult {
+    sizeMemos(nb);
     this.g.nb.set(nb, []);
     this.g.sb.set(sb, () => undefined, []);
     this.ctx.diag = new Diagnostics();
@@ -116,6 +118,7 @@ export class NorthdEngine {
     sbChanges?: readonly SbChange[],
   ): RoundResult {
     if (!this.initialized) return { ...this.recompute(nb, sb), reason: 'first round' };
+    sizeMemos(nb);
     const lspUp = lspUpMatters([...nb.NB_Global.values()][0]);
     this.g.nb.set(
       nb,
@@ -273,4 +276,14 @@ function datapathOut(dp: Datapath, key: number): CompiledSb['datapaths'][number]
     tunnelKey: key,
     externalIds: datapathExternalIds(dp),
   };
+}
+
+/** The process-wide memos follow the NB's size (bounded state, README). */
+function sizeMemos(nb: NbInput): void {
+  sizeUnitIds({
+    switchPorts: nb.Logical_Switch_Port.size,
+    acls: nb.ACL.size,
+    balancersAndRouters: nb.Load_Balancer.size + nb.Logical_Router.size,
+    routerPorts: nb.Logical_Router_Port.size,
+  });
 }

@@ -17,8 +17,14 @@ export const flagsSig = (st: SwitchStateful) =>
 /** ACL and balancer units name no switch port: they are built for a switch without any. */
 const NO_PORTS = { ports: [] };
 
-/** Entries per generation of the ACL aggregate memo (it holds at most twice this). */
+/**
+ * Entries per generation of the ACL aggregate memo at most (it holds at most twice its generation). Each
+ * switch uses one aggregate at a time, so the generation follows the switches (sizeAggregates), from
+ * ACL_AGGS_MIN_GENERATION: a fixed 4096 filled up with the port names of deleted router ports over a long run
+ * (~2 KB an entry; issue 24's soak, northd's live heap +16 MB over 200k NB edits).
+ */
 export const ACL_AGGS_GENERATION = 4096;
+export const ACL_AGGS_MIN_GENERATION = 256;
 
 export class AclUnitMemo {
   private readonly units = new WeakMap<ACL, Map<string, readonly FlowSpec[]>>();
@@ -26,9 +32,14 @@ export class AclUnitMemo {
   private readonly aggKeys = new Map<string, ReadonlySet<string>>();
   /**
    * The ACL stages' fixed flows by switch flags and router/localnet port names: bounded (names of deleted
-   * ports would otherwise pile up); 2 × 4096 entries, each mostly shared with a live switch's unit.
+   * ports would otherwise pile up); at most 2 × the generation, each mostly shared with a live switch's unit.
    */
   private readonly aggs = new BoundedMemo<string, readonly FlowSpec[]>(ACL_AGGS_GENERATION);
+
+  /** Sizes the aggregate memo to `switches` in use (within ACL_AGGS_MIN_GENERATION..ACL_AGGS_GENERATION). */
+  sizeAggregates(switches: number): void {
+    this.aggs.resize(Math.min(ACL_AGGS_GENERATION, Math.max(ACL_AGGS_MIN_GENERATION, switches)));
+  }
 
   /** The ACL stages' fixed flows of a switch, shared by switches with the same flags and port names. */
   aggregate(sw: SwitchDatapath, st: SwitchStateful): readonly FlowSpec[] {

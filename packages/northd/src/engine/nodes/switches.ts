@@ -36,7 +36,8 @@ export class SwitchesNode implements NodeData {
   private readonly portUnits = new Map<string, Map<LogicalSwitchPort, string>>();
   /** Load balancer → bound switches applying it (its SB row's datapaths). */
   readonly lbSwitches = new Map<string, Set<string>>();
-  private readonly reportedAcls = new Set<string>();
+  /** ACL rows already checked for unsupported columns (by row: UUIDs of deleted ACLs would pile up). */
+  private reportedAcls = new WeakSet<ACL>();
   // Memoized units, shared between switches.
   private lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
   /** Whether the memoized port units were built with ports' `up` deciding (topology.lspUp). */
@@ -84,7 +85,7 @@ export class SwitchesNode implements NodeData {
 
   clear(): void {
     for (const m of [this.state, this.portUnits, this.lbSwitches]) m.clear();
-    this.reportedAcls.clear();
+    this.reportedAcls = new WeakSet();
     this.flows = new FlowSet();
   }
 
@@ -98,6 +99,7 @@ export class SwitchesNode implements NodeData {
       this.lspUnits = new WeakMap();
     }
     this.aclOpts = this.globalAclOptions();
+    this.aclMemo.sizeAggregates(this.topo.switches.size);
     this.flows.rebuild(() => {
       for (const sw of this.topo.switches.values())
         if (this.bindings.dpKeys.has(sw.uuid)) {
@@ -133,6 +135,7 @@ export class SwitchesNode implements NodeData {
   onTopology(): boolean {
     const t = this.topo;
     if (t.recomputed) return false;
+    this.aclMemo.sizeAggregates(t.switches.size);
     for (const s of t.rebuiltSw) this.full.add(s);
     for (const s of t.switchesChanged) this.full.add(s);
     return true;
@@ -334,8 +337,8 @@ export class SwitchesNode implements NodeData {
     this.flows.setUnit(sw.uuid, 'acl', this.aclMemo.aggregate(sw, st));
     const keep = new Set<string>();
     for (const a of st.acls) {
-      if (!this.reportedAcls.has(a._uuid)) {
-        this.reportedAcls.add(a._uuid);
+      if (!this.reportedAcls.has(a)) {
+        this.reportedAcls.add(a);
         reportUnsupportedAcl(a, this.ctx.diag);
       }
       keep.add(unitId('acl', a._uuid));
@@ -356,8 +359,8 @@ export class SwitchesNode implements NodeData {
     for (const a of st.acls) {
       now.add(a._uuid);
       if (before.has(a)) continue;
-      if (!this.reportedAcls.has(a._uuid)) {
-        this.reportedAcls.add(a._uuid);
+      if (!this.reportedAcls.has(a)) {
+        this.reportedAcls.add(a);
         reportUnsupportedAcl(a, this.ctx.diag);
       }
       this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclMemo.unit(a, st));

@@ -50,8 +50,13 @@ export function lbConfigSig(row: {
   return `${row.load_balancer.join(',')}|${row.load_balancer_group.join(',')}`;
 }
 
-/** Entries per generation of each kind's unit-id memo (it holds at most twice this). */
+/**
+ * Entries per generation of each kind's unit-id memo at most (it holds at most twice its generation). The
+ * generation follows the NB rows that can have an id of the kind (sizeUnitIds), from UNIT_IDS_MIN_GENERATION:
+ * a fixed one filled up with the UUIDs and names of deleted rows over a long run (issue 24's soak).
+ */
 export const UNIT_IDS_GENERATION = 65_536;
+export const UNIT_IDS_MIN_GENERATION = 1024;
 
 /**
  * Unit ids, interned: the same few thousand ids are used on hundreds of datapaths. Looked up by the row
@@ -65,6 +70,28 @@ const unitIds = {
   routable: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
   lsp: new BoundedMemo<string, string>(UNIT_IDS_GENERATION),
 };
+/** The NB rows each kind of unit id is made for: their number sizes its memo's generation. */
+export interface UnitIdRows {
+  /** Switch ports (`lsp`, by name). */
+  readonly switchPorts: number;
+  /** ACL rows (`acl`). */
+  readonly acls: number;
+  /** Load balancers and routers (`lb`, by balancer UUID and by router UUID). */
+  readonly balancersAndRouters: number;
+  /** Router ports (`arp`, `routable`, by name; with their chassisredirect ports). */
+  readonly routerPorts: number;
+}
+
+/** Sizes each kind's unit-id memo to its rows (within UNIT_IDS_MIN_GENERATION..UNIT_IDS_GENERATION). */
+export function sizeUnitIds(rows: UnitIdRows): void {
+  const gen = (n: number) => Math.min(UNIT_IDS_GENERATION, Math.max(UNIT_IDS_MIN_GENERATION, n));
+  unitIds.lsp.resize(gen(rows.switchPorts));
+  unitIds.acl.resize(gen(rows.acls));
+  unitIds.lb.resize(gen(rows.balancersAndRouters));
+  unitIds.arp.resize(gen(2 * rows.routerPorts));
+  unitIds.routable.resize(gen(2 * rows.routerPorts));
+}
+
 export function unitId(kind: keyof typeof unitIds, id: string): string {
   return unitIds[kind].get(id, () => `${kind}:${id}`);
 }
