@@ -623,9 +623,9 @@ async function walk(
           `only full:\n  ${rep.onlyFull.slice(0, 8).join('\n  ')}`,
       );
     // The indexes shrink as keys go (a long-running controller sees endless new datapaths, groups, names).
-    const empty = engine.lflows.emptyIndexSets();
-    if (empty.length)
-      throw new Error(`seed ${seed}, round ${i}: empty index sets kept: ${empty.slice(0, 5).join(', ')}`);
+    const stale = engine.lflows.staleIndexEntries();
+    if (stale.length)
+      throw new Error(`seed ${seed}, round ${i}: stale index entries kept: ${stale.slice(0, 5).join(', ')}`);
     // What goes to the switch (one flow per key, the winning owner's, cookie included) equals what a
     // freshly started engine installs.
     if (i % 5 === 0) {
