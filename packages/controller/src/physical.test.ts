@@ -290,6 +290,11 @@ describe('container ports and localports', () => {
     expect(
       flows.some((f) => /reg15=0x2,metadata=0x1 .*push_vlan:0x8100,set_field:4103->vlan_vid,output:1/.test(f)),
     ).toBe(true);
+    // Only the localport's packets carry the localport flag (the localnet port drops them).
+    const fromMeta = flows.filter((f) => / priority=100,in_port=4 /.test(f));
+    expect(fromMeta).toHaveLength(1);
+    expect(fromMeta[0]).toMatch(/set_field:0x4->reg14,set_field:0x\w+\/0x\w+->reg10,resubmit\(,8\)$/);
+    expect(flows.filter((f) => / priority=100,in_port=1 /.test(f))[0]).not.toContain('->reg10');
   });
 });
 

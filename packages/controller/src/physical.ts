@@ -114,6 +114,8 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       ...dpZones(ctx, dpUuid),
       load(sub('metadata', 0, 64), dp.tunnel_key),
       setReg(REG.inport, key),
+      // A localport's packets are marked so that the localnet port drops them (table 41, priority 160).
+      ...(pb.type === 'localport' ? [setReg(REG.flags, 1, MLF.localport, 1)] : []),
       resubmit(OFTABLE.ingress),
     ];
     // Container ports (parent_port) and VLAN-backed localnet ports are tagged; a plain VIF is not.
