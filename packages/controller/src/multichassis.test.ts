@@ -127,4 +127,30 @@ describe('multi-chassis ports', () => {
       expect(flows.filter((f) => f.includes('priority=110'))).toEqual([]);
     });
   });
+
+  describe('activation-strategy=rarp', () => {
+    const rarp = (activated?: string) =>
+      migrator({
+        options: {
+          'activation-strategy': 'rarp',
+          ...(activated ? { 'additional-chassis-activated': activated } : {}),
+        },
+      });
+
+    it('an additional chassis blocks the port but lets its RARP through to pinctrl and the pipeline', () => {
+      const flows = flowsOf('hv2', [rarp(), first], [vif('migrator', 1)]);
+      expect(flows).toContain('cookie=0xa0a0a0a, priority=1000,in_port=1 actions=drop');
+      expect(flows).toContain('cookie=0xa0a0a0a, table=65, priority=1000,reg15=0x4,metadata=0x1 actions=drop');
+      const rarpIn = flows.find((f) => f.startsWith('cookie=0xa0a0a0a, priority=1010,'));
+      expect(rarpIn).toMatch(
+        /rarp,in_port=1 actions=.*set_field:0x4->reg14,controller\(.*\),resubmit\(,8\)$/,
+      );
+    });
+
+    it('no block once the SB lists the chassis as activated, and none on the main chassis', () => {
+      const blocked = (fs: string[]) => fs.filter((f) => f.includes('priority=1000') || f.includes('priority=1010'));
+      expect(blocked(flowsOf('hv2', [rarp('hv3,hv2'), first], [vif('migrator', 1)]))).toEqual([]);
+      expect(blocked(flowsOf('hv1', [rarp(), first], [vif('migrator', 1)]))).toEqual([]);
+    });
+  });
 });

@@ -9,6 +9,7 @@ import { type LocalView, type SbSnapshot, isPatchLike, isVtepChassis, tunnelType
 import { encapActions, fanOut, tunnelDecapFlows } from './tunnel-encap.js';
 import { dnatKey, snatKey } from './zones.js';
 import { bridgedFlows, isBridgedRemoteRedirect } from './chassis-mac.js';
+import { awaitsRarp, rarpActivationFlows } from './activation.js';
 import { parseMac } from '@ovnts/net';
 
 const reg = (n: number) => `reg${n}` as FieldName;
@@ -179,6 +180,9 @@ export function portPhysicalFlows(ctx: PhysicalContext, dp: DatapathBinding, pb:
       cookie,
     );
     if (isVif && multi) toAllChassis(multi);
+    if (isVif && awaitsRarp(view, pb))
+      for (const f of rarpActivationFlows(pb, portMatch, vifOfport, inActions.slice(0, -1), resubmit(OFTABLE.ingress)))
+        add(f.table, f.priority, [...f.match], [...f.actions], f.cookie);
   } else if (peer && peerDp) {
     add(OFTABLE.localOutput, 100, portMatch, [...dpZones(ctx, dpUuid), resubmit(OFTABLE.checkLoopback)], cookie);
     // Re-enter the peer datapath's ingress pipeline with a clean slate (the clone keeps our state intact).

@@ -36,6 +36,7 @@ import { ServiceMonitors } from './svc-monitor-state.js';
 import { IpMcast } from './ip-mcast.js';
 import type { McastConfig } from './ip-mcast-config.js';
 import { ingressInput, localOutput, nestedActionsOut, portInput } from './packet-out.js';
+import { withActivated } from './activation.js';
 
 /** When a periodic RA is next due: min interval plus a random part of (max - min). */
 function nextAnnounce(r: PeriodicRa): number {
@@ -270,6 +271,8 @@ export class Pinctrl {
         );
       case OPCODE.bindVport:
         return this.bindVport(body, pin);
+      case OPCODE.activationStrategyRarp:
+        return this.activateByRarp(pin);
       default:
         return;
     }
@@ -485,6 +488,28 @@ export class Pinctrl {
       chassis: chassis._uuid,
       virtual_parent: parent.logical_port,
     });
+    await txn.commit();
+  }
+
+  /**
+   * A RARP from a multi-chassis port blocked here by activation-strategy=rarp (activation.ts): this chassis is
+   * added to the port's options:additional-chassis-activated, which lifts the block.
+   */
+  private async activateByRarp(pin: PacketIn2): Promise<void> {
+    const dpKey = pin.metadata.find((e) => e.field === 'metadata')?.value;
+    if (dpKey === undefined) return;
+    const portKey = register(pin.metadata, REG.inport);
+    const snap = this.snapshot();
+    const dp = [...snap.Datapath_Binding.values()].find((d) => BigInt(d.tunnel_key) === dpKey);
+    const pb = dp
+      ? [...snap.Port_Binding.values()].find((p) => p.datapath === dp._uuid && BigInt(p.tunnel_key) === portKey)
+      : undefined;
+    const value = pb ? withActivated(pb, this.chassisName) : null;
+    if (!pb || value === null) return;
+    const txn = this.sb.transaction(sbModel);
+    const where: [['_uuid', '==', Uuid<'Port_Binding'>]] = [['_uuid', '==', pb._uuid]];
+    txn.mutate('Port_Binding', where, [['options', 'delete', ['additional-chassis-activated']]]);
+    txn.mutate('Port_Binding', where, [['options', 'insert', { 'additional-chassis-activated': value }]]);
     await txn.commit();
   }
 

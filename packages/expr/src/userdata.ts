@@ -31,6 +31,7 @@ export const OPCODE = {
   bfdMsg: 23,
   sctpAbort: 24,
   putFdb: 25,
+  activationStrategyRarp: 26,
 } as const;
 
 export class UnencodableAction extends Error {}

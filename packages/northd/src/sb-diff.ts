@@ -151,16 +151,21 @@ export function portBindingRow(
   haGroup: Ref<'HA_Chassis_Group'> | null,
   chassis: ChassisResolver,
   mirrors: unknown[],
+  current?: SbTables['Port_Binding'],
 ): Row {
+  const requested = requestedChassisColumns(p.requestedChassis, chassis);
+  // ovn-controller records activated additional chassis in options; kept while additional chassis are requested.
+  const activated = current?.options['additional-chassis-activated'];
+  const keep = activated !== undefined && (requested['requested_additional_chassis'] as unknown[]).length > 0;
   return {
-    ...requestedChassisColumns(p.requestedChassis, chassis),
+    ...requested,
     ha_chassis_group: haGroup,
     logical_port: p.logicalPort,
     datapath,
     tunnel_key: p.tunnelKey,
     type: p.type,
     mac: p.mac,
-    options: p.options,
+    options: keep ? { ...p.options, 'additional-chassis-activated': activated } : p.options,
     parent_port: p.parentPort,
     tag: p.tag,
     port_security: p.portSecurity,
@@ -341,6 +346,7 @@ export function diffSb(
       haGroupOf(p),
       chassis,
       mirrorRefs(p, (u) => c.mirrorNames.get(u), mirrorRef),
+      currentPb.get(p.logicalPort),
     );
     const cur = currentPb.get(p.logicalPort);
     // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.

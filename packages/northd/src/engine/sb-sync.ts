@@ -257,6 +257,7 @@ export function syncSb(
       haGroupOf(want.haChassisGroup),
       chassis,
       mirrorRefs(want, (u) => e.mirrorName(u), mirrorRef),
+      cur,
     );
     if (cur) {
       upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
