@@ -142,9 +142,7 @@ describe('multi-chassis ports', () => {
       expect(flows).toContain('cookie=0xa0a0a0a, priority=1000,in_port=1 actions=drop');
       expect(flows).toContain('cookie=0xa0a0a0a, table=65, priority=1000,reg15=0x4,metadata=0x1 actions=drop');
       const rarpIn = flows.find((f) => f.startsWith('cookie=0xa0a0a0a, priority=1010,'));
-      expect(rarpIn).toMatch(
-        /rarp,in_port=1 actions=.*set_field:0x4->reg14,controller\(.*\),resubmit\(,8\)$/,
-      );
+      expect(rarpIn).toMatch(/rarp,in_port=1 actions=.*set_field:0x4->reg14,controller\(.*\),resubmit\(,8\)$/);
     });
 
     it('no block once the SB lists the chassis as activated, and none on the main chassis', () => {
