@@ -26,6 +26,7 @@ import type { TopologyNode } from './topology.js';
 import { DatapathCopps } from './copp.js';
 import { unitId } from './util.js';
 import { RoutablesIndex } from './routables.js';
+import { RouterLbUnitMemo, routerLbShape } from './router-lb-units.js';
 import { buildRoutableFlows } from '../../stateful/routable-addresses.js';
 
 export const NO_LBS: RouterLbs = { lbs: [], ips: new Set(), reachable4: [], reachable6: [] };
@@ -39,10 +40,7 @@ export class RoutersNode implements NodeData {
   private readonly sets = new Map<string, readonly string[]>();
   private readonly setNames = new Map<string, string[]>();
   // Memoized units.
-  private lbUnits = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();
-  private lbAggKeys: ReadonlySet<string> | undefined;
-  /** The conntrack dialect the memoized balancer units were built in. */
-  private memoCt: CtDialect = CT_MARK;
+  private readonly lbMemo = new RouterLbUnitMemo();
   /** Static ARP/ND resolution parts: switch port row → the router port it was built for and its flows. */
   private readonly arpParts = new WeakMap<LogicalSwitchPort, { rp: RouterPort; flows: readonly FlowSpec[] }>();
 
@@ -109,11 +107,7 @@ export class RoutersNode implements NodeData {
     this.copps.reset();
     this.bfd = undefined;
     this.recomputed = true;
-    if (this.features.ct !== this.memoCt) {
-      this.memoCt = this.features.ct;
-      this.lbUnits = new WeakMap();
-      this.lbAggKeys = undefined;
-    }
+    this.lbMemo.useCt(this.features.ct);
     this.flows.rebuild(() => {
       for (const lr of this.topo.routers.values())
         if (this.bindings.dpKeys.has(lr.uuid)) {
@@ -347,11 +341,11 @@ export class RoutersNode implements NodeData {
       'lb',
       collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, this.features.ct, add)),
     );
-    const shape = lbUnitShape(lr);
+    const shape = routerLbShape(lr);
     for (const p of rl.lbs) {
       const id = unitId('lb', p.nb._uuid);
       keep.add(id);
-      this.flows.setUnit(lr.uuid, id, this.lbUnit(lr, p, external, shape));
+      this.flows.setUnit(lr.uuid, id, this.lbMemo.unit(lr, p, external, shape));
     }
     this.dropUnits(lr.uuid, 'lb:', keep);
   }
@@ -413,11 +407,11 @@ export class RoutersNode implements NodeData {
       if (this.pending.has(uuid) || !lr || !ext) continue; // computed again, or no load balancing
       // The router's parsed list keeps the old rows: only VIP addresses are read from it, and those did
       // not change (a VIP change reshapes the router, which is computed again).
-      const shape = lbUnitShape(lr);
+      const shape = routerLbShape(lr);
       for (const lb of lbs) {
         const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
         if (!row) continue;
-        const unit = this.lbUnit(lr, this.lbs.parsed(row), ext, shape);
+        const unit = this.lbMemo.unit(lr, this.lbs.parsed(row), ext, shape);
         const byUnit = placed.get(lb) ?? placed.set(lb, new Map()).get(lb)!;
         const dps = byUnit.get(unit);
         if (dps) dps.push(uuid);
@@ -427,37 +421,4 @@ export class RoutersNode implements NodeData {
     for (const [lb, byUnit] of placed)
       for (const [unit, dps] of byUnit) this.flows.setUnitOn(dps, unitId('lb', lb), unit);
   }
-
-  /** `shape`: lbUnitShape(lr). */
-  private lbUnit(lr: RouterDatapath, p: ParsedLb, external: ReadonlySet<string>, shape: string): readonly FlowSpec[] {
-    let m = this.lbUnits.get(p);
-    if (!m) this.lbUnits.set(p, (m = new Map()));
-    // The flows depend on which of its VIPs are NAT addresses of the router (not the router's other
-    // NAT addresses: every gateway router of ovn-kubernetes has its own, and they share these units)
-    // and on the router's shape.
-    let sig = shape;
-    for (const v of p.vips) if (external.has(v.ip)) sig += `|${v.ip}`;
-    let u = m.get(sig);
-    if (!u) {
-      const noLbs = { lbs: [], ips: new Set(['0.0.0.0']), reachable4: [], reachable6: [] };
-      this.lbAggKeys ??= new Set(
-        collect((add) => buildRouterLbFlows(lr, noLbs, undefined, new Set(), this.memoCt, add)).map((f) => f.key),
-      );
-      u = collect(
-        (add) => buildRouterLbFlows(lr, { ...noLbs, lbs: [p] }, undefined, external, this.memoCt, add),
-        this.lbAggKeys,
-      );
-      m.set(sig, u);
-    }
-    return u;
-  }
-}
-
-/**
- * What a router's balancer units depend on besides the balancer: whether it forces SNAT for LB traffic
- * and, on a distributed router, its first gateway port (computed once per router, not per balancer).
- */
-function lbUnitShape(lr: RouterDatapath): string {
-  const dgp = redirectPorts(lr).keys().next().value;
-  return `${lbForcesSnat(lr.nb) ? 'force_snat' : ''}${dgp === undefined ? '' : `|dgp:${dgp}`}`;
 }
