@@ -9,6 +9,7 @@ import {
   runOk,
   vifArgs,
 } from '@ovnts/test-harness';
+import { startOvntsNorthd } from '@ovnts/northd/testing';
 
 /** `ovn-nbctl --db=<nb> …`, trimmed stdout. */
 export type Nbctl = (...args: string[]) => Promise<string>;
@@ -21,11 +22,14 @@ export interface Central {
 
 /**
  * NB + SB (NB initialised) and a northd between them: the real ovn-northd unless `northd` starts another one
- * (e.g. ovnts-northd) given the two unix remotes.
+ * (e.g. ovnts-northd) given the two unix remotes. OVNTS_TEST_NORTHD=ovnts makes ovnts-northd the default, to run
+ * the tests written against the real northd under ours.
  */
 export async function startCentral(
   sb: Sandbox,
-  northd: (nbRemote: string, sbRemote: string) => Promise<unknown> = (n, s) => sb.startRealNorthd(n, s),
+  northd: (nbRemote: string, sbRemote: string) => Promise<unknown> = process.env['OVNTS_TEST_NORTHD'] === 'ovnts'
+    ? (n, s) => startOvntsNorthd(sb, n, s)
+    : (n, s) => sb.startRealNorthd(n, s),
 ): Promise<Central> {
   const { nb, sb: sbdb } = await sb.startCentral();
   await northd(nb.remotes.unix, sbdb.remotes.unix);
