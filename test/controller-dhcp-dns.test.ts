@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useSandbox, waitFor } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
-import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
+import { addDhcpDnsSwitch, addVif, startCentral } from './controller-fixtures.js';
 
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dhcp-dns-client.mjs');
 
@@ -22,22 +22,7 @@ describe('ovnts-controller: native DHCP, DNS and FDB learning', () => {
   it('a VM gets its address, router and DNS server by DHCP, then resolves a name from OVN DNS', async () => {
     const sb = sandbox();
     const { sbdb, nbctl } = await startCentral(sb);
-    await addRouterWithSwitches(nbctl, [['192.168.1.1/24']]);
-    await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:01:00:11 192.168.1.11');
-    await nbctl('dhcp-options-create', '192.168.1.0/24');
-    const uuid = (await nbctl('--bare', '--columns=_uuid', 'find', 'DHCP_Options', 'cidr="192.168.1.0/24"')).trim();
-    await nbctl(
-      'dhcp-options-set-options',
-      uuid,
-      'lease_time=3600',
-      'router=192.168.1.1',
-      'server_id=192.168.1.1',
-      'server_mac=02:ac:10:ff:01:01',
-      'dns_server={192.168.1.1}',
-    );
-    await nbctl('lsp-set-dhcpv4-options', 'vm1', uuid);
-    const dnsUuid = (await nbctl('create', 'DNS', 'records={"vm9.ovn.test"="192.168.1.99"}')).trim();
-    await nbctl('add', 'Logical_Switch', 'ls1', 'dns_records', dnsUuid);
+    await addDhcpDnsSwitch(nbctl);
 
     const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
     sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));

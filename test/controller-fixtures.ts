@@ -181,3 +181,25 @@ export async function sharedSegment(
   }
   return seg;
 }
+
+/**
+ * Router lr1 with switch ls1 (192.168.1.0/24) and VIF vm1 (02:ac:10:01:00:11 192.168.1.11) with native DHCPv4
+ * (lease 3600 s, router and DNS server 192.168.1.1) and the DNS record vm9.ovn.test → 192.168.1.99 on ls1.
+ */
+export async function addDhcpDnsSwitch(nbctl: Nbctl): Promise<void> {
+  await addRouterWithSwitches(nbctl, [['192.168.1.1/24']]);
+  await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:01:00:11 192.168.1.11');
+  const uuid = await nbctl('create', 'DHCP_Options', 'cidr="192.168.1.0/24"');
+  await nbctl(
+    'dhcp-options-set-options',
+    uuid,
+    'lease_time=3600',
+    'router=192.168.1.1',
+    'server_id=192.168.1.1',
+    'server_mac=02:ac:10:ff:01:01',
+    'dns_server={192.168.1.1}',
+  );
+  await nbctl('lsp-set-dhcpv4-options', 'vm1', uuid);
+  const dns = await nbctl('create', 'DNS', 'records={"vm9.ovn.test"="192.168.1.99"}');
+  await nbctl('add', 'Logical_Switch', 'ls1', 'dns_records', dns);
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Sandbox, useSandbox } from '@ovnts/test-harness';
 import { startController } from '@ovnts/controller';
 import { startOvntsNorthd } from '@ovnts/northd/testing';
-import { addRouterWithSwitches, addVif, startCentral } from './controller-fixtures.js';
+import { addDhcpDnsSwitch, startCentral } from './controller-fixtures.js';
 
 const northds = [
   ['the real ovn-northd', undefined],
@@ -44,21 +44,7 @@ describe.each(northds)('ovnts-controller: busybox udhcpc and nslookup, %s', (_na
     async () => {
       const sb = sandbox();
       const { sbdb, nbctl } = await startCentral(sb, northd?.(sb));
-      await addRouterWithSwitches(nbctl, [['192.168.1.1/24']]);
-      await addVif(nbctl, 'ls1', 'vm1', '02:ac:10:01:00:11 192.168.1.11');
-      const uuid = (await nbctl('create', 'DHCP_Options', 'cidr="192.168.1.0/24"')).trim();
-      await nbctl(
-        'dhcp-options-set-options',
-        uuid,
-        'lease_time=3600',
-        'router=192.168.1.1',
-        'server_id=192.168.1.1',
-        'server_mac=02:ac:10:ff:01:01',
-        'dns_server={192.168.1.1}',
-      );
-      await nbctl('lsp-set-dhcpv4-options', 'vm1', uuid);
-      const dnsUuid = (await nbctl('create', 'DNS', 'records={"vm9.ovn.test"="192.168.1.99"}')).trim();
-      await nbctl('add', 'Logical_Switch', 'ls1', 'dns_records', dnsUuid);
+      await addDhcpDnsSwitch(nbctl);
 
       const hv = await sb.startChassis({ sbRemote: sbdb.remotes.unix });
       sb.own(await startController({ ovsRemote: hv.db.remotes.unix, rundir: hv.rundir }));
