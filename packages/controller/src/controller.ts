@@ -182,7 +182,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     });
     // No limit on the initial monitor either: an unanswered one drops the session (unansweredRequestMs) and is
     // sent again on the next.
-    const sbRep = await sb.monitor(sbModel, { tables: { ...allTables, ...monitorTables(initial) } }, { timeoutMs: 0 });
+    const sbRep = await sb.monitor(sbModel, { tables: monitorTables(initial) }, { timeoutMs: 0 });
     const c = new Controller(
       cfg!,
       ovs,
@@ -202,11 +202,6 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     throw e;
   }
 }
-
-/** Every SB table, whole (conditions are layered on top). */
-const allTables = Object.fromEntries(Object.keys(sbModel.schema.tables).map((t) => [t, true])) as {
-  [T in keyof typeof sbModel.schema.tables]: true;
-};
 
 /** No datapath groups: the conditions computed before the SB is read. */
 const emptySb: Pick<SbSnapshot, 'Logical_DP_Group'> = { Logical_DP_Group: new Map() };

@@ -18,8 +18,8 @@
 // further): the daemon recomputes the conditions each round and, when they changed, waits for the server to
 // apply them before computing flows, so flows are never computed from a slice that is still arriving, and a
 // row that only moved between datapath groups is back before anything is installed without it.
-import type { ConditionMap, MonitorCondition, Replica, Uuid } from 'ovsdb-client-ts';
-import type { model as sbModel, DatapathBinding, Tables as SbTables } from '@ovnts/schema/sb';
+import type { ConditionMap, MonitorCondition, Replica, TableMonitorOptions, Uuid } from 'ovsdb-client-ts';
+import { model as sbModel, type DatapathBinding, type Tables as SbTables } from '@ovnts/schema/sb';
 import type { SbSnapshot } from './view.js';
 
 type SbModel = typeof sbModel;
@@ -108,13 +108,38 @@ export function sbConditions(sb: Pick<SbSnapshot, 'Logical_DP_Group'>, want: Mon
   };
 }
 
-/** Monitor options for the first subscription, with the given conditions. */
-export function monitorTables(conds: SbConditions): {
-  [T in keyof SbTables]?: { where: MonitorCondition<SbTables[T]> } | true;
-} {
-  const out: Record<string, { where: unknown } | true> = {};
-  for (const [t, where] of Object.entries(conds)) if (where) out[t] = { where };
-  return out as { [T in keyof SbTables]?: { where: MonitorCondition<SbTables[T]> } | true };
+/**
+ * Columns never read, left out of the monitor as ovn-controller omits them (their bytes, decoding and the
+ * replica's memory: every Logical_Flow's `stage-name`/`source`/`stage-hint`, every pod port's CNI ids). A row
+ * whose only change is in such a column is not sent at all. The Connection table is not monitored.
+ */
+export const OMITTED_COLUMNS: { readonly [T in keyof SbTables]?: readonly (keyof SbTables[T] & string)[] } = {
+  SB_Global: ['external_ids'],
+  Logical_Flow: ['external_ids'],
+  Port_Binding: ['external_ids'],
+  SSL: ['external_ids'],
+  Gateway_Chassis: ['external_ids'],
+  HA_Chassis: ['external_ids'],
+  HA_Chassis_Group: ['external_ids'],
+  Chassis_Private: ['external_ids'],
+};
+const UNMONITORED_TABLES: ReadonlySet<string> = new Set(['Connection']);
+
+type SbMonitorTables = { [T in keyof SbTables]?: TableMonitorOptions<SbTables[T]> | true };
+
+/** Monitor options for the first subscription: every table (less OMITTED_COLUMNS), with the given conditions. */
+export function monitorTables(conds: SbConditions): SbMonitorTables {
+  const out: Record<string, { where?: unknown; columns?: string[] } | true> = {};
+  const omitted: Record<string, readonly string[] | undefined> = OMITTED_COLUMNS;
+  const where: Record<string, unknown> = conds;
+  for (const [t, schema] of Object.entries(sbModel.schema.tables)) {
+    if (UNMONITORED_TABLES.has(t)) continue;
+    const drop = omitted[t];
+    const columns = drop ? Object.keys(schema.columns).filter((c) => !drop.includes(c)) : undefined;
+    const w = where[t];
+    out[t] = w || columns ? { ...(w ? { where: w } : {}), ...(columns ? { columns } : {}) } : true;
+  }
+  return out as SbMonitorTables;
 }
 
 /** Sends condition changes, only for tables whose condition differs from what was last sent. */

@@ -142,13 +142,17 @@ export class Compiler {
     this.cache.set(key, prep);
   }
 
-  /** Compiles one logical flow for one datapath; never throws (errors are positioned ExprErrors). */
-  compile(lf: LogicalFlow, dp: DatapathContext): Result<CompiledFlow[]> {
-    return capture(lf.match, () => this.compileOrThrow(lf, dp));
+  /**
+   * Compiles one logical flow for one datapath; never throws (errors are positioned ExprErrors). `cache: false`
+   * leaves this text out of the cache (a caller that knows it compiles the text once: no other datapath shares it).
+   */
+  compile(lf: LogicalFlow, dp: DatapathContext, opts: { readonly cache?: boolean } = {}): Result<CompiledFlow[]> {
+    return capture(lf.match, () => this.compileOrThrow(lf, dp, opts));
   }
 
-  compileOrThrow(lf: LogicalFlow, dp: DatapathContext): CompiledFlow[] {
-    const cacheable = this.cacheOn && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
+  compileOrThrow(lf: LogicalFlow, dp: DatapathContext, opts: { readonly cache?: boolean } = {}): CompiledFlow[] {
+    const cacheable =
+      this.cacheOn && opts.cache !== false && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
     const key = cacheable ? `${lf.pipeline}/${lf.table}/${lf.match}\u0000${lf.actions}` : '';
     let prep = cacheable ? this.cached(key) : undefined;
     if (!prep) {
