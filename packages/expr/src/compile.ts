@@ -151,8 +151,7 @@ export class Compiler {
   }
 
   compileOrThrow(lf: LogicalFlow, dp: DatapathContext, opts: { readonly cache?: boolean } = {}): CompiledFlow[] {
-    const cacheable =
-      this.cacheOn && opts.cache !== false && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
+    const cacheable = this.cacheOn && opts.cache !== false && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
     const key = cacheable ? `${lf.pipeline}/${lf.table}/${lf.match}\u0000${lf.actions}` : '';
     let prep = cacheable ? this.cached(key) : undefined;
     if (!prep) {
