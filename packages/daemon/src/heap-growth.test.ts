@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustHeapGrowth, limitHeapGrowth } from './heap-growth.js';
+import { adjustHeapGrowth, heapGrowingPercent, limitHeapGrowth, relaxHeapGrowth } from './heap-growth.js';
 
 describe('adjustHeapGrowth', () => {
   it('keeps V8 own growth until the daemon asks for the policy, then limits it while the heap is small', () => {
@@ -7,5 +7,16 @@ describe('adjustHeapGrowth', () => {
     limitHeapGrowth();
     // A test process's heap is far under the threshold.
     expect(adjustHeapGrowth()).toBe(true);
+    expect(heapGrowingPercent()).toBe(20);
+  });
+
+  it('relaxes the limit while a cold start computes, and restores it after', () => {
+    limitHeapGrowth();
+    relaxHeapGrowth(true);
+    expect(heapGrowingPercent()).toBe(100);
+    expect(adjustHeapGrowth()).toBe(true);
+    expect(heapGrowingPercent()).toBe(100);
+    relaxHeapGrowth(false);
+    expect(heapGrowingPercent()).toBe(20);
   });
 });

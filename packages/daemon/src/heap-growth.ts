@@ -17,6 +17,14 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 const HEAP_GROWING_PERCENT = 20;
 
 /**
+ * The growth limit while a cold start computes (relaxHeapGrowth). Its heap only grows (the SB it builds is
+ * live): at 20 % a 100×50 cold start ran ~11 full collections that each marked the whole, mostly live,
+ * heap to free a few MB; at 100 % it runs 4. The full collection after the round (northd's heap-trim) sizes
+ * the next limit with HEAP_GROWING_PERCENT again.
+ */
+const COLD_GROWING_PERCENT = 100;
+
+/**
  * Above this many MB of used heap V8's own growing factor is back. On a big NB every full collection
  * marks a live heap of ~1 GB: at 20 % growth they come every ~200 MB of allocation, which cost a
  * 300×100 cold start ~40 % more CPU and doubled its single-change latency (northd bench: cold CPU 32 →
@@ -29,12 +37,32 @@ const LIMIT_BELOW_MB = 224;
 /** Whether the daemon asked for the policy (limitHeapGrowth): a process embedding Northd keeps V8's own. */
 let policyOn = false;
 let growthLimited = false;
+let relaxed = false;
 
 /** The growth limit as the used heap asks for; V8 reads the flag at each limit computation, so setting it at run time works. */
 function setGrowthLimit(limited: boolean): void {
   if (limited === growthLimited) return;
   growthLimited = limited;
-  setFlagsFromString(`--heap-growing-percent=${limited ? HEAP_GROWING_PERCENT : 0}`);
+  applyFlag();
+}
+
+/** The `--heap-growing-percent` last set (0: V8's own factor). */
+export function heapGrowingPercent(): number {
+  return !growthLimited ? 0 : relaxed ? COLD_GROWING_PERCENT : HEAP_GROWING_PERCENT;
+}
+
+function applyFlag(): void {
+  setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent()}`);
+}
+
+/**
+ * While `on`, the limit (when the used heap is small) is COLD_GROWING_PERCENT: for a computation that only
+ * builds live data, whose end a full collection follows. No effect unless the daemon applies the policy.
+ */
+export function relaxHeapGrowth(on: boolean): void {
+  if (!policyOn || on === relaxed) return;
+  relaxed = on;
+  if (growthLimited) applyFlag();
 }
 
 /** Applies HEAP_GROWING_PERCENT (the heap of a starting daemon is small). */

@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
-import { adjustHeapGrowth } from '@ovnts/daemon';
+import { adjustHeapGrowth, relaxHeapGrowth } from '@ovnts/daemon';
 import type { CompiledSb } from '../compile.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import type { NorthdEngine, RecomputeStep, RoundResult } from '../engine/northd-engine.js';
@@ -213,12 +213,16 @@ export function streamColdRecompute(
         }
   };
   let result: RoundResult;
+  // The recompute builds the whole SB, live until the round's end (a full collection follows it).
+  relaxHeapGrowth(true);
   try {
     result = engine.recompute(nb, sb, onStep);
   } catch (e) {
     // The round is retried from what the SB holds: forget the partial index.
     index.invalidate();
     throw e;
+  } finally {
+    relaxHeapGrowth(false);
   }
   progress(`cold start: all ${total} datapaths computed (${seconds()} s); writing the remaining flows`);
   // Every datapath computed: every flow's datapath set is final. The other flows go out now, and a
