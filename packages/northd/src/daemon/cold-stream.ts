@@ -203,14 +203,16 @@ export function streamColdRecompute(
       reported = performance.now();
       progress(`cold start: ${done} of ${total} datapaths computed, ${w.stats.flows} flows sent (${seconds()} s)`);
     }
-    for (const [id, specs] of engine.unitsOf(step.dp) ?? [])
-      if (ownUnit(id))
-        for (const f of specs) {
-          if (streamed.has(f.key)) continue; // another datapath has it too: grouped below
-          const uuid = randomUUID() as Uuid<'Logical_Flow'>;
-          streamed.set(f.key, { uuid, dp: step.dp });
-          w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
-        }
+    // forEach: no [id, flows] pair per unit (a node switch has ~1500, a gateway router ~1000).
+    engine.unitsOf(step.dp)?.forEach((specs, id) => {
+      if (!ownUnit(id)) return;
+      for (const f of specs) {
+        if (streamed.has(f.key)) continue; // another datapath has it too: grouped below
+        const uuid = randomUUID() as Uuid<'Logical_Flow'>;
+        streamed.set(f.key, { uuid, dp: step.dp });
+        w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
+      }
+    });
   };
   let result: RoundResult;
   // The recompute builds the whole SB, live until the round's end (a full collection follows it).
