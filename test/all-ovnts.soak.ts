@@ -2,8 +2,9 @@
 // ovnts-northd, two ovnts-controllers on netdev ovs-vswitchds, each daemon its own process) under a long
 // stream of random NB edits (the random-edit generator of the equivalence test, replayed on the real NB).
 // Every SOAK_SYNC_EVERY edits the stack is synced (--wait=hv) and each daemon's RSS and each switch's flow
-// count sampled (the curve prints both, and each daemon's V8 heap as used/held MiB from its memory/show:
-// RSS that follows "held" while "used" stays level is V8's sizing, not a leak). It fails when:
+// count sampled (the curve prints both: each daemon's RSS split into anonymous (a) and file-backed (f, node's
+// code) pages, and from its memory/show the V8 heap as used/held and external/ArrayBuffers MiB; RSS that
+// follows "held" while "used" stays level is V8's sizing, not a leak). It fails when:
 //   - a daemon's RSS at the end (median of the samples of the last 10 % of the edits) exceeds its level after
 //     warm-up by more than SOAK_RSS_BOUND (default 0.10, the issue's 10 %). Warm-up is the first
 //     SOAK_WARMUP_EDITS edits (default 10000: the NB reaches its balanced size within some 2k edits, every
@@ -79,21 +80,39 @@ function balance(size: number, target: number): (kind: string) => number {
   return (kind) => (/-add\b|-port$/.test(kind) ? f : /-del$/.test(kind) ? 1 / f : 1);
 }
 
-/** Resident set size of a process, in MiB. */
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(m[1]) / 1024;
+/** Resident set size of a process, in MiB: in all, anonymous (heaps, malloc) and file-backed (node's code). */
+function rssMiB(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kB = (k: string) => {
+    const m = new RegExp(`${k}:\\s+(\\d+) kB`).exec(status);
+    if (!m) throw new Error(`no ${k} for pid ${pid}`);
+    return Number(m[1]) / 1024;
+  };
+  return { rss: kB('VmRSS'), anon: kB('RssAnon'), file: kB('RssFile') };
 }
 
-/** V8 heap in use and held (used + kept free) of an ovnts daemon, in MiB (its memory/show), or NaN if it does not answer. */
-async function heapMiB(
-  run: (p: string, a: string[]) => Promise<string>,
-  ctl: string,
-): Promise<{ used: number; total: number }> {
+/** A daemon's memory as its memory/show reports it (process.memoryUsage()), in MiB. */
+interface HeapMiB {
+  /** V8 heap in use. */
+  readonly used: number;
+  /** V8 heap held (used + kept free). */
+  readonly total: number;
+  /** Memory outside the V8 heap that V8 knows of (Buffers, other ArrayBuffers, external strings). */
+  readonly external: number;
+  /** The ArrayBuffer part of external. */
+  readonly arrayBuffers: number;
+}
+
+/** An ovnts daemon's memory/show in MiB (NaN for what it does not answer). */
+async function heapMiB(run: (p: string, a: string[]) => Promise<string>, ctl: string): Promise<HeapMiB> {
   const out = await run('ovn-appctl', ['-t', ctl, 'memory/show']).catch(() => '');
   const kB = (k: string) => Number(new RegExp(`${k}:(\\d+)`).exec(out)?.[1] ?? NaN) / 1024;
-  return { used: kB('heap-used-kB'), total: kB('heap-total-kB') };
+  return {
+    used: kB('heap-used-kB'),
+    total: kB('heap-total-kB'),
+    external: kB('external-kB'),
+    arrayBuffers: kB('array-buffers-kB'),
+  };
 }
 
 async function flowCount(hv: Chassis): Promise<number> {
@@ -129,9 +148,11 @@ const median = (xs: readonly number[]) => {
 interface Sample {
   readonly changes: number;
   readonly seconds: number;
+  /** Resident set size, MiB. */
   readonly rss: Record<string, number>;
-  /** V8 heap in use and held, MiB. */
-  readonly heap: Record<string, { used: number; total: number }>;
+  /** Anonymous and file-backed parts of it, MiB. */
+  readonly rssParts: Record<string, { anon: number; file: number }>;
+  readonly heap: Record<string, HeapMiB>;
   readonly flows: readonly number[];
   readonly nbRows: number;
 }
@@ -198,15 +219,23 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
     const target = Math.round(nbSize() * (1 + NB_GROWTH));
     const samples: Sample[] = [];
     const sample = async (changes: number) => {
-      const rss: Record<string, number> = { northd: rssMiB(northd.pid) };
-      controllers.forEach((c, i) => (rss[`controller${i}`] = rssMiB(c.pid)));
+      const rss: Record<string, number> = {};
+      const rssParts: Sample['rssParts'] = {};
+      for (const [name, d] of [
+        ['northd', northd] as const,
+        ...controllers.map((c, k) => [`controller${k}`, c] as const),
+      ]) {
+        const { rss: all, ...parts } = rssMiB(d.pid);
+        rss[name] = all;
+        rssParts[name] = parts;
+      }
       const run = (p: string, a: string[]) => sb.runOk(p, a, { timeoutMs: 60_000 });
       const heap: Sample['heap'] = { northd: await heapMiB(run, sb.file(`ovn-northd.${northd.pid}.ctl`)) };
       for (const [k, c] of controllers.entries())
         heap[`controller${k}`] = await heapMiB(run, `${chassis[k]!.env['OVN_RUNDIR']!}/ovn-controller.${c.pid}.ctl`);
       const flows = await Promise.all(chassis.map(flowCount));
       const nbRows = nbSize();
-      const s: Sample = { changes, seconds: (Date.now() - t0) / 1000, rss, heap, flows, nbRows };
+      const s: Sample = { changes, seconds: (Date.now() - t0) / 1000, rss, rssParts, heap, flows, nbRows };
       samples.push(s);
       if (changes % 1000 === 0) console.log(format(s));
     };
@@ -311,9 +340,18 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
   });
 });
 
+/**
+ * One sample, one line: per daemon RSS (anonymous + file-backed) and its process.memoryUsage(): V8 heap
+ * used/held, external (of which ArrayBuffers), MiB.
+ */
 function format(s: Sample): string {
+  const f = (v: number) => v.toFixed(0);
   const rss = Object.entries(s.rss)
-    .map(([k, v]) => `${k} ${v.toFixed(0)} (heap ${s.heap[k]!.used.toFixed(0)}/${s.heap[k]!.total.toFixed(0)})`)
+    .map(([k, v]) => {
+      const p = s.rssParts[k]!;
+      const h = s.heap[k]!;
+      return `${k} ${f(v)} (a ${f(p.anon)} f ${f(p.file)}; heap ${f(h.used)}/${f(h.total)} ext ${f(h.external)}/${f(h.arrayBuffers)})`;
+    })
     .join(' ');
   return `edits ${String(s.changes).padStart(7)}  t ${s.seconds.toFixed(0).padStart(6)} s  RSS MiB: ${rss}  flows ${s.flows.join('/')}  nb rows ${s.nbRows}`;
 }

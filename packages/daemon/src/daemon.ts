@@ -255,6 +255,8 @@ function memoryText(extra: () => Record<string, number>): string {
     // What V8 holds for the heap (used + free space it keeps), and memory outside it (Buffers).
     'heap-total-kB': Math.round(m.heapTotal / 1024),
     'external-kB': Math.round(m.external / 1024),
+    // The part of external held by ArrayBuffers (Buffers included).
+    'array-buffers-kB': Math.round(m.arrayBuffers / 1024),
   };
   return Object.entries(counters)
     .map(([k, v]) => `${k}:${v}`)
