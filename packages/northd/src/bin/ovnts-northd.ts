@@ -45,9 +45,9 @@ async function main(): Promise<void> {
   if (o.daemon.listOptions) return void process.stdout.write(optionList());
   const version = versionText(PROGRAM, NAME);
   if (o.daemon.version) return void process.stdout.write(version);
-  // The old generation's growth limit follows the heap's size (@ovnts/daemon heap-growth.ts); a cold start
-  // also checks it per datapath.
-  startHeapGrowthPolicy();
+  // The old generation's growth limit and the young generation's size follow the heap's size (@ovnts/daemon
+  // heap-growth.ts, with the launcher's semi-space flags); a cold start also checks it per datapath.
+  startHeapGrowthPolicy({ youngGeneration: true });
   const setup: DaemonSetup = {
     cfg: o.daemon,
     ovntsName: NAME,
