@@ -3,6 +3,7 @@
 // has (exit, version, list-commands, vlog/*, memory/show, event-loop/show), signals and an orderly exit.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Logger } from 'pino';
 import { createPidfile, type HeldPidfile } from './pidfile.js';
 import { UnixctlError, UnixctlServer } from './unixctl.js';
@@ -258,6 +259,9 @@ function memoryText(extra: () => Record<string, number>): string {
     // The part of external held by ArrayBuffers (Buffers included).
     'array-buffers-kB': Math.round(m.arrayBuffers / 1024),
   };
+  // Where the held heap is: each V8 space's size (new space: both semi-spaces; old; code; large objects...).
+  for (const sp of getHeapSpaceStatistics())
+    counters[`heap-${sp.space_name.replace(/_space$/, '').replace(/_/g, '-')}-kB`] = Math.round(sp.space_size / 1024);
   return Object.entries(counters)
     .map(([k, v]) => `${k}:${v}`)
     .join(' ');
