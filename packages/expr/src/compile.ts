@@ -2,6 +2,7 @@
 // parse actions (collecting their match prerequisites), parse + annotate + simplify the match, evaluate
 // is_chassis_resident(), normalize, expand to matches (with conjunctions), then attach metadata, table,
 // priority, cookie and the encoded actions.
+import { sharedBigint } from './shared-bigint.js';
 import type { Action, Flow, Group, MatchEntry } from '@ovnts/openflow';
 import { ActionParser, type ParsedActions } from './action-parser.js';
 import { Annotator } from './annotate.js';
@@ -206,7 +207,7 @@ export class Compiler {
       },
       parsedActions,
       lf.actions,
-    );
+    ).slice();
     const conjBase = nConjs ? (dp.allocConjIds?.(nConjs) ?? 1) - 1 : 0;
     const cookie = BigInt('0x' + lf.uuid.replaceAll('-', '').slice(0, 8));
     const table = pipelineTable(lf.pipeline, lf.table);
@@ -226,13 +227,16 @@ export class Compiler {
       if (m.conjId !== undefined && dead.has(m.conjId)) continue;
       const conjunctions = dead.size ? m.conjunctions.filter((c) => !dead.has(c.id)) : m.conjunctions;
       if (m.conjunctions.length && !conjunctions.length) continue;
-      entries.push({ field: DATAPATH_FIELD, value: BigInt(dp.dpKey) });
-      if (m.conjId !== undefined) entries.push({ field: 'conj_id', value: BigInt(conjBase + m.conjId) });
+      // Built at their final size: a controller holds every flow it installs, and an array grown by push keeps
+      // ~17 slots (~120 bytes of slack per array, ~15 MB at 100×50).
+      const tail: MatchEntry[] = [{ field: DATAPATH_FIELD, value: sharedBigint(BigInt(dp.dpKey)) }];
+      if (m.conjId !== undefined) tail.push({ field: 'conj_id', value: BigInt(conjBase + m.conjId) });
+      const match = entries.concat(tail);
       if (conjunctions.length) {
         out.push({
           table,
           priority: lf.priority,
-          match: entries,
+          match,
           actions: conjunctions.map((c) => ({
             type: 'conjunction',
             id: conjBase + c.id,
@@ -241,9 +245,9 @@ export class Compiler {
           })),
           clause: true,
         });
-      } else out.push({ table, priority: lf.priority, cookie, match: entries, actions });
+      } else out.push({ table, priority: lf.priority, cookie, match, actions });
     }
-    return out;
+    return out.slice();
   }
 
   private readonly prereqCache = new Map<string, Expr>();

@@ -2,6 +2,7 @@
 // `output` become resubmits, assignments set_field/move, exchanges push/pop pairs, conntrack actions
 // ct(…) in the right zone register, load balancing select groups, and pinctrl actions controller(…)
 // whose userdata carries the opcode and (for packet builders) the nested actions in OF1.5 encoding.
+import { sharedBigint } from './shared-bigint.js';
 import {
   type Action,
   type Bucket,
@@ -65,7 +66,7 @@ export function subfield(ctx: EncodeContext, f: FieldRef): Subfield {
 }
 
 function load(sf: Subfield, value: bigint, mask?: bigint): Action {
-  const m = (mask ?? ones(sf.nBits)) << BigInt(sf.start);
+  const m = sharedBigint((mask ?? ones(sf.nBits)) << BigInt(sf.start));
   return { type: 'set_field', field: sf.field, value: (value << BigInt(sf.start)) & m, mask: m };
 }
 

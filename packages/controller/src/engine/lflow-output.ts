@@ -426,12 +426,13 @@ export class LflowOutput implements NodeData {
       } else {
         c.deps = [];
         c.groups = [];
+        // (groups, deps: copies at their final size, the pushed-to arrays keep ~120 bytes of slack each.)
         // Only a datapath group's texts are cached: they compile again on each of its datapaths; a flow of one
         // datapath (most of them: a pod's, a router port's) compiles once, and holding its parse cost ~20 MB.
         const r = this.compiler.compile(input, c.ctx, { cache: cacheText });
         e = r.ok
-          ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups, deps: c.deps }
-          : { lf: lf._uuid, dp: d, flows: [], groups: [], error: r.error.describe(), deps: c.deps };
+          ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups.slice(), deps: c.deps.slice() }
+          : { lf: lf._uuid, dp: d, flows: [], groups: [], error: r.error.describe(), deps: c.deps.slice() };
         if (shared && !templates.has(kind)) templates.set(kind, e);
       }
       this.store(e);
@@ -460,6 +461,20 @@ export class LflowOutput implements NodeData {
     const isRelated = (p: PortBinding) =>
       (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type);
     const related = new Set(ports.filter(isRelated).map((p) => p.tunnel_key));
+    // One look-up string per name or key and datapath context, shared by the entries that record it (a pod's
+    // name is looked up by ~8 of its flows: 76k strings at 100×50 otherwise).
+    const nameDeps = new Map<string, string>();
+    const keyDeps = new Map<number, string>();
+    const nameDep = (name: string) => {
+      let d = nameDeps.get(name);
+      if (d === undefined) nameDeps.set(name, (d = `n:${name}`));
+      return d;
+    };
+    const keyDep = (key: number) => {
+      let d = keyDeps.get(key);
+      if (d === undefined) keyDeps.set(key, (d = `k:${key}`));
+      return d;
+    };
     const dc: DpContext = {
       deps: [],
       groups: [],
@@ -467,7 +482,7 @@ export class LflowOutput implements NodeData {
         dpKey: dp.tunnel_key,
         isSwitch: dp.external_ids['logical-switch'] !== undefined,
         lookupPort: (name) => {
-          dc.deps.push(`n:${name}`);
+          dc.deps.push(nameDep(name));
           return byName.get(name) ?? mcs?.get(name);
         },
         isChassisResident: (name) => {
@@ -476,7 +491,7 @@ export class LflowOutput implements NodeData {
           return pb !== undefined && me !== undefined && pb.chassis === me;
         },
         isPortRelated: (key) => {
-          dc.deps.push(`k:${key}`);
+          dc.deps.push(keyDep(key));
           return related.has(key);
         },
         addressSet: (n) => {
