@@ -26,12 +26,15 @@
 // Parameters: SOAK_CHANGES (default 3000; the issue's acceptance is 200000), SOAK_SEED, SOAK_SYNC_EVERY
 // (default 100, a multiple of SOAK_BATCH), SOAK_WARMUP_EDITS, SOAK_BASELINE_EDITS, SOAK_RSS_BOUND,
 // SOAK_MINUTES (stop the stream early, still checked), SOAK_CHECK_EVERY=1 (compare the SB with a full compute
-// at every sync, naming the edits since the last one), SOAK_HEAP_AT=5000,50000 (at those edit counts each
+// at every sync, naming the edits since the last one), OVNTS_CONTROLLER_CHECK_EQUIVALENCE=1 (each controller
+// compares every round's flows with a full computation of its slice; the soak fails at the first sync after a
+// difference; slow, and it changes the memory measured), SOAK_HEAP_AT=5000,50000 (at those edit counts each
 // daemon writes a V8 heap snapshot into SOAK_HEAP_DIR, default the temporary directory: node's --heapsnapshot-signal).
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { startBuilt, startFromSource, useSandbox, type Chassis, type Daemon } from '@ovnts/test-harness';
+import { NB_INPUT_TABLES } from '@ovnts/northd';
 import { DataPathGuard, k8sDataPath } from './soak-protect.js';
 import {
   NbMirror,
@@ -55,6 +58,8 @@ const MINUTES = env('SOAK_MINUTES', 0);
 const CHECK_EVERY = env('SOAK_CHECK_EVERY', 0) > 0;
 const BATCH = Math.max(1, env('SOAK_BATCH', 10));
 const NB_GROWTH = env('SOAK_NB_GROWTH', 0.25);
+// Every controller round compared with a full computation (the controllers count differences; slow).
+const CHECK_CONTROLLERS = process.env['OVNTS_CONTROLLER_CHECK_EQUIVALENCE'] === '1';
 const FROM_SOURCE = process.env['SOAK_FROM'] === 'source';
 const HEAP_AT = new Set((process.env['SOAK_HEAP_AT'] ?? '').split(',').filter(Boolean).map(Number));
 const HEAP_DIR = process.env['SOAK_HEAP_DIR'] ?? tmpdir();
@@ -101,17 +106,26 @@ interface HeapMiB {
   readonly external: number;
   /** The ArrayBuffer part of external. */
   readonly arrayBuffers: number;
+  /** Controllers: SB rows replicated, and of them logical flows (memory/show `sb-rows`, `sb-logical-flows`). */
+  readonly sbRows: number;
+  readonly lflows: number;
+  /** Controllers run with OVNTS_CONTROLLER_CHECK_EQUIVALENCE=1: rounds whose flows differed from a full computation. */
+  readonly equivalenceFailures: number;
 }
 
 /** An ovnts daemon's memory/show in MiB (NaN for what it does not answer). */
 async function heapMiB(run: (p: string, a: string[]) => Promise<string>, ctl: string): Promise<HeapMiB> {
   const out = await run('ovn-appctl', ['-t', ctl, 'memory/show']).catch(() => '');
-  const kB = (k: string) => Number(new RegExp(`${k}:(\\d+)`).exec(out)?.[1] ?? NaN) / 1024;
+  const count = (k: string) => Number(new RegExp(`${k}:(\\d+)`).exec(out)?.[1] ?? NaN);
+  const kB = (k: string) => count(k) / 1024;
   return {
     used: kB('heap-used-kB'),
     total: kB('heap-total-kB'),
     external: kB('external-kB'),
     arrayBuffers: kB('array-buffers-kB'),
+    sbRows: count('sb-rows'),
+    lflows: count('sb-logical-flows'),
+    equivalenceFailures: count('equivalence-failures'),
   };
 }
 
@@ -155,6 +169,8 @@ interface Sample {
   readonly heap: Record<string, HeapMiB>;
   readonly flows: readonly number[];
   readonly nbRows: number;
+  /** Rows per NB table (all of them, not only the balanced ones). */
+  readonly nbTables: Record<string, number>;
 }
 
 describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
@@ -235,7 +251,8 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
         heap[`controller${k}`] = await heapMiB(run, `${chassis[k]!.env['OVN_RUNDIR']!}/ovn-controller.${c.pid}.ctl`);
       const flows = await Promise.all(chassis.map(flowCount));
       const nbRows = nbSize();
-      const s: Sample = { changes, seconds: (Date.now() - t0) / 1000, rss, rssParts, heap, flows, nbRows };
+      const nbTables = Object.fromEntries(NB_INPUT_TABLES.map((t) => [t, mirror.mem.rows(t).size]));
+      const s: Sample = { changes, seconds: (Date.now() - t0) / 1000, rss, rssParts, heap, flows, nbRows, nbTables };
       samples.push(s);
       if (changes % 1000 === 0) console.log(format(s));
     };
@@ -274,6 +291,9 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
         }
         recent = [];
         for (const d of [northd, ...controllers]) expect(d.alive, `${d.name} died at edit ${i}`).toBe(true);
+        if (CHECK_CONTROLLERS)
+          for (const k of controllers.keys())
+            expect(samples.at(-1)!.heap[`controller${k}`]!.equivalenceFailures, `controller${k} at edit ${i}`).toBe(0);
         expect(guard.missing(mirror.mem), `data path rows gone at edit ${i}`).toEqual([]);
         if (HEAP_AT.has(i + 1)) for (const d of [northd, ...controllers]) process.kill(d.pid, 'SIGUSR2');
       }
@@ -290,6 +310,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
         `${guarded} draws refused by the data-path guard (${guard.size} rows kept)`,
     );
     console.log(curve(samples));
+    console.log(slices(samples, WARMUP_EDITS, WARMUP_EDITS + BASELINE_EDITS));
 
     // The SB equals a full compute of the final NB.
     const left = await sbLeft();
@@ -353,7 +374,48 @@ function format(s: Sample): string {
       return `${k} ${f(v)} (a ${f(p.anon)} f ${f(p.file)}; heap ${f(h.used)}/${f(h.total)} ext ${f(h.external)}/${f(h.arrayBuffers)})`;
     })
     .join(' ');
-  return `edits ${String(s.changes).padStart(7)}  t ${s.seconds.toFixed(0).padStart(6)} s  RSS MiB: ${rss}  flows ${s.flows.join('/')}  nb rows ${s.nbRows}`;
+  const slice = Object.entries(s.heap)
+    .filter(([k]) => k.startsWith('controller'))
+    .map(([, h]) => `${h.lflows}/${h.sbRows}`)
+    .join(' ');
+  const nb = (t: string) => s.nbTables[t] ?? 0;
+  return (
+    `edits ${String(s.changes).padStart(7)}  t ${s.seconds.toFixed(0).padStart(6)} s  RSS MiB: ${rss}  flows ${s.flows.join('/')}` +
+    `  lflows/sb rows ${slice}  nb rows ${s.nbRows} (ls ${nb('Logical_Switch')} lr ${nb('Logical_Router')} lsp ${nb('Logical_Switch_Port')} pg ${nb('Port_Group')} routes ${nb('Logical_Router_Static_Route')})`
+  );
+}
+
+/**
+ * What the working set is made of, after warm-up vs at the end: the NB tables whose size changed by more
+ * than 20 %, and each controller's RSS per installed flow and per replicated SB row (a leak raises those; a
+ * growing slice raises RSS with them level).
+ */
+function slices(samples: readonly Sample[], from: number, to: number): string {
+  const warm = samples.filter((s) => s.changes > from && s.changes <= to);
+  const end = samples.slice(-Math.max(1, Math.ceil(samples.length / 10)));
+  if (!warm.length || !end.length) return '';
+  const med = (ss: readonly Sample[], f: (s: Sample) => number) => median(ss.map(f));
+  const lines: string[] = [];
+  const tables = Object.keys(samples[0]!.nbTables).filter((t) => {
+    const a = med(warm, (s) => s.nbTables[t]!);
+    const b = med(end, (s) => s.nbTables[t]!);
+    return Math.abs(b - a) > Math.max(2, 0.2 * a);
+  });
+  lines.push(
+    `NB tables that changed size (after warm-up -> end): ${tables.map((t) => `${t} ${med(warm, (s) => s.nbTables[t]!)} -> ${med(end, (s) => s.nbTables[t]!)}`).join(', ') || 'none'}`,
+  );
+  for (const k of Object.keys(samples[0]!.rss).filter((n) => n.startsWith('controller'))) {
+    const i = Number(k.slice('controller'.length));
+    const at = (ss: readonly Sample[]) => {
+      const rss = med(ss, (s) => s.rss[k]!);
+      const flows = med(ss, (s) => s.flows[i]!);
+      const lflows = med(ss, (s) => s.heap[k]!.lflows);
+      const rows = med(ss, (s) => s.heap[k]!.sbRows);
+      return `RSS ${rss.toFixed(1)} MiB, ${flows} flows (${((rss * 1024) / flows).toFixed(1)} KiB each), ${rows} SB rows of which ${lflows} logical flows (${((rss * 1024) / rows).toFixed(1)} KiB per row)`;
+    };
+    lines.push(`${k}: after warm-up ${at(warm)}; at the end ${at(end)}`);
+  }
+  return lines.join('\n');
 }
 
 /** At most ~40 evenly spaced samples, one line each. */

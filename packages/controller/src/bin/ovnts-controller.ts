@@ -87,6 +87,11 @@ async function main(): Promise<void> {
     return {
       'idl-cells-OVN_Southbound': st.sbCells,
       'sb-rows': Object.values(st.sbRows).reduce((a, b) => a + b, 0),
+      // The two rows counts a flow count follows (the soak divides RSS by them).
+      'sb-logical-flows': st.sbRows['Logical_Flow'] ?? 0,
+      'sb-port-bindings': st.sbRows['Port_Binding'] ?? 0,
+      // Rounds whose flows differed from a full computation (only counted with OVNTS_CONTROLLER_CHECK_EQUIVALENCE=1).
+      'equivalence-failures': st.equivalenceFailures,
       'sb-bytes-received': st.sbBytesIn,
     };
   };

@@ -623,7 +623,11 @@ async function walk(
           `only full:\n  ${rep.onlyFull.slice(0, 8).join('\n  ')}`,
       );
     // The indexes shrink as keys go (a long-running controller sees endless new datapaths, groups, names).
-    const stale = engine.lflows.staleIndexEntries();
+    const stale = [
+      ...engine.lflows.staleIndexEntries(),
+      ...engine.physical.staleIndexEntries(),
+      ...engine.runtime.staleIndexEntries(),
+    ];
     if (stale.length)
       throw new Error(`seed ${seed}, round ${i}: stale index entries kept: ${stale.slice(0, 5).join(', ')}`);
     // What goes to the switch (one flow per key, the winning owner's, cookie included) equals what a

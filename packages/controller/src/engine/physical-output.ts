@@ -31,8 +31,13 @@ interface Unit {
 export class PhysicalOutput implements NodeData {
   private readonly ports = new Map<Uuid<'Port_Binding'>, Unit>();
   private readonly mcs = new Map<Uuid<'Multicast_Group'>, Unit>();
-  /** Port → the multicast groups that list it (to revisit a group when a member's role changes). */
-  private readonly mcsOfPort = new Map<string, Set<Uuid<'Multicast_Group'>>>();
+  /** Port → the local multicast groups that list it (to revisit a group when a member's role changes). */
+  private readonly mcsOfPort = new Map<Uuid<'Port_Binding'>, Set<Uuid<'Multicast_Group'>>>();
+  /**
+   * The ports each group is indexed under in mcsOfPort, to take it out again when its member list changes or it
+   * goes (else every port and group ever seen stayed: issue 24's soak).
+   */
+  private readonly portsOfMc = new Map<Uuid<'Multicast_Group'>, readonly Uuid<'Port_Binding'>[]>();
   private readonly patchPorts = new Set<Uuid<'Port_Binding'>>();
   private tunnels = new Set<string>();
   private bridgedText: string | undefined;
@@ -72,6 +77,7 @@ export class PhysicalOutput implements NodeData {
     this.ports.clear();
     this.mcs.clear();
     this.mcsOfPort.clear();
+    this.portsOfMc.clear();
     this.patchPorts.clear();
     this.desired.set('phys|fixed', fixedPhysicalFlows());
     this.bridgedText = undefined;
@@ -208,21 +214,54 @@ export class PhysicalOutput implements NodeData {
     return true;
   }
 
+  /** Indexes a multicast group under its member ports (none: unindexed), out of the ones it was under. */
+  private indexMc(u: Uuid<'Multicast_Group'>, ports: readonly Uuid<'Port_Binding'>[]): void {
+    const was = this.portsOfMc.get(u) ?? [];
+    if (was.length === ports.length && was.every((p, i) => p === ports[i])) return;
+    for (const p of was) {
+      const s = this.mcsOfPort.get(p);
+      s?.delete(u);
+      if (s?.size === 0) this.mcsOfPort.delete(p);
+    }
+    for (const p of ports) {
+      let s = this.mcsOfPort.get(p);
+      if (!s) this.mcsOfPort.set(p, (s = new Set()));
+      s.add(u);
+    }
+    if (ports.length) this.portsOfMc.set(u, ports);
+    else this.portsOfMc.delete(u);
+  }
+
+  /**
+   * Index entries a full sweep would not make: a port listed under a group that is gone, not local or no
+   * longer lists it, or a key left with no groups (the random walk checks there are none).
+   */
+  staleIndexEntries(): string[] {
+    const view = this.rt.view;
+    const { sb } = this.input();
+    const out: string[] = [];
+    for (const [p, set] of this.mcsOfPort) {
+      if (set.size === 0) out.push(`mcsOfPort ${p} (empty)`);
+      for (const u of set) {
+        const mc = sb.Multicast_Group.get(u);
+        if (!mc || !view?.localDps.has(mc.datapath) || !mc.ports.includes(p)) out.push(`mcsOfPort ${p} ${u}`);
+      }
+    }
+    return out;
+  }
+
   private visitMc(ctx: PhysicalContext, u: Uuid<'Multicast_Group'>): boolean {
     const { view, sb } = ctx;
     const mc = sb.Multicast_Group.get(u);
     const old = this.mcs.get(u);
     if (!mc || !view.localDps.has(mc.datapath)) {
+      this.indexMc(u, []);
       if (!old) return false;
       this.mcs.delete(u);
       this.desired.delete(mcOwner(u));
       return true;
     }
-    for (const p of mc.ports) {
-      let s = this.mcsOfPort.get(p);
-      if (!s) this.mcsOfPort.set(p, (s = new Set()));
-      s.add(u);
-    }
+    this.indexMc(u, mc.ports);
     const sig = mcSignature(ctx, mc);
     if (old && old.sig === sig) return false;
     this.mcs.set(u, { sig, dp: mc.datapath });

@@ -199,6 +199,19 @@ export class RuntimeData implements NodeData {
     return this.changed;
   }
 
+  /** Per-port index entries a rebuild would not make (the random walk checks there are none). */
+  staleIndexEntries(): string[] {
+    const { sb } = this.input();
+    const out: string[] = [];
+    for (const [parent, set] of this.byParent) {
+      if (set.size === 0) out.push(`byParent ${parent} (empty)`);
+      for (const u of set) if (sb.Port_Binding.get(u)?.parent_port !== parent) out.push(`byParent ${parent} ${u}`);
+    }
+    for (const u of this.rows.keys()) if (!sb.Port_Binding.has(u)) out.push(`rows ${u}`);
+    for (const [d, n] of this.seeds) if (n <= 0) out.push(`seeds ${d} ${n}`);
+    return out;
+  }
+
   // ---- per-port bookkeeping ----
 
   /** Brings one port's entries in the view up to date; true when a local datapath's port list changed. */
@@ -210,7 +223,7 @@ export class RuntimeData implements NodeData {
     if (!old && !pb) return false; // added and removed between two rounds
     if (old) {
       if (view.pbByName.get(old.logical_port)?._uuid === u) view.pbByName.delete(old.logical_port);
-      if (old.parent_port) this.byParent.get(old.parent_port)?.delete(u);
+      if (old.parent_port) removeFrom(this.byParent, old.parent_port, u);
     }
     if (pb) {
       this.rows.set(u, pb);
@@ -339,6 +352,14 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   let s = m.get(k);
   if (!s) m.set(k, (s = new Set()));
   s.add(v);
+}
+
+/** Takes `v` out of the set under `k`, and the key out once its set is empty (parent names come and go). */
+function removeFrom<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  if (!s) return;
+  s.delete(v);
+  if (s.size === 0) m.delete(k);
 }
 
 function setOrDelete<K, V>(m: Map<K, V>, k: K, v: V | undefined): void {
