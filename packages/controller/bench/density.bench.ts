@@ -8,12 +8,22 @@
 // - SB ovsdb-server CPU per pod over the pod phase.
 // The NB client is the real ovn-nbctl in both stacks, so its cost is the same on both sides.
 // Run: npm run bench density   (BENCH_CHASSIS=20,50  BENCH_PODS=100  BENCH_STACKS=ovnts,real;
-// BENCH_CONTROLLER_ARGS='-vfile:dbg' adds options to every ovnts-controller; BENCH_CONTROLLER_BIN runs another
-// program in its place, e.g. a script that execs node --cpu-prof on the launcher; OVNTS_KEEP_SANDBOX=1 keeps the logs)
+// BENCH_CONTROLLER_ARGS='-vfile:dbg' adds options to every ovnts-controller, BENCH_NORTHD_ARGS to ovnts-northd;
+// BENCH_CONTROLLER_BIN runs another program in its place, e.g. a script that execs node --cpu-prof on the launcher;
+// OVNTS_KEEP_SANDBOX=1 keeps the logs; BENCH_TRACE=1 prints each pod's start (wall clock, to line up with the
+// daemons' logs) and its two end times. Iterate small: BENCH_CHASSIS=3 BENCH_PODS=12 BENCH_STACKS=ovnts)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { cpuSeconds, Sandbox, startDetached, vmHwmMb, type Chassis, type Daemon } from '@ovnts/test-harness/servers';
+import {
+  cpuSeconds,
+  rssAnonMb,
+  Sandbox,
+  startDetached,
+  vmHwmMb,
+  type Chassis,
+  type Daemon,
+} from '@ovnts/test-harness/servers';
 import { OvsdbClient } from 'ovsdb-client-ts';
 import { model as vsModel } from '@ovnts/schema/vswitch';
 
@@ -22,6 +32,7 @@ const SIZES = (process.env['BENCH_CHASSIS'] ?? '20,50').split(',').map(Number);
 const PODS = Number(process.env['BENCH_PODS'] ?? 100);
 const STACKS = (process.env['BENCH_STACKS'] ?? 'ovnts,real').split(',') as Stack[];
 type Stack = 'ovnts' | 'real';
+const TRACE = process.env['BENCH_TRACE'] === '1';
 /** A daemon's start-up on a box loaded by N chassis (and whatever else runs) takes longer than a test's 20 s. */
 const START_TIMEOUT_MS = 180_000;
 
@@ -35,9 +46,18 @@ interface Result {
   readonly startS: number;
   readonly ready: readonly number[];
   readonly installed: readonly number[];
+  /**
+   * ovnts-controller's own part of each pod (its `port ready` debug line): from the update that let the hosting
+   * chassis claim the port (the SB binding or the OVS interface, whichever came last) to `ovn-installed` written.
+   */
+  readonly own: readonly number[];
   readonly ctlCpuStart: readonly number[];
   readonly ctlCpuPods: readonly number[];
+  /** Controller CPU ms per pod per chassis once every chassis hosts a pod (no first-claim compile in it). */
+  readonly ctlCpuWarmMsPerPod: number;
   readonly ctlRss: readonly number[];
+  /** Private resident MB per controller at the end (the node or ovn-controller binary's shared pages left out). */
+  readonly ctlAnon: readonly number[];
   readonly sbCpuPerPodMs: number;
   readonly northdCpuPerPodMs: number;
 }
@@ -60,6 +80,8 @@ async function startController(stack: Stack, ch: Chassis): Promise<Daemon> {
         `--pidfile=${f('pid')}`,
         `--log-file=${f('log')}`,
         '-vconsole:off',
+        // The `port ready` lines (the controller's own part of a pod's latency) and one line per round.
+        '-vmain:file:dbg',
         ...(process.env['BENCH_CONTROLLER_ARGS'] ?? '').split(' ').filter(Boolean),
         ch.db.remotes.unix,
       ],
@@ -91,6 +113,7 @@ async function runStack(stack: Stack, n: number): Promise<Result> {
                 '-vconsole:off',
                 `--ovnnb-db=${nb.remotes.unix}`,
                 `--ovnsb-db=${sbdb.remotes.unix}`,
+                ...(process.env['BENCH_NORTHD_ARGS'] ?? '').split(' ').filter(Boolean),
               ],
               sb.file('northd.pid'),
               sb.file('northd.log'),
@@ -139,13 +162,16 @@ async function runStack(stack: Stack, n: number): Promise<Result> {
     const northdCpu0 = cpuSeconds(northd.pid);
     const ready: number[] = [];
     const installed: number[] = [];
+    let ctlCpuWarm: number[] | undefined;
     for (let k = 0; k < PODS; k++) {
+      if (k === n) ctlCpuWarm = controllers.map((d) => cpuSeconds(d.pid));
       const node = (k % n) + 1;
       const host = 10 + Math.floor(k / n);
       const pod = `pod-${node}-${host}`;
       const ch = chassis[node - 1]!;
       const rep = replicas[node - 1]!;
       const start = performance.now();
+      const startIso = new Date().toISOString();
       const isInstalled = () =>
         [...rep.table('Interface').values()].some((i) => i.name === pod && i.external_ids['ovn-installed'] === 'true');
       const [nbAt, , ovsAt] = await Promise.all([
@@ -174,20 +200,41 @@ async function runStack(stack: Stack, n: number): Promise<Result> {
       ]);
       ready.push(Math.max(nbAt, ovsAt) - start);
       installed.push(ovsAt - start);
+      if (TRACE)
+        console.log(
+          `${stack} ${pod} hv${node} start ${startIso} installed +${(ovsAt - start).toFixed(0)} ms, --wait=hv +${(nbAt - start).toFixed(0)} ms`,
+        );
     }
     const ctlCpuPods = controllers.map((d, i) => cpuSeconds(d.pid) - ctlCpuStart[i]!);
+    const ctlCpuWarmMsPerPod = ctlCpuWarm
+      ? (mean(controllers.map((d, i) => cpuSeconds(d.pid) - ctlCpuWarm![i]!)) * 1000) / (PODS - n)
+      : NaN;
     const sbCpuPerPodMs = ((cpuSeconds(sbPid) - sbCpu0) * 1000) / PODS;
     const northdCpuPerPodMs = ((cpuSeconds(northd.pid) - northdCpu0) * 1000) / PODS;
     const ctlRss = controllers.map((d) => vmHwmMb(d.pid));
+    const ctlAnon = controllers.map((d) => rssAnonMb(d.pid));
+    const own =
+      stack === 'ovnts'
+        ? chassis.flatMap((ch) =>
+            [
+              ...readFileSync(ch.sandbox.file(`${ch.name}-controller.log`), 'utf8').matchAll(
+                /port ready \(lport=pod-[^,]*, sinceUpdateMs=(\d+)\)/g,
+              ),
+            ].map((m) => Number(m[1])),
+          )
+        : [];
     return {
       stack,
       chassis: n,
       startS,
       ready,
       installed,
+      own,
       ctlCpuStart,
       ctlCpuPods,
+      ctlCpuWarmMsPerPod,
       ctlRss,
+      ctlAnon,
       sbCpuPerPodMs,
       northdCpuPerPodMs,
     };
@@ -210,7 +257,7 @@ console.log(
   `\nDensity: ${PODS} pods one after another over N chassis (one-shot ovn-nbctl --wait=hv lsp-add + the pod's OVS interface → ovn-installed and --wait=hv returned)`,
 );
 console.log(
-  'stack  N   start s  ready med ms  ready p95 ms  installed med ms  ctl CPU s/chassis (start|pods)  ctl RSS MB mean|max  SB CPU ms/pod  northd CPU ms/pod',
+  'stack  N   start s  ready med ms  ready p95 ms  installed med ms  ctl CPU s/chassis (start|pods)  warm ms/pod/chassis  ctl RSS MB mean|max  anon MB  SB CPU ms/pod  northd CPU ms/pod',
 );
 for (const r of results)
   console.log(
@@ -222,11 +269,19 @@ for (const r of results)
       fmt(quantile(r.ready, 0.95)).padStart(13),
       fmt(quantile(r.installed, 0.5)).padStart(17),
       `${fmt(mean(r.ctlCpuStart), 2)}|${fmt(mean(r.ctlCpuPods), 2)}`.padStart(31),
+      fmt(r.ctlCpuWarmMsPerPod, 1).padStart(20),
       `${fmt(mean(r.ctlRss))}|${fmt(Math.max(...r.ctlRss))}`.padStart(20),
+      fmt(mean(r.ctlAnon)).padStart(8),
       fmt(r.sbCpuPerPodMs, 1).padStart(14),
       fmt(r.northdCpuPerPodMs, 1).padStart(18),
     ].join(' '),
   );
+for (const r of results)
+  if (r.own.length)
+    console.log(
+      `${r.stack} N=${r.chassis}: controller's own part (update that let it claim the port → ovn-installed written): ` +
+        `median ${fmt(quantile(r.own, 0.5))} ms, p95 ${fmt(quantile(r.own, 0.95))} ms over ${r.own.length} pods`,
+    );
 for (const n of SIZES) {
   const o = results.find((r) => r.stack === 'ovnts' && r.chassis === n);
   const rl = results.find((r) => r.stack === 'real' && r.chassis === n);

@@ -91,7 +91,18 @@ export interface ControllerStats {
    * OVS update that made the port ours) until the flows were in the switch and the marks written, split
    * into computing, installing the flows, and writing the status (`up`, `ovn-installed`, nb_cfg).
    */
-  readonly lastPortReady: { totalMs: number; computeMs: number; installMs: number; reportMs: number };
+  readonly lastPortReady: {
+    totalMs: number;
+    computeMs: number;
+    installMs: number;
+    reportMs: number;
+    /**
+     * From the update that let the port be claimed (the SB binding or the OVS interface arriving: when the
+     * first change of the claiming round came in) until `ovn-installed` was written, across the claim's round
+     * and the installing one; 0 for a port this controller did not claim itself.
+     */
+    sinceUpdateMs: number;
+  };
   readonly lastInstall: { add: number; modify: number; remove: number };
   /** Flow mods sent since the start, summed over every install. */
   readonly totalInstalled: { add: number; modify: number; remove: number };
@@ -215,6 +226,12 @@ const ENGINE_SLICE_MS = 50;
 /** Lets the event loop run what is due (timers, I/O: echo replies, probes) before going on. */
 const serveLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/** No CPU reading (the debug line's figures are taken only when it is logged). */
+const NO_CPU: NodeJS.CpuUsage = { user: 0, system: 0 };
+
+/** A claimed port not marked installed within this long is no longer tracked for the port-ready figure. */
+const PORT_READY_FORGET_MS = 60_000;
+
 /** A port another chassis took is not claimed back sooner than this after our own claim (no tug-of-war storm). */
 const CLAIM_THROTTLE_MS = 500;
 
@@ -265,6 +282,16 @@ class Controller implements ControllerHandle {
    */
   private readonly claimedAt = new Map<string, number>();
   private nbCfgSeen: { value: number; at: number } | undefined;
+  /** When the oldest change not yet computed came in (performance.now()); the running round's in `roundSince`. */
+  private pendingSince: number | undefined;
+  private roundSince = 0;
+  /** Rounds restarted in a row because updates came in before their bindings were applied. */
+  private prefixRestarts = 0;
+  /**
+   * Ports claimed and not yet marked installed: when the change that let each be claimed came in (for the
+   * port-ready figure). Entries go at the mark, at release, or after PORT_READY_FORGET_MS.
+   */
+  private readonly claimSince = new Map<string, number>();
   readonly coverage = new Coverage();
   readonly control: ControllerControl = this.makeControl();
   private st = {
@@ -277,7 +304,7 @@ class Controller implements ControllerHandle {
     engineMsTotal: 0,
     installMsTotal: 0,
     equivalenceFailures: 0,
-    lastPortReady: { totalMs: 0, computeMs: 0, installMs: 0, reportMs: 0 },
+    lastPortReady: { totalMs: 0, computeMs: 0, installMs: 0, reportMs: 0, sinceUpdateMs: 0 },
     lastInstall: { add: 0, modify: 0, remove: 0 },
     totalInstalled: { add: 0, modify: 0, remove: 0 },
   };
@@ -333,8 +360,10 @@ class Controller implements ControllerHandle {
   /** A full recomputation, or (`report`) only re-reporting status for flows that are already current. */
   private schedule(what: 'all' | 'report' = 'all'): void {
     if (this.stopped) return;
-    if (what === 'all') this.dirty = true;
-    else this.reportDirty = true;
+    if (what === 'all') {
+      this.dirty = true;
+      this.pendingSince ??= performance.now();
+    } else this.reportDirty = true;
     if (this.running || this.timer || this.paused) return;
     // The next turn of the event loop: what already arrived is one batch, and nothing waits on a timer.
     this.timer = setImmediate(() => {
@@ -353,6 +382,10 @@ class Controller implements ControllerHandle {
       const full = this.dirty;
       this.dirty = false;
       this.reportDirty = false;
+      if (full) {
+        this.roundSince = this.pendingSince ?? performance.now();
+        this.pendingSince = undefined;
+      }
       try {
         if (full) await this.recompute();
         else await this.report();
@@ -415,7 +448,9 @@ class Controller implements ControllerHandle {
 
   private async recompute(): Promise<void> {
     const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
+    // Only for the debug line: each reading is a system call.
+    const debug = this.log.isLevelEnabled('debug');
+    const cpu0 = debug ? process.cpuUsage() : NO_CPU;
     const vs: VsSnapshot = this.ovsRep.snapshot();
     const root = [...vs.Open_vSwitch.values()][0];
     if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
@@ -451,10 +486,15 @@ class Controller implements ControllerHandle {
     // Each step above reads the whole slice (30k rows at a start): the event loop is served between them.
     await serveLoop();
     if (this.stopped) return;
-    if (await this.monitor.apply(slice, this.stopping.signal)) {
-      this.dirty = true;
-      return;
+    if (await this.monitor.apply(slice, this.stopping.signal)) return this.again();
+    // What came in while the loop was served (a pod's binding, its interface) is claimed from a fresh start
+    // rather than after a whole round computed without it (then a second one with the claim): a port is
+    // ready one round sooner. Twice at most in a row, so a stream of updates cannot hold the flows back.
+    if ((this.sbRep.snapshot() !== sbSnap || this.ovsRep.snapshot() !== vs) && this.prefixRestarts < 2) {
+      this.prefixRestarts++;
+      return this.again();
     }
+    this.prefixRestarts = 0;
     // Without the switch, bfd_status in its database is stale: no session counts as up.
     const live = this.of.isConnected ? activeTunnels(vs, bridge) : new Set<string>();
     if (await this.applyBindings(sbSnap, chassis._uuid, ifaces, live)) return;
@@ -465,7 +505,7 @@ class Controller implements ControllerHandle {
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(localNow))) return;
 
     const tEngine = performance.now();
-    const cpuPrefix = process.cpuUsage(cpu0);
+    const cpuPrefix = debug ? process.cpuUsage(cpu0) : NO_CPU;
     // The engine's snapshot and its changes at one instant: updates that arrived during the awaits above are
     // in the changes, so they must be in the snapshot too (else a row deleted and re-created meanwhile keeps
     // its old flows and cookie until a restart). What ran above from the older snapshot runs again next round.
@@ -498,7 +538,7 @@ class Controller implements ControllerHandle {
       this.log.error({ change: changeNotInSnapshot }, 'SB changes newer than the snapshot; recomputing next round');
     if (sbNow !== sbSnap) this.dirty = true;
     this.st.lastEngineMs = performance.now() - tEngine;
-    const cpuEngine = process.cpuUsage(cpu0);
+    const cpuEngine = debug ? process.cpuUsage(cpu0) : NO_CPU;
     this.st.engineMsTotal += this.st.lastEngineMs;
     if (this.opts.checkEquivalence) this.checkEquivalence(round, groups);
     // The zones are in the flows already; persisting them is bookkeeping for the next start, written while
@@ -522,33 +562,53 @@ class Controller implements ControllerHandle {
     const t1 = performance.now();
     await Promise.all([this.install(groups), zonesWritten]);
     this.st.installMsTotal += performance.now() - t1;
-    this.log.debug(
-      {
-        computeMs: Math.round(t1 - t0),
-        engineMs: Math.round(this.st.lastEngineMs),
-        nodesMs: Object.fromEntries(
-          [...this.engine.engine.lastRoundMs].filter(([, ms]) => ms >= 0.5).map(([n, ms]) => [n, Math.round(ms)]),
-        ),
-        lflowsCompiled: this.engine.lflows.lastCompiled,
-        // CPU (user + system) of this process so far in the round: before the engine, after it, now.
-        cpuMs: [cpuPrefix, cpuEngine, process.cpuUsage(cpu0)].map((c) => Math.round((c.user + c.system) / 100) / 10),
-        installMs: Math.round(performance.now() - t1),
-        flows: this.st.flows,
-        ...this.st.lastInstall,
-      },
-      'recomputed',
-    );
+    if (debug)
+      this.log.debug(
+        {
+          computeMs: Math.round(t1 - t0),
+          engineMs: Math.round(this.st.lastEngineMs),
+          nodesMs: Object.fromEntries(
+            [...this.engine.engine.lastRoundMs].filter(([, ms]) => ms >= 0.5).map(([n, ms]) => [n, Math.round(ms)]),
+          ),
+          lflowsCompiled: this.engine.lflows.lastCompiled,
+          // CPU (user + system) of this process so far in the round: before the engine, after it, now.
+          cpuMs: [cpuPrefix, cpuEngine, process.cpuUsage(cpu0)].map((c) => Math.round((c.user + c.system) / 100) / 10),
+          installMs: Math.round(performance.now() - t1),
+          flows: this.st.flows,
+          ...this.st.lastInstall,
+        },
+        'recomputed',
+      );
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     const t2 = performance.now();
-    if (await this.afterInstall(view, sbNow, chassis._uuid, vs, bridge)) {
+    const ready = await this.afterInstall(view, sbNow, chassis._uuid, vs, bridge);
+    if (ready.length) {
       const t3 = performance.now();
-      this.st.lastPortReady = { totalMs: t3 - t0, computeMs: t1 - t0, installMs: t2 - t1, reportMs: t3 - t2 };
+      const since = ready.map((p) => this.claimSince.get(p)).find((s) => s !== undefined);
+      this.st.lastPortReady = {
+        totalMs: t3 - t0,
+        computeMs: t1 - t0,
+        installMs: t2 - t1,
+        reportMs: t3 - t2,
+        sinceUpdateMs: since === undefined ? 0 : t3 - since,
+      };
+      for (const p of ready) {
+        const s = this.claimSince.get(p);
+        if (s !== undefined) this.log.debug({ lport: p, sinceUpdateMs: Math.round(t3 - s) }, 'port ready');
+        this.claimSince.delete(p);
+      }
     }
     this.pinctrl.setAnnouncements(announcements(view, sbNow));
     this.pinctrl.setPeriodicRas(periodicRas(view, sbNow));
     this.pinctrl.setServiceMonitors(localMonitors(sbNow, chassis._uuid));
     this.pinctrl.setIpMulticast(mcastConfigs(view, sbNow), chassis._uuid);
+  }
+
+  /** This round stops before computing: the next one starts over, its changes counted from this one's start. */
+  private again(): void {
+    this.dirty = true;
+    this.pendingSince = Math.min(this.pendingSince ?? Infinity, this.roundSince);
   }
 
   private async report(): Promise<void> {
@@ -571,6 +631,8 @@ class Controller implements ControllerHandle {
     );
     const now = Date.now();
     for (const [port, at] of this.claimedAt) if (now - at >= CLAIM_THROTTLE_MS) this.claimedAt.delete(port);
+    const tooOld = performance.now() - PORT_READY_FORGET_MS;
+    for (const [port, at] of this.claimSince) if (at < tooOld) this.claimSince.delete(port);
     const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName, {
       encapIps,
       ifaceIdVers,
@@ -590,12 +652,14 @@ class Controller implements ControllerHandle {
         this.log.info(`Changing chassis for lport ${pb.logical_port} from ${name(pb.chassis)} to ${this.chassisName}.`);
       this.log.info(`Claiming lport ${pb.logical_port} for this chassis.`);
       this.claimedAt.set(pb.logical_port, now);
+      this.claimSince.set(pb.logical_port, this.roundSince);
       // A port with no interface here is up once claimed (ovn-controller marks those at the claim).
       const up = pb.type === 'external' ? { up: true } : {};
       txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me, ...up });
     }
     for (const pb of release) {
       this.log.info(`Releasing lport ${pb.logical_port} from this chassis.`);
+      this.claimSince.delete(pb.logical_port);
       // Only if still ours: another chassis may have taken it meanwhile.
       // A virtual port forgets its parent with its chassis.
       const parent = pb.virtual_parent ? { virtual_parent: null } : {};
@@ -680,8 +744,8 @@ class Controller implements ControllerHandle {
   }
 
   /**
-   * Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. True when
-   * it newly marked an interface installed.
+   * Reports what is now in effect: ports up, interfaces installed, and the nb_cfg the flows reflect. Returns the
+   * ports whose interface it newly marked installed.
    */
   private async afterInstall(
     view: LocalView,
@@ -689,7 +753,7 @@ class Controller implements ControllerHandle {
     me: Uuid<'Chassis'>,
     vs: VsSnapshot,
     bridge: NonNullable<ReturnType<typeof findBridge>>,
-  ): Promise<boolean> {
+  ): Promise<string[]> {
     const txn = this.sb.transaction(sbModel);
     let n = 0;
     const upNames = new Set<string>();
@@ -699,6 +763,8 @@ class Controller implements ControllerHandle {
       if (!pb || pb.chassis !== me) continue;
       upNames.add(pb.logical_port);
       if (pb.up !== true) {
+        // ovn-controller's words.
+        this.log.info(`Setting lport ${pb.logical_port} up in Southbound`);
         txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { up: true });
         n++;
       }
@@ -731,7 +797,8 @@ class Controller implements ControllerHandle {
       markInstalled(this.ovs, vs, bridge, upNames),
       setBridgeNbCfg(this.ovs, bridge, nbCfg),
     ]);
-    return marked > 0;
+    for (const p of marked) this.log.info(`Setting lport ${p} ovn-installed in OVS`);
+    return marked;
   }
 
   /** The chassis's configuration as it is now (bridge mappings, encaps… change at run time; the chassis name does not). */

@@ -158,17 +158,17 @@ export async function persistZones(
 
 /**
  * Marks interfaces whose port's flows are installed (external_ids:ovn-installed), as CMSes expect, and
- * unmarks those whose port is no longer bound here. Returns how many it newly marked.
+ * unmarks those whose port is no longer bound here. Returns the iface-ids it newly marked.
  */
 export async function markInstalled(
   ovs: OvsdbClient,
   vs: VsSnapshot,
   bridge: Bridge,
   ifaceIds: ReadonlySet<string>,
-): Promise<number> {
+): Promise<string[]> {
   const txn = ovs.transaction(vswitchModel);
   let n = 0;
-  let newly = 0;
+  const newly: string[] = [];
   const onBridge = bridge.ports.flatMap((p) => vs.Port.get(p)?.interfaces ?? []);
   for (const iu of onBridge) {
     const i = vs.Interface.get(iu);
@@ -181,7 +181,7 @@ export async function markInstalled(
         ['external_ids', 'insert', { 'ovn-installed': 'true', 'ovn-installed-ts': String(Date.now()) }],
       ]);
       n++;
-      newly++;
+      newly.push(id);
     } else if (marked && (!id || !ifaceIds.has(id))) {
       txn.mutate('Interface', where, [['external_ids', 'delete', ['ovn-installed', 'ovn-installed-ts']]]);
       n++;

@@ -1,4 +1,4 @@
-// What the benchmarks read of a process from /proc: its CPU seconds and its peak resident memory.
+// What the benchmarks read of a process from /proc: its CPU seconds, its peak and its private resident memory.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -8,6 +8,19 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
 export function vmHwmMb(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Private resident memory (RssAnon: heap, stacks; not the program's file pages, which every process running the
+ * same binary shares) of a process in MB now; NaN once it is gone.
+ */
+export function rssAnonMb(pid: number): number {
+  try {
+    const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
   } catch {
     return NaN;
