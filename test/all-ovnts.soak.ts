@@ -33,10 +33,9 @@
 // compares every round's flows with a full computation of its slice; the soak fails at the first sync after a
 // difference; slow, and it changes the memory measured), SOAK_HEAP_AT=5000,50000 (at those edit counts each
 // daemon writes a V8 heap snapshot into SOAK_HEAP_DIR, default the temporary directory: node's --heapsnapshot-signal).
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { startBuilt, startFromSource, useSandbox, type Chassis, type Daemon } from '@ovnts/test-harness';
+import { procStatusKb, startBuilt, startFromSource, useSandbox, type Chassis, type Daemon } from '@ovnts/test-harness';
 import { NB_INPUT_TABLES } from '@ovnts/northd';
 import { DataPathGuard, k8sDataPath } from './soak-protect.js';
 import {
@@ -123,13 +122,13 @@ function balance(size: (table: string) => number, target: ReadonlyMap<string, nu
 
 /** Resident set size of a process, in MiB: in all, anonymous (heaps, malloc) and file-backed (node's code). */
 function rssMiB(pid: number): { rss: number; anon: number; file: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kB = (k: string) => {
-    const m = new RegExp(`${k}:\\s+(\\d+) kB`).exec(status);
-    if (!m) throw new Error(`no ${k} for pid ${pid}`);
-    return Number(m[1]) / 1024;
+  const kb = procStatusKb(pid);
+  const mib = (k: string) => {
+    const v = kb.get(k);
+    if (v === undefined) throw new Error(`no ${k} for pid ${pid}`);
+    return v / 1024;
   };
-  return { rss: kB('VmRSS'), anon: kB('RssAnon'), file: kB('RssFile') };
+  return { rss: mib('VmRSS'), anon: mib('RssAnon'), file: mib('RssFile') };
 }
 
 /** A daemon's memory as its memory/show reports it (process.memoryUsage()), in MiB. */

@@ -4,14 +4,22 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
+/** Fields of /proc/<pid>/status in kB (VmHWM, VmRSS, RssAnon, RssFile…); empty once the process is gone. */
+export function procStatusKb(pid: number): Map<string, number> {
+  const kb = new Map<string, number>();
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return kb;
+  }
+  for (const m of status.matchAll(/^(\w+):\s+(\d+) kB$/gm)) kb.set(m[1]!, Number(m[2]));
+  return kb;
+}
+
 /** Peak resident memory (VmHWM) of a process in MB; NaN once it is gone. */
 export function vmHwmMb(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
+  return (procStatusKb(pid).get('VmHWM') ?? NaN) / 1024;
 }
 
 /**
@@ -19,12 +27,7 @@ export function vmHwmMb(pid: number): number {
  * same binary shares) of a process in MB now; NaN once it is gone.
  */
 export function rssAnonMb(pid: number): number {
-  try {
-    const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
+  return (procStatusKb(pid).get('RssAnon') ?? NaN) / 1024;
 }
 
 /** User + system CPU seconds of a process so far (all its threads); NaN once it is gone. */
