@@ -19,4 +19,14 @@ describe('adjustHeapGrowth', () => {
     relaxHeapGrowth(false);
     expect(heapGrowingPercent()).toBe(20);
   });
+
+  it('holds a big heap at 50 % growth (not V8 own factor) and comes back to 20 % only well under the threshold', () => {
+    limitHeapGrowth();
+    expect(adjustHeapGrowth(400)).toBe(false);
+    expect(heapGrowingPercent()).toBe(50);
+    expect(adjustHeapGrowth(300)).toBe(false); // hysteresis
+    expect(heapGrowingPercent()).toBe(50);
+    expect(adjustHeapGrowth(100)).toBe(true);
+    expect(heapGrowingPercent()).toBe(20);
+  });
 });

@@ -25,14 +25,23 @@ const HEAP_GROWING_PERCENT = 20;
 const COLD_GROWING_PERCENT = 100;
 
 /**
- * Above this many MB of used heap V8's own growing factor is back. On a big NB every full collection
+ * Above this many MB of used heap the limit is BIG_GROWING_PERCENT. On a big NB every full collection
  * marks a live heap of ~1 GB: at 20 % growth they come every ~200 MB of allocation, which cost a
  * 300×100 cold start ~40 % more CPU and doubled its single-change latency (northd bench: cold CPU 32 →
- * 22.5 s). A heap this large is far over ovn-northd's size anyway; a small one keeps the tight limit.
- * The limit comes back below LIMIT_BELOW_MB (hysteresis: no flapping around one threshold).
+ * 22.5 s). The limit comes back below LIMIT_BELOW_MB (hysteresis: no flapping around one threshold).
  */
 const UNLIMIT_ABOVE_MB = 320;
 const LIMIT_BELOW_MB = 224;
+
+/**
+ * The limit while the used heap is big. V8's own factor (~1.9× there) let a 300×100 cold start's heap
+ * reach ~1120 MB over ~590 MB survived before its next full collection, or not, depending on whether the
+ * round ended first: peak RSS came out bimodal, ~1240 or ~1410 MB, from run to run (northd bench, three
+ * runs each way; ovn-northd 1466). At 50 % the collection comes at ~880 MB: northd bench 300×100, same
+ * minutes (load ~14): peak RSS 1204 / 1240 MB against 1383 / 1420 with V8's factor; cold CPU and
+ * single-change CPU within the noise (one more full collection, mostly concurrent, per cold start).
+ */
+const BIG_GROWING_PERCENT = 50;
 
 /** Whether the daemon asked for the policy (limitHeapGrowth): a process embedding Northd keeps V8's own. */
 let policyOn = false;
@@ -68,9 +77,9 @@ function setGrowthLimit(limited: boolean): void {
   if (youngPolicy) setFlagsFromString(`--semi-space-growth-factor=${limited ? 1 : 2}`);
 }
 
-/** The `--heap-growing-percent` last set (0: V8's own factor). */
+/** The `--heap-growing-percent` last set (0: V8's own factor, a process without the policy). */
 export function heapGrowingPercent(): number {
-  return !growthLimited ? 0 : relaxed ? COLD_GROWING_PERCENT : HEAP_GROWING_PERCENT;
+  return !policyOn ? 0 : !growthLimited ? BIG_GROWING_PERCENT : relaxed ? COLD_GROWING_PERCENT : HEAP_GROWING_PERCENT;
 }
 
 function applyFlag(): void {
@@ -100,9 +109,8 @@ export function limitHeapGrowth(opts: HeapPolicyOptions = {}): void {
  * daemon calls it between rounds, on a timer and at each datapath of a cold start's computation (one
  * synchronous stretch of tens of seconds on a big NB, during which no timer runs).
  */
-export function adjustHeapGrowth(): boolean {
+export function adjustHeapGrowth(usedMb = getHeapStatistics().used_heap_size / 2 ** 20): boolean {
   if (!policyOn) return false;
-  const usedMb = getHeapStatistics().used_heap_size / 2 ** 20;
   setGrowthLimit(usedMb > UNLIMIT_ABOVE_MB ? false : usedMb < LIMIT_BELOW_MB ? true : growthLimited);
   return growthLimited;
 }
@@ -113,5 +121,5 @@ export const HEAP_CHECK_MS = 250;
 /** limitHeapGrowth, then adjustHeapGrowth every HEAP_CHECK_MS on a timer that keeps no process alive. */
 export function startHeapGrowthPolicy(opts: HeapPolicyOptions = {}): void {
   limitHeapGrowth(opts);
-  setInterval(adjustHeapGrowth, HEAP_CHECK_MS).unref();
+  setInterval(() => adjustHeapGrowth(), HEAP_CHECK_MS).unref();
 }
