@@ -196,19 +196,34 @@ export class LflowOutput implements NodeData {
 
   /** A port's name, key, relatedness or residency changed: the compilations that looked it up. */
   handlePorts(): boolean {
-    for (const c of this.sbIn.changes('Port_Binding'))
+    const me = this.rt.view?.chassis?._uuid;
+    for (const c of this.sbIn.changes('Port_Binding')) {
+      // A port that keeps its name, key and datapath changes only what its residency and relatedness look-ups
+      // answer, and only when it moves to or from this chassis: another chassis's claim of a pod, or its `up`,
+      // recompiles nothing (every chassis sees every pod's claim).
+      if (c.old && c.new && samePortIdentity(c.old, c.new)) {
+        if (isResident(c.old, me) !== isResident(c.new, me)) this.queueDep(`r:${c.new.logical_port}`);
+        if (isRelated(c.old, me) !== isRelated(c.new, me)) this.queueDep(`${c.new.datapath}|k:${c.new.tunnel_key}`);
+        continue;
+      }
       for (const pb of [c.old, c.new])
         if (pb) {
           this.queueDep(`${pb.datapath}|n:${pb.logical_port}`);
           this.queueDep(`${pb.datapath}|k:${pb.tunnel_key}`);
           this.queueDep(`r:${pb.logical_port}`);
         }
+    }
     return true;
   }
 
+  /** A group's name → key look-up; a change of its members (every pod added or removed) compiles nothing. */
   handleMulticastGroups(): boolean {
-    for (const c of this.sbIn.changes('Multicast_Group'))
-      for (const mc of [c.old, c.new]) if (mc) this.queueDep(`${mc.datapath}|n:${mc.name}`);
+    for (const c of this.sbIn.changes('Multicast_Group')) {
+      const { old, new: now } = c;
+      if (old && now && old.name === now.name && old.tunnel_key === now.tunnel_key && old.datapath === now.datapath)
+        continue;
+      for (const mc of [old, now]) if (mc) this.queueDep(`${mc.datapath}|n:${mc.name}`);
+    }
     return true;
   }
 
@@ -458,9 +473,7 @@ export class LflowOutput implements NodeData {
     const ports = view.portsByDp.get(dp._uuid) ?? [];
     const byName = new Map(ports.map((p) => [p.logical_port, p.tunnel_key]));
     const mcs = idx.mcByDp.get(dp._uuid);
-    const isRelated = (p: PortBinding) =>
-      (VIF_TYPES.has(p.type) && p.chassis === me && me !== undefined) || RELATED_TYPES.has(p.type);
-    const related = new Set(ports.filter(isRelated).map((p) => p.tunnel_key));
+    const related = new Set(ports.filter((p) => isRelated(p, me)).map((p) => p.tunnel_key));
     // One look-up string per name or key and datapath context, shared by the entries that record it (a pod's
     // name is looked up by ~8 of its flows: 76k strings at 100×50 otherwise).
     const nameDeps = new Map<string, string>();
@@ -488,7 +501,7 @@ export class LflowOutput implements NodeData {
         isChassisResident: (name) => {
           dc.deps.push(`r:${name}`);
           const pb = view.pbByName.get(name);
-          return pb !== undefined && me !== undefined && pb.chassis === me;
+          return pb !== undefined && isResident(pb, me);
         },
         isPortRelated: (key) => {
           dc.deps.push(keyDep(key));
@@ -520,6 +533,19 @@ export class LflowOutput implements NodeData {
     return dc;
   }
 }
+
+type ChassisUuid = Uuid<'Chassis'>;
+
+/** What `is_chassis_resident` answers for a port (compilations record it as `r:<name>`). */
+const isResident = (pb: PortBinding, me: ChassisUuid | undefined) => me !== undefined && pb.chassis === me;
+
+/** Whether a port's key counts as related here (`k:<key>`): a VIF bound here, or a patch-like port. */
+const isRelated = (pb: PortBinding, me: ChassisUuid | undefined) =>
+  (VIF_TYPES.has(pb.type) && isResident(pb, me)) || RELATED_TYPES.has(pb.type);
+
+/** What the name and key look-ups (`n:`, and `k:`'s scope) of a port read. */
+const samePortIdentity = (a: PortBinding, b: PortBinding) =>
+  a.logical_port === b.logical_port && a.tunnel_key === b.tunnel_key && a.datapath === b.datapath;
 
 /** An entry's key, also its owner in the desired flows (one string for both: 40k of them at 100×50). */
 const entryKey = (lf: LfUuid, dp: DpUuid) => `lf|${lf}|${dp}`;
