@@ -323,10 +323,17 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     } catch (e) {
       return Promise.reject(e as Error);
     }
+    const reply = this.replyTo(message.type, xid, timeoutMs);
+    this.write(buf);
+    return reply;
+  }
+
+  /** The reply to a message with this xid, which the caller writes itself (after this call). */
+  private replyTo(type: OfMessage['type'], xid: number, timeoutMs: number): Promise<OfMessage> {
     return new Promise<OfMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(xid);
-        reject(new TimeoutError(`no reply to ${message.type} xid ${xid} in ${timeoutMs} ms`));
+        reject(new TimeoutError(`no reply to ${type} xid ${xid} in ${timeoutMs} ms`));
       }, timeoutMs);
       const entry: Pending = {
         resolve: (m) => {
@@ -338,7 +345,6 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
         timer,
       };
       this.pending.set(xid, entry);
-      this.write(buf);
     });
   }
 
@@ -380,7 +386,9 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
    */
   private async writeBatched(n: number, encode: (i: number, w: Writer) => void): Promise<void> {
     const LIMIT = 256 * 1024;
-    let w = new Writer(LIMIT + 4096);
+    // A few flow mods (a pod's) need no 260 kB buffer; a start's thousands fill several.
+    const size = () => Math.min(LIMIT, n * 256) + 4096;
+    let w = new Writer(size());
     // Encoding 40k flow mods takes seconds on a busy machine: the event loop is served every WRITE_SLICE_MS
     // too, not only when the socket's buffer is full (echoes, the other connections' probes).
     let until = performance.now() + WRITE_SLICE_MS;
@@ -389,7 +397,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       const late = (i & 31) === 31 && performance.now() > until;
       if (w.length >= LIMIT || i === n - 1 || late) {
         const ok = this.write(w.finish());
-        w = new Writer(LIMIT + 4096);
+        if (i < n - 1) w = new Writer(size());
         if (!ok) await this.drain();
         else if (late) await new Promise((r) => setImmediate(r));
         until = performance.now() + WRITE_SLICE_MS;
@@ -420,7 +428,14 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     const commitTimeout = this.workTimeout(messages.length);
     // The switch handles a connection's messages in order: the adds follow the open without waiting for its
     // reply (a refused open is thrown as it is).
-    const opened = control('open_request');
+    const controlIn = (w: Writer, ctrl: 'open_request' | 'commit_request', timeoutMs?: number) => {
+      const xid = this.xid();
+      const p = this.replyTo('bundle_control', xid, timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000);
+      p.catch(() => undefined); // awaited by the caller, after more writes
+      encodeMessageInto(w, { type: 'bundle_control', bundleId, ctrl, ...flags }, xid, this.opts);
+      return p;
+    };
+    let opened: Promise<OfMessage> | undefined = opts.pipelined ? undefined : control('open_request');
     const errors: OpenFlowError[] = [];
     const xids: number[] = [];
     const refusedOr = async (p: Promise<unknown>) => {
@@ -432,19 +447,27 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       }
     };
     try {
-      await this.writeBatched(messages.length, (i, w) => {
+      const add = (m: OfMessage, w: Writer) => {
         // OVS insists that the embedded message carries the bundle_add's own xid.
         const xid = this.xid();
         xids.push(xid);
         this.watched.set(xid, errors);
-        encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
-      });
+        encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: m }, xid, this.opts);
+      };
       if (opts.pipelined) {
-        // Refused adds are reported before the commit is answered (which the reply means is applied).
-        const committed = control('commit_request', commitTimeout);
+        // Open, adds and commit back to back (a pod's few flow mods: one write). Refused adds are reported
+        // before the commit is answered (which the reply means is applied).
+        let committed: Promise<OfMessage> | undefined;
+        const n = messages.length;
+        await this.writeBatched(n + 2, (i, w) => {
+          if (i === 0) opened = controlIn(w, 'open_request');
+          else if (i <= n) add(messages[i - 1]!, w);
+          else committed = controlIn(w, 'commit_request', commitTimeout);
+        });
         await opened;
-        await refusedOr(committed);
+        await refusedOr(committed!);
       } else {
+        await this.writeBatched(messages.length, (i, w) => add(messages[i]!, w));
         // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
         // collect the add errors first (barrier) and discard instead of committing a partial bundle.
         await Promise.all([opened, this.barrier(this.workTimeout(messages.length))]);
