@@ -22,6 +22,8 @@ const lflow = (n: number, match: string, actions: string, where: Partial<AnyRow>
   match,
   actions,
   controller_meter: null,
+  external_ids: {},
+  tags: {},
   logical_datapath: null,
   logical_dp_group: null,
   ...where,

@@ -203,6 +203,7 @@ export function logicalFlows(
           match: lf.match,
           actions: lf.actions,
           ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
+          ...(lf.tags['in_out_port'] !== undefined ? { ioPort: lf.tags['in_out_port'] } : {}),
         };
         c.used.length = 0;
         const r = compiler.compile(input, c.ctx);

@@ -26,6 +26,12 @@ export interface LogicalFlow {
   readonly match: string;
   readonly actions: string;
   readonly controllerMeter?: string;
+  /**
+   * The logical port the flow is about (SB `tags:in_out_port`): on a switch, a flow about a port that is not
+   * related to this chassis is skipped before it is parsed, as ovn-controller does (it would compile to flows
+   * on that port's inport/outport, all dropped by `isPortRelated`).
+   */
+  readonly ioPort?: string;
 }
 
 /** What the controller knows about the chassis and the southbound DB, for one logical datapath. */
@@ -152,6 +158,7 @@ export class Compiler {
   }
 
   compileOrThrow(lf: LogicalFlow, dp: DatapathContext, opts: { readonly cache?: boolean } = {}): CompiledFlow[] {
+    if (lf.ioPort !== undefined && !ioPortRelated(lf.ioPort, dp)) return [];
     const cacheable = this.cacheOn && opts.cache !== false && !/[$@]/.test(lf.match) && !/[$@]/.test(lf.actions);
     const key = cacheable ? `${lf.pipeline}/${lf.table}/${lf.match}\u0000${lf.actions}` : '';
     let prep = cacheable ? this.cached(key) : undefined;
@@ -259,6 +266,13 @@ export class Compiler {
     }
     return e;
   }
+}
+
+/** Whether a flow tagged with `ioPort` is installed on `dp` (see LogicalFlow.ioPort); only switches filter ports. */
+function ioPortRelated(ioPort: string, dp: DatapathContext): boolean {
+  if (!dp.isSwitch || !dp.isPortRelated) return true;
+  const key = dp.lookupPort(ioPort);
+  return key !== undefined && dp.isPortRelated(key);
 }
 
 /**

@@ -26,7 +26,7 @@ function dp(over: Partial<DatapathContext> = {}): DatapathContext {
 }
 
 /** Flows (as ovs-ofctl prints them, sorted) for a match with `next;` in ingress table 0. */
-function flows(match: string, ctx = dp()): string[] {
+function flows(match: string, ctx = dp(), ioPort?: string): string[] {
   const r = new Compiler().compile(
     {
       uuid: '12345678-0000-0000-0000-000000000000',
@@ -35,6 +35,7 @@ function flows(match: string, ctx = dp()): string[] {
       priority: 100,
       match,
       actions: 'next;',
+      ...(ioPort !== undefined ? { ioPort } : {}),
     },
     ctx,
   );
@@ -157,6 +158,18 @@ describe('match grammar', () => {
     expect(flows('inport == {"vm1", "vm2"}', dp({ isPortRelated: (k) => k === 2 }))).toEqual([
       `${P}reg14=0x2,metadata=0x1 actions=resubmit(,9)`,
     ]);
+  });
+
+  it('skips a flow tagged with a port (in_out_port) that is not related, before parsing it', () => {
+    const related = dp({ isPortRelated: (k) => k === 2 });
+    expect(flows('ip4', related, 'vm2')).toHaveLength(1);
+    expect(flows('ip4', related, 'vm1')).toEqual([]);
+    expect(flows('ip4', related, 'nope')).toEqual([]);
+    // Not even parsed: a syntax error in a skipped flow is not reported (as ovn-controller).
+    expect(flows('ip4 &&', related, 'vm1')).toEqual([]);
+    // Routers (and contexts without a port filter) do not filter ports.
+    expect(flows('ip4', dp({ isSwitch: false, isPortRelated: () => false }), 'vm1')).toHaveLength(1);
+    expect(flows('ip4', dp(), 'nope')).toHaveLength(1);
   });
 
   it('drops a conjunction one of whose clauses has no flow left', () => {

@@ -169,7 +169,8 @@ class World {
     const names = onGroup ? [] : this.portNames(dp);
     const k = Math.floor(this.r() * 100);
     const t = onGroup ? 6 : Math.floor(this.r() * LFLOWS.length);
-    const [pipeline, match, actions, table] = LFLOWS[t]!(this.pick(names) ?? `ghost${k}`, k);
+    const port = this.pick(names) ?? `ghost${k}`;
+    const [pipeline, match, actions, table] = LFLOWS[t]!(port, k);
     this.db.put('Logical_Flow', {
       _uuid: this.db.uuid(),
       pipeline,
@@ -181,7 +182,8 @@ class World {
       logical_datapath: onGroup ? null : dp,
       logical_dp_group: onGroup ? dp : null,
       external_ids: {},
-      tags: {},
+      // Half of the flows about one port carry it as northd tags them (skipped where it is not related).
+      tags: [0, 1, 7].includes(t) && k % 2 ? { in_out_port: port } : {},
     });
   }
 

@@ -420,6 +420,7 @@ export class LflowOutput implements NodeData {
       match: lf.match,
       actions: lf.actions,
       ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
+      ...(lf.tags['in_out_port'] !== undefined ? { ioPort: lf.tags['in_out_port'] } : {}),
     };
     for (const [i, d] of dps.entries()) {
       // Past the deadline: the datapaths not compiled yet are returned (at least one compiles).
