@@ -11,14 +11,19 @@
 //     edit kind has been seen many times, and V8's heaps and compiled code have their working size); the level after it is the median of the samples of the next
 //     SOAK_BASELINE_EDITS edits (default 10000). Both are counts of edits, the same for every run length;
 //   - the SB differs from what a full compute of the final NB writes;
-//   - a controller restarted on each switch (a full recompute on an existing table) changes any flow;
+//   - a controller restarted on each switch (a full recompute on an existing table) changes any flow or meter
+//     (meter ids compare by the meter's content: a restarted controller numbers meters afresh, as
+//     ovn-controller does);
 //   - a row of the data path (below) is gone at a sync.
 // The edits are balanced table by table: past its starting size × (1 + SOAK_NB_GROWTH, default 0.25), at least
 // MIN_TARGET rows, a table draws its deletions more often than its additions (the reverse below it), and a
-// table with no edit kind of its own that deletes (DNS, HA groups, BFD…) gets no more additions; so every
-// table's size, and so the daemons' memory, should level off after warm-up; RSS growth then means a leak.
-// (One target for the sum of a few tables let the others grow without bound: DNS 64 → 682 rows, DHCP_Options
-// 134 → 819, HA_Chassis_Group 8 → 134 over 200k edits, and the chassis' slices with them.) SOAK_BATCH edits (default 10) go in one NB transaction.
+// table with no edit kind of its own that deletes (DNS, HA groups, BFD…) gets no more additions; and each
+// chassis' slice (the switches and routers its pods reach through router ports, with their ports) is pulled
+// to its starting size (soak-balance.ts); so the daemons' load, and so their memory, should level off after
+// warm-up; RSS growth then means a leak. (One target for the sum of a few tables let the others grow without
+// bound: DNS 64 → 682 rows, DHCP_Options 134 → 819, HA_Chassis_Group 8 → 134 over 200k edits, and the
+// chassis' slices with them; with the tables balanced, a slice still wandered 816–1322 local logical flows
+// over 200k edits, and its size at the end decided the RSS there.) SOAK_BATCH edits (default 10) go in one NB transaction.
 // The data path is kept busy: the guard of soak-protect.ts refuses edits that would delete, detach or retype
 // the pods bound on the two chassis, their node switches, the gateway routers naming the chassis and the
 // ports joining them (the generator draws another edit), so the controllers install per-port and per-router
@@ -38,6 +43,7 @@ import { describe, expect, it } from 'vitest';
 import { procStatusKb, startBuilt, startFromSource, useSandbox, type Chassis, type Daemon } from '@ovnts/test-harness';
 import { NB_INPUT_TABLES } from '@ovnts/northd';
 import { DataPathGuard, k8sDataPath } from './soak-protect.js';
+import { balance, SLICE_KINDS, sliceSize, tableSteers, tableTargets } from './soak-balance.js';
 import {
   NbMirror,
   SMALL_K8S_SHAPE,
@@ -75,51 +81,6 @@ if (HEAP_AT.size) {
     .filter(Boolean)
     .join(' ');
 }
-/**
- * The NB tables the balance steers, each with the edit kinds of the random generator that add rows to it
- * and those that delete them (kinds that do both, like `bfd`, count as adding: they only stop at the target).
- */
-const STEERED: Readonly<Record<string, { readonly add: readonly string[]; readonly del: readonly string[] }>> = {
-  Logical_Switch_Port: { add: ['lsp-add', 'lsp-external', 'lsp-virtual', 'bad-router-peer'], del: ['lsp-del'] },
-  ACL: { add: ['acl-add'], del: ['acl-del'] },
-  Logical_Router_Port: { add: ['lrp-add'], del: ['lrp-del'] },
-  Load_Balancer: { add: ['lb-add'], del: ['lb-del'] },
-  Address_Set: { add: ['as-add'], del: ['as-del'] },
-  NAT: { add: ['nat-add', 'nat-add-route', 'bad-stateful'], del: ['nat-del'] },
-  Logical_Switch: { add: ['ls-add', 'dup-switch-name'], del: ['ls-del'] },
-  Logical_Router: { add: ['lr-add'], del: ['lr-del'] },
-  Port_Group: { add: ['pg-add'], del: ['pg-del'] },
-  Logical_Router_Static_Route: { add: ['route-add'], del: ['route-del'] },
-  Logical_Router_Policy: { add: ['policy'], del: [] },
-  DHCP_Options: { add: ['dhcp-add', 'dhcp6-port', 'bad-dhcp'], del: ['dhcp-del'] },
-  DNS: { add: ['dns-add'], del: [] },
-  HA_Chassis_Group: { add: ['gateway-ha'], del: [] },
-  Load_Balancer_Group: { add: ['lbg-add-del'], del: [] },
-  Load_Balancer_Health_Check: { add: ['lb-health'], del: [] },
-  BFD: { add: ['bfd'], del: [] },
-  Mirror: { add: ['mirror'], del: [] },
-  Static_MAC_Binding: { add: ['static-mac-binding'], del: [] },
-};
-/** A steered table's target is never below this (tables that start empty still get some rows). */
-const MIN_TARGET = 16;
-
-/**
- * Edit-kind weights that steer each steered table's size to its target: a table's additions scaled by
- * (target/size)², its deletions by the inverse (each within 4×); a table without deletion kinds gets no
- * additions past its target; the other kinds as they are.
- */
-function balance(size: (table: string) => number, target: ReadonlyMap<string, number>): (kind: string) => number {
-  const factor = new Map<string, number>();
-  for (const [table, { add, del }] of Object.entries(STEERED)) {
-    const n = size(table);
-    const t = target.get(table)!;
-    const f = Math.min(4, Math.max(0.25, (t / Math.max(1, n)) ** 2));
-    for (const k of add) factor.set(k, (factor.get(k) ?? 1) * (del.length === 0 && n >= t ? 0 : f));
-    for (const k of del) factor.set(k, (factor.get(k) ?? 1) / f);
-  }
-  return (kind) => factor.get(kind) ?? 1;
-}
-
 /** Resident set size of a process, in MiB: in all, anonymous (heaps, malloc) and file-backed (node's code). */
 function rssMiB(pid: number): { rss: number; anon: number; file: number } {
   const kb = procStatusKb(pid);
@@ -170,10 +131,26 @@ async function flowCount(hv: Chassis): Promise<number> {
 }
 
 /**
- * The flows of br-int without their counters and ages, sorted. Group, meter and conjunction ids are the
- * controller's allocation (a restarted controller numbers them afresh), so they are masked.
+ * br-int's meters by id, each as its content (flags and bands as dump-meters prints them): a restarted
+ * controller numbers meters afresh (so does ovn-controller), so flows compare by the meter they use, not its
+ * id; a flow pointing at the wrong meter's bands still differs.
+ */
+async function meterContents(hv: Chassis): Promise<ReadonlyMap<string, string>> {
+  const out = await hv.ofctl('-O', 'OpenFlow15', 'dump-meters', hv.mgmt());
+  const meters = new Map<string, string>();
+  for (const m of out.matchAll(/^meter=(\d+) ([^\n]*?)bands=((?:\ntype=[^\n]*)*)/gm))
+    meters.set(m[1]!, `${m[2]!.trim()} ${m[3]!.trim().replace(/\n/g, ',')}`);
+  return meters;
+}
+
+/**
+ * The flows of br-int without their counters and ages, sorted. Group and conjunction ids are the
+ * controller's allocation (a restarted controller numbers them afresh), so they are masked; meter ids are
+ * replaced by the meter's content (meterContents).
  */
 async function flowKeys(hv: Chassis): Promise<string[]> {
+  const meters = await meterContents(hv);
+  const meter = (id: string) => `{${meters.get(id) ?? `no meter ${id}`}}`;
   const out = await hv.ofctl('-O', 'OpenFlow15', '--no-stats', 'dump-flows', hv.mgmt());
   return out
     .split('\n')
@@ -182,7 +159,8 @@ async function flowKeys(hv: Chassis): Promise<string[]> {
       l
         .trim()
         .replace(/\bgroup:\d+/g, 'group:G')
-        .replace(/\bmeter:\d+/g, 'meter:M')
+        .replace(/\bmeter:(\d+)/g, (_, id: string) => `meter:${meter(id)}`)
+        .replace(/\bmeter_id=(\d+)/g, (_, id: string) => `meter_id=${meter(id)}`)
         .replace(/\bconj_id=\d+/g, 'conj_id=C')
         .replace(/\bconjunction\(\d+,/g, 'conjunction(C,'),
     )
@@ -206,6 +184,8 @@ interface Sample {
   readonly nbRows: number;
   /** Rows per NB table (all of them, not only the balanced ones). */
   readonly nbTables: Record<string, number>;
+  /** Each chassis' slice of the NB (sliceSize: datapaths and ports it reaches). */
+  readonly slices: readonly number[];
 }
 
 describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
@@ -266,11 +246,15 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
     const guard = new DataPathGuard(mirror.mem, k8sDataPath([0, 1], pods));
 
     const t0 = Date.now();
-    const tableSize = (t: string) => mirror.mem.rows(t).size;
-    const nbSize = () => Object.keys(STEERED).reduce((n, t) => n + tableSize(t), 0);
-    const target = new Map(
-      Object.keys(STEERED).map((t) => [t, Math.max(MIN_TARGET, Math.round(tableSize(t) * (1 + NB_GROWTH)))]),
-    );
+    const target = tableTargets(mirror.mem, NB_GROWTH);
+    const nbSize = () => [...target.keys()].reduce((n, t) => n + mirror.mem.rows(t).size, 0);
+    // Each chassis' slice is held at its starting size (soak-balance.ts).
+    const slice = (n: number) => sliceSize(mirror.mem, [`node${n}`], `chassis-node${n}`);
+    const sliceTarget = chassis.map((_, n) => slice(n));
+    const steers = () => [
+      ...tableSteers(mirror.mem, target),
+      ...sliceTarget.map((t, n) => ({ size: slice(n), target: t, ...SLICE_KINDS })),
+    ];
     const samples: Sample[] = [];
     const sample = async (changes: number) => {
       const rss: Record<string, number> = {};
@@ -290,7 +274,18 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
       const flows = await Promise.all(chassis.map(flowCount));
       const nbRows = nbSize();
       const nbTables = Object.fromEntries(NB_INPUT_TABLES.map((t) => [t, mirror.mem.rows(t).size]));
-      const s: Sample = { changes, seconds: (Date.now() - t0) / 1000, rss, rssParts, heap, flows, nbRows, nbTables };
+      const slices = chassis.map((_, n) => slice(n));
+      const s: Sample = {
+        changes,
+        seconds: (Date.now() - t0) / 1000,
+        rss,
+        rssParts,
+        heap,
+        flows,
+        nbRows,
+        nbTables,
+        slices,
+      };
       samples.push(s);
       if (changes % 1000 === 0) console.log(format(s));
     };
@@ -304,7 +299,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
     let i = 0;
     let recent: string[] = [];
     const sbLeft = () => sbLeftToWrite((p, a) => sb.run(p, a), nb.remotes.unix, sbdb.remotes.unix);
-    let weight = balance(tableSize, target);
+    let weight = balance(steers());
     for (; i < CHANGES && Date.now() < deadline; i++) {
       let edit = randomNbEdit(mirror.mem, rng, weight);
       while (guard.refuses(mirror.mem, edit.ops)) {
@@ -318,7 +313,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
       } else refused++;
       if ((i + 1) % BATCH === 0 || (i + 1) % SYNC_EVERY === 0) {
         await mirror.flush();
-        weight = balance(tableSize, target);
+        weight = balance(steers());
       }
       if ((i + 1) % SYNC_EVERY === 0) {
         await sync();
@@ -357,6 +352,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
     // The flows equal what a controller computing everything from scratch wants: restart each controller
     // (it reads the table back and sends only differences) and compare.
     const before = await Promise.all(chassis.map(flowKeys));
+    const metersBefore = await Promise.all(chassis.map(async (hv) => [...(await meterContents(hv)).values()].sort()));
     for (const [k, hv] of chassis.entries()) {
       await controllers[k]!.kill();
       controllers[k] = await startController(hv, `${hv.name}-ovnts-controller-restarted`);
@@ -371,6 +367,8 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
       const diff = [...count].filter(([, n]) => n !== 0).map(([f, n]) => `${n > 0 ? '-' : '+'}${Math.abs(n)} ${f}`);
       expect(diff.slice(0, 20), `${hv.name}: ${diff.length} flows differ from a full recompute`).toEqual([]);
       expect(after.length).toBeGreaterThan(0);
+      // The same meters (by content; a restart numbers them afresh): none kept after its SB row went.
+      expect([...(await meterContents(hv)).values()].sort(), `${hv.name}: meters`).toEqual(metersBefore[k]);
     }
 
     // RSS after warm-up vs at the end.
@@ -419,7 +417,7 @@ function format(s: Sample): string {
   const nb = (t: string) => s.nbTables[t] ?? 0;
   return (
     `edits ${String(s.changes).padStart(7)}  t ${s.seconds.toFixed(0).padStart(6)} s  RSS MiB: ${rss}  flows ${s.flows.join('/')}` +
-    `  lflows/sb rows ${slice}  nb rows ${s.nbRows} (ls ${nb('Logical_Switch')} lr ${nb('Logical_Router')} lsp ${nb('Logical_Switch_Port')} pg ${nb('Port_Group')} routes ${nb('Logical_Router_Static_Route')})`
+    `  lflows/sb rows ${slice} (nb slices ${s.slices.join('/')})  nb rows ${s.nbRows} (ls ${nb('Logical_Switch')} lr ${nb('Logical_Router')} lsp ${nb('Logical_Switch_Port')} pg ${nb('Port_Group')} routes ${nb('Logical_Router_Static_Route')})`
   );
 }
 
