@@ -15,8 +15,11 @@ import { VIF_TYPES } from '../view.js';
 import { MeterIds } from '../meters.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
+import { SetIndex } from './set-index.js';
 
 type DpUuid = Uuid<'Datapath_Binding'>;
+/** One shared empty list for the entries with no groups or look-ups (most of them: 24k at 100×50). */
+const NONE: readonly never[] = [];
 type LfUuid = Uuid<'Logical_Flow'>;
 
 interface Entry {
@@ -39,7 +42,7 @@ interface DpContext {
 export class LflowOutput implements NodeData {
   private readonly entries = new Map<string, Entry>();
   /** Recorded look-up (datapath-scoped for n:/k:) → entry keys. */
-  private readonly byDep = new Map<string, Set<string>>();
+  private readonly byDep = new SetIndex<string, string>();
   private readonly byDp = new Map<DpUuid, Set<string>>();
   private readonly withGroups = new Set<string>();
   private readonly withErrors = new Set<string>();
@@ -52,7 +55,7 @@ export class LflowOutput implements NodeData {
    * SB, which may have changed or deleted the group in the same update (its members then stayed in lflowsByDp
    * for good: 5.8 MB after 20k edits of issue 24's soak, growing).
    */
-  private readonly lflowDps = new Map<LfUuid, readonly DpUuid[]>();
+  private readonly lflowDps = new Map<LfUuid, DpUuid | readonly DpUuid[]>(); // one datapath bare (most flows)
   /** Work the handlers noted for settle(). */
   private readonly queuedLflows = new Set<LfUuid>();
   private readonly queuedEntries = new Set<string>();
@@ -99,7 +102,8 @@ export class LflowOutput implements NodeData {
    */
   staleIndexEntries(): string[] {
     const out: string[] = [];
-    const idx = { byDep: this.byDep, byDp: this.byDp, lflowsByDp: this.lflowsByDp, lflowsByGroup: this.lflowsByGroup };
+    for (const [k, , n] of this.byDep.entries()) if (n === 0) out.push(`byDep ${k}`);
+    const idx = { byDp: this.byDp, lflowsByDp: this.lflowsByDp, lflowsByGroup: this.lflowsByGroup };
     for (const [name, m] of Object.entries(idx))
       for (const [k, set] of m as Map<string, Set<string>>) if (set.size === 0) out.push(`${name} ${k}`);
     const { sb } = this.input();
@@ -255,7 +259,7 @@ export class LflowOutput implements NodeData {
   }
 
   private queueDep(dep: string): void {
-    for (const k of this.byDep.get(dep) ?? []) this.queuedEntries.add(k);
+    for (const k of this.byDep.get(dep)) this.queuedEntries.add(k);
   }
 
   // ---- settle: recompile what was queued ----
@@ -362,7 +366,7 @@ export class LflowOutput implements NodeData {
     this.withGroups.delete(k);
     this.withErrors.delete(k);
     unindex(this.byDp, e.dp, k);
-    for (const d of e.deps) unindex(this.byDep, scoped(d, e.dp), k);
+    for (const d of e.deps) this.byDep.delete(scoped(d, e.dp), k);
     this.desired.delete(k);
     this.changed = true;
   }
@@ -376,12 +380,7 @@ export class LflowOutput implements NodeData {
     let s = this.byDp.get(e.dp);
     if (!s) this.byDp.set(e.dp, (s = new Set()));
     s.add(k);
-    for (const d of e.deps) {
-      const key = scoped(d, e.dp);
-      let t = this.byDep.get(key);
-      if (!t) this.byDep.set(key, (t = new Set()));
-      t.add(k);
-    }
+    for (const d of e.deps) this.byDep.add(scoped(d, e.dp), k);
     if (e.error === undefined) this.desired.set(k, e.flows);
     this.lastCompiled++;
     this.compiledTotal++;
@@ -397,9 +396,10 @@ export class LflowOutput implements NodeData {
 
   /** Indexes a logical flow under `dps` (none: unindexed), out of the datapaths it was under. */
   private indexOnDps(lf: LfUuid, dps: readonly DpUuid[]): void {
-    for (const d of this.lflowDps.get(lf) ?? []) unindex(this.lflowsByDp, d, lf);
+    const was = this.lflowDps.get(lf) ?? NONE;
+    for (const d of typeof was === 'string' ? [was] : was) unindex(this.lflowsByDp, d, lf);
     for (const d of dps) addTo(this.lflowsByDp, d, lf);
-    if (dps.length) this.lflowDps.set(lf, dps);
+    if (dps.length) this.lflowDps.set(lf, dps.length === 1 ? dps[0]! : dps);
     else this.lflowDps.delete(lf);
   }
 
@@ -446,9 +446,10 @@ export class LflowOutput implements NodeData {
         // Only a datapath group's texts are cached: they compile again on each of its datapaths; a flow of one
         // datapath (most of them: a pod's, a router port's) compiles once, and holding its parse cost ~20 MB.
         const r = this.compiler.compile(input, c.ctx, { cache: cacheText });
+        const deps = c.deps.length ? c.deps.slice() : NONE;
         e = r.ok
-          ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups.slice(), deps: c.deps.slice() }
-          : { lf: lf._uuid, dp: d, flows: [], groups: [], error: r.error.describe(), deps: c.deps.slice() };
+          ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups.length ? c.groups.slice() : NONE, deps }
+          : { lf: lf._uuid, dp: d, flows: NONE, groups: NONE, error: r.error.describe(), deps };
         if (shared && !templates.has(kind)) templates.set(kind, e);
       }
       this.store(e);

@@ -22,6 +22,7 @@ import { type LocalView, isPatchLike, tunnelType } from '../view.js';
 import { dnatKey, snatKey } from '../zones.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
+import { SetIndex } from './set-index.js';
 
 interface Unit {
   readonly sig: string;
@@ -32,7 +33,7 @@ export class PhysicalOutput implements NodeData {
   private readonly ports = new Map<Uuid<'Port_Binding'>, Unit>();
   private readonly mcs = new Map<Uuid<'Multicast_Group'>, Unit>();
   /** Port → the local multicast groups that list it (to revisit a group when a member's role changes). */
-  private readonly mcsOfPort = new Map<Uuid<'Port_Binding'>, Set<Uuid<'Multicast_Group'>>>();
+  private readonly mcsOfPort = new SetIndex<Uuid<'Port_Binding'>, Uuid<'Multicast_Group'>>();
   /**
    * The ports each group is indexed under in mcsOfPort, to take it out again when its member list changes or it
    * goes (else every port and group ever seen stayed: issue 24's soak).
@@ -152,7 +153,7 @@ export class PhysicalOutput implements NodeData {
         if (names.has(pb?.options['peer'] ?? '') || (peer && dps.has(peer.datapath))) ports.add(u);
       }
       for (const c of this.sbIn.changes('Multicast_Group')) mcs.add(c.uuid);
-      for (const u of ports) for (const mc of this.mcsOfPort.get(u) ?? []) mcs.add(mc);
+      for (const u of ports) for (const mc of this.mcsOfPort.get(u)) mcs.add(mc);
     }
     for (const u of ports) this.backlogPorts.add(u);
     for (const u of mcs) this.backlogMcs.add(u);
@@ -218,16 +219,8 @@ export class PhysicalOutput implements NodeData {
   private indexMc(u: Uuid<'Multicast_Group'>, ports: readonly Uuid<'Port_Binding'>[]): void {
     const was = this.portsOfMc.get(u) ?? [];
     if (was.length === ports.length && was.every((p, i) => p === ports[i])) return;
-    for (const p of was) {
-      const s = this.mcsOfPort.get(p);
-      s?.delete(u);
-      if (s?.size === 0) this.mcsOfPort.delete(p);
-    }
-    for (const p of ports) {
-      let s = this.mcsOfPort.get(p);
-      if (!s) this.mcsOfPort.set(p, (s = new Set()));
-      s.add(u);
-    }
+    for (const p of was) this.mcsOfPort.delete(p, u);
+    for (const p of ports) this.mcsOfPort.add(p, u);
     if (ports.length) this.portsOfMc.set(u, ports);
     else this.portsOfMc.delete(u);
   }
@@ -240,8 +233,8 @@ export class PhysicalOutput implements NodeData {
     const view = this.rt.view;
     const { sb } = this.input();
     const out: string[] = [];
-    for (const [p, set] of this.mcsOfPort) {
-      if (set.size === 0) out.push(`mcsOfPort ${p} (empty)`);
+    for (const [p, set, n] of this.mcsOfPort.entries()) {
+      if (n === 0) out.push(`mcsOfPort ${p} (empty)`);
       for (const u of set) {
         const mc = sb.Multicast_Group.get(u);
         if (!mc || !view?.localDps.has(mc.datapath) || !mc.ports.includes(p)) out.push(`mcsOfPort ${p} ${u}`);

@@ -11,8 +11,12 @@ export interface SyncPlan {
   readonly remove: readonly Flow[];
 }
 
+/**
+ * Built by one join, which makes a flat string: a template literal makes a cons string (~50 bytes more, over
+ * the ~44k keys a controller holds at 100×50).
+ */
 export function flowKey(f: Flow): string {
-  return `${f.table}|${f.priority}|${matchKey(f.match)}`;
+  return [f.table, f.priority, matchKey(f.match)].join('|');
 }
 
 /** Everything about a flow except its identity that a modify must bring in line. */
