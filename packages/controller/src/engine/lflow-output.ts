@@ -7,7 +7,7 @@ import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
 import { Compiler, type CompiledFlow, type DatapathContext, type LogicalFlow as ExprFlow } from '@ovnts/expr';
 import type { Group } from '@ovnts/openflow';
-import type { DatapathBinding, LogicalFlow, PortBinding } from '@ovnts/schema/sb';
+import type { DatapathBinding, LogicalFlow, MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { DesiredFlows } from '../flow-table.js';
 import type { GroupTable } from '../groups.js';
 import { RELATED_TYPES, SbIndex, datapathsOf, retarget } from '../logical.js';
@@ -76,9 +76,11 @@ export class LflowOutput implements NodeData {
   private nextConj = 1;
   private compiler = new Compiler();
   private contexts = new Map<DpUuid, DpContext>();
+  /** The local view the contexts were built from. */
+  private contextsView: object | undefined;
   /**
-   * Set by the engine for a round that only continues a sliced one (same snapshot, no change): the datapath
-   * contexts and the SB index stay valid, and rebuilding them for every 50 ms slice cost more than compiling.
+   * Set by the engine for a round that only continues a sliced one (same snapshot, no change): nothing of the
+   * datapath contexts and the SB index can be stale (see dropStaleContexts).
    */
   keepContexts = false;
   private index: SbIndex | undefined;
@@ -133,14 +135,38 @@ export class LflowOutput implements NodeData {
 
   clearTracked(): void {
     this.changed = false;
-    if (!this.keepContexts) {
-      this.contexts = new Map();
-      this.index = undefined;
-    }
+    if (!this.keepContexts) this.dropStaleContexts();
     this.lastCompiled = 0;
   }
 
+  /**
+   * The datapath contexts and the SB index outlive a round (rebuilding them for every pod's few compilations
+   * cost more than compiling): a round drops what its changes reach — the index (and every context, which
+   * holds its maps) for an address set, port group, meter, DHCP option or a group's name or key, a datapath's
+   * context for a change of the datapath or of one of its ports; contextFor drops all for a new local view.
+   */
+  private dropStaleContexts(): void {
+    const changes = this.sbIn;
+    const indexMoved =
+      changes.changes('Address_Set').length > 0 ||
+      changes.changes('Port_Group').length > 0 ||
+      changes.changes('Meter').length > 0 ||
+      changes.changes('DHCP_Options').length > 0 ||
+      changes.changes('DHCPv6_Options').length > 0 ||
+      changes.changes('Multicast_Group').some((c) => !(c.old && c.new && sameGroupIdentity(c.old, c.new)));
+    if (indexMoved) {
+      this.contexts = new Map();
+      this.index = undefined;
+      return;
+    }
+    for (const c of changes.changes('Port_Binding'))
+      for (const pb of [c.old, c.new]) if (pb) this.contexts.delete(pb.datapath);
+    for (const c of changes.changes('Datapath_Binding')) this.contexts.delete(c.uuid);
+  }
+
   recompute(): void {
+    this.contexts = new Map();
+    this.index = undefined;
     for (const k of this.entries.keys()) this.desired.delete(k);
     this.entries.clear();
     this.byDep.clear();
@@ -224,8 +250,7 @@ export class LflowOutput implements NodeData {
   handleMulticastGroups(): boolean {
     for (const c of this.sbIn.changes('Multicast_Group')) {
       const { old, new: now } = c;
-      if (old && now && old.name === now.name && old.tunnel_key === now.tunnel_key && old.datapath === now.datapath)
-        continue;
+      if (old && now && sameGroupIdentity(old, now)) continue;
       for (const mc of [old, now]) if (mc) this.queueDep(`${mc.datapath}|n:${mc.name}`);
     }
     return true;
@@ -283,6 +308,13 @@ export class LflowOutput implements NodeData {
     }
     const view = this.rt.view;
     if (!view) return true;
+    // Contexts read the local view they were built from: a rebuilt view (or a datapath that came or went)
+    // builds them again.
+    if (view !== this.contextsView) {
+      this.contexts = new Map();
+      this.contextsView = view;
+    }
+    for (const d of this.rt.changedDps) this.contexts.delete(d);
     // The compiler's cache holds about the texts of the flows we have (README: bounded state).
     this.compiler.sizeCache(sb.Logical_Flow.size);
     this.groups.begin();
@@ -544,6 +576,10 @@ const isResident = (pb: PortBinding, me: ChassisUuid | undefined) => me !== unde
 /** Whether a port's key counts as related here (`k:<key>`): a VIF bound here, or a patch-like port. */
 const isRelated = (pb: PortBinding, me: ChassisUuid | undefined) =>
   (VIF_TYPES.has(pb.type) && isResident(pb, me)) || RELATED_TYPES.has(pb.type);
+
+/** What a group's name look-up (`n:<name>`, its key) reads. */
+const sameGroupIdentity = (a: MulticastGroup, b: MulticastGroup) =>
+  a.name === b.name && a.tunnel_key === b.tunnel_key && a.datapath === b.datapath;
 
 /** What the name and key look-ups (`n:`, and `k:`'s scope) of a port read. */
 const samePortIdentity = (a: PortBinding, b: PortBinding) =>
