@@ -25,7 +25,7 @@ export function northdCommand(extraNodeFlags: readonly string[] = []): { cmd: st
 }
 
 /**
- * The benches' ovnts-northd: `npx tsc -b packages/northd` first (unless BENCH_NO_BUILD), then the command of
+ * The benches' ovnts-northd: `npx tsc -b packages/northd` and its bundle (scripts/bundle.mjs) first (unless BENCH_NO_BUILD), then the command of
  * northdCommand with BENCH_NODE_FLAGS after the launcher's flags; `how` says which build it runs. A failed
  * build runs the existing dist, with a warning, and is said in `how`.
  */
@@ -36,8 +36,13 @@ export function builtNorthdCommand(): { cmd: string; args: string[]; how: string
       cwd: ROOT,
       encoding: 'utf8',
     });
-    if (r.status === 0) how = 'node dist (freshly built)';
-    else {
+    if (r.status === 0) {
+      how = 'node dist (freshly built)';
+      // The launcher's one-file bundle of that dist (it runs dist instead if this fails: the bundle is older).
+      const b = spawnSync(process.execPath, ['packages/northd/scripts/bundle.mjs'], { cwd: ROOT, encoding: 'utf8' });
+      if (b.status === 0) how = 'node dist bundle (freshly built)';
+      else console.warn(`warning: the bundle of ovnts-northd failed, dist runs:\n  ${(b.stdout + b.stderr).trim()}`);
+    } else {
       const why = (r.stdout + r.stderr).trim().split('\n').slice(0, 5).join('\n  ');
       if (!existsSync(DIST_BIN)) throw new Error(`npx tsc -b packages/northd failed and there is no dist:\n  ${why}`);
       console.warn(`warning: npx tsc -b packages/northd failed; using the existing dist:\n  ${why}`);

@@ -55,7 +55,8 @@ export async function startBuilt(
   const first = readFileSync(file, 'utf8').split('\n', 1)[0]!;
   const m = /^#!\/usr\/bin\/env(?: -S)? node((?: +\S+)*)\s*$/.exec(first);
   if (!m) throw new Error(`${file}: expected a "#!/usr/bin/env [-S] node [flags]" line, got ${first}`);
-  const dist = /import '(\.\.\/dist\/[^']+)'/.exec(readFileSync(file, 'utf8'))?.[1];
+  // The launcher's plain dist entry ('../dist/….js'; a bundle beside it, '….mjs', is optional).
+  const dist = /'(\.\.\/dist\/[^']+\.js)'/.exec(readFileSync(file, 'utf8'))?.[1];
   if (dist && !existsSync(path.resolve(path.dirname(file), dist)))
     throw new Error(`${file}: ${dist} is missing: npm run build`);
   return spawnDaemon(sb, name, process.execPath, [...m[1]!.split(' ').filter(Boolean), file], args, env);
