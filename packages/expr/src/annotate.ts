@@ -11,11 +11,11 @@ export class Annotator {
   constructor(readonly symbols: SymbolTable) {}
 
   annotate(e: Expr, source = ''): Expr {
-    return this.annotate_(e, true, new Set(), source);
+    return this.annotate_(e, true, [], source);
   }
 
   /** Parses and annotates the text of a predicate or prerequisite (memoised; these are fixed strings). */
-  private expansion(text: string, nesting: Set<string>, source: string): Expr {
+  private expansion(text: string, nesting: string[], source: string): Expr {
     const hit = this.cache.get(text);
     if (hit) return hit;
     let parsed: Expr;
@@ -35,18 +35,19 @@ export class Annotator {
     return out;
   }
 
-  private withPrereqs(e: Expr, sym: Sym, nesting: Set<string>, source: string): Expr {
+  private withPrereqs(e: Expr, sym: Sym, nesting: string[], source: string): Expr {
     return sym.prereqs ? combine('and', e, this.expansion(sym.prereqs, nesting, source)) : e;
   }
 
-  private annotate_(e: Expr, appendPrereqs: boolean, nesting: Set<string>, source: string): Expr {
+  private annotate_(e: Expr, appendPrereqs: boolean, nesting: string[], source: string): Expr {
     switch (e.t) {
       case 'cmp':
       case 'scmp': {
         const sym = e.sym;
-        if (nesting.has(sym.name))
+        if (nesting.includes(sym.name))
           throw new ExprError('symbol', `Recursive expansion of symbol \`${sym.name}'.`, 0, source);
-        nesting.add(sym.name);
+        // A stack of a few names (a Set's add and delete reallocated its table on every comparison).
+        nesting.push(sym.name);
         try {
           const prereqs = appendPrereqs && sym.prereqs ? this.expansion(sym.prereqs, nesting, source) : undefined;
           let out: Expr = e;
@@ -65,7 +66,7 @@ export class Annotator {
           }
           return prereqs ? combine('and', out, prereqs) : out;
         } finally {
-          nesting.delete(sym.name);
+          nesting.pop();
         }
       }
       case 'and':

@@ -115,7 +115,8 @@ export function tokenize(src: string): Token[] {
   const number = (start: number): Token => {
     const n = scanNumber(start);
     p = n.end;
-    if (src[p] !== '/') return { ...tok('int', start), value: n.value, format: n.format };
+    if (src.charCodeAt(p) !== 47)
+      return { type: 'int', pos: start, text: '', value: n.value, mask: undefined, format: n.format };
     const m = scanNumber(p + 1);
     p = m.end;
     let mask: bigint;
@@ -132,7 +133,7 @@ export function tokenize(src: string): Token[] {
       format = 'hex';
     } else return err('Value and mask have incompatible formats.', start);
     mask &= ones(128);
-    return { ...tok('int', start), value: n.value & mask, mask, format };
+    return { type: 'int', pos: start, text: '', value: n.value & mask, mask, format };
   };
 
   const name = (start: number): string => {
@@ -149,7 +150,8 @@ export function tokenize(src: string): Token[] {
       p++;
       continue;
     }
-    const two = src.slice(p, p + 2);
+    // The two characters here, for the operators that look at them (a string per token otherwise).
+    const two = '=!&|<>.-/'.includes(c) ? src.slice(p, p + 2) : c;
     switch (c) {
       case '/':
         if (src[p + 1] === '/') {
@@ -229,6 +231,14 @@ export function tokenize(src: string): Token[] {
         out.push(number(start));
         continue;
       case '"': {
+        // Most strings (port names) have no escape: one slice.
+        const close = src.indexOf('"', p + 1);
+        const plain = close > p ? src.slice(p + 1, close) : '';
+        if (close > p && !plain.includes('\\') && !plain.includes('\n')) {
+          out.push(tok('string', start, plain));
+          p = close + 1;
+          continue;
+        }
         let s = '';
         p++;
         for (;;) {

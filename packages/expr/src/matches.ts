@@ -25,7 +25,9 @@ export interface ExprMatch {
 export type PortLookup = (name: string) => number | undefined;
 
 function copy(m: ExprMatch['fields']): ExprMatch['fields'] {
-  return new Map([...m].map(([k, v]) => [k, { ...v }]));
+  const out: ExprMatch['fields'] = new Map();
+  for (const [k, v] of m) out.set(k, { value: v.value, mask: v.mask });
+  return out;
 }
 
 /** Applies one comparison to a match, overwriting the compared bits. False if a port is unknown. */
@@ -46,14 +48,21 @@ function matchKey(fields: ExprMatch['fields'], conjId?: number): string {
   const parts = [...fields]
     .filter(([, v]) => v.mask !== 0n)
     .map(([k, v]) => `${k}=${v.value.toString(16)}/${v.mask.toString(16)}`);
-  parts.sort();
+  if (parts.length > 1) parts.sort();
   if (conjId !== undefined) parts.push(`conj_id=${conjId}`);
   return parts.join(',');
 }
 
+/** Matches in insertion order, the same match merged; keyed only once there are two (most flows have one). */
 class MatchSet {
-  readonly byKey = new Map<string, ExprMatch>();
+  private first: ExprMatch | undefined;
+  private byKey: Map<string, ExprMatch> | undefined;
   add(m: ExprMatch): void {
+    if (!this.first) {
+      this.first = m;
+      return;
+    }
+    if (!this.byKey) this.byKey = new Map([[matchKey(this.first.fields, this.first.conjId), this.first]]);
     const key = matchKey(m.fields, m.conjId);
     const old = this.byKey.get(key);
     if (!old) {
@@ -63,6 +72,9 @@ class MatchSet {
     // The same match as an ordinary flow wins over conjunction clauses; clauses accumulate.
     if (!old.conjunctions.length || !m.conjunctions.length) old.conjunctions = [];
     else old.conjunctions.push(...m.conjunctions);
+  }
+  values(): ExprMatch[] {
+    return this.byKey ? [...this.byKey.values()] : this.first ? [this.first] : [];
   }
 }
 
@@ -138,46 +150,54 @@ export function toMatches(e: Expr, lookupPort: PortLookup): { matches: ExprMatch
     case 'cond':
       break;
   }
-  return { matches: [...out.byKey.values()], nConjs: nConjs.n };
+  return { matches: out.values(), nConjs: nConjs.n };
 }
 
 // xxregN and xregN overlay the 32-bit registers; OpenFlow keeps (and ovs-ofctl prints) the 32-bit ones.
-function splitWide(name: FieldName, value: bigint, mask: bigint): MatchEntry[] {
-  let m = /^xxreg(\d)$/.exec(name);
-  let words = 4;
-  if (!m) {
-    m = /^xreg(\d)$/.exec(name);
-    words = 2;
+interface FieldShape {
+  /** All ones over the field's width. */
+  readonly full: bigint;
+  /** A wide register: its first 32-bit register and how many it spans. */
+  readonly wide?: { readonly first: number; readonly words: number };
+}
+
+/** Per field name (a few dozen): the regular expressions and field look-ups ran for every entry of every flow. */
+const shapes = new Map<FieldName, FieldShape>();
+function shapeOf(name: FieldName): FieldShape {
+  let s = shapes.get(name);
+  if (!s) {
+    const xx = /^xxreg(\d)$/.exec(name);
+    const x = xx ? null : /^xreg(\d)$/.exec(name);
+    const words = xx ? 4 : 2;
+    const m = xx ?? x;
+    s = { full: ones(fieldBits(field(name))), ...(m ? { wide: { first: Number(m[1]) * words, words } } : {}) };
+    shapes.set(name, s);
   }
-  if (!m) return [{ field: name, value, ...(mask === ones(fieldBits(field(name))) ? {} : { mask }) }];
-  const first = Number(m[1]) * words;
-  const out: MatchEntry[] = [];
-  for (let i = 0; i < words; i++) {
-    const shift = BigInt(32 * (words - 1 - i));
-    const wm = (mask >> shift) & 0xffffffffn;
-    if (!wm) continue;
-    const wv = (value >> shift) & wm;
-    out.push({ field: `reg${first + i}` as FieldName, value: wv, ...(wm === 0xffffffffn ? {} : { mask: wm }) });
-  }
-  return out;
+  return s;
 }
 
 /** Model entries for a match, with wide registers split and all-ones masks dropped. */
 export function toEntries(fields: ExprMatch['fields']): MatchEntry[] {
   const merged = new Map<FieldName, { value: bigint; mask: bigint }>();
+  const put = (f: FieldName, value: bigint, mask: bigint) => {
+    const old = merged.get(f);
+    merged.set(f, old ? { value: (old.value & ~mask) | value, mask: old.mask | mask } : { value, mask });
+  };
   for (const [name, { value, mask }] of fields) {
     if (!mask) continue;
-    for (const e of splitWide(name, value & mask, mask)) {
-      const full = ones(fieldBits(field(e.field)));
-      const em = e.mask ?? full;
-      const old = merged.get(e.field);
-      merged.set(
-        e.field,
-        old ? { value: (old.value & ~em) | e.value, mask: old.mask | em } : { value: e.value, mask: em },
-      );
+    const wide = shapeOf(name).wide;
+    if (!wide) {
+      put(name, value & mask, mask);
+      continue;
+    }
+    for (let i = 0; i < wide.words; i++) {
+      const shift = BigInt(32 * (wide.words - 1 - i));
+      const wm = (mask >> shift) & 0xffffffffn;
+      if (wm) put(`reg${wide.first + i}` as FieldName, (value >> shift) & wm, wm);
     }
   }
-  return [...merged].map(([f, { value, mask }]) =>
-    mask === ones(fieldBits(field(f))) ? { field: f, value } : { field: f, value, mask },
-  );
+  const out: MatchEntry[] = [];
+  for (const [f, { value, mask }] of merged)
+    out.push(mask === shapeOf(f).full ? { field: f, value } : { field: f, value, mask });
+  return out;
 }

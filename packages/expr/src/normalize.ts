@@ -50,7 +50,7 @@ function crushOr(e: Or, sym: Sym): Expr {
     else flat.push(c as Cmp);
   }
   if (flat.length === 0) return FALSE;
-  flat.sort(cmpOrder);
+  if (flat.length > 1) flat.sort(cmpOrder);
   const out: Cmp[] = [flat[0]!];
   for (let i = 1; i < flat.length; i++) if (cmpOrder(out[out.length - 1]!, flat[i]!) !== 0) out.push(flat[i]!);
   return orOrSingle(out);
@@ -146,12 +146,13 @@ function sortAnd(e: And): Expr {
     const symbol = uniqueSymbol(expr);
     return { expr, symbol, kind: symbol ? 0 : KIND_ORDER[expr.t] };
   });
-  items.sort((a, b) => {
-    if (a.kind !== b.kind) return a.kind - b.kind;
-    if (a.symbol && b.symbol) return a.symbol.name < b.symbol.name ? -1 : a.symbol.name > b.symbol.name ? 1 : 0;
-    if (a.expr.t === 'and' || a.expr.t === 'or') return (a.expr as AndOr).subs.length - (b.expr as AndOr).subs.length;
-    return 0;
-  });
+  if (items.length > 1)
+    items.sort((a, b) => {
+      if (a.kind !== b.kind) return a.kind - b.kind;
+      if (a.symbol && b.symbol) return a.symbol.name < b.symbol.name ? -1 : a.symbol.name > b.symbol.name ? 1 : 0;
+      if (a.expr.t === 'and' || a.expr.t === 'or') return (a.expr as AndOr).subs.length - (b.expr as AndOr).subs.length;
+      return 0;
+    });
   const out: Expr[] = [];
   for (let i = 0; i < items.length;) {
     const it = items[i]!;
