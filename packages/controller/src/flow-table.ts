@@ -3,6 +3,7 @@
 // switch has (read once per connection, then tracked from what we sent). A sync diffs only the keys whose
 // desired flows changed since the last one, so a steady-state round costs what changed, not the table size.
 import { type Flow, type OfMessage, flowKey, formatActions } from '@ovnts/openflow';
+import { sharedAction, sharedEntry } from '@ovnts/expr';
 
 /**
  * A flow's identity on the switch (table, priority, match; see flowKey). Computed once per flow as it enters
@@ -21,6 +22,15 @@ export function stateOf(f: Flow): string {
     states.set(f, s);
   }
   return s;
+}
+
+/**
+ * The flows with their match entries and simple actions shared with every other flow that has them (as the
+ * compiler's flows have theirs): for the flows built outside the compiler that are held for long (a port's or
+ * a multicast group's physical flows, port security).
+ */
+export function withSharedParts(flows: readonly Flow[]): Flow[] {
+  return flows.map((f) => ({ ...f, match: f.match.map(sharedEntry), actions: f.actions.map(sharedAction) }));
 }
 
 /**

@@ -1,6 +1,12 @@
 // Logical_Flow rows → OpenFlow through @ovnts/expr, for the datapaths local to this chassis (datapath groups
 // expanded). Flows that fail to compile are reported, not fatal: one bad row must not stop the chassis.
-import { Compiler, type DatapathContext, type LogicalFlow as ExprFlow, type CompiledFlow } from '@ovnts/expr';
+import {
+  Compiler,
+  sharedEntry,
+  type DatapathContext,
+  type LogicalFlow as ExprFlow,
+  type CompiledFlow,
+} from '@ovnts/expr';
 import type { Uuid } from 'ovsdb-client-ts';
 import { createHash } from 'node:crypto';
 import type { Group } from '@ovnts/openflow';
@@ -249,7 +255,7 @@ export function retarget(
     ...f,
     match: f.match.map((e) =>
       e.field === 'metadata'
-        ? { ...e, value: md }
+        ? sharedEntry({ ...e, value: md })
         : e.field === 'conj_id'
           ? { ...e, value: BigInt(remap.get(Number(e.value))!) }
           : e,

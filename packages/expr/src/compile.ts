@@ -3,6 +3,7 @@
 // is_chassis_resident(), normalize, expand to matches (with conjunctions), then attach metadata, table,
 // priority, cookie and the encoded actions.
 import { sharedBigint } from './shared-bigint.js';
+import { sharedAction, sharedEntry } from './shared-parts.js';
 import type { Action, Flow, Group, MatchEntry } from '@ovnts/openflow';
 import { ActionParser, type ParsedActions } from './action-parser.js';
 import { Annotator } from './annotate.js';
@@ -214,14 +215,14 @@ export class Compiler {
       },
       parsedActions,
       lf.actions,
-    ).slice();
+    ).map(sharedAction);
     const conjBase = nConjs ? (dp.allocConjIds?.(nConjs) ?? 1) - 1 : 0;
     const cookie = BigInt('0x' + lf.uuid.replaceAll('-', '').slice(0, 8));
     const table = pipelineTable(lf.pipeline, lf.table);
     const portReg = `reg${lf.pipeline === 'ingress' ? REG.inport : REG.outport}`;
     const kept: { m: ExprMatch; entries: MatchEntry[] }[] = [];
     for (const m of matches) {
-      const entries = toEntries(m.fields);
+      const entries = toEntries(m.fields).map(sharedEntry);
       if (dp.isSwitch && dp.isPortRelated) {
         const port = entries.find((e) => e.field === portReg && e.mask === undefined);
         if (port && port.value !== 0n && !dp.isPortRelated(Number(port.value))) continue;
@@ -236,7 +237,7 @@ export class Compiler {
       if (m.conjunctions.length && !conjunctions.length) continue;
       // Built at their final size: a controller holds every flow it installs, and an array grown by push keeps
       // ~17 slots (~120 bytes of slack per array, ~15 MB at 100×50).
-      const tail: MatchEntry[] = [{ field: DATAPATH_FIELD, value: sharedBigint(BigInt(dp.dpKey)) }];
+      const tail: MatchEntry[] = [sharedEntry({ field: DATAPATH_FIELD, value: sharedBigint(BigInt(dp.dpKey)) })];
       if (m.conjId !== undefined) tail.push({ field: 'conj_id', value: BigInt(conjBase + m.conjId) });
       const match = entries.concat(tail);
       if (conjunctions.length) {

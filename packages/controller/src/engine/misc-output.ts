@@ -4,7 +4,7 @@
 import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
 import type { Flow } from '@ovnts/openflow';
-import type { DesiredFlows } from '../flow-table.js';
+import { type DesiredFlows, withSharedParts } from '../flow-table.js';
 import { portFlows as portSecurityFlowsOf } from '../port-security.js';
 import type { LocalView, SbSnapshot } from '../view.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
@@ -145,7 +145,7 @@ export class PortSecurityOutput implements NodeData {
     const sig = `${pb._version}|${dp.tunnel_key}`;
     if (old === sig) return;
     this.ports.set(u, sig);
-    this.desired.set(owner(u), pb.port_security.length ? portSecurityFlowsOf(pb, dp.tunnel_key) : []);
+    this.desired.set(owner(u), pb.port_security.length ? withSharedParts(portSecurityFlowsOf(pb, dp.tunnel_key)) : []);
     this.changed = true;
   }
 }

@@ -8,7 +8,7 @@ import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
 import type { MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import { formatFlow } from '@ovnts/openflow';
-import type { DesiredFlows } from '../flow-table.js';
+import { type DesiredFlows, withSharedParts } from '../flow-table.js';
 import { bridgedFlows } from '../chassis-mac.js';
 import {
   type PhysicalContext,
@@ -211,7 +211,7 @@ export class PhysicalOutput implements NodeData {
     const sig = portSignature(ctx, pb);
     if (old && old.sig === sig) return false;
     this.ports.set(u, { sig, dp: dp._uuid });
-    this.desired.set(portOwner(u), portPhysicalFlows(ctx, dp, pb));
+    this.desired.set(portOwner(u), withSharedParts(portPhysicalFlows(ctx, dp, pb)));
     return true;
   }
 
@@ -258,7 +258,7 @@ export class PhysicalOutput implements NodeData {
     const sig = mcSignature(ctx, mc);
     if (old && old.sig === sig) return false;
     this.mcs.set(u, { sig, dp: mc.datapath });
-    this.desired.set(mcOwner(u), multicastFlows(ctx, mc));
+    this.desired.set(mcOwner(u), withSharedParts(multicastFlows(ctx, mc)));
     return true;
   }
 }
