@@ -8,22 +8,10 @@
 // start the daemon with these same flags (bench/launcher.ts).
 // `npm run build` also bundles dist into one file (scripts/bundle.mjs), which loads ~0.2 s of CPU faster; it
 // runs unless one of the tsc builds it was made from is newer (a later `tsc -b` alone: dist runs).
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { daemonEntry } from '@ovnts/daemon/launcher';
 
 setFlagsFromString('--semi-space-growth-factor=1');
 
-/** The bundle, if it is at least as new as every build stamp it lists (missing stamps: an installed package). */
-function freshBundle() {
-  const bundle = new URL('../dist/bundle/ovnts-northd.mjs', import.meta.url);
-  const stamps = new URL('../dist/bundle/ovnts-northd.stamps.json', import.meta.url);
-  if (!existsSync(bundle) || !existsSync(stamps)) return undefined;
-  const built = statSync(bundle).mtimeMs;
-  for (const s of JSON.parse(readFileSync(stamps, 'utf8'))) {
-    const f = new URL(s, bundle);
-    if (existsSync(f) && statSync(f).mtimeMs > built) return undefined;
-  }
-  return bundle.href;
-}
-
-await import(freshBundle() ?? '../dist/bin/ovnts-northd.js');
+// The plain build: '../dist/bin/ovnts-northd.js'.
+await import(daemonEntry(import.meta.url, 'ovnts-northd'));

@@ -1,38 +1,8 @@
 #!/usr/bin/env node
-// One-file build of ovnts-northd (run by `npm run build`, after tsc). Loading ~200 files one by one
-// (resolved, read and compiled each) cost the daemon ~0.2 s of CPU at every start, some 5 % of a
-// 100×50 cold start (issue 18); one bundled file costs a fraction of that. koffi stays outside (a
-// native module found relative to its own files). Next to the bundle, a list of the tsc build stamps
-// it was made from: the launcher bin/ovnts-northd.js runs the bundle only while none of them is newer
-// (so a later `tsc -b` without this step runs the fresh dist, never a stale bundle).
-import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+// One-file build of ovnts-northd (run by `npm run build`, after tsc; see scripts/bundle-daemon.mjs). Loading
+// ~200 files one by one cost the daemon ~0.2 s of CPU at every start, some 5 % of a 100×50 cold start (issue 18).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleDaemon } from '../../../scripts/bundle-daemon.mjs';
 
-const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(pkg, 'dist/bundle');
-const r = await build({
-  entryPoints: [path.join(pkg, 'dist/bin/ovnts-northd.js')],
-  outfile: path.join(outDir, 'ovnts-northd.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['koffi'],
-  // CommonJS dependencies (pino, jsonrpc-lite) inside an ES module bundle still call require().
-  banner: {
-    js: "import { createRequire as __ovntsRequire } from 'node:module'; const require = __ovntsRequire(import.meta.url);",
-  },
-  metafile: true,
-  logLevel: 'warning',
-});
-// The dist folders bundled (this repo's packages, not node_modules), each with its tsc build stamp.
-const root = path.resolve(pkg, '../..');
-const dists = new Set();
-for (const input of Object.keys(r.metafile.inputs)) {
-  const m = /^(.*?\/dist)\//.exec(path.resolve(root, input));
-  if (m && !m[1].includes('/node_modules/')) dists.add(m[1]);
-}
-const stamps = [...dists].sort().map((d) => path.relative(outDir, path.join(d, '.tsbuildinfo')));
-writeFileSync(path.join(outDir, 'ovnts-northd.stamps.json'), JSON.stringify(stamps, null, 1) + '\n');
+await bundleDaemon(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), 'ovnts-northd');
