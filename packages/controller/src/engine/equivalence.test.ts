@@ -1,5 +1,5 @@
 // Recompute equivalence of the controller's incremental engine: a random walk of SB and OVS changes (ports
-// added, bound, moved, removed; interfaces plugged; patch links; logical flows, datapath groups, address sets,
+// added, bound, moved, removed, marked up; interfaces plugged; patch links; logical flows, datapath groups, address sets,
 // port groups, multicast groups, MAC bindings, load balancers, SB_Global's hairpin option and HA chassis groups
 // edited; tunnels switching between Geneve and VXLAN; additional chassis set and cleared, localnet ports
 // bridged; 1–3 changes a round, the world kept small so a round
@@ -230,7 +230,9 @@ class World {
       }
       case 3: {
         const p = this.pick(vifs);
-        if (p) db.update('Port_Binding', p._uuid, { chassis: this.pick([this.me, ...this.chassis, null]) });
+        // A claim, or (as the hosting chassis writes right after one) only `up`: a change no flow reads.
+        if (p && this.r() < 0.3) db.update('Port_Binding', p._uuid, { up: p['up'] !== true });
+        else if (p) db.update('Port_Binding', p._uuid, { chassis: this.pick([this.me, ...this.chassis, null]) });
         return;
       }
       case 4: {

@@ -4,6 +4,7 @@ import type { RowChange as ReplicaChange, Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import type { Bridge } from '@ovnts/schema/vswitch';
 import type { InputData } from '@ovnts/daemon';
+import { affectsFlows } from '../relevance.js';
 import type { OvsIface, SbSnapshot } from '../view.js';
 
 /** One SB row change: `old` absent for an insert, `new` absent for a delete. */
@@ -23,6 +24,14 @@ export interface RoundInput {
   readonly ifaces: readonly OvsIface[];
   /** The integration bridge's external_ids (conntrack zones already assigned). */
   readonly bridgeExternalIds: Bridge['external_ids'];
+}
+
+/**
+ * A port binding whose change no flow reads (its `up`, written by the chassis that hosts it right after every
+ * pod's claim): the per-port physical and port-security units need not be visited for it.
+ */
+export function statusOnly(c: RowChange<'Port_Binding'>): boolean {
+  return !!c.old && !!c.new && !affectsFlows({ kind: 'modify', table: 'Port_Binding', old: c.old, new: c.new });
 }
 
 /** Groups the replica's change records by table. */

@@ -7,7 +7,7 @@ import type { Flow } from '@ovnts/openflow';
 import { type DesiredFlows, withSharedParts } from '../flow-table.js';
 import { portFlows as portSecurityFlowsOf } from '../port-security.js';
 import type { LocalView, SbSnapshot } from '../view.js';
-import type { RoundInput, SbTablesInput } from './inputs.js';
+import { type RoundInput, type SbTablesInput, statusOnly } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
 
 /** One owner's flows, recomputed whole from the view and the SB. */
@@ -108,7 +108,7 @@ export class PortSecurityOutput implements NodeData {
     if (!view) return true;
     const todo = this.backlog;
     for (const u of this.rt.changedPorts) todo.add(u);
-    for (const c of this.sbIn.changes('Port_Binding')) todo.add(c.uuid);
+    for (const c of this.sbIn.changes('Port_Binding')) if (!statusOnly(c)) todo.add(c.uuid);
     if (this.rt.changedDps.size)
       for (const u of [...view.localVifs.keys(), ...this.ports.keys()]) {
         const pb = this.input().sb.Port_Binding.get(u);

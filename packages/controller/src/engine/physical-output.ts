@@ -20,7 +20,7 @@ import {
 } from '../physical.js';
 import { type LocalView, isPatchLike, tunnelType } from '../view.js';
 import { dnatKey, snatKey } from '../zones.js';
-import type { RoundInput, SbTablesInput } from './inputs.js';
+import { type RoundInput, type SbTablesInput, statusOnly } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
 import { SetIndex } from './set-index.js';
 
@@ -111,6 +111,7 @@ export class PhysicalOutput implements NodeData {
       const names = new Set<string>();
       const externalDps = new Set<string>();
       for (const c of this.sbIn.changes('Port_Binding')) {
+        if (statusOnly(c)) continue;
         ports.add(c.uuid);
         if (c.old) names.add(c.old.logical_port);
         if (c.new) names.add(c.new.logical_port);
