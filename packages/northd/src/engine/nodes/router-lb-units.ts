@@ -14,9 +14,20 @@ import { collect, type FlowSpec } from '../flow-set.js';
  * and, on a distributed router, its first gateway port (computed once per router, not per balancer).
  */
 export function routerLbShape(lr: RouterDatapath): string {
+  const known = shapes.get(lr);
+  // A router's row or ports change in a new row object or a rebuilt router (topology-rebuild.ts).
+  if (known && known.nb === lr.nb && known.ports === lr.ports) return known.shape;
   const dgp = redirectPorts(lr).keys().next().value;
-  return `${lbForcesSnat(lr.nb) ? 'force_snat' : ''}${dgp === undefined ? '' : `|dgp:${dgp}`}`;
+  const shape = `${lbForcesSnat(lr.nb) ? 'force_snat' : ''}${dgp === undefined ? '' : `|dgp:${dgp}`}`;
+  shapes.set(lr, { nb: lr.nb, ports: lr.ports, shape });
+  return shape;
 }
+
+/** Per router, its shape and what it was read from: a backend change visits 300 gateway routers. */
+const shapes = new WeakMap<
+  RouterDatapath,
+  { readonly nb: RouterDatapath['nb']; readonly ports: RouterDatapath['ports']; readonly shape: string }
+>();
 
 export class RouterLbUnitMemo {
   private units = new WeakMap<ParsedLb, Map<string, readonly FlowSpec[]>>();

@@ -401,6 +401,15 @@ export class RoutersNode implements NodeData {
   /** The balancer units of routers not computed again; each unit is placed on all its routers at once. */
   private updateLbUnits(): void {
     const placed = new Map<string, Map<readonly FlowSpec[], string[]>>(); // balancer → unit → routers
+    /** Each changed balancer's row, parsed once for all the routers applying it (undefined: deleted). */
+    const parsed = new Map<string, ParsedLb | undefined>();
+    const parse = (lb: string): ParsedLb | undefined => {
+      if (parsed.has(lb)) return parsed.get(lb);
+      const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
+      const p = row && this.lbs.parsed(row);
+      parsed.set(lb, p);
+      return p;
+    };
     for (const [uuid, lbs] of this.pendingLbUnits) {
       const lr = this.topo.routers.get(uuid);
       const ext = this.external.get(uuid);
@@ -409,9 +418,9 @@ export class RoutersNode implements NodeData {
       // not change (a VIP change reshapes the router, which is computed again).
       const shape = routerLbShape(lr);
       for (const lb of lbs) {
-        const row = this.nb.view.Load_Balancer.get(lb as ParsedLb['nb']['_uuid']);
-        if (!row) continue;
-        const unit = this.lbMemo.unit(lr, this.lbs.parsed(row), ext, shape);
+        const p = parse(lb);
+        if (!p) continue;
+        const unit = this.lbMemo.unit(lr, p, ext, shape);
         const byUnit = placed.get(lb) ?? placed.set(lb, new Map()).get(lb)!;
         const dps = byUnit.get(unit);
         if (dps) dps.push(uuid);

@@ -111,18 +111,27 @@ export class TopologyRebuild {
   }
 
   private claim(dp: string, names: readonly (string | undefined)[]): void {
-    for (const n of this.dpNames.get(dp) ?? []) {
-      const l = this.claims.get(n);
-      const i = l ? l.indexOf(dp) : -1;
-      if (i >= 0) l!.splice(i, 1);
-      if (l && !l.length) this.claims.delete(n);
-    }
     const now = names.filter((n) => n !== undefined);
+    const before = this.dpNames.get(dp) ?? [];
     this.dpNames.set(dp, now);
-    for (const n of now) {
+    // Only the names that came or went touch the 30k-name index (a port added to a switch of 100: one).
+    const delta = new Map<string, number>();
+    for (const n of before) delta.set(n, (delta.get(n) ?? 0) - 1);
+    for (const n of now) delta.set(n, (delta.get(n) ?? 0) + 1);
+    for (const [n, d] of delta) {
+      if (d === 0) continue;
       const l = this.claims.get(n);
-      if (l) l.push(dp);
-      else this.claims.set(n, [dp]);
+      if (d > 0) {
+        if (l) for (let k = 0; k < d; k++) l.push(dp);
+        else this.claims.set(n, new Array<string>(d).fill(dp));
+        continue;
+      }
+      if (!l) continue;
+      for (let k = 0; k < -d; k++) {
+        const i = l.indexOf(dp);
+        if (i >= 0) l.splice(i, 1);
+      }
+      if (!l.length) this.claims.delete(n);
     }
   }
 

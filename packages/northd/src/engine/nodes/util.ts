@@ -43,12 +43,19 @@ export const byNameThenUuid = <T extends { name: string; _uuid: string }>(a: T, 
   a.name < b.name ? -1 : a.name > b.name ? 1 : a._uuid < b._uuid ? -1 : a._uuid > b._uuid ? 1 : 0;
 
 /** A datapath's load balancer configuration: its direct balancers and its groups. */
-export function lbConfigSig(row: {
+export function lbConfigSig(row: LbConfigRow): string {
+  let sig = lbConfigSigs.get(row);
+  if (sig === undefined)
+    lbConfigSigs.set(row, (sig = `${row.load_balancer.join(',')}|${row.load_balancer_group.join(',')}`));
+  return sig;
+}
+
+interface LbConfigRow {
   readonly load_balancer: readonly string[];
   readonly load_balancer_group: readonly string[];
-}): string {
-  return `${row.load_balancer.join(',')}|${row.load_balancer_group.join(',')}`;
 }
+/** Per row object (rows are replaced, never changed in place): a backend change asks for 300 switches' signatures. */
+const lbConfigSigs = new WeakMap<LbConfigRow, string>();
 
 /**
  * Entries per generation of each kind's unit-id memo at most (it holds at most twice its generation). The
