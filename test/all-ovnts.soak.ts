@@ -107,6 +107,8 @@ interface HeapMiB {
   readonly lflows: number;
   /** Controllers run with OVNTS_CONTROLLER_CHECK_EQUIVALENCE=1: rounds whose flows differed from a full computation. */
   readonly equivalenceFailures: number;
+  /** Every counter of memory/show (heap spaces, SB rows…), for what changed between warm-up and the end. */
+  readonly counters: Readonly<Record<string, number>>;
 }
 
 /** An ovnts daemon's memory/show in MiB (NaN for what it does not answer). */
@@ -122,6 +124,7 @@ async function heapMiB(run: (p: string, a: string[]) => Promise<string>, ctl: st
     sbRows: count('sb-rows'),
     lflows: count('sb-logical-flows'),
     equivalenceFailures: count('equivalence-failures'),
+    counters: Object.fromEntries([...out.matchAll(/([\w-]+):(\d+)/g)].map((m) => [m[1]!, Number(m[2])])),
   };
 }
 
@@ -450,6 +453,16 @@ function slices(samples: readonly Sample[], from: number, to: number): string {
       return `RSS ${rss.toFixed(1)} MiB, ${flows} flows (${((rss * 1024) / flows).toFixed(1)} KiB each), ${rows} SB rows of which ${lflows} logical flows (${((rss * 1024) / rows).toFixed(1)} KiB per row)`;
     };
     lines.push(`${k}: after warm-up ${at(warm)}; at the end ${at(end)}`);
+  }
+  // memory/show counters whose median moved by more than 10 % (a count that grows with time, not with the
+  // slice, is a leak's trace; heap spaces say where held memory went).
+  for (const d of Object.keys(samples[0]!.heap)) {
+    const moved = Object.keys(samples[0]!.heap[d]!.counters).flatMap((c) => {
+      const a = med(warm, (s) => s.heap[d]!.counters[c] ?? NaN);
+      const b = med(end, (s) => s.heap[d]!.counters[c] ?? NaN);
+      return Math.abs(b - a) > 0.1 * Math.abs(a) && Math.abs(b - a) > 64 ? [`${c} ${a} -> ${b}`] : [];
+    });
+    lines.push(`${d} memory/show counters that moved (after warm-up -> end): ${moved.join(', ') || 'none'}`);
   }
   return lines.join('\n');
 }
