@@ -276,12 +276,16 @@ function ioPortRelated(ioPort: string, dp: DatapathContext): boolean {
   return key !== undefined && dp.isPortRelated(key);
 }
 
+const NO_IDS: ReadonlySet<number> = new Set();
+
 /**
  * Conjunction ids (expression-local) that can never fire: some clause has no flow left, because the port
  * filter dropped all of its flows or a clause could not match at all. ovn-controller installs nothing of such
  * a conjunction, neither the remaining clauses nor the conj_id flow.
  */
-function incompleteConjunctions(matches: readonly ExprMatch[]): Set<number> {
+function incompleteConjunctions(matches: readonly ExprMatch[]): ReadonlySet<number> {
+  // Most flows are no conjunction at all: no map and set for them.
+  if (!matches.some((m) => m.conjunctions.length || m.conjId !== undefined)) return NO_IDS;
   const seen = new Map<number, { n: number; clauses: Set<number> }>();
   for (const m of matches)
     for (const c of m.conjunctions) {

@@ -53,14 +53,26 @@ export function simplify(e: Expr): Expr {
   }
 }
 
-/** Replaces `is_chassis_resident()` conditions by their truth on this chassis. */
+/**
+ * Replaces `is_chassis_resident()` conditions by their truth on this chassis. `e` is simplified (simplify's
+ * output: every and/or already fixed), so a subtree without conditions is returned as it is, not rebuilt: most
+ * flows have none, and this runs for every flow on every datapath.
+ */
 export function evaluateConditions(e: Expr, isChassisResident: (port: string) => boolean): Expr {
   switch (e.t) {
     case 'cond':
       return bool(isChassisResident(e.port) !== e.not);
     case 'and':
-    case 'or':
-      return fix({ t: e.t, subs: e.subs.map((s) => evaluateConditions(s, isChassisResident)) });
+    case 'or': {
+      let subs: Expr[] | undefined;
+      for (let i = 0; i < e.subs.length; i++) {
+        const s = e.subs[i]!;
+        const r = evaluateConditions(s, isChassisResident);
+        if (r !== s && !subs) subs = e.subs.slice(0, i);
+        subs?.push(r);
+      }
+      return subs ? fix({ t: e.t, subs }) : e;
+    }
     default:
       return e;
   }
