@@ -43,4 +43,17 @@ describe('BoundedMemo', () => {
     expect(calls).toBe(1);
     expect(() => new BoundedMemo(0)).toThrow(/generation must be ≥ 1/);
   });
+
+  it('peek answers from the current generation only, computing and moving nothing', () => {
+    const m = new BoundedMemo<string, number>(2);
+    m.get('a', () => 1);
+    expect(m.peek('a')).toBe(1);
+    expect(m.peek('b')).toBeUndefined();
+    m.get('b', () => 2);
+    m.get('c', () => 3); // turn: a and b are the old generation
+    expect(m.peek('a')).toBeUndefined();
+    expect(m.get('a', () => 9)).toBe(1); // still memoised, moved back
+    expect(m.peek('a')).toBe(1);
+    expect(m.size).toBe(3);
+  });
 });

@@ -43,6 +43,11 @@ export class BoundedMemo<K, V> {
     return v;
   }
 
+  /** The value memoised for `key` in the current generation, without computing or moving anything. */
+  peek(key: K): V | undefined {
+    return this.current.get(key);
+  }
+
   /** Entries held now (≤ 2 × generation). */
   get size(): number {
     return this.current.size + this.old.size;

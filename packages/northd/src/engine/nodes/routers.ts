@@ -285,6 +285,8 @@ export class RoutersNode implements NodeData {
   }
 
   private compute(lr: RouterDatapath): void {
+    // No units yet (a full recompute): none to drop, so no ids to keep are listed (100 × 1000 balancers).
+    const fresh = !this.flows.unitsOf(lr.uuid);
     const rl = routerLbs(lr, this.lbs.routerLbs(lr));
     this.lbsOf.set(lr.uuid, rl);
     reportUnsupportedRouter(lr, rl.lbs.length, this.ctx.diag);
@@ -302,16 +304,16 @@ export class RoutersNode implements NodeData {
         buildRouterPolicyFlows(lr, routerPolicies(lr, this.nb.view.Logical_Router_Policy), add);
       }),
     );
-    const arp = new Set<string>();
-    const routable = new Set<string>();
+    const arp = fresh ? undefined : new Set<string>();
+    const routable = fresh ? undefined : new Set<string>();
     for (const p of lr.ports) {
-      arp.add(unitId('arp', p.name));
+      arp?.add(unitId('arp', p.name));
       this.setArpUnit(p);
-      routable.add(unitId('routable', p.name));
+      routable?.add(unitId('routable', p.name));
       this.setRoutableUnit(p);
     }
-    this.dropUnits(lr.uuid, 'arp:', arp);
-    this.dropUnits(lr.uuid, 'routable:', routable);
+    if (arp) this.dropUnits(lr.uuid, 'arp:', arp);
+    if (routable) this.dropUnits(lr.uuid, 'routable:', routable);
     // Neighbours on its switches route to (and resolve) its routable addresses; a switch may reach one
     // of its ports through a second switch port naming it (peerSwitches counts those too).
     if (this.routables.update(lr))
@@ -333,7 +335,7 @@ export class RoutersNode implements NodeData {
     }
     for (const n of names) this.touchedSets.add(n);
     this.setNames.set(lr.uuid, names);
-    const keep = new Set<string>();
+    const keep = fresh ? undefined : new Set<string>();
     const external = new Set(nat.entries.map((e) => e.externalIp));
     this.external.set(lr.uuid, external);
     this.flows.setUnit(
@@ -344,10 +346,10 @@ export class RoutersNode implements NodeData {
     const shape = routerLbShape(lr);
     for (const p of rl.lbs) {
       const id = unitId('lb', p.nb._uuid);
-      keep.add(id);
+      keep?.add(id);
       this.flows.setUnit(lr.uuid, id, this.lbMemo.unit(lr, p, external, shape));
     }
-    this.dropUnits(lr.uuid, 'lb:', keep);
+    if (keep) this.dropUnits(lr.uuid, 'lb:', keep);
   }
 
   /** A virtual port's binding as the SB holds it (ovn-controller writes it; onPortBinding follows it). */

@@ -221,7 +221,7 @@ export class SwitchesNode implements NodeData {
       }
       this.state.set(uuid, st);
       if (this.aclSw.has(uuid)) this.updateAclUnits(sw, st, prev);
-      if (this.lbAll.has(uuid)) this.setLbUnits(sw, st, prev);
+      if (this.lbAll.has(uuid)) this.setLbUnits(sw, st, prev, false);
     }
     /** Balancer → the switches taking its new unit: placed on all of them at once. */
     const lbDps = new Map<string, Set<string>>();
@@ -265,6 +265,8 @@ export class SwitchesNode implements NodeData {
   }
 
   private compute(sw: SwitchDatapath): void {
+    // No units yet (a full recompute): none to drop, so no ids to keep are listed (100 × 1000 balancers).
+    const fresh = !this.flows.unitsOf(sw.uuid);
     const st = this.stateOf(sw);
     const prev = this.state.get(sw.uuid);
     this.state.set(sw.uuid, st);
@@ -295,8 +297,8 @@ export class SwitchesNode implements NodeData {
       !sameRows(prev.acls, st.acls) ||
       this.aclMemo.aggregate(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl')
     )
-      this.setAclUnits(sw, st);
-    if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev);
+      this.setAclUnits(sw, st, fresh);
+    if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev, fresh);
   }
 
   /**
@@ -333,18 +335,19 @@ export class SwitchesNode implements NodeData {
     this.portUnits.set(sw.uuid, now);
   }
 
-  private setAclUnits(sw: SwitchDatapath, st: SwitchStateful): void {
+  private setAclUnits(sw: SwitchDatapath, st: SwitchStateful, fresh: boolean): void {
     this.flows.setUnit(sw.uuid, 'acl', this.aclMemo.aggregate(sw, st));
-    const keep = new Set<string>();
+    const keep = fresh ? undefined : new Set<string>();
     for (const a of st.acls) {
       if (!this.reportedAcls.has(a)) {
         this.reportedAcls.add(a);
         reportUnsupportedAcl(a, this.ctx.diag);
       }
-      keep.add(unitId('acl', a._uuid));
-      this.flows.setUnit(sw.uuid, unitId('acl', a._uuid), this.aclMemo.unit(a, st));
+      const id = unitId('acl', a._uuid);
+      keep?.add(id);
+      this.flows.setUnit(sw.uuid, id, this.aclMemo.unit(a, st));
     }
-    this.dropUnits(sw.uuid, 'acl:', keep);
+    if (keep) this.dropUnits(sw.uuid, 'acl:', keep);
   }
 
   /**
@@ -368,25 +371,27 @@ export class SwitchesNode implements NodeData {
     for (const a of prev.acls) if (!now.has(a._uuid)) this.flows.dropUnit(sw.uuid, unitId('acl', a._uuid));
   }
 
-  private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined): void {
+  /** `fresh`: the switch has no units yet (see compute). */
+  private setLbUnits(sw: SwitchDatapath, st: SwitchStateful, prev: SwitchStateful | undefined, fresh: boolean): void {
     this.flows.setUnit(sw.uuid, 'lb', this.lbMemo.aggregate(st.hasLbVip));
-    const keep = new Set<string>();
-    for (const lb of st.lbs) keep.add(unitId('lb', lb._uuid));
+    // Without earlier balancers or units there is nothing to compare with or drop.
+    const keep = prev || !fresh ? new Set<string>() : undefined;
+    if (keep) for (const lb of st.lbs) keep.add(unitId('lb', lb._uuid));
     // The SB Load_Balancer rows name their switches: only membership changes touch them.
     for (const lb of prev?.lbs ?? []) {
-      if (keep.has(unitId('lb', lb._uuid))) continue;
+      if (keep?.has(unitId('lb', lb._uuid))) continue;
       delFrom(this.lbSwitches, lb._uuid, sw.uuid);
       this.lbMembership.add(lb._uuid);
     }
-    const had = new Set<string>((prev?.lbs ?? []).map((lb) => lb._uuid));
+    const had = prev && new Set<string>(prev.lbs.map((lb) => lb._uuid));
     for (const lb of st.lbs) {
-      if (!had.has(lb._uuid)) {
+      if (!had?.has(lb._uuid)) {
         addTo(this.lbSwitches, lb._uuid, sw.uuid);
         this.lbMembership.add(lb._uuid);
       }
       this.flows.setUnit(sw.uuid, unitId('lb', lb._uuid), this.lbMemo.unit(this.lbs.parsed(lb)));
     }
-    this.dropUnits(sw.uuid, 'lb:', keep);
+    if (keep) this.dropUnits(sw.uuid, 'lb:', keep);
   }
 
   private dropUnits(dp: string, prefix: string, keep: ReadonlySet<string>): void {
