@@ -98,7 +98,18 @@ try {
     try {
       await of.connect();
       const flows = (await of.dumpFlows()).map((s) => s.flow);
-      return normalizeFlows(flows, await of.dumpGroups());
+      // Each controller starts on a chassis without tunnels (forgetChassis) and vswitchd numbers the new
+      // ones afresh: tunnel ports are compared by name.
+      const names = new Map<string, string>();
+      const rows = await hv.vsctl('--bare', '--columns=ofport,name', 'find', 'Interface', 'type=geneve');
+      for (const [ofport, name] of rows.split('\n\n').map((r) => r.trim().split('\n'))) {
+        if (ofport && name) names.set(ofport.trim(), name.trim());
+      }
+      const byName = (text: string) =>
+        text.replace(/\b(output:|in_port=)(\d+)\b/g, (m, k: string, n: string) =>
+          names.has(n) ? `${k}${names.get(n)}` : m,
+        );
+      return normalizeFlows(flows, await of.dumpGroups()).map(byName);
     } finally {
       await of.close();
     }

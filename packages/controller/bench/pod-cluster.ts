@@ -185,4 +185,11 @@ export async function forgetChassis(c: Central, hv: Chassis): Promise<void> {
   await c.sbctl('--if-exists', 'destroy', 'Chassis_Private', 'hv1').catch(() => '');
   await hv.ofctl('-O', 'OpenFlow15', 'del-flows', hv.mgmt());
   await hv.ofctl('-O', 'OpenFlow15', 'del-groups', hv.mgmt());
+  // The tunnel ports the controller made: the next one starts on a chassis with none, as the first did
+  // (with them left, it found every tunnel's ofport at once and installed the remote ports' flows a round early).
+  const tunnels = (await hv.vsctl('--bare', '--columns=name', 'find', 'Interface', 'type=geneve'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const t of tunnels) await hv.vsctl('--if-exists', 'del-port', t);
 }

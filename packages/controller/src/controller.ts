@@ -27,6 +27,7 @@ import {
   setBridgeNbCfg,
   syncLocalnetPatches,
   syncTunnels,
+  tunnelsAwaitingOfport,
   type TunnelSpec,
 } from './ovs-state.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
@@ -234,6 +235,8 @@ const PORT_READY_FORGET_MS = 60_000;
 
 /** A port another chassis took is not claimed back sooner than this after our own claim (no tug-of-war storm). */
 const CLAIM_THROTTLE_MS = 500;
+/** How long nb_cfg's report waits at most for new tunnels' OpenFlow ports (awaitingTunnels). */
+const TUNNEL_OFPORT_WAIT_MS = 5000;
 
 /** This chassis's Encap rows, geneve before vxlan (the type a port's encap-ip names). */
 function myEncaps(sb: SbSnapshot, me: Uuid<'Chassis'>): { uuid: Uuid<'Encap'>; ip: string }[] {
@@ -282,6 +285,8 @@ class Controller implements ControllerHandle {
    */
   private readonly claimedAt = new Map<string, number>();
   private nbCfgSeen: { value: number; at: number } | undefined;
+  /** Since when nb_cfg's report waits for new tunnels' OpenFlow ports (awaitingTunnels). */
+  private tunnelWaitSince: number | undefined;
   /** When the oldest change not yet computed came in (performance.now()); the running round's in `roundSince`. */
   private pendingSince: number | undefined;
   private roundSince = 0;
@@ -787,7 +792,7 @@ class Controller implements ControllerHandle {
         setTimeout(() => this.schedule('report'), this.nbCfgDelayMs).unref();
       }
     }
-    if (priv && priv.nb_cfg !== nbCfg && !this.nbCfgHeld(nbCfg)) {
+    if (priv && priv.nb_cfg !== nbCfg && !this.nbCfgHeld(nbCfg) && !this.awaitingTunnels(vs, bridge)) {
       txn.update('Chassis_Private', [['_uuid', '==', priv._uuid]], { nb_cfg: nbCfg, nb_cfg_timestamp: Date.now() });
       n++;
     }
@@ -814,6 +819,25 @@ class Controller implements ControllerHandle {
     } catch {
       // keep the last good configuration
     }
+  }
+
+  /**
+   * Whether nb_cfg waits for tunnels just made: until vswitchd gives them OpenFlow ports the remote ports
+   * behind them have no flows, and `--wait=hv` would return with them unreachable (a chassis's start makes
+   * all its tunnels at once). The ofport's arrival runs a round; past TUNNEL_OFPORT_WAIT_MS (vswitchd
+   * failing to add the port) the report goes out anyway.
+   */
+  private awaitingTunnels(vs: VsSnapshot, bridge: NonNullable<ReturnType<typeof findBridge>>): boolean {
+    if (!tunnelsAwaitingOfport(vs, bridge)) {
+      this.tunnelWaitSince = undefined;
+      return false;
+    }
+    const now = Date.now();
+    if (this.tunnelWaitSince === undefined) {
+      this.tunnelWaitSince = now;
+      setTimeout(() => this.schedule('report'), TUNNEL_OFPORT_WAIT_MS).unref();
+    }
+    return now - this.tunnelWaitSince < TUNNEL_OFPORT_WAIT_MS;
   }
 
   private nbCfgHeld(nbCfg: number): boolean {

@@ -72,6 +72,20 @@ export interface TunnelSpec {
 
 const tunnelId = (t: TunnelSpec) => `${t.chassis}@${t.remoteIp}`;
 
+/**
+ * How many of the bridge's tunnel interfaces have no OpenFlow port yet: vswitchd assigns it after the
+ * port's creation commits, and until then the remote ports behind that tunnel get no flows.
+ */
+export function tunnelsAwaitingOfport(vs: VsSnapshot, bridge: Bridge): number {
+  let n = 0;
+  for (const pu of bridge.ports) {
+    const p = vs.Port.get(pu);
+    if (!p?.external_ids['ovn-chassis-id']) continue;
+    for (const iu of p.interfaces) if (vs.Interface.get(iu)?.ofport === null) n++;
+  }
+  return n;
+}
+
 /** Adds/removes `ovn-<id>-N` tunnel ports so the bridge has exactly one per remote chassis encap. */
 export async function syncTunnels(
   ovs: OvsdbClient,
