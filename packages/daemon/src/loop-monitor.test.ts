@@ -28,4 +28,20 @@ describe('LoopMonitor', () => {
       m.stop();
     }
   });
+
+  it('takes the delay percentiles from its own ticks (no sampling timer of its own)', async () => {
+    const m = new LoopMonitor({ tickMs: 10 }).start();
+    try {
+      expect(m.stats().maxMs).toBe(0);
+      await sleep(60);
+      busy(120);
+      await sleep(30);
+      const s = m.stats();
+      expect(s.maxMs).toBeGreaterThanOrEqual(100);
+      expect(s.p50Ms).toBeLessThanOrEqual(s.p99Ms);
+      expect(s.p99Ms).toBeLessThanOrEqual(s.maxMs);
+    } finally {
+      m.stop();
+    }
+  });
 });
