@@ -6,6 +6,7 @@
 import { DatumError } from './errors.js';
 import { columnKind, type BaseType, type ColumnType, type TableSchema } from './schema.js';
 import type { NamedUuid, Uuid } from './types.js';
+import { shareUuid } from './shared-uuid.js';
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -58,7 +59,8 @@ export function encodeAtom(base: BaseType, v: unknown): Json {
 export function decodeAtom(base: BaseType, json: unknown): Atom {
   switch (base.type) {
     case 'uuid':
-      if (Array.isArray(json) && json.length === 2 && json[0] === 'uuid' && typeof json[1] === 'string') return json[1];
+      if (Array.isArray(json) && json.length === 2 && json[0] === 'uuid' && typeof json[1] === 'string')
+        return shareUuid(json[1]);
       break;
     case 'integer':
       if (typeof json === 'number' && Number.isInteger(json)) return json;
@@ -319,7 +321,9 @@ export function columnDecoder(type: ColumnType): (json: unknown) => unknown {
   if (kind === 'scalar' || kind === 'optional') {
     if (t === 'uuid') {
       return (j) =>
-        Array.isArray(j) && j.length === 2 && j[0] === 'uuid' && typeof j[1] === 'string' ? j[1] : decodeDatum(type, j);
+        Array.isArray(j) && j.length === 2 && j[0] === 'uuid' && typeof j[1] === 'string'
+          ? shareUuid(j[1])
+          : decodeDatum(type, j);
     }
     const js = t === 'integer' || t === 'real' ? 'number' : t;
     if (t === 'integer') return (j) => (typeof j === 'number' && Number.isInteger(j) ? j : decodeDatum(type, j));

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { applyDiff, columnDecoder, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
+import { shareUuid } from './shared-uuid.js';
 import { bounded, remaining, throwIfAborted, type CallOptions } from './call.js';
 import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
 import type { Condition, WireCondition } from './operations.js';
@@ -236,7 +237,8 @@ export class Replica<M extends DatabaseModel>
         template[c] = Object.freeze(defaultValue(col.type));
       }
       const indexes = schema.indexes.filter((ix) => ix.every((c) => types.has(c)));
-      const decoders = new Map<string, (json: unknown) => unknown>([['_version', columnDecoder(UUID_COLUMN_TYPE)]]);
+      // A row's _version is its own (no other row names it): kept out of shareUuid's table.
+      const decoders = new Map<string, (json: unknown) => unknown>([['_version', decodeVersion]]);
       for (const [c, t] of types) decoders.set(c, columnDecoder(t));
       this.specs.set(name, {
         schema,
@@ -663,7 +665,8 @@ export class Replica<M extends DatabaseModel>
 
   /** Decode a row object (all columns present or defaulted) from an initial/insert value. */
   private fullRow(spec: TableSpec, uuid: string, json: unknown): Row {
-    const row: Row = { _uuid: uuid, _version: ZERO_UUID, ...spec.template };
+    // The row's own UUID is the string its references (decoded in the same run) share.
+    const row: Row = { _uuid: shareUuid(uuid), _version: ZERO_UUID, ...spec.template };
     if (typeof json !== 'object' || json === null) throw new ProtocolError(`row ${uuid}: not an object`);
     for (const col in json) {
       const decode = spec.decoders.get(col);
@@ -943,4 +946,11 @@ export class Replica<M extends DatabaseModel>
       }
     }
   }
+}
+
+/** A `_version` value: a bare ["uuid", u] as is (not through shareUuid), anything else validated. */
+function decodeVersion(j: unknown): unknown {
+  return Array.isArray(j) && j.length === 2 && j[0] === 'uuid' && typeof j[1] === 'string'
+    ? j[1]
+    : decodeDatum(UUID_COLUMN_TYPE, j);
 }
