@@ -169,8 +169,13 @@ export class FlowInstaller {
     const refused = await applyFlowMods(this.conn, planFlowMods(plan));
     const bad = new Set<Flow>();
     for (const r of refused) bad.add(r.flow);
-    for (const f of [...plan.add, ...plan.modify]) if (!bad.has(f)) this.refused.forget(plan.keys.get(f)!);
-    for (const r of refused) this.noteRefused(r, plan.keys.get(r.flow) ?? keyOf(r.flow), now);
+    plan.add.forEach((f, i) => {
+      if (!bad.has(f)) this.refused.forget(plan.addKeys[i]!);
+    });
+    plan.modify.forEach((f, i) => {
+      if (!bad.has(f)) this.refused.forget(plan.modifyKeys[i]!);
+    });
+    for (const r of refused) this.noteRefused(r, keyOf(r.flow), now);
     if (groupDels.length) await this.conn.sendChecked(groupDels);
     if (meterDels.length) await this.sendMeters(meterDels);
     this.installedMeters = new Map(meters.map((m) => [m.meterId, meterText(m)]));

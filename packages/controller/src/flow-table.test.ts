@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFlow, parseFlow, type Flow } from '@ovnts/openflow';
-import { DesiredFlows, InstalledFlows, applyPlan, planFlowMods, planFlows } from './flow-table.js';
+import { DesiredFlows, InstalledFlows, applyPlan, keyOf, planFlowMods, planFlows } from './flow-table.js';
 
 const f = (s: string): Flow => parseFlow(s);
 const texts = (fs: readonly Flow[]) => fs.map(formatFlow).sort();
@@ -63,6 +63,10 @@ describe('planFlows', () => {
     expect(texts(plan.modify)).toEqual(['table=1, priority=5,reg0=0x2 actions=resubmit(,2)']);
     expect(texts(plan.remove)).toEqual(['table=1, priority=5,reg0=0x4 actions=drop']);
     expect(planFlowMods(plan)[0]).toMatchObject({ command: 'delete_strict' });
+    // Each flow's key at the same index.
+    expect(plan.addKeys).toEqual(plan.add.map(keyOf));
+    expect(plan.modifyKeys).toEqual(plan.modify.map(keyOf));
+    expect(plan.removeKeys).toEqual(plan.remove.map(keyOf));
     applyPlan(installed, plan);
     expect(texts([...installed.byKey.values()])).toEqual(texts(d.flows()));
     // Tracked: nothing left to do, and a dirty-key plan sees the same.
