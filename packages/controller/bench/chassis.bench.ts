@@ -10,7 +10,9 @@
 //      (BENCH_NODES, BENCH_PODS; BENCH_CPU_PROF=DIR writes a --cpu-prof profile of ovnts-controller there, and
 //      a copy of its log, whose "Unreasonably long" lines time the stalls; BENCH_STACKS=ovnts measures ovnts-controller
 //      alone (a helper's run on a busy box; no flow comparison then), BENCH_NODE_ARGS adds node flags to its
-//      command line, e.g. "--heap-prof --heap-prof-dir=DIR")
+//      command line, e.g. "--heap-prof --heap-prof-dir=DIR"), BENCH_AB="VAR=value ..." measures ovnts-controller
+//      again with that environment (B) and without (A), alternating, BENCH_AB_ROUNDS times (default 2): an A/B
+//      on a busy box, flows of B compared with A's
 import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +29,9 @@ const CPU_PROF = process.env['BENCH_CPU_PROF'];
 /** A directory: ovnts-controller writes a heap snapshot there once the chassis caught up (SIGUSR2). */
 const HEAP_SNAPSHOT = process.env['BENCH_HEAP_SNAPSHOT'];
 const STACKS = (process.env['BENCH_STACKS'] ?? 'real,ovnts').split(',');
+/** `VAR=value ...`: measure ovnts-controller again with that environment (B), alternating with A, BENCH_AB_ROUNDS times. */
+const AB = process.env['BENCH_AB'];
+const AB_ROUNDS = Number(process.env['BENCH_AB_ROUNDS'] ?? 2);
 const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 const sb = new Sandbox('ovnts-bench-');
@@ -44,7 +49,7 @@ try {
   const setupS = (performance.now() - t0) / 1000;
 
   /** Start one controller; measure until the chassis reports the current nb_cfg with all local pods up. */
-  async function measure(kind: 'ovnts' | 'real') {
+  async function measure(kind: 'ovnts' | 'real', extraEnv: NodeJS.ProcessEnv = {}) {
     await nbctl('--wait=sb', 'sync'); // bumps nb_cfg
     const target = [...rep.table('SB_Global').values()][0]!.nb_cfg;
     const prof = [
@@ -53,7 +58,7 @@ try {
       ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT}`] : []),
     ];
     const t = performance.now();
-    const { daemon, env } = await startBenchController(sb, hv, kind, `${kind}-controller`, prof);
+    const { daemon, env } = await startBenchController(sb, hv, kind, `${kind}-controller`, prof, extraEnv);
     const pid = daemon.pid;
     await waitFor('chassis caught up', () => caughtUp(rep, target), 900_000, 20);
     const startS = (performance.now() - t) / 1000;
@@ -119,6 +124,23 @@ try {
   const real = STACKS.includes('real') ? await measure('real') : undefined;
   const loadOurs = load();
   const ours = await measure('ovnts');
+  if (AB) {
+    // A/B: B with AB's environment, then A again, alternating (the same minutes on a loaded box).
+    const env = Object.fromEntries(AB.split(' ').map((kv) => [kv.split('=')[0]!, kv.split('=').slice(1).join('=')]));
+    const sameAs = (flows: string[]) => {
+      const p = compareFlows(flows, ours.flows);
+      return p.onlyOurs.length + p.onlyReal.length === 0 ? 'equal to A' : `NOT equal to A:\n${formatParity(p, 5)}\n`;
+    };
+    for (let i = 0; i < AB_ROUNDS; i++) {
+      const b = await measure('ovnts', env);
+      const a = i + 1 < AB_ROUNDS ? await measure('ovnts') : undefined;
+      console.log(
+        `A/B round ${i + 1}: B (${AB}) start ${b.startS.toFixed(2)} s CPU ${b.cpuS.toFixed(2)} s RSS ${b.rssAtStart.toFixed(1)} MB flows ${b.flows.length} ${sameAs(b.flows)}` +
+          (a ? `; A start ${a.startS.toFixed(2)} s CPU ${a.cpuS.toFixed(2)} s RSS ${a.rssAtStart.toFixed(1)} MB` : '') +
+          `; load ${load()}`,
+      );
+    }
+  }
   const parity = real ? compareFlows(ours.flows, real.flows) : undefined;
   await sbc.close();
 

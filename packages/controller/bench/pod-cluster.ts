@@ -151,10 +151,11 @@ export async function startBenchController(
   kind: 'ovnts' | 'real',
   dirName: string,
   nodeArgs: readonly string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<BenchController> {
   const dir = sb.file(dirName);
   mkdirSync(dir, { recursive: true });
-  const env = { ...hv.env, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
+  const env = { ...hv.env, ...extraEnv, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
   const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', hv.db.remotes.unix];
   if (kind === 'ovnts') {
     const bin = path.join(ROOT, 'packages/controller/bin/ovnts-controller.js');
