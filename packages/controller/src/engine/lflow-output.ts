@@ -16,6 +16,7 @@ import { MeterIds } from '../meters.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
 import { SetIndex } from './set-index.js';
+import { LflowTemplates, abstractFlow } from './lflow-template.js';
 
 type DpUuid = Uuid<'Datapath_Binding'>;
 /** One shared empty list for the entries with no groups or look-ups (most of them: 24k at 100×50). */
@@ -34,6 +35,8 @@ interface Entry {
 
 interface DpContext {
   readonly ctx: DatapathContext;
+  /** Flows of one shape compiled once (they read the context's keys: they go with it). */
+  readonly templates: LflowTemplates;
   /** Where the look-ups of the compilation in progress are recorded. */
   deps: string[];
   groups: Omit<Group, 'groupId'>[];
@@ -454,6 +457,8 @@ export class LflowOutput implements NodeData {
       ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
       ...(lf.tags['in_out_port'] !== undefined ? { ioPort: lf.tags['in_out_port'] } : {}),
     };
+    // Its shape with literals abstracted: a flow of a shape learnt on a datapath copies the learnt output.
+    const abs = abstractFlow(input);
     for (const [i, d] of dps.entries()) {
       // Past the deadline: the datapaths not compiled yet are returned (at least one compiles).
       if (i > 0 && performance.now() > deadline) return dps.slice(i);
@@ -462,6 +467,7 @@ export class LflowOutput implements NodeData {
       const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
       const template = shared ? templates.get(kind) : undefined;
       let e: Entry;
+      let got: ReturnType<LflowTemplates['instantiate']>;
       if (template && template.error === undefined) {
         e = {
           lf: lf._uuid,
@@ -471,6 +477,8 @@ export class LflowOutput implements NodeData {
           deps: template.deps,
         };
         for (const g of e.groups) this.groups.id(g);
+      } else if ((got = abs && c.templates.instantiate(abs, cookieOf(lf._uuid)))) {
+        e = { lf: lf._uuid, dp: d, flows: got.flows, groups: NONE, deps: got.deps.length ? got.deps : NONE };
       } else {
         c.deps = [];
         c.groups = [];
@@ -483,6 +491,7 @@ export class LflowOutput implements NodeData {
           ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups.length ? c.groups.slice() : NONE, deps }
           : { lf: lf._uuid, dp: d, flows: NONE, groups: NONE, error: r.error.describe(), deps };
         if (shared && !templates.has(kind)) templates.set(kind, e);
+        if (abs && r.ok && !c.groups.length) c.templates.learn(abs, r.value, c.deps);
       }
       this.store(e);
     }
@@ -523,6 +532,7 @@ export class LflowOutput implements NodeData {
       return d;
     };
     const dc: DpContext = {
+      templates: new LflowTemplates((name) => byName.get(name) ?? mcs?.get(name), nameDep),
       deps: [],
       groups: [],
       ctx: {
@@ -584,6 +594,9 @@ const sameGroupIdentity = (a: MulticastGroup, b: MulticastGroup) =>
 /** What the name and key look-ups (`n:`, and `k:`'s scope) of a port read. */
 const samePortIdentity = (a: PortBinding, b: PortBinding) =>
   a.logical_port === b.logical_port && a.tunnel_key === b.tunnel_key && a.datapath === b.datapath;
+
+/** A compiled flow's cookie: its logical flow's first 32 bits (as the compiler sets it). */
+const cookieOf = (lf: LfUuid) => BigInt('0x' + lf.replaceAll('-', '').slice(0, 8));
 
 /** An entry's key, also its owner in the desired flows (one string for both: 40k of them at 100×50). */
 const entryKey = (lf: LfUuid, dp: DpUuid) => `lf|${lf}|${dp}`;

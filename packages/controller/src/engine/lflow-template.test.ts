@@ -1,0 +1,174 @@
+// Flows of one shape instantiated from a learnt template equal their full compilation (flows and look-ups).
+import { Compiler, type CompiledFlow, type DatapathContext, type LogicalFlow } from '@ovnts/expr';
+import { describe, expect, it } from 'vitest';
+import { LflowTemplates, abstractFlow } from './lflow-template.js';
+
+/** Ports p1..p200 with keys 1..200 and group _MC_flood (32768); `unrelated` ports are not related. */
+function context(isSwitch = false) {
+  const keys = new Map<string, number>([['_MC_flood', 32768]]);
+  for (let i = 1; i <= 200; i++) keys.set(`p${i}`, i);
+  const deps: string[] = [];
+  const ctx: DatapathContext = {
+    dpKey: 7,
+    isSwitch,
+    lookupPort: (n) => {
+      deps.push(`n:${n}`);
+      return keys.get(n);
+    },
+    isChassisResident: (p) => {
+      deps.push(`r:${p}`);
+      return p === 'p1';
+    },
+    isPortRelated: (k) => {
+      deps.push(`k:${k}`);
+      return k < 100;
+    },
+    groupId: () => 1,
+    allocConjIds: () => 1,
+  };
+  return { ctx, deps, keys };
+}
+
+const hex = (n: number) => n.toString(16).padStart(2, '0');
+const mac = (i: number) => `0a:58:0a:01:${hex(i >> 8)}:${hex(i & 255)}`;
+const ip = (i: number) => `10.1.${i >> 8}.${i & 255}`;
+const uuid = (i: number) => `${(0x10000000 + i).toString(16)}-0000-4000-8000-000000000000`;
+
+const SHAPES: ((i: number) => Omit<LogicalFlow, 'uuid'>)[] = [
+  (i) => ({
+    pipeline: 'ingress',
+    table: 19,
+    priority: 50,
+    match: `arp.tpa == ${ip(i)} && arp.op == 1`,
+    actions: `eth.dst = eth.src; eth.src = ${mac(i)}; arp.op = 2; /* ARP reply */ arp.tha = arp.sha; arp.sha = ${mac(i)}; arp.tpa = arp.spa; arp.spa = ${ip(i)}; outport = inport; flags.loopback = 1; output;`,
+  }),
+  (i) => ({
+    pipeline: 'ingress',
+    table: 25,
+    priority: 50,
+    match: `eth.dst == ${mac(i)}`,
+    actions: `outport = "p${1 + (i % 150)}"; output;`,
+  }),
+  (i) => ({
+    pipeline: 'ingress',
+    table: 17,
+    priority: 100,
+    match: `outport == "p${1 + (i % 7)}" && reg0 == ${ip(i)}`,
+    actions: `eth.dst = ${mac(i)}; next;`,
+  }),
+  // A port of no key: compiled in full (and an error) every time.
+  (i) => ({
+    pipeline: 'ingress',
+    table: 25,
+    priority: 50,
+    match: `eth.dst == ${mac(i)}`,
+    actions: `outport = "x${i}"; output;`,
+  }),
+  // Residency look-ups: never templated.
+  (i) => ({
+    pipeline: 'ingress',
+    table: 9,
+    priority: 90,
+    match: `ip4.dst == ${ip(i)} && is_chassis_resident("p${1 + (i % 3)}")`,
+    actions: 'next;',
+  }),
+];
+
+function full(c: Compiler, lf: LogicalFlow, isSwitch: boolean) {
+  const { ctx, deps } = context(isSwitch);
+  const r = c.compile(lf, ctx);
+  return r.ok ? { flows: r.value, deps } : undefined;
+}
+
+describe('lflow templates', () => {
+  for (const isSwitch of [false, true])
+    it(`instantiates flows equal to their full compilation (${isSwitch ? 'switch' : 'router'})`, () => {
+      const c = new Compiler(undefined, { cache: false });
+      const { keys } = context(isSwitch);
+      const t = new LflowTemplates((n) => keys.get(n));
+      let instantiated = 0;
+      for (let i = 1; i <= 400; i++)
+        for (const shape of SHAPES) {
+          const lf: LogicalFlow = { uuid: uuid(i), ...shape(i) };
+          const want = full(c, lf, isSwitch);
+          const a = abstractFlow(lf);
+          const got = a && t.instantiate(a, BigInt('0x' + lf.uuid.slice(0, 8)));
+          if (got) {
+            instantiated++;
+            expect(got.flows).toEqual(want!.flows);
+            expect(got.deps).toEqual(want!.deps);
+          } else if (a && want && !want.deps.some((d) => d.startsWith('r:') || d.startsWith('k:')))
+            t.learn(a, want.flows, want.deps);
+        }
+      // The first three shapes, once learnt (port keys and addresses coinciding are compiled in full).
+      expect(instantiated).toBeGreaterThan(3 * 390);
+    });
+
+  it('leaves out texts whose values change what they compile to', () => {
+    const lf = (match: string, actions = 'next;', more: Partial<LogicalFlow> = {}): LogicalFlow => ({
+      uuid: uuid(1),
+      pipeline: 'ingress',
+      table: 1,
+      priority: 1,
+      match,
+      actions,
+      ...more,
+    });
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.0/8'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4.dst < 10.0.0.1'))).toBeUndefined();
+    expect(abstractFlow(lf('reg0[0..15] == 10.0.0.1'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4.dst == $as'))).toBeUndefined();
+    expect(abstractFlow(lf('outport == @pg'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4'))).toBeUndefined(); // nothing to abstract
+    expect(abstractFlow(lf('inport == "p1"', 'next;', { ioPort: 'p1' }))).toBeUndefined();
+    // A comment's slash is no mask; a swap is no range.
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.1', 'eth.dst <-> eth.src; /* x */ next;'))).toBeDefined();
+    // Equal values share a class; the equality pattern is part of the key.
+    const same = abstractFlow(lf('ip4.src == 10.0.0.1 && ip4.dst == 10.0.0.1'))!;
+    const other = abstractFlow(lf('ip4.src == 10.0.0.1 && ip4.dst == 10.0.0.2'))!;
+    expect(same.classes).toHaveLength(1);
+    expect(same.key).not.toBe(other.key);
+    // Priority, table and pipeline are part of the key.
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.1'))!.key).not.toBe(
+      abstractFlow(lf('ip4.dst == 10.0.0.1', 'next;', { priority: 2 }))!.key,
+    );
+  });
+
+  it('compiles in full an instance whose value equals another number of its text', () => {
+    const c = new Compiler(undefined, { cache: false });
+    const { keys } = context();
+    const t = new LflowTemplates((n) => keys.get(n));
+    const lf = (i: number): LogicalFlow => ({
+      uuid: uuid(i),
+      pipeline: 'ingress',
+      table: 3,
+      priority: 10,
+      match: `reg0 == ${ip(i)} && reg1 == 261`,
+      actions: 'next;',
+    });
+    for (const i of [1, 2]) t.learn(abstractFlow(lf(i))!, full(c, lf(i), false)!.flows, []);
+    expect(t.instantiate(abstractFlow(lf(3))!, 1n)).toBeDefined();
+    // 10.1.1.5 = 0x0a010105: not 261; 0.0.1.5 = 261: the same number as the text's.
+    expect(t.instantiate(abstractFlow({ ...lf(4), match: 'reg0 == 0.0.1.5 && reg1 == 261' })!, 1n)).toBeUndefined();
+  });
+
+  it('keeps the shared parts a template does not replace', () => {
+    const c = new Compiler(undefined, { cache: false });
+    const { keys } = context();
+    const t = new LflowTemplates((n) => keys.get(n));
+    const flows: CompiledFlow[][] = [];
+    for (let i = 1; i <= 3; i++) {
+      const lf: LogicalFlow = { uuid: uuid(i), ...SHAPES[1]!(i) };
+      const a = abstractFlow(lf)!;
+      const got = t.instantiate(a, 1n);
+      if (got) flows.push(got.flows);
+      else t.learn(a, full(c, lf, false)!.flows, [`n:p${1 + (i % 150)}`]);
+    }
+    expect(flows).toHaveLength(1);
+    const metadata = flows[0]![0]!.match.find((e) => e.field === 'metadata');
+    const first = full(c, { uuid: uuid(9), ...SHAPES[1]!(9) }, false)!.flows[0]!.match.find(
+      (e) => e.field === 'metadata',
+    );
+    expect(metadata).toBe(first);
+  });
+});
