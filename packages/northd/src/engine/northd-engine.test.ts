@@ -82,5 +82,38 @@ describe('incremental engine', () => {
       },
     ]);
     expect(r.full).toBe(false);
+    // Only the group's ACLs changed: its SB Port_Group rows and address sets are not revisited.
+    expect(r.touched.portGroups.size).toBe(0);
+    expect(r.touched.addressSets.size).toBe(0);
+    expect(r.touched.flows.size).toBeGreaterThan(0);
+  });
+
+  it('takes an ACL out of a port group, the ACL row kept, incrementally', () => {
+    const { nb, check } = setup();
+    const group = () => [...nb.rows('Port_Group').values()].find((g) => g['name'] === 'pg_np2')!;
+    const acl = (group()['acls'] as string[])[0]!;
+    const r = step(nb, check, [
+      {
+        op: 'mutate',
+        table: 'Port_Group',
+        where: [['name', '==', 'pg_np2']],
+        mutations: [['acls', 'delete', ['set', [['uuid', acl]]]]],
+      },
+    ]);
+    expect(r.full).toBe(false);
+    expect(r.touched.portGroups.size).toBe(0);
+    expect(r.touched.flows.size).toBeGreaterThan(0);
+    // A change of its members still revisits its rows and sets.
+    const port = (group()['ports'] as string[])[0]!;
+    const members = step(nb, check, [
+      {
+        op: 'mutate',
+        table: 'Port_Group',
+        where: [['name', '==', 'pg_np2']],
+        mutations: [['ports', 'delete', ['set', [['uuid', port]]]]],
+      },
+    ]);
+    expect(members.full).toBe(false);
+    expect(members.touched.addressSets.size).toBeGreaterThan(0);
   });
 });

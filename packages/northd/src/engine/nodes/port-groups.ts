@@ -13,7 +13,7 @@ import type { NodeData } from '../inc-engine.js';
 import type { BindingsNode } from './bindings.js';
 import type { EngineContext, NbInputs } from './inputs.js';
 import type { TopologyNode } from './topology.js';
-import { addTo, delFrom } from './util.js';
+import { addTo, changedColumns, delFrom } from './util.js';
 
 export class PortGroupsNode implements NodeData {
   readonly pgs = new Map<string, ResolvedPortGroup>();
@@ -28,6 +28,8 @@ export class PortGroupsNode implements NodeData {
   private readonly setNames = new Map<string, string[]>();
 
   private readonly dirty = new Set<string>();
+  /** Groups whose row changed in its `acls` only (a rule added to a policy): members, rows and sets stay. */
+  private readonly aclsOnly = new Set<string>();
 
   // Tracked output.
   recomputed = false;
@@ -45,7 +47,7 @@ export class PortGroupsNode implements NodeData {
 
   clearTracked(): void {
     this.recomputed = false;
-    for (const s of [this.dirty, this.aclSwitches, this.touchedRows, this.touchedSets]) s.clear();
+    for (const s of [this.dirty, this.aclsOnly, this.aclSwitches, this.touchedRows, this.touchedSets]) s.clear();
   }
 
   updated(): boolean {
@@ -89,11 +91,29 @@ export class PortGroupsNode implements NodeData {
   }
 
   onPortGroup(): boolean {
-    for (const c of this.nb.tables.Port_Group.changes) this.dirty.add(c.uuid);
+    for (const c of this.nb.tables.Port_Group.changes) {
+      const cols = c.kind === 'modify' ? changedColumns(c.old, c.new) : undefined;
+      if (cols && cols.size === 1 && cols.has('acls')) this.aclsOnly.add(c.uuid);
+      else this.dirty.add(c.uuid);
+    }
     return true;
   }
 
   settle(): boolean {
+    // Only its ACLs changed: the group keeps its members, SB rows and address sets (resolving them again
+    // parsed every member's addresses); its switches apply its ACLs anew.
+    for (const uuid of this.aclsOnly) {
+      const old = this.pgs.get(uuid);
+      const row = this.nb.view.Port_Group.get(uuid as PortGroup['_uuid']);
+      if (this.dirty.has(uuid) || !old || !row) {
+        this.dirty.add(uuid);
+        continue;
+      }
+      for (const a of old.nb.acls) delFrom(this.aclPgs, a, uuid);
+      for (const a of row.acls) addTo(this.aclPgs, a, uuid);
+      this.pgs.set(uuid, { nb: row, bySwitch: old.bySwitch });
+      for (const s of old.bySwitch.keys()) this.aclSwitches.add(s);
+    }
     for (const uuid of this.dirty) {
       const old = this.pgs.get(uuid);
       if (old) {
