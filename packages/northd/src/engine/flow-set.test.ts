@@ -42,3 +42,28 @@ describe('FlowSet.setUnitOn', () => {
     expect(all.touched[2]!.length).toBe(2); // 10.0.0.1 and 10.0.0.3 gone
   });
 });
+
+describe('FlowSet balancer units (kept per id)', () => {
+  it('lists, drops and retains them with the per-datapath units', () => {
+    const fs = new FlowSet();
+    fs.setUnit('s1', 'core', unit('ip4.dst == 10.0.0.9'));
+    fs.setUnitOn(['s1', 's2'], 'lb:x', unit('ip4.dst == 10.0.0.1'));
+    fs.setUnit('s1', 'lb:y', unit('ip4.dst == 10.0.0.2'));
+    fs.setUnit('s1', 'lsp:p', unit('ip4.dst == 10.0.0.3'));
+    // A datapath with balancer units only is known (unitsOf is its per-datapath part).
+    expect(fs.unitsOf('s2')).toBeDefined();
+    expect([...fs.unitsOf('s1')!.keys()].sort()).toEqual(['core', 'lsp:p']);
+    expect(fs.unitIds('s1', 'lb:').sort()).toEqual(['lb:x', 'lb:y']);
+    expect(fs.unitIds('s1', '').sort()).toEqual(['core', 'lb:x', 'lb:y', 'lsp:p']);
+    expect(fs.unitIds('s2', 'lb:')).toEqual(['lb:x']);
+    fs.retainUnits('s1', new Set(['core', 'lb:x']));
+    expect(fs.unitIds('s1', '').sort()).toEqual(['core', 'lb:x']);
+    const byKey = () => Object.fromEntries(fs.toArray().map((f) => [f.match, f.dpKey]));
+    expect(byKey()).toEqual({ 'ip4.dst == 10.0.0.9': 's1', 'ip4.dst == 10.0.0.1': 's1,s2' });
+    fs.dropDatapath('s1');
+    expect(fs.unitIds('s1', '')).toEqual([]);
+    expect(byKey()).toEqual({ 'ip4.dst == 10.0.0.1': 's2' });
+    fs.dropUnit('s2', 'lb:x');
+    expect(fs.toArray()).toEqual([]);
+  });
+});

@@ -62,6 +62,15 @@ export function collect(build: (add: Add, t: LflowTable) => void, exclude?: Read
 export const NO_FLOWS: readonly FlowSpec[] = Object.freeze([]);
 
 /**
+ * Unit ids kept per id, then per datapath, instead of per datapath: a load balancer's unit is on the
+ * hundreds of switches and routers applying it, and a backend change replaces it on all of them at once
+ * (setUnitOn). Looked up per datapath in its map of ~6000 units, that cost a few random memory reads per
+ * datapath (300 switches: most of such a round's engine time); per id, it is one small map of indexes.
+ */
+const BY_ID_PREFIX = 'lb:';
+const byIdUnit = (id: string) => id.startsWith(BY_ID_PREFIX);
+
+/**
  * A flow and how many units of each datapath contribute it. Most flows live on one datapath (a
  * number and a count); flows shared by many (load balancer VIPs on every node switch) count per
  * datapath index in a typed array, a few bytes per datapath instead of a map entry.
@@ -82,8 +91,13 @@ interface UnitDiff {
 
 export class FlowSet {
   private readonly entries = new Map<string, Entry>();
-  /** Datapath → unit id → its flows (as built, without the datapath's meters). */
+  /**
+   * Datapath → unit id → its flows (as built, without the datapath's meters); units with ids of
+   * BY_ID_PREFIX are in `byId` instead (a datapath with units of either kind has an entry here).
+   */
   private readonly units = new Map<string, Map<string, readonly FlowSpec[]>>();
+  /** Unit id (BY_ID_PREFIX) → datapath index → its flows. */
+  private readonly byId = new Map<string, Map<number, readonly FlowSpec[]>>();
   /** Datapath → its Copp meters, applied to its units' tagged flows as they are counted. */
   private readonly copps = new Map<string, CoppMeters>();
   /** Flow keys whose datapath set may have changed since takeTouched(). */
@@ -120,19 +134,66 @@ export class FlowSet {
     return this.entries.size;
   }
 
+  /**
+   * A datapath's units, except those with ids of BY_ID_PREFIX (see unitIds); undefined until one unit of
+   * either kind was set on it.
+   */
   unitsOf(dp: string): ReadonlyMap<string, readonly FlowSpec[]> | undefined {
     return this.units.get(dp);
   }
 
-  /** Replace (or create) one unit of a datapath. */
-  setUnit(dp: string, id: string, specs: readonly FlowSpec[]): void {
+  /** The unit ids of a datapath starting with `prefix`, whichever way they are kept. */
+  unitIds(dp: string, prefix: string): string[] {
+    const out: string[] = [];
+    if (byIdUnit(prefix)) {
+      const i = this.dpIdx.get(dp);
+      if (i === undefined) return out;
+      for (const [id, m] of this.byId) if (id.startsWith(prefix) && m.has(i)) out.push(id);
+      return out;
+    }
+    for (const id of this.units.get(dp)?.keys() ?? []) if (id.startsWith(prefix)) out.push(id);
+    if (BY_ID_PREFIX.startsWith(prefix)) out.push(...this.unitIds(dp, BY_ID_PREFIX));
+    return out;
+  }
+
+  /** Every unit of datapath `dp` (index `i`), both kinds. */
+  private allUnits(dp: string, i: number): (readonly FlowSpec[])[] {
+    const out = [...(this.units.get(dp)?.values() ?? [])];
+    for (const m of this.byId.values()) {
+      const specs = m.get(i);
+      if (specs) out.push(specs);
+    }
+    return out;
+  }
+
+  /** Set unit `id` of datapath `dp` (index `i`) to `specs`; returns the unit it replaces. */
+  private swapUnit(dp: string, i: number, id: string, specs: readonly FlowSpec[]): readonly FlowSpec[] {
     let u = this.units.get(dp);
     if (!u) this.units.set(dp, (u = new Map()));
+    if (byIdUnit(id)) {
+      let m = this.byId.get(id);
+      if (!m) {
+        if (!specs.length) return NO_FLOWS;
+        this.byId.set(id, (m = new Map()));
+      }
+      const old = m.get(i) ?? NO_FLOWS;
+      if (old === specs) return old;
+      if (specs.length) m.set(i, specs);
+      else if (m.delete(i) && !m.size) this.byId.delete(id);
+      return old;
+    }
     const old = u.get(id) ?? NO_FLOWS;
-    if (old === specs) return;
+    if (old === specs) return old;
     if (specs.length) u.set(id, specs);
     else u.delete(id);
+    return old;
+  }
+
+  /** Replace (or create) one unit of a datapath. */
+  setUnit(dp: string, id: string, specs: readonly FlowSpec[]): void {
     const i = this.dpIndex(dp);
+    const old = this.swapUnit(dp, i, id, specs);
+    if (old === specs) return;
     const copp = this.copps.get(dp);
     const now = applyCopp(specs, copp);
     if (!this.tracking && old === NO_FLOWS) {
@@ -159,12 +220,9 @@ export class FlowSet {
     /** (old, new) unit as counted (meters applied) → datapath indexes making that transition. */
     const moves = new Map<readonly FlowSpec[], Map<readonly FlowSpec[], number[]>>();
     for (const dp of dps) {
-      let u = this.units.get(dp);
-      if (!u) this.units.set(dp, (u = new Map()));
-      const old = u.get(id) ?? NO_FLOWS;
+      const i = this.dpIndex(dp);
+      const old = this.swapUnit(dp, i, id, specs);
       if (old === specs) continue;
-      if (specs.length) u.set(id, specs);
-      else u.delete(id);
       const copp = this.copps.get(dp);
       const from = applyCopp(old, copp);
       const to = applyCopp(specs, copp);
@@ -173,7 +231,7 @@ export class FlowSet {
       if (!byNew) moves.set(from, (byNew = new Map()));
       let idx = byNew.get(to);
       if (!idx) byNew.set(to, (idx = []));
-      idx.push(this.dpIndex(dp));
+      idx.push(i);
     }
     for (const [from, byNew] of moves)
       for (const [to, idx] of byNew) {
@@ -203,11 +261,10 @@ export class FlowSet {
     if (before?.sig === copp?.sig) return;
     if (copp) this.copps.set(dp, copp);
     else this.copps.delete(dp);
-    const u = this.units.get(dp);
-    if (!u) return;
+    if (!this.units.has(dp)) return;
     this.flushPending();
     const i = this.dpIndex(dp);
-    for (const specs of u.values()) this.replace(i, applyCopp(specs, before), applyCopp(specs, copp));
+    for (const specs of this.allUnits(dp, i)) this.replace(i, applyCopp(specs, before), applyCopp(specs, copp));
   }
 
   private replace(i: number, old: readonly FlowSpec[], now: readonly FlowSpec[]): void {
@@ -223,21 +280,19 @@ export class FlowSet {
 
   /** Remove every unit of a datapath (deleted datapath, or before a full rebuild of it). */
   dropDatapath(dp: string): void {
-    const u = this.units.get(dp);
-    if (!u) return;
+    if (!this.units.has(dp)) return;
     this.flushPending();
     const i = this.dpIndex(dp);
     const copp = this.copps.get(dp);
-    for (const specs of u.values()) for (const f of applyCopp(specs, copp)) this.dec(i, f);
+    for (const specs of this.allUnits(dp, i)) for (const f of applyCopp(specs, copp)) this.dec(i, f);
+    for (const [id, m] of [...this.byId]) if (m.delete(i) && !m.size) this.byId.delete(id);
     this.units.delete(dp);
     this.copps.delete(dp);
   }
 
   /** Unit ids of a datapath not in `keep` are dropped. */
   retainUnits(dp: string, keep: ReadonlySet<string>): void {
-    const u = this.units.get(dp);
-    if (!u) return;
-    for (const id of [...u.keys()]) if (!keep.has(id)) this.dropUnit(dp, id);
+    for (const id of this.unitIds(dp, '')) if (!keep.has(id)) this.dropUnit(dp, id);
   }
 
   takeTouched(): Set<string> {

@@ -359,11 +359,7 @@ export class RoutersNode implements NodeData {
   };
 
   private dropUnits(dp: string, prefix: string, keep: ReadonlySet<string>): void {
-    const units = this.flows.unitsOf(dp);
-    if (!units) return;
-    const drop: string[] = [];
-    for (const id of units.keys()) if (id.startsWith(prefix) && !keep.has(id)) drop.push(id);
-    for (const id of drop) this.flows.dropUnit(dp, id);
+    for (const id of this.flows.unitIds(dp, prefix)) if (!keep.has(id)) this.flows.dropUnit(dp, id);
   }
 
   /**
