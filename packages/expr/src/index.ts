@@ -22,7 +22,14 @@ export { normalize } from './normalize.js';
 export { parseMatch, parseActions } from './parse.js';
 export { Compiler, type LogicalFlow, type DatapathContext, type CompiledFlow } from './compile.js';
 export { encodeActions, type EncodeContext } from './encode.js';
-export { sharedAction, sharedEntry } from './shared-parts.js';
+export {
+  sharedAction,
+  sharedEntry,
+  sizeSharedParts,
+  sharedPartsSize,
+  SHARED_PARTS_MIN_GENERATION,
+  SHARED_PARTS_MAX_GENERATION,
+} from './shared-parts.js';
 export { toMatches, toEntries, type ExprMatch, type Conjunction, type PortLookup } from './matches.js';
 export { OPCODE, encodeActionsOf15, controllerUserdata } from './userdata.js';
 export { dnsslOption, routeInfoOptions } from './pinctrl-args.js';

@@ -2,6 +2,7 @@
 // @ovnts/daemon (vlog logging, pidfile, --detach, control socket), then the controller until `exit` or
 // a signal.
 import { launchDaemon, sslFilesOf, startHeapGrowthPolicy, versionText, type DaemonSetup } from '@ovnts/daemon';
+import { sharedPartsSize } from '@ovnts/expr';
 import { ConfigError } from '../config.js';
 import { startController, type ControllerHandle } from '../controller.js';
 import { PROGRAM, UsageError, parseCli, usage } from '../options.js';
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
       // Rounds whose flows differed from a full computation (only counted with OVNTS_CONTROLLER_CHECK_EQUIVALENCE=1).
       'equivalence-failures': st.equivalenceFailures,
       'sb-bytes-received': st.sbBytesIn,
+      // Distinct match entries and actions the compiled flows share (bounded: expr shared-parts.ts).
+      'shared-flow-parts': sharedPartsSize(),
     };
   };
   daemon.ready();

@@ -5,7 +5,13 @@
 // what ovn-controller calls resource references. DHCP option tables have no handler (recompute).
 import type { Uuid } from 'ovsdb-client-ts';
 import type { NodeData } from '@ovnts/daemon';
-import { Compiler, type CompiledFlow, type DatapathContext, type LogicalFlow as ExprFlow } from '@ovnts/expr';
+import {
+  Compiler,
+  sizeSharedParts,
+  type CompiledFlow,
+  type DatapathContext,
+  type LogicalFlow as ExprFlow,
+} from '@ovnts/expr';
 import type { Group } from '@ovnts/openflow';
 import type { DatapathBinding, LogicalFlow, MulticastGroup, PortBinding } from '@ovnts/schema/sb';
 import type { DesiredFlows } from '../flow-table.js';
@@ -320,6 +326,8 @@ export class LflowOutput implements NodeData {
     for (const d of this.rt.changedDps) this.contexts.delete(d);
     // The compiler's cache holds about the texts of the flows we have (README: bounded state).
     this.compiler.sizeCache(sb.Logical_Flow.size);
+    // So do the tables of shared flow parts, of the flows we hold (README: bounded state).
+    sizeSharedParts(this.desired.size);
     this.groups.begin();
     // Pairs to (re)build: a logical flow on every local datapath of it, or single pairs. They join what a
     // sliced settle left (the backlog), which is checked again when its turn comes.
