@@ -30,6 +30,7 @@ import { loadSbFlows } from './sb-flows.js';
 import { groupSetKey } from '../lb-groups.js';
 import { WireWriter } from './wire-writer.js';
 import { streamColdRecompute, type ColdStreamStats } from './cold-stream.js';
+import { connectBoth } from './connect-both.js';
 import { fullGc } from './heap-trim.js';
 import { SB_DEPENDENT_TABLES, type SbDependents } from '../stale-rows.js';
 import { refChassisUpdates } from '../ha-ref-chassis.js';
@@ -60,14 +61,6 @@ const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private
 /** Table name → the replica's current rows (valid until the next await). */
 function liveView(r: { table(t: never): ReadonlyMap<unknown, unknown> }, tables: readonly string[]) {
   return Object.fromEntries(tables.map((t) => [t, r.table(t as never)]));
-}
-
-/** Both clients, or neither: one that connected is closed if the other failed. */
-async function both(a: Promise<OvsdbClient>, b: Promise<OvsdbClient>): Promise<[OvsdbClient, OvsdbClient]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'fulfilled' && rb.status === 'fulfilled') return [ra.value, rb.value];
-  await Promise.allSettled([ra, rb].map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
-  throw ra.status === 'rejected' ? ra.reason : (rb as PromiseRejectedResult).reason;
 }
 
 export interface NorthdOptions {
@@ -164,8 +157,8 @@ export class Northd {
 
   static async start(opts: NorthdOptions): Promise<Northd> {
     const log = opts.logger;
-    // Both databases at once: the NB dump and the SB connection (its I/O thread) overlap.
-    const [nb, sb] = await both(
+    // Both databases at once, each monitored as soon as it is connected (connectBoth).
+    const [nb, sb, nbReplica, sbReplica] = await connectBoth(
       OvsdbClient.connect(opts.nbRemote, {
         logger: log.child({ db: 'nb' }),
         database: 'OVN_Northbound',
@@ -182,28 +175,24 @@ export class Northd {
         // A cold start streams SB transactions while the engine computes (cold-stream.ts).
         ioThread: true,
       }),
+      (c) => c.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false }),
+      (c) =>
+        c.monitor(sbModel, {
+          tables: [
+            ...new Set([
+              ...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'),
+              'Chassis',
+              'Encap',
+              'IGMP_Group',
+              'Chassis_Private',
+              'RBAC_Role',
+              'RBAC_Permission',
+              ...SB_DEPENDENT_TABLES,
+            ] as const),
+          ],
+          versions: false,
+        }),
     );
-    const [nbReplica, sbReplica] = await Promise.all([
-      nb.monitor(nbModel, { tables: [...NB_INPUT_TABLES], versions: false }),
-      sb.monitor(sbModel, {
-        tables: [
-          ...new Set([
-            ...SB_OWNED_TABLES.filter((t) => t !== 'Logical_Flow'),
-            'Chassis',
-            'Encap',
-            'IGMP_Group',
-            'Chassis_Private',
-            'RBAC_Role',
-            'RBAC_Permission',
-            ...SB_DEPENDENT_TABLES,
-          ] as const),
-        ],
-        versions: false,
-      }),
-    ]).catch(async (e: unknown) => {
-      await Promise.allSettled([nb.close(), sb.close()]);
-      throw e;
-    });
     sbReplica.addIndex(
       'Datapath_Binding',
       'dp_by_nb',
