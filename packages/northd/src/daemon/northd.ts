@@ -38,6 +38,7 @@ import { CURRENT_KEY, smbKey, type KeyedTable } from '../sync/keyed-rows.js';
 import { bfdNbUpdates } from '../sync/bfd.js';
 import { monitorsGoneOffline } from '../stateful/svc-monitor.js';
 import { agedMacBindings, smapUint } from '../mac-binding-aging.js';
+import { LoggedOnce } from './logged-once.js';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 
 export const NORTHD_LOCK = 'ovn_northd';
@@ -132,7 +133,7 @@ export class Northd {
   private retryTimer: NodeJS.Timeout | undefined;
   /** The next MAC_Binding aging pass (a round runs it). */
   private agingTimer: NodeJS.Timeout | undefined;
-  private readonly logged = new Set<string>();
+  private readonly logged = new LoggedOnce(LOGGED_DIAGNOSTICS_KEPT);
   /** The last ROUNDS_KEPT rounds that wrote to the SB (tests and the demo read these). */
   readonly rounds: RoundStats[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -419,10 +420,7 @@ export class Northd {
     const streamed = written.streamed ? { writer: written.streamed } : undefined;
     for (const d of this.engine.takeDiagnostics()) {
       const msg = formatDiagnostic(d);
-      if (this.logged.has(msg)) continue;
-      this.logged.add(msg);
-      // A Set iterates in insertion order: drop the oldest.
-      if (this.logged.size > LOGGED_DIAGNOSTICS_KEPT) this.logged.delete(this.logged.values().next().value!);
+      if (!this.logged.first(msg)) continue;
       if (d.level === 'error') log.error(msg);
       else log.warn(msg);
     }
