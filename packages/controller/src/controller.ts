@@ -4,7 +4,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
-import { relaxHeapGrowth } from '@ovnts/daemon';
 import { OvsdbClient, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vswitchModel } from '@ovnts/schema/vswitch';
@@ -140,9 +139,6 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // `module` (vlog's name for ovn-controller's main loop), not `component`: the clients below add their own
   // `component`, and pino would repeat the key in one record.
   const log = (opts.logger ?? pino({ level: process.env['OVNTS_LOG_LEVEL'] ?? 'warn' })).child({ module: 'main' });
-  // The start builds the whole flow table, live until its end: the old generation grows as in northd's cold start
-  // (COLD_GROWING_PERCENT) until the first flow installation (Controller.install) restores the daemon's limit.
-  relaxHeapGrowth(true);
   // A daemon waits for its databases to come up (the client's default is to fail at once).
   // The local database over a unix: socket needs no keepalive (OVS's jsonrpc sessions probe only other streams).
   const ovs = await OvsdbClient.connect(opts.ovsRemote, {
@@ -748,7 +744,6 @@ class Controller implements ControllerHandle {
     // A progress line for operators: the first full flow table is in the switch.
     if (!this.firstInstallLogged) {
       this.firstInstallLogged = true;
-      relaxHeapGrowth(false);
       this.log.info({ flows: this.st.flows, groups: groups.length }, 'first flow installation complete');
     }
   }
@@ -901,7 +896,6 @@ class Controller implements ControllerHandle {
   async stop(opts: { cleanup?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    relaxHeapGrowth(false); // stopped before its first installation
     this.stopping.abort(new Error('controller stopping'));
     this.installer.close();
     if (this.timer) clearImmediate(this.timer);
