@@ -18,3 +18,33 @@ export function daemonEntry(launcherUrl, name) {
   }
   return bundle.href;
 }
+
+/**
+ * What a launcher's first line `#!/usr/bin/env [-S] [VAR=value …] node [flag …]` (`file`, a path or file: URL) asks
+ * of the command that runs it: the environment settings env makes before node, and node's flags. What starts a
+ * launcher's daemon as `node <flags> <launcher>` (the harness, the benches) needs both to run it as installed.
+ */
+export function launcherShebang(file) {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const parsed = parseShebang(first);
+  if (!parsed)
+    throw new Error(`${file}: expected a "#!/usr/bin/env [-S] [VAR=value …] node [flags]" line, got ${first}`);
+  return parsed;
+}
+
+/** launcherShebang of one line, or undefined when it is not such a line. */
+export function parseShebang(line) {
+  const m = /^#!\/usr\/bin\/env((?:\s+-S)?)\s+(.*?)\s*$/.exec(line);
+  if (!m) return undefined;
+  const words = m[2].split(/\s+/).filter(Boolean);
+  // Without -S the kernel hands env the rest of the line as one argument: only `node` alone runs.
+  if (!m[1] && words.length !== 1) return undefined;
+  const env = {};
+  let i = 0;
+  for (; i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]); i++) {
+    const eq = words[i].indexOf('=');
+    env[words[i].slice(0, eq)] = words[i].slice(eq + 1);
+  }
+  if (words[i] !== 'node') return undefined;
+  return { env, nodeFlags: words.slice(i + 1) };
+}

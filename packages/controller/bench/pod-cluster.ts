@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OvsdbClient, type Replica, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
+import { launcherShebang } from '@ovnts/daemon/launcher';
 import { type Chassis, Daemon, type OvsdbServer, routerLinkArgs, type Sandbox } from '@ovnts/test-harness/servers';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -160,10 +161,11 @@ export async function startBenchController(
   if (kind === 'ovnts') {
     const bin = path.join(ROOT, 'packages/controller/bin/ovnts-controller.js');
     // Node run by hand skips the launcher's shebang: its node flags (heap sizing) are passed here, as a
-    // deployment running the launcher gets them.
-    const shebang = /^#!\S*env -S node(.*)$/m.exec(readFileSync(bin, 'utf8').split('\n')[0] ?? '');
-    const launcherArgs = shebang?.[1]?.split(' ').filter(Boolean) ?? [];
-    await sb.runOk(process.execPath, [...launcherArgs, ...nodeArgs, bin, ...args], { env });
+    // deployment running the launcher gets them (with its environment settings).
+    const shebang = launcherShebang(bin);
+    await sb.runOk(process.execPath, [...shebang.nodeFlags, ...nodeArgs, bin, ...args], {
+      env: { ...env, ...shebang.env },
+    });
   } else await sb.runOk('ovn-controller', args, { env });
   const pid = Number(readFileSync(path.join(dir, 'ovn-controller.pid'), 'utf8').trim());
   return { daemon: sb.own(new Daemon(`${kind}-controller`, pid, path.join(dir, 'ovn-controller.log'))), env };

@@ -2,26 +2,25 @@
 // `ovnts-northd` command), i.e. node with the flags of the launcher's `#!/usr/bin/env -S node …` line,
 // plus any extra flags (e.g. --cpu-prof), then the launcher, which loads dist/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launcherShebang } from '@ovnts/daemon/launcher';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const LAUNCHER = path.join(ROOT, 'packages/northd/bin/ovnts-northd.js');
 export const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.js');
 
-/** The node flags on the launcher's first line. */
-export function launcherNodeFlags(file = LAUNCHER): string[] {
-  const first = readFileSync(file, 'utf8').split('\n', 1)[0]!;
-  const m = /^#!\/usr\/bin\/env(?: -S)? node((?: +\S+)*)\s*$/.exec(first);
-  if (!m) throw new Error(`${file}: expected a "#!/usr/bin/env [-S] node [flags]" line, got ${first}`);
-  return m[1]!.split(' ').filter(Boolean);
-}
-
-/** Command and arguments (before the daemon's own) that start the built daemon as its launcher does. */
+/**
+ * Command and arguments (before the daemon's own) that start the built daemon as its launcher does: node with the
+ * launcher's flags, run by env when its first line also sets environment variables (env execs node: same pid).
+ */
 export function northdCommand(extraNodeFlags: readonly string[] = []): { cmd: string; args: string[] } {
   if (!existsSync(DIST_BIN)) throw new Error(`${DIST_BIN} is missing: run npx tsc -b packages/northd`);
-  return { cmd: process.execPath, args: [...launcherNodeFlags(), ...extraNodeFlags, LAUNCHER] };
+  const { env, nodeFlags } = launcherShebang(LAUNCHER);
+  const node = [process.execPath, ...nodeFlags, ...extraNodeFlags, LAUNCHER];
+  const sets = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  return sets.length ? { cmd: '/usr/bin/env', args: [...sets, ...node] } : { cmd: node[0]!, args: node.slice(1) };
 }
 
 /**

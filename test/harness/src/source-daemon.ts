@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launcherShebang } from '@ovnts/daemon/launcher';
 import { Daemon, waitFor } from './daemon.js';
 
 /** What this needs of a Sandbox (named structurally: sandbox.ts imports this module). */
@@ -41,7 +42,7 @@ export async function startFromSource(
 
 /**
  * Start a built daemon as its installed command runs: node with the flags of the launcher's
- * `#!/usr/bin/env [-S] node …` line, then the launcher (e.g. packages/northd/bin/ovnts-northd.js, which loads
+ * `#!/usr/bin/env [-S] [VAR=value …] node …` line (and its environment settings), then the launcher (e.g. packages/northd/bin/ovnts-northd.js, which loads
  * dist/; `npm run build` first). What measures the daemon itself needs (its resident size without vite-node's).
  */
 export async function startBuilt(
@@ -52,14 +53,12 @@ export async function startBuilt(
   env: NodeJS.ProcessEnv = sb.env,
 ): Promise<Daemon> {
   const file = path.join(ROOT, launcher);
-  const first = readFileSync(file, 'utf8').split('\n', 1)[0]!;
-  const m = /^#!\/usr\/bin\/env(?: -S)? node((?: +\S+)*)\s*$/.exec(first);
-  if (!m) throw new Error(`${file}: expected a "#!/usr/bin/env [-S] node [flags]" line, got ${first}`);
+  const shebang = launcherShebang(file);
   // The launcher's plain dist entry ('../dist/….js'; a bundle beside it, '….mjs', is optional).
   const dist = /'(\.\.\/dist\/[^']+\.js)'/.exec(readFileSync(file, 'utf8'))?.[1];
   if (dist && !existsSync(path.resolve(path.dirname(file), dist)))
     throw new Error(`${file}: ${dist} is missing: npm run build`);
-  return spawnDaemon(sb, name, process.execPath, [...m[1]!.split(' ').filter(Boolean), file], args, env);
+  return spawnDaemon(sb, name, process.execPath, [...shebang.nodeFlags, file], args, { ...env, ...shebang.env });
 }
 
 async function spawnDaemon(
