@@ -99,7 +99,8 @@ try {
     return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, longPolls, drops };
   }
   async function dumpNormalised(): Promise<string[]> {
-    const of = new SwitchConnection({ target: hv.mgmt(), reconnect: false });
+    // At 300x100 a dump is ~10^5 flows: a loaded vswitchd takes longer than the default 30 s to send them.
+    const of = new SwitchConnection({ target: hv.mgmt(), reconnect: false, requestTimeoutMs: 900_000 });
     try {
       await of.connect();
       const flows = (await of.dumpFlows()).map((s) => s.flow);

@@ -4,7 +4,9 @@
 // real ovs-vswitchd) with node 1's pods plugged as internal interfaces. No controller runs on hv1 yet: each
 // bench starts the ones it compares.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { OvsdbClient, type Replica, type Uuid } from 'ovsdb-client-ts';
 import { model as sbModel } from '@ovnts/schema/sb';
 import { launcherShebang } from '@ovnts/daemon/launcher';
@@ -28,8 +30,14 @@ export interface Central {
 
 /** NB and SB with the real ovn-northd between them; the ctl commands wait up to 10 minutes (large NBs, load). */
 export async function startCentral(sb: Sandbox): Promise<Central> {
+  const c = await startDatabases(sb);
+  await sb.startRealNorthd(c.nb.remotes.unix, c.sbdb.remotes.unix);
+  return c;
+}
+
+/** NB and SB without a northd yet (start it once the NB is built: see startPodCluster). */
+export async function startDatabases(sb: Sandbox): Promise<Central> {
   const { nb, sb: sbdb } = await sb.startCentral();
-  await sb.startRealNorthd(nb.remotes.unix, sbdb.remotes.unix);
   const ctl =
     (tool: string, db: OvsdbServer): Ctl =>
     (...a) =>
@@ -53,12 +61,25 @@ export interface PodNodes {
   readonly perNode?: (n: number) => string[];
 }
 
-/** The node switches and their pods (one transaction a node), then the port group and its ACLs. */
+/**
+ * Bytes of arguments in one ovn-nbctl run (Linux allows 2 MiB of arguments and environment). Each run downloads
+ * the whole NB and is one transaction: nodes go in as few runs as fit.
+ */
+const NBCTL_ARG_BYTES = 1 << 20;
+
+/**
+ * The node switches and their pods (as many nodes a transaction as fit), then the port group's ACLs. A pod is
+ * created with its addresses and port security as lsp-add, lsp-set-addresses and lsp-set-port-security make it,
+ * but by reference: ovn-nbctl finds a port by name by walking every port, and at 300x100 its lookups (three per
+ * pod, then pg-set-ports' 30k) were billions of string comparisons.
+ */
 export async function addPodNodes(nbctl: Ctl, o: PodNodes): Promise<void> {
   const routed = o.routed ?? true;
   const group = o.podGroup ?? 'all';
   if (routed) await nbctl('lr-add', 'cluster');
   if (group !== 'none') await nbctl('pg-add', 'pods');
+  let batch: string[] = [];
+  let bytes = 0;
   for (let n = 1; n <= o.nodes; n++) {
     const a = ['ls-add', `node${n}`, ...(o.perNode?.(n) ?? [])];
     if (routed)
@@ -67,21 +88,28 @@ export async function addPodNodes(nbctl: Ctl, o: PodNodes): Promise<void> {
         ...routerLinkArgs('cluster', `rtos-node${n}`, mac(n, 1), `${ip(n, 1)}/24`, `node${n}`, `stor-node${n}`),
       );
     const last = o.pods + 2 + (n === 1 ? (o.spare ?? 0) : 0);
+    const refs: string[] = [];
     for (let p = 2; p < last; p++) {
-      const name = `p${n}-${p}`;
-      a.push('--', 'lsp-add', `node${n}`, name, '--', 'lsp-set-addresses', name, `${mac(n, p)} ${ip(n, p)}`);
-      a.push('--', 'lsp-set-port-security', name, `${mac(n, p)} ${ip(n, p)}`);
+      const ref = `@p${n}_${p}`;
+      const addr = `"${mac(n, p)} ${ip(n, p)}"`;
+      a.push('--', `--id=${ref}`, 'create', 'Logical_Switch_Port', `name=p${n}-${p}`);
+      a.push(`addresses=${addr}`, `port_security=${addr}`);
+      refs.push(ref);
     }
-    await nbctl(...a);
+    if (refs.length) a.push('--', 'add', 'Logical_Switch', `node${n}`, 'ports', ...refs);
+    // The group holds the first `pods` of each node (not node 1's spare ones).
+    if (group === 'all' && o.pods > 0) a.push('--', 'add', 'Port_Group', 'pods', 'ports', ...refs.slice(0, o.pods));
+    const size = a.reduce((sum, x) => sum + x.length + 1, 0);
+    if (batch.length > 0 && bytes + size > NBCTL_ARG_BYTES) {
+      await nbctl(...batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(...(batch.length > 0 ? ['--'] : []), ...a);
+    bytes += size + 3;
   }
+  if (batch.length > 0) await nbctl(...batch);
   if (group === 'none') return;
-  // Once, at the end: per node it made the setup quadratic.
-  if (group === 'all')
-    await nbctl(
-      'pg-set-ports',
-      'pods',
-      ...Array.from({ length: o.pods * o.nodes }, (_, i) => `p${Math.floor(i / o.pods) + 1}-${(i % o.pods) + 2}`),
-    );
   await nbctl('acl-add', 'pods', 'to-lport', '1001', 'outport == @pods && tcp.dst == {80, 443}', 'allow-related');
   await nbctl('acl-add', 'pods', 'to-lport', '1000', 'outport == @pods && ip4', 'drop');
 }
@@ -125,13 +153,27 @@ export interface PodCluster extends Central {
   readonly hv: Chassis;
 }
 
-/** The whole cluster: central, the NB of `o`, the fake chassis and their pods, hv1 with node 1's pods plugged. */
+/**
+ * The whole cluster: central, the NB of `o`, the fake chassis and their pods, hv1 with node 1's pods plugged.
+ * The real northd starts once the NB is built: running, it recomputed the whole SB for each NB transaction
+ * (the 300x100 setup had not finished after 65 min at load 30).
+ */
 export async function startPodCluster(sb: Sandbox, o: PodNodes): Promise<PodCluster> {
-  const c = await startCentral(sb);
+  let t = performance.now();
+  const phase = (what: string) => {
+    const now = performance.now();
+    console.log(`setup: ${what} ${((now - t) / 1000).toFixed(1)} s (load ${loadavg()[0]!.toFixed(1)})`);
+    t = now;
+  };
+  const c = await startDatabases(sb);
   await addPodNodes(c.nbctl, o);
+  phase('NB built');
+  await sb.startRealNorthd(c.nb.remotes.unix, c.sbdb.remotes.unix);
   await bindRemotePods(c, o.nodes);
+  phase('northd, SB and remote pods bound');
   const hv = await sb.startChassis({ sbRemote: c.sbdb.remotes.unix });
   if (o.pods > 0) await hv.vsctl(...plugArgs(2, o.pods));
+  phase('hv1 plugged');
   return { ...c, hv };
 }
 
