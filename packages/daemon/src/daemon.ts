@@ -10,6 +10,8 @@ import { UnixctlError, UnixctlServer } from './unixctl.js';
 import { runDir, type DaemonConfig } from './options.js';
 import { Vlog } from './vlog/vlog.js';
 import { LoopMonitor, formatLoopStats } from './loop-monitor.js';
+import { adjustHeapGrowth, HEAP_CHECK_MS, heapPolicyOn } from './heap-growth.js';
+import { formatIdleTrim, IdleTrim } from './idle-trim.js';
 import { VlogSpecError } from './vlog/spec.js';
 import { vlogLogger, type ComponentModule } from './vlog/pino-stream.js';
 
@@ -125,6 +127,9 @@ export class Daemon {
   private exiting = false;
   /** Event-loop stalls (`event-loop/show`; a WARN line for each one past a second, as OVS's timeval). */
   readonly loop: LoopMonitor;
+  /** The idle compaction (idle-trim.ts), in a process that applies the heap policy (heap-growth.ts). */
+  readonly idleTrim: IdleTrim | undefined;
+  private lastHeapCheck = 0;
 
   private constructor(
     readonly setup: DaemonSetup,
@@ -132,8 +137,12 @@ export class Daemon {
     readonly ctl: UnixctlServer,
   ) {
     this.logger = vlogLogger(vlog, { defaultModule: setup.defaultModule, components: setup.components ?? {} });
+    this.idleTrim = heapPolicyOn()
+      ? new IdleTrim({ onCollect: (r) => vlog.log('memory', 'dbg', formatIdleTrim(r)) })
+      : undefined;
     this.loop = new LoopMonitor({
       onLongStall: (ms) => vlog.log('timeval', 'warn', `Unreasonably long ${ms}ms poll interval`),
+      onTick: () => this.periodic(),
     });
   }
 
@@ -246,13 +255,38 @@ export class Daemon {
     // they are accepted for scripts written against OVS daemons.
     ctl.register('vlog/enable-rate-limit', '[module]...', 0, Number.MAX_SAFE_INTEGER, () => {});
     ctl.register('vlog/disable-rate-limit', '[module]...', 0, Number.MAX_SAFE_INTEGER, () => {});
-    ctl.register('memory/show', '', 0, 0, () => memoryText(this.memoryCounters));
+    ctl.register('memory/show', '', 0, 0, () => memoryText(() => this.allMemoryCounters()));
     ctl.register('event-loop/show', '', 0, 0, () => formatLoopStats(this.loop.stats()));
     ctl.register('event-loop/reset', '', 0, 0, () => this.loop.reset());
   }
 
   /** Extra `memory/show` counters (name → value), as OVN adds its IDL cell counts. */
   memoryCounters: () => Record<string, number> = () => ({});
+
+  /** The heap checks, on the loop monitor's tick (one timer for all of a daemon's periodic checks). */
+  private periodic(): void {
+    const now = performance.now();
+    if (now - this.lastHeapCheck >= HEAP_CHECK_MS) {
+      this.lastHeapCheck = now;
+      adjustHeapGrowth();
+    }
+    this.idleTrim?.tick();
+  }
+
+  private allMemoryCounters(): Record<string, number> {
+    const t = this.idleTrim?.stats();
+    return {
+      ...this.memoryCounters(),
+      ...(t
+        ? {
+            'idle-compactions': t.collections,
+            'idle-compaction-cpu-ms': t.cpuMs,
+            'idle-compaction-held-freed-kB': t.heldFreedKb,
+            'idle-compaction-rss-freed-kB': t.rssFreedKb,
+          }
+        : {}),
+    };
+  }
 }
 
 function memoryText(extra: () => Record<string, number>): string {

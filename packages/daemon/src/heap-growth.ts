@@ -3,7 +3,7 @@
 // factor rises with the collector's speed), so a daemon whose rounds allocate fast (a controller recompiling flows,
 // northd's incremental rounds) sawtooths far above its live size, and the resident size follows the peaks: over
 // issue 24's soak (200k NB edits) a controller's used heap reached ~350 MB over ~60–90 MB live, its RSS
-// 191 → 483 MB. Both daemons' bins apply it at start and check it on a timer (startHeapGrowthPolicy).
+// 191 → 483 MB. Both daemons' bins apply it at start (startHeapGrowthPolicy) and their Daemon checks it on its timer.
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
@@ -115,11 +115,18 @@ export function adjustHeapGrowth(usedMb = getHeapStatistics().used_heap_size / 2
   return growthLimited;
 }
 
-/** How often the daemons' timer checks the heap size against the thresholds. */
+/** How often the daemons check the heap size against the thresholds (on their loop monitor's tick, daemon.ts). */
 export const HEAP_CHECK_MS = 250;
 
-/** limitHeapGrowth, then adjustHeapGrowth every HEAP_CHECK_MS on a timer that keeps no process alive. */
+/** Whether the process applies the policy (limitHeapGrowth ran): its daemon then also compacts when idle. */
+export function heapPolicyOn(): boolean {
+  return policyOn;
+}
+
+/**
+ * limitHeapGrowth; the Daemon then runs adjustHeapGrowth every HEAP_CHECK_MS on the timer it already has (its
+ * loop monitor's tick), and its idle compaction (idle-trim.ts).
+ */
 export function startHeapGrowthPolicy(opts: HeapPolicyOptions = {}): void {
   limitHeapGrowth(opts);
-  setInterval(() => adjustHeapGrowth(), HEAP_CHECK_MS).unref();
 }

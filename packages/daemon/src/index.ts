@@ -17,3 +17,4 @@ export * from './inc-engine.js';
 export * from './loop-monitor.js';
 export * from './stopwatch.js';
 export * from './heap-growth.js';
+export * from './idle-trim.js';

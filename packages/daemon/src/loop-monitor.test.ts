@@ -44,4 +44,17 @@ describe('LoopMonitor', () => {
       m.stop();
     }
   });
+  it('runs the periodic checks it shares its timer with at each tick', async () => {
+    let ticks = 0;
+    const m = new LoopMonitor({ tickMs: 10, onTick: () => ticks++ }).start();
+    try {
+      await sleep(100);
+      expect(ticks).toBeGreaterThanOrEqual(3);
+    } finally {
+      m.stop();
+    }
+    const seen = ticks;
+    await sleep(40);
+    expect(ticks).toBe(seen);
+  });
 });

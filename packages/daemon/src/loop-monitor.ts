@@ -24,6 +24,8 @@ export interface LoopMonitorOptions {
   readonly warnMs?: number;
   /** Called for each long stall. */
   readonly onLongStall?: (ms: number) => void;
+  /** Called at each tick: the daemon's other periodic checks share this timer (one wake-up per tick). */
+  readonly onTick?: () => void;
 }
 
 export class LoopMonitor {
@@ -64,6 +66,7 @@ export class LoopMonitor {
       this.longStalls++;
       this.opts.onLongStall?.(Math.round(stall + this.tickMs));
     }
+    this.opts.onTick?.();
   }
 
   stats(): LoopStats {
