@@ -30,6 +30,7 @@ import {
   tunnelsAwaitingOfport,
   type TunnelSpec,
 } from './ovs-state.js';
+import { ClaimOverlay } from './claim-overlay.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { localMonitors } from './svc-monitor.js';
@@ -297,6 +298,8 @@ class Controller implements ControllerHandle {
    * port-ready figure). Entries go at the mark, at release, or after PORT_READY_FORGET_MS.
    */
   private readonly claimSince = new Map<string, number>();
+  /** Claims sent whose echo the replica does not show yet: the engine computes with them (claim-overlay.ts). */
+  private readonly claims = new ClaimOverlay();
   readonly coverage = new Coverage();
   readonly control: ControllerControl = this.makeControl();
   private st = {
@@ -502,7 +505,12 @@ class Controller implements ControllerHandle {
     this.prefixRestarts = 0;
     // Without the switch, bfd_status in its database is stale: no session counts as up.
     const live = this.of.isConnected ? activeTunnels(vs, bridge) : new Set<string>();
-    if (await this.applyBindings(sbSnap, chassis._uuid, ifaces, live)) return;
+    const bound = await this.applyBindings(sbSnap, chassis._uuid, ifaces, live, localNow);
+    if (bound === true) return;
+    // Claims of ports on datapaths already local go on without waiting for their commit: the engine computes
+    // them now (the overlay), the commit is awaited before anything is reported up.
+    const claimed = typeof bound === 'boolean' ? undefined : bound.committed;
+    claimed?.catch(() => undefined); // observed below; no unhandled rejection meanwhile
     if (await syncTunnels(this.ovs, vs, bridge, this.tunnelSpecs(sbSnap))) return;
     const bfdWrites = planBfd(vs, bridge, bfdChassis(sbSnap, chassis), bfdSettings(sbSnap));
     for (const w of bfdWrites) this.log.info(`${w.bfd['enable'] ? 'Enabled' : 'Disabled'} BFD on interface ${w.name}`);
@@ -517,9 +525,11 @@ class Controller implements ControllerHandle {
     const taken = this.sbRep.takeChanges();
     const sbNow: SbSnapshot = this.sbRep.snapshot();
     if (taken.resync) this.engine.forceRecompute(); // a full re-download: the changes are not a delta
+    const overlaid = this.claims.apply(sbNow, taken.changes);
+    const sbEng = overlaid.sb;
     const round = {
-      sb: sbNow,
-      sbChanges: groupChanges(taken.changes),
+      sb: sbEng,
+      sbChanges: groupChanges(overlaid.changes),
       chassisName: this.chassisName,
       ifaces,
       bridgeExternalIds: bridge.external_ids,
@@ -563,9 +573,9 @@ class Controller implements ControllerHandle {
     };
 
     this.current = undefined;
-    if (!this.of.isConnected) return void (await zonesWritten);
+    if (!this.of.isConnected) return void (await Promise.all([zonesWritten, claimed]));
     const t1 = performance.now();
-    await Promise.all([this.install(groups), zonesWritten]);
+    await Promise.all([this.install(groups), zonesWritten, claimed]);
     this.st.installMsTotal += performance.now() - t1;
     if (debug)
       this.log.debug(
@@ -587,7 +597,7 @@ class Controller implements ControllerHandle {
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     const t2 = performance.now();
-    const ready = await this.afterInstall(view, sbNow, chassis._uuid, vs, bridge);
+    const ready = await this.afterInstall(view, sbEng, chassis._uuid, vs, bridge);
     if (ready.length) {
       const t3 = performance.now();
       const since = ready.map((p) => this.claimSince.get(p)).find((s) => s !== undefined);
@@ -604,10 +614,10 @@ class Controller implements ControllerHandle {
         this.claimSince.delete(p);
       }
     }
-    this.pinctrl.setAnnouncements(announcements(view, sbNow));
-    this.pinctrl.setPeriodicRas(periodicRas(view, sbNow));
-    this.pinctrl.setServiceMonitors(localMonitors(sbNow, chassis._uuid));
-    this.pinctrl.setIpMulticast(mcastConfigs(view, sbNow), chassis._uuid);
+    this.pinctrl.setAnnouncements(announcements(view, sbEng));
+    this.pinctrl.setPeriodicRas(periodicRas(view, sbEng));
+    this.pinctrl.setServiceMonitors(localMonitors(sbEng, chassis._uuid));
+    this.pinctrl.setIpMulticast(mcastConfigs(view, sbEng), chassis._uuid);
   }
 
   /** This round stops before computing: the next one starts over, its changes counted from this one's start. */
@@ -628,7 +638,8 @@ class Controller implements ControllerHandle {
     me: Uuid<'Chassis'>,
     ifaces: readonly OvsIface[],
     live: ReadonlySet<string>,
-  ): Promise<boolean> {
+    local: LocalView,
+  ): Promise<boolean | { readonly committed: Promise<void> }> {
     const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
     const encapIps = new Map(ifaces.flatMap((i) => (i.ifaceId && i.encapIp ? [[i.ifaceId, i.encapIp] as const] : [])));
     const ifaceIdVers = new Map(
@@ -646,7 +657,9 @@ class Controller implements ControllerHandle {
       activeTunnels: live,
     });
     if (plan.postponed.length) setTimeout(() => this.schedule(), CLAIM_THROTTLE_MS).unref();
-    const { claim, release, addAdditional, removeAdditional, encap } = plan;
+    const { release, addAdditional, removeAdditional, encap } = plan;
+    // A claim sent in an earlier round whose echo is not in yet is not sent again.
+    const claim = plan.claim.filter((pb) => !this.claims.inFlight(pb));
     if (!claim.length && !release.length && !addAdditional.length && !removeAdditional.length && !encap.length)
       return false;
     const txn = this.sb.transaction(sbModel);
@@ -693,6 +706,26 @@ class Controller implements ControllerHandle {
         if (mine.length) txn.mutate('Port_Binding', where, [['additional_encap', 'delete', mine]]);
         if (e.encap) txn.mutate('Port_Binding', where, [['additional_encap', 'insert', [e.encap]]]);
       }
+    }
+    // Plain VIF claims on datapaths already local (the slice holds all they need): computed in this round.
+    if (
+      claim.length &&
+      !release.length &&
+      !addAdditional.length &&
+      !removeAdditional.length &&
+      !encap.length &&
+      claim.every((pb) => pb.type === '' && local.localDps.has(pb.datapath))
+    ) {
+      for (const pb of claim) this.claims.add(pb, { ...pb, chassis: me });
+      const committed = txn.commit().then(
+        () => undefined,
+        (e: unknown) => {
+          this.claims.fail(claim.map((pb) => pb._uuid));
+          this.schedule(); // the overlaid flows go at once
+          throw e;
+        },
+      );
+      return { committed };
     }
     await txn.commit();
     return true;
