@@ -28,7 +28,7 @@ export interface Central {
   readonly sbctl: Ctl;
 }
 
-/** NB and SB with the real ovn-northd between them; the ctl commands wait up to 10 minutes (large NBs, load). */
+/** NB and SB with the real ovn-northd between them; the ctl commands wait up to 30 minutes (large NBs, load). */
 export async function startCentral(sb: Sandbox): Promise<Central> {
   const c = await startDatabases(sb);
   await sb.startRealNorthd(c.nb.remotes.unix, c.sbdb.remotes.unix);
@@ -41,7 +41,7 @@ export async function startDatabases(sb: Sandbox): Promise<Central> {
   const ctl =
     (tool: string, db: OvsdbServer): Ctl =>
     (...a) =>
-      sb.runOk(tool, [`--db=${db.remotes.unix}`, '--timeout=600', ...a], { timeoutMs: 600_000 });
+      sb.runOk(tool, [`--db=${db.remotes.unix}`, '--timeout=1800', ...a], { timeoutMs: 1_800_000 });
   return { nb, sbdb, nbctl: ctl('ovn-nbctl', nb), sbctl: ctl('ovn-sbctl', sbdb) };
 }
 
