@@ -12,7 +12,7 @@ const ME = U(100) as Uuid<'Chassis'>;
 const OTHER = U(101) as Uuid<'Chassis'>;
 const DP = U(50);
 const row = (r: AnyRow) => r as unknown as PortBinding;
-const sbWith = (...ports: AnyRow[]) => snapshot({ Port_Binding: ports });
+const sbWith = (...ports: PortBinding[]) => snapshot({ Port_Binding: ports as unknown as AnyRow[] });
 const modify = (old: PortBinding, next: PortBinding): RowChange<SbTables> => ({
   kind: 'modify',
   table: 'Port_Binding',
@@ -153,8 +153,8 @@ describe('ClaimOverlay with the engine', () => {
       // The replica's changes since the previous round, as takeChanges coalesces them.
       const changes: RowChange<SbTables>[] = [];
       for (const t of Object.keys(sb) as (keyof SbTables)[]) {
-        const a = prev[t] as ReadonlyMap<string, AnyRow>;
-        const b = sb[t] as ReadonlyMap<string, AnyRow>;
+        const a = prev[t] as unknown as ReadonlyMap<string, AnyRow>;
+        const b = sb[t] as unknown as ReadonlyMap<string, AnyRow>;
         for (const [u, r] of b)
           if (a.get(u) !== r)
             changes.push({ kind: a.has(u) ? 'modify' : 'insert', table: t, uuid: u, old: a.get(u), new: r } as never);
@@ -171,7 +171,7 @@ describe('ClaimOverlay with the engine', () => {
       return { flows: engine.desired.size, pod2Local: r.view.localVifs.has(U(2) as Uuid<'Port_Binding'>) };
     };
     const unbound = row(pod2());
-    const before = snapshot(rows(unbound));
+    const before = snapshot(rows(unbound as unknown as AnyRow));
     const idle = round(before);
     expect(idle.pod2Local).toBe(false);
     // The claim: pod2's flows in the same round, before any echo.
