@@ -4,7 +4,7 @@
 // PROFILE=file.cpuprofile writes a V8 CPU profile of the timed rounds only. MIXED=1 puts a load balancer
 // backend add and an ACL add (untimed, as northd.bench.ts makes them) between the port adds. KIND=lb|acl
 // times that change instead of the port add; BENCH_GATEWAYS=plain: gateway routers without ovn-kubernetes' options.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { NorthdEngine } from '../src/engine/northd-engine.js';
 import { k8sMemNb } from '../src/testing/random-nb-changes.js';
@@ -59,6 +59,9 @@ if (process.env['PROFILE']) {
 const times: number[] = [];
 /** CPU ms of each timed round (all threads): steadier than wall time on a loaded machine. */
 const cpu: number[] = [];
+/** CPU ms of the main thread alone (Linux schedstat): without the GC helper threads the test NB keeps busy. */
+const mainCpuMs = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+const main: number[] = [];
 const lbOps = (i: number) => {
   const lb = [...nb.rows('Load_Balancer').values()].find((r) => r['name'] === lbName(shape, i))!;
   return lbBackendUpdate(shape, i, Object.entries(lb['vips'] as Record<string, string>));
@@ -77,8 +80,10 @@ for (let i = 0; i < N; i++) {
   const changes = nb.takeChanges().changes;
   t0 = performance.now();
   const c0 = process.cpuUsage();
+  const m0 = mainCpuMs();
   const r = engine.run(nb.snapshot(), changes, sbKeys, sbPort);
   times.push(performance.now() - t0);
+  main.push(mainCpuMs() - m0);
   const c = process.cpuUsage(c0);
   cpu.push((c.user + c.system) / 1000);
   if (r.full) console.log(`round ${i} recomputed: ${r.reason}`);
@@ -90,5 +95,6 @@ if (process.env['PROFILE']) {
 const q = (xs: number[], f: number) => xs.sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))]!.toFixed(2);
 console.log(
   `engine.run per ${KIND} change: median ${q(times, 0.5)} ms, p90 ${q(times, 0.9)} ms, max ${q(times, 1)} ms (${N} rounds); ` +
-    `CPU median ${q(cpu, 0.5)} ms, p90 ${q(cpu, 0.9)} ms, total ${cpu.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
+    `CPU median ${q(cpu, 0.5)} ms, p90 ${q(cpu, 0.9)} ms, total ${cpu.reduce((a, b) => a + b, 0).toFixed(0)} ms; ` +
+    `main thread CPU median ${q(main, 0.5)} ms, mean ${(main.reduce((a, b) => a + b, 0) / N).toFixed(2)} ms`,
 );

@@ -4,7 +4,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { NbInput, SbKeyInput } from './input.js';
 import { lrpHaGroupName, lspHaGroupName, requestedChassisNames } from './ha-chassis-groups.js';
 import { KEY_RANGES, KeyAllocator, MC_KEYS, requestedKey, type McGroupName } from './keys.js';
-import type { Datapath, Port, RouterDatapath, RouterPort, SwitchDatapath, Topology } from './topology.js';
+import type { Datapath, Port, RouterDatapath, RouterPort, SwitchDatapath, SwitchPort, Topology } from './topology.js';
 import { hasVtepPeer, l3gatewayChassis, redirectPortOf, redirectPorts } from './stateful/gateway-bindings.js';
 import { switchPortNatAddresses, type NatAddressInputs } from './stateful/nat-addresses.js';
 import { alwaysLearnFromArpRequest } from './router-options.js';
@@ -50,6 +50,13 @@ export interface BindingInputs {
   readonly nb?: Pick<NbInput, 'HA_Chassis_Group'>;
   /** NAT rows and balancer VIPs, for the nat_addresses of router-type switch ports (none without). */
   readonly natInputs?: NatAddressInputs;
+  /**
+   * A non-router switch port's binding from an earlier run, when it is still the one this run would
+   * build (the incremental engine keeps it per NB row: a port added to a switch of 100 builds one).
+   */
+  readonly reuse?: (p: SwitchPort, datapath: string, tunnelKey: number) => PortBindingOut | undefined;
+  /** Told of each non-router switch port's binding built (not reused): what reuse may return later. */
+  readonly built?: (p: SwitchPort, binding: PortBindingOut) => void;
 }
 
 export interface MulticastGroupOut {
@@ -268,30 +275,36 @@ export function buildBindings(
       const key = portKeys.get(p.name);
       if (key === undefined) continue;
       const isRouter = p.type === 'router';
-      const options: Record<string, string> = isRouter ? {} : { ...p.nb.options };
-      const gw = isRouter ? l3gatewayChassis(p) : null;
-      if (isRouter) {
-        const rp = p.nb.options['router-port'];
-        if (rp !== undefined) options['peer'] = rp;
-        if (gw) options['l3gateway-chassis'] = gw;
+      const kept = isRouter ? undefined : inputs.reuse?.(p, d.uuid, key);
+      if (kept) ports.push(kept);
+      else {
+        const options: Record<string, string> = isRouter ? {} : { ...p.nb.options };
+        const gw = isRouter ? l3gatewayChassis(p) : null;
+        if (isRouter) {
+          const rp = p.nb.options['router-port'];
+          if (rp !== undefined) options['peer'] = rp;
+          if (gw) options['l3gateway-chassis'] = gw;
+        }
+        delete options['requested-tnl-key'];
+        const binding: PortBindingOut = {
+          logicalPort: p.name,
+          datapath: d.uuid,
+          tunnelKey: key,
+          type: isRouter ? (gw ? 'l3gateway' : 'patch') : p.type,
+          mac: [...p.nb.addresses],
+          options,
+          parentPort: p.nb.parent_name,
+          tag: p.nb.tag ?? p.nb.tag_request ?? null,
+          portSecurity: [...p.nb.port_security],
+          externalIds: lspExternalIds(p.nb.external_ids),
+          haChassisGroup: isRouter ? null : lspHaGroupName(p.nb, haNb),
+          requestedChassis: isRouter ? [] : requestedChassisNames(p.nb),
+          mirrorRules: [...p.nb.mirror_rules].sort(),
+          natAddresses: isRouter && inputs.natInputs ? switchPortNatAddresses(p, inputs.natInputs) : [],
+        };
+        ports.push(binding);
+        if (!isRouter) inputs.built?.(p, binding);
       }
-      delete options['requested-tnl-key'];
-      ports.push({
-        logicalPort: p.name,
-        datapath: d.uuid,
-        tunnelKey: key,
-        type: isRouter ? (gw ? 'l3gateway' : 'patch') : p.type,
-        mac: [...p.nb.addresses],
-        options,
-        parentPort: p.nb.parent_name,
-        tag: p.nb.tag ?? p.nb.tag_request ?? null,
-        portSecurity: [...p.nb.port_security],
-        externalIds: lspExternalIds(p.nb.external_ids),
-        haChassisGroup: isRouter ? null : lspHaGroupName(p.nb, haNb),
-        requestedChassis: isRouter ? [] : requestedChassisNames(p.nb),
-        mirrorRules: [...p.nb.mirror_rules].sort(),
-        natAddresses: isRouter && inputs.natInputs ? switchPortNatAddresses(p, inputs.natInputs) : [],
-      });
       if (!p.enabled) continue;
       flood.push(p.name);
       if (!isRouter) floodL2.push(p.name);

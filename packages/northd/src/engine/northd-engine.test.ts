@@ -116,4 +116,90 @@ describe('incremental engine', () => {
     expect(members.full).toBe(false);
     expect(members.touched.addressSets.size).toBeGreaterThan(0);
   });
+
+  it('binds only the port added to a switch; a changed port row is bound again', () => {
+    const { nb, check } = setup();
+    const addPod = (name: string, host: number) =>
+      step(nb, check, [
+        {
+          op: 'insert',
+          table: 'Logical_Switch_Port',
+          'uuid-name': 'p',
+          row: { name, addresses: `fa:16:3e:00:00:${host} 10.128.0.${host}` },
+        },
+        {
+          op: 'mutate',
+          table: 'Logical_Switch',
+          where: [['name', '==', 'node0']],
+          mutations: [['ports', 'insert', ['set', [['named-uuid', 'p']]]]],
+        },
+      ]);
+    // The bindings of the full recompute are kept, and so are those of later rebinds.
+    const kept = check.engine.portBindingByName('ns1_pod-0-1');
+    expect(kept).toBeDefined();
+    for (const [i, name] of ['newpod1', 'newpod2'].entries()) {
+      const r = addPod(name, 91 + i);
+      expect(r.full).toBe(false);
+      expect(r.touched.ports).toEqual(new Set([name]));
+      expect(check.engine.portBindingByName('ns1_pod-0-1')).toBe(kept);
+    }
+    // A new row of that port is bound anew (its options, with the SB key it has).
+    const changed = step(nb, check, [
+      {
+        op: 'update',
+        table: 'Logical_Switch_Port',
+        where: [['name', '==', 'ns1_pod-0-1']],
+        row: { options: ['map', [['requested-chassis', 'ch1']]] },
+      },
+    ]);
+    expect(changed.full).toBe(false);
+    const now = check.engine.portBindingByName('ns1_pod-0-1')!;
+    expect(now).not.toBe(kept);
+    expect(now.options).toEqual({ 'requested-chassis': 'ch1' });
+    expect(now.tunnelKey).toBe(kept!.tunnelKey);
+  });
+
+  it('a port added with a change of the ACLs its switch applies, in one transaction', () => {
+    const { nb, check } = setup();
+    const podOps = (name: string, host: number) => [
+      {
+        op: 'insert',
+        table: 'Logical_Switch_Port',
+        'uuid-name': 'p',
+        row: { name, addresses: `fa:16:3e:00:00:${host} 10.128.0.${host}` },
+      },
+      {
+        op: 'mutate',
+        table: 'Logical_Switch',
+        where: [['name', '==', 'node0']],
+        mutations: [['ports', 'insert', ['set', [['named-uuid', 'p']]]]],
+      },
+    ];
+    const acl = (nb.rows('Port_Group').values().next().value!['acls'] as string[])[0]!;
+    // Each round is checked against a full compile (EngineCheck): the switches' ACLs must be gathered again.
+    expect(
+      step(nb, check, [
+        ...podOps('newpod1', 91),
+        { op: 'update', table: 'ACL', where: [['_uuid', '==', ['uuid', acl]]], row: { priority: 1234 } },
+      ]).full,
+    ).toBe(false);
+    expect(
+      step(nb, check, [
+        ...podOps('newpod2', 92),
+        {
+          op: 'insert',
+          table: 'ACL',
+          'uuid-name': 'a',
+          row: { direction: 'from-lport', priority: 1002, action: 'allow-related', match: 'ip4' },
+        },
+        {
+          op: 'mutate',
+          table: 'Logical_Switch',
+          where: [['name', '==', 'node0']],
+          mutations: [['acls', 'insert', ['set', [['named-uuid', 'a']]]]],
+        },
+      ]).full,
+    ).toBe(false);
+    expect(step(nb, check, podOps('newpod3', 93)).full).toBe(false);
+  });
 });

@@ -79,6 +79,11 @@ export interface StatefulContext {
   readonly routerNatMacs: ReadonlyMap<string, readonly string[]>;
   readonly ct: CtDialect;
   readonly acl: AclOptions;
+  /**
+   * The switch's ACL rows, when the caller knows them unchanged since it last asked (its own and its
+   * port groups'; portGroups is then not read).
+   */
+  readonly acls?: readonly ACL[];
 }
 
 export interface SwitchLbs {
@@ -136,6 +141,22 @@ export function withLbs(st: SwitchStateful, lbs: readonly LoadBalancer[]): Switc
 }
 
 export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): SwitchStateful {
+  const aclList = ctx.acls ?? switchAcls(sw, ctx);
+  const lb = ctx.switchLbs ? ctx.switchLbs(sw) : switchLbs(sw, ctx.nb);
+  return {
+    acls: aclList,
+    lbs: lb.lbs,
+    hasAcls: aclList.length > 0,
+    hasStatefulAcl: aclList.some((a) => a.action === 'allow-related'),
+    hasLbVip: lb.hasLbVip,
+    routerNatMacs: ctx.routerNatMacs,
+    ct: ctx.ct,
+    acl: ctx.acl,
+  };
+}
+
+/** A switch's ACL rows: its own, then its port groups' (each once, in first-seen order). */
+function switchAcls(sw: SwitchDatapath, ctx: StatefulContext): ACL[] {
   const { nb } = ctx;
   const acls = new Map<string, ACL>();
   for (const u of sw.nb.acls) {
@@ -149,16 +170,5 @@ export function switchStateful(sw: SwitchDatapath, ctx: StatefulContext): Switch
       if (a) acls.set(a._uuid, a);
     }
   }
-  const lb = ctx.switchLbs ? ctx.switchLbs(sw) : switchLbs(sw, nb);
-  const aclList = [...acls.values()];
-  return {
-    acls: aclList,
-    lbs: lb.lbs,
-    hasAcls: aclList.length > 0,
-    hasStatefulAcl: aclList.some((a) => a.action === 'allow-related'),
-    hasLbVip: lb.hasLbVip,
-    routerNatMacs: ctx.routerNatMacs,
-    ct: ctx.ct,
-    acl: ctx.acl,
-  };
+  return [...acls.values()];
 }

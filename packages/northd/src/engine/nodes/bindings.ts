@@ -2,7 +2,8 @@
 // keeping every key the SB already has. A datapath whose topology changed is bound again on its own;
 // the tunnel key ranges (VXLAN or not) and anything that moves a datapath key make it recompute.
 import { buildBindings, type MulticastGroupOut, type PortBindingOut } from '../../bindings.js';
-import type { Datapath } from '../../topology.js';
+import type { Datapath, SwitchPort } from '../../topology.js';
+import type { LogicalSwitchPort } from '@ovnts/schema/nb';
 import type { NodeData } from '../inc-engine.js';
 import type { EngineContext, NbInputs, SbInputs } from './inputs.js';
 import type { TopologyNode } from './topology.js';
@@ -24,6 +25,9 @@ export class BindingsNode implements NodeData {
   readonly mcDatapaths = new Set<string>();
   /** Ports with options:requested-chassis (their SB row names a Chassis row, found by name or hostname). */
   private readonly requested = new Set<string>();
+  /** The NB row each non-router switch port binding was built from (bind keeps it while the row stays). */
+  private rowOf = new WeakMap<PortBindingOut, LogicalSwitchPort>();
+  private readonly built = (p: SwitchPort, b: PortBindingOut) => void this.rowOf.set(b, p.nb);
 
   /** What router-type switch ports' nat_addresses read: NAT rows and router balancer VIPs. */
   private readonly natInputs: NatAddressInputs;
@@ -57,6 +61,7 @@ export class BindingsNode implements NodeData {
 
   clear(): void {
     this.bound.clear();
+    this.rowOf = new WeakMap();
     this.requested.clear();
     this.dpKeys = new Map();
   }
@@ -69,7 +74,7 @@ export class BindingsNode implements NodeData {
       { routers: [...this.topo.routers.values()], switches: [...this.topo.switches.values()] },
       this.sb.view,
       this.ctx.diag,
-      { distributedNat: this.topo.distNat, nb: this.nb.view, natInputs: this.natInputs },
+      { distributedNat: this.topo.distNat, nb: this.nb.view, natInputs: this.natInputs, built: this.built },
     );
     this.dpKeys = new Map(b.dpKeys);
     for (const p of b.ports) if (p.requestedChassis.length) this.requested.add(p.logicalPort);
@@ -184,11 +189,17 @@ export class BindingsNode implements NodeData {
       const e = had ? { datapath: had.datapath, tunnelKey: had.tunnelKey } : this.sb.port(name);
       if (e && e.datapath === dp.uuid) ports.set(name, { dp: dp.uuid, key: e.tunnelKey });
     }
+    // A non-router port's binding depends on its NB row and its keys only (a renamed HA chassis group
+    // recomputes): the binding built from the same row object is kept (a port add builds one, not 100).
+    const reuse = (p: SwitchPort, datapath: string, tunnelKey: number) => {
+      const o = old.get(p.name);
+      return o && this.rowOf.get(o) === p.nb && o.datapath === datapath && o.tunnelKey === tunnelKey ? o : undefined;
+    };
     const b = buildBindings(
       { switches: dp.kind === 'switch' ? [dp] : [], routers: dp.kind === 'router' ? [dp] : [] },
       { vxlan: this.vxlan, datapaths: new Map([[dp.uuid, key]]), ports },
       this.ctx.diag,
-      { distributedNat: this.topo.distNat, nb: this.nb.view, natInputs: this.natInputs },
+      { distributedNat: this.topo.distNat, nb: this.nb.view, natInputs: this.natInputs, reuse, built: this.built },
     );
     if (b.dpKeys.get(dp.uuid) !== key) return false;
     // Only bindings that came, went or differ are written (a port add rebinds the switch's 100 ports).
@@ -197,7 +208,7 @@ export class BindingsNode implements NodeData {
       old.delete(p.logicalPort);
       if (p.requestedChassis.length) this.requested.add(p.logicalPort);
       else this.requested.delete(p.logicalPort);
-      if (!o || !samePortBinding(o, p)) this.ports.add(p.logicalPort);
+      if (!o || (o !== p && !samePortBinding(o, p))) this.ports.add(p.logicalPort);
     }
     for (const name of old.keys()) {
       this.ports.add(name);

@@ -29,9 +29,14 @@ import type { TopologyNode } from './topology.js';
 import { addTo, delFrom, sameRows, unitId } from './util.js';
 import { DatapathCopps } from './copp.js';
 
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
 export class SwitchesNode implements NodeData {
   flows = new FlowSet();
   private readonly state = new Map<string, SwitchStateful>();
+  /** Per switch: its own acls column when its state was last computed (stateOf). */
+  private readonly aclCols = new Map<string, readonly string[]>();
   /** Per switch: each port's NB row → its unit id (unchanged rows are skipped; units of rows gone are dropped). */
   private readonly portUnits = new Map<string, Map<LogicalSwitchPort, string>>();
   /** Load balancer → bound switches applying it (its SB row's datapaths). */
@@ -84,7 +89,7 @@ export class SwitchesNode implements NodeData {
   }
 
   clear(): void {
-    for (const m of [this.state, this.portUnits, this.lbSwitches]) m.clear();
+    for (const m of [this.state, this.aclCols, this.portUnits, this.lbSwitches]) m.clear();
     this.reportedAcls = new WeakSet();
     this.flows = new FlowSet();
   }
@@ -211,8 +216,8 @@ export class SwitchesNode implements NodeData {
     for (const uuid of new Set([...this.aclSw, ...this.lbAll])) {
       const sw = full.has(uuid) ? undefined : bound(uuid);
       if (!sw) continue;
-      const st = this.stateOf(sw);
       const prev = this.state.get(uuid);
+      const st = this.stateOf(sw, prev);
       this.unitsChanged = true;
       if (!prev || flagsSig(prev) !== flagsSig(st)) {
         this.compute(sw);
@@ -248,13 +253,23 @@ export class SwitchesNode implements NodeData {
 
   // ---- computing one switch ----
 
-  private stateOf(sw: SwitchDatapath): SwitchStateful {
+  /**
+   * The switch's stateful config. Its ACL rows are those of `prev` unless an ACL, its groups or their
+   * members on it changed (aclSw) or its own acls column did: a port added to a switch with hundreds of
+   * policy ACLs does not gather them again.
+   */
+  private stateOf(sw: SwitchDatapath, prev: SwitchStateful | undefined): SwitchStateful {
+    const own = this.aclCols.get(sw.uuid);
+    const keep = prev && !this.aclSw.has(sw.uuid) && own !== undefined && sameList(own, sw.nb.acls);
     const pgs: ResolvedPortGroup[] = [];
-    for (const u of this.pgs.pgsOfSwitch.get(sw.uuid) ?? []) {
-      const pg = this.pgs.pgs.get(u);
-      if (pg) pgs.push(pg);
-    }
+    if (!keep)
+      for (const u of this.pgs.pgsOfSwitch.get(sw.uuid) ?? []) {
+        const pg = this.pgs.pgs.get(u);
+        if (pg) pgs.push(pg);
+      }
+    this.aclCols.set(sw.uuid, sw.nb.acls);
     return switchStateful(sw, {
+      acls: keep ? prev.acls : undefined,
       nb: this.nb.view,
       portGroups: pgs,
       routerNatMacs: this.topo.natMacs,
@@ -267,8 +282,8 @@ export class SwitchesNode implements NodeData {
   private compute(sw: SwitchDatapath): void {
     // No units yet (a full recompute): none to drop, so no ids to keep are listed (100 × 1000 balancers).
     const fresh = !this.flows.unitsOf(sw.uuid);
-    const st = this.stateOf(sw);
     const prev = this.state.get(sw.uuid);
+    const st = this.stateOf(sw, prev);
     this.state.set(sw.uuid, st);
     const nb = this.nb.view;
     this.flows.setCopp(sw.uuid, this.copps.ofSwitch(sw.nb));

@@ -3,6 +3,9 @@ import type { LogicalRouter } from '@ovnts/schema/nb';
 import type { SwitchDatapath } from '../../topology.js';
 import { addTo, delFrom } from './util.js';
 
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
 export class TopologyIndex {
   /** Switch port row → its switch; router port row → its router. */
   readonly lspSwitch = new Map<string, string>();
@@ -39,6 +42,34 @@ export class TopologyIndex {
     for (const p of ls.routerPorts) f(this.rpClaims, p.nb.options['router-port'] ?? '', ls.uuid);
     for (const lb of ls.nb.load_balancer) f(this.lbDirect, lb, ls.uuid);
     for (const g of ls.nb.load_balancer_group) f(this.groupDps, g, ls.uuid);
+  }
+
+  /**
+   * A switch re-read in place (`before`: its row and router ports as indexed), by difference: the same
+   * entries as indexSwitch(before, false) then indexSwitch(ls, true), but a port added to a switch of 100
+   * touches one port entry, and columns whose lists did not change are left as they are.
+   */
+  reindexSwitch(before: Pick<SwitchDatapath, 'nb' | 'routerPorts'>, ls: SwitchDatapath): void {
+    const id = ls.uuid;
+    const was = before.nb;
+    const now = ls.nb;
+    if (was.ports !== now.ports) {
+      const next = new Set<string>(now.ports);
+      for (const u of was.ports) if (!next.has(u) && this.lspSwitch.get(u) === id) this.lspSwitch.delete(u);
+    }
+    // Every current row (and port) points at this switch, as indexSwitch(ls, true) leaves it.
+    for (const u of now.ports) if (this.lspSwitch.get(u) !== id) this.lspSwitch.set(u, id);
+    for (const p of ls.ports) if (this.lspSwitch.get(p.nb._uuid) !== id) this.lspSwitch.set(p.nb._uuid, id);
+    const relist = (m: Map<string, Set<string>>, a: readonly string[], b: readonly string[]) => {
+      if (sameList(a, b)) return;
+      for (const k of a) delFrom(m, k, id);
+      for (const k of b) addTo(m, k, id);
+    };
+    relist(this.aclSwitches, was.acls, now.acls);
+    const rp = (ps: SwitchDatapath['routerPorts']) => ps.map((p) => p.nb.options['router-port'] ?? '');
+    relist(this.rpClaims, rp(before.routerPorts), rp(ls.routerPorts));
+    relist(this.lbDirect, was.load_balancer, now.load_balancer);
+    relist(this.groupDps, was.load_balancer_group, now.load_balancer_group);
   }
 
   indexRouter(lr: LogicalRouter, add: boolean): void {

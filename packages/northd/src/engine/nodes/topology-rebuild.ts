@@ -222,7 +222,7 @@ export class TopologyRebuild {
     const { lsps, lrps, index } = this.st;
     const nbRow = this.nb.view.Logical_Switch.get(dp.nb._uuid);
     if (!nbRow) return false;
-    index.indexSwitch(dp, false);
+    const indexed = { nb: dp.nb, routerPorts: dp.routerPorts };
     const hadVtep = dp.ports.some((p) => p.type === 'vtep');
     const rows = nbRow.ports
       .map((u) => this.nb.view.Logical_Switch_Port.get(u))
@@ -279,7 +279,7 @@ export class TopologyRebuild {
     for (const u of oldRows.keys()) this.out.portsMoved.add(u);
     w.ports = ports;
     w.routerPorts = routerPorts;
-    index.indexSwitch(dp, true);
+    index.reindexSwitch(indexed, dp);
     this.claim(
       dp.uuid,
       rows.map((r) => r.name),
