@@ -32,6 +32,7 @@ function context(isSwitch = false) {
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 const mac = (i: number) => `0a:58:0a:01:${hex(i >> 8)}:${hex(i & 255)}`;
 const ip = (i: number) => `10.1.${i >> 8}.${i & 255}`;
+const ip6 = (i: number) => `fe80::858:80ff:fe${hex(i >> 8)}:${i.toString(16)}`;
 const uuid = (i: number) => `${(0x10000000 + i).toString(16)}-0000-4000-8000-000000000000`;
 
 const SHAPES: ((i: number) => Omit<LogicalFlow, 'uuid'>)[] = [
@@ -55,6 +56,39 @@ const SHAPES: ((i: number) => Omit<LogicalFlow, 'uuid'>)[] = [
     priority: 100,
     match: `outport == "p${1 + (i % 7)}" && reg0 == ${ip(i)}`,
     actions: `eth.dst = ${mac(i)}; next;`,
+  }),
+  // IPv6 addresses are slots too.
+  (i) => ({
+    pipeline: 'ingress',
+    table: 3,
+    priority: 90,
+    match: `ip6.dst == ${ip6(i)} && icmp6.type == 128 && icmp6.code == 0`,
+    actions: 'ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 129; flags.loopback = 1; next;',
+  }),
+  // A controller action's userdata that no value reaches: the same bytes in every instance.
+  (i) => ({
+    pipeline: 'ingress',
+    table: 3,
+    priority: 80,
+    match: `ip4 && ip4.dst == ${ip(i)} && !ip.later_frag && tcp`,
+    actions: 'tcp_reset {eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };',
+  }),
+  // A MAC into a slice it fits (xreg0[0..47]: xxreg0's upper half, the value shifted), a bit tested against a
+  // number of the text.
+  (i) => ({
+    pipeline: 'ingress',
+    table: 0,
+    priority: 50,
+    match: `eth.mcast && inport == "p${1 + (i % 150)}" && flags[1] == 0`,
+    actions: `xreg0[0..47] = ${mac(i)}; next;`,
+  }),
+  // Values inside the userdata: compiled in full every time.
+  (i) => ({
+    pipeline: 'ingress',
+    table: 19,
+    priority: 50,
+    match: `nd_ns && ip6.dst == {${ip6(i)}, ff02::1:ff00:${(i & 255).toString(16)}} && nd.target == ${ip6(i)}`,
+    actions: `nd_na_router { eth.src = ${mac(i)}; ip6.src = ${ip6(i)}; nd.target = ${ip6(i)}; nd.tll = ${mac(i)}; outport = inport; flags.loopback = 1; output; };`,
   }),
   // A port of no key: compiled in full (and an error) every time.
   (i) => ({
@@ -87,21 +121,28 @@ describe('lflow templates', () => {
       const { keys } = context(isSwitch);
       const t = new LflowTemplates((n) => keys.get(n));
       let instantiated = 0;
+      const byShape = SHAPES.map(() => 0);
       for (let i = 1; i <= 400; i++)
         for (const shape of SHAPES) {
           const lf: LogicalFlow = { uuid: uuid(i), ...shape(i) };
+          const n = SHAPES.indexOf(shape);
           const want = full(c, lf, isSwitch);
           const a = abstractFlow(lf);
           const got = a && t.instantiate(a, BigInt('0x' + lf.uuid.slice(0, 8)));
           if (got) {
             instantiated++;
+            byShape[n]!++;
             expect(got.flows).toEqual(want!.flows);
             expect(got.deps).toEqual(want!.deps);
           } else if (a && want && !want.deps.some((d) => d.startsWith('r:') || d.startsWith('k:')))
             t.learn(a, want.flows, want.deps);
         }
-      // The first three shapes, once learnt (port keys and addresses coinciding are compiled in full).
-      expect(instantiated).toBeGreaterThan(3 * 390);
+      // The first six shapes, once learnt (port keys and addresses coinciding are compiled in full); a switch
+      // looks up the relatedness of the sixth's inport (not templated).
+      const learnt = isSwitch ? [0, 1, 2, 3, 4] : [0, 1, 2, 3, 4, 5];
+      expect(instantiated).toBeGreaterThan(learnt.length * 390);
+      for (const n of learnt) expect(byShape[n]).toBeGreaterThan(390);
+      expect(byShape[6]).toBe(0);
     });
 
   it('leaves out texts whose values change what they compile to', () => {
@@ -115,6 +156,21 @@ describe('lflow templates', () => {
       ...more,
     });
     expect(abstractFlow(lf('ip4.dst == 10.0.0.0/8'))).toBeUndefined();
+    expect(abstractFlow(lf('ip6.dst == fe80::/64'))).toBeUndefined();
+    // A slot in a slice only where every value fits (from bit 0, as wide as its kind); a port name never.
+    expect(abstractFlow(lf('reg0[8..38] == 10.0.0.1'))).toBeUndefined();
+    expect(abstractFlow(lf('xxreg0[8..39] == 10.0.0.1'))).toBeDefined();
+    expect(abstractFlow(lf('ip4', 'reg0[0..15] = 10.0.0.1; next;'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4', 'reg14[0..31] = "p1"; next;'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4', 'xreg0[0..47] = 0a:00:00:00:00:01; next;'))).toBeDefined();
+    expect(abstractFlow(lf('ip6', 'xxreg0[0..127] = fe80::1; next;'))).toBeDefined();
+    expect(abstractFlow(lf('flags[1] == 0 && ip4.dst == 10.0.0.1'))).toBeDefined();
+    expect(abstractFlow(lf('ip6.dst == fe80::1'))!.classes).toEqual([0xfe800000000000000000000000000001n]);
+    // A MAC is no IPv6 address; neither is an IPv4 address with a port (left in the text).
+    expect(abstractFlow(lf('eth.src == 0a:00:00:00:00:01'))!.classes).toEqual([0x0a0000000001n]);
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.1', 'ct_lb_mark(backends=10.0.0.2:80);'))!.classes).toEqual([
+      0x0a000001n,
+    ]);
     expect(abstractFlow(lf('ip4.dst < 10.0.0.1'))).toBeUndefined();
     expect(abstractFlow(lf('reg0[0..15] == 10.0.0.1'))).toBeUndefined();
     expect(abstractFlow(lf('ip4.dst == $as'))).toBeUndefined();

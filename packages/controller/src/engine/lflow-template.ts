@@ -2,17 +2,18 @@
 // compilations are a few shapes repeated per pod with other addresses and port names (100×50: the ARP
 // responder `arp.tpa == <ip> && arp.op == 1`, the L2 look-up `eth.dst == <mac>` → `outport = "<pod>"`, the
 // router's `outport == "<port>" && reg0 == <ip>` → `eth.dst = <mac>`: 16k of the 17.6k flows compiled, on
-// 3 texts once their literals are abstracted). The text's exact IPv4 addresses, MACs and strings are slots; two
-// full compilations of one shape whose slot values all differ show which parts of the output each slot
-// becomes (its value, or the port key a string names); later flows of the shape copy the first output with
-// their own values put there (the parts nothing replaces stay the same shared objects). What compiles
-// differently for other values is kept out: texts with masks, ranges, bit slices, address sets or port
-// groups, flows tagged with a port, outputs with groups, conjunctions, residency or relatedness look-ups or
-// errors, and instances whose values coincide otherwise than in the learnt shape (the equality pattern of the
-// slots is part of the key) or with another number of the text.
+// 3 texts once their literals are abstracted). The text's exact IPv4 and IPv6 addresses, MACs and strings are
+// slots; two full compilations of one shape whose slot values all differ show which parts of the output each
+// slot becomes (its value, shifted by whole bytes into a wider register or not, or the port key a string
+// names; a controller action's userdata only when no value reaches it); later flows of the shape copy the
+// first output with their own values put there (the parts nothing replaces stay the same shared objects). What
+// compiles differently for other values is kept out: texts with masks, ranges, address sets or port groups, a
+// slot in a bit slice narrower than its kind, flows tagged with a port, outputs with groups, conjunctions,
+// residency or relatedness look-ups or errors, and instances whose values coincide otherwise than in the
+// learnt shape (the equality pattern of the slots is part of the key) or with another number of the text.
 import { sharedAction, sharedEntry, type CompiledFlow, type LogicalFlow } from '@ovnts/expr';
 import type { Action, MatchEntry } from '@ovnts/openflow';
-import { parseIpv4, parseMac } from '@ovnts/net';
+import { parseIpv4, parseIpv6, parseMac } from '@ovnts/net';
 
 /** A flow's text with its literals abstracted, and the literals' values. */
 export interface AbstractFlow {
@@ -24,11 +25,21 @@ export interface AbstractFlow {
   readonly verbatim: readonly bigint[];
 }
 
-// Strings, then MACs and IPv4 addresses not followed by a mask, then other numbers (decimal, hex).
+// Strings, then MACs, IPv6 and IPv4 addresses not followed by a mask, then other numbers (decimal, hex). An IPv6
+// address has two colons at least (six groups of two digits are a MAC, as for OVN's lexer).
 const TOKEN =
-  /"((?:[^"\\]|\\.)*)"|(?<![\w.:])((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})(?![\w.:/])|(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.:/])|(?<![\w.:])(0x[0-9a-fA-F]+|\d+)(?![\w.:])/g;
-/** What compiles differently for other values of a literal: masks, ranges, bit slices, sets and groups. */
-const UNSAFE = /[/[$@]|<(?!->)|(?<!<-)>/;
+  /"((?:[^"\\]|\\.)*)"|(?<![\w.:])((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})(?![\w.:/])|(?<![\w.:[])([0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7})(?![\w.:/\]])|(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.:/])|(?<![\w.:])(0x[0-9a-fA-F]+|\d+)(?![\w.:])/g;
+/** What compiles differently for other values of a literal: masks, ranges, address sets and port groups. */
+const UNSAFE = /[/$@]|<(?!->)|(?<!<-)>/;
+/**
+ * A bit slice compared with or assigned an operand (up to the next `&&`, `||`, `;`, `)` or the match's end):
+ * its slots must fit whatever value they take (see slicesFit).
+ */
+const SLICE_OPERAND = /\[(\d+)(?:\.\.(\d+))?\]\s*(?:==|!=|=(?!=))([^;&|)\u0000]*)/g;
+/** A slot on the left of a comparison or assignment with a field. */
+const SLOT_OPERATOR = /\u0001\s*(?:==|!=|=)/;
+/** Bits a slot's value may need, by kind (strings: a port's key, compiled differently: never in a slice). */
+const SLOT_BITS: Record<string, number> = { m: 48, '4': 32, '6': 128 };
 const COMMENT = /\/\*.*?\*\//g;
 
 /**
@@ -43,7 +54,7 @@ export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
   const verbatim: bigint[] = [];
   const classOf = new Map<bigint | string, number>();
   let bad = false;
-  const key = text.replace(TOKEN, (m: string, str?: string, mac?: string, ip?: string, num?: string) => {
+  const key = text.replace(TOKEN, (m: string, str?: string, mac?: string, ip6?: string, ip?: string, num?: string) => {
     if (num !== undefined) {
       verbatim.push(BigInt(num));
       return m;
@@ -56,6 +67,10 @@ export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
       const n = parseMac(mac);
       if (n === null) bad = true;
       v = BigInt(n ?? 0);
+    } else if (ip6 !== undefined) {
+      const n = parseIpv6(ip6);
+      if (n === null) bad = true;
+      v = n ?? 0n;
     } else {
       const n = parseIpv4(ip!);
       if (n === null) bad = true;
@@ -66,16 +81,38 @@ export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
       classOf.set(v, (c = classes.length));
       classes.push(v);
     }
-    return `\u0001${typeof v === 'string' ? 's' : 'n'}${c}\u0001`;
+    const kind = str !== undefined ? 's' : mac !== undefined ? 'm' : ip6 !== undefined ? '6' : '4';
+    return `\u0001${kind}${c}\u0001`;
   });
-  if (bad || !classes.length) return undefined;
+  if (bad || !classes.length || !slicesFit(key)) return undefined;
   return { key, classes, verbatim };
+}
+
+/**
+ * Whether every slot compared with or assigned to a bit slice fits it whatever its value: a slice at least as
+ * wide as the slot's kind (`xreg0[0..47] = <MAC>`); a narrower one would refuse some values. Where the value
+ * lands shifted (a slice not from bit 0, or of a register that is part of a wider one) the template learns
+ * the shift.
+ */
+function slicesFit(key: string): boolean {
+  if (SLOT_OPERATOR.test(key)) return false;
+  for (const m of key.matchAll(SLICE_OPERAND)) {
+    const start = Number(m[1]);
+    const end = m[2] === undefined ? start : Number(m[2]);
+    for (const slot of m[3]!.matchAll(/\u0001(.)\d+\u0001/g)) {
+      const bits = SLOT_BITS[slot[1]!];
+      if (bits === undefined || end - start + 1 < bits) return false;
+    }
+  }
+  return true;
 }
 
 /** Where a slot's value goes in a compiled flow: a path of properties and indexes, and the class. */
 interface Patch {
   readonly path: readonly (string | number)[];
   readonly cls: number;
+  /** Bits the value is shifted left by (a slice of a wider field). */
+  readonly shift?: bigint;
 }
 
 interface Learnt {
@@ -148,7 +185,12 @@ export class LflowTemplates {
     const { flows, patches, deps, depClass } = s.learnt;
     const out: CompiledFlow[] = flows.map((f) => ('cookie' in f && f.cookie !== undefined ? { ...f, cookie } : f));
     for (const p of patches)
-      out[p.path[0] as number] = patched(out[p.path[0] as number]!, p.path, 1, inst.values[p.cls]!);
+      out[p.path[0] as number] = patched(
+        out[p.path[0] as number]!,
+        p.path,
+        1,
+        p.shift === undefined ? inst.values[p.cls]! : inst.values[p.cls]! << p.shift,
+      );
     // Patched parts are shared again (a patched flow's entries and actions are fresh objects by now).
     for (const p of patches) {
       const i = p.path[0] as number;
@@ -212,9 +254,18 @@ function diff(a: Sample, b: Sample): Learnt | undefined {
       if (typeof y !== typeof x) return void (ok = false);
       const vx = BigInt(x);
       const vy = BigInt(y as bigint | number);
-      const c = a.values.findIndex((v, k) => v === vx && b.values[k] === vy);
+      // A value as it is, or shifted into place by whole bytes (a slice of a wider register: xreg0 is xxreg0's
+      // upper half).
+      let shift = 0;
+      let c = a.values.findIndex((v, k) => v === vx && b.values[k] === vy);
+      if (c < 0 && typeof x === 'bigint')
+        c = a.values.findIndex((v, k) => {
+          shift = vx.toString(2).length - v.toString(2).length;
+          return shift > 0 && shift % 8 === 0 && v << BigInt(shift) === vx && b.values[k]! << BigInt(shift) === vy;
+        });
       if (c < 0) return void (ok = false);
-      patches.push({ path: [...path], cls: c }); // a number (a port key in an output action) stays one
+      // A number (a port key in an output action) stays one.
+      patches.push(shift > 0 ? { path: [...path], cls: c, shift: BigInt(shift) } : { path: [...path], cls: c });
       return;
     }
     if (Array.isArray(x)) {
@@ -231,6 +282,8 @@ function diff(a: Sample, b: Sample): Learnt | undefined {
         if (ok) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], [...path, k]);
       return;
     }
+    // Byte arrays (a controller action's encoded userdata) only when equal: a value inside them is not patched.
+    if (x instanceof Uint8Array && y instanceof Uint8Array && sameBytes(x, y)) return;
     ok = false; // differing strings, booleans, byte arrays, other objects
   };
   for (let i = 0; i < a.flows.length && ok; i++) {
@@ -245,6 +298,12 @@ function diff(a: Sample, b: Sample): Learnt | undefined {
   if (!ok || patches.some((p) => p.path.length < 4 || (p.path[1] !== 'match' && p.path[1] !== 'actions')))
     return undefined;
   return { flows: a.flows, patches, deps: a.deps, depClass };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `o` with the value at `path[at..]` replaced by `v` (copies along the path; a number stays a number). */
