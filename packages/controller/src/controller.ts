@@ -37,7 +37,7 @@ import { localMonitors } from './svc-monitor.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
 import { RetryBackoff } from './retry-backoff.js';
 import { FlowInstaller } from './flow-installer.js';
-import { type SbConditions, SbMonitor, monitorTables, sbConditions } from './sb-monitor.js';
+import { type SbConditions, SbConditionsMemo, SbMonitor, monitorTables, sbConditions } from './sb-monitor.js';
 import type { ControllerControl } from './appctl.js';
 import { formatLocalBindings, localBindings } from './local-bindings.js';
 import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
@@ -293,6 +293,11 @@ class Controller implements ControllerHandle {
   private roundSince = 0;
   /** Rounds restarted in a row because updates came in before their bindings were applied. */
   private prefixRestarts = 0;
+  private readonly conditions = new SbConditionsMemo();
+  /** The external_ids and host name the configuration was last parsed from. */
+  private configRead: { ids: object; host: string } | undefined;
+  /** What registerChassis last found in order: the tables and configuration it read (skipped while the same). */
+  private registered: readonly unknown[] = [];
   /**
    * Ports claimed and not yet marked installed: when the change that let each be claimed came in (for the
    * port-ready figure). Entries go at the mark, at release, or after PORT_READY_FORGET_MS.
@@ -475,7 +480,15 @@ class Controller implements ControllerHandle {
       this.versionMismatch = false;
       this.engine.forceRecompute(); // northd caught up: everything skipped meanwhile is due
     }
-    if (await registerChassis(this.sb, sbSnap, this.config, root?.iface_types ?? [])) return; // the change re-triggers us
+    // The Chassis and Encap tables, our Chassis_Private's chassis, the configuration and the datapath's interface
+    // types as when they were last found in order: nothing to check (each is replaced, never changed in place;
+    // our own nb_cfg reports replace the Chassis_Private row, not its chassis).
+    const priv = [...sbSnap.Chassis_Private.values()].find((p) => p.name === this.chassisName);
+    const registration = [sbSnap.Chassis, sbSnap.Encap, priv?.chassis, this.config, root?.iface_types];
+    if (!sameItems(registration, this.registered)) {
+      if (await registerChassis(this.sb, sbSnap, this.config, root?.iface_types ?? [])) return; // the change re-triggers us
+      this.registered = registration;
+    }
     const chassis = [...sbSnap.Chassis.values()].find((c) => c.name === this.chassisName);
     const bridge = findBridge(vs, this.config.bridge);
     if (!chassis || !bridge) return;
@@ -484,7 +497,7 @@ class Controller implements ControllerHandle {
     // What is local by this snapshot (the engine builds its own later, from the snapshot it computes on).
     const localNow = buildLocalView(sbSnap, this.chassisName, ifaces);
     // The slice this state needs; when it changed, compute again once the server has applied the change.
-    const slice = sbConditions(sbSnap, {
+    const slice = this.conditions.get(sbSnap, {
       monitorAll: ids['ovn-monitor-all'] === 'true',
       chassisName: this.chassisName,
       chassis: chassis._uuid,
@@ -846,8 +859,12 @@ class Controller implements ControllerHandle {
 
   private rereadConfig(ids: Readonly<Record<string, string>> | undefined): void {
     if (!ids) return;
+    // The same external_ids object (the Open_vSwitch row's column unchanged) and host name: nothing to parse.
+    const host = os.hostname();
+    if (ids === this.configRead?.ids && host === this.configRead.host) return;
+    this.configRead = { ids, host };
     try {
-      const c = parseChassisConfig(ids, os.hostname());
+      const c = parseChassisConfig(ids, host);
       if (c.systemId === this.cfg.systemId && c.bridge === this.cfg.bridge) this.cfg = c;
     } catch {
       // keep the last good configuration
@@ -963,4 +980,8 @@ class Controller implements ControllerHandle {
     await this.ovs.close();
     for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

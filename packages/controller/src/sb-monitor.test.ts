@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { DatapathBinding, LogicalDPGroup } from '@ovnts/schema/sb';
-import { CONDITIONED_TABLES, SbMonitor, type SbConditions, sbConditions } from './sb-monitor.js';
+import { CONDITIONED_TABLES, SbConditionsMemo, SbMonitor, type SbConditions, sbConditions } from './sb-monitor.js';
 import { U } from './test-rows.js';
 
 const dp = (n: number, key: number) => ({ _uuid: U(n), tunnel_key: key }) as DatapathBinding;
@@ -163,5 +163,35 @@ describe('SbMonitor', () => {
     // What the server has is unknown now: the resend is waited for.
     expect(await m.apply(want(['vm1', 'vm2'], [LS1]))).toBe(true);
     expect(sent).toHaveLength(2);
+  });
+
+  it('the memo gives the same conditions while what they read is the same; apply skips them', async () => {
+    const memo = new SbConditionsMemo();
+    const interest = (ifaceIds: readonly string[], localDps: readonly DatapathBinding[], monitorAll = false) => ({
+      monitorAll,
+      chassisName: 'hv1',
+      chassis: me,
+      ifaceIds: new Set(ifaceIds),
+      localDps: new Map(localDps.map((d) => [d._uuid, d])),
+    });
+    const a = memo.get(groups, interest(['vm1'], [LS1]));
+    expect(a).toEqual(want(['vm1'], [LS1]));
+    expect(memo.get(groups, interest(['vm1'], [LS1]))).toBe(a);
+    // Each input moves them: a datapath's key, an interface, the groups table, monitor-all.
+    const b = memo.get(groups, interest(['vm1'], [{ ...LS1, tunnel_key: 7 }]));
+    expect(b).not.toBe(a);
+    expect(b.FDB).toEqual([['dp_key', '==', 7]]);
+    expect(memo.get(groups, interest(['vm1', 'vm2'], [LS1]))).toEqual(want(['vm1', 'vm2'], [LS1]));
+    const fewer = { Logical_DP_Group: new Map([...groups.Logical_DP_Group].slice(1)) };
+    expect(memo.get(fewer, interest(['vm1'], [LS1])).Logical_Flow).toEqual([['logical_datapath', '==', LS1._uuid]]);
+    expect(memo.get(fewer, interest(['vm1'], [LS1], true)).Logical_Flow).toBeUndefined();
+
+    const sent: SbConditions[] = [];
+    const m = new SbMonitor({ setConditions: async (c: SbConditions) => void sent.push(c) }, want(['vm1'], [LS1]));
+    const c = memo.get(groups, interest(['vm1'], [LS1, LS2]));
+    expect(await m.apply(c)).toBe(true);
+    expect(await m.apply(c)).toBe(false);
+    expect(await m.apply(memo.get(groups, interest(['vm1'], [LS1, LS2])))).toBe(false);
+    expect(sent).toHaveLength(1);
   });
 });

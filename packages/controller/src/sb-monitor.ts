@@ -109,6 +109,32 @@ export function sbConditions(sb: Pick<SbSnapshot, 'Logical_DP_Group'>, want: Mon
 }
 
 /**
+ * sbConditions, built again only when what it reads moved (the local datapaths and their keys, the interfaces'
+ * iface-ids, the chassis, the datapath groups table): otherwise the same object, which SbMonitor.apply then
+ * skips without comparing clause by clause (each clause as JSON, every round).
+ */
+export class SbConditionsMemo {
+  private key: string | undefined;
+  private groups: unknown;
+  private last: SbConditions | undefined;
+
+  get(sb: Pick<SbSnapshot, 'Logical_DP_Group'>, want: MonitorInterest): SbConditions {
+    const key = want.monitorAll
+      ? 'all'
+      : [
+          want.chassisName,
+          want.chassis ?? '',
+          [...want.localDps.values()].map((d) => `${d._uuid}:${d.tunnel_key}`).join(','),
+          [...want.ifaceIds].join(','),
+        ].join('|');
+    if (this.last && key === this.key && (want.monitorAll || sb.Logical_DP_Group === this.groups)) return this.last;
+    this.key = key;
+    this.groups = sb.Logical_DP_Group;
+    return (this.last = sbConditions(sb, want));
+  }
+}
+
+/**
  * Columns never read, left out of the monitor as ovn-controller omits them (their bytes, decoding and the
  * replica's memory: every Logical_Flow's `stage-name`/`source`/`stage-hint`, every pod port's CNI ids). A row
  * whose only change is in such a column is not sent at all. The Connection table is not monitored.
@@ -148,6 +174,8 @@ export class SbMonitor {
   private readonly sent = new Map<string, readonly string[] | null>();
   /** Condition changes the server applied. */
   changes = 0;
+  /** The conditions last applied as a whole (or sent without waiting and not refused since). */
+  private applied: SbConditions | undefined;
 
   constructor(
     private readonly replica: Pick<Replica<SbModel>, 'setConditions'>,
@@ -166,6 +194,7 @@ export class SbMonitor {
    * round of its own, while a port already replicated (its datapath is local) is claimed at once.
    */
   async apply(conds: SbConditions, signal?: AbortSignal): Promise<boolean> {
+    if (conds === this.applied) return false;
     const changed: Record<string, unknown> = {};
     const next = new Map<string, readonly string[] | null>();
     for (const [t, w] of Object.entries(conds)) {
@@ -174,14 +203,20 @@ export class SbMonitor {
       changed[t] = w;
       next.set(t, clauses);
     }
-    if (!next.size) return false;
+    if (!next.size) {
+      this.applied = conds;
+      return false;
+    }
+    this.applied = undefined;
     const before = new Map([...next.keys()].map((t) => [t, this.sent.get(t)]));
     if ([...next].every(([t, c]) => onlyMorePortNames(t, before.get(t), c))) {
       for (const [t, c] of next) this.sent.set(t, c);
+      this.applied = conds;
       this.replica.setConditions(changed as SbConditions, { timeoutMs: this.timeoutMs }).then(
         () => void this.changes++,
         () => {
           for (const [t, c] of next) if (this.sent.get(t) === c) this.sent.delete(t);
+          if (this.applied === conds) this.applied = undefined;
           this.onLateFailure();
         },
       );
@@ -194,6 +229,7 @@ export class SbMonitor {
       ...(signal ? { signal } : {}),
     });
     for (const [t, c] of next) this.sent.set(t, c);
+    this.applied = conds;
     this.changes++;
     return true;
   }
