@@ -143,7 +143,8 @@ export function changed(current: object, desired: Row): Row | null {
 
 /**
  * The columns northd owns of a Port_Binding row; `haGroup` is the row of its HA chassis group, if any;
- * `mirrors`: the SB Mirror rows its NB mirror_rules name.
+ * `mirrors`: the SB Mirror rows its NB mirror_rules name. With `seedUp`, also `up: false` (northd seeds
+ * it on a new binding and where it is unset: ovn-controller only reports `up` where it is explicitly false).
  */
 export function portBindingRow(
   p: CompiledSb['portBindings'][number],
@@ -152,13 +153,18 @@ export function portBindingRow(
   chassis: ChassisResolver,
   mirrors: unknown[],
   current?: SbTables['Port_Binding'],
+  seedUp = false,
 ): Row {
   const requested = requestedChassisColumns(p.requestedChassis, chassis);
   // ovn-controller records activated additional chassis in options; kept while additional chassis are requested.
   const activated = current?.options['additional-chassis-activated'];
   const keep = activated !== undefined && (requested['requested_additional_chassis'] as unknown[]).length > 0;
-  return {
-    ...requested,
+  // One object literal, no spread: spreading the requested columns into a literal of 14 more made each
+  // row ~4.3 kB of fresh hidden classes and property stores (~23 MB of a 100×50 cold start's ~5300
+  // bindings), and spreading that again for `up` ~3 kB more; this literal is ~0.2 kB.
+  const row: Row = {
+    requested_chassis: requested['requested_chassis'],
+    requested_additional_chassis: requested['requested_additional_chassis'],
     ha_chassis_group: haGroup,
     logical_port: p.logicalPort,
     datapath,
@@ -173,6 +179,8 @@ export function portBindingRow(
     external_ids: p.externalIds,
     mirror_rules: mirrors,
   };
+  if (seedUp) row['up'] = false;
+  return row;
 }
 
 /** The SB Mirror references of a binding's NB mirror UUIDs (mirrors without an SB row are left out). */
@@ -340,20 +348,20 @@ export function diffSb(
   for (const [name, p] of currentPb) if (!desiredPorts.has(name)) del('Port_Binding', p._uuid);
   const mirrorRef = (name: string) => mirrors.get(name);
   for (const p of c.portBindings) {
+    const cur = currentPb.get(p.logicalPort);
     const row = portBindingRow(
       p,
       dpRef.get(p.datapath)!,
       haGroupOf(p),
       chassis,
       mirrorRefs(p, (u) => c.mirrorNames.get(u), mirrorRef),
-      currentPb.get(p.logicalPort),
+      cur,
+      !cur || cur.up === null,
     );
-    const cur = currentPb.get(p.logicalPort);
-    // ovn-controller only reports `up` on bindings where it is explicitly false, so northd seeds it.
     if (cur) {
-      upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
+      upd('Port_Binding', cur._uuid, changed(cur, row));
       pbRef.set(p.logicalPort, cur._uuid);
-    } else pbRef.set(p.logicalPort, ins('Port_Binding', { ...row, up: false }));
+    } else pbRef.set(p.logicalPort, ins('Port_Binding', row));
   }
 
   // Multicast_Group by (datapath identity, name).

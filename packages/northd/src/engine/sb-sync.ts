@@ -258,11 +258,12 @@ export function syncSb(
       chassis,
       mirrorRefs(want, (u) => e.mirrorName(u), mirrorRef),
       cur,
+      !cur || cur.up === null,
     );
     if (cur) {
-      upd('Port_Binding', cur._uuid, changed(cur, cur.up === null ? { ...row, up: false } : row));
+      upd('Port_Binding', cur._uuid, changed(cur, row));
       pbRefs.set(name, cur._uuid);
-    } else pbRefs.set(name, ins('Port_Binding', { ...row, up: false }));
+    } else pbRefs.set(name, ins('Port_Binding', row));
   }
   const pbRef = (name: string) => pbRefs.get(name) ?? sb.portBinding(name)?._uuid;
 
