@@ -303,6 +303,14 @@ function parseSwitchPortAddresses(lsp: LogicalSwitchPort, peer: RouterPort | nul
 
 const parsedAddresses = new WeakMap<LogicalSwitchPort, ParsedAddresses>();
 
+/**
+ * The addresses a topology already parsed from this row (a port not of type "router" whose addresses
+ * drew no diagnostic), or undefined.
+ */
+export function parsedSwitchPortAddresses(lsp: LogicalSwitchPort): readonly LspAddress[] | undefined {
+  return parsedAddresses.get(lsp)?.addresses;
+}
+
 export function buildRoute(
   r: LogicalRouterStaticRoute,
   dp: RouterDatapath,
