@@ -67,3 +67,27 @@ describe('FlowSet balancer units (kept per id)', () => {
     expect(fs.toArray()).toEqual([]);
   });
 });
+
+describe('collect', () => {
+  it('gives each flow its ioPort and copp only when added with them', () => {
+    const specs = collect((add) => {
+      add('ls_in_check_port_sec', 50, 'inport == "p1"', 'next;', 'p1');
+      add('ls_in_acl', 1000, 'ip4', 'log(name="x"); next;', undefined, 'arp');
+      add('ls_in_acl', 1001, 'ip4', 'log(name="y"); next;', 'p2', 'arp');
+      add('ls_in_lb', 0, '1', 'next;');
+      add('ls_in_lb', 0, '1', 'next;', 'p3'); // the same flow again: left out
+    });
+    expect(specs.map((s) => [s.match, 'ioPort' in s ? s.ioPort : '-', 'copp' in s ? s.copp : '-'])).toEqual([
+      ['inport == "p1"', 'p1', '-'],
+      ['ip4', '-', 'arp'],
+      ['ip4', 'p2', 'arp'],
+      ['1', '-', '-'],
+    ]);
+    expect(specs[0]).toMatchObject({
+      stageName: 'ls_in_check_port_sec',
+      pipeline: 'ingress',
+      priority: 50,
+      actions: 'next;',
+    });
+  });
+});
