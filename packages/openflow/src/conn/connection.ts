@@ -24,6 +24,7 @@ import type { Flow, Group, Meter, TlvMapping } from '../model/flow.js';
 import type { MatchEntry } from '../model/match.js';
 import { planMessages, planSync, type SyncPlan } from './sync.js';
 import { parseTarget } from './target.js';
+import { XidWatch } from './xid-runs.js';
 
 /** Encoding a batch of messages goes on for at most about this long (wall ms) before the event loop is served. */
 const WRITE_SLICE_MS = 50;
@@ -86,8 +87,8 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
   private socket: net.Socket | undefined;
   private nextXid = 1;
   private readonly pending = new Map<number, Pending>();
-  /** xids of fire-and-forget messages whose errors a `checked` batch is collecting. */
-  private readonly watched = new Map<number, OpenFlowError[]>();
+  /** xids of fire-and-forget messages whose errors a `checked` batch or a bundle is collecting. */
+  private readonly watched = new XidWatch<OpenFlowError>();
   private closed = false;
   private ready = false;
   private backoff: number;
@@ -222,11 +223,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
           p.reject(err);
           return;
         }
-        const w = this.watched.get(xid);
-        if (w) {
-          w.push(err);
-          return;
-        }
+        if (this.watched.take(err)) return;
         // A listener (the controller's flow installer) reports the errors it collects in its own terms.
         if (!this.emit('switch_error', err)) this.log.warn({ xid, error: message.name }, 'switch error');
         return;
@@ -363,20 +360,20 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
    */
   async sendChecked(messages: readonly OfMessage[]): Promise<number[]> {
     this.requireReady();
-    const errors: OpenFlowError[] = [];
+    const batch = this.watched.open();
     const xids: number[] = [];
-    await this.writeBatched(messages.length, (i, w) => {
-      const xid = this.xid();
-      xids.push(xid);
-      this.watched.set(xid, errors);
-      encodeMessageInto(w, messages[i]!, xid, this.opts);
-    });
     try {
+      await this.writeBatched(messages.length, (i, w) => {
+        const xid = this.xid();
+        xids.push(xid);
+        batch.add(xid);
+        encodeMessageInto(w, messages[i]!, xid, this.opts);
+      });
       await this.barrier(this.workTimeout(messages.length));
     } finally {
-      for (const x of xids) this.watched.delete(x);
+      this.watched.close(batch);
     }
-    if (errors.length) throw errors[0]!;
+    if (batch.errors.length) throw batch.errors[0]!;
     return xids;
   }
 
@@ -436,8 +433,8 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       return p;
     };
     let opened: Promise<OfMessage> | undefined = opts.pipelined ? undefined : control('open_request');
-    const errors: OpenFlowError[] = [];
-    const xids: number[] = [];
+    const batch = this.watched.open();
+    const errors = batch.errors;
     const refusedOr = async (p: Promise<unknown>) => {
       try {
         await p;
@@ -450,8 +447,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       const add = (m: OfMessage, w: Writer) => {
         // OVS insists that the embedded message carries the bundle_add's own xid.
         const xid = this.xid();
-        xids.push(xid);
-        this.watched.set(xid, errors);
+        batch.add(xid);
         encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: m }, xid, this.opts);
       };
       if (opts.pipelined) {
@@ -475,13 +471,13 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
         else await refusedOr(control('commit_request', commitTimeout));
       }
     } finally {
-      for (const x of xids) this.watched.delete(x);
+      this.watched.close(batch);
     }
     if (errors.length)
       throw new BundleError(
         bundleId,
         errors,
-        errors.map((e) => xids.indexOf(e.xid)),
+        errors.map((e) => batch.indexOf(e.xid)),
       );
   }
 
