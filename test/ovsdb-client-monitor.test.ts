@@ -144,4 +144,30 @@ describe('replica cache vs ovsdb-client dump', () => {
       await reader.close();
     }
   });
+
+  it('a table monitored with versions: false reads _version as the zero UUID and still follows changes', async () => {
+    const sb = sandbox();
+    const server = await sb.startDb('nb');
+    const client = await OvsdbClient.connect(server.remotes.unix);
+    try {
+      const replica = await client.monitor(model, {
+        tables: { Logical_Switch: { versions: false }, Address_Set: true },
+      });
+      const txn = client.transaction(model);
+      txn.insert('Logical_Switch', { name: 'ls1' });
+      txn.insert('Address_Set', { name: 'as1', addresses: ['10.0.0.1'] });
+      await txn.commit();
+      await replica.waitFor((r) => r.lookup('Address_Set', { name: 'as1' }) !== undefined);
+      const zero = '00000000-0000-0000-0000-000000000000';
+      expect(replica.lookup('Logical_Switch', { name: 'ls1' })?._version).toBe(zero);
+      expect(replica.lookup('Address_Set', { name: 'as1' })?._version).not.toBe(zero);
+      const t2 = client.transaction(model);
+      t2.update('Logical_Switch', [['name', '==', 'ls1']], { other_config: { a: 'b' } });
+      await t2.commit();
+      await replica.waitFor((r) => r.lookup('Logical_Switch', { name: 'ls1' })?.other_config['a'] === 'b');
+      expect(replica.lookup('Logical_Switch', { name: 'ls1' })?._version).toBe(zero);
+    } finally {
+      await client.close();
+    }
+  });
 });

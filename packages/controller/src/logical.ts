@@ -174,14 +174,14 @@ export function logicalFlows(
     // the same OpenFlow on each of them but for the datapath key: compile it once per datapath kind.
     const shared = shareCompiles && dps.length > 1 && !/["@]/.test(lf.match) && !/["@]/.test(lf.actions);
     const templates = shared ? new Map<string, { dpKey: number; entry: CacheEntry }>() : undefined;
-    const text = `${lf._version}|${lf.table_id}|${lf.priority}|${lf.match}|${lf.actions}`;
+    // Every column the compile reads (the SB monitor leaves Logical_Flow's _version out: UNVERSIONED_TABLES).
+    const text = `${lf.pipeline}|${lf.table_id}|${lf.priority}|${lf.controller_meter ?? ''}|${lf.tags['in_out_port'] ?? ''}|${lf.match}|${lf.actions}`;
     for (const d of dps) {
       const dp = view.localDps.get(d);
       if (!dp) continue;
       const c = contextFor(dp);
       const key = `${lf._uuid}|${d}`;
       const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
-      // The row's _version changes with any column; without versions, fall back to the text that matters.
       const resident = lf.match.includes('is_chassis_resident') ? `|${residentFp}` : '';
       const fingerprint = shared
         ? `${global}|shared|${kind}|${dp.tunnel_key}|${text}`

@@ -151,11 +151,18 @@ export const OMITTED_COLUMNS: { readonly [T in keyof SbTables]?: readonly (keyof
 };
 const UNMONITORED_TABLES: ReadonlySet<string> = new Set(['Connection']);
 
+/**
+ * Tables monitored without their rows' `_version` (it reads as the zero UUID): Logical_Flow, most of a chassis's
+ * rows (23.7k of 29k at 100x50), is read by its columns only; its version was a 56-byte string a row kept for
+ * the process's life (~1.3 MB at the first install, a chassis's peak RSS) and ~50 bytes a row on the wire.
+ */
+export const UNVERSIONED_TABLES: ReadonlySet<string> = new Set(['Logical_Flow']);
+
 type SbMonitorTables = { [T in keyof SbTables]?: TableMonitorOptions<SbTables[T]> | true };
 
 /** Monitor options for the first subscription: every table (less OMITTED_COLUMNS), with the given conditions. */
 export function monitorTables(conds: SbConditions): SbMonitorTables {
-  const out: Record<string, { where?: unknown; columns?: string[] } | true> = {};
+  const out: Record<string, { where?: unknown; columns?: string[]; versions?: false } | true> = {};
   const omitted: Record<string, readonly string[] | undefined> = OMITTED_COLUMNS;
   const where: Record<string, unknown> = conds;
   for (const [t, schema] of Object.entries(sbModel.schema.tables)) {
@@ -163,7 +170,11 @@ export function monitorTables(conds: SbConditions): SbMonitorTables {
     const drop = omitted[t];
     const columns = drop ? Object.keys(schema.columns).filter((c) => !drop.includes(c)) : undefined;
     const w = where[t];
-    out[t] = w || columns ? { ...(w ? { where: w } : {}), ...(columns ? { columns } : {}) } : true;
+    const versions = !UNVERSIONED_TABLES.has(t);
+    out[t] =
+      w || columns || !versions
+        ? { ...(w ? { where: w } : {}), ...(columns ? { columns } : {}), ...(versions ? {} : { versions }) }
+        : true;
   }
   return out as SbMonitorTables;
 }

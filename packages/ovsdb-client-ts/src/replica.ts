@@ -27,6 +27,11 @@ export interface TableMonitorOptions<R> {
   columns?: readonly (keyof R & string)[];
   /** Only rows matching this condition. */
   where?: MonitorCondition<R>;
+  /**
+   * Replicate the rows' `_version` (default: as the replica's `versions`); false: it reads as the zero UUID. A
+   * table of many rows read only by their columns saves a UUID per row on the wire and in memory.
+   */
+  versions?: boolean;
 }
 
 type RawCondition = readonly (readonly [string, string, unknown] | boolean)[];
@@ -116,6 +121,8 @@ interface TableSpec {
   /** Row with every replicated column at its default (frozen empty sets/maps, safe to share). */
   readonly template: Readonly<Record<string, unknown>>;
   readonly types: ReadonlyMap<string, ColumnType>;
+  /** `_version` is asked for (the replica's and the table's options allow it). */
+  readonly versions: boolean;
   /** Per-column decoders for full values (initial/insert), `_version` included. */
   readonly decoders: ReadonlyMap<string, (json: unknown) => unknown>;
   /** Schema indexes whose columns are all replicated. */
@@ -243,6 +250,7 @@ export class Replica<M extends DatabaseModel>
       this.specs.set(name, {
         schema,
         columns,
+        versions: this.versions && o.versions !== false,
         ...conditionFields(schema, o.where as RawCondition | undefined),
         template,
         types,
@@ -397,9 +405,18 @@ export class Replica<M extends DatabaseModel>
       if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
       if (where && this.method === 'monitor')
         throw new ProtocolError('the server does not support conditional monitors');
-      const { schema, columns, template, types, decoders, indexes } = spec;
+      const { schema, columns, versions, template, types, decoders, indexes } = spec;
       // Encoded (and so checked) before any table's condition changes.
-      next.set(table, { schema, columns, template, types, decoders, indexes, ...conditionFields(schema, where) });
+      next.set(table, {
+        schema,
+        columns,
+        versions,
+        template,
+        types,
+        decoders,
+        indexes,
+        ...conditionFields(schema, where),
+      });
     }
     const prev = new Map([...next.keys()].map((t) => [t, this.specs.get(t)!]));
     for (const [table, spec] of next) this.specs.set(table, spec);
@@ -508,7 +525,7 @@ export class Replica<M extends DatabaseModel>
     const body: Record<string, unknown> = {};
     const sent = new Map<string, string>();
     for (const [name, spec] of this.specs) {
-      const columns = this.versions ? [...spec.columns, '_version'] : [...spec.columns];
+      const columns = spec.versions ? [...spec.columns, '_version'] : [...spec.columns];
       if (method === 'monitor') {
         if (spec.wireWhere) throw new ProtocolError('the server does not support conditional monitors');
         body[name] = { columns };
