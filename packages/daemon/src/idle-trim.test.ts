@@ -5,7 +5,7 @@ import { compactingGc, formatIdleTrim, IdleTrim } from './idle-trim.js';
 const MB = 2 ** 20;
 
 /** An IdleTrim on a fake clock, CPU counter and heap; `step(wallMs, cpuMs)` advances them and ticks. */
-function fake(opts: { held?: number; used?: number } = {}) {
+function fake(opts: { held?: number; used?: number; peakRss?: number } = {}) {
   let now = 0;
   let cpu = 0;
   const heap = { used: (opts.used ?? 30) * MB, held: (opts.held ?? 50) * MB };
@@ -15,6 +15,7 @@ function fake(opts: { held?: number; used?: number } = {}) {
     cpuMs: () => cpu,
     heap: () => ({ ...heap }),
     rss: () => heap.held + 40 * MB,
+    peakRss: () => (opts.peakRss ?? 1000) * MB,
     collect: () => {
       runs.push(now);
       cpu += 30;
@@ -30,6 +31,19 @@ function fake(opts: { held?: number; used?: number } = {}) {
 }
 
 describe('IdleTrim', () => {
+  it('does not collect when the copy could raise the peak RSS (RSS + used heap above the peak so far)', () => {
+    // RSS 90 MB (held 50 + 40), used 30 MB: a peak of 110 MB leaves no room, 120 MB does.
+    for (const [peak, expected] of [
+      [110, 0],
+      [120, 1],
+    ] as const) {
+      const { step, runs } = fake({ peakRss: peak });
+      for (let i = 0; i < 10; i++) step(100, 80);
+      for (let i = 0; i < 6; i++) step(100, 2);
+      expect(runs.length).toBe(expected);
+    }
+  });
+
   it('collects once the process has been quiet for a while after work, and reports what it returned', () => {
     const { trim, step, runs } = fake();
     for (let i = 0; i < 10; i++) expect(step(100, 80)).toBeUndefined(); // busy: 800 ms of CPU
@@ -99,6 +113,7 @@ describe('IdleTrim', () => {
       cpuMs: () => cpu,
       heap: () => ({ used: 600 * MB, held: 900 * MB }),
       rss: () => 0,
+      peakRss: () => 2000 * MB,
       collect: () => {
         runs.push(now);
         cpu += 500; // a big heap: half a second to compact
