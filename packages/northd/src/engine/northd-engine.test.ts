@@ -15,6 +15,24 @@ function setup(): { nb: MemNb; check: EngineCheck } {
   return { nb, check };
 }
 
+/** The operations that add a pod port to switch node0. */
+function podOps(name: string, host: number): unknown[] {
+  return [
+    {
+      op: 'insert',
+      table: 'Logical_Switch_Port',
+      'uuid-name': 'p',
+      row: { name, addresses: `fa:16:3e:00:00:${host} 10.128.0.${host}` },
+    },
+    {
+      op: 'mutate',
+      table: 'Logical_Switch',
+      where: [['name', '==', 'node0']],
+      mutations: [['ports', 'insert', ['set', [['named-uuid', 'p']]]]],
+    },
+  ];
+}
+
 function step(nb: MemNb, check: EngineCheck, ops: unknown[]) {
   nb.transact(ops);
   return check.round(nb.snapshot(), nb.takeChanges().changes);
@@ -119,21 +137,7 @@ describe('incremental engine', () => {
 
   it('binds only the port added to a switch; a changed port row is bound again', () => {
     const { nb, check } = setup();
-    const addPod = (name: string, host: number) =>
-      step(nb, check, [
-        {
-          op: 'insert',
-          table: 'Logical_Switch_Port',
-          'uuid-name': 'p',
-          row: { name, addresses: `fa:16:3e:00:00:${host} 10.128.0.${host}` },
-        },
-        {
-          op: 'mutate',
-          table: 'Logical_Switch',
-          where: [['name', '==', 'node0']],
-          mutations: [['ports', 'insert', ['set', [['named-uuid', 'p']]]]],
-        },
-      ]);
+    const addPod = (name: string, host: number) => step(nb, check, podOps(name, host));
     // The bindings of the full recompute are kept, and so are those of later rebinds.
     const kept = check.engine.portBindingByName('ns1_pod-0-1');
     expect(kept).toBeDefined();
@@ -161,20 +165,6 @@ describe('incremental engine', () => {
 
   it('a port added with a change of the ACLs its switch applies, in one transaction', () => {
     const { nb, check } = setup();
-    const podOps = (name: string, host: number) => [
-      {
-        op: 'insert',
-        table: 'Logical_Switch_Port',
-        'uuid-name': 'p',
-        row: { name, addresses: `fa:16:3e:00:00:${host} 10.128.0.${host}` },
-      },
-      {
-        op: 'mutate',
-        table: 'Logical_Switch',
-        where: [['name', '==', 'node0']],
-        mutations: [['ports', 'insert', ['set', [['named-uuid', 'p']]]]],
-      },
-    ];
     const acl = (nb.rows('Port_Group').values().next().value!['acls'] as string[])[0]!;
     // Each round is checked against a full compile (EngineCheck): the switches' ACLs must be gathered again.
     expect(
