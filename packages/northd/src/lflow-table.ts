@@ -28,9 +28,19 @@ export interface LogicalFlow {
  * (datapath kind, pipeline, table): switch and router flows never merge.
  */
 export function flowKey(f: Pick<LogicalFlow, 'stageName' | 'priority' | 'match' | 'actions' | 'meter'>): string {
+  return flowKeyOf(f.stageName, f.priority, f.match, f.actions, f.meter);
+}
+
+/**
+ * flowKey of the parts themselves. The builders' paths (flowText, LflowTable.add) call this one, not
+ * flowKey with an object: flowKey's property loads see objects of many shapes, some short-lived (copp.ts
+ * passes a spread copy), and V8 inlined them with those shapes into the builders' optimized code, which it
+ * then discarded whenever such a shape had no object left ('weak objects') and optimized again later.
+ */
+export function flowKeyOf(stageName: string, priority: number, match: string, actions: string, meter?: string): string {
   // join() builds one flat string; a template literal would build a rope of small heap objects.
-  const parts: (string | number)[] = [f.stageName, f.priority, f.match, f.actions];
-  if (f.meter !== undefined) parts.push(f.meter);
+  const parts: (string | number)[] = [stageName, priority, match, actions];
+  if (meter !== undefined) parts.push(meter);
   return parts.join('\u0000');
 }
 
@@ -45,7 +55,7 @@ export function flowText(
   match: string,
   actions: string,
 ): { key: string; match: string; actions: string } {
-  const key = flowKey({ stageName, priority, match, actions });
+  const key = flowKeyOf(stageName, priority, match, actions);
   const at = key.length - actions.length - match.length - 1;
   return { key, match: key.slice(at, at + match.length), actions: key.slice(key.length - actions.length) };
 }
@@ -97,7 +107,7 @@ export class LflowTable {
     copp?: CoppProto,
   ): void {
     const st = stage(stageName);
-    const key = flowKey({ stageName, priority, match, actions });
+    const key = flowKeyOf(stageName, priority, match, actions);
     let e = this.flows.get(key);
     if (!e) {
       e = { key, stageName, pipeline: st.pipeline, tableId: st.table, priority, match, actions, datapaths: new Set() };

@@ -54,6 +54,17 @@ export class UnitCollector extends LflowTable {
   readonly fn: Add = (st, prio, match, actions, ioPort, copp) => this.add('', st, prio, match, actions, ioPort, copp);
 }
 
+/**
+ * One collector kept for the process's life. V8 reaches a collector's shape (its hidden class, built by
+ * adding its fields one by one) only through weak transitions, so when a round's collectors were all
+ * collected, the shape went too, and with it every optimized function that had been specialized to it
+ * (UnitCollector.add, collect, the builders that inline them): V8 discards such code ('weak objects'),
+ * and the next round optimized it all again. Over a soak that was most of northd's ~100 deoptimizations a
+ * minute, each leaving its code behind in the code space until a compaction (issue 24). A live instance
+ * holds the shape.
+ */
+export const KEPT_COLLECTOR = new UnitCollector();
+
 /** Run `build` and return its flows as a unit. */
 export function collect(build: (add: Add, t: LflowTable) => void, exclude?: ReadonlySet<string>): readonly FlowSpec[] {
   const c = new UnitCollector(exclude);
