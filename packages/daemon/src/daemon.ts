@@ -17,14 +17,6 @@ import { vlogLogger, type ComponentModule } from './vlog/pino-stream.js';
 
 const DETACHED_ENV = 'OVNTS_DETACHED_CHILD';
 
-/**
- * glibc malloc arenas for a detached daemon unless the caller sets MALLOC_ARENA_MAX: by default glibc gives
- * each thread that mallocs (V8's GC and compiler workers, libuv's pool) its own arena, up to 8 per core, and
- * each keeps its freed memory. Chassis bench 100×50: ovnts-controller's peak RSS 184.5 → 170.1 MB with 2;
- * the V8 heap is unaffected (glibc reads the variable at process start, hence the child's environment).
- */
-const DETACHED_MALLOC_ARENAS = '2';
-
 export interface DaemonSetup {
   readonly cfg: DaemonConfig;
   /** The ovnts binary's own name (messages before logging starts). */
@@ -79,7 +71,9 @@ export function detachAndWait(ovntsName: string): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: { MALLOC_ARENA_MAX: DETACHED_MALLOC_ARENAS, ...process.env, [DETACHED_ENV]: '1' },
+    // The child's environment is the parent's: a launcher's settings (ovnts-controller's MALLOC_ARENA_MAX) apply
+    // to a detached daemon as to one in the foreground.
+    env: { ...process.env, [DETACHED_ENV]: '1' },
   });
   return new Promise((resolve) => {
     child.on('message', (m: { ready?: boolean; error?: string; stdout?: string }) => {
