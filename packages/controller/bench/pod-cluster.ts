@@ -205,7 +205,10 @@ export async function startBenchController(
     // Node run by hand skips the launcher's shebang: its node flags (heap sizing) are passed here, as a
     // deployment running the launcher gets them (with its environment settings).
     const shebang = launcherShebang(bin);
-    await sb.runOk(process.execPath, [...shebang.nodeFlags, ...nodeArgs, bin, ...args], {
+    // BENCH_CONTROLLER_BUNDLE: another build's bundle (dist/bundle/ovnts-controller.mjs copied aside), run with
+    // this launcher's flags: an A/B of two builds in the same minutes (BENCH_AB="BENCH_CONTROLLER_BUNDLE=...").
+    const entry = extraEnv['BENCH_CONTROLLER_BUNDLE'] ?? bin;
+    await sb.runOk(process.execPath, [...shebang.nodeFlags, ...nodeArgs, entry, ...args], {
       env: { ...env, ...shebang.env },
     });
   } else await sb.runOk('ovn-controller', args, { env });
