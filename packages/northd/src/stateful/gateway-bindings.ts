@@ -57,13 +57,26 @@ export function hasVtepPeer(p: RouterPort): boolean {
   return !!p.peer && p.peer.dp.ports.some((x) => x.type === 'vtep');
 }
 
-/** Distributed gateway port name → its chassisredirect port name. */
-export function redirectPorts(lr: RouterDatapath): Map<string, string> {
+/** redirectPorts' answer per router, with the row and port list it was read from. */
+const redirectMemo = new WeakMap<
+  RouterDatapath,
+  { nb: RouterDatapath['nb']; ports: RouterDatapath['ports']; n: number; map: ReadonlyMap<string, string> }
+>();
+
+/**
+ * Distributed gateway port name → its chassisredirect port name. Kept per router while its row and
+ * port list stay the same (the engine re-reads a changed router into a new object, or points it at its
+ * new row): the cluster router's 300 ports were walked for every port of its peer switches' rebuilds.
+ */
+export function redirectPorts(lr: RouterDatapath): ReadonlyMap<string, string> {
+  const m = redirectMemo.get(lr);
+  if (m && m.nb === lr.nb && m.ports === lr.ports && m.n === lr.ports.length) return m.map;
   const out = new Map<string, string>();
   for (const p of lr.ports) {
     const cr = redirectPortOf(p);
     if (cr) out.set(p.name, cr);
   }
+  redirectMemo.set(lr, { nb: lr.nb, ports: lr.ports, n: lr.ports.length, map: out });
   return out;
 }
 
