@@ -7,6 +7,7 @@ import type { ACL, LoadBalancer, LogicalSwitchPort } from '@ovnts/schema/nb';
 import { aclOptions, DEFAULT_ACL_OPTIONS, sameAclOptions, type AclOptions } from '../../stateful/switch-config.js';
 import type { ChassisFeaturesNode } from './chassis-features.js';
 import { buildSwitchCoreFlows, buildSwitchPortFlows, onlyRouterPortsOf } from '../../switch-flows.js';
+import { hasLocalnet } from '../../stateful/gateway-bindings.js';
 import { buildDhcpFlows } from '../../stateful/dhcp.js';
 import { buildDnsFlows } from '../../stateful/dns.js';
 import { buildExternalPortFlows } from '../../external-ports.js';
@@ -15,7 +16,7 @@ import type { ResolvedPortGroup } from '../../stateful/port-groups.js';
 import { buildRouterNatArpFlows } from '../../stateful/switch-router-arp.js';
 import { switchStateful, withLbs, type SwitchStateful } from '../../stateful/switch-config.js';
 import { reportUnsupportedAcl } from '../../stateful/unsupported.js';
-import type { SwitchDatapath } from '../../topology.js';
+import type { SwitchDatapath, SwitchPort } from '../../topology.js';
 import { collect, FlowSet, type FlowSpec } from '../flow-set.js';
 import { AclUnitMemo, flagsSig, LbUnitMemo } from './switch-unit-memos.js';
 import type { NodeData } from '../inc-engine.js';
@@ -32,6 +33,70 @@ import { DatapathCopps } from './copp.js';
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
+/**
+ * What a switch's core unit was built from, but for its plain ports (see coreReadsPort): a port added to or
+ * removed from a switch of 100 leaves it as it was, and building it again (DHCP, DNS, the port loops)
+ * was most of that switch's work.
+ */
+interface CoreInputs {
+  readonly nb: SwitchDatapath['nb'];
+  readonly flags: string;
+  readonly ct: SwitchStateful['ct'];
+  readonly natMacs: SwitchStateful['routerNatMacs'];
+  readonly onlyRouterPorts: boolean;
+  /** Per port the core unit reads: its row, its peer router port and that router's row. */
+  readonly ports: readonly unknown[];
+}
+
+/**
+ * Whether the core unit reads port `p` (the builders of compute()'s core unit): a VIF with no options, no
+ * DHCP options and no unknown address adds nothing to it, and only counts towards onlyRouterPortsOf.
+ */
+const coreReadsPort = (p: SwitchPort): boolean =>
+  p.type !== '' ||
+  p.hasUnknown ||
+  p.nb.dhcpv4_options !== null ||
+  p.nb.dhcpv6_options !== null ||
+  Object.keys(p.nb.options).length > 0;
+
+function coreInputs(sw: SwitchDatapath, st: SwitchStateful): CoreInputs {
+  const ports: unknown[] = [];
+  for (const p of sw.ports) {
+    if (!coreReadsPort(p)) continue;
+    ports.push(p.nb, p.enabled, p.peer, p.peer?.dp, p.peer?.dp.nb, p.peer?.enabled);
+    // A virtual port's flows name those of its parents that are on the switch, plain ports included.
+    if (p.type === 'virtual') ports.push({});
+  }
+  return {
+    nb: sw.nb,
+    flags: flagsSig(st),
+    ct: st.ct,
+    natMacs: st.routerNatMacs,
+    onlyRouterPorts: onlyRouterPortsOf(sw),
+    ports,
+  };
+}
+
+/** The switch row's columns other than `ports` are the same values (the replica keeps unchanged ones). */
+function sameButPorts(a: SwitchDatapath['nb'], b: SwitchDatapath['nb']): boolean {
+  if (a === b) return true;
+  for (const k of Object.keys(b) as (keyof typeof b)[])
+    if (k !== 'ports' && k !== '_version' && a[k] !== b[k]) return false;
+  return true;
+}
+
+function sameCore(a: CoreInputs, b: CoreInputs): boolean {
+  return (
+    sameButPorts(a.nb, b.nb) &&
+    a.flags === b.flags &&
+    a.ct === b.ct &&
+    a.natMacs === b.natMacs &&
+    a.onlyRouterPorts === b.onlyRouterPorts &&
+    a.ports.length === b.ports.length &&
+    a.ports.every((x, i) => x === b.ports[i])
+  );
+}
+
 export class SwitchesNode implements NodeData {
   flows = new FlowSet();
   private readonly state = new Map<string, SwitchStateful>();
@@ -39,12 +104,16 @@ export class SwitchesNode implements NodeData {
   private readonly aclCols = new Map<string, readonly string[]>();
   /** Per switch: each port's NB row → its unit id (unchanged rows are skipped; units of rows gone are dropped). */
   private readonly portUnits = new Map<string, Map<LogicalSwitchPort, string>>();
+  /** Per switch: what its core unit was last built from. */
+  private readonly coreOf = new Map<string, CoreInputs>();
   /** Load balancer → bound switches applying it (its SB row's datapaths). */
   readonly lbSwitches = new Map<string, Set<string>>();
   /** ACL rows already checked for unsupported columns (by row: UUIDs of deleted ACLs would pile up). */
   private reportedAcls = new WeakSet<ACL>();
   // Memoized units, shared between switches.
   private lspUnits = new WeakMap<LogicalSwitchPort, readonly FlowSpec[]>();
+  /** Router-type ports' units, with what they were built from (routerPortUnit). */
+  private routerPortUnits = new WeakMap<LogicalSwitchPort, { inputs: readonly unknown[]; unit: readonly FlowSpec[] }>();
   /** Whether the memoized port units were built with ports' `up` deciding (topology.lspUp). */
   private memoLspUp = false;
   private readonly aclMemo = new AclUnitMemo();
@@ -56,6 +125,8 @@ export class SwitchesNode implements NodeData {
   private readonly aclSw = new Set<string>();
   private readonly lbAll = new Set<string>();
   private readonly lbRowUnits = new Map<string, ReadonlySet<string>>();
+  /** Switches whose core unit reads something else that changed (peer routers' NAT, DHCP, DNS rows). */
+  private readonly coreDirty = new Set<string>();
   private readonly copps: DatapathCopps;
 
   // Tracked output.
@@ -80,7 +151,7 @@ export class SwitchesNode implements NodeData {
 
   clearTracked(): void {
     this.recomputed = this.unitsChanged = false;
-    for (const s of [this.full, this.aclSw, this.lbAll, this.lbMembership]) s.clear();
+    for (const s of [this.full, this.aclSw, this.lbAll, this.lbMembership, this.coreDirty]) s.clear();
     this.lbRowUnits.clear();
   }
 
@@ -89,7 +160,7 @@ export class SwitchesNode implements NodeData {
   }
 
   clear(): void {
-    for (const m of [this.state, this.aclCols, this.portUnits, this.lbSwitches]) m.clear();
+    for (const m of [this.state, this.aclCols, this.portUnits, this.lbSwitches, this.coreOf]) m.clear();
     this.reportedAcls = new WeakSet();
     this.flows = new FlowSet();
   }
@@ -168,7 +239,7 @@ export class SwitchesNode implements NodeData {
   /** Peer routers whose NAT or balancer addresses changed. */
   onRouters(): boolean {
     if (this.routers.recomputed) return false;
-    for (const s of this.routers.peerSwitches) this.full.add(s);
+    for (const s of this.routers.peerSwitches) (this.full.add(s), this.coreDirty.add(s));
     return true;
   }
 
@@ -185,14 +256,16 @@ export class SwitchesNode implements NodeData {
   onDhcpOptions(): boolean {
     for (const c of this.nb.tables.DHCP_Options.changes)
       for (const p of this.topo.lsps.values())
-        if (p.nb.dhcpv4_options === c.uuid || p.nb.dhcpv6_options === c.uuid) this.full.add(p.dp.uuid);
+        if (p.nb.dhcpv4_options === c.uuid || p.nb.dhcpv6_options === c.uuid)
+          (this.full.add(p.dp.uuid), this.coreDirty.add(p.dp.uuid));
     return true;
   }
 
   /** A DNS row's records: the core unit (DNS flows) of the switches naming it. */
   onDns(): boolean {
     for (const c of this.nb.tables.DNS.changes)
-      for (const sw of this.topo.switches.values()) if (sw.nb.dns_records.includes(c.uuid)) this.full.add(sw.uuid);
+      for (const sw of this.topo.switches.values())
+        if (sw.nb.dns_records.includes(c.uuid)) (this.full.add(sw.uuid), this.coreDirty.add(sw.uuid));
     return true;
   }
 
@@ -285,8 +358,28 @@ export class SwitchesNode implements NodeData {
     const prev = this.state.get(sw.uuid);
     const st = this.stateOf(sw, prev);
     this.state.set(sw.uuid, st);
-    const nb = this.nb.view;
     this.flows.setCopp(sw.uuid, this.copps.ofSwitch(sw.nb));
+    this.setCoreUnit(sw, st);
+    this.setPortUnits(sw, st);
+    // A port change leaves the switch's ACLs and load balancers as they were: skip their units.
+    const sameFlags = !!prev && flagsSig(prev) === flagsSig(st);
+    if (
+      !sameFlags ||
+      !sameRows(prev.acls, st.acls) ||
+      this.aclMemo.aggregate(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl')
+    )
+      this.setAclUnits(sw, st, fresh);
+    if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev, fresh);
+  }
+
+  /** The core pipeline, built again unless only plain ports came, went or changed (coreReadsPort). */
+  private setCoreUnit(sw: SwitchDatapath, st: SwitchStateful): void {
+    const inputs = coreInputs(sw, st);
+    const before = this.coreOf.get(sw.uuid);
+    this.coreOf.set(sw.uuid, inputs);
+    if (before && !this.coreDirty.has(sw.uuid) && this.flows.unitsOf(sw.uuid)?.has('core') && sameCore(before, inputs))
+      return;
+    const nb = this.nb.view;
     this.flows.setUnit(
       sw.uuid,
       'core',
@@ -304,16 +397,6 @@ export class SwitchesNode implements NodeData {
         );
       }),
     );
-    this.setPortUnits(sw, st);
-    // A port change leaves the switch's ACLs and load balancers as they were: skip their units.
-    const sameFlags = !!prev && flagsSig(prev) === flagsSig(st);
-    if (
-      !sameFlags ||
-      !sameRows(prev.acls, st.acls) ||
-      this.aclMemo.aggregate(sw, st) !== this.flows.unitsOf(sw.uuid)?.get('acl')
-    )
-      this.setAclUnits(sw, st, fresh);
-    if (!sameFlags || !sameRows(prev.lbs, st.lbs)) this.setLbUnits(sw, st, prev, fresh);
   }
 
   /**
@@ -323,6 +406,7 @@ export class SwitchesNode implements NodeData {
    */
   private setPortUnits(sw: SwitchDatapath, st: SwitchStateful): void {
     const onlyRouterPorts = onlyRouterPortsOf(sw);
+    const localnet = hasLocalnet(sw);
     const prev = this.portUnits.get(sw.uuid);
     const now = new Map<LogicalSwitchPort, string>();
     let changed = !prev || prev.size !== sw.ports.length;
@@ -336,7 +420,7 @@ export class SwitchesNode implements NodeData {
       changed = true;
       const id = unitId('lsp', p.name);
       now.set(p.nb, id);
-      let u = p.type === 'router' ? undefined : this.lspUnits.get(p.nb);
+      let u = p.type === 'router' ? this.routerPortUnit(p, onlyRouterPorts, st, localnet) : this.lspUnits.get(p.nb);
       if (!u) {
         u = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st, this.memoLspUp));
         if (p.type !== 'router') this.lspUnits.set(p.nb, u);
@@ -348,6 +432,37 @@ export class SwitchesNode implements NodeData {
       for (const [row, id] of prev) if (!now.has(row) && !ids.has(id)) this.flows.dropUnit(sw.uuid, id);
     }
     this.portUnits.set(sw.uuid, now);
+  }
+
+  /**
+   * A router-type port's unit: its flows name its peer router port (addresses, MAC, the router's
+   * distributed NAT MACs and gateway ports) and depend on its switch's shape; kept while those are the
+   * same objects (a rebuilt router has new ports, a refreshed one a new row), so a port added next to
+   * it does not build it again.
+   */
+  private routerPortUnit(
+    p: SwitchPort,
+    onlyRouterPorts: boolean,
+    st: SwitchStateful,
+    localnet: boolean,
+  ): readonly FlowSpec[] {
+    const rp = p.peer;
+    const inputs = [
+      p.dp,
+      rp,
+      rp?.dp,
+      rp?.dp.nb,
+      rp?.dp.ports,
+      rp?.dp.ports.length,
+      onlyRouterPorts,
+      st.routerNatMacs,
+      localnet,
+    ];
+    const m = this.routerPortUnits.get(p.nb);
+    if (m && m.inputs.length === inputs.length && m.inputs.every((x, i) => x === inputs[i])) return m.unit;
+    const unit = collect((add) => buildSwitchPortFlows(p, onlyRouterPorts, add, st, this.memoLspUp));
+    this.routerPortUnits.set(p.nb, { inputs, unit });
+    return unit;
   }
 
   private setAclUnits(sw: SwitchDatapath, st: SwitchStateful, fresh: boolean): void {
