@@ -71,6 +71,13 @@ try {
     const appctl = (...a: string[]) => sb.runOk('ovn-appctl', ['-t', 'ovn-controller', ...a], { env });
     const loop = kind === 'ovnts' ? await appctl('event-loop/show') : '';
     const memory = kind === 'ovnts' ? await appctl('memory/show') : '';
+    // How its logical flows were compiled (coverage counters lflow_compile_*: parsed in full or copied).
+    const compiles =
+      kind === 'ovnts'
+        ? [...(await appctl('coverage/show')).matchAll(/^lflow_compile_(\w+).*total: (\d+)$/gm)]
+            .map((m) => `${m[1]} ${m[2]}`)
+            .join(', ')
+        : '';
     if (kind === 'ovnts' && HEAP_SNAPSHOT) {
       process.kill(pid, 'SIGUSR2');
       // Written in full once its size stops growing (a loaded box takes minutes for a few hundred MB).
@@ -97,7 +104,7 @@ try {
     await appctl('exit', '--restart');
     await waitFor('exit', () => !daemon.alive, 60_000);
     await forgetChassis(central, hv);
-    return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, longPolls, drops };
+    return { startS, cpuS, rssAtStart, rssMb, flows, loop, memory, compiles, longPolls, drops };
   }
   async function dumpNormalised(): Promise<string[]> {
     // At 300x100 a dump is ~10^5 flows: a loaded vswitchd takes longer than the default 30 s to send them.
@@ -139,7 +146,8 @@ try {
       console.log(
         `A/B round ${i + 1}: B (${AB}) start ${b.startS.toFixed(2)} s CPU ${b.cpuS.toFixed(2)} s RSS ${b.rssAtStart.toFixed(1)} MB flows ${b.flows.length} ${sameAs(b.flows)}` +
           (a ? `; A start ${a.startS.toFixed(2)} s CPU ${a.cpuS.toFixed(2)} s RSS ${a.rssAtStart.toFixed(1)} MB` : '') +
-          `; load ${load()}`,
+          `; load ${load()}; B compilations: ${b.compiles}` +
+          (a ? `; A compilations: ${a.compiles}` : ''),
       );
     }
   }
@@ -165,6 +173,7 @@ try {
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i]!)).join('  '));
   console.log(`ovnts-controller event-loop/show:\n${ours.loop.trimEnd()}`);
   console.log(`ovnts-controller memory/show: ${ours.memory.trim()}`);
+  console.log(`ovnts-controller logical flow compilations: ${ours.compiles}`);
   if (parity) {
     const same = parity.onlyOurs.length === 0 && parity.onlyReal.length === 0;
     console.log(`installed flows equal (first install, normalised): ${same ? 'yes' : 'NO'}`);

@@ -926,8 +926,8 @@ class Controller implements ControllerHandle {
         }
         c.recomputeAll();
       },
-      counter: (name) => c.coverage.get(name),
-      counters: () => c.coverage.all(),
+      counter: (name) => c.coverage.get(name) + (c.engine.lflows.counts.get(name) ?? 0),
+      counters: () => new Map([...c.coverage.all(), ...c.engine.lflows.counts]),
       lflowCacheStats: () => ({ entries: c.engine.lflows.size, hits: 0, misses: c.engine.lflows.compiledTotal }),
       engineStats: () => c.engine.engine.showStats(),
       clearEngineStats: () => c.engine.engine.clearStats(),

@@ -12,7 +12,7 @@ export {
   type SubfieldSymbol,
   type PredicateSymbol,
 } from './symbols.js';
-export { OFTABLE, REG, MLF, LOG_PIPELINE_LEN, pipelineTable, type Pipeline } from './tables.js';
+export { OFTABLE, REG, MLF, LOG_PIPELINE_LEN, DATAPATH_FIELD, pipelineTable, type Pipeline } from './tables.js';
 export { MatchParser, type ParseEnv, type FieldRef, type IntValue, type ConstSet } from './match-parser.js';
 export { ActionParser, type ActionEnv, type ParsedActions } from './action-parser.js';
 export type { OvnAction, NestedKind, ResultFn } from './actions.js';

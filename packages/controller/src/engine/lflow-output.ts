@@ -22,7 +22,7 @@ import { MeterIds } from '../meters.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
 import { SetIndex } from './set-index.js';
-import { LflowTemplates, abstractFlow } from './lflow-template.js';
+import { LflowTemplates, abstractFlow, type TemplateScope } from './lflow-template.js';
 
 type DpUuid = Uuid<'Datapath_Binding'>;
 /** One shared empty list for the entries with no groups or look-ups (most of them: 24k at 100×50). */
@@ -41,8 +41,15 @@ interface Entry {
 
 interface DpContext {
   readonly ctx: DatapathContext;
-  /** Flows of one shape compiled once (they read the context's keys: they go with it). */
+  /**
+   * Flows of one shape learnt on this datapath (a router's per-port shapes: the shared store needs two datapaths;
+   * shapes whose output holds something of the datapath's own).
+   */
   readonly templates: LflowTemplates;
+  /** What the templates read of the datapath. */
+  readonly scope: TemplateScope;
+  /** Its templates' kind in the shared store (what the compiler reads of a datapath besides its key). */
+  readonly kind: string;
   /** Where the look-ups of the compilation in progress are recorded. */
   deps: string[];
   groups: Omit<Group, 'groupId'>[];
@@ -85,6 +92,11 @@ export class LflowOutput implements NodeData {
   private nextConj = 1;
   private compiler = new Compiler();
   private contexts = new Map<DpUuid, DpContext>();
+  /**
+   * Flows of one shape compiled once for every datapath of a kind (a switch's per-port flows, the same text on
+   * every switch): kept while the SB index is (meter ids, DHCP options are in what they copy).
+   */
+  private sharedTemplates = new LflowTemplates(true);
   /** The local view the contexts were built from. */
   private contextsView: object | undefined;
   /**
@@ -100,6 +112,14 @@ export class LflowOutput implements NodeData {
   /** (logical flow, datapath) pairs compiled in the last round, and since the start. */
   lastCompiled = 0;
   compiledTotal = 0;
+  /**
+   * How the pairs were compiled, as coverage counters (`coverage/show`): `lflow_compile_full` (parsed and
+   * compiled; `_untemplated` of them had no abstract form, the rest had no learnt shape), `lflow_compile_skipped`
+   * (a switch's flow tagged with a port not related here: nothing to compile), `lflow_compile_template`
+   * (copied from a learnt shape), `lflow_compile_dp_copy` (a datapath group's flow moved from its first datapath of
+   * the kind).
+   */
+  readonly counts = new Map<string, number>();
 
   /** Compiled (logical flow, datapath) pairs held. */
   get size(): number {
@@ -166,6 +186,7 @@ export class LflowOutput implements NodeData {
     if (indexMoved) {
       this.contexts = new Map();
       this.index = undefined;
+      this.sharedTemplates = new LflowTemplates(true);
       return;
     }
     for (const c of changes.changes('Port_Binding'))
@@ -176,6 +197,7 @@ export class LflowOutput implements NodeData {
   recompute(): void {
     this.contexts = new Map();
     this.index = undefined;
+    this.sharedTemplates = new LflowTemplates(true);
     for (const k of this.entries.keys()) this.desired.delete(k);
     this.entries.clear();
     this.byDep.clear();
@@ -472,7 +494,7 @@ export class LflowOutput implements NodeData {
       if (i > 0 && performance.now() > deadline) return dps.slice(i);
       const dp = view.localDps.get(d)!;
       const c = this.contextFor(dp);
-      const kind = `${c.ctx.isSwitch}|${c.ctx.snatCtZone === true}`;
+      const kind = c.kind;
       const template = shared ? templates.get(kind) : undefined;
       let e: Entry;
       let got: ReturnType<LflowTemplates['instantiate']>;
@@ -485,9 +507,24 @@ export class LflowOutput implements NodeData {
           deps: template.deps,
         };
         for (const g of e.groups) this.groups.id(g);
-      } else if ((got = abs && c.templates.instantiate(abs, cookieOf(lf._uuid)))) {
+        this.count('lflow_compile_dp_copy');
+      } else if (
+        abs &&
+        (got =
+          this.sharedTemplates.instantiate(abs, cookieOf(lf._uuid), c.scope, kind + abs.key) ??
+          c.templates.instantiate(abs, cookieOf(lf._uuid), c.scope))
+      ) {
         e = { lf: lf._uuid, dp: d, flows: got.flows, groups: NONE, deps: got.deps.length ? got.deps : NONE };
+        this.count('lflow_compile_template');
       } else {
+        // (A switch's flow tagged with a port not related here compiles to nothing, before parsing.)
+        const io = input.ioPort === undefined || !c.ctx.isSwitch ? undefined : c.scope.lookupPort(input.ioPort);
+        if (input.ioPort !== undefined && c.ctx.isSwitch && (io === undefined || !c.scope.isRelated!(io)))
+          this.count('lflow_compile_skipped');
+        else {
+          this.count('lflow_compile_full');
+          if (!abs) this.count('lflow_compile_full_untemplated');
+        }
         c.deps = [];
         c.groups = [];
         // (groups, deps: copies at their final size, the pushed-to arrays keep ~120 bytes of slack each.)
@@ -499,11 +536,18 @@ export class LflowOutput implements NodeData {
           ? { lf: lf._uuid, dp: d, flows: r.value, groups: c.groups.length ? c.groups.slice() : NONE, deps }
           : { lf: lf._uuid, dp: d, flows: NONE, groups: NONE, error: r.error.describe(), deps };
         if (shared && !templates.has(kind)) templates.set(kind, e);
-        if (abs && r.ok && !c.groups.length) c.templates.learn(abs, r.value, c.deps);
+        if (abs && r.ok && !c.groups.length) {
+          this.sharedTemplates.learn(abs, r.value, c.deps, c.scope, kind + abs.key);
+          c.templates.learn(abs, r.value, c.deps, c.scope);
+        }
       }
       this.store(e);
     }
     return [];
+  }
+
+  private count(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
   }
 
   allocConj(n: number): number {
@@ -539,13 +583,22 @@ export class LflowOutput implements NodeData {
       if (d === undefined) keyDeps.set(key, (d = `k:${key}`));
       return d;
     };
+    const isSwitch = dp.external_ids['logical-switch'] !== undefined;
     const dc: DpContext = {
-      templates: new LflowTemplates((name) => byName.get(name) ?? mcs?.get(name), nameDep),
+      templates: new LflowTemplates(),
+      scope: {
+        dpKey: dp.tunnel_key,
+        lookupPort: (name) => byName.get(name) ?? mcs?.get(name),
+        isRelated: (key) => related.has(key),
+        nameDep,
+        keyDep,
+      },
+      kind: `${isSwitch}|${dp.external_ids['snat-ct-zone'] !== undefined}|`,
       deps: [],
       groups: [],
       ctx: {
         dpKey: dp.tunnel_key,
-        isSwitch: dp.external_ids['logical-switch'] !== undefined,
+        isSwitch,
         lookupPort: (name) => {
           dc.deps.push(nameDep(name));
           return byName.get(name) ?? mcs?.get(name);

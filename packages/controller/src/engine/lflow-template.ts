@@ -6,12 +6,18 @@
 // slots; two full compilations of one shape whose slot values all differ show which parts of the output each
 // slot becomes (its value, shifted by whole bytes into a wider register or not, or the port key a string
 // names; a controller action's userdata only when no value reaches it); later flows of the shape copy the
-// first output with their own values put there (the parts nothing replaces stay the same shared objects). What
-// compiles differently for other values is kept out: texts with masks, ranges, address sets or port groups, a
-// slot in a bit slice narrower than its kind, flows tagged with a port, outputs with groups, conjunctions,
-// residency or relatedness look-ups or errors, and instances whose values coincide otherwise than in the
-// learnt shape (the equality pattern of the slots is part of the key) or with another number of the text.
-import { sharedAction, sharedEntry, type CompiledFlow, type LogicalFlow } from '@ovnts/expr';
+// first output with their own values put there (the parts nothing replaces stay the same shared objects); a slot
+// whose value both compilations share is pinned (an instance must have that value: `outport = "_MC_flood"`, a
+// group of the same key on every switch). A store may serve every datapath of one kind (switch or router, SNAT
+// zone or not: the compiler reads nothing else of a datapath but its key, which goes in the `metadata` match
+// and nowhere a template would copy it from: its two samples come from datapaths of other keys) or one
+// datapath. What compiles differently for other values is kept out: texts with masks, ranges, address sets or
+// port groups, a slot in a bit slice narrower than its kind, outputs with groups, conjunctions, residency
+// look-ups or errors, relatedness look-ups of a key no slot holds or that was not related (a port-tagged flow
+// and a switch's port match are templated while every port they name is related, the answer they compiled
+// with), and instances whose values coincide otherwise than in the learnt shape (the equality pattern of the
+// slots is part of the key) or with another number of the text.
+import { DATAPATH_FIELD, sharedAction, sharedEntry, type CompiledFlow, type LogicalFlow } from '@ovnts/expr';
 import type { Action, MatchEntry } from '@ovnts/openflow';
 import { parseIpv4, parseIpv6, parseMac } from '@ovnts/net';
 
@@ -44,10 +50,9 @@ const COMMENT = /\/\*.*?\*\//g;
 
 /**
  * The flow's abstract form, or undefined when its text has no slot or something its values could change, or
- * it is tagged with a port (skipped or not by the port's relatedness).
+ * it is tagged with a port its text does not name (skipped or not by the port's relatedness).
  */
 export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
-  if (lf.ioPort !== undefined) return undefined;
   const text = `${lf.pipeline}|${lf.table}|${lf.priority}|${lf.controllerMeter ?? ''}|${lf.match}\u0000${lf.actions.replace(COMMENT, '')}`;
   if (UNSAFE.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) return undefined;
   const classes: (bigint | string)[] = [];
@@ -85,7 +90,10 @@ export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
     return `\u0001${kind}${c}\u0001`;
   });
   if (bad || !classes.length || !slicesFit(key)) return undefined;
-  return { key, classes, verbatim };
+  if (lf.ioPort === undefined) return { key, classes, verbatim };
+  // The tag's port is one of the text's strings (its relatedness is a look-up of that slot's key).
+  const io = classes.indexOf(lf.ioPort);
+  return io < 0 ? undefined : { key: `${key}\u0000io${io}`, classes, verbatim };
 }
 
 /**
@@ -115,13 +123,23 @@ interface Patch {
   readonly shift?: bigint;
 }
 
+/** A recorded look-up of a learnt shape: as it is (-1), or the class whose name (`n:`) or key (`k:`) it names. */
+interface DepSlot {
+  readonly cls: number;
+  readonly kind: 'n' | 'k';
+}
+
 interface Learnt {
   readonly flows: readonly CompiledFlow[];
   /** Per flow: patches of its match entries and actions (by index), none for most. */
   readonly patches: readonly Patch[];
   readonly deps: readonly string[];
-  /** Per dep: the string class whose `n:<name>` it is, or -1 (kept as is). */
-  readonly depClass: readonly number[];
+  /** Per dep: the class it names, or undefined (kept as is). */
+  readonly depSlots: readonly (DepSlot | undefined)[];
+  /** Per class: the value an instance must have (both samples had it), or undefined (patched). */
+  readonly pinned: readonly (bigint | undefined)[];
+  /** Classes whose key the compilations asked the relatedness of (an instance's must be related too). */
+  readonly related: readonly number[];
 }
 
 interface Sample {
@@ -129,38 +147,63 @@ interface Sample {
   readonly names: readonly (string | undefined)[];
   readonly flows: readonly CompiledFlow[];
   readonly deps: readonly string[];
+  readonly dpKey: number;
 }
 
 type State = { readonly first: Sample; tries: number } | { readonly learnt: Learnt } | 'no';
 
-/** Gives up on a shape after this many instances none of which differed from the first in every slot. */
+/** Gives up on a shape after this many instances that could not be compared with the first. */
 const MAX_TRIES = 16;
 
+/** What a template reads of the datapath it compiles for. */
+export interface TemplateScope {
+  readonly dpKey: number;
+  /** The datapath's port and group keys by name (no look-up recorded). */
+  lookupPort(name: string): number | undefined;
+  /** Whether a port key is related (a switch's; routers ask nothing), no look-up recorded. */
+  readonly isRelated?: (key: number) => boolean;
+  /** The `n:<name>` and `k:<key>` look-up strings recorded for a name or key. */
+  nameDep(name: string): string;
+  keyDep(key: number): string;
+}
+
 /**
- * One datapath context's templates (they read its port keys, meters and the rest: they live and go with it).
- * `lookupPort` is the context's (it records the `n:` look-ups as a compilation would).
+ * A store of learnt shapes. `crossDp`: it serves several datapaths (of one kind, the caller's key prefix), and
+ * learns only from two samples of datapaths of different keys; otherwise it is one datapath context's (it goes
+ * with it).
  */
 export class LflowTemplates {
   private readonly states = new Map<string, State>();
 
-  /**
-   * `lookupPort`: the context's port and group keys by name (no look-up recorded); `nameDep`: the `n:<name>`
-   * look-up string it records for a name.
-   */
-  constructor(
-    private readonly lookupPort: (name: string) => number | undefined,
-    private readonly nameDep: (name: string) => string = (n) => `n:${n}`,
-  ) {}
+  constructor(private readonly crossDp = false) {}
+
+  /** Shapes learnt, and given up on. */
+  counts(): { learnt: number; no: number; waiting: number } {
+    let learnt = 0;
+    let no = 0;
+    for (const s of this.states.values())
+      if (s === 'no') no++;
+      else if ('learnt' in s) learnt++;
+    return { learnt, no, waiting: this.states.size - learnt - no };
+  }
+
+  /** Whether the shape is given up on (its instances compile in full, or go to another store). */
+  givenUp(key: string): boolean {
+    return this.states.get(key) === 'no';
+  }
 
   /** Output values of an instance's classes (strings as port keys), or undefined when it cannot be templated. */
-  private values(a: AbstractFlow): { values: bigint[]; names: (string | undefined)[] } | undefined {
+  private values(
+    a: AbstractFlow,
+    scope: TemplateScope,
+  ): { values: bigint[]; names: (string | undefined)[] } | undefined {
     const values: bigint[] = [];
     const names: (string | undefined)[] = [];
     const seen = new Set<bigint>(a.verbatim);
     for (const c of a.classes) {
       let v: bigint;
       if (typeof c === 'string') {
-        const k = this.lookupPort(c);
+        const k = scope.lookupPort(c);
         if (k === undefined) return undefined;
         v = BigInt(k);
         names.push(c);
@@ -177,13 +220,25 @@ export class LflowTemplates {
   }
 
   /** The flows and look-ups of `a` from its learnt shape, or undefined (compile it, then `learn`). */
-  instantiate(a: AbstractFlow, cookie: bigint): { flows: CompiledFlow[]; deps: string[] } | undefined {
-    const s = this.states.get(a.key);
+  instantiate(
+    a: AbstractFlow,
+    cookie: bigint,
+    scope: TemplateScope,
+    key = a.key,
+  ): { flows: CompiledFlow[]; deps: string[] } | undefined {
+    const s = this.states.get(key);
     if (s === undefined || s === 'no' || !('learnt' in s)) return undefined;
-    const inst = this.values(a);
+    const inst = this.values(a, scope);
     if (!inst) return undefined;
-    const { flows, patches, deps, depClass } = s.learnt;
-    const out: CompiledFlow[] = flows.map((f) => ('cookie' in f && f.cookie !== undefined ? { ...f, cookie } : f));
+    const { flows, patches, deps, depSlots, pinned, related } = s.learnt;
+    for (const [i, p] of pinned.entries()) if (p !== undefined && inst.values[i] !== p) return undefined;
+    for (const c of related) if (!scope.isRelated?.(Number(inst.values[c]!))) return undefined;
+    const metadata = this.crossDp ? sharedEntry({ field: DATAPATH_FIELD, value: BigInt(scope.dpKey) }) : undefined;
+    const out: CompiledFlow[] = flows.map((f) => {
+      const withCookie = 'cookie' in f && f.cookie !== undefined ? { ...f, cookie } : f;
+      if (!metadata) return withCookie;
+      return { ...withCookie, match: f.match.map((e) => (e.field === DATAPATH_FIELD ? metadata : e)) };
+    });
     for (const p of patches)
       out[p.path[0] as number] = patched(
         out[p.path[0] as number]!,
@@ -201,31 +256,54 @@ export class LflowTemplates {
     }
     return {
       flows: out,
-      deps: deps.map((d, i) => (depClass[i]! < 0 ? d : this.nameDep(a.classes[depClass[i]!] as string))),
+      deps: deps.map((d, i) => {
+        const slot = depSlots[i];
+        if (slot === undefined) return d;
+        return slot.kind === 'n'
+          ? scope.nameDep(a.classes[slot.cls] as string)
+          : scope.keyDep(Number(inst.values[slot.cls]!));
+      }),
     };
   }
 
-  /** A full compilation of `a` (no groups, no error), to learn its shape from. */
-  learn(a: AbstractFlow, flows: readonly CompiledFlow[], deps: readonly string[]): void {
-    const s = this.states.get(a.key);
+  /**
+   * A full compilation of `a` (no groups, no error), to learn its shape from (not one whose relatedness
+   * look-ups were not all answered yes: its flows were filtered).
+   */
+  learn(
+    a: AbstractFlow,
+    flows: readonly CompiledFlow[],
+    deps: readonly string[],
+    scope: TemplateScope,
+    key = a.key,
+  ): void {
+    const s = this.states.get(key);
     if (s === 'no' || (s && 'learnt' in s)) return;
-    const inst = this.values(a);
+    const inst = this.values(a, scope);
     if (!inst) return;
-    if (flows.some((f) => f.clause || f.match.some((e) => e.field === 'conj_id'))) return this.give(a.key);
-    if (deps.some((d) => !d.startsWith('n:') && d !== 'meter')) return this.give(a.key);
-    const sample: Sample = { ...inst, flows, deps };
-    if (!s) return void this.states.set(a.key, { first: sample, tries: 0 });
+    if (flows.some((f) => f.clause || f.match.some((e) => e.field === 'conj_id'))) return this.give(key);
+    for (const d of deps) {
+      if (d.startsWith('n:') || d === 'meter') continue;
+      if (!d.startsWith('k:')) return this.give(key);
+      // Compiled with a port not related: its flows were filtered (another instance's may not be).
+      if (!scope.isRelated?.(Number(d.slice(2)))) return;
+    }
+    const sample: Sample = { ...inst, flows, deps, dpKey: scope.dpKey };
+    if (!s) return void this.states.set(key, { first: sample, tries: 0 });
     const first = s.first;
-    if (
-      first.values.some(
-        (v, i) => v === sample.values[i] || (first.names[i] !== undefined && first.names[i] === sample.names[i]),
-      )
-    ) {
-      if (++s.tries >= MAX_TRIES) this.give(a.key);
+    // Learnt from two compilations that differ where a template may differ: for a store of several datapaths,
+    // two of them (values that both share are pinned: the same text on every switch is learnt too); for one
+    // datapath's, another value in at least one slot.
+    // (Another instance on the first's datapath is no failure for a store of several: a router's shapes
+    // wait for good, the per-datapath store learns them.)
+    if (this.crossDp && first.dpKey === sample.dpKey) return;
+    const comparable = this.crossDp || first.values.some((v, i) => v !== sample.values[i]);
+    if (!comparable) {
+      if (++s.tries >= MAX_TRIES) this.give(key);
       return;
     }
     const learnt = diff(first, sample);
-    this.states.set(a.key, learnt ? { learnt } : 'no');
+    this.states.set(key, learnt ? { learnt } : 'no');
   }
 
   private give(key: string): void {
@@ -233,19 +311,30 @@ export class LflowTemplates {
   }
 }
 
-/** The shape two samples share: where they differ, each must be one class's value in both. */
+/**
+ * The shape two samples share: where they differ, each must be one class's value in both (the datapath's
+ * `metadata` match aside: an instance gets its own); a class whose value they share is pinned.
+ */
 function diff(a: Sample, b: Sample): Learnt | undefined {
   if (a.flows.length !== b.flows.length || a.deps.length !== b.deps.length) return undefined;
-  const depClass: number[] = [];
+  const depSlots: (DepSlot | undefined)[] = [];
+  const related = new Set<number>();
   for (const [i, d] of a.deps.entries()) {
-    if (d === b.deps[i]) {
-      depClass.push(-1);
-      continue;
-    }
-    const c = a.names.findIndex((n, k) => n !== undefined && d === `n:${n}` && b.deps[i] === `n:${b.names[k]}`);
-    if (c < 0) return undefined;
-    depClass.push(c);
+    const e = b.deps[i]!;
+    // A look-up of a slot's name or key names that slot's (all names differ between the samples).
+    if (d.startsWith('n:')) {
+      const c = a.names.findIndex((n, k) => n !== undefined && d === `n:${n}` && e === `n:${b.names[k]}`);
+      if (c < 0) return undefined;
+      depSlots.push({ cls: c, kind: 'n' });
+    } else if (d.startsWith('k:')) {
+      const c = a.names.findIndex((n, k) => n !== undefined && d === `k:${a.values[k]}` && e === `k:${b.values[k]}`);
+      if (c < 0) return undefined;
+      depSlots.push({ cls: c, kind: 'k' });
+      related.add(c);
+    } else if (d === e) depSlots.push(undefined);
+    else return undefined;
   }
+  const pinned = a.values.map((v, k) => (v === b.values[k] ? v : undefined));
   const patches: Patch[] = [];
   let ok = true;
   const walk = (x: unknown, y: unknown, path: (string | number)[]): void => {
@@ -289,15 +378,33 @@ function diff(a: Sample, b: Sample): Learnt | undefined {
   for (let i = 0; i < a.flows.length && ok; i++) {
     const fa = a.flows[i]!;
     const fb = b.flows[i]!;
-    const { cookie: ca, ...ra } = fa as CompiledFlow & { cookie?: bigint };
-    const { cookie: cb, ...rb } = fb as CompiledFlow & { cookie?: bigint };
+    const { cookie: ca, match: ma, ...ra } = fa as CompiledFlow & { cookie?: bigint };
+    const { cookie: cb, match: mb, ...rb } = fb as CompiledFlow & { cookie?: bigint };
     if ((ca === undefined) !== (cb === undefined)) return undefined;
+    if (ma.length !== mb.length) return undefined;
+    for (let j = 0; j < ma.length && ok; j++) {
+      const ea = ma[j]!;
+      const eb = mb[j]!;
+      // The datapath's key: an instance's own (both samples' datapaths, whichever their keys).
+      if (
+        ea.field === DATAPATH_FIELD &&
+        eb.field === DATAPATH_FIELD &&
+        ea.mask === undefined &&
+        eb.mask === undefined
+      ) {
+        if (ea.value !== BigInt(a.dpKey) || eb.value !== BigInt(b.dpKey)) ok = false;
+        continue;
+      }
+      walk(ea, eb, [i, 'match', j]);
+    }
     walk(ra, rb, [i]);
   }
   // Patches deeper than a flow's match entry or action only.
   if (!ok || patches.some((p) => p.path.length < 4 || (p.path[1] !== 'match' && p.path[1] !== 'actions')))
     return undefined;
-  return { flows: a.flows, patches, deps: a.deps, depClass };
+  // A pinned class's value found where the samples differ: not pinned after all.
+  if (patches.some((p) => pinned[p.cls] !== undefined)) return undefined;
+  return { flows: a.flows, patches, deps: a.deps, depSlots, pinned, related: [...related] };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
