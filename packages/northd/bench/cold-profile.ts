@@ -87,9 +87,12 @@ try {
     ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
     ...(process.env['NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
   ]);
+  // NORTHD_ENTRY=file: that script instead of the launcher (with its node flags), e.g. an older build's bundle for an A/B.
+  const entry = process.env['NORTHD_ENTRY'];
+  const oursArgs = entry ? [...ours.args.slice(0, -1), entry] : ours.args;
   const child = real
     ? spawn('ovn-northd', daemonArgs, { stdio: 'ignore', env: sb.env })
-    : spawn(ours.cmd, [...ours.args, ...daemonArgs], {
+    : spawn(ours.cmd, [...oursArgs, ...daemonArgs], {
         // DAEMON_OUT=file: the daemon's stdout and stderr (e.g. NODE_FLAGS=--trace-gc) go there.
         stdio: process.env['DAEMON_OUT'] ? ['ignore', openSync(process.env['DAEMON_OUT'], 'w'), 'inherit'] : 'ignore',
       });
@@ -100,6 +103,9 @@ try {
   const coldMs = performance.now() - t0;
   if (timeline) console.log(timeline());
   const hwm = vmHwmMb(child.pid!);
+  const io = readFileSync(`/proc/${child.pid}/io`, 'utf8');
+  const ioMb = (k: string) => (Number(new RegExp(`${k}: (\\d+)`).exec(io)?.[1]) / 2 ** 20).toFixed(1);
+  console.log(`daemon I/O: read ${ioMb('rchar')} MB, written ${ioMb('wchar')} MB`);
   const daemonCpu = cpuSeconds(child.pid!);
   console.log(
     `cold ${coldMs.toFixed(0)} ms; VmHWM ${hwm.toFixed(0)} MB; daemon CPU ${daemonCpu.toFixed(2)} s; ` +

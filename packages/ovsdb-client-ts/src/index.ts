@@ -9,6 +9,7 @@
 // The one-shot layer (one session, wire codecs, errors) is also the named entry point ovsdb-client-ts/wire.
 export * from './wire.js';
 export { EncodedOps } from './encoded.js';
+export { newUuid } from './new-uuid.js';
 export { decodeDump, type DumpTables } from './dump.js';
 export { leaderVerdict, checkLeaderOnce } from './leader.js';
 export {

@@ -9,7 +9,6 @@
 // transaction without an insert cannot be checked this way and rejects with ConnectionError
 // (outcome 'unknown'), so it is never silently dropped or applied twice.
 
-import { randomUUID } from 'node:crypto';
 import { columnType, decodeRow, encodeAtom, encodeDatum, encodeRow, type Json } from './datum.js';
 import { ClosedError, ConnectionError, DatumError, OvsdbError } from './errors.js';
 import type { Mutation, WireCondition, WireMutation, WireOperation, WireResult, Where } from './operations.js';
@@ -18,6 +17,7 @@ import { columnKind, type ColumnType, type TableSchema } from './schema.js';
 import type { DatabaseModel, Insert, NamedUuid, RowOf, TableName, Update, Uuid } from './types.js';
 import type { RequestHost } from './host.js';
 import { remaining, throwIfAborted, type CallOptions } from './call.js';
+import { newUuid } from './new-uuid.js';
 
 /** A handle on an operation added to a transaction, used to read its result. */
 export interface OpRef<Kind extends 'count' | 'rows' | 'none', R = unknown> {
@@ -150,7 +150,7 @@ export class Transaction<M extends DatabaseModel> {
   insert<T extends TableName<M>>(table: T, row: Insert<RowOf<M, T>>, opts: { uuid?: Uuid<T> } = {}): NamedUuid<T> {
     const ts = this.table(table);
     const name = `row${++this.seq}`;
-    const uuid = opts.uuid ?? randomUUID();
+    const uuid = opts.uuid ?? newUuid();
     this.wireOps.push({
       op: 'insert',
       table,

@@ -14,8 +14,7 @@
 // multicast groups and nb_cfg go last, in one transaction: nothing is local to a chassis before its
 // Port_Binding rows exist, so ovn-controllers act on none of the partial content, and `--wait=sb`
 // waiters see nb_cfg only once everything is there.
-import { randomUUID } from 'node:crypto';
-import type { OvsdbClient, Uuid } from 'ovsdb-client-ts';
+import { newUuid, type OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 import { adjustHeapGrowth, relaxHeapGrowth } from '@ovnts/daemon';
 import type { CompiledSb } from '../compile.js';
@@ -85,7 +84,7 @@ export class ColdStreamWriter implements SbWriter {
   }
 
   insert<T extends string>(table: T, row: Record<string, unknown>): Uuid<T> {
-    const uuid = randomUUID() as Uuid<T>;
+    const uuid = newUuid() as Uuid<T>;
     if (LAST.has(table)) this.last.insertAs(table, uuid, row);
     else this.insertAs(table, uuid, row);
     return uuid;
@@ -187,7 +186,7 @@ export function streamColdRecompute(
       total = engine.datapaths().length;
       progress(`cold start: ${total} datapaths; computing their logical flows`);
       for (const d of engine.datapaths()) {
-        const uuid = randomUUID() as Uuid<'Datapath_Binding'>;
+        const uuid = newUuid() as Uuid<'Datapath_Binding'>;
         const row = datapathRow(d);
         dpUuid.set(d.id, uuid);
         datapaths.set(uuid, { ...row, _uuid: uuid } as unknown as SbTables['Datapath_Binding']);
@@ -208,7 +207,7 @@ export function streamColdRecompute(
       if (!ownUnit(id)) return;
       for (const f of specs) {
         if (streamed.has(f.key)) continue; // another datapath has it too: grouped below
-        const uuid = randomUUID() as Uuid<'Logical_Flow'>;
+        const uuid = newUuid() as Uuid<'Logical_Flow'>;
         streamed.set(f.key, { uuid, dp: step.dp });
         w.insertFlowAs(uuid, f, 'logical_datapath', logicalDatapath);
       }
@@ -236,7 +235,7 @@ export function streamColdRecompute(
   const groupFor = (f: CompiledSb['logicalFlows'][number]): Uuid<'Logical_DP_Group'> => {
     let group = groupOf.get(f.dpKey);
     if (!group) {
-      group = randomUUID() as Uuid<'Logical_DP_Group'>;
+      group = newUuid() as Uuid<'Logical_DP_Group'>;
       const members = f.datapaths.map((d) => dpUuid.get(d)!);
       w.insertAs('Logical_DP_Group', group, { datapaths: members });
       groupOf.set(f.dpKey, group);
@@ -252,7 +251,7 @@ export function streamColdRecompute(
       continue;
     }
     const group = f.datapaths.length > 1 ? groupFor(f) : null;
-    const uuid = early?.uuid ?? (randomUUID() as Uuid<'Logical_Flow'>);
+    const uuid = early?.uuid ?? (newUuid() as Uuid<'Logical_Flow'>);
     if (early) {
       regrouped++;
       w.update('Logical_Flow', uuid, { logical_datapath: null, logical_dp_group: group });
