@@ -31,6 +31,7 @@ import {
   type TunnelSpec,
 } from './ovs-state.js';
 import { ClaimOverlay } from './claim-overlay.js';
+import { PortArrivals } from './port-arrivals.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { localMonitors } from './svc-monitor.js';
@@ -99,9 +100,10 @@ export interface ControllerStats {
     installMs: number;
     reportMs: number;
     /**
-     * From the update that let the port be claimed (the SB binding or the OVS interface arriving: when the
-     * first change of the claiming round came in) until `ovn-installed` was written, across the claim's round
-     * and the installing one; 0 for a port this controller did not claim itself.
+     * From the update that let the port be claimed (the later of its SB binding's arrival and its interface's
+     * getting an OpenFlow port with its iface-id, port-arrivals.ts; or the claiming round's first change, if
+     * later) until the transaction writing `ovn-installed` completed, across the claim's round and the
+     * installing one; 0 for a port this controller did not claim itself.
      */
     sinceUpdateMs: number;
   };
@@ -303,6 +305,8 @@ class Controller implements ControllerHandle {
    * port-ready figure). Entries go at the mark, at release, or after PORT_READY_FORGET_MS.
    */
   private readonly claimSince = new Map<string, number>();
+  /** When each port's binding and claimable interface last arrived (the port-ready figure's start). */
+  private readonly arrivals = new PortArrivals();
   /** Claims sent whose echo the replica does not show yet: the engine computes with them (claim-overlay.ts). */
   private readonly claims = new ClaimOverlay();
   readonly coverage = new Coverage();
@@ -366,6 +370,7 @@ class Controller implements ControllerHandle {
   private onChanges(
     changes: readonly { kind: 'insert' | 'modify' | 'delete'; table: string; old: unknown; new: unknown }[],
   ): void {
+    this.arrivals.note(changes, performance.now());
     if (changes.some(affectsFlows)) this.schedule();
     else if (changes.some(bumpsNbCfg)) this.schedule('report');
   }
@@ -464,6 +469,12 @@ class Controller implements ControllerHandle {
     // Only for the debug line: each reading is a system call.
     const debug = this.log.isLevelEnabled('debug');
     const cpu0 = debug ? process.cpuUsage() : NO_CPU;
+    // The round's phases (debug only): wall and CPU at the end of each, for the `port ready` line.
+    const marks: RoundMark[] | undefined = debug ? [{ phase: 'start', at: t0, cpu: cpu0 }] : undefined;
+    const mark = (phase: string) => marks?.push({ phase, at: performance.now(), cpu: process.cpuUsage() });
+    // When each of the round's awaited requests completed (debug only).
+    const doneAt = new Map<string, number>();
+    const stamp: Stamp = (name, p) => (marks ? p.then((x) => (doneAt.set(name, performance.now()), x)) : p);
     const vs: VsSnapshot = this.ovsRep.snapshot();
     const root = [...vs.Open_vSwitch.values()][0];
     if (root && (await syncOtherConfig(this.ovs, root, this.chassisName))) return; // the change re-triggers us
@@ -516,10 +527,12 @@ class Controller implements ControllerHandle {
       return this.again();
     }
     this.prefixRestarts = 0;
+    mark('slice');
     // Without the switch, bfd_status in its database is stale: no session counts as up.
     const live = this.of.isConnected ? activeTunnels(vs, bridge) : new Set<string>();
     const bound = await this.applyBindings(sbSnap, chassis._uuid, ifaces, live, localNow);
     if (bound === true) return;
+    mark('bind');
     // Claims of ports on datapaths already local go on without waiting for their commit: the engine computes
     // them now (the overlay), the commit is awaited before anything is reported up.
     const claimed = typeof bound === 'boolean' ? undefined : bound.committed;
@@ -529,6 +542,7 @@ class Controller implements ControllerHandle {
     for (const w of bfdWrites) this.log.info(`${w.bfd['enable'] ? 'Enabled' : 'Disabled'} BFD on interface ${w.name}`);
     await syncBfd(this.ovs, bfdWrites);
     if (await syncLocalnetPatches(this.ovs, vs, bridge, this.localnetPatches(localNow))) return;
+    mark('ovs');
 
     const tEngine = performance.now();
     const cpuPrefix = debug ? process.cpuUsage(cpu0) : NO_CPU;
@@ -561,6 +575,7 @@ class Controller implements ControllerHandle {
       lflowsRecomputed ||= result.lflowsRecomputed;
     }
     const { view, zones, groups, errors } = result;
+    mark('engine');
     if (lflowsRecomputed) this.coverage.inc('lflow_run');
     if (changeNotInSnapshot)
       this.log.error({ change: changeNotInSnapshot }, 'SB changes newer than the snapshot; recomputing next round');
@@ -588,7 +603,12 @@ class Controller implements ControllerHandle {
     this.current = undefined;
     if (!this.of.isConnected) return void (await Promise.all([zonesWritten, claimed]));
     const t1 = performance.now();
-    await Promise.all([this.install(groups), zonesWritten, claimed]);
+    await Promise.all([
+      stamp('flows', this.install(groups)),
+      stamp('zones', zonesWritten),
+      claimed && stamp('claim', claimed),
+    ]);
+    mark('install');
     this.st.installMsTotal += performance.now() - t1;
     if (debug)
       this.log.debug(
@@ -610,9 +630,10 @@ class Controller implements ControllerHandle {
     this.st.lastRecomputeMs = performance.now() - t0;
     this.current = { view, me: chassis._uuid };
     const t2 = performance.now();
-    const ready = await this.afterInstall(view, sbEng, chassis._uuid, vs, bridge);
+    const { marked: ready, markedAt } = await this.afterInstall(view, sbEng, chassis._uuid, vs, bridge, stamp);
     if (ready.length) {
-      const t3 = performance.now();
+      // `ovn-installed` is in effect once its own transaction is: the SB writes sent with it may answer later.
+      const t3 = markedAt;
       const since = ready.map((p) => this.claimSince.get(p)).find((s) => s !== undefined);
       this.st.lastPortReady = {
         totalMs: t3 - t0,
@@ -623,7 +644,14 @@ class Controller implements ControllerHandle {
       };
       for (const p of ready) {
         const s = this.claimSince.get(p);
-        if (s !== undefined) this.log.debug({ lport: p, sinceUpdateMs: Math.round(t3 - s) }, 'port ready');
+        if (s !== undefined && marks) {
+          mark('report');
+          const waits = [...doneAt].map(([k, at]) => `${k}=${Math.round((at - t0) * 10) / 10}`).join(' ');
+          this.log.debug(
+            { lport: p, sinceUpdateMs: Math.round(t3 - s), phases: phaseText(s, marks), doneSinceStart: waits },
+            'port ready',
+          );
+        }
         this.claimSince.delete(p);
       }
     }
@@ -643,7 +671,18 @@ class Controller implements ControllerHandle {
     const vs = this.ovsRep.snapshot();
     const bridge = findBridge(vs, this.config.bridge);
     if (!this.current || !bridge || !this.of.isConnected || !this.installer.synced) return;
-    await this.afterInstall(this.current.view, this.sbRep.snapshot(), this.current.me, vs, bridge);
+    const { marked, markedAt } = await this.afterInstall(
+      this.current.view,
+      this.sbRep.snapshot(),
+      this.current.me,
+      vs,
+      bridge,
+    );
+    for (const p of marked) {
+      const s = this.claimSince.get(p);
+      if (s !== undefined) this.log.debug({ lport: p, sinceUpdateMs: Math.round(markedAt - s) }, 'port ready');
+      this.claimSince.delete(p);
+    }
   }
 
   private async applyBindings(
@@ -662,6 +701,7 @@ class Controller implements ControllerHandle {
     for (const [port, at] of this.claimedAt) if (now - at >= CLAIM_THROTTLE_MS) this.claimedAt.delete(port);
     const tooOld = performance.now() - PORT_READY_FORGET_MS;
     for (const [port, at] of this.claimSince) if (at < tooOld) this.claimSince.delete(port);
+    this.arrivals.prune(tooOld);
     const plan = planBindings(sbSnap, me, ifaceIds, this.chassisName, {
       encapIps,
       ifaceIdVers,
@@ -683,7 +723,10 @@ class Controller implements ControllerHandle {
         this.log.info(`Changing chassis for lport ${pb.logical_port} from ${name(pb.chassis)} to ${this.chassisName}.`);
       this.log.info(`Claiming lport ${pb.logical_port} for this chassis.`);
       this.claimedAt.set(pb.logical_port, now);
-      this.claimSince.set(pb.logical_port, this.roundSince);
+      // From the update that made the claim possible: the later of the binding's and the interface's arrival
+      // (the round may have started on an earlier change), or, when both were there before, the round's first.
+      this.claimSince.set(pb.logical_port, Math.max(this.arrivals.since(pb.logical_port) ?? 0, this.roundSince));
+      this.arrivals.forget(pb.logical_port);
       // A port with no interface here is up once claimed (ovn-controller marks those at the claim).
       const up = pb.type === 'external' ? { up: true } : {};
       txn.update('Port_Binding', [['_uuid', '==', pb._uuid]], { chassis: me, ...up });
@@ -804,7 +847,8 @@ class Controller implements ControllerHandle {
     me: Uuid<'Chassis'>,
     vs: VsSnapshot,
     bridge: NonNullable<ReturnType<typeof findBridge>>,
-  ): Promise<string[]> {
+    stamp: Stamp = (_, p) => p,
+  ): Promise<{ marked: string[]; markedAt: number }> {
     const txn = this.sb.transaction(sbModel);
     let n = 0;
     const upNames = new Set<string>();
@@ -843,13 +887,17 @@ class Controller implements ControllerHandle {
       n++;
     }
     // The SB and the local OVS DB are independent: both writes go out at once.
+    let markedAt = 0;
     const [, marked] = await Promise.all([
-      n ? txn.commit() : undefined,
-      markInstalled(this.ovs, vs, bridge, upNames),
-      setBridgeNbCfg(this.ovs, bridge, nbCfg),
+      n ? stamp('sbStatus', txn.commit()) : undefined,
+      stamp(
+        'ovnInstalled',
+        markInstalled(this.ovs, vs, bridge, upNames).then((m) => ((markedAt = performance.now()), m)),
+      ),
+      stamp('bridgeNbCfg', setBridgeNbCfg(this.ovs, bridge, nbCfg)),
     ]);
     for (const p of marked) this.log.info(`Setting lport ${p} ovn-installed in OVS`);
-    return marked;
+    return { marked, markedAt };
   }
 
   /** The chassis's configuration as it is now (bridge mappings, encaps… change at run time; the chassis name does not). */
@@ -980,6 +1028,32 @@ class Controller implements ControllerHandle {
     await this.ovs.close();
     for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/** Notes when a request of the round completed (debug), passing its result on. */
+type Stamp = <T>(name: string, p: Promise<T>) => Promise<T>;
+
+/** The end of one of a round's phases (debug): wall clock and this process's CPU so far. */
+interface RoundMark {
+  readonly phase: string;
+  readonly at: number;
+  readonly cpu: NodeJS.CpuUsage;
+}
+
+/**
+ * `phase=wall/cpu` ms per phase of a round from its marks, `queued` being from the update that let the port be
+ * claimed (`since`) to the round's start (no CPU figure: the process did other things meanwhile).
+ */
+export function phaseText(since: number, marks: readonly RoundMark[]): string {
+  const ms = (x: number) => Math.round(x * 10) / 10;
+  const out = [`queued=${ms(marks[0]!.at - since)}`];
+  for (let i = 1; i < marks.length; i++) {
+    const a = marks[i - 1]!;
+    const b = marks[i]!;
+    const cpu = (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1000;
+    out.push(`${b.phase}=${ms(b.at - a.at)}/${ms(cpu)}`);
+  }
+  return out.join(' ');
 }
 
 function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
