@@ -31,7 +31,7 @@ import {
   type TunnelSpec,
 } from './ovs-state.js';
 import { ClaimOverlay } from './claim-overlay.js';
-import { PortArrivals } from './port-arrivals.js';
+import { handsOver, PortArrivals } from './port-arrivals.js';
 import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { localMonitors } from './svc-monitor.js';
@@ -295,6 +295,10 @@ class Controller implements ControllerHandle {
   private roundSince = 0;
   /** Rounds restarted in a row because updates came in before their bindings were applied. */
   private prefixRestarts = 0;
+  /** An interface became claimable since the running round started (PortArrivals.note). */
+  private claimableArrived = false;
+  /** Rounds in a row that left their install to the next one (a claim's round: see recompute). */
+  private handovers = 0;
   private readonly conditions = new SbConditionsMemo();
   /** The external_ids and host name the configuration was last parsed from. */
   private configRead: { ids: object; host: string } | undefined;
@@ -370,7 +374,7 @@ class Controller implements ControllerHandle {
   private onChanges(
     changes: readonly { kind: 'insert' | 'modify' | 'delete'; table: string; old: unknown; new: unknown }[],
   ): void {
-    this.arrivals.note(changes, performance.now());
+    if (this.arrivals.note(changes, performance.now())) this.claimableArrived = true;
     if (changes.some(affectsFlows)) this.schedule();
     else if (changes.some(bumpsNbCfg)) this.schedule('report');
   }
@@ -469,6 +473,7 @@ class Controller implements ControllerHandle {
     // Only for the debug line: each reading is a system call.
     const debug = this.log.isLevelEnabled('debug');
     const cpu0 = debug ? process.cpuUsage() : NO_CPU;
+    this.claimableArrived = false;
     // The round's phases (debug only): wall and CPU at the end of each, for the `port ready` line.
     const marks: RoundMark[] | undefined = debug ? [{ phase: 'start', at: t0, cpu: cpu0 }] : undefined;
     const mark = (phase: string) => marks?.push({ phase, at: performance.now(), cpu: process.cpuUsage() });
@@ -602,6 +607,17 @@ class Controller implements ControllerHandle {
 
     this.current = undefined;
     if (!this.of.isConnected) return void (await Promise.all([zonesWritten, claimed]));
+    // An interface became claimable while this round computed (typically a pod's binding and logical flows
+    // arrived just before its interface's OpenFlow port): the round that claims it installs this round's flows
+    // with its own, instead of starting after this one's install and report (their round trips to the switch
+    // and both databases); see handsOver.
+    if (handsOver({ claimableArrived: this.claimableArrived, claimed: !!claimed, handoversInARow: this.handovers })) {
+      this.handovers++;
+      this.dirty = true;
+      if (debug) this.log.debug('an interface became claimable: its round installs this one');
+      return void (await zonesWritten);
+    }
+    this.handovers = 0;
     const t1 = performance.now();
     await Promise.all([
       stamp('flows', this.install(groups)),

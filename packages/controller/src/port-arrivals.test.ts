@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PortArrivals } from './port-arrivals.js';
+import { handsOver, MAX_HANDOVERS, PortArrivals } from './port-arrivals.js';
 
 const iface = (id: string | undefined, ofport: number | null) => ({
   external_ids: id ? { 'iface-id': id } : {},
@@ -38,5 +38,14 @@ describe('PortArrivals', () => {
     expect(a.since('p5')).toBeUndefined();
     a.prune(2);
     expect(a.size).toBe(0);
+  });
+});
+
+describe('handsOver', () => {
+  it('leaves the install to the claiming round only for a round without claims, once in a row', () => {
+    expect(handsOver({ claimableArrived: true, claimed: false, handoversInARow: 0 })).toBe(true);
+    expect(handsOver({ claimableArrived: false, claimed: false, handoversInARow: 0 })).toBe(false);
+    expect(handsOver({ claimableArrived: true, claimed: true, handoversInARow: 0 })).toBe(false);
+    expect(handsOver({ claimableArrived: true, claimed: false, handoversInARow: MAX_HANDOVERS })).toBe(false);
   });
 });

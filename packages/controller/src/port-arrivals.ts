@@ -65,3 +65,16 @@ export class PortArrivals {
     return this.at.size;
   }
 }
+
+/** Rounds in a row that may leave their install to the next one (handsOver). */
+export const MAX_HANDOVERS = 1;
+
+/**
+ * Whether a round that is done computing leaves its install and report to the next round: when an interface
+ * became claimable while it computed (the next round claims it and installs both rounds' flows at once), it
+ * claimed nothing itself (its claims are reported once committed, after its own install), and fewer than
+ * MAX_HANDOVERS rounds before it did so (a stream of interfaces cannot hold the flows back).
+ */
+export function handsOver(o: { claimableArrived: boolean; claimed: boolean; handoversInARow: number }): boolean {
+  return o.claimableArrived && !o.claimed && o.handoversInARow < MAX_HANDOVERS;
+}
