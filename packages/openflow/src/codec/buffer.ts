@@ -96,8 +96,13 @@ export class Reader {
 export class Writer {
   private buf: Buffer;
   private len = 0;
-  constructor(initial = 256) {
-    this.buf = Buffer.allocUnsafe(initial);
+  /** `initial`: the first buffer's size, or a buffer to write into (its contents are overwritten). */
+  constructor(initial: number | Buffer = 256) {
+    this.buf = typeof initial === 'number' ? Buffer.allocUnsafe(initial) : initial;
+  }
+  /** The buffer written into so far (a bigger one replaces the first when it fills up). */
+  get backing(): Buffer {
+    return this.buf;
   }
   get length(): number {
     return this.len;

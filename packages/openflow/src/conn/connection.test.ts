@@ -184,6 +184,44 @@ describe('SwitchConnection', () => {
     expect(sw.connections).toBeGreaterThanOrEqual(2);
   });
 
+  it('writes big batches through a few reused buffers, every message intact and in order', async () => {
+    const sw = await fakeSwitch();
+    open.push(sw);
+    const conn = new SwitchConnection({ target: sw.target, reconnect: false });
+    open.push(conn);
+    await conn.connect();
+    // ~2.5k packet-outs of 300 bytes each: three 260 kB buffers per batch, each with its own payload bytes.
+    const batch = (tag: number): OfMessage[] =>
+      Array.from({ length: 2500 }, (_, i) => ({
+        type: 'packet_out',
+        inPort: 0xfffffffd,
+        actions: [],
+        packet: Buffer.alloc(300, (tag * 7 + i) & 0xff),
+      }));
+    const allocs: number[] = [];
+    const alloc = Buffer.allocUnsafe;
+    Buffer.allocUnsafe = (n: number) => {
+      allocs.push(n);
+      return alloc(n);
+    };
+    try {
+      for (const tag of [1, 2, 3]) {
+        const start = sw.received.length;
+        await conn.sendChecked(batch(tag));
+        const got = sw.received.slice(start).filter((r) => r.message.type === 'packet_out');
+        expect(got).toHaveLength(2500);
+        got.forEach((r, i) => {
+          const m = r.message as Extract<OfMessage, { type: 'packet_out' }>;
+          expect(m.packet.equals(Buffer.alloc(300, (tag * 7 + i) & 0xff))).toBe(true);
+        });
+      }
+    } finally {
+      Buffer.allocUnsafe = alloc;
+    }
+    // The first batch's full buffers are the later batches' (at most two kept): not ~9 fresh ones.
+    expect(allocs.filter((n) => n === 256 * 1024 + 4096).length).toBeLessThanOrEqual(4);
+  });
+
   it('times out a request that never gets a reply, and close() is clean', async () => {
     const sw = await fakeSwitch({
       respond: (m, xid, reply, sock) =>
