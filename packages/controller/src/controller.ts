@@ -8,6 +8,7 @@ import { OvsdbClient, type Replica, type SslFiles, type Uuid } from 'ovsdb-clien
 import { model as sbModel } from '@ovnts/schema/sb';
 import { model as vswitchModel } from '@ovnts/schema/vswitch';
 import { type Flow, type Group, SwitchConnection } from '@ovnts/openflow';
+import { trimMalloc } from '@ovnts/daemon';
 import { type ChassisConfig, ConfigError, chassisScopedIds, parseChassisConfig } from './config.js';
 import { registerChassis, unregisterChassis } from './chassis.js';
 import { planBindings } from './bindings.js';
@@ -568,6 +569,9 @@ class Controller implements ControllerHandle {
     };
     await serveLoop(); // after taking a start's 30k changes, before the engine's first slice
     if (this.stopped) return;
+    // The SB download's socket chunks, freed once parsed, stay resident in the C heap (malloc-trim.ts) through
+    // the start's peak RSS unless handed back: at the first computation, and again after the first install.
+    if (!this.firstInstallLogged) void trimMalloc();
     let result = this.engine.run(round);
     const changeNotInSnapshot = result.changeNotInSnapshot;
     let lflowsRecomputed = result.lflowsRecomputed;
@@ -850,6 +854,7 @@ class Controller implements ControllerHandle {
     if (!this.firstInstallLogged) {
       this.firstInstallLogged = true;
       this.log.info({ flows: this.st.flows, groups: groups.length }, 'first flow installation complete');
+      void trimMalloc();
     }
   }
 

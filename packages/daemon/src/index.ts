@@ -18,3 +18,4 @@ export * from './loop-monitor.js';
 export * from './stopwatch.js';
 export * from './heap-growth.js';
 export * from './idle-trim.js';
+export * from './malloc-trim.js';
