@@ -5,6 +5,7 @@
 // resident in the heap, through the chassis's peak RSS (the rounds after its first install). ovnts-controller,
 // gdb-called malloc_trim(0) after its first install (chassis bench 100×50): [heap] 14.7 → 4.4 MB, RSS 155.5 →
 // 143.3 MB.
+import { libc } from './libc.js';
 
 type Trim = (pad: number) => number;
 
@@ -12,11 +13,10 @@ let trimFn: Trim | null | undefined;
 
 async function mallocTrim(): Promise<Trim | null> {
   if (trimFn !== undefined) return trimFn;
+  const c = process.platform === 'linux' ? await libc() : null;
+  if (!c) return (trimFn = null);
   try {
-    if (process.platform !== 'linux') throw new Error('not glibc');
-    const { default: koffi } = await import('koffi');
-    const libc = koffi.load('libc.so.6');
-    const fn = libc.func('int malloc_trim(size_t pad)');
+    const fn = c.lib.func('int malloc_trim(size_t pad)');
     trimFn = (pad) => fn(pad) as number;
   } catch {
     trimFn = null;

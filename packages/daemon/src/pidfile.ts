@@ -4,6 +4,7 @@
 // process. Node has no fcntl: libc's is called through koffi (an FFI with prebuilt binaries).
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync, fsyncSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { libc } from './libc.js';
 
 const F_GETLK = 5;
 const F_SETLK = 6;
@@ -30,9 +31,10 @@ let fcntlFn: Fcntl | null | undefined;
 /** libc fcntl on a struct flock, or null where koffi or libc cannot be loaded. */
 async function fcntl(): Promise<Fcntl | null> {
   if (fcntlFn !== undefined) return fcntlFn;
+  const c = await libc();
+  if (!c) return (fcntlFn = null);
+  const { koffi, lib } = c;
   try {
-    const { default: koffi } = await import('koffi');
-    const libc = koffi.load(process.platform === 'linux' ? 'libc.so.6' : 'libc.dylib');
     // Linux layout: short, short, off_t, off_t, pid_t (koffi pads as the C compiler does); the
     // function's prototype names the type.
     koffi.struct('ovnts_flock', {
@@ -42,7 +44,7 @@ async function fcntl(): Promise<Fcntl | null> {
       l_len: 'int64_t',
       l_pid: 'int',
     });
-    const fn = libc.func('int fcntl(int fd, int cmd, _Inout_ ovnts_flock *lock)');
+    const fn = lib.func('int fcntl(int fd, int cmd, _Inout_ ovnts_flock *lock)');
     fcntlFn = (fd, cmd, lock) => fn(fd, cmd, lock) as number;
   } catch {
     fcntlFn = null;
