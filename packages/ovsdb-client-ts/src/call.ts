@@ -26,10 +26,21 @@ export function withDefaultTimeout(call: CallOptions | undefined, defaultMs: num
   return { ...call, timeoutMs: defaultMs };
 }
 
+/** A call's options once part of its time is spent: `limitMs` is the caller's whole limit, for the error. */
+interface RemainingOptions extends CallOptions {
+  readonly limitMs?: number;
+}
+
 /** The time `call` has left since `startedAt` (at least 1 ms, so a spent budget still times out). */
 export function remaining(call: CallOptions, startedAt: number): CallOptions {
   if (!call.timeoutMs) return call;
-  return { ...call, timeoutMs: Math.max(1, call.timeoutMs - (Date.now() - startedAt)) };
+  const limitMs = (call as RemainingOptions).limitMs ?? call.timeoutMs;
+  const left: RemainingOptions = {
+    ...call,
+    timeoutMs: Math.max(1, call.timeoutMs - (Date.now() - startedAt)),
+    limitMs,
+  };
+  return left;
 }
 
 /** Throw AbortedError if the signal has already aborted (before anything is sent). */
@@ -66,7 +77,9 @@ export function bounded<T>(
     const onAbort = () => giveUp(new AbortedError(what, signal!.reason));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (ms > 0) timer = setTimeout(() => giveUp(new TimeoutError(`${what}: no answer in ${ms} ms`)), ms);
+    // The error names the caller's limit, not what was left of it when the request went out.
+    const limitMs = (call as RemainingOptions | undefined)?.limitMs ?? ms;
+    if (ms > 0) timer = setTimeout(() => giveUp(new TimeoutError(`${what}: no answer in ${limitMs} ms`)), ms);
     work.then(
       (v) => {
         settle();
