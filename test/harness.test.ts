@@ -1,6 +1,7 @@
 // The harness itself, against real ovsdb-server: standalone and Raft, unix and tcp, and a clean teardown.
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, Sandbox } from '@ovnts/test-harness';
 
@@ -69,5 +70,16 @@ describe('test harness', () => {
     expect(await listDbs(tcp)).toContain('OVN_Northbound');
     await sb.stop();
     expect(existsSync(sb.dir)).toBe(false);
+  });
+
+  it('stops at once what a test starts in a sandbox after its teardown (a timed-out test runs on)', async () => {
+    const sb = new Sandbox();
+    await sb.stop();
+    let stopped = 0;
+    expect(() => sb.own({ stop: async () => void stopped++ })).toThrow(/was torn down/);
+    expect(stopped).toBe(1);
+    await expect(sb.addNetns('late')).rejects.toThrow(/was torn down/);
+    const { execFileSync } = await import('node:child_process');
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(path.basename(sb.dir));
   });
 });

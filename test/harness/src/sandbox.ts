@@ -53,8 +53,16 @@ export class Sandbox {
     };
   }
 
-  /** Register something to stop at teardown (last registered, first stopped). */
+  /**
+   * Register something to stop at teardown (last registered, first stopped). After teardown, it is
+   * stopped at once and the caller gets an error: a test that timed out goes on running after vitest's
+   * teardown, and whatever it starts then would otherwise outlive the run (daemons, namespaces).
+   */
   own<T extends Stoppable>(thing: T): T {
+    if (this.stopped) {
+      void thing.stop().catch(() => undefined);
+      throw new Error(`sandbox ${this.dir} was torn down (the test ran past its teardown, e.g. a timeout)`);
+    }
     this.owned.push(thing);
     return thing;
   }
@@ -223,6 +231,10 @@ export class Sandbox {
   async addNetns(name: string): Promise<string> {
     const ns = `${path.basename(this.dir)}-${name}`.slice(0, 60);
     await runOk('ip', ['netns', 'add', ns]);
+    if (this.stopped) {
+      await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+      throw new Error(`sandbox ${this.dir} was torn down (the test ran past its teardown, e.g. a timeout)`);
+    }
     this.namespaces.push(ns);
     return ns;
   }

@@ -8,7 +8,11 @@ import { Sandbox } from './sandbox.js';
  */
 export function useSandbox(scope: 'file' | 'test' = 'file'): () => Sandbox {
   const made: Sandbox[] = [];
+  // A file's sandboxes are torn down once; one asked for later (a timed-out test still running) is born
+  // stopped, so whatever the test then starts in it is stopped at once (Sandbox.own).
+  let closed = false;
   const teardown = async () => {
+    closed = scope === 'file';
     const all = made.splice(0);
     await Promise.all(all.map((s) => s.stop()));
   };
@@ -16,7 +20,8 @@ export function useSandbox(scope: 'file' | 'test' = 'file'): () => Sandbox {
   else afterAll(teardown);
   return () => {
     const s = new Sandbox();
-    made.push(s);
+    if (closed) void s.stop();
+    else made.push(s);
     return s;
   };
 }
