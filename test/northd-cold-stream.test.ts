@@ -35,10 +35,21 @@ describe('ovnts-northd cold start into an empty SB', () => {
       .filter(Boolean)
       .map(
         (l) =>
-          JSON.parse(l) as { msg?: string; streamed?: { transactions: number; flows: number; regrouped?: number } },
+          JSON.parse(l) as {
+            msg?: string;
+            streamed?: { transactions: number; flows: number; regrouped?: number; sends?: number[][] };
+          },
       )
       .find((l) => l.msg === 'SB updated');
     expect(round?.streamed?.transactions, log).toBeGreaterThan(2);
+    // Each transaction's send and answer times (cold-profile.ts draws them), the final one's included.
+    const sends = round!.streamed!.sends!;
+    expect(sends.length).toBe(round!.streamed!.transactions + 1);
+    for (const [sent, answered, ops] of sends) {
+      expect(sent).toBeGreaterThanOrEqual(0);
+      expect(answered).toBeGreaterThanOrEqual(sent!);
+      expect(ops).toBeGreaterThan(1);
+    }
     // The operator sees the cold start's phases (issue 23: progress lines during long work).
     expect(log).toMatch(/cold start: \d+ datapaths; computing their logical flows/);
     expect(log).toMatch(/cold start: all \d+ datapaths computed \([\d.]+ s\); writing the remaining flows/);

@@ -1,10 +1,13 @@
 // Where the cold start of ovnts-northd goes: one run on a generated NB, with the daemon's own round
 // log (compute / commit / sync), the SB ovsdb-server's CPU seconds over the run, and optionally a V8
-// CPU profile of the daemon (PROFILE_DIR=…), and with TIMELINE=1 both processes' CPU use over time.
+// CPU profile of the daemon (PROFILE_DIR=…), and with TIMELINE=ms (1: 50) which of the SB server, the NB
+// server and the daemon are runnable per bucket (a loaded machine stretches the run, not its shape: how
+// much of two cores the run's own structure leaves idle), then the daemon's log lines and each streamed
+// transaction's send and answer on the same clock.
 // A developer's tool, not part of `npm run bench`.
 //   npx vite-node --config vitest.config.ts packages/northd/bench/cold-profile.ts 100x50:1000:5000
 import { spawn } from 'node:child_process';
-import { copyFileSync, openSync, readFileSync } from 'node:fs';
+import { copyFileSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OvsdbClient, type WireOperation } from 'ovsdb-client-ts';
@@ -21,19 +24,100 @@ const m = /^(\d+)x(\d+):(\d+):(\d+)$/.exec(process.argv[2] ?? '100x50:1000:5000'
 if (!m) throw new Error('usage: cold-profile.ts NODESxPODS:VIPS:ACLS');
 const shape = { nodes: +m[1]!, podsPerNode: +m[2]!, vips: +m[3]!, acls: +m[4]! };
 
-/** Samples two processes' CPU use (and the daemon's peak memory) every 200 ms; the returned function stops and formats them. */
-function cpuTimeline(server: number, daemon: number, t0: number): () => string {
-  const lines: string[] = [];
-  let last = [cpuSeconds(server), cpuSeconds(daemon)];
+/** Whether a thread is runnable (running or waiting for a core), from /proc/PID/task/TID/stat. */
+function runnable(pid: number, tid: number): boolean {
+  try {
+    const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+    return st[st.lastIndexOf(')') + 2] === 'R';
+  } catch {
+    return false;
+  }
+}
+
+/** The threads of `pid`. */
+function threads(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Samples, every 5 ms, which of the SB server, the NB server and the daemon (main thread; other threads:
+ * the SB I/O thread, GC helpers) are runnable, i.e. on a core or waiting for one, so a loaded machine
+ * does not hide the run's structure; per bucket of `ms`, the share of samples each was runnable. Also
+ * the CPU each used per bucket. The returned function stops and formats them, with the share of two cores
+ * left idle by the structure alone (fewer than two of them runnable).
+ */
+function cpuTimeline(server: number, nbServer: number, daemon: number, t0: number, ms: number): () => string {
+  const pids = [server, nbServer, daemon];
+  type Bucket = { t: number; n: number; r: number[]; cpu: number[] };
+  const buckets: Bucket[] = [];
+  let cur: Bucket | undefined;
+  let lastCpu = pids.map(cpuSeconds);
+  let daemonThreads = threads(daemon);
+  let samples = 0;
   const timer = setInterval(() => {
-    const now = [cpuSeconds(server), cpuSeconds(daemon)];
-    const pct = (i: number) => `${((now[i]! - last[i]!) * 500).toFixed(0)}%`;
+    const t = performance.now() - t0;
+    if (!cur || t >= cur.t + ms) {
+      const now = pids.map(cpuSeconds);
+      if (cur) cur.cpu = now.map((x, i) => x - lastCpu[i]!);
+      lastCpu = now;
+      cur = { t: Math.floor(t / ms) * ms, n: 0, r: [0, 0, 0, 0, 0], cpu: [0, 0, 0] };
+      buckets.push(cur);
+    }
+    if (samples++ % 40 === 0) daemonThreads = threads(daemon);
+    const sbR = runnable(server, server);
+    const nbR = runnable(nbServer, nbServer);
+    const mainR = runnable(daemon, daemon);
+    const otherR = daemonThreads.some((tid) => tid !== daemon && runnable(daemon, tid));
+    const count = Math.min(2, +sbR + +nbR + +mainR + +otherR);
+    cur.n++;
+    cur.r[0]! += +sbR;
+    cur.r[1]! += +nbR;
+    cur.r[2]! += +mainR;
+    cur.r[3]! += +otherR;
+    cur.r[4]! += count;
+  }, 5);
+  return () => {
+    clearInterval(timer);
+    const pct = (x: number) => `${(x * 100).toFixed(0)}`.padStart(4);
+    let used = 0;
+    let n = 0;
+    const lines = buckets.map((b) => {
+      used += b.r[4]!;
+      n += b.n;
+      const sh = (i: number) => pct(b.r[i]! / Math.max(1, b.n));
+      return (
+        `${(b.t / 1000).toFixed(2).padStart(6)} s: runnable SB ${sh(0)}% NB ${sh(1)}% daemon ${sh(2)}% +threads ${sh(3)}%` +
+        ` | idle ${pct(1 - b.r[4]! / Math.max(1, 2 * b.n))}% | CPU SB ${pct(b.cpu[0]! / (ms / 1000))} daemon ${pct(b.cpu[2]! / (ms / 1000))}`
+      );
+    });
     lines.push(
-      `${((performance.now() - t0) / 1000).toFixed(1)} s: server ${pct(0)}, daemon ${pct(1)}, daemon VmHWM ${vmHwmMb(daemon).toFixed(0)} MB`,
+      `timeline: ${n} samples; two cores left idle by the run's structure (fewer than two of SB, NB, daemon threads runnable): ${pct(1 - used / (2 * n))} %`,
     );
-    last = now;
-  }, 200);
-  return () => (clearInterval(timer), lines.join('\n'));
+    return lines.join('\n');
+  };
+}
+
+/** The daemon log's lines with their time from `t0Epoch` (ms), and the cold stream's transactions. */
+function logTimeline(logFile: string, t0Epoch: number): string {
+  const out: string[] = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\|/.exec(line);
+    if (!m) continue;
+    const at = ((Date.parse(m[1]!) - t0Epoch) / 1000).toFixed(2).padStart(6);
+    out.push(`${at} s  ${line.slice(m[0].length).slice(0, 160)}`);
+    const sends = /"sendsFrom":(\d+),"sends":(\[\[.*?\]\])/.exec(line);
+    const from = Number(sends?.[1]) - t0Epoch;
+    if (sends)
+      for (const [sent, answered, ops] of JSON.parse(sends[2]!) as number[][])
+        out.push(
+          `         txn ${String(ops).padStart(5)} ops sent ${((from + sent!) / 1000).toFixed(2)} s, answered ${((from + answered!) / 1000).toFixed(2)} s`,
+        );
+  }
+  return out.join('\n');
 }
 
 const sb = new Sandbox('ovnts-cold-profile-');
@@ -97,8 +181,10 @@ try {
         stdio: process.env['DAEMON_OUT'] ? ['ignore', openSync(process.env['DAEMON_OUT'], 'w'), 'inherit'] : 'ignore',
       });
   const d = new Daemon('ovnts', child.pid!, logFile);
-  // TIMELINE=1: the SB server's and the daemon's CPU use every 200 ms until the SB shows nb_cfg.
-  const timeline = process.env['TIMELINE'] ? cpuTimeline(sbdb.pid, child.pid!, t0) : undefined;
+  // TIMELINE=ms (1: 50): the servers' and the daemon's CPU use in buckets of that many ms until the SB
+  // shows nb_cfg, then the daemon's log lines and streamed transactions on the same clock.
+  const tlMs = Number(process.env['TIMELINE'] ?? 0);
+  const timeline = tlMs ? cpuTimeline(sbdb.pid, nb.pid, child.pid!, t0, tlMs === 1 ? 50 : tlMs) : undefined;
   await watcher.waitNbCfg(1, 900_000, 'cold', () => d.alive);
   const coldMs = performance.now() - t0;
   if (timeline) console.log(timeline());
@@ -114,6 +200,14 @@ try {
   const serverAtCold = cpuSeconds(sbdb.pid);
   await new Promise((r) => setTimeout(r, 3000));
   console.log(`SB server CPU in the 3 s after: ${(cpuSeconds(sbdb.pid) - serverAtCold).toFixed(2)} s`);
+  if (timeline && !real) {
+    // The round's line (with the stream's transactions) comes after the NB handshake.
+    for (let i = 0; i < 300 && !/SB updated/.test(readFileSync(logFile, 'utf8')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    console.log(logTimeline(logFile, performance.timeOrigin + t0));
+  }
+  // KEEP_LOG=file: the daemon's log is copied there.
+  if (process.env['KEEP_LOG']) copyFileSync(logFile, process.env['KEEP_LOG']);
   // LATENCY=N: N lsp-adds with --wait=sb semantics after the cold start, each timed, with the daemon's
   // own round lines for them.
   if (process.env['SBPROBE']) {

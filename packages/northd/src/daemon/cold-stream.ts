@@ -47,6 +47,13 @@ export interface ColdStreamStats {
   regrouped?: number;
   /** Streamed, then replaced by a later unit of the recompute (deleted). */
   dropped?: number;
+  /** When the first transaction was sent (epoch ms). */
+  sendsFrom?: number;
+  /**
+   * Per transaction, the last one included: when it was sent and when its answer was handled (ms after
+   * `sendsFrom`; the answer waits for the main thread while the engine computes), and its operations.
+   */
+  sends?: [number, number, number][];
 }
 
 /** Tables written in the last transaction (see the file comment). */
@@ -125,8 +132,11 @@ export class ColdStreamWriter implements SbWriter {
   }
 
   private send(w: WireWriter): void {
+    const from = (this.stats.sendsFrom ??= Date.now());
+    const at: [number, number, number] = [Date.now() - from, -1, w.ops.length];
+    (this.stats.sends ??= []).push(at);
     const p = w.commit(this.client);
-    p.catch(() => undefined); // reported by finish()
+    p.then(() => (at[1] = Date.now() - from)).catch(() => undefined); // reported by finish()
     this.sent.push(p);
   }
 
