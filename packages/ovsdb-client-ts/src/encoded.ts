@@ -12,6 +12,13 @@ const CHUNK = 1 << 20;
 const FLUSH = 16 << 10;
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Memory of buffers that `take` handed over, each filled by an EncodedOps alone and used by nothing after
+ * it is written: a stream whose socket lives on another thread (thread-stream.ts) moves it there instead
+ * of copying it.
+ */
+export const handedOver = new WeakSet<ArrayBufferLike>();
+
 export class EncodedOps {
   /** Filled buffers, then the one being filled (`used` bytes of it). */
   private readonly chunks: Buffer[] = [];
@@ -77,6 +84,8 @@ export class EncodedOps {
    */
   take(): Buffer[] {
     const out = this.pieces();
+    // Chunks (never from Node's pool: FIRST_CHUNK is past its size) are only ever viewed by `out`.
+    for (const b of out) if (b.buffer !== EMPTY.buffer && b.buffer.byteLength >= FIRST_CHUNK) handedOver.add(b.buffer);
     this.pend = '';
     this.chunks.length = 0;
     this.bytes = 0;

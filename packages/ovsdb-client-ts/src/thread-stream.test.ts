@@ -3,6 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EncodedOps } from './encoded.js';
 import { ConnectionError } from './errors.js';
 import { parseRemote } from './remote.js';
 import { openStream } from './transport.js';
@@ -40,6 +41,33 @@ describe('openStream with ioThread (socket on a worker thread)', () => {
     expect(all.length).toBe(6 + big.length + 3);
     expect(all.subarray(0, 6).toString()).toBe('hello ');
     expect(all.subarray(-3).toString()).toBe('bye');
+  });
+
+  it("moves an EncodedOps' handed-over buffers to the thread, copies anything else", async () => {
+    const file = await echoServer('move.sock');
+    const s = await openStream(parseRemote(`unix:${file}`), 5000, undefined, true);
+    const got: Buffer[] = [];
+    s.on('data', (b: Buffer) => got.push(b));
+    const ended = new Promise((r) => s.once('end', r));
+    const ops = new EncodedOps();
+    for (let i = 0; i < 20_000; i++) ops.begin().text(`{"op":"insert","n":${i}}`);
+    const expected = Buffer.concat(ops.pieces()).toString();
+    const pieces = ops.take();
+    expect(pieces.length).toBeGreaterThan(1);
+    const mine = Buffer.alloc(100_000, 'y'); // the caller's: never moved
+    const small = Buffer.from('tail'); // from Node's pool, shared with others
+    s.cork();
+    for (const p of pieces) s.write(p);
+    s.write(mine);
+    s.write(small);
+    s.uncork();
+    // Moved: the buffers are gone from this thread (detached), not copied.
+    for (const p of pieces) expect(p.buffer.byteLength).toBe(0);
+    expect(mine.length).toBe(100_000);
+    expect(small.toString()).toBe('tail');
+    s.end();
+    await ended;
+    expect(Buffer.concat(got).toString()).toBe(expected + 'y'.repeat(100_000) + 'tail');
   });
 
   it('fails to connect with the OS text, as the plain transport does', async () => {

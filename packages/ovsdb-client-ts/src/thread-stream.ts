@@ -5,6 +5,7 @@
 // and the thread keeps the socket full while the main thread computes.
 import { Worker } from 'node:worker_threads';
 import { Duplex } from 'node:stream';
+import { handedOver } from './encoded.js';
 
 /** What the thread connects to: net.connect / tls.connect options (plain data, cloned into the thread). */
 export type ThreadTarget =
@@ -81,6 +82,20 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/**
+ * The memory of `chunks` that can move to the thread rather than be copied: what an EncodedOps handed
+ * over (a cold ovn-northd start writes ~20 MB so), each once. Anything else is copied, as the caller
+ * may still use it.
+ */
+function movable(chunks: readonly Buffer[]): ArrayBuffer[] {
+  let out: ArrayBuffer[] | undefined;
+  for (const c of chunks) {
+    const m = c.buffer;
+    if (handedOver.has(m) && !out?.includes(m as ArrayBuffer)) (out ??= []).push(m as ArrayBuffer);
+  }
+  return out ?? [];
+}
+
 /** A Duplex over a socket owned by a worker thread; resolves once connected. */
 export function openThreadStream(target: ThreadTarget): Promise<Duplex> {
   return new Promise((resolve, reject) => {
@@ -90,11 +105,13 @@ export function openThreadStream(target: ThreadTarget): Promise<Duplex> {
     const stream = new Duplex({
       read() {},
       write(chunk: Buffer, _enc, cb) {
-        worker.postMessage({ t: 'write', b: [chunk] });
+        const b = [chunk];
+        worker.postMessage({ t: 'write', b }, movable(b));
         cb();
       },
       writev(chunks, cb) {
-        worker.postMessage({ t: 'write', b: chunks.map((c) => c.chunk as Buffer) });
+        const b = chunks.map((c) => c.chunk as Buffer);
+        worker.postMessage({ t: 'write', b }, movable(b));
         cb();
       },
       final(cb) {
