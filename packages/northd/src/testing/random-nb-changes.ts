@@ -2141,7 +2141,47 @@ const EDITS: readonly (readonly [number, string, EditFn])[] = [
       };
     },
   ],
+  // ---- deletions of the rows the kinds above mostly add (each detached where a strong reference names it) ----
+  // Issue 24's soak steers every table it balances with an addition and a deletion kind, so that a table
+  // random-walks around its target instead of climbing to it and stopping there (soak-balance.ts).
+  [0.3, 'policy-del', (c) => delRow(c, 'Logical_Router_Policy', [['Logical_Router', 'policies']])],
+  [0.2, 'dns-del', (c) => delRow(c, 'DNS', [['Logical_Switch', 'dns_records']])],
+  [
+    0.2,
+    'ha-group-del',
+    (c) =>
+      delRow(c, 'HA_Chassis_Group', [
+        ['Logical_Switch_Port', 'ha_chassis_group'],
+        ['Logical_Router_Port', 'ha_chassis_group'],
+      ]),
+  ],
+  [
+    0.2,
+    'lbg-del',
+    (c) =>
+      delRow(c, 'Load_Balancer_Group', [
+        ['Logical_Switch', 'load_balancer_group'],
+        ['Logical_Router', 'load_balancer_group'],
+      ]),
+  ],
+  [0.3, 'lb-health-del', (c) => delRow(c, 'Load_Balancer_Health_Check', [['Load_Balancer', 'health_check']])],
+  [0.05, 'bfd-del', (c) => delRow(c, 'BFD', [])],
+  [0.1, 'mirror-del', (c) => delRow(c, 'Mirror', [['Logical_Switch_Port', 'mirror_rules']])],
+  [0.05, 'static-mac-del', (c) => delRow(c, 'Static_MAC_Binding', [])],
 ];
+
+/**
+ * One row of `table`, chosen at random, taken out of every reference set `refs` names ([table, column]) and
+ * deleted (a row of a non-root table goes once unreferenced; the delete of an unreferenced one is a no-op).
+ */
+function delRow(c: Ctx, table: string, refs: readonly (readonly [string, string])[]): NbEdit | undefined {
+  const row = c.pick(c.rows(table));
+  if (!row) return undefined;
+  return {
+    description: `delete ${table} ${String(row['name'] ?? row['priority'] ?? row['dst_ip'] ?? row['vip'] ?? row._uuid)}`,
+    ops: [...refs.map(([t, col]) => detach(t, col, row._uuid)), { op: 'delete', table, where: byUuid(row._uuid) }],
+  };
+}
 
 /** Meter names Copp rows name (some never exist, or come and go with `meter` edits). */
 const COPP_METERS = ['copp-m1', 'copp-m2', 'copp-m3'];
