@@ -6,19 +6,28 @@
 // code) pages, and from its memory/show the V8 heap as used/held and external/ArrayBuffers MiB; RSS that
 // follows "held" while "used" stays level is V8's sizing, not a leak). It fails when:
 //   - a daemon's RSS at the end (median of the samples of the last 10 % of the edits) exceeds its level after
-//     warm-up by more than SOAK_RSS_BOUND (default 0.10, the issue's 10 %). Warm-up is the first
-//     SOAK_WARMUP_EDITS edits (default 10000: the NB reaches its balanced size within some 2k edits, every
-//     edit kind has been seen many times, and V8's heaps and compiled code have their working size); the level after it is the median of the samples of the next
-//     SOAK_BASELINE_EDITS edits (default 10000). Both are counts of edits, the same for every run length;
+//     warm-up by more than SOAK_RSS_BOUND (default 0.10, the issue's 10 %). Warm-up lasts at least
+//     SOAK_WARMUP_EDITS edits (default 10000: every edit kind has been seen many times, and V8's heaps and
+//     compiled code have their working size), and until every steered NB table and each chassis' slice has
+//     been inside its band around its target (soak-balance.ts inBand) at a sync: a table that starts below
+//     its band climbs for a while (Mirror 7 → 16 rows took ~20k edits), and a baseline taken before it got
+//     there measured that climb. The level after warm-up is the median of the samples of the next
+//     SOAK_BASELINE_EDITS edits (default 10000). Counts of edits, the same for every run length;
+//   - warm-up never ends (a steered quantity never reached its band: the balance is broken);
 //   - the SB differs from what a full compute of the final NB writes;
 //   - a controller restarted on each switch (a full recompute on an existing table) changes any flow or meter
 //     (meter ids compare by the meter's content: a restarted controller numbers meters afresh, as
 //     ovn-controller does);
 //   - a row of the data path (below) is gone at a sync.
-// The edits are balanced table by table: past its starting size × (1 + SOAK_NB_GROWTH, default 0.25), at least
-// MIN_TARGET rows, a table draws its deletions more often than its additions (the reverse below it), and a
-// table with no edit kind of its own that deletes (DNS, HA groups, BFD…) gets no more additions; and each
-// chassis' slice (the switches and routers its pods reach through router ports, with their ports) is pulled
+// What the soak measures is leaks under a STATIONARY workload: the NB's content, and so each daemon's, random-
+// walks around a fixed level after warm-up, so RSS that grows with the edits is memory the daemons keep, not
+// content they were given. The edits are balanced table by table: past its starting size × (1 + SOAK_NB_GROWTH,
+// default 0.25), at least MIN_TARGET rows, a table draws its deletions more often than its additions (the
+// reverse below it); every steered table has an edit kind that deletes its rows (policies, DNS, HA groups,
+// LB groups and health checks, BFD, mirrors, static MAC bindings have their own, `policy-del` …), where a
+// table that could only grow climbed to its target after the baseline (seed 2: Logical_Router_Policy
+// 11 → 16, Mirror 7 → 16, each chassis' SB slice 1561 → 1840 rows, its controller's RSS +19 % at a flat
+// RSS per flow); and each chassis' slice (the switches and routers its pods reach through router ports, with their ports) is pulled
 // to its starting size (soak-balance.ts); so the daemons' load, and so their memory, should level off after
 // warm-up; RSS growth then means a leak. (One target for the sum of a few tables let the others grow without
 // bound: DNS 64 → 682 rows, DHCP_Options 134 → 819, HA_Chassis_Group 8 → 134 over 200k edits, and the
@@ -33,17 +42,20 @@
 // TypeScript sources instead.
 // Parameters: SOAK_CHANGES (default 3000; the issue's acceptance is 200000), SOAK_SEED, SOAK_SYNC_EVERY
 // (default 100, a multiple of SOAK_BATCH), SOAK_WARMUP_EDITS, SOAK_BASELINE_EDITS, SOAK_RSS_BOUND,
-// SOAK_MINUTES (stop the stream early, still checked), SOAK_CHECK_EVERY=1 (compare the SB with a full compute
+// SOAK_MINUTES (stop the stream early, still checked), SOAK_NORTHD_FLAGS / SOAK_CONTROLLER_FLAGS (node or V8
+// flags added after the launcher's, for an A/B of flags on one build), SOAK_CHECK_EVERY=1 (compare the SB with a full compute
 // at every sync, naming the edits since the last one), OVNTS_CONTROLLER_CHECK_EQUIVALENCE=1 (each controller
 // compares every round's flows with a full computation of its slice; the soak fails at the first sync after a
 // difference; slow, and it changes the memory measured), SOAK_HEAP_AT=5000,50000 (at those edit counts each
 // daemon writes a V8 heap snapshot into SOAK_HEAP_DIR, default the temporary directory: node's --heapsnapshot-signal).
+// The content (steered NB tables, each chassis' slice, SB rows, logical and OpenFlow flows) is printed at the
+// baseline and at the end next to RSS, so that a reader sees it stationary.
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { procStatusKb, startBuilt, startFromSource, useSandbox, type Chassis, type Daemon } from '@ovnts/test-harness';
 import { NB_INPUT_TABLES } from '@ovnts/northd';
 import { DataPathGuard, k8sDataPath } from './soak-protect.js';
-import { balance, SLICE_KINDS, sliceSize, tableSteers, tableTargets } from './soak-balance.js';
+import { balance, inBand, SLICE_KINDS, sliceSize, STEERED, tableSteers, tableTargets } from './soak-balance.js';
 import {
   NbMirror,
   SMALL_K8S_SHAPE,
@@ -69,6 +81,9 @@ const NB_GROWTH = env('SOAK_NB_GROWTH', 0.25);
 // Every controller round compared with a full computation (the controllers count differences; slow).
 const CHECK_CONTROLLERS = process.env['OVNTS_CONTROLLER_CHECK_EQUIVALENCE'] === '1';
 const FROM_SOURCE = process.env['SOAK_FROM'] === 'source';
+const flags = (k: string) => (process.env[k] ?? '').split(/\s+/).filter(Boolean);
+const NORTHD_FLAGS = flags('SOAK_NORTHD_FLAGS');
+const CONTROLLER_FLAGS = flags('SOAK_CONTROLLER_FLAGS');
 const HEAP_AT = new Set((process.env['SOAK_HEAP_AT'] ?? '').split(',').filter(Boolean).map(Number));
 const HEAP_DIR = process.env['SOAK_HEAP_DIR'] ?? tmpdir();
 if (HEAP_AT.size) {
@@ -204,7 +219,7 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
     const northdArgs = [`--ovnnb-db=${nb.remotes.unix}`, `--ovnsb-db=${sbdb.remotes.unix}`];
     const northd = FROM_SOURCE
       ? await startOvntsNorthd(sb, nb.remotes.unix, sbdb.remotes.unix)
-      : await startBuilt(sb, 'ovnts-northd', 'packages/northd/bin/ovnts-northd.js', northdArgs);
+      : await startBuilt(sb, 'ovnts-northd', 'packages/northd/bin/ovnts-northd.js', northdArgs, sb.env, NORTHD_FLAGS);
     const startController = (hv: Chassis, name: string) =>
       FROM_SOURCE
         ? startFromSource(
@@ -214,7 +229,14 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
             ['-vinfo', hv.db.remotes.unix],
             hv.env,
           )
-        : startBuilt(sb, name, 'packages/controller/bin/ovnts-controller.js', ['-vinfo', hv.db.remotes.unix], hv.env);
+        : startBuilt(
+            sb,
+            name,
+            'packages/controller/bin/ovnts-controller.js',
+            ['-vinfo', hv.db.remotes.unix],
+            hv.env,
+            CONTROLLER_FLAGS,
+          );
     // Two chassis, named as the gateway routers of node0 and node1 expect, each with a few pods bound.
     const chassis: Chassis[] = [];
     const controllers: Daemon[] = [];
@@ -258,6 +280,10 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
       ...tableSteers(mirror.mem, target),
       ...sliceTarget.map((t, n) => ({ size: slice(n), target: t, ...SLICE_KINDS })),
     ];
+    const steerNames = [...Object.keys(STEERED), ...sliceTarget.map((_, n) => `slice of chassis-node${n}`)];
+    // Which steered quantities have been inside their band at a sync; warm-up ends once all have.
+    const settled = steerNames.map(() => false);
+    let baselineFrom: number | undefined;
     const samples: Sample[] = [];
     const sample = async (changes: number) => {
       const rss: Record<string, number> = {};
@@ -291,6 +317,11 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
       };
       samples.push(s);
       if (changes % 1000 === 0) console.log(format(s));
+      for (const [k, st] of steers().entries()) if (inBand(st)) settled[k] = true;
+      if (baselineFrom === undefined && changes >= WARMUP_EDITS && settled.every(Boolean)) {
+        baselineFrom = changes;
+        console.log(`warm-up ends at ${changes} edits: every steered table and slice has been inside its band`);
+      }
     };
     await sample(0);
 
@@ -345,8 +376,13 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
         `(${(i / secs).toFixed(1)} edits/s, ${BATCH} per NB transaction); NB size target ${[...target.values()].reduce((a, b) => a + b, 0)} rows in ${target.size} tables; ` +
         `${guarded} draws refused by the data-path guard (${guard.size} rows kept)`,
     );
+    const warmFrom = baselineFrom ?? WARMUP_EDITS;
     console.log(curve(samples));
-    console.log(slices(samples, WARMUP_EDITS, WARMUP_EDITS + BASELINE_EDITS));
+    console.log(slices(samples, warmFrom, warmFrom + BASELINE_EDITS));
+    expect(
+      baselineFrom,
+      `warm-up never ended: never inside their band: ${steerNames.filter((_, k) => !settled[k]).join(', ')}`,
+    ).toBeDefined();
 
     // The SB equals a full compute of the final NB.
     const left = await sbLeft();
@@ -375,23 +411,29 @@ describe('soak: the all-ovnts stack under a long stream of NB edits', () => {
     }
 
     // RSS after warm-up vs at the end.
-    const warm = samples.filter((s) => s.changes > WARMUP_EDITS && s.changes <= WARMUP_EDITS + BASELINE_EDITS);
+    const warm = samples.filter((s) => s.changes > warmFrom && s.changes <= warmFrom + BASELINE_EDITS);
     const end = samples.filter((s) => s.changes >= i * 0.9);
-    expect(
-      warm.length,
-      `no samples between ${WARMUP_EDITS} and ${WARMUP_EDITS + BASELINE_EDITS} edits`,
-    ).toBeGreaterThan(0);
+    expect(warm.length, `no samples between ${warmFrom} and ${warmFrom + BASELINE_EDITS} edits`).toBeGreaterThan(0);
     expect(end.filter((s) => !warm.includes(s)).length, 'the run ends within its baseline').toBeGreaterThan(0);
     const report: string[] = [];
     for (const name of Object.keys(samples[0]!.rss)) {
       const base = median(warm.map((s) => s.rss[name]!));
       const last = median(end.map((s) => s.rss[name]!));
       const growth = last / base - 1;
+      // V8's heap used/held and code space (MiB), and the idle compactions run (idle-trim.ts), same medians.
+      const heap = (ss: readonly Sample[]) => {
+        const h = (f: (x: HeapMiB) => number) => median(ss.map((s) => f(s.heap[name]!))).toFixed(1);
+        return `heap ${h((x) => x.used)}/${h((x) => x.total)}, code ${h((x) => (x.counters['heap-code-kB'] ?? NaN) / 1024)}`;
+      };
+      const idle = samples.at(-1)!.heap[name]!.counters['idle-compactions'];
       report.push(
-        `${name}: ${base.toFixed(1)} MiB after warm-up, ${last.toFixed(1)} MiB at the end (${(growth * 100).toFixed(1)} %)`,
+        `${name}: ${base.toFixed(1)} MiB after warm-up, ${last.toFixed(1)} MiB at the end (${(growth * 100).toFixed(1)} %); ` +
+          `${heap(warm)} -> ${heap(end)} MiB; ${idle ?? 'no'} idle compactions`,
       );
     }
     console.log(report.join('\n'));
+    console.log(`content after warm-up (${warmFrom}-${warmFrom + BASELINE_EDITS} edits): ${content(warm)}`);
+    console.log(`content at the end (${end[0]!.changes}-${i} edits): ${content(end)}`);
     for (const name of Object.keys(samples[0]!.rss)) {
       const base = median(warm.map((s) => s.rss[name]!));
       const last = median(end.map((s) => s.rss[name]!));
@@ -465,6 +507,23 @@ function slices(samples: readonly Sample[], from: number, to: number): string {
     lines.push(`${d} memory/show counters that moved (after warm-up -> end): ${moved.join(', ') || 'none'}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The content the daemons hold over some samples (medians): the steered NB tables' rows, each chassis' slice
+ * of the NB, and per chassis its controller's SB rows, logical flows and OpenFlow flows.
+ */
+function content(ss: readonly Sample[]): string {
+  const med = (f: (s: Sample) => number) => median(ss.map(f));
+  const tables = Object.keys(STEERED)
+    .map((t) => `${t} ${med((s) => s.nbTables[t] ?? NaN)}`)
+    .join(', ');
+  const chassis = ss[0]!.slices.map(
+    (_, n) =>
+      `chassis ${n}: slice ${med((s) => s.slices[n]!)}, SB rows ${med((s) => s.heap[`controller${n}`]!.sbRows)}, ` +
+      `logical flows ${med((s) => s.heap[`controller${n}`]!.lflows)}, flows ${med((s) => s.flows[n]!)}`,
+  );
+  return `NB rows ${med((s) => s.nbRows)} (${tables}); ${chassis.join('; ')}`;
 }
 
 /** At most ~40 evenly spaced samples, one line each. */

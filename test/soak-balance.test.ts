@@ -1,8 +1,8 @@
 // The soak's balance (soak-balance.ts): a chassis' slice as the NB shapes it, and the edit weights that hold
 // each slice and each NB table near its target over thousands of random edits.
 import { describe, expect, it } from 'vitest';
-import { k8sMemNb, makeRng, randomNbEdit, SMALL_K8S_SHAPE } from '@ovnts/northd/testing';
-import { balance, SLICE_KINDS, sliceSize, tableSteers, tableTargets } from './soak-balance.js';
+import { EDIT_KINDS, k8sMemNb, makeRng, randomNbEdit, SMALL_K8S_SHAPE } from '@ovnts/northd/testing';
+import { balance, inBand, SLICE_KINDS, sliceSize, STEERED, tableSteers, tableTargets } from './soak-balance.js';
 import { DataPathGuard, k8sDataPath } from './soak-protect.js';
 
 const PODS = ['ns0_pod-0-0', 'ns1_pod-0-1', 'ns1_pod-1-1', 'ns2_pod-1-2'];
@@ -38,6 +38,33 @@ function attachSwitch(router: string | undefined, name: string): unknown[] {
 }
 
 describe('soak balance', () => {
+  it('steers every table with kinds of the generator that add to it and kinds that delete from it', () => {
+    for (const [table, { add, del }] of Object.entries(STEERED)) {
+      expect(add.length, table).toBeGreaterThan(0);
+      // A table without a deletion kind could only climb to its target (and stop there).
+      expect(del.length, table).toBeGreaterThan(0);
+      expect(
+        [...add, ...del].filter((k) => !EDIT_KINDS.includes(k)),
+        table,
+      ).toEqual([]);
+    }
+    // Past its target a table's additions are damped, not stopped; its deletions favoured.
+    const w = balance([{ size: 20, target: 16, add: ['mirror'], del: ['mirror-del'], gain: 6 }]);
+    expect(w('mirror')).toBeGreaterThan(0);
+    expect(w('mirror')).toBeLessThan(1);
+    expect(w('mirror-del')).toBeGreaterThan(1);
+  });
+
+  it('counts a quantity settled within 20 % of its target, at least 3 rows', () => {
+    expect(inBand({ size: 13, target: 16 })).toBe(true);
+    expect(inBand({ size: 19, target: 16 })).toBe(true);
+    expect(inBand({ size: 12, target: 16 })).toBe(false);
+    expect(inBand({ size: 7, target: 16 })).toBe(false);
+    expect(inBand({ size: 80, target: 99 })).toBe(true);
+    expect(inBand({ size: 79, target: 99 })).toBe(false);
+    expect(inBand({ size: 119, target: 99 })).toBe(false);
+  });
+
   it("counts a chassis' slice: what its switches reach through router ports, not another chassis' gateway", () => {
     const nb = k8sMemNb(SMALL_K8S_SHAPE);
     const slice = (n: number) => sliceSize(nb, [`node${n}`], `chassis-node${n}`);

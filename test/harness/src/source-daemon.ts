@@ -44,6 +44,7 @@ export async function startFromSource(
  * Start a built daemon as its installed command runs: node with the flags of the launcher's
  * `#!/usr/bin/env [-S] [VAR=value …] node …` line (and its environment settings), then the launcher (e.g. packages/northd/bin/ovnts-northd.js, which loads
  * dist/; `npm run build` first). What measures the daemon itself needs (its resident size without vite-node's).
+ * `nodeFlags` go after the launcher's own (a later V8 flag wins): an A/B of node or V8 flags on one build.
  */
 export async function startBuilt(
   sb: SandboxLike,
@@ -51,6 +52,7 @@ export async function startBuilt(
   launcher: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = sb.env,
+  nodeFlags: readonly string[] = [],
 ): Promise<Daemon> {
   const file = path.join(ROOT, launcher);
   const shebang = launcherShebang(file);
@@ -58,7 +60,10 @@ export async function startBuilt(
   const dist = /'(\.\.\/dist\/[^']+\.js)'/.exec(readFileSync(file, 'utf8'))?.[1];
   if (dist && !existsSync(path.resolve(path.dirname(file), dist)))
     throw new Error(`${file}: ${dist} is missing: npm run build`);
-  return spawnDaemon(sb, name, process.execPath, [...shebang.nodeFlags, file], args, { ...env, ...shebang.env });
+  return spawnDaemon(sb, name, process.execPath, [...shebang.nodeFlags, ...nodeFlags, file], args, {
+    ...env,
+    ...shebang.env,
+  });
 }
 
 async function spawnDaemon(
