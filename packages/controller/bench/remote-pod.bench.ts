@@ -45,6 +45,8 @@ try {
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
+    // BENCH_CPU_PROF_US: the sampling interval (µs; V8's default 1000 leaves a few hundred samples per run).
+    await session.post('Profiler.setSamplingInterval', { interval: Number(process.env['BENCH_CPU_PROF_US'] ?? 1000) });
     await session.post('Profiler.start');
   }
   const perPod: number[] = [];
