@@ -45,7 +45,7 @@ import { formatLocalBindings, localBindings } from './local-bindings.js';
 import { clearChassisIndex, syncOtherConfig } from './ovs-config.js';
 import { Coverage } from './coverage.js';
 import { announcements } from './garp.js';
-import { mcastConfigs } from './ip-mcast-config.js';
+import { McastConfigsMemo } from './ip-mcast-config.js';
 import { periodicRas } from './periodic-ra.js';
 import { desiredMeters } from './meters.js';
 import { checkNorthdVersion, mismatchMessage } from './northd-version.js';
@@ -301,6 +301,7 @@ class Controller implements ControllerHandle {
   /** Rounds in a row that left their install to the next one (a claim's round: see recompute). */
   private handovers = 0;
   private readonly conditions = new SbConditionsMemo();
+  private readonly mcastConfigs = new McastConfigsMemo();
   /** The external_ids and host name the configuration was last parsed from. */
   private configRead: { ids: object; host: string } | undefined;
   /** What registerChassis last found in order: the tables and configuration it read (skipped while the same). */
@@ -678,7 +679,7 @@ class Controller implements ControllerHandle {
     this.pinctrl.setAnnouncements(announcements(view, sbEng));
     this.pinctrl.setPeriodicRas(periodicRas(view, sbEng));
     this.pinctrl.setServiceMonitors(localMonitors(sbEng, chassis._uuid));
-    this.pinctrl.setIpMulticast(mcastConfigs(view, sbEng), chassis._uuid);
+    this.pinctrl.setIpMulticast(this.mcastConfigs.get(view, sbEng), chassis._uuid);
   }
 
   /** This round stops before computing: the next one starts over, its changes counted from this one's start. */

@@ -36,6 +36,9 @@ export function parseNatAddresses(text: string): { mac: string; ipv4: string[]; 
 }
 
 export function announcements(view: LocalView, sb: SbSnapshot): Announcement[] {
+  // Only switches with a localnet port bridged here announce: none, nothing to walk (every port of every
+  // local datapath, each round).
+  if (!view.localnet.size) return [];
   const out = new Map<string, Announcement>();
   const me = view.chassis?._uuid;
   const add = (mac: string, ips: readonly string[], dpKey: number, portKey: number) => {

@@ -3,7 +3,7 @@
 // IPv4 source, MLD with an IPv6 one, both needing a valid Ethernet source). `seqNo` moves when someone
 // asks for the learned groups to be flushed (`ovn-sbctl ip-multicast-flush`).
 import { macToBytes, parseIpv4, parseIpv6, parseMac, ipv6ToBytes } from '@ovnts/net';
-import type { IPMulticast } from '@ovnts/schema/sb';
+import type { DatapathBinding, IPMulticast } from '@ovnts/schema/sb';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { LocalView, SbSnapshot } from './view.js';
 
@@ -65,13 +65,34 @@ export function mcastConfig(row: IPMulticast, dpKey: number): McastConfig {
 }
 
 /** The configurations of the local datapaths' IP_Multicast rows. */
-export function mcastConfigs(view: LocalView, sb: SbSnapshot): McastConfig[] {
+export function mcastConfigs(view: Pick<LocalView, 'localDps'>, sb: Pick<SbSnapshot, 'IP_Multicast'>): McastConfig[] {
   const out: McastConfig[] = [];
   for (const row of sb.IP_Multicast.values()) {
     const dp = view.localDps.get(row.datapath);
     if (dp) out.push(mcastConfig(row, dp.tunnel_key));
   }
   return out;
+}
+
+/**
+ * mcastConfigs, built again only when the IP_Multicast rows or the local datapath rows they name moved (rows
+ * are replaced, never changed in place): otherwise the same array, which IpMcast.configure then skips. A round
+ * that adds a pod elsewhere parsed every local switch's row again.
+ */
+export class McastConfigsMemo {
+  private rows: unknown;
+  private dps: readonly (DatapathBinding | undefined)[] = [];
+  private last: McastConfig[] = [];
+
+  get(view: Pick<LocalView, 'localDps'>, sb: Pick<SbSnapshot, 'IP_Multicast'>): McastConfig[] {
+    const dps: (DatapathBinding | undefined)[] = [];
+    for (const row of sb.IP_Multicast.values()) dps.push(view.localDps.get(row.datapath));
+    if (sb.IP_Multicast === this.rows && dps.length === this.dps.length && dps.every((d, i) => d === this.dps[i]))
+      return this.last;
+    this.rows = sb.IP_Multicast;
+    this.dps = dps;
+    return (this.last = mcastConfigs(view, sb));
+  }
 }
 
 /** Whether two configurations differ in anything (a new one replaces the old). */

@@ -45,6 +45,8 @@ export class IpMcast {
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
   private stopped = false;
+  /** The configurations last applied and the IGMP_Group table then (configure skips a round that changes neither). */
+  private configured: { cfgs: readonly McastConfig[]; igmp: unknown } | undefined;
   /** Rows inserted by us that the replica may not show yet: `dp|address` → uuid. */
   private readonly inserted = new Map<string, Uuid<'IGMP_Group'>>();
 
@@ -63,6 +65,11 @@ export class IpMcast {
 
   /** The local switches' configurations (every round): new, changed and gone switches, flushes. */
   configure(cfgs: readonly McastConfig[], me: Uuid<'Chassis'>): void {
+    // The same configurations (McastConfigsMemo's array), none snooping, and our IGMP_Group rows as the last
+    // sync saw them: nothing to set up, and no row to write or clean up.
+    const igmp = this.snapshot().IGMP_Group;
+    if (cfgs === this.configured?.cfgs && me === this.me && igmp === this.configured.igmp && !this.snooping()) return;
+    this.configured = { cfgs, igmp };
     this.me = me;
     const now = Date.now();
     const keep = new Set<number>();
@@ -102,6 +109,12 @@ export class IpMcast {
     }
     // The SB rows follow the tables, and a round may have brought rows to clean up (a flush, a switch gone).
     this.sync();
+  }
+
+  /** Whether some local switch snoops (its group table follows packets and timers, not only the rows). */
+  private snooping(): boolean {
+    for (const s of this.dps.values()) if (s.table) return true;
+    return false;
   }
 
   /** The `igmp` action: an IGMP or MLD packet from logical port `inport` of switch `dpKey`. */
