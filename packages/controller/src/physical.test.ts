@@ -3,7 +3,7 @@
 // and a port bound on another chassis reached through a Geneve tunnel.
 import { describe, expect, it } from 'vitest';
 import { formatFlow } from '@ovnts/openflow';
-import { physicalFlows } from './physical.js';
+import { multicastFlows, multicastKey, physicalFlows, type PhysicalContext } from './physical.js';
 import { planBindings } from './bindings.js';
 import { announcementFrame, announcements } from './garp.js';
 import { buildLocalView } from './view.js';
@@ -363,5 +363,79 @@ describe('remote VIFs on a localnet-backed switch', () => {
       'cookie=0x2, table=40, priority=100,reg15=0x2,metadata=0x1 actions=set_field:0x3->reg15,resubmit(,40)',
     );
     expect(flows.some((f) => f.includes('reg15=0x2') && f.includes('output:3'))).toBe(false);
+  });
+});
+
+describe('multicastKey', () => {
+  // _MC_flood of ls1 as hv1 sees it, with members added or bound elsewhere: the key moves exactly when the
+  // group's flows do.
+  const flood = [...sb.Multicast_Group.values()][0]!;
+  const ctxOf = (rows: Record<string, AnyRow[]>, tunnels = ifaces): PhysicalContext => {
+    const s = snapshot(rows);
+    return { view: buildLocalView(s, 'hv1', tunnels), sb: s, zone: (k) => zones[k] ?? 0 };
+  };
+  const base: Record<string, AnyRow[]> = {
+    Chassis: [...sb.Chassis.values()] as unknown as AnyRow[],
+    Datapath_Binding: [...sb.Datapath_Binding.values()] as unknown as AnyRow[],
+    Port_Binding: [...sb.Port_Binding.values()] as unknown as AnyRow[],
+  };
+  const withGroup = (rows: Record<string, AnyRow[]>, ports: string[]) => ({
+    ...rows,
+    Multicast_Group: [{ ...flood, ports }],
+  });
+  const look = (ctx: PhysicalContext) => {
+    const mc = [...ctx.sb.Multicast_Group.values()][0]!;
+    return { key: multicastKey(ctx, mc), flows: multicastFlows(ctx, mc).map(formatFlow) };
+  };
+  const a = look(ctxOf(withGroup(base, flood.ports as string[])));
+
+  it('stays while a new member is reached through a tunnel already in the group, or not at all', () => {
+    const hv2Pod = pb(0x0d0d0d0d, 'vm10', LS, 10, { chassis: HV2 });
+    const unbound = pb(0x0e0e0e0e, 'vm11', LS, 11);
+    const rows = { ...base, Port_Binding: [...base.Port_Binding!, hv2Pod, unbound] };
+    const b = look(ctxOf(withGroup(rows, [...(flood.ports as string[]), U(0x0d0d0d0d), U(0x0e0e0e0e)])));
+    expect(b.flows).toEqual(a.flows);
+    expect(b.key).toBe(a.key);
+  });
+
+  it('moves with the flows: a new local member, a new tunnel, a zone, the tunnel type', () => {
+    const hv3 = U(0x302);
+    const hv3Pod = pb(0x0d0d0d0d, 'vm10', LS, 10, { chassis: hv3 });
+    const rows = {
+      ...base,
+      Chassis: [...base.Chassis!, { _uuid: hv3, name: 'hv3', encaps: [] }],
+      Port_Binding: [...base.Port_Binding!, hv3Pod],
+    };
+    const tunnels = [...ifaces, { name: 'ovn-hv3-0', ofport: 6, type: 'geneve', tunnelChassis: 'hv3' }];
+    const variants = [
+      look(ctxOf(withGroup(rows, [...(flood.ports as string[]), U(0x0d0d0d0d)]), tunnels)),
+      look(
+        ctxOf(
+          withGroup(
+            base,
+            (flood.ports as string[]).filter((u) => u !== U(0xa70efbbd)),
+          ),
+        ),
+      ),
+      look(
+        ctxOf(
+          withGroup(base, flood.ports as string[]),
+          ifaces.map((i) => (i.type === 'geneve' ? { ...i, type: 'vxlan' } : i)),
+        ),
+      ),
+      (() => {
+        const s = snapshot(withGroup(base, flood.ports as string[]));
+        const ctx = {
+          view: buildLocalView(s, 'hv1', ifaces),
+          sb: s,
+          zone: (k: string) => (k === 'vm1' ? 9 : (zones[k] ?? 0)),
+        };
+        return look(ctx);
+      })(),
+    ];
+    for (const v of variants) {
+      expect(v.flows).not.toEqual(a.flows);
+      expect(v.key).not.toBe(a.key);
+    }
   });
 });

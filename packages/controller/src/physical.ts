@@ -439,3 +439,55 @@ export function multicastFlows(ctx: PhysicalContext, mc: MulticastGroup): Flow[]
   }
   return flows;
 }
+
+/**
+ * Everything multicastFlows builds a group's flows from, as text: the same text, the same flows. Members
+ * reached through a tunnel count once per tunnel (a pod added on another chassis's switch, or claimed there,
+ * leaves the group's flows as they were when that chassis's tunnel is in them already), and a member nothing
+ * reaches from here adds nothing, so a group's flows are rebuilt only when they change. The cases follow
+ * multicastFlows's, in its order; keep the two in step.
+ */
+export function multicastKey(ctx: PhysicalContext, mc: MulticastGroup): string {
+  const { view, sb } = ctx;
+  const dp = view.localDps.get(mc.datapath)!;
+  let local = '';
+  let remote = '';
+  let tunnels: Set<number> | undefined;
+  let vtepTunnels: Set<number> | undefined;
+  let localnet: boolean | undefined;
+  const hasLocalnet = () =>
+    (localnet ??=
+      view.localnet.size > 0 && (view.portsByDp.get(mc.datapath) ?? []).some((p) => view.localnet.has(p._uuid)));
+  for (const u of mc.ports) {
+    const pb = sb.Port_Binding.get(u as Uuid<'Port_Binding'>);
+    if (!pb) continue;
+    if (view.localVifs.has(pb._uuid)) local += `v${ctx.zone(pb.logical_port)}:${pb.tunnel_key},`;
+    else if (view.localnet.has(pb._uuid)) local += `n${pb.tunnel_key},`;
+    else if (view.localRedirects.has(pb._uuid)) {
+      const d = view.localRedirects.get(pb._uuid)!;
+      if (d.datapath === pb.datapath) local += `r${d.tunnel_key},`;
+    } else if (
+      isPatchLike(pb, view.chassisName) &&
+      view.localDps.has(view.pbByName.get(pb.options['peer'] ?? '')?.datapath ?? ('' as Uuid<'Datapath_Binding'>))
+    )
+      remote += `${pb.tunnel_key},`;
+    else {
+      const tun = view.remotePorts.get(pb._uuid);
+      if (tun !== undefined) {
+        const chassis = pb.chassis ? sb.Chassis.get(pb.chassis) : undefined;
+        if (isVtepChassis(chassis)) (vtepTunnels ??= new Set()).add(tun);
+        else (tunnels ??= new Set()).add(tun);
+      }
+      const multi = view.multiTunnels.get(pb._uuid);
+      if (multi && !hasLocalnet()) for (const t of multi) (tunnels ??= new Set()).add(t);
+    }
+  }
+  const sorted = (x: Set<number> | undefined) =>
+    x
+      ? [...x]
+          .sort((a, b) => a - b)
+          .map((t) => `${t}/${tunnelType(view, t)}`)
+          .join(',')
+      : '';
+  return `${mc._uuid}|${mc.tunnel_key}|${dp.tunnel_key}|${local}|${remote}|${sorted(tunnels)}|${sorted(vtepTunnels)}`;
+}

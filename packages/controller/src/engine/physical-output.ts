@@ -15,6 +15,7 @@ import {
   claimedExternalMacs,
   fixedPhysicalFlows,
   multicastFlows,
+  multicastKey,
   portPhysicalFlows,
   tunnelFlows,
 } from '../physical.js';
@@ -220,8 +221,11 @@ export class PhysicalOutput implements NodeData {
   private indexMc(u: Uuid<'Multicast_Group'>, ports: readonly Uuid<'Port_Binding'>[]): void {
     const was = this.portsOfMc.get(u) ?? [];
     if (was.length === ports.length && was.every((p, i) => p === ports[i])) return;
-    for (const p of was) this.mcsOfPort.delete(p, u);
-    for (const p of ports) this.mcsOfPort.add(p, u);
+    // By difference: a member added to a group of hundreds touches one entry, not every member's.
+    const now = new Set(ports);
+    const before = new Set(was);
+    for (const p of was) if (!now.has(p)) this.mcsOfPort.delete(p, u);
+    for (const p of ports) if (!before.has(p)) this.mcsOfPort.add(p, u);
     if (ports.length) this.portsOfMc.set(u, ports);
     else this.portsOfMc.delete(u);
   }
@@ -256,7 +260,7 @@ export class PhysicalOutput implements NodeData {
       return true;
     }
     this.indexMc(u, mc.ports);
-    const sig = mcSignature(ctx, mc);
+    const sig = multicastKey(ctx, mc);
     if (old && old.sig === sig) return false;
     this.mcs.set(u, { sig, dp: mc.datapath });
     this.desired.set(mcOwner(u), withSharedParts(multicastFlows(ctx, mc)));
@@ -308,32 +312,6 @@ function multichassisSignature(ctx: PhysicalContext, pb: PortBinding): string {
   const keys = [...from].map((u) => sb.Port_Binding.get(u)?.tunnel_key ?? '-');
   const main = pb.chassis ? sb.Chassis.get(pb.chassis)?.name : undefined;
   return `${keys.join(',')}>${tunnelSig(view, main ? view.tunnels.get(main) : undefined)}`;
-}
-
-/** Everything multicastFlows reads for this group: its row and each member's role here. */
-function mcSignature(ctx: PhysicalContext, mc: MulticastGroup): string {
-  const { view, sb } = ctx;
-  const parts: (string | number)[] = [mc._version, view.localDps.get(mc.datapath)!.tunnel_key];
-  for (const u of mc.ports) {
-    const pb = sb.Port_Binding.get(u as Uuid<'Port_Binding'>);
-    if (!pb) {
-      parts.push('-');
-      continue;
-    }
-    const peer = isPatchLike(pb, view.chassisName) ? view.pbByName.get(pb.options['peer'] ?? '') : undefined;
-    parts.push(
-      `${pb._version}:${pb.tunnel_key}:${view.localVifs.has(pb._uuid) ? ctx.zone(pb.logical_port) : '-'}:` +
-        `${view.localnet.has(pb._uuid) ? 1 : 0}:${peer && view.localDps.has(peer.datapath) ? 1 : 0}:` +
-        `${tunnelSig(view, view.remotePorts.get(pb._uuid))}:${view.localRedirects.get(pb._uuid)?.tunnel_key ?? '-'}:` +
-        (view.multiTunnels
-          .get(pb._uuid)
-          ?.map((t) => tunnelSig(view, t))
-          .join(',') ?? '-'),
-    );
-  }
-  const dpPorts = view.portsByDp.get(mc.datapath) ?? [];
-  parts.push(dpPorts.some((p) => view.localnet.has(p._uuid)) ? 'ln' : '-');
-  return parts.join('|');
 }
 
 /** A tunnel as the flows through it depend on it: ofport and type. */
