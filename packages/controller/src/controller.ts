@@ -33,7 +33,7 @@ import {
 } from './ovs-state.js';
 import { ClaimOverlay } from './claim-overlay.js';
 import { handsOver, PortArrivals } from './port-arrivals.js';
-import { buildLocalView, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
+import { type LocalDatapaths, LocalDatapathsMemo, type LocalView, type OvsIface, type SbSnapshot } from './view.js';
 import { Pinctrl } from './pinctrl.js';
 import { localMonitors } from './svc-monitor.js';
 import { affectsFlows, bumpsNbCfg } from './relevance.js';
@@ -282,6 +282,8 @@ class Controller implements ControllerHandle {
   /** ovn-match-northd-version is on and northd's version differs: rounds are skipped (northd-version.ts). */
   private versionMismatch = false;
   private lastZones: ReadonlyMap<string, number> = new Map();
+  /** The zones and the bridge's external_ids persistZones last found already written (skipped while the same). */
+  private zonesInOrder: { zones: ReadonlyMap<string, number>; ids: object } | undefined;
   private nbCfgDelayMs = 0;
   /**
    * When this chassis last claimed each port (the tug-of-war throttle). Only claims younger than the
@@ -302,6 +304,7 @@ class Controller implements ControllerHandle {
   private handovers = 0;
   private readonly conditions = new SbConditionsMemo();
   private readonly mcastConfigs = new McastConfigsMemo();
+  private readonly localDps = new LocalDatapathsMemo();
   /** The external_ids and host name the configuration was last parsed from. */
   private configRead: { ids: object; host: string } | undefined;
   /** What registerChassis last found in order: the tables and configuration it read (skipped while the same). */
@@ -512,8 +515,8 @@ class Controller implements ControllerHandle {
     if (!chassis || !bridge) return;
 
     const ifaces = bridgeIfaces(vs, bridge);
-    // What is local by this snapshot (the engine builds its own later, from the snapshot it computes on).
-    const localNow = buildLocalView(sbSnap, this.chassisName, ifaces);
+    // What is local by this snapshot (the engine builds its own view later, from the snapshot it computes on).
+    const localNow = this.localDps.get(sbSnap, this.chassisName, ifaces);
     // The slice this state needs; when it changed, compute again once the server has applied the change.
     const slice = this.conditions.get(sbSnap, {
       monitorAll: ids['ovn-monitor-all'] === 'true',
@@ -596,7 +599,14 @@ class Controller implements ControllerHandle {
     if (this.opts.checkEquivalence) this.checkEquivalence(round, groups);
     // The zones are in the flows already; persisting them is bookkeeping for the next start, written while
     // the flows go in (awaited before this round ends).
-    const zonesWritten = persistZones(this.ovs, bridge, zones);
+    // The same zones map and the same external_ids as when they were last found in order: nothing to compare.
+    const zonesWritten =
+      zones === this.zonesInOrder?.zones && bridge.external_ids === this.zonesInOrder.ids
+        ? Promise.resolve(false)
+        : persistZones(this.ovs, bridge, zones).then((wrote) => {
+            if (!wrote) this.zonesInOrder = { zones, ids: bridge.external_ids };
+            return wrote;
+          });
     zonesWritten.catch(() => undefined); // observed below; no unhandled rejection while the install runs
     this.lastZones = zones;
     if (errors.length && errors.length !== this.st.lflowErrors)
@@ -711,7 +721,7 @@ class Controller implements ControllerHandle {
     me: Uuid<'Chassis'>,
     ifaces: readonly OvsIface[],
     live: ReadonlySet<string>,
-    local: LocalView,
+    local: Pick<LocalDatapaths, 'localDps'>,
   ): Promise<boolean | { readonly committed: Promise<void> }> {
     const ifaceIds = new Set(ifaces.filter((i) => i.ofport > 0 && i.ifaceId).map((i) => i.ifaceId!));
     const encapIps = new Map(ifaces.flatMap((i) => (i.ifaceId && i.encapIp ? [[i.ifaceId, i.encapIp] as const] : [])));
@@ -809,7 +819,7 @@ class Controller implements ControllerHandle {
   }
 
   /** Localnet ports of the datapaths local to this chassis whose network has a bridge mapping. */
-  private localnetPatches(view: LocalView): LocalnetPatch[] {
+  private localnetPatches(view: Pick<LocalDatapaths, 'portsByDp'>): LocalnetPatch[] {
     const out: LocalnetPatch[] = [];
     for (const ports of view.portsByDp.values())
       for (const pb of ports) {

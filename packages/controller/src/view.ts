@@ -198,8 +198,23 @@ export function multichassisTunnels(
 /** Port types whose binding is decided by the `chassis` column (VIF-like). */
 export const VIF_TYPES: ReadonlySet<string> = new Set(['', 'virtual', 'external']);
 
-/** What this chassis hosts and how it reaches the rest, from the SB and its own interfaces. */
-export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalViewState {
+/** The local datapaths and what they were found from (the first half of buildLocalView). */
+export interface LocalDatapaths {
+  readonly chassis: Chassis | undefined;
+  readonly localDps: Map<Uuid<'Datapath_Binding'>, DatapathBinding>;
+  /** Each local datapath's ports. */
+  readonly portsByDp: Map<Uuid<'Datapath_Binding'>, readonly PortBinding[]>;
+  readonly pbByName: Map<string, PortBinding>;
+  readonly localVifs: Map<Uuid<'Port_Binding'>, number>;
+  readonly maps: IfaceMaps;
+}
+
+/**
+ * Which datapaths are local to this chassis: those of its bound ports and gateways, and what patch ports
+ * reach from them; with their ports. No port's role (remote, localnet, redirect) is worked out: all a round
+ * needs before its engine (the monitor conditions, the claims, the localnet patches).
+ */
+export function localDatapaths(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalDatapaths {
   const chassis = [...sb.Chassis.values()].find((c) => c.name === chassisName);
   const pbByName = new Map<string, PortBinding>();
   const allByDp = new Map<string, PortBinding[]>();
@@ -210,7 +225,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     else allByDp.set(pb.datapath, [pb]);
   }
   const maps = ifaceMaps(ifaces);
-  const { ofportByIfaceId, tunnels, vxlanTunnels, localnetOfport } = maps;
+  const { ofportByIfaceId } = maps;
 
   const localVifs = new Map<Uuid<'Port_Binding'>, number>();
   const seeds: string[] = [];
@@ -236,6 +251,14 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
     }
   }
   const portsByDp = new Map<Uuid<'Datapath_Binding'>, readonly PortBinding[]>();
+  for (const d of localDps.keys()) portsByDp.set(d, allByDp.get(d) ?? []);
+  return { chassis, localDps, portsByDp, pbByName, localVifs, maps };
+}
+
+/** What this chassis hosts and how it reaches the rest, from the SB and its own interfaces. */
+export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalViewState {
+  const { chassis, localDps, portsByDp, pbByName, localVifs, maps } = localDatapaths(sb, chassisName, ifaces);
+  const { tunnels, vxlanTunnels, localnetOfport } = maps;
   const localnet = new Map<Uuid<'Port_Binding'>, number>();
   const remotePorts = new Map<Uuid<'Port_Binding'>, number>();
   const haRemotes = new Map<Uuid<'Port_Binding'>, readonly number[]>();
@@ -243,9 +266,7 @@ export function buildLocalView(sb: SbSnapshot, chassisName: string, ifaces: read
   const localRedirects = new Map<Uuid<'Port_Binding'>, PortBinding>();
   const multiTunnels = new Map<Uuid<'Port_Binding'>, readonly number[]>();
   const multichassisByDp = new Map<Uuid<'Datapath_Binding'>, ReadonlySet<Uuid<'Port_Binding'>>>();
-  for (const d of localDps.keys()) {
-    const ports = allByDp.get(d) ?? [];
-    portsByDp.set(d, ports);
+  for (const [d, ports] of portsByDp) {
     const multi = new Set<Uuid<'Port_Binding'>>();
     for (const pb of ports) {
       if (isMultichassis(pb) && VIF_TYPES.has(pb.type)) {
@@ -325,4 +346,25 @@ export function uuidCookie(uuid: string): bigint {
 /** Ports that connect two datapaths on this chassis: patch ports, and l3gateway ports of a gateway router here. */
 export function isPatchLike(pb: PortBinding, chassisName: string): boolean {
   return pb.type === 'patch' || (pb.type === 'l3gateway' && pb.options['l3gateway-chassis'] === chassisName);
+}
+
+/**
+ * localDatapaths, found again only when what it reads moved: the Port_Binding, Datapath_Binding, Chassis and HA
+ * tables (replaced, never changed in place, by a change) and the interfaces. A round brought by a change
+ * elsewhere (logical flows, groups, nb_cfg, an OVS row) walked every port binding of the slice before its
+ * engine.
+ */
+export class LocalDatapathsMemo {
+  private key: readonly unknown[] = [];
+  private ifacesKey = '';
+  private last: LocalDatapaths | undefined;
+
+  get(sb: SbSnapshot, chassisName: string, ifaces: readonly OvsIface[]): LocalDatapaths {
+    const key = [sb.Port_Binding, sb.Datapath_Binding, sb.Chassis, sb.HA_Chassis_Group, sb.HA_Chassis, chassisName];
+    const ifacesKey = JSON.stringify(ifaces);
+    if (this.last && ifacesKey === this.ifacesKey && key.every((k, i) => k === this.key[i])) return this.last;
+    this.key = key;
+    this.ifacesKey = ifacesKey;
+    return (this.last = localDatapaths(sb, chassisName, ifaces));
+  }
 }
