@@ -240,38 +240,39 @@ export function streamColdRecompute(
   // streamed flow that other datapaths turn out to share is re-pointed to its group (one update); one
   // that a later unit replaced is deleted. A datapath group goes with the first flow that names it (the
   // server collects unreferenced groups at the end of a transaction).
-  const compiled = engine.compiled();
+  // Without its flows: they are visited as the engine holds them (no LogicalFlow object per flow).
+  const compiled = engine.compiled({ flows: false });
   const groupOf = new Map<string, Uuid<'Logical_DP_Group'>>();
-  const groupFor = (f: CompiledSb['logicalFlows'][number]): Uuid<'Logical_DP_Group'> => {
-    let group = groupOf.get(f.dpKey);
+  const groupFor = (dps: readonly string[], dpKey: string): Uuid<'Logical_DP_Group'> => {
+    let group = groupOf.get(dpKey);
     if (!group) {
       group = newUuid() as Uuid<'Logical_DP_Group'>;
-      const members = f.datapaths.map((d) => dpUuid.get(d)!);
+      const members = dps.map((d) => dpUuid.get(d)!);
       w.insertAs('Logical_DP_Group', group, { datapaths: members });
-      groupOf.set(f.dpKey, group);
+      groupOf.set(dpKey, group);
     }
     return group;
   };
   let regrouped = 0;
-  for (const f of compiled.logicalFlows) {
+  engine.forEachFlow((f, dps, dpKey) => {
     const early = streamed.get(f.key);
     if (early) streamed.delete(f.key);
-    if (early && early.dp === f.dpKey) {
-      index.place(f.key, early.uuid, f.dpKey, null);
-      continue;
+    if (early && early.dp === dpKey) {
+      index.place(f.key, early.uuid, dpKey, null);
+      return;
     }
-    const group = f.datapaths.length > 1 ? groupFor(f) : null;
+    const group = dps.length > 1 ? groupFor(dps, dpKey) : null;
     const uuid = early?.uuid ?? (newUuid() as Uuid<'Logical_Flow'>);
     if (early) {
       regrouped++;
       w.update('Logical_Flow', uuid, { logical_datapath: null, logical_dp_group: group });
     } else if (group) w.insertFlowAs(uuid, f, 'logical_dp_group', group);
-    else w.insertFlowAs(uuid, f, 'logical_datapath', dpUuid.get(f.datapaths[0]!)!);
-    index.place(f.key, uuid, f.dpKey, group);
-  }
+    else w.insertFlowAs(uuid, f, 'logical_datapath', dpUuid.get(dps[0]!)!);
+    index.place(f.key, uuid, dpKey, group);
+  });
   for (const gone of streamed.values()) w.delete('Logical_Flow', gone.uuid);
   w.stats.regrouped = regrouped;
   w.stats.dropped = streamed.size;
   // The final diff writes everything but the flows, which are all in place now.
-  return { result, rest: { ...compiled, logicalFlows: [] }, datapaths, writer: w };
+  return { result, rest: compiled, datapaths, writer: w };
 }

@@ -91,3 +91,27 @@ describe('collect', () => {
     });
   });
 });
+
+describe('FlowSet.forEachFlow', () => {
+  it('visits what toArray lists, in its order, with interned datapath sets', () => {
+    const fs = new FlowSet();
+    fs.rebuild(() => {
+      fs.setUnitOn(['s1', 's2', 's3'], 'lb:x', unit('ip4.dst == 10.0.0.1', 'ip4.dst == 10.0.0.2'));
+      fs.setUnit('s2', 'core', unit('ip4.dst == 10.0.0.9'));
+    });
+    fs.setUnit(
+      's1',
+      'lsp:p',
+      collect((add) => add('ls_in_check_port_sec', 50, 'inport == "p"', 'next;', 'p')),
+    );
+    const seen: [FlowSpec, readonly string[], string][] = [];
+    fs.forEachFlow((spec, dps, key) => seen.push([spec, dps, key]));
+    const flows = fs.toArray();
+    expect(seen.map(([s, dps, key]) => ({ key: s.key, dps, dpKey: key, ioPort: s.ioPort }))).toEqual(
+      flows.map((f) => ({ key: f.key, dps: f.datapaths, dpKey: f.dpKey, ioPort: f.ioPort })),
+    );
+    expect(seen[0]![1]).toEqual(['s1', 's2', 's3']);
+    expect(seen[1]![1]).toBe(seen[0]![1]); // one set, one array
+    expect(seen[0]![2]).toBe('s1,s2,s3');
+  });
+});

@@ -331,6 +331,20 @@ export class FlowSet {
     return out;
   }
 
+  /**
+   * Every flow, in toArray's order, as its spec (meters applied) and its datapath set, without a
+   * LogicalFlow object per flow (a cold start's last pass visits ~45k flows at 100x50 to write the few it
+   * has not streamed yet). `datapaths` and `dpKey` are interned: the same objects for the same set.
+   */
+  forEachFlow(fn: (spec: FlowSpec, datapaths: readonly string[], dpKey: string) => void): void {
+    this.flushPending();
+    // forEach: no [key, entry] pair per flow.
+    this.entries.forEach((e) => {
+      const d = this.dpSetOf(e);
+      fn(e.spec, d.dps, d.key);
+    });
+  }
+
   private diff(old: readonly FlowSpec[], now: readonly FlowSpec[]): UnitDiff {
     if (!old.length) return { added: now, removed: NO_FLOWS };
     if (!now.length) return { added: NO_FLOWS, removed: old };
@@ -359,10 +373,12 @@ export class FlowSet {
   private flushPending(): void {
     if (!this.pending.size) return;
     // forEach: no [key, value] pair per entry (tens of thousands of unit arrays in a full recompute).
+    // Indexed loops: this runs once per full recompute, often before it is optimized, and an unoptimized
+    // for-of allocates an iterator result per element (~5 MB at 100x50).
     this.pending.forEach((idx, specs) => {
-      for (const f of specs) {
-        const e = this.entry(f, idx[0]!);
-        for (const i of idx) this.bump(e, i);
+      for (let k = 0; k < specs.length; k++) {
+        const e = this.entry(specs[k]!, idx[0]!);
+        for (let j = 0; j < idx.length; j++) this.bump(e, idx[j]!);
       }
     });
     this.pending.clear();
@@ -441,21 +457,25 @@ export class FlowSet {
   private readonly singles: DpSet[] = [];
 
   private dpSet(c: Uint16Array): DpSet {
-    const idx: number[] = [];
+    // The hash and the count first: the set is almost always known (every flow of a VIP on the same
+    // switches), and its index list is built only for a new one.
     let h = 0;
+    let n = 0;
     for (let i = 0; i < c.length; i++)
       if (c[i]) {
-        idx.push(i);
+        n++;
         h = (Math.imul(h, 31) + i + 1) | 0;
       }
     let bucket = this.dpSets.get(h);
     if (bucket) {
-      for (const d of bucket) if (d.idx.length === idx.length && d.idx.every((x, k) => x === idx[k])) return d;
+      for (let b = 0; b < bucket.length; b++) if (sameDps(bucket[b]!.idx, n, c)) return bucket[b]!;
     } else {
       // Sets come and go with edits: start over past a bound rather than keep every one ever seen.
       if (this.dpSetCount > 50_000) (this.dpSets.clear(), (this.dpSetCount = 0));
       this.dpSets.set(h, (bucket = []));
     }
+    const idx: number[] = [];
+    for (let i = 0; i < c.length; i++) if (c[i]) idx.push(i);
     const dps = idx.map((i) => this.dpNames[i]!).sort();
     const d: DpSet = { idx, dps, key: dps.join(',') };
     bucket.push(d);
@@ -463,13 +483,17 @@ export class FlowSet {
     return d;
   }
 
+  private dpSetOf(e: Entry): DpSet {
+    if (e.counts) return this.dpSet(e.counts);
+    return (this.singles[e.single] ??= {
+      idx: [e.single],
+      dps: [this.dpNames[e.single]!],
+      key: this.dpNames[e.single]!,
+    });
+  }
+
   private toLogical(e: Entry): LogicalFlow {
-    let d: DpSet;
-    if (e.counts) d = this.dpSet(e.counts);
-    else {
-      const name = this.dpNames[e.single]!;
-      d = this.singles[e.single] ??= { idx: [e.single], dps: [name], key: name };
-    }
+    const d = this.dpSetOf(e);
     const s = e.spec;
     return {
       datapaths: d.dps,
@@ -485,6 +509,13 @@ export class FlowSet {
       ...(s.meter !== undefined ? { meter: s.meter } : {}),
     };
   }
+}
+
+/** Whether `idx` lists exactly the `n` non-zero indexes of `c`. */
+function sameDps(idx: readonly number[], n: number, c: Uint16Array): boolean {
+  if (idx.length !== n) return false;
+  for (let k = 0; k < n; k++) if (!c[idx[k]!]) return false;
+  return true;
 }
 
 interface DpSet {

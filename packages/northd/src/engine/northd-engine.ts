@@ -149,8 +149,11 @@ export class NorthdEngine {
     };
   }
 
-  /** Everything, in compile()'s shape (for full SB diffs and the equivalence tests). */
-  compiled(): CompiledSb {
+  /**
+   * Everything, in compile()'s shape (for full SB diffs and the equivalence tests). `flows: false`: without
+   * the logical flows (`logicalFlows` empty), for a writer that takes them from forEachFlow.
+   */
+  compiled(opts: { readonly flows?: boolean } = {}): CompiledSb {
     const g = this.g;
     const datapaths = this.datapaths();
     const portBindings: PortBindingOut[] = [];
@@ -163,7 +166,7 @@ export class NorthdEngine {
       datapaths,
       portBindings,
       multicastGroups,
-      logicalFlows: g.lflows.toArray(),
+      logicalFlows: opts.flows === false ? [] : g.lflows.toArray(),
       sbGlobalOptions: g.sbGlobal.options,
       keyedRows: g.keyedRows.all(),
       mirrorNames: g.keyedRows.mirrorNames,
@@ -201,6 +204,14 @@ export class NorthdEngine {
   /** A datapath's flow units (unit id → flows): `core`, `acl`, `lb`, and `<kind>:<id>` per row. */
   unitsOf(dp: string): ReadonlyMap<string, readonly FlowSpec[]> | undefined {
     return this.g.lflows.unitsOf(dp);
+  }
+
+  /**
+   * Every logical flow, in compiled()'s order, as its spec (content and key) and its datapath set, with
+   * no LogicalFlow object built per flow; `datapaths` and `dpKey` are shared by the flows of one set.
+   */
+  forEachFlow(fn: (spec: FlowSpec, datapaths: readonly string[], dpKey: string) => void): void {
+    this.g.lflows.forEachFlow(fn);
   }
   datapathIds(): Iterable<string> {
     return this.g.bindings.dpKeys.keys();

@@ -57,6 +57,10 @@ export class LflowsNode implements NodeData {
       this.igmp.flows.flow(key)
     );
   }
+  /** Every flow, in toArray's order, without a LogicalFlow object per flow (FlowSet.forEachFlow). */
+  forEachFlow(fn: (spec: FlowSpec, datapaths: readonly string[], dpKey: string) => void): void {
+    for (const s of [this.routers, this.switches, this.svc, this.igmp]) s.flows.forEachFlow(fn);
+  }
   toArray(): LogicalFlow[] {
     return [
       ...this.routers.flows.toArray(),
