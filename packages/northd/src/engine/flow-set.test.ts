@@ -115,3 +115,43 @@ describe('FlowSet.forEachFlow', () => {
     expect(seen[0]![2]).toBe('s1,s2,s3');
   });
 });
+
+describe('FlowSet.setUnits', () => {
+  /** Balancer lists placed per unit (setUnit) or per list (setUnits), in a rebuild and after it. */
+  function place(listed: boolean): { flows: string[]; ids: string[]; touched: string[] } {
+    const fs = new FlowSet();
+    const ids = ['lb:a', 'lb:b', 'lb:c'];
+    const units = [unit('ip4.dst == 10.0.0.1'), unit('ip4.dst == 10.0.0.2'), NO_FLOWS];
+    const put = (dp: string, is: readonly string[], us: readonly (readonly FlowSpec[])[]) => {
+      if (listed) fs.setUnits(dp, is, us);
+      else is.forEach((id, k) => fs.setUnit(dp, id, us[k]!));
+    };
+    fs.rebuild(() => {
+      fs.setUnit('s1', 'core', unit('ip4.dst == 10.0.0.1'));
+      put('s1', ids, units);
+      put('s2', ids, units);
+      put('s2', ['lb:a'], [unit('ip4.dst == 10.0.0.3')]); // not new on s2: replaced
+    });
+    put('s3', ids.slice(0, 2), units.slice(0, 2)); // tracked
+    const touched = [...fs.takeTouched()].sort();
+    return {
+      flows: fs
+        .toArray()
+        .map((f) => `${f.match} @ ${f.dpKey}`)
+        .sort(),
+      ids: ['s1', 's2', 's3'].map((dp) => fs.unitIds(dp, '').sort().join(' ')),
+      touched,
+    };
+  }
+
+  it('places a list as setUnit on each unit does', () => {
+    const listed = place(true);
+    expect(listed).toEqual(place(false));
+    expect(listed.flows).toEqual([
+      'ip4.dst == 10.0.0.1 @ s1,s3',
+      'ip4.dst == 10.0.0.2 @ s1,s2,s3',
+      'ip4.dst == 10.0.0.3 @ s2',
+    ]);
+    expect(listed.ids).toEqual(['core lb:a lb:b', 'lb:a lb:b', 'lb:a lb:b']);
+  });
+});

@@ -31,6 +31,14 @@ import { buildRoutableFlows } from '../../stateful/routable-addresses.js';
 
 export const NO_LBS: RouterLbs = { lbs: [], ips: new Set(), reachable4: [], reachable6: [] };
 
+/** A balancer list's unit ids (lists are shared by routers with the same balancers and groups). */
+function lbUnitIds(lbs: readonly ParsedLb[]): readonly string[] {
+  let ids = lbIdsOfList.get(lbs);
+  if (!ids) lbIdsOfList.set(lbs, (ids = lbs.map((p) => unitId('lb', p.nb._uuid))));
+  return ids;
+}
+const lbIdsOfList = new WeakMap<readonly ParsedLb[], readonly string[]>();
+
 export class RoutersNode implements NodeData {
   flows = new FlowSet();
   private readonly lbsOf = new Map<string, RouterLbs>();
@@ -344,11 +352,11 @@ export class RoutersNode implements NodeData {
       collect((add) => buildRouterLbFlows(lr, { ...rl, lbs: [] }, key, external, this.features.ct, add)),
     );
     const shape = routerLbShape(lr);
-    for (const p of rl.lbs) {
-      const id = unitId('lb', p.nb._uuid);
-      keep?.add(id);
-      this.flows.setUnit(lr.uuid, id, this.lbMemo.unit(lr, p, external, shape));
-    }
+    const ids = lbUnitIds(rl.lbs);
+    const units: (readonly FlowSpec[])[] = [];
+    for (const p of rl.lbs) units.push(this.lbMemo.unit(lr, p, external, shape));
+    if (keep) for (const id of ids) keep.add(id);
+    this.flows.setUnits(lr.uuid, ids, units);
     if (keep) this.dropUnits(lr.uuid, 'lb:', keep);
   }
 

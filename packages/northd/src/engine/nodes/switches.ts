@@ -118,6 +118,9 @@ export class SwitchesNode implements NodeData {
   private memoLspUp = false;
   private readonly aclMemo = new AclUnitMemo();
   private readonly lbMemo = new LbUnitMemo();
+  /** During a recompute: per balancer list (SwitchStateful.lbs), its unit ids and units (lbListUnits). */
+  private recomputing = false;
+  private readonly lbLists = new Map<readonly LoadBalancer[], { ids: string[]; units: (readonly FlowSpec[])[] }>();
   /** NB_Global's ACL options (a change recomputes the switches). */
   private aclOpts: AclOptions = DEFAULT_ACL_OPTIONS;
 
@@ -176,13 +179,19 @@ export class SwitchesNode implements NodeData {
     }
     this.aclOpts = this.globalAclOptions();
     this.aclMemo.sizeAggregates(this.topo.switches.size);
-    this.flows.rebuild(() => {
-      for (const sw of this.topo.switches.values())
-        if (this.bindings.dpKeys.has(sw.uuid)) {
-          this.compute(sw);
-          this.ctx.onStep?.({ kind: 'computed', dp: sw.uuid });
-        }
-    });
+    this.recomputing = true;
+    try {
+      this.flows.rebuild(() => {
+        for (const sw of this.topo.switches.values())
+          if (this.bindings.dpKeys.has(sw.uuid)) {
+            this.compute(sw);
+            this.ctx.onStep?.({ kind: 'computed', dp: sw.uuid });
+          }
+      });
+    } finally {
+      this.recomputing = false;
+      this.lbLists.clear();
+    }
   }
 
   // ---- handlers ----
@@ -513,6 +522,16 @@ export class SwitchesNode implements NodeData {
       delFrom(this.lbSwitches, lb._uuid, sw.uuid);
       this.lbMembership.add(lb._uuid);
     }
+    if (!prev && fresh && this.recomputing) {
+      // A full recompute: the list's ids and units are shared with the other switches applying it.
+      const l = this.lbListUnits(st.lbs);
+      for (const lb of st.lbs) {
+        addTo(this.lbSwitches, lb._uuid, sw.uuid);
+        this.lbMembership.add(lb._uuid);
+      }
+      this.flows.setUnits(sw.uuid, l.ids, l.units);
+      return;
+    }
     const had = prev && new Set<string>(prev.lbs.map((lb) => lb._uuid));
     for (const lb of st.lbs) {
       if (!had?.has(lb._uuid)) {
@@ -522,6 +541,20 @@ export class SwitchesNode implements NodeData {
       this.flows.setUnit(sw.uuid, unitId('lb', lb._uuid), this.lbMemo.unit(this.lbs.parsed(lb)));
     }
     if (keep) this.dropUnits(sw.uuid, 'lb:', keep);
+  }
+
+  /** A balancer list's unit ids and units, once per list (lists are shared by switches with the same balancers) in a recompute. */
+  private lbListUnits(lbs: readonly LoadBalancer[]): { ids: string[]; units: (readonly FlowSpec[])[] } {
+    let l = this.lbLists.get(lbs);
+    if (!l) {
+      l = { ids: [], units: [] };
+      for (const lb of lbs) {
+        l.ids.push(unitId('lb', lb._uuid));
+        l.units.push(this.lbMemo.unit(this.lbs.parsed(lb)));
+      }
+      this.lbLists.set(lbs, l);
+    }
+    return l;
   }
 
   private dropUnits(dp: string, prefix: string, keep: ReadonlySet<string>): void {
