@@ -199,7 +199,9 @@ export async function startBenchController(
   const dir = sb.file(dirName);
   mkdirSync(dir, { recursive: true });
   const env = { ...hv.env, ...extraEnv, OVN_RUNDIR: dir, OVS_LOGDIR: dir };
-  const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', hv.db.remotes.unix];
+  // BENCH_CONTROLLER_ARGS: more options for either controller, e.g. "-vmain:file:dbg".
+  const more = (process.env['BENCH_CONTROLLER_ARGS'] ?? '').split(' ').filter(Boolean);
+  const args = ['--detach', '--no-chdir', '--pidfile', '--log-file', '-vconsole:off', ...more, hv.db.remotes.unix];
   if (kind === 'ovnts') {
     const bin = path.join(ROOT, 'packages/controller/bin/ovnts-controller.js');
     // Node run by hand skips the launcher's shebang: its node flags (heap sizing) are passed here, as a

@@ -577,6 +577,9 @@ class Controller implements ControllerHandle {
     // the start's peak RSS unless handed back: at the first computation, and again after the first install.
     if (!this.firstInstallLogged) void trimMalloc();
     let result = this.engine.run(round);
+    // Debug: what the round's first run recomputed, and in how many slices the round ran.
+    const recomputeWhy = debug ? this.engine.engine.lastRecompute : '';
+    let slices = 1;
     const changeNotInSnapshot = result.changeNotInSnapshot;
     let lflowsRecomputed = result.lflowsRecomputed;
     // A sliced round: serve the event loop, then compile the next slice (changes arriving meanwhile wait
@@ -585,6 +588,7 @@ class Controller implements ControllerHandle {
       await serveLoop();
       if (this.stopped) return;
       result = this.engine.run({ ...round, sbChanges: {} });
+      slices++;
       lflowsRecomputed ||= result.lflowsRecomputed;
     }
     const { view, zones, groups, errors } = result;
@@ -650,6 +654,11 @@ class Controller implements ControllerHandle {
             [...this.engine.engine.lastRoundMs].filter(([, ms]) => ms >= 0.5).map(([n, ms]) => [n, Math.round(ms)]),
           ),
           lflowsCompiled: this.engine.lflows.lastCompiled,
+          // The round's inputs: SB changes per table, the first node recomputed and why, the slices it took.
+          sbChanges: Object.fromEntries(Object.entries(round.sbChanges).map(([t, c]) => [t, c.length])),
+          recompute: recomputeWhy,
+          slices,
+          heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
           // CPU (user + system) of this process so far in the round: before the engine, after it, now.
           cpuMs: [cpuPrefix, cpuEngine, process.cpuUsage(cpu0)].map((c) => Math.round((c.user + c.system) / 100) / 10),
           installMs: Math.round(performance.now() - t1),
