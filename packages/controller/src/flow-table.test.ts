@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFlow, parseFlow, type Flow } from '@ovnts/openflow';
-import { DesiredFlows, InstalledFlows, applyPlan, keyOf, planFlowMods, planFlows } from './flow-table.js';
+import { DesiredFlows, InstalledFlows, applyPlan, flowWith, keyOf, planFlowMods, planFlows } from './flow-table.js';
 
 const f = (s: string): Flow => parseFlow(s);
 const texts = (fs: readonly Flow[]) => fs.map(formatFlow).sort();
@@ -109,5 +109,26 @@ describe('planFlows', () => {
     applyPlan(installed, plan);
     expect(texts([...installed.byKey.values()])).toEqual(texts(d.flows()));
     expect(counts(planFlows(d, installed))).toEqual(none);
+  });
+});
+
+describe('flowWith', () => {
+  const base = { table: 3, priority: 10, cookie: 7n, match: [], actions: [] };
+  it("builds the compiler's literal (its fields in its order) from a plain flow", () => {
+    const m = [{ field: 'reg14' as const, value: 1n }];
+    const c = flowWith({ ...base }, m, [], 9n);
+    expect(Object.keys(c)).toEqual(['table', 'priority', 'cookie', 'match', 'actions']);
+    expect(c).toEqual({ table: 3, priority: 10, cookie: 9n, match: m, actions: [] });
+    expect(Object.keys(flowWith({ table: 1, priority: 2, match: [], actions: [] }, [], []))).toEqual([
+      'table',
+      'priority',
+      'match',
+      'actions',
+    ]);
+  });
+  it('keeps the fields of a flow that has more (timeouts, flags, a conjunction clause)', () => {
+    const f = { ...base, idleTimeout: 5, flags: ['send_flow_rem' as const] };
+    expect(flowWith(f, [], [])).toEqual(f);
+    expect(flowWith({ ...base, clause: true }, [], [], 8n)).toEqual({ ...base, cookie: 8n, clause: true });
   });
 });

@@ -30,7 +30,32 @@ export function stateOf(f: Flow): string {
  * a multicast group's physical flows, port security).
  */
 export function withSharedParts(flows: readonly Flow[]): Flow[] {
-  return flows.map((f) => ({ ...f, match: f.match.map(sharedEntry), actions: f.actions.map(sharedAction) }));
+  return flows.map((f) => flowWith(f, f.match.map(sharedEntry), f.actions.map(sharedAction)));
+}
+
+/**
+ * `f` with another match, actions and cookie, as one literal of the compiler's shape (table, priority, cookie,
+ * match, actions) when `f` has no other field. A spread copy (`{ ...f, match }`) gets a map with one in-object
+ * slot fewer than fields, and its last field goes to a separate property array: ~40 bytes more per flow, for
+ * the ~30k template and datapath copies a chassis holds at 100×50.
+ */
+export function flowWith<F extends Flow & { readonly clause?: boolean }>(
+  f: F,
+  match: Flow['match'],
+  actions: Flow['actions'],
+  cookie: bigint | undefined = f.cookie,
+): F {
+  const plain =
+    f.idleTimeout === undefined &&
+    f.hardTimeout === undefined &&
+    f.importance === undefined &&
+    f.flags === undefined &&
+    f.clause === undefined;
+  if (!plain) return { ...f, match, actions, ...(cookie === f.cookie ? {} : { cookie }) };
+  const { table, priority } = f;
+  return (
+    cookie === undefined ? { table, priority, match, actions } : { table, priority, cookie, match, actions }
+  ) as F;
 }
 
 /**

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Group } from '@ovnts/openflow';
 import type { DatapathBinding, LogicalFlow, PortBinding } from '@ovnts/schema/sb';
 import type { GroupTable } from './groups.js';
+import { flowWith } from './flow-table.js';
 import { MeterIds } from './meters.js';
 import { type LocalView, type SbSnapshot, VIF_TYPES } from './view.js';
 
@@ -251,17 +252,17 @@ export function retarget(
     [...ids].sort((a, b) => a - b).forEach((id, i) => remap.set(id, base + i));
   }
   const md = BigInt(dpKey);
-  return flows.map((f) => ({
-    ...f,
-    match: f.match.map((e) =>
-      e.field === 'metadata'
-        ? sharedEntry({ ...e, value: md })
-        : e.field === 'conj_id'
-          ? { ...e, value: BigInt(remap.get(Number(e.value))!) }
-          : e,
+  return flows.map((f) =>
+    flowWith(
+      f,
+      f.match.map((e) =>
+        e.field === 'metadata'
+          ? sharedEntry({ ...e, value: md })
+          : e.field === 'conj_id'
+            ? { ...e, value: BigInt(remap.get(Number(e.value))!) }
+            : e,
+      ),
+      ids.size ? f.actions.map((a) => (a.type === 'conjunction' ? { ...a, id: remap.get(a.id)! } : a)) : f.actions,
     ),
-    ...(ids.size
-      ? { actions: f.actions.map((a) => (a.type === 'conjunction' ? { ...a, id: remap.get(a.id)! } : a)) }
-      : {}),
-  }));
+  );
 }

@@ -20,6 +20,7 @@
 import { DATAPATH_FIELD, sharedAction, sharedEntry, type CompiledFlow, type LogicalFlow } from '@ovnts/expr';
 import type { Action, MatchEntry } from '@ovnts/openflow';
 import { parseIpv4, parseIpv6, parseMac } from '@ovnts/net';
+import { flowWith } from '../flow-table.js';
 
 /** A flow's text with its literals abstracted, and the literals' values. */
 export interface AbstractFlow {
@@ -234,10 +235,16 @@ export class LflowTemplates {
     for (const [i, p] of pinned.entries()) if (p !== undefined && inst.values[i] !== p) return undefined;
     for (const c of related) if (!scope.isRelated?.(Number(inst.values[c]!))) return undefined;
     const metadata = this.crossDp ? sharedEntry({ field: DATAPATH_FIELD, value: BigInt(scope.dpKey) }) : undefined;
+    // (flowWith: copies of the compiler's shape, not spread copies, which hold a field out of the object.)
     const out: CompiledFlow[] = flows.map((f) => {
-      const withCookie = 'cookie' in f && f.cookie !== undefined ? { ...f, cookie } : f;
-      if (!metadata) return withCookie;
-      return { ...withCookie, match: f.match.map((e) => (e.field === DATAPATH_FIELD ? metadata : e)) };
+      const c = f.cookie === undefined ? undefined : cookie;
+      if (!metadata) return c === undefined ? f : flowWith(f, f.match, f.actions, c);
+      return flowWith(
+        f,
+        f.match.map((e) => (e.field === DATAPATH_FIELD ? metadata : e)),
+        f.actions,
+        c,
+      );
     });
     for (const p of patches)
       out[p.path[0] as number] = patched(
@@ -417,6 +424,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 function patched<T>(o: T, path: readonly (string | number)[], at: number, v: bigint): T {
   if (at === path.length) return (typeof o === 'number' ? Number(v) : v) as T;
   const k = path[at]!;
+  if (at === 1 && (k === 'match' || k === 'actions')) {
+    // The flow itself: copied at its own shape (flowWith).
+    const f = o as CompiledFlow;
+    return (
+      k === 'match'
+        ? flowWith(f, patched(f.match, path, 2, v), f.actions)
+        : flowWith(f, f.match, patched(f.actions, path, 2, v))
+    ) as T;
+  }
   if (Array.isArray(o)) {
     const c = o.slice();
     c[k as number] = patched(c[k as number], path, at + 1, v);
