@@ -112,10 +112,24 @@ export function matchKey(match: Match, tlvBytes = 4): string {
 
 function slowMatchKey(match: Match, tlvBytes: number): string {
   const parts: string[] = [];
-  for (const [k, { v, m }] of foldMatch(match, tlvBytes))
-    if (m !== 0n) parts.push(`${k}=${v.toString(16)}/${m.toString(16)}`);
+  for (const [k, { v, m }] of foldMatch(match, tlvBytes)) if (m !== 0n) parts.push(keyPart(k, v, m));
   return parts.sort().join(',');
 }
+
+/**
+ * A slot's part of a match key: the value in hex, then the mask, as `#bits` when it is the low `bits` bits all
+ * set (a field's full mask, the usual case) and in hex otherwise. A controller keeps one key per flow (44k at
+ * 100×50): `metadata=5/#64` instead of `metadata=5/ffffffffffffffff`.
+ */
+function keyPart(slot: string, v: bigint, m: bigint): string {
+  let mask = maskTexts.get(m);
+  if (mask === undefined) {
+    mask = (m & (m + 1n)) === 0n ? `#${m.toString(2).length}` : m.toString(16);
+    if (maskTexts.size < 4096) maskTexts.set(m, mask);
+  }
+  return `${slot}=${v.toString(16)}/${mask}`;
+}
+const maskTexts = new Map<bigint, string>();
 
 /** How a field lands in the folded layout when that is a plain copy (or a split into 32-bit registers). */
 interface KeyDesc {
@@ -166,7 +180,7 @@ function fastMatchKey(match: Match, tlvBytes: number): string | undefined {
     if (m === 0n) return true;
     if (slots.includes(slot)) return false;
     slots.push(slot);
-    parts.push(`${slot}=${v.toString(16)}/${m.toString(16)}`);
+    parts.push(keyPart(slot, v, m));
     return true;
   };
   for (const e of match) {
