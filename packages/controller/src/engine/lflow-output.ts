@@ -57,8 +57,15 @@ interface DpContext {
 
 export class LflowOutput implements NodeData {
   private readonly entries = new Map<string, Entry>();
-  /** Recorded look-up (datapath-scoped for n:/k:) → entry keys. */
+  /** Recorded SB-wide look-up (`r:`, `as:`, `pg:`, `meter`) → entry keys. */
   private readonly byDep = new SetIndex<string, string>();
+  /**
+   * Per datapath, its port look-ups (`n:`, `k:`) → entry keys. Keyed by the recorded strings themselves, which
+   * a datapath context makes once per name or key (their hashes computed once), where one index of
+   * `<datapath>|<look-up>` keys built a new string per look-up of each stored entry (~100k at a 100×50 start),
+   * to be flattened and hashed again.
+   */
+  private readonly byDpDep = new Map<DpUuid, SetIndex<string, string>>();
   private readonly byDp = new Map<DpUuid, Set<string>>();
   private readonly withGroups = new Set<string>();
   private readonly withErrors = new Set<string>();
@@ -94,9 +101,9 @@ export class LflowOutput implements NodeData {
   private contexts = new Map<DpUuid, DpContext>();
   /**
    * Flows of one shape compiled once for every datapath of a kind (a switch's per-port flows, the same text on
-   * every switch): kept while the SB index is (meter ids, DHCP options are in what they copy).
+   * every switch), one store per kind: kept while the SB index is (meter ids, DHCP options are in what they copy).
    */
-  private sharedTemplates = new LflowTemplates(true);
+  private sharedTemplates = new Map<string, LflowTemplates>();
   /** The local view the contexts were built from. */
   private contextsView: object | undefined;
   /**
@@ -134,6 +141,10 @@ export class LflowOutput implements NodeData {
   staleIndexEntries(): string[] {
     const out: string[] = [];
     for (const [k, , n] of this.byDep.entries()) if (n === 0) out.push(`byDep ${k}`);
+    for (const [dp, deps] of this.byDpDep) {
+      if (deps.size === 0) out.push(`byDpDep ${dp}`);
+      for (const [k, , n] of deps.entries()) if (n === 0) out.push(`byDpDep ${dp}|${k}`);
+    }
     const idx = { byDp: this.byDp, lflowsByDp: this.lflowsByDp, lflowsByGroup: this.lflowsByGroup };
     for (const [name, m] of Object.entries(idx))
       for (const [k, set] of m as Map<string, Set<string>>) if (set.size === 0) out.push(`${name} ${k}`);
@@ -186,7 +197,7 @@ export class LflowOutput implements NodeData {
     if (indexMoved) {
       this.contexts = new Map();
       this.index = undefined;
-      this.sharedTemplates = new LflowTemplates(true);
+      this.sharedTemplates = new Map();
       return;
     }
     for (const c of changes.changes('Port_Binding'))
@@ -197,10 +208,11 @@ export class LflowOutput implements NodeData {
   recompute(): void {
     this.contexts = new Map();
     this.index = undefined;
-    this.sharedTemplates = new LflowTemplates(true);
+    this.sharedTemplates = new Map();
     for (const k of this.entries.keys()) this.desired.delete(k);
     this.entries.clear();
     this.byDep.clear();
+    this.byDpDep.clear();
     this.byDp.clear();
     this.withGroups.clear();
     this.withErrors.clear();
@@ -264,13 +276,13 @@ export class LflowOutput implements NodeData {
       // recompiles nothing (every chassis sees every pod's claim).
       if (c.old && c.new && samePortIdentity(c.old, c.new)) {
         if (isResident(c.old, me) !== isResident(c.new, me)) this.queueDep(`r:${c.new.logical_port}`);
-        if (isRelated(c.old, me) !== isRelated(c.new, me)) this.queueDep(`${c.new.datapath}|k:${c.new.tunnel_key}`);
+        if (isRelated(c.old, me) !== isRelated(c.new, me)) this.queuePortDep(c.new.datapath, `k:${c.new.tunnel_key}`);
         continue;
       }
       for (const pb of [c.old, c.new])
         if (pb) {
-          this.queueDep(`${pb.datapath}|n:${pb.logical_port}`);
-          this.queueDep(`${pb.datapath}|k:${pb.tunnel_key}`);
+          this.queuePortDep(pb.datapath, `n:${pb.logical_port}`);
+          this.queuePortDep(pb.datapath, `k:${pb.tunnel_key}`);
           this.queueDep(`r:${pb.logical_port}`);
         }
     }
@@ -282,7 +294,7 @@ export class LflowOutput implements NodeData {
     for (const c of this.sbIn.changes('Multicast_Group')) {
       const { old, new: now } = c;
       if (old && now && sameGroupIdentity(old, now)) continue;
-      for (const mc of [old, now]) if (mc) this.queueDep(`${mc.datapath}|n:${mc.name}`);
+      for (const mc of [old, now]) if (mc) this.queuePortDep(mc.datapath, `n:${mc.name}`);
     }
     return true;
   }
@@ -316,6 +328,12 @@ export class LflowOutput implements NodeData {
 
   private queueDep(dep: string): void {
     for (const k of this.byDep.get(dep)) this.queuedEntries.add(k);
+  }
+
+  /** The entries that looked up a port's name or key (`n:`, `k:`) on its datapath. */
+  private queuePortDep(dp: DpUuid, dep: string): void {
+    const deps = this.byDpDep.get(dp);
+    if (deps) for (const k of deps.get(dep)) this.queuedEntries.add(k);
   }
 
   // ---- settle: recompile what was queued ----
@@ -431,7 +449,13 @@ export class LflowOutput implements NodeData {
     this.withGroups.delete(k);
     this.withErrors.delete(k);
     unindex(this.byDp, e.dp, k);
-    for (const d of e.deps) this.byDep.delete(scoped(d, e.dp), k);
+    if (e.deps.length) {
+      const deps = this.byDpDep.get(e.dp);
+      for (const d of e.deps)
+        if (!isPortDep(d)) this.byDep.delete(d, k);
+        else if (deps) deps.delete(d, k);
+      if (deps?.size === 0) this.byDpDep.delete(e.dp);
+    }
     this.desired.delete(k);
     this.changed = true;
   }
@@ -445,7 +469,18 @@ export class LflowOutput implements NodeData {
     let s = this.byDp.get(e.dp);
     if (!s) this.byDp.set(e.dp, (s = new Set()));
     s.add(k);
-    for (const d of e.deps) this.byDep.add(scoped(d, e.dp), k);
+    if (e.deps.length) {
+      let deps: SetIndex<string, string> | undefined;
+      for (const d of e.deps)
+        if (!isPortDep(d)) this.byDep.add(d, k);
+        else {
+          if (!deps) {
+            deps = this.byDpDep.get(e.dp);
+            if (!deps) this.byDpDep.set(e.dp, (deps = new SetIndex()));
+          }
+          deps.add(d, k);
+        }
+    }
     if (e.error === undefined) this.desired.set(k, e.flows);
     this.lastCompiled++;
     this.compiledTotal++;
@@ -489,6 +524,7 @@ export class LflowOutput implements NodeData {
     };
     // Its shape with literals abstracted: a flow of a shape learnt on a datapath copies the learnt output.
     const abs = abstractFlow(input);
+    const cookie = abs && cookieOf(lf._uuid);
     for (const [i, d] of dps.entries()) {
       // Past the deadline: the datapaths not compiled yet are returned (at least one compiles).
       if (i > 0 && performance.now() > deadline) return dps.slice(i);
@@ -510,9 +546,7 @@ export class LflowOutput implements NodeData {
         this.count('lflow_compile_dp_copy');
       } else if (
         abs &&
-        (got =
-          this.sharedTemplates.instantiate(abs, cookieOf(lf._uuid), c.scope, kind + abs.key) ??
-          c.templates.instantiate(abs, cookieOf(lf._uuid), c.scope))
+        (got = this.sharedOf(kind).instantiate(abs, cookie!, c.scope) ?? c.templates.instantiate(abs, cookie!, c.scope))
       ) {
         e = { lf: lf._uuid, dp: d, flows: got.flows, groups: NONE, deps: got.deps.length ? got.deps : NONE };
         this.count('lflow_compile_template');
@@ -537,13 +571,23 @@ export class LflowOutput implements NodeData {
           : { lf: lf._uuid, dp: d, flows: NONE, groups: NONE, error: r.error.describe(), deps };
         if (shared && !templates.has(kind)) templates.set(kind, e);
         if (abs && r.ok && !c.groups.length) {
-          this.sharedTemplates.learn(abs, r.value, c.deps, c.scope, kind + abs.key);
+          this.sharedOf(kind).learn(abs, r.value, c.deps, c.scope);
           c.templates.learn(abs, r.value, c.deps, c.scope);
         }
       }
       this.store(e);
     }
     return [];
+  }
+
+  /**
+   * The shared store of a datapath kind: one per kind, so that a shape's key is the abstract text itself (made
+   * once per logical flow, hashed once), not a new `<kind><text>` string for each datapath's look-up.
+   */
+  private sharedOf(kind: string): LflowTemplates {
+    let t = this.sharedTemplates.get(kind);
+    if (!t) this.sharedTemplates.set(kind, (t = new LflowTemplates(true)));
+    return t;
   }
 
   private count(name: string): void {
@@ -662,9 +706,10 @@ const cookieOf = (lf: LfUuid) => BigInt('0x' + lf.replaceAll('-', '').slice(0, 8
 /** An entry's key, also its owner in the desired flows (one string for both: 40k of them at 100×50). */
 const entryKey = (lf: LfUuid, dp: DpUuid) => `lf|${lf}|${dp}`;
 
-/** Port look-ups are per datapath; the rest are SB-wide. */
-function scoped(dep: string, dp: string): string {
-  return dep.startsWith('n:') || dep.startsWith('k:') ? `${dp}|${dep}` : dep;
+/** Port look-ups (`n:`, `k:`) are per datapath; the rest are SB-wide. */
+function isPortDep(dep: string): boolean {
+  const c = dep.charCodeAt(0);
+  return (c === 0x6e || c === 0x6b) && dep.charCodeAt(1) === 0x3a; // n: k:
 }
 
 function errorOf(sb: RoundInput['sb'], e: Entry): { lflow: string; error: string } {
