@@ -18,7 +18,6 @@
 // with), and instances whose values coincide otherwise than in the learnt shape (the equality pattern of the
 // slots is part of the key) or with another number of the text.
 import { DATAPATH_FIELD, sharedAction, sharedEntry, type CompiledFlow, type LogicalFlow } from '@ovnts/expr';
-import type { Action, MatchEntry } from '@ovnts/openflow';
 import { parseIpv4, parseIpv6, parseMac } from '@ovnts/net';
 import { flowWith } from '../flow-table.js';
 
@@ -130,10 +129,25 @@ interface DepSlot {
   readonly kind: 'n' | 'k';
 }
 
+/** The patches of one flow's match entry or action (its index in the flow's list). */
+interface PartPatches {
+  readonly at: number;
+  readonly patches: readonly Patch[];
+}
+
+/** A learnt flow's patches, by part. */
+interface FlowPatches {
+  readonly match: readonly PartPatches[];
+  readonly actions: readonly PartPatches[];
+}
+
 interface Learnt {
   readonly flows: readonly CompiledFlow[];
-  /** Per flow: patches of its match entries and actions (by index), none for most. */
-  readonly patches: readonly Patch[];
+  /**
+   * Per flow (undefined: none), the patches of its match entries and actions (each patch's path: the flow's
+   * index, `match` or `actions`, the part's index, then inside the part).
+   */
+  readonly byFlow: readonly (FlowPatches | undefined)[];
   readonly deps: readonly string[];
   /** Per dep: the class it names, or undefined (kept as is). */
   readonly depSlots: readonly (DepSlot | undefined)[];
@@ -231,35 +245,32 @@ export class LflowTemplates {
     if (s === undefined || s === 'no' || !('learnt' in s)) return undefined;
     const inst = this.values(a, scope);
     if (!inst) return undefined;
-    const { flows, patches, deps, depSlots, pinned, related } = s.learnt;
+    const { flows, byFlow, deps, depSlots, pinned, related } = s.learnt;
     for (const [i, p] of pinned.entries()) if (p !== undefined && inst.values[i] !== p) return undefined;
     for (const c of related) if (!scope.isRelated?.(Number(inst.values[c]!))) return undefined;
     const metadata = this.crossDp ? sharedEntry({ field: DATAPATH_FIELD, value: BigInt(scope.dpKey) }) : undefined;
-    // (flowWith: copies of the compiler's shape, not spread copies, which hold a field out of the object.)
-    const out: CompiledFlow[] = flows.map((f) => {
+    const values = inst.values;
+    // Each flow copied once, with its own cookie, datapath and values; its match entries and actions that
+    // nothing patches stay the learnt flow's (shared) objects, the patched ones are shared again.
+    const out: CompiledFlow[] = new Array<CompiledFlow>(flows.length);
+    for (let i = 0; i < flows.length; i++) {
+      const f = flows[i]!;
+      const fp = byFlow[i];
+      let match = f.match;
+      if (metadata || fp?.match.length) {
+        const m = metadata ? f.match.map((e) => (e.field === DATAPATH_FIELD ? metadata : e)) : f.match.slice();
+        if (fp) for (const { at, patches } of fp.match) m[at] = sharedEntry(patchPart(m[at]!, patches, values));
+        match = m;
+      }
+      let actions = f.actions;
+      if (fp?.actions.length) {
+        const a = f.actions.slice();
+        for (const { at, patches } of fp.actions) a[at] = sharedAction(patchPart(a[at]!, patches, values));
+        actions = a;
+      }
+      // (flowWith: copies of the compiler's shape, not spread copies, which hold a field out of the object.)
       const c = f.cookie === undefined ? undefined : cookie;
-      if (!metadata) return c === undefined ? f : flowWith(f, f.match, f.actions, c);
-      return flowWith(
-        f,
-        f.match.map((e) => (e.field === DATAPATH_FIELD ? metadata : e)),
-        f.actions,
-        c,
-      );
-    });
-    for (const p of patches)
-      out[p.path[0] as number] = patched(
-        out[p.path[0] as number]!,
-        p.path,
-        1,
-        p.shift === undefined ? inst.values[p.cls]! : inst.values[p.cls]! << p.shift,
-      );
-    // Patched parts are shared again (a patched flow's entries and actions are fresh objects by now).
-    for (const p of patches) {
-      const i = p.path[0] as number;
-      const f = out[i]!;
-      const j = p.path[2] as number;
-      if (p.path[1] === 'match') (f.match as MatchEntry[])[j] = sharedEntry(f.match[j]!);
-      else if (p.path[1] === 'actions') (f.actions as Action[])[j] = sharedAction(f.actions[j]!);
+      out[i] = match === f.match && actions === f.actions && c === undefined ? f : flowWith(f, match, actions, c);
     }
     return {
       flows: out,
@@ -411,7 +422,37 @@ function diff(a: Sample, b: Sample): Learnt | undefined {
     return undefined;
   // A pinned class's value found where the samples differ: not pinned after all.
   if (patches.some((p) => pinned[p.cls] !== undefined)) return undefined;
-  return { flows: a.flows, patches, deps: a.deps, depSlots, pinned, related: [...related] };
+  return {
+    flows: a.flows,
+    byFlow: byFlow(a.flows.length, patches),
+    deps: a.deps,
+    depSlots,
+    pinned,
+    related: [...related],
+  };
+}
+
+/** The patches grouped by flow, then by match entry or action (in the order found). */
+function byFlow(n: number, patches: readonly Patch[]): (FlowPatches | undefined)[] {
+  const out: ({ match: PartPatches[]; actions: PartPatches[] } | undefined)[] = new Array(n).fill(undefined);
+  for (const p of patches) {
+    const i = p.path[0] as number;
+    const fp = (out[i] ??= { match: [], actions: [] });
+    const parts = p.path[1] === 'match' ? fp.match : fp.actions;
+    const at = p.path[2] as number;
+    let part = parts.find((x) => x.at === at);
+    if (!part) parts.push((part = { at, patches: [] }));
+    (part.patches as Patch[]).push(p);
+  }
+  return out;
+}
+
+/** A match entry or action with its patches' values put in (a copy along each patch's path). */
+function patchPart<T>(part: T, patches: readonly Patch[], values: readonly bigint[]): T {
+  let o = part;
+  for (const p of patches)
+    o = patched(o, p.path, 3, p.shift === undefined ? values[p.cls]! : values[p.cls]! << p.shift);
+  return o;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
