@@ -13,7 +13,8 @@
 //      command line, e.g. "--heap-prof --heap-prof-dir=DIR"), BENCH_AB="VAR=value ..." measures ovnts-controller
 //      again with that environment (B) and without (A), alternating, BENCH_AB_ROUNDS times (default 2): an A/B
 //      on a busy box, flows of B compared with A's; BENCH_AB="BENCH_CONTROLLER_BUNDLE=PATH" runs another build as B
-//      (its dist/bundle/ovnts-controller.mjs copied aside before the rebuild) with this launcher's flags
+//      (its dist/bundle/ovnts-controller.mjs copied aside before the rebuild, within packages/controller/dist/bundle/
+//      where koffi resolves) with this launcher's flags
 import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -4,6 +4,7 @@
 // real ovs-vswitchd) with node 1's pods plugged as internal interfaces. No controller runs on hv1 yet: each
 // bench starts the ones it compares.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -207,15 +208,31 @@ export async function startBenchController(
     // Node run by hand skips the launcher's shebang: its node flags (heap sizing) are passed here, as a
     // deployment running the launcher gets them (with its environment settings).
     const shebang = launcherShebang(bin);
-    // BENCH_CONTROLLER_BUNDLE: another build's bundle (dist/bundle/ovnts-controller.mjs copied aside), run with
-    // this launcher's flags: an A/B of two builds in the same minutes (BENCH_AB="BENCH_CONTROLLER_BUNDLE=...").
+    // BENCH_CONTROLLER_BUNDLE: another build's bundle (dist/bundle/ovnts-controller.mjs copied aside, within
+    // packages/controller/dist/bundle/), run with this launcher's flags: an A/B of two builds in the same
+    // minutes (BENCH_AB="BENCH_CONTROLLER_BUNDLE=...").
     const entry = extraEnv['BENCH_CONTROLLER_BUNDLE'] ?? bin;
+    if (entry !== bin) checkBundle(entry);
     await sb.runOk(process.execPath, [...shebang.nodeFlags, ...nodeArgs, entry, ...args], {
       env: { ...env, ...shebang.env },
     });
   } else await sb.runOk('ovn-controller', args, { env });
   const pid = Number(readFileSync(path.join(dir, 'ovn-controller.pid'), 'utf8').trim());
   return { daemon: sb.own(new Daemon(`${kind}-controller`, pid, path.join(dir, 'ovn-controller.log'))), env };
+}
+
+/**
+ * A bundle copied where its native module (koffi) does not resolve would run as another program: no
+ * pidfile lock, no malloc_trim, refused by ovn-appctl. Refuse it here, naming where to copy it.
+ */
+function checkBundle(entry: string): void {
+  try {
+    createRequire(path.resolve(entry)).resolve('koffi');
+  } catch {
+    throw new Error(
+      `BENCH_CONTROLLER_BUNDLE=${entry}: koffi does not resolve from there; copy the bundle into packages/controller/dist/bundle/`,
+    );
+  }
 }
 
 type SbReplica = Replica<typeof sbModel>;
