@@ -6,7 +6,7 @@
 // transaction's send and answer on the same clock.
 // A developer's tool, not part of `npm run bench`.
 //   npx vite-node --config vitest.config.ts packages/northd/bench/cold-profile.ts 100x50:1000:5000
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,26 @@ function cpuTimeline(server: number, nbServer: number, daemon: number, t0: numbe
   };
 }
 
+/**
+ * HELPERS_IDLE=1: the daemon's V8 helper threads (background compilation, concurrent marking and
+ * sweeping: the threads started with the first of them, long before its SB I/O thread) are put in the
+ * SCHED_IDLE class, so that on two cores they take what the SB server leaves rather than share its core
+ * with it. An experiment: how much the server's throughput at the end of the run loses to them.
+ */
+async function idleHelpers(pid: number): Promise<number[]> {
+  const start = (tid: number) => {
+    const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[19]);
+  };
+  for (let i = 0; i < 500 && threads(pid).length < 5; i++) await new Promise((r) => setTimeout(r, 5));
+  // V8's platform threads start together, before the program runs; its SB I/O thread much later.
+  const others = threads(pid).filter((tid) => tid !== pid);
+  const first = Math.min(...others.map(start));
+  const helpers = others.filter((tid) => start(tid) <= first + 20);
+  for (const tid of helpers) spawnSync('chrt', ['--idle', '-p', '0', String(tid)]);
+  return helpers;
+}
+
 /** The daemon log's lines with their time from `t0Epoch` (ms), and the cold stream's transactions. */
 function logTimeline(logFile: string, t0Epoch: number): string {
   const out: string[] = [];
@@ -181,6 +201,8 @@ try {
         stdio: process.env['DAEMON_OUT'] ? ['ignore', openSync(process.env['DAEMON_OUT'], 'w'), 'inherit'] : 'ignore',
       });
   const d = new Daemon('ovnts', child.pid!, logFile);
+  if (process.env['HELPERS_IDLE'] && !real)
+    console.log(`SCHED_IDLE: threads ${(await idleHelpers(child.pid!)).join(' ')} of ${threads(child.pid!).length}`);
   // TIMELINE=ms (1: 50): the servers' and the daemon's CPU use in buckets of that many ms until the SB
   // shows nb_cfg, then the daemon's log lines and streamed transactions on the same clock.
   const tlMs = Number(process.env['TIMELINE'] ?? 0);
