@@ -149,6 +149,12 @@ function conditionFields(
   return { where, wireWhere, whereKey: JSON.stringify(wireWhere) };
 }
 
+/** A unique index of a table: its columns, and key (indexKey) → row UUID. */
+interface UniqueIndex {
+  readonly cols: readonly string[];
+  readonly map: Map<string, string>;
+}
+
 function indexKey(cols: readonly string[], row: Record<string, unknown>): string {
   return cols.length === 1 ? JSON.stringify(row[cols[0]!]) : JSON.stringify(cols.map((c) => row[c]));
 }
@@ -177,7 +183,13 @@ export class Replica<M extends DatabaseModel>
   private tables = new Map<string, Table>();
   private readonly shared = new Set<string>();
   private snap: Snapshot<TablesOf<M>> | undefined;
-  private readonly unique = new Map<string, Map<string, Map<string, string>>>(); // table → index cols → key → uuid
+  /** Per table, its unique indexes (columns, key → uuid); reindex runs for every row an update brings. */
+  private readonly uniqueList = new Map<string, UniqueIndex[]>();
+  /**
+   * Per table and lookup() column list (joined), the unique index answering it, or null for a scan: northd looks up
+   * ports by name hundreds of times a round, and finding the index was most of each lookup.
+   */
+  private readonly lookupIx = new Map<string, Map<string, UniqueIndex | null>>();
   private readonly custom = new Map<string, CustomIndex>();
   /** Notifications that arrived while a monitor request's reply was still being delivered. */
   private held: [string, readonly unknown[]][] | undefined;
@@ -257,7 +269,10 @@ export class Replica<M extends DatabaseModel>
         decoders,
         indexes,
       });
-      this.unique.set(name, new Map(indexes.map((ix) => [ix.join(','), new Map()])));
+      this.uniqueList.set(
+        name,
+        indexes.map((ix) => ({ cols: ix, map: new Map<string, string>() })),
+      );
     }
     for (const name of Object.keys(all)) this.tables.set(name, new Map());
   }
@@ -292,13 +307,9 @@ export class Replica<M extends DatabaseModel>
    */
   lookup<T extends TableName<M>>(table: T, key: Partial<RowOf<M, T>>): RowOf<M, T> | undefined {
     const cols = Object.keys(key);
-    const spec = this.specs.get(table);
-    const ix = spec?.indexes.find((i) => i.length === cols.length && i.every((c) => cols.includes(c)));
+    const ix = this.lookupIndex(table, cols);
     if (ix) {
-      const uuid = this.unique
-        .get(table)
-        ?.get(ix.join(','))
-        ?.get(indexKey(ix, key as Record<string, unknown>));
+      const uuid = ix.map.get(indexKey(ix.cols, key as Record<string, unknown>));
       return uuid === undefined ? undefined : this.get(table, uuid);
     }
     for (const row of this.tables.get(table)?.values() ?? []) {
@@ -306,6 +317,22 @@ export class Replica<M extends DatabaseModel>
         return row as unknown as RowOf<M, T>;
     }
     return undefined;
+  }
+
+  /** The unique index on exactly `cols` (in any order) of `table`, if any (memoized per column list). */
+  private lookupIndex(table: string, cols: readonly string[]): UniqueIndex | null {
+    let perTable = this.lookupIx.get(table);
+    if (!perTable) this.lookupIx.set(table, (perTable = new Map()));
+    const k = cols.length === 1 ? cols[0]! : cols.join(',');
+    let ix = perTable.get(k);
+    if (ix === undefined) {
+      ix =
+        this.uniqueList
+          .get(table)
+          ?.find((i) => i.cols.length === cols.length && i.cols.every((c) => cols.includes(c))) ?? null;
+      perTable.set(k, ix);
+    }
+    return ix;
   }
 
   /** Define a secondary index: `keyOf` maps a row to zero, one or several keys. */
@@ -924,15 +951,12 @@ export class Replica<M extends DatabaseModel>
   }
 
   private reindex(table: string, uuid: string, old: Row | undefined, next: Row | undefined): void {
-    const spec = this.specs.get(table)!;
-    const uniq = this.unique.get(table)!;
-    for (const ix of spec.indexes) {
-      const m = uniq.get(ix.join(','))!;
+    for (const { cols, map: m } of this.uniqueList.get(table)!) {
       if (old) {
-        const k = indexKey(ix, old);
+        const k = indexKey(cols, old);
         if (m.get(k) === uuid) m.delete(k);
       }
-      if (next) m.set(indexKey(ix, next), uuid);
+      if (next) m.set(indexKey(cols, next), uuid);
     }
     for (const ix of this.custom.values()) {
       if (ix.table !== table) continue;
