@@ -1,7 +1,7 @@
 // MAC_Binding aging: which rows a pass deletes, when the next pass is due, the removal limit.
 import { describe, expect, it } from 'vitest';
 import type { Uuid } from 'ovsdb-client-ts';
-import { BULK_REMOVAL_DELAY_MS, agedMacBindings, smapUint } from './mac-binding-aging.js';
+import { BULK_REMOVAL_DELAY_MS, agedMacBindings, agingRouters, smapUint } from './mac-binding-aging.js';
 
 const row = (n: number, datapath: string, timestamp: number) => ({
   _uuid: `mb-${n}` as Uuid<'MAC_Binding'>,
@@ -45,5 +45,18 @@ describe('smapUint', () => {
     expect(smapUint({ a: '7s' }, 'a')).toBe(0);
     expect(smapUint({ a: 'x' }, 'a')).toBe(0);
     expect(smapUint(undefined, 'a')).toBe(0);
+  });
+});
+
+describe('agingRouters', () => {
+  it('lists the routers with a threshold, in seconds, as smapUint reads it', () => {
+    const lr = (u: string, t?: string): { _uuid: string; options: Record<string, string> } => ({
+      _uuid: u,
+      options: t === undefined ? {} : { mac_binding_age_threshold: t },
+    });
+    expect(agingRouters([lr('a', '30'), lr('b'), lr('c', '0'), lr('d', 'x'), lr('e', ' 5')])).toEqual([
+      { uuid: 'a', thresholdS: 30 },
+      { uuid: 'e', thresholdS: 5 },
+    ]);
   });
 });

@@ -15,6 +15,18 @@ export function smapUint(options: Readonly<Record<string, string>> | undefined, 
   return m ? Number(m[1]) : 0;
 }
 
+/** The routers whose MAC_Binding rows age (options:mac_binding_age_threshold > 0), with it in seconds. */
+export function agingRouters(
+  routers: Iterable<{ readonly _uuid: string; readonly options: Readonly<Record<string, string>> }>,
+): { uuid: string; thresholdS: number }[] {
+  const out: { uuid: string; thresholdS: number }[] = [];
+  for (const lr of routers) {
+    const thresholdS = smapUint(lr.options, 'mac_binding_age_threshold');
+    if (thresholdS > 0) out.push({ uuid: lr._uuid, thresholdS });
+  }
+  return out;
+}
+
 export interface AgingRow {
   readonly _uuid: Uuid<'MAC_Binding'>;
   readonly datapath: string;

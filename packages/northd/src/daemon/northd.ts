@@ -37,8 +37,9 @@ import { refChassisUpdates } from '../ha-ref-chassis.js';
 import { CURRENT_KEY, smbKey, type KeyedTable } from '../sync/keyed-rows.js';
 import { bfdNbUpdates } from '../sync/bfd.js';
 import { monitorsGoneOffline } from '../stateful/svc-monitor.js';
-import { agedMacBindings, smapUint } from '../mac-binding-aging.js';
+import { agedMacBindings, agingRouters, smapUint } from '../mac-binding-aging.js';
 import { LoggedOnce } from './logged-once.js';
+import { BOOTSTRAP_NB_TABLES, BOOTSTRAP_SB_TABLES, bootstrapInputChanged, liveView } from './live-view.js';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
 
 export const NORTHD_LOCK = 'ovn_northd';
@@ -58,11 +59,6 @@ const NO_FLOWS: ReadonlyMap<Uuid<'Logical_Flow'>, FlowRow> = new Map();
 const DEPENDENT_SET: ReadonlySet<string> = new Set(SB_DEPENDENT_TABLES);
 
 const SB_VIEW_TABLES = [...SB_OWNED_TABLES, 'Chassis', 'Encap', 'Chassis_Private', 'IGMP_Group'] as const;
-
-/** Table name → the replica's current rows (valid until the next await). */
-function liveView(r: { table(t: never): ReadonlyMap<unknown, unknown> }, tables: readonly string[]) {
-  return Object.fromEntries(tables.map((t) => [t, r.table(t as never)]));
-}
 
 export interface NorthdOptions {
   readonly nbRemote: string;
@@ -139,6 +135,10 @@ export class Northd {
   private idleWaiters: (() => void)[] = [];
   /** A full recompute is due (start, lock gained, resync, failure, changes by others to SB rows we own). */
   private dirty = true;
+  /** Whether bootstrap() must look again (what it reads changed since it last found nothing to write). */
+  private bootstrapDue = true;
+  /** The routers with a MAC_Binding age threshold, and it (seconds); undefined after a Logical_Router change. */
+  private agingRouters: { uuid: string; thresholdS: number }[] | undefined;
   readonly engine = new NorthdEngine();
   /** Paused (`pause`, --dry-run): the lock is released and rounds do nothing. */
   private paused = false;
@@ -209,17 +209,30 @@ export class Northd {
     sbReplica.addIndex('Service_Monitor', 'sm_by_key', (m) => CURRENT_KEY.Service_Monitor(m, () => undefined));
     sbReplica.addIndex('DNS', 'dns_by_id', (m) => CURRENT_KEY.DNS(m, () => undefined));
     const d = new Northd(opts, nb, sb, nbReplica, sbReplica);
-    nbReplica.on('change', () => d.schedule());
-    sbReplica.on('change', () => d.schedule());
-    nbReplica.on('resumed', () => d.schedule());
+    nbReplica.on('change', (batch) => {
+      if (bootstrapInputChanged(batch, BOOTSTRAP_NB_TABLES)) d.bootstrapDue = true;
+      if (batch.resync || batch.changes.some((c) => c.table === 'Logical_Router')) d.agingRouters = undefined;
+      d.schedule();
+    });
+    sbReplica.on('change', (batch) => {
+      if (bootstrapInputChanged(batch, BOOTSTRAP_SB_TABLES)) d.bootstrapDue = true;
+      d.schedule();
+    });
+    nbReplica.on('resumed', () => {
+      d.bootstrapDue = true;
+      d.agingRouters = undefined;
+      d.schedule();
+    });
     sbReplica.on('resumed', () => {
       d.flowIndex.invalidate();
       d.dirty = true;
+      d.bootstrapDue = true;
       d.schedule();
     });
     sb.on('locked', () => {
       d.flowIndex.invalidate();
       d.dirty = true;
+      d.bootstrapDue = true;
       log.info('ovn-northd lock acquired. This ovn-northd instance is now active.');
       d.schedule();
     });
@@ -306,6 +319,7 @@ export class Northd {
           this.lap('ovn-northd-loop', t);
         } catch (e) {
           this.dirty = true;
+          this.bootstrapDue = true;
           this.opts.logger.warn({ err: (e as Error).message }, 'round failed; retrying');
           clearTimeout(this.retryTimer);
           this.retryTimer = setTimeout(() => this.schedule(), 500);
@@ -321,7 +335,11 @@ export class Northd {
     if (!this.active || this.paused) return;
     const log = this.opts.logger;
     // The global rows come before anything else, with or without NB content; an NB write starts the next round.
-    if (!this.opts.dryRun && (await this.bootstrap())) return;
+    if (!this.opts.dryRun && this.bootstrapDue) {
+      // Cleared first: a change arriving during its awaits sets it again.
+      this.bootstrapDue = false;
+      if (await this.bootstrap()) return;
+    }
     // The replicas' live tables, not snapshots: nothing changes them while a round computes, and a
     // snapshot would make the next update copy whole tables (tens of thousands of rows).
     const nbSnap = liveView(this.nbReplica, NB_INPUT_TABLES) as unknown as NbInput;
@@ -665,16 +683,15 @@ export class Northd {
   private async syncMacBindingAging(): Promise<void> {
     clearTimeout(this.agingTimer);
     this.agingTimer = undefined;
-    const routers = [...this.nbReplica.table('Logical_Router').values()].filter(
-      (lr) => smapUint(lr.options, 'mac_binding_age_threshold') > 0,
-    );
+    // Found again only after a Logical_Router change (the change listener forgets them), not every round.
+    const routers = (this.agingRouters ??= agingRouters(this.nbReplica.table('Logical_Router').values()));
     if (!routers.length) return;
     const r = this.sbReplica;
     if (!chassisFeatures(r.table('Chassis').values()).macBindingTimestamp) return;
     const thresholds = new Map<string, number>();
     for (const lr of routers) {
-      const dp = r.index<'Datapath_Binding'>('dp_by_nb').first(lr._uuid);
-      if (dp) thresholds.set(dp._uuid, smapUint(lr.options, 'mac_binding_age_threshold') * 1000);
+      const dp = r.index<'Datapath_Binding'>('dp_by_nb').first(lr.uuid);
+      if (dp) thresholds.set(dp._uuid, lr.thresholdS * 1000);
     }
     const global = [...this.nbReplica.table('NB_Global').values()][0];
     const pass = agedMacBindings(
