@@ -192,4 +192,63 @@ describe('incremental engine', () => {
     ).toBe(false);
     expect(step(nb, check, podOps('newpod3', 93)).full).toBe(false);
   });
+
+  it('adds plain ports to a switch by difference, in the full build order; other changes re-read it', () => {
+    const { nb, check } = setup();
+    // Several new ports in one transaction to one switch (named-uuid n0, n1…), optionally with more ops.
+    const add = (sw: string, ports: { name: string; type?: string }[], more: unknown[] = []) =>
+      step(nb, check, [
+        ...ports.map((p, i) => ({
+          op: 'insert',
+          table: 'Logical_Switch_Port',
+          'uuid-name': `n${i}`,
+          row: { name: p.name, type: p.type ?? '', addresses: `fa:16:3e:00:01:${10 + i} 10.128.0.${150 + i}` },
+        })),
+        {
+          op: 'mutate',
+          table: 'Logical_Switch',
+          where: [['name', '==', sw]],
+          mutations: [['ports', 'insert', ['set', ports.map((_, i) => ['named-uuid', `n${i}`])]]],
+        },
+        ...more,
+      ]);
+    const rowsOf = (table: string) => [...nb.rows(table).values()];
+    const switchPortNames = (sw: string) => {
+      const ls = rowsOf('Logical_Switch').find((r) => r['name'] === sw)!;
+      return (ls['ports'] as string[]).map((u) => nb.rows('Logical_Switch_Port').get(u)!['name'] as string);
+    };
+    // Each round is checked against a full compile (EngineCheck), port order and name ownership included.
+    expect(add('node0', [{ name: '0-first' }]).full).toBe(false);
+    expect(add('node0', [{ name: 'zz-last' }]).full).toBe(false);
+    expect(add('node0', [{ name: 'ns1_pod-0-1a' }, { name: 'ns1_pod-0-1b' }]).full).toBe(false);
+    // A name a router port holds; a row of another switch listed here too (two switches claim its name).
+    expect(add('node0', [{ name: rowsOf('Logical_Router_Port')[0]!['name'] as string }]).full).toBe(false);
+    const shared = (rowsOf('Logical_Switch').find((r) => r['name'] === 'node1')!['ports'] as string[])[0]!;
+    const alsoIn = (sw: string) => ({
+      op: 'mutate',
+      table: 'Logical_Switch',
+      where: [['name', '==', sw]],
+      mutations: [['ports', 'insert', ['set', [['uuid', shared]]]]],
+    });
+    expect(step(nb, check, [alsoIn('node0')]).full).toBe(false);
+    expect(step(nb, check, [alsoIn('node2')]).full).toBe(false);
+    // A typed port; a port added while another of the switch goes.
+    expect(add('node1', [{ name: 'lnet', type: 'localnet' }]).full).toBe(false);
+    const gone = rowsOf('Logical_Switch').find((r) => r['name'] === 'node1')!['ports'] as string[];
+    expect(
+      add(
+        'node1',
+        [{ name: 'with-del' }],
+        [
+          {
+            op: 'mutate',
+            table: 'Logical_Switch',
+            where: [['name', '==', 'node1']],
+            mutations: [['ports', 'delete', ['set', [['uuid', gone.at(-1)!]]]]],
+          },
+        ],
+      ).full,
+    ).toBe(false);
+    expect(switchPortNames('node0')).toContain('0-first');
+  });
 });

@@ -3,7 +3,7 @@
 // (router ports first, then switches by name and UUID, each's rows by name and UUID): a port whose name
 // an earlier datapath holds is left out, and a datapath that takes a name from, or gives one up to,
 // another switch has that switch rebuilt too. A router port's peer is the last switch port naming it.
-import type { LogicalSwitchPort } from '@ovnts/schema/nb';
+import type { LogicalSwitch, LogicalSwitchPort } from '@ovnts/schema/nb';
 import { affectsCompile } from '../../change-filter.js';
 import {
   buildRoute,
@@ -43,6 +43,18 @@ export interface RebuildEffects {
   requeueSwitch(uuid: string): void;
 }
 
+/** Where a port of `row` goes in a switch's ports, which are in the full build's order (by name, then UUID). */
+function sortedIndex(ports: readonly SwitchPort[], row: LogicalSwitchPort): number {
+  let lo = 0;
+  let hi = ports.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byNameThenUuid(ports[mid]!.nb, row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const peerId = (p: SwitchPort) => `${p.dp.uuid}/${p.nb._uuid}`;
 /** The full build's order of two switch ports: their switches', then theirs (by name, then UUID). */
 const portOrder = (a: SwitchPort, b: SwitchPort) => byNameThenUuid(a.dp.nb, b.dp.nb) || byNameThenUuid(a.nb, b.nb);
@@ -58,6 +70,11 @@ export class TopologyRebuild {
    * stands for the same port, so the per-row memos downstream keep hitting.
    */
   private readonly lspSeen = new Map<string, LogicalSwitchPort>();
+  /**
+   * Newer rows found to stand for the row in lspSeen (seenLsp): a switch rebuilt again and again (a port added
+   * per round) compares each of its rows once, not at every rebuild (northd's `up` write-back replaces every row).
+   */
+  private lspAlias = new WeakMap<LogicalSwitchPort, LogicalSwitchPort>();
   /** Router port name → its peer switch port (switch/port UUIDs) before this round's switch rebuilds. */
   private readonly peerBefore = new Map<string, string>();
 
@@ -72,6 +89,7 @@ export class TopologyRebuild {
     this.claims.clear();
     this.dpNames.clear();
     this.lspSeen.clear();
+    this.lspAlias = new WeakMap();
     this.peerBefore.clear();
   }
 
@@ -207,8 +225,11 @@ export class TopologyRebuild {
   private seenLsp(row: LogicalSwitchPort): LogicalSwitchPort {
     const seen = this.lspSeen.get(row._uuid);
     if (seen === row) return row;
-    if (seen && !affectsCompile({ kind: 'modify', table: 'Logical_Switch_Port', old: seen, new: row }, this.st.lspUp))
+    if (seen && this.lspAlias.get(row) === seen) return seen;
+    if (seen && !affectsCompile({ kind: 'modify', table: 'Logical_Switch_Port', old: seen, new: row }, this.st.lspUp)) {
+      this.lspAlias.set(row, seen);
       return seen;
+    }
     this.lspSeen.set(row._uuid, row);
     return row;
   }
@@ -217,11 +238,14 @@ export class TopologyRebuild {
    * Re-read a switch and its ports, in place (its datapath object stays, so the ports kept point at it).
    * A non-router port whose NB row is the same object as before is kept as it is: adding one port to a
    * switch of 100 builds one port, and the port maps are touched only for ports that came or went.
+   * `onlyItsRow`: the switch's own row changed, none of its ports' rows (nor a name it may take): plain
+   * ports added (or none) are then put in by difference (addPorts), without re-reading the others.
    */
-  rebuildSwitch(dp: MutableSwitch): boolean {
+  rebuildSwitch(dp: MutableSwitch, onlyItsRow = false): boolean {
     const { lsps, lrps, index } = this.st;
     const nbRow = this.nb.view.Logical_Switch.get(dp.nb._uuid);
     if (!nbRow) return false;
+    if (onlyItsRow && this.addPorts(dp, nbRow)) return true;
     const indexed = { nb: dp.nb, routerPorts: dp.routerPorts };
     const hadVtep = dp.ports.some((p) => p.type === 'vtep');
     const rows = nbRow.ports
@@ -297,6 +321,64 @@ export class TopologyRebuild {
     // VTEP ports on a switch change how its routers' gateway ports redirect (bindings and flows).
     if (hadVtep !== ports.some((p) => p.type === 'vtep'))
       for (const rp of newPeers) this.out.routersChanged.add(rp.dp.uuid);
+    this.out.switchesChanged.add(dp.uuid);
+    return true;
+  }
+
+  /**
+   * rebuildSwitch by difference, for the common change (a pod's port added to its switch): every port row the
+   * switch had is still in its row, and each new one is a plain port (no type) whose name no other port row,
+   * here or on another datapath, carries. The new ports are built and put in their place in the full build's
+   * order (by name, then UUID); the others, their peers and the names they hold stay as they are. False, with
+   * nothing changed, when the change is not of that kind (rebuildSwitch then re-reads the switch).
+   */
+  private addPorts(dp: MutableSwitch, nbRow: LogicalSwitch): boolean {
+    const before = dp.nb.ports;
+    const added: LogicalSwitchPort[] = [];
+    if (before !== nbRow.ports) {
+      if (nbRow.ports.length < before.length) return false;
+      const had = new Set(before);
+      const names = new Set<string>();
+      for (const u of nbRow.ports) {
+        if (had.has(u)) continue;
+        const row = this.nb.view.Logical_Switch_Port.get(u);
+        if (
+          !row ||
+          row.type !== '' ||
+          this.lspSeen.has(u) ||
+          names.has(row.name) ||
+          this.st.lsps.has(row.name) ||
+          this.st.lrps.has(row.name) ||
+          this.claimCount(row.name) > 0
+        )
+          return false;
+        names.add(row.name);
+        added.push(row);
+      }
+      // A row gone (or listed twice) as well: re-read.
+      if (nbRow.ports.length - added.length !== had.size) return false;
+    }
+    const indexed = { nb: dp.nb, routerPorts: dp.routerPorts };
+    const w = dp as Writable<MutableSwitch>;
+    w.nb = nbRow;
+    if (added.length) {
+      const ports = dp.ports.slice();
+      for (const row of added) {
+        this.lspSeen.set(row._uuid, row);
+        const port = buildSwitchPort(row, dp, this.st.lrps, this.ctx.diag);
+        ports.splice(sortedIndex(ports, row), 0, port);
+        this.st.lsps.set(port.name, port);
+        this.out.portsMoved.add(row._uuid);
+      }
+      w.ports = ports;
+      const names = this.dpNames.get(dp.uuid) ?? [];
+      for (const row of added) {
+        names.push(row.name);
+        this.claims.set(row.name, [dp.uuid]);
+      }
+      this.dpNames.set(dp.uuid, names);
+    }
+    this.st.index.reindexSwitch(indexed, dp);
     this.out.switchesChanged.add(dp.uuid);
     return true;
   }

@@ -39,6 +39,11 @@ export class TopologyNode implements NodeData {
 
   // Noted by the handlers, applied by settle().
   private readonly rebuildSw = new Set<string>();
+  /**
+   * Switches queued for more than a change of their own row (a port row changed, a name handed over, a peer
+   * router rebuilt): re-read in full; the others take their added ports by difference.
+   */
+  private readonly rereadSw = new Set<string>();
   private readonly rebuildLr = new Set<string>();
   private readonly routesLr = new Set<string>();
   private natShape = false;
@@ -69,13 +74,15 @@ export class TopologyNode implements NodeData {
       requeueSwitch: (uuid) => {
         this.rebuildSw.delete(uuid);
         this.rebuildSw.add(uuid);
+        this.rereadSw.add(uuid);
       },
     });
   }
 
   clearTracked(): void {
     this.recomputed = this.natShape = false;
-    for (const s of [this.rebuildSw, this.rebuildLr, this.routesLr, this.rebuiltSw, this.portsMoved]) s.clear();
+    for (const s of [this.rebuildSw, this.rereadSw, this.rebuildLr, this.routesLr, this.rebuiltSw, this.portsMoved])
+      s.clear();
     this.rb.clearTracked();
     this.rebuilds = 0;
     this.routersChanged.clear();
@@ -138,9 +145,9 @@ export class TopologyNode implements NodeData {
       if (c.kind === 'insert') continue; // its switch's ports column changes too
       if (c.kind === 'delete') this.rb.forgetLsp(c.uuid);
       const sw = this.index.lspSwitch.get(c.uuid);
-      if (sw) this.rebuildSw.add(sw);
+      if (sw) this.reread(sw);
       // Every switch with a row of that name (the row may be in two switches; a rename hands it over).
-      for (const s of this.rb.claimants(c.old.name)) if (this.switches.has(s)) this.rebuildSw.add(s);
+      for (const s of this.rb.claimants(c.old.name)) if (this.switches.has(s)) this.reread(s);
       // A router-type port's router names it as its peer.
       for (const r of [c.old, c.new]) {
         if (r?.type !== 'router') continue;
@@ -219,10 +226,10 @@ export class TopologyNode implements NodeData {
     for (const uuid of this.rebuildLr) {
       const lr = this.routers.get(uuid);
       if (!lr) continue;
-      for (const s of this.peerSwitches(lr)) this.rebuildSw.add(s);
+      for (const s of this.peerSwitches(lr)) this.reread(s);
       if (!this.rb.rebuildRouter(lr)) return false;
       // Its peers now, and switch ports naming one of its ports, not yet peered (rpClaims).
-      for (const s of this.peerSwitches(this.routers.get(uuid)!)) this.rebuildSw.add(s);
+      for (const s of this.peerSwitches(this.routers.get(uuid)!)) this.reread(s);
     }
     for (const uuid of this.routesLr) {
       const lr = this.routers.get(uuid);
@@ -231,7 +238,8 @@ export class TopologyNode implements NodeData {
     for (const uuid of this.rebuildSw) {
       const sw = this.switches.get(uuid);
       if (!sw) continue;
-      if (++this.rebuilds > 2 * this.switches.size + 100 || !this.rb.rebuildSwitch(sw)) return false;
+      if (++this.rebuilds > 2 * this.switches.size + 100 || !this.rb.rebuildSwitch(sw, !this.rereadSw.has(uuid)))
+        return false;
       this.rebuiltSw.add(uuid);
     }
     this.rb.resolvePeers();
@@ -257,6 +265,12 @@ export class TopologyNode implements NodeData {
     }
     this.natMacs = macs;
     this.distNat = dist;
+  }
+
+  /** Queue a switch to be re-read in full. */
+  private reread(uuid: string): void {
+    this.rebuildSw.add(uuid);
+    this.rereadSw.add(uuid);
   }
 
   // ---- queries for the nodes downstream ----
