@@ -14,11 +14,15 @@ export const DIST_BIN = path.join(ROOT, 'packages/northd/dist/bin/ovnts-northd.j
 /**
  * Command and arguments (before the daemon's own) that start the built daemon as its launcher does: node with the
  * launcher's flags, run by env when its first line also sets environment variables (env execs node: same pid).
+ * `script` replaces the launcher (an older build for an A/B: a copy of the launcher importing that build's bundle).
  */
-export function northdCommand(extraNodeFlags: readonly string[] = []): { cmd: string; args: string[] } {
+export function northdCommand(
+  extraNodeFlags: readonly string[] = [],
+  script: string = LAUNCHER,
+): { cmd: string; args: string[] } {
   if (!existsSync(DIST_BIN)) throw new Error(`${DIST_BIN} is missing: run npx tsc -b packages/northd`);
   const { env, nodeFlags } = launcherShebang(LAUNCHER);
-  const node = [process.execPath, ...nodeFlags, ...extraNodeFlags, LAUNCHER];
+  const node = [process.execPath, ...nodeFlags, ...extraNodeFlags, script];
   const sets = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   return sets.length ? { cmd: '/usr/bin/env', args: [...sets, ...node] } : { cmd: node[0]!, args: node.slice(1) };
 }
@@ -28,7 +32,7 @@ export function northdCommand(extraNodeFlags: readonly string[] = []): { cmd: st
  * northdCommand with BENCH_NODE_FLAGS after the launcher's flags; `how` says which build it runs. A failed
  * build runs the existing dist, with a warning, and is said in `how`.
  */
-export function builtNorthdCommand(): { cmd: string; args: string[]; how: string } {
+export function builtNorthdCommand(): { cmd: string; args: string[]; how: string; extraNodeFlags: string[] } {
   let how = 'node dist (BENCH_NO_BUILD: not rebuilt)';
   if (!process.env['BENCH_NO_BUILD']) {
     const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', 'packages/northd'], {
@@ -49,5 +53,5 @@ export function builtNorthdCommand(): { cmd: string; args: string[]; how: string
     }
   }
   const extra = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
-  return { ...northdCommand(extra), how };
+  return { ...northdCommand(extra), how, extraNodeFlags: extra };
 }

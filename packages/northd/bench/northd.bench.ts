@@ -14,9 +14,9 @@
 // Env: BENCH_SHAPES="100x50:1000:5000 300x100:5000:20000" (default), BENCH_SAMPLES=20 (per change kind),
 // BENCH_GATEWAYS=plain (gateway routers without ovn-kubernetes' options), BENCH_NBCTL_SAMPLES=5, BENCH_COLD_REPEAT=1 (extra cold-only runs, best counts), BENCH_TIMEOUT_MS=900000
 // (per wait), BENCH_WARMUP=15 and BENCH_WARMUP_MS=2000 (untimed changes of each kind before the latency
-// samples, at most that many or for that long), BENCH_NODE_FLAGS (node flags for ovnts-northd, after its launcher's: launcher.ts), BENCH_DAEMON_OUT=prefix
+// samples, at most that many or for that long), BENCH_KINDS (the kinds timed, default "lsp-add lb-backend-add acl-add"), BENCH_NODE_FLAGS (node flags for ovnts-northd, after its launcher's: launcher.ts), BENCH_DAEMON_OUT=prefix
 // (keep ovnts-northd's log and stdout as prefix.N.log/.out), BENCH_NO_BUILD=1 (use packages/northd/dist as it is), BENCH_ONLY=ovnts|real (run one daemon;
-// the other's column reads n/a).
+// the other's column reads n/a), BENCH_REAL_ENTRY=script (the real column runs ovnts-northd from that script: an A/B of two builds in one run).
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,7 @@ import { parseShape, type Shape } from './shapes.js';
 import { SbCfgWatcher, WaitSbClient } from './wait-sb.js';
 import { aclAddOps, lbBackendUpdate, lbName, lspAddOps, podPort } from './bench-changes.js';
 import { cpuSeconds, vmHwmMb } from './proc-stats.js';
-import { builtNorthdCommand } from './launcher.js';
+import { builtNorthdCommand, northdCommand } from './launcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -47,6 +47,8 @@ const SAMPLES = envInt('BENCH_SAMPLES', 20, 1);
 const WARMUP = envInt('BENCH_WARMUP', 15);
 const WARMUP_MS = envInt('BENCH_WARMUP_MS', 2000);
 const ONLY = process.env['BENCH_ONLY'] ?? '';
+/** BENCH_REAL_ENTRY=script: the real column runs ovnts-northd from that script instead (an A/B of two builds). */
+const REAL_ENTRY = process.env['BENCH_REAL_ENTRY'];
 if (ONLY && ONLY !== 'ovnts' && ONLY !== 'real') throw new Error(`BENCH_ONLY=${ONLY}: expected ovnts or real`);
 const NBCTL_SAMPLES = envInt('BENCH_NBCTL_SAMPLES', 5);
 const COLD_REPEAT = envInt('BENCH_COLD_REPEAT', 1, 1);
@@ -89,6 +91,10 @@ function pct(xs: readonly number[], p: number): number {
 
 const KINDS = ['lsp-add', 'lb-backend-add', 'acl-add'] as const;
 type Kind = (typeof KINDS)[number];
+/** BENCH_KINDS: the change kinds warmed up and timed (default all), e.g. "lsp-add" to profile one path alone. */
+const TIMED = new Set((process.env['BENCH_KINDS'] ?? KINDS.join(' ')).split(/[\s,]+/).filter(Boolean));
+for (const k of TIMED)
+  if (!(KINDS as readonly string[]).includes(k)) throw new Error(`BENCH_KINDS: ${k}? expected ${KINDS.join(', ')}`);
 
 interface DaemonResult {
   coldMs: number;
@@ -301,6 +307,7 @@ async function runDaemon(
       for (const kind of KINDS) {
         if (kind === 'lb-backend-add' && !shape.vips) continue;
         if (kind === 'acl-add' && !shape.acls) continue;
+        if (!TIMED.has(kind)) continue;
         const j = SAMPLES + NBCTL_SAMPLES + i;
         const ops =
           kind === 'lsp-add'
@@ -316,6 +323,7 @@ async function runDaemon(
       for (const kind of KINDS) {
         if (kind === 'lb-backend-add' && !shape.vips) continue;
         if (kind === 'acl-add' && !shape.acls) continue;
+        if (!TIMED.has(kind)) continue;
         const ops =
           kind === 'lsp-add'
             ? lspAddOps(shape, i, who)
@@ -448,47 +456,53 @@ for (const shape of shapes) {
     );
     const ctx: Ctx = { sb, nbRemote: nb.remotes.unix, nbSchema, admin, waiter, snapshot, shape };
 
+    /** ovnts-northd started by `command` (ours, or BENCH_REAL_ENTRY's build in the real column). */
+    const startOvnts =
+      (command: { cmd: string; args: string[] }) =>
+      async (sbRemote: string, n: number): Promise<Started> => {
+        const pidFile = sb.file(`ovnts-${n}.pid`);
+        // BENCH_DAEMON_OUT=prefix keeps the daemon's log and its stdout/stderr (e.g. --trace-gc) after the run.
+        const keep = process.env['BENCH_DAEMON_OUT'];
+        const logFile = keep ? `${keep}.${n}.log` : sb.file(`ovnts-${n}.log`);
+        const child = spawn(
+          command.cmd,
+          [
+            ...command.args,
+            `--ovnnb-db=${nb.remotes.unix}`,
+            `--ovnsb-db=${sbRemote}`,
+            `--pidfile=${pidFile}`,
+            `--log-file=${logFile}`,
+          ],
+          {
+            cwd: ROOT,
+            env: sb.env,
+            stdio: keep ? ['ignore', openSync(`${keep}.${n}.out`, 'w'), 'inherit'] : 'ignore',
+          },
+        );
+        child.unref();
+        if (!child.pid) throw new Error(`could not spawn ${command.cmd} ${command.args.join(' ')}`);
+        // Own it before waiting, so a slow or failed start never leaves an orphan.
+        const daemon = sb.own(new Daemon('ovnts-northd', child.pid, logFile));
+        running = daemon;
+        await waitFor('ovnts-northd pidfile', () => existsSync(pidFile) || !daemon.alive, 60_000, 5);
+        if (!daemon.alive) throw new Error(`ovnts-northd exited at start: ${(await daemon.log()).trim().slice(-500)}`);
+        return { pid: child.pid, daemon };
+      };
     const real =
       ONLY === 'ovnts'
         ? notRun()
-        : await runDaemon(ctx, 'real', async (sbRemote, n) => {
-            const d = await sb.startRealNorthd(nb.remotes.unix, sbRemote, `northd-${n}`);
-            running = d;
-            return { pid: d.pid, daemon: d };
-          });
-    const mine =
-      ONLY === 'real'
-        ? notRun()
-        : await runDaemon(ctx, 'ovnts', async (sbRemote, n) => {
-            const pidFile = sb.file(`ovnts-${n}.pid`);
-            // BENCH_DAEMON_OUT=prefix keeps the daemon's log and its stdout/stderr (e.g. --trace-gc) after the run.
-            const keep = process.env['BENCH_DAEMON_OUT'];
-            const logFile = keep ? `${keep}.${n}.log` : sb.file(`ovnts-${n}.log`);
-            const child = spawn(
-              ours.cmd,
-              [
-                ...ours.args,
-                `--ovnnb-db=${nb.remotes.unix}`,
-                `--ovnsb-db=${sbRemote}`,
-                `--pidfile=${pidFile}`,
-                `--log-file=${logFile}`,
-              ],
-              {
-                cwd: ROOT,
-                env: sb.env,
-                stdio: keep ? ['ignore', openSync(`${keep}.${n}.out`, 'w'), 'inherit'] : 'ignore',
-              },
-            );
-            child.unref();
-            if (!child.pid) throw new Error(`could not spawn ${ours.cmd} ${ours.args.join(' ')}`);
-            // Own it before waiting, so a slow or failed start never leaves an orphan.
-            const daemon = sb.own(new Daemon('ovnts-northd', child.pid, logFile));
-            running = daemon;
-            await waitFor('ovnts-northd pidfile', () => existsSync(pidFile) || !daemon.alive, 60_000, 5);
-            if (!daemon.alive)
-              throw new Error(`ovnts-northd exited at start: ${(await daemon.log()).trim().slice(-500)}`);
-            return { pid: child.pid, daemon };
-          });
+        : await runDaemon(
+            ctx,
+            'real',
+            REAL_ENTRY
+              ? startOvnts(northdCommand(ours.extraNodeFlags, REAL_ENTRY))
+              : async (sbRemote, n) => {
+                  const d = await sb.startRealNorthd(nb.remotes.unix, sbRemote, `northd-${n}`);
+                  running = d;
+                  return { pid: d.pid, daemon: d };
+                },
+          );
+    const mine = ONLY === 'real' ? notRun() : await runDaemon(ctx, 'ovnts', startOvnts(ours));
     printTable(shape, ours.how, real, mine);
     if (real.error || mine.error) failed = true;
   } catch (e) {
