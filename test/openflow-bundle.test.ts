@@ -94,6 +94,43 @@ describe('bundles, errors and sync against ovs-vswitchd', () => {
     expect(await flowCount(hv, 12)).toBe(0);
   });
 
+  it('a streamed bundle (openBundle) applies nothing before its commit, then every add of every call', async () => {
+    const flows = Array.from({ length: 6 }, (_, i): Flow => ({
+      table: 16,
+      priority: 100 + i,
+      match: [m('reg0', i)],
+      actions: [{ type: 'resubmit', table: 17 }],
+    }));
+    const b = conn.openBundle();
+    await b.add(flows.slice(0, 3).map(add));
+    await b.add(flows.slice(3).map(add));
+    await conn.barrier();
+    expect(await flowCount(hv, 16)).toBe(0);
+    expect(b.size).toBe(6);
+    await b.commit();
+    expect(await flowCount(hv, 16)).toBe(6);
+
+    // A refused add: the commit discards the whole bundle and names the message by its place among all adds.
+    const c = conn.openBundle();
+    await c.add([add({ ...flows[0]!, table: 18 })]);
+    await c.add([
+      add({ ...flows[1]!, table: 18 }),
+      add({ table: 18, priority: 1, match: [m('tcp_dst', 80)], actions: [] }),
+    ]);
+    const err = await c.commit().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleError);
+    expect((err as BundleError).errors.map((e) => e.errorName)).toEqual(['OFPBMC_BAD_PREREQ']);
+    expect((err as BundleError).indexes).toEqual([2]);
+    expect(await flowCount(hv, 18)).toBe(0);
+    await expect(c.add([add(flows[0]!)])).rejects.toThrow(/closed/);
+
+    // A discarded bundle leaves nothing either.
+    const d = conn.openBundle();
+    await d.add([add({ ...flows[0]!, table: 19 })]);
+    await d.discard();
+    expect(await flowCount(hv, 19)).toBe(0);
+  });
+
   it("the controller's install: a refused flow is reported and left out, the rest is in the switch", async () => {
     const flows = Array.from({ length: 4 }, (_, i): Flow => ({
       table: 14,

@@ -54,6 +54,38 @@ class FakeSwitch extends EventEmitter<{ switch_error: [OpenFlowError] }> {
     });
     if (errors.length) throw new BundleError(1, errors, indexes);
   }
+  /** Bundles opened with openBundle: their messages, and whether committed. */
+  readonly streamed: { msgs: OfMessage[]; committed: boolean }[] = [];
+  openBundle() {
+    const b = { msgs: [] as OfMessage[], committed: false };
+    this.streamed.push(b);
+    return {
+      bundleId: this.streamed.length,
+      size: 0,
+      refused: 0,
+      add: async (msgs: readonly OfMessage[]) => void b.msgs.push(...msgs),
+      discard: async () => {},
+      commit: async () => {
+        // Atomic: a refused message leaves the switch as it was.
+        const before = new Map(this.flows);
+        const errors: OpenFlowError[] = [];
+        const indexes: number[] = [];
+        b.msgs.forEach((m, i) => {
+          const err = this.apply(m);
+          if (err) {
+            errors.push(new OpenFlowError(err, this.xid++, 2, 0, Buffer.alloc(0)));
+            indexes.push(i);
+          }
+        });
+        if (errors.length) {
+          this.flows.clear();
+          for (const [k, v] of before) this.flows.set(k, v);
+          throw new BundleError(2, errors, indexes);
+        }
+        b.committed = true;
+      },
+    };
+  }
   send(m: OfMessage): number {
     const xid = this.xid++;
     const err = this.apply(m);
@@ -116,7 +148,7 @@ function setup() {
   const { log, warnings } = collectingLog();
   let now = 1_000_000;
   let wakes = 0;
-  const installer = new FlowInstaller(sw, log, { now: () => now, onRetryDue: () => wakes++ });
+  const installer = new FlowInstaller(sw, log, { now: () => now, onRetryDue: () => wakes++, aheadBatch: 1 });
   const desired = new DesiredFlows();
   return {
     sw,
@@ -272,5 +304,106 @@ describe('FlowInstaller: flows the switch refuses', () => {
     await t.installer.sync(t.desired, [group(11)]);
     expect(t.sw.flows.size).toBe(n);
     expect(t.installer.refusedCount).toBe(0);
+  });
+});
+
+describe('FlowInstaller: a first sync sent ahead (streamAhead)', () => {
+  const tick = () => new Promise((r) => setImmediate(r));
+  const texts = (flows: Iterable<Flow>) => [...flows].map(formatFlow).sort();
+
+  it('sends flows as they are set, applies nothing before the sync, and ends with the desired table', async () => {
+    const t = setup();
+    t.installer.streamAhead(t.desired); // reads the switch, opens the bundle
+    await tick();
+    t.desired.set('a', [f(OK), f('table=1, priority=5,reg0=0x4 actions=drop')]);
+    t.desired.set('b', [f('table=1, priority=5,reg0=0x5 actions=drop')]);
+    t.installer.streamAhead(t.desired);
+    t.desired.set('c', [f(VIA_GROUP)]); // waits for its group: not sent ahead
+    t.installer.streamAhead(t.desired);
+    expect(t.sw.streamed[0]!.msgs).toHaveLength(3);
+    expect(t.sw.flows.size).toBe(0);
+    // Changed and gone after they went ahead: the sync's own part of the bundle replaces and deletes them.
+    t.desired.set('a', [
+      f('table=1, priority=5,reg0=0x1 actions=resubmit(,3)'),
+      f('table=1, priority=5,reg0=0x6 actions=drop'),
+    ]);
+    t.desired.delete('b');
+    const r = await t.installer.sync(t.desired, [group(7)]);
+    expect(t.sw.streamed[0]!.committed).toBe(true);
+    expect(texts(t.sw.flows.values())).toEqual(texts(t.desired.flows()));
+    expect(texts(t.installer.installedFlows())).toEqual(texts(t.desired.flows()));
+    expect(r.full).toBe(true);
+    expect(r.streamed).toBe(3);
+    // Later syncs are incremental, nothing goes ahead.
+    t.installer.streamAhead(t.desired);
+    t.desired.set('b', [f('table=1, priority=5,reg0=0x7 actions=drop')]);
+    t.installer.streamAhead(t.desired);
+    expect(t.sw.streamed).toHaveLength(1);
+    const r2 = await t.installer.sync(t.desired, [group(7)]);
+    expect([r2.full, r2.add.length, r2.streamed]).toEqual([false, 1, 0]);
+    expect(texts(t.sw.flows.values())).toEqual(texts(t.desired.flows()));
+  });
+
+  it('leaves the keys the switch has to the sync: a stale flow is deleted, another one modified', async () => {
+    const t = setup();
+    t.sw.flows.set(flowKey(f(OK)), f('table=1, priority=5,reg0=0x1 actions=resubmit(,9)'));
+    const stale = f('table=1, priority=5,reg0=0x9 actions=drop');
+    t.sw.flows.set(flowKey(stale), stale);
+    t.installer.streamAhead(t.desired);
+    await tick();
+    t.desired.set('a', [f(OK), f('table=1, priority=5,reg0=0x4 actions=drop')]);
+    t.installer.streamAhead(t.desired);
+    expect(t.sw.streamed[0]!.msgs).toHaveLength(1); // only the key the switch does not have
+    const r = await t.installer.sync(t.desired, []);
+    expect(texts(t.sw.flows.values())).toEqual(texts(t.desired.flows()));
+    expect([r.streamed, r.add.length, r.modify.length, r.remove.length]).toEqual([1, 0, 1, 1]);
+  });
+
+  it('a flow the switch refuses in the bundle: nothing of it applied, the sync starts over and leaves that flow out', async () => {
+    const t = setup();
+    t.installer.streamAhead(t.desired);
+    await tick();
+    const bad = f('table=1, priority=5,reg0=0x8 actions=drop');
+    t.sw.reject.add(flowKey(bad));
+    t.desired.set('a', [f(OK), bad]);
+    t.installer.streamAhead(t.desired);
+    const r = await t.installer.sync(t.desired, []);
+    expect(t.sw.streamed[0]!.committed).toBe(false);
+    expect(texts(t.sw.flows.values())).toEqual(texts([f(OK)]));
+    expect(t.installer.refusedCount).toBe(1);
+    expect([r.full, r.streamed]).toEqual([true, 0]);
+    expect(t.warnings).toHaveLength(1);
+  });
+
+  it('sends a batch once enough flows were set (aheadBatch), the rest with the sync', async () => {
+    const sw = new FakeSwitch();
+    const installer = new FlowInstaller(sw, undefined, { aheadBatch: 3 });
+    const desired = new DesiredFlows();
+    installer.streamAhead(desired);
+    await tick();
+    desired.set('a', [f(OK), f('table=1, priority=5,reg0=0x4 actions=drop')]);
+    installer.streamAhead(desired);
+    expect(sw.streamed[0]!.msgs).toHaveLength(0);
+    desired.set('b', [f('table=1, priority=5,reg0=0x5 actions=drop')]);
+    installer.streamAhead(desired);
+    expect(sw.streamed[0]!.msgs).toHaveLength(3);
+    desired.set('c', [f('table=1, priority=5,reg0=0x6 actions=drop')]);
+    installer.streamAhead(desired);
+    const r = await installer.sync(desired, []);
+    expect([r.streamed, r.add.length]).toEqual([3, 1]);
+    expect(texts(sw.flows.values())).toEqual(texts(desired.flows()));
+  });
+
+  it('a reset (a new connection) drops what went ahead', async () => {
+    const t = setup();
+    t.installer.streamAhead(t.desired);
+    await tick();
+    t.desired.set('a', [f(OK)]);
+    t.installer.streamAhead(t.desired);
+    t.installer.reset();
+    const r = await t.installer.sync(t.desired, []);
+    expect(t.sw.streamed[0]!.committed).toBe(false);
+    expect(r.streamed).toBe(0);
+    expect(texts(t.sw.flows.values())).toEqual(texts([f(OK)]));
   });
 });

@@ -4,10 +4,12 @@
 // Flows the switch refuses stay out and are sent again later (refused-flows.ts), each logged once.
 import type { Logger } from 'pino';
 import {
+  type Action,
   type Flow,
   type Group,
   type Meter,
   type OfMessage,
+  type StreamedBundle,
   type SwitchConnection,
   formatActions,
   formatMatch,
@@ -32,16 +34,39 @@ import {
 export interface SyncResult extends FlowPlan {
   /** The switch's tables were read first (first sync of a connection). */
   readonly full: boolean;
+  /** Flows added ahead of the sync (streamAhead), in the same bundle, besides `add`. */
+  readonly streamed: number;
 }
 
 /** What the installer needs of the switch connection. */
 export type FlowSwitch = FlowModSwitch &
-  Pick<SwitchConnection, 'ensureTlvMap' | 'sendChecked' | 'dumpFlows' | 'dumpGroups'>;
+  Pick<SwitchConnection, 'ensureTlvMap' | 'sendChecked' | 'dumpFlows' | 'dumpGroups'> &
+  Partial<Pick<SwitchConnection, 'openBundle'>>;
+
+/**
+ * A connection's first install sent ahead, while the flows compile (streamAhead): the switch's tables as read,
+ * with the flows already in the open bundle added (tentatively: they are the switch's only once it commits).
+ */
+interface Ahead {
+  /** The switch's tables read, the bundle opened; false if that failed (the sync then starts over). */
+  ready: Promise<boolean>;
+  installed?: InstalledFlows;
+  groups?: Map<number, string>;
+  bundle?: StreamedBundle;
+  /** Flows added to the bundle so far. */
+  streamed: number;
+  /** Keys set since the last batch went ahead (the rest of the table is planned by the sync: in full). */
+  readonly keys: Set<string>;
+  /** An add failed to be written or the switch refused one: the sync discards the bundle and starts over. */
+  failed: boolean;
+}
 
 export interface FlowInstallerOptions {
   /** Called when a refused flow is due to be sent again (the caller runs a sync then). */
   readonly onRetryDue?: () => void;
   readonly now?: () => number;
+  /** Flows sent ahead of the first sync per batch (default AHEAD_BATCH). */
+  readonly aheadBatch?: number;
 }
 
 /** Refused flows logged: as VLOG_WARN_RL's limits, 20 lines a minute in bursts of 50. */
@@ -50,6 +75,8 @@ const REFUSAL_LOG_BURST = 50;
 
 export class FlowInstaller {
   private installed: InstalledFlows | undefined;
+  /** The first sync of a connection, sent ahead while the flows compile (streamAhead). */
+  private ahead: Ahead | undefined;
   private installedGroups = new Map<number, string>();
   private installedMeters = new Map<number, string>();
   private meterError: string | undefined;
@@ -81,6 +108,75 @@ export class FlowInstaller {
   /** Forget what the switch has (a new connection): the next sync reads it again. */
   reset(): void {
     this.installed = undefined;
+    this.ahead = undefined; // its bundle went with the connection, or the sync that failed discarded it
+  }
+
+  /**
+   * Sends the desired flows set since the last call into a bundle that the next sync commits, while the caller
+   * is still computing the rest: for the first sync of a connection only (a start's ~40k flows), whose switch
+   * would otherwise sit idle until the whole table is compiled, then decode them all at once. Only flows whose
+   * key the switch does not have yet and that use no group or meter go ahead (groups and meters must exist
+   * first; a key the switch has may need a modify); the sync plans everything as usual against the switch's
+   * tables plus what went ahead, so a flow that went ahead and changed or went since is replaced or deleted in
+   * the same bundle, and nothing is applied before it commits. Any failure (a refused flow, a lost connection)
+   * discards the bundle and the sync starts over from the switch's tables, as without it.
+   */
+  streamAhead(desired: DesiredFlows): void {
+    if (this.installed || !this.conn.openBundle || this.refused.size) return;
+    if (!this.ahead) {
+      const ahead: Ahead = { ready: Promise.resolve(false), streamed: 0, keys: new Set(), failed: false };
+      this.ahead = ahead;
+      ahead.ready = this.readAhead(ahead);
+      return;
+    }
+    const ahead = this.ahead;
+    const { installed, bundle } = ahead;
+    if (!installed || !bundle || ahead.failed) return;
+    for (const k of desired.takeDirty()) ahead.keys.add(k);
+    // Written in batches of a few hundred kB (the connection's full-size buffers), not one small write per slice.
+    if (ahead.keys.size < (this.opts.aheadBatch ?? AHEAD_BATCH)) return;
+    const msgs: OfMessage[] = [];
+    for (const k of ahead.keys) {
+      const f = desired.get(k);
+      if (!f || installed.byKey.has(k) || usesGroupOrMeter(f.actions)) continue;
+      installed.byKey.set(k, f);
+      msgs.push({ type: 'flow_mod', command: 'add', flow: f });
+    }
+    ahead.keys.clear();
+    if (!msgs.length) return;
+    ahead.streamed += msgs.length;
+    bundle.add(msgs).catch(() => {
+      ahead.failed = true;
+    });
+  }
+
+  /** A full sync's first steps, for streamAhead: the TLV map, no meters, the switch's tables, a bundle opened. */
+  private async readAhead(mine: Ahead): Promise<boolean> {
+    try {
+      const { installed, groups } = await this.readSwitch();
+      if (this.ahead !== mine) return false; // reset meanwhile (a new connection)
+      mine.installed = installed;
+      mine.groups = groups;
+      mine.bundle = this.conn.openBundle!();
+      return true;
+    } catch {
+      mine.failed = true;
+      return false;
+    }
+  }
+
+  /** What a full sync starts with: the TLV map set, every meter deleted, the switch's flows and groups read. */
+  private async readSwitch(): Promise<{ installed: InstalledFlows; groups: Map<number, string> }> {
+    await this.conn.ensureTlvMap([GENEVE_TLV]);
+    // Meters cannot be read back cheaply: start from none (before the flows are read, since deleting
+    // a meter deletes the flows that use it).
+    await this.sendMeters([
+      { type: 'meter_mod', command: 'delete', meter: { meterId: ALL_METERS, flags: [], bands: [] } },
+    ]);
+    this.installedMeters = new Map();
+    const installed = new InstalledFlows((await this.conn.dumpFlows()).map((s) => s.flow));
+    const groups = new Map((await this.conn.dumpGroups()).map((g) => [g.groupId, groupText(g)]));
+    return { installed, groups };
   }
 
   /** The switch's tables are known (a sync succeeded on this connection). */
@@ -94,8 +190,20 @@ export class FlowInstaller {
   }
 
   async sync(desired: DesiredFlows, groups: readonly Group[], meters: readonly Meter[] = []): Promise<SyncResult> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead) {
+      try {
+        const r = (await ahead.ready) && !ahead.failed ? await this.trySync(desired, groups, meters, ahead) : undefined;
+        if (r) return r;
+      } catch {
+        // Whatever happened to the bundle, the sync below reads the switch's tables again.
+      }
+      void ahead.bundle?.discard();
+      this.installed = undefined;
+    }
     try {
-      return await this.trySync(desired, groups, meters);
+      return (await this.trySync(desired, groups, meters))!; // (undefined only with flows sent ahead)
     } catch (e) {
       // Whatever part of the bundle the switch took is unknown now: read it again next time.
       this.installed = undefined;
@@ -103,24 +211,27 @@ export class FlowInstaller {
     }
   }
 
+  /**
+   * `ahead`: the flows sent ahead (streamAhead) are committed with the rest; undefined when its bundle could
+   * not take the rest (a refused flow: the caller starts over without it).
+   */
   private async trySync(
     desired: DesiredFlows,
     groups: readonly Group[],
     meters: readonly Meter[],
-  ): Promise<SyncResult> {
+    ahead?: Ahead,
+  ): Promise<SyncResult | undefined> {
     let full = false;
     let installed = this.installed;
-    if (!installed) {
+    if (ahead) {
       full = true;
-      await this.conn.ensureTlvMap([GENEVE_TLV]);
-      // Meters cannot be read back cheaply: start from none (before the flows are read, since deleting
-      // a meter deletes the flows that use it).
-      await this.sendMeters([
-        { type: 'meter_mod', command: 'delete', meter: { meterId: ALL_METERS, flags: [], bands: [] } },
-      ]);
-      this.installedMeters = new Map();
-      installed = new InstalledFlows((await this.conn.dumpFlows()).map((s) => s.flow));
-      this.installedGroups = new Map((await this.conn.dumpGroups()).map((g) => [g.groupId, groupText(g)]));
+      installed = ahead.installed!;
+      this.installedGroups = ahead.groups!;
+    } else if (!installed) {
+      full = true;
+      const read = await this.readSwitch();
+      installed = read.installed;
+      this.installedGroups = read.groups;
     }
     const now = this.now();
     const dirty = desired.takeDirty();
@@ -166,7 +277,17 @@ export class FlowInstaller {
     // Groups and meters exist before the flows that use them and go away after them.
     if (groupAdds.length) await this.conn.sendChecked(groupAdds);
     if (meterAdds.length) await this.sendMeters(meterAdds);
-    const refused = await applyFlowMods(this.conn, planFlowMods(plan));
+    let refused: Awaited<ReturnType<typeof applyFlowMods>>;
+    if (ahead) {
+      const bundle = ahead.bundle!;
+      try {
+        await bundle.add(planFlowMods(plan));
+        await bundle.commit();
+      } catch {
+        return undefined; // nothing applied; groups and meters sent are what the sync that follows wants too
+      }
+      refused = [];
+    } else refused = await applyFlowMods(this.conn, planFlowMods(plan));
     const bad = new Set<Flow>();
     for (const r of refused) bad.add(r.flow);
     plan.add.forEach((f, i) => {
@@ -183,7 +304,7 @@ export class FlowInstaller {
     this.installed = installed;
     this.installedGroups = new Map(groups.map((g) => [g.groupId, groupText(g)]));
     this.armRetry();
-    return { ...plan, full };
+    return { ...plan, full, streamed: ahead?.streamed ?? 0 };
   }
 
   /** Records a refused flow; the first refusal of a flow is logged (rate-limited), its retries are not. */
@@ -233,6 +354,19 @@ export class FlowInstaller {
       this.meterError = err;
     }
   }
+}
+
+/** Flows go ahead of the first sync in batches of at least this many (~300 B each encoded). */
+const AHEAD_BATCH = 1024;
+
+/** Whether a flow's actions name a group or a meter (which must exist before the flow is added). */
+function usesGroupOrMeter(actions: readonly Action[]): boolean {
+  for (const a of actions) {
+    if (a.type === 'group' || a.type === 'meter') return true;
+    if ((a.type === 'clone' || a.type === 'write_actions') && usesGroupOrMeter(a.actions)) return true;
+    if (a.type === 'ct' && a.exec && usesGroupOrMeter(a.exec)) return true;
+  }
+  return false;
 }
 
 /** Install planning runs in slices this long (wall ms), the event loop served in between. */

@@ -39,5 +39,6 @@ export {
   TimeoutError,
   BundleError,
   type ConnectionOptions,
+  type StreamedBundle,
 } from './conn/connection.js';
 export { planSync, planMessages, flowKey, type SyncPlan } from './conn/sync.js';

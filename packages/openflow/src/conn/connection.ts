@@ -55,6 +55,21 @@ export class BundleError extends Error {
   }
 }
 
+/** A bundle filled over time (SwitchConnection.openBundle). */
+export interface StreamedBundle {
+  readonly bundleId: number;
+  /** Appends messages to the bundle (written in order after the earlier adds); resolves once written. */
+  add(messages: readonly OfMessage[]): Promise<void>;
+  /** Applies the bundle if the switch refused none of its messages; else discards it and throws BundleError. */
+  commit(): Promise<void>;
+  /** Drops the bundle on the switch (nothing of it applied). */
+  discard(): Promise<void>;
+  /** Messages added so far. */
+  readonly size: number;
+  /** Messages the switch refused so far. */
+  readonly refused: number;
+}
+
 export interface ConnectionOptions extends CodecOptions {
   /** unix:PATH or tcp:HOST:PORT. */
   readonly target: string;
@@ -500,6 +515,85 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
         errors,
         errors.map((e) => batch.indexOf(e.xid)),
       );
+  }
+
+  /**
+   * Opens a bundle that takes its messages over time (a controller's start sends each slice of flows as it is
+   * compiled, so the switch decodes them while the rest compiles) and applies them atomically at `commit`.
+   * Each `add` is written at once, in order after the earlier ones. `commit` waits for the switch's verdict on
+   * every add (a barrier) and commits only if it refused none; otherwise it discards the bundle and throws a
+   * BundleError (its `indexes` count the messages of every `add` in order). Nothing of it is applied before.
+   */
+  openBundle(): StreamedBundle {
+    this.requireReady();
+    const bundleId = this.nextBundleId++;
+    const flags = { atomic: true, ordered: true };
+    const control = (ctrl: 'open_request' | 'commit_request' | 'discard_request', timeoutMs?: number) => {
+      const p = this.request({ type: 'bundle_control', bundleId, ctrl, ...flags }, timeoutMs);
+      p.catch(() => undefined); // awaited by commit or discard
+      return p;
+    };
+    const opened = control('open_request');
+    const batch = this.watched.open();
+    let written: Promise<void> = Promise.resolve();
+    let count = 0;
+    let done = false;
+    const finish = () => {
+      done = true;
+      this.watched.close(batch);
+    };
+    const add = (messages: readonly OfMessage[]): Promise<void> => {
+      if (done) return Promise.reject(new Error(`bundle ${bundleId} is closed`));
+      count += messages.length;
+      written = written.then(() =>
+        this.writeBatched(messages.length, (i, w) => {
+          // OVS insists that the embedded message carries the bundle_add's own xid.
+          const xid = this.xid();
+          batch.add(xid);
+          encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
+        }),
+      );
+      return written;
+    };
+    const discard = async () => {
+      if (done) return;
+      finish();
+      await written.catch(() => undefined);
+      if (this.ready) await control('discard_request').catch(() => undefined);
+    };
+    const commit = async () => {
+      if (done) throw new Error(`bundle ${bundleId} is closed`);
+      try {
+        await written;
+        await Promise.all([opened, this.barrier(this.workTimeout(count))]);
+      } catch (e) {
+        await discard();
+        throw e;
+      }
+      if (batch.errors.length) {
+        const errors = [...batch.errors];
+        await discard();
+        throw new BundleError(
+          bundleId,
+          errors,
+          errors.map((e) => batch.indexOf(e.xid)),
+        );
+      }
+      finish();
+      await control('commit_request', this.workTimeout(count));
+    };
+    return {
+      bundleId,
+      add,
+      commit,
+      discard,
+      get size() {
+        return count;
+      },
+      get refused() {
+        return batch.errors.length;
+      },
+    };
   }
 
   async dumpFlows(
