@@ -528,7 +528,13 @@ class Controller implements ControllerHandle {
     // Each step above reads the whole slice (30k rows at a start): the event loop is served between them.
     await serveLoop();
     if (this.stopped) return;
-    if (await this.monitor.apply(slice, this.stopping.signal)) return this.again();
+    const tCond = debug ? performance.now() : 0;
+    if (await this.monitor.apply(slice, this.stopping.signal)) {
+      // (debug) How long the SB took to apply a change of the slice and send what it adds: at a start, the
+      // local datapaths' logical flows, a wait of the whole round.
+      if (debug) this.log.debug({ waitMs: Math.round(performance.now() - tCond) }, 'SB monitor conditions applied');
+      return this.again();
+    }
     // What came in while the loop was served (a pod's binding, its interface) is claimed from a fresh start
     // rather than after a whole round computed without it (then a second one with the claim): a port is
     // ready one round sooner. Twice at most in a row, so a stream of updates cannot hold the flows back.
