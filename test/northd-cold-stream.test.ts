@@ -37,7 +37,13 @@ describe('ovnts-northd cold start into an empty SB', () => {
         (l) =>
           JSON.parse(l) as {
             msg?: string;
-            streamed?: { transactions: number; flows: number; regrouped?: number; sends?: number[][] };
+            streamed?: {
+              transactions: number;
+              flows: number;
+              regrouped?: number;
+              sends?: number[][];
+              firstSendCpuMs?: [number, number];
+            };
           },
       )
       .find((l) => l.msg === 'SB updated');
@@ -50,7 +56,12 @@ describe('ovnts-northd cold start into an empty SB', () => {
       expect(answered).toBeGreaterThanOrEqual(sent!);
       expect(ops).toBeGreaterThan(1);
     }
+    // The daemon's CPU when the first one went out (cold-profile.ts prints it): all threads, the main one part of it.
+    const [cpuAll, cpuMain] = round!.streamed!.firstSendCpuMs!;
+    expect(cpuMain).toBeGreaterThan(0);
+    expect(cpuAll).toBeGreaterThanOrEqual(cpuMain - 10); // /proc counts in 10 ms ticks
     // The operator sees the cold start's phases (issue 23: progress lines during long work).
+    expect(log).toMatch(/cold start: computing the topology and the bindings/);
     expect(log).toMatch(/cold start: \d+ datapaths; computing their logical flows/);
     expect(log).toMatch(/cold start: all \d+ datapaths computed \([\d.]+ s\); writing the remaining flows/);
     // Some flows streamed as one switch's own are on every switch (grouped afterwards): that path runs.

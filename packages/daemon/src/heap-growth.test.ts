@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { adjustHeapGrowth, heapGrowingPercent, limitHeapGrowth, relaxHeapGrowth } from './heap-growth.js';
 
 describe('adjustHeapGrowth', () => {
@@ -28,5 +28,19 @@ describe('adjustHeapGrowth', () => {
     expect(heapGrowingPercent()).toBe(50);
     expect(adjustHeapGrowth(100)).toBe(true);
     expect(heapGrowingPercent()).toBe(20);
+  });
+});
+
+describe('parallelScavenge', () => {
+  it('does nothing in a process without the policy, and switches the helpers once the daemon applies it', async () => {
+    vi.resetModules();
+    const fresh = await import('./heap-growth.js');
+    fresh.parallelScavenge(true);
+    expect(fresh.parallelScavengeOn()).toBe(false);
+    fresh.limitHeapGrowth();
+    fresh.parallelScavenge(true);
+    expect(fresh.parallelScavengeOn()).toBe(true);
+    fresh.parallelScavenge(false);
+    expect(fresh.parallelScavengeOn()).toBe(false);
   });
 });

@@ -96,6 +96,27 @@ export function relaxHeapGrowth(on: boolean): void {
   if (growthLimited) applyFlag();
 }
 
+let scavengeHelpers = false;
+
+/**
+ * Young-generation collections on helper threads too (`--parallel-scavenge`) while `on`. The launchers run them
+ * on the main thread only (`--no-parallel-scavenge`: once ovnts-northd writes its cold SB, the SB server needs
+ * the other core), but until a daemon's first round writes, it computes alone and the other core is idle:
+ * ovnts-northd decodes the NB's monitor reply and builds its topology and bindings with most of what it allocates
+ * surviving, ~27 scavenges before a 100×50 cold start's first SB transaction. V8 reads the flag at each
+ * scavenge, so setting it at run time works. No effect unless the daemon applies the policy.
+ */
+export function parallelScavenge(on: boolean): void {
+  if (!policyOn || on === scavengeHelpers) return;
+  scavengeHelpers = on;
+  setFlagsFromString(on ? '--parallel-scavenge' : '--no-parallel-scavenge');
+}
+
+/** Whether parallelScavenge last turned the helpers on. */
+export function parallelScavengeOn(): boolean {
+  return scavengeHelpers;
+}
+
 /** Applies HEAP_GROWING_PERCENT (the heap of a starting daemon is small). */
 export function limitHeapGrowth(opts: HeapPolicyOptions = {}): void {
   policyOn = true;

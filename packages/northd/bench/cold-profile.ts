@@ -131,6 +131,8 @@ function logTimeline(logFile: string, t0Epoch: number): string {
     out.push(`${at} s  ${line.slice(m[0].length).slice(0, 160)}`);
     const sends = /"sendsFrom":(\d+),"sends":(\[\[.*?\]\])/.exec(line);
     const from = Number(sends?.[1]) - t0Epoch;
+    const cpu = /"firstSendCpuMs":\[(\d+),(-?\d+)\]/.exec(line);
+    if (cpu) out.push(`         daemon CPU at the first send: ${cpu[1]} ms, main thread ${cpu[2]} ms`);
     if (sends)
       for (const [sent, answered, ops] of JSON.parse(sends[2]!) as number[][])
         out.push(

@@ -2,6 +2,7 @@
 // (vlog logging, pidfile, --detach, control socket), the control commands, and the Northd loop.
 import {
   launchDaemon,
+  parallelScavenge,
   sslFilesOf,
   startHeapGrowthPolicy,
   Stopwatches,
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   // The old generation's growth limit and the young generation's size follow the heap's size (@ovnts/daemon
   // heap-growth.ts, with the launcher's semi-space flags); a cold start also checks it per datapath.
   startHeapGrowthPolicy({ youngGeneration: true });
+  // Until its first round writes to the SB, the daemon computes alone: its scavenges may use the idle core.
+  parallelScavenge(true);
   const setup: DaemonSetup = {
     cfg: o.daemon,
     ovntsName: NAME,

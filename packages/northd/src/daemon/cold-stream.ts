@@ -16,7 +16,8 @@
 // waiters see nb_cfg only once everything is there.
 import { newUuid, type OvsdbClient, type Uuid } from 'ovsdb-client-ts';
 import type { Tables as SbTables } from '@ovnts/schema/sb';
-import { adjustHeapGrowth, relaxHeapGrowth } from '@ovnts/daemon';
+import { readFileSync } from 'node:fs';
+import { adjustHeapGrowth, parallelScavenge, relaxHeapGrowth } from '@ovnts/daemon';
 import type { CompiledSb } from '../compile.js';
 import type { NbInput, SbKeyInput } from '../input.js';
 import type { NorthdEngine, RecomputeStep, RoundResult } from '../engine/northd-engine.js';
@@ -54,6 +55,22 @@ export interface ColdStreamStats {
    * `sendsFrom`; the answer waits for the main thread while the engine computes), and its operations.
    */
   sends?: [number, number, number][];
+  /**
+   * The daemon's CPU when the first transaction was sent, in ms since it started: all threads, and its main
+   * thread alone when /proc tells (else -1). What the start costs, whatever the machine's load does to the clock.
+   */
+  firstSendCpuMs?: [number, number];
+}
+
+/** The main thread's CPU time in ms (Linux /proc; -1 elsewhere). */
+function mainThreadCpuMs(): number {
+  try {
+    const st = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return -1;
+  }
 }
 
 /** Tables written in the last transaction (see the file comment). */
@@ -135,6 +152,12 @@ export class ColdStreamWriter implements SbWriter {
     const from = (this.stats.sendsFrom ??= Date.now());
     const at: [number, number, number] = [Date.now() - from, -1, w.ops.length];
     (this.stats.sends ??= []).push(at);
+    if (!this.stats.firstSendCpuMs) {
+      const cpu = process.cpuUsage();
+      this.stats.firstSendCpuMs = [Math.round((cpu.user + cpu.system) / 1000), mainThreadCpuMs()];
+      // The SB server works from now on: the other core is its (see parallelScavenge).
+      parallelScavenge(false);
+    }
     const p = w.commit(this.client);
     p.then(() => (at[1] = Date.now() - from)).catch(() => undefined); // reported by finish()
     this.sent.push(p);
@@ -226,6 +249,7 @@ export function streamColdRecompute(
   let result: RoundResult;
   // The recompute builds the whole SB, live until the round's end (a full collection follows it).
   relaxHeapGrowth(true);
+  progress('cold start: computing the topology and the bindings');
   try {
     result = engine.recompute(nb, sb, onStep);
   } catch (e) {

@@ -3,7 +3,7 @@
 // write only the difference, in one SB transaction per round. Also runs the nb_cfg handshake that
 // `ovn-nbctl --wait=sb|hv` waits on, and publishes the NB_Global options real northd maintains.
 import type { Logger } from 'pino';
-import type { Stopwatches } from '@ovnts/daemon';
+import { parallelScavenge, type Stopwatches } from '@ovnts/daemon';
 import { chassisFeatures } from '../chassis-features.js';
 import { OvsdbClient, type NamedUuid, type Replica, type SslFiles, type Uuid } from 'ovsdb-client-ts';
 import { model as nbModel } from '@ovnts/schema/nb';
@@ -451,6 +451,8 @@ export class Northd {
       this.dirty = true;
       log.info({ ...stats, full: result.full }, 'dry run: would write %d changes', writes);
     } else if (writes || streamed) {
+      // The SB server works from now on: the other core is its (a cold stream switched already at its first send).
+      parallelScavenge(false);
       const t1 = performance.now();
       let uuidOf: (ref: Ref<string>) => Uuid;
       try {
@@ -535,6 +537,7 @@ export class Northd {
 
   /** One full collection after a full round (heap-trim.ts). */
   private trimHeap(): void {
+    parallelScavenge(false); // the first full round is over, written or not
     const t = performance.now();
     const heap = fullGc();
     this.opts.logger.info({ ...heap, gcMs: Math.round(performance.now() - t) }, 'heap collected after a full round');
