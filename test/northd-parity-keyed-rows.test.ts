@@ -125,5 +125,5 @@ describe('parity: IP_Multicast, Mirror, Static_MAC_Binding, Chassis_Template_Var
     ours = await startOvntsNorthd(sb, nb2.remotes.unix, sb2.remotes.unix, { name: 'ovnts-northd-2' });
     await sb.runOk('ovn-nbctl', [`--db=${nb2.remotes.unix}`, '--timeout=20', '--wait=sb', 'sync']);
     expect(await summary(sb2.remotes.unix)).toEqual(want);
-  });
+  }, 180_000); // ~40 serial --wait=sb steps against two stacks: ~20 s quiet, near 60 s at load 15
 });
