@@ -696,10 +696,10 @@ class Controller implements ControllerHandle {
         reportMs: t3 - t2,
         sinceUpdateMs: since === undefined ? 0 : t3 - since,
       };
+      mark('report');
       for (const p of ready) {
         const s = this.claimSince.get(p);
         if (s !== undefined && marks) {
-          mark('report');
           const waits = [...doneAt].map(([k, at]) => `${k}=${Math.round((at - t0) * 10) / 10}`).join(' ');
           this.log.debug(
             { lport: p, sinceUpdateMs: Math.round(t3 - s), phases: phaseText(s, marks), doneSinceStart: waits },
