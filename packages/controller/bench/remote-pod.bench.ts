@@ -5,7 +5,8 @@
 // to the fake chassis hv2 (an SB transaction), and measures this process's CPU (user + system) from the add until
 // hv1 reported the nb_cfg and went idle after the binding (no child process in that window: a spawn from this
 // big process costs more than the controller's work). BENCH_CPU_PROF=FILE writes a CPU profile of the samples.
-// Run: npx vite-node --config vitest.config.ts packages/controller/bench/remote-pod.bench.ts (BENCH_NODES, BENCH_ADDS)
+// Run: npx vite-node --config vitest.config.ts packages/controller/bench/remote-pod.bench.ts (BENCH_NODES, BENCH_ADDS,
+// BENCH_NODE_PODS: pods per node before the samples, default 2)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
@@ -18,6 +19,7 @@ import { ip, mac, startPodCluster } from './pod-cluster.js';
 
 const NODES = Number(process.env['BENCH_NODES'] ?? 3);
 const ADDS = Number(process.env['BENCH_ADDS'] ?? 40);
+const NODE_PODS = Number(process.env['BENCH_NODE_PODS'] ?? 2);
 const PROF = process.env['BENCH_CPU_PROF'];
 
 const q = (xs: number[], p: number) =>
@@ -29,7 +31,7 @@ const cpuMs = () => {
 
 const sb = new Sandbox('ovnts-remote-pod-');
 try {
-  const c = await startPodCluster(sb, { nodes: NODES, pods: 2, podGroup: 'none' });
+  const c = await startPodCluster(sb, { nodes: NODES, pods: NODE_PODS, podGroup: 'none' });
   const sbc = await OvsdbClient.connect(c.sbdb.remotes.unix, { inactivityProbeMs: 0 });
   const rep = await sbc.monitor(sbModel, { tables: ['Chassis_Private', 'SB_Global', 'Chassis', 'Port_Binding'] });
   const nbc = await OvsdbClient.connect(c.nb.remotes.unix, { inactivityProbeMs: 0 });
@@ -83,7 +85,8 @@ try {
     writeFileSync(PROF!, JSON.stringify(profile));
   }
   console.log(
-    `\nremote pod (added on node2, bound to hv2) as hv1 sees it: ${NODES} routed nodes, ${ADDS} pods, load ${loadavg()[0]!.toFixed(1)}`,
+    `\nremote pod (added on node2, bound to hv2) as hv1 sees it: ${NODES} routed nodes of ${NODE_PODS} pods, ${ADDS} pods, ` +
+      `${ctl.stats().sbRows['Logical_Flow']} logical flows, load ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log(
     `CPU ms per pod (this process: ovnts-controller and the bench's own small SB replica): median ${q(perPod, 0.5).toFixed(1)}, ` +

@@ -1,11 +1,13 @@
 // Replica: an in-memory copy of (part of) a database kept current by a monitor, like the C IDL.
 // Fed by update2/update3 (or legacy update) notifications; rows are immutable objects replaced on change.
-// Tables are copy-on-write so snapshot() hands out a view that later updates never mutate.
+// Tables are copy-on-write so snapshot() hands out a view that later updates never mutate; a table's copy is a
+// fork (row-table.ts) that costs what changed since, not the table's size.
 
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { applyDiff, columnDecoder, decodeDatum, defaultValue, UUID_COLUMN_TYPE, ZERO_UUID } from './datum.js';
+import { RowTable } from './row-table.js';
 import { shareUuid } from './shared-uuid.js';
 import { bounded, remaining, throwIfAborted, type CallOptions } from './call.js';
 import { ClosedError, ConnectionError, OvsdbError, ProtocolError, TimeoutError } from './errors.js';
@@ -99,7 +101,7 @@ export interface ReplicaIndex<R> {
 }
 
 type Row = Record<string, unknown> & { _uuid: string };
-type Table = Map<string, Row>;
+type Table = RowTable<Row>;
 
 /** One decoded row update of a batch, not yet applied (`next` absent: a delete). */
 interface StagedRow {
@@ -181,7 +183,6 @@ export class Replica<M extends DatabaseModel>
   readonly id: string;
   private readonly specs = new Map<string, TableSpec>();
   private tables = new Map<string, Table>();
-  private readonly shared = new Set<string>();
   private snap: Snapshot<TablesOf<M>> | undefined;
   /** Per table, its unique indexes (columns, key → uuid); reindex runs for every row an update brings. */
   private readonly uniqueList = new Map<string, UniqueIndex[]>();
@@ -274,7 +275,7 @@ export class Replica<M extends DatabaseModel>
         indexes.map((ix) => ({ cols: ix, map: new Map<string, string>() })),
       );
     }
-    for (const name of Object.keys(all)) this.tables.set(name, new Map());
+    for (const name of Object.keys(all)) this.tables.set(name, new RowTable());
   }
 
   // ---- reading ----
@@ -285,7 +286,7 @@ export class Replica<M extends DatabaseModel>
       const out: Record<string, ReadonlyMap<string, Row>> = {};
       for (const [name, t] of this.tables) {
         out[name] = t;
-        this.shared.add(name);
+        t.freeze();
       }
       this.snap = Object.freeze(out) as unknown as Snapshot<TablesOf<M>>;
     }
@@ -698,10 +699,9 @@ export class Replica<M extends DatabaseModel>
 
   private writable(table: string): Table {
     let t = this.tables.get(table)!;
-    if (this.shared.has(table)) {
-      t = new Map(t);
+    if (t.isFrozen) {
+      t = t.fork();
       this.tables.set(table, t);
-      this.shared.delete(table);
     }
     this.snap = undefined;
     return t;
@@ -820,7 +820,7 @@ export class Replica<M extends DatabaseModel>
     const pending = new Map<string, Pending>();
     for (const table in updates)
       if (this.specs.has(table)) {
-        copies.set(table, new Map(this.tables.get(table)));
+        copies.set(table, this.tables.get(table)!.fork());
         pending.set(table, new Map());
       }
     const emit = this.listenerCount('change') > 0;
@@ -850,7 +850,6 @@ export class Replica<M extends DatabaseModel>
       const live = this.tables.get(table)!;
       for (const r of applied) if (r.table === table) this.reindex(table, r.uuid, live.get(r.uuid), r.next);
       this.tables.set(table, t);
-      this.shared.delete(table);
     }
     this.snap = undefined;
     if (this.track)
