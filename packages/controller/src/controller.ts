@@ -24,6 +24,7 @@ import {
   ensureBridge,
   findBridge,
   markInstalled,
+  ovsMonitorTables,
   persistZones,
   setBridgeNbCfg,
   syncLocalnetPatches,
@@ -153,7 +154,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   let ovsRep: Replica<typeof vswitchModel> | undefined;
   let sb: OvsdbClient | undefined;
   try {
-    ovsRep = await ovs.monitor(vswitchModel, { tables: ['Open_vSwitch', 'Bridge', 'Port', 'Interface'] });
+    ovsRep = await ovs.monitor(vswitchModel, { tables: ovsMonitorTables() });
     let cfg: ChassisConfig | undefined;
     let lastErr: unknown;
     const tryCfg = () => {

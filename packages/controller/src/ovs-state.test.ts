@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { Bridge } from '@ovnts/schema/vswitch';
 import { U, vsSnapshot } from './test-rows.js';
-import { tunnelsAwaitingOfport, type VsSnapshot } from './ovs-state.js';
+import { ovsMonitorTables, tunnelsAwaitingOfport, type VsSnapshot } from './ovs-state.js';
 
 describe('tunnelsAwaitingOfport', () => {
   const BR = U(0x900);
@@ -34,5 +34,20 @@ describe('tunnelsAwaitingOfport', () => {
     expect(tunnelsAwaitingOfport(ready, bridge(ready))).toBe(0);
     const failed = rows(-1);
     expect(tunnelsAwaitingOfport(failed, bridge(failed))).toBe(0);
+  });
+});
+
+describe('ovsMonitorTables', () => {
+  it('monitors what the controller reads, not the counters and link state vswitchd keeps rewriting', () => {
+    const t = ovsMonitorTables() as Record<string, { columns: string[] }>;
+    expect(Object.keys(t).sort()).toEqual(['Bridge', 'Interface', 'Open_vSwitch', 'Port']);
+    for (const c of ['name', 'type', 'options', 'external_ids', 'ofport', 'bfd', 'bfd_status', 'mac'])
+      expect(t['Interface']!.columns).toContain(c);
+    for (const c of ['statistics', 'link_state', 'mtu', 'ifindex']) expect(t['Interface']!.columns).not.toContain(c);
+    expect(t['Port']!.columns).toEqual(expect.arrayContaining(['name', 'interfaces', 'external_ids', 'tag']));
+    expect(t['Port']!.columns).not.toContain('statistics');
+    expect(t['Bridge']!.columns).toEqual(expect.arrayContaining(['name', 'ports', 'external_ids', 'other_config']));
+    expect(t['Open_vSwitch']!.columns).toEqual(expect.arrayContaining(['bridges', 'external_ids', 'iface_types']));
+    expect(t['Open_vSwitch']!.columns).not.toContain('statistics');
   });
 });
