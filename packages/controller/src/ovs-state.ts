@@ -4,41 +4,12 @@ import type { MonitorOptions, OvsdbClient, Replica, Uuid } from 'ovsdb-client-ts
 import { model as vswitchModel, type Bridge } from '@ovnts/schema/vswitch';
 import type { ChassisConfig } from './config.js';
 import type { OvsIface } from './view.js';
+import { UNREAD_OVS_COLUMNS } from './relevance.js';
 import { ZONE_PREFIX } from './zones.js';
 
 import type { VsSnapshot } from './snapshots.js';
 export type { VsSnapshot };
 export type VsReplica = Replica<typeof vswitchModel>;
-
-/**
- * Columns of the monitored tables that vswitchd keeps rewriting (counters every 5 s, link and protocol state)
- * and nothing here reads: not monitored, as ovn-controller monitors only the columns it uses, so each
- * statistics refresh is not sent, parsed and decoded on every chassis.
- */
-const UNREAD_OVS_COLUMNS: Readonly<Record<'Open_vSwitch' | 'Bridge' | 'Port' | 'Interface', readonly string[]>> = {
-  Open_vSwitch: ['statistics'],
-  Bridge: ['status', 'rstp_status'],
-  Port: ['statistics', 'status', 'rstp_statistics', 'rstp_status'],
-  Interface: [
-    'statistics',
-    'status',
-    'admin_state',
-    'link_state',
-    'link_resets',
-    'link_speed',
-    'duplex',
-    'mtu',
-    'ifindex',
-    'mac_in_use',
-    'lacp_current',
-    'cfm_fault',
-    'cfm_fault_status',
-    'cfm_health',
-    'cfm_flap_count',
-    'cfm_remote_mpids',
-    'cfm_remote_opstate',
-  ],
-};
 
 /** The controller's monitor of the local database: its four tables, every column but the unread ones. */
 export function ovsMonitorTables(): NonNullable<MonitorOptions<typeof vswitchModel>['tables']> {

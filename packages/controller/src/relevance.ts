@@ -2,33 +2,51 @@
 // ovn-installed, zones) and OVS statistics come back as changes too; recomputing for them would waste a full
 // flow computation per write, so they are filtered out here.
 
+/**
+ * Columns of the monitored tables that vswitchd keeps rewriting (counters every 5 s, link and protocol state)
+ * and nothing here reads. ovs-state.ts leaves them out of the monitor, as ovn-controller monitors only the
+ * columns it uses, so a statistics refresh is not sent, parsed and decoded on every chassis; their changes are
+ * ignored here too (declared once, for both).
+ */
+export const UNREAD_OVS_COLUMNS: Readonly<Record<'Open_vSwitch' | 'Bridge' | 'Port' | 'Interface', readonly string[]>> =
+  {
+    Open_vSwitch: ['statistics'],
+    Bridge: ['status', 'rstp_status'],
+    Port: ['statistics', 'status', 'rstp_statistics', 'rstp_status'],
+    Interface: [
+      'statistics',
+      'status',
+      'admin_state',
+      'link_state',
+      'link_resets',
+      'link_speed',
+      'duplex',
+      'mtu',
+      'ifindex',
+      'mac_in_use',
+      'lacp_current',
+      'cfm_fault',
+      'cfm_fault_status',
+      'cfm_health',
+      'cfm_flap_count',
+      'cfm_remote_mpids',
+      'cfm_remote_opstate',
+    ],
+  };
+
 /** Columns whose changes never affect flows, per table (either database). */
 const IGNORED_COLUMNS: Readonly<Record<string, ReadonlySet<string>>> = {
-  Interface: new Set([
-    'statistics',
-    'status',
-    'link_state',
-    'link_speed',
-    'link_resets',
-    'admin_state',
-    'mtu',
-    'duplex',
-    'ifindex',
-    'mac_in_use',
-    'lacp_current',
-    // Our own BFD configuration writes; the sessions' liveness comes back through bfd_status (below).
-    'bfd',
-    'cfm_fault',
-    'cfm_fault_status',
-    'cfm_health',
-    'cfm_flap_count',
-    'cfm_remote_mpids',
-    'cfm_remote_opstate',
-    'error',
+  // Our own BFD configuration writes; the sessions' liveness comes back through bfd_status.
+  Interface: new Set([...UNREAD_OVS_COLUMNS.Interface, 'bfd', 'error']),
+  Port: new Set(UNREAD_OVS_COLUMNS.Port),
+  Bridge: new Set([...UNREAD_OVS_COLUMNS.Bridge, 'datapath_version']),
+  Open_vSwitch: new Set([
+    ...UNREAD_OVS_COLUMNS.Open_vSwitch,
+    'cur_cfg',
+    'next_cfg',
+    'dpdk_initialized',
+    'dpdk_version',
   ]),
-  Port: new Set(['statistics', 'status', 'rstp_statistics', 'rstp_status']),
-  Bridge: new Set(['status', 'rstp_status', 'datapath_version']),
-  Open_vSwitch: new Set(['cur_cfg', 'next_cfg', 'statistics', 'dpdk_initialized', 'dpdk_version']),
   Port_Binding: new Set(['up']),
   Chassis: new Set(['nb_cfg']),
   Chassis_Private: new Set(['nb_cfg', 'nb_cfg_timestamp', 'external_ids']),
