@@ -24,7 +24,7 @@ import type { Flow, Group, Meter, TlvMapping } from '../model/flow.js';
 import type { MatchEntry } from '../model/match.js';
 import { planMessages, planSync, type SyncPlan } from './sync.js';
 import { parseTarget } from './target.js';
-import { XidWatch } from './xid-runs.js';
+import { XidWatch, type XidBatch } from './xid-runs.js';
 
 /** Encoding a batch of messages goes on for at most about this long (wall ms) before the event loop is served. */
 const WRITE_SLICE_MS = 50;
@@ -53,6 +53,27 @@ export class BundleError extends Error {
     const shown = errors.slice(0, 5).map((e) => `${e.errorName}@xid ${e.xid}`);
     super(`bundle ${bundleId} failed: ${shown.join(', ')}${errors.length > 5 ? ` and ${errors.length - 5} more` : ''}`);
   }
+}
+
+const BUNDLE_FLAGS = { atomic: true, ordered: true } as const;
+
+/** Awaits `p`, a switch's refusal (an OpenFlowError) added to `errors` rather than thrown. */
+async function refusedInto(errors: OpenFlowError[], p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof OpenFlowError) errors.push(e);
+    else throw e;
+  }
+}
+
+/** The BundleError of refusals watched in `batch`, each with its message's position (-1: the bundle's own). */
+function bundleError(bundleId: number, errors: readonly OpenFlowError[], batch: XidBatch<OpenFlowError>): BundleError {
+  return new BundleError(
+    bundleId,
+    errors,
+    errors.map((e) => batch.indexOf(e.xid)),
+  );
 }
 
 /** A bundle filled over time (SwitchConnection.openBundle). */
@@ -449,14 +470,19 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
    * so the caller must be ready to bring the switch in line itself (a replay).
    */
   async bundle(messages: readonly OfMessage[], opts: { pipelined?: boolean } = {}): Promise<void> {
+    if (!opts.pipelined) {
+      // Adds, their verdicts (a barrier), then commit or discard: a bundle filled at once.
+      const b = this.openBundle();
+      try {
+        await b.add(messages);
+        await b.commit();
+      } finally {
+        await b.discard(); // nothing once committed or discarded; a failed write leaves it open
+      }
+      return;
+    }
     this.requireReady();
     const bundleId = this.nextBundleId++;
-    const flags = { atomic: true, ordered: true };
-    const control = (ctrl: 'open_request' | 'commit_request' | 'discard_request', timeoutMs?: number) => {
-      const p = this.request({ type: 'bundle_control', bundleId, ctrl, ...flags }, timeoutMs);
-      p.catch(() => undefined); // awaited by the caller, possibly after more writes
-      return p;
-    };
     // Committing is where the switch does the work: allow it time in proportion to the size.
     const commitTimeout = this.workTimeout(messages.length);
     // The switch handles a connection's messages in order: the adds follow the open without waiting for its
@@ -464,57 +490,48 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
     const controlIn = (w: Writer, ctrl: 'open_request' | 'commit_request', timeoutMs?: number) => {
       const xid = this.xid();
       const p = this.replyTo('bundle_control', xid, timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000);
-      p.catch(() => undefined); // awaited by the caller, after more writes
-      encodeMessageInto(w, { type: 'bundle_control', bundleId, ctrl, ...flags }, xid, this.opts);
+      p.catch(() => undefined); // awaited below, after more writes
+      encodeMessageInto(w, { type: 'bundle_control', bundleId, ctrl, ...BUNDLE_FLAGS }, xid, this.opts);
       return p;
     };
-    let opened: Promise<OfMessage> | undefined = opts.pipelined ? undefined : control('open_request');
     const batch = this.watched.open();
     const errors = batch.errors;
-    const refusedOr = async (p: Promise<unknown>) => {
-      try {
-        await p;
-      } catch (e) {
-        if (e instanceof OpenFlowError) errors.push(e);
-        else throw e;
-      }
-    };
     try {
-      const add = (m: OfMessage, w: Writer) => {
-        // OVS insists that the embedded message carries the bundle_add's own xid.
-        const xid = this.xid();
-        batch.add(xid);
-        encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: m }, xid, this.opts);
-      };
-      if (opts.pipelined) {
-        // Open, adds and commit back to back (a pod's few flow mods: one write). Refused adds are reported
-        // before the commit is answered (which the reply means is applied).
-        let committed: Promise<OfMessage> | undefined;
-        const n = messages.length;
-        await this.writeBatched(n + 2, (i, w) => {
-          if (i === 0) opened = controlIn(w, 'open_request');
-          else if (i <= n) add(messages[i - 1]!, w);
-          else committed = controlIn(w, 'commit_request', commitTimeout);
-        });
-        await opened;
-        await refusedOr(committed!);
-      } else {
-        await this.writeBatched(messages.length, (i, w) => add(messages[i]!, w));
-        // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
-        // collect the add errors first (barrier) and discard instead of committing a partial bundle.
-        await Promise.all([opened, this.barrier(this.workTimeout(messages.length))]);
-        if (errors.length) await control('discard_request').catch(() => undefined);
-        else await refusedOr(control('commit_request', commitTimeout));
-      }
+      // Open, adds and commit back to back (a pod's few flow mods: one write). Refused adds are reported
+      // before the commit is answered (which the reply means is applied).
+      let opened: Promise<OfMessage> | undefined;
+      let committed: Promise<OfMessage> | undefined;
+      const n = messages.length;
+      await this.writeBatched(n + 2, (i, w) => {
+        if (i === 0) opened = controlIn(w, 'open_request');
+        else if (i <= n) this.encodeBundleAdd(w, bundleId, batch, messages[i - 1]!);
+        else committed = controlIn(w, 'commit_request', commitTimeout);
+      });
+      await opened;
+      await refusedInto(errors, committed!);
     } finally {
       this.watched.close(batch);
     }
-    if (errors.length)
-      throw new BundleError(
-        bundleId,
-        errors,
-        errors.map((e) => batch.indexOf(e.xid)),
-      );
+    if (errors.length) throw bundleError(bundleId, errors, batch);
+  }
+
+  /** A bundle control request of bundle `bundleId` (its rejection handled by whoever awaits it, later). */
+  private bundleControl(
+    bundleId: number,
+    ctrl: 'open_request' | 'commit_request' | 'discard_request',
+    timeoutMs?: number,
+  ): Promise<OfMessage> {
+    const p = this.request({ type: 'bundle_control', bundleId, ctrl, ...BUNDLE_FLAGS }, timeoutMs);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** Writes one message into bundle `bundleId`, watched in `batch` for the switch's verdict. */
+  private encodeBundleAdd(w: Writer, bundleId: number, batch: XidBatch<OpenFlowError>, message: OfMessage): void {
+    // OVS insists that the embedded message carries the bundle_add's own xid.
+    const xid = this.xid();
+    batch.add(xid);
+    encodeMessageInto(w, { type: 'bundle_add', bundleId, ...BUNDLE_FLAGS, xid, message }, xid, this.opts);
   }
 
   /**
@@ -527,13 +544,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
   openBundle(): StreamedBundle {
     this.requireReady();
     const bundleId = this.nextBundleId++;
-    const flags = { atomic: true, ordered: true };
-    const control = (ctrl: 'open_request' | 'commit_request' | 'discard_request', timeoutMs?: number) => {
-      const p = this.request({ type: 'bundle_control', bundleId, ctrl, ...flags }, timeoutMs);
-      p.catch(() => undefined); // awaited by commit or discard
-      return p;
-    };
-    const opened = control('open_request');
+    const opened = this.bundleControl(bundleId, 'open_request');
     const batch = this.watched.open();
     let written: Promise<void> = Promise.resolve();
     let count = 0;
@@ -546,12 +557,7 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       if (done) return Promise.reject(new Error(`bundle ${bundleId} is closed`));
       count += messages.length;
       written = written.then(() =>
-        this.writeBatched(messages.length, (i, w) => {
-          // OVS insists that the embedded message carries the bundle_add's own xid.
-          const xid = this.xid();
-          batch.add(xid);
-          encodeMessageInto(w, { type: 'bundle_add', bundleId, ...flags, xid, message: messages[i]! }, xid, this.opts);
-        }),
+        this.writeBatched(messages.length, (i, w) => this.encodeBundleAdd(w, bundleId, batch, messages[i]!)),
       );
       return written;
     };
@@ -559,12 +565,14 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       if (done) return;
       finish();
       await written.catch(() => undefined);
-      if (this.ready) await control('discard_request').catch(() => undefined);
+      if (this.ready) await this.bundleControl(bundleId, 'discard_request').catch(() => undefined);
     };
     const commit = async () => {
       if (done) throw new Error(`bundle ${bundleId} is closed`);
       try {
         await written;
+        // OVS validates each message when it is added and keeps the bundle open even if one is refused, so
+        // collect the add errors first (barrier) and discard instead of committing a partial bundle.
         await Promise.all([opened, this.barrier(this.workTimeout(count))]);
       } catch (e) {
         await discard();
@@ -573,14 +581,13 @@ export class SwitchConnection extends EventEmitter<SwitchConnectionEvents> {
       if (batch.errors.length) {
         const errors = [...batch.errors];
         await discard();
-        throw new BundleError(
-          bundleId,
-          errors,
-          errors.map((e) => batch.indexOf(e.xid)),
-        );
+        throw bundleError(bundleId, errors, batch);
       }
       finish();
-      await control('commit_request', this.workTimeout(count));
+      // Committing is where the switch does the work: allow it time in proportion to the size.
+      const errors: OpenFlowError[] = [];
+      await refusedInto(errors, this.bundleControl(bundleId, 'commit_request', this.workTimeout(count)));
+      if (errors.length) throw bundleError(bundleId, errors, batch);
     };
     return {
       bundleId,
