@@ -48,7 +48,8 @@ describe('ovnts-controller daemon', () => {
     await waitFor(
       'chassis registered',
       async () => (await sbctl('--bare', '--columns=name', 'list', 'Chassis')) === 'chassis-a',
-      20_000,
+      // vite-node compiles the whole controller from source before it connects: seconds when the machine is busy.
+      60_000,
     );
     expect(Number(readFileSync(pidfile, 'utf8'))).toBeGreaterThan(0);
     await hv.addVm('vm1', '02:ac:10:ff:00:11', '192.168.100.10/24');
@@ -67,7 +68,7 @@ describe('ovnts-controller daemon', () => {
     expect(await sbctl('--bare', '--columns=chassis', 'find', 'Port_Binding', 'logical_port=vm1')).toBe('');
     expect(existsSync(pidfile)).toBe(false);
     expect(readFileSync(logFile, 'utf8')).toMatch(/ovnts-controller started/);
-  });
+  }, 150_000);
 
   it('creates the integration bridge named by ovn-bridge when it is missing', async () => {
     const sb = sandbox();
