@@ -77,6 +77,23 @@ describe('ovnts-northd cold start into an empty SB', () => {
     );
     expect(round!.streamed!.flows).toBeGreaterThan(flows / 2);
 
+    // The NB had none of northd's options: bootstrap() wrote them together with SB_Global and the round went
+    // on to the compute, where it used to end and leave the compute to a round of its own. Every round reads
+    // the SB's verdicts afterwards (ovnsb_db_run) but for one that ends early: none here.
+    const appctl = (...a: string[]) => sb.runOk('ovn-appctl', ['-t', sb.file(`ovn-northd.${northd.pid}.ctl`), ...a]);
+    const samples = (shown: string, name: string) =>
+      Number(new RegExp(`'${name}'\\n {2}Total samples: (\\d+)`).exec(shown)?.[1] ?? -1);
+    let shown = '';
+    await waitFor(
+      'every round past bootstrap',
+      async () => {
+        shown = await appctl('stopwatch/show');
+        return samples(shown, 'ovn-northd-loop') === samples(shown, 'ovnsb_db_run');
+      },
+      10_000,
+      100,
+    ).catch(() => expect(shown).toBe('as many ovn-northd-loop samples as ovnsb_db_run ones'));
+
     expect(await leftToWrite(sb, nb.remotes.unix, sbdb.remotes.unix)).toEqual([]);
 
     // And it goes on incrementally from the streamed SB.

@@ -334,7 +334,11 @@ export class Northd {
   private async round(): Promise<void> {
     if (!this.active || this.paused) return;
     const log = this.opts.logger;
-    // The global rows come before anything else, with or without NB content; an NB write starts the next round.
+    // Without an index of our flows, the SB's rows are read for this round's full diff: asked for at once,
+    // so the read goes with bootstrap()'s writes (they write no flows, and we hold the lock) rather than after them.
+    const flowsRead = this.flowIndex.loaded ? undefined : loadSbFlows(this.sb);
+    flowsRead?.catch(() => undefined); // awaited below, unless the round ends first
+    // The global rows come before anything else, with or without NB content.
     if (!this.opts.dryRun && this.bootstrapDue) {
       // Cleared first: a change arriving during its awaits sets it again.
       this.bootstrapDue = false;
@@ -346,8 +350,7 @@ export class Northd {
     const global = [...nbSnap.NB_Global.values()][0];
     if (!global) return; // dry run on an uninitialised NB
 
-    // Without an index of our flows, the SB's rows are read for this round's full diff.
-    const sbFlows = this.flowIndex.loaded ? NO_FLOWS : await loadSbFlows(this.sb);
+    const sbFlows = flowsRead ? await flowsRead : NO_FLOWS;
     const nbChanges = this.nbReplica.takeChanges();
     const taken = this.sbReplica.takeChanges();
     const sbChanges = { ...taken, changes: [...this.carriedSb.splice(0), ...taken.changes] };
@@ -799,8 +802,8 @@ export class Northd {
   /**
    * What the real northd keeps from its first loop on, empty NB included: SB_Global with its options and
    * the RBAC rows (in one SB transaction, first: a 23.03 ovn-controller reads SB_Global.options without
-   * checking that the row exists), then NB_Global with the options northd owns. Returns true when it
-   * wrote the NB (that change starts the next round).
+   * checking that the row exists), and NB_Global with the options northd owns, both sent at once. Returns
+   * true when it wrote the NB and the replica does not show it yet (its echo starts the next round).
    */
   private async bootstrap(): Promise<boolean> {
     const global = [...this.nbReplica.table('NB_Global').values()][0];
@@ -822,22 +825,39 @@ export class Northd {
     }
     const sb = this.sbReplica;
     sbWrites += syncRbac(sb.table('RBAC_Role').values(), sb.table('RBAC_Permission').values(), rbacWriter(w));
-    if (sbWrites) {
-      await w.commit(this.sb);
-      await this.sbReplica
-        .waitFor((r) => r.table('SB_Global').size > 0 && r.table('RBAC_Role').size > 0, 10_000)
-        .catch(() => this.opts.logger.warn('SB replica did not show SB_Global within 10 s'));
+    // The SB and the NB writes go out together (a cold start waited for one round trip after the other).
+    const sbWritten = sbWrites
+      ? w
+          .commit(this.sb)
+          .then(() =>
+            this.sbReplica
+              .waitFor((r) => r.table('SB_Global').size > 0 && r.table('RBAC_Role').size > 0, 10_000)
+              .catch(() => this.opts.logger.warn('SB replica did not show SB_Global within 10 s')),
+          )
+      : undefined;
+    let nbWritten: Promise<boolean> | undefined;
+    if (!global || options !== current) {
+      const txn = this.nb.transaction(nbModel);
+      if (global) txn.update('NB_Global', [['_uuid', '==', global._uuid]], { options });
+      else txn.insert('NB_Global', { options });
+      nbWritten = txn.commit().then(() =>
+        this.nbReplica
+          .waitFor(
+            (r) => [...r.table('NB_Global').values()][0]?.options['northd_internal_version'] !== undefined,
+            5_000,
+          )
+          .then(
+            () => true,
+            () => false,
+          ),
+      );
     }
-
-    if (global && options === current) return false;
-    const txn = this.nb.transaction(nbModel);
-    if (global) txn.update('NB_Global', [['_uuid', '==', global._uuid]], { options });
-    else txn.insert('NB_Global', { options });
-    await txn.commit();
-    await this.nbReplica
-      .waitFor((r) => [...r.table('NB_Global').values()][0]?.options['northd_internal_version'] !== undefined, 5_000)
-      .catch(() => {});
-    return true;
+    const [sbDone, nbDone] = await Promise.allSettled([sbWritten, nbWritten]);
+    if (sbDone.status === 'rejected') throw sbDone.reason;
+    if (nbDone.status === 'rejected') throw nbDone.reason;
+    // The round goes on once the replica shows the NB options it wrote (the compiler reads them); if it
+    // does not yet, their echo starts the next round.
+    return nbDone.value === false;
   }
 
   /** The NB_Global columns of the handshake that need writing, if any. */
