@@ -91,6 +91,52 @@ describe('ovsdb-client-ts: conditional monitors', () => {
     }
   });
 
+  it('setConditionSteps: steps sent back to back, each resolving once its rows are in; ends as the last', async () => {
+    const sb = sandbox();
+    const server = await sb.startDb('nb');
+    // Sliced decoding on, so a step's rows may still be decoding when its reply is read.
+    const c = await OvsdbClient.connect(server.remotes.unix, { sliceMs: 1 });
+    try {
+      const many = (p: string) => Array.from({ length: 400 }, (_, i) => `${p}${i}`);
+      await seed(c, [...many('a'), ...many('b'), ...many('c')]);
+      const replica = await c.monitor(model, {
+        tables: { Logical_Switch: { where: [false] }, Address_Set: { where: [false] } },
+      });
+      replica.takeChanges();
+      const group = (g: string) => ['external_ids', 'includes', { group: g }] as const;
+      const seen: string[][] = [];
+      const steps = replica.setConditionSteps(
+        [
+          { Logical_Switch: [group('a')], Address_Set: [true] },
+          { Logical_Switch: [group('a'), group('b')] },
+          { Logical_Switch: [group('a'), group('b'), group('c')] },
+        ],
+        { timeoutMs: 10_000 },
+      );
+      await Promise.all(steps.map((p) => p.then(() => seen.push(names(replica)))));
+      // In order; each step's rows were in when it resolved (a later step's may have been too).
+      expect(seen).toHaveLength(3);
+      expect(seen[0]).toEqual(expect.arrayContaining(many('a')));
+      expect(seen[1]).toEqual(expect.arrayContaining([...many('a'), ...many('b')]));
+      expect(seen[2]).toHaveLength(1200);
+      expect(replica.takeChanges().changes.filter((x) => x.kind === 'insert')).toHaveLength(1200);
+      // The conditions are the last step's: a narrowing from there drops the rows it leaves.
+      await replica.setConditions({ Logical_Switch: [group('c')] }, { timeoutMs: 10_000 });
+      expect(names(replica)).toEqual([...many('c')].sort());
+      // A step that does not encode is refused before anything is sent: the conditions stay.
+      expect(() =>
+        replica.setConditionSteps(
+          [{ Logical_Switch: [group('b')] }, { Logical_Switch: [['nonexistent', '==', 'x'] as never] }],
+          { timeoutMs: 10_000 },
+        ),
+      ).toThrow(/no column nonexistent/);
+      await replica.setConditions({ Logical_Switch: [group('c')] }, { timeoutMs: 10_000 });
+      expect(names(replica)).toEqual([...many('c')].sort());
+    } finally {
+      await c.close();
+    }
+  });
+
   it('setConditions is bounded: an aborted signal or a spent time limit rejects with a typed error', async () => {
     const sb = sandbox();
     const server = await sb.startDb('nb');

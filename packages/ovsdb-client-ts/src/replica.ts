@@ -212,6 +212,10 @@ export class Replica<M extends DatabaseModel>
   /** A sliced batch is being decoded: notifications wait here, in order, and are applied after it. */
   private backlog: [string, readonly unknown[]][] | undefined;
   private drainWaiters: (() => void)[] = [];
+  /** Update notifications taken in (applied or in the backlog) and applied, for appliedUpTo. */
+  private notesIn = 0;
+  private notesApplied = 0;
+  private appliedWaiters: { n: number; resolve: () => void }[] = [];
   /** The last transaction id seen (monitor_cond_since), used to resume without a full download. */
   lastTxnId: string = ZERO_UUID;
   /** Counters for observability and tests. */
@@ -487,6 +491,94 @@ export class Replica<M extends DatabaseModel>
     }
   }
 
+  /**
+   * setConditions through a sequence of steps sent back to back (one monitor_cond_change each, without waiting
+   * for the replies in between), the last being where the conditions end: the server composes a step's rows
+   * while the ones before are received and decoded, and the caller may use each step's rows as they come (a
+   * big widening in parts). One promise per step, resolving once that step's rows are in the replica (later
+   * steps' may still be arriving); the last resolves as setConditions would. Across a reconnect (or with no
+   * ready session to pipeline on) it goes on as setConditions(last step), and the steps before resolve with it.
+   */
+  setConditionSteps(steps: readonly ConditionMap<M>[], call: CallOptions = {}): Promise<void>[] {
+    if (steps.length <= 1) return steps.map((c) => this.setConditions(c, call));
+    const last = steps[steps.length - 1]!;
+    const s = this.boundSession;
+    if (this.closed || this.resuming === undefined || !s || s.isClosed || call.signal?.aborted) {
+      const all = this.setConditions(last, call);
+      return steps.map(() => all);
+    }
+    const started = Date.now();
+    // Each step's specs, over the current ones; the replica's own specs are the last step's at once (what a
+    // resubscription sends).
+    const prev = new Map<string, TableSpec>();
+    let cur = new Map<string, TableSpec>();
+    const stepSpecs: Map<string, TableSpec>[] = [];
+    for (const conds of steps) {
+      const next = new Map<string, TableSpec>();
+      for (const [table, where] of Object.entries(conds) as [string, RawCondition | undefined][]) {
+        const spec = cur.get(table) ?? this.specs.get(table);
+        if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
+        if (where && this.method === 'monitor')
+          throw new ProtocolError('the server does not support conditional monitors');
+        if (!prev.has(table)) prev.set(table, this.specs.get(table)!);
+        const { schema, columns, versions, template, types, decoders, indexes } = spec;
+        next.set(table, {
+          schema,
+          columns,
+          versions,
+          template,
+          types,
+          decoders,
+          indexes,
+          ...conditionFields(schema, where),
+        });
+      }
+      stepSpecs.push(next);
+      cur = new Map([...cur, ...next]);
+    }
+    for (const [table, spec] of cur) this.specs.set(table, spec);
+    const finals = cur;
+    let fallback: Promise<void> | undefined;
+    const viaSetConditions = () =>
+      (fallback ??= this.setConditions(
+        Object.fromEntries([...finals].map(([t, spec]) => [t, spec.where])) as ConditionMap<M>,
+        remaining(call, started),
+      ));
+    let refused = false;
+    // Sent now, in order, on the session the replica is bound to (awaiting its resubscription first).
+    const ready = this.resuming.then(
+      () => this.boundSession === s && !s.isClosed && !this.closed,
+      () => false,
+    );
+    const requests: Promise<unknown>[] = [];
+    const sentAll = ready.then((ok) => {
+      if (!ok) return false;
+      for (const specs of stepSpecs) {
+        const body: Record<string, unknown> = {};
+        for (const [t, spec] of specs) body[t] = [{ where: spec.wireWhere ?? [true] }];
+        requests.push(s.request('monitor_cond_change', [this.id, this.id, body], remaining(call, started)));
+      }
+      return true;
+    });
+    return stepSpecs.map(async (specs, i) => {
+      if (!(await sentAll)) return viaSetConditions();
+      try {
+        await requests[i];
+      } catch (e) {
+        if (e instanceof ConnectionError && !(e instanceof ClosedError)) return viaSetConditions();
+        // Refused (or given up on): a refused condition must not be what later resubscriptions send.
+        if (e instanceof OvsdbError && !refused) {
+          refused = true;
+          for (const [t, spec] of finals) if (this.specs.get(t) === spec) this.specs.set(t, prev.get(t)!);
+        }
+        throw e;
+      }
+      // The rows the step brought came before its reply; with slicing they may still be decoding.
+      await this.appliedUpTo();
+      for (const [t, spec] of specs) this.acked.set(t, spec.whereKey);
+    });
+  }
+
   /** Stop monitoring (monitor_cancel) and forget this replica on reconnects. The contents stay readable. */
   async close(call?: CallOptions): Promise<void> {
     if (this.closed) return;
@@ -646,24 +738,47 @@ export class Replica<M extends DatabaseModel>
       this.held.push([method, params]);
       return;
     }
+    this.notesIn++;
     if (this.backlog) {
       this.backlog.push([method, params]);
       return;
     }
     const pending = this.applyNotification(method, params);
-    if (!pending) return;
+    if (!pending) return this.noteApplied();
     // A big batch decodes in slices: everything arriving meanwhile waits in the backlog, in order.
     const backlog: [string, readonly unknown[]][] = (this.backlog = []);
     void (async () => {
       await pending;
+      this.noteApplied();
       // After a bad update (or a cancelled monitor) a full download replaces everything: the rest is moot.
       while (backlog.length && !this.closed && !this.forceFull) {
         const [m, p] = backlog.shift()!;
         await this.applyNotification(m, p);
+        this.noteApplied();
       }
       this.backlog = undefined;
+      this.notesApplied = this.notesIn; // what was left in the backlog is moot (or applied)
+      this.noteApplied(0);
       for (const w of this.drainWaiters.splice(0)) w();
     })();
+  }
+
+  private noteApplied(n = 1): void {
+    this.notesApplied += n;
+    if (!this.appliedWaiters.length) return;
+    const done = this.appliedWaiters.filter((w) => w.n <= this.notesApplied);
+    this.appliedWaiters = this.appliedWaiters.filter((w) => w.n > this.notesApplied);
+    for (const w of done) w.resolve();
+  }
+
+  /**
+   * Resolves once every notification taken in so far is applied (later ones may still be decoding): a reply's
+   * rows came before it, so at the reply this is drained() for what the request brought.
+   */
+  private appliedUpTo(): Promise<void> {
+    const n = this.notesIn;
+    if (this.notesApplied >= n) return Promise.resolve();
+    return new Promise((resolve) => this.appliedWaiters.push({ n, resolve }));
   }
 
   /** Resolves once no sliced batch is decoding and no notification waits behind one. */
