@@ -81,6 +81,12 @@ export class LflowOutput implements NodeData {
   private readonly lflowDps = new Map<LfUuid, DpUuid | readonly DpUuid[]>(); // one datapath bare (most flows)
   /** Work the handlers noted for settle(). */
   private readonly queuedLflows = new Set<LfUuid>();
+  /**
+   * Queued flows that came in as new rows and have no entries (none queued before): entriesOfLflow, which
+   * tries the flow on every datapath holding entries, is skipped for them. A slice arriving in parts (a start's
+   * widening in steps) adds 24k flows to a chassis already holding entries on 100 datapaths.
+   */
+  private readonly freshLflows = new Set<LfUuid>();
   private readonly queuedEntries = new Set<string>();
   private readonly queuedDps = new Set<DpUuid>();
   /**
@@ -220,6 +226,7 @@ export class LflowOutput implements NodeData {
     this.lflowsByGroup.clear();
     this.lflowDps.clear();
     this.queuedLflows.clear();
+    this.freshLflows.clear();
     this.queuedEntries.clear();
     this.queuedDps.clear();
     this.backlog.clear();
@@ -248,6 +255,8 @@ export class LflowOutput implements NodeData {
     for (const c of this.sbIn.changes('Logical_Flow')) {
       if (c.old) this.indexLflow(c.old, false);
       if (c.new) this.indexLflow(c.new, true);
+      if (!c.old && !this.queuedLflows.has(c.uuid)) this.freshLflows.add(c.uuid);
+      else this.freshLflows.delete(c.uuid);
       this.queuedLflows.add(c.uuid);
     }
     return true;
@@ -382,7 +391,7 @@ export class LflowOutput implements NodeData {
     for (const lf of this.queuedLflows) {
       if (this.scan.length || ((++n & 255) === 0 && performance.now() > deadline)) break;
       this.queuedLflows.delete(lf);
-      for (const k of this.entriesOfLflow(lf)) this.drop(k);
+      if (!this.freshLflows.delete(lf)) for (const k of this.entriesOfLflow(lf)) this.drop(k);
       const row = sb.Logical_Flow.get(lf);
       if (row) for (const d of datapathsOf(row, sb)) if (view.localDps.has(d)) want(lf, d);
     }
