@@ -91,6 +91,8 @@ export interface ControllerStats {
   readonly installMsTotal: number;
   /** Rounds whose incremental result differed from a full computation (checkEquivalence only). */
   readonly equivalenceFailures: number;
+  /** Engine rounds run on a slice still arriving (a widening's steps), their flows not installed. */
+  readonly computedAhead: number;
   /**
    * The last round that set `ovn-installed` on an interface: milliseconds from the round's start (the SB or
    * OVS update that made the port ours) until the flows were in the switch and the marks written, split
@@ -331,6 +333,7 @@ class Controller implements ControllerHandle {
     engineMsTotal: 0,
     installMsTotal: 0,
     equivalenceFailures: 0,
+    computedAhead: 0,
     lastPortReady: { totalMs: 0, computeMs: 0, installMs: 0, reportMs: 0, sinceUpdateMs: 0 },
     lastInstall: { add: 0, modify: 0, remove: 0 },
     totalInstalled: { add: 0, modify: 0, remove: 0 },
@@ -530,7 +533,10 @@ class Controller implements ControllerHandle {
     await serveLoop();
     if (this.stopped) return;
     const tCond = debug ? performance.now() : 0;
-    if (await this.monitor.apply(slice, this.stopping.signal)) {
+    // A widening in steps (a start's slice): each step's rows are compiled as they come, while the server
+    // composes the next (computeAhead); the round after the last computes the rest and installs.
+    const onStep = () => this.computeAhead(ifaces, bridge);
+    if (await this.monitor.apply(slice, this.stopping.signal, onStep)) {
       // (debug) How long the SB took to apply a change of the slice and send what it adds: at a start, the
       // local datapaths' logical flows, a wait of the whole round.
       if (debug) this.log.debug({ waitMs: Math.round(performance.now() - tCond) }, 'SB monitor conditions applied');
@@ -714,6 +720,48 @@ class Controller implements ControllerHandle {
     this.pinctrl.setPeriodicRas(periodicRas(view, sbEng));
     this.pinctrl.setServiceMonitors(localMonitors(sbEng, chassis._uuid));
     this.pinctrl.setIpMulticast(this.mcastConfigs.get(view, sbEng), chassis._uuid);
+  }
+
+  /**
+   * An engine round on the slice so far, while the rest of a widening is still arriving (SbMonitor.apply's
+   * steps): its rows compile now instead of after the whole slice came in; nothing is installed or reported
+   * (the flows of a connection's first install go ahead into the open bundle, streamAhead, which only the
+   * install commits). The round after the widening takes what came since, as any round's changes.
+   */
+  private async computeAhead(ifaces: OvsIface[], bridge: { external_ids: Record<string, string> }): Promise<void> {
+    if (this.stopped) return;
+    const t0 = performance.now();
+    const taken = this.sbRep.takeChanges();
+    const sbNow: SbSnapshot = this.sbRep.snapshot();
+    if (taken.resync) this.engine.forceRecompute();
+    const overlaid = this.claims.apply(sbNow, taken.changes);
+    const round = {
+      sb: overlaid.sb,
+      sbChanges: groupChanges(overlaid.changes),
+      chassisName: this.chassisName,
+      ifaces,
+      bridgeExternalIds: bridge.external_ids,
+    };
+    await serveLoop();
+    if (this.stopped) return;
+    const ahead = () => {
+      if (this.of.isConnected) this.installer.streamAhead(this.engine.desired);
+    };
+    ahead();
+    this.engine.run(round);
+    while (this.engine.pending) {
+      ahead();
+      await serveLoop();
+      if (this.stopped) return;
+      this.engine.run({ ...round, sbChanges: {} });
+    }
+    ahead();
+    this.st.computedAhead++;
+    if (this.log.isLevelEnabled('debug'))
+      this.log.debug(
+        { ms: Math.round(performance.now() - t0), flows: this.engine.desired.size, lflows: sbNow.Logical_Flow.size },
+        'computed ahead of the slice',
+      );
   }
 
   /** This round stops before computing: the next one starts over, its changes counted from this one's start. */

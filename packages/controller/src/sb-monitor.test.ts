@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Uuid } from 'ovsdb-client-ts';
 import type { DatapathBinding, LogicalDPGroup } from '@ovnts/schema/sb';
-import { CONDITIONED_TABLES, SbConditionsMemo, SbMonitor, type SbConditions, sbConditions } from './sb-monitor.js';
+import {
+  CONDITIONED_TABLES,
+  SbConditionsMemo,
+  SbMonitor,
+  type SbConditions,
+  sbConditions,
+  widenSteps,
+} from './sb-monitor.js';
 import { U } from './test-rows.js';
 
 const dp = (n: number, key: number) => ({ _uuid: U(n), tunnel_key: key }) as DatapathBinding;
@@ -193,5 +200,59 @@ describe('SbMonitor', () => {
     expect(await m.apply(c)).toBe(false);
     expect(await m.apply(memo.get(groups, interest(['vm1'], [LS1, LS2])))).toBe(false);
     expect(sent).toHaveLength(1);
+  });
+
+  it('a widening of many datapaths goes in steps: the other tables first, then the flows in parts', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => dp(0x100 + i, 100 + i));
+    const from = want(['vm1'], [LS1]);
+    const to = want(['vm1'], [LS1, ...many]);
+    const lfBefore = (from.Logical_Flow as unknown[]).map((c) => JSON.stringify(c));
+    const steps = widenSteps({ ...to }, lfBefore, 3);
+    expect(steps).toHaveLength(4);
+    // First: everything but Logical_Flow; then Logical_Flow growing to the target, each step a superset.
+    expect(steps[0]!.Logical_Flow).toBeUndefined();
+    expect(steps[0]!.Port_Binding).toEqual(to.Port_Binding);
+    const lfs = steps.slice(1).map((s) => (s.Logical_Flow as unknown[]).map((c) => JSON.stringify(c)));
+    expect(steps.slice(1).every((s) => Object.keys(s).join() === 'Logical_Flow')).toBe(true);
+    expect(steps[3]!.Logical_Flow).toEqual(to.Logical_Flow);
+    for (let i = 1; i < lfs.length; i++) {
+      expect(lfs[i]!.length).toBeGreaterThan(lfs[i - 1]!.length);
+      expect(lfs[i]).toEqual(expect.arrayContaining(lfs[i - 1]!));
+    }
+    expect(lfs[0]).toEqual(expect.arrayContaining(lfBefore));
+    // Few new clauses, a narrowing, one step, or everything (null): one change.
+    expect(widenSteps(want(['vm1'], [LS1, LS2]), lfBefore, 3)).toHaveLength(1);
+    expect(
+      widenSteps(
+        from,
+        (to.Logical_Flow as unknown[]).map((c) => JSON.stringify(c)),
+        3,
+      ),
+    ).toHaveLength(1);
+    expect(widenSteps(to, lfBefore, 1)).toHaveLength(1);
+    expect(widenSteps(to, null, 3)).toHaveLength(1);
+
+    // SbMonitor sends them back to back and runs onStep after each step but the last is in.
+    const log: string[] = [];
+    const waiting: (() => void)[] = [];
+    const rep = {
+      setConditions: () => Promise.reject(new Error('not used')),
+      setConditionSteps: (s: readonly SbConditions[]) => {
+        log.push(`sent ${s.length}`);
+        return s.map((_, i) => new Promise<void>((r) => waiting.push(() => (log.push(`step ${i}`), r()))));
+      },
+    };
+    const m = new SbMonitor(rep, from, undefined, undefined, 3);
+    const applied = m.apply(to, undefined, async () => void log.push('compute'));
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['sent 4']);
+    for (const w of waiting.splice(0)) {
+      w();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await applied).toBe(true);
+    expect(log).toEqual(['sent 4', 'step 0', 'compute', 'step 1', 'compute', 'step 2', 'compute', 'step 3']);
+    expect(m.stepsApplied).toBe(3);
+    expect(await m.apply(to)).toBe(false);
   });
 });

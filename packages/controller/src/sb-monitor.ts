@@ -185,15 +185,20 @@ export class SbMonitor {
   private readonly sent = new Map<string, readonly string[] | null>();
   /** Condition changes the server applied. */
   changes = 0;
+  /** Steps of a split widening applied before its last (widenSteps). */
+  stepsApplied = 0;
   /** The conditions last applied as a whole (or sent without waiting and not refused since). */
   private applied: SbConditions | undefined;
 
   constructor(
-    private readonly replica: Pick<Replica<SbModel>, 'setConditions'>,
+    private readonly replica: Pick<Replica<SbModel>, 'setConditions'> &
+      Partial<Pick<Replica<SbModel>, 'setConditionSteps'>>,
     initial: SbConditions,
     private readonly timeoutMs = 30_000,
     /** A change sent without waiting (see apply) was refused or timed out: it is sent again next round. */
     private readonly onLateFailure: () => void = () => undefined,
+    /** Into how many steps a widening of Logical_Flow is split (widenSteps); 1: one change. */
+    private readonly widenStepCount = WIDEN_STEPS,
   ) {
     for (const [t, w] of Object.entries(initial)) this.sent.set(t, clausesOf(w));
   }
@@ -203,8 +208,11 @@ export class SbMonitor {
    * this resolves). A change that only names more local interfaces' ports (iface-id clauses) is sent without
    * waiting and gives false: the rows it adds are ports to claim, and their arrival is a change that starts a
    * round of its own, while a port already replicated (its datapath is local) is claimed at once.
+   * A change that adds many datapaths' logical flows (a start: the whole slice) goes in steps (widenSteps),
+   * sent back to back; `onStep` runs once each step but the last is in the replica (the server composing the
+   * next meanwhile), to use the rows so far — never to install them: the slice is whole only when this resolves.
    */
-  async apply(conds: SbConditions, signal?: AbortSignal): Promise<boolean> {
+  async apply(conds: SbConditions, signal?: AbortSignal, onStep?: () => Promise<void>): Promise<boolean> {
     if (conds === this.applied) return false;
     const changed: Record<string, unknown> = {};
     const next = new Map<string, readonly string[] | null>();
@@ -235,15 +243,63 @@ export class SbMonitor {
     }
     // Forget what was sent until the server confirms: after a failure the next round sends it again.
     for (const t of next.keys()) this.sent.delete(t);
-    await this.replica.setConditions(changed as SbConditions, {
-      timeoutMs: this.timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
+    const call = { timeoutMs: this.timeoutMs, ...(signal ? { signal } : {}) };
+    const steps = this.replica.setConditionSteps
+      ? widenSteps(changed as SbConditions, before.get('Logical_Flow'), this.widenStepCount)
+      : [changed as SbConditions];
+    if (steps.length > 1) {
+      const done = this.replica.setConditionSteps!(steps, call);
+      for (const d of done) d.catch(() => undefined); // awaited in order below; a failure ends the wait
+      for (let i = 0; i < done.length - 1; i++) {
+        await done[i];
+        this.stepsApplied++;
+        if (onStep) await onStep();
+      }
+      await done[done.length - 1];
+    } else await this.replica.setConditions(changed as SbConditions, call);
     for (const [t, c] of next) this.sent.set(t, c);
     this.applied = conds;
     this.changes++;
     return true;
   }
+}
+
+/**
+ * Parts of a big Logical_Flow widening (OVNTS_SB_WIDEN_STEPS; 1, the default, sends the change as one). Off by
+ * default: on a loaded 2-core box the steps measured no faster and used more CPU (issue 20, session 19); the
+ * overlap needs the server's core free.
+ */
+const WIDEN_STEPS = Math.max(1, Number(process.env['OVNTS_SB_WIDEN_STEPS'] ?? 1) || 1);
+/** Fewer new Logical_Flow clauses than this per part: one change. */
+const WIDEN_MIN_CLAUSES_PER_STEP = 2;
+
+/**
+ * A condition change that adds Logical_Flow clauses (datapaths, datapath groups) in a number worth splitting,
+ * as steps: first every other table's change (the ports, groups, balancers… the flows compile against), then
+ * the new Logical_Flow clauses in `count` parts (dealt round-robin, in the condition's order), the last step
+ * bringing Logical_Flow to `changed`'s. The server sends each step's rows as it applies it, so the slice
+ * arrives in parts the daemon decodes and compiles while the server composes the next. Otherwise `[changed]`.
+ */
+export function widenSteps(
+  changed: SbConditions,
+  before: readonly string[] | null | undefined,
+  count: number,
+): SbConditions[] {
+  const lf = changed.Logical_Flow;
+  if (count <= 1 || !Array.isArray(lf) || before === null) return [changed];
+  const had = new Set((before ?? []).filter((c) => c !== 'false'));
+  const texts = lf.map((c) => JSON.stringify(c));
+  const now = new Set(texts);
+  if ([...had].some((c) => !now.has(c))) return [changed]; // a clause goes: not a widening
+  const fresh = texts.flatMap((t, i) => (had.has(t) ? [] : [i]));
+  if (fresh.length < count * WIDEN_MIN_CLAUSES_PER_STEP) return [changed];
+  const partOf = new Map(fresh.map((i, n) => [i, n % count]));
+  const upTo = (k: number) => lf.filter((_, i) => (partOf.get(i) ?? -1) <= k) as typeof lf;
+  const { Logical_Flow: _, ...others } = changed;
+  const steps: SbConditions[] = Object.keys(others).length ? [others] : [];
+  for (let k = 0; k < count - 1; k++) steps.push({ Logical_Flow: upTo(k) });
+  steps.push({ Logical_Flow: lf });
+  return steps;
 }
 
 function clausesOf(w: unknown): readonly string[] | null {
