@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COPY_BELOW, overlayLimit, RowTable } from './row-table.js';
+import { COPY_BELOW, copyMap, overlayLimit, RowTable } from './row-table.js';
 
 /** A small deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -39,6 +39,22 @@ function contents(t: ReadonlyMap<string, Row>): unknown {
   });
   return { size: t.size, entries };
 }
+
+describe('copyMap', () => {
+  it('copies a Map with its rows in their order, sharing nothing with it', () => {
+    const from = new Map<string, Row>();
+    for (let i = 0; i < 50; i++) from.set(`k${(i * 37) % 101}`, { v: i });
+    from.delete('k37');
+    from.set('k0', { v: -1 }); // changed in place: keeps its position
+    const copy = copyMap(from);
+    expect([...copy]).toEqual([...from]);
+    copy.set('new', { v: 1 });
+    copy.delete('k0');
+    expect(from.has('new')).toBe(false);
+    expect(from.get('k0')).toEqual({ v: -1 });
+    expect(copyMap(new Map()).size).toBe(0);
+  });
+});
 
 describe('RowTable', () => {
   it('reads like the Map it was written like, in the same order, and a fork never changes what it forked', () => {

@@ -20,6 +20,18 @@ export function overlayLimit(n: number): number {
   return Math.max(64, 4 * Math.ceil(Math.sqrt(n)));
 }
 
+/**
+ * A copy of a Map, in its order. Map's constructor walks its argument through the iterator protocol (an entry
+ * array and a result object per row: the replica's largest allocation in a chassis's rounds, every update copying
+ * the small tables it touches); forEach hands each entry over with neither, about twice as fast (node 20: 1300 rows
+ * 118 → 53 µs, 200 rows 11.7 → 5.5 µs).
+ */
+export function copyMap<K, V>(from: ReadonlyMap<K, V>): Map<K, V> {
+  const m = new Map<K, V>();
+  from.forEach((v, k) => m.set(k, v));
+  return m;
+}
+
 export class RowTable<V> implements ReadonlyMap<string, V> {
   /** Never written once shared with a fork (`owned` false). */
   private base: Map<string, V>;
@@ -85,8 +97,8 @@ export class RowTable<V> implements ReadonlyMap<string, V> {
     t.frozen = false;
     t.n = this.n;
     if (this.n < COPY_BELOW) {
-      // A small table is copied whole (a native Map copy): reads and iteration stay a plain Map's.
-      t.base = this.plain ? new Map(this.base) : this.merged();
+      // A small table is copied whole: reads and iteration stay a plain Map's.
+      t.base = this.plain ? copyMap(this.base) : this.merged();
       t.over = new Map();
       t.added = new Map();
       t.plain = true;
@@ -96,8 +108,8 @@ export class RowTable<V> implements ReadonlyMap<string, V> {
       return t;
     }
     t.base = this.base;
-    t.over = this.plain ? new Map() : new Map(this.over);
-    t.added = this.plain ? new Map() : new Map(this.added);
+    t.over = this.plain ? new Map() : copyMap(this.over);
+    t.added = this.plain ? new Map() : copyMap(this.added);
     t.plain = this.plain;
     t.owned = false;
     t.limit = this.owned ? overlayLimit(this.base.size) : this.limit;
@@ -160,9 +172,9 @@ export class RowTable<V> implements ReadonlyMap<string, V> {
     this.limit = overlayLimit(this.n);
   }
 
-  /** A new Map of the rows: the base copied (natively), the overlay applied in its order. */
+  /** A new Map of the rows: the base copied, the overlay applied in its order. */
   private merged(): Map<string, V> {
-    const m = new Map(this.base);
+    const m = copyMap(this.base);
     for (const [k, o] of this.over) {
       if (o === GONE) m.delete(k);
       else m.set(k, o);
