@@ -10,6 +10,12 @@ describe('launcher environment', () => {
     });
   });
 
+  it('ovnts-controller tiers its functions up to TurboFan later than V8 by default', () => {
+    expect(launcherShebang(new URL('../bin/ovnts-controller.js', import.meta.url)).nodeFlags).toContain(
+      '--interrupt-budget=400000',
+    );
+  });
+
   it('ovnts-northd keeps glibc default arenas', () => {
     expect(launcherShebang(new URL('../../northd/bin/ovnts-northd.js', import.meta.url)).env).toEqual({});
   });
