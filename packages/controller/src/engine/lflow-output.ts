@@ -22,7 +22,7 @@ import { MeterIds } from '../meters.js';
 import type { RoundInput, SbTablesInput } from './inputs.js';
 import type { RuntimeData } from './runtime-data.js';
 import { SetIndex } from './set-index.js';
-import { LflowTemplates, abstractFlow, type TemplateScope } from './lflow-template.js';
+import { LflowTemplates, abstractFlow, type AbstractFlow, type TemplateScope } from './lflow-template.js';
 
 type DpUuid = Uuid<'Datapath_Binding'>;
 /** One shared empty list for the entries with no groups or look-ups (most of them: 24k at 100×50). */
@@ -531,9 +531,11 @@ export class LflowOutput implements NodeData {
       ...(lf.controller_meter ? { controllerMeter: lf.controller_meter } : {}),
       ...(lf.tags['in_out_port'] !== undefined ? { ioPort: lf.tags['in_out_port'] } : {}),
     };
-    // Its shape with literals abstracted: a flow of a shape learnt on a datapath copies the learnt output.
-    const abs = abstractFlow(input);
-    const cookie = abs && cookieOf(lf._uuid);
+    // Its shape with literals abstracted: a flow of a shape learnt on a datapath copies the learnt output. Made
+    // when first needed: a pod's flows tagged with its port are skipped on every chassis but the pod's (5k of
+    // the 23.6k logical flows at 100×50), and abstracting a text is a few regular expressions over it.
+    let abs: AbstractFlow | undefined | null = null;
+    let cookie = 0n;
     for (const [i, d] of dps.entries()) {
       // Past the deadline: the datapaths not compiled yet are returned (at least one compiles).
       if (i > 0 && performance.now() > deadline) return dps.slice(i);
@@ -543,6 +545,7 @@ export class LflowOutput implements NodeData {
       const template = shared ? templates.get(kind) : undefined;
       let e: Entry;
       let got: ReturnType<LflowTemplates['instantiate']>;
+      let io = -1;
       if (template && template.error === undefined) {
         e = {
           lf: lf._uuid,
@@ -553,21 +556,28 @@ export class LflowOutput implements NodeData {
         };
         for (const g of e.groups) this.groups.id(g);
         this.count('lflow_compile_dp_copy');
+      } else if (input.ioPort !== undefined && c.ctx.isSwitch && !c.scope.isRelated!((io = ioKey(c, input.ioPort)))) {
+        // A switch's flow tagged with a port not related here compiles to nothing, with the look-ups the compiler
+        // would record for it (Compiler.compile's port check: the port's name, then its key's relatedness).
+        e = {
+          lf: lf._uuid,
+          dp: d,
+          flows: NONE,
+          groups: NONE,
+          deps: io === -1 ? [c.scope.nameDep(input.ioPort)] : [c.scope.nameDep(input.ioPort), c.scope.keyDep(io)],
+        };
+        this.count('lflow_compile_skipped');
       } else if (
-        abs &&
-        (got = this.sharedOf(kind).instantiate(abs, cookie!, c.scope) ?? c.templates.instantiate(abs, cookie!, c.scope))
+        (abs ??= abstractFlow(input)) &&
+        (got =
+          this.sharedOf(kind).instantiate(abs, (cookie ||= cookieOf(lf._uuid)), c.scope) ??
+          c.templates.instantiate(abs, cookie, c.scope))
       ) {
         e = { lf: lf._uuid, dp: d, flows: got.flows, groups: NONE, deps: got.deps.length ? got.deps : NONE };
         this.count('lflow_compile_template');
       } else {
-        // (A switch's flow tagged with a port not related here compiles to nothing, before parsing.)
-        const io = input.ioPort === undefined || !c.ctx.isSwitch ? undefined : c.scope.lookupPort(input.ioPort);
-        if (input.ioPort !== undefined && c.ctx.isSwitch && (io === undefined || !c.scope.isRelated!(io)))
-          this.count('lflow_compile_skipped');
-        else {
-          this.count('lflow_compile_full');
-          if (!abs) this.count('lflow_compile_full_untemplated');
-        }
+        this.count('lflow_compile_full');
+        if (!abs) this.count('lflow_compile_full_untemplated');
         c.deps = [];
         c.groups = [];
         // (groups, deps: copies at their final size, the pushed-to arrays keep ~120 bytes of slack each.)
@@ -711,6 +721,9 @@ const samePortIdentity = (a: PortBinding, b: PortBinding) =>
 
 /** A compiled flow's cookie: its logical flow's first 32 bits (as the compiler sets it). */
 const cookieOf = (lf: LfUuid) => BigInt('0x' + lf.replaceAll('-', '').slice(0, 8));
+
+/** The key of the port a flow is tagged with on a datapath, -1 when it has none there (no look-up recorded). */
+const ioKey = (c: DpContext, port: string): number => c.scope.lookupPort(port) ?? -1;
 
 /** An entry's key, also its owner in the desired flows (one string for both: 40k of them at 100×50). */
 const entryKey = (lf: LfUuid, dp: DpUuid) => `lf|${lf}|${dp}`;

@@ -225,6 +225,25 @@ describe('lflow templates', () => {
     ).toBeUndefined();
   });
 
+  it("templates an instance whose port key equals the flow's stage or priority", () => {
+    // (Ports p25 and p50 of keys 25 and 50 on a switch's L2 look-up, table 25, priority 50: the stage and priority
+    // are no numbers of the text, which the compiler could merge a value with.)
+    const c = new Compiler(undefined, { cache: false });
+    const { keys } = context(true);
+    const t = new LflowTemplates();
+    const scope = scopeOf(keys);
+    const lf = (i: number): LogicalFlow => ({ uuid: uuid(i), ...SHAPES[1]!(i - 1) }); // outport = "p<i>"
+    expect(abstractFlow(lf(25))!.verbatim).toEqual([]);
+    for (const i of [1, 2]) {
+      const want = full(c, lf(i), true)!;
+      t.learn(abstractFlow(lf(i))!, want.flows, want.deps, scope);
+    }
+    for (const i of [25, 50]) {
+      const got = t.instantiate(abstractFlow(lf(i))!, BigInt('0x' + uuid(i).slice(0, 8)), scope);
+      expect(got?.flows).toEqual(full(c, lf(i), true)!.flows);
+    }
+  });
+
   it('keeps the shared parts a template does not replace', () => {
     const c = new Compiler(undefined, { cache: false });
     const { keys } = context();

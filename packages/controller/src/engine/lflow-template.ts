@@ -53,13 +53,15 @@ const COMMENT = /\/\*.*?\*\//g;
  * it is tagged with a port its text does not name (skipped or not by the port's relatedness).
  */
 export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
-  const text = `${lf.pipeline}|${lf.table}|${lf.priority}|${lf.controllerMeter ?? ''}|${lf.match}\u0000${lf.actions.replace(COMMENT, '')}`;
+  // (The stage and priority are part of the key, not numbers of the text: a class value equal to one compiles no
+  // differently, where counting them made a switch's ports of keys 25 and 50 compile its L2 look-up in full.)
+  const text = `${lf.match}\u0000${lf.actions.replace(COMMENT, '')}`;
   if (UNSAFE.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) return undefined;
   const classes: (bigint | string)[] = [];
   const verbatim: bigint[] = [];
   const classOf = new Map<bigint | string, number>();
   let bad = false;
-  const key = text.replace(TOKEN, (m: string, str?: string, mac?: string, ip6?: string, ip?: string, num?: string) => {
+  let key = text.replace(TOKEN, (m: string, str?: string, mac?: string, ip6?: string, ip?: string, num?: string) => {
     if (num !== undefined) {
       verbatim.push(BigInt(num));
       return m;
@@ -90,6 +92,7 @@ export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
     return `\u0001${kind}${c}\u0001`;
   });
   if (bad || !classes.length || !slicesFit(key)) return undefined;
+  key = `${lf.pipeline}|${lf.table}|${lf.priority}|${lf.controllerMeter ?? ''}|${key}`;
   if (lf.ioPort === undefined) return { key, classes, verbatim };
   // The tag's port is one of the text's strings (its relatedness is a look-up of that slot's key).
   const io = classes.indexOf(lf.ioPort);
