@@ -83,6 +83,21 @@ const SHAPES: ((i: number) => Omit<LogicalFlow, 'uuid'>)[] = [
     match: `eth.mcast && inport == "p${1 + (i % 150)}" && flags[1] == 0`,
     actions: `xreg0[0..47] = ${mac(i)}; next;`,
   }),
+  // IPv4 networks (a router's route and ARP flows).
+  (i) => ({
+    pipeline: 'ingress',
+    table: 13,
+    priority: 74,
+    match: `ip4.dst == 10.${i >> 8}.${i & 255}.0/24`,
+    actions: `ip.ttl--; reg8[0..15] = 0; reg0 = ip4.dst; reg1 = ${ip(i)}; eth.src = ${mac(i)}; outport = "p${1 + (i % 7)}"; flags.loopback = 1; next;`,
+  }),
+  (i) => ({
+    pipeline: 'ingress',
+    table: 3,
+    priority: 90,
+    match: `inport == "p${1 + (i % 7)}" && arp.op == 1 && arp.tpa == ${ip(i)} && arp.spa == 10.${i >> 8}.${i & 255}.0/24`,
+    actions: `eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;`,
+  }),
   // Values inside the userdata: compiled in full every time.
   (i) => ({
     pipeline: 'ingress',
@@ -149,12 +164,15 @@ describe('lflow templates', () => {
             expect(got.deps).toEqual(want!.deps);
           } else if (a && want && !want.deps.some((d) => d.startsWith('r:'))) t.learn(a, want.flows, want.deps, scope);
         }
-      // The first six shapes, once learnt (port keys and addresses coinciding are compiled in full); a switch
+      // The first eight shapes, once learnt (port keys and addresses coinciding are compiled in full); a switch
       // looks up the relatedness of the sixth's inport: templated for the related ports only (p1..p99 of p150).
-      expect(instantiated).toBeGreaterThan(5 * 390 + (isSwitch ? 250 : 390));
+      expect(instantiated).toBeGreaterThan(5 * 390 + (isSwitch ? 250 : 390) + 600);
       for (const n of [0, 1, 2, 3, 4]) expect(byShape[n]).toBeGreaterThan(390);
+      // The networks' shapes: but where a port key (1..7) is one of the text's numbers (1, 2).
+      expect(byShape[6]).toBeGreaterThan(330);
+      expect(byShape[7]).toBeGreaterThan(270);
       expect(byShape[5]).toBeGreaterThan(isSwitch ? 250 : 390);
-      expect(byShape[6]).toBe(0);
+      expect(byShape[8]).toBe(0);
     });
 
   it('leaves out texts whose values change what they compile to', () => {
@@ -167,7 +185,21 @@ describe('lflow templates', () => {
       actions,
       ...more,
     });
-    expect(abstractFlow(lf('ip4.dst == 10.0.0.0/8'))).toBeUndefined();
+    // An IPv4 network compared with a field no other overlaps, the prefix in the key; its address without host
+    // bits, not negated nor in an alternative, no other address of its field.
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.0/8'))!.key).toContain('\u0001n0\u0001/8');
+    expect(abstractFlow(lf('arp.tpa == 10.0.0.1 && arp.spa == 10.0.0.0/24'))!.classes).toEqual([
+      0x0a000001n,
+      0x0a000000n,
+    ]);
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.1/8'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.0/8 && ip4.dst == 10.0.0.1'))).toBeUndefined();
+    expect(abstractFlow(lf('!(ip4.dst == 10.0.0.0/8)'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4.dst != 10.0.0.0/8'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4.dst == 10.0.0.0/8 || ip4.src == 10.0.0.1'))).toBeUndefined();
+    expect(abstractFlow(lf('reg0 == 10.0.0.0/8'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4.dst == {10.0.0.0/8, 11.0.0.0/8}'))).toBeUndefined();
+    expect(abstractFlow(lf('ip4', 'reg0 = 10.0.0.0/8; next;'))).toBeUndefined();
     expect(abstractFlow(lf('ip6.dst == fe80::/64'))).toBeUndefined();
     // A slot in a slice only where every value fits (from bit 0, as wide as its kind); a port name never.
     expect(abstractFlow(lf('reg0[8..38] == 10.0.0.1'))).toBeUndefined();

@@ -34,9 +34,14 @@ export interface AbstractFlow {
 // Strings, then MACs, IPv6 and IPv4 addresses not followed by a mask, then other numbers (decimal, hex). An IPv6
 // address has two colons at least (six groups of two digits are a MAC, as for OVN's lexer).
 const TOKEN =
-  /"((?:[^"\\]|\\.)*)"|(?<![\w.:])((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})(?![\w.:/])|(?<![\w.:[])([0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7})(?![\w.:/\]])|(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.:/])|(?<![\w.:])(0x[0-9a-fA-F]+|\d+)(?![\w.:])/g;
-/** What compiles differently for other values of a literal: masks, ranges, address sets and port groups. */
+  /"((?:[^"\\]|\\.)*)"|(?<![\w.:])((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})(?![\w.:/])|(?<![\w.:[])([0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7})(?![\w.:/\]])|(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?(?![\w.:/])|(?<![\w.:])(0x[0-9a-fA-F]+|\d+)(?![\w.:])/g;
+/** What compiles differently for other values of a literal: masks (but an IPv4 prefix, see NET), ranges, address sets and port groups. */
 const UNSAFE = /[/$@]|<(?!->)|(?<!<-)>/;
+/** An IPv4 network (address/prefix length): its slot (kind `n`, the length in the key) is checked in netsFit. */
+const NET = /(?<![\w.:])\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}(?![\w.:/])/g;
+/** A match's comparison of an IPv4 slot with a field, and the field; a network's field must be one of NET_FIELDS. */
+const SLOT4_COMPARED = /([\w.]+)\s*==\s*\u0001[4n]\d+\u0001/g;
+const NET_FIELDS = new Set(['ip4.src', 'ip4.dst', 'arp.spa', 'arp.tpa']);
 /**
  * A bit slice compared with or assigned an operand (up to the next `&&`, `||`, `;`, `)` or the match's end):
  * its slots must fit whatever value they take (see slicesFit).
@@ -56,42 +61,51 @@ export function abstractFlow(lf: LogicalFlow): AbstractFlow | undefined {
   // (The stage and priority are part of the key, not numbers of the text: a class value equal to one compiles no
   // differently, where counting them made a switch's ports of keys 25 and 50 compile its L2 look-up in full.)
   const text = `${lf.match}\u0000${lf.actions.replace(COMMENT, '')}`;
-  if (UNSAFE.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) return undefined;
+  if (UNSAFE.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(NET, ''))) return undefined;
   const classes: (bigint | string)[] = [];
   const verbatim: bigint[] = [];
   const classOf = new Map<bigint | string, number>();
   let bad = false;
-  let key = text.replace(TOKEN, (m: string, str?: string, mac?: string, ip6?: string, ip?: string, num?: string) => {
-    if (num !== undefined) {
-      verbatim.push(BigInt(num));
-      return m;
-    }
-    let v: bigint | string;
-    if (str !== undefined) {
-      if (str.includes('\\')) bad = true;
-      v = str;
-    } else if (mac !== undefined) {
-      const n = parseMac(mac);
-      if (n === null) bad = true;
-      v = BigInt(n ?? 0);
-    } else if (ip6 !== undefined) {
-      const n = parseIpv6(ip6);
-      if (n === null) bad = true;
-      v = n ?? 0n;
-    } else {
-      const n = parseIpv4(ip!);
-      if (n === null) bad = true;
-      v = BigInt(n ?? 0);
-    }
-    let c = classOf.get(v);
-    if (c === undefined) {
-      classOf.set(v, (c = classes.length));
-      classes.push(v);
-    }
-    const kind = str !== undefined ? 's' : mac !== undefined ? 'm' : ip6 !== undefined ? '6' : '4';
-    return `\u0001${kind}${c}\u0001`;
-  });
-  if (bad || !classes.length || !slicesFit(key)) return undefined;
+  let key = text.replace(
+    TOKEN,
+    (m: string, str?: string, mac?: string, ip6?: string, ip?: string, plen?: string, num?: string) => {
+      if (num !== undefined) {
+        verbatim.push(BigInt(num));
+        return m;
+      }
+      let v: bigint | string;
+      if (str !== undefined) {
+        if (str.includes('\\')) bad = true;
+        v = str;
+      } else if (mac !== undefined) {
+        const n = parseMac(mac);
+        if (n === null) bad = true;
+        v = BigInt(n ?? 0);
+      } else if (ip6 !== undefined) {
+        const n = parseIpv6(ip6);
+        if (n === null) bad = true;
+        v = n ?? 0n;
+      } else {
+        const n = parseIpv4(ip!);
+        if (n === null) bad = true;
+        v = BigInt(n ?? 0);
+        // A network: its address has no bit past the prefix (one that has compiles as the compiler says, in full).
+        if (
+          plen !== undefined &&
+          (Number(plen) < 1 || Number(plen) > 32 || v & ((1n << BigInt(32 - Number(plen))) - 1n))
+        )
+          bad = true;
+      }
+      let c = classOf.get(v);
+      if (c === undefined) {
+        classOf.set(v, (c = classes.length));
+        classes.push(v);
+      }
+      const kind = str !== undefined ? 's' : mac !== undefined ? 'm' : ip6 !== undefined ? '6' : plen ? 'n' : '4';
+      return plen ? `\u0001n${c}\u0001/${plen}` : `\u0001${kind}${c}\u0001`;
+    },
+  );
+  if (bad || !classes.length || !slicesFit(key) || !netsFit(key)) return undefined;
   key = `${lf.pipeline}|${lf.table}|${lf.priority}|${lf.controllerMeter ?? ''}|${key}`;
   if (lf.ioPort === undefined) return { key, classes, verbatim };
   // The tag's port is one of the text's strings (its relatedness is a look-up of that slot's key).
@@ -116,6 +130,29 @@ function slicesFit(key: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether the networks compare as they did in the learnt shape whatever their values: a network with an address
+ * of the same field compiles to one match or none by how they relate (`arp.spa == 10.0.0.0/24 && arp.spa ==
+ * 10.1.0.1`), so a text with a network compares IPv4 slots only with distinct fields of NET_FIELDS (ones no other
+ * field overlaps), each slot once, with no negation or alternative, and uses networks nowhere else (a set, an action).
+ */
+function netsFit(key: string): boolean {
+  if (!key.includes('\u0001n')) return true;
+  const match = key.slice(0, key.indexOf('\u0000'));
+  // (A negated or alternative network compiles to matches of its bits, or several flows: not learnt.)
+  if (/!|\|\|/.test(match)) return false;
+  const fields = new Set<string>();
+  let nets = 0;
+  for (const m of match.matchAll(SLOT4_COMPARED)) {
+    if (!NET_FIELDS.has(m[1]!) || fields.has(m[1]!)) return false;
+    fields.add(m[1]!);
+    if (m[0].includes('\u0001n')) nets++;
+  }
+  const slots = match.match(/\u0001[4n]\d+\u0001/g) ?? [];
+  const all = key.match(/\u0001n\d+\u0001/g) ?? [];
+  return slots.length === fields.size && nets === all.length;
 }
 
 /** Where a slot's value goes in a compiled flow: a path of properties and indexes, and the class. */
