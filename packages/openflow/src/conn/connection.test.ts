@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Writer } from '../codec/buffer.js';
 import { FrameSplitter } from '../codec/frames.js';
 import { decodeMessage, encodeMessage, type OfMessage } from '../codec/messages.js';
@@ -116,11 +116,15 @@ describe('SwitchConnection', () => {
     expect(f2.nTables).toBe(254);
 
     sw.sockets[0]!.write(encodeMessage({ type: 'echo_request', data: Buffer.from('ping') }, 777));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sw.received.find((r) => r.message.type === 'echo_reply')).toEqual({
-      xid: 777,
-      message: { type: 'echo_reply', data: Buffer.from('ping') },
-    });
+    // Polled, not a fixed pause: a busy machine can take longer than any fixed wait to run the reply.
+    await vi.waitFor(
+      () =>
+        expect(sw.received.find((r) => r.message.type === 'echo_reply')).toEqual({
+          xid: 777,
+          message: { type: 'echo_reply', data: Buffer.from('ping') },
+        }),
+      { timeout: 10_000, interval: 10 },
+    );
   });
 
   it('merges multipart replies flagged MORE into one result', async () => {
