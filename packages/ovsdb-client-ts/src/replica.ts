@@ -151,6 +151,22 @@ function conditionFields(
   return { where, wireWhere, whereKey: JSON.stringify(wireWhere) };
 }
 
+/**
+ * A monitored table's spec under another condition (`undefined`: every row), checked and encoded here, before any
+ * table's condition changes. A condition on a plain `monitor` is refused: the server cannot apply it.
+ */
+function respecified(
+  table: string,
+  spec: TableSpec | undefined,
+  where: RawCondition | undefined,
+  method: MonitorMethod | undefined,
+): TableSpec {
+  if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
+  if (where && method === 'monitor') throw new ProtocolError('the server does not support conditional monitors');
+  const { schema, columns, versions, template, types, decoders, indexes } = spec;
+  return { schema, columns, versions, template, types, decoders, indexes, ...conditionFields(schema, where) };
+}
+
 /** A unique index of a table: its columns, and key (indexKey) → row UUID. */
 interface UniqueIndex {
   readonly cols: readonly string[];
@@ -432,24 +448,8 @@ export class Replica<M extends DatabaseModel>
     throwIfAborted('monitor_cond_change', call);
     if (this.closed) throw new ClosedError('monitor closed');
     const next = new Map<string, TableSpec>();
-    for (const [table, where] of Object.entries(conds) as [string, RawCondition | undefined][]) {
-      const spec = this.specs.get(table);
-      if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
-      if (where && this.method === 'monitor')
-        throw new ProtocolError('the server does not support conditional monitors');
-      const { schema, columns, versions, template, types, decoders, indexes } = spec;
-      // Encoded (and so checked) before any table's condition changes.
-      next.set(table, {
-        schema,
-        columns,
-        versions,
-        template,
-        types,
-        decoders,
-        indexes,
-        ...conditionFields(schema, where),
-      });
-    }
+    for (const [table, where] of Object.entries(conds) as [string, RawCondition | undefined][])
+      next.set(table, respecified(table, this.specs.get(table), where, this.method));
     const prev = new Map([...next.keys()].map((t) => [t, this.specs.get(t)!]));
     for (const [table, spec] of next) this.specs.set(table, spec);
     const started = Date.now();
@@ -516,22 +516,8 @@ export class Replica<M extends DatabaseModel>
     for (const conds of steps) {
       const next = new Map<string, TableSpec>();
       for (const [table, where] of Object.entries(conds) as [string, RawCondition | undefined][]) {
-        const spec = cur.get(table) ?? this.specs.get(table);
-        if (!spec) throw new ProtocolError(`table ${table} is not monitored`);
-        if (where && this.method === 'monitor')
-          throw new ProtocolError('the server does not support conditional monitors');
+        next.set(table, respecified(table, cur.get(table) ?? this.specs.get(table), where, this.method));
         if (!prev.has(table)) prev.set(table, this.specs.get(table)!);
-        const { schema, columns, versions, template, types, decoders, indexes } = spec;
-        next.set(table, {
-          schema,
-          columns,
-          versions,
-          template,
-          types,
-          decoders,
-          indexes,
-          ...conditionFields(schema, where),
-        });
       }
       stepSpecs.push(next);
       cur = new Map([...cur, ...next]);
