@@ -569,49 +569,21 @@ class Controller implements ControllerHandle {
 
     const tEngine = performance.now();
     const cpuPrefix = debug ? process.cpuUsage(cpu0) : NO_CPU;
-    // The engine's snapshot and its changes at one instant: updates that arrived during the awaits above are
-    // in the changes, so they must be in the snapshot too (else a row deleted and re-created meanwhile keeps
-    // its old flows and cookie until a restart). What ran above from the older snapshot runs again next round.
-    const taken = this.sbRep.takeChanges();
-    const sbNow: SbSnapshot = this.sbRep.snapshot();
-    if (taken.resync) this.engine.forceRecompute(); // a full re-download: the changes are not a delta
-    const overlaid = this.claims.apply(sbNow, taken.changes);
-    const sbEng = overlaid.sb;
-    const round = {
-      sb: sbEng,
-      sbChanges: groupChanges(overlaid.changes),
-      chassisName: this.chassisName,
-      ifaces,
-      bridgeExternalIds: bridge.external_ids,
-    };
+    // Taken now, after the awaits above; what ran above from the older snapshot runs again next round.
+    const { sbNow, round } = this.engineInput(ifaces, bridge);
+    const sbEng = round.sb;
     await serveLoop(); // after taking a start's 30k changes, before the engine's first slice
     if (this.stopped) return;
     // The SB download's socket chunks, freed once parsed, stay resident in the C heap (malloc-trim.ts) through
     // the start's peak RSS unless handed back: at the first computation, and again after the first install.
     if (!this.firstInstallLogged) void trimMalloc();
-    // A connection's first install goes to the switch a slice at a time while the rest compiles, in a bundle the
-    // install commits (its tables are read now, meanwhile): the switch decodes ~40k flows of a start on the other
-    // core instead of after the whole table is compiled.
-    const ahead = () => {
-      if (this.of.isConnected) this.installer.streamAhead(this.engine.desired);
-    };
-    ahead();
-    let result = this.engine.run(round);
     // Debug: what the round's first run recomputed, and in how many slices the round ran.
-    const recomputeWhy = debug ? this.engine.engine.lastRecompute : '';
-    let slices = 1;
-    const changeNotInSnapshot = result.changeNotInSnapshot;
-    let lflowsRecomputed = result.lflowsRecomputed;
-    // A sliced round: serve the event loop, then compile the next slice (changes arriving meanwhile wait
-    // for the next round, as they would during an unsliced one). Nothing is installed half-compiled.
-    while (this.engine.pending) {
-      ahead();
-      await serveLoop();
-      if (this.stopped) return;
-      result = this.engine.run({ ...round, sbChanges: {} });
-      slices++;
-      lflowsRecomputed ||= result.lflowsRecomputed;
-    }
+    let recomputeWhy = '';
+    const ran = await this.runSlices(round, () => {
+      if (debug) recomputeWhy = this.engine.engine.lastRecompute;
+    });
+    if (!ran) return;
+    const { result, slices, changeNotInSnapshot, lflowsRecomputed } = ran;
     const { view, zones, groups, errors } = result;
     mark('engine');
     if (lflowsRecomputed) this.coverage.inc('lflow_run');
@@ -731,9 +703,31 @@ class Controller implements ControllerHandle {
   private async computeAhead(ifaces: OvsIface[], bridge: { external_ids: Record<string, string> }): Promise<void> {
     if (this.stopped) return;
     const t0 = performance.now();
+    const { sbNow, round } = this.engineInput(ifaces, bridge);
+    await serveLoop();
+    if (this.stopped) return;
+    if (!(await this.runSlices(round))) return;
+    if (this.of.isConnected) this.installer.streamAhead(this.engine.desired);
+    this.st.computedAhead++;
+    if (this.log.isLevelEnabled('debug'))
+      this.log.debug(
+        { ms: Math.round(performance.now() - t0), flows: this.engine.desired.size, lflows: sbNow.Logical_Flow.size },
+        'computed ahead of the slice',
+      );
+  }
+
+  /**
+   * The engine's input: the SB snapshot and its changes taken at one instant (updates that arrived during a
+   * round's awaits are in the changes, so they must be in the snapshot too, else a row deleted and re-created
+   * meanwhile keeps its old flows and cookie until a restart), with this chassis's pending claims overlaid.
+   */
+  private engineInput(
+    ifaces: OvsIface[],
+    bridge: { external_ids: Record<string, string> },
+  ): { sbNow: SbSnapshot; round: RoundInput } {
     const taken = this.sbRep.takeChanges();
     const sbNow: SbSnapshot = this.sbRep.snapshot();
-    if (taken.resync) this.engine.forceRecompute();
+    if (taken.resync) this.engine.forceRecompute(); // a full re-download: the changes are not a delta
     const overlaid = this.claims.apply(sbNow, taken.changes);
     const round = {
       sb: overlaid.sb,
@@ -742,26 +736,46 @@ class Controller implements ControllerHandle {
       ifaces,
       bridgeExternalIds: bridge.external_ids,
     };
-    await serveLoop();
-    if (this.stopped) return;
+    return { sbNow, round };
+  }
+
+  /**
+   * Runs the engine on a round to its end, a slice at a time: between slices the event loop is served (changes
+   * arriving meanwhile wait for the next round, as they would during an unsliced one; nothing is installed
+   * half-compiled). A connection's first install goes to the switch a slice at a time while the rest compiles,
+   * in a bundle the install commits: the switch decodes ~40k flows of a start on the other core instead of
+   * after the whole table is compiled. `afterFirst` runs after the first slice. Undefined: the controller stopped.
+   */
+  private async runSlices(
+    round: RoundInput,
+    afterFirst?: () => void,
+  ): Promise<
+    | {
+        result: ReturnType<ChassisEngine['run']>;
+        slices: number;
+        changeNotInSnapshot: ReturnType<ChassisEngine['run']>['changeNotInSnapshot'];
+        lflowsRecomputed: boolean;
+      }
+    | undefined
+  > {
     const ahead = () => {
       if (this.of.isConnected) this.installer.streamAhead(this.engine.desired);
     };
     ahead();
-    this.engine.run(round);
+    let result = this.engine.run(round);
+    afterFirst?.();
+    let slices = 1;
+    const changeNotInSnapshot = result.changeNotInSnapshot;
+    let lflowsRecomputed = result.lflowsRecomputed;
     while (this.engine.pending) {
       ahead();
       await serveLoop();
-      if (this.stopped) return;
-      this.engine.run({ ...round, sbChanges: {} });
+      if (this.stopped) return undefined;
+      result = this.engine.run({ ...round, sbChanges: {} });
+      slices++;
+      lflowsRecomputed ||= result.lflowsRecomputed;
     }
-    ahead();
-    this.st.computedAhead++;
-    if (this.log.isLevelEnabled('debug'))
-      this.log.debug(
-        { ms: Math.round(performance.now() - t0), flows: this.engine.desired.size, lflows: sbNow.Logical_Flow.size },
-        'computed ahead of the slice',
-      );
+    return { result, slices, changeNotInSnapshot, lflowsRecomputed };
   }
 
   /** This round stops before computing: the next one starts over, its changes counted from this one's start. */
